@@ -1,0 +1,1 @@
+"""Structure Lab's Streamlit front end (a thin client of :mod:`engine`)."""

@@ -1,0 +1,197 @@
+"""Long fits in a background process, with progress and cancellation.
+
+A :class:`JobRegistry` (one per server, held by ``st.cache_resource``) owns a
+process pool and a manager whose shared dicts carry progress from the worker to the
+page. A job's target is an importable ``"module:function"`` that accepts a
+``progress`` keyword (the engine's callback convention: return ``True`` to stop).
+Workers never call Streamlit; pages poll with :func:`render_job` inside a fragment.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing as mp
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from engine.errors import EngineError
+
+
+def _worker_init() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
+    module_name, func_name = target.split(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+
+    def progress(event: Any) -> bool:
+        status.update(
+            stage=event.stage,
+            step=event.step,
+            total=event.total,
+            metrics=dict(event.metrics),
+            message=event.message,
+        )
+        return bool(status.get("stop", False))
+
+    status["state"] = "running"
+    return func(**kwargs, progress=progress)
+
+
+@dataclass
+class Job:
+    """One submitted job."""
+
+    id: str
+    label: str
+    future: Future
+    status: Any
+    started: float = field(default_factory=time.time)
+
+
+class JobRegistry:
+    """Process pool plus the jobs submitted to it.
+
+    Parameters
+    ----------
+    max_workers : int, default=1
+        Worker processes; each runs torch with one thread.
+    """
+
+    def __init__(self, max_workers: int = 1) -> None:
+        ctx = mp.get_context("spawn")
+        self._manager = ctx.Manager()
+        self._pool = ProcessPoolExecutor(
+            max_workers=max_workers, mp_context=ctx, initializer=_worker_init
+        )
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, target: str, kwargs: dict[str, Any], label: str = "") -> str:
+        """Start ``target(**kwargs, progress=...)`` in a worker; return the job id."""
+        status = self._manager.dict(state="queued", stop=False, step=0, total=None)
+        future = self._pool.submit(_run_job, target, kwargs, status)
+        job = Job(id=uuid.uuid4().hex, label=label or target, future=future, status=status)
+        with self._lock:
+            self._jobs[job.id] = job
+        return job.id
+
+    def cancel(self, job_id: str) -> None:
+        """Ask a job to stop; one not yet started is dropped."""
+        job = self._jobs.get(job_id)
+        if job is None:
+            return
+        job.status["stop"] = True
+        if job.future.cancel():
+            job.status["state"] = "cancelled"
+
+    def snapshot(self, job_id: str) -> dict[str, Any]:
+        """Return the job's state: ``state``, progress fields, ``result``, ``error``."""
+        job = self._jobs.get(job_id)
+        if job is None:
+            return {"state": "missing"}
+        snap = dict(job.status)
+        snap["elapsed_s"] = time.time() - job.started
+        snap["label"] = job.label
+        if job.future.cancelled():
+            snap["state"] = "cancelled"
+        elif job.future.done():
+            err = job.future.exception()
+            snap["state"] = "failed" if err is not None else "done"
+            snap["error"] = err
+            snap["result"] = None if err is not None else job.future.result()
+        return snap
+
+    def forget(self, job_id: str) -> None:
+        """Drop a finished job's record."""
+        with self._lock:
+            self._jobs.pop(job_id, None)
+
+
+@st.cache_resource(show_spinner=False)
+def get_registry() -> JobRegistry:
+    """The server-wide job registry."""
+    return JobRegistry(max_workers=1)
+
+
+def error_text(err: BaseException) -> str:
+    """The message to show for a failed job."""
+    if isinstance(err, EngineError):
+        return str(err)
+    return f"The fit failed with an unexpected {type(err).__name__}: {err}"
+
+
+def render_job(
+    job_key: str,
+    on_done: Callable[[Any], None],
+    *,
+    poll_s: float = 1.0,
+) -> None:
+    """Show progress and a cancel button for the job whose id is in ``job_key``.
+
+    When the job finishes, ``on_done(result)`` runs (it should store the result in
+    session state) and the whole page reruns. Errors are stored under
+    ``job_key + "_error"`` and shown as ``st.error`` by the caller's next run.
+
+    Parameters
+    ----------
+    job_key : str
+        Session-state key holding the job id (absent when no job runs).
+    on_done : callable
+        Receives the job's result.
+    poll_s : float, default=1.0
+        Seconds between polls.
+    """
+    if st.session_state.get(job_key) is None:
+        return
+
+    @st.fragment(run_every=poll_s)
+    def _poll() -> None:
+        job_id = st.session_state.get(job_key)
+        if job_id is None:
+            return
+        registry = get_registry()
+        snap = registry.snapshot(job_id)
+        if snap["state"] in ("done", "failed", "cancelled", "missing"):
+            _finish(job_key, job_id, snap, on_done)
+            st.rerun()
+        _show_progress(snap, job_key, registry, job_id)
+
+    _poll()
+
+
+def _finish(job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable) -> None:
+    st.session_state[job_key] = None
+    get_registry().forget(job_id)
+    if snap["state"] == "done":
+        on_done(snap["result"])
+    elif snap["state"] == "failed":
+        st.session_state[job_key + "_error"] = error_text(snap["error"])
+    elif snap["state"] == "cancelled":
+        st.session_state[job_key + "_error"] = "The fit was cancelled before it started."
+
+
+def _show_progress(snap: dict[str, Any], job_key: str, registry: JobRegistry, job_id: str) -> None:
+    total = snap.get("total") or 0
+    step = snap.get("step") or 0
+    fraction = min(step / total, 1.0) if total else 0.0
+    metrics = ", ".join(f"{k} {v:.4g}" for k, v in (snap.get("metrics") or {}).items())
+    text = f"{snap['label']}: {snap['state']}, step {step}"
+    text += f"/{total}" if total else ""
+    text += f" ({metrics})" if metrics else ""
+    text += f", {snap['elapsed_s']:.0f} s"
+    st.progress(fraction, text=text)
+    if snap.get("stop"):
+        st.caption("Stopping after the current step…")
+    elif st.button("Cancel", key=f"{job_key}_cancel"):
+        registry.cancel(job_id)

@@ -1,0 +1,30 @@
+"""Session-state keys shared by the pages, in one place.
+
+Widget keys vanish when their widget is not rendered, so durable values (the chosen
+data set, results, job ids) live under these non-widget keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+# The data set chosen on the Data page: a dict with keys ``name`` (str), ``frame``
+# (pandas.DataFrame), ``target`` (str or None), ``truth`` (ndarray or None) and
+# ``source`` ("sample" or "upload").
+DATASET = "dataset"
+# Last upload error shown on the Data page (str or None).
+UPLOAD_ERROR = "upload_error"
+# Seed used by every fit started from the app.
+SEED = "seed"
+
+
+def get(key: str, default: Any = None) -> Any:
+    """Read a durable session value."""
+    return st.session_state.get(key, default)
+
+
+def put(key: str, value: Any) -> None:
+    """Write a durable session value."""
+    st.session_state[key] = value

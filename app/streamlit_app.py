@@ -1,0 +1,28 @@
+"""Structure Lab: the Streamlit entry point (``streamlit run app/streamlit_app.py``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import state
+from app.views import data as data_view
+
+st.set_page_config(page_title="Structure Lab", layout="wide")
+
+with st.sidebar:
+    st.number_input(
+        "Seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        value=int(state.get(state.SEED, 0)),
+        step=1,
+        key="seed_input",
+        help="Every fit started from the app uses this seed; results record it.",
+        on_change=lambda: state.put(state.SEED, int(st.session_state.seed_input)),
+    )
+
+pages = [
+    st.Page(data_view.render, title="Data", icon=":material/table:", url_path="data",
+            default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,61 @@
+"""Command-line interface: ``python -m engine`` and the ``structure-lab`` script.
+
+Each subcommand lives in a module of :mod:`engine.commands` that defines
+``register(subparsers)``; the module adds its parser and sets ``func`` to the
+function that runs it. Errors the user can fix end the program with one line on
+stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from engine.errors import EngineError
+
+__all__ = ["build_parser", "main"]
+
+# One module per subcommand, in the order ``--help`` lists them.
+COMMAND_MODULES: tuple[str, ...] = ("engine.commands.data",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="structure-lab",
+        description=(
+            "Structure Lab: learn causal DAGs from tables, explain classifiers with "
+            "distributional values, learn graphs for GNNs."
+        ),
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log progress to stderr"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if getattr(args, "func", None) is None:
+        parser.print_help()
+        return 0 if args.command is None else 2
+    try:
+        return int(args.func(args) or 0)
+    except (EngineError, OSError) as err:
+        sys.stderr.write(f"error: {err}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130

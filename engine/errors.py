@@ -1,0 +1,131 @@
+"""Exceptions raised by the engine.
+
+Every class refines a built-in exception as well as :class:`EngineError`, so that
+``except ValueError`` in user code keeps working. Messages are written for users:
+they name the file, column, row or parameter, the value received, and what to do.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "ConvergenceWarning",
+    "DataError",
+    "DeviceError",
+    "EngineError",
+    "GraphError",
+    "NotFittedError",
+    "NumericalError",
+    "ResourceError",
+    "StoppedWarning",
+    "UnsupportedError",
+]
+
+
+class EngineError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class DataError(EngineError, ValueError):
+    """A table, array or file cannot be used as given (shape, values, encoding)."""
+
+
+class ConfigError(EngineError, ValueError):
+    """A parameter or option has a value outside what it accepts."""
+
+
+class DeviceError(ConfigError):
+    """An explicitly requested compute device is not available."""
+
+
+class GraphError(DataError):
+    """A graph is malformed: unknown nodes, self-loops, cycles where a DAG is needed."""
+
+
+class NotFittedError(EngineError, AttributeError):
+    """A fitted attribute was read before ``fit`` was called."""
+
+
+class NumericalError(EngineError, ArithmeticError):
+    """A computation produced non-finite values or met a singular system."""
+
+
+class ResourceError(EngineError, MemoryError):
+    """A fit would need more memory (or time) than the stated budget allows."""
+
+
+class UnsupportedError(EngineError, NotImplementedError):
+    """A valid but unimplemented combination of options."""
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative method stopped before meeting its tolerance."""
+
+
+class StoppedWarning(UserWarning):
+    """A fit was stopped on request and returned a partial result."""
+
+
+def check_choice(owner: str, name: str, value: object, choices: object) -> None:
+    """Raise :class:`ConfigError` when ``value`` is not one of ``choices``.
+
+    Parameters
+    ----------
+    owner : str
+        Function or class that owns the parameter, used in the message.
+    name : str
+        Parameter name.
+    value : object
+        Value received.
+    choices : iterable of str
+        Allowed values; listed sorted in the message.
+
+    Examples
+    --------
+    >>> check_choice("learn_dag", "method", "permutahedron", ["permutahedron"])
+    """
+    allowed = sorted(str(c) for c in choices)  # type: ignore[attr-defined]
+    if value not in allowed:
+        raise ConfigError(
+            f"{owner}: '{name}' must be one of {allowed}; got {value!r}."
+        )
+
+
+def check_range(
+    owner: str,
+    name: str,
+    value: float,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+) -> None:
+    """Raise :class:`ConfigError` when a number lies outside ``[low, high]``.
+
+    Parameters
+    ----------
+    owner, name : str
+        Owner and parameter, for the message.
+    value : float
+        Value received.
+    low, high : float or None
+        Bounds; ``None`` leaves that side open.
+    low_open : bool, default=False
+        Whether ``low`` itself is excluded.
+
+    Examples
+    --------
+    >>> check_range("learn_dag", "lr", 0.1, low=0.0, low_open=True)
+    """
+    ok = isinstance(value, int | float) and value == value
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value <= high
+    if not ok:
+        lo = "(" if low_open else "["
+        bounds = f"{lo}{'-inf' if low is None else low}, "
+        bounds += f"{'inf' if high is None else high}]"
+        raise ConfigError(
+            f"{owner}: '{name}' must be a number in {bounds}; got {value!r}."
+        )

@@ -1,0 +1,145 @@
+"""JSON round trips and read-only arrays for the frozen result dataclasses.
+
+Each result class (``DagResult``, ``DistributionalValues``, ``GraphResult``) is a
+frozen dataclass of NumPy arrays on the CPU plus plain provenance. Inheriting from
+:class:`ResultMixin` gives it ``to_dict``, ``to_json``, ``from_dict`` and
+``from_json``; arrays are tagged in the JSON with their dtype and shape so that they
+come back exactly, non-finite floats included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+import numpy as np
+
+from engine.errors import DataError
+
+__all__ = ["ResultMixin", "from_jsonable", "to_jsonable"]
+
+T = TypeVar("T", bound="ResultMixin")
+_ARRAY_TAG = "__ndarray__"
+
+
+def _float_to_json(x: float) -> float | str:
+    return x if math.isfinite(x) else str(x)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert arrays, dataclasses, tuples and NumPy scalars to JSON-ready values.
+
+    Parameters
+    ----------
+    obj : object
+        Nested structure to convert.
+
+    Returns
+    -------
+    object
+        Only dicts, lists, strings, numbers, booleans and ``None``.
+    """
+    if isinstance(obj, np.ndarray):
+        flat = obj.ravel().tolist()
+        if obj.dtype.kind == "f":
+            flat = [_float_to_json(v) for v in flat]
+        return {_ARRAY_TAG: flat, "dtype": obj.dtype.str, "shape": list(obj.shape)}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return to_jsonable(obj.item())
+    if isinstance(obj, float):
+        return _float_to_json(obj)
+    return obj
+
+
+def from_jsonable(obj: Any) -> Any:
+    """Inverse of :func:`to_jsonable` for arrays (other values pass through)."""
+    if isinstance(obj, dict) and _ARRAY_TAG in obj:
+        dtype = np.dtype(obj["dtype"])
+        values = obj[_ARRAY_TAG]
+        if dtype.kind == "f":
+            values = [float(v) for v in values]
+        return np.asarray(values, dtype=dtype).reshape(obj["shape"])
+    if isinstance(obj, dict):
+        return {k: from_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [from_jsonable(v) for v in obj]
+    return obj
+
+
+class ResultMixin:
+    """Serialisation and freezing shared by the result dataclasses.
+
+    Subclasses are ``@dataclass(frozen=True)`` and may call :meth:`_freeze_arrays`
+    from ``__post_init__`` so that shared results cannot be edited by accident.
+    Fields that should come back as tuples are listed in ``_tuple_fields``.
+    """
+
+    schema_version: ClassVar[int] = 1
+    _tuple_fields: ClassVar[tuple[str, ...]] = ()
+
+    def _freeze_arrays(self) -> None:
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                value = np.array(value, copy=True)
+                value.setflags(write=False)
+                object.__setattr__(self, f.name, value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of every field plus ``type`` and ``schema_version``."""
+        out = to_jsonable(self)
+        out["type"] = type(self).__name__
+        out["schema_version"] = self.schema_version
+        return out
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """Serialise to a JSON string, also written to ``path`` when given."""
+        text = json.dumps(self.to_dict())
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        """Rebuild a result from :meth:`to_dict` output."""
+        if data.get("type", cls.__name__) != cls.__name__:
+            raise DataError(
+                f"{cls.__name__}.from_dict: the data holds a {data.get('type')!r}, "
+                f"not a {cls.__name__}."
+            )
+        version = data.get("schema_version", cls.schema_version)
+        if version > cls.schema_version:
+            raise DataError(
+                f"{cls.__name__}.from_dict: schema_version {version} is newer than "
+                f"this library reads ({cls.schema_version}); upgrade structure-lab."
+            )
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        kwargs = {k: from_jsonable(v) for k, v in data.items() if k in names}
+        for name in cls._tuple_fields:
+            if name in kwargs and kwargs[name] is not None:
+                kwargs[name] = tuple(kwargs[name])
+        return cls(**kwargs)
+
+    @classmethod
+    def from_json(cls: type[T], source: str | Path) -> T:
+        """Read a result from a JSON string or from a file path."""
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            text = Path(source).read_text(encoding="utf-8")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise DataError(
+                f"{cls.__name__}.from_json: not valid JSON ({err.msg} at line "
+                f"{err.lineno}); pass the text or file written by to_json."
+            ) from err
+        return cls.from_dict(data)

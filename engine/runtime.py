@@ -1,0 +1,266 @@
+"""Devices, seeds and progress reporting shared by every learner.
+
+Conventions
+-----------
+* ``device="auto"`` means CUDA when it is available, else the CPU. An explicitly
+  requested device that is missing raises :class:`~engine.errors.DeviceError`.
+* ``seed=None`` draws a fresh integer seed; results record the seed actually used.
+  Only local generators are created; global random state is never touched.
+* A progress callback receives a :class:`ProgressEvent`. Returning ``True`` asks the
+  running fit to stop after the current step and return what it has, marked as
+  stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from engine.errors import ConfigError, DeviceError
+
+__all__ = [
+    "ProgressCallback",
+    "ProgressEvent",
+    "Reporter",
+    "make_generators",
+    "resolve_device",
+    "resolve_seed",
+    "spawn_seeds",
+]
+
+MAX_SEED = 2**31 - 1
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """Turn a device request into a :class:`torch.device` that exists here.
+
+    Parameters
+    ----------
+    device : str or torch.device, default="auto"
+        ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or
+        ``"cuda:N"``.
+
+    Returns
+    -------
+    torch.device
+        The resolved device.
+
+    Raises
+    ------
+    DeviceError
+        When an explicitly requested device is not available.
+    ConfigError
+        When the string is not a device name.
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    """
+    if isinstance(device, torch.device):
+        device = str(device)
+    if not isinstance(device, str):
+        raise ConfigError(
+            f"resolve_device: 'device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; "
+            f"got {device!r}."
+        )
+    name = device.strip().lower()
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(name)
+    except RuntimeError as err:
+        raise ConfigError(
+            f"resolve_device: 'device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; "
+            f"got {device!r}."
+        ) from err
+    if resolved.type == "cpu":
+        return resolved
+    if resolved.type != "cuda":
+        raise DeviceError(
+            f"resolve_device: device {device!r} is not supported; use 'auto', 'cpu' "
+            "or 'cuda'."
+        )
+    if not torch.cuda.is_available():
+        raise DeviceError(
+            f"resolve_device: device {device!r} was requested but CUDA is not "
+            "available on this machine; use device='cpu' or device='auto'."
+        )
+    index = resolved.index or 0
+    if index >= torch.cuda.device_count():
+        raise DeviceError(
+            f"resolve_device: device {device!r} was requested but only "
+            f"{torch.cuda.device_count()} CUDA device(s) exist."
+        )
+    return resolved
+
+
+def resolve_seed(seed: int | None) -> int:
+    """Return ``seed`` checked, or a freshly drawn seed when it is ``None``.
+
+    Parameters
+    ----------
+    seed : int or None
+        A non-negative integer, or ``None`` to draw one from the OS entropy pool.
+
+    Returns
+    -------
+    int
+        The seed to use and record, in ``[0, 2**31 - 1]``.
+
+    Examples
+    --------
+    >>> resolve_seed(7)
+    7
+    """
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(1)[0] % MAX_SEED)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise ConfigError(f"'seed' must be an integer or None; got {seed!r}.")
+    if not 0 <= int(seed) <= MAX_SEED:
+        raise ConfigError(f"'seed' must lie in [0, {MAX_SEED}]; got {seed!r}.")
+    return int(seed)
+
+
+def spawn_seeds(seed: int, n: int) -> list[int]:
+    """Derive ``n`` independent integer seeds from ``seed``.
+
+    Job ``i`` of a call always gets the same seed, whatever executor runs it.
+
+    Parameters
+    ----------
+    seed : int
+        The parent seed.
+    n : int
+        How many child seeds.
+
+    Returns
+    -------
+    list of int
+        ``n`` seeds in ``[0, 2**31 - 1]``.
+    """
+    children = np.random.SeedSequence(seed).spawn(n)
+    return [int(c.generate_state(1)[0] % MAX_SEED) for c in children]
+
+
+def make_generators(
+    seed: int, device: torch.device | str = "cpu"
+) -> tuple[np.random.Generator, torch.Generator]:
+    """Build the local NumPy and torch generators of one fit.
+
+    Parameters
+    ----------
+    seed : int
+        The resolved seed.
+    device : torch.device or str, default="cpu"
+        Device of the torch generator.
+
+    Returns
+    -------
+    rng : numpy.random.Generator
+    gen : torch.Generator
+    """
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator(device=torch.device(device))
+    gen.manual_seed(seed)
+    return rng, gen
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One progress report of a running fit.
+
+    Attributes
+    ----------
+    task : str
+        What is running, e.g. ``"dag.fit"``, ``"values.explain"``, ``"graphs.fit"``.
+    stage : str
+        Phase within the task, e.g. ``"train"``, ``"refit"``, ``"done"``.
+    step : int
+        Steps done so far.
+    total : int or None
+        Steps planned, when known.
+    metrics : dict of str to float
+        Current figures (``loss``, ``val_accuracy``, ...).
+    elapsed_s : float
+        Seconds since the task started.
+    message : str
+        Optional human-readable line.
+    """
+
+    task: str
+    stage: str
+    step: int
+    total: int | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+    message: str = ""
+
+
+ProgressCallback = Callable[[ProgressEvent], Any]
+
+
+class Reporter:
+    """Send progress events to an optional callback and remember stop requests.
+
+    Parameters
+    ----------
+    callback : callable or None
+        Called with each :class:`ProgressEvent`; a ``True`` return asks to stop.
+    task : str
+        Task name put on every event.
+    total : int or None
+        Planned number of steps.
+
+    Attributes
+    ----------
+    stop_requested : bool
+        Whether the callback has asked the fit to stop.
+    """
+
+    def __init__(
+        self, callback: ProgressCallback | None, task: str, total: int | None = None
+    ) -> None:
+        if callback is not None and not callable(callback):
+            raise ConfigError(
+                f"'progress' must be a callable or None; got {type(callback).__name__}."
+            )
+        self.callback = callback
+        self.task = task
+        self.total = total
+        self.start = time.perf_counter()
+        self.stop_requested = False
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds since the reporter was created."""
+        return time.perf_counter() - self.start
+
+    def __call__(
+        self,
+        stage: str,
+        step: int,
+        metrics: dict[str, float] | None = None,
+        message: str = "",
+        total: int | None = None,
+    ) -> bool:
+        """Emit one event; return ``True`` when the fit should stop now."""
+        if self.callback is None:
+            return self.stop_requested
+        event = ProgressEvent(
+            task=self.task,
+            stage=stage,
+            step=int(step),
+            total=self.total if total is None else total,
+            metrics={k: float(v) for k, v in (metrics or {}).items()},
+            elapsed_s=self.elapsed_s,
+            message=message,
+        )
+        if self.callback(event) is True:
+            self.stop_requested = True
+        return self.stop_requested
