@@ -81,7 +81,9 @@ class JobRegistry:
         """Start ``target(**kwargs, progress=...)`` in a worker; return the job id."""
         status = self._manager.dict(state="queued", stop=False, step=0, total=None)
         future = self._pool.submit(_run_job, target, kwargs, status)
-        job = Job(id=uuid.uuid4().hex, label=label or target, future=future, status=status)
+        job = Job(
+            id=uuid.uuid4().hex, label=label or target, future=future, status=status
+        )
         with self._lock:
             self._jobs[job.id] = job
         return job.id
@@ -178,10 +180,14 @@ def _finish(job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable) 
     elif snap["state"] == "failed":
         st.session_state[job_key + "_error"] = error_text(snap["error"])
     elif snap["state"] == "cancelled":
-        st.session_state[job_key + "_error"] = "The fit was cancelled before it started."
+        st.session_state[job_key + "_error"] = (
+            "The fit was cancelled before it started."
+        )
 
 
-def _show_progress(snap: dict[str, Any], job_key: str, registry: JobRegistry, job_id: str) -> None:
+def _show_progress(
+    snap: dict[str, Any], job_key: str, registry: JobRegistry, job_id: str
+) -> None:
     total = snap.get("total") or 0
     step = snap.get("step") or 0
     fraction = min(step / total, 1.0) if total else 0.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app import state
-from app.views import data as data_view
 
 st.set_page_config(page_title="Structure Lab", layout="wide")
 
@@ -21,8 +20,9 @@ with st.sidebar:
         on_change=lambda: state.put(state.SEED, int(st.session_state.seed_input)),
     )
 
+# Each page is a file in views/ that defines render() and calls it when run as a
+# script; AppTest switches pages with at.switch_page("views/<name>.py").
 pages = [
-    st.Page(data_view.render, title="Data", icon=":material/table:", url_path="data",
-            default=True),
+    st.Page("views/data.py", title="Data", icon=":material/table:", default=True),
 ]
 st.navigation(pages).run()

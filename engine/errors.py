@@ -86,9 +86,7 @@ def check_choice(owner: str, name: str, value: object, choices: object) -> None:
     """
     allowed = sorted(str(c) for c in choices)  # type: ignore[attr-defined]
     if value not in allowed:
-        raise ConfigError(
-            f"{owner}: '{name}' must be one of {allowed}; got {value!r}."
-        )
+        raise ConfigError(f"{owner}: '{name}' must be one of {allowed}; got {value!r}.")
 
 
 def check_range(

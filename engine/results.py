@@ -48,7 +48,9 @@ def to_jsonable(obj: Any) -> Any:
             flat = [_float_to_json(v) for v in flat]
         return {_ARRAY_TAG: flat, "dtype": obj.dtype.str, "shape": list(obj.shape)}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+        }
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -95,7 +97,7 @@ class ResultMixin:
                 object.__setattr__(self, f.name, value)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict of every field plus ``type`` and ``schema_version``."""
+        """Return a JSON-ready dict of the fields, ``type`` and ``schema_version``."""
         out = to_jsonable(self)
         out["type"] = type(self).__name__
         out["schema_version"] = self.schema_version

@@ -65,15 +65,29 @@ def app_url() -> Iterator[str]:
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     pytest.importorskip("playwright.sync_api")
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
+    env = dict(
+        os.environ, PYTHONPATH=str(REPO), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none"
+    )
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "app" / "streamlit_app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO / "app" / "streamlit_app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
@@ -109,11 +123,15 @@ def page(app_url: str) -> Iterator[object]:
 def wait_for_app(pg: object, timeout_ms: int = 120_000) -> None:
     """Wait until the app is connected and its script has finished running."""
     pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout_ms)
-    pg.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=timeout_ms,
-                         state="attached")
+    pg.wait_for_selector(
+        '[data-test-connection-state="CONNECTED"]', timeout=timeout_ms, state="attached"
+    )
     pg.wait_for_timeout(300)
-    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                         timeout=timeout_ms, state="attached")
+    pg.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]',
+        timeout=timeout_ms,
+        state="attached",
+    )
 
 
 def assert_no_exception(pg: object) -> None:

@@ -1,0 +1,10 @@
+"""Plotly figure builders shared by the app and notebook users.
+
+The builders take engine results (NumPy arrays and names) and return
+``plotly.graph_objects.Figure`` objects; they never import Streamlit. plotly is part
+of the ``app`` extra, so this package imports it lazily per module.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
