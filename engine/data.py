@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -309,29 +308,12 @@ def read_table(
     decimal = _sniff_decimal(records, delimiter)
     frame, row_lines, findings = _build_frame(records, lines, label)
     findings = notes + findings
-    report = describe(
-        frame,
-        source=label,
-        lines=row_lines,
-        extra=findings,
-        decimal=decimal,
-        parse={"delimiter": delimiter, "encoding": encoding, "n_bytes": len(raw)},
-    )
+    parse = {"delimiter": delimiter, "encoding": encoding, "n_bytes": len(raw)}
+    report, parsed = _describe(frame, label, row_lines, findings, decimal, parse)
     if strict and report.errors:
         raise DataError(" ".join(f.message for f in report.errors))
-    return ParsedTable(report_frame(frame, decimal), report)
-
-
-def report_frame(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
-    """Return ``frame`` with its numeric-looking string columns converted."""
-    out = {}
-    for col in frame.columns:
-        values, _ = _to_numeric(frame[col], decimal)
-        if values is None:
-            text = _as_text(frame[col])
-            values = text.where(text.notna(), np.nan)
-        out[col] = values
-    return pd.DataFrame(out, index=frame.index)
+    typed = pd.DataFrame({c.name: c.output() for c in parsed}, index=frame.index)
+    return ParsedTable(typed, report)
 
 
 def _read_bytes(
@@ -600,15 +582,32 @@ def describe(
     Returns
     -------
     DataReport
+
+    Examples
+    --------
+    >>> report = describe(pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "x"]}))
+    >>> report.kinds()
+    {'a': 'numeric', 'b': 'categorical'}
     """
+    return _describe(frame, source, lines, extra, decimal, parse)[0]
+
+
+def _describe(
+    frame: pd.DataFrame,
+    source: str,
+    lines: Sequence[int] | None,
+    extra: Sequence[Finding],
+    decimal: str,
+    parse: dict | None,
+) -> tuple[DataReport, list[_Column]]:
     if not isinstance(frame, pd.DataFrame):
         raise DataError(
             f"describe: expected a pandas DataFrame; got {type(frame).__name__}."
         )
     where = _RowNamer(lines)
-    columns: list[ColumnInfo] = []
+    parsed = _parse_columns(frame, decimal)
     findings = list(extra)
-    names = [str(c) for c in frame.columns]
+    names = [c.name for c in parsed]
     if len(set(names)) != len(names) and not any(
         f.code == "duplicate_names" for f in extra
     ):
@@ -621,16 +620,15 @@ def describe(
                 "each column can be selected.",
             )
         )
-    for k, name in enumerate(names):
-        info, col_findings = _describe_column(
-            frame.iloc[:, k], name, source, where, decimal
-        )
+    columns = []
+    for col in parsed:
+        info = _column_info(col)
         columns.append(info)
-        findings.extend(col_findings)
+        findings.extend(_column_findings(info, col, source, where))
     findings.extend(_table_findings(frame, columns, source))
     findings.sort(key=lambda f: f.severity != "error")
     parse = parse or {}
-    return DataReport(
+    report = DataReport(
         source=source,
         n_rows=int(frame.shape[0]),
         n_columns=int(frame.shape[1]),
@@ -641,6 +639,7 @@ def describe(
         encoding=parse.get("encoding"),
         n_bytes=parse.get("n_bytes"),
     )
+    return report, parsed
 
 
 class _RowNamer:
@@ -661,63 +660,154 @@ class _RowNamer:
         return f"{word}{plural} {', '.join(map(str, ids))}{more}"
 
 
-def _describe_column(
-    series: pd.Series, name: str, source: str, where: _RowNamer, decimal: str
-) -> tuple[ColumnInfo, list[Finding]]:
-    findings: list[Finding] = []
-    numeric, bad = _to_numeric(series, decimal)
-    text = _as_text(series)
-    missing = text.isna().to_numpy()
-    if numeric is not None:
-        values = numeric.to_numpy(dtype=np.float64)
-        missing = np.isnan(values)
-        inf = np.isinf(values)
-        valid = values[~missing & ~inf]
-        n_unique = int(pd.unique(values[~missing]).size)
+# --- value parsing ---
+
+
+@dataclass
+class _Column:
+    """One parsed column: numbers or text, with its missing cells."""
+
+    name: str
+    dtype: str
+    values: np.ndarray | None  # (n,) float64 when numeric
+    text: np.ndarray | None  # (n,) object, str or None; None when native numeric
+    missing: np.ndarray  # (n,) bool: empty/NA cells and non-numbers read as NaN
+    bad: np.ndarray  # positions of non-numbers in a numeric column
+    max_len: int = 0
+
+    def output(self) -> np.ndarray:
+        """The column as it goes into the returned frame."""
+        if self.values is not None:
+            return self.values
+        assert self.text is not None
+        out = self.text.copy()
+        out[self.missing] = np.nan
+        return out
+
+
+def _parse_columns(frame: pd.DataFrame, decimal: str) -> list[_Column]:
+    d = frame.shape[1]
+    out: list[_Column | None] = [None] * d
+    text_idx = []
+    for j in range(d):
+        series = frame.iloc[:, j]
+        name = str(frame.columns[j])
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(
+            series
+        ):
+            values = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+            out[j] = _Column(
+                name, str(series.dtype), values, None, np.isnan(values), _NO_ROWS
+            )
+        else:
+            text_idx.append(j)
+    if text_idx:
+        for j, col in zip(
+            text_idx, _parse_text_block(frame, text_idx, decimal), strict=True
+        ):
+            out[j] = col
+    return [c for c in out if c is not None]
+
+
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+
+
+def _parse_text_block(
+    frame: pd.DataFrame, idx: list[int], decimal: str
+) -> list[_Column]:
+    """Parse the non-numeric columns ``idx`` together (one vectorised pass)."""
+    n = frame.shape[0]
+    block = frame.iloc[:, idx].to_numpy(dtype=object)  # (n, k)
+    flat = pd.Series(block.ravel(order="F"), dtype=object)
+    null = flat.isna().to_numpy()
+    stripped = flat.astype(str).str.strip()
+    lowered = stripped.str.lower()
+    missing = null | lowered.isin(MISSING_TOKENS).to_numpy()
+    lengths = stripped.str.len().fillna(0).to_numpy(dtype=np.int64)
+    cells = stripped.to_numpy(dtype=object, copy=True)
+    cells[missing] = None
+    tokens = pd.Series(cells, dtype=object)
+    if decimal == ",":
+        tokens = tokens.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(tokens, errors="coerce").to_numpy(
+        dtype=np.float64, copy=True
+    )
+    bools = lowered.isin({"true", "false"}).to_numpy()
+    numbers[bools] = np.nan
+    out = []
+    for k, j in enumerate(idx):
+        sl = slice(k * n, (k + 1) * n)
+        out.append(
+            _text_column(
+                str(frame.columns[j]),
+                str(frame.iloc[:, j].dtype),
+                cells[sl],
+                missing[sl],
+                numbers[sl],
+                int(lengths[sl].max()) if n else 0,
+            )
+        )
+    return out
+
+
+def _text_column(
+    name: str,
+    dtype: str,
+    cells: np.ndarray,
+    missing: np.ndarray,
+    numbers: np.ndarray,
+    max_len: int,
+) -> _Column:
+    present = ~missing
+    parsed = present & ~np.isnan(numbers)
+    n_present = int(present.sum())
+    if n_present and parsed.sum() >= MIXED_SHARE * n_present:
+        bad = np.flatnonzero(present & ~parsed)
+        return _Column(name, "float64", numbers, cells, np.isnan(numbers), bad, max_len)
+    return _Column(name, dtype, None, cells, missing, _NO_ROWS, max_len)
+
+
+def _column_info(col: _Column) -> ColumnInfo:
+    n = col.missing.size
+    present = ~col.missing
+    if col.values is not None:
+        valid = col.values[present]
+        n_unique = int(np.unique(valid).size)
+        n_inf = int(np.isinf(valid).sum())
+        finite = valid[np.isfinite(valid)]
         kind: Kind = "numeric"
-        if _looks_like_id_numbers(name, valid, len(values)):
+        if _looks_like_id_numbers(col.name, finite, n):
             kind = "identifier"
-        if bad.size:
-            findings.append(_mixed_finding(name, source, text, bad, where))
+        examples = tuple(f"{v:g}" for v in pd.unique(valid)[:3])
     else:
-        inf = np.zeros(len(series), dtype=bool)
-        present = text[~missing]
-        n_unique = int(present.nunique())
+        assert col.text is not None
+        valid = col.text[present]
+        n_unique = int(pd.unique(valid).size)
+        n_inf = 0
         kind = "categorical"
-        if present.size == 0:
-            kind = "empty"
-        elif _looks_like_id_text(name, present):
+        if _looks_like_id_text(col.name, n_unique, valid.size):
             kind = "identifier"
-    n_missing = int(missing.sum())
-    if kind == "empty" or (numeric is not None and n_missing == len(series)):
+        examples = tuple(str(v)[:40] for v in pd.unique(valid)[:3])
+    if not present.any():
         kind = "empty"
-    examples = tuple(str(v)[:40] for v in pd.unique(text[~missing])[:3])
-    info = ColumnInfo(
-        name=name,
+    return ColumnInfo(
+        name=col.name,
         kind=kind,
-        dtype=str(numeric.dtype if numeric is not None else series.dtype),
-        n_missing=n_missing,
-        n_nonfinite=int(inf.sum()),
+        dtype=col.dtype,
+        n_missing=int(col.missing.sum()),
+        n_nonfinite=n_inf,
         n_unique=n_unique,
         is_constant=n_unique <= 1,
         examples=examples,
     )
-    findings.extend(_column_findings(info, source, missing, inf, text, where))
-    return info, findings
 
 
 def _column_findings(
-    info: ColumnInfo,
-    source: str,
-    missing: np.ndarray,
-    inf: np.ndarray,
-    text: pd.Series,
-    where: _RowNamer,
+    info: ColumnInfo, col: _Column, source: str, where: _RowNamer
 ) -> list[Finding]:
-    out: list[Finding] = []
     name = info.name
     if info.kind == "empty":
-        out.append(
+        return [
             Finding(
                 "warning",
                 "empty_column",
@@ -725,10 +815,12 @@ def _column_findings(
                 "learners. Remove it or fill it in.",
                 column=name,
             )
-        )
-        return out
+        ]
+    out: list[Finding] = []
+    if col.bad.size:
+        out.append(_mixed_finding(col, source, where))
     if info.n_missing:
-        pos = np.flatnonzero(missing)
+        pos = np.flatnonzero(col.missing)
         out.append(
             Finding(
                 "warning",
@@ -741,7 +833,8 @@ def _column_findings(
             )
         )
     if info.n_nonfinite:
-        pos = np.flatnonzero(inf)
+        assert col.values is not None
+        pos = np.flatnonzero(np.isinf(col.values))
         out.append(
             Finding(
                 "warning",
@@ -753,13 +846,22 @@ def _column_findings(
                 rows=where.ids(pos),
             )
         )
+    out.extend(_shape_findings(info, col, source, where))
+    return out
+
+
+def _shape_findings(
+    info: ColumnInfo, col: _Column, source: str, where: _RowNamer
+) -> list[Finding]:
+    out: list[Finding] = []
+    name = info.name
     if info.is_constant:
         out.append(
             Finding(
                 "warning",
                 "constant_column",
-                f"{source}: column {name!r} is constant ({info.examples[0]!r}); it "
-                "carries no information and is dropped from the numeric matrix.",
+                f"{source}: column {name!r} is constant ({info.examples[0]}); it "
+                "carries no information and is left out of the numeric matrix.",
                 column=name,
             )
         )
@@ -774,9 +876,9 @@ def _column_findings(
                 column=name,
             )
         )
-    lengths = text.dropna().str.len()
-    if lengths.size and int(lengths.max()) > LONG_CELL:
-        pos = np.flatnonzero(text.str.len().fillna(0).to_numpy() > LONG_CELL)
+    if col.max_len > LONG_CELL and col.text is not None:
+        lengths = np.array([len(v) if v else 0 for v in col.text])
+        pos = np.flatnonzero(lengths > LONG_CELL)
         out.append(
             Finding(
                 "warning",
@@ -791,18 +893,17 @@ def _column_findings(
     return out
 
 
-def _mixed_finding(
-    name: str, source: str, text: pd.Series, bad: np.ndarray, where: _RowNamer
-) -> Finding:
-    shown = ", ".join(repr(str(text.iloc[p])[:20]) for p in bad[:3])
+def _mixed_finding(col: _Column, source: str, where: _RowNamer) -> Finding:
+    assert col.text is not None
+    shown = ", ".join(repr(str(col.text[p])[:20]) for p in col.bad[:3])
     return Finding(
         "warning",
         "mixed_types",
-        f"{source}: column {name!r} is numeric but {bad.size} cell(s) are not numbers "
-        f"({shown} at {where.text(bad, 3)}); they are read as missing values. Fix "
-        "those cells or mark them as NA.",
-        column=name,
-        rows=where.ids(bad),
+        f"{source}: column {col.name!r} is numeric but {col.bad.size} cell(s) are not "
+        f"numbers ({shown} at {where.text(col.bad, 3)}); they are read as missing "
+        "values. Fix those cells or mark them as NA.",
+        column=col.name,
+        rows=where.ids(col.bad),
     )
 
 
@@ -847,7 +948,6 @@ def _table_findings(
                 "with the number of columns. Select a subset for those analyses.",
             )
         )
-    usable = [c for c in columns if c.kind in ("numeric", "categorical")]
     if d and not any(c.kind == "numeric" for c in columns):
         out.append(
             Finding(
@@ -857,7 +957,7 @@ def _table_findings(
                 "columns (categorical ones can be one-hot encoded).",
             )
         )
-    if d == 1 and usable:
+    if d == 1:
         out.append(
             Finding(
                 "warning",
@@ -869,29 +969,6 @@ def _table_findings(
     return out
 
 
-# --- value parsing ---
-
-
-def _as_text(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        out = series.astype(object).where(series.notna(), None)
-        return out.map(lambda v: None if v is None else str(v)).astype(object)
-    text = series.astype(object).map(
-        lambda v: None if _is_missing(v) else str(v).strip()
-    )
-    return text.astype(object)
-
-
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, str) and value.strip().lower() in MISSING_TOKENS
-
-
 def _is_number(token: str) -> bool:
     try:
         float(token.strip().replace(",", "."))
@@ -900,44 +977,20 @@ def _is_number(token: str) -> bool:
     return bool(token.strip())
 
 
-def _to_numeric(series: pd.Series, decimal: str) -> tuple[pd.Series | None, np.ndarray]:
-    """Return (float series, positions of non-numeric cells) or (None, empty)."""
-    empty = np.zeros(0, dtype=np.int64)
-    if pd.api.types.is_bool_dtype(series):
-        return None, empty
-    if pd.api.types.is_numeric_dtype(series):
-        return series.astype(np.float64), empty
-    text = _as_text(series)
-    present = text.notna().to_numpy()
-    if not present.any():
-        return None, empty
-    cleaned = text.where(text.notna(), None)
-    if decimal == ",":
-        cleaned = cleaned.map(lambda v: v if v is None else v.replace(",", "."))
-    values = pd.to_numeric(cleaned, errors="coerce").astype(np.float64)
-    parsed = present & values.notna().to_numpy()
-    share = parsed.sum() / present.sum()
-    if share < MIXED_SHARE or parsed.sum() == 0:
-        return None, empty
-    bad = np.flatnonzero(present & ~parsed)
-    return pd.Series(values.to_numpy(), index=series.index, name=series.name), bad
-
-
 def _looks_like_id_numbers(name: str, valid: np.ndarray, n: int) -> bool:
-    if valid.size < max(3, n) or n < 3:
+    if n < 3 or valid.size < n:
         return False
     if not np.all(valid == np.round(valid)) or np.unique(valid).size != valid.size:
         return False
     if _ID_NAME.search(name.strip()):
         return True
-    steps = np.diff(valid)
-    return bool(n >= 10 and np.all(steps == 1))
+    return bool(n >= 10 and np.all(np.diff(valid) == 1))
 
 
-def _looks_like_id_text(name: str, present: pd.Series) -> bool:
-    if present.nunique() != present.size or present.size < 3:
+def _looks_like_id_text(name: str, n_unique: int, n_present: int) -> bool:
+    if n_unique != n_present or n_present < 3:
         return False
-    return bool(_ID_NAME.search(name.strip())) or present.size >= 10
+    return bool(_ID_NAME.search(name.strip())) or n_present >= 10
 
 
 # --- numeric matrices ---
@@ -1066,10 +1119,9 @@ def to_matrix(
     check_choice("to_matrix", "scale", scale, ("none", "center", "standardize"))
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"to_matrix: expected a DataFrame; got {type(frame).__name__}.")
-    report = describe(frame, source="to_matrix")
-    kinds = report.kinds()
+    report, parsed = _describe(frame, "to_matrix", None, (), ".", None)
     selected, dropped = _select_columns(frame, report, columns, exclude, categorical)
-    blocks, names, encoded = _encode(frame, selected, kinds)
+    blocks, names, encoded = _encode({c.name: c for c in parsed}, selected)
     if not names:
         raise DataError(
             "to_matrix: no usable column is left "
@@ -1145,26 +1197,24 @@ def _drop_reason(info: ColumnInfo, categorical: str, explicit: bool) -> str | No
 
 
 def _encode(
-    frame: pd.DataFrame, selected: list[str], kinds: dict[str, str]
+    parsed: dict[str, _Column], selected: list[str]
 ) -> tuple[list[np.ndarray], list[str], dict[str, tuple[str, ...]]]:
     blocks: list[np.ndarray] = []
     names: list[str] = []
     encoded: dict[str, tuple[str, ...]] = {}
     for c in selected:
-        numeric, _ = _to_numeric(frame[c], ".")
-        if numeric is None:
-            numeric, _ = _to_numeric(frame[c], ",")
-        if numeric is not None:
-            blocks.append(numeric.to_numpy(dtype=np.float64)[:, None])
+        col = parsed[c]
+        if col.values is not None:
+            blocks.append(col.values[:, None])
             names.append(c)
             continue
-        text = _as_text(frame[c])
-        levels = sorted(text.dropna().unique())
+        assert col.text is not None
+        levels = sorted({str(v) for v in col.text[~col.missing]})
         new = tuple(f"{c}={lv}" for lv in levels[1:])
         block = np.column_stack(
-            [(text == lv).to_numpy(dtype=np.float64) for lv in levels[1:]]
+            [(col.text == lv).astype(np.float64) for lv in levels[1:]]
         )
-        block[text.isna().to_numpy()] = np.nan
+        block[col.missing] = np.nan
         blocks.append(block)
         names.extend(new)
         encoded[c] = new
