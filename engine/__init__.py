@@ -19,6 +19,7 @@ from engine.errors import (
     ResourceError,
     UnsupportedError,
 )
+from engine.graph_io import read_graph, write_graph
 from engine.runtime import ProgressEvent, resolve_device
 from engine.samples import Sample, list_samples, load_sample
 
@@ -42,7 +43,9 @@ __all__ = [
     "__version__",
     "list_samples",
     "load_sample",
+    "read_graph",
     "read_table",
     "resolve_device",
     "to_matrix",
+    "write_graph",
 ]
