@@ -152,6 +152,8 @@ def load_sample(name: str) -> Sample:
         frame = _read_csv(f"{name}.csv")
         truth = _read_truth(f"{name}_truth.csv", list(frame.columns))
         target = None
+    features = [c for c in frame.columns if c != target]
+    frame[features] = frame[features].astype(np.float64)
     return Sample(name, frame, target, truth, _DESCRIPTIONS[name])
 
 
