@@ -427,7 +427,7 @@ def _split_records(
     start = 1
     try:
         for row in reader:
-            if row and any(cell.strip() for cell in row):
+            if row and (len(row) > 1 or row[0].strip()):
                 records.append(row)
                 lines.append(start)
             start = reader.line_num + 1
@@ -502,8 +502,11 @@ def _build_frame(
             f"{label}: the file has a header ({width} columns) but no data rows; add "
             "rows of values below the header."
         )
-    padded = [r + [""] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(padded, columns=names, dtype=object)
+    if short:
+        body = [r + [""] * (width - len(r)) for r in body]
+    cells = np.empty((len(body), width), dtype=object)
+    cells[:] = body
+    frame = pd.DataFrame(cells, columns=names, copy=False)
     return frame, lines[1:], findings
 
 
@@ -701,12 +704,29 @@ def _parse_columns(frame: pd.DataFrame, decimal: str) -> list[_Column]:
             )
         else:
             text_idx.append(j)
-    if text_idx:
-        for j, col in zip(
-            text_idx, _parse_text_block(frame, text_idx, decimal), strict=True
-        ):
+    slow = []
+    for j in text_idx:
+        fast = _fast_numeric(frame, j) if decimal == "." else None
+        if fast is None:
+            slow.append(j)
+        out[j] = fast
+    if slow:
+        for j, col in zip(slow, _parse_text_block(frame, slow, decimal), strict=True):
             out[j] = col
     return [c for c in out if c is not None]
+
+
+def _fast_numeric(frame: pd.DataFrame, j: int) -> _Column | None:
+    """Parse a column whose every cell is a number literal in one C loop."""
+    raw = frame.iloc[:, j].to_numpy(dtype=object)
+    try:
+        values = raw.astype(np.float64)
+    except (TypeError, ValueError):
+        return None
+    if not raw.size or any(isinstance(v, bool) for v in raw[:1]):
+        return None
+    name = str(frame.columns[j])
+    return _Column(name, "float64", values, None, np.isnan(values), _NO_ROWS)
 
 
 _NO_ROWS = np.zeros(0, dtype=np.int64)
