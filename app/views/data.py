@@ -155,7 +155,8 @@ def _pickers() -> None:
 def _target_picker(dataset: dict[str, Any]) -> None:
     columns = [str(c) for c in dataset["frame"].columns]
     options = [NO_TARGET, *columns]
-    if state.get(state.TARGET_FOR) != dataset["id"]:
+    stale = state.get(state.TARGET_FOR) != dataset["id"]
+    if stale or TARGET_KEY not in st.session_state:  # new data, or page revisited
         target = dataset.get("target")
         st.session_state[TARGET_KEY] = target if target in columns else NO_TARGET
         state.put(state.TARGET_FOR, dataset["id"])
@@ -255,7 +256,11 @@ def render() -> None:
     _process_upload(st.session_state.get(UPLOAD_KEY))
     if state.get(state.DATASET) is None:
         use_sample(DEFAULT_SAMPLE)
-        st.session_state[SAMPLE_KEY] = DEFAULT_SAMPLE
+    if SAMPLE_KEY not in st.session_state:
+        # first visit, or back from another page (widget state is dropped then)
+        current = state.get(state.DATASET)
+        sample = current["name"] if current["source"] == "sample" else None
+        st.session_state[SAMPLE_KEY] = sample
     _pickers()
     dataset = state.get(state.DATASET)
     truth_message = _apply_truth_upload(dataset)

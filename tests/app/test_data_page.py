@@ -113,3 +113,31 @@ def test_known_graph_upload_checks_names(at):
     assert not at.error
     assert _dataset(at)["truth"].sum() == 2
     assert {m.label: m.value for m in at.metric}["Known graph"] == "2 edges"
+
+
+_TWO_PAGES = """
+import streamlit as st
+
+st.navigation(
+    [st.Page({data!r}, title="Data", default=True), st.Page("other.py", title="Other")]
+).run()
+"""
+
+
+def test_widgets_follow_the_dataset_after_a_page_switch(tmp_path):
+    # Streamlit drops widget state while another page is shown; the durable
+    # dataset must be reflected again when the Data page comes back.
+    entry = tmp_path / "entry.py"
+    entry.write_text(_TWO_PAGES.format(data=str(REPO / "app" / "views" / "data.py")))
+    (tmp_path / "other.py").write_text("import streamlit as st\nst.write('other')\n")
+    app = AppTest.from_file(str(entry), default_timeout=120)
+    app.run()
+    app.selectbox(key="data_sample").select("wine").run()
+    app.selectbox(key="data_target").select("alcohol").run()
+    app.switch_page("other.py").run()
+    assert "data_sample" not in app.session_state
+    app.switch_page(str(REPO / "app" / "views" / "data.py")).run()
+    assert not app.exception
+    assert app.selectbox(key="data_sample").value == "wine"
+    assert app.selectbox(key="data_target").value == "alcohol"
+    assert app.session_state["dataset"]["target"] == "alcohol"
