@@ -7,12 +7,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
+# Loopback by default; `make run ADDRESS=0.0.0.0` serves other machines too.
+ADDRESS ?= 127.0.0.1
+PYTHON ?= python3
 TORCH ?= torch==2.13.0
 
 .PHONY: run test lint clean
 
 $(PY):
-	python3 -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "Structure Lab needs Python >= 3.11; '$(PYTHON)' is $$($(PYTHON) -V 2>&1)." \
+		"Run: make PYTHON=python3.11 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
@@ -27,7 +33,8 @@ $(TEST_STAMP): $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m streamlit run app/streamlit_app.py --server.port $(PORT) \
-		--server.fileWatcherType none --browser.gatherUsageStats false
+		--server.address $(ADDRESS) --server.fileWatcherType none \
+		--browser.gatherUsageStats false
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
