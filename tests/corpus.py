@@ -133,6 +133,12 @@ CORPUS: tuple[Case, ...] = (
         codes=frozenset({"no_numeric_columns", "few_rows"}),
     ),
     Case(
+        "prose_not_a_table",
+        b"Dear colleague\nplease find the results below\nbest wishes\nAnn\n",
+        filename="prose_not_a_table.txt",
+        codes=frozenset({"single_column", "no_numeric_columns"}),
+    ),
+    Case(
         "mixed_types",
         (
             "value,other\n"
