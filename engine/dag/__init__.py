@@ -1,0 +1,57 @@
+"""Causal discovery: DAG learners, prior knowledge, metrics and simulators."""
+
+from __future__ import annotations
+
+from engine.dag.learner import METHODS, DagLearner, MethodSpec, learn_dag
+from engine.dag.metrics import (
+    compare_graphs,
+    cpdag,
+    f1_score,
+    fdr,
+    fpr,
+    n_edges,
+    precision,
+    recall,
+    shd,
+    shd_cpdag,
+    sid,
+    sid_numpy,
+    tpr,
+)
+from engine.dag.permutahedron import PermutahedronConfig
+from engine.dag.prior import PriorKnowledge
+from engine.dag.result import DagResult, is_dag
+from engine.dag.simulate import (
+    SimulatedData,
+    simulate_dag,
+    simulate_sem,
+    varsortability,
+)
+
+__all__ = [
+    "METHODS",
+    "DagLearner",
+    "DagResult",
+    "MethodSpec",
+    "PermutahedronConfig",
+    "PriorKnowledge",
+    "SimulatedData",
+    "compare_graphs",
+    "cpdag",
+    "f1_score",
+    "fdr",
+    "fpr",
+    "is_dag",
+    "learn_dag",
+    "n_edges",
+    "precision",
+    "recall",
+    "shd",
+    "shd_cpdag",
+    "sid",
+    "sid_numpy",
+    "simulate_dag",
+    "simulate_sem",
+    "tpr",
+    "varsortability",
+]

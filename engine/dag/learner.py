@@ -1,0 +1,321 @@
+"""``learn_dag`` and ``DagLearner``: one entry point over a registry of methods.
+
+A method is registered with one line in :data:`METHODS`: its name, its config
+dataclass, its fit function and a description the app shows as help. The fit
+function receives validated data and returns the fields of a
+:class:`~engine.dag.result.DagResult`; the learner adds names and provenance.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
+from engine.dag.prior import PriorKnowledge
+from engine.dag.result import DagResult, is_dag
+from engine.errors import ConfigError, DataError, NotFittedError, StoppedWarning
+from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
+from engine.validation import as_matrix
+
+__all__ = ["METHODS", "DagLearner", "MethodSpec", "learn_dag", "register_method"]
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A DAG-learning method of the registry.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (``method=...``).
+    config_class : type
+        Frozen dataclass of the method's options; its field metadata (``help``,
+        ``min``, ``max``, ``choices``) drives the app's form.
+    fit : callable
+        ``fit(X, *, config, prior, seed, device, reporter) -> dict`` of result
+        fields.
+    description : str
+        One paragraph for users.
+    experimental : bool
+        Shown as a badge in the app.
+    """
+
+    name: str
+    config_class: type
+    fit: Callable[..., dict[str, Any]]
+    description: str
+    experimental: bool = False
+
+
+METHODS: dict[str, MethodSpec] = {}
+
+
+def register_method(spec: MethodSpec) -> None:
+    """Add a method to :data:`METHODS` (one call per method module)."""
+    METHODS[spec.name] = spec
+
+
+register_method(
+    MethodSpec(
+        name="permutahedron",
+        config_class=PermutahedronConfig,
+        fit=fit_permutahedron,
+        description=(
+            "Learns a distribution over node orderings (top-k sparsemax or SparseMAP "
+            "on the permutahedron) and, per ordering, a sparse linear or MLP edge "
+            "model with an L0 mask. The output is the most likely ordering refitted: "
+            "a DAG by construction, no threshold. Zantedeschi et al., ICLR 2023."
+        ),
+    )
+)
+
+
+def _spec(method: str) -> MethodSpec:
+    if method not in METHODS:
+        raise ConfigError(
+            f"learn_dag: 'method' must be one of {sorted(METHODS)}; got {method!r}."
+        )
+    return METHODS[method]
+
+
+def make_config(method: str, config: Any = None, **options: Any) -> Any:
+    """Build the config of ``method`` from a config object, a dict and/or options."""
+    spec = _spec(method)
+    if config is None:
+        base: dict[str, Any] = {}
+    elif isinstance(config, spec.config_class):
+        base = dataclasses.asdict(config)
+    elif isinstance(config, dict):
+        base = dict(config)
+    else:
+        raise ConfigError(
+            f"learn_dag: 'config' must be a {spec.config_class.__name__}, a dict or "
+            f"None; got {type(config).__name__}."
+        )
+    base.update(options)
+    known = {f.name for f in dataclasses.fields(spec.config_class)}
+    unknown = sorted(set(base) - known)
+    if unknown:
+        raise ConfigError(
+            f"learn_dag: unknown option(s) {unknown} for method {method!r}; valid "
+            f"options are {sorted(known)}."
+        )
+    return spec.config_class(**base)
+
+
+def _prior_for(prior: PriorKnowledge | None, names: list[str]) -> PriorKnowledge:
+    if prior is None:
+        return PriorKnowledge.empty(names)
+    if not isinstance(prior, PriorKnowledge):
+        raise ConfigError(
+            "learn_dag: 'prior' must be a PriorKnowledge or None; got "
+            f"{type(prior).__name__}."
+        )
+    if list(prior.names) == names:
+        return prior
+    missing = sorted(set(names) - set(prior.names))
+    if missing:
+        raise DataError(
+            f"learn_dag: the prior knowledge does not cover the column(s) {missing}; "
+            "build it over the same columns as X."
+        )
+    return prior.subset(names)
+
+
+def learn_dag(
+    X: Any,
+    method: str = "permutahedron",
+    *,
+    prior: PriorKnowledge | None = None,
+    seed: int | None = None,
+    device: str = "auto",
+    progress: ProgressCallback | None = None,
+    node_names: Sequence[str] | None = None,
+    config: Any = None,
+    **options: Any,
+) -> DagResult:
+    """Learn a DAG from data.
+
+    Parameters
+    ----------
+    X : ndarray, torch.Tensor or DataFrame of shape (n_samples, n_nodes)
+        Numeric data without missing values. Centred inside; scale beforehand if
+        the units should not matter (scaling changes which graph fits best).
+    method : str, default="permutahedron"
+        A name of :data:`METHODS`.
+    prior : PriorKnowledge, optional
+        Forbidden and required edges and tiers, enforced exactly.
+    seed : int, optional
+        Seed; ``None`` draws one, recorded in the result.
+    device : str, default="auto"
+        ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+    progress : callable, optional
+        Receives a :class:`~engine.runtime.ProgressEvent` per epoch with metrics
+        ``loss``, ``edges`` and ``entropy``; returning True stops the fit, which
+        then returns a partial result with ``stopped=True``.
+    node_names : sequence of str, optional
+        Names of the columns (default the DataFrame's columns or ``x0, x1, ...``).
+    config : config dataclass or dict, optional
+        Method options as one object; ``**options`` override single fields.
+    **options
+        Fields of the method's config class (e.g. ``max_iter=200``).
+
+    Returns
+    -------
+    DagResult
+
+    Raises
+    ------
+    ConfigError
+        Unknown method or option, value out of range, missing device.
+    DataError
+        Non-numeric, missing or too few values; prior over other columns.
+    ResourceError
+        The fit would exceed the method's memory budget.
+
+    Examples
+    --------
+    >>> from engine.dag import learn_dag, simulate_sem  # doctest: +SKIP
+    >>> sim = simulate_sem(5, 200, seed=0)  # doctest: +SKIP
+    >>> learn_dag(sim.X, seed=0, max_iter=50).adjacency.shape  # doctest: +SKIP
+    (5, 5)
+    """
+    spec = _spec(method)
+    cfg = make_config(method, config, **options)
+    Xa, names = as_matrix(X, "learn_dag", names=node_names, min_rows=3, min_cols=2)
+    pk = _prior_for(prior, names)
+    used_seed = resolve_seed(seed)
+    dev = resolve_device(device)
+    reporter = Reporter(progress, "dag.fit", total=getattr(cfg, "max_iter", None))
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fields = spec.fit(
+            Xa, config=cfg, prior=pk, seed=used_seed, device=dev, reporter=reporter
+        )
+    messages = [str(w.message) for w in caught]
+    if fields.get("stopped"):
+        msg = f"learn_dag: stopped on request after {fields.get('n_iter')} epochs."
+        warnings.warn(msg, StoppedWarning, stacklevel=2)
+        messages.append(msg)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    import engine
+
+    adjacency = np.asarray(fields["adjacency"], dtype=bool)
+    assert is_dag(adjacency) and pk.check(adjacency), "learner broke its guarantees"
+    return DagResult(
+        adjacency=adjacency,
+        weights=np.asarray(fields["weights"], dtype=float),
+        node_names=tuple(names),
+        history=fields.get("history", {}),
+        ordering=fields.get("ordering", ()),
+        stopped=bool(fields.get("stopped", False)),
+        converged=bool(fields.get("converged", False)),
+        n_iter=int(fields.get("n_iter", 0)),
+        method=method,
+        config=dataclasses.asdict(cfg),
+        seed=used_seed,
+        device=str(fields.get("device", dev)),
+        elapsed_s=time.perf_counter() - start,
+        engine_version=engine.__version__,
+        warnings=tuple(messages),
+    )
+
+
+class DagLearner:
+    """Estimator twin of :func:`learn_dag` with scikit-learn's contract.
+
+    Parameters
+    ----------
+    method : str, default="permutahedron"
+    prior : PriorKnowledge, optional
+    seed : int, optional
+    device : str, default="auto"
+    progress : callable, optional
+    config : config dataclass or dict, optional
+    **options
+        Fields of the method's config.
+
+    Attributes
+    ----------
+    result_ : DagResult
+        Set by :meth:`fit`.
+    """
+
+    def __init__(
+        self,
+        method: str = "permutahedron",
+        *,
+        prior: PriorKnowledge | None = None,
+        seed: int | None = None,
+        device: str = "auto",
+        progress: ProgressCallback | None = None,
+        config: Any = None,
+        **options: Any,
+    ) -> None:
+        self.method = method
+        self.prior = prior
+        self.seed = seed
+        self.device = device
+        self.progress = progress
+        self.config = config
+        self.options = options
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters (scikit-learn protocol)."""
+        return {
+            "method": self.method,
+            "prior": self.prior,
+            "seed": self.seed,
+            "device": self.device,
+            "progress": self.progress,
+            "config": self.config,
+            **self.options,
+        }
+
+    def set_params(self, **params: Any) -> DagLearner:
+        """Set constructor parameters; unknown names become method options."""
+        for key, value in params.items():
+            if key in ("method", "prior", "seed", "device", "progress", "config"):
+                setattr(self, key, value)
+            else:
+                self.options[key] = value
+        return self
+
+    def fit(self, X: Any, y: Any = None, node_names: Sequence[str] | None = None):
+        """Learn the DAG of ``X``; ``y`` is ignored. Returns ``self``."""
+        self.result_ = learn_dag(
+            X,
+            self.method,
+            prior=self.prior,
+            seed=self.seed,
+            device=self.device,
+            progress=self.progress,
+            node_names=node_names,
+            config=self.config,
+            **self.options,
+        )
+        return self
+
+    def _result(self) -> DagResult:
+        if not hasattr(self, "result_"):
+            raise NotFittedError("DagLearner: call fit(X) before reading results.")
+        return self.result_
+
+    @property
+    def adjacency_(self) -> np.ndarray:
+        """Learned adjacency, bool (d, d)."""
+        return self._result().adjacency
+
+    @property
+    def weights_(self) -> np.ndarray:
+        """Learned edge weights, float (d, d)."""
+        return self._result().weights

@@ -1,0 +1,425 @@
+"""Compare a learned graph with a true one.
+
+Conventions (stated once, used by every function here and shown in the app):
+
+* Graphs are (d, d) arrays with ``[i, j]`` != 0 iff ``i -> j``. A CPDAG marks an
+  undirected edge ``i - j`` by non-zero ``[i, j]`` and ``[j, i]``.
+* SHD counts, over unordered pairs, a missing edge, an extra edge and a reversed
+  edge as 1 each (``reversed_cost=1``, as NOTEARS, GOLEM and the DAGuerreotype and
+  DAG-DB papers); ``reversed_cost=2`` gives cdt's default (sum of |A_true - A_pred|).
+* TP = edges present in both with the same direction. TPR = recall = TP / |E_true|;
+  precision = TP / |E_pred|; FDR = (reversed + extra) / |E_pred|;
+  FPR = (reversed + extra) / (d(d-1)/2 - |E_true|); F1 from precision and recall.
+* SHD between CPDAGs compares the Markov equivalence classes: per unordered pair,
+  1 when the two CPDAGs differ (missing, extra, or a different mark among
+  ``->``, ``<-``, ``-``).
+* SID (Peters & Bühlmann 2015) counts ordered pairs (i, j) whose interventional
+  distribution p(x_j | do(x_i)) is wrongly inferred when adjusting for the
+  parents of i in the estimate; between 0 and d(d-1), not symmetric.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.errors import DataError, GraphError
+
+__all__ = [
+    "compare_graphs",
+    "cpdag",
+    "f1_score",
+    "fdr",
+    "fpr",
+    "n_edges",
+    "precision",
+    "recall",
+    "shd",
+    "shd_cpdag",
+    "sid",
+    "sid_numpy",
+    "tpr",
+]
+
+
+def _pair(truth: Any, pred: Any, owner: str) -> tuple[NDArray, NDArray]:
+    t = np.asarray(truth) != 0
+    p = np.asarray(pred) != 0
+    if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape != p.shape:
+        raise DataError(
+            f"{owner}: both graphs must be square arrays of the same shape; got "
+            f"{t.shape} and {p.shape}."
+        )
+    if t.diagonal().any() or p.diagonal().any():
+        raise GraphError(f"{owner}: graphs must not have self-loops.")
+    return t, p
+
+
+def _counts(truth: Any, pred: Any, owner: str) -> dict[str, int]:
+    t, p = _pair(truth, pred, owner)
+    tp = int((t & p).sum())
+    rev = int((p & t.T & ~t).sum())
+    extra = int((p & ~t & ~t.T).sum())
+    skel_t, skel_p = t | t.T, p | p.T
+    missing = int(np.triu(skel_t & ~skel_p, 1).sum())
+    return {
+        "tp": tp,
+        "reversed": rev,
+        "extra": extra,
+        "missing": missing,
+        "n_true": int(t.sum()),
+        "n_pred": int(p.sum()),
+        "d": t.shape[0],
+    }
+
+
+def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
+    """Structural Hamming distance between two DAGs.
+
+    A missing or an extra edge costs 1; a reversed edge costs ``reversed_cost``
+    (1 by default, as NOTEARS/GOLEM; 2 as cdt's default).
+
+    Parameters
+    ----------
+    truth, pred : array-like of shape (d, d)
+        ``[i, j]`` != 0 iff ``i -> j``.
+    reversed_cost : {1, 2}, default=1
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> t = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    >>> p = np.array([[0, 0, 0], [1, 0, 0], [1, 0, 0]])
+    >>> shd(t, p), shd(t, p, reversed_cost=2)
+    (3, 4)
+    """
+    if reversed_cost not in (1, 2):
+        raise DataError(f"shd: 'reversed_cost' must be 1 or 2; got {reversed_cost!r}.")
+    c = _counts(truth, pred, "shd")
+    return c["missing"] + c["extra"] + reversed_cost * c["reversed"]
+
+
+def n_edges(graph: Any) -> int:
+    """Number of directed edges (an undirected CPDAG edge counts twice).
+
+    Examples
+    --------
+    >>> n_edges(np.array([[0, 1], [0, 0]]))
+    1
+    """
+    return int((np.asarray(graph) != 0).sum())
+
+
+def tpr(truth: Any, pred: Any) -> float:
+    """True-positive rate TP / |E_true| (correct direction only); NaN if no truth.
+
+    Examples
+    --------
+    >>> tpr(np.array([[0, 1], [0, 0]]), np.array([[0, 1], [0, 0]]))
+    1.0
+    """
+    c = _counts(truth, pred, "tpr")
+    return c["tp"] / c["n_true"] if c["n_true"] else float("nan")
+
+
+recall = tpr
+
+
+def precision(truth: Any, pred: Any) -> float:
+    """TP / |E_pred| (correct direction only); NaN for an empty prediction.
+
+    Examples
+    --------
+    >>> precision(np.array([[0, 1], [0, 0]]), np.array([[0, 0], [1, 0]]))
+    0.0
+    """
+    c = _counts(truth, pred, "precision")
+    return c["tp"] / c["n_pred"] if c["n_pred"] else float("nan")
+
+
+def fdr(truth: Any, pred: Any) -> float:
+    """(reversed + extra) / |E_pred|; NaN for an empty prediction.
+
+    Examples
+    --------
+    >>> fdr(np.array([[0, 1], [0, 0]]), np.array([[0, 0], [1, 0]]))
+    1.0
+    """
+    c = _counts(truth, pred, "fdr")
+    return (c["reversed"] + c["extra"]) / c["n_pred"] if c["n_pred"] else float("nan")
+
+
+def fpr(truth: Any, pred: Any) -> float:
+    """(reversed + extra) / (d(d-1)/2 - |E_true|), the NOTEARS convention.
+
+    Examples
+    --------
+    >>> fpr(np.zeros((3, 3)), np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]]))
+    0.3333333333333333
+    """
+    c = _counts(truth, pred, "fpr")
+    negatives = c["d"] * (c["d"] - 1) / 2 - c["n_true"]
+    return (c["reversed"] + c["extra"]) / negatives if negatives else float("nan")
+
+
+def f1_score(truth: Any, pred: Any) -> float:
+    """Harmonic mean of precision and recall (0 when both are 0).
+
+    Examples
+    --------
+    >>> f1_score(np.array([[0, 1], [0, 0]]), np.array([[0, 1], [0, 0]]))
+    1.0
+    """
+    p, r = precision(truth, pred), recall(truth, pred)
+    if np.isnan(p) or np.isnan(r) or p + r == 0:
+        return 0.0
+    return 2 * p * r / (p + r)
+
+
+# --- CPDAG ---
+
+
+def _v_structures(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Edges ``i -> j`` that take part in a v-structure ``i -> j <- k``."""
+    skel = a | a.T
+    d = a.shape[0]
+    compelled = np.zeros_like(a)
+    for j in range(d):
+        parents = np.flatnonzero(a[:, j])
+        for x in range(len(parents)):
+            for y in range(x + 1, len(parents)):
+                i, k = parents[x], parents[y]
+                if not skel[i, k]:
+                    compelled[i, j] = compelled[k, j] = True
+    return compelled
+
+
+def cpdag(dag: Any) -> NDArray[np.int64]:
+    """CPDAG (essential graph) of a DAG by Meek's rules.
+
+    Directed edges that are compelled stay directed; the rest become undirected
+    (both ``[i, j]`` and ``[j, i]`` set). Starts from the v-structures and applies
+    Meek rules 1-3 to a fixed point (rule 4 is not needed when starting from a
+    DAG's v-structures).
+
+    Parameters
+    ----------
+    dag : array-like of shape (d, d)
+        An acyclic graph.
+
+    Returns
+    -------
+    ndarray of int, shape (d, d)
+        0/1 matrix; undirected edges appear in both directions.
+
+    Examples
+    --------
+    >>> cpdag(np.array([[0, 1], [0, 0]])).tolist()
+    [[0, 1], [1, 0]]
+    >>> cpdag(np.array([[0, 0, 1], [0, 0, 1], [0, 0, 0]])).tolist()
+    [[0, 0, 1], [0, 0, 1], [0, 0, 0]]
+    """
+    a = np.asarray(dag) != 0
+    from engine.dag.result import is_dag
+
+    if not is_dag(a):
+        raise GraphError("cpdag: the graph has a directed cycle; pass a DAG.")
+    directed = _v_structures(a)  # directed[i, j]: i -> j compelled
+    undirected = (a | a.T) & ~directed & ~directed.T
+    changed = True
+    while changed:
+        changed = False
+        for i, j in np.argwhere(undirected):
+            if _meek(i, j, directed, undirected, a | a.T):
+                directed[i, j] = True
+                undirected[i, j] = undirected[j, i] = False
+                changed = True
+    return (directed | undirected).astype(np.int64)
+
+
+def _meek(
+    i: int, j: int, directed: NDArray, undirected: NDArray, skel: NDArray
+) -> bool:
+    """Whether the undirected edge i - j must be oriented i -> j."""
+    # R1: k -> i - j with k, j not adjacent
+    if np.any(directed[:, i] & ~skel[:, j] & (np.arange(len(skel)) != j)):
+        return True
+    # R2: i -> k -> j
+    if np.any(directed[i, :] & directed[:, j]):
+        return True
+    # R3: i - k1 -> j, i - k2 -> j, k1 and k2 not adjacent
+    ks = np.flatnonzero(undirected[i, :] & directed[:, j])
+    for x in range(len(ks)):
+        for y in range(x + 1, len(ks)):
+            if not skel[ks[x], ks[y]]:
+                return True
+    return False
+
+
+def shd_cpdag(truth: Any, pred: Any) -> int:
+    """SHD between the CPDAGs of two DAGs (1 per unordered pair that differs).
+
+    Each pair counts 1 when the CPDAGs disagree: an edge missing or extra, or a
+    different mark (``->``, ``<-`` or ``-``). Zero iff the DAGs are Markov
+    equivalent.
+
+    Examples
+    --------
+    >>> shd_cpdag(np.array([[0, 1], [0, 0]]), np.array([[0, 0], [1, 0]]))
+    0
+    """
+    t, p = _pair(truth, pred, "shd_cpdag")
+    ct, cp = cpdag(t) != 0, cpdag(p) != 0
+    differ = (ct != cp) | (ct.T != cp.T)
+    return int(np.triu(differ, 1).sum())
+
+
+# --- SID ---
+
+
+def _reach(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Reachability by directed paths of length >= 0, shape (d, d)."""
+    r = a | np.eye(a.shape[0], dtype=bool)
+    for k in range(a.shape[0]):
+        r |= r[:, k : k + 1] & r[k : k + 1, :]
+    return r
+
+
+def _d_connected_from(a: NDArray[np.bool_], x: int, z: NDArray[np.bool_]) -> NDArray:
+    """Nodes d-connected to ``x`` given the set ``z`` (Bayes-ball reachability)."""
+    d = a.shape[0]
+    anc_z = _reach(a)[:, z].any(axis=1) if z.any() else np.zeros(d, dtype=bool)
+    # states: (node, came_from_child=0 / came_from_parent=1)
+    seen = np.zeros((d, 2), dtype=bool)
+    stack = [(x, 0)]
+    found = np.zeros(d, dtype=bool)
+    while stack:
+        v, up = stack.pop()
+        if seen[v, up]:
+            continue
+        seen[v, up] = True
+        if not z[v]:
+            found[v] = True
+        if up == 0 and not z[v]:  # arrived from a child (or start): go anywhere
+            stack += [(p, 0) for p in np.flatnonzero(a[:, v])]
+            stack += [(c, 1) for c in np.flatnonzero(a[v])]
+        elif up == 1:  # arrived from a parent
+            if not z[v]:
+                stack += [(c, 1) for c in np.flatnonzero(a[v])]
+            if anc_z[v]:  # collider opened by a conditioned descendant
+                stack += [(p, 0) for p in np.flatnonzero(a[:, v])]
+    return found
+
+
+def sid_numpy(truth: Any, pred: Any) -> int:
+    """Structural intervention distance, pure NumPy (small graphs, d <= ~20).
+
+    For each ordered pair (i, j), i != j, the estimate ``pred`` predicts
+    p(x_j | do(x_i)) by adjusting for Z = PA_pred(i). The pair is wrong unless:
+    when j is a parent of i in ``pred``, j is not a descendant of i in ``truth``;
+    otherwise Z contains no descendant (in ``truth``) of a node w != i on a
+    directed path i -> ... -> j, and Z d-separates i and j in ``truth`` after
+    removing the first edge of every directed i -> j path.
+
+    Cost O(d^2) reachability searches; prefer :func:`sid` (gadjid) for large d.
+
+    Examples
+    --------
+    >>> t = np.array([[0, 1], [0, 0]])
+    >>> sid_numpy(t, t), sid_numpy(t, np.zeros((2, 2)))
+    (0, 0)
+    >>> sid_numpy(t, t.T)
+    1
+    """
+    g, h = _pair(truth, pred, "sid_numpy")
+    d = g.shape[0]
+    reach = _reach(g)
+    wrong = 0
+    for i in range(d):
+        z = h[:, i].copy()
+        # nodes on directed paths from i (excluding i) that reach some j later
+        children = np.flatnonzero(g[i])
+        g_cut = g.copy()
+        for j in range(d):
+            if j == i:
+                continue
+            if z[j]:
+                wrong += int(reach[i, j])
+                continue
+            if not reach[i, j]:
+                # no causal effect: Z must block every path i ... j in G
+                wrong += int(_d_connected_from(g, i, z)[j])
+                continue
+            # w on a directed path i -> ... -> j, w != i
+            on_path = reach[i] & reach[:, j]
+            on_path[i] = False
+            forbidden = reach[on_path].any(axis=0)
+            if (z & forbidden).any():
+                wrong += 1
+                continue
+            # remove the first edge of each directed i -> j path
+            g_cut = g.copy()
+            first = children[reach[children, j]]
+            g_cut[i, first] = False
+            wrong += int(_d_connected_from(g_cut, i, z)[j])
+    return wrong
+
+
+def sid(truth: Any, pred: Any) -> int:
+    """Structural intervention distance (count), via ``gadjid`` when installed.
+
+    Same convention as :func:`sid_numpy` (which is used when gadjid is missing).
+    Both graphs must be DAGs.
+
+    Examples
+    --------
+    >>> t = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    >>> sid(t, np.zeros((3, 3)))
+    2
+    """
+    from engine.dag.result import is_dag
+
+    g, h = _pair(truth, pred, "sid")
+    if not (is_dag(g) and is_dag(h)):
+        raise GraphError("sid: both graphs must be acyclic.")
+    try:
+        import gadjid
+    except ImportError:  # pragma: no cover - gadjid is in the dev extra
+        return sid_numpy(g, h)
+    _, count = gadjid.sid(
+        g.astype(np.int8), h.astype(np.int8), edge_direction="from row to column"
+    )
+    return int(count)
+
+
+def compare_graphs(
+    truth: Any, pred: Any, *, reversed_cost: int = 1
+) -> dict[str, float]:
+    """Every metric of this module in one dict.
+
+    Keys: ``shd``, ``shd_cpdag``, ``sid``, ``tpr``, ``fdr``, ``fpr``,
+    ``precision``, ``recall``, ``f1``, ``n_edges``, ``n_true_edges``,
+    ``n_reversed``, ``n_missing``, ``n_extra``.
+    """
+    c = _counts(truth, pred, "compare_graphs")
+    return {
+        "shd": shd(truth, pred, reversed_cost),
+        "shd_cpdag": shd_cpdag(truth, pred),
+        "sid": sid(truth, pred),
+        "tpr": tpr(truth, pred),
+        "fdr": fdr(truth, pred),
+        "fpr": fpr(truth, pred),
+        "precision": precision(truth, pred),
+        "recall": recall(truth, pred),
+        "f1": f1_score(truth, pred),
+        "n_edges": c["n_pred"],
+        "n_true_edges": c["n_true"],
+        "n_reversed": c["reversed"],
+        "n_missing": c["missing"],
+        "n_extra": c["extra"],
+    }

@@ -1,0 +1,543 @@
+"""DAG learning on the permutahedron: sparse distributions over node orderings.
+
+A DAG is a node ordering plus a subset of the edges that ordering allows. One score
+per node, ``theta`` (d,), induces a sparse distribution over orderings, either by
+top-k sparsemax over the exact K best orderings or by SparseMAP on the
+permutahedron. For every ordering in the support an edge model (linear or MLP) with
+a Bernoulli L0 edge mask is fitted on the ordering's complete DAG; the expected
+fitted loss is minimised over ``theta``. The output is the MAP ordering (an
+ascending argsort of ``theta``) refitted, hence a DAG by construction; there is no
+acyclicity penalty and no threshold.
+
+Prior knowledge is exact: forbidden edges (and edges against the tiers) are removed
+from every ordering's mask, required edges are always on, and every ordering used
+is first made to respect the precedence that required edges and tiers imply (a
+stable topological sort that keeps the ordering where it can).
+
+Cost (per epoch, K orderings in the support, n samples, d nodes, H hidden units):
+linear edges need O(K d^2) memory and O(K d^3) time per inner step (the fit works
+on ``X^T X / n``; never K x n x d^2); MLP edges need O(K n d H) activations. Fits of
+orderings already seen are cached, so late epochs are cheap.
+
+References
+----------
+Zantedeschi, Franceschi, Kaddour, Kusner & Niculae, "DAG Learning on the
+Permutahedron", ICLR 2023.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+
+from engine.dag._kbest import kbest_rankings
+from engine.dag._orderings import complete_dags, order_of, ranks_of, repair_rankings
+from engine.dag._sparsemap import sparsemap
+from engine.dag._sparsemax import sparsemax
+from engine.dag.edge_models import EdgeFitter, FitSettings, fit_edges, refit_linear
+from engine.dag.prior import PriorKnowledge
+from engine.errors import ConfigError, ResourceError, check_choice, check_range
+from engine.runtime import Reporter, make_generators, resolve_device
+
+__all__ = ["PermutahedronConfig", "fit_permutahedron"]
+
+logger = logging.getLogger(__name__)
+
+
+def _opt(default: Any, help_: str, **meta: Any) -> Any:
+    return field(default=default, metadata={"help": help_, **meta})
+
+
+@dataclass(frozen=True, kw_only=True)
+class PermutahedronConfig:
+    """Options of the permutahedron learner (all plain values).
+
+    Parameters
+    ----------
+    structure : {"topk", "sparsemap"}, default="topk"
+        Distribution over orderings: top-k sparsemax over the K best orderings, or
+        SparseMAP (active set) on the permutahedron.
+    n_orderings : int, default=10
+        K, the number of best orderings for ``"topk"``.
+    edge_model : {"linear", "mlp"}, default="linear"
+    hidden : int, default=10
+        Hidden units per child of the MLP edge model.
+    loss : {"nll_ev", "sq"}, default="nll_ev"
+        Equal-variance Gaussian NLL or squared loss.
+    training : {"bilevel", "joint"}, default="bilevel"
+        Bilevel: per epoch fit the edges of every ordering, then one step on theta.
+        Joint: shared edge parameters and theta take one Adam step together.
+    max_iter : int, default=300
+        Epochs (outer steps).
+    lr_theta : float, default=0.1
+        Adam learning rate of the node scores.
+    l2_theta : float, default=5e-4
+        L2 penalty on theta (keeps several orderings in the support).
+    init_theta : {"greedy", "zeros", "variances"}, default="greedy"
+        ``"greedy"`` starts from the top-down order that repeatedly picks the node
+        of smallest residual variance given the nodes already placed (the
+        equal-variance identification rule that ``nll_ev`` also assumes), scores
+        spaced by ``init_spacing``. ``"zeros"`` is the paper's default.
+        ``"variances"`` starts from Var(x_i) - median (low variance upstream); it
+        exploits varsortability and equals ``"zeros"`` on standardised data.
+        All three add a tiny seeded jitter to break ties.
+    init_spacing : float, default=0.3
+    polish : bool, default=True
+        After training, repeatedly evaluate every adjacent swap of the MAP
+        ordering and keep the best while it lowers the fitted objective (a local
+        refinement; the result stays a DAG and respects the prior).
+    tol, patience : float, int
+        Stop when the objective has not improved by ``tol`` for ``patience``
+        epochs.
+    inner_lr, inner_max_iter, inner_tol, inner_patience
+        Adam learning rate, iterations and early stopping of the edge fits.
+    sparsifier : {"backward", "l0_ste"}, default="backward"
+        ``"backward"``: deterministic greedy backward elimination of the same
+        L0-penalised objective (linear edges, bilevel training). ``"l0_ste"``: the
+        Bernoulli L0 mask with straight-through gradients (always used for the
+        MLP and for joint training).
+    pruning_reg : float, default=0.01
+        L0 penalty per edge.
+    l2_eq : float, default=5e-4
+        Penalty on the mean squared edge parameters.
+    refit_factor : int, default=5
+        The final refit of the MAP ordering runs this many times more inner
+        iterations and patience.
+    sparsemap_max_iter : int, default=100
+    max_memory_gb : float, default=4.0
+        Refuse fits whose estimated working memory is larger.
+    progress_every : int, default=1
+        Emit a progress event every this many epochs.
+    """
+
+    structure: Literal["topk", "sparsemap"] = _opt(
+        "topk", "Distribution over orderings.", choices=("topk", "sparsemap")
+    )
+    n_orderings: int = _opt(10, "K best orderings (top-k only).", min=2, max=100)
+    edge_model: Literal["linear", "mlp"] = _opt(
+        "linear", "How a child depends on its parents.", choices=("linear", "mlp")
+    )
+    hidden: int = _opt(10, "Hidden units per child (MLP).", min=1, max=200)
+    loss: Literal["nll_ev", "sq"] = _opt(
+        "nll_ev",
+        "Equal-variance Gaussian NLL or squared loss.",
+        choices=("nll_ev", "sq"),
+    )
+    training: Literal["bilevel", "joint"] = _opt(
+        "bilevel",
+        "Refit edges per epoch (bilevel) or one joint step.",
+        choices=("bilevel", "joint"),
+    )
+    max_iter: int = _opt(300, "Epochs (outer steps).", min=1, max=100000)
+    lr_theta: float = _opt(0.1, "Learning rate of the node scores.", min=1e-5, max=10.0)
+    l2_theta: float = _opt(5e-4, "L2 penalty on the node scores.", min=0.0, max=10.0)
+    init_theta: Literal["greedy", "zeros", "variances"] = _opt(
+        "greedy",
+        "Initial node scores: 'greedy' (equal-variance top-down order), 'zeros', "
+        "or 'variances' (exploits varsortability).",
+        choices=("greedy", "zeros", "variances"),
+    )
+    init_spacing: float = _opt(
+        0.3,
+        "Score gap between successive nodes of the greedy start.",
+        min=0.0,
+        max=10.0,
+    )
+    polish: bool = _opt(
+        True,
+        "After training, swap adjacent nodes of the MAP ordering while the "
+        "fitted objective improves.",
+    )
+    tol: float = _opt(1e-4, "Early-stopping tolerance.", min=0.0, max=1.0)
+    patience: int = _opt(
+        30, "Epochs without improvement before stopping.", min=1, max=100000
+    )
+    inner_lr: float = _opt(0.1, "Learning rate of the edge fits.", min=1e-5, max=10.0)
+    inner_max_iter: int = _opt(300, "Iterations of each edge fit.", min=1, max=100000)
+    inner_tol: float = _opt(
+        1e-4, "Edge-fit early-stopping tolerance.", min=0.0, max=1.0
+    )
+    inner_patience: int = _opt(10, "Edge-fit patience.", min=1, max=10000)
+    sparsifier: Literal["backward", "l0_ste"] = _opt(
+        "backward",
+        "Edge selection: exact greedy backward elimination (linear only) or the "
+        "Bernoulli L0 mask with straight-through gradients.",
+        choices=("backward", "l0_ste"),
+    )
+    pruning_reg: float = _opt(
+        0.01, "L0 penalty per edge (sparsity).", min=0.0, max=10.0
+    )
+    l2_eq: float = _opt(5e-4, "Penalty on the edge parameters.", min=0.0, max=10.0)
+    refit_factor: int = _opt(
+        5, "Longer final refit of the MAP ordering.", min=1, max=100
+    )
+    sparsemap_max_iter: int = _opt(
+        100, "Active-set iterations (SparseMAP).", min=1, max=10000
+    )
+    max_memory_gb: float = _opt(
+        4.0, "Refuse fits needing more memory.", min=0.01, max=1e4
+    )
+    progress_every: int = _opt(1, "Epochs between progress events.", min=1, max=100000)
+
+    def __post_init__(self) -> None:
+        owner = "PermutahedronConfig"
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if "choices" in f.metadata:
+                check_choice(owner, f.name, value, f.metadata["choices"])
+            elif "min" in f.metadata:
+                want_int = f.type in ("int", int)
+                if want_int and (isinstance(value, bool) or not isinstance(value, int)):
+                    raise ConfigError(
+                        f"{owner}: '{f.name}' must be an integer; got {value!r}."
+                    )
+                check_range(
+                    owner, f.name, value, low=f.metadata["min"], high=f.metadata["max"]
+                )
+
+    def inner(self, factor: int = 1) -> FitSettings:
+        """The edge-fit settings, with iterations and patience scaled."""
+        return FitSettings(
+            edge_model=self.edge_model,
+            loss=self.loss,
+            hidden=self.hidden,
+            lr=self.inner_lr,
+            max_iter=self.inner_max_iter * factor,
+            tol=self.inner_tol,
+            patience=self.inner_patience * factor,
+            pruning_reg=self.pruning_reg,
+            l2_eq=self.l2_eq,
+            sparsifier=self.sparsifier if self.training == "bilevel" else "l0_ste",
+        )
+
+
+# --- distributions over orderings ---
+
+
+def _distribution(
+    theta: torch.Tensor, cfg: PermutahedronConfig, before: NDArray[np.bool_] | None
+) -> tuple[NDArray[np.int64], torch.Tensor]:
+    """Support rankings (K, d) and their differentiable weights (K,)."""
+    if cfg.structure == "topk":
+        rankings, _ = kbest_rankings(theta.detach().cpu().numpy(), cfg.n_orderings)
+        R = torch.as_tensor(rankings, dtype=theta.dtype, device=theta.device)
+        alpha = sparsemax(R @ theta)
+    else:
+        rankings, alpha = sparsemap(theta, cfg.sparsemap_max_iter)
+    keep = (alpha.detach() > 0).cpu().numpy()
+    rankings, alpha = rankings[keep], alpha[torch.as_tensor(keep, device=alpha.device)]
+    repaired, index = repair_rankings(rankings, before)
+    merged = torch.zeros(len(repaired), dtype=alpha.dtype, device=alpha.device)
+    merged = merged.index_add(0, torch.as_tensor(index, device=alpha.device), alpha)
+    return repaired, merged
+
+
+def _entropy(alpha: torch.Tensor) -> float:
+    a = alpha.detach()
+    a = a[a > 0]
+    return float(-(a * torch.log(a)).sum())
+
+
+# --- the fit ---
+
+
+@dataclass
+class _State:
+    theta: torch.Tensor
+    cache: dict[tuple[int, ...], tuple[float, int]] = field(default_factory=dict)
+    history: dict[str, list[float]] = field(default_factory=dict)
+    best: float = math.inf
+    stall: int = 0
+    converged: bool = False
+    stopped: bool = False
+    n_iter: int = 0
+
+    def log(self, **values: float) -> None:
+        for k, v in values.items():
+            self.history.setdefault(k, []).append(float(v))
+
+
+def _check_memory(n: int, d: int, cfg: PermutahedronConfig) -> None:
+    k = cfg.n_orderings if cfg.structure == "topk" else d + 1
+    floats = 4 * k * d * d + 4 * k * d**3  # masks, parameters, batched inverses
+    if cfg.edge_model == "mlp":
+        floats += 4 * k * n * d * cfg.hidden + 4 * k * d * d * cfg.hidden
+    need = floats * 8 / 2**30
+    if need > cfg.max_memory_gb:
+        raise ResourceError(
+            f"learn_dag: the fit would need about {need:.1f} GB (orderings x samples "
+            f"x nodes x hidden), more than max_memory_gb={cfg.max_memory_gb}; lower "
+            "'n_orderings' or 'hidden', subsample rows, or raise 'max_memory_gb'."
+        )
+
+
+def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]:
+    """Top-down order by smallest residual variance given the placed nodes.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n, d)
+        Centred data.
+    before : ndarray of bool, shape (d, d), or None
+        Precedence constraints to respect.
+
+    Returns
+    -------
+    list of int
+        Nodes, upstream first.
+    """
+    S = (X.T @ X / X.shape[0]).cpu().numpy()
+    d = S.shape[0]
+    placed: list[int] = []
+    left = set(range(d))
+    for _ in range(d):
+        best, best_var = -1, math.inf
+        for j in sorted(left):
+            if before is not None and before[sorted(left), j].any():
+                continue
+            if placed:
+                sub = S[np.ix_(placed, placed)] + 1e-10 * np.eye(len(placed))
+                coef = np.linalg.solve(sub, S[placed, j])
+                var = S[j, j] - S[j, placed] @ coef
+            else:
+                var = S[j, j]
+            if var < best_var:
+                best, best_var = j, var
+        placed.append(best)
+        left.remove(best)
+    return placed
+
+
+def _init_theta(
+    X: torch.Tensor,
+    cfg: PermutahedronConfig,
+    gen: torch.Generator,
+    before: NDArray[np.bool_] | None,
+):
+    d = X.shape[1]
+    if cfg.init_theta == "greedy":
+        rank = ranks_of(np.asarray(greedy_order(X, before))) - (d + 1) / 2
+        theta = cfg.init_spacing * torch.as_tensor(rank, dtype=X.dtype, device=X.device)
+    elif cfg.init_theta == "variances":
+        var = X.var(0)
+        theta = var - var.median()
+    else:
+        theta = torch.zeros(d, dtype=X.dtype, device=X.device)
+    # a tiny seeded jitter breaks ties, so the start does not depend on column order
+    jitter = torch.randn(d, generator=gen, dtype=X.dtype, device=X.device)
+    return (theta + 1e-3 * jitter).requires_grad_(True)
+
+
+def _bilevel_losses(
+    state: _State,
+    rankings: NDArray[np.int64],
+    X: torch.Tensor,
+    structural: torch.Tensor,
+    required: torch.Tensor,
+    cfg: PermutahedronConfig,
+    gen: torch.Generator,
+) -> tuple[torch.Tensor, NDArray[np.int64]]:
+    keys = [tuple(r.tolist()) for r in rankings]
+    new = [i for i, k in enumerate(keys) if k not in state.cache]
+    if new:
+        masks = complete_dags(rankings[new], X.device, X.dtype) * structural
+        fit = fit_edges(X, masks, required, cfg.inner(), gen)
+        for i, loss, adj in zip(new, fit.loss.tolist(), fit.adjacency, strict=True):
+            state.cache[keys[i]] = (loss, int(adj.sum()))
+    losses = torch.tensor(
+        [state.cache[k][0] for k in keys], dtype=X.dtype, device=X.device
+    )
+    edges = np.array([state.cache[k][1] for k in keys])
+    return losses, edges
+
+
+def _train(
+    X: torch.Tensor,
+    prior: PriorKnowledge,
+    cfg: PermutahedronConfig,
+    gen: torch.Generator,
+    reporter: Reporter,
+) -> _State:
+    structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
+    required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
+    before = prior.precedence()
+    state = _State(theta=_init_theta(X, cfg, gen, before))
+    opt = torch.optim.Adam([state.theta], lr=cfg.lr_theta)
+    joint = None
+    if cfg.training == "joint":
+        joint = EdgeFitter(X, 1, cfg.inner(), gen)
+    start = time.perf_counter()
+    for epoch in range(1, cfg.max_iter + 1):
+        rankings, alpha = _distribution(state.theta, cfg, before)
+        if joint is None:
+            losses, edges = _bilevel_losses(
+                state, rankings, X, structural, required, cfg, gen
+            )
+            obj = alpha @ losses
+        else:
+            masks = complete_dags(rankings, X.device, X.dtype) * structural
+            per = joint.objective(masks, required)
+            obj = alpha @ per
+            with torch.no_grad():
+                ev = joint.evaluate(masks, required, 0)
+            edges = ev.adjacency.sum((-2, -1)).cpu().numpy()
+        total = obj + cfg.l2_theta * (state.theta**2).sum()
+        opt.zero_grad(set_to_none=True)
+        if joint is None:
+            total.backward()
+            opt.step()
+        else:
+            joint.opt.zero_grad(set_to_none=True)
+            total.backward()
+            opt.step()
+            joint.opt.step()
+            with torch.no_grad():
+                joint.pi.clamp_(0.0, 1.0)
+        value = float(total.detach())
+        top = int(torch.argmax(alpha.detach()))
+        entropy = _entropy(alpha)
+        state.n_iter = epoch
+        state.log(
+            step=epoch,
+            loss=value,
+            n_edges=float(edges[top]),
+            entropy=entropy,
+            n_orderings=float(len(rankings)),
+            elapsed_s=time.perf_counter() - start,
+        )
+        if value < state.best - cfg.tol:
+            state.best, state.stall = value, 0
+        else:
+            state.stall += 1
+        if epoch % cfg.progress_every == 0 or epoch == cfg.max_iter:
+            metrics = {"loss": value, "edges": float(edges[top]), "entropy": entropy}
+            if reporter("train", epoch, metrics=metrics):
+                state.stopped = True
+                break
+        if state.stall >= cfg.patience:
+            state.converged = True
+            break
+    return state
+
+
+def _polish(
+    state: _State,
+    order: NDArray[np.int64],
+    X: torch.Tensor,
+    prior: PriorKnowledge,
+    cfg: PermutahedronConfig,
+    gen: torch.Generator,
+) -> NDArray[np.int64]:
+    """Adjacent-swap hill climbing on the fitted objective, from ``order``."""
+    structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
+    required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
+    before = prior.precedence()
+    d = len(order)
+    current, _ = _bilevel_losses(
+        state, ranks_of(order)[None], X, structural, required, cfg, gen
+    )
+    value = float(current[0])
+    for _ in range(4 * d):
+        cands = []
+        for p in range(d - 1):
+            a, b = order[p], order[p + 1]
+            if before[a, b]:
+                continue
+            new = order.copy()
+            new[p], new[p + 1] = b, a
+            cands.append(new)
+        if not cands:
+            break
+        ranks = np.stack([ranks_of(o) for o in cands])
+        losses, _ = _bilevel_losses(state, ranks, X, structural, required, cfg, gen)
+        k = int(torch.argmin(losses))
+        if float(losses[k]) >= value - cfg.tol:
+            break
+        order, value = cands[k], float(losses[k])
+    return order
+
+
+def _refit(
+    X: torch.Tensor,
+    prior: PriorKnowledge,
+    order: NDArray[np.int64],
+    cfg: PermutahedronConfig,
+    gen: torch.Generator,
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
+    required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
+    mask = complete_dags(ranks_of(order)[None], X.device, X.dtype) * structural
+    fit = fit_edges(X, mask, required, cfg.inner(cfg.refit_factor), gen)
+    adjacency = fit.adjacency[0]
+    if cfg.edge_model == "linear":
+        weights = refit_linear(X, adjacency)
+    else:
+        weights = fit.weights[0]
+    return adjacency.cpu().numpy(), weights.cpu().numpy()
+
+
+def fit_permutahedron(
+    X: NDArray[np.float64],
+    *,
+    config: PermutahedronConfig,
+    prior: PriorKnowledge,
+    seed: int,
+    device: str | torch.device,
+    reporter: Reporter,
+) -> dict[str, Any]:
+    """Fit the permutahedron learner on validated data.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_nodes)
+        Finite data (centred here; scale it beforehand if wanted).
+    config : PermutahedronConfig
+    prior : PriorKnowledge
+        Constraints over the columns of ``X``.
+    seed : int
+        Resolved seed.
+    device : str or torch.device
+    reporter : Reporter
+        Progress sink; a stop request ends training early.
+
+    Returns
+    -------
+    dict
+        Fields of :class:`~engine.dag.result.DagResult` (``adjacency``,
+        ``weights``, ``history``, ``ordering``, ``stopped``, ``converged``,
+        ``n_iter``, ``device``).
+    """
+    dev = resolve_device(device)
+    n, d = X.shape
+    _check_memory(n, d, config)
+    _, gen = make_generators(seed, dev)
+    Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
+    Xt = Xt - Xt.mean(0)
+    state = _train(Xt, prior, config, gen, reporter)
+    theta = state.theta.detach().cpu().numpy()
+    order = order_of(ranks_of(np.argsort(theta, kind="stable")))
+    repaired, _ = repair_rankings(ranks_of(order)[None], prior.precedence())
+    order = order_of(repaired[0])
+    if config.polish and config.training == "bilevel":
+        order = _polish(state, order, Xt, prior, config, gen)
+    reporter("refit", state.n_iter, message="refitting the MAP ordering")
+    adjacency, weights = _refit(Xt, prior, order, config, gen)
+    logger.info("permutahedron: %d epochs, %d edges", state.n_iter, adjacency.sum())
+    return {
+        "adjacency": adjacency,
+        "weights": weights,
+        "history": {k: np.asarray(v) for k, v in state.history.items()},
+        "ordering": tuple(int(i) for i in order),
+        "stopped": state.stopped,
+        "converged": state.converged,
+        "n_iter": state.n_iter,
+        "device": str(dev),
+    }

@@ -1,0 +1,414 @@
+"""Prior knowledge about a DAG: forbidden edges, required edges and tiers.
+
+Every learner of :mod:`engine.dag` enforces this knowledge exactly: a forbidden edge
+never appears in a result, a required edge always does, and no edge points from a
+later tier back to an earlier one.
+
+Orientation everywhere: ``forbidden[i, j]`` (``required[i, j]``) is about the edge
+``i -> j`` (row = parent, column = child).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.errors import DataError, GraphError
+
+__all__ = ["PriorKnowledge"]
+
+Edge = tuple[Any, Any]
+
+
+def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
+    """Resolve a node given by name or integer position."""
+    if isinstance(node, int | np.integer) and not isinstance(node, bool):
+        if 0 <= int(node) < len(names):
+            return int(node)
+        raise DataError(
+            f"{owner}: node index {int(node)} is out of range for {len(names)} nodes."
+        )
+    key = str(node).strip()
+    if key in names:
+        return list(names).index(key)
+    raise DataError(
+        f"{owner}: unknown node {key!r}; known nodes are {list(names)}. Check the "
+        "spelling or the column selection."
+    )
+
+
+def _edge_mask(
+    edges: Iterable[Edge], names: Sequence[str], owner: str
+) -> NDArray[np.bool_]:
+    d = len(names)
+    mask = np.zeros((d, d), dtype=bool)
+    for edge in edges:
+        if len(edge) != 2:
+            raise DataError(
+                f"{owner}: an edge must be a (source, target) pair; got {edge!r}."
+            )
+        i = _index_of(names, edge[0], owner)
+        j = _index_of(names, edge[1], owner)
+        if i == j:
+            raise GraphError(
+                f"{owner}: self-loop {names[i]!r} -> {names[i]!r} is not "
+                "allowed in a DAG."
+            )
+        mask[i, j] = True
+    return mask
+
+
+@dataclass(frozen=True)
+class PriorKnowledge:
+    """Hard constraints on the edges of a DAG over ``d`` named nodes.
+
+    Attributes
+    ----------
+    forbidden : ndarray of bool, shape (d, d)
+        ``forbidden[i, j]`` is True when the edge ``i -> j`` must not appear.
+    required : ndarray of bool, shape (d, d)
+        ``required[i, j]`` is True when the edge ``i -> j`` must appear.
+    tiers : ndarray of int, shape (d,), or None
+        Tier of every node. A node of a lower tier must come before every node of a
+        higher tier in the causal order, so edges from a later tier to an earlier
+        one are forbidden; edges inside a tier are allowed. ``None``: no tiers.
+    names : tuple of str, length d
+        Node names, in the column order of the data.
+
+    Notes
+    -----
+    Construct with :meth:`from_edges`, :meth:`from_csv` or :meth:`empty`; the
+    constructor validates consistency (no edge both forbidden and required, no
+    required edge against the tiers, required edges acyclic).
+    """
+
+    forbidden: NDArray[np.bool_]
+    required: NDArray[np.bool_]
+    tiers: NDArray[np.int64] | None
+    names: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        names = tuple(str(n) for n in self.names)
+        object.__setattr__(self, "names", names)
+        d = len(names)
+        forbidden = self._square(self.forbidden, "forbidden", d)
+        required = self._square(self.required, "required", d)
+        tiers = None
+        if self.tiers is not None:
+            tiers = np.asarray(self.tiers)
+            if tiers.shape != (d,) or tiers.dtype.kind not in "iu":
+                raise DataError(
+                    f"PriorKnowledge: 'tiers' must be an integer array of shape "
+                    f"({d},); got shape {tiers.shape} and dtype {tiers.dtype}."
+                )
+            tiers = tiers.astype(np.int64)
+            tiers.setflags(write=False)
+        object.__setattr__(self, "forbidden", forbidden)
+        object.__setattr__(self, "required", required)
+        object.__setattr__(self, "tiers", tiers)
+        self._check_consistent()
+
+    @staticmethod
+    def _square(a: Any, name: str, d: int) -> NDArray[np.bool_]:
+        arr = np.array(a, dtype=bool, copy=True)
+        if arr.shape != (d, d):
+            raise DataError(
+                f"PriorKnowledge: '{name}' must have shape ({d}, {d}) to match "
+                f"{d} names; got {arr.shape}."
+            )
+        if arr.diagonal().any():
+            raise GraphError(
+                f"PriorKnowledge: '{name}' has self-loops on the "
+                "diagonal; a DAG has none. Clear the diagonal."
+            )
+        arr.setflags(write=False)
+        return arr
+
+    def _check_consistent(self) -> None:
+        both = self.required & self.forbidden_by_tiers()
+        if both.any():
+            i, j = np.argwhere(both)[0]
+            why = "forbidden" if self.forbidden[i, j] else "against the tiers"
+            raise GraphError(
+                f"PriorKnowledge: the edge {self.names[i]!r} -> {self.names[j]!r} is "
+                f"both required and {why}; remove one of the two constraints."
+            )
+        if not _is_acyclic(self.required):
+            raise GraphError(
+                "PriorKnowledge: the required edges contain a cycle, so no DAG can "
+                "satisfy them; remove one edge of the cycle."
+            )
+
+    # --- constructors ---
+
+    @classmethod
+    def empty(cls, names: Sequence[str]) -> PriorKnowledge:
+        """No constraints over the given nodes."""
+        d = len(names)
+        z = np.zeros((d, d), dtype=bool)
+        return cls(forbidden=z, required=z, tiers=None, names=tuple(names))
+
+    @classmethod
+    def from_edges(
+        cls,
+        names: Sequence[str],
+        *,
+        forbidden: Iterable[Edge] = (),
+        required: Iterable[Edge] = (),
+        tiers: Mapping[str, int] | Sequence[int] | None = None,
+    ) -> PriorKnowledge:
+        """Build from edge lists (nodes by name or index) and optional tiers.
+
+        Parameters
+        ----------
+        names : sequence of str, length d
+            Node names in data column order.
+        forbidden, required : iterable of (source, target)
+            Edges, each node given by name or integer position.
+        tiers : mapping of name to int, sequence of int of length d, or None
+            Tier per node; in a mapping, unlisted nodes get the tier ``0``.
+
+        Returns
+        -------
+        PriorKnowledge
+
+        Examples
+        --------
+        >>> pk = PriorKnowledge.from_edges(["a", "b", "c"], forbidden=[("a", "c")],
+        ...                                tiers={"c": 1})
+        >>> pk.allowed_mask().astype(int).tolist()
+        [[0, 1, 0], [1, 0, 1], [0, 0, 0]]
+        """
+        names = tuple(str(n) for n in names)
+        owner = "PriorKnowledge.from_edges"
+        f = _edge_mask(forbidden, names, owner)
+        r = _edge_mask(required, names, owner)
+        t = None
+        if tiers is not None:
+            if isinstance(tiers, Mapping):
+                t = np.zeros(len(names), dtype=np.int64)
+                for node, tier in tiers.items():
+                    t[_index_of(names, node, owner)] = int(tier)
+            else:
+                t = np.asarray(list(tiers), dtype=np.int64)
+        return cls(forbidden=f, required=r, tiers=t, names=names)
+
+    @classmethod
+    def from_csv(
+        cls,
+        names: Sequence[str],
+        edges: str | Path | io.TextIOBase | None = None,
+        tiers: str | Path | io.TextIOBase | None = None,
+    ) -> PriorKnowledge:
+        """Read constraints from CSV text or files.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Node names in data column order.
+        edges : path, text or file, optional
+            CSV with columns ``source,target,kind`` where ``kind`` is ``forbidden``
+            or ``required`` (a missing ``kind`` column means forbidden). A header
+            row is required.
+        tiers : path, text or file, optional
+            CSV with columns ``node,tier`` (header required).
+
+        Returns
+        -------
+        PriorKnowledge
+
+        Raises
+        ------
+        DataError
+            On a missing column, unknown node, bad ``kind`` or non-integer tier;
+            the message names the row.
+        """
+        forbidden: list[Edge] = []
+        required: list[Edge] = []
+        if edges is not None:
+            rows = _read_csv(edges, ("source", "target"), "edges")
+            for k, row in enumerate(rows, start=2):
+                kind = (row.get("kind") or "forbidden").strip().lower()
+                if kind not in ("forbidden", "required"):
+                    raise DataError(
+                        f"PriorKnowledge.from_csv: row {k} of the edge file has kind "
+                        f"{kind!r}; use 'forbidden' or 'required'."
+                    )
+                edge = (row["source"].strip(), row["target"].strip())
+                (forbidden if kind == "forbidden" else required).append(edge)
+        tier_map: dict[str, int] | None = None
+        if tiers is not None:
+            tier_map = {}
+            for k, row in enumerate(_read_csv(tiers, ("node", "tier"), "tiers"), 2):
+                try:
+                    tier_map[row["node"].strip()] = int(row["tier"])
+                except ValueError as err:
+                    raise DataError(
+                        f"PriorKnowledge.from_csv: row {k} of the tier file has tier "
+                        f"{row['tier']!r}; tiers must be integers."
+                    ) from err
+        return cls.from_edges(
+            names, forbidden=forbidden, required=required, tiers=tier_map
+        )
+
+    # --- writers ---
+
+    def edges_csv(self) -> str:
+        """CSV text ``source,target,kind`` of the explicit edge constraints."""
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["source", "target", "kind"])
+        for kind, mask in (("forbidden", self.forbidden), ("required", self.required)):
+            for i, j in np.argwhere(mask):
+                w.writerow([self.names[i], self.names[j], kind])
+        return out.getvalue()
+
+    def tiers_csv(self) -> str:
+        """CSV text ``node,tier`` (only the header when there are no tiers)."""
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["node", "tier"])
+        if self.tiers is not None:
+            for name, tier in zip(self.names, self.tiers, strict=True):
+                w.writerow([name, int(tier)])
+        return out.getvalue()
+
+    # --- queries ---
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes ``d``."""
+        return len(self.names)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when there is no constraint at all."""
+        no_tiers = self.tiers is None or len(np.unique(self.tiers)) <= 1
+        return no_tiers and not self.forbidden.any() and not self.required.any()
+
+    def forbidden_by_tiers(self) -> NDArray[np.bool_]:
+        """Forbidden edges including those implied by the tiers, shape (d, d)."""
+        out = np.array(self.forbidden, copy=True)
+        if self.tiers is not None:
+            out |= self.tiers[:, None] > self.tiers[None, :]
+        np.fill_diagonal(out, True)
+        return out
+
+    def allowed_mask(self) -> NDArray[np.bool_]:
+        """Edges a learner may use, shape (d, d): not forbidden, not against tiers.
+
+        The diagonal is always False.
+        """
+        return ~self.forbidden_by_tiers()
+
+    def precedence(self) -> NDArray[np.bool_]:
+        """Ordering constraints, shape (d, d): ``[i, j]`` True when i must precede j.
+
+        Node ``i`` must come before ``j`` in every admissible topological order
+        when a required edge ``i -> j`` exists or ``tier[i] < tier[j]``; the
+        relation is closed transitively.
+        """
+        before = np.array(self.required, copy=True)
+        if self.tiers is not None:
+            before |= self.tiers[:, None] < self.tiers[None, :]
+        return _transitive_closure(before)
+
+    def ordering_ok(self, order: Sequence[int]) -> bool:
+        """Whether a node ordering (first = most upstream) respects precedence."""
+        order = np.asarray(order)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        i, j = np.nonzero(self.precedence())
+        return bool(np.all(rank[i] < rank[j]))
+
+    def violations(self, adjacency: Any) -> list[str]:
+        """List every violated constraint of a (d, d) adjacency, as sentences."""
+        a = np.asarray(adjacency) != 0
+        if a.shape != (self.n_nodes, self.n_nodes):
+            raise DataError(
+                f"PriorKnowledge.check: adjacency has shape {a.shape}; expected "
+                f"({self.n_nodes}, {self.n_nodes})."
+            )
+        out = []
+        n = self.names
+        for i, j in np.argwhere(a & self.forbidden):
+            out.append(f"forbidden edge {n[i]} -> {n[j]} is present")
+        for i, j in np.argwhere(self.required & ~a):
+            out.append(f"required edge {n[i]} -> {n[j]} is missing")
+        if self.tiers is not None:
+            t = self.tiers
+            for i, j in np.argwhere(a & (t[:, None] > t[None, :])):
+                out.append(
+                    f"edge {n[i]} -> {n[j]} goes from tier {t[i]} back to tier {t[j]}"
+                )
+        return out
+
+    def check(self, adjacency: Any) -> bool:
+        """Return True when ``adjacency`` (d, d) satisfies every constraint."""
+        return not self.violations(adjacency)
+
+    def subset(self, names: Sequence[str]) -> PriorKnowledge:
+        """Restrict to a subset of the nodes, in the given order."""
+        idx = [_index_of(self.names, n, "PriorKnowledge.subset") for n in names]
+        tiers = None if self.tiers is None else self.tiers[idx]
+        return PriorKnowledge(
+            forbidden=self.forbidden[np.ix_(idx, idx)],
+            required=self.required[np.ix_(idx, idx)],
+            tiers=tiers,
+            names=tuple(self.names[i] for i in idx),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready description (edge lists by name, tiers by name)."""
+        n = self.names
+        return {
+            "names": list(n),
+            "forbidden": [[n[i], n[j]] for i, j in np.argwhere(self.forbidden)],
+            "required": [[n[i], n[j]] for i, j in np.argwhere(self.required)],
+            "tiers": None
+            if self.tiers is None
+            else {name: int(t) for name, t in zip(n, self.tiers, strict=True)},
+        }
+
+
+def _read_csv(
+    source: str | Path | io.TextIOBase, needed: tuple[str, ...], what: str
+) -> list[dict[str, str]]:
+    if isinstance(source, io.TextIOBase):
+        text = source.read()
+    elif isinstance(source, Path) or (
+        "\n" not in str(source) and Path(str(source)).is_file()
+    ):
+        text = Path(source).read_text(encoding="utf-8")
+    else:
+        text = str(source)
+    reader = csv.DictReader(io.StringIO(text.strip()))
+    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    missing = [c for c in needed if c not in fields]
+    if missing:
+        raise DataError(
+            f"PriorKnowledge.from_csv: the {what} file needs the header columns "
+            f"{list(needed)}; missing {missing} (found {fields})."
+        )
+    rows = []
+    for row in reader:
+        rows.append({str(k).strip().lower(): (v or "") for k, v in row.items()})
+    return rows
+
+
+def _transitive_closure(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    reach = np.array(a, dtype=bool, copy=True)
+    for k in range(reach.shape[0]):
+        reach |= reach[:, k : k + 1] & reach[k : k + 1, :]
+    return reach
+
+
+def _is_acyclic(a: NDArray[np.bool_]) -> bool:
+    return not _transitive_closure(a).diagonal().any()

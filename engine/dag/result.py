@@ -1,0 +1,163 @@
+"""The result of a DAG fit: adjacency, weights, history and provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from engine.results import ResultMixin
+
+__all__ = ["DagResult", "is_dag"]
+
+
+def is_dag(adjacency: Any) -> bool:
+    """Whether a (d, d) adjacency (``[i, j]`` != 0 iff i -> j) has no directed cycle.
+
+    Examples
+    --------
+    >>> is_dag(np.array([[0, 1], [0, 0]]))
+    True
+    >>> is_dag(np.array([[0, 1], [1, 0]]))
+    False
+    """
+    a = (np.asarray(adjacency) != 0).astype(np.int64)
+    indeg = a.sum(0)
+    stack = list(np.flatnonzero(indeg == 0))
+    seen = 0
+    while stack:
+        i = stack.pop()
+        seen += 1
+        for j in np.flatnonzero(a[i]):
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                stack.append(j)
+    return seen == a.shape[0]
+
+
+@dataclass(frozen=True)
+class DagResult(ResultMixin):
+    """A learned DAG over named nodes.
+
+    Attributes
+    ----------
+    adjacency : ndarray of bool, shape (d, d)
+        ``adjacency[i, j]`` is True iff the edge ``i -> j`` was learned (row =
+        parent, column = child). Always acyclic.
+    weights : ndarray of float64, shape (d, d)
+        Edge weights, zero where there is no edge: linear-SEM coefficients for the
+        linear edge model (least squares on the selected parents), the L2 norm of
+        the first-layer weights for the MLP.
+    node_names : tuple of str, length d
+        Column names, in data order.
+    history : dict of str to ndarray of shape (n_iter,)
+        Per-epoch curves: ``step``, ``loss``, ``n_edges``, ``entropy`` (of the
+        distribution over orderings, nats), ``n_orderings``, ``elapsed_s``.
+    ordering : tuple of int, length d
+        The ordering the graph was read from, upstream first (node indices).
+    stopped : bool
+        True when the fit was stopped on request (partial result).
+    converged : bool
+        True when early stopping triggered before ``max_iter``.
+    n_iter : int
+        Epochs run.
+    method : str
+        Registry name of the method (``"permutahedron"``, ...).
+    config : dict
+        The full method configuration (``dataclasses.asdict``).
+    seed : int
+        Seed actually used.
+    device : str
+        Resolved device, e.g. ``"cpu"``.
+    elapsed_s : float
+        Wall time of the fit.
+    engine_version : str
+        ``engine.__version__`` that produced the result.
+    warnings : tuple of str
+        Messages of warnings raised during the fit.
+    """
+
+    adjacency: NDArray[np.bool_]
+    weights: NDArray[np.float64]
+    node_names: tuple[str, ...]
+    history: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    ordering: tuple[int, ...] = ()
+    stopped: bool = False
+    converged: bool = False
+    n_iter: int = 0
+    method: str = ""
+    config: dict[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    device: str = "cpu"
+    elapsed_s: float = 0.0
+    engine_version: str = ""
+    warnings: tuple[str, ...] = ()
+
+    _tuple_fields: ClassVar[tuple[str, ...]] = ("node_names", "ordering", "warnings")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "adjacency", np.asarray(self.adjacency, dtype=bool))
+        object.__setattr__(self, "weights", np.asarray(self.weights, dtype=float))
+        object.__setattr__(self, "node_names", tuple(str(n) for n in self.node_names))
+        object.__setattr__(self, "ordering", tuple(int(i) for i in self.ordering))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+        hist = {k: np.asarray(v, dtype=float) for k, v in self.history.items()}
+        for v in hist.values():
+            v.setflags(write=False)
+        object.__setattr__(self, "history", hist)
+        self._freeze_arrays()
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes ``d``."""
+        return len(self.node_names)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of learned edges."""
+        return int(self.adjacency.sum())
+
+    @property
+    def is_dag(self) -> bool:
+        """Whether the adjacency is acyclic (always True for engine learners)."""
+        return is_dag(self.adjacency)
+
+    def edges(self) -> list[tuple[str, str, float]]:
+        """Edges as ``(source, target, weight)``, sorted by decreasing |weight|."""
+        out = [
+            (self.node_names[i], self.node_names[j], float(self.weights[i, j]))
+            for i, j in np.argwhere(self.adjacency)
+        ]
+        return sorted(out, key=lambda e: -abs(e[2]))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Edge table with columns ``source``, ``target``, ``weight``."""
+        return pd.DataFrame(self.edges(), columns=["source", "target", "weight"])
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A :class:`networkx.DiGraph` with ``weight`` edge attributes."""
+        g = nx.DiGraph()
+        g.add_nodes_from(self.node_names)
+        for s, t, w in self.edges():
+            g.add_edge(s, t, weight=w)
+        return g
+
+    def parents(self, node: str | int) -> list[tuple[str, float]]:
+        """Parents of a node with the weight of their edge."""
+        j = node if isinstance(node, int) else self.node_names.index(node)
+        return [
+            (self.node_names[i], float(self.weights[i, j]))
+            for i in np.flatnonzero(self.adjacency[:, j])
+        ]
+
+    def children(self, node: str | int) -> list[tuple[str, float]]:
+        """Children of a node with the weight of their edge."""
+        i = node if isinstance(node, int) else self.node_names.index(node)
+        return [
+            (self.node_names[j], float(self.weights[i, j]))
+            for j in np.flatnonzero(self.adjacency[i])
+        ]

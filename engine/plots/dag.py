@@ -1,0 +1,289 @@
+"""Plotly figures for DAGs: the graph, a diff against a truth, heatmaps, curves.
+
+Node positions come from a layered layout along a topological order (sources on
+top), so arrows mostly point down. Every node marker carries its index in
+``customdata`` so a click selection (``on_select="rerun"`` in Streamlit) can be
+mapped back to a node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from numpy.typing import NDArray
+
+__all__ = [
+    "DIFF_COLOURS",
+    "adjacency_heatmap",
+    "dag_diff_figure",
+    "dag_figure",
+    "layered_layout",
+    "training_curves",
+]
+
+DIFF_COLOURS = {
+    "correct": "#2ca02c",
+    "reversed": "#ff7f0e",
+    "missing": "#7f7f7f",
+    "extra": "#d62728",
+}
+
+
+def layered_layout(adjacency: Any) -> NDArray[np.float64]:
+    """Node positions (d, 2): layer = longest path from a source, spread in x.
+
+    Cycles (not expected) are broken by placing remaining nodes in a last layer.
+    """
+    a = np.asarray(adjacency) != 0
+    d = a.shape[0]
+    layer = np.zeros(d, dtype=int)
+    indeg = a.sum(0).astype(int)
+    stack = list(np.flatnonzero(indeg == 0))
+    done = np.zeros(d, dtype=bool)
+    while stack:
+        i = stack.pop()
+        done[i] = True
+        for j in np.flatnonzero(a[i]):
+            layer[j] = max(layer[j], layer[i] + 1)
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                stack.append(j)
+    layer[~done] = layer.max() + 1 if d else 0
+    pos = np.zeros((d, 2))
+    for level in np.unique(layer):
+        nodes = np.flatnonzero(layer == level)
+        xs = np.arange(len(nodes)) - (len(nodes) - 1) / 2
+        # stagger alternate layers so that long edges do not overlap nodes
+        pos[nodes, 0] = xs + (0.25 if level % 2 else 0.0)
+        pos[nodes, 1] = -float(level)
+    return pos
+
+
+def _arrow(fig: go.Figure, p0, p1, colour: str, width: float, dash: str) -> None:
+    vec = np.asarray(p1) - np.asarray(p0)
+    length = float(np.hypot(*vec)) or 1.0
+    shrink = 0.12 / length
+    start = np.asarray(p0) + vec * shrink
+    end = np.asarray(p1) - vec * shrink
+    fig.add_annotation(
+        x=end[0],
+        y=end[1],
+        ax=start[0],
+        ay=start[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=3,
+        arrowsize=1.2,
+        arrowwidth=width,
+        arrowcolor=colour,
+        opacity=0.9 if dash == "solid" else 0.5,
+        text="",
+    )
+
+
+def _node_trace(
+    pos: NDArray, names: Sequence[str], hover: Sequence[str], selected: int | None
+) -> go.Scatter:
+    colours = ["#1f77b4"] * len(names)
+    sizes = [28] * len(names)
+    if selected is not None and 0 <= selected < len(names):
+        colours[selected] = "#9467bd"
+        sizes[selected] = 36
+    return go.Scatter(
+        x=pos[:, 0],
+        y=pos[:, 1],
+        mode="markers+text",
+        text=list(names),
+        textposition="middle right",
+        customdata=list(range(len(names))),
+        hovertext=list(hover),
+        hoverinfo="text",
+        marker={"size": sizes, "color": colours, "line": {"width": 1, "color": "#fff"}},
+        name="nodes",
+        showlegend=False,
+    )
+
+
+def _edge_midpoints(
+    pos: NDArray, edges: list[tuple[int, int]], labels: list[str], colour: str
+) -> go.Scatter:
+    mids = np.array([(pos[i] + pos[j]) / 2 for i, j in edges]).reshape(-1, 2)
+    return go.Scatter(
+        x=mids[:, 0],
+        y=mids[:, 1],
+        mode="markers",
+        hovertext=labels,
+        hoverinfo="text",
+        marker={"size": 8, "color": colour, "opacity": 0.01},
+        showlegend=False,
+        name="edges",
+    )
+
+
+def _layout(fig: go.Figure, title: str) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=520,
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode=False,
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def dag_figure(
+    adjacency: Any,
+    weights: Any,
+    names: Sequence[str],
+    *,
+    selected: int | None = None,
+    title: str = "Learned DAG",
+) -> go.Figure:
+    """The learned DAG: arrows, |weight| as width, sign as colour, hover text.
+
+    Parameters
+    ----------
+    adjacency : array-like of shape (d, d)
+        ``[i, j]`` != 0 iff i -> j.
+    weights : array-like of shape (d, d)
+        Edge weights; positive edges blue, negative red.
+    names : sequence of str, length d
+    selected : int, optional
+        Node index to highlight.
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace 0 holds the nodes with ``customdata`` = node index.
+    """
+    a = np.asarray(adjacency) != 0
+    w = np.asarray(weights, dtype=float)
+    pos = layered_layout(a)
+    fig = go.Figure()
+    edges = [tuple(map(int, e)) for e in np.argwhere(a)]
+    top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
+    labels = []
+    for i, j in edges:
+        colour = "#1f77b4" if w[i, j] >= 0 else "#d62728"
+        width = 1.0 + 4.0 * abs(w[i, j]) / top
+        _arrow(fig, pos[i], pos[j], colour, width, "solid")
+        labels.append(f"{names[i]} → {names[j]}: weight {w[i, j]:+.3f}")
+    hover = []
+    for k, name in enumerate(names):
+        parents = ", ".join(names[i] for i in np.flatnonzero(a[:, k])) or "none"
+        children = ", ".join(names[j] for j in np.flatnonzero(a[k])) or "none"
+        hover.append(f"<b>{name}</b><br>parents: {parents}<br>children: {children}")
+    fig.add_trace(_node_trace(pos, names, hover, selected))
+    if edges:
+        fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
+    return _layout(fig, title)
+
+
+def edge_status(truth: Any, pred: Any) -> dict[str, list[tuple[int, int]]]:
+    """Edges by status: ``correct``, ``reversed``, ``missing``, ``extra``.
+
+    ``reversed`` and ``extra`` edges are listed in the predicted direction,
+    ``missing`` edges in the true direction.
+    """
+    t = np.asarray(truth) != 0
+    p = np.asarray(pred) != 0
+    out: dict[str, list[tuple[int, int]]] = {k: [] for k in DIFF_COLOURS}
+    for i, j in np.argwhere(p):
+        key = "correct" if t[i, j] else "reversed" if t[j, i] else "extra"
+        out[key].append((int(i), int(j)))
+    for i, j in np.argwhere(t & ~p & ~p.T):
+        out["missing"].append((int(i), int(j)))
+    return out
+
+
+def dag_diff_figure(
+    truth: Any, pred: Any, names: Sequence[str], *, title: str = "Learned vs true"
+) -> go.Figure:
+    """Predicted and true edges coloured correct / reversed / missing / extra.
+
+    Nodes are laid out along the true graph. Missing edges are drawn fainter.
+    """
+    t = np.asarray(truth) != 0
+    pos = layered_layout(t)
+    fig = go.Figure()
+    status = edge_status(t, pred)
+    for key, edges in status.items():
+        for i, j in edges:
+            dash = "dot" if key == "missing" else "solid"
+            _arrow(fig, pos[i], pos[j], DIFF_COLOURS[key], 2.5, dash)
+        # legend entry
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=f"{key} ({len(edges)})",
+                line={"color": DIFF_COLOURS[key], "width": 3},
+            )
+        )
+    hover = [f"<b>{n}</b>" for n in names]
+    fig.add_trace(_node_trace(pos, names, hover, None))
+    fig = _layout(fig, title)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
+    return fig
+
+
+def adjacency_heatmap(
+    weights: Any, names: Sequence[str], *, title: str = "Weighted adjacency"
+) -> go.Figure:
+    """Heatmap of the (d, d) weights, rows = parents, columns = children."""
+    w = np.asarray(weights, dtype=float)
+    top = float(np.abs(w).max()) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=w,
+            x=list(names),
+            y=list(names),
+            colorscale="RdBu",
+            zmid=0.0,
+            zmin=-top,
+            zmax=top,
+            hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        yaxis={"autorange": "reversed", "title": "parent"},
+        xaxis={"title": "child"},
+        height=480,
+        margin={"t": 40},
+    )
+    return fig
+
+
+def training_curves(history: Mapping[str, Any]) -> go.Figure:
+    """Loss, edge count and ordering entropy per epoch (shared x axis)."""
+    from plotly.subplots import make_subplots
+
+    keys = [k for k in ("loss", "n_edges", "entropy") if k in history]
+    fig = make_subplots(
+        rows=len(keys) or 1, cols=1, shared_xaxes=True, subplot_titles=keys
+    )
+    step = np.asarray(history.get("step", []))
+    for row, key in enumerate(keys, start=1):
+        fig.add_trace(
+            go.Scatter(x=step, y=np.asarray(history[key]), mode="lines", name=key),
+            row=row,
+            col=1,
+        )
+    fig.update_layout(
+        height=150 + 170 * max(len(keys), 1), showlegend=False, margin={"t": 40}
+    )
+    fig.update_xaxes(title_text="epoch", row=len(keys) or 1, col=1)
+    return fig

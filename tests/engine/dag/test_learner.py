@@ -1,0 +1,215 @@
+"""learn_dag / DagLearner with the permutahedron method."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.dag import (
+    METHODS,
+    DagLearner,
+    DagResult,
+    PermutahedronConfig,
+    PriorKnowledge,
+    is_dag,
+    learn_dag,
+    shd,
+)
+from engine.errors import ConfigError, DataError, NotFittedError, ResourceError
+
+FAST = {"max_iter": 60, "patience": 15}
+
+
+def _sem(adjacency: np.ndarray, weights: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """Linear SEM with unit-variance Gaussian noise; nodes are already sorted."""
+    rng = np.random.default_rng(seed)
+    d = adjacency.shape[0]
+    X = rng.normal(size=(n, d))
+    for j in range(d):
+        X[:, j] += X @ (weights[:, j] * adjacency[:, j])
+    return X
+
+
+def _graph(edges: list[tuple[int, int]], d: int) -> np.ndarray:
+    a = np.zeros((d, d), dtype=bool)
+    for i, j in edges:
+        a[i, j] = True
+    return a
+
+
+PLANTED = {
+    "chain": _graph([(0, 1), (1, 2), (2, 3), (3, 4)], 5),
+    "fork": _graph([(0, 1), (0, 2), (0, 3)], 4),
+    "collider": _graph([(0, 2), (1, 2), (2, 3)], 4),
+    "mixed": _graph([(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (3, 5)], 6),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_learn_dag_recovers_planted_graph(name, seed):
+    a = PLANTED[name]
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(0.8, 1.5, size=a.shape) * rng.choice([-1, 1], size=a.shape)
+    X = _sem(a, w, 500, seed)
+    perm = rng.permutation(a.shape[0])  # hide the causal order in the columns
+    result = learn_dag(X[:, perm], seed=seed, device="cpu", **FAST)
+    assert shd(a[np.ix_(perm, perm)], result.adjacency) == 0
+    # the refitted weights are the least-squares coefficients of the true edges
+    true_w = (w * a)[np.ix_(perm, perm)]
+    np.testing.assert_allclose(result.weights, true_w, atol=0.2)
+
+
+def _random_data(rng: np.random.Generator) -> np.ndarray:
+    d = int(rng.integers(3, 7))
+    n = int(rng.integers(30, 200))
+    X = rng.normal(size=(n, d)) @ rng.normal(size=(d, d))
+    if rng.random() < 0.3:
+        X = np.exp(X / 3)  # skewed
+    return X
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_learn_dag_output_is_always_a_dag(trial, seed):
+    rng = np.random.default_rng(1000 * seed + trial)
+    X = _random_data(rng)
+    options = {
+        "structure": ["topk", "sparsemap"][trial % 2],
+        "init_theta": ["greedy", "zeros", "variances"][trial % 3],
+        "max_iter": 20,
+    }
+    if trial == 5:
+        options.update(edge_model="mlp", sparsifier="l0_ste", inner_max_iter=30)
+    if trial == 4:
+        options.update(training="joint")
+    result = learn_dag(X, seed=seed, device="cpu", **options)
+    assert is_dag(result.adjacency) and result.is_dag
+    assert not np.any(result.weights[~result.adjacency])
+    assert sorted(result.ordering) == list(range(X.shape[1]))
+
+
+def _random_prior(rng: np.random.Generator, names: list[str]) -> PriorKnowledge:
+    d = len(names)
+    tiers = rng.integers(0, 3, size=d) if rng.random() < 0.6 else None
+    perm = rng.permutation(d)  # required edges along a random order: acyclic
+    required = []
+    for _ in range(int(rng.integers(0, 3))):
+        i, j = sorted(rng.choice(d, size=2, replace=False))
+        src, dst = perm[i], perm[j]
+        if tiers is not None and tiers[src] > tiers[dst]:
+            continue
+        required.append((names[src], names[dst]))
+    forbidden = []
+    for _ in range(int(rng.integers(0, 5))):
+        i, j = rng.choice(d, size=2, replace=False)
+        if (names[i], names[j]) not in required:
+            forbidden.append((names[i], names[j]))
+    return PriorKnowledge.from_edges(
+        names,
+        forbidden=forbidden,
+        required=required,
+        tiers=None if tiers is None else tiers.tolist(),
+    )
+
+
+@pytest.mark.parametrize("trial", range(8))
+def test_learn_dag_never_violates_random_prior(trial, seed):
+    rng = np.random.default_rng(7919 * seed + trial)
+    X = _random_data(rng)
+    names = [f"v{i}" for i in range(X.shape[1])]
+    prior = _random_prior(rng, names)
+    structure = "sparsemap" if trial % 2 else "topk"
+    result = learn_dag(
+        pd.DataFrame(X, columns=names),
+        prior=prior,
+        seed=seed,
+        device="cpu",
+        max_iter=15,
+        structure=structure,
+    )
+    assert prior.check(result.adjacency), prior.violations(result.adjacency)
+    assert result.is_dag
+    assert prior.ordering_ok(result.ordering)
+
+
+def test_learn_dag_same_seed_same_result(seed):
+    X = _sem(PLANTED["fork"], np.ones((4, 4)), 200, seed)
+    r1 = learn_dag(X, seed=seed, device="cpu", **FAST)
+    r2 = learn_dag(X, seed=seed, device="cpu", **FAST)
+    assert np.array_equal(r1.adjacency, r2.adjacency)
+    np.testing.assert_array_equal(r1.weights, r2.weights)
+    assert r1.seed == seed and r1.method == "permutahedron" and r1.device == "cpu"
+
+
+def test_learn_dag_records_provenance_and_round_trips_json(tmp_path, seed):
+    X = pd.DataFrame(
+        _sem(PLANTED["chain"], np.ones((5, 5)), 200, seed), columns=list("abcde")
+    )
+    r = learn_dag(X, seed=None, device="cpu", **FAST)
+    assert r.node_names == tuple("abcde") and isinstance(r.seed, int)
+    assert r.config["max_iter"] == 60 and r.engine_version
+    assert {"step", "loss", "n_edges", "entropy"} <= set(r.history)
+    back = DagResult.from_json(r.to_json(tmp_path / "r.json"))
+    assert np.array_equal(back.adjacency, r.adjacency)
+    assert back.node_names == r.node_names and back.ordering == r.ordering
+    assert [e[:2] for e in r.edges()] == [e[:2] for e in back.edges()]
+    assert set(r.to_networkx().edges) == {(s, t) for s, t, _ in r.edges()}
+
+
+def test_learn_dag_stops_on_request(seed):
+    X = _sem(PLANTED["chain"], np.ones((5, 5)), 200, seed)
+    events = []
+
+    def progress(event):
+        events.append(event)
+        return event.step >= 3
+
+    with pytest.warns(UserWarning, match="stopped on request"):
+        r = learn_dag(X, seed=seed, device="cpu", progress=progress, max_iter=100)
+    assert r.stopped and r.n_iter == 3 and r.is_dag
+    train = [e for e in events if e.stage == "train"]
+    assert [e.step for e in train] == [1, 2, 3]
+    assert {"loss", "edges", "entropy"} <= set(train[0].metrics)
+
+
+def test_dag_learner_follows_estimator_contract(seed):
+    X = _sem(PLANTED["fork"], np.ones((4, 4)), 200, seed)
+    est = DagLearner(seed=seed, device="cpu", max_iter=30)
+    assert not hasattr(est, "result_")
+    with pytest.raises(NotFittedError):
+        _ = est.adjacency_
+    assert est.get_params()["max_iter"] == 30
+    est.set_params(max_iter=20, seed=seed + 1)
+    assert est.fit(X) is est
+    assert est.result_.config["max_iter"] == 20 and est.result_.seed == seed + 1
+    assert est.adjacency_.shape == (4, 4)
+
+
+def test_learn_dag_rejects_bad_input():
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    with pytest.raises(ConfigError, match="'method' must be one of"):
+        learn_dag(X, method="nope")
+    with pytest.raises(ConfigError, match="unknown option"):
+        learn_dag(X, max_iters=3)
+    with pytest.raises(ConfigError, match="n_orderings"):
+        learn_dag(X, n_orderings=1)
+    with pytest.raises(ConfigError, match="structure"):
+        learn_dag(X, structure="sort")
+    bad = X.copy()
+    bad[4, 1] = np.nan
+    with pytest.raises(DataError, match="row 4, column 1"):
+        learn_dag(bad)
+    with pytest.raises(DataError, match="does not cover"):
+        learn_dag(X, prior=PriorKnowledge.empty(["a", "b"]))
+    with pytest.raises(ResourceError, match="max_memory_gb"):
+        big = np.random.default_rng(0).normal(size=(3000, 3))
+        learn_dag(big, edge_model="mlp", hidden=200, max_memory_gb=0.01)
+
+
+def test_registry_describes_methods_with_config_fields():
+    spec = METHODS["permutahedron"]
+    assert spec.config_class is PermutahedronConfig and spec.description
+    for f in dataclasses.fields(PermutahedronConfig):
+        assert f.metadata.get("help"), f.name

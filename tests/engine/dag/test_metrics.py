@@ -1,0 +1,126 @@
+"""DAG metrics on hand-computed examples and against gadjid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.dag import (
+    compare_graphs,
+    cpdag,
+    f1_score,
+    fdr,
+    fpr,
+    is_dag,
+    n_edges,
+    precision,
+    recall,
+    shd,
+    shd_cpdag,
+    sid,
+    sid_numpy,
+    simulate_dag,
+    tpr,
+)
+from engine.errors import DataError, GraphError
+
+
+def _g(edges, d):
+    a = np.zeros((d, d), dtype=int)
+    for i, j in edges:
+        a[i, j] = 1
+    return a
+
+
+# truth: 0->1, 1->2, 0->3 ; prediction: 1->0 (reversed), 1->2 (correct), 2->3 (extra)
+TRUTH = _g([(0, 1), (1, 2), (0, 3)], 4)
+PRED = _g([(1, 0), (1, 2), (2, 3)], 4)
+
+
+def test_shd_counts_reversal_once_or_twice():
+    # missing 0-3, extra 2-3, reversed 0-1
+    assert shd(TRUTH, PRED) == 3
+    assert shd(TRUTH, PRED, reversed_cost=2) == 4
+    assert shd(TRUTH, TRUTH) == 0
+    assert shd(TRUTH, np.zeros((4, 4))) == 3
+    with pytest.raises(DataError, match="reversed_cost"):
+        shd(TRUTH, PRED, reversed_cost=3)
+
+
+def test_rates_on_hand_example():
+    assert tpr(TRUTH, PRED) == pytest.approx(1 / 3)
+    assert recall(TRUTH, PRED) == pytest.approx(1 / 3)
+    assert precision(TRUTH, PRED) == pytest.approx(1 / 3)
+    assert fdr(TRUTH, PRED) == pytest.approx(2 / 3)
+    # negatives = d(d-1)/2 - |E_true| = 6 - 3
+    assert fpr(TRUTH, PRED) == pytest.approx(2 / 3)
+    assert f1_score(TRUTH, PRED) == pytest.approx(1 / 3)
+    assert n_edges(PRED) == 3
+    assert np.isnan(precision(TRUTH, np.zeros((4, 4))))
+    assert f1_score(TRUTH, np.zeros((4, 4))) == 0.0
+
+
+def test_cpdag_of_chain_collider_and_shielded_graphs():
+    chain = _g([(0, 1), (1, 2)], 3)
+    assert (cpdag(chain) == (chain | chain.T)).all()  # fully undirected
+    collider = _g([(0, 2), (1, 2)], 3)
+    assert (cpdag(collider) == collider).all()  # v-structure is compelled
+    # 0->2<-1, 2->3: Meek R1 orients 2->3
+    g = _g([(0, 2), (1, 2), (2, 3)], 4)
+    assert (cpdag(g) == g).all()
+    # shielded collider 0->2<-1 with 0->1: no v-structure, all undirected
+    s = _g([(0, 1), (0, 2), (1, 2)], 3)
+    assert (cpdag(s) == (s | s.T)).all()
+    with pytest.raises(GraphError, match="cycle"):
+        cpdag(_g([(0, 1), (1, 0)], 2))
+
+
+def test_shd_cpdag_zero_for_markov_equivalent_graphs():
+    assert shd_cpdag(_g([(0, 1), (1, 2)], 3), _g([(2, 1), (1, 0)], 3)) == 0
+    # chain vs collider: the marks of both edges differ
+    assert shd_cpdag(_g([(0, 1), (1, 2)], 3), _g([(0, 1), (2, 1)], 3)) == 2
+    assert shd_cpdag(TRUTH, np.zeros((4, 4))) == 3
+
+
+def test_sid_hand_examples():
+    chain = _g([(0, 1), (1, 2)], 3)
+    empty = np.zeros((3, 3), dtype=int)
+    # empty estimate: adjusting for nothing is right for do(x0) (a source) but
+    # wrong for (1, 0), (2, 0), (2, 1), where x_i and x_j are dependent
+    assert sid(chain, empty) == sid_numpy(chain, empty) == 3
+    assert sid(chain, chain) == 0
+    # reversed chain: every pair with a true effect is wrong, plus do(x1) on x2
+    assert sid_numpy(chain, chain.T) == sid(chain, chain.T)
+    # fork 0->1, 0->2 estimated as empty: do(x0) is right, the other four ordered
+    # pairs are confounded or reversed
+    fork = _g([(0, 1), (0, 2)], 3)
+    assert sid_numpy(fork, empty) == 4
+    with pytest.raises(GraphError, match="acyclic"):
+        sid(chain, _g([(0, 1), (1, 0)], 3))
+
+
+def test_sid_numpy_matches_gadjid_on_random_pairs(seed):
+    pytest.importorskip("gadjid")
+    rng = np.random.default_rng(seed)
+    for trial in range(60):
+        d = int(rng.integers(2, 9))
+        g = simulate_dag(d, float(rng.uniform(0.5, 2.0)), seed=int(rng.integers(1e9)))
+        if trial % 3 == 0:
+            h = g.copy()
+            i, j = np.argwhere(g)[0] if g.any() else (0, 1)
+            h[i, j], h[j, i] = False, bool(g[i, j])  # reverse one edge
+            if not is_dag(h):
+                continue
+        else:
+            h = simulate_dag(d, 1.5, seed=int(rng.integers(1e9)))
+        assert sid_numpy(g, h) == sid(g, h), (g.astype(int), h.astype(int))
+
+
+def test_compare_graphs_keys_and_values():
+    m = compare_graphs(TRUTH, PRED)
+    assert m["shd"] == 3 and m["n_edges"] == 3 and m["n_true_edges"] == 3
+    assert (m["n_reversed"], m["n_missing"], m["n_extra"]) == (1, 1, 1)
+    assert set(m) >= {"shd", "shd_cpdag", "sid", "tpr", "fdr", "precision",
+                      "recall", "f1", "n_edges"}
+    with pytest.raises(DataError, match="same shape"):
+        compare_graphs(TRUTH, np.zeros((3, 3)))
