@@ -111,13 +111,17 @@ class DagdbConfig:
         Adam learning rate of the edge weights B.
     batch_size : int, default=64
         Rows per minibatch (capped at n).
-    max_epochs : int, default=200
+    max_iter : int, default=200
         Passes over the data.
     patience : int or None, default=None
         Stop when the epoch loss has not improved by ``tol`` (relative) for this
         many epochs; ``None``: run all epochs (the reference protocol).
     tol : float, default=1e-4
         Relative improvement that counts for ``patience``.
+    prune_threshold : float, default=0.0
+        After the projection, drop edges whose least-squares weight is below this
+        in absolute value (then refit); 0 keeps the MAP graph as it is. Required
+        edges are never dropped.
     dtype : {"float64", "float32"}, default="float64"
         Floating-point type of the fit.
     progress_every : int, default=1
@@ -152,9 +156,12 @@ class DagdbConfig:
     lr_theta: float = field(default=0.01, metadata=_help("score learning rate"))
     lr_weights: float = field(default=0.02, metadata=_help("weight learning rate"))
     batch_size: int = field(default=64, metadata=_help("rows per minibatch", min=1))
-    max_epochs: int = field(default=200, metadata=_help("epochs", min=1))
+    max_iter: int = field(default=200, metadata=_help("epochs", min=1))
     patience: int | None = field(default=None, metadata=_help("early-stop epochs"))
     tol: float = field(default=1e-4, metadata=_help("early-stop relative gain"))
+    prune_threshold: float = field(
+        default=0.0, metadata=_help("drop final edges with |weight| below this")
+    )
     dtype: Literal["float64", "float32"] = field(
         default="float64", metadata=_help("floating-point type")
     )
@@ -165,7 +172,7 @@ class DagdbConfig:
         check_choice(_OWNER, "estimator", self.estimator, ESTIMATORS)
         check_choice(_OWNER, "noise", self.noise, NOISES)
         check_choice(_OWNER, "dtype", self.dtype, ("float32", "float64"))
-        for name in ("n_samples", "batch_size", "max_epochs", "sog_terms"):
+        for name in ("n_samples", "batch_size", "max_iter", "sog_terms"):
             _check_int(name, getattr(self, name), low=1)
         _check_int("progress_every", self.progress_every, low=1)
         for name in ("max_size", "patience"):
@@ -173,7 +180,15 @@ class DagdbConfig:
                 _check_int(name, getattr(self, name), low=1)
         for name in ("lam", "lr_theta", "lr_weights", "sog_k"):
             _check_float(name, getattr(self, name), low_open=True)
-        for name in ("rho", "mu", "theta_init", "tol", "aimle_beta", "aimle_step"):
+        for name in (
+            "rho",
+            "mu",
+            "theta_init",
+            "tol",
+            "aimle_beta",
+            "aimle_step",
+            "prune_threshold",
+        ):
             _check_float(name, getattr(self, name))
         _check_float("temperature", self.temperature, low_open=self.noise != "none")
         if self.aimle_target is not None:
@@ -440,7 +455,8 @@ def fit_dagdb(
     device : str or torch.device, default="cpu"
         Where to compute.
     reporter : Reporter or None
-        Receives ``("train", epoch, metrics)`` every ``progress_every`` epochs;
+        Receives ``("train", epoch, metrics)`` every ``progress_every`` epochs
+        (metrics: the history figures plus ``edges``);
         a ``True`` answer stops the fit after that epoch.
 
     Returns
@@ -450,7 +466,7 @@ def fit_dagdb(
         coefficients on the adjacency; ``theta`` (d, d) final scores;
         ``probabilities`` (d, d) ``sigmoid(theta / tau)`` (the logistic edge
         probabilities; masked entries 0 or 1); ``history`` dict of 1-D arrays
-        (``epoch``, ``loss``, ``mse``, ``dag``, ``size``, ``n_edges`` of the MAP
+        (``step`` = epoch, ``loss``, ``mse``, ``dag``, ``size``, ``n_edges`` of the MAP
         graph, ``lam`` (AIMLE's beta or the fixed lambda), ``elapsed_s``);
         ``stopped`` (bool, stop requested); ``stopped_early`` (bool, patience hit);
         ``n_iter`` (epochs run); ``n_steps``; ``n_removed`` (edges the feedback arc
@@ -474,18 +490,19 @@ def fit_dagdb(
     start = time.perf_counter()
     best, since_best, stopped, early = math.inf, 0, False, False
     epoch = 0
-    for epoch in range(1, config.max_epochs + 1):
+    for epoch in range(1, config.max_iter + 1):
         figures = _epoch(state, config)
         figures["n_edges"] = float(_map_graph(state).sum())
         figures["lam"] = state.adaptive.beta if state.adaptive else config.lam
         figures["elapsed_s"] = time.perf_counter() - start
-        figures["epoch"] = float(epoch)
+        figures["step"] = float(epoch)
         for key, value in figures.items():
             history.setdefault(key, []).append(value)
         if reporter is not None and (
-            epoch % config.progress_every == 0 or epoch == config.max_epochs
+            epoch % config.progress_every == 0 or epoch == config.max_iter
         ):
-            stopped = reporter("train", epoch, metrics=figures)
+            metrics = {**figures, "edges": figures["n_edges"]}
+            stopped = reporter("train", epoch, metrics=metrics)
         if figures["loss"] < best * (1 - config.tol) - 1e-12:
             best, since_best = figures["loss"], 0
         else:
@@ -494,6 +511,10 @@ def fit_dagdb(
         if stopped or early:
             break
     adjacency, theta, removed = _project(state, required)
+    weights = _refit_weights(X, adjacency)
+    if config.prune_threshold > 0:
+        adjacency = adjacency & ((np.abs(weights) >= config.prune_threshold) | required)
+        weights = _refit_weights(X, adjacency)
     elapsed = time.perf_counter() - start
     probabilities = _probabilities(theta, config, allowed, required)
     logger.info(
@@ -506,7 +527,7 @@ def fit_dagdb(
     steps_per_epoch = max(n // min(config.batch_size, n), 1)
     return {
         "adjacency": adjacency,
-        "weights": _refit_weights(X, adjacency),
+        "weights": weights,
         "theta": theta,
         "probabilities": probabilities,
         "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()},

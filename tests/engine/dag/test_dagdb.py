@@ -17,7 +17,7 @@ TRUTH = np.zeros((4, 4), dtype=bool)
 TRUTH[0, 1] = TRUTH[1, 2] = TRUTH[0, 3] = TRUTH[3, 2] = True
 COEF = {(0, 1): 1.5, (1, 2): -1.2, (0, 3): 1.0, (3, 2): 0.8}
 
-FAST = {"max_epochs": 60, "batch_size": 32, "n_samples": 8}
+FAST = {"max_iter": 60, "batch_size": 32, "n_samples": 8}
 
 
 def _sem(n: int, seed: int) -> np.ndarray:
@@ -58,7 +58,7 @@ def test_dagdb_recovers_planted_dag(seed, estimator):
 def test_dagdb_output_is_a_dag_even_when_samples_are_cyclic(seed):
     # no acyclicity penalty and no size penalty: the MAP graph is cyclic
     X = _sem(200, seed)
-    cfg = DagdbConfig(rho=0.0, mu=0.0, max_epochs=15, batch_size=50, n_samples=4)
+    cfg = DagdbConfig(rho=0.0, mu=0.0, max_iter=15, batch_size=50, n_samples=4)
     out = fit_dagdb(X, cfg, seed=seed)
     assert is_dag(out["adjacency"])
     assert out["n_removed"] >= 1
@@ -78,7 +78,7 @@ def test_dagdb_priors_are_enforced(seed):
 
 def test_dagdb_top_m_caps_the_sample_size(seed):
     X = _sem(200, seed)
-    cfg = DagdbConfig(max_size=2, rho=0.0, mu=0.0, max_epochs=10, batch_size=50)
+    cfg = DagdbConfig(max_size=2, rho=0.0, mu=0.0, max_iter=10, batch_size=50)
     out = fit_dagdb(X, cfg, seed=seed)
     assert out["adjacency"].sum() <= 2
     assert out["history"]["size"].max() <= 2.0
@@ -86,7 +86,7 @@ def test_dagdb_top_m_caps_the_sample_size(seed):
 
 def test_dagdb_same_seed_same_result(seed):
     X = _sem(120, seed)
-    cfg = DagdbConfig(max_epochs=5, batch_size=40, n_samples=2)
+    cfg = DagdbConfig(max_iter=5, batch_size=40, n_samples=2)
     a, b = fit_dagdb(X, cfg, seed=seed), fit_dagdb(X, cfg, seed=seed)
     assert np.array_equal(a["theta"], b["theta"])
     assert np.array_equal(a["history"]["loss"], b["history"]["loss"])
@@ -100,7 +100,7 @@ def test_dagdb_reports_progress_and_stops_on_request(seed):
         events.append(event)
         return event.step >= 3
 
-    cfg = DagdbConfig(max_epochs=50, batch_size=40, n_samples=2)
+    cfg = DagdbConfig(max_iter=50, batch_size=40, n_samples=2)
     out = fit_dagdb(X, cfg, seed=seed, reporter=Reporter(callback, "dag.fit", 50))
     assert out["stopped"] and out["n_iter"] == 3
     assert [e.step for e in events] == [1, 2, 3]
@@ -110,7 +110,7 @@ def test_dagdb_reports_progress_and_stops_on_request(seed):
 
 def test_dagdb_early_stopping(seed):
     X = _sem(120, seed)
-    cfg = DagdbConfig(max_epochs=500, batch_size=60, patience=3, tol=0.5)
+    cfg = DagdbConfig(max_iter=500, batch_size=60, patience=3, tol=0.5)
     out = fit_dagdb(X, cfg, seed=seed)
     assert out["stopped_early"] and out["n_iter"] < 500
 
