@@ -85,8 +85,8 @@ class DagdbConfig:
         Noise temperature tau (> 0 unless ``noise="none"``).
     lam : float, default=20.0
         I-MLE lambda; the target step is ``lam * tau`` in score units.
-    aimle_target : float or None, default=None
-        AIMLE: wanted non-zero gradient entries per sample; ``None`` = d.
+    aimle_target : float, default=0.0
+        AIMLE: wanted non-zero gradient entries per sample; 0 means d.
     aimle_beta : float, default=1.0
         AIMLE: initial relative step.
     aimle_step : float, default=1e-3
@@ -97,8 +97,9 @@ class DagdbConfig:
         Sum-of-Gamma noise: k (expected active components per entry).
     sog_terms : int, default=10
         Sum-of-Gamma noise: number of Gamma terms.
-    max_size : int or None, default=None
-        Keep at most this many edges per sample (top-M MAP); ``None``: threshold.
+    max_size : int, default=0
+        Keep at most this many edges per sample (top-M MAP); 0: no cap (threshold
+        at zero).
     rho : float, default=0.2
         Weight of the acyclicity penalty ``(tr exp(Z) - d)^2 / 2``.
     mu : float, default=0.005
@@ -113,9 +114,9 @@ class DagdbConfig:
         Rows per minibatch (capped at n).
     max_iter : int, default=200
         Passes over the data.
-    patience : int or None, default=None
+    patience : int, default=0
         Stop when the epoch loss has not improved by ``tol`` (relative) for this
-        many epochs; ``None``: run all epochs (the reference protocol).
+        many epochs; 0: run all epochs (the reference protocol).
     tol : float, default=1e-4
         Relative improvement that counts for ``patience``.
     prune_threshold : float, default=0.0
@@ -135,37 +136,47 @@ class DagdbConfig:
         default="logistic", metadata=_help("perturbation noise", choices=NOISES)
     )
     n_samples: int = field(default=8, metadata=_help("graphs sampled per step", min=1))
-    temperature: float = field(default=0.5, metadata=_help("noise temperature"))
-    lam: float = field(default=20.0, metadata=_help("I-MLE lambda"))
-    aimle_target: float | None = field(
-        default=None, metadata=_help("AIMLE non-zero gradient entries per sample")
+    temperature: float = field(default=0.5, metadata=_help("noise temperature", min=0))
+    lam: float = field(default=20.0, metadata=_help("I-MLE lambda", min=0))
+    aimle_target: float = field(
+        default=0.0,
+        metadata=_help("AIMLE: non-zero gradient entries per sample (0 = d)", min=0),
     )
-    aimle_beta: float = field(default=1.0, metadata=_help("AIMLE initial beta"))
-    aimle_step: float = field(default=1e-3, metadata=_help("AIMLE beta step"))
+    aimle_beta: float = field(default=1.0, metadata=_help("AIMLE initial beta", min=0))
+    aimle_step: float = field(default=1e-3, metadata=_help("AIMLE beta step", min=0))
     aimle_symmetric: bool = field(
         default=False, metadata=_help("AIMLE central difference")
     )
-    sog_k: float = field(default=1.0, metadata=_help("Sum-of-Gamma k"))
-    sog_terms: int = field(default=10, metadata=_help("Sum-of-Gamma terms"))
-    max_size: int | None = field(
-        default=None, metadata=_help("maximum edges per sample (top-M)")
+    sog_k: float = field(default=1.0, metadata=_help("Sum-of-Gamma k", min=0))
+    sog_terms: int = field(default=10, metadata=_help("Sum-of-Gamma terms", min=1))
+    max_size: int = field(
+        default=0, metadata=_help("maximum edges per sample, top-M (0 = no cap)", min=0)
     )
-    rho: float = field(default=0.2, metadata=_help("acyclicity penalty weight"))
-    mu: float = field(default=0.005, metadata=_help("size penalty weight"))
-    theta_init: float = field(default=1e-3, metadata=_help("initial score scale"))
-    lr_theta: float = field(default=0.01, metadata=_help("score learning rate"))
-    lr_weights: float = field(default=0.02, metadata=_help("weight learning rate"))
+    rho: float = field(default=0.2, metadata=_help("acyclicity penalty weight", min=0))
+    mu: float = field(default=0.005, metadata=_help("size penalty weight", min=0))
+    theta_init: float = field(
+        default=1e-3, metadata=_help("initial score scale", min=0)
+    )
+    lr_theta: float = field(default=0.01, metadata=_help("score learning rate", min=0))
+    lr_weights: float = field(
+        default=0.02, metadata=_help("weight learning rate", min=0)
+    )
     batch_size: int = field(default=64, metadata=_help("rows per minibatch", min=1))
     max_iter: int = field(default=200, metadata=_help("epochs", min=1))
-    patience: int | None = field(default=None, metadata=_help("early-stop epochs"))
-    tol: float = field(default=1e-4, metadata=_help("early-stop relative gain"))
+    patience: int = field(
+        default=0, metadata=_help("early-stop epochs without gain (0 = off)", min=0)
+    )
+    tol: float = field(default=1e-4, metadata=_help("early-stop relative gain", min=0))
     prune_threshold: float = field(
-        default=0.0, metadata=_help("drop final edges with |weight| below this")
+        default=0.0, metadata=_help("drop final edges with |weight| below this", min=0)
     )
     dtype: Literal["float64", "float32"] = field(
-        default="float64", metadata=_help("floating-point type")
+        default="float64",
+        metadata=_help("floating-point type", choices=("float64", "float32")),
     )
-    progress_every: int = field(default=1, metadata=_help("epochs between reports"))
+    progress_every: int = field(
+        default=1, metadata=_help("epochs between reports", min=1)
+    )
 
     def __post_init__(self) -> None:
         """Validate every field; raise :class:`ConfigError` naming the parameter."""
@@ -176,8 +187,7 @@ class DagdbConfig:
             _check_int(name, getattr(self, name), low=1)
         _check_int("progress_every", self.progress_every, low=1)
         for name in ("max_size", "patience"):
-            if getattr(self, name) is not None:
-                _check_int(name, getattr(self, name), low=1)
+            _check_int(name, getattr(self, name), low=0)
         for name in ("lam", "lr_theta", "lr_weights", "sog_k"):
             _check_float(name, getattr(self, name), low_open=True)
         for name in (
@@ -191,8 +201,7 @@ class DagdbConfig:
         ):
             _check_float(name, getattr(self, name))
         _check_float("temperature", self.temperature, low_open=self.noise != "none")
-        if self.aimle_target is not None:
-            _check_float("aimle_target", self.aimle_target, low_open=True)
+        _check_float("aimle_target", self.aimle_target)
         if not isinstance(self.aimle_symmetric, bool):
             raise ConfigError(
                 f"{_OWNER}: 'aimle_symmetric' must be a bool; got "
@@ -327,7 +336,7 @@ def _init_state(
     B = torch.nn.Parameter(u[1] / math.sqrt(d))  # Kaiming-uniform, a = sqrt(5)
     allowed_t = torch.as_tensor(allowed, device=device)
     base: MapSolver = Threshold()
-    if config.max_size is not None:
+    if config.max_size > 0:
         base = TopK(config.max_size, n_dims=2, positive_only=True)
     solver = _MaskedSolver(base, allowed_t, torch.as_tensor(required, device=device))
     opt = torch.optim.Adam(
@@ -338,7 +347,7 @@ def _init_state(
     )
     adaptive = None
     if config.estimator == "aimle":
-        target = float(d if config.aimle_target is None else config.aimle_target)
+        target = float(config.aimle_target or d)
         adaptive = AdaptiveLambda(
             target=target,
             beta=config.aimle_beta,
@@ -507,7 +516,7 @@ def fit_dagdb(
             best, since_best = figures["loss"], 0
         else:
             since_best += 1
-        early = config.patience is not None and since_best >= config.patience
+        early = config.patience > 0 and since_best >= config.patience
         if stopped or early:
             break
     adjacency, theta, removed = _project(state, required)

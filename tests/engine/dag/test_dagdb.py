@@ -123,10 +123,10 @@ def test_dagdb_early_stopping(seed):
         ("n_samples", 0),
         ("temperature", 0.0),
         ("lam", -1.0),
-        ("max_size", 0),
+        ("max_size", -1),
         ("batch_size", 2.5),
         ("lr_theta", float("nan")),
-        ("patience", 0),
+        ("patience", -2),
         ("dtype", "float16"),
     ],
 )
