@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import DagResult, is_dag
@@ -72,6 +73,23 @@ register_method(
             "on the permutahedron) and, per ordering, a sparse linear or MLP edge "
             "model with an L0 mask. The output is the most likely ordering refitted: "
             "a DAG by construction, no threshold. Zantedeschi et al., ICLR 2023."
+        ),
+    )
+)
+
+
+register_method(
+    MethodSpec(
+        name="dagdb",
+        config_class=DagdbConfig,
+        fit=fit_dagdb,
+        description=(
+            "DAG-DB: a score per possible edge; binary graphs are sampled by "
+            "perturb-and-MAP and a linear edge model is trained through them with "
+            "I-MLE, adaptive I-MLE (AIMLE) or straight-through gradients, a "
+            "NOTEARS-style acyclicity penalty on the samples and a size penalty. "
+            "The output is the most likely graph made acyclic by a weighted "
+            "feedback arc set (always a DAG). Wren et al., 2022."
         ),
     )
 )
