@@ -19,6 +19,7 @@ from engine.errors import (
     UnsupportedError,
 )
 from engine.runtime import ProgressEvent, resolve_device
+from engine.values import DistributionalExplainer, DistributionalValues, explain
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,8 @@ __all__ = [
     "ConfigError",
     "DataError",
     "DeviceError",
+    "DistributionalExplainer",
+    "DistributionalValues",
     "EngineError",
     "GraphError",
     "NotFittedError",
@@ -36,5 +39,6 @@ __all__ = [
     "ResourceError",
     "UnsupportedError",
     "__version__",
+    "explain",
     "resolve_device",
 ]
