@@ -74,11 +74,12 @@ def choose_estimator(operator: Operator, n_players: int, n_background: int) -> s
     Exact when ``n_players <= EXACT_MAX_PLAYERS`` (16) and
     ``2 ** n_players * n_background <= EXACT_MAX_MODEL_ROWS`` (2 ** 21), or when the
     operator is a random-order value with a finite ordering list and no sampler;
-    otherwise permutation sampling for orderings (Shapley, random-order) and
+    a random-order value with a sampler is always sampled; otherwise permutation
+    sampling for orderings (Shapley, random-order) and
     coalition sampling for the other semivalues.
     """
-    if isinstance(operator, RandomOrder) and operator.sampler is None:
-        return "exact"
+    if isinstance(operator, RandomOrder):
+        return "exact" if operator.sampler is None else "permutation"
     small = n_players <= EXACT_MAX_PLAYERS
     if n_players == 1 or (
         small and 2**n_players * n_background <= EXACT_MAX_MODEL_ROWS

@@ -202,11 +202,19 @@ def _sklearn_to_torch(model: Any) -> Callable[[torch.Tensor], torch.Tensor] | No
 
 
 def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:
-    forward, k = _numpy_forward(model.predict_proba, probe)
+    predict = model.predict_proba
+    names_in = getattr(model, "feature_names_in_", None)
+    if names_in is not None and len(names_in) == probe.shape[1]:
+        cols = list(names_in)
+
+        def predict(A: np.ndarray) -> np.ndarray:
+            return model.predict_proba(pd.DataFrame(A, columns=cols))
+
+    forward, k = _numpy_forward(predict, probe)
     names = [str(c) for c in getattr(model, "classes_", range(k))]
     fast = _sklearn_to_torch(model)
     if fast is not None:
-        reference = np.asarray(model.predict_proba(probe), dtype=np.float64)
+        reference = np.asarray(predict(probe), dtype=np.float64)
         got = fast(torch.as_tensor(probe, dtype=torch.float64)).numpy()
         if got.shape == reference.shape and np.allclose(got, reference, atol=1e-10):
             return ProbabilityModel(fast, k, names, "sklearn-torch")
