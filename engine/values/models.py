@@ -362,7 +362,7 @@ class TrainedModel:
 
 
 def _make_estimator(kind: str, seed: int) -> Any:
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
@@ -371,9 +371,9 @@ def _make_estimator(kind: str, seed: int) -> Any:
     if kind == "logistic":
         return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
     if kind == "forest":
-        return RandomForestClassifier(n_estimators=200, random_state=seed, n_jobs=1)
+        return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1)
     if kind == "boosting":
-        return HistGradientBoostingClassifier(max_iter=150, random_state=seed)
+        return GradientBoostingClassifier(n_estimators=100, random_state=seed)
     return make_pipeline(
         StandardScaler(),
         MLPClassifier((64,), max_iter=600, early_stopping=False, random_state=seed),
@@ -397,8 +397,8 @@ def train_classifier(
     target : str
         Name of the label column.
     kind : {"logistic", "forest", "boosting", "mlp"}, default="logistic"
-        Logistic regression and MLP are standardised pipelines; "boosting" is
-        histogram gradient boosting.
+        Logistic regression and MLP (64 hidden units) are standardised pipelines;
+        "forest" has 100 trees, "boosting" is gradient boosting with 100 stages.
     test_size : float, default=0.25
         Fraction held out (stratified) for the accuracy.
     seed : int, default=0
