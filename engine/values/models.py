@@ -118,18 +118,40 @@ def _numpy_forward(
 # --- scikit-learn models translated to torch ---------------------------------------
 
 
-def _torch_scaler(step: Any) -> Callable[[torch.Tensor], torch.Tensor]:
-    mean = None if getattr(step, "mean_", None) is None else step.mean_
-    scale = None if getattr(step, "scale_", None) is None else step.scale_
+def _scaler_affine(steps: list[Any], d: int) -> tuple[np.ndarray, np.ndarray]:
+    """StandardScalers as one affine map ``x -> x * a + c`` (per column)."""
+    a, c = np.ones(d), np.zeros(d)
+    for step in steps:
+        mean = step.mean_ if step.with_mean and step.mean_ is not None else 0.0
+        scale = step.scale_ if step.with_std and step.scale_ is not None else 1.0
+        a, c = a / scale, (c - mean) / scale
+    return a, c
 
-    def apply(X: torch.Tensor) -> torch.Tensor:
-        if step.with_mean and mean is not None:
-            X = X - torch.as_tensor(mean, dtype=X.dtype, device=X.device)
-        if step.with_std and scale is not None:
-            X = X / torch.as_tensor(scale, dtype=X.dtype, device=X.device)
-        return X
 
-    return apply
+def _layers(last: Any) -> tuple[list[np.ndarray], list[np.ndarray], str, str] | None:
+    """Weights (D_in, D_out), biases, hidden activation and output of a head."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    if isinstance(last, LogisticRegression):
+        out = "logistic" if last.coef_.shape[0] == 1 else "softmax"
+        return [last.coef_.T], [last.intercept_], "identity", out
+    if isinstance(last, MLPClassifier) and last.activation in _ACTIVATIONS:
+        return (
+            list(last.coefs_),
+            list(last.intercepts_),
+            last.activation,
+            (last.out_activation_),
+        )
+    return None
+
+
+_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "relu": torch.relu_,
+    "tanh": torch.tanh_,
+    "logistic": torch.sigmoid_,
+    "identity": lambda t: t,
+}
 
 
 def _two_class(z: torch.Tensor) -> torch.Tensor:
@@ -137,47 +159,12 @@ def _two_class(z: torch.Tensor) -> torch.Tensor:
     return torch.stack([1 - p1, p1], dim=1)
 
 
-def _torch_logistic(clf: Any) -> Callable[[torch.Tensor], torch.Tensor]:
-    coef, intercept = clf.coef_, clf.intercept_
-
-    def apply(X: torch.Tensor) -> torch.Tensor:
-        W = torch.as_tensor(coef, dtype=X.dtype, device=X.device)
-        b = torch.as_tensor(intercept, dtype=X.dtype, device=X.device)
-        z = X @ W.T + b
-        return _two_class(z[:, 0]) if z.shape[1] == 1 else torch.softmax(z, dim=1)
-
-    return apply
-
-
-_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
-    "relu": torch.relu,
-    "tanh": torch.tanh,
-    "logistic": torch.sigmoid,
-    "identity": lambda t: t,
-}
-
-
-def _torch_mlp(clf: Any) -> Callable[[torch.Tensor], torch.Tensor]:
-    act = _ACTIVATIONS[clf.activation]
-
-    def apply(X: torch.Tensor) -> torch.Tensor:
-        h = X
-        n_layers = len(clf.coefs_)
-        for j, (W, b) in enumerate(zip(clf.coefs_, clf.intercepts_, strict=True)):
-            h = h @ torch.as_tensor(W, dtype=X.dtype, device=X.device)
-            h = h + torch.as_tensor(b, dtype=X.dtype, device=X.device)
-            if j < n_layers - 1:
-                h = act(h)
-        if clf.out_activation_ == "logistic":
-            return _two_class(h[:, 0])
-        return torch.softmax(h, dim=1)
-
-    return apply
-
-
 def _sklearn_to_torch(model: Any) -> Callable[[torch.Tensor], torch.Tensor] | None:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.neural_network import MLPClassifier
+    """A torch twin of [StandardScaler ->] LogisticRegression / MLPClassifier.
+
+    The scalers are folded into the first layer (``W' = diag(a) W``,
+    ``b' = b + c W``), so one affine map per layer remains.
+    """
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -185,18 +172,35 @@ def _sklearn_to_torch(model: Any) -> Callable[[torch.Tensor], torch.Tensor] | No
     pre, last = steps[:-1], steps[-1]
     if not all(isinstance(s, StandardScaler) for s in pre):
         return None
-    if isinstance(last, LogisticRegression):
-        head = _torch_logistic(last)
-    elif isinstance(last, MLPClassifier) and last.activation in _ACTIVATIONS:
-        head = _torch_mlp(last)
-    else:
+    spec = _layers(last)
+    if spec is None:
         return None
-    scalers = [_torch_scaler(s) for s in pre]
+    weights, biases, activation, output = spec
+    a, c = _scaler_affine(pre, weights[0].shape[0])
+    weights = [weights[0] * a[:, None], *weights[1:]]
+    biases = [biases[0] + c @ spec[0][0], *biases[1:]]
+    act = _ACTIVATIONS[activation]
+    cache: dict[tuple[str, torch.dtype], list[tuple[torch.Tensor, torch.Tensor]]] = {}
 
     def forward(X: torch.Tensor) -> torch.Tensor:
-        for scale in scalers:
-            X = scale(X)
-        return head(X)
+        key = (str(X.device), X.dtype)
+        if key not in cache:
+            cache[key] = [
+                (
+                    torch.as_tensor(W, dtype=X.dtype, device=X.device),
+                    torch.as_tensor(b, dtype=X.dtype, device=X.device),
+                )
+                for W, b in zip(weights, biases, strict=True)
+            ]
+        h = X
+        layers = cache[key]
+        for j, (W, b) in enumerate(layers):
+            h = (h @ W).add_(b)
+            if j < len(layers) - 1:
+                h = act(h)
+        if output == "logistic":
+            return _two_class(h[:, 0])
+        return torch.softmax(h, dim=1)
 
     return forward
 
