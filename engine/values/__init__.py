@@ -15,7 +15,12 @@ from engine.values.couplings import (
     gaussian_law,
     log_probabilities,
 )
-from engine.values.explainer import DistributionalExplainer, choose_estimator, explain
+from engine.values.explainer import (
+    DistributionalExplainer,
+    choose_estimator,
+    explain,
+    explain_model_spec,
+)
 from engine.values.games import (
     bernoulli_values_from_table,
     gaussian_values_from_table,
@@ -56,6 +61,7 @@ __all__ = [
     "categorical_joint",
     "choose_estimator",
     "explain",
+    "explain_model_spec",
     "gaussian_law",
     "gaussian_values_from_table",
     "load_skops",

@@ -52,6 +52,7 @@ __all__ = [
     "DistributionalExplainer",
     "choose_estimator",
     "explain",
+    "explain_model_spec",
 ]
 
 # estimator="auto" enumerates exactly when M <= EXACT_MAX_PLAYERS and
@@ -659,3 +660,40 @@ class DistributionalExplainer:
             model, X, background=self.background_, progress=progress, **params
         )
         return self.result_
+
+
+def explain_model_spec(
+    model_spec: Mapping[str, Any],
+    X: Any,
+    *,
+    progress: ProgressCallback | None = None,
+    **options: Any,
+) -> DistributionalValues:
+    """:func:`explain` for a background worker, with the model given as a spec.
+
+    Parameters
+    ----------
+    model_spec : mapping
+        ``{"model": estimator}`` for a model trained in this program, or
+        ``{"skops": bytes}`` for an uploaded file, which is re-read with the
+        allow-list of :func:`~engine.values.models.load_skops` (never unpickled).
+    X : array-like of shape (n_rows, n_features)
+        Rows to explain.
+    progress : callable, optional
+        Progress callback (see :func:`explain`).
+    **options
+        Further keyword arguments of :func:`explain`.
+
+    Returns
+    -------
+    DistributionalValues
+    """
+    from engine.values.models import load_skops
+
+    if "skops" in model_spec:
+        model = load_skops(model_spec["skops"])
+    elif "model" in model_spec:
+        model = model_spec["model"]
+    else:
+        raise ConfigError("explain_model_spec: give 'model' or 'skops'.")
+    return explain(model, X, progress=progress, **options)
