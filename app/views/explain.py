@@ -11,6 +11,7 @@ import streamlit as st
 
 from app import state
 from app.jobs import get_registry, render_job
+from engine import load_sample
 from engine.errors import EngineError
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
 from engine.values import (
@@ -21,7 +22,12 @@ from engine.values import (
     train_classifier,
 )
 
-SAMPLES = ("breast cancer", "wine", "iris", "digits")
+SAMPLES = {
+    "breast cancer": "breast_cancer",
+    "wine": "wine",
+    "iris": "iris",
+    "digits": "digits",
+}
 KIND_LABELS = {
     "logistic": "logistic regression",
     "forest": "random forest",
@@ -43,22 +49,10 @@ DATA_PAGE = "data set from the Data page"
 
 
 @st.cache_data(show_spinner=False)
-def _sample(name: str) -> pd.DataFrame:
-    """A bundled scikit-learn table with a named label column ``target``."""
-    # TODO(values): #5 switch to engine.load_sample once the data layer is on main
-    from sklearn import datasets
-
-    loader = {
-        "breast cancer": datasets.load_breast_cancer,
-        "wine": datasets.load_wine,
-        "iris": datasets.load_iris,
-        "digits": datasets.load_digits,
-    }[name]
-    bunch = loader(as_frame=True)
-    frame = bunch.frame.copy()
-    names = np.asarray(bunch.target_names).astype(str)
-    frame["target"] = names[frame["target"].to_numpy()]
-    return frame
+def _sample(name: str) -> tuple[pd.DataFrame, str | None]:
+    """A bundled table and its label column."""
+    sample = load_sample(SAMPLES[name])
+    return sample.frame, sample.target
 
 
 def _data_section() -> dict[str, Any] | None:
@@ -69,7 +63,7 @@ def _data_section() -> dict[str, Any] | None:
         frame, name = dataset["frame"], dataset["name"]
         default_target = dataset.get("target")
     else:
-        frame, name, default_target = _sample(source), source, "target"
+        (frame, default_target), name = _sample(source), source
     columns = list(frame.columns)
     index = columns.index(default_target) if default_target in columns else 0
     target = st.selectbox(
@@ -238,9 +232,7 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "operator": operator,
         "removal": removal,
         "estimator": estimator,
-        "n_samples": int(samples)
-        if estimator in ("permutation", "coalition")
-        else None,
+        "n_samples": int(samples),
         "players": players,
         "seed": int(state.get(state.SEED, 0)),
     }

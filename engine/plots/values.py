@@ -178,8 +178,8 @@ def mean_vs_reference(
         )
     fig.update_layout(
         barmode="group",
-        title=f"Mean contribution to P({result.classes[c]}) (= SHAP) beside "
-        + (reference_name if reference is not None else "the probability of change"),
+        title=f"Mean (= SHAP) for P({result.classes[c]}) beside "
+        + (reference_name if reference is not None else "P(change)"),
         height=max(300, 34 * len(names) + 120),
         margin=dict(l=10, r=10, t=50, b=40),
     )
