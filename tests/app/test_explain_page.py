@@ -62,3 +62,19 @@ def test_bad_model_file_shows_an_error(trained_iris) -> None:
     assert any("not a readable skops" in e.value for e in at.error)
     # the earlier trained model is kept
     assert at.session_state[state.EXPLAIN_MODEL]["source"] == "trained"
+
+
+def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
+    import time
+
+    at = trained_iris
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(6).run()
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    deadline = time.monotonic() + 150
+    while state.EXPLAIN_GLOBAL not in at.session_state and time.monotonic() < deadline:
+        time.sleep(2)
+        at.run()
+    assert not at.exception
+    result = at.session_state[state.EXPLAIN_GLOBAL]
+    assert result.n_rows == 6 and result.rows.tolist() == [0, 30, 60, 89, 119, 149]
+    assert len(at.dataframe) >= 1
