@@ -79,6 +79,9 @@ class CoalitionGame:
         Classes kept by class reduction (the rest merged into "other").
     memory_budget : int
         Bytes one batch may use.
+    use_incremental : bool, default=True
+        Use the incremental first-layer paths when the model has an affine first
+        layer (same numbers up to rounding, several times fewer operations).
     """
 
     model: ProbabilityModel
@@ -87,6 +90,7 @@ class CoalitionGame:
     groups: list[torch.Tensor]
     keep: torch.Tensor | None = None
     memory_budget: int = DEFAULT_MEMORY_BUDGET
+    use_incremental: bool = True
     n_model_rows: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
@@ -132,6 +136,7 @@ class CoalitionGame:
         r, c, _ = masks.shape
         x = self.X[rows]  # (r, D)
         inside = (masks.to(self.X.dtype) @ self.player_columns) > 0  # (r, c, D)
+        inside |= self.player_columns.sum(0) == 0  # columns of no player stay
         flat_rows = torch.arange(r, device=x.device).repeat_interleave(c)
         flat_inside = inside.reshape(r * c, -1)
         n_bg = self.background.shape[0]
@@ -144,7 +149,98 @@ class CoalitionGame:
             probs = self.model(inputs.reshape(-1, inputs.shape[-1]))
             self.n_model_rows += inputs.shape[0] * n_bg
             out.append(probs.reshape(-1, n_bg, probs.shape[-1]).mean(dim=1))
-        probs = torch.cat(out).reshape(r, c, -1).to(self.X.dtype)
+        return self._finish(torch.cat(out).reshape(r, c, -1))
+
+    # --- incremental paths for models with an affine first layer -------------------
+
+    @property
+    def incremental(self) -> bool:
+        """Whether the model's first layer is affine and known (see AffineTwin)."""
+        return self.use_incremental and self.model.affine is not None
+
+    def _first_layer_parts(
+        self, x: torch.Tensor, Z: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Pre-activations of the empty coalition and each player's increment.
+
+        Returns ``U`` of shape (b, H) (every player removed; unowned columns keep
+        the row's value) and ``V`` of shape (M, b, H), the change of the
+        pre-activation when player ``j`` joins: ``sum_{c in g_j} (x_c - z_c) W_c``.
+        """
+        W, bias = self.model.affine.layers(x)[0]
+        owned = self.player_columns.sum(0) > 0  # (D,)
+        Zfix = torch.where(owned, Z, x)  # (b, D)
+        U = (Zfix @ W).add_(bias)
+        V = torch.einsum("md,bd,dh->mbh", self.player_columns, x - Zfix, W)
+        return U, V
+
+    def _background_step(self, per_bg_row: int) -> int:
+        return max(1, self.memory_budget // max(1, per_bg_row * 8 * _OVERHEAD))
+
+    def all_coalitions(self, rows: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities of all ``2 ** M`` coalitions, (r, 2 ** M, K).
+
+        With an affine first layer the pre-activations of all coalitions are built
+        by doubling (coalition ``c + 2**j`` = coalition ``c`` plus player ``j``'s
+        increment), so each coalition costs ``H`` additions instead of a full
+        first-layer product.
+        """
+        m = self.n_players
+        n_c = 2**m
+        if not self.incremental:
+            masks = _all_masks(m, self.X.device)
+            return self.log_probs(rows, masks.unsqueeze(0).expand(len(rows), -1, -1))
+        twin = self.model.affine
+        hidden = twin.weights[0].shape[1]
+        n_bg = self.background.shape[0]
+        step = self._background_step(n_c * hidden)
+        out = []
+        for r in rows.tolist():
+            x = self.X[r]
+            acc = torch.zeros(n_c, self.model.n_classes, dtype=x.dtype, device=x.device)
+            for start in range(0, n_bg, step):
+                U, V = self._first_layer_parts(x, self.background[start : start + step])
+                T = U.unsqueeze(0)  # (1, b, H)
+                for j in range(m):
+                    T = torch.cat([T, T + V[j]], dim=0)
+                probs = twin.head(T.reshape(-1, hidden)).reshape(n_c, len(U), -1)
+                acc += probs.sum(dim=1)
+            out.append(acc / n_bg)
+        self.n_model_rows += len(rows) * n_c * n_bg
+        return self._finish(torch.stack(out))
+
+    def prefixes(self, rows: torch.Tensor, orders: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities of every prefix of every ordering, (r, o, M + 1, K).
+
+        Only for affine first layers: the pre-activation of prefix ``t + 1`` is
+        that of prefix ``t`` plus the increment of the player at position ``t``
+        (a cumulative sum along the ordering).
+        """
+        twin = self.model.affine
+        r, o, m = orders.shape
+        hidden = twin.weights[0].shape[1]
+        n_bg = self.background.shape[0]
+        step = self._background_step(o * (m + 1) * hidden)
+        out = []
+        for i, row in enumerate(rows.tolist()):
+            x = self.X[row]
+            acc = torch.zeros(
+                o, m + 1, self.model.n_classes, dtype=x.dtype, device=x.device
+            )
+            for start in range(0, n_bg, step):
+                U, V = self._first_layer_parts(x, self.background[start : start + step])
+                steps = V[orders[i]]  # (o, M, b, H): increments in ordering order
+                T = torch.cat(
+                    [U.expand(o, 1, -1, -1), U + torch.cumsum(steps, dim=1)], dim=1
+                )  # (o, M + 1, b, H)
+                probs = twin.head(T.reshape(-1, hidden)).reshape(o, m + 1, len(U), -1)
+                acc += probs.sum(dim=2)
+            out.append(acc / n_bg)
+        self.n_model_rows += r * (o * (m - 1) + 2) * n_bg
+        return self._finish(torch.stack(out))
+
+    def _finish(self, probs: torch.Tensor) -> torch.Tensor:
+        probs = probs.to(self.X.dtype)
         if self.keep is not None:
             probs = reduce_classes(probs, self.keep)
         return log_probabilities(probs)
@@ -235,7 +331,6 @@ def exact_values(
     """
     m = game.n_players
     device = game.X.device
-    masks = _all_masks(m, device)
     weights = torch.as_tensor(
         coalition_weights(operator, m), dtype=game.X.dtype, device=device
     )
@@ -244,7 +339,7 @@ def exact_values(
     parts = []
     for start in range(0, len(rows), block):
         rb = rows[start : start + block]
-        lp = game.log_probs(rb, masks.unsqueeze(0).expand(len(rb), -1, -1))
+        lp = game.all_coalitions(rb)
         parts.append(_exact_from_log_probs(lp, weights, game.pairs_per_batch()))
         if tick is not None and tick(start + len(rb)):
             break
@@ -284,6 +379,30 @@ def _stderr(total: torch.Tensor, total_sq: torch.Tensor, n: int) -> torch.Tensor
     mean = total / n
     var = (total_sq / n - mean * mean).clamp_min(0) * n / (n - 1)
     return torch.sqrt(var / n)
+
+
+def _prefix_log_probs(
+    game: CoalitionGame,
+    rows: torch.Tensor,
+    orders: torch.Tensor,
+    ranks: torch.Tensor,
+    lp_ends: torch.Tensor | None,
+) -> torch.Tensor:
+    """Prefix log-probabilities (r, o, M + 1, K); ends shared when given."""
+    if game.incremental:
+        return game.prefixes(rows, orders)
+    r, o, m = orders.shape
+    sizes = torch.arange(1, m, device=orders.device)
+    masks = ranks.unsqueeze(2) < sizes.view(1, 1, -1, 1)  # (r, o, M-1, M)
+    lp_mid = game.log_probs(rows, masks.reshape(r, -1, m)).reshape(r, o, m - 1, -1)
+    return torch.cat(
+        [
+            lp_ends[:, None, :1].expand(-1, o, -1, -1),
+            lp_mid,
+            lp_ends[:, None, 1:].expand(-1, o, -1, -1),
+        ],
+        dim=2,
+    )
 
 
 def permutation_values(
@@ -329,9 +448,11 @@ def permutation_values(
     done = 0
     for start in range(0, len(rows), r_block):
         rb = rows[start : start + r_block]
-        ends = torch.zeros(len(rb), 2, m, dtype=torch.bool, device=device)
-        ends[:, 1] = True
-        lp_ends = game.log_probs(rb, ends)  # (r, 2, K): empty and full coalitions
+        lp_ends = None
+        if not game.incremental:
+            ends = torch.zeros(len(rb), 2, m, dtype=torch.bool, device=device)
+            ends[:, 1] = True
+            lp_ends = game.log_probs(rb, ends)  # (r, 2, K): empty and full coalitions
         total = torch.zeros(len(rb), m, k, k, dtype=game.X.dtype, device=device)
         total_sq = torch.zeros_like(total)
         n_done, stop = 0, False
@@ -339,18 +460,7 @@ def permutation_values(
             o = min(o_block, n_samples - o_start)
             orders = _sample_orderings(operator, len(rb), o, m, rng, gen, device)
             ranks = torch.argsort(orders, dim=-1)  # position of each player
-            sizes = torch.arange(1, m, device=device)
-            masks = ranks.unsqueeze(2) < sizes.view(1, 1, -1, 1)  # (r, o, M-1, M)
-            lp_mid = game.log_probs(rb, masks.reshape(len(rb), -1, m))
-            lp_mid = lp_mid.reshape(len(rb), o, m - 1, k)
-            lp_all = torch.cat(
-                [
-                    lp_ends[:, None, :1].expand(-1, o, -1, -1),
-                    lp_mid,
-                    lp_ends[:, None, 1:].expand(-1, o, -1, -1),
-                ],
-                dim=2,
-            )  # (r, o, M+1, K)
+            lp_all = _prefix_log_probs(game, rb, orders, ranks, lp_ends)
             joint = categorical_joint(lp_all[:, :, 1:], lp_all[:, :, :-1])
             # position j belongs to player orders[j]; regroup by player
             idx = ranks.view(len(rb), o, m, 1, 1).expand(-1, -1, -1, k, k)

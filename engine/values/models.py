@@ -59,6 +59,8 @@ class ProbabilityModel:
         One name per class.
     kind : str
         ``"callable"``, ``"sklearn"``, ``"sklearn-torch"`` or ``"torch"``.
+    affine : AffineTwin, optional
+        The same model split into an affine first layer and a head, when known.
     """
 
     def __init__(
@@ -67,11 +69,13 @@ class ProbabilityModel:
         n_classes: int,
         class_names: list[str],
         kind: str,
+        affine: AffineTwin | None = None,
     ) -> None:
         self.forward = forward
         self.n_classes = n_classes
         self.class_names = class_names
         self.kind = kind
+        self.affine = affine
 
     def __call__(self, X: torch.Tensor) -> torch.Tensor:
         """Probabilities of a batch, (n, K) float64 on the input's device."""
@@ -159,7 +163,7 @@ def _two_class(z: torch.Tensor) -> torch.Tensor:
     return torch.stack([1 - p1, p1], dim=1)
 
 
-def _sklearn_to_torch(model: Any) -> Callable[[torch.Tensor], torch.Tensor] | None:
+def _sklearn_to_torch(model: Any) -> AffineTwin | None:
     """A torch twin of [StandardScaler ->] LogisticRegression / MLPClassifier.
 
     The scalers are folded into the first layer (``W' = diag(a) W``,
@@ -179,30 +183,64 @@ def _sklearn_to_torch(model: Any) -> Callable[[torch.Tensor], torch.Tensor] | No
     a, c = _scaler_affine(pre, weights[0].shape[0])
     weights = [weights[0] * a[:, None], *weights[1:]]
     biases = [biases[0] + c @ spec[0][0], *biases[1:]]
-    act = _ACTIVATIONS[activation]
-    cache: dict[tuple[str, torch.dtype], list[tuple[torch.Tensor, torch.Tensor]]] = {}
+    return AffineTwin(weights, biases, activation, output)
 
-    def forward(X: torch.Tensor) -> torch.Tensor:
-        key = (str(X.device), X.dtype)
-        if key not in cache:
-            cache[key] = [
+
+class AffineTwin:
+    """A torch network whose first layer is affine: ``probs = head(x @ W + b)``.
+
+    Games use the split to update first-layer pre-activations incrementally when
+    one player joins a coalition (``H`` additions instead of ``D x H``
+    multiply-adds per coalition).
+
+    Parameters
+    ----------
+    weights, biases : lists of ndarray
+        Layer ``j`` maps ``h -> h @ weights[j] + biases[j]``.
+    activation : str
+        Hidden activation (relu, tanh, logistic, identity).
+    output : {"softmax", "logistic"}
+        Output link; "logistic" is a single-logit binary classifier.
+    """
+
+    def __init__(
+        self,
+        weights: list[np.ndarray],
+        biases: list[np.ndarray],
+        activation: str,
+        output: str,
+    ) -> None:
+        self.weights, self.biases = weights, biases
+        self.act = _ACTIVATIONS[activation]
+        self.output = output
+        self._cache: dict[tuple[str, torch.dtype], list[Any]] = {}
+
+    def layers(self, like: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """The layers as tensors on ``like``'s device and dtype (cached)."""
+        key = (str(like.device), like.dtype)
+        if key not in self._cache:
+            self._cache[key] = [
                 (
-                    torch.as_tensor(W, dtype=X.dtype, device=X.device),
-                    torch.as_tensor(b, dtype=X.dtype, device=X.device),
+                    torch.as_tensor(W, dtype=like.dtype, device=like.device),
+                    torch.as_tensor(b, dtype=like.dtype, device=like.device),
                 )
-                for W, b in zip(weights, biases, strict=True)
+                for W, b in zip(self.weights, self.biases, strict=True)
             ]
-        h = X
-        layers = cache[key]
-        for j, (W, b) in enumerate(layers):
-            h = (h @ W).add_(b)
-            if j < len(layers) - 1:
-                h = act(h)
-        if output == "logistic":
+        return self._cache[key]
+
+    def head(self, h: torch.Tensor) -> torch.Tensor:
+        """Probabilities from first-layer pre-activations, (n, H) -> (n, K)."""
+        layers = self.layers(h)
+        for W, b in layers[1:]:
+            h = (self.act(h) @ W).add_(b)
+        if self.output == "logistic":
             return _two_class(h[:, 0])
         return torch.softmax(h, dim=1)
 
-    return forward
+    def __call__(self, X: torch.Tensor) -> torch.Tensor:
+        """Probabilities of a batch of inputs, (n, D) -> (n, K)."""
+        W, b = self.layers(X)[0]
+        return self.head((X @ W).add_(b))
 
 
 def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:
@@ -221,7 +259,7 @@ def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:
         reference = np.asarray(predict(probe), dtype=np.float64)
         got = fast(torch.as_tensor(probe, dtype=torch.float64)).numpy()
         if got.shape == reference.shape and np.allclose(got, reference, atol=1e-10):
-            return ProbabilityModel(fast, k, names, "sklearn-torch")
+            return ProbabilityModel(fast, k, names, "sklearn-torch", affine=fast)
         logger.info("torch translation of %s disagrees; using predict_proba", model)
     return ProbabilityModel(forward, k, names, "sklearn")
 
@@ -309,7 +347,7 @@ def as_probability_model(
                 f"{wrapped.n_classes} classes."
             )
         wrapped = ProbabilityModel(
-            wrapped.forward, wrapped.n_classes, names, wrapped.kind
+            wrapped.forward, wrapped.n_classes, names, wrapped.kind, wrapped.affine
         )
     return wrapped
 

@@ -201,6 +201,25 @@ def test_adapters_callable_sklearn_torch_agree(iris) -> None:
     assert results[0].classes == ("0", "1", "2")
 
 
+def test_incremental_first_layer_paths_equal_plain_evaluation(wine6, seed) -> None:
+    X, _, model = wine6
+    rows, bg = X.iloc[[1, 100]], X.iloc[::25]
+    groups = [[0, 1], [2], [3, 4]]  # column 5 belongs to no player
+    for kw in ({"estimator": "exact"}, {"estimator": "permutation", "n_samples": 6}):
+        fast = explain(model, rows, background=bg, players=groups, seed=seed, **kw)
+        plain = explain(
+            model.predict_proba,
+            rows.to_numpy(),
+            background=bg.to_numpy(),
+            players=groups,
+            seed=seed,
+            **kw,
+        )
+        assert fast.config["model_kind"] == "sklearn-torch"
+        np.testing.assert_allclose(fast.transitions, plain.transitions, atol=1e-12)
+        assert fast.n_model_rows == plain.n_model_rows
+
+
 def test_sklearn_without_torch_translation(iris) -> None:
     X, y, _ = iris
     forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
