@@ -34,3 +34,42 @@ def get(key: str, default: Any = None) -> Any:
 def put(key: str, value: Any) -> None:
     """Write a durable session value."""
     st.session_state[key] = value
+
+
+# --- Explain a classifier page ------------------------------------------------------
+# The table in use: dict with ``name``, ``frame`` (DataFrame), ``target`` (str).
+EXPLAIN_DATA = "explain_data"
+# The model in use: dict with ``model``, ``kind``, ``accuracy`` (float or None),
+# ``features``, ``classes``, ``source`` ("trained" or "skops") and, for uploads,
+# ``skops`` (the file's bytes, re-read safely by the background worker).
+EXPLAIN_MODEL = "explain_model"
+# Last single-row explanation (engine.values.DistributionalValues) and its settings.
+EXPLAIN_RESULT = "explain_result"
+# Explanation of many rows for the global view (DistributionalValues).
+EXPLAIN_GLOBAL = "explain_global"
+# Job id of the running global explanation; its error under EXPLAIN_JOB + "_error".
+EXPLAIN_JOB = "explain_job"
+# Last error message of the page (str or None).
+EXPLAIN_ERROR = "explain_error"
+# The feature selected for the transition heatmap (str); set by the selectbox.
+EXPLAIN_PLAYER = "explain_player"
+# Widget keys of the page.
+EXPLAIN_W_SOURCE = "explain_w_source"
+EXPLAIN_W_TARGET = "explain_w_target"
+EXPLAIN_W_KIND = "explain_w_kind"
+EXPLAIN_W_UPLOAD = "explain_w_upload"
+EXPLAIN_W_ROW = "explain_w_row"
+EXPLAIN_W_EDIT = "explain_w_edit"
+EXPLAIN_W_OPERATOR = "explain_w_operator"
+EXPLAIN_W_REMOVAL = "explain_w_removal"
+EXPLAIN_W_ESTIMATOR = "explain_w_estimator"
+EXPLAIN_W_SAMPLES = "explain_w_samples"
+EXPLAIN_W_PLAYERS = "explain_w_players"
+EXPLAIN_W_FROM = "explain_w_from"
+EXPLAIN_W_TO = "explain_w_to"
+EXPLAIN_W_GLOBAL_ROWS = "explain_w_global_rows"
+EXPLAIN_W_TRAIN = "explain_w_train"
+EXPLAIN_W_LOAD = "explain_w_load"
+EXPLAIN_W_RUN = "explain_w_run"
+EXPLAIN_W_GLOBAL_RUN = "explain_w_global_run"
+EXPLAIN_W_PLAYER = "explain_w_player"

@@ -24,5 +24,8 @@ with st.sidebar:
 # script; AppTest switches pages with at.switch_page("views/<name>.py").
 pages = [
     st.Page("views/data.py", title="Data", icon=":material/table:", default=True),
+    st.Page(
+        "views/explain.py", title="Explain a classifier", icon=":material/insights:"
+    ),
 ]
 st.navigation(pages).run()

@@ -22,6 +22,7 @@ from engine.errors import (
 from engine.graph_io import read_graph, write_graph
 from engine.runtime import ProgressEvent, resolve_device
 from engine.samples import Sample, list_samples, load_sample
+from engine.values import DistributionalExplainer, DistributionalValues, explain
 
 __version__ = "0.1.0"
 
@@ -32,6 +33,8 @@ __all__ = [
     "DataError",
     "DataReport",
     "DeviceError",
+    "DistributionalExplainer",
+    "DistributionalValues",
     "EngineError",
     "GraphError",
     "NotFittedError",
@@ -41,6 +44,7 @@ __all__ = [
     "Sample",
     "UnsupportedError",
     "__version__",
+    "explain",
     "list_samples",
     "load_sample",
     "read_graph",

@@ -7,4 +7,16 @@ of the ``app`` extra, so this package imports it lazily per module.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from engine.plots.values import (
+    mean_vs_reference,
+    p_change_bars,
+    pixel_map,
+    transition_heatmap,
+)
+
+__all__: list[str] = [
+    "mean_vs_reference",
+    "p_change_bars",
+    "pixel_map",
+    "transition_heatmap",
+]

@@ -1,0 +1,456 @@
+"""Explain a classifier: per feature, the probability of flipping the class."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import state
+from app.jobs import get_registry, render_job
+from engine import load_sample
+from engine.errors import EngineError
+from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
+from engine.values import (
+    MODEL_KINDS,
+    DistributionalValues,
+    explain,
+    load_skops,
+    train_classifier,
+)
+
+SAMPLES = {
+    "breast cancer": "breast_cancer",
+    "wine": "wine",
+    "iris": "iris",
+    "digits": "digits",
+}
+KIND_LABELS = {
+    "logistic": "logistic regression",
+    "forest": "random forest",
+    "boosting": "gradient boosting",
+    "mlp": "MLP (64 hidden units)",
+}
+OPERATORS = ("shapley", "banzhaf", "beta_shapley")
+REMOVALS = {
+    "background": "average over background rows (shap's Independent masker)",
+    "mean": "mean row of the table",
+    "median": "median row of the table",
+    "zeros": "zeros",
+}
+ESTIMATORS = ("auto", "exact", "permutation", "coalition")
+DATA_PAGE = "data set from the Data page"
+
+
+# --- data ---------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def _sample(name: str) -> tuple[pd.DataFrame, str | None]:
+    """A bundled table and its label column."""
+    sample = load_sample(SAMPLES[name])
+    return sample.frame, sample.target
+
+
+def _data_section() -> dict[str, Any] | None:
+    dataset = state.get(state.DATASET)
+    options = ([DATA_PAGE] if dataset is not None else []) + list(SAMPLES)
+    source = st.selectbox("Table", options, key=state.EXPLAIN_W_SOURCE)
+    if source == DATA_PAGE:
+        frame, name = dataset["frame"], dataset["name"]
+        default_target = dataset.get("target")
+    else:
+        (frame, default_target), name = _sample(source), source
+    columns = list(frame.columns)
+    index = columns.index(default_target) if default_target in columns else 0
+    target = st.selectbox(
+        "Label column", columns, index=index, key=state.EXPLAIN_W_TARGET
+    )
+    numeric = [
+        c for c in columns if c != target and pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    dropped = [c for c in columns if c != target and c not in numeric]
+    if dropped:
+        st.caption(f"Non-numeric columns left out: {', '.join(map(str, dropped[:8]))}")
+    if len(numeric) < 1:
+        st.error("The table has no numeric feature column besides the label.")
+        return None
+    data = {"name": name, "frame": frame, "target": target, "features": numeric}
+    state.put(state.EXPLAIN_DATA, {k: v for k, v in data.items() if k != "frame"})
+    return data
+
+
+# --- model --------------------------------------------------------------------------
+
+
+def _model_key(data: dict[str, Any]) -> tuple[str, str]:
+    return (data["name"], data["target"])
+
+
+def _train(data: dict[str, Any], kind: str) -> None:
+    frame = data["frame"][[*data["features"], data["target"]]]
+    with st.spinner(f"Training {KIND_LABELS[kind]}…"):
+        trained = train_classifier(
+            frame, data["target"], kind, seed=int(state.get(state.SEED, 0))
+        )
+    state.put(
+        state.EXPLAIN_MODEL,
+        {
+            "model": trained.model,
+            "kind": KIND_LABELS[kind],
+            "accuracy": trained.accuracy,
+            "n_test": trained.n_test,
+            "features": list(trained.features),
+            "classes": list(trained.classes),
+            "source": "trained",
+            "key": _model_key(data),
+        },
+    )
+
+
+def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
+    model = load_skops(content)
+    n_in = getattr(model, "n_features_in_", None)
+    if n_in is not None and n_in != len(data["features"]):
+        raise EngineError(
+            f"The model in {filename} expects {n_in} features; the table has "
+            f"{len(data['features'])} numeric feature columns."
+        )
+    X, y = data["frame"][data["features"]], data["frame"][data["target"]].astype(str)
+    classes = [str(c) for c in model.classes_]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predicted = np.asarray(model.predict(X.to_numpy())).astype(str)
+    accuracy = (
+        float(np.mean(predicted == y.to_numpy())) if set(y) <= set(classes) else None
+    )
+    state.put(
+        state.EXPLAIN_MODEL,
+        {
+            "model": model,
+            "kind": f"{type(model).__name__} from {filename}",
+            "accuracy": accuracy,
+            "n_test": None,
+            "features": list(data["features"]),
+            "classes": classes,
+            "source": "skops",
+            "skops": content,
+            "key": _model_key(data),
+        },
+    )
+
+
+def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
+    train_col, upload_col = st.columns(2)
+    with train_col:
+        kind = st.selectbox(
+            "Train a model in the app",
+            MODEL_KINDS,
+            format_func=KIND_LABELS.get,
+            key=state.EXPLAIN_W_KIND,
+        )
+        if st.button("Train model", key=state.EXPLAIN_W_TRAIN):
+            _guard(lambda: _train(data, kind))
+    with upload_col:
+        upload = st.file_uploader(
+            "…or upload a scikit-learn model saved with skops",
+            type=["skops"],
+            key=state.EXPLAIN_W_UPLOAD,
+            help="skops.io.dump(model, 'model.skops'). Only plain scikit-learn "
+            "classifiers are accepted; pickle and joblib files are never read.",
+        )
+        if upload is not None and st.button("Load model", key=state.EXPLAIN_W_LOAD):
+            _guard(lambda: _upload(data, upload.getvalue(), upload.name))
+    model = state.get(state.EXPLAIN_MODEL)
+    if model is None or model["key"] != _model_key(data):
+        st.info("Train a model or upload one to explain it.")
+        return None
+    acc = model["accuracy"]
+    where = f"held out, {model['n_test']} rows" if model["n_test"] else "on this table"
+    st.success(
+        f"Model: {model['kind']}"
+        + (f" — accuracy {acc:.3f} ({where})" if acc is not None else "")
+    )
+    return model
+
+
+# --- settings and running -----------------------------------------------------------
+
+
+def _digits_patches(features: list[str]) -> dict[str, list[str]] | None:
+    if len(features) != 64:
+        return None
+    return {
+        f"patch {r},{c}": [
+            features[8 * (2 * r + a) + 2 * c + b] for a in (0, 1) for b in (0, 1)
+        ]
+        for r in range(4)
+        for c in range(4)
+    }
+
+
+def _settings(data: dict[str, Any]) -> dict[str, Any]:
+    cols = st.columns(4)
+    operator = cols[0].selectbox(
+        "Value operator", OPERATORS, key=state.EXPLAIN_W_OPERATOR
+    )
+    removal = cols[1].selectbox(
+        "Removed features take",
+        list(REMOVALS),
+        format_func=REMOVALS.get,
+        key=state.EXPLAIN_W_REMOVAL,
+    )
+    estimator = cols[2].selectbox(
+        "Estimator",
+        ESTIMATORS,
+        key=state.EXPLAIN_W_ESTIMATOR,
+        help="auto: exact enumeration when 2^players x background rows <= 2^21, "
+        "else sampling.",
+    )
+    samples = cols[3].number_input(
+        "Budget (orderings or coalitions per feature)",
+        min_value=2,
+        max_value=5000,
+        value=100,
+        step=10,
+        key=state.EXPLAIN_W_SAMPLES,
+    )
+    players = None
+    patches = _digits_patches(data["features"])
+    if patches is not None:
+        grouping = st.radio(
+            "Players",
+            ["pixels (64)", "2 x 2 patches (16)"],
+            horizontal=True,
+            key=state.EXPLAIN_W_PLAYERS,
+        )
+        players = patches if grouping.startswith("2") else None
+    return {
+        "operator": operator,
+        "removal": removal,
+        "estimator": estimator,
+        "n_samples": int(samples),
+        "players": players,
+        "seed": int(state.get(state.SEED, 0)),
+    }
+
+
+def _guard(action) -> Any:
+    """Run ``action``; show engine errors as messages, keep earlier results."""
+    try:
+        return action()
+    except EngineError as err:
+        state.put(state.EXPLAIN_ERROR, str(err))
+        st.error(str(err))
+    except ValueError as err:  # scikit-learn input errors
+        state.put(state.EXPLAIN_ERROR, str(err))
+        st.error(f"The model could not be used: {err}")
+    return None
+
+
+def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int]:
+    frame = data["frame"]
+    row = st.number_input(
+        "Row to explain (position in the table)",
+        min_value=0,
+        max_value=len(frame) - 1,
+        value=0,
+        step=1,
+        key=state.EXPLAIN_W_ROW,
+    )
+    st.caption("Edit values below for a what-if explanation.")
+    edited = st.data_editor(
+        frame.iloc[[int(row)]][data["features"]],
+        key=f"{state.EXPLAIN_W_EDIT}_{int(row)}",
+        use_container_width=True,
+    )
+    return edited.astype(float), int(row)
+
+
+def _explain_row(data, model, settings, row_frame, row) -> None:
+    background = data["frame"][data["features"]]
+    with st.spinner("Computing distributional values…"):
+        result = explain(
+            model["model"],
+            row_frame,
+            background=background,
+            class_names=model["classes"],
+            row_labels=[row],
+            **settings,
+        )
+    state.put(state.EXPLAIN_RESULT, result)
+    state.put(state.EXPLAIN_ERROR, None)
+    best = result.features[int(np.argmax(result.p_change[0]))]
+    state.put(state.EXPLAIN_PLAYER, best)
+
+
+# --- results ------------------------------------------------------------------------
+
+
+def _show_row_result(result: DistributionalValues) -> None:
+    c = int(result.predicted[0])
+    cols = st.columns(3)
+    cols[0].metric("Predicted class", result.classes[c])
+    cols[1].metric("Probability", f"{result.probabilities[0, c]:.3f}")
+    top = int(np.argmax(result.p_change[0]))
+    cols[2].metric(
+        "Most likely to flip it", result.features[top], f"{result.p_change[0, top]:.3f}"
+    )
+    st.caption(
+        f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
+        f"removal {result.config['removal']}, "
+        f"{int(result.n_samples[0]) or 'all'} samples, seed {result.seed}, "
+        f"device {result.device}, {result.timings['total_s']:.2f} s, "
+        f"{result.n_model_rows:,} model rows."
+    )
+    st.plotly_chart(p_change_bars(result, row=0), key="explain_bars")
+    if state.get(state.EXPLAIN_PLAYER) not in result.features:
+        state.put(state.EXPLAIN_PLAYER, result.features[top])
+    player = st.selectbox(
+        "Feature for the transition matrix",
+        list(result.features),
+        index=list(result.features).index(state.get(state.EXPLAIN_PLAYER)),
+        key=state.EXPLAIN_W_PLAYER,
+    )
+    state.put(state.EXPLAIN_PLAYER, player)
+    left, right = st.columns(2)
+    left.plotly_chart(transition_heatmap(result, 0, player), key="explain_heatmap")
+    right.plotly_chart(mean_vs_reference(result, 0), key="explain_mean")
+    if len(result.columns) == 64:
+        st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
+    _contrast(result)
+    _downloads(result, "row")
+
+
+def _contrast(result: DistributionalValues) -> None:
+    st.subheader("Which features turn class A into class B?")
+    classes = list(result.classes)
+    c = int(result.predicted[0])
+    cols = st.columns(2)
+    src = cols[0].selectbox(
+        "Class without the feature (A)",
+        classes,
+        index=(c + 1) % len(classes),
+        key=state.EXPLAIN_W_FROM,
+    )
+    dst = cols[1].selectbox(
+        "Class with the feature (B)", classes, index=c, key=state.EXPLAIN_W_TO
+    )
+    if src == dst:
+        st.info("Pick two different classes.")
+        return
+    table = result.contrast(0, src, dst)
+    best = table.iloc[0]
+    if best["probability"] <= 0:
+        st.write(f"No feature turns **{src}** into **{dst}** for this row.")
+    else:
+        names = ", ".join(table["player"].head(3))
+        st.write(
+            f"Most likely to turn **{src}** into **{dst}**: {names} "
+            f"(top: {best['player']}, P = {best['probability']:.3f})."
+        )
+    st.dataframe(table.head(15), hide_index=True, key="explain_contrast")
+
+
+def _downloads(result: DistributionalValues, tag: str) -> None:
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Download JSON",
+        result.to_json(),
+        file_name=f"distributional_values_{tag}.json",
+        mime="application/json",
+        key=f"explain_dl_json_{tag}",
+    )
+    cols[1].download_button(
+        "Download summary CSV",
+        result.summary_frame().to_csv(index=False),
+        file_name=f"distributional_values_{tag}_summary.csv",
+        mime="text/csv",
+        key=f"explain_dl_summary_{tag}",
+    )
+    cols[2].download_button(
+        "Download transitions CSV",
+        result.to_frame().to_csv(index=False),
+        file_name=f"distributional_values_{tag}_transitions.csv",
+        mime="text/csv",
+        key=f"explain_dl_csv_{tag}",
+    )
+
+
+def _global_section(data, model, settings) -> None:
+    st.header("Global view over many rows")
+    frame = data["frame"]
+    n = st.slider(
+        "Rows (evenly spaced over the table)",
+        min_value=2,
+        max_value=min(500, len(frame)),
+        value=min(50, len(frame)),
+        key=state.EXPLAIN_W_GLOBAL_ROWS,
+    )
+    if st.button(
+        "Explain these rows in the background", key=state.EXPLAIN_W_GLOBAL_RUN
+    ):
+        rows = np.linspace(0, len(frame) - 1, int(n)).round().astype(int)
+        spec = (
+            {"skops": model["skops"]}
+            if model["source"] == "skops"
+            else {"model": model["model"]}
+        )
+        kwargs = dict(
+            model_spec=spec,
+            X=frame.iloc[rows][data["features"]],
+            background=frame[data["features"]],
+            class_names=model["classes"],
+            row_labels=rows.tolist(),
+            **settings,
+        )
+        job = get_registry().submit(
+            "engine.values.explainer:explain_model_spec", kwargs, f"{n} rows"
+        )
+        state.put(state.EXPLAIN_JOB, job)
+    render_job(state.EXPLAIN_JOB, lambda r: state.put(state.EXPLAIN_GLOBAL, r))
+    error = state.get(state.EXPLAIN_JOB + "_error")
+    if error:
+        st.error(error)
+    result = state.get(state.EXPLAIN_GLOBAL)
+    if result is None:
+        return
+    if result.stopped:
+        st.warning(f"Stopped early: {result.n_rows} rows explained.")
+    st.plotly_chart(p_change_bars(result), key="explain_global_bars")
+    st.dataframe(result.global_ranking(), hide_index=True, key="explain_ranking")
+    _downloads(result, "global")
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Explain a classifier")
+    st.caption(
+        "Distributional Shapley values of the output (Franceschi et al., ICML 2024): "
+        "for each feature, the probability that adding it changes the predicted "
+        "class, and into which class (a K x K transition matrix, rows = class with "
+        "the feature, columns = class without). The mean of each matrix is the "
+        "SHAP value of the class probabilities."
+    )
+    data = _data_section()
+    if data is None:
+        return
+    model = _model_section(data)
+    if model is None:
+        return
+    st.header("Explain one row")
+    row_frame, row = _row_section(data)
+    settings = _settings(data)
+    if st.button("Explain this row", type="primary", key=state.EXPLAIN_W_RUN):
+        _guard(lambda: _explain_row(data, model, settings, row_frame, row))
+    result = state.get(state.EXPLAIN_RESULT)
+    if result is not None and tuple(result.columns) == tuple(data["features"]):
+        _show_row_result(result)
+    _global_section(data, model, settings)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,136 @@
+"""``structure-lab explain``: train a classifier on a CSV table and explain rows.
+
+Example::
+
+    python -m engine explain wine.csv --target target --model mlp --rows 0,5,9 \
+        --estimator exact --out values.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from engine.errors import ConfigError, DataError
+
+__all__ = ["register", "run"]
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``explain`` subcommand."""
+    from engine.values.models import MODEL_KINDS
+
+    p = subparsers.add_parser(
+        "explain",
+        help="distributional values (class-flip probabilities) of a classifier",
+        description=(
+            "Train a classifier on FILE (or load a skops model) and report, for the "
+            "chosen rows, each feature's probability of changing the predicted class "
+            "and into which class."
+        ),
+    )
+    p.add_argument("file", help="CSV table with a label column")
+    p.add_argument("--target", required=True, help="label column")
+    p.add_argument("--model", choices=MODEL_KINDS, default="logistic")
+    p.add_argument("--model-file", help="a skops file to explain instead of training")
+    p.add_argument("--rows", default="0", help="comma-separated row positions")
+    p.add_argument("--operator", default="shapley", help="shapley, banzhaf, ...")
+    p.add_argument(
+        "--estimator",
+        choices=("auto", "exact", "permutation", "coalition"),
+        default="auto",
+    )
+    p.add_argument("--samples", type=int, default=None, help="orderings/coalitions")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--top", type=int, default=5, help="features listed per row")
+    p.add_argument("--out", help="write the result as JSON here")
+    p.set_defaults(func=run)
+
+
+def _parse_rows(text: str, n: int) -> list[int]:
+    try:
+        rows = [int(t) for t in text.split(",") if t.strip()]
+    except ValueError as err:
+        raise ConfigError(
+            f"explain: '--rows' must be comma-separated integers; got {text!r}."
+        ) from err
+    bad = [r for r in rows if not 0 <= r < n]
+    if not rows or bad:
+        raise ConfigError(
+            f"explain: '--rows' must name rows in 0..{n - 1}; got {text!r}."
+        )
+    return rows
+
+
+def _read_table(path: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        raise DataError(f"explain: cannot read {path!r} as CSV ({err}).") from err
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand; returns the exit status."""
+    from engine.values import explain, load_skops, train_classifier
+
+    frame = _read_table(args.file)
+    if args.target not in frame.columns:
+        raise DataError(
+            f"explain: label column {args.target!r} is not in {args.file}; columns "
+            f"are {list(frame.columns)[:10]}."
+        )
+    features = frame.drop(columns=[args.target])
+    if args.model_file:
+        model = load_skops(Path(args.model_file))
+        sys.stdout.write(f"model: {type(model).__name__} from {args.model_file}\n")
+    else:
+        trained = train_classifier(frame, args.target, args.model, seed=args.seed)
+        model = trained.model
+        sys.stdout.write(
+            f"model: {args.model}, held-out accuracy {trained.accuracy:.3f} "
+            f"({trained.n_test} rows)\n"
+        )
+    rows = _parse_rows(args.rows, len(frame))
+    result = explain(
+        model,
+        features.iloc[rows],
+        background=features,
+        operator=args.operator,
+        estimator=args.estimator,
+        n_samples=args.samples,
+        seed=args.seed,
+        device=args.device,
+        row_labels=rows,
+    )
+    _print_summary(result, args.top)
+    if args.out:
+        result.to_json(args.out)
+        sys.stdout.write(f"wrote {args.out}\n")
+    return 0
+
+
+def _print_summary(result, top: int) -> None:
+    sys.stdout.write(
+        f"{result.estimator} {result.operator} values, {result.n_rows} row(s), "
+        f"{result.n_model_rows} model rows, {result.timings['total_s']:.2f} s\n"
+    )
+    for r, label in enumerate(result.rows):
+        pred = result.classes[result.predicted[r]]
+        sys.stdout.write(f"row {label}: predicted {pred}\n")
+        order = result.p_change[r].argsort()[::-1][:top]
+        for i in order:
+            q = result.transitions[r, i].copy()
+            q[range(len(q)), range(len(q))] = 0
+            k, j = divmod(int(q.argmax()), q.shape[1])
+            sys.stdout.write(
+                f"  {result.features[i]:<28} P(change) {result.p_change[r, i]:.3f}  "
+                f"top move {result.classes[j]} -> {result.classes[k]} "
+                f"{q[k, j]:.3f}\n"
+            )

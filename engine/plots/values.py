@@ -1,0 +1,256 @@
+"""Figures for distributional values: flip bars, transition heatmaps, means, pixels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from engine.values.result import DistributionalValues
+
+__all__ = [
+    "mean_vs_reference",
+    "p_change_bars",
+    "pixel_map",
+    "transition_heatmap",
+]
+
+_COLORS = (
+    "#4C78A8",
+    "#F58518",
+    "#54A24B",
+    "#E45756",
+    "#72B7B2",
+    "#EECA3B",
+    "#B279A2",
+    "#FF9DA6",
+    "#9D755D",
+    "#BAB0AC",
+)
+
+
+def _into_by_class(result: DistributionalValues, row: int | None) -> np.ndarray:
+    """Mass moved *into* each class from another, (M, K); mean over rows if None."""
+    q = result.transitions if row is None else result.transitions[[row]]
+    k = q.shape[-1]
+    return (q * (1 - np.eye(k))).sum(axis=3).mean(axis=0)
+
+
+def p_change_bars(
+    result: DistributionalValues, row: int | None = None, top: int = 20
+) -> go.Figure:
+    """Players ranked by probability of change, bars split by destination class.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+    row : int, optional
+        Position of the row; ``None`` averages over all rows (global view).
+    top : int, default=20
+        Players shown.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Horizontal stacked bars; segment ``k`` of a bar is the probability that the
+        player moves the class *into* ``k`` (they add up to ``p_change``).
+    """
+    into = _into_by_class(result, row)  # (M, K)
+    order = np.argsort(into.sum(1))[::-1][:top][::-1]
+    names = [result.features[i] for i in order]
+    fig = go.Figure()
+    for j, cls in enumerate(result.classes):
+        fig.add_bar(
+            y=names,
+            x=into[order, j],
+            orientation="h",
+            name=f"into {cls}",
+            marker_color=_COLORS[j % len(_COLORS)],
+            hovertemplate="%{y}: P(change into "
+            + str(cls)
+            + ") = %{x:.3f}<extra></extra>",
+        )
+    where = "mean over rows" if row is None else f"row {result.rows[row]}"
+    fig.update_layout(
+        barmode="stack",
+        title=f"Probability that a feature changes the class ({where})",
+        xaxis_title="P(change)",
+        legend_title="destination",
+        height=max(300, 28 * len(names) + 120),
+        margin=dict(l=10, r=10, t=50, b=40),
+    )
+    return fig
+
+
+def transition_heatmap(
+    result: DistributionalValues, row: int, player: int | str
+) -> go.Figure:
+    """The K x K transition matrix of one player for one row.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+    row : int
+        Position of the row in the result.
+    player : int or str
+        Player index or name.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Heatmap with rows = class *with* the player, columns = class *without*.
+    """
+    i = result.features.index(player) if isinstance(player, str) else int(player)
+    q = result.transitions[row, i]
+    labels = list(result.classes)
+    text = [[f"{v:.3f}" for v in line] for line in q]
+    fig = go.Figure(
+        go.Heatmap(
+            z=q,
+            x=labels,
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            zmin=0,
+            hovertemplate="without %{x} -> with %{y}: %{z:.4f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"{result.features[i]}: P(class with = row, class without = column)",
+        xaxis_title="class without the feature",
+        yaxis_title="class with the feature",
+        yaxis_autorange="reversed",
+        height=360 + 20 * len(labels),
+        margin=dict(l=10, r=10, t=50, b=40),
+    )
+    return fig
+
+
+def mean_vs_reference(
+    result: DistributionalValues,
+    row: int,
+    class_index: int | None = None,
+    reference: np.ndarray | None = None,
+    reference_name: str = "SHAP",
+    top: int = 20,
+) -> go.Figure:
+    """Our mean (the Shapley value of a class probability) beside a reference.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+    row : int
+        Position of the row.
+    class_index : int, optional
+        Class whose probability is explained; default the predicted class.
+    reference : ndarray of shape (M,) or (M, K), optional
+        E.g. shap values of the same row; without it the probability of change is
+        shown beside the mean, which shows what cancels in the mean.
+    reference_name : str, default="SHAP"
+        Legend label of the reference.
+    top : int, default=20
+        Players shown (largest |mean| first).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    c = int(result.predicted[row]) if class_index is None else int(class_index)
+    mean = result.mean[row, :, c]
+    order = np.argsort(np.abs(mean))[::-1][:top][::-1]
+    names = [result.features[i] for i in order]
+    fig = go.Figure()
+    fig.add_bar(
+        y=names, x=mean[order], orientation="h", name=f"mean, class {result.classes[c]}"
+    )
+    if reference is not None:
+        ref = np.asarray(reference)
+        ref = ref[:, c] if ref.ndim == 2 else ref
+        fig.add_bar(y=names, x=ref[order], orientation="h", name=reference_name)
+    else:
+        fig.add_bar(
+            y=names,
+            x=result.p_change[row, order],
+            orientation="h",
+            name="P(change)",
+        )
+    fig.update_layout(
+        barmode="group",
+        title=f"Mean (= SHAP) for P({result.classes[c]}) beside "
+        + (reference_name if reference is not None else "P(change)"),
+        height=max(300, 34 * len(names) + 120),
+        margin=dict(l=10, r=10, t=50, b=40),
+    )
+    return fig
+
+
+def pixel_map(
+    result: DistributionalValues,
+    row: int,
+    shape: Sequence[int] = (8, 8),
+    quantity: str = "p_change",
+    move: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Per-pixel map of a player quantity for image inputs (e.g. digits 8 x 8).
+
+    Parameters
+    ----------
+    result : DistributionalValues
+        Players are pixels or groups of pixels (patches); each pixel gets the value
+        of the player that owns it (``result.config["groups"]``).
+    row : int
+        Position of the row.
+    shape : (height, width), default=(8, 8)
+        Image shape; ``height * width`` must equal the number of input columns.
+    quantity : {"p_change", "flip_away", "mean"}, default="p_change"
+        Shown value; "mean" uses the predicted class.
+    move : (to, from), optional
+        Show ``Q[to, from]`` (class indices) instead of ``quantity``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A heatmap of the values next to the input image.
+    """
+    h, w = int(shape[0]), int(shape[1])
+    if h * w != len(result.columns):
+        raise ValueError(
+            f"pixel_map: shape {tuple(shape)} does not match {len(result.columns)} "
+            "input columns."
+        )
+    if move is not None:
+        per_player = result.transitions[row, :, move[0], move[1]]
+        label = f"P({result.classes[move[1]]} -> {result.classes[move[0]]})"
+    elif quantity == "mean":
+        per_player = result.mean[row, :, result.predicted[row]]
+        label = f"mean, class {result.classes[result.predicted[row]]}"
+    else:
+        per_player = getattr(result, quantity)[row]
+        label = quantity
+    pixels = np.full(h * w, np.nan)
+    groups = result.config.get("groups", {})
+    for i, name in enumerate(result.features):
+        cols = groups.get(name, [name])
+        for col in cols:
+            pixels[result.columns.index(col)] = per_player[i]
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("input", label))
+    fig.add_trace(
+        go.Heatmap(
+            z=result.data[row].reshape(h, w), colorscale="gray_r", showscale=False
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Heatmap(z=pixels.reshape(h, w), colorscale="Viridis", colorbar_x=1.02),
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", row=1, col=1)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x2", row=1, col=2)
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10))
+    return fig

@@ -1,0 +1,699 @@
+"""``explain`` and :class:`DistributionalExplainer`: values of a classifier.
+
+References
+----------
+L. Franceschi, M. Donini, C. Archambeau, M. Seeger. Explaining Probabilistic Models
+with Distributional Values. ICML 2024.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import torch
+
+from engine.errors import (
+    ConfigError,
+    DataError,
+    NotFittedError,
+    ResourceError,
+    UnsupportedError,
+    check_choice,
+)
+from engine.runtime import (
+    ProgressCallback,
+    Reporter,
+    make_generators,
+    resolve_device,
+    resolve_seed,
+)
+from engine.validation import as_matrix
+from engine.values.games import (
+    DEFAULT_MEMORY_BUDGET,
+    CoalitionGame,
+    Estimate,
+    coalition_values,
+    exact_values,
+    permutation_values,
+)
+from engine.values.models import ProbabilityModel, as_probability_model
+from engine.values.operators import Operator, RandomOrder, Semivalue, resolve_operator
+from engine.values.result import DistributionalValues
+
+__all__ = [
+    "EXACT_MAX_MODEL_ROWS",
+    "EXACT_MAX_PLAYERS",
+    "DistributionalExplainer",
+    "choose_estimator",
+    "explain",
+    "explain_model_spec",
+]
+
+# estimator="auto" enumerates exactly when M <= EXACT_MAX_PLAYERS and
+# 2 ** M * n_background <= EXACT_MAX_MODEL_ROWS (model rows per explained row).
+EXACT_MAX_PLAYERS = 16
+EXACT_MAX_MODEL_ROWS = 2**21
+# estimator="exact" refuses more players than this (2 ** 20 coalitions per row).
+EXACT_HARD_LIMIT = 20
+DEFAULT_SAMPLES = {"permutation": 20, "coalition": 32}
+MAX_BACKGROUND = 100
+ESTIMATORS = ("auto", "exact", "permutation", "coalition")
+REMOVALS = ("auto", "background", "mean", "median", "zeros")
+
+Estimator = Literal["auto", "exact", "permutation", "coalition"]
+
+
+def choose_estimator(operator: Operator, n_players: int, n_background: int) -> str:
+    """The estimator ``estimator="auto"`` picks.
+
+    Exact when ``n_players <= EXACT_MAX_PLAYERS`` (16) and
+    ``2 ** n_players * n_background <= EXACT_MAX_MODEL_ROWS`` (2 ** 21), or when the
+    operator is a random-order value with a finite ordering list and no sampler;
+    a random-order value with a sampler is always sampled; otherwise permutation
+    sampling for orderings (Shapley, random-order) and
+    coalition sampling for the other semivalues.
+    """
+    if isinstance(operator, RandomOrder):
+        return "exact" if operator.sampler is None else "permutation"
+    small = n_players <= EXACT_MAX_PLAYERS
+    if n_players == 1 or (
+        small and 2**n_players * n_background <= EXACT_MAX_MODEL_ROWS
+    ):
+        return "exact"
+    return "permutation" if operator.uses_orderings else "coalition"
+
+
+def _resolve_players(
+    players: Any, columns: list[str]
+) -> tuple[list[str], list[list[int]]]:
+    """Player names and the column indices each owns."""
+    if players is None:
+        return list(columns), [[j] for j in range(len(columns))]
+    if isinstance(players, Mapping):
+        items = [(str(k), v) for k, v in players.items()]
+    elif isinstance(players, Sequence) and not isinstance(players, str):
+        items = []
+        for g in players:
+            members = [g] if isinstance(g, str | int | np.integer) else list(g)
+            items.append(
+                (
+                    "+".join(
+                        str(columns[c]) if not isinstance(c, str) else c
+                        for c in members
+                    ),
+                    members,
+                )
+            )
+    else:
+        raise ConfigError(
+            "explain: 'players' must be None, a list of column groups or a dict "
+            f"name -> columns; got {type(players).__name__}."
+        )
+    names, groups, seen = [], [], set()
+    for name, members in items:
+        members = [members] if isinstance(members, str | int | np.integer) else members
+        idx = []
+        for c in members:
+            if isinstance(c, str):
+                if c not in columns:
+                    raise ConfigError(
+                        f"explain: player {name!r} names column {c!r}, which is not "
+                        f"in X; columns are {columns[:10]}."
+                    )
+                idx.append(columns.index(c))
+            elif isinstance(c, int | np.integer) and 0 <= int(c) < len(columns):
+                idx.append(int(c))
+            else:
+                raise ConfigError(
+                    f"explain: player {name!r} has column {c!r}, outside 0.."
+                    f"{len(columns) - 1}."
+                )
+        if not idx or seen.intersection(idx):
+            raise ConfigError(
+                f"explain: player {name!r} must own at least one column and share none "
+                "with another player."
+            )
+        seen.update(idx)
+        names.append(name)
+        groups.append(idx)
+    if len(set(names)) != len(names):
+        raise ConfigError("explain: player names must be unique.")
+    return names, groups
+
+
+def _background_rows(
+    background: Any,
+    X: np.ndarray,
+    columns: list[str],
+    removal: str | np.ndarray,
+    max_background: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, str]:
+    """The rows removed features take their values from, and the removal used."""
+    d = X.shape[1]
+    if not isinstance(removal, str):
+        base = np.asarray(removal, dtype=np.float64).reshape(-1)
+        if base.shape != (d,) or not np.all(np.isfinite(base)):
+            raise DataError(
+                f"explain: a baseline row must hold {d} finite numbers; got shape "
+                f"{base.shape}."
+            )
+        return base[None, :], "baseline"
+    check_choice("explain", "removal", removal, REMOVALS)
+    if removal == "zeros":
+        return np.zeros((1, d)), "zeros"
+    if background is None:
+        if X.shape[0] < 2:
+            raise DataError(
+                "explain: pass 'background' rows (e.g. the training data) or "
+                "removal='zeros' / a baseline row; a single explained row cannot "
+                "serve as its own reference."
+            )
+        Z = X
+    else:
+        names = columns if isinstance(background, pd.DataFrame) else None
+        if isinstance(background, pd.DataFrame):
+            missing = [c for c in columns if c not in background.columns]
+            if missing:
+                raise DataError(
+                    f"explain: background lacks column(s) {missing[:5]} of X."
+                )
+            background = background[columns]
+        Z, _ = as_matrix(background, "explain", names=names, min_rows=1)
+        if Z.shape[1] != d:
+            raise DataError(f"explain: background has {Z.shape[1]} columns, X has {d}.")
+    if removal == "mean":
+        return Z.mean(axis=0, keepdims=True), "mean"
+    if removal == "median":
+        return np.median(Z, axis=0, keepdims=True), "median"
+    if removal == "auto" and background is None:
+        return Z.mean(axis=0, keepdims=True), "mean"
+    if len(Z) > max_background:
+        Z = Z[np.sort(rng.choice(len(Z), size=max_background, replace=False))]
+    return Z, "background"
+
+
+def _class_keep(
+    probs: torch.Tensor, top_k: int | None, names: list[str]
+) -> tuple[torch.Tensor | None, list[str]]:
+    k = probs.shape[1]
+    if top_k is None or top_k >= k:
+        return None, names
+    if not isinstance(top_k, int) or top_k < 1:
+        raise ConfigError(
+            f"explain: 'top_k' must be a positive integer; got {top_k!r}."
+        )
+    # classes ranked by their largest probability over the explained rows
+    keep = torch.argsort(probs.max(dim=0).values, descending=True)[:top_k]
+    keep = torch.sort(keep).values
+    return keep, [names[int(j)] for j in keep] + ["other"]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Config:
+    operator: str | Operator
+    estimator: str
+    n_samples: int | None
+    players: Any
+    removal: Any
+    top_k: int | None
+    memory_budget: int
+    max_background: int
+
+
+def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str) -> int:
+    """Validate the estimator / operator combination; return the sample count."""
+    if chosen == "exact":
+        if n_players > EXACT_HARD_LIMIT:
+            raise ResourceError(
+                f"explain: exact enumeration of {n_players} players needs "
+                f"2**{n_players} coalitions per row; use estimator='permutation' or "
+                "group the features into fewer players."
+            )
+        if isinstance(operator, RandomOrder) and operator.orderings is None:
+            raise UnsupportedError(
+                "explain: this RandomOrder has only a sampler; use "
+                "estimator='permutation'."
+            )
+        return 0
+    if chosen == "permutation" and not operator.uses_orderings:
+        raise UnsupportedError(
+            f"explain: permutation sampling estimates Shapley and random-order values, "
+            f"not {operator.name!r}; use estimator='coalition' or 'exact'."
+        )
+    if chosen == "coalition" and not isinstance(operator, Semivalue):
+        raise UnsupportedError(
+            "explain: coalition sampling needs a semivalue; use "
+            "estimator='permutation' for random-order values."
+        )
+    n = DEFAULT_SAMPLES[chosen] if cfg.n_samples is None else cfg.n_samples
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ConfigError(
+            f"explain: 'n_samples' must be a positive integer; got {n!r}."
+        )
+    if chosen == "permutation" and not isinstance(operator, RandomOrder):
+        n = max(2, int(n) + int(n) % 2)  # antithetic pairs
+    return int(n)
+
+
+def _run_estimator(
+    chosen: str,
+    game: CoalitionGame,
+    operator: Operator,
+    rows: torch.Tensor,
+    n: int,
+    seed: int,
+    device: torch.device,
+    reporter: Reporter,
+) -> Estimate:
+    rng, gen = make_generators(seed, device)
+    m = game.n_players
+    if chosen == "exact":
+        per_row = 2**m * game.n_classes * 8 * 6
+        block = max(1, min(len(rows), game.memory_budget // per_row))
+        total = math.ceil(len(rows) / block)
+        reporter.total = total
+        counter = iter(range(1, total + 1))
+
+        def tick_exact(done: int) -> bool:
+            return reporter("exact", next(counter), {"rows": done})
+
+        return exact_values(game, operator, rows, tick_exact)
+
+    def tick(done: int) -> bool:
+        return reporter(chosen, done)
+
+    reporter.total = None
+    if chosen == "permutation":
+        return permutation_values(game, operator, rows, n, rng, gen, tick)
+    return coalition_values(game, operator, rows, n, gen, tick)  # type: ignore[arg-type]
+
+
+def _build_result(
+    est: Estimate,
+    game: CoalitionGame,
+    *,
+    names: list[str],
+    classes: list[str],
+    rows: np.ndarray,
+    columns: list[str],
+    X: np.ndarray,
+    meta: dict[str, Any],
+) -> DistributionalValues:
+    import engine
+
+    q = est.transitions
+    r = q.shape[0]
+    full = torch.ones(r, 1, game.n_players, dtype=torch.bool, device=q.device)
+    idx = torch.arange(r, device=q.device)
+    lp_full = game.log_probs(idx, full)[:, 0]
+    lp_empty = game.log_probs(idx, ~full)[:, 0]
+    probs, base = lp_full.exp(), lp_empty.exp()
+    predicted = probs.argmax(dim=1)
+    mean = q.sum(dim=3) - q.sum(dim=2)
+    trace = torch.diagonal(q, dim1=2, dim2=3).sum(-1)
+    colsum = q.sum(dim=2)  # (r, M, K) "without" marginal
+    sel = predicted.view(r, 1, 1).expand(-1, game.n_players, 1)
+    stay = torch.diagonal(q, dim1=2, dim2=3).gather(2, sel)[..., 0]
+    flip_away = colsum.gather(2, sel)[..., 0] - stay
+    cpu = lambda t: t.detach().cpu().numpy()  # noqa: E731
+    return DistributionalValues(
+        features=tuple(names),
+        classes=tuple(classes),
+        transitions=cpu(q),
+        mean=cpu(mean),
+        p_change=cpu((1 - trace).clamp_min(0)),
+        flip_away=cpu(flip_away.clamp_min(0)),
+        stderr=None if est.stderr is None else cpu(est.stderr),
+        predicted=cpu(predicted),
+        probabilities=cpu(probs),
+        base_probabilities=cpu(base),
+        data=X[:r],
+        columns=tuple(columns),
+        rows=np.asarray(rows[:r], dtype=np.int64),
+        n_samples=cpu(est.n_samples).astype(np.int64),
+        engine_version=engine.__version__,
+        **meta,
+    )
+
+
+def _operator_label(operator: Operator) -> tuple[str, dict[str, Any]]:
+    params = dict(operator.params) if operator.params else {}
+    return operator.name, params
+
+
+def _explain(
+    model: Any,
+    X: Any,
+    background: Any,
+    cfg: _Config,
+    *,
+    seed: int | None,
+    device: str | torch.device,
+    progress: ProgressCallback | None,
+    class_names: Sequence[str] | None = None,
+    row_labels: Sequence[int] | None = None,
+) -> DistributionalValues:
+    t0 = time.perf_counter()
+    if isinstance(cfg.estimator, str):
+        check_choice("explain", "estimator", cfg.estimator, ESTIMATORS)
+    operator = resolve_operator(cfg.operator)
+    X_np, columns = as_matrix(X, "explain", min_rows=1)
+    names, groups = _resolve_players(cfg.players, columns)
+    used_seed = resolve_seed(seed)
+    dev = resolve_device(device)
+    rng = np.random.default_rng(used_seed)
+    Z, removal = _background_rows(
+        background, X_np, columns, cfg.removal, cfg.max_background, rng
+    )
+    chosen = (
+        choose_estimator(operator, len(groups), len(Z))
+        if cfg.estimator == "auto"
+        else cfg.estimator
+    )
+    n = _check_config(cfg, operator, len(groups), chosen)
+    if len(groups) == 1 and chosen == "permutation":
+        chosen, n = "exact", 0  # one player: a single ordering, exact is free
+    wrapped: ProbabilityModel = as_probability_model(model, X_np[:8], class_names)
+    X_t = torch.as_tensor(X_np, device=dev)
+    full_probs = wrapped(X_t)
+    keep, classes = _class_keep(full_probs, cfg.top_k, wrapped.class_names)
+    game = CoalitionGame(
+        model=wrapped,
+        X=X_t,
+        background=torch.as_tensor(Z, device=dev),
+        groups=[torch.as_tensor(g, device=dev) for g in groups],
+        keep=None if keep is None else keep.to(dev),
+        memory_budget=cfg.memory_budget,
+    )
+    reporter = Reporter(progress, "values.explain")
+    reporter("start", 0, message=f"{chosen} {operator.name}, {len(X_np)} row(s)")
+    t1 = time.perf_counter()
+    rows_t = torch.arange(len(X_np), device=dev)
+    est = _run_estimator(chosen, game, operator, rows_t, n, used_seed, dev, reporter)
+    t2 = time.perf_counter()
+    op_name, op_params = _operator_label(operator)
+    labels = np.arange(len(X_np)) if row_labels is None else np.asarray(row_labels)
+    stopped = reporter.stop_requested
+    config = {
+        "operator": op_name,
+        "operator_params": op_params,
+        "estimator": chosen,
+        "estimator_requested": cfg.estimator,
+        "n_samples": n,
+        "removal": removal,
+        "n_background": len(Z),
+        "groups": {
+            nm: [columns[c] for c in g] for nm, g in zip(names, groups, strict=True)
+        },
+        "top_k": cfg.top_k,
+        "memory_budget": cfg.memory_budget,
+        "model_kind": wrapped.kind,
+        "coupling": "gumbel-max on background-averaged probabilities",
+    }
+    result = _build_result(
+        est,
+        game,
+        names=names,
+        classes=classes,
+        rows=labels,
+        columns=columns,
+        X=X_np,
+        meta={
+            "operator": op_name,
+            "estimator": chosen,
+            "seed": used_seed,
+            "device": str(dev),
+            "config": config,
+            "timings": {
+                "setup_s": t1 - t0,
+                "estimate_s": t2 - t1,
+                "total_s": time.perf_counter() - t0,
+            },
+            "n_model_rows": int(game.n_model_rows),
+            "stopped": bool(stopped),
+        },
+    )
+    reporter("done", result.n_rows, {"rows": result.n_rows})
+    return result
+
+
+def explain(
+    model: Any,
+    X: Any,
+    *,
+    background: Any = None,
+    operator: str | Operator = "shapley",
+    estimator: Estimator = "auto",
+    n_samples: int | None = None,
+    players: Any = None,
+    seed: int | None = None,
+    device: str | torch.device = "auto",
+    progress: ProgressCallback | None = None,
+    removal: str | np.ndarray = "auto",
+    top_k: int | None = None,
+    class_names: Sequence[str] | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    max_background: int = MAX_BACKGROUND,
+    row_labels: Sequence[int] | None = None,
+) -> DistributionalValues:
+    """Distributional values of a classifier for the rows of ``X``.
+
+    For each row and player the result holds the K x K joint law of the class with
+    and without the player (shared Gumbel-max coupling, mixed over the operator's
+    coalitions), its mean (the operator's value of each class probability, i.e.
+    SHAP on ``predict_proba`` for the Shapley operator and the same masker), the
+    probability of change and the probability of moving away from the predicted
+    class.
+
+    Parameters
+    ----------
+    model : callable, scikit-learn classifier or torch.nn.Module
+        A callable mapping an ndarray (n, D) to probabilities (n, K); an estimator
+        with ``predict_proba``; or a torch module returning logits (n, K).
+    X : ndarray, DataFrame or Tensor of shape (n_rows, n_features)
+        Rows to explain (numeric). Column names flow into the result.
+    background : array-like of shape (n_background, n_features), optional
+        Reference rows (e.g. training data). With ``removal="auto"`` or
+        ``"background"`` removed features take each background row's values and the
+        probabilities are averaged (shap's Independent masker); at most
+        ``max_background`` rows are used (a seeded subsample).
+    operator : {"shapley", "banzhaf", "beta_shapley"} or operator object
+        Value operator (see :mod:`engine.values.operators`).
+    estimator : {"auto", "exact", "permutation", "coalition"}, default="auto"
+        See :func:`choose_estimator` for ``"auto"``.
+    n_samples : int, optional
+        Orderings per row (permutation, default 20, rounded up to antithetic pairs)
+        or coalitions per player per row (coalition, default 32).
+    players : list of column groups or dict name -> columns, optional
+        Default one player per column. Columns in no group always keep the row's
+        value.
+    seed : int, optional
+        Seed of the samplers and the background subsample; recorded.
+    device : str, default="auto"
+        Where coalitions are evaluated (CUDA when available).
+    progress : callable, optional
+        Receives :class:`~engine.runtime.ProgressEvent`; returning ``True`` stops
+        and returns the rows (and samples) done, with ``stopped=True``.
+    removal : {"auto", "background", "mean", "median", "zeros"} or ndarray (D,)
+        How removed features are filled: background averaging, a baseline row from
+        the background's mean or median, zeros, or a given baseline row. ``"auto"``
+        is background averaging, or the mean of ``X`` without a background.
+    top_k : int, optional
+        Keep the ``top_k`` classes (by their largest probability over the rows)
+        and merge the others into "other".
+    class_names : sequence of str, optional
+        Names of the model's classes.
+    memory_budget : int, default=256 MiB
+        Bytes one batch may use; all work is chunked to it.
+    max_background : int, default=100
+        Most background rows averaged over.
+    row_labels : sequence of int, optional
+        Labels stored in ``result.rows`` (default 0 .. n_rows - 1).
+
+    Returns
+    -------
+    DistributionalValues
+
+    Raises
+    ------
+    DataError
+        Bad ``X``, background or model output.
+    ConfigError, UnsupportedError, ResourceError
+        Bad options, an estimator that does not fit the operator, or exact
+        enumeration of too many players.
+
+    Notes
+    -----
+    The coupling acts on the background-averaged probabilities; background rows are
+    not part of the coupling noise. For K >= 3 the probability of change can exceed
+    the total-variation distance (the Gumbel-max coupling is not maximal).
+
+    References
+    ----------
+    L. Franceschi, M. Donini, C. Archambeau, M. Seeger. Explaining Probabilistic
+    Models with Distributional Values. ICML 2024.
+    """
+    cfg = _Config(
+        operator=operator,
+        estimator=estimator,
+        n_samples=n_samples,
+        players=players,
+        removal=removal,
+        top_k=top_k,
+        memory_budget=int(memory_budget),
+        max_background=int(max_background),
+    )
+    return _explain(
+        model,
+        X,
+        background,
+        cfg,
+        seed=seed,
+        device=device,
+        progress=progress,
+        class_names=class_names,
+        row_labels=row_labels,
+    )
+
+
+_PARAM_NAMES = (
+    "model",
+    "operator",
+    "estimator",
+    "n_samples",
+    "players",
+    "removal",
+    "top_k",
+    "class_names",
+    "seed",
+    "device",
+    "memory_budget",
+    "max_background",
+)
+
+
+class DistributionalExplainer:
+    """Estimator twin of :func:`explain` (scikit-learn's contract).
+
+    ``fit(background)`` stores the reference rows and returns ``self``;
+    ``explain(X)`` returns :class:`DistributionalValues` and keeps it in
+    ``result_``. Parameters are those of :func:`explain`.
+
+    Attributes
+    ----------
+    background_ : ndarray or DataFrame
+        Reference rows given to ``fit`` (``None`` for a fixed removal).
+    result_ : DistributionalValues
+        The last explanation.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        *,
+        operator: str | Operator = "shapley",
+        estimator: Estimator = "auto",
+        n_samples: int | None = None,
+        players: Any = None,
+        removal: str | np.ndarray = "auto",
+        top_k: int | None = None,
+        class_names: Sequence[str] | None = None,
+        seed: int | None = None,
+        device: str = "auto",
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        max_background: int = MAX_BACKGROUND,
+    ) -> None:
+        self.model = model
+        self.operator = operator
+        self.estimator = estimator
+        self.n_samples = n_samples
+        self.players = players
+        self.removal = removal
+        self.top_k = top_k
+        self.class_names = class_names
+        self.seed = seed
+        self.device = device
+        self.memory_budget = memory_budget
+        self.max_background = max_background
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters (scikit-learn convention)."""
+        return {n: getattr(self, n) for n in _PARAM_NAMES}
+
+    def set_params(self, **params: Any) -> DistributionalExplainer:
+        """Set constructor parameters; returns ``self``."""
+        valid = self.get_params()
+        for key, value in params.items():
+            if key not in valid:
+                raise ConfigError(
+                    f"DistributionalExplainer: unknown parameter {key!r}; valid: "
+                    f"{sorted(valid)}."
+                )
+            setattr(self, key, value)
+        return self
+
+    def fit(self, background: Any = None) -> DistributionalExplainer:
+        """Store the background rows; returns ``self``."""
+        if background is not None:
+            as_matrix(background, "DistributionalExplainer.fit", min_rows=1)
+        self.background_ = background
+        return self
+
+    def explain(
+        self, X: Any, *, progress: ProgressCallback | None = None
+    ) -> DistributionalValues:
+        """Explain the rows of ``X``; the result is also stored in ``result_``."""
+        if not hasattr(self, "background_"):
+            raise NotFittedError(
+                "DistributionalExplainer: call fit(background) before explain(X)."
+            )
+        params = self.get_params()
+        model = params.pop("model")
+        self.result_ = explain(
+            model, X, background=self.background_, progress=progress, **params
+        )
+        return self.result_
+
+
+def explain_model_spec(
+    model_spec: Mapping[str, Any],
+    X: Any,
+    *,
+    progress: ProgressCallback | None = None,
+    **options: Any,
+) -> DistributionalValues:
+    """:func:`explain` for a background worker, with the model given as a spec.
+
+    Parameters
+    ----------
+    model_spec : mapping
+        ``{"model": estimator}`` for a model trained in this program, or
+        ``{"skops": bytes}`` for an uploaded file, which is re-read with the
+        allow-list of :func:`~engine.values.models.load_skops` (never unpickled).
+    X : array-like of shape (n_rows, n_features)
+        Rows to explain.
+    progress : callable, optional
+        Progress callback (see :func:`explain`).
+    **options
+        Further keyword arguments of :func:`explain`.
+
+    Returns
+    -------
+    DistributionalValues
+    """
+    from engine.values.models import load_skops
+
+    if "skops" in model_spec:
+        model = load_skops(model_spec["skops"])
+    elif "model" in model_spec:
+        model = model_spec["model"]
+    else:
+        raise ConfigError("explain_model_spec: give 'model' or 'skops'.")
+    return explain(model, X, progress=progress, **options)

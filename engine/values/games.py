@@ -1,0 +1,673 @@
+"""Coalition games of a classifier and the estimators of their distributional values.
+
+A :class:`CoalitionGame` turns a model, the rows to explain, the players (features
+or groups of columns) and a removal rule into coalition probabilities: inside the
+coalition a feature keeps the explained row's value, outside it takes the value of a
+baseline row or of each background row, and the class probabilities are averaged
+over the background rows (the game of shap's ``Independent`` masker). The Gumbel
+coupling then acts on these averaged probabilities; background rows are not part of
+the coupling noise.
+
+Three estimators aggregate the per-pair joints of :mod:`engine.values.couplings`:
+
+* :func:`exact_values`: every coalition once, shared by every player
+  (``2 ** n_players * n_background`` model rows per explained row);
+* :func:`permutation_values`: prefixes of sampled orderings (antithetic pairs for
+  the Shapley value), one marginal contribution per player per ordering;
+* :func:`coalition_values`: per player, coalitions drawn from a semivalue.
+
+All work is batched tensor work on the game's device, chunked so that no batch
+exceeds the memory budget whatever the number of rows.
+
+Memory and time: exact is O(2^M B) model rows per explained row and
+O(M 2^(M-1) K^2) for the joints; sampling is O(n_samples M B) model rows and
+O(n_samples M K^2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from engine.values.couplings import categorical_joint, log_probabilities
+from engine.values.models import ProbabilityModel, reduce_classes
+from engine.values.operators import (
+    Operator,
+    RandomOrder,
+    Semivalue,
+    coalition_weights,
+)
+
+__all__ = [
+    "CoalitionGame",
+    "Estimate",
+    "bernoulli_values_from_table",
+    "coalition_values",
+    "exact_values",
+    "gaussian_values_from_table",
+    "permutation_values",
+    "values_from_table",
+]
+
+DEFAULT_MEMORY_BUDGET = 256 * 2**20
+# Working memory per float of a batch, for intermediates of the model and the joint.
+_OVERHEAD = 6
+
+# A callback ``tick(done_units) -> stop?`` used by the estimators for progress.
+Tick = Callable[[int], bool]
+
+
+@dataclass
+class CoalitionGame:
+    """Class probabilities of coalitions of players for a batch of rows.
+
+    Parameters
+    ----------
+    model : ProbabilityModel
+        The classifier.
+    X : Tensor of shape (n_rows, n_features), float64
+        The explained rows, on the game's device.
+    background : Tensor of shape (n_background, n_features), float64
+        Values of removed features: one baseline row or a background sample.
+    groups : list of int tensors
+        Player ``j`` owns the columns ``groups[j]``.
+    keep : Tensor of shape (k,), int, optional
+        Classes kept by class reduction (the rest merged into "other").
+    memory_budget : int
+        Bytes one batch may use.
+    use_incremental : bool, default=True
+        Use the incremental first-layer paths when the model has an affine first
+        layer (same numbers up to rounding, several times fewer operations).
+    """
+
+    model: ProbabilityModel
+    X: torch.Tensor
+    background: torch.Tensor
+    groups: list[torch.Tensor]
+    keep: torch.Tensor | None = None
+    memory_budget: int = DEFAULT_MEMORY_BUDGET
+    use_incremental: bool = True
+    n_model_rows: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        d = self.X.shape[1]
+        self.player_columns = torch.zeros(
+            len(self.groups), d, dtype=self.X.dtype, device=self.X.device
+        )  # (M, D): 1 where a player owns a column
+        for j, cols in enumerate(self.groups):
+            self.player_columns[j, cols] = 1.0
+
+    @property
+    def n_players(self) -> int:
+        """Number of players ``M``."""
+        return len(self.groups)
+
+    @property
+    def n_classes(self) -> int:
+        """Number of output classes after class reduction."""
+        k = self.model.n_classes
+        return k if self.keep is None else len(self.keep) + 1
+
+    @property
+    def model_rows_per_batch(self) -> int:
+        """Model rows evaluated per forward call under the memory budget."""
+        per_row = 8 * (self.X.shape[1] + self.model.n_classes) * _OVERHEAD
+        return max(self.background.shape[0], self.memory_budget // per_row)
+
+    def log_probs(self, rows: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities of coalitions.
+
+        Parameters
+        ----------
+        rows : Tensor of shape (r,), int
+            Indices into ``X``.
+        masks : Tensor of shape (r, c, M), bool
+            Coalitions per row (``True`` = player present).
+
+        Returns
+        -------
+        Tensor of shape (r, c, K)
+            Log of the background-averaged (and reduced) class probabilities.
+        """
+        r, c, _ = masks.shape
+        x = self.X[rows]  # (r, D)
+        inside = (masks.to(self.X.dtype) @ self.player_columns) > 0  # (r, c, D)
+        inside |= self.player_columns.sum(0) == 0  # columns of no player stay
+        flat_rows = torch.arange(r, device=x.device).repeat_interleave(c)
+        flat_inside = inside.reshape(r * c, -1)
+        n_bg = self.background.shape[0]
+        step = max(1, self.model_rows_per_batch // n_bg)
+        out = []
+        for start in range(0, r * c, step):
+            sl = slice(start, start + step)
+            keep_x = flat_inside[sl].unsqueeze(1)  # (s, 1, D)
+            inputs = torch.where(keep_x, x[flat_rows[sl]].unsqueeze(1), self.background)
+            probs = self.model(inputs.reshape(-1, inputs.shape[-1]))
+            self.n_model_rows += inputs.shape[0] * n_bg
+            out.append(probs.reshape(-1, n_bg, probs.shape[-1]).mean(dim=1))
+        return self._finish(torch.cat(out).reshape(r, c, -1))
+
+    # --- incremental paths for models with an affine first layer -------------------
+
+    @property
+    def incremental(self) -> bool:
+        """Whether the model's first layer is affine and known (see AffineTwin)."""
+        return self.use_incremental and self.model.affine is not None
+
+    def _first_layer_parts(
+        self, x: torch.Tensor, Z: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Pre-activations of the empty coalition and each player's increment.
+
+        Returns ``U`` of shape (b, H) (every player removed; unowned columns keep
+        the row's value) and ``V`` of shape (M, b, H), the change of the
+        pre-activation when player ``j`` joins: ``sum_{c in g_j} (x_c - z_c) W_c``.
+        """
+        W, bias = self.model.affine.layers(x)[0]
+        owned = self.player_columns.sum(0) > 0  # (D,)
+        Zfix = torch.where(owned, Z, x)  # (b, D)
+        U = (Zfix @ W).add_(bias)
+        V = torch.einsum("md,bd,dh->mbh", self.player_columns, x - Zfix, W)
+        return U, V
+
+    def _background_step(self, per_bg_row: int) -> int:
+        return max(1, self.memory_budget // max(1, per_bg_row * 8 * _OVERHEAD))
+
+    def all_coalitions(self, rows: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities of all ``2 ** M`` coalitions, (r, 2 ** M, K).
+
+        With an affine first layer the pre-activations of all coalitions are built
+        by doubling (coalition ``c + 2**j`` = coalition ``c`` plus player ``j``'s
+        increment), so each coalition costs ``H`` additions instead of a full
+        first-layer product.
+        """
+        m = self.n_players
+        n_c = 2**m
+        if not self.incremental:
+            masks = _all_masks(m, self.X.device)
+            return self.log_probs(rows, masks.unsqueeze(0).expand(len(rows), -1, -1))
+        twin = self.model.affine
+        hidden = twin.weights[0].shape[1]
+        n_bg = self.background.shape[0]
+        step = self._background_step(n_c * hidden)
+        out = []
+        for r in rows.tolist():
+            x = self.X[r]
+            acc = torch.zeros(n_c, self.model.n_classes, dtype=x.dtype, device=x.device)
+            for start in range(0, n_bg, step):
+                U, V = self._first_layer_parts(x, self.background[start : start + step])
+                T = U.unsqueeze(0)  # (1, b, H)
+                for j in range(m):
+                    T = torch.cat([T, T + V[j]], dim=0)
+                probs = twin.head(T.reshape(-1, hidden)).reshape(n_c, len(U), -1)
+                acc += probs.sum(dim=1)
+            out.append(acc / n_bg)
+        self.n_model_rows += len(rows) * n_c * n_bg
+        return self._finish(torch.stack(out))
+
+    def prefixes(self, rows: torch.Tensor, orders: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities of every prefix of every ordering, (r, o, M + 1, K).
+
+        Only for affine first layers: the pre-activation of prefix ``t + 1`` is
+        that of prefix ``t`` plus the increment of the player at position ``t``
+        (a cumulative sum along the ordering).
+        """
+        twin = self.model.affine
+        r, o, m = orders.shape
+        hidden = twin.weights[0].shape[1]
+        n_bg = self.background.shape[0]
+        step = self._background_step(o * (m + 1) * hidden)
+        out = []
+        for i, row in enumerate(rows.tolist()):
+            x = self.X[row]
+            acc = torch.zeros(
+                o, m + 1, self.model.n_classes, dtype=x.dtype, device=x.device
+            )
+            for start in range(0, n_bg, step):
+                U, V = self._first_layer_parts(x, self.background[start : start + step])
+                steps = V[orders[i]]  # (o, M, b, H): increments in ordering order
+                T = torch.cat(
+                    [U.expand(o, 1, -1, -1), U + torch.cumsum(steps, dim=1)], dim=1
+                )  # (o, M + 1, b, H)
+                probs = twin.head(T.reshape(-1, hidden)).reshape(o, m + 1, len(U), -1)
+                acc += probs.sum(dim=2)
+            out.append(acc / n_bg)
+        self.n_model_rows += r * (o * (m - 1) + 2) * n_bg
+        return self._finish(torch.stack(out))
+
+    def _finish(self, probs: torch.Tensor) -> torch.Tensor:
+        probs = probs.to(self.X.dtype)
+        if self.keep is not None:
+            probs = reduce_classes(probs, self.keep)
+        return log_probabilities(probs)
+
+    def pairs_per_batch(self) -> int:
+        """(with, without) pairs whose joints fit in the memory budget."""
+        k = self.n_classes
+        return max(1, self.memory_budget // (8 * k * k * _OVERHEAD))
+
+
+@dataclass
+class Estimate:
+    """Raw estimator output for a block of rows.
+
+    Attributes
+    ----------
+    transitions : Tensor of shape (r, M, K, K)
+    stderr : Tensor of shape (r, M, K, K) or None
+    n_samples : Tensor of shape (r,), int
+        Samples used per row (orderings, or coalitions per player); 0 for exact.
+    """
+
+    transitions: torch.Tensor
+    stderr: torch.Tensor | None
+    n_samples: torch.Tensor
+
+
+def _all_masks(n_players: int, device: torch.device) -> torch.Tensor:
+    codes = torch.arange(2**n_players, device=device)
+    return ((codes.unsqueeze(1) >> torch.arange(n_players, device=device)) & 1).bool()
+
+
+def _exact_from_log_probs(
+    lp: torch.Tensor, weights: torch.Tensor, pairs_per_batch: int
+) -> torch.Tensor:
+    """Mix the joints of every (S ∪ i, S) pair with the operator's weights.
+
+    Parameters
+    ----------
+    lp : Tensor of shape (r, 2 ** M, K)
+        Coalition log-probabilities, coalition ``c`` in bit-mask order.
+    weights : Tensor of shape (M, 2 ** M)
+        ``p_i(S_c)`` (zero when ``i`` is in ``c``).
+    pairs_per_batch : int
+        Joints computed per batch.
+
+    Returns
+    -------
+    Tensor of shape (r, M, K, K)
+    """
+    r, n_coal, k = lp.shape
+    m = weights.shape[0]
+    codes = torch.arange(n_coal, device=lp.device)
+    out = torch.zeros(r, m, k, k, dtype=lp.dtype, device=lp.device)
+    for i in range(m):
+        without = codes[(codes >> i) & 1 == 0]  # (2^(M-1),)
+        w = weights[i, without]
+        without, w = without[w > 0], w[w > 0]
+        step = max(1, pairs_per_batch // r)
+        for start in range(0, len(without), step):
+            sl = slice(start, start + step)
+            joint = categorical_joint(lp[:, without[sl] | (1 << i)], lp[:, without[sl]])
+            out[:, i] += torch.einsum("rhkl,h->rkl", joint, w[sl])
+    return out
+
+
+def exact_values(
+    game: CoalitionGame,
+    operator: Operator,
+    rows: torch.Tensor,
+    tick: Tick | None = None,
+) -> Estimate:
+    """Exact distributional values by enumerating all ``2 ** M`` coalitions.
+
+    Parameters
+    ----------
+    game : CoalitionGame
+    operator : Semivalue or RandomOrder (with a finite distribution)
+    rows : Tensor of shape (r,), int
+        Rows of ``game.X`` to explain.
+    tick : callable, optional
+        Called with the number of rows done; ``True`` stops after that block.
+
+    Returns
+    -------
+    Estimate
+        Rows not reached before a stop are absent (``transitions.shape[0]`` tells).
+    """
+    m = game.n_players
+    device = game.X.device
+    weights = torch.as_tensor(
+        coalition_weights(operator, m), dtype=game.X.dtype, device=device
+    )
+    per_row = 2**m * game.n_classes * 8 * _OVERHEAD
+    block = max(1, min(len(rows), game.memory_budget // per_row))
+    parts = []
+    for start in range(0, len(rows), block):
+        rb = rows[start : start + block]
+        lp = game.all_coalitions(rb)
+        parts.append(_exact_from_log_probs(lp, weights, game.pairs_per_batch()))
+        if tick is not None and tick(start + len(rb)):
+            break
+    q = torch.cat(parts)
+    zeros = torch.zeros(len(q), dtype=torch.int64, device=device)
+    return Estimate(q, None, zeros)
+
+
+def _sample_orderings(
+    operator: Operator,
+    r: int,
+    n: int,
+    m: int,
+    rng: np.random.Generator,
+    gen: torch.Generator,
+    device: torch.device,
+) -> torch.Tensor:
+    """Draw ``n`` orderings per row, (r, n, M); antithetic pairs are adjacent."""
+    if isinstance(operator, RandomOrder):
+        orders = operator.sample(rng, r * n, m).reshape(r, n, m)
+        return torch.as_tensor(orders, device=device)
+    keys = torch.rand(r, n // 2, m, generator=gen, device=device)
+    half = torch.argsort(keys, dim=-1)
+    return torch.stack([half, half.flip(-1)], dim=2).reshape(r, n, m)
+
+
+def _accumulate(
+    total: torch.Tensor, total_sq: torch.Tensor, samples: torch.Tensor
+) -> None:
+    total += samples.sum(dim=1)
+    total_sq += (samples * samples).sum(dim=1)
+
+
+def _stderr(total: torch.Tensor, total_sq: torch.Tensor, n: int) -> torch.Tensor:
+    if n < 2:
+        return torch.full_like(total, math.nan)
+    mean = total / n
+    var = (total_sq / n - mean * mean).clamp_min(0) * n / (n - 1)
+    return torch.sqrt(var / n)
+
+
+def _prefix_log_probs(
+    game: CoalitionGame,
+    rows: torch.Tensor,
+    orders: torch.Tensor,
+    ranks: torch.Tensor,
+    lp_ends: torch.Tensor | None,
+) -> torch.Tensor:
+    """Prefix log-probabilities (r, o, M + 1, K); ends shared when given."""
+    if game.incremental:
+        return game.prefixes(rows, orders)
+    r, o, m = orders.shape
+    sizes = torch.arange(1, m, device=orders.device)
+    masks = ranks.unsqueeze(2) < sizes.view(1, 1, -1, 1)  # (r, o, M-1, M)
+    lp_mid = game.log_probs(rows, masks.reshape(r, -1, m)).reshape(r, o, m - 1, -1)
+    return torch.cat(
+        [
+            lp_ends[:, None, :1].expand(-1, o, -1, -1),
+            lp_mid,
+            lp_ends[:, None, 1:].expand(-1, o, -1, -1),
+        ],
+        dim=2,
+    )
+
+
+def permutation_values(
+    game: CoalitionGame,
+    operator: Operator,
+    rows: torch.Tensor,
+    n_samples: int,
+    rng: np.random.Generator,
+    gen: torch.Generator,
+    tick: Tick | None = None,
+) -> Estimate:
+    """Distributional values from sampled orderings (random-order values).
+
+    For the Shapley value orderings come in antithetic pairs (an ordering and its
+    reverse); one pair is one sample for the standard error. The empty and full
+    coalitions are evaluated once per row and shared by all orderings.
+
+    Parameters
+    ----------
+    game : CoalitionGame
+    operator : Semivalue (Shapley) or RandomOrder
+    rows : Tensor of shape (r,), int
+    n_samples : int
+        Orderings per row (even for Shapley).
+    rng, gen : numpy and torch generators
+    tick : callable, optional
+        Called with the number of (row block, ordering block) units done.
+
+    Returns
+    -------
+    Estimate
+    """
+    m, k = game.n_players, game.n_classes
+    device = game.X.device
+    antithetic = not isinstance(operator, RandomOrder)
+    group = 2 if antithetic else 1
+    # coalitions per unit of (row, ordering): M - 1 model evaluations and M joints
+    per_unit = max((m + 1) * k * k, (m - 1) * game.background.shape[0]) * 8
+    units = max(group, game.memory_budget // (per_unit * _OVERHEAD))
+    o_block = max(group, min(n_samples, units) // group * group)
+    r_block = max(1, min(len(rows), units // o_block))
+    parts, parts_se, counts = [], [], []
+    done = 0
+    for start in range(0, len(rows), r_block):
+        rb = rows[start : start + r_block]
+        lp_ends = None
+        if not game.incremental:
+            ends = torch.zeros(len(rb), 2, m, dtype=torch.bool, device=device)
+            ends[:, 1] = True
+            lp_ends = game.log_probs(rb, ends)  # (r, 2, K): empty and full coalitions
+        total = torch.zeros(len(rb), m, k, k, dtype=game.X.dtype, device=device)
+        total_sq = torch.zeros_like(total)
+        n_done, stop = 0, False
+        for o_start in range(0, n_samples, o_block):
+            o = min(o_block, n_samples - o_start)
+            orders = _sample_orderings(operator, len(rb), o, m, rng, gen, device)
+            ranks = torch.argsort(orders, dim=-1)  # position of each player
+            lp_all = _prefix_log_probs(game, rb, orders, ranks, lp_ends)
+            joint = categorical_joint(lp_all[:, :, 1:], lp_all[:, :, :-1])
+            # position j belongs to player orders[j]; regroup by player
+            idx = ranks.view(len(rb), o, m, 1, 1).expand(-1, -1, -1, k, k)
+            by_player = joint.gather(2, idx)  # (r, o, M, K, K)
+            units_here = by_player.reshape(len(rb), o // group, group, m, k, k).mean(2)
+            _accumulate(total, total_sq, units_here)
+            n_done += o // group
+            done += 1
+            if tick is not None and tick(done):
+                stop = True
+                break
+        parts.append(total / n_done)
+        parts_se.append(_stderr(total, total_sq, n_done))
+        counts.append(torch.full((len(rb),), n_done * group, device=device))
+        if stop:
+            break
+    return Estimate(torch.cat(parts), torch.cat(parts_se), torch.cat(counts))
+
+
+def _sample_coalitions(
+    weights: Semivalue,
+    r: int,
+    n: int,
+    m: int,
+    gen: torch.Generator,
+    device: torch.device,
+) -> torch.Tensor:
+    """Coalitions without each player, (r, M, n, M) bool, drawn from a semivalue."""
+    size_p = torch.as_tensor(weights.size_probabilities(m), device=device)
+    sizes = torch.multinomial(size_p, r * m * n, replacement=True, generator=gen)
+    sizes = sizes.view(r, m, n, 1)
+    keys = torch.rand(r, m, n, m, generator=gen, device=device)
+    eye = torch.eye(m, dtype=torch.bool, device=device).view(1, m, 1, m)
+    keys = keys.masked_fill(eye, 2.0)  # the player itself is never drawn
+    order_rank = torch.argsort(torch.argsort(keys, dim=-1), dim=-1)
+    return order_rank < sizes
+
+
+def coalition_values(
+    game: CoalitionGame,
+    operator: Semivalue,
+    rows: torch.Tensor,
+    n_samples: int,
+    gen: torch.Generator,
+    tick: Tick | None = None,
+) -> Estimate:
+    """Distributional semivalues from coalitions drawn per player.
+
+    Per player ``i``: size ``s`` with probability ``C(M-1, s) w(s)``, then a uniform
+    subset of ``s`` other players; ``S`` and ``S ∪ i`` are evaluated.
+
+    Parameters
+    ----------
+    game : CoalitionGame
+    operator : Semivalue
+    rows : Tensor of shape (r,), int
+    n_samples : int
+        Coalitions per player per row.
+    gen : torch.Generator
+    tick : callable, optional
+        Called with the number of blocks done.
+
+    Returns
+    -------
+    Estimate
+    """
+    m, k = game.n_players, game.n_classes
+    device = game.X.device
+    per_unit = max(m * k * k, 2 * m * game.background.shape[0]) * 8 * _OVERHEAD
+    units = max(1, game.memory_budget // per_unit)
+    s_block = max(1, min(n_samples, units))
+    r_block = max(1, min(len(rows), units // s_block))
+    parts, parts_se, counts = [], [], []
+    done = 0
+    for start in range(0, len(rows), r_block):
+        rb = rows[start : start + r_block]
+        r = len(rb)
+        total = torch.zeros(r, m, k, k, dtype=game.X.dtype, device=device)
+        total_sq = torch.zeros_like(total)
+        n_done, stop = 0, False
+        for s_start in range(0, n_samples, s_block):
+            n = min(s_block, n_samples - s_start)
+            without = _sample_coalitions(operator, r, n, m, gen, device)
+            eye = torch.eye(m, dtype=torch.bool, device=device).view(1, m, 1, m)
+            both = torch.stack([without | eye, without], dim=3)  # (r, M, n, 2, M)
+            lp = game.log_probs(rb, both.reshape(r, -1, m)).reshape(r, m, n, 2, k)
+            joint = categorical_joint(lp[..., 0, :], lp[..., 1, :])  # (r, M, n, K, K)
+            total += joint.sum(2)
+            total_sq += (joint * joint).sum(2)
+            n_done += n
+            done += 1
+            if tick is not None and tick(done):
+                stop = True
+                break
+        parts.append(total / n_done)
+        parts_se.append(_stderr(total, total_sq, n_done))
+        counts.append(torch.full((r,), n_done, device=device))
+        if stop:
+            break
+    return Estimate(torch.cat(parts), torch.cat(parts_se), torch.cat(counts))
+
+
+# --- games given as tables of coalition payoffs ------------------------------------
+
+
+def _table_players(n_coalitions: int, owner: str) -> int:
+    m = round(math.log2(n_coalitions)) if n_coalitions > 0 else -1
+    if m < 1 or 2**m != n_coalitions:
+        raise ValueError(
+            f"{owner}: the table needs 2 ** n_players rows (bit-mask order); got "
+            f"{n_coalitions}."
+        )
+    return m
+
+
+def values_from_table(
+    probabilities: np.ndarray, operator: Operator | None = None
+) -> np.ndarray:
+    """Exact categorical distributional values of a game given as a table.
+
+    Parameters
+    ----------
+    probabilities : array of shape (2 ** M, K)
+        Row ``c`` holds the class probabilities of coalition ``c`` (player ``j`` in
+        ``c`` iff bit ``j`` is set).
+    operator : Semivalue or RandomOrder, default Shapley
+
+    Returns
+    -------
+    ndarray of shape (M, K, K)
+        ``Q[i, k, l]``: class ``k`` with player ``i``, class ``l`` without.
+
+    Examples
+    --------
+    >>> table = [[.25, .25, .5], [.5, .25, .25], [.25, .5, .25], [.5, .25, .25]]
+    >>> Q = values_from_table(np.array(table))
+    >>> round(float(1 - np.trace(Q[0])), 6)
+    0.3
+    """
+    from engine.values.operators import shapley
+
+    P = torch.as_tensor(np.asarray(probabilities, dtype=np.float64))
+    m = _table_players(P.shape[0], "values_from_table")
+    weights = torch.as_tensor(coalition_weights(operator or shapley(), m))
+    lp = log_probabilities(P).unsqueeze(0)
+    return _exact_from_log_probs(lp, weights, 2**20)[0].numpy()
+
+
+def bernoulli_values_from_table(
+    success: np.ndarray, operator: Operator | None = None
+) -> np.ndarray:
+    """Exact Bernoulli distributional values: the law of ``xi`` in {-1, 0, +1}.
+
+    Parameters
+    ----------
+    success : array of shape (2 ** M,)
+        Success probability of each coalition (bit-mask order).
+    operator : Semivalue or RandomOrder, default Shapley
+
+    Returns
+    -------
+    ndarray of shape (M, 3)
+        ``P(xi_i = -1), P(xi_i = 0), P(xi_i = +1)`` per player.
+    """
+    pi = np.asarray(success, dtype=np.float64)
+    q = values_from_table(np.stack([1 - pi, pi], axis=1), operator)  # (M, 2, 2)
+    return np.stack([q[:, 0, 1], q[:, 0, 0] + q[:, 1, 1], q[:, 1, 0]], axis=1)
+
+
+def gaussian_values_from_table(
+    mu: np.ndarray, sigma: np.ndarray, operator: Operator | None = None
+) -> dict[str, np.ndarray]:
+    """Gaussian distributional values (shared standard-normal noise).
+
+    ``xi_i`` is a mixture over coalitions ``S`` of ``N(mu_{S∪i} - mu_S,
+    (sigma_{S∪i} - sigma_S) ** 2)`` with the operator's weights.
+
+    Parameters
+    ----------
+    mu, sigma : array of shape (2 ** M,)
+        Mean and standard deviation of each coalition's output (bit-mask order).
+    operator : Semivalue or RandomOrder, default Shapley
+
+    Returns
+    -------
+    dict
+        ``weights``, ``means``, ``stds`` of shape (M, 2 ** M) (the mixture; zero
+        weight where ``i`` is in the coalition), and ``mean``, ``variance`` of shape
+        (M,).
+    """
+    from engine.values.couplings import gaussian_law
+    from engine.values.operators import shapley
+
+    mu_t = torch.as_tensor(np.asarray(mu, dtype=np.float64))
+    sd_t = torch.as_tensor(np.asarray(sigma, dtype=np.float64))
+    m = _table_players(len(mu_t), "gaussian_values_from_table")
+    weights = coalition_weights(operator or shapley(), m)
+    codes = torch.arange(2**m)
+    with_idx = codes.unsqueeze(0) | (1 << torch.arange(m)).unsqueeze(1)  # (M, 2^M)
+    means, stds = gaussian_law(mu_t[with_idx], sd_t[with_idx], mu_t, sd_t)
+    means, stds = means.numpy(), stds.numpy()
+    mean = (weights * means).sum(1)
+    second = (weights * (stds**2 + means**2)).sum(1)
+    return {
+        "weights": weights,
+        "means": means,
+        "stds": stds,
+        "mean": mean,
+        "variance": second - mean**2,
+    }

@@ -1,0 +1,615 @@
+"""Model adapters, class reduction, training and safe loading of classifiers.
+
+Every classifier is seen through :class:`ProbabilityModel`: a batch of inputs as a
+float64 tensor ``(n, D)`` goes in, class probabilities ``(n, K)`` come out on the
+explainer's device. Supported models:
+
+* a callable mapping a NumPy array ``(n, D)`` to probabilities ``(n, K)``;
+* a scikit-learn classifier (``predict_proba``); logistic regression and MLP
+  classifiers, alone or after a ``StandardScaler`` in a pipeline, are translated to
+  torch so that coalitions are evaluated on the device (checked against
+  ``predict_proba`` before use);
+* a ``torch.nn.Module`` returning logits.
+
+Models uploaded by users are read only from skops files whose types pass an
+explicit allow-list (:func:`load_skops`); nothing is unpickled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from engine.errors import ConfigError, DataError, check_choice
+from engine.validation import as_matrix
+
+__all__ = [
+    "MODEL_KINDS",
+    "ProbabilityModel",
+    "TrainedModel",
+    "as_probability_model",
+    "load_skops",
+    "reduce_classes",
+    "save_skops",
+    "train_classifier",
+]
+
+logger = logging.getLogger(__name__)
+
+MODEL_KINDS = ("logistic", "forest", "boosting", "mlp")
+
+
+class ProbabilityModel:
+    """A classifier seen as ``(n, D) float64 tensor -> (n, K) probabilities``.
+
+    Parameters
+    ----------
+    forward : callable
+        Maps a float64 tensor on ``device`` to probabilities (float64, same device).
+    n_classes : int
+        Number of classes ``K``.
+    class_names : list of str
+        One name per class.
+    kind : str
+        ``"callable"``, ``"sklearn"``, ``"sklearn-torch"`` or ``"torch"``.
+    affine : AffineTwin, optional
+        The same model split into an affine first layer and a head, when known.
+    """
+
+    def __init__(
+        self,
+        forward: Callable[[torch.Tensor], torch.Tensor],
+        n_classes: int,
+        class_names: list[str],
+        kind: str,
+        affine: AffineTwin | None = None,
+    ) -> None:
+        self.forward = forward
+        self.n_classes = n_classes
+        self.class_names = class_names
+        self.kind = kind
+        self.affine = affine
+
+    def __call__(self, X: torch.Tensor) -> torch.Tensor:
+        """Probabilities of a batch, (n, K) float64 on the input's device."""
+        return self.forward(X)
+
+
+def _check_probabilities(P: np.ndarray, n: int, owner: str = "explain") -> np.ndarray:
+    if P.ndim == 1:
+        P = np.stack([1 - P, P], axis=1)
+    if P.ndim != 2 or P.shape[0] != n or P.shape[1] < 2:
+        raise DataError(
+            f"{owner}: the model must return an (n, K) array of class probabilities "
+            f"with K >= 2; got shape {P.shape} for {n} rows."
+        )
+    if not np.all(np.isfinite(P)) or np.any(P < -1e-9):
+        raise DataError(
+            f"{owner}: the model returned negative or non-finite values; it must "
+            "return probabilities (wrap a logit model in a softmax)."
+        )
+    sums = P.sum(axis=1)
+    if np.max(np.abs(sums - 1)) > 1e-6:
+        raise DataError(
+            f"{owner}: the model's outputs do not sum to one per row (max deviation "
+            f"{np.max(np.abs(sums - 1)):.3g}); return probabilities, not logits or "
+            "scores."
+        )
+    return P
+
+
+def _numpy_forward(
+    predict: Callable[[np.ndarray], Any], probe: np.ndarray
+) -> tuple[Callable[[torch.Tensor], torch.Tensor], int]:
+    k = _check_probabilities(np.asarray(predict(probe), float), len(probe)).shape[1]
+
+    def forward(X: torch.Tensor) -> torch.Tensor:
+        P = np.asarray(predict(X.detach().cpu().numpy()), dtype=np.float64)
+        if P.ndim == 1:
+            P = np.stack([1 - P, P], axis=1)
+        return torch.as_tensor(P, device=X.device)
+
+    return forward, k
+
+
+# --- scikit-learn models translated to torch ---------------------------------------
+
+
+def _scaler_affine(steps: list[Any], d: int) -> tuple[np.ndarray, np.ndarray]:
+    """StandardScalers as one affine map ``x -> x * a + c`` (per column)."""
+    a, c = np.ones(d), np.zeros(d)
+    for step in steps:
+        mean = step.mean_ if step.with_mean and step.mean_ is not None else 0.0
+        scale = step.scale_ if step.with_std and step.scale_ is not None else 1.0
+        a, c = a / scale, (c - mean) / scale
+    return a, c
+
+
+def _layers(last: Any) -> tuple[list[np.ndarray], list[np.ndarray], str, str] | None:
+    """Weights (D_in, D_out), biases, hidden activation and output of a head."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    if isinstance(last, LogisticRegression):
+        out = "logistic" if last.coef_.shape[0] == 1 else "softmax"
+        return [last.coef_.T], [last.intercept_], "identity", out
+    if isinstance(last, MLPClassifier) and last.activation in _ACTIVATIONS:
+        return (
+            list(last.coefs_),
+            list(last.intercepts_),
+            last.activation,
+            (last.out_activation_),
+        )
+    return None
+
+
+_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "relu": torch.relu_,
+    "tanh": torch.tanh_,
+    "logistic": torch.sigmoid_,
+    "identity": lambda t: t,
+}
+
+
+def _two_class(z: torch.Tensor) -> torch.Tensor:
+    p1 = torch.sigmoid(z)
+    return torch.stack([1 - p1, p1], dim=1)
+
+
+def _sklearn_to_torch(model: Any) -> AffineTwin | None:
+    """A torch twin of [StandardScaler ->] LogisticRegression / MLPClassifier.
+
+    The scalers are folded into the first layer (``W' = diag(a) W``,
+    ``b' = b + c W``), so one affine map per layer remains.
+    """
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    steps = [s for _, s in model.steps] if isinstance(model, Pipeline) else [model]
+    pre, last = steps[:-1], steps[-1]
+    if not all(isinstance(s, StandardScaler) for s in pre):
+        return None
+    spec = _layers(last)
+    if spec is None:
+        return None
+    weights, biases, activation, output = spec
+    a, c = _scaler_affine(pre, weights[0].shape[0])
+    weights = [weights[0] * a[:, None], *weights[1:]]
+    biases = [biases[0] + c @ spec[0][0], *biases[1:]]
+    return AffineTwin(weights, biases, activation, output)
+
+
+class AffineTwin:
+    """A torch network whose first layer is affine: ``probs = head(x @ W + b)``.
+
+    Games use the split to update first-layer pre-activations incrementally when
+    one player joins a coalition (``H`` additions instead of ``D x H``
+    multiply-adds per coalition).
+
+    Parameters
+    ----------
+    weights, biases : lists of ndarray
+        Layer ``j`` maps ``h -> h @ weights[j] + biases[j]``.
+    activation : str
+        Hidden activation (relu, tanh, logistic, identity).
+    output : {"softmax", "logistic"}
+        Output link; "logistic" is a single-logit binary classifier.
+    """
+
+    def __init__(
+        self,
+        weights: list[np.ndarray],
+        biases: list[np.ndarray],
+        activation: str,
+        output: str,
+    ) -> None:
+        self.weights, self.biases = weights, biases
+        self.act = _ACTIVATIONS[activation]
+        self.output = output
+        self._cache: dict[tuple[str, torch.dtype], list[Any]] = {}
+
+    def layers(self, like: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """The layers as tensors on ``like``'s device and dtype (cached)."""
+        key = (str(like.device), like.dtype)
+        if key not in self._cache:
+            self._cache[key] = [
+                (
+                    torch.as_tensor(W, dtype=like.dtype, device=like.device),
+                    torch.as_tensor(b, dtype=like.dtype, device=like.device),
+                )
+                for W, b in zip(self.weights, self.biases, strict=True)
+            ]
+        return self._cache[key]
+
+    def head(self, h: torch.Tensor) -> torch.Tensor:
+        """Probabilities from first-layer pre-activations, (n, H) -> (n, K)."""
+        layers = self.layers(h)
+        for W, b in layers[1:]:
+            h = (self.act(h) @ W).add_(b)
+        if self.output == "logistic":
+            return _two_class(h[:, 0])
+        return torch.softmax(h, dim=1)
+
+    def __call__(self, X: torch.Tensor) -> torch.Tensor:
+        """Probabilities of a batch of inputs, (n, D) -> (n, K)."""
+        W, b = self.layers(X)[0]
+        return self.head((X @ W).add_(b))
+
+
+def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:
+    predict = model.predict_proba
+    names_in = getattr(model, "feature_names_in_", None)
+    if names_in is not None and len(names_in) == probe.shape[1]:
+        cols = list(names_in)
+
+        def predict(A: np.ndarray) -> np.ndarray:
+            return model.predict_proba(pd.DataFrame(A, columns=cols))
+
+    forward, k = _numpy_forward(predict, probe)
+    names = [str(c) for c in getattr(model, "classes_", range(k))]
+    fast = _sklearn_to_torch(model)
+    if fast is not None:
+        reference = np.asarray(predict(probe), dtype=np.float64)
+        got = fast(torch.as_tensor(probe, dtype=torch.float64)).numpy()
+        if got.shape == reference.shape and np.allclose(got, reference, atol=1e-10):
+            return ProbabilityModel(fast, k, names, "sklearn-torch", affine=fast)
+        logger.info("torch translation of %s disagrees; using predict_proba", model)
+    return ProbabilityModel(forward, k, names, "sklearn")
+
+
+def _torch_module(module: torch.nn.Module, probe: np.ndarray) -> ProbabilityModel:
+    param = next(iter(module.parameters()), None)
+    dtype = torch.float32 if param is None else param.dtype
+    mdev = None if param is None else param.device
+
+    def forward(X: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            logits = module(X.to(device=mdev or X.device, dtype=dtype))
+        if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
+            raise DataError(
+                "explain: the torch module must return a logits tensor of shape "
+                f"(n, K); got {type(logits).__name__}."
+            )
+        return torch.softmax(logits.to(torch.float64), dim=1).to(X.device)
+
+    was_training = module.training
+    module.eval()
+    try:
+        k = forward(torch.as_tensor(probe, dtype=torch.float64)).shape[1]
+    finally:
+        module.train(was_training)
+    if k < 2:
+        raise DataError("explain: the torch module must return at least 2 logits.")
+
+    def forward_eval(X: torch.Tensor) -> torch.Tensor:
+        training = module.training
+        module.eval()
+        try:
+            return forward(X)
+        finally:
+            module.train(training)
+
+    return ProbabilityModel(forward_eval, k, [str(c) for c in range(k)], "torch")
+
+
+def as_probability_model(
+    model: Any, probe: np.ndarray, class_names: Sequence[str] | None = None
+) -> ProbabilityModel:
+    """Wrap a callable, a scikit-learn classifier or a torch module.
+
+    Parameters
+    ----------
+    model : callable, scikit-learn classifier or torch.nn.Module
+        See the module docstring.
+    probe : ndarray of shape (n, D)
+        A few real rows, used to check the output and the torch translation.
+    class_names : sequence of str, optional
+        Overrides the class names (default ``classes_`` or ``0 .. K-1``).
+
+    Returns
+    -------
+    ProbabilityModel
+
+    Raises
+    ------
+    DataError
+        The model does not return an (n, K) probability array.
+    ConfigError
+        The object is not a supported model.
+    """
+    if isinstance(model, ProbabilityModel):
+        wrapped = model
+    elif isinstance(model, torch.nn.Module):
+        wrapped = _torch_module(model, probe)
+    elif hasattr(model, "predict_proba"):
+        wrapped = _sklearn_model(model, probe)
+    elif callable(model):
+        forward, k = _numpy_forward(model, probe)
+        wrapped = ProbabilityModel(forward, k, [str(c) for c in range(k)], "callable")
+    else:
+        raise ConfigError(
+            "explain: 'model' must be a callable returning probabilities, a "
+            f"scikit-learn classifier with predict_proba or a torch module; got "
+            f"{type(model).__name__}."
+        )
+    if class_names is not None:
+        names = [str(c) for c in class_names]
+        if len(names) != wrapped.n_classes:
+            raise ConfigError(
+                f"explain: 'class_names' has {len(names)} names for "
+                f"{wrapped.n_classes} classes."
+            )
+        wrapped = ProbabilityModel(
+            wrapped.forward, wrapped.n_classes, names, wrapped.kind, wrapped.affine
+        )
+    return wrapped
+
+
+def reduce_classes(probabilities: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+    """Keep some classes and merge the others into one "other" class.
+
+    Parameters
+    ----------
+    probabilities : Tensor of shape (..., K)
+    keep : Tensor of shape (k,), int
+        Indices of the classes kept, in output order.
+
+    Returns
+    -------
+    Tensor of shape (..., k + 1)
+        The kept probabilities, then the summed probability of all other classes.
+    """
+    kept = probabilities.index_select(-1, keep)
+    other = (probabilities.sum(-1) - kept.sum(-1)).clamp_min(0).unsqueeze(-1)
+    return torch.cat([kept, other], dim=-1)
+
+
+# --- training in the app / CLI ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A classifier trained on a table, with its held-out accuracy.
+
+    Attributes
+    ----------
+    model : scikit-learn estimator
+        Fitted on the training split.
+    kind : str
+        One of :data:`MODEL_KINDS`.
+    features : tuple of str
+        Input columns, in order.
+    classes : tuple of str
+        Class labels as strings, in ``predict_proba`` order.
+    accuracy : float
+        Accuracy on the held-out split.
+    n_train, n_test : int
+        Split sizes.
+    """
+
+    model: Any
+    kind: str
+    features: tuple[str, ...]
+    classes: tuple[str, ...]
+    accuracy: float
+    n_train: int
+    n_test: int
+
+
+def _make_estimator(kind: str, seed: int) -> Any:
+    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if kind == "logistic":
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    if kind == "forest":
+        return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1)
+    if kind == "boosting":
+        return GradientBoostingClassifier(n_estimators=100, random_state=seed)
+    return make_pipeline(
+        StandardScaler(),
+        MLPClassifier((64,), max_iter=600, early_stopping=False, random_state=seed),
+    )
+
+
+def train_classifier(
+    frame: pd.DataFrame,
+    target: str,
+    kind: str = "logistic",
+    *,
+    test_size: float = 0.25,
+    seed: int = 0,
+) -> TrainedModel:
+    """Train a classifier on the numeric columns of a table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Features (numeric) and the label column.
+    target : str
+        Name of the label column.
+    kind : {"logistic", "forest", "boosting", "mlp"}, default="logistic"
+        Logistic regression and MLP (64 hidden units) are standardised pipelines;
+        "forest" has 100 trees, "boosting" is gradient boosting with 100 stages.
+    test_size : float, default=0.25
+        Fraction held out (stratified) for the accuracy.
+    seed : int, default=0
+        Seed of the split and of the estimator.
+
+    Returns
+    -------
+    TrainedModel
+
+    Raises
+    ------
+    DataError
+        Missing label column, a single class, or non-numeric features.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+    from sklearn.model_selection import train_test_split
+
+    check_choice("train_classifier", "kind", kind, MODEL_KINDS)
+    if target not in frame.columns:
+        raise DataError(
+            f"train_classifier: label column {target!r} is not in the table; pick "
+            f"one of {list(map(str, frame.columns))[:10]}."
+        )
+    y = frame[target].astype(str).to_numpy()
+    X, names = as_matrix(frame.drop(columns=[target]), "train_classifier")
+    labels, counts = np.unique(y, return_counts=True)
+    if len(labels) < 2:
+        raise DataError(
+            f"train_classifier: label column {target!r} has a single class; pick a "
+            "column with at least two."
+        )
+    stratify = y if counts.min() >= 2 else None
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=test_size, random_state=seed, stratify=stratify
+    )
+    est = _make_estimator(kind, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkConvergenceWarning)
+        est.fit(X_tr, y_tr)
+    accuracy = float(np.mean(est.predict(X_te) == y_te))
+    return TrainedModel(
+        model=est,
+        kind=kind,
+        features=tuple(names),
+        classes=tuple(str(c) for c in est.classes_),
+        accuracy=accuracy,
+        n_train=len(y_tr),
+        n_test=len(y_te),
+    )
+
+
+# --- skops files ---------------------------------------------------------------------
+
+# Types that skops does not trust by default but that plain scikit-learn
+# classifiers need (tree structures, optimiser state).
+SKOPS_EXTRA_TRUSTED = frozenset(
+    {
+        "sklearn.tree._tree.Tree",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+        "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+        "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
+        "sklearn._loss.link.Interval",
+        "sklearn._loss.loss.HalfBinomialLoss",
+        "sklearn._loss.loss.HalfMultinomialLoss",
+        "sklearn._loss.link.LogitLink",
+        "sklearn._loss.link.MultinomialLogit",
+    }
+)
+
+# Estimators a loaded file may contain at its top level (or as pipeline steps).
+SKOPS_ALLOWED_ESTIMATORS = frozenset(
+    {
+        "LogisticRegression",
+        "RandomForestClassifier",
+        "ExtraTreesClassifier",
+        "GradientBoostingClassifier",
+        "HistGradientBoostingClassifier",
+        "DecisionTreeClassifier",
+        "MLPClassifier",
+        "KNeighborsClassifier",
+        "GaussianNB",
+        "SVC",
+        "Pipeline",
+        "StandardScaler",
+        "MinMaxScaler",
+        "RobustScaler",
+    }
+)
+
+
+def _check_estimator_types(model: Any) -> None:
+    from sklearn.pipeline import Pipeline
+
+    parts = [model] + (
+        [s for _, s in model.steps] if isinstance(model, Pipeline) else []
+    )
+    for part in parts:
+        module = type(part).__module__
+        if not module.startswith("sklearn.") or (
+            type(part).__name__ not in SKOPS_ALLOWED_ESTIMATORS
+        ):
+            raise DataError(
+                f"load_skops: the file holds a {module}.{type(part).__name__}, which "
+                "is not an allowed scikit-learn classifier; allowed: "
+                f"{sorted(SKOPS_ALLOWED_ESTIMATORS)}."
+            )
+    if not hasattr(model, "predict_proba"):
+        raise DataError(
+            "load_skops: the model has no predict_proba; save a probabilistic "
+            "classifier (for SVC use probability=True)."
+        )
+
+
+def load_skops(source: bytes | str | Path) -> Any:
+    """Load a scikit-learn classifier from a skops file, refusing unknown types.
+
+    The file is never unpickled: skops rebuilds the object from a schema, and every
+    type it does not trust by default must be in :data:`SKOPS_EXTRA_TRUSTED`; the
+    result must be an allowed classifier (:data:`SKOPS_ALLOWED_ESTIMATORS`).
+
+    Parameters
+    ----------
+    source : bytes, str or Path
+        File content or path.
+
+    Returns
+    -------
+    scikit-learn classifier
+
+    Raises
+    ------
+    DataError
+        The file is not a skops file, holds untrusted types, or is not an allowed
+        classifier.
+    """
+    import skops.io as sio
+
+    data = Path(source).read_bytes() if isinstance(source, str | Path) else source
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except Exception as err:  # skops raises many types on corrupt input
+        raise DataError(
+            f"load_skops: the file is not a readable skops model ({err}); save the "
+            "model with skops.io.dump."
+        ) from err
+    refused = sorted(set(untrusted) - SKOPS_EXTRA_TRUSTED)
+    if refused:
+        raise DataError(
+            f"load_skops: the file contains types that are not allowed: {refused[:5]}; "
+            "only plain scikit-learn classifiers can be loaded."
+        )
+    try:
+        model = sio.loads(data, trusted=list(untrusted))
+    except Exception as err:
+        raise DataError(
+            f"load_skops: the skops file could not be read ({err})."
+        ) from err
+    _check_estimator_types(model)
+    return model
+
+
+def save_skops(model: Any, path: str | Path | None = None) -> bytes:
+    """Serialise a scikit-learn model with skops; also write ``path`` when given."""
+    import skops.io as sio
+
+    data = sio.dumps(model)
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data

@@ -1,0 +1,254 @@
+"""The result of an explanation: per row and player, the K x K law of class changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from engine.errors import ConfigError
+from engine.results import ResultMixin
+
+__all__ = ["DistributionalValues"]
+
+
+@dataclass(frozen=True)
+class DistributionalValues(ResultMixin):
+    """Distributional values of a classifier's output, for several rows.
+
+    Shapes use ``R`` explained rows, ``M`` players and ``K`` classes (after class
+    reduction, "other" last). Binary classifiers have ``K = 2``.
+
+    Attributes
+    ----------
+    features : tuple of str
+        Player names (feature names, or group names), length ``M``.
+    classes : tuple of str
+        Class names, length ``K``.
+    transitions : ndarray of shape (R, M, K, K), float64
+        ``transitions[r, i, k, l]``: probability that the class is ``k`` *with*
+        player ``i`` and ``l`` *without* it (shared Gumbel-max coupling, mixed over
+        the operator's coalitions). Each matrix is non-negative and sums to one.
+    mean : ndarray of shape (R, M, K)
+        Row sums minus column sums: the operator's value (e.g. Shapley) of each class
+        probability, the number SHAP reports on ``predict_proba``.
+    p_change : ndarray of shape (R, M)
+        ``1 - trace``: probability that adding the player changes the class.
+    flip_away : ndarray of shape (R, M)
+        ``P(class without i = c*, class with i != c*)`` with ``c*`` the predicted
+        class of the full row: the player moves the prediction away from it.
+    stderr : ndarray of shape (R, M, K, K) or None
+        Monte Carlo standard error of each entry of ``transitions`` (None for
+        exact estimates).
+    predicted : ndarray of shape (R,), int
+        Index of the predicted class ``c*`` of each row.
+    probabilities : ndarray of shape (R, K)
+        Class probabilities of the full rows (all players present).
+    base_probabilities : ndarray of shape (R, K)
+        Class probabilities with every player removed.
+    data : ndarray of shape (R, D)
+        The explained rows (input columns).
+    columns : tuple of str
+        Input column names, length ``D``.
+    rows : ndarray of shape (R,), int
+        Row labels (positions in the caller's ``X`` unless given).
+    n_samples : ndarray of shape (R,), int
+        Orderings (permutation) or coalitions per player (coalition) used per row;
+        0 for exact.
+    operator, estimator : str
+        Value operator and estimator actually used.
+    seed : int
+        Seed actually used.
+    device : str
+        Resolved device.
+    config : dict
+        Full configuration (removal rule, budgets, operator parameters, ...).
+    timings : dict of str to float
+        Seconds per stage and in total.
+    n_model_rows : int
+        Model rows evaluated.
+    stopped : bool
+        Whether the run was stopped on request (fewer rows or samples).
+    engine_version : str
+        Library version.
+    """
+
+    features: tuple[str, ...]
+    classes: tuple[str, ...]
+    transitions: np.ndarray
+    mean: np.ndarray
+    p_change: np.ndarray
+    flip_away: np.ndarray
+    stderr: np.ndarray | None
+    predicted: np.ndarray
+    probabilities: np.ndarray
+    base_probabilities: np.ndarray
+    data: np.ndarray
+    columns: tuple[str, ...]
+    rows: np.ndarray
+    n_samples: np.ndarray
+    operator: str
+    estimator: str
+    seed: int
+    device: str
+    config: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    n_model_rows: int = 0
+    stopped: bool = False
+    engine_version: str = ""
+
+    _tuple_fields: ClassVar[tuple[str, ...]] = ("features", "classes", "columns")
+
+    def __post_init__(self) -> None:
+        self._freeze_arrays()
+
+    # --- derived quantities ---------------------------------------------------------
+
+    @property
+    def n_rows(self) -> int:
+        """Number of explained rows ``R``."""
+        return int(self.transitions.shape[0])
+
+    def conditional(self) -> np.ndarray:
+        """``T[r, i, k, l] = P(with = k | without = l)``, (R, M, K, K).
+
+        Columns sum to one; columns whose "without" probability is zero are NaN.
+        """
+        col = self.transitions.sum(axis=2, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(col > 0, self.transitions / col, np.nan)
+
+    def flip_into(self) -> np.ndarray:
+        """``P(with = c*, without != c*)``, (R, M): the player brings the prediction."""
+        r, m = self.transitions.shape[:2]
+        c = np.broadcast_to(self.predicted[:, None, None], (r, m, 1))
+        rowsum = self.transitions.sum(axis=3)  # (R, M, K)
+        diag = np.diagonal(self.transitions, axis1=2, axis2=3)
+        taken = np.take_along_axis(rowsum, c, 2) - np.take_along_axis(diag, c, 2)
+        return taken[..., 0]
+
+    def covariance(self) -> np.ndarray:
+        """Covariance of ``xi = e_with - e_without``, (R, M, K, K)."""
+        q = self.transitions
+        second = -(q + np.swapaxes(q, 2, 3))
+        diag = q.sum(axis=3) + q.sum(axis=2) - 2 * np.diagonal(q, axis1=2, axis2=3)
+        k = q.shape[-1]
+        idx = np.arange(k)
+        second[..., idx, idx] = diag
+        return second - self.mean[..., :, None] * self.mean[..., None, :]
+
+    def entropy(self) -> np.ndarray:
+        """Entropy (nats) of the law of ``xi`` over moves and "no change", (R, M)."""
+        q = self.transitions
+        k = q.shape[-1]
+        off = q * (1 - np.eye(k))
+        stay = np.trace(q, axis1=2, axis2=3)
+        mass = np.concatenate([off.reshape(*q.shape[:2], -1), stay[..., None]], -1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(mass > 0, -mass * np.log(mass), 0.0)
+        return terms.sum(-1)
+
+    def class_index(self, name: str | int) -> int:
+        """Index of a class given by name or index."""
+        if isinstance(name, int | np.integer) and 0 <= int(name) < len(self.classes):
+            return int(name)
+        if str(name) in self.classes:
+            return self.classes.index(str(name))
+        raise ConfigError(
+            f"DistributionalValues: class {name!r} is not one of {list(self.classes)}."
+        )
+
+    def contrast(
+        self, row: int, from_class: str | int, to_class: str | int
+    ) -> pd.DataFrame:
+        """Which players turn ``from_class`` into ``to_class`` for one row?
+
+        Parameters
+        ----------
+        row : int
+            Position in the result (0 .. R-1).
+        from_class, to_class : str or int
+            Class without the player and class with it.
+
+        Returns
+        -------
+        DataFrame
+            One row per player, sorted by ``probability`` = ``Q[to, from]``
+            descending, with the reverse move and the conditional
+            ``P(with = to | without = from)``.
+        """
+        a, b = self.class_index(from_class), self.class_index(to_class)
+        q = self.transitions[row]
+        cond = self.conditional()[row]
+        frame = pd.DataFrame(
+            {
+                "player": list(self.features),
+                "probability": q[:, b, a],
+                "reverse": q[:, a, b],
+                "conditional": cond[:, b, a],
+                "p_change": self.p_change[row],
+            }
+        )
+        return frame.sort_values("probability", ascending=False, ignore_index=True)
+
+    def global_ranking(self) -> pd.DataFrame:
+        """Players ranked by the mean probability of change over all rows.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``player``, ``p_change`` (mean over rows), ``flip_away``,
+            ``mean_abs`` (mean over rows of ``sum_k |mean|``), and one column
+            ``into <class>`` per class: the mean probability that the player moves
+            the output *into* that class from another one. Sorted by ``p_change``.
+        """
+        q = self.transitions
+        k = q.shape[-1]
+        into = (q * (1 - np.eye(k))).sum(axis=3).mean(axis=0)  # (M, K)
+        frame = pd.DataFrame(
+            {
+                "player": list(self.features),
+                "p_change": self.p_change.mean(axis=0),
+                "flip_away": self.flip_away.mean(axis=0),
+                "mean_abs": np.abs(self.mean).sum(axis=2).mean(axis=0),
+            }
+        )
+        for j, name in enumerate(self.classes):
+            frame[f"into {name}"] = into[:, j]
+        return frame.sort_values("p_change", ascending=False, ignore_index=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: one line per (row, player, class with, class without)."""
+        r, m, k, _ = self.transitions.shape
+        ri, mi, ki, li = np.meshgrid(
+            np.arange(r), np.arange(m), np.arange(k), np.arange(k), indexing="ij"
+        )
+        frame = pd.DataFrame(
+            {
+                "row": self.rows[ri.ravel()],
+                "player": np.asarray(self.features, dtype=object)[mi.ravel()],
+                "class_with": np.asarray(self.classes, dtype=object)[ki.ravel()],
+                "class_without": np.asarray(self.classes, dtype=object)[li.ravel()],
+                "probability": self.transitions.ravel(),
+            }
+        )
+        if self.stderr is not None:
+            frame["stderr"] = self.stderr.ravel()
+        return frame
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One line per (row, player): p_change, flip_away and the mean per class."""
+        r, m, _ = self.mean.shape
+        frame = pd.DataFrame(
+            {
+                "row": np.repeat(self.rows, m),
+                "player": list(self.features) * r,
+                "p_change": self.p_change.ravel(),
+                "flip_away": self.flip_away.ravel(),
+            }
+        )
+        for j, name in enumerate(self.classes):
+            frame[f"mean {name}"] = self.mean[:, :, j].ravel()
+        return frame

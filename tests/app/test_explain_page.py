@@ -1,0 +1,80 @@
+"""AppTest of the Explain page: train, explain a row, contrast, bad model file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import state
+
+REPO = Path(__file__).resolve().parents[2]
+ENTRY = REPO / "app" / "streamlit_app.py"
+PAGE = REPO / "app" / "views" / "explain.py"
+
+
+def _open_page() -> AppTest:
+    # the full app once the Data page exists on this branch, else the page alone
+    if (REPO / "app" / "views" / "data.py").exists():
+        at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+        return at.switch_page("views/explain.py").run()
+    return AppTest.from_file(str(PAGE), default_timeout=120).run()
+
+
+@pytest.fixture
+def trained_iris() -> AppTest:
+    at = _open_page()
+    assert not at.exception
+    at.selectbox(key=state.EXPLAIN_W_SOURCE).set_value("iris").run()
+    at.selectbox(key=state.EXPLAIN_W_KIND).set_value("logistic").run()
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert not at.exception
+    return at
+
+
+def test_train_and_explain_a_row_and_ask_a_contrast(trained_iris) -> None:
+    at = trained_iris
+    assert any("accuracy" in s.value for s in at.success)
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(60).run()
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert not at.exception and not at.error
+    result = at.session_state[state.EXPLAIN_RESULT]
+    assert result.transitions.shape == (1, 4, 3, 3) and result.rows.tolist() == [60]
+    assert at.metric[0].value == "versicolor"
+    assert len(at.get("plotly_chart")) >= 3
+    at.selectbox(key=state.EXPLAIN_W_FROM).set_value("virginica").run()
+    at.selectbox(key=state.EXPLAIN_W_TO).set_value("versicolor").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "into **versicolor**" in text
+    best = result.contrast(0, "virginica", "versicolor").iloc[0]["player"]
+    assert best in text
+
+
+def test_bad_model_file_shows_an_error(trained_iris) -> None:
+    at = trained_iris
+    at.file_uploader(key=state.EXPLAIN_W_UPLOAD).set_value(
+        ("model.skops", b"this is not a skops archive", "application/octet-stream")
+    ).run()
+    at.button(key=state.EXPLAIN_W_LOAD).click().run()
+    assert not at.exception
+    assert any("not a readable skops" in e.value for e in at.error)
+    # the earlier trained model is kept
+    assert at.session_state[state.EXPLAIN_MODEL]["source"] == "trained"
+
+
+def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
+    import time
+
+    at = trained_iris
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(6).run()
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    deadline = time.monotonic() + 150
+    while state.EXPLAIN_GLOBAL not in at.session_state and time.monotonic() < deadline:
+        time.sleep(2)
+        at.run()
+    assert not at.exception
+    result = at.session_state[state.EXPLAIN_GLOBAL]
+    assert result.n_rows == 6 and result.rows.tolist() == [0, 30, 60, 89, 119, 149]
+    assert len(at.dataframe) >= 1

@@ -1,0 +1,65 @@
+"""Figures of distributional values built from a real small result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+
+from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
+from engine.values import explain
+
+
+@pytest.fixture(scope="module")
+def digits_result():
+    X, y = load_digits(return_X_y=True)
+    model = LogisticRegression(max_iter=300).fit(X[:400], y[:400])
+    # 16 players: 2 x 2 patches of the 8 x 8 image
+    patches = {
+        f"p{r}{c}": [8 * (2 * r + a) + 2 * c + b for a in (0, 1) for b in (0, 1)]
+        for r in range(4)
+        for c in range(4)
+    }
+    return explain(
+        model,
+        X[[500]],
+        removal="zeros",
+        players=patches,
+        estimator="permutation",
+        n_samples=16,
+        top_k=3,
+        seed=0,
+    )
+
+
+def test_bars_split_by_destination_add_up_to_p_change(digits_result) -> None:
+    fig = p_change_bars(digits_result, row=0, top=5)
+    assert len(fig.data) == len(digits_result.classes)
+    totals = np.sum([np.asarray(t.x) for t in fig.data], axis=0)
+    top5 = np.sort(digits_result.p_change[0])[::-1][:5]
+    np.testing.assert_allclose(np.sort(totals)[::-1], top5, atol=1e-12)
+    assert "mean over rows" in p_change_bars(digits_result).layout.title.text
+
+
+def test_heatmap_shows_the_player_matrix(digits_result) -> None:
+    fig = transition_heatmap(digits_result, 0, "p11")
+    i = digits_result.features.index("p11")
+    np.testing.assert_allclose(
+        np.asarray(fig.data[0].z), digits_result.transitions[0, i]
+    )
+
+
+def test_mean_beside_reference(digits_result) -> None:
+    ref = digits_result.mean[0] * 2
+    fig = mean_vs_reference(digits_result, 0, reference=ref, top=4)
+    np.testing.assert_allclose(np.asarray(fig.data[1].x), 2 * np.asarray(fig.data[0].x))
+
+
+def test_pixel_map_spreads_patch_values(digits_result) -> None:
+    fig = pixel_map(digits_result, 0, shape=(8, 8))
+    z = np.asarray(fig.data[1].z, dtype=float)
+    i = digits_result.features.index("p00")
+    np.testing.assert_allclose(z[:2, :2], digits_result.p_change[0, i])
+    with pytest.raises(ValueError, match="shape"):
+        pixel_map(digits_result, 0, shape=(4, 4))

@@ -1,0 +1,347 @@
+"""explain / DistributionalExplainer: shap agreement, estimators, adapters, groups."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.datasets import load_iris, load_wine
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from engine.errors import ConfigError, DataError, NotFittedError, UnsupportedError
+from engine.values import (
+    DistributionalExplainer,
+    DistributionalValues,
+    RandomOrder,
+    banzhaf,
+    explain,
+    values_from_table,
+)
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+    model.fit(X, y)
+    return X, y, model
+
+
+@pytest.fixture(scope="module")
+def wine6():
+    X, y = load_wine(return_X_y=True, as_frame=True)
+    X = X.iloc[:, :6]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = make_pipeline(
+            StandardScaler(), MLPClassifier((16,), max_iter=300, random_state=0)
+        ).fit(X, y)
+    return X, y, model
+
+
+def test_exact_means_equal_shap_exact_explainer(wine6) -> None:
+    shap = pytest.importorskip("shap")
+    X, _, model = wine6
+    bg, rows = X.iloc[::9], X.iloc[[3, 70, 150]]
+    ours = explain(model, rows, background=bg, estimator="exact", seed=0)
+    masker = shap.maskers.Independent(bg.to_numpy(), max_samples=len(bg))
+    theirs = shap.ExactExplainer(model.predict_proba, masker)(rows.to_numpy())
+    assert ours.config["model_kind"] == "sklearn-torch"
+    assert np.abs(theirs.values - ours.mean).max() < 1e-12
+    np.testing.assert_allclose(theirs.base_values, ours.base_probabilities, atol=1e-12)
+
+
+def test_result_properties_on_a_real_model(wine6) -> None:
+    X, _, model = wine6
+    res = explain(model, X.iloc[[0, 80]], background=X.iloc[::12], seed=0)
+    q = res.transitions
+    assert res.estimator == "exact" and q.shape == (2, 6, 3, 3) and q.min() >= 0
+    np.testing.assert_allclose(q.sum((2, 3)), 1.0, atol=1e-12)
+    np.testing.assert_allclose(
+        res.mean.sum(1), res.probabilities - res.base_probabilities, atol=1e-12
+    )
+    np.testing.assert_allclose(res.p_change, 1 - np.trace(q, axis1=2, axis2=3))
+    # flip_away: without = predicted class, with = another class
+    c = res.predicted[0]
+    np.testing.assert_allclose(res.flip_away[0], q[0, :, :, c].sum(1) - q[0, :, c, c])
+    cond = res.conditional()
+    np.testing.assert_allclose(np.nansum(cond, axis=2), 1.0, atol=1e-12)
+    assert (res.entropy() >= 0).all()
+
+
+def test_covariance_matches_enumeration_of_moves(wine6) -> None:
+    X, _, model = wine6
+    res = explain(model, X.iloc[[5]], background=X.iloc[::20], seed=0)
+    q = res.transitions[0, 2]
+    k = q.shape[0]
+    eye = np.eye(k)
+    second = sum(
+        q[a, b] * np.outer(eye[a] - eye[b], eye[a] - eye[b])
+        for a in range(k)
+        for b in range(k)
+    )
+    mean = res.mean[0, 2]
+    np.testing.assert_allclose(
+        res.covariance()[0, 2], second - np.outer(mean, mean), atol=1e-14
+    )
+
+
+def test_sampled_estimators_converge_to_exact(iris, seed) -> None:
+    X, _, model = iris
+    rows, bg = X.iloc[[10, 60, 120]], X.iloc[::10]
+    exact = explain(model, rows, background=bg, estimator="exact")
+    perm = explain(
+        model, rows, background=bg, estimator="permutation", n_samples=600, seed=seed
+    )
+    assert perm.n_samples.tolist() == [600] * 3
+    err = np.abs(perm.transitions - exact.transitions)
+    assert err.max() < 0.02
+    assert np.all(err <= 5 * perm.stderr + 1e-9)
+    ex_b = explain(model, rows, background=bg, operator="banzhaf", estimator="exact")
+    co_b = explain(
+        model,
+        rows,
+        background=bg,
+        operator="banzhaf",
+        estimator="coalition",
+        n_samples=800,
+        seed=seed,
+    )
+    err_b = np.abs(co_b.transitions - ex_b.transitions)
+    assert err_b.max() < 0.03 and np.all(err_b <= 5 * co_b.stderr + 1e-9)
+
+
+def test_one_antithetic_pair_is_efficient(iris, seed) -> None:
+    X, _, model = iris
+    res = explain(
+        model,
+        X.iloc[[7, 99]],
+        background=X.iloc[::15],
+        estimator="permutation",
+        n_samples=2,
+        seed=seed,
+    )
+    np.testing.assert_allclose(
+        res.mean.sum(1), res.probabilities - res.base_probabilities, atol=1e-12
+    )
+
+
+def test_same_seed_same_result_and_twin_agrees(iris) -> None:
+    X, _, model = iris
+    kw = dict(estimator="permutation", n_samples=8, seed=3)
+    a = explain(model, X.iloc[:4], background=X.iloc[::10], **kw)
+    b = DistributionalExplainer(model, **kw).fit(X.iloc[::10]).explain(X.iloc[:4])
+    np.testing.assert_array_equal(a.transitions, b.transitions)
+    assert a.seed == 3 and a.device == "cpu"
+    with pytest.raises(NotFittedError):
+        DistributionalExplainer(model).explain(X.iloc[:2])
+    est = DistributionalExplainer(model).set_params(operator="banzhaf")
+    assert est.get_params()["operator"] == "banzhaf"
+
+
+def test_json_round_trip(iris, tmp_path) -> None:
+    X, _, model = iris
+    res = explain(
+        model,
+        X.iloc[:3],
+        background=X.iloc[::25],
+        n_samples=4,
+        estimator="permutation",
+        seed=0,
+    )
+    back = DistributionalValues.from_json(res.to_json(tmp_path / "v.json"))
+    np.testing.assert_array_equal(back.transitions, res.transitions)
+    np.testing.assert_array_equal(back.stderr, res.stderr)
+    assert back.features == res.features and back.classes == res.classes
+    assert back.config == res.config
+    assert len(res.to_frame()) == 3 * 4 * 3 * 3
+
+
+def test_null_and_symmetric_players() -> None:
+    def model(X: np.ndarray) -> np.ndarray:
+        z = np.stack([X[:, 0] + X[:, 1], -(X[:, 0] + X[:, 1]), 0.3 * X[:, 0] ** 0], 1)
+        z = z - z.max(1, keepdims=True)
+        return np.exp(z) / np.exp(z).sum(1, keepdims=True)
+
+    X = np.array([[1.0, 1.0, 5.0], [2.0, 2.0, -3.0]])
+    res = explain(model, X, removal="zeros", estimator="exact")
+    q = res.transitions
+    np.testing.assert_allclose(res.p_change[:, 2], 0.0, atol=1e-14)
+    np.testing.assert_allclose(
+        q[:, 2], np.stack([np.diag(np.diag(m)) for m in q[:, 2]])
+    )
+    np.testing.assert_allclose(q[:, 0], q[:, 1], atol=1e-14)
+
+
+def test_adapters_callable_sklearn_torch_agree(iris) -> None:
+    X, _, sk = iris
+    rows, bg = X.iloc[[0, 50]], X.iloc[::30]
+    lin = torch.nn.Linear(4, 3).double()
+    with torch.no_grad():
+        scaler, clf = sk[0], sk[1]
+        lin.weight.copy_(torch.as_tensor(clf.coef_ / scaler.scale_))
+        lin.bias.copy_(
+            torch.as_tensor(clf.intercept_ - (clf.coef_ / scaler.scale_) @ scaler.mean_)
+        )
+    results = [
+        explain(m, rows, background=bg, estimator="exact")
+        for m in (sk, sk.predict_proba, lin)
+    ]
+    kinds = [r.config["model_kind"] for r in results]
+    assert kinds == ["sklearn-torch", "callable", "torch"]
+    for r in results[1:]:
+        np.testing.assert_allclose(r.transitions, results[0].transitions, atol=1e-10)
+    assert results[0].classes == ("0", "1", "2")
+
+
+def test_incremental_first_layer_paths_equal_plain_evaluation(wine6, seed) -> None:
+    X, _, model = wine6
+    rows, bg = X.iloc[[1, 100]], X.iloc[::25]
+    groups = [[0, 1], [2], [3, 4]]  # column 5 belongs to no player
+    for kw in ({"estimator": "exact"}, {"estimator": "permutation", "n_samples": 6}):
+        fast = explain(model, rows, background=bg, players=groups, seed=seed, **kw)
+        plain = explain(
+            model.predict_proba,
+            rows.to_numpy(),
+            background=bg.to_numpy(),
+            players=groups,
+            seed=seed,
+            **kw,
+        )
+        assert fast.config["model_kind"] == "sklearn-torch"
+        np.testing.assert_allclose(fast.transitions, plain.transitions, atol=1e-12)
+        assert fast.n_model_rows == plain.n_model_rows
+
+
+def test_sklearn_without_torch_translation(iris) -> None:
+    X, y, _ = iris
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    res = explain(forest, X.iloc[[0]], background=X.iloc[::50], estimator="exact")
+    assert res.config["model_kind"] == "sklearn"
+    np.testing.assert_allclose(
+        res.probabilities, forest.predict_proba(X.iloc[[0]]), atol=1e-12
+    )
+
+
+def test_player_groups_move_columns_together(iris) -> None:
+    X, _, model = iris
+    Xd = X.copy()
+    Xd.insert(1, "dup", X.iloc[:, 0])  # duplicate column, grouped with its twin
+    cols = list(X.columns)
+
+    def f_dup(A: np.ndarray) -> np.ndarray:
+        return model.predict_proba(pd.DataFrame(A[:, [0, 2, 3, 4]], columns=cols))
+
+    groups = {"sepal": [cols[0], "dup"], "b": [cols[1]], "c": [2 + 1], "d": [4]}
+    grouped = explain(f_dup, Xd.iloc[[3]], background=Xd.iloc[::20], players=groups)
+    plain = explain(model.predict_proba, X.iloc[[3]], background=X.iloc[::20])
+    assert grouped.features == ("sepal", "b", "c", "d")
+    np.testing.assert_allclose(grouped.transitions, plain.transitions, atol=1e-14)
+    with pytest.raises(ConfigError, match="share"):
+        explain(f_dup, Xd.iloc[[3]], background=Xd, players=[[0, 1], [1, 2]])
+
+
+def test_class_reduction_merges_into_other(wine6) -> None:
+    X, _, model = wine6
+    rows, bg = X.iloc[[0]], X.iloc[::15]
+    res = explain(model, rows, background=bg, top_k=1)
+    keep = int(np.argmax(model.predict_proba(rows)[0]))
+
+    def merged(A: np.ndarray) -> np.ndarray:
+        P = model.predict_proba(pd.DataFrame(A, columns=X.columns))
+        return np.stack([P[:, keep], 1 - P[:, keep]], 1)
+
+    ref = explain(merged, rows, background=bg)
+    assert res.classes == (str(keep), "other")
+    np.testing.assert_allclose(res.transitions, ref.transitions, atol=1e-12)
+
+
+def test_random_order_operator_in_explain(iris) -> None:
+    X, _, model = iris
+    order = RandomOrder(orderings=((3, 2, 1, 0),))
+    res = explain(model, X.iloc[[0]], background=X.iloc[::30], operator=order)
+    assert res.estimator == "exact" and res.operator == "random_order"
+    sampler = RandomOrder(sampler=lambda rng, n, m: np.tile(np.arange(m)[::-1], (n, 1)))
+    samp = explain(
+        model, X.iloc[[0]], background=X.iloc[::30], operator=sampler, n_samples=3
+    )
+    np.testing.assert_allclose(samp.transitions, res.transitions, atol=1e-14)
+
+
+def test_table_game_matches_explain(seed) -> None:
+    rng = np.random.default_rng(seed)
+    table = rng.dirichlet(np.ones(3), 8)
+
+    def model(A: np.ndarray) -> np.ndarray:
+        codes = (A[:, 0] > 0.5) * 1 + (A[:, 1] > 0.5) * 2 + (A[:, 2] > 0.5) * 4
+        return table[codes.astype(int)]
+
+    res = explain(model, np.ones((1, 3)), removal="zeros", operator=banzhaf())
+    np.testing.assert_allclose(
+        res.transitions[0], values_from_table(table, banzhaf()), atol=1e-14
+    )
+
+
+def test_bad_inputs_raise_clear_errors(iris) -> None:
+    X, _, model = iris
+    with pytest.raises(ConfigError, match="operator"):
+        explain(model, X.iloc[:2], operator="owen")
+    with pytest.raises(UnsupportedError, match="coalition"):
+        explain(model, X.iloc[:2], operator="banzhaf", estimator="permutation")
+    with pytest.raises(DataError, match="sum to one"):
+        explain(lambda A: A[:, :3], X.iloc[:2].to_numpy())
+    with pytest.raises(DataError, match="background"):
+        explain(model, X.iloc[:1])
+    with pytest.raises(ConfigError, match="n_samples"):
+        explain(model, X.iloc[:2], estimator="permutation", n_samples=0)
+
+
+def test_stop_request_returns_partial_result(iris) -> None:
+    X, _, model = iris
+    events = []
+
+    def stop_at_once(event) -> bool:
+        events.append(event)
+        return event.stage == "permutation"
+
+    res = explain(
+        model,
+        X.iloc[:5],
+        background=X.iloc[::30],
+        estimator="permutation",
+        n_samples=4,
+        memory_budget=2**14,
+        progress=stop_at_once,
+        seed=0,
+    )
+    assert res.stopped and 1 <= res.n_rows < 5
+    assert events[0].stage == "start" and events[-1].stage == "done"
+
+
+def test_memory_budget_does_not_change_results(iris) -> None:
+    X, _, model = iris
+    kw = dict(background=X.iloc[::10], estimator="exact")
+    small = explain(model, X.iloc[:6], memory_budget=2**15, **kw)
+    large = explain(model, X.iloc[:6], **kw)
+    np.testing.assert_allclose(small.transitions, large.transitions, atol=1e-14)
+
+
+def test_global_ranking_and_contrast(iris) -> None:
+    X, _, model = iris
+    res = explain(model, X.iloc[::30], background=X.iloc[::10])
+    ranking = res.global_ranking()
+    assert list(ranking["p_change"]) == sorted(ranking["p_change"], reverse=True)
+    assert {"into 0", "into 1", "into 2"} <= set(ranking.columns)
+    contrast = res.contrast(2, "1", "2")
+    q = res.transitions[2]
+    top = contrast.iloc[0]
+    j = res.features.index(top["player"])
+    assert top["probability"] == pytest.approx(q[:, 2, 1].max())
+    assert top["probability"] == pytest.approx(q[j, 2, 1])
