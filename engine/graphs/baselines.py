@@ -135,8 +135,8 @@ def knn_gcn(
     X = torch.as_tensor(task.X, dtype=torch.float32, device=device)
     A = torch.as_tensor(task.graph, dtype=torch.float32, device=device)
     y = torch.as_tensor(np.clip(task.labels, 0, None), device=device)
-    train = torch.as_tensor(task.split.train, device=device)
-    val = torch.as_tensor(_val_nodes(task), device=device)
+    train = torch.as_tensor(np.array(task.split.train), device=device)
+    val = torch.as_tensor(np.array(_val_nodes(task)), device=device)
     weights = glorot_weights(X.shape[1], n_hidden, task.n_classes, gen, device=device)
     weights = [w.requires_grad_(True) for w in weights]
     opt = torch.optim.Adam(weights, lr=lr)
