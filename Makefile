@@ -5,6 +5,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
 TORCH ?= torch==2.13.0
 
@@ -16,14 +17,19 @@ $(PY):
 
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install -q "$(TORCH)"
-	$(PY) -m pip install -q -e ".[app,dev]"
+	$(PY) -m pip install -q -e ".[app]"
 	touch $(STAMP)
+
+# The tests also need the dev tools and the optional Ray extra.
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[app,dev,scale]"
+	touch $(TEST_STAMP)
 
 run: $(STAMP)
 	$(PY) -m streamlit run app/streamlit_app.py --server.port $(PORT) \
 		--server.fileWatcherType none --browser.gatherUsageStats false
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from engine.data import DataReport, read_table, to_matrix
 from engine.errors import (
     ConfigError,
     DataError,
@@ -18,7 +19,9 @@ from engine.errors import (
     ResourceError,
     UnsupportedError,
 )
+from engine.graph_io import read_graph, write_graph
 from engine.runtime import ProgressEvent, resolve_device
+from engine.samples import Sample, list_samples, load_sample
 
 __version__ = "0.1.0"
 
@@ -27,6 +30,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 __all__ = [
     "ConfigError",
     "DataError",
+    "DataReport",
     "DeviceError",
     "EngineError",
     "GraphError",
@@ -34,7 +38,14 @@ __all__ = [
     "NumericalError",
     "ProgressEvent",
     "ResourceError",
+    "Sample",
     "UnsupportedError",
     "__version__",
+    "list_samples",
+    "load_sample",
+    "read_graph",
+    "read_table",
     "resolve_device",
+    "to_matrix",
+    "write_graph",
 ]

@@ -23,6 +23,7 @@ __all__ = ["ResultMixin", "from_jsonable", "to_jsonable"]
 
 T = TypeVar("T", bound="ResultMixin")
 _ARRAY_TAG = "__ndarray__"
+_FLOAT_TAG = "__float__"  # a non-finite scalar float: {"__float__": "nan"}
 
 
 def _float_to_json(x: float) -> float | str:
@@ -57,19 +58,21 @@ def to_jsonable(obj: Any) -> Any:
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, np.generic):
         return to_jsonable(obj.item())
-    if isinstance(obj, float):
-        return _float_to_json(obj)
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return {_FLOAT_TAG: str(obj)}
     return obj
 
 
 def from_jsonable(obj: Any) -> Any:
-    """Inverse of :func:`to_jsonable` for arrays (other values pass through)."""
+    """Inverse of :func:`to_jsonable` for arrays and non-finite floats."""
     if isinstance(obj, dict) and _ARRAY_TAG in obj:
         dtype = np.dtype(obj["dtype"])
         values = obj[_ARRAY_TAG]
         if dtype.kind == "f":
             values = [float(v) for v in values]
         return np.asarray(values, dtype=dtype).reshape(obj["shape"])
+    if isinstance(obj, dict) and set(obj) == {_FLOAT_TAG}:
+        return float(obj[_FLOAT_TAG])
     if isinstance(obj, dict):
         return {k: from_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list):

@@ -1,0 +1,44 @@
+# Structure Lab: the Streamlit app and the engine library in one image.
+#
+# CPU (default):  docker build -t structure-lab .
+# CUDA:           docker build -t structure-lab:cuda \
+#                   --build-arg TORCH_INDEX=https://download.pytorch.org/whl/cu128 \
+#                   --build-arg TORCH_VERSION=2.13.0+cu128 .
+#                 docker run --gpus all -p 8501:8501 structure-lab:cuda
+# The CUDA wheels of torch bundle their CUDA runtime, so the slim Python base serves
+# both; BASE_IMAGE can point at another Debian-based Python 3.11 image if needed.
+ARG BASE_IMAGE=python:3.11.11-slim-bookworm
+FROM ${BASE_IMAGE}
+
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+ARG TORCH_VERSION=2.13.0+cpu
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
+    STREAMLIT_SERVER_HEADLESS=true \
+    STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin app
+WORKDIR /srv/structure-lab
+
+# torch first, from the chosen index, so the lock file never pulls another build.
+COPY requirements/lock.txt requirements/lock.txt
+RUN pip install --no-cache-dir "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX}" \
+    && pip install --no-cache-dir -r requirements/lock.txt
+
+COPY pyproject.toml README.md ./
+COPY engine engine
+COPY app app
+COPY sample_data sample_data
+COPY .streamlit .streamlit
+RUN pip install --no-cache-dir --no-deps . \
+    && chown -R app:app /srv/structure-lab
+
+USER 10001
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"]
+CMD ["python", "-m", "streamlit", "run", "app/streamlit_app.py", "--server.port=8501", "--server.address=0.0.0.0", "--server.fileWatcherType=none"]

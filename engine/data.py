@@ -1,0 +1,1263 @@
+"""Reading and validating tables; numeric matrices for the learners.
+
+:func:`read_table` parses a CSV or TSV file (a path, bytes or a binary file object)
+as plain data: it never evaluates or unpickles anything. It sniffs the delimiter
+(``,``, ``;``, tab, ``|``), recognises decimal commas in ``;``-separated files,
+decodes UTF-8 with or without a byte-order mark (UTF-16 with a BOM too) and falls
+back to Latin-1, and accepts any line ending. It returns the frame together with a
+:class:`DataReport`: per-column kinds and counts plus table-level findings, each a
+:class:`Finding` with a severity (``"error"``: the table cannot be used;
+``"warning"``: it can, but look) and a message that says what is wrong and what to do.
+
+:func:`to_matrix` turns a frame into the float matrix the learners take, with
+explicit policies for missing values, categorical columns and scaling, and returns a
+:class:`MatrixRecord` of what each policy did.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from engine.errors import DataError, check_choice
+
+__all__ = [
+    "MAX_BYTES",
+    "ColumnInfo",
+    "DataReport",
+    "Finding",
+    "MatrixData",
+    "MatrixRecord",
+    "ParsedTable",
+    "describe",
+    "read_table",
+    "to_matrix",
+]
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 50 * 2**20
+"""Default size limit of :func:`read_table` (50 MB, as the app's upload limit)."""
+MIN_ROWS = 2
+FEW_ROWS = 20
+WIDE_COLUMNS = 500
+MAX_COLUMNS = 5000
+LONG_CELL = 1000
+MAX_FIELD = 131072
+MIXED_SHARE = 0.8
+DELIMITERS = (",", ";", "\t", "|")
+MISSING_TOKENS = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "nil", "#n/a", "?", "missing"}
+)
+_DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_ID_NAME = re.compile(r"(^|[\s_\-.])(id|index|idx|key|uuid|guid)$|^unnamed: ?0$", re.I)
+_MAGIC = {
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one); save it as CSV",
+    b"\x1f\x8b": "a gzip archive; decompress it first",
+    b"\xd0\xcf\x11\xe0": "a legacy Excel/Office file; save it as CSV",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\x80": "a Python pickle, which is never loaded; export the table as CSV",
+    b"PAR1": "a Parquet file; convert it to CSV",
+}
+
+Severity = Literal["error", "warning"]
+Kind = Literal["numeric", "categorical", "identifier", "empty"]
+
+
+# --- report types ---
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a table.
+
+    Attributes
+    ----------
+    severity : {"error", "warning"}
+        ``"error"``: the table cannot be used as it is; ``"warning"``: it can.
+    code : str
+        Stable identifier, e.g. ``"ragged_rows"``, ``"missing_values"``.
+    message : str
+        What is wrong, where, and what to do.
+    column : str or None
+        The column concerned, if one.
+    rows : tuple of int
+        Rows concerned (file line numbers when read from a file, else row
+        positions), at most the first 20.
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """What one column holds.
+
+    Attributes
+    ----------
+    name : str
+        Column name (renamed when the header repeated it or left it empty).
+    kind : {"numeric", "categorical", "identifier", "empty"}
+        ``identifier``: all values distinct and the name or the values look like
+        row keys (``id``, ``0, 1, 2, ...``, ``"S-001"``); ``empty``: no values.
+    dtype : str
+        pandas dtype after parsing.
+    n_missing : int
+        Missing cells (empty, ``NA``, ``NaN``, ``null``, ...).
+    n_nonfinite : int
+        Infinite numeric cells (``inf``, ``-inf``).
+    n_unique : int
+        Distinct non-missing values.
+    is_constant : bool
+        At most one distinct non-missing value.
+    examples : tuple of str
+        Up to three distinct values, as text.
+    """
+
+    name: str
+    kind: Kind
+    dtype: str
+    n_missing: int
+    n_nonfinite: int
+    n_unique: int
+    is_constant: bool
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataReport:
+    """Validation report of a table.
+
+    Attributes
+    ----------
+    source : str
+        File name or a description of the input.
+    n_rows, n_columns : int
+        Shape of the parsed table.
+    columns : tuple of ColumnInfo
+        One entry per column, in order.
+    findings : tuple of Finding
+        Table- and column-level problems, errors first.
+    delimiter : str or None
+        Delimiter used (``None`` for an in-memory frame).
+    decimal : str
+        Decimal mark used.
+    encoding : str or None
+        Text encoding used.
+    n_bytes : int or None
+        Size of the file.
+    """
+
+    source: str
+    n_rows: int
+    n_columns: int
+    columns: tuple[ColumnInfo, ...]
+    findings: tuple[Finding, ...]
+    delimiter: str | None = None
+    decimal: str = "."
+    encoding: str | None = None
+    n_bytes: int | None = None
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Findings that make the table unusable."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Findings worth a look that do not block use."""
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def usable(self) -> bool:
+        """Whether no finding is an error."""
+        return not self.errors
+
+    def kinds(self) -> dict[str, str]:
+        """Map each column name to its kind."""
+        return {c.name: c.kind for c in self.columns}
+
+    def columns_of_kind(self, kind: str) -> list[str]:
+        """Names of the columns of one kind, in order."""
+        return [c.name for c in self.columns if c.kind == kind]
+
+    def column_table(self) -> pd.DataFrame:
+        """The per-column information as a DataFrame (one row per column)."""
+        rows = [
+            {
+                "column": c.name,
+                "kind": c.kind,
+                "dtype": c.dtype,
+                "missing": c.n_missing,
+                "infinite": c.n_nonfinite,
+                "unique": c.n_unique,
+                "constant": c.is_constant,
+                "examples": ", ".join(c.examples),
+            }
+            for c in self.columns
+        ]
+        return pd.DataFrame(rows)
+
+    def format(self, max_columns: int = 50) -> str:
+        """Render the report as plain text (what ``data describe`` prints)."""
+        lines = [f"{self.source}: {self.n_rows} rows x {self.n_columns} columns"]
+        if self.delimiter is not None:
+            parsed = f"delimiter {_DELIM_NAMES.get(self.delimiter, self.delimiter)}"
+            parsed += f", decimal '{self.decimal}', encoding {self.encoding}"
+            lines.append(f"parsed with {parsed}")
+        lines.append("")
+        lines.append(
+            f"{'column':<28} {'kind':<12} {'missing':>7} {'inf':>5} {'unique':>7}"
+        )
+        for c in self.columns[:max_columns]:
+            flag = "  constant" if c.is_constant else ""
+            lines.append(
+                f"{c.name[:28]:<28} {c.kind:<12} {c.n_missing:>7} "
+                f"{c.n_nonfinite:>5} {c.n_unique:>7}{flag}"
+            )
+        if self.n_columns > max_columns:
+            lines.append(f"... and {self.n_columns - max_columns} more columns")
+        lines.append("")
+        if not self.findings:
+            lines.append("no problems found")
+        for f in self.findings:
+            lines.append(f"{f.severity.upper()}: {f.message}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class ParsedTable(NamedTuple):
+    """What :func:`read_table` returns: ``frame, report = read_table(path)``."""
+
+    frame: pd.DataFrame
+    report: DataReport
+
+
+# --- reading ---
+
+
+def read_table(
+    source: str | Path | bytes | bytearray | IO[bytes],
+    *,
+    name: str | None = None,
+    max_bytes: int | None = MAX_BYTES,
+    delimiter: str | None = None,
+    strict: bool = True,
+) -> ParsedTable:
+    """Parse a CSV or TSV file into a DataFrame and validate it.
+
+    Parameters
+    ----------
+    source : str, Path, bytes or binary file object
+        A file path, the file's bytes, or an open binary file.
+    name : str, optional
+        Name used in messages; default the file name, else ``"<bytes>"``.
+    max_bytes : int or None, default=MAX_BYTES
+        Size limit (50 MB); ``None`` for none.
+    delimiter : str, optional
+        Force a delimiter instead of sniffing it.
+    strict : bool, default=True
+        Raise :class:`DataError` when the report has errors. With ``False`` the
+        frame and its report are returned anyway whenever a frame could be built.
+
+    Returns
+    -------
+    ParsedTable
+        ``(frame, report)``. Numeric columns are float64, other columns strings
+        with missing cells as ``NaN``; the index is ``0 .. n_rows - 1``.
+
+    Raises
+    ------
+    DataError
+        The file is empty, binary, over the size limit, has no data rows, has rows
+        with more fields than the header, or (``strict``) any error finding; the
+        message names the problem and what to do.
+
+    Examples
+    --------
+    >>> frame, report = read_table(b"a;b\\n1,5;2\\n3,0;4\\n")
+    >>> frame["a"].tolist(), report.delimiter, report.decimal
+    ([1.5, 3.0], ';', ',')
+    """
+    raw, label = _read_bytes(source, name, max_bytes)
+    text, encoding, notes = _decode(raw, label)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DataError(
+            f"{label}: the file is empty; choose a CSV file with a header row and data."
+        )
+    if delimiter is None:
+        delimiter = _sniff_delimiter(text)
+    records, lines = _split_records(text, delimiter, label)
+    decimal = _sniff_decimal(records, delimiter)
+    frame, row_lines, findings = _build_frame(records, lines, label)
+    findings = notes + findings
+    parse = {"delimiter": delimiter, "encoding": encoding, "n_bytes": len(raw)}
+    report, parsed = _describe(frame, label, row_lines, findings, decimal, parse)
+    if strict and report.errors:
+        raise DataError(" ".join(f.message for f in report.errors))
+    typed = pd.DataFrame({c.name: c.output() for c in parsed}, index=frame.index)
+    return ParsedTable(typed, report)
+
+
+def _read_bytes(
+    source: str | Path | bytes | bytearray | IO[bytes],
+    name: str | None,
+    max_bytes: int | None,
+) -> tuple[bytes, str]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        raw = bytes(source)
+        label = name or "<bytes>"
+    elif isinstance(source, str | Path):
+        path = Path(source)
+        label = name or path.name
+        if not path.is_file():
+            raise DataError(f"{label}: no such file ({path}); check the path.")
+        size = path.stat().st_size
+        _check_size(size, max_bytes, label)
+        raw = path.read_bytes()
+    elif hasattr(source, "read"):
+        label = name or str(getattr(source, "name", "<file>"))
+        limit = -1 if max_bytes is None else max_bytes + 1
+        raw = source.read(limit)
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+    else:
+        raise DataError(
+            f"read_table: 'source' must be a path, bytes or a binary file; got "
+            f"{type(source).__name__}."
+        )
+    _check_size(len(raw), max_bytes, label)
+    _check_binary(raw, label)
+    return raw, label
+
+
+def _check_size(size: int, max_bytes: int | None, label: str) -> None:
+    if max_bytes is not None and size > max_bytes:
+        raise DataError(
+            f"{label}: the file is {size / 2**20:.1f} MB, over the "
+            f"{max_bytes / 2**20:.0f} MB limit; keep a sample of the rows (for example "
+            "`head -n 100000 file.csv`) or select fewer columns."
+        )
+
+
+def _check_binary(raw: bytes, label: str) -> None:
+    if not raw.strip():
+        raise DataError(
+            f"{label}: the file is empty; choose a CSV file with a header row and data."
+        )
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return  # UTF-16 text with a byte-order mark
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            raise DataError(
+                f"{label}: this is not a text table but {what}; upload a CSV or TSV "
+                "file."
+            )
+    head = raw[:65536]
+    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
+    if b"\x00" in head or controls > max(8, len(head) // 100):
+        raise DataError(
+            f"{label}: the file holds binary bytes, not text; upload a CSV or TSV "
+            "file (a spreadsheet can be saved as CSV)."
+        )
+
+
+def _decode(raw: bytes, label: str) -> tuple[str, str, list[Finding]]:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError as err:
+            raise DataError(
+                f"{label}: the file starts like UTF-16 text but does not decode "
+                f"({err.reason}); save it as UTF-8 CSV."
+            ) from err
+    try:
+        return raw.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError as err:
+        note = Finding(
+            "warning",
+            "encoding",
+            f"{label}: the file is not valid UTF-8 (byte {err.start}); it was read as "
+            "Latin-1. Check accented names; save the file as UTF-8 to be sure.",
+        )
+        return raw.decode("latin-1"), "latin-1", [note]
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = [ln for ln in text[:200_000].split("\n")[:60] if ln.strip()]
+    best, best_score = ",", (False, -1.0, 0)
+    for cand in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(sample, delimiter=cand)]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        share = counts.count(mode) / len(counts)
+        score = (counts[0] == mode and mode > 1, share, mode)
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def _split_records(
+    text: str, delimiter: str, label: str
+) -> tuple[list[list[str]], list[int]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                records.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise DataError(
+            f"{label}: line {start} has a field longer than {MAX_FIELD} characters or "
+            'broken quoting, usually an unclosed quote ("); fix the quoting there.'
+        ) from err
+    return records, lines
+
+
+def _sniff_decimal(records: list[list[str]], delimiter: str) -> str:
+    if delimiter == ",":
+        return "."
+    comma = re.compile(r"^[+-]?\d+,\d+([eE][+-]?\d+)?$")
+    dot = re.compile(r"^[+-]?\d*\.\d+([eE][+-]?\d+)?$")
+    n_comma = n_dot = 0
+    for row in records[1:200]:
+        for cell in row:
+            cell = cell.strip()
+            n_comma += bool(comma.match(cell))
+            n_dot += bool(dot.match(cell))
+    return "," if n_comma > n_dot else "."
+
+
+def _build_frame(
+    records: list[list[str]], lines: list[int], label: str
+) -> tuple[pd.DataFrame, list[int], list[Finding]]:
+    findings: list[Finding] = []
+    header = [h.strip() for h in records[0]]
+    body = records[1:]
+    if header and all(_is_number(h) for h in header):
+        findings.append(
+            Finding(
+                "warning",
+                "no_header",
+                f"{label}: the first line holds numbers, not column names; it was "
+                "read as data and the columns named column_1, column_2, ... Add a "
+                "header row to name them.",
+            )
+        )
+        body, header = records, [""] * len(header)
+        lines = [0, *lines]
+    width = len(header)
+    too_long = [
+        (ln, len(r)) for r, ln in zip(body, lines[1:], strict=False) if len(r) > width
+    ]
+    if too_long:
+        where = ", ".join(f"line {ln} ({k} fields)" for ln, k in too_long[:5])
+        raise DataError(
+            f"{label}: {len(too_long)} row(s) have more fields than the {width} "
+            f"column names of the header: {where}; quote fields that contain the "
+            "delimiter or fix those rows."
+        )
+    short = [ln for r, ln in zip(body, lines[1:], strict=False) if len(r) < width]
+    if short:
+        shown = ", ".join(str(x) for x in short[:10])
+        findings.append(
+            Finding(
+                "warning",
+                "ragged_rows",
+                f"{label}: {len(short)} row(s) have fewer fields than the header "
+                f"(lines {shown}{', ...' if len(short) > 10 else ''}); the missing "
+                "fields were read as missing values. Check those lines.",
+                rows=tuple(short[:20]),
+            )
+        )
+    names, name_findings = _fix_names(header, label)
+    findings.extend(name_findings)
+    if not body:
+        raise DataError(
+            f"{label}: the file has a header ({width} columns) but no data rows; add "
+            "rows of values below the header."
+        )
+    padded = [r + [""] * (width - len(r)) for r in body]
+    frame = pd.DataFrame(padded, columns=names, dtype=object)
+    return frame, lines[1:], findings
+
+
+def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]:
+    findings: list[Finding] = []
+    names = [h if h else f"column_{k + 1}" for k, h in enumerate(header)]
+    if any(not h for h in header) and any(header):
+        blank = [k + 1 for k, h in enumerate(header) if not h]
+        findings.append(
+            Finding(
+                "warning",
+                "blank_names",
+                f"{label}: column(s) {blank} have no name in the header; they were "
+                "named column_<position>.",
+            )
+        )
+    seen: dict[str, int] = {}
+    dups: list[str] = []
+    out = []
+    for n in names:
+        if n in seen:
+            dups.append(n)
+            k = seen[n]
+            while f"{n}.{k}" in seen or f"{n}.{k}" in names:
+                k += 1
+            seen[n] = k + 1
+            new = f"{n}.{k}"
+            seen[new] = 1
+            out.append(new)
+        else:
+            seen[n] = 1
+            out.append(n)
+    if dups:
+        findings.append(
+            Finding(
+                "warning",
+                "duplicate_names",
+                f"{label}: the header repeats the column name(s) "
+                f"{sorted(set(dups))}; the repeats were renamed name.1, name.2, ... "
+                "Give every column its own name in the file.",
+            )
+        )
+    return out, findings
+
+
+# --- describing a frame ---
+
+
+def describe(
+    frame: pd.DataFrame,
+    *,
+    source: str = "table",
+    lines: Sequence[int] | None = None,
+    extra: Sequence[Finding] = (),
+    decimal: str = ".",
+    parse: dict | None = None,
+) -> DataReport:
+    """Build the validation report of a DataFrame.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame of shape (n_rows, n_columns)
+        The table; string columns holding numbers are treated as numeric.
+    source : str, default="table"
+        Name used in messages.
+    lines : sequence of int, optional
+        File line number of each row (used by :func:`read_table`); otherwise rows
+        are named by position, starting at 0.
+    extra : sequence of Finding, optional
+        Findings from parsing, placed with the others.
+    decimal : str, default="."
+        Decimal mark of string cells.
+    parse : dict, optional
+        ``delimiter``, ``encoding`` and ``n_bytes`` of the parsed file.
+
+    Returns
+    -------
+    DataReport
+
+    Examples
+    --------
+    >>> report = describe(pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "x"]}))
+    >>> report.kinds()
+    {'a': 'numeric', 'b': 'categorical'}
+    """
+    return _describe(frame, source, lines, extra, decimal, parse)[0]
+
+
+def _describe(
+    frame: pd.DataFrame,
+    source: str,
+    lines: Sequence[int] | None,
+    extra: Sequence[Finding],
+    decimal: str,
+    parse: dict | None,
+) -> tuple[DataReport, list[_Column]]:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(
+            f"describe: expected a pandas DataFrame; got {type(frame).__name__}."
+        )
+    where = _RowNamer(lines)
+    parsed = _parse_columns(frame, decimal)
+    findings = list(extra)
+    names = [c.name for c in parsed]
+    if len(set(names)) != len(names) and not any(
+        f.code == "duplicate_names" for f in extra
+    ):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        findings.append(
+            Finding(
+                "warning",
+                "duplicate_names",
+                f"{source}: column name(s) {dup} appear more than once; rename them so "
+                "each column can be selected.",
+            )
+        )
+    columns = []
+    for col in parsed:
+        info = _column_info(col)
+        columns.append(info)
+        findings.extend(_column_findings(info, col, source, where))
+    findings.extend(_table_findings(frame, columns, source))
+    findings.sort(key=lambda f: f.severity != "error")
+    parse = parse or {}
+    report = DataReport(
+        source=source,
+        n_rows=int(frame.shape[0]),
+        n_columns=int(frame.shape[1]),
+        columns=tuple(columns),
+        findings=tuple(findings),
+        delimiter=parse.get("delimiter"),
+        decimal=decimal,
+        encoding=parse.get("encoding"),
+        n_bytes=parse.get("n_bytes"),
+    )
+    return report, parsed
+
+
+class _RowNamer:
+    def __init__(self, lines: Sequence[int] | None) -> None:
+        self.lines = list(lines) if lines is not None else None
+
+    def ids(self, positions: np.ndarray) -> tuple[int, ...]:
+        pos = [int(p) for p in positions[:20]]
+        if self.lines is None:
+            return tuple(pos)
+        return tuple(self.lines[p] for p in pos)
+
+    def text(self, positions: np.ndarray, limit: int = 5) -> str:
+        ids = self.ids(positions)[:limit]
+        word = "line" if self.lines is not None else "row"
+        more = ", ..." if len(positions) > limit else ""
+        plural = "s" if len(positions) > 1 else ""
+        return f"{word}{plural} {', '.join(map(str, ids))}{more}"
+
+
+# --- value parsing ---
+
+
+@dataclass
+class _Column:
+    """One parsed column: numbers or text, with its missing cells."""
+
+    name: str
+    dtype: str
+    values: np.ndarray | None  # (n,) float64 when numeric
+    text: np.ndarray | None  # (n,) object, str or None; None when native numeric
+    missing: np.ndarray  # (n,) bool: empty/NA cells and non-numbers read as NaN
+    bad: np.ndarray  # positions of non-numbers in a numeric column
+    max_len: int = 0
+
+    def output(self) -> np.ndarray:
+        """The column as it goes into the returned frame."""
+        if self.values is not None:
+            return self.values
+        assert self.text is not None
+        out = self.text.copy()
+        out[self.missing] = np.nan
+        return out
+
+
+def _parse_columns(frame: pd.DataFrame, decimal: str) -> list[_Column]:
+    d = frame.shape[1]
+    out: list[_Column | None] = [None] * d
+    text_idx = []
+    for j in range(d):
+        series = frame.iloc[:, j]
+        name = str(frame.columns[j])
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(
+            series
+        ):
+            values = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+            out[j] = _Column(
+                name, str(series.dtype), values, None, np.isnan(values), _NO_ROWS
+            )
+        else:
+            text_idx.append(j)
+    if text_idx:
+        for j, col in zip(
+            text_idx, _parse_text_block(frame, text_idx, decimal), strict=True
+        ):
+            out[j] = col
+    return [c for c in out if c is not None]
+
+
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+
+
+def _parse_text_block(
+    frame: pd.DataFrame, idx: list[int], decimal: str
+) -> list[_Column]:
+    """Parse the non-numeric columns ``idx`` together (one vectorised pass)."""
+    n = frame.shape[0]
+    block = frame.iloc[:, idx].to_numpy(dtype=object)  # (n, k)
+    flat = pd.Series(block.ravel(order="F"), dtype=object)
+    null = flat.isna().to_numpy()
+    stripped = flat.astype(str).str.strip()
+    lowered = stripped.str.lower()
+    missing = null | lowered.isin(MISSING_TOKENS).to_numpy()
+    lengths = stripped.str.len().fillna(0).to_numpy(dtype=np.int64)
+    cells = stripped.to_numpy(dtype=object, copy=True)
+    cells[missing] = None
+    tokens = pd.Series(cells, dtype=object)
+    if decimal == ",":
+        tokens = tokens.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(tokens, errors="coerce").to_numpy(
+        dtype=np.float64, copy=True
+    )
+    bools = lowered.isin({"true", "false"}).to_numpy()
+    numbers[bools] = np.nan
+    out = []
+    for k, j in enumerate(idx):
+        sl = slice(k * n, (k + 1) * n)
+        out.append(
+            _text_column(
+                str(frame.columns[j]),
+                str(frame.iloc[:, j].dtype),
+                cells[sl],
+                missing[sl],
+                numbers[sl],
+                int(lengths[sl].max()) if n else 0,
+            )
+        )
+    return out
+
+
+def _text_column(
+    name: str,
+    dtype: str,
+    cells: np.ndarray,
+    missing: np.ndarray,
+    numbers: np.ndarray,
+    max_len: int,
+) -> _Column:
+    present = ~missing
+    parsed = present & ~np.isnan(numbers)
+    n_present = int(present.sum())
+    if n_present and parsed.sum() >= MIXED_SHARE * n_present:
+        bad = np.flatnonzero(present & ~parsed)
+        return _Column(name, "float64", numbers, cells, np.isnan(numbers), bad, max_len)
+    return _Column(name, dtype, None, cells, missing, _NO_ROWS, max_len)
+
+
+def _column_info(col: _Column) -> ColumnInfo:
+    n = col.missing.size
+    present = ~col.missing
+    if col.values is not None:
+        valid = col.values[present]
+        n_unique = int(np.unique(valid).size)
+        n_inf = int(np.isinf(valid).sum())
+        finite = valid[np.isfinite(valid)]
+        kind: Kind = "numeric"
+        if _looks_like_id_numbers(col.name, finite, n):
+            kind = "identifier"
+        examples = tuple(f"{v:g}" for v in pd.unique(valid)[:3])
+    else:
+        assert col.text is not None
+        valid = col.text[present]
+        n_unique = int(pd.unique(valid).size)
+        n_inf = 0
+        kind = "categorical"
+        if _looks_like_id_text(col.name, n_unique, valid.size):
+            kind = "identifier"
+        examples = tuple(str(v)[:40] for v in pd.unique(valid)[:3])
+    if not present.any():
+        kind = "empty"
+    return ColumnInfo(
+        name=col.name,
+        kind=kind,
+        dtype=col.dtype,
+        n_missing=int(col.missing.sum()),
+        n_nonfinite=n_inf,
+        n_unique=n_unique,
+        is_constant=n_unique <= 1,
+        examples=examples,
+    )
+
+
+def _column_findings(
+    info: ColumnInfo, col: _Column, source: str, where: _RowNamer
+) -> list[Finding]:
+    name = info.name
+    if info.kind == "empty":
+        return [
+            Finding(
+                "warning",
+                "empty_column",
+                f"{source}: column {name!r} has no values; it is ignored by the "
+                "learners. Remove it or fill it in.",
+                column=name,
+            )
+        ]
+    out: list[Finding] = []
+    if col.bad.size:
+        out.append(_mixed_finding(col, source, where))
+    if info.n_missing:
+        pos = np.flatnonzero(col.missing)
+        out.append(
+            Finding(
+                "warning",
+                "missing_values",
+                f"{source}: column {name!r} has {info.n_missing} missing value(s) "
+                f"({where.text(pos)}); the learners drop those rows or impute the "
+                "column mean (choose the missing-value policy).",
+                column=name,
+                rows=where.ids(pos),
+            )
+        )
+    if info.n_nonfinite:
+        assert col.values is not None
+        pos = np.flatnonzero(np.isinf(col.values))
+        out.append(
+            Finding(
+                "warning",
+                "infinite_values",
+                f"{source}: column {name!r} has {info.n_nonfinite} infinite value(s) "
+                f"({where.text(pos)}); they are treated as missing. Check how the "
+                "column was computed (a division by zero?).",
+                column=name,
+                rows=where.ids(pos),
+            )
+        )
+    out.extend(_shape_findings(info, col, source, where))
+    return out
+
+
+def _shape_findings(
+    info: ColumnInfo, col: _Column, source: str, where: _RowNamer
+) -> list[Finding]:
+    out: list[Finding] = []
+    name = info.name
+    if info.is_constant:
+        out.append(
+            Finding(
+                "warning",
+                "constant_column",
+                f"{source}: column {name!r} is constant ({info.examples[0]}); it "
+                "carries no information and is left out of the numeric matrix.",
+                column=name,
+            )
+        )
+    if info.kind == "identifier":
+        out.append(
+            Finding(
+                "warning",
+                "identifier_column",
+                f"{source}: column {name!r} looks like a row identifier (every value "
+                "distinct); it is left out of the numeric matrix. Select it "
+                "explicitly if it is a real measurement.",
+                column=name,
+            )
+        )
+    if col.max_len > LONG_CELL and col.text is not None:
+        lengths = np.array([len(v) if v else 0 for v in col.text])
+        pos = np.flatnonzero(lengths > LONG_CELL)
+        out.append(
+            Finding(
+                "warning",
+                "long_cells",
+                f"{source}: column {name!r} has cells longer than {LONG_CELL} "
+                f"characters ({where.text(pos)}); free text is not used by the "
+                "learners. Check for a missing delimiter or quote.",
+                column=name,
+                rows=where.ids(pos),
+            )
+        )
+    return out
+
+
+def _mixed_finding(col: _Column, source: str, where: _RowNamer) -> Finding:
+    assert col.text is not None
+    shown = ", ".join(repr(str(col.text[p])[:20]) for p in col.bad[:3])
+    return Finding(
+        "warning",
+        "mixed_types",
+        f"{source}: column {col.name!r} is numeric but {col.bad.size} cell(s) are not "
+        f"numbers ({shown} at {where.text(col.bad, 3)}); they are read as missing "
+        "values. Fix those cells or mark them as NA.",
+        column=col.name,
+        rows=where.ids(col.bad),
+    )
+
+
+def _table_findings(
+    frame: pd.DataFrame, columns: list[ColumnInfo], source: str
+) -> list[Finding]:
+    out: list[Finding] = []
+    n, d = frame.shape
+    if n < MIN_ROWS:
+        out.append(
+            Finding(
+                "error",
+                "too_few_rows",
+                f"{source}: the table has {n} data row(s); at least {MIN_ROWS} are "
+                "needed (use a few hundred for meaningful results).",
+            )
+        )
+    elif n < FEW_ROWS:
+        out.append(
+            Finding(
+                "warning",
+                "few_rows",
+                f"{source}: only {n} data rows; estimates will be very noisy. Use a "
+                "few hundred rows if you can.",
+            )
+        )
+    if d > MAX_COLUMNS:
+        out.append(
+            Finding(
+                "error",
+                "too_many_columns",
+                f"{source}: {d} columns is more than the {MAX_COLUMNS} this app "
+                "handles; select the columns you need before loading the file.",
+            )
+        )
+    elif d > WIDE_COLUMNS:
+        out.append(
+            Finding(
+                "warning",
+                "many_columns",
+                f"{source}: {d} columns; DAG learning and exact values grow quickly "
+                "with the number of columns. Select a subset for those analyses.",
+            )
+        )
+    if d and not any(c.kind == "numeric" for c in columns):
+        out.append(
+            Finding(
+                "warning",
+                "no_numeric_columns",
+                f"{source}: no column holds numbers; the learners need numeric "
+                "columns (categorical ones can be one-hot encoded).",
+            )
+        )
+    if d == 1:
+        out.append(
+            Finding(
+                "warning",
+                "single_column",
+                f"{source}: only one column was found; if the file uses another "
+                "delimiter, check that it is ',', ';', tab or '|'.",
+            )
+        )
+    return out
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token.strip().replace(",", "."))
+    except ValueError:
+        return False
+    return bool(token.strip())
+
+
+def _looks_like_id_numbers(name: str, valid: np.ndarray, n: int) -> bool:
+    if n < 3 or valid.size < n:
+        return False
+    if not np.all(valid == np.round(valid)) or np.unique(valid).size != valid.size:
+        return False
+    if _ID_NAME.search(name.strip()):
+        return True
+    return bool(n >= 10 and np.all(np.diff(valid) == 1))
+
+
+def _looks_like_id_text(name: str, n_unique: int, n_present: int) -> bool:
+    if n_unique != n_present or n_present < 3:
+        return False
+    return bool(_ID_NAME.search(name.strip())) or n_present >= 10
+
+
+# --- numeric matrices ---
+
+
+@dataclass(frozen=True)
+class MatrixRecord:
+    """What :func:`to_matrix` did to turn a frame into a matrix.
+
+    Attributes
+    ----------
+    kept_rows : ndarray of shape (n_kept,), int64
+        Positions (0-based) of the frame rows that are in the matrix; use them to
+        align a target column: ``y = frame[target].to_numpy()[record.kept_rows]``.
+    dropped_rows : ndarray of shape (n_dropped,), int64
+        Positions of the rows removed for missing or infinite values.
+    dropped_columns : dict of str to str
+        Column name -> reason (``"identifier"``, ``"constant"``, ``"categorical"``,
+        ``"empty"``, ``"excluded"``).
+    encoded_columns : dict of str to tuple of str
+        Categorical column -> its one-hot columns (``"name=level"``, all levels but
+        the first, which is the reference).
+    imputed : dict of str to int
+        Column -> number of cells replaced by the column mean.
+    missing, categorical, scale : str
+        The policies used.
+    means : ndarray of shape (n_features,), float64
+        Column means subtracted (zeros when ``scale="none"``).
+    scales : ndarray of shape (n_features,), float64
+        Column standard deviations divided by (ones unless ``"standardize"``).
+    """
+
+    kept_rows: np.ndarray
+    dropped_rows: np.ndarray
+    dropped_columns: dict[str, str]
+    encoded_columns: dict[str, tuple[str, ...]]
+    imputed: dict[str, int]
+    missing: str
+    categorical: str
+    scale: str
+    means: np.ndarray
+    scales: np.ndarray
+
+    def summary(self) -> list[str]:
+        """One plain sentence per action taken."""
+        out = []
+        if self.dropped_rows.size:
+            out.append(
+                f"dropped {self.dropped_rows.size} row(s) with missing or infinite "
+                "values"
+            )
+        for col, n in self.imputed.items():
+            out.append(f"imputed {n} value(s) of {col!r} with the column mean")
+        for col, why in self.dropped_columns.items():
+            out.append(f"left out {col!r} ({why})")
+        for col, new in self.encoded_columns.items():
+            out.append(f"one-hot encoded {col!r} into {len(new)} column(s)")
+        if self.scale != "none":
+            out.append(
+                "centred every column"
+                if self.scale == "center"
+                else "standardised every column (mean 0, standard deviation 1)"
+            )
+        return out
+
+
+class MatrixData(NamedTuple):
+    """What :func:`to_matrix` returns: ``X, names, record = to_matrix(frame)``."""
+
+    X: np.ndarray
+    names: list[str]
+    record: MatrixRecord
+
+
+def to_matrix(
+    frame: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    missing: Literal["drop", "mean"] = "drop",
+    categorical: Literal["drop", "onehot"] = "drop",
+    scale: Literal["none", "center", "standardize"] = "none",
+) -> MatrixData:
+    """Convert a table to the float matrix the learners take.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame of shape (n_rows, n_columns)
+        The table, e.g. from :func:`read_table` or ``load_sample(...).frame``.
+    columns : sequence of str, optional
+        Columns to use, in this order. Default: every column except identifiers,
+        empty and constant ones (and categorical ones unless ``"onehot"``).
+    exclude : sequence of str, optional
+        Columns to leave out, e.g. the target label.
+    missing : {"drop", "mean"}, default="drop"
+        Rows with a missing or infinite value are dropped, or such cells get the
+        column mean.
+    categorical : {"drop", "onehot"}, default="drop"
+        Non-numeric columns are left out, or one-hot encoded (first level is the
+        reference and gets no column).
+    scale : {"none", "center", "standardize"}, default="none"
+        Subtract column means, and divide by standard deviations (ddof=0).
+
+    Returns
+    -------
+    MatrixData
+        ``X`` ndarray of shape (n_kept, n_features) float64, ``names`` list of
+        n_features str, ``record`` :class:`MatrixRecord`.
+
+    Raises
+    ------
+    DataError
+        Unknown columns, no usable column, or no row left.
+    ConfigError
+        A policy not among the choices.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [1.0, 2.0, None], "b": ["x", "y", "x"]})
+    >>> X, names, record = to_matrix(frame, categorical="onehot")
+    >>> names, X.tolist(), record.dropped_rows.tolist()
+    (['a', 'b=y'], [[1.0, 0.0], [2.0, 1.0]], [2])
+    """
+    check_choice("to_matrix", "missing", missing, ("drop", "mean"))
+    check_choice("to_matrix", "categorical", categorical, ("drop", "onehot"))
+    check_choice("to_matrix", "scale", scale, ("none", "center", "standardize"))
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"to_matrix: expected a DataFrame; got {type(frame).__name__}.")
+    report, parsed = _describe(frame, "to_matrix", None, (), ".", None)
+    selected, dropped = _select_columns(frame, report, columns, exclude, categorical)
+    blocks, names, encoded = _encode({c.name: c for c in parsed}, selected)
+    if not names:
+        raise DataError(
+            "to_matrix: no usable column is left "
+            f"({', '.join(f'{c}: {r}' for c, r in dropped.items()) or 'empty table'}); "
+            "select numeric columns or use categorical='onehot'."
+        )
+    X = np.column_stack(blocks).astype(np.float64)  # (n, p)
+    X[~np.isfinite(X)] = np.nan
+    X, kept, dropped_rows, imputed = _apply_missing(X, names, missing)
+    X, means, scales = _apply_scale(X, scale)
+    record = MatrixRecord(
+        kept_rows=kept,
+        dropped_rows=dropped_rows,
+        dropped_columns=dropped,
+        encoded_columns=encoded,
+        imputed=imputed,
+        missing=missing,
+        categorical=categorical,
+        scale=scale,
+        means=means,
+        scales=scales,
+    )
+    return MatrixData(X, names, record)
+
+
+def _select_columns(
+    frame: pd.DataFrame,
+    report: DataReport,
+    columns: Sequence[str] | None,
+    exclude: Sequence[str],
+    categorical: str,
+) -> tuple[list[str], dict[str, str]]:
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise DataError(f"to_matrix: column names must be unique; repeated: {dup}.")
+    asked = list(exclude) + (list(columns) if columns is not None else [])
+    unknown = [c for c in asked if c not in names]
+    if unknown:
+        raise DataError(
+            f"to_matrix: unknown column(s) {unknown}; the table has {names[:20]}"
+            f"{' ...' if len(names) > 20 else ''}."
+        )
+    info = {c.name: c for c in report.columns}
+    dropped: dict[str, str] = {c: "excluded" for c in exclude}
+    chosen = [
+        c for c in (columns if columns is not None else names) if c not in exclude
+    ]
+    explicit = columns is not None
+    selected = []
+    for c in chosen:
+        reason = _drop_reason(info[c], categorical, explicit)
+        if reason:
+            dropped[c] = reason
+        else:
+            selected.append(c)
+    return selected, dropped
+
+
+def _drop_reason(info: ColumnInfo, categorical: str, explicit: bool) -> str | None:
+    if info.kind == "empty":
+        return "empty"
+    if info.is_constant:
+        return "constant"
+    if info.kind == "identifier" and not explicit:
+        return "identifier"
+    numeric_like = info.kind == "numeric" or (
+        info.kind == "identifier" and info.dtype.startswith("float")
+    )
+    if not numeric_like and categorical == "drop":
+        return "categorical"
+    return None
+
+
+def _encode(
+    parsed: dict[str, _Column], selected: list[str]
+) -> tuple[list[np.ndarray], list[str], dict[str, tuple[str, ...]]]:
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    encoded: dict[str, tuple[str, ...]] = {}
+    for c in selected:
+        col = parsed[c]
+        if col.values is not None:
+            blocks.append(col.values[:, None])
+            names.append(c)
+            continue
+        assert col.text is not None
+        levels = sorted({str(v) for v in col.text[~col.missing]})
+        new = tuple(f"{c}={lv}" for lv in levels[1:])
+        block = np.column_stack(
+            [(col.text == lv).astype(np.float64) for lv in levels[1:]]
+        )
+        block[col.missing] = np.nan
+        blocks.append(block)
+        names.extend(new)
+        encoded[c] = new
+    return blocks, names, encoded
+
+
+def _apply_missing(
+    X: np.ndarray, names: list[str], missing: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    bad = np.isnan(X)
+    imputed: dict[str, int] = {}
+    if missing == "drop":
+        keep = ~bad.any(axis=1)
+        if not keep.any():
+            raise DataError(
+                "to_matrix: every row has a missing or infinite value in the "
+                "selected columns; use missing='mean' or select other columns."
+            )
+        return X[keep], np.flatnonzero(keep), np.flatnonzero(~keep), imputed
+    for j in np.flatnonzero(bad.any(axis=0)):
+        col = X[:, j]
+        if bad[:, j].all():
+            raise DataError(
+                f"to_matrix: column {names[j]!r} has no finite value to impute from; "
+                "leave it out."
+            )
+        col[bad[:, j]] = col[~bad[:, j]].mean()
+        imputed[names[j]] = int(bad[:, j].sum())
+    n = X.shape[0]
+    return X, np.arange(n), np.zeros(0, dtype=np.int64), imputed
+
+
+def _apply_scale(
+    X: np.ndarray, scale: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    p = X.shape[1]
+    means = np.zeros(p)
+    scales = np.ones(p)
+    if scale in ("center", "standardize"):
+        means = X.mean(axis=0)
+        X = X - means
+    if scale == "standardize":
+        sd = X.std(axis=0)
+        scales = np.where(sd > 0, sd, 1.0)
+        X = X / scales
+    return X, means, scales

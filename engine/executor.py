@@ -1,0 +1,338 @@
+"""One seam for independent jobs: serial, local processes, or a Ray cluster.
+
+Bootstrap fits, chunks of rows to explain and the seeds of a benchmark are pure
+jobs: a top-level function applied to picklable items, each item carrying its own
+seed (see :func:`engine.runtime.spawn_seeds`). The same items give the same results
+whichever executor runs them, so ``executor="serial"`` is the reference.
+
+``executor`` is ``"serial"``, ``"processes"`` (a spawned process pool, one torch
+thread per worker), ``"ray"`` (an optional extra, ``pip install
+structure-lab[scale]``: connects to ``address`` when given, else starts a local
+cluster bound to 127.0.0.1), or any object with a ``map_jobs(fn, items, on_done)``
+method.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from engine.errors import ConfigError, UnsupportedError
+from engine.runtime import ProgressCallback, Reporter
+
+__all__ = [
+    "EXECUTORS",
+    "JobOutcome",
+    "ProcessExecutor",
+    "RayExecutor",
+    "SerialExecutor",
+    "resolve_executor",
+    "run_jobs",
+]
+
+logger = logging.getLogger(__name__)
+
+EXECUTORS = ("processes", "ray", "serial")
+
+# on_done(index, result) is called as each job finishes; returning True asks the
+# executor to cancel the jobs that have not started.
+OnDone = Callable[[int, Any], bool]
+
+
+class Executor(Protocol):
+    """What :func:`run_jobs` needs of an executor object."""
+
+    def map_jobs(
+        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+    ) -> None:
+        """Run ``fn(item)`` for every item, reporting each result to ``on_done``."""
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a batch of jobs returned.
+
+    Attributes
+    ----------
+    results : list
+        One entry per item, ``None`` for jobs that did not run.
+    done : tuple of bool
+        Which jobs finished.
+    stopped : bool
+        Whether a stop request cancelled some jobs (the outcome is partial).
+    executor : str
+        Name of the executor that ran them.
+    """
+
+    results: list[Any]
+    done: tuple[bool, ...]
+    stopped: bool
+    executor: str
+
+    @property
+    def completed(self) -> list[Any]:
+        """The results of the finished jobs, in item order."""
+        return [r for r, ok in zip(self.results, self.done, strict=True) if ok]
+
+
+class SerialExecutor:
+    """Run jobs one after another in this process (the reference)."""
+
+    name = "serial"
+
+    def map_jobs(
+        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+    ) -> None:
+        """Run every job in order; stop early when ``on_done`` returns True."""
+        for i, item in enumerate(items):
+            if on_done(i, fn(item)):
+                return
+
+
+def _init_worker() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+class ProcessExecutor:
+    """Run jobs in a pool of spawned processes, each with one torch thread.
+
+    Parameters
+    ----------
+    n_workers : int or None
+        Worker processes; default the number of CPU cores.
+    """
+
+    name = "processes"
+
+    def __init__(self, n_workers: int | None = None) -> None:
+        self.n_workers = n_workers or os.cpu_count() or 1
+
+    def map_jobs(
+        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+    ) -> None:
+        """Run the jobs; cancel those not started once ``on_done`` returns True."""
+        ctx = mp.get_context("spawn")
+        with ProcessPoolExecutor(
+            self.n_workers, mp_context=ctx, initializer=_init_worker
+        ) as pool:
+            pending: dict[Future, int] = {
+                pool.submit(fn, it): i for i, it in enumerate(items)
+            }
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    index = pending.pop(fut)
+                    if on_done(index, fut.result()):
+                        for other in pending:
+                            other.cancel()
+                        return
+
+
+class RayExecutor:
+    """Run jobs as Ray tasks, on a cluster at ``address`` or a local one.
+
+    A local cluster listens on 127.0.0.1 only, with the dashboard and usage
+    statistics off, and is shut down by :meth:`shutdown` (or when this executor
+    started it and the batch ends, with ``keep_alive=False``).
+
+    Parameters
+    ----------
+    address : str or None
+        A running cluster's address (``"ray://host:10001"`` or ``"auto"``); ``None``
+        starts a local cluster.
+    n_workers : int or None
+        CPUs of a local cluster; default the number of cores.
+    keep_alive : bool, default=True
+        Keep a local cluster running between batches (start-up costs seconds).
+    """
+
+    name = "ray"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        n_workers: int | None = None,
+        keep_alive: bool = True,
+    ) -> None:
+        self.address = address
+        self.n_workers = n_workers or os.cpu_count() or 1
+        self.keep_alive = keep_alive
+        self._started = False
+
+    def _ray(self) -> Any:
+        if self.address is None:
+            _pin_ray_to_loopback()
+        try:
+            import ray
+        except ImportError as err:
+            raise UnsupportedError(
+                "executor='ray' needs the optional Ray extra; install it with "
+                "`pip install structure-lab[scale]` or use executor='processes'."
+            ) from err
+        if not ray.is_initialized():
+            self._init(ray)
+        return ray
+
+    def _init(self, ray: Any) -> None:
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        if self.address is not None:
+            ray.init(address=self.address, logging_level=logging.WARNING)
+            return
+        # Workers see the driver's import path, as spawned processes do, so that jobs
+        # defined outside installed packages (scripts, tests) can be unpickled.
+        runtime_env = {"env_vars": {"PYTHONPATH": os.pathsep.join(sys.path)}}
+        ray.init(
+            num_cpus=self.n_workers,
+            include_dashboard=False,
+            _node_ip_address="127.0.0.1",
+            logging_level=logging.WARNING,
+            log_to_driver=False,
+            runtime_env=runtime_env,
+        )
+        self._started = True
+
+    def map_jobs(
+        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+    ) -> None:
+        """Submit every job as a Ray task; cancel the rest once ``on_done`` says so."""
+        ray = self._ray()
+        task = ray.remote(num_cpus=1)(_ray_job).options(
+            name=getattr(fn, "__name__", "job")
+        )
+        refs = {task.remote(fn, it): i for i, it in enumerate(items)}
+        try:
+            while refs:
+                ready, _ = ray.wait(list(refs), num_returns=1)
+                index = refs.pop(ready[0])
+                if on_done(index, ray.get(ready[0])):
+                    for ref in refs:
+                        ray.cancel(ref)
+                    return
+        finally:
+            if self._started and not self.keep_alive:
+                self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop the local cluster this executor started (no-op otherwise)."""
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False
+
+
+def _pin_ray_to_loopback() -> None:
+    """Make a local Ray cluster use 127.0.0.1 as its node address.
+
+    On Linux Ray resolves even ``_node_ip_address="127.0.0.1"`` to the machine's
+    outward address; its single-machine mode (the default on macOS and Windows)
+    keeps every address on loopback. The switch is read when Ray is imported, so it
+    is set in the environment first and on the loaded constants if Ray is already
+    imported.
+    """
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    constants = sys.modules.get("ray._private.ray_constants")
+    if constants is not None:
+        constants.ENABLE_RAY_CLUSTER = False
+
+
+def _ray_job(fn: Callable[[Any], Any], item: Any) -> Any:
+    import torch
+
+    torch.set_num_threads(1)
+    return fn(item)
+
+
+def resolve_executor(executor: str | Any = "serial", **options: Any) -> Any:
+    """Turn an executor name (or object) into an executor object.
+
+    Parameters
+    ----------
+    executor : {"serial", "processes", "ray"} or object
+        A name, or an object with ``map_jobs``.
+    **options
+        ``n_workers`` for processes and Ray, ``address`` for Ray.
+
+    Returns
+    -------
+    object
+        An executor with a ``map_jobs`` method.
+    """
+    if hasattr(executor, "map_jobs"):
+        return executor
+    if executor == "serial":
+        return SerialExecutor()
+    if executor == "processes":
+        return ProcessExecutor(n_workers=options.get("n_workers"))
+    if executor == "ray":
+        return RayExecutor(
+            address=options.get("address"), n_workers=options.get("n_workers")
+        )
+    raise ConfigError(
+        f"'executor' must be one of {list(EXECUTORS)} or an object with map_jobs; "
+        f"got {executor!r}."
+    )
+
+
+def run_jobs(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    executor: str | Any = "serial",
+    progress: ProgressCallback | None = None,
+    task: str = "jobs",
+    **options: Any,
+) -> JobOutcome:
+    """Apply ``fn`` to every item on an executor; report jobs done out of total.
+
+    Parameters
+    ----------
+    fn : callable
+        A top-level (picklable) function of one item.
+    items : sequence
+        Picklable job inputs; each should carry its own seed.
+    executor : {"serial", "processes", "ray"} or object, default="serial"
+        Where the jobs run.
+    progress : callable, optional
+        Receives a :class:`~engine.runtime.ProgressEvent` after each job; returning
+        ``True`` cancels the jobs not yet started.
+    task : str, default="jobs"
+        Task name on the progress events.
+    **options
+        Passed to :func:`resolve_executor`.
+
+    Returns
+    -------
+    JobOutcome
+        Results in item order; ``stopped`` is True when jobs were cancelled.
+    """
+    runner = resolve_executor(executor, **options)
+    results: list[Any] = [None] * len(items)
+    done = [False] * len(items)
+    reporter = Reporter(progress, task, total=len(items))
+
+    def on_done(index: int, result: Any) -> bool:
+        results[index] = result
+        done[index] = True
+        return reporter("jobs", sum(done), {"done": sum(done)})
+
+    reporter("jobs", 0, {"done": 0})
+    runner.map_jobs(fn, list(items), on_done)
+    stopped = not all(done)
+    if stopped:
+        logger.info("stopped after %d of %d jobs", sum(done), len(items))
+    return JobOutcome(
+        results=results,
+        done=tuple(done),
+        stopped=stopped,
+        executor=getattr(runner, "name", type(runner).__name__),
+    )

@@ -1,0 +1,800 @@
+"""Reading and writing graphs: JSON node-link, GML, DOT, CSV adjacency, edge list.
+
+A graph is a list of node names plus a weighted adjacency matrix ``A`` of shape
+(d, d) with ``A[i, j] != 0`` iff there is an edge from node i to node j (row =
+parent, column = child); unweighted edges have weight 1. Files are parsed as data
+only (the DOT and CSV readers are written here; GML goes through networkx's parser,
+which evaluates nothing).
+
+Formats and their names:
+
+==============  ======================  =========================================
+format          extensions              layout
+==============  ======================  =========================================
+``"json"``      .json                   node-link: ``{"nodes": [{"id": ...}],
+                                        "edges": [{"source", "target", "weight"}]}``
+                                        (``"links"`` is read too)
+``"gml"``       .gml                    GML with ``directed 1`` and node labels
+``"dot"``       .dot, .gv               ``digraph { "a" -> "b" [weight=0.5]; }``
+``"adjacency"`` .csv, .tsv, .txt        square matrix with a header row of names
+                                        (and optionally the same names as the
+                                        first column)
+``"edgelist"``  .csv, .tsv, .txt        header ``source,target[,weight]``
+==============  ======================  =========================================
+
+A ``.csv`` file is read as an edge list when its header starts with ``source`` and
+``target`` (or ``from,to``, ``parent,child``, ``cause,effect``), else as an
+adjacency matrix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import networkx as nx
+import numpy as np
+
+from engine.errors import GraphError, check_choice
+
+__all__ = [
+    "FORMATS",
+    "GraphData",
+    "align_graph",
+    "check_graph",
+    "graph_from_text",
+    "graph_to_text",
+    "read_graph",
+    "write_graph",
+]
+
+FORMATS = ("json", "gml", "dot", "adjacency", "edgelist")
+MAX_GRAPH_BYTES = 20 * 2**20
+_EXTENSIONS = {
+    ".json": "json",
+    ".gml": "gml",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+}
+_EDGE_HEADERS = {
+    ("source", "target"),
+    ("from", "to"),
+    ("parent", "child"),
+    ("cause", "effect"),
+    ("src", "dst"),
+}
+
+
+class GraphData(NamedTuple):
+    """A graph: ``nodes, adjacency = read_graph(path)``.
+
+    Attributes
+    ----------
+    nodes : list of str
+        Node names, in the order of the matrix rows and columns.
+    adjacency : ndarray of shape (d, d), float64
+        Edge weights; ``adjacency[i, j] != 0`` iff edge i -> j.
+    """
+
+    nodes: list[str]
+    adjacency: np.ndarray
+
+
+# --- public functions ---
+
+
+def read_graph(
+    source: str | Path | bytes,
+    *,
+    format: str | None = None,
+    name: str | None = None,
+    columns: Sequence[str] | None = None,
+    require_dag: bool = False,
+    allow_self_loops: bool = False,
+) -> GraphData:
+    """Read a graph file.
+
+    Parameters
+    ----------
+    source : str, Path or bytes
+        A file path, or the file's bytes (then give ``format`` or a ``name`` with
+        an extension).
+    format : {"json", "gml", "dot", "adjacency", "edgelist", "csv"}, optional
+        Default: from the file extension; ``"csv"`` picks adjacency or edge list
+        from the header.
+    name : str, optional
+        File name used for messages and the extension.
+    columns : sequence of str, optional
+        The data's column names. When given, every node must be one of them and the
+        result is aligned to them (same order; columns without edges get none).
+    require_dag : bool, default=False
+        Raise when the graph has a directed cycle.
+    allow_self_loops : bool, default=False
+        Accept edges from a node to itself.
+
+    Returns
+    -------
+    GraphData
+        ``(nodes, adjacency)``.
+
+    Raises
+    ------
+    GraphError
+        Unreadable file, unknown format, duplicated or unknown node names,
+        self-loops, cycles (with ``require_dag``).
+
+    Examples
+    --------
+    >>> g = read_graph(b"source,target\\na,b\\nb,c\\n", format="csv")
+    >>> g.nodes, g.adjacency.tolist()
+    (['a', 'b', 'c'], [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    """
+    text, label = _read_text(source, name)
+    fmt = _resolve_format(format, label)
+    graph = graph_from_text(text, fmt, name=label)
+    if columns is not None:
+        graph = align_graph(graph.nodes, graph.adjacency, columns, name=label)
+    check_graph(
+        graph.nodes,
+        graph.adjacency,
+        require_dag=require_dag,
+        allow_self_loops=allow_self_loops,
+        name=label,
+    )
+    return graph
+
+
+def write_graph(
+    path: str | Path,
+    nodes: Sequence[str],
+    adjacency: np.ndarray,
+    *,
+    format: str | None = None,
+) -> str:
+    """Write a graph to ``path`` in the format of its extension (or ``format``).
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination; ``.csv`` is written as an edge list unless
+        ``format="adjacency"``.
+    nodes : sequence of str
+        Node names (d).
+    adjacency : ndarray of shape (d, d)
+        Weighted adjacency, ``adjacency[i, j] != 0`` iff edge i -> j.
+    format : str, optional
+        One of :data:`FORMATS`.
+
+    Returns
+    -------
+    str
+        The text written.
+    """
+    fmt = _resolve_format(format, str(path))
+    if fmt == "csv":
+        fmt = "edgelist"
+    text = graph_to_text(nodes, adjacency, fmt)
+    Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def graph_to_text(nodes: Sequence[str], adjacency: np.ndarray, format: str) -> str:
+    """Serialise a graph; see the module docstring for the layouts.
+
+    Parameters
+    ----------
+    nodes : sequence of str
+        Node names (d).
+    adjacency : ndarray of shape (d, d)
+        Weighted adjacency.
+    format : {"json", "gml", "dot", "adjacency", "edgelist"}
+        Output format.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(graph_to_text(["a", "b"], np.array([[0, 2.5], [0, 0]]), "edgelist"))
+    source,target,weight
+    a,b,2.5
+    <BLANKLINE>
+    """
+    check_choice("graph_to_text", "format", format, FORMATS)
+    nodes, A = _checked_pair(nodes, adjacency, "graph_to_text")
+    writer = {
+        "json": _to_json,
+        "gml": _to_gml,
+        "dot": _to_dot,
+        "adjacency": _to_adjacency,
+        "edgelist": _to_edgelist,
+    }[format]
+    return writer(nodes, A)
+
+
+def graph_from_text(text: str, format: str, *, name: str = "graph") -> GraphData:
+    """Parse graph text in one of :data:`FORMATS` (or ``"csv"`` to sniff).
+
+    Node names must be unique; duplicates raise :class:`GraphError`.
+    """
+    check_choice("graph_from_text", "format", format, (*FORMATS, "csv"))
+    if format == "csv":
+        format = _sniff_csv_kind(text)
+    reader = {
+        "json": _from_json,
+        "gml": _from_gml,
+        "dot": _from_dot,
+        "adjacency": _from_adjacency,
+        "edgelist": _from_edgelist,
+    }[format]
+    if not text.strip():
+        raise GraphError(f"{name}: the file is empty; it must hold a {format} graph.")
+    nodes, A = reader(text, name)
+    return GraphData(list(nodes), A)
+
+
+def check_graph(
+    nodes: Sequence[str],
+    adjacency: np.ndarray,
+    *,
+    require_dag: bool = False,
+    allow_self_loops: bool = False,
+    name: str = "graph",
+) -> None:
+    """Check names, shape, finite weights, self-loops and (optionally) cycles.
+
+    Raises
+    ------
+    GraphError
+        With a message naming the offending nodes.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_graph(["a", "b"], np.array([[0, 1], [1, 0]]), require_dag=True)
+    ... except GraphError as err:
+    ...     print(str(err)[:49])
+    graph: the graph has a directed cycle a -> b -> a
+    """
+    nodes, A = _checked_pair(nodes, adjacency, name)
+    loops = [nodes[k] for k in np.flatnonzero(np.diag(A) != 0)]
+    if loops and not allow_self_loops:
+        raise GraphError(
+            f"{name}: self-loop(s) on {loops[:10]}; a node cannot cause itself. "
+            "Remove those edges."
+        )
+    if require_dag:
+        G = nx.from_numpy_array((A != 0).astype(int), create_using=nx.DiGraph)
+        G.remove_edges_from(nx.selfloop_edges(G))
+        try:
+            cycle = nx.find_cycle(G)
+        except nx.NetworkXNoCycle:
+            return
+        path = [nodes[u] for u, _ in cycle] + [nodes[cycle[0][0]]]
+        raise GraphError(
+            f"{name}: the graph has a directed cycle {' -> '.join(path)}; a DAG is "
+            "required here. Remove or reverse one of those edges."
+        )
+
+
+def align_graph(
+    nodes: Sequence[str],
+    adjacency: np.ndarray,
+    columns: Sequence[str],
+    *,
+    name: str = "graph",
+) -> GraphData:
+    """Re-index a graph onto the data's columns.
+
+    Parameters
+    ----------
+    nodes : sequence of str
+        The graph's node names.
+    adjacency : ndarray of shape (d, d)
+        Its weighted adjacency.
+    columns : sequence of str
+        The data's column names (p); every node must be among them.
+
+    Returns
+    -------
+    GraphData
+        Nodes = ``list(columns)``, adjacency (p, p).
+
+    Raises
+    ------
+    GraphError
+        Unknown node names (listed with the available columns), duplicated column
+        names.
+
+    Examples
+    --------
+    >>> align_graph(["b", "a"], np.array([[0, 1], [0, 0]]), ["a", "b", "c"]).adjacency
+    array([[0., 0., 0.],
+           [1., 0., 0.],
+           [0., 0., 0.]])
+    """
+    nodes, A = _checked_pair(nodes, adjacency, name)
+    cols = [str(c) for c in columns]
+    dup = sorted({c for c in cols if cols.count(c) > 1})
+    if dup:
+        raise GraphError(f"{name}: the data repeats the column name(s) {dup}.")
+    index = {c: k for k, c in enumerate(cols)}
+    unknown = [n for n in nodes if n not in index]
+    if unknown:
+        raise GraphError(
+            f"{name}: node(s) {unknown[:10]} are not columns of the data; the "
+            f"columns are {cols[:30]}{' ...' if len(cols) > 30 else ''}. Rename the "
+            "nodes to match the column names."
+        )
+    pos = np.array([index[n] for n in nodes], dtype=np.int64)
+    out = np.zeros((len(cols), len(cols)))
+    out[np.ix_(pos, pos)] = A
+    return GraphData(cols, out)
+
+
+# --- helpers ---
+
+
+def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
+    if isinstance(source, bytes | bytearray):
+        raw, label = bytes(source), name or "<bytes>"
+    elif isinstance(source, str | Path):
+        path = Path(source)
+        label = name or path.name
+        if not path.is_file():
+            raise GraphError(f"{label}: no such file ({path}); check the path.")
+        if path.stat().st_size > MAX_GRAPH_BYTES:
+            raise GraphError(
+                f"{label}: the file is over {MAX_GRAPH_BYTES // 2**20} MB; graph "
+                "files are expected to be small."
+            )
+        raw = path.read_bytes()
+    else:
+        raise GraphError(
+            "read_graph: 'source' must be a path or bytes; got "
+            f"{type(source).__name__}."
+        )
+    if b"\x00" in raw[:4096]:
+        raise GraphError(f"{label}: the file holds binary bytes, not a text graph.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), label
+
+
+def _resolve_format(format: str | None, label: str) -> str:
+    if format is not None:
+        check_choice("read_graph", "format", format, (*FORMATS, "csv"))
+        return format
+    ext = Path(label).suffix.lower()
+    if ext not in _EXTENSIONS:
+        raise GraphError(
+            f"{label}: cannot tell the graph format from the extension {ext!r}; use "
+            f"one of {sorted(_EXTENSIONS)} or pass format= (one of {list(FORMATS)})."
+        )
+    return _EXTENSIONS[ext]
+
+
+def _checked_pair(
+    nodes: Sequence[str], adjacency: np.ndarray, name: str
+) -> tuple[list[str], np.ndarray]:
+    names = [str(n) for n in nodes]
+    A = np.array(adjacency, dtype=np.float64)
+    d = len(names)
+    if A.shape != (d, d):
+        raise GraphError(
+            f"{name}: the adjacency has shape {A.shape} but there are {d} node names; "
+            "it must be square with one row and column per node."
+        )
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise GraphError(
+            f"{name}: node name(s) {dup} appear more than once; every node needs its "
+            "own name."
+        )
+    if not np.isfinite(A).all():
+        i, j = map(int, np.argwhere(~np.isfinite(A))[0])
+        raise GraphError(
+            f"{name}: the weight of {names[i]} -> {names[j]} is not a finite number."
+        )
+    return names, A
+
+
+def _fmt(w: float) -> str:
+    return repr(float(w)) if w != int(w) else str(int(w))
+
+
+def _edges(A: np.ndarray) -> list[tuple[int, int, float]]:
+    src, dst = np.nonzero(A)
+    return [(int(i), int(j), float(A[i, j])) for i, j in zip(src, dst, strict=True)]
+
+
+# --- writers ---
+
+
+def _to_json(nodes: list[str], A: np.ndarray) -> str:
+    data = {
+        "directed": True,
+        "multigraph": False,
+        "graph": {},
+        "nodes": [{"id": n} for n in nodes],
+        "edges": [
+            {"source": nodes[i], "target": nodes[j], "weight": w}
+            for i, j, w in _edges(A)
+        ],
+    }
+    return json.dumps(data, indent=1) + "\n"
+
+
+def _gml_string(s: str) -> str:
+    out = s.replace("&", "&amp;").replace('"', "&quot;")
+    return '"' + "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in out) + '"'
+
+
+def _to_gml(nodes: list[str], A: np.ndarray) -> str:
+    lines = ["graph [", "  directed 1"]
+    for k, n in enumerate(nodes):
+        lines += ["  node [", f"    id {k}", f"    label {_gml_string(n)}", "  ]"]
+    for i, j, w in _edges(A):
+        lines += ["  edge [", f"    source {i}", f"    target {j}"]
+        lines += [f"    weight {_fmt(w)}", "  ]"]
+    lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_id(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _to_dot(nodes: list[str], A: np.ndarray) -> str:
+    lines = ["digraph G {"]
+    lines += [f"  {_dot_id(n)};" for n in nodes]
+    for i, j, w in _edges(A):
+        lines.append(
+            f"  {_dot_id(nodes[i])} -> {_dot_id(nodes[j])} [weight={_fmt(w)}];"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _to_adjacency(nodes: list[str], A: np.ndarray) -> str:
+    rows = [["", *nodes]]
+    rows += [[n, *(_fmt(w) for w in A[k])] for k, n in enumerate(nodes)]
+    return _csv_text(rows)
+
+
+def _to_edgelist(nodes: list[str], A: np.ndarray) -> str:
+    rows = [["source", "target", "weight"]]
+    rows += [[nodes[i], nodes[j], _fmt(w)] for i, j, w in _edges(A)]
+    return _csv_text(rows)
+
+
+# --- readers ---
+
+
+class _Builder:
+    """Collect nodes and edges, rejecting duplicates and zero weights."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.index: dict[str, int] = {}
+        self.edges: dict[tuple[int, int], float] = {}
+
+    def node(self, label: str, *, declare: bool = False) -> int:
+        label = str(label)
+        if label in self.index:
+            if declare:
+                raise GraphError(
+                    f"{self.name}: node {label!r} is declared more than once; every "
+                    "node needs its own name."
+                )
+            return self.index[label]
+        self.index[label] = len(self.index)
+        return self.index[label]
+
+    def edge(self, src: str, dst: str, weight: float = 1.0, where: str = "") -> None:
+        i, j = self.node(src), self.node(dst)
+        at = f" ({where})" if where else ""
+        if not math.isfinite(weight) or weight == 0:
+            raise GraphError(
+                f"{self.name}: edge {src} -> {dst}{at} has weight {weight!r}; weights "
+                "must be finite and non-zero (leave the edge out instead of 0)."
+            )
+        if (i, j) in self.edges:
+            raise GraphError(
+                f"{self.name}: edge {src} -> {dst} is listed more than once{at}; keep "
+                "one."
+            )
+        self.edges[(i, j)] = weight
+
+    def result(self) -> tuple[list[str], np.ndarray]:
+        nodes = list(self.index)
+        A = np.zeros((len(nodes), len(nodes)))
+        for (i, j), w in self.edges.items():
+            A[i, j] = w
+        return nodes, A
+
+
+def _weight(value: object, name: str, where: str) -> float:
+    if value is None or value == "":
+        return 1.0
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as err:
+        raise GraphError(
+            f"{name}: the weight {value!r} ({where}) is not a number."
+        ) from err
+
+
+def _from_json(text: str, name: str) -> tuple[list[str], np.ndarray]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise GraphError(
+            f"{name}: not valid JSON ({err.msg} at line {err.lineno}); expected a "
+            "node-link graph with 'nodes' and 'edges'."
+        ) from err
+    if not isinstance(data, dict) or "nodes" not in data:
+        raise GraphError(
+            f"{name}: expected a JSON object with 'nodes' and 'edges' (node-link "
+            "format)."
+        )
+    if data.get("directed") is False:
+        raise GraphError(
+            f"{name}: the graph is marked undirected; causal graphs must be directed "
+            '(set "directed": true and orient every edge).'
+        )
+    b = _Builder(name)
+    for k, node in enumerate(data["nodes"]):
+        label = node.get("id", node.get("name")) if isinstance(node, dict) else node
+        if label is None:
+            raise GraphError(f"{name}: node {k} has no 'id'.")
+        b.node(str(label), declare=True)
+    links = data.get("edges", data.get("links", []))
+    for k, e in enumerate(links):
+        if not isinstance(e, dict) or "source" not in e or "target" not in e:
+            raise GraphError(f"{name}: edge {k} needs 'source' and 'target'.")
+        where = f"edge {k}"
+        b.edge(
+            str(e["source"]),
+            str(e["target"]),
+            _weight(e.get("weight"), name, where),
+            where,
+        )
+    return b.result()
+
+
+def _from_gml(text: str, name: str) -> tuple[list[str], np.ndarray]:
+    try:
+        G = nx.parse_gml(text, label=None)
+    except (nx.NetworkXError, ValueError, KeyError) as err:
+        raise GraphError(f"{name}: not a readable GML graph ({err}).") from err
+    if not G.is_directed():
+        raise GraphError(
+            f"{name}: the GML graph is undirected; add 'directed 1' and orient every "
+            "edge."
+        )
+    if G.is_multigraph():
+        raise GraphError(f"{name}: the GML graph repeats an edge; keep one per pair.")
+    labelled = all("label" in attrs for _, attrs in G.nodes(data=True))
+    label = {
+        n: str(attrs["label"] if labelled else n) for n, attrs in G.nodes(data=True)
+    }
+    b = _Builder(name)
+    for n in G.nodes:
+        b.node(label[n], declare=True)
+    for u, v, attrs in G.edges(data=True):
+        where = f"{label[u]} -> {label[v]}"
+        b.edge(label[u], label[v], _weight(attrs.get("weight"), name, where))
+    return b.result()
+
+
+_DOT_TOKEN = re.compile(
+    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<arrow>->|--)|(?P<id>[A-Za-z_0-9.\-'
+    r"\u0080-\uffff]+)|(?P<html><[^>]*>)|(?P<punct>[{}\[\];,=:]))",
+    re.S,
+)
+
+
+def _dot_tokens(text: str, name: str) -> list[str]:
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"(^|\n)\s*#[^\n]*", "\n", text)
+    text = re.sub(r"//[^\n]*", "", text)
+    tokens, pos = [], 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _DOT_TOKEN.match(text, pos)
+        if not m:
+            snippet = text[pos : pos + 20].strip()
+            raise GraphError(f"{name}: cannot read the DOT text near {snippet!r}.")
+        tok = m.group(m.lastgroup)
+        if m.lastgroup == "str":
+            tok = "\x01" + re.sub(r"\\(.)", r"\1", tok[1:-1])
+        tokens.append(tok)
+        pos = m.end()
+    return tokens
+
+
+def _from_dot(text: str, name: str) -> tuple[list[str], np.ndarray]:
+    tokens = _dot_tokens(text, name)
+    words = [t.lower() for t in tokens[:3]]
+    if "graph" in words and "digraph" not in words:
+        raise GraphError(
+            f"{name}: the DOT graph is undirected ('graph'); use 'digraph' with '->' "
+            "edges."
+        )
+    try:
+        start = tokens.index("{")
+    except ValueError:
+        raise GraphError(
+            f"{name}: no '{{' found; expected 'digraph {{ ... }}'."
+        ) from None
+    if tokens[-1] != "}":
+        raise GraphError(f"{name}: the DOT graph does not end with '}}'.")
+    b = _Builder(name)
+    for stmt in _dot_statements(tokens[start + 1 : -1], name):
+        _dot_statement(stmt, b, name)
+    return b.result()
+
+
+def _dot_statements(tokens: list[str], name: str) -> list[list[str]]:
+    stmts, cur, depth = [], [], 0
+    for tok in tokens:
+        if tok in ("{", "}"):
+            raise GraphError(
+                f"{name}: subgraphs ('{{ ... }}' inside the graph) are not supported; "
+                "list the edges one by one."
+            )
+        if tok == "[":
+            depth += 1
+        elif tok == "]":
+            depth -= 1
+        if tok == ";" and depth == 0:
+            if cur:
+                stmts.append(cur)
+            cur = []
+            continue
+        cur.append(tok)
+    if cur:
+        stmts.append(cur)
+    # statements may also be separated by line breaks only: split on bare IDs
+    return [s for stmt in stmts for s in _split_run_on(stmt)]
+
+
+_DOT_PUNCT = frozenset({"->", "--", "=", "[", "]", ",", ":", "{", "}", ";"})
+
+
+def _split_run_on(stmt: list[str]) -> list[list[str]]:
+    """Split statements that were separated by whitespace only (``a -> b c -> d``)."""
+    out, cur, depth = [], [], 0
+    for k, tok in enumerate(stmt):
+        cur.append(tok)
+        depth += (tok == "[") - (tok == "]")
+        nxt = stmt[k + 1] if k + 1 < len(stmt) else None
+        ends = tok == "]" or tok not in _DOT_PUNCT
+        if depth == 0 and nxt is not None and ends and nxt not in _DOT_PUNCT:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _dot_attrs(tokens: list[str]) -> dict[str, str]:
+    attrs, k = {}, 0
+    while k < len(tokens):
+        if k + 2 < len(tokens) and tokens[k + 1] == "=":
+            attrs[tokens[k].lstrip("\x01").lower()] = tokens[k + 2].lstrip("\x01")
+            k += 3
+        else:
+            k += 1
+    return attrs
+
+
+def _dot_statement(stmt: list[str], b: _Builder, name: str) -> None:
+    head = stmt[0].lower()
+    if head in ("graph", "node", "edge") or (len(stmt) >= 2 and stmt[1] == "="):
+        return  # default attributes or graph attributes
+    attrs: dict[str, str] = {}
+    if "[" in stmt:
+        k = stmt.index("[")
+        attrs = _dot_attrs(stmt[k + 1 : -1])
+        stmt = stmt[:k]
+    if "--" in stmt:
+        raise GraphError(f"{name}: undirected edge '--' found; use '->'.")
+    ids = [t for t in stmt if t != "->"]
+    labels = [t.lstrip("\x01") for t in ids]
+    if len(ids) * 2 - 1 != len(stmt) or any(t in (",", "=", ":") for t in ids):
+        raise GraphError(f"{name}: cannot read the DOT statement {' '.join(labels)!r}.")
+    if len(labels) == 1:
+        b.node(labels[0])
+        return
+    w = _weight(attrs.get("weight"), name, " -> ".join(labels))
+    for u, v in itertools.pairwise(labels):
+        b.edge(u, v, w, f"{u} -> {v}")
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    first = text.split("\n", 1)[0]
+    delim = max([",", ";", "\t"], key=first.count)
+    rows = [
+        [c.strip() for c in r]
+        for r in csv.reader(io.StringIO(text), delimiter=delim)
+        if any(c.strip() for c in r)
+    ]
+    return rows
+
+
+def _sniff_csv_kind(text: str) -> str:
+    rows = _csv_rows(text)
+    head = tuple(c.lower() for c in rows[0][:2]) if rows else ()
+    return "edgelist" if head in _EDGE_HEADERS else "adjacency"
+
+
+def _from_edgelist(text: str, name: str) -> tuple[list[str], np.ndarray]:
+    rows = _csv_rows(text)
+    head = tuple(c.lower() for c in rows[0][:2])
+    if head not in _EDGE_HEADERS:
+        raise GraphError(
+            f"{name}: an edge list needs the header 'source,target[,weight]'; got "
+            f"{rows[0][:3]}."
+        )
+    has_weight = len(rows[0]) > 2 and rows[0][2].lower() == "weight"
+    b = _Builder(name)
+    for k, row in enumerate(rows[1:], start=2):
+        if len(row) < 2 or not row[0] or not row[1]:
+            raise GraphError(
+                f"{name}: line {k} needs a source and a target; got {row}."
+            )
+        w = _weight(row[2] if has_weight and len(row) > 2 else None, name, f"line {k}")
+        b.edge(row[0], row[1], w, f"line {k}")
+    return b.result()
+
+
+def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
+    rows = _csv_rows(text)
+    header, body = rows[0], rows[1:]
+    row_names = None
+    if header[0] == "" or (body and len(body[0]) == len(header) + 1):
+        header = header[1:] if header[0] == "" else header
+        row_names = [r[0] for r in body]
+        body = [r[1:] for r in body]
+    d = len(header)
+    if len(body) != d or any(len(r) != d for r in body):
+        raise GraphError(
+            f"{name}: an adjacency matrix needs one row per column name ({d} x {d}); "
+            f"got {len(body)} rows of lengths {sorted({len(r) for r in body})}."
+        )
+    b = _Builder(name)
+    for n in header:
+        b.node(n, declare=True)
+    if row_names is not None and row_names != header:
+        raise GraphError(
+            f"{name}: the row names {row_names[:10]} differ from the column names "
+            f"{header[:10]}; they must be the same nodes in the same order."
+        )
+    for i, row in enumerate(body):
+        for j, cell in enumerate(row):
+            w = _weight(cell or "0", name, f"row {header[i]}, column {header[j]}")
+            if w != 0:
+                b.edge(header[i], header[j], w, f"row {header[i]}")
+    return b.result()

@@ -1,0 +1,235 @@
+"""A corpus of bad and awkward table files, shared by the library, CLI and app tests.
+
+Each :class:`Case` holds the file's bytes and what reading it must give: either a
+:class:`~engine.errors.DataError` whose message matches ``error`` (a regex), or a
+frame whose report contains the finding ``codes`` and which passes ``check``.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Case:
+    """One corpus file and its expected outcome."""
+
+    name: str
+    data: bytes
+    error: str | None = None
+    codes: frozenset[str] = field(default_factory=frozenset)
+    check: Callable[[pd.DataFrame], None] | None = None
+    max_bytes: int | None = None
+    filename: str = ""
+
+    @property
+    def file_name(self) -> str:
+        """Name to write the file under."""
+        return self.filename or f"{self.name}.csv"
+
+
+def _rows(n: int, start: float = 0.0) -> str:
+    return "".join(f"{start + k},{2 * k + 0.5}\n" for k in range(n))
+
+
+def _check_semicolon(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["x", "y", "label"]
+    assert frame["x"].tolist() == [1.5, -2.25, 3.0, 1000.125]
+    assert frame["y"].tolist() == [0.5, 4.0, 1e-3, 7.0]
+    assert frame["label"].tolist() == ["a", "b", "a", "b"]
+
+
+def _check_bom_crlf(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["alpha", "beta"]
+    assert frame["alpha"].tolist() == [1.0, 3.0, 5.0]
+    assert frame["beta"].tolist() == [2.5, 4.5, 6.5]
+
+
+def _check_latin1(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["température", "pression", "ville"]
+    assert frame["température"].tolist() == [21.5, 19.0, 23.25]
+    assert frame["ville"].tolist() == ["Besançon", "Nîmes", "Orléans"]
+
+
+def _check_tsv(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["a", "b c", "d"]
+    assert frame["b c"].tolist() == [2.0, 5.0]
+
+
+def _check_nan_inf(frame: pd.DataFrame) -> None:
+    x = frame["x"].to_numpy()
+    assert np.isnan(x[[1, 3, 5]]).all()
+    assert x[2] == np.inf and x[4] == -np.inf
+    assert x[0] == 1.0
+
+
+def _check_mixed(frame: pd.DataFrame) -> None:
+    v = frame["value"].to_numpy()
+    assert v.dtype == np.float64
+    assert np.isnan(v[3]) and np.isnan(v[7])
+    assert v[0] == 0.0 and v[9] == 9.0
+
+
+def _check_dup(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["a", "a.1", "b"]
+    assert frame["a.1"].tolist() == [2.0, 5.0, 8.0]
+
+
+def _check_ragged(frame: pd.DataFrame) -> None:
+    assert frame.shape == (4, 3)
+    assert np.isnan(frame["c"].iloc[1]) and np.isnan(frame["b"].iloc[3])
+
+
+def _check_quoted(frame: pd.DataFrame) -> None:
+    assert frame["name"].tolist() == ["Smith, J.", 'say "hi"', "multi\nline"]
+    assert frame["v"].tolist() == [1.0, 2.0, 3.0]
+
+
+def _check_wide(frame: pd.DataFrame) -> None:
+    assert frame.shape == (5, 3000)
+
+
+def _check_ident(frame: pd.DataFrame) -> None:
+    assert frame["sample_id"].iloc[0] == "S-000"
+
+
+def _check_no_header(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["column_1", "column_2"]
+    assert frame.shape == (3, 2)
+
+
+def _utf16_tsv() -> bytes:
+    return "a\tb\n1\t2\n3\t4\n5\t6\n".encode("utf-16")
+
+
+def _identifier() -> bytes:
+    body = "".join(f"S-{k:03d},{k % 7},{(k * 37) % 11}\n" for k in range(30))
+    return ("sample_id,x,y\n" + body).encode()
+
+
+def _wide(n_cols: int) -> bytes:
+    header = ",".join(f"g{k}" for k in range(n_cols))
+    rows = "\n".join(
+        ",".join(str((k * r) % 13) for k in range(n_cols)) for r in range(5)
+    )
+    return (header + "\n" + rows + "\n").encode()
+
+
+CORPUS: tuple[Case, ...] = (
+    Case("empty", b"", error="empty"),
+    Case("blank_lines", b"\n  \n\r\n", error="empty"),
+    Case("header_only", b"a,b,c\n", error="no data rows"),
+    Case(
+        "one_row", b"a,b\n1,2\n", error="1 data row", codes=frozenset({"too_few_rows"})
+    ),
+    Case(
+        "text_only",
+        b"name,city\nann,paris\nbob,rome\ncid,oslo\n",
+        codes=frozenset({"no_numeric_columns", "few_rows"}),
+    ),
+    Case(
+        "mixed_types",
+        (
+            "value,other\n"
+            + "".join(
+                f"{'abc' if k == 3 else '?x' if k == 7 else k},{k}\n" for k in range(10)
+            )
+        ).encode(),
+        codes=frozenset({"mixed_types"}),
+        check=_check_mixed,
+    ),
+    Case(
+        "nan_and_inf",
+        b"x,y\n1,1\nNaN,2\ninf,3\n,4\n-inf,5\nNA,6\n",
+        codes=frozenset({"missing_values", "infinite_values"}),
+        check=_check_nan_inf,
+    ),
+    Case(
+        "duplicate_names",
+        b"a,a,b\n1,2,3\n4,5,6\n7,8,9\n",
+        codes=frozenset({"duplicate_names"}),
+        check=_check_dup,
+    ),
+    Case(
+        "semicolon_decimal_comma",
+        b"x;y;label\n1,5;0,5;a\n-2,25;4;b\n3;0,001;a\n1000,125;7,0;b\n",
+        check=_check_semicolon,
+    ),
+    Case(
+        "latin1_header",
+        "température,pression,ville\n21.5,1013,Besançon\n19,1009,Nîmes\n"
+        "23.25,1011,Orléans\n".encode("latin-1"),
+        codes=frozenset({"encoding"}),
+        check=_check_latin1,
+    ),
+    Case(
+        "bom_crlf",
+        "\ufeffalpha,beta\r\n1,2.5\r\n3,4.5\r\n5,6.5\r\n".encode(),
+        check=_check_bom_crlf,
+    ),
+    Case("tsv", b"a\tb c\td\n1\t2\t3\n4\t5\t6\n", check=_check_tsv),
+    Case("utf16_tsv", _utf16_tsv(), filename="utf16_tsv.tsv"),
+    Case(
+        "ragged_short_rows",
+        b"a,b,c\n1,2,3\n4,5\n7,8,9\n10\n",
+        codes=frozenset({"ragged_rows"}),
+        check=_check_ragged,
+    ),
+    Case("ragged_long_rows", b"a,b\n1,2\n3,4,5\n6,7\n8,9,10,11\n", error="line 3"),
+    Case("binary_bytes", bytes(range(256)) * 8, error="binary"),
+    Case("xlsx_workbook", b"PK\x03\x04" + bytes(200), error="zip archive"),
+    Case("pickle", pickle.dumps({"a": [1, 2]}), error="never loaded"),
+    Case(
+        "thousands_of_columns",
+        _wide(3000),
+        codes=frozenset({"many_columns"}),
+        check=_check_wide,
+    ),
+    Case("too_many_columns", _wide(6000), error="6000 columns"),
+    Case(
+        "huge_cell_unclosed_quote",
+        b'a,b\n1,"' + b"x" * 200_000 + b"\n2,3\n",
+        error="unclosed quote",
+    ),
+    Case(
+        "long_text_cell",
+        b"note,v\n" + b"y" * 5000 + b",1\nshort,2\nok,3\n",
+        codes=frozenset({"long_cells"}),
+    ),
+    Case(
+        "identifier_column",
+        _identifier(),
+        codes=frozenset({"identifier_column"}),
+        check=_check_ident,
+    ),
+    Case(
+        "constant_column",
+        b"a,b\n1,7\n2,7\n3,7\n",
+        codes=frozenset({"constant_column"}),
+    ),
+    Case(
+        "quoted_fields",
+        b'name,v\n"Smith, J.",1\n"say ""hi""",2\n"multi\nline",3\n',
+        check=_check_quoted,
+    ),
+    Case(
+        "numbers_in_header",
+        b"1.5,2\n3,4\n5,6\n",
+        codes=frozenset({"no_header"}),
+        check=_check_no_header,
+    ),
+    Case(
+        "over_size_limit",
+        b"a,b\n" + _rows(200).encode(),
+        error="over the",
+        max_bytes=1000,
+    ),
+)
+
+GOOD = tuple(c for c in CORPUS if c.error is None)
+BAD = tuple(c for c in CORPUS if c.error is not None)

@@ -1,0 +1,250 @@
+"""engine.data: reading the corpus, the report, and to_matrix policies."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.data import MAX_BYTES, describe, read_table, to_matrix
+from engine.errors import ConfigError, DataError
+from tests.corpus import BAD, CORPUS, GOOD, Case
+
+
+def _read(case: Case, **kwargs):
+    limit = case.max_bytes if case.max_bytes is not None else MAX_BYTES
+    return read_table(case.data, name=case.file_name, max_bytes=limit, **kwargs)
+
+
+def test_corpus_is_large_enough():
+    assert len(CORPUS) >= 15
+    assert len({c.name for c in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("case", BAD, ids=lambda c: c.name)
+def test_read_table_rejects_unusable_file_with_message(case):
+    with pytest.raises(DataError, match=case.error) as info:
+        _read(case)
+    message = str(info.value)
+    assert case.file_name in message
+    assert "\n" not in message.strip()
+
+
+@pytest.mark.parametrize("case", GOOD, ids=lambda c: c.name)
+def test_read_table_parses_awkward_file(case):
+    frame, report = _read(case)
+    codes = {f.code for f in report.findings}
+    assert case.codes <= codes, f"missing findings {case.codes - codes}"
+    assert report.usable
+    assert report.n_rows == len(frame) and report.n_columns == frame.shape[1]
+    if case.check is not None:
+        case.check(frame)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CORPUS if c.codes and c.error], ids=lambda c: c.name
+)
+def test_read_table_non_strict_returns_error_findings(case):
+    frame, report = _read(case, strict=False)
+    assert case.codes <= {f.code for f in report.errors}
+    assert not report.usable
+    assert len(frame) == report.n_rows
+
+
+def test_read_table_from_path_and_file_object(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n1,2\n3,4\n")
+    from_path, report = read_table(path)
+    assert report.source == "t.csv" and report.n_bytes == 12
+    with path.open("rb") as fh:
+        from_file, _ = read_table(fh)
+    from_bytes, _ = read_table(io.BytesIO(path.read_bytes()))
+    pd.testing.assert_frame_equal(from_path, from_file)
+    pd.testing.assert_frame_equal(from_path, from_bytes)
+
+
+def test_read_table_checks_size_before_reading(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a\n" + b"1\n" * 2000)
+    with pytest.raises(DataError, match=r"big.csv: the file is 0.0 MB, over the 0 MB"):
+        read_table(path, max_bytes=100)
+
+
+def test_read_table_missing_path_names_it(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        read_table(tmp_path / "nope.csv")
+
+
+def test_report_rows_are_file_lines():
+    # header is line 1; the missing value sits on line 4, the inf on line 6
+    data = b"a,b\n1,2\n3,4\n,5\n6,7\ninf,8\n"
+    _, report = read_table(data)
+    by_code = {f.code: f for f in report.findings}
+    assert by_code["missing_values"].rows == (4,)
+    assert by_code["infinite_values"].rows == (6,)
+    assert "line 4" in by_code["missing_values"].message
+
+
+def test_report_ragged_rows_lists_lines():
+    _, report = read_table(b"a,b,c\n1,2,3\n4,5\n7,8,9\n10\n")
+    ragged = next(f for f in report.findings if f.code == "ragged_rows")
+    assert ragged.rows == (3, 5)
+    assert "lines 3, 5" in ragged.message
+
+
+def test_report_column_kinds_and_counts():
+    frame = pd.DataFrame(
+        {
+            "id": [f"r{k}" for k in range(30)],
+            "x": np.r_[np.arange(28.0), np.nan, np.inf],
+            "c": ["u", "v", "w"] * 10,
+            "k": [1.0] * 30,
+            "e": [None] * 30,
+        }
+    )
+    report = describe(frame)
+    info = {c.name: c for c in report.columns}
+    assert report.kinds() == {
+        "id": "identifier",
+        "x": "numeric",
+        "c": "categorical",
+        "k": "numeric",
+        "e": "empty",
+    }
+    assert (info["x"].n_missing, info["x"].n_nonfinite) == (1, 1)
+    assert info["k"].is_constant and not info["x"].is_constant
+    assert info["c"].n_unique == 3
+    # positions (not file lines) for a frame: row 28 is NaN, row 29 inf
+    missing = next(f for f in report.findings if f.code == "missing_values")
+    assert missing.rows == (28,) and "row 28" in missing.message
+
+
+def test_consecutive_integer_column_is_identifier():
+    frame = pd.DataFrame({"n": np.arange(1, 51), "x": np.linspace(0, 1, 50)})
+    assert describe(frame).kinds() == {"n": "identifier", "x": "numeric"}
+
+
+def test_report_format_lists_columns_and_findings():
+    _, report = read_table(b"a;b\n1,5;x\n2,5;y\n")
+    text = report.format()
+    assert "2 rows x 2 columns" in text
+    assert "delimiter semicolon, decimal ','" in text
+    assert "WARNING" in text
+    assert list(report.column_table()["kind"]) == ["numeric", "categorical"]
+
+
+def test_errors_come_first_in_findings():
+    _, report = read_table(b"a\nx\n", strict=False)
+    assert report.findings[0].severity == "error"
+
+
+# --- to_matrix ---
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": [f"s{k}" for k in range(12)],
+            "a": [1.0, 2.0, np.nan, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0],
+            "b": [2.0, np.inf, 1.0, 0.0, 3.0, 1.0, 2.0, 0.0, 5.0, 1.0, 2.0, 3.0],
+            "color": ["red", "blue", "red", "green"] * 3,
+            "const": [3.0] * 12,
+            "y": [0, 1] * 6,
+        }
+    )
+
+
+def test_to_matrix_drop_policy_records_rows_and_columns():
+    X, names, record = to_matrix(_frame(), exclude=["y"])
+    assert names == ["a", "b"]
+    assert X.shape == (10, 2)
+    assert record.dropped_rows.tolist() == [1, 2]
+    assert record.kept_rows.tolist() == [0, *range(3, 12)]
+    assert record.dropped_columns == {
+        "y": "excluded",
+        "id": "identifier",
+        "color": "categorical",
+        "const": "constant",
+    }
+    assert X[0].tolist() == [1.0, 2.0]
+    assert any("dropped 2 row(s)" in s for s in record.summary())
+
+
+def test_to_matrix_mean_imputation_uses_finite_values():
+    X, _names, record = to_matrix(_frame(), columns=["a", "b"], missing="mean")
+    assert X.shape == (12, 2)
+    assert X[2, 0] == pytest.approx((78.0 - 3.0) / 11)
+    assert X[1, 1] == pytest.approx(20.0 / 11)
+    assert record.imputed == {"a": 1, "b": 1}
+    assert record.dropped_rows.size == 0
+
+
+def test_to_matrix_onehot_uses_first_level_as_reference():
+    X, names, record = to_matrix(
+        _frame(), columns=["color"], categorical="onehot", missing="drop"
+    )
+    assert names == ["color=green", "color=red"]
+    assert record.encoded_columns == {"color": ("color=green", "color=red")}
+    np.testing.assert_array_equal(X[:4], [[0, 1], [0, 0], [0, 1], [1, 0]])
+
+
+def test_to_matrix_standardize_and_center():
+    frame = pd.DataFrame({"u": [1.0, 2.0, 3.0, 6.0], "v": [0.0, 1.0, 0.0, 1.0]})
+    X, _, record = to_matrix(frame, scale="standardize")
+    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(X.std(axis=0), 1.0)
+    np.testing.assert_allclose(record.means, [3.0, 0.5])
+    np.testing.assert_allclose(record.scales, [np.sqrt(3.5), 0.5])
+    Xc, _, rc = to_matrix(frame, scale="center")
+    np.testing.assert_allclose(Xc[:, 0], [-2.0, -1.0, 0.0, 3.0])
+    np.testing.assert_allclose(rc.scales, 1.0)
+
+
+def test_to_matrix_does_not_modify_the_frame():
+    frame = _frame()
+    before = frame.copy()
+    to_matrix(frame, missing="mean", scale="standardize", categorical="onehot")
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_to_matrix_parses_string_numbers():
+    a = ["1", "2", "x3", "4", "5", "6"] * 2  # 5 of 6 are numbers: numeric
+    frame = pd.DataFrame({"a": a, "b": ["1.5", "2", "3"] * 4})
+    X, names, record = to_matrix(frame)
+    assert names == ["a", "b"]
+    assert X.shape == (10, 2)
+    assert record.dropped_rows.tolist() == [2, 8]
+
+
+def test_to_matrix_rejects_unknown_column_and_policy():
+    with pytest.raises(DataError, match=r"unknown column\(s\) \['nope'\]"):
+        to_matrix(_frame(), columns=["a", "nope"])
+    with pytest.raises(ConfigError, match="'missing' must be one of"):
+        to_matrix(_frame(), missing="zero")
+    with pytest.raises(ConfigError, match="'scale' must be one of"):
+        to_matrix(_frame(), scale="minmax")
+
+
+def test_to_matrix_without_usable_column_says_why():
+    frame = pd.DataFrame({"c": ["a", "b", "a"], "k": [1, 1, 1]})
+    with pytest.raises(DataError, match="c: categorical, k: constant"):
+        to_matrix(frame)
+
+
+def test_to_matrix_all_rows_missing():
+    frame = pd.DataFrame(
+        {"a": [1.0, np.nan, 3.0, np.nan], "b": [np.nan, 2.0, np.nan, 4.0]}
+    )
+    with pytest.raises(DataError, match="every row has a missing"):
+        to_matrix(frame)
+
+
+def test_to_matrix_on_a_parsed_corpus_file():
+    case = next(c for c in CORPUS if c.name == "semicolon_decimal_comma")
+    frame, _ = read_table(case.data)
+    X, names, _record = to_matrix(frame, categorical="onehot")
+    assert names == ["x", "y", "label=b"]
+    np.testing.assert_allclose(X[:, 0], [1.5, -2.25, 3.0, 1000.125])
+    np.testing.assert_allclose(X[:, 2], [0, 1, 0, 1])

@@ -1,0 +1,99 @@
+"""The executor seam: every executor returns the serial results for the same seeds."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from engine.errors import ConfigError
+from engine.executor import JobOutcome, RayExecutor, resolve_executor, run_jobs
+from engine.runtime import spawn_seeds
+
+
+def _draw(item: tuple[int, int]) -> float:
+    seed, n = item
+    return float(np.random.default_rng(seed).normal(size=n).sum())
+
+
+def _items(seed: int, n_jobs: int) -> list[tuple[int, int]]:
+    return [(s, 50) for s in spawn_seeds(seed, n_jobs)]
+
+
+def test_run_jobs_processes_equal_serial(seed):
+    items = _items(seed, 6)
+    serial = run_jobs(_draw, items, executor="serial")
+    procs = run_jobs(_draw, items, executor="processes", n_workers=2)
+    assert serial.results == procs.results
+    assert all(serial.done) and not serial.stopped
+    assert procs.executor == "processes"
+
+
+def test_run_jobs_reports_progress_and_stops_early(seed):
+    events = []
+
+    def progress(event):
+        events.append(event)
+        return event.step >= 2
+
+    out = run_jobs(_draw, _items(seed, 5), executor="serial", progress=progress)
+    assert isinstance(out, JobOutcome)
+    assert out.stopped
+    assert out.done == (True, True, False, False, False)
+    assert out.results[2:] == [None, None, None]
+    assert len(out.completed) == 2
+    assert [e.step for e in events] == [0, 1, 2]
+    assert events[-1].total == 5
+
+
+def test_processes_stop_cancels_pending_jobs(seed):
+    out = run_jobs(
+        _draw,
+        _items(seed, 12),
+        executor="processes",
+        n_workers=1,
+        progress=lambda e: e.step >= 1,
+    )
+    assert out.stopped
+    assert 1 <= sum(out.done) < 12
+    expected = run_jobs(_draw, _items(seed, 12)).results
+    for got, want, ok in zip(out.results, expected, out.done, strict=True):
+        assert (got == want) if ok else got is None
+
+
+def test_resolve_executor_rejects_unknown_name():
+    with pytest.raises(ConfigError, match="'executor' must be one of"):
+        resolve_executor("threads")
+
+
+def test_resolve_executor_accepts_an_object():
+    class Mine:
+        name = "mine"
+
+        def map_jobs(self, fn, items, on_done):
+            for i, it in enumerate(items):
+                on_done(i, fn(it))
+
+    out = run_jobs(_draw, _items(1, 3), executor=Mine())
+    assert out.executor == "mine"
+    assert out.results == run_jobs(_draw, _items(1, 3)).results
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="Ray extra not installed"
+)
+def test_ray_local_cluster_equals_serial(seed, monkeypatch):
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    items = _items(seed, 4)
+    ray_exec = RayExecutor(n_workers=2)
+    try:
+        out = run_jobs(_draw, items, executor=ray_exec)
+        import ray
+
+        addresses = {node["NodeManagerAddress"] for node in ray.nodes()}
+    finally:
+        ray_exec.shutdown()
+    assert out.results == run_jobs(_draw, items).results
+    assert out.executor == "ray"
+    assert addresses == {"127.0.0.1"}

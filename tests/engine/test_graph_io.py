@@ -1,0 +1,213 @@
+"""engine.graph_io: round trips in every format and the error cases."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from engine import load_sample
+from engine.errors import ConfigError, GraphError
+from engine.graph_io import (
+    FORMATS,
+    align_graph,
+    check_graph,
+    graph_from_text,
+    graph_to_text,
+    read_graph,
+    write_graph,
+)
+
+# awkward names on purpose: spaces, quotes, a slash, non-ASCII, a comma
+NODES = ["Raf", "p44/42", 'say "hi"', "température", "a, b"]
+W = np.array(
+    [
+        [0.0, 1.0, 0.0, -0.5, 0.0],
+        [0.0, 0.0, 2.25, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 1e-3],
+        [0.0, 0.0, 0.0, 0.0, 3.0],
+        [0.0, 0.0, 0.0, 0.0, 0.0],
+    ]
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip_in_memory(fmt):
+    text = graph_to_text(NODES, W, fmt)
+    nodes, A = graph_from_text(text, fmt)
+    order = [nodes.index(n) for n in NODES]
+    assert sorted(nodes) == sorted(NODES)
+    np.testing.assert_array_equal(A[np.ix_(order, order)], W)
+
+
+@pytest.mark.parametrize(
+    "ext", ["json", "gml", "dot", "gv", "csv", "adjacency.csv", "tsv"]
+)
+def test_round_trip_through_files(tmp_path, ext):
+    path = tmp_path / f"g.{ext}"
+    fmt = "adjacency" if ext == "adjacency.csv" else None
+    write_graph(path, NODES, W, format=fmt)
+    nodes, A = read_graph(path, columns=NODES)
+    assert nodes == NODES
+    np.testing.assert_array_equal(A, W)
+
+
+def test_written_files_are_readable_by_networkx(tmp_path):
+    gml = tmp_path / "g.gml"
+    write_graph(gml, NODES, W)
+    G = nx.read_gml(gml)
+    assert G.is_directed() and set(G.nodes) == set(NODES)
+    assert G["p44/42"]['say "hi"']["weight"] == 2.25
+    data = json.loads(graph_to_text(NODES, W, "json"))
+    H = nx.node_link_graph(data, edges="edges")
+    assert H.number_of_edges() == 5 and H["Raf"]["température"]["weight"] == -0.5
+
+
+def test_edge_list_without_weight_defaults_to_one():
+    nodes, A = read_graph(b"source,target\nx,y\ny,z\n", name="e.csv")
+    assert nodes == ["x", "y", "z"]
+    assert A[0, 1] == 1.0 and A[1, 2] == 1.0 and A.sum() == 2.0
+
+
+def test_edge_list_aliases_and_semicolons():
+    nodes, A = read_graph(
+        b"From;To;Weight\na;b;0,5\n".replace(b"0,5", b"0.5"), name="e.csv"
+    )
+    assert nodes == ["a", "b"] and A[0, 1] == 0.5
+
+
+def test_adjacency_without_row_labels():
+    nodes, A = read_graph(b"a,b,c\n0,1,0\n0,0,1\n0,0,0\n", name="m.csv")
+    assert nodes == ["a", "b", "c"]
+    assert A.tolist() == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
+
+
+def test_dot_reader_accepts_common_syntax():
+    text = """
+    // a comment
+    digraph "my graph" {
+      rankdir=LR; node [shape=box]
+      a; b [label="B"]
+      a -> b -> c [weight=0.5, color=red]
+      /* block
+         comment */
+      "c d" -> a
+    }
+    """
+    nodes, A = graph_from_text(text, "dot")
+    assert nodes == ["a", "b", "c", "c d"]
+    assert A[0, 1] == 0.5 and A[1, 2] == 0.5 and A[3, 0] == 1.0
+    assert np.count_nonzero(A) == 3
+
+
+def test_json_reads_links_key_from_older_networkx():
+    data = {
+        "directed": True,
+        "nodes": [{"id": "a"}, {"id": "b"}],
+        "links": [{"source": "a", "target": "b"}],
+    }
+    nodes, A = graph_from_text(json.dumps(data), "json")
+    assert nodes == ["a", "b"] and A[0, 1] == 1.0
+
+
+def test_sachs_truth_file_matches_load_sample(repo_root):
+    sample = load_sample("sachs")
+    nodes, A = read_graph(
+        repo_root / "sample_data" / "sachs_truth.csv",
+        columns=list(sample.frame.columns),
+        require_dag=True,
+    )
+    assert nodes == list(sample.frame.columns)
+    np.testing.assert_array_equal(A != 0, sample.truth)
+
+
+def test_align_graph_reorders_onto_columns():
+    g = align_graph(["b", "a"], np.array([[0, 2.0], [0, 0]]), ["a", "b", "c"])
+    assert g.nodes == ["a", "b", "c"]
+    assert g.adjacency[1, 0] == 2.0 and np.count_nonzero(g.adjacency) == 1
+
+
+# --- errors ---
+
+
+def test_unknown_node_names_are_listed_with_columns():
+    with pytest.raises(GraphError, match=r"node\(s\) \['Q'\] are not columns") as info:
+        read_graph(b"source,target\nRaf,Q\n", name="t.csv", columns=["Raf", "Mek"])
+    assert "['Raf', 'Mek']" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("adjacency", "a,a\n0,1\n0,0\n"),
+        ("json", '{"nodes": [{"id": "a"}, {"id": "a"}], "edges": []}'),
+        ("gml", 'graph [ directed 1 node [ id 0 label "a" ] node [ id 1 label "a" ] ]'),
+    ],
+)
+def test_duplicated_node_names_are_rejected(fmt, text):
+    with pytest.raises(GraphError, match="more than once"):
+        graph_from_text(text, fmt)
+
+
+def test_duplicate_edge_is_rejected_with_its_line():
+    with pytest.raises(GraphError, match="listed more than once \\(line 3\\)"):
+        read_graph(b"source,target\na,b\na,b\n", name="e.csv")
+
+
+def test_self_loop_is_rejected_unless_allowed():
+    with pytest.raises(GraphError, match=r"self-loop\(s\) on \['a'\]"):
+        read_graph(b"source,target\na,a\na,b\n", name="e.csv")
+    g = read_graph(b"source,target\na,a\n", name="e.csv", allow_self_loops=True)
+    assert g.adjacency[0, 0] == 1.0
+
+
+def test_cycle_is_rejected_when_a_dag_is_required():
+    text = b"source,target\na,b\nb,c\nc,a\n"
+    nodes, _ = read_graph(text, name="e.csv")  # fine when no DAG is required
+    assert nodes == ["a", "b", "c"]
+    with pytest.raises(GraphError, match="directed cycle a -> b -> c -> a"):
+        read_graph(text, name="e.csv", require_dag=True)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "match"),
+    [
+        ("dot", "graph { a -- b }", "undirected"),
+        ("dot", "digraph { a -> {b c} }", "subgraphs"),
+        ("dot", "digraph { a -> b ", "does not end"),
+        ("json", "{not json", "not valid JSON"),
+        ("json", '{"directed": false, "nodes": []}', "undirected"),
+        ("gml", 'graph [ node [ id 0 label "a" ] ]', "undirected"),
+        ("gml", "graph [ directed 1 node [ id 0 ", "not a readable GML"),
+        ("edgelist", "a,b\nc,d\n", "header 'source,target"),
+        ("edgelist", "source,target,weight\na,b,heavy\n", "not a number"),
+        ("edgelist", "source,target,weight\na,b,0\n", "non-zero"),
+        ("adjacency", ",a,b\na,0,1\n", "one row per column"),
+        ("adjacency", ",a,b\nb,0,1\na,0,0\n", "differ from the column names"),
+        ("adjacency", ",a,b\na,0,x\nb,0,0\n", "not a number"),
+        ("json", "   ", "empty"),
+    ],
+)
+def test_malformed_files_raise_graph_error(fmt, text, match):
+    with pytest.raises(GraphError, match=match):
+        graph_from_text(text, fmt)
+
+
+def test_format_errors():
+    with pytest.raises(GraphError, match="cannot tell the graph format"):
+        read_graph(b"x", name="g.xlsx")
+    with pytest.raises(ConfigError, match="'format' must be one of"):
+        graph_to_text(["a"], np.zeros((1, 1)), "graphml")
+    with pytest.raises(GraphError, match="binary"):
+        read_graph(b"\x00\x01\x02", name="g.json")
+    with pytest.raises(GraphError, match="no such file"):
+        read_graph("/nonexistent/g.json")
+
+
+def test_check_graph_shape_and_weights():
+    with pytest.raises(GraphError, match="shape \\(2, 3\\) but there are 2"):
+        check_graph(["a", "b"], np.zeros((2, 3)))
+    with pytest.raises(GraphError, match="a -> b is not a finite"):
+        check_graph(["a", "b"], np.array([[0, np.nan], [0, 0]]))

@@ -1,0 +1,79 @@
+"""engine.results: JSON round trips of frozen result dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from engine.errors import DataError
+from engine.results import ResultMixin, from_jsonable, to_jsonable
+
+
+@dataclasses.dataclass(frozen=True)
+class _Result(ResultMixin):
+    weights: np.ndarray
+    labels: np.ndarray
+    names: tuple[str, ...]
+    seed: int
+    config: dict
+    loss: float
+    stopped: bool = False
+
+    _tuple_fields: ClassVar[tuple[str, ...]] = ("names",)
+
+    def __post_init__(self) -> None:
+        self._freeze_arrays()
+
+
+def _make() -> _Result:
+    return _Result(
+        weights=np.array([[0.0, np.nan], [np.inf, -np.inf]]),
+        labels=np.array([1, 2, 3], dtype=np.int32),
+        names=("a", "b"),
+        seed=7,
+        config={"lr": 0.1, "tol": float("nan"), "method": "permutahedron"},
+        loss=float("-inf"),
+    )
+
+
+def test_round_trip_keeps_nan_inf_dtypes_and_tuples(tmp_path):
+    r = _make()
+    path = tmp_path / "r.json"
+    text = r.to_json(path)
+    json.loads(text)  # strict JSON: no bare NaN / Infinity tokens
+    assert "NaN" not in text.replace('"nan"', "")
+    for back in (_Result.from_json(path), _Result.from_json(text)):
+        np.testing.assert_array_equal(back.weights, r.weights)
+        assert back.weights.dtype == np.float64 and back.labels.dtype == np.int32
+        assert back.names == ("a", "b") and back.seed == 7
+        assert np.isnan(back.config["tol"]) and back.loss == float("-inf")
+        assert not back.weights.flags.writeable
+
+
+def test_arrays_are_read_only_and_copied():
+    source = np.zeros((2, 2))
+    r = _Result(source, np.zeros(1), ("a",), 0, {}, 0.0)
+    source[0, 0] = 5.0
+    assert r.weights[0, 0] == 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        r.weights[0, 0] = 1.0
+
+
+def test_to_jsonable_handles_numpy_scalars_and_shapes():
+    out = to_jsonable({"x": np.float32(1.5), "n": np.int64(3), "e": np.zeros((0, 3))})
+    assert out["x"] == 1.5 and out["n"] == 3
+    assert from_jsonable(out["e"]).shape == (0, 3)
+
+
+def test_wrong_type_and_newer_schema_are_rejected():
+    data = _make().to_dict()
+    with pytest.raises(DataError, match="holds a 'Other'"):
+        _Result.from_dict({**data, "type": "Other"})
+    with pytest.raises(DataError, match="schema_version 99 is newer"):
+        _Result.from_dict({**data, "schema_version": 99})
+    with pytest.raises(DataError, match="not valid JSON"):
+        _Result.from_json("{broken")

