@@ -20,6 +20,7 @@ from engine.errors import (
     UnsupportedError,
 )
 from engine.graph_io import read_graph, write_graph
+from engine.graphs import GraphResult, GraphStructureLearner, LdsConfig, learn_graph
 from engine.runtime import ProgressEvent, resolve_device
 from engine.samples import Sample, list_samples, load_sample
 
@@ -34,6 +35,9 @@ __all__ = [
     "DeviceError",
     "EngineError",
     "GraphError",
+    "GraphResult",
+    "GraphStructureLearner",
+    "LdsConfig",
     "NotFittedError",
     "NumericalError",
     "ProgressEvent",
@@ -41,6 +45,7 @@ __all__ = [
     "Sample",
     "UnsupportedError",
     "__version__",
+    "learn_graph",
     "list_samples",
     "load_sample",
     "read_graph",

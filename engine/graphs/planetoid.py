@@ -91,9 +91,17 @@ def safe_unpickle(data: bytes) -> Any:
         return _RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
     except DataError:
         raise
-    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError,
-            TypeError, IndexError) as err:
-        raise DataError(f"load_planetoid: not a valid Planetoid pickle ({err}).") from err
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ValueError,
+        TypeError,
+        IndexError,
+    ) as err:
+        raise DataError(
+            f"load_planetoid: not a valid Planetoid pickle ({err})."
+        ) from err
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,9 @@ def _read_index(folder: Path, name: str) -> np.ndarray:
     try:
         values = [int(line) for line in path.read_text("ascii").split()]
     except ValueError as err:
-        raise DataError(f"load_planetoid: {path} must hold one integer per line.") from err
+        raise DataError(
+            f"load_planetoid: {path} must hold one integer per line."
+        ) from err
     return np.asarray(values, dtype=np.int64)
 
 
@@ -199,18 +209,17 @@ def _dense(obj: Any) -> np.ndarray:
         return np.asarray(obj.toarray(), dtype=np.float64)
     if isinstance(obj, np.ndarray):
         return obj.astype(np.float64)
-    raise DataError(
-        f"load_planetoid: expected an array, got {type(obj).__name__}."
-    )
+    raise DataError(f"load_planetoid: expected an array, got {type(obj).__name__}.")
 
 
-def _assemble(parts: dict[str, Any], test_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _assemble(
+    parts: dict[str, Any], test_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     allx, ally = _dense(parts["allx"]), _dense(parts["ally"])
     tx, ty = _dense(parts["tx"]), _dense(parts["ty"])
     if tx.shape[0] != test_index.size or ty.shape[0] != test_index.size:
         raise DataError(
-            "load_planetoid: tx/ty and test.index disagree on the number of test "
-            "nodes."
+            "load_planetoid: tx/ty and test.index disagree on the number of test nodes."
         )
     order = np.sort(test_index)
     low, high = int(order[0]), int(order[-1])

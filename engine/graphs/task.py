@@ -273,3 +273,34 @@ def check_resources(
             "Use fewer nodes, dtype='float32', or raise 'memory_budget_gb'."
         )
     return need
+
+
+def table_inputs(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Split a table into node features and labels for :func:`learn_graph`.
+
+    Every column but ``target`` becomes a feature: numeric ones as they are
+    (missing cells get the column mean), categorical ones one-hot encoded;
+    identifier-like and constant columns are left out. Rows keep the table's
+    index as node names.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_nodes, n_columns)
+    target : str
+        The label column; empty cells mark unlabelled nodes.
+
+    Returns
+    -------
+    X : DataFrame of shape (n_nodes, n_features)
+    y : Series of shape (n_nodes,)
+    """
+    from engine.data import to_matrix
+
+    if target not in frame.columns:
+        raise DataError(
+            f"learn_graph: the label column {target!r} is not in the table; columns "
+            f"are {list(map(str, frame.columns))[:20]}."
+        )
+    features = to_matrix(frame, exclude=[target], missing="mean", categorical="onehot")
+    X = pd.DataFrame(features.X, columns=features.names, index=frame.index)
+    return X, frame[target]

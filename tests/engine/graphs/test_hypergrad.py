@@ -1,4 +1,4 @@
-"""The truncated hypergradient: reverse sweep = unrolled autograd = finite differences."""
+"""Truncated hypergradient: reverse sweep = unrolled autograd = finite differences."""
 
 from __future__ import annotations
 
@@ -89,10 +89,24 @@ def test_hypergradient_matches_finite_differences_with_fixed_samples(seed):
     # straight-through: dF/dθ_ij = derivative w.r.t. entries (i,j),(j,i) of every
     # sampled matrix, samples held fixed
     for i, j in [(0, 1), (2, 7), (3, 9), (5, 6)]:
-        plus = _outer_value(problem, theta, lam, state, seeds, eval_seed,
-                            _fixed_sampler(base, i, j, eps))
-        minus = _outer_value(problem, theta, lam, state, seeds, eval_seed,
-                             _fixed_sampler(base, i, j, -eps))
+        plus = _outer_value(
+            problem,
+            theta,
+            lam,
+            state,
+            seeds,
+            eval_seed,
+            _fixed_sampler(base, i, j, eps),
+        )
+        minus = _outer_value(
+            problem,
+            theta,
+            lam,
+            state,
+            seeds,
+            eval_seed,
+            _fixed_sampler(base, i, j, -eps),
+        )
         assert abs((plus - minus) / (2 * eps) - float(g[i, j])) < 1e-6
     fixed = _fixed_sampler(base, 0, 0, 0.0)
     plus = _outer_value(problem, theta, lam + eps, state, seeds, eval_seed, fixed)

@@ -58,8 +58,9 @@ def test_adjacency_from_edges_names_and_indices():
 
 def test_adjacency_from_edges_names_unknown_node():
     with pytest.raises(GraphError, match="'zz'"):
-        adjacency_from_edges(pd.DataFrame({"s": ["a"], "t": ["zz"]}), 2,
-                             node_names=["a", "b"])
+        adjacency_from_edges(
+            pd.DataFrame({"s": ["a"], "t": ["zz"]}), 2, node_names=["a", "b"]
+        )
     with pytest.raises(GraphError, match="index"):
         adjacency_from_edges(np.array([[0, 5]]), 3)
 
@@ -67,9 +68,13 @@ def test_adjacency_from_edges_names_unknown_node():
 def test_read_edge_list_with_and_without_header():
     with_header = read_edge_list(b"source,target,weight\n0,1,0.5\n1,2,1\n")
     plain = read_edge_list(b"0,1\n1,2\n")
-    assert with_header.values.tolist() == plain.values.tolist() == [
-        ["0", "1"],
-        ["1", "2"],
-    ]
+    assert (
+        with_header.values.tolist()
+        == plain.values.tolist()
+        == [
+            ["0", "1"],
+            ["1", "2"],
+        ]
+    )
     with pytest.raises(GraphError, match="two columns"):
         read_edge_list(b"0\n1\n")

@@ -37,9 +37,20 @@ def planted(seed: int, n_per: int = 25, n_classes: int = 3, noise_edges: int = 3
 def test_lds_beats_gcn_on_corrupted_planted_graph():
     X, y, adj = planted(0)
     split = make_split(y, 9, 18, seed=0)
-    res = learn_graph(X, y, split=split, graph=adj, seed=0, device="cpu",
-                      baselines=("knn_gcn",), outer_lr=1.0, max_outer_iter=30,
-                      patience=10, inner_max_steps=100, n_samples=8)
+    res = learn_graph(
+        X,
+        y,
+        split=split,
+        graph=adj,
+        seed=0,
+        device="cpu",
+        baselines=("knn_gcn",),
+        outer_lr=1.0,
+        max_outer_iter=30,
+        patience=10,
+        inner_max_steps=100,
+        n_samples=8,
+    )
     gcn = res.baselines["knn_gcn"]["test_accuracy"]
     assert res.test_accuracy > gcn + 0.02, (res.test_accuracy, gcn)
     # the graph became more homophilous: corrupting edges lost probability
@@ -51,8 +62,16 @@ def test_lds_beats_gcn_on_corrupted_planted_graph():
 def test_result_fields_and_json_round_trip(tmp_path, seed):
     X, y, adj = planted(1, n_per=10, noise_edges=20)
     split = make_split(y, 6, 8, seed=seed)
-    res = learn_graph(X, y, split=split, graph=adj, seed=seed, device="cpu",
-                      return_matrix=True, **FAST)
+    res = learn_graph(
+        X,
+        y,
+        split=split,
+        graph=adj,
+        seed=seed,
+        device="cpu",
+        return_matrix=True,
+        **FAST,
+    )
     n = y.size
     assert res.predictions.shape == (n,) and res.probabilities.shape == (n, 3)
     np.testing.assert_allclose(res.probabilities.sum(1), 1.0, rtol=1e-6)
@@ -96,8 +115,16 @@ def test_stop_request_returns_partial_result(seed):
         events.append(event)
         return True
 
-    res = learn_graph(X, y, split=make_split(y, 6, 6, seed=seed), graph=adj,
-                      seed=seed, device="cpu", progress=progress, **FAST)
+    res = learn_graph(
+        X,
+        y,
+        split=make_split(y, 6, 6, seed=seed),
+        graph=adj,
+        seed=seed,
+        device="cpu",
+        progress=progress,
+        **FAST,
+    )
     assert res.stopped and res.n_outer_iter == 1 and len(events) == 1
     assert "es_accuracy" in events[0].metrics and events[0].task == "graphs.fit"
 
@@ -106,17 +133,27 @@ def test_knn_lds_with_paper_split_and_baselines_on_unlabelled_nodes(seed):
     X, y, _ = planted(4, n_per=12, noise_edges=0)
     labels = y.astype(float)
     labels[:3] = np.nan  # unlabelled nodes take part through the graph only
-    res = learn_graph(X, labels, split={"train": _mask(y.size, range(3, 12)),
-                                        "val": _mask(y.size, range(12, 24))},
-                      seed=seed, device="cpu", k=5, baselines=("logreg", "mlp",
-                      "label_propagation", "knn_gcn"), **FAST)
+    res = learn_graph(
+        X,
+        labels,
+        split={
+            "train": _mask(y.size, range(3, 12)),
+            "val": _mask(y.size, range(12, 24)),
+        },
+        seed=seed,
+        device="cpu",
+        k=5,
+        baselines=("logreg", "mlp", "label_propagation", "knn_gcn"),
+        **FAST,
+    )
     assert res.config["graph_source"] == "knn"
     assert (res.split[:3] == -1).all() and (res.labels[:3] == -1).all()
     assert set(res.baselines) == {"logreg", "mlp", "label_propagation", "knn_gcn"}
     for scores in res.baselines.values():
         assert 0.0 <= scores["test_accuracy"] <= 1.0
-    single = fit_baseline(X, y, method="logreg", split=make_split(y, 9, 9, seed=0),
-                          seed=seed)
+    single = fit_baseline(
+        X, y, method="logreg", split=make_split(y, 9, 9, seed=0), seed=seed
+    )
     assert single["predictions"].shape == (y.size,)
 
 
@@ -127,7 +164,7 @@ def _mask(n, idx):
 
 
 def test_bad_inputs_are_named():
-    X, y, adj = planted(5, n_per=5, noise_edges=0)
+    X, y, _ = planted(5, n_per=5, noise_edges=0)
     split = make_split(y, 3, 6, seed=0)
     with pytest.raises(ConfigError, match="unknown option"):
         learn_graph(X, y, split=split, taus=3)
