@@ -28,3 +28,10 @@ def get(key: str, default: Any = None) -> Any:
 def put(key: str, value: Any) -> None:
     """Write a durable session value."""
     st.session_state[key] = value
+
+
+# Learn-a-graph page: the running job id, its finished GraphResult, and the node
+# selected in the learned graph (index, set by a click or the selectbox).
+GRAPH_JOB = "graph_job"
+GRAPH_RESULT = "graph_result"
+GRAPH_NODE = "graph_node"

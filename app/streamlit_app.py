@@ -24,5 +24,6 @@ with st.sidebar:
 # script; AppTest switches pages with at.switch_page("views/<name>.py").
 pages = [
     st.Page("views/data.py", title="Data", icon=":material/table:", default=True),
+    st.Page("views/graph.py", title="Learn a graph", icon=":material/hub:"),
 ]
 st.navigation(pages).run()

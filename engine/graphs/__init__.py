@@ -22,7 +22,7 @@ from engine.graphs.knn import (
 from engine.graphs.lds import GraphStructureLearner, learn_graph
 from engine.graphs.result import GraphResult, edge_homophily
 from engine.graphs.splits import PAPER_SPLIT_SIZES, Split, make_split, paper_split
-from engine.graphs.task import estimate_memory
+from engine.graphs.task import estimate_memory, table_inputs
 
 __all__ = [
     "BASELINES",
@@ -43,4 +43,5 @@ __all__ = [
     "normalized_propagate",
     "paper_split",
     "read_edge_list",
+    "table_inputs",
 ]

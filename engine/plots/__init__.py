@@ -7,4 +7,18 @@ of the ``app`` extra, so this package imports it lazily per module.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from engine.plots.graphs import (
+    accuracy_figure,
+    edge_histogram_figure,
+    graph_layout,
+    learned_graph_figure,
+    training_curves_figure,
+)
+
+__all__: list[str] = [
+    "accuracy_figure",
+    "edge_histogram_figure",
+    "graph_layout",
+    "learned_graph_figure",
+    "training_curves_figure",
+]
