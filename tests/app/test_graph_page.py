@@ -31,20 +31,20 @@ def _number(at: AppTest, label: str):
     return next(w for w in at.number_input if w.label == label)
 
 
+def _get(at: AppTest, key: str):
+    try:
+        return at.session_state[key]
+    except KeyError:
+        return None
+
+
 def _wait(at: AppTest, timeout_s: float = 240) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if (
-            at.session_state[state.GRAPH_RESULT]
-            if state.GRAPH_RESULT in at.session_state
-            else None
-        ):
+        if _get(at, state.GRAPH_RESULT) is not None:
             return
-        if (
-            state.GRAPH_JOB + "_error" in at.session_state
-            and at.session_state[state.GRAPH_JOB + "_error"]
-        ):
-            pytest.fail(at.session_state[state.GRAPH_JOB + "_error"])
+        if _get(at, state.GRAPH_JOB + "_error"):
+            pytest.fail(_get(at, state.GRAPH_JOB + "_error"))
         time.sleep(1.0)
         at.run()
     pytest.fail("the fit did not finish in time")
