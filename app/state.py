@@ -11,11 +11,17 @@ from typing import Any
 import streamlit as st
 
 # The data set chosen on the Data page: a dict with keys ``name`` (str), ``frame``
-# (pandas.DataFrame), ``target`` (str or None), ``truth`` (ndarray or None) and
-# ``source`` ("sample" or "upload").
+# (pandas.DataFrame), ``target`` (str or None), ``truth`` (bool ndarray (d, d) over
+# the frame's columns, or None), ``source`` ("sample" or "upload"), ``report``
+# (engine.data.DataReport), ``description`` (str) and ``id`` (str, changes whenever
+# another data set is chosen: "sample:<name>" or "upload:<sha256>").
 DATASET = "dataset"
 # Last upload error shown on the Data page (str or None).
 UPLOAD_ERROR = "upload_error"
+# file_id of the upload already handled (parsing happens once per file).
+UPLOAD_ID = "upload_id"
+# Data set id the target selectbox was last initialised for.
+TARGET_FOR = "target_for"
 # Seed used by every fit started from the app.
 SEED = "seed"
 

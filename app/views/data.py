@@ -1,0 +1,277 @@
+"""Data page: pick a bundled sample or upload a CSV/TSV, see it and its report.
+
+The chosen data set lives under ``state.DATASET`` (see app/state.py) for the other
+pages. A bad upload shows its message and leaves the earlier data set selected.
+Uploads are parsed once per file (cached by content hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from app import state
+from engine import list_samples, load_sample
+from engine.data import DataReport, describe, read_table
+from engine.errors import DataError, GraphError
+from engine.graph_io import read_graph
+
+DEFAULT_SAMPLE = "sachs"
+SAMPLE_KEY = "data_sample"
+UPLOAD_KEY = "data_upload"
+TARGET_KEY = "data_target"
+TRUTH_KEY = "data_truth_upload"
+NO_TARGET = "(none)"
+PREVIEW_ROWS = 200
+MAX_FINDINGS = 25
+_TARGET_NAMES = ("target", "label", "class", "y", "outcome", "diagnosis", "species")
+
+
+# --- loading ---
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sample_dataset(name: str) -> dict[str, Any]:
+    sample = load_sample(name)
+    return {
+        "name": name,
+        "frame": sample.frame,
+        "target": sample.target,
+        "truth": sample.truth,
+        "source": "sample",
+        "report": describe(sample.frame, source=name),
+        "description": sample.description,
+        "id": f"sample:{name}",
+    }
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=8)
+def _parse_upload(digest: str, name: str, max_bytes: int, _data: bytes):
+    """Parse an upload; cached by ``digest`` (``_data`` is not hashed again)."""
+    return read_table(_data, name=name, max_bytes=max_bytes)
+
+
+def _max_upload_bytes() -> int:
+    return int(float(st.get_option("server.maxUploadSize")) * 2**20)
+
+
+def use_sample(name: str) -> None:
+    """Make the bundled sample ``name`` the current data set."""
+    state.put(state.DATASET, dict(_sample_dataset(name)))
+    state.put(state.UPLOAD_ERROR, None)
+
+
+def _guess_target(report: DataReport) -> str | None:
+    for info in report.columns:
+        if info.name.strip().lower() in _TARGET_NAMES and info.kind != "empty":
+            return info.name
+    return None
+
+
+def _process_upload(upload: Any) -> None:
+    """Parse a new upload once; on failure keep the current data set."""
+    if upload is None:
+        state.put(state.UPLOAD_ID, None)
+        state.put(state.UPLOAD_ERROR, None)
+        return
+    if state.get(state.UPLOAD_ID) == upload.file_id:
+        return  # already handled on an earlier rerun
+    state.put(state.UPLOAD_ID, upload.file_id)
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        frame, report = _parse_upload(digest, upload.name, _max_upload_bytes(), data)
+    except DataError as err:
+        state.put(state.UPLOAD_ERROR, str(err))
+        return
+    state.put(state.UPLOAD_ERROR, None)
+    state.put(
+        state.DATASET,
+        {
+            "name": upload.name,
+            "frame": frame,
+            "target": _guess_target(report),
+            "truth": None,
+            "source": "upload",
+            "report": report,
+            "description": f"Uploaded file {upload.name} ({len(data) / 1024:.0f} KB).",
+            "id": f"upload:{digest}",
+        },
+    )
+    st.session_state[SAMPLE_KEY] = None  # no sample is selected now
+
+
+def _on_sample_change() -> None:
+    name = st.session_state.get(SAMPLE_KEY)
+    if name is not None:
+        use_sample(name)
+
+
+def _on_target_change() -> None:
+    dataset = state.get(state.DATASET)
+    choice = st.session_state.get(TARGET_KEY)
+    if dataset is not None:
+        dataset["target"] = None if choice in (None, NO_TARGET) else choice
+
+
+# --- widgets ---
+
+
+def _pickers() -> None:
+    left, right = st.columns(2)
+    names = list_samples()
+    with left:
+        st.selectbox(
+            "Bundled sample",
+            names,
+            key=SAMPLE_KEY,
+            index=None,
+            placeholder="Choose a sample",
+            on_change=_on_sample_change,
+            help="Small real and synthetic data sets; see sample_data/README.md.",
+        )
+    with right:
+        limit = st.get_option("server.maxUploadSize")
+        st.file_uploader(
+            f"Or upload a CSV / TSV file (up to {limit} MB)",
+            type=["csv", "tsv", "txt"],
+            key=UPLOAD_KEY,
+            help=(
+                "Parsed as plain data: delimiter (, ; tab |), decimal commas, "
+                "UTF-8 or Latin-1 are detected. For bigger files, keep a sample of "
+                "the rows."
+            ),
+        )
+    error = state.get(state.UPLOAD_ERROR)
+    if error:
+        current = state.get(state.DATASET)
+        keep = f" Still using {current['name']!r}." if current else ""
+        st.error(f"This file cannot be used: {error}{keep}")
+
+
+def _target_picker(dataset: dict[str, Any]) -> None:
+    columns = [str(c) for c in dataset["frame"].columns]
+    options = [NO_TARGET, *columns]
+    if state.get(state.TARGET_FOR) != dataset["id"]:
+        target = dataset.get("target")
+        st.session_state[TARGET_KEY] = target if target in columns else NO_TARGET
+        state.put(state.TARGET_FOR, dataset["id"])
+    st.selectbox(
+        "Target / label column",
+        options,
+        key=TARGET_KEY,
+        on_change=_on_target_change,
+        help="The class label for 'Explain a classifier'; left out of causal "
+        "discovery. Choose (none) for unlabelled data.",
+    )
+
+
+def _truth_key(dataset: dict[str, Any]) -> str:
+    return f"{TRUTH_KEY}_{dataset['id']}"  # a fresh uploader per data set
+
+
+def _apply_truth_upload(dataset: dict[str, Any]) -> tuple[str, str] | None:
+    """Read the known-graph upload (before the summary draws the edge count)."""
+    upload = st.session_state.get(_truth_key(dataset))
+    if upload is None:
+        if dataset.get("truth_source") == "upload":
+            dataset["truth"] = dataset.get("base_truth")
+            dataset["truth_source"] = None
+        return None
+    columns = [str(c) for c in dataset["frame"].columns]
+    try:
+        graph = read_graph(
+            upload.getvalue(), name=upload.name, columns=columns, require_dag=True
+        )
+    except GraphError as err:
+        return "error", f"This graph cannot be used: {err}"
+    if dataset.get("truth_source") != "upload":
+        dataset["base_truth"] = dataset.get("truth")
+    dataset["truth"] = graph.adjacency != 0
+    dataset["truth_source"] = "upload"
+    return "success", f"Known graph loaded: {int(dataset['truth'].sum())} edges."
+
+
+def _truth_uploader(dataset: dict[str, Any], message: tuple[str, str] | None) -> None:
+    with st.expander("Known graph (optional)", expanded=message is not None):
+        st.caption(
+            "A true or expert DAG over these columns to compare learned graphs with: "
+            "edge list CSV (source,target[,weight]), adjacency CSV, JSON node-link, "
+            "GML or DOT."
+        )
+        st.file_uploader(
+            "Graph file",
+            type=["csv", "tsv", "txt", "json", "gml", "dot", "gv"],
+            key=_truth_key(dataset),
+        )
+        if message is not None:
+            kind, text = message
+            (st.error if kind == "error" else st.success)(text)
+
+
+# --- display ---
+
+
+def _summary(dataset: dict[str, Any]) -> None:
+    frame = dataset["frame"]
+    report: DataReport = dataset["report"]
+    st.subheader(dataset["name"])
+    st.caption(dataset.get("description", ""))
+    cols = st.columns(4)
+    cols[0].metric("Rows", f"{frame.shape[0]:,}")
+    cols[1].metric("Columns", f"{frame.shape[1]:,}")
+    cols[2].metric("Numeric columns", len(report.columns_of_kind("numeric")))
+    truth = dataset.get("truth")
+    cols[3].metric(
+        "Known graph", "none" if truth is None else f"{int(np.sum(truth))} edges"
+    )
+
+
+def _report(report: DataReport) -> None:
+    st.markdown("#### Validation report")
+    if report.delimiter is not None:
+        st.caption(
+            f"Parsed with delimiter {report.delimiter!r}, decimal mark "
+            f"{report.decimal!r}, encoding {report.encoding}."
+        )
+    if not report.findings:
+        st.success("No problems found.")
+    for finding in report.findings[:MAX_FINDINGS]:
+        show = st.error if finding.severity == "error" else st.warning
+        show(finding.message)
+    extra = len(report.findings) - MAX_FINDINGS
+    if extra > 0:
+        st.caption(
+            f"… and {extra} more findings (run `python -m engine data describe`)."
+        )
+
+
+def render() -> None:
+    """Draw the Data page."""
+    st.title("Data")
+    _process_upload(st.session_state.get(UPLOAD_KEY))
+    if state.get(state.DATASET) is None:
+        use_sample(DEFAULT_SAMPLE)
+        st.session_state[SAMPLE_KEY] = DEFAULT_SAMPLE
+    _pickers()
+    dataset = state.get(state.DATASET)
+    truth_message = _apply_truth_upload(dataset)
+    _summary(dataset)
+    _target_picker(dataset)
+    preview, types = st.tabs(["Preview", "Column types"])
+    with preview:
+        frame = dataset["frame"]
+        st.dataframe(frame.head(PREVIEW_ROWS))
+        if len(frame) > PREVIEW_ROWS:
+            st.caption(f"First {PREVIEW_ROWS} of {len(frame):,} rows.")
+    with types:
+        st.dataframe(dataset["report"].column_table(), hide_index=True)
+    _report(dataset["report"])
+    _truth_uploader(dataset, truth_message)
+
+
+if __name__ == "__main__":
+    render()

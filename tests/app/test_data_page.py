@@ -1,0 +1,115 @@
+"""AppTest of the Data page: samples, uploads, the corpus, the target, a known graph."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.corpus import CORPUS
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app" / "streamlit_app.py")
+
+
+@pytest.fixture
+def at() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _dataset(app: AppTest) -> dict:
+    return app.session_state["dataset"]
+
+
+def _upload(app: AppTest, name: str, data: bytes) -> None:
+    app.file_uploader(key="data_upload").set_value((name, data, "text/csv")).run()
+    assert not app.exception, app.exception
+
+
+def test_default_sample_is_shown(at):
+    ds = _dataset(at)
+    assert (ds["name"], ds["source"]) == ("sachs", "sample")
+    assert at.selectbox(key="data_sample").value == "sachs"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rows"] == "853" and metrics["Known graph"] == "17 edges"
+    assert len(at.dataframe) >= 2  # preview and column types
+    assert not at.error
+
+
+def test_pick_sample_and_target(at):
+    at.selectbox(key="data_sample").select("wine").run()
+    ds = _dataset(at)
+    assert ds["name"] == "wine" and ds["frame"].shape == (178, 14)
+    assert ds["target"] == "target" and ds["truth"] is None
+    assert at.selectbox(key="data_target").value == "target"
+    at.selectbox(key="data_target").select("(none)").run()
+    assert _dataset(at)["target"] is None
+    at.selectbox(key="data_sample").select("linear_gaussian").run()
+    assert _dataset(at)["truth"].sum() == 15
+    assert at.selectbox(key="data_target").value == "(none)"
+
+
+def test_good_upload_then_bad_upload_keeps_the_good_one(at):
+    wine = (REPO / "sample_data" / "wine.csv").read_bytes()
+    _upload(at, "wine.csv", wine)
+    ds = _dataset(at)
+    assert (ds["name"], ds["source"]) == ("wine.csv", "upload")
+    assert ds["frame"].shape == (178, 14) and ds["target"] == "target"
+    assert at.selectbox(key="data_sample").value is None
+    # the upload is parsed once: a later rerun keeps the user's target choice
+    at.selectbox(key="data_target").select("alcohol").run()
+    assert _dataset(at)["target"] == "alcohol"
+    _upload(at, "broken.csv", b"a,b\n1,2\n3,4,5\n")
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "broken.csv: 1 row(s) have more fields" in message
+    assert "Still using 'wine.csv'" in message
+    assert _dataset(at)["name"] == "wine.csv"
+    assert _dataset(at)["target"] == "alcohol"
+    # choosing a sample clears the error
+    at.selectbox(key="data_sample").select("iris").run()
+    assert not at.error and _dataset(at)["name"] == "iris"
+
+
+def test_every_corpus_file_through_the_uploader(at):
+    previous = "sachs"
+    for case in CORPUS:
+        if case.max_bytes is not None:
+            continue  # the app's limit is the server's maxUploadSize (50 MB)
+        _upload(at, case.file_name, case.data)
+        ds = _dataset(at)
+        if case.error is not None:
+            assert len(at.error) == 1, case.name
+            assert re.search(case.error, at.error[0].value), case.name
+            assert ds["name"] == previous, case.name
+        else:
+            assert not at.error, (case.name, [e.value for e in at.error])
+            assert ds["name"] == case.file_name, case.name
+            codes = {f.code for f in ds["report"].findings}
+            assert case.codes <= codes, case.name
+            warnings = " ".join(w.value for w in at.warning)
+            for finding in ds["report"].warnings[:25]:
+                assert finding.message in warnings, case.name
+            if case.check is not None:
+                case.check(ds["frame"])
+            previous = case.file_name
+
+
+def test_known_graph_upload_checks_names(at):
+    at.selectbox(key="data_sample").select("linear_gaussian").run()
+    truth_uploader = at.file_uploader[1]
+    truth_uploader.set_value(("g.csv", b"source,target\nX1,Q\n", "text/csv")).run()
+    assert not at.exception
+    assert "node(s) ['Q'] are not columns" in at.error[0].value
+    assert _dataset(at)["truth"].sum() == 15  # unchanged
+    at.file_uploader[1].set_value(
+        ("g.csv", b"source,target\nX1,X2\nX2,X3\n", "text/csv")
+    ).run()
+    assert not at.error
+    assert _dataset(at)["truth"].sum() == 2
+    assert {m.label: m.value for m in at.metric}["Known graph"] == "2 edges"
