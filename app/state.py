@@ -73,3 +73,8 @@ EXPLAIN_W_LOAD = "explain_w_load"
 EXPLAIN_W_RUN = "explain_w_run"
 EXPLAIN_W_GLOBAL_RUN = "explain_w_global_run"
 EXPLAIN_W_PLAYER = "explain_w_player"
+# Learn-a-graph page: the running job id, its finished GraphResult, and the node
+# selected in the learned graph (index, set by a click or the selectbox).
+GRAPH_JOB = "graph_job"
+GRAPH_RESULT = "graph_result"
+GRAPH_NODE = "graph_node"

@@ -27,5 +27,6 @@ pages = [
     st.Page(
         "views/explain.py", title="Explain a classifier", icon=":material/insights:"
     ),
+    st.Page("views/graph.py", title="Learn a graph", icon=":material/hub:"),
 ]
 st.navigation(pages).run()

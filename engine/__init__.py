@@ -20,6 +20,7 @@ from engine.errors import (
     UnsupportedError,
 )
 from engine.graph_io import read_graph, write_graph
+from engine.graphs import GraphResult, GraphStructureLearner, LdsConfig, learn_graph
 from engine.runtime import ProgressEvent, resolve_device
 from engine.samples import Sample, list_samples, load_sample
 from engine.values import DistributionalExplainer, DistributionalValues, explain
@@ -37,6 +38,9 @@ __all__ = [
     "DistributionalValues",
     "EngineError",
     "GraphError",
+    "GraphResult",
+    "GraphStructureLearner",
+    "LdsConfig",
     "NotFittedError",
     "NumericalError",
     "ProgressEvent",
@@ -45,6 +49,7 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "explain",
+    "learn_graph",
     "list_samples",
     "load_sample",
     "read_graph",

@@ -19,7 +19,11 @@ from engine.errors import EngineError
 __all__ = ["build_parser", "main"]
 
 # One module per subcommand, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("engine.commands.data", "engine.commands.explain")
+COMMAND_MODULES: tuple[str, ...] = (
+    "engine.commands.data",
+    "engine.commands.explain",
+    "engine.commands.graph",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

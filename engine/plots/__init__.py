@@ -7,6 +7,13 @@ of the ``app`` extra, so this package imports it lazily per module.
 
 from __future__ import annotations
 
+from engine.plots.graphs import (
+    accuracy_figure,
+    edge_histogram_figure,
+    graph_layout,
+    learned_graph_figure,
+    training_curves_figure,
+)
 from engine.plots.values import (
     mean_vs_reference,
     p_change_bars,
@@ -15,8 +22,13 @@ from engine.plots.values import (
 )
 
 __all__: list[str] = [
+    "accuracy_figure",
+    "edge_histogram_figure",
+    "graph_layout",
+    "learned_graph_figure",
     "mean_vs_reference",
     "p_change_bars",
     "pixel_map",
+    "training_curves_figure",
     "transition_heatmap",
 ]

@@ -1,0 +1,147 @@
+"""kNN-LDS against kNN-GCN and other baselines on wine, breast cancer and digits.
+
+The LDS paper's no-graph protocol (Franceschi et al. 2019, Table 1): a kNN graph of
+the features initialises the edge probabilities; splits of 10 / 20 (wine, breast
+cancer) and 50 / 100 (digits) labelled / validation nodes, the rest test; several
+seeds. Prints one table: test accuracy mean and standard deviation (%) and wall time
+per fit, for LDS and every baseline, all fitted in this run on the same splits.
+
+    python bench/lds_uci.py                      # 5 seeds, all three data sets
+    python bench/lds_uci.py --datasets wine --seeds 2
+
+Targets (issue #6): kNN-LDS mean >= 95.6 (wine), 93.7 (breast cancer), 91.5
+(digits) and above kNN-GCN; CPU wall time per fit <= 2 min (wine, breast cancer),
+<= 10 min (digits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from engine import load_sample
+from engine.graphs import (
+    BASELINES,
+    fit_baseline,
+    learn_graph,
+    paper_split,
+    table_inputs,
+)
+
+TARGETS = {"wine": 95.6, "breast_cancer": 93.7, "digits": 91.5}
+TIME_LIMIT_S = {"wine": 120, "breast_cancer": 120, "digits": 600}
+# per data set: the paper's pre-processing. outer_lr = 10 was picked from {0.1, 1, 10}
+# on wine seeds 0-4 (with k, symmetrisation); the benchmark reports seeds 100-104
+OPTIONS = {
+    "wine": {"features": "standardize"},
+    "breast_cancer": {"features": "standardize"},
+    "digits": {"features": "none"},
+}
+COMMON = {"outer_lr": 10.0}
+
+
+def run(dataset: str, seed: int, device: str) -> dict[str, dict[str, float]]:
+    """One LDS fit and every baseline on one seeded split (wall and CPU time)."""
+    sample = load_sample(dataset)
+    X, y = table_inputs(sample.frame, sample.target)
+    y = y.to_numpy()
+    split = paper_split(y, dataset, seed=seed)
+    opts = {**COMMON, **OPTIONS[dataset]}
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = learn_graph(X, y, split=split, seed=seed, device=device, **opts)
+    out = {
+        "kNN-LDS": {
+            "acc": result.test_accuracy,
+            "time": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+            "outer": result.n_outer_iter,
+        }
+    }
+    for name in BASELINES:
+        wall, cpu = time.perf_counter(), time.process_time()
+        scores = fit_baseline(
+            X,
+            y,
+            method=name,
+            split=split,
+            seed=seed,
+            device=device,
+            features=opts["features"],
+        )
+        out[name] = {
+            "acc": scores["test_accuracy"],
+            "time": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+        }
+    return out
+
+
+def main() -> None:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="wine,breast_cancer,digits")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-seed", type=int, default=100)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--json", help="also write the raw numbers here")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    raw: dict[str, dict[str, list]] = {}
+    for dataset in args.datasets.split(","):
+        runs = []
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            res = run(dataset, seed, args.device)
+            runs.append(res)
+            print(
+                f"{dataset} seed {seed}: "
+                + ", ".join(f"{k} {v['acc'] * 100:.1f}" for k, v in res.items())
+                + f" | LDS {res['kNN-LDS']['time']:.0f} s wall, "
+                f"{res['kNN-LDS']['cpu']:.0f} s CPU, "
+                f"{res['kNN-LDS']['outer']} outer iterations",
+                flush=True,
+            )
+        raw[dataset] = {m: [r[m] for r in runs] for m in runs[0]}
+    _table(raw, args)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(raw, fh, indent=1)
+
+
+def _table(raw: dict[str, dict[str, list]], args: argparse.Namespace) -> None:
+    print()
+    print(f"device {args.device}, {args.threads} torch thread(s), {args.seeds} seeds")
+    print(
+        f"{'dataset':<14}{'method':<20}{'test acc %':>16}{'wall s/fit':>12}"
+        f"{'CPU s/fit':>11}"
+    )
+    for dataset, methods in raw.items():
+        for method, runs in methods.items():
+            acc = np.array([r["acc"] for r in runs]) * 100
+            sec = np.array([r["time"] for r in runs])
+            cpu = np.array([r["cpu"] for r in runs])
+            print(
+                f"{dataset:<14}{method:<20}{acc.mean():>9.1f} ± {acc.std():>4.1f}"
+                f"{sec.mean():>12.1f}{cpu.mean():>11.1f}"
+            )
+        lds = np.mean([r["acc"] for r in methods["kNN-LDS"]]) * 100
+        gcn = np.mean([r["acc"] for r in methods["knn_gcn"]]) * 100
+        worst = max(r["time"] for r in methods["kNN-LDS"])
+        worst_cpu = max(r["cpu"] for r in methods["kNN-LDS"])
+        ok = lds >= TARGETS[dataset] and lds > gcn
+        print(
+            f"{'':<14}target: LDS >= {TARGETS[dataset]} and > kNN-GCN ({gcn:.1f}): "
+            f"{'met' if ok else 'NOT met'}; LDS - kNN-GCN = {lds - gcn:+.1f}; "
+            f"slowest fit {worst:.0f} s wall / {worst_cpu:.0f} s CPU (limit "
+            f"{TIME_LIMIT_S[dataset]} s): wall "
+            f"{'met' if worst <= TIME_LIMIT_S[dataset] else 'NOT met'}, CPU "
+            f"{'met' if worst_cpu <= TIME_LIMIT_S[dataset] else 'NOT met'}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""LDS: learning discrete graph structure for GNNs by hypergradients.
+
+Public names: :func:`learn_graph` and its estimator twin
+:class:`GraphStructureLearner`, the result :class:`GraphResult`, the configuration
+:class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
+graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
+:func:`read_edge_list`), the GCN (:func:`gcn_forward`), baselines
+(:func:`fit_baseline`) and the Planetoid loader (:func:`load_planetoid`).
+"""
+
+from __future__ import annotations
+
+from engine.graphs.baselines import fit_baseline
+from engine.graphs.config import BASELINES, LdsConfig
+from engine.graphs.gcn import gcn_forward, normalized_propagate
+from engine.graphs.knn import (
+    adjacency_from_edges,
+    edges_from_adjacency,
+    knn_graph,
+    read_edge_list,
+)
+from engine.graphs.lds import GraphStructureLearner, learn_graph
+from engine.graphs.result import GraphResult, edge_homophily
+from engine.graphs.splits import PAPER_SPLIT_SIZES, Split, make_split, paper_split
+from engine.graphs.task import estimate_memory, table_inputs
+
+__all__ = [
+    "BASELINES",
+    "PAPER_SPLIT_SIZES",
+    "GraphResult",
+    "GraphStructureLearner",
+    "LdsConfig",
+    "Split",
+    "adjacency_from_edges",
+    "edge_homophily",
+    "edges_from_adjacency",
+    "estimate_memory",
+    "fit_baseline",
+    "gcn_forward",
+    "knn_graph",
+    "learn_graph",
+    "make_split",
+    "normalized_propagate",
+    "paper_split",
+    "read_edge_list",
+    "table_inputs",
+]

@@ -1,0 +1,172 @@
+"""Configuration of the LDS learner (a frozen dataclass of plain values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+from engine.errors import ConfigError, check_choice, check_range
+
+__all__ = ["BASELINES", "LdsConfig"]
+
+BASELINES = ("knn_gcn", "label_propagation", "logreg", "mlp")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LdsConfig:
+    """Every knob of :func:`engine.graphs.learn_graph`; defaults follow the paper.
+
+    Parameters
+    ----------
+    k : int, default=10
+        Neighbours of the kNN graph that initialises the edge probabilities when
+        no graph is given.
+    metric : {"cosine", "euclidean"}, default="cosine"
+        Distance of the kNN graph.
+    symmetrize : {"or", "and", "upper"}, default="or"
+        How the kNN relation is made undirected (see :func:`knn_graph`).
+    features : {"standardize", "none", "row_normalize"}, default="standardize"
+        Pre-processing of ``X`` (standardised per column over all nodes, raw, or
+        rows scaled to sum to one as for bag-of-words).
+    tau : int, default=5
+        Inner steps per truncated hypergradient.
+    outer_lr : float, default=1.0
+        η0 of the outer SGD step η_k = η0 / (1 + outer_lr_decay · k).
+    outer_lr_decay : float, default=1e-3
+    inner_lr : float, default=0.02
+        Initial (or fixed) Adam learning rate of the GCN.
+    learn_inner_lr : bool, default=True
+        Learn the inner learning rate with the graph, as
+        ``a + sigmoid(λ)(b - a)`` with ``(a, b) = inner_lr_bounds``.
+    inner_lr_bounds : tuple of float, default=(1e-4, 0.05)
+    n_hidden : int, default=16
+    dropout : float, default=0.5
+        Dropout rate on the hidden layer, inner objective only.
+    weight_decay : float, default=5e-4
+        L2 factor (half squared norm) on the first-layer weights.
+    inner_max_steps : int, default=400
+    inner_tol : float, default=1e-3
+        Relative decrease of the training objective that counts as progress.
+    inner_patience : int, default=20
+        Inner steps without progress before the inner training stops.
+    patience : int, default=20
+        Outer iterations without a better early-stopping score before stopping.
+    max_outer_iter : int, default=100
+    n_samples : int, default=16
+        Graphs sampled for every evaluation and for the final prediction.
+    hypergradient : {"reverse", "unrolled"}, default="reverse"
+        ``"reverse"``: manual reverse sweep that regenerates each step's graph and
+        dropout mask from its seed; memory does not grow with ``tau``.
+        ``"unrolled"``: plain autograd through the ``tau`` steps (reference).
+    n_top_edges : int or None, default=None
+        Edges kept in the result, strongest first; default ``20 · n_nodes``.
+    return_matrix : bool, default=False
+        Also return the full (n_nodes, n_nodes) probability matrix.
+    max_nodes : int or None, default=None
+        Refuse larger graphs; default 5 000 on the CPU, 15 000 on a GPU.
+    memory_budget_gb : float or None, default=None
+        Refuse when the estimated memory exceeds this; default half the free
+        memory of the device.
+    baselines : tuple of str, default=()
+        Also fit these on the same split: ``"knn_gcn"``, ``"logreg"``, ``"mlp"``,
+        ``"label_propagation"``.
+    dtype : {"float32", "float64"}, default="float32"
+    """
+
+    k: int = 10
+    metric: Literal["cosine", "euclidean"] = "cosine"
+    symmetrize: Literal["or", "and", "upper"] = "or"
+    features: Literal["standardize", "none", "row_normalize"] = "standardize"
+    tau: int = 5
+    outer_lr: float = 1.0
+    outer_lr_decay: float = 1e-3
+    inner_lr: float = 0.02
+    learn_inner_lr: bool = True
+    inner_lr_bounds: tuple[float, float] = (1e-4, 0.05)
+    n_hidden: int = 16
+    dropout: float = 0.5
+    weight_decay: float = 5e-4
+    inner_max_steps: int = 400
+    inner_tol: float = 1e-3
+    inner_patience: int = 20
+    patience: int = 20
+    max_outer_iter: int = 100
+    n_samples: int = 16
+    hypergradient: Literal["reverse", "unrolled"] = "reverse"
+    n_top_edges: int | None = None
+    return_matrix: bool = False
+    max_nodes: int | None = None
+    memory_budget_gb: float | None = None
+    baselines: tuple[str, ...] = field(default=())
+    dtype: Literal["float32", "float64"] = "float32"
+
+    def __post_init__(self) -> None:
+        owner = "LdsConfig"
+        object.__setattr__(self, "baselines", tuple(self.baselines))
+        object.__setattr__(self, "inner_lr_bounds", tuple(self.inner_lr_bounds))
+        check_choice(owner, "metric", self.metric, ("cosine", "euclidean"))
+        check_choice(owner, "symmetrize", self.symmetrize, ("or", "and", "upper"))
+        check_choice(
+            owner, "features", self.features, ("standardize", "none", "row_normalize")
+        )
+        check_choice(
+            owner, "hypergradient", self.hypergradient, ("reverse", "unrolled")
+        )
+        check_choice(owner, "dtype", self.dtype, ("float32", "float64"))
+        for name in ("k", "tau", "n_hidden", "inner_max_steps", "n_samples"):
+            _check_int(owner, name, getattr(self, name), 1)
+        for name in ("inner_patience", "patience", "max_outer_iter"):
+            _check_int(owner, name, getattr(self, name), 1)
+        check_range(owner, "outer_lr", self.outer_lr, low=0.0)
+        check_range(owner, "outer_lr_decay", self.outer_lr_decay, low=0.0)
+        check_range(owner, "dropout", self.dropout, low=0.0, high=0.95)
+        check_range(owner, "weight_decay", self.weight_decay, low=0.0)
+        check_range(owner, "inner_tol", self.inner_tol, low=0.0)
+        low, high = self.inner_lr_bounds
+        if not 0 < low < high:
+            raise ConfigError(
+                f"{owner}: 'inner_lr_bounds' must be (low, high) with 0 < low < high; "
+                f"got {self.inner_lr_bounds!r}."
+            )
+        check_range(owner, "inner_lr", self.inner_lr, low=0.0, low_open=True)
+        if self.learn_inner_lr and not low < self.inner_lr < high:
+            raise ConfigError(
+                f"{owner}: 'inner_lr' must lie strictly inside inner_lr_bounds "
+                f"{self.inner_lr_bounds} when learn_inner_lr=True; got "
+                f"{self.inner_lr!r}. Widen the bounds or set learn_inner_lr=False."
+            )
+        for name in ("n_top_edges", "max_nodes"):
+            if getattr(self, name) is not None:
+                _check_int(owner, name, getattr(self, name), 1)
+        if self.memory_budget_gb is not None:
+            check_range(
+                owner, "memory_budget_gb", self.memory_budget_gb, low=0.0, low_open=True
+            )
+        for name in self.baselines:
+            check_choice(owner, "baselines", name, BASELINES)
+
+    @classmethod
+    def from_options(cls, owner: str, options: dict[str, Any]) -> LdsConfig:
+        """Build a config from keyword options, naming unknown ones."""
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(options) - names)
+        if unknown:
+            raise ConfigError(
+                f"{owner}: unknown option(s) {unknown}; valid options are "
+                f"{sorted(names)}."
+            )
+        return cls(**options)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the fields (tuples as lists)."""
+        return {
+            f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
+            for f in fields(self)
+        }
+
+
+def _check_int(owner: str, name: str, value: object, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(
+            f"{owner}: '{name}' must be an integer >= {low}; got {value!r}."
+        )

@@ -1,0 +1,245 @@
+"""Input graphs for LDS: k-nearest-neighbour graphs and edge lists.
+
+All graphs here are undirected, stored as a symmetric boolean adjacency of shape
+(n_nodes, n_nodes) with an empty diagonal.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import pairwise_distances_chunked
+
+from engine.errors import ConfigError, GraphError, check_choice
+
+__all__ = [
+    "adjacency_from_edges",
+    "edges_from_adjacency",
+    "knn_graph",
+    "read_edge_list",
+]
+
+Metric = Literal["cosine", "euclidean"]
+Symmetrize = Literal["or", "and", "upper"]
+
+
+def knn_graph(
+    X: np.ndarray,
+    k: int = 10,
+    *,
+    metric: Metric = "cosine",
+    symmetrize: Symmetrize = "or",
+) -> np.ndarray:
+    """Binary k-nearest-neighbour graph of the rows of ``X``.
+
+    Each node is linked to its ``k`` nearest other nodes (itself excluded; ties are
+    broken by the smaller index). The directed relation "j is among i's k nearest"
+    is made undirected by ``symmetrize``:
+
+    * ``"or"`` (default): i–j is an edge when either is among the other's
+      neighbours (the usual kNN graph; every node has degree >= k);
+    * ``"and"``: mutual neighbours only;
+    * ``"upper"``: the LDS paper's convention: the pair i < j is an edge iff j is
+      among i's neighbours (the relation read from the row of the smaller index).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_nodes, n_features)
+    k : int, default=10
+        Neighbours per node, ``1 <= k < n_nodes``.
+    metric : {"cosine", "euclidean"}, default="cosine"
+    symmetrize : {"or", "and", "upper"}, default="or"
+
+    Returns
+    -------
+    ndarray of shape (n_nodes, n_nodes), bool
+        Symmetric, empty diagonal.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [3.0], [7.0]])
+    >>> knn_graph(X, 1, metric="euclidean").astype(int)
+    array([[0, 1, 0, 0],
+           [1, 0, 1, 0],
+           [0, 1, 0, 1],
+           [0, 0, 1, 0]])
+    """
+    check_choice("knn_graph", "metric", metric, ("cosine", "euclidean"))
+    check_choice("knn_graph", "symmetrize", symmetrize, ("or", "and", "upper"))
+    X = np.asarray(X, dtype=np.float64)
+    n = X.shape[0]
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k < n:
+        raise ConfigError(
+            f"knn_graph: 'k' must be an integer in [1, {n - 1}] for {n} nodes; "
+            f"got {k!r}."
+        )
+    if metric == "cosine" and np.any(np.linalg.norm(X, axis=1) == 0):
+        raise GraphError(
+            "knn_graph: cosine distance is undefined for all-zero rows; use "
+            "metric='euclidean' or drop those rows."
+        )
+    directed = _knn_directed(X, int(k), metric)
+    if symmetrize == "or":
+        adj = directed | directed.T
+    elif symmetrize == "and":
+        adj = directed & directed.T
+    else:
+        upper = np.triu(directed, 1)
+        adj = upper | upper.T
+    np.fill_diagonal(adj, False)
+    return adj
+
+
+def _knn_directed(X: np.ndarray, k: int, metric: str) -> np.ndarray:
+    n = X.shape[0]
+    directed = np.zeros((n, n), dtype=bool)
+    start = 0
+    # exact distances in row chunks; a stable sort breaks ties by the smaller index
+    for block in pairwise_distances_chunked(X, metric=metric):
+        rows = np.arange(start, start + block.shape[0])
+        block[np.arange(block.shape[0]), rows] = np.inf  # exclude self
+        order = np.argsort(block, axis=1, kind="stable")[:, :k]
+        directed[np.repeat(rows, k), order.ravel()] = True
+        start += block.shape[0]
+    return directed
+
+
+def adjacency_from_edges(
+    edges: Any,
+    n_nodes: int,
+    *,
+    node_names: Sequence[str] | None = None,
+) -> np.ndarray:
+    """Symmetric boolean adjacency from an edge list.
+
+    Parameters
+    ----------
+    edges : ndarray of shape (n_edges, 2) or DataFrame
+        Pairs of node indices, or (when ``node_names`` is given) node names. A
+        DataFrame uses its first two columns. Direction is ignored; self-loops
+        and duplicates are dropped.
+    n_nodes : int
+    node_names : sequence of str, optional
+        Names of the nodes in order; edges then refer to these names (matched as
+        strings), or to integer positions when no name matches.
+
+    Returns
+    -------
+    ndarray of shape (n_nodes, n_nodes), bool
+
+    Raises
+    ------
+    GraphError
+        An edge names an unknown node or an index out of range.
+    """
+    if isinstance(edges, pd.DataFrame):
+        if edges.shape[1] < 2:
+            raise GraphError(
+                "adjacency_from_edges: the edge list needs two columns (source, "
+                f"target); got {edges.shape[1]}."
+            )
+        pairs = edges.iloc[:, :2].to_numpy()
+    else:
+        pairs = np.asarray(edges, dtype=object)
+        if pairs.size == 0:
+            pairs = pairs.reshape(0, 2)
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        raise GraphError(
+            "adjacency_from_edges: 'edges' must have shape (n_edges, 2); got "
+            f"{pairs.shape}."
+        )
+    src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source")
+    dst = _resolve_nodes(pairs[:, 1], n_nodes, node_names, "target")
+    adj = np.zeros((n_nodes, n_nodes), dtype=bool)
+    adj[src, dst] = True
+    adj |= adj.T
+    np.fill_diagonal(adj, False)
+    return adj
+
+
+def _resolve_nodes(
+    values: np.ndarray,
+    n_nodes: int,
+    node_names: Sequence[str] | None,
+    column: str,
+) -> np.ndarray:
+    if node_names is not None:
+        lookup = {str(name): i for i, name in enumerate(node_names)}
+        keys = [str(v) for v in values]
+        if all(key in lookup for key in keys):
+            return np.asarray([lookup[key] for key in keys], dtype=np.int64)
+    try:
+        as_float = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        bad = next(str(v) for v in values if not _is_number(v))
+        raise GraphError(
+            f"adjacency_from_edges: {column} node {bad!r} is neither a node name nor "
+            "an integer index; use the names of the table's index or 0-based rows."
+        ) from err
+    idx = as_float.astype(np.int64)
+    bad = (as_float != idx) | (idx < 0) | (idx >= n_nodes)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise GraphError(
+            f"adjacency_from_edges: {column} node {values[row]!r} on edge row {row} "
+            f"is not a node index in [0, {n_nodes - 1}]."
+        )
+    return idx
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
+    """Parse an edge-list CSV (``source,target[,weight]``) as plain data.
+
+    A header row is detected when the first row is not numeric. Only the first
+    two columns are used by :func:`adjacency_from_edges`.
+
+    Parameters
+    ----------
+    source : path, bytes or file object
+
+    Returns
+    -------
+    DataFrame with columns ``source`` and ``target`` (strings).
+
+    Raises
+    ------
+    GraphError
+        The file has fewer than two columns or cannot be parsed.
+    """
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        raw = pd.read_csv(source, header=None, dtype=str, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise GraphError(f"read_edge_list: cannot parse the edge list: {e}.") from e
+    if raw.shape[1] < 2:
+        raise GraphError(
+            "read_edge_list: an edge list needs at least two columns (source, "
+            f"target); got {raw.shape[1]}."
+        )
+    first = raw.iloc[0, :2].tolist()
+    header = {str(v).strip().lower() for v in first}
+    if header & {"source", "target", "src", "dst", "from", "to", "u", "v"}:
+        raw = raw.iloc[1:]
+    frame = raw.iloc[:, :2].copy()
+    frame.columns = ["source", "target"]
+    return frame.reset_index(drop=True)
+
+
+def edges_from_adjacency(adj: np.ndarray) -> np.ndarray:
+    """Edges ``i < j`` of a symmetric adjacency as an int64 array (n_edges, 2)."""
+    rows, cols = np.nonzero(np.triu(np.asarray(adj) != 0, 1))
+    return np.stack([rows, cols], axis=1).astype(np.int64)

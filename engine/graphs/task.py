@@ -1,0 +1,306 @@
+"""Input checks shared by LDS and its baselines: features, labels, split, graph."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from engine.errors import ConfigError, DataError, GraphError, ResourceError
+from engine.graphs.config import LdsConfig
+from engine.graphs.knn import adjacency_from_edges, knn_graph
+from engine.graphs.splits import Split, _is_missing, paper_split
+from engine.validation import as_matrix
+
+__all__ = ["NodeTask", "estimate_memory", "prepare_task"]
+
+# N×N buffers alive at the peak of a reverse-sweep step: θ, the best θ, the
+# hypergradient accumulator, the uniform draw, the sample, its gradient, and about
+# four transients of the double backward (outer products, sums).
+N2_BUFFERS = 10
+
+
+@dataclass(frozen=True)
+class NodeTask:
+    """A validated transductive node-classification task (CPU NumPy arrays).
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_nodes, n_features), float64
+        Pre-processed features.
+    labels : ndarray of shape (n_nodes,), int64
+        Class indices, -1 where unknown.
+    classes : tuple of str
+    node_names : tuple of str
+    split : Split
+    graph : ndarray of shape (n_nodes, n_nodes), bool
+        Initial graph (given or kNN), symmetric, empty diagonal.
+    graph_source : str
+        ``"given"`` or ``"knn"``.
+    """
+
+    X: np.ndarray
+    labels: np.ndarray
+    classes: tuple[str, ...]
+    node_names: tuple[str, ...]
+    split: Split
+    graph: np.ndarray
+    graph_source: str
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.X.shape[0])
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes."""
+        return len(self.classes)
+
+
+def prepare_task(
+    X: Any,
+    y: Any,
+    split: Split | str | Mapping[str, Any],
+    graph: Any,
+    config: LdsConfig,
+    *,
+    owner: str = "learn_graph",
+    seed: int = 0,
+) -> NodeTask:
+    """Validate and pre-process the inputs of a fit.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_nodes, n_features)
+    y : array-like of shape (n_nodes,)
+        Labels; ``NaN``/``None``/empty mark unlabelled nodes.
+    split : Split, str or mapping
+        A :class:`Split`; a paper protocol name (``"wine"``, ``"breast_cancer"``,
+        ``"digits"``; seeded by ``seed``); or a mapping with boolean masks
+        ``train``, ``val`` and optionally ``test`` and ``es``.
+    graph : None, ndarray of shape (n_nodes, n_nodes), edge array or DataFrame
+        Initial graph; ``None`` builds the kNN graph of the features.
+    config : LdsConfig
+    owner : str
+        Name used in error messages.
+    seed : int
+        Seed of a named split protocol.
+
+    Returns
+    -------
+    NodeTask
+    """
+    node_names = _node_names(X)
+    features, _ = as_matrix(X, owner, min_rows=3)
+    n = features.shape[0]
+    labels, classes = _encode_labels(y, n, owner)
+    split_obj = _resolve_split(split, labels, n, owner, seed)
+    _check_split_labels(split_obj, labels, owner)
+    features = _preprocess(features, config.features)
+    if graph is None:
+        adj = knn_graph(
+            features,
+            min(config.k, n - 1),
+            metric=config.metric,
+            symmetrize=config.symmetrize,
+        )
+        source = "knn"
+    else:
+        adj = _as_graph(graph, n, node_names, owner)
+        source = "given"
+    return NodeTask(features, labels, classes, node_names, split_obj, adj, source)
+
+
+def _node_names(X: Any) -> tuple[str, ...]:
+    if isinstance(X, pd.DataFrame):
+        return tuple(str(v) for v in X.index)
+    return tuple(str(i) for i in range(len(X)))
+
+
+def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    if isinstance(y, pd.Series | pd.Index):
+        y = y.to_numpy()
+    arr = np.asarray(y, dtype=object).ravel()
+    if arr.size != n:
+        raise DataError(f"{owner}: 'y' has {arr.size} labels for {n} rows of 'X'.")
+    known = np.array([not _is_missing(v) for v in arr], dtype=bool)
+    if not known.any():
+        raise DataError(f"{owner}: 'y' has no known label; label some nodes.")
+    values = arr[known]
+    if all(isinstance(v, int | float | np.integer | np.floating) for v in values):
+        as_num = values.astype(np.float64)
+        if np.all(as_num == np.round(as_num)):
+            values = as_num.astype(np.int64)
+    uniq, inv = np.unique(
+        values.astype(str) if values.dtype == object else values, return_inverse=True
+    )
+    if uniq.size < 2:
+        raise DataError(
+            f"{owner}: 'y' holds a single class {uniq[0]!r}; node classification "
+            "needs at least two."
+        )
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[known] = inv
+    return codes, tuple(str(c) for c in uniq)
+
+
+def _resolve_split(
+    split: Any, labels: np.ndarray, n: int, owner: str, seed: int
+) -> Split:
+    if isinstance(split, Split):
+        if split.n_nodes != n:
+            raise DataError(
+                f"{owner}: the split is for {split.n_nodes} nodes but 'X' has {n} rows."
+            )
+        return split
+    if isinstance(split, str):
+        masked = np.where(labels >= 0, labels, np.nan)
+        return paper_split(masked, split, seed=seed)
+    if isinstance(split, Mapping):
+        if "train" not in split or "val" not in split:
+            raise ConfigError(
+                f"{owner}: a 'split' mapping needs boolean masks 'train' and 'val' "
+                "(and optionally 'test', 'es')."
+            )
+        return Split.from_masks(
+            split["train"],
+            split["val"],
+            split.get("test"),
+            es_mask=split.get("es"),
+            seed=seed,
+        )
+    raise ConfigError(
+        f"{owner}: 'split' must be a Split, a protocol name ('wine', "
+        f"'breast_cancer', 'digits') or a mapping of masks; got {type(split).__name__}."
+    )
+
+
+def _check_split_labels(split: Split, labels: np.ndarray, owner: str) -> None:
+    for name in ("train", "val", "es"):
+        idx = getattr(split, name)
+        if (labels[idx] < 0).any():
+            node = int(idx[np.argmax(labels[idx] < 0)])
+            raise DataError(
+                f"{owner}: node {node} is in the '{name}' set but has no label; "
+                "only labelled nodes can be used for training or validation."
+            )
+
+
+def _preprocess(X: np.ndarray, how: str) -> np.ndarray:
+    if how == "standardize":
+        std = X.std(axis=0)
+        return (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    if how == "row_normalize":
+        if (X < 0).any():
+            raise DataError(
+                "learn_graph: features='row_normalize' needs non-negative features "
+                "(counts); use features='standardize'."
+            )
+        sums = X.sum(axis=1, keepdims=True)
+        return X / np.where(sums > 0, sums, 1.0)
+    return X
+
+
+def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndarray:
+    if isinstance(graph, np.ndarray) and graph.ndim == 2 and graph.shape == (n, n):
+        if not np.isfinite(graph.astype(float)).all():
+            raise GraphError(f"{owner}: the adjacency 'graph' has non-finite entries.")
+        adj = graph != 0
+        adj = adj | adj.T
+        np.fill_diagonal(adj, False)
+        return adj
+    return adjacency_from_edges(graph, n, node_names=names)
+
+
+def estimate_memory(n_nodes: int, dtype: str = "float32") -> int:
+    """Peak bytes of the N×N buffers of an LDS fit: ``itemsize · N² · 10``.
+
+    The small weight/activation tensors (O(N·hidden)) are ignored; the estimate
+    does not depend on ``tau`` because the reverse sweep regenerates samples.
+
+    Examples
+    --------
+    >>> estimate_memory(1000)
+    40000000
+    """
+    itemsize = 4 if dtype == "float32" else 8
+    return itemsize * n_nodes * n_nodes * N2_BUFFERS
+
+
+def available_memory(device: torch.device) -> int:
+    """Free memory of ``device`` in bytes (best effort)."""
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return int(free)
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
+
+
+def check_resources(
+    n_nodes: int, config: LdsConfig, device: torch.device, owner: str
+) -> int:
+    """Raise :class:`ResourceError` when a fit would not fit; return the estimate."""
+    need = estimate_memory(n_nodes, config.dtype)
+    max_nodes = config.max_nodes or (15_000 if device.type == "cuda" else 5_000)
+    if n_nodes > max_nodes:
+        raise ResourceError(
+            f"{owner}: {n_nodes} nodes exceed the limit of {max_nodes} for LDS on "
+            f"{device.type} (dense N×N edge probabilities, about {need / 1e9:.1f} GB "
+            "and O(N²) time per step). Use a subset of the nodes, a GPU, or raise "
+            "'max_nodes' if you have the memory and time."
+        )
+    budget = (
+        int(config.memory_budget_gb * 1e9)
+        if config.memory_budget_gb is not None
+        else available_memory(device) // 2
+    )
+    if need > budget:
+        raise ResourceError(
+            f"{owner}: the fit needs about {need / 1e9:.2f} GB ({N2_BUFFERS} buffers "
+            f"of {n_nodes}² {config.dtype}) but the budget is {budget / 1e9:.2f} GB. "
+            "Use fewer nodes, dtype='float32', or raise 'memory_budget_gb'."
+        )
+    return need
+
+
+def table_inputs(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Split a table into node features and labels for :func:`learn_graph`.
+
+    Every column but ``target`` becomes a feature: numeric ones as they are
+    (missing cells get the column mean), categorical ones one-hot encoded;
+    identifier-like and constant columns are left out. Rows keep the table's
+    index as node names.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_nodes, n_columns)
+    target : str
+        The label column; empty cells mark unlabelled nodes.
+
+    Returns
+    -------
+    X : DataFrame of shape (n_nodes, n_features)
+    y : Series of shape (n_nodes,)
+    """
+    from engine.data import to_matrix
+
+    if target not in frame.columns:
+        raise DataError(
+            f"learn_graph: the label column {target!r} is not in the table; columns "
+            f"are {list(map(str, frame.columns))[:20]}."
+        )
+    features = to_matrix(frame, exclude=[target], missing="mean", categorical="onehot")
+    X = pd.DataFrame(features.X, columns=features.names, index=frame.index)
+    return X, frame[target]

@@ -1,0 +1,250 @@
+"""Figures for LDS results: the learned graph, edge probabilities, training curves."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from engine.graphs.result import GraphResult
+
+__all__ = [
+    "accuracy_figure",
+    "edge_histogram_figure",
+    "graph_layout",
+    "learned_graph_figure",
+    "training_curves_figure",
+]
+
+WEBGL_ABOVE = 1000
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+SPLIT_LABELS = {0: "train", 1: "val", 2: "es", 3: "test", -1: "unlabelled"}
+
+
+def graph_layout(
+    n_nodes: int, edges: np.ndarray, weights: np.ndarray, seed: int = 0
+) -> np.ndarray:
+    """Spring layout of the given edges, shape (n_nodes, 2) (deterministic).
+
+    Parameters
+    ----------
+    n_nodes : int
+    edges : ndarray of shape (n_edges, 2), int
+    weights : ndarray of shape (n_edges,)
+    seed : int, default=0
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n_nodes))
+    for (i, j), w in zip(edges.tolist(), weights.tolist(), strict=True):
+        graph.add_edge(i, j, weight=float(w))
+    iterations = 50 if n_nodes <= 1000 else 30
+    pos = nx.spring_layout(graph, seed=seed, iterations=iterations, weight="weight")
+    return np.array([pos[i] for i in range(n_nodes)], dtype=np.float64)
+
+
+def learned_graph_figure(
+    result: GraphResult,
+    *,
+    n_edges: int | None = None,
+    color_by: Literal["class", "correctness"] = "class",
+    positions: np.ndarray | None = None,
+    selected: int | None = None,
+) -> Any:
+    """The strongest learned edges with nodes coloured by class or by correctness.
+
+    Parameters
+    ----------
+    result : GraphResult
+    n_edges : int, optional
+        Edges drawn, strongest first; default ``3 · n_nodes``.
+    color_by : {"class", "correctness"}, default="class"
+        Colour by true class (predicted class for unlabelled nodes) or by whether
+        the prediction is right; wrong predictions are drawn as crosses either way.
+    positions : ndarray of shape (n_nodes, 2), optional
+        Node positions; default a spring layout of the drawn edges.
+    selected : int, optional
+        Node index to highlight.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        WebGL traces (``scattergl``) above 1000 nodes.
+    """
+    import plotly.graph_objects as go
+
+    n = result.n_nodes
+    k = min(len(result.edges), 3 * n if n_edges is None else n_edges)
+    edges, probs = result.edges[:k], result.edge_probabilities[:k]
+    pos = graph_layout(n, edges, probs, result.seed) if positions is None else positions
+    scatter = go.Scattergl if n > WEBGL_ABOVE else go.Scatter
+    fig = go.Figure()
+    fig.add_trace(_edge_trace(scatter, pos, edges, probs))
+    for trace in _node_traces(scatter, result, pos, color_by):
+        fig.add_trace(trace)
+    if selected is not None and 0 <= selected < n:
+        fig.add_trace(
+            scatter(
+                x=[pos[selected, 0]],
+                y=[pos[selected, 1]],
+                mode="markers",
+                marker={
+                    "size": 18,
+                    "color": "rgba(0,0,0,0)",
+                    "line": {"width": 3, "color": "black"},
+                },
+                name=f"selected: {result.node_names[selected]}",
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(
+        title=f"Learned graph: {k} strongest edges of {n} nodes",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        height=600,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"itemsizing": "constant"},
+    )
+    return fig
+
+
+def _edge_trace(scatter: Any, pos: np.ndarray, edges: np.ndarray, probs: np.ndarray):
+    xs = np.full(3 * len(edges), np.nan)
+    ys = np.full(3 * len(edges), np.nan)
+    xs[0::3], xs[1::3] = pos[edges[:, 0], 0], pos[edges[:, 1], 0]
+    ys[0::3], ys[1::3] = pos[edges[:, 0], 1], pos[edges[:, 1], 1]
+    mean_p = float(probs.mean()) if len(probs) else 0.0
+    return scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        hoverinfo="skip",
+        line={"width": 0.6, "color": f"rgba(120,120,120,{0.15 + 0.35 * mean_p:.2f})"},
+        name=f"edges (mean probability {mean_p:.2f})",
+    )
+
+
+def _node_traces(scatter: Any, result: GraphResult, pos: np.ndarray, color_by: str):
+    labels, pred = result.labels, result.predictions
+    shown = np.where(labels >= 0, labels, pred)
+    correct = labels == pred
+    hover = [
+        f"{result.node_names[i]}<br>split: {SPLIT_LABELS[int(result.split[i])]}"
+        f"<br>label: {result.classes[labels[i]] if labels[i] >= 0 else '?'}"
+        f"<br>predicted: {result.classes[pred[i]]} "
+        f"({result.probabilities[i].max():.2f})"
+        for i in range(result.n_nodes)
+    ]
+    hover = np.asarray(hover, dtype=object)
+    groups = []
+    if color_by == "correctness":
+        known = labels >= 0
+        groups.append((known & correct, "correct", "#2ca02c", "circle"))
+        groups.append((known & ~correct, "wrong", "#d62728", "x"))
+        groups.append((~known, "unlabelled", "#7f7f7f", "circle-open"))
+    else:
+        for c, name in enumerate(result.classes):
+            color = PALETTE[c % len(PALETTE)]
+            groups.append(
+                ((shown == c) & (correct | (labels < 0)), name, color, "circle")
+            )
+            groups.append(
+                (
+                    (shown == c) & ~correct & (labels >= 0),
+                    f"{name} (misclassified)",
+                    color,
+                    "x",
+                )
+            )
+    for mask, name, color, symbol in groups:
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            continue
+        yield scatter(
+            x=pos[idx, 0],
+            y=pos[idx, 1],
+            mode="markers",
+            name=name,
+            marker={
+                "size": 7 if result.n_nodes <= WEBGL_ABOVE else 5,
+                "color": color,
+                "symbol": symbol,
+                "line": {"width": 0.5, "color": "white"},
+            },
+            text=hover[idx],
+            hoverinfo="text",
+            customdata=idx,
+        )
+
+
+def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
+    """Histogram of the kept edge probabilities, initial-graph edges vs new ones."""
+    import plotly.graph_objects as go
+
+    initial = {tuple(e) for e in result.initial_edges.tolist()}
+    is_init = np.array([tuple(e) in initial for e in result.edges.tolist()], bool)
+    fig = go.Figure()
+    for mask, name in ((is_init, "edges of the initial graph"), (~is_init, "new")):
+        if mask.any():
+            fig.add_trace(
+                go.Histogram(
+                    x=result.edge_probabilities[mask],
+                    name=name,
+                    xbins={"start": 0.0, "end": 1.0, "size": 1.0 / bins},
+                    opacity=0.75,
+                )
+            )
+    fig.update_layout(
+        barmode="overlay",
+        title="Edge probabilities θ (kept edges)",
+        xaxis_title="probability",
+        yaxis_title="edges",
+        height=350,
+    )
+    return fig
+
+
+def training_curves_figure(result: GraphResult) -> Any:
+    """Per outer iteration: accuracies, expected edges, same/different-class θ."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    h = result.history
+    x = h.get("outer_iter", np.arange(result.n_outer_iter))
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        subplot_titles=("accuracy", "expected edges", "mean θ by label agreement"),
+    )
+    fig.add_trace(go.Scatter(x=x, y=h["es_accuracy"], name="early-stopping acc."), 1, 1)
+    fig.add_trace(
+        go.Scatter(x=x, y=h["val_accuracy"], name="outer-objective acc."), 1, 1
+    )
+    fig.add_trace(go.Scatter(x=x, y=h["expected_edges"], name="Σ θ"), 1, 2)
+    fig.add_trace(go.Scatter(x=x, y=h["same_class_prob"], name="same class"), 1, 3)
+    fig.add_trace(go.Scatter(x=x, y=h["diff_class_prob"], name="different class"), 1, 3)
+    fig.add_vline(x=result.best_iter, line_dash="dot", line_color="gray")
+    fig.update_xaxes(title_text="outer iteration")
+    fig.update_layout(height=350, title="Training curves (dotted: selected state)")
+    return fig
+
+
+def accuracy_figure(result: GraphResult) -> Any:
+    """Bar chart of test accuracy: LDS against the baselines fitted with it."""
+    import plotly.graph_objects as go
+
+    names = ["LDS", *result.baselines]
+    values = [result.test_accuracy] + [
+        v["test_accuracy"] for v in result.baselines.values()
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=names, y=values, text=[f"{v:.3f}" for v in values], textposition="auto"
+        )
+    )
+    fig.update_layout(title="Test accuracy", yaxis_range=[0, 1], height=350)
+    return fig

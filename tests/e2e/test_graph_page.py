@@ -1,0 +1,43 @@
+"""Browser test of the Learn-a-graph page: a small LDS fit on wine."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _set_number(page, label: str, value: int) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def test_fit_wine_shows_accuracy_table_and_graph(page, app_url):
+    page.goto(f"{app_url}/graph")
+    wait_for_app(page)
+    assert_no_exception(page)
+    page.get_by_role("heading", name="Learn a graph").wait_for()
+    page.get_by_text("Options").click()
+    _set_number(page, "Max outer iterations", 3)
+    _set_number(page, "Patience (outer)", 2)
+    _set_number(page, "Max inner steps", 20)
+    _set_number(page, "Graph samples for prediction", 2)
+    page.get_by_role("button", name="Fit").click()
+    page.get_by_text("Test accuracy").first.wait_for(timeout=180_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    main = page.locator('[data-testid="stMain"]')
+    main.locator('[data-testid="stDataFrame"]').first.wait_for()
+    text = main.inner_text()
+    assert "Validation accuracy" in text and "Homophily" in text
+    # the learned graph, the histogram, the accuracy bars and the curves
+    charts = main.locator('[data-testid="stPlotlyChart"]')
+    charts.first.wait_for()
+    assert charts.count() >= 4
+    assert page.get_by_text("Learned graph:").count() >= 1
+    assert_no_exception(page)
+    screenshot(page, "graph_page_wine_fit")

@@ -1,0 +1,79 @@
+"""``python -m engine graph``: a tiny fit from a CSV, JSON summary and result file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.commands import graph as graph_command
+from engine.errors import DataError
+from engine.graphs import GraphResult
+
+
+def _run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    graph_command.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def _table(tmp_path):
+    rng = np.random.default_rng(0)
+    y = np.repeat(["a", "b"], 15)
+    X = rng.normal(size=(30, 4)) + (y == "a")[:, None] * 2.0
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(4)])
+    frame["kind"] = y
+    path = tmp_path / "nodes.csv"
+    frame.to_csv(path, index=False)
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\n0,1\n1,2\n15,16\n3,20\n")
+    return path, edges
+
+
+def test_graph_command_prints_accuracies_and_writes_result(tmp_path, capsys, seed):
+    path, edges = _table(tmp_path)
+    out = tmp_path / "result.json"
+    code = _run(
+        [
+            "graph",
+            str(path),
+            "--target",
+            "kind",
+            "--graph",
+            str(edges),
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+            "--n-train",
+            "4",
+            "--n-val",
+            "6",
+            "--max-outer-iter",
+            "2",
+            "--baselines",
+            "logreg",
+            "--device",
+            "cpu",
+        ]
+    )
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert 0.0 <= summary["test_accuracy"] <= 1.0
+    assert 0.0 <= summary["val_accuracy"] <= 1.0
+    assert summary["seed"] == seed and "logreg" in summary["baselines"]
+    saved = json.loads(out.read_text())
+    assert saved["test_accuracy"] == summary["test_accuracy"]
+    assert "val_accuracy" in saved
+    result = GraphResult.from_json(out)
+    assert result.config["graph_source"] == "given" and len(result.initial_edges) == 4
+
+
+def test_graph_command_names_a_missing_label_column(tmp_path):
+    path, _ = _table(tmp_path)
+    with pytest.raises(DataError, match="'nope'"):
+        _run(["graph", str(path), "--target", "nope"])

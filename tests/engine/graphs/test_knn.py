@@ -1,0 +1,80 @@
+"""kNN graphs and edge lists on hand examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.errors import ConfigError, GraphError
+from engine.graphs.knn import adjacency_from_edges, knn_graph, read_edge_list
+
+# points on a line: 0, 1, 3, 7, 8
+LINE = np.array([[0.0], [1.0], [3.0], [7.0], [8.0]])
+
+
+def test_knn_graph_or_symmetrised_on_line():
+    # nearest neighbours: 0->1, 1->0, 2->1, 3->4, 4->3
+    adj = knn_graph(LINE, 1, metric="euclidean")
+    edges = {tuple(e) for e in np.argwhere(np.triu(adj))}
+    assert edges == {(0, 1), (1, 2), (3, 4)}
+    assert (adj == adj.T).all() and not adj.diagonal().any()
+
+
+def test_knn_graph_mutual_and_upper_conventions():
+    mutual = knn_graph(LINE, 1, metric="euclidean", symmetrize="and")
+    assert {tuple(e) for e in np.argwhere(np.triu(mutual))} == {(0, 1), (3, 4)}
+    # "upper": pair i<j is an edge iff j is among i's neighbours; 2->1 is dropped
+    upper = knn_graph(LINE, 1, metric="euclidean", symmetrize="upper")
+    assert {tuple(e) for e in np.argwhere(np.triu(upper))} == {(0, 1), (3, 4)}
+
+
+def test_knn_graph_cosine_uses_angles_not_lengths():
+    X = np.array([[1.0, 0.0], [10.0, 0.5], [0.0, 1.0], [0.2, 5.0]])
+    adj = knn_graph(X, 1, metric="cosine")
+    assert {tuple(e) for e in np.argwhere(np.triu(adj))} == {(0, 1), (2, 3)}
+
+
+def test_knn_graph_two_neighbours_degree_at_least_k():
+    adj = knn_graph(LINE, 2, metric="euclidean")
+    assert (adj.sum(1) >= 2).all()
+    # node 2 (at 3) has neighbours 1 (at 1, distance 2) and 0 (distance 3)
+    assert adj[2, 1] and adj[2, 0]
+
+
+def test_knn_graph_rejects_bad_k():
+    with pytest.raises(ConfigError, match="'k'"):
+        knn_graph(LINE, 5)
+
+
+def test_adjacency_from_edges_names_and_indices():
+    names = ["a", "b", "c"]
+    frame = pd.DataFrame({"source": ["a", "c"], "target": ["b", "b"]})
+    adj = adjacency_from_edges(frame, 3, node_names=names)
+    assert adj[0, 1] and adj[1, 0] and adj[1, 2] and not adj[0, 2]
+    same = adjacency_from_edges(np.array([[0, 1], [2, 1], [1, 1]]), 3)
+    assert (same == adj).all()
+
+
+def test_adjacency_from_edges_names_unknown_node():
+    with pytest.raises(GraphError, match="'zz'"):
+        adjacency_from_edges(
+            pd.DataFrame({"s": ["a"], "t": ["zz"]}), 2, node_names=["a", "b"]
+        )
+    with pytest.raises(GraphError, match="index"):
+        adjacency_from_edges(np.array([[0, 5]]), 3)
+
+
+def test_read_edge_list_with_and_without_header():
+    with_header = read_edge_list(b"source,target,weight\n0,1,0.5\n1,2,1\n")
+    plain = read_edge_list(b"0,1\n1,2\n")
+    assert (
+        with_header.values.tolist()
+        == plain.values.tolist()
+        == [
+            ["0", "1"],
+            ["1", "2"],
+        ]
+    )
+    with pytest.raises(GraphError, match="two columns"):
+        read_edge_list(b"0\n1\n")
