@@ -1,0 +1,120 @@
+"""Bootstrap edge frequencies, the consensus DAG, and executor agreement."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from engine.dag import PriorKnowledge
+from engine.dag.bootstrap import BootstrapResult, bootstrap_dag, consensus_dag
+from engine.dag.fas import is_dag
+from engine.errors import ConfigError
+from engine.executor import RayExecutor
+
+FAST = {"max_iter": 60, "n_orderings": 4}
+
+
+def _chain_data(seed: int, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """x0 -> x1 -> x2 -> x3 with strong unit-variance links."""
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n, 4))
+    X[:, 0] = rng.normal(size=n)
+    for j in range(1, 4):
+        X[:, j] = 1.5 * X[:, j - 1] + rng.normal(size=n)
+    truth = np.zeros((4, 4), dtype=bool)
+    truth[0, 1] = truth[1, 2] = truth[2, 3] = True
+    return X, truth
+
+
+def test_consensus_dag_keeps_frequent_edges_and_breaks_cycles():
+    freq = np.array([[0, 0.9, 0.1], [0.3, 0, 0.8], [0.7, 0, 0]])
+    cons = consensus_dag(freq, 0.5)
+    assert is_dag(cons)
+    # 0->1 beats 1->0; the cycle 0->1->2->0 loses its weakest edge, 2->0.
+    assert cons.astype(int).tolist() == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
+    assert not consensus_dag(freq, 0.95).any()
+
+
+def test_consensus_dag_keeps_required_edges():
+    freq = np.array([[0, 0.9, 0.0], [0.0, 0, 0.9], [0.6, 0, 0]])
+    required = np.zeros((3, 3), dtype=bool)
+    required[2, 0] = True
+    cons = consensus_dag(freq, 0.5, required=required)
+    assert cons[2, 0] and is_dag(cons)
+
+
+def test_bootstrap_frequencies_on_planted_chain(seed):
+    X, truth = _chain_data(seed)
+    res = bootstrap_dag(X, n_boot=6, seed=seed, **FAST)
+    assert isinstance(res, BootstrapResult)
+    assert res.n_done == 6 and not res.stopped
+    adj_true = truth | truth.T
+    # The skeleton is found in (nearly) every resample, absent pairs almost never.
+    assert res.adjacency_frequency[adj_true].min() >= 0.8
+    assert res.adjacency_frequency[~adj_true & ~np.eye(4, dtype=bool)].max() <= 0.2
+    assert np.allclose(res.adjacency_frequency, res.adjacency_frequency.T)
+    assert is_dag(res.consensus)
+    frame = res.to_frame()
+    assert list(frame.columns[:3]) == ["source", "target", "frequency"]
+    assert frame["frequency"].is_monotonic_decreasing
+
+
+def test_bootstrap_json_round_trip(seed):
+    X, _ = _chain_data(seed, n=200)
+    res = bootstrap_dag(X, n_boot=2, seed=seed, **FAST)
+    back = BootstrapResult.from_json(res.to_json())
+    np.testing.assert_array_equal(back.edge_frequency, res.edge_frequency)
+    assert back.node_names == res.node_names and back.seed == res.seed
+
+
+def test_bootstrap_stopped_returns_partial_result(seed):
+    X, _ = _chain_data(seed, n=200)
+    res = bootstrap_dag(X, n_boot=5, seed=seed, progress=lambda e: e.step >= 2, **FAST)
+    assert res.stopped
+    assert res.n_done == 2 and res.n_boot == 5
+    assert set(np.unique(res.edge_frequency)) <= {0.0, 0.5, 1.0}
+
+
+def test_bootstrap_respects_prior_in_every_fit(seed):
+    X, _ = _chain_data(seed, n=200)
+    names = [f"x{j}" for j in range(4)]
+    prior = PriorKnowledge.from_edges(names, forbidden=[("x0", "x1"), ("x1", "x0")])
+    res = bootstrap_dag(X, n_boot=3, seed=seed, prior=prior, **FAST)
+    assert res.edge_frequency[0, 1] == 0 and res.edge_frequency[1, 0] == 0
+
+
+def test_bootstrap_processes_equal_serial(seed):
+    X, _ = _chain_data(seed, n=200)
+    serial = bootstrap_dag(X, n_boot=4, seed=seed, **FAST)
+    procs = bootstrap_dag(
+        X, n_boot=4, seed=seed, executor="processes", n_workers=2, **FAST
+    )
+    np.testing.assert_array_equal(serial.edge_frequency, procs.edge_frequency)
+    np.testing.assert_array_equal(serial.mean_weight, procs.mean_weight)
+    assert procs.executor == "processes"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="Ray extra not installed"
+)
+def test_bootstrap_ray_equals_serial(seed, monkeypatch):
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    X, _ = _chain_data(seed, n=200)
+    serial = bootstrap_dag(X, n_boot=3, seed=seed, **FAST)
+    ray_exec = RayExecutor(n_workers=2)
+    try:
+        on_ray = bootstrap_dag(X, n_boot=3, seed=seed, executor=ray_exec, **FAST)
+    finally:
+        ray_exec.shutdown()
+    np.testing.assert_array_equal(serial.edge_frequency, on_ray.edge_frequency)
+    assert on_ray.executor == "ray"
+
+
+def test_bootstrap_rejects_bad_arguments():
+    X, _ = _chain_data(0, n=50)
+    with pytest.raises(ConfigError, match="n_boot"):
+        bootstrap_dag(X, n_boot=0)
+    with pytest.raises(ConfigError, match="threshold"):
+        bootstrap_dag(X, n_boot=2, threshold=1.5)
