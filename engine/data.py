@@ -58,6 +58,8 @@ DELIMITERS = (",", ";", "\t", "|")
 MISSING_TOKENS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "nil", "#n/a", "?", "missing"}
 )
+# 1.234.567,89: dots group thousands when the decimal mark is a comma
+_EU_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _ID_NAME = re.compile(r"(^|[\s_\-.])(id|index|idx|key|uuid|guid)$|^unnamed: ?0$", re.I)
 _MAGIC = {
@@ -302,6 +304,10 @@ def read_table(
         raise DataError(
             f"{label}: the file is empty; choose a CSV file with a header row and data."
         )
+    hint = re.match(r"sep=(.)\n", text)  # Excel's delimiter hint line
+    if hint:
+        delimiter = delimiter or hint.group(1)
+        text = "\n" + text[hint.end() :]  # keep the line numbers
     if delimiter is None:
         delimiter = _sniff_delimiter(text)
     records, lines = _split_records(text, delimiter, label)
@@ -445,7 +451,7 @@ def _split_records(
 def _sniff_decimal(records: list[list[str]], delimiter: str) -> str:
     if delimiter == ",":
         return "."
-    comma = re.compile(r"^[+-]?\d+,\d+([eE][+-]?\d+)?$")
+    comma = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?$")
     dot = re.compile(r"^[+-]?\d*\.\d+([eE][+-]?\d+)?$")
     n_comma = n_dot = 0
     for row in records[1:200]:
@@ -751,6 +757,8 @@ def _parse_text_block(
     cells[missing] = None
     tokens = pd.Series(cells, dtype=object)
     if decimal == ",":
+        grouped = tokens.str.match(_EU_GROUPED).fillna(False).astype(bool)
+        tokens = tokens.where(~grouped, tokens.str.replace(".", "", regex=False))
         tokens = tokens.str.replace(",", ".", regex=False)
     numbers = pd.to_numeric(tokens, errors="coerce").to_numpy(
         dtype=np.float64, copy=True

@@ -44,6 +44,18 @@ def _check_semicolon(frame: pd.DataFrame) -> None:
     assert frame["label"].tolist() == ["a", "b", "a", "b"]
 
 
+def _check_sep_hint(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["a", "b"]
+    assert frame["a"].tolist() == [1.5, 3.0]
+    assert frame["b"].tolist() == [2.0, 4.25]
+
+
+def _check_thousands(frame: pd.DataFrame) -> None:
+    assert frame["Umsatz"].tolist() == [1234.5, 12000.0, 999.9]
+    assert frame["Menge"].tolist() == [3.0, 4.0, 5.0]
+    assert frame["Ort"].tolist() == ["Köln", "Ulm", "Bonn"]
+
+
 def _check_bom_crlf(frame: pd.DataFrame) -> None:
     assert list(frame.columns) == ["alpha", "beta"]
     assert frame["alpha"].tolist() == [1.0, 3.0, 5.0]
@@ -165,6 +177,19 @@ CORPUS: tuple[Case, ...] = (
         "semicolon_decimal_comma",
         b"x;y;label\n1,5;0,5;a\n-2,25;4;b\n3;0,001;a\n1000,125;7,0;b\n",
         check=_check_semicolon,
+    ),
+    Case(
+        "excel_sep_hint",
+        b"sep=;\r\na;b\r\n1,5;2\r\n3;4,25\r\n",
+        check=_check_sep_hint,
+    ),
+    Case(
+        "european_thousands",
+        "Umsatz;Menge;Ort\n1.234,50;3;Köln\n12.000,00;4;Ulm\n999,9;5;Bonn\n".encode(
+            "cp1252"
+        ),
+        codes=frozenset({"encoding"}),
+        check=_check_thousands,
     ),
     Case(
         "latin1_header",
