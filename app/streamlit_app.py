@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app import state
@@ -22,7 +24,14 @@ with st.sidebar:
 
 # Each page is a file in views/ that defines render() and calls it when run as a
 # script; AppTest switches pages with at.switch_page("views/<name>.py").
+PAGES = [
+    ("views/data.py", "Data", ":material/table:"),
+    ("views/causal.py", "Causal discovery", ":material/hub:"),
+]
+# A page whose file is not there yet (branches land separately) is left out.
+_here = Path(__file__).parent
 pages = [
-    st.Page("views/data.py", title="Data", icon=":material/table:", default=True),
+    st.Page(path, title=title, icon=icon, default=k == 0)
+    for k, (path, title, icon) in enumerate(p for p in PAGES if (_here / p[0]).exists())
 ]
 st.navigation(pages).run()

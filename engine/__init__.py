@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from engine.dag import DagLearner, DagResult, PriorKnowledge, learn_dag
 from engine.data import DataReport, read_table, to_matrix
 from engine.errors import (
     ConfigError,
@@ -29,6 +30,8 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "ConfigError",
+    "DagLearner",
+    "DagResult",
     "DataError",
     "DataReport",
     "DeviceError",
@@ -36,11 +39,13 @@ __all__ = [
     "GraphError",
     "NotFittedError",
     "NumericalError",
+    "PriorKnowledge",
     "ProgressEvent",
     "ResourceError",
     "Sample",
     "UnsupportedError",
     "__version__",
+    "learn_dag",
     "list_samples",
     "load_sample",
     "read_graph",

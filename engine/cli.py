@@ -19,7 +19,8 @@ from engine.errors import EngineError
 __all__ = ["build_parser", "main"]
 
 # One module per subcommand, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("engine.commands.data",)
+# engine.commands.data is listed once the foundation branch ships that module.
+COMMAND_MODULES: tuple[str, ...] = ("engine.commands.dag",)
 
 
 def build_parser() -> argparse.ArgumentParser:

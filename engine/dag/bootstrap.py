@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
+from numpy.typing import NDArray
+
 from engine.dag.fas import break_cycles
 from engine.dag.learner import learn_dag, make_config
 from engine.dag.prior import PriorKnowledge
-from numpy.typing import NDArray
-
 from engine.errors import ConfigError, check_range
 from engine.executor import run_jobs
 from engine.results import ResultMixin

@@ -7,4 +7,20 @@ of the ``app`` extra, so this package imports it lazily per module.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from engine.plots.dag import (
+    adjacency_heatmap,
+    dag_diff_figure,
+    dag_figure,
+    edge_status,
+    layered_layout,
+    training_curves,
+)
+
+__all__ = [
+    "adjacency_heatmap",
+    "dag_diff_figure",
+    "dag_figure",
+    "edge_status",
+    "layered_layout",
+    "training_curves",
+]

@@ -120,7 +120,16 @@ def test_compare_graphs_keys_and_values():
     m = compare_graphs(TRUTH, PRED)
     assert m["shd"] == 3 and m["n_edges"] == 3 and m["n_true_edges"] == 3
     assert (m["n_reversed"], m["n_missing"], m["n_extra"]) == (1, 1, 1)
-    assert set(m) >= {"shd", "shd_cpdag", "sid", "tpr", "fdr", "precision",
-                      "recall", "f1", "n_edges"}
+    assert set(m) >= {
+        "shd",
+        "shd_cpdag",
+        "sid",
+        "tpr",
+        "fdr",
+        "precision",
+        "recall",
+        "f1",
+        "n_edges",
+    }
     with pytest.raises(DataError, match="same shape"):
         compare_graphs(TRUTH, np.zeros((3, 3)))

@@ -1,0 +1,1 @@
+"""Subcommands of the ``structure-lab`` command line (one module each)."""
