@@ -25,6 +25,9 @@ with st.sidebar:
 pages = [
     st.Page("views/data.py", title="Data", icon=":material/table:", default=True),
     st.Page(
+        "views/causal.py", title="Causal discovery", icon=":material/account_tree:"
+    ),
+    st.Page(
         "views/explain.py", title="Explain a classifier", icon=":material/insights:"
     ),
     st.Page("views/graph.py", title="Learn a graph", icon=":material/hub:"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from engine.dag import DagLearner, DagResult, PriorKnowledge, learn_dag
 from engine.data import DataReport, read_table, to_matrix
 from engine.errors import (
     ConfigError,
@@ -31,6 +32,8 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "ConfigError",
+    "DagLearner",
+    "DagResult",
     "DataError",
     "DataReport",
     "DeviceError",
@@ -43,12 +46,14 @@ __all__ = [
     "LdsConfig",
     "NotFittedError",
     "NumericalError",
+    "PriorKnowledge",
     "ProgressEvent",
     "ResourceError",
     "Sample",
     "UnsupportedError",
     "__version__",
     "explain",
+    "learn_dag",
     "learn_graph",
     "list_samples",
     "load_sample",

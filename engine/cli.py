@@ -21,6 +21,7 @@ __all__ = ["build_parser", "main"]
 # One module per subcommand, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "engine.commands.data",
+    "engine.commands.dag",
     "engine.commands.explain",
     "engine.commands.graph",
 )

@@ -7,6 +7,14 @@ of the ``app`` extra, so this package imports it lazily per module.
 
 from __future__ import annotations
 
+from engine.plots.dag import (
+    adjacency_heatmap,
+    dag_diff_figure,
+    dag_figure,
+    edge_status,
+    layered_layout,
+    training_curves,
+)
 from engine.plots.graphs import (
     accuracy_figure,
     edge_histogram_figure,
@@ -23,12 +31,18 @@ from engine.plots.values import (
 
 __all__: list[str] = [
     "accuracy_figure",
+    "adjacency_heatmap",
+    "dag_diff_figure",
+    "dag_figure",
     "edge_histogram_figure",
+    "edge_status",
     "graph_layout",
+    "layered_layout",
     "learned_graph_figure",
     "mean_vs_reference",
     "p_change_bars",
     "pixel_map",
+    "training_curves",
     "training_curves_figure",
     "transition_heatmap",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "adjacency_heatmap",
     "dag_diff_figure",
     "dag_figure",
+    "edge_status",
     "layered_layout",
     "training_curves",
 ]

@@ -1,0 +1,550 @@
+"""Causal discovery page: learn a DAG from a table, inspect it, compare, download."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import state
+from app.jobs import get_registry, render_job
+from engine import load_sample
+from engine.dag import (
+    METHODS,
+    PriorKnowledge,
+    compare_graphs,
+    simulate_sem,
+    varsortability,
+)
+from engine.dag.learner import make_config
+from engine.data import to_matrix
+from engine.errors import EngineError
+from engine.graph_io import graph_to_text, read_graph
+from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
+
+CAUSAL_SAMPLES = ("sachs", "linear_gaussian", "wine", "breast_cancer")
+SCALING_NOTE = (
+    "Scaling changes the answer: on raw data the variances carry information "
+    "(variance often grows along the causal order), which score-based methods "
+    "exploit; standardising removes it, so only the dependence structure is left."
+)
+METRIC_NOTES = {
+    "shd": "missing + extra + reversed edges, a reversal counted once",
+    "shd_cpdag": "pairs where the CPDAGs (equivalence classes) differ",
+    "sid": "ordered pairs whose do-effect is wrongly inferred (Peters & Bühlmann)",
+    "tpr": "correctly oriented true edges / true edges (= recall)",
+    "fdr": "(reversed + extra) / predicted edges",
+    "fpr": "(reversed + extra) / (d(d-1)/2 - true edges)",
+    "precision": "correctly oriented / predicted edges",
+    "recall": "correctly oriented / true edges",
+    "f1": "harmonic mean of precision and recall",
+    "n_edges": "predicted edges",
+}
+
+
+# --- data ---
+
+
+@st.cache_data(show_spinner=False)
+def _sample(name: str) -> dict[str, Any]:
+    s = load_sample(name)
+    return {
+        "name": name,
+        "frame": s.frame,
+        "target": s.target,
+        "truth": s.truth,
+        "source": "sample",
+    }
+
+
+def _choose_data() -> dict[str, Any] | None:
+    options = ["Sample", "Simulator"]
+    if state.get(state.DATASET) is not None:
+        options.insert(0, "Data page")
+    source = st.radio("Data", options, horizontal=True, key="causal_source")
+    if source == "Data page":
+        data = state.get(state.DATASET)
+        st.caption(f"Data set from the Data page: **{data['name']}**")
+        return data
+    if source == "Sample":
+        name = st.selectbox(
+            "Sample",
+            CAUSAL_SAMPLES,
+            key="causal_sample",
+            help="Sachs and linear_gaussian come with a true graph.",
+        )
+        return _sample(name)
+    return _simulator()
+
+
+def _simulator() -> dict[str, Any] | None:
+    with st.form("causal_sim_form"):
+        c1, c2, c3 = st.columns(3)
+        d = c1.number_input("Nodes", 3, 100, 8, key="sim_d")
+        n = c2.number_input("Samples", 20, 20000, 500, key="sim_n")
+        k = c3.number_input("Edges per node", 0.5, 6.0, 1.5, step=0.5, key="sim_k")
+        graph = c1.selectbox("Graph", ["ER", "SF"], key="sim_graph")
+        noise = c2.selectbox(
+            "Noise",
+            ["gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform"],
+            key="sim_noise",
+        )
+        sem = c3.selectbox("SEM", ["linear", "mlp"], key="sim_sem")
+        std = st.checkbox("Standardise the simulated columns", key="sim_std")
+        go = st.form_submit_button("Simulate")
+    if go:
+        sim = simulate_sem(
+            int(d),
+            int(n),
+            edges_per_node=float(k),
+            graph=graph,
+            noise=noise,
+            sem=sem,
+            standardize=std,
+            seed=int(state.get(state.SEED, 0)),
+        )
+        frame = pd.DataFrame(sim.X, columns=list(sim.node_names))
+        state.put(
+            state.CAUSAL_SIMULATED,
+            {
+                "name": f"simulated {graph}{k:g} d={d} n={n} ({noise}, {sem})",
+                "frame": frame,
+                "target": None,
+                "truth": sim.adjacency,
+                "source": "simulator",
+                "varsortability": varsortability(sim.X, sim.adjacency),
+            },
+        )
+    data = state.get(state.CAUSAL_SIMULATED)
+    if data is None:
+        st.info("Set the simulator and press **Simulate**.")
+        return None
+    st.caption(
+        f"{data['name']}; varsortability {data['varsortability']:.2f} "
+        "(near 1: sorting by variance alone recovers the order)."
+    )
+    return data
+
+
+def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+    frame = data["frame"]
+    numeric = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c]) and c != data.get("target")
+    ]
+    columns = st.multiselect(
+        "Columns (nodes)",
+        list(frame.columns),
+        default=numeric,
+        key=f"causal_cols_{data['name']}",
+    )
+    c1, c2 = st.columns(2)
+    missing = c1.selectbox(
+        "Missing values",
+        ["drop", "mean"],
+        key="causal_missing",
+        help="Drop incomplete rows, or fill cells with the mean.",
+    )
+    scale = c2.selectbox("Scaling", ["standardize", "none"], key="causal_scale")
+    st.caption(SCALING_NOTE)
+    X, names, record = to_matrix(
+        frame,
+        columns=columns,
+        missing=missing,
+        scale="standardize" if scale == "standardize" else "center",
+    )
+    for line in record.summary():
+        st.caption(line)
+    truth = None
+    if data.get("truth") is not None:
+        cols = list(frame.columns)
+        idx = [cols.index(n) for n in names]
+        truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
+    return X, names, truth
+
+
+# --- prior knowledge ---
+
+
+def _prior_editor(names: list[str]) -> PriorKnowledge | None:
+    prior = state.get(state.CAUSAL_PRIOR) or {
+        "edges": pd.DataFrame(
+            {
+                "source": pd.Series(dtype=str),
+                "target": pd.Series(dtype=str),
+                "kind": pd.Series(dtype=str),
+            }
+        ),
+        "tiers": pd.DataFrame(
+            {"node": pd.Series(dtype=str), "tier": pd.Series(dtype="Int64")}
+        ),
+    }
+    with st.expander("Prior knowledge (forbidden / required edges, tiers)"):
+        st.caption(
+            "Enforced exactly: forbidden edges never appear, required ones "
+            "always do, and no edge points from a later tier to an earlier."
+        )
+        c1, c2 = st.columns(2)
+        up_e = c1.file_uploader(
+            "Load edges CSV (source,target,kind)", type="csv", key="prior_edges_file"
+        )
+        up_t = c2.file_uploader(
+            "Load tiers CSV (node,tier)", type="csv", key="prior_tiers_file"
+        )
+        if up_e is not None:
+            prior["edges"] = pd.read_csv(up_e, dtype=str)
+        if up_t is not None:
+            prior["tiers"] = pd.read_csv(up_t)
+        edges = st.data_editor(
+            prior["edges"],
+            num_rows="dynamic",
+            key="prior_edges_editor",
+            column_config={
+                "source": st.column_config.SelectboxColumn(options=names),
+                "target": st.column_config.SelectboxColumn(options=names),
+                "kind": st.column_config.SelectboxColumn(
+                    options=["forbidden", "required"], default="forbidden"
+                ),
+            },
+        )
+        tiers = st.data_editor(
+            prior["tiers"],
+            num_rows="dynamic",
+            key="prior_tiers_editor",
+            column_config={
+                "node": st.column_config.SelectboxColumn(options=names),
+                "tier": st.column_config.NumberColumn(step=1),
+            },
+        )
+        state.put(state.CAUSAL_PRIOR, {"edges": edges, "tiers": tiers})
+        try:
+            pk = _build_prior(names, edges, tiers)
+        except EngineError as err:
+            st.error(str(err))
+            return None
+        d1, d2 = st.columns(2)
+        d1.download_button(
+            "Save edges CSV", pk.edges_csv(), "prior_edges.csv", key="prior_edges_dl"
+        )
+        d2.download_button(
+            "Save tiers CSV", pk.tiers_csv(), "prior_tiers.csv", key="prior_tiers_dl"
+        )
+    return pk
+
+
+def _build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
+    e = edges.dropna(subset=["source", "target"])
+    forb = [
+        (r.source, r.target)
+        for r in e.itertuples()
+        if str(getattr(r, "kind", "forbidden") or "forbidden") != "required"
+    ]
+    req = [
+        (r.source, r.target)
+        for r in e.itertuples()
+        if str(getattr(r, "kind", "")) == "required"
+    ]
+    t = tiers.dropna()
+    tier_map = {str(r.node): int(r.tier) for r in t.itertuples()} or None
+    pk = PriorKnowledge.from_edges(names, forbidden=forb, required=req, tiers=tier_map)
+    return pk
+
+
+# --- method options ---
+
+
+def _options_form(method: str) -> dict[str, Any]:
+    cls = METHODS[method].config_class
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    with st.expander("Method options"):
+        st.caption(METHODS[method].description)
+        cols = st.columns(3)
+        for k, f in enumerate(dataclasses.fields(cls)):
+            meta, col = f.metadata, cols[k % 3]
+            key = f"opt_{method}_{f.name}"
+            label, helptext = f.name, meta.get("help")
+            if "choices" in meta:
+                choices = list(meta["choices"])
+                values[f.name] = col.selectbox(
+                    label,
+                    choices,
+                    help=helptext,
+                    key=key,
+                    index=choices.index(f.default),
+                )
+            elif hints.get(f.name) is bool:
+                values[f.name] = col.checkbox(
+                    label, value=f.default, help=helptext, key=key
+                )
+            elif hints.get(f.name) is int:
+                values[f.name] = int(
+                    col.number_input(
+                        label,
+                        min_value=int(meta.get("min", 0)),
+                        max_value=int(meta.get("max", 10**9)),
+                        value=int(f.default),
+                        step=1,
+                        help=helptext,
+                        key=key,
+                    )
+                )
+            else:
+                values[f.name] = float(
+                    col.number_input(
+                        label,
+                        min_value=float(meta.get("min", -1e9)),
+                        max_value=float(meta.get("max", 1e9)),
+                        value=float(f.default),
+                        format="%g",
+                        help=helptext,
+                        key=key,
+                    )
+                )
+    return values
+
+
+# --- the fit ---
+
+
+def _on_done(result: Any) -> None:
+    pending = state.get(state.CAUSAL_PENDING) or {}
+    state.put(
+        state.CAUSAL_RESULT,
+        {
+            "result": result,
+            "truth": pending.get("truth"),
+            "label": pending.get("label", ""),
+        },
+    )
+    state.put(state.CAUSAL_TRUTH, None)
+    state.put(state.CAUSAL_TRUTH_ERROR, None)
+    st.session_state.pop(state.CAUSAL_SELECTED, None)
+
+
+def _start_fit(X, names, truth, prior, method, options, label) -> None:
+    try:
+        make_config(method, None, **options)  # validate before the worker starts
+    except EngineError as err:
+        st.error(str(err))
+        return
+    kwargs = {
+        "X": X,
+        "method": method,
+        "prior": prior,
+        "seed": int(state.get(state.SEED, 0)),
+        "device": "auto",
+        "node_names": names,
+        "config": options,
+    }
+    job = get_registry().submit(
+        "engine.dag.learner:learn_dag", kwargs, label=f"{method} on {label}"
+    )
+    state.put(state.CAUSAL_JOB, job)
+    state.put(state.CAUSAL_JOB + "_error", None)
+    state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label})
+
+
+# --- results ---
+
+
+def _apply_click(names: list[str]) -> None:
+    event = st.session_state.get("causal_dag_chart")
+    points = []
+    if event is not None:
+        selection = event.get("selection", {}) if hasattr(event, "get") else {}
+        points = selection.get("points", []) if selection else []
+    clicked = tuple(
+        int(p["customdata"])
+        for p in points
+        if isinstance(p.get("customdata"), int | float)
+    )
+    if clicked and clicked != state.get(state.CAUSAL_LAST_CLICK):
+        state.put(state.CAUSAL_LAST_CLICK, clicked)
+        st.session_state[state.CAUSAL_SELECTED] = names[clicked[0]]
+
+
+def _node_panel(result: Any) -> None:
+    node = st.session_state.get(state.CAUSAL_SELECTED)
+    if node not in result.node_names:
+        return
+    parents, children = result.parents(node), result.children(node)
+    st.markdown(f"**{node}**")
+    st.markdown(
+        "Parents: " + (", ".join(f"{p} ({w:+.3f})" for p, w in parents) or "none")
+    )
+    st.markdown(
+        "Children: " + (", ".join(f"{c} ({w:+.3f})" for c, w in children) or "none")
+    )
+
+
+def _graph_tab(result: Any) -> None:
+    names = list(result.node_names)
+    _apply_click(names)
+    if st.session_state.get(state.CAUSAL_SELECTED) not in names:
+        st.session_state[state.CAUSAL_SELECTED] = names[0]
+    left, right = st.columns([3, 1])
+    with right:
+        st.selectbox(
+            "Node",
+            names,
+            key=state.CAUSAL_SELECTED,
+            help="Or click a node in the graph.",
+        )
+        _node_panel(result)
+    with left:
+        sel = names.index(st.session_state[state.CAUSAL_SELECTED])
+        fig = dag_figure(result.adjacency, result.weights, names, selected=sel)
+        st.plotly_chart(
+            fig,
+            key="causal_dag_chart",
+            on_select="rerun",
+            selection_mode="points",
+            width="stretch",
+        )
+        st.caption(
+            "Arrow width = |weight|; blue positive, red negative. Click a "
+            "node to list its parents and children."
+        )
+
+
+def _truth_for(entry: dict[str, Any]) -> np.ndarray | None:
+    uploaded = state.get(state.CAUSAL_TRUTH)
+    return uploaded if uploaded is not None else entry.get("truth")
+
+
+def _compare_tab(entry: dict[str, Any]) -> None:
+    result = entry["result"]
+    names = list(result.node_names)
+    up = st.file_uploader(
+        "Upload a true graph (CSV edge list or adjacency, JSON, GML, DOT)",
+        type=["csv", "json", "gml", "dot", "gv"],
+        key="causal_truth_file",
+    )
+    if up is not None and st.session_state.get("_truth_seen") != up.file_id:
+        st.session_state["_truth_seen"] = up.file_id
+        try:
+            g = read_graph(up.getvalue(), name=up.name, columns=names, require_dag=True)
+            state.put(state.CAUSAL_TRUTH, g.adjacency != 0)
+            state.put(state.CAUSAL_TRUTH_ERROR, None)
+        except EngineError as err:
+            state.put(state.CAUSAL_TRUTH_ERROR, str(err))
+    if state.get(state.CAUSAL_TRUTH_ERROR):
+        st.error(state.get(state.CAUSAL_TRUTH_ERROR))
+    truth = _truth_for(entry)
+    if truth is None:
+        st.info("No true graph for these data: upload one to compare.")
+        return
+    m = compare_graphs(truth, result.adjacency)
+    table = pd.DataFrame(
+        [{"metric": k, "value": m[k], "convention": v} for k, v in METRIC_NOTES.items()]
+    )
+    st.dataframe(table, hide_index=True, key="causal_metrics")
+    st.caption(
+        f"True graph: {int(truth.sum())} edges. SHD counts a reversed edge "
+        "once; the empty graph is a strong SHD baseline, so read SID too."
+    )
+    st.plotly_chart(
+        dag_diff_figure(truth, result.adjacency, names),
+        key="causal_diff_chart",
+        width="stretch",
+    )
+
+
+def _downloads_tab(result: Any) -> None:
+    names = list(result.node_names)
+    w = np.where(result.adjacency, result.weights, 0.0)
+    # a zero-weight edge would vanish from weighted formats; keep it visible
+    w = np.where(result.adjacency & (w == 0), 1e-12, w)
+    c = st.columns(4)
+    c[0].download_button(
+        "Result JSON", result.to_json(), "dag_result.json", key="dl_json"
+    )
+    c[1].download_button("GML", graph_to_text(names, w, "gml"), "dag.gml", key="dl_gml")
+    c[2].download_button("DOT", graph_to_text(names, w, "dot"), "dag.dot", key="dl_dot")
+    c[3].download_button(
+        "CSV edge list",
+        graph_to_text(names, w, "edgelist"),
+        "dag_edges.csv",
+        key="dl_csv",
+    )
+
+
+def _results(entry: dict[str, Any]) -> None:
+    result = entry["result"]
+    st.subheader("Result")
+    status = (
+        "stopped early on request"
+        if result.stopped
+        else ("converged" if result.converged else "reached max_iter")
+    )
+    st.caption(
+        f"{entry['label']}: {result.n_edges} edges, {result.n_iter} epochs "
+        f"({status}), seed {result.seed}, device {result.device}, "
+        f"{result.elapsed_s:.1f} s. The graph is the best ordering's refit, a "
+        "DAG by construction."
+    )
+    if result.stopped:
+        st.warning("The fit was stopped before it finished; this is a partial result.")
+    tabs = st.tabs(
+        ["Graph", "Edges", "Adjacency", "Training", "Comparison", "Downloads"]
+    )
+    with tabs[0]:
+        _graph_tab(result)
+    with tabs[1]:
+        st.dataframe(result.to_frame(), hide_index=True, key="causal_edges")
+    with tabs[2]:
+        st.plotly_chart(
+            adjacency_heatmap(result.weights, list(result.node_names)),
+            key="causal_heatmap",
+            width="stretch",
+        )
+    with tabs[3]:
+        st.plotly_chart(
+            training_curves(result.history), key="causal_curves", width="stretch"
+        )
+    with tabs[4]:
+        _compare_tab(entry)
+    with tabs[5]:
+        _downloads_tab(result)
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Causal discovery")
+    data = _choose_data()
+    if data is not None:
+        try:
+            X, names, truth = _prepare(data)
+        except EngineError as err:
+            st.error(str(err))
+            X = None
+        if X is not None:
+            prior = _prior_editor(names)
+            method = st.selectbox("Method", sorted(METHODS), key="causal_method")
+            options = _options_form(method)
+            busy = state.get(state.CAUSAL_JOB) is not None
+            if st.button(
+                "Learn DAG",
+                type="primary",
+                disabled=busy or prior is None,
+                key="causal_fit",
+            ):
+                _start_fit(X, names, truth, prior, method, options, data["name"])
+                st.rerun()
+    render_job(state.CAUSAL_JOB, _on_done)
+    error = state.get(state.CAUSAL_JOB + "_error")
+    if error:
+        st.error(error)
+    entry = state.get(state.CAUSAL_RESULT)
+    if entry is not None:
+        _results(entry)
+
+
+if __name__ == "__main__":
+    render()
