@@ -119,10 +119,11 @@ class DagdbConfig:
         many epochs; 0: run all epochs (the reference protocol).
     tol : float, default=1e-4
         Relative improvement that counts for ``patience``.
-    prune_threshold : float, default=0.0
+    prune_threshold : float, default=0.3
         After the projection, drop edges whose least-squares weight is below this
-        in absolute value (then refit); 0 keeps the MAP graph as it is. Required
-        edges are never dropped.
+        in absolute value (then refit); 0 keeps the MAP graph as it is (the
+        reference protocol). Required edges are never dropped. The weights are on
+        the scale of the data: standardise X for a scale-free threshold.
     dtype : {"float64", "float32"}, default="float64"
         Floating-point type of the fit.
     progress_every : int, default=1
@@ -168,7 +169,7 @@ class DagdbConfig:
     )
     tol: float = field(default=1e-4, metadata=_help("early-stop relative gain", min=0))
     prune_threshold: float = field(
-        default=0.0, metadata=_help("drop final edges with |weight| below this", min=0)
+        default=0.3, metadata=_help("drop final edges with |weight| below this", min=0)
     )
     dtype: Literal["float64", "float32"] = field(
         default="float64",
