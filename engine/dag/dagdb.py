@@ -104,6 +104,12 @@ class DagdbConfig:
         Weight of the acyclicity penalty ``(tr exp(Z) - d)^2 / 2``.
     mu : float, default=0.005
         Weight of the size penalty ``sum(Z)``.
+    grad_clip : float, default=1.0
+        Clamp every entry of the scores' gradient to ``[-grad_clip, grad_clip]``
+        before the Adam step; 0 disables. Dense early samples make the acyclicity
+        gradient astronomically large; without a clamp, STE and AIMLE (whose
+        gradients scale with it) fill Adam's second-moment estimate with it and
+        then freeze the scores for thousands of steps.
     theta_init : float, default=1e-3
         Initial scores are drawn from U(-theta_init, theta_init).
     lr_theta : float, default=0.01
@@ -155,6 +161,9 @@ class DagdbConfig:
     )
     rho: float = field(default=0.2, metadata=_help("acyclicity penalty weight", min=0))
     mu: float = field(default=0.005, metadata=_help("size penalty weight", min=0))
+    grad_clip: float = field(
+        default=1.0, metadata=_help("clamp of score gradients (0 = off)", min=0)
+    )
     theta_init: float = field(
         default=1e-3, metadata=_help("initial score scale", min=0)
     )
@@ -199,6 +208,7 @@ class DagdbConfig:
             "aimle_beta",
             "aimle_step",
             "prune_threshold",
+            "grad_clip",
         ):
             _check_float(name, getattr(self, name))
         _check_float("temperature", self.temperature, low_open=self.noise != "none")
@@ -380,6 +390,8 @@ def _step(state: _State, xb: torch.Tensor, config: DagdbConfig) -> dict[str, flo
     loss = (mse + config.rho * dag + config.mu * size).mean()
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()
+    if config.grad_clip > 0 and state.theta_free.grad is not None:
+        state.theta_free.grad.clamp_(-config.grad_clip, config.grad_clip)
     state.optimizer.step()
     return {
         "loss": float(loss.detach()),
