@@ -9,7 +9,8 @@ process on the same data.
 
 Usage::
 
-    OMP_NUM_THREADS=1 python bench/dag_dagdb.py [--seeds 5] [--epochs N] [--quick]
+    OMP_NUM_THREADS=1 python bench/dag_dagdb.py [--seeds 5] [--epochs 300]
+        [--baselines all|cheap|none] [--skip-synthetic] [--skip-sachs]
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def _evaluate(
     truth: np.ndarray,
     seed: int,
     epochs: int,
-    baselines: bool,
+    baselines: str,
     presets: tuple[str, ...] = tuple(PRESETS),
 ) -> dict[str, dict]:
     out: dict[str, dict] = {}
@@ -90,11 +91,10 @@ def _evaluate(
             "s_epoch": fit["s_epoch"],
         }
     if baselines:
-        for name, fn in (
-            ("DAGMA", dagma_linear),
-            ("varsort+regress", varsort_regress),
-            ("empty", empty_graph),
-        ):
+        peers = [("varsort+regress", varsort_regress), ("empty", empty_graph)]
+        if baselines == "all":
+            peers.insert(0, ("DAGMA", dagma_linear))
+        for name, fn in peers:
             start = time.perf_counter()
             pred = fn(X, seed)
             m = compare_graphs(truth, pred)
@@ -107,12 +107,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=300)
-    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--baselines",
+        choices=("all", "cheap", "none"),
+        default="all",
+        help="peers: DAGMA + var-sort + empty (all), without DAGMA (cheap), none",
+    )
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument("--skip-sachs", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    baselines = not args.no_baselines
+    baselines = "" if args.baselines == "none" else args.baselines
     if not args.skip_synthetic:
         rows: dict[str, list[dict]] = {}
         for seed in range(args.seeds):
@@ -122,7 +127,14 @@ def main() -> None:
             )
             for name, m in res.items():
                 rows.setdefault(name, []).append(m)
-            print(f"  seed {seed} done", flush=True)
+            print(
+                f"  seed {seed}: "
+                + ", ".join(
+                    f"{k} {v['shd_cpdag'] / 30:.2f} ({v['time_s']:.0f} s)"
+                    for k, v in res.items()
+                ),
+                flush=True,
+            )
         print(f"\nER2, d=30, n=1000, raw (gaussian EV), {args.seeds} seeds, medians")
         print(HEAD)
         for name, runs in rows.items():
