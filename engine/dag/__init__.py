@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from engine.dag.compare import compare_runs
+from engine.dag.dagdb import DagdbConfig
+from engine.dag.fas import break_cycles
 from engine.dag.learner import METHODS, DagLearner, MethodSpec, learn_dag
 from engine.dag.metrics import (
     compare_graphs,
@@ -32,11 +35,14 @@ __all__ = [
     "METHODS",
     "DagLearner",
     "DagResult",
+    "DagdbConfig",
     "MethodSpec",
     "PermutahedronConfig",
     "PriorKnowledge",
     "SimulatedData",
+    "break_cycles",
     "compare_graphs",
+    "compare_runs",
     "cpdag",
     "f1_score",
     "fdr",

@@ -322,6 +322,8 @@ class _IMLE(torch.autograd.Function):
         return (z - z_target).mean(0) / step, None, None, None, None
 
 
+# TODO(dag): #4 AIMLE's nb_marginal_samples (several target MAPs per noise sample)
+# and beta momentum are not implemented; one target sample per forward sample.
 class _AIMLE(torch.autograd.Function):
     """AIMLE: I-MLE with a per-sample step set by :class:`AdaptiveLambda`."""
 

@@ -38,7 +38,7 @@ def test_learn_dag_dagdb_recovers_chain_skeleton(seed, estimator):
         seed=seed,
         device="cpu",
         estimator=estimator,
-        max_iter=60,
+        max_iter=100,
         batch_size=30,
         n_samples=8,
     )

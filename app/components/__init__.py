@@ -1,0 +1,1 @@
+"""Reusable widget groups of the pages (presentation only, no algorithm)."""
