@@ -39,7 +39,9 @@ TIME_LIMIT_S = {"wine": 120, "breast_cancer": 120, "digits": 600}
 OPTIONS = {
     "wine": {"features": "standardize"},
     "breast_cancer": {"features": "standardize"},
-    "digits": {"features": "none"},
+    # outer_lr 10 degraded the digits graph on seed 0 (homophily 0.95 -> 0.74):
+    # the paper's default 1 there
+    "digits": {"features": "none", "outer_lr": 1.0},
 }
 COMMON = {"outer_lr": 10.0}
 

@@ -103,6 +103,9 @@ def _select(
 ) -> np.ndarray:
     """Predictions of the candidate with the best validation accuracy (first wins)."""
     val = _val_nodes(task)
+    train_classes = np.unique(task.labels[task.split.train])
+    if train_classes.size < 2:  # nothing to learn: predict the only class seen
+        return np.full(task.n_nodes, train_classes[0], dtype=np.int64)
     best, best_acc = None, -1.0
     for make in candidates:
         pred = make()

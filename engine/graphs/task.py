@@ -102,6 +102,9 @@ def prepare_task(
     labels, classes = _encode_labels(y, n, owner)
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
+    if (labels[split_obj.test] < 0).any():  # unlabelled "test" nodes cannot be scored
+        test = split_obj.test[labels[split_obj.test] >= 0]
+        split_obj = Split(split_obj.train, split_obj.val, split_obj.es, test, n)
     features = _preprocess(features, config.features)
     if graph is None:
         adj = knn_graph(

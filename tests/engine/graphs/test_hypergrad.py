@@ -125,3 +125,51 @@ def test_sampler_is_reproducible_symmetric_and_respects_theta(seed):
     assert torch.equal(A1, A1.T) and A1.diagonal().sum() == 0
     assert A1[0, 1] == 1 and A1[0, 2] == 0
     assert set(m1.unique().tolist()) <= {0.0, 2.0}
+
+
+class _LiveSaved:
+    """Bytes of N×N tensors currently held by autograd graphs (via pack hooks)."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.live, self.peak = n, 0, 0
+
+    def pack(self, t):
+        return _Held(self, t)
+
+    @staticmethod
+    def unpack(held):
+        return held.tensor
+
+
+class _Held:
+    def __init__(self, owner: _LiveSaved, tensor) -> None:
+        self.owner, self.tensor = owner, tensor
+        self.size = tensor.numel() * tensor.element_size()
+        if tensor.dim() == 2 and tensor.shape == (owner.n, owner.n):
+            owner.live += self.size
+            owner.peak = max(owner.peak, owner.live)
+        else:
+            self.size = 0
+
+    def __del__(self) -> None:
+        self.owner.live -= self.size
+
+
+def _peak_saved(fn, tau: int, seed: int) -> int:
+    problem, theta, lam, state = _setup(seed)
+    sampler = BernoulliSampler(H, 0.5, CPU, torch.float64)
+    meter = _LiveSaved(N)
+    with torch.autograd.graph.saved_tensors_hooks(meter.pack, meter.unpack):
+        fn(problem, theta, lam, state, list(range(tau)), 99, sampler)
+    return meter.peak
+
+
+def test_reverse_sweep_memory_does_not_grow_with_tau(seed):
+    short = _peak_saved(hypergradient_reverse, 2, seed)
+    long = _peak_saved(hypergradient_reverse, 8, seed)
+    assert short > 0 and long == short
+    # the unrolled reference keeps every step's graph alive
+    unrolled_short = _peak_saved(hypergradient_unrolled, 2, seed)
+    unrolled_long = _peak_saved(hypergradient_unrolled, 8, seed)
+    assert unrolled_long > 3 * unrolled_short > 0
+    assert unrolled_long > 3 * long
