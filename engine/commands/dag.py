@@ -4,19 +4,24 @@ Example::
 
     python -m engine dag sample_data/sachs.csv --standardize --seed 0 \\
         --truth sample_data/sachs_truth.csv --out sachs_dag.json
+    python -m engine dag sample_data/sachs.csv --standardize --bootstrap 20 \\
+        --executor processes --out sachs_boot.json
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from engine.dag import METHODS, PriorKnowledge, compare_graphs, learn_dag
+from engine.dag.bootstrap import bootstrap_dag
 from engine.data import read_table, to_matrix
-from engine.errors import DataError
+from engine.errors import ConfigError, DataError
+from engine.executor import EXECUTORS
 from engine.graph_io import read_graph
 
 __all__ = ["register", "run"]
@@ -73,6 +78,34 @@ def register(subparsers: Any) -> None:
     p.add_argument("--device", default="auto")
     p.add_argument("--max-iter", type=int, default=None, help="epochs")
     p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a method option, repeatable (e.g. --option estimator=aimle); "
+        "see the method's config class for names",
+    )
+    p.add_argument(
+        "--bootstrap",
+        type=int,
+        default=0,
+        metavar="B",
+        help="also refit on B bootstrap resamples and report edge frequencies",
+    )
+    p.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="serial",
+        help="where bootstrap fits run (all give the same result)",
+    )
+    p.add_argument("--workers", type=int, default=None, help="processes or Ray CPUs")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="edge frequency kept in the bootstrap consensus DAG",
+    )
+    p.add_argument(
         "--truth",
         metavar="FILE",
         help="true graph (CSV edge list/adjacency, JSON, GML or DOT)",
@@ -86,6 +119,39 @@ def _read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise DataError(f"cannot read {path!r}: {err.strerror}.") from err
+
+
+def _parse_options(method: str, pairs: list[str]) -> dict[str, Any]:
+    """Turn ``KEY=VALUE`` strings into typed method options."""
+    fields = {f.name: f for f in dataclasses.fields(METHODS[method].config_class)}
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in fields:
+            raise ConfigError(
+                f"dag: '--option' must be KEY=VALUE with KEY one of "
+                f"{sorted(fields)}; got {pair!r}."
+            )
+        default = fields[key].default
+        options[key] = _typed(key, value, default)
+    return options
+
+
+def _typed(key: str, value: str, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(value)
+            return value.lower() in ("true", "1")
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except ValueError as err:
+        raise ConfigError(
+            f"dag: option {key!r} must be a {type(default).__name__}; got {value!r}."
+        ) from err
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,7 +170,9 @@ def run(args: argparse.Namespace) -> int:
             edges=_read(args.forbid) if args.forbid else None,
             tiers=_read(args.tiers) if args.tiers else None,
         )
-    options = {} if args.max_iter is None else {"max_iter": args.max_iter}
+    options = _parse_options(args.method, args.option)
+    if args.max_iter is not None:
+        options["max_iter"] = args.max_iter
     result = learn_dag(
         X,
         args.method,
@@ -126,6 +194,32 @@ def run(args: argparse.Namespace) -> int:
         "standardized": bool(args.standardize),
         "elapsed_s": result.elapsed_s,
     }
+    if args.bootstrap:
+        boot = bootstrap_dag(
+            X,
+            args.method,
+            n_boot=args.bootstrap,
+            threshold=args.threshold,
+            executor=args.executor,
+            n_workers=args.workers,
+            prior=prior,
+            seed=result.seed,
+            device="cpu" if args.device == "auto" else args.device,
+            node_names=names,
+            **options,
+        )
+        out["edge_frequency"] = boot.edge_frequency.round(6).tolist()
+        out["bootstrap"] = {
+            "n_boot": boot.n_boot,
+            "n_done": boot.n_done,
+            "threshold": boot.threshold,
+            "executor": boot.executor,
+            "consensus_edges": [
+                {"source": names[i], "target": names[j]}
+                for i, j in zip(*boot.consensus.nonzero(), strict=True)
+            ],
+            "elapsed_s": boot.elapsed_s,
+        }
     if args.truth:
         truth = read_graph(args.truth, columns=names, require_dag=True)
         m = compare_graphs(truth.adjacency != 0, result.adjacency)

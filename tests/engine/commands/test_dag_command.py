@@ -85,3 +85,25 @@ def test_dag_command_bad_input_exits_with_one_line(table, tmp_path, capsys):
     bad_forbid.write_text("source,target\na,nope\n")
     assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
     assert "unknown node 'nope'" in capsys.readouterr().err
+
+
+def test_dag_command_bootstrap_adds_edge_frequency(table, tmp_path, seed):
+    data, _ = table
+    out = tmp_path / "boot.json"
+    argv = ["dag", str(data), "--seed", str(seed), "--max-iter", "20"]
+    argv += ["--bootstrap", "3", "--option", "n_orderings=4", "--out", str(out)]
+    assert main(argv) == 0
+    doc = json.loads(out.read_text())
+    freq = np.array(doc["edge_frequency"])
+    assert freq.shape == (4, 4)
+    np.testing.assert_allclose(freq * 3, np.round(freq * 3), atol=1e-6)
+    assert doc["bootstrap"]["n_done"] == 3
+    assert doc["options"]["n_orderings"] == 4
+
+
+def test_dag_command_rejects_unknown_option(table, capsys):
+    data, _ = table
+    assert main(["dag", str(data), "--option", "colour=red"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: dag: '--option' must be KEY=VALUE")
+    assert err[-1] == "\n" and err.count("\n") == 1
