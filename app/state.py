@@ -98,3 +98,7 @@ EXPLAIN_W_PLAYER = "explain_w_player"
 GRAPH_JOB = "graph_job"
 GRAPH_RESULT = "graph_result"
 GRAPH_NODE = "graph_node"
+# Bootstrap on the Causal discovery page: the running job id (errors under
+# CAUSAL_BOOT_JOB + "_error") and the finished engine.dag.bootstrap.BootstrapResult.
+CAUSAL_BOOT_JOB = "causal_boot_job"
+CAUSAL_BOOT_RESULT = "causal_boot_result"

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components import bootstrap_panel
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.dag import (
@@ -526,7 +527,9 @@ def render() -> None:
             X = None
         if X is not None:
             prior = _prior_editor(names)
-            method = st.selectbox("Method", sorted(METHODS), key="causal_method")
+            # The permutahedron learner is the default method; others follow.
+            methods = ["permutahedron", *sorted(set(METHODS) - {"permutahedron"})]
+            method = st.selectbox("Method", methods, key="causal_method")
             options = _options_form(method)
             busy = state.get(state.CAUSAL_JOB) is not None
             if st.button(
@@ -537,6 +540,9 @@ def render() -> None:
             ):
                 _start_fit(X, names, truth, prior, method, options, data["name"])
                 st.rerun()
+            bootstrap_panel.render_controls(
+                X, names, prior, method, options, data["name"]
+            )
     render_job(state.CAUSAL_JOB, _on_done)
     error = state.get(state.CAUSAL_JOB + "_error")
     if error:
@@ -544,6 +550,7 @@ def render() -> None:
     entry = state.get(state.CAUSAL_RESULT)
     if entry is not None:
         _results(entry)
+    bootstrap_panel.render_results()
 
 
 if __name__ == "__main__":

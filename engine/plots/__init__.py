@@ -7,6 +7,7 @@ of the ``app`` extra, so this package imports it lazily per module.
 
 from __future__ import annotations
 
+from engine.plots.bootstrap import bootstrap_figure
 from engine.plots.dag import (
     adjacency_heatmap,
     dag_diff_figure,
@@ -32,6 +33,7 @@ from engine.plots.values import (
 __all__: list[str] = [
     "accuracy_figure",
     "adjacency_heatmap",
+    "bootstrap_figure",
     "dag_diff_figure",
     "dag_figure",
     "edge_histogram_figure",

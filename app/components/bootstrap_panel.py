@@ -1,0 +1,117 @@
+"""Bootstrap edge confidence on the Causal discovery page.
+
+The controls submit :func:`engine.dag.bootstrap.bootstrap_dag` to the background
+worker with the page's data, method, options and prior; the results show each
+edge's frequency as a label and as opacity, a threshold slider for the consensus
+DAG, the edges sorted by frequency and downloads of the frequency matrix.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import state
+from app.jobs import get_registry, render_job
+from engine.plots import bootstrap_figure
+
+
+def _executors() -> list[str]:
+    names = ["processes", "serial"]
+    if importlib.util.find_spec("ray") is not None:
+        names.append("ray")
+    return names
+
+
+def render_controls(
+    X: np.ndarray,
+    names: list[str],
+    prior: Any,
+    method: str,
+    options: dict[str, Any],
+    label: str,
+) -> None:
+    """The bootstrap expander: B, executor and the run button."""
+    with st.expander("Bootstrap edge confidence", expanded=False):
+        st.caption(
+            "Refit the method on B resamples of the rows (with replacement) and "
+            "count how often each edge appears. Every executor gives the same "
+            "frequencies for the same seed; processes use every core."
+        )
+        left, right = st.columns(2)
+        n_boot = left.number_input(
+            "Resamples (B)", min_value=2, max_value=500, value=10, key="boot_n"
+        )
+        executor = right.selectbox("Executor", _executors(), key="boot_executor")
+        busy = state.get(state.CAUSAL_BOOT_JOB) is not None
+        if st.button("Run bootstrap", disabled=busy or prior is None, key="boot_run"):
+            kwargs = {
+                "X": X,
+                "method": method,
+                "n_boot": int(n_boot),
+                "executor": executor,
+                "prior": prior,
+                "seed": int(state.get(state.SEED, 0)),
+                "device": "cpu",
+                "node_names": names,
+                "config": options,
+            }
+            job = get_registry().submit(
+                "engine.dag.bootstrap:bootstrap_dag",
+                kwargs,
+                label=f"bootstrap {int(n_boot)} × {method} on {label}",
+            )
+            state.put(state.CAUSAL_BOOT_JOB, job)
+            state.put(state.CAUSAL_BOOT_JOB + "_error", None)
+            st.rerun()
+    render_job(state.CAUSAL_BOOT_JOB, lambda r: state.put(state.CAUSAL_BOOT_RESULT, r))
+    error = state.get(state.CAUSAL_BOOT_JOB + "_error")
+    if error:
+        st.error(error)
+
+
+def render_results() -> None:
+    """Frequencies of the last bootstrap, if any."""
+    result = state.get(state.CAUSAL_BOOT_RESULT)
+    if result is None:
+        return
+    st.subheader("Bootstrap edge confidence")
+    st.caption(
+        f"{result.n_done} of {result.n_boot} fits of {result.method} "
+        f"({result.executor}, seed {result.seed}, {result.elapsed_s:.1f} s)."
+    )
+    if result.stopped:
+        st.warning("The bootstrap was stopped: frequencies use the finished fits only.")
+    threshold = st.slider(
+        "Frequency threshold of the consensus DAG",
+        min_value=0.05,
+        max_value=1.0,
+        value=float(result.threshold),
+        step=0.05,
+        key="boot_threshold",
+    )
+    names = list(result.node_names)
+    consensus = result.consensus_at(threshold)
+    fig = bootstrap_figure(result.edge_frequency, consensus, names, threshold=threshold)
+    st.plotly_chart(fig, key="boot_graph", width="stretch")
+    st.dataframe(result.to_frame(threshold), hide_index=True, key="boot_table")
+    matrix = pd.DataFrame(result.edge_frequency, index=names, columns=names)
+    left, right = st.columns(2)
+    left.download_button(
+        "Frequency matrix (CSV)",
+        matrix.to_csv(index_label="source"),
+        file_name="edge_frequency.csv",
+        mime="text/csv",
+        key="boot_dl_csv",
+    )
+    right.download_button(
+        "Bootstrap result (JSON)",
+        result.to_json(),
+        file_name="bootstrap.json",
+        mime="application/json",
+        key="boot_dl_json",
+    )

@@ -1,0 +1,66 @@
+"""Figures of bootstrap edge confidence (see :mod:`engine.dag.bootstrap`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from engine.plots.dag import _arrow, _layout, _node_trace, layered_layout
+
+__all__ = ["bootstrap_figure"]
+
+
+def bootstrap_figure(
+    edge_frequency: Any,
+    consensus: Any,
+    names: Sequence[str],
+    *,
+    threshold: float = 0.5,
+    title: str = "Bootstrap edge frequency",
+) -> go.Figure:
+    """Edges at least ``threshold`` frequent, labelled and shaded by frequency.
+
+    Consensus edges are drawn solid; frequent edges that the consensus dropped
+    (the weaker of two opposite edges, or to break a cycle) are dashed.
+
+    Parameters
+    ----------
+    edge_frequency : array-like of shape (d, d)
+        ``[i, j]`` = fraction of fits with the edge i -> j.
+    consensus : array-like of bool of shape (d, d)
+        The consensus DAG.
+    names : sequence of str, length d
+    threshold : float, default=0.5
+        Smallest frequency drawn.
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace 0 holds the nodes with ``customdata`` = node index.
+    """
+    freq = np.asarray(edge_frequency, dtype=float)
+    cons = np.asarray(consensus) != 0
+    pos = layered_layout(cons)
+    fig = go.Figure()
+    labels = []
+    for i, j in np.argwhere((freq >= threshold) | cons):
+        f = float(freq[i, j])
+        solid = bool(cons[i, j])
+        colour = f"rgba(31, 119, 180, {0.25 + 0.75 * f:.2f})"
+        _arrow(fig, pos[i], pos[j], colour, 1.0 + 3.0 * f, "solid" if solid else "dash")
+        mid = (pos[i] + pos[j]) / 2
+        labels.append({"x": mid[0], "y": mid[1], "text": f"{f:.2f}"})
+    for label in labels:
+        fig.add_annotation(
+            **label,
+            showarrow=False,
+            font={"size": 11, "color": "#333"},
+            bgcolor="rgba(255, 255, 255, 0.8)",
+        )
+    hover = [f"<b>{n}</b>" for n in names]
+    fig.add_trace(_node_trace(pos, names, hover, None))
+    return _layout(fig, title)

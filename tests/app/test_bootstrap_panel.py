@@ -1,0 +1,52 @@
+"""AppTest of the bootstrap controls on the Causal discovery page."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import state
+
+APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
+
+
+def _boot_result(at: AppTest):
+    try:
+        return at.session_state[state.CAUSAL_BOOT_RESULT]
+    except KeyError:
+        return None
+
+
+def test_bootstrap_controls_run_in_the_worker_and_show_frequencies():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/causal.py").run()
+    at.number_input(key="opt_permutahedron_max_iter").set_value(10)
+    at.number_input(key="opt_permutahedron_n_orderings").set_value(4)
+    at.number_input(key="boot_n").set_value(2)
+    at.selectbox(key="boot_executor").set_value("serial")
+    at.button(key="boot_run").click().run()
+    assert not at.exception and not at.error
+    deadline = time.monotonic() + 300
+    while _boot_result(at) is None and time.monotonic() < deadline:
+        time.sleep(1.0)
+        at.run()
+        assert not at.exception, at.exception
+    result = _boot_result(at)
+    if result is None:
+        pytest.fail("the bootstrap did not finish in time")
+    assert result.n_done == 2 and result.node_names[0] == "Raf"
+    assert set(np.unique(result.edge_frequency)) <= {0.0, 0.5, 1.0}
+    table = next(df.value for df in at.dataframe if "frequency" in df.value.columns)
+    assert table["frequency"].is_monotonic_decreasing
+    # a stricter threshold never adds consensus edges
+    n_loose = int(table["in_consensus"].sum())
+    at.slider(key="boot_threshold").set_value(1.0).run()
+    table = next(df.value for df in at.dataframe if "frequency" in df.value.columns)
+    assert int(table["in_consensus"].sum()) <= n_loose
+    labels = [b.label for b in at.get("download_button")]
+    assert "Frequency matrix (CSV)" in labels
