@@ -22,6 +22,7 @@ from typing import Any
 import streamlit as st
 
 from engine.errors import EngineError
+from engine.executor import without_host_script
 
 
 def _worker_init() -> None:
@@ -70,7 +71,8 @@ class JobRegistry:
 
     def __init__(self, max_workers: int = 1) -> None:
         ctx = mp.get_context("spawn")
-        self._manager = ctx.Manager()
+        with without_host_script():  # the page script is __main__ here
+            self._manager = ctx.Manager()
         self._pool = ProcessPoolExecutor(
             max_workers=max_workers, mp_context=ctx, initializer=_worker_init
         )
@@ -80,7 +82,8 @@ class JobRegistry:
     def submit(self, target: str, kwargs: dict[str, Any], label: str = "") -> str:
         """Start ``target(**kwargs, progress=...)`` in a worker; return the job id."""
         status = self._manager.dict(state="queued", stop=False, step=0, total=None)
-        future = self._pool.submit(_run_job, target, kwargs, status)
+        with without_host_script():  # the worker starts on the first submit
+            future = self._pool.submit(_run_job, target, kwargs, status)
         job = Job(
             id=uuid.uuid4().hex, label=label or target, future=future, status=status
         )

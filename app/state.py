@@ -102,3 +102,25 @@ GRAPH_NODE = "graph_node"
 # CAUSAL_BOOT_JOB + "_error") and the finished engine.dag.bootstrap.BootstrapResult.
 CAUSAL_BOOT_JOB = "causal_boot_job"
 CAUSAL_BOOT_RESULT = "causal_boot_result"
+
+
+def uploaded_dataset() -> dict[str, Any] | None:
+    """The Data page's data set when the user uploaded it, else ``None``.
+
+    The other pages offer it as their first choice. A bundled sample picked on the
+    Data page is not repeated as a separate choice: those pages list the samples
+    themselves and preselect it (see ``data_page_sample``).
+    """
+    dataset = get(DATASET)
+    if dataset is None or dataset.get("source") != "upload":
+        return None
+    return dataset
+
+
+def data_page_sample(choices: tuple[str, ...] | list[str], fallback: str) -> int:
+    """Index in ``choices`` of the Data page's sample, else of ``fallback``."""
+    dataset = get(DATASET)
+    name = (
+        dataset.get("name") if dataset and dataset.get("source") == "sample" else None
+    )
+    return list(choices).index(name if name in choices else fallback)

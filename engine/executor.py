@@ -14,11 +14,13 @@ method.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
 import sys
-from collections.abc import Callable, Sequence
+import types
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -34,6 +36,7 @@ __all__ = [
     "SerialExecutor",
     "resolve_executor",
     "run_jobs",
+    "without_host_script",
 ]
 
 logger = logging.getLogger(__name__)
@@ -95,6 +98,42 @@ class SerialExecutor:
                 return
 
 
+def _is_program(path: str) -> bool:
+    try:
+        return os.path.samefile(path, sys.argv[0])
+    except (OSError, IndexError, TypeError):
+        return False
+
+
+@contextlib.contextmanager
+def without_host_script() -> Iterator[None]:
+    """Start spawned processes without re-running a host's ``__main__`` script.
+
+    A spawned process re-imports its parent's ``__main__`` from that module's file.
+    Under Streamlit (and its AppTest) ``__main__`` is the page script, which every
+    worker would execute again, or, for AppTest's generated scripts, fail on.
+    Workers need only importable modules, so while processes start, a blank
+    ``__main__`` stands in for a script that is not the program the interpreter
+    was started with (``sys.argv[0]``). A plain ``python my_script.py`` keeps its
+    ``__main__``, so job functions defined there still reach the workers.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    hosted = (
+        path is not None
+        and getattr(main, "__spec__", None) is None
+        and not _is_program(path)
+    )
+    if not hosted:
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _init_worker() -> None:
     import torch
 
@@ -123,9 +162,10 @@ class ProcessExecutor:
         with ProcessPoolExecutor(
             self.n_workers, mp_context=ctx, initializer=_init_worker
         ) as pool:
-            pending: dict[Future, int] = {
-                pool.submit(fn, it): i for i, it in enumerate(items)
-            }
+            with without_host_script():  # workers start on the first submits
+                pending: dict[Future, int] = {
+                    pool.submit(fn, it): i for i, it in enumerate(items)
+                }
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:

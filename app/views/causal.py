@@ -18,10 +18,10 @@ from engine.dag import (
     METHODS,
     PriorKnowledge,
     compare_graphs,
+    make_config,
     simulate_sem,
     varsortability,
 )
-from engine.dag.learner import make_config
 from engine.data import to_matrix
 from engine.errors import EngineError
 from engine.graph_io import graph_to_text, read_graph
@@ -64,17 +64,18 @@ def _sample(name: str) -> dict[str, Any]:
 
 def _choose_data() -> dict[str, Any] | None:
     options = ["Sample", "Simulator"]
-    if state.get(state.DATASET) is not None:
+    uploaded = state.uploaded_dataset()
+    if uploaded is not None:
         options.insert(0, "Data page")
     source = st.radio("Data", options, horizontal=True, key="causal_source")
     if source == "Data page":
-        data = state.get(state.DATASET)
-        st.caption(f"Data set from the Data page: **{data['name']}**")
-        return data
+        st.caption(f"Data set from the Data page: **{uploaded['name']}**")
+        return uploaded
     if source == "Sample":
         name = st.selectbox(
             "Sample",
             CAUSAL_SAMPLES,
+            index=state.data_page_sample(CAUSAL_SAMPLES, "sachs"),
             key="causal_sample",
             help="Sachs and linear_gaussian come with a true graph.",
         )

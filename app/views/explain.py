@@ -56,9 +56,12 @@ def _sample(name: str) -> tuple[pd.DataFrame, str | None]:
 
 
 def _data_section() -> dict[str, Any] | None:
-    dataset = state.get(state.DATASET)
+    dataset = state.uploaded_dataset()
     options = ([DATA_PAGE] if dataset is not None else []) + list(SAMPLES)
-    source = st.selectbox("Table", options, key=state.EXPLAIN_W_SOURCE)
+    # the uploaded table first, else the sample picked on the Data page
+    files = list(SAMPLES.values())
+    index = 0 if dataset else state.data_page_sample(files, "breast_cancer")
+    source = st.selectbox("Table", options, index=index, key=state.EXPLAIN_W_SOURCE)
     if source == DATA_PAGE:
         frame, name = dataset["frame"], dataset["name"]
         default_target = dataset.get("target")

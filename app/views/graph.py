@@ -61,14 +61,15 @@ def _sample(name: str) -> tuple[pd.DataFrame, str]:
 
 
 def _choose_table() -> tuple[str, pd.DataFrame, str | None]:
-    dataset = state.get(state.DATASET)
+    dataset = state.uploaded_dataset()
     options = [BUNDLED]
-    if dataset is not None and dataset.get("frame") is not None:
+    if dataset is not None:
         options.insert(0, FROM_DATA_PAGE)
     source = st.radio("Table", options, horizontal=True, key=SOURCE_KEY)
     if source == FROM_DATA_PAGE:
         return str(dataset.get("name", "data")), dataset["frame"], dataset.get("target")
-    name = st.selectbox("Sample", SAMPLES, key=SAMPLE_KEY)
+    index = state.data_page_sample(SAMPLES, "wine")
+    name = st.selectbox("Sample", SAMPLES, index=index, key=SAMPLE_KEY)
     frame, target = _sample(name)
     return name, frame, target
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from engine.dag.compare import compare_runs
 from engine.dag.dagdb import DagdbConfig
 from engine.dag.fas import break_cycles
-from engine.dag.learner import METHODS, DagLearner, MethodSpec, learn_dag
+from engine.dag.learner import (
+    METHODS,
+    DagLearner,
+    MethodSpec,
+    learn_dag,
+    make_config,
+)
 from engine.dag.metrics import (
     compare_graphs,
     cpdag,
@@ -49,6 +55,7 @@ __all__ = [
     "fpr",
     "is_dag",
     "learn_dag",
+    "make_config",
     "n_edges",
     "precision",
     "recall",

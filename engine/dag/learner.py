@@ -25,7 +25,14 @@ from engine.errors import ConfigError, DataError, NotFittedError, StoppedWarning
 from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
 from engine.validation import as_matrix
 
-__all__ = ["METHODS", "DagLearner", "MethodSpec", "learn_dag", "register_method"]
+__all__ = [
+    "METHODS",
+    "DagLearner",
+    "MethodSpec",
+    "learn_dag",
+    "make_config",
+    "register_method",
+]
 
 
 @dataclass(frozen=True)
