@@ -5,11 +5,11 @@ jobs: a top-level function applied to picklable items, each item carrying its ow
 seed (see :func:`engine.runtime.spawn_seeds`). The same items give the same results
 whichever executor runs them, so ``executor="serial"`` is the reference.
 
-``executor`` is ``"serial"``, ``"processes"`` (a spawned process pool, one torch
-thread per worker), ``"ray"`` (an optional extra, ``pip install
-structure-lab[scale]``: connects to ``address`` when given, else starts a local
-cluster bound to 127.0.0.1), or any object with a ``map_jobs(fn, items, on_done)``
-method.
+``executor`` is ``"serial"``, ``"processes"`` (a local process pool forked from a
+fork server that has imported ``engine``, one torch thread per worker), ``"ray"``
+(an optional extra, ``pip install structure-lab[scale]``: connects to ``address``
+when given, else starts a local cluster bound to 127.0.0.1), or any object with a
+``map_jobs(fn, items, on_done)`` method.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ __all__ = [
     "ProcessExecutor",
     "RayExecutor",
     "SerialExecutor",
+    "one_torch_thread",
     "resolve_executor",
     "run_jobs",
     "without_host_script",
@@ -134,33 +135,85 @@ def without_host_script() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
+@contextlib.contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Run the enclosed job on one torch thread, then restore the thread count.
+
+    Every executor runs a job on one thread (workers are set up so), so that
+    reductions add up in the same order and serial, process and Ray runs of a job
+    agree bit for bit; serial jobs in the caller's process use this.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _init_worker() -> None:
     import torch
 
     torch.set_num_threads(1)
 
 
+def _start_method(requested: str | None) -> str:
+    methods = mp.get_all_start_methods()
+    if requested is not None:
+        if requested not in methods:
+            raise ConfigError(
+                f"'start_method' must be one of {methods} on this platform; "
+                f"got {requested!r}."
+            )
+        return requested
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class ProcessExecutor:
-    """Run jobs in a pool of spawned processes, each with one torch thread.
+    """Run jobs in a pool of local processes, each with one torch thread.
+
+    Workers are forked from multiprocessing's fork server where the platform has
+    one (Linux, macOS), else spawned. The fork server is a clean process started
+    once per program that imports ``engine`` (torch included) before it forks, so
+    a pool's workers start in a fraction of a second instead of each importing
+    torch again; the first pool of a program pays that import once. Forking from
+    it is safe with torch: the server never runs a torch operation, so it holds
+    no thread pool. Jobs defined in a script's ``__main__`` still reach the
+    workers (see :func:`without_host_script`).
 
     Parameters
     ----------
     n_workers : int or None
         Worker processes; default the number of CPU cores.
+    start_method : {"forkserver", "spawn", "fork"} or None
+        How workers start; default ``"forkserver"`` where available, else
+        ``"spawn"``. ``"fork"`` copies a parent that may hold torch threads:
+        avoid it.
     """
 
     name = "processes"
 
-    def __init__(self, n_workers: int | None = None) -> None:
+    def __init__(
+        self, n_workers: int | None = None, start_method: str | None = None
+    ) -> None:
         self.n_workers = n_workers or os.cpu_count() or 1
+        self.start_method = _start_method(start_method)
+
+    def _context(self) -> Any:
+        ctx = mp.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            # read only when the program's fork server starts; ignored after
+            ctx.set_forkserver_preload(["engine"])
+        return ctx
 
     def map_jobs(
         self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
     ) -> None:
         """Run the jobs; cancel those not started once ``on_done`` returns True."""
-        ctx = mp.get_context("spawn")
         with ProcessPoolExecutor(
-            self.n_workers, mp_context=ctx, initializer=_init_worker
+            self.n_workers, mp_context=self._context(), initializer=_init_worker
         ) as pool:
             with without_host_script():  # workers start on the first submits
                 pending: dict[Future, int] = {
@@ -206,6 +259,14 @@ class RayExecutor:
         self.n_workers = n_workers or os.cpu_count() or 1
         self.keep_alive = keep_alive
         self._started = False
+
+    def start(self) -> None:
+        """Connect to the cluster, or start the local one, now rather than lazily.
+
+        Useful to pay (and time) the start-up before the first batch; a no-op when
+        Ray is already initialised in this process.
+        """
+        self._ray()
 
     def _ray(self) -> Any:
         if self.address is None:
@@ -279,7 +340,8 @@ def _pin_ray_to_loopback() -> None:
     imported.
     """
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    # a local cluster never reports usage statistics (they would leave the machine)
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     constants = sys.modules.get("ray._private.ray_constants")
     if constants is not None:
         constants.ENABLE_RAY_CLUSTER = False
@@ -300,7 +362,8 @@ def resolve_executor(executor: str | Any = "serial", **options: Any) -> Any:
     executor : {"serial", "processes", "ray"} or object
         A name, or an object with ``map_jobs``.
     **options
-        ``n_workers`` for processes and Ray, ``address`` for Ray.
+        ``n_workers`` for processes and Ray, ``start_method`` for processes,
+        ``address`` for Ray.
 
     Returns
     -------
@@ -312,7 +375,10 @@ def resolve_executor(executor: str | Any = "serial", **options: Any) -> Any:
     if executor == "serial":
         return SerialExecutor()
     if executor == "processes":
-        return ProcessExecutor(n_workers=options.get("n_workers"))
+        return ProcessExecutor(
+            n_workers=options.get("n_workers"),
+            start_method=options.get("start_method"),
+        )
     if executor == "ray":
         return RayExecutor(
             address=options.get("address"), n_workers=options.get("n_workers")

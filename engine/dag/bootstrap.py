@@ -14,23 +14,21 @@ bootstrap approach".
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
 from numpy.typing import NDArray
 
 from engine.dag.fas import break_cycles
 from engine.dag.learner import learn_dag, make_config
 from engine.dag.prior import PriorKnowledge
 from engine.errors import ConfigError, check_range
-from engine.executor import run_jobs
+from engine.executor import one_torch_thread, run_jobs
 from engine.results import ResultMixin
 from engine.runtime import ProgressCallback, resolve_seed, spawn_seeds
 from engine.validation import as_matrix
@@ -49,23 +47,11 @@ class _BootJob:
     device: str
 
 
-@contextlib.contextmanager
-def _one_torch_thread() -> Iterator[None]:
-    # Every executor runs a fit on one thread, so that reductions add up in the same
-    # order and serial, process and Ray fits agree bit for bit.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def _bootstrap_job(job: _BootJob) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Fit the learner on one resample; return its adjacency and weights."""
     rng = np.random.default_rng(job.seed)
     rows = rng.integers(0, job.X.shape[0], size=job.X.shape[0])
-    with _one_torch_thread():
+    with one_torch_thread():
         result = learn_dag(
             job.X[rows],
             method=job.method,

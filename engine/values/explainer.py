@@ -359,6 +359,7 @@ def _explain(
     progress: ProgressCallback | None,
     class_names: Sequence[str] | None = None,
     row_labels: Sequence[int] | None = None,
+    keep_classes: Sequence[int] | None = None,
 ) -> DistributionalValues:
     t0 = time.perf_counter()
     if isinstance(cfg.estimator, str):
@@ -383,7 +384,11 @@ def _explain(
     wrapped: ProbabilityModel = as_probability_model(model, X_np[:8], class_names)
     X_t = torch.as_tensor(X_np, device=dev)
     full_probs = wrapped(X_t)
-    keep, classes = _class_keep(full_probs, cfg.top_k, wrapped.class_names)
+    if keep_classes is None:
+        keep, classes = _class_keep(full_probs, cfg.top_k, wrapped.class_names)
+    else:  # a chunk of a larger call: the classes kept over all its rows
+        keep = torch.as_tensor(list(keep_classes), dtype=torch.long)
+        classes = [wrapped.class_names[int(j)] for j in keep] + ["other"]
     game = CoalitionGame(
         model=wrapped,
         X=X_t,
@@ -462,6 +467,10 @@ def explain(
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
     max_background: int = MAX_BACKGROUND,
     row_labels: Sequence[int] | None = None,
+    executor: str | Any | None = None,
+    chunk_rows: int = 64,
+    n_workers: int | None = None,
+    address: str | None = None,
 ) -> DistributionalValues:
     """Distributional values of a classifier for the rows of ``X``.
 
@@ -516,6 +525,21 @@ def explain(
         Most background rows averaged over.
     row_labels : sequence of int, optional
         Labels stored in ``result.rows`` (default 0 .. n_rows - 1).
+    executor : {"serial", "processes", "ray"} or executor object, optional
+        Split the rows into chunks of ``chunk_rows`` and explain each chunk as an
+        independent job on this executor (:mod:`engine.executor`); chunk ``c``
+        samples with the seed ``spawn_seeds(seed, n_chunks)[c]``, so every executor
+        gives the same result as ``"serial"``. The background, removal, estimator
+        and kept classes are settled once over all rows first. ``None`` (default)
+        explains all rows in one batch in this process; exact estimates agree
+        with the chunked ones up to rounding, sampled ones are other draws.
+        Process and Ray workers need a picklable model.
+    chunk_rows : int, default=64
+        Rows per job when ``executor`` is given.
+    n_workers : int, optional
+        Processes, or CPUs of a local Ray cluster.
+    address : str, optional
+        Address of a running Ray cluster.
 
     Returns
     -------
@@ -550,6 +574,24 @@ def explain(
         memory_budget=int(memory_budget),
         max_background=int(max_background),
     )
+    if executor is not None:
+        from engine.values.parallel import explain_in_chunks
+
+        return explain_in_chunks(
+            model,
+            X,
+            background,
+            cfg,
+            seed=seed,
+            device=device,
+            progress=progress,
+            class_names=class_names,
+            row_labels=row_labels,
+            executor=executor,
+            chunk_rows=chunk_rows,
+            n_workers=n_workers,
+            address=address,
+        )
     return _explain(
         model,
         X,
@@ -576,6 +618,8 @@ _PARAM_NAMES = (
     "device",
     "memory_budget",
     "max_background",
+    "executor",
+    "chunk_rows",
 )
 
 
@@ -609,6 +653,8 @@ class DistributionalExplainer:
         device: str = "auto",
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         max_background: int = MAX_BACKGROUND,
+        executor: str | Any | None = None,
+        chunk_rows: int = 64,
     ) -> None:
         self.model = model
         self.operator = operator
@@ -622,6 +668,8 @@ class DistributionalExplainer:
         self.device = device
         self.memory_budget = memory_budget
         self.max_background = max_background
+        self.executor = executor
+        self.chunk_rows = chunk_rows
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Constructor parameters (scikit-learn convention)."""

@@ -1,0 +1,151 @@
+"""explain over many rows on the executor seam: every executor equals serial."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_wine
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from engine.errors import ConfigError
+from engine.executor import RayExecutor
+from engine.values import DistributionalExplainer, DistributionalValues, explain
+
+ARRAYS = (
+    "transitions",
+    "mean",
+    "p_change",
+    "flip_away",
+    "predicted",
+    "probabilities",
+    "base_probabilities",
+    "data",
+    "rows",
+    "n_samples",
+)
+
+
+@pytest.fixture(scope="module")
+def wine():
+    X, y = load_wine(return_X_y=True, as_frame=True)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+    model.fit(X, y)
+    return X, model
+
+
+def _sampled(model, X, seed, **kw) -> DistributionalValues:
+    return explain(
+        model,
+        X.iloc[:30],
+        background=X.iloc[100:140],
+        estimator="permutation",
+        n_samples=4,
+        seed=seed,
+        chunk_rows=7,
+        **kw,
+    )
+
+
+def _assert_same(a: DistributionalValues, b: DistributionalValues) -> None:
+    for name in ARRAYS:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), name)
+    np.testing.assert_array_equal(a.stderr, b.stderr)
+    assert a.classes == b.classes and a.features == b.features
+    assert a.n_model_rows == b.n_model_rows
+
+
+def test_chunked_serial_covers_every_row_in_order(wine, seed):
+    X, model = wine
+    res = _sampled(model, X, seed, executor="serial")
+    assert res.n_rows == 30 and not res.stopped
+    assert res.rows.tolist() == list(range(30))
+    np.testing.assert_array_equal(res.data, X.iloc[:30].to_numpy())
+    assert res.config["n_chunks"] == 5 and res.config["executor"] == "serial"
+    assert res.config["removal"] == "background" and res.config["n_background"] == 40
+    np.testing.assert_allclose(res.transitions.sum(axis=(2, 3)), 1.0, atol=1e-9)
+    again = _sampled(model, X, seed, executor="serial")
+    _assert_same(res, again)
+
+
+def test_processes_equal_serial(wine, seed):
+    X, model = wine
+    serial = _sampled(model, X, seed, executor="serial", top_k=2)
+    procs = _sampled(model, X, seed, executor="processes", n_workers=2, top_k=2)
+    _assert_same(serial, procs)
+    assert serial.classes[-1] == "other" and len(serial.classes) == 3
+    assert procs.config["executor"] == "processes"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="Ray extra not installed"
+)
+def test_local_ray_equals_serial(wine, seed, monkeypatch):
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    X, model = wine
+    serial = _sampled(model, X, seed, executor="serial")
+    ray_exec = RayExecutor(n_workers=2)
+    try:
+        on_ray = _sampled(model, X, seed, executor=ray_exec)
+    finally:
+        ray_exec.shutdown()
+    _assert_same(serial, on_ray)
+    assert on_ray.config["executor"] == "ray"
+
+
+def test_exact_chunks_agree_with_one_batch(wine):
+    X, model = wine
+    groups = [list(range(0, 4)), list(range(4, 8)), list(range(8, 13))]
+    kw = dict(players=groups, estimator="exact", seed=1)
+    # the mean baseline is taken over all rows, not per chunk
+    whole = explain(model, X.iloc[:20], removal="mean", **kw)
+    chunked = explain(
+        model, X.iloc[:20], removal="mean", executor="serial", chunk_rows=6, **kw
+    )
+    np.testing.assert_allclose(chunked.transitions, whole.transitions, atol=1e-12)
+    np.testing.assert_allclose(chunked.mean, whole.mean, atol=1e-12)
+    assert chunked.stderr is None and chunked.config["removal"] == "mean"
+
+
+def test_stop_returns_the_finished_chunks_marked_partial(wine, seed):
+    X, model = wine
+    res = _sampled(model, X, seed, executor="serial", progress=lambda e: e.step >= 2)
+    assert res.stopped
+    assert res.rows.tolist() == list(range(14))  # two chunks of 7
+    full = _sampled(model, X, seed, executor="serial")
+    np.testing.assert_array_equal(res.transitions, full.transitions[:14])
+
+
+def test_processes_need_a_picklable_model(wine):
+    X, model = wine
+    with pytest.raises(ConfigError, match="cannot be pickled"):
+        explain(
+            lambda A: model.predict_proba(A),
+            X.iloc[:4].to_numpy(),
+            background=X.iloc[10:20].to_numpy(),
+            executor="processes",
+        )
+
+
+def test_bad_chunk_rows_is_a_config_error(wine):
+    X, model = wine
+    with pytest.raises(ConfigError, match="chunk_rows"):
+        explain(model, X.iloc[:4], executor="serial", chunk_rows=0)
+
+
+def test_estimator_twin_passes_the_executor(wine, seed):
+    X, model = wine
+    twin = DistributionalExplainer(
+        model,
+        estimator="permutation",
+        n_samples=4,
+        seed=seed,
+        executor="serial",
+        chunk_rows=7,
+    ).fit(X.iloc[100:140])
+    res = twin.explain(X.iloc[:30])
+    _assert_same(res, _sampled(model, X, seed, executor="serial"))
+    assert twin.get_params()["executor"] == "serial"
