@@ -20,6 +20,7 @@ from engine.graphs.knn import (
     read_edge_list,
 )
 from engine.graphs.lds import GraphStructureLearner, learn_graph
+from engine.graphs.planetoid import PlanetoidData, load_planetoid
 from engine.graphs.result import GraphResult, edge_homophily
 from engine.graphs.splits import PAPER_SPLIT_SIZES, Split, make_split, paper_split
 from engine.graphs.task import estimate_memory, table_inputs
@@ -30,6 +31,7 @@ __all__ = [
     "GraphResult",
     "GraphStructureLearner",
     "LdsConfig",
+    "PlanetoidData",
     "Split",
     "adjacency_from_edges",
     "edge_homophily",
@@ -39,6 +41,7 @@ __all__ = [
     "gcn_forward",
     "knn_graph",
     "learn_graph",
+    "load_planetoid",
     "make_split",
     "normalized_propagate",
     "paper_split",

@@ -217,10 +217,17 @@ class GraphStructureLearner:
         config = self.config or LdsConfig()
         seed = resolve_seed(self.seed)
         device = resolve_device(self.device)
-        task = prepare_task(X, y, split, graph, config, seed=seed)
-        memory = check_resources(task.n_nodes, config, device, "learn_graph")
+        memory: list[int] = []
+
+        def check_size(n_nodes: int) -> None:
+            # refuse before the kNN graph or any other N×N array is built
+            memory.append(check_resources(n_nodes, config, device, "learn_graph"))
+
+        task = prepare_task(
+            X, y, split, graph, config, seed=seed, check_size=check_size
+        )
         timings = {"prepare": time.perf_counter() - start}
-        result = run_lds(task, config, seed, device, progress, memory, timings)
+        result = run_lds(task, config, seed, device, progress, memory[0], timings)
         if config.baselines:
             from engine.graphs.baselines import run_baselines
 

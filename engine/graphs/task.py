@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,7 @@ def prepare_task(
     *,
     owner: str = "learn_graph",
     seed: int = 0,
+    check_size: Callable[[int], object] | None = None,
 ) -> NodeTask:
     """Validate and pre-process the inputs of a fit.
 
@@ -91,6 +92,10 @@ def prepare_task(
         Name used in error messages.
     seed : int
         Seed of a named split protocol.
+    check_size : callable, optional
+        Called with the number of nodes as soon as ``X`` is validated, before
+        any O(N²) work (the kNN graph, a dense adjacency); it may raise, e.g.
+        :func:`check_resources` refusing a graph that would not fit in memory.
 
     Returns
     -------
@@ -99,6 +104,8 @@ def prepare_task(
     node_names = _node_names(X)
     features, _ = as_matrix(X, owner, min_rows=3)
     n = features.shape[0]
+    if check_size is not None:
+        check_size(n)
     labels, classes = _encode_labels(y, n, owner)
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)

@@ -172,3 +172,20 @@ def test_bad_inputs_are_named():
         learn_graph(X, y, split=split, max_nodes=10, device="cpu")
     with pytest.raises(ResourceError, match="memory_budget_gb"):
         learn_graph(X, y, split=split, memory_budget_gb=1e-9, device="cpu")
+
+
+def test_too_large_graph_is_refused_before_any_n_squared_work(monkeypatch):
+    import engine.graphs.task as task_module
+
+    def no_knn(*args, **kwargs):
+        raise AssertionError("the kNN graph was built before the size check")
+
+    monkeypatch.setattr(task_module, "knn_graph", no_knn)
+    n = 6000  # over the CPU node limit of 5 000
+    X = np.zeros((n, 2))
+    y = np.arange(n) % 2
+    with pytest.raises(ResourceError, match=r"6000 nodes exceed .* about 1\.4 GB"):
+        learn_graph(X, y, split="wine", device="cpu")
+    with pytest.raises(ResourceError, match=r"needs about 1\.44 GB"):
+        learn_graph(X, y, split="wine", device="cpu", max_nodes=10_000,
+                    memory_budget_gb=1.0)  # fmt: skip

@@ -1,0 +1,96 @@
+"""Figures of LDS results on hand-made results: colours, WebGL switch, histogram."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.graphs import GraphResult
+from engine.plots import (
+    accuracy_figure,
+    edge_histogram_figure,
+    learned_graph_figure,
+    training_curves_figure,
+)
+
+
+def _result(n: int, seed: int = 0) -> GraphResult:
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 2
+    labels[0] = -1  # one unlabelled node
+    pred = np.arange(n) % 2
+    pred[1] = 0  # node 1 (label 1) is misclassified
+    edges = np.stack([np.arange(n - 1), np.arange(1, n)], axis=1)
+    probs = np.sort(rng.random(n - 1))[::-1]
+    history = {
+        key: np.linspace(0.0, 1.0, 3)
+        for key in (
+            "outer_iter",
+            "es_accuracy",
+            "val_accuracy",
+            "expected_edges",
+            "same_class_prob",
+            "diff_class_prob",
+        )
+    }
+    return GraphResult(
+        method="lds",
+        test_accuracy=0.9,
+        val_accuracy=1.0,
+        predictions=pred,
+        probabilities=np.eye(2)[pred],
+        labels=labels,
+        classes=("a", "b"),
+        node_names=tuple(f"n{i}" for i in range(n)),
+        split=np.full(n, 3, dtype=np.int8),
+        edges=edges,
+        edge_probabilities=probs,
+        initial_edges=edges[: n // 2],
+        expected_edges=float(probs.sum()),
+        homophily_learned=0.5,
+        homophily_initial=0.4,
+        history=history,
+        best_iter=1,
+        n_outer_iter=3,
+        stopped=False,
+        seed=seed,
+        device="cpu",
+        config={},
+        engine_version="test",
+        baselines={"knn_gcn": {"test_accuracy": 0.8, "val_accuracy": 0.9}},
+    )
+
+
+@pytest.mark.parametrize(("n", "trace"), [(40, "scatter"), (1001, "scattergl")])
+def test_learned_graph_uses_webgl_above_a_thousand_nodes(n, trace):
+    result = _result(n)
+    pos = np.random.default_rng(0).random((n, 2))
+    fig = learned_graph_figure(result, n_edges=10, positions=pos)
+    assert {t.type for t in fig.data} == {trace}
+    edge_trace = fig.data[0]
+    assert np.isfinite(np.asarray(edge_trace.x, dtype=float)).sum() == 2 * 10
+
+
+def test_learned_graph_colours_by_class_and_marks_wrong_predictions():
+    result = _result(12)
+    pos = np.zeros((12, 2))
+    by_class = learned_graph_figure(result, positions=pos, selected=3)
+    names = [t.name for t in by_class.data]
+    assert "b (misclassified)" in names and "selected: n3" in names
+    wrong = next(t for t in by_class.data if t.name == "b (misclassified)")
+    assert list(wrong.customdata) == [1] and wrong.marker.symbol == "x"
+    by_truth = learned_graph_figure(result, positions=pos, color_by="correctness")
+    groups = {t.name: list(t.customdata) for t in by_truth.data[1:]}
+    assert groups["wrong"] == [1] and groups["unlabelled"] == [0]
+    assert len(groups["correct"]) == 10
+
+
+def test_histogram_curves_and_accuracy_bars():
+    result = _result(12)
+    hist = edge_histogram_figure(result)
+    assert sorted(len(t.x) for t in hist.data) == [5, 6]  # 6 initial, 5 new edges
+    curves = training_curves_figure(result)
+    assert len(curves.data) == 5
+    bars = accuracy_figure(result)
+    assert list(bars.data[0].x) == ["LDS", "knn_gcn"]
+    assert list(bars.data[0].y) == [0.9, 0.8]
