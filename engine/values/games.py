@@ -56,6 +56,8 @@ __all__ = [
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 # Working memory per float of a batch, for intermediates of the model and the joint.
 _OVERHEAD = 6
+# First-layer pre-activations per slab on the CPU (2 MiB in float64: cache-sized).
+_CPU_SLAB = 2**18
 
 # A callback ``tick(done_units) -> stop?`` used by the estimators for progress.
 Tick = Callable[[int], bool]
@@ -100,6 +102,8 @@ class CoalitionGame:
         )  # (M, D): 1 where a player owns a column
         for j, cols in enumerate(self.groups):
             self.player_columns[j, cols] = 1.0
+        # (D,) columns of no player: they keep the explained row's value
+        self._unowned = self.player_columns.sum(0) == 0
 
     @property
     def n_players(self) -> int:
@@ -133,18 +137,19 @@ class CoalitionGame:
         Tensor of shape (r, c, K)
             Log of the background-averaged (and reduced) class probabilities.
         """
-        r, c, _ = masks.shape
+        r, c, m = masks.shape
         x = self.X[rows]  # (r, D)
-        inside = (masks.to(self.X.dtype) @ self.player_columns) > 0  # (r, c, D)
-        inside |= self.player_columns.sum(0) == 0  # columns of no player stay
+        flat_masks = masks.reshape(r * c, m)
         flat_rows = torch.arange(r, device=x.device).repeat_interleave(c)
-        flat_inside = inside.reshape(r * c, -1)
         n_bg = self.background.shape[0]
         step = max(1, self.model_rows_per_batch // n_bg)
         out = []
         for start in range(0, r * c, step):
             sl = slice(start, start + step)
-            keep_x = flat_inside[sl].unsqueeze(1)  # (s, 1, D)
+            # columns kept from the row: those of present players and of no player
+            inside = (flat_masks[sl].to(self.X.dtype) @ self.player_columns) > 0
+            inside |= self._unowned
+            keep_x = inside.unsqueeze(1)  # (s, 1, D)
             inputs = torch.where(keep_x, x[flat_rows[sl]].unsqueeze(1), self.background)
             probs = self.model(inputs.reshape(-1, inputs.shape[-1]))
             self.n_model_rows += inputs.shape[0] * n_bg
@@ -152,38 +157,63 @@ class CoalitionGame:
         return self._finish(torch.cat(out).reshape(r, c, -1))
 
     # --- incremental paths for models with an affine first layer -------------------
+    #
+    # The first-layer pre-activation of coalition S on background row z is
+    # U_z + sum_{j in S} V_{j,z}: U_z with every player removed, V_{j,z} the change
+    # when player j joins. Coalitions are built by additions in slabs of
+    # (coalitions x background rows x H) pre-activations; each slab goes through
+    # the head at once and is averaged over the background rows. On the CPU slabs
+    # are cache-sized (_CPU_SLAB elements), on an accelerator budget-sized.
 
     @property
     def incremental(self) -> bool:
         """Whether the model's first layer is affine and known (see AffineTwin)."""
         return self.use_incremental and self.model.affine is not None
 
+    def _budget_elements(self) -> int:
+        """Float64 numbers the memory budget allows at once."""
+        return max(1, self.memory_budget // (8 * _OVERHEAD))
+
+    def _slab_elements(self) -> int:
+        """Pre-activations held in one slab."""
+        budget = self._budget_elements()
+        return min(budget, _CPU_SLAB) if self.X.device.type == "cpu" else budget
+
     def _first_layer_parts(
         self, x: torch.Tensor, Z: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Pre-activations of the empty coalition and each player's increment.
 
-        Returns ``U`` of shape (b, H) (every player removed; unowned columns keep
-        the row's value) and ``V`` of shape (M, b, H), the change of the
-        pre-activation when player ``j`` joins: ``sum_{c in g_j} (x_c - z_c) W_c``.
-        """
-        W, bias = self.model.affine.layers(x)[0]
-        owned = self.player_columns.sum(0) > 0  # (D,)
-        Zfix = torch.where(owned, Z, x)  # (b, D)
-        U = (Zfix @ W).add_(bias)
-        V = torch.einsum("md,bd,dh->mbh", self.player_columns, x - Zfix, W)
-        return U, V
+        Parameters
+        ----------
+        x : Tensor of shape (r, D)
+            Explained rows.
+        Z : Tensor of shape (b, D)
+            Background rows.
 
-    def _background_step(self, per_bg_row: int) -> int:
-        return max(1, self.memory_budget // max(1, per_bg_row * 8 * _OVERHEAD))
+        Returns
+        -------
+        U : Tensor of shape (r, b, H)
+            Every player removed (columns of no player keep the row's value).
+        V : Tensor of shape (r, M, b, H)
+            Change of the pre-activation when player ``j`` joins:
+            ``sum_{c in g_j} (x_c - z_c) W_c``.
+        """
+        W, bias = self.model.affine.first_layer(x)
+        Zfix = torch.where(self._unowned, x.unsqueeze(1), Z)  # (r, b, D)
+        U = torch.matmul(Zfix, W).add_(bias)
+        diff = x.unsqueeze(1) - Zfix  # (r, b, D)
+        V = torch.einsum("md,rbd,dh->rmbh", self.player_columns, diff, W)
+        return U, V
 
     def all_coalitions(self, rows: torch.Tensor) -> torch.Tensor:
         """Log-probabilities of all ``2 ** M`` coalitions, (r, 2 ** M, K).
 
-        With an affine first layer the pre-activations of all coalitions are built
-        by doubling (coalition ``c + 2**j`` = coalition ``c`` plus player ``j``'s
-        increment), so each coalition costs ``H`` additions instead of a full
-        first-layer product.
+        With an affine first layer, coalition ``c = high * 2**L + low`` has the
+        pre-activation ``U + S_high + S_low``: the subset sums ``S_low`` of the
+        first ``L`` players are built once per row and background chunk, and one
+        slab per ``high`` adds its sum to all of them (``H`` additions per
+        coalition and background row instead of a ``D x H`` product).
         """
         m = self.n_players
         n_c = 2**m
@@ -191,53 +221,87 @@ class CoalitionGame:
             masks = _all_masks(m, self.X.device)
             return self.log_probs(rows, masks.unsqueeze(0).expand(len(rows), -1, -1))
         twin = self.model.affine
-        hidden = twin.weights[0].shape[1]
+        hidden, k = twin.hidden, self.model.n_classes
         n_bg = self.background.shape[0]
-        step = self._background_step(n_c * hidden)
-        out = []
-        for r in rows.tolist():
-            x = self.X[r]
-            acc = torch.zeros(n_c, self.model.n_classes, dtype=x.dtype, device=x.device)
-            for start in range(0, n_bg, step):
-                U, V = self._first_layer_parts(x, self.background[start : start + step])
-                T = U.unsqueeze(0)  # (1, b, H)
-                for j in range(m):
-                    T = torch.cat([T, T + V[j]], dim=0)
-                probs = twin.head(T.reshape(-1, hidden)).reshape(n_c, len(U), -1)
-                acc += probs.sum(dim=1)
-            out.append(acc / n_bg)
+        slab = self._slab_elements()
+        # U, V and the low subset sums of one background chunk: (M + 3) chunks
+        per_chunk = self._budget_elements() // ((m + 3) * hidden)
+        b_step = max(1, min(n_bg, slab // hidden, per_chunk))
+        low = min(m, max(0, int(math.log2(max(1, slab // (b_step * hidden))))))
+        n_low, n_high = 2**low, 2 ** (m - low)
+        h_step = max(1, slab // (b_step * hidden))
+        high_bits = _all_masks(m - low, self.X.device).to(self.X.dtype)  # (n_high, .)
+        out = torch.zeros(len(rows), n_c, k, dtype=self.X.dtype, device=self.X.device)
+        for i, r in enumerate(rows.tolist()):
+            x = self.X[r : r + 1]
+            acc = out[i].view(n_high, n_low, k)
+            for start in range(0, n_bg, b_step):
+                Z = self.background[start : start + b_step]
+                U, V = self._first_layer_parts(x, Z)
+                U, V = U[0], V[0]  # (b, H), (M, b, H)
+                low_sums = _subset_sums(V[:low], torch.zeros_like(U))  # (n_low, b, H)
+                pre = torch.empty_like(low_sums)
+                v_high = V[low:].reshape(m - low, U.numel())
+                for h0 in range(0, n_high, h_step):
+                    bits = high_bits[h0 : h0 + h_step]
+                    base = (bits @ v_high).view(len(bits), *U.shape).add_(U)
+                    for j in range(len(bits)):
+                        torch.add(low_sums, base[j], out=pre)
+                        acc[h0 + j] += twin.mean_head(pre) * (len(U) / n_bg)
         self.n_model_rows += len(rows) * n_c * n_bg
-        return self._finish(torch.stack(out))
+        return self._finish(out)
 
     def prefixes(self, rows: torch.Tensor, orders: torch.Tensor) -> torch.Tensor:
         """Log-probabilities of every prefix of every ordering, (r, o, M + 1, K).
 
         Only for affine first layers: the pre-activation of prefix ``t + 1`` is
-        that of prefix ``t`` plus the increment of the player at position ``t``
-        (a cumulative sum along the ordering).
+        that of prefix ``t`` plus the increment of the player at position ``t``,
+        added in place to a slab of (rows x orderings x background rows). Model
+        rows are counted as a plain evaluation would: ``M - 1`` coalitions per
+        ordering (the empty and full ones are the caller's, once per row).
         """
         twin = self.model.affine
         r, o, m = orders.shape
-        hidden = twin.weights[0].shape[1]
+        hidden, k = twin.hidden, self.model.n_classes
         n_bg = self.background.shape[0]
-        step = self._background_step(o * (m + 1) * hidden)
-        out = []
-        for i, row in enumerate(rows.tolist()):
-            x = self.X[row]
-            acc = torch.zeros(
-                o, m + 1, self.model.n_classes, dtype=x.dtype, device=x.device
-            )
-            for start in range(0, n_bg, step):
-                U, V = self._first_layer_parts(x, self.background[start : start + step])
-                steps = V[orders[i]]  # (o, M, b, H): increments in ordering order
-                T = torch.cat(
-                    [U.expand(o, 1, -1, -1), U + torch.cumsum(steps, dim=1)], dim=1
-                )  # (o, M + 1, b, H)
-                probs = twin.head(T.reshape(-1, hidden)).reshape(o, m + 1, len(U), -1)
-                acc += probs.sum(dim=2)
-            out.append(acc / n_bg)
-        self.n_model_rows += r * (o * (m - 1) + 2) * n_bg
-        return self._finish(torch.stack(out))
+        slab, budget = self._slab_elements(), self._budget_elements()
+        b_step = max(1, min(n_bg, slab // hidden, budget // ((m + 3) * hidden)))
+        o_step = max(1, min(o, slab // (b_step * hidden)))
+        # per row: a slab part (o_step) and the increments V (M), in the budget
+        r_step = max(
+            1,
+            min(
+                r,
+                slab // (o_step * b_step * hidden),
+                budget // ((m + 3 * o_step) * b_step * hidden),
+            ),
+        )
+        acc = torch.zeros(r, o, m + 1, k, dtype=self.X.dtype, device=self.X.device)
+        for r0 in range(0, r, r_step):
+            x = self.X[rows[r0 : r0 + r_step]]
+            rr = len(x)
+            r_idx = torch.arange(rr, device=x.device).view(-1, 1)
+            for b0 in range(0, n_bg, b_step):
+                U, V = self._first_layer_parts(x, self.background[b0 : b0 + b_step])
+                b = U.shape[1]
+                v_flat = V.reshape(rr * m, b, hidden)
+                for o0 in range(0, o, o_step):
+                    ords = orders[r0 : r0 + rr, o0 : o0 + o_step]  # (rr, oo, M)
+                    oo = ords.shape[1]
+                    cur = U.unsqueeze(1).repeat(1, oo, 1, 1)  # (rr, oo, b, H)
+                    step = torch.empty_like(cur)
+                    dest = acc[r0 : r0 + rr, o0 : o0 + oo]
+                    for t in range(m + 1):
+                        dest[:, :, t] += twin.mean_head(cur) * (b / n_bg)
+                        if t < m:
+                            # flat index of V[row, player at position t]
+                            idx = (r_idx * m + ords[:, :, t]).reshape(-1)
+                            out = step.view(-1, b, hidden)
+                            torch.index_select(v_flat, 0, idx, out=out)
+                            cur += step
+        # the empty and full coalitions are counted once per row by the caller
+        self.n_model_rows += r * o * (m - 1) * n_bg
+        return self._finish(acc)
 
     def _finish(self, probs: torch.Tensor) -> torch.Tensor:
         probs = probs.to(self.X.dtype)
@@ -269,8 +333,31 @@ class Estimate:
 
 
 def _all_masks(n_players: int, device: torch.device) -> torch.Tensor:
+    """Every coalition as a bool row, (2 ** n_players, n_players), bit-mask order."""
     codes = torch.arange(2**n_players, device=device)
     return ((codes.unsqueeze(1) >> torch.arange(n_players, device=device)) & 1).bool()
+
+
+def _subset_sums(V: torch.Tensor, start: torch.Tensor) -> torch.Tensor:
+    """``start + sum_{j in c} V[j]`` for every subset ``c``, bit-mask order.
+
+    Parameters
+    ----------
+    V : Tensor of shape (L, ...)
+    start : Tensor of shape (...)
+
+    Returns
+    -------
+    Tensor of shape (2 ** L, ...)
+        Built by doubling: subsets containing player ``j`` are the earlier ones
+        plus ``V[j]``.
+    """
+    out = torch.empty(2 ** len(V), *start.shape, dtype=start.dtype, device=start.device)
+    out[0] = start
+    for j in range(len(V)):
+        half = 2**j
+        torch.add(out[:half], V[j], out=out[half : 2 * half])
+    return out
 
 
 def _exact_from_log_probs(
@@ -449,7 +536,10 @@ def permutation_values(
     for start in range(0, len(rows), r_block):
         rb = rows[start : start + r_block]
         lp_ends = None
-        if not game.incremental:
+        if game.incremental:
+            # the empty and full coalitions, shared by every ordering of a row
+            game.n_model_rows += 2 * len(rb) * game.background.shape[0]
+        else:
             ends = torch.zeros(len(rb), 2, m, dtype=torch.bool, device=device)
             ends[:, 1] = True
             lp_ends = game.log_probs(rb, ends)  # (r, 2, K): empty and full coalitions

@@ -150,10 +150,11 @@ def _layers(last: Any) -> tuple[list[np.ndarray], list[np.ndarray], str, str] | 
     return None
 
 
+# Out-of-place, so that a caller's pre-activations survive the head.
 _ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
-    "relu": torch.relu_,
-    "tanh": torch.tanh_,
-    "logistic": torch.sigmoid_,
+    "relu": torch.relu,
+    "tanh": torch.tanh,
+    "logistic": torch.sigmoid,
     "identity": lambda t: t,
 }
 
@@ -228,19 +229,58 @@ class AffineTwin:
             ]
         return self._cache[key]
 
+    @property
+    def hidden(self) -> int:
+        """Width ``H`` of the first layer."""
+        return int(self.weights[0].shape[1])
+
+    def first_layer(self, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Weight (D, H) and bias (H,) of the first layer, on ``like``'s device."""
+        return self.layers(like)[0]
+
+    def _logits(self, h: torch.Tensor) -> torch.Tensor:
+        for W, b in self.layers(h)[1:]:
+            h = torch.addmm(b, self.act(h), W)
+        return h
+
     def head(self, h: torch.Tensor) -> torch.Tensor:
-        """Probabilities from first-layer pre-activations, (n, H) -> (n, K)."""
-        layers = self.layers(h)
-        for W, b in layers[1:]:
-            h = (self.act(h) @ W).add_(b)
+        """Probabilities from first-layer pre-activations, (n, H) -> (n, K).
+
+        ``h`` is not modified.
+        """
+        z = self._logits(h)
         if self.output == "logistic":
-            return _two_class(h[:, 0])
-        return torch.softmax(h, dim=1)
+            return _two_class(z[:, 0])
+        return torch.softmax(z, dim=1)
+
+    def mean_head(self, h: torch.Tensor) -> torch.Tensor:
+        """Probabilities averaged over the second-to-last axis, (..., b, H) -> (..., K).
+
+        Equal to ``head(h).mean(-2)``. The last layer is computed transposed,
+        ``(K, n)``, where a softmax over few classes is several times faster; a
+        two-class output is averaged before the complement is formed. ``h`` is
+        not modified.
+        """
+        lead = h.shape[:-1]
+        a = h.reshape(-1, h.shape[-1])
+        layers = self.layers(a)[1:]
+        if layers:
+            for W, b in layers[:-1]:
+                a = torch.addmm(b, self.act(a), W)
+            W, b = layers[-1]
+            zt = torch.addmm(b.unsqueeze(1), W.T, self.act(a).T)  # (K, n)
+        else:
+            zt = a.T.contiguous()
+        if self.output == "logistic":
+            p1 = torch.sigmoid(zt[0]).view(lead).mean(-1)
+            return torch.stack([1 - p1, p1], dim=-1)
+        probs = torch.softmax(zt, dim=0).view(-1, *lead).mean(-1)
+        return probs.movedim(0, -1)
 
     def __call__(self, X: torch.Tensor) -> torch.Tensor:
         """Probabilities of a batch of inputs, (n, D) -> (n, K)."""
         W, b = self.layers(X)[0]
-        return self.head((X @ W).add_(b))
+        return self.head(torch.addmm(b, X, W))
 
 
 def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:

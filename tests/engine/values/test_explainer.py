@@ -201,18 +201,32 @@ def test_adapters_callable_sklearn_torch_agree(iris) -> None:
     assert results[0].classes == ("0", "1", "2")
 
 
-def test_incremental_first_layer_paths_equal_plain_evaluation(wine6, seed) -> None:
+@pytest.mark.parametrize("budget", [2**28, 2**13])
+def test_incremental_first_layer_paths_equal_plain_evaluation(
+    wine6, seed, budget
+) -> None:
+    # a tiny budget splits rows, background rows, orderings and coalitions into
+    # many slabs; the numbers must not change
     X, _, model = wine6
-    rows, bg = X.iloc[[1, 100]], X.iloc[::25]
+    rows, bg = X.iloc[[1, 100, 120]], X.iloc[::25]
     groups = [[0, 1], [2], [3, 4]]  # column 5 belongs to no player
     for kw in ({"estimator": "exact"}, {"estimator": "permutation", "n_samples": 6}):
-        fast = explain(model, rows, background=bg, players=groups, seed=seed, **kw)
+        fast = explain(
+            model,
+            rows,
+            background=bg,
+            players=groups,
+            seed=seed,
+            memory_budget=budget,
+            **kw,
+        )
         plain = explain(
             model.predict_proba,
             rows.to_numpy(),
             background=bg.to_numpy(),
             players=groups,
             seed=seed,
+            memory_budget=budget,
             **kw,
         )
         assert fast.config["model_kind"] == "sklearn-torch"

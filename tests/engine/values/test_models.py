@@ -64,3 +64,47 @@ def test_skops_refuses_untrusted_types_and_garbage() -> None:
         load_skops(sio.dumps(SVC().fit(X, y)))
     with pytest.raises(DataError, match="not an allowed"):
         load_skops(sio.dumps(FunctionTransformer()))
+
+
+def _twin_cases():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True)
+    binary = (y == 2).astype(int)
+    mlp = dict(max_iter=300, random_state=0)
+    return [
+        (make_pipeline(StandardScaler(), LogisticRegression()), X, y),
+        (LogisticRegression(max_iter=500), X, binary),
+        (MLPClassifier((8, 5), activation="tanh", **mlp), X, y),
+        (make_pipeline(StandardScaler(), MLPClassifier((6,), **mlp)), X, binary),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_torch_twin_matches_predict_proba_and_averages(case) -> None:
+    import warnings
+
+    import torch
+
+    from engine.values.models import as_probability_model
+
+    model, X, y = _twin_cases()[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    wrapped = as_probability_model(model, X[:8])
+    assert wrapped.kind == "sklearn-torch"
+    twin = wrapped.affine
+    got = wrapped(torch.as_tensor(X)).numpy()
+    np.testing.assert_allclose(got, model.predict_proba(X), atol=1e-12)
+    # mean_head averages over the second-to-last axis and leaves its input intact
+    W, b = twin.first_layer(torch.as_tensor(X))
+    pre = (torch.as_tensor(X) @ W + b).view(5, 30, -1)
+    before = pre.clone()
+    mean = twin.mean_head(pre).numpy()
+    assert torch.equal(pre, before)
+    expected = model.predict_proba(X).reshape(5, 30, -1).mean(1)
+    np.testing.assert_allclose(mean, expected, atol=1e-12)
