@@ -35,8 +35,6 @@ CAUSAL_PENDING = "causal_pending"
 CAUSAL_RESULT = "causal_result"
 # The selected node of the result (str); set by a click on the DAG or the selectbox.
 CAUSAL_SELECTED = "causal_selected_node"
-# Last chart click already applied to CAUSAL_SELECTED (tuple of node indices).
-CAUSAL_LAST_CLICK = "causal_last_click"
 # Prior knowledge being edited: dict with ``edges`` and ``tiers`` DataFrames.
 CAUSAL_PRIOR = "causal_prior"
 # Data set produced by the page's simulator (dict like DATASET).

@@ -99,10 +99,40 @@ class SerialExecutor:
                 return
 
 
+def _program_path(orig_argv: Sequence[str]) -> str | None:
+    """The script file the interpreter was started with; None for ``-m`` / ``-c``.
+
+    Read from the interpreter's own arguments (``sys.orig_argv``), not from
+    ``sys.argv``, which hosts rewrite: ``streamlit run app.py`` makes
+    ``sys.argv[0]`` the page script although the program is Streamlit.
+    """
+    args = list(orig_argv[1:])
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "-" or not arg.startswith("-"):
+            return None if arg == "-" else arg
+        if arg.startswith("--"):
+            i += 2 if arg == "--check-hash-based-pycs" else 1
+            continue
+        for k, flag in enumerate(arg[1:]):
+            if flag in "cm":
+                return None
+            if flag in "WX":  # an option value follows, inline or as the next arg
+                if k == len(arg) - 2:
+                    i += 1
+                break
+        i += 1
+    return None
+
+
 def _is_program(path: str) -> bool:
+    program = _program_path(getattr(sys, "orig_argv", sys.argv))
+    if program is None:
+        return False
     try:
-        return os.path.samefile(path, sys.argv[0])
-    except (OSError, IndexError, TypeError):
+        return os.path.samefile(path, program)
+    except (OSError, TypeError):
         return False
 
 
@@ -110,13 +140,14 @@ def _is_program(path: str) -> bool:
 def without_host_script() -> Iterator[None]:
     """Start spawned processes without re-running a host's ``__main__`` script.
 
-    A spawned process re-imports its parent's ``__main__`` from that module's file.
-    Under Streamlit (and its AppTest) ``__main__`` is the page script, which every
-    worker would execute again, or, for AppTest's generated scripts, fail on.
-    Workers need only importable modules, so while processes start, a blank
-    ``__main__`` stands in for a script that is not the program the interpreter
-    was started with (``sys.argv[0]``). A plain ``python my_script.py`` keeps its
-    ``__main__``, so job functions defined there still reach the workers.
+    A spawned (or fork-server) process re-imports its parent's ``__main__`` from
+    that module's file. Under Streamlit (and its AppTest) ``__main__`` is the page
+    script, which every worker would execute again in bare mode, or, for AppTest's
+    generated scripts, fail on. Workers need only importable modules, so while
+    processes start, a blank ``__main__`` stands in for a script that is not the
+    program the interpreter was started with (``sys.orig_argv``: under ``python -m
+    streamlit run`` or in a worker there is none). A plain ``python my_script.py``
+    keeps its ``__main__``, so job functions defined there still reach the workers.
     """
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)

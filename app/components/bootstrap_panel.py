@@ -79,6 +79,11 @@ def render_results() -> None:
     result = state.get(state.CAUSAL_BOOT_RESULT)
     if result is None:
         return
+    with st.container(key="boot_results"):
+        _results(result)
+
+
+def _results(result: Any) -> None:
     st.subheader("Bootstrap edge confidence")
     st.caption(
         f"{result.n_done} of {result.n_boot} fits of {result.method} "

@@ -355,19 +355,30 @@ def _start_fit(X, names, truth, prior, method, options, label) -> None:
 # --- results ---
 
 
-def _apply_click(names: list[str]) -> None:
-    event = st.session_state.get("causal_dag_chart")
-    points = []
-    if event is not None:
-        selection = event.get("selection", {}) if hasattr(event, "get") else {}
-        points = selection.get("points", []) if selection else []
-    clicked = tuple(
+def _clicked_nodes(event: Any) -> tuple[int, ...]:
+    """Node indices in a chart selection event (the node trace's ``customdata``)."""
+    selection = event.get("selection") if hasattr(event, "get") else None
+    points = selection.get("points", []) if selection else []
+    return tuple(
         int(p["customdata"])
         for p in points
         if isinstance(p.get("customdata"), int | float)
     )
-    if clicked and clicked != state.get(state.CAUSAL_LAST_CLICK):
-        state.put(state.CAUSAL_LAST_CLICK, clicked)
+
+
+def _apply_click() -> None:
+    """``on_select`` callback of the DAG: a clicked node becomes the selection.
+
+    Streamlit runs it only when the chart's selection changes, before the script,
+    so a click always wins over the node selectbox, which the script then draws
+    with the clicked node. Clicks on edge markers carry no node and are ignored.
+    """
+    entry = state.get(state.CAUSAL_RESULT)
+    if entry is None:
+        return
+    names = list(entry["result"].node_names)
+    clicked = _clicked_nodes(st.session_state.get("causal_dag_chart"))
+    if clicked and 0 <= clicked[0] < len(names):
         st.session_state[state.CAUSAL_SELECTED] = names[clicked[0]]
 
 
@@ -376,18 +387,18 @@ def _node_panel(result: Any) -> None:
     if node not in result.node_names:
         return
     parents, children = result.parents(node), result.children(node)
-    st.markdown(f"**{node}**")
-    st.markdown(
-        "Parents: " + (", ".join(f"{p} ({w:+.3f})" for p, w in parents) or "none")
-    )
-    st.markdown(
-        "Children: " + (", ".join(f"{c} ({w:+.3f})" for c, w in children) or "none")
-    )
+    with st.container(key="causal_node_panel"):
+        st.markdown(f"**{node}**")
+        st.markdown(
+            "Parents: " + (", ".join(f"{p} ({w:+.3f})" for p, w in parents) or "none")
+        )
+        st.markdown(
+            "Children: " + (", ".join(f"{c} ({w:+.3f})" for c, w in children) or "none")
+        )
 
 
 def _graph_tab(result: Any) -> None:
     names = list(result.node_names)
-    _apply_click(names)
     if st.session_state.get(state.CAUSAL_SELECTED) not in names:
         st.session_state[state.CAUSAL_SELECTED] = names[0]
     left, right = st.columns([3, 1])
@@ -405,7 +416,7 @@ def _graph_tab(result: Any) -> None:
         st.plotly_chart(
             fig,
             key="causal_dag_chart",
-            on_select="rerun",
+            on_select=_apply_click,
             selection_mode="points",
             width="stretch",
         )

@@ -97,3 +97,19 @@ def test_causal_page_cancel_returns_partial_result():
     result = _result(at)
     assert result.stopped and result.n_iter < 100000 and result.is_dag
     assert any("stopped before it finished" in w.value for w in at.warning)
+
+
+def test_a_chart_click_event_maps_to_node_indices():
+    from app.views.causal import _clicked_nodes
+
+    event = {
+        "selection": {
+            "points": [
+                {"curve_number": 0, "point_index": 3, "customdata": 3},
+                {"curve_number": 1, "point_index": 0},  # an edge marker: no node
+            ]
+        }
+    }
+    assert _clicked_nodes(event) == (3,)
+    assert _clicked_nodes({"selection": {"points": []}}) == ()
+    assert _clicked_nodes(None) == ()

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
+import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine.errors import ConfigError
-from engine.executor import JobOutcome, RayExecutor, resolve_executor, run_jobs
+from engine.executor import (
+    JobOutcome,
+    RayExecutor,
+    _program_path,
+    resolve_executor,
+    run_jobs,
+    without_host_script,
+)
 from engine.runtime import spawn_seeds
 
 
@@ -97,3 +107,64 @@ def test_ray_local_cluster_equals_serial(seed, monkeypatch):
     assert out.results == run_jobs(_draw, items).results
     assert out.executor == "ray"
     assert addresses == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "program"),
+    [
+        (["python", "bench/x.py", "--seeds", "2"], "bench/x.py"),
+        (["python", "-u", "-W", "ignore", "bench/x.py"], "bench/x.py"),
+        (["python", "-Xdev", "bench/x.py"], "bench/x.py"),
+        (["python", "-m", "streamlit", "run", "app/streamlit_app.py"], None),
+        (["python", "-Im", "pytest"], None),
+        (["python", "-c", "from multiprocessing.spawn import spawn_main"], None),
+        (["python"], None),
+    ],
+)
+def test_program_path_reads_the_interpreter_arguments(argv, program):
+    assert _program_path(argv) == program
+
+
+def _fake_main(monkeypatch, path: Path) -> types.ModuleType:
+    main = types.ModuleType("__main__")
+    main.__file__ = str(path)
+    main.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    return main
+
+
+def test_a_streamlit_page_script_is_hidden_from_workers(monkeypatch, tmp_path):
+    page = tmp_path / "streamlit_app.py"
+    page.write_text("")
+    main = _fake_main(monkeypatch, page)
+    # `streamlit run` rewrites sys.argv[0] to the page script; the program is -m
+    monkeypatch.setattr(sys, "argv", [str(page)])
+    monkeypatch.setattr(sys, "orig_argv", ["python", "-m", "streamlit", "run", "x"])
+    with without_host_script():
+        assert sys.modules["__main__"] is not main
+        assert not hasattr(sys.modules["__main__"], "__file__")
+    assert sys.modules["__main__"] is main
+
+
+def test_a_plain_script_keeps_its_main(monkeypatch, tmp_path):
+    script = tmp_path / "bench.py"
+    script.write_text("")
+    main = _fake_main(monkeypatch, script)
+    monkeypatch.setattr(sys, "orig_argv", ["python", str(script)])
+    with without_host_script():
+        assert sys.modules["__main__"] is main
+
+
+def test_processes_fork_from_a_fork_server_where_available(seed):
+    import multiprocessing as mp
+
+    from engine.executor import ProcessExecutor
+
+    expected = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    assert ProcessExecutor().start_method == expected
+    spawned = run_jobs(
+        _draw, _items(seed, 3), executor="processes", n_workers=1, start_method="spawn"
+    )
+    assert spawned.results == run_jobs(_draw, _items(seed, 3)).results
+    with pytest.raises(ConfigError, match="start_method"):
+        ProcessExecutor(start_method="threads")

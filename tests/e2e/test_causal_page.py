@@ -1,0 +1,162 @@
+"""Browser test of the Causal discovery page on the Sachs sample.
+
+A small fit through the page's widgets, a real mouse click on a node of the plotly
+DAG (hover, pause, click: plotly resolves clicks from its hover state) that lists
+the node's parents, then a small bootstrap in the background worker that shows the
+frequency table and offers the frequency matrix as a CSV download.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+FIT_TIMEOUT_MS = 300_000  # fits run in a worker process on a shared 2-core machine
+N_BOOT = 3
+
+
+def _set_number(page, key: str, value: int) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.fill(str(value))
+    box.press("Enter")
+    wait_for_app(page)
+    assert box.input_value() == str(value)
+
+
+def _value(page, key: str) -> str:
+    """The shown value of the selectbox with this key."""
+    return page.locator(f".st-key-{key} input").input_value()
+
+
+def _choose(page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} button[aria-label='Open']").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+    assert _value(page, key) == option
+
+
+def _nodes(page) -> list[dict]:
+    """Name, centre and hover text holder of each node marker of the DAG."""
+    chart = page.locator(".st-key-causal_dag_chart")
+    # trace 0 of the figure holds the nodes (engine.plots.dag_figure)
+    trace = chart.locator(".scatterlayer .trace").first
+    points = trace.locator("path.point")
+    labels = trace.locator(".textpoint text")
+    points.first.wait_for(timeout=60_000)
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # let the scroll settle before reading positions
+    assert points.count() == labels.count() == 11
+    out = []
+    for k in range(points.count()):
+        box = points.nth(k).bounding_box()
+        assert box is not None, "a node marker is not rendered"
+        out.append(
+            {
+                "name": labels.nth(k).text_content(),
+                "x": box["x"] + box["width"] / 2,
+                "y": box["y"] + box["height"] / 2,
+            }
+        )
+    return out
+
+
+def _panel_text(page) -> str:
+    return page.locator(".st-key-causal_node_panel").inner_text()
+
+
+def test_fit_click_node_and_bootstrap_on_sachs(page, app_url):
+    page.goto(f"{app_url}/causal")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Causal discovery").wait_for()
+    page.locator(".st-key-causal_fit button").wait_for()
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert _value(page, "causal_sample") == "sachs"
+
+    # a small budget through the generated options form
+    page.get_by_text("Method options").click()
+    _set_number(page, "opt_permutahedron_max_iter", 20)
+    _set_number(page, "opt_permutahedron_n_orderings", 4)
+    page.locator(".st-key-causal_fit button").click()
+    page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
+    wait_for_app(page)
+    assert_no_exception(page)
+
+    # click the lowest node that is not selected yet: the layered layout puts
+    # sources on top, so a node below the top row has at least one parent
+    nodes = _nodes(page)
+    selected = _value(page, "causal_selected_node")
+    top = min(n["y"] for n in nodes)
+    candidates = [n for n in nodes if n["y"] > top + 1 and n["name"] != selected]
+    assert candidates, "the fit left every node in the top row"
+    node = max(candidates, key=lambda n: (n["y"], n["x"]))
+    hover = page.locator(".st-key-causal_dag_chart .hoverlayer .hovertext")
+    try:
+        page.mouse.move(node["x"] - 5, node["y"] - 5)
+        page.mouse.move(node["x"], node["y"], steps=5)
+        hover.first.wait_for(timeout=10_000)
+    except Exception:
+        screenshot(page, "causal_sachs_hover_failed")
+        raise
+    hover_text = hover.first.text_content() or ""
+    assert node["name"] in hover_text
+    page.wait_for_timeout(300)
+    page.mouse.click(node["x"], node["y"])
+    panel = page.locator(".st-key-causal_node_panel")
+    panel.get_by_text(node["name"], exact=True).wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    text = _panel_text(page)
+    parents_line = next(ln for ln in text.splitlines() if ln.startswith("Parents:"))
+    assert parents_line != "Parents: none"
+    # the panel lists the parents the chart's hover text names, with weights
+    hover_parents = hover_text.split("parents:")[1].split("children:")[0].strip()
+    for parent in hover_parents.split(", "):
+        assert f"{parent} (" in parents_line
+    assert _value(page, "causal_selected_node") == node["name"]
+    screenshot(page, "causal_sachs_node_clicked")
+
+    # a small bootstrap in the background worker, on local processes
+    page.get_by_text("Bootstrap edge confidence").first.click()
+    _set_number(page, "boot_n", N_BOOT)
+    _choose(page, "boot_executor", "processes")
+    page.locator(".st-key-boot_run button").click()
+    results = page.locator(".st-key-boot_results")
+    results.get_by_text(f"{N_BOOT} of {N_BOOT} fits of permutahedron").wait_for(
+        timeout=FIT_TIMEOUT_MS
+    )
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert "(processes, seed 0" in results.inner_text()
+    # the frequency table is a canvas grid: check its column headers, then the
+    # numbers through the CSV download of the frequency matrix
+    table = results.locator('[data-testid="stDataFrame"]')
+    table.wait_for()
+    table.scroll_into_view_if_needed()
+    # the grid's accessible table (fallback content of its canvas) holds the text
+    header = table.locator('th[role="columnheader"]')
+    header.first.wait_for(state="attached")
+    headers = [(h.text_content() or "").strip() for h in header.all()]
+    assert {"source", "target", "frequency", "in_consensus"} <= set(headers), headers
+    col = headers.index("frequency")
+    shown = [
+        float(row.locator("td").nth(col).text_content() or "nan")
+        for row in table.locator("tbody tr").all()
+    ]
+    assert shown and shown == sorted(shown, reverse=True), shown
+    with page.expect_download() as info:
+        page.locator(".st-key-boot_dl_csv button").click()
+    with open(info.value.path(), encoding="utf-8") as fh:
+        rows = list(csv.reader(io.StringIO(fh.read())))
+    assert len(rows) == 12 and len(rows[0]) == 12  # header + 11 nodes
+    assert rows[0][1] == "Raf" and rows[1][0] == "Raf"
+    values = {round(float(v) * N_BOOT, 6) for row in rows[1:] for v in row[1:]}
+    assert values <= {0.0, 1.0, 2.0, 3.0} and max(values) > 0
+    assert_no_exception(page)
+    screenshot(page, "causal_sachs_bootstrap")
