@@ -13,6 +13,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from engine.errors import EngineError
 
@@ -27,9 +28,20 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr, status 2.
+
+    Subparsers inherit the class, so every subcommand behaves the same.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``error: PROG: MESSAGE`` and exit with status 2."""
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the top-level parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="structure-lab",
         description=(
             "Structure Lab: learn causal DAGs from tables, explain classifiers with "

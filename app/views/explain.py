@@ -43,6 +43,8 @@ REMOVALS = {
 }
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 DATA_PAGE = "data set from the Data page"
+# The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
+TABLE_KEY = "explain_table"
 
 
 # --- data ---------------------------------------------------------------------------
@@ -254,13 +256,36 @@ def _guard(action) -> Any:
     return None
 
 
+def _apply_row_pick() -> None:
+    """``on_select`` callback of the table: a picked row becomes the explained row.
+
+    Streamlit runs it before the script when the table's selection changes, so
+    the row number input is then drawn with the picked row.
+    """
+    event = st.session_state.get(TABLE_KEY)
+    selection = event.get("selection") if hasattr(event, "get") else None
+    picked = selection.get("rows", []) if selection else []
+    if picked:
+        st.session_state[state.EXPLAIN_W_ROW] = int(picked[0])
+
+
 def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int]:
     frame = data["frame"]
+    with st.expander("Pick a row in the table", expanded=False):
+        st.dataframe(
+            frame,
+            key=TABLE_KEY,
+            on_select=_apply_row_pick,
+            selection_mode="single-row",
+            height=280,
+        )
+    # the value lives in session state (set here, or by a pick in the table)
+    current = st.session_state.get(state.EXPLAIN_W_ROW, 0)
+    st.session_state[state.EXPLAIN_W_ROW] = min(max(int(current), 0), len(frame) - 1)
     row = st.number_input(
         "Row to explain (position in the table)",
         min_value=0,
         max_value=len(frame) - 1,
-        value=0,
         step=1,
         key=state.EXPLAIN_W_ROW,
     )

@@ -13,8 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-import pandas as pd
-
+from engine.data import read_table
 from engine.errors import ConfigError, DataError
 
 __all__ = ["register", "run"]
@@ -69,23 +68,38 @@ def _parse_rows(text: str, n: int) -> list[int]:
     return rows
 
 
-def _read_table(path: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
-        raise DataError(f"explain: cannot read {path!r} as CSV ({err}).") from err
+def _check_options(args: argparse.Namespace) -> None:
+    """Reject bad options before the table is read or a model trained."""
+    from engine.runtime import resolve_device
+    from engine.values.operators import resolve_operator
+
+    if args.top < 1:
+        raise ConfigError(f"explain: '--top' must be at least 1; got {args.top}.")
+    if args.samples is not None and args.samples < 1:
+        raise ConfigError(
+            f"explain: '--samples' must be a positive integer; got {args.samples}."
+        )
+    resolve_operator(args.operator)
+    resolve_device(args.device)
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        raise ConfigError(
+            f"explain: the folder of '--out' {args.out!r} does not exist; create it "
+            "or choose another path."
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     from engine.values import explain, load_skops, train_classifier
 
-    frame = _read_table(args.file)
+    _check_options(args)
+    frame, _ = read_table(args.file)
     if args.target not in frame.columns:
         raise DataError(
             f"explain: label column {args.target!r} is not in {args.file}; columns "
             f"are {list(frame.columns)[:10]}."
         )
+    rows = _parse_rows(args.rows, len(frame))
     features = frame.drop(columns=[args.target])
     if args.model_file:
         model = load_skops(Path(args.model_file))
@@ -97,7 +111,6 @@ def run(args: argparse.Namespace) -> int:
             f"model: {args.model}, held-out accuracy {trained.accuracy:.3f} "
             f"({trained.n_test} rows)\n"
         )
-    rows = _parse_rows(args.rows, len(frame))
     result = explain(
         model,
         features.iloc[rows],

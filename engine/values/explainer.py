@@ -227,8 +227,19 @@ class _Config:
     max_background: int
 
 
+def _check_samples(n: Any) -> None:
+    """``n_samples`` is None or a positive integer, whatever the estimator."""
+    if n is None:
+        return
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ConfigError(
+            f"explain: 'n_samples' must be a positive integer; got {n!r}."
+        )
+
+
 def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str) -> int:
     """Validate the estimator / operator combination; return the sample count."""
+    _check_samples(cfg.n_samples)
     if chosen == "exact":
         if n_players > EXACT_HARD_LIMIT:
             raise ResourceError(
@@ -253,10 +264,6 @@ def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str)
             "estimator='permutation' for random-order values."
         )
     n = DEFAULT_SAMPLES[chosen] if cfg.n_samples is None else cfg.n_samples
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ConfigError(
-            f"explain: 'n_samples' must be a positive integer; got {n!r}."
-        )
     if chosen == "permutation" and not isinstance(operator, RandomOrder):
         n = max(2, int(n) + int(n) % 2)  # antithetic pairs
     return int(n)

@@ -118,8 +118,16 @@ class CoalitionGame:
 
     @property
     def model_rows_per_batch(self) -> int:
-        """Model rows evaluated per forward call under the memory budget."""
-        per_row = 8 * (self.X.shape[1] + self.model.n_classes) * _OVERHEAD
+        """Model rows evaluated per forward call under the memory budget.
+
+        A row costs its inputs, its outputs and, when the model is known to have
+        one, its widest hidden layer; other internals of black-box models are
+        not counted.
+        """
+        affine = self.model.affine
+        hidden = 0 if affine is None else affine.widest
+        width = self.X.shape[1] + self.model.n_classes + hidden
+        per_row = 8 * width * _OVERHEAD
         return max(self.background.shape[0], self.memory_budget // per_row)
 
     def log_probs(self, rows: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:

@@ -105,10 +105,22 @@ def _check_probabilities(P: np.ndarray, n: int, owner: str = "explain") -> np.nd
     return P
 
 
+def _probe_error(err: Exception, probe: np.ndarray) -> DataError:
+    return DataError(
+        f"explain: the model failed on the first rows of X ({type(err).__name__}: "
+        f"{err}); check that it takes {probe.shape[1]} numeric columns in the order "
+        "of X and returns class probabilities."
+    )
+
+
 def _numpy_forward(
     predict: Callable[[np.ndarray], Any], probe: np.ndarray
 ) -> tuple[Callable[[torch.Tensor], torch.Tensor], int]:
-    k = _check_probabilities(np.asarray(predict(probe), float), len(probe)).shape[1]
+    try:
+        first = np.asarray(predict(probe), float)
+    except Exception as err:  # any failure of user code on real rows
+        raise _probe_error(err, probe) from err
+    k = _check_probabilities(first, len(probe)).shape[1]
 
     def forward(X: torch.Tensor) -> torch.Tensor:
         P = np.asarray(predict(X.detach().cpu().numpy()), dtype=np.float64)
@@ -234,6 +246,11 @@ class AffineTwin:
         """Width ``H`` of the first layer."""
         return int(self.weights[0].shape[1])
 
+    @property
+    def widest(self) -> int:
+        """Width of the widest layer output."""
+        return int(max(W.shape[1] for W in self.weights))
+
     def first_layer(self, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Weight (D, H) and bias (H,) of the first layer, on ``like``'s device."""
         return self.layers(like)[0]
@@ -323,6 +340,10 @@ def _torch_module(module: torch.nn.Module, probe: np.ndarray) -> ProbabilityMode
     module.eval()
     try:
         k = forward(torch.as_tensor(probe, dtype=torch.float64)).shape[1]
+    except DataError:
+        raise
+    except Exception as err:  # any failure of user code on real rows
+        raise _probe_error(err, probe) from err
     finally:
         module.train(was_training)
     if k < 2:
@@ -462,6 +483,22 @@ def _make_estimator(kind: str, seed: int) -> Any:
     )
 
 
+def _labels(column: pd.Series, target: str) -> np.ndarray:
+    """Class labels as strings; whole numbers read as floats lose their ``.0``."""
+    missing = np.flatnonzero(column.isna().to_numpy())
+    if len(missing):
+        raise DataError(
+            f"train_classifier: label column {target!r} has {len(missing)} missing "
+            f"value(s), the first at row {missing[0]}; drop or fill those rows."
+        )
+    values = column.to_numpy()
+    if pd.api.types.is_float_dtype(column) and np.all(
+        np.isfinite(values) & (values == np.round(values))
+    ):
+        values = values.astype(np.int64)
+    return values.astype(str)
+
+
 def train_classifier(
     frame: pd.DataFrame,
     target: str,
@@ -506,7 +543,7 @@ def train_classifier(
             f"train_classifier: label column {target!r} is not in the table; pick "
             f"one of {list(map(str, frame.columns))[:10]}."
         )
-    y = frame[target].astype(str).to_numpy()
+    y = _labels(frame[target], target)
     X, names = as_matrix(frame.drop(columns=[target]), "train_classifier")
     labels, counts = np.unique(y, return_counts=True)
     if len(labels) < 2:

@@ -52,16 +52,58 @@ def test_train_and_explain_a_row_and_ask_a_contrast(trained_iris) -> None:
     assert best in text
 
 
-def test_bad_model_file_shows_an_error(trained_iris) -> None:
-    at = trained_iris
+def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
     at.file_uploader(key=state.EXPLAIN_W_UPLOAD).set_value(
-        ("model.skops", b"this is not a skops archive", "application/octet-stream")
+        (name, content, "application/octet-stream")
     ).run()
-    at.button(key=state.EXPLAIN_W_LOAD).click().run()
-    assert not at.exception
-    assert any("not a readable skops" in e.value for e in at.error)
-    # the earlier trained model is kept
-    assert at.session_state[state.EXPLAIN_MODEL]["source"] == "trained"
+    return at.button(key=state.EXPLAIN_W_LOAD).click().run()
+
+
+def test_bad_model_files_show_an_error_and_keep_the_state(trained_iris) -> None:
+    import skops.io as sio
+    from sklearn.datasets import load_wine
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import FunctionTransformer
+
+    at = trained_iris
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    before = at.session_state[state.EXPLAIN_RESULT]
+    X, y = load_wine(return_X_y=True)
+    wine_model = sio.dumps(LogisticRegression(max_iter=50).fit(X, y))
+    cases = [
+        (b"this is not a skops archive", "not a readable skops"),
+        (sio.dumps(FunctionTransformer()), "not an allowed"),
+        (wine_model, "expects 13 features"),
+    ]
+    for content, message in cases:
+        _upload(at, "model.skops", content)
+        assert not at.exception
+        assert any(message in e.value for e in at.error), [e.value for e in at.error]
+        # the earlier trained model and the earlier result are kept
+        assert at.session_state[state.EXPLAIN_MODEL]["source"] == "trained"
+        assert at.session_state[state.EXPLAIN_RESULT] is before
+
+
+def test_uploaded_skops_model_is_explained(trained_iris) -> None:
+    from sklearn.datasets import load_iris
+    from sklearn.ensemble import RandomForestClassifier
+
+    from engine.values import save_skops
+
+    at = trained_iris
+    iris = load_iris(as_frame=True)
+    frame = at.session_state[state.EXPLAIN_DATA]
+    X = iris.data.set_axis(frame["features"], axis=1)
+    y = iris.target_names[iris.target]
+    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    _upload(at, "forest.skops", save_skops(forest))
+    assert not at.exception and not at.error
+    model = at.session_state[state.EXPLAIN_MODEL]
+    assert model["source"] == "skops" and model["accuracy"] > 0.9
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert not at.exception and not at.error
+    result = at.session_state[state.EXPLAIN_RESULT]
+    assert result.config["model_kind"] == "sklearn" and result.n_rows == 1
 
 
 def test_global_view_runs_in_the_background_worker(trained_iris) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
 import pytest
 from sklearn.datasets import load_iris
 
@@ -42,14 +43,12 @@ def test_explain_command_writes_json(iris_csv, tmp_path, capsys) -> None:
     ]
     assert _run(argv) == 0
     text = capsys.readouterr().out
-    assert "held-out accuracy" in text and "row 60: predicted 1" in text
+    assert "held-out accuracy" in text and "row 60: predicted 1\n" in text
     result = DistributionalValues.from_json(out)
     assert result.rows.tolist() == [0, 60] and result.transitions.shape == (2, 4, 3, 3)
 
 
 def test_explain_command_loads_skops_and_checks_rows(iris_csv, tmp_path) -> None:
-    import pandas as pd
-
     model = train_classifier(pd.read_csv(iris_csv), "target", "forest").model
     path = tmp_path / "m.skops"
     save_skops(model, path)
@@ -60,3 +59,76 @@ def test_explain_command_loads_skops_and_checks_rows(iris_csv, tmp_path) -> None
     )
     with pytest.raises(ConfigError, match="rows"):
         _run([*argv, "--rows", "999"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--target", "species"], "label column 'species'"),
+        (["--target", "target", "--rows", "0,x"], "'--rows'"),
+        (["--target", "target", "--rows", "150"], "0..149"),
+        (["--target", "target", "--operator", "owen"], "'operator'"),
+        (["--target", "target", "--samples", "0"], "'--samples'"),
+        (["--target", "target", "--top", "0"], "'--top'"),
+        (["--target", "target", "--device", "tpu"], "'device'"),
+        (["--target", "target", "--out", "/no/such/dir/v.json"], "'--out'"),
+        (["--target", "target", "--model", "svm"], "invalid choice"),
+        (["--target", "target", "--samples", "x"], "invalid int"),
+        (["--target", "target", "--bogus"], "unrecognized"),
+        (["--rows", "0"], "required: --target"),
+        (
+            [
+                "--target",
+                "target",
+                "--operator",
+                "banzhaf",
+                "--estimator",
+                "permutation",
+            ],
+            "coalition",
+        ),
+    ],
+)
+def test_bad_options_give_one_line_and_status_2(
+    iris_csv, capsys, extra, expected
+) -> None:
+    from engine.cli import main
+
+    try:
+        status = main(["explain", str(iris_csv), *extra])
+    except SystemExit as stop:  # argparse usage errors
+        status = stop.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and expected in err
+    assert "Traceback" not in err
+
+
+def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> None:
+    import pickle
+
+    from engine.cli import main
+
+    pickled = tmp_path / "table.csv"
+    pickled.write_bytes(pickle.dumps({"a": [1, 2]}))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    text = tmp_path / "labels.csv"
+    text.write_text("a,b,y\n1,2,x\n3,oops,y\n5,6,x\n7,8,y\n")
+    iris4 = tmp_path / "iris4.skops"
+    model = train_classifier(pd.read_csv(iris_csv), "target", "logistic").model
+    save_skops(model, iris4)
+    three = tmp_path / "three.csv"
+    pd.read_csv(iris_csv).iloc[:, 1:].to_csv(three, index=False)
+    cases = [
+        ([str(tmp_path / "missing.csv"), "--target", "y"], "no such file"),
+        ([str(pickled), "--target", "y"], "pickle"),
+        ([str(empty), "--target", "y"], "empty"),
+        ([str(text), "--target", "y"], "not numeric"),
+        ([str(iris_csv), "--target", "target", "--model-file", str(iris_csv)], "skops"),
+        ([str(three), "--target", "target", "--model-file", str(iris4)], "4 features"),
+    ]
+    for argv, expected in cases:
+        assert main(["explain", *argv]) == 2, argv
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and expected in err, err
