@@ -8,6 +8,8 @@ per fit, for LDS and every baseline, all fitted in this run on the same splits.
 
     python bench/lds_uci.py                      # 5 seeds, all three data sets
     python bench/lds_uci.py --datasets wine --seeds 2
+    python bench/lds_uci.py --executor processes # seeds in parallel (one torch
+                                                 # thread per worker)
 
 Targets (issue #6): kNN-LDS mean >= 95.6 (wine), 93.7 (breast cancer), 91.5
 (digits) and above kNN-GCN; CPU wall time per fit <= 2 min (wine, breast cancer),
@@ -24,6 +26,7 @@ import numpy as np
 import torch
 
 from engine import load_sample
+from engine.executor import EXECUTORS, run_jobs
 from engine.graphs import (
     BASELINES,
     fit_baseline,
@@ -82,6 +85,11 @@ def run(dataset: str, seed: int, device: str) -> dict[str, dict[str, float]]:
     return out
 
 
+def _run_job(job: tuple[str, int, str]) -> dict[str, dict[str, float]]:
+    """One seed of one data set, as an executor job."""
+    return run(*job)
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -91,14 +99,38 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", help="also write the raw numbers here")
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="serial",
+        help="where the seeds run (engine.executor); wall times per fit grow when "
+        "workers share cores",
+    )
+    parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     raw: dict[str, dict[str, list]] = {}
     for dataset in args.datasets.split(","):
-        runs = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            res = run(dataset, seed, args.device)
-            runs.append(res)
+        seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+        start = time.perf_counter()
+
+        def report(event, dataset=dataset, start=start) -> bool:
+            if event.step:
+                elapsed = time.perf_counter() - start
+                print(
+                    f"{dataset}: {event.step}/{event.total} seeds done, {elapsed:.0f} s"
+                )
+            return False
+
+        outcome = run_jobs(
+            _run_job,
+            [(dataset, seed, args.device) for seed in seeds],
+            executor=args.executor,
+            progress=report,
+            n_workers=args.workers,
+        )
+        runs = outcome.results
+        for seed, res in zip(seeds, runs, strict=True):
             print(
                 f"{dataset} seed {seed}: "
                 + ", ".join(f"{k} {v['acc'] * 100:.1f}" for k, v in res.items())

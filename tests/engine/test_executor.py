@@ -168,3 +168,13 @@ def test_processes_fork_from_a_fork_server_where_available(seed):
     assert spawned.results == run_jobs(_draw, _items(seed, 3)).results
     with pytest.raises(ConfigError, match="start_method"):
         ProcessExecutor(start_method="threads")
+
+
+def test_ray_without_the_extra_is_a_clear_error(monkeypatch):
+    from engine.errors import UnsupportedError
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    monkeypatch.setenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    with pytest.raises(UnsupportedError, match=r"structure-lab\[scale\]"):
+        run_jobs(_draw, _items(0, 2), executor="ray")

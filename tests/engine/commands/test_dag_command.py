@@ -101,6 +101,21 @@ def test_dag_command_bootstrap_adds_edge_frequency(table, tmp_path, seed):
     assert doc["options"]["n_orderings"] == 4
 
 
+def test_dag_command_bootstrap_on_processes_equals_serial(table, tmp_path, seed):
+    data, _ = table
+    docs = {}
+    for executor in ("serial", "processes"):
+        out = tmp_path / f"{executor}.json"
+        argv = ["dag", str(data), "--standardize", "--seed", str(seed)]
+        argv += ["--max-iter", "20", "--option", "n_orderings=4", "--bootstrap", "3"]
+        argv += ["--executor", executor, "--workers", "2", "--out", str(out)]
+        assert main(argv) == 0
+        docs[executor] = json.loads(out.read_text())
+    assert docs["processes"]["bootstrap"]["executor"] == "processes"
+    assert docs["processes"]["edge_frequency"] == docs["serial"]["edge_frequency"]
+    assert np.asarray(docs["processes"]["edge_frequency"]).shape == (4, 4)
+
+
 def test_dag_command_rejects_unknown_option(table, capsys):
     data, _ = table
     assert main(["dag", str(data), "--option", "colour=red"]) == 2
