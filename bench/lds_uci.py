@@ -117,9 +117,8 @@ def main() -> None:
         def report(event, dataset=dataset, start=start) -> bool:
             if event.step:
                 elapsed = time.perf_counter() - start
-                print(
-                    f"{dataset}: {event.step}/{event.total} seeds done, {elapsed:.0f} s"
-                )
+                done = f"{event.step}/{event.total}"
+                print(f"{dataset}: {done} seeds done, {elapsed:.0f} s", flush=True)
             return False
 
         outcome = run_jobs(
