@@ -11,20 +11,28 @@ StandardScaler), same data, same masker game (100 background rows averaged, as
   budget (``max_evals = 20 M``, i.e. ``floor(20 M / (2 M + 1))`` forward/backward
   permutation pairs); ours uses the same number of orderings.
 
-Each tool is warmed up on one row first (shap compiles with numba on first use).
-Prints one table: wall time of each, the ratio ours / shap, model rows evaluated
-and the largest absolute difference between our means and shap's values. Also
-prints the peak resident-memory increase of our breast-cancer run.
+Ours runs twice on breast cancer: given the fitted pipeline (it is translated to
+torch and the first layer is updated incrementally as players join: same game,
+same model rows, fewer operations) and given only ``model.predict_proba`` (a black
+box, evaluated like shap does). Each tool is warmed up on one row first (shap
+compiles with numba on first use). Prints one table: wall and CPU time of each,
+the ratios ours / shap, model rows evaluated per explained row and the largest
+absolute difference between our means and shap's values. With ``--rss-rows``
+each listed row count of the breast-cancer setting runs in a fresh process and
+the peak resident-memory increase of the ``explain`` call is printed.
 
-Run from the repository root::
+Run from the repository root (one thread each, as the targets are stated)::
 
-    python bench/values_vs_shap.py [--rows-wine 50] [--rows-cancer 100]
+    OMP_NUM_THREADS=1 python bench/values_vs_shap.py [--rows-wine 50]
+        [--rows-cancer 100] [--rss-rows 100,1000]
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
+import sys
 import time
 import warnings
 
@@ -47,9 +55,10 @@ def _model(X: np.ndarray, y: np.ndarray):
 
 
 def _timed(fn):
-    t0 = time.perf_counter()
+    """Result, wall seconds and CPU seconds (all threads) of ``fn()``."""
+    t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
-    return out, time.perf_counter() - t0
+    return out, time.perf_counter() - t0, time.process_time() - c0
 
 
 def _rss_mib() -> float:
@@ -64,31 +73,70 @@ def _split(loader, n_rows: int, seed: int):
     return _model(X, y), bg, rows
 
 
-def bench_cancer(n_rows: int, seed: int, budget: int) -> dict[str, float]:
+def _cancer_kw(m: int, seed: int, budget: int) -> dict:
+    n_perm = (20 * m) // (2 * m + 1)  # shap's antithetic pairs at max_evals = 20 M
+    return dict(
+        estimator="permutation", n_samples=2 * n_perm, seed=seed, memory_budget=budget
+    )
+
+
+def bench_cancer(n_rows: int, seed: int, budget: int) -> dict[str, dict]:
     import shap
 
     model, bg, rows = _split(load_breast_cancer, n_rows, seed)
     m = rows.shape[1]
-    n_perm = (20 * m) // (2 * m + 1)
-    kw = dict(background=bg, estimator="permutation", n_samples=2 * n_perm, seed=seed)
-    explain(model, rows[:1], **kw)  # warm-up
-    rss0 = _rss_mib()
-    ours, t_ours = _timed(lambda: explain(model, rows, memory_budget=budget, **kw))
-    rss = _rss_mib() - rss0
+    kw = _cancer_kw(m, seed, budget)
     masker = shap.maskers.Independent(bg, max_samples=100)
     explainer = shap.PermutationExplainer(model.predict_proba, masker, seed=seed)
     explainer(rows[:1], max_evals=20 * m, silent=True)  # warm-up
-    theirs, t_shap = _timed(lambda: explainer(rows, max_evals=20 * m, silent=True))
-    return {
-        "t_ours": t_ours,
-        "t_shap": t_shap,
-        "diff": float(np.abs(theirs.values - ours.mean).max()),
-        "rows_ours": ours.n_model_rows / n_rows,
-        "rows_shap": n_perm * (2 * m + 1) * len(bg),
-        "rss_mib": rss,
-        "stderr": float(np.nanmax(ours.stderr)),
-        "kind": ours.config["model_kind"],
-    }
+    theirs, t_shap, c_shap = _timed(
+        lambda: explainer(rows, max_evals=20 * m, silent=True)
+    )
+    out = {}
+    for label, fitted in (("pipeline", model), ("predict_proba", model.predict_proba)):
+        explain(fitted, rows[:1], background=bg, **kw)  # warm-up
+        ours, t_ours, c_ours = _timed(
+            lambda f=fitted: explain(f, rows, background=bg, **kw)
+        )
+        out[label] = {
+            "t_ours": t_ours,
+            "t_shap": t_shap,
+            "c_ours": c_ours,
+            "c_shap": c_shap,
+            "diff": float(np.abs(theirs.values - ours.mean).max()),
+            "rows_ours": ours.n_model_rows / n_rows,
+            "rows_shap": kw["n_samples"] // 2 * (2 * m + 1) * len(bg),
+            "stderr": float(np.nanmax(ours.stderr)),
+            "kind": ours.config["model_kind"],
+        }
+    return out
+
+
+def rss_child(n_rows: int, seed: int, budget: int) -> None:
+    """Print the peak RSS increase (MiB) of one breast-cancer ``explain`` call."""
+    model, bg, _ = _split(load_breast_cancer, 1, seed)
+    X, _ = load_breast_cancer(return_X_y=True)
+    rows = X[np.random.default_rng(seed).choice(len(X), size=n_rows)]
+    kw = _cancer_kw(X.shape[1], seed, budget)
+    explain(model, rows[:2], background=bg, **kw)  # warm-up
+    rss0 = _rss_mib()
+    _, t, _ = _timed(lambda: explain(model, rows, background=bg, **kw))
+    print(f"{_rss_mib() - rss0:.1f} {t:.2f}")
+
+
+def bench_rss(counts: list[int], seed: int, budget_mib: int) -> list[str]:
+    """Peak RSS increase per row count, each in a fresh process."""
+    lines = []
+    for n in counts:
+        cmd = [sys.executable, __file__, "--rss-child", str(n)]
+        cmd += ["--seed", str(seed), "--budget-mib", str(budget_mib)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        rss, t = out.stdout.split()[-2:]
+        lines.append(
+            f"breast cancer, pipeline, {n} rows: peak RSS increase {rss} MiB "
+            f"(budget {budget_mib} MiB), {t} s"
+        )
+    return lines
 
 
 def bench_wine(n_rows: int, seed: int, budget: int) -> dict[str, float]:
@@ -97,18 +145,19 @@ def bench_wine(n_rows: int, seed: int, budget: int) -> dict[str, float]:
     model, bg, rows = _split(load_wine, n_rows, seed)
     kw = dict(background=bg, estimator="exact", seed=seed, memory_budget=budget)
     explain(model, rows[:1], **kw)  # warm-up
-    ours, t_ours = _timed(lambda: explain(model, rows, **kw))
+    ours, t_ours, c_ours = _timed(lambda: explain(model, rows, **kw))
     masker = shap.maskers.Independent(bg, max_samples=100)
     explainer = shap.ExactExplainer(model.predict_proba, masker)
     explainer(rows[:1], silent=True)  # warm-up (numba compilation)
-    theirs, t_shap = _timed(lambda: explainer(rows, silent=True))
+    theirs, t_shap, c_shap = _timed(lambda: explainer(rows, silent=True))
     return {
         "t_ours": t_ours,
         "t_shap": t_shap,
+        "c_ours": c_ours,
+        "c_shap": c_shap,
         "diff": float(np.abs(theirs.values - ours.mean).max()),
         "rows_ours": ours.n_model_rows / n_rows,
         "rows_shap": 2 ** rows.shape[1] * len(bg),
-        "rss_mib": float("nan"),
         "stderr": 0.0,
         "kind": ours.config["model_kind"],
     }
@@ -121,38 +170,47 @@ def main() -> None:
     parser.add_argument("--rows-cancer", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--budget-mib", type=int, default=64)
+    parser.add_argument("--rss-rows", default="", help="e.g. 100,1000")
+    parser.add_argument("--rss-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     budget = args.budget_mib * 2**20
+    if args.rss_child is not None:
+        rss_child(args.rss_child, args.seed, budget)
+        return
     print(
         f"torch threads {torch.get_num_threads()}, memory budget {args.budget_mib} MiB"
     )
+    cancer = bench_cancer(args.rows_cancer, args.seed, budget)
     results = {
-        f"breast cancer, permutation, {args.rows_cancer} rows": bench_cancer(
-            args.rows_cancer, args.seed, budget
-        ),
-        f"wine, exact, {args.rows_wine} rows": bench_wine(
-            args.rows_wine, args.seed, budget
-        ),
+        f"cancer, perm., {args.rows_cancer} rows, {k}": v for k, v in cancer.items()
     }
+    results[f"wine, exact, {args.rows_wine} rows"] = bench_wine(
+        args.rows_wine, args.seed, budget
+    )
     head = (
-        f"{'setting':<34} {'ours s':>8} {'shap s':>8} {'ratio':>6} "
-        f"{'max|dmean|':>11} {'rows/row ours':>14} {'rows/row shap':>14}"
+        f"{'setting':<42} {'ours s':>7} {'shap s':>7} {'ratio':>6} {'ours cpu':>8} "
+        f"{'shap cpu':>8} {'ratio':>6} {'max|dmean|':>10} {'rows/row ours':>13} "
+        f"{'rows/row shap':>13}"
     )
     print(head)
     print("-" * len(head))
     for name, r in results.items():
         print(
-            f"{name:<34} {r['t_ours']:8.2f} {r['t_shap']:8.2f} "
-            f"{r['t_ours'] / r['t_shap']:6.2f} {r['diff']:11.2e} "
-            f"{r['rows_ours']:14.0f} {r['rows_shap']:14.0f}"
+            f"{name:<42} {r['t_ours']:7.2f} {r['t_shap']:7.2f} "
+            f"{r['t_ours'] / r['t_shap']:6.2f} {r['c_ours']:8.2f} {r['c_shap']:8.2f} "
+            f"{r['c_ours'] / r['c_shap']:6.2f} {r['diff']:10.2e} "
+            f"{r['rows_ours']:13.0f} {r['rows_shap']:13.0f}"
         )
-    cancer = next(iter(results.values()))
+    first = next(iter(cancer.values()))
     print(
-        f"breast cancer: model path {cancer['kind']}, peak RSS increase "
-        f"{cancer['rss_mib']:.0f} MiB, largest MC stderr of a transition entry "
-        f"{cancer['stderr']:.3f} (shap's means are sampled too: their difference "
-        "is Monte Carlo noise)"
+        f"breast cancer: largest MC stderr of a transition entry {first['stderr']:.3f} "
+        "(shap's means are sampled too: their difference is Monte Carlo noise); "
+        f"model paths {', '.join(v['kind'] for v in cancer.values())}"
     )
+    if args.rss_rows:
+        counts = [int(t) for t in args.rss_rows.split(",") if t.strip()]
+        for line in bench_rss(counts, args.seed, args.budget_mib):
+            print(line)
 
 
 if __name__ == "__main__":
