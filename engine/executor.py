@@ -15,6 +15,7 @@ when given, else starts a local cluster bound to 127.0.0.1), or any object with 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing as mp
 import os
@@ -184,6 +185,18 @@ def one_torch_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+# What a worker should import before its first job: the library, and the torch
+# compiler stack that torch's optimisers import on their first construction (about
+# 1.5 s of CPU, which every fresh worker would pay again in its first fit).
+WARM_MODULES = ("engine", "torch._dynamo")
+
+
+def _warm_worker(item: Any) -> None:
+    """An empty job that imports :data:`WARM_MODULES` (warms a worker up)."""
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+
+
 def _init_worker() -> None:
     import torch
 
@@ -207,8 +220,9 @@ class ProcessExecutor:
 
     Workers are forked from multiprocessing's fork server where the platform has
     one (Linux, macOS), else spawned. The fork server is a clean process started
-    once per program that imports ``engine`` (torch included) before it forks, so
-    a pool's workers start in a fraction of a second instead of each importing
+    once per program that imports :data:`WARM_MODULES` (``engine``, torch and the
+    torch compiler stack that optimisers load) before it forks, so a pool's
+    workers start in a fraction of a second, warm, instead of each importing
     torch again; the first pool of a program pays that import once. Forking from
     it is safe with torch: the server never runs a torch operation, so it holds
     no thread pool. Jobs defined in a script's ``__main__`` still reach the
@@ -236,8 +250,17 @@ class ProcessExecutor:
         ctx = mp.get_context(self.start_method)
         if self.start_method == "forkserver":
             # read only when the program's fork server starts; ignored after
-            ctx.set_forkserver_preload(["engine"])
+            ctx.set_forkserver_preload(list(WARM_MODULES))
         return ctx
+
+    def start(self) -> None:
+        """Pay the once-per-program start-up now: the fork server and its import.
+
+        Runs one empty job in a throwaway worker, so that the fork server (with
+        ``engine`` imported) is up when this returns. Later batches fork their
+        workers from it. Optional: the first batch does the same otherwise.
+        """
+        self.map_jobs(_warm_worker, [None], lambda index, result: False)
 
     def map_jobs(
         self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
@@ -291,13 +314,18 @@ class RayExecutor:
         self.keep_alive = keep_alive
         self._started = False
 
-    def start(self) -> None:
+    def start(self, warm: bool = True) -> None:
         """Connect to the cluster, or start the local one, now rather than lazily.
 
-        Useful to pay (and time) the start-up before the first batch; a no-op when
-        Ray is already initialised in this process.
+        Useful to pay (and time) the start-up before the first batch. With
+        ``warm``, one task per CPU (``n_workers``) makes the workers import
+        :data:`WARM_MODULES` too, as the fork server of
+        :class:`ProcessExecutor` does for processes.
         """
-        self._ray()
+        ray = self._ray()
+        if warm:
+            task = ray.remote(num_cpus=1)(_ray_job)
+            ray.get([task.remote(_warm_worker, None) for _ in range(self.n_workers)])
 
     def _ray(self) -> Any:
         if self.address is None:
