@@ -49,6 +49,7 @@ from engine.graphs.hypergrad import (
     InnerProblem,
     hypergradient_reverse,
     hypergradient_unrolled,
+    use_sparse,
 )
 from engine.graphs.knn import edges_from_adjacency
 from engine.graphs.result import GraphResult, edge_homophily
@@ -362,7 +363,10 @@ def _inner_run(
         )
         eta = config.outer_lr / (1.0 + config.outer_lr_decay * hyper_steps)
         hyper_steps += 1
-        theta = torch.triu((theta - eta * g_theta).clamp_(0.0, 1.0), 1)
+        # g_theta is zero outside the strict upper triangle, so is theta: the
+        # projection onto [0, 1] is a clamp (in place: no N×N temporaries)
+        theta.add_(g_theta, alpha=-eta).clamp_(0.0, 1.0)
+        del g_theta
         if g_lam is not None:
             lam = lam - eta * g_lam
         steps += tau
@@ -389,8 +393,9 @@ def _predict(
 ) -> np.ndarray:
     """Class probabilities averaged over ``n_samples`` graphs, (n_nodes, n_classes)."""
     total = None
+    sparse = use_sparse(theta)
     for seed in rng.integers(2**62, size=config.n_samples).tolist():
-        A = sampler.graph_only(theta, seed)
+        A = sampler.graph_only(theta, seed, sparse=sparse)
         p = torch.softmax(gcn_forward(weights, X, A), dim=1)
         total = p if total is None else total + p
         del A

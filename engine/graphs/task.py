@@ -19,10 +19,15 @@ from engine.validation import as_matrix
 
 __all__ = ["NodeTask", "estimate_memory", "prepare_task"]
 
-# N×N buffers alive at the peak of a reverse-sweep step: θ, the best θ, the
-# hypergradient accumulator, the uniform draw, the sample, its gradient, and about
-# four transients of the double backward (outer products, sums).
+# N×N buffers alive at the peak of a fit: θ, the best θ, the hypergradient
+# accumulator and its transpose while it is symmetrised, the uniform draw, the
+# sampled graph (dense while it is built), and the transients of the kNN graph and of
+# the projection. Measured (peak RSS growth with glibc's mmap threshold at 64 kB, so
+# that freed buffers are returned) at 8.5-10.5 buffers for 2 000 nodes, tau 2-40.
 N2_BUFFERS = 10
+# Columns of N-vectors held by the low-rank hypergradient factors: two lists of up
+# to AdjacencyGradient.budget (512) columns and their concatenated copies.
+FACTOR_COLUMNS = 4 * 512
 
 
 @dataclass(frozen=True)
@@ -229,18 +234,23 @@ def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndar
 
 
 def estimate_memory(n_nodes: int, dtype: str = "float32") -> int:
-    """Peak bytes of the N×N buffers of an LDS fit: ``itemsize · N² · 10``.
+    """Peak bytes of an LDS fit: ``itemsize · (10 · N² + 2048 · N)``.
 
-    The small weight/activation tensors (O(N·hidden)) are ignored; the estimate
-    does not depend on ``tau`` because the reverse sweep regenerates samples.
+    Ten N×N buffers (edge probabilities, their best copy, the hypergradient, a
+    sampled graph and its uniform draw, transients) plus the low-rank factors of
+    the hypergradient; the small weight and activation tensors (O(N·hidden)) are
+    ignored. It does not depend on ``tau``: the reverse sweep regenerates each
+    step's graph from its seed. The process's resident memory can exceed it by
+    allocator fragmentation, so :func:`check_resources` compares it with half the
+    free memory.
 
     Examples
     --------
     >>> estimate_memory(1000)
-    40000000
+    48192000
     """
     itemsize = 4 if dtype == "float32" else 8
-    return itemsize * n_nodes * n_nodes * N2_BUFFERS
+    return itemsize * (N2_BUFFERS * n_nodes * n_nodes + FACTOR_COLUMNS * n_nodes)
 
 
 def available_memory(device: torch.device) -> int:
@@ -278,8 +288,9 @@ def check_resources(
     )
     if need > budget:
         raise ResourceError(
-            f"{owner}: the fit needs about {need / 1e9:.2f} GB ({N2_BUFFERS} buffers "
-            f"of {n_nodes}² {config.dtype}) but the budget is {budget / 1e9:.2f} GB. "
+            f"{owner}: the fit needs about {need / 1e9:.2f} GB (about {N2_BUFFERS} "
+            f"buffers of {n_nodes}² {config.dtype}) but the budget is "
+            f"{budget / 1e9:.2f} GB. "
             "Use fewer nodes, dtype='float32', or raise 'memory_budget_gb'."
         )
     return need

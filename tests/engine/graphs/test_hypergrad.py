@@ -13,6 +13,7 @@ from engine.graphs.hypergrad import (
     adam_step,
     hypergradient_reverse,
     hypergradient_unrolled,
+    use_sparse,
 )
 
 N, F_IN, H, C = 10, 4, 5, 3
@@ -53,6 +54,41 @@ def test_reverse_sweep_equals_unrolled_autograd(seed, tau, learned):
     else:
         assert l1 is None and l2 is None
     assert torch.equal(g2, torch.triu(g2, 1))
+
+
+def test_sparse_samples_give_the_same_hypergradient(seed):
+    # a sparse θ (a ring plus faint noise): samples are multiplied as CSR matrices
+    n = 60
+    gen = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, F_IN, generator=gen, dtype=torch.float64)
+    y = torch.randint(0, C, (n,), generator=gen)
+    problem = InnerProblem(
+        X, y, torch.arange(0, 12), torch.arange(12, 24), 5e-4, (1e-4, 0.05)
+    )
+    theta = torch.zeros(n, n, dtype=torch.float64)
+    ring = torch.arange(n - 1)
+    theta[ring, ring + 1] = 0.8
+    theta += torch.triu(torch.rand(n, n, generator=gen, dtype=torch.float64), 1) * 0.01
+    assert use_sparse(theta)
+    state = AdamState.fresh(glorot_weights(F_IN, H, C, gen, dtype=torch.float64))
+    lam = torch.tensor(0.3, dtype=torch.float64)
+    sampler = BernoulliSampler(H, 0.5, CPU, torch.float64)
+    A_sparse, mask_sparse = sampler.sample(theta, 5, sparse=True)
+    A_dense, mask_dense = sampler(theta, 5)
+    assert A_sparse.layout == torch.sparse_csr
+    assert torch.equal(A_sparse.to_dense(), A_dense) and torch.equal(
+        mask_sparse, mask_dense
+    )
+    seeds = [11, 12, 13]
+    g1, l1, s1, _ = hypergradient_unrolled(
+        problem, theta, lam, state, seeds, 7, sampler
+    )
+    g2, l2, s2, _ = hypergradient_reverse(problem, theta, lam, state, seeds, 7, sampler)
+    assert g1.abs().max() > 1e-4
+    torch.testing.assert_close(g2, g1, rtol=1e-9, atol=1e-12)
+    torch.testing.assert_close(l2, l1, rtol=1e-9, atol=1e-12)
+    for a, b in zip(s1.w, s2.w, strict=True):
+        torch.testing.assert_close(a, b)
 
 
 def _fixed_sampler(base, i, j, eps):
