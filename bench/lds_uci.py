@@ -10,6 +10,7 @@ per fit, for LDS and every baseline, all fitted in this run on the same splits.
     python bench/lds_uci.py --datasets wine --seeds 2
     python bench/lds_uci.py --executor processes # seeds in parallel (one torch
                                                  # thread per worker)
+    python bench/lds_uci.py --grid paper         # the paper's 16-config grid
 
 Targets (issue #6): kNN-LDS mean >= 95.6 (wine), 93.7 (breast cancer), 91.5
 (digits) and above kNN-GCN; CPU wall time per fit <= 2 min (wine, breast cancer),
@@ -37,55 +38,94 @@ from engine.graphs import (
 
 TARGETS = {"wine": 95.6, "breast_cancer": 93.7, "digits": 91.5}
 TIME_LIMIT_S = {"wine": 120, "breast_cancer": 120, "digits": 600}
-# per data set: the paper's pre-processing. outer_lr = 10 was picked from {0.1, 1, 10}
-# on wine seeds 0-4 (with k, symmetrisation); the benchmark reports seeds 100-104
+# Every fit uses the library defaults, which are the paper's (tau 5, outer lr 1 with
+# inverse-time decay 1e-3, learned inner lr from 0.02, k 10 cosine, 16 samples,
+# patience 20); the kNN graph is OR-symmetrised (the paper reads pair i < j from the
+# row of i only). Pre-processing as in the paper's code for wine and breast cancer
+# (standardised). Digits are standardised too, unlike the paper's raw 0-16 pixels:
+# with raw pixels (all >= 0, initial logits ~10x larger) the hidden ReLUs of the
+# GCN die within a few Adam steps in about half of the inits (training loss stuck at
+# ln 10), for LDS and the kNN-GCN baseline alike; --raw-digits runs them raw.
 OPTIONS = {
     "wine": {"features": "standardize"},
     "breast_cancer": {"features": "standardize"},
-    # outer_lr 10 degraded the digits graph on seed 0 (homophily 0.95 -> 0.74):
-    # the paper's default 1 there
-    "digits": {"features": "none", "outer_lr": 1.0},
+    "digits": {"features": "standardize"},
 }
-COMMON = {"outer_lr": 10.0}
+COMMON: dict[str, object] = {}
 
 
-def run(dataset: str, seed: int, device: str) -> dict[str, dict[str, float]]:
-    """One LDS fit and every baseline on one seeded split (wall and CPU time)."""
+# The paper's grid for kNN-LDS (lds_gnn/lds.py, 16 configurations per seed), the
+# selection by early-stopping accuracy (ties: lower early-stopping loss), and the
+# same k / metric choice for kNN-GCN by validation accuracy (--grid paper).
+PAPER_GRID = [
+    {"k": k, "metric": metric, "tau": tau, "outer_lr": lr}
+    for k in (10, 20)
+    for metric in ("cosine", "euclidean")
+    for tau in (5, 16)
+    for lr in (1.0, 0.1)
+]
+
+
+def run(
+    dataset: str, seed: int, device: str, features: str | None = None, grid: str = ""
+) -> dict[str, dict[str, float]]:
+    """One seeded split: LDS (one fit or the paper's grid) and every baseline."""
     sample = load_sample(dataset)
     X, y = table_inputs(sample.frame, sample.target)
     y = y.to_numpy()
     split = paper_split(y, dataset, seed=seed)
     opts = {**COMMON, **OPTIONS[dataset]}
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = learn_graph(X, y, split=split, seed=seed, device=device, **opts)
+    if features:
+        opts["features"] = features
+    fits = []
+    for config in PAPER_GRID if grid == "paper" else [{}]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = learn_graph(
+            X, y, split=split, seed=seed, device=device, **{**opts, **config}
+        )
+        score = (result.val_accuracy, -result.history["es_loss"][result.best_iter])
+        fits.append(
+            (score, result, time.perf_counter() - wall, time.process_time() - cpu)
+        )
+    _, result, _, _ = max(fits, key=lambda f: f[0])
     out = {
         "kNN-LDS": {
             "acc": result.test_accuracy,
-            "time": time.perf_counter() - wall,
-            "cpu": time.process_time() - cpu,
+            "time": float(np.mean([f[2] for f in fits])),
+            "cpu": float(np.mean([f[3] for f in fits])),
+            "time_max": max(f[2] for f in fits),
+            "cpu_max": max(f[3] for f in fits),
             "outer": result.n_outer_iter,
+            "config": {k: result.config[k] for k in ("k", "metric", "tau", "outer_lr")},
         }
     }
+    graphs = PAPER_GRID[::4] if grid == "paper" else [{}]  # (k, metric) pairs
     for name in BASELINES:
+        best = None
         wall, cpu = time.perf_counter(), time.process_time()
-        scores = fit_baseline(
-            X,
-            y,
-            method=name,
-            split=split,
-            seed=seed,
-            device=device,
-            features=opts["features"],
-        )
+        for config in graphs if name in ("knn_gcn", "label_propagation") else [{}]:
+            graph_opts = {key: config[key] for key in ("k", "metric") if key in config}
+            scores = fit_baseline(
+                X,
+                y,
+                method=name,
+                split=split,
+                seed=seed,
+                device=device,
+                features=opts["features"],
+                **graph_opts,
+            )
+            if best is None or scores["val_accuracy"] > best["val_accuracy"]:
+                best = scores
         out[name] = {
-            "acc": scores["test_accuracy"],
+            "acc": best["test_accuracy"],
             "time": time.perf_counter() - wall,
             "cpu": time.process_time() - cpu,
         }
     return out
 
 
-def _run_job(job: tuple[str, int, str]) -> dict[str, dict[str, float]]:
+def _run_job(job: tuple) -> dict[str, dict[str, float]]:
     """One seed of one data set, as an executor job."""
     return run(*job)
 
@@ -107,6 +147,18 @@ def main() -> None:
         "workers share cores",
     )
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument(
+        "--grid",
+        choices=["none", "paper"],
+        default="none",
+        help="'paper': per seed, the paper's 16 kNN-LDS configurations selected by "
+        "early-stopping accuracy (and kNN-GCN's k/metric by validation accuracy)",
+    )
+    parser.add_argument(
+        "--raw-digits",
+        action="store_true",
+        help="digits as raw 0-16 pixels, as in the paper's code",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     raw: dict[str, dict[str, list]] = {}
@@ -123,7 +175,16 @@ def main() -> None:
 
         outcome = run_jobs(
             _run_job,
-            [(dataset, seed, args.device) for seed in seeds],
+            [
+                (
+                    dataset,
+                    seed,
+                    args.device,
+                    "none" if args.raw_digits and dataset == "digits" else None,
+                    args.grid,
+                )
+                for seed in seeds
+            ],
             executor=args.executor,
             progress=report,
             n_workers=args.workers,
@@ -135,7 +196,8 @@ def main() -> None:
                 + ", ".join(f"{k} {v['acc'] * 100:.1f}" for k, v in res.items())
                 + f" | LDS {res['kNN-LDS']['time']:.0f} s wall, "
                 f"{res['kNN-LDS']['cpu']:.0f} s CPU, "
-                f"{res['kNN-LDS']['outer']} outer iterations",
+                f"{res['kNN-LDS']['outer']} outer iterations, "
+                f"selected {res['kNN-LDS']['config']}",
                 flush=True,
             )
         raw[dataset] = {m: [r[m] for r in runs] for m in runs[0]}
@@ -147,7 +209,10 @@ def main() -> None:
 
 def _table(raw: dict[str, dict[str, list]], args: argparse.Namespace) -> None:
     print()
-    print(f"device {args.device}, {args.threads} torch thread(s), {args.seeds} seeds")
+    print(
+        f"device {args.device}, {args.threads} torch thread(s), {args.seeds} seeds, "
+        f"grid {args.grid}, digits {'raw' if args.raw_digits else 'standardised'}"
+    )
     print(
         f"{'dataset':<14}{'method':<20}{'test acc %':>16}{'wall s/fit':>12}"
         f"{'CPU s/fit':>11}"
@@ -163,8 +228,8 @@ def _table(raw: dict[str, dict[str, list]], args: argparse.Namespace) -> None:
             )
         lds = np.mean([r["acc"] for r in methods["kNN-LDS"]]) * 100
         gcn = np.mean([r["acc"] for r in methods["knn_gcn"]]) * 100
-        worst = max(r["time"] for r in methods["kNN-LDS"])
-        worst_cpu = max(r["cpu"] for r in methods["kNN-LDS"])
+        worst = max(r["time_max"] for r in methods["kNN-LDS"])
+        worst_cpu = max(r["cpu_max"] for r in methods["kNN-LDS"])
         ok = lds >= TARGETS[dataset] and lds > gcn
         print(
             f"{'':<14}target: LDS >= {TARGETS[dataset]} and > kNN-GCN ({gcn:.1f}): "
