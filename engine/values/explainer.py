@@ -86,7 +86,7 @@ def choose_estimator(operator: Operator, n_players: int, n_background: int) -> s
         small and 2**n_players * n_background <= EXACT_MAX_MODEL_ROWS
     ):
         return "exact"
-    return "permutation" if operator.uses_orderings else "coalition"
+    return "permutation" if operator.is_shapley(n_players) else "coalition"
 
 
 def _resolve_players(
@@ -199,6 +199,16 @@ def _background_rows(
     return Z, "background"
 
 
+def _predict(
+    model: ProbabilityModel, X: torch.Tensor, memory_budget: int
+) -> torch.Tensor:
+    """Class probabilities of the rows of ``X`` (n, D) -> (n, K), in chunks."""
+    hidden = 0 if model.affine is None else model.affine.widest
+    per_row = 8 * (X.shape[1] + model.n_classes + hidden) * 6
+    step = max(1, memory_budget // per_row)
+    return torch.cat([model(X[s : s + step]) for s in range(0, len(X), step)])
+
+
 def _class_keep(
     probs: torch.Tensor, top_k: int | None, names: list[str]
 ) -> tuple[torch.Tensor | None, list[str]]:
@@ -253,7 +263,7 @@ def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str)
                 "estimator='permutation'."
             )
         return 0
-    if chosen == "permutation" and not operator.uses_orderings:
+    if chosen == "permutation" and not operator.is_shapley(n_players):
         raise UnsupportedError(
             f"explain: permutation sampling estimates Shapley and random-order values, "
             f"not {operator.name!r}; use estimator='coalition' or 'exact'."
@@ -390,7 +400,7 @@ def _explain(
         chosen, n = "exact", 0  # one player: a single ordering, exact is free
     wrapped: ProbabilityModel = as_probability_model(model, X_np[:8], class_names)
     X_t = torch.as_tensor(X_np, device=dev)
-    full_probs = wrapped(X_t)
+    full_probs = _predict(wrapped, X_t, cfg.memory_budget)
     if keep_classes is None:
         keep, classes = _class_keep(full_probs, cfg.top_k, wrapped.class_names)
     else:  # a chunk of a larger call: the classes kept over all its rows

@@ -17,11 +17,17 @@ Three estimators aggregate the per-pair joints of :mod:`engine.values.couplings`
 * :func:`coalition_values`: per player, coalitions drawn from a semivalue.
 
 All work is batched tensor work on the game's device, chunked so that no batch
-exceeds the memory budget whatever the number of rows.
+exceeds the memory budget whatever the number of rows. Models with a known affine
+first layer (logistic regression and MLPs from scikit-learn, see
+:class:`~engine.values.models.AffineTwin`) skip the first-layer product: a
+coalition's pre-activation is the empty coalition's plus one increment per present
+player, built by additions in slabs of (coalitions x background rows x H) numbers
+(cache-sized on the CPU, budget-sized on a GPU). Other models are evaluated on the
+composed inputs, ``memory_budget / (48 (D + K))`` model rows per call.
 
 Memory and time: exact is O(2^M B) model rows per explained row and
 O(M 2^(M-1) K^2) for the joints; sampling is O(n_samples M B) model rows and
-O(n_samples M K^2).
+O(n_samples M K^2). Memory is O(memory_budget) plus the result, O(R M K^2).
 """
 
 from __future__ import annotations
@@ -340,6 +346,43 @@ class Estimate:
     n_samples: torch.Tensor
 
 
+class _RowResults:
+    """Per-row results, allocated once before the work and filled block by block.
+
+    One long-lived allocation instead of a list of blocks joined at the end: no
+    second copy, and no small long-lived blocks between the large short-lived
+    ones (which fragments the heap of long runs).
+    """
+
+    def __init__(self, r: int, game: CoalitionGame, sampled: bool) -> None:
+        m, k = game.n_players, game.n_classes
+        like = dict(dtype=game.X.dtype, device=game.X.device)
+        self.q = torch.zeros(r, m, k, k, **like)
+        self.se = torch.full_like(self.q, math.nan) if sampled else None
+        self.n = torch.zeros(r, dtype=torch.int64, device=game.X.device)
+        self.end = 0
+
+    def put(
+        self,
+        start: int,
+        q: torch.Tensor,
+        se: torch.Tensor | None = None,
+        n: int = 0,
+    ) -> None:
+        """Store the results of rows ``start .. start + len(q)``."""
+        stop = start + len(q)
+        self.q[start:stop] = q
+        if se is not None and self.se is not None:
+            self.se[start:stop] = se
+        self.n[start:stop] = n
+        self.end = stop
+
+    def estimate(self) -> Estimate:
+        """The rows stored so far."""
+        se = None if self.se is None else self.se[: self.end]
+        return Estimate(self.q[: self.end], se, self.n[: self.end])
+
+
 def _all_masks(n_players: int, device: torch.device) -> torch.Tensor:
     """Every coalition as a bool row, (2 ** n_players, n_players), bit-mask order."""
     codes = torch.arange(2**n_players, device=device)
@@ -431,16 +474,14 @@ def exact_values(
     )
     per_row = 2**m * game.n_classes * 8 * _OVERHEAD
     block = max(1, min(len(rows), game.memory_budget // per_row))
-    parts = []
+    out = _RowResults(len(rows), game, sampled=False)
     for start in range(0, len(rows), block):
         rb = rows[start : start + block]
         lp = game.all_coalitions(rb)
-        parts.append(_exact_from_log_probs(lp, weights, game.pairs_per_batch()))
+        out.put(start, _exact_from_log_probs(lp, weights, game.pairs_per_batch()))
         if tick is not None and tick(start + len(rb)):
             break
-    q = torch.cat(parts)
-    zeros = torch.zeros(len(q), dtype=torch.int64, device=device)
-    return Estimate(q, None, zeros)
+    return out.estimate()
 
 
 def _sample_orderings(
@@ -539,7 +580,7 @@ def permutation_values(
     units = max(group, game.memory_budget // (per_unit * _OVERHEAD))
     o_block = max(group, min(n_samples, units) // group * group)
     r_block = max(1, min(len(rows), units // o_block))
-    parts, parts_se, counts = [], [], []
+    out = _RowResults(len(rows), game, sampled=True)
     done = 0
     for start in range(0, len(rows), r_block):
         rb = rows[start : start + r_block]
@@ -570,12 +611,11 @@ def permutation_values(
             if tick is not None and tick(done):
                 stop = True
                 break
-        parts.append(total / n_done)
-        parts_se.append(_stderr(total, total_sq, n_done))
-        counts.append(torch.full((len(rb),), n_done * group, device=device))
+        se = _stderr(total, total_sq, n_done)
+        out.put(start, total / n_done, se, n_done * group)
         if stop:
             break
-    return Estimate(torch.cat(parts), torch.cat(parts_se), torch.cat(counts))
+    return out.estimate()
 
 
 def _sample_coalitions(
@@ -631,7 +671,7 @@ def coalition_values(
     units = max(1, game.memory_budget // per_unit)
     s_block = max(1, min(n_samples, units))
     r_block = max(1, min(len(rows), units // s_block))
-    parts, parts_se, counts = [], [], []
+    out = _RowResults(len(rows), game, sampled=True)
     done = 0
     for start in range(0, len(rows), r_block):
         rb = rows[start : start + r_block]
@@ -653,12 +693,10 @@ def coalition_values(
             if tick is not None and tick(done):
                 stop = True
                 break
-        parts.append(total / n_done)
-        parts_se.append(_stderr(total, total_sq, n_done))
-        counts.append(torch.full((r,), n_done, device=device))
+        out.put(start, total / n_done, _stderr(total, total_sq, n_done), n_done)
         if stop:
             break
-    return Estimate(torch.cat(parts), torch.cat(parts_se), torch.cat(counts))
+    return out.estimate()
 
 
 # --- games given as tables of coalition payoffs ------------------------------------

@@ -61,15 +61,14 @@ class Semivalue:
     weight_fn: Callable[[int], np.ndarray] = field(repr=False)
     params: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def is_efficient(self) -> bool:
-        """Whether values add up to ``v(N) - v(∅)`` (only the Shapley value)."""
-        return self.name == "shapley"
+    def is_shapley(self, n_players: int) -> bool:
+        """Whether the weights for ``n_players`` are the Shapley weights.
 
-    @property
-    def uses_orderings(self) -> bool:
-        """Whether permutation sampling estimates this operator."""
-        return self.name == "shapley"
+        Only then are values efficient (they add up to ``v(N) - v(∅)``) and can
+        permutation sampling estimate them; the name is not trusted.
+        """
+        reference = np.exp(-np.log(n_players) - _log_binom(n_players - 1))
+        return bool(np.allclose(self.weights(n_players), reference, rtol=1e-9))
 
     def weights(self, n_players: int) -> np.ndarray:
         """Per-coalition weights ``w(s)``, checked to form a distribution.
@@ -130,8 +129,9 @@ class RandomOrder:
     )
     name: str = "random_order"
 
-    is_efficient = True
-    uses_orderings = True
+    def is_shapley(self, n_players: int) -> bool:
+        """Random-order values are estimated from orderings (always true)."""
+        return True
 
     @property
     def params(self) -> dict[str, Any]:

@@ -125,3 +125,18 @@ def test_zero_probabilities_and_ties_stay_finite() -> None:
 def test_gaussian_law_of_one_pair() -> None:
     mean, std = gaussian_law(_t(2.0), _t(3.0), _t(0.5), _t(1.0))
     assert float(mean) == 1.5 and float(std) == 2.0
+
+
+def test_extreme_logits_keep_marginals_and_mass() -> None:
+    # probabilities far below float64's smallest normal number, and near-ties
+    a = _t([[800.0, 0.0, -800.0, 5.0], [0.0, 1e-13, -1e-13, -900.0]])
+    b = _t([[-800.0, 800.0, 0.0, 5.0], [0.0, 0.0, 0.0, 900.0]])
+    lp, lq = log_probabilities(logits=a), log_probabilities(logits=b)
+    J = categorical_joint(lp, lq)
+    assert torch.isfinite(J).all() and J.min() >= 0
+    torch.testing.assert_close(J.sum(-1), lp.exp(), atol=1e-12, rtol=0)
+    torch.testing.assert_close(J.sum(-2), lq.exp(), atol=1e-12, rtol=0)
+    # row 0: class 0 surely with, class 1 surely without
+    assert float(J[0, 0, 1]) == pytest.approx(1.0, abs=1e-12)
+    # row 1: without is class 3 surely; with is spread over classes 0..2
+    torch.testing.assert_close(J[1, :, 3], lp[1].exp(), atol=1e-12, rtol=0)

@@ -359,3 +359,60 @@ def test_global_ranking_and_contrast(iris) -> None:
     j = res.features.index(top["player"])
     assert top["probability"] == pytest.approx(q[:, 2, 1].max())
     assert top["probability"] == pytest.approx(q[j, 2, 1])
+
+
+def test_permutation_sampling_follows_the_weights_not_the_name(iris) -> None:
+    from engine.values import beta_shapley, semivalue
+
+    X, _, model = iris
+    kw = dict(background=X.iloc[::30], estimator="permutation", n_samples=4, seed=0)
+    # Beta(1, 1)-Shapley is the Shapley value: orderings estimate it
+    res = explain(model, X.iloc[[0]], operator=beta_shapley(1.0, 1.0), **kw)
+    ref = explain(model, X.iloc[[0]], **kw)
+    np.testing.assert_allclose(res.transitions, ref.transitions, atol=1e-14)
+    # Banzhaf weights called "shapley" are still Banzhaf: refused
+    fake = semivalue([1 / 8] * 4, name="shapley")
+    with pytest.raises(UnsupportedError, match="coalition"):
+        explain(model, X.iloc[[0]], operator=fake, **kw)
+    auto = explain(model, X.iloc[[0]], operator=fake, background=X.iloc[::30])
+    assert auto.estimator == "exact"
+
+
+def test_removal_rules_are_single_baseline_rows(iris) -> None:
+    X, _, model = iris
+    rows, bg = X.iloc[[5, 77]], X.iloc[::7]
+    kw = dict(estimator="exact")
+    for removal, base in (
+        ("mean", bg.mean().to_numpy()),
+        ("median", bg.median().to_numpy()),
+        ("zeros", np.zeros(4)),
+    ):
+        res = explain(model, rows, background=bg, removal=removal, **kw)
+        ref = explain(model, rows, background=base[None, :], **kw)
+        given = explain(model, rows, removal=base, **kw)
+        assert res.config["removal"] == removal and res.config["n_background"] == 1
+        np.testing.assert_allclose(res.transitions, ref.transitions, atol=1e-14)
+        np.testing.assert_allclose(given.transitions, ref.transitions, atol=1e-14)
+    averaged = explain(model, rows, background=bg, **kw)
+    assert averaged.config["removal"] == "background"
+    assert averaged.config["n_background"] == len(bg)
+    assert np.abs(averaged.transitions - res.transitions).max() > 1e-3
+
+
+def test_float32_torch_module_and_its_logits(iris) -> None:
+    X = iris[0]
+    rows, bg = X.iloc[[0, 50, 100]], X.iloc[::30]
+    net = torch.nn.Sequential(
+        torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3)
+    )
+    net.train()  # explain evaluates in eval mode and restores the mode
+
+    def probabilities(A: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            logits = net(torch.as_tensor(A, dtype=torch.float32)).double()
+        return torch.softmax(logits, 1).numpy()
+
+    res = explain(net, rows, background=bg, estimator="exact")
+    ref = explain(probabilities, rows, background=bg, estimator="exact")
+    assert res.config["model_kind"] == "torch" and net.training
+    np.testing.assert_allclose(res.transitions, ref.transitions, atol=1e-12)

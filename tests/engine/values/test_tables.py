@@ -178,3 +178,31 @@ def test_bad_weight_tables_are_rejected() -> None:
     table = semivalue([0.5, 0.5])
     Q = values_from_table(_random_table(0, 2, 3), table)
     np.testing.assert_allclose(Q, values_from_table(_random_table(0, 2, 3), banzhaf()))
+
+
+def test_values_are_the_law_of_the_shared_noise_marginal_contribution(seed) -> None:
+    # simulate the stochastic game itself: draw S from the Shapley distribution of
+    # player i, one Gumbel vector shared by S and S + i, and record the classes
+    rng = np.random.default_rng(seed)
+    m, k, n = 3, 3, 200_000
+    table = rng.dirichlet(np.ones(k), 2**m)
+    Q = values_from_table(table)
+    logp = np.log(table)
+    for i in range(m):
+        others = [j for j in range(m) if j != i]
+        size = rng.integers(0, m, n)  # Shapley: size uniform in 0..M-1, then a subset
+        keys = rng.random((n, m - 1))
+        rank = keys.argsort(1).argsort(1)
+        coalition = ((rank < size[:, None]) << np.array(others)).sum(1)
+        g = rng.gumbel(size=(n, k))
+        without = (logp[coalition] + g).argmax(1)
+        with_i = (logp[coalition | 1 << i] + g).argmax(1)
+        empirical = np.zeros((k, k))
+        np.add.at(empirical, (with_i, without), 1.0 / n)
+        assert np.abs(empirical - Q[i]).max() < 3 / np.sqrt(n)
+        # pathwise: the mean move is the Shapley value of each class probability
+        np.testing.assert_allclose(
+            np.eye(k)[with_i].mean(0) - np.eye(k)[without].mean(0),
+            Q[i].sum(1) - Q[i].sum(0),
+            atol=4 / np.sqrt(n),
+        )
