@@ -89,3 +89,26 @@ def test_other_globals_and_garbage_are_refused():
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(DataError, match=r"ind\.cora\.x"):
         load_planetoid(tmp_path, "cora")
+
+
+def _as_python2_names(data: bytes) -> bytes:
+    """Rewrite a protocol-2 pickle's globals to the names the Planetoid files use."""
+    for new, old in (
+        (b"scipy.sparse._csr\n", b"scipy.sparse.csr\n"),
+        (b"numpy._core.multiarray\n", b"numpy.core.multiarray\n"),
+    ):
+        data = data.replace(new, old)
+    return data
+
+
+def test_python2_global_names_of_the_real_files_resolve():
+    rng = np.random.default_rng(1)
+    dense = rng.random((3, 4)) * (rng.random((3, 4)) > 0.5)
+    matrix = _as_python2_names(pickle.dumps(sp.csr_matrix(dense), protocol=2))
+    assert b"scipy.sparse.csr\ncsr_matrix" in matrix
+    assert b"numpy.core.multiarray\n_reconstruct" in matrix
+    np.testing.assert_array_equal(safe_unpickle(matrix).toarray(), dense)
+    graph = collections.defaultdict(list, {0: [1, 2], 2: [0]})
+    data = pickle.dumps(graph, protocol=2, fix_imports=True)
+    assert b"__builtin__\nlist" in data and b"collections\ndefaultdict" in data
+    assert safe_unpickle(data) == graph
