@@ -86,7 +86,7 @@ def choose_estimator(operator: Operator, n_players: int, n_background: int) -> s
         small and 2**n_players * n_background <= EXACT_MAX_MODEL_ROWS
     ):
         return "exact"
-    return "permutation" if operator.is_shapley(n_players) else "coalition"
+    return "permutation" if operator.sampled_by_orderings(n_players) else "coalition"
 
 
 def _resolve_players(
@@ -263,7 +263,7 @@ def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str)
                 "estimator='permutation'."
             )
         return 0
-    if chosen == "permutation" and not operator.is_shapley(n_players):
+    if chosen == "permutation" and not operator.sampled_by_orderings(n_players):
         raise UnsupportedError(
             f"explain: permutation sampling estimates Shapley and random-order values, "
             f"not {operator.name!r}; use estimator='coalition' or 'exact'."

@@ -61,11 +61,12 @@ class Semivalue:
     weight_fn: Callable[[int], np.ndarray] = field(repr=False)
     params: dict[str, Any] = field(default_factory=dict)
 
-    def is_shapley(self, n_players: int) -> bool:
-        """Whether the weights for ``n_players`` are the Shapley weights.
+    def sampled_by_orderings(self, n_players: int) -> bool:
+        """Whether permutation sampling estimates this operator for ``n_players``.
 
-        Only then are values efficient (they add up to ``v(N) - v(∅)``) and can
-        permutation sampling estimate them; the name is not trusted.
+        True only when the weights are the Shapley weights (the name is not
+        trusted); only then are the values efficient, adding up to
+        ``v(N) - v(∅)``.
         """
         reference = np.exp(-np.log(n_players) - _log_binom(n_players - 1))
         return bool(np.allclose(self.weights(n_players), reference, rtol=1e-9))
@@ -129,8 +130,8 @@ class RandomOrder:
     )
     name: str = "random_order"
 
-    def is_shapley(self, n_players: int) -> bool:
-        """Random-order values are estimated from orderings (always true)."""
+    def sampled_by_orderings(self, n_players: int) -> bool:
+        """Whether permutation sampling estimates this operator: always."""
         return True
 
     @property

@@ -103,11 +103,18 @@ def test_logit_shift_invariance(seed: int) -> None:
     torch.testing.assert_close(J, J2, atol=1e-14, rtol=0)
 
 
-def test_diagonal_fast_path_equals_full_joint(seed: int) -> None:
+def test_diagonal_fast_path_equals_full_joint_and_closed_form(seed: int) -> None:
     p, q = _dirichlet_pairs(seed, 100, 6)
     lp, lq = log_probabilities(p), log_probabilities(q)
+    diag = categorical_diagonal(lp, lq)
     full = torch.diagonal(categorical_joint(lp, lq), dim1=-2, dim2=-1)
-    torch.testing.assert_close(categorical_diagonal(lp, lq), full)
+    torch.testing.assert_close(diag, full)
+    # J[k, k] = 1 / sum_j max(p_j / p_k, q_j / q_k), written out directly
+    P, Q = p.numpy(), q.numpy()
+    direct = 1 / np.maximum(
+        P[:, None, :] / P[:, :, None], Q[:, None, :] / Q[:, :, None]
+    ).sum(-1)
+    np.testing.assert_allclose(diag.numpy(), direct, rtol=1e-12, atol=0)
 
 
 def test_zero_probabilities_and_ties_stay_finite() -> None:
