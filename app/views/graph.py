@@ -16,7 +16,7 @@ import streamlit as st
 
 from app import state
 from app.jobs import get_registry, render_job
-from engine import load_sample
+from engine import load_sample, resolve_device
 from engine.errors import EngineError
 from engine.graphs import (
     BASELINES,
@@ -24,6 +24,7 @@ from engine.graphs import (
     GraphResult,
     LdsConfig,
     adjacency_from_edges,
+    check_resources,
     estimate_memory,
     make_split,
     read_edge_list,
@@ -167,7 +168,8 @@ def _submit(frame: pd.DataFrame, target: str, edges: Any, sizes: dict, opts: dic
     X, y = table_inputs(frame, target)
     seed = int(state.get(state.SEED, 0))
     split = make_split(y.to_numpy(), sizes["n_train"], sizes["n_val"], seed=seed)
-    LdsConfig(**opts)  # report bad options before starting
+    # report bad options, and a graph too large for this machine, before starting
+    check_resources(len(frame), LdsConfig(**opts), resolve_device("auto"), "Fit")
     kwargs = {
         "X": X,
         "y": y.to_numpy(),

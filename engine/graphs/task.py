@@ -17,7 +17,7 @@ from engine.graphs.knn import adjacency_from_edges, knn_graph
 from engine.graphs.splits import Split, _is_missing, paper_split
 from engine.validation import as_matrix
 
-__all__ = ["NodeTask", "estimate_memory", "prepare_task"]
+__all__ = ["NodeTask", "check_resources", "estimate_memory", "prepare_task"]
 
 # N×N buffers alive at the peak of a fit: θ, the best θ, the hypergradient
 # accumulator and its transpose while it is symmetrised, the uniform draw, the
@@ -271,7 +271,24 @@ def available_memory(device: torch.device) -> int:
 def check_resources(
     n_nodes: int, config: LdsConfig, device: torch.device, owner: str
 ) -> int:
-    """Raise :class:`ResourceError` when a fit would not fit; return the estimate."""
+    """Raise :class:`ResourceError` when a fit would not fit; return the estimate.
+
+    Parameters
+    ----------
+    n_nodes : int
+    config : LdsConfig
+        ``max_nodes`` (default 5 000 on the CPU, 15 000 on a GPU),
+        ``memory_budget_gb`` (default half the free memory of ``device``) and
+        ``dtype`` are used.
+    device : torch.device
+    owner : str
+        Name used in the message.
+
+    Returns
+    -------
+    int
+        The :func:`estimate_memory` of the fit, in bytes.
+    """
     need = estimate_memory(n_nodes, config.dtype)
     max_nodes = config.max_nodes or (15_000 if device.type == "cuda" else 5_000)
     if n_nodes > max_nodes:

@@ -77,3 +77,29 @@ def test_graph_page_fits_wine_and_shows_results():
     assert not at.exception
     assert at.session_state[state.GRAPH_NODE] == 5
     assert any("Node 5" in md.value for md in at.markdown)
+
+
+def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
+    import numpy as np
+    import pandas as pd
+
+    n = 6000  # over the CPU limit of 5 000 nodes
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    frame["label"] = np.arange(n) % 2
+    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "big.csv",
+        "frame": frame,
+        "target": "label",
+    }
+    at.run()
+    at.switch_page("views/graph.py").run()
+    assert not at.exception
+    assert at.radio(key="graph_source").value == "Data page table"
+    assert any("estimated memory 1489 MB" in c.value for c in at.caption)
+    at.button(key="graph_fit").click().run()
+    assert not at.exception
+    assert any("6000 nodes exceed the limit of 5000" in e.value for e in at.error)
+    assert _get(at, state.GRAPH_JOB) is None
