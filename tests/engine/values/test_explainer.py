@@ -201,12 +201,17 @@ def test_adapters_callable_sklearn_torch_agree(iris) -> None:
     assert results[0].classes == ("0", "1", "2")
 
 
-@pytest.mark.parametrize("budget", [2**28, 2**13])
+@pytest.mark.parametrize(
+    ("budget", "cpu_slab"), [(2**28, None), (2**13, None), (2**28, 2**40)]
+)
 def test_incremental_first_layer_paths_equal_plain_evaluation(
-    wine6, seed, budget
+    wine6, seed, budget, cpu_slab, monkeypatch
 ) -> None:
     # a tiny budget splits rows, background rows, orderings and coalitions into
-    # many slabs; the numbers must not change
+    # many slabs; budget-sized slabs (as on a GPU) hold all of them at once; the
+    # numbers must not change
+    if cpu_slab is not None:
+        monkeypatch.setattr("engine.values.games._CPU_SLAB", cpu_slab)
     X, _, model = wine6
     rows, bg = X.iloc[[1, 100, 120]], X.iloc[::25]
     groups = [[0, 1], [2], [3, 4]]  # column 5 belongs to no player
