@@ -45,7 +45,7 @@ SEED = int(os.environ.get("STRUCTURE_LAB_SEED", "0"))
 OUT = Path(os.environ.get("STRUCTURE_LAB_OUTPUT", Path(__file__).parent / "output"))
 
 # Small batches run faster on one thread; on a busy 2-core machine the default two
-# threads made this run 10-50 times slower.
+# threads made the explanation about 30 times slower.
 torch.set_num_threads(1)
 
 sample = engine.load_sample("breast_cancer")

@@ -7,7 +7,7 @@ neighbour graph of the features and learns a Bernoulli probability per pair of
 nodes together with a two-layer GCN, by hypergradients. kNN-GCN trains the same GCN
 on the fixed kNN graph; both are fitted on the same split in the same run.
 
-Run from the repository root (10-30 s on one CPU core)::
+Run from the repository root (20-30 s of fitting on one CPU core)::
 
     python examples/lds_wine.py
 
@@ -15,12 +15,13 @@ Run from the repository root (10-30 s on one CPU core)::
 ``STRUCTURE_LAB_OUTPUT`` the folder the figures go to (default ``examples/output/``).
 
 What to expect: on wine a kNN graph is already good (91 % of its edges join wines
-of one class), so LDS gains little on average and single seeds go either way.
-Over seeds 0-5 this script measured test accuracy 0.932-0.986 for kNN-LDS and
-0.905-0.953 for kNN-GCN, LDS minus kNN-GCN between -0.014 and +0.034 (the paper
-reports 97.3 and 93.2 averaged over seeds). The assertions check the accuracy and
-that LDS stays within a few points of kNN-GCN; ``bench/lds_uci.py`` compares means
-over seeds.
+of one class), so LDS gains a little on average and single seeds go either way.
+Over seeds 0-5 this script measured test accuracy 0.919-0.973 for kNN-LDS and
+0.905-0.953 for kNN-GCN (means 0.948 and 0.942; LDS minus kNN-GCN between -0.027
+and +0.027), learned-graph homophily 0.896-0.904; the paper reports 97.3 and 93.2
+averaged over seeds. The assertions check the accuracy, that LDS stays within a few
+points of kNN-GCN and that the learned graph keeps mostly same-class edges;
+``bench/lds_uci.py`` compares means over seeds.
 """
 
 from __future__ import annotations
@@ -44,15 +45,9 @@ sample = engine.load_sample("wine")
 X = sample.frame.drop(columns=[sample.target])
 y = sample.frame[sample.target]
 
-# outer_lr 10 is the outer step bench/lds_uci.py chose on wine (the paper's
-# default 1 gives similar accuracy in about twice the time).
+# the library's defaults (the paper's): kNN graph with k = 10, tau = 5, outer_lr 1
 result = engine.learn_graph(
-    X,
-    y,
-    split="wine",
-    seed=SEED,
-    outer_lr=10.0,
-    baselines=("knn_gcn", "logreg", "label_propagation"),
+    X, y, split="wine", seed=SEED, baselines=("knn_gcn", "logreg", "label_propagation")
 )
 knn_gcn = result.baselines["knn_gcn"]["test_accuracy"]
 
@@ -83,7 +78,7 @@ print(f"figures: {OUT / 'wine_graph.html'}, {OUT / 'wine_accuracy.html'}")
 
 # Headline figures (thresholds from seeds 0-5, with margin).
 assert counts["test"] == 148, counts
-assert result.test_accuracy >= 0.90, result.test_accuracy
-assert result.test_accuracy >= knn_gcn - 0.04, (result.test_accuracy, knn_gcn)
-assert result.homophily_learned >= 0.8, result.homophily_learned
+assert result.test_accuracy >= 0.88, result.test_accuracy
+assert result.test_accuracy >= knn_gcn - 0.05, (result.test_accuracy, knn_gcn)
+assert result.homophily_learned >= 0.75, result.homophily_learned
 print("OK")
