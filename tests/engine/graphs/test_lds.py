@@ -197,3 +197,26 @@ def test_too_large_graph_is_refused_before_any_n_squared_work(monkeypatch):
     with pytest.raises(ResourceError, match=r"needs about 1\.49 GB"):
         learn_graph(X, y, split="wine", device="cpu", max_nodes=10_000,
                     memory_budget_gb=1.0)  # fmt: skip
+
+
+def test_reverse_sweep_fit_equals_unrolled_fit_end_to_end(seed):
+    # 120 nodes, kNN k = 3: θ is sparse enough for sparse samples in the sweep
+    X, y, _ = planted(6, n_per=40, noise_edges=0)
+    split = make_split(y, 9, 12, seed=seed)
+    opts = dict(
+        k=3, max_outer_iter=3, patience=3, inner_max_steps=15, n_samples=2,
+        dtype="float64", return_matrix=True,
+    )  # fmt: skip
+    reverse = learn_graph(X, y, split=split, seed=seed, device="cpu", **opts)
+    unrolled = learn_graph(
+        X, y, split=split, seed=seed, device="cpu", hypergradient="unrolled", **opts
+    )
+    assert 2 * reverse.expected_edges < 0.05 * y.size**2  # the sparse path ran
+    assert (
+        np.abs(reverse.probability_matrix - reverse.probability_matrix.round()).max()
+        > 0
+    )
+    np.testing.assert_allclose(
+        reverse.probability_matrix, unrolled.probability_matrix, atol=1e-6
+    )
+    np.testing.assert_array_equal(reverse.predictions, unrolled.predictions)
