@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.dag.bootstrap import BootstrapResult, bootstrap_dag, consensus_dag
 from engine.dag.compare import compare_runs
 from engine.dag.dagdb import DagdbConfig
 from engine.dag.fas import break_cycles
@@ -39,6 +40,7 @@ from engine.dag.simulate import (
 
 __all__ = [
     "METHODS",
+    "BootstrapResult",
     "DagLearner",
     "DagResult",
     "DagdbConfig",
@@ -46,9 +48,11 @@ __all__ = [
     "PermutahedronConfig",
     "PriorKnowledge",
     "SimulatedData",
+    "bootstrap_dag",
     "break_cycles",
     "compare_graphs",
     "compare_runs",
+    "consensus_dag",
     "cpdag",
     "f1_score",
     "fdr",
