@@ -24,10 +24,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin app
 WORKDIR /srv/structure-lab
 
-# torch first, from the chosen index, so the lock file never pulls another build.
+# torch first, from the chosen index, so the lock file never pulls another build;
+# then exactly the locked versions (--no-deps: a pin missing from the lock fails
+# `pip check` instead of being resolved silently).
 COPY requirements/lock.txt requirements/lock.txt
 RUN pip install --no-cache-dir "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX}" \
-    && pip install --no-cache-dir -r requirements/lock.txt
+    && pip install --no-cache-dir --no-deps -r requirements/lock.txt \
+    && pip check
 
 COPY pyproject.toml README.md ./
 COPY engine engine

@@ -23,6 +23,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 DOCKERFILE = REPO / "Dockerfile"
 LOCK = REPO / "requirements" / "lock.txt"
+# The torch build the smoke test installs (the Dockerfile's default, from PyPI).
+TORCH_BUILD = "2.13.0"
 
 pytestmark = pytest.mark.docker
 
@@ -69,6 +71,13 @@ def test_dockerfile_installs_torch_first_from_an_index_argument():
     assert args["TORCH_INDEX"].endswith("/whl/cpu")
 
 
+def test_dockerfile_installs_exactly_the_lock_and_checks_it():
+    lock_run = next(r for r in _values("RUN") if "requirements/lock.txt" in r)
+    install = lock_run[lock_run.index("pip install", lock_run.index("torch==") + 1) :]
+    assert "--no-deps -r requirements/lock.txt" in install, lock_run
+    assert "pip check" in install, lock_run
+
+
 def test_dockerfile_runs_as_non_root_with_health_check_and_port():
     users = _values("USER")
     assert users and users[-1] not in ("root", "0")
@@ -98,6 +107,8 @@ def test_dockerignore_keeps_caches_and_git_out():
 def test_lock_file_pins_every_runtime_dependency():
     import tomllib
 
+    from packaging.requirements import Requirement
+
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     wanted = project["dependencies"] + project["optional-dependencies"]["app"]
     pins = {}
@@ -105,11 +116,17 @@ def test_lock_file_pins_every_runtime_dependency():
         if line and not line.startswith("#"):
             name, version = line.split("==")
             pins[name.lower().replace("_", "-")] = version
-    for requirement in wanted:
-        name = requirement.split(">")[0].split("<")[0].split("=")[0].strip().lower()
+    for requirement in map(Requirement, wanted):
+        name = requirement.name.lower().replace("_", "-")
         if name == "torch":
-            continue  # installed by the Dockerfile from its index, before the lock
+            # installed by the Dockerfile from its index, before the lock
+            assert requirement.specifier.contains(TORCH_BUILD.split("+")[0]), name
+            continue
         assert name in pins, f"{name} is not pinned in requirements/lock.txt"
+        assert requirement.specifier.contains(pins[name]), (
+            f"requirements/lock.txt pins {name}=={pins[name]}, outside "
+            f"pyproject.toml's {requirement}: run requirements/update-lock.sh"
+        )
 
 
 def _free_port() -> int:
@@ -144,10 +161,14 @@ def test_container_command_serves_health_and_home_page(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = str(venv / "bin" / "python")
     pip = [py, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "torch==2.13.0"], check=True, timeout=600)
-    subprocess.run(
-        [*pip, "-r", str(root / "requirements/lock.txt")], check=True, timeout=600
+    # as the Dockerfile: torch first, then exactly the lock, then pip check
+    subprocess.run([*pip, f"torch=={TORCH_BUILD}"], check=True, timeout=600)
+    lock = str(root / "requirements/lock.txt")
+    subprocess.run([*pip, "--no-deps", "-r", lock], check=True, timeout=600)
+    check = subprocess.run(
+        [py, "-m", "pip", "check"], capture_output=True, text=True, timeout=120
     )
+    assert check.returncode == 0, f"the lock file is incomplete:\n{check.stdout}"
     subprocess.run([*pip, "--no-deps", "."], cwd=root, check=True, timeout=300)
     port = _free_port()
     cmd = json.loads(_values("CMD")[-1])
@@ -155,7 +176,7 @@ def test_container_command_serves_health_and_home_page(tmp_path):
     cmd = [a for a in cmd if not a.startswith(("--server.port", "--server.address"))]
     cmd += [f"--server.port={port}", "--server.address=127.0.0.1"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env.update(HOME=str(tmp_path / "home"), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
+    env.update(_image_env(), HOME=str(tmp_path / "home"))
     proc = subprocess.Popen(
         cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -178,3 +199,40 @@ def test_container_command_serves_health_and_home_page(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    # the served page is static HTML; run every page's script with the image's
+    # packages too (AppTest, no browser), each on its default sample
+    pages = subprocess.run(
+        [py, "-c", APP_PAGES],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert pages.returncode == 0, pages.stdout[-3000:] + pages.stderr[-3000:]
+    assert "pages ok: 4" in pages.stdout, pages.stdout
+
+
+# Runs inside the image-like venv: the entry page, then every view, no exception.
+APP_PAGES = """
+from pathlib import Path
+from streamlit.testing.v1 import AppTest
+
+at = AppTest.from_file("app/streamlit_app.py", default_timeout=300).run()
+assert not at.exception, at.exception
+views = sorted(Path("app/views").glob("[!_]*.py"))
+for view in views:
+    at.switch_page(f"views/{view.name}").run()
+    assert not at.exception, (view.name, at.exception)
+print(f"pages ok: {len(views)}")
+"""
+
+
+def _image_env() -> dict[str, str]:
+    """The ENV of the Dockerfile as a dict (``ENV A=1 B=2`` lines)."""
+    env = {}
+    for value in _values("ENV"):
+        for item in value.split():
+            key, _, val = item.partition("=")
+            env[key] = val
+    return env
