@@ -157,7 +157,9 @@ class CoalitionGame:
         flat_rows = torch.arange(r, device=x.device).repeat_interleave(c)
         n_bg = self.background.shape[0]
         step = max(1, self.model_rows_per_batch // n_bg)
-        out = []
+        # allocated before the chunks: no small long-lived blocks between the
+        # large short-lived ones (which fragments the heap)
+        out = torch.empty(r * c, self.model.n_classes, dtype=x.dtype, device=x.device)
         for start in range(0, r * c, step):
             sl = slice(start, start + step)
             # columns kept from the row: those of present players and of no player
@@ -167,8 +169,8 @@ class CoalitionGame:
             inputs = torch.where(keep_x, x[flat_rows[sl]].unsqueeze(1), self.background)
             probs = self.model(inputs.reshape(-1, inputs.shape[-1]))
             self.n_model_rows += inputs.shape[0] * n_bg
-            out.append(probs.reshape(-1, n_bg, probs.shape[-1]).mean(dim=1))
-        return self._finish(torch.cat(out).reshape(r, c, -1))
+            out[sl] = probs.reshape(-1, n_bg, probs.shape[-1]).mean(dim=1)
+        return self._finish(out.reshape(r, c, -1))
 
     # --- incremental paths for models with an affine first layer -------------------
     #
@@ -346,6 +348,30 @@ class Estimate:
     n_samples: torch.Tensor
 
 
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+        import ctypes.util
+
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def _release_freed_memory(game: CoalitionGame) -> None:
+    """Hand freed heap pages back to the OS after a block of rows (glibc only).
+
+    The blocks' large temporaries are freed, but glibc keeps the pages of a
+    fragmented heap resident, so without this the resident size of a long run
+    creeps above the memory budget although live memory does not.
+    """
+    if _MALLOC_TRIM is not None and game.X.device.type == "cpu":
+        _MALLOC_TRIM(0)
+
+
 class _RowResults:
     """Per-row results, allocated once before the work and filled block by block.
 
@@ -479,6 +505,7 @@ def exact_values(
         rb = rows[start : start + block]
         lp = game.all_coalitions(rb)
         out.put(start, _exact_from_log_probs(lp, weights, game.pairs_per_batch()))
+        _release_freed_memory(game)
         if tick is not None and tick(start + len(rb)):
             break
     return out.estimate()
@@ -613,6 +640,7 @@ def permutation_values(
                 break
         se = _stderr(total, total_sq, n_done)
         out.put(start, total / n_done, se, n_done * group)
+        _release_freed_memory(game)
         if stop:
             break
     return out.estimate()
@@ -694,6 +722,7 @@ def coalition_values(
                 stop = True
                 break
         out.put(start, total / n_done, _stderr(total, total_sq, n_done), n_done)
+        _release_freed_memory(game)
         if stop:
             break
     return out.estimate()
