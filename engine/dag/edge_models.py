@@ -330,8 +330,11 @@ def backward_select(
     drops the free parent whose removal raises the loss least, if that rise is
     below ``pruning_reg`` (removing parent ``p`` raises the child's residual
     variance by ``beta_p^2 / [S_PP^-1]_pp``). Ends when no child drops a parent.
-    Deterministic; all orderings and children are batched: one O(K d^4) inverse,
-    then O(d) rounds of O(K d^3) rank-one downdates.
+    Deterministic; all orderings and children are batched: one O(K d^4) inverse
+    of the per-child Gram matrices, then at most ``d`` rounds in which only the
+    children that drop a parent get a rank-one downdate of their inverse,
+    coefficients and residual (O(d^2) each). Memory O(K d^3) (one d x d inverse
+    per ordering and child), independent of ``n``.
 
     Parameters
     ----------
@@ -348,41 +351,47 @@ def backward_select(
     S = X.T @ X / n
     eye = torch.eye(d, dtype=X.dtype, device=X.device)
     active = masks.transpose(1, 2).clone()  # (K, c, p)
-    fixed = (masks * required).transpose(1, 2)
+    fixed = (masks * required).transpose(1, 2) > 0
     diag = torch.diagonal(S)
     A = active[..., :, None] * S * active[..., None, :]
     A = A + torch.diag_embed(1 - active) + 1e-10 * eye
     inv = torch.cholesky_inverse(torch.linalg.cholesky(A))  # (K, c, p, p)
+    b = active * S.T[None]  # (K, c, p): S[p, c] on the allowed parents
+    beta = (inv @ b[..., None])[..., 0]  # (K, c, p)
+    rss = (diag[None] - (b * beta).sum(-1)).clamp_min(1e-12)  # (K, c)
+    g_diag = torch.diagonal(inv, dim1=-2, dim2=-1).clone()  # (K, c, p)
     rounds = 0
     while True:
         rounds += 1
-        b = active * S.T[None]
-        beta = (inv @ b[..., None])[..., 0]  # (K, c, p)
-        rss = (diag[None] - (b * beta).sum(-1)).clamp_min(1e-12)  # (K, c)
-        g_diag = torch.diagonal(inv, dim1=-2, dim2=-1).clamp_min(1e-300)
-        rise = beta**2 / g_diag
-        total = rss.sum(-1, keepdim=True)  # (K, 1)
+        rise = beta**2 / g_diag.clamp_min(1e-300)
         if s.loss == "nll_ev":
+            total = rss.sum(-1, keepdim=True)  # (K, 1)
             cost = 0.5 * d * torch.log1p(rise / total[..., None])
         else:
             cost = 0.5 * rise
-        cost = torch.where((active > 0) & (fixed == 0), cost, torch.inf)
+        cost = torch.where((active > 0) & ~fixed, cost, torch.inf)
         low, arg = cost.min(-1)  # (K, c)
         drop = low < s.pruning_reg
         if not bool(drop.any()) or rounds > d:
             break
-        onehot = torch.nn.functional.one_hot(arg, d).to(X.dtype)  # (K, c, p)
-        removed = onehot * drop[..., None]
-        active = active * (1 - removed)
-        # rank-one downdate of the inverse for the dropped parent
-        col = (inv @ onehot[..., None])[..., 0]  # (K, c, p)
-        piv = (col * onehot).sum(-1, keepdim=True)  # (K, c, 1)
-        down = inv - col[..., :, None] * col[..., None, :] / piv[..., None]
-        down = down * (1 - removed[..., :, None]) * (1 - removed[..., None, :])
-        down = down + torch.diag_embed(removed)
-        inv = torch.where(drop[..., None, None], down, inv)
+        kk, cc = torch.nonzero(drop, as_tuple=True)
+        q = arg[kk, cc]
+        rows = torch.arange(len(kk), device=X.device)
+        sub = inv[kk, cc]  # (m, p, p)
+        col = sub[rows, :, q]  # (m, p): column q of each inverse
+        piv = col[rows, q]  # (m,)
+        bq = beta[kk, cc, q]
+        # removing parent q: rank-one downdate of the inverse (its row and column
+        # q become zero), beta -= beta_q inv[:, q] / inv[q, q], rss += beta_q^2 /
+        # inv[q, q]
+        inv[kk, cc] = sub - col[:, :, None] * (col / piv[:, None])[:, None, :]
+        beta[kk, cc] = beta[kk, cc] - col * (bq / piv)[:, None]
+        g_diag[kk, cc] = g_diag[kk, cc] - col**2 / piv[:, None]
+        rss[kk, cc] = rss[kk, cc] + bq**2 / piv
+        active[kk, cc, q] = 0.0
+        beta[kk, cc, q] = 0.0
     data = _aggregate(rss, s.loss)
-    n_sel = (active * (1 - fixed)).sum((-2, -1))
+    n_sel = (active * ~fixed).sum((-2, -1))
     adjacency = active.transpose(1, 2) > 0
     weights = beta.transpose(1, 2) * adjacency
     return EdgeFit(data + s.pruning_reg * n_sel, data, adjacency, weights, rounds)

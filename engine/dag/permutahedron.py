@@ -90,6 +90,13 @@ class PermutahedronConfig:
         exploits varsortability and equals ``"zeros"`` on standardised data.
         All three add a tiny seeded jitter to break ties.
     init_spacing : float, default=0.3
+    select : {"best_seen", "map"}, default="best_seen"
+        Which ordering is refitted for the output. ``"map"``: the MAP ordering of
+        the final scores (the paper). ``"best_seen"`` (bilevel training only):
+        the ordering with the lowest fitted objective among all orderings the
+        distribution gave mass to during training, the MAP ordering of every
+        epoch included; it is never worse than the MAP ordering of the best
+        epoch, and it guards against the scores drifting late in training.
     polish : bool, default=True
         After training, repeatedly evaluate every adjacent swap of the MAP
         ordering and keep the best while it lowers the fitted objective (a local
@@ -150,6 +157,12 @@ class PermutahedronConfig:
         "Score gap between successive nodes of the greedy start.",
         min=0.0,
         max=10.0,
+    )
+    select: Literal["best_seen", "map"] = _opt(
+        "best_seen",
+        "Ordering to output: the best-scoring one seen in training, or the MAP "
+        "ordering of the final scores.",
+        choices=("best_seen", "map"),
     )
     polish: bool = _opt(
         True,
@@ -524,6 +537,9 @@ def fit_permutahedron(
     state = _train(Xt, prior, config, gen, reporter)
     theta = state.theta.detach().cpu().numpy()
     order = order_of(ranks_of(np.argsort(theta, kind="stable")))
+    if config.select == "best_seen" and state.cache:
+        best = min(state.cache, key=lambda key: state.cache[key][0])
+        order = order_of(np.asarray(best, dtype=np.int64))
     repaired, _ = repair_rankings(ranks_of(order)[None], prior.precedence())
     order = order_of(repaired[0])
     if config.polish and config.training == "bilevel":

@@ -140,3 +140,47 @@ def test_dagdb_rejects_bad_data_and_mismatched_prior():
         fit_dagdb(np.array([[1.0, np.nan], [2.0, 3.0]]))
     with pytest.raises(DataError, match="nodes"):
         fit_dagdb(_sem(20, 0), prior=_prior(d=3))
+
+
+@pytest.mark.parametrize("mode", ["two_cycles", "fas"])
+def test_dagdb_cycle_handling_in_training_samples(mode, seed):
+    import torch
+
+    from engine.dag.dagdb import _MaskedSolver
+    from engine.dag.pmap import Threshold
+
+    rng = np.random.default_rng(seed)
+    d = 6
+    allowed = ~np.eye(d, dtype=bool)
+    allowed[0, 5] = False  # a forbidden edge
+    required = np.zeros((d, d), dtype=bool)
+    required[1, 2] = True
+    solver = _MaskedSolver(
+        Threshold(), torch.as_tensor(allowed), torch.as_tensor(required), mode
+    )
+    scores = torch.as_tensor(rng.normal(size=(20, d, d)))
+    z = solver(scores).numpy() > 0
+    plain = scores.numpy() > 0
+    for k in range(len(z)):
+        assert not (z[k] & z[k].T).any()  # no 2-cycles
+        assert z[k][1, 2] and not z[k][0, 5]
+        assert not (z[k] & ~(plain[k] | required)).any()  # only edges were removed
+        if mode == "fas":
+            assert is_dag(z[k])
+        else:  # the weaker edge of each pair went
+            both = plain[k] & plain[k].T & allowed & allowed.T
+            s = scores[k].numpy()
+            for i, j in zip(*np.nonzero(both), strict=True):
+                if not (required[i, j] or required[j, i]):
+                    assert z[k][i, j] == (s[i, j] > s[j, i])
+
+
+@pytest.mark.parametrize("mode", ["two_cycles", "fas"])
+def test_dagdb_cycle_handling_keeps_outputs_dags_and_priors(mode, seed):
+    X = _sem(300, seed)
+    prior = _prior(forbidden=[(0, 1)], required=[(2, 0)], tiers=[1, 1, 0, 1])
+    cfg = DagdbConfig(train_dag=mode, max_iter=20, batch_size=50, n_samples=4)
+    out = fit_dagdb(X, cfg, prior=prior, seed=seed)
+    a = out["adjacency"]
+    assert is_dag(a) and a[2, 0] and not a[0, 1]
+    assert not a[[0, 1, 3]][:, 2].any()  # nothing into the first tier

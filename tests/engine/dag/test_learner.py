@@ -213,3 +213,30 @@ def test_registry_describes_methods_with_config_fields():
     assert spec.config_class is PermutahedronConfig and spec.description
     for f in dataclasses.fields(PermutahedronConfig):
         assert f.metadata.get("help"), f.name
+
+
+def test_best_seen_ordering_scores_no_worse_than_the_final_map(seed):
+    # same training (same seed); only the ordering read out at the end differs
+    import torch
+
+    from engine.dag._orderings import complete_dags, ranks_of
+    from engine.dag.edge_models import backward_select
+
+    rng = np.random.default_rng(seed)
+    a = PLANTED["mixed"]
+    w = rng.uniform(0.5, 2.0, size=a.shape) * rng.choice([-1, 1], size=a.shape)
+    X = _sem(a, w, 300, seed)
+    X = (X - X.mean(0)) / X.std(0)  # harder: standardised, not varsortable
+    opts = {"max_iter": 80, "polish": False, "init_theta": "zeros"}
+    best = learn_dag(X, seed=seed, device="cpu", select="best_seen", **opts)
+    final = learn_dag(X, seed=seed, device="cpu", select="map", **opts)
+    assert best.is_dag and final.is_dag
+    settings = PermutahedronConfig().inner()
+    Xt = torch.as_tensor(X - X.mean(0))
+    required = torch.zeros(a.shape, dtype=Xt.dtype)
+
+    def score(order):
+        mask = complete_dags(ranks_of(np.asarray(order))[None], Xt.device, Xt.dtype)
+        return float(backward_select(Xt, mask, required, settings).loss[0])
+
+    assert score(best.ordering) <= score(final.ordering) + 1e-9
