@@ -136,8 +136,10 @@ def simulate_sem(
     edges_per_node : float, default=2.0
     graph : {"ER", "SF"}, default="ER"
     noise : {"gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform"}
-        Noise law; ``gaussian_ev`` has unit variance for every node,
-        ``gaussian_nv`` a scale drawn from U(0.5, 2) per node.
+        Noise law, centred; ``gaussian_ev`` has unit variance for every node,
+        ``gaussian_nv`` a scale drawn from U(0.5, 2) per node; ``exponential``
+        and ``uniform`` have unit variance, ``gumbel`` scale 1 (variance
+        pi^2 / 6, as in NOTEARS-style simulators).
     sem : {"linear", "mlp"}, default="linear"
         ``mlp``: ``x_j = sum_h v_h sigmoid(sum_i W1[i, h] x_i) + noise`` over the
         parents, 20 hidden units, weights U(+-[0.5, 2]).

@@ -122,3 +122,32 @@ def test_dag_command_rejects_unknown_option(table, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: dag: '--option' must be KEY=VALUE")
     assert err[-1] == "\n" and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("estimator", ["imle", "aimle", "ste"])
+def test_dag_command_dagdb_writes_json_with_metrics(table, tmp_path, seed, estimator):
+    data, truth = table
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_text("node,tier\na,0\nb,0\nc,1\nd,1\n")
+    out = tmp_path / "out.json"
+    argv = ["dag", str(data), "--method", "dagdb", "--seed", str(seed)]
+    argv += ["--max-iter", "15", "--option", f"estimator={estimator}"]
+    argv += ["--tiers", str(tiers), "--truth", str(truth), "--out", str(out)]
+    assert main(argv) == 0
+    doc = json.loads(out.read_text())
+    assert doc["method"] == "dagdb" and doc["seed"] == seed
+    assert doc["options"]["estimator"] == estimator
+    assert doc["options"]["max_iter"] == 15
+    assert {"shd", "shd_cpdag", "sid", "n_edges"} <= set(doc["metrics"])
+    edges = {(e["source"], e["target"]) for e in doc["edges"]}
+    assert not any(s in "cd" and t in "ab" for s, t in edges)  # tiers
+    assert doc["metrics"]["n_edges"] == len(edges)
+
+
+def test_dag_command_dagdb_bad_option_exits_with_one_line(table, capsys):
+    data, _ = table
+    argv = ["dag", str(data), "--method", "dagdb", "--option", "estimator=nope"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and err.count("\n") == 1
+    assert "estimator" in err

@@ -1,0 +1,82 @@
+"""Simulators: graph sizes, acyclicity, seeds, noise laws, varsortability."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.dag import is_dag, simulate_dag, simulate_sem, varsortability
+from engine.errors import ConfigError
+
+
+@pytest.mark.parametrize("graph", ["ER", "SF"])
+def test_simulated_graphs_are_dags_with_the_expected_size(graph, seed):
+    sizes = []
+    for k in range(20):
+        a = simulate_dag(30, 2.0, graph, seed=1000 * seed + k)
+        assert a.shape == (30, 30) and a.dtype == bool and is_dag(a)
+        assert not a.diagonal().any()
+        sizes.append(a.sum())
+    # ER2: 2d edges expected; SF (m = 2): about 2 per added node
+    assert 45 <= np.mean(sizes) <= 75
+
+
+def test_simulation_is_seeded(seed):
+    a = simulate_sem(8, 50, seed=seed)
+    b = simulate_sem(8, 50, seed=seed)
+    c = simulate_sem(8, 50, seed=seed + 1)
+    np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.adjacency, b.adjacency)
+    assert a.seed == seed and not np.array_equal(a.X, c.X)
+
+
+def test_linear_sem_weights_live_on_the_graph(seed):
+    sim = simulate_sem(10, 20000, seed=seed)
+    w, a = sim.weights, sim.adjacency
+    assert not np.any(w[~a])
+    assert np.all((np.abs(w[a]) >= 0.5) & (np.abs(w[a]) <= 2.0))
+    # the residual of every node given its true parents is the unit-variance noise
+    X = sim.X - sim.X.mean(0)
+    resid = X - X @ w
+    np.testing.assert_allclose(resid.var(0), 1.0, atol=0.05)
+
+
+@pytest.mark.parametrize(
+    "noise", ["gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform"]
+)
+def test_noise_laws_are_centred(noise, seed):
+    sim = simulate_sem(5, 40000, edges_per_node=0.0, noise=noise, seed=seed)
+    X = sim.X  # no edges: X is the noise itself
+    np.testing.assert_allclose(X.mean(0), 0.0, atol=0.05)
+    if noise != "gaussian_nv":  # unit variance; Gumbel has scale 1 (NOTEARS)
+        want = np.pi**2 / 6 if noise == "gumbel" else 1.0
+        np.testing.assert_allclose(X.var(0), want, rtol=0.08)
+    skew = ((X - X.mean(0)) ** 3).mean(0) / X.std(0) ** 3
+    if noise in ("exponential", "gumbel"):
+        assert np.all(skew > 0.5)
+    else:
+        assert np.all(np.abs(skew) < 0.1)
+
+
+def test_mlp_sem_is_nonlinear_and_standardize_removes_scale(seed):
+    sim = simulate_sem(6, 2000, sem="mlp", standardize=True, seed=seed)
+    np.testing.assert_allclose(sim.X.std(0), 1.0, atol=1e-9)
+    np.testing.assert_allclose(sim.X.mean(0), 0.0, atol=1e-9)
+    assert is_dag(sim.adjacency)
+
+
+def test_varsortability_raw_high_standardised_chance(seed):
+    raw = [simulate_sem(20, 1000, seed=seed * 100 + k) for k in range(5)]
+    std = [
+        simulate_sem(20, 1000, standardize=True, seed=seed * 100 + k) for k in range(5)
+    ]
+    assert np.mean([varsortability(s.X, s.adjacency) for s in raw]) > 0.85
+    assert 0.3 < np.mean([varsortability(s.X, s.adjacency) for s in std]) < 0.7
+    assert np.isnan(varsortability(raw[0].X, np.zeros((20, 20))))
+
+
+def test_simulator_rejects_bad_options():
+    with pytest.raises(ConfigError, match="noise"):
+        simulate_sem(5, 10, noise="cauchy")
+    with pytest.raises(ConfigError, match="graph"):
+        simulate_dag(5, 1.0, "BA")
