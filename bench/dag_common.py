@@ -5,7 +5,7 @@ I-MLE / AIMLE / STE, DAGMA and two trivial baselines), one job function
 (:func:`run_job`, a fit plus its metrics, run through ``engine.executor.run_jobs``),
 a peak-memory probe (:func:`peak_memory`, a fit in a fresh child process) and the
 table printer. Add a method by adding an entry to :data:`METHODS`: a function
-``(X, seed, epochs) -> (adjacency, n_epochs or None)``.
+``(X, seed, epochs) -> (adjacency, n_epochs or None, ordering or None)``.
 
 Metric conventions are those of :mod:`engine.dag.metrics`: SHD counts a reversed
 edge once; SHD_c is the SHD between the CPDAGs; SID (via gadjid) counts ordered
@@ -145,7 +145,8 @@ class Data:
 
 # --- methods ---
 
-Fit = Callable[[np.ndarray, int, int | None], tuple[np.ndarray, int | None]]
+FitOut = tuple[np.ndarray, int | None, tuple[int, ...] | None]
+Fit = Callable[[np.ndarray, int, int | None], FitOut]
 
 
 def ours(X: np.ndarray, seed: int, epochs: int | None = None):
@@ -154,7 +155,7 @@ def ours(X: np.ndarray, seed: int, epochs: int | None = None):
 
     opts = {} if epochs is None else {"max_iter": epochs}
     r = learn_dag(X, seed=seed, device="cpu", **opts)
-    return r.adjacency, r.n_iter
+    return r.adjacency, r.n_iter, r.ordering
 
 
 # DAG-DB settings per estimator: library defaults plus 300 epochs; AIMLE with a
@@ -182,7 +183,7 @@ def _dagdb(preset: str) -> Fit:
             max_iter=epochs or DAGDB_EPOCHS,
             **DAGDB_PRESETS[preset],
         )
-        return r.adjacency, r.n_iter
+        return r.adjacency, r.n_iter, None
 
     fit.__name__ = f"dagdb_{preset.replace(' ', '_').replace('-', '_')}"
     return fit
@@ -194,12 +195,12 @@ def dagma_linear(X: np.ndarray, seed: int, epochs: int | None = None):
 
     # DAGMA draws nothing at random and centres X in place: pass a copy
     W = DagmaLinear(loss_type="l2").fit(X - X.mean(0), lambda1=0.02)
-    return np.abs(W) > 0, None
+    return np.abs(W) > 0, None, None
 
 
 def empty_graph(X: np.ndarray, seed: int, epochs: int | None = None):
     """No edges at all."""
-    return np.zeros((X.shape[1], X.shape[1]), dtype=bool), None
+    return np.zeros((X.shape[1], X.shape[1]), dtype=bool), None, None
 
 
 def varsort_regress(X: np.ndarray, seed: int, epochs: int | None = None):
@@ -222,7 +223,7 @@ def varsort_regress(X: np.ndarray, seed: int, epochs: int | None = None):
         scale = np.abs(ols.coef_)
         lasso = LassoLarsIC(criterion="bic").fit(Xc[:, parents] * scale, Xc[:, child])
         a[parents, child] = np.abs(lasso.coef_ * scale) > 1e-8
-    return a, None
+    return a, None, None
 
 
 METHODS: dict[str, Fit] = {
@@ -267,7 +268,7 @@ def run_job(job: Job) -> dict:
     torch.set_num_threads(job.threads)
     with threadpool_limits(job.threads):
         start = time.perf_counter()
-        adjacency, n_epochs = METHODS[job.method](X, job.seed, job.epochs)
+        adjacency, n_epochs, ordering = METHODS[job.method](X, job.seed, job.epochs)
         wall = time.perf_counter() - start
     m = compare_graphs(truth, adjacency)
     out = {
@@ -282,6 +283,7 @@ def run_job(job: Job) -> dict:
         "time_s": wall,
         "epochs": n_epochs,
         "s_per_epoch": wall / n_epochs if n_epochs else float("nan"),
+        "ordering": None if ordering is None else [int(i) for i in ordering],
     }
     if job.verbose:
         print(
@@ -396,3 +398,94 @@ def write_json(path: str, payload: dict) -> None:
     """Write the per-fit records and the settings of a run."""
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(payload, fh, indent=1, default=float)
+
+
+# --- diagnostics ---
+
+
+def exhaustive_linear_optimum(X: np.ndarray, pruning_reg: float = 0.01) -> dict:
+    """Best ordering of the permutahedron learner's default linear score.
+
+    Dynamic programming over all 2^d predecessor sets (d <= ~14): for every child
+    and every set of allowed parents, greedy backward selection (the learner's
+    sparsifier) with a fixed per-edge threshold; the best ordering is the
+    cheapest chain of sets. The default loss couples the children through the
+    total residual variance (``nll_ev``: an edge is dropped when it raises
+    ``d/2 log(total)`` by less than ``pruning_reg``), so the threshold is
+    iterated to a fixed point on the total; the ordering found is then scored
+    with the learner's exact objective. It tells whether a miss comes from the
+    search (the learner's ordering scores worse) or from the score itself.
+
+    Returns
+    -------
+    dict
+        ``order`` (upstream first), ``adjacency`` and ``objective`` (the exact
+        default objective of that ordering).
+    """
+    import torch
+
+    from engine.dag._orderings import complete_dags, ranks_of
+    from engine.dag.edge_models import FitSettings, backward_select
+
+    Xt = torch.as_tensor(X - X.mean(0), dtype=torch.float64)
+    n, d = Xt.shape
+    S = (Xt.T @ Xt / n).numpy()
+    sets = np.arange(2**d)
+    member = (sets[:, None] >> np.arange(d)[None, :]) & 1  # (2^d, d)
+    masks = torch.as_tensor(np.repeat(member[:, :, None], d, axis=2), dtype=Xt.dtype)
+    masks = masks * (1 - torch.eye(d, dtype=Xt.dtype))
+    zeros = torch.zeros((d, d), dtype=Xt.dtype)
+    total = float(np.trace(S)) / 2
+    order: list[int] = []
+    for _ in range(5):
+        thr = total * (np.exp(2 * pruning_reg / d) - 1)
+        fit = backward_select(
+            Xt, masks, zeros, FitSettings(loss="sq", pruning_reg=thr / 2)
+        )
+        W = fit.weights.numpy()  # (2^d, d, d): coefficients on the kept parents
+        rss = np.diag(S)[None, :] - (W * S[None]).sum(1)  # (2^d, d)
+        cost = rss + thr * fit.adjacency.numpy().sum(1)
+        best = np.full(2**d, np.inf)
+        best[0], arg = 0.0, np.zeros(2**d, dtype=np.int64)
+        for m in range(2**d):
+            for c in np.flatnonzero(member[m] == 0):
+                v, m2 = best[m] + cost[m, c], m | (1 << c)
+                if v < best[m2]:
+                    best[m2], arg[m2] = v, c
+        order, m = [], 2**d - 1
+        while m:
+            order.append(int(arg[m]))
+            m &= ~(1 << int(arg[m]))
+        order = order[::-1]
+        pre, new_total = 0, 0.0
+        for c in order:
+            new_total += rss[pre, c]
+            pre |= 1 << c
+        if abs(new_total - total) < 1e-12:
+            break
+        total = new_total
+    mask = complete_dags(ranks_of(np.asarray(order))[None], Xt.device, Xt.dtype)
+    exact = backward_select(
+        Xt, mask, zeros, FitSettings(loss="nll_ev", pruning_reg=pruning_reg)
+    )
+    return {
+        "order": order,
+        "adjacency": exact.adjacency[0].numpy(),
+        "objective": float(exact.loss[0]),
+    }
+
+
+def ordering_objective(X: np.ndarray, order: Sequence[int]) -> float:
+    """The permutahedron learner's default objective of one ordering."""
+    import torch
+
+    from engine.dag import PermutahedronConfig
+    from engine.dag._orderings import complete_dags, ranks_of
+    from engine.dag.edge_models import backward_select
+
+    Xt = torch.as_tensor(X - X.mean(0), dtype=torch.float64)
+    d = Xt.shape[1]
+    mask = complete_dags(ranks_of(np.asarray(order))[None], Xt.device, Xt.dtype)
+    zeros = torch.zeros((d, d), dtype=Xt.dtype)
+    fit = backward_select(Xt, mask, zeros, PermutahedronConfig().inner())
+    return float(fit.loss[0])
