@@ -27,7 +27,9 @@ The speed-ups mean something only on otherwise idle cores. Linux shares CPU time
 fairly between sessions (``sched_autogroup``), not between processes: while other
 sessions keep the cores busy, the workers of this run together get about the share
 one serial process would get, and the ratio drops towards 1 whatever the executor.
-The printed core share and load average tell whether a run was starved.
+The printed core share and load average tell whether a run was starved, and a
+calibration (busy loops in 1 and in ``--workers`` processes) prints the speed-up
+that the machine allows at that moment.
 
 Run from the repository root::
 
@@ -50,7 +52,7 @@ os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
 from engine import load_sample
 from engine.dag.bootstrap import BootstrapResult, bootstrap_dag
 from engine.data import to_matrix
-from engine.executor import ProcessExecutor, RayExecutor
+from engine.executor import ProcessExecutor, RayExecutor, run_jobs
 
 TARGET_PROCESSES = 1.7  # serial time / processes time, at least
 TARGET_RAY = 1.3  # Ray time after start-up / processes time, at most
@@ -75,6 +77,20 @@ def _load_avg() -> str:
         return "n/a"
 
 
+def _spin(seconds: float) -> float:
+    """Busy-loop for ``seconds`` of wall time; return the CPU time it got."""
+    start, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        pass
+    return time.process_time() - cpu
+
+
+def _cores(pool: ProcessExecutor, n: int, seconds: float) -> float:
+    """Cores that ``n`` busy processes of this run get right now."""
+    out = run_jobs(_spin, [seconds] * n, executor=pool)
+    return sum(out.results) / seconds
+
+
 def _same(a: BootstrapResult, b: BootstrapResult) -> bool:
     return np.array_equal(a.edge_frequency, b.edge_frequency) and np.array_equal(
         a.mean_weight, b.mean_weight
@@ -88,6 +104,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray run")
+    parser.add_argument(
+        "--calibrate",
+        type=float,
+        default=3.0,
+        metavar="S",
+        help="seconds of busy loop, once with 1 and once with --workers processes, "
+        "to measure the cores this run can get (0: skip)",
+    )
     args = parser.parse_args()
 
     X, names = _load()
@@ -107,6 +131,14 @@ def main() -> int:
     cpu_serial = time.process_time() - cpu0
     pool = ProcessExecutor(n_workers=args.workers)
     _, t_pstart = _timed(pool.start)
+    if args.calibrate > 0:
+        one = _cores(pool, 1, args.calibrate)
+        many = _cores(pool, args.workers, args.calibrate)
+        print(
+            f"calibration: 1 busy process gets {one:.2f} cores, {args.workers} get "
+            f"{many:.2f}: a speed-up of at most about {many / one:.2f}x is possible "
+            "now (about the worker count on idle cores)"
+        )
     procs, t_procs = _timed(lambda: bootstrap_dag(X, executor=pool, **kw))
     on_ray = None
     t_ray = t_rinit = t_rwarm = float("nan")
