@@ -64,6 +64,8 @@ DEFAULT_MEMORY_BUDGET = 256 * 2**20
 _OVERHEAD = 6
 # First-layer pre-activations per slab on the CPU (2 MiB in float64: cache-sized).
 _CPU_SLAB = 2**18
+# Model rows per forward call on the CPU (black boxes keep temporaries per row).
+_CPU_MODEL_ROWS = 2**14
 
 # A callback ``tick(done_units) -> stop?`` used by the estimators for progress.
 Tick = Callable[[int], bool]
@@ -128,13 +130,19 @@ class CoalitionGame:
 
         A row costs its inputs, its outputs and, when the model is known to have
         one, its widest hidden layer; other internals of black-box models are
-        not counted.
+        not counted. On the CPU calls hold at most ``_CPU_MODEL_ROWS`` rows
+        (larger calls are no faster there, and a black box's own temporaries
+        grow with them); at least one explained row's background is evaluated
+        per call.
         """
         affine = self.model.affine
         hidden = 0 if affine is None else affine.widest
         width = self.X.shape[1] + self.model.n_classes + hidden
         per_row = 8 * width * _OVERHEAD
-        return max(self.background.shape[0], self.memory_budget // per_row)
+        rows = self.memory_budget // per_row
+        if self.X.device.type == "cpu":
+            rows = min(rows, _CPU_MODEL_ROWS)
+        return max(self.background.shape[0], rows)
 
     def log_probs(self, rows: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
         """Log-probabilities of coalitions.
