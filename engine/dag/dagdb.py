@@ -510,8 +510,6 @@ def _refit_weights(
     return W
 
 
-# TODO(dag): #4 the thesis variant that runs the feedback arc set inside training
-# ("DAG tr", about 5x slower) is not implemented; projection happens once at the end.
 def _project(
     state: _State, required: NDArray[np.bool_]
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64], int]:
