@@ -29,8 +29,9 @@ sample and are kept by the projection.
 Cost: one step is O(S * batch * d^2) for the edge model plus S matrix exponentials,
 O(S d^3); memory O(S * batch * d + S d^2); an epoch is n / batch steps. Measured on
 one CPU core (``bench/dag_synthetic.py``, d = 30, n = 1000, defaults: S = 8, batch
-64): about 0.05-0.06 s per epoch, 15-20 s for 300 epochs; ``train_dag="fas"`` is
-about 8x slower per epoch (a Python feedback arc set per sample).
+64): 0.023-0.026 s per epoch on an idle machine (0.05-0.06 s under load), 7-8 s
+for 300 epochs; ``train_dag="fas"`` is about 10x slower per epoch (a Python
+feedback arc set per sample).
 
 References
 ----------
