@@ -34,7 +34,7 @@ about 32 MB of working floats (the final polish alone asks for d - 1 orderings),
 so the peak stays near one chunk however large K is; joint training holds all K.
 ``max_memory_gb`` refuses fits whose estimate is larger. Measured
 (``bench/dag_synthetic.py``, a fresh process, d = 50, n = 1000, defaults): a peak
-resident set of about 0.56-0.66 GB, of which 0.43 GB is the Python and torch
+resident set of about 0.57 GB, of which 0.43 GB is the Python and torch
 runtime before the fit.
 
 Time. Per epoch only orderings not seen before are fitted (a cache holds every
