@@ -117,10 +117,10 @@ def _options(name: str) -> dict[str, Any]:
         opts: dict[str, Any] = {
             "k": c1.number_input("k (kNN graph)", 1, 100, defaults.k),
             "metric": c1.selectbox("kNN metric", ["cosine", "euclidean"]),
+            # standardised by default, digits included: raw non-negative pixels
+            # make the GCN's initial logits large and its ReLUs die
             "features": c1.selectbox(
-                "Features",
-                ["standardize", "none", "row_normalize"],
-                index=1 if name == "digits" else 0,
+                "Features", ["standardize", "none", "row_normalize"], index=0
             ),
             "tau": c2.number_input("τ (steps per hypergradient)", 1, 50, defaults.tau),
             "outer_lr": c2.number_input(
