@@ -64,11 +64,30 @@ def layered_layout(adjacency: Any) -> NDArray[np.float64]:
 
 
 def _arrow(fig: go.Figure, p0, p1, colour: str, width: float, dash: str) -> None:
+    """Draw the edge p0 -> p1; ``dash`` is a plotly dash style ("solid", "dash", ...).
+
+    Annotation arrows are always solid in plotly, so a non-solid edge is a dashed
+    line shape with an annotation that draws only the arrowhead.
+    """
     vec = np.asarray(p1) - np.asarray(p0)
     length = float(np.hypot(*vec)) or 1.0
     shrink = 0.12 / length
     start = np.asarray(p0) + vec * shrink
     end = np.asarray(p1) - vec * shrink
+    opacity = 0.9 if dash == "solid" else 0.5
+    if dash != "solid":
+        fig.add_shape(
+            type="line",
+            x0=start[0],
+            y0=start[1],
+            x1=end[0],
+            y1=end[1],
+            xref="x",
+            yref="y",
+            line={"color": colour, "width": width, "dash": dash},
+            opacity=opacity,
+        )
+        start = end - vec * (0.02 / length)  # the head only
     fig.add_annotation(
         x=end[0],
         y=end[1],
@@ -83,7 +102,7 @@ def _arrow(fig: go.Figure, p0, p1, colour: str, width: float, dash: str) -> None
         arrowsize=1.2,
         arrowwidth=width,
         arrowcolor=colour,
-        opacity=0.9 if dash == "solid" else 0.5,
+        opacity=opacity,
         text="",
     )
 
@@ -213,7 +232,8 @@ def dag_diff_figure(
 ) -> go.Figure:
     """Predicted and true edges coloured correct / reversed / missing / extra.
 
-    Nodes are laid out along the true graph. Missing edges are drawn fainter.
+    Nodes are laid out along the true graph. Missing edges are drawn dotted and
+    fainter.
     """
     t = np.asarray(truth) != 0
     pos = layered_layout(t)
@@ -230,7 +250,11 @@ def dag_diff_figure(
                 y=[None],
                 mode="lines",
                 name=f"{key} ({len(edges)})",
-                line={"color": DIFF_COLOURS[key], "width": 3},
+                line={
+                    "color": DIFF_COLOURS[key],
+                    "width": 3,
+                    "dash": "dot" if key == "missing" else "solid",
+                },
             )
         )
     hover = [f"<b>{n}</b>" for n in names]

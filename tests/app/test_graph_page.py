@@ -14,17 +14,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _app() -> AppTest:
-    if (REPO / "app" / "views" / "data.py").exists():
-        at = AppTest.from_file(
-            str(REPO / "app" / "streamlit_app.py"), default_timeout=120
-        )
-        at.run()
-        return at.switch_page("views/graph.py").run()
-    # TODO(graphs): #6 drop this branch once the Data page is on main
-    at = AppTest.from_file(
-        str(REPO / "app" / "views" / "graph.py"), default_timeout=120
-    )
-    return at.run()
+    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    return at.switch_page("views/graph.py").run()
 
 
 def _number(at: AppTest, label: str):

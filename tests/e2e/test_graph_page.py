@@ -37,6 +37,8 @@ def test_fit_wine_shows_accuracy_table_and_graph(page, app_url):
     # the learned graph, the histogram, the accuracy bars and the curves
     charts = main.locator('[data-testid="stPlotlyChart"]')
     charts.first.wait_for()
+    # the charts arrive one by one after the first: wait for the fourth
+    charts.nth(3).wait_for(timeout=30_000)
     assert charts.count() >= 4
     assert page.get_by_text("Learned graph:").count() >= 1
     assert_no_exception(page)
