@@ -70,7 +70,7 @@ def _parse_rows(text: str, n: int) -> list[int]:
 
 def _check_options(args: argparse.Namespace) -> None:
     """Reject bad options before the table is read or a model trained."""
-    from engine.runtime import resolve_device
+    from engine.runtime import resolve_device, resolve_seed
     from engine.values.operators import resolve_operator
 
     if args.top < 1:
@@ -81,6 +81,7 @@ def _check_options(args: argparse.Namespace) -> None:
         )
     resolve_operator(args.operator)
     resolve_device(args.device)
+    resolve_seed(args.seed)
     if args.out and not Path(args.out).resolve().parent.is_dir():
         raise ConfigError(
             f"explain: the folder of '--out' {args.out!r} does not exist; create it "

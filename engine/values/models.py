@@ -28,6 +28,7 @@ import pandas as pd
 import torch
 
 from engine.errors import ConfigError, DataError, check_choice
+from engine.runtime import resolve_seed
 from engine.validation import as_matrix
 
 __all__ = [
@@ -521,7 +522,7 @@ def train_classifier(
     test_size : float, default=0.25
         Fraction held out (stratified) for the accuracy.
     seed : int, default=0
-        Seed of the split and of the estimator.
+        Seed of the split and of the estimator, in ``[0, 2**31 - 1]``.
 
     Returns
     -------
@@ -531,6 +532,8 @@ def train_classifier(
     ------
     DataError
         Missing label column, a single class, or non-numeric features.
+    ConfigError
+        Unknown ``kind`` or a seed that is not a non-negative integer.
     """
     import warnings
 
@@ -538,6 +541,7 @@ def train_classifier(
     from sklearn.model_selection import train_test_split
 
     check_choice("train_classifier", "kind", kind, MODEL_KINDS)
+    seed = resolve_seed(seed)
     if target not in frame.columns:
         raise DataError(
             f"train_classifier: label column {target!r} is not in the table; pick "

@@ -71,6 +71,7 @@ def test_explain_command_loads_skops_and_checks_rows(iris_csv, tmp_path) -> None
         (["--target", "target", "--samples", "0"], "'--samples'"),
         (["--target", "target", "--top", "0"], "'--top'"),
         (["--target", "target", "--device", "tpu"], "'device'"),
+        (["--target", "target", "--seed", "-3"], "'seed'"),
         (["--target", "target", "--out", "/no/such/dir/v.json"], "'--out'"),
         (["--target", "target", "--model", "svm"], "invalid choice"),
         (["--target", "target", "--samples", "x"], "invalid int"),

@@ -40,6 +40,9 @@ def test_train_classifier_rejects_bad_tables(iris_frame) -> None:
         train_classifier(iris_frame.assign(target=1), "target")
     with pytest.raises(ConfigError, match="kind"):
         train_classifier(iris_frame, "target", "svm")
+    # scikit-learn's own error for a negative random_state is not an engine error
+    with pytest.raises(ConfigError, match="'seed'"):
+        train_classifier(iris_frame, "target", seed=-3)
 
 
 def test_skops_round_trip_of_allowed_models(iris_frame, tmp_path) -> None:
