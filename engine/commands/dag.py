@@ -114,9 +114,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _read(path: str) -> str:
+def _read(path: str) -> bytes:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_bytes()  # decoded (UTF-8, BOM or not) by from_csv
     except OSError as err:
         raise DataError(f"cannot read {path!r}: {err.strerror}.") from err
 

@@ -204,8 +204,8 @@ class PriorKnowledge:
     def from_csv(
         cls,
         names: Sequence[str],
-        edges: str | Path | io.TextIOBase | None = None,
-        tiers: str | Path | io.TextIOBase | None = None,
+        edges: str | Path | bytes | io.TextIOBase | None = None,
+        tiers: str | Path | bytes | io.TextIOBase | None = None,
     ) -> PriorKnowledge:
         """Read constraints from CSV text or files.
 
@@ -213,11 +213,11 @@ class PriorKnowledge:
         ----------
         names : sequence of str
             Node names in data column order.
-        edges : path, text or file, optional
+        edges : path, text, UTF-8 bytes or file, optional
             CSV with columns ``source,target,kind`` where ``kind`` is ``forbidden``
             or ``required`` (a missing ``kind`` column means forbidden). A header
-            row is required.
-        tiers : path, text or file, optional
+            row is required; a byte-order mark is ignored.
+        tiers : path, text, UTF-8 bytes or file, optional
             CSV with columns ``node,tier`` (header required).
 
         Returns
@@ -227,8 +227,8 @@ class PriorKnowledge:
         Raises
         ------
         DataError
-            On a missing column, unknown node, bad ``kind`` or non-integer tier;
-            the message names the row.
+            On a file that is not UTF-8, a missing column, unknown node, bad
+            ``kind`` or non-integer tier; the message names the row.
         """
         forbidden: list[Edge] = []
         required: list[Edge] = []
@@ -378,17 +378,30 @@ class PriorKnowledge:
         }
 
 
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"PriorKnowledge.from_csv: the {what} file is not UTF-8 text (byte "
+            f"{err.start}); save it as a UTF-8 CSV file."
+        ) from err
+
+
 def _read_csv(
-    source: str | Path | io.TextIOBase, needed: tuple[str, ...], what: str
+    source: str | Path | bytes | io.TextIOBase, needed: tuple[str, ...], what: str
 ) -> list[dict[str, str]]:
     if isinstance(source, io.TextIOBase):
         text = source.read()
+    elif isinstance(source, bytes):
+        text = _decode(source, what)
     elif isinstance(source, Path) or (
         "\n" not in str(source) and Path(str(source)).is_file()
     ):
-        text = Path(source).read_text(encoding="utf-8")
+        text = _decode(Path(source).read_bytes(), what)
     else:
         text = str(source)
+    text = text.removeprefix("\ufeff")  # a byte-order mark from a spreadsheet
     reader = csv.DictReader(io.StringIO(text.strip()))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     missing = [c for c in needed if c not in fields]

@@ -85,6 +85,10 @@ def test_dag_command_bad_input_exits_with_one_line(table, tmp_path, capsys):
     bad_forbid.write_text("source,target\na,nope\n")
     assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
     assert "unknown node 'nope'" in capsys.readouterr().err
+    bad_forbid.write_bytes("source,target\na,\xe9\n".encode("latin-1"))
+    assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8" in err and err.count("\n") == 1
 
 
 def test_dag_command_bootstrap_adds_edge_frequency(table, tmp_path, seed):

@@ -69,3 +69,15 @@ def test_prior_csv_errors_name_the_row():
         PriorKnowledge.from_csv(NAMES, edges="source,target,kind\na,b,maybe\n")
     with pytest.raises(DataError, match="missing"):
         PriorKnowledge.from_csv(NAMES, edges="from,to\na,b\n")
+
+
+def test_prior_csv_bytes_bom_and_latin1(tmp_path):
+    # a spreadsheet's UTF-8 export starts with a byte-order mark
+    bom = "\ufeffsource,target,kind\na,b,required\n".encode()
+    path = tmp_path / "edges.csv"
+    path.write_bytes(bom)
+    for source in (bom, path):
+        assert PriorKnowledge.from_csv(NAMES, edges=source).required[0, 1]
+    path.write_bytes("node,tier\na,0\n\xe9,1\n".encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        PriorKnowledge.from_csv(NAMES, tiers=path)
