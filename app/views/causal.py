@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import typing
 from typing import Any
 
@@ -198,10 +199,13 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
         up_t = c2.file_uploader(
             "Load tiers CSV (node,tier)", type="csv", key="prior_tiers_file"
         )
-        if up_e is not None:
-            prior["edges"] = pd.read_csv(up_e, dtype=str)
-        if up_t is not None:
-            prior["tiers"] = pd.read_csv(up_t)
+        for key, upload in (("edges", up_e), ("tiers", up_t)):
+            if upload is None:
+                continue
+            try:
+                prior[key] = _prior_table(upload.getvalue(), names, key)
+            except EngineError as err:  # keep what the editor had
+                st.error(f"{upload.name} cannot be used: {err}")
         edges = st.data_editor(
             prior["edges"],
             num_rows="dynamic",
@@ -237,6 +241,22 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
             "Save tiers CSV", pk.tiers_csv(), "prior_tiers.csv", key="prior_tiers_dl"
         )
     return pk
+
+
+def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
+    """Validate an uploaded edges or tiers CSV; its rows for the editor.
+
+    The file is parsed as plain UTF-8 CSV by ``PriorKnowledge.from_csv`` (missing
+    columns, unknown nodes, bad kinds, non-integer tiers and required cycles raise
+    an ``EngineError``); the editor gets the constraints written back as CSV.
+    """
+    if key == "edges":
+        pk = PriorKnowledge.from_csv(names, edges=data)
+        return pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str)
+    pk = PriorKnowledge.from_csv(names, tiers=data)
+    return pd.read_csv(
+        io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}
+    )
 
 
 def _build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):

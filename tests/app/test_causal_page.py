@@ -113,3 +113,52 @@ def test_a_chart_click_event_maps_to_node_indices():
     assert _clicked_nodes(event) == (3,)
     assert _clicked_nodes({"selection": {"points": []}}) == ()
     assert _clicked_nodes(None) == ()
+
+
+def _prior_state(at: AppTest) -> dict:
+    return at.session_state[state.CAUSAL_PRIOR]
+
+
+def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
+    at = _page()
+    good = b"\xef\xbb\xbfsource,target,kind\nRaf,Mek,required\n"  # Excel's BOM
+    at.file_uploader(key="prior_edges_file").set_value(
+        ("prior.csv", good, "text/csv")
+    ).run()
+    assert not at.exception and not at.error
+    kept = _prior_state(at)["edges"]
+    assert kept[["source", "target", "kind"]].values.tolist() == [
+        ["Raf", "Mek", "required"]
+    ]
+    bad_edges = [
+        (b"", "needs the header columns"),
+        (b"from,to\nRaf,Mek\n", "needs the header columns"),
+        (b"source,target,kind\nRaf,Mek,maybe\n", "kind 'maybe'"),
+        ("source,target\nRaf,\xe9\n".encode("latin-1"), "not UTF-8"),
+        (bytes(range(256)) * 4, "not UTF-8"),
+        (b"source,target\nRaf,Nope\n", "unknown node 'Nope'"),
+        (b"source,target,kind\nRaf,Mek,required\nMek,Raf,required\n", "cycle"),
+    ]
+    for data, expected in bad_edges:
+        at.file_uploader(key="prior_edges_file").set_value(
+            ("bad.csv", data, "text/csv")
+        ).run()
+        assert not at.exception, (data, at.exception)
+        assert any(expected in e.value for e in at.error), (data, at.error)
+        assert _prior_state(at)["edges"].equals(kept)  # the editor keeps its rows
+    for data, expected in [
+        (b"node,tier\nRaf,1.5\n", "tiers must be integers"),
+        (b"node\nRaf\n", "needs the header columns"),
+    ]:
+        at.file_uploader(key="prior_tiers_file").set_value(
+            ("tiers.csv", data, "text/csv")
+        ).run()
+        assert not at.exception, (data, at.exception)
+        assert any(expected in e.value for e in at.error), (data, at.error)
+    at.file_uploader(key="prior_tiers_file").set_value(
+        ("tiers.csv", b"node,tier\nRaf,0\nMek,1\n", "text/csv")
+    ).run()
+    assert not at.exception  # (the edges uploader still holds its bad file)
+    assert not any("tiers.csv" in e.value for e in at.error)
+    tiers = _prior_state(at)["tiers"].set_index("node")["tier"]
+    assert tiers["Mek"] == 1 and tiers["Raf"] == 0
