@@ -21,6 +21,7 @@ from engine.values import (
     load_skops,
     train_classifier,
 )
+from engine.values.models import check_feature_names
 
 SAMPLES = {
     "breast cancer": "breast_cancer",
@@ -124,6 +125,7 @@ def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
             f"The model in {filename} expects {n_in} features; the table has "
             f"{len(data['features'])} numeric feature columns."
         )
+    check_feature_names(model, data["features"], f"The model in {filename}")
     X, y = data["frame"][data["features"]], data["frame"][data["target"]].astype(str)
     classes = [str(c) for c in model.classes_]
     with warnings.catch_warnings():

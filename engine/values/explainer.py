@@ -42,7 +42,11 @@ from engine.values.games import (
     exact_values,
     permutation_values,
 )
-from engine.values.models import ProbabilityModel, as_probability_model
+from engine.values.models import (
+    ProbabilityModel,
+    as_probability_model,
+    check_feature_names,
+)
 from engine.values.operators import Operator, RandomOrder, Semivalue, resolve_operator
 from engine.values.result import DistributionalValues
 
@@ -383,6 +387,8 @@ def _explain(
         check_choice("explain", "estimator", cfg.estimator, ESTIMATORS)
     operator = resolve_operator(cfg.operator)
     X_np, columns = as_matrix(X, "explain", min_rows=1)
+    if isinstance(X, pd.DataFrame):
+        check_feature_names(model, columns, "explain")
     names, groups = _resolve_players(cfg.players, columns)
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)

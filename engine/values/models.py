@@ -36,6 +36,7 @@ __all__ = [
     "ProbabilityModel",
     "TrainedModel",
     "as_probability_model",
+    "check_feature_names",
     "load_skops",
     "reduce_classes",
     "save_skops",
@@ -299,6 +300,50 @@ class AffineTwin:
         """Probabilities of a batch of inputs, (n, D) -> (n, K)."""
         W, b = self.layers(X)[0]
         return self.head(torch.addmm(b, X, W))
+
+
+def check_feature_names(model: Any, columns: Sequence[str], owner: str) -> None:
+    """Refuse a table whose columns are not the ones a model was fitted on.
+
+    A scikit-learn model fitted on a DataFrame records ``feature_names_in_``.
+    The explainer hands the model plain arrays, so scikit-learn's own check of
+    the names is bypassed: columns in another order, or renamed, would be fed to
+    the wrong coefficients without any message.
+
+    Parameters
+    ----------
+    model : object
+        The model; nothing is checked when it has no ``feature_names_in_``.
+    columns : sequence of str
+        The columns of the table to explain, in order.
+    owner : str
+        The calling function, named in the message.
+
+    Raises
+    ------
+    DataError
+        The names differ, or are the same names in another order.
+    """
+    fitted = getattr(model, "feature_names_in_", None)
+    if fitted is None:
+        return
+    fitted = [str(c) for c in fitted]
+    columns = [str(c) for c in columns]
+    if fitted == columns:
+        return
+    if sorted(fitted) == sorted(columns):
+        raise DataError(
+            f"{owner}: the table has the model's columns in another order; the "
+            f"model expects {fitted[:10]}. Reorder the columns, e.g. "
+            "X[model.feature_names_in_]."
+        )
+    missing = [c for c in fitted if c not in columns]
+    extra = [c for c in columns if c not in fitted]
+    raise DataError(
+        f"{owner}: the model was fitted on other columns: the table lacks "
+        f"{missing[:5]} and has {extra[:5]} that the model does not know. Explain "
+        "a table with the columns the model was trained on, in the same order."
+    )
 
 
 def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:

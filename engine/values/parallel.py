@@ -46,7 +46,7 @@ from engine.values.explainer import (
     _resolve_players,
     choose_estimator,
 )
-from engine.values.models import as_probability_model
+from engine.values.models import as_probability_model, check_feature_names
 from engine.values.operators import resolve_operator
 from engine.values.result import DistributionalValues
 
@@ -153,6 +153,8 @@ def explain_in_chunks(
     _check_picklable(model, runner)
     operator = resolve_operator(cfg.operator)
     X_np, columns = as_matrix(X, "explain", min_rows=1)
+    if isinstance(X, pd.DataFrame):
+        check_feature_names(model, columns, "explain")
     names, groups = _resolve_players(cfg.players, columns)
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -70,10 +72,14 @@ def test_bad_model_files_show_an_error_and_keep_the_state(trained_iris) -> None:
     before = at.session_state[state.EXPLAIN_RESULT]
     X, y = load_wine(return_X_y=True)
     wine_model = sio.dumps(LogisticRegression(max_iter=50).fit(X, y))
+    # four columns, as the table has, but fitted under other names
+    named = pd.DataFrame(np.arange(600.0).reshape(150, 4), columns=list("abcd"))
+    renamed_model = sio.dumps(LogisticRegression().fit(named, [0, 1] * 75))
     cases = [
         (b"this is not a skops archive", "not a readable skops"),
         (sio.dumps(FunctionTransformer()), "not an allowed"),
         (wine_model, "expects 13 features"),
+        (renamed_model, "fitted on other columns"),
     ]
     for content, message in cases:
         _upload(at, "model.skops", content)

@@ -322,6 +322,22 @@ def test_bad_inputs_raise_clear_errors(iris) -> None:
         explain(model, X.iloc[:2], estimator="permutation", n_samples=0)
 
 
+def test_columns_other_than_the_models_are_refused(iris) -> None:
+    # the model gets plain arrays, so scikit-learn's name check never runs: a
+    # reordered or renamed table used to be explained with the wrong coefficients
+    X, _, model = iris
+    shuffled = X[X.columns[::-1]]
+    with pytest.raises(DataError, match="another order"):
+        explain(model, shuffled.iloc[:2], background=shuffled)
+    with pytest.raises(DataError, match="another order"):
+        explain(model, shuffled.iloc[:2], background=shuffled, executor="serial")
+    renamed = X.rename(columns={X.columns[0]: "sepal"})
+    with pytest.raises(DataError, match=r"lacks \['sepal length \(cm\)'\]"):
+        explain(model, renamed.iloc[:2], background=renamed)
+    # arrays carry no names: nothing to compare
+    explain(model, X.iloc[:2].to_numpy(), background=X.to_numpy()[:20], seed=0)
+
+
 def test_stop_request_returns_partial_result(iris) -> None:
     X, _, model = iris
     events = []
