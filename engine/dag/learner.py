@@ -154,6 +154,25 @@ def _prior_for(prior: PriorKnowledge | None, names: list[str]) -> PriorKnowledge
     return prior.subset(names)
 
 
+def _check_scale(X: np.ndarray, names: Sequence[str]) -> None:
+    """Refuse columns whose sum of squares overflows float64.
+
+    The learners work with (centred) second moments; a column of values around
+    1e200 would turn them into ``inf`` and the fit would fail deep inside.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        centred = X - X.mean(axis=0)
+        squares = np.einsum("ij,ij->j", centred, centred)
+    bad = [names[j] for j in np.flatnonzero(~np.isfinite(squares))]
+    if bad:
+        raise DataError(
+            f"learn_dag: column(s) {bad[:5]} hold values too large for their "
+            f"variance to be a finite number (largest |value| "
+            f"{float(np.abs(X).max()):.3g}); rescale them first, e.g. standardise "
+            "or change their units."
+        )
+
+
 def learn_dag(
     X: Any,
     method: str = "permutahedron",
@@ -215,6 +234,7 @@ def learn_dag(
     spec = _spec(method)
     cfg = make_config(method, config, **options)
     Xa, names = as_matrix(X, "learn_dag", names=node_names, min_rows=3, min_cols=2)
+    _check_scale(Xa, names)
     pk = _prior_for(prior, names)
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)

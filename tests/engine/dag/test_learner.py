@@ -203,6 +203,11 @@ def test_learn_dag_rejects_bad_input():
         learn_dag(bad)
     with pytest.raises(DataError, match="does not cover"):
         learn_dag(X, prior=PriorKnowledge.empty(["a", "b"]))
+    huge = X.copy()
+    huge[:, 2] *= 1e200  # its variance overflows: was a KeyError deep in the fit
+    for method in ("permutahedron", "dagdb"):
+        with pytest.raises(DataError, match=r"\['x2'\] hold values too large"):
+            learn_dag(huge, method=method, max_iter=2)
     with pytest.raises(ResourceError, match="max_memory_gb"):
         big = np.random.default_rng(0).normal(size=(3000, 3))
         learn_dag(big, edge_model="mlp", hidden=200, max_memory_gb=0.01)
