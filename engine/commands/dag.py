@@ -156,6 +156,11 @@ def _typed(key: str, value: str, default: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        raise ConfigError(
+            f"dag: the folder of '--out' {args.out!r} does not exist; create it or "
+            "choose another path."
+        )
     frame, _ = read_table(args.file)
     X, names, _ = to_matrix(
         frame,
@@ -171,6 +176,10 @@ def run(args: argparse.Namespace) -> int:
             tiers=_read(args.tiers) if args.tiers else None,
         )
     options = _parse_options(args.method, args.option)
+    # read the true graph before the fit, so that a bad file costs no fit
+    truth = (
+        read_graph(args.truth, columns=names, require_dag=True) if args.truth else None
+    )
     if args.max_iter is not None:
         options["max_iter"] = args.max_iter
     result = learn_dag(
@@ -220,8 +229,7 @@ def run(args: argparse.Namespace) -> int:
             ],
             "elapsed_s": boot.elapsed_s,
         }
-    if args.truth:
-        truth = read_graph(args.truth, columns=names, require_dag=True)
+    if truth is not None:
         m = compare_graphs(truth.adjacency != 0, result.adjacency)
         out["metrics"] = {k: m[k] for k in METRIC_KEYS}
     text = json.dumps(out, indent=2)

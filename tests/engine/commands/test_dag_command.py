@@ -155,3 +155,23 @@ def test_dag_command_dagdb_bad_option_exits_with_one_line(table, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error:") and err.count("\n") == 1
     assert "estimator" in err
+
+
+def test_dag_command_checks_truth_and_out_before_the_fit(
+    table, tmp_path, capsys, monkeypatch
+):
+    import engine.commands.dag as dag_command
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the fit ran before the bad file was reported")
+
+    monkeypatch.setattr(dag_command, "learn_dag", no_fit)
+    data, _ = table
+    bad_truth = tmp_path / "bad.csv"
+    bad_truth.write_text("source,target\na,zzz\n")
+    assert main(["dag", str(data), "--truth", str(bad_truth)]) == 2
+    assert "zzz" in capsys.readouterr().err
+    out = tmp_path / "no" / "such" / "dir" / "dag.json"
+    assert main(["dag", str(data), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "folder of '--out'" in err and err.count("\n") == 1

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from engine.commands import graph as graph_command
-from engine.errors import DataError
+from engine.errors import ConfigError, DataError
 from engine.graphs import GraphResult
 
 
@@ -77,3 +77,10 @@ def test_graph_command_names_a_missing_label_column(tmp_path):
     path, _ = _table(tmp_path)
     with pytest.raises(DataError, match="'nope'"):
         _run(["graph", str(path), "--target", "nope"])
+
+
+def test_graph_command_checks_the_out_folder_before_the_fit(tmp_path):
+    path, _ = _table(tmp_path)
+    out = tmp_path / "no" / "such" / "dir" / "g.json"
+    with pytest.raises(ConfigError, match="folder of '--out'"):
+        _run(["graph", str(path), "--target", "kind", "--out", str(out)])
