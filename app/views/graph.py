@@ -8,6 +8,7 @@ graph, the edge-probability histogram, the training curves and downloads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -186,6 +187,15 @@ def _submit(frame: pd.DataFrame, target: str, edges: Any, sizes: dict, opts: dic
     state.put(state.GRAPH_JOB + "_error", None)
 
 
+def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
+    """``draw(*args)``, or ``None`` with the error's message added to ``problems``."""
+    try:
+        return draw(*args)
+    except EngineError as err:
+        problems.append(str(err))
+        return None
+
+
 def render() -> None:
     """Draw the page."""
     st.title("Learn a graph")
@@ -202,15 +212,18 @@ def render() -> None:
         f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
         f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
     )
-    try:
-        edges = _edge_list(frame)
-        sizes = _split_controls(name, y)
-        opts = _options(name)
-    except EngineError as err:
-        st.error(str(err))
-        return
+    # each input is checked on its own so that one bad input neither hides the other
+    # controls (Streamlit drops the state of widgets it does not draw) nor the
+    # running job and the last result below
+    problems: list[str] = []
+    edges = _checked(problems, _edge_list, frame)
+    sizes = _checked(problems, _split_controls, name, y)
+    opts = _checked(problems, _options, name)
+    for problem in problems:
+        st.error(problem)
     running = state.get(state.GRAPH_JOB) is not None
-    if st.button("Fit", type="primary", disabled=running, key="graph_fit"):
+    blocked = running or bool(problems)
+    if st.button("Fit", type="primary", disabled=blocked, key="graph_fit"):
         try:
             _submit(frame, target, edges, sizes, opts)
             st.rerun()

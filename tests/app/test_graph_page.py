@@ -69,6 +69,16 @@ def test_graph_page_fits_wine_and_shows_results():
     assert not at.exception
     assert at.session_state[state.GRAPH_NODE] == 5
     assert any("Node 5" in md.value for md in at.markdown)
+    # a bad edge list: an error, the Fit button off, the controls and result kept
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,99999\n", "text/csv")
+    ).run()
+    assert not at.exception
+    assert any("99999" in e.value for e in at.error)
+    assert at.button(key="graph_fit").disabled
+    assert _number(at, "Max outer iterations").value == 3
+    assert at.session_state[state.GRAPH_RESULT] is result
+    assert "Test accuracy" in [m.label for m in at.metric]
 
 
 def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
