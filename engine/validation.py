@@ -21,6 +21,7 @@ def as_matrix(
     min_rows: int = 2,
     min_cols: int = 1,
     allow_nan: bool = False,
+    name: str = "X",
 ) -> tuple[np.ndarray, list[str]]:
     """Validate ``X`` and return a float64 copy with its column names.
 
@@ -36,6 +37,9 @@ def as_matrix(
         Smallest accepted shape.
     allow_nan : bool, default=False
         Whether missing values are accepted.
+    name : str, default="X"
+        The caller's name for the argument (e.g. ``"background"``), named in error
+        messages.
 
     Returns
     -------
@@ -51,36 +55,46 @@ def as_matrix(
         or columns, duplicate or mismatched names.
     """
     if isinstance(X, pd.DataFrame):
-        bad = [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        labels = [str(c) for c in X.columns]
+        bad = [
+            lab
+            for lab, dtype in zip(labels, X.dtypes, strict=True)
+            if not pd.api.types.is_numeric_dtype(dtype)
+        ]
         if bad:
             raise DataError(
-                f"{owner}: column(s) {bad[:5]} are not numeric; drop them or encode "
-                "them first (engine.data.to_matrix can one-hot encode)."
+                f"{owner}: column(s) {bad[:5]} of {name!r} are not numeric; drop "
+                "them or encode them first (engine.data.to_matrix can one-hot "
+                "encode)."
             )
-        names = [str(c) for c in X.columns] if names is None else names
+        names = labels if names is None else names
         X = X.to_numpy(dtype=np.float64)
     elif hasattr(X, "detach") and hasattr(X, "cpu"):
         X = X.detach().cpu().numpy()
     try:
         arr = np.array(X, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as err:
-        raise DataError(f"{owner}: 'X' must be a numeric 2-D array; {err}.") from err
+        raise DataError(
+            f"{owner}: {name!r} must be a numeric 2-D array; {err}."
+        ) from err
     if arr.ndim != 2:
         raise DataError(
-            f"{owner}: 'X' must be 2-D (n_samples, n_features); got shape {arr.shape}."
+            f"{owner}: {name!r} must be 2-D (n_samples, n_features); got shape "
+            f"{arr.shape}."
         )
     n, d = arr.shape
     if n < min_rows or d < min_cols:
         raise DataError(
-            f"{owner}: 'X' needs at least {min_rows} rows and {min_cols} columns; got "
-            f"shape {arr.shape}."
+            f"{owner}: {name!r} needs at least {min_rows} rows and {min_cols} "
+            f"columns; got shape {arr.shape}."
         )
     finite = np.isfinite(arr) | (np.isnan(arr) if allow_nan else False)
     if not finite.all():
         row, col = map(int, np.argwhere(~finite)[0])
         raise DataError(
-            f"{owner}: 'X' has {int((~finite).sum())} missing or infinite value(s), "
-            f"the first at row {row}, column {col}; impute or drop them first."
+            f"{owner}: {name!r} has {int((~finite).sum())} missing or infinite "
+            f"value(s), the first at row {row}, column {col}; impute or drop them "
+            "first."
         )
     names = [f"x{j}" for j in range(d)] if names is None else [str(s) for s in names]
     if len(names) != d:

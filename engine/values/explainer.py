@@ -189,7 +189,9 @@ def _background_rows(
                     f"explain: background lacks column(s) {missing[:5]} of X."
                 )
             background = background[columns]
-        Z, _ = as_matrix(background, "explain", names=names, min_rows=1)
+        Z, _ = as_matrix(
+            background, "explain", names=names, min_rows=1, name="background"
+        )
         if Z.shape[1] != d:
             raise DataError(f"explain: background has {Z.shape[1]} columns, X has {d}.")
     if removal == "mean":
@@ -713,7 +715,12 @@ class DistributionalExplainer:
     def fit(self, background: Any = None) -> DistributionalExplainer:
         """Store the background rows; returns ``self``."""
         if background is not None:
-            as_matrix(background, "DistributionalExplainer.fit", min_rows=1)
+            as_matrix(
+                background,
+                "DistributionalExplainer.fit",
+                min_rows=1,
+                name="background",
+            )
         self.background_ = background
         return self
 

@@ -322,6 +322,26 @@ def test_bad_inputs_raise_clear_errors(iris) -> None:
         explain(model, X.iloc[:2], estimator="permutation", n_samples=0)
 
 
+def test_background_errors_name_background_not_x(iris) -> None:
+    X, _, model = iris
+    rows = X.iloc[:2]
+    holed = X.iloc[:20].to_numpy().copy()
+    holed[3, 1] = np.nan
+    with pytest.raises(DataError) as info:
+        explain(model, rows, background=holed)
+    message = str(info.value)
+    assert "'background' has 1 missing or infinite value(s)" in message
+    assert "row 3, column 1" in message and "'X'" not in message
+    with pytest.raises(
+        DataError, match=r"'background' must be 2-D .* got shape \(4,\)"
+    ):
+        explain(model, rows, background=X.iloc[0].to_numpy())
+    with pytest.raises(DataError, match="'background' needs at least 1 rows"):
+        explain(model, rows, background=np.empty((0, 4)))
+    with pytest.raises(DataError, match="fit: 'background' has 1 missing"):
+        DistributionalExplainer(model).fit(holed)
+
+
 def test_columns_other_than_the_models_are_refused(iris) -> None:
     # the model gets plain arrays, so scikit-learn's name check never runs: a
     # reordered or renamed table used to be explained with the wrong coefficients
