@@ -51,11 +51,18 @@ def as_matrix(
     Raises
     ------
     DataError
-        Wrong dimensionality, non-numeric columns, non-finite values, too few rows
-        or columns, duplicate or mismatched names.
+        Wrong dimensionality, duplicated or non-numeric columns, non-finite
+        values, too few rows or columns, duplicate or mismatched names.
     """
     if isinstance(X, pd.DataFrame):
         labels = [str(c) for c in X.columns]
+        if len(set(labels)) != len(labels):
+            dup = sorted({s for s in labels if labels.count(s) > 1})
+            raise DataError(
+                f"{owner}: {name!r} has duplicated column names {dup[:5]}; every "
+                "column needs its own name; rename the repeats (or drop them) and "
+                "try again."
+            )
         bad = [
             lab
             for lab, dtype in zip(labels, X.dtypes, strict=True)

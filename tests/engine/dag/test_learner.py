@@ -213,6 +213,23 @@ def test_learn_dag_rejects_bad_input():
         learn_dag(big, edge_model="mlp", hidden=200, max_memory_gb=0.01)
 
 
+def test_duplicated_column_names_are_named_not_called_non_numeric():
+    # X[c] of a repeated name is a DataFrame, so the numeric check used to report
+    # the numeric columns ['a', 'a'] as "not numeric"
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    frame = pd.DataFrame(X, columns=["a", "a", "b"])
+    with pytest.raises(DataError) as info:
+        learn_dag(frame)
+    message = str(info.value)
+    assert "duplicated column names ['a']" in message
+    assert "rename" in message
+    assert "not numeric" not in message
+    # a genuinely non-numeric column is still reported as such
+    text = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": ["u"] * 30})
+    with pytest.raises(DataError, match=r"column\(s\) \['c'\] of 'X' are not numeric"):
+        learn_dag(text)
+
+
 def test_registry_describes_methods_with_config_fields():
     spec = METHODS["permutahedron"]
     assert spec.config_class is PermutahedronConfig and spec.description
