@@ -162,6 +162,12 @@ def _as_mask(mask: Any, name: str, n: int | None = None) -> np.ndarray:
     arr = np.asarray(mask)
     if arr.ndim != 1 or arr.dtype.kind not in "bui":
         raise DataError(f"Split: '{name}' must be a 1-D boolean mask.")
+    if arr.dtype.kind in "ui" and not np.isin(arr, (0, 1)).all():
+        raise DataError(
+            f"Split: '{name}' holds integers other than 0 and 1 (node indices?); "
+            "pass a boolean mask with one entry per node, or build a Split from "
+            "index arrays."
+        )
     arr = arr.astype(bool)
     if n is not None and arr.size != n:
         raise DataError(f"Split: '{name}' has {arr.size} entries, expected {n}.")

@@ -183,6 +183,17 @@ def _resolve_split(
                 f"{owner}: a 'split' mapping needs boolean masks 'train' and 'val' "
                 "(and optionally 'test', 'es')."
             )
+        for key in ("train", "val", "test", "es"):
+            mask = split.get(key)
+            if mask is None:
+                continue
+            shape = np.shape(mask)
+            if len(shape) == 1 and shape[0] != n:
+                raise DataError(
+                    f"{owner}: the split mask {key!r} has {shape[0]} entries but "
+                    f"there are {n} nodes (rows of 'X'); give one boolean per node, "
+                    "in the order of the rows."
+                )
         return Split.from_masks(
             split["train"],
             split["val"],

@@ -182,6 +182,28 @@ def test_bad_inputs_are_named():
         learn_graph(X, y, split=split, memory_budget_gb=1e-9, device="cpu")
 
 
+def test_split_masks_of_the_wrong_length_say_so():
+    # masks shorter than the table used to fit silently on a truncated split,
+    # longer ones died with an IndexError; index lists read as masks overlapped
+    X, y, _ = planted(5, n_per=5, noise_edges=0)
+    n = y.size
+    for length in (n - 5, n + 5):
+        masks = {"train": _mask(length, range(3)), "val": _mask(length, range(3, 9))}
+        with pytest.raises(DataError) as info:
+            learn_graph(X, y, split=masks)
+        message = str(info.value)
+        assert f"'train' has {length} entries but there are {n} nodes" in message
+        assert "more than one" not in message
+    good = {"train": _mask(n, range(3)), "val": _mask(n, range(3, 9))}
+    with pytest.raises(DataError, match=f"'test' has 4 entries but there are {n}"):
+        learn_graph(X, y, split={**good, "test": _mask(4, [0])})
+    with pytest.raises(DataError, match="'train' has 3 entries"):
+        learn_graph(X, y, split={"train": [1, 2, 3], "val": [4, 5, 6]})
+    indices = {"train": np.arange(n) % 3, "val": np.ones(n, dtype=int)}
+    with pytest.raises(DataError, match="integers other than 0 and 1"):
+        learn_graph(X, y, split=indices)
+
+
 def test_too_large_graph_is_refused_before_any_n_squared_work(monkeypatch):
     import engine.graphs.task as task_module
 
