@@ -234,6 +234,15 @@ def _preprocess(X: np.ndarray, how: str) -> np.ndarray:
 
 
 def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndarray:
+    if isinstance(graph, np.ndarray) and graph.ndim == 2:
+        rows, cols = graph.shape
+        # a square array other than (2, 2) cannot be an edge list of pairs
+        if rows == cols and rows not in (2, n):
+            raise GraphError(
+                f"{owner}: the adjacency 'graph' is {rows}x{cols} but 'X' has {n} "
+                f"rows (nodes); pass an {n}x{n} adjacency, or an edge list of shape "
+                "(n_edges, 2)."
+            )
     if isinstance(graph, np.ndarray) and graph.ndim == 2 and graph.shape == (n, n):
         if not np.isfinite(graph.astype(float)).all():
             raise GraphError(f"{owner}: the adjacency 'graph' has non-finite entries.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.errors import ConfigError, DataError, ResourceError
+from engine.errors import ConfigError, DataError, GraphError, ResourceError
 from engine.graphs import (
     GraphResult,
     GraphStructureLearner,
@@ -202,6 +202,25 @@ def test_split_masks_of_the_wrong_length_say_so():
     indices = {"train": np.arange(n) % 3, "val": np.ones(n, dtype=int)}
     with pytest.raises(DataError, match="integers other than 0 and 1"):
         learn_graph(X, y, split=indices)
+
+
+def test_adjacency_of_the_wrong_size_names_both_sizes():
+    # a 5x5 adjacency for 15 nodes was reported as a malformed edge list
+    X, y, adj = planted(5, n_per=5, noise_edges=0)
+    n = y.size
+    split = make_split(y, 3, 6, seed=0)
+    with pytest.raises(GraphError) as info:
+        learn_graph(X, y, split=split, graph=adj[:5, :5])
+    message = str(info.value)
+    assert f"adjacency 'graph' is 5x5 but 'X' has {n} rows" in message
+    assert f"{n}x{n} adjacency" in message and "(n_edges, 2)" in message
+    with pytest.raises(GraphError, match=f"is {n + 1}x{n + 1} but 'X' has {n} rows"):
+        learn_graph(X, y, split=split, graph=np.zeros((n + 1, n + 1)))
+    # a 2x2 array is still read as two edges
+    two = learn_graph(
+        X, y, split=split, graph=np.array([[0, 1], [2, 3]]), seed=0, max_outer_iter=1
+    )
+    assert two.initial_edges.tolist() == [[0, 1], [2, 3]]
 
 
 def test_too_large_graph_is_refused_before_any_n_squared_work(monkeypatch):
