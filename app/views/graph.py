@@ -25,6 +25,7 @@ from engine.graphs import (
     GraphResult,
     LdsConfig,
     adjacency_from_edges,
+    check_knn_k,
     check_resources,
     estimate_memory,
     make_split,
@@ -171,6 +172,8 @@ def _submit(frame: pd.DataFrame, target: str, edges: Any, sizes: dict, opts: dic
     split = make_split(y.to_numpy(), sizes["n_train"], sizes["n_val"], seed=seed)
     # report bad options, and a graph too large for this machine, before starting
     check_resources(len(frame), LdsConfig(**opts), resolve_device("auto"), "Fit")
+    if edges is None:
+        check_knn_k(int(opts["k"]), len(frame), "Fit")
     kwargs = {
         "X": X,
         "y": y.to_numpy(),

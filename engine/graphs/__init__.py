@@ -23,7 +23,12 @@ from engine.graphs.lds import GraphStructureLearner, learn_graph
 from engine.graphs.planetoid import PlanetoidData, load_planetoid
 from engine.graphs.result import GraphResult, edge_homophily
 from engine.graphs.splits import PAPER_SPLIT_SIZES, Split, make_split, paper_split
-from engine.graphs.task import check_resources, estimate_memory, table_inputs
+from engine.graphs.task import (
+    check_knn_k,
+    check_resources,
+    estimate_memory,
+    table_inputs,
+)
 
 __all__ = [
     "BASELINES",
@@ -34,6 +39,7 @@ __all__ = [
     "PlanetoidData",
     "Split",
     "adjacency_from_edges",
+    "check_knn_k",
     "check_resources",
     "edge_homophily",
     "edges_from_adjacency",

@@ -75,8 +75,8 @@ def knn_graph(
     n = X.shape[0]
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k < n:
         raise ConfigError(
-            f"knn_graph: 'k' must be an integer in [1, {n - 1}] for {n} nodes; "
-            f"got {k!r}."
+            f"knn_graph: 'k' must be an integer in [1, {n - 1}] (smaller than the "
+            f"number of nodes, {n}); got {k!r}. Choose a k in that range."
         )
     if metric == "cosine" and np.any(np.linalg.norm(X, axis=1) == 0):
         raise GraphError(

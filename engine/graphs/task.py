@@ -17,7 +17,13 @@ from engine.graphs.knn import adjacency_from_edges, knn_graph
 from engine.graphs.splits import Split, _is_missing, paper_split
 from engine.validation import as_matrix
 
-__all__ = ["NodeTask", "check_resources", "estimate_memory", "prepare_task"]
+__all__ = [
+    "NodeTask",
+    "check_knn_k",
+    "check_resources",
+    "estimate_memory",
+    "prepare_task",
+]
 
 # N×N buffers alive at the peak of a fit: θ, the best θ, the hypergradient
 # accumulator and its transpose while it is symmetrised, the uniform draw, the
@@ -111,6 +117,8 @@ def prepare_task(
     n = features.shape[0]
     if check_size is not None:
         check_size(n)
+    if graph is None:
+        check_knn_k(config.k, n, owner)
     labels, classes = _encode_labels(y, n, owner)
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
@@ -121,7 +129,7 @@ def prepare_task(
     if graph is None:
         adj = knn_graph(
             features,
-            min(config.k, n - 1),
+            config.k,
             metric=config.metric,
             symmetrize=config.symmetrize,
         )
@@ -130,6 +138,26 @@ def prepare_task(
         adj = _as_graph(graph, n, node_names, owner)
         source = "given"
     return NodeTask(features, labels, classes, node_names, split_obj, adj, source)
+
+
+def check_knn_k(k: int, n_nodes: int, owner: str) -> None:
+    """Raise :class:`ConfigError` unless the kNN graph's ``k`` is below ``n_nodes``.
+
+    Parameters
+    ----------
+    k : int
+        Neighbours per node of the initial kNN graph.
+    n_nodes : int
+        Number of nodes (rows of the table).
+    owner : str
+        Name used in the message.
+    """
+    if k >= n_nodes:
+        raise ConfigError(
+            f"{owner}: 'k' (kNN neighbours) is {k} but there are only {n_nodes} "
+            "nodes; k must be smaller than the number of nodes: choose "
+            f"k <= {n_nodes - 1} or pass a 'graph'."
+        )
 
 
 def _node_names(X: Any) -> tuple[str, ...]:

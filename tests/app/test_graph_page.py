@@ -105,3 +105,28 @@ def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
     assert not at.exception
     assert any("6000 nodes exceed the limit of 5000" in e.value for e in at.error)
     assert _get(at, state.GRAPH_JOB) is None
+
+
+def test_graph_page_refuses_k_not_below_the_node_count_before_starting_a_fit():
+    import numpy as np
+    import pandas as pd
+
+    n = 40
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    frame["label"] = np.arange(n) % 2
+    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "small.csv",
+        "frame": frame,
+        "target": "label",
+    }
+    at.run()
+    at.switch_page("views/graph.py").run()
+    _number(at, "k (kNN graph)").set_value(60).run()
+    at.button(key="graph_fit").click().run()
+    assert not at.exception
+    message = "'k' (kNN neighbours) is 60 but there are only 40 nodes"
+    assert any(message in e.value for e in at.error)
+    assert _get(at, state.GRAPH_JOB) is None

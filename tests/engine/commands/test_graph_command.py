@@ -84,3 +84,10 @@ def test_graph_command_checks_the_out_folder_before_the_fit(tmp_path):
     out = tmp_path / "no" / "such" / "dir" / "g.json"
     with pytest.raises(ConfigError, match="folder of '--out'"):
         _run(["graph", str(path), "--target", "kind", "--out", str(out)])
+
+
+def test_graph_command_refuses_k_not_below_the_node_count(tmp_path):
+    path, _ = _table(tmp_path)
+    argv = ["graph", str(path), "--target", "kind"]
+    with pytest.raises(ConfigError, match=r"'k' .* is 500 but there are only 30 nodes"):
+        _run([*argv, "--k", "500", "--n-train", "4", "--n-val", "6"])

@@ -45,6 +45,10 @@ def test_knn_graph_two_neighbours_degree_at_least_k():
 def test_knn_graph_rejects_bad_k():
     with pytest.raises(ConfigError, match="'k'"):
         knn_graph(LINE, 5)
+    with pytest.raises(ConfigError) as info:
+        knn_graph(LINE, 500)
+    message = str(info.value)
+    assert "in [1, 4] (smaller than the number of nodes, 5); got 500" in message
 
 
 def test_adjacency_from_edges_names_and_indices():

@@ -223,6 +223,22 @@ def test_adjacency_of_the_wrong_size_names_both_sizes():
     assert two.initial_edges.tolist() == [[0, 1], [2, 3]]
 
 
+def test_k_not_below_the_node_count_is_refused():
+    # k=500 on a small table used to be clipped to n - 1 without a word
+    X, y, adj = planted(5, n_per=5, noise_edges=0)
+    n = y.size
+    split = make_split(y, 3, 6, seed=0)
+    for k in (n, 500):
+        with pytest.raises(ConfigError) as info:
+            learn_graph(X, y, split=split, k=k)
+        message = str(info.value)
+        assert f"'k' (kNN neighbours) is {k} but there are only {n} nodes" in message
+        assert f"choose k <= {n - 1}" in message
+    # k is unused when a graph is given
+    given = learn_graph(X, y, split=split, graph=adj, k=500, seed=0, max_outer_iter=1)
+    assert given.config["graph_source"] == "given"
+
+
 def test_too_large_graph_is_refused_before_any_n_squared_work(monkeypatch):
     import engine.graphs.task as task_module
 
