@@ -181,15 +181,23 @@ def _resolve_nodes(
             f"adjacency_from_edges: {column} node {bad!r} is neither a node name nor "
             "an integer index; use the names of the table's index or 0-based rows."
         ) from err
-    idx = as_float.astype(np.int64)
-    bad = (as_float != idx) | (idx < 0) | (idx >= n_nodes)
+    # check before casting: NaN, inf or 1e300 cast to int64 warn and wrap around
+    whole = np.isfinite(as_float) & (as_float == np.floor(as_float))
+    if not whole.all():
+        row = int(np.argmin(whole))
+        raise GraphError(
+            f"adjacency_from_edges: {column} node {values[row]!r} on edge row {row} "
+            "is neither a node name nor a whole number; use the names of the "
+            f"table's index or 0-based rows in [0, {n_nodes - 1}]."
+        )
+    bad = (as_float < 0) | (as_float >= n_nodes)
     if bad.any():
         row = int(np.argmax(bad))
         raise GraphError(
             f"adjacency_from_edges: {column} node {values[row]!r} on edge row {row} "
             f"is not a node index in [0, {n_nodes - 1}]."
         )
-    return idx
+    return as_float.astype(np.int64)
 
 
 def _is_number(value: object) -> bool:

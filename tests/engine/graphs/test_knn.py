@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -67,6 +69,36 @@ def test_adjacency_from_edges_names_unknown_node():
         )
     with pytest.raises(GraphError, match="index"):
         adjacency_from_edges(np.array([[0, 5]]), 3)
+
+
+WHOLE = "neither a node name nor a whole number"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("1.5", WHOLE),
+        ("-0.5", WHOLE),
+        ("nan", WHOLE),
+        ("inf", WHOLE),
+        (2.5, WHOLE),
+        ("1e300", "is not a node index"),
+    ],
+)
+def test_adjacency_from_edges_refuses_fractional_ids_without_a_warning(value, says):
+    # NaN / inf / huge floats were cast to int64 first: a numpy RuntimeWarning
+    # ("invalid value encountered in cast") came before the error
+    names = [str(i) for i in range(10)]
+    frame = pd.DataFrame({"source": ["3", value], "target": ["2", "4"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(GraphError) as info:
+            adjacency_from_edges(frame, 10, node_names=names)
+        with pytest.raises(GraphError):
+            adjacency_from_edges(np.array([[3, 2], [value, 4]], dtype=object), 10)
+    message = str(info.value)
+    assert f"source node {value!r} on edge row 1" in message
+    assert says in message and "[0, 9]" in message
 
 
 def test_read_edge_list_with_and_without_header():
