@@ -19,7 +19,13 @@ import numpy as np
 
 from engine.errors import DataError
 
-__all__ = ["ResultMixin", "from_jsonable", "to_jsonable"]
+__all__ = [
+    "ResultMixin",
+    "dumps_strict",
+    "finite_or_none",
+    "from_jsonable",
+    "to_jsonable",
+]
 
 T = TypeVar("T", bound="ResultMixin")
 _ARRAY_TAG = "__ndarray__"
@@ -80,6 +86,59 @@ def from_jsonable(obj: Any) -> Any:
     return obj
 
 
+def finite_or_none(obj: Any) -> Any:
+    """Replace non-finite floats by ``None`` in a nested structure.
+
+    For summaries meant to be read by other tools: ``NaN`` and ``Infinity`` are
+    not JSON, and a missing number is ``null`` to every parser.
+
+    Parameters
+    ----------
+    obj : object
+        Dicts, lists, tuples, arrays, NumPy scalars and plain values.
+
+    Returns
+    -------
+    object
+        The same structure (tuples and arrays as lists, NumPy scalars as Python
+        values) with every NaN or infinite float replaced by ``None``.
+
+    Examples
+    --------
+    >>> finite_or_none({"a": float("nan"), "b": [1.5, float("inf")]})
+    {'a': None, 'b': [1.5, None]}
+    """
+    if isinstance(obj, dict):
+        return {k: finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [finite_or_none(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return finite_or_none(obj.tolist())
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def dumps_strict(obj: Any, **kwargs: Any) -> str:
+    """``json.dumps`` of :func:`finite_or_none` ``(obj)``: always strict JSON.
+
+    Parameters
+    ----------
+    obj : object
+        The structure to write; non-finite floats become ``null``.
+    **kwargs
+        Passed to :func:`json.dumps` (e.g. ``indent``).
+
+    Returns
+    -------
+    str
+        JSON text without ``NaN`` or ``Infinity`` tokens.
+    """
+    return json.dumps(finite_or_none(obj), allow_nan=False, **kwargs)
+
+
 class ResultMixin:
     """Serialisation and freezing shared by the result dataclasses.
 
@@ -107,8 +166,12 @@ class ResultMixin:
         return out
 
     def to_json(self, path: str | Path | None = None) -> str:
-        """Serialise to a JSON string, also written to ``path`` when given."""
-        text = json.dumps(self.to_dict())
+        """Serialise to a JSON string, also written to ``path`` when given.
+
+        The text is strict JSON: non-finite floats are tagged (see
+        :func:`to_jsonable`), never written as bare ``NaN`` or ``Infinity``.
+        """
+        text = json.dumps(self.to_dict(), allow_nan=False)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from engine.data import read_table, to_matrix
 from engine.errors import ConfigError, DataError
 from engine.executor import EXECUTORS
 from engine.graph_io import read_graph
+from engine.results import dumps_strict
 
 __all__ = ["register", "run"]
 
@@ -232,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
     if truth is not None:
         m = compare_graphs(truth.adjacency != 0, result.adjacency)
         out["metrics"] = {k: m[k] for k in METRIC_KEYS}
-    text = json.dumps(out, indent=2)
+    text = dumps_strict(out, indent=2)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
     else:

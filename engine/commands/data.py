@@ -10,10 +10,10 @@ bundled data sets.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from engine.data import MAX_BYTES, read_table
+from engine.results import dumps_strict
 from engine.samples import list_samples, load_sample
 
 __all__ = ["register", "run_describe", "run_samples"]
@@ -76,7 +76,7 @@ def run_describe(args: argparse.Namespace) -> int:
     if args.json:
         import dataclasses
 
-        sys.stdout.write(json.dumps(dataclasses.asdict(report), indent=1) + "\n")
+        sys.stdout.write(dumps_strict(dataclasses.asdict(report), indent=1) + "\n")
     else:
         sys.stdout.write(report.format() + "\n")
     return 0 if report.usable else 1

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from engine.errors import ConfigError
 from engine.graphs.config import BASELINES
+from engine.results import dumps_strict
 
 
 def register(subparsers: Any) -> None:
@@ -108,5 +108,7 @@ def run(args: argparse.Namespace) -> int:
         "baselines": {k: v["test_accuracy"] for k, v in result.baselines.items()},
         "elapsed_s": result.timings.get("total"),
     }
-    sys.stdout.write(json.dumps(summary) + "\n")
+    # strict JSON: a missing number (e.g. the homophily of an empty initial
+    # graph) is null, not NaN
+    sys.stdout.write(dumps_strict(summary) + "\n")
     return 0

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from engine.errors import DataError
-from engine.results import ResultMixin, from_jsonable, to_jsonable
+from engine.results import (
+    ResultMixin,
+    dumps_strict,
+    finite_or_none,
+    from_jsonable,
+    to_jsonable,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +58,28 @@ def test_round_trip_keeps_nan_inf_dtypes_and_tuples(tmp_path):
         assert back.names == ("a", "b") and back.seed == 7
         assert np.isnan(back.config["tol"]) and back.loss == float("-inf")
         assert not back.weights.flags.writeable
+
+
+def _refuse(token: str):
+    raise ValueError(f"non-standard JSON token {token}")
+
+
+def test_to_json_and_dumps_strict_write_only_strict_json():
+    # json.loads accepts bare NaN; parse_constant makes it as strict as JS or jq
+    _Result.from_json(json.dumps(json.loads(_make().to_json(), parse_constant=_refuse)))
+    summary = {
+        "a": float("nan"),
+        "b": [np.float64("inf"), 1.5, (np.float32(-np.inf), 2)],
+        "c": np.array([np.nan, 0.25]),
+        "d": {"e": np.int64(3), "f": "nan"},
+    }
+    assert json.loads(dumps_strict(summary, indent=1), parse_constant=_refuse) == {
+        "a": None,
+        "b": [None, 1.5, [None, 2]],
+        "c": [None, 0.25],
+        "d": {"e": 3, "f": "nan"},
+    }
+    assert finite_or_none(float("-inf")) is None and finite_or_none(2.0) == 2.0
 
 
 def test_arrays_are_read_only_and_copied():

@@ -91,3 +91,30 @@ def test_graph_command_refuses_k_not_below_the_node_count(tmp_path):
     argv = ["graph", str(path), "--target", "kind"]
     with pytest.raises(ConfigError, match=r"'k' .* is 500 but there are only 30 nodes"):
         _run([*argv, "--k", "500", "--n-train", "4", "--n-val", "6"])
+
+
+def _strict_loads(text: str):
+    """json.loads that refuses NaN / Infinity, as strict parsers (JS, jq) do."""
+
+    def refuse(token: str):
+        raise ValueError(f"non-standard JSON token {token}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_graph_command_with_an_empty_edge_list_writes_strict_json(tmp_path, capsys):
+    # LDS can start from an empty graph (theta = 0 grows by hypergradients); the
+    # homophily of that graph is undefined and was printed as a bare NaN
+    path, _ = _table(tmp_path)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("source,target\n")
+    out = tmp_path / "result.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(empty)]
+    argv += ["--seed", "0", "--out", str(out), "--n-train", "4", "--n-val", "6"]
+    assert _run([*argv, "--max-outer-iter", "2", "--device", "cpu"]) == 0
+    summary = _strict_loads(capsys.readouterr().out)
+    assert summary["homophily_initial"] is None
+    assert summary["expected_edges"] > 0 and 0.0 <= summary["test_accuracy"] <= 1.0
+    _strict_loads(out.read_text())
+    result = GraphResult.from_json(out)
+    assert len(result.initial_edges) == 0 and np.isnan(result.homophily_initial)
