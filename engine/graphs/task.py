@@ -268,8 +268,8 @@ def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndar
         if rows == cols and rows not in (2, n):
             raise GraphError(
                 f"{owner}: the adjacency 'graph' is {rows}x{cols} but 'X' has {n} "
-                f"rows (nodes); pass an {n}x{n} adjacency, or an edge list of shape "
-                "(n_edges, 2)."
+                f"rows (nodes); pass an adjacency of shape ({n}, {n}), or an edge list "
+                "of shape (n_edges, 2)."
             )
     if isinstance(graph, np.ndarray) and graph.ndim == 2 and graph.shape == (n, n):
         if not np.isfinite(graph.astype(float)).all():

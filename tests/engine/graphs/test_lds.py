@@ -213,7 +213,7 @@ def test_adjacency_of_the_wrong_size_names_both_sizes():
         learn_graph(X, y, split=split, graph=adj[:5, :5])
     message = str(info.value)
     assert f"adjacency 'graph' is 5x5 but 'X' has {n} rows" in message
-    assert f"{n}x{n} adjacency" in message and "(n_edges, 2)" in message
+    assert f"adjacency of shape ({n}, {n})" in message and "(n_edges, 2)" in message
     with pytest.raises(GraphError, match=f"is {n + 1}x{n + 1} but 'X' has {n} rows"):
         learn_graph(X, y, split=split, graph=np.zeros((n + 1, n + 1)))
     # a 2x2 array is still read as two edges
