@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -81,23 +83,24 @@ def test_graph_page_fits_wine_and_shows_results():
     assert "Test accuracy" in [m.label for m in at.metric]
 
 
-def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
-    import numpy as np
-    import pandas as pd
-
-    n = 6000  # over the CPU limit of 5 000 nodes
+def _app_on_upload(n: int, name: str) -> AppTest:
+    """The Learn-a-graph page on an uploaded n-row table (3 features, 2 classes)."""
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
     frame["label"] = np.arange(n) % 2
     at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
     at.session_state[state.DATASET] = {
         "source": "upload",
-        "name": "big.csv",
+        "name": name,
         "frame": frame,
         "target": "label",
     }
     at.run()
-    at.switch_page("views/graph.py").run()
+    return at.switch_page("views/graph.py").run()
+
+
+def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
+    at = _app_on_upload(6000, "big.csv")  # over the CPU limit of 5 000 nodes
     assert not at.exception
     assert at.radio(key="graph_source").value == "Data page table"
     assert any("estimated memory 1489 MB" in c.value for c in at.caption)
@@ -108,22 +111,7 @@ def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
 
 
 def test_graph_page_refuses_k_not_below_the_node_count_before_starting_a_fit():
-    import numpy as np
-    import pandas as pd
-
-    n = 40
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
-    frame["label"] = np.arange(n) % 2
-    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
-    at.session_state[state.DATASET] = {
-        "source": "upload",
-        "name": "small.csv",
-        "frame": frame,
-        "target": "label",
-    }
-    at.run()
-    at.switch_page("views/graph.py").run()
+    at = _app_on_upload(40, "small.csv")
     _number(at, "k (kNN graph)").set_value(60).run()
     at.button(key="graph_fit").click().run()
     assert not at.exception
