@@ -102,6 +102,8 @@ class DagdbConfig:
         AIMLE: additive change of beta per update.
     aimle_symmetric : bool, default=False
         AIMLE: central difference instead of the forward difference.
+    aimle_momentum : float, default=0.0
+        AIMLE: momentum of the beta updates, in [0, 1).
     sog_k : float, default=1.0
         Sum-of-Gamma noise: k (expected active components per entry).
     sog_terms : int, default=10
@@ -176,6 +178,9 @@ class DagdbConfig:
     aimle_symmetric: bool = field(
         default=False, metadata=_help("AIMLE central difference")
     )
+    aimle_momentum: float = field(
+        default=0.0, metadata=_help("AIMLE beta momentum", min=0, max=0.99)
+    )
     sog_k: float = field(default=1.0, metadata=_help("Sum-of-Gamma k", min=0))
     sog_terms: int = field(default=10, metadata=_help("Sum-of-Gamma terms", min=1))
     max_size: int = field(
@@ -244,6 +249,12 @@ class DagdbConfig:
             _check_float(name, getattr(self, name))
         _check_float("temperature", self.temperature, low_open=self.noise != "none")
         _check_float("aimle_target", self.aimle_target)
+        _check_float("aimle_momentum", self.aimle_momentum)
+        if self.aimle_momentum >= 1.0:
+            raise ConfigError(
+                f"{_OWNER}: 'aimle_momentum' must be below 1; got "
+                f"{self.aimle_momentum!r}."
+            )
         if not isinstance(self.aimle_symmetric, bool):
             raise ConfigError(
                 f"{_OWNER}: 'aimle_symmetric' must be a bool; got "
@@ -433,6 +444,7 @@ def _init_state(
             beta=config.aimle_beta,
             step=config.aimle_step,
             symmetric=config.aimle_symmetric,
+            momentum=config.aimle_momentum,
         )
     return _State(Xt, theta, B, allowed_t.to(dtype), solver, opt, gen, adaptive)
 

@@ -225,10 +225,12 @@ class AdaptiveLambda:
     """Mutable state of AIMLE's adaptive perturbation size.
 
     After each backward pass ``ema <- decay * ema + (1 - decay) * nnz``, with ``nnz``
-    the mean number of non-zero gradient entries per sample; then ``beta`` grows by
-    ``step`` while ``ema < target`` and shrinks by ``step`` otherwise (never below
-    zero). The perturbation of sample ``s`` is ``beta * ||theta + tau eps_s|| /
-    ||dy_s||``.
+    the mean number of non-zero gradient entries per sample; then the velocity
+    ``v <- momentum * v + delta`` with ``delta = +step`` while ``ema < target`` and
+    ``-step`` otherwise, and ``beta <- max(0, beta + v)`` (with the default
+    ``momentum = 0``, ``beta`` moves by exactly ``step``; the velocity is reset when
+    ``beta`` hits zero). The perturbation of sample ``s`` is
+    ``beta * ||theta + tau eps_s|| / ||dy_s||``.
 
     Notes
     -----
@@ -249,6 +251,8 @@ class AdaptiveLambda:
         Moving-average factor of ``nnz``.
     symmetric : bool, default=False
         Central difference (``True``) instead of the forward difference.
+    momentum : float, default=0.0
+        Momentum of the ``beta`` updates, in ``[0, 1)``.
 
     Attributes
     ----------
@@ -256,6 +260,8 @@ class AdaptiveLambda:
         Moving average of ``nnz``; ``None`` before the first update.
     n_updates : int
         Backward passes seen.
+    velocity : float
+        Current change of ``beta`` per update.
     """
 
     target: float = 1.0
@@ -263,8 +269,10 @@ class AdaptiveLambda:
     step: float = 1e-4
     decay: float = 0.9
     symmetric: bool = False
+    momentum: float = 0.0
     ema: float | None = field(default=None)
     n_updates: int = 0
+    velocity: float = 0.0
 
     def __post_init__(self) -> None:
         """Check the ranges."""
@@ -272,6 +280,12 @@ class AdaptiveLambda:
         check_range("AdaptiveLambda", "beta", self.beta, low=0.0)
         check_range("AdaptiveLambda", "step", self.step, low=0.0)
         check_range("AdaptiveLambda", "decay", self.decay, low=0.0, high=1.0)
+        check_range("AdaptiveLambda", "momentum", self.momentum, low=0.0, high=1.0)
+        if self.momentum >= 1.0:
+            raise ConfigError(
+                f"AdaptiveLambda: 'momentum' must be below 1 (1 never forgets a "
+                f"step); got {self.momentum!r}."
+            )
 
     def update(self, nnz: float) -> None:
         """Feed the mean non-zero count per sample of one backward pass."""
@@ -279,10 +293,11 @@ class AdaptiveLambda:
             self.ema = float(nnz)
         else:
             self.ema = self.decay * self.ema + (1.0 - self.decay) * float(nnz)
-        if self.ema < self.target:
-            self.beta += self.step
-        else:
-            self.beta = max(0.0, self.beta - self.step)
+        delta = self.step if self.ema < self.target else -self.step
+        self.velocity = self.momentum * self.velocity + delta
+        self.beta += self.velocity
+        if self.beta <= 0.0:
+            self.beta, self.velocity = 0.0, 0.0
         self.n_updates += 1
 
 
@@ -323,7 +338,7 @@ class _IMLE(torch.autograd.Function):
 
 
 # TODO(dag): #4 AIMLE's nb_marginal_samples (several target MAPs per noise sample)
-# and beta momentum are not implemented; one target sample per forward sample.
+# is not implemented; one target sample per forward sample.
 class _AIMLE(torch.autograd.Function):
     """AIMLE: I-MLE with a per-sample step set by :class:`AdaptiveLambda`."""
 

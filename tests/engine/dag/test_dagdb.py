@@ -128,6 +128,8 @@ def test_dagdb_early_stopping(seed):
         ("lr_theta", float("nan")),
         ("patience", -2),
         ("dtype", "float16"),
+        ("aimle_momentum", 1.0),
+        ("aimle_momentum", -0.5),
     ],
 )
 def test_dagdb_config_names_bad_parameter(field, value):

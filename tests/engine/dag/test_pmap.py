@@ -200,3 +200,28 @@ def test_topk_on_matrices_positive_only():
     expected = torch.tensor([[[1.0, 0.0], [1.0, 0.0]], [[0.0, 0.0], [1.0, 0.0]]])
     assert torch.equal(z, expected)
     assert np.isfinite(z.numpy()).all()
+
+
+def test_aimle_beta_momentum_by_hand():
+    state = AdaptiveLambda(target=5.0, beta=0.0, step=0.1, momentum=0.5)
+    for expected in (0.1, 0.25, 0.425):  # v = 0.1, 0.15, 0.175
+        state.update(0.0)
+        assert state.beta == pytest.approx(expected)
+    assert state.velocity == pytest.approx(0.175)
+
+    state = AdaptiveLambda(target=0.5, beta=0.05, step=0.1, momentum=0.5)
+    state.update(10.0)  # too many entries: beta would go below zero
+    assert state.beta == 0.0 and state.velocity == 0.0
+
+
+def test_aimle_momentum_zero_moves_beta_by_exactly_one_step():
+    state = AdaptiveLambda(target=5.0, beta=1.0, step=0.01)
+    for _ in range(3):
+        state.update(0.0)
+    assert state.beta == pytest.approx(1.03)
+
+
+@pytest.mark.parametrize("momentum", [1.0, -0.1, float("nan")])
+def test_aimle_momentum_must_be_in_zero_one(momentum):
+    with pytest.raises(ConfigError, match="momentum"):
+        AdaptiveLambda(momentum=momentum)
