@@ -445,7 +445,27 @@ def _split_records(
             f"{label}: line {start} has a field longer than {MAX_FIELD} characters or "
             'broken quoting, usually an unclosed quote ("); fix the quoting there.'
         ) from err
+    _check_unclosed_quote(text, records, lines, label)
     return records, lines
+
+
+def _check_unclosed_quote(
+    text: str, records: list[list[str]], lines: list[int], label: str
+) -> None:
+    """Refuse a file whose last record swallowed the rest of it into one field.
+
+    Balanced quoting uses an even number of ``"``; with an odd count, a last
+    record whose field runs over several lines is a quote opened and never
+    closed (the csv module reads everything after it as that one field).
+    """
+    if not records or text.count('"') % 2 == 0:
+        return
+    if any("\n" in field or "\r" in field for field in records[-1]):
+        raise DataError(
+            f'{label}: line {lines[-1]} opens a quote (") that is never closed, so '
+            "every line after it was read as a single field; close the quote or "
+            "remove it, then upload the file again."
+        )
 
 
 def _sniff_decimal(records: list[list[str]], delimiter: str) -> str:

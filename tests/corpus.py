@@ -228,6 +228,11 @@ CORPUS: tuple[Case, ...] = (
         error="unclosed quote",
     ),
     Case(
+        "unclosed_quote",
+        b'a,b\n1,2\n"3,4\n5,6\n7,8\n9,10\n',
+        error='line 3 opens a quote \\(\\"\\) that is never closed',
+    ),
+    Case(
         "long_text_cell",
         b"note,v\n" + b"y" * 5000 + b",1\nshort,2\nok,3\n",
         codes=frozenset({"long_cells"}),
