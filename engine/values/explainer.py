@@ -371,20 +371,43 @@ def _operator_label(operator: Operator) -> tuple[str, dict[str, Any]]:
     return operator.name, params
 
 
-def _explain(
+@dataclasses.dataclass(frozen=True)
+class _Settled:
+    """What ``explain`` fixes before evaluating any coalition.
+
+    ``X`` (R, d) and ``background`` (B, d) are float matrices; ``groups`` holds the
+    column indices of each of the M players named in ``names``; ``estimator`` and
+    ``n_samples`` are the resolved choice ("auto" decided, one player made exact).
+    """
+
+    X: np.ndarray
+    columns: list[str]
+    names: list[str]
+    groups: list[Any]
+    seed: int
+    device: torch.device
+    background: np.ndarray
+    removal: Any
+    operator: Operator
+    estimator: str
+    n_samples: int
+    model: ProbabilityModel
+
+
+def _settle(
     model: Any,
     X: Any,
     background: Any,
     cfg: _Config,
-    *,
     seed: int | None,
     device: str | torch.device,
-    progress: ProgressCallback | None,
-    class_names: Sequence[str] | None = None,
-    row_labels: Sequence[int] | None = None,
-    keep_classes: Sequence[int] | None = None,
-) -> DistributionalValues:
-    t0 = time.perf_counter()
+    class_names: Sequence[str] | None,
+) -> _Settled:
+    """Check the inputs and settle players, seed, device, background and estimator.
+
+    Shared by :func:`explain` and the chunked, executor-backed variant, so that both
+    refuse the same inputs with the same messages and settle them identically.
+    """
     if isinstance(cfg.estimator, str):
         check_choice("explain", "estimator", cfg.estimator, ESTIMATORS)
     operator = resolve_operator(cfg.operator)
@@ -407,6 +430,40 @@ def _explain(
     if len(groups) == 1 and chosen == "permutation":
         chosen, n = "exact", 0  # one player: a single ordering, exact is free
     wrapped: ProbabilityModel = as_probability_model(model, X_np[:8], class_names)
+    return _Settled(
+        X_np,
+        columns,
+        names,
+        groups,
+        used_seed,
+        dev,
+        Z,
+        removal,
+        operator,
+        chosen,
+        n,
+        wrapped,
+    )
+
+
+def _explain(
+    model: Any,
+    X: Any,
+    background: Any,
+    cfg: _Config,
+    *,
+    seed: int | None,
+    device: str | torch.device,
+    progress: ProgressCallback | None,
+    class_names: Sequence[str] | None = None,
+    row_labels: Sequence[int] | None = None,
+    keep_classes: Sequence[int] | None = None,
+) -> DistributionalValues:
+    t0 = time.perf_counter()
+    st = _settle(model, X, background, cfg, seed, device, class_names)
+    X_np, columns, names, groups = st.X, st.columns, st.names, st.groups
+    used_seed, dev, Z, removal = st.seed, st.device, st.background, st.removal
+    operator, chosen, n, wrapped = st.operator, st.estimator, st.n_samples, st.model
     X_t = torch.as_tensor(X_np, device=dev)
     full_probs = _predict(wrapped, X_t, cfg.memory_budget)
     if keep_classes is None:

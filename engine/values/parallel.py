@@ -34,20 +34,14 @@ from engine.executor import (
     resolve_executor,
     run_jobs,
 )
-from engine.runtime import ProgressCallback, resolve_device, resolve_seed, spawn_seeds
-from engine.validation import as_matrix
+from engine.runtime import ProgressCallback, spawn_seeds
 from engine.values.explainer import (
     ESTIMATORS,
-    _background_rows,
-    _check_config,
     _class_keep,
     _Config,
     _explain,
-    _resolve_players,
-    choose_estimator,
+    _settle,
 )
-from engine.values.models import as_probability_model, check_feature_names
-from engine.values.operators import resolve_operator
 from engine.values.result import DistributionalValues
 
 __all__ = ["explain_in_chunks"]
@@ -151,26 +145,10 @@ def explain_in_chunks(
         check_choice("explain", "estimator", cfg.estimator, ESTIMATORS)
     runner = resolve_executor(executor, n_workers=n_workers, address=address)
     _check_picklable(model, runner)
-    operator = resolve_operator(cfg.operator)
-    X_np, columns = as_matrix(X, "explain", min_rows=1)
-    if isinstance(X, pd.DataFrame):
-        check_feature_names(model, columns, "explain")
-    names, groups = _resolve_players(cfg.players, columns)
-    used_seed = resolve_seed(seed)
-    dev = resolve_device(device)
-    rng = np.random.default_rng(used_seed)
-    Z, removal = _background_rows(
-        background, X_np, columns, cfg.removal, cfg.max_background, rng
-    )
-    chosen = (
-        choose_estimator(operator, len(groups), len(Z))
-        if cfg.estimator == "auto"
-        else cfg.estimator
-    )
-    n = _check_config(cfg, operator, len(groups), chosen)
-    if len(groups) == 1 and chosen == "permutation":
-        chosen, n = "exact", 0
-    wrapped = as_probability_model(model, X_np[:8], class_names)
+    st = _settle(model, X, background, cfg, seed, device, class_names)
+    X_np, columns, names = st.X, st.columns, st.names
+    used_seed, dev, Z, removal = st.seed, st.device, st.background, st.removal
+    operator, chosen, n, wrapped = st.operator, st.estimator, st.n_samples, st.model
     keep: tuple[int, ...] | None = None
     classes = list(wrapped.class_names)
     if cfg.top_k is not None:
