@@ -33,6 +33,9 @@ CAUSAL_PENDING = "causal_pending"
 # The latest finished fit: dict with ``result`` (DagResult), ``truth`` (ndarray or
 # None), ``label`` (str).
 CAUSAL_RESULT = "causal_result"
+# Every finished fit of the session, oldest first (dicts like CAUSAL_RESULT), for
+# the side-by-side comparison of two runs; capped in causal.py.
+CAUSAL_RUNS = "causal_runs"
 # The selected node of the result (str); set by a click on the DAG or the selectbox.
 CAUSAL_SELECTED = "causal_selected_node"
 # Prior knowledge being edited: dict with ``edges`` and ``tiers`` DataFrames.

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import state
 from app.components import bootstrap_panel
+from app.components.run_compare import render_run_comparison
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.dag import (
@@ -28,12 +29,22 @@ from engine.errors import EngineError
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
 
+# Finished fits kept for the side-by-side comparison (oldest dropped first).
+MAX_RUNS = 10
 CAUSAL_SAMPLES = ("sachs", "linear_gaussian", "wine", "breast_cancer")
 SCALING_NOTE = (
     "Scaling changes the answer: on raw data the variances carry information "
     "(variance often grows along the causal order), which score-based methods "
     "exploit; standardising removes it, so only the dependence structure is left."
 )
+# Why the shown graph is a DAG, per method (the caption of a result).
+ACYCLIC_NOTES = {
+    "permutahedron": "The graph is the best ordering's refit, a DAG by construction.",
+    "dagdb": (
+        "The graph is the noise-free MAP graph made acyclic by dropping the "
+        "lowest-weight backward edges (feedback arc set)."
+    ),
+}
 METRIC_NOTES = {
     "shd": "missing + extra + reversed edges, a reversal counted once",
     "shd_cpdag": "pairs where the CPDAGs (equivalence classes) differ",
@@ -336,14 +347,14 @@ def _options_form(method: str) -> dict[str, Any]:
 
 def _on_done(result: Any) -> None:
     pending = state.get(state.CAUSAL_PENDING) or {}
-    state.put(
-        state.CAUSAL_RESULT,
-        {
-            "result": result,
-            "truth": pending.get("truth"),
-            "label": pending.get("label", ""),
-        },
-    )
+    entry = {
+        "result": result,
+        "truth": pending.get("truth"),
+        "label": pending.get("label", ""),
+    }
+    state.put(state.CAUSAL_RESULT, entry)
+    runs = [*(state.get(state.CAUSAL_RUNS) or []), entry][-MAX_RUNS:]
+    state.put(state.CAUSAL_RUNS, runs)
     state.put(state.CAUSAL_TRUTH, None)
     state.put(state.CAUSAL_TRUTH_ERROR, None)
     st.session_state.pop(state.CAUSAL_SELECTED, None)
@@ -519,13 +530,20 @@ def _results(entry: dict[str, Any]) -> None:
     st.caption(
         f"{entry['label']}: {result.n_edges} edges, {result.n_iter} epochs "
         f"({status}), seed {result.seed}, device {result.device}, "
-        f"{result.elapsed_s:.1f} s. The graph is the best ordering's refit, a "
-        "DAG by construction."
+        f"{result.elapsed_s:.1f} s. {ACYCLIC_NOTES.get(result.method, '')}"
     )
     if result.stopped:
         st.warning("The fit was stopped before it finished; this is a partial result.")
     tabs = st.tabs(
-        ["Graph", "Edges", "Adjacency", "Training", "Comparison", "Downloads"]
+        [
+            "Graph",
+            "Edges",
+            "Adjacency",
+            "Training",
+            "Comparison",
+            "Compare runs",
+            "Downloads",
+        ]
     )
     with tabs[0]:
         _graph_tab(result)
@@ -544,6 +562,8 @@ def _results(entry: dict[str, Any]) -> None:
     with tabs[4]:
         _compare_tab(entry)
     with tabs[5]:
+        render_run_comparison(state.get(state.CAUSAL_RUNS) or [], key="causal_cmp")
+    with tabs[6]:
         _downloads_tab(result)
 
 

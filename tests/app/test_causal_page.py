@@ -162,3 +162,24 @@ def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
     assert not any("tiers.csv" in e.value for e in at.error)
     tiers = _prior_state(at)["tiers"].set_index("node")["tier"]
     assert tiers["Mek"] == 1 and tiers["Raf"] == 0
+
+
+def test_causal_page_compares_two_runs_side_by_side():
+    # issue #4: two runs (here two methods) compared on the page, with metrics
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    first = _result(at)
+    at.selectbox(key="causal_method").set_value("dagdb").run()
+    at.number_input(key="opt_dagdb_max_iter").set_value(5)
+    at.button(key="causal_fit").click().run()
+    _wait(at, lambda a: _result(a) is not first)
+    assert [e["result"].method for e in at.session_state[state.CAUSAL_RUNS]] == [
+        "permutahedron",
+        "dagdb",
+    ]
+    assert [m.label for m in at.metric] == ["Edges in both", "Only in A", "Only in B"]
+    assert "dagdb" in at.selectbox(key="causal_cmp_b").format_func(1)
+    # the DAG-DB result is not described as an ordering's refit
+    text = " ".join(c.value for c in at.caption)
+    assert "feedback arc set" in text and "best ordering" not in text
