@@ -47,6 +47,42 @@ CAUSAL_TRUTH = "causal_truth"
 CAUSAL_TRUTH_ERROR = "causal_truth_error"
 
 
+# Value widgets of the Causal discovery page whose choices should outlive a visit
+# to another page (Streamlit drops a widget's value when the widget is not drawn).
+# Only widgets whose value may be set through session state belong here: never
+# buttons, file uploaders, data editors or charts.
+KEPT_WIDGETS = (
+    "causal_source",
+    "causal_sample",
+    "causal_missing",
+    "causal_scale",
+    "causal_method",
+    "boot_n",
+    "boot_executor",
+    "boot_threshold",
+    "sim_d",
+    "sim_n",
+    "sim_k",
+    "sim_graph",
+    "sim_noise",
+    "sim_sem",
+    "sim_std",
+)
+KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_")
+
+
+def keep_widget_values() -> None:
+    """Keep the values of :data:`KEPT_WIDGETS` across page switches.
+
+    Writing a widget's value back to session state on every run (the entry script
+    runs on every page) stops Streamlit from discarding it while its page is not
+    shown, so the user's method, options and scaling are still set on return.
+    """
+    for key in list(st.session_state.keys()):
+        if key in KEPT_WIDGETS or key.startswith(KEPT_WIDGET_PREFIXES):
+            st.session_state[key] = st.session_state[key]
+
+
 def get(key: str, default: Any = None) -> Any:
     """Read a durable session value."""
     return st.session_state.get(key, default)

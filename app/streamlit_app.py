@@ -7,6 +7,7 @@ import streamlit as st
 from app import state
 
 st.set_page_config(page_title="Structure Lab", layout="wide")
+state.keep_widget_values()
 
 with st.sidebar:
     st.number_input(

@@ -183,3 +183,18 @@ def test_causal_page_compares_two_runs_side_by_side():
     # the DAG-DB result is not described as an ordering's refit
     text = " ".join(c.value for c in at.caption)
     assert "feedback arc set" in text and "best ordering" not in text
+
+
+def test_causal_page_keeps_its_settings_across_a_page_switch():
+    at = _page()
+    at.selectbox(key="causal_scale").set_value("none")
+    at.selectbox(key="causal_method").set_value("dagdb").run()
+    at.number_input(key="opt_dagdb_max_iter").set_value(7)
+    at.number_input(key="boot_n").set_value(3).run()
+    at.switch_page("views/data.py").run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    assert at.selectbox(key="causal_scale").value == "none"
+    assert at.selectbox(key="causal_method").value == "dagdb"
+    assert at.number_input(key="opt_dagdb_max_iter").value == 7
+    assert at.number_input(key="boot_n").value == 3
