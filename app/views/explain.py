@@ -326,8 +326,13 @@ def _show_row_result(result: DistributionalValues) -> None:
     cols[0].metric("Predicted class", result.classes[c])
     cols[1].metric("Probability", f"{result.probabilities[0, c]:.3f}")
     top = int(np.argmax(result.p_change[0]))
+    # the probability is not a gain: neutral colour, no arrow
     cols[2].metric(
-        "Most likely to flip it", result.features[top], f"{result.p_change[0, top]:.3f}"
+        "Most likely to flip it",
+        result.features[top],
+        f"P(change) {result.p_change[0, top]:.3f}",
+        delta_color="off",
+        delta_arrow="off",
     )
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from app import state
@@ -45,6 +46,12 @@ def test_train_and_explain_a_row_and_ask_a_contrast(trained_iris) -> None:
     result = at.session_state[state.EXPLAIN_RESULT]
     assert result.transitions.shape == (1, 4, 3, 3) and result.rows.tolist() == [60]
     assert at.metric[0].value == "versicolor"
+    flip = at.metric[2].proto  # a probability, shown without a gain arrow
+    top = int(result.p_change[0].argmax())
+    assert flip.body == result.features[top]
+    assert flip.delta == f"P(change) {result.p_change[0, top]:.3f}"
+    assert flip.direction == MetricProto.MetricDirection.NONE
+    assert flip.color == MetricProto.MetricColor.GRAY
     assert len(at.get("plotly_chart")) >= 3
     at.selectbox(key=state.EXPLAIN_W_FROM).set_value("virginica").run()
     at.selectbox(key=state.EXPLAIN_W_TO).set_value("versicolor").run()
