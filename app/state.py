@@ -47,10 +47,11 @@ CAUSAL_TRUTH = "causal_truth"
 CAUSAL_TRUTH_ERROR = "causal_truth_error"
 
 
-# Value widgets of the Causal discovery page whose choices should outlive a visit
-# to another page (Streamlit drops a widget's value when the widget is not drawn).
-# Only widgets whose value may be set through session state belong here: never
-# buttons, file uploaders, data editors or charts.
+# Value widgets whose choices should outlive a visit to another page (Streamlit
+# drops a widget's value when the widget is not drawn). Only widgets whose value
+# may be set through session state belong here: never buttons, file uploaders,
+# data editors or charts; and only widgets whose options and ranges do not depend
+# on the data (a kept value outside new bounds would be an error).
 KEPT_WIDGETS = (
     "causal_source",
     "causal_sample",
@@ -67,12 +68,27 @@ KEPT_WIDGETS = (
     "sim_noise",
     "sim_sem",
     "sim_std",
+    # Explain page: table, label and settings (a selectbox whose kept value is no
+    # longer among its options falls back to its default)
+    "explain_w_source",
+    "explain_w_target",
+    "explain_w_players",
+    "explain_w_kind",
+    "explain_w_operator",
+    "explain_w_removal",
+    "explain_w_estimator",
+    "explain_w_samples",
+    # Learn-a-graph page: table and label
+    "graph_source",
+    "graph_sample",
+    "graph_target",
 )
-KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_")
+# causal columns and method options; the Learn-a-graph options
+KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_", "graph_opt_")
 
 
 def keep_widget_values() -> None:
-    """Keep the values of :data:`KEPT_WIDGETS` across page switches.
+    """Keep the values of :data:`KEPT_WIDGETS` (and prefixes) across page switches.
 
     Writing a widget's value back to session state on every run (the entry script
     runs on every page) stops Streamlit from discarding it while its page is not

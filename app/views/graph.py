@@ -117,26 +117,53 @@ def _options(name: str) -> dict[str, Any]:
     with st.expander("Options", expanded=False):
         c1, c2, c3 = st.columns(3)
         opts: dict[str, Any] = {
-            "k": c1.number_input("k (kNN graph)", 1, 100, defaults.k),
-            "metric": c1.selectbox("kNN metric", ["cosine", "euclidean"]),
+            "k": c1.number_input(
+                "k (kNN graph)", 1, 100, defaults.k, key="graph_opt_k"
+            ),
+            "metric": c1.selectbox(
+                "kNN metric", ["cosine", "euclidean"], key="graph_opt_metric"
+            ),
             # standardised by default, digits included: raw non-negative pixels
             # make the GCN's initial logits large and its ReLUs die
             "features": c1.selectbox(
-                "Features", ["standardize", "none", "row_normalize"], index=0
+                "Features",
+                ["standardize", "none", "row_normalize"],
+                index=0,
+                key="graph_opt_features",
             ),
-            "tau": c2.number_input("τ (steps per hypergradient)", 1, 50, defaults.tau),
+            "tau": c2.number_input(
+                "τ (steps per hypergradient)", 1, 50, defaults.tau, key="graph_opt_tau"
+            ),
             "outer_lr": c2.number_input(
-                "Outer learning rate η0", 0.0, 1000.0, float(defaults.outer_lr)
+                "Outer learning rate η0",
+                0.0,
+                1000.0,
+                float(defaults.outer_lr),
+                key="graph_opt_outer_lr",
             ),
             "max_outer_iter": c2.number_input(
-                "Max outer iterations", 1, 1000, defaults.max_outer_iter
+                "Max outer iterations",
+                1,
+                1000,
+                defaults.max_outer_iter,
+                key="graph_opt_max_outer_iter",
             ),
-            "patience": c3.number_input("Patience (outer)", 1, 200, defaults.patience),
+            "patience": c3.number_input(
+                "Patience (outer)", 1, 200, defaults.patience, key="graph_opt_patience"
+            ),
             "inner_max_steps": c3.number_input(
-                "Max inner steps", 5, 2000, defaults.inner_max_steps
+                "Max inner steps",
+                5,
+                2000,
+                defaults.inner_max_steps,
+                key="graph_opt_inner_max_steps",
             ),
             "n_samples": c3.number_input(
-                "Graph samples for prediction", 1, 64, defaults.n_samples
+                "Graph samples for prediction",
+                1,
+                64,
+                defaults.n_samples,
+                key="graph_opt_n_samples",
             ),
         }
     opts["baselines"] = tuple(
@@ -145,6 +172,7 @@ def _options(name: str) -> dict[str, Any]:
             list(BASELINES),
             default=list(BASELINES),
             format_func=BASELINE_LABELS.get,
+            key="graph_opt_baselines",
         )
     )
     return {k: (int(v) if isinstance(v, np.integer) else v) for k, v in opts.items()}

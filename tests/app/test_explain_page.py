@@ -14,15 +14,11 @@ from app import state
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = REPO / "app" / "streamlit_app.py"
-PAGE = REPO / "app" / "views" / "explain.py"
 
 
 def _open_page() -> AppTest:
-    # the full app once the Data page exists on this branch, else the page alone
-    if (REPO / "app" / "views" / "data.py").exists():
-        at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-        return at.switch_page("views/explain.py").run()
-    return AppTest.from_file(str(PAGE), default_timeout=120).run()
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    return at.switch_page("views/explain.py").run()
 
 
 @pytest.fixture
@@ -133,3 +129,17 @@ def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
     result = at.session_state[state.EXPLAIN_GLOBAL]
     assert result.n_rows == 6 and result.rows.tolist() == [0, 30, 60, 89, 119, 149]
     assert len(at.dataframe) >= 1
+
+
+def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact")
+    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(250).run()
+    at.switch_page("views/data.py").run()
+    at.switch_page("views/explain.py").run()
+    assert not at.exception
+    assert at.selectbox(key=state.EXPLAIN_W_SOURCE).value == "iris"
+    assert any("accuracy" in s.value for s in at.success)  # the model is still there
+    assert at.selectbox(key=state.EXPLAIN_W_KIND).value == "logistic"
+    assert at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).value == "exact"
+    assert at.number_input(key=state.EXPLAIN_W_SAMPLES).value == 250

@@ -118,3 +118,18 @@ def test_graph_page_refuses_k_not_below_the_node_count_before_starting_a_fit():
     message = "'k' (kNN neighbours) is 60 but there are only 40 nodes"
     assert any(message in e.value for e in at.error)
     assert _get(at, state.GRAPH_JOB) is None
+
+
+def test_graph_page_keeps_its_options_across_a_page_switch():
+    at = _app()
+    at.selectbox(key="graph_sample").set_value("breast_cancer").run()
+    _number(at, "Max outer iterations").set_value(4)
+    at.selectbox(key="graph_opt_metric").set_value("euclidean")
+    at.multiselect(key="graph_opt_baselines").set_value(["logreg"]).run()
+    at.switch_page("views/data.py").run()
+    at.switch_page("views/graph.py").run()
+    assert not at.exception
+    assert at.selectbox(key="graph_sample").value == "breast_cancer"
+    assert _number(at, "Max outer iterations").value == 4
+    assert at.selectbox(key="graph_opt_metric").value == "euclidean"
+    assert at.multiselect(key="graph_opt_baselines").value == ["logreg"]
