@@ -183,7 +183,7 @@ def main() -> int:
     speedup = t_serial / t_procs
     with_start = t_serial / (t_procs + t_pstart)
     print(
-        f"processes vs serial after start-up: {speedup:.2f}x faster (target >= "
+        f"processes vs serial after start-up: {speedup:.3f}x faster (target >= "
         f"{TARGET_PROCESSES}x): {'met' if speedup >= TARGET_PROCESSES else 'NOT met'}"
         f"; including the start-up: {with_start:.2f}x"
     )
