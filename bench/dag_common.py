@@ -14,6 +14,7 @@ pairs with a wrong intervention distribution.
 
 from __future__ import annotations
 
+import argparse
 import json
 import multiprocessing as mp
 import os
@@ -387,6 +388,16 @@ def medians(results: list[dict], cell: str, method: str) -> dict[str, float]:
     runs = [r for r in results if r["cell"] == cell and r["method"] == method]
     keys = ("shd", "shd_cpdag", "sid", "n_edges", "time_s", "s_per_epoch")
     return {k: _median(runs, k) for k in keys} if runs else {}
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The options both DAG benchmarks share: where fits run and where records go."""
+    from engine.executor import EXECUTORS
+
+    p.add_argument("--executor", choices=EXECUTORS, default="serial")
+    p.add_argument("--workers", type=int, default=None, help="processes / Ray CPUs")
+    p.add_argument("--threads", type=int, default=1, help="threads per fit (1)")
+    p.add_argument("--json", default=None, help="write every fit's record here")
 
 
 def verdict(ok: bool) -> str:

@@ -48,6 +48,7 @@ from dag_common import (
     PEERS,
     Data,
     Job,
+    add_run_arguments,
     exhaustive_linear_optimum,
     medians,
     ordering_objective,
@@ -56,8 +57,6 @@ from dag_common import (
     verdict,
     write_json,
 )
-
-from engine.executor import EXECUTORS
 
 VARIANTS = ("DAG-DB imle 2cyc", "DAG-DB imle fas-tr")
 CELL = "Sachs std"
@@ -84,9 +83,6 @@ def _parse() -> argparse.Namespace:
         "--no-variants", action="store_true", help="skip " + ", ".join(VARIANTS)
     )
     p.add_argument("--dagdb-epochs", type=int, default=None, help="DAG-DB epochs")
-    p.add_argument("--executor", choices=EXECUTORS, default="serial")
-    p.add_argument("--workers", type=int, default=None, help="processes / Ray CPUs")
-    p.add_argument("--threads", type=int, default=1, help="threads per fit (1)")
     p.add_argument(
         "--quick",
         action="store_true",
@@ -98,7 +94,7 @@ def _parse() -> argparse.Namespace:
         help="per seed, also find the best ordering of the permutahedron's default "
         "linear score by exhaustive dynamic programming and compare",
     )
-    p.add_argument("--json", default=None, help="write every fit's record here")
+    add_run_arguments(p)
     args = p.parse_args()
     if args.quick:
         args.seeds, args.no_variants = min(args.seeds, 2), True

@@ -49,6 +49,7 @@ from dag_common import (
     PEERS,
     Data,
     Job,
+    add_run_arguments,
     medians,
     peak_memory,
     print_table,
@@ -56,8 +57,6 @@ from dag_common import (
     verdict,
     write_json,
 )
-
-from engine.executor import EXECUTORS
 
 DATA_SEED_OFFSET = 1000
 TIME_LIMIT_S = 300.0
@@ -107,16 +106,13 @@ def _parse() -> argparse.Namespace:
         choices=tuple(METHODS),
         default=["permutahedron", "DAG-DB imle", "DAGMA"],
     )
-    p.add_argument("--executor", choices=EXECUTORS, default="serial")
-    p.add_argument("--workers", type=int, default=None, help="processes / Ray CPUs")
-    p.add_argument("--threads", type=int, default=1, help="threads per fit (1)")
     p.add_argument(
         "--quick",
         action="store_true",
         help="2 seeds, d = 10 and 20, DAG-DB at d = 10 with 60 epochs, memory at "
         "d = 20",
     )
-    p.add_argument("--json", default=None, help="write every fit's record here")
+    add_run_arguments(p)
     args = p.parse_args()
     if args.quick:
         args.seeds, args.d, args.dagdb_d = min(args.seeds, 2), [10, 20], [10]
