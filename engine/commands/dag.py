@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.commands import check_out_folder
 from engine.dag import METHODS, PriorKnowledge, compare_graphs, learn_dag
 from engine.dag.bootstrap import bootstrap_dag
 from engine.data import read_table, to_matrix
@@ -156,11 +157,7 @@ def _typed(key: str, value: str, default: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
-    if args.out and not Path(args.out).resolve().parent.is_dir():
-        raise ConfigError(
-            f"dag: the folder of '--out' {args.out!r} does not exist; create it or "
-            "choose another path."
-        )
+    check_out_folder("dag", args.out)
     frame, _ = read_table(args.file)
     X, names, _ = to_matrix(
         frame,

@@ -13,6 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
+from engine.commands import check_out_folder
 from engine.data import read_table
 from engine.errors import ConfigError, DataError
 
@@ -82,11 +83,7 @@ def _check_options(args: argparse.Namespace) -> None:
     resolve_operator(args.operator)
     resolve_device(args.device)
     resolve_seed(args.seed)
-    if args.out and not Path(args.out).resolve().parent.is_dir():
-        raise ConfigError(
-            f"explain: the folder of '--out' {args.out!r} does not exist; create it "
-            "or choose another path."
-        )
+    check_out_folder("explain", args.out)
 
 
 def run(args: argparse.Namespace) -> int:

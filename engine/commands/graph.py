@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from engine.errors import ConfigError
+from engine.commands import check_out_folder
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
@@ -62,11 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.graphs import learn_graph, make_split, read_edge_list
     from engine.graphs.task import table_inputs
 
-    if args.out and not Path(args.out).resolve().parent.is_dir():
-        raise ConfigError(
-            f"graph: the folder of '--out' {args.out!r} does not exist; create it "
-            "or choose another path."
-        )
+    check_out_folder("graph", args.out)
     frame, _ = read_table(args.file)
     X, y = table_inputs(frame, args.target)
     seed = args.seed
