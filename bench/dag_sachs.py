@@ -40,6 +40,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dag_common import (
@@ -49,6 +51,7 @@ from dag_common import (
     Data,
     Job,
     add_run_arguments,
+    exhaustive_bic_optimum,
     exhaustive_linear_optimum,
     medians,
     ordering_objective,
@@ -137,17 +140,28 @@ def _optimum(results: list[dict], seeds: range) -> None:
         "\nExhaustive optimum of the permutahedron's default score (nll_ev, "
         "backward selection, pruning_reg 0.01) vs the learner's ordering"
     )
-    print(f"{'seed':>4s} {'optimum':>10s} {'SHD':>4s} {'SID':>4s}  {'ours':>10s}")
+    print(
+        "and the exact optimum of the unequal-variance Gaussian score (BIC, and AIC "
+        "with penalty 1 per edge) as SHD/SID"
+    )
+    print(
+        f"{'seed':>4s} {'optimum':>10s} {'SHD':>4s} {'SID':>4s}  {'ours':>10s}"
+        f"{'':24s} {'BIC':>7s} {'AIC':>7s}"
+    )
     for s in seeds:
         X, truth, _ = Data("sachs", s).build()
         opt = exhaustive_linear_optimum(X)
         m = compare_graphs(truth, opt["adjacency"])
         ours = [r for r in results if r["method"] == "permutahedron" and r["seed"] == s]
         value = ordering_objective(X, ours[0]["ordering"]) if ours else float("nan")
+        mine = f" (SHD {ours[0]['shd']:.0f}, SID {ours[0]['sid']:.0f})" if ours else ""
+        scored = []
+        for penalty in (np.log(len(X)) / 2, 1.0):
+            g = compare_graphs(truth, exhaustive_bic_optimum(X, penalty))
+            scored.append(f"{g['shd']:.0f}/{g['sid']:.0f}")
         print(
             f"{s:4d} {opt['objective']:10.5f} {m['shd']:4.0f} {m['sid']:4.0f}  "
-            f"{value:10.5f}"
-            + (f" (SHD {ours[0]['shd']:.0f}, SID {ours[0]['sid']:.0f})" if ours else "")
+            f"{value:10.5f}{mine:24s} {scored[0]:>7s} {scored[1]:>7s}"
         )
 
 
