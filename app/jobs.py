@@ -5,11 +5,18 @@ process pool and a manager whose shared dicts carry progress from the worker to 
 page. A job's target is an importable ``"module:function"`` that accepts a
 ``progress`` keyword (the engine's callback convention: return ``True`` to stop).
 Workers never call Streamlit; pages poll with :func:`render_job` inside a fragment.
+
+A job belongs to the browser session that started it. The pool has one worker per
+server, so a fit left running by a closed tab would hold every other session's fit
+in the queue: a watcher thread asks such a job to stop once its session has been
+gone for :data:`ABANDON_S` seconds (a reload opens a new session too, and the old
+one's result could never be shown).
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import multiprocessing as mp
 import threading
 import time
@@ -23,6 +30,13 @@ import streamlit as st
 
 from engine.errors import EngineError
 from engine.executor import without_host_script
+
+logger = logging.getLogger(__name__)
+
+# Seconds a job's session may stay disconnected before the job is stopped, and
+# seconds between checks.
+ABANDON_S = 30.0
+WATCH_S = 5.0
 
 
 def _worker_init() -> None:
@@ -57,7 +71,26 @@ class Job:
     label: str
     future: Future
     status: Any
+    owner: str | None = None
     started: float = field(default_factory=time.time)
+    gone_since: float | None = None
+
+
+def _current_session() -> str | None:
+    """Id of the browser session running this script, or None outside one."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else ctx.session_id
+
+
+def _session_alive(session_id: str) -> bool:
+    """Whether the session still has a browser connected (True without a server)."""
+    from streamlit import runtime
+
+    if not runtime.exists():  # AppTest and bare scripts have no server
+        return True
+    return runtime.get_instance().is_active_session(session_id)
 
 
 class JobRegistry:
@@ -67,9 +100,25 @@ class JobRegistry:
     ----------
     max_workers : int, default=1
         Worker processes; each runs torch with one thread.
+    session_alive : callable, optional
+        ``session_alive(session_id) -> bool``; default: asks the Streamlit server
+        whether the session still has a browser connected.
+    abandon_s : float, default=ABANDON_S
+        A job whose session has been gone this long is asked to stop (a queued one
+        is dropped) and its record forgotten.
+    watch_s : float or None, default=WATCH_S
+        Seconds between the watcher thread's checks; ``None`` starts no watcher
+        (call :meth:`reap` yourself).
     """
 
-    def __init__(self, max_workers: int = 1) -> None:
+    def __init__(
+        self,
+        max_workers: int = 1,
+        *,
+        session_alive: Callable[[str], bool] = _session_alive,
+        abandon_s: float = ABANDON_S,
+        watch_s: float | None = WATCH_S,
+    ) -> None:
         ctx = mp.get_context("spawn")
         with without_host_script():  # the page script is __main__ here
             self._manager = ctx.Manager()
@@ -78,14 +127,37 @@ class JobRegistry:
         )
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._session_alive = session_alive
+        self._abandon_s = abandon_s
+        if watch_s is not None:
+            threading.Thread(
+                target=self._watch,
+                args=(watch_s,),
+                name="structure-lab-job-watcher",
+                daemon=True,
+            ).start()
 
-    def submit(self, target: str, kwargs: dict[str, Any], label: str = "") -> str:
-        """Start ``target(**kwargs, progress=...)`` in a worker; return the job id."""
+    def submit(
+        self,
+        target: str,
+        kwargs: dict[str, Any],
+        label: str = "",
+        owner: str | None = None,
+    ) -> str:
+        """Start ``target(**kwargs, progress=...)`` in a worker; return the job id.
+
+        ``owner`` is the session the job belongs to; default the session running
+        the calling script.
+        """
         status = self._manager.dict(state="queued", stop=False, step=0, total=None)
         with without_host_script():  # the worker starts on the first submit
             future = self._pool.submit(_run_job, target, kwargs, status)
         job = Job(
-            id=uuid.uuid4().hex, label=label or target, future=future, status=status
+            id=uuid.uuid4().hex,
+            label=label or target,
+            future=future,
+            status=status,
+            owner=owner if owner is not None else _current_session(),
         )
         with self._lock:
             self._jobs[job.id] = job
@@ -121,6 +193,47 @@ class JobRegistry:
         """Drop a finished job's record."""
         with self._lock:
             self._jobs.pop(job_id, None)
+
+    def reap(self, now: float | None = None) -> list[str]:
+        """Stop and forget the jobs whose session has been gone too long.
+
+        Returns
+        -------
+        list of str
+            Ids of the jobs handled in this call.
+        """
+        now = time.time() if now is None else now
+        with self._lock:
+            jobs = list(self._jobs.values())
+        reaped = []
+        for job in jobs:
+            if job.owner is None or self._session_alive(job.owner):
+                job.gone_since = None
+                continue
+            job.gone_since = job.gone_since or now
+            if now - job.gone_since < self._abandon_s:
+                continue
+            if not job.future.done():
+                logger.info("stopping %s: its browser session is gone", job.label)
+                self.cancel(job.id)
+            self.forget(job.id)
+            reaped.append(job.id)
+        return reaped
+
+    def close(self) -> None:
+        """Stop every job, then the worker processes and the manager."""
+        for job_id in list(self._jobs):
+            self.cancel(job_id)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._manager.shutdown()
+
+    def _watch(self, every_s: float) -> None:
+        while True:
+            time.sleep(every_s)
+            try:
+                self.reap()
+            except Exception:  # the watcher must outlive one bad check
+                logger.exception("checking for abandoned jobs failed")
 
 
 @st.cache_resource(show_spinner=False)

@@ -42,7 +42,8 @@ CAUSAL_SELECTED = "causal_selected_node"
 CAUSAL_PRIOR = "causal_prior"
 # Data set produced by the page's simulator (dict like DATASET).
 CAUSAL_SIMULATED = "causal_simulated"
-# Uploaded true graph aligned to the result's nodes (ndarray) or None, and its error.
+# Uploaded true graph as a dict with the file's ``name`` and ``data`` (bytes), re-read
+# against each result's nodes, or None; and the last upload's error (str or None).
 CAUSAL_TRUTH = "causal_truth"
 CAUSAL_TRUTH_ERROR = "causal_truth_error"
 
@@ -87,16 +88,35 @@ KEPT_WIDGETS = (
 KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_", "graph_opt_")
 
 
+# Copies of the kept widget values under keys no widget uses: Streamlit never
+# drops these, while it can drop a widget's own value even when it is written back
+# on every run (a `run_every` fragment firing after the user left its page evicts
+# the widgets it does not draw; streamlit issue 10805, still open in 1.67).
+_SHADOW = "kept_value::"
+
+
+def _kept(key: str) -> bool:
+    return key in KEPT_WIDGETS or key.startswith(KEPT_WIDGET_PREFIXES)
+
+
 def keep_widget_values() -> None:
     """Keep the values of :data:`KEPT_WIDGETS` (and prefixes) across page switches.
 
     Writing a widget's value back to session state on every run (the entry script
     runs on every page) stops Streamlit from discarding it while its page is not
-    shown, so the user's method, options and scaling are still set on return.
+    shown, so the user's method, options and scaling are still set on return. A
+    copy under a non-widget key restores a value that Streamlit evicted anyway.
     """
     for key in list(st.session_state.keys()):
-        if key in KEPT_WIDGETS or key.startswith(KEPT_WIDGET_PREFIXES):
-            st.session_state[key] = st.session_state[key]
+        if key.startswith(_SHADOW):
+            widget = key[len(_SHADOW) :]
+            if widget not in st.session_state:
+                st.session_state[widget] = st.session_state[key]
+    for key in list(st.session_state.keys()):
+        if _kept(key):
+            value = st.session_state[key]
+            st.session_state[key] = value
+            st.session_state[_SHADOW + key] = value
 
 
 def get(key: str, default: Any = None) -> Any:

@@ -355,7 +355,6 @@ def _on_done(result: Any) -> None:
     state.put(state.CAUSAL_RESULT, entry)
     runs = [*(state.get(state.CAUSAL_RUNS) or []), entry][-MAX_RUNS:]
     state.put(state.CAUSAL_RUNS, runs)
-    state.put(state.CAUSAL_TRUTH, None)
     state.put(state.CAUSAL_TRUTH_ERROR, None)
     st.session_state.pop(state.CAUSAL_SELECTED, None)
 
@@ -457,30 +456,64 @@ def _graph_tab(result: Any) -> None:
         )
 
 
-def _truth_for(entry: dict[str, Any]) -> np.ndarray | None:
+def _on_truth_upload() -> None:
+    """Read a true graph the user just uploaded, or forget it when removed.
+
+    Runs only when the user changes the uploader, never on a page switch (which
+    empties the uploader widget but must not drop the uploaded graph). A bad file
+    leaves the last good one in place.
+    """
+    up = st.session_state.get("causal_truth_file")
+    if up is None:
+        state.put(state.CAUSAL_TRUTH, None)
+        state.put(state.CAUSAL_TRUTH_ERROR, None)
+        return
+    entry = state.get(state.CAUSAL_RESULT)
+    names = list(entry["result"].node_names) if entry else []
+    try:
+        read_graph(up.getvalue(), name=up.name, columns=names, require_dag=True)
+    except EngineError as err:
+        state.put(state.CAUSAL_TRUTH_ERROR, str(err))
+        return
+    state.put(state.CAUSAL_TRUTH, {"name": up.name, "data": up.getvalue()})
+    state.put(state.CAUSAL_TRUTH_ERROR, None)
+
+
+def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str]:
+    """The true graph to compare ``entry`` with and where it comes from.
+
+    The uploaded graph, re-read against this result's nodes (a later fit may use
+    other columns), else the data set's own truth.
+    """
     uploaded = state.get(state.CAUSAL_TRUTH)
-    return uploaded if uploaded is not None else entry.get("truth")
+    if uploaded is not None:
+        names = list(entry["result"].node_names)
+        try:
+            g = read_graph(
+                uploaded["data"], name=uploaded["name"], columns=names, require_dag=True
+            )
+        except EngineError as err:
+            st.error(
+                f"The uploaded true graph {uploaded['name']} does not fit this "
+                f"result's nodes: {err}"
+            )
+        else:
+            return g.adjacency != 0, f"uploaded {uploaded['name']}"
+    return entry.get("truth"), "the data set's own"
 
 
 def _compare_tab(entry: dict[str, Any]) -> None:
     result = entry["result"]
     names = list(result.node_names)
-    up = st.file_uploader(
+    st.file_uploader(
         "Upload a true graph (CSV edge list or adjacency, JSON, GML, DOT)",
         type=["csv", "json", "gml", "dot", "gv"],
         key="causal_truth_file",
+        on_change=_on_truth_upload,
     )
-    if up is not None and st.session_state.get("_truth_seen") != up.file_id:
-        st.session_state["_truth_seen"] = up.file_id
-        try:
-            g = read_graph(up.getvalue(), name=up.name, columns=names, require_dag=True)
-            state.put(state.CAUSAL_TRUTH, g.adjacency != 0)
-            state.put(state.CAUSAL_TRUTH_ERROR, None)
-        except EngineError as err:
-            state.put(state.CAUSAL_TRUTH_ERROR, str(err))
     if state.get(state.CAUSAL_TRUTH_ERROR):
         st.error(state.get(state.CAUSAL_TRUTH_ERROR))
-    truth = _truth_for(entry)
+    truth, source = _truth_for(entry)
     if truth is None:
         st.info("No true graph for these data: upload one to compare.")
         return
@@ -490,7 +523,7 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     )
     st.dataframe(table, hide_index=True, key="causal_metrics")
     st.caption(
-        f"True graph: {int(truth.sum())} edges. SHD counts a reversed edge "
+        f"True graph ({source}): {int(truth.sum())} edges. SHD counts a reversed edge "
         "once; the empty graph is a strong SHD baseline, so read SID too."
     )
     st.plotly_chart(

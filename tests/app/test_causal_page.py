@@ -77,7 +77,38 @@ def test_causal_page_bad_truth_file_shows_error_and_keeps_result():
     assert not at.exception
     assert any("NotAColumn" in e.value for e in at.error)
     assert _result(at) is before  # the result is kept
-    assert at.session_state[state.CAUSAL_TRUTH] is None
+    assert "(the data set's own): 17 edges" in _truth_caption(at)
+
+
+def _truth_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("True graph"))
+
+
+def test_causal_page_uploaded_truth_is_kept_for_the_next_fit_until_removed():
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    assert "(the data set's own): 17 edges" in _truth_caption(at)
+    good = b"source,target\nRaf,Mek\nMek,Erk\n"
+    at.file_uploader(key="causal_truth_file").set_value(
+        ("two.csv", good, "text/csv")
+    ).run()
+    assert not at.exception and not at.error
+    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    first = _result(at)
+
+    at.button(key="causal_fit").click().run()  # a second fit
+    _wait(at, lambda a: _result(a) is not first and _result(a) is not None)
+    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    # a bad file keeps the good one; removing the file goes back to the sample's
+    at.file_uploader(key="causal_truth_file").set_value(
+        ("bad.csv", b"source,target\nRaf,Nope\n", "text/csv")
+    ).run()
+    assert any("Nope" in e.value for e in at.error)
+    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    at.file_uploader(key="causal_truth_file").set_value(None).run()
+    assert not at.error
+    assert "(the data set's own): 17 edges" in _truth_caption(at)
 
 
 def test_causal_page_cancel_returns_partial_result():

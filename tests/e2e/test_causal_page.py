@@ -160,3 +160,78 @@ def test_fit_click_node_and_bootstrap_on_sachs(page, app_url):
     assert values <= {0.0, 1.0, 2.0, 3.0} and max(values) > 0
     assert_no_exception(page)
     screenshot(page, "causal_sachs_bootstrap")
+
+
+def _columns(page) -> str:
+    return page.locator(".st-key-causal_cols_sachs").inner_text()
+
+
+def test_settings_survive_a_page_switch_while_a_fit_runs(page, app_url):
+    # While a fit runs the page polls it from a `run_every` fragment; when that
+    # fires after the user left the page, Streamlit evicts the page's widget values
+    # (streamlit issue 10805). app.state keeps copies and puts them back.
+    page.goto(f"{app_url}/causal")
+    wait_for_app(page)
+    page.locator(".st-key-causal_fit button").wait_for()
+    wait_for_app(page)
+    columns = page.locator(".st-key-causal_cols_sachs")
+    columns.locator('[aria-label="Remove Jnk"]').click()
+    wait_for_app(page)
+    assert "Jnk" not in _columns(page)
+    page.get_by_text("Method options").click()
+    _set_number(page, "opt_permutahedron_max_iter", 100000)
+    _set_number(page, "opt_permutahedron_patience", 100000)
+    page.locator(".st-key-causal_fit button").click()
+    page.locator(".st-key-causal_job_cancel button").wait_for(timeout=FIT_TIMEOUT_MS)
+    page.wait_for_timeout(3_000)  # a few polls on this page first
+
+    page.get_by_role("link", name="Data").first.click()
+    wait_for_app(page)
+    page.wait_for_timeout(3_000)  # the fit's poll fires while the Data page shows
+    page.get_by_role("link", name="Causal discovery").first.click()
+    wait_for_app(page)
+    page.locator(".st-key-causal_job_cancel button").wait_for()
+    assert_no_exception(page)
+    assert "Jnk" not in _columns(page) and "P38" in _columns(page)
+    if not page.locator(".st-key-opt_permutahedron_max_iter input").is_visible():
+        page.get_by_text("Method options").click()
+        wait_for_app(page)
+    assert page.locator(".st-key-opt_permutahedron_max_iter input").input_value() == (
+        "100000"
+    )
+
+    page.locator(".st-key-causal_job_cancel button").click()
+    page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert "stopped early on request" in page.locator("body").inner_text()
+
+
+def test_a_fit_left_by_a_closed_tab_does_not_block_other_sessions(page, app_url):
+    # the server has one worker: tab A's endless fit would queue tab B's forever
+    browser = page.context.browser
+    tab_a = browser.new_context().new_page()
+    tab_a.goto(f"{app_url}/causal")
+    wait_for_app(tab_a)
+    tab_a.locator(".st-key-causal_fit button").wait_for()
+    wait_for_app(tab_a)
+    tab_a.get_by_text("Method options").click()
+    _set_number(tab_a, "opt_permutahedron_max_iter", 100000)
+    _set_number(tab_a, "opt_permutahedron_patience", 100000)
+    tab_a.locator(".st-key-causal_fit button").click()
+    tab_a.locator(".st-key-causal_job_cancel button").wait_for(timeout=FIT_TIMEOUT_MS)
+    tab_a.context.close()  # the user closes the tab without cancelling
+
+    page.goto(f"{app_url}/causal")
+    wait_for_app(page)
+    page.locator(".st-key-causal_fit button").wait_for()
+    wait_for_app(page)
+    page.get_by_text("Method options").click()
+    _set_number(page, "opt_permutahedron_max_iter", 20)
+    page.locator(".st-key-causal_fit button").click()
+    # tab A's session is stopped after app.jobs.ABANDON_S (30 s) without a browser
+    page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
+    wait_for_app(page)
+    assert_no_exception(page)
+    text = page.locator("body").inner_text()
+    assert "epochs (" in text and "stopped early on request" not in text

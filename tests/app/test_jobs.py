@@ -1,0 +1,84 @@
+"""The background job registry: a job whose browser session is gone is stopped."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from app.jobs import JobRegistry
+
+LONG_FIT = {"max_iter": 100_000, "patience": 100_000}
+
+
+def _long_fit(registry: JobRegistry, owner: str) -> str:
+    X = np.random.default_rng(0).normal(size=(200, 4))
+    kwargs = {"X": X, "seed": 0, "device": "cpu", "config": LONG_FIT}
+    return registry.submit("engine.dag.learner:learn_dag", kwargs, owner=owner)
+
+
+def _wait_running(registry: JobRegistry, job_id: str, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while (registry.snapshot(job_id).get("step") or 0) == 0:
+        assert time.monotonic() < deadline, "the job never started"
+        time.sleep(0.2)
+
+
+def test_a_job_of_a_closed_session_is_stopped_after_the_grace_period():
+    alive = {"tab-a": True, "tab-b": True}
+    registry = JobRegistry(
+        session_alive=alive.__getitem__, abandon_s=10.0, watch_s=None
+    )
+    try:
+        _closed_tab_is_stopped(registry, alive)
+    finally:
+        registry.close()
+
+
+def _closed_tab_is_stopped(registry: JobRegistry, alive: dict[str, bool]) -> None:
+    job_a = _long_fit(registry, "tab-a")
+    job_b = _long_fit(registry, "tab-b")  # queued behind tab-a's fit
+    _wait_running(registry, job_a)
+    assert registry.reap() == []
+    future_a = registry._jobs[job_a].future
+
+    alive["tab-a"] = False  # tab-a closes
+    t0 = time.time()
+    assert registry.reap(now=t0) == []  # within the grace period
+    assert registry.snapshot(job_a)["state"] == "running"
+    assert registry.reap(now=t0 + 11.0) == [job_a]
+    assert registry.snapshot(job_a)["state"] == "missing"
+    assert future_a.result(timeout=120).stopped  # stopped at an epoch boundary
+
+    # the queued fit of the live session now runs; a reconnect resets the clock
+    _wait_running(registry, job_b)
+    alive["tab-b"] = False
+    registry.reap(now=t0 + 20.0)
+    alive["tab-b"] = True
+    registry.reap(now=t0 + 25.0)
+    alive["tab-b"] = False
+    assert registry.reap(now=t0 + 31.0) == []  # gone 0 s again after reconnecting
+    assert registry.snapshot(job_b)["state"] == "running"
+    registry.cancel(job_b)
+    assert registry._jobs[job_b].future.result(timeout=120).stopped
+
+
+def test_jobs_without_a_session_are_never_reaped():
+    registry = JobRegistry(session_alive=lambda _: False, abandon_s=0.0, watch_s=None)
+    try:
+        _ownerless_job_runs(registry)
+    finally:
+        registry.close()
+
+
+def _ownerless_job_runs(registry: JobRegistry) -> None:
+    X = np.random.default_rng(0).normal(size=(100, 3))
+    kwargs = {"X": X, "seed": 0, "device": "cpu", "config": {"max_iter": 5}}
+    job = registry.submit("engine.dag.learner:learn_dag", kwargs, owner=None)
+    # outside a Streamlit script there is no session: owner stays None
+    assert registry._jobs[job].owner is None
+    assert registry.reap(now=time.time() + 100) == []
+    deadline = time.monotonic() + 120
+    while registry.snapshot(job)["state"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
