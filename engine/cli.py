@@ -3,7 +3,9 @@
 Each subcommand lives in a module of :mod:`engine.commands` that defines
 ``register(subparsers)``; the module adds its parser and sets ``func`` to the
 function that runs it. Errors the user can fix end the program with one line on
-stderr and exit status 2, never a traceback.
+stderr and exit status 2, never a traceback. Changes made to the data on its way
+to a learner (rows or columns dropped, header names repeated, ...) are written as
+``note: ...`` lines on stderr before the work starts.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from engine.commands import discard_notes, flush_notes
 from engine.errors import EngineError
 
 __all__ = ["build_parser", "main"]
@@ -68,11 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "func", None) is None:
         parser.print_help()
         return 0 if args.command is None else 2
+    discard_notes()
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
     except (EngineError, OSError) as err:
+        discard_notes()  # the error is one line; the notes would bury it
         sys.stderr.write(f"error: {err}\n")
         return 2
     except KeyboardInterrupt:
+        discard_notes()
         sys.stderr.write("error: interrupted\n")
         return 130
+    flush_notes()
+    return status

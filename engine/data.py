@@ -197,6 +197,44 @@ class DataReport:
         """Names of the columns of one kind, in order."""
         return [c.name for c in self.columns if c.kind == kind]
 
+    def left_out(
+        self,
+        columns: Sequence[str] | None = None,
+        *,
+        categorical: Literal["drop", "onehot"] = "drop",
+    ) -> dict[str, str]:
+        """Columns :func:`to_matrix` would leave out, and why.
+
+        Parameters
+        ----------
+        columns : sequence of str, optional
+            The ``columns`` given to :func:`to_matrix`; default every column.
+            Named columns that are not in the table are ignored here.
+        categorical : {"drop", "onehot"}, default="drop"
+            The policy for non-numeric columns.
+
+        Returns
+        -------
+        dict of str to str
+            Column name -> reason (``"empty"``, ``"constant"``, ``"identifier"``,
+            ``"categorical"``), in column order.
+
+        Examples
+        --------
+        >>> report = describe(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 3.0]}))
+        >>> report.left_out()
+        {'b': 'constant'}
+        """
+        check_choice("left_out", "categorical", categorical, ("drop", "onehot"))
+        info = {c.name: c for c in self.columns}
+        names = list(info) if columns is None else [c for c in columns if c in info]
+        out = {}
+        for name in names:
+            reason = _drop_reason(info[name], categorical, columns is not None)
+            if reason:
+                out[name] = reason
+        return out
+
     def column_table(self) -> pd.DataFrame:
         """The per-column information as a DataFrame (one row per column)."""
         rows = [
@@ -1177,7 +1215,9 @@ def to_matrix(
         raise DataError(
             "to_matrix: no usable column is left "
             f"({', '.join(f'{c}: {r}' for c, r in dropped.items()) or 'empty table'}); "
-            "select numeric columns or use categorical='onehot'."
+            "select numeric columns, or one-hot encode the categorical ones "
+            "(categorical='onehot'; on the command line encode them as numbers in "
+            "the file)."
         )
     X = np.column_stack(blocks).astype(np.float64)  # (n, p)
     X[~np.isfinite(X)] = np.nan
@@ -1282,7 +1322,8 @@ def _apply_missing(
         if not keep.any():
             raise DataError(
                 "to_matrix: every row has a missing or infinite value in the "
-                "selected columns; use missing='mean' or select other columns."
+                "selected columns; fill them with the column mean (missing='mean', "
+                "on the command line --missing mean) or select other columns."
             )
         return X[keep], np.flatnonzero(keep), np.flatnonzero(~keep), imputed
     for j in np.flatnonzero(bad.any(axis=0)):

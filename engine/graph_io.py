@@ -239,7 +239,9 @@ def graph_from_text(text: str, format: str, *, name: str = "graph") -> GraphData
         "edgelist": _from_edgelist,
     }[format]
     if not text.strip():
-        raise GraphError(f"{name}: the file is empty; it must hold a {format} graph.")
+        raise GraphError(
+            f"{name}: the file is empty; it must hold a graph in the {format} format."
+        )
     nodes, A = reader(text, name)
     return GraphData(list(nodes), A)
 

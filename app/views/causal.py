@@ -25,7 +25,7 @@ from engine.dag import (
     varsortability,
 )
 from engine.data import to_matrix
-from engine.errors import EngineError
+from engine.errors import DataError, EngineError
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
 
@@ -201,7 +201,8 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
     with st.expander("Prior knowledge (forbidden / required edges, tiers)"):
         st.caption(
             "Enforced exactly: forbidden edges never appear, required ones "
-            "always do, and no edge points from a later tier to an earlier."
+            "always do, and no edge points from a later tier to an earlier. "
+            "Nodes without a tier are not constrained by the tiers."
         )
         c1, c2 = st.columns(2)
         up_e = c1.file_uploader(
@@ -283,7 +284,14 @@ def _build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
         if str(getattr(r, "kind", "")) == "required"
     ]
     t = tiers.dropna()
-    tier_map = {str(r.node): int(r.tier) for r in t.itertuples()} or None
+    nodes = [str(n).strip() for n in t["node"]]
+    repeated = sorted({n for n in nodes if nodes.count(n) > 1})
+    if repeated:
+        raise DataError(
+            f"Tiers: node(s) {repeated} are listed more than once; keep one row per "
+            "node."
+        )
+    tier_map = dict(zip(nodes, (int(v) for v in t["tier"]), strict=True)) or None
     pk = PriorKnowledge.from_edges(names, forbidden=forb, required=req, tiers=tier_map)
     return pk
 

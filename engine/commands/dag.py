@@ -12,20 +12,39 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from engine.commands import check_out_folder
-from engine.dag import METHODS, PriorKnowledge, compare_graphs, learn_dag
+from engine.commands import (
+    ProgressLog,
+    check_out_folder,
+    flush_notes,
+    write_note,
+    write_table_notes,
+)
+from engine.dag import (
+    METHODS,
+    PriorKnowledge,
+    compare_graphs,
+    learn_dag,
+    make_config,
+)
 from engine.dag.bootstrap import bootstrap_dag
-from engine.data import read_table, to_matrix
-from engine.errors import ConfigError, DataError
+from engine.data import DataReport, MatrixRecord, read_table, to_matrix
+from engine.errors import ConfigError, DataError, GraphError, check_range
 from engine.executor import EXECUTORS
-from engine.graph_io import read_graph
+from engine.graph_io import GraphData, align_graph, read_graph
 from engine.results import dumps_strict
+from engine.runtime import resolve_device
 
 __all__ = ["register", "run"]
+
+logger = logging.getLogger(__name__)
+
+MIN_ROWS = 3
+"""Rows :func:`engine.dag.learn_dag` needs at least."""
 
 METRIC_KEYS = (
     "shd",
@@ -74,7 +93,13 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="CSV source,target[,kind] of forbidden (or required) edges",
     )
-    p.add_argument("--tiers", metavar="FILE", help="CSV node,tier")
+    p.add_argument(
+        "--tiers",
+        metavar="FILE",
+        help="CSV node,tier with whole-number tiers: no edge goes from a higher "
+        "tier to a lower one. One row per node; a node the file does not list has "
+        "no tier and is not constrained by the tiers",
+    )
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--device", default="auto")
     p.add_argument("--max-iter", type=int, default=None, help="epochs")
@@ -109,10 +134,17 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--truth",
         metavar="FILE",
-        help="true graph (CSV edge list/adjacency, JSON, GML or DOT)",
+        help="true graph (CSV edge list/adjacency, JSON, GML or DOT) over the "
+        "columns used; a column it does not mention has no true edges (noted on "
+        "stderr)",
     )
     p.add_argument("--out", metavar="FILE.json", help="write here instead of stdout")
     p.set_defaults(func=run)
+
+
+def _progress() -> ProgressLog | None:
+    """A throttled progress log when ``-v`` enabled INFO logging, else None."""
+    return ProgressLog(logger) if logger.isEnabledFor(logging.INFO) else None
 
 
 def _read(path: str) -> bytes:
@@ -155,16 +187,152 @@ def _typed(key: str, value: str, default: Any) -> Any:
     return value
 
 
+def _check_args(args: argparse.Namespace) -> None:
+    """Reject bad numbers and a bad ``--out`` before the table is read."""
+    check_out_folder("dag", args.out)
+    if args.bootstrap < 0:
+        raise ConfigError(
+            "dag: '--bootstrap' must be 0 (no bootstrap) or a positive number of "
+            f"resamples; got {args.bootstrap}."
+        )
+    if args.bootstrap:
+        check_range(
+            "dag", "--threshold", args.threshold, low=0.0, high=1.0, low_open=True
+        )
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(
+            f"dag: '--workers' must be a positive integer; got {args.workers}."
+        )
+    if args.max_iter is not None and args.max_iter < 1:
+        raise ConfigError(
+            f"dag: '--max-iter' must be a positive integer; got {args.max_iter}."
+        )
+    if args.columns is not None:
+        repeated = sorted({c for c in args.columns if args.columns.count(c) > 1})
+        if repeated:
+            raise ConfigError(
+                f"dag: '--columns' names {repeated} more than once; name each "
+                "column once."
+            )
+
+
+_WHY = {
+    "constant": "is constant, so it carries no information",
+    "empty": "has no values",
+    "categorical": "holds text, not numbers (dag uses numeric columns only)",
+    "identifier": "looks like a row identifier",
+}
+
+
+def _check_columns(args: argparse.Namespace, report: DataReport) -> None:
+    """Refuse named columns that would be left out, and too few usable columns."""
+    left_out = report.left_out(args.columns)
+    if args.columns is not None and left_out:
+        what = "; ".join(f"{c!r} {_WHY[r]}" for c, r in left_out.items())
+        raise DataError(
+            f"dag: column(s) named in '--columns' cannot be used: {what}. Remove "
+            f"{'it' if len(left_out) == 1 else 'them'} from --columns (text columns "
+            "must be encoded as numbers in the file)."
+        )
+    if args.columns is None:
+        usable = [c.name for c in report.columns if c.name not in left_out]
+        if len(usable) < 2:
+            what = ", ".join(f"{c} ({r})" for c, r in left_out.items()) or "none"
+            raise DataError(
+                f"dag: {args.file} has {len(usable)} usable numeric column(s) "
+                f"{usable}; a DAG needs at least 2. Left out: {what}. Encode text "
+                "columns as numbers in the file, or name identifier-like numeric "
+                "columns with --columns if they are real measurements."
+            )
+
+
+def _check_rows(args: argparse.Namespace, X: Any, record: MatrixRecord) -> None:
+    """Explain a table made too short by dropping incomplete rows."""
+    n_dropped = int(record.dropped_rows.size)
+    if n_dropped and X.shape[0] < MIN_ROWS:
+        raise DataError(
+            f"dag: dropping the {n_dropped} row(s) of {args.file} with missing or "
+            f"infinite values leaves {X.shape[0]} row(s); at least {MIN_ROWS} are "
+            "needed. Use --missing mean to fill missing cells with the column mean, "
+            "or choose --columns without missing values."
+        )
+
+
+def _read_truth(
+    args: argparse.Namespace, names: list[str], report: DataReport
+) -> GraphData:
+    """Read ``--truth`` and align it to the columns the DAG is learned on.
+
+    Nodes that are not among those columns are an error that says why (left out
+    for being constant or text, not among ``--columns``, or not a column at all);
+    data columns absent from the true graph get a note and no edges.
+    """
+    label = Path(args.truth).name
+    graph = read_graph(args.truth, require_dag=True)
+    chosen = set(names)
+    unknown = [n for n in graph.nodes if n not in chosen]
+    if unknown:
+        raise GraphError(_unknown_truth_nodes(args, label, unknown, names, report))
+    missing = [n for n in names if n not in set(graph.nodes)]
+    if missing:
+        write_note(
+            "dag",
+            f"the true graph {label} has no node(s) {missing[:20]}"
+            f"{' ...' if len(missing) > 20 else ''}; they are treated as having no "
+            "edges in the metrics.",
+        )
+    return align_graph(graph.nodes, graph.adjacency, names, name=label)
+
+
+def _unknown_truth_nodes(
+    args: argparse.Namespace,
+    label: str,
+    unknown: list[str],
+    names: list[str],
+    report: DataReport,
+) -> str:
+    in_table = {c.name for c in report.columns}
+    left_out = report.left_out(args.columns)
+    unselected = [
+        n for n in unknown if n in in_table and args.columns and n not in args.columns
+    ]
+    dropped = [n for n in unknown if n in left_out and n not in unselected]
+    absent = [n for n in unknown if n not in in_table]
+    parts = []
+    if unselected:
+        parts.append(
+            f"node(s) {unselected[:10]} are columns of {args.file} but not among the "
+            "selected --columns; add them to --columns or leave them out of the "
+            "true graph"
+        )
+    if dropped:
+        why = ", ".join(f"{n} ({left_out[n]})" for n in dropped[:10])
+        parts.append(
+            f"node(s) {why} are columns the dag command left out of the data, so "
+            "no DAG over them can be learned; remove them from the true graph"
+        )
+    if absent:
+        parts.append(
+            f"node(s) {absent[:10]} are not columns of {args.file} (the DAG is "
+            f"learned on {names[:30]}{' ...' if len(names) > 30 else ''}); rename "
+            "them to match the column names"
+        )
+    return f"dag: '--truth' {label}: " + "; ".join(parts) + "."
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
-    check_out_folder("dag", args.out)
-    frame, _ = read_table(args.file)
-    X, names, _ = to_matrix(
+    _check_args(args)
+    frame, report = read_table(args.file)
+    _check_columns(args, report)
+    X, names, record = to_matrix(
         frame,
         columns=args.columns,
         missing=args.missing,
         scale="standardize" if args.standardize else "none",
     )
+    write_table_notes("dag", report, record, columns=args.columns)
+    _check_rows(args, X, record)
     prior = None
     if args.forbid or args.tiers:
         prior = PriorKnowledge.from_csv(
@@ -174,11 +342,12 @@ def run(args: argparse.Namespace) -> int:
         )
     options = _parse_options(args.method, args.option)
     # read the true graph before the fit, so that a bad file costs no fit
-    truth = (
-        read_graph(args.truth, columns=names, require_dag=True) if args.truth else None
-    )
+    truth = _read_truth(args, names, report) if args.truth else None
     if args.max_iter is not None:
         options["max_iter"] = args.max_iter
+    make_config(args.method, None, **options)  # option ranges, before any note
+    resolve_device(args.device)
+    flush_notes()  # the input is checked: tell what was changed before the fit
     result = learn_dag(
         X,
         args.method,
@@ -186,6 +355,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         node_names=names,
+        progress=_progress(),
         **options,
     )
     out: dict[str, Any] = {
@@ -212,6 +382,7 @@ def run(args: argparse.Namespace) -> int:
             seed=result.seed,
             device="cpu" if args.device == "auto" else args.device,
             node_names=names,
+            progress=_progress(),
             **options,
         )
         out["edge_frequency"] = boot.edge_frequency.round(6).tolist()

@@ -13,7 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.commands import check_out_folder
+from engine.commands import check_out_folder, write_table_notes
 from engine.data import read_table
 from engine.errors import ConfigError, DataError
 
@@ -91,12 +91,13 @@ def run(args: argparse.Namespace) -> int:
     from engine.values import explain, load_skops, train_classifier
 
     _check_options(args)
-    frame, _ = read_table(args.file)
+    frame, report = read_table(args.file)
     if args.target not in frame.columns:
         raise DataError(
             f"explain: label column {args.target!r} is not in {args.file}; columns "
             f"are {list(frame.columns)[:10]}."
         )
+    write_table_notes("explain", report)
     rows = _parse_rows(args.rows, len(frame))
     features = frame.drop(columns=[args.target])
     if args.model_file:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from engine.commands import check_out_folder
+from engine.commands import check_out_folder, write_table_notes
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
@@ -59,11 +59,12 @@ def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
     from engine.graphs import learn_graph, make_split, read_edge_list
-    from engine.graphs.task import table_inputs
+    from engine.graphs.task import table_inputs_record
 
     check_out_folder("graph", args.out)
-    frame, _ = read_table(args.file)
-    X, y = table_inputs(frame, args.target)
+    frame, report = read_table(args.file)
+    X, y, record = table_inputs_record(frame, args.target)
+    write_table_notes("graph", report, record)
     seed = args.seed
     from engine.runtime import resolve_seed
 

@@ -44,13 +44,31 @@ __all__ = [
 ]
 
 
+def _edges_of(graph: Any, name: str, owner: str) -> NDArray[np.bool_]:
+    """``graph != 0`` after refusing NaN, which ``!= 0`` would count as an edge."""
+    a = np.asarray(graph)
+    if a.dtype.kind in "fc" and np.isnan(a).any():
+        i, j = (int(k) for k in np.argwhere(np.isnan(a))[0])
+        raise GraphError(
+            f"{owner}: '{name}' holds NaN (first at [{i}, {j}]); a graph entry must "
+            "be 0 (no edge) or non-zero (edge). Replace the NaN values, e.g. with "
+            "np.nan_to_num(graph)."
+        )
+    return a != 0
+
+
 def _pair(truth: Any, pred: Any, owner: str) -> tuple[NDArray, NDArray]:
-    t = np.asarray(truth) != 0
-    p = np.asarray(pred) != 0
+    t = _edges_of(truth, "truth", owner)
+    p = _edges_of(pred, "pred", owner)
     if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape != p.shape:
         raise DataError(
             f"{owner}: both graphs must be square arrays of the same shape; got "
             f"{t.shape} and {p.shape}."
+        )
+    if t.shape[0] == 0:
+        raise GraphError(
+            f"{owner}: the graphs have no nodes (shape {t.shape}); compare graphs "
+            "with at least one node."
         )
     if t.diagonal().any() or p.diagonal().any():
         raise GraphError(f"{owner}: graphs must not have self-loops.")
@@ -332,9 +350,9 @@ def sid_numpy(truth: Any, pred: Any) -> int:
     --------
     >>> t = np.array([[0, 1], [0, 0]])
     >>> sid_numpy(t, t), sid_numpy(t, np.zeros((2, 2)))
-    (0, 0)
+    (0, 1)
     >>> sid_numpy(t, t.T)
-    1
+    2
     """
     g, h = _pair(truth, pred, "sid_numpy")
     d = g.shape[0]
@@ -380,13 +398,15 @@ def sid(truth: Any, pred: Any) -> int:
     --------
     >>> t = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
     >>> sid(t, np.zeros((3, 3)))
-    2
+    3
     """
     from engine.dag.result import is_dag
 
     g, h = _pair(truth, pred, "sid")
     if not (is_dag(g) and is_dag(h)):
         raise GraphError("sid: both graphs must be acyclic.")
+    if g.shape[0] < 2:
+        return 0  # no pair of distinct nodes (and gadjid panics on one node)
     try:
         import gadjid
     except ImportError:  # pragma: no cover - gadjid is in the dev extra
@@ -404,7 +424,21 @@ def compare_graphs(
 
     Keys: ``shd``, ``shd_cpdag``, ``sid``, ``tpr``, ``fdr``, ``fpr``,
     ``precision``, ``recall``, ``f1``, ``n_edges``, ``n_true_edges``,
-    ``n_reversed``, ``n_missing``, ``n_extra``.
+    ``n_reversed``, ``n_missing``, ``n_extra``. On one node every count is 0
+    and the rates are NaN (no edge can exist).
+
+    Raises
+    ------
+    DataError
+        The graphs are not square arrays of one shape.
+    GraphError
+        Graphs without nodes, NaN entries, self-loops, or (SID) a cycle.
+
+    Examples
+    --------
+    >>> m = compare_graphs(np.array([[0, 1], [0, 0]]), np.array([[0, 0], [1, 0]]))
+    >>> m["shd"], m["shd_cpdag"], m["sid"], m["n_reversed"]
+    (1, 0, 2, 1)
     """
     c = _counts(truth, pred, "compare_graphs")
     return {

@@ -75,10 +75,12 @@ class PriorKnowledge:
         ``forbidden[i, j]`` is True when the edge ``i -> j`` must not appear.
     required : ndarray of bool, shape (d, d)
         ``required[i, j]`` is True when the edge ``i -> j`` must appear.
-    tiers : ndarray of int, shape (d,), or None
-        Tier of every node. A node of a lower tier must come before every node of a
-        higher tier in the causal order, so edges from a later tier to an earlier
-        one are forbidden; edges inside a tier are allowed. ``None``: no tiers.
+    tiers : ndarray of float, shape (d,), or None
+        Tier of every node, a whole number, or NaN for a node without a tier. A
+        node of a lower tier must come before every node of a higher tier in the
+        causal order, so edges from a later tier to an earlier one are forbidden;
+        edges inside a tier are allowed. A node without a tier is not constrained
+        by the tiers at all (its edges may go either way). ``None``: no tiers.
     names : tuple of str, length d
         Node names, in the column order of the data.
 
@@ -91,7 +93,7 @@ class PriorKnowledge:
 
     forbidden: NDArray[np.bool_]
     required: NDArray[np.bool_]
-    tiers: NDArray[np.int64] | None
+    tiers: NDArray[np.float64] | None
     names: tuple[str, ...]
 
     def __post_init__(self) -> None:
@@ -102,13 +104,7 @@ class PriorKnowledge:
         required = self._square(self.required, "required", d)
         tiers = None
         if self.tiers is not None:
-            tiers = np.asarray(self.tiers)
-            if tiers.shape != (d,) or tiers.dtype.kind not in "iu":
-                raise DataError(
-                    f"PriorKnowledge: 'tiers' must be an integer array of shape "
-                    f"({d},); got shape {tiers.shape} and dtype {tiers.dtype}."
-                )
-            tiers = tiers.astype(np.int64)
+            tiers = _tier_array(self.tiers, d)
             tiers.setflags(write=False)
         object.__setattr__(self, "forbidden", forbidden)
         object.__setattr__(self, "required", required)
@@ -173,31 +169,43 @@ class PriorKnowledge:
         forbidden, required : iterable of (source, target)
             Edges, each node given by name or integer position.
         tiers : mapping of name to int, sequence of int of length d, or None
-            Tier per node; in a mapping, unlisted nodes get the tier ``0``.
+            Tier per node, whole numbers (a lower tier comes first in the causal
+            order). A mapping may leave nodes out: a node it does not list has no
+            tier and is not constrained by the tiers. A sequence gives every node
+            a tier.
 
         Returns
         -------
         PriorKnowledge
 
+        Raises
+        ------
+        DataError
+            Repeated names, unknown nodes, a tier that is not a whole number, a
+            sequence of tiers of the wrong length.
+        GraphError
+            Self-loops, conflicting constraints, required edges with a cycle.
+
         Examples
         --------
         >>> pk = PriorKnowledge.from_edges(["a", "b", "c"], forbidden=[("a", "c")],
-        ...                                tiers={"c": 1})
+        ...                                tiers={"a": 0, "c": 1})
         >>> pk.allowed_mask().astype(int).tolist()
-        [[0, 1, 0], [1, 0, 1], [0, 0, 0]]
+        [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
         """
         names = tuple(str(n) for n in names)
         owner = "PriorKnowledge.from_edges"
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise DataError(
+                f"{owner}: 'names' must be unique; {repeated} appear more than once "
+                f"in {list(names)[:20]}. Give every node its own name."
+            )
         f = _edge_mask(forbidden, names, owner)
         r = _edge_mask(required, names, owner)
         t = None
         if tiers is not None:
-            if isinstance(tiers, Mapping):
-                t = np.zeros(len(names), dtype=np.int64)
-                for node, tier in tiers.items():
-                    t[_index_of(names, node, owner)] = int(tier)
-            else:
-                t = np.asarray(list(tiers), dtype=np.int64)
+            t = _tiers_from(tiers, names, owner)
         return cls(forbidden=f, required=r, tiers=t, names=names)
 
     @classmethod
@@ -218,7 +226,10 @@ class PriorKnowledge:
             or ``required`` (a missing ``kind`` column means forbidden). A header
             row is required; a byte-order mark is ignored.
         tiers : path, text, UTF-8 bytes or file, optional
-            CSV with columns ``node,tier`` (header required).
+            CSV with columns ``node,tier`` (header required), one row per node,
+            whole-number tiers (a lower tier comes first in the causal order).
+            Nodes the file does not list have no tier: the tiers do not constrain
+            their edges. A node listed twice is an error.
 
         Returns
         -------
@@ -228,7 +239,8 @@ class PriorKnowledge:
         ------
         DataError
             On a file that is not UTF-8, a missing column, unknown node, bad
-            ``kind`` or non-integer tier; the message names the row.
+            ``kind``, non-integer tier or a node listed twice; the message names
+            the row.
         """
         forbidden: list[Edge] = []
         required: list[Edge] = []
@@ -246,14 +258,25 @@ class PriorKnowledge:
         tier_map: dict[str, int] | None = None
         if tiers is not None:
             tier_map = {}
+            rows_of: dict[str, int] = {}
             for k, row in enumerate(_read_csv(tiers, ("node", "tier"), "tiers"), 2):
+                node = row["node"].strip()
                 try:
-                    tier_map[row["node"].strip()] = int(row["tier"])
+                    tier = int(row["tier"])
                 except ValueError as err:
                     raise DataError(
                         f"PriorKnowledge.from_csv: row {k} of the tier file has tier "
                         f"{row['tier']!r}; tiers must be integers."
                     ) from err
+                if node in tier_map:
+                    raise DataError(
+                        f"PriorKnowledge.from_csv: node {node!r} is listed twice in "
+                        f"the tier file, with tier {tier_map[node]} (row "
+                        f"{rows_of[node]}) and tier {tier} (row {k}); keep one row "
+                        "per node."
+                    )
+                tier_map[node] = tier
+                rows_of[node] = k
         return cls.from_edges(
             names, forbidden=forbidden, required=required, tiers=tier_map
         )
@@ -271,13 +294,18 @@ class PriorKnowledge:
         return out.getvalue()
 
     def tiers_csv(self) -> str:
-        """CSV text ``node,tier`` (only the header when there are no tiers)."""
+        """CSV text ``node,tier`` of the nodes with a tier (only the header if none).
+
+        Nodes without a tier are not written, so reading the text back with
+        :meth:`from_csv` gives the same constraints.
+        """
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["node", "tier"])
         if self.tiers is not None:
             for name, tier in zip(self.names, self.tiers, strict=True):
-                w.writerow([name, int(tier)])
+                if not np.isnan(tier):
+                    w.writerow([name, int(tier)])
         return out.getvalue()
 
     # --- queries ---
@@ -290,14 +318,14 @@ class PriorKnowledge:
     @property
     def is_empty(self) -> bool:
         """True when there is no constraint at all."""
-        no_tiers = self.tiers is None or len(np.unique(self.tiers)) <= 1
+        no_tiers = self.tiers is None or len(_tier_values(self.tiers)) <= 1
         return no_tiers and not self.forbidden.any() and not self.required.any()
 
     def forbidden_by_tiers(self) -> NDArray[np.bool_]:
         """Forbidden edges including those implied by the tiers, shape (d, d)."""
         out = np.array(self.forbidden, copy=True)
         if self.tiers is not None:
-            out |= self.tiers[:, None] > self.tiers[None, :]
+            out |= self.tiers[:, None] > self.tiers[None, :]  # False next to a NaN
         np.fill_diagonal(out, True)
         return out
 
@@ -346,7 +374,8 @@ class PriorKnowledge:
             t = self.tiers
             for i, j in np.argwhere(a & (t[:, None] > t[None, :])):
                 out.append(
-                    f"edge {n[i]} -> {n[j]} goes from tier {t[i]} back to tier {t[j]}"
+                    f"edge {n[i]} -> {n[j]} goes from tier {int(t[i])} back to tier "
+                    f"{int(t[j])}"
                 )
         return out
 
@@ -374,8 +403,74 @@ class PriorKnowledge:
             "required": [[n[i], n[j]] for i, j in np.argwhere(self.required)],
             "tiers": None
             if self.tiers is None
-            else {name: int(t) for name, t in zip(n, self.tiers, strict=True)},
+            else {
+                name: int(t)
+                for name, t in zip(n, self.tiers, strict=True)
+                if not np.isnan(t)
+            },
         }
+
+
+def _tier_value(value: Any, node: str, owner: str) -> float:
+    """One tier as a whole-number float; refuse fractions, None, text, bools."""
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole and isinstance(value, float | np.floating):
+        whole = bool(np.isfinite(value) and float(value).is_integer())
+    if not whole:
+        raise DataError(
+            f"{owner}: 'tiers' must hold whole numbers; got {value!r} for node "
+            f"{node!r}. Give every tier as an integer (0, 1, 2, ...); to leave a "
+            "node without a tier, pass a mapping that does not list it."
+        )
+    return float(value)
+
+
+def _tiers_from(
+    tiers: Mapping[str, int] | Sequence[int], names: tuple[str, ...], owner: str
+) -> NDArray[np.float64]:
+    """Tier array (NaN = no tier) from a mapping or a full sequence."""
+    d = len(names)
+    if isinstance(tiers, Mapping):
+        t = np.full(d, np.nan)
+        for node, tier in tiers.items():
+            k = _index_of(names, node, owner)
+            t[k] = _tier_value(tier, names[k], owner)
+        return t
+    if isinstance(tiers, str | bytes) or not isinstance(tiers, Iterable):
+        raise DataError(
+            f"{owner}: 'tiers' must be a mapping of node to tier or a sequence of "
+            f"{d} tiers; got {type(tiers).__name__} {tiers!r}."
+        )
+    values = list(tiers)
+    if len(values) != d:
+        raise DataError(
+            f"{owner}: 'tiers' must give one tier per node ({d}); got {len(values)} "
+            f"values {values[:10]}. Use a mapping to give tiers to some nodes only."
+        )
+    return np.array(
+        [_tier_value(v, names[k], owner) for k, v in enumerate(values)], dtype=float
+    )
+
+
+def _tier_array(value: Any, d: int) -> NDArray[np.float64]:
+    """Validate the ``tiers`` given to the constructor: whole numbers or NaN."""
+    arr = np.asarray(value)
+    ok = arr.shape == (d,) and arr.dtype.kind in "iuf"
+    if ok and arr.dtype.kind == "f":
+        tiered = arr[~np.isnan(arr)]
+        ok = bool(np.all(np.isfinite(tiered)) and np.all(tiered == np.round(tiered)))
+    if not ok:
+        raise DataError(
+            f"PriorKnowledge: 'tiers' must be an array of shape ({d},) of whole "
+            f"numbers (NaN for a node without a tier); got shape {arr.shape}, dtype "
+            f"{arr.dtype}: {arr.tolist()[:10] if arr.ndim else arr!r}."
+        )
+    return arr.astype(np.float64)
+
+
+def _tier_values(tiers: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The distinct tiers in use (NaN, no tier, left out)."""
+    return np.unique(tiers[~np.isnan(tiers)])
 
 
 def _decode(raw: bytes, what: str) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from engine.data import MatrixRecord
 from engine.errors import ConfigError, DataError, GraphError, ResourceError
 from engine.graphs.config import LdsConfig
 from engine.graphs.knn import adjacency_from_edges, knn_graph
@@ -380,6 +381,19 @@ def table_inputs(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Ser
     X : DataFrame of shape (n_nodes, n_features)
     y : Series of shape (n_nodes,)
     """
+    X, y, _ = table_inputs_record(frame, target)
+    return X, y
+
+
+def table_inputs_record(
+    frame: pd.DataFrame, target: str
+) -> tuple[pd.DataFrame, pd.Series, MatrixRecord]:
+    """:func:`table_inputs` (same parameters), also returning a ``record``.
+
+    The third value, a :class:`engine.data.MatrixRecord`, lists the feature
+    columns left out, one-hot encoded and imputed (see
+    :func:`engine.data.to_matrix`), for the CLI's notes.
+    """
     from engine.data import to_matrix
 
     if target not in frame.columns:
@@ -389,4 +403,4 @@ def table_inputs(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Ser
         )
     features = to_matrix(frame, exclude=[target], missing="mean", categorical="onehot")
     X = pd.DataFrame(features.X, columns=features.names, index=frame.index)
-    return X, frame[target]
+    return X, frame[target], features.record

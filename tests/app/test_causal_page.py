@@ -229,3 +229,24 @@ def test_causal_page_keeps_its_settings_across_a_page_switch():
     assert at.selectbox(key="causal_method").value == "dagdb"
     assert at.number_input(key="opt_dagdb_max_iter").value == 7
     assert at.number_input(key="boot_n").value == 3
+
+
+def test_tier_editor_rows_build_partial_tiers_and_refuse_a_repeated_node():
+    import pandas as pd
+
+    from app.views.causal import _build_prior
+    from engine.errors import DataError
+
+    names = ["a", "b", "c"]
+    edges = pd.DataFrame({"source": [], "target": [], "kind": []})
+    tiers = pd.DataFrame({"node": ["a", "b"], "tier": pd.array([0, 1], "Int64")})
+    pk = _build_prior(names, edges, tiers)
+    # c has no tier: only b -> a is forbidden by the tiers
+    assert pk.forbidden_by_tiers().astype(int).tolist() == [
+        [1, 0, 0],
+        [1, 1, 0],
+        [0, 0, 1],
+    ]
+    twice = pd.DataFrame({"node": ["a", "a"], "tier": pd.array([0, 1], "Int64")})
+    with pytest.raises(DataError, match="more than once"):
+        _build_prior(names, edges, twice)

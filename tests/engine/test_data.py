@@ -231,14 +231,35 @@ def test_to_matrix_without_usable_column_says_why():
     frame = pd.DataFrame({"c": ["a", "b", "a"], "k": [1, 1, 1]})
     with pytest.raises(DataError, match="c: categorical, k: constant"):
         to_matrix(frame)
+    with pytest.raises(DataError, match="encode them as numbers in the file"):
+        to_matrix(frame)
 
 
 def test_to_matrix_all_rows_missing():
     frame = pd.DataFrame(
         {"a": [1.0, np.nan, 3.0, np.nan], "b": [np.nan, 2.0, np.nan, 4.0]}
     )
-    with pytest.raises(DataError, match="every row has a missing"):
+    with pytest.raises(DataError, match=r"every row has a missing.*--missing mean"):
         to_matrix(frame)
+
+
+def test_report_left_out_matches_to_matrix():
+    frame = pd.DataFrame(
+        {
+            "a": [1.0, 2.0, 3.0, 4.0],
+            "k": [1.0, 1.0, 1.0, 1.0],
+            "c": ["x", "y", "x", "y"],
+            "e": [np.nan] * 4,
+        }
+    )
+    report = describe(frame)
+    expected = {"k": "constant", "c": "categorical", "e": "empty"}
+    assert report.left_out() == expected
+    assert to_matrix(frame).record.dropped_columns == expected
+    assert report.left_out(["a", "c"]) == {"c": "categorical"}
+    assert report.left_out(["c"], categorical="onehot") == {}
+    with pytest.raises(ConfigError, match="'categorical' must be one of"):
+        report.left_out(categorical="encode")
 
 
 def test_to_matrix_on_a_parsed_corpus_file():

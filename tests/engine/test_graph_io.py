@@ -188,6 +188,7 @@ def test_cycle_is_rejected_when_a_dag_is_required():
         ("adjacency", ",a,b\nb,0,1\na,0,0\n", "differ from the column names"),
         ("adjacency", ",a,b\na,0,x\nb,0,0\n", "not a number"),
         ("json", "   ", "empty"),
+        ("adjacency", "  ", r"empty; it must hold a graph in the adjacency format"),
     ],
 )
 def test_malformed_files_raise_graph_error(fmt, text, match):

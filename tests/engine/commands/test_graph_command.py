@@ -118,3 +118,18 @@ def test_graph_command_with_an_empty_edge_list_writes_strict_json(tmp_path, caps
     _strict_loads(out.read_text())
     result = GraphResult.from_json(out)
     assert len(result.initial_edges) == 0 and np.isnan(result.homophily_initial)
+
+
+def test_graph_command_notes_the_columns_it_leaves_out(tmp_path, capsys, seed):
+    from engine.cli import main
+
+    path, _ = _table(tmp_path)
+    frame = pd.read_csv(path)
+    frame["const"] = 1.0
+    frame.to_csv(path, index=False)
+    argv = ["graph", str(path), "--target", "kind", "--seed", str(seed)]
+    argv += ["--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
+    assert main([*argv, "--device", "cpu"]) == 0
+    err = capsys.readouterr().err
+    assert "note: graph: nodes.csv: column 'const' is constant" in err
+    assert err.count("'const'") == 1

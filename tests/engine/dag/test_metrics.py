@@ -133,3 +133,24 @@ def test_compare_graphs_keys_and_values():
     }
     with pytest.raises(DataError, match="same shape"):
         compare_graphs(TRUTH, np.zeros((3, 3)))
+
+
+def test_compare_graphs_on_one_node_does_not_call_gadjid():
+    # gadjid panics (a Rust PanicException, not an Exception) on 1 x 1 graphs
+    one = np.zeros((1, 1))
+    m = compare_graphs(one, one)
+    assert m["sid"] == 0 and sid(one, one) == 0 and sid_numpy(one, one) == 0
+    assert m["shd"] == 0 and m["shd_cpdag"] == 0 and m["n_edges"] == 0
+    assert np.isnan(m["tpr"]) and np.isnan(m["fpr"]) and m["f1"] == 0.0
+
+
+def test_graphs_without_nodes_or_with_nan_are_refused():
+    with pytest.raises(GraphError, match=r"no nodes \(shape \(0, 0\)\)"):
+        compare_graphs(np.zeros((0, 0)), np.zeros((0, 0)))
+    with pytest.raises(GraphError, match=r"no nodes"):
+        sid(np.zeros((0, 0)), np.zeros((0, 0)))
+    truth = np.array([[0.0, np.nan], [0.0, 0.0]])
+    with pytest.raises(GraphError, match=r"'truth' holds NaN \(first at \[0, 1\]\)"):
+        compare_graphs(truth, np.zeros((2, 2)))
+    with pytest.raises(GraphError, match=r"'pred' holds NaN"):
+        shd(np.zeros((2, 2)), truth)

@@ -13,7 +13,10 @@ NAMES = ["a", "b", "c", "d"]
 
 def test_prior_from_edges_builds_masks():
     pk = PriorKnowledge.from_edges(
-        NAMES, forbidden=[("a", "b")], required=[(2, 3)], tiers={"d": 1}
+        NAMES,
+        forbidden=[("a", "b")],
+        required=[(2, 3)],
+        tiers={"a": 0, "b": 0, "c": 0, "d": 1},
     )
     assert pk.forbidden[0, 1] and pk.forbidden.sum() == 1
     assert pk.required[2, 3] and pk.required.sum() == 1
@@ -47,7 +50,7 @@ def test_prior_rejects_conflicts():
     with pytest.raises(GraphError, match="both required and forbidden"):
         PriorKnowledge.from_edges(NAMES, forbidden=[("a", "b")], required=[("a", "b")])
     with pytest.raises(GraphError, match="tiers"):
-        PriorKnowledge.from_edges(NAMES, required=[("b", "a")], tiers={"b": 1})
+        PriorKnowledge.from_edges(NAMES, required=[("b", "a")], tiers={"a": 0, "b": 1})
     with pytest.raises(GraphError, match="cycle"):
         PriorKnowledge.from_edges(NAMES, required=[("a", "b"), ("b", "a")])
     with pytest.raises(DataError, match="unknown node 'z'"):
@@ -81,3 +84,61 @@ def test_prior_csv_bytes_bom_and_latin1(tmp_path):
     path.write_bytes("node,tier\na,0\n\xe9,1\n".encode("latin-1"))
     with pytest.raises(DataError, match="not UTF-8"):
         PriorKnowledge.from_csv(NAMES, tiers=path)
+
+
+def test_prior_nodes_without_a_tier_are_unconstrained():
+    # a mapping (or tier file) that leaves a node out gives it no tier: the old
+    # behaviour silently put it in tier 0, i.e. before every tiered node
+    pk = PriorKnowledge.from_edges(NAMES, tiers={"a": 0, "d": 1})
+    assert np.isnan(pk.tiers[1]) and np.isnan(pk.tiers[2])
+    allowed = pk.allowed_mask()
+    assert not allowed[3, 0] and allowed[0, 3]  # d (tier 1) cannot cause a (tier 0)
+    assert allowed[3, 1] and allowed[1, 3] and allowed[1, 0] and allowed[0, 1]
+    assert not pk.precedence()[0, 1] and pk.precedence()[0, 3]
+    # a required edge from a tiered node to an untiered one is no conflict
+    PriorKnowledge.from_edges(NAMES, required=[("d", "b")], tiers={"a": 0, "d": 1})
+    from_file = PriorKnowledge.from_csv(NAMES, tiers="node,tier\na,0\nd,1\n")
+    np.testing.assert_array_equal(from_file.tiers, pk.tiers)
+    assert pk.tiers_csv() == "node,tier\na,0\nd,1\n"
+    assert pk.to_dict()["tiers"] == {"a": 0, "d": 1}
+    assert PriorKnowledge.from_edges(NAMES, tiers={"b": 2}).is_empty
+
+
+def test_prior_tier_file_refuses_a_node_listed_twice():
+    with pytest.raises(DataError, match=r"'b' is listed twice.*tier 1.*tier 0"):
+        PriorKnowledge.from_csv(NAMES, tiers="node,tier\na,0\nb,1\nb,0\n")
+
+
+@pytest.mark.parametrize(
+    ("tiers", "shown"),
+    [
+        ([0.5, 1, 2, 3], "0.5"),
+        ([0, None, 1, 2], "None"),
+        ({"a": 1.5}, "1.5"),
+        ({"a": "1"}, "'1'"),
+        ([0, True, 1, 2], "True"),
+    ],
+)
+def test_prior_tiers_must_be_whole_numbers(tiers, shown):
+    with pytest.raises(
+        DataError, match=rf"'tiers' must hold whole numbers; got {shown}"
+    ):
+        PriorKnowledge.from_edges(NAMES, tiers=tiers)
+
+
+def test_prior_tiers_sequence_needs_one_tier_per_node():
+    with pytest.raises(DataError, match=r"one tier per node \(4\); got 3"):
+        PriorKnowledge.from_edges(NAMES, tiers=[0, 1, 2])
+    whole = PriorKnowledge.from_edges(NAMES, tiers=[0.0, 1.0, 1, 2])
+    assert whole.tiers.tolist() == [0, 1, 1, 2]
+
+
+def test_prior_constructor_refuses_fractional_tiers():
+    z = np.zeros((4, 4), dtype=bool)
+    with pytest.raises(DataError, match=r"'tiers' must be an array .*\[0\.5, 1"):
+        PriorKnowledge(forbidden=z, required=z, tiers=[0.5, 1, 2, 3], names=NAMES)
+
+
+def test_prior_from_edges_refuses_repeated_names():
+    with pytest.raises(DataError, match=r"'names' must be unique; \['a'\]"):
+        PriorKnowledge.from_edges(["a", "a", "b"], forbidden=[("a", "b")])

@@ -1,0 +1,196 @@
+"""``python -m engine dag``: what the command says when it changes or refuses data.
+
+Notes on stderr for every change to the data, one-line errors that name the column
+or option and say what to do, checks before the fit, and ``-v`` progress.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.cli import main
+from engine.commands import ProgressLog
+from engine.runtime import ProgressEvent
+
+FIT = ["--max-iter", "2", "--seed", "0"]
+
+
+@pytest.fixture
+def table(tmp_path) -> Path:
+    """30 rows: numeric a, c, d; constant b; text t."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=30),
+            "b": 5.0,
+            "c": rng.normal(size=30),
+            "d": rng.normal(size=30),
+            "t": rng.choice(["x", "y"], size=30),
+        }
+    )
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("error: dag: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_named_constant_or_text_column_is_an_error(table, capsys):
+    assert main(["dag", str(table), "--columns", "a", "b", "c", *FIT]) == 2
+    err = _error_line(capsys)
+    assert "'b' is constant" in err and "Remove it from --columns" in err
+    assert main(["dag", str(table), "--columns", "a", "t", *FIT]) == 2
+    err = _error_line(capsys)
+    assert "'t' holds text" in err and "--columns" in err
+
+
+def test_changes_to_the_data_are_noted_on_stderr(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    rows = ["a,a,b,k"] + [
+        f"{x:.3f},{y:.3f},{z:.3f},5" for x, y, z in rng.normal(size=(30, 3))
+    ]
+    rows[3] = "1.0,,2.0,5"  # a missing cell
+    rows[5] = "1.0,2.0,inf,5"  # an infinite cell
+    path = tmp_path / "dup.csv"
+    path.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out.json"
+    assert main(["dag", str(path), *FIT, "--out", str(out)]) == 0
+    notes = capsys.readouterr().err.splitlines()
+    assert all(line.startswith("note: dag: ") for line in notes), notes
+    text = "\n".join(notes)
+    assert "repeats the column name(s) ['a']" in text
+    assert "'a.1' has 1 missing value" in text
+    assert "'b' has 1 infinite value" in text
+    assert "column 'k' is constant" in text
+    assert "dropped 2 row(s) with missing or infinite values" in text
+    assert sum("'k'" in line for line in notes) == 1  # said once, not twice
+    assert json.loads(out.read_text())["nodes"] == ["a", "a.1", "b"]
+
+
+def test_default_selection_notes_the_text_column(table, tmp_path, capsys):
+    out = tmp_path / "out.json"
+    assert main(["dag", str(table), *FIT, "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "note: dag: left out 't' (categorical)" in err
+    assert "column 'b' is constant" in err
+    assert json.loads(out.read_text())["nodes"] == ["a", "c", "d"]
+
+
+def test_text_only_table_gives_advice_the_cli_user_can_follow(tmp_path, capsys):
+    path = tmp_path / "text.csv"
+    path.write_text("x,y\na,b\nc,d\ne,f\n")
+    assert main(["dag", str(path)]) == 2
+    err = _error_line(capsys)
+    assert "0 usable numeric column(s)" in err and "x (categorical)" in err
+    assert "onehot" not in err and "Encode text columns as numbers" in err
+
+
+def test_rows_left_after_dropping_missing_values(tmp_path, capsys):
+    path = tmp_path / "missing.csv"
+    path.write_text("a,b,c\n1,2,3\n2,,1\n3,4,\n,1,2\n")
+    assert main(["dag", str(path), *FIT]) == 2
+    err = _error_line(capsys)
+    assert "dropping the 3 row(s)" in err and "leaves 1 row(s)" in err
+    assert "--missing mean" in err
+
+
+def test_out_and_bootstrap_are_checked_before_the_table_is_read(tmp_path, capsys):
+    # the data file does not exist: an error about it would mean the option was
+    # checked too late (after reading the table, hence after the fit too)
+    absent = str(tmp_path / "absent.csv")
+    assert main(["dag", absent, "--out", str(tmp_path)]) == 2
+    err = _error_line(capsys)
+    assert "is a folder" in err and "absent" not in err
+    assert main(["dag", absent, "--bootstrap", "-1"]) == 2
+    err = _error_line(capsys)
+    assert "'--bootstrap' must be 0 (no bootstrap)" in err and "got -1" in err
+    assert main(["dag", absent, "--bootstrap", "2", "--threshold", "0"]) == 2
+    assert "'--threshold'" in _error_line(capsys)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_out_in_an_unwritable_place_is_refused(tmp_path, capsys):
+    absent = str(tmp_path / "absent.csv")
+    assert main(["dag", absent, "--out", "/proc/x.json"]) == 2
+    err = _error_line(capsys)
+    assert "cannot write '--out' '/proc/x.json'" in err
+
+
+def test_out_check_leaves_no_file_behind(table, tmp_path, capsys):
+    out = tmp_path / "out.json"
+    assert main(["dag", str(table), "--bootstrap", "-1", "--out", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_truth_nodes_outside_the_selection_say_why(table, tmp_path, capsys):
+    truth = tmp_path / "truth.csv"
+    truth.write_text("source,target\na,b\nc,d\n")
+    argv = ["dag", str(table), *FIT, "--truth", str(truth)]
+    assert main(argv) == 2  # b is constant, hence left out
+    err = _error_line(capsys)
+    assert "b (constant)" in err and "left out" in err and "Rename" not in err
+    assert main([*argv, "--columns", "a", "c"]) == 2
+    err = _error_line(capsys)
+    assert "not among the selected --columns" in err and "'d'" in err
+    truth.write_text("source,target\na,zzz\n")
+    assert main(argv) == 2
+    err = _error_line(capsys)
+    assert "['zzz'] are not columns" in err and "rename" in err
+
+
+def test_truth_without_some_columns_is_noted(table, tmp_path, capsys):
+    truth = tmp_path / "truth.json"
+    truth.write_text('{"nodes": [{"id": "a"}, {"id": "c"}], "edges": []}')
+    out = tmp_path / "out.json"
+    argv = ["dag", str(table), *FIT, "--truth", str(truth), "--out", str(out)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "the true graph truth.json has no node(s) ['d']" in err
+    assert "treated as having no edges" in err
+    assert "metrics" in json.loads(out.read_text())
+
+
+def test_tier_file_listing_a_node_twice_is_an_error(table, tmp_path, capsys):
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_text("node,tier\na,0\nc,1\nc,0\n")
+    assert main(["dag", str(table), *FIT, "--tiers", str(tiers)]) == 2
+    err = capsys.readouterr().err
+    assert "'c' is listed twice" in err and err.count("\n") == 1
+
+
+def test_verbose_logs_progress_during_the_fit(table, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="engine")
+    out = tmp_path / "out.json"
+    argv = ["-v", "dag", str(table), "--max-iter", "30", "--seed", "0"]
+    assert main([*argv, "--out", str(out)]) == 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "engine.commands.dag"]
+    assert any(m.startswith("dag.fit train 1/30 loss ") for m in lines), lines
+    assert len(lines) < 30  # throttled, not one line per epoch
+
+
+def test_progress_log_throttles_but_keeps_first_stage_and_last(caplog):
+    caplog.set_level(logging.INFO, logger="test.progress")
+    log = ProgressLog(logging.getLogger("test.progress"), every_s=3600.0)
+    for step in range(1, 11):
+        log(ProgressEvent("dag.fit", "train", step, 10, {"loss": 1.0 / step}))
+    log(ProgressEvent("dag.fit", "refit", 10, 10, message="refitting"))
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("dag.fit train 1/10 loss 1 ")
+    assert lines[1].startswith("dag.fit train 10/10 loss 0.1 ")
+    assert lines[2].startswith("dag.fit refit 10/10 refitting")
+    every = ProgressLog(logging.getLogger("test.progress"), every_s=0.0)
+    caplog.clear()
+    for step in range(1, 4):
+        every(ProgressEvent("dag.fit", "train", step, 10))
+    assert len(caplog.records) == 3
