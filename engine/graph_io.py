@@ -554,10 +554,12 @@ def _from_json(text: str, name: str) -> tuple[list[str], np.ndarray]:
             f"{name}: not valid JSON ({err.msg} at line {err.lineno}); expected a "
             "node-link graph with 'nodes' and 'edges'."
         ) from err
+    if isinstance(data, dict) and {"node_names", "adjacency"} <= set(data):
+        return _from_result_json(data, name)
     if not isinstance(data, dict) or "nodes" not in data:
         raise GraphError(
             f"{name}: expected a JSON object with 'nodes' and 'edges' (node-link "
-            "format)."
+            "format), or a DAG result saved by Structure Lab."
         )
     if data.get("directed") is False:
         raise GraphError(
@@ -581,6 +583,35 @@ def _from_json(text: str, name: str) -> tuple[list[str], np.ndarray]:
             _weight(e.get("weight"), name, where),
             where,
         )
+    return b.result()
+
+
+def _from_result_json(data: dict, name: str) -> tuple[list[str], np.ndarray]:
+    """The graph of a saved DAG result (``DagResult.to_json``, the app's download)."""
+    from engine.results import from_jsonable
+
+    try:
+        nodes = [str(n) for n in data["node_names"]]
+        A = np.asarray(from_jsonable(data["adjacency"]), dtype=bool)
+        W = from_jsonable(data.get("weights"))
+        W = np.asarray(W, dtype=float) if W is not None else A.astype(float)
+    except (KeyError, TypeError, ValueError) as err:
+        raise GraphError(
+            f"{name}: looks like a saved DAG result but its 'adjacency' or "
+            f"'weights' cannot be read ({err}); download the result again."
+        ) from err
+    d = len(nodes)
+    if A.shape != (d, d) or W.shape != (d, d):
+        raise GraphError(
+            f"{name}: a saved DAG result with {d} node names needs a ({d}, {d}) "
+            f"adjacency and weights; got {A.shape} and {W.shape}."
+        )
+    b = _Builder(name)
+    for label in nodes:
+        b.node(label, declare=True)
+    for i, j in np.argwhere(A):
+        where = f"edge {nodes[i]} -> {nodes[j]}"
+        b.edge(nodes[i], nodes[j], float(W[i, j]) or 1.0, where)
     return b.result()
 
 

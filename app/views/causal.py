@@ -166,6 +166,18 @@ def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | 
     )
     scale = c2.selectbox("Scaling", ["standardize", "none"], key="causal_scale")
     st.caption(SCALING_NOTE)
+    text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise DataError(
+            f"Column(s) {text} hold text, not numbers; a DAG is learned from numeric "
+            "columns. Remove them from 'Columns (nodes)', or encode them as numbers "
+            "in the file and upload it again."
+        )
+    if len(columns) < 2:
+        raise DataError(
+            f"{len(columns)} column(s) chosen; a DAG needs at least two. Add columns "
+            "in 'Columns (nodes)'."
+        )
     X, names, record = to_matrix(
         frame,
         columns=columns,

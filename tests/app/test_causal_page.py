@@ -250,3 +250,13 @@ def test_tier_editor_rows_build_partial_tiers_and_refuse_a_repeated_node():
     twice = pd.DataFrame({"node": ["a", "a"], "tier": pd.array([0, 1], "Int64")})
     with pytest.raises(DataError, match="more than once"):
         _build_prior(names, edges, twice)
+
+
+def test_causal_page_with_fewer_than_two_columns_says_what_to_choose():
+    at = _page()
+    at.multiselect(key="causal_cols_sachs").set_value(["Raf"]).run()
+    assert not at.exception
+    assert any("needs at least two" in e.value for e in at.error)
+    assert not any(b.key == "causal_fit" for b in at.button)
+    at.multiselect(key="causal_cols_sachs").set_value(["Raf", "Mek"]).run()
+    assert not at.error and any(b.key == "causal_fit" for b in at.button)

@@ -212,3 +212,26 @@ def test_check_graph_shape_and_weights():
         check_graph(["a", "b"], np.zeros((2, 3)))
     with pytest.raises(GraphError, match="a -> b is not a finite"):
         check_graph(["a", "b"], np.array([[0, np.nan], [0, 0]]))
+
+
+def test_a_saved_dag_result_reads_as_a_graph_with_its_weights():
+    from engine.dag import learn_dag
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    X[:, 1] += 2.0 * X[:, 0]
+    X[:, 2] -= 1.5 * X[:, 1]
+    result = learn_dag(X, max_iter=50, node_names=["a", "b", "c"], device="cpu")
+    g = read_graph(result.to_json().encode(), name="dag_result.json")
+    assert list(g.nodes) == ["a", "b", "c"]
+    assert np.array_equal(g.adjacency != 0, result.adjacency)
+    kept = result.adjacency
+    assert np.allclose(g.adjacency[kept], result.weights[kept])
+    broken = result.to_json().replace(
+        '"shape": [3, 3]}, "weights"', '"shape": [9]}, "weights"'
+    )
+    assert broken != result.to_json()
+    bad = b'{"node_names": ["a", "b"], "adjacency": {"nope": 1}}'
+    for text in (bad, broken.encode()):
+        with pytest.raises(GraphError, match="saved DAG result"):
+            read_graph(text, name="r.json")
