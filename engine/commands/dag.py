@@ -11,7 +11,9 @@ Example::
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
+import io
 import logging
 import sys
 from pathlib import Path
@@ -258,6 +260,44 @@ def _check_rows(args: argparse.Namespace, X: Any, record: MatrixRecord) -> None:
         )
 
 
+def _file_nodes(path: str, columns: tuple[str, ...]) -> set[str]:
+    """Node names in these columns of a prior-knowledge CSV; empty if unreadable."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()
+    return {str(r.get(c) or "").strip() for r in rows for c in columns} - {""}
+
+
+def _read_prior(
+    args: argparse.Namespace, names: list[str], report: DataReport
+) -> PriorKnowledge:
+    """Read ``--forbid`` and ``--tiers`` over the learned columns.
+
+    A node that is not one of them is an error saying whether it was left out,
+    not selected, or is no column at all.
+    """
+    try:
+        return PriorKnowledge.from_csv(
+            names,
+            edges=_read(args.forbid) if args.forbid else None,
+            tiers=_read(args.tiers) if args.tiers else None,
+        )
+    except DataError as err:
+        for flag, path, cols in (
+            ("--forbid", args.forbid, ("source", "target")),
+            ("--tiers", args.tiers, ("node",)),
+        ):
+            unknown = sorted(_file_nodes(path, cols) - set(names)) if path else []
+            if unknown:
+                message = _unknown_truth_nodes(
+                    args, path, unknown, names, report, flag, "that file"
+                )
+                raise DataError(message) from err
+        raise
+
+
 def _read_truth(
     args: argparse.Namespace, names: list[str], report: DataReport
 ) -> GraphData:
@@ -290,6 +330,8 @@ def _unknown_truth_nodes(
     unknown: list[str],
     names: list[str],
     report: DataReport,
+    flag: str = "--truth",
+    what: str = "the true graph",
 ) -> str:
     in_table = {c.name for c in report.columns}
     left_out = report.left_out(args.columns)
@@ -302,14 +344,13 @@ def _unknown_truth_nodes(
     if unselected:
         parts.append(
             f"node(s) {unselected[:10]} are columns of {args.file} but not among the "
-            "selected --columns; add them to --columns or leave them out of the "
-            "true graph"
+            f"selected --columns; add them to --columns or leave them out of {what}"
         )
     if dropped:
         why = ", ".join(f"{n} ({left_out[n]})" for n in dropped[:10])
         parts.append(
             f"node(s) {why} are columns the dag command left out of the data, so "
-            "no DAG over them can be learned; remove them from the true graph"
+            f"no DAG over them can be learned; remove them from {what}"
         )
     if absent:
         parts.append(
@@ -317,7 +358,7 @@ def _unknown_truth_nodes(
             f"learned on {names[:30]}{' ...' if len(names) > 30 else ''}); rename "
             "them to match the column names"
         )
-    return f"dag: '--truth' {label}: " + "; ".join(parts) + "."
+    return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 
 
 def run(args: argparse.Namespace) -> int:
@@ -333,13 +374,7 @@ def run(args: argparse.Namespace) -> int:
     )
     write_table_notes("dag", report, record, columns=args.columns)
     _check_rows(args, X, record)
-    prior = None
-    if args.forbid or args.tiers:
-        prior = PriorKnowledge.from_csv(
-            names,
-            edges=_read(args.forbid) if args.forbid else None,
-            tiers=_read(args.tiers) if args.tiers else None,
-        )
+    prior = _read_prior(args, names, report) if args.forbid or args.tiers else None
     options = _parse_options(args.method, args.option)
     # read the true graph before the fit, so that a bad file costs no fit
     truth = _read_truth(args, names, report) if args.truth else None

@@ -84,7 +84,7 @@ def test_dag_command_bad_input_exits_with_one_line(table, tmp_path, capsys):
     bad_forbid = tmp_path / "forbid.csv"
     bad_forbid.write_text("source,target\na,nope\n")
     assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
-    assert "unknown node 'nope'" in capsys.readouterr().err
+    assert "['nope'] are not columns" in capsys.readouterr().err
     bad_forbid.write_bytes("source,target\na,\xe9\n".encode("latin-1"))
     assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
     err = capsys.readouterr().err

@@ -194,3 +194,24 @@ def test_progress_log_throttles_but_keeps_first_stage_and_last(caplog):
     for step in range(1, 4):
         every(ProgressEvent("dag.fit", "train", step, 10))
     assert len(caplog.records) == 3
+
+
+def test_prior_files_naming_a_column_the_dag_cannot_use_say_why(
+    table, tmp_path, capsys
+):
+    forbid = tmp_path / "forbid.csv"
+    forbid.write_text("source,target\na,b\n", encoding="utf-8")
+    assert main(["dag", str(table), "--forbid", str(forbid), *FIT]) == 2
+    err = _error_line(capsys)
+    assert "'--forbid'" in err and "b (constant)" in err and "left out" in err
+
+    forbid.write_text("source,target\na,d\n", encoding="utf-8")
+    args = ["dag", str(table), "--columns", "a", "c", "--forbid", str(forbid)]
+    assert main([*args, *FIT]) == 2
+    assert "['d'] are columns of" in _error_line(capsys)
+
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_text("node,tier\na,0\nzz,1\n", encoding="utf-8")
+    assert main(["dag", str(table), "--tiers", str(tiers), *FIT]) == 2
+    err = _error_line(capsys)
+    assert "'--tiers'" in err and "['zz'] are not columns" in err
