@@ -464,7 +464,7 @@ def _sniff_delimiter(text: str) -> str:
 
 # TODO(data): #2 a fast path through pandas' C parser for quote-free files: the csv
 # module plus per-cell checks make read_table ~20x slower than pandas.read_csv
-# (about 4.5 s CPU for a 47 MB file, see bench/data_read.py).
+# (about 2.6 s CPU for a 47 MB file, see bench/data_read.py).
 def _split_records(
     text: str, delimiter: str, label: str
 ) -> tuple[list[list[str]], list[int]]:
@@ -573,7 +573,8 @@ def _build_frame(
         body = [r + [""] * (width - len(r)) for r in body]
     cells = np.empty((len(body), width), dtype=object)
     cells[:] = body
-    frame = pd.DataFrame(cells, columns=names, copy=False)
+    # object cells: letting pandas infer its string dtype costs ~2 s per 1M rows
+    frame = pd.DataFrame(cells, columns=names, copy=False, dtype=object)
     return frame, lines[1:], findings
 
 
