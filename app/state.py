@@ -79,13 +79,16 @@ KEPT_WIDGETS = (
     "explain_w_removal",
     "explain_w_estimator",
     "explain_w_samples",
+    # the row to explain (the page clamps it to the table before drawing it)
+    "explain_w_row",
     # Learn-a-graph page: table and label
     "graph_source",
     "graph_sample",
     "graph_target",
 )
-# causal columns and method options; the Learn-a-graph options
-KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_", "graph_opt_")
+# causal columns and method options; the Learn-a-graph options and split sizes
+# (per data set; the page clamps them to the data before drawing them)
+KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_", "graph_opt_", "graph_split_")
 
 
 # Copies of the kept widget values under keys no widget uses: Streamlit never

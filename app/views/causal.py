@@ -477,15 +477,15 @@ def _graph_tab(result: Any) -> None:
 
 
 def _on_truth_upload() -> None:
-    """Read a true graph the user just uploaded, or forget it when removed.
+    """Read a true graph the user just uploaded.
 
-    Runs only when the user changes the uploader, never on a page switch (which
-    empties the uploader widget but must not drop the uploaded graph). A bad file
-    leaves the last good one in place.
+    Runs only when the user changes the uploader. An emptied uploader changes
+    nothing: the browser empties it before taking a replacement file, and a page
+    switch empties it too; the graph in use is dropped only by the "Stop using"
+    button. A bad file leaves the last good one in use.
     """
     up = st.session_state.get("causal_truth_file")
     if up is None:
-        state.put(state.CAUSAL_TRUTH, None)
         state.put(state.CAUSAL_TRUTH_ERROR, None)
         return
     entry = state.get(state.CAUSAL_RESULT)
@@ -533,6 +533,13 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     )
     if state.get(state.CAUSAL_TRUTH_ERROR):
         st.error(state.get(state.CAUSAL_TRUTH_ERROR))
+    uploaded = state.get(state.CAUSAL_TRUTH)
+    if uploaded is not None and st.button(
+        f"Stop using {uploaded['name']}", key="causal_truth_forget"
+    ):
+        state.put(state.CAUSAL_TRUTH, None)
+        state.put(state.CAUSAL_TRUTH_ERROR, None)
+        st.rerun()  # redraw without the button
     truth, source = _truth_for(entry)
     if truth is None:
         st.info("No true graph for these data: upload one to compare.")

@@ -90,26 +90,46 @@ def _label_column(frame: pd.DataFrame, default: str | None) -> str:
     )
 
 
+def _bounded_input(
+    col: Any, label: str, key: str, bounds: tuple[int, int], default: int, help: str
+) -> int:
+    """An integer input whose kept value is clamped into ``bounds`` first.
+
+    Its value lives in session state under ``key`` (kept across page switches by
+    ``app.state``); the range depends on the data, so a kept value is clamped.
+    """
+    low, high = bounds
+    value = st.session_state.get(key, default)
+    st.session_state[key] = min(max(int(value), low), high)
+    return int(
+        col.number_input(
+            label, min_value=low, max_value=high, step=1, key=key, help=help
+        )
+    )
+
+
 def _split_controls(name: str, y: pd.Series) -> dict[str, int]:
     known = int(y.notna().sum())
     n_train, n_val = PAPER_SPLIT_SIZES.get(name, (10, 20))
     c1, c2 = st.columns(2)
-    n_train = c1.number_input(
+    n_train = _bounded_input(
+        c1,
         "Labelled (training) nodes",
-        2,
-        max(2, known - 3),
+        f"graph_split_{name}_train",
+        (2, max(2, known - 3)),
         min(n_train, known - 3),
-        help="The paper's protocol: 10 for wine and breast cancer, 50 for digits.",
+        "The paper's protocol: 10 for wine and breast cancer, 50 for digits.",
     )
-    n_val = c2.number_input(
+    n_val = _bounded_input(
+        c2,
         "Validation nodes",
-        2,
-        max(2, known - n_train - 1),
+        f"graph_split_{name}_val",
+        (2, max(2, known - n_train - 1)),
         min(n_val, known - n_train - 1),
-        help="Halved: one half moves the graph (outer objective), the other "
+        "Halved: one half moves the graph (outer objective), the other "
         "drives early stopping. The remaining labelled nodes are the test set.",
     )
-    return {"n_train": int(n_train), "n_val": int(n_val)}
+    return {"n_train": n_train, "n_val": n_val}
 
 
 def _options(name: str) -> dict[str, Any]:

@@ -228,13 +228,33 @@ _WHY = {
 
 def _check_columns(args: argparse.Namespace, report: DataReport) -> None:
     """Refuse named columns that would be left out, and too few usable columns."""
+    if args.columns is not None:
+        known = [c.name for c in report.columns]
+        unknown = [c for c in args.columns if c not in known]
+        if unknown:
+            raise DataError(
+                f"dag: '--columns' names {unknown}, which are not columns of "
+                f"{args.file}; its columns are {known[:30]}"
+                f"{' ...' if len(known) > 30 else ''}. Check the spelling."
+            )
     left_out = report.left_out(args.columns)
     if args.columns is not None and left_out:
         what = "; ".join(f"{c!r} {_WHY[r]}" for c, r in left_out.items())
+        text = any(r == "categorical" for r in left_out.values())
         raise DataError(
             f"dag: column(s) named in '--columns' cannot be used: {what}. Remove "
-            f"{'it' if len(left_out) == 1 else 'them'} from --columns (text columns "
-            "must be encoded as numbers in the file)."
+            f"{'it' if len(left_out) == 1 else 'them'} from --columns"
+            + (
+                " (text columns must be encoded as numbers in the file)."
+                if text
+                else "."
+            )
+        )
+    if args.columns is not None and len(args.columns) < 2:
+        raise DataError(
+            f"dag: '--columns' names {len(args.columns)} column(s) {args.columns}; a "
+            "DAG needs at least 2. Name more columns, or leave out --columns to use "
+            "every numeric column."
         )
     if args.columns is None:
         usable = [c.name for c in report.columns if c.name not in left_out]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,7 @@ class PriorKnowledge:
 
     def __post_init__(self) -> None:
         names = tuple(str(n) for n in self.names)
+        _check_unique(names, "PriorKnowledge")
         object.__setattr__(self, "names", names)
         d = len(names)
         forbidden = self._square(self.forbidden, "forbidden", d)
@@ -195,12 +197,7 @@ class PriorKnowledge:
         """
         names = tuple(str(n) for n in names)
         owner = "PriorKnowledge.from_edges"
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise DataError(
-                f"{owner}: 'names' must be unique; {repeated} appear more than once "
-                f"in {list(names)[:20]}. Give every node its own name."
-            )
+        _check_unique(names, owner)
         f = _edge_mask(forbidden, names, owner)
         r = _edge_mask(required, names, owner)
         t = None
@@ -409,6 +406,16 @@ class PriorKnowledge:
                 if not np.isnan(t)
             },
         }
+
+
+def _check_unique(names: tuple[str, ...], owner: str) -> None:
+    """Refuse repeated node names: constraints are matched by name."""
+    repeated = sorted(n for n, k in Counter(names).items() if k > 1)
+    if repeated:
+        raise DataError(
+            f"{owner}: 'names' must be unique; {repeated} appear more than once "
+            f"in {list(names)[:20]}. Give every node its own name."
+        )
 
 
 def _tier_value(value: Any, node: str, owner: str) -> float:

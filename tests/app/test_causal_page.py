@@ -84,7 +84,7 @@ def _truth_caption(at: AppTest) -> str:
     return next(c.value for c in at.caption if c.value.startswith("True graph"))
 
 
-def test_causal_page_uploaded_truth_is_kept_for_the_next_fit_until_removed():
+def test_causal_page_uploaded_truth_is_kept_for_the_next_fit_until_dropped():
     at = _page()
     _fit(at, max_iter=10)
     _wait(at, lambda a: _result(a) is not None)
@@ -106,9 +106,15 @@ def test_causal_page_uploaded_truth_is_kept_for_the_next_fit_until_removed():
     ).run()
     assert any("Nope" in e.value for e in at.error)
     assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    # emptying the uploader (the browser does so before a replacement file, and
+    # a page switch does too) keeps the graph; the button drops it
     at.file_uploader(key="causal_truth_file").set_value(None).run()
     assert not at.error
+    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    at.button(key="causal_truth_forget").click().run()
+    assert not at.exception and not at.error
     assert "(the data set's own): 17 edges" in _truth_caption(at)
+    assert not any(b.key == "causal_truth_forget" for b in at.button)
 
 
 def test_causal_page_cancel_returns_partial_result():

@@ -135,6 +135,7 @@ def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
     at = trained_iris
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact")
     at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(250).run()
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(17).run()
     at.switch_page("views/data.py").run()
     at.switch_page("views/explain.py").run()
     assert not at.exception
@@ -143,3 +144,4 @@ def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
     assert at.selectbox(key=state.EXPLAIN_W_KIND).value == "logistic"
     assert at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).value == "exact"
     assert at.number_input(key=state.EXPLAIN_W_SAMPLES).value == 250
+    assert at.number_input(key=state.EXPLAIN_W_ROW).value == 17

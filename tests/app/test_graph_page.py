@@ -124,6 +124,8 @@ def test_graph_page_keeps_its_options_across_a_page_switch():
     at = _app()
     at.selectbox(key="graph_sample").set_value("breast_cancer").run()
     _number(at, "Max outer iterations").set_value(4)
+    at.number_input(key="graph_split_breast_cancer_train").set_value(15)
+    at.number_input(key="graph_split_breast_cancer_val").set_value(25)
     at.selectbox(key="graph_opt_metric").set_value("euclidean")
     at.multiselect(key="graph_opt_baselines").set_value(["logreg"]).run()
     at.switch_page("views/data.py").run()
@@ -133,3 +135,5 @@ def test_graph_page_keeps_its_options_across_a_page_switch():
     assert _number(at, "Max outer iterations").value == 4
     assert at.selectbox(key="graph_opt_metric").value == "euclidean"
     assert at.multiselect(key="graph_opt_baselines").value == ["logreg"]
+    assert at.number_input(key="graph_split_breast_cancer_train").value == 15
+    assert at.number_input(key="graph_split_breast_cancer_val").value == 25

@@ -235,3 +235,55 @@ def test_a_fit_left_by_a_closed_tab_does_not_block_other_sessions(page, app_url)
     assert_no_exception(page)
     text = page.locator("body").inner_text()
     assert "epochs (" in text and "stopped early on request" not in text
+
+
+def _truth_caption(page) -> str:
+    caption = page.locator('[data-testid="stCaptionContainer"]')
+    caption = caption.filter(has_text="True graph (")
+    caption.first.wait_for()
+    return caption.first.inner_text()
+
+
+def test_an_uploaded_truth_survives_a_bad_replacement_and_a_page_switch(
+    page, app_url, tmp_path
+):
+    good = tmp_path / "two.csv"
+    good.write_text("source,target\nRaf,Mek\nMek,Erk\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target\nRaf,NoSuchNode\n", encoding="utf-8")
+    page.goto(f"{app_url}/causal")
+    wait_for_app(page)
+    page.locator(".st-key-causal_fit button").wait_for()
+    wait_for_app(page)
+    page.get_by_text("Method options").click()
+    _set_number(page, "opt_permutahedron_max_iter", 20)
+    page.locator(".st-key-causal_fit button").click()
+    page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
+    wait_for_app(page)
+
+    def open_comparison() -> None:
+        page.get_by_role("tab", name="Comparison").click()
+        wait_for_app(page)
+
+    open_comparison()
+    assert "(the data set's own): 17 edges" in _truth_caption(page)
+    uploader = page.locator('.st-key-causal_truth_file input[type="file"]')
+    uploader.set_input_files(str(good))
+    wait_for_app(page)
+    assert "(uploaded two.csv): 2 edges" in _truth_caption(page)
+    uploader.set_input_files(str(bad))  # the browser replaces the file
+    wait_for_app(page)
+    page.get_by_text("NoSuchNode").first.wait_for()
+    assert "(uploaded two.csv): 2 edges" in _truth_caption(page)
+
+    page.get_by_role("link", name="Data").first.click()
+    wait_for_app(page)
+    page.get_by_role("link", name="Causal discovery").first.click()
+    wait_for_app(page)
+    open_comparison()
+    assert "(uploaded two.csv): 2 edges" in _truth_caption(page)
+    page.locator(".st-key-causal_truth_forget button").click()
+    wait_for_app(page)
+    open_comparison()
+    assert "(the data set's own): 17 edges" in _truth_caption(page)
+    assert_no_exception(page)

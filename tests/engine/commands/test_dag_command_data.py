@@ -215,3 +215,14 @@ def test_prior_files_naming_a_column_the_dag_cannot_use_say_why(
     assert main(["dag", str(table), "--tiers", str(tiers), *FIT]) == 2
     err = _error_line(capsys)
     assert "'--tiers'" in err and "['zz'] are not columns" in err
+
+
+def test_columns_unknown_or_fewer_than_two_are_refused_in_cli_words(table, capsys):
+    assert main(["dag", str(table), "--columns", "a", "zz", *FIT]) == 2
+    err = _error_line(capsys)
+    assert "['zz'], which are not columns" in err and "to_matrix" not in err
+    assert main(["dag", str(table), "--columns", "a", *FIT]) == 2
+    err = _error_line(capsys)
+    assert "needs at least 2" in err and "learn_dag" not in err
+    assert main(["dag", str(table), "--columns", "a", "b", *FIT]) == 2
+    assert "text columns" not in _error_line(capsys)  # b is constant, not text

@@ -142,3 +142,11 @@ def test_prior_constructor_refuses_fractional_tiers():
 def test_prior_from_edges_refuses_repeated_names():
     with pytest.raises(DataError, match=r"'names' must be unique; \['a'\]"):
         PriorKnowledge.from_edges(["a", "a", "b"], forbidden=[("a", "b")])
+
+
+def test_prior_constructor_and_empty_refuse_repeated_names():
+    with pytest.raises(DataError, match="must be unique"):
+        PriorKnowledge.empty(["a", "a"])
+    z = np.zeros((2, 2), dtype=bool)
+    with pytest.raises(DataError, match=r"\['b'\] appear more than once"):
+        PriorKnowledge(forbidden=z, required=z, tiers=None, names=("b", "b"))
