@@ -166,22 +166,39 @@ def _columns(page) -> str:
     return page.locator(".st-key-causal_cols_sachs").inner_text()
 
 
-def test_settings_survive_a_page_switch_while_a_fit_runs(page, app_url):
-    # While a fit runs the page polls it from a `run_every` fragment; when that
-    # fires after the user left the page, Streamlit evicts the page's widget values
-    # (streamlit issue 10805). app.state keeps copies and puts them back.
+def _open_causal(page, app_url: str) -> None:
     page.goto(f"{app_url}/causal")
     wait_for_app(page)
     page.locator(".st-key-causal_fit button").wait_for()
     wait_for_app(page)
+
+
+def _start_fit(page, max_iter: int, patience: int | None = None) -> None:
+    """Set the epoch budget in the options form and click Learn DAG."""
+    page.get_by_text("Method options").click()
+    _set_number(page, "opt_permutahedron_max_iter", max_iter)
+    if patience is not None:
+        _set_number(page, "opt_permutahedron_patience", patience)
+    page.locator(".st-key-causal_fit button").click()
+
+
+def _fit_small(page) -> None:
+    """A 20-epoch fit, waited for until its result shows."""
+    _start_fit(page, 20)
+    page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
+    wait_for_app(page)
+
+
+def test_settings_survive_a_page_switch_while_a_fit_runs(page, app_url):
+    # While a fit runs the page polls it from a `run_every` fragment; when that
+    # fires after the user left the page, Streamlit evicts the page's widget values
+    # (streamlit issue 10805). app.state keeps copies and puts them back.
+    _open_causal(page, app_url)
     columns = page.locator(".st-key-causal_cols_sachs")
     columns.locator('[aria-label="Remove Jnk"]').click()
     wait_for_app(page)
     assert "Jnk" not in _columns(page)
-    page.get_by_text("Method options").click()
-    _set_number(page, "opt_permutahedron_max_iter", 100000)
-    _set_number(page, "opt_permutahedron_patience", 100000)
-    page.locator(".st-key-causal_fit button").click()
+    _start_fit(page, 100000, 100000)
     page.locator(".st-key-causal_job_cancel button").wait_for(timeout=FIT_TIMEOUT_MS)
     page.wait_for_timeout(3_000)  # a few polls on this page first
 
@@ -211,27 +228,14 @@ def test_a_fit_left_by_a_closed_tab_does_not_block_other_sessions(page, app_url)
     # the server has one worker: tab A's endless fit would queue tab B's forever
     browser = page.context.browser
     tab_a = browser.new_context().new_page()
-    tab_a.goto(f"{app_url}/causal")
-    wait_for_app(tab_a)
-    tab_a.locator(".st-key-causal_fit button").wait_for()
-    wait_for_app(tab_a)
-    tab_a.get_by_text("Method options").click()
-    _set_number(tab_a, "opt_permutahedron_max_iter", 100000)
-    _set_number(tab_a, "opt_permutahedron_patience", 100000)
-    tab_a.locator(".st-key-causal_fit button").click()
+    _open_causal(tab_a, app_url)
+    _start_fit(tab_a, 100000, 100000)
     tab_a.locator(".st-key-causal_job_cancel button").wait_for(timeout=FIT_TIMEOUT_MS)
     tab_a.context.close()  # the user closes the tab without cancelling
 
-    page.goto(f"{app_url}/causal")
-    wait_for_app(page)
-    page.locator(".st-key-causal_fit button").wait_for()
-    wait_for_app(page)
-    page.get_by_text("Method options").click()
-    _set_number(page, "opt_permutahedron_max_iter", 20)
-    page.locator(".st-key-causal_fit button").click()
+    _open_causal(page, app_url)
     # tab A's session is stopped after app.jobs.ABANDON_S (30 s) without a browser
-    page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
-    wait_for_app(page)
+    _fit_small(page)
     assert_no_exception(page)
     text = page.locator("body").inner_text()
     assert "epochs (" in text and "stopped early on request" not in text
@@ -251,15 +255,8 @@ def test_an_uploaded_truth_survives_a_bad_replacement_and_a_page_switch(
     good.write_text("source,target\nRaf,Mek\nMek,Erk\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("source,target\nRaf,NoSuchNode\n", encoding="utf-8")
-    page.goto(f"{app_url}/causal")
-    wait_for_app(page)
-    page.locator(".st-key-causal_fit button").wait_for()
-    wait_for_app(page)
-    page.get_by_text("Method options").click()
-    _set_number(page, "opt_permutahedron_max_iter", 20)
-    page.locator(".st-key-causal_fit button").click()
-    page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
-    wait_for_app(page)
+    _open_causal(page, app_url)
+    _fit_small(page)
 
     def open_comparison() -> None:
         page.get_by_role("tab", name="Comparison").click()
