@@ -262,3 +262,27 @@ def test_best_seen_ordering_scores_no_worse_than_the_final_map(seed):
         return float(backward_select(Xt, mask, required, settings).loss[0])
 
     assert score(best.ordering) <= score(final.ordering) + 1e-9
+
+
+def test_polish_reports_progress_and_stops_on_request():
+    from engine.dag import simulate_sem
+
+    X = simulate_sem(8, 300, edges_per_node=2.0, seed=3).X
+    stages: list[str] = []
+
+    def stop_in_polish(event) -> bool:
+        stages.append(event.stage)
+        return event.stage == "polish"
+
+    r = learn_dag(X, seed=0, device="cpu", max_iter=5, progress=stop_in_polish)
+    assert stages.count("polish") == 1 and stages[-2:] == ["polish", "refit"]
+    assert r.stopped and r.is_dag and r.n_iter == 5
+
+    stages.clear()
+
+    def stop_in_training(event) -> bool:
+        stages.append(event.stage)
+        return event.stage == "train" and event.step == 2
+
+    r = learn_dag(X, seed=0, device="cpu", max_iter=5, progress=stop_in_training)
+    assert "polish" not in stages and r.stopped and r.n_iter == 2 and r.is_dag
