@@ -178,6 +178,14 @@ def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | 
             f"{len(columns)} column(s) chosen; a DAG needs at least two. Add columns "
             "in 'Columns (nodes)'."
         )
+    complete = int(np.isfinite(frame[columns].to_numpy(dtype=float)).all(1).sum())
+    if missing == "drop" and complete < 3:  # the learners need 3 rows
+        raise DataError(
+            f"Only {complete} row(s) have a value in every chosen column, so "
+            "dropping incomplete rows leaves too few (at least 3 are needed). Set "
+            "'Missing values' to 'mean', or remove the columns with many missing "
+            "cells."
+        )
     X, names, record = to_matrix(
         frame,
         columns=columns,

@@ -266,3 +266,29 @@ def test_causal_page_with_fewer_than_two_columns_says_what_to_choose():
     assert not any(b.key == "causal_fit" for b in at.button)
     at.multiselect(key="causal_cols_sachs").set_value(["Raf", "Mek"]).run()
     assert not at.error and any(b.key == "causal_fit" for b in at.button)
+
+
+def test_causal_page_says_what_to_do_when_dropping_rows_leaves_too_few():
+    import numpy as np
+    import pandas as pd
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    from engine.data import describe
+
+    frame = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [np.nan, 2.0, 1.0]})
+    at.session_state[state.DATASET] = {
+        "report": describe(frame),
+        "description": "",
+        "name": "holes.csv",
+        "id": "upload:holes",
+        "source": "upload",
+        "frame": frame,
+        "target": None,
+        "truth": None,
+    }
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    assert any("Set 'Missing values' to 'mean'" in e.value for e in at.error)
+    at.selectbox(key="causal_missing").set_value("mean").run()
+    assert not at.exception and not at.error
