@@ -484,6 +484,16 @@ def _graph_tab(result: Any) -> None:
         )
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _true_adjacency(data: bytes, name: str, names: tuple[str, ...]) -> np.ndarray:
+    """An uploaded true graph over ``names``, bool (d, d); parsed once per file.
+
+    Raises the reader's :class:`EngineError` (not cached) for a bad file.
+    """
+    g = read_graph(data, name=name, columns=list(names), require_dag=True)
+    return g.adjacency != 0
+
+
 def _on_truth_upload() -> None:
     """Read a true graph the user just uploaded.
 
@@ -497,9 +507,9 @@ def _on_truth_upload() -> None:
         state.put(state.CAUSAL_TRUTH_ERROR, None)
         return
     entry = state.get(state.CAUSAL_RESULT)
-    names = list(entry["result"].node_names) if entry else []
+    names = tuple(entry["result"].node_names) if entry else ()
     try:
-        read_graph(up.getvalue(), name=up.name, columns=names, require_dag=True)
+        _true_adjacency(up.getvalue(), up.name, names)
     except EngineError as err:
         state.put(state.CAUSAL_TRUTH_ERROR, str(err))
         return
@@ -515,18 +525,16 @@ def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str]:
     """
     uploaded = state.get(state.CAUSAL_TRUTH)
     if uploaded is not None:
-        names = list(entry["result"].node_names)
+        names = tuple(entry["result"].node_names)
         try:
-            g = read_graph(
-                uploaded["data"], name=uploaded["name"], columns=names, require_dag=True
-            )
+            truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
         except EngineError as err:
             st.error(
                 f"The uploaded true graph {uploaded['name']} does not fit this "
                 f"result's nodes: {err}"
             )
         else:
-            return g.adjacency != 0, f"uploaded {uploaded['name']}"
+            return truth, f"uploaded {uploaded['name']}"
     return entry.get("truth"), "the data set's own"
 
 

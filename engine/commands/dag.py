@@ -311,7 +311,7 @@ def _read_prior(
         ):
             unknown = sorted(_file_nodes(path, cols) - set(names)) if path else []
             if unknown:
-                message = _unknown_truth_nodes(
+                message = _unknown_nodes_message(
                     args, path, unknown, names, report, flag, "that file"
                 )
                 raise DataError(message) from err
@@ -332,7 +332,7 @@ def _read_truth(
     chosen = set(names)
     unknown = [n for n in graph.nodes if n not in chosen]
     if unknown:
-        raise GraphError(_unknown_truth_nodes(args, label, unknown, names, report))
+        raise GraphError(_unknown_nodes_message(args, label, unknown, names, report))
     missing = [n for n in names if n not in set(graph.nodes)]
     if missing:
         write_note(
@@ -344,7 +344,7 @@ def _read_truth(
     return align_graph(graph.nodes, graph.adjacency, names, name=label)
 
 
-def _unknown_truth_nodes(
+def _unknown_nodes_message(
     args: argparse.Namespace,
     label: str,
     unknown: list[str],
@@ -353,6 +353,11 @@ def _unknown_truth_nodes(
     flag: str = "--truth",
     what: str = "the true graph",
 ) -> str:
+    """One error line for nodes of ``flag``'s file that are not learned columns.
+
+    Each node is said to be left out of the data (and why), not among the
+    selected ``--columns``, or not a column at all, with what to do for each.
+    """
     in_table = {c.name for c in report.columns}
     left_out = report.left_out(args.columns)
     unselected = [
