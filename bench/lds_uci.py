@@ -92,7 +92,7 @@ def run(
         result = learn_graph(
             X, y, split=split, seed=seed, device=device, **{**opts, **config}
         )
-        score = (result.val_accuracy, -result.history["es_loss"][result.best_iter])
+        score = (result.es_accuracy, -result.history["es_loss"][result.best_iter])
         fits.append(
             (score, result, time.perf_counter() - wall, time.process_time() - cpu)
         )

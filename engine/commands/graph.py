@@ -19,7 +19,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Learn edge probabilities and a GCN for the rows of a table (nodes) "
             "with LDS. Rows whose label is empty are unlabelled. Prints a JSON "
-            "summary with test_accuracy and val_accuracy."
+            "summary with test_accuracy, val_accuracy (all validation nodes, the "
+            "same ones for LDS and every baseline) and es_accuracy (LDS's "
+            "early-stopping half of them)."
         ),
     )
     parser.add_argument("file", help="CSV table, one row per node")
@@ -94,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     summary = {
         "test_accuracy": result.test_accuracy,
         "val_accuracy": result.val_accuracy,
+        "es_accuracy": result.es_accuracy,
         "seed": result.seed,
         "device": result.device,
         "n_nodes": result.n_nodes,

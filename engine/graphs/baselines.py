@@ -2,8 +2,9 @@
 
 Each baseline is trained on the ``train`` nodes and selects its hyperparameter (or
 epoch) by the accuracy on all validation nodes (``val`` ∪ ``es``), so it sees the
-same labelled data as LDS. Scores: ``test_accuracy`` on the labelled test nodes and
-``val_accuracy`` on ``val`` ∪ ``es``.
+same labelled data as LDS. Scores: ``test_accuracy`` on the labelled test nodes,
+``val_accuracy`` on ``val`` ∪ ``es`` and ``es_accuracy`` on ``es``, measured as for
+LDS (:func:`engine.graphs.result.validation_accuracies`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sklearn.neural_network import MLPClassifier
 from engine.errors import check_choice
 from engine.graphs.config import BASELINES, LdsConfig
 from engine.graphs.gcn import gcn_forward, glorot_weights, train_loss
+from engine.graphs.result import validation_accuracies
 from engine.graphs.splits import Split
 from engine.graphs.task import NodeTask, prepare_task
 from engine.runtime import resolve_device, resolve_seed
@@ -54,7 +56,8 @@ def fit_baseline(
     Returns
     -------
     dict
-        ``test_accuracy``, ``val_accuracy``, ``elapsed_s`` (floats) and
+        ``test_accuracy``, ``val_accuracy`` (all validation nodes),
+        ``es_accuracy`` (the early-stopping half), ``elapsed_s`` (floats) and
         ``predictions`` (ndarray of shape (n_nodes,), class indices).
     """
     check_choice("fit_baseline", "method", method, BASELINES)
@@ -77,7 +80,8 @@ def run_baselines(
         check_choice("run_baselines", "method", name, BASELINES)
         res = _BASELINES[name](task, seed, device)
         out[name] = {
-            k: float(res[k]) for k in ("test_accuracy", "val_accuracy", "elapsed_s")
+            k: float(res[k])
+            for k in ("test_accuracy", "val_accuracy", "es_accuracy", "elapsed_s")
         }
     return out
 
@@ -85,10 +89,11 @@ def run_baselines(
 def _scores(task: NodeTask, pred: np.ndarray, start: float) -> dict[str, Any]:
     labels = task.labels
     test = task.split.test[labels[task.split.test] >= 0]
-    val = np.concatenate([task.split.val, task.split.es])
+    es_acc, val_acc = validation_accuracies(pred, labels, task.split)
     return {
         "test_accuracy": float((pred[test] == labels[test]).mean()),
-        "val_accuracy": float((pred[val] == labels[val]).mean()),
+        "val_accuracy": val_acc,
+        "es_accuracy": es_acc,
         "elapsed_s": time.perf_counter() - start,
         "predictions": pred.astype(np.int64),
     }

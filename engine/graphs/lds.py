@@ -57,7 +57,7 @@ from engine.graphs.hypergrad import (
     use_sparse,
 )
 from engine.graphs.knn import edges_from_adjacency
-from engine.graphs.result import GraphResult, edge_homophily
+from engine.graphs.result import GraphResult, edge_homophily, validation_accuracies
 from engine.graphs.splits import Split
 from engine.graphs.task import NodeTask, check_resources, prepare_task
 from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
@@ -467,8 +467,7 @@ def _build_result(
     labels = task.labels
     test = task.split.test[labels[task.split.test] >= 0]
     test_acc = float((pred[test] == labels[test]).mean()) if test.size else math.nan
-    es = task.split.es
-    val_acc = float((pred[es] == labels[es]).mean())
+    es_acc, val_acc = validation_accuracies(pred, labels, task.split)
     edges, weights = _top_edges(theta, config.n_top_edges or 20 * task.n_nodes)
     all_rows, all_cols = np.nonzero(theta > 0)
     initial = edges_from_adjacency(task.graph)
@@ -482,6 +481,7 @@ def _build_result(
         method="lds",
         test_accuracy=test_acc,
         val_accuracy=val_acc,
+        es_accuracy=es_acc,
         predictions=pred,
         probabilities=probs,
         labels=labels,

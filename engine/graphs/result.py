@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from engine.results import ResultMixin
 
-__all__ = ["GraphResult", "edge_homophily"]
+if TYPE_CHECKING:
+    from engine.graphs.splits import Split
+
+__all__ = ["GraphResult", "edge_homophily", "validation_accuracies"]
 
 SPLIT_NAMES = ("train", "val", "es", "test")
 
@@ -26,8 +30,15 @@ class GraphResult(ResultMixin):
     test_accuracy : float
         Accuracy on the labelled test nodes at the selected outer iteration.
     val_accuracy : float
-        Accuracy on the early-stopping half of the validation nodes (the model
-        selection score; the other half drives the graph).
+        Accuracy on all validation nodes (both halves: the one that drives the
+        graph and the early-stopping one) at the selected outer iteration: the
+        same nodes as every baseline's ``val_accuracy``, which selects its
+        hyperparameter on them. LDS has fitted the graph to one half and selected
+        its state on the other, so, like the baselines' score, it is not a held-out
+        estimate: compare methods by ``test_accuracy``.
+    es_accuracy : float
+        Accuracy on the early-stopping half of the validation nodes alone: LDS's
+        model-selection score (NaN in results saved before it was recorded).
     predictions : ndarray of shape (n_nodes,), int64
         Predicted class index per node (into ``classes``), averaged over
         ``n_samples`` sampled graphs.
@@ -59,9 +70,10 @@ class GraphResult(ResultMixin):
     homophily_initial : float
         Edge homophily of the initial graph, same pairs.
     history : dict of str to ndarray of shape (n_outer,)
-        Per outer iteration: ``outer_iter``, ``es_accuracy``, ``es_loss``,
-        ``val_accuracy``, ``train_loss``, ``inner_steps``, ``inner_lr``,
-        ``expected_edges``, ``same_class_prob``, ``diff_class_prob``,
+        Per outer iteration: ``outer_iter``, ``es_accuracy``, ``es_loss`` (on the
+        early-stopping half), ``val_accuracy``, ``val_loss`` (on the half that
+        drives the graph, not both halves), ``train_loss``, ``inner_steps``,
+        ``inner_lr``, ``expected_edges``, ``same_class_prob``, ``diff_class_prob``,
         ``elapsed_s``.
     best_iter : int
         Outer iteration whose state was selected.
@@ -70,7 +82,9 @@ class GraphResult(ResultMixin):
     stopped : bool
         Stopped on request (a partial result).
     baselines : dict of str to dict
-        Per baseline name: ``test_accuracy``, ``val_accuracy``, ``elapsed_s``.
+        Per baseline name: ``test_accuracy``, ``val_accuracy`` (all validation
+        nodes, as LDS's), ``es_accuracy`` (the early-stopping half, as LDS's) and
+        ``elapsed_s``.
     timings : dict of str to float
         Seconds per stage (``graph``, ``fit``, ``baselines``, ``total``).
     memory_estimate_bytes : int
@@ -109,6 +123,7 @@ class GraphResult(ResultMixin):
     config: dict[str, Any]
     engine_version: str
     probability_matrix: np.ndarray | None = None
+    es_accuracy: float = math.nan
     baselines: dict[str, dict[str, float]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     memory_estimate_bytes: int = 0
@@ -216,3 +231,40 @@ def edge_homophily(
     if total == 0:
         return float("nan")
     return float(w[known & (a == b)].sum() / total)
+
+
+def validation_accuracies(
+    predictions: np.ndarray, labels: np.ndarray, split: Split
+) -> tuple[float, float]:
+    """Accuracy on the early-stopping half and on all validation nodes.
+
+    Every method of a fit (LDS and each baseline) is scored by this function, so
+    the ``val_accuracy`` of each is measured on the same nodes.
+
+    Parameters
+    ----------
+    predictions : ndarray of shape (n_nodes,), int
+        Predicted class index per node.
+    labels : ndarray of shape (n_nodes,), int
+        True class index per node (validation nodes are always labelled).
+    split : Split
+        ``val`` (the half that drives the graph) and ``es`` (early stopping).
+
+    Returns
+    -------
+    es_accuracy : float
+        On ``split.es``.
+    val_accuracy : float
+        On ``split.val`` and ``split.es`` together.
+
+    Examples
+    --------
+    >>> from engine.graphs.splits import Split
+    >>> split = Split(train=[0], val=[1, 2], es=[3, 4], test=[], n_nodes=5)
+    >>> validation_accuracies(np.array([0, 0, 1, 1, 0]), np.zeros(5, int), split)
+    (0.5, 0.5)
+    """
+    pred = np.asarray(predictions)
+    both = np.concatenate([split.val, split.es])
+    es_acc = float((pred[split.es] == labels[split.es]).mean())
+    return es_acc, float((pred[both] == labels[both]).mean())

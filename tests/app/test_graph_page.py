@@ -66,6 +66,15 @@ def test_graph_page_fits_wine_and_shows_results():
     assert "Test accuracy" in labels and "Homophily" in labels
     table = at.dataframe[0].value
     assert table["method"].tolist()[0] == "LDS (learned graph)" and len(table) == 3
+    # one validation column, the same nodes for every method; LDS's early-stopping
+    # half is a column of its own
+    assert list(table.columns) == [
+        "method",
+        "test accuracy",
+        "validation accuracy (all 20 validation nodes)",
+        "early-stopping half (10 nodes)",
+    ]
+    assert table.iloc[0, 2] == result.val_accuracy
     # selecting a node through the selectbox shows its edges
     at.selectbox(key="graph_node_select").set_value("5").run()
     assert not at.exception

@@ -65,10 +65,12 @@ def test_graph_command_prints_accuracies_and_writes_result(tmp_path, capsys, see
     summary = json.loads(capsys.readouterr().out)
     assert 0.0 <= summary["test_accuracy"] <= 1.0
     assert 0.0 <= summary["val_accuracy"] <= 1.0
+    assert 0.0 <= summary["es_accuracy"] <= 1.0
     assert summary["seed"] == seed and "logreg" in summary["baselines"]
     saved = json.loads(out.read_text())
     assert saved["test_accuracy"] == summary["test_accuracy"]
-    assert "val_accuracy" in saved
+    assert "val_accuracy" in saved and "es_accuracy" in saved
+    assert set(saved["baselines"]["logreg"]) >= {"val_accuracy", "es_accuracy"}
     result = GraphResult.from_json(out)
     assert result.config["graph_source"] == "given" and len(result.initial_edges) == 4
 

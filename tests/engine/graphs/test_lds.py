@@ -277,3 +277,30 @@ def test_reverse_sweep_fit_equals_unrolled_fit_end_to_end(seed):
         reverse.probability_matrix, unrolled.probability_matrix, atol=1e-6
     )
     np.testing.assert_array_equal(reverse.predictions, unrolled.predictions)
+
+
+def test_val_accuracy_is_on_the_same_nodes_for_lds_and_every_baseline():
+    # LDS's val_accuracy used to be on the early-stopping half only while the
+    # baselines' was on all validation nodes, side by side in one column
+    X, y, adj = planted(2, n_per=10, noise_edges=20)
+    split = make_split(y, 6, 10, seed=0)
+    res = learn_graph(
+        X, y, split=split, graph=adj, seed=0, device="cpu",
+        baselines=("logreg", "knn_gcn"), **FAST,
+    )  # fmt: skip
+    both = np.concatenate([split.val, split.es])
+    pred, labels = res.predictions, res.labels
+    assert res.val_accuracy == np.mean(pred[both] == labels[both])
+    assert res.es_accuracy == np.mean(pred[split.es] == labels[split.es])
+    assert res.es_accuracy == res.history["es_accuracy"][res.best_iter]
+    for name in ("logreg", "knn_gcn"):
+        alone = fit_baseline(
+            X, y, method=name, split=split, graph=adj, seed=0, device="cpu"
+        )
+        base = alone["predictions"]
+        assert res.baselines[name]["val_accuracy"] == np.mean(
+            base[both] == labels[both]
+        )
+        assert res.baselines[name]["es_accuracy"] == np.mean(
+            base[split.es] == labels[split.es]
+        )
