@@ -24,9 +24,9 @@ from engine.graphs import (
     PAPER_SPLIT_SIZES,
     GraphResult,
     LdsConfig,
-    adjacency_from_edges,
     check_knn_k,
     check_resources,
+    describe_edge_list,
     estimate_memory,
     make_split,
     read_edge_list,
@@ -209,8 +209,11 @@ def _edge_list(frame: pd.DataFrame) -> pd.DataFrame | None:
         return None
     edges = read_edge_list(upload.getvalue())
     names = [str(v) for v in frame.index]
-    adjacency_from_edges(edges, len(frame), node_names=names)  # validate now
-    st.caption(f"{len(edges)} edges read.")
+    # validates the nodes now; counts only edges between two different nodes
+    n_edges, notes = describe_edge_list(edges, len(frame), node_names=names)
+    st.caption(f"{n_edges} edges read from {len(edges)} rows.")
+    for note in notes:
+        st.warning(f"Input graph: {note}")
     return edges
 
 
@@ -305,13 +308,17 @@ def _show_result(result: GraphResult) -> None:
     )
     c[2].metric(
         "Expected edges",
-        f"{result.expected_edges:.0f}",
-        delta=f"{result.expected_edges - len(result.initial_edges):+.0f}",
+        _figure(result.expected_edges, ".0f"),
+        delta=_delta(result.expected_edges, len(result.initial_edges), "+.0f"),
+        help="Σ θ over all node pairs; the change is against the initial graph.",
     )
     c[3].metric(
         "Homophily",
-        f"{result.homophily_learned:.3f}",
-        delta=f"{result.homophily_learned - result.homophily_initial:+.3f}",
+        _figure(result.homophily_learned, ".3f"),
+        delta=_delta(result.homophily_learned, result.homophily_initial, "+.3f"),
+        help="Share of edges (weighted by θ) whose two nodes have the same label; "
+        "the change is against the initial graph, none when that graph has no "
+        "edge between two labelled nodes.",
     )
     c[4].metric("Fit time", f"{result.timings.get('total', 0.0):.0f} s")
     st.caption(
@@ -332,6 +339,17 @@ def _show_result(result: GraphResult) -> None:
     right.plotly_chart(accuracy_figure(result), key="graph_acc_fig")
     st.plotly_chart(training_curves_figure(result), key="graph_curves")
     _downloads(result)
+
+
+def _figure(value: float, fmt: str) -> str:
+    """``value`` formatted, or "n/a" when it is undefined (NaN)."""
+    return format(value, fmt) if np.isfinite(value) else "n/a"
+
+
+def _delta(new: float, old: float, fmt: str) -> str | None:
+    """The change ``new - old`` formatted; ``None`` (no delta) when undefined."""
+    change = new - old
+    return format(change, fmt) if np.isfinite(change) else None
 
 
 def _accuracy_table(result: GraphResult) -> pd.DataFrame:

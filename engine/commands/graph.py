@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from engine.commands import check_out_folder, write_table_notes
+from engine.commands import check_out_folder, write_note, write_table_notes
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
@@ -60,7 +60,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
-    from engine.graphs import learn_graph, make_split, read_edge_list
+    from engine.graphs import (
+        describe_edge_list,
+        learn_graph,
+        make_split,
+        read_edge_list,
+    )
     from engine.graphs.task import table_inputs_record
 
     check_out_folder("graph", args.out)
@@ -75,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
         y.to_numpy(), args.n_train, args.n_val, seed=seed
     )
     graph = read_edge_list(args.graph) if args.graph else None
+    if graph is not None:
+        names = [str(v) for v in X.index]
+        _, edge_notes = describe_edge_list(graph, len(X), node_names=names)
+        for line in edge_notes:
+            write_note("graph", f"--graph: {line}")
     baselines = tuple(b.strip() for b in args.baselines.split(",") if b.strip())
     result = learn_graph(
         X,

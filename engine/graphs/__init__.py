@@ -4,8 +4,8 @@ Public names: :func:`learn_graph` and its estimator twin
 :class:`GraphStructureLearner`, the result :class:`GraphResult`, the configuration
 :class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
-:func:`read_edge_list`), the GCN (:func:`gcn_forward`), baselines
-(:func:`fit_baseline`) and the Planetoid loader (:func:`load_planetoid`).
+:func:`read_edge_list`, :func:`describe_edge_list`), the GCN (:func:`gcn_forward`),
+baselines (:func:`fit_baseline`) and the Planetoid loader (:func:`load_planetoid`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from engine.graphs.config import BASELINES, LdsConfig
 from engine.graphs.gcn import gcn_forward, normalized_propagate
 from engine.graphs.knn import (
     adjacency_from_edges,
+    describe_edge_list,
     edges_from_adjacency,
     knn_graph,
     read_edge_list,
@@ -41,6 +42,7 @@ __all__ = [
     "adjacency_from_edges",
     "check_knn_k",
     "check_resources",
+    "describe_edge_list",
     "edge_homophily",
     "edges_from_adjacency",
     "estimate_memory",

@@ -19,6 +19,7 @@ from engine.errors import ConfigError, GraphError, check_choice
 
 __all__ = [
     "adjacency_from_edges",
+    "describe_edge_list",
     "edges_from_adjacency",
     "knn_graph",
     "read_edge_list",
@@ -137,6 +138,75 @@ def adjacency_from_edges(
     GraphError
         An edge names an unknown node or an index out of range.
     """
+    src, dst = _edge_pairs(edges, n_nodes, node_names)
+    adj = np.zeros((n_nodes, n_nodes), dtype=bool)
+    adj[src, dst] = True
+    adj |= adj.T
+    np.fill_diagonal(adj, False)
+    return adj
+
+
+def describe_edge_list(
+    edges: Any,
+    n_nodes: int,
+    *,
+    node_names: Sequence[str] | None = None,
+) -> tuple[int, list[str]]:
+    """Count the usable edges of an edge list and say what is left out of it.
+
+    :func:`adjacency_from_edges` drops self-loops (a GCN always adds every node's
+    own features) and repeats (direction is ignored, so ``a,b`` and ``b,a`` are one
+    edge); this tells the user so instead of letting them vanish.
+
+    Parameters
+    ----------
+    edges, n_nodes, node_names
+        As for :func:`adjacency_from_edges`.
+
+    Returns
+    -------
+    n_edges : int
+        Distinct undirected edges between two different nodes.
+    notes : list of str
+        One sentence per kind of row left out (self-loops, repeats); empty when
+        every row is a distinct edge.
+
+    Raises
+    ------
+    GraphError
+        As :func:`adjacency_from_edges`.
+
+    Examples
+    --------
+    >>> n_edges, notes = describe_edge_list([[0, 0], [0, 1], [1, 0]], 3)
+    >>> n_edges, len(notes)  # one self-loop, one repeat
+    (1, 2)
+    """
+    src, dst = _edge_pairs(edges, n_nodes, node_names)
+    loop = src == dst
+    low, high = np.minimum(src, dst)[~loop], np.maximum(src, dst)[~loop]
+    n_edges = len(np.unique(low * n_nodes + high)) if low.size else 0
+    notes = []
+    if loop.any():
+        first = src[loop][0]
+        first = str(node_names[first] if node_names is not None else first)
+        notes.append(
+            f"{int(loop.sum())} row(s) join a node to itself (first: node {first!r}); "
+            "left out, a GCN always uses each node's own features."
+        )
+    repeats = int(low.size) - n_edges
+    if repeats:
+        notes.append(
+            f"{repeats} row(s) repeat an edge already listed (direction is "
+            "ignored); counted once."
+        )
+    return n_edges, notes
+
+
+def _edge_pairs(
+    edges: Any, n_nodes: int, node_names: Sequence[str] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Source and target node positions of each row of an edge list."""
     if isinstance(edges, pd.DataFrame):
         if edges.shape[1] < 2:
             raise GraphError(
@@ -155,11 +225,7 @@ def adjacency_from_edges(
         )
     src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source")
     dst = _resolve_nodes(pairs[:, 1], n_nodes, node_names, "target")
-    adj = np.zeros((n_nodes, n_nodes), dtype=bool)
-    adj[src, dst] = True
-    adj |= adj.T
-    np.fill_diagonal(adj, False)
-    return adj
+    return src, dst
 
 
 def _resolve_nodes(

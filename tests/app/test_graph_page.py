@@ -146,3 +146,32 @@ def test_graph_page_keeps_its_options_across_a_page_switch():
     assert at.multiselect(key="graph_opt_baselines").value == ["logreg"]
     assert at.number_input(key="graph_split_breast_cancer_train").value == 15
     assert at.number_input(key="graph_split_breast_cancer_val").value == 25
+
+
+def _fit_tiny(at: AppTest) -> None:
+    """Fit with the smallest options (a few seconds), wait, and rerun the page."""
+    _number(at, "Max outer iterations").set_value(2)
+    _number(at, "Max inner steps").set_value(10)
+    _number(at, "Graph samples for prediction").set_value(2)
+    at.multiselect(key="graph_opt_baselines").set_value([]).run()
+    at.button(key="graph_fit").click().run()
+    _wait(at)
+    at.run()
+    assert not at.exception
+
+
+def test_graph_page_reports_self_loops_and_shows_no_nan_delta():
+    # a self-loop only: the caption said "1 edges read.", the loop was dropped
+    # unsaid, and the homophily against the (empty) initial graph showed "+nan"
+    at = _app()
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,0\n", "text/csv")
+    ).run()
+    assert not at.exception
+    assert any(c.value == "0 edges read from 1 rows." for c in at.caption)
+    assert any("join a node to itself" in w.value for w in at.warning)
+    _fit_tiny(at)
+    metrics = {m.label: m for m in at.metric}
+    assert "nan" not in metrics["Homophily"].delta.lower()
+    assert "nan" not in metrics["Homophily"].value.lower()
+    assert metrics["Expected edges"].delta.startswith("+")

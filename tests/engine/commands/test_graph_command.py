@@ -135,3 +135,15 @@ def test_graph_command_notes_the_columns_it_leaves_out(tmp_path, capsys, seed):
     err = capsys.readouterr().err
     assert "note: graph: nodes.csv: column 'const' is constant" in err
     assert err.count("'const'") == 1
+
+
+def test_graph_command_notes_self_loops_of_the_edge_list(tmp_path, capsys):
+    from engine.cli import main
+
+    path, edges = _table(tmp_path)
+    edges.write_text("source,target\n0,0\n0,1\n")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
+    assert main([*argv, "--device", "cpu"]) == 0
+    err = capsys.readouterr().err
+    assert "note: graph: --graph: 1 row(s) join a node to itself" in err

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from engine.errors import ConfigError, GraphError
-from engine.graphs.knn import adjacency_from_edges, knn_graph, read_edge_list
+from engine.graphs.knn import (
+    adjacency_from_edges,
+    describe_edge_list,
+    knn_graph,
+    read_edge_list,
+)
 
 # points on a line: 0, 1, 3, 7, 8
 LINE = np.array([[0.0], [1.0], [3.0], [7.0], [8.0]])
@@ -114,3 +119,19 @@ def test_read_edge_list_with_and_without_header():
     )
     with pytest.raises(GraphError, match="two columns"):
         read_edge_list(b"0\n1\n")
+
+
+def test_describe_edge_list_counts_usable_edges_and_names_what_is_left_out():
+    # a self-loop used to vanish silently: "1 edges read." and then 0 edges used
+    n_edges, notes = describe_edge_list(
+        pd.DataFrame({"source": ["a", "b", "a", "c"], "target": ["a", "c", "b", "b"]}),
+        3,
+        node_names=["a", "b", "c"],
+    )
+    assert n_edges == 2
+    assert notes[0].startswith("1 row(s) join a node to itself (first: node 'a')")
+    assert notes[1].startswith("1 row(s) repeat an edge already listed")
+    assert describe_edge_list([[0, 1], [1, 2]], 3) == (2, [])
+    assert describe_edge_list(np.zeros((0, 2)), 3) == (0, [])
+    with pytest.raises(GraphError, match="target node 9"):
+        describe_edge_list([[0, 9]], 3)
