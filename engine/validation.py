@@ -10,7 +10,11 @@ import pandas as pd
 
 from engine.errors import DataError
 
-__all__ = ["as_matrix"]
+__all__ = ["as_matrix", "label_looks_continuous"]
+
+# a label with fewer distinct values is never flagged: small tables and the usual
+# class counts (digits has 10) stay quiet
+MIN_SUSPECT_CLASSES = 10
 
 
 def as_matrix(
@@ -110,3 +114,53 @@ def as_matrix(
         dup = sorted({s for s in names if names.count(s) > 1})
         raise DataError(f"{owner}: column names must be unique; repeated: {dup}.")
     return arr, names
+
+
+def label_looks_continuous(y: Any) -> str | None:
+    """A warning when a class label looks continuous or like a row identifier.
+
+    Every distinct value of a label becomes its own class, so a measurement
+    (e.g. alcohol content) or an identifier silently turns into a task with
+    nearly one class per row. The label is flagged when it has at least
+    :data:`MIN_SUSPECT_CLASSES` distinct values and either they are numbers that
+    are not all whole, or there are more than half as many as labelled rows.
+
+    Parameters
+    ----------
+    y : array-like or pandas.Series of shape (n_rows,)
+        The label column; missing entries (NaN, None, empty text) are ignored. A
+        Series's name is used in the warning.
+
+    Returns
+    -------
+    str or None
+        One sentence saying why the label looks wrong and what to do, or ``None``
+        when it looks like a class label.
+
+    Examples
+    --------
+    >>> label_looks_continuous([0, 1, 2, 0, 1, 2]) is None
+    True
+    >>> label_looks_continuous([i / 7 for i in range(30)])[:42]
+    'The label has 30 distinct values in 30 lab'
+    """
+    name = getattr(y, "name", None)
+    values = pd.Series(np.asarray(y, dtype=object).ravel())
+    text = values.astype(str).str.strip()
+    known = values[values.notna() & (text != "") & (text.str.lower() != "nan")]
+    n_rows, n_classes = len(known), int(known.astype(str).nunique())
+    if n_classes < MIN_SUSPECT_CLASSES:
+        return None
+    numbers = pd.to_numeric(known, errors="coerce")
+    fractional = bool(numbers.notna().all() and (numbers % 1 != 0).any())
+    if not fractional and n_classes * 2 <= n_rows:
+        return None
+    what = "numbers with fractions, " if fractional else ""
+    label = "The label" if name is None else f"The label {str(name)!r}"
+    return (
+        f"{label} has {n_classes} distinct values in {n_rows} labelled rows "
+        f"({what}about {n_rows / n_classes:.1f} rows per class): it looks like a "
+        "continuous measurement or an identifier, and every value becomes its own "
+        "class. Choose a column of categories, or group the values into a few "
+        "ranges first."
+    )

@@ -39,6 +39,7 @@ from engine.plots import (
     learned_graph_figure,
     training_curves_figure,
 )
+from engine.validation import label_looks_continuous
 
 SOURCE_KEY = "graph_source"
 SAMPLE_KEY = "graph_sample"
@@ -266,6 +267,9 @@ def render() -> None:
         f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
         f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
     )
+    suspect = label_looks_continuous(y)
+    if suspect:
+        st.warning(f"Label column: {suspect}")
     # each input is checked on its own so that one bad input neither hides the other
     # controls (Streamlit drops the state of widgets it does not draw) nor the
     # running job and the last result below

@@ -67,11 +67,15 @@ def run(args: argparse.Namespace) -> int:
         read_edge_list,
     )
     from engine.graphs.task import table_inputs_record
+    from engine.validation import label_looks_continuous
 
     check_out_folder("graph", args.out)
     frame, report = read_table(args.file)
     X, y, record = table_inputs_record(frame, args.target)
     write_table_notes("graph", report, record)
+    suspect = label_looks_continuous(y)
+    if suspect:
+        write_note("graph", f"--target: {suspect}")
     seed = args.seed
     from engine.runtime import resolve_seed
 

@@ -175,3 +175,14 @@ def test_graph_page_reports_self_loops_and_shows_no_nan_delta():
     assert "nan" not in metrics["Homophily"].delta.lower()
     assert "nan" not in metrics["Homophily"].value.lower()
     assert metrics["Expected edges"].delta.startswith("+")
+
+
+def test_graph_page_warns_about_a_label_that_looks_continuous():
+    at = _app()
+    assert not [w for w in at.warning if "Label column" in w.value]
+    at.selectbox(key="graph_target").set_value("alcohol").run()
+    assert not at.exception
+    assert any(
+        w.value.startswith("Label column: The label 'alcohol' has 126 distinct")
+        for w in at.warning
+    )

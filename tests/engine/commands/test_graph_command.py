@@ -147,3 +147,14 @@ def test_graph_command_notes_self_loops_of_the_edge_list(tmp_path, capsys):
     assert main([*argv, "--device", "cpu"]) == 0
     err = capsys.readouterr().err
     assert "note: graph: --graph: 1 row(s) join a node to itself" in err
+
+
+def test_graph_command_notes_a_label_that_looks_continuous(tmp_path, capsys):
+    from engine.cli import main
+
+    path, _ = _table(tmp_path)
+    argv = ["graph", str(path), "--target", "f0", "--seed", "0"]
+    argv += ["--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
+    assert main([*argv, "--device", "cpu"]) == 0
+    err = capsys.readouterr().err
+    assert "note: graph: --target: The label 'f0' has 30 distinct values" in err
