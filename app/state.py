@@ -174,6 +174,11 @@ EXPLAIN_W_PLAYER = "explain_w_player"
 GRAPH_JOB = "graph_job"
 GRAPH_RESULT = "graph_result"
 GRAPH_NODE = "graph_node"
+# What the running fit and the finished one were made on: dict with ``key`` (the
+# table's id, the label column and the missing-value choice; the result is shown
+# only while the page's inputs have the same key) and ``label`` (words for the user).
+GRAPH_PENDING = "graph_pending"
+GRAPH_RESULT_FOR = "graph_result_for"
 # Bootstrap on the Causal discovery page: the running job id (errors under
 # CAUSAL_BOOT_JOB + "_error") and the finished engine.dag.bootstrap.BootstrapResult.
 CAUSAL_BOOT_JOB = "causal_boot_job"

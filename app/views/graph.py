@@ -18,19 +18,21 @@ import streamlit as st
 from app import state
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
+from engine.data import MatrixRecord
 from engine.errors import EngineError
 from engine.graphs import (
     BASELINES,
     PAPER_SPLIT_SIZES,
     GraphResult,
     LdsConfig,
+    adjacency_from_edges,
     check_knn_k,
     check_resources,
     describe_edge_list,
     estimate_memory,
     make_split,
     read_edge_list,
-    table_inputs,
+    table_inputs_record,
 )
 from engine.plots import (
     accuracy_figure,
@@ -42,6 +44,7 @@ from engine.plots import (
 from engine.validation import label_looks_continuous
 
 SOURCE_KEY = "graph_source"
+MISSING_KEY = "graph_opt_missing"
 SAMPLE_KEY = "graph_sample"
 TARGET_KEY = "graph_target"
 EDGES_KEY = "graph_edges_upload"
@@ -64,18 +67,57 @@ def _sample(name: str) -> tuple[pd.DataFrame, str]:
     return sample.frame, str(sample.target)
 
 
-def _choose_table() -> tuple[str, pd.DataFrame, str | None]:
+def _choose_table() -> tuple[str, str, pd.DataFrame, str | None]:
+    """The table: its name, an id of its content, the frame and its default label."""
     dataset = state.uploaded_dataset()
     options = [BUNDLED]
     if dataset is not None:
         options.insert(0, FROM_DATA_PAGE)
     source = st.radio("Table", options, horizontal=True, key=SOURCE_KEY)
     if source == FROM_DATA_PAGE:
-        return str(dataset.get("name", "data")), dataset["frame"], dataset.get("target")
+        frame = dataset["frame"]
+        table_id = dataset.get("id") or _content_id(frame)
+        name = str(dataset.get("name", "data"))
+        return name, table_id, frame, dataset.get("target")
     index = state.data_page_sample(SAMPLES, "wine")
     name = st.selectbox("Sample", SAMPLES, index=index, key=SAMPLE_KEY)
     frame, target = _sample(name)
-    return name, frame, target
+    return name, f"sample:{name}", frame, target
+
+
+def _content_id(frame: pd.DataFrame) -> str:
+    """An id of a table's content, for a data set stored without one."""
+    digest = int(pd.util.hash_pandas_object(frame, index=True).sum())
+    return f"table:{frame.shape}:{digest}"
+
+
+@st.cache_data(show_spinner="Preparing the node features…", max_entries=4)
+def _node_inputs(
+    _frame: pd.DataFrame, table_id: str, target: str, missing: str
+) -> tuple[pd.DataFrame, pd.Series, MatrixRecord]:
+    return table_inputs_record(_frame, target, missing)
+
+
+def _features(
+    frame: pd.DataFrame, table_id: str, target: str
+) -> tuple[pd.DataFrame, pd.Series, MatrixRecord]:
+    """Node features and labels, with a note of every change made to the table."""
+    missing = st.selectbox(
+        "Missing values",
+        ["mean", "drop"],
+        key=MISSING_KEY,
+        help="Empty feature cells: fill them with the column mean, or leave out the "
+        "rows (nodes) that have one. An empty label never drops a row: it marks an "
+        "unlabelled node.",
+    )
+    X, y, record = _node_inputs(frame, table_id, target, missing)
+    # the label column is left out of the features by design: not worth a note
+    lines = [
+        line for line in record.summary() if not line.startswith(f"left out {target!r}")
+    ]
+    if lines:
+        st.info("Node features: " + "; ".join(lines) + ".")
+    return X, y, record
 
 
 def _label_column(frame: pd.DataFrame, default: str | None) -> str:
@@ -218,14 +260,27 @@ def _edge_list(frame: pd.DataFrame) -> pd.DataFrame | None:
     return edges
 
 
-def _submit(frame: pd.DataFrame, target: str, edges: Any, sizes: dict, opts: dict):
-    X, y = table_inputs(frame, target)
+def _submit(
+    frame: pd.DataFrame,
+    inputs: tuple[pd.DataFrame, pd.Series, MatrixRecord],
+    edges: Any,
+    sizes: dict,
+    opts: dict,
+    made_on: dict[str, Any],
+) -> None:
+    X, y, record = inputs
     seed = int(state.get(state.SEED, 0))
     split = make_split(y.to_numpy(), sizes["n_train"], sizes["n_val"], seed=seed)
     # report bad options, and a graph too large for this machine, before starting
-    check_resources(len(frame), LdsConfig(**opts), resolve_device("auto"), "Fit")
+    check_resources(len(X), LdsConfig(**opts), resolve_device("auto"), "Fit")
     if edges is None:
-        check_knn_k(int(opts["k"]), len(frame), "Fit")
+        check_knn_k(int(opts["k"]), len(X), "Fit")
+    elif record.dropped_rows.size:
+        # the edge list names the uploaded table's rows; keep the kept ones' edges
+        names = [str(v) for v in frame.index]
+        kept = record.kept_rows
+        full = adjacency_from_edges(edges, len(frame), node_names=names)
+        edges = full[np.ix_(kept, kept)]
     kwargs = {
         "X": X,
         "y": y.to_numpy(),
@@ -240,6 +295,12 @@ def _submit(frame: pd.DataFrame, target: str, edges: Any, sizes: dict, opts: dic
     )
     state.put(state.GRAPH_JOB, job)
     state.put(state.GRAPH_JOB + "_error", None)
+    state.put(state.GRAPH_PENDING, made_on)
+
+
+def _store_result(result: GraphResult) -> None:
+    state.put(state.GRAPH_RESULT, result)
+    state.put(state.GRAPH_RESULT_FOR, state.get(state.GRAPH_PENDING))
 
 
 def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
@@ -259,41 +320,59 @@ def render() -> None:
         "nodes together with a two-layer GCN, by hypergradients on the validation "
         "loss. Memory and time grow with the square of the number of nodes."
     )
-    name, frame, default_target = _choose_table()
+    name, table_id, frame, default_target = _choose_table()
     target = _label_column(frame, default_target)
-    y = frame[target]
-    n = len(frame)
-    st.caption(
-        f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
-        f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
-    )
-    suspect = label_looks_continuous(y)
-    if suspect:
-        st.warning(f"Label column: {suspect}")
     # each input is checked on its own so that one bad input neither hides the other
     # controls (Streamlit drops the state of widgets it does not draw) nor the
-    # running job and the last result below
+    # running job below
     problems: list[str] = []
+    inputs = _checked(problems, _features, frame, table_id, target)
+    if inputs is not None:
+        X, y, _ = inputs
+        n = len(X)
+        st.caption(
+            f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
+            f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
+        )
+        suspect = label_looks_continuous(y)
+        if suspect:
+            st.warning(f"Label column: {suspect}")
     edges = _checked(problems, _edge_list, frame)
-    sizes = _checked(problems, _split_controls, name, y)
+    sizes = _checked(problems, _split_controls, name, y) if inputs else None
     opts = _checked(problems, _options, name)
     for problem in problems:
         st.error(problem)
+    missing = st.session_state.get(MISSING_KEY, "mean")
+    made_on = {
+        "key": (table_id, target, missing),
+        "label": f"'{name}' with label column '{target}' and missing values "
+        f"'{missing}'",
+    }
     running = state.get(state.GRAPH_JOB) is not None
     blocked = running or bool(problems)
     if st.button("Fit", type="primary", disabled=blocked, key="graph_fit"):
         try:
-            _submit(frame, target, edges, sizes, opts)
+            _submit(frame, inputs, edges, sizes, opts, made_on)
             st.rerun()
         except EngineError as err:
             st.error(str(err))
-    render_job(state.GRAPH_JOB, lambda r: state.put(state.GRAPH_RESULT, r))
+    render_job(state.GRAPH_JOB, _store_result)
     error = state.get(state.GRAPH_JOB + "_error")
     if error:
         st.error(error)
     result = state.get(state.GRAPH_RESULT)
-    if result is not None:
+    if result is None:
+        return
+    fit_on = state.get(state.GRAPH_RESULT_FOR) or {}
+    if fit_on.get("key") == made_on["key"]:
         _show_result(result)
+    else:  # made on another table, label or missing-value choice: not current
+        st.info(
+            f"The last fit was made on {fit_on.get('label', 'another table')}; its "
+            "results are hidden because the table, label column or missing values "
+            "chosen above differ. Press Fit to learn a graph for this choice, or go "
+            "back to that choice to see them again."
+        )
 
 
 # --- results ---

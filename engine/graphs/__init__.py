@@ -29,6 +29,7 @@ from engine.graphs.task import (
     check_resources,
     estimate_memory,
     table_inputs,
+    table_inputs_record,
 )
 
 __all__ = [
@@ -56,4 +57,5 @@ __all__ = [
     "paper_split",
     "read_edge_list",
     "table_inputs",
+    "table_inputs_record",
 ]

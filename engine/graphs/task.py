@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -362,37 +362,42 @@ def check_resources(
     return need
 
 
-def table_inputs(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Series]:
+def table_inputs(
+    frame: pd.DataFrame, target: str, missing: Literal["mean", "drop"] = "mean"
+) -> tuple[pd.DataFrame, pd.Series]:
     """Split a table into node features and labels for :func:`learn_graph`.
 
-    Every column but ``target`` becomes a feature: numeric ones as they are
-    (missing cells get the column mean), categorical ones one-hot encoded;
-    identifier-like and constant columns are left out. Rows keep the table's
-    index as node names.
+    Every column but ``target`` becomes a feature: numeric ones as they are,
+    categorical ones one-hot encoded; identifier-like and constant columns are
+    left out. Rows keep the table's index as node names.
 
     Parameters
     ----------
-    frame : DataFrame of shape (n_nodes, n_columns)
+    frame : DataFrame of shape (n_rows, n_columns)
     target : str
         The label column; empty cells mark unlabelled nodes.
+    missing : {"mean", "drop"}, default="mean"
+        Missing feature cells get the column mean, or the rows (nodes) that have
+        one are left out. A missing label never drops a row.
 
     Returns
     -------
     X : DataFrame of shape (n_nodes, n_features)
     y : Series of shape (n_nodes,)
     """
-    X, y, _ = table_inputs_record(frame, target)
+    X, y, _ = table_inputs_record(frame, target, missing)
     return X, y
 
 
 def table_inputs_record(
-    frame: pd.DataFrame, target: str
+    frame: pd.DataFrame, target: str, missing: Literal["mean", "drop"] = "mean"
 ) -> tuple[pd.DataFrame, pd.Series, MatrixRecord]:
     """:func:`table_inputs` (same parameters), also returning a ``record``.
 
-    The third value, a :class:`engine.data.MatrixRecord`, lists the feature
-    columns left out, one-hot encoded and imputed (see
-    :func:`engine.data.to_matrix`), for the CLI's notes.
+    The third value, a :class:`engine.data.MatrixRecord`, lists the rows dropped
+    and the feature columns left out, one-hot encoded and imputed (see
+    :func:`engine.data.to_matrix`), for the notes shown to the user; its
+    ``kept_rows`` are the positions in ``frame`` of the nodes.
     """
     from engine.data import to_matrix
 
@@ -401,6 +406,7 @@ def table_inputs_record(
             f"learn_graph: the label column {target!r} is not in the table; columns "
             f"are {list(map(str, frame.columns))[:20]}."
         )
-    features = to_matrix(frame, exclude=[target], missing="mean", categorical="onehot")
-    X = pd.DataFrame(features.X, columns=features.names, index=frame.index)
-    return X, frame[target], features.record
+    features = to_matrix(frame, exclude=[target], missing=missing, categorical="onehot")
+    kept = features.record.kept_rows
+    X = pd.DataFrame(features.X, columns=features.names, index=frame.index[kept])
+    return X, frame[target].iloc[kept], features.record

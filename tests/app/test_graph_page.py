@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from engine import load_sample
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -186,3 +187,67 @@ def test_graph_page_warns_about_a_label_that_looks_continuous():
         w.value.startswith("Label column: The label 'alcohol' has 126 distinct")
         for w in at.warning
     )
+
+
+def test_graph_page_hides_a_result_made_on_another_table():
+    # a wine fit stayed under "Results" after switching to breast_cancer (or to
+    # an uploaded table), as if it had been made on that table
+    at = _app()
+    _fit_tiny(at)
+    assert [s.value for s in at.subheader] == ["Results"]
+    at.selectbox(key="graph_sample").set_value("breast_cancer").run()
+    assert not at.exception
+    assert not at.subheader and not at.metric
+    assert any("made on 'wine' with label column 'target'" in i.value for i in at.info)
+    at.selectbox(key="graph_sample").set_value("wine").run()  # kept: shown again
+    assert [s.value for s in at.subheader] == ["Results"]
+    at.selectbox(key="graph_target").set_value("alcohol").run()
+    assert not at.subheader
+    at.selectbox(key="graph_target").set_value("target").run()
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "other.csv",
+        "id": "upload:other",
+        "frame": load_sample("wine").frame,
+        "target": "target",
+    }
+    at.run()
+    at.radio(key="graph_source").set_value("Data page table").run()
+    assert not at.exception and not at.subheader
+
+
+def test_graph_page_says_how_missing_values_are_handled_and_can_drop_rows():
+    # the page filled missing features with the column mean without a word
+    frame = pd.DataFrame(
+        np.random.default_rng(0).normal(size=(40, 3)), columns=["a", "b", "c"]
+    )
+    frame.loc[[3, 4], "b"] = np.nan
+    frame["label"] = np.arange(40) % 2
+    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "holes.csv",
+        "id": "upload:holes",
+        "frame": frame,
+        "target": "label",
+    }
+    at.run()
+    at.switch_page("views/graph.py").run()
+    assert at.selectbox(key="graph_opt_missing").value == "mean"
+    assert any(
+        "imputed 2 value(s) of 'b' with the column mean" in i.value for i in at.info
+    )
+    assert any(c.value.startswith("40 nodes") for c in at.caption)
+    at.selectbox(key="graph_opt_missing").set_value("drop").run()
+    assert any("dropped 2 row(s)" in i.value for i in at.info)
+    assert any(c.value.startswith("38 nodes") for c in at.caption)
+    # the edge list names the uploaded rows; the edge to a dropped row goes
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,1\n2,3\n5,6\n", "text/csv")
+    ).run()
+    _fit_tiny(at)
+    result = at.session_state[state.GRAPH_RESULT]
+    assert result.n_nodes == 38 and "3" not in result.node_names
+    names = np.asarray(result.node_names)
+    assert names[result.initial_edges].tolist() == [["0", "1"], ["5", "6"]]
+    assert [s.value for s in at.subheader] == ["Results"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.errors import ConfigError, DataError, GraphError, ResourceError
@@ -13,6 +14,7 @@ from engine.graphs import (
     fit_baseline,
     learn_graph,
     make_split,
+    table_inputs_record,
 )
 
 FAST = dict(max_outer_iter=12, patience=6, inner_max_steps=60, n_samples=4)
@@ -304,3 +306,16 @@ def test_val_accuracy_is_on_the_same_nodes_for_lds_and_every_baseline():
         assert res.baselines[name]["es_accuracy"] == np.mean(
             base[split.es] == labels[split.es]
         )
+
+
+def test_table_inputs_fill_or_drop_rows_with_missing_features():
+    frame = pd.DataFrame(
+        {"a": [1.0, np.nan, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 5.0], "y": [0, 1, None, 1]},
+        index=["p", "q", "r", "s"],
+    )
+    X, y, record = table_inputs_record(frame, "y")
+    assert X.shape == (4, 2) and record.imputed == {"a": 1}
+    X, y, record = table_inputs_record(frame, "y", missing="drop")
+    # the row with a missing feature goes; the one with a missing label stays
+    assert list(X.index) == ["p", "r", "s"] and list(y.index) == ["p", "r", "s"]
+    assert record.dropped_rows.tolist() == [1]
