@@ -9,7 +9,15 @@ explainer's device. Supported models:
   classifiers, alone or after a ``StandardScaler`` in a pipeline, are translated to
   torch so that coalitions are evaluated on the device (checked against
   ``predict_proba`` before use);
-* a ``torch.nn.Module`` returning logits.
+* a ``torch.nn.Module`` returning logits, or probabilities: when its outputs on
+  the probe rows and the background rows all lie in [0, 1] and every row sums to
+  one (within ``1e-5``), as after a final ``Softmax``, they are taken as
+  probabilities (logged once per module as a warning); otherwise they are logits
+  and go through a softmax.
+
+Every batch a callable, a scikit-learn classifier or a probability-returning torch
+module produces during an explanation (the coalitions mix the explained rows with
+background values) is checked to be probabilities, not only the first rows.
 
 Models uploaded by users are read only from skops files whose types pass an
 explicit allow-list (:func:`load_skops`); nothing is unpickled.
@@ -18,6 +26,7 @@ explicit allow-list (:func:`load_skops`); nothing is unpickled.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +69,9 @@ class ProbabilityModel:
     class_names : list of str
         One name per class.
     kind : str
-        ``"callable"``, ``"sklearn"``, ``"sklearn-torch"`` or ``"torch"``.
+        ``"callable"``, ``"sklearn"``, ``"sklearn-torch"``, ``"torch"`` (a module
+        returning logits) or ``"torch-probabilities"`` (one returning
+        probabilities).
     affine : AffineTwin, optional
         The same model split into an affine first layer and a head, when known.
     """
@@ -84,24 +95,36 @@ class ProbabilityModel:
         return self.forward(X)
 
 
-def _check_probabilities(P: np.ndarray, n: int, owner: str = "explain") -> np.ndarray:
+# Where the model is first evaluated, and where afterwards (named in messages).
+_ON_PROBE = "on the first rows of X"
+_ON_COALITIONS = (
+    "on rows that mix the explained rows with background values (the coalitions)"
+)
+
+
+def _check_probabilities(
+    P: np.ndarray, n: int, owner: str = "explain", where: str = _ON_PROBE
+) -> np.ndarray:
     if P.ndim == 1:
         P = np.stack([1 - P, P], axis=1)
     if P.ndim != 2 or P.shape[0] != n or P.shape[1] < 2:
         raise DataError(
             f"{owner}: the model must return an (n, K) array of class probabilities "
-            f"with K >= 2; got shape {P.shape} for {n} rows."
+            f"with K >= 2; got shape {P.shape} for {n} rows {where}."
         )
-    if not np.all(np.isfinite(P)) or np.any(P < -1e-9):
+    finite = np.isfinite(P)
+    if not finite.all() or P.min() < -1e-9:
+        low = float(P[finite].min()) if finite.any() else float("nan")
         raise DataError(
-            f"{owner}: the model returned negative or non-finite values; it must "
-            "return probabilities (wrap a logit model in a softmax)."
+            f"{owner}: the model returned negative or non-finite values {where} "
+            f"(smallest finite value {low:.3g}); it must return probabilities "
+            "(wrap a logit model in a softmax)."
         )
-    sums = P.sum(axis=1)
-    if np.max(np.abs(sums - 1)) > 1e-6:
+    deviation = float(np.max(np.abs(P.sum(axis=1) - 1)))
+    if deviation > 1e-6:
         raise DataError(
-            f"{owner}: the model's outputs do not sum to one per row (max deviation "
-            f"{np.max(np.abs(sums - 1)):.3g}); return probabilities, not logits or "
+            f"{owner}: the model's outputs do not sum to one per row {where} (max "
+            f"deviation {deviation:.3g}); return probabilities, not logits or "
             "scores."
         )
     return P
@@ -126,8 +149,9 @@ def _numpy_forward(
 
     def forward(X: torch.Tensor) -> torch.Tensor:
         P = np.asarray(predict(X.detach().cpu().numpy()), dtype=np.float64)
-        if P.ndim == 1:
-            P = np.stack([1 - P, P], axis=1)
+        # every batch, not only the probe: one pass over (n, K) outputs, cheap
+        # beside the model call that made them
+        P = _check_probabilities(P, len(X), where=_ON_COALITIONS)
         return torch.as_tensor(P, device=X.device)
 
     return forward, k
@@ -367,33 +391,82 @@ def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:
     return ProbabilityModel(forward, k, names, "sklearn")
 
 
-def _torch_module(module: torch.nn.Module, probe: np.ndarray) -> ProbabilityModel:
+# Torch modules already announced as returning probabilities (warned once each).
+_PROBABILITY_MODULES: weakref.WeakSet[torch.nn.Module] = weakref.WeakSet()
+# Tolerance of the probability test of a torch module's outputs (float32 softmax
+# rows sum to one within about K * 1e-7).
+_TORCH_PROBABILITY_TOL = 1e-5
+
+
+def _looks_like_probabilities(out: torch.Tensor) -> bool:
+    """Whether every output lies in [0, 1] and every row sums to one."""
+    tol = _TORCH_PROBABILITY_TOL
+    out = out.to(torch.float64)
+    return bool(
+        torch.isfinite(out).all()
+        and out.min() >= -tol
+        and out.max() <= 1 + tol
+        and (out.sum(dim=1) - 1).abs().max() <= tol
+    )
+
+
+def _torch_module(
+    module: torch.nn.Module, probe: np.ndarray, reference: np.ndarray | None = None
+) -> ProbabilityModel:
     param = next(iter(module.parameters()), None)
     dtype = torch.float32 if param is None else param.dtype
     mdev = None if param is None else param.device
 
-    def forward(X: torch.Tensor) -> torch.Tensor:
+    def raw(X: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
-            logits = module(X.to(device=mdev or X.device, dtype=dtype))
-        if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
+            out = module(X.to(device=mdev or X.device, dtype=dtype))
+        if not isinstance(out, torch.Tensor) or out.ndim != 2:
+            shape = getattr(out, "shape", None)
+            got = type(out).__name__ + ("" if shape is None else f" {tuple(shape)}")
             raise DataError(
-                "explain: the torch module must return a logits tensor of shape "
-                f"(n, K); got {type(logits).__name__}."
+                "explain: the torch module must return a tensor of logits or "
+                f"probabilities of shape (n, K); got {got}."
             )
-        return torch.softmax(logits.to(torch.float64), dim=1).to(X.device)
+        return out
 
+    rows = probe if reference is None else np.concatenate([probe, reference])
     was_training = module.training
     module.eval()
     try:
-        k = forward(torch.as_tensor(probe, dtype=torch.float64)).shape[1]
+        first = raw(torch.as_tensor(rows, dtype=torch.float64))
     except DataError:
         raise
     except Exception as err:  # any failure of user code on real rows
         raise _probe_error(err, probe) from err
     finally:
         module.train(was_training)
+    k = first.shape[1]
     if k < 2:
-        raise DataError("explain: the torch module must return at least 2 logits.")
+        raise DataError(
+            "explain: the torch module must return at least 2 logits or "
+            f"probabilities per row; got {k}."
+        )
+    probabilities = _looks_like_probabilities(first)
+    if probabilities and module not in _PROBABILITY_MODULES:
+        _PROBABILITY_MODULES.add(module)
+        logger.warning(
+            "explain: the outputs of %s on %d probe and background rows are in "
+            "[0, 1] and sum to one per row; they are taken as class probabilities, "
+            "not logits (no softmax is applied).",
+            type(module).__name__,
+            len(rows),
+        )
+
+    def forward(X: torch.Tensor) -> torch.Tensor:
+        out = raw(X).to(torch.float64)
+        if not probabilities:
+            return torch.softmax(out, dim=1).to(X.device)
+        if not _looks_like_probabilities(out):
+            _check_probabilities(
+                out.cpu().numpy(), len(X), where=_ON_COALITIONS
+            )  # a message naming what is wrong, beyond the tolerance
+        out = out.clamp_min(0)
+        return (out / out.sum(dim=1, keepdim=True)).to(X.device)
 
     def forward_eval(X: torch.Tensor) -> torch.Tensor:
         training = module.training
@@ -403,11 +476,16 @@ def _torch_module(module: torch.nn.Module, probe: np.ndarray) -> ProbabilityMode
         finally:
             module.train(training)
 
-    return ProbabilityModel(forward_eval, k, [str(c) for c in range(k)], "torch")
+    kind = "torch-probabilities" if probabilities else "torch"
+    return ProbabilityModel(forward_eval, k, [str(c) for c in range(k)], kind)
 
 
 def as_probability_model(
-    model: Any, probe: np.ndarray, class_names: Sequence[str] | None = None
+    model: Any,
+    probe: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    *,
+    reference: np.ndarray | None = None,
 ) -> ProbabilityModel:
     """Wrap a callable, a scikit-learn classifier or a torch module.
 
@@ -419,6 +497,9 @@ def as_probability_model(
         A few real rows, used to check the output and the torch translation.
     class_names : sequence of str, optional
         Overrides the class names (default ``classes_`` or ``0 .. K-1``).
+    reference : ndarray of shape (b, D), optional
+        Background rows. A torch module's outputs on ``probe`` and ``reference``
+        decide whether it returns probabilities or logits (module docstring).
 
     Returns
     -------
@@ -434,7 +515,7 @@ def as_probability_model(
     if isinstance(model, ProbabilityModel):
         wrapped = model
     elif isinstance(model, torch.nn.Module):
-        wrapped = _torch_module(model, probe)
+        wrapped = _torch_module(model, probe, reference)
     elif hasattr(model, "predict_proba"):
         wrapped = _sklearn_model(model, probe)
     elif callable(model):
