@@ -10,7 +10,12 @@ import pandas as pd
 
 from engine.errors import DataError
 
-__all__ = ["as_matrix"]
+__all__ = ["as_matrix", "class_label_warning"]
+
+# class_label_warning: more distinct labels than this may be a problem ...
+LABEL_MANY_CLASSES = 10
+# ... when they are decimal numbers, or at least this share of the labelled rows.
+LABEL_CLASS_SHARE = 0.2
 
 
 def as_matrix(
@@ -95,18 +100,72 @@ def as_matrix(
             f"{owner}: {name!r} needs at least {min_rows} rows and {min_cols} "
             f"columns; got shape {arr.shape}."
         )
+    names = [f"x{j}" for j in range(d)] if names is None else [str(s) for s in names]
     finite = np.isfinite(arr) | (np.isnan(arr) if allow_nan else False)
     if not finite.all():
         row, col = map(int, np.argwhere(~finite)[0])
+        label = f" ({names[col]!r})" if col < len(names) else ""
         raise DataError(
             f"{owner}: {name!r} has {int((~finite).sum())} missing or infinite "
-            f"value(s), the first at row {row}, column {col}; impute or drop them "
-            "first."
+            f"value(s), the first at row {row}, column {col}{label}, counting from "
+            "0; impute or drop them first."
         )
-    names = [f"x{j}" for j in range(d)] if names is None else [str(s) for s in names]
     if len(names) != d:
         raise DataError(f"{owner}: got {len(names)} names for {d} columns.")
     if len(set(names)) != d:
         dup = sorted({s for s in names if names.count(s) > 1})
         raise DataError(f"{owner}: column names must be unique; repeated: {dup}.")
     return arr, names
+
+
+def class_label_warning(labels: Any, name: str = "label") -> str | None:
+    """Why a column looks like no class label, or ``None`` when it looks like one.
+
+    A classifier learns one class per distinct value. A column of decimal numbers
+    with more than :data:`LABEL_MANY_CLASSES` distinct values (a measurement), or
+    one with more than that many distinct values making up at least
+    :data:`LABEL_CLASS_SHARE` of its labelled rows (fewer than five rows per
+    class: nearly one class per row, e.g. an identifier), is accepted by the
+    learners but almost surely not what the user meant. Shared by every page and
+    command that takes a label column.
+
+    Parameters
+    ----------
+    labels : array-like or pandas.Series of shape (n_rows,)
+        The label column; missing values are ignored.
+    name : str, default="label"
+        The column's name, used in the message.
+
+    Returns
+    -------
+    str or None
+        One sentence (no owner prefix, no advice: callers add theirs), or ``None``.
+
+    Examples
+    --------
+    >>> class_label_warning([0, 1, 1, 0], "y") is None
+    True
+    >>> print(class_label_warning(np.linspace(0, 1, 40), "alcohol")[:49])
+    the label column 'alcohol' has 40 distinct values
+    """
+    column = labels if isinstance(labels, pd.Series) else pd.Series(np.asarray(labels))
+    present = column.dropna()
+    numeric = pd.api.types.is_numeric_dtype(present) and not (
+        pd.api.types.is_bool_dtype(present)
+    )
+    if numeric:
+        values = present.to_numpy(dtype=np.float64)
+        present = present[np.isfinite(values)]
+        values = values[np.isfinite(values)]
+    n, k = len(present), int(present.nunique())
+    if k <= LABEL_MANY_CLASSES:
+        return None
+    decimal = numeric and bool(np.any(values != np.round(values)))
+    if not decimal and k < LABEL_CLASS_SHARE * n:
+        return None
+    what = "decimal numbers, " if decimal else ""
+    return (
+        f"the label column {name!r} has {k} distinct values in {n} labelled rows "
+        f"({what}{n / k:.1f} rows per class): it looks like a continuous "
+        "measurement or an identifier, not a column of class labels"
+    )
