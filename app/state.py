@@ -79,6 +79,10 @@ KEPT_WIDGETS = (
     "explain_w_removal",
     "explain_w_estimator",
     "explain_w_samples",
+    "explain_w_missing",
+    # the contrast classes (the page's default when the classes change)
+    "explain_w_from",
+    "explain_w_to",
     # the row to explain (the page clamps it to the table before drawing it)
     "explain_w_row",
     # Learn-a-graph page: table and label
@@ -133,18 +137,26 @@ def put(key: str, value: Any) -> None:
 
 
 # --- Explain a classifier page ------------------------------------------------------
-# The table in use: dict with ``name``, ``frame`` (DataFrame), ``target`` (str).
+# The table in use: dict with ``name``, ``target`` (str) and ``features``.
 EXPLAIN_DATA = "explain_data"
 # The model in use: dict with ``model``, ``kind``, ``accuracy`` (float or None),
-# ``features``, ``classes``, ``source`` ("trained" or "skops") and, for uploads,
-# ``skops`` (the file's bytes, re-read safely by the background worker).
+# ``features``, ``classes``, ``source`` ("trained" or "skops"), ``key`` (table and
+# label column), ``id`` (str, new for every model trained or loaded), ``warning``
+# (str or None: an uploaded model's classes are not the label column's) and, for
+# uploads, ``skops`` (the file's bytes, re-read safely by the background worker).
 EXPLAIN_MODEL = "explain_model"
-# Last single-row explanation (engine.values.DistributionalValues) and its settings.
+# Last single-row explanation (engine.values.DistributionalValues) and the ``id``
+# of the model that made it; shown only with that model.
 EXPLAIN_RESULT = "explain_result"
-# Explanation of many rows for the global view (DistributionalValues).
+EXPLAIN_RESULT_MODEL = "explain_result_model"
+# Explanation of many rows for the global view (DistributionalValues) and the
+# ``id`` of its model.
 EXPLAIN_GLOBAL = "explain_global"
-# Job id of the running global explanation; its error under EXPLAIN_JOB + "_error".
+EXPLAIN_GLOBAL_MODEL = "explain_global_model"
+# Job id of the running global explanation; its error under EXPLAIN_JOB + "_error";
+# the ``id`` of the model it runs.
 EXPLAIN_JOB = "explain_job"
+EXPLAIN_JOB_MODEL = "explain_job_model"
 # Last error message of the page (str or None).
 EXPLAIN_ERROR = "explain_error"
 # The feature selected for the transition heatmap (str); set by the selectbox.
@@ -160,6 +172,7 @@ EXPLAIN_W_OPERATOR = "explain_w_operator"
 EXPLAIN_W_REMOVAL = "explain_w_removal"
 EXPLAIN_W_ESTIMATOR = "explain_w_estimator"
 EXPLAIN_W_SAMPLES = "explain_w_samples"
+EXPLAIN_W_MISSING = "explain_w_missing"
 EXPLAIN_W_PLAYERS = "explain_w_players"
 EXPLAIN_W_FROM = "explain_w_from"
 EXPLAIN_W_TO = "explain_w_to"

@@ -11,6 +11,7 @@ __all__ = [
     "ConfigError",
     "ConvergenceWarning",
     "DataError",
+    "DataWarning",
     "DeviceError",
     "EngineError",
     "GraphError",
@@ -60,6 +61,10 @@ class UnsupportedError(EngineError, NotImplementedError):
 
 class ConvergenceWarning(UserWarning):
     """An iterative method stopped before meeting its tolerance."""
+
+
+class DataWarning(UserWarning):
+    """The data can be used but is probably not what was meant (e.g. a label)."""
 
 
 class StoppedWarning(UserWarning):

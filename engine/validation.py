@@ -10,11 +10,12 @@ import pandas as pd
 
 from engine.errors import DataError
 
-__all__ = ["as_matrix", "label_looks_continuous"]
+__all__ = ["as_matrix", "class_label_warning"]
 
-# a label with fewer distinct values is never flagged: small tables and the usual
-# class counts (digits has 10) stay quiet
-MIN_SUSPECT_CLASSES = 10
+# class_label_warning: more distinct labels than this may be a problem ...
+LABEL_MANY_CLASSES = 10
+# ... when they are decimal numbers, or at least this share of the labelled rows.
+LABEL_CLASS_SHARE = 0.2
 
 
 def as_matrix(
@@ -99,15 +100,16 @@ def as_matrix(
             f"{owner}: {name!r} needs at least {min_rows} rows and {min_cols} "
             f"columns; got shape {arr.shape}."
         )
+    names = [f"x{j}" for j in range(d)] if names is None else [str(s) for s in names]
     finite = np.isfinite(arr) | (np.isnan(arr) if allow_nan else False)
     if not finite.all():
         row, col = map(int, np.argwhere(~finite)[0])
+        label = f" ({names[col]!r})" if col < len(names) else ""
         raise DataError(
             f"{owner}: {name!r} has {int((~finite).sum())} missing or infinite "
-            f"value(s), the first at row {row}, column {col}; impute or drop them "
-            "first."
+            f"value(s), the first at row {row}, column {col}{label}, counting from "
+            "0; impute or drop them first."
         )
-    names = [f"x{j}" for j in range(d)] if names is None else [str(s) for s in names]
     if len(names) != d:
         raise DataError(f"{owner}: got {len(names)} names for {d} columns.")
     if len(set(names)) != d:
@@ -116,51 +118,56 @@ def as_matrix(
     return arr, names
 
 
-def label_looks_continuous(y: Any) -> str | None:
-    """A warning when a class label looks continuous or like a row identifier.
+def class_label_warning(labels: Any, name: str = "label") -> str | None:
+    """Why a column looks like no class label, or ``None`` when it looks like one.
 
-    Every distinct value of a label becomes its own class, so a measurement
-    (e.g. alcohol content) or an identifier silently turns into a task with
-    nearly one class per row. The label is flagged when it has at least
-    :data:`MIN_SUSPECT_CLASSES` distinct values and either they are numbers that
-    are not all whole, or there are more than half as many as labelled rows.
+    A classifier learns one class per distinct value. A column of decimal numbers
+    with more than :data:`LABEL_MANY_CLASSES` distinct values (a measurement), or
+    one with more than that many distinct values making up at least
+    :data:`LABEL_CLASS_SHARE` of its labelled rows (fewer than five rows per
+    class: nearly one class per row, e.g. an identifier), is accepted by the
+    learners but almost surely not what the user meant. Shared by every page and
+    command that takes a label column.
 
     Parameters
     ----------
-    y : array-like or pandas.Series of shape (n_rows,)
-        The label column; missing entries (NaN, None, empty text) are ignored. A
-        Series's name is used in the warning.
+    labels : array-like or pandas.Series of shape (n_rows,)
+        The label column; missing values are ignored.
+    name : str, default="label"
+        The column's name, used in the message.
 
     Returns
     -------
     str or None
-        One sentence saying why the label looks wrong and what to do, or ``None``
-        when it looks like a class label.
+        One sentence (no owner prefix, no advice: callers add theirs), or ``None``.
 
     Examples
     --------
-    >>> label_looks_continuous([0, 1, 2, 0, 1, 2]) is None
+    >>> class_label_warning([0, 1, 1, 0], "y") is None
     True
-    >>> label_looks_continuous([i / 7 for i in range(30)])[:42]
-    'The label has 30 distinct values in 30 lab'
+    >>> print(class_label_warning(np.linspace(0, 1, 40), "alcohol")[:49])
+    the label column 'alcohol' has 40 distinct values
     """
-    name = getattr(y, "name", None)
-    values = pd.Series(np.asarray(y, dtype=object).ravel())
-    text = values.astype(str).str.strip()
-    known = values[values.notna() & (text != "") & (text.str.lower() != "nan")]
-    n_rows, n_classes = len(known), int(known.astype(str).nunique())
-    if n_classes < MIN_SUSPECT_CLASSES:
+    column = labels if isinstance(labels, pd.Series) else pd.Series(np.asarray(labels))
+    present = column.dropna()
+    if present.dtype == object:  # empty text cells are missing labels too
+        present = present[present.astype(str).str.strip() != ""]
+    numeric = pd.api.types.is_numeric_dtype(present) and not (
+        pd.api.types.is_bool_dtype(present)
+    )
+    if numeric:
+        values = present.to_numpy(dtype=np.float64)
+        present = present[np.isfinite(values)]
+        values = values[np.isfinite(values)]
+    n, k = len(present), int(present.nunique())
+    if k <= LABEL_MANY_CLASSES:
         return None
-    numbers = pd.to_numeric(known, errors="coerce")
-    fractional = bool(numbers.notna().all() and (numbers % 1 != 0).any())
-    if not fractional and n_classes * 2 <= n_rows:
+    decimal = numeric and bool(np.any(values != np.round(values)))
+    if not decimal and k < LABEL_CLASS_SHARE * n:
         return None
-    what = "numbers with fractions, " if fractional else ""
-    label = "The label" if name is None else f"The label {str(name)!r}"
+    what = "decimal numbers, " if decimal else ""
     return (
-        f"{label} has {n_classes} distinct values in {n_rows} labelled rows "
-        f"({what}about {n_rows / n_classes:.1f} rows per class): it looks like a "
-        "continuous measurement or an identifier, and every value becomes its own "
-        "class. Choose a column of categories, or group the values into a few "
-        "ranges first."
+        f"the label column {name!r} has {k} distinct values in {n} labelled rows "
+        f"({what}{n / k:.1f} rows per class): it looks like a continuous "
+        "measurement or an identifier, not a column of class labels"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import warnings
 from typing import Any
 
@@ -12,13 +13,16 @@ import streamlit as st
 from app import state
 from app.jobs import get_registry, render_job
 from engine import load_sample
-from engine.errors import EngineError
+from engine.errors import DataError, DataWarning, EngineError
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
+from engine.validation import class_label_warning
 from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
+    check_model_classes,
     explain,
     load_skops,
+    prepare_features,
     train_classifier,
 )
 from engine.values.models import check_feature_names
@@ -43,6 +47,10 @@ REMOVALS = {
     "zeros": "zeros",
 }
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
+MISSING = {
+    "drop": "drop rows with a missing value",
+    "mean": "fill with the column mean",
+}
 DATA_PAGE = "data set from the Data page"
 # The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
 TABLE_KEY = "explain_table"
@@ -56,6 +64,11 @@ def _sample(name: str) -> tuple[pd.DataFrame, str | None]:
     """A bundled table and its label column."""
     sample = load_sample(SAMPLES[name])
     return sample.frame, sample.target
+
+
+def _sentence(text: str) -> str:
+    """An engine message as a sentence of its own."""
+    return text[:1].upper() + text[1:].rstrip(".") + "."
 
 
 def _data_section() -> dict[str, Any] | None:
@@ -75,18 +88,76 @@ def _data_section() -> dict[str, Any] | None:
     target = st.selectbox(
         "Label column", columns, index=index, key=state.EXPLAIN_W_TARGET
     )
+    warning = class_label_warning(frame[target], target)
+    if warning:
+        st.warning(
+            f"{_sentence(warning)} This page explains classifiers, which learn one "
+            "class per distinct label: choose a column of class labels in 'Label "
+            "column'."
+        )
     numeric = [
         c for c in columns if c != target and pd.api.types.is_numeric_dtype(frame[c])
     ]
+    empty = [c for c in numeric if not np.isfinite(frame[c].to_numpy(float)).any()]
+    numeric = [c for c in numeric if c not in empty]
     dropped = [c for c in columns if c != target and c not in numeric]
     if dropped:
-        st.caption(f"Non-numeric columns left out: {', '.join(map(str, dropped[:8]))}")
+        st.caption(
+            f"Non-numeric or empty columns left out: {', '.join(map(str, dropped[:8]))}"
+        )
     if len(numeric) < 1:
         st.error("The table has no numeric feature column besides the label.")
         return None
-    data = {"name": name, "frame": frame, "target": target, "features": numeric}
-    state.put(state.EXPLAIN_DATA, {k: v for k, v in data.items() if k != "frame"})
+    missing = st.selectbox(
+        "Missing values",
+        list(MISSING),
+        format_func=MISSING.get,
+        key=state.EXPLAIN_W_MISSING,
+        help="Rows with an empty or infinite feature value: drop them, or fill the "
+        "cell with the column mean. Rows with an empty label are left out of "
+        "training either way (they can still be explained).",
+    )
+    table = _features_table(frame, numeric, missing)
+    if table is None:
+        return None
+    n_unlabelled = int(frame[target].isna().sum())
+    if n_unlabelled:
+        st.caption(
+            f"{n_unlabelled} row(s) have an empty label in '{target}': they are left "
+            "out of training."
+        )
+    data = {
+        "name": name,
+        "frame": frame,
+        "target": target,
+        "features": numeric,
+        "table": table,
+        "missing": missing,
+    }
+    state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
+
+
+def _features_table(
+    frame: pd.DataFrame, features: list[str], missing: str
+) -> pd.DataFrame | None:
+    """The feature columns with the page's missing-value choice applied.
+
+    Indexed by the rows' positions in the table; the background of every
+    explanation and the rows the model is trained on.
+    """
+    complete = int(np.isfinite(frame[features].to_numpy(float)).all(axis=1).sum())
+    if missing == "drop" and complete == 0:
+        st.error(
+            "Every row has an empty or infinite value in some feature column, so "
+            "dropping incomplete rows leaves none. Set 'Missing values' to 'fill "
+            "with the column mean'."
+        )
+        return None
+    table, record = prepare_features(frame, features, missing, "Explain")
+    for line in record.summary():
+        st.caption(_sentence(line))
+    return table
 
 
 # --- model --------------------------------------------------------------------------
@@ -96,14 +167,27 @@ def _model_key(data: dict[str, Any]) -> tuple[str, str]:
     return (data["name"], data["target"])
 
 
+def _labels(data: dict[str, Any]) -> np.ndarray:
+    """The label column on the rows of the features table."""
+    return data["frame"][data["target"]].to_numpy()[data["table"].index]
+
+
+def _use_model(model: dict[str, Any]) -> None:
+    """Make ``model`` the page's model; results of an earlier model are cleared."""
+    model["id"] = uuid.uuid4().hex
+    state.put(state.EXPLAIN_MODEL, model)
+    for key in (state.EXPLAIN_RESULT, state.EXPLAIN_GLOBAL):
+        st.session_state.pop(key, None)
+
+
 def _train(data: dict[str, Any], kind: str) -> None:
-    frame = data["frame"][[*data["features"], data["target"]]]
-    with st.spinner(f"Training {KIND_LABELS[kind]}…"):
+    frame = data["table"].assign(**{data["target"]: _labels(data)})
+    with st.spinner(f"Training {KIND_LABELS[kind]}…"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # shown under 'Label column'
         trained = train_classifier(
             frame, data["target"], kind, seed=int(state.get(state.SEED, 0))
         )
-    state.put(
-        state.EXPLAIN_MODEL,
+    _use_model(
         {
             "model": trained.model,
             "kind": KIND_LABELS[kind],
@@ -113,6 +197,7 @@ def _train(data: dict[str, Any], kind: str) -> None:
             "classes": list(trained.classes),
             "source": "trained",
             "key": _model_key(data),
+            "warning": None,
         },
     )
 
@@ -126,26 +211,21 @@ def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
             f"{len(data['features'])} numeric feature columns."
         )
     check_feature_names(model, data["features"], f"The model in {filename}")
-    X, y = data["frame"][data["features"]], data["frame"][data["target"]].astype(str)
-    classes = [str(c) for c in model.classes_]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        predicted = np.asarray(model.predict(X.to_numpy())).astype(str)
-    accuracy = (
-        float(np.mean(predicted == y.to_numpy())) if set(y) <= set(classes) else None
+    accuracy, mismatch = check_model_classes(
+        model, data["table"], _labels(data), data["target"], f"The model in {filename}"
     )
-    state.put(
-        state.EXPLAIN_MODEL,
+    _use_model(
         {
             "model": model,
             "kind": f"{type(model).__name__} from {filename}",
             "accuracy": accuracy,
             "n_test": None,
             "features": list(data["features"]),
-            "classes": classes,
+            "classes": [str(c) for c in model.classes_],
             "source": "skops",
             "skops": content,
             "key": _model_key(data),
+            "warning": None if mismatch is None else _sentence(mismatch),
         },
     )
 
@@ -181,6 +261,8 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
         f"Model: {model['kind']}"
         + (f" — accuracy {acc:.3f} ({where})" if acc is not None else "")
     )
+    if model.get("warning"):
+        st.warning(model["warning"])
     return model
 
 
@@ -272,7 +354,7 @@ def _apply_row_pick() -> None:
 
 
 def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int]:
-    frame = data["frame"]
+    frame, table = data["frame"], data["table"]
     with st.expander("Pick a row in the table", expanded=False):
         st.dataframe(
             frame,
@@ -291,17 +373,51 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int]:
         step=1,
         key=state.EXPLAIN_W_ROW,
     )
+    row = int(row)
+    if row in table.index:
+        shown = table.loc[[row]]
+    else:  # dropped for a missing value: said here, refused by the button
+        shown = frame.iloc[[row]][data["features"]]
+        st.warning(_dropped_row_message(data, row))
     st.caption("Edit values below for a what-if explanation.")
     edited = st.data_editor(
-        frame.iloc[[int(row)]][data["features"]],
-        key=f"{state.EXPLAIN_W_EDIT}_{int(row)}",
+        shown,
+        key=f"{state.EXPLAIN_W_EDIT}_{data['missing']}_{row}",
         use_container_width=True,
     )
-    return edited.astype(float), int(row)
+    return edited.astype(float), row
+
+
+def _dropped_row_message(data: dict[str, Any], row: int) -> str:
+    values = data["frame"].iloc[row][data["features"]].to_numpy(dtype=float)
+    holes = [
+        c for c, v in zip(data["features"], values, strict=True) if not np.isfinite(v)
+    ]
+    return (
+        f"Row {row} has no value in {', '.join(map(repr, holes[:5]))}, and rows with "
+        "a missing value are dropped ('Missing values'). Set 'Missing values' to "
+        "'fill with the column mean', or pick another row."
+    )
+
+
+def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
+    """Refuse a dropped row or a what-if row with an empty cell, in app words."""
+    if row not in data["table"].index:
+        raise DataError(_dropped_row_message(data, row))
+    values = row_frame.to_numpy(dtype=float)[0]
+    holes = [
+        c for c, v in zip(row_frame.columns, values, strict=True) if not np.isfinite(v)
+    ]
+    if holes:
+        raise DataError(
+            f"The what-if row has no value in {', '.join(map(repr, holes[:5]))}: "
+            "type a number in that cell of the table under 'Row to explain'."
+        )
 
 
 def _explain_row(data, model, settings, row_frame, row) -> None:
-    background = data["frame"][data["features"]]
+    _check_row(data, row_frame, row)
+    background = data["table"]
     with st.spinner("Computing distributional values…"):
         result = explain(
             model["model"],
@@ -312,6 +428,7 @@ def _explain_row(data, model, settings, row_frame, row) -> None:
             **settings,
         )
     state.put(state.EXPLAIN_RESULT, result)
+    state.put(state.EXPLAIN_RESULT_MODEL, model["id"])
     state.put(state.EXPLAIN_ERROR, None)
     best = result.features[int(np.argmax(result.p_change[0]))]
     state.put(state.EXPLAIN_PLAYER, best)
@@ -417,18 +534,21 @@ def _downloads(result: DistributionalValues, tag: str) -> None:
 
 def _global_section(data, model, settings) -> None:
     st.header("Global view over many rows")
-    frame = data["frame"]
+    table = data["table"]
+    if len(table) < 2:
+        st.info("The global view needs at least two rows without missing values.")
+        return
     n = st.slider(
         "Rows (evenly spaced over the table)",
         min_value=2,
-        max_value=min(500, len(frame)),
-        value=min(50, len(frame)),
+        max_value=min(500, len(table)),
+        value=min(50, len(table)),
         key=state.EXPLAIN_W_GLOBAL_ROWS,
     )
     if st.button(
         "Explain these rows in the background", key=state.EXPLAIN_W_GLOBAL_RUN
     ):
-        rows = np.linspace(0, len(frame) - 1, int(n)).round().astype(int)
+        positions = np.linspace(0, len(table) - 1, int(n)).round().astype(int)
         spec = (
             {"skops": model["skops"]}
             if model["source"] == "skops"
@@ -436,28 +556,35 @@ def _global_section(data, model, settings) -> None:
         )
         kwargs = dict(
             model_spec=spec,
-            X=frame.iloc[rows][data["features"]],
-            background=frame[data["features"]],
+            X=table.iloc[positions],
+            background=table,
             class_names=model["classes"],
-            row_labels=rows.tolist(),
+            row_labels=table.index[positions].tolist(),
             **settings,
         )
         job = get_registry().submit(
             "engine.values.explainer:explain_model_spec", kwargs, f"{n} rows"
         )
         state.put(state.EXPLAIN_JOB, job)
-    render_job(state.EXPLAIN_JOB, lambda r: state.put(state.EXPLAIN_GLOBAL, r))
+        state.put(state.EXPLAIN_JOB_MODEL, model["id"])
+    render_job(state.EXPLAIN_JOB, _store_global)
     error = state.get(state.EXPLAIN_JOB + "_error")
     if error:
         st.error(error)
     result = state.get(state.EXPLAIN_GLOBAL)
-    if result is None:
+    if result is None or state.get(state.EXPLAIN_GLOBAL_MODEL) != model["id"]:
         return
     if result.stopped:
         st.warning(f"Stopped early: {result.n_rows} rows explained.")
     st.plotly_chart(p_change_bars(result), key="explain_global_bars")
     st.dataframe(result.global_ranking(), hide_index=True, key="explain_ranking")
     _downloads(result, "global")
+
+
+def _store_global(result: DistributionalValues) -> None:
+    """Keep a finished global view with the model it was started for."""
+    state.put(state.EXPLAIN_GLOBAL, result)
+    state.put(state.EXPLAIN_GLOBAL_MODEL, state.get(state.EXPLAIN_JOB_MODEL))
 
 
 def render() -> None:
@@ -481,8 +608,9 @@ def render() -> None:
     settings = _settings(data)
     if st.button("Explain this row", type="primary", key=state.EXPLAIN_W_RUN):
         _guard(lambda: _explain_row(data, model, settings, row_frame, row))
+    # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
-    if result is not None and tuple(result.columns) == tuple(data["features"]):
+    if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:
         _show_row_result(result)
     _global_section(data, model, settings)
 

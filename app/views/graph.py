@@ -41,7 +41,7 @@ from engine.plots import (
     learned_graph_figure,
     training_curves_figure,
 )
-from engine.validation import label_looks_continuous
+from engine.validation import class_label_warning
 
 SOURCE_KEY = "graph_source"
 MISSING_KEY = "graph_opt_missing"
@@ -334,9 +334,13 @@ def render() -> None:
             f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
             f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
         )
-        suspect = label_looks_continuous(y)
+        suspect = class_label_warning(y, target)
         if suspect:
-            st.warning(f"Label column: {suspect}")
+            st.warning(
+                f"{suspect[:1].upper()}{suspect[1:]}. Every distinct value becomes "
+                "its own class: choose a column of categories in 'Label column', or "
+                "group the values into a few ranges first."
+            )
     edges = _checked(problems, _edge_list, frame)
     sizes = _checked(problems, _split_controls, name, y) if inputs else None
     opts = _checked(problems, _options, name)

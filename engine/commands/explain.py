@@ -11,11 +11,20 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from pathlib import Path
 
-from engine.commands import check_out_folder, write_table_notes
+import numpy as np
+import pandas as pd
+
+from engine.commands import (
+    check_out_folder,
+    flush_notes,
+    write_note,
+    write_table_notes,
+)
 from engine.data import read_table
-from engine.errors import ConfigError, DataError
+from engine.errors import ConfigError, DataError, DataWarning
 
 __all__ = ["register", "run"]
 
@@ -40,6 +49,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", choices=MODEL_KINDS, default="logistic")
     p.add_argument("--model-file", help="a skops file to explain instead of training")
     p.add_argument("--rows", default="0", help="comma-separated row positions")
+    p.add_argument(
+        "--missing",
+        choices=("drop", "mean"),
+        default="drop",
+        help="rows with missing feature values: drop them or fill with the mean "
+        "(rows with an empty label are left out of training either way)",
+    )
     p.add_argument("--operator", default="shapley", help="shapley, banzhaf, ...")
     p.add_argument(
         "--estimator",
@@ -86,9 +102,28 @@ def _check_options(args: argparse.Namespace) -> None:
     check_out_folder("explain", args.out)
 
 
+def _check_kept(rows: list[int], kept: pd.Index, frame: pd.DataFrame) -> None:
+    """Refuse explained rows that ``--missing drop`` removed, naming their holes."""
+    lost = [r for r in rows if r not in kept]
+    if not lost:
+        return
+    r = lost[0]
+    values = frame.iloc[r].to_numpy(dtype=np.float64)
+    holes = [
+        str(c) for c, v in zip(frame.columns, values, strict=True) if not np.isfinite(v)
+    ]
+    raise DataError(
+        f"explain: row(s) {lost[:10]} of '--rows' were dropped for missing or "
+        f"infinite feature values (row {r} has no value in {holes[:5]}); use "
+        "--missing mean to fill them with the column mean, or choose other --rows."
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
+    from engine.validation import class_label_warning
     from engine.values import explain, load_skops, train_classifier
+    from engine.values.models import check_model_classes, prepare_features
 
     _check_options(args)
     frame, report = read_table(args.file)
@@ -97,23 +132,48 @@ def run(args: argparse.Namespace) -> int:
             f"explain: label column {args.target!r} is not in {args.file}; columns "
             f"are {list(frame.columns)[:10]}."
         )
-    write_table_notes("explain", report)
     rows = _parse_rows(args.rows, len(frame))
-    features = frame.drop(columns=[args.target])
+    features = [c for c in frame.columns if c != args.target]
+    table, record = prepare_features(frame, features, args.missing, "explain")
+    write_table_notes("explain", report, record)
+    _check_kept(rows, table.index, frame[features])
+    warning = class_label_warning(frame[args.target], args.target)
+    if warning:
+        write_note(
+            "explain", f"{warning}; explain needs a column of class labels (--target)"
+        )
+    labels = frame[args.target].iloc[table.index]
     if args.model_file:
         model = load_skops(Path(args.model_file))
-        sys.stdout.write(f"model: {type(model).__name__} from {args.model_file}\n")
+        accuracy, mismatch = check_model_classes(
+            model, table, labels, args.target, "explain"
+        )
+        if mismatch:
+            write_note("explain", mismatch)
+        where = "" if accuracy is None else f", accuracy {accuracy:.3f} on the table"
+        line = f"model: {type(model).__name__} from {args.model_file}{where}\n"
     else:
-        trained = train_classifier(frame, args.target, args.model, seed=args.seed)
+        with warnings.catch_warnings():  # said above as a note
+            warnings.simplefilter("ignore", DataWarning)
+            trained = train_classifier(
+                table.assign(**{args.target: labels.to_numpy()}),
+                args.target,
+                args.model,
+                seed=args.seed,
+            )
+        for note in trained.notes:  # rows left out for an empty label
+            write_note("explain", note)
         model = trained.model
-        sys.stdout.write(
+        line = (
             f"model: {args.model}, held-out accuracy {trained.accuracy:.3f} "
             f"({trained.n_test} rows)\n"
         )
+    flush_notes()  # the input is checked: say what was changed before the work
+    sys.stdout.write(line)
     result = explain(
         model,
-        features.iloc[rows],
-        background=features,
+        table.loc[rows],
+        background=table,
         operator=args.operator,
         estimator=args.estimator,
         n_samples=args.samples,
@@ -141,8 +201,12 @@ def _print_summary(result, top: int) -> None:
             q = result.transitions[r, i].copy()
             q[range(len(q)), range(len(q))] = 0
             k, j = divmod(int(q.argmax()), q.shape[1])
+            move = (
+                f"top move {result.classes[j]} -> {result.classes[k]} {q[k, j]:.3f}"
+                if q[k, j] > 0
+                else "never changes the class"
+            )
             sys.stdout.write(
                 f"  {result.features[i]:<28} P(change) {result.p_change[r, i]:.3f}  "
-                f"top move {result.classes[j]} -> {result.classes[k]} "
-                f"{q[k, j]:.3f}\n"
+                f"{move}\n"
             )

@@ -67,15 +67,15 @@ def run(args: argparse.Namespace) -> int:
         read_edge_list,
     )
     from engine.graphs.task import table_inputs_record
-    from engine.validation import label_looks_continuous
+    from engine.validation import class_label_warning
 
     check_out_folder("graph", args.out)
     frame, report = read_table(args.file)
     X, y, record = table_inputs_record(frame, args.target)
     write_table_notes("graph", report, record)
-    suspect = label_looks_continuous(y)
+    suspect = class_label_warning(y, args.target)
     if suspect:
-        write_note("graph", f"--target: {suspect}")
+        write_note("graph", f"--target: {suspect}; every value becomes its own class")
     seed = args.seed
     from engine.runtime import resolve_seed
 

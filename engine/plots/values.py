@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from engine.errors import ConfigError
 from engine.values.result import DistributionalValues
 
 __all__ = [
@@ -55,7 +56,14 @@ def p_change_bars(
     plotly.graph_objects.Figure
         Horizontal stacked bars; segment ``k`` of a bar is the probability that the
         player moves the class *into* ``k`` (they add up to ``p_change``).
+
+    Raises
+    ------
+    ConfigError
+        ``row`` is not a position of the result.
     """
+    if row is not None:
+        row = result.row_index(row, "p_change_bars")
     into = _into_by_class(result, row)  # (M, K)
     order = np.argsort(into.sum(1))[::-1][:top][::-1]
     names = [result.features[i] for i in order]
@@ -100,8 +108,15 @@ def transition_heatmap(
     -------
     plotly.graph_objects.Figure
         Heatmap with rows = class *with* the player, columns = class *without*.
+
+    Raises
+    ------
+    ConfigError
+        ``row`` is not a position of the result, or ``player`` neither a feature
+        name nor a player index.
     """
-    i = result.features.index(player) if isinstance(player, str) else int(player)
+    row = result.row_index(row, "transition_heatmap")
+    i = result.player_index(player, "transition_heatmap")
     q = result.transitions[row, i]
     labels = list(result.classes)
     text = [[f"{v:.3f}" for v in line] for line in q]
@@ -156,8 +171,18 @@ def mean_vs_reference(
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    ConfigError
+        ``row`` is not a position of the result, or ``class_index`` not a class.
     """
-    c = int(result.predicted[row]) if class_index is None else int(class_index)
+    row = result.row_index(row, "mean_vs_reference")
+    c = (
+        int(result.predicted[row])
+        if class_index is None
+        else result.class_index(class_index)
+    )
     mean = result.mean[row, :, c]
     order = np.argsort(np.abs(mean))[::-1][:top][::-1]
     names = [result.features[i] for i in order]
@@ -213,10 +238,17 @@ def pixel_map(
     -------
     plotly.graph_objects.Figure
         A heatmap of the values next to the input image.
+
+    Raises
+    ------
+    ConfigError
+        ``row`` is not a position of the result, or ``shape`` does not match the
+        number of input columns.
     """
+    row = result.row_index(row, "pixel_map")
     h, w = int(shape[0]), int(shape[1])
     if h * w != len(result.columns):
-        raise ValueError(
+        raise ConfigError(
             f"pixel_map: shape {tuple(shape)} does not match {len(result.columns)} "
             "input columns."
         )

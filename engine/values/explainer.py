@@ -429,7 +429,9 @@ def _settle(
     n = _check_config(cfg, operator, len(groups), chosen)
     if len(groups) == 1 and chosen == "permutation":
         chosen, n = "exact", 0  # one player: a single ordering, exact is free
-    wrapped: ProbabilityModel = as_probability_model(model, X_np[:8], class_names)
+    wrapped: ProbabilityModel = as_probability_model(
+        model, X_np[:8], class_names, reference=Z
+    )
     return _Settled(
         X_np,
         columns,
@@ -567,7 +569,14 @@ def explain(
     ----------
     model : callable, scikit-learn classifier or torch.nn.Module
         A callable mapping an ndarray (n, D) to probabilities (n, K); an estimator
-        with ``predict_proba``; or a torch module returning logits (n, K).
+        with ``predict_proba``; or a torch module returning logits (n, K) or
+        probabilities. A module's outputs are taken as probabilities when, on the
+        first rows of ``X`` and the background rows, they all lie in [0, 1] and
+        each row sums to one within 1e-5 (e.g. after a final ``Softmax``; logged
+        as a warning once per module); otherwise they are logits and a softmax is
+        applied. Every batch of outputs of a callable, a classifier or a
+        probability-returning module is checked to be probabilities, on the
+        coalitions as well as on ``X``.
     X : ndarray, DataFrame or Tensor of shape (n_rows, n_features)
         Rows to explain (numeric). Column names flow into the result.
     background : array-like of shape (n_background, n_features), optional

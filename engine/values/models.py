@@ -9,7 +9,15 @@ explainer's device. Supported models:
   classifiers, alone or after a ``StandardScaler`` in a pipeline, are translated to
   torch so that coalitions are evaluated on the device (checked against
   ``predict_proba`` before use);
-* a ``torch.nn.Module`` returning logits.
+* a ``torch.nn.Module`` returning logits, or probabilities: when its outputs on
+  the probe rows and the background rows all lie in [0, 1] and every row sums to
+  one (within ``1e-5``), as after a final ``Softmax``, they are taken as
+  probabilities (logged once per module as a warning); otherwise they are logits
+  and go through a softmax.
+
+Every batch a callable, a scikit-learn classifier or a probability-returning torch
+module produces during an explanation (the coalitions mix the explained rows with
+background values) is checked to be probabilities, not only the first rows.
 
 Models uploaded by users are read only from skops files whose types pass an
 explicit allow-list (:func:`load_skops`); nothing is unpickled.
@@ -18,6 +26,8 @@ explicit allow-list (:func:`load_skops`); nothing is unpickled.
 from __future__ import annotations
 
 import logging
+import math
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +37,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from engine.errors import ConfigError, DataError, check_choice
+from engine.data import MatrixRecord, _apply_missing
+from engine.errors import ConfigError, DataError, DataWarning, check_choice
 from engine.runtime import resolve_seed
-from engine.validation import as_matrix
+from engine.validation import class_label_warning
 
 __all__ = [
     "MODEL_KINDS",
@@ -37,7 +48,9 @@ __all__ = [
     "TrainedModel",
     "as_probability_model",
     "check_feature_names",
+    "check_model_classes",
     "load_skops",
+    "prepare_features",
     "reduce_classes",
     "save_skops",
     "train_classifier",
@@ -60,7 +73,9 @@ class ProbabilityModel:
     class_names : list of str
         One name per class.
     kind : str
-        ``"callable"``, ``"sklearn"``, ``"sklearn-torch"`` or ``"torch"``.
+        ``"callable"``, ``"sklearn"``, ``"sklearn-torch"``, ``"torch"`` (a module
+        returning logits) or ``"torch-probabilities"`` (one returning
+        probabilities).
     affine : AffineTwin, optional
         The same model split into an affine first layer and a head, when known.
     """
@@ -84,24 +99,36 @@ class ProbabilityModel:
         return self.forward(X)
 
 
-def _check_probabilities(P: np.ndarray, n: int, owner: str = "explain") -> np.ndarray:
+# Where the model is first evaluated, and where afterwards (named in messages).
+_ON_PROBE = "on the first rows of X"
+_ON_COALITIONS = (
+    "on rows that mix the explained rows with background values (the coalitions)"
+)
+
+
+def _check_probabilities(
+    P: np.ndarray, n: int, owner: str = "explain", where: str = _ON_PROBE
+) -> np.ndarray:
     if P.ndim == 1:
         P = np.stack([1 - P, P], axis=1)
     if P.ndim != 2 or P.shape[0] != n or P.shape[1] < 2:
         raise DataError(
             f"{owner}: the model must return an (n, K) array of class probabilities "
-            f"with K >= 2; got shape {P.shape} for {n} rows."
+            f"with K >= 2; got shape {P.shape} for {n} rows {where}."
         )
-    if not np.all(np.isfinite(P)) or np.any(P < -1e-9):
+    finite = np.isfinite(P)
+    if not finite.all() or P.min() < -1e-9:
+        low = float(P[finite].min()) if finite.any() else float("nan")
         raise DataError(
-            f"{owner}: the model returned negative or non-finite values; it must "
-            "return probabilities (wrap a logit model in a softmax)."
+            f"{owner}: the model returned negative or non-finite values {where} "
+            f"(smallest finite value {low:.3g}); it must return probabilities "
+            "(wrap a logit model in a softmax)."
         )
-    sums = P.sum(axis=1)
-    if np.max(np.abs(sums - 1)) > 1e-6:
+    deviation = float(np.max(np.abs(P.sum(axis=1) - 1)))
+    if deviation > 1e-6:
         raise DataError(
-            f"{owner}: the model's outputs do not sum to one per row (max deviation "
-            f"{np.max(np.abs(sums - 1)):.3g}); return probabilities, not logits or "
+            f"{owner}: the model's outputs do not sum to one per row {where} (max "
+            f"deviation {deviation:.3g}); return probabilities, not logits or "
             "scores."
         )
     return P
@@ -126,8 +153,9 @@ def _numpy_forward(
 
     def forward(X: torch.Tensor) -> torch.Tensor:
         P = np.asarray(predict(X.detach().cpu().numpy()), dtype=np.float64)
-        if P.ndim == 1:
-            P = np.stack([1 - P, P], axis=1)
+        # every batch, not only the probe: one pass over (n, K) outputs, cheap
+        # beside the model call that made them
+        P = _check_probabilities(P, len(X), where=_ON_COALITIONS)
         return torch.as_tensor(P, device=X.device)
 
     return forward, k
@@ -367,33 +395,82 @@ def _sklearn_model(model: Any, probe: np.ndarray) -> ProbabilityModel:
     return ProbabilityModel(forward, k, names, "sklearn")
 
 
-def _torch_module(module: torch.nn.Module, probe: np.ndarray) -> ProbabilityModel:
+# Torch modules already announced as returning probabilities (warned once each).
+_PROBABILITY_MODULES: weakref.WeakSet[torch.nn.Module] = weakref.WeakSet()
+# Tolerance of the probability test of a torch module's outputs (float32 softmax
+# rows sum to one within about K * 1e-7).
+_TORCH_PROBABILITY_TOL = 1e-5
+
+
+def _looks_like_probabilities(out: torch.Tensor) -> bool:
+    """Whether every output lies in [0, 1] and every row sums to one."""
+    tol = _TORCH_PROBABILITY_TOL
+    out = out.to(torch.float64)
+    return bool(
+        torch.isfinite(out).all()
+        and out.min() >= -tol
+        and out.max() <= 1 + tol
+        and (out.sum(dim=1) - 1).abs().max() <= tol
+    )
+
+
+def _torch_module(
+    module: torch.nn.Module, probe: np.ndarray, reference: np.ndarray | None = None
+) -> ProbabilityModel:
     param = next(iter(module.parameters()), None)
     dtype = torch.float32 if param is None else param.dtype
     mdev = None if param is None else param.device
 
-    def forward(X: torch.Tensor) -> torch.Tensor:
+    def raw(X: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
-            logits = module(X.to(device=mdev or X.device, dtype=dtype))
-        if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
+            out = module(X.to(device=mdev or X.device, dtype=dtype))
+        if not isinstance(out, torch.Tensor) or out.ndim != 2:
+            shape = getattr(out, "shape", None)
+            got = type(out).__name__ + ("" if shape is None else f" {tuple(shape)}")
             raise DataError(
-                "explain: the torch module must return a logits tensor of shape "
-                f"(n, K); got {type(logits).__name__}."
+                "explain: the torch module must return a tensor of logits or "
+                f"probabilities of shape (n, K); got {got}."
             )
-        return torch.softmax(logits.to(torch.float64), dim=1).to(X.device)
+        return out
 
+    rows = probe if reference is None else np.concatenate([probe, reference])
     was_training = module.training
     module.eval()
     try:
-        k = forward(torch.as_tensor(probe, dtype=torch.float64)).shape[1]
+        first = raw(torch.as_tensor(rows, dtype=torch.float64))
     except DataError:
         raise
     except Exception as err:  # any failure of user code on real rows
         raise _probe_error(err, probe) from err
     finally:
         module.train(was_training)
+    k = first.shape[1]
     if k < 2:
-        raise DataError("explain: the torch module must return at least 2 logits.")
+        raise DataError(
+            "explain: the torch module must return at least 2 logits or "
+            f"probabilities per row; got {k}."
+        )
+    probabilities = _looks_like_probabilities(first)
+    if probabilities and module not in _PROBABILITY_MODULES:
+        _PROBABILITY_MODULES.add(module)
+        logger.warning(
+            "explain: the outputs of %s on %d probe and background rows are in "
+            "[0, 1] and sum to one per row; they are taken as class probabilities, "
+            "not logits (no softmax is applied).",
+            type(module).__name__,
+            len(rows),
+        )
+
+    def forward(X: torch.Tensor) -> torch.Tensor:
+        out = raw(X).to(torch.float64)
+        if not probabilities:
+            return torch.softmax(out, dim=1).to(X.device)
+        if not _looks_like_probabilities(out):
+            _check_probabilities(
+                out.cpu().numpy(), len(X), where=_ON_COALITIONS
+            )  # a message naming what is wrong, beyond the tolerance
+        out = out.clamp_min(0)
+        return (out / out.sum(dim=1, keepdim=True)).to(X.device)
 
     def forward_eval(X: torch.Tensor) -> torch.Tensor:
         training = module.training
@@ -403,11 +480,16 @@ def _torch_module(module: torch.nn.Module, probe: np.ndarray) -> ProbabilityMode
         finally:
             module.train(training)
 
-    return ProbabilityModel(forward_eval, k, [str(c) for c in range(k)], "torch")
+    kind = "torch-probabilities" if probabilities else "torch"
+    return ProbabilityModel(forward_eval, k, [str(c) for c in range(k)], kind)
 
 
 def as_probability_model(
-    model: Any, probe: np.ndarray, class_names: Sequence[str] | None = None
+    model: Any,
+    probe: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    *,
+    reference: np.ndarray | None = None,
 ) -> ProbabilityModel:
     """Wrap a callable, a scikit-learn classifier or a torch module.
 
@@ -419,6 +501,9 @@ def as_probability_model(
         A few real rows, used to check the output and the torch translation.
     class_names : sequence of str, optional
         Overrides the class names (default ``classes_`` or ``0 .. K-1``).
+    reference : ndarray of shape (b, D), optional
+        Background rows. A torch module's outputs on ``probe`` and ``reference``
+        decide whether it returns probabilities or logits (module docstring).
 
     Returns
     -------
@@ -434,7 +519,7 @@ def as_probability_model(
     if isinstance(model, ProbabilityModel):
         wrapped = model
     elif isinstance(model, torch.nn.Module):
-        wrapped = _torch_module(model, probe)
+        wrapped = _torch_module(model, probe, reference)
     elif hasattr(model, "predict_proba"):
         wrapped = _sklearn_model(model, probe)
     elif callable(model):
@@ -499,6 +584,9 @@ class TrainedModel:
         Accuracy on the held-out split.
     n_train, n_test : int
         Split sizes.
+    notes : tuple of str
+        What was done to the table on the way in, one sentence each: rows left
+        out for an empty label, rows dropped or cells filled for missing features.
     """
 
     model: Any
@@ -508,6 +596,7 @@ class TrainedModel:
     accuracy: float
     n_train: int
     n_test: int
+    notes: tuple[str, ...] = ()
 
 
 def _make_estimator(kind: str, seed: int) -> Any:
@@ -529,20 +618,173 @@ def _make_estimator(kind: str, seed: int) -> Any:
     )
 
 
-def _labels(column: pd.Series, target: str) -> np.ndarray:
-    """Class labels as strings; whole numbers read as floats lose their ``.0``."""
-    missing = np.flatnonzero(column.isna().to_numpy())
-    if len(missing):
-        raise DataError(
-            f"train_classifier: label column {target!r} has {len(missing)} missing "
-            f"value(s), the first at row {missing[0]}; drop or fill those rows."
-        )
+def _labels(column: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Class labels as strings, and which are present (not missing or infinite).
+
+    Whole numbers read as floats lose their ``.0`` (``1.0`` is the class ``"1"``,
+    as a model trained on integer labels names it).
+    """
+    column = column if isinstance(column, pd.Series) else pd.Series(column)
+    present = column.notna().to_numpy().copy()
     values = column.to_numpy()
-    if pd.api.types.is_float_dtype(column) and np.all(
-        np.isfinite(values) & (values == np.round(values))
-    ):
-        values = values.astype(np.int64)
-    return values.astype(str)
+    if pd.api.types.is_float_dtype(column):
+        present &= np.isfinite(values.astype(np.float64))
+        whole = np.where(present, values, 0.0)
+        if np.all(whole == np.round(whole)):
+            values = np.where(present, whole, 0).astype(np.int64)
+    return values.astype(str), present
+
+
+def prepare_features(
+    frame: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    missing: str = "drop",
+    owner: str = "prepare_features",
+) -> tuple[pd.DataFrame, MatrixRecord]:
+    """The feature columns of a table as floats, with a missing-value policy.
+
+    The same policies as :func:`engine.data.to_matrix` (missing and infinite
+    cells alike), but every requested column is kept as it is: a classifier or
+    a skops model expects exactly its columns, constant ones included.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    columns : sequence of str, optional
+        Feature columns, in order (default all), numeric.
+    missing : {"drop", "mean"}, default="drop"
+        Drop the rows with a missing or infinite feature value, or fill such cells
+        with the column mean.
+    owner : str, default="prepare_features"
+        The caller, named in messages.
+
+    Returns
+    -------
+    table : DataFrame of shape (n_kept, n_columns), float64
+        Indexed by the 0-based positions of the kept rows in ``frame``.
+    record : engine.data.MatrixRecord
+        Rows dropped and cells filled (``kept_rows``, ``dropped_rows``,
+        ``imputed``, ``summary()``).
+
+    Raises
+    ------
+    DataError
+        Unknown or non-numeric columns, no complete row left (``"drop"``), or a
+        column without any value to fill from (``"mean"``).
+    ConfigError
+        ``missing`` is not "drop" or "mean".
+    """
+    check_choice(owner, "missing", missing, ("drop", "mean"))
+    columns = [str(c) for c in (frame.columns if columns is None else columns)]
+    unknown = [c for c in columns if c not in frame.columns]
+    if unknown:
+        raise DataError(
+            f"{owner}: column(s) {unknown[:5]} are not in the table; columns are "
+            f"{list(map(str, frame.columns))[:10]}."
+        )
+    text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise DataError(
+            f"{owner}: feature column(s) {text[:5]} are not numeric; drop them or "
+            "encode them as numbers first."
+        )
+    X = frame[columns].to_numpy(dtype=np.float64, copy=True)
+    X[~np.isfinite(X)] = np.nan
+    holes = np.isnan(X)
+    if missing == "drop" and holes.any(axis=1).all():
+        worst = int(holes.sum(axis=0).argmax())
+        raise DataError(
+            f"{owner}: every row has a missing or infinite feature value (e.g. "
+            f"{int(holes[:, worst].sum())} in {columns[worst]!r}), so dropping "
+            "incomplete rows leaves none; fill them with the column mean "
+            "(missing='mean') or leave those columns out."
+        )
+    empty = [c for c, e in zip(columns, holes.all(axis=0), strict=True) if e]
+    if missing == "mean" and empty:
+        raise DataError(
+            f"{owner}: column(s) {empty[:5]} have no value to compute a mean from; "
+            "leave them out."
+        )
+    X, kept, dropped, imputed = _apply_missing(X, columns, missing)
+    record = MatrixRecord(
+        kept_rows=kept,
+        dropped_rows=dropped,
+        dropped_columns={},
+        encoded_columns={},
+        imputed=imputed,
+        missing=missing,
+        categorical="drop",
+        scale="none",
+        means=np.zeros(len(columns)),
+        scales=np.ones(len(columns)),
+    )
+    return pd.DataFrame(X, columns=columns, index=kept), record
+
+
+def check_model_classes(
+    model: Any,
+    X: pd.DataFrame,
+    labels: Any,
+    target: str,
+    owner: str = "check_model_classes",
+) -> tuple[float | None, str | None]:
+    """Accuracy of a loaded classifier on a labelled table, or why there is none.
+
+    Parameters
+    ----------
+    model : scikit-learn classifier
+        With ``classes_`` and ``predict``.
+    X : DataFrame of shape (n, D)
+        Its input columns.
+    labels : array-like of shape (n,)
+        The label column on the same rows; missing labels are skipped.
+    target : str
+        The label column's name, for the message.
+    owner : str, default="check_model_classes"
+        The caller, named in errors.
+
+    Returns
+    -------
+    accuracy : float or None
+        Share of the labelled rows predicted right; ``None`` when the labels
+        are not among the model's classes.
+    warning : str or None
+        One sentence when some labels are not among the model's classes (the
+        model was trained for another label column or table); else ``None``.
+
+    Raises
+    ------
+    DataError
+        The model expects another number of columns, or other column names.
+    """
+    import warnings
+
+    n_in = getattr(model, "n_features_in_", None)
+    if n_in is not None and n_in != X.shape[1]:
+        raise DataError(
+            f"{owner}: the model expects {n_in} features; the table has "
+            f"{X.shape[1]} feature columns. Use the table the model was trained on."
+        )
+    check_feature_names(model, list(X.columns), owner)
+    classes = [str(c) for c in _labels(pd.Series(getattr(model, "classes_", [])))[0]]
+    y, present = _labels(labels)
+    values = sorted({str(v) for v in y[present]})
+    unknown = [v for v in values if v not in set(classes)]
+    if unknown or not values:
+        return None, (
+            f"the model's classes {list(classes)[:10]} are not the values of the "
+            f"label column {target!r} ({values[:10]}"
+            f"{' ...' if len(values) > 10 else ''}): its accuracy cannot be "
+            "computed, and the predicted class names are the model's, not the "
+            "column's. Check that the model was trained on this table with this "
+            "label column"
+        )
+    inputs = X if getattr(model, "feature_names_in_", None) is not None else X.values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predicted, _ = _labels(pd.Series(np.asarray(model.predict(inputs))))
+    return float(np.mean(predicted[present] == y[present])), None
 
 
 def train_classifier(
@@ -550,10 +792,17 @@ def train_classifier(
     target: str,
     kind: str = "logistic",
     *,
+    missing: str = "drop",
     test_size: float = 0.25,
     seed: int = 0,
 ) -> TrainedModel:
     """Train a classifier on the numeric columns of a table.
+
+    Rows with an empty label are left out (said in ``notes``); missing or
+    infinite feature values follow ``missing``. A label column that looks
+    continuous or has nearly one class per row (see
+    :func:`engine.validation.class_label_warning`) gives a
+    :class:`~engine.errors.DataWarning`.
 
     Parameters
     ----------
@@ -564,6 +813,9 @@ def train_classifier(
     kind : {"logistic", "forest", "boosting", "mlp"}, default="logistic"
         Logistic regression and MLP (64 hidden units) are standardised pipelines;
         "forest" has 100 trees, "boosting" is gradient boosting with 100 stages.
+    missing : {"drop", "mean"}, default="drop"
+        Rows with a missing or infinite feature value are dropped, or such cells
+        get the column mean (see :func:`prepare_features`).
     test_size : float, default=0.25
         Fraction held out (stratified) for the accuracy.
     seed : int, default=0
@@ -578,36 +830,75 @@ def train_classifier(
     DataError
         Missing label column, a single class, or non-numeric features.
     ConfigError
-        Unknown ``kind`` or a seed that is not a non-negative integer.
+        Unknown ``kind`` or ``missing``, or a seed that is not a non-negative
+        integer.
     """
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
     from sklearn.model_selection import train_test_split
 
-    check_choice("train_classifier", "kind", kind, MODEL_KINDS)
+    owner = "train_classifier"
+    check_choice(owner, "kind", kind, MODEL_KINDS)
+    check_choice(owner, "missing", missing, ("drop", "mean"))
     seed = resolve_seed(seed)
     if target not in frame.columns:
         raise DataError(
             f"train_classifier: label column {target!r} is not in the table; pick "
             f"one of {list(map(str, frame.columns))[:10]}."
         )
-    y = _labels(frame[target], target)
-    X, names = as_matrix(frame.drop(columns=[target]), "train_classifier")
+    notes = []
+    y, present = _labels(frame[target])
+    if not present.any():
+        raise DataError(
+            f"train_classifier: label column {target!r} has no label; pick a column "
+            "with class labels."
+        )
+    if not present.all():
+        notes.append(
+            f"left out {int((~present).sum())} row(s) with an empty label in {target!r}"
+        )
+    labelled = frame.iloc[np.flatnonzero(present)]
+    table, record = prepare_features(
+        labelled.drop(columns=[target]), missing=missing, owner=owner
+    )
+    notes += record.summary()
+    y = y[present][record.kept_rows]
+    X, names = table.to_numpy(), list(table.columns)
     labels, counts = np.unique(y, return_counts=True)
     if len(labels) < 2:
         raise DataError(
             f"train_classifier: label column {target!r} has a single class; pick a "
             "column with at least two."
         )
-    stratify = y if counts.min() >= 2 else None
+    warning = class_label_warning(frame[target], target)
+    if warning:
+        warnings.warn(
+            f"train_classifier: {warning}; a classifier learns one class per "
+            "distinct value, so choose a column of class labels.",
+            DataWarning,
+            stacklevel=2,
+        )
+    for note in notes:
+        logger.info("train_classifier: %s", note)
+    n_test = math.ceil(test_size * len(y))
+    # a stratified split needs two rows per class and a class per held-out row
+    fits = counts.min() >= 2 and len(labels) <= min(n_test, len(y) - n_test)
+    stratify = y if fits else None
     X_tr, X_te, y_tr, y_te = train_test_split(
         X, y, test_size=test_size, random_state=seed, stratify=stratify
     )
     est = _make_estimator(kind, seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkConvergenceWarning)
-        est.fit(X_tr, y_tr)
+        try:
+            est.fit(X_tr, y_tr)
+        except ValueError as err:  # e.g. one class left in a tiny training split
+            raise DataError(
+                f"train_classifier: the {kind} classifier could not be trained on "
+                f"{len(y_tr)} row(s) of {len(labels)} classes ({err}); use a table "
+                "with more labelled rows per class."
+            ) from err
     accuracy = float(np.mean(est.predict(X_te) == y_te))
     return TrainedModel(
         model=est,
@@ -617,6 +908,7 @@ def train_classifier(
         accuracy=accuracy,
         n_train=len(y_tr),
         n_test=len(y_te),
+        notes=tuple(notes),
     )
 
 

@@ -152,12 +152,71 @@ class DistributionalValues(ResultMixin):
 
     def class_index(self, name: str | int) -> int:
         """Index of a class given by name or index."""
-        if isinstance(name, int | np.integer) and 0 <= int(name) < len(self.classes):
-            return int(name)
-        if str(name) in self.classes:
+        if isinstance(name, int | np.integer) and not isinstance(name, bool):
+            if 0 <= int(name) < len(self.classes):
+                return int(name)
+        elif str(name) in self.classes:
             return self.classes.index(str(name))
         raise ConfigError(
-            f"DistributionalValues: class {name!r} is not one of {list(self.classes)}."
+            f"DistributionalValues: class {name!r} is not one of {list(self.classes)} "
+            f"(or an index in 0..{len(self.classes) - 1})."
+        )
+
+    def row_index(self, row: int, owner: str = "DistributionalValues") -> int:
+        """Check a row position of the result and return it as an ``int``.
+
+        Parameters
+        ----------
+        row : int
+            Position in the result, ``0 .. n_rows - 1`` (not a row label of
+            ``rows``).
+        owner : str, default="DistributionalValues"
+            The caller, named in the message.
+
+        Raises
+        ------
+        ConfigError
+            ``row`` is not an integer in ``0 .. n_rows - 1``.
+        """
+        n = self.n_rows
+        if (
+            isinstance(row, int | np.integer)
+            and not isinstance(row, bool)
+            and 0 <= int(row) < n
+        ):
+            return int(row)
+        raise ConfigError(
+            f"{owner}: 'row' must be a position in the result, 0..{n - 1} "
+            f"({n} explained row(s), labels {self.rows[:10].tolist()}); got {row!r}."
+        )
+
+    def player_index(
+        self, player: str | int, owner: str = "DistributionalValues"
+    ) -> int:
+        """Index of a player (feature or group) given by name or index.
+
+        Parameters
+        ----------
+        player : str or int
+            A name in ``features`` or an index ``0 .. M - 1``.
+        owner : str, default="DistributionalValues"
+            The caller, named in the message.
+
+        Raises
+        ------
+        ConfigError
+            ``player`` is neither a name in ``features`` nor a valid index.
+        """
+        m = len(self.features)
+        if isinstance(player, int | np.integer) and not isinstance(player, bool):
+            if 0 <= int(player) < m:
+                return int(player)
+        elif isinstance(player, str) and player in self.features:
+            return self.features.index(player)
+        shown = list(self.features[:10]) + (["..."] if m > 10 else [])
+        raise ConfigError(
+            f"{owner}: 'player' must be a feature name or an index in 0..{m - 1}; "
+            f"got {player!r}. Features: {shown}."
         )
 
     def contrast(
@@ -178,7 +237,13 @@ class DistributionalValues(ResultMixin):
             One row per player, sorted by ``probability`` = ``Q[to, from]``
             descending, with the reverse move and the conditional
             ``P(with = to | without = from)``.
+
+        Raises
+        ------
+        ConfigError
+            ``row`` is not a position of the result, or a class is unknown.
         """
+        row = self.row_index(row, "contrast")
         a, b = self.class_index(from_class), self.class_index(to_class)
         q = self.transitions[row]
         cond = self.conditional()[row]

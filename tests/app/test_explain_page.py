@@ -145,3 +145,122 @@ def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
     assert at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).value == "exact"
     assert at.number_input(key=state.EXPLAIN_W_SAMPLES).value == 250
     assert at.number_input(key=state.EXPLAIN_W_ROW).value == 17
+
+
+def test_a_result_of_another_model_is_cleared(trained_iris) -> None:
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert at.metric and at.session_state[state.EXPLAIN_RESULT] is not None
+    at.selectbox(key=state.EXPLAIN_W_KIND).set_value("mlp").run()
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value.startswith("Model: MLP (64 hidden units)")
+    # the logistic model's row result is gone, not shown under the MLP's banner
+    assert not at.metric and state.EXPLAIN_RESULT not in at.session_state
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert at.metric and at.session_state[state.EXPLAIN_RESULT].n_rows == 1
+
+
+def test_a_model_for_other_classes_is_loaded_with_a_warning(trained_iris) -> None:
+    from sklearn.datasets import load_iris
+    from sklearn.ensemble import RandomForestClassifier
+
+    from engine.values import save_skops
+
+    at = trained_iris
+    iris = load_iris()  # classes 0, 1, 2 where the table's labels are names
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
+    _upload(at, "ints.skops", save_skops(forest.fit(iris.data, iris.target)))
+    assert not at.exception and not at.error
+    expected = (
+        "The model's classes ['0', '1', '2'] are not the values of the label column "
+        "'target' (['setosa', 'versicolor', 'virginica']): its accuracy cannot be "
+        "computed"
+    )
+    assert any(w.value.startswith(expected) for w in at.warning)
+    assert "accuracy" not in at.success[0].value
+    at.run()  # the warning stays while the model is in use
+    assert any(w.value.startswith(expected) for w in at.warning)
+
+
+def test_a_continuous_label_column_is_warned_about() -> None:
+    at = _open_page()
+    at.selectbox(key=state.EXPLAIN_W_SOURCE).set_value("wine").run()
+    assert not at.warning
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("alcohol").run()
+    assert not at.exception
+    (warning,) = at.warning
+    assert warning.value.startswith(
+        "The label column 'alcohol' has 126 distinct values in 178 labelled rows"
+    )
+    assert "choose a column of class labels in 'Label column'" in warning.value
+
+
+def _holed_upload() -> AppTest:
+    """The Explain page on an uploaded iris table with empty labels and cells."""
+    from sklearn.datasets import load_iris
+
+    frame = load_iris(as_frame=True).frame
+    frame["target"] = np.array(["a", "b", "c"])[frame["target"]]
+    frame.loc[[0, 7], "sepal width (cm)"] = np.nan
+    frame.loc[3, "petal length (cm)"] = np.inf
+    frame.loc[[10, 20], "target"] = None
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("holed.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("target").run()
+    return at
+
+
+def test_tables_with_missing_values_can_be_explained() -> None:
+    at = _holed_upload()
+    assert not at.exception and not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert "Dropped 3 row(s) with missing or infinite values." in captions
+    assert "2 row(s) have an empty label in 'target'" in captions
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert not at.exception and not at.error
+    model = at.session_state[state.EXPLAIN_MODEL]["model"]
+    assert model.n_features_in_ == 4
+    # a dropped row: said in app words before and on the button
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(3).run()
+    dropped = (
+        "Row 3 has no value in 'petal length (cm)', and rows with a missing value "
+        "are dropped ('Missing values')"
+    )
+    assert any(w.value.startswith(dropped) for w in at.warning)
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert [e.value for e in at.error] and at.error[0].value.startswith(dropped)
+    # filled with the column mean, the same row is explained
+    at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("mean").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Imputed 2 value(s) of 'sepal width (cm)' with the column mean." in captions
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert not at.exception and not at.error
+    assert at.session_state[state.EXPLAIN_RESULT].rows.tolist() == [3]
+    # a what-if cell left empty: named in app words
+    at.session_state[f"{state.EXPLAIN_W_EDIT}_mean_3"] = {
+        "edited_rows": {0: {"sepal length (cm)": None}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert [e.value for e in at.error] == [
+        "The what-if row has no value in 'sepal length (cm)': type a number in that "
+        "cell of the table under 'Row to explain'."
+    ]
+
+
+def test_contrast_classes_survive_a_page_switch(trained_iris) -> None:
+    at = trained_iris
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    at.selectbox(key=state.EXPLAIN_W_FROM).set_value("virginica").run()
+    at.switch_page("views/graph.py").run()
+    at.switch_page("views/explain.py").run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key=state.EXPLAIN_W_FROM).value == "virginica"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_iris
@@ -133,3 +135,82 @@ def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> Non
         assert main(["explain", *argv]) == 2, argv
         err = capsys.readouterr().err
         assert len(err.strip().splitlines()) == 1 and expected in err, err
+
+
+def test_a_model_for_other_classes_is_noted_and_never_moves_a_class_to_itself(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from sklearn.tree import DecisionTreeClassifier
+
+    from engine.cli import main
+
+    # classes that are not the table's labels; every iris row falls on one side
+    far = DecisionTreeClassifier().fit([[0.0] * 4, [100.0] * 4], ["benign", "bad"])
+    path = tmp_path / "other.skops"
+    save_skops(far, path)
+    argv = ["explain", str(iris_csv), "--target", "target", "--model-file", str(path)]
+    assert main([*argv, "--top", "2"]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: the model's classes ['bad', 'benign'] are not the values of "
+        "the label column 'target' (['0', '1', '2'])" in captured.err
+    )
+    assert "accuracy cannot be computed" in captured.err
+    assert "predicted benign" in captured.out
+    assert "benign -> benign" not in captured.out
+    assert captured.out.count("never changes the class") == 2
+    # a model for the table's own classes: its accuracy, no note
+    model = train_classifier(pd.read_csv(iris_csv), "target", "forest").model
+    save_skops(model, path)
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "note:" not in captured.err
+    assert re.search(r"accuracy 0\.9\d\d on the table", captured.out)
+
+
+@pytest.fixture
+def holed_csv(tmp_path):
+    frame = load_iris(as_frame=True).frame
+    frame.loc[[0, 7], "sepal width (cm)"] = np.nan
+    frame.loc[3, "petal length (cm)"] = np.inf
+    frame["target"] = frame["target"].astype(float)
+    frame.loc[[10, 20, 30], "target"] = np.nan
+    path = tmp_path / "holed.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_missing_values_are_dropped_or_filled_with_notes(holed_csv, capsys) -> None:
+    from engine.cli import main
+
+    argv = ["explain", str(holed_csv), "--target", "target", "--top", "1"]
+    assert main([*argv, "--rows", "0,10", "--missing", "mean"]) == 0
+    captured = capsys.readouterr()
+    assert "imputed 2 value(s) of 'sepal width (cm)' with the column mean" in (
+        captured.err
+    )
+    assert "left out 3 row(s) with an empty label in 'target'" in captured.err
+    assert "row 10: predicted 0" in captured.out  # no label needed to explain it
+    assert main([*argv, "--rows", "1"]) == 0  # drop (the default)
+    captured = capsys.readouterr()
+    assert "dropped 3 row(s) with missing or infinite values" in captured.err
+    assert "row 1: predicted 0" in captured.out
+    assert main([*argv, "--rows", "1,3"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "row(s) [3] of '--rows' were dropped" in err
+    assert "row 3 has no value in ['petal length (cm)']); use --missing mean" in err
+
+
+def test_a_continuous_label_is_noted(iris_csv, capsys) -> None:
+    from engine.cli import main
+
+    argv = ["explain", str(iris_csv), "--target", "sepal length (cm)", "--top", "1"]
+    assert main([*argv, "--estimator", "permutation", "--samples", "2"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "note: explain: the label column 'sepal length (cm)' has 35 distinct values "
+        "in 150 labelled rows (decimal numbers, 4.3 rows per class): it looks like a "
+        "continuous measurement" in err
+    )
+    assert "explain needs a column of class labels (--target)" in err

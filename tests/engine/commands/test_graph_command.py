@@ -157,4 +157,4 @@ def test_graph_command_notes_a_label_that_looks_continuous(tmp_path, capsys):
     argv += ["--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
     assert main([*argv, "--device", "cpu"]) == 0
     err = capsys.readouterr().err
-    assert "note: graph: --target: The label 'f0' has 30 distinct values" in err
+    assert "note: graph: --target: the label column 'f0' has 30 distinct values" in err

@@ -63,3 +63,27 @@ def test_pixel_map_spreads_patch_values(digits_result) -> None:
     np.testing.assert_allclose(z[:2, :2], digits_result.p_change[0, i])
     with pytest.raises(ValueError, match="shape"):
         pixel_map(digits_result, 0, shape=(4, 4))
+
+
+def test_bad_rows_players_and_classes_name_the_valid_ones(digits_result) -> None:
+    from engine.errors import ConfigError
+
+    cases = [
+        (lambda: digits_result.contrast(5, 0, 1), r"contrast: 'row' .* 0\.\.0"),
+        (
+            lambda: p_change_bars(digits_result, row=9),
+            r"p_change_bars: 'row' .* 0\.\.0",
+        ),
+        (lambda: transition_heatmap(digits_result, 3, 0), r"'row' .* got 3"),
+        (
+            lambda: transition_heatmap(digits_result, 0, "nope"),
+            r"'player' .* 0\.\.15; got 'nope'\. Features: \['p00'",
+        ),
+        (lambda: transition_heatmap(digits_result, 0, 16), r"'player' .* got 16"),
+        (lambda: mean_vs_reference(digits_result, 0, class_index=7), "class 7"),
+        (lambda: pixel_map(digits_result, -1), r"pixel_map: 'row'"),
+        (lambda: digits_result.contrast(0, "nope", 1), "class 'nope' is not one"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ConfigError, match=message):
+            call()

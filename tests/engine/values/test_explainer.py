@@ -457,3 +457,46 @@ def test_float32_torch_module_and_its_logits(iris) -> None:
     ref = explain(probabilities, rows, background=bg, estimator="exact")
     assert res.config["model_kind"] == "torch" and net.training
     np.testing.assert_allclose(res.transitions, ref.transitions, atol=1e-12)
+
+
+def test_torch_module_ending_in_softmax_is_not_softmaxed_again(iris, caplog) -> None:
+    X = iris[0].to_numpy()
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(4, 3)
+    with torch.no_grad():
+        lin.weight.mul_(5)
+    soft = torch.nn.Sequential(lin, torch.nn.Softmax(dim=1))
+    with torch.no_grad():
+        expected = soft(torch.tensor(X[:1], dtype=torch.float32)).double().numpy()
+    with caplog.at_level("WARNING", logger="engine.values.models"):
+        res = explain(soft, X[:1], background=X, seed=0, estimator="exact")
+        explain(soft, X[:1], background=X, seed=0, estimator="exact")
+    assert res.config["model_kind"] == "torch-probabilities"
+    np.testing.assert_allclose(res.probabilities, expected, atol=1e-6)
+    # announced once per module, not once per call
+    taken = [r for r in caplog.records if "taken as class probabilities" in r.message]
+    assert len(taken) == 1
+    # the same layer without the softmax returns logits: softmax applied as before
+    logits = explain(lin, X[:1], background=X, seed=0, estimator="exact")
+    assert logits.config["model_kind"] == "torch"
+    np.testing.assert_allclose(logits.probabilities, expected, atol=1e-6)
+
+
+def test_model_outputs_are_checked_on_the_background_coalitions() -> None:
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    X = X[np.argsort(X[:, 0])]
+
+    def scaled(A: np.ndarray) -> np.ndarray:
+        p = 1 / (1 + np.exp(-A[:, 0]))
+        return np.stack([1.5 * p, 1 - 1.5 * p], axis=1)  # negative when p > 2/3
+
+    assert scaled(X[:1]).min() >= 0  # the explained row alone passes
+    with pytest.raises(DataError, match=r"negative .* background values .* -0\.\d"):
+        explain(scaled, X[:1], background=X, seed=0)
+
+    def rescaled(A: np.ndarray) -> np.ndarray:  # sums to 1.2 on the background
+        p = 1 / (1 + np.exp(-A[:, 0]))
+        return np.stack([1 - p, p], axis=1) * (1 + 0.2 * (A[:, 0] > X[0, 0]))[:, None]
+
+    with pytest.raises(DataError, match=r"do not sum to one per row on rows that"):
+        explain(rescaled, X[:1], background=X, seed=0)

@@ -111,3 +111,82 @@ def test_torch_twin_matches_predict_proba_and_averages(case) -> None:
     assert torch.equal(pre, before)
     expected = model.predict_proba(X).reshape(5, 30, -1).mean(1)
     np.testing.assert_allclose(mean, expected, atol=1e-12)
+
+
+def test_train_classifier_leaves_out_empty_labels_and_applies_missing(
+    iris_frame,
+) -> None:
+    holed = iris_frame.astype({"target": float})
+    holed.loc[[10, 20], "target"] = np.nan
+    holed.loc[[0, 1, 2], "sepal width (cm)"] = np.nan
+    holed.loc[5, "petal width (cm)"] = -np.inf
+    dropped = train_classifier(holed, "target", seed=0)
+    assert dropped.notes == (
+        "left out 2 row(s) with an empty label in 'target'",
+        "dropped 4 row(s) with missing or infinite values",
+    )
+    assert dropped.n_train + dropped.n_test == 144 and dropped.classes == (
+        "0",
+        "1",
+        "2",
+    )
+    filled = train_classifier(holed, "target", missing="mean", seed=0)
+    assert filled.notes[1:] == (
+        "imputed 3 value(s) of 'sepal width (cm)' with the column mean",
+        "imputed 1 value(s) of 'petal width (cm)' with the column mean",
+    )
+    assert filled.n_train + filled.n_test == 148
+    with pytest.raises(ConfigError, match="'missing'"):
+        train_classifier(holed, "target", missing="zero")
+
+
+def test_prepare_features_keeps_every_column_and_names_the_problem() -> None:
+    from engine.values import prepare_features
+
+    frame = pd.DataFrame(
+        {"const": [1.0, 1.0, 1.0], "a": [1.0, np.nan, 3.0], "t": ["x", "y", "z"]}
+    )
+    table, record = prepare_features(frame, ["const", "a"], "drop")
+    assert list(table.columns) == ["const", "a"] and table.index.tolist() == [0, 2]
+    assert record.dropped_rows.tolist() == [1]
+    table, record = prepare_features(frame, ["const", "a"], "mean")
+    assert table["a"].tolist() == [1.0, 2.0, 3.0] and record.imputed == {"a": 1}
+    with pytest.raises(DataError, match=r"feature column\(s\) \['t'\] are not numeric"):
+        prepare_features(frame, ["a", "t"])
+    empty = frame.assign(a=np.nan)
+    with pytest.raises(DataError, match=r"leaves none; fill them .*'mean'"):
+        prepare_features(empty, ["a"], "drop")
+    with pytest.raises(DataError, match=r"\['a'\] have no value to compute a mean"):
+        prepare_features(empty, ["const", "a"], "mean")
+
+
+def test_check_model_classes_names_classes_the_table_does_not_have(
+    iris_frame,
+) -> None:
+    from engine.values import check_model_classes
+
+    X, y = iris_frame.drop(columns="target"), iris_frame["target"]
+    model = train_classifier(iris_frame, "target", "forest", seed=0).model
+    accuracy, warning = check_model_classes(model, X, y.astype(float), "target")
+    assert warning is None and accuracy > 0.95  # 1.0 and 1 are the same class
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    accuracy, warning = check_model_classes(model, X, names, "species")
+    assert accuracy is None
+    assert warning.startswith(
+        "the model's classes ['0', '1', '2'] are not the values of the label column "
+        "'species' (['setosa', 'versicolor', 'virginica'])"
+    )
+    with pytest.raises(DataError, match="expects 4 features; the table has 3"):
+        check_model_classes(model, X.iloc[:, 1:], y, "target", "explain")
+
+
+def test_a_continuous_label_gives_a_data_warning(iris_frame) -> None:
+    from engine.errors import DataWarning
+    from engine.validation import class_label_warning
+
+    assert class_label_warning(iris_frame["target"], "target") is None
+    assert class_label_warning(np.arange(30) % 10, "digit") is None
+    ids = class_label_warning([f"id{i}" for i in range(40)], "id")
+    assert ids.startswith("the label column 'id' has 40 distinct values in 40")
+    with pytest.warns(DataWarning, match="'petal length \\(cm\\)' has 43 distinct"):
+        train_classifier(iris_frame, "petal length (cm)", seed=0)
