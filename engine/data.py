@@ -1125,7 +1125,11 @@ class MatrixRecord:
     scales: np.ndarray
 
     def summary(self) -> list[str]:
-        """One plain sentence per action taken."""
+        """One plain sentence per action taken.
+
+        Columns the caller excluded (a target, say) are not mentioned: the user
+        chose them, so a note about them only adds noise.
+        """
         out = []
         if self.dropped_rows.size:
             out.append(
@@ -1135,7 +1139,8 @@ class MatrixRecord:
         for col, n in self.imputed.items():
             out.append(f"imputed {n} value(s) of {col!r} with the column mean")
         for col, why in self.dropped_columns.items():
-            out.append(f"left out {col!r} ({why})")
+            if why != "excluded":
+                out.append(f"left out {col!r} ({why})")
         for col, new in self.encoded_columns.items():
             out.append(f"one-hot encoded {col!r} into {len(new)} column(s)")
         if self.scale != "none":

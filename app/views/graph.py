@@ -111,10 +111,7 @@ def _features(
         "unlabelled node.",
     )
     X, y, record = _node_inputs(frame, table_id, target, missing)
-    # the label column is left out of the features by design: not worth a note
-    lines = [
-        line for line in record.summary() if not line.startswith(f"left out {target!r}")
-    ]
+    lines = record.summary()
     if lines:
         st.info("Node features: " + "; ".join(lines) + ".")
     return X, y, record

@@ -169,7 +169,11 @@ def test_to_matrix_drop_policy_records_rows_and_columns():
         "const": "constant",
     }
     assert X[0].tolist() == [1.0, 2.0]
-    assert any("dropped 2 row(s)" in s for s in record.summary())
+    summary = record.summary()
+    assert any("dropped 2 row(s)" in s for s in summary)
+    assert "left out 'const' (constant)" in summary
+    # the caller excluded 'y' itself (a target): no note about it
+    assert not [s for s in summary if "'y'" in s]
 
 
 def test_to_matrix_mean_imputation_uses_finite_values():
