@@ -28,7 +28,7 @@ from typing import IO, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from engine.errors import DataError, check_choice
+from engine.errors import DataError, check_choice, format_names
 
 __all__ = [
     "MAX_BYTES",
@@ -1254,8 +1254,8 @@ def _select_columns(
     unknown = [c for c in asked if c not in names]
     if unknown:
         raise DataError(
-            f"to_matrix: unknown column(s) {unknown}; the table has {names[:20]}"
-            f"{' ...' if len(names) > 20 else ''}."
+            f"to_matrix: unknown column(s) {unknown}; the table has "
+            f"{format_names(names)}."
         )
     info = {c.name: c for c in report.columns}
     dropped: dict[str, str] = {c: "excluded" for c in exclude}

@@ -42,7 +42,7 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
-from engine.errors import GraphError, check_choice
+from engine.errors import GraphError, check_choice, format_names
 
 __all__ = [
     "FORMATS",
@@ -273,8 +273,8 @@ def check_graph(
     loops = [nodes[k] for k in np.flatnonzero(np.diag(A) != 0)]
     if loops and not allow_self_loops:
         raise GraphError(
-            f"{name}: self-loop(s) on {loops[:10]}; a node cannot cause itself. "
-            "Remove those edges."
+            f"{name}: self-loop(s) on {format_names(loops, 10)}; a node cannot cause "
+            "itself. Remove those edges."
         )
     if require_dag:
         G = nx.from_numpy_array((A != 0).astype(int), create_using=nx.DiGraph)
@@ -335,8 +335,8 @@ def align_graph(
     unknown = [n for n in nodes if n not in index]
     if unknown:
         raise GraphError(
-            f"{name}: node(s) {unknown[:10]} are not columns of the data; the "
-            f"columns are {cols[:30]}{' ...' if len(cols) > 30 else ''}. Rename the "
+            f"{name}: node(s) {format_names(unknown, 10)} are not columns of the "
+            f"data; the columns are {format_names(cols)}. Rename the "
             "nodes to match the column names."
         )
     pos = np.array([index[n] for n in nodes], dtype=np.int64)
@@ -822,8 +822,9 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         b.node(n, declare=True)
     if row_names is not None and row_names != header:
         raise GraphError(
-            f"{name}: the row names {row_names[:10]} differ from the column names "
-            f"{header[:10]}; they must be the same nodes in the same order."
+            f"{name}: the row names {format_names(row_names, 10)} differ from the "
+            f"column names {format_names(header, 10)}; they must be the same nodes "
+            "in the same order."
         )
     for i, row in enumerate(body):
         for j, cell in enumerate(row):

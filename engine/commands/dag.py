@@ -35,7 +35,13 @@ from engine.dag import (
 )
 from engine.dag.bootstrap import bootstrap_dag
 from engine.data import DataReport, MatrixRecord, read_table, to_matrix
-from engine.errors import ConfigError, DataError, GraphError, check_range
+from engine.errors import (
+    ConfigError,
+    DataError,
+    GraphError,
+    check_range,
+    format_names,
+)
 from engine.executor import EXECUTORS
 from engine.graph_io import GraphData, align_graph, read_graph
 from engine.results import dumps_strict
@@ -234,8 +240,8 @@ def _check_columns(args: argparse.Namespace, report: DataReport) -> None:
         if unknown:
             raise DataError(
                 f"dag: '--columns' names {unknown}, which are not columns of "
-                f"{args.file}; its columns are {known[:30]}"
-                f"{' ...' if len(known) > 30 else ''}. Check the spelling."
+                f"{args.file}; its columns are {format_names(known)}. Check the "
+                "spelling."
             )
     left_out = report.left_out(args.columns)
     if args.columns is not None and left_out:
@@ -337,9 +343,8 @@ def _read_truth(
     if missing:
         write_note(
             "dag",
-            f"the true graph {label} has no node(s) {missing[:20]}"
-            f"{' ...' if len(missing) > 20 else ''}; they are treated as having no "
-            "edges in the metrics.",
+            f"the true graph {label} has no node(s) {format_names(missing, 20)}; "
+            "they are treated as having no edges in the metrics.",
         )
     return align_graph(graph.nodes, graph.adjacency, names, name=label)
 
@@ -368,20 +373,23 @@ def _unknown_nodes_message(
     parts = []
     if unselected:
         parts.append(
-            f"node(s) {unselected[:10]} are columns of {args.file} but not among the "
-            f"selected --columns; add them to --columns or leave them out of {what}"
+            f"node(s) {format_names(unselected, 10)} are columns of {args.file} "
+            "but not among the selected --columns; add them to --columns or leave "
+            f"them out of {what}"
         )
     if dropped:
         why = ", ".join(f"{n} ({left_out[n]})" for n in dropped[:10])
+        if len(dropped) > 10:
+            why += f", ... and {len(dropped) - 10} more"
         parts.append(
             f"node(s) {why} are columns the dag command left out of the data, so "
             f"no DAG over them can be learned; remove them from {what}"
         )
     if absent:
         parts.append(
-            f"node(s) {absent[:10]} are not columns of {args.file} (the DAG is "
-            f"learned on {names[:30]}{' ...' if len(names) > 30 else ''}); rename "
-            "them to match the column names"
+            f"node(s) {format_names(absent, 10)} are not columns of {args.file} "
+            f"(the DAG is learned on {format_names(names)}); rename them to match "
+            "the column names"
         )
     return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine.commands import check_out_folder, write_table_notes
 from engine.data import read_table
-from engine.errors import ConfigError, DataError
+from engine.errors import ConfigError, DataError, format_names
 
 __all__ = ["register", "run"]
 
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if args.target not in frame.columns:
         raise DataError(
             f"explain: label column {args.target!r} is not in {args.file}; columns "
-            f"are {list(frame.columns)[:10]}."
+            f"are {format_names(frame.columns)}."
         )
     write_table_notes("explain", report)
     rows = _parse_rows(args.rows, len(frame))

@@ -133,3 +133,16 @@ def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> Non
         assert main(["explain", *argv]) == 2, argv
         err = capsys.readouterr().err
         assert len(err.strip().splitlines()) == 1 and expected in err, err
+
+
+def test_unknown_target_lists_every_column(tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    # 13 feature columns before the label: a list cut at 10 names hid 'label'
+    frame = pd.DataFrame({f"f{k}": [0.0, 1.0, 2.0, 3.0] for k in range(13)})
+    frame["label"] = ["a", "b", "a", "b"]
+    path = tmp_path / "wide.csv"
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "'f12', 'label']" in err, err
