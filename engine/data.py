@@ -28,7 +28,7 @@ from typing import IO, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from engine.errors import DataError, check_choice, format_names
+from engine.errors import ConfigError, DataError, check_choice, format_names
 
 __all__ = [
     "MAX_BYTES",
@@ -309,9 +309,10 @@ def read_table(
     name : str, optional
         Name used in messages; default the file name, else ``"<bytes>"``.
     max_bytes : int or None, default=MAX_BYTES
-        Size limit (50 MB); ``None`` for none.
+        Size limit in bytes (50 MB), a positive whole number; ``None`` for none.
     delimiter : str, optional
-        Force a delimiter instead of sniffing it.
+        Force a delimiter instead of sniffing it: one character other than a
+        quote (``"``) or a line break.
     strict : bool, default=True
         Raise :class:`DataError` when the report has errors. With ``False`` the
         frame and its report are returned anyway whenever a frame could be built.
@@ -325,9 +326,12 @@ def read_table(
     Raises
     ------
     DataError
-        The file is empty, binary, over the size limit, has no data rows, has rows
-        with more fields than the header, or (``strict``) any error finding; the
-        message names the problem and what to do.
+        The path is missing or a folder, or the file is empty, binary, over the
+        size limit, has no data rows, has rows with more fields than the header,
+        or (``strict``) any error finding; the message names the problem and what
+        to do.
+    ConfigError
+        ``max_bytes`` or ``delimiter`` is not a value they accept.
 
     Examples
     --------
@@ -335,6 +339,7 @@ def read_table(
     >>> frame["a"].tolist(), report.delimiter, report.decimal
     ([1.5, 3.0], ';', ',')
     """
+    _check_options(max_bytes, delimiter)
     raw, label = _read_bytes(source, name, max_bytes)
     text, encoding, notes = _decode(raw, label)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -371,6 +376,10 @@ def _read_bytes(
     elif isinstance(source, str | Path):
         path = Path(source)
         label = name or path.name
+        if path.is_dir():
+            raise DataError(
+                f"{label}: {path} is a folder, not a file; give the path of a CSV file."
+            )
         if not path.is_file():
             raise DataError(f"{label}: no such file ({path}); check the path.")
         size = path.stat().st_size
@@ -390,6 +399,25 @@ def _read_bytes(
     _check_size(len(raw), max_bytes, label)
     _check_binary(raw, label)
     return raw, label
+
+
+def _check_options(max_bytes: object, delimiter: object) -> None:
+    """Refuse a ``max_bytes`` or ``delimiter`` that :func:`read_table` cannot use."""
+    bad_size = isinstance(max_bytes, bool) or not isinstance(
+        max_bytes, int | np.integer
+    )
+    if max_bytes is not None and (bad_size or max_bytes <= 0):
+        raise ConfigError(
+            "read_table: 'max_bytes' must be a positive whole number of bytes, or "
+            f"None for no limit; got {max_bytes!r}."
+        )
+    if delimiter is None:
+        return
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ConfigError(
+            "read_table: 'delimiter' must be one character other than a quote or a "
+            f"line break, e.g. ',', ';', '\\t' or '|'; got {delimiter!r}."
+        )
 
 
 def _check_size(size: int, max_bytes: int | None, label: str) -> None:

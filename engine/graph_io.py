@@ -354,6 +354,11 @@ def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
     elif isinstance(source, str | Path):
         path = Path(source)
         label = name or path.name
+        if path.is_dir():
+            raise GraphError(
+                f"{label}: {path} is a folder, not a file; give the path of a graph "
+                "file."
+            )
         if not path.is_file():
             raise GraphError(f"{label}: no such file ({path}); check the path.")
         if path.stat().st_size > MAX_GRAPH_BYTES:

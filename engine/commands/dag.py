@@ -21,6 +21,7 @@ from typing import Any
 
 from engine.commands import (
     ProgressLog,
+    check_in_file,
     check_out_folder,
     flush_notes,
     write_note,
@@ -196,7 +197,9 @@ def _typed(key: str, value: str, default: Any) -> Any:
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    """Reject bad numbers and a bad ``--out`` before the table is read."""
+    """Reject bad numbers, input files and ``--out`` before the table is read."""
+    for option in ("truth", "forbid", "tiers"):
+        check_in_file("dag", f"--{option}", getattr(args, option))
     check_out_folder("dag", args.out)
     if args.bootstrap < 0:
         raise ConfigError(

@@ -13,7 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.commands import check_out_folder, write_table_notes
+from engine.commands import check_in_file, check_out_folder, write_table_notes
 from engine.data import read_table
 from engine.errors import ConfigError, DataError, format_names
 
@@ -83,6 +83,7 @@ def _check_options(args: argparse.Namespace) -> None:
     resolve_operator(args.operator)
     resolve_device(args.device)
     resolve_seed(args.seed)
+    check_in_file("explain", "--model-file", args.model_file)
     check_out_folder("explain", args.out)
 
 
