@@ -16,6 +16,7 @@ explicit policies for missing values, categorical columns and scaling, and retur
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -442,13 +443,57 @@ def _check_binary(raw: bytes, label: str) -> None:
                 f"{label}: this is not a text table but {what}; upload a CSV or TSV "
                 "file."
             )
-    head = raw[:65536]
-    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
-    if b"\x00" in head or controls > max(8, len(head) // 100):
+    if looks_binary(raw):
         raise DataError(
             f"{label}: the file holds binary bytes, not text; upload a CSV or TSV "
             "file (a spreadsheet can be saved as CSV)."
         )
+
+
+_CONTROLS = tuple(bytes([b]) for b in range(32) if b not in (9, 10, 13))
+_TEXT_BYTES = bytes([9, 10, 13, *range(32, 127)])
+
+
+def looks_binary(raw: bytes) -> bool:
+    """Whether ``raw`` is binary data rather than text (used by graph_io too).
+
+    Judged on the first 64 KiB. UTF-16 with a byte-order mark is text. Binary
+    are: a NUL byte; more control bytes (other than tab and line breaks) than 1
+    in 100. Bytes that are not valid UTF-8 are read as Latin-1 or cp1252 text,
+    which is mostly ASCII with a few accented letters, so there more than two
+    control bytes (or DEL), or fewer than 1 byte in 25 of ASCII text (letters,
+    digits, punctuation, spaces, line breaks, which every table has between
+    its values), are binary too: random bytes, or a run of high bytes with no
+    line break or delimiter.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> looks_binary("é,b\\n1,2\\n".encode("latin-1")), looks_binary(b"\\xc5" * 200)
+    (False, True)
+    """
+    head = raw[:65536]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    controls = sum(head.count(c) for c in _CONTROLS)
+    if b"\x00" in head or controls > max(8, len(head) // 100):
+        return True
+    try:  # a multi-byte character may be cut at the end of the sample
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=head == raw)
+    except UnicodeDecodeError:
+        if controls + head.count(b"\x7f") > max(2, len(head) // 100):
+            return True
+        n_text = len(head) - len(head.translate(None, _TEXT_BYTES))
+        return n_text * 25 < len(head)
+    return False
 
 
 def _decode(raw: bytes, label: str) -> tuple[str, str, list[Finding]]:

@@ -42,6 +42,7 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
+from engine.data import looks_binary
 from engine.errors import GraphError, check_choice, format_names
 
 __all__ = [
@@ -372,7 +373,7 @@ def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
             "read_graph: 'source' must be a path or bytes; got "
             f"{type(source).__name__}."
         )
-    if b"\x00" in raw[:4096]:
+    if looks_binary(raw):
         raise GraphError(f"{label}: the file holds binary bytes, not a text graph.")
     try:
         text = raw.decode("utf-8-sig")

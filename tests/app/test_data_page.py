@@ -115,6 +115,15 @@ def test_known_graph_upload_checks_names(at):
     assert {m.label: m.value for m in at.metric}["Known graph"] == "2 edges"
 
 
+def test_binary_known_graph_is_called_binary(at):
+    at.selectbox(key="data_sample").select("linear_gaussian").run()
+    # high bytes without NUL: Latin-1 decodes them, so they passed as text
+    at.file_uploader[1].set_value(("g.csv", b"\xc5" * 2000, "text/csv")).run()
+    assert not at.exception
+    assert "holds binary bytes, not a text graph" in at.error[0].value
+    assert _dataset(at)["truth"].sum() == 15  # unchanged
+
+
 _TWO_PAGES = """
 import streamlit as st
 
