@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import EngineError
@@ -80,7 +81,9 @@ def _data_section() -> dict[str, Any] | None:
     ]
     dropped = [c for c in columns if c != target and c not in numeric]
     if dropped:
-        st.caption(f"Non-numeric columns left out: {', '.join(map(str, dropped[:8]))}")
+        st.caption(
+            f"Non-numeric columns left out: {literal(', '.join(map(str, dropped[:8])))}"
+        )
     if len(numeric) < 1:
         st.error("The table has no numeric feature column besides the label.")
         return None
@@ -251,10 +254,10 @@ def _guard(action) -> Any:
         return action()
     except EngineError as err:
         state.put(state.EXPLAIN_ERROR, str(err))
-        st.error(str(err))
+        st.error(literal(err))
     except ValueError as err:  # scikit-learn input errors
         state.put(state.EXPLAIN_ERROR, str(err))
-        st.error(f"The model could not be used: {err}")
+        st.error(f"The model could not be used: {literal(err)}")
     return None
 
 
@@ -380,12 +383,14 @@ def _contrast(result: DistributionalValues) -> None:
     table = result.contrast(0, src, dst)
     best = table.iloc[0]
     if best["probability"] <= 0:
-        st.write(f"No feature turns **{src}** into **{dst}** for this row.")
-    else:
-        names = ", ".join(table["player"].head(3))
         st.write(
-            f"Most likely to turn **{src}** into **{dst}**: {names} "
-            f"(top: {best['player']}, P = {best['probability']:.3f})."
+            f"No feature turns **{literal(src)}** into **{literal(dst)}** for this row."
+        )
+    else:
+        names = literal(", ".join(table["player"].head(3)))
+        st.write(
+            f"Most likely to turn **{literal(src)}** into **{literal(dst)}**: {names} "
+            f"(top: {literal(best['player'])}, P = {best['probability']:.3f})."
         )
     st.dataframe(table.head(15), hide_index=True, key="explain_contrast")
 

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
 from engine.errors import EngineError
@@ -271,7 +272,7 @@ def render() -> None:
     sizes = _checked(problems, _split_controls, name, y)
     opts = _checked(problems, _options, name)
     for problem in problems:
-        st.error(problem)
+        st.error(literal(problem))
     running = state.get(state.GRAPH_JOB) is not None
     blocked = running or bool(problems)
     if st.button("Fit", type="primary", disabled=blocked, key="graph_fit"):
@@ -279,7 +280,7 @@ def render() -> None:
             _submit(frame, target, edges, sizes, opts)
             st.rerun()
         except EngineError as err:
-            st.error(str(err))
+            st.error(literal(err))
     render_job(state.GRAPH_JOB, lambda r: state.put(state.GRAPH_RESULT, r))
     error = state.get(state.GRAPH_JOB + "_error")
     if error:
@@ -404,8 +405,9 @@ def _node_details(result: GraphResult, node: int) -> None:
     mask = (result.edges[:, 0] == node) | (result.edges[:, 1] == node)
     row = result.prediction_frame().iloc[node]
     st.markdown(
-        f"**Node {result.node_names[node]}**: split {row['split']}, label "
-        f"{row['label']}, predicted {row['predicted']} ({row['probability']:.2f})"
+        f"**Node {literal(result.node_names[node])}**: split {row['split']}, label "
+        f"{literal(row['label'])}, predicted {literal(row['predicted'])} "
+        f"({row['probability']:.2f})"
     )
     st.dataframe(frame[mask].head(20), hide_index=True, key="graph_node_edges")
 
