@@ -28,6 +28,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.components.text import literal
 from engine.errors import EngineError
 from engine.executor import without_host_script
 
@@ -259,7 +260,8 @@ def render_job(
 
     When the job finishes, ``on_done(result)`` runs (it should store the result in
     session state) and the whole page reruns. Errors are stored under
-    ``job_key + "_error"`` and shown as ``st.error`` by the caller's next run.
+    ``job_key + "_error"``, Markdown-escaped (they quote names from the data),
+    and shown as ``st.error`` by the caller's next run.
 
     Parameters
     ----------
@@ -294,7 +296,7 @@ def _finish(job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable) 
     if snap["state"] == "done":
         on_done(snap["result"])
     elif snap["state"] == "failed":
-        st.session_state[job_key + "_error"] = error_text(snap["error"])
+        st.session_state[job_key + "_error"] = literal(error_text(snap["error"]))
     elif snap["state"] == "cancelled":
         st.session_state[job_key + "_error"] = (
             "The fit was cancelled before it started."
@@ -308,7 +310,7 @@ def _show_progress(
     step = snap.get("step") or 0
     fraction = min(step / total, 1.0) if total else 0.0
     metrics = ", ".join(f"{k} {v:.4g}" for k, v in (snap.get("metrics") or {}).items())
-    text = f"{snap['label']}: {snap['state']}, step {step}"
+    text = f"{literal(snap['label'])}: {snap['state']}, step {step}"
     text += f"/{total}" if total else ""
     text += f" ({metrics})" if metrics else ""
     text += f", {snap['elapsed_s']:.0f} s"

@@ -16,6 +16,7 @@ explicit policies for missing values, categorical columns and scaling, and retur
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -28,7 +29,7 @@ from typing import IO, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from engine.errors import DataError, check_choice
+from engine.errors import ConfigError, DataError, check_choice, format_names
 
 __all__ = [
     "MAX_BYTES",
@@ -309,9 +310,10 @@ def read_table(
     name : str, optional
         Name used in messages; default the file name, else ``"<bytes>"``.
     max_bytes : int or None, default=MAX_BYTES
-        Size limit (50 MB); ``None`` for none.
+        Size limit in bytes (50 MB), a positive whole number; ``None`` for none.
     delimiter : str, optional
-        Force a delimiter instead of sniffing it.
+        Force a delimiter instead of sniffing it: one character other than a
+        quote (``"``) or a line break.
     strict : bool, default=True
         Raise :class:`DataError` when the report has errors. With ``False`` the
         frame and its report are returned anyway whenever a frame could be built.
@@ -325,9 +327,12 @@ def read_table(
     Raises
     ------
     DataError
-        The file is empty, binary, over the size limit, has no data rows, has rows
-        with more fields than the header, or (``strict``) any error finding; the
-        message names the problem and what to do.
+        The path is missing or a folder, or the file is empty, binary, over the
+        size limit, has no data rows, has rows with more fields than the header,
+        or (``strict``) any error finding; the message names the problem and what
+        to do.
+    ConfigError
+        ``max_bytes`` or ``delimiter`` is not a value they accept.
 
     Examples
     --------
@@ -335,6 +340,7 @@ def read_table(
     >>> frame["a"].tolist(), report.delimiter, report.decimal
     ([1.5, 3.0], ';', ',')
     """
+    _check_options(max_bytes, delimiter)
     raw, label = _read_bytes(source, name, max_bytes)
     text, encoding, notes = _decode(raw, label)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -371,6 +377,10 @@ def _read_bytes(
     elif isinstance(source, str | Path):
         path = Path(source)
         label = name or path.name
+        if path.is_dir():
+            raise DataError(
+                f"{label}: {path} is a folder, not a file; give the path of a CSV file."
+            )
         if not path.is_file():
             raise DataError(f"{label}: no such file ({path}); check the path.")
         size = path.stat().st_size
@@ -390,6 +400,25 @@ def _read_bytes(
     _check_size(len(raw), max_bytes, label)
     _check_binary(raw, label)
     return raw, label
+
+
+def _check_options(max_bytes: object, delimiter: object) -> None:
+    """Refuse a ``max_bytes`` or ``delimiter`` that :func:`read_table` cannot use."""
+    bad_size = isinstance(max_bytes, bool) or not isinstance(
+        max_bytes, int | np.integer
+    )
+    if max_bytes is not None and (bad_size or max_bytes <= 0):
+        raise ConfigError(
+            "read_table: 'max_bytes' must be a positive whole number of bytes, or "
+            f"None for no limit; got {max_bytes!r}."
+        )
+    if delimiter is None:
+        return
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ConfigError(
+            "read_table: 'delimiter' must be one character other than a quote or a "
+            f"line break, e.g. ',', ';', '\\t' or '|'; got {delimiter!r}."
+        )
 
 
 def _check_size(size: int, max_bytes: int | None, label: str) -> None:
@@ -414,13 +443,57 @@ def _check_binary(raw: bytes, label: str) -> None:
                 f"{label}: this is not a text table but {what}; upload a CSV or TSV "
                 "file."
             )
-    head = raw[:65536]
-    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
-    if b"\x00" in head or controls > max(8, len(head) // 100):
+    if looks_binary(raw):
         raise DataError(
             f"{label}: the file holds binary bytes, not text; upload a CSV or TSV "
             "file (a spreadsheet can be saved as CSV)."
         )
+
+
+_CONTROLS = tuple(bytes([b]) for b in range(32) if b not in (9, 10, 13))
+_TEXT_BYTES = bytes([9, 10, 13, *range(32, 127)])
+
+
+def looks_binary(raw: bytes) -> bool:
+    """Whether ``raw`` is binary data rather than text (used by graph_io too).
+
+    Judged on the first 64 KiB. UTF-16 with a byte-order mark is text. Binary
+    are: a NUL byte; more control bytes (other than tab and line breaks) than 1
+    in 100. Bytes that are not valid UTF-8 are read as Latin-1 or cp1252 text,
+    which is mostly ASCII with a few accented letters, so there more than two
+    control bytes (or DEL), or fewer than 1 byte in 25 of ASCII text (letters,
+    digits, punctuation, spaces, line breaks, which every table has between
+    its values), are binary too: random bytes, or a run of high bytes with no
+    line break or delimiter.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> looks_binary("é,b\\n1,2\\n".encode("latin-1")), looks_binary(b"\\xc5" * 200)
+    (False, True)
+    """
+    head = raw[:65536]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    controls = sum(head.count(c) for c in _CONTROLS)
+    if b"\x00" in head or controls > max(8, len(head) // 100):
+        return True
+    try:  # a multi-byte character may be cut at the end of the sample
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=head == raw)
+    except UnicodeDecodeError:
+        if controls + head.count(b"\x7f") > max(2, len(head) // 100):
+            return True
+        n_text = len(head) - len(head.translate(None, _TEXT_BYTES))
+        return n_text * 25 < len(head)
+    return False
 
 
 def _decode(raw: bytes, label: str) -> tuple[str, str, list[Finding]]:
@@ -1259,8 +1332,8 @@ def _select_columns(
     unknown = [c for c in asked if c not in names]
     if unknown:
         raise DataError(
-            f"to_matrix: unknown column(s) {unknown}; the table has {names[:20]}"
-            f"{' ...' if len(names) > 20 else ''}."
+            f"to_matrix: unknown column(s) {unknown}; the table has "
+            f"{format_names(names)}."
         )
     info = {c.name: c for c in report.columns}
     dropped: dict[str, str] = {c: "excluded" for c in exclude}

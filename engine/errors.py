@@ -20,6 +20,7 @@ __all__ = [
     "ResourceError",
     "StoppedWarning",
     "UnsupportedError",
+    "format_names",
 ]
 
 
@@ -69,6 +70,35 @@ class DataWarning(UserWarning):
 
 class StoppedWarning(UserWarning):
     """A fit was stopped on request and returned a partial result."""
+
+
+def format_names(names: object, limit: int = 30) -> str:
+    """Show a list of names in a message, saying how many were left out.
+
+    Parameters
+    ----------
+    names : iterable
+        The names (columns, nodes, ...), in order; each is shown with ``repr``
+        of its text.
+    limit : int, default=30
+        Most names shown; the rest are counted (``... and 12 more``).
+
+    Returns
+    -------
+    str
+        ``"['a', 'b']"``, or ``"['a', 'b', ... and 12 more]"`` when some are left
+        out.
+
+    Examples
+    --------
+    >>> format_names(["a", "b", "c"], limit=2)
+    "['a', 'b', ... and 1 more]"
+    """
+    items = [str(n) for n in names]  # type: ignore[attr-defined]
+    if len(items) <= limit:
+        return repr(items)
+    shown = ", ".join(repr(n) for n in items[:limit])
+    return f"[{shown}, ... and {len(items) - limit} more]"
 
 
 def check_choice(owner: str, name: str, value: object, choices: object) -> None:

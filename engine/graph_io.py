@@ -42,7 +42,8 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
-from engine.errors import GraphError, check_choice
+from engine.data import looks_binary
+from engine.errors import GraphError, check_choice, format_names
 
 __all__ = [
     "FORMATS",
@@ -273,8 +274,8 @@ def check_graph(
     loops = [nodes[k] for k in np.flatnonzero(np.diag(A) != 0)]
     if loops and not allow_self_loops:
         raise GraphError(
-            f"{name}: self-loop(s) on {loops[:10]}; a node cannot cause itself. "
-            "Remove those edges."
+            f"{name}: self-loop(s) on {format_names(loops, 10)}; a node cannot cause "
+            "itself. Remove those edges."
         )
     if require_dag:
         G = nx.from_numpy_array((A != 0).astype(int), create_using=nx.DiGraph)
@@ -335,8 +336,8 @@ def align_graph(
     unknown = [n for n in nodes if n not in index]
     if unknown:
         raise GraphError(
-            f"{name}: node(s) {unknown[:10]} are not columns of the data; the "
-            f"columns are {cols[:30]}{' ...' if len(cols) > 30 else ''}. Rename the "
+            f"{name}: node(s) {format_names(unknown, 10)} are not columns of the "
+            f"data; the columns are {format_names(cols)}. Rename the "
             "nodes to match the column names."
         )
     pos = np.array([index[n] for n in nodes], dtype=np.int64)
@@ -354,6 +355,11 @@ def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
     elif isinstance(source, str | Path):
         path = Path(source)
         label = name or path.name
+        if path.is_dir():
+            raise GraphError(
+                f"{label}: {path} is a folder, not a file; give the path of a graph "
+                "file."
+            )
         if not path.is_file():
             raise GraphError(f"{label}: no such file ({path}); check the path.")
         if path.stat().st_size > MAX_GRAPH_BYTES:
@@ -367,7 +373,7 @@ def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
             "read_graph: 'source' must be a path or bytes; got "
             f"{type(source).__name__}."
         )
-    if b"\x00" in raw[:4096]:
+    if looks_binary(raw):
         raise GraphError(f"{label}: the file holds binary bytes, not a text graph.")
     try:
         text = raw.decode("utf-8-sig")
@@ -822,8 +828,9 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         b.node(n, declare=True)
     if row_names is not None and row_names != header:
         raise GraphError(
-            f"{name}: the row names {row_names[:10]} differ from the column names "
-            f"{header[:10]}; they must be the same nodes in the same order."
+            f"{name}: the row names {format_names(row_names, 10)} differ from the "
+            f"column names {format_names(header, 10)}; they must be the same nodes "
+            "in the same order."
         )
     for i, row in enumerate(body):
         for j, cell in enumerate(row):

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.errors import DataError
+from engine.errors import DataError, format_names
 
 __all__ = ["as_matrix", "class_label_warning"]
 
@@ -64,9 +64,9 @@ def as_matrix(
         if len(set(labels)) != len(labels):
             dup = sorted({s for s in labels if labels.count(s) > 1})
             raise DataError(
-                f"{owner}: {name!r} has duplicated column names {dup[:5]}; every "
-                "column needs its own name; rename the repeats (or drop them) and "
-                "try again."
+                f"{owner}: {name!r} has duplicated column names "
+                f"{format_names(dup, 5)}; every column needs its own name; rename the "
+                "repeats (or drop them) and try again."
             )
         bad = [
             lab
@@ -75,9 +75,9 @@ def as_matrix(
         ]
         if bad:
             raise DataError(
-                f"{owner}: column(s) {bad[:5]} of {name!r} are not numeric; drop "
-                "them or encode them first (engine.data.to_matrix can one-hot "
-                "encode)."
+                f"{owner}: column(s) {format_names(bad, 5)} of {name!r} are not "
+                "numeric; drop them or encode them first (engine.data.to_matrix can "
+                "one-hot encode)."
             )
         names = labels if names is None else names
         X = X.to_numpy(dtype=np.float64)

@@ -124,6 +124,17 @@ def _identifier() -> bytes:
     return ("sample_id,x,y\n" + body).encode()
 
 
+def _random_bytes(n: int, low: int = 1, seed: int = 0) -> bytes:
+    """Seeded random bytes in [low, 255]; no NUL, which alone would give them away."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(low, 256, size=n, dtype=np.uint8).tobytes()
+
+
+def _check_cyrillic(frame: pd.DataFrame) -> None:
+    assert frame.shape == (3, 2)
+    assert frame.iloc[:, 1].tolist() == [12600000.0, 5400000.0, 1.0]
+
+
 def _wide(n_cols: int) -> bytes:
     header = ",".join(f"g{k}" for k in range(n_cols))
     rows = "\n".join(
@@ -213,6 +224,19 @@ CORPUS: tuple[Case, ...] = (
     ),
     Case("ragged_long_rows", b"a,b\n1,2\n3,4,5\n6,7\n8,9,10,11\n", error="line 3"),
     Case("binary_bytes", bytes(range(256)) * 8, error="binary"),
+    *(
+        Case(f"random_bytes_{n}", _random_bytes(n, seed=n), error="binary bytes")
+        for n in (100, 2000, 20_000)
+    ),
+    Case("random_high_bytes", _random_bytes(2000, low=128), error="binary bytes"),
+    Case("one_high_byte_repeated", b"\xc5" * 2000, error="binary bytes"),
+    Case(
+        "cp1251_cyrillic",
+        "Город;Население\nМосква;12600000\nСанкт-Петербург;5400000\n"
+        "Достопримечательность;1\n".encode("cp1251"),
+        codes=frozenset({"encoding"}),
+        check=_check_cyrillic,
+    ),
     Case("xlsx_workbook", b"PK\x03\x04" + bytes(200), error="zip archive"),
     Case("pickle", pickle.dumps({"a": [1, 2]}), error="never loaded"),
     Case(

@@ -68,6 +68,37 @@ def test_describe_missing_file(capsys):
     assert "no such file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--delimiter", ";;"),
+        ("--delimiter", ""),
+        ("--delimiter", "\n"),
+        ("--max-mb", "-1"),
+        ("--max-mb", "0"),
+        ("--max-mb", "nan"),
+        ("--max-mb", "inf"),
+        ("--max-mb", "ten"),
+    ],
+)
+def test_describe_bad_option_is_one_line_naming_it(option, value, tmp_path, capsys):
+    path = _write(tmp_path, next(c for c in GOOD if c.name == "tsv"))
+    with pytest.raises(SystemExit) as stop:
+        main(["data", "describe", f"{option}={value}", str(path)])
+    assert stop.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert f"argument {option}: must be " in err and f"got {value!r}" in err
+
+
+def test_describe_delimiter_tab_and_one_character(tmp_path, capsys):
+    path = _write(tmp_path, next(c for c in GOOD if c.name == "tsv"))
+    assert main(["data", "describe", "--delimiter", "tab", str(path)]) == 0
+    assert "3 columns" in capsys.readouterr().out
+    assert main(["data", "describe", "--delimiter", ",", str(path)]) == 0
+    assert "1 columns" in capsys.readouterr().out
+
+
 def test_samples_lists_every_sample(capsys):
     assert main(["data", "samples"]) == 0
     out = capsys.readouterr().out

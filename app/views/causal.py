@@ -14,6 +14,7 @@ import streamlit as st
 from app import state
 from app.components import bootstrap_panel
 from app.components.run_compare import render_run_comparison
+from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.dag import (
@@ -81,7 +82,7 @@ def _choose_data() -> dict[str, Any] | None:
         options.insert(0, "Data page")
     source = st.radio("Data", options, horizontal=True, key="causal_source")
     if source == "Data page":
-        st.caption(f"Data set from the Data page: **{uploaded['name']}**")
+        st.caption(f"Data set from the Data page: **{literal(uploaded['name'])}**")
         return uploaded
     if source == "Sample":
         name = st.selectbox(
@@ -193,7 +194,7 @@ def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | 
         scale="standardize" if scale == "standardize" else "center",
     )
     for line in record.summary():
-        st.caption(line)
+        st.caption(literal(line))
     truth = None
     if data.get("truth") is not None:
         cols = list(frame.columns)
@@ -237,7 +238,7 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
             try:
                 prior[key] = _prior_table(upload.getvalue(), names, key)
             except EngineError as err:  # keep what the editor had
-                st.error(f"{upload.name} cannot be used: {err}")
+                st.error(f"{literal(upload.name)} cannot be used: {literal(err)}")
         edges = st.data_editor(
             prior["edges"],
             num_rows="dynamic",
@@ -263,7 +264,7 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
         try:
             pk = _build_prior(names, edges, tiers)
         except EngineError as err:
-            st.error(str(err))
+            st.error(literal(err))
             return None
         d1, d2 = st.columns(2)
         d1.download_button(
@@ -391,7 +392,7 @@ def _start_fit(X, names, truth, prior, method, options, label) -> None:
     try:
         make_config(method, None, **options)  # validate before the worker starts
     except EngineError as err:
-        st.error(str(err))
+        st.error(literal(err))
         return
     kwargs = {
         "X": X,
@@ -446,12 +447,14 @@ def _node_panel(result: Any) -> None:
         return
     parents, children = result.parents(node), result.children(node)
     with st.container(key="causal_node_panel"):
-        st.markdown(f"**{node}**")
+        st.markdown(f"**{literal(node)}**")
         st.markdown(
-            "Parents: " + (", ".join(f"{p} ({w:+.3f})" for p, w in parents) or "none")
+            "Parents: "
+            + (", ".join(f"{literal(p)} ({w:+.3f})" for p, w in parents) or "none")
         )
         st.markdown(
-            "Children: " + (", ".join(f"{c} ({w:+.3f})" for c, w in children) or "none")
+            "Children: "
+            + (", ".join(f"{literal(c)} ({w:+.3f})" for c, w in children) or "none")
         )
 
 
@@ -530,8 +533,8 @@ def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str]:
             truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
         except EngineError as err:
             st.error(
-                f"The uploaded true graph {uploaded['name']} does not fit this "
-                f"result's nodes: {err}"
+                f"The uploaded true graph {literal(uploaded['name'])} does not fit "
+                f"this result's nodes: {literal(err)}"
             )
         else:
             return truth, f"uploaded {uploaded['name']}"
@@ -548,10 +551,10 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         on_change=_on_truth_upload,
     )
     if state.get(state.CAUSAL_TRUTH_ERROR):
-        st.error(state.get(state.CAUSAL_TRUTH_ERROR))
+        st.error(literal(state.get(state.CAUSAL_TRUTH_ERROR)))
     uploaded = state.get(state.CAUSAL_TRUTH)
     if uploaded is not None and st.button(
-        f"Stop using {uploaded['name']}", key="causal_truth_forget"
+        f"Stop using {literal(uploaded['name'])}", key="causal_truth_forget"
     ):
         state.put(state.CAUSAL_TRUTH, None)
         state.put(state.CAUSAL_TRUTH_ERROR, None)
@@ -566,8 +569,8 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     )
     st.dataframe(table, hide_index=True, key="causal_metrics")
     st.caption(
-        f"True graph ({source}): {int(truth.sum())} edges. SHD counts a reversed edge "
-        "once; the empty graph is a strong SHD baseline, so read SID too."
+        f"True graph ({literal(source)}): {int(truth.sum())} edges. SHD counts a "
+        "reversed edge once; the empty graph is a strong SHD baseline, so read SID too."
     )
     st.plotly_chart(
         dag_diff_figure(truth, result.adjacency, names),
@@ -604,7 +607,7 @@ def _results(entry: dict[str, Any]) -> None:
         else ("converged" if result.converged else "reached max_iter")
     )
     st.caption(
-        f"{entry['label']}: {result.n_edges} edges, {result.n_iter} epochs "
+        f"{literal(entry['label'])}: {result.n_edges} edges, {result.n_iter} epochs "
         f"({status}), seed {result.seed}, device {result.device}, "
         f"{result.elapsed_s:.1f} s. {ACYCLIC_NOTES.get(result.method, '')}"
     )
@@ -651,7 +654,7 @@ def render() -> None:
         try:
             X, names, truth = _prepare(data)
         except EngineError as err:
-            st.error(str(err))
+            st.error(literal(err))
             X = None
         if X is not None:
             prior = _prior_editor(names)

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from app import state
+from app.components.text import literal
 from engine import list_samples, load_sample
 from engine.data import DataReport, describe, read_table
 from engine.errors import DataError, GraphError
@@ -148,8 +149,8 @@ def _pickers() -> None:
     error = state.get(state.UPLOAD_ERROR)
     if error:
         current = state.get(state.DATASET)
-        keep = f" Still using {current['name']!r}." if current else ""
-        st.error(f"This file cannot be used: {error}{keep}")
+        keep = f" Still using '{literal(current['name'])}'." if current else ""
+        st.error(f"This file cannot be used: {literal(error)}{keep}")
 
 
 def _target_picker(dataset: dict[str, Any]) -> None:
@@ -188,7 +189,7 @@ def _apply_truth_upload(dataset: dict[str, Any]) -> tuple[str, str] | None:
             upload.getvalue(), name=upload.name, columns=columns, require_dag=True
         )
     except GraphError as err:
-        return "error", f"This graph cannot be used: {err}"
+        return "error", f"This graph cannot be used: {literal(err)}"
     if dataset.get("truth_source") != "upload":
         dataset["base_truth"] = dataset.get("truth")
     dataset["truth"] = graph.adjacency != 0
@@ -219,8 +220,8 @@ def _truth_uploader(dataset: dict[str, Any], message: tuple[str, str] | None) ->
 def _summary(dataset: dict[str, Any]) -> None:
     frame = dataset["frame"]
     report: DataReport = dataset["report"]
-    st.subheader(dataset["name"])
-    st.caption(dataset.get("description", ""))
+    st.subheader(literal(dataset["name"]))
+    st.caption(literal(dataset.get("description", "")))
     cols = st.columns(4)
     cols[0].metric("Rows", f"{frame.shape[0]:,}")
     cols[1].metric("Columns", f"{frame.shape[1]:,}")
@@ -235,14 +236,14 @@ def _report(report: DataReport) -> None:
     st.markdown("#### Validation report")
     if report.delimiter is not None:
         st.caption(
-            f"Parsed with delimiter {report.delimiter!r}, decimal mark "
+            f"Parsed with delimiter {literal(repr(report.delimiter))}, decimal mark "
             f"{report.decimal!r}, encoding {report.encoding}."
         )
     if not report.findings:
         st.success("No problems found.")
     for finding in report.findings[:MAX_FINDINGS]:
         show = st.error if finding.severity == "error" else st.warning
-        show(finding.message)
+        show(literal(finding.message))
     extra = len(report.findings) - MAX_FINDINGS
     if extra > 0:
         st.caption(

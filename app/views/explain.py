@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import DataError, DataWarning, EngineError
@@ -91,9 +92,9 @@ def _data_section() -> dict[str, Any] | None:
     warning = class_label_warning(frame[target], target)
     if warning:
         st.warning(
-            f"{_sentence(warning)} This page explains classifiers, which learn one "
-            "class per distinct label: choose a column of class labels in 'Label "
-            "column'."
+            f"{literal(_sentence(warning))} This page explains classifiers, which "
+            "learn one class per distinct label: choose a column of class labels in "
+            "'Label column'."
         )
     numeric = [
         c for c in columns if c != target and pd.api.types.is_numeric_dtype(frame[c])
@@ -103,7 +104,8 @@ def _data_section() -> dict[str, Any] | None:
     dropped = [c for c in columns if c != target and c not in numeric]
     if dropped:
         st.caption(
-            f"Non-numeric or empty columns left out: {', '.join(map(str, dropped[:8]))}"
+            f"Non-numeric or empty columns left out: "
+            f"{literal(', '.join(map(str, dropped[:8])))}"
         )
     if len(numeric) < 1:
         st.error("The table has no numeric feature column besides the label.")
@@ -123,7 +125,8 @@ def _data_section() -> dict[str, Any] | None:
     n_unlabelled = int(frame[target].isna().sum())
     if n_unlabelled:
         st.caption(
-            f"{n_unlabelled} row(s) have an empty label in '{target}': they are left "
+            f"{n_unlabelled} row(s) have an empty label in '{literal(target)}': they "
+            "are left "
             "out of training."
         )
     data = {
@@ -156,7 +159,7 @@ def _features_table(
         return None
     table, record = prepare_features(frame, features, missing, "Explain")
     for line in record.summary():
-        st.caption(_sentence(line))
+        st.caption(literal(_sentence(line)))
     return table
 
 
@@ -262,7 +265,7 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
         + (f" — accuracy {acc:.3f} ({where})" if acc is not None else "")
     )
     if model.get("warning"):
-        st.warning(model["warning"])
+        st.warning(literal(model["warning"]))
     return model
 
 
@@ -333,10 +336,10 @@ def _guard(action) -> Any:
         return action()
     except EngineError as err:
         state.put(state.EXPLAIN_ERROR, str(err))
-        st.error(str(err))
+        st.error(literal(err))
     except ValueError as err:  # scikit-learn input errors
         state.put(state.EXPLAIN_ERROR, str(err))
-        st.error(f"The model could not be used: {err}")
+        st.error(f"The model could not be used: {literal(err)}")
     return None
 
 
@@ -378,7 +381,7 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int]:
         shown = table.loc[[row]]
     else:  # dropped for a missing value: said here, refused by the button
         shown = frame.iloc[[row]][data["features"]]
-        st.warning(_dropped_row_message(data, row))
+        st.warning(literal(_dropped_row_message(data, row)))
     st.caption("Edit values below for a what-if explanation.")
     edited = st.data_editor(
         shown,
@@ -497,12 +500,14 @@ def _contrast(result: DistributionalValues) -> None:
     table = result.contrast(0, src, dst)
     best = table.iloc[0]
     if best["probability"] <= 0:
-        st.write(f"No feature turns **{src}** into **{dst}** for this row.")
-    else:
-        names = ", ".join(table["player"].head(3))
         st.write(
-            f"Most likely to turn **{src}** into **{dst}**: {names} "
-            f"(top: {best['player']}, P = {best['probability']:.3f})."
+            f"No feature turns **{literal(src)}** into **{literal(dst)}** for this row."
+        )
+    else:
+        names = literal(", ".join(table["player"].head(3)))
+        st.write(
+            f"Most likely to turn **{literal(src)}** into **{literal(dst)}**: {names} "
+            f"(top: {literal(best['player'])}, P = {best['probability']:.3f})."
         )
     st.dataframe(table.head(15), hide_index=True, key="explain_contrast")
 

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
@@ -113,7 +114,7 @@ def _features(
     X, y, record = _node_inputs(frame, table_id, target, missing)
     lines = record.summary()
     if lines:
-        st.info("Node features: " + "; ".join(lines) + ".")
+        st.info("Node features: " + literal("; ".join(lines)) + ".")
     return X, y, record
 
 
@@ -253,7 +254,7 @@ def _edge_list(frame: pd.DataFrame) -> pd.DataFrame | None:
     n_edges, notes = describe_edge_list(edges, len(frame), node_names=names)
     st.caption(f"{n_edges} edges read from {len(edges)} rows.")
     for note in notes:
-        st.warning(f"Input graph: {note}")
+        st.warning(f"Input graph: {literal(note)}")
     return edges
 
 
@@ -342,12 +343,12 @@ def render() -> None:
     sizes = _checked(problems, _split_controls, name, y) if inputs else None
     opts = _checked(problems, _options, name)
     for problem in problems:
-        st.error(problem)
+        st.error(literal(problem))
     missing = st.session_state.get(MISSING_KEY, "mean")
     made_on = {
         "key": (table_id, target, missing),
-        "label": f"'{name}' with label column '{target}' and missing values "
-        f"'{missing}'",
+        "label": f"'{literal(name)}' with label column '{literal(target)}' and "
+        f"missing values '{missing}'",
     }
     running = state.get(state.GRAPH_JOB) is not None
     blocked = running or bool(problems)
@@ -356,7 +357,7 @@ def render() -> None:
             _submit(frame, inputs, edges, sizes, opts, made_on)
             st.rerun()
         except EngineError as err:
-            st.error(str(err))
+            st.error(literal(err))
     render_job(state.GRAPH_JOB, _store_result)
     error = state.get(state.GRAPH_JOB + "_error")
     if error:
@@ -524,8 +525,9 @@ def _node_details(result: GraphResult, node: int) -> None:
     mask = (result.edges[:, 0] == node) | (result.edges[:, 1] == node)
     row = result.prediction_frame().iloc[node]
     st.markdown(
-        f"**Node {result.node_names[node]}**: split {row['split']}, label "
-        f"{row['label']}, predicted {row['predicted']} ({row['probability']:.2f})"
+        f"**Node {literal(result.node_names[node])}**: split {row['split']}, label "
+        f"{literal(row['label'])}, predicted {literal(row['predicted'])} "
+        f"({row['probability']:.2f})"
     )
     st.dataframe(frame[mask].head(20), hide_index=True, key="graph_node_edges")
 

@@ -1,9 +1,9 @@
 """Subcommands of ``python -m engine``; each module defines ``register(subparsers)``.
 
-This module also holds what the subcommands share: checking ``--out`` before any
-work, the notes written to stderr when the data is changed on its way to the
-learners (:func:`write_table_notes`), and the throttled progress log of ``-v``
-(:class:`ProgressLog`).
+This module also holds what the subcommands share: checking the input files of
+options and ``--out`` before any work, the notes written to stderr when the data
+is changed on its way to the learners (:func:`write_table_notes`), and the
+throttled progress log of ``-v`` (:class:`ProgressLog`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from engine.runtime import ProgressEvent
 
 __all__ = [
     "ProgressLog",
+    "check_in_file",
     "check_out_folder",
     "discard_notes",
     "flush_notes",
@@ -29,6 +30,36 @@ __all__ = [
 
 # report findings that already say a column is left out of the matrix
 _DROP_CODES = frozenset({"constant_column", "identifier_column", "empty_column"})
+
+
+def check_in_file(command: str, option: str, path: str | None) -> None:
+    """Refuse an input-file option that names a folder or nothing, before any work.
+
+    Parameters
+    ----------
+    command : str
+        The subcommand, named in the message.
+    option : str
+        The option, e.g. ``"--truth"``.
+    path : str or None
+        Its argument; nothing is checked when it is not given.
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is a folder or does not exist.
+    """
+    if not path:
+        return
+    if Path(path).is_dir():
+        raise ConfigError(
+            f"{command}: '{option}' {path!r} is a folder, not a file; give the path "
+            "of a file."
+        )
+    if not Path(path).exists():
+        raise ConfigError(
+            f"{command}: '{option}' {path!r}: no such file; check the path."
+        )
 
 
 def check_out_folder(command: str, out: str | None) -> None:

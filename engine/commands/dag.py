@@ -21,6 +21,7 @@ from typing import Any
 
 from engine.commands import (
     ProgressLog,
+    check_in_file,
     check_out_folder,
     flush_notes,
     write_note,
@@ -35,7 +36,13 @@ from engine.dag import (
 )
 from engine.dag.bootstrap import bootstrap_dag
 from engine.data import DataReport, MatrixRecord, read_table, to_matrix
-from engine.errors import ConfigError, DataError, GraphError, check_range
+from engine.errors import (
+    ConfigError,
+    DataError,
+    GraphError,
+    check_range,
+    format_names,
+)
 from engine.executor import EXECUTORS
 from engine.graph_io import GraphData, align_graph, read_graph
 from engine.results import dumps_strict
@@ -190,7 +197,9 @@ def _typed(key: str, value: str, default: Any) -> Any:
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    """Reject bad numbers and a bad ``--out`` before the table is read."""
+    """Reject bad numbers, input files and ``--out`` before the table is read."""
+    for option in ("truth", "forbid", "tiers"):
+        check_in_file("dag", f"--{option}", getattr(args, option))
     check_out_folder("dag", args.out)
     if args.bootstrap < 0:
         raise ConfigError(
@@ -234,8 +243,8 @@ def _check_columns(args: argparse.Namespace, report: DataReport) -> None:
         if unknown:
             raise DataError(
                 f"dag: '--columns' names {unknown}, which are not columns of "
-                f"{args.file}; its columns are {known[:30]}"
-                f"{' ...' if len(known) > 30 else ''}. Check the spelling."
+                f"{args.file}; its columns are {format_names(known)}. Check the "
+                "spelling."
             )
     left_out = report.left_out(args.columns)
     if args.columns is not None and left_out:
@@ -337,9 +346,8 @@ def _read_truth(
     if missing:
         write_note(
             "dag",
-            f"the true graph {label} has no node(s) {missing[:20]}"
-            f"{' ...' if len(missing) > 20 else ''}; they are treated as having no "
-            "edges in the metrics.",
+            f"the true graph {label} has no node(s) {format_names(missing, 20)}; "
+            "they are treated as having no edges in the metrics.",
         )
     return align_graph(graph.nodes, graph.adjacency, names, name=label)
 
@@ -368,20 +376,23 @@ def _unknown_nodes_message(
     parts = []
     if unselected:
         parts.append(
-            f"node(s) {unselected[:10]} are columns of {args.file} but not among the "
-            f"selected --columns; add them to --columns or leave them out of {what}"
+            f"node(s) {format_names(unselected, 10)} are columns of {args.file} "
+            "but not among the selected --columns; add them to --columns or leave "
+            f"them out of {what}"
         )
     if dropped:
         why = ", ".join(f"{n} ({left_out[n]})" for n in dropped[:10])
+        if len(dropped) > 10:
+            why += f", ... and {len(dropped) - 10} more"
         parts.append(
             f"node(s) {why} are columns the dag command left out of the data, so "
             f"no DAG over them can be learned; remove them from {what}"
         )
     if absent:
         parts.append(
-            f"node(s) {absent[:10]} are not columns of {args.file} (the DAG is "
-            f"learned on {names[:30]}{' ...' if len(names) > 30 else ''}); rename "
-            "them to match the column names"
+            f"node(s) {format_names(absent, 10)} are not columns of {args.file} "
+            f"(the DAG is learned on {format_names(names)}); rename them to match "
+            "the column names"
         )
     return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 

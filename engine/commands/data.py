@@ -10,6 +10,7 @@ bundled data sets.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from engine.data import MAX_BYTES, read_table
@@ -37,11 +38,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     describe.add_argument("file", help="path of the CSV or TSV file")
     describe.add_argument(
         "--max-mb",
-        type=float,
+        type=_size_mb,
         default=MAX_BYTES / 2**20,
         help="size limit in MB (default %(default)g)",
     )
-    describe.add_argument("--delimiter", help="force a delimiter instead of sniffing")
+    describe.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        help="force a delimiter instead of sniffing (one character; 'tab' for tab)",
+    )
     describe.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of text"
     )
@@ -62,15 +67,37 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def _size_mb(text: str) -> float:
+    """``--max-mb``: a positive, finite number of MB (argparse reports the error)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of MB, e.g. 50; got {text!r}"
+        )
+    return value
+
+
+def _delimiter(text: str) -> str:
+    """``--delimiter``: one character; ``tab`` or ``\\t`` for a tab."""
+    if text in ("tab", "\\t"):
+        return "\t"
+    if len(text) != 1 or text in '"\r\n':
+        raise argparse.ArgumentTypeError(
+            "must be one character other than a quote or a line break, e.g. ';' or "
+            f"'tab'; got {text!r}"
+        )
+    return text
+
+
 def run_describe(args: argparse.Namespace) -> int:
     """Print the report; DataError propagates to the CLI's one-line handler."""
-    delimiter = args.delimiter
-    if delimiter in ("tab", "\\t"):
-        delimiter = "\t"
     _, report = read_table(
         args.file,
-        max_bytes=int(args.max_mb * 2**20),
-        delimiter=delimiter,
+        max_bytes=max(1, math.ceil(args.max_mb * 2**20)),
+        delimiter=args.delimiter,
         strict=args.strict,
     )
     if args.json:

@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from engine.commands import (
+    check_in_file,
     check_out_folder,
     flush_notes,
     write_note,
     write_table_notes,
 )
 from engine.data import read_table
-from engine.errors import ConfigError, DataError, DataWarning
+from engine.errors import ConfigError, DataError, DataWarning, format_names
 
 __all__ = ["register", "run"]
 
@@ -99,6 +100,7 @@ def _check_options(args: argparse.Namespace) -> None:
     resolve_operator(args.operator)
     resolve_device(args.device)
     resolve_seed(args.seed)
+    check_in_file("explain", "--model-file", args.model_file)
     check_out_folder("explain", args.out)
 
 
@@ -130,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if args.target not in frame.columns:
         raise DataError(
             f"explain: label column {args.target!r} is not in {args.file}; columns "
-            f"are {list(frame.columns)[:10]}."
+            f"are {format_names(frame.columns)}."
         )
     rows = _parse_rows(args.rows, len(frame))
     features = [c for c in frame.columns if c != args.target]

@@ -6,7 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from engine.commands import check_out_folder, write_note, write_table_notes
+from engine.commands import (
+    check_in_file,
+    check_out_folder,
+    write_note,
+    write_table_notes,
+)
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
@@ -69,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.graphs.task import table_inputs_record
     from engine.validation import class_label_warning
 
+    check_in_file("graph", "--graph", args.graph)
     check_out_folder("graph", args.out)
     frame, report = read_table(args.file)
     X, y, record = table_inputs_record(frame, args.target)

@@ -21,7 +21,13 @@ from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import DagResult, is_dag
-from engine.errors import ConfigError, DataError, NotFittedError, StoppedWarning
+from engine.errors import (
+    ConfigError,
+    DataError,
+    NotFittedError,
+    StoppedWarning,
+    format_names,
+)
 from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
 from engine.validation import as_matrix
 
@@ -166,8 +172,8 @@ def _check_scale(X: np.ndarray, names: Sequence[str]) -> None:
     bad = [names[j] for j in np.flatnonzero(~np.isfinite(squares))]
     if bad:
         raise DataError(
-            f"learn_dag: column(s) {bad[:5]} hold values too large for their "
-            f"variance to be a finite number (largest |value| "
+            f"learn_dag: column(s) {format_names(bad, 5)} hold values too large for "
+            f"their variance to be a finite number (largest |value| "
             f"{float(np.abs(X).max()):.3g}); rescale them first, e.g. standardise "
             "or change their units."
         )

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.errors import DataError, GraphError
+from engine.errors import DataError, GraphError, format_names
 
 __all__ = ["PriorKnowledge"]
 
@@ -414,7 +414,7 @@ def _check_unique(names: tuple[str, ...], owner: str) -> None:
     if repeated:
         raise DataError(
             f"{owner}: 'names' must be unique; {repeated} appear more than once "
-            f"in {list(names)[:20]}. Give every node its own name."
+            f"in {format_names(names, 20)}. Give every node its own name."
         )
 
 

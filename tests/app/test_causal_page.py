@@ -292,3 +292,19 @@ def test_causal_page_says_what_to_do_when_dropping_rows_leaves_too_few():
     assert any("Set 'Missing values' to 'mean'" in e.value for e in at.error)
     at.selectbox(key="causal_missing").set_value("mean").run()
     assert not at.exception and not at.error
+
+
+def test_names_with_markdown_are_shown_literally_on_the_causal_page():
+    from tests.app.test_data_page import MD_NAME, MD_TABLE, _markdown_texts
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    upload = (MD_NAME, MD_TABLE.encode(), "text/csv")
+    at.file_uploader(key="data_upload").set_value(upload).run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "Data set from the Data page: **md\\_\\[a\\](b).csv**" in captions
+    assert "left out '\\$x^2\\$' (constant)" in captions, captions
+    texts = _markdown_texts(at)
+    assert not any("[a](b)" in t or "'$x^2$'" in t for t in texts), texts

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.components.text import literal
 from tests.corpus import CORPUS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,7 +95,7 @@ def test_every_corpus_file_through_the_uploader(at):
             assert case.codes <= codes, case.name
             warnings = " ".join(w.value for w in at.warning)
             for finding in ds["report"].warnings[:25]:
-                assert finding.message in warnings, case.name
+                assert literal(finding.message) in warnings, case.name
             if case.check is not None:
                 case.check(ds["frame"])
             previous = case.file_name
@@ -105,7 +106,7 @@ def test_known_graph_upload_checks_names(at):
     truth_uploader = at.file_uploader[1]
     truth_uploader.set_value(("g.csv", b"source,target\nX1,Q\n", "text/csv")).run()
     assert not at.exception
-    assert "node(s) ['Q'] are not columns" in at.error[0].value
+    assert literal("node(s) ['Q'] are not columns") in at.error[0].value
     assert _dataset(at)["truth"].sum() == 15  # unchanged
     at.file_uploader[1].set_value(
         ("g.csv", b"source,target\nX1,X2\nX2,X3\n", "text/csv")
@@ -113,6 +114,42 @@ def test_known_graph_upload_checks_names(at):
     assert not at.error
     assert _dataset(at)["truth"].sum() == 2
     assert {m.label: m.value for m in at.metric}["Known graph"] == "2 edges"
+
+
+def test_binary_known_graph_is_called_binary(at):
+    at.selectbox(key="data_sample").select("linear_gaussian").run()
+    # high bytes without NUL: Latin-1 decodes them, so they passed as text
+    at.file_uploader[1].set_value(("g.csv", b"\xc5" * 2000, "text/csv")).run()
+    assert not at.exception
+    assert "holds binary bytes, not a text graph" in at.error[0].value
+    assert _dataset(at)["truth"].sum() == 15  # unchanged
+
+
+MD_NAME = "md_[a](b).csv"
+MD_TABLE = "**bold**,$x^2$,_u_,`code`\n" + "".join(
+    f"{k},7,{k % 5},{'xy'[k % 2]}\n" for k in range(30)
+)
+
+
+def _markdown_texts(app: AppTest) -> list[str]:
+    """The source of every element Streamlit renders as Markdown."""
+    kinds = ("markdown", "caption", "subheader", "error", "warning", "success")
+    return [e.value for kind in kinds for e in getattr(app, kind)]
+
+
+def test_names_with_markdown_are_shown_literally(at):
+    _upload(at, MD_NAME, MD_TABLE.encode())
+    assert at.subheader[0].value == "md\\_\\[a\\](b).csv"
+    warnings = [w.value for w in at.warning]
+    assert any("column '\\$x^2\\$' is constant" in w for w in warnings), warnings
+    texts = _markdown_texts(at)
+    assert not any("[a](b)" in t or "'$x^2$'" in t for t in texts), texts
+    # a bad upload's error quotes the file name, escaped too
+    _upload(at, "bad_[x](y).csv", b"a,b\n1,2\n3,4,5\n")
+    assert at.error[0].value.startswith(
+        "This file cannot be used: bad\\_\\[x\\](y).csv"
+    )
+    assert "Still using 'md\\_\\[a\\](b).csv'." in at.error[0].value
 
 
 _TWO_PAGES = """

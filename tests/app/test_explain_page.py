@@ -173,7 +173,9 @@ def test_a_model_for_other_classes_is_loaded_with_a_warning(trained_iris) -> Non
     forest = RandomForestClassifier(n_estimators=5, random_state=0)
     _upload(at, "ints.skops", save_skops(forest.fit(iris.data, iris.target)))
     assert not at.exception and not at.error
-    expected = (
+    from app.components.text import literal
+
+    expected = literal(  # shown literally: the brackets are escaped for Markdown
         "The model's classes ['0', '1', '2'] are not the values of the label column "
         "'target' (['setosa', 'versicolor', 'virginica']): its accuracy cannot be "
         "computed"

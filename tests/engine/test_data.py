@@ -77,6 +77,27 @@ def test_read_table_missing_path_names_it(tmp_path):
         read_table(tmp_path / "nope.csv")
 
 
+def test_read_table_refuses_a_folder(tmp_path):
+    with pytest.raises(DataError, match="is a folder, not a file; give the path"):
+        read_table(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"delimiter": ";;"}, "'delimiter' must be one character .*; got ';;'"),
+        ({"delimiter": ""}, "'delimiter' must be one character .*; got ''"),
+        ({"delimiter": '"'}, "'delimiter' must be one character .*; got '\"'"),
+        ({"max_bytes": -1}, "'max_bytes' must be a positive whole .*; got -1"),
+        ({"max_bytes": 0}, "'max_bytes' must be a positive whole .*; got 0"),
+        ({"max_bytes": 2.5}, "'max_bytes' must be a positive whole .*; got 2.5"),
+    ],
+)
+def test_read_table_refuses_bad_options_by_name(options, expected):
+    with pytest.raises(ConfigError, match=expected):
+        read_table(b"a,b\n1,2\n3,4\n", **options)
+
+
 def test_report_rows_are_file_lines():
     # header is line 1; the missing value sits on line 4, the inf on line 6
     data = b"a,b\n1,2\n3,4\n,5\n6,7\ninf,8\n"

@@ -207,6 +207,19 @@ def test_format_errors():
         read_graph("/nonexistent/g.json")
 
 
+@pytest.mark.parametrize("ext", ["csv", "json", "gml"])
+def test_binary_without_nul_bytes_is_refused(tmp_path, ext):
+    # high bytes Latin-1 would decode: they used to pass as a one-cell table
+    rng = np.random.default_rng(7)
+    for raw in (b"\xc5" * 2000, rng.integers(1, 256, 2000, dtype=np.uint8).tobytes()):
+        with pytest.raises(GraphError, match="binary bytes, not a text graph"):
+            read_graph(raw, name=f"g.{ext}")
+    path = tmp_path / "folder.csv"
+    path.mkdir()
+    with pytest.raises(GraphError, match=r"folder\.csv is a folder, not a file"):
+        read_graph(path)
+
+
 def test_check_graph_shape_and_weights():
     with pytest.raises(GraphError, match="shape \\(2, 3\\) but there are 2"):
         check_graph(["a", "b"], np.zeros((2, 3)))

@@ -214,3 +214,16 @@ def test_a_continuous_label_is_noted(iris_csv, capsys) -> None:
         "continuous measurement" in err
     )
     assert "explain needs a column of class labels (--target)" in err
+
+
+def test_unknown_target_lists_every_column(tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    # 13 feature columns before the label: a list cut at 10 names hid 'label'
+    frame = pd.DataFrame({f"f{k}": [0.0, 1.0, 2.0, 3.0] for k in range(13)})
+    frame["label"] = ["a", "b", "a", "b"]
+    path = tmp_path / "wide.csv"
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "'f12', 'label']" in err, err

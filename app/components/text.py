@@ -1,0 +1,48 @@
+"""Showing user text (file, column, node and class names, messages) literally.
+
+Streamlit renders the strings given to ``st.markdown``, ``st.caption``,
+``st.info/warning/error/success``, ``st.subheader``, button, tab, expander and
+metric labels as Markdown with LaTeX (``$...$``) and HTML-like tags, so a file
+named ``md_[a](b).csv`` shows as a link and a column ``$x^2$`` as a formula.
+:func:`literal` escapes such text; apply it to every user-supplied piece put into
+one of those strings, including messages of the engine, which quote names.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["literal"]
+
+# characters with a meaning anywhere in a line (CommonMark, GFM, KaTeX, HTML)
+_INLINE = re.compile(r"([\\`*_\[\]{}<>$~|&])")
+# characters that start a block only at the beginning of a line: heading, quote,
+# list item, ordered list item ("1." or "1)"), thematic break or setext line
+_LINE_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
+
+
+def literal(value: object) -> str:
+    """Escape ``value``'s text so that Streamlit's Markdown shows it as typed.
+
+    Line breaks become spaces (the text is put inside a line).
+
+    Parameters
+    ----------
+    value : object
+        The name or message; ``str(value)`` is escaped.
+
+    Returns
+    -------
+    str
+        The text with Markdown, LaTeX and HTML characters backslash-escaped.
+
+    Examples
+    --------
+    >>> literal("md_[a](b).csv")
+    'md\\\\_\\\\[a\\\\](b).csv'
+    >>> literal("$x^2$")
+    '\\\\$x^2\\\\$'
+    """
+    text = " ".join(str(value).splitlines())
+    text = _INLINE.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2", text, count=1)

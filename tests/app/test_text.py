@@ -1,0 +1,27 @@
+"""app.components.text.literal: user text escaped for Streamlit's Markdown."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.components.text import literal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("md_[a](b).csv", r"md\_\[a\](b).csv"),
+        ("$x^2$", r"\$x^2\$"),
+        ("**bold** `code` ~s~ a|b", r"\*\*bold\*\* \`code\` \~s\~ a\|b"),
+        ("<b>x</b> &amp; {y}", r"\<b\>x\</b\> \&amp; \{y\}"),
+        ("price ($)", r"price (\$)"),
+        ("back\\slash", r"back\\slash"),
+        ("# h", r"\# h"),
+        ("- item", r"\- item"),
+        ("1. first", r"1\. first"),
+        ("multi\nline", "multi line"),
+        ("plain name.csv", "plain name.csv"),
+    ],
+)
+def test_literal_escapes_markdown_latex_and_html(text, expected):
+    assert literal(text) == expected
