@@ -452,7 +452,8 @@ def _tiers_from(
     if len(values) != d:
         raise DataError(
             f"{owner}: 'tiers' must give one tier per node ({d}); got {len(values)} "
-            f"values {values[:10]}. Use a mapping to give tiers to some nodes only."
+            f"values {format_names(values)}. Use a mapping to give tiers to some "
+            "nodes only."
         )
     return np.array(
         [_tier_value(v, names[k], owner) for k, v in enumerate(values)], dtype=float

@@ -12,7 +12,13 @@ import pandas as pd
 import torch
 
 from engine.data import MatrixRecord
-from engine.errors import ConfigError, DataError, GraphError, ResourceError
+from engine.errors import (
+    ConfigError,
+    DataError,
+    GraphError,
+    ResourceError,
+    format_names,
+)
 from engine.graphs.config import LdsConfig
 from engine.graphs.knn import adjacency_from_edges, knn_graph
 from engine.graphs.splits import Split, _is_missing, paper_split
@@ -404,7 +410,7 @@ def table_inputs_record(
     if target not in frame.columns:
         raise DataError(
             f"learn_graph: the label column {target!r} is not in the table; columns "
-            f"are {list(map(str, frame.columns))[:20]}."
+            f"are {format_names(frame.columns)}."
         )
     features = to_matrix(frame, exclude=[target], missing=missing, categorical="onehot")
     kept = features.record.kept_rows

@@ -25,6 +25,7 @@ from engine.errors import (
     ResourceError,
     UnsupportedError,
     check_choice,
+    format_names,
 )
 from engine.runtime import (
     ProgressCallback,
@@ -128,7 +129,7 @@ def _resolve_players(
                 if c not in columns:
                     raise ConfigError(
                         f"explain: player {name!r} names column {c!r}, which is not "
-                        f"in X; columns are {columns[:10]}."
+                        f"in X; columns are {format_names(columns)}."
                     )
                 idx.append(columns.index(c))
             elif isinstance(c, int | np.integer) and 0 <= int(c) < len(columns):
@@ -186,7 +187,7 @@ def _background_rows(
             missing = [c for c in columns if c not in background.columns]
             if missing:
                 raise DataError(
-                    f"explain: background lacks column(s) {missing[:5]} of X."
+                    f"explain: background lacks column(s) {format_names(missing)} of X."
                 )
             background = background[columns]
         Z, _ = as_matrix(

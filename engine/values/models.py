@@ -38,7 +38,13 @@ import pandas as pd
 import torch
 
 from engine.data import MatrixRecord, _apply_missing
-from engine.errors import ConfigError, DataError, DataWarning, check_choice
+from engine.errors import (
+    ConfigError,
+    DataError,
+    DataWarning,
+    check_choice,
+    format_names,
+)
 from engine.runtime import resolve_seed
 from engine.validation import class_label_warning
 
@@ -362,15 +368,16 @@ def check_feature_names(model: Any, columns: Sequence[str], owner: str) -> None:
     if sorted(fitted) == sorted(columns):
         raise DataError(
             f"{owner}: the table has the model's columns in another order; the "
-            f"model expects {fitted[:10]}. Reorder the columns, e.g. "
+            f"model expects {format_names(fitted)}. Reorder the columns, e.g. "
             "X[model.feature_names_in_]."
         )
     missing = [c for c in fitted if c not in columns]
     extra = [c for c in columns if c not in fitted]
     raise DataError(
         f"{owner}: the model was fitted on other columns: the table lacks "
-        f"{missing[:5]} and has {extra[:5]} that the model does not know. Explain "
-        "a table with the columns the model was trained on, in the same order."
+        f"{format_names(missing)} and has {format_names(extra)} that the model "
+        "does not know. Explain a table with the columns the model was trained "
+        "on, in the same order."
     )
 
 
@@ -680,14 +687,14 @@ def prepare_features(
     unknown = [c for c in columns if c not in frame.columns]
     if unknown:
         raise DataError(
-            f"{owner}: column(s) {unknown[:5]} are not in the table; columns are "
-            f"{list(map(str, frame.columns))[:10]}."
+            f"{owner}: column(s) {format_names(unknown)} are not in the table; "
+            f"columns are {format_names(frame.columns)}."
         )
     text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if text:
         raise DataError(
-            f"{owner}: feature column(s) {text[:5]} are not numeric; drop them or "
-            "encode them as numbers first."
+            f"{owner}: feature column(s) {format_names(text)} are not numeric; drop "
+            "them or encode them as numbers first."
         )
     X = frame[columns].to_numpy(dtype=np.float64, copy=True)
     X[~np.isfinite(X)] = np.nan
@@ -703,8 +710,8 @@ def prepare_features(
     empty = [c for c, e in zip(columns, holes.all(axis=0), strict=True) if e]
     if missing == "mean" and empty:
         raise DataError(
-            f"{owner}: column(s) {empty[:5]} have no value to compute a mean from; "
-            "leave them out."
+            f"{owner}: column(s) {format_names(empty)} have no value to compute a "
+            "mean from; leave them out."
         )
     X, kept, dropped, imputed = _apply_missing(X, columns, missing)
     record = MatrixRecord(
@@ -773,9 +780,8 @@ def check_model_classes(
     unknown = [v for v in values if v not in set(classes)]
     if unknown or not values:
         return None, (
-            f"the model's classes {list(classes)[:10]} are not the values of the "
-            f"label column {target!r} ({values[:10]}"
-            f"{' ...' if len(values) > 10 else ''}): its accuracy cannot be "
+            f"the model's classes {format_names(classes)} are not the values of the "
+            f"label column {target!r} ({format_names(values)}): its accuracy cannot be "
             "computed, and the predicted class names are the model's, not the "
             "column's. Check that the model was trained on this table with this "
             "label column"
@@ -845,7 +851,7 @@ def train_classifier(
     if target not in frame.columns:
         raise DataError(
             f"train_classifier: label column {target!r} is not in the table; pick "
-            f"one of {list(map(str, frame.columns))[:10]}."
+            f"one of {format_names(frame.columns)}."
         )
     notes = []
     y, present = _labels(frame[target])
@@ -1010,8 +1016,9 @@ def load_skops(source: bytes | str | Path) -> Any:
     refused = sorted(set(untrusted) - SKOPS_EXTRA_TRUSTED)
     if refused:
         raise DataError(
-            f"load_skops: the file contains types that are not allowed: {refused[:5]}; "
-            "only plain scikit-learn classifiers can be loaded."
+            "load_skops: the file contains types that are not allowed: "
+            f"{format_names(refused)}; only plain scikit-learn classifiers can be "
+            "loaded."
         )
     try:
         model = sio.loads(data, trusted=list(untrusted))

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from engine.errors import ConfigError
+from engine.errors import ConfigError, format_names
 from engine.results import ResultMixin
 
 __all__ = ["DistributionalValues"]
@@ -187,7 +187,8 @@ class DistributionalValues(ResultMixin):
             return int(row)
         raise ConfigError(
             f"{owner}: 'row' must be a position in the result, 0..{n - 1} "
-            f"({n} explained row(s), labels {self.rows[:10].tolist()}); got {row!r}."
+            f"({n} explained row(s), labels {format_names(self.rows.tolist())}); "
+            f"got {row!r}."
         )
 
     def player_index(

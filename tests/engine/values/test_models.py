@@ -190,3 +190,14 @@ def test_a_continuous_label_gives_a_data_warning(iris_frame) -> None:
     assert ids.startswith("the label column 'id' has 40 distinct values in 40")
     with pytest.warns(DataWarning, match="'petal length \\(cm\\)' has 43 distinct"):
         train_classifier(iris_frame, "petal length (cm)", seed=0)
+
+
+def test_messages_list_every_column_or_count_the_rest() -> None:
+    # the label column sat past the first ten names and was silently cut off
+    frame = pd.DataFrame(np.zeros((4, 40)), columns=[f"c{i}" for i in range(40)])
+    with pytest.raises(DataError) as err:
+        train_classifier(frame, "nope", "logistic")
+    assert "'c29', ... and 10 more]" in str(err.value)
+    with pytest.raises(DataError) as err:
+        train_classifier(frame.iloc[:, :12], "nope", "logistic")
+    assert "'c10', 'c11']" in str(err.value) and "more" not in str(err.value)
