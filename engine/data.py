@@ -452,6 +452,7 @@ def _check_binary(raw: bytes, label: str) -> None:
 
 _CONTROLS = tuple(bytes([b]) for b in range(32) if b not in (9, 10, 13))
 _TEXT_BYTES = bytes([9, 10, 13, *range(32, 127)])
+_HIGH_BYTES = bytes(range(128, 256))
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -461,10 +462,12 @@ def looks_binary(raw: bytes) -> bool:
     are: a NUL byte; more control bytes (other than tab and line breaks) than 1
     in 100. Bytes that are not valid UTF-8 are read as Latin-1 or cp1252 text,
     which is mostly ASCII with a few accented letters, so there more than two
-    control bytes (or DEL), or fewer than 1 byte in 25 of ASCII text (letters,
-    digits, punctuation, spaces, line breaks, which every table has between
-    its values), are binary too: random bytes, or a run of high bytes with no
-    line break or delimiter.
+    control bytes (or DEL) together with more than 1 high byte (>= 0x80) in 5
+    (random bytes have 1 in 2; a Latin-1 cell with a vertical-tab line break has
+    few), or fewer than 1 byte in 25 of ASCII text (letters, digits,
+    punctuation, spaces, line breaks, which every table has between its values),
+    are binary too: random bytes, or a run of high bytes with no line break or
+    delimiter.
 
     Parameters
     ----------
@@ -489,7 +492,9 @@ def looks_binary(raw: bytes) -> bool:
     try:  # a multi-byte character may be cut at the end of the sample
         codecs.getincrementaldecoder("utf-8")().decode(head, final=head == raw)
     except UnicodeDecodeError:
-        if controls + head.count(b"\x7f") > max(2, len(head) // 100):
+        n_high = len(head) - len(head.translate(None, _HIGH_BYTES))
+        odd = controls + head.count(b"\x7f")
+        if odd > max(2, len(head) // 100) and n_high * 5 > len(head):
             return True
         n_text = len(head) - len(head.translate(None, _TEXT_BYTES))
         return n_text * 25 < len(head)

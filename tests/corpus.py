@@ -130,6 +130,11 @@ def _random_bytes(n: int, low: int = 1, seed: int = 0) -> bytes:
     return rng.integers(low, 256, size=n, dtype=np.uint8).tobytes()
 
 
+def _check_vertical_tabs(frame: pd.DataFrame) -> None:
+    assert frame.shape == (4, 3)  # the first line is the header
+    assert frame.iloc[0, 2] == "caf\xe9\x0bline1"
+
+
 def _check_cyrillic(frame: pd.DataFrame) -> None:
     assert frame.shape == (3, 2)
     assert frame.iloc[:, 1].tolist() == [12600000.0, 5400000.0, 1.0]
@@ -230,6 +235,13 @@ CORPUS: tuple[Case, ...] = (
     ),
     Case("random_high_bytes", _random_bytes(2000, low=128), error="binary bytes"),
     Case("one_high_byte_repeated", b"\xc5" * 2000, error="binary bytes"),
+    Case(
+        # a vertical tab is how some spreadsheets write a line break in a cell
+        "latin1_vertical_tabs",
+        "".join(f"{k},0,caf\xe9\x0bline{k}\n" for k in range(5)).encode("latin-1"),
+        codes=frozenset({"encoding"}),
+        check=_check_vertical_tabs,
+    ),
     Case(
         "cp1251_cyrillic",
         "Город;Население\nМосква;12600000\nСанкт-Петербург;5400000\n"
