@@ -72,7 +72,7 @@ class StoppedWarning(UserWarning):
     """A fit was stopped on request and returned a partial result."""
 
 
-def format_names(names: object, limit: int = 30) -> str:
+def format_names(names: object, limit: int = 30, *, brackets: bool = True) -> str:
     """Show a list of names in a message, saying how many were left out.
 
     Parameters
@@ -82,6 +82,8 @@ def format_names(names: object, limit: int = 30) -> str:
         of its text.
     limit : int, default=30
         Most names shown; the rest are counted (``... and 12 more``).
+    brackets : bool, default=True
+        Enclose the list in ``[...]``; ``False`` for running text.
 
     Returns
     -------
@@ -93,12 +95,14 @@ def format_names(names: object, limit: int = 30) -> str:
     --------
     >>> format_names(["a", "b", "c"], limit=2)
     "['a', 'b', ... and 1 more]"
+    >>> format_names(["a", "b"], brackets=False)
+    "'a', 'b'"
     """
     items = [str(n) for n in names]  # type: ignore[attr-defined]
-    if len(items) <= limit:
-        return repr(items)
     shown = ", ".join(repr(n) for n in items[:limit])
-    return f"[{shown}, ... and {len(items) - limit} more]"
+    if len(items) > limit:
+        shown += f", ... and {len(items) - limit} more"
+    return f"[{shown}]" if brackets else shown
 
 
 def check_choice(owner: str, name: str, value: object, choices: object) -> None:

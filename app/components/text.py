@@ -16,6 +16,10 @@ __all__ = ["literal"]
 
 # characters with a meaning anywhere in a line (CommonMark, GFM, KaTeX, HTML)
 _INLINE = re.compile(r"([\\`*_\[\]{}<>$~|&])")
+# a colon before a word character: Streamlit turns ":smile:" into an emoji and
+# ":material/x:" into an icon after the Markdown is parsed, so a backslash does not
+# stop it; a zero-width space after the colon does and shows nothing
+_SHORTCODE = re.compile(r":(?=[\w+-])")
 # characters that start a block only at the beginning of a line: heading, quote,
 # list item, ordered list item ("1." or "1)"), thematic break or setext line
 _LINE_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
@@ -24,7 +28,9 @@ _LINE_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
 def literal(value: object) -> str:
     """Escape ``value``'s text so that Streamlit's Markdown shows it as typed.
 
-    Line breaks become spaces (the text is put inside a line).
+    Line breaks become spaces (the text is put inside a line), and a colon
+    before a letter or digit gets a zero-width space after it, so that
+    ``:smile:`` is not turned into an emoji.
 
     Parameters
     ----------
@@ -45,4 +51,5 @@ def literal(value: object) -> str:
     """
     text = " ".join(str(value).splitlines())
     text = _INLINE.sub(r"\\\1", text)
+    text = _SHORTCODE.sub(":\u200b", text)
     return _LINE_START.sub(r"\1\\\2", text, count=1)

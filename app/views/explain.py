@@ -14,7 +14,7 @@ from app import state
 from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
-from engine.errors import DataError, DataWarning, EngineError
+from engine.errors import DataError, DataWarning, EngineError, format_names
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
 from engine.validation import class_label_warning
 from engine.values import (
@@ -105,7 +105,7 @@ def _data_section() -> dict[str, Any] | None:
     if dropped:
         st.caption(
             f"Non-numeric or empty columns left out: "
-            f"{literal(', '.join(map(str, dropped[:8])))}"
+            f"{literal(format_names(dropped, limit=8, brackets=False))}"
         )
     if len(numeric) < 1:
         st.error("The table has no numeric feature column besides the label.")
@@ -396,8 +396,9 @@ def _dropped_row_message(data: dict[str, Any], row: int) -> str:
     holes = [
         c for c, v in zip(data["features"], values, strict=True) if not np.isfinite(v)
     ]
+    names = format_names(holes, limit=8, brackets=False)
     return (
-        f"Row {row} has no value in {', '.join(map(repr, holes[:5]))}, and rows with "
+        f"Row {row} has no value in {names}, and rows with "
         "a missing value are dropped ('Missing values'). Set 'Missing values' to "
         "'fill with the column mean', or pick another row."
     )
@@ -412,8 +413,9 @@ def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
         c for c, v in zip(row_frame.columns, values, strict=True) if not np.isfinite(v)
     ]
     if holes:
+        names = format_names(holes, limit=8, brackets=False)
         raise DataError(
-            f"The what-if row has no value in {', '.join(map(repr, holes[:5]))}: "
+            f"The what-if row has no value in {names}: "
             "type a number in that cell of the table under 'Row to explain'."
         )
 

@@ -335,9 +335,9 @@ def render() -> None:
         suspect = class_label_warning(y, target)
         if suspect:
             st.warning(
-                f"{suspect[:1].upper()}{suspect[1:]}. Every distinct value becomes "
-                "its own class: choose a column of categories in 'Label column', or "
-                "group the values into a few ranges first."
+                f"{literal(suspect[:1].upper() + suspect[1:])}. Every distinct value "
+                "becomes its own class: choose a column of categories in 'Label "
+                "column', or group the values into a few ranges first."
             )
     edges = _checked(problems, _edge_list, frame)
     sizes = _checked(problems, _split_controls, name, y) if inputs else None

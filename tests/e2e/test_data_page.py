@@ -29,3 +29,27 @@ def test_upload_wine_shows_preview(page, app_url):
         page.locator('[data-testid="stAlert"]').filter(has_text="cannot").count() == 0
     )
     screenshot(page, "data_page_wine_upload")
+
+
+def test_names_with_markdown_and_shortcodes_render_literally(page, app_url):
+    # a file and column names that Streamlit's Markdown would turn into a link, an
+    # emoji, a formula and struck-through text
+    column = ":smile: $y$ ~~s~~"
+    data = f"{column},b\n1,2\n,3\n4,5\n".encode()
+    page.goto(app_url)
+    wait_for_app(page)
+    upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    upload.set_input_files(
+        {"name": "md_[a](b).csv", "mimeType": "text/csv", "buffer": data}
+    )
+    page.get_by_text("md_[a](b).csv").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    main = page.locator('[data-testid="stMain"]')
+    text = main.inner_text().replace("\u200b", "")
+    assert column in text  # the missing cell's finding names the column as typed
+    assert "\U0001f604" not in text  # no smile emoji
+    assert main.locator(".katex").count() == 0
+    assert main.locator('a[href="b"]').count() == 0
+    assert main.locator('[data-testid="stAlert"] del').count() == 0
+    screenshot(page, "data_page_literal_names")
