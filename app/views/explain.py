@@ -22,6 +22,7 @@ from engine.values import (
     DistributionalValues,
     check_model_classes,
     explain,
+    feature_columns,
     load_skops,
     prepare_features,
     train_classifier,
@@ -96,12 +97,7 @@ def _data_section() -> dict[str, Any] | None:
             "learn one class per distinct label: choose a column of class labels in "
             "'Label column'."
         )
-    numeric = [
-        c for c in columns if c != target and pd.api.types.is_numeric_dtype(frame[c])
-    ]
-    empty = [c for c in numeric if not np.isfinite(frame[c].to_numpy(float)).any()]
-    numeric = [c for c in numeric if c not in empty]
-    dropped = [c for c in columns if c != target and c not in numeric]
+    numeric, dropped = feature_columns(frame, target)
     if dropped:
         st.caption(
             f"Non-numeric or empty columns left out: "

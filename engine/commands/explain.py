@@ -125,7 +125,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     from engine.validation import class_label_warning
     from engine.values import explain, load_skops, train_classifier
-    from engine.values.models import check_model_classes, prepare_features
+    from engine.values.models import (
+        check_model_classes,
+        feature_columns,
+        prepare_features,
+    )
 
     _check_options(args)
     frame, report = read_table(args.file)
@@ -135,7 +139,18 @@ def run(args: argparse.Namespace) -> int:
             f"are {format_names(frame.columns)}."
         )
     rows = _parse_rows(args.rows, len(frame))
-    features = [c for c in frame.columns if c != args.target]
+    features, left_out = feature_columns(frame, args.target)
+    if left_out:
+        write_note(
+            "explain",
+            f"left out {format_names(left_out)}: not numeric or without any value "
+            "(the classifier takes numeric columns)",
+        )
+    if not features:
+        raise DataError(
+            f"explain: {args.file} has no numeric feature column besides the label "
+            f"column {args.target!r}; add numeric columns or encode them as numbers."
+        )
     table, record = prepare_features(frame, features, args.missing, "explain")
     write_table_notes("explain", report, record)
     _check_kept(rows, table.index, frame[features])

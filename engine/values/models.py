@@ -642,6 +642,41 @@ def _labels(column: Any) -> tuple[np.ndarray, np.ndarray]:
     return values.astype(str), present
 
 
+def feature_columns(frame: pd.DataFrame, target: str) -> tuple[list[str], list[str]]:
+    """The columns a classifier can take as features, and those it cannot.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table, label column included.
+    target : str
+        The label column (never a feature).
+
+    Returns
+    -------
+    usable : list of str
+        Numeric columns with at least one finite value, in table order.
+    left_out : list of str
+        The other columns but ``target``: text, or no finite value at all.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"], "y": [0, 1]})
+    >>> feature_columns(frame, "y")
+    (['a'], ['b'])
+    """
+    usable, left_out = [], []
+    for c in frame.columns:
+        if c == target:
+            continue
+        numeric = pd.api.types.is_numeric_dtype(frame[c])
+        if numeric and np.isfinite(frame[c].to_numpy(dtype=float)).any():
+            usable.append(c)
+        else:
+            left_out.append(c)
+    return usable, left_out
+
+
 def prepare_features(
     frame: pd.DataFrame,
     columns: Sequence[str] | None = None,

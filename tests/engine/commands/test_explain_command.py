@@ -117,7 +117,7 @@ def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> Non
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     text = tmp_path / "labels.csv"
-    text.write_text("a,b,y\n1,2,x\n3,oops,y\n5,6,x\n7,8,y\n")
+    text.write_text("a,b,y\nu,v,x\nw,oops,y\nu,v,x\nw,z,y\n")
     iris4 = tmp_path / "iris4.skops"
     model = train_classifier(pd.read_csv(iris_csv), "target", "logistic").model
     save_skops(model, iris4)
@@ -127,7 +127,7 @@ def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> Non
         ([str(tmp_path / "missing.csv"), "--target", "y"], "no such file"),
         ([str(pickled), "--target", "y"], "pickle"),
         ([str(empty), "--target", "y"], "empty"),
-        ([str(text), "--target", "y"], "not numeric"),
+        ([str(text), "--target", "y"], "no numeric feature column"),
         ([str(iris_csv), "--target", "target", "--model-file", str(iris_csv)], "skops"),
         ([str(three), "--target", "target", "--model-file", str(iris4)], "4 features"),
     ]
@@ -214,6 +214,32 @@ def test_a_continuous_label_is_noted(iris_csv, capsys) -> None:
         "continuous measurement" in err
     )
     assert "explain needs a column of class labels (--target)" in err
+
+
+def test_text_and_empty_feature_columns_are_left_out_with_a_note(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # a text column besides the label stopped the command ("not numeric")
+    frame = pd.read_csv(iris_csv)
+    frame["species"] = np.where(frame["target"] == 0, "setosa", "other")
+    frame["blank"] = np.nan
+    path = tmp_path / "mixed.csv"
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "target", "--top", "1"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: left out ['species', 'blank']: not numeric or without any "
+        "value" in captured.err
+    )
+    assert "row 0: predicted 0" in captured.out
+    only_text = frame[["species", "target"]]
+    only_text.to_csv(path, index=False)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "no numeric feature column besides the label column 'target'" in err
 
 
 def test_unknown_target_lists_every_column(tmp_path, capsys) -> None:
