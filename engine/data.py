@@ -440,12 +440,11 @@ def _check_binary(raw: bytes, label: str) -> None:
     for magic, what in _MAGIC.items():
         if raw.startswith(magic):
             raise DataError(
-                f"{label}: this is not a text table but {what}; upload a CSV or TSV "
-                "file."
+                f"{label}: this is not a text table but {what}; use a CSV or TSV file."
             )
     if looks_binary(raw):
         raise DataError(
-            f"{label}: the file holds binary bytes, not text; upload a CSV or TSV "
+            f"{label}: the file holds binary bytes, not text; use a CSV or TSV "
             "file (a spreadsheet can be saved as CSV)."
         )
 
@@ -994,8 +993,10 @@ def _column_findings(
                 "warning",
                 "missing_values",
                 f"{source}: column {name!r} has {info.n_missing} missing value(s) "
-                f"({where.text(pos)}); the learners drop those rows or impute the "
-                "column mean (choose the missing-value policy).",
+                f"({where.text(pos)}); as a feature, the learners drop those rows or "
+                "fill in the column mean ('Missing values' in the app, --missing of "
+                "the dag and explain commands); as a label, those rows count as "
+                "unlabelled.",
                 column=name,
                 rows=where.ids(pos),
             )
