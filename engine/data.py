@@ -39,6 +39,7 @@ __all__ = [
     "MatrixData",
     "MatrixRecord",
     "ParsedTable",
+    "apply_missing",
     "describe",
     "read_table",
     "to_matrix",
@@ -1306,7 +1307,7 @@ def to_matrix(
         )
     X = np.column_stack(blocks).astype(np.float64)  # (n, p)
     X[~np.isfinite(X)] = np.nan
-    X, kept, dropped_rows, imputed = _apply_missing(X, names, missing)
+    X, kept, dropped_rows, imputed = apply_missing(X, names, missing)
     X, means, scales = _apply_scale(X, scale)
     record = MatrixRecord(
         kept_rows=kept,
@@ -1397,9 +1398,37 @@ def _encode(
     return blocks, names, encoded
 
 
-def _apply_missing(
+def apply_missing(
     X: np.ndarray, names: list[str], missing: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """Drop the rows with a NaN, or fill each NaN with its column's mean.
+
+    Shared by :func:`to_matrix` and the classifier features of
+    :func:`engine.values.prepare_features`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, n_columns), float64
+        Missing and infinite cells already NaN; filled in place for ``"mean"``.
+    names : list of str, length n_columns
+        Column names, for messages and the ``imputed`` counts.
+    missing : {"drop", "mean"}
+        The policy.
+
+    Returns
+    -------
+    X : ndarray of shape (n_kept, n_columns)
+    kept_rows, dropped_rows : ndarray of int64
+        Positions of the kept and of the dropped rows.
+    imputed : dict of str to int
+        Cells filled per column (``"mean"`` only).
+
+    Raises
+    ------
+    DataError
+        No complete row (``"drop"``), or a column without a finite value
+        (``"mean"``).
+    """
     bad = np.isnan(X)
     imputed: dict[str, int] = {}
     if missing == "drop":

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from engine.data import MatrixRecord, _apply_missing
+from engine.data import MatrixRecord, apply_missing
 from engine.errors import (
     ConfigError,
     DataError,
@@ -748,7 +748,7 @@ def prepare_features(
             f"{owner}: column(s) {format_names(empty)} have no value to compute a "
             "mean from; leave them out."
         )
-    X, kept, dropped, imputed = _apply_missing(X, columns, missing)
+    X, kept, dropped, imputed = apply_missing(X, columns, missing)
     record = MatrixRecord(
         kept_rows=kept,
         dropped_rows=dropped,
