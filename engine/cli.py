@@ -14,10 +14,11 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
-from engine.commands import discard_notes, flush_notes
+from engine.commands import discard_notes, flush_notes, write_note
 from engine.errors import EngineError
 
 __all__ = ["build_parser", "main"]
@@ -60,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_as_note(command: str) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that queues each distinct warning as a note."""
+    seen: set[str] = set()
+
+    def show(message: Warning | str, category: type[Warning], *_: Any) -> None:
+        text = f"{category.__name__}: {' '.join(str(message).split())}"
+        if text not in seen:
+            seen.add(text)
+            write_note(command, text)
+
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status."""
     parser = build_parser()
@@ -73,7 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if args.command is None else 2
     discard_notes()
     try:
-        status = int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            # a library's warning becomes one note line, not a file:line dump
+            warnings.simplefilter("default")
+            warnings.showwarning = _warning_as_note(args.command)
+            status = int(args.func(args) or 0)
     except (EngineError, OSError) as err:
         discard_notes()  # the error is one line; the notes would bury it
         sys.stderr.write(f"error: {err}\n")

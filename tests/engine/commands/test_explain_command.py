@@ -242,6 +242,23 @@ def test_text_and_empty_feature_columns_are_left_out_with_a_note(
     assert "no numeric feature column besides the label column 'target'" in err
 
 
+def test_library_warnings_become_note_lines(tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    # a label of 60 distinct decimals: scikit-learn warns about a regression target,
+    # which used to reach stderr as a file:line dump with the source line
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "y"]).round(3)
+    path = tmp_path / "continuous.csv"
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "y", "--top", "1"]) == 0
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith("note: explain: ") for line in lines), err
+    assert any(line.startswith("note: explain: UserWarning: ") for line in lines)
+    assert len(lines) == len(set(lines))
+
+
 def test_unknown_target_lists_every_column(tmp_path, capsys) -> None:
     from engine.cli import main
 
