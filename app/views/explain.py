@@ -441,13 +441,13 @@ def _explain_row(data, model, settings, row_frame, row) -> None:
 def _show_row_result(result: DistributionalValues) -> None:
     c = int(result.predicted[0])
     cols = st.columns(3)
-    cols[0].metric("Predicted class", result.classes[c])
+    cols[0].metric("Predicted class", literal(result.classes[c]))
     cols[1].metric("Probability", f"{result.probabilities[0, c]:.3f}")
     top = int(np.argmax(result.p_change[0]))
     # the probability is not a gain: neutral colour, no arrow
     cols[2].metric(
         "Most likely to flip it",
-        result.features[top],
+        literal(result.features[top]),
         f"P(change) {result.p_change[0, top]:.3f}",
         delta_color="off",
         delta_arrow="off",

@@ -162,9 +162,18 @@ def run(args: argparse.Namespace) -> int:
     labels = frame[args.target].iloc[table.index]
     if args.model_file:
         model = load_skops(Path(args.model_file))
-        accuracy, mismatch = check_model_classes(
-            model, table, labels, args.target, "explain"
-        )
+        try:
+            accuracy, mismatch = check_model_classes(
+                model, table, labels, args.target, "explain"
+            )
+        except DataError as err:
+            if not left_out:
+                raise
+            # the notes are dropped on an error: the line says what was left out
+            raise DataError(
+                f"{err} Columns left out as not numeric or without any value: "
+                f"{format_names(left_out)}."
+            ) from err
         if mismatch:
             write_note("explain", mismatch)
         where = "" if accuracy is None else f", accuracy {accuracy:.3f} on the table"

@@ -266,3 +266,28 @@ def test_contrast_classes_survive_a_page_switch(trained_iris) -> None:
     at.switch_page("views/explain.py").run()
     assert not at.exception and not at.warning
     assert at.selectbox(key=state.EXPLAIN_W_FROM).value == "virginica"
+
+
+def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
+    from sklearn.datasets import load_iris
+
+    from app.components.text import literal
+
+    # a class ':tada:' became an emoji in the "Predicted class" metric
+    frame = load_iris(as_frame=True).frame
+    frame["target"] = np.array([":tada:", "**b**", "c"])[frame["target"]]
+    frame = frame.rename(columns={"petal width (cm)": "$w$"})
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("md.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("target").run()
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert not at.exception and not at.error
+    result = at.session_state[state.EXPLAIN_RESULT]
+    predicted = result.classes[int(result.predicted[0])]
+    assert at.metric[0].value == literal(predicted) == ":\u200btada:"
+    top = result.features[int(np.argmax(result.p_change[0]))]
+    assert at.metric[2].value == literal(top)

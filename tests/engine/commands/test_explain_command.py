@@ -242,6 +242,30 @@ def test_text_and_empty_feature_columns_are_left_out_with_a_note(
     assert "no numeric feature column besides the label column 'target'" in err
 
 
+def test_a_model_file_error_names_the_columns_left_out(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # the notes are dropped on an error, so "the table has 3 feature columns" alone
+    # contradicted a file with 5 columns besides the label
+    frame = pd.read_csv(iris_csv)
+    model = train_classifier(frame, "target", "logistic").model  # 4 features
+    path = tmp_path / "m.skops"
+    save_skops(model, path)
+    frame = frame.drop(columns=["sepal length (cm)"])
+    frame["txt"] = "x"
+    frame["empty"] = np.nan
+    table = tmp_path / "mixed.csv"
+    frame.to_csv(table, index=False)
+    argv = ["explain", str(table), "--target", "target", "--model-file", str(path)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "the model expects 4 features; the table has 3 feature columns" in err
+    assert "left out as not numeric or without any value: ['txt', 'empty']" in err
+
+
 def test_library_warnings_become_note_lines(tmp_path, capsys) -> None:
     from engine.cli import main
 
