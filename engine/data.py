@@ -463,8 +463,10 @@ def looks_binary(raw: bytes) -> bool:
     in 100. Bytes that are not valid UTF-8 are read as Latin-1 or cp1252 text,
     which is mostly ASCII with a few accented letters, so there more than two
     control bytes (or DEL) together with more than 1 high byte (>= 0x80) in 5
-    (random bytes have 1 in 2; a Latin-1 cell with a vertical-tab line break has
-    few), or fewer than 1 byte in 25 of ASCII text (letters, digits,
+    and fewer than 1 line break in 40 bytes (random bytes have 1 high byte in 2
+    and 1 line break in 128; a Latin-1 table with vertical tabs in its cells has
+    few high bytes, a Cyrillic or Greek one many, but both have short lines), or
+    fewer than 1 byte in 25 of ASCII text (letters, digits,
     punctuation, spaces, line breaks, which every table has between its values),
     are binary too: random bytes, or a run of high bytes with no line break or
     delimiter.
@@ -493,8 +495,13 @@ def looks_binary(raw: bytes) -> bool:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=head == raw)
     except UnicodeDecodeError:
         n_high = len(head) - len(head.translate(None, _HIGH_BYTES))
+        n_lines = max(head.count(b"\n"), head.count(b"\r"))
         odd = controls + head.count(b"\x7f")
-        if odd > max(2, len(head) // 100) and n_high * 5 > len(head):
+        if (
+            odd > max(2, len(head) // 100)
+            and n_high * 5 > len(head)
+            and n_lines * 40 < len(head)
+        ):
             return True
         n_text = len(head) - len(head.translate(None, _TEXT_BYTES))
         return n_text * 25 < len(head)

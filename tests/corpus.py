@@ -135,6 +135,11 @@ def _check_vertical_tabs(frame: pd.DataFrame) -> None:
     assert frame.iloc[0, 2] == "caf\xe9\x0bline1"
 
 
+def _check_cyrillic_vertical_tabs(frame: pd.DataFrame) -> None:
+    assert frame.shape == (3, 3)  # read as Latin-1, as every non-UTF-8 file
+    assert "\x0b" in frame.iloc[2, 2]
+
+
 def _check_cyrillic(frame: pd.DataFrame) -> None:
     assert frame.shape == (3, 2)
     assert frame.iloc[:, 1].tolist() == [12600000.0, 5400000.0, 1.0]
@@ -241,6 +246,16 @@ CORPUS: tuple[Case, ...] = (
         "".join(f"{k},0,caf\xe9\x0bline{k}\n" for k in range(5)).encode("latin-1"),
         codes=frozenset({"encoding"}),
         check=_check_vertical_tabs,
+    ),
+    Case(
+        # nearly every letter a high byte, and vertical tabs: still text
+        "cp1251_vertical_tabs",
+        (
+            "имя,город,описание\n"
+            + "".join(f"Иван{i},Москва,строка\x0bновая\n" for i in range(3))
+        ).encode("cp1251"),
+        codes=frozenset({"encoding"}),
+        check=_check_cyrillic_vertical_tabs,
     ),
     Case(
         "cp1251_cyrillic",
