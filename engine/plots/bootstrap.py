@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from engine.plots._text import plot_texts
 from engine.plots.dag import _arrow, _layout, _node_trace, layered_layout
 
 __all__ = ["bootstrap_figure"]
@@ -42,6 +43,7 @@ def bootstrap_figure(
     plotly.graph_objects.Figure
         Trace 0 holds the nodes with ``customdata`` = node index.
     """
+    names = plot_texts(names)
     freq = np.asarray(edge_frequency, dtype=float)
     cons = np.asarray(consensus) != 0
     pos = layered_layout(cons)

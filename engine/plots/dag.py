@@ -15,6 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
+from engine.plots._text import plot_texts
+
 __all__ = [
     "DIFF_COLOURS",
     "adjacency_heatmap",
@@ -187,6 +189,7 @@ def dag_figure(
     plotly.graph_objects.Figure
         Trace 0 holds the nodes with ``customdata`` = node index.
     """
+    names = plot_texts(names)
     a = np.asarray(adjacency) != 0
     w = np.asarray(weights, dtype=float)
     pos = layered_layout(a)
@@ -235,6 +238,7 @@ def dag_diff_figure(
     Nodes are laid out along the true graph. Missing edges are drawn dotted and
     fainter.
     """
+    names = plot_texts(names)
     t = np.asarray(truth) != 0
     pos = layered_layout(t)
     fig = go.Figure()
@@ -273,8 +277,8 @@ def adjacency_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=w,
-            x=list(names),
-            y=list(names),
+            x=plot_texts(names),
+            y=plot_texts(names),
             colorscale="RdBu",
             zmid=0.0,
             zmin=-top,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 import numpy as np
 
 from engine.graphs.result import GraphResult
+from engine.plots._text import plot_text, plot_texts
 
 __all__ = [
     "accuracy_figure",
@@ -97,7 +98,7 @@ def learned_graph_figure(
                     "color": "rgba(0,0,0,0)",
                     "line": {"width": 3, "color": "black"},
                 },
-                name=f"selected: {result.node_names[selected]}",
+                name=f"selected: {plot_text(result.node_names[selected])}",
                 hoverinfo="skip",
             )
         )
@@ -132,10 +133,11 @@ def _node_traces(scatter: Any, result: GraphResult, pos: np.ndarray, color_by: s
     labels, pred = result.labels, result.predictions
     shown = np.where(labels >= 0, labels, pred)
     correct = labels == pred
+    nodes, classes = plot_texts(result.node_names), plot_texts(result.classes)
     hover = [
-        f"{result.node_names[i]}<br>split: {SPLIT_LABELS[int(result.split[i])]}"
-        f"<br>label: {result.classes[labels[i]] if labels[i] >= 0 else '?'}"
-        f"<br>predicted: {result.classes[pred[i]]} "
+        f"{nodes[i]}<br>split: {SPLIT_LABELS[int(result.split[i])]}"
+        f"<br>label: {classes[labels[i]] if labels[i] >= 0 else '?'}"
+        f"<br>predicted: {classes[pred[i]]} "
         f"({result.probabilities[i].max():.2f})"
         for i in range(result.n_nodes)
     ]
@@ -147,7 +149,7 @@ def _node_traces(scatter: Any, result: GraphResult, pos: np.ndarray, color_by: s
         groups.append((known & ~correct, "wrong", "#d62728", "x"))
         groups.append((~known, "unlabelled", "#7f7f7f", "circle-open"))
     else:
-        for c, name in enumerate(result.classes):
+        for c, name in enumerate(classes):
             color = PALETTE[c % len(PALETTE)]
             groups.append(
                 ((shown == c) & (correct | (labels < 0)), name, color, "circle")

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.errors import ConfigError
+from engine.plots._text import plot_texts
 from engine.values.result import DistributionalValues
 
 __all__ = [
@@ -66,9 +67,10 @@ def p_change_bars(
         row = result.row_index(row, "p_change_bars")
     into = _into_by_class(result, row)  # (M, K)
     order = np.argsort(into.sum(1))[::-1][:top][::-1]
-    names = [result.features[i] for i in order]
+    features = plot_texts(result.features)
+    names = [features[i] for i in order]
     fig = go.Figure()
-    for j, cls in enumerate(result.classes):
+    for j, cls in enumerate(plot_texts(result.classes)):
         fig.add_bar(
             y=names,
             x=into[order, j],
@@ -118,7 +120,7 @@ def transition_heatmap(
     row = result.row_index(row, "transition_heatmap")
     i = result.player_index(player, "transition_heatmap")
     q = result.transitions[row, i]
-    labels = list(result.classes)
+    labels = plot_texts(result.classes)
     text = [[f"{v:.3f}" for v in line] for line in q]
     fig = go.Figure(
         go.Heatmap(
@@ -133,7 +135,8 @@ def transition_heatmap(
         )
     )
     fig.update_layout(
-        title=f"{result.features[i]}: P(class with = row, class without = column)",
+        title=f"{plot_texts(result.features)[i]}: P(class with = row, class "
+        "without = column)",
         xaxis_title="class without the feature",
         yaxis_title="class with the feature",
         yaxis_autorange="reversed",
@@ -185,10 +188,11 @@ def mean_vs_reference(
     )
     mean = result.mean[row, :, c]
     order = np.argsort(np.abs(mean))[::-1][:top][::-1]
-    names = [result.features[i] for i in order]
+    features, classes = plot_texts(result.features), plot_texts(result.classes)
+    names = [features[i] for i in order]
     fig = go.Figure()
     fig.add_bar(
-        y=names, x=mean[order], orientation="h", name=f"mean, class {result.classes[c]}"
+        y=names, x=mean[order], orientation="h", name=f"mean, class {classes[c]}"
     )
     if reference is not None:
         ref = np.asarray(reference)
@@ -203,7 +207,7 @@ def mean_vs_reference(
         )
     fig.update_layout(
         barmode="group",
-        title=f"Mean (= SHAP) for P({result.classes[c]}) beside "
+        title=f"Mean (= SHAP) for P({classes[c]}) beside "
         + (reference_name if reference is not None else "P(change)"),
         height=max(300, 34 * len(names) + 120),
         margin=dict(l=10, r=10, t=50, b=40),
@@ -252,12 +256,13 @@ def pixel_map(
             f"pixel_map: shape {tuple(shape)} does not match {len(result.columns)} "
             "input columns."
         )
+    classes = plot_texts(result.classes)
     if move is not None:
         per_player = result.transitions[row, :, move[0], move[1]]
-        label = f"P({result.classes[move[1]]} -> {result.classes[move[0]]})"
+        label = f"P({classes[move[1]]} -> {classes[move[0]]})"
     elif quantity == "mean":
         per_player = result.mean[row, :, result.predicted[row]]
-        label = f"mean, class {result.classes[result.predicted[row]]}"
+        label = f"mean, class {classes[result.predicted[row]]}"
     else:
         per_player = getattr(result, quantity)[row]
         label = quantity
