@@ -77,19 +77,13 @@ def _choose_table() -> tuple[str, str, pd.DataFrame, str | None]:
     source = st.radio("Table", options, horizontal=True, key=SOURCE_KEY)
     if source == FROM_DATA_PAGE:
         frame = dataset["frame"]
-        table_id = dataset.get("id") or _content_id(frame)
+        table_id = str(dataset["id"])  # the Data page gives every upload one
         name = str(dataset.get("name", "data"))
         return name, table_id, frame, dataset.get("target")
     index = state.data_page_sample(SAMPLES, "wine")
     name = st.selectbox("Sample", SAMPLES, index=index, key=SAMPLE_KEY)
     frame, target = _sample(name)
     return name, f"sample:{name}", frame, target
-
-
-def _content_id(frame: pd.DataFrame) -> str:
-    """An id of a table's content, for a data set stored without one."""
-    digest = int(pd.util.hash_pandas_object(frame, index=True).sum())
-    return f"table:{frame.shape}:{digest}"
 
 
 @st.cache_data(show_spinner="Preparing the node features…", max_entries=4)

@@ -102,6 +102,7 @@ def _app_on_upload(n: int, name: str) -> AppTest:
     at.session_state[state.DATASET] = {
         "source": "upload",
         "name": name,
+        "id": f"upload:{name}",  # as the Data page stores every upload
         "frame": frame,
         "target": "label",
     }
