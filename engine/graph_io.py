@@ -457,9 +457,43 @@ def _to_gml(nodes: list[str], A: np.ndarray) -> str:
         lines += ["  node [", f"    id {k}", f"    label {_gml_string(n)}", "  ]"]
     for i, j, w in _edges(A):
         lines += ["  edge [", f"    source {i}", f"    target {j}"]
-        lines += [f"    weight {_fmt(w)}", "  ]"]
+        lines += [f"    weight {_gml_real(w)}", "  ]"]
     lines.append("]")
     return "\n".join(lines) + "\n"
+
+
+def _gml_real(w: float) -> str:
+    """A weight as GML reads it back: a real needs a point before any exponent.
+
+    GML parsers (networkx's among them) read ``1e-05`` as the integer 1 followed by
+    a key ``e``; ``1.0e-05`` is the same number in GML's own syntax.
+    """
+    text = _fmt(w)
+    if "e" in text and "." not in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+# an integer mantissa with an exponent (1e-05, 3E+20) outside quoted strings
+_GML_BARE_EXPONENT = re.compile(
+    r'("(?:[^"\\]|\\.)*")|(?<![\w.])([+-]?\d+)([eE][+-]?\d+)'
+)
+
+
+def _gml_exponents(text: str) -> str:
+    """Give every integer-mantissa exponent number a point (``1e-05`` -> ``1.0e-05``).
+
+    Other writers put such numbers in GML files; read as written, the weight would
+    come back as the integer mantissa (1 instead of 0.00001).
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1)
+        return f"{match.group(2)}.0{match.group(3)}"
+
+    return _GML_BARE_EXPONENT.sub(fix, text)
 
 
 def _dot_id(s: str) -> str:
@@ -623,7 +657,7 @@ def _from_result_json(data: dict, name: str) -> tuple[list[str], np.ndarray]:
 
 def _from_gml(text: str, name: str) -> tuple[list[str], np.ndarray]:
     try:
-        G = nx.parse_gml(text, label=None)
+        G = nx.parse_gml(_gml_exponents(text), label=None)
     except (nx.NetworkXError, ValueError, KeyError) as err:
         raise GraphError(f"{name}: not a readable GML graph ({err}).") from err
     if not G.is_directed():

@@ -132,6 +132,7 @@ def _data_section() -> dict[str, Any] | None:
         "features": numeric,
         "table": table,
         "missing": missing,
+        "gaps": not np.isfinite(frame[numeric].to_numpy(float)).all(),
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
@@ -162,8 +163,12 @@ def _features_table(
 # --- model --------------------------------------------------------------------------
 
 
-def _model_key(data: dict[str, Any]) -> tuple[str, str]:
-    return (data["name"], data["target"])
+def _model_key(data: dict[str, Any]) -> tuple[str, str, str | None]:
+    """What a model was made on: table, label column and missing-value choice.
+
+    The choice counts only for a table with an empty or infinite feature value.
+    """
+    return (data["name"], data["target"], data["missing"] if data["gaps"] else None)
 
 
 def _labels(data: dict[str, Any]) -> np.ndarray:
@@ -229,6 +234,18 @@ def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
     )
 
 
+def _no_model_text(model: dict[str, Any] | None, data: dict[str, Any]) -> str:
+    """Why no model is shown: none yet, or one made on other rows."""
+    if model is None or tuple(model["key"][:2]) != _model_key(data)[:2]:
+        return "Train a model or upload one to explain it."
+    made_with = MISSING.get(model["key"][2], model["key"][2])
+    return (
+        f"The model was made with 'Missing values' set to '{made_with}', which "
+        "gives other rows to train on and explain: train or load it again for "
+        "the current choice, or switch back."
+    )
+
+
 def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
     train_col, upload_col = st.columns(2)
     with train_col:
@@ -252,7 +269,7 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
             _guard(lambda: _upload(data, upload.getvalue(), upload.name))
     model = state.get(state.EXPLAIN_MODEL)
     if model is None or model["key"] != _model_key(data):
-        st.info("Train a model or upload one to explain it.")
+        st.info(_no_model_text(model, data))
         return None
     acc = model["accuracy"]
     where = f"held out, {model['n_test']} rows" if model["n_test"] else "on this table"

@@ -237,10 +237,22 @@ def test_tables_with_missing_values_can_be_explained() -> None:
     assert any(w.value.startswith(dropped) for w in at.warning)
     at.button(key=state.EXPLAIN_W_RUN).click().run()
     assert [e.value for e in at.error] and at.error[0].value.startswith(dropped)
-    # filled with the column mean, the same row is explained
+    # filled with the column mean: the model trained without those rows is not
+    # passed off as one of this choice; trained again, the same row is explained
     at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("mean").run()
     captions = " ".join(c.value for c in at.caption)
     assert "Imputed 2 value(s) of 'sepal width (cm)' with the column mean." in captions
+    assert [i.value for i in at.info] == [
+        "The model was made with 'Missing values' set to 'drop rows with a missing "
+        "value', which gives other rows to train on and explain: train or load it "
+        "again for the current choice, or switch back."
+    ]
+    at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("drop").run()
+    assert not at.info and at.session_state[state.EXPLAIN_MODEL]["model"] is model
+    at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("mean").run()
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert at.session_state[state.EXPLAIN_MODEL]["model"] is not model
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(3).run()
     at.button(key=state.EXPLAIN_W_RUN).click().run()
     assert not at.exception and not at.error
     assert at.session_state[state.EXPLAIN_RESULT].rows.tolist() == [3]

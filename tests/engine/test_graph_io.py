@@ -54,6 +54,28 @@ def test_round_trip_through_files(tmp_path, ext):
     np.testing.assert_array_equal(A, W)
 
 
+@pytest.mark.parametrize("ext", ["json", "gml", "dot", "csv", "adjacency.csv"])
+@pytest.mark.parametrize("w", [1e-05, -1e-05, 1e-20, 2.5e-07, 3e20, 1e300])
+def test_tiny_and_huge_weights_round_trip(tmp_path, ext, w):
+    path = tmp_path / f"g.{ext}"
+    fmt = "adjacency" if ext == "adjacency.csv" else None
+    write_graph(path, ["a", "b"], np.array([[0.0, w], [0.0, 0.0]]), format=fmt)
+    assert read_graph(path)[1][0, 1] == w
+    if ext == "gml":  # GML's own syntax, so other readers get the number too
+        assert nx.read_gml(path)["a"]["b"]["weight"] == w
+
+
+def test_gml_of_other_writers_with_bare_exponents_is_read_as_written():
+    text = (
+        'graph [ directed 1 node [ id 0 label "x1e5" ] node [ id 1 label "b 2e3" ] '
+        "edge [ source 0 target 1 weight 1e-05 ] "
+        "edge [ source 1 target 0 weight -3E+2 ] ]"
+    )
+    nodes, A = read_graph(text.encode(), name="other.gml")
+    assert nodes == ["x1e5", "b 2e3"]
+    np.testing.assert_array_equal(A, [[0.0, 1e-05], [-300.0, 0.0]])
+
+
 def test_written_files_are_readable_by_networkx(tmp_path):
     gml = tmp_path / "g.gml"
     write_graph(gml, NODES, W)
