@@ -93,8 +93,22 @@ def _counts(truth: Any, pred: Any, owner: str) -> dict[str, int]:
     }
 
 
+def _check_dags(truth: Any, pred: Any, owner: str) -> None:
+    """Refuse a graph with a directed cycle, naming which of the two it is."""
+    from engine.dag.result import is_dag
+
+    t, p = _pair(truth, pred, owner)
+    for name, g in (("truth", t), ("pred", p)):
+        if not is_dag(g):
+            raise GraphError(
+                f"{owner}: '{name}' has a directed cycle, and SHD between CPDAGs and "
+                "SID are defined for DAGs only; pass a DAG, or call shd() and the "
+                "rates alone, which count edges of any directed graph."
+            )
+
+
 def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
-    """Structural Hamming distance between two DAGs.
+    """Structural Hamming distance between two directed graphs (usually DAGs).
 
     A missing or an extra edge costs 1; a reversed edge costs ``reversed_cost``
     (1 by default, as NOTEARS/GOLEM; 2 as cdt's default).
@@ -186,7 +200,10 @@ def fpr(truth: Any, pred: Any) -> float:
 
 
 def f1_score(truth: Any, pred: Any) -> float:
-    """Harmonic mean of precision and recall (0 when both are 0).
+    """Harmonic mean of precision and recall.
+
+    0 when both are 0 or only one graph has edges; NaN when neither graph has an
+    edge (nothing to find and nothing found: no rate is defined, as for TPR).
 
     Examples
     --------
@@ -194,6 +211,8 @@ def f1_score(truth: Any, pred: Any) -> float:
     1.0
     """
     p, r = precision(truth, pred), recall(truth, pred)
+    if np.isnan(p) and np.isnan(r):
+        return float("nan")
     if np.isnan(p) or np.isnan(r) or p + r == 0:
         return 0.0
     return 2 * p * r / (p + r)
@@ -441,6 +460,7 @@ def compare_graphs(
     (1, 0, 2, 1)
     """
     c = _counts(truth, pred, "compare_graphs")
+    _check_dags(truth, pred, "compare_graphs")
     return {
         "shd": shd(truth, pred, reversed_cost),
         "shd_cpdag": shd_cpdag(truth, pred),

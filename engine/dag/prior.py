@@ -36,9 +36,13 @@ def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
         raise DataError(
             f"{owner}: node index {int(node)} is out of range for {len(names)} nodes."
         )
-    key = str(node).strip()
-    if key in names:
-        return list(names).index(key)
+    names = list(names)
+    if str(node) in names:
+        return names.index(str(node))
+    key = str(node).strip()  # " a" from a CSV cell or a padded column name
+    padded = [k for k, name in enumerate(names) if name.strip() == key]
+    if len(padded) == 1:
+        return padded[0]
     raise DataError(
         f"{owner}: unknown node {key!r}; known nodes are {list(names)}. Check the "
         "spelling or the column selection."
@@ -51,7 +55,7 @@ def _edge_mask(
     d = len(names)
     mask = np.zeros((d, d), dtype=bool)
     for edge in edges:
-        if len(edge) != 2:
+        if isinstance(edge, str | bytes) or len(edge) != 2:
             raise DataError(
                 f"{owner}: an edge must be a (source, target) pair; got {edge!r}."
             )
@@ -142,6 +146,27 @@ class PriorKnowledge:
             raise GraphError(
                 "PriorKnowledge: the required edges contain a cycle, so no DAG can "
                 "satisfy them; remove one edge of the cycle."
+            )
+        self._check_paths_against_tiers()
+
+    def _check_paths_against_tiers(self) -> None:
+        """Refuse required edges that chain a later tier back to an earlier one.
+
+        Each edge may respect the tiers while a path of them does not: with
+        ``a -> b -> c`` required, ``a`` comes before ``c`` whatever their tiers say.
+        """
+        if self.tiers is None:
+            return
+        t = self.tiers
+        back = _transitive_closure(self.required) & (t[:, None] > t[None, :])
+        if back.any():
+            i, j = np.argwhere(back)[0]
+            n = self.names
+            raise GraphError(
+                f"PriorKnowledge: the required edges lead from {n[i]!r} (tier "
+                f"{int(t[i])}) to {n[j]!r} (tier {int(t[j])}), so {n[i]!r} would "
+                "come first against the tiers; remove a required edge on that path "
+                "or change one of the two tiers."
             )
 
     # --- constructors ---
@@ -251,6 +276,12 @@ class PriorKnowledge:
                         f"{kind!r}; use 'forbidden' or 'required'."
                     )
                 edge = (row["source"].strip(), row["target"].strip())
+                if not all(edge):
+                    raise DataError(
+                        f"PriorKnowledge.from_csv: row {k} of the edge file has no "
+                        f"{'source' if not edge[0] else 'target'}; give both nodes "
+                        "of every edge."
+                    )
                 (forbidden if kind == "forbidden" else required).append(edge)
         tier_map: dict[str, int] | None = None
         if tiers is not None:
@@ -258,6 +289,11 @@ class PriorKnowledge:
             rows_of: dict[str, int] = {}
             for k, row in enumerate(_read_csv(tiers, ("node", "tier"), "tiers"), 2):
                 node = row["node"].strip()
+                if not node:
+                    raise DataError(
+                        f"PriorKnowledge.from_csv: row {k} of the tier file has no "
+                        "node; give a node name in every row."
+                    )
                 try:
                     tier = int(row["tier"])
                 except ValueError as err:
@@ -498,10 +534,8 @@ def _read_csv(
         text = source.read()
     elif isinstance(source, bytes):
         text = _decode(source, what)
-    elif isinstance(source, Path) or (
-        "\n" not in str(source) and Path(str(source)).is_file()
-    ):
-        text = _decode(Path(source).read_bytes(), what)
+    elif _names_a_file(source):
+        text = _decode(_read_file(Path(source), what), what)
     else:
         text = str(source)
     text = text.removeprefix("\ufeff")  # a byte-order mark from a spreadsheet
@@ -517,6 +551,43 @@ def _read_csv(
     for row in reader:
         rows.append({str(k).strip().lower(): (v or "") for k, v in row.items()})
     return rows
+
+
+def _names_a_file(source: str | Path) -> bool:
+    """Whether ``source`` is a file name rather than CSV text.
+
+    A Path, an existing file, or one line without a comma (CSV text of these
+    files has at least ``source,target`` or ``node,tier``) or ending in .csv/.txt.
+    """
+    if isinstance(source, Path):
+        return True
+    text = str(source)
+    if "\n" in text:
+        return False
+    if Path(text).is_file():
+        return True
+    return "," not in text or text.lower().endswith((".csv", ".tsv", ".txt"))
+
+
+def _read_file(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        raise DataError(
+            f"PriorKnowledge.from_csv: the {what} file {str(path)!r} does not "
+            "exist; check the path (relative paths start at the working directory "
+            f"{str(Path.cwd())!r})."
+        ) from err
+    except IsADirectoryError as err:
+        raise DataError(
+            f"PriorKnowledge.from_csv: the {what} file {str(path)!r} is a folder; "
+            "give the path of a CSV file."
+        ) from err
+    except OSError as err:
+        raise DataError(
+            f"PriorKnowledge.from_csv: the {what} file {str(path)!r} cannot be "
+            f"read ({err.strerror})."
+        ) from err
 
 
 def _transitive_closure(a: NDArray[np.bool_]) -> NDArray[np.bool_]:

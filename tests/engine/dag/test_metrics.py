@@ -141,7 +141,7 @@ def test_compare_graphs_on_one_node_does_not_call_gadjid():
     m = compare_graphs(one, one)
     assert m["sid"] == 0 and sid(one, one) == 0 and sid_numpy(one, one) == 0
     assert m["shd"] == 0 and m["shd_cpdag"] == 0 and m["n_edges"] == 0
-    assert np.isnan(m["tpr"]) and np.isnan(m["fpr"]) and m["f1"] == 0.0
+    assert np.isnan(m["tpr"]) and np.isnan(m["fpr"]) and np.isnan(m["f1"])
 
 
 def test_graphs_without_nodes_or_with_nan_are_refused():
@@ -154,3 +154,20 @@ def test_graphs_without_nodes_or_with_nan_are_refused():
         compare_graphs(truth, np.zeros((2, 2)))
     with pytest.raises(GraphError, match=r"'pred' holds NaN"):
         shd(np.zeros((2, 2)), truth)
+
+
+def test_compare_graphs_names_the_graph_with_a_cycle():
+    dag = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    cyclic = dag + np.array([[0, 0, 0], [0, 0, 0], [1, 0, 0]])
+    with pytest.raises(GraphError, match="compare_graphs: 'pred' has a directed cycle"):
+        compare_graphs(dag, cyclic)
+    with pytest.raises(GraphError, match="compare_graphs: 'truth' has a directed"):
+        compare_graphs(cyclic, dag)
+    assert shd(dag, cyclic) == 1  # edge counts are defined for any directed graph
+
+
+def test_f1_is_undefined_only_when_neither_graph_has_an_edge():
+    empty = np.zeros((3, 3))
+    one = np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]])
+    assert np.isnan(f1_score(empty, empty))
+    assert f1_score(one, empty) == 0.0 and f1_score(empty, one) == 0.0

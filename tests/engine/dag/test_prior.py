@@ -150,3 +150,58 @@ def test_prior_constructor_and_empty_refuse_repeated_names():
     z = np.zeros((2, 2), dtype=bool)
     with pytest.raises(DataError, match=r"\['b'\] appear more than once"):
         PriorKnowledge(forbidden=z, required=z, tiers=None, names=("b", "b"))
+
+
+def test_prior_refuses_a_required_path_against_the_tiers():
+    # each required edge respects the tiers, the path a -> b -> c does not
+    with pytest.raises(GraphError, match=r"lead from 'a' \(tier 1\) to 'c' \(tier 0\)"):
+        PriorKnowledge.from_edges(
+            ["a", "b", "c"], required=[("a", "b"), ("b", "c")], tiers={"a": 1, "c": 0}
+        )
+    # the same path with consistent tiers holds
+    pk = PriorKnowledge.from_edges(
+        ["a", "b", "c"], required=[("a", "b"), ("b", "c")], tiers={"a": 0, "c": 1}
+    )
+    assert pk.ordering_ok([0, 1, 2])
+
+
+def test_prior_random_required_edges_and_tiers_never_leave_a_cycle():
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        d = 5
+        required = [
+            (int(i), int(j)) for i, j in rng.integers(0, d, size=(3, 2)) if i != j
+        ]
+        tiers = {int(k): int(rng.integers(0, 3)) for k in rng.choice(d, 3, False)}
+        try:
+            pk = PriorKnowledge.from_edges(
+                list("abcde"), required=required, tiers=tiers
+            )
+        except GraphError:
+            continue
+        assert not pk.precedence().diagonal().any()
+
+
+def test_prior_csv_names_a_missing_file_and_an_empty_cell(tmp_path):
+    missing = tmp_path / "nope.csv"
+    for source in (missing, str(missing)):
+        with pytest.raises(DataError, match="does not exist"):
+            PriorKnowledge.from_csv(NAMES, edges=source)
+    with pytest.raises(DataError, match="is a folder"):
+        PriorKnowledge.from_csv(NAMES, tiers=tmp_path)
+    with pytest.raises(DataError, match="row 3 of the edge file has no target"):
+        PriorKnowledge.from_csv(NAMES, edges="source,target\na,b\nc,\n")
+    with pytest.raises(DataError, match="row 2 of the tier file has no node"):
+        PriorKnowledge.from_csv(NAMES, tiers="node,tier\n,1\n")
+    # one line of CSV text (a header only) is still text, not a file name
+    assert not PriorKnowledge.from_csv(NAMES, edges="source,target").forbidden.any()
+
+
+def test_prior_edges_must_be_pairs_and_padded_names_resolve():
+    with pytest.raises(DataError, match="pair; got 'ab'"):
+        PriorKnowledge.from_edges(NAMES, forbidden=["ab"])
+    pk = PriorKnowledge.from_edges([" a", "b"], forbidden=[(" a", "b")])
+    assert pk.forbidden[0, 1]
+    assert PriorKnowledge.from_csv([" a", "b"], edges="source,target\na,b\n").forbidden[
+        0, 1
+    ]
