@@ -44,9 +44,9 @@ def kbest_rankings(
 
     Examples
     --------
-    >>> r, s = kbest_rankings(np.array([0.0, 2.0, 1.0]), 2)
+    >>> r, s = kbest_rankings(np.array([0.0, 2.0, 0.5]), 3)
     >>> r.tolist(), s.tolist()
-    ([[1, 3, 2], [2, 3, 1]], [8.0, 7.0])
+    ([[1, 3, 2], [2, 3, 1], [1, 2, 3]], [7.0, 6.5, 5.5])
     """
     theta = np.asarray(theta, dtype=np.float64)
     d = theta.shape[0]

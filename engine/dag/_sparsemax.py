@@ -58,7 +58,7 @@ def sparsemax(s: torch.Tensor) -> torch.Tensor:
     --------
     >>> sparsemax(torch.tensor([1.0, 0.0, -2.0])).tolist()
     [1.0, 0.0, 0.0]
-    >>> sparsemax(torch.tensor([0.3, 0.1])).tolist()
+    >>> sparsemax(torch.tensor([0.3, 0.1], dtype=torch.float64)).tolist()
     [0.6, 0.4]
     """
     return _Sparsemax.apply(s)
