@@ -87,7 +87,7 @@ def as_matrix(
         arr = np.array(X, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as err:
         raise DataError(
-            f"{owner}: {name!r} must be a numeric 2-D array; {err}."
+            f"{owner}: {name!r} must be a numeric 2-D array; {str(err).rstrip('.')}."
         ) from err
     if arr.ndim != 2:
         raise DataError(
