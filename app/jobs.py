@@ -190,6 +190,25 @@ class JobRegistry:
             snap["result"] = None if err is not None else job.future.result()
         return snap
 
+    def ahead_of(self, job_id: str) -> tuple[int, int]:
+        """Jobs submitted before ``job_id`` and not finished: (all, of gone sessions).
+
+        What a queued job waits for; a gone session's job is stopped
+        :data:`ABANDON_S` seconds after its tab closed.
+        """
+        with self._lock:
+            if job_id not in self._jobs:
+                return 0, 0
+            ids = list(self._jobs)  # in the order of submission
+            earlier = [self._jobs[k] for k in ids[: ids.index(job_id)]]
+        earlier = [j for j in earlier if not j.future.done()]
+        gone = sum(
+            1
+            for j in earlier
+            if j.owner is not None and not self._session_alive(j.owner)
+        )
+        return len(earlier), gone
+
     def forget(self, job_id: str) -> None:
         """Drop a finished job's record."""
         with self._lock:
@@ -315,7 +334,25 @@ def _show_progress(
     text += f" ({metrics})" if metrics else ""
     text += f", {snap['elapsed_s']:.0f} s"
     st.progress(fraction, text=text)
+    if snap["state"] == "queued":
+        st.caption(_queue_text(*registry.ahead_of(job_id)))
     if snap.get("stop"):
         st.caption("Stopping after the current step…")
     elif st.button("Cancel", key=f"{job_key}_cancel"):
         registry.cancel(job_id)
+
+
+def _queue_text(n_ahead: int, n_gone: int) -> str:
+    """Why a job waits: the server runs one fit at a time, for every tab."""
+    if n_ahead == 0:
+        return "Starting the worker process…"
+    text = (
+        f"Waiting for {n_ahead} fit(s) started earlier on this server (one fit runs "
+        "at a time, for every browser tab)"
+    )
+    if n_gone:
+        text += (
+            f"; {n_gone} of them belong(s) to a tab that was closed or reloaded and "
+            f"is stopped {ABANDON_S:.0f} s after it went away"
+        )
+    return text + "."

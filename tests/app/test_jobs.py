@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from app.jobs import JobRegistry
+from app.jobs import JobRegistry, _queue_text
 
 LONG_FIT = {"max_iter": 100_000, "patience": 100_000}
 
@@ -41,10 +41,13 @@ def _closed_tab_is_stopped(registry: JobRegistry, alive: dict[str, bool]) -> Non
     _wait_running(registry, job_a)
     assert registry.reap() == []
     future_a = registry._jobs[job_a].future
+    assert registry.ahead_of(job_a) == (0, 0) and registry.ahead_of(job_b) == (1, 0)
 
     alive["tab-a"] = False  # tab-a closes
     t0 = time.time()
     assert registry.reap(now=t0) == []  # within the grace period
+    assert registry.ahead_of(job_b) == (1, 1)  # the queued tab is told why it waits
+    assert "1 of them belong(s) to a tab that was closed" in _queue_text(1, 1)
     assert registry.snapshot(job_a)["state"] == "running"
     assert registry.reap(now=t0 + 11.0) == [job_a]
     assert registry.snapshot(job_a)["state"] == "missing"
