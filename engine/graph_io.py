@@ -333,6 +333,7 @@ def align_graph(
     if dup:
         raise GraphError(f"{name}: the data repeats the column name(s) {dup}.")
     index = {c: k for k, c in enumerate(cols)}
+    index |= _unpadded_index(cols, nodes)
     unknown = [n for n in nodes if n not in index]
     if unknown:
         raise GraphError(
@@ -347,6 +348,22 @@ def align_graph(
 
 
 # --- helpers ---
+
+
+def _unpadded_index(cols: list[str], nodes: list[str]) -> dict[str, int]:
+    """Positions of padded columns (" a") for nodes named without the spaces.
+
+    CSV cells are read stripped, so an edge list written for a column " a" names
+    it "a"; a node matches a padded column when exactly one column strips to it.
+    """
+    out = {}
+    for n in nodes:
+        if n in cols:
+            continue
+        hits = [k for k, c in enumerate(cols) if c.strip() == n.strip()]
+        if len(hits) == 1:
+            out[n] = hits[0]
+    return out
 
 
 def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:

@@ -270,3 +270,15 @@ def test_a_saved_dag_result_reads_as_a_graph_with_its_weights():
     for text in (bad, broken.encode()):
         with pytest.raises(GraphError, match="saved DAG result"):
             read_graph(text, name="r.json")
+
+
+def test_columns_with_surrounding_spaces_match_their_stripped_nodes(tmp_path):
+    columns = [" lead", "b ", "c"]
+    path = tmp_path / "g.csv"
+    write_graph(path, columns, np.array([[0, 1, 0], [0, 0, 2.5], [0, 0, 0]]))
+    nodes, A = read_graph(path, columns=columns)  # cells come back stripped
+    assert nodes == columns
+    np.testing.assert_array_equal(A, [[0, 1, 0], [0, 0, 2.5], [0, 0, 0]])
+    # two columns that strip to the same name stay ambiguous: refused
+    with pytest.raises(GraphError, match="not columns of the data"):
+        read_graph(path, columns=[" lead", "lead ", "b ", "c"])
