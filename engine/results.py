@@ -25,6 +25,7 @@ __all__ = [
     "finite_or_none",
     "from_jsonable",
     "to_jsonable",
+    "values_equal",
 ]
 
 T = TypeVar("T", bound="ResultMixin")
@@ -119,6 +120,48 @@ def finite_or_none(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """Whether two field values of a result are equal, arrays included.
+
+    Arrays are equal when they have the same shape and elements (NaN equal to
+    NaN); dicts when they have the same keys and equal values; lists and tuples
+    (a tuple comes back from JSON as a list) when their items are equal in order;
+    floats also when both are NaN; other values by ``==``.
+
+    Parameters
+    ----------
+    a, b : object
+        The values.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> values_equal({"x": np.array([1.0, np.nan])}, {"x": np.array([1.0, np.nan])})
+    True
+    >>> values_equal((1, 2), [1, 2])
+    True
+    """
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        nan_ok = a.dtype.kind in "fc" and b.dtype.kind in "fc"
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=nan_ok))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(values_equal(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(map(values_equal, a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return bool(a == b)
 
 
 def dumps_strict(obj: Any, **kwargs: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -10,7 +11,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from engine.results import ResultMixin
+from engine.errors import GraphError, format_names
+from engine.results import ResultMixin, values_equal
 
 __all__ = ["DagResult", "is_dag"]
 
@@ -79,6 +81,15 @@ class DagResult(ResultMixin):
         ``engine.__version__`` that produced the result.
     warnings : tuple of str
         Messages of warnings raised during the fit.
+
+    Notes
+    -----
+    Two results are equal (``==``) when every field is: arrays element by element
+    (NaN equal to NaN), ``history`` and ``config`` key by key. A result therefore
+    equals its JSON round trip, while two fits with the same seed differ in their
+    timings (``elapsed_s``, ``history["elapsed_s"]``): compare ``adjacency`` and
+    ``weights`` to check that two fits agree. Results are hashable (the hash reads
+    the names, the adjacency, the ordering, the method and the seed).
     """
 
     adjacency: NDArray[np.bool_]
@@ -134,9 +145,32 @@ class DagResult(ResultMixin):
         ]
         return sorted(out, key=lambda e: -abs(e[2]))
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DagResult):
+            return NotImplemented
+        return all(
+            values_equal(getattr(self, f.name), getattr(other, f.name))
+            for f in dataclasses.fields(self)
+        )
+
+    def __hash__(self) -> int:
+        graph = (self.adjacency.shape, self.adjacency.tobytes())
+        return hash((self.node_names, graph, self.ordering, self.method, self.seed))
+
     def to_frame(self) -> pd.DataFrame:
-        """Edge table with columns ``source``, ``target``, ``weight``."""
-        return pd.DataFrame(self.edges(), columns=["source", "target", "weight"])
+        """Edge table with columns ``source``, ``target`` (str), ``weight`` (float).
+
+        One line per edge, by decreasing |weight|; no lines (but the same columns
+        and dtypes) for a graph without edges.
+        """
+        edges = self.edges()
+        return pd.DataFrame(
+            {
+                "source": pd.Series([e[0] for e in edges], dtype=object),
+                "target": pd.Series([e[1] for e in edges], dtype=object),
+                "weight": pd.Series([e[2] for e in edges], dtype=np.float64),
+            }
+        )
 
     def to_networkx(self) -> nx.DiGraph:
         """A :class:`networkx.DiGraph` with ``weight`` edge attributes."""
@@ -146,17 +180,59 @@ class DagResult(ResultMixin):
             g.add_edge(s, t, weight=w)
         return g
 
+    def node_index(self, node: str | int, owner: str = "DagResult") -> int:
+        """Index of a node given by name or by index.
+
+        Parameters
+        ----------
+        node : str or int
+            A name of ``node_names`` or an index in ``0 .. d - 1``.
+        owner : str, default="DagResult"
+            The caller, named in the message.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        GraphError
+            ``node`` is neither a node name nor an index of a node.
+        """
+        d = self.n_nodes
+        if isinstance(node, str) and node in self.node_names:
+            return self.node_names.index(node)
+        is_index = isinstance(node, int | np.integer) and not isinstance(node, bool)
+        if is_index and 0 <= int(node) < d:
+            return int(node)
+        raise GraphError(
+            f"{owner}: node {node!r} is neither a node name nor an index in "
+            f"0..{d - 1}; the {d} node(s) are {format_names(self.node_names)}."
+        )
+
     def parents(self, node: str | int) -> list[tuple[str, float]]:
-        """Parents of a node with the weight of their edge."""
-        j = node if isinstance(node, int) else self.node_names.index(node)
+        """Parents of a node (name or index) with the weight of their edge.
+
+        Raises
+        ------
+        GraphError
+            ``node`` is neither a node name nor an index of a node.
+        """
+        j = self.node_index(node, "DagResult.parents")
         return [
             (self.node_names[i], float(self.weights[i, j]))
             for i in np.flatnonzero(self.adjacency[:, j])
         ]
 
     def children(self, node: str | int) -> list[tuple[str, float]]:
-        """Children of a node with the weight of their edge."""
-        i = node if isinstance(node, int) else self.node_names.index(node)
+        """Children of a node (name or index) with the weight of their edge.
+
+        Raises
+        ------
+        GraphError
+            ``node`` is neither a node name nor an index of a node.
+        """
+        i = self.node_index(node, "DagResult.children")
         return [
             (self.node_names[j], float(self.weights[i, j]))
             for j in np.flatnonzero(self.adjacency[i])

@@ -8,10 +8,23 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.plots._text import plot_texts
+from engine.errors import DataError, check_range
+from engine.plots._checks import check_names, check_same_shape, square_matrix
 from engine.plots.dag import _arrow, _layout, _node_trace, layered_layout
 
 __all__ = ["bootstrap_figure"]
+
+
+def _check_frequencies(freq: np.ndarray) -> None:
+    """Refuse edge frequencies outside [0, 1] (or missing)."""
+    bad = ~((freq >= 0) & (freq <= 1))
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        raise DataError(
+            f"bootstrap_figure: 'edge_frequency' must hold fractions of fits in "
+            f"[0, 1]; {int(bad.sum())} value(s) are not, the first {freq[i, j]} at "
+            f"[{i}, {j}]. Pass BootstrapResult.edge_frequency as it is."
+        )
 
 
 def bootstrap_figure(
@@ -42,10 +55,24 @@ def bootstrap_figure(
     -------
     plotly.graph_objects.Figure
         Trace 0 holds the nodes with ``customdata`` = node index.
+
+    Raises
+    ------
+    GraphError
+        ``edge_frequency`` or ``consensus`` is not a (d, d) matrix, or they
+        differ in shape.
+    DataError
+        ``names`` does not hold d names, or a frequency is not in [0, 1].
+    ConfigError
+        ``threshold`` is not in [0, 1].
     """
-    names = plot_texts(names)
-    freq = np.asarray(edge_frequency, dtype=float)
-    cons = np.asarray(consensus) != 0
+    owner = "bootstrap_figure"
+    freq = square_matrix(owner, "edge_frequency", edge_frequency, numeric=True)
+    cons = square_matrix(owner, "consensus", consensus) != 0
+    check_same_shape(owner, ("edge_frequency", freq), ("consensus", cons))
+    names = check_names(owner, names, len(freq))
+    _check_frequencies(freq)
+    check_range(owner, "threshold", threshold, low=0.0, high=1.0)
     pos = layered_layout(cons)
     fig = go.Figure()
     labels = []

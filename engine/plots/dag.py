@@ -15,7 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from engine.plots._text import plot_texts
+from engine.errors import DataError
+from engine.plots._checks import check_names, check_same_shape, square_matrix
 
 __all__ = [
     "DIFF_COLOURS",
@@ -40,7 +41,7 @@ def layered_layout(adjacency: Any) -> NDArray[np.float64]:
 
     Cycles (not expected) are broken by placing remaining nodes in a last layer.
     """
-    a = np.asarray(adjacency) != 0
+    a = square_matrix("layered_layout", "adjacency", adjacency) != 0
     d = a.shape[0]
     layer = np.zeros(d, dtype=int)
     indeg = a.sum(0).astype(int)
@@ -188,13 +189,24 @@ def dag_figure(
     -------
     plotly.graph_objects.Figure
         Trace 0 holds the nodes with ``customdata`` = node index.
+
+    Raises
+    ------
+    GraphError
+        ``adjacency`` or ``weights`` is not a (d, d) matrix, or they differ in
+        shape.
+    DataError
+        ``names`` does not hold d names, or a drawn edge has a missing or
+        infinite weight.
     """
-    names = plot_texts(names)
-    a = np.asarray(adjacency) != 0
-    w = np.asarray(weights, dtype=float)
+    a = square_matrix("dag_figure", "adjacency", adjacency) != 0
+    w = square_matrix("dag_figure", "weights", weights, numeric=True)
+    check_same_shape("dag_figure", ("adjacency", a), ("weights", w))
+    names = check_names("dag_figure", names, len(a))
+    edges = [tuple(map(int, e)) for e in np.argwhere(a)]
+    _check_edge_weights(w, edges)
     pos = layered_layout(a)
     fig = go.Figure()
-    edges = [tuple(map(int, e)) for e in np.argwhere(a)]
     top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
     labels = []
     for i, j in edges:
@@ -213,14 +225,37 @@ def dag_figure(
     return _layout(fig, title)
 
 
+def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
+    """Refuse missing or infinite weights on the edges to be drawn."""
+    bad = [(i, j) for i, j in edges if not np.isfinite(w[i, j])]
+    if bad:
+        i, j = bad[0]
+        raise DataError(
+            f"dag_figure: 'weights' has {len(bad)} missing or infinite value(s) on "
+            f"edges of 'adjacency', the first {w[i, j]} on the edge {i} -> {j} "
+            "(node positions from 0); give a finite weight for every edge drawn "
+            "(e.g. numpy.nan_to_num(weights)) or drop those edges."
+        )
+
+
 def edge_status(truth: Any, pred: Any) -> dict[str, list[tuple[int, int]]]:
     """Edges by status: ``correct``, ``reversed``, ``missing``, ``extra``.
 
     ``reversed`` and ``extra`` edges are listed in the predicted direction,
     ``missing`` edges in the true direction.
+
+    Raises
+    ------
+    GraphError
+        ``truth`` or ``pred`` is not a square matrix, or they differ in shape.
     """
-    t = np.asarray(truth) != 0
-    p = np.asarray(pred) != 0
+    return _edge_status("edge_status", truth, pred)
+
+
+def _edge_status(owner: str, truth: Any, pred: Any) -> dict[str, list[tuple[int, int]]]:
+    t = square_matrix(owner, "truth", truth) != 0
+    p = square_matrix(owner, "pred", pred) != 0
+    check_same_shape(owner, ("truth", t), ("pred", p))
     out: dict[str, list[tuple[int, int]]] = {k: [] for k in DIFF_COLOURS}
     for i, j in np.argwhere(p):
         key = "correct" if t[i, j] else "reversed" if t[j, i] else "extra"
@@ -237,12 +272,19 @@ def dag_diff_figure(
 
     Nodes are laid out along the true graph. Missing edges are drawn dotted and
     fainter.
+
+    Raises
+    ------
+    GraphError
+        ``truth`` or ``pred`` is not a square matrix, or they differ in shape.
+    DataError
+        ``names`` does not hold one name per node.
     """
-    names = plot_texts(names)
+    status = _edge_status("dag_diff_figure", truth, pred)
     t = np.asarray(truth) != 0
+    names = check_names("dag_diff_figure", names, len(t))
     pos = layered_layout(t)
     fig = go.Figure()
-    status = edge_status(t, pred)
     for key, edges in status.items():
         for i, j in edges:
             dash = "dot" if key == "missing" else "solid"
@@ -271,14 +313,26 @@ def dag_diff_figure(
 def adjacency_heatmap(
     weights: Any, names: Sequence[str], *, title: str = "Weighted adjacency"
 ) -> go.Figure:
-    """Heatmap of the (d, d) weights, rows = parents, columns = children."""
-    w = np.asarray(weights, dtype=float)
-    top = float(np.abs(w).max()) or 1.0
+    """Heatmap of the (d, d) weights, rows = parents, columns = children.
+
+    Missing values are drawn as gaps; the colour scale spans the finite ones.
+
+    Raises
+    ------
+    GraphError
+        ``weights`` is not a square matrix of numbers.
+    DataError
+        ``names`` does not hold one name per node.
+    """
+    w = square_matrix("adjacency_heatmap", "weights", weights, numeric=True)
+    names = check_names("adjacency_heatmap", names, len(w))
+    finite = np.abs(w[np.isfinite(w)])
+    top = float(finite.max()) if finite.size else 1.0
     fig = go.Figure(
         go.Heatmap(
             z=w,
-            x=plot_texts(names),
-            y=plot_texts(names),
+            x=names,
+            y=names,
             colorscale="RdBu",
             zmid=0.0,
             zmin=-top,

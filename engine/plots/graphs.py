@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from engine.errors import DataError, GraphError, check_choice
 from engine.graphs.result import GraphResult
+from engine.plots._checks import check_count
 from engine.plots._text import plot_text, plot_texts
 
 __all__ = [
@@ -36,8 +38,17 @@ def graph_layout(
     edges : ndarray of shape (n_edges, 2), int
     weights : ndarray of shape (n_edges,)
     seed : int, default=0
+
+    Raises
+    ------
+    GraphError
+        ``edges`` is not (n_edges, 2), names a node outside ``0 .. n_nodes - 1``,
+        or ``weights`` does not hold one weight per edge.
     """
     import networkx as nx
+
+    check_count("graph_layout", "n_nodes", n_nodes, low=0)
+    edges, weights = _check_edges(n_nodes, edges, weights)
 
     graph = nx.Graph()
     graph.add_nodes_from(range(n_nodes))
@@ -46,6 +57,31 @@ def graph_layout(
     iterations = 50 if n_nodes <= 1000 else 30
     pos = nx.spring_layout(graph, seed=seed, iterations=iterations, weight="weight")
     return np.array([pos[i] for i in range(n_nodes)], dtype=np.float64)
+
+
+def _check_edges(
+    n_nodes: int, edges: Any, weights: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """``edges`` (E, 2) of nodes in ``0 .. n_nodes - 1`` and ``weights`` (E,)."""
+    edges, weights = np.asarray(edges), np.asarray(weights)
+    if edges.size and (edges.ndim != 2 or edges.shape[1] != 2):
+        raise GraphError(
+            f"graph_layout: 'edges' must be an (n_edges, 2) array of node pairs; "
+            f"got shape {edges.shape}."
+        )
+    edges = edges.reshape(-1, 2)
+    if weights.shape != (len(edges),):
+        raise GraphError(
+            f"graph_layout: 'weights' must hold one weight per edge ({len(edges)}); "
+            f"got shape {weights.shape}."
+        )
+    outside = (edges < 0) | (edges >= n_nodes)
+    if outside.any():
+        raise GraphError(
+            f"graph_layout: 'edges' names node {int(edges[outside][0])}, outside "
+            f"0 .. {n_nodes - 1} (n_nodes={n_nodes})."
+        )
+    return edges, weights
 
 
 def learned_graph_figure(
@@ -75,10 +111,26 @@ def learned_graph_figure(
     -------
     plotly.graph_objects.Figure
         WebGL traces (``scattergl``) above 1000 nodes.
+
+    Raises
+    ------
+    ConfigError
+        ``n_edges`` is negative or not an integer, or ``color_by`` unknown.
+    DataError
+        ``positions`` is not of shape (n_nodes, 2).
     """
     import plotly.graph_objects as go
 
+    owner = "learned_graph_figure"
+    check_count(owner, "n_edges", n_edges, low=0, optional=True)
+    check_choice(owner, "color_by", color_by, ("class", "correctness"))
     n = result.n_nodes
+    if positions is not None and np.shape(positions) != (n, 2):
+        raise DataError(
+            f"{owner}: 'positions' must hold one (x, y) row per node, shape "
+            f"({n}, 2); got shape {np.shape(positions)}. Leave it None for a "
+            "spring layout."
+        )
     k = min(len(result.edges), 3 * n if n_edges is None else n_edges)
     edges, probs = result.edges[:k], result.edge_probabilities[:k]
     pos = graph_layout(n, edges, probs, result.seed) if positions is None else positions
@@ -184,8 +236,16 @@ def _node_traces(scatter: Any, result: GraphResult, pos: np.ndarray, color_by: s
 
 
 def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
-    """Histogram of the kept edge probabilities, initial-graph edges vs new ones."""
+    """Histogram of the kept edge probabilities, initial-graph edges vs new ones.
+
+    Raises
+    ------
+    ConfigError
+        ``bins`` is not a positive integer.
+    """
     import plotly.graph_objects as go
+
+    check_count("edge_histogram_figure", "bins", bins)
 
     initial = {tuple(e) for e in result.initial_edges.tolist()}
     is_init = np.array([tuple(e) in initial for e in result.edges.tolist()], bool)

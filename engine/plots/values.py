@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.errors import ConfigError
+from engine.errors import ConfigError, DataError, check_choice, format_names
+from engine.plots._checks import check_count
 from engine.plots._text import plot_texts
 from engine.values.result import DistributionalValues
 
@@ -30,6 +32,39 @@ _COLORS = (
     "#9D755D",
     "#BAB0AC",
 )
+
+
+PIXEL_QUANTITIES = ("p_change", "flip_away", "mean")
+
+
+def _reference_column(
+    result: DistributionalValues, reference: Any, c: int
+) -> np.ndarray:
+    """The reference values (M,) of class ``c``, from an (M,) or (M, K) array."""
+    ref = np.asarray(reference, dtype=np.float64)
+    m, k = len(result.features), len(result.classes)
+    if ref.shape not in ((m,), (m, k)):
+        raise DataError(
+            f"mean_vs_reference: 'reference' must hold one value per player, shape "
+            f"({m},), or one per player and class, shape ({m}, {k}); got shape "
+            f"{ref.shape}."
+        )
+    return ref[:, c] if ref.ndim == 2 else ref
+
+
+def _check_move(result: DistributionalValues, move: Any) -> tuple[int, int]:
+    """``move`` as a pair (to, from) of class indices of the result."""
+    k = len(result.classes)
+    pair = tuple(move) if isinstance(move, tuple | list) else ()
+    if len(pair) != 2 or not all(
+        isinstance(c, int | np.integer) and not isinstance(c, bool) and 0 <= c < k
+        for c in pair
+    ):
+        raise ConfigError(
+            f"pixel_map: 'move' must be a pair (to, from) of class indices in "
+            f"0..{k - 1} (classes {format_names(result.classes)}); got {move!r}."
+        )
+    return int(pair[0]), int(pair[1])
 
 
 def _into_by_class(result: DistributionalValues, row: int | None) -> np.ndarray:
@@ -61,8 +96,10 @@ def p_change_bars(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result.
+        ``row`` is not a position of the result, or ``top`` not a positive
+        integer.
     """
+    check_count("p_change_bars", "top", top)
     if row is not None:
         row = result.row_index(row, "p_change_bars")
     into = _into_by_class(result, row)  # (M, K)
@@ -178,8 +215,12 @@ def mean_vs_reference(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result, or ``class_index`` not a class.
+        ``row`` is not a position of the result, ``class_index`` not a class, or
+        ``top`` not a positive integer.
+    DataError
+        ``reference`` is not of shape (M,) or (M, K).
     """
+    check_count("mean_vs_reference", "top", top)
     row = result.row_index(row, "mean_vs_reference")
     c = (
         int(result.predicted[row])
@@ -195,8 +236,7 @@ def mean_vs_reference(
         y=names, x=mean[order], orientation="h", name=f"mean, class {classes[c]}"
     )
     if reference is not None:
-        ref = np.asarray(reference)
-        ref = ref[:, c] if ref.ndim == 2 else ref
+        ref = _reference_column(result, reference, c)
         fig.add_bar(y=names, x=ref[order], orientation="h", name=reference_name)
     else:
         fig.add_bar(
@@ -246,10 +286,14 @@ def pixel_map(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result, or ``shape`` does not match the
-        number of input columns.
+        ``row`` is not a position of the result, ``shape`` does not match the
+        number of input columns, ``quantity`` is unknown or ``move`` is not a
+        pair of class indices.
     """
     row = result.row_index(row, "pixel_map")
+    check_choice("pixel_map", "quantity", quantity, PIXEL_QUANTITIES)
+    if move is not None:
+        move = _check_move(result, move)
     h, w = int(shape[0]), int(shape[1])
     if h * w != len(result.columns):
         raise ConfigError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -184,12 +185,7 @@ def _background_rows(
     else:
         names = columns if isinstance(background, pd.DataFrame) else None
         if isinstance(background, pd.DataFrame):
-            missing = [c for c in columns if c not in background.columns]
-            if missing:
-                raise DataError(
-                    f"explain: background lacks column(s) {format_names(missing)} of X."
-                )
-            background = background[columns]
+            background = _select_columns(background, columns)
         Z, _ = as_matrix(
             background, "explain", names=names, min_rows=1, name="background"
         )
@@ -204,6 +200,83 @@ def _background_rows(
     if len(Z) > max_background:
         Z = Z[np.sort(rng.choice(len(Z), size=max_background, replace=False))]
     return Z, "background"
+
+
+def _select_columns(background: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns of a background table named ``columns``, in that order.
+
+    Names are compared as text, as :func:`~engine.validation.as_matrix` gives them
+    (a column named ``0`` is ``"0"``).
+    """
+    labels = [str(c) for c in background.columns]
+    counts = Counter(labels)
+    missing = [c for c in columns if c not in counts]
+    if missing:
+        raise DataError(
+            f"explain: background lacks column(s) {format_names(missing)} of X."
+        )
+    repeated = [c for c in columns if counts[c] > 1]
+    if repeated:
+        raise DataError(
+            f"explain: 'background' has duplicated column names "
+            f"{format_names(repeated, 5)}; every column needs its own name; rename "
+            "the repeats (or drop them) and try again."
+        )
+    position = {label: j for j, label in enumerate(labels)}
+    return background.iloc[:, [position[c] for c in columns]]
+
+
+def _implicit_names(model: Any, background: Any, d: int) -> list[str] | None:
+    """Column names for an ``X`` without any (ndarray, tensor, list of rows).
+
+    The model's ``feature_names_in_`` when it has ``d`` of them, else the columns of
+    a background DataFrame, else ``None`` (``x0, x1, ...``).
+    """
+    fitted = getattr(model, "feature_names_in_", None)
+    if fitted is not None and len(fitted) == d:
+        return [str(c) for c in fitted]
+    if not isinstance(background, pd.DataFrame):
+        return None
+    if background.shape[1] != d:
+        raise DataError(
+            f"explain: X has {d} unnamed columns and the background DataFrame has "
+            f"{background.shape[1]} ({format_names(background.columns)}); give X "
+            "as a DataFrame with named columns, or a background with X's columns "
+            "in X's order."
+        )
+    return [str(c) for c in background.columns]
+
+
+def _check_row_labels(row_labels: Any, n_rows: int) -> np.ndarray:
+    """``row_labels`` as int64 labels, one per explained row (default 0 .. n - 1)."""
+    if row_labels is None:
+        return np.arange(n_rows, dtype=np.int64)
+    labels = np.asarray(row_labels)
+    if labels.ndim != 1 or len(labels) != n_rows:
+        got = f"{len(labels)} label(s)" if labels.ndim == 1 else f"{row_labels!r}"
+        raise ConfigError(
+            f"explain: 'row_labels' must be a sequence of one label per explained "
+            f"row ({n_rows}); got {got}. Pass None for 0 .. {n_rows - 1}."
+        )
+    if labels.dtype.kind not in "iu":
+        raise ConfigError(
+            "explain: 'row_labels' must be integers (e.g. the rows' positions or a "
+            f"table's integer index); got {format_names(labels.tolist(), 5)} "
+            f"(dtype {labels.dtype}). Keep the names in a list of your own and "
+            "pass their positions."
+        )
+    return labels.astype(np.int64)
+
+
+def _check_max_background(value: Any) -> int:
+    """``max_background`` as a positive ``int``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ConfigError(
+            "explain: 'max_background' must be a positive integer (the most "
+            f"background rows averaged over, default {MAX_BACKGROUND}); got "
+            f"{value!r}."
+        )
+    return int(value)
 
 
 def _predict(
@@ -415,6 +488,8 @@ def _settle(
     X_np, columns = as_matrix(X, "explain", min_rows=1)
     if isinstance(X, pd.DataFrame):
         check_feature_names(model, columns, "explain")
+    else:
+        columns = _implicit_names(model, background, X_np.shape[1]) or columns
     names, groups = _resolve_players(cfg.players, columns)
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)
@@ -465,6 +540,7 @@ def _explain(
     t0 = time.perf_counter()
     st = _settle(model, X, background, cfg, seed, device, class_names)
     X_np, columns, names, groups = st.X, st.columns, st.names, st.groups
+    labels = _check_row_labels(row_labels, len(X_np))
     used_seed, dev, Z, removal = st.seed, st.device, st.background, st.removal
     operator, chosen, n, wrapped = st.operator, st.estimator, st.n_samples, st.model
     X_t = torch.as_tensor(X_np, device=dev)
@@ -489,7 +565,6 @@ def _explain(
     est = _run_estimator(chosen, game, operator, rows_t, n, used_seed, dev, reporter)
     t2 = time.perf_counter()
     op_name, op_params = _operator_label(operator)
-    labels = np.arange(len(X_np)) if row_labels is None else np.asarray(row_labels)
     stopped = reporter.stop_requested
     config = {
         "operator": op_name,
@@ -579,7 +654,11 @@ def explain(
         probability-returning module is checked to be probabilities, on the
         coalitions as well as on ``X``.
     X : ndarray, DataFrame or Tensor of shape (n_rows, n_features)
-        Rows to explain (numeric). Column names flow into the result.
+        Rows to explain (numeric). Column names flow into the result; names are
+        compared as text (a column ``0`` is ``"0"``). Without names (an ndarray,
+        a tensor, a list of rows) the columns take the model's
+        ``feature_names_in_``, else those of a background DataFrame (which must
+        have as many columns, in X's order), else ``x0, x1, ...``.
     background : array-like of shape (n_background, n_features), optional
         Reference rows (e.g. training data). With ``removal="auto"`` or
         ``"background"`` removed features take each background row's values and the
@@ -614,9 +693,10 @@ def explain(
     memory_budget : int, default=256 MiB
         Bytes one batch may use; all work is chunked to it.
     max_background : int, default=100
-        Most background rows averaged over.
-    row_labels : sequence of int, optional
-        Labels stored in ``result.rows`` (default 0 .. n_rows - 1).
+        Most background rows averaged over; a positive integer.
+    row_labels : sequence of int of length n_rows, optional
+        Integer labels stored in ``result.rows``, one per row of ``X`` (default
+        0 .. n_rows - 1).
     executor : {"serial", "processes", "ray"} or executor object, optional
         Split the rows into chunks of ``chunk_rows`` and explain each chunk as an
         independent job on this executor (:mod:`engine.executor`); chunk ``c``
@@ -664,7 +744,7 @@ def explain(
         removal=removal,
         top_k=top_k,
         memory_budget=int(memory_budget),
-        max_background=int(max_background),
+        max_background=_check_max_background(max_background),
     )
     if executor is not None:
         from engine.values.parallel import explain_in_chunks

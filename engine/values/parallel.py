@@ -37,6 +37,7 @@ from engine.executor import (
 from engine.runtime import ProgressCallback, spawn_seeds
 from engine.values.explainer import (
     ESTIMATORS,
+    _check_row_labels,
     _class_keep,
     _Config,
     _explain,
@@ -164,14 +165,7 @@ def explain_in_chunks(
         max_background=max(len(Z), 1),
         top_k=None,
     )
-    labels = (
-        np.arange(len(X_np)) if row_labels is None else np.asarray(row_labels)
-    ).astype(np.int64)
-    if labels.shape != (len(X_np),):
-        raise ConfigError(
-            f"explain: 'row_labels' must hold one label per row ({len(X_np)}); got "
-            f"{labels.shape[0] if labels.ndim else 'a scalar'}."
-        )
+    labels = _check_row_labels(row_labels, len(X_np))
     n_chunks = math.ceil(len(X_np) / chunk_rows)
     frame = pd.DataFrame(X_np, columns=columns)
     jobs = [

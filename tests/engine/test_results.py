@@ -16,6 +16,7 @@ from engine.results import (
     finite_or_none,
     from_jsonable,
     to_jsonable,
+    values_equal,
 )
 
 
@@ -105,3 +106,13 @@ def test_wrong_type_and_newer_schema_are_rejected():
         _Result.from_dict({**data, "schema_version": 99})
     with pytest.raises(DataError, match="not valid JSON"):
         _Result.from_json("{broken")
+
+
+def test_values_equal_compares_arrays_dicts_and_nan():
+    a = {"w": np.array([1.0, np.nan]), "n": (1, 2), "x": float("nan")}
+    assert values_equal(a, {"w": np.array([1.0, np.nan]), "n": [1, 2], "x": np.nan})
+    assert not values_equal(np.zeros(2), np.zeros(3))
+    assert not values_equal(np.zeros((2, 1)), np.zeros((1, 2)))
+    assert not values_equal({"w": 1}, {"w": 1, "v": 2}) and not values_equal({}, [])
+    assert values_equal(np.array([1, 2]), [1, 2]) and not values_equal("a", "b")
+    assert not values_equal(np.array(["a"]), np.array([np.nan]))

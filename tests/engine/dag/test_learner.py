@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -185,6 +188,50 @@ def test_dag_learner_follows_estimator_contract(seed):
     assert est.fit(X) is est
     assert est.result_.config["max_iter"] == 20 and est.result_.seed == seed + 1
     assert est.adjacency_.shape == (4, 4)
+
+
+def test_dag_learner_is_a_scikit_learn_estimator(seed):
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError as SkNotFittedError
+    from sklearn.utils import estimator_html_repr
+    from sklearn.utils.validation import check_is_fitted
+
+    assert repr(DagLearner()) == "DagLearner()"
+    est = DagLearner("permutahedron", seed=seed, device="cpu", max_iter=5)
+    assert repr(est) == f"DagLearner(device='cpu', max_iter=5, seed={seed})"
+    assert "max_iter" in estimator_html_repr(est) and est._repr_html_()
+    with pytest.raises(SkNotFittedError):
+        check_is_fitted(est)
+    twin = clone(est)
+    assert twin is not est and twin.get_params() == est.get_params()
+    back = pickle.loads(pickle.dumps(est))
+    assert back.get_params() == est.get_params()
+    X = _sem(PLANTED["fork"], np.ones((4, 4)), 100, seed)
+    check_is_fitted(est.fit(X))
+    assert "result_" not in vars(clone(est))  # clone copies parameters only
+
+
+def test_few_samples_per_variable_warn_and_are_recorded(seed):
+    from engine.dag import simulate_sem
+    from engine.errors import DataWarning
+
+    X = simulate_sem(8, 39, edges_per_node=1, seed=seed).X  # 39 < 5 * 8
+    with pytest.warns(DataWarning) as caught:
+        r = learn_dag(X, seed=seed, device="cpu", max_iter=2)
+    message = str(caught[0].message)
+    expected = r"learn_dag: 39 samples for 8 variables, fewer than 5 .* \(40\)"
+    assert re.search(expected, message)
+    assert "rewards dense graphs" in message and "pruning_reg=0.01 now" in message
+    assert r.warnings[0] == message
+    with pytest.warns(DataWarning, match="Use more samples or fewer columns\\.$"):
+        dagdb = learn_dag(X, "dagdb", seed=seed, device="cpu", max_iter=2)
+    assert "pruning_reg" not in dagdb.warnings[0]
+    with pytest.warns(DataWarning, match="39 samples for 8 variables"):
+        DagLearner(seed=seed, device="cpu", max_iter=2).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        enough = learn_dag(X[:, :7], seed=seed, device="cpu", max_iter=2)  # 39 >= 35
+    assert enough.warnings == ()
 
 
 def test_learn_dag_rejects_bad_input():

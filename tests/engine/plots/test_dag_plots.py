@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from engine.errors import ConfigError, DataError, GraphError
 from engine.plots.bootstrap import bootstrap_figure
-from engine.plots.dag import dag_diff_figure, dag_figure, edge_status
+from engine.plots.dag import (
+    adjacency_heatmap,
+    dag_diff_figure,
+    dag_figure,
+    edge_status,
+    layered_layout,
+)
 
 NAMES = ["a", "b", "c"]
 
@@ -60,3 +68,108 @@ def test_bootstrap_figure_dashes_frequent_edges_left_out_of_the_consensus() -> N
     assert shape.line.dash == "dash"
     labels = sorted(a.text for a in fig.layout.annotations if not a.showarrow)
     assert labels == ["0.60", "0.90"]
+
+
+A3 = np.array([[0, 1, 1], [0, 0, 1], [0, 0, 0]])
+W3 = np.array([[0, 2.0, -1.0], [0, 0, 0.5], [0, 0, 0]])
+NAN_ON_EDGE = np.where(np.arange(9).reshape(3, 3) == 1, np.nan, W3)
+FREQ = np.array([[0, 0.9, 0.0], [0.6, 0, 0.3], [0, 0, 0]])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: dag_figure(A3, W3, ["a", "b"]),
+            DataError,
+            r"dag_figure: 'names' must hold one name per node \(3,.* got 2 name",
+        ),
+        (
+            lambda: dag_figure(A3, W3, [*NAMES, "d"]),
+            DataError,
+            r"dag_figure: 'names' .* got 4 name",
+        ),
+        (lambda: dag_figure(A3, W3, "abc"), DataError, r"'names' must be a seq"),
+        (
+            lambda: dag_figure(A3, NAN_ON_EDGE, NAMES),
+            DataError,
+            r"dag_figure: 'weights' has 1 missing .* nan on the edge 0 -> 1",
+        ),
+        (
+            lambda: dag_figure(A3, W3[:2], NAMES),
+            GraphError,
+            r"dag_figure: 'weights' must be a square .* got shape \(2, 3\)",
+        ),
+        (
+            lambda: dag_figure(A3[:2], W3[:2], NAMES),
+            GraphError,
+            r"dag_figure: 'adjacency' must be a square .* got shape \(2, 3\)",
+        ),
+        (
+            lambda: dag_figure(A3, np.zeros((4, 4)), NAMES),
+            GraphError,
+            r"'adjacency' and 'weights' .* got \(3, 3\) and \(4, 4\)",
+        ),
+        (
+            lambda: dag_diff_figure(A3, np.zeros((4, 4)), NAMES),
+            GraphError,
+            r"dag_diff_figure: 'truth' and 'pred' .* got \(3, 3\) and \(4, 4\)",
+        ),
+        (
+            lambda: dag_diff_figure(A3, A3, NAMES[:2]),
+            DataError,
+            r"dag_diff_figure: 'names' .* \(3,.* got 2 name",
+        ),
+        (
+            lambda: edge_status(np.zeros((2, 2)), A3),
+            GraphError,
+            r"edge_status: 'truth' and 'pred' .* \(2, 2\) and \(3, 3\)",
+        ),
+        (
+            lambda: adjacency_heatmap(W3, NAMES[:2]),
+            DataError,
+            r"adjacency_heatmap: 'names' .* got 2 name",
+        ),
+        (
+            lambda: layered_layout(np.zeros(3)),
+            GraphError,
+            r"layered_layout: 'adjacency' .* got shape \(3,\)",
+        ),
+        (
+            lambda: bootstrap_figure(FREQ, np.zeros((4, 4)), NAMES),
+            GraphError,
+            r"bootstrap_figure: 'edge_frequency' and 'consensus' .* \(4, 4\)",
+        ),
+        (
+            lambda: bootstrap_figure(FREQ, FREQ > 0.5, NAMES[:2]),
+            DataError,
+            r"bootstrap_figure: 'names' .* got 2 name",
+        ),
+        (
+            lambda: bootstrap_figure(np.where(FREQ > 0.8, np.nan, FREQ), A3, NAMES),
+            DataError,
+            r"'edge_frequency' must hold fractions .* \[0, 1\]; 1 value.* nan",
+        ),
+        (
+            lambda: bootstrap_figure(FREQ, FREQ > 0.5, NAMES, threshold=2),
+            ConfigError,
+            r"bootstrap_figure: 'threshold' must be a number in \[0.0, 1.0\]",
+        ),
+    ],
+)
+def test_mismatched_inputs_name_the_figure_and_what_was_received(
+    call, error, match
+) -> None:
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_weights_off_the_edges_and_heatmap_gaps_may_be_missing() -> None:
+    off_edge = W3.copy()
+    off_edge[2, 0] = np.nan  # no edge 2 -> 0: not drawn, not checked
+    assert len(_arrows(dag_figure(A3, off_edge, NAMES))) == 3
+    heat = adjacency_heatmap(NAN_ON_EDGE, NAMES)
+    assert heat.data[0].zmax == 1.0  # the scale spans the finite weights
+    # names may be any iterable of d names (here a generator)
+    fig = dag_figure(A3, W3, (n for n in NAMES))
+    assert list(fig.data[0].text) == NAMES

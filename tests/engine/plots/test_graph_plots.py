@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.errors import ConfigError, DataError, GraphError
 from engine.graphs import GraphResult
 from engine.plots import (
     accuracy_figure,
     edge_histogram_figure,
+    graph_layout,
     learned_graph_figure,
     training_curves_figure,
 )
@@ -94,3 +96,50 @@ def test_histogram_curves_and_accuracy_bars():
     bars = accuracy_figure(result)
     assert list(bars.data[0].x) == ["LDS", "knn_gcn"]
     assert list(bars.data[0].y) == [0.9, 0.8]
+
+
+def test_bad_arguments_name_the_figure_and_what_was_received():
+    result = _result(6)
+    edges = np.array([[0, 1], [1, 2]])
+    cases = [
+        (
+            lambda: learned_graph_figure(result, positions=np.zeros((3, 2))),
+            DataError,
+            r"learned_graph_figure: 'positions' .* \(6, 2\); got shape \(3, 2\)",
+        ),
+        (
+            lambda: learned_graph_figure(result, n_edges=-2),
+            ConfigError,
+            r"learned_graph_figure: 'n_edges' must be an integer >= 0 .* got -2",
+        ),
+        (
+            lambda: learned_graph_figure(result, color_by="colour"),
+            ConfigError,
+            r"'color_by' must be one of \['class', 'correctness'\]; got 'colour'",
+        ),
+        (
+            lambda: graph_layout(3, edges, np.ones(3)),
+            GraphError,
+            r"graph_layout: 'weights' .* per edge \(2\); got shape \(3,\)",
+        ),
+        (
+            lambda: graph_layout(2, edges, np.ones(2)),
+            GraphError,
+            r"graph_layout: 'edges' names node 2, outside 0 \.\. 1",
+        ),
+        (
+            lambda: graph_layout(3, np.arange(3), np.ones(3)),
+            GraphError,
+            r"'edges' must be an \(n_edges, 2\) array .* got shape \(3,\)",
+        ),
+        (
+            lambda: edge_histogram_figure(result, bins=0),
+            ConfigError,
+            r"edge_histogram_figure: 'bins' must be a positive integer; got 0",
+        ),
+    ]
+    for call, error, match in cases:
+        with pytest.raises(error, match=match):
+            call()
+    assert graph_layout(3, np.zeros((0, 2), dtype=int), np.zeros(0)).shape == (3, 2)
+    assert learned_graph_figure(result, n_edges=0, positions=np.zeros((6, 2)))

@@ -87,3 +87,42 @@ def test_bad_rows_players_and_classes_name_the_valid_ones(digits_result) -> None
     for call, message in cases:
         with pytest.raises(ConfigError, match=message):
             call()
+
+
+def test_bad_tops_references_quantities_and_moves(digits_result) -> None:
+    from engine.errors import ConfigError, DataError
+
+    m, k = len(digits_result.features), len(digits_result.classes)
+    cases = [
+        (lambda: p_change_bars(digits_result, top=0), ConfigError, r"'top' .* 0"),
+        (
+            lambda: mean_vs_reference(digits_result, 0, top=-1),
+            ConfigError,
+            r"mean_vs_reference: 'top' must be a positive integer; got -1",
+        ),
+        (
+            lambda: mean_vs_reference(digits_result, 0, reference=np.zeros(2)),
+            DataError,
+            rf"'reference' .* \({m},\).* \({m}, {k}\); got shape \(2,\)",
+        ),
+        (
+            lambda: mean_vs_reference(digits_result, 0, reference=np.zeros((m, 2))),
+            DataError,
+            rf"'reference' .* got shape \({m}, 2\)",
+        ),
+        (
+            lambda: pixel_map(digits_result, 0, quantity="pchange"),
+            ConfigError,
+            r"pixel_map: 'quantity' must be one of .* got 'pchange'",
+        ),
+        (
+            lambda: pixel_map(digits_result, 0, move=(k, 0)),
+            ConfigError,
+            rf"pixel_map: 'move' .* class indices in 0\.\.{k - 1} .* got \({k}, 0\)",
+        ),
+    ]
+    for call, error, match in cases:
+        with pytest.raises(error, match=match):
+            call()
+    moved = pixel_map(digits_result, 0, move=(0, 1))
+    assert moved.layout.annotations[1].text.startswith("P(")

@@ -500,3 +500,78 @@ def test_model_outputs_are_checked_on_the_background_coalitions() -> None:
 
     with pytest.raises(DataError, match=r"do not sum to one per row on rows that"):
         explain(rescaled, X[:1], background=X, seed=0)
+
+
+@pytest.fixture(scope="module")
+def iris_unnamed(iris):
+    """The iris table with integer column names, and a model fitted on it."""
+    X, y, _ = iris
+    Xi = X.copy()
+    Xi.columns = range(X.shape[1])
+    return Xi, LogisticRegression(max_iter=500).fit(Xi, y)
+
+
+def test_integer_column_names_are_matched_as_text(iris_unnamed) -> None:
+    Xi, model = iris_unnamed
+    res = explain(model, Xi.iloc[:2], background=Xi, seed=0)
+    ref = explain(model, Xi.iloc[:2].to_numpy(), background=Xi.to_numpy(), seed=0)
+    assert res.features == ("0", "1", "2", "3") == res.columns
+    np.testing.assert_array_equal(res.transitions, ref.transitions)
+    # the background's columns are looked up by name, not by position
+    shuffled = Xi[[3, 1, 0, 2]]
+    res2 = explain(model, Xi.iloc[:2], background=shuffled, seed=0)
+    np.testing.assert_array_equal(res2.transitions, res.transitions)
+
+
+def test_unnamed_x_takes_the_background_frames_names(iris_unnamed, iris) -> None:
+    model = iris_unnamed[1]  # no feature_names_in_: names of the background
+    X = iris[0]
+    rows = X.to_numpy(copy=True)[:2]
+    ref = explain(model, X.iloc[:2], background=X, seed=0)
+    for given in (rows, torch.as_tensor(rows), rows.tolist()):
+        res = explain(model, given, background=X, seed=0)
+        assert res.features == tuple(X.columns)
+        np.testing.assert_array_equal(res.transitions, ref.transitions)
+    with pytest.raises(DataError, match=r"X has 4 unnamed columns .* has 3"):
+        explain(model, rows, background=X.iloc[:, :3], seed=0)
+
+
+def test_unnamed_x_takes_the_models_feature_names(iris) -> None:
+    X, _, model = iris  # fitted on the DataFrame: feature_names_in_
+    rows = X.to_numpy(copy=True)[:2]
+    ref = explain(model, X.iloc[:2], background=X, seed=0)
+    for bg in (X, X.to_numpy(), X[X.columns[::-1]]):
+        res = explain(model, rows, background=bg, seed=0)
+        assert res.features == tuple(X.columns)
+        np.testing.assert_array_equal(res.transitions, ref.transitions)
+    renamed = X.rename(columns=lambda c: c.upper())
+    with pytest.raises(DataError, match="background lacks column"):
+        explain(model, rows, background=renamed, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("labels", "match"),
+    [
+        ([10], r"one label per explained row \(2\); got 1 label"),
+        ([1, 2, 3], r"one label per explained row \(2\); got 3 label"),
+        (7, r"one label per explained row \(2\); got 7"),
+        (["a", "b"], r"'row_labels' must be integers.*\['a', 'b'\]"),
+        ([0.5, 1.5], r"'row_labels' must be integers"),
+    ],
+)
+def test_row_labels_must_be_one_integer_per_row(iris, labels, match) -> None:
+    X, _, model = iris
+    for kw in ({}, {"executor": "serial"}):
+        with pytest.raises(ConfigError, match=match):
+            explain(model, X.iloc[:2], background=X, row_labels=labels, **kw)
+    res = explain(model, X.iloc[:2], background=X, row_labels=np.array([7, 3]))
+    assert res.rows.tolist() == [7, 3] and set(res.to_frame()["row"]) == {3, 7}
+
+
+@pytest.mark.parametrize("value", [0, -3, 2.5, True, None, "10"])
+def test_max_background_must_be_a_positive_integer(iris, value) -> None:
+    X, _, model = iris
+    with pytest.raises(ConfigError, match=r"'max_background' must be a positive"):
+        explain(model, X.iloc[:2], background=X, max_background=value)
+    res = explain(model, X.iloc[:2], background=X, max_background=np.int64(5))
+    assert res.config["n_background"] == 5

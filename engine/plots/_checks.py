@@ -1,0 +1,143 @@
+"""Checks of the arguments of the figure builders, with messages for users.
+
+A figure drawn from mismatched inputs either fails deep inside NumPy or plotly
+(``IndexError``, ``operands could not be broadcast``, an invalid ``arrowwidth``)
+or, worse, silently draws some nodes without names. These helpers refuse such
+inputs first, naming the figure, the parameter and what was received.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.errors import ConfigError, DataError, GraphError
+from engine.plots._text import plot_texts
+
+__all__ = [
+    "check_count",
+    "check_names",
+    "check_same_shape",
+    "square_matrix",
+]
+
+
+def square_matrix(
+    owner: str, name: str, value: Any, *, numeric: bool = False
+) -> NDArray[Any]:
+    """``value`` as a 2-D square array of shape (d, d).
+
+    Parameters
+    ----------
+    owner : str
+        The figure builder, named in the message.
+    name : str
+        The parameter.
+    value : array-like of shape (d, d)
+        The matrix received.
+    numeric : bool, default=False
+        Return a float64 array (weights, frequencies) rather than the values as
+        given (adjacency, where only ``!= 0`` counts).
+
+    Returns
+    -------
+    ndarray of shape (d, d)
+
+    Raises
+    ------
+    GraphError
+        ``value`` is not a square matrix, or not numbers when ``numeric``.
+    """
+    try:
+        matrix = np.asarray(value, dtype=np.float64 if numeric else None)
+    except (TypeError, ValueError) as err:
+        raise GraphError(
+            f"{owner}: {name!r} must be a square (d, d) matrix of numbers; {err}."
+        ) from err
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise GraphError(
+            f"{owner}: {name!r} must be a square (d, d) matrix, one row and one "
+            f"column per node; got shape {matrix.shape}."
+        )
+    return matrix
+
+
+def check_same_shape(
+    owner: str, first: tuple[str, Any], second: tuple[str, Any]
+) -> None:
+    """Raise :class:`GraphError` when two ``(name, matrix)`` differ in shape."""
+    (a_name, a), (b_name, b) = first, second
+    if np.shape(a) != np.shape(b):
+        raise GraphError(
+            f"{owner}: {a_name!r} and {b_name!r} must describe the same nodes, with "
+            f"the same shape; got {np.shape(a)} and {np.shape(b)}. Give both "
+            "graphs over the same nodes in the same order."
+        )
+
+
+def check_names(owner: str, names: Iterable[object], d: int) -> list[str]:
+    """The node names as plotly shows them, after checking there is one per node.
+
+    Parameters
+    ----------
+    owner : str
+        The figure builder, named in the message.
+    names : iterable
+        The node names received.
+    d : int
+        The number of nodes of the matrices.
+
+    Returns
+    -------
+    list of str
+        :func:`~engine.plots._text.plot_texts` of the names.
+
+    Raises
+    ------
+    DataError
+        ``names`` is a single string, not iterable, or not of length ``d``.
+    """
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise DataError(
+            f"{owner}: 'names' must be a sequence of {d} node names; got {names!r}."
+        )
+    items = list(names)
+    if len(items) != d:
+        raise DataError(
+            f"{owner}: 'names' must hold one name per node ({d}, as the matrix has "
+            f"{d} rows and columns); got {len(items)} name(s)."
+        )
+    return plot_texts(items)
+
+
+def check_count(
+    owner: str, name: str, value: Any, *, low: int = 1, optional: bool = False
+) -> None:
+    """Raise :class:`ConfigError` unless ``value`` is an integer ``>= low``.
+
+    Parameters
+    ----------
+    owner, name : str
+        The figure builder and the parameter, named in the message.
+    value : object
+        The value received.
+    low : int, default=1
+        Smallest value accepted.
+    optional : bool, default=False
+        Whether ``None`` is accepted.
+    """
+    if optional and value is None:
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or value < low
+    ):
+        what = "a positive integer" if low == 1 else f"an integer >= {low}"
+        raise ConfigError(
+            f"{owner}: {name!r} must be {what}"
+            f"{' or None' if optional else ''}; got {value!r}."
+        )

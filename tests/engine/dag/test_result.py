@@ -1,0 +1,85 @@
+"""DagResult: node look-ups, equality and hashing, the edge table."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.dag import DagResult
+from engine.errors import GraphError
+
+
+def _result(**changes) -> DagResult:
+    adjacency = np.array([[0, 1, 1], [0, 0, 1], [0, 0, 0]], dtype=bool)
+    fields = {
+        "adjacency": adjacency,
+        "weights": adjacency * np.array([[0, 2.0, -1.0], [0, 0, 0.5], [0, 0, 0]]),
+        "node_names": ("a", "b", "c"),
+        "history": {"loss": [3.0, 2.0, np.nan]},
+        "ordering": (0, 1, 2),
+        "method": "permutahedron",
+        "config": {"max_iter": 3, "hidden": (4, 4), "tol": float("nan")},
+        "seed": 5,
+        "elapsed_s": 0.25,
+        "warnings": ("a warning",),
+    }
+    return DagResult(**{**fields, **changes})
+
+
+def test_parents_and_children_by_name_or_index() -> None:
+    r = _result()
+    assert r.parents("c") == r.parents(2) == r.parents(np.int64(2))
+    assert r.parents("c") == [("a", -1.0), ("b", 0.5)]
+    assert r.children(0) == [("b", 2.0), ("c", -1.0)] and r.children("c") == []
+
+
+@pytest.mark.parametrize("node", ["zz", 3, -1, True, 1.0, None])
+def test_unknown_nodes_name_the_node_and_the_known_ones(node) -> None:
+    r = _result()
+    for method in ("parents", "children"):
+        match = (
+            rf"DagResult\.{method}: node {node!r} is neither a node name nor an "
+            r"index in 0\.\.2; the 3 node\(s\) are \['a', 'b', 'c'\]"
+        )
+        with pytest.raises(GraphError, match=match):
+            getattr(r, method)(node)
+
+
+def test_long_node_lists_are_shortened_in_the_message() -> None:
+    d = 40
+    r = DagResult(np.zeros((d, d), bool), np.zeros((d, d)), [f"n{i}" for i in range(d)])
+    with pytest.raises(GraphError, match=r"'n29', \.\.\. and 10 more\]"):
+        r.parents("zz")
+
+
+def test_equality_compares_fields_arrays_included() -> None:
+    r = _result()
+    same = _result()  # equal arrays, other objects; NaN in history and config
+    assert r == same and hash(r) == hash(same)
+    assert r == DagResult.from_json(r.to_json())  # tuples come back as lists
+    assert r == pickle.loads(pickle.dumps(r))
+    other_weights = r.weights.copy()
+    other_weights[0, 1] = 2.5
+    for changed in (
+        dataclasses.replace(r, weights=other_weights),
+        dataclasses.replace(r, history={"loss": [3.0, 2.0, 1.0]}),
+        dataclasses.replace(r, elapsed_s=0.5),  # timings are fields too
+        dataclasses.replace(r, node_names=("a", "b", "d")),
+        dataclasses.replace(r, adjacency=np.zeros((3, 3), bool)),
+    ):
+        assert r != changed
+    assert r != "not a result" and len({r, same, _result(seed=6)}) == 2
+
+
+def test_edge_table_has_float_weights_even_without_edges() -> None:
+    empty = _result(adjacency=np.zeros((3, 3), bool), weights=np.zeros((3, 3)))
+    for r, n in ((_result(), 3), (empty, 0)):
+        frame = r.to_frame()
+        assert list(frame.columns) == ["source", "target", "weight"] and len(frame) == n
+        assert frame["weight"].dtype == np.float64
+        assert pd.api.types.is_object_dtype(frame["source"])
+    assert _result().to_frame()["weight"].tolist() == [2.0, -1.0, 0.5]
