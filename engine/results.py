@@ -192,6 +192,43 @@ class ResultMixin:
 
     schema_version: ClassVar[int] = 1
     _tuple_fields: ClassVar[tuple[str, ...]] = ()
+    # wall-clock fields, and the key of the same name inside dict fields
+    _timing_fields: ClassVar[tuple[str, ...]] = ("elapsed_s", "timings")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field but the wall-clock timings is (see values_equal).
+
+        Subclasses are declared ``@dataclass(frozen=True, eq=False)`` so that this
+        comparison is used: arrays compare element by element, NaN equal to NaN.
+        Timings (``elapsed_s``, ``timings`` and ``elapsed_s`` keys in dicts such
+        as ``history``) are left out, so two runs with the same seed are equal.
+        """
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(
+            values_equal(
+                _untimed(getattr(self, name), self._timing_fields),
+                _untimed(getattr(other, name), self._timing_fields),
+            )
+            for name in self._compared_fields()
+        )
+
+    def __hash__(self) -> int:
+        """Hash of the type and the plain (str, int, bool, tuple) compared fields."""
+        plain = tuple(
+            (name, value)
+            for name in self._compared_fields()
+            if isinstance(value := getattr(self, name), str | int | bool | tuple)
+            and all(isinstance(v, str | int | bool) for v in _items(value))
+        )
+        return hash((type(self).__name__, plain))
+
+    def _compared_fields(self) -> list[str]:
+        return [
+            f.name
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if f.name not in self._timing_fields
+        ]
 
     def _freeze_arrays(self) -> None:
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
@@ -254,3 +291,14 @@ class ResultMixin:
                 f"{err.lineno}); pass the text or file written by to_json."
             ) from err
         return cls.from_dict(data)
+
+
+def _untimed(value: Any, keys: tuple[str, ...]) -> Any:
+    """``value`` without wall-clock entries: dict keys in ``keys``, at any depth."""
+    if isinstance(value, dict):
+        return {k: _untimed(v, keys) for k, v in value.items() if k not in keys}
+    return value
+
+
+def _items(value: Any) -> tuple[Any, ...]:
+    return value if isinstance(value, tuple) else (value,)

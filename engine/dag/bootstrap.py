@@ -110,7 +110,7 @@ def consensus_dag(
     return break_cycles(np.where(keep, freq, 0.0), keep=required)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BootstrapResult(ResultMixin):
     """Edge frequencies over bootstrap refits.
 

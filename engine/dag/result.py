@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -12,7 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from engine.errors import GraphError, format_names
-from engine.results import ResultMixin, values_equal
+from engine.results import ResultMixin
 
 __all__ = ["DagResult", "is_dag"]
 
@@ -41,7 +40,7 @@ def is_dag(adjacency: Any) -> bool:
     return seen == a.shape[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DagResult(ResultMixin):
     """A learned DAG over named nodes.
 
@@ -84,12 +83,12 @@ class DagResult(ResultMixin):
 
     Notes
     -----
-    Two results are equal (``==``) when every field is: arrays element by element
-    (NaN equal to NaN), ``history`` and ``config`` key by key. A result therefore
-    equals its JSON round trip, while two fits with the same seed differ in their
-    timings (``elapsed_s``, ``history["elapsed_s"]``): compare ``adjacency`` and
-    ``weights`` to check that two fits agree. Results are hashable (the hash reads
-    the names, the adjacency, the ordering, the method and the seed).
+    Two results are equal (``==``) when every field but the timings
+    (``elapsed_s``, ``history["elapsed_s"]``) is: arrays element by element (NaN
+    equal to NaN), ``history`` and ``config`` key by key. A result therefore equals
+    its JSON round trip, and two fits of the same data with the same seed,
+    options and device are equal. Results are hashable (the hash reads the names,
+    the adjacency, the ordering, the method and the seed).
     """
 
     adjacency: NDArray[np.bool_]
@@ -144,14 +143,6 @@ class DagResult(ResultMixin):
             for i, j in np.argwhere(self.adjacency)
         ]
         return sorted(out, key=lambda e: -abs(e[2]))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, DagResult):
-            return NotImplemented
-        return all(
-            values_equal(getattr(self, f.name), getattr(other, f.name))
-            for f in dataclasses.fields(self)
-        )
 
     def __hash__(self) -> int:
         graph = (self.adjacency.shape, self.adjacency.tobytes())

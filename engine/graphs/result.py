@@ -19,7 +19,7 @@ __all__ = ["GraphResult", "edge_homophily", "validation_accuracies"]
 SPLIT_NAMES = ("train", "val", "es", "test")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GraphResult(ResultMixin):
     """Learned edge distribution, predictions and provenance of one LDS fit.
 

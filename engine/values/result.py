@@ -14,7 +14,7 @@ from engine.results import ResultMixin
 __all__ = ["DistributionalValues"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DistributionalValues(ResultMixin):
     """Distributional values of a classifier's output, for several rows.
 

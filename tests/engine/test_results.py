@@ -116,3 +116,29 @@ def test_values_equal_compares_arrays_dicts_and_nan():
     assert not values_equal({"w": 1}, {"w": 1, "v": 2}) and not values_equal({}, [])
     assert values_equal(np.array([1, 2]), [1, 2]) and not values_equal("a", "b")
     assert not values_equal(np.array(["a"]), np.array([np.nan]))
+
+
+def test_every_result_type_compares_without_its_timings():
+    from engine import explain, learn_graph, load_sample
+    from engine.dag import bootstrap_dag, simulate_sem
+    from sklearn.linear_model import LogisticRegression
+
+    iris = load_sample("iris")
+    X = iris.frame.drop(columns=[iris.target])
+    model = LogisticRegression(max_iter=500).fit(X, iris.frame[iris.target])
+    values = explain(model, X.iloc[:2], background=X.iloc[:20], seed=0)
+    again = explain(model, X.iloc[:2], background=X.iloc[:20], seed=0)
+    assert values == again and hash(values) == hash(again)
+    assert values == type(values).from_json(values.to_json())
+    assert values != explain(model, X.iloc[:3], background=X.iloc[:20], seed=0)
+
+    sim = simulate_sem(4, 100, edges_per_node=1, seed=0).X
+    boot = bootstrap_dag(sim, n_boot=2, seed=0, max_iter=5)
+    assert boot == bootstrap_dag(sim, n_boot=2, seed=0, max_iter=5)
+
+    wine = load_sample("wine")
+    features = wine.frame.drop(columns=[wine.target])
+    kwargs = {"split": "wine", "seed": 0, "max_outer_iter": 2}
+    graph = learn_graph(features, wine.frame[wine.target], **kwargs)
+    assert graph == type(graph).from_json(graph.to_json())
+    assert len({graph, type(graph).from_json(graph.to_json())}) == 1

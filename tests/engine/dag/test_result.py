@@ -67,12 +67,23 @@ def test_equality_compares_fields_arrays_included() -> None:
     for changed in (
         dataclasses.replace(r, weights=other_weights),
         dataclasses.replace(r, history={"loss": [3.0, 2.0, 1.0]}),
-        dataclasses.replace(r, elapsed_s=0.5),  # timings are fields too
         dataclasses.replace(r, node_names=("a", "b", "d")),
         dataclasses.replace(r, adjacency=np.zeros((3, 3), bool)),
     ):
         assert r != changed
     assert r != "not a result" and len({r, same, _result(seed=6)}) == 2
+    # wall-clock timings are not part of the result
+    timed = dataclasses.replace(
+        r, elapsed_s=9.0, history={**r.history, "elapsed_s": [5.0]}
+    )
+    assert r == timed and hash(r) == hash(timed)
+
+
+def test_two_fits_with_the_same_seed_are_equal() -> None:
+    from engine.dag import learn_dag, simulate_sem
+
+    X = simulate_sem(4, 200, edges_per_node=1, seed=0).X
+    assert learn_dag(X, seed=0, max_iter=20) == learn_dag(X, seed=0, max_iter=20)
 
 
 def test_edge_table_has_float_weights_even_without_edges() -> None:
