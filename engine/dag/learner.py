@@ -239,6 +239,18 @@ def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:
     )
 
 
+def _constant(X: np.ndarray, names: list[str]) -> str | None:
+    """A note on columns holding one value, or ``None``."""
+    flat = [names[k] for k in np.flatnonzero(np.ptp(X, axis=0) == 0)]
+    if not flat:
+        return None
+    return (
+        f"learn_dag: column(s) {format_names(flat)} hold a single value, so they "
+        "can take part in no edge (they stay isolated nodes); leave them out of the "
+        "columns if that is not meant."
+    )
+
+
 def learn_dag(
     X: Any,
     method: str = "permutahedron",
@@ -311,9 +323,13 @@ def learn_dag(
     pk = _prior_for(prior, names)
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)
-    few = few_samples_message(*Xa.shape, method, cfg)
-    if few:
-        warnings.warn(few, DataWarning, stacklevel=2)
+    data_notes = [
+        m
+        for m in (few_samples_message(*Xa.shape, method, cfg), _constant(Xa, names))
+        if m
+    ]
+    for note in data_notes:
+        warnings.warn(note, DataWarning, stacklevel=2)
     reporter = Reporter(progress, "dag.fit", total=getattr(cfg, "max_iter", None))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -321,7 +337,7 @@ def learn_dag(
         fields = spec.fit(
             Xa, config=cfg, prior=pk, seed=used_seed, device=dev, reporter=reporter
         )
-    messages = [few] if few else []
+    messages = list(data_notes)
     messages += [str(w.message) for w in caught]
     if fields.get("stopped"):
         msg = f"learn_dag: stopped on request after {fields.get('n_iter')} epochs."

@@ -474,7 +474,7 @@ def _build_result(
     matrix = None
     if config.return_matrix:
         matrix = (theta + theta.T).astype(np.float32)
-    warnings = []
+    warnings = list(task.notes)
     if reporter.stop_requested:
         warnings.append("The fit was stopped on request; the result is partial.")
     return GraphResult(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,6 +16,7 @@ from engine.data import MatrixRecord
 from engine.errors import (
     ConfigError,
     DataError,
+    DataWarning,
     GraphError,
     ResourceError,
     format_names,
@@ -60,6 +62,9 @@ class NodeTask:
         Initial graph (given or kNN), symmetric, empty diagonal.
     graph_source : str
         ``"given"`` or ``"knn"``.
+    notes : tuple of str
+        Warnings about the inputs (also issued as :class:`DataWarning`), for the
+        result's ``warnings``.
     """
 
     X: np.ndarray
@@ -69,6 +74,7 @@ class NodeTask:
     split: Split
     graph: np.ndarray
     graph_source: str
+    notes: tuple[str, ...] = ()
 
     @property
     def n_nodes(self) -> int:
@@ -144,7 +150,28 @@ def prepare_task(
     else:
         adj = _as_graph(graph, n, node_names, owner)
         source = "given"
-    return NodeTask(features, labels, classes, node_names, split_obj, adj, source)
+    notes = _train_class_notes(split_obj, labels, classes, owner)
+    for note in notes:
+        warnings.warn(note, DataWarning, stacklevel=3)
+    return NodeTask(
+        features, labels, classes, node_names, split_obj, adj, source, notes
+    )
+
+
+def _train_class_notes(
+    split: Split, labels: np.ndarray, classes: tuple[str, ...], owner: str
+) -> tuple[str, ...]:
+    """A note when the training nodes leave out classes the model could predict."""
+    seen = set(labels[split.train].tolist())
+    absent = [c for k, c in enumerate(classes) if k not in seen]
+    if not absent:
+        return ()
+    return (
+        f"{owner}: the training nodes hold {len(classes) - len(absent)} of the "
+        f"{len(classes)} classes; {format_names(absent, 10)} have no training "
+        "node, so the model can never predict them. Put labelled nodes of every "
+        "class in the 'train' set.",
+    )
 
 
 def check_knn_k(k: int, n_nodes: int, owner: str) -> None:

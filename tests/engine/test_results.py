@@ -119,9 +119,10 @@ def test_values_equal_compares_arrays_dicts_and_nan():
 
 
 def test_every_result_type_compares_without_its_timings():
+    from sklearn.linear_model import LogisticRegression
+
     from engine import explain, learn_graph, load_sample
     from engine.dag import bootstrap_dag, simulate_sem
-    from sklearn.linear_model import LogisticRegression
 
     iris = load_sample("iris")
     X = iris.frame.drop(columns=[iris.target])

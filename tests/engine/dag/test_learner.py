@@ -21,7 +21,13 @@ from engine.dag import (
     learn_dag,
     shd,
 )
-from engine.errors import ConfigError, DataError, NotFittedError, ResourceError
+from engine.errors import (
+    ConfigError,
+    DataError,
+    DataWarning,
+    NotFittedError,
+    ResourceError,
+)
 
 FAST = {"max_iter": 60, "patience": 15}
 
@@ -333,3 +339,13 @@ def test_polish_reports_progress_and_stops_on_request():
 
     r = learn_dag(X, seed=0, device="cpu", max_iter=5, progress=stop_in_training)
     assert "polish" not in stages and r.stopped and r.n_iter == 2 and r.is_dag
+
+
+def test_a_constant_column_is_noted_and_stays_isolated():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=200)
+    X = pd.DataFrame({"a": a, "k": np.ones(200), "b": 2 * a + rng.normal(size=200)})
+    with pytest.warns(DataWarning, match=r"column\(s\) \['k'\] hold a single value"):
+        result = learn_dag(X, seed=0, max_iter=20)
+    assert any("['k'] hold a single value" in w for w in result.warnings)
+    assert not result.adjacency[1].any() and not result.adjacency[:, 1].any()
