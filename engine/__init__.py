@@ -11,13 +11,16 @@ from engine.dag import DagLearner, DagResult, PriorKnowledge, learn_dag
 from engine.data import DataReport, read_table, to_matrix
 from engine.errors import (
     ConfigError,
+    ConvergenceWarning,
     DataError,
+    DataWarning,
     DeviceError,
     EngineError,
     GraphError,
     NotFittedError,
     NumericalError,
     ResourceError,
+    StoppedWarning,
     UnsupportedError,
 )
 from engine.graph_io import read_graph, write_graph
@@ -32,10 +35,12 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "ConfigError",
+    "ConvergenceWarning",
     "DagLearner",
     "DagResult",
     "DataError",
     "DataReport",
+    "DataWarning",
     "DeviceError",
     "DistributionalExplainer",
     "DistributionalValues",
@@ -50,6 +55,7 @@ __all__ = [
     "ProgressEvent",
     "ResourceError",
     "Sample",
+    "StoppedWarning",
     "UnsupportedError",
     "__version__",
     "explain",
