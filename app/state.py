@@ -38,8 +38,16 @@ CAUSAL_RESULT = "causal_result"
 CAUSAL_RUNS = "causal_runs"
 # The selected node of the result (str); set by a click on the DAG or the selectbox.
 CAUSAL_SELECTED = "causal_selected_node"
-# Prior knowledge being edited: dict with ``edges`` and ``tiers`` DataFrames.
+# Prior knowledge being edited: dict with ``edges`` and ``tiers`` DataFrames, the
+# editors' latest output (what a fit uses).
 CAUSAL_PRIOR = "causal_prior"
+# What each prior editor was started from: dict ``edges``/``tiers`` -> dict with
+# ``table`` (the DataFrame given to the editor), ``names`` (the nodes it offers),
+# ``key`` (its widget key, new for each start) and ``version``; see causal.py.
+CAUSAL_PRIOR_START = "causal_prior_start"
+# file_id of the prior CSV each uploader last delivered (dict ``edges``/``tiers``),
+# so that a file is loaded, or refused with an error, once.
+CAUSAL_PRIOR_LOADED = "causal_prior_loaded"
 # Data set produced by the page's simulator (dict like DATASET).
 CAUSAL_SIMULATED = "causal_simulated"
 # Uploaded true graph as a dict with the file's ``name`` and ``data`` (bytes), re-read

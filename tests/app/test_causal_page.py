@@ -308,3 +308,60 @@ def test_names_with_markdown_are_shown_literally_on_the_causal_page():
     assert "left out '\\$x^2\\$' (constant)" in captions, captions
     texts = _markdown_texts(at)
     assert not any("[a](b)" in t or "'$x^2$'" in t for t in texts), texts
+
+
+def _upload(at: AppTest, kind: str, data: bytes, name: str = "prior.csv") -> None:
+    at.file_uploader(key=f"prior_{kind}_file").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _prior_rows(at: AppTest, kind: str) -> list[list]:
+    return _prior_state(at)[kind].astype(object).values.tolist()
+
+
+def test_a_file_that_contradicts_the_other_prior_table_is_refused():
+    at = _page()
+    _upload(at, "tiers", b"node,tier\nRaf,0\nMek,1\n", "tiers.csv")
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\n", "edges.csv")
+    assert not at.error
+    # tiers that put Mek before Raf: refused, and the editor keeps its tiers
+    _upload(at, "tiers", b"node,tier\nRaf,1\nMek,0\n", "swapped.csv")
+    assert any(
+        "swapped.csv cannot be used with the edges in the editor" in e.value
+        and "both required and against the tiers" in e.value
+        for e in at.error
+    ), [e.value for e in at.error]
+    assert _prior_rows(at, "tiers") == [["Raf", 0], ["Mek", 1]]
+    # and an edges file against the tiers in the editor, likewise
+    _upload(at, "edges", b"source,target,kind\nMek,Raf,required\n", "back.csv")
+    assert any(
+        "back.csv cannot be used with the tiers in the editor" in e.value
+        for e in at.error
+    ), at.error
+    assert _prior_rows(at, "edges") == [["Raf", "Mek", "required"]]
+
+
+def test_a_bad_prior_file_is_reported_once_not_on_every_rerun():
+    at = _page()
+    _upload(at, "edges", b"source,target\nRaf,Nope\n", "bad.csv")
+    assert any("bad.csv cannot be used" in e.value for e in at.error), at.error
+    at.selectbox(key="causal_method").set_value("dagdb").run()  # another change
+    assert not at.exception
+    assert not any("bad.csv" in e.value for e in at.error), at.error
+    # a good file loaded once is not loaded again over later changes
+    _upload(at, "edges", b"source,target\nRaf,Mek\n", "good.csv")
+    assert _prior_rows(at, "edges") == [["Raf", "Mek", "forbidden"]]
+    at.run()
+    assert not at.error and _prior_rows(at, "edges") == [["Raf", "Mek", "forbidden"]]
+
+
+def test_the_prior_outlives_a_visit_to_another_page():
+    at = _page()
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\n")
+    _upload(at, "tiers", b"node,tier\nRaf,0\n", "tiers.csv")
+    at.switch_page("views/data.py").run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception and not at.error
+    assert _prior_rows(at, "edges") == [["Raf", "Mek", "required"]]
+    assert _prior_rows(at, "tiers") == [["Raf", 0]]
