@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import typing
+import uuid
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ import streamlit as st
 
 from app import state
 from app.components import bootstrap_panel
+from app.components.made_on import made_on, stale_note
 from app.components.run_compare import render_run_comparison
 from app.components.text import literal
 from app.jobs import get_registry, render_job
@@ -72,6 +74,7 @@ def _sample(name: str) -> dict[str, Any]:
         "target": s.target,
         "truth": s.truth,
         "source": "sample",
+        "id": f"sample:{name}",
     }
 
 
@@ -131,6 +134,7 @@ def _simulator() -> dict[str, Any] | None:
                 "target": None,
                 "truth": sim.adjacency,
                 "source": "simulator",
+                "id": f"simulated:{uuid.uuid4().hex}",  # each press new data
                 "varsortability": varsortability(sim.X, sim.adjacency),
             },
         )
@@ -145,7 +149,12 @@ def _simulator() -> dict[str, Any] | None:
     return data
 
 
-def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+def _prepare(
+    data: dict[str, Any],
+) -> tuple[np.ndarray, list[str], np.ndarray | None, dict[str, Any]]:
+    """The matrix, its column names, the true graph over them (or ``None``) and
+    the choices that shaped the matrix: ``missing`` (``None`` when the chosen
+    columns have no gaps, so that the choice changed nothing) and ``scale``."""
     frame = data["frame"]
     numeric = [
         c
@@ -200,7 +209,8 @@ def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | 
         cols = list(frame.columns)
         idx = [cols.index(n) for n in names]
         truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
-    return X, names, truth
+    gaps = complete < len(frame)
+    return X, names, truth, {"missing": missing if gaps else None, "scale": scale}
 
 
 # --- prior knowledge ---
@@ -465,6 +475,7 @@ def _on_done(result: Any) -> None:
         "result": result,
         "truth": pending.get("truth"),
         "label": pending.get("label", ""),
+        "made_on": pending.get("made_on"),
     }
     state.put(state.CAUSAL_RESULT, entry)
     runs = [*(state.get(state.CAUSAL_RUNS) or []), entry][-MAX_RUNS:]
@@ -473,7 +484,7 @@ def _on_done(result: Any) -> None:
     st.session_state.pop(state.CAUSAL_SELECTED, None)
 
 
-def _start_fit(X, names, truth, prior, method, options, label) -> None:
+def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     try:
         make_config(method, None, **options)  # validate before the worker starts
     except EngineError as err:
@@ -493,7 +504,7 @@ def _start_fit(X, names, truth, prior, method, options, label) -> None:
     )
     state.put(state.CAUSAL_JOB, job)
     state.put(state.CAUSAL_JOB + "_error", None)
-    state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label})
+    state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label, "made_on": made})
 
 
 # --- results ---
@@ -683,9 +694,12 @@ def _downloads_tab(result: Any) -> None:
     )
 
 
-def _results(entry: dict[str, Any]) -> None:
+def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     result = entry["result"]
     st.subheader("Result")
+    note = stale_note(entry.get("made_on"), now)
+    if note:
+        st.info(note)
     status = (
         "stopped early on request"
         if result.stopped
@@ -735,9 +749,10 @@ def render() -> None:
     """Draw the page."""
     st.title("Causal discovery")
     data = _choose_data()
+    now = None  # what a fit started now would be made on
     if data is not None:
         try:
-            X, names, truth = _prepare(data)
+            X, names, truth, settings = _prepare(data)
         except EngineError as err:
             st.error(literal(err))
             X = None
@@ -747,6 +762,16 @@ def render() -> None:
             methods = ["permutahedron", *sorted(set(METHODS) - {"permutahedron"})]
             method = st.selectbox("Method", methods, key="causal_method")
             options = _options_form(method)
+            seed = int(state.get(state.SEED, 0))
+            now = made_on(
+                data,
+                names,
+                **settings,
+                method=method,
+                options=options,
+                prior=prior,
+                seed=seed,
+            )
             busy = state.get(state.CAUSAL_JOB) is not None
             if st.button(
                 "Learn DAG",
@@ -754,10 +779,10 @@ def render() -> None:
                 disabled=busy or prior is None,
                 key="causal_fit",
             ):
-                _start_fit(X, names, truth, prior, method, options, data["name"])
+                _start_fit(X, names, truth, prior, method, options, data["name"], now)
                 st.rerun()
             bootstrap_panel.render_controls(
-                X, names, prior, method, options, data["name"]
+                X, names, prior, method, options, data["name"], made=now
             )
     render_job(state.CAUSAL_JOB, _on_done)
     error = state.get(state.CAUSAL_JOB + "_error")
@@ -765,8 +790,8 @@ def render() -> None:
         st.error(error)
     entry = state.get(state.CAUSAL_RESULT)
     if entry is not None:
-        _results(entry)
-    bootstrap_panel.render_results()
+        _results(entry, now)
+    bootstrap_panel.render_results(now)
 
 
 if __name__ == "__main__":

@@ -365,3 +365,85 @@ def test_the_prior_outlives_a_visit_to_another_page():
     assert not at.exception and not at.error
     assert _prior_rows(at, "edges") == [["Raf", "Mek", "required"]]
     assert _prior_rows(at, "tiers") == [["Raf", 0]]
+
+
+def _infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def _stale(at: AppTest) -> str:
+    notes = [t for t in _infos(at) if t.startswith("The result below was made on")]
+    assert len(notes) <= 1, notes
+    return notes[0] if notes else ""
+
+
+def test_a_result_made_on_other_inputs_is_marked_until_learned_again():
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    first = _result(at)
+    assert _stale(at) == ""
+    made = "The result below was made on sachs with 11 columns, method permutahedron"
+    cols = at.multiselect(key="causal_cols_sachs")
+    cols.set_value([c for c in cols.value if c != "Jnk"]).run()
+    assert _stale(at).startswith(made + "; since then the columns (now without Jnk)")
+    assert "Press **Learn DAG** to update it" in _stale(at)
+    # the result stays on screen under the note
+    assert any(s.value == "Result" for s in at.subheader) and _result(at) is first
+    at.multiselect(key="causal_cols_sachs").set_value(cols.options).run()
+    assert _stale(at) == ""
+    # the data has no gaps: the missing-value choice changes nothing
+    at.selectbox(key="causal_missing").set_value("mean").run()
+    assert _stale(at) == ""
+    for change, expected in [
+        (lambda a: a.selectbox(key="causal_scale").set_value("none"), "'Scaling'"),
+        (
+            lambda a: a.number_input(key="opt_permutahedron_max_iter").set_value(11),
+            "the method options (max_iter was 10)",
+        ),
+        (
+            lambda a: a.selectbox(key="causal_method").set_value("dagdb"),
+            "the method changed",
+        ),
+        (
+            lambda a: a.selectbox(key="causal_sample").set_value("linear_gaussian"),
+            "since then the data set, ",
+        ),
+        (lambda a: a.selectbox(key="causal_sample").set_value("sachs"), "Scaling"),
+        (
+            lambda a: a.file_uploader(key="prior_edges_file").set_value(
+                ("e.csv", b"source,target\nRaf,Mek\n", "text/csv")
+            ),
+            "the prior knowledge",
+        ),
+    ]:
+        change(at)
+        at.run()
+        assert not at.exception, at.exception
+        assert expected in _stale(at), (expected, _infos(at))
+    assert "'Scaling' (was standardize)" in _stale(at)
+    # a new fit on the current inputs has no note
+    at.number_input(key="opt_dagdb_max_iter").set_value(3)
+    at.button(key="causal_fit").click().run()
+    _wait(at, lambda a: _result(a) is not first and _result(a) is not None)
+    assert _stale(at) == ""
+    assert _result(at).method == "dagdb"
+
+
+def test_a_bootstrap_made_on_other_inputs_is_marked():
+    at = _page()
+    at.number_input(key="opt_permutahedron_max_iter").set_value(5)
+    at.number_input(key="boot_n").set_value(2)
+    at.selectbox(key="boot_executor").set_value("serial").run()
+    at.button(key="boot_run").click().run()
+
+    def done(a: AppTest) -> bool:
+        return a.session_state[state.CAUSAL_BOOT_RESULT] is not None
+
+    at.session_state[state.CAUSAL_BOOT_RESULT] = None
+    _wait(at, done)
+    assert not any("bootstrap below" in t for t in _infos(at))
+    at.number_input(key="opt_permutahedron_max_iter").set_value(6).run()
+    note = next(t for t in _infos(at) if t.startswith("The bootstrap below"))
+    assert "the method options (max_iter was 5)" in note
+    assert "Press **Run bootstrap**" in note

@@ -1,10 +1,11 @@
 """Browser test of the prior-knowledge editor on the Causal discovery page.
 
 The edges editor is a canvas grid: a row is added with the toolbar's "Add row",
-each cell is opened with a click and Enter, and a node is
-picked from the drop-down. The picked values must stay in the grid, in the saved
-CSV, after a visit to another page, and in the fit: a required edge the data do
-not suggest (Raf -> Jnk) is in the learned graph.
+each cell is opened with a click and Enter, and a node is picked from the
+drop-down. The picked values must stay in the grid, in the saved CSV, after a
+visit to another page, and in the fit: a required edge the data do not suggest
+(Raf -> Jnk) is in the learned graph. A column removed after the fit leaves the
+result on screen under a note naming what it was made on.
 """
 
 from __future__ import annotations
@@ -129,3 +130,15 @@ def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url)
         edges = {tuple(row[:2]) for row in csv.reader(io.StringIO(fh.read()))}
     assert ("Raf", "Jnk") in edges, edges
     screenshot(page, "causal_prior_required_edge")
+
+    # a column removed afterwards: the result stays, under a note saying so
+    columns = page.locator(".st-key-causal_cols_sachs")
+    columns.locator('[aria-label="Remove P38"]').click()
+    wait_for_app(page)
+    note = page.locator('[data-testid="stAlert"]').filter(
+        has_text="The result below was made on sachs with 11 columns"
+    )
+    note.wait_for()
+    assert "the columns (now without P38) changed" in note.inner_text()
+    assert page.get_by_role("heading", name="Result").is_visible()
+    assert_no_exception(page)
