@@ -1,8 +1,8 @@
 """Browser test of the prior-knowledge editor on the Causal discovery page.
 
-The edges editor is a canvas grid: a row is added with the toolbar's "Add row",
-each cell is opened with a click and Enter, and a node is picked from the
-drop-down. The picked values must stay in the grid, in the saved CSV, after a
+The editors are canvas grids: a row is added with the toolbar's "Add row", each
+cell is opened with a click and Enter, and a node is picked from the drop-down
+(or a tier typed). The values must stay in the grid, in the saved CSV, after a
 visit to another page, and in the fit: a required edge the data do not suggest
 (Raf -> Jnk) is in the learned graph. A column removed after the fit leaves the
 result on screen under a note naming what it was made on.
@@ -19,6 +19,8 @@ from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
 from tests.e2e.test_causal_page import FIT_TIMEOUT_MS, _set_number
 
 pytestmark = pytest.mark.e2e
+
+EDGE_COLUMNS = ["source", "target", "kind"]
 
 
 def _open_prior(page) -> None:
@@ -38,39 +40,75 @@ def _grid_rows(page, box: str) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _pick(page, box: str, column: int, option: str) -> None:
-    """Open the cell of the first row in ``column`` (1, 2, ...) and pick ``option``.
+def _expect_grid(page, box: str, header: list[str], rows: list[list[str]]) -> None:
+    """Wait until the editor shows ``header`` and ``rows``: the accessible table
+    follows the canvas a moment after an edit."""
+    for _ in range(20):
+        if _grid_rows(page, box) == (header, rows):
+            return
+        page.wait_for_timeout(250)
+    assert _grid_rows(page, box) == (header, rows)
 
-    The cell is clicked (about a third of the width per column, below the 35-px
-    header) and opened with Enter until its drop-down shows: the first click
+
+def _open_cell(page, box: str, column: int, n_columns: int, editor) -> None:
+    """Open the cell of the first row in ``column`` (1, 2, ...) for editing.
+
+    The cell is clicked (the columns share the width about equally; the header
+    is 35 px high) and opened with Enter until ``editor`` shows: the first click
     after a rerun may only focus the grid.
     """
     grid = page.locator(f'.st-key-{box} [data-testid="stDataFrameResizable"]')
     cell = page.locator(f'.st-key-{box} [data-testid="glide-cell-{column}-0"]')
-    menu = page.locator('#portal [role="listbox"]')
     for _ in range(5):
         area = grid.bounding_box()
         assert area is not None
-        x = area["x"] + (column - 0.5) / 3 * area["width"] + 10
+        x = area["x"] + (column - 0.5) / n_columns * area["width"] + 10
         page.mouse.click(x, area["y"] + 35 + 17)
         page.wait_for_timeout(300)
-        if cell.get_attribute("aria-selected") == "true" and not menu.is_visible():
+        if cell.get_attribute("aria-selected") == "true" and not editor.is_visible():
             page.keyboard.press("Enter")
             page.wait_for_timeout(300)
-        if menu.is_visible():
-            break
-    menu.get_by_role("option", name=option, exact=True).click()
-    menu.wait_for(state="hidden")
+        if editor.is_visible():
+            return
+    raise AssertionError(f"cell {column} of {box} did not open")
+
+
+def _settle(page) -> None:
     wait_for_app(page)
     page.wait_for_timeout(300)
     wait_for_app(page)
 
 
-def _saved_edges(page) -> list[list[str]]:
+def _pick(page, box: str, column: int, n_columns: int, option: str) -> None:
+    """Pick ``option`` in the drop-down of a cell of the first row."""
+    menu = page.locator('#portal [role="listbox"]')
+    _open_cell(page, box, column, n_columns, menu)
+    menu.get_by_role("option", name=option, exact=True).click()
+    menu.wait_for(state="hidden")
+    _settle(page)
+
+
+def _type(page, box: str, column: int, n_columns: int, text: str) -> None:
+    """Type ``text`` into a number cell of the first row."""
+    _open_cell(page, box, column, n_columns, page.locator("#portal input.gdg-input"))
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    _settle(page)
+
+
+def _saved(page, kind: str) -> list[list[str]]:
     with page.expect_download() as info:
-        page.locator(".st-key-prior_edges_dl button").click()
+        page.locator(f".st-key-prior_{kind}_dl button").click()
     with open(info.value.path(), encoding="utf-8") as fh:
         return list(csv.reader(io.StringIO(fh.read())))
+
+
+def _add_row(page, box: str) -> None:
+    editor = page.locator(f".st-key-{box}")
+    editor.scroll_into_view_if_needed()
+    editor.hover()
+    editor.get_by_role("button", name="Add row").click()
+    _settle(page)
 
 
 def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url):
@@ -79,28 +117,29 @@ def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url)
     page.locator(".st-key-causal_fit button").wait_for()
     wait_for_app(page)
     _open_prior(page)
-    editor = page.locator(".st-key-prior_edges_box")
-    editor.hover()
-    editor.get_by_role("button", name="Add row").click()
-    wait_for_app(page)
-    assert _grid_rows(page, "prior_edges_box")[1] == [["", "", "forbidden"]]
-
+    _add_row(page, "prior_edges_box")
+    _expect_grid(page, "prior_edges_box", EDGE_COLUMNS, [["", "", "forbidden"]])
     try:
-        _pick(page, "prior_edges_box", 1, "Raf")
-        assert _grid_rows(page, "prior_edges_box")[1] == [["Raf", "", "forbidden"]]
-        _pick(page, "prior_edges_box", 2, "Jnk")
-        _pick(page, "prior_edges_box", 3, "required")
+        _pick(page, "prior_edges_box", 1, 3, "Raf")
+        _expect_grid(page, "prior_edges_box", EDGE_COLUMNS, [["Raf", "", "forbidden"]])
+        _pick(page, "prior_edges_box", 2, 3, "Jnk")
+        _pick(page, "prior_edges_box", 3, 3, "required")
+        # the tiers editor, likewise
+        _add_row(page, "prior_tiers_box")
+        _pick(page, "prior_tiers_box", 1, 2, "Raf")
+        _type(page, "prior_tiers_box", 2, 2, "0")
     except Exception:
         screenshot(page, "causal_prior_pick_failed")
         raise
-    header, rows = _grid_rows(page, "prior_edges_box")
-    assert header == ["source", "target", "kind"]  # no index column
-    assert rows == [["Raf", "Jnk", "required"]]
+    # (no index column)
+    _expect_grid(page, "prior_edges_box", EDGE_COLUMNS, [["Raf", "Jnk", "required"]])
+    _expect_grid(page, "prior_tiers_box", ["node", "tier"], [["Raf", "0"]])
     assert_no_exception(page)
-    assert _saved_edges(page) == [
+    assert _saved(page, "edges") == [
         ["source", "target", "kind"],
         ["Raf", "Jnk", "required"],
     ]
+    assert _saved(page, "tiers") == [["node", "tier"], ["Raf", "0"]]
 
     # the row outlives a visit to another page
     page.get_by_role("link", name="Data").first.click()
@@ -109,10 +148,8 @@ def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url)
     wait_for_app(page)
     page.locator(".st-key-causal_fit button").wait_for()
     _open_prior(page)
-    assert _grid_rows(page, "prior_edges_box") == (
-        ["source", "target", "kind"],
-        [["Raf", "Jnk", "required"]],
-    )
+    _expect_grid(page, "prior_edges_box", EDGE_COLUMNS, [["Raf", "Jnk", "required"]])
+    _expect_grid(page, "prior_tiers_box", ["node", "tier"], [["Raf", "0"]])
 
     # and the fit enforces it
     page.get_by_text("Method options").click()
