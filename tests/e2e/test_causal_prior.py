@@ -83,16 +83,26 @@ def _pick(page, box: str, column: int, n_columns: int, option: str) -> None:
     """Pick ``option`` in the drop-down of a cell of the first row."""
     menu = page.locator('#portal [role="listbox"]')
     _open_cell(page, box, column, n_columns, menu)
-    menu.get_by_role("option", name=option, exact=True).click()
-    menu.wait_for(state="hidden")
+    for _ in range(3):  # a click while the menu still moves can miss
+        menu.get_by_role("option", name=option, exact=True).click()
+        for _ in range(20):
+            if not menu.is_visible():
+                break
+            page.wait_for_timeout(250)
+        if not menu.is_visible():
+            break
+    assert not menu.is_visible(), f"{option!r} was not picked"
     _settle(page)
 
 
 def _type(page, box: str, column: int, n_columns: int, text: str) -> None:
     """Type ``text`` into a number cell of the first row."""
-    _open_cell(page, box, column, n_columns, page.locator("#portal input.gdg-input"))
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
+    field = page.locator("#portal input.gdg-input")
+    _open_cell(page, box, column, n_columns, field)
+    field.fill(text)
+    assert field.input_value() == text
+    field.press("Enter")
+    field.wait_for(state="hidden")
     _settle(page)
 
 
@@ -104,10 +114,17 @@ def _saved(page, kind: str) -> list[list[str]]:
 
 
 def _add_row(page, box: str) -> None:
+    """Click the editor's "Add row" (its toolbar shows while the mouse is over it)."""
     editor = page.locator(f".st-key-{box}")
+    button = editor.get_by_role("button", name="Add row")
     editor.scroll_into_view_if_needed()
-    editor.hover()
-    editor.get_by_role("button", name="Add row").click()
+    for _ in range(5):
+        page.mouse.move(0, 0)
+        editor.hover()
+        page.wait_for_timeout(500)
+        if button.is_visible():
+            break
+    button.click()
     _settle(page)
 
 
