@@ -28,18 +28,29 @@ SEED = "seed"
 # --- Causal discovery page ---
 # Job id of the running DAG fit (str or None); errors land under CAUSAL_JOB + "_error".
 CAUSAL_JOB = "causal_job"
-# What the running fit was started on: dict with names, truth, label (see causal.py).
+# What the running fit was started on: dict with truth, label and made_on (see
+# causal.py).
 CAUSAL_PENDING = "causal_pending"
 # The latest finished fit: dict with ``result`` (DagResult), ``truth`` (ndarray or
-# None), ``label`` (str).
+# None), ``label`` (str) and ``made_on`` (its inputs, from
+# app.components.made_on.made_on; the page notes when they differ from the current
+# ones).
 CAUSAL_RESULT = "causal_result"
 # Every finished fit of the session, oldest first (dicts like CAUSAL_RESULT), for
 # the side-by-side comparison of two runs; capped in causal.py.
 CAUSAL_RUNS = "causal_runs"
 # The selected node of the result (str); set by a click on the DAG or the selectbox.
 CAUSAL_SELECTED = "causal_selected_node"
-# Prior knowledge being edited: dict with ``edges`` and ``tiers`` DataFrames.
+# Prior knowledge being edited: dict with ``edges`` and ``tiers`` DataFrames, the
+# editors' latest output (what a fit uses).
 CAUSAL_PRIOR = "causal_prior"
+# What each prior editor was started from: dict ``edges``/``tiers`` -> dict with
+# ``table`` (the DataFrame given to the editor), ``names`` (the nodes it offers),
+# ``key`` (its widget key, new for each start) and ``version``; see causal.py.
+CAUSAL_PRIOR_START = "causal_prior_start"
+# file_id of the prior CSV each uploader last delivered (dict ``edges``/``tiers``),
+# so that a file is loaded, or refused with an error, once.
+CAUSAL_PRIOR_LOADED = "causal_prior_loaded"
 # Data set produced by the page's simulator (dict like DATASET).
 CAUSAL_SIMULATED = "causal_simulated"
 # Uploaded true graph as a dict with the file's ``name`` and ``data`` (bytes), re-read
@@ -196,6 +207,10 @@ GRAPH_RESULT_FOR = "graph_result_for"
 # CAUSAL_BOOT_JOB + "_error") and the finished engine.dag.bootstrap.BootstrapResult.
 CAUSAL_BOOT_JOB = "causal_boot_job"
 CAUSAL_BOOT_RESULT = "causal_boot_result"
+# What the running bootstrap and the finished one were made on (dicts of
+# app.components.made_on.made_on; a note says so when the inputs differ).
+CAUSAL_BOOT_PENDING = "causal_boot_pending"
+CAUSAL_BOOT_RESULT_FOR = "causal_boot_result_for"
 
 
 def uploaded_dataset() -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.made_on import stale_note
 from app.jobs import get_registry, render_job
 from engine.plots import bootstrap_figure
 
@@ -34,8 +35,13 @@ def render_controls(
     method: str,
     options: dict[str, Any],
     label: str,
+    made: dict[str, Any] | None = None,
 ) -> None:
-    """The bootstrap expander: B, executor and the run button."""
+    """The bootstrap expander: B, executor and the run button.
+
+    ``made`` is what a bootstrap started now is made on
+    (:func:`app.components.made_on.made_on`), kept with its result.
+    """
     with st.expander("Bootstrap edge confidence", expanded=False):
         st.caption(
             "Refit the method on B resamples of the rows (with replacement) and "
@@ -67,24 +73,44 @@ def render_controls(
             )
             state.put(state.CAUSAL_BOOT_JOB, job)
             state.put(state.CAUSAL_BOOT_JOB + "_error", None)
+            state.put(state.CAUSAL_BOOT_PENDING, made)
             st.rerun()
-    render_job(state.CAUSAL_BOOT_JOB, lambda r: state.put(state.CAUSAL_BOOT_RESULT, r))
+    render_job(state.CAUSAL_BOOT_JOB, _store_result)
     error = state.get(state.CAUSAL_BOOT_JOB + "_error")
     if error:
         st.error(error)
 
 
-def render_results() -> None:
-    """Frequencies of the last bootstrap, if any."""
+def _store_result(result: Any) -> None:
+    state.put(state.CAUSAL_BOOT_RESULT, result)
+    state.put(state.CAUSAL_BOOT_RESULT_FOR, state.get(state.CAUSAL_BOOT_PENDING))
+
+
+def render_results(now: dict[str, Any] | None = None) -> None:
+    """Frequencies of the last bootstrap, if any.
+
+    Under a note naming what it was made on when ``now``, the page's current
+    inputs, differ.
+    """
     result = state.get(state.CAUSAL_BOOT_RESULT)
     if result is None:
         return
     with st.container(key="boot_results"):
-        _results(result)
+        _results(
+            result,
+            stale_note(
+                state.get(state.CAUSAL_BOOT_RESULT_FOR),
+                now,
+                what="bootstrap",
+                button="Run bootstrap",
+            ),
+        )
 
 
-def _results(result: Any) -> None:
+def _results(result: Any, note: str | None) -> None:
     st.subheader("Bootstrap edge confidence")
+    if note:
+        st.info(note)
     st.caption(
         f"{result.n_done} of {result.n_boot} fits of {result.method} "
         f"({result.executor}, seed {result.seed}, {result.elapsed_s:.1f} s)."

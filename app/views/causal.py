@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import typing
+import uuid
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ import streamlit as st
 
 from app import state
 from app.components import bootstrap_panel
+from app.components.made_on import made_on, stale_note
 from app.components.run_compare import render_run_comparison
 from app.components.text import literal
 from app.jobs import get_registry, render_job
@@ -72,6 +74,7 @@ def _sample(name: str) -> dict[str, Any]:
         "target": s.target,
         "truth": s.truth,
         "source": "sample",
+        "id": f"sample:{name}",
     }
 
 
@@ -131,6 +134,7 @@ def _simulator() -> dict[str, Any] | None:
                 "target": None,
                 "truth": sim.adjacency,
                 "source": "simulator",
+                "id": f"simulated:{uuid.uuid4().hex}",  # each press new data
                 "varsortability": varsortability(sim.X, sim.adjacency),
             },
         )
@@ -145,7 +149,12 @@ def _simulator() -> dict[str, Any] | None:
     return data
 
 
-def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+def _prepare(
+    data: dict[str, Any],
+) -> tuple[np.ndarray, list[str], np.ndarray | None, dict[str, Any]]:
+    """The matrix, its column names, the true graph over them (or ``None``) and
+    the choices that shaped the matrix: ``missing`` (``None`` when the chosen
+    columns have no gaps, so that the choice changed nothing) and ``scale``."""
     frame = data["frame"]
     numeric = [
         c
@@ -200,25 +209,110 @@ def _prepare(data: dict[str, Any]) -> tuple[np.ndarray, list[str], np.ndarray | 
         cols = list(frame.columns)
         idx = [cols.index(n) for n in names]
         truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
-    return X, names, truth
+    gaps = complete < len(frame)
+    return X, names, truth, {"missing": missing if gaps else None, "scale": scale}
 
 
 # --- prior knowledge ---
 
 
-def _prior_editor(names: list[str]) -> PriorKnowledge | None:
-    prior = state.get(state.CAUSAL_PRIOR) or {
-        "edges": pd.DataFrame(
-            {
-                "source": pd.Series(dtype=str),
-                "target": pd.Series(dtype=str),
-                "kind": pd.Series(dtype=str),
-            }
-        ),
-        "tiers": pd.DataFrame(
-            {"node": pd.Series(dtype=str), "tier": pd.Series(dtype="Int64")}
-        ),
+PRIOR_KINDS = ("edges", "tiers")
+
+
+def _empty_prior(kind: str) -> pd.DataFrame:
+    """The editor's table without rows."""
+    if kind == "edges":
+        return pd.DataFrame(
+            {c: pd.Series(dtype=str) for c in ("source", "target", "kind")}
+        )
+    return pd.DataFrame(
+        {"node": pd.Series(dtype=str), "tier": pd.Series(dtype="Int64")}
+    )
+
+
+def _current_prior(kind: str) -> pd.DataFrame:
+    """The kind's table as the editor last returned it (empty before that)."""
+    table = (state.get(state.CAUSAL_PRIOR) or {}).get(kind)
+    return _empty_prior(kind) if table is None else table
+
+
+def _editor_start(
+    kind: str, names: list[str], loaded: pd.DataFrame | None
+) -> dict[str, Any]:
+    """The table and widget key the kind's data editor starts from in this run.
+
+    The editor applies the user's edits to the table it is given, and a widget
+    whose table changes is a new widget that drops the edits in flight: feeding
+    the editor's output back in lost a value picked in an added row. So the table
+    stays the same from run to run, and is replaced, under a new key, only when
+    the editor starts afresh: by a loaded file (``loaded``), or by the last output
+    when the editor was not drawn in the previous run (first visit, another page
+    shown) or offers other nodes (Streamlit resets the widget then).
+    """
+    starts = dict(state.get(state.CAUSAL_PRIOR_START) or {})
+    start = starts.get(kind)
+    fresh = (
+        start is None
+        or start["key"] not in st.session_state
+        or start["names"] != tuple(names)
+    )
+    if loaded is None and not fresh:
+        return start
+    version = start["version"] + 1 if start else 0
+    table = _current_prior(kind) if loaded is None else loaded
+    starts[kind] = {
+        # a plain 0..n-1 index: another index shows as an editable column
+        "table": table.reset_index(drop=True),
+        "names": tuple(names),
+        "version": version,
+        "key": f"prior_{kind}_editor_{version}",
     }
+    state.put(state.CAUSAL_PRIOR_START, starts)
+    return starts[kind]
+
+
+def _load_prior_file(kind: str, upload: Any, names: list[str]) -> pd.DataFrame | None:
+    """The rows of a prior CSV the user just uploaded, else ``None``.
+
+    Each upload is read once (by its file id): a bad file's error shows on the
+    run the upload causes, not on every later one, and a good file's rows go into
+    the editor once, leaving later edits alone. A file is refused, and the editor
+    kept, when it is bad on its own or contradicts the other table in the editor
+    (a required edge against the tiers); it is taken when that table has a
+    problem of its own, which the editor reports.
+    """
+    loaded = dict(state.get(state.CAUSAL_PRIOR_LOADED) or {})
+    file_id = None if upload is None else upload.file_id
+    if loaded.get(kind) == file_id:
+        return None
+    loaded[kind] = file_id
+    state.put(state.CAUSAL_PRIOR_LOADED, loaded)
+    if upload is None:
+        return None
+    name = literal(upload.name)
+    try:
+        table = _prior_table(upload.getvalue(), names, kind)
+    except EngineError as err:
+        st.error(f"{name} cannot be used: {literal(err)}")
+        return None
+    other = "tiers" if kind == "edges" else "edges"
+    tables = {other: _current_prior(other)}
+    try:
+        _build_prior(names, **tables, **{kind: _empty_prior(kind)})
+    except EngineError:
+        return table  # the other table's own problem is shown below the editors
+    try:
+        _build_prior(names, **tables, **{kind: table})
+    except EngineError as err:
+        st.error(
+            f"{name} cannot be used with the {other} in the editor: "
+            f"{literal(err)} The editor is unchanged."
+        )
+        return None
+    return table
+
+
+def _prior_editor(names: list[str]) -> PriorKnowledge | None:
     with st.expander("Prior knowledge (forbidden / required edges, tiers)"):
         st.caption(
             "Enforced exactly: forbidden edges never appear, required ones "
@@ -226,43 +320,44 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
             "Nodes without a tier are not constrained by the tiers."
         )
         c1, c2 = st.columns(2)
-        up_e = c1.file_uploader(
-            "Load edges CSV (source,target,kind)", type="csv", key="prior_edges_file"
-        )
-        up_t = c2.file_uploader(
-            "Load tiers CSV (node,tier)", type="csv", key="prior_tiers_file"
-        )
-        for key, upload in (("edges", up_e), ("tiers", up_t)):
-            if upload is None:
-                continue
-            try:
-                prior[key] = _prior_table(upload.getvalue(), names, key)
-            except EngineError as err:  # keep what the editor had
-                st.error(f"{literal(upload.name)} cannot be used: {literal(err)}")
-        edges = st.data_editor(
-            prior["edges"],
-            num_rows="dynamic",
-            key="prior_edges_editor",
-            column_config={
+        uploads = {
+            "edges": c1.file_uploader(
+                "Load edges CSV (source,target,kind)",
+                type="csv",
+                key="prior_edges_file",
+            ),
+            "tiers": c2.file_uploader(
+                "Load tiers CSV (node,tier)", type="csv", key="prior_tiers_file"
+            ),
+        }
+        loaded = {k: _load_prior_file(k, uploads[k], names) for k in PRIOR_KINDS}
+        configs = {
+            "edges": {
                 "source": st.column_config.SelectboxColumn(options=names),
                 "target": st.column_config.SelectboxColumn(options=names),
                 "kind": st.column_config.SelectboxColumn(
                     options=["forbidden", "required"], default="forbidden"
                 ),
             },
-        )
-        tiers = st.data_editor(
-            prior["tiers"],
-            num_rows="dynamic",
-            key="prior_tiers_editor",
-            column_config={
+            "tiers": {
                 "node": st.column_config.SelectboxColumn(options=names),
                 "tier": st.column_config.NumberColumn(step=1),
             },
-        )
-        state.put(state.CAUSAL_PRIOR, {"edges": edges, "tiers": tiers})
+        }
+        tables = {}
+        for kind in PRIOR_KINDS:
+            start = _editor_start(kind, names, loaded[kind])
+            with st.container(key=f"prior_{kind}_box"):
+                tables[kind] = st.data_editor(
+                    start["table"],
+                    num_rows="dynamic",
+                    hide_index=True,
+                    key=start["key"],
+                    column_config=configs[kind],
+                )
+        state.put(state.CAUSAL_PRIOR, tables)
         try:
-            pk = _build_prior(names, edges, tiers)
+            pk = _build_prior(names, **tables)
         except EngineError as err:
             st.error(literal(err))
             return None
@@ -380,6 +475,7 @@ def _on_done(result: Any) -> None:
         "result": result,
         "truth": pending.get("truth"),
         "label": pending.get("label", ""),
+        "made_on": pending.get("made_on"),
     }
     state.put(state.CAUSAL_RESULT, entry)
     runs = [*(state.get(state.CAUSAL_RUNS) or []), entry][-MAX_RUNS:]
@@ -388,7 +484,7 @@ def _on_done(result: Any) -> None:
     st.session_state.pop(state.CAUSAL_SELECTED, None)
 
 
-def _start_fit(X, names, truth, prior, method, options, label) -> None:
+def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     try:
         make_config(method, None, **options)  # validate before the worker starts
     except EngineError as err:
@@ -408,7 +504,7 @@ def _start_fit(X, names, truth, prior, method, options, label) -> None:
     )
     state.put(state.CAUSAL_JOB, job)
     state.put(state.CAUSAL_JOB + "_error", None)
-    state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label})
+    state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label, "made_on": made})
 
 
 # --- results ---
@@ -598,9 +694,12 @@ def _downloads_tab(result: Any) -> None:
     )
 
 
-def _results(entry: dict[str, Any]) -> None:
+def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     result = entry["result"]
     st.subheader("Result")
+    note = stale_note(entry.get("made_on"), now)
+    if note:
+        st.info(note)
     status = (
         "stopped early on request"
         if result.stopped
@@ -650,9 +749,10 @@ def render() -> None:
     """Draw the page."""
     st.title("Causal discovery")
     data = _choose_data()
+    now = None  # what a fit started now would be made on
     if data is not None:
         try:
-            X, names, truth = _prepare(data)
+            X, names, truth, settings = _prepare(data)
         except EngineError as err:
             st.error(literal(err))
             X = None
@@ -662,6 +762,16 @@ def render() -> None:
             methods = ["permutahedron", *sorted(set(METHODS) - {"permutahedron"})]
             method = st.selectbox("Method", methods, key="causal_method")
             options = _options_form(method)
+            seed = int(state.get(state.SEED, 0))
+            now = made_on(
+                data,
+                names,
+                **settings,
+                method=method,
+                options=options,
+                prior=prior,
+                seed=seed,
+            )
             busy = state.get(state.CAUSAL_JOB) is not None
             if st.button(
                 "Learn DAG",
@@ -669,10 +779,10 @@ def render() -> None:
                 disabled=busy or prior is None,
                 key="causal_fit",
             ):
-                _start_fit(X, names, truth, prior, method, options, data["name"])
+                _start_fit(X, names, truth, prior, method, options, data["name"], now)
                 st.rerun()
             bootstrap_panel.render_controls(
-                X, names, prior, method, options, data["name"]
+                X, names, prior, method, options, data["name"], made=now
             )
     render_job(state.CAUSAL_JOB, _on_done)
     error = state.get(state.CAUSAL_JOB + "_error")
@@ -680,8 +790,8 @@ def render() -> None:
         st.error(error)
     entry = state.get(state.CAUSAL_RESULT)
     if entry is not None:
-        _results(entry)
-    bootstrap_panel.render_results()
+        _results(entry, now)
+    bootstrap_panel.render_results(now)
 
 
 if __name__ == "__main__":

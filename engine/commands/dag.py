@@ -180,6 +180,7 @@ def _parse_options(method: str, pairs: list[str]) -> dict[str, Any]:
 
 
 def _typed(key: str, value: str, default: Any) -> Any:
+    """``value`` as the type of the option's default (bool, int, float or text)."""
     try:
         if isinstance(default, bool):
             if value.lower() not in ("true", "false", "1", "0"):
@@ -190,8 +191,13 @@ def _typed(key: str, value: str, default: Any) -> Any:
         if isinstance(default, float):
             return float(value)
     except ValueError as err:
+        if isinstance(default, bool):
+            wanted = "true or false"
+        else:
+            kind = "an integer" if isinstance(default, int) else "a number"
+            wanted = f"{kind}, e.g. {default:g}"
         raise ConfigError(
-            f"dag: option {key!r} must be a {type(default).__name__}; got {value!r}."
+            f"dag: option {key!r} must be {wanted}; got {value!r}."
         ) from err
     return value
 
@@ -397,6 +403,33 @@ def _unknown_nodes_message(
     return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 
 
+# Where the table reader's note on missing values turns to the app and to labels.
+_MISSING_TAIL = "; as a feature,"
+
+
+def _dag_notes(report: DataReport, missing: str) -> DataReport:
+    """``report`` with its missing-value notes saying what ``dag`` does with them.
+
+    The reader's note is written for every command and the app (a label column's
+    gaps mark unlabelled rows); ``dag`` has no label, and drops or fills the rows
+    as ``--missing`` says.
+    """
+    if missing == "mean":
+        what = "dag fills in the column mean (--missing mean)"
+    else:
+        what = (
+            "dag drops those rows (--missing drop); --missing mean fills in the "
+            "column mean instead"
+        )
+    findings = []
+    for finding in report.findings:
+        head, tail, _ = finding.message.partition(_MISSING_TAIL)
+        if finding.code == "missing_values" and tail:
+            finding = dataclasses.replace(finding, message=f"{head}; {what}.")
+        findings.append(finding)
+    return dataclasses.replace(report, findings=tuple(findings))
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     _check_args(args)
@@ -408,7 +441,9 @@ def run(args: argparse.Namespace) -> int:
         missing=args.missing,
         scale="standardize" if args.standardize else "none",
     )
-    write_table_notes("dag", report, record, columns=args.columns)
+    write_table_notes(
+        "dag", _dag_notes(report, args.missing), record, columns=args.columns
+    )
     _check_rows(args, X, record)
     prior = _read_prior(args, names, report) if args.forbid or args.tiers else None
     options = _parse_options(args.method, args.option)

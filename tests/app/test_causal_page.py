@@ -308,3 +308,142 @@ def test_names_with_markdown_are_shown_literally_on_the_causal_page():
     assert "left out '\\$x^2\\$' (constant)" in captions, captions
     texts = _markdown_texts(at)
     assert not any("[a](b)" in t or "'$x^2$'" in t for t in texts), texts
+
+
+def _upload(at: AppTest, kind: str, data: bytes, name: str = "prior.csv") -> None:
+    at.file_uploader(key=f"prior_{kind}_file").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _prior_rows(at: AppTest, kind: str) -> list[list]:
+    return _prior_state(at)[kind].astype(object).values.tolist()
+
+
+def test_a_file_that_contradicts_the_other_prior_table_is_refused():
+    at = _page()
+    _upload(at, "tiers", b"node,tier\nRaf,0\nMek,1\n", "tiers.csv")
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\n", "edges.csv")
+    assert not at.error
+    # tiers that put Mek before Raf: refused, and the editor keeps its tiers
+    _upload(at, "tiers", b"node,tier\nRaf,1\nMek,0\n", "swapped.csv")
+    assert any(
+        "swapped.csv cannot be used with the edges in the editor" in e.value
+        and "both required and against the tiers" in e.value
+        for e in at.error
+    ), [e.value for e in at.error]
+    assert _prior_rows(at, "tiers") == [["Raf", 0], ["Mek", 1]]
+    # and an edges file against the tiers in the editor, likewise
+    _upload(at, "edges", b"source,target,kind\nMek,Raf,required\n", "back.csv")
+    assert any(
+        "back.csv cannot be used with the tiers in the editor" in e.value
+        for e in at.error
+    ), at.error
+    assert _prior_rows(at, "edges") == [["Raf", "Mek", "required"]]
+
+
+def test_a_bad_prior_file_is_reported_once_not_on_every_rerun():
+    at = _page()
+    _upload(at, "edges", b"source,target\nRaf,Nope\n", "bad.csv")
+    assert any("bad.csv cannot be used" in e.value for e in at.error), at.error
+    at.selectbox(key="causal_method").set_value("dagdb").run()  # another change
+    assert not at.exception
+    assert not any("bad.csv" in e.value for e in at.error), at.error
+    # a good file loaded once is not loaded again over later changes
+    _upload(at, "edges", b"source,target\nRaf,Mek\n", "good.csv")
+    assert _prior_rows(at, "edges") == [["Raf", "Mek", "forbidden"]]
+    at.run()
+    assert not at.error and _prior_rows(at, "edges") == [["Raf", "Mek", "forbidden"]]
+
+
+def test_the_prior_outlives_a_visit_to_another_page():
+    at = _page()
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\n")
+    _upload(at, "tiers", b"node,tier\nRaf,0\n", "tiers.csv")
+    at.switch_page("views/data.py").run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception and not at.error
+    assert _prior_rows(at, "edges") == [["Raf", "Mek", "required"]]
+    assert _prior_rows(at, "tiers") == [["Raf", 0]]
+
+
+def _infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def _stale(at: AppTest) -> str:
+    notes = [t for t in _infos(at) if t.startswith("The result below was made on")]
+    assert len(notes) <= 1, notes
+    return notes[0] if notes else ""
+
+
+def test_a_result_made_on_other_inputs_is_marked_until_learned_again():
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    first = _result(at)
+    assert _stale(at) == ""
+    made = "The result below was made on sachs with 11 columns, method permutahedron"
+    cols = at.multiselect(key="causal_cols_sachs")
+    cols.set_value([c for c in cols.value if c != "Jnk"]).run()
+    assert _stale(at).startswith(made + "; since then the columns (now without Jnk)")
+    assert "Press **Learn DAG** to update it" in _stale(at)
+    # the result stays on screen under the note
+    assert any(s.value == "Result" for s in at.subheader) and _result(at) is first
+    at.multiselect(key="causal_cols_sachs").set_value(cols.options).run()
+    assert _stale(at) == ""
+    # the data has no gaps: the missing-value choice changes nothing
+    at.selectbox(key="causal_missing").set_value("mean").run()
+    assert _stale(at) == ""
+    for change, expected in [
+        (lambda a: a.selectbox(key="causal_scale").set_value("none"), "'Scaling'"),
+        (
+            lambda a: a.number_input(key="opt_permutahedron_max_iter").set_value(11),
+            "the method options (max_iter was 10)",
+        ),
+        (
+            lambda a: a.selectbox(key="causal_method").set_value("dagdb"),
+            "the method changed",
+        ),
+        (
+            lambda a: a.selectbox(key="causal_sample").set_value("linear_gaussian"),
+            "since then the data set, ",
+        ),
+        (lambda a: a.selectbox(key="causal_sample").set_value("sachs"), "Scaling"),
+        (
+            lambda a: a.file_uploader(key="prior_edges_file").set_value(
+                ("e.csv", b"source,target\nRaf,Mek\n", "text/csv")
+            ),
+            "the prior knowledge",
+        ),
+    ]:
+        change(at)
+        at.run()
+        assert not at.exception, at.exception
+        assert expected in _stale(at), (expected, _infos(at))
+    assert "'Scaling' (was standardize)" in _stale(at)
+    # a new fit on the current inputs has no note
+    at.number_input(key="opt_dagdb_max_iter").set_value(3)
+    at.button(key="causal_fit").click().run()
+    _wait(at, lambda a: _result(a) is not first and _result(a) is not None)
+    assert _stale(at) == ""
+    assert _result(at).method == "dagdb"
+
+
+def test_a_bootstrap_made_on_other_inputs_is_marked():
+    at = _page()
+    at.number_input(key="opt_permutahedron_max_iter").set_value(5)
+    at.number_input(key="boot_n").set_value(2)
+    at.selectbox(key="boot_executor").set_value("serial").run()
+    at.button(key="boot_run").click().run()
+
+    def done(a: AppTest) -> bool:
+        return a.session_state[state.CAUSAL_BOOT_RESULT] is not None
+
+    at.session_state[state.CAUSAL_BOOT_RESULT] = None
+    _wait(at, done)
+    assert not any("bootstrap below" in t for t in _infos(at))
+    at.number_input(key="opt_permutahedron_max_iter").set_value(6).run()
+    note = next(t for t in _infos(at) if t.startswith("The bootstrap below"))
+    assert "the method options (max_iter was 5)" in note
+    assert "Press **Run bootstrap**" in note

@@ -226,3 +226,42 @@ def test_columns_unknown_or_fewer_than_two_are_refused_in_cli_words(table, capsy
     assert "needs at least 2" in err and "learn_dag" not in err
     assert main(["dag", str(table), "--columns", "a", "b", *FIT]) == 2
     assert "text columns" not in _error_line(capsys)  # b is constant, not text
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("max_iter=ten", "option 'max_iter' must be an integer, e.g. 300; got 'ten'"),
+        ("lr_theta=fast", "option 'lr_theta' must be a number, e.g. 0.1; got 'fast'"),
+        ("polish=maybe", "option 'polish' must be true or false; got 'maybe'"),
+    ],
+)
+def test_an_option_of_the_wrong_type_says_what_it_must_be(
+    table, capsys, option, expected
+):
+    assert main(["dag", str(table), "--option", option, *FIT]) == 2
+    err = _error_line(capsys)
+    assert expected in err, err
+    assert " a int" not in err and " a float" not in err and " a bool" not in err
+
+
+def test_the_missing_value_note_speaks_of_what_dag_does(tmp_path, capsys):
+    path = tmp_path / "gaps.csv"
+    rows = [f"{k},{(k * 7) % 5},{(k * 3) % 4}" for k in range(12)]
+    rows[4] = "4,,1"
+    path.write_text("a,b,c\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "out.json"
+    assert main(["dag", str(path), *FIT, "--out", str(out)]) == 0
+    note = next(
+        line for line in capsys.readouterr().err.splitlines() if "missing value" in line
+    )
+    assert note.startswith("note: dag: ") and "'b' has 1 missing value" in note
+    # the command has no label column, and says what it did and what else it can do
+    assert "label" not in note and "unlabelled" not in note and "in the app" not in note
+    assert "dag drops those rows" in note and "--missing mean" in note
+    assert main(["dag", str(path), *FIT, "--missing", "mean", "--out", str(out)]) == 0
+    note = next(
+        line for line in capsys.readouterr().err.splitlines() if "missing value" in line
+    )
+    assert "dag fills in the column mean (--missing mean)" in note, note
+    assert "label" not in note

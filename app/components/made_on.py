@@ -1,0 +1,168 @@
+"""What a result of the Causal discovery page was made on, and whether it still is.
+
+A fit (or a bootstrap) belongs to its inputs: the data set, the columns, the
+missing-value and scaling choices, the method and its options, the prior
+knowledge and the seed. :func:`made_on` records them when the job starts;
+:func:`stale_note` compares them with the page's current inputs and says, in
+words, what has changed since, so that an earlier result is not taken for one
+of the inputs on screen. The result stays shown under that note: it is the
+user's work, and the run comparison and downloads still apply to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.components.text import literal
+
+__all__ = ["made_on", "stale_note"]
+
+# names shown at most when the columns changed
+_MAX_NAMES = 5
+
+
+def made_on(
+    data: dict[str, Any],
+    names: list[str],
+    missing: str | None,
+    scale: str,
+    method: str,
+    options: dict[str, Any],
+    prior: Any,
+    seed: int,
+) -> dict[str, Any]:
+    """The inputs of a job, to keep with its result.
+
+    Parameters
+    ----------
+    data : dict
+        The page's data set: ``name`` and ``id`` (falls back to ``source`` and
+        ``name``).
+    names : list of str
+        The columns (nodes).
+    missing : str or None
+        The 'Missing values' choice, ``None`` when the columns have no gaps (the
+        choice changes nothing then).
+    scale : str
+        The 'Scaling' choice.
+    method : str
+        The method.
+    options : dict
+        The method's options.
+    prior : PriorKnowledge or None
+        The prior knowledge (``None``: none could be built).
+    seed : int
+        The seed.
+
+    Returns
+    -------
+    dict
+        ``parts`` (comparable values) and ``label`` (words for the user).
+    """
+    prior_text = None if prior is None else prior.edges_csv() + prior.tiers_csv()
+    data_id = data.get("id") or f"{data.get('source')}:{data['name']}"
+    return {
+        "parts": {
+            "data": data_id,
+            "columns": tuple(names),
+            "missing": missing,
+            "scale": scale,
+            "method": method,
+            "options": dict(options),
+            "prior": prior_text,
+            "seed": int(seed),
+        },
+        "data_name": str(data["name"]),
+        "label": (
+            f"{literal(data['name'])} with {len(names)} columns, method {method}"
+        ),
+    }
+
+
+def _names(values: list[str]) -> str:
+    shown = ", ".join(literal(v) for v in values[:_MAX_NAMES])
+    more = len(values) - _MAX_NAMES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _changes(made: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """Words for each input that differs between ``made`` and ``now``.
+
+    The label already names the data set and the method the result was made on,
+    and the page shows the current inputs; the words add the earlier value of
+    the other inputs.
+    """
+    old, new = made["parts"], now["parts"]
+    out = []
+    if old["data"] != new["data"]:
+        out.append("the data set")  # other columns follow; not listed
+    elif old["columns"] != new["columns"]:
+        gone = [c for c in old["columns"] if c not in new["columns"]]
+        added = [c for c in new["columns"] if c not in old["columns"]]
+        how = [f"without {_names(gone)}"] if gone else []
+        how += [f"with {_names(added)} added"] if added else []
+        out.append("the columns" + (f" (now {'; '.join(how)})" if how else ""))
+    if old["missing"] != new["missing"]:
+        was = f" (was {old['missing']})" if old["missing"] else ""
+        out.append(f"'Missing values'{was}")
+    if old["scale"] != new["scale"]:
+        out.append(f"'Scaling' (was {old['scale']})")
+    if old["method"] != new["method"]:
+        out.append("the method")  # its options differ too; not listed
+    else:
+        was = [
+            f"{k} was {old['options'].get(k)!r}"
+            for k in new["options"]
+            if old["options"].get(k) != new["options"][k]
+        ]
+        if was:
+            shown = ", ".join(was[:_MAX_NAMES])
+            more = len(was) - _MAX_NAMES
+            out.append(
+                f"the method options ({shown}"
+                + (f" and {more} more)" if more > 0 else ")")
+            )
+    if old["prior"] != new["prior"]:
+        out.append("the prior knowledge")
+    if old["seed"] != new["seed"]:
+        out.append(f"the seed (was {old['seed']})")
+    return out
+
+
+def stale_note(
+    made: dict[str, Any] | None,
+    now: dict[str, Any] | None,
+    what: str = "result",
+    button: str = "Learn DAG",
+) -> str | None:
+    """An info line when ``made`` is not ``now``, else ``None``.
+
+    Parameters
+    ----------
+    made : dict or None
+        What the shown result was made on (:func:`made_on`); ``None`` for a
+        result that did not record it (nothing is said then).
+    now : dict or None
+        The page's current inputs; ``None`` when they cannot be used as they are
+        (no data, or an error shown above).
+    what : str
+        The result's name in the line ("result", "bootstrap").
+    button : str
+        The button that makes a new one.
+    """
+    if made is None:
+        return None
+    head = f"The {what} below was made on {made['label']}"
+    if now is None:
+        return (
+            f"{head}, not on the inputs above. Press **{button}** once they are "
+            "complete to update it."
+        )
+    changes = _changes(made, now)
+    if not changes:
+        return None
+    listed = ", ".join(changes[:-1]) + (" and " if len(changes) > 1 else "")
+    return (
+        f"{head}; since then {listed}{changes[-1]} changed. Press **{button}** to "
+        "update it, or set the inputs back."
+    )
