@@ -47,8 +47,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES = 50 * 2**20
-"""Default size limit of :func:`read_table` (50 MB, as the app's upload limit)."""
+MAX_BYTES = 50 * 10**6
+"""Default size limit of :func:`read_table`: 50 MB of 10**6 bytes, the unit of the
+app's upload limit (Streamlit's ``server.maxUploadSize``)."""
 MIN_ROWS = 2
 FEW_ROWS = 20
 WIDE_COLUMNS = 500
@@ -425,10 +426,17 @@ def _check_options(max_bytes: object, delimiter: object) -> None:
 def _check_size(size: int, max_bytes: int | None, label: str) -> None:
     if max_bytes is not None and size > max_bytes:
         raise DataError(
-            f"{label}: the file is {size / 2**20:.1f} MB, over the "
-            f"{max_bytes / 2**20:.0f} MB limit; keep a sample of the rows (for example "
+            f"{label}: the file is {_size_text(size)}, over the "
+            f"{_size_text(max_bytes)} limit; keep a sample of the rows (for example "
             "`head -n 100000 file.csv`) or select fewer columns."
         )
+
+
+def _size_text(n_bytes: int) -> str:
+    """A size in MB of 10**6 bytes (as Streamlit's upload limit), or in bytes."""
+    if n_bytes < 10**6:
+        return f"{n_bytes:,} bytes"
+    return f"{n_bytes / 1e6:.1f}".removesuffix(".0") + " MB"
 
 
 def _check_binary(raw: bytes, label: str) -> None:

@@ -56,7 +56,8 @@ def _parse_upload(digest: str, name: str, max_bytes: int, _data: bytes):
 
 
 def _max_upload_bytes() -> int:
-    return int(float(st.get_option("server.maxUploadSize")) * 2**20)
+    """The server's upload limit in bytes; Streamlit counts megabytes of 10**6."""
+    return int(float(st.get_option("server.maxUploadSize")) * 10**6)
 
 
 def use_sample(name: str) -> None:

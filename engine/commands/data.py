@@ -39,8 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     describe.add_argument(
         "--max-mb",
         type=_size_mb,
-        default=MAX_BYTES / 2**20,
-        help="size limit in MB (default %(default)g)",
+        default=MAX_BYTES / 10**6,
+        help="size limit in MB of 10**6 bytes (default %(default)g)",
     )
     describe.add_argument(
         "--delimiter",
@@ -96,7 +96,7 @@ def run_describe(args: argparse.Namespace) -> int:
     """Print the report; DataError propagates to the CLI's one-line handler."""
     _, report = read_table(
         args.file,
-        max_bytes=max(1, math.ceil(args.max_mb * 2**20)),
+        max_bytes=max(1, math.ceil(args.max_mb * 10**6)),
         delimiter=args.delimiter,
         strict=args.strict,
     )

@@ -68,8 +68,14 @@ def test_read_table_from_path_and_file_object(tmp_path):
 def test_read_table_checks_size_before_reading(tmp_path):
     path = tmp_path / "big.csv"
     path.write_bytes(b"a\n" + b"1\n" * 2000)
-    with pytest.raises(DataError, match=r"big.csv: the file is 0.0 MB, over the 0 MB"):
+    with pytest.raises(DataError, match=r"big\.csv: the file is 4,002 bytes, over"):
         read_table(path, max_bytes=100)
+    # MB as the app's uploader counts them: 10**6 bytes
+    over = tmp_path / "over.csv"
+    over.write_bytes(b"a\n" + b"1\n" * 1_250_000)
+    with pytest.raises(DataError, match=r"the file is 2\.5 MB, over the 2 MB limit"):
+        read_table(over, max_bytes=2 * 10**6)
+    assert MAX_BYTES == 50 * 10**6
 
 
 def test_read_table_missing_path_names_it(tmp_path):
