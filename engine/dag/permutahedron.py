@@ -326,10 +326,31 @@ def _check_memory(n: int, d: int, cfg: PermutahedronConfig) -> None:
     need = floats * 8 / 2**30
     if need > cfg.max_memory_gb:
         raise ResourceError(
-            f"learn_dag: the fit would need about {need:.1f} GB (orderings x samples "
-            f"x nodes x hidden), more than max_memory_gb={cfg.max_memory_gb}; lower "
-            "'n_orderings' or 'hidden', subsample rows, or raise 'max_memory_gb'."
+            f"learn_dag: the fit would need about {need:.2g} GB, more than "
+            f"max_memory_gb={cfg.max_memory_gb}; {_memory_advice(n, d, cfg)}, or "
+            "raise 'max_memory_gb'."
         )
+
+
+def _memory_advice(n: int, d: int, cfg: PermutahedronConfig) -> str:
+    """What grows the working set of this configuration, and what lowers it."""
+    if cfg.edge_model == "mlp":
+        joint = cfg.training == "joint"
+        return (
+            f"with the MLP edge model it grows as {'orderings x ' if joint else ''}"
+            "samples x nodes x hidden units: "
+            + ("lower 'n_orderings', " if joint else "")
+            + "lower 'hidden', subsample rows or select fewer columns"
+        )
+    if cfg.training == "bilevel":
+        return (
+            f"the linear bilevel fit holds per-child Gram inverses, 6 x d^3 floats "
+            f"for d = {d} columns whatever the rows: select fewer columns"
+        )
+    return (
+        "joint training holds every ordering at once (orderings x nodes^2): lower "
+        "'n_orderings' or select fewer columns"
+    )
 
 
 def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]:

@@ -349,3 +349,19 @@ def test_a_constant_column_is_noted_and_stays_isolated():
         result = learn_dag(X, seed=0, max_iter=20)
     assert any("['k'] hold a single value" in w for w in result.warnings)
     assert not result.adjacency[1].any() and not result.adjacency[:, 1].any()
+
+
+@pytest.mark.parametrize(
+    ("shape", "options", "advice"),
+    [
+        ((50, 30), {}, "6 x d^3 floats for d = 30 columns whatever the rows"),
+        ((50, 200), {"training": "joint"}, "lower 'n_orderings' or select fewer"),
+        ((3000, 30), {"edge_model": "mlp"}, "samples x nodes x hidden units: lower"),
+    ],
+)
+def test_a_memory_refusal_names_what_grows_for_this_configuration(
+    shape, options, advice
+):
+    X = np.random.default_rng(0).normal(size=shape)
+    with pytest.raises(ResourceError, match=re.escape(advice)):
+        learn_dag(X, seed=0, max_memory_gb=0.01, **options)
