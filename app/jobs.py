@@ -332,6 +332,7 @@ def _show_progress(
     text = f"{literal(snap['label'])}: {snap['state']}, step {step}"
     text += f"/{total}" if total else ""
     text += f" ({metrics})" if metrics else ""
+    text += f", {literal(snap['message'])}" if snap.get("message") else ""
     text += f", {snap['elapsed_s']:.0f} s"
     st.progress(fraction, text=text)
     if snap["state"] == "queued":

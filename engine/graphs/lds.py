@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,7 +283,15 @@ def run_lds(
         )
         state = AdamState.fresh(weights)
         theta, lam, state, hyper_steps, inner = _inner_run(
-            tensors, config, theta, lam, state, sampler, rng, hyper_steps
+            tensors,
+            config,
+            theta,
+            lam,
+            state,
+            sampler,
+            rng,
+            hyper_steps,
+            _inner_reporter(reporter, config, outer),
         )
         probs = _predict(state.w, tensors.problem.X, theta, sampler, rng, config)
         score = _record(tensors, config, outer, probs, theta, lam, inner, t0)
@@ -300,6 +308,38 @@ def run_lds(
     return _build_result(
         task, config, tensors, best, n_outer, reporter, seed, device, memory, timings
     )
+
+
+# Least seconds between two progress events from inside an outer iteration.
+INNER_REPORT_S = 0.5
+
+
+def _inner_reporter(
+    reporter: Reporter, config: LdsConfig, outer: int
+) -> Callable[[int, float], bool]:
+    """Progress from inside outer iteration ``outer``, throttled; True to stop.
+
+    Events have stage ``"inner"``, the inner step as ``step`` out of
+    ``inner_max_steps`` and the outer iteration in ``message``; a stop request
+    is seen within :data:`INNER_REPORT_S` seconds plus one θ step.
+    """
+    last = time.perf_counter()
+
+    def report(steps: int, loss: float) -> bool:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last < INNER_REPORT_S:
+            return reporter.stop_requested
+        last = now
+        return reporter(
+            "inner",
+            steps,
+            metrics={"inner_loss": loss},
+            total=config.inner_max_steps,
+            message=f"outer iteration {outer + 1} of at most {config.max_outer_iter}",
+        )
+
+    return report
 
 
 def _tensors(
@@ -345,8 +385,14 @@ def _inner_run(
     sampler: BernoulliSampler,
     rng: np.random.Generator,
     hyper_steps: int,
+    should_stop: Callable[[int, float], bool] | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, AdamState, int, dict[str, float]]:
-    """Inner training of one outer iteration, with a θ step every ``tau`` steps."""
+    """Inner training of one outer iteration, with a θ step every ``tau`` steps.
+
+    ``should_stop(steps, loss)``, asked after every θ step, ends the iteration
+    early when it returns True (a stop request: on large graphs one outer
+    iteration takes minutes).
+    """
     hypergradient = (
         hypergradient_reverse
         if config.hypergradient == "reverse"
@@ -382,6 +428,8 @@ def _inner_run(
                 stall += 1
         last_loss = losses[-1]
         if stall >= config.inner_patience:
+            break
+        if should_stop is not None and should_stop(steps, last_loss):
             break
     lr = float(tensors.problem.learning_rate(lam))
     return theta, lam, state, hyper_steps, {"steps": steps, "loss": last_loss, "lr": lr}

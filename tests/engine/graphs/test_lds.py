@@ -113,7 +113,10 @@ def test_same_seed_same_result_and_estimator_twin(seed):
     assert learner.get_params()["seed"] == seed
 
 
-def test_stop_request_returns_partial_result(seed):
+def test_stop_request_returns_partial_result(seed, monkeypatch):
+    import engine.graphs.lds as lds_module
+
+    monkeypatch.setattr(lds_module, "INNER_REPORT_S", 1e9)  # outer events only
     X, y, adj = planted(3, n_per=8, noise_edges=10)
     events = []
 
@@ -319,3 +322,33 @@ def test_table_inputs_fill_or_drop_rows_with_missing_features():
     # the row with a missing feature goes; the one with a missing label stays
     assert list(X.index) == ["p", "r", "s"] and list(y.index) == ["p", "r", "s"]
     assert record.dropped_rows.tolist() == [1]
+
+
+def test_a_stop_request_is_seen_inside_the_first_outer_iteration(monkeypatch):
+    # on large graphs one outer iteration takes minutes: the fit asks between
+    # θ steps, not only after each outer iteration
+    import engine.graphs.lds as lds_module
+
+    monkeypatch.setattr(lds_module, "INNER_REPORT_S", 0.0)
+    X, y, adj = planted(3, n_per=8, noise_edges=10)
+    events = []
+
+    def progress(event):
+        events.append(event)
+        return event.stage == "inner" and event.step >= 4
+
+    config = {**FAST, "inner_max_steps": 200, "inner_patience": 1000, "tau": 2}
+    res = learn_graph(
+        X,
+        y,
+        split=make_split(y, 6, 6, seed=0),
+        graph=adj,
+        seed=0,
+        device="cpu",
+        progress=progress,
+        **config,
+    )
+    assert res.stopped and res.n_outer_iter == 1
+    assert [e.stage for e in events[:2]] == ["inner", "inner"]
+    assert events[0].total == 200 and events[0].message.startswith("outer iteration 1")
+    assert res.history["inner_steps"][0] == 4  # stopped after two θ steps of tau 2
