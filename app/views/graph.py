@@ -20,7 +20,7 @@ from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
-from engine.errors import EngineError
+from engine.errors import EngineError, ResourceError
 from engine.graphs import (
     BASELINES,
     PAPER_SPLIT_SIZES,
@@ -304,6 +304,18 @@ def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
         return None
 
 
+def _check_size(n_nodes: int, opts: dict) -> None:
+    """Refuse, before Fit is pressed, a graph too large for this machine."""
+    try:
+        check_resources(n_nodes, LdsConfig(**opts), resolve_device("auto"), "Fit")
+    except ResourceError as err:
+        raise ResourceError(
+            f"{err} On this page: use a table with fewer rows (a sample of the "
+            "nodes); 'max_nodes' and 'memory_budget_gb' are options of the "
+            "library's learn_graph."
+        ) from err
+
+
 def render() -> None:
     """Draw the page."""
     st.title("Learn a graph")
@@ -336,6 +348,8 @@ def render() -> None:
     edges = _checked(problems, _edge_list, frame)
     sizes = _checked(problems, _split_controls, name, y) if inputs else None
     opts = _checked(problems, _options, name)
+    if inputs is not None and opts is not None:
+        _checked(problems, _check_size, len(inputs[0]), opts)
     for problem in problems:
         st.error(literal(problem))
     missing = st.session_state.get(MISSING_KEY, "mean")
