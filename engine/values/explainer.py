@@ -9,6 +9,7 @@ with Distributional Values. ICML 2024.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import time
 from collections import Counter
@@ -73,6 +74,8 @@ ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 REMOVALS = ("auto", "background", "mean", "median", "zeros")
 
 Estimator = Literal["auto", "exact", "permutation", "coalition"]
+
+logger = logging.getLogger(__name__)
 
 
 def choose_estimator(operator: Operator, n_players: int, n_background: int) -> str:
@@ -160,8 +163,12 @@ def _background_rows(
     removal: str | np.ndarray,
     max_background: int,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, str]:
-    """The rows removed features take their values from, and the removal used."""
+) -> tuple[np.ndarray, str, int]:
+    """Rows removed features take their values from, removal used, rows given.
+
+    A background of more than ``max_background`` rows is subsampled without
+    replacement (see :func:`_subsample_note`).
+    """
     d = X.shape[1]
     if not isinstance(removal, str):
         base = np.asarray(removal, dtype=np.float64).reshape(-1)
@@ -170,10 +177,10 @@ def _background_rows(
                 f"explain: a baseline row must hold {d} finite numbers; got shape "
                 f"{base.shape}."
             )
-        return base[None, :], "baseline"
+        return base[None, :], "baseline", 1
     check_choice("explain", "removal", removal, REMOVALS)
     if removal == "zeros":
-        return np.zeros((1, d)), "zeros"
+        return np.zeros((1, d)), "zeros", 1
     if background is None:
         if X.shape[0] < 2:
             raise DataError(
@@ -191,15 +198,27 @@ def _background_rows(
         )
         if Z.shape[1] != d:
             raise DataError(f"explain: background has {Z.shape[1]} columns, X has {d}.")
+    n_given = len(Z)
     if removal == "mean":
-        return Z.mean(axis=0, keepdims=True), "mean"
+        return Z.mean(axis=0, keepdims=True), "mean", n_given
     if removal == "median":
-        return np.median(Z, axis=0, keepdims=True), "median"
+        return np.median(Z, axis=0, keepdims=True), "median", n_given
     if removal == "auto" and background is None:
-        return Z.mean(axis=0, keepdims=True), "mean"
-    if len(Z) > max_background:
-        Z = Z[np.sort(rng.choice(len(Z), size=max_background, replace=False))]
-    return Z, "background"
+        return Z.mean(axis=0, keepdims=True), "mean", n_given
+    if n_given > max_background:
+        Z = Z[np.sort(rng.choice(n_given, size=max_background, replace=False))]
+    return Z, "background", n_given
+
+
+def _subsample_note(n_given: int, n_used: int, seed: int) -> str | None:
+    """The sentence telling that the background was subsampled, or ``None``."""
+    if n_used >= n_given:
+        return None
+    return (
+        f"the background has {n_given} rows; a random {n_used} of them (drawn with "
+        f"seed {seed}) are averaged over. Pass max_background={n_given} to use "
+        "them all (time and memory grow with the number of background rows)"
+    )
 
 
 def _select_columns(background: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -451,7 +470,8 @@ class _Settled:
 
     ``X`` (R, d) and ``background`` (B, d) are float matrices; ``groups`` holds the
     column indices of each of the M players named in ``names``; ``estimator`` and
-    ``n_samples`` are the resolved choice ("auto" decided, one player made exact).
+    ``n_samples`` are the resolved choice ("auto" decided, one player made exact);
+    ``notes`` tell what was done to the inputs (a subsampled background).
     """
 
     X: np.ndarray
@@ -466,6 +486,7 @@ class _Settled:
     estimator: str
     n_samples: int
     model: ProbabilityModel
+    notes: tuple[str, ...] = ()
 
 
 def _settle(
@@ -494,9 +515,14 @@ def _settle(
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)
     rng = np.random.default_rng(used_seed)
-    Z, removal = _background_rows(
+    Z, removal, n_given = _background_rows(
         background, X_np, columns, cfg.removal, cfg.max_background, rng
     )
+    note = (
+        _subsample_note(n_given, len(Z), used_seed) if removal == "background" else None
+    )
+    if note is not None:
+        logger.info("explain: %s", note)
     chosen = (
         choose_estimator(operator, len(groups), len(Z))
         if cfg.estimator == "auto"
@@ -521,6 +547,7 @@ def _settle(
         chosen,
         n,
         wrapped,
+        () if note is None else (note,),
     )
 
 
@@ -603,6 +630,7 @@ def _explain(
             },
             "n_model_rows": int(game.n_model_rows),
             "stopped": bool(stopped),
+            "notes": st.notes,
         },
     )
     reporter("done", result.n_rows, {"rows": result.n_rows})
@@ -663,7 +691,8 @@ def explain(
         Reference rows (e.g. training data). With ``removal="auto"`` or
         ``"background"`` removed features take each background row's values and the
         probabilities are averaged (shap's Independent masker); at most
-        ``max_background`` rows are used (a seeded subsample).
+        ``max_background`` rows are used: a larger background is subsampled at
+        random (with ``seed``), which ``result.notes`` says and is logged at INFO.
     operator : {"shapley", "banzhaf", "beta_shapley"} or operator object
         Value operator (see :mod:`engine.values.operators`).
     estimator : {"auto", "exact", "permutation", "coalition"}, default="auto"
@@ -693,7 +722,8 @@ def explain(
     memory_budget : int, default=256 MiB
         Bytes one batch may use; all work is chunked to it.
     max_background : int, default=100
-        Most background rows averaged over; a positive integer.
+        Most background rows averaged over; a positive integer. Time and memory
+        grow linearly with it.
     row_labels : sequence of int of length n_rows, optional
         Integer labels stored in ``result.rows``, one per row of ``X`` (default
         0 .. n_rows - 1).

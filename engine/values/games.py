@@ -112,6 +112,12 @@ class CoalitionGame:
             self.player_columns[j, cols] = 1.0
         # (D,) columns of no player: they keep the explained row's value
         self._unowned = self.player_columns.sum(0) == 0
+        # one column per player (the default): increments by one broadcast product
+        owned = [torch.unique(cols) for cols in self.groups]
+        self._owned = owned
+        self._single_columns = (
+            torch.cat(owned) if all(len(c) == 1 for c in owned) else None
+        )
 
     @property
     def n_players(self) -> int:
@@ -227,8 +233,28 @@ class CoalitionGame:
         Zfix = torch.where(self._unowned, x.unsqueeze(1), Z)  # (r, b, D)
         U = torch.matmul(Zfix, W).add_(bias)
         diff = x.unsqueeze(1) - Zfix  # (r, b, D)
-        V = torch.einsum("md,rbd,dh->rmbh", self.player_columns, diff, W)
+        # Built player by player (or by one broadcast product for one column per
+        # player): a single einsum over (players, columns) materialises an
+        # (r, M, b, D) intermediate, D times the size of V and outside the budget.
+        cols = self._single_columns
+        if cols is not None:
+            picked = diff.index_select(2, cols).transpose(1, 2)  # (r, M, b)
+            V = picked.unsqueeze(-1) * W.index_select(0, cols).unsqueeze(1)
+            return U, V
+        r, b = diff.shape[:2]
+        V = U.new_empty(r, self.n_players, b, W.shape[1])
+        for j, own in enumerate(self._owned):
+            V[:, j] = torch.matmul(diff.index_select(2, own), W.index_select(0, own))
         return U, V
+
+    def _parts_elements(self) -> int:
+        """Numbers held per (explained row, background row) by the first-layer parts.
+
+        ``Zfix`` and ``diff`` (D each), ``U`` and the slab share (3 H), ``V``
+        (M H) and one player's gathered columns (at most D).
+        """
+        d, h = self.X.shape[1], self.model.affine.hidden
+        return 3 * d + (self.n_players + 3) * h
 
     def all_coalitions(self, rows: torch.Tensor) -> torch.Tensor:
         """Log-probabilities of all ``2 ** M`` coalitions, (r, 2 ** M, K).
@@ -248,8 +274,8 @@ class CoalitionGame:
         hidden, k = twin.hidden, self.model.n_classes
         n_bg = self.background.shape[0]
         slab = self._slab_elements()
-        # U, V and the low subset sums of one background chunk: (M + 3) chunks
-        per_chunk = self._budget_elements() // ((m + 3) * hidden)
+        # U, V, the low subset sums and the inputs of one background chunk
+        per_chunk = self._budget_elements() // self._parts_elements()
         b_step = max(1, min(n_bg, slab // hidden, per_chunk))
         low = min(m, max(0, int(math.log2(max(1, slab // (b_step * hidden))))))
         n_low, n_high = 2**low, 2 ** (m - low)
@@ -289,15 +315,16 @@ class CoalitionGame:
         hidden, k = twin.hidden, self.model.n_classes
         n_bg = self.background.shape[0]
         slab, budget = self._slab_elements(), self._budget_elements()
-        b_step = max(1, min(n_bg, slab // hidden, budget // ((m + 3) * hidden)))
+        parts = self._parts_elements()  # per explained and background row
+        b_step = max(1, min(n_bg, slab // hidden, budget // parts))
         o_step = max(1, min(o, slab // (b_step * hidden)))
-        # per row: a slab part (o_step) and the increments V (M), in the budget
+        # per row: a slab part (o_step) and the first-layer parts, in the budget
         r_step = max(
             1,
             min(
                 r,
                 slab // (o_step * b_step * hidden),
-                budget // ((m + 3 * o_step) * b_step * hidden),
+                budget // ((parts + 3 * o_step * hidden) * b_step),
             ),
         )
         acc = torch.zeros(r, o, m + 1, k, dtype=self.X.dtype, device=self.X.device)

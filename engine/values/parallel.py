@@ -220,6 +220,7 @@ def explain_in_chunks(
         n_model_rows=int(sum(p.n_model_rows for p in parts)),
         stopped=bool(outcome.stopped or any(p.stopped for p in parts)),
         engine_version=parts[0].engine_version if parts else _version(),
+        notes=st.notes,
         **merged,
     )
 

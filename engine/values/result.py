@@ -73,6 +73,9 @@ class DistributionalValues(ResultMixin):
         Whether the run was stopped on request (fewer rows or samples).
     engine_version : str
         Library version.
+    notes : tuple of str
+        What was done to the inputs on the way in, one sentence each (e.g. the
+        background subsampled to ``max_background`` rows); also logged at INFO.
     """
 
     features: tuple[str, ...]
@@ -98,11 +101,18 @@ class DistributionalValues(ResultMixin):
     n_model_rows: int = 0
     stopped: bool = False
     engine_version: str = ""
+    notes: tuple[str, ...] = ()
 
-    _tuple_fields: ClassVar[tuple[str, ...]] = ("features", "classes", "columns")
+    _tuple_fields: ClassVar[tuple[str, ...]] = (
+        "features",
+        "classes",
+        "columns",
+        "notes",
+    )
 
     def __post_init__(self) -> None:
         self._freeze_arrays()
+        object.__setattr__(self, "notes", tuple(self.notes))
 
     # --- derived quantities ---------------------------------------------------------
 

@@ -575,3 +575,20 @@ def test_max_background_must_be_a_positive_integer(iris, value) -> None:
         explain(model, X.iloc[:2], background=X, max_background=value)
     res = explain(model, X.iloc[:2], background=X, max_background=np.int64(5))
     assert res.config["n_background"] == 5
+
+
+def test_subsampled_background_is_said_in_notes_and_the_log(iris, caplog) -> None:
+    X, _, model = iris  # 150 rows, above max_background=100
+    with caplog.at_level("INFO", logger="engine.values.explainer"):
+        res = explain(model, X.iloc[:2], background=X, seed=3)
+    assert res.config["n_background"] == 100
+    (note,) = res.notes
+    assert "150 rows" in note and "random 100" in note and "seed 3" in note
+    assert "max_background=150" in note
+    assert any(note in r.getMessage() for r in caplog.records)
+    assert type(res).from_json(res.to_json()).notes == res.notes
+    chunked = explain(model, X.iloc[:2], background=X, seed=3, executor="serial")
+    assert chunked.notes == res.notes
+    # all rows used, or no background rows at all: nothing to say
+    for kw in ({"max_background": 150}, {"removal": "mean"}):
+        assert explain(model, X.iloc[:2], background=X, seed=3, **kw).notes == ()
