@@ -455,7 +455,25 @@ def _explain_row(data, model, settings, row_frame, row) -> None:
 # --- results ------------------------------------------------------------------------
 
 
+def _show_notes(result: DistributionalValues) -> None:
+    """Say when the values average over a sample of the table's rows.
+
+    The library's note names its ``max_background`` option, which the page does
+    not offer; the page says the same in its own words.
+    """
+    if not result.notes:
+        return
+    n_used = int(result.config.get("n_background", 0))
+    st.caption(
+        f"Removed features take the values of a random {n_used} rows of the table "
+        f"(seed {result.seed}), not of every row: time and memory grow with the "
+        "number of background rows. The library's explain(..., max_background=N) "
+        "uses more."
+    )
+
+
 def _show_row_result(result: DistributionalValues) -> None:
+    _show_notes(result)
     c = int(result.predicted[0])
     cols = st.columns(3)
     cols[0].metric("Predicted class", literal(result.classes[c]))
@@ -596,6 +614,7 @@ def _global_section(data, model, settings) -> None:
         return
     if result.stopped:
         st.warning(f"Stopped early: {result.n_rows} rows explained.")
+    _show_notes(result)
     st.plotly_chart(p_change_bars(result), key="explain_global_bars")
     st.dataframe(result.global_ranking(), hide_index=True, key="explain_ranking")
     _downloads(result, "global")

@@ -207,6 +207,8 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         row_labels=rows,
     )
+    for note in result.notes:  # e.g. the background subsampled to 100 rows
+        write_note("explain", note)
     _print_summary(result, args.top)
     if args.out:
         result.to_json(args.out)

@@ -42,6 +42,11 @@ def test_train_and_explain_a_row_and_ask_a_contrast(trained_iris) -> None:
     result = at.session_state[state.EXPLAIN_RESULT]
     assert result.transitions.shape == (1, 4, 3, 3) and result.rows.tolist() == [60]
     assert at.metric[0].value == "versicolor"
+    # iris has 150 rows: the background of 100 drawn from them is said
+    assert result.notes and any(
+        "take the values of a random 100 rows of the table" in c.value
+        for c in at.caption
+    )
     flip = at.metric[2].proto  # a probability, shown without a gain arrow
     top = int(result.p_change[0].argmax())
     assert flip.body == result.features[top]
