@@ -66,11 +66,18 @@ def layered_layout(adjacency: Any) -> NDArray[np.float64]:
     return pos
 
 
-def _arrow(fig: go.Figure, p0, p1, colour: str, width: float, dash: str) -> None:
-    """Draw the edge p0 -> p1; ``dash`` is a plotly dash style ("solid", "dash", ...).
+def _arrow(
+    p0: NDArray, p1: NDArray, colour: str, width: float, dash: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The edge p0 -> p1 as an annotation and, unless solid, a line shape.
 
-    Annotation arrows are always solid in plotly, so a non-solid edge is a dashed
-    line shape with an annotation that draws only the arrowhead.
+    ``dash`` is a plotly dash style ("solid", "dash", ...). Annotation arrows are
+    always solid in plotly, so a non-solid edge is a dashed line shape with an
+    annotation that draws only the arrowhead.
+
+    Returns plain dicts: a figure collects them all and assigns them in one layout
+    update (see :func:`_layout`); ``fig.add_annotation`` per edge re-validates all
+    earlier annotations each time, which is quadratic in the number of edges.
     """
     vec = np.asarray(p1) - np.asarray(p0)
     length = float(np.hypot(*vec)) or 1.0
@@ -78,36 +85,38 @@ def _arrow(fig: go.Figure, p0, p1, colour: str, width: float, dash: str) -> None
     start = np.asarray(p0) + vec * shrink
     end = np.asarray(p1) - vec * shrink
     opacity = 0.9 if dash == "solid" else 0.5
+    shape = None
     if dash != "solid":
-        fig.add_shape(
-            type="line",
-            x0=start[0],
-            y0=start[1],
-            x1=end[0],
-            y1=end[1],
-            xref="x",
-            yref="y",
-            line={"color": colour, "width": width, "dash": dash},
-            opacity=opacity,
-        )
+        shape = {
+            "type": "line",
+            "x0": float(start[0]),
+            "y0": float(start[1]),
+            "x1": float(end[0]),
+            "y1": float(end[1]),
+            "xref": "x",
+            "yref": "y",
+            "line": {"color": colour, "width": width, "dash": dash},
+            "opacity": opacity,
+        }
         start = end - vec * (0.02 / length)  # the head only
-    fig.add_annotation(
-        x=end[0],
-        y=end[1],
-        ax=start[0],
-        ay=start[1],
-        xref="x",
-        yref="y",
-        axref="x",
-        ayref="y",
-        showarrow=True,
-        arrowhead=3,
-        arrowsize=1.2,
-        arrowwidth=width,
-        arrowcolor=colour,
-        opacity=opacity,
-        text="",
-    )
+    annotation = {
+        "x": float(end[0]),
+        "y": float(end[1]),
+        "ax": float(start[0]),
+        "ay": float(start[1]),
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "showarrow": True,
+        "arrowhead": 3,
+        "arrowsize": 1.2,
+        "arrowwidth": width,
+        "arrowcolor": colour,
+        "opacity": opacity,
+        "text": "",
+    }
+    return annotation, shape
 
 
 def _node_trace(
@@ -149,9 +158,27 @@ def _edge_midpoints(
     )
 
 
-def _layout(fig: go.Figure, title: str) -> go.Figure:
+def _collect_arrows(
+    arrows: list[tuple[dict[str, Any], dict[str, Any] | None]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split :func:`_arrow` results into the annotations and the line shapes."""
+    annotations = [annotation for annotation, _ in arrows]
+    shapes = [shape for _, shape in arrows if shape is not None]
+    return annotations, shapes
+
+
+def _layout(
+    fig: go.Figure,
+    title: str,
+    *,
+    annotations: Sequence[dict[str, Any]] = (),
+    shapes: Sequence[dict[str, Any]] = (),
+) -> go.Figure:
+    """Lay out a DAG figure, its arrows and shapes included, in one layout update."""
     fig.update_layout(
         title=title,
+        annotations=list(annotations),
+        shapes=list(shapes),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         height=520,
         xaxis={"visible": False},
@@ -208,11 +235,11 @@ def dag_figure(
     pos = layered_layout(a)
     fig = go.Figure()
     top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
-    labels = []
+    labels, arrows = [], []
     for i, j in edges:
         colour = "#1f77b4" if w[i, j] >= 0 else "#d62728"
         width = 1.0 + 4.0 * abs(w[i, j]) / top
-        _arrow(fig, pos[i], pos[j], colour, width, "solid")
+        arrows.append(_arrow(pos[i], pos[j], colour, width, "solid"))
         labels.append(f"{names[i]} → {names[j]}: weight {w[i, j]:+.3f}")
     hover = []
     for k, name in enumerate(names):
@@ -222,7 +249,8 @@ def dag_figure(
     fig.add_trace(_node_trace(pos, names, hover, selected))
     if edges:
         fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
-    return _layout(fig, title)
+    annotations, _ = _collect_arrows(arrows)
+    return _layout(fig, title, annotations=annotations)
 
 
 def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
@@ -285,10 +313,12 @@ def dag_diff_figure(
     names = check_names("dag_diff_figure", names, len(t))
     pos = layered_layout(t)
     fig = go.Figure()
+    arrows = []
     for key, edges in status.items():
-        for i, j in edges:
-            dash = "dot" if key == "missing" else "solid"
-            _arrow(fig, pos[i], pos[j], DIFF_COLOURS[key], 2.5, dash)
+        dash = "dot" if key == "missing" else "solid"
+        arrows += [
+            _arrow(pos[i], pos[j], DIFF_COLOURS[key], 2.5, dash) for i, j in edges
+        ]
         # legend entry
         fig.add_trace(
             go.Scatter(
@@ -305,7 +335,8 @@ def dag_diff_figure(
         )
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
-    fig = _layout(fig, title)
+    annotations, shapes = _collect_arrows(arrows)
+    fig = _layout(fig, title, annotations=annotations, shapes=shapes)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
     return fig
 
