@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from engine.errors import DataError, check_range
 from engine.plots._checks import check_names, check_same_shape, square_matrix
 from engine.plots.dag import (
+    ROW_WIDTH,
     _arrow,
     _collect_arrows,
     _layout,
@@ -79,7 +80,7 @@ def bootstrap_figure(
     names = check_names(owner, names, len(freq))
     _check_frequencies(freq)
     check_range(owner, "threshold", threshold, low=0.0, high=1.0)
-    pos = layered_layout(cons)
+    pos = layered_layout(cons, max_per_row=ROW_WIDTH)
     fig = go.Figure()
     labels, arrows = [], []
     for i, j in np.argwhere((freq >= threshold) | cons):
@@ -101,4 +102,4 @@ def bootstrap_figure(
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
-    return _layout(fig, title, annotations=annotations + labels, shapes=shapes)
+    return _layout(fig, title, pos, annotations=annotations + labels, shapes=shapes)

@@ -16,7 +16,12 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from engine.errors import DataError
-from engine.plots._checks import check_names, check_same_shape, square_matrix
+from engine.plots._checks import (
+    check_count,
+    check_names,
+    check_same_shape,
+    square_matrix,
+)
 
 __all__ = [
     "DIFF_COLOURS",
@@ -36,12 +41,45 @@ DIFF_COLOURS = {
 }
 
 
-def layered_layout(adjacency: Any) -> NDArray[np.float64]:
+# A drawing with more rows than this is "tall": it grows in height, fills the
+# panel's width (no equal axis scales) and zig-zags its rows (see layered_layout).
+TALL_ROWS = 12
+# Nodes per row in the figures: a wider layer is wrapped into several rows.
+ROW_WIDTH = 8
+# Up to this many nodes, the heatmap names every row and column.
+HEATMAP_ALL_TICKS = 100
+# Offsets of consecutive rows in a tall drawing, so that a long edge does not run
+# through the nodes of the rows it passes.
+_ZIGZAG = (0.0, 1.5, 0.75, 2.25)
+
+
+def layered_layout(
+    adjacency: Any, *, max_per_row: int | None = None
+) -> NDArray[np.float64]:
     """Node positions (d, 2): layer = longest path from a source, spread in x.
 
-    Cycles (not expected) are broken by placing remaining nodes in a last layer.
+    Every edge points from a higher row to a lower one. Cycles (not expected) are
+    broken by placing remaining nodes in a last layer.
+
+    Parameters
+    ----------
+    adjacency : array-like of shape (d, d)
+        ``[i, j]`` != 0 iff i -> j.
+    max_per_row : int, optional
+        Wrap a layer of more nodes into several rows of at most this many
+        (no edge joins two nodes of one layer). None: one row per layer.
+
+    Returns
+    -------
+    ndarray of shape (d, 2)
+        x and y per node; rows are at y = 0, -1, -2, ... Alternate rows are
+        staggered by 0.25; with more than ``TALL_ROWS`` rows, consecutive rows
+        are shifted further apart in x (a zig-zag), since such drawings are
+        shown with a free aspect ratio.
     """
     a = square_matrix("layered_layout", "adjacency", adjacency) != 0
+    if max_per_row is not None:
+        check_count("layered_layout", "max_per_row", max_per_row, low=1)
     d = a.shape[0]
     layer = np.zeros(d, dtype=int)
     indeg = a.sum(0).astype(int)
@@ -56,14 +94,25 @@ def layered_layout(adjacency: Any) -> NDArray[np.float64]:
             if indeg[j] == 0:
                 stack.append(j)
     layer[~done] = layer.max() + 1 if d else 0
-    pos = np.zeros((d, 2))
+    rows = []
     for level in np.unique(layer):
         nodes = np.flatnonzero(layer == level)
+        width = max_per_row or max(len(nodes), 1)
+        rows += [nodes[k : k + width] for k in range(0, len(nodes), width)]
+    tall = len(rows) > TALL_ROWS
+    pos = np.zeros((d, 2))
+    for row, nodes in enumerate(rows):
         xs = np.arange(len(nodes)) - (len(nodes) - 1) / 2
-        # stagger alternate layers so that long edges do not overlap nodes
-        pos[nodes, 0] = xs + (0.25 if level % 2 else 0.0)
-        pos[nodes, 1] = -float(level)
+        # stagger alternate rows so that long edges do not overlap nodes
+        shift = _ZIGZAG[row % len(_ZIGZAG)] - 1.125 if tall else 0.25 * (row % 2)
+        pos[nodes, 0] = xs + shift
+        pos[nodes, 1] = -float(row)
     return pos
+
+
+def _n_rows(pos: NDArray[np.float64]) -> int:
+    """Number of rows of a :func:`layered_layout` (distinct y values)."""
+    return int(np.unique(pos[:, 1]).size) if len(pos) else 0
 
 
 def _arrow(
@@ -167,22 +216,36 @@ def _collect_arrows(
     return annotations, shapes
 
 
+def _figure_height(rows: int) -> int:
+    """Pixel height of a DAG figure of ``rows`` rows: 520, growing to 1600."""
+    return int(min(max(520, 100 + 40 * rows), 1600))
+
+
 def _layout(
     fig: go.Figure,
     title: str,
+    pos: NDArray[np.float64],
     *,
     annotations: Sequence[dict[str, Any]] = (),
     shapes: Sequence[dict[str, Any]] = (),
 ) -> go.Figure:
-    """Lay out a DAG figure, its arrows and shapes included, in one layout update."""
+    """Lay out a DAG figure, its arrows and shapes included, in one layout update.
+
+    The height grows with the rows of ``pos``; a tall drawing (more than
+    ``TALL_ROWS`` rows) fills the width instead of keeping equal axis scales.
+    """
+    rows = _n_rows(pos)
+    yaxis: dict[str, Any] = {"visible": False}
+    if rows <= TALL_ROWS:
+        yaxis["scaleanchor"] = "x"
     fig.update_layout(
         title=title,
         annotations=list(annotations),
         shapes=list(shapes),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        height=520,
+        height=_figure_height(rows),
         xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
+        yaxis=yaxis,
         hovermode="closest",
         clickmode="event+select",
         dragmode=False,
@@ -232,7 +295,7 @@ def dag_figure(
     names = check_names("dag_figure", names, len(a))
     edges = [tuple(map(int, e)) for e in np.argwhere(a)]
     _check_edge_weights(w, edges)
-    pos = layered_layout(a)
+    pos = layered_layout(a, max_per_row=ROW_WIDTH)
     fig = go.Figure()
     top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
     labels, arrows = [], []
@@ -250,7 +313,7 @@ def dag_figure(
     if edges:
         fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
     annotations, _ = _collect_arrows(arrows)
-    return _layout(fig, title, annotations=annotations)
+    return _layout(fig, title, pos, annotations=annotations)
 
 
 def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
@@ -311,7 +374,7 @@ def dag_diff_figure(
     status = _edge_status("dag_diff_figure", truth, pred)
     t = np.asarray(truth) != 0
     names = check_names("dag_diff_figure", names, len(t))
-    pos = layered_layout(t)
+    pos = layered_layout(t, max_per_row=ROW_WIDTH)
     fig = go.Figure()
     arrows = []
     for key, edges in status.items():
@@ -336,7 +399,7 @@ def dag_diff_figure(
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
-    fig = _layout(fig, title, annotations=annotations, shapes=shapes)
+    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
     return fig
 
@@ -347,6 +410,8 @@ def adjacency_heatmap(
     """Heatmap of the (d, d) weights, rows = parents, columns = children.
 
     Missing values are drawn as gaps; the colour scale spans the finite ones.
+    Every node is named on both axes up to ``HEATMAP_ALL_TICKS`` nodes; the
+    height grows with d (480 to 1600 px).
 
     Raises
     ------
@@ -371,11 +436,14 @@ def adjacency_heatmap(
             hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>",
         )
     )
+    # plotly labels only some categories once they crowd; name every node while
+    # a label still fits in its row (the height grows with d up to a cap)
+    ticks = {"dtick": 1, "tickmode": "linear"} if len(w) <= HEATMAP_ALL_TICKS else {}
     fig.update_layout(
         title=title,
-        yaxis={"autorange": "reversed", "title": "parent"},
-        xaxis={"title": "child"},
-        height=480,
+        yaxis={"autorange": "reversed", "title": "parent", **ticks},
+        xaxis={"title": "child", **ticks},
+        height=int(min(max(480, 160 + 14 * len(w)), 1600)),
         margin={"t": 40},
     )
     return fig

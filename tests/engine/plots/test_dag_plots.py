@@ -215,3 +215,45 @@ def test_dag_figures_add_their_arrows_in_one_layout_update(monkeypatch) -> None:
     assert len(_arrows(boot)) == 81 and len(boot.layout.shapes) == 1
     assert len([x for x in boot.layout.annotations if not x.showarrow]) == 81
     assert fig.data[0].marker.color[3] == "#9467bd"
+
+
+def test_wide_layers_wrap_into_rows_and_every_edge_still_points_down() -> None:
+    a = np.zeros((21, 21), dtype=bool)
+    a[:20, 20] = True  # 20 sources, one sink
+
+    pos = layered_layout(a, max_per_row=8)
+
+    _, counts = np.unique(pos[:, 1], return_counts=True)
+    assert list(counts) == [1, 4, 8, 8]  # sink row at the bottom, sources 8+8+4
+    assert (pos[:20, 1] > pos[20, 1]).all()
+    assert np.allclose(layered_layout(A3), layered_layout(A3, max_per_row=8))
+    with pytest.raises(ConfigError, match="layered_layout: 'max_per_row'"):
+        layered_layout(A3, max_per_row=0)
+
+
+def test_long_chain_drawn_taller_and_wider_small_graph_unchanged() -> None:
+    d = 40
+    chain = np.eye(d, k=1, dtype=bool)  # 40 layers of one node each
+    names = [f"x{k}" for k in range(d)]
+
+    fig = dag_figure(chain, chain * 1.0, names)
+    small = dag_figure(A3, W3, NAMES)
+
+    assert 520 < fig.layout.height <= 1600
+    assert fig.layout.yaxis.scaleanchor is None  # fills the panel's width
+    xs = np.asarray(fig.data[0].x)
+    assert xs.max() - xs.min() >= 2.0  # rows zig-zag instead of a ribbon
+    assert len(set(np.round(xs[:4], 3))) == 4  # 4 consecutive rows, 4 columns
+    assert small.layout.height == 520 and small.layout.yaxis.scaleanchor == "x"
+    assert list(small.data[0].x) == [0.0, 0.25, 0.0]
+
+
+def test_heatmap_names_every_node_up_to_a_hundred() -> None:
+    names = [f"x{k}" for k in range(50)]
+
+    fig = adjacency_heatmap(np.eye(50), names)
+    huge = adjacency_heatmap(np.eye(150), [f"x{k}" for k in range(150)])
+
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.yaxis.dtick == 1
+    assert fig.layout.height > 480
+    assert huge.layout.xaxis.dtick is None and huge.layout.height == 1600
