@@ -554,6 +554,22 @@ def _node_panel(result: Any) -> None:
         )
 
 
+# Above this many nodes or edges the drawing is crowded; the page says where the
+# same graph reads better.
+CROWDED_NODES, CROWDED_EDGES = 30, 60
+
+
+def _crowding_note(n_nodes: int, n_edges: int) -> str | None:
+    """A caption for a graph too large to read well as a drawing, else None."""
+    if n_nodes <= CROWDED_NODES and n_edges <= CROWDED_EDGES:
+        return None
+    return (
+        f"A graph of {n_nodes} nodes and {n_edges} edges is crowded as a drawing: "
+        "the **Edges** tab lists every edge with its weight (sortable), and the "
+        "**Adjacency** tab shows all weights as a matrix."
+    )
+
+
 def _graph_tab(result: Any) -> None:
     names = list(result.node_names)
     if st.session_state.get(state.CAUSAL_SELECTED) not in names:
@@ -581,6 +597,9 @@ def _graph_tab(result: Any) -> None:
             "Arrow width = |weight|; blue positive, red negative. Click a "
             "node to list its parents and children."
         )
+        note = _crowding_note(len(names), int(np.count_nonzero(result.adjacency)))
+        if note:
+            st.caption(note)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

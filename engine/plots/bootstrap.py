@@ -10,7 +10,14 @@ import plotly.graph_objects as go
 
 from engine.errors import DataError, check_range
 from engine.plots._checks import check_names, check_same_shape, square_matrix
-from engine.plots.dag import _arrow, _layout, _node_trace, layered_layout
+from engine.plots.dag import (
+    ROW_WIDTH,
+    _arrow,
+    _collect_arrows,
+    _layout,
+    _node_trace,
+    layered_layout,
+)
 
 __all__ = ["bootstrap_figure"]
 
@@ -73,23 +80,26 @@ def bootstrap_figure(
     names = check_names(owner, names, len(freq))
     _check_frequencies(freq)
     check_range(owner, "threshold", threshold, low=0.0, high=1.0)
-    pos = layered_layout(cons)
+    pos = layered_layout(cons, max_per_row=ROW_WIDTH)
     fig = go.Figure()
-    labels = []
+    labels, arrows = [], []
     for i, j in np.argwhere((freq >= threshold) | cons):
         f = float(freq[i, j])
-        solid = bool(cons[i, j])
+        dash = "solid" if cons[i, j] else "dash"
         colour = f"rgba(31, 119, 180, {0.25 + 0.75 * f:.2f})"
-        _arrow(fig, pos[i], pos[j], colour, 1.0 + 3.0 * f, "solid" if solid else "dash")
+        arrows.append(_arrow(pos[i], pos[j], colour, 1.0 + 3.0 * f, dash))
         mid = (pos[i] + pos[j]) / 2
-        labels.append({"x": mid[0], "y": mid[1], "text": f"{f:.2f}"})
-    for label in labels:
-        fig.add_annotation(
-            **label,
-            showarrow=False,
-            font={"size": 11, "color": "#333"},
-            bgcolor="rgba(255, 255, 255, 0.8)",
+        labels.append(
+            {
+                "x": float(mid[0]),
+                "y": float(mid[1]),
+                "text": f"{f:.2f}",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#333"},
+                "bgcolor": "rgba(255, 255, 255, 0.8)",
+            }
         )
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
-    return _layout(fig, title)
+    annotations, shapes = _collect_arrows(arrows)
+    return _layout(fig, title, pos, annotations=annotations + labels, shapes=shapes)

@@ -16,7 +16,12 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from engine.errors import DataError
-from engine.plots._checks import check_names, check_same_shape, square_matrix
+from engine.plots._checks import (
+    check_count,
+    check_names,
+    check_same_shape,
+    square_matrix,
+)
 
 __all__ = [
     "DIFF_COLOURS",
@@ -36,12 +41,45 @@ DIFF_COLOURS = {
 }
 
 
-def layered_layout(adjacency: Any) -> NDArray[np.float64]:
+# A drawing with more rows than this is "tall": it grows in height, fills the
+# panel's width (no equal axis scales) and zig-zags its rows (see layered_layout).
+TALL_ROWS = 12
+# Nodes per row in the figures: a wider layer is wrapped into several rows.
+ROW_WIDTH = 8
+# Up to this many nodes, the heatmap names every row and column.
+HEATMAP_ALL_TICKS = 100
+# Offsets of consecutive rows in a tall drawing, so that a long edge does not run
+# through the nodes of the rows it passes.
+_ZIGZAG = (0.0, 1.5, 0.75, 2.25)
+
+
+def layered_layout(
+    adjacency: Any, *, max_per_row: int | None = None
+) -> NDArray[np.float64]:
     """Node positions (d, 2): layer = longest path from a source, spread in x.
 
-    Cycles (not expected) are broken by placing remaining nodes in a last layer.
+    Every edge points from a higher row to a lower one. Cycles (not expected) are
+    broken by placing remaining nodes in a last layer.
+
+    Parameters
+    ----------
+    adjacency : array-like of shape (d, d)
+        ``[i, j]`` != 0 iff i -> j.
+    max_per_row : int, optional
+        Wrap a layer of more nodes into several rows of at most this many
+        (no edge joins two nodes of one layer). None: one row per layer.
+
+    Returns
+    -------
+    ndarray of shape (d, 2)
+        x and y per node; rows are at y = 0, -1, -2, ... Alternate rows are
+        staggered by 0.25; with more than ``TALL_ROWS`` rows, consecutive rows
+        are shifted further apart in x (a zig-zag), since such drawings are
+        shown with a free aspect ratio.
     """
     a = square_matrix("layered_layout", "adjacency", adjacency) != 0
+    if max_per_row is not None:
+        check_count("layered_layout", "max_per_row", max_per_row, low=1)
     d = a.shape[0]
     layer = np.zeros(d, dtype=int)
     indeg = a.sum(0).astype(int)
@@ -56,21 +94,39 @@ def layered_layout(adjacency: Any) -> NDArray[np.float64]:
             if indeg[j] == 0:
                 stack.append(j)
     layer[~done] = layer.max() + 1 if d else 0
-    pos = np.zeros((d, 2))
+    rows = []
     for level in np.unique(layer):
         nodes = np.flatnonzero(layer == level)
+        width = max_per_row or max(len(nodes), 1)
+        rows += [nodes[k : k + width] for k in range(0, len(nodes), width)]
+    tall = len(rows) > TALL_ROWS
+    pos = np.zeros((d, 2))
+    for row, nodes in enumerate(rows):
         xs = np.arange(len(nodes)) - (len(nodes) - 1) / 2
-        # stagger alternate layers so that long edges do not overlap nodes
-        pos[nodes, 0] = xs + (0.25 if level % 2 else 0.0)
-        pos[nodes, 1] = -float(level)
+        # stagger alternate rows so that long edges do not overlap nodes
+        shift = _ZIGZAG[row % len(_ZIGZAG)] - 1.125 if tall else 0.25 * (row % 2)
+        pos[nodes, 0] = xs + shift
+        pos[nodes, 1] = -float(row)
     return pos
 
 
-def _arrow(fig: go.Figure, p0, p1, colour: str, width: float, dash: str) -> None:
-    """Draw the edge p0 -> p1; ``dash`` is a plotly dash style ("solid", "dash", ...).
+def _n_rows(pos: NDArray[np.float64]) -> int:
+    """Number of rows of a :func:`layered_layout` (distinct y values)."""
+    return int(np.unique(pos[:, 1]).size) if len(pos) else 0
 
-    Annotation arrows are always solid in plotly, so a non-solid edge is a dashed
-    line shape with an annotation that draws only the arrowhead.
+
+def _arrow(
+    p0: NDArray, p1: NDArray, colour: str, width: float, dash: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The edge p0 -> p1 as an annotation and, unless solid, a line shape.
+
+    ``dash`` is a plotly dash style ("solid", "dash", ...). Annotation arrows are
+    always solid in plotly, so a non-solid edge is a dashed line shape with an
+    annotation that draws only the arrowhead.
+
+    Returns plain dicts: a figure collects them all and assigns them in one layout
+    update (see :func:`_layout`); ``fig.add_annotation`` per edge re-validates all
+    earlier annotations each time, which is quadratic in the number of edges.
     """
     vec = np.asarray(p1) - np.asarray(p0)
     length = float(np.hypot(*vec)) or 1.0
@@ -78,36 +134,38 @@ def _arrow(fig: go.Figure, p0, p1, colour: str, width: float, dash: str) -> None
     start = np.asarray(p0) + vec * shrink
     end = np.asarray(p1) - vec * shrink
     opacity = 0.9 if dash == "solid" else 0.5
+    shape = None
     if dash != "solid":
-        fig.add_shape(
-            type="line",
-            x0=start[0],
-            y0=start[1],
-            x1=end[0],
-            y1=end[1],
-            xref="x",
-            yref="y",
-            line={"color": colour, "width": width, "dash": dash},
-            opacity=opacity,
-        )
+        shape = {
+            "type": "line",
+            "x0": float(start[0]),
+            "y0": float(start[1]),
+            "x1": float(end[0]),
+            "y1": float(end[1]),
+            "xref": "x",
+            "yref": "y",
+            "line": {"color": colour, "width": width, "dash": dash},
+            "opacity": opacity,
+        }
         start = end - vec * (0.02 / length)  # the head only
-    fig.add_annotation(
-        x=end[0],
-        y=end[1],
-        ax=start[0],
-        ay=start[1],
-        xref="x",
-        yref="y",
-        axref="x",
-        ayref="y",
-        showarrow=True,
-        arrowhead=3,
-        arrowsize=1.2,
-        arrowwidth=width,
-        arrowcolor=colour,
-        opacity=opacity,
-        text="",
-    )
+    annotation = {
+        "x": float(end[0]),
+        "y": float(end[1]),
+        "ax": float(start[0]),
+        "ay": float(start[1]),
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "showarrow": True,
+        "arrowhead": 3,
+        "arrowsize": 1.2,
+        "arrowwidth": width,
+        "arrowcolor": colour,
+        "opacity": opacity,
+        "text": "",
+    }
+    return annotation, shape
 
 
 def _node_trace(
@@ -149,13 +207,45 @@ def _edge_midpoints(
     )
 
 
-def _layout(fig: go.Figure, title: str) -> go.Figure:
+def _collect_arrows(
+    arrows: list[tuple[dict[str, Any], dict[str, Any] | None]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split :func:`_arrow` results into the annotations and the line shapes."""
+    annotations = [annotation for annotation, _ in arrows]
+    shapes = [shape for _, shape in arrows if shape is not None]
+    return annotations, shapes
+
+
+def _figure_height(rows: int) -> int:
+    """Pixel height of a DAG figure of ``rows`` rows: 520, growing to 1600."""
+    return int(min(max(520, 100 + 40 * rows), 1600))
+
+
+def _layout(
+    fig: go.Figure,
+    title: str,
+    pos: NDArray[np.float64],
+    *,
+    annotations: Sequence[dict[str, Any]] = (),
+    shapes: Sequence[dict[str, Any]] = (),
+) -> go.Figure:
+    """Lay out a DAG figure, its arrows and shapes included, in one layout update.
+
+    The height grows with the rows of ``pos``; a tall drawing (more than
+    ``TALL_ROWS`` rows) fills the width instead of keeping equal axis scales.
+    """
+    rows = _n_rows(pos)
+    yaxis: dict[str, Any] = {"visible": False}
+    if rows <= TALL_ROWS:
+        yaxis["scaleanchor"] = "x"
     fig.update_layout(
         title=title,
+        annotations=list(annotations),
+        shapes=list(shapes),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        height=520,
+        height=_figure_height(rows),
         xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
+        yaxis=yaxis,
         hovermode="closest",
         clickmode="event+select",
         dragmode=False,
@@ -205,14 +295,14 @@ def dag_figure(
     names = check_names("dag_figure", names, len(a))
     edges = [tuple(map(int, e)) for e in np.argwhere(a)]
     _check_edge_weights(w, edges)
-    pos = layered_layout(a)
+    pos = layered_layout(a, max_per_row=ROW_WIDTH)
     fig = go.Figure()
     top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
-    labels = []
+    labels, arrows = [], []
     for i, j in edges:
         colour = "#1f77b4" if w[i, j] >= 0 else "#d62728"
         width = 1.0 + 4.0 * abs(w[i, j]) / top
-        _arrow(fig, pos[i], pos[j], colour, width, "solid")
+        arrows.append(_arrow(pos[i], pos[j], colour, width, "solid"))
         labels.append(f"{names[i]} → {names[j]}: weight {w[i, j]:+.3f}")
     hover = []
     for k, name in enumerate(names):
@@ -222,7 +312,8 @@ def dag_figure(
     fig.add_trace(_node_trace(pos, names, hover, selected))
     if edges:
         fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
-    return _layout(fig, title)
+    annotations, _ = _collect_arrows(arrows)
+    return _layout(fig, title, pos, annotations=annotations)
 
 
 def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
@@ -283,12 +374,14 @@ def dag_diff_figure(
     status = _edge_status("dag_diff_figure", truth, pred)
     t = np.asarray(truth) != 0
     names = check_names("dag_diff_figure", names, len(t))
-    pos = layered_layout(t)
+    pos = layered_layout(t, max_per_row=ROW_WIDTH)
     fig = go.Figure()
+    arrows = []
     for key, edges in status.items():
-        for i, j in edges:
-            dash = "dot" if key == "missing" else "solid"
-            _arrow(fig, pos[i], pos[j], DIFF_COLOURS[key], 2.5, dash)
+        dash = "dot" if key == "missing" else "solid"
+        arrows += [
+            _arrow(pos[i], pos[j], DIFF_COLOURS[key], 2.5, dash) for i, j in edges
+        ]
         # legend entry
         fig.add_trace(
             go.Scatter(
@@ -305,7 +398,8 @@ def dag_diff_figure(
         )
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
-    fig = _layout(fig, title)
+    annotations, shapes = _collect_arrows(arrows)
+    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
     return fig
 
@@ -316,6 +410,8 @@ def adjacency_heatmap(
     """Heatmap of the (d, d) weights, rows = parents, columns = children.
 
     Missing values are drawn as gaps; the colour scale spans the finite ones.
+    Every node is named on both axes up to ``HEATMAP_ALL_TICKS`` nodes; the
+    height grows with d (480 to 1600 px).
 
     Raises
     ------
@@ -340,11 +436,14 @@ def adjacency_heatmap(
             hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>",
         )
     )
+    # plotly labels only some categories once they crowd; name every node while
+    # a label still fits in its row (the height grows with d up to a cap)
+    ticks = {"dtick": 1, "tickmode": "linear"} if len(w) <= HEATMAP_ALL_TICKS else {}
     fig.update_layout(
         title=title,
-        yaxis={"autorange": "reversed", "title": "parent"},
-        xaxis={"title": "child"},
-        height=480,
+        yaxis={"autorange": "reversed", "title": "parent", **ticks},
+        xaxis={"title": "child", **ticks},
+        height=int(min(max(480, 160 + 14 * len(w)), 1600)),
         margin={"t": 40},
     )
     return fig

@@ -447,3 +447,13 @@ def test_a_bootstrap_made_on_other_inputs_is_marked():
     note = next(t for t in _infos(at) if t.startswith("The bootstrap below"))
     assert "the method options (max_iter was 5)" in note
     assert "Press **Run bootstrap**" in note
+
+
+def test_a_large_graph_points_to_the_edges_and_adjacency_tabs():
+    from app.views.causal import _crowding_note
+
+    assert _crowding_note(11, 17) is None  # Sachs: the drawing reads well
+    note = _crowding_note(50, 212)
+    assert "50 nodes and 212 edges" in note
+    assert "**Edges** tab" in note and "**Adjacency** tab" in note
+    assert _crowding_note(20, 61) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from engine.errors import ConfigError, DataError, GraphError
@@ -173,3 +174,86 @@ def test_weights_off_the_edges_and_heatmap_gaps_may_be_missing() -> None:
     # names may be any iterable of d names (here a generator)
     fig = dag_figure(A3, W3, (n for n in NAMES))
     assert list(fig.data[0].text) == NAMES
+
+
+def _random_dag(d: int, n_edges: int, seed: int = 0) -> np.ndarray:
+    """A random DAG (d, d) of bools with ``n_edges`` edges."""
+    rng = np.random.default_rng(seed)
+    upper = np.flatnonzero(np.triu(np.ones((d, d), dtype=bool), 1))
+    a = np.zeros(d * d, dtype=bool)
+    a[rng.choice(upper, n_edges, replace=False)] = True
+    return a.reshape(d, d)
+
+
+def test_dag_figures_add_their_arrows_in_one_layout_update(monkeypatch) -> None:
+    """``add_annotation``/``add_shape`` per edge is quadratic in the edge count.
+
+    Each call re-validates every annotation already there (18.9 s for 382 edges),
+    so the builders must hand all arrows, labels and shapes to plotly at once.
+    """
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a DAG figure added an annotation or shape one by one")
+
+    monkeypatch.setattr(go.Figure, "add_annotation", refuse)
+    monkeypatch.setattr(go.Figure, "add_shape", refuse)
+    a = _random_dag(30, 80)
+    w = np.where(a, np.linspace(-2, 2, a.size).reshape(a.shape), 0.0)
+    first = np.argwhere(a)[:5]
+    pred = a.copy()
+    pred[first[:, 0], first[:, 1]] = False  # 5 missing edges
+    names = [f"x{k}" for k in range(30)]
+    freq = np.where(a, 0.9, 0.0)
+    freq[first[0, 1], first[0, 0]] = 0.6  # frequent, left out of the consensus
+
+    fig = dag_figure(a, w, names, selected=3)
+    diff = dag_diff_figure(a, pred, names)
+    boot = bootstrap_figure(freq, a, names)
+
+    assert len(_arrows(fig)) == 80 and not fig.layout.shapes
+    assert len(_arrows(diff)) == 80 and len(diff.layout.shapes) == 5
+    assert len(_arrows(boot)) == 81 and len(boot.layout.shapes) == 1
+    assert len([x for x in boot.layout.annotations if not x.showarrow]) == 81
+    assert fig.data[0].marker.color[3] == "#9467bd"
+
+
+def test_wide_layers_wrap_into_rows_and_every_edge_still_points_down() -> None:
+    a = np.zeros((21, 21), dtype=bool)
+    a[:20, 20] = True  # 20 sources, one sink
+
+    pos = layered_layout(a, max_per_row=8)
+
+    _, counts = np.unique(pos[:, 1], return_counts=True)
+    assert list(counts) == [1, 4, 8, 8]  # sink row at the bottom, sources 8+8+4
+    assert (pos[:20, 1] > pos[20, 1]).all()
+    assert np.allclose(layered_layout(A3), layered_layout(A3, max_per_row=8))
+    with pytest.raises(ConfigError, match="layered_layout: 'max_per_row'"):
+        layered_layout(A3, max_per_row=0)
+
+
+def test_long_chain_drawn_taller_and_wider_small_graph_unchanged() -> None:
+    d = 40
+    chain = np.eye(d, k=1, dtype=bool)  # 40 layers of one node each
+    names = [f"x{k}" for k in range(d)]
+
+    fig = dag_figure(chain, chain * 1.0, names)
+    small = dag_figure(A3, W3, NAMES)
+
+    assert 520 < fig.layout.height <= 1600
+    assert fig.layout.yaxis.scaleanchor is None  # fills the panel's width
+    xs = np.asarray(fig.data[0].x)
+    assert xs.max() - xs.min() >= 2.0  # rows zig-zag instead of a ribbon
+    assert len(set(np.round(xs[:4], 3))) == 4  # 4 consecutive rows, 4 columns
+    assert small.layout.height == 520 and small.layout.yaxis.scaleanchor == "x"
+    assert list(small.data[0].x) == [0.0, 0.25, 0.0]
+
+
+def test_heatmap_names_every_node_up_to_a_hundred() -> None:
+    names = [f"x{k}" for k in range(50)]
+
+    fig = adjacency_heatmap(np.eye(50), names)
+    huge = adjacency_heatmap(np.eye(150), [f"x{k}" for k in range(150)])
+
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.yaxis.dtick == 1
+    assert fig.layout.height > 480
+    assert huge.layout.xaxis.dtick is None and huge.layout.height == 1600
