@@ -64,6 +64,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="auto",
     )
     p.add_argument("--samples", type=int, default=None, help="orderings/coalitions")
+    p.add_argument(
+        "--max-background",
+        type=int,
+        default=100,  # engine.values.explainer.MAX_BACKGROUND, not imported here
+        help="table rows that removed features take their values from; a larger "
+        "table is subsampled (seeded) to this many (default %(default)s)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
     p.add_argument("--top", type=int, default=5, help="features listed per row")
@@ -206,9 +213,16 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         row_labels=rows,
+        max_background=args.max_background,
     )
-    for note in result.notes:  # e.g. the background subsampled to 100 rows
-        write_note("explain", note)
+    n_used = int(result.config.get("n_background", len(table)))
+    if result.notes and n_used < len(table):  # the background was subsampled
+        write_note(
+            "explain",
+            f"removed features take the values of a random {n_used} of the "
+            f"{len(table)} table rows (seed {args.seed}); --max-background "
+            f"{len(table)} uses them all (time and memory grow with it).",
+        )
     _print_summary(result, args.top)
     if args.out:
         result.to_json(args.out)

@@ -162,7 +162,7 @@ def test_a_model_for_other_classes_is_noted_and_never_moves_a_class_to_itself(
     # a model for the table's own classes: its accuracy, no note
     model = train_classifier(pd.read_csv(iris_csv), "target", "forest").model
     save_skops(model, path)
-    assert main(argv) == 0
+    assert main([*argv, "--max-background", "150"]) == 0
     captured = capsys.readouterr()
     assert "note:" not in captured.err
     assert re.search(r"accuracy 0\.9\d\d on the table", captured.out)
@@ -294,3 +294,21 @@ def test_unknown_target_lists_every_column(tmp_path, capsys) -> None:
     assert main(["explain", str(path), "--target", "nope"]) == 2
     err = capsys.readouterr().err
     assert "'f12', 'label']" in err, err
+
+
+def test_a_subsampled_background_is_noted_with_the_option_that_changes_it(
+    iris_csv, capsys
+):
+    from engine.cli import main
+    from engine.values.explainer import MAX_BACKGROUND
+
+    assert main(["explain", str(iris_csv), "--target", "target", "--rows", "0"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"note: explain: removed features take the values of a random "
+        f"{MAX_BACKGROUND} of the 150 table rows (seed 0); --max-background 150 "
+        "uses them all"
+    ) in err
+    argv = ["explain", str(iris_csv), "--target", "target", "--max-background", "0"]
+    assert main(argv) == 2
+    assert "max_background" in capsys.readouterr().err
