@@ -51,6 +51,13 @@ MAX_BYTES = 50 * 10**6
 """Default size limit of :func:`read_table`: 50 MB of 10**6 bytes, the unit of the
 app's upload limit (Streamlit's ``server.maxUploadSize``)."""
 MIN_ROWS = 2
+MISSING_HANDLING = (
+    "; as a feature, the learners drop those rows or fill in the column mean "
+    "('Missing values' in the app, --missing of the dag and explain commands); as a "
+    "label, those rows count as unlabelled."
+)
+"""How every consumer handles a column's gaps: the tail of the reader's
+``missing_values`` finding, which a consumer with its own handling replaces."""
 FEW_ROWS = 20
 WIDE_COLUMNS = 500
 MAX_COLUMNS = 5000
@@ -1009,10 +1016,7 @@ def _column_findings(
                 "warning",
                 "missing_values",
                 f"{source}: column {name!r} has {info.n_missing} missing value(s) "
-                f"({where.text(pos)}); as a feature, the learners drop those rows or "
-                "fill in the column mean ('Missing values' in the app, --missing of "
-                "the dag and explain commands); as a label, those rows count as "
-                "unlabelled.",
+                f"({where.text(pos)}){MISSING_HANDLING}",
                 column=name,
                 rows=where.ids(pos),
             )

@@ -35,7 +35,13 @@ from engine.dag import (
     make_config,
 )
 from engine.dag.bootstrap import bootstrap_dag
-from engine.data import DataReport, MatrixRecord, read_table, to_matrix
+from engine.data import (
+    MISSING_HANDLING,
+    DataReport,
+    MatrixRecord,
+    read_table,
+    to_matrix,
+)
 from engine.errors import (
     ConfigError,
     DataError,
@@ -403,10 +409,6 @@ def _unknown_nodes_message(
     return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 
 
-# Where the table reader's note on missing values turns to the app and to labels.
-_MISSING_TAIL = "; as a feature,"
-
-
 def _dag_notes(report: DataReport, missing: str) -> DataReport:
     """``report`` with its missing-value notes saying what ``dag`` does with them.
 
@@ -423,8 +425,8 @@ def _dag_notes(report: DataReport, missing: str) -> DataReport:
         )
     findings = []
     for finding in report.findings:
-        head, tail, _ = finding.message.partition(_MISSING_TAIL)
-        if finding.code == "missing_values" and tail:
+        if finding.code == "missing_values":
+            head = finding.message.removesuffix(MISSING_HANDLING)
             finding = dataclasses.replace(finding, message=f"{head}; {what}.")
         findings.append(finding)
     return dataclasses.replace(report, findings=tuple(findings))
