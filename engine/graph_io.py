@@ -44,6 +44,7 @@ import numpy as np
 
 from engine.data import looks_binary
 from engine.errors import GraphError, check_choice, format_names
+from engine.validation import unpadded_match
 
 __all__ = [
     "FORMATS",
@@ -351,18 +352,12 @@ def align_graph(
 
 
 def _unpadded_index(cols: list[str], nodes: list[str]) -> dict[str, int]:
-    """Positions of padded columns (" a") for nodes named without the spaces.
-
-    CSV cells are read stripped, so an edge list written for a column " a" names
-    it "a"; a node matches a padded column when exactly one column strips to it.
-    """
+    """Positions of padded columns (" a") for nodes named without the spaces."""
     out = {}
     for n in nodes:
-        if n in cols:
-            continue
-        hits = [k for k, c in enumerate(cols) if c.strip() == n.strip()]
-        if len(hits) == 1:
-            out[n] = hits[0]
+        k = None if n in cols else unpadded_match(n, cols)
+        if k is not None:
+            out[n] = k
     return out
 
 

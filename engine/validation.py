@@ -10,7 +10,7 @@ import pandas as pd
 
 from engine.errors import DataError, format_names
 
-__all__ = ["as_matrix", "class_label_warning"]
+__all__ = ["as_matrix", "class_label_warning", "unpadded_match"]
 
 # class_label_warning: more distinct labels than this may be a problem ...
 LABEL_MANY_CLASSES = 10
@@ -171,3 +171,30 @@ def class_label_warning(labels: Any, name: str = "label") -> str | None:
         f"({what}{n / k:.1f} rows per class): it looks like a continuous "
         "measurement or an identifier, not a column of class labels"
     )
+
+
+def unpadded_match(name: str, names: Sequence[str]) -> int | None:
+    """Position of the one name that equals ``name`` once both are stripped.
+
+    CSV cells are read stripped, so a file naming a column ``" a"`` says ``a``;
+    such a name still finds its column when exactly one column strips to it.
+
+    Parameters
+    ----------
+    name : str
+        The name as given.
+    names : sequence of str
+        The known names (columns, nodes).
+
+    Returns
+    -------
+    int or None
+        The position, or ``None`` when no name or several strip to ``name``.
+
+    Examples
+    --------
+    >>> unpadded_match("a", [" a", "b"]), unpadded_match("a", [" a", "a "])
+    (0, None)
+    """
+    hits = [k for k, n in enumerate(names) if n.strip() == name.strip()]
+    return hits[0] if len(hits) == 1 else None

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.errors import DataError, GraphError, format_names
+from engine.validation import unpadded_match
 
 __all__ = ["PriorKnowledge"]
 
@@ -40,9 +41,9 @@ def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
     if str(node) in names:
         return names.index(str(node))
     key = str(node).strip()  # " a" from a CSV cell or a padded column name
-    padded = [k for k, name in enumerate(names) if name.strip() == key]
-    if len(padded) == 1:
-        return padded[0]
+    padded = unpadded_match(key, names)
+    if padded is not None:
+        return padded
     raise DataError(
         f"{owner}: unknown node {key!r}; known nodes are {list(names)}. Check the "
         "spelling or the column selection."
