@@ -115,7 +115,8 @@ def _data_section() -> dict[str, Any] | None:
         "cell with the column mean. Rows with an empty label are left out of "
         "training either way (they can still be explained).",
     )
-    table = _features_table(frame, numeric, missing)
+    finite_rows = np.isfinite(frame[numeric].to_numpy(float)).all(axis=1)
+    table = _features_table(frame, numeric, missing, finite_rows)
     if table is None:
         return None
     n_unlabelled = int(frame[target].isna().sum())
@@ -132,21 +133,22 @@ def _data_section() -> dict[str, Any] | None:
         "features": numeric,
         "table": table,
         "missing": missing,
-        "gaps": not np.isfinite(frame[numeric].to_numpy(float)).all(),
+        "gaps": not finite_rows.all(),
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
 
 
 def _features_table(
-    frame: pd.DataFrame, features: list[str], missing: str
+    frame: pd.DataFrame, features: list[str], missing: str, finite_rows: np.ndarray
 ) -> pd.DataFrame | None:
     """The feature columns with the page's missing-value choice applied.
 
     Indexed by the rows' positions in the table; the background of every
-    explanation and the rows the model is trained on.
+    explanation and the rows the model is trained on. ``finite_rows`` (n_rows,)
+    tells which rows have every feature finite, computed once by the caller.
     """
-    complete = int(np.isfinite(frame[features].to_numpy(float)).all(axis=1).sum())
+    complete = int(finite_rows.sum())
     if missing == "drop" and complete == 0:
         st.error(
             "Every row has an empty or infinite value in some feature column, so "
