@@ -168,6 +168,10 @@ EXPLAIN_GLOBAL_MODEL = "explain_global_model"
 # the ``id`` of the model it runs.
 EXPLAIN_JOB = "explain_job"
 EXPLAIN_JOB_MODEL = "explain_job_model"
+# Job id of the model being trained in the background worker (its error under
+# EXPLAIN_TRAIN_JOB + "_error"), and the ``key`` of the data it was started on.
+EXPLAIN_TRAIN_JOB = "explain_train_job"
+EXPLAIN_TRAIN_KEY = "explain_train_key"
 # Last error message of the page (str or None).
 EXPLAIN_ERROR = "explain_error"
 # The feature selected for the transition heatmap (str); set by the selectbox.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-import warnings
 from typing import Any
 
 import numpy as np
@@ -14,18 +13,18 @@ from app import state
 from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
-from engine.errors import DataError, DataWarning, EngineError, format_names
+from engine.errors import DataError, EngineError, format_names
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
 from engine.validation import class_label_warning
 from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
+    TrainedModel,
     check_model_classes,
     explain,
     feature_columns,
     load_skops,
     prepare_features,
-    train_classifier,
 )
 from engine.values.models import check_feature_names
 
@@ -187,23 +186,43 @@ def _use_model(model: dict[str, Any]) -> None:
 
 
 def _train(data: dict[str, Any], kind: str) -> None:
+    """Train in the background worker: a big table can take minutes, and can stop."""
     frame = data["table"].assign(**{data["target"]: _labels(data)})
-    with st.spinner(f"Training {KIND_LABELS[kind]}…"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataWarning)  # shown under 'Label column'
-        trained = train_classifier(
-            frame, data["target"], kind, seed=int(state.get(state.SEED, 0))
+    kwargs = {
+        "frame": frame,
+        "target": data["target"],
+        "kind": kind,
+        "seed": int(state.get(state.SEED, 0)),
+    }
+    job = get_registry().submit(
+        "engine.values.models:train_classifier",
+        kwargs,
+        f"Training {KIND_LABELS[kind]}",
+    )
+    state.put(state.EXPLAIN_TRAIN_JOB, job)
+    state.put(state.EXPLAIN_TRAIN_JOB + "_error", None)
+    state.put(state.EXPLAIN_TRAIN_KEY, _model_key(data))
+
+
+def _store_trained(trained: TrainedModel) -> None:
+    """Use a model the worker trained; one stopped early is used with a warning."""
+    warning = None
+    if trained.stopped:
+        warning = (
+            f"{_sentence(trained.notes[-1])} The model is used as it is; press "
+            "'Train model' again for the full one."
         )
     _use_model(
         {
             "model": trained.model,
-            "kind": KIND_LABELS[kind],
+            "kind": KIND_LABELS[trained.kind],
             "accuracy": trained.accuracy,
             "n_test": trained.n_test,
             "features": list(trained.features),
             "classes": list(trained.classes),
             "source": "trained",
-            "key": _model_key(data),
-            "warning": None,
+            "key": state.get(state.EXPLAIN_TRAIN_KEY),
+            "warning": warning,
         },
     )
 
@@ -257,8 +276,13 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
             format_func=KIND_LABELS.get,
             key=state.EXPLAIN_W_KIND,
         )
-        if st.button("Train model", key=state.EXPLAIN_W_TRAIN):
+        busy = state.get(state.EXPLAIN_TRAIN_JOB) is not None
+        if st.button("Train model", key=state.EXPLAIN_W_TRAIN, disabled=busy):
             _guard(lambda: _train(data, kind))
+        render_job(state.EXPLAIN_TRAIN_JOB, _store_trained)
+        error = state.get(state.EXPLAIN_TRAIN_JOB + "_error")
+        if error:
+            st.error(error)
     with upload_col:
         upload = st.file_uploader(
             "…or upload a scikit-learn model saved with skops",

@@ -45,7 +45,7 @@ from engine.errors import (
     check_choice,
     format_names,
 )
-from engine.runtime import resolve_seed
+from engine.runtime import ProgressCallback, Reporter, resolve_seed
 from engine.validation import class_label_warning
 
 __all__ = [
@@ -65,6 +65,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MODEL_KINDS = ("logistic", "forest", "boosting", "mlp")
+
+# Trees a random forest grows between two progress reports (and stop checks).
+FOREST_STEP = 10
 
 
 class ProbabilityModel:
@@ -593,7 +596,11 @@ class TrainedModel:
         Split sizes.
     notes : tuple of str
         What was done to the table on the way in, one sentence each: rows left
-        out for an empty label, rows dropped or cells filled for missing features.
+        out for an empty label, rows dropped or cells filled for missing features;
+        and where training was stopped on request, how far it got.
+    stopped : bool
+        Whether a stop request ended training early: the model is usable but has
+        fewer trees, stages or epochs than planned.
     """
 
     model: Any
@@ -604,6 +611,7 @@ class TrainedModel:
     n_train: int
     n_test: int
     notes: tuple[str, ...] = ()
+    stopped: bool = False
 
 
 def _make_estimator(kind: str, seed: int) -> Any:
@@ -836,6 +844,7 @@ def train_classifier(
     missing: str = "drop",
     test_size: float = 0.25,
     seed: int = 0,
+    progress: ProgressCallback | None = None,
 ) -> TrainedModel:
     """Train a classifier on the numeric columns of a table.
 
@@ -861,6 +870,11 @@ def train_classifier(
         Fraction held out (stratified) for the accuracy.
     seed : int, default=0
         Seed of the split and of the estimator, in ``[0, 2**31 - 1]``.
+    progress : callable, optional
+        Called with a :class:`~engine.runtime.ProgressEvent` (task
+        ``"values.train"``) after every 10 trees, boosting stage or MLP epoch;
+        returning ``True`` stops training there, and the model trained so far
+        is returned with ``stopped=True`` and a note saying how far it got.
 
     Returns
     -------
@@ -930,17 +944,21 @@ def train_classifier(
         X, y, test_size=test_size, random_state=seed, stratify=stratify
     )
     est = _make_estimator(kind, seed)
+    reporter = Reporter(progress, "values.train")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkConvergenceWarning)
         try:
-            est.fit(X_tr, y_tr)
+            done, planned, unit = _fit_in_steps(est, kind, X_tr, y_tr, seed, reporter)
         except ValueError as err:  # e.g. one class left in a tiny training split
             raise DataError(
                 f"train_classifier: the {kind} classifier could not be trained on "
                 f"{len(y_tr)} row(s) of {len(labels)} classes ({err}); use a table "
                 "with more labelled rows per class."
             ) from err
+    if reporter.stop_requested:
+        notes.append(f"training was stopped after {done} of {planned} {unit}")
     accuracy = float(np.mean(est.predict(X_te) == y_te))
+    reporter("done", done, {"accuracy": accuracy}, total=planned)
     return TrainedModel(
         model=est,
         kind=kind,
@@ -950,7 +968,82 @@ def train_classifier(
         n_train=len(y_tr),
         n_test=len(y_te),
         notes=tuple(notes),
+        stopped=reporter.stop_requested,
     )
+
+
+def _fit_in_steps(
+    est: Any, kind: str, X: np.ndarray, y: np.ndarray, seed: int, reporter: Reporter
+) -> tuple[int, int, str]:
+    """Fit ``est`` step by step, reporting after each step and stopping on request.
+
+    A forest grows :data:`FOREST_STEP` trees per step (``warm_start``), boosting
+    reports after each stage (``monitor``): both give the same model as one
+    ``fit``. The MLP trains one epoch per ``partial_fit`` and ends, as ``fit``
+    does, when the training loss has not improved by ``tol`` for
+    ``n_iter_no_change`` epochs, or after ``max_iter`` epochs. Logistic
+    regression is one step.
+
+    Returns
+    -------
+    done, planned : int
+        Steps done and planned, counted in ``unit``.
+    unit : str
+        ``"trees"``, ``"stages"``, ``"epochs"`` or ``"fits"``.
+    """
+    if kind == "forest":
+        return (*_grow_forest(est, X, y, reporter), "trees")
+    if kind == "boosting":
+        planned = est.n_estimators
+
+        def monitor(i: int, *_: Any) -> bool:
+            return reporter("train", i + 1, message=f"{i + 1} of {planned} stages")
+
+        est.fit(X, y, monitor=monitor)
+        return est.n_estimators_, planned, "stages"
+    if kind == "mlp":
+        return (*_train_mlp(est, X, y, seed, reporter), "epochs")
+    est.fit(X, y)
+    return 1, 1, "fits"
+
+
+def _grow_forest(
+    est: Any, X: np.ndarray, y: np.ndarray, reporter: Reporter
+) -> tuple[int, int]:
+    planned = est.n_estimators
+    est.set_params(warm_start=True)
+    for size in range(FOREST_STEP, planned + FOREST_STEP, FOREST_STEP):
+        est.set_params(n_estimators=min(size, planned)).fit(X, y)
+        grown = len(est.estimators_)
+        if reporter("train", grown, message=f"{grown} of {planned} trees"):
+            break
+    est.set_params(warm_start=False, n_estimators=len(est.estimators_))
+    return len(est.estimators_), planned
+
+
+def _train_mlp(
+    pipeline: Any, X: np.ndarray, y: np.ndarray, seed: int, reporter: Reporter
+) -> tuple[int, int]:
+    scaler, mlp = pipeline[0], pipeline[-1]
+    Z = scaler.fit(X).transform(X)
+    classes = np.unique(y)
+    # one generator for every epoch, so that each shuffles the rows anew
+    mlp.set_params(random_state=np.random.RandomState(seed))
+    best, stale, epoch = np.inf, 0, 0
+    while epoch < mlp.max_iter:
+        mlp.partial_fit(Z, y, classes=classes)
+        epoch += 1
+        loss = mlp.loss_curve_[-1]
+        stale = stale + 1 if loss > best - mlp.tol else 0
+        best = min(best, loss)
+        message = f"epoch {epoch} of at most {mlp.max_iter}"
+        if reporter("train", epoch, {"loss": loss}, message, total=mlp.max_iter):
+            break
+        if stale > mlp.n_iter_no_change:
+            break
+    mlp.set_params(random_state=seed)
+    mlp.n_iter_ = epoch
+    return epoch, mlp.max_iter
 
 
 # --- skops files ---------------------------------------------------------------------

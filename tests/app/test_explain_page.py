@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,33 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from app.jobs import get_registry
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = REPO / "app" / "streamlit_app.py"
+
+
+def _wait(at: AppTest, done, timeout_s: float = 180) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        at.run()
+        assert not at.exception, at.exception
+        if done(at):
+            return
+        time.sleep(0.5)
+    pytest.fail("the background job did not finish in time")
+
+
+def _training(at: AppTest) -> bool:
+    return at.session_state[state.EXPLAIN_TRAIN_JOB] is not None
+
+
+def _train(at: AppTest) -> AppTest:
+    """Press 'Train model' and wait for the background worker to finish."""
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert not at.exception
+    _wait(at, lambda a: not _training(a))
+    return at
 
 
 def _open_page() -> AppTest:
@@ -27,7 +52,7 @@ def trained_iris() -> AppTest:
     assert not at.exception
     at.selectbox(key=state.EXPLAIN_W_SOURCE).set_value("iris").run()
     at.selectbox(key=state.EXPLAIN_W_KIND).set_value("logistic").run()
-    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    _train(at)
     assert not at.exception
     return at
 
@@ -120,9 +145,40 @@ def test_uploaded_skops_model_is_explained(trained_iris) -> None:
     assert result.config["model_kind"] == "sklearn" and result.n_rows == 1
 
 
-def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
-    import time
+def test_training_runs_in_the_worker_and_can_be_stopped() -> None:
+    at = _open_page()
+    at.selectbox(key=state.EXPLAIN_W_SOURCE).set_value("digits").run()
+    at.selectbox(key=state.EXPLAIN_W_KIND).set_value("boosting").run()
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert not at.exception
+    registry = get_registry()
 
+    def running(a: AppTest) -> bool:
+        job = a.session_state[state.EXPLAIN_TRAIN_JOB]
+        return (registry.snapshot(job).get("step") or 0) > 0 and any(
+            b.key == "explain_train_job_cancel" for b in a.button
+        )
+
+    _wait(at, running)
+    # a second press would queue a second fit: the button waits
+    assert at.button(key=state.EXPLAIN_W_TRAIN).disabled
+    at.button(key="explain_train_job_cancel").click().run()
+    _wait(at, lambda a: not _training(a))
+    model = at.session_state[state.EXPLAIN_MODEL]
+    n_stages = model["model"].n_estimators_
+    assert 0 < n_stages < 100
+    assert at.success[0].value.startswith("Model: gradient boosting")
+    assert any(
+        f"Training was stopped after {n_stages} of 100 stages" in w.value
+        for w in at.warning
+    )
+    # the stopped model is explained like any other
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert not at.exception and not at.error
+    assert at.session_state[state.EXPLAIN_RESULT].transitions.shape[2] == 10
+
+
+def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
     at = trained_iris
     at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(6).run()
     at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
@@ -158,7 +214,7 @@ def test_a_result_of_another_model_is_cleared(trained_iris) -> None:
     at.button(key=state.EXPLAIN_W_RUN).click().run()
     assert at.metric and at.session_state[state.EXPLAIN_RESULT] is not None
     at.selectbox(key=state.EXPLAIN_W_KIND).set_value("mlp").run()
-    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    _train(at)
     assert not at.exception and not at.error
     assert at.success[0].value.startswith("Model: MLP (64 hidden units)")
     # the logistic model's row result is gone, not shown under the MLP's banner
@@ -229,7 +285,7 @@ def test_tables_with_missing_values_can_be_explained() -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "Dropped 3 row(s) with missing or infinite values." in captions
     assert "2 row(s) have an empty label in 'target'" in captions
-    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    _train(at)
     assert not at.exception and not at.error
     model = at.session_state[state.EXPLAIN_MODEL]["model"]
     assert model.n_features_in_ == 4
@@ -255,7 +311,7 @@ def test_tables_with_missing_values_can_be_explained() -> None:
     at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("drop").run()
     assert not at.info and at.session_state[state.EXPLAIN_MODEL]["model"] is model
     at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("mean").run()
-    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    _train(at)
     assert at.session_state[state.EXPLAIN_MODEL]["model"] is not model
     at.number_input(key=state.EXPLAIN_W_ROW).set_value(3).run()
     at.button(key=state.EXPLAIN_W_RUN).click().run()
@@ -300,7 +356,7 @@ def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
     ).run()
     at.switch_page("views/explain.py").run()
     at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("target").run()
-    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    _train(at)
     at.button(key=state.EXPLAIN_W_RUN).click().run()
     assert not at.exception and not at.error
     result = at.session_state[state.EXPLAIN_RESULT]

@@ -33,6 +33,64 @@ def test_train_classifier_reports_held_out_accuracy(iris_frame, kind) -> None:
     assert trained.n_test == 38 and 0.8 <= trained.accuracy <= 1.0
 
 
+@pytest.mark.parametrize("kind", ["forest", "boosting"])
+def test_training_in_steps_gives_the_model_of_one_fit(iris_frame, kind) -> None:
+    from sklearn.model_selection import train_test_split
+
+    from engine.values.models import _make_estimator
+
+    X = iris_frame.drop(columns="target").to_numpy()
+    y = iris_frame["target"].astype(str).to_numpy()
+    X_tr, _, y_tr, _ = train_test_split(
+        X, y, test_size=0.25, random_state=4, stratify=y
+    )
+    once = _make_estimator(kind, 4).fit(X_tr, y_tr)
+    events = []
+    stepped = train_classifier(
+        iris_frame, "target", kind, seed=4, progress=events.append
+    ).model
+    np.testing.assert_array_equal(stepped.predict_proba(X), once.predict_proba(X))
+    steps = [e.step for e in events if e.stage == "train"]
+    assert steps == (list(range(10, 101, 10)) if kind == "forest" else [*range(1, 101)])
+    assert events[-1].stage == "done" and events[-1].metrics["accuracy"] > 0.8
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "size"),
+    [
+        ("forest", "trees", lambda m: len(m.estimators_)),
+        ("boosting", "stages", lambda m: m.n_estimators_),
+        ("mlp", "epochs", lambda m: m[-1].n_iter_),
+    ],
+)
+def test_a_stop_request_returns_the_model_trained_so_far(
+    iris_frame, kind, unit, size
+) -> None:
+    trained = train_classifier(
+        iris_frame, "target", kind, seed=0, progress=lambda e: e.step >= 20
+    )
+    planned = 600 if kind == "mlp" else 100
+    assert trained.stopped and size(trained.model) == 20
+    assert trained.notes[-1] == f"training was stopped after 20 of {planned} {unit}"
+    assert trained.model.predict_proba(iris_frame.iloc[:5, :4]).shape == (5, 3)
+    assert not train_classifier(iris_frame, "target", "logistic").stopped
+
+
+def test_the_mlp_stops_on_a_loss_plateau_and_is_reproducible(iris_frame) -> None:
+    first = train_classifier(iris_frame, "target", "mlp", seed=2).model
+    again = train_classifier(iris_frame, "target", "mlp", seed=2).model
+    X = iris_frame.iloc[:, :4]
+    np.testing.assert_array_equal(first.predict_proba(X), again.predict_proba(X))
+    mlp = first[-1]
+    losses = np.asarray(mlp.loss_curve_)
+    assert mlp.n_iter_ == len(losses) < mlp.max_iter and mlp.random_state == 2
+    # ended as fit() ends: each of the last n_iter_no_change + 1 epochs improved
+    # on the best loss before it by less than tol, and the epoch before them did
+    stale = [losses[i] > losses[:i].min() - mlp.tol for i in range(1, len(losses))]
+    n = mlp.n_iter_no_change + 1
+    assert all(stale[-n:]) and not all(stale[-n - 1 :])
+
+
 def test_train_classifier_rejects_bad_tables(iris_frame) -> None:
     with pytest.raises(DataError, match="not in the table"):
         train_classifier(iris_frame, "species")
