@@ -302,8 +302,7 @@ def _predict(
     model: ProbabilityModel, X: torch.Tensor, memory_budget: int
 ) -> torch.Tensor:
     """Class probabilities of the rows of ``X`` (n, D) -> (n, K), in chunks."""
-    hidden = 0 if model.affine is None else model.affine.widest
-    per_row = 8 * (X.shape[1] + model.n_classes + hidden) * 6
+    per_row = 8 * (X.shape[1] + model.n_classes + model.hidden_width) * 6
     step = max(1, memory_budget // per_row)
     return torch.cat([model(X[s : s + step]) for s in range(0, len(X), step)])
 

@@ -134,16 +134,15 @@ class CoalitionGame:
     def model_rows_per_batch(self) -> int:
         """Model rows evaluated per forward call under the memory budget.
 
-        A row costs its inputs, its outputs and, when the model is known to have
-        one, its widest hidden layer; other internals of black-box models are
-        not counted. On the CPU calls hold at most ``_CPU_MODEL_ROWS`` rows
-        (larger calls are no faster there, and a black box's own temporaries
-        grow with them); at least one explained row's background is evaluated
-        per call.
+        A row costs its inputs, its outputs and, when known, the model's widest
+        layer (:attr:`ProbabilityModel.hidden_width`: a translated scikit-learn
+        network's, or a torch module's largest submodule output); the internals
+        of callables and of scikit-learn black boxes are not counted. On the CPU
+        calls hold at most ``_CPU_MODEL_ROWS`` rows (larger calls are no faster
+        there, and a black box's own temporaries grow with them); at least one
+        explained row's background is evaluated per call.
         """
-        affine = self.model.affine
-        hidden = 0 if affine is None else affine.widest
-        width = self.X.shape[1] + self.model.n_classes + hidden
+        width = self.X.shape[1] + self.model.n_classes + self.model.hidden_width
         per_row = 8 * width * _OVERHEAD
         rows = self.memory_budget // per_row
         if self.X.device.type == "cpu":

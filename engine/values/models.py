@@ -87,6 +87,10 @@ class ProbabilityModel:
         probabilities).
     affine : AffineTwin, optional
         The same model split into an affine first layer and a head, when known.
+    internal_width : int, default=0
+        Numbers per input row in the model's largest intermediate tensor, when
+        measured (torch modules: the largest submodule output on the probe
+        rows); sizes the batches of an explanation.
     """
 
     def __init__(
@@ -96,12 +100,19 @@ class ProbabilityModel:
         class_names: list[str],
         kind: str,
         affine: AffineTwin | None = None,
+        internal_width: int = 0,
     ) -> None:
         self.forward = forward
         self.n_classes = n_classes
         self.class_names = class_names
         self.kind = kind
         self.affine = affine
+        self.internal_width = internal_width
+
+    @property
+    def hidden_width(self) -> int:
+        """Numbers per row held inside the model: its widest layer, when known."""
+        return self.affine.widest if self.affine is not None else self.internal_width
 
     def __call__(self, X: torch.Tensor) -> torch.Tensor:
         """Probabilities of a batch, (n, K) float64 on the input's device."""
@@ -447,7 +458,9 @@ def _torch_module(
     was_training = module.training
     module.eval()
     try:
-        first = raw(torch.as_tensor(rows, dtype=torch.float64))
+        first, width = _with_widest_output(
+            module, len(rows), lambda: raw(torch.as_tensor(rows, dtype=torch.float64))
+        )
     except DataError:
         raise
     except Exception as err:  # any failure of user code on real rows
@@ -491,7 +504,32 @@ def _torch_module(
             module.train(training)
 
     kind = "torch-probabilities" if probabilities else "torch"
-    return ProbabilityModel(forward_eval, k, [str(c) for c in range(k)], kind)
+    names = [str(c) for c in range(k)]
+    return ProbabilityModel(forward_eval, k, names, kind, internal_width=width)
+
+
+def _with_widest_output(
+    module: torch.nn.Module, n_rows: int, run: Callable[[], torch.Tensor]
+) -> tuple[torch.Tensor, int]:
+    """Call ``run()`` on ``n_rows`` rows; return its output and the widest layer.
+
+    The width is the largest number of elements of a submodule's output tensor,
+    per input row (forward hooks on every submodule).
+    """
+    widths = [0]
+
+    def record(_module: Any, _inputs: Any, out: Any) -> None:
+        for tensor in out if isinstance(out, tuple | list) else (out,):
+            if isinstance(tensor, torch.Tensor):
+                widths.append(-(-tensor.numel() // max(n_rows, 1)))
+
+    handles = [m.register_forward_hook(record) for m in module.modules()]
+    try:
+        out = run()
+    finally:
+        for handle in handles:
+            handle.remove()
+    return out, max(widths)
 
 
 def as_probability_model(
@@ -549,7 +587,12 @@ def as_probability_model(
                 f"{wrapped.n_classes} classes."
             )
         wrapped = ProbabilityModel(
-            wrapped.forward, wrapped.n_classes, names, wrapped.kind, wrapped.affine
+            wrapped.forward,
+            wrapped.n_classes,
+            names,
+            wrapped.kind,
+            wrapped.affine,
+            wrapped.internal_width,
         )
     return wrapped
 

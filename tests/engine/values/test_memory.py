@@ -122,3 +122,22 @@ def test_linear_sklearn_values_do_not_depend_on_the_budget(
     large = explain(model, X[:2], **kw)
     np.testing.assert_allclose(tiny.transitions, large.transitions, rtol=0, atol=1e-12)
     assert tiny.n_model_rows == large.n_model_rows
+
+
+def test_a_wide_torch_module_is_batched_by_its_widest_layer() -> None:
+    # batches were sized by the inputs and outputs alone: a 2048-unit hidden
+    # layer then held 9 700 rows x 2048 floats (76 MiB) under a 4 MiB budget
+    from engine.values.models import as_probability_model
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(6, 2048), torch.nn.ReLU(), torch.nn.Linear(2048, 3)
+    )
+    X = np.random.default_rng(0).normal(size=(200, 6))
+    assert as_probability_model(net, X[:5]).hidden_width == 2048
+    with PeakTensorBytes() as tracked:
+        values = explain(
+            net, X[:1], background=X, estimator="exact", memory_budget=BUDGET, seed=0
+        )
+    assert values.config["model_kind"] == "torch"
+    assert tracked.peak <= BUDGET + X.nbytes, f"peak {tracked.peak / 2**20:.2f} MiB"
