@@ -10,6 +10,10 @@ Conventions (stated once, used by every function here and shown in the app):
 * TP = edges present in both with the same direction. TPR = recall = TP / |E_true|;
   precision = TP / |E_pred|; FDR = (reversed + extra) / |E_pred|;
   FPR = (reversed + extra) / (d(d-1)/2 - |E_true|); F1 from precision and recall.
+* An undirected edge in the estimate (a CPDAG's ``i - j``) is one predicted edge,
+  as in NOTEARS' ``count_accuracy``: a TP when the truth has the edge in either
+  direction (no reversal, SHD 0 for that pair), else an extra edge. With
+  ``reversed_cost=2`` it costs 1 on a true edge (cdt's |A_true - A_pred|).
 * SHD between CPDAGs compares the Markov equivalence classes: per unordered pair,
   1 when the two CPDAGs differ (missing, extra, or a different mark among
   ``->``, ``<-``, ``-``).
@@ -76,11 +80,14 @@ def _pair(truth: Any, pred: Any, owner: str) -> tuple[NDArray, NDArray]:
 
 
 def _counts(truth: Any, pred: Any, owner: str) -> dict[str, int]:
+    """TP, reversed, extra and missing edges; an undirected prediction counts once."""
     t, p = _pair(truth, pred, owner)
-    tp = int((t & p).sum())
-    rev = int((p & t.T & ~t).sum())
-    extra = int((p & ~t & ~t.T).sum())
     skel_t, skel_p = t | t.T, p | p.T
+    directed = p & ~p.T
+    undirected = np.triu(p & p.T, 1)  # each undirected predicted edge once
+    tp = int((t & directed).sum() + (undirected & skel_t).sum())
+    rev = int((directed & t.T & ~t).sum())
+    extra = int((directed & ~skel_t).sum() + (undirected & ~skel_t).sum())
     missing = int(np.triu(skel_t & ~skel_p, 1).sum())
     return {
         "tp": tp,
@@ -88,7 +95,7 @@ def _counts(truth: Any, pred: Any, owner: str) -> dict[str, int]:
         "extra": extra,
         "missing": missing,
         "n_true": int(t.sum()),
-        "n_pred": int(p.sum()),
+        "n_pred": int(directed.sum() + undirected.sum()),
         "d": t.shape[0],
     }
 
@@ -111,7 +118,10 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
     """Structural Hamming distance between two directed graphs (usually DAGs).
 
     A missing or an extra edge costs 1; a reversed edge costs ``reversed_cost``
-    (1 by default, as NOTEARS/GOLEM; 2 as cdt's default).
+    (1 by default, as NOTEARS/GOLEM; 2 as cdt's default, the number of entries in
+    which the two adjacency matrices differ). An undirected predicted edge
+    (``[i, j]`` and ``[j, i]`` both set) on a true edge costs 0 with
+    ``reversed_cost=1`` (NOTEARS) and 1 with ``reversed_cost=2`` (cdt).
 
     Parameters
     ----------
@@ -129,11 +139,17 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
     >>> p = np.array([[0, 0, 0], [1, 0, 0], [1, 0, 0]])
     >>> shd(t, p), shd(t, p, reversed_cost=2)
     (3, 4)
+    >>> undirected = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]])
+    >>> shd(t, undirected), shd(t, undirected, reversed_cost=2)
+    (1, 2)
     """
     if reversed_cost not in (1, 2):
         raise DataError(f"shd: 'reversed_cost' must be 1 or 2; got {reversed_cost!r}.")
+    if reversed_cost == 2:
+        t, p = _pair(truth, pred, "shd")
+        return int((t != p).sum())
     c = _counts(truth, pred, "shd")
-    return c["missing"] + c["extra"] + reversed_cost * c["reversed"]
+    return c["missing"] + c["extra"] + c["reversed"]
 
 
 def n_edges(graph: Any) -> int:

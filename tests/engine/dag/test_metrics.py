@@ -171,3 +171,59 @@ def test_f1_is_undefined_only_when_neither_graph_has_an_edge():
     one = np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]])
     assert np.isnan(f1_score(empty, empty))
     assert f1_score(one, empty) == 0.0 and f1_score(empty, one) == 0.0
+
+
+def _count_accuracy_sets(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """NOTEARS' count_accuracy written with sets of flat indices (its description).
+
+    ``pred`` uses NOTEARS' encoding here: 1 for ``i -> j``, -1 at one of the two
+    entries of an undirected edge.
+    """
+    d = len(truth)
+    cond = set(np.flatnonzero(truth == 1))
+    cond_rev = set(np.flatnonzero(truth.T == 1))
+    directed = set(np.flatnonzero(pred == 1))
+    und = set(np.flatnonzero(pred == -1))
+    skeleton = cond | cond_rev
+    tp = (directed & cond) | (und & skeleton)
+    false_pos = (directed | und) - skeleton
+    reverse = (directed - cond) & cond_rev
+    n_pred = len(directed) + len(und)
+    low = np.tril(np.ones((d, d), bool), -1)
+    pred_low = set(np.flatnonzero(low & ((pred != 0) | (pred.T != 0))))
+    cond_low = set(np.flatnonzero(low & ((truth != 0) | (truth.T != 0))))
+    shd_ = len(pred_low - cond_low) + len(cond_low - pred_low) + len(reverse)
+    return {
+        "fdr": (len(reverse) + len(false_pos)) / max(n_pred, 1),
+        "tpr": len(tp) / max(len(cond), 1),
+        "fpr": (len(reverse) + len(false_pos)) / max(d * (d - 1) / 2 - len(cond), 1),
+        "shd": shd_,
+    }
+
+
+def test_undirected_estimated_edges_follow_count_accuracy() -> None:
+    # truth 0 -> 1; an undirected estimate 0 - 1 is a true positive, not a
+    # reversal (it was counted as both: SHD 1, FDR 0.5)
+    t, und = _g([(0, 1)], 2), np.ones((2, 2), int) - np.eye(2, dtype=int)
+    assert (shd(t, und), tpr(t, und), fdr(t, und), precision(t, und)) == (0, 1, 0, 1)
+    assert shd(t, und, reversed_cost=2) == 1  # cdt: the matrices differ once
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        d = int(rng.integers(3, 8))
+        truth = simulate_dag(d, 1.0, seed=int(rng.integers(1000))) != 0
+        # a CPDAG-like estimate: random directed edges, some made undirected
+        directed = np.triu(rng.random((d, d)) < 0.35, 1)
+        order = rng.permutation(d)
+        directed = directed[np.ix_(order, order)]
+        both = directed & (rng.random((d, d)) < 0.4)
+        ours = (directed | both.T).astype(int)
+        notears = directed.astype(int) - 2 * both.astype(int)  # -1 where undirected
+        ref = _count_accuracy_sets(truth.astype(int), notears)
+        assert shd(truth, ours) == ref["shd"]
+        assert shd(truth, ours, reversed_cost=2) == int((truth != (ours != 0)).sum())
+        if ours.any():
+            assert fdr(truth, ours) == pytest.approx(ref["fdr"])
+        if truth.any():
+            assert tpr(truth, ours) == pytest.approx(ref["tpr"])
+        if truth.sum() < d * (d - 1) / 2:
+            assert fpr(truth, ours) == pytest.approx(ref["fpr"])
