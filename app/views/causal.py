@@ -45,13 +45,18 @@ ACYCLIC_NOTES = {
     "permutahedron": "The graph is the best ordering's refit, a DAG by construction.",
     "dagdb": (
         "The graph is the noise-free MAP graph made acyclic by dropping the "
-        "lowest-weight backward edges (feedback arc set)."
+        "lowest-weight backward edges (feedback arc set), less the edges whose "
+        "refitted weight is below the pruning threshold."
     ),
 }
 METRIC_NOTES = {
     "shd": "missing + extra + reversed edges, a reversal counted once",
     "shd_cpdag": "pairs where the CPDAGs (equivalence classes) differ",
     "sid": "ordered pairs whose do-effect is wrongly inferred (Peters & Bühlmann)",
+    "ancestor_aid": (
+        "ordered pairs whose effect is wrongly inferred adjusting for the "
+        "cause's ancestors (Henckel et al.)"
+    ),
     "tpr": "correctly oriented true edges / true edges (= recall)",
     "fdr": "(reversed + extra) / predicted edges",
     "fpr": "(reversed + extra) / (d(d-1)/2 - true edges)",

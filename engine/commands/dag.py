@@ -65,6 +65,7 @@ METRIC_KEYS = (
     "shd",
     "shd_cpdag",
     "sid",
+    "ancestor_aid",
     "tpr",
     "fdr",
     "precision",

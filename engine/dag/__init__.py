@@ -14,6 +14,7 @@ from engine.dag.learner import (
     make_config,
 )
 from engine.dag.metrics import (
+    ancestor_aid,
     compare_graphs,
     cpdag,
     f1_score,
@@ -48,6 +49,7 @@ __all__ = [
     "PermutahedronConfig",
     "PriorKnowledge",
     "SimulatedData",
+    "ancestor_aid",
     "bootstrap_dag",
     "break_cycles",
     "compare_graphs",

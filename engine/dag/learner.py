@@ -96,8 +96,10 @@ register_method(
         description=(
             "Learns a distribution over node orderings (top-k sparsemax or SparseMAP "
             "on the permutahedron) and, per ordering, a sparse linear or MLP edge "
-            "model with an L0 mask. The output is the most likely ordering refitted: "
-            "a DAG by construction, no threshold. Zantedeschi et al., ICLR 2023."
+            "model (edges chosen by greedy backward elimination of an L0-penalised "
+            "fit, or by a Bernoulli L0 mask). The output is the best-scoring "
+            "ordering seen in training, improved by adjacent swaps, refitted: a DAG "
+            "by construction, no threshold. Zantedeschi et al., ICLR 2023."
         ),
         sparsity_option="pruning_reg",
     )
@@ -115,7 +117,9 @@ register_method(
             "I-MLE, adaptive I-MLE (AIMLE) or straight-through gradients, a "
             "NOTEARS-style acyclicity penalty on the samples and a size penalty. "
             "The output is the most likely graph made acyclic by a weighted "
-            "feedback arc set (always a DAG). Wren et al., 2022."
+            "feedback arc set (always a DAG), less the edges whose least-squares "
+            "weight is below 0.3 in absolute value (option prune_threshold). "
+            "Wren et al., 2022."
         ),
     )
 )

@@ -58,6 +58,7 @@ def test_dag_command_writes_json_with_metrics(table, tmp_path, seed):
         "shd",
         "shd_cpdag",
         "sid",
+        "ancestor_aid",
         "tpr",
         "fdr",
         "precision",

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from engine.dag import learn_dag, simulate_sem
 from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.fas import is_dag
 from engine.errors import ConfigError, DataError
@@ -186,3 +187,22 @@ def test_dagdb_cycle_handling_keeps_outputs_dags_and_priors(mode, seed):
     a = out["adjacency"]
     assert is_dag(a) and a[2, 0] and not a[0, 1]
     assert not a[[0, 1, 3]][:, 2].any()  # nothing into the first tier
+
+
+def test_the_thesis_settings_are_valid_options() -> None:
+    from engine.dag.dagdb import THESIS_SETTINGS
+
+    # Table 6.1 of the thesis, e.g. IMLE Logistic None: S = 47, tau = 0.8786
+    best = DagdbConfig(**THESIS_SETTINGS["imle_logistic_none"])
+    assert (best.n_samples, best.temperature, best.lam, best.batch_size) == (
+        47,
+        0.8786,
+        27.14,
+        8,
+    )
+    assert best.max_iter == 1000 and best.grad_clip == 0 and best.prune_threshold == 0
+    assert DagdbConfig(**THESIS_SETTINGS["ste_logistic_84"]).max_size == 84
+    X = simulate_sem(4, 64, seed=0).X
+    for name, options in THESIS_SETTINGS.items():
+        result = learn_dag(X, "dagdb", seed=0, **(options | {"max_iter": 1}))
+        assert result.is_dag, name

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from engine.dag import (
+    ancestor_aid,
     compare_graphs,
     cpdag,
     f1_score,
@@ -97,6 +98,28 @@ def test_sid_hand_examples():
     assert sid_numpy(fork, empty) == 4
     with pytest.raises(GraphError, match="acyclic"):
         sid(chain, _g([(0, 1), (1, 0)], 3))
+
+
+def test_ancestor_aid_hand_example_and_the_sachs_anchor():
+    from engine import load_sample
+
+    chain = _g([(0, 1), (1, 2)], 3)
+    # the reversed chain claims no effect of 0 on 1 and 2 or of 1 on 2 (three
+    # wrong), and adjusts do(x1) on x0 for x2, a descendant of x1 in the truth,
+    # and do(x2) on x0, x1 for nothing, where the truth's paths stay open
+    assert ancestor_aid(chain, chain.T) == 6 and ancestor_aid(chain, chain) == 0
+    # the anchor of the spec: the empty graph against the 17-edge Sachs truth
+    truth = load_sample("sachs").truth
+    empty = np.zeros_like(truth)
+    assert (shd(truth, empty), sid(truth, empty), ancestor_aid(truth, empty)) == (
+        17,
+        53,
+        22,
+    )
+    assert compare_graphs(truth, empty)["ancestor_aid"] == 22
+    with pytest.raises(GraphError, match="acyclic"):
+        ancestor_aid(chain, _g([(0, 1), (1, 0)], 3))
+    assert ancestor_aid(np.zeros((1, 1)), np.zeros((1, 1))) == 0
 
 
 def test_sid_numpy_matches_gadjid_on_random_pairs(seed):
