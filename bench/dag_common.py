@@ -150,13 +150,18 @@ FitOut = tuple[np.ndarray, int | None, tuple[int, ...] | None]
 Fit = Callable[[np.ndarray, int, int | None], FitOut]
 
 
-def ours(X: np.ndarray, seed: int, epochs: int | None = None):
+def ours(X: np.ndarray, seed: int, epochs: int | None = None, **options: object):
     """The permutahedron learner with its library defaults, on the CPU."""
     from engine.dag import learn_dag
 
-    opts = {} if epochs is None else {"max_iter": epochs}
+    opts = options if epochs is None else options | {"max_iter": epochs}
     r = learn_dag(X, seed=seed, device="cpu", **opts)
     return r.adjacency, r.n_iter, r.ordering
+
+
+def ours_lars(X: np.ndarray, seed: int, epochs: int | None = None):
+    """The permutahedron learner with the adaptive-lasso (BIC) edge selection."""
+    return ours(X, seed, epochs, sparsifier="lars")
 
 
 # DAG-DB settings per estimator: library defaults plus 300 epochs; AIMLE with a
@@ -229,6 +234,7 @@ def varsort_regress(X: np.ndarray, seed: int, epochs: int | None = None):
 
 METHODS: dict[str, Fit] = {
     "permutahedron": ours,
+    "permutahedron lars": ours_lars,
     **{f"DAG-DB {p}": _dagdb(p) for p in DAGDB_PRESETS},
     "DAGMA": dagma_linear,
     "empty": empty_graph,

@@ -41,6 +41,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -70,7 +71,7 @@ class FitSettings:
     patience: int = 10
     pruning_reg: float = 1e-3
     l2_eq: float = 5e-4
-    sparsifier: Literal["backward", "l0_ste"] = "l0_ste"
+    sparsifier: Literal["backward", "l0_ste", "lars"] = "l0_ste"
 
 
 @dataclass
@@ -280,6 +281,8 @@ def fit_edges(
     """
     if settings.sparsifier == "backward" and settings.edge_model == "linear":
         return backward_select(X, masks, required, settings)
+    if settings.sparsifier == "lars":
+        return lars_select(X, masks, required, settings)
     K = masks.shape[0]
     fitter = EdgeFitter(X, K, settings, gen)
     warmup = max(1, settings.max_iter // 4)
@@ -395,6 +398,85 @@ def backward_select(
     adjacency = active.transpose(1, 2) > 0
     weights = beta.transpose(1, 2) * adjacency
     return EdgeFit(data + s.pruning_reg * n_sel, data, adjacency, weights, rounds)
+
+
+@torch.no_grad()
+def lars_select(
+    X: torch.Tensor, masks: torch.Tensor, required: torch.Tensor, s: FitSettings
+) -> EdgeFit:
+    """Adaptive lasso per child, its penalty chosen by BIC along the LARS path.
+
+    For each ordering and child: least squares on the allowed parents gives
+    ``|beta|``; scikit-learn's ``LassoLarsIC(criterion="bic")`` runs on the
+    parents rescaled by ``|beta|`` (the adaptive lasso), and the coefficients are
+    ``coef * |beta|``. Required parents are not penalised: they are projected
+    out of the child and of the free parents first, and get least-squares
+    coefficients on what the free parents leave. Sparsity comes from BIC alone
+    (``pruning_reg`` is not used). Runs on the CPU, one child at a time:
+    O(K d) LARS fits of O(n d^2) each; not differentiable.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n, d)
+        Centred data; needs n > d + 1 (BIC's noise estimate).
+    masks : torch.Tensor of shape (K, d, d)
+    required : torch.Tensor of shape (d, d)
+    s : FitSettings
+
+    Returns
+    -------
+    EdgeFit
+        ``loss`` is the data loss of the lasso coefficients.
+    """
+    Xn = X.detach().cpu().numpy()
+    allowed_all = masks.detach().cpu().numpy() > 0
+    needed = required.detach().cpu().numpy() > 0
+    K, d = allowed_all.shape[0], Xn.shape[1]
+    W = np.zeros((K, d, d))
+    mse = np.zeros((K, d))
+    for k in range(K):
+        for c in range(d):
+            parents = np.flatnonzero(allowed_all[k, :, c])
+            fixed = parents[needed[parents, c]]
+            free = parents[~needed[parents, c]]
+            coef_free, coef_fixed = _adaptive_lasso(Xn, c, free, fixed)
+            W[k, free, c], W[k, fixed, c] = coef_free, coef_fixed
+            resid = Xn[:, c] - Xn[:, free] @ coef_free - Xn[:, fixed] @ coef_fixed
+            mse[k, c] = float(np.mean(resid**2))
+    weights = torch.as_tensor(W, dtype=X.dtype, device=X.device)
+    data = _aggregate(torch.as_tensor(mse, dtype=X.dtype, device=X.device), s.loss)
+    return EdgeFit(data, data, weights != 0, weights, 1)
+
+
+def _adaptive_lasso(
+    Xn: np.ndarray, child: int, free: np.ndarray, fixed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients of the free (adaptive lasso, BIC) and fixed (OLS) parents."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+    from sklearn.linear_model import LassoLarsIC
+
+    y, Z, Q = Xn[:, child], Xn[:, free], Xn[:, fixed]
+    if fixed.size:  # project the required parents out
+        proj = np.linalg.lstsq(Q, np.column_stack([y, Z]), rcond=None)[0]
+        y_r, Z_r = y - Q @ proj[:, 0], Z - Q @ proj[:, 1:]
+    else:
+        y_r, Z_r = y, Z
+    coef_free = np.zeros(free.size)
+    if free.size:
+        scale = np.abs(np.linalg.lstsq(Z_r, y_r, rcond=None)[0])
+        live = scale > 1e-12
+        if live.any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SkConvergenceWarning)
+                lasso = LassoLarsIC(criterion="bic", fit_intercept=False)
+                lasso.fit(Z_r[:, live] * scale[live], y_r)
+            coef_free[live] = lasso.coef_ * scale[live]
+    coef_fixed = np.zeros(fixed.size)
+    if fixed.size:
+        coef_fixed = np.linalg.lstsq(Q, y - Z @ coef_free, rcond=None)[0]
+    return coef_free, coef_fixed
 
 
 def refit_linear(X: torch.Tensor, adjacency: torch.Tensor) -> torch.Tensor:

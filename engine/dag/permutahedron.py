@@ -68,7 +68,13 @@ from engine.dag._sparsemap import sparsemap
 from engine.dag._sparsemax import sparsemax
 from engine.dag.edge_models import EdgeFitter, FitSettings, fit_edges, refit_linear
 from engine.dag.prior import PriorKnowledge
-from engine.errors import ConfigError, ResourceError, check_choice, check_range
+from engine.errors import (
+    ConfigError,
+    DataError,
+    ResourceError,
+    check_choice,
+    check_range,
+)
 from engine.runtime import Reporter, make_generators, resolve_device
 
 __all__ = ["PermutahedronConfig", "fit_permutahedron"]
@@ -130,11 +136,14 @@ class PermutahedronConfig:
         epochs.
     inner_lr, inner_max_iter, inner_tol, inner_patience
         Adam learning rate, iterations and early stopping of the edge fits.
-    sparsifier : {"backward", "l0_ste"}, default="backward"
+    sparsifier : {"backward", "l0_ste", "lars"}, default="backward"
         ``"backward"``: deterministic greedy backward elimination of the same
         L0-penalised objective (linear edges, bilevel training). ``"l0_ste"``: the
         Bernoulli L0 mask with straight-through gradients (always used for the
-        MLP and for joint training).
+        MLP and for joint training). ``"lars"``: per child the adaptive lasso
+        with its penalty chosen by BIC (LassoLarsIC, the paper's ``lars``
+        equations; linear edges, bilevel training, CPU, needs more rows than
+        columns + 1); ``pruning_reg`` is not used, sparsity comes from BIC.
     pruning_reg : float, default=0.01
         L0 penalty per edge.
     l2_eq : float, default=5e-4
@@ -217,11 +226,12 @@ class PermutahedronConfig:
         1e-4, "Edge-fit early-stopping tolerance.", min=0.0, max=1.0
     )
     inner_patience: int = _opt(10, "Edge-fit patience.", min=1, max=10000)
-    sparsifier: Literal["backward", "l0_ste"] = _opt(
+    sparsifier: Literal["backward", "l0_ste", "lars"] = _opt(
         "backward",
-        "Edge selection: greedy backward elimination (linear only) or the "
-        "Bernoulli L0 mask with straight-through gradients.",
-        choices=("backward", "l0_ste"),
+        "Edge selection: greedy backward elimination (linear only), the "
+        "Bernoulli L0 mask with straight-through gradients, or the adaptive "
+        "lasso with BIC (lars; linear, bilevel).",
+        choices=("backward", "l0_ste", "lars"),
     )
     pruning_reg: float = _opt(
         0.01, "L0 penalty per edge (sparsity).", min=0.0, max=10.0
@@ -253,6 +263,15 @@ class PermutahedronConfig:
                 check_range(
                     owner, f.name, value, low=f.metadata["min"], high=f.metadata["max"]
                 )
+        if self.sparsifier == "lars" and (
+            self.edge_model != "linear" or self.training != "bilevel"
+        ):
+            raise ConfigError(
+                f"{owner}: sparsifier='lars' fits linear edges in bilevel training; "
+                f"got edge_model={self.edge_model!r}, training={self.training!r}. Set "
+                "edge_model='linear' and training='bilevel', or choose another "
+                "sparsifier."
+            )
 
     def inner(self, factor: int = 1) -> FitSettings:
         """The edge-fit settings, with iterations and patience scaled."""
@@ -617,6 +636,12 @@ def fit_permutahedron(
     dev = resolve_device(device)
     n, d = X.shape
     _check_memory(n, d, config)
+    if config.sparsifier == "lars" and n <= d + 1:
+        raise DataError(
+            f"permutahedron: sparsifier='lars' needs more rows than columns + 1 for "
+            f"BIC's noise estimate; got {n} rows and {d} columns. Use "
+            "sparsifier='backward', or more rows."
+        )
     _, gen = make_generators(seed, dev)
     Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
     Xt = Xt - Xt.mean(0)

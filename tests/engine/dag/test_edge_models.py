@@ -73,3 +73,26 @@ def test_backward_select_matches_plain_reference(trial, seed):
         a, value = _reference(S, masks[k].numpy() > 0, req, loss, reg)
         np.testing.assert_array_equal(fit.adjacency[k].numpy(), a)
         assert float(fit.loss[k]) == pytest.approx(value, rel=1e-9, abs=1e-9)
+
+
+def test_lars_select_keeps_strong_parents_and_required_ones():
+    from engine.dag.edge_models import lars_select
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    X = rng.normal(size=(n, 5))
+    # x4 = 1.5 x0 - x2 + noise; x1 and x3 are unrelated to it
+    X[:, 4] = 1.5 * X[:, 0] - X[:, 2] + 0.5 * rng.normal(size=n)
+    X -= X.mean(0)
+    Xt = torch.as_tensor(X)
+    masks = complete_dags(ranks_of(np.arange(5))[None], Xt.device, Xt.dtype)
+    required = torch.zeros((5, 5), dtype=Xt.dtype)
+    required[1, 4] = 1.0  # a required parent with no effect
+    fit = lars_select(Xt, masks, required, FitSettings(sparsifier="lars"))
+    parents = set(np.flatnonzero(fit.adjacency[0, :, 4].numpy()))
+    assert {0, 2} <= parents <= {0, 1, 2}
+    w = fit.weights[0, :, 4].numpy()
+    assert w[0] == pytest.approx(1.5, abs=0.05) and w[2] == pytest.approx(-1, abs=0.05)
+    assert not fit.adjacency[0, 3, 4]
+    # unrelated upstream columns get no parents at all
+    assert not fit.adjacency[0, :, 1].any() and not fit.adjacency[0, :, 3].any()

@@ -71,6 +71,27 @@ def test_learn_dag_recovers_planted_graph(name, seed):
     np.testing.assert_allclose(result.weights, true_w, atol=0.2)
 
 
+@pytest.mark.parametrize("name", ["collider", "mixed"])
+def test_the_lars_sparsifier_recovers_planted_graphs(name, seed):
+    a = PLANTED[name]
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(0.8, 1.5, size=a.shape) * rng.choice([-1, 1], size=a.shape)
+    perm = rng.permutation(a.shape[0])
+    X = _sem(a, w, 500, seed)[:, perm]
+    result = learn_dag(X, seed=seed, device="cpu", sparsifier="lars", **FAST)
+    assert shd(a[np.ix_(perm, perm)], result.adjacency) == 0
+
+
+def test_the_lars_sparsifier_refuses_what_it_cannot_fit():
+    X = _sem(PLANTED["fork"], np.ones((4, 4)), 5, 0)
+    with pytest.raises(DataError, match="more rows than columns"):
+        learn_dag(X, sparsifier="lars", device="cpu")
+    with pytest.raises(ConfigError, match="edge_model='mlp', training='bilevel'"):
+        learn_dag(X, sparsifier="lars", edge_model="mlp", device="cpu")
+    with pytest.raises(ConfigError, match="training='joint'"):
+        learn_dag(X, sparsifier="lars", training="joint", device="cpu")
+
+
 def _random_data(rng: np.random.Generator) -> np.ndarray:
     d = int(rng.integers(3, 7))
     n = int(rng.integers(30, 200))
@@ -137,6 +158,7 @@ def test_learn_dag_never_violates_random_prior(trial, seed):
         device="cpu",
         max_iter=15,
         structure=structure,
+        sparsifier="lars" if trial in (3, 6) else "backward",
     )
     assert prior.check(result.adjacency), prior.violations(result.adjacency)
     assert result.is_dag
