@@ -54,6 +54,7 @@ __all__ = [
     "graph_from_text",
     "graph_to_text",
     "read_graph",
+    "undirected_graph_text",
     "write_graph",
 ]
 
@@ -464,10 +465,16 @@ def _gml_string(s: str) -> str:
 
 
 def _to_gml(nodes: list[str], A: np.ndarray) -> str:
-    lines = ["graph [", "  directed 1"]
+    return _gml_text(nodes, _edges(A), directed=True)
+
+
+def _gml_text(
+    nodes: Sequence[str], edges: Sequence[tuple[int, int, float]], *, directed: bool
+) -> str:
+    lines = ["graph [", f"  directed {int(directed)}"]
     for k, n in enumerate(nodes):
         lines += ["  node [", f"    id {k}", f"    label {_gml_string(n)}", "  ]"]
-    for i, j, w in _edges(A):
+    for i, j, w in edges:
         lines += ["  edge [", f"    source {i}", f"    target {j}"]
         lines += [f"    weight {_gml_real(w)}", "  ]"]
     lines.append("]")
@@ -513,14 +520,93 @@ def _dot_id(s: str) -> str:
 
 
 def _to_dot(nodes: list[str], A: np.ndarray) -> str:
-    lines = ["digraph G {"]
+    return _dot_text(nodes, _edges(A), directed=True)
+
+
+def _dot_text(
+    nodes: Sequence[str], edges: Sequence[tuple[int, int, float]], *, directed: bool
+) -> str:
+    kind, arrow = ("digraph", "->") if directed else ("graph", "--")
+    lines = [f"{kind} G {{"]
     lines += [f"  {_dot_id(n)};" for n in nodes]
-    for i, j, w in _edges(A):
+    for i, j, w in edges:
         lines.append(
-            f"  {_dot_id(nodes[i])} -> {_dot_id(nodes[j])} [weight={_fmt(w)}];"
+            f"  {_dot_id(nodes[i])} {arrow} {_dot_id(nodes[j])} [weight={_fmt(w)}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def undirected_graph_text(
+    nodes: Sequence[str], edges: np.ndarray, weights: np.ndarray, format: str
+) -> str:
+    """Serialise an undirected weighted graph given as an edge list.
+
+    For graphs too large for a dense adjacency (a learned graph over thousands of
+    nodes). GML gets ``directed 0``, DOT a ``graph`` with ``--`` edges, JSON
+    ``"directed": false``; each edge appears once.
+
+    Parameters
+    ----------
+    nodes : sequence of str
+        Node names (n).
+    edges : ndarray of shape (m, 2), int
+        Node indices of each edge.
+    weights : ndarray of shape (m,)
+        Edge weights.
+    format : {"json", "gml", "dot", "edgelist"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(undirected_graph_text(["a", "b"], np.array([[0, 1]]), [0.5], "dot"))
+    graph G {
+      "a";
+      "b";
+      "a" -- "b" [weight=0.5];
+    }
+    <BLANKLINE>
+    """
+    check_choice(
+        "undirected_graph_text", "format", format, ("json", "gml", "dot", "edgelist")
+    )
+    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    weights = np.asarray(weights, dtype=float).reshape(-1)
+    if len(weights) != len(edges):
+        raise GraphError(
+            f"undirected_graph_text: {len(edges)} edges but {len(weights)} weights; "
+            "pass one weight per edge."
+        )
+    if len(edges) and (edges.min() < 0 or edges.max() >= len(nodes)):
+        raise GraphError(
+            f"undirected_graph_text: an edge refers to node {int(edges.max())}, but "
+            f"there are {len(nodes)} nodes."
+        )
+    rows = [
+        (int(i), int(j), float(w)) for (i, j), w in zip(edges, weights, strict=True)
+    ]
+    names = [str(n) for n in nodes]
+    if format == "gml":
+        return _gml_text(names, rows, directed=False)
+    if format == "dot":
+        return _dot_text(names, rows, directed=False)
+    if format == "edgelist":
+        table = [["source", "target", "weight"]]
+        table += [[names[i], names[j], _fmt(w)] for i, j, w in rows]
+        return _csv_text(table)
+    data = {
+        "directed": False,
+        "multigraph": False,
+        "graph": {},
+        "nodes": [{"id": n} for n in names],
+        "edges": [
+            {"source": names[i], "target": names[j], "weight": w} for i, j, w in rows
+        ],
+    }
+    return json.dumps(data, indent=1) + "\n"
 
 
 def _csv_text(rows: list[list[str]]) -> str:

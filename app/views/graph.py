@@ -563,6 +563,18 @@ def _downloads(result: GraphResult) -> None:
         mime="application/json",
         key="graph_dl_json",
     )
+    c4, c5, _ = st.columns(3)
+    for column, fmt, mime in (
+        (c4, "gml", "text/plain"),
+        (c5, "dot", "text/vnd.graphviz"),
+    ):
+        column.download_button(
+            f"Learned graph ({fmt.upper()}, weight = edge probability)",
+            result.to_text(fmt).encode(),
+            file_name=f"learned_graph.{fmt}",
+            mime=mime,
+            key=f"graph_dl_{fmt}",
+        )
 
 
 if __name__ == "__main__":

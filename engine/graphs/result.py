@@ -185,6 +185,31 @@ class GraphResult(ResultMixin):
         adj[keep[:, 0], keep[:, 1]] = True
         return adj | adj.T
 
+    def to_text(self, format: str, threshold: float = 0.0) -> str:
+        """The kept edges with θ above ``threshold`` as graph text.
+
+        Parameters
+        ----------
+        format : {"json", "gml", "dot", "edgelist"}
+            Undirected GML (``directed 0``), DOT (``graph``, ``--``), node-link
+            JSON or a CSV edge list; the edge weight is θ, node labels are
+            ``node_names``.
+        threshold : float, default=0.0
+
+        Returns
+        -------
+        str
+        """
+        from engine.graph_io import undirected_graph_text
+
+        keep = self.edge_probabilities > threshold
+        return undirected_graph_text(
+            [str(n) for n in self.node_names],
+            self.edges[keep],
+            self.edge_probabilities[keep],
+            format,
+        )
+
     def to_networkx(self, threshold: float = 0.0) -> Any:
         """Undirected networkx graph of the kept edges (attribute ``probability``)."""
         import networkx as nx

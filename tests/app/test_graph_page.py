@@ -76,6 +76,11 @@ def test_graph_page_fits_wine_and_shows_results():
         "early-stopping half (10 nodes)",
     ]
     assert table.iloc[0, 2] == result.val_accuracy
+    downloads = {b.proto.label for b in at.get("download_button")}
+    assert {
+        "Learned graph (GML, weight = edge probability)",
+        "Learned graph (DOT, weight = edge probability)",
+    } <= downloads
     # selecting a node through the selectbox shows its edges
     at.selectbox(key="graph_node_select").set_value("5").run()
     assert not at.exception

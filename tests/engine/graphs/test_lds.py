@@ -98,6 +98,20 @@ def test_result_fields_and_json_round_trip(tmp_path, seed):
     frame = res.edge_frame()
     assert list(frame.columns) == ["source", "target", "probability", "initial"]
     assert len(res.prediction_frame()) == n
+    # the learned graph as undirected GML (read back by networkx) and DOT
+    import networkx as nx
+
+    graph = nx.parse_gml(res.to_text("gml", threshold=0.3), label="label")
+    assert not graph.is_directed() and graph.number_of_nodes() == n
+    strong = res.edge_probabilities > 0.3
+    assert graph.number_of_edges() == int(strong.sum())
+    i, j = res.edges[0]
+    a, b = res.node_names[i], res.node_names[j]
+    weight = graph.edges[str(a), str(b)]["weight"]
+    assert weight == pytest.approx(res.edge_probabilities[0])
+    dot = res.to_text("dot")
+    assert dot.startswith("graph G {") and dot.count(" -- ") == len(res.edges)
+    assert "->" not in dot
 
 
 def test_same_seed_same_result_and_estimator_twin(seed):
