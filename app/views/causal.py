@@ -27,6 +27,7 @@ from engine.dag import (
     simulate_sem,
     varsortability,
 )
+from engine.dag.simulate import GRAPHS, NOISES, SEMS
 from engine.data import to_matrix
 from engine.errors import DataError, EngineError
 from engine.graph_io import graph_to_text, read_graph
@@ -110,13 +111,22 @@ def _simulator() -> dict[str, Any] | None:
         d = c1.number_input("Nodes", 3, 100, 8, key="sim_d")
         n = c2.number_input("Samples", 20, 20000, 500, key="sim_n")
         k = c3.number_input("Edges per node", 0.5, 6.0, 1.5, step=0.5, key="sim_k")
-        graph = c1.selectbox("Graph", ["ER", "SF"], key="sim_graph")
-        noise = c2.selectbox(
-            "Noise",
-            ["gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform"],
-            key="sim_noise",
+        graph = c1.selectbox(
+            "Graph",
+            GRAPHS,
+            key="sim_graph",
+            help="Erdős–Rényi, scale-free, or bipartite (edges from the top 20% of "
+            "the nodes to the others).",
         )
-        sem = c3.selectbox("SEM", ["linear", "mlp"], key="sim_sem")
+        noise = c2.selectbox("Noise", NOISES, key="sim_noise")
+        sem = c3.selectbox(
+            "SEM",
+            SEMS,
+            key="sim_sem",
+            help="How a node depends on its parents: linear, binary logistic, "
+            "MLP, index model (tanh + cos + sin), or a Gaussian-process draw "
+            "(gp_add: one per parent, summed); see engine.dag.simulate_sem.",
+        )
         std = st.checkbox("Standardise the simulated columns", key="sim_std")
         go = st.form_submit_button("Simulate")
     if go:

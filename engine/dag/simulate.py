@@ -1,17 +1,20 @@
 """Random DAGs and structural equation models with known graphs.
 
-Graphs: Erdős–Rényi (``"ER"``, expected ``edges_per_node * d`` edges) and
-scale-free (``"SF"``, preferential attachment). SEMs: linear with Gaussian equal or
-unequal noise variances, exponential, Gumbel or uniform noise; and a non-linear
-MLP SEM. Weights are drawn from ``U(+-[0.5, 2])`` as in NOTEARS-style protocols;
-such raw data are usually *varsortable* (variance grows along the causal order),
-which :func:`varsortability` measures.
+Graphs: Erdős–Rényi (``"ER"``, expected ``edges_per_node * d`` edges),
+scale-free (``"SF"``, preferential attachment) and bipartite (``"BP"``: edges
+only from the top 20% of the nodes to the others). SEMs: linear with Gaussian
+equal or unequal noise variances, exponential, Gumbel, uniform or logistic noise;
+a binary logistic SEM; and non-linear MLP, index-model (``"mim"``) and Gaussian
+process (``"gp"``, ``"gp_add"``) SEMs. Weights are drawn from ``U(+-[0.5, 2])``
+as in NOTEARS-style protocols; such raw data are usually *varsortable* (variance
+grows along the causal order), which :func:`varsortability` measures.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,9 +22,23 @@ from numpy.typing import NDArray
 from engine.errors import check_choice, check_range
 from engine.runtime import resolve_seed
 
-__all__ = ["SimulatedData", "simulate_dag", "simulate_sem", "varsortability"]
+__all__ = [
+    "GRAPHS",
+    "NOISES",
+    "SEMS",
+    "SimulatedData",
+    "simulate_dag",
+    "simulate_sem",
+    "varsortability",
+]
 
-NOISES = ("gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform")
+GRAPHS = ("ER", "SF", "BP")
+NOISES = ("gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform", "logistic")
+SEMS = ("linear", "logistic", "mlp", "mim", "gp", "gp_add")
+# Share of the nodes in the top (source) layer of a bipartite graph.
+BP_TOP = 0.2
+# Hidden units of the MLP SEM.
+MLP_HIDDEN = 20
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,7 @@ class SimulatedData:
 def simulate_dag(
     n_nodes: int,
     edges_per_node: float = 2.0,
-    graph: Literal["ER", "SF"] = "ER",
+    graph: Literal["ER", "SF", "BP"] = "ER",
     *,
     seed: int | None = None,
 ) -> NDArray[np.bool_]:
@@ -61,14 +78,18 @@ def simulate_dag(
     n_nodes : int
     edges_per_node : float, default=2.0
         Expected number of edges divided by ``n_nodes``.
-    graph : {"ER", "SF"}, default="ER"
+    graph : {"ER", "SF", "BP"}, default="ER"
+        ``"BP"``: the first ``ceil(0.2 d)`` nodes of the hidden order are the
+        top layer; each top-to-bottom pair is an edge with the probability
+        that gives ``edges_per_node * d`` edges in expectation (at most all
+        such pairs); no edge inside a layer.
     seed : int, optional
 
     Returns
     -------
     ndarray of bool, shape (n_nodes, n_nodes)
     """
-    check_choice("simulate_dag", "graph", graph, ("ER", "SF"))
+    check_choice("simulate_dag", "graph", graph, GRAPHS)
     check_range("simulate_dag", "n_nodes", n_nodes, low=2)
     check_range("simulate_dag", "edges_per_node", edges_per_node, low=0.0)
     rng = np.random.default_rng(resolve_seed(seed))
@@ -77,6 +98,11 @@ def simulate_dag(
     if graph == "ER":
         p = min(1.0, 2.0 * edges_per_node / max(d - 1, 1))
         lower = np.tril(rng.random((d, d)) < p, k=-1)
+    elif graph == "BP":
+        top = max(1, math.ceil(BP_TOP * d))
+        pairs = top * (d - top)
+        p = min(1.0, edges_per_node * d / max(pairs, 1))
+        lower[top:, :top] = rng.random((d - top, top)) < p
     else:
         m = max(1, round(edges_per_node))
         degree = np.zeros(d)
@@ -114,7 +140,43 @@ def _noise(rng: np.random.Generator, noise: str, n: int, d: int) -> NDArray:
         return rng.exponential(size=(n, d)) - 1.0
     if noise == "gumbel":
         return rng.gumbel(size=(n, d)) - np.euler_gamma
+    if noise == "logistic":
+        return rng.logistic(size=(n, d))
     return rng.uniform(-np.sqrt(3), np.sqrt(3), size=(n, d))
+
+
+def _signed_uniform(rng: np.random.Generator, size: Any) -> NDArray:
+    """Weights from U(+-[0.5, 2])."""
+    return rng.uniform(0.5, 2.0, size=size) * rng.choice([-1.0, 1.0], size=size)
+
+
+def _mechanism(
+    rng: np.random.Generator, sem: str, Xp: NDArray, w: NDArray, e: NDArray
+) -> NDArray:
+    """One node's values from its parents' ``Xp`` (n, p), weights ``w`` and noise."""
+    n, p = Xp.shape
+    if sem == "logistic":  # a root is Bernoulli(1/2)
+        return (rng.random(n) < 1.0 / (1.0 + np.exp(-(Xp @ w)))).astype(float)
+    if sem == "linear" or p == 0:
+        return Xp @ w + e
+    if sem == "mlp":
+        W1 = _signed_uniform(rng, (p, MLP_HIDDEN))
+        v = _signed_uniform(rng, MLP_HIDDEN)
+        return (1.0 / (1.0 + np.exp(-(Xp @ W1)))) @ v + e
+    if sem == "mim":
+        w1, w2, w3 = (_signed_uniform(rng, p) for _ in range(3))
+        return np.tanh(Xp @ w1) + np.cos(Xp @ w2) + np.sin(Xp @ w3) + e
+    if sem == "gp":
+        return _gp_draw(rng, Xp) + e
+    return sum(_gp_draw(rng, Xp[:, [k]]) for k in range(p)) + e  # gp_add
+
+
+def _gp_draw(rng: np.random.Generator, Xp: NDArray) -> NDArray:
+    """One draw of a zero-mean GP with an RBF kernel (length scale 1) at ``Xp``."""
+    sq = (Xp**2).sum(1)
+    K = np.exp(-0.5 * np.maximum(sq[:, None] + sq[None, :] - 2 * Xp @ Xp.T, 0.0))
+    vals, vecs = np.linalg.eigh(K)
+    return vecs @ (np.sqrt(np.clip(vals, 0.0, None)) * rng.normal(size=len(vals)))
 
 
 def simulate_sem(
@@ -122,9 +184,9 @@ def simulate_sem(
     n_samples: int,
     *,
     edges_per_node: float = 2.0,
-    graph: Literal["ER", "SF"] = "ER",
+    graph: Literal["ER", "SF", "BP"] = "ER",
     noise: str = "gaussian_ev",
-    sem: Literal["linear", "mlp"] = "linear",
+    sem: str = "linear",
     standardize: bool = False,
     seed: int | None = None,
 ) -> SimulatedData:
@@ -134,15 +196,24 @@ def simulate_sem(
     ----------
     n_nodes, n_samples : int
     edges_per_node : float, default=2.0
-    graph : {"ER", "SF"}, default="ER"
-    noise : {"gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform"}
+    graph : {"ER", "SF", "BP"}, default="ER"
+        See :func:`simulate_dag`.
+    noise : {"gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform", \
+"logistic"}
         Noise law, centred; ``gaussian_ev`` has unit variance for every node,
         ``gaussian_nv`` a scale drawn from U(0.5, 2) per node; ``exponential``
-        and ``uniform`` have unit variance, ``gumbel`` scale 1 (variance
-        pi^2 / 6, as in NOTEARS-style simulators).
-    sem : {"linear", "mlp"}, default="linear"
-        ``mlp``: ``x_j = sum_h v_h sigmoid(sum_i W1[i, h] x_i) + noise`` over the
-        parents, 20 hidden units, weights U(+-[0.5, 2]).
+        and ``uniform`` have unit variance, ``gumbel`` and ``logistic`` scale 1
+        (variances pi^2 / 6 and pi^2 / 3, as in NOTEARS-style simulators).
+    sem : {"linear", "logistic", "mlp", "mim", "gp", "gp_add"}, default="linear"
+        How a node depends on its parents ``x_pa`` (a node without parents is its
+        noise), weights U(+-[0.5, 2]) drawn per node:
+        ``linear``: ``w . x_pa + noise``; ``logistic``: every node binary,
+        ``Bernoulli(sigmoid(w . x_pa))`` (roots 1/2; ``noise`` unused); ``mlp``:
+        ``sum_h v_h sigmoid(x_pa . W1[:, h]) + noise``, 20 hidden units;
+        ``mim``: ``tanh(x_pa . w1) + cos(x_pa . w2) + sin(x_pa . w3) + noise``;
+        ``gp``: one draw of a GP with an RBF kernel (length scale 1) at the
+        parents' values, plus noise; ``gp_add``: a sum of such draws, one per
+        parent. The GP draws cost O(n^3) per node: use n up to a few thousand.
     standardize : bool, default=False
         Scale every column to unit variance (removes varsortability).
     seed : int, optional
@@ -158,26 +229,18 @@ def simulate_sem(
     ((100, 5), (5, 5))
     """
     check_choice("simulate_sem", "noise", noise, NOISES)
-    check_choice("simulate_sem", "sem", sem, ("linear", "mlp"))
+    check_choice("simulate_sem", "sem", sem, SEMS)
     check_range("simulate_sem", "n_samples", n_samples, low=2)
     used = resolve_seed(seed)
     rng = np.random.default_rng(used)
     a = simulate_dag(n_nodes, edges_per_node, graph, seed=int(rng.integers(2**31)))
     d, n = a.shape[0], int(n_samples)
-    W = rng.uniform(0.5, 2.0, size=(d, d)) * rng.choice([-1.0, 1.0], size=(d, d)) * a
+    W = _signed_uniform(rng, (d, d)) * a
     E = _noise(rng, noise, n, d)
     X = np.zeros((n, d))
     for j in _topological(a):
         parents = np.flatnonzero(a[:, j])
-        if sem == "linear" or parents.size == 0:
-            X[:, j] = X[:, parents] @ W[parents, j] + E[:, j]
-        else:
-            hidden = 20
-            W1 = rng.uniform(0.5, 2.0, size=(parents.size, hidden))
-            W1 *= rng.choice([-1.0, 1.0], size=W1.shape)
-            v = rng.uniform(0.5, 2.0, size=hidden) * rng.choice([-1.0, 1.0], hidden)
-            h = 1.0 / (1.0 + np.exp(-(X[:, parents] @ W1)))
-            X[:, j] = h @ v + E[:, j]
+        X[:, j] = _mechanism(rng, sem, X[:, parents], W[parents, j], E[:, j])
     if standardize:
         X = (X - X.mean(0)) / X.std(0)
     names = tuple(f"x{i}" for i in range(d))

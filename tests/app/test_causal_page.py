@@ -457,3 +457,28 @@ def test_a_large_graph_points_to_the_edges_and_adjacency_tabs():
     assert "50 nodes and 212 edges" in note
     assert "**Edges** tab" in note and "**Adjacency** tab" in note
     assert _crowding_note(20, 61) is not None
+
+
+def test_the_simulator_offers_every_graph_and_sem_of_the_library():
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    assert list(at.selectbox(key="sim_sem").options) == [
+        "linear",
+        "logistic",
+        "mlp",
+        "mim",
+        "gp",
+        "gp_add",
+    ]
+    at.number_input(key="sim_d").set_value(10)
+    at.number_input(key="sim_n").set_value(200)
+    at.selectbox(key="sim_graph").set_value("BP")
+    at.selectbox(key="sim_sem").set_value("gp_add")
+    at.button[0].click()  # the form's Simulate button
+    at.run()
+    assert not at.exception
+    data = at.session_state[state.CAUSAL_SIMULATED]
+    assert data["frame"].shape == (200, 10) and "gp_add" in data["name"]
+    truth = data["truth"]
+    # bipartite: no node both sends and receives an edge
+    assert not (truth.any(0) & truth.any(1)).any()

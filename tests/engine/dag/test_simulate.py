@@ -80,3 +80,44 @@ def test_simulator_rejects_bad_options():
         simulate_sem(5, 10, noise="cauchy")
     with pytest.raises(ConfigError, match="graph"):
         simulate_dag(5, 1.0, "BA")
+
+
+def test_bipartite_graphs_point_from_the_top_layer_only():
+    a = simulate_dag(20, 1.0, "BP", seed=3)
+    sources = np.flatnonzero(a.any(1))
+    sinks = np.flatnonzero(a.any(0))
+    # 4 top nodes (20%): every edge leaves one of them and enters another node
+    assert len(sources) <= 4 and not set(sources) & set(sinks)
+    assert 10 <= a.sum() <= 30  # 20 expected
+    assert is_dag(a)
+
+
+@pytest.mark.parametrize("sem", ["logistic", "mim", "gp", "gp_add"])
+def test_every_sem_gives_finite_reproducible_data(sem):
+    sim = simulate_sem(6, 300, sem=sem, seed=5)
+    again = simulate_sem(6, 300, sem=sem, seed=5)
+    assert sim.X.shape == (300, 6) and np.isfinite(sim.X).all()
+    np.testing.assert_array_equal(sim.X, again.X)
+    if sem == "logistic":
+        assert set(np.unique(sim.X)) <= {0.0, 1.0}
+
+
+def test_nonlinear_children_depend_on_their_parents():
+    # in a GP or index-model SEM a child is predictable from its parents: a
+    # nearest-neighbour fit on the parents leaves the unit noise variance plus
+    # the fit's own error, well below the child's variance
+    from sklearn.neighbors import KNeighborsRegressor
+
+    for sem in ("gp", "mim"):
+        sim = simulate_sem(5, 2000, edges_per_node=1.5, sem=sem, seed=11)
+        child = int(np.argmax(sim.adjacency.sum(0)))
+        parents = np.flatnonzero(sim.adjacency[:, child])
+        Xp, y = sim.X[:, parents], sim.X[:, child]
+        fit = KNeighborsRegressor(25).fit(Xp[:1000], y[:1000])
+        residual = np.var(y[1000:] - fit.predict(Xp[1000:]))
+        assert 0.8 < residual < 0.75 * np.var(y), (sem, residual, np.var(y))
+
+
+def test_logistic_noise_has_scale_one():
+    sim = simulate_sem(2, 20000, edges_per_node=0.0, noise="logistic", seed=0)
+    assert np.var(sim.X) == pytest.approx(np.pi**2 / 3, rel=0.05)
