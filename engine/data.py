@@ -41,6 +41,7 @@ __all__ = [
     "ParsedTable",
     "apply_missing",
     "describe",
+    "looks_like_identifier",
     "read_table",
     "to_matrix",
 ]
@@ -1164,6 +1165,39 @@ def _is_number(token: str) -> bool:
     except ValueError:
         return False
     return bool(token.strip())
+
+
+def looks_like_identifier(column: pd.Series) -> bool:
+    """Whether a column holds row identifiers, by the rule of the data report.
+
+    Every value present and distinct, and either the name looks like an id
+    (``id``, ``index``, ``key``, ``uuid``, ``Unnamed: 0``, ...) or, from 10 rows
+    on, integers counting up by one (a saved row index) or text. Such a column
+    is left out of the numeric matrix unless it is asked for by name, and is
+    never a feature or a node by default: a row number of a table sorted by
+    class predicts the class.
+
+    Parameters
+    ----------
+    column : pandas.Series of shape (n_rows,)
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> looks_like_identifier(pd.Series(range(12), name="column_1"))
+    True
+    >>> looks_like_identifier(pd.Series([3.1, 2.0, 5.5], name="x"))
+    False
+    """
+    name, n = str(column.name), len(column)
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        values = column.to_numpy(dtype=float)
+        return _looks_like_id_numbers(name, values[np.isfinite(values)], n)
+    present = column.dropna()
+    return _looks_like_id_text(name, int(present.nunique()), len(present))
 
 
 def _looks_like_id_numbers(name: str, valid: np.ndarray, n: int) -> bool:

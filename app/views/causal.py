@@ -28,8 +28,8 @@ from engine.dag import (
     varsortability,
 )
 from engine.dag.simulate import GRAPHS, NOISES, SEMS
-from engine.data import to_matrix
-from engine.errors import DataError, EngineError
+from engine.data import looks_like_identifier, to_matrix
+from engine.errors import DataError, EngineError, format_names
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
 
@@ -176,12 +176,19 @@ def _prepare(
         for c in frame.columns
         if pd.api.types.is_numeric_dtype(frame[c]) and c != data.get("target")
     ]
+    ids = [c for c in numeric if looks_like_identifier(frame[c])]
     columns = st.multiselect(
         "Columns (nodes)",
         list(frame.columns),
-        default=numeric,
+        default=[c for c in numeric if c not in ids],
         key=f"causal_cols_{data['name']}",
     )
+    if ids:
+        st.caption(
+            f"Not chosen by default: {literal(format_names(ids, limit=8))} "
+            "(row identifiers: every value distinct, counting up or named like an "
+            "id); add them to 'Columns (nodes)' to use them."
+        )
     c1, c2 = st.columns(2)
     missing = c1.selectbox(
         "Missing values",

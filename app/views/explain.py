@@ -21,6 +21,7 @@ from engine.values import (
     DistributionalValues,
     TrainedModel,
     check_model_classes,
+    describe_left_out,
     explain,
     feature_columns,
     load_skops,
@@ -99,8 +100,7 @@ def _data_section() -> dict[str, Any] | None:
     numeric, dropped = feature_columns(frame, target)
     if dropped:
         st.caption(
-            f"Non-numeric or empty columns left out: "
-            f"{literal(format_names(dropped, limit=8, brackets=False))}"
+            f"Columns left out as features: {literal(describe_left_out(dropped))}."
         )
     if len(numeric) < 1:
         st.error("The table has no numeric feature column besides the label.")

@@ -134,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.values import explain, load_skops, train_classifier
     from engine.values.models import (
         check_model_classes,
+        describe_left_out,
         feature_columns,
         prepare_features,
     )
@@ -150,8 +151,8 @@ def run(args: argparse.Namespace) -> int:
     if left_out:
         write_note(
             "explain",
-            f"left out {format_names(left_out)}: not numeric or without any value "
-            "(the classifier takes numeric columns)",
+            f"left out {describe_left_out(left_out)}: the classifier takes numeric "
+            "columns other than row identifiers",
         )
     if not features:
         raise DataError(
@@ -178,8 +179,7 @@ def run(args: argparse.Namespace) -> int:
                 raise
             # the notes are dropped on an error: the line says what was left out
             raise DataError(
-                f"{err} Columns left out as not numeric or without any value: "
-                f"{format_names(left_out)}."
+                f"{err} Columns left out: {describe_left_out(left_out)}."
             ) from err
         if mismatch:
             write_note("explain", mismatch)

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from engine.data import MatrixRecord, apply_missing
+from engine.data import MatrixRecord, apply_missing, looks_like_identifier
 from engine.errors import (
     ConfigError,
     DataError,
@@ -55,6 +55,8 @@ __all__ = [
     "as_probability_model",
     "check_feature_names",
     "check_model_classes",
+    "describe_left_out",
+    "feature_columns",
     "load_skops",
     "prepare_features",
     "reduce_classes",
@@ -693,8 +695,10 @@ def _labels(column: Any) -> tuple[np.ndarray, np.ndarray]:
     return values.astype(str), present
 
 
-def feature_columns(frame: pd.DataFrame, target: str) -> tuple[list[str], list[str]]:
-    """The columns a classifier can take as features, and those it cannot.
+def feature_columns(
+    frame: pd.DataFrame, target: str
+) -> tuple[list[str], dict[str, str]]:
+    """The columns a classifier can take as features, and why the others are not.
 
     Parameters
     ----------
@@ -706,26 +710,51 @@ def feature_columns(frame: pd.DataFrame, target: str) -> tuple[list[str], list[s
     Returns
     -------
     usable : list of str
-        Numeric columns with at least one finite value, in table order.
-    left_out : list of str
-        The other columns but ``target``: text, or no finite value at all.
+        Numeric columns with at least one finite value that do not look like row
+        identifiers (:func:`engine.data.looks_like_identifier`), in table order.
+    left_out : dict of str to str
+        The other columns but ``target``, each with its reason: ``"text"``,
+        ``"no value"`` or ``"row identifier"``.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"], "y": [0, 1]})
     >>> feature_columns(frame, "y")
-    (['a'], ['b'])
+    (['a'], {'b': 'text'})
     """
-    usable, left_out = [], []
+    usable, left_out = [], {}
     for c in frame.columns:
         if c == target:
             continue
         numeric = pd.api.types.is_numeric_dtype(frame[c])
-        if numeric and np.isfinite(frame[c].to_numpy(dtype=float)).any():
-            usable.append(c)
+        if not frame[c].notna().any() or (
+            numeric and not np.isfinite(frame[c].to_numpy(dtype=float)).any()
+        ):
+            left_out[c] = "no value"
+        elif not numeric:
+            left_out[c] = "text"
+        elif looks_like_identifier(frame[c]):
+            left_out[c] = "row identifier"
         else:
-            left_out.append(c)
+            usable.append(c)
     return usable, left_out
+
+
+def describe_left_out(left_out: dict[str, str]) -> str:
+    """``left_out`` of :func:`feature_columns` as text: names grouped by reason.
+
+    Examples
+    --------
+    >>> describe_left_out({"b": "text", "id": "row identifier", "c": "text"})
+    "'b', 'c' (text); 'id' (row identifier)"
+    """
+    groups: dict[str, list[str]] = {}
+    for name, reason in left_out.items():
+        groups.setdefault(reason, []).append(str(name))
+    return "; ".join(
+        f"{format_names(names, limit=8, brackets=False)} ({reason})"
+        for reason, names in groups.items()
+    )
 
 
 def prepare_features(

@@ -482,3 +482,32 @@ def test_the_simulator_offers_every_graph_and_sem_of_the_library():
     truth = data["truth"]
     # bipartite: no node both sends and receives an edge
     assert not (truth.any(0) & truth.any(1)).any()
+
+
+def test_a_row_index_column_is_not_a_node_by_default():
+    import numpy as np
+    import pandas as pd
+
+    from engine.data import describe
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    frame.insert(0, "column_1", np.arange(40))  # a saved row index
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "indexed.csv",
+        "id": "upload:indexed.csv",
+        "frame": frame,
+        "target": None,
+        "report": describe(frame, source="indexed.csv"),
+    }
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    nodes = at.multiselect(key="causal_cols_indexed.csv")
+    assert nodes.value == ["a", "b", "c"] and "column_1" in nodes.options
+    assert any(
+        c.value.startswith("Not chosen by default:") and "column" in c.value
+        for c in at.caption
+    )

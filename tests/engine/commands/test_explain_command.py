@@ -231,8 +231,8 @@ def test_text_and_empty_feature_columns_are_left_out_with_a_note(
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert (
-        "note: explain: left out ['species', 'blank']: not numeric or without any "
-        "value" in captured.err
+        "note: explain: left out 'species' (text); 'blank' (no value): the "
+        "classifier takes numeric columns other than row identifiers" in captured.err
     )
     assert "row 0: predicted 0" in captured.out
     only_text = frame[["species", "target"]]
@@ -263,7 +263,22 @@ def test_a_model_file_error_names_the_columns_left_out(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert "the model expects 4 features; the table has 3 feature columns" in err
-    assert "left out as not numeric or without any value: ['txt', 'empty']" in err
+    assert "Columns left out: 'txt' (text); 'empty' (no value)." in err
+
+
+def test_a_saved_row_index_is_not_a_feature(iris_csv, tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    # pandas' default to_csv writes the row index as an unnamed first column; on
+    # iris (sorted by class) it predicts the class and was ranked among the top
+    # features, while the data report said it was left out
+    path = tmp_path / "indexed.csv"
+    pd.read_csv(iris_csv).to_csv(path)
+    argv = ["explain", str(path), "--target", "target", "--rows", "0,100"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "left out 'column_1' (row identifier)" in captured.err
+    assert "column_1" not in captured.out
 
 
 def test_library_warnings_become_note_lines(tmp_path, capsys) -> None:

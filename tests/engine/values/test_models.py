@@ -259,3 +259,26 @@ def test_messages_list_every_column_or_count_the_rest() -> None:
     with pytest.raises(DataError) as err:
         train_classifier(frame.iloc[:, :12], "nope", "logistic")
     assert "'c10', 'c11']" in str(err.value) and "more" not in str(err.value)
+
+
+def test_feature_columns_leave_out_row_identifiers_with_reasons() -> None:
+    from engine.values import feature_columns
+
+    n = 30
+    frame = pd.DataFrame(
+        {
+            "row": np.arange(n),  # counts up by one: a saved row index
+            "patient_id": np.random.default_rng(0).permutation(n) + 1000,
+            "x": np.linspace(0, 1, n),
+            "count": np.arange(n) % 5,  # integers, but repeated: a feature
+            "note": ["a"] * n,
+            "y": np.arange(n) % 2,
+        }
+    )
+    usable, left_out = feature_columns(frame, "y")
+    assert usable == ["x", "count"]
+    assert left_out == {
+        "row": "row identifier",
+        "patient_id": "row identifier",
+        "note": "text",
+    }
