@@ -215,12 +215,16 @@ class JobRegistry:
             self._jobs.pop(job_id, None)
 
     def reap(self, now: float | None = None) -> list[str]:
-        """Stop and forget the jobs whose session has been gone too long.
+        """Stop the jobs whose session has been gone too long; forget them once done.
+
+        A stopped job keeps its record until its worker returns (a fit stops at
+        its next step boundary, which can take a while), so that the jobs queued
+        behind it are told what they wait for.
 
         Returns
         -------
         list of str
-            Ids of the jobs handled in this call.
+            Ids of the jobs asked to stop or forgotten in this call.
         """
         now = time.time() if now is None else now
         with self._lock:
@@ -233,11 +237,13 @@ class JobRegistry:
             job.gone_since = job.gone_since or now
             if now - job.gone_since < self._abandon_s:
                 continue
-            if not job.future.done():
+            if job.future.done():
+                self.forget(job.id)
+                reaped.append(job.id)
+            elif not job.status.get("stop", False):
                 logger.info("stopping %s: its browser session is gone", job.label)
                 self.cancel(job.id)
-            self.forget(job.id)
-            reaped.append(job.id)
+                reaped.append(job.id)
         return reaped
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ from engine.graphs.gcn import gcn_forward, glorot_weights, train_loss
 from engine.graphs.result import validation_accuracies
 from engine.graphs.splits import Split
 from engine.graphs.task import NodeTask, prepare_task
-from engine.runtime import resolve_device, resolve_seed
+from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
 
 __all__ = ["fit_baseline", "run_baselines"]
 
@@ -73,11 +73,19 @@ def run_baselines(
     *,
     seed: int,
     device: torch.device,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Scores of several baselines on a prepared task (no predictions kept)."""
+    """Scores of several baselines on a prepared task (no predictions kept).
+
+    ``progress`` gets an event (stage ``"baselines"``) before each baseline;
+    returning ``True`` skips it and the ones after it.
+    """
+    reporter = Reporter(progress, "graphs.baselines", total=len(methods))
     out = {}
-    for name in methods:
+    for i, name in enumerate(methods):
         check_choice("run_baselines", "method", name, BASELINES)
+        if reporter("baselines", i, message=f"baseline {name}"):
+            break
         res = _BASELINES[name](task, seed, device)
         out[name] = {
             k: float(res[k])

@@ -234,13 +234,20 @@ class GraphStructureLearner:
         )
         timings = {"prepare": time.perf_counter() - start}
         result = run_lds(task, config, seed, device, progress, memory[0], timings)
-        if config.baselines:
+        if config.baselines and not result.stopped:
             from engine.graphs.baselines import run_baselines
 
             t0 = time.perf_counter()
-            scores = run_baselines(task, config.baselines, seed=seed, device=device)
+            scores = run_baselines(
+                task, config.baselines, seed=seed, device=device, progress=progress
+            )
             timings["baselines"] = time.perf_counter() - t0
             object.__setattr__(result, "baselines", scores)
+        skipped = [b for b in config.baselines if b not in result.baselines]
+        if skipped:  # a stop request came before or between them
+            note = f"Baselines not run after the stop request: {', '.join(skipped)}."
+            object.__setattr__(result, "stopped", True)
+            object.__setattr__(result, "warnings", (*result.warnings, note))
         timings["total"] = time.perf_counter() - start
         object.__setattr__(result, "timings", timings)
         self.result_ = result

@@ -50,8 +50,14 @@ def _closed_tab_is_stopped(registry: JobRegistry, alive: dict[str, bool]) -> Non
     assert "1 of them belong(s) to a tab that was closed" in _queue_text(1, 1)
     assert registry.snapshot(job_a)["state"] == "running"
     assert registry.reap(now=t0 + 11.0) == [job_a]
-    assert registry.snapshot(job_a)["state"] == "missing"
+    assert registry.snapshot(job_a)["stop"]
+    # until its worker returns, the stopped job is still what tab-b waits for
+    # (it was forgotten at once, and tab-b read "Starting the worker process")
+    assert registry.ahead_of(job_b) == (1, 1) or future_a.done()
+    assert registry.reap(now=t0 + 12.0) in ([], [job_a])  # asked once only
     assert future_a.result(timeout=120).stopped  # stopped at an epoch boundary
+    registry.reap(now=t0 + 13.0)
+    assert registry.snapshot(job_a)["state"] == "missing"
 
     # the queued fit of the live session now runs; a reconnect resets the clock
     _wait_running(registry, job_b)

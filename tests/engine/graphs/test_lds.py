@@ -152,6 +152,47 @@ def test_stop_request_returns_partial_result(seed, monkeypatch):
     assert "es_accuracy" in events[0].metrics and events[0].task == "graphs.fit"
 
 
+def test_a_stop_request_also_stops_the_baselines(seed):
+    # a cancelled fit went on to train every baseline (minutes on a 5000-node
+    # table), holding the server's single worker
+    X, y, adj = planted(3, n_per=8, noise_edges=10)
+    split = make_split(y, 6, 6, seed=seed)
+    baselines = ("logreg", "mlp", "knn_gcn")
+    events = []
+
+    def stop_in_baselines(event):
+        events.append(event)
+        return event.stage == "baselines" and event.step == 1
+
+    res = learn_graph(
+        X,
+        y,
+        split=split,
+        graph=adj,
+        seed=seed,
+        device="cpu",
+        baselines=baselines,
+        progress=stop_in_baselines,
+        **FAST,
+    )
+    assert list(res.baselines) == ["logreg"] and res.stopped
+    assert "Baselines not run after the stop request: mlp, knn_gcn." in res.warnings
+    assert events[-1].message == "baseline mlp"
+    stopped_early = learn_graph(
+        X,
+        y,
+        split=split,
+        graph=adj,
+        seed=seed,
+        device="cpu",
+        baselines=baselines,
+        progress=lambda event: True,
+        **FAST,
+    )
+    assert stopped_early.baselines == {} and stopped_early.stopped
+    assert any("logreg, mlp, knn_gcn" in w for w in stopped_early.warnings)
+
+
 def test_knn_lds_with_paper_split_and_baselines_on_unlabelled_nodes(seed):
     X, y, _ = planted(4, n_per=12, noise_edges=0)
     labels = y.astype(float)
