@@ -71,6 +71,8 @@ MISSING_TOKENS = frozenset(
 )
 # 1.234.567,89: dots group thousands when the decimal mark is a comma
 _EU_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+# "1,065" or "12,345.5": thousands grouped by commas where the decimal mark is "."
+_US_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _ID_NAME = re.compile(r"(^|[\s_\-.])(id|index|idx|key|uuid|guid)$|^unnamed: ?0$", re.I)
 _MAGIC = {
@@ -920,6 +922,9 @@ def _parse_text_block(
         grouped = tokens.str.match(_EU_GROUPED).fillna(False).astype(bool)
         tokens = tokens.where(~grouped, tokens.str.replace(".", "", regex=False))
         tokens = tokens.str.replace(",", ".", regex=False)
+    else:
+        grouped = tokens.str.match(_US_GROUPED).fillna(False).astype(bool)
+        tokens = tokens.where(~grouped, tokens.str.replace(",", "", regex=False))
     numbers = pd.to_numeric(tokens, errors="coerce").to_numpy(
         dtype=np.float64, copy=True
     )

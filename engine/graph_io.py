@@ -966,7 +966,25 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         )
     for i, row in enumerate(body):
         for j, cell in enumerate(row):
-            w = _weight(cell or "0", name, f"row {header[i]}, column {header[j]}")
+            where = f"row {header[i]}, column {header[j]}"
+            try:
+                w = _weight(cell or "0", name, where)
+            except GraphError as err:
+                raise GraphError(_not_a_matrix(name, header, cell, where)) from err
             if w != 0:
                 b.edge(header[i], header[j], w, f"row {header[i]}")
     return b.result()
+
+
+def _not_a_matrix(name: str, header: list[str], cell: str, where: str) -> str:
+    """Why a CSV read as an adjacency matrix is not one, and what a graph CSV is."""
+    text = (
+        f"{name}: read as an adjacency matrix (its header does not start with "
+        f"source,target), but the cell {cell!r} ({where}) is not a number. A graph "
+        "CSV is an edge list with the header source,target[,weight] (or from,to, "
+        "parent,child, cause,effect), or a square matrix of numbers with the node "
+        "names as header"
+    )
+    if [h.strip().lower() for h in header[:2]] == ["node", "tier"]:
+        text += "; this node,tier file holds tiers (prior knowledge), not a graph"
+    return text + "."

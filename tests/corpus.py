@@ -56,6 +56,13 @@ def _check_thousands(frame: pd.DataFrame) -> None:
     assert frame["Ort"].tolist() == ["Köln", "Ulm", "Bonn"]
 
 
+def _check_us_thousands(frame: pd.DataFrame) -> None:
+    # wine's proline saved with digit grouping: quoted "1,065" was a text column
+    # ("categorical", left out of every learner, "no problems found")
+    assert frame["proline"].tolist() == [1065.0, 520.0, 1035.0, 12345.5, -1280.0]
+    assert frame["code"].tolist() == ["1,06", "2,5", "3", "4,0001", "5"]
+
+
 def _check_bom_crlf(frame: pd.DataFrame) -> None:
     assert list(frame.columns) == ["alpha", "beta"]
     assert frame["alpha"].tolist() == [1.0, 3.0, 5.0]
@@ -211,6 +218,12 @@ CORPUS: tuple[Case, ...] = (
         ),
         codes=frozenset({"encoding"}),
         check=_check_thousands,
+    ),
+    Case(
+        "us_thousands",
+        b'proline,code\n"1,065","1,06"\n520,"2,5"\n"1,035",3\n'
+        b'"12,345.5","4,0001"\n"-1,280",5\n',
+        check=_check_us_thousands,
     ),
     Case(
         "latin1_header",

@@ -348,6 +348,10 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         value=100,
         step=10,
         key=state.EXPLAIN_W_SAMPLES,
+        help="Used when the values are sampled. The library and the explain "
+        "command default to fewer (20 orderings, 32 coalitions per feature; "
+        "--samples N), so their sampled values differ from the page's within "
+        "the standard errors shown.",
     )
     players = None
     patches = _digits_patches(data["features"])

@@ -282,3 +282,11 @@ def test_columns_with_surrounding_spaces_match_their_stripped_nodes(tmp_path):
     # two columns that strip to the same name stay ambiguous: refused
     with pytest.raises(GraphError, match="not columns of the data"):
         read_graph(path, columns=[" lead", "lead ", "b ", "c"])
+
+
+def test_a_tiers_file_given_as_a_graph_says_what_it_is() -> None:
+    # a node,tier file passed as --truth failed with "the weight 'v0' (row node,
+    # column node) is not a number"
+    with pytest.raises(GraphError, match="node,tier file holds tiers") as info:
+        read_graph(b"node,tier\nv0,0\nv1,1\n", format="adjacency")
+    assert "source,target[,weight]" in str(info.value)
