@@ -60,6 +60,14 @@ BASELINE_LABELS = {
     "mlp": "MLP",
     "label_propagation": "Label propagation",
 }
+# From this many nodes the page says how long a fit takes (README, larger fits).
+LARGE_FIT_NODES = 1000
+LARGE_FIT_NOTE = (
+    " Time grows with the square of the nodes: one outer iteration took about 15 s "
+    "at 2 000 nodes and 20 s at 5 000 (the first 110 s) on one CPU core, for up to "
+    "'Max outer iterations' of them; the server runs one fit at a time for every "
+    "user, so lower that number for a first look."
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -337,6 +345,7 @@ def render() -> None:
         st.caption(
             f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
             f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
+            + (LARGE_FIT_NOTE if n >= LARGE_FIT_NODES else "")
         )
         suspect = class_label_warning(y, target)
         if suspect:

@@ -259,3 +259,11 @@ def test_graph_page_says_how_missing_values_are_handled_and_can_drop_rows():
     names = np.asarray(result.node_names)
     assert names[result.initial_edges].tolist() == [["0", "1"], ["5", "6"]]
     assert [s.value for s in at.subheader] == ["Results"]
+
+
+def test_a_large_table_is_told_how_long_a_fit_takes():
+    at = _app_on_upload(1200, "large.csv")
+    assert not at.exception
+    assert any("one outer iteration took about 15 s" in c.value for c in at.caption)
+    small = _app_on_upload(300, "small.csv")
+    assert not any("outer iteration took" in c.value for c in small.caption)
