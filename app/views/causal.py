@@ -683,9 +683,16 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         [{"metric": k, "value": m[k], "convention": v} for k, v in METRIC_NOTES.items()]
     )
     st.dataframe(table, hide_index=True, key="causal_metrics")
+    shown = (
+        f" Compared: the {result.n_edges} shown edge(s), |weight| ≥ "
+        f"{result.weight_threshold:.3g}."
+        if result.weight_threshold > 0
+        else ""
+    )
     st.caption(
         f"True graph ({literal(source)}): {int(truth.sum())} edges. SHD counts a "
-        "reversed edge once; the empty graph is a strong SHD baseline, so read SID too."
+        "reversed edge once; the empty graph is a strong SHD baseline, so read SID "
+        f"too.{shown}"
     )
     st.plotly_chart(
         dag_diff_figure(truth, result.adjacency, names),
@@ -694,23 +701,90 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     )
 
 
-def _downloads_tab(result: Any) -> None:
+def _downloads_tab(result: Any, learned: int) -> None:
+    """Downloads of the shown graph; ``learned`` is the fit's number of edges."""
     names = list(result.node_names)
+    t = result.weight_threshold
+    suffix = f"_w{t:g}" if t > 0 else ""
+    if t > 0:
+        st.caption(
+            f"These files hold the {result.n_edges} edge(s) with |weight| ≥ {t:.3g} "
+            f"('Hide edges with |weight| below'), not all {learned} learned; the "
+            "Result JSON records the threshold. Set the slider to 0 to download "
+            "the fit as learned."
+        )
     w = np.where(result.adjacency, result.weights, 0.0)
     # a zero-weight edge would vanish from weighted formats; keep it visible
     w = np.where(result.adjacency & (w == 0), 1e-12, w)
     c = st.columns(4)
     c[0].download_button(
-        "Result JSON", result.to_json(), "dag_result.json", key="dl_json"
+        "Result JSON", result.to_json(), f"dag_result{suffix}.json", key="dl_json"
     )
-    c[1].download_button("GML", graph_to_text(names, w, "gml"), "dag.gml", key="dl_gml")
-    c[2].download_button("DOT", graph_to_text(names, w, "dot"), "dag.dot", key="dl_dot")
+    c[1].download_button(
+        "GML", graph_to_text(names, w, "gml"), f"dag{suffix}.gml", key="dl_gml"
+    )
+    c[2].download_button(
+        "DOT", graph_to_text(names, w, "dot"), f"dag{suffix}.dot", key="dl_dot"
+    )
     c[3].download_button(
         "CSV edge list",
         graph_to_text(names, w, "edgelist"),
-        "dag_edges.csv",
+        f"dag_edges{suffix}.csv",
         key="dl_csv",
     )
+
+
+THRESHOLD_KEY = "causal_weight_threshold"
+
+
+def _threshold_step(top: float) -> float:
+    """A round slider step: the power of ten nearest below ``top / 100``."""
+    return float(10 ** np.floor(np.log10(top / 100)))
+
+
+def _shown(result: Any) -> Any:
+    """The 'Hide edges with |weight| below' slider and its caption; the result
+    without the hidden edges (:meth:`DagResult.thresholded`).
+
+    The slider runs from 0 (every edge shown) to the largest |weight| of the
+    fit; a value kept from a fit with larger weights is lowered to that. The
+    caption says how many of the learned edges are shown and what the threshold
+    applies to. No slider for a fit without edges (or with zero weights only).
+    """
+    weights = np.abs(result.weights[result.adjacency])
+    weights = weights[np.isfinite(weights)]
+    top = float(weights.max()) if weights.size else 0.0
+    if top <= 0:
+        st.session_state.pop(THRESHOLD_KEY, None)
+        return result
+    kept = st.session_state.get(THRESHOLD_KEY)
+    if not isinstance(kept, int | float) or not 0 <= kept <= top:
+        st.session_state[THRESHOLD_KEY] = min(max(float(kept or 0.0), 0.0), top)
+    t = float(
+        st.slider(
+            "Hide edges with |weight| below",
+            min_value=0.0,
+            max_value=top,
+            step=_threshold_step(top),
+            format="%.3g",
+            key=THRESHOLD_KEY,
+            help="0 shows every learned edge. The threshold applies to the "
+            "graph, the edge table, the adjacency matrix, the comparison with a "
+            "true graph and the downloads.",
+        )
+    )
+    shown = result.thresholded(t)
+    if t <= 0:
+        st.caption(f"All {result.n_edges} learned edges are shown.")
+        return shown
+    st.caption(
+        f"{shown.n_edges} of {result.n_edges} learned edges shown: the threshold "
+        f"|weight| ≥ {t:.3g} is applied to the graph, the edge table, the "
+        "adjacency matrix, the comparison with a true graph and the downloads "
+        "(the Training and Compare runs tabs show the fit as learned). Set it "
+        "to 0 to show every edge."
+    )
+    return shown
 
 
 def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
@@ -731,6 +805,7 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     )
     if result.stopped:
         st.warning("The fit was stopped before it finished; this is a partial result.")
+    shown = _shown(result)
     tabs = st.tabs(
         [
             "Graph",
@@ -743,12 +818,12 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
         ]
     )
     with tabs[0]:
-        _graph_tab(result)
+        _graph_tab(shown)
     with tabs[1]:
-        st.dataframe(result.to_frame(), hide_index=True, key="causal_edges")
+        st.dataframe(shown.to_frame(), hide_index=True, key="causal_edges")
     with tabs[2]:
         st.plotly_chart(
-            adjacency_heatmap(result.weights, list(result.node_names)),
+            adjacency_heatmap(shown.weights, list(shown.node_names)),
             key="causal_heatmap",
             width="stretch",
         )
@@ -757,11 +832,11 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
             training_curves(result.history), key="causal_curves", width="stretch"
         )
     with tabs[4]:
-        _compare_tab(entry)
+        _compare_tab({**entry, "result": shown})
     with tabs[5]:
         render_run_comparison(state.get(state.CAUSAL_RUNS) or [], key="causal_cmp")
     with tabs[6]:
-        _downloads_tab(result)
+        _downloads_tab(shown, result.n_edges)
 
 
 def render() -> None:

@@ -457,3 +457,112 @@ def test_a_large_graph_points_to_the_edges_and_adjacency_tabs():
     assert "50 nodes and 212 edges" in note
     assert "**Edges** tab" in note and "**Adjacency** tab" in note
     assert _crowding_note(20, 61) is not None
+
+
+@pytest.fixture
+def media(monkeypatch) -> list:
+    """The in-memory media stores of AppTest's runs (the last one is the latest
+    run's), so that a test can read what a download button offers."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    stores: list = []
+
+    class Recorded(MemoryMediaFileStorage):
+        def __init__(self, endpoint: str) -> None:
+            super().__init__(endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recorded)
+    return stores
+
+
+def _download(at: AppTest, media: list, key: str) -> tuple[str, bytes]:
+    """File name and bytes that the download button ``key`` offers."""
+    url = at.download_button(key=key).proto.url
+    file = media[-1].get_file(url.rsplit("/", 1)[-1])
+    return file.filename, file.content
+
+
+def _figure(at: AppTest, key: str) -> dict:
+    """The plotly figure of the chart ``key``, as JSON."""
+    import json
+
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    return json.loads(chart.proto.spec)
+
+
+def _numbers(value):
+    """A figure's array: a list (of lists) or plotly's typed array (bdata)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        raw = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(k) for k in str(value.get("shape", len(raw))).split(",")]
+        return raw.reshape(shape).astype(float)
+    return np.array([_numbers(v) if isinstance(v, dict) else v for v in value], float)
+
+
+def _frame(at: AppTest, *columns: str):
+    """The first table on the page with these columns."""
+    return next(d.value for d in at.dataframe if list(d.value.columns) == [*columns])
+
+
+def test_the_weight_threshold_hides_edges_in_every_view_and_download(media):
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from engine.dag import DagResult, compare_graphs
+
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    result = _result(at)
+    n = result.n_edges
+    slider = at.slider(key="causal_weight_threshold")
+    top = max(abs(w) for _, _, w in result.edges())
+    assert slider.value == 0.0 and slider.max == pytest.approx(top)
+    assert f"All {n} learned edges are shown." in [c.value for c in at.caption]
+    weights = sorted(abs(w) for _, _, w in result.edges())
+    t = round(weights[len(weights) // 2], 3)  # about half the edges
+    kept = [e for e in result.edges() if abs(e[2]) >= t]
+    assert 0 < len(kept) < n
+    slider.set_value(t).run()
+    assert not at.exception and not at.error
+    assert _result(at) is result  # the fit itself is kept as learned
+    caption = next(c.value for c in at.caption if "learned edges shown" in c.value)
+    assert caption.startswith(f"{len(kept)} of {n} learned edges shown")
+    assert "the downloads" in caption
+    # the edge table, the drawing, the heatmap and the comparison
+    table = _frame(at, "source", "target", "weight")
+    assert sorted(zip(table.source, table.target, strict=True)) == sorted(
+        (s, d) for s, d, _ in kept
+    )
+    hover = _figure(at, "causal_dag_chart")["data"][0]["hovertext"]
+    parents = [h.split("parents: ")[1].split("<br>")[0] for h in hover]
+    assert sum(len(p.split(", ")) for p in parents if p != "none") == len(kept)
+    z = _numbers(_figure(at, "causal_heatmap")["data"][0]["z"])
+    assert np.count_nonzero(np.nan_to_num(z)) == len(kept)
+    metrics = _frame(at, "metric", "value", "convention").set_index("metric")["value"]
+    truth = at.session_state[state.CAUSAL_RESULT]["truth"]
+    cut = result.thresholded(t)
+    assert metrics["n_edges"] == len(kept)
+    assert metrics["shd"] == compare_graphs(truth, cut.adjacency)["shd"]
+    # the downloads hold the shown edges and say so
+    name, data = _download(at, media, "dl_csv")
+    assert name == f"dag_edges_w{t:g}.csv"
+    edges = pd.read_csv(io.BytesIO(data))
+    assert len(edges) == len(kept)
+    name, data = _download(at, media, "dl_json")
+    saved = DagResult.from_json(data.decode())
+    assert saved == cut and saved.weight_threshold == t and saved.is_dag
+    assert any("not all" in c.value and "learned" in c.value for c in at.caption)
+    # back to 0: every edge again, the plain file names
+    at.slider(key="causal_weight_threshold").set_value(0.0).run()
+    assert len(_frame(at, "source", "target", "weight")) == n
+    assert _download(at, media, "dl_csv")[0] == "dag_edges.csv"
+    assert DagResult.from_json(_download(at, media, "dl_json")[1].decode()) == result
