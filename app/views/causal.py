@@ -331,6 +331,9 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
             ),
         }
         loaded = {k: _load_prior_file(k, uploads[k], names) for k in PRIOR_KINDS}
+        edited = st.session_state.pop(state.CAUSAL_PRIOR_EDITED, None)
+        if edited is not None and loaded["edges"] is None:
+            loaded["edges"] = edited  # "Add to prior knowledge" below the result
         configs = {
             "edges": {
                 "source": st.column_config.SelectboxColumn(options=names),
@@ -410,6 +413,162 @@ def _build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
     tier_map = dict(zip(nodes, (int(v) for v in t["tier"]), strict=True)) or None
     pk = PriorKnowledge.from_edges(names, forbidden=forb, required=req, tiers=tier_map)
     return pk
+
+
+# --- edge edits: learned edges as constraints for the next run ---
+
+EDIT_ACTIONS = {
+    "require": "require (keep it in every fit)",
+    "forbid": "forbid (remove it)",
+    "reverse": "reverse (forbid it, require the opposite)",
+}
+
+
+def _edge_label(edge: tuple[str, str, float]) -> str:
+    return f"{edge[0]} → {edge[1]} ({edge[2]:+.3f})"
+
+
+def _edit_rows(edges: list[tuple[str, str]], action: str) -> list[tuple[str, str, str]]:
+    """Editor rows ``(source, target, kind)`` for an action on learned edges."""
+    rows = []
+    for s, t in edges:
+        if action == "require":
+            rows.append((s, t, "required"))
+        elif action == "forbid":
+            rows.append((s, t, "forbidden"))
+        else:  # reverse
+            rows += [(s, t, "forbidden"), (t, s, "required")]
+    return rows
+
+
+def _with_edits(
+    names: list[str],
+    tables: dict[str, pd.DataFrame],
+    edges: list[tuple[str, str]],
+    action: str,
+) -> pd.DataFrame:
+    """The edges editor's table with the edits applied; checked like the editor.
+
+    A row of the editor about the same ``source -> target`` as an edit is
+    replaced by the edit (the newer word on that edge); every other row stays.
+
+    Raises
+    ------
+    EngineError
+        A node of the edits is not among the editor's nodes, the editor's own
+        content cannot be used, or the edits contradict the tiers or the other
+        edges (a required edge against the tiers, a cycle of required edges).
+    """
+    outside = sorted({n for e in edges for n in e} - set(names))
+    if outside:
+        raise DataError(
+            f"node(s) {outside} are not among 'Columns (nodes)'; add them there "
+            "to constrain their edges."
+        )
+    current = tables.get("edges")
+    current = _empty_prior("edges") if current is None else current
+    tiers = tables.get("tiers")
+    tiers = _empty_prior("tiers") if tiers is None else tiers
+    try:
+        _build_prior(names, current, tiers)
+    except EngineError as err:
+        raise DataError(
+            f"the prior knowledge in the editor has a problem of its own: {err} "
+            "Fix it there first."
+        ) from err
+    rows = _edit_rows(edges, action)
+    pairs = {(s, t) for s, t, _ in rows}
+    keep = [
+        (r.source, r.target, r.kind)
+        for r in current.itertuples()
+        if (r.source, r.target) not in pairs
+    ]
+    table = pd.DataFrame(keep + rows, columns=["source", "target", "kind"])
+    table = table.astype(object).drop_duplicates(ignore_index=True)
+    _build_prior(names, table, tiers)
+    return table
+
+
+def _on_add_edits() -> None:
+    """``on_click`` of "Add to prior knowledge": the chosen learned edges, with
+    the chosen action, go into the edges editor (its next start), or an error
+    says why not and the editor keeps its content."""
+    edges = [tuple(e[:2]) for e in st.session_state.get("causal_edit_edges") or []]
+    action = st.session_state.get("causal_edit_action") or "require"
+    words = ", ".join(f"{literal(a)} → {literal(b)}" for a, b in edges)
+    start = (state.get(state.CAUSAL_PRIOR_START) or {}).get("edges")
+    if start is None:
+        state.put(
+            state.CAUSAL_EDIT_MESSAGE,
+            (
+                "error",
+                "The prior-knowledge editor is not shown: make the inputs above "
+                "usable first, then add the edits.",
+            ),
+        )
+        return
+    try:
+        table = _with_edits(
+            list(start["names"]), state.get(state.CAUSAL_PRIOR) or {}, edges, action
+        )
+    except EngineError as err:
+        state.put(
+            state.CAUSAL_EDIT_MESSAGE,
+            (
+                "error",
+                f"'{action}' on {words} cannot be added to the prior knowledge: "
+                f"{literal(err)} The prior-knowledge editor is unchanged.",
+            ),
+        )
+        return
+    state.put(state.CAUSAL_PRIOR_EDITED, table)
+    state.put(
+        state.CAUSAL_EDIT_MESSAGE,
+        (
+            "success",
+            f"Added to the prior knowledge: {action} {words}. The edges table under "
+            "'Prior knowledge' shows them (change them there if needed); press "
+            "**Learn DAG** to fit with them.",
+        ),
+    )
+    st.session_state["causal_edit_edges"] = []
+
+
+def _edge_edits(result: Any, editable: bool) -> None:
+    """Pick learned edges and an action, and add them to the prior knowledge."""
+    with st.container(key="causal_edge_edits"):
+        st.markdown("**Use edges as constraints for the next run**")
+        edges = result.edges()
+        picked = st.session_state.get("causal_edit_edges")
+        if picked:  # edges hidden since, or of an earlier fit, are no longer offered
+            st.session_state["causal_edit_edges"] = [e for e in picked if e in edges]
+        c1, c2 = st.columns([3, 2])
+        c1.multiselect(
+            "Learned edges",
+            edges,
+            format_func=_edge_label,
+            key="causal_edit_edges",
+            placeholder="Choose edges of the graph",
+        )
+        c2.radio(
+            "Action",
+            list(EDIT_ACTIONS),
+            format_func=EDIT_ACTIONS.get,
+            key="causal_edit_action",
+        )
+        chosen = st.session_state.get("causal_edit_edges") or []
+        st.button(
+            "Add to prior knowledge",
+            key="causal_edit_add",
+            disabled=not editable or not chosen,
+            on_click=_on_add_edits,
+            help="Writes required / forbidden edges into the edges table of "
+            "'Prior knowledge' above; the next fit honours them exactly.",
+        )
+        message = st.session_state.pop(state.CAUSAL_EDIT_MESSAGE, None)
+        if message is not None:
+            kind, text = message
+            (st.success if kind == "success" else st.error)(text)
 
 
 # --- method options ---
@@ -791,8 +950,12 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     result = entry["result"]
     st.subheader("Result")
     note = stale_note(entry.get("made_on"), now)
-    if note:
-        st.info(note)
+    # always a slot for the note: an element appearing above the tabs would move
+    # them, and the browser would show the first tab again (after "Add to prior
+    # knowledge" in the Edges tab, for one)
+    with st.container(key="causal_result_note"):
+        if note:
+            st.info(note)
     status = (
         "stopped early on request"
         if result.stopped
@@ -821,6 +984,7 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
         _graph_tab(shown)
     with tabs[1]:
         st.dataframe(shown.to_frame(), hide_index=True, key="causal_edges")
+        _edge_edits(shown, editable=now is not None)
     with tabs[2]:
         st.plotly_chart(
             adjacency_heatmap(shown.weights, list(shown.node_names)),

@@ -566,3 +566,83 @@ def test_the_weight_threshold_hides_edges_in_every_view_and_download(media):
     assert len(_frame(at, "source", "target", "weight")) == n
     assert _download(at, media, "dl_csv")[0] == "dag_edges.csv"
     assert DagResult.from_json(_download(at, media, "dl_json")[1].decode()) == result
+
+
+def _add_edits(at: AppTest, edges: list, action: str) -> None:
+    """Pick learned edges and an action, then press "Add to prior knowledge"."""
+    at.multiselect(key="causal_edit_edges").set_value(edges)
+    at.radio(key="causal_edit_action").set_value(action).run()
+    at.button(key="causal_edit_add").click().run()
+    assert not at.exception, at.exception
+
+
+def test_edge_edits_go_into_the_prior_editor_and_the_next_fit_honours_them():
+    at = _page()
+    _fit(at, max_iter=10, n_orderings=4)
+    _wait(at, lambda a: _result(a) is not None)
+    first = _result(at)
+    edges = first.edges()
+    assert len(edges) >= 3
+    (s1, t1, _), (s2, t2, _), (s3, t3, _) = edges[:3]
+    _add_edits(at, [edges[0]], "require")
+    assert not at.error
+    assert any(f"require {s1} → {t1}" in m.value for m in at.success)
+    assert _prior_rows(at, "edges") == [[s1, t1, "required"]]
+    assert at.multiselect(key="causal_edit_edges").value == []  # done with them
+    _add_edits(at, [edges[1]], "forbid")
+    _add_edits(at, [edges[2]], "reverse")
+    assert not at.error
+    expected = [
+        [s1, t1, "required"],
+        [s2, t2, "forbidden"],
+        [s3, t3, "forbidden"],
+        [t3, s3, "required"],
+    ]
+    assert _prior_rows(at, "edges") == expected
+    # the next edit on an edge replaces the editor's row about it
+    _add_edits(at, [edges[1]], "require")
+    expected[1] = [s2, t2, "required"]
+    assert sorted(_prior_rows(at, "edges")) == sorted(expected)
+    # the prior is what a fit uses now: the result is marked, and a new fit obeys
+    assert "the prior knowledge" in _stale(at)
+    at.button(key="causal_fit").click().run()
+    _wait(at, lambda a: _result(a) is not first and _result(a) is not None)
+    second = _result(at)
+    pairs = {(s, t) for s, t, _ in second.edges()}
+    assert {(s1, t1), (s2, t2), (t3, s3)} <= pairs and (s3, t3) not in pairs
+    assert _stale(at) == ""
+
+
+def _errors(at: AppTest) -> str:
+    """The page's error texts as the user reads them (Markdown escapes removed)."""
+    return " ".join(e.value for e in at.error).replace("\\", "")
+
+
+def test_edge_edits_that_contradict_the_prior_are_refused_with_the_edges_named():
+    at = _page()
+    _fit(at, max_iter=10, n_orderings=4)
+    _wait(at, lambda a: _result(a) is not None)
+    edges = _result(at).edges()
+    s, t, _ = edges[0]
+    # tiers that put s first: reversing s -> t would require t -> s against them
+    _upload(at, "tiers", f"node,tier\n{s},0\n{t},1\n".encode(), "tiers.csv")
+    _add_edits(at, [edges[0]], "reverse")
+    message = _errors(at)
+    assert f"'reverse' on {s} → {t} cannot be added" in message, message
+    assert f"'{t}' -> '{s}' is both required and against the tiers" in message
+    assert "The prior-knowledge editor is unchanged." in message
+    assert _prior_rows(at, "edges") == []
+    assert sorted(_prior_rows(at, "tiers")) == sorted([[s, 0], [t, 1]])
+    # a required edge that closes a cycle with the editor's rows
+    a, b, _ = next(e for e in edges if {e[0], e[1]} != {s, t})
+    _upload(at, "edges", f"source,target,kind\n{b},{a},required\n".encode())
+    assert not at.error
+    _add_edits(at, [next(e for e in edges if e[:2] == (a, b))], "require")
+    message = _errors(at)
+    assert f"'{a}' -> '{b}' -> '{a}' form a cycle" in message or (
+        f"'{b}' -> '{a}' -> '{b}' form a cycle" in message
+    ), message
+    assert _prior_rows(at, "edges") == [[b, a, "required"]]
+    # the message is shown once; the editor can still be used
+    at.run()
+    assert not at.error and _prior_rows(at, "edges") == [[b, a, "required"]]
