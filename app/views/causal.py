@@ -17,6 +17,7 @@ from app.components import bootstrap_panel
 from app.components.made_on import made_on, stale_note
 from app.components.run_compare import render_run_comparison
 from app.components.text import literal
+from app.components.work_file import dump_work, parse_work
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.dag import (
@@ -331,9 +332,11 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
             ),
         }
         loaded = {k: _load_prior_file(k, uploads[k], names) for k in PRIOR_KINDS}
-        edited = st.session_state.pop(state.CAUSAL_PRIOR_EDITED, None)
-        if edited is not None and loaded["edges"] is None:
-            loaded["edges"] = edited  # "Add to prior knowledge" below the result
+        # from "Add to prior knowledge" below the result, or "Load work"
+        pending = st.session_state.pop(state.CAUSAL_PRIOR_EDITED, None) or {}
+        for kind in PRIOR_KINDS:
+            if loaded[kind] is None and pending.get(kind) is not None:
+                loaded[kind] = pending[kind]
         configs = {
             "edges": {
                 "source": st.column_config.SelectboxColumn(options=names),
@@ -382,12 +385,18 @@ def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
     an ``EngineError``); the editor gets the constraints written back as CSV.
     """
     if key == "edges":
-        pk = PriorKnowledge.from_csv(names, edges=data)
-        return pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str)
-    pk = PriorKnowledge.from_csv(names, tiers=data)
-    return pd.read_csv(
-        io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}
-    )
+        return _editor_tables(PriorKnowledge.from_csv(names, edges=data))["edges"]
+    return _editor_tables(PriorKnowledge.from_csv(names, tiers=data))["tiers"]
+
+
+def _editor_tables(pk: PriorKnowledge) -> dict[str, pd.DataFrame]:
+    """The editors' rows (``edges``, ``tiers``) of a prior, written back as CSV."""
+    return {
+        "edges": pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str),
+        "tiers": pd.read_csv(
+            io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}
+        ),
+    }
 
 
 def _build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
@@ -521,7 +530,7 @@ def _on_add_edits() -> None:
             ),
         )
         return
-    state.put(state.CAUSAL_PRIOR_EDITED, table)
+    state.put(state.CAUSAL_PRIOR_EDITED, {"edges": table})
     state.put(
         state.CAUSAL_EDIT_MESSAGE,
         (
@@ -574,6 +583,18 @@ def _edge_edits(result: Any, editable: bool) -> None:
 # --- method options ---
 
 
+def _option_widget(f: Any, hint: Any) -> tuple[str, Any, Any]:
+    """The form's widget for a config field: kind and range (or choices)."""
+    meta = f.metadata
+    if "choices" in meta:
+        return "choice", list(meta["choices"]), None
+    if hint is bool:
+        return "bool", None, None
+    if hint is int:
+        return "int", int(meta.get("min", 0)), int(meta.get("max", 10**9))
+    return "float", float(meta.get("min", -1e9)), float(meta.get("max", 1e9))
+
+
 def _options_form(method: str) -> dict[str, Any]:
     cls = METHODS[method].config_class
     hints = typing.get_type_hints(cls)
@@ -582,28 +603,24 @@ def _options_form(method: str) -> dict[str, Any]:
         st.caption(METHODS[method].description)
         cols = st.columns(3)
         for k, f in enumerate(dataclasses.fields(cls)):
-            meta, col = f.metadata, cols[k % 3]
+            col = cols[k % 3]
             key = f"opt_{method}_{f.name}"
-            label, helptext = f.name, meta.get("help")
-            if "choices" in meta:
-                choices = list(meta["choices"])
+            label, helptext = f.name, f.metadata.get("help")
+            kind, low, high = _option_widget(f, hints.get(f.name))
+            if kind == "choice":
                 values[f.name] = col.selectbox(
-                    label,
-                    choices,
-                    help=helptext,
-                    key=key,
-                    index=choices.index(f.default),
+                    label, low, help=helptext, key=key, index=low.index(f.default)
                 )
-            elif hints.get(f.name) is bool:
+            elif kind == "bool":
                 values[f.name] = col.checkbox(
                     label, value=f.default, help=helptext, key=key
                 )
-            elif hints.get(f.name) is int:
+            elif kind == "int":
                 values[f.name] = int(
                     col.number_input(
                         label,
-                        min_value=int(meta.get("min", 0)),
-                        max_value=int(meta.get("max", 10**9)),
+                        min_value=low,
+                        max_value=high,
                         value=int(f.default),
                         step=1,
                         help=helptext,
@@ -614,8 +631,8 @@ def _options_form(method: str) -> dict[str, Any]:
                 values[f.name] = float(
                     col.number_input(
                         label,
-                        min_value=float(meta.get("min", -1e9)),
-                        max_value=float(meta.get("max", 1e9)),
+                        min_value=low,
+                        max_value=high,
                         value=float(f.default),
                         format="%g",
                         help=helptext,
@@ -664,6 +681,244 @@ def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     state.put(state.CAUSAL_JOB, job)
     state.put(state.CAUSAL_JOB + "_error", None)
     state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label, "made_on": made})
+
+
+# --- work file: save and load the page's settings and last result ---
+
+SOURCE_CHOICES = {"sample": "Sample", "upload": "Data page", "simulator": "Simulator"}
+
+
+def _work_data(work: dict[str, Any]) -> dict[str, Any]:
+    """The data set a work file names, as the page would offer it now.
+
+    Raises
+    ------
+    DataError
+        The data set is not on the page, or lacks some of the file's columns.
+    """
+    source, name = work["data"]["source"], work["data"]["name"]
+    if source == "sample":
+        if name not in CAUSAL_SAMPLES:
+            raise DataError(
+                f"The work file names the sample {name!r}, which this page does not "
+                f"offer (it offers {list(CAUSAL_SAMPLES)})."
+            )
+        data = _sample(name)
+    elif source == "upload":
+        data = state.uploaded_dataset()
+        if data is None:
+            raise DataError(
+                f"The work file was made on the uploaded table {name!r}: upload it "
+                "on the Data page, then load the work file again."
+            )
+    else:
+        data = state.get(state.CAUSAL_SIMULATED)
+        if data is None:
+            raise DataError(
+                "The work file was made on simulated data: choose 'Simulator' under "
+                "'Data', set it as before and press **Simulate**, then load the work "
+                "file again."
+            )
+    columns = work["data"]["columns"]
+    result = work["result"]
+    nodes = [] if result is None else list(result["dag"].node_names)
+    missing = [c for c in dict.fromkeys(columns + nodes) if c not in data["frame"]]
+    if missing:
+        raise DataError(
+            f"The work file is from another data set: the columns {missing} are not "
+            f"in {data['name']!r}, the data set on the page for "
+            f"'{SOURCE_CHOICES[source]}'. Choose the data set it was made on "
+            f"({name!r}), then load the work file again."
+        )
+    return data
+
+
+def _work_options(method: str, options: dict[str, Any]) -> dict[str, Any]:
+    """A work file's method options, checked like the options form would.
+
+    Raises
+    ------
+    EngineError
+        An unknown method or option, or a value the form cannot show.
+    """
+    if method not in METHODS:
+        raise DataError(
+            f"The work file names the method {method!r}, which this app does not "
+            f"have (it has {sorted(METHODS)})."
+        )
+    cls = METHODS[method].config_class
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(options) - set(fields))
+    if unknown:
+        raise DataError(
+            f"The work file has unknown option(s) {unknown} for the method "
+            f"{method!r} (saved by another version of Structure Lab?); remove them "
+            "from the file, or load a file saved by this version."
+        )
+    out = {}
+    for name, value in options.items():
+        kind, low, high = _option_widget(fields[name], hints.get(name))
+        if kind == "choice":
+            ok = value in low
+        elif kind == "bool":
+            ok = isinstance(value, bool)
+        else:
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            number = whole or isinstance(value, float)
+            ok = (whole or (kind == "float" and number)) and low <= value <= high
+        if not ok:
+            allowed = low if kind == "choice" else f"{kind} from {low} to {high}"
+            raise DataError(
+                f"The work file sets the option {name!r} of {method!r} to {value!r}; "
+                f"the form takes {allowed}. Correct the value in the file."
+            )
+        out[name] = float(value) if kind == "float" else value
+    make_config(method, None, **out)  # the method's own checks
+    return out
+
+
+def _on_load_work() -> None:
+    """``on_change`` of "Load work": restore the page's settings and result.
+
+    Everything is checked before anything is set, so a file that cannot be used
+    changes nothing on the page; a message under the uploader says what happened.
+    """
+    upload = st.session_state.get("causal_work_file")
+    if upload is None:
+        return
+    try:
+        work = parse_work(upload.getvalue())
+        data = _work_data(work)
+        settings = work["settings"]
+        method = settings["method"]
+        options = _work_options(method, settings["options"])
+        for key, allowed in (
+            ("missing", ("drop", "mean")),
+            ("scale", ("standardize", "none")),
+        ):
+            if settings[key] not in allowed:
+                raise DataError(
+                    f"The work file sets '{key}' to {settings[key]!r}; use one of "
+                    f"{list(allowed)}."
+                )
+        if not 0 <= settings["seed"] <= 2**31 - 1:
+            raise DataError(
+                f"The work file's seed {settings['seed']} is outside 0..2**31-1."
+            )
+        columns = work["data"]["columns"]
+        prior = work["prior"]
+        pk = PriorKnowledge.from_edges(
+            columns,
+            forbidden=prior["forbidden"],
+            required=prior["required"],
+            tiers=prior["tiers"],
+        )
+    except EngineError as err:
+        state.put(
+            state.CAUSAL_WORK_MESSAGE,
+            (
+                "error",
+                f"{literal(upload.name)} cannot be loaded: {literal(err)} Nothing on "
+                "the page was changed.",
+            ),
+        )
+        return
+    source = work["data"]["source"]
+    st.session_state["causal_source"] = SOURCE_CHOICES[source]
+    if source == "sample":
+        st.session_state["causal_sample"] = data["name"]
+    st.session_state[f"causal_cols_{data['name']}"] = list(columns)
+    st.session_state["causal_missing"] = settings["missing"]
+    st.session_state["causal_scale"] = settings["scale"]
+    st.session_state["causal_method"] = method
+    for name, value in options.items():
+        st.session_state[f"opt_{method}_{name}"] = value
+    state.put(state.SEED, int(settings["seed"]))
+    st.session_state["seed_input"] = int(settings["seed"])
+    tables = _editor_tables(pk)
+    state.put(state.CAUSAL_PRIOR, tables)
+    state.put(state.CAUSAL_PRIOR_EDITED, tables)
+    st.session_state[THRESHOLD_KEY] = float(settings.get("weight_threshold", 0.0))
+    st.session_state.pop("causal_edit_edges", None)
+    what = "settings"
+    result = work["result"]
+    if result is not None:
+        dag = result["dag"]
+        truth = None
+        if data.get("truth") is not None:
+            cols = list(data["frame"].columns)
+            idx = [cols.index(n) for n in dag.node_names]
+            truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
+        entry = {
+            "result": dag,
+            "truth": truth,
+            "label": result["label"],
+            "made_on": result["made_on"],
+        }
+        state.put(state.CAUSAL_RESULT, entry)
+        runs = [*(state.get(state.CAUSAL_RUNS) or []), entry][-MAX_RUNS:]
+        state.put(state.CAUSAL_RUNS, runs)
+        st.session_state.pop(state.CAUSAL_SELECTED, None)
+        what = "settings and result"
+    state.put(
+        state.CAUSAL_WORK_MESSAGE,
+        ("success", f"Loaded the {what} of {literal(upload.name)}."),
+    )
+
+
+def _work_panel() -> Any:
+    """The "Save / load work" expander: the uploader now, and a slot that
+    :func:`_save_work` fills once the page's inputs are known."""
+    with st.expander("Save / load work"):
+        st.caption(
+            "A work file (JSON) holds the data set's name and the chosen columns, "
+            "the missing-value and scaling choices, the method and its options, "
+            "the seed, the edge-weight threshold, the prior knowledge and the last "
+            "result. Loading it restores them; the data set itself must be on the "
+            "page (a sample, the Data page's upload or the simulator's data)."
+        )
+        st.file_uploader(
+            "Load work", type="json", key="causal_work_file", on_change=_on_load_work
+        )
+        message = st.session_state.pop(state.CAUSAL_WORK_MESSAGE, None)
+        if message is not None:
+            kind, text = message
+            (st.success if kind == "success" else st.error)(text)
+        return st.container(key="causal_work_save_slot")
+
+
+def _save_work(
+    slot: Any,
+    data: dict[str, Any] | None,
+    names: list[str] | None,
+    prior: PriorKnowledge | None,
+    method: str | None,
+    options: dict[str, Any] | None,
+) -> None:
+    """The "Save work" download in ``slot``, or why it cannot be offered."""
+    with slot:
+        if data is None or names is None or method is None or options is None:
+            st.caption("Save work needs usable inputs: choose the data above first.")
+            return
+        if prior is None:
+            st.caption("Save work needs usable prior knowledge: fix the error above.")
+            return
+        settings = {
+            "missing": st.session_state.get("causal_missing", "drop"),
+            "scale": st.session_state.get("causal_scale", "standardize"),
+            "method": method,
+            "options": options,
+            "seed": int(state.get(state.SEED, 0)),
+            "weight_threshold": float(st.session_state.get(THRESHOLD_KEY) or 0.0),
+        }
+        st.download_button(
+            "Save work",
+            dump_work(data, names, settings, prior, state.get(state.CAUSAL_RESULT)),
+            "causal_work.json",
+            mime="application/json",
+            key="causal_work_save",
+        )
 
 
 # --- results ---
@@ -1006,8 +1261,10 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
 def render() -> None:
     """Draw the page."""
     st.title("Causal discovery")
+    save_slot = _work_panel()
     data = _choose_data()
     now = None  # what a fit started now would be made on
+    names = prior = method = options = None
     if data is not None:
         try:
             X, names, truth, settings = _prepare(data)
@@ -1050,6 +1307,7 @@ def render() -> None:
     if entry is not None:
         _results(entry, now)
     bootstrap_panel.render_results(now)
+    _save_work(save_slot, data, names, prior, method, options)
 
 
 if __name__ == "__main__":

@@ -646,3 +646,119 @@ def test_edge_edits_that_contradict_the_prior_are_refused_with_the_edges_named()
     # the message is shown once; the editor can still be used
     at.run()
     assert not at.error and _prior_rows(at, "edges") == [[b, a, "required"]]
+
+
+def _load_work(at: AppTest, data: bytes, name: str = "work.json") -> None:
+    at.file_uploader(key="causal_work_file").set_value(
+        (name, data, "application/json")
+    ).run()
+    assert not at.exception, at.exception
+
+
+def _saved_work(media: list) -> tuple[AppTest, bytes]:
+    """A fit with settings off their defaults, saved with "Save work"."""
+    at = _page()
+    at.selectbox(key="causal_scale").set_value("none")
+    cols = at.multiselect(key="causal_cols_sachs")
+    cols.set_value([c for c in cols.value if c != "Jnk"])
+    at.number_input(key="opt_permutahedron_n_orderings").set_value(4)
+    at.run()
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Raf\n")
+    _upload(at, "tiers", b"node,tier\nPKC,0\n", "tiers.csv")
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    weights = sorted(abs(w) for _, _, w in _result(at).edges())
+    at.slider(key="causal_weight_threshold").set_value(round(weights[1], 3)).run()
+    assert not at.exception and not at.error
+    name, data = _download(at, media, "causal_work_save")
+    assert name == "causal_work.json"
+    return at, data
+
+
+def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(media):
+    at, data = _saved_work(media)
+    before = _result(at)
+    threshold = at.slider(key="causal_weight_threshold").value
+
+    fresh = _page()
+    assert fresh.selectbox(key="causal_scale").value == "standardize"
+    _load_work(fresh, data)
+    assert not fresh.error and not fresh.warning
+    assert any("Loaded the settings and result" in s.value for s in fresh.success)
+    assert fresh.selectbox(key="causal_scale").value == "none"
+    assert "Jnk" not in fresh.multiselect(key="causal_cols_sachs").value
+    assert fresh.number_input(key="opt_permutahedron_max_iter").value == 10
+    assert fresh.number_input(key="opt_permutahedron_n_orderings").value == 4
+    assert fresh.slider(key="causal_weight_threshold").value == threshold
+    assert _prior_rows(fresh, "edges") == [
+        ["PKC", "Raf", "forbidden"],
+        ["Raf", "Mek", "required"],
+    ]
+    assert _prior_rows(fresh, "tiers") == [["PKC", 0]]
+    assert _result(fresh) == before  # the same result, JSON round trip
+    assert _stale(fresh) == ""  # made on the inputs now on the page
+    # the page works on with it: the next fit uses the restored inputs
+    fresh.button(key="causal_fit").click().run()
+    _wait(fresh, lambda a: len(a.session_state[state.CAUSAL_RUNS]) == 2)
+    again = _result(fresh)
+    assert again == before  # same data, settings, prior and seed
+
+
+def test_a_loaded_result_made_on_other_inputs_is_marked(media):
+    at, _ = _saved_work(media)
+    at.number_input(key="opt_permutahedron_max_iter").set_value(12).run()
+    _, data = _download(at, media, "causal_work_save")  # saved with a stale result
+    fresh = _page()
+    _load_work(fresh, data)
+    assert not fresh.error
+    assert fresh.number_input(key="opt_permutahedron_max_iter").value == 12
+    assert "the method options (max_iter was 10)" in _stale(fresh)
+
+
+def test_a_bad_work_file_says_what_is_wrong_and_changes_nothing(media):
+    import json
+
+    _, good = _saved_work(media)
+    work = json.loads(good)
+
+    def variant(**changes) -> bytes:
+        copy = json.loads(good)
+        for path, value in changes.items():
+            *parents, last = path.split("__")
+            node = copy
+            for p in parents:
+                node = node[p]
+            node[last] = value
+        return json.dumps(copy).encode()
+
+    other = [*work["data"]["columns"], "Nope"]
+    bad = [
+        (b"\x80\x04\x95pickled", "is not a work file: it is not JSON text"),
+        (b'{"a": 1}', "not a work file of the Causal discovery page"),
+        (variant(version=99), "has version 99, newer than this app reads"),
+        (variant(data__columns=other), "is from another data set: the columns"),
+        (variant(settings__options={"max_iter": 5, "warp": 1}), "unknown option"),
+        (variant(settings__options={"max_iter": -5}), "'max_iter'"),
+        (variant(settings__method="magic"), "the method 'magic'"),
+        (variant(settings__scale="log"), "'scale' to 'log'"),
+        (variant(data__source="upload"), "upload it on the Data page"),
+        (variant(data__source="simulator"), "was made on simulated data"),
+        (variant(result__dag__adjacency=[1, 2]), "adjacency and weights are not"),
+        (variant(result__dag__node_names=5), "result in the work file cannot be"),
+        (variant(result__dag__elapsed_s="soon"), "the result's 'elapsed_s' is 'soon'"),
+        (variant(prior__required=[["Raf", "Mek"], ["Mek", "Raf"]]), "form a cycle"),
+    ]
+    fresh = _page()
+    fresh.selectbox(key="causal_method").set_value("dagdb").run()
+    for data, expected in bad:
+        _load_work(fresh, data, "bad.json")
+        message = _errors(fresh)
+        assert expected in message, (expected, message)
+        assert "bad.json cannot be loaded" in message
+        assert "Nothing on the page was changed." in message
+        assert fresh.selectbox(key="causal_method").value == "dagdb"
+        assert fresh.selectbox(key="causal_scale").value == "standardize"
+        assert _result(fresh) is None and _prior_rows(fresh, "edges") == []
+    # the good file still loads afterwards
+    _load_work(fresh, good)
+    assert not fresh.error and _result(fresh) is not None
