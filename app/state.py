@@ -51,6 +51,15 @@ CAUSAL_PRIOR_START = "causal_prior_start"
 # file_id of the prior CSV each uploader last delivered (dict ``edges``/``tiers``),
 # so that a file is loaded, or refused with an error, once.
 CAUSAL_PRIOR_LOADED = "causal_prior_loaded"
+# Tables for the prior editors (dict ``edges``/``tiers`` -> DataFrame) written by
+# "Add to prior knowledge" (edits of learned edges) or "Load work", loaded into the
+# editors on the next run like an uploaded file, then removed; and the message about
+# the last edits, ("success" or "error", text), shown once.
+CAUSAL_PRIOR_EDITED = "causal_prior_edited"
+# The message about the last work file loaded ("success" or "error", text), shown
+# once under the "Load work" uploader.
+CAUSAL_WORK_MESSAGE = "causal_work_message"
+CAUSAL_EDIT_MESSAGE = "causal_edit_message"
 # Data set produced by the page's simulator (dict like DATASET).
 CAUSAL_SIMULATED = "causal_simulated"
 # Uploaded true graph as a dict with the file's ``name`` and ``data`` (bytes), re-read

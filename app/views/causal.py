@@ -17,6 +17,7 @@ from app.components import bootstrap_panel
 from app.components.made_on import made_on, stale_note
 from app.components.run_compare import render_run_comparison
 from app.components.text import literal
+from app.components.work_file import dump_work, parse_work
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.dag import (
@@ -353,6 +354,11 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
             ),
         }
         loaded = {k: _load_prior_file(k, uploads[k], names) for k in PRIOR_KINDS}
+        # from "Add to prior knowledge" below the result, or "Load work"
+        pending = st.session_state.pop(state.CAUSAL_PRIOR_EDITED, None) or {}
+        for kind in PRIOR_KINDS:
+            if loaded[kind] is None and pending.get(kind) is not None:
+                loaded[kind] = pending[kind]
         configs = {
             "edges": {
                 "source": st.column_config.SelectboxColumn(options=names),
@@ -401,12 +407,18 @@ def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
     an ``EngineError``); the editor gets the constraints written back as CSV.
     """
     if key == "edges":
-        pk = PriorKnowledge.from_csv(names, edges=data)
-        return pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str)
-    pk = PriorKnowledge.from_csv(names, tiers=data)
-    return pd.read_csv(
-        io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}
-    )
+        return _editor_tables(PriorKnowledge.from_csv(names, edges=data))["edges"]
+    return _editor_tables(PriorKnowledge.from_csv(names, tiers=data))["tiers"]
+
+
+def _editor_tables(pk: PriorKnowledge) -> dict[str, pd.DataFrame]:
+    """The editors' rows (``edges``, ``tiers``) of a prior, written back as CSV."""
+    return {
+        "edges": pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str),
+        "tiers": pd.read_csv(
+            io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}
+        ),
+    }
 
 
 def _build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
@@ -434,7 +446,175 @@ def _build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
     return pk
 
 
+# --- edge edits: learned edges as constraints for the next run ---
+
+EDIT_ACTIONS = {
+    "require": "require (keep it in every fit)",
+    "forbid": "forbid (remove it)",
+    "reverse": "reverse (forbid it, require the opposite)",
+}
+
+
+def _edge_label(edge: tuple[str, str, float]) -> str:
+    return f"{edge[0]} → {edge[1]} ({edge[2]:+.3f})"
+
+
+def _edit_rows(edges: list[tuple[str, str]], action: str) -> list[tuple[str, str, str]]:
+    """Editor rows ``(source, target, kind)`` for an action on learned edges."""
+    rows = []
+    for s, t in edges:
+        if action == "require":
+            rows.append((s, t, "required"))
+        elif action == "forbid":
+            rows.append((s, t, "forbidden"))
+        else:  # reverse
+            rows += [(s, t, "forbidden"), (t, s, "required")]
+    return rows
+
+
+def _with_edits(
+    names: list[str],
+    tables: dict[str, pd.DataFrame],
+    edges: list[tuple[str, str]],
+    action: str,
+) -> pd.DataFrame:
+    """The edges editor's table with the edits applied; checked like the editor.
+
+    A row of the editor about the same ``source -> target`` as an edit is
+    replaced by the edit (the newer word on that edge); every other row stays.
+
+    Raises
+    ------
+    EngineError
+        A node of the edits is not among the editor's nodes, the editor's own
+        content cannot be used, or the edits contradict the tiers or the other
+        edges (a required edge against the tiers, a cycle of required edges).
+    """
+    outside = sorted({n for e in edges for n in e} - set(names))
+    if outside:
+        raise DataError(
+            f"node(s) {outside} are not among 'Columns (nodes)'; add them there "
+            "to constrain their edges."
+        )
+    current = tables.get("edges")
+    current = _empty_prior("edges") if current is None else current
+    tiers = tables.get("tiers")
+    tiers = _empty_prior("tiers") if tiers is None else tiers
+    try:
+        _build_prior(names, current, tiers)
+    except EngineError as err:
+        raise DataError(
+            f"the prior knowledge in the editor has a problem of its own: {err} "
+            "Fix it there first."
+        ) from err
+    rows = _edit_rows(edges, action)
+    pairs = {(s, t) for s, t, _ in rows}
+    keep = [
+        (r.source, r.target, r.kind)
+        for r in current.itertuples()
+        if (r.source, r.target) not in pairs
+    ]
+    table = pd.DataFrame(keep + rows, columns=["source", "target", "kind"])
+    table = table.astype(object).drop_duplicates(ignore_index=True)
+    _build_prior(names, table, tiers)
+    return table
+
+
+def _on_add_edits() -> None:
+    """``on_click`` of "Add to prior knowledge": the chosen learned edges, with
+    the chosen action, go into the edges editor (its next start), or an error
+    says why not and the editor keeps its content."""
+    edges = [tuple(e[:2]) for e in st.session_state.get("causal_edit_edges") or []]
+    action = st.session_state.get("causal_edit_action") or "require"
+    words = ", ".join(f"{literal(a)} → {literal(b)}" for a, b in edges)
+    start = (state.get(state.CAUSAL_PRIOR_START) or {}).get("edges")
+    if start is None:
+        state.put(
+            state.CAUSAL_EDIT_MESSAGE,
+            (
+                "error",
+                "The prior-knowledge editor is not shown: make the inputs above "
+                "usable first, then add the edits.",
+            ),
+        )
+        return
+    try:
+        table = _with_edits(
+            list(start["names"]), state.get(state.CAUSAL_PRIOR) or {}, edges, action
+        )
+    except EngineError as err:
+        state.put(
+            state.CAUSAL_EDIT_MESSAGE,
+            (
+                "error",
+                f"'{action}' on {words} cannot be added to the prior knowledge: "
+                f"{literal(err)} The prior-knowledge editor is unchanged.",
+            ),
+        )
+        return
+    state.put(state.CAUSAL_PRIOR_EDITED, {"edges": table})
+    state.put(
+        state.CAUSAL_EDIT_MESSAGE,
+        (
+            "success",
+            f"Added to the prior knowledge: {action} {words}. The edges table under "
+            "'Prior knowledge' shows them (change them there if needed); press "
+            "**Learn DAG** to fit with them.",
+        ),
+    )
+    st.session_state["causal_edit_edges"] = []
+
+
+def _edge_edits(result: Any, editable: bool) -> None:
+    """Pick learned edges and an action, and add them to the prior knowledge."""
+    with st.container(key="causal_edge_edits"):
+        st.markdown("**Use edges as constraints for the next run**")
+        edges = result.edges()
+        picked = st.session_state.get("causal_edit_edges")
+        if picked:  # edges hidden since, or of an earlier fit, are no longer offered
+            st.session_state["causal_edit_edges"] = [e for e in picked if e in edges]
+        c1, c2 = st.columns([3, 2])
+        c1.multiselect(
+            "Learned edges",
+            edges,
+            format_func=_edge_label,
+            key="causal_edit_edges",
+            placeholder="Choose edges of the graph",
+        )
+        c2.radio(
+            "Action",
+            list(EDIT_ACTIONS),
+            format_func=EDIT_ACTIONS.get,
+            key="causal_edit_action",
+        )
+        chosen = st.session_state.get("causal_edit_edges") or []
+        st.button(
+            "Add to prior knowledge",
+            key="causal_edit_add",
+            disabled=not editable or not chosen,
+            on_click=_on_add_edits,
+            help="Writes required / forbidden edges into the edges table of "
+            "'Prior knowledge' above; the next fit honours them exactly.",
+        )
+        message = st.session_state.pop(state.CAUSAL_EDIT_MESSAGE, None)
+        if message is not None:
+            kind, text = message
+            (st.success if kind == "success" else st.error)(text)
+
+
 # --- method options ---
+
+
+def _option_widget(f: Any, hint: Any) -> tuple[str, Any, Any]:
+    """The form's widget for a config field: kind and range (or choices)."""
+    meta = f.metadata
+    if "choices" in meta:
+        return "choice", list(meta["choices"]), None
+    if hint is bool:
+        return "bool", None, None
+    if hint is int:
+        return "int", int(meta.get("min", 0)), int(meta.get("max", 10**9))
+    return "float", float(meta.get("min", -1e9)), float(meta.get("max", 1e9))
 
 
 def _options_form(method: str) -> dict[str, Any]:
@@ -445,28 +625,24 @@ def _options_form(method: str) -> dict[str, Any]:
         st.caption(METHODS[method].description)
         cols = st.columns(3)
         for k, f in enumerate(dataclasses.fields(cls)):
-            meta, col = f.metadata, cols[k % 3]
+            col = cols[k % 3]
             key = f"opt_{method}_{f.name}"
-            label, helptext = f.name, meta.get("help")
-            if "choices" in meta:
-                choices = list(meta["choices"])
+            label, helptext = f.name, f.metadata.get("help")
+            kind, low, high = _option_widget(f, hints.get(f.name))
+            if kind == "choice":
                 values[f.name] = col.selectbox(
-                    label,
-                    choices,
-                    help=helptext,
-                    key=key,
-                    index=choices.index(f.default),
+                    label, low, help=helptext, key=key, index=low.index(f.default)
                 )
-            elif hints.get(f.name) is bool:
+            elif kind == "bool":
                 values[f.name] = col.checkbox(
                     label, value=f.default, help=helptext, key=key
                 )
-            elif hints.get(f.name) is int:
+            elif kind == "int":
                 values[f.name] = int(
                     col.number_input(
                         label,
-                        min_value=int(meta.get("min", 0)),
-                        max_value=int(meta.get("max", 10**9)),
+                        min_value=low,
+                        max_value=high,
                         value=int(f.default),
                         step=1,
                         help=helptext,
@@ -477,8 +653,8 @@ def _options_form(method: str) -> dict[str, Any]:
                 values[f.name] = float(
                     col.number_input(
                         label,
-                        min_value=float(meta.get("min", -1e9)),
-                        max_value=float(meta.get("max", 1e9)),
+                        min_value=low,
+                        max_value=high,
                         value=float(f.default),
                         format="%g",
                         help=helptext,
@@ -527,6 +703,244 @@ def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     state.put(state.CAUSAL_JOB, job)
     state.put(state.CAUSAL_JOB + "_error", None)
     state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label, "made_on": made})
+
+
+# --- work file: save and load the page's settings and last result ---
+
+SOURCE_CHOICES = {"sample": "Sample", "upload": "Data page", "simulator": "Simulator"}
+
+
+def _work_data(work: dict[str, Any]) -> dict[str, Any]:
+    """The data set a work file names, as the page would offer it now.
+
+    Raises
+    ------
+    DataError
+        The data set is not on the page, or lacks some of the file's columns.
+    """
+    source, name = work["data"]["source"], work["data"]["name"]
+    if source == "sample":
+        if name not in CAUSAL_SAMPLES:
+            raise DataError(
+                f"The work file names the sample {name!r}, which this page does not "
+                f"offer (it offers {list(CAUSAL_SAMPLES)})."
+            )
+        data = _sample(name)
+    elif source == "upload":
+        data = state.uploaded_dataset()
+        if data is None:
+            raise DataError(
+                f"The work file was made on the uploaded table {name!r}: upload it "
+                "on the Data page, then load the work file again."
+            )
+    else:
+        data = state.get(state.CAUSAL_SIMULATED)
+        if data is None:
+            raise DataError(
+                "The work file was made on simulated data: choose 'Simulator' under "
+                "'Data', set it as before and press **Simulate**, then load the work "
+                "file again."
+            )
+    columns = work["data"]["columns"]
+    result = work["result"]
+    nodes = [] if result is None else list(result["dag"].node_names)
+    missing = [c for c in dict.fromkeys(columns + nodes) if c not in data["frame"]]
+    if missing:
+        raise DataError(
+            f"The work file is from another data set: the columns {missing} are not "
+            f"in {data['name']!r}, the data set on the page for "
+            f"'{SOURCE_CHOICES[source]}'. Choose the data set it was made on "
+            f"({name!r}), then load the work file again."
+        )
+    return data
+
+
+def _work_options(method: str, options: dict[str, Any]) -> dict[str, Any]:
+    """A work file's method options, checked like the options form would.
+
+    Raises
+    ------
+    EngineError
+        An unknown method or option, or a value the form cannot show.
+    """
+    if method not in METHODS:
+        raise DataError(
+            f"The work file names the method {method!r}, which this app does not "
+            f"have (it has {sorted(METHODS)})."
+        )
+    cls = METHODS[method].config_class
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(options) - set(fields))
+    if unknown:
+        raise DataError(
+            f"The work file has unknown option(s) {unknown} for the method "
+            f"{method!r} (saved by another version of Structure Lab?); remove them "
+            "from the file, or load a file saved by this version."
+        )
+    out = {}
+    for name, value in options.items():
+        kind, low, high = _option_widget(fields[name], hints.get(name))
+        if kind == "choice":
+            ok = value in low
+        elif kind == "bool":
+            ok = isinstance(value, bool)
+        else:
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            number = whole or isinstance(value, float)
+            ok = (whole or (kind == "float" and number)) and low <= value <= high
+        if not ok:
+            allowed = low if kind == "choice" else f"{kind} from {low} to {high}"
+            raise DataError(
+                f"The work file sets the option {name!r} of {method!r} to {value!r}; "
+                f"the form takes {allowed}. Correct the value in the file."
+            )
+        out[name] = float(value) if kind == "float" else value
+    make_config(method, None, **out)  # the method's own checks
+    return out
+
+
+def _on_load_work() -> None:
+    """``on_change`` of "Load work": restore the page's settings and result.
+
+    Everything is checked before anything is set, so a file that cannot be used
+    changes nothing on the page; a message under the uploader says what happened.
+    """
+    upload = st.session_state.get("causal_work_file")
+    if upload is None:
+        return
+    try:
+        work = parse_work(upload.getvalue())
+        data = _work_data(work)
+        settings = work["settings"]
+        method = settings["method"]
+        options = _work_options(method, settings["options"])
+        for key, allowed in (
+            ("missing", ("drop", "mean")),
+            ("scale", ("standardize", "none")),
+        ):
+            if settings[key] not in allowed:
+                raise DataError(
+                    f"The work file sets '{key}' to {settings[key]!r}; use one of "
+                    f"{list(allowed)}."
+                )
+        if not 0 <= settings["seed"] <= 2**31 - 1:
+            raise DataError(
+                f"The work file's seed {settings['seed']} is outside 0..2**31-1."
+            )
+        columns = work["data"]["columns"]
+        prior = work["prior"]
+        pk = PriorKnowledge.from_edges(
+            columns,
+            forbidden=prior["forbidden"],
+            required=prior["required"],
+            tiers=prior["tiers"],
+        )
+    except EngineError as err:
+        state.put(
+            state.CAUSAL_WORK_MESSAGE,
+            (
+                "error",
+                f"{literal(upload.name)} cannot be loaded: {literal(err)} Nothing on "
+                "the page was changed.",
+            ),
+        )
+        return
+    source = work["data"]["source"]
+    st.session_state["causal_source"] = SOURCE_CHOICES[source]
+    if source == "sample":
+        st.session_state["causal_sample"] = data["name"]
+    st.session_state[f"causal_cols_{data['name']}"] = list(columns)
+    st.session_state["causal_missing"] = settings["missing"]
+    st.session_state["causal_scale"] = settings["scale"]
+    st.session_state["causal_method"] = method
+    for name, value in options.items():
+        st.session_state[f"opt_{method}_{name}"] = value
+    state.put(state.SEED, int(settings["seed"]))
+    st.session_state["seed_input"] = int(settings["seed"])
+    tables = _editor_tables(pk)
+    state.put(state.CAUSAL_PRIOR, tables)
+    state.put(state.CAUSAL_PRIOR_EDITED, tables)
+    st.session_state[THRESHOLD_KEY] = float(settings.get("weight_threshold", 0.0))
+    st.session_state.pop("causal_edit_edges", None)
+    what = "settings"
+    result = work["result"]
+    if result is not None:
+        dag = result["dag"]
+        truth = None
+        if data.get("truth") is not None:
+            cols = list(data["frame"].columns)
+            idx = [cols.index(n) for n in dag.node_names]
+            truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
+        entry = {
+            "result": dag,
+            "truth": truth,
+            "label": result["label"],
+            "made_on": result["made_on"],
+        }
+        state.put(state.CAUSAL_RESULT, entry)
+        runs = [*(state.get(state.CAUSAL_RUNS) or []), entry][-MAX_RUNS:]
+        state.put(state.CAUSAL_RUNS, runs)
+        st.session_state.pop(state.CAUSAL_SELECTED, None)
+        what = "settings and result"
+    state.put(
+        state.CAUSAL_WORK_MESSAGE,
+        ("success", f"Loaded the {what} of {literal(upload.name)}."),
+    )
+
+
+def _work_panel() -> Any:
+    """The "Save / load work" expander: the uploader now, and a slot that
+    :func:`_save_work` fills once the page's inputs are known."""
+    with st.expander("Save / load work"):
+        st.caption(
+            "A work file (JSON) holds the data set's name and the chosen columns, "
+            "the missing-value and scaling choices, the method and its options, "
+            "the seed, the edge-weight threshold, the prior knowledge and the last "
+            "result. Loading it restores them; the data set itself must be on the "
+            "page (a sample, the Data page's upload or the simulator's data)."
+        )
+        st.file_uploader(
+            "Load work", type="json", key="causal_work_file", on_change=_on_load_work
+        )
+        message = st.session_state.pop(state.CAUSAL_WORK_MESSAGE, None)
+        if message is not None:
+            kind, text = message
+            (st.success if kind == "success" else st.error)(text)
+        return st.container(key="causal_work_save_slot")
+
+
+def _save_work(
+    slot: Any,
+    data: dict[str, Any] | None,
+    names: list[str] | None,
+    prior: PriorKnowledge | None,
+    method: str | None,
+    options: dict[str, Any] | None,
+) -> None:
+    """The "Save work" download in ``slot``, or why it cannot be offered."""
+    with slot:
+        if data is None or names is None or method is None or options is None:
+            st.caption("Save work needs usable inputs: choose the data above first.")
+            return
+        if prior is None:
+            st.caption("Save work needs usable prior knowledge: fix the error above.")
+            return
+        settings = {
+            "missing": st.session_state.get("causal_missing", "drop"),
+            "scale": st.session_state.get("causal_scale", "standardize"),
+            "method": method,
+            "options": options,
+            "seed": int(state.get(state.SEED, 0)),
+            "weight_threshold": float(st.session_state.get(THRESHOLD_KEY) or 0.0),
+        }
+        st.download_button(
+            "Save work",
+            dump_work(data, names, settings, prior, state.get(state.CAUSAL_RESULT)),
+            "causal_work.json",
+            mime="application/json",
+            key="causal_work_save",
+        )
 
 
 # --- results ---
@@ -705,9 +1119,16 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         [{"metric": k, "value": m[k], "convention": v} for k, v in METRIC_NOTES.items()]
     )
     st.dataframe(table, hide_index=True, key="causal_metrics")
+    shown = (
+        f" Compared: the {result.n_edges} shown edge(s), |weight| ≥ "
+        f"{result.weight_threshold:.3g}."
+        if result.weight_threshold > 0
+        else ""
+    )
     st.caption(
         f"True graph ({literal(source)}): {int(truth.sum())} edges. SHD counts a "
-        "reversed edge once; the empty graph is a strong SHD baseline, so read SID too."
+        "reversed edge once; the empty graph is a strong SHD baseline, so read SID "
+        f"too.{shown}"
     )
     st.plotly_chart(
         dag_diff_figure(truth, result.adjacency, names),
@@ -716,31 +1137,102 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     )
 
 
-def _downloads_tab(result: Any) -> None:
+def _downloads_tab(result: Any, learned: int) -> None:
+    """Downloads of the shown graph; ``learned`` is the fit's number of edges."""
     names = list(result.node_names)
+    t = result.weight_threshold
+    suffix = f"_w{t:g}" if t > 0 else ""
+    if t > 0:
+        st.caption(
+            f"These files hold the {result.n_edges} edge(s) with |weight| ≥ {t:.3g} "
+            f"('Hide edges with |weight| below'), not all {learned} learned; the "
+            "Result JSON records the threshold. Set the slider to 0 to download "
+            "the fit as learned."
+        )
     w = np.where(result.adjacency, result.weights, 0.0)
     # a zero-weight edge would vanish from weighted formats; keep it visible
     w = np.where(result.adjacency & (w == 0), 1e-12, w)
     c = st.columns(4)
     c[0].download_button(
-        "Result JSON", result.to_json(), "dag_result.json", key="dl_json"
+        "Result JSON", result.to_json(), f"dag_result{suffix}.json", key="dl_json"
     )
-    c[1].download_button("GML", graph_to_text(names, w, "gml"), "dag.gml", key="dl_gml")
-    c[2].download_button("DOT", graph_to_text(names, w, "dot"), "dag.dot", key="dl_dot")
+    c[1].download_button(
+        "GML", graph_to_text(names, w, "gml"), f"dag{suffix}.gml", key="dl_gml"
+    )
+    c[2].download_button(
+        "DOT", graph_to_text(names, w, "dot"), f"dag{suffix}.dot", key="dl_dot"
+    )
     c[3].download_button(
         "CSV edge list",
         graph_to_text(names, w, "edgelist"),
-        "dag_edges.csv",
+        f"dag_edges{suffix}.csv",
         key="dl_csv",
     )
+
+
+THRESHOLD_KEY = "causal_weight_threshold"
+
+
+def _threshold_step(top: float) -> float:
+    """A round slider step: the power of ten nearest below ``top / 100``."""
+    return float(10 ** np.floor(np.log10(top / 100)))
+
+
+def _shown(result: Any) -> Any:
+    """The 'Hide edges with |weight| below' slider and its caption; the result
+    without the hidden edges (:meth:`DagResult.thresholded`).
+
+    The slider runs from 0 (every edge shown) to the largest |weight| of the
+    fit; a value kept from a fit with larger weights is lowered to that. The
+    caption says how many of the learned edges are shown and what the threshold
+    applies to. No slider for a fit without edges (or with zero weights only).
+    """
+    weights = np.abs(result.weights[result.adjacency])
+    weights = weights[np.isfinite(weights)]
+    top = float(weights.max()) if weights.size else 0.0
+    if top <= 0:
+        st.session_state.pop(THRESHOLD_KEY, None)
+        return result
+    kept = st.session_state.get(THRESHOLD_KEY)
+    if not isinstance(kept, int | float) or not 0 <= kept <= top:
+        st.session_state[THRESHOLD_KEY] = min(max(float(kept or 0.0), 0.0), top)
+    t = float(
+        st.slider(
+            "Hide edges with |weight| below",
+            min_value=0.0,
+            max_value=top,
+            step=_threshold_step(top),
+            format="%.3g",
+            key=THRESHOLD_KEY,
+            help="0 shows every learned edge. The threshold applies to the "
+            "graph, the edge table, the adjacency matrix, the comparison with a "
+            "true graph and the downloads.",
+        )
+    )
+    shown = result.thresholded(t)
+    if t <= 0:
+        st.caption(f"All {result.n_edges} learned edges are shown.")
+        return shown
+    st.caption(
+        f"{shown.n_edges} of {result.n_edges} learned edges shown: the threshold "
+        f"|weight| ≥ {t:.3g} is applied to the graph, the edge table, the "
+        "adjacency matrix, the comparison with a true graph and the downloads "
+        "(the Training and Compare runs tabs show the fit as learned). Set it "
+        "to 0 to show every edge."
+    )
+    return shown
 
 
 def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     result = entry["result"]
     st.subheader("Result")
     note = stale_note(entry.get("made_on"), now)
-    if note:
-        st.info(note)
+    # always a slot for the note: an element appearing above the tabs would move
+    # them, and the browser would show the first tab again (after "Add to prior
+    # knowledge" in the Edges tab, for one)
+    with st.container(key="causal_result_note"):
+        if note:
+            st.info(note)
     status = (
         "stopped early on request"
         if result.stopped
@@ -753,6 +1245,7 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     )
     if result.stopped:
         st.warning("The fit was stopped before it finished; this is a partial result.")
+    shown = _shown(result)
     tabs = st.tabs(
         [
             "Graph",
@@ -765,12 +1258,13 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
         ]
     )
     with tabs[0]:
-        _graph_tab(result)
+        _graph_tab(shown)
     with tabs[1]:
-        st.dataframe(result.to_frame(), hide_index=True, key="causal_edges")
+        st.dataframe(shown.to_frame(), hide_index=True, key="causal_edges")
+        _edge_edits(shown, editable=now is not None)
     with tabs[2]:
         st.plotly_chart(
-            adjacency_heatmap(result.weights, list(result.node_names)),
+            adjacency_heatmap(shown.weights, list(shown.node_names)),
             key="causal_heatmap",
             width="stretch",
         )
@@ -779,18 +1273,20 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
             training_curves(result.history), key="causal_curves", width="stretch"
         )
     with tabs[4]:
-        _compare_tab(entry)
+        _compare_tab({**entry, "result": shown})
     with tabs[5]:
         render_run_comparison(state.get(state.CAUSAL_RUNS) or [], key="causal_cmp")
     with tabs[6]:
-        _downloads_tab(result)
+        _downloads_tab(shown, result.n_edges)
 
 
 def render() -> None:
     """Draw the page."""
     st.title("Causal discovery")
+    save_slot = _work_panel()
     data = _choose_data()
     now = None  # what a fit started now would be made on
+    names = prior = method = options = None
     if data is not None:
         try:
             X, names, truth, settings = _prepare(data)
@@ -833,6 +1329,7 @@ def render() -> None:
     if entry is not None:
         _results(entry, now)
     bootstrap_panel.render_results(now)
+    _save_work(save_slot, data, names, prior, method, options)
 
 
 if __name__ == "__main__":

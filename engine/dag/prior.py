@@ -143,10 +143,12 @@ class PriorKnowledge:
                 f"PriorKnowledge: the edge {self.names[i]!r} -> {self.names[j]!r} is "
                 f"both required and {why}; remove one of the two constraints."
             )
-        if not _is_acyclic(self.required):
+        cycle = _find_cycle(self.required)
+        if cycle:
+            path = " -> ".join(repr(self.names[k]) for k in [*cycle, cycle[0]])
             raise GraphError(
-                "PriorKnowledge: the required edges contain a cycle, so no DAG can "
-                "satisfy them; remove one edge of the cycle."
+                f"PriorKnowledge: the required edges {path} form a cycle, so no DAG "
+                "can satisfy them; remove one edge of the cycle."
             )
         self._check_paths_against_tiers()
 
@@ -598,5 +600,25 @@ def _transitive_closure(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return reach
 
 
-def _is_acyclic(a: NDArray[np.bool_]) -> bool:
-    return not _transitive_closure(a).diagonal().any()
+def _find_cycle(a: NDArray[np.bool_]) -> list[int]:
+    """The nodes of one directed cycle of ``a``, in order; empty when acyclic."""
+    d = a.shape[0]
+    colour = np.zeros(d, dtype=np.int8)  # 0 unseen, 1 on the current path, 2 done
+    for root in range(d):
+        if colour[root]:
+            continue
+        path = [root]
+        todo = [iter(np.flatnonzero(a[root]).tolist())]
+        colour[root] = 1
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                colour[path.pop()] = 2
+                todo.pop()
+            elif colour[nxt] == 1:
+                return path[path.index(nxt) :]
+            elif colour[nxt] == 0:
+                colour[nxt] = 1
+                path.append(nxt)
+                todo.append(iter(np.flatnonzero(a[nxt]).tolist()))
+    return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import networkx as nx
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from engine.errors import GraphError, format_names
+from engine.errors import ConfigError, GraphError, format_names
 from engine.results import ResultMixin
 
 __all__ = ["DagResult", "is_dag"]
@@ -80,6 +80,9 @@ class DagResult(ResultMixin):
         ``engine.__version__`` that produced the result.
     warnings : tuple of str
         Messages of warnings raised during the fit.
+    weight_threshold : float
+        ``0.0`` for a fit as learned; for a copy made by :meth:`thresholded`, the
+        |weight| below which the fit's edges were removed.
 
     Notes
     -----
@@ -106,6 +109,7 @@ class DagResult(ResultMixin):
     elapsed_s: float = 0.0
     engine_version: str = ""
     warnings: tuple[str, ...] = ()
+    weight_threshold: float = 0.0
 
     _tuple_fields: ClassVar[tuple[str, ...]] = ("node_names", "ordering", "warnings")
 
@@ -115,6 +119,7 @@ class DagResult(ResultMixin):
         object.__setattr__(self, "node_names", tuple(str(n) for n in self.node_names))
         object.__setattr__(self, "ordering", tuple(int(i) for i in self.ordering))
         object.__setattr__(self, "warnings", tuple(self.warnings))
+        object.__setattr__(self, "weight_threshold", float(self.weight_threshold))
         hist = {k: np.asarray(v, dtype=float) for k, v in self.history.items()}
         for v in hist.values():
             v.setflags(write=False)
@@ -143,6 +148,58 @@ class DagResult(ResultMixin):
             for i, j in np.argwhere(self.adjacency)
         ]
         return sorted(out, key=lambda e: -abs(e[2]))
+
+    def thresholded(self, min_abs_weight: float) -> DagResult:
+        """A copy without the edges whose |weight| is below ``min_abs_weight``.
+
+        Removing edges from a DAG leaves a DAG, so the copy is one too. Every other
+        field is kept; ``weight_threshold`` records the threshold (the larger of
+        this result's and ``min_abs_weight``), so that the copy, and its JSON, say
+        that edges were left out. A threshold of 0 keeps every edge.
+
+        Parameters
+        ----------
+        min_abs_weight : float
+            Edges with ``|weight| < min_abs_weight`` are removed; a finite number
+            >= 0.
+
+        Returns
+        -------
+        DagResult
+            The copy (this result itself is unchanged).
+
+        Raises
+        ------
+        ConfigError
+            ``min_abs_weight`` is negative, not finite or not a number.
+
+        Examples
+        --------
+        >>> r = DagResult(np.array([[0, 1], [0, 0]], bool),
+        ...               np.array([[0, 0.2], [0, 0]]), ("a", "b"))
+        >>> r.thresholded(0.5).n_edges, r.thresholded(0.1).n_edges
+        (0, 1)
+        """
+        ok = isinstance(min_abs_weight, int | float | np.integer | np.floating)
+        if not ok or isinstance(min_abs_weight, bool):
+            raise ConfigError(
+                "DagResult.thresholded: 'min_abs_weight' must be a number >= 0; got "
+                f"{min_abs_weight!r}."
+            )
+        t = float(min_abs_weight)
+        if not np.isfinite(t) or t < 0:
+            raise ConfigError(
+                "DagResult.thresholded: 'min_abs_weight' must be a finite number "
+                f">= 0; got {t!r}. Use 0 to keep every edge."
+            )
+        # a NaN weight compares False and stays: only weights known to be small go
+        hidden = self.adjacency & (np.abs(self.weights) < t)
+        return replace(
+            self,
+            adjacency=self.adjacency & ~hidden,
+            weights=np.where(hidden, 0.0, self.weights),
+            weight_threshold=max(self.weight_threshold, t),
+        )
 
     def __hash__(self) -> int:
         graph = (self.adjacency.shape, self.adjacency.tobytes())

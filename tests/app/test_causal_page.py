@@ -511,3 +511,308 @@ def test_a_row_index_column_is_not_a_node_by_default():
         c.value.startswith("Not chosen by default:") and "column" in c.value
         for c in at.caption
     )
+
+
+@pytest.fixture
+def media(monkeypatch) -> list:
+    """The in-memory media stores of AppTest's runs (the last one is the latest
+    run's), so that a test can read what a download button offers."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    stores: list = []
+
+    class Recorded(MemoryMediaFileStorage):
+        def __init__(self, endpoint: str) -> None:
+            super().__init__(endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recorded)
+    return stores
+
+
+def _download(at: AppTest, media: list, key: str) -> tuple[str, bytes]:
+    """File name and bytes that the download button ``key`` offers."""
+    url = at.download_button(key=key).proto.url
+    file = media[-1].get_file(url.rsplit("/", 1)[-1])
+    return file.filename, file.content
+
+
+def _figure(at: AppTest, key: str) -> dict:
+    """The plotly figure of the chart ``key``, as JSON."""
+    import json
+
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    return json.loads(chart.proto.spec)
+
+
+def _numbers(value):
+    """A figure's array: a list (of lists) or plotly's typed array (bdata)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        raw = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(k) for k in str(value.get("shape", len(raw))).split(",")]
+        return raw.reshape(shape).astype(float)
+    return np.array([_numbers(v) if isinstance(v, dict) else v for v in value], float)
+
+
+def _frame(at: AppTest, *columns: str):
+    """The first table on the page with these columns."""
+    return next(d.value for d in at.dataframe if list(d.value.columns) == [*columns])
+
+
+def test_the_weight_threshold_hides_edges_in_every_view_and_download(media):
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from engine.dag import DagResult, compare_graphs
+
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    result = _result(at)
+    n = result.n_edges
+    slider = at.slider(key="causal_weight_threshold")
+    top = max(abs(w) for _, _, w in result.edges())
+    assert slider.value == 0.0 and slider.max == pytest.approx(top)
+    assert f"All {n} learned edges are shown." in [c.value for c in at.caption]
+    weights = sorted(abs(w) for _, _, w in result.edges())
+    t = round(weights[len(weights) // 2], 3)  # about half the edges
+    kept = [e for e in result.edges() if abs(e[2]) >= t]
+    assert 0 < len(kept) < n
+    slider.set_value(t).run()
+    assert not at.exception and not at.error
+    assert _result(at) is result  # the fit itself is kept as learned
+    caption = next(c.value for c in at.caption if "learned edges shown" in c.value)
+    assert caption.startswith(f"{len(kept)} of {n} learned edges shown")
+    assert "the downloads" in caption
+    # the edge table, the drawing, the heatmap and the comparison
+    table = _frame(at, "source", "target", "weight")
+    assert sorted(zip(table.source, table.target, strict=True)) == sorted(
+        (s, d) for s, d, _ in kept
+    )
+    hover = _figure(at, "causal_dag_chart")["data"][0]["hovertext"]
+    parents = [h.split("parents: ")[1].split("<br>")[0] for h in hover]
+    assert sum(len(p.split(", ")) for p in parents if p != "none") == len(kept)
+    z = _numbers(_figure(at, "causal_heatmap")["data"][0]["z"])
+    assert np.count_nonzero(np.nan_to_num(z)) == len(kept)
+    metrics = _frame(at, "metric", "value", "convention").set_index("metric")["value"]
+    truth = at.session_state[state.CAUSAL_RESULT]["truth"]
+    cut = result.thresholded(t)
+    assert metrics["n_edges"] == len(kept)
+    assert metrics["shd"] == compare_graphs(truth, cut.adjacency)["shd"]
+    # the downloads hold the shown edges and say so
+    name, data = _download(at, media, "dl_csv")
+    assert name == f"dag_edges_w{t:g}.csv"
+    edges = pd.read_csv(io.BytesIO(data))
+    assert len(edges) == len(kept)
+    name, data = _download(at, media, "dl_json")
+    saved = DagResult.from_json(data.decode())
+    assert saved == cut and saved.weight_threshold == t and saved.is_dag
+    assert any("not all" in c.value and "learned" in c.value for c in at.caption)
+    # back to 0: every edge again, the plain file names
+    at.slider(key="causal_weight_threshold").set_value(0.0).run()
+    assert len(_frame(at, "source", "target", "weight")) == n
+    assert _download(at, media, "dl_csv")[0] == "dag_edges.csv"
+    assert DagResult.from_json(_download(at, media, "dl_json")[1].decode()) == result
+
+
+def _add_edits(at: AppTest, edges: list, action: str) -> None:
+    """Pick learned edges and an action, then press "Add to prior knowledge"."""
+    at.multiselect(key="causal_edit_edges").set_value(edges)
+    at.radio(key="causal_edit_action").set_value(action).run()
+    at.button(key="causal_edit_add").click().run()
+    assert not at.exception, at.exception
+
+
+def test_edge_edits_go_into_the_prior_editor_and_the_next_fit_honours_them():
+    at = _page()
+    _fit(at, max_iter=10, n_orderings=4)
+    _wait(at, lambda a: _result(a) is not None)
+    first = _result(at)
+    edges = first.edges()
+    assert len(edges) >= 3
+    (s1, t1, _), (s2, t2, _), (s3, t3, _) = edges[:3]
+    _add_edits(at, [edges[0]], "require")
+    assert not at.error
+    assert any(f"require {s1} → {t1}" in m.value for m in at.success)
+    assert _prior_rows(at, "edges") == [[s1, t1, "required"]]
+    assert at.multiselect(key="causal_edit_edges").value == []  # done with them
+    _add_edits(at, [edges[1]], "forbid")
+    _add_edits(at, [edges[2]], "reverse")
+    assert not at.error
+    expected = [
+        [s1, t1, "required"],
+        [s2, t2, "forbidden"],
+        [s3, t3, "forbidden"],
+        [t3, s3, "required"],
+    ]
+    assert _prior_rows(at, "edges") == expected
+    # the next edit on an edge replaces the editor's row about it
+    _add_edits(at, [edges[1]], "require")
+    expected[1] = [s2, t2, "required"]
+    assert sorted(_prior_rows(at, "edges")) == sorted(expected)
+    # the prior is what a fit uses now: the result is marked, and a new fit obeys
+    assert "the prior knowledge" in _stale(at)
+    at.button(key="causal_fit").click().run()
+    _wait(at, lambda a: _result(a) is not first and _result(a) is not None)
+    second = _result(at)
+    pairs = {(s, t) for s, t, _ in second.edges()}
+    assert {(s1, t1), (s2, t2), (t3, s3)} <= pairs and (s3, t3) not in pairs
+    assert _stale(at) == ""
+
+
+def _errors(at: AppTest) -> str:
+    """The page's error texts as the user reads them (Markdown escapes removed)."""
+    return " ".join(e.value for e in at.error).replace("\\", "")
+
+
+def test_edge_edits_that_contradict_the_prior_are_refused_with_the_edges_named():
+    at = _page()
+    _fit(at, max_iter=10, n_orderings=4)
+    _wait(at, lambda a: _result(a) is not None)
+    edges = _result(at).edges()
+    s, t, _ = edges[0]
+    # tiers that put s first: reversing s -> t would require t -> s against them
+    _upload(at, "tiers", f"node,tier\n{s},0\n{t},1\n".encode(), "tiers.csv")
+    _add_edits(at, [edges[0]], "reverse")
+    message = _errors(at)
+    assert f"'reverse' on {s} → {t} cannot be added" in message, message
+    assert f"'{t}' -> '{s}' is both required and against the tiers" in message
+    assert "The prior-knowledge editor is unchanged." in message
+    assert _prior_rows(at, "edges") == []
+    assert sorted(_prior_rows(at, "tiers")) == sorted([[s, 0], [t, 1]])
+    # a required edge that closes a cycle with the editor's rows
+    a, b, _ = next(e for e in edges if {e[0], e[1]} != {s, t})
+    _upload(at, "edges", f"source,target,kind\n{b},{a},required\n".encode())
+    assert not at.error
+    _add_edits(at, [next(e for e in edges if e[:2] == (a, b))], "require")
+    message = _errors(at)
+    assert f"'{a}' -> '{b}' -> '{a}' form a cycle" in message or (
+        f"'{b}' -> '{a}' -> '{b}' form a cycle" in message
+    ), message
+    assert _prior_rows(at, "edges") == [[b, a, "required"]]
+    # the message is shown once; the editor can still be used
+    at.run()
+    assert not at.error and _prior_rows(at, "edges") == [[b, a, "required"]]
+
+
+def _load_work(at: AppTest, data: bytes, name: str = "work.json") -> None:
+    at.file_uploader(key="causal_work_file").set_value(
+        (name, data, "application/json")
+    ).run()
+    assert not at.exception, at.exception
+
+
+def _saved_work(media: list) -> tuple[AppTest, bytes]:
+    """A fit with settings off their defaults, saved with "Save work"."""
+    at = _page()
+    at.selectbox(key="causal_scale").set_value("none")
+    cols = at.multiselect(key="causal_cols_sachs")
+    cols.set_value([c for c in cols.value if c != "Jnk"])
+    at.number_input(key="opt_permutahedron_n_orderings").set_value(4)
+    at.run()
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Raf\n")
+    _upload(at, "tiers", b"node,tier\nPKC,0\n", "tiers.csv")
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    weights = sorted(abs(w) for _, _, w in _result(at).edges())
+    at.slider(key="causal_weight_threshold").set_value(round(weights[1], 3)).run()
+    assert not at.exception and not at.error
+    name, data = _download(at, media, "causal_work_save")
+    assert name == "causal_work.json"
+    return at, data
+
+
+def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(media):
+    at, data = _saved_work(media)
+    before = _result(at)
+    threshold = at.slider(key="causal_weight_threshold").value
+
+    fresh = _page()
+    assert fresh.selectbox(key="causal_scale").value == "standardize"
+    _load_work(fresh, data)
+    assert not fresh.error and not fresh.warning
+    assert any("Loaded the settings and result" in s.value for s in fresh.success)
+    assert fresh.selectbox(key="causal_scale").value == "none"
+    assert "Jnk" not in fresh.multiselect(key="causal_cols_sachs").value
+    assert fresh.number_input(key="opt_permutahedron_max_iter").value == 10
+    assert fresh.number_input(key="opt_permutahedron_n_orderings").value == 4
+    assert fresh.slider(key="causal_weight_threshold").value == threshold
+    assert _prior_rows(fresh, "edges") == [
+        ["PKC", "Raf", "forbidden"],
+        ["Raf", "Mek", "required"],
+    ]
+    assert _prior_rows(fresh, "tiers") == [["PKC", 0]]
+    assert _result(fresh) == before  # the same result, JSON round trip
+    assert _stale(fresh) == ""  # made on the inputs now on the page
+    # the page works on with it: the next fit uses the restored inputs
+    fresh.button(key="causal_fit").click().run()
+    _wait(fresh, lambda a: len(a.session_state[state.CAUSAL_RUNS]) == 2)
+    again = _result(fresh)
+    assert again == before  # same data, settings, prior and seed
+
+
+def test_a_loaded_result_made_on_other_inputs_is_marked(media):
+    at, _ = _saved_work(media)
+    at.number_input(key="opt_permutahedron_max_iter").set_value(12).run()
+    _, data = _download(at, media, "causal_work_save")  # saved with a stale result
+    fresh = _page()
+    _load_work(fresh, data)
+    assert not fresh.error
+    assert fresh.number_input(key="opt_permutahedron_max_iter").value == 12
+    assert "the method options (max_iter was 10)" in _stale(fresh)
+
+
+def test_a_bad_work_file_says_what_is_wrong_and_changes_nothing(media):
+    import json
+
+    _, good = _saved_work(media)
+    work = json.loads(good)
+
+    def variant(**changes) -> bytes:
+        copy = json.loads(good)
+        for path, value in changes.items():
+            *parents, last = path.split("__")
+            node = copy
+            for p in parents:
+                node = node[p]
+            node[last] = value
+        return json.dumps(copy).encode()
+
+    other = [*work["data"]["columns"], "Nope"]
+    bad = [
+        (b"\x80\x04\x95pickled", "is not a work file: it is not JSON text"),
+        (b'{"a": 1}', "not a work file of the Causal discovery page"),
+        (variant(version=99), "has version 99, newer than this app reads"),
+        (variant(data__columns=other), "is from another data set: the columns"),
+        (variant(settings__options={"max_iter": 5, "warp": 1}), "unknown option"),
+        (variant(settings__options={"max_iter": -5}), "'max_iter'"),
+        (variant(settings__method="magic"), "the method 'magic'"),
+        (variant(settings__scale="log"), "'scale' to 'log'"),
+        (variant(data__source="upload"), "upload it on the Data page"),
+        (variant(data__source="simulator"), "was made on simulated data"),
+        (variant(result__dag__adjacency=[1, 2]), "adjacency and weights are not"),
+        (variant(result__dag__node_names=5), "result in the work file cannot be"),
+        (variant(result__dag__elapsed_s="soon"), "the result's 'elapsed_s' is 'soon'"),
+        (variant(prior__required=[["Raf", "Mek"], ["Mek", "Raf"]]), "form a cycle"),
+    ]
+    fresh = _page()
+    fresh.selectbox(key="causal_method").set_value("dagdb").run()
+    for data, expected in bad:
+        _load_work(fresh, data, "bad.json")
+        message = _errors(fresh)
+        assert expected in message, (expected, message)
+        assert "bad.json cannot be loaded" in message
+        assert "Nothing on the page was changed." in message
+        assert fresh.selectbox(key="causal_method").value == "dagdb"
+        assert fresh.selectbox(key="causal_scale").value == "standardize"
+        assert _result(fresh) is None and _prior_rows(fresh, "edges") == []
+    # the good file still loads afterwards
+    _load_work(fresh, good)
+    assert not fresh.error and _result(fresh) is not None

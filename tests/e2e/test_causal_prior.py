@@ -4,8 +4,10 @@ The editors are canvas grids: a row is added with the toolbar's "Add row", each
 cell is opened with a click and Enter, and a node is picked from the drop-down
 (or a tier typed). The values must stay in the grid, in the saved CSV, after a
 visit to another page, and in the fit: a required edge the data do not suggest
-(Raf -> Jnk) is in the learned graph. A column removed after the fit leaves the
-result on screen under a note naming what it was made on.
+(Raf -> Jnk) is in the learned graph. The weight threshold then hides all but the
+strongest edges, one of which, reversed with "Add to prior knowledge", shows in the
+editor as two rows. A column removed after the fit leaves the result on screen
+under a note naming what it was made on.
 """
 
 from __future__ import annotations
@@ -185,14 +187,64 @@ def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url)
     assert ("Raf", "Jnk") in edges, edges
     screenshot(page, "causal_prior_required_edge")
 
-    # a column removed afterwards: the result stays, under a note saying so
+    # the weight threshold at its top keeps the strongest edge(s) only
+    # (the thumb holds a hidden range input that takes the keys)
+    thumb = page.locator('.st-key-causal_weight_threshold input[type="range"]')
+    thumb.focus()
+    thumb.press("End")
+    wait_for_app(page)
+    shown = page.locator('[data-testid="stCaptionContainer"]').filter(
+        has_text="learned edges shown"
+    )
+    shown.first.wait_for()
+    n_shown = int(shown.first.inner_text().split(" of ")[0])
+    assert 1 <= n_shown < len(edges) - 1, shown.first.inner_text()
+    assert_no_exception(page)
+
+    # a shown edge, reversed, goes into the prior editor as two rows
+    page.get_by_role("tab", name="Edges").click()
+    wait_for_app(page)
+    page.locator(".st-key-causal_edit_edges input").click()
+    page.keyboard.press("ArrowDown")  # opens the list of options
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    assert options.count() == n_shown
+    label = options.first.inner_text()
+    source, target = label.split(" (")[0].split(" → ")
+    options.first.click()
+    wait_for_app(page)
+    page.locator(".st-key-causal_edit_action").get_by_text(
+        "reverse (forbid it, require the opposite)"
+    ).click()
+    wait_for_app(page)
+    # (a button with help text is drawn twice, once hidden for sizing)
+    page.locator(".st-key-causal_edit_add button").first.click()
+    wait_for_app(page)
+    added = page.locator('[data-testid="stAlert"]').filter(
+        has_text="Added to the prior knowledge: reverse"
+    )
+    added.wait_for()
+    assert_no_exception(page)
+    rows = [["Raf", "Jnk", "required"]]
+    rows = [r for r in rows if r[:2] not in ([source, target], [target, source])]
+    rows += [[source, target, "forbidden"], [target, source, "required"]]
+    page.locator(".st-key-prior_edges_box").scroll_into_view_if_needed()
+    _expect_grid(page, "prior_edges_box", EDGE_COLUMNS, rows)
+    saved = _saved(page, "edges")  # (forbidden edges first, then required)
+    assert saved[0] == EDGE_COLUMNS and sorted(saved[1:]) == sorted(rows)
+    screenshot(page, "causal_prior_edge_reversed")
+
+    # a column removed afterwards: the result stays, under a note saying so (a
+    # column the prior does not name, so that the prior stays usable)
+    gone = next(c for c in ("P38", "PIP2", "Plcg") if c not in (source, target))
     columns = page.locator(".st-key-causal_cols_sachs")
-    columns.locator('[aria-label="Remove P38"]').click()
+    columns.locator(f'[aria-label="Remove {gone}"]').click()
     wait_for_app(page)
     note = page.locator('[data-testid="stAlert"]').filter(
         has_text="The result below was made on sachs with 11 columns"
     )
     note.wait_for()
-    assert "the columns (now without P38) changed" in note.inner_text()
+    text = note.inner_text()
+    assert f"the columns (now without {gone}) and the prior knowledge changed" in text
     assert page.get_by_role("heading", name="Result").is_visible()
     assert_no_exception(page)

@@ -57,6 +57,13 @@ def test_prior_rejects_conflicts():
         PriorKnowledge.from_edges(NAMES, forbidden=[("a", "z")])
 
 
+def test_a_required_cycle_is_named_edge_by_edge():
+    required = [("a", "b"), ("c", "d"), ("b", "c"), ("d", "b")]
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(NAMES, required=required)
+    assert "the required edges 'b' -> 'c' -> 'd' -> 'b' form a cycle" in str(info.value)
+
+
 def test_prior_csv_round_trip():
     pk = PriorKnowledge.from_edges(
         NAMES, forbidden=[("a", "b")], required=[("c", "d")], tiers=[0, 1, 1, 2]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from engine.dag import DagResult
-from engine.errors import GraphError
+from engine.errors import ConfigError, GraphError
 
 
 def _result(**changes) -> DagResult:
@@ -94,3 +94,39 @@ def test_edge_table_has_float_weights_even_without_edges() -> None:
         assert frame["weight"].dtype == np.float64
         assert pd.api.types.is_object_dtype(frame["source"])
     assert _result().to_frame()["weight"].tolist() == [2.0, -1.0, 0.5]
+
+
+def test_thresholded_copy_drops_small_edges_and_records_the_threshold() -> None:
+    r = _result()  # a -> b 2.0, a -> c -1.0, b -> c 0.5
+    cut = r.thresholded(0.75)
+    assert cut.edges() == [("a", "b", 2.0), ("a", "c", -1.0)]  # |-1.0| is kept
+    assert cut.weights[1, 2] == 0.0 and not cut.adjacency[1, 2]
+    assert cut.is_dag and cut.weight_threshold == 0.75 and r.weight_threshold == 0.0
+    assert r.n_edges == 3  # the result itself is unchanged
+    assert cut.node_names == r.node_names and cut.ordering == r.ordering
+    assert cut.config == r.config and cut.seed == r.seed
+    # 0 keeps every edge, even one of weight 0; the threshold only grows
+    assert r.thresholded(0) == r and r.thresholded(0.0).n_edges == 3
+    assert cut.thresholded(0.1).weight_threshold == 0.75
+    assert r.thresholded(5).n_edges == 0
+    # the threshold is part of the result and of its JSON
+    assert cut != r and DagResult.from_json(cut.to_json()) == cut
+    assert DagResult.from_json(r.to_json()).weight_threshold == 0.0
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf"), "0.5", None, True])
+def test_thresholded_refuses_a_threshold_that_is_not_a_number_from_0(bad) -> None:
+    with pytest.raises(ConfigError, match="'min_abs_weight' must be"):
+        _result().thresholded(bad)
+
+
+def test_thresholding_a_learned_dag_keeps_it_a_dag() -> None:
+    from engine.dag import learn_dag, simulate_sem
+
+    X = simulate_sem(6, 200, edges_per_node=1.5, seed=1).X
+    r = learn_dag(X, seed=0, max_iter=10)
+    weights = sorted({abs(w) for _, _, w in r.edges()})
+    for t in [0.0, *weights]:
+        cut = r.thresholded(t)
+        assert cut.is_dag
+        assert cut.n_edges == sum(abs(w) >= t for _, _, w in r.edges())

@@ -1,0 +1,241 @@
+"""The work file of the Causal discovery page: its settings and last result as JSON.
+
+:func:`dump_work` writes the page's inputs (the data set's source, name and the
+chosen columns, the missing-value and scaling choices, the method and its options,
+the seed, the edge-weight threshold and the prior knowledge) and the last result
+(:meth:`engine.DagResult.to_dict`, its label and what it was made on) as one JSON
+document. :func:`parse_work` reads one back and checks its shape and types; it
+reads JSON only (``json.loads``: nothing is unpickled or evaluated) and raises a
+:class:`engine.errors.DataError` that says what is wrong and what to do. Whether the
+file fits the data on the page (the columns, the method's options, the prior over
+them) is checked by the page, which has the data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from engine import __version__
+from engine.dag import DagResult
+from engine.errors import DataError
+
+__all__ = ["KIND", "VERSION", "dump_work", "parse_work"]
+
+KIND = "structure-lab causal discovery work"
+VERSION = 1
+SOURCES = ("sample", "upload", "simulator")
+_PARTS = ("data", "columns", "missing", "scale", "method", "options", "prior", "seed")
+_WHAT_TO_DO = (
+    "Load a file saved with 'Save work' on the Causal discovery page, unchanged."
+)
+
+
+def dump_work(
+    data: dict[str, Any],
+    columns: list[str],
+    settings: dict[str, Any],
+    prior: Any,
+    entry: dict[str, Any] | None,
+) -> str:
+    """The work file's JSON text.
+
+    Parameters
+    ----------
+    data : dict
+        The page's data set (``source``, ``name``, ``id``).
+    columns : list of str
+        The chosen columns (nodes).
+    settings : dict
+        ``missing``, ``scale``, ``method``, ``options`` (dict), ``seed`` (int) and
+        ``weight_threshold`` (float).
+    prior : PriorKnowledge
+        The prior knowledge in the editor.
+    entry : dict or None
+        The shown result (``result``, ``label``, ``made_on``), or ``None``.
+
+    Returns
+    -------
+    str
+        Strict JSON.
+    """
+    result = None
+    if entry is not None:
+        made = entry.get("made_on")
+        result = {
+            "dag": entry["result"].to_dict(),
+            "label": str(entry.get("label", "")),
+            "made_on": None
+            if made is None
+            else {
+                "parts": {**made["parts"], "columns": list(made["parts"]["columns"])},
+                "data_name": made.get("data_name", ""),
+                "label": made["label"],
+            },
+        }
+    pk = prior.to_dict()
+    work = {
+        "kind": KIND,
+        "version": VERSION,
+        "engine_version": __version__,
+        "data": {
+            "source": data.get("source"),
+            "name": str(data["name"]),
+            "id": data.get("id"),
+            "columns": list(columns),
+        },
+        "settings": {
+            "missing": settings["missing"],
+            "scale": settings["scale"],
+            "method": settings["method"],
+            "options": dict(settings["options"]),
+            "seed": int(settings["seed"]),
+            "weight_threshold": float(settings.get("weight_threshold", 0.0)),
+        },
+        "prior": {
+            "forbidden": pk["forbidden"],
+            "required": pk["required"],
+            "tiers": pk["tiers"],
+        },
+        "result": result,
+    }
+    return json.dumps(work, indent=1, allow_nan=False)
+
+
+def _need(ok: bool, what: str) -> None:
+    if not ok:
+        raise DataError(f"The work file is damaged: {what}. {_WHAT_TO_DO}")
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _is_edges(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        _is_text_list(e) and len(e) == 2 for e in value
+    )
+
+
+def _number(value: Any) -> bool:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return ok and math.isfinite(value)
+
+
+def parse_work(raw: bytes) -> dict[str, Any]:
+    """Read a work file written by :func:`dump_work` and check its shape.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content (UTF-8 JSON).
+
+    Returns
+    -------
+    dict
+        The document, with ``result["dag"]`` read into a :class:`DagResult`
+        (``result`` is ``None`` when the file holds none).
+
+    Raises
+    ------
+    DataError
+        The file is not UTF-8 JSON, not a work file of this page, from a newer
+        version, or a part is missing or of the wrong type; the message names it.
+    """
+    try:
+        work = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise DataError(
+            f"The file is not a work file: it is not JSON text ({err}). {_WHAT_TO_DO}"
+        ) from None
+    if not isinstance(work, dict) or work.get("kind") != KIND:
+        raise DataError(
+            "The file is JSON but not a work file of the Causal discovery page (it "
+            f'has no "kind": "{KIND}"). {_WHAT_TO_DO}'
+        )
+    version = work.get("version")
+    _need(isinstance(version, int) and not isinstance(version, bool), "no version")
+    if version > VERSION:
+        raise DataError(
+            f"The work file has version {version}, newer than this app reads "
+            f"({VERSION}); open it with the Structure Lab that saved it "
+            f"(engine {work.get('engine_version')!r}), or upgrade."
+        )
+    data, settings, prior = work.get("data"), work.get("settings"), work.get("prior")
+    _need(isinstance(data, dict), "'data' is missing")
+    _need(data.get("source") in SOURCES, f"'data.source' is not one of {SOURCES}")
+    _need(isinstance(data.get("name"), str), "'data.name' is not text")
+    _need(_is_text_list(data.get("columns")), "'data.columns' is not a list of names")
+    _need(isinstance(settings, dict), "'settings' is missing")
+    for key in ("missing", "scale", "method"):
+        _need(isinstance(settings.get(key), str), f"'settings.{key}' is not text")
+    _need(isinstance(settings.get("options"), dict), "'settings.options' is missing")
+    seed = settings.get("seed")
+    _need(isinstance(seed, int) and not isinstance(seed, bool), "no whole seed")
+    _need(
+        _number(settings.get("weight_threshold", 0.0)),
+        "'settings.weight_threshold' is not a number",
+    )
+    _need(isinstance(prior, dict), "'prior' is missing")
+    _need(_is_edges(prior.get("forbidden")), "'prior.forbidden' is not a list of edges")
+    _need(_is_edges(prior.get("required")), "'prior.required' is not a list of edges")
+    tiers = prior.get("tiers")
+    whole = isinstance(tiers, dict) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in tiers.values()
+    )
+    _need(
+        tiers is None or whole, "'prior.tiers' is not a mapping of node to whole number"
+    )
+    result = work.get("result")
+    if result is not None:
+        work["result"] = _parse_result(result)
+    return work
+
+
+def _parse_result(result: Any) -> dict[str, Any]:
+    _need(isinstance(result, dict), "'result' is not an object")
+    _need(isinstance(result.get("dag"), dict), "'result.dag' is missing")
+    try:
+        dag = DagResult.from_dict(result["dag"])
+    except Exception as err:  # any malformed field: say so, never a traceback
+        raise DataError(
+            f"The result in the work file cannot be read ({type(err).__name__}: "
+            f"{err}). {_WHAT_TO_DO}"
+        ) from None
+    for name, kinds in (
+        ("n_iter", int),
+        ("seed", int),
+        ("elapsed_s", int | float),
+        ("stopped", bool),
+        ("converged", bool),
+        ("method", str),
+        ("device", str),
+        ("config", dict),
+    ):
+        value = getattr(dag, name)
+        ok = isinstance(value, kinds) and (kinds is bool or not isinstance(value, bool))
+        _need(ok, f"the result's {name!r} is {value!r}")
+    d = dag.n_nodes
+    _need(
+        dag.adjacency.shape == (d, d) and dag.weights.shape == (d, d),
+        f"the result's adjacency and weights are not {d} x {d} for its {d} nodes",
+    )
+    _need(dag.is_dag, "the result's graph has a cycle")
+    made = result.get("made_on")
+    if made is not None:
+        _need(isinstance(made, dict), "'result.made_on' is not an object")
+        parts = made.get("parts")
+        _need(
+            isinstance(parts, dict) and set(parts) == set(_PARTS),
+            f"'result.made_on.parts' does not have the keys {list(_PARTS)}",
+        )
+        _need(_is_text_list(parts["columns"]), "'made_on.parts.columns' is not names")
+        _need(isinstance(parts["options"], dict), "'made_on.parts.options' missing")
+        _need(isinstance(made.get("label"), str), "'result.made_on.label' is not text")
+        made = {
+            "parts": {**parts, "columns": tuple(parts["columns"])},
+            "data_name": str(made.get("data_name", "")),
+            "label": made["label"],
+        }
+    return {"dag": dag, "label": str(result.get("label", "")), "made_on": made}

@@ -1,0 +1,75 @@
+"""The Causal discovery page's work file: written and read back as plain JSON."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from app.components.work_file import KIND, dump_work, parse_work
+from engine.dag import DagResult, PriorKnowledge
+from engine.errors import DataError
+
+NAMES = ["a", "b", "c"]
+
+
+def _work(entry: dict | None) -> str:
+    prior = PriorKnowledge.from_edges(
+        NAMES, forbidden=[("b", "a")], required=[("a", "c")], tiers={"a": 0}
+    )
+    settings = {
+        "missing": "drop",
+        "scale": "none",
+        "method": "permutahedron",
+        "options": {"max_iter": 7},
+        "seed": 3,
+        "weight_threshold": 0.25,
+    }
+    data = {"source": "sample", "name": "toy", "id": "sample:toy"}
+    return dump_work(data, NAMES, settings, prior, entry)
+
+
+def test_a_work_file_round_trips_settings_prior_and_result():
+    adjacency = np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]], bool)
+    result = DagResult(adjacency, adjacency * 0.5, NAMES, seed=3, method="dagdb")
+    made = {
+        "parts": {
+            "data": "sample:toy",
+            "columns": tuple(NAMES),
+            "missing": None,
+            "scale": "none",
+            "method": "dagdb",
+            "options": {"max_iter": 7},
+            "prior": "source,target,kind\n",
+            "seed": 3,
+        },
+        "data_name": "toy",
+        "label": "toy with 3 columns, method dagdb",
+    }
+    text = _work({"result": result, "label": "toy", "made_on": made})
+    work = parse_work(text.encode())
+    assert work["kind"] == KIND and work["data"]["columns"] == NAMES
+    assert work["settings"]["options"] == {"max_iter": 7}
+    assert work["prior"] == {
+        "forbidden": [["b", "a"]],
+        "required": [["a", "c"]],
+        "tiers": {"a": 0},
+    }
+    assert work["result"]["dag"] == result
+    assert work["result"]["made_on"] == made  # columns back as a tuple
+    assert parse_work(_work(None).encode())["result"] is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"\x80\x04\x95", "not JSON text"),
+        (b"[1, 2]", "not a work file of the Causal discovery page"),
+        (json.dumps({"kind": KIND}).encode(), "damaged: no version"),
+        (json.dumps({"kind": KIND, "version": 1}).encode(), "'data' is missing"),
+    ],
+)
+def test_a_file_that_is_not_a_work_file_is_refused_with_the_reason(raw, expected):
+    with pytest.raises(DataError, match=expected):
+        parse_work(raw)
