@@ -154,13 +154,17 @@ def _simulator() -> dict[str, Any] | None:
                 "varsortability": varsortability(sim.X, sim.adjacency),
             },
         )
+        # the simulator's own box decides the scale of its data; standardising
+        # again would hide what 'Standardise the simulated columns' left
+        st.session_state["causal_scale"] = "none"
     data = state.get(state.CAUSAL_SIMULATED)
     if data is None:
         st.info("Set the simulator and press **Simulate**.")
         return None
     st.caption(
         f"{data['name']}; varsortability {data['varsortability']:.2f} "
-        "(near 1: sorting by variance alone recovers the order)."
+        "(near 1: sorting by variance alone recovers the order). Simulate sets "
+        "'Scaling' to none: 'Standardise the simulated columns' decides the scale."
     )
     return data
 
