@@ -319,7 +319,14 @@ def _finish(job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable) 
     st.session_state[job_key] = None
     get_registry().forget(job_id)
     if snap["state"] == "done":
-        on_done(snap["result"])
+        try:
+            on_done(snap["result"])
+        except Exception as err:  # a page bug must not swallow a finished fit
+            logger.exception("storing the result of %s failed", snap.get("label"))
+            st.session_state[job_key + "_error"] = literal(
+                f"The result could not be shown ({type(err).__name__}: {err}); "
+                "please report this, and run the fit again."
+            )
     elif snap["state"] == "failed":
         st.session_state[job_key + "_error"] = literal(error_text(snap["error"]))
     elif snap["state"] == "cancelled":

@@ -145,7 +145,8 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     """
     try:
         work = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        # ValueError covers JSONDecodeError and integers of over 4300 digits
         raise DataError(
             f"The file is not a work file: it is not JSON text ({err}). {_WHAT_TO_DO}"
         ) from None

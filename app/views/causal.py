@@ -840,7 +840,8 @@ def _on_load_work() -> None:
             required=prior["required"],
             tiers=prior["tiers"],
         )
-    except EngineError as err:
+        tables = _editor_tables(pk)  # before any state is set: it can fail too
+    except (EngineError, TypeError, ValueError, OverflowError) as err:
         state.put(
             state.CAUSAL_WORK_MESSAGE,
             (
@@ -862,7 +863,6 @@ def _on_load_work() -> None:
         st.session_state[f"opt_{method}_{name}"] = value
     state.put(state.SEED, int(settings["seed"]))
     st.session_state["seed_input"] = int(settings["seed"])
-    tables = _editor_tables(pk)
     state.put(state.CAUSAL_PRIOR, tables)
     state.put(state.CAUSAL_PRIOR_EDITED, tables)
     st.session_state[THRESHOLD_KEY] = float(settings.get("weight_threshold", 0.0))

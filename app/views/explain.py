@@ -208,9 +208,10 @@ def _store_trained(trained: TrainedModel) -> None:
     """Use a model the worker trained; one stopped early is used with a warning."""
     warning = None
     if trained.stopped:
+        done, planned, unit = trained.steps
         warning = (
-            f"{_sentence(trained.notes[-1])} The model is used as it is; press "
-            "'Train model' again for the full one."
+            f"Training was stopped after {done} of {planned} {unit}. The model is "
+            "used as it is; press 'Train model' again for the full one."
         )
     _use_model(
         {

@@ -28,6 +28,9 @@ __all__ = ["PriorKnowledge"]
 
 Edge = tuple[Any, Any]
 
+# Largest |tier|: tiers stay exact as floats and fit the app's integer columns.
+MAX_TIER = 2**31 - 1
+
 
 def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
     """Resolve a node given by name or integer position."""
@@ -511,6 +514,13 @@ def _tier_array(value: Any, d: int) -> NDArray[np.float64]:
             f"PriorKnowledge: 'tiers' must be an array of shape ({d},) of whole "
             f"numbers (NaN for a node without a tier); got shape {arr.shape}, dtype "
             f"{arr.dtype}: {arr.tolist()[:10] if arr.ndim else arr!r}."
+        )
+    tiered = arr[~np.isnan(arr)] if arr.dtype.kind == "f" else arr
+    if tiered.size and np.abs(tiered.astype(np.float64)).max() > MAX_TIER:
+        raise DataError(
+            f"PriorKnowledge: tiers must lie within +-{MAX_TIER}; got "
+            f"{float(tiered[np.argmax(np.abs(tiered.astype(np.float64)))]):g}. "
+            "Number the tiers 0, 1, 2, ... in causal order."
         )
     return arr.astype(np.float64)
 

@@ -646,6 +646,10 @@ class TrainedModel:
     stopped : bool
         Whether a stop request ended training early: the model is usable but has
         fewer trees, stages or epochs than planned.
+    steps : tuple of (int, int, str)
+        Steps trained, steps planned and their unit (``"trees"``, ``"stages"``,
+        ``"epochs"`` or ``"fits"``); an MLP that converged trains fewer epochs
+        than planned without being stopped.
     """
 
     model: Any
@@ -657,6 +661,7 @@ class TrainedModel:
     n_test: int
     notes: tuple[str, ...] = ()
     stopped: bool = False
+    steps: tuple[int, int, str] = (0, 0, "")
 
 
 def _make_estimator(kind: str, seed: int) -> Any:
@@ -1027,7 +1032,9 @@ def train_classifier(
                 f"{len(y_tr)} row(s) of {len(labels)} classes ({err}); use a table "
                 "with more labelled rows per class."
             ) from err
-    if reporter.stop_requested:
+    # a request that came after the last step stopped nothing
+    stopped = reporter.stop_requested and done < planned
+    if stopped:
         notes.append(f"training was stopped after {done} of {planned} {unit}")
     accuracy = float(np.mean(est.predict(X_te) == y_te))
     reporter("done", done, {"accuracy": accuracy}, total=planned)
@@ -1040,7 +1047,8 @@ def train_classifier(
         n_train=len(y_tr),
         n_test=len(y_te),
         notes=tuple(notes),
-        stopped=reporter.stop_requested,
+        stopped=stopped,
+        steps=(done, planned, unit),
     )
 
 

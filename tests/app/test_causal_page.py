@@ -804,6 +804,10 @@ def test_a_bad_work_file_says_what_is_wrong_and_changes_nothing(media):
         (variant(result__dag__node_names=5), "result in the work file cannot be"),
         (variant(result__dag__elapsed_s="soon"), "the result's 'elapsed_s' is 'soon'"),
         (variant(prior__required=[["Raf", "Mek"], ["Mek", "Raf"]]), "form a cycle"),
+        # a tier of 2**63 passed every check, set half the page, then crashed it
+        (variant(prior__tiers={"Raf": 2**63}), "tiers must lie within"),
+        # an integer of 5000 digits: Python's int-string limit, a raw ValueError
+        (good.replace(b'"seed": 0', b'"seed": ' + b"9" * 5000), "not JSON text"),
     ]
     fresh = _page()
     fresh.selectbox(key="causal_method").set_value("dagdb").run()

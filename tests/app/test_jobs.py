@@ -91,3 +91,37 @@ def _ownerless_job_runs(registry: JobRegistry) -> None:
     while registry.snapshot(job)["state"] != "done":
         assert time.monotonic() < deadline
         time.sleep(0.2)
+
+
+def test_a_failing_result_handler_shows_an_error_instead_of_nothing():
+    # the Explain page's handler raised IndexError inside the polling fragment:
+    # the finished training vanished without a message
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        import numpy as np
+        import streamlit as st
+
+        from app.jobs import get_registry, render_job
+
+        if "job" not in st.session_state:
+            X = np.random.default_rng(0).normal(size=(50, 3))
+            kwargs = {"X": X, "seed": 0, "device": "cpu", "config": {"max_iter": 2}}
+            st.session_state["job"] = get_registry().submit(
+                "engine.dag.learner:learn_dag", kwargs, "tiny fit"
+            )
+
+        def broken(result) -> None:
+            raise IndexError("tuple index out of range")
+
+        render_job("job", broken, poll_s=0.2)
+        if st.session_state.get("job_error"):
+            st.error(st.session_state["job_error"])
+
+    at = AppTest.from_function(page, default_timeout=120).run()
+    deadline = time.monotonic() + 120
+    while not at.error and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception
+    assert "The result could not be shown (IndexError" in at.error[0].value

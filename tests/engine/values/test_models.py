@@ -282,3 +282,18 @@ def test_feature_columns_leave_out_row_identifiers_with_reasons() -> None:
         "patient_id": "row identifier",
         "note": "text",
     }
+
+
+def test_a_stop_request_after_the_last_step_stops_nothing(iris_frame) -> None:
+    # a Cancel that reached the final "done" event gave stopped=True with no note
+    # (the app then failed on notes[-1] and lost the model without a word)
+    for kind, planned in (("logistic", 1), ("forest", 100)):
+        trained = train_classifier(
+            iris_frame, "target", kind, seed=0, progress=lambda e: e.stage == "done"
+        )
+        assert not trained.stopped and trained.steps[:2] == (planned, planned)
+        assert not any("stopped" in note for note in trained.notes)
+    early = train_classifier(
+        iris_frame, "target", "boosting", seed=0, progress=lambda e: e.step >= 7
+    )
+    assert early.stopped and early.steps == (7, 100, "stages")
