@@ -72,9 +72,18 @@ MISSING_TOKENS = frozenset(
 # 1.234.567,89: dots group thousands when the decimal mark is a comma
 _EU_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
 # "1,065" or "12,345.5": thousands grouped by commas where the decimal mark is "."
-_US_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# ("0,125" is never a grouping); a column that also holds a decimal comma ("1,5")
+# is not regrouped at all
+_US_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_ID_NAME = re.compile(r"(^|[\s_\-.])(id|index|idx|key|uuid|guid)$|^unnamed: ?0$", re.I)
+# Names of identifier columns: "id", "index", "patient_id", "user-key", "row_no",
+# pandas' "Unnamed: 0"; not "price_index" or "smoking_idx" (measurements).
+_ID_NAME = re.compile(
+    r"^(id|index|idx|key|uuid|guid)$|[\s_\-.](id|uuid|guid|key)$"
+    r"|^(row|record)[\s_\-.]?(id|index|idx|no|num|number)$|^unnamed: ?0$",
+    re.I,
+)
 _MAGIC = {
     b"PK\x03\x04": "a zip archive (an .xlsx workbook is one); save it as CSV",
     b"\x1f\x8b": "a gzip archive; decompress it first",
@@ -848,6 +857,7 @@ class _Column:
     missing: np.ndarray  # (n,) bool: empty/NA cells and non-numbers read as NaN
     bad: np.ndarray  # positions of non-numbers in a numeric column
     max_len: int = 0
+    regrouped: np.ndarray | None = None  # positions read without "," grouping
 
     def output(self) -> np.ndarray:
         """The column as it goes into the returned frame."""
@@ -918,12 +928,19 @@ def _parse_text_block(
     cells = stripped.to_numpy(dtype=object, copy=True)
     cells[missing] = None
     tokens = pd.Series(cells, dtype=object)
+    regrouped = np.zeros(len(tokens), dtype=bool)
     if decimal == ",":
         grouped = tokens.str.match(_EU_GROUPED).fillna(False).astype(bool)
         tokens = tokens.where(~grouped, tokens.str.replace(".", "", regex=False))
         tokens = tokens.str.replace(",", ".", regex=False)
     else:
-        grouped = tokens.str.match(_US_GROUPED).fillna(False).astype(bool)
+        grouped = tokens.str.match(_US_GROUPED).fillna(False).to_numpy(bool, copy=True)
+        commas = tokens.str.match(_COMMA_DECIMAL).fillna(False).to_numpy(dtype=bool)
+        for k in range(len(idx)):
+            sl = slice(k * n, (k + 1) * n)
+            if (commas[sl] & ~grouped[sl]).any():
+                grouped[sl] = False
+        regrouped = grouped
         tokens = tokens.where(~grouped, tokens.str.replace(",", "", regex=False))
     numbers = pd.to_numeric(tokens, errors="coerce").to_numpy(
         dtype=np.float64, copy=True
@@ -933,16 +950,17 @@ def _parse_text_block(
     out = []
     for k, j in enumerate(idx):
         sl = slice(k * n, (k + 1) * n)
-        out.append(
-            _text_column(
-                str(frame.columns[j]),
-                str(frame.iloc[:, j].dtype),
-                cells[sl],
-                missing[sl],
-                numbers[sl],
-                int(lengths[sl].max()) if n else 0,
-            )
+        col = _text_column(
+            str(frame.columns[j]),
+            str(frame.iloc[:, j].dtype),
+            cells[sl],
+            missing[sl],
+            numbers[sl],
+            int(lengths[sl].max()) if n else 0,
         )
+        if decimal == "." and col.values is not None and regrouped[sl].any():
+            col.regrouped = np.flatnonzero(regrouped[sl])
+        out.append(col)
     return out
 
 
@@ -1015,6 +1033,8 @@ def _column_findings(
     out: list[Finding] = []
     if col.bad.size:
         out.append(_mixed_finding(col, source, where))
+    if col.regrouped is not None:
+        out.append(_grouping_finding(col, source, where))
     if info.n_missing:
         pos = np.flatnonzero(col.missing)
         out.append(
@@ -1066,8 +1086,9 @@ def _shape_findings(
                 "warning",
                 "identifier_column",
                 f"{source}: column {name!r} looks like a row identifier (every value "
-                "distinct); it is left out of the numeric matrix. Select it "
-                "explicitly if it is a real measurement.",
+                "distinct, and counting 0, 1, 2, ... or named like an id); it is no "
+                "feature or node by default. If it is a measurement, choose it in "
+                "'Columns (nodes)' or with --columns, or rename it.",
                 column=name,
             )
         )
@@ -1086,6 +1107,24 @@ def _shape_findings(
             )
         )
     return out
+
+
+def _grouping_finding(col: _Column, source: str, where: _RowNamer) -> Finding:
+    """Say that numbers written with thousands separators were read as numbers."""
+    pos = col.regrouped if col.regrouped is not None else _NO_ROWS
+    assert col.text is not None and col.values is not None
+    first = int(pos[0])
+    return Finding(
+        "warning",
+        "thousands_separators",
+        f"{source}: column {col.name!r} has {pos.size} number(s) written with "
+        f"thousands separators ({where.text(pos)}), read without them: "
+        f"{col.text[first]!r} as {col.values[first]:g}. If the commas are decimal "
+        "marks there, save the file with ';' between fields (or with '.' decimals) "
+        "and upload it again.",
+        column=col.name,
+        rows=where.ids(pos),
+    )
 
 
 def _mixed_finding(col: _Column, source: str, where: _RowNamer) -> Finding:
@@ -1176,11 +1215,11 @@ def looks_like_identifier(column: pd.Series) -> bool:
     """Whether a column holds row identifiers, by the rule of the data report.
 
     Every value present and distinct, and either the name looks like an id
-    (``id``, ``index``, ``key``, ``uuid``, ``Unnamed: 0``, ...) or, from 10 rows
-    on, integers counting up by one (a saved row index) or text. Such a column
-    is left out of the numeric matrix unless it is asked for by name, and is
-    never a feature or a node by default: a row number of a table sorted by
-    class predicts the class.
+    (``id``, ``index``, ``patient_id``, ``row_no``, pandas' ``Unnamed: 0``, ...)
+    or, from 10 rows on, the numbers 0 (or 1), 1, 2, ... in row order (a saved
+    row index), or text. Such a column is left out of the numeric matrix unless
+    it is asked for by name, and is never a feature or a node by default: a row
+    number of a table sorted by class predicts the class.
 
     Parameters
     ----------
@@ -1212,7 +1251,9 @@ def _looks_like_id_numbers(name: str, valid: np.ndarray, n: int) -> bool:
         return False
     if _ID_NAME.search(name.strip()):
         return True
-    return bool(n >= 10 and np.all(np.diff(valid) == 1))
+    # a saved row index: 0, 1, ..., n - 1 or 1, ..., n in row order (a year
+    # column counting up from 1980 is a measurement)
+    return bool(n >= 10 and valid[0] in (0, 1) and np.all(np.diff(valid) == 1))
 
 
 def _looks_like_id_text(name: str, n_unique: int, n_present: int) -> bool:

@@ -61,6 +61,9 @@ def _check_us_thousands(frame: pd.DataFrame) -> None:
     # ("categorical", left out of every learner, "no problems found")
     assert frame["proline"].tolist() == [1065.0, 520.0, 1035.0, 12345.5, -1280.0]
     assert frame["code"].tolist() == ["1,06", "2,5", "3", "4,0001", "5"]
+    # decimal commas in a comma-delimited file: "1,500" is 1.5 next to "0,125"
+    # and "1,5", so no cell of the column is regrouped (it was read as 1500)
+    assert frame["ph"].tolist() == ["0,125", "1,500", "2,750", "1,5", "7"]
 
 
 def _check_bom_crlf(frame: pd.DataFrame) -> None:
@@ -221,8 +224,9 @@ CORPUS: tuple[Case, ...] = (
     ),
     Case(
         "us_thousands",
-        b'proline,code\n"1,065","1,06"\n520,"2,5"\n"1,035",3\n'
-        b'"12,345.5","4,0001"\n"-1,280",5\n',
+        b'proline,code,ph\n"1,065","1,06","0,125"\n520,"2,5","1,500"\n'
+        b'"1,035",3,"2,750"\n"12,345.5","4,0001","1,5"\n"-1,280",5,7\n',
+        codes=frozenset({"thousands_separators"}),
         check=_check_us_thousands,
     ),
     Case(

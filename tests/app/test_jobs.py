@@ -120,7 +120,7 @@ def test_a_failing_result_handler_shows_an_error_instead_of_nothing():
 
     at = AppTest.from_function(page, default_timeout=120).run()
     deadline = time.monotonic() + 120
-    while not at.error and time.monotonic() < deadline:
+    while not (at.error or at.exception) and time.monotonic() < deadline:
         time.sleep(0.5)
         at.run()
     assert not at.exception

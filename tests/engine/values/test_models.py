@@ -271,12 +271,15 @@ def test_feature_columns_leave_out_row_identifiers_with_reasons() -> None:
             "patient_id": np.random.default_rng(0).permutation(n) + 1000,
             "x": np.linspace(0, 1, n),
             "count": np.arange(n) % 5,  # integers, but repeated: a feature
+            # distinct whole numbers that are measurements, not ids
+            "year": np.arange(1990, 1990 + n),
+            "price_index": np.random.default_rng(1).permutation(n) + 90,
             "note": ["a"] * n,
             "y": np.arange(n) % 2,
         }
     )
     usable, left_out = feature_columns(frame, "y")
-    assert usable == ["x", "count"]
+    assert usable == ["x", "count", "year", "price_index"]
     assert left_out == {
         "row": "row identifier",
         "patient_id": "row identifier",
