@@ -580,6 +580,12 @@ def undirected_graph_text(
             f"undirected_graph_text: {len(edges)} edges but {len(weights)} weights; "
             "pass one weight per edge."
         )
+    if not np.isfinite(weights).all():
+        k = int(np.flatnonzero(~np.isfinite(weights))[0])
+        raise GraphError(
+            f"undirected_graph_text: edge {k} has the weight {weights[k]}; weights "
+            "must be finite numbers."
+        )
     if len(edges) and (edges.min() < 0 or edges.max() >= len(nodes)):
         raise GraphError(
             f"undirected_graph_text: an edge refers to node {int(edges.max())}, but "

@@ -233,6 +233,19 @@ def _parse_result(result: Any) -> dict[str, Any]:
         )
         _need(_is_text_list(parts["columns"]), "'made_on.parts.columns' is not names")
         _need(isinstance(parts["options"], dict), "'made_on.parts.options' missing")
+        for key, kinds in (
+            ("data", str),
+            ("missing", str | None),
+            ("scale", str),
+            ("method", str),
+            ("prior", str | None),
+        ):
+            _need(
+                isinstance(parts[key], kinds),
+                f"'result.made_on.parts.{key}' is {parts[key]!r}",
+            )
+        seed_ok = isinstance(parts["seed"], int) and not isinstance(parts["seed"], bool)
+        _need(seed_ok, f"'result.made_on.parts.seed' is {parts['seed']!r}")
         _need(isinstance(made.get("label"), str), "'result.made_on.label' is not text")
         made = {
             "parts": {**parts, "columns": tuple(parts["columns"])},

@@ -131,32 +131,10 @@ def _simulator() -> dict[str, Any] | None:
         std = st.checkbox("Standardise the simulated columns", key="sim_std")
         go = st.form_submit_button("Simulate")
     if go:
-        sim = simulate_sem(
-            int(d),
-            int(n),
-            edges_per_node=float(k),
-            graph=graph,
-            noise=noise,
-            sem=sem,
-            standardize=std,
-            seed=int(state.get(state.SEED, 0)),
-        )
-        frame = pd.DataFrame(sim.X, columns=list(sim.node_names))
-        state.put(
-            state.CAUSAL_SIMULATED,
-            {
-                "name": f"simulated {graph}{k:g} d={d} n={n} ({noise}, {sem})",
-                "frame": frame,
-                "target": None,
-                "truth": sim.adjacency,
-                "source": "simulator",
-                "id": f"simulated:{uuid.uuid4().hex}",  # each press new data
-                "varsortability": varsortability(sim.X, sim.adjacency),
-            },
-        )
-        # the simulator's own box decides the scale of its data; standardising
-        # again would hide what 'Standardise the simulated columns' left
-        st.session_state["causal_scale"] = "none"
+        try:
+            _simulate(int(d), int(n), float(k), graph, noise, sem, std)
+        except EngineError as err:  # e.g. too many samples for a GP SEM
+            st.error(literal(err))
     data = state.get(state.CAUSAL_SIMULATED)
     if data is None:
         st.info("Set the simulator and press **Simulate**.")
@@ -167,6 +145,38 @@ def _simulator() -> dict[str, Any] | None:
         "'Scaling' to none: 'Standardise the simulated columns' decides the scale."
     )
     return data
+
+
+def _simulate(
+    d: int, n: int, k: float, graph: str, noise: str, sem: str, std: bool
+) -> None:
+    """Simulate a data set and make it the simulator's; Scaling goes to none."""
+    sim = simulate_sem(
+        d,
+        n,
+        edges_per_node=k,
+        graph=graph,
+        noise=noise,
+        sem=sem,
+        standardize=std,
+        seed=int(state.get(state.SEED, 0)),
+    )
+    frame = pd.DataFrame(sim.X, columns=list(sim.node_names))
+    state.put(
+        state.CAUSAL_SIMULATED,
+        {
+            "name": f"simulated {graph}{k:g} d={d} n={n} ({noise}, {sem})",
+            "frame": frame,
+            "target": None,
+            "truth": sim.adjacency,
+            "source": "simulator",
+            "id": f"simulated:{uuid.uuid4().hex}",  # each press new data
+            "varsortability": varsortability(sim.X, sim.adjacency),
+        },
+    )
+    # the simulator's own box decides the scale of its data; standardising
+    # again would hide what 'Standardise the simulated columns' left
+    st.session_state["causal_scale"] = "none"
 
 
 def _prepare(

@@ -113,9 +113,11 @@ def _check_dags(truth: Any, pred: Any, owner: str) -> None:
     for name, g in (("truth", t), ("pred", p)):
         if not is_dag(g):
             raise GraphError(
-                f"{owner}: '{name}' has a directed cycle, and SHD between CPDAGs and "
-                "SID are defined for DAGs only; pass a DAG, or call shd() and the "
-                "rates alone, which count edges of any directed graph."
+                f"{owner}: '{name}' has a directed cycle (an undirected CPDAG edge, "
+                "set in both directions, counts as one), and SHD between CPDAGs, "
+                "SID and AID are defined for DAGs only; pass a DAG, or call shd() "
+                "and the rates alone, which count edges of any graph and read an "
+                "undirected edge as a CPDAG's."
             )
 
 
@@ -444,7 +446,7 @@ def sid(truth: Any, pred: Any) -> int:
 
     g, h = _pair(truth, pred, "sid")
     if not (is_dag(g) and is_dag(h)):
-        raise GraphError("sid: both graphs must be acyclic.")
+        _check_dags(truth, pred, "sid")
     if g.shape[0] < 2:
         return 0  # no pair of distinct nodes (and gadjid panics on one node)
     try:
@@ -475,7 +477,7 @@ def ancestor_aid(truth: Any, pred: Any) -> int:
 
     g, h = _pair(truth, pred, "ancestor_aid")
     if not (is_dag(g) and is_dag(h)):
-        raise GraphError("ancestor_aid: both graphs must be acyclic.")
+        _check_dags(truth, pred, "ancestor_aid")
     if g.shape[0] < 2:
         return 0  # no pair of distinct nodes (and gadjid panics on one node)
     import gadjid

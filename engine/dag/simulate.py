@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.errors import check_choice, check_range
+from engine.errors import ConfigError, check_choice, check_range
 from engine.runtime import resolve_seed
 
 __all__ = [
@@ -39,6 +39,8 @@ SEMS = ("linear", "logistic", "mlp", "mim", "gp", "gp_add")
 BP_TOP = 0.2
 # Hidden units of the MLP SEM.
 MLP_HIDDEN = 20
+# Most samples of a GP SEM: one draw at n = 2000 takes about 1 s and 32 MB.
+GP_MAX_SAMPLES = 2000
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,8 @@ def simulate_sem(
         ``mim``: ``tanh(x_pa . w1) + cos(x_pa . w2) + sin(x_pa . w3) + noise``;
         ``gp``: one draw of a GP with an RBF kernel (length scale 1) at the
         parents' values, plus noise; ``gp_add``: a sum of such draws, one per
-        parent. The GP draws cost O(n^3) per node: use n up to a few thousand.
+        parent. The GP draws cost O(n^3) time and O(n^2) memory per node:
+        ``n_samples`` is at most 2000 for them.
     standardize : bool, default=False
         Scale every column to unit variance (removes varsortability).
     seed : int, optional
@@ -231,6 +234,13 @@ def simulate_sem(
     check_choice("simulate_sem", "noise", noise, NOISES)
     check_choice("simulate_sem", "sem", sem, SEMS)
     check_range("simulate_sem", "n_samples", n_samples, low=2)
+    if sem in ("gp", "gp_add") and n_samples > GP_MAX_SAMPLES:
+        raise ConfigError(
+            f"simulate_sem: sem={sem!r} draws a Gaussian process over all samples "
+            f"(an n x n kernel, O(n^3) per node): at most {GP_MAX_SAMPLES} samples; "
+            f"got n_samples={n_samples}. Use fewer samples, or sem='mim' or 'mlp' "
+            "for a large non-linear data set."
+        )
     used = resolve_seed(seed)
     rng = np.random.default_rng(used)
     a = simulate_dag(n_nodes, edges_per_node, graph, seed=int(rng.integers(2**31)))
@@ -241,8 +251,9 @@ def simulate_sem(
     for j in _topological(a):
         parents = np.flatnonzero(a[:, j])
         X[:, j] = _mechanism(rng, sem, X[:, parents], W[parents, j], E[:, j])
-    if standardize:
-        X = (X - X.mean(0)) / X.std(0)
+    if standardize:  # a constant column (a binary node that never flipped) stays 0
+        scale = X.std(0)
+        X = (X - X.mean(0)) / np.where(scale > 0, scale, 1.0)
     names = tuple(f"x{i}" for i in range(d))
     return SimulatedData(X=X, adjacency=a, weights=W, node_names=names, seed=used)
 

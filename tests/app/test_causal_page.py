@@ -823,3 +823,18 @@ def test_a_bad_work_file_says_what_is_wrong_and_changes_nothing(media):
     # the good file still loads afterwards
     _load_work(fresh, good)
     assert not fresh.error and _result(fresh) is not None
+
+
+def test_a_simulation_the_library_refuses_is_an_error_that_keeps_the_data():
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    at.button[0].click()  # Simulate with the defaults
+    at.run()
+    before = at.session_state[state.CAUSAL_SIMULATED]
+    at.number_input(key="sim_n").set_value(5000)
+    at.selectbox(key="sim_sem").set_value("gp")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert any("at most 2000 samples" in e.value for e in at.error)
+    assert at.session_state[state.CAUSAL_SIMULATED] is before

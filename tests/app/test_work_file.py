@@ -73,3 +73,28 @@ def test_a_work_file_round_trips_settings_prior_and_result():
 def test_a_file_that_is_not_a_work_file_is_refused_with_the_reason(raw, expected):
     with pytest.raises(DataError, match=expected):
         parse_work(raw)
+
+
+def test_junk_in_what_a_result_was_made_on_is_refused():
+    # a file with {"x": 1} as 'Missing values' was accepted, and the stale-result
+    # note then printed it ("'Missing values' (was {'x': 1})")
+    adjacency = np.zeros((3, 3), bool)
+    result = DagResult(adjacency, adjacency * 0.0, NAMES, seed=3)
+    parts = {
+        "data": "sample:toy",
+        "columns": tuple(NAMES),
+        "missing": None,
+        "scale": "none",
+        "method": "permutahedron",
+        "options": {},
+        "prior": None,
+        "seed": 3,
+    }
+    made = {"parts": parts, "data_name": "toy", "label": "toy"}
+    good = json.loads(_work({"result": result, "label": "toy", "made_on": made}))
+    assert parse_work(json.dumps(good).encode())["result"]["made_on"] is not None
+    for key, junk in (("missing", {"x": 1}), ("seed", [1, 2]), ("scale", 3)):
+        bad = json.loads(json.dumps(good))
+        bad["result"]["made_on"]["parts"][key] = junk
+        with pytest.raises(DataError, match=f"made_on.parts.{key}' is"):
+            parse_work(json.dumps(bad).encode())

@@ -290,3 +290,13 @@ def test_a_tiers_file_given_as_a_graph_says_what_it_is() -> None:
     with pytest.raises(GraphError, match="node,tier file holds tiers") as info:
         read_graph(b"node,tier\nv0,0\nv1,1\n", format="adjacency")
     assert "source,target[,weight]" in str(info.value)
+
+
+def test_undirected_graph_text_refuses_non_finite_weights() -> None:
+    from engine.graph_io import undirected_graph_text
+
+    for fmt in ("gml", "dot", "json", "edgelist"):
+        with pytest.raises(GraphError, match="edge 1 has the weight nan"):
+            undirected_graph_text(
+                ["a", "b", "c"], np.array([[0, 1], [1, 2]]), [0.5, np.nan], fmt
+            )

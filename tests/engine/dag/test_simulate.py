@@ -121,3 +121,15 @@ def test_nonlinear_children_depend_on_their_parents():
 def test_logistic_noise_has_scale_one():
     sim = simulate_sem(2, 20000, edges_per_node=0.0, noise="logistic", seed=0)
     assert np.var(sim.X) == pytest.approx(np.pi**2 / 3, rel=0.05)
+
+
+def test_gp_sems_refuse_more_samples_than_their_kernel_allows():
+    with pytest.raises(ConfigError, match="at most 2000 samples"):
+        simulate_sem(3, 2001, sem="gp", seed=0)
+
+
+def test_standardising_keeps_a_constant_binary_column_finite():
+    # a logistic node that never flipped divided 0 by 0 (NaN columns)
+    for seed in range(40):
+        sim = simulate_sem(6, 8, sem="logistic", standardize=True, seed=seed)
+        assert np.isfinite(sim.X).all(), seed
