@@ -446,14 +446,19 @@ def _edges(A: np.ndarray) -> list[tuple[int, int, float]]:
 
 
 def _to_json(nodes: list[str], A: np.ndarray) -> str:
+    return _json_text(nodes, _edges(A), directed=True)
+
+
+def _json_text(
+    nodes: Sequence[str], edges: Sequence[tuple[int, int, float]], *, directed: bool
+) -> str:
     data = {
-        "directed": True,
+        "directed": directed,
         "multigraph": False,
         "graph": {},
         "nodes": [{"id": n} for n in nodes],
         "edges": [
-            {"source": nodes[i], "target": nodes[j], "weight": w}
-            for i, j, w in _edges(A)
+            {"source": nodes[i], "target": nodes[j], "weight": w} for i, j, w in edges
         ],
     }
     return json.dumps(data, indent=1) + "\n"
@@ -603,16 +608,7 @@ def undirected_graph_text(
         table = [["source", "target", "weight"]]
         table += [[names[i], names[j], _fmt(w)] for i, j, w in rows]
         return _csv_text(table)
-    data = {
-        "directed": False,
-        "multigraph": False,
-        "graph": {},
-        "nodes": [{"id": n} for n in names],
-        "edges": [
-            {"source": names[i], "target": names[j], "weight": w} for i, j, w in rows
-        ],
-    }
-    return json.dumps(data, indent=1) + "\n"
+    return _json_text(names, rows, directed=False)
 
 
 def _csv_text(rows: list[list[str]]) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
-from app.jobs import get_registry
+from tests.app.waiting import running_with_cancel, wait_until
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 
@@ -23,14 +22,7 @@ def _page() -> AppTest:
 
 
 def _wait(at: AppTest, done, timeout_s: float = 180) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        at.run()
-        assert not at.exception, at.exception
-        if done(at):
-            return
-        time.sleep(1.0)
-    pytest.fail("the background fit did not finish in time")
+    wait_until(at, done, timeout_s, poll_s=1.0)
 
 
 def _result(at: AppTest):
@@ -120,15 +112,7 @@ def test_causal_page_uploaded_truth_is_kept_for_the_next_fit_until_dropped():
 def test_causal_page_cancel_returns_partial_result():
     at = _page()
     _fit(at, max_iter=100000, patience=100000)
-    registry = get_registry()
-
-    def running(a: AppTest) -> bool:
-        job = a.session_state[state.CAUSAL_JOB]
-        return (registry.snapshot(job).get("step") or 0) > 0 and any(
-            b.key == "causal_job_cancel" for b in a.button
-        )
-
-    _wait(at, running)
+    _wait(at, running_with_cancel(state.CAUSAL_JOB))
     at.button(key="causal_job_cancel").click().run()
     _wait(at, lambda a: _result(a) is not None)
     result = _result(at)

@@ -12,21 +12,14 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from app import state
-from app.jobs import get_registry
+from tests.app.waiting import running_with_cancel, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = REPO / "app" / "streamlit_app.py"
 
 
 def _wait(at: AppTest, done, timeout_s: float = 180) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        at.run()
-        assert not at.exception, at.exception
-        if done(at):
-            return
-        time.sleep(0.5)
-    pytest.fail("the background job did not finish in time")
+    wait_until(at, done, timeout_s, poll_s=0.5)
 
 
 def _training(at: AppTest) -> bool:
@@ -151,15 +144,7 @@ def test_training_runs_in_the_worker_and_can_be_stopped() -> None:
     at.selectbox(key=state.EXPLAIN_W_KIND).set_value("boosting").run()
     at.button(key=state.EXPLAIN_W_TRAIN).click().run()
     assert not at.exception
-    registry = get_registry()
-
-    def running(a: AppTest) -> bool:
-        job = a.session_state[state.EXPLAIN_TRAIN_JOB]
-        return (registry.snapshot(job).get("step") or 0) > 0 and any(
-            b.key == "explain_train_job_cancel" for b in a.button
-        )
-
-    _wait(at, running)
+    _wait(at, running_with_cancel(state.EXPLAIN_TRAIN_JOB))
     # a second press would queue a second fit: the button waits
     assert at.button(key=state.EXPLAIN_W_TRAIN).disabled
     at.button(key="explain_train_job_cancel").click().run()
