@@ -24,6 +24,7 @@ __all__ = [
     "check_out_folder",
     "discard_notes",
     "flush_notes",
+    "progress_log",
     "write_note",
     "write_table_notes",
 ]
@@ -241,3 +242,12 @@ class ProgressLog:
             f" {event.message}" if event.message else "",
             event.elapsed_s,
         )
+
+
+def progress_log(logger: logging.Logger) -> ProgressLog | None:
+    """The ``progress=`` of a command's fits: a :class:`ProgressLog` under ``-v``.
+
+    ``-v`` sets the INFO level; without it there is nothing to log, and the fits
+    get no callback at all.
+    """
+    return ProgressLog(logger) if logger.isEnabledFor(logging.INFO) else None

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.commands import (
-    ProgressLog,
     check_in_file,
     check_out_folder,
     flush_notes,
+    progress_log,
     write_note,
     write_table_notes,
 )
@@ -156,11 +156,6 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--out", metavar="FILE.json", help="write here instead of stdout")
     p.set_defaults(func=run)
-
-
-def _progress() -> ProgressLog | None:
-    """A throttled progress log when ``-v`` enabled INFO logging, else None."""
-    return ProgressLog(logger) if logger.isEnabledFor(logging.INFO) else None
 
 
 def _read(path: str) -> bytes:
@@ -464,7 +459,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         node_names=names,
-        progress=_progress(),
+        progress=progress_log(logger),
         **options,
     )
     out: dict[str, Any] = {
@@ -491,7 +486,7 @@ def run(args: argparse.Namespace) -> int:
             seed=result.seed,
             device="cpu" if args.device == "auto" else args.device,
             node_names=names,
-            progress=_progress(),
+            progress=progress_log(logger),
             **options,
         )
         out["edge_frequency"] = boot.edge_frequency.round(6).tolist()

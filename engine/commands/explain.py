@@ -21,6 +21,7 @@ from engine.commands import (
     check_in_file,
     check_out_folder,
     flush_notes,
+    progress_log,
     write_note,
     write_table_notes,
 )
@@ -193,6 +194,7 @@ def run(args: argparse.Namespace) -> int:
                 args.target,
                 args.model,
                 seed=args.seed,
+                progress=progress_log(logger),
             )
         for note in trained.notes:  # rows left out for an empty label
             write_note("explain", note)
@@ -213,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         row_labels=rows,
+        progress=progress_log(logger),
         max_background=args.max_background,
     )
     n_used = int(result.config.get("n_background", len(table)))

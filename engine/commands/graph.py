@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import Any
 
 from engine.commands import (
     check_in_file,
     check_out_folder,
+    progress_log,
     write_note,
     write_table_notes,
 )
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
+
+logger = logging.getLogger(__name__)
 
 
 def register(subparsers: Any) -> None:
@@ -110,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         max_outer_iter=args.max_outer_iter,
         features=args.features,
         baselines=baselines,
+        progress=progress_log(logger),
     )
     if args.out:
         result.to_json(args.out)

@@ -632,7 +632,7 @@ def _explain(
             "notes": st.notes,
         },
     )
-    reporter("done", result.n_rows, {"rows": result.n_rows})
+    reporter("done", result.n_rows, {"rows": result.n_rows}, total=result.n_rows)
     return result
 
 

@@ -1077,7 +1077,8 @@ def _fit_in_steps(
         planned = est.n_estimators
 
         def monitor(i: int, *_: Any) -> bool:
-            return reporter("train", i + 1, message=f"{i + 1} of {planned} stages")
+            message = f"{i + 1} of {planned} stages"
+            return reporter("train", i + 1, message=message, total=planned)
 
         est.fit(X, y, monitor=monitor)
         return est.n_estimators_, planned, "stages"
@@ -1095,7 +1096,8 @@ def _grow_forest(
     for size in range(FOREST_STEP, planned + FOREST_STEP, FOREST_STEP):
         est.set_params(n_estimators=min(size, planned)).fit(X, y)
         grown = len(est.estimators_)
-        if reporter("train", grown, message=f"{grown} of {planned} trees"):
+        message = f"{grown} of {planned} trees"
+        if reporter("train", grown, message=message, total=planned):
             break
     est.set_params(warm_start=False, n_estimators=len(est.estimators_))
     return len(est.estimators_), planned

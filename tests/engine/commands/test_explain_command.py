@@ -327,3 +327,18 @@ def test_a_subsampled_background_is_noted_with_the_option_that_changes_it(
     argv = ["explain", str(iris_csv), "--target", "target", "--max-background", "0"]
     assert main(argv) == 2
     assert "max_background" in capsys.readouterr().err
+
+
+def test_verbose_explain_command_logs_training_and_explaining(
+    iris_csv, capsys, caplog
+) -> None:
+    import logging
+
+    from engine.cli import main
+
+    caplog.set_level(logging.INFO, logger="engine")
+    argv = ["-v", "explain", str(iris_csv), "--target", "target", "--model"]
+    assert main([*argv, "forest", "--rows", "0,1"]) == 0
+    lines = [r.getMessage() for r in caplog.records if r.name.endswith("explain")]
+    assert any(m.startswith("values.train train 10/100") for m in lines), lines
+    assert any(m.startswith("values.explain") for m in lines), lines

@@ -158,3 +158,19 @@ def test_graph_command_notes_a_label_that_looks_continuous(tmp_path, capsys):
     assert main([*argv, "--device", "cpu"]) == 0
     err = capsys.readouterr().err
     assert "note: graph: --target: the label column 'f0' has 30 distinct values" in err
+
+
+def test_verbose_graph_command_logs_progress(tmp_path, capsys, caplog):
+    # the README says -v logs progress to stderr; only the dag command did
+    import logging
+
+    from engine.cli import main
+
+    caplog.set_level(logging.INFO, logger="engine")
+    path, _ = _table(tmp_path)
+    argv = ["-v", "graph", str(path), "--target", "kind", "--n-train", "4"]
+    argv += ["--n-val", "6", "--max-outer-iter", "2", "--baselines", "logreg"]
+    assert main([*argv, "--device", "cpu", "--seed", "0"]) == 0
+    lines = [r.getMessage() for r in caplog.records if r.name.endswith("graph")]
+    assert any(m.startswith("graphs.fit ") for m in lines), lines
+    assert any(m.startswith("graphs.baselines baselines") for m in lines), lines
