@@ -936,10 +936,8 @@ def _parse_text_block(
     else:
         grouped = tokens.str.match(_US_GROUPED).fillna(False).to_numpy(bool, copy=True)
         commas = tokens.str.match(_COMMA_DECIMAL).fillna(False).to_numpy(dtype=bool)
-        for k in range(len(idx)):
-            sl = slice(k * n, (k + 1) * n)
-            if (commas[sl] & ~grouped[sl]).any():
-                grouped[sl] = False
+        per_column = grouped.reshape(len(idx), n)  # the cells are column-major
+        per_column[(commas.reshape(len(idx), n) & ~per_column).any(axis=1)] = False
         regrouped = grouped
         tokens = tokens.where(~grouped, tokens.str.replace(",", "", regex=False))
     numbers = pd.to_numeric(tokens, errors="coerce").to_numpy(
@@ -1088,7 +1086,8 @@ def _shape_findings(
                 f"{source}: column {name!r} looks like a row identifier (every value "
                 "distinct, and counting 0, 1, 2, ... or named like an id); it is no "
                 "feature or node by default. If it is a measurement, choose it in "
-                "'Columns (nodes)' or with --columns, or rename it.",
+                "'Columns (nodes)' or with --columns (classifiers on the Explain "
+                "page and the explain command leave it out).",
                 column=name,
             )
         )
@@ -1111,8 +1110,8 @@ def _shape_findings(
 
 def _grouping_finding(col: _Column, source: str, where: _RowNamer) -> Finding:
     """Say that numbers written with thousands separators were read as numbers."""
-    pos = col.regrouped if col.regrouped is not None else _NO_ROWS
-    assert col.text is not None and col.values is not None
+    pos = col.regrouped
+    assert pos is not None and col.text is not None and col.values is not None
     first = int(pos[0])
     return Finding(
         "warning",

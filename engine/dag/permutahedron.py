@@ -163,8 +163,9 @@ class PermutahedronConfig:
     100, 200 SGD steps per edge fit, 50 hidden units): fewer epochs and a
     shorter patience keep a d = 50 fit within minutes on one CPU core, and
     early stopping ends training before ``max_iter`` on the bundled samples and
-    on ER2 data (Sachs standardised, seeds 0-2: 104-123 epochs; ER2, n = 1000,
-    seeds 0-1: d = 20 35-94 epochs, d = 50 37-267, SHD 0). Edges fitted by
+    on ER2 data (``learn_dag(X, seed=s).n_iter``: Sachs standardised, s = 0-2:
+    104-123 epochs; ``X = simulate_sem(d, 1000, seed=s).X``, s = 0-1: d = 20
+    35-94 epochs, d = 50 37-267, SHD 0). Edges fitted by
     gradient (the MLP, the L0 mask, joint training) use Adam with early
     stopping (``inner_tol``, ``inner_patience``) rather than a fixed number of
     SGD steps; the default linear backward elimination solves least squares
