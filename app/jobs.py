@@ -268,11 +268,11 @@ def get_registry() -> JobRegistry:
     return JobRegistry(max_workers=1)
 
 
-def error_text(err: BaseException) -> str:
-    """The message to show for a failed job."""
+def error_text(err: BaseException, what: str = "The fit") -> str:
+    """The message to show for a failed job; ``what`` names the job in the text."""
     if isinstance(err, EngineError):
         return str(err)
-    return f"The fit failed with an unexpected {type(err).__name__}: {err}"
+    return f"{what} failed with an unexpected {type(err).__name__}: {err}"
 
 
 def render_job(
@@ -280,6 +280,7 @@ def render_job(
     on_done: Callable[[Any], None],
     *,
     poll_s: float = 1.0,
+    what: str = "The fit",
 ) -> None:
     """Show progress and a cancel button for the job whose id is in ``job_key``.
 
@@ -296,6 +297,8 @@ def render_job(
         Receives the job's result.
     poll_s : float, default=1.0
         Seconds between polls.
+    what : str, default="The fit"
+        The job in words, for the message of an unexpected failure.
     """
     if st.session_state.get(job_key) is None:
         return
@@ -308,14 +311,16 @@ def render_job(
         registry = get_registry()
         snap = registry.snapshot(job_id)
         if snap["state"] in ("done", "failed", "cancelled", "missing"):
-            _finish(job_key, job_id, snap, on_done)
+            _finish(job_key, job_id, snap, on_done, what)
             st.rerun()
         _show_progress(snap, job_key, registry, job_id)
 
     _poll()
 
 
-def _finish(job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable) -> None:
+def _finish(
+    job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable, what: str
+) -> None:
     st.session_state[job_key] = None
     get_registry().forget(job_id)
     if snap["state"] == "done":
@@ -328,10 +333,10 @@ def _finish(job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable) 
                 "please report this, and run the fit again."
             )
     elif snap["state"] == "failed":
-        st.session_state[job_key + "_error"] = literal(error_text(snap["error"]))
+        st.session_state[job_key + "_error"] = literal(error_text(snap["error"], what))
     elif snap["state"] == "cancelled":
         st.session_state[job_key + "_error"] = (
-            "The fit was cancelled before it started."
+            f"{what} was cancelled before it started."
         )
 
 

@@ -177,6 +177,10 @@ EXPLAIN_GLOBAL_MODEL = "explain_global_model"
 # the ``id`` of the model it runs.
 EXPLAIN_JOB = "explain_job"
 EXPLAIN_JOB_MODEL = "explain_job_model"
+# Job id of the running single-row explanation (its error under
+# EXPLAIN_ROW_JOB + "_error") and the ``id`` of the model it runs.
+EXPLAIN_ROW_JOB = "explain_row_job"
+EXPLAIN_ROW_JOB_MODEL = "explain_row_job_model"
 # Job id of the model being trained in the background worker (its error under
 # EXPLAIN_TRAIN_JOB + "_error"), and the ``key`` of the data it was started on.
 EXPLAIN_TRAIN_JOB = "explain_train_job"

@@ -22,7 +22,6 @@ from engine.values import (
     TrainedModel,
     check_model_classes,
     describe_left_out,
-    explain,
     feature_columns,
     load_skops,
     prepare_features,
@@ -464,21 +463,37 @@ def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
         )
 
 
+def _model_spec(model: dict[str, Any]) -> dict[str, Any]:
+    """How the worker gets the model: an upload is re-read from its skops bytes."""
+    if model["source"] == "skops":
+        return {"skops": model["skops"]}
+    return {"model": model["model"]}
+
+
 def _explain_row(data, model, settings, row_frame, row) -> None:
+    """Explain the row in the background worker: a big budget takes minutes."""
     _check_row(data, row_frame, row)
-    background = data["table"]
-    with st.spinner("Computing distributional values…"):
-        result = explain(
-            model["model"],
-            row_frame,
-            background=background,
-            class_names=model["classes"],
-            row_labels=[row],
-            **settings,
-        )
-    state.put(state.EXPLAIN_RESULT, result)
-    state.put(state.EXPLAIN_RESULT_MODEL, model["id"])
+    kwargs = dict(
+        model_spec=_model_spec(model),
+        X=row_frame,
+        background=data["table"],
+        class_names=model["classes"],
+        row_labels=[row],
+        **settings,
+    )
+    job = get_registry().submit(
+        "engine.values.explainer:explain_model_spec", kwargs, f"Row {row}"
+    )
+    state.put(state.EXPLAIN_ROW_JOB, job)
+    state.put(state.EXPLAIN_ROW_JOB + "_error", None)
+    state.put(state.EXPLAIN_ROW_JOB_MODEL, model["id"])
     state.put(state.EXPLAIN_ERROR, None)
+
+
+def _store_row(result: DistributionalValues) -> None:
+    """Keep a finished row explanation with the model it was started for."""
+    state.put(state.EXPLAIN_RESULT, result)
+    state.put(state.EXPLAIN_RESULT_MODEL, state.get(state.EXPLAIN_ROW_JOB_MODEL))
     best = result.features[int(np.argmax(result.p_change[0]))]
     state.put(state.EXPLAIN_PLAYER, best)
 
@@ -504,6 +519,13 @@ def _show_notes(result: DistributionalValues) -> None:
 
 
 def _show_row_result(result: DistributionalValues) -> None:
+    if result.stopped:
+        st.warning(
+            f"Stopped early: the values average {int(result.n_samples[0])} samples "
+            "per feature, fewer than the budget, so they are less precise (the CSV "
+            "download has their standard errors). Press 'Explain this row' again "
+            "for the full budget."
+        )
     _show_notes(result)
     c = int(result.predicted[0])
     cols = st.columns(3)
@@ -618,13 +640,8 @@ def _global_section(data, model, settings) -> None:
         "Explain these rows in the background", key=state.EXPLAIN_W_GLOBAL_RUN
     ):
         positions = np.linspace(0, len(table) - 1, int(n)).round().astype(int)
-        spec = (
-            {"skops": model["skops"]}
-            if model["source"] == "skops"
-            else {"model": model["model"]}
-        )
         kwargs = dict(
-            model_spec=spec,
+            model_spec=_model_spec(model),
             X=table.iloc[positions],
             background=table,
             class_names=model["classes"],
@@ -676,8 +693,21 @@ def render() -> None:
     st.header("Explain one row")
     row_frame, row = _row_section(data)
     settings = _settings(data)
-    if st.button("Explain this row", type="primary", key=state.EXPLAIN_W_RUN):
+    running = state.get(state.EXPLAIN_ROW_JOB) is not None
+    if st.button(
+        "Explain this row",
+        type="primary",
+        key=state.EXPLAIN_W_RUN,
+        disabled=running,
+        help="Runs in the background; Cancel keeps the orderings done so far."
+        if not running
+        else "A row is being explained: wait, or press Cancel.",
+    ):
         _guard(lambda: _explain_row(data, model, settings, row_frame, row))
+    render_job(state.EXPLAIN_ROW_JOB, _store_row, what="Explaining the row")
+    error = state.get(state.EXPLAIN_ROW_JOB + "_error")
+    if error:
+        st.error(error)
     # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
     if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:

@@ -34,6 +34,21 @@ def _train(at: AppTest) -> AppTest:
     return at
 
 
+def _row_job(at: AppTest) -> str | None:
+    try:
+        return at.session_state[state.EXPLAIN_ROW_JOB]
+    except KeyError:
+        return None
+
+
+def _explain(at: AppTest) -> AppTest:
+    """Press 'Explain this row' and wait for the background worker to finish."""
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert not at.exception
+    _wait(at, lambda a: _row_job(a) is None)
+    return at
+
+
 def _open_page() -> AppTest:
     at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
     return at.switch_page("views/explain.py").run()
@@ -55,7 +70,7 @@ def test_train_and_explain_a_row_and_ask_a_contrast(trained_iris) -> None:
     assert any("accuracy" in s.value for s in at.success)
     at.number_input(key=state.EXPLAIN_W_ROW).set_value(60).run()
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     assert not at.exception and not at.error
     result = at.session_state[state.EXPLAIN_RESULT]
     assert result.transitions.shape == (1, 4, 3, 3) and result.rows.tolist() == [60]
@@ -94,7 +109,7 @@ def test_bad_model_files_show_an_error_and_keep_the_state(trained_iris) -> None:
     from sklearn.preprocessing import FunctionTransformer
 
     at = trained_iris
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     before = at.session_state[state.EXPLAIN_RESULT]
     X, y = load_wine(return_X_y=True)
     wine_model = sio.dumps(LogisticRegression(max_iter=50).fit(X, y))
@@ -132,7 +147,7 @@ def test_uploaded_skops_model_is_explained(trained_iris) -> None:
     assert not at.exception and not at.error
     model = at.session_state[state.EXPLAIN_MODEL]
     assert model["source"] == "skops" and model["accuracy"] > 0.9
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     assert not at.exception and not at.error
     result = at.session_state[state.EXPLAIN_RESULT]
     assert result.config["model_kind"] == "sklearn" and result.n_rows == 1
@@ -158,9 +173,32 @@ def test_training_runs_in_the_worker_and_can_be_stopped() -> None:
         for w in at.warning
     )
     # the stopped model is explained like any other
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     assert not at.exception and not at.error
     assert at.session_state[state.EXPLAIN_RESULT].transitions.shape[2] == 10
+
+
+def test_a_row_is_explained_in_the_worker_and_can_be_stopped() -> None:
+    at = _open_page()
+    at.selectbox(key=state.EXPLAIN_W_SOURCE).set_value("digits").run()
+    at.selectbox(key=state.EXPLAIN_W_KIND).set_value("forest").run()
+    _train(at)
+    # 5000 orderings of 64 pixels through a forest: about two minutes on one core
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
+    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(5000).run()
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert not at.exception
+    _wait(at, running_with_cancel(state.EXPLAIN_ROW_JOB))
+    assert at.button(key=state.EXPLAIN_W_RUN).disabled
+    at.button(key=f"{state.EXPLAIN_ROW_JOB}_cancel").click().run()
+    _wait(at, lambda a: _row_job(a) is None)
+    assert not at.error
+    result = at.session_state[state.EXPLAIN_RESULT]
+    assert result.stopped and 0 < result.n_samples[0] < 5000
+    assert any(
+        w.value.startswith("Stopped early: the values average") for w in at.warning
+    )
+    assert at.metric and not at.button(key=state.EXPLAIN_W_RUN).disabled
 
 
 def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
@@ -196,7 +234,7 @@ def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
 def test_a_result_of_another_model_is_cleared(trained_iris) -> None:
     at = trained_iris
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     assert at.metric and at.session_state[state.EXPLAIN_RESULT] is not None
     at.selectbox(key=state.EXPLAIN_W_KIND).set_value("mlp").run()
     _train(at)
@@ -204,7 +242,7 @@ def test_a_result_of_another_model_is_cleared(trained_iris) -> None:
     assert at.success[0].value.startswith("Model: MLP (64 hidden units)")
     # the logistic model's row result is gone, not shown under the MLP's banner
     assert not at.metric and state.EXPLAIN_RESULT not in at.session_state
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     assert at.metric and at.session_state[state.EXPLAIN_RESULT].n_rows == 1
 
 
@@ -299,7 +337,7 @@ def test_tables_with_missing_values_can_be_explained() -> None:
     _train(at)
     assert at.session_state[state.EXPLAIN_MODEL]["model"] is not model
     at.number_input(key=state.EXPLAIN_W_ROW).set_value(3).run()
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     assert not at.exception and not at.error
     assert at.session_state[state.EXPLAIN_RESULT].rows.tolist() == [3]
     # a what-if cell left empty: named in app words
@@ -318,7 +356,7 @@ def test_tables_with_missing_values_can_be_explained() -> None:
 
 def test_contrast_classes_survive_a_page_switch(trained_iris) -> None:
     at = trained_iris
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     at.selectbox(key=state.EXPLAIN_W_FROM).set_value("virginica").run()
     at.switch_page("views/graph.py").run()
     at.switch_page("views/explain.py").run()
@@ -342,7 +380,7 @@ def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
     at.switch_page("views/explain.py").run()
     at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("target").run()
     _train(at)
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    _explain(at)
     assert not at.exception and not at.error
     result = at.session_state[state.EXPLAIN_RESULT]
     predicted = result.classes[int(result.predicted[0])]
