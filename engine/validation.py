@@ -70,8 +70,8 @@ def as_matrix(
             )
         bad = [
             lab
-            for lab, dtype in zip(labels, X.dtypes, strict=True)
-            if not pd.api.types.is_numeric_dtype(dtype)
+            for lab, (_, col) in zip(labels, X.items(), strict=True)
+            if not _real_column(col)
         ]
         if bad:
             raise DataError(
@@ -83,6 +83,12 @@ def as_matrix(
         X = X.to_numpy(dtype=np.float64)
     elif hasattr(X, "detach") and hasattr(X, "cpu"):
         X = X.detach().cpu().numpy()
+    if isinstance(X, np.ndarray) and not _real_values(X):
+        raise DataError(
+            f"{owner}: {name!r} must hold real numbers; got an array of dtype "
+            f"{np.asarray(X).dtype} (text, complex or dates). Convert it first, "
+            "e.g. X.astype(float) for numbers stored as text."
+        )
     try:
         arr = np.array(X, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as err:
@@ -116,6 +122,28 @@ def as_matrix(
         dup = sorted({s for s in names if names.count(s) > 1})
         raise DataError(f"{owner}: column names must be unique; repeated: {dup}.")
     return arr, names
+
+
+def _real_values(values: np.ndarray) -> bool:
+    """Whether an array holds real numbers (an object array of Python numbers
+    counts; text, complex and dates do not)."""
+    if values.dtype.kind in "biuf":
+        return True
+    if values.dtype != object:
+        return False
+    return all(
+        isinstance(v, bool | int | float | np.integer | np.floating) or v is None
+        for v in values.ravel()
+    )
+
+
+def _real_column(col: pd.Series) -> bool:
+    """Whether a DataFrame column holds real numbers (see :func:`_real_values`)."""
+    if pd.api.types.is_complex_dtype(col.dtype):
+        return False
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return True
+    return col.dtype == object and _real_values(col.to_numpy())
 
 
 def class_label_warning(labels: Any, name: str = "label") -> str | None:

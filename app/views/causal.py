@@ -40,7 +40,10 @@ CAUSAL_SAMPLES = ("sachs", "linear_gaussian", "wine", "breast_cancer")
 SCALING_NOTE = (
     "Scaling changes the answer: on raw data the variances carry information "
     "(variance often grows along the causal order), which score-based methods "
-    "exploit; standardising removes it, so only the dependence structure is left."
+    "exploit; standardising removes it, so only the dependence structure is left, "
+    "and their equal-variance score loses its footing (simulated ER2 data, d = 20: "
+    "median SHD 65 standardised against 0 raw; the empty graph scores 38). "
+    "Standardise columns in arbitrary units (as Sachs); keep comparable units raw."
 )
 # Why the shown graph is a DAG, per method (the caption of a result).
 ACYCLIC_NOTES = {

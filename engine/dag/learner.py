@@ -433,12 +433,32 @@ class DagLearner(BaseEstimator):
         }
 
     def set_params(self, **params: Any) -> DagLearner:
-        """Set constructor parameters; unknown names become method options."""
-        for key, value in params.items():
-            if key in ("method", "prior", "seed", "device", "progress", "config"):
-                setattr(self, key, value)
-            else:
-                self.options[key] = value
+        """Set constructor parameters; other names must be options of the method.
+
+        Options are checked against the method in force after this call (a
+        misspelled name fails here, as in scikit-learn, not at :meth:`fit`).
+        """
+        base = ("method", "prior", "seed", "device", "progress", "config")
+        method = params.get("method", self.method)
+        options = {k: v for k, v in params.items() if k not in base}
+        known = {f.name for f in dataclasses.fields(_spec(method).config_class)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ConfigError(
+                f"DagLearner.set_params: unknown option(s) {unknown} for method "
+                f"{method!r}; valid options are {sorted(known)}."
+            )
+        stale = sorted(set(self.options) - known - set(options))
+        if stale:
+            raise ConfigError(
+                f"DagLearner.set_params: method {method!r} has no option(s) "
+                f"{stale}, set for {self.method!r}; build a new DagLearner("
+                f"{method!r}) or drop them first."
+            )
+        for key in base:
+            if key in params:
+                setattr(self, key, params[key])
+        self.options.update(options)
         return self
 
     def fit(self, X: Any, y: Any = None, node_names: Sequence[str] | None = None):

@@ -56,6 +56,11 @@ __all__ = [
 def _edges_of(graph: Any, name: str, owner: str) -> NDArray[np.bool_]:
     """``graph != 0`` after refusing NaN, which ``!= 0`` would count as an edge."""
     a = np.asarray(graph)
+    if a.dtype.kind not in "biufc":
+        raise GraphError(
+            f"{owner}: '{name}' must be a numeric or boolean adjacency matrix; got "
+            f"dtype {a.dtype}. Convert it first, e.g. np.asarray(graph, dtype=float)."
+        )
     if a.dtype.kind in "fc" and np.isnan(a).any():
         i, j = (int(k) for k in np.argwhere(np.isnan(a))[0])
         raise GraphError(
@@ -79,8 +84,13 @@ def _pair(truth: Any, pred: Any, owner: str) -> tuple[NDArray, NDArray]:
             f"{owner}: the graphs have no nodes (shape {t.shape}); compare graphs "
             "with at least one node."
         )
-    if t.diagonal().any() or p.diagonal().any():
-        raise GraphError(f"{owner}: graphs must not have self-loops.")
+    for name, a in (("truth", t), ("pred", p)):
+        if a.diagonal().any():
+            k = int(np.flatnonzero(a.diagonal())[0])
+            raise GraphError(
+                f"{owner}: '{name}' has a self-loop at node {k} (a non-zero "
+                "diagonal entry); a DAG has none: set the diagonal to 0."
+            )
     return t, p
 
 

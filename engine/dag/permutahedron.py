@@ -171,6 +171,14 @@ class PermutahedronConfig:
     SGD steps; the default linear backward elimination solves least squares
     exactly. 10 hidden units per child keep the MLP's memory, K x n x d x
     hidden, at a fifth of the paper's.
+
+    The default score (``nll_ev``) assumes one noise variance for every node in
+    the units given. Standardising simulated equal-variance data breaks that
+    assumption and the learned graph gets worse than no graph at all: ER2, d =
+    20, n = 1000, 5 seeds, median SHD 65 against 38 for the empty graph and 46
+    for DAGMA (``bench/dag_synthetic.py --d 20 --scaling std --seeds 5
+    --dagdb-d --memory-d 0``); raw, SHD 0. Standardise columns whose units are
+    arbitrary (as in Sachs); keep comparable units raw.
     """
 
     structure: Literal["topk", "sparsemap"] = _opt(

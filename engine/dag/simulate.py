@@ -79,7 +79,11 @@ def simulate_dag(
     ----------
     n_nodes : int
     edges_per_node : float, default=2.0
-        Expected number of edges divided by ``n_nodes``.
+        Expected number of edges divided by ``n_nodes`` (``"ER"``, ``"BP"``).
+        ``"SF"`` grows the graph by preferential attachment: each new node gets
+        ``m = max(1, round(edges_per_node))`` parents (fewer while fewer nodes
+        exist), so it has ``m * d - m * (m + 1) / 2`` edges, about ``m * d``;
+        a fraction is rounded and ``0`` still gives a tree (``d - 1`` edges).
     graph : {"ER", "SF", "BP"}, default="ER"
         ``"BP"``: the first ``ceil(0.2 d)`` nodes of the hidden order are the
         top layer; each top-to-bottom pair is an edge with the probability
@@ -261,9 +265,11 @@ def simulate_sem(
 def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
     """Fraction of directed paths along which the marginal variance increases.
 
-    Ties count one half. 1.0 means "sort by variance" recovers the causal order,
-    0.5 is chance; values near 1 warn that a method may succeed through the
-    units of the data rather than its structure.
+    Every directed path counts once (two paths between the same pair of nodes
+    count twice), as in Reisach et al.'s definition; ties count one half. 1.0
+    means "sort by variance" recovers the causal order, 0.5 is chance; values
+    near 1 warn that a method may succeed through the units of the data rather
+    than its structure.
 
     Parameters
     ----------
@@ -292,10 +298,9 @@ def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
     score, count = 0.0, 0.0
     power = np.eye(d)
     for _ in range(d - 1):
-        power = power @ a
-        mask = power > 0
-        if not mask.any():
+        power = power @ a  # power[i, j]: number of paths of this length i -> j
+        if not power.any():
             break
-        score += ((diff[mask] + 1) / 2).sum() * 1.0
-        count += mask.sum()
+        score += float((power * (diff + 1) / 2).sum())
+        count += float(power.sum())
     return float(score / count) if count else float("nan")

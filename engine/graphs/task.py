@@ -219,8 +219,8 @@ def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, .
     )
     if uniq.size < 2:
         raise DataError(
-            f"{owner}: 'y' holds a single class {uniq[0]!r}; node classification "
-            "needs at least two."
+            f"{owner}: 'y' holds a single class {uniq[0].item()!r}; node "
+            "classification needs at least two."
         )
     codes = np.full(n, -1, dtype=np.int64)
     codes[known] = inv

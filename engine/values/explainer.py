@@ -107,26 +107,22 @@ def _resolve_players(
     if isinstance(players, Mapping):
         items = [(str(k), v) for k, v in players.items()]
     elif isinstance(players, Sequence) and not isinstance(players, str):
-        items = []
-        for g in players:
-            members = [g] if isinstance(g, str | int | np.integer) else list(g)
-            items.append(
-                (
-                    "+".join(
-                        str(columns[c]) if not isinstance(c, str) else c
-                        for c in members
-                    ),
-                    members,
-                )
-            )
+        # a group's name is made from its columns once they are checked
+        items = [(None, g) for g in players]
     else:
         raise ConfigError(
             "explain: 'players' must be None, a list of column groups or a dict "
             f"name -> columns; got {type(players).__name__}."
         )
+    if not items:
+        raise ConfigError(
+            "explain: 'players' is empty; give at least one column group, or "
+            "players=None for one player per column."
+        )
     names, groups, seen = [], [], set()
-    for name, members in items:
+    for given, members in items:
         members = [members] if isinstance(members, str | int | np.integer) else members
+        name = given if given is not None else f"group {list(members)!r}"
         idx = []
         for c in members:
             if isinstance(c, str):
@@ -149,7 +145,7 @@ def _resolve_players(
                 "with another player."
             )
         seen.update(idx)
-        names.append(name)
+        names.append(given if given is not None else "+".join(columns[j] for j in idx))
         groups.append(idx)
     if len(set(names)) != len(names):
         raise ConfigError("explain: player names must be unique.")

@@ -588,6 +588,12 @@ def as_probability_model(
                 f"explain: 'class_names' has {len(names)} names for "
                 f"{wrapped.n_classes} classes."
             )
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ConfigError(
+                f"explain: 'class_names' repeats {format_names(repeated)}; classes "
+                "are looked up by name, so give each class its own name."
+            )
         wrapped = ProbabilityModel(
             wrapped.forward,
             wrapped.n_classes,

@@ -387,3 +387,31 @@ def test_a_memory_refusal_names_what_grows_for_this_configuration(
     X = np.random.default_rng(0).normal(size=shape)
     with pytest.raises(ResourceError, match=re.escape(advice)):
         learn_dag(X, seed=0, max_memory_gb=0.01, **options)
+
+
+def test_dag_learner_set_params_checks_option_names():
+    est = DagLearner(max_iter=3)
+    with pytest.raises(ConfigError, match=r"unknown option\(s\) \['max_itr'\]"):
+        est.set_params(max_itr=4)
+    assert est.get_params()["max_iter"] == 3  # nothing changed by the refusal
+    with pytest.raises(
+        ConfigError, match=r"'dagdb' has no option\(s\) \['max_iter'\]|has no option"
+    ):
+        DagLearner(polish=False).set_params(method="dagdb")
+    assert DagLearner().set_params(method="dagdb", max_iter=5).options == {
+        "max_iter": 5
+    }
+
+
+def test_x_of_text_or_complex_numbers_is_refused_object_numbers_are_read():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    with pytest.raises(
+        DataError, match="must hold real numbers; got an array of dtype <U"
+    ):
+        learn_dag(X.astype(str), device="cpu", max_iter=2)
+    with pytest.raises(DataError, match="dtype complex128"):
+        learn_dag(X + 0j, device="cpu", max_iter=2)
+    frame = pd.DataFrame(X, columns=list("abc")).astype({"b": object})
+    r = learn_dag(frame, seed=0, device="cpu", max_iter=2)
+    assert r.node_names == ("a", "b", "c")

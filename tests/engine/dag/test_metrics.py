@@ -250,3 +250,12 @@ def test_undirected_estimated_edges_follow_count_accuracy() -> None:
             assert tpr(truth, ours) == pytest.approx(ref["tpr"])
         if truth.sum() < d * (d - 1) / 2:
             assert fpr(truth, ours) == pytest.approx(ref["fpr"])
+
+
+def test_non_numeric_graphs_and_self_loops_are_named():
+    text = np.array([["0", "1"], ["0", "0"]])
+    with pytest.raises(GraphError, match="'truth' must be a numeric or boolean"):
+        compare_graphs(text, np.zeros((2, 2)))
+    loop = np.array([[0, 1], [0, 1]])
+    with pytest.raises(GraphError, match="'pred' has a self-loop at node 1"):
+        shd(np.zeros((2, 2)), loop)

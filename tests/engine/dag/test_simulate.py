@@ -133,3 +133,17 @@ def test_standardising_keeps_a_constant_binary_column_finite():
     for seed in range(40):
         sim = simulate_sem(6, 8, sem="logistic", standardize=True, seed=seed)
         assert np.isfinite(sim.X).all(), seed
+
+
+def test_scale_free_edge_count_follows_the_rounded_attachment():
+    # m parents per new node while m earlier nodes exist: m * d - m (m + 1) / 2
+    for given, m in ((0, 1), (0.4, 1), (1, 1), (2, 2), (2.6, 3)):
+        assert simulate_dag(20, given, "SF", seed=0).sum() == m * 20 - m * (m + 1) // 2
+
+
+def test_varsortability_counts_every_path():
+    # diamond a -> {b, c} -> d: two paths of length 2 from a to d count twice;
+    # the variance rises along every path but b -> d: 5 of 6 paths are sorted
+    adjacency = np.array([[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
+    X = np.column_stack([[0, 1.0], [0, 4.0], [0, 2.0], [0, 3.0]])
+    assert varsortability(X, adjacency) == pytest.approx(5 / 6)

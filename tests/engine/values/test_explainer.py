@@ -592,3 +592,21 @@ def test_subsampled_background_is_said_in_notes_and_the_log(iris, caplog) -> Non
     # all rows used, or no background rows at all: nothing to say
     for kw in ({"max_background": 150}, {"removal": "mean"}):
         assert explain(model, X.iloc[:2], background=X, seed=3, **kw).notes == ()
+
+
+def test_bad_player_groups_and_class_names_are_named(iris) -> None:
+    X, _, model = iris
+    rows = X.iloc[:1]
+    with pytest.raises(
+        ConfigError, match=r"player 'group \[9\]' has column 9, outside 0\.\.3"
+    ):
+        explain(model, rows, background=X, players=[[9]])
+    with pytest.raises(ConfigError, match="'players' is empty"):
+        explain(model, rows, background=X, players=[])
+    with pytest.raises(ConfigError, match=r"'class_names' repeats \['a'\]"):
+        explain(model, rows, background=X, class_names=["a", "a", "b"])
+    grouped = explain(model, rows, background=X, players=[[0, 1], [2, 3]], seed=0)
+    assert grouped.features == (
+        f"{X.columns[0]}+{X.columns[1]}",
+        f"{X.columns[2]}+{X.columns[3]}",
+    )
