@@ -352,7 +352,11 @@ def learn_dag(
     import engine
 
     adjacency = np.asarray(fields["adjacency"], dtype=bool)
-    assert is_dag(adjacency) and pk.check(adjacency), "learner broke its guarantees"
+    if not (is_dag(adjacency) and pk.check(adjacency)):  # kept under python -O
+        raise RuntimeError(
+            f"learn_dag: method {method!r} returned a graph with a cycle or against "
+            "the prior knowledge; this is a bug, please report it with the data."
+        )
     return DagResult(
         adjacency=adjacency,
         weights=np.asarray(fields["weights"], dtype=float),
