@@ -19,12 +19,18 @@ format          extensions              layout
 ``"adjacency"`` .csv, .tsv, .txt        square matrix with a header row of names
                                         (and optionally the same names as the
                                         first column)
-``"edgelist"``  .csv, .tsv, .txt        header ``source,target[,weight]``
+``"edgelist"``  .csv, .tsv, .txt        header ``source,target[,weight]``, one
+                                        row per edge; a node without edges is a
+                                        row with its name and empty other cells
 ==============  ======================  =========================================
 
 A ``.csv`` file is read as an edge list when its header starts with ``source`` and
 ``target`` (or ``from,to``, ``parent,child``, ``cause,effect``), else as an
-adjacency matrix.
+adjacency matrix. The edge list :func:`write_graph` writes ends with a row
+``name,,`` for each node without edges (none in, none out), so that every node
+reads back; an edge list written by another tool, with a row per edge only, holds
+just the nodes its edges name (pass ``columns`` to :func:`read_graph` to add the
+others).
 """
 
 from __future__ import annotations
@@ -170,7 +176,10 @@ def write_graph(
     ----------
     path : str or Path
         Destination; ``.csv`` is written as an edge list unless
-        ``format="adjacency"``.
+        ``format="adjacency"``: a header ``source,target,weight``, a row per edge,
+        then a row ``name,,`` per node without edges, so that :func:`read_graph`
+        gives back every node (nodes with edges first, in the order their edges
+        name them).
     nodes : sequence of str
         Node names (d).
     adjacency : ndarray of shape (d, d)
@@ -626,6 +635,9 @@ def _to_adjacency(nodes: list[str], A: np.ndarray) -> str:
 def _to_edgelist(nodes: list[str], A: np.ndarray) -> str:
     rows = [["source", "target", "weight"]]
     rows += [[nodes[i], nodes[j], _fmt(w)] for i, j, w in _edges(A)]
+    # a node without edges: its name and empty cells, so that it reads back
+    linked = (A != 0).any(axis=0) | (A != 0).any(axis=1)
+    rows += [[n, "", ""] for n, has in zip(nodes, linked, strict=True) if not has]
     return _csv_text(rows)
 
 
@@ -934,9 +946,14 @@ def _from_edgelist(text: str, name: str) -> tuple[list[str], np.ndarray]:
     has_weight = len(rows[0]) > 2 and rows[0][2].lower() == "weight"
     b = _Builder(name)
     for k, row in enumerate(rows[1:], start=2):
+        if row[0] and (len(row) < 2 or not row[1]) and not any(row[2:]):
+            b.node(row[0])  # a node without edges (written so by write_graph)
+            continue
         if len(row) < 2 or not row[0] or not row[1]:
             raise GraphError(
-                f"{name}: line {k} needs a source and a target; got {row}."
+                f"{name}: line {k} needs a source and a target; got {row}. A line "
+                "is an edge source,target[,weight], or a node without edges: its "
+                "name with the other cells empty."
             )
         w = _weight(row[2] if has_weight and len(row) > 2 else None, name, f"line {k}")
         b.edge(row[0], row[1], w, f"line {k}")
@@ -945,6 +962,8 @@ def _from_edgelist(text: str, name: str) -> tuple[list[str], np.ndarray]:
 
 def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
     rows = _csv_rows(text)
+    if not rows:  # a graph without nodes: write_graph gives a lone empty cell
+        return [], np.zeros((0, 0))
     header, body = rows[0], rows[1:]
     row_names = None
     if header[0] == "" or (body and len(body[0]) == len(header) + 1):

@@ -4,7 +4,12 @@ Each result class (``DagResult``, ``DistributionalValues``, ``GraphResult``) is 
 frozen dataclass of NumPy arrays on the CPU plus plain provenance. Inheriting from
 :class:`ResultMixin` gives it ``to_dict``, ``to_json``, ``from_dict`` and
 ``from_json``; arrays are tagged in the JSON with their dtype and shape so that they
-come back exactly, non-finite floats included.
+come back exactly, non-finite floats included. Loading checks what it reads before
+any method can trip on it: each field's kind (from the dataclass annotations), the
+dtypes and shapes a class declares in ``_arrays`` (against each other and against
+its names), repeated names, and the class's own ``_load_problems`` (acyclicity,
+index ranges); anything wrong is one :class:`~engine.errors.DataError` naming the
+fields.
 """
 
 from __future__ import annotations
@@ -12,14 +17,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import types
+import typing
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
-from engine.errors import DataError
+from engine.errors import DataError, format_names
 
 __all__ = [
+    "ArraySpec",
     "ResultMixin",
     "dumps_strict",
     "finite_or_none",
@@ -29,6 +37,9 @@ __all__ = [
 ]
 
 T = TypeVar("T", bound="ResultMixin")
+# the dtype kinds an array field may hold, and the shape it must have: a number is a
+# fixed size, a letter a size shared by every axis that names it (see ResultMixin)
+ArraySpec = tuple[str, tuple[str | int, ...]]
 _ARRAY_TAG = "__ndarray__"
 _FLOAT_TAG = "__float__"  # a non-finite scalar float: {"__float__": "nan"}
 
@@ -258,39 +269,328 @@ class ResultMixin:
 
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-        """Rebuild a result from :meth:`to_dict` output."""
+        """Rebuild a result from :meth:`to_dict` output, checking it first.
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`to_dict` returned (or ``json.loads`` of :meth:`to_json`).
+
+        Returns
+        -------
+        ResultMixin
+            The result, equal to the one that was saved.
+
+        Raises
+        ------
+        DataError
+            ``data`` is not such a dict, holds another result type or a newer
+            schema, lacks a required field, or holds something this type's methods
+            cannot work with: a field of the wrong kind, arrays whose dtype or shape
+            disagree with each other or with the names, repeated names, or what
+            the type checks in :meth:`_load_problems` (e.g. a cycle in a DAG).
+        """
+        owner = f"{cls.__name__}.from_dict"
+        if not isinstance(data, dict):
+            raise DataError(
+                f"{owner}: expected a JSON object with the fields of a "
+                f"{cls.__name__}; got {_shown(data)}. Pass what to_dict or to_json "
+                "wrote."
+            )
         if data.get("type", cls.__name__) != cls.__name__:
             raise DataError(
-                f"{cls.__name__}.from_dict: the data holds a {data.get('type')!r}, "
-                f"not a {cls.__name__}."
+                f"{owner}: the data holds a {data.get('type')!r}, not a {cls.__name__}."
             )
         version = data.get("schema_version", cls.schema_version)
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise DataError(
+                f"{owner}: 'schema_version' must be a whole number; got "
+                f"{_shown(version)}. Load the file written by to_json, unchanged."
+            )
         if version > cls.schema_version:
             raise DataError(
-                f"{cls.__name__}.from_dict: schema_version {version} is newer than "
+                f"{owner}: schema_version {version} is newer than "
                 f"this library reads ({cls.schema_version}); upgrade structure-lab."
             )
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        kwargs = {k: from_jsonable(v) for k, v in data.items() if k in names}
+        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        kwargs: dict[str, Any] = {}
+        problems = []
+        for name in [n for n in fields if n in data]:
+            try:
+                kwargs[name] = from_jsonable(data[name])
+            except (TypeError, ValueError, KeyError) as err:
+                problems.append(f"{name!r} holds a damaged array or number ({err})")
+        missing = [
+            name
+            for name, f in fields.items()
+            if name not in data
+            and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+        ]
+        if missing:
+            problems.append(f"required field(s) {missing} are missing")
+        problems += cls._kind_problems(kwargs)
+        _refuse(owner, problems)
         for name in cls._tuple_fields:
             if name in kwargs and kwargs[name] is not None:
                 kwargs[name] = tuple(kwargs[name])
-        return cls(**kwargs)
+        try:
+            result = cls(**kwargs)
+        except (TypeError, ValueError, ArithmeticError) as err:
+            why = f"the fields do not make a {cls.__name__} ({err})"
+            raise _damaged(owner, [why]) from err
+        _refuse(owner, result._shape_problems())
+        _refuse(owner, result._load_problems())
+        return result
 
     @classmethod
     def from_json(cls: type[T], source: str | Path) -> T:
-        """Read a result from a JSON string or from a file path."""
+        """Read a result from a JSON string or from a file path.
+
+        Parameters
+        ----------
+        source : str or Path
+            The text :meth:`to_json` returned, or the path of the file it wrote.
+
+        Returns
+        -------
+        ResultMixin
+
+        Raises
+        ------
+        DataError
+            ``source`` is neither JSON text nor the path of a readable file, is
+            not valid JSON, or holds data :meth:`from_dict` refuses.
+        """
+        owner = f"{cls.__name__}.from_json"
         text = str(source)
-        if not text.lstrip().startswith("{"):
-            text = Path(source).read_text(encoding="utf-8")
+        if isinstance(source, Path) or not text.lstrip().startswith("{"):
+            read = _read_text_or_none(source, owner)
+            if read is None:
+                try:  # other JSON text (a list, a number) is for from_dict to refuse
+                    data = json.loads(text) if not isinstance(source, Path) else None
+                except (ValueError, RecursionError):
+                    data = None
+                if data is None:
+                    raise DataError(
+                        f"{owner}: {_shown(text)} is neither JSON text nor the path "
+                        "of an existing file; pass the text or file written by "
+                        "to_json."
+                    )
+                return cls.from_dict(data)
+            text = read
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as err:
+        except (ValueError, RecursionError) as err:  # JSONDecodeError is one
+            detail = str(err)
+            if isinstance(err, json.JSONDecodeError):
+                detail = f"{err.msg} at line {err.lineno}"
             raise DataError(
-                f"{cls.__name__}.from_json: not valid JSON ({err.msg} at line "
-                f"{err.lineno}); pass the text or file written by to_json."
+                f"{owner}: not valid JSON ({detail}); pass the text or file "
+                "written by to_json."
             ) from err
         return cls.from_dict(data)
+
+    # --- what a loaded result must satisfy ------------------------------------------
+
+    # per array field: ArraySpec = (dtype kinds, e.g. "b", "iu", "fiu"; "" for
+    # any) and shape; a letter of a shape is the length of the tuple field it maps
+    # to in _sizes, or else the size the first array with that letter has
+    _arrays: ClassVar[dict[str, ArraySpec]] = {}
+    _sizes: ClassVar[dict[str, str]] = {}
+    # tuple fields whose names must be distinct
+    _unique_fields: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def _kind_problems(cls, values: dict[str, Any]) -> list[str]:
+        """Fields of ``values`` that are not of their annotated kind or dtype.
+
+        A plain (nested) list given for an array field, as a hand-written file may
+        hold, is turned into an array in ``values`` first.
+        """
+        hints = typing.get_type_hints(cls)
+        problems = []
+        for name, value in values.items():
+            hint = hints.get(name, Any)
+            if isinstance(value, list) and _matches(np.zeros(0), hint):
+                try:
+                    value = values[name] = np.asarray(value)
+                except ValueError as err:  # ragged rows
+                    problems.append(f"{name!r} is not a rectangular array ({err})")
+                    continue
+                if value.dtype.kind == "O":
+                    problems.append(f"{name!r} is not a rectangular array of values")
+                    continue
+            if not _matches(value, hint):
+                problems.append(
+                    f"{name!r} must be {_describe(hint)}; got {_shown(value)}"
+                )
+                continue
+            kinds = cls._arrays.get(name, ("", ()))[0]
+            if (
+                isinstance(value, np.ndarray)
+                and kinds
+                and value.dtype.kind not in kinds
+            ):
+                problems.append(
+                    f"{name!r} must hold {_KIND_WORDS.get(kinds, kinds)} values; got "
+                    f"dtype {value.dtype}"
+                )
+        return problems
+
+    def _shape_problems(self) -> list[str]:
+        """Arrays whose shapes disagree with ``_arrays``, and repeated names."""
+        sizes = {
+            letter: (len(getattr(self, field)), f"the length of {field!r}")
+            for letter, field in self._sizes.items()
+        }
+        problems = []
+        for name, (_, shape) in self._arrays.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value.ndim != len(shape):
+                problems.append(
+                    f"{name!r} has shape {value.shape}; it must have {len(shape)} "
+                    f"dimension(s), {_letters(shape)}"
+                )
+                continue
+            for axis, (want, got) in enumerate(zip(shape, value.shape, strict=True)):
+                if isinstance(want, str) and want not in sizes:
+                    sizes[want] = (got, f"axis {axis} of {name!r}")
+            expected = tuple(w if isinstance(w, int) else sizes[w][0] for w in shape)
+            if value.shape != expected:
+                letters = dict.fromkeys(w for w in shape if isinstance(w, str))
+                why = ", ".join(f"{w} = {sizes[w][0]} ({sizes[w][1]})" for w in letters)
+                problems.append(
+                    f"{name!r} has shape {value.shape}, but it must be {expected}: "
+                    f"{_letters(shape)} with {why}"
+                )
+        for name in self._unique_fields:
+            names = getattr(self, name)
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                problems.append(
+                    f"{name!r} repeats {format_names(repeated, 10)}; names must be "
+                    "distinct"
+                )
+        return problems
+
+    def _load_problems(self) -> list[str]:
+        """What else makes this result unusable; ``[]`` when nothing does.
+
+        Called by :meth:`from_dict` once the fields have their kinds and the arrays
+        their shapes; subclasses override it for their own rules (index ranges,
+        acyclicity). Each problem names the field and what is wrong with it.
+        """
+        return []
+
+
+_KIND_WORDS = {
+    "b": "boolean",
+    "iu": "integer",
+    "f": "floating-point",
+    "fiu": "numeric",
+    "biuf": "numeric",
+}
+
+
+def _letters(shape: tuple[str | int, ...]) -> str:
+    """A shape of letters and sizes as Python writes a tuple: ``(n,)``, ``(d, d)``."""
+    inner = ", ".join(map(str, shape))
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def _damaged(owner: str, problems: list[str]) -> DataError:
+    """One DataError listing what is wrong with loaded data."""
+    return DataError(
+        f"{owner}: the data is damaged: {'; '.join(problems)}. Load the text or "
+        "file written by to_json, unchanged, or save the result again."
+    )
+
+
+def _refuse(owner: str, problems: list[str]) -> None:
+    """Raise :func:`_damaged` when there are ``problems``."""
+    if problems:
+        raise _damaged(owner, problems)
+
+
+def _read_text_or_none(source: str | Path, owner: str) -> str | None:
+    """The text of the file at ``source``; None when no such file exists."""
+    try:
+        path = Path(source)
+        if not path.is_file():
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as err:  # unreadable, not UTF-8, odd name
+        if not str(source).strip():
+            return None
+        raise DataError(
+            f"{owner}: cannot read {_shown(str(source))} ({err}); pass the text or "
+            "file written by to_json."
+        ) from err
+
+
+def _shown(value: Any) -> str:
+    """A short description of a value received, for messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    """Whether a loaded value is of the kind a field annotation names."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (types.UnionType, typing.Union):
+        return any(_matches(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is np.ndarray or origin is np.ndarray:
+        return isinstance(value, np.ndarray)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        item = args[0] if args else Any
+        return isinstance(value, list | tuple) and all(_matches(v, item) for v in value)
+    if hint is dict or origin is dict:
+        item = args[1] if len(args) == 2 else Any
+        return isinstance(value, dict) and all(
+            _matches(v, item) for v in value.values()
+        )
+    return True  # a kind this check does not know: the class's own hook decides
+
+
+def _describe(hint: Any) -> str:
+    """The kind of value a field annotation names, in words."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(_describe(a) for a in args)
+    if hint is np.ndarray or origin is np.ndarray:
+        return "an array (as to_json writes it)"
+    if origin is tuple:
+        return f"a list of {_describe(args[0]) if args else 'values'}"
+    if hint is dict or origin is dict:
+        item = _describe(args[1]) if len(args) == 2 else "values"
+        return f"an object of {item}"
+    words = {
+        type(None): "null",
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+    }
+    return words.get(hint, str(hint))
 
 
 def _untimed(value: Any, keys: tuple[str, ...]) -> Any:

@@ -18,7 +18,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -27,9 +27,10 @@ from numpy.typing import NDArray
 from engine.dag.fas import break_cycles
 from engine.dag.learner import learn_dag, make_config
 from engine.dag.prior import PriorKnowledge
+from engine.dag.result import is_dag
 from engine.errors import ConfigError, check_range
 from engine.executor import one_torch_thread, run_jobs
-from engine.results import ResultMixin
+from engine.results import ArraySpec, ResultMixin
 from engine.runtime import ProgressCallback, resolve_seed, spawn_seeds
 from engine.validation import as_matrix
 
@@ -159,9 +160,24 @@ class BootstrapResult(ResultMixin):
     engine_version: str = ""
 
     _tuple_fields = ("node_names",)
+    _arrays: ClassVar[dict[str, ArraySpec]] = {
+        "edge_frequency": ("fiu", ("d", "d")),
+        "adjacency_frequency": ("fiu", ("d", "d")),
+        "mean_weight": ("fiu", ("d", "d")),
+        "consensus": ("b", ("d", "d")),
+        "required": ("b", ("d", "d")),
+    }
+    _sizes: ClassVar[dict[str, str]] = {"d": "node_names"}
+    _unique_fields: ClassVar[tuple[str, ...]] = ("node_names",)
 
     def __post_init__(self) -> None:
         self._freeze_arrays()
+
+    def _load_problems(self) -> list[str]:
+        """The consensus of a loaded result must be a DAG."""
+        if is_dag(self.consensus):
+            return []
+        return ["'consensus' has a directed cycle; a consensus DAG is acyclic"]
 
     def consensus_at(self, threshold: float) -> NDArray[np.bool_]:
         """The consensus DAG at another frequency threshold."""

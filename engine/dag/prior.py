@@ -286,7 +286,8 @@ class PriorKnowledge:
                     raise DataError(
                         f"PriorKnowledge.from_csv: row {k} of the edge file has no "
                         f"{'source' if not edge[0] else 'target'}; give both nodes "
-                        "of every edge."
+                        "of every edge (a graph's CSV edge list also has rows of one "
+                        "node, for nodes without edges: delete those rows here)."
                     )
                 (forbidden if kind == "forbidden" else required).append(edge)
         tier_map: dict[str, int] | None = None

@@ -11,7 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from engine.errors import ConfigError, GraphError, format_names
-from engine.results import ResultMixin
+from engine.results import ArraySpec, ResultMixin
 
 __all__ = ["DagResult", "is_dag"]
 
@@ -112,6 +112,12 @@ class DagResult(ResultMixin):
     weight_threshold: float = 0.0
 
     _tuple_fields: ClassVar[tuple[str, ...]] = ("node_names", "ordering", "warnings")
+    _arrays: ClassVar[dict[str, ArraySpec]] = {
+        "adjacency": ("biuf", ("d", "d")),
+        "weights": ("fiu", ("d", "d")),
+    }
+    _sizes: ClassVar[dict[str, str]] = {"d": "node_names"}
+    _unique_fields: ClassVar[tuple[str, ...]] = ("node_names",)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "adjacency", np.asarray(self.adjacency, dtype=bool))
@@ -125,6 +131,23 @@ class DagResult(ResultMixin):
             v.setflags(write=False)
         object.__setattr__(self, "history", hist)
         self._freeze_arrays()
+
+    def _load_problems(self) -> list[str]:
+        """A loaded DAG must be acyclic and its ordering must name its nodes."""
+        problems = []
+        if not self.is_dag:
+            problems.append(
+                "'adjacency' has a directed cycle (or a self-loop); a learned DAG "
+                "is acyclic"
+            )
+        d = self.n_nodes
+        outside = [i for i in self.ordering if not 0 <= i < d]
+        if outside:
+            problems.append(
+                f"'ordering' holds {sorted(set(outside))[:10]}, outside the node "
+                f"indices 0..{d - 1}"
+            )
+        return problems
 
     @property
     def n_nodes(self) -> int:

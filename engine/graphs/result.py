@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from engine.results import ResultMixin
+from engine.results import ArraySpec, ResultMixin
 
 if TYPE_CHECKING:
     from engine.graphs.splits import Split
@@ -130,6 +130,18 @@ class GraphResult(ResultMixin):
     warnings: tuple[str, ...] = ()
 
     _tuple_fields: ClassVar[tuple[str, ...]] = ("classes", "node_names", "warnings")
+    _arrays: ClassVar[dict[str, ArraySpec]] = {
+        "predictions": ("iu", ("n",)),
+        "probabilities": ("fiu", ("n", "k")),
+        "labels": ("iu", ("n",)),
+        "split": ("iu", ("n",)),
+        "edges": ("iu", ("e", 2)),
+        "edge_probabilities": ("fiu", ("e",)),
+        "initial_edges": ("iu", ("m", 2)),
+        "probability_matrix": ("fiu", ("n", "n")),
+    }
+    _sizes: ClassVar[dict[str, str]] = {"n": "node_names", "k": "classes"}
+    _unique_fields: ClassVar[tuple[str, ...]] = ("classes",)
 
     def __post_init__(self) -> None:
         self._freeze_arrays()
@@ -137,6 +149,27 @@ class GraphResult(ResultMixin):
         for v in hist.values():
             v.setflags(write=False)
         object.__setattr__(self, "history", hist)
+
+    def _load_problems(self) -> list[str]:
+        """Class codes, split codes and edge ends of a loaded result must be valid."""
+        k, n = len(self.classes), len(self.node_names)
+        ranges = (
+            ("predictions", 0, k - 1, "class indices into 'classes'"),
+            ("labels", -1, k - 1, "class indices into 'classes', or -1"),
+            ("split", -1, len(SPLIT_NAMES) - 1, "split codes -1..3"),
+            ("edges", 0, n - 1, "node indices"),
+            ("initial_edges", 0, n - 1, "node indices"),
+        )
+        problems = []
+        for name, low, high, what in ranges:
+            values = getattr(self, name)
+            bad = values[(values < low) | (values > high)]
+            if bad.size:
+                problems.append(
+                    f"{name!r} holds {sorted(set(bad.tolist()))[:10]}; it must hold "
+                    f"{what}, {low}..{high}"
+                )
+        return problems
 
     @property
     def n_nodes(self) -> int:

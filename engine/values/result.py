@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import ConfigError, format_names
-from engine.results import ResultMixin
+from engine.results import ArraySpec, ResultMixin
 
 __all__ = ["DistributionalValues"]
 
@@ -109,10 +109,36 @@ class DistributionalValues(ResultMixin):
         "columns",
         "notes",
     )
+    _arrays: ClassVar[dict[str, ArraySpec]] = {
+        "transitions": ("fiu", ("R", "M", "K", "K")),
+        "mean": ("fiu", ("R", "M", "K")),
+        "p_change": ("fiu", ("R", "M")),
+        "flip_away": ("fiu", ("R", "M")),
+        "stderr": ("fiu", ("R", "M", "K", "K")),
+        "predicted": ("iu", ("R",)),
+        "probabilities": ("fiu", ("R", "K")),
+        "base_probabilities": ("fiu", ("R", "K")),
+        "data": ("", ("R", "D")),
+        "rows": ("", ("R",)),
+        "n_samples": ("iu", ("R",)),
+    }
+    _sizes: ClassVar[dict[str, str]] = {"M": "features", "K": "classes", "D": "columns"}
+    _unique_fields: ClassVar[tuple[str, ...]] = ("features",)
 
     def __post_init__(self) -> None:
         self._freeze_arrays()
         object.__setattr__(self, "notes", tuple(self.notes))
+
+    def _load_problems(self) -> list[str]:
+        """The predicted class of each loaded row must be a class index."""
+        k = len(self.classes)
+        bad = self.predicted[(self.predicted < 0) | (self.predicted >= k)]
+        if bad.size:
+            return [
+                f"'predicted' holds {sorted(set(bad.tolist()))[:10]}; it must hold "
+                f"class indices into 'classes', 0..{k - 1}"
+            ]
+        return []
 
     # --- derived quantities ---------------------------------------------------------
 

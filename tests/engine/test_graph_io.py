@@ -54,6 +54,81 @@ def test_round_trip_through_files(tmp_path, ext):
     np.testing.assert_array_equal(A, W)
 
 
+ISOLATED = np.zeros((6, 6))
+ISOLATED[0, 3], ISOLATED[3, 5] = 1.5, -2.0  # b, c and e have no edge
+
+
+@pytest.mark.parametrize(
+    ("nodes", "A"),
+    [
+        (NODES, W),
+        (list("abcdef"), ISOLATED),
+        (["a", "b", "c"], np.zeros((3, 3))),  # no edges at all
+        (["only"], np.zeros((1, 1))),
+        ([], np.zeros((0, 0))),  # no nodes
+    ],
+    ids=["connected", "isolated", "no-edges", "one-node", "empty"],
+)
+@pytest.mark.parametrize(
+    "ext", ["json", "gml", "dot", "csv", "adjacency.csv", "tsv", "txt"]
+)
+def test_every_node_reads_back_without_columns(tmp_path, ext, nodes, A):
+    path = tmp_path / f"g.{ext}"
+    fmt = "adjacency" if ext == "adjacency.csv" else None
+    write_graph(path, nodes, A, format=fmt)
+    back, B = read_graph(path)
+    assert sorted(back) == sorted(nodes)
+    order = [back.index(n) for n in nodes]
+    np.testing.assert_array_equal(B[np.ix_(order, order)], A)
+
+
+def test_an_edge_list_ends_with_a_row_per_node_without_edges():
+    text = graph_to_text(list("abcdef"), ISOLATED, "edgelist")
+    assert text == "source,target,weight\na,d,1.5\nd,f,-2\nb,,\nc,,\ne,,\n"
+    # nodes with edges first, in the order the edges name them, then the others
+    assert graph_from_text(text, "csv").nodes == list("adfbce")
+    # a self-loop is an edge: its node gets no extra row
+    loop = graph_to_text(["a", "b"], np.array([[1.0, 0], [0, 0]]), "edgelist")
+    assert loop == "source,target,weight\na,a,1\nb,,\n"
+
+
+def test_edge_lists_of_other_tools_read_as_before():
+    # plain source,target[,weight] rows: the nodes the edges name, nothing else
+    g = read_graph(b"source,target,weight\nx,y,2\ny,z,0.5\n", name="e.csv")
+    assert g.nodes == ["x", "y", "z"]
+    assert g.adjacency.tolist() == [[0, 2, 0], [0, 0, 0.5], [0, 0, 0]]
+    g = read_graph(b"from;to\na;b\n", name="e.csv", columns=["a", "b", "c"])
+    assert g.nodes == ["a", "b", "c"] and g.adjacency[0, 1] == 1
+    # a node row (name, empty target) without the weight column, or listed again
+    g = read_graph(b"source,target\na,b\nc,\nc\na,\n", name="e.csv")
+    assert g.nodes == ["a", "b", "c"] and g.adjacency.sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("source,target,weight\n,b,1\n", "line 2 needs a source and a target"),
+        ("source,target,weight\na,,2\n", "line 2 needs a source and a target"),
+        ("source,target\n,b\n", "or a node without edges"),
+    ],
+)
+def test_a_row_that_is_neither_an_edge_nor_a_node_is_refused(text, match):
+    with pytest.raises(GraphError, match=match):
+        graph_from_text(text, "csv")
+
+
+def test_a_graph_csv_given_as_prior_edges_says_to_delete_node_rows():
+    from engine.dag import PriorKnowledge
+    from engine.errors import DataError
+
+    text = graph_to_text(list("abcdef"), ISOLATED, "edgelist")
+    with pytest.raises(DataError, match="row 4 of the edge file has no target") as e:
+        PriorKnowledge.from_csv(list("abcdef"), edges=text)
+    assert "rows of one node, for nodes without edges: delete those rows" in str(
+        e.value
+    )
+
+
 @pytest.mark.parametrize("ext", ["json", "gml", "dot", "csv", "adjacency.csv"])
 @pytest.mark.parametrize("w", [1e-05, -1e-05, 1e-20, 2.5e-07, 3e20, 1e300])
 def test_tiny_and_huge_weights_round_trip(tmp_path, ext, w):
