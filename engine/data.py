@@ -651,6 +651,11 @@ def _build_frame(
         body, header = records, [""] * len(header)
         lines = [0, *lines]
     width = len(header)
+    if width > MAX_COLUMNS:  # before any per-column work, which grows with width
+        raise DataError(
+            f"{label}: {width} columns is more than the {MAX_COLUMNS} this app "
+            "handles; select the columns you need before loading the file."
+        )
     too_long = [
         (ln, len(r)) for r, ln in zip(body, lines[1:], strict=False) if len(r) > width
     ]
@@ -695,14 +700,17 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
     names = [h if h else f"column_{k + 1}" for k, h in enumerate(header)]
     if any(not h for h in header) and any(header):
         blank = [k + 1 for k, h in enumerate(header) if not h]
+        shown = ", ".join(str(k) for k in blank[:10]) + (", ..." if blank[10:] else "")
         findings.append(
             Finding(
                 "warning",
                 "blank_names",
-                f"{label}: column(s) {blank} have no name in the header; they were "
-                "named column_<position>.",
+                f"{label}: {len(blank)} column(s) have no name in the header "
+                f"(positions {shown}); they were named column_<position>.",
             )
         )
+    # sets, not lists: a header of 100 000 repeats took 72 s with list lookups
+    taken = set(names)
     seen: dict[str, int] = {}
     dups: list[str] = []
     out = []
@@ -710,7 +718,7 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
         if n in seen:
             dups.append(n)
             k = seen[n]
-            while f"{n}.{k}" in seen or f"{n}.{k}" in names:
+            while f"{n}.{k}" in seen or f"{n}.{k}" in taken:
                 k += 1
             seen[n] = k + 1
             new = f"{n}.{k}"
@@ -725,7 +733,8 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
                 "warning",
                 "duplicate_names",
                 f"{label}: the header repeats the column name(s) "
-                f"{sorted(set(dups))}; the repeats were renamed name.1, name.2, ... "
+                f"{format_names(sorted(set(dups)), 10)}; the repeats were renamed "
+                "name.1, name.2, ... "
                 "Give every column its own name in the file.",
             )
         )

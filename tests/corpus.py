@@ -290,6 +290,12 @@ CORPUS: tuple[Case, ...] = (
         check=_check_wide,
     ),
     Case("too_many_columns", _wide(6000), error="6000 columns"),
+    # refused from the header alone (naming 100 000 repeats took 72 s once)
+    Case(
+        "too_many_repeated_names",
+        b"a," * 99_999 + b"a\n" + b"1," * 99_999 + b"1\n",
+        error="100000 columns is more than the 5000",
+    ),
     Case(
         "huge_cell_unclosed_quote",
         b'a,b\n1,"' + b"x" * 200_000 + b"\n2,3\n",
