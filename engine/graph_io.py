@@ -792,30 +792,32 @@ def _from_gml(text: str, name: str) -> tuple[list[str], np.ndarray]:
     return b.result()
 
 
+# Comments are tokens too, so that '//', '/*' or '#' inside a quoted name stay
+# part of the name ('#' starts a comment only where a token may start).
 _DOT_TOKEN = re.compile(
-    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<arrow>->|--)|(?P<id>[A-Za-z_0-9.\-'
-    r"\u0080-\uffff]+)|(?P<html><[^>]*>)|(?P<punct>[{}\[\];,=:]))",
+    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<comment>/\*.*?\*/|//[^\n]*|#[^\n]*)'
+    r"|(?P<arrow>->|--)|(?P<id>[A-Za-z_0-9.\-\u0080-\uffff]+)|(?P<html><[^>]*>)"
+    r"|(?P<punct>[{}\[\];,=:]))",
     re.S,
 )
 
+_BLANK_REST = re.compile(r"\s*\Z")
+
 
 def _dot_tokens(text: str, name: str) -> list[str]:
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    text = re.sub(r"(^|\n)\s*#[^\n]*", "\n", text)
-    text = re.sub(r"//[^\n]*", "", text)
     tokens, pos = [], 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
+    while not _BLANK_REST.match(text, pos):
         m = _DOT_TOKEN.match(text, pos)
         if not m:
             snippet = text[pos : pos + 20].strip()
             raise GraphError(f"{name}: cannot read the DOT text near {snippet!r}.")
+        pos = m.end()
+        if m.lastgroup == "comment":
+            continue
         tok = m.group(m.lastgroup)
         if m.lastgroup == "str":
             tok = "\x01" + re.sub(r"\\(.)", r"\1", tok[1:-1])
         tokens.append(tok)
-        pos = m.end()
     return tokens
 
 

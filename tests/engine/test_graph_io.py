@@ -375,3 +375,23 @@ def test_undirected_graph_text_refuses_non_finite_weights() -> None:
             undirected_graph_text(
                 ["a", "b", "c"], np.array([[0, 1], [1, 2]]), [0.5, np.nan], fmt
             )
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["a", "b//c"], ["a/*x", "y*/b"], ["#h", "x # y"], ['=f("x")', '$x^2$"q\\']],
+)
+def test_dot_comment_marks_inside_quoted_names_are_kept(names):
+    # comments were cut out before tokenising: 'b//c' read back as 3 nodes
+    weights = np.array([[0.0, 1.5], [0.0, 0.0]])
+    nodes, A = graph_from_text(graph_to_text(names, weights, "dot"), "dot")
+    assert nodes == names and A[0, 1] == 1.5
+
+
+def test_dot_comments_outside_names_are_skipped():
+    text = (
+        "# a preprocessor line\ndigraph G { // line comment\n"
+        '  "a" -> "b" /* block\n comment */ [weight=2];\n}\n'
+    )
+    nodes, A = graph_from_text(text, "dot")
+    assert nodes == ["a", "b"] and A[0, 1] == 2.0
