@@ -37,8 +37,9 @@ COPY engine engine
 COPY app app
 COPY sample_data sample_data
 COPY .streamlit .streamlit
-RUN pip install --no-cache-dir --no-deps . \
-    && chown -R app:app /srv/structure-lab
+# the code stays owned by root: the app writes nothing to disk (results live in
+# the browser session), so the user it runs as need not be able to change it
+RUN pip install --no-cache-dir --no-deps .
 
 USER 10001
 EXPOSE 8501

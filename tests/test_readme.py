@@ -155,4 +155,5 @@ def test_docker_section_matches_the_recipe():
     limit = re.search(r"maxUploadSize\s*=\s*(\d+)", config).group(1)
     assert f"{limit} MB by default" in docker
     compose = (REPO / "compose.yaml").read_text()
-    assert '"8501:8501"' in compose
+    assert '"127.0.0.1:8501:8501"' in compose  # this machine only, as the README says
+    assert "port 8501 on this machine only" in docker

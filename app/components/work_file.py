@@ -19,7 +19,8 @@ from typing import Any
 
 from engine import __version__
 from engine.dag import DagResult
-from engine.errors import DataError
+from engine.dag.prior import MAX_TIER
+from engine.errors import DataError, format_names
 
 __all__ = ["KIND", "VERSION", "dump_work", "parse_work"]
 
@@ -188,6 +189,13 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     _need(
         tiers is None or whole, "'prior.tiers' is not a mapping of node to whole number"
     )
+    if whole:
+        big = [str(k) for k, v in tiers.items() if abs(v) > MAX_TIER]
+        _need(
+            not big,
+            f"'prior.tiers' gives {format_names(big, 3)} a tier beyond +-{MAX_TIER}; "
+            "number the tiers 0, 1, 2, ... in causal order",
+        )
     result = work.get("result")
     if result is not None:
         work["result"] = _parse_result(result)

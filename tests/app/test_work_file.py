@@ -98,3 +98,11 @@ def test_junk_in_what_a_result_was_made_on_is_refused():
         bad["result"]["made_on"]["parts"][key] = junk
         with pytest.raises(DataError, match=f"made_on.parts.{key}' is"):
             parse_work(json.dumps(bad).encode())
+
+
+def test_a_tier_beyond_the_prior_limit_is_named():
+    # a tier of 10**300 failed later with "int too large to convert to float"
+    work = json.loads(_work(None))
+    work["prior"]["tiers"] = {"a": 0, "b": 10**300}
+    with pytest.raises(DataError, match=r"gives \['b'\] a tier beyond \+-2147483647"):
+        parse_work(json.dumps(work).encode())
