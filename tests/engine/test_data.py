@@ -300,3 +300,69 @@ def test_to_matrix_on_a_parsed_corpus_file():
     assert names == ["x", "y", "label=b"]
     np.testing.assert_allclose(X[:, 0], [1.5, -2.25, 3.0, 1000.125])
     np.testing.assert_allclose(X[:, 2], [0, 1, 0, 1])
+
+
+def _plain_numeric_files() -> list[tuple[str, bytes]]:
+    """Rectangular, quote-free numeric files of the kinds pandas and R write."""
+    rng = np.random.default_rng(7)
+    n = 400
+    x = rng.normal(size=(n, 4)) * 10.0 ** rng.integers(-8, 8, size=(n, 4))
+    frame = pd.DataFrame(x, columns=["a", "b", "a", " d "])
+    frame.iloc[::37, 1] = np.nan  # written as empty cells
+    frame["id"] = np.arange(n)  # a saved row index: an identifier finding
+    frame["const"] = 1.0
+    frame["neg"] = -rng.integers(0, 5, size=n)
+    files = [
+        ("comma", frame.to_csv(index=False).encode()),
+        ("semicolon", frame.to_csv(index=False, sep=";").encode()),
+        ("tab", frame.to_csv(index=False, sep="\t").encode()),
+        ("exponents", frame.to_csv(index=False, float_format="%.3e").encode()),
+        ("no final newline", frame.to_csv(index=False).encode().rstrip(b"\n")),
+        # blanks around numbers (a blank-only cell goes the full path)
+        ("padded", frame.fillna(0).to_csv(index=False, sep=";").replace(";", " ; ")),
+    ]
+    return [(k, v if isinstance(v, bytes) else v.encode()) for k, v in files]
+
+
+@pytest.mark.parametrize(
+    ("label", "raw"),
+    _plain_numeric_files(),
+    ids=[label for label, _ in _plain_numeric_files()],
+)
+def test_the_c_parser_path_reads_plain_numbers_as_the_full_path(
+    label, raw, monkeypatch
+):
+    import engine.data as data
+
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 0)
+    text = raw.decode()
+    delimiter = data._sniff_delimiter(text)
+    assert data._numeric_table(text, delimiter, label) is not None  # it is taken
+    fast_frame, fast_report = read_table(raw, name=label, strict=False)
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 10**12)
+    assert data._numeric_table(text, delimiter, label) is None
+    slow_frame, slow_report = read_table(raw, name=label, strict=False)
+    pd.testing.assert_frame_equal(fast_frame, slow_frame)
+    assert fast_report == slow_report
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"a,b\n1,2\n,\n3\n",  # a short row: said by the full path
+        b"a,b\n1,2\n\n3,4\n",  # a blank line
+        b"a,b\n1,True\n2,False\n",  # booleans
+        b"a,b\n1,nan\n2,inf\n",  # words
+        b'a,b\n"1",2\n3,4\n',  # quotes
+        b"1,2\n3,4\n",  # no header
+        b"a;b\n1,5;2\n3,0;4\n",  # decimal commas
+        b"a,b\n1-2,3\n4,5\n",  # not a number, only number characters
+        b"a,b\n1,2,3\n4,5\n",  # a long row
+    ],
+)
+def test_the_c_parser_path_leaves_other_files_to_the_full_path(raw, monkeypatch):
+    import engine.data as data
+
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 0)
+    text = raw.decode()
+    assert data._numeric_table(text, data._sniff_delimiter(text), "f") is None
