@@ -797,7 +797,31 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
                 "Give every column its own name in the file.",
             )
         )
+    hidden = [n for n in out if _HIDDEN_CHARS.search(n)]
+    if hidden:
+        codes = sorted(
+            {f"U+{ord(c):04X}" for n in hidden for c in _HIDDEN_CHARS.findall(n)}
+        )
+        findings.append(
+            Finding(
+                "warning",
+                "hidden_characters",
+                f"{label}: {len(hidden)} column name(s) hold invisible or "
+                f"text-direction characters ({', '.join(codes[:6])}), so they may "
+                f"show differently from what they are: "
+                f"{', '.join(ascii(n) for n in hidden[:5])}"
+                f"{', ...' if len(hidden) > 5 else ''}. Rename them in the file if "
+                "that was not meant.",
+            )
+        )
     return out, findings
+
+
+# control characters, zero-width and text-direction marks (Unicode Cc and Cf)
+_HIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 # --- describing a frame ---

@@ -97,6 +97,10 @@ def _check_mixed(frame: pd.DataFrame) -> None:
     assert v[0] == 0.0 and v[9] == 9.0
 
 
+def _check_hidden(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["a\u202egnp.exe", "b\u200b"]
+
+
 def _check_dup(frame: pd.DataFrame) -> None:
     assert list(frame.columns) == ["a", "a.1", "b"]
     assert frame["a.1"].tolist() == [2.0, 5.0, 8.0]
@@ -290,6 +294,13 @@ CORPUS: tuple[Case, ...] = (
         check=_check_wide,
     ),
     Case("too_many_columns", _wide(6000), error="6000 columns"),
+    # "a\u202egnp.exe" shows as "aexe.png": the report says so, the name is kept
+    Case(
+        "direction_mark_in_a_name",
+        "a\u202egnp.exe,b\u200b\n".encode() + b"1,2\n" * 30,
+        codes=frozenset({"hidden_characters"}),
+        check=_check_hidden,
+    ),
     # refused from the header alone (naming 100 000 repeats took 72 s once)
     Case(
         "too_many_repeated_names",
