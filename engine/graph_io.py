@@ -225,6 +225,7 @@ def graph_to_text(nodes: Sequence[str], adjacency: np.ndarray, format: str) -> s
     """
     check_choice("graph_to_text", "format", format, FORMATS)
     nodes, A = _checked_pair(nodes, adjacency, "graph_to_text")
+    _check_names_for(nodes, format, "graph_to_text")
     writer = {
         "json": _to_json,
         "gml": _to_gml,
@@ -475,7 +476,29 @@ def _json_text(
 
 def _gml_string(s: str) -> str:
     out = s.replace("&", "&amp;").replace('"', "&quot;")
-    return '"' + "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in out) + '"'
+    return '"' + "".join(c if 32 <= ord(c) < 128 else f"&#{ord(c)};" for c in out) + '"'
+
+
+# Characters a format cannot carry in a name: GML's reader (HTML entities) drops
+# or remaps the other control characters; the CSV readers split lines at these,
+# and a blank name is no node. (They strip blanks at the ends of names, which
+# read_graph(..., columns=...) maps back to the columns.)
+_GML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CSV_UNSAFE = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|^\\s*$")
+
+
+def _check_names_for(names: list[str], format: str, owner: str) -> None:
+    """Refuse names that ``format`` could not give back unchanged."""
+    unsafe = {"gml": _GML_UNSAFE, "adjacency": _CSV_UNSAFE, "edgelist": _CSV_UNSAFE}
+    pattern = unsafe.get(format)
+    bad = [n for n in names if pattern is not None and pattern.search(n)]
+    if bad:
+        raise GraphError(
+            f"{owner}: the {format} format cannot hold the node name(s) "
+            f"{', '.join(ascii(n) for n in bad[:5])} unchanged (an empty name or "
+            "a control character); save as JSON or DOT, which keep every name, or "
+            "rename those nodes."
+        )
 
 
 def _to_gml(nodes: list[str], A: np.ndarray) -> str:
@@ -609,6 +632,7 @@ def undirected_graph_text(
         (int(i), int(j), float(w)) for (i, j), w in zip(edges, weights, strict=True)
     ]
     names = [str(n) for n in nodes]
+    _check_names_for(names, format, "undirected_graph_text")
     if format == "gml":
         return _gml_text(names, rows, directed=False)
     if format == "dot":
@@ -923,11 +947,17 @@ def _dot_statement(stmt: list[str], b: _Builder, name: str) -> None:
 def _csv_rows(text: str) -> list[list[str]]:
     first = text.split("\n", 1)[0]
     delim = max([",", ";", "\t"], key=first.count)
-    rows = [
-        [c.strip() for c in r]
-        for r in csv.reader(io.StringIO(text), delimiter=delim)
-        if any(c.strip() for c in r)
-    ]
+    try:
+        rows = [
+            [c.strip() for c in r]
+            for r in csv.reader(io.StringIO(text), delimiter=delim)
+            if any(c.strip() for c in r)
+        ]
+    except csv.Error as err:  # e.g. a carriage return inside an unquoted name
+        raise GraphError(
+            f"the CSV text cannot be read ({err}); quote names that hold line "
+            "breaks, or save the graph as JSON."
+        ) from err
     return rows
 
 

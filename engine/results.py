@@ -81,10 +81,18 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
+_ARRAY_KINDS = "biufU"
+_MAX_ITEMSIZE = 4 * 100_000  # 100 000 characters per string element
+
+
 def from_jsonable(obj: Any) -> Any:
     """Inverse of :func:`to_jsonable` for arrays and non-finite floats."""
     if isinstance(obj, dict) and _ARRAY_TAG in obj:
         dtype = np.dtype(obj["dtype"])
+        if dtype.kind not in _ARRAY_KINDS or dtype.itemsize > _MAX_ITEMSIZE:
+            # what to_jsonable writes: no objects, dates, bytes, complex or
+            # strings of megabytes (a 40-byte tag could ask for gigabytes)
+            raise ValueError(f"an array of dtype {dtype} is not one this writes")
         values = obj[_ARRAY_TAG]
         if dtype.kind == "f":
             values = [float(v) for v in values]
@@ -318,8 +326,10 @@ class ResultMixin:
         for name in [n for n in fields if n in data]:
             try:
                 kwargs[name] = from_jsonable(data[name])
-            except (TypeError, ValueError, KeyError) as err:
+            except (TypeError, ValueError, KeyError, OverflowError) as err:
                 problems.append(f"{name!r} holds a damaged array or number ({err})")
+            except RecursionError:
+                problems.append(f"{name!r} is nested too deeply to be a result field")
         missing = [
             name
             for name, f in fields.items()

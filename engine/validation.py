@@ -80,7 +80,13 @@ def as_matrix(
                 "one-hot encode)."
             )
         names = labels if names is None else names
-        X = X.to_numpy(dtype=np.float64)
+        try:
+            X = X.to_numpy(dtype=np.float64)
+        except OverflowError as err:  # a Python int beyond float64 in an object column
+            raise DataError(
+                f"{owner}: {name!r} holds a number too large for a float ({err}); "
+                "rescale or drop it first."
+            ) from err
     elif hasattr(X, "detach") and hasattr(X, "cpu"):
         X = X.detach().cpu().numpy()
     if isinstance(X, np.ndarray) and not _real_values(X):
@@ -91,7 +97,7 @@ def as_matrix(
         )
     try:
         arr = np.array(X, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:
         raise DataError(
             f"{owner}: {name!r} must be a numeric 2-D array; {str(err).rstrip('.')}."
         ) from err

@@ -18,8 +18,7 @@ import math
 from typing import Any
 
 from engine import __version__
-from engine.dag import DagResult
-from engine.dag.prior import MAX_TIER
+from engine.dag import MAX_TIER, DagResult
 from engine.errors import DataError, format_names
 
 __all__ = ["KIND", "VERSION", "dump_work", "parse_work"]

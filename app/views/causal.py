@@ -30,7 +30,7 @@ from engine.dag import (
 )
 from engine.dag.simulate import GRAPHS, NOISES, SEMS
 from engine.data import looks_like_identifier, to_matrix
-from engine.errors import DataError, EngineError, format_names
+from engine.errors import DataError, EngineError, GraphError, format_names
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
 
@@ -1173,18 +1173,17 @@ def _downloads_tab(result: Any, learned: int) -> None:
     c[0].download_button(
         "Result JSON", result.to_json(), f"dag_result{suffix}.json", key="dl_json"
     )
-    c[1].download_button(
-        "GML", graph_to_text(names, w, "gml"), f"dag{suffix}.gml", key="dl_gml"
-    )
-    c[2].download_button(
-        "DOT", graph_to_text(names, w, "dot"), f"dag{suffix}.dot", key="dl_dot"
-    )
-    c[3].download_button(
-        "CSV edge list",
-        graph_to_text(names, w, "edgelist"),
-        f"dag_edges{suffix}.csv",
-        key="dl_csv",
-    )
+    for column, label, fmt, file, key in (
+        (c[1], "GML", "gml", f"dag{suffix}.gml", "dl_gml"),
+        (c[2], "DOT", "dot", f"dag{suffix}.dot", "dl_dot"),
+        (c[3], "CSV edge list", "edgelist", f"dag_edges{suffix}.csv", "dl_csv"),
+    ):
+        try:
+            text = graph_to_text(names, w, fmt)
+        except GraphError as err:  # a name the format cannot carry unchanged
+            column.caption(f"{label}: {literal(err)}")
+            continue
+        column.download_button(label, text, file, key=key)
 
 
 THRESHOLD_KEY = "causal_weight_threshold"

@@ -20,7 +20,7 @@ from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
-from engine.errors import EngineError, ResourceError
+from engine.errors import EngineError, GraphError, ResourceError
 from engine.graphs import (
     BASELINES,
     PAPER_SPLIT_SIZES,
@@ -577,9 +577,14 @@ def _downloads(result: GraphResult) -> None:
         (c4, "gml", "text/plain"),
         (c5, "dot", "text/vnd.graphviz"),
     ):
+        try:
+            text = result.to_text(fmt)
+        except GraphError as err:  # a node name the format cannot carry unchanged
+            column.caption(f"{fmt.upper()}: {literal(err)}")
+            continue
         column.download_button(
             f"Learned graph ({fmt.upper()}, weight = edge probability)",
-            result.to_text(fmt).encode(),
+            text.encode(),
             file_name=f"learned_graph.{fmt}",
             mime=mime,
             key=f"graph_dl_{fmt}",

@@ -30,7 +30,7 @@ from engine.dag.metrics import (
     tpr,
 )
 from engine.dag.permutahedron import PermutahedronConfig
-from engine.dag.prior import PriorKnowledge
+from engine.dag.prior import MAX_TIER, PriorKnowledge
 from engine.dag.result import DagResult, is_dag
 from engine.dag.simulate import (
     SimulatedData,
@@ -40,6 +40,7 @@ from engine.dag.simulate import (
 )
 
 __all__ = [
+    "MAX_TIER",
     "METHODS",
     "BootstrapResult",
     "DagLearner",

@@ -125,10 +125,10 @@ register_method(
 )
 
 
-def _spec(method: str) -> MethodSpec:
-    if method not in METHODS:
+def _spec(method: str, owner: str = "learn_dag") -> MethodSpec:
+    if not isinstance(method, str) or method not in METHODS:
         raise ConfigError(
-            f"learn_dag: 'method' must be one of {sorted(METHODS)}; got {method!r}."
+            f"{owner}: 'method' must be one of {sorted(METHODS)}; got {method!r}."
         )
     return METHODS[method]
 
@@ -445,7 +445,8 @@ class DagLearner(BaseEstimator):
         base = ("method", "prior", "seed", "device", "progress", "config")
         method = params.get("method", self.method)
         options = {k: v for k, v in params.items() if k not in base}
-        known = {f.name for f in dataclasses.fields(_spec(method).config_class)}
+        spec = _spec(method, "DagLearner.set_params")
+        known = {f.name for f in dataclasses.fields(spec.config_class)}
         unknown = sorted(set(options) - known)
         if unknown:
             raise ConfigError(

@@ -56,12 +56,12 @@ __all__ = [
 def _edges_of(graph: Any, name: str, owner: str) -> NDArray[np.bool_]:
     """``graph != 0`` after refusing NaN, which ``!= 0`` would count as an edge."""
     a = np.asarray(graph)
-    if a.dtype.kind not in "biufc":
+    if a.dtype.kind not in "biuf":
         raise GraphError(
-            f"{owner}: '{name}' must be a numeric or boolean adjacency matrix; got "
+            f"{owner}: '{name}' must be a real or boolean adjacency matrix; got "
             f"dtype {a.dtype}. Convert it first, e.g. np.asarray(graph, dtype=float)."
         )
-    if a.dtype.kind in "fc" and np.isnan(a).any():
+    if a.dtype.kind == "f" and np.isnan(a).any():
         i, j = (int(k) for k in np.argwhere(np.isnan(a))[0])
         raise GraphError(
             f"{owner}: '{name}' holds NaN (first at [{i}, {j}]); a graph entry must "

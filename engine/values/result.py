@@ -118,8 +118,8 @@ class DistributionalValues(ResultMixin):
         "predicted": ("iu", ("R",)),
         "probabilities": ("fiu", ("R", "K")),
         "base_probabilities": ("fiu", ("R", "K")),
-        "data": ("", ("R", "D")),
-        "rows": ("", ("R",)),
+        "data": ("fiu", ("R", "D")),
+        "rows": ("iu", ("R",)),
         "n_samples": ("iu", ("R",)),
     }
     _sizes: ClassVar[dict[str, str]] = {"M": "features", "K": "classes", "D": "columns"}

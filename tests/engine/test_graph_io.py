@@ -395,3 +395,35 @@ def test_dot_comments_outside_names_are_skipped():
     )
     nodes, A = graph_from_text(text, "dot")
     assert nodes == ["a", "b"] and A[0, 1] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("name", "refused_by"),
+    [
+        ("", ("adjacency", "edgelist")),
+        ("  ", ("adjacency", "edgelist")),
+        ("cr\rx", ("adjacency", "edgelist")),
+        ("\x0b", ("gml", "adjacency", "edgelist")),
+    ],
+)
+def test_names_a_format_cannot_keep_are_refused_on_writing(name, refused_by):
+    weights = np.array([[0.0, 1.0], [0.0, 0.0]])
+    for fmt in FORMATS:
+        if fmt in refused_by:
+            with pytest.raises(GraphError, match=f"the {fmt} format cannot hold"):
+                graph_to_text(["base", name], weights, fmt)
+        else:  # the others give it back unchanged
+            nodes, _ = graph_from_text(graph_to_text(["base", name], weights, fmt), fmt)
+            assert nodes == ["base", name]
+
+
+def test_gml_keeps_line_breaks_and_tabs_in_names():
+    names = ["new\nline", "cr\rx", "tab\tx"]
+    weights = np.zeros((3, 3))
+    nodes, _ = graph_from_text(graph_to_text(names, weights, "gml"), "gml")
+    assert nodes == names
+
+
+def test_a_carriage_return_in_an_unquoted_csv_name_is_a_graph_error():
+    with pytest.raises(GraphError, match="cannot be read"):
+        graph_from_text("source,target\na\rb,c\n", "edgelist")

@@ -398,6 +398,8 @@ def test_dag_learner_set_params_checks_option_names():
         ConfigError, match=r"'dagdb' has no option\(s\) \['max_iter'\]|has no option"
     ):
         DagLearner(polish=False).set_params(method="dagdb")
+    with pytest.raises(ConfigError, match=r"DagLearner\.set_params: 'method' must be"):
+        DagLearner().set_params(method=["dagdb"])
     assert DagLearner().set_params(method="dagdb", max_iter=5).options == {
         "max_iter": 5
     }
@@ -412,6 +414,10 @@ def test_x_of_text_or_complex_numbers_is_refused_object_numbers_are_read():
         learn_dag(X.astype(str), device="cpu", max_iter=2)
     with pytest.raises(DataError, match="dtype complex128"):
         learn_dag(X + 0j, device="cpu", max_iter=2)
+    huge = pd.DataFrame(X, columns=list("abc")).astype({"b": object})
+    huge.iloc[0, 1] = 10**400
+    with pytest.raises(DataError, match="holds a number too large for a float"):
+        learn_dag(huge, device="cpu", max_iter=2)
     frame = pd.DataFrame(X, columns=list("abc")).astype({"b": object})
     r = learn_dag(frame, seed=0, device="cpu", max_iter=2)
     assert r.node_names == ("a", "b", "c")

@@ -254,8 +254,10 @@ def test_undirected_estimated_edges_follow_count_accuracy() -> None:
 
 def test_non_numeric_graphs_and_self_loops_are_named():
     text = np.array([["0", "1"], ["0", "0"]])
-    with pytest.raises(GraphError, match="'truth' must be a numeric or boolean"):
+    with pytest.raises(GraphError, match="'truth' must be a real or boolean"):
         compare_graphs(text, np.zeros((2, 2)))
+    with pytest.raises(GraphError, match="'pred' must be a real or boolean"):
+        compare_graphs(np.zeros((2, 2)), np.array([[0, 1j], [0, 0]]))
     loop = np.array([[0, 1], [0, 1]])
     with pytest.raises(GraphError, match="'pred' has a self-loop at node 1"):
         shd(np.zeros((2, 2)), loop)
