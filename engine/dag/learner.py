@@ -148,14 +148,20 @@ def make_config(method: str, config: Any = None, **options: Any) -> Any:
             f"None; got {type(config).__name__}."
         )
     base.update(options)
+    _check_option_names(spec, base, "learn_dag")
+    return spec.config_class(**base)
+
+
+def _check_option_names(spec: MethodSpec, options: dict[str, Any], owner: str) -> set:
+    """Refuse names that are not options of ``spec``; return the valid names."""
     known = {f.name for f in dataclasses.fields(spec.config_class)}
-    unknown = sorted(set(base) - known)
+    unknown = sorted(set(options) - known)
     if unknown:
         raise ConfigError(
-            f"learn_dag: unknown option(s) {unknown} for method {method!r}; valid "
+            f"{owner}: unknown option(s) {unknown} for method {spec.name!r}; valid "
             f"options are {sorted(known)}."
         )
-    return spec.config_class(**base)
+    return known
 
 
 def _prior_for(prior: PriorKnowledge | None, names: list[str]) -> PriorKnowledge:
@@ -445,14 +451,8 @@ class DagLearner(BaseEstimator):
         base = ("method", "prior", "seed", "device", "progress", "config")
         method = params.get("method", self.method)
         options = {k: v for k, v in params.items() if k not in base}
-        spec = _spec(method, "DagLearner.set_params")
-        known = {f.name for f in dataclasses.fields(spec.config_class)}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise ConfigError(
-                f"DagLearner.set_params: unknown option(s) {unknown} for method "
-                f"{method!r}; valid options are {sorted(known)}."
-            )
+        owner = "DagLearner.set_params"
+        known = _check_option_names(_spec(method, owner), options, owner)
         stale = sorted(set(self.options) - known - set(options))
         if stale:
             raise ConfigError(
