@@ -46,7 +46,15 @@ def _worker_init() -> None:
     torch.set_num_threads(1)
 
 
+class CancelledBeforeStart(Exception):
+    """A job cancelled while it waited: the pool had already queued it."""
+
+
 def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
+    # the pool hands a waiting job to its worker's queue at once, so
+    # future.cancel() cannot always drop it: the stop flag is checked here
+    if status.get("stop", False):
+        raise CancelledBeforeStart
     module_name, func_name = target.split(":")
     func = getattr(importlib.import_module(module_name), func_name)
 
@@ -186,6 +194,8 @@ class JobRegistry:
         elif job.future.done():
             err = job.future.exception()
             snap["state"] = "failed" if err is not None else "done"
+            if isinstance(err, CancelledBeforeStart):
+                snap["state"] = "cancelled"
             snap["error"] = err
             snap["result"] = None if err is not None else job.future.result()
         return snap
@@ -356,7 +366,12 @@ def _show_progress(
     if snap["state"] == "queued":
         st.caption(_queue_text(*registry.ahead_of(job_id)))
     if snap.get("stop"):
-        st.caption("Stopping after the current step…")
+        waiting = snap["state"] == "queued"
+        st.caption(
+            "Cancelled: it will not start."
+            if waiting
+            else "Stopping after the current step…"
+        )
     elif st.button("Cancel", key=f"{job_key}_cancel"):
         registry.cancel(job_id)
 

@@ -184,7 +184,7 @@ def _use_model(model: dict[str, Any]) -> None:
         st.session_state.pop(key, None)
 
 
-def _train(data: dict[str, Any], kind: str) -> None:
+def _train(data: dict[str, Any], kind: str) -> bool:
     """Train in the background worker: a big table can take minutes, and can stop."""
     frame = data["table"].assign(**{data["target"]: _labels(data)})
     kwargs = {
@@ -201,6 +201,7 @@ def _train(data: dict[str, Any], kind: str) -> None:
     state.put(state.EXPLAIN_TRAIN_JOB, job)
     state.put(state.EXPLAIN_TRAIN_JOB + "_error", None)
     state.put(state.EXPLAIN_TRAIN_KEY, _model_key(data))
+    return True
 
 
 def _store_trained(trained: TrainedModel) -> None:
@@ -277,8 +278,9 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
             key=state.EXPLAIN_W_KIND,
         )
         busy = state.get(state.EXPLAIN_TRAIN_JOB) is not None
-        if st.button("Train model", key=state.EXPLAIN_W_TRAIN, disabled=busy):
-            _guard(lambda: _train(data, kind))
+        pressed = st.button("Train model", key=state.EXPLAIN_W_TRAIN, disabled=busy)
+        if pressed and _guard(lambda: _train(data, kind)):
+            st.rerun()  # redraw with the button disabled while it trains
         render_job(state.EXPLAIN_TRAIN_JOB, _store_trained)
         error = state.get(state.EXPLAIN_TRAIN_JOB + "_error")
         if error:
@@ -470,7 +472,7 @@ def _model_spec(model: dict[str, Any]) -> dict[str, Any]:
     return {"model": model["model"]}
 
 
-def _explain_row(data, model, settings, row_frame, row) -> None:
+def _explain_row(data, model, settings, row_frame, row) -> bool:
     """Explain the row in the background worker: a big budget takes minutes."""
     _check_row(data, row_frame, row)
     kwargs = dict(
@@ -488,6 +490,7 @@ def _explain_row(data, model, settings, row_frame, row) -> None:
     state.put(state.EXPLAIN_ROW_JOB + "_error", None)
     state.put(state.EXPLAIN_ROW_JOB_MODEL, model["id"])
     state.put(state.EXPLAIN_ERROR, None)
+    return True
 
 
 def _store_row(result: DistributionalValues) -> None:
@@ -522,9 +525,9 @@ def _show_row_result(result: DistributionalValues) -> None:
     if result.stopped:
         st.warning(
             f"Stopped early: the values average {int(result.n_samples[0])} samples "
-            "per feature, fewer than the budget, so they are less precise (the CSV "
-            "download has their standard errors). Press 'Explain this row' again "
-            "for the full budget."
+            "per feature, fewer than the budget, so they are less precise (the "
+            "transitions CSV and the JSON download have their standard errors). "
+            "Press 'Explain this row' again for the full budget."
         )
     _show_notes(result)
     c = int(result.predicted[0])
@@ -637,7 +640,9 @@ def _global_section(data, model, settings) -> None:
         key=state.EXPLAIN_W_GLOBAL_ROWS,
     )
     if st.button(
-        "Explain these rows in the background", key=state.EXPLAIN_W_GLOBAL_RUN
+        "Explain these rows in the background",
+        key=state.EXPLAIN_W_GLOBAL_RUN,
+        disabled=state.get(state.EXPLAIN_JOB) is not None,  # one at a time
     ):
         positions = np.linspace(0, len(table) - 1, int(n)).round().astype(int)
         kwargs = dict(
@@ -653,6 +658,7 @@ def _global_section(data, model, settings) -> None:
         )
         state.put(state.EXPLAIN_JOB, job)
         state.put(state.EXPLAIN_JOB_MODEL, model["id"])
+        st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_JOB, _store_global)
     error = state.get(state.EXPLAIN_JOB + "_error")
     if error:
@@ -674,6 +680,18 @@ def _store_global(result: DistributionalValues) -> None:
     state.put(state.EXPLAIN_GLOBAL_MODEL, state.get(state.EXPLAIN_JOB_MODEL))
 
 
+def _running_elsewhere() -> None:
+    """Keep explanations started for another table or model visible and
+    cancellable: they hold the worker until they finish."""
+    for key, on_done, what in (
+        (state.EXPLAIN_ROW_JOB, _store_row, "Explaining the row"),
+        (state.EXPLAIN_JOB, _store_global, "The global view"),
+    ):
+        if state.get(key) is not None:
+            st.caption(f"{what} started for an earlier table or model is running:")
+            render_job(key, on_done, what=what)
+
+
 def render() -> None:
     """Draw the page."""
     st.title("Explain a classifier")
@@ -685,16 +703,15 @@ def render() -> None:
         "SHAP value of the class probabilities."
     )
     data = _data_section()
-    if data is None:
-        return
-    model = _model_section(data)
+    model = None if data is None else _model_section(data)
     if model is None:
+        _running_elsewhere()
         return
     st.header("Explain one row")
     row_frame, row = _row_section(data)
     settings = _settings(data)
     running = state.get(state.EXPLAIN_ROW_JOB) is not None
-    if st.button(
+    pressed = st.button(
         "Explain this row",
         type="primary",
         key=state.EXPLAIN_W_RUN,
@@ -702,8 +719,9 @@ def render() -> None:
         help="Runs in the background; Cancel keeps the orderings done so far."
         if not running
         else "A row is being explained: wait, or press Cancel.",
-    ):
-        _guard(lambda: _explain_row(data, model, settings, row_frame, row))
+    )
+    if pressed and _guard(lambda: _explain_row(data, model, settings, row_frame, row)):
+        st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_ROW_JOB, _store_row, what="Explaining the row")
     error = state.get(state.EXPLAIN_ROW_JOB + "_error")
     if error:

@@ -587,7 +587,10 @@ def _explain(
     est = _run_estimator(chosen, game, operator, rows_t, n, used_seed, dev, reporter)
     t2 = time.perf_counter()
     op_name, op_params = _operator_label(operator)
-    stopped = reporter.stop_requested
+    # a stop asked for during the last block cut nothing short: not "stopped"
+    cut_rows = est.n_samples.shape[0] < len(X_np)
+    cut_samples = chosen != "exact" and bool((est.n_samples < n).any())
+    stopped = reporter.stop_requested and (cut_rows or cut_samples)
     config = {
         "operator": op_name,
         "operator_params": op_params,

@@ -204,7 +204,12 @@ def test_a_row_is_explained_in_the_worker_and_can_be_stopped() -> None:
 def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
     at = trained_iris
     at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(6).run()
+    # sampled, with a budget that keeps the job running for a few seconds
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
+    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(5000).run()
     at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    # a second press started a second job and lost sight of the first
+    assert at.button(key=state.EXPLAIN_W_GLOBAL_RUN).disabled
     deadline = time.monotonic() + 150
     while state.EXPLAIN_GLOBAL not in at.session_state and time.monotonic() < deadline:
         time.sleep(2)

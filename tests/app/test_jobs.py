@@ -125,3 +125,24 @@ def test_a_failing_result_handler_shows_an_error_instead_of_nothing():
         at.run()
     assert not at.exception
     assert "The result could not be shown (IndexError" in at.error[0].value
+
+
+def test_a_cancelled_queued_job_never_starts():
+    # the pool takes the next job into its queue at once, so future.cancel()
+    # failed and a "cancelled" job ran a whole block when its turn came
+    registry = JobRegistry(session_alive=lambda _: True, watch_s=None)
+    try:
+        first = _long_fit(registry, "tab-a")
+        second = _long_fit(registry, "tab-a")
+        _wait_running(registry, first)
+        registry.cancel(second)
+        assert registry.snapshot(second)["state"] in ("queued", "cancelled")
+        registry.cancel(first)
+        deadline = time.monotonic() + 120
+        while registry.snapshot(second)["state"] not in ("cancelled", "done"):
+            assert time.monotonic() < deadline, "the cancelled job never ended"
+            time.sleep(0.2)
+        snap = registry.snapshot(second)
+        assert snap["state"] == "cancelled" and snap["step"] == 0
+    finally:
+        registry.close()

@@ -610,3 +610,23 @@ def test_bad_player_groups_and_class_names_are_named(iris) -> None:
         f"{X.columns[0]}+{X.columns[1]}",
         f"{X.columns[2]}+{X.columns[3]}",
     )
+
+
+def test_a_stop_during_the_last_block_is_not_a_stopped_result(iris) -> None:
+    X, _, model = iris
+
+    def stop_once_running(event) -> bool:
+        return event.stage != "start"
+
+    for estimator, expected in (("permutation", 100), ("coalition", 100), ("exact", 0)):
+        r = explain(
+            model,
+            X.iloc[:1],
+            background=X,
+            estimator=estimator,
+            n_samples=100,
+            seed=0,
+            progress=stop_once_running,
+        )
+        # one block did all the work: nothing was cut short
+        assert not r.stopped and r.n_samples.tolist() == [expected]
