@@ -130,6 +130,13 @@ def as_matrix(
     return arr, names
 
 
+# what pandas' infer_dtype calls an object array of real numbers (NaN and None
+# skipped); text, complex, dates and mixtures are not
+_REAL_INFERRED = frozenset(
+    {"integer", "floating", "mixed-integer-float", "boolean", "empty"}
+)
+
+
 def _real_values(values: np.ndarray) -> bool:
     """Whether an array holds real numbers (an object array of Python numbers
     counts; text, complex and dates do not)."""
@@ -137,10 +144,7 @@ def _real_values(values: np.ndarray) -> bool:
         return True
     if values.dtype != object:
         return False
-    return all(
-        isinstance(v, bool | int | float | np.integer | np.floating) or v is None
-        for v in values.ravel()
-    )
+    return pd.api.types.infer_dtype(values.ravel(), skipna=True) in _REAL_INFERRED
 
 
 def _real_column(col: pd.Series) -> bool:
