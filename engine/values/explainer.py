@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -384,23 +383,16 @@ def _run_estimator(
     reporter: Reporter,
 ) -> Estimate:
     rng, gen = make_generators(seed, device)
-    m = game.n_players
     if chosen == "exact":
-        per_row = 2**m * game.n_classes * 8 * 6
-        block = max(1, min(len(rows), game.memory_budget // per_row))
-        total = math.ceil(len(rows) / block)
-        reporter.total = total
-        counter = iter(range(1, total + 1))
 
-        def tick_exact(done: int) -> bool:
-            return reporter("exact", next(counter), {"rows": done})
+        def tick_exact(done: int, planned: int) -> bool:
+            return reporter("exact", done, {"rows": done}, total=planned)
 
         return exact_values(game, operator, rows, tick_exact)
 
-    def tick(done: int) -> bool:
-        return reporter(chosen, done)
+    def tick(done: int, planned: int) -> bool:
+        return reporter(chosen, done, total=planned)
 
-    reporter.total = None
     if chosen == "permutation":
         return permutation_values(game, operator, rows, n, rng, gen, tick)
     return coalition_values(game, operator, rows, n, gen, tick)  # type: ignore[arg-type]

@@ -67,8 +67,10 @@ _CPU_SLAB = 2**18
 # Model rows per forward call on the CPU (black boxes keep temporaries per row).
 _CPU_MODEL_ROWS = 2**14
 
-# A callback ``tick(done_units) -> stop?`` used by the estimators for progress.
-Tick = Callable[[int], bool]
+# A callback ``tick(done, planned) -> stop?`` used by the estimators for progress:
+# units of work done so far and planned in all (rows for the exact values, blocks of
+# rows and samples for the sampled ones).
+Tick = Callable[[int, int], bool]
 
 
 @dataclass
@@ -520,7 +522,8 @@ def exact_values(
     rows : Tensor of shape (r,), int
         Rows of ``game.X`` to explain.
     tick : callable, optional
-        Called with the number of rows done; ``True`` stops after that block.
+        Called with the rows done and the rows asked for; ``True`` stops after
+        that block.
 
     Returns
     -------
@@ -540,7 +543,7 @@ def exact_values(
         lp = game.all_coalitions(rb)
         out.put(start, _exact_from_log_probs(lp, weights, game.pairs_per_batch()))
         _release_freed_memory(game)
-        if tick is not None and tick(start + len(rb)):
+        if tick is not None and tick(start + len(rb), len(rows)):
             break
     return out.estimate()
 
@@ -626,7 +629,7 @@ def permutation_values(
         Orderings per row (even for Shapley).
     rng, gen : numpy and torch generators
     tick : callable, optional
-        Called with the number of (row block, ordering block) units done.
+        Called with the (row block, ordering block) units done and planned.
 
     Returns
     -------
@@ -641,6 +644,7 @@ def permutation_values(
     units = max(group, game.memory_budget // (per_unit * _OVERHEAD))
     o_block = max(group, min(n_samples, units) // group * group)
     r_block = max(1, min(len(rows), units // o_block))
+    planned = math.ceil(len(rows) / r_block) * math.ceil(n_samples / o_block)
     out = _RowResults(len(rows), game, sampled=True)
     done = 0
     for start in range(0, len(rows), r_block):
@@ -669,7 +673,7 @@ def permutation_values(
             _accumulate(total, total_sq, units_here)
             n_done += o // group
             done += 1
-            if tick is not None and tick(done):
+            if tick is not None and tick(done, planned):
                 stop = True
                 break
         se = _stderr(total, total_sq, n_done)
@@ -721,7 +725,7 @@ def coalition_values(
         Coalitions per player per row.
     gen : torch.Generator
     tick : callable, optional
-        Called with the number of blocks done.
+        Called with the (row block, coalition block) units done and planned.
 
     Returns
     -------
@@ -733,6 +737,7 @@ def coalition_values(
     units = max(1, game.memory_budget // per_unit)
     s_block = max(1, min(n_samples, units))
     r_block = max(1, min(len(rows), units // s_block))
+    planned = math.ceil(len(rows) / r_block) * math.ceil(n_samples / s_block)
     out = _RowResults(len(rows), game, sampled=True)
     done = 0
     for start in range(0, len(rows), r_block):
@@ -752,7 +757,7 @@ def coalition_values(
             total_sq += (joint * joint).sum(2)
             n_done += n
             done += 1
-            if tick is not None and tick(done):
+            if tick is not None and tick(done, planned):
                 stop = True
                 break
         out.put(start, total / n_done, _stderr(total, total_sq, n_done), n_done)

@@ -380,6 +380,27 @@ def test_stop_request_returns_partial_result(iris) -> None:
     assert events[0].stage == "start" and events[-1].stage == "done"
 
 
+@pytest.mark.parametrize("estimator", ["exact", "permutation", "coalition"])
+def test_progress_has_a_total_that_is_reached(iris, estimator) -> None:
+    X, _, model = iris
+    events = []
+    explain(
+        model,
+        X.iloc[:7],
+        background=X.iloc[::30],
+        estimator=estimator,
+        n_samples=6,
+        memory_budget=5000,  # several blocks of rows (and of samples)
+        progress=events.append,
+        seed=0,
+    )
+    work = [e for e in events if e.stage == estimator]
+    assert len(work) > 2
+    assert all(e.total == work[0].total for e in work)
+    steps = [e.step for e in work]
+    assert steps == sorted(set(steps)) and steps[-1] == work[0].total
+
+
 def test_memory_budget_does_not_change_results(iris) -> None:
     X, _, model = iris
     kw = dict(background=X.iloc[::10], estimator="exact")
