@@ -149,6 +149,21 @@ def test_dag_command_dagdb_writes_json_with_metrics(table, tmp_path, seed, estim
     assert doc["metrics"]["n_edges"] == len(edges)
 
 
+def test_dag_command_dagdb_marginal_samples_option(table, tmp_path, capsys):
+    data, _ = table
+    out = tmp_path / "out.json"
+    argv = ["dag", str(data), "--method", "dagdb", "--max-iter", "3"]
+    argv += ["--option", "marginal_samples=2", "--out", str(out)]
+    assert main(argv) == 0
+    assert json.loads(out.read_text())["options"]["marginal_samples"] == 2
+    for bad in ("0", "1.5"):
+        argv[-3] = f"marginal_samples={bad}"
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and err.count("\n") == 1
+        assert "'marginal_samples'" in err and bad in err, err
+
+
 def test_dag_command_dagdb_bad_option_exits_with_one_line(table, capsys):
     data, _ = table
     argv = ["dag", str(data), "--method", "dagdb", "--option", "estimator=nope"]
