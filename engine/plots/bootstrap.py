@@ -102,4 +102,6 @@ def bootstrap_figure(
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
-    return _layout(fig, title, pos, annotations=annotations + labels, shapes=shapes)
+    return _layout(
+        fig, title, pos, annotations=annotations + labels, shapes=shapes, names=names
+    )

@@ -39,6 +39,13 @@ DIFF_COLOURS = {
     "missing": "#7f7f7f",
     "extra": "#d62728",
 }
+# Legend notes of the diff drawing: which way an arrow points.
+DIFF_NOTES = {
+    "correct": "",
+    "reversed": ", arrow as learned",
+    "missing": ", arrow as true",
+    "extra": "",
+}
 
 
 # A drawing with more rows than this is "tall": it grows in height, fills the
@@ -95,8 +102,7 @@ def layered_layout(
                 stack.append(j)
     layer[~done] = layer.max() + 1 if d else 0
     rows = []
-    for level in np.unique(layer):
-        nodes = np.flatnonzero(layer == level)
+    for nodes in _order_layers(a, layer):
         width = max_per_row or max(len(nodes), 1)
         rows += [nodes[k : k + width] for k in range(0, len(nodes), width)]
     tall = len(rows) > TALL_ROWS
@@ -108,6 +114,50 @@ def layered_layout(
         pos[nodes, 0] = xs + shift
         pos[nodes, 1] = -float(row)
     return pos
+
+
+def _order_layers(
+    a: NDArray[np.bool_], layer: NDArray[np.int_], sweeps: int = 4
+) -> list[NDArray[np.int_]]:
+    """Nodes of each layer, ordered to cut edge crossings (barycentre heuristic).
+
+    Alternate sweeps down and up the layers sort each layer by the mean position
+    of its neighbours in the layers already placed (parents going down, children
+    going up); a node without such neighbours keeps its place. This is the
+    ordering step of a Sugiyama-style drawing, without its exact crossing count.
+
+    Parameters
+    ----------
+    a : ndarray of shape (d, d), bool
+        ``a[i, j]`` iff i -> j.
+    layer : ndarray of shape (d,), int
+        Layer of every node; edges point to higher layers.
+    sweeps : int
+        Number of sweeps, the last one downwards.
+
+    Returns
+    -------
+    list of ndarray
+        Node indices of each layer, in drawing order, from the top layer down.
+    """
+    levels = np.unique(layer)
+    order = [np.flatnonzero(layer == level) for level in levels]
+    x = np.zeros(len(layer))
+    for nodes in order:
+        x[nodes] = np.arange(len(nodes)) - (len(nodes) - 1) / 2
+    link = a | a.T
+    for sweep in range(sweeps):
+        down = (sweeps - 1 - sweep) % 2 == 0
+        for k in range(1, len(order)) if down else range(len(order) - 2, -1, -1):
+            placed = layer < levels[k] if down else layer > levels[k]
+            nodes = order[k]
+            near = link[nodes][:, placed]
+            counts = near.sum(1)
+            sums = near.astype(float) @ x[placed]
+            key = np.where(counts > 0, sums / np.maximum(counts, 1), x[nodes])
+            order[k] = nodes[np.argsort(key, kind="stable")]
+            x[order[k]] = np.arange(len(nodes)) - (len(nodes) - 1) / 2
+    return order
 
 
 def _n_rows(pos: NDArray[np.float64]) -> int:
@@ -179,9 +229,8 @@ def _node_trace(
     return go.Scatter(
         x=pos[:, 0],
         y=pos[:, 1],
-        mode="markers+text",
+        mode="markers",  # names: label annotations above the arrows (_labels)
         text=list(names),
-        textposition="middle right",
         customdata=list(range(len(names))),
         hovertext=list(hover),
         hoverinfo="text",
@@ -189,6 +238,27 @@ def _node_trace(
         name="nodes",
         showlegend=False,
     )
+
+
+def _labels(pos: NDArray, names: Sequence[str]) -> list[dict[str, Any]]:
+    """Node names as annotations right of the markers, on a light background.
+
+    Arrows are annotations too, drawn above every trace; names drawn as the
+    last annotations stay readable where arrows pass or end next to a node.
+    """
+    return [
+        {
+            "x": float(x),
+            "y": float(y),
+            "text": name,
+            "showarrow": False,
+            "xanchor": "left",
+            "xshift": 15,
+            "font": {"size": 12, "color": "#333"},
+            "bgcolor": "rgba(255, 255, 255, 0.75)",
+        }
+        for (x, y), name in zip(pos, names, strict=True)
+    ]
 
 
 def _edge_midpoints(
@@ -228,11 +298,13 @@ def _layout(
     *,
     annotations: Sequence[dict[str, Any]] = (),
     shapes: Sequence[dict[str, Any]] = (),
+    names: Sequence[str] = (),
 ) -> go.Figure:
     """Lay out a DAG figure, its arrows and shapes included, in one layout update.
 
     The height grows with the rows of ``pos``; a tall drawing (more than
     ``TALL_ROWS`` rows) fills the width instead of keeping equal axis scales.
+    ``names`` are drawn last, above the arrows (see :func:`_labels`).
     """
     rows = _n_rows(pos)
     yaxis: dict[str, Any] = {"visible": False}
@@ -240,7 +312,7 @@ def _layout(
         yaxis["scaleanchor"] = "x"
     fig.update_layout(
         title=title,
-        annotations=list(annotations),
+        annotations=[*annotations, *_labels(pos, names)],
         shapes=list(shapes),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         height=_figure_height(rows),
@@ -313,7 +385,7 @@ def dag_figure(
     if edges:
         fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
     annotations, _ = _collect_arrows(arrows)
-    return _layout(fig, title, pos, annotations=annotations)
+    return _layout(fig, title, pos, annotations=annotations, names=names)
 
 
 def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
@@ -388,7 +460,7 @@ def dag_diff_figure(
                 x=[None],
                 y=[None],
                 mode="lines",
-                name=f"{key} ({len(edges)})",
+                name=f"{key} ({len(edges)}{DIFF_NOTES[key]})",
                 line={
                     "color": DIFF_COLOURS[key],
                     "width": 3,
@@ -399,7 +471,7 @@ def dag_diff_figure(
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
-    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes)
+    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes, names=names)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
     return fig
 

@@ -47,18 +47,20 @@ def _nodes(page) -> list[dict]:
     # trace 0 of the figure holds the nodes (engine.plots.dag_figure)
     trace = chart.locator(".scatterlayer .trace").first
     points = trace.locator("path.point")
-    labels = trace.locator(".textpoint text")
     points.first.wait_for(timeout=60_000)
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(300)  # let the scroll settle before reading positions
-    assert points.count() == labels.count() == 11
+    # the names are the last annotations, in node order, after the (empty) arrows
+    texts = chart.locator("g.annotation text.annotation-text").all_text_contents()
+    labels = [t for t in texts if t]
+    assert points.count() == len(labels) == 11
     out = []
     for k in range(points.count()):
         box = points.nth(k).bounding_box()
         assert box is not None, "a node marker is not rendered"
         out.append(
             {
-                "name": labels.nth(k).text_content(),
+                "name": labels[k],
                 "x": box["x"] + box["width"] / 2,
                 "y": box["y"] + box["height"] / 2,
             }

@@ -68,7 +68,7 @@ def test_bootstrap_figure_dashes_frequent_edges_left_out_of_the_consensus() -> N
     shape = fig.layout.shapes[0]
     assert shape.line.dash == "dash"
     labels = sorted(a.text for a in fig.layout.annotations if not a.showarrow)
-    assert labels == ["0.60", "0.90"]
+    assert labels == ["0.60", "0.90", *NAMES]
 
 
 A3 = np.array([[0, 1, 1], [0, 0, 1], [0, 0, 0]])
@@ -213,7 +213,8 @@ def test_dag_figures_add_their_arrows_in_one_layout_update(monkeypatch) -> None:
     assert len(_arrows(fig)) == 80 and not fig.layout.shapes
     assert len(_arrows(diff)) == 80 and len(diff.layout.shapes) == 5
     assert len(_arrows(boot)) == 81 and len(boot.layout.shapes) == 1
-    assert len([x for x in boot.layout.annotations if not x.showarrow]) == 81
+    texts = [x for x in boot.layout.annotations if not x.showarrow]
+    assert len(texts) == 81 + 30  # frequency labels, then the node names
     assert fig.data[0].marker.color[3] == "#9467bd"
 
 
@@ -257,3 +258,34 @@ def test_heatmap_names_every_node_up_to_a_hundred() -> None:
     assert fig.layout.xaxis.dtick == 1 and fig.layout.yaxis.dtick == 1
     assert fig.layout.height > 480
     assert huge.layout.xaxis.dtick is None and huge.layout.height == 1600
+
+
+def test_node_names_are_drawn_above_the_arrows() -> None:
+    fig = dag_figure(A3, W3, NAMES)
+
+    texts = [a.text for a in fig.layout.annotations]
+    # the arrows first, then one name per node (plotly draws later ones on top)
+    assert texts[:3] == ["", "", ""] and texts[3:] == NAMES
+    x = fig.data[0].x
+    assert [a.x for a in fig.layout.annotations[3:]] == list(x)
+
+
+def test_layout_orders_layers_to_avoid_crossings() -> None:
+    # 0 -> 3 and 1 -> 2: in index order the two edges cross
+    a = np.zeros((4, 4), dtype=bool)
+    a[0, 3] = a[1, 2] = True
+
+    pos = layered_layout(a)
+
+    assert pos[0, 1] == pos[1, 1] > pos[2, 1] == pos[3, 1]
+    assert (pos[0, 0] < pos[1, 0]) == (pos[3, 0] < pos[2, 0])
+
+
+def test_diff_legend_says_which_way_arrows_point() -> None:
+    truth = np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]])
+    pred = np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]])
+
+    names = [t.name for t in dag_diff_figure(truth, pred, NAMES).data if t.name]
+
+    assert "reversed (1, arrow as learned)" in names
+    assert "missing (1, arrow as true)" in names
