@@ -58,6 +58,9 @@ HEATMAP_ALL_TICKS = 100
 # Offsets of consecutive rows in a tall drawing, so that a long edge does not run
 # through the nodes of the rows it passes.
 _ZIGZAG = (0.0, 1.5, 0.75, 2.25)
+# Distance in x of neighbours in a row, in row heights: with equal axis scales a
+# drawing then uses more of the panel's width, and names fit between nodes.
+_X_GAP = 1.5
 
 
 def layered_layout(
@@ -79,10 +82,11 @@ def layered_layout(
     Returns
     -------
     ndarray of shape (d, 2)
-        x and y per node; rows are at y = 0, -1, -2, ... Alternate rows are
-        staggered by 0.25; with more than ``TALL_ROWS`` rows, consecutive rows
-        are shifted further apart in x (a zig-zag), since such drawings are
-        shown with a free aspect ratio.
+        x and y per node; rows are at y = 0, -1, -2, ..., neighbours in a row
+        1.5 apart in x. Alternate rows are staggered by a quarter of that; with
+        more than ``TALL_ROWS`` rows, consecutive rows are shifted further apart
+        in x (a zig-zag), since such drawings are shown with a free aspect
+        ratio.
     """
     a = square_matrix("layered_layout", "adjacency", adjacency) != 0
     if max_per_row is not None:
@@ -111,7 +115,7 @@ def layered_layout(
         xs = np.arange(len(nodes)) - (len(nodes) - 1) / 2
         # stagger alternate rows so that long edges do not overlap nodes
         shift = _ZIGZAG[row % len(_ZIGZAG)] - 1.125 if tall else 0.25 * (row % 2)
-        pos[nodes, 0] = xs + shift
+        pos[nodes, 0] = (xs + shift) * _X_GAP
         pos[nodes, 1] = -float(row)
     return pos
 

@@ -246,7 +246,7 @@ def test_long_chain_drawn_taller_and_wider_small_graph_unchanged() -> None:
     assert xs.max() - xs.min() >= 2.0  # rows zig-zag instead of a ribbon
     assert len(set(np.round(xs[:4], 3))) == 4  # 4 consecutive rows, 4 columns
     assert small.layout.height == 520 and small.layout.yaxis.scaleanchor == "x"
-    assert list(small.data[0].x) == [0.0, 0.25, 0.0]
+    assert list(small.data[0].x) == [0.0, 0.375, 0.0]  # row 2 staggered by 1.5 / 4
 
 
 def test_heatmap_names_every_node_up_to_a_hundred() -> None:
