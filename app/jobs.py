@@ -60,6 +60,7 @@ def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
 
     def progress(event: Any) -> bool:
         status.update(
+            task=event.task,
             stage=event.stage,
             step=event.step,
             total=event.total,
@@ -350,19 +351,91 @@ def _finish(
         )
 
 
+# What a step counts, per task and stage of the engine's progress events; ``None``:
+# the event's message says it ("40 of 100 trees", "epoch 3 of at most 200").
+STAGE_WORDS: dict[tuple[str, str], str | None] = {
+    ("dag.fit", "train"): "epoch",
+    ("dag.fit", "polish"): "polishing step",
+    ("dag.fit", "refit"): "refit",
+    ("graphs.fit", "inner"): "inner steps",
+    ("graphs.fit", "outer"): "outer step",
+    ("graphs.baselines", "baselines"): "baseline",
+    ("values.train", "train"): None,
+    ("values.train", "done"): "done",
+    ("values.explain", "start"): "starting",
+    ("values.explain", "exact"): "rows",
+    ("values.explain", "permutation"): "blocks of rows x orderings",
+    ("values.explain", "coalition"): "blocks of rows x coalitions",
+    ("values.explain", "jobs"): "chunks of rows",
+    ("values.explain", "done"): "rows explained",
+}
+# The figures a user reads, in this order, under readable names; others are left
+# out of the progress line (they are in the result's history).
+SHOWN_METRICS = {
+    "loss": "loss",
+    "inner_loss": "training loss",
+    "train_loss": "training loss",
+    "val_accuracy": "validation accuracy",
+    "edges": "edges",
+    "accuracy": "accuracy",
+}
+# Figures shown as whole numbers.
+_COUNTS = {"edges"}
+
+
+def _metrics_text(metrics: dict[str, float]) -> str:
+    """The :data:`SHOWN_METRICS` among ``metrics``, as "name value" pairs."""
+    shown, seen = [], set()
+    for key, name in SHOWN_METRICS.items():
+        if key in metrics and name not in seen:
+            fmt = ".0f" if key in _COUNTS else ".4g"
+            shown.append(f"{name} {metrics[key]:{fmt}}")
+            seen.add(name)
+    return ", ".join(shown)
+
+
+def _step_text(snap: dict[str, Any]) -> str:
+    """Where a running job is: "inner steps 175/400", "outer step 15/100"."""
+    task, stage = snap.get("task") or "", snap.get("stage") or ""
+    word = STAGE_WORDS.get((task, stage), stage.replace("_", " ") or "step")
+    if word is None:
+        return ""
+    total = snap.get("total")
+    return f"{word} {snap.get('step') or 0}" + (f"/{total}" if total else "")
+
+
+def progress_text(snap: dict[str, Any]) -> str:
+    """The progress line of a job: its label, state, stage word, figures, time.
+
+    Parameters
+    ----------
+    snap : dict
+        :meth:`JobRegistry.snapshot` of the job.
+
+    Returns
+    -------
+    str
+        Markdown-safe text; a queued job says nothing about steps.
+    """
+    parts = [f"{literal(snap['label'])}: {snap['state']}"]
+    if snap["state"] != "queued":
+        if snap.get("message"):
+            parts.append(literal(snap["message"]))
+        step = _step_text(snap)
+        metrics = _metrics_text(snap.get("metrics") or {})
+        if step or metrics:
+            parts.append(step + (f" ({metrics})" if step and metrics else metrics))
+    parts.append(f"{snap['elapsed_s']:.0f} s")
+    return ", ".join(parts)
+
+
 def _show_progress(
     snap: dict[str, Any], job_key: str, registry: JobRegistry, job_id: str
 ) -> None:
     total = snap.get("total") or 0
     step = snap.get("step") or 0
     fraction = min(step / total, 1.0) if total else 0.0
-    metrics = ", ".join(f"{k} {v:.4g}" for k, v in (snap.get("metrics") or {}).items())
-    text = f"{literal(snap['label'])}: {snap['state']}, step {step}"
-    text += f"/{total}" if total else ""
-    text += f" ({metrics})" if metrics else ""
-    text += f", {literal(snap['message'])}" if snap.get("message") else ""
-    text += f", {snap['elapsed_s']:.0f} s"
-    st.progress(fraction, text=text)
+    st.progress(fraction, text=progress_text(snap))
     if snap["state"] == "queued":
         st.caption(_queue_text(*registry.ahead_of(job_id)))
     if snap.get("stop"):

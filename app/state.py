@@ -181,6 +181,18 @@ EXPLAIN_JOB_MODEL = "explain_job_model"
 # EXPLAIN_ROW_JOB + "_error") and the ``id`` of the model it runs.
 EXPLAIN_ROW_JOB = "explain_row_job"
 EXPLAIN_ROW_JOB_MODEL = "explain_row_job_model"
+# What the running single-row explanation was started for: dict with ``row``
+# (int) and ``edits`` (feature -> (table value, value explained)); kept with the
+# result in its config and notes (see explain.py).
+EXPLAIN_ROW_JOB_INPUTS = "explain_row_job_inputs"
+# What-if values typed into the row editor, kept per row for the session: dict
+# (table name, missing-value choice, row) -> dict feature -> value; and the number
+# of times each row's edits were reset (part of the editor's widget key).
+EXPLAIN_EDITS = "explain_edits"
+EXPLAIN_EDITS_RESET = "explain_edits_reset"
+# Rows asked for by the running global explanation and by the shown one (int).
+EXPLAIN_JOB_ROWS = "explain_job_rows"
+EXPLAIN_GLOBAL_ROWS = "explain_global_rows"
 # Job id of the model being trained in the background worker (its error under
 # EXPLAIN_TRAIN_JOB + "_error"), and the ``key`` of the data it was started on.
 EXPLAIN_TRAIN_JOB = "explain_train_job"

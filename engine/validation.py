@@ -10,12 +10,28 @@ import pandas as pd
 
 from engine.errors import DataError, format_names
 
-__all__ = ["as_matrix", "class_label_warning", "unpadded_match"]
+__all__ = [
+    "as_matrix",
+    "class_label_warning",
+    "guess_label_column",
+    "unpadded_match",
+]
 
 # class_label_warning: more distinct labels than this may be a problem ...
 LABEL_MANY_CLASSES = 10
 # ... when they are decimal numbers, or at least this share of the labelled rows.
 LABEL_CLASS_SHARE = 0.2
+# guess_label_column: names that say "this is the label" (compared lower-case).
+LABEL_NAMES = (
+    "target",
+    "label",
+    "class",
+    "y",
+    "outcome",
+    "diagnosis",
+    "species",
+    "klasse",
+)
 
 
 def as_matrix(
@@ -209,6 +225,67 @@ def class_label_warning(labels: Any, name: str = "label") -> str | None:
         f"({what}{n / k:.1f} rows per class): it looks like a continuous "
         "measurement or an identifier, not a column of class labels"
     )
+
+
+def _distinct(column: pd.Series) -> int:
+    """Distinct non-empty values of a column."""
+    present = column.dropna()
+    if present.dtype == object:
+        present = present[present.astype(str).str.strip() != ""]
+    return int(present.nunique())
+
+
+def _is_text(column: pd.Series) -> bool:
+    return not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(
+        column
+    )
+
+
+def guess_label_column(frame: pd.DataFrame, *, numeric: bool = False) -> str | None:
+    """The column of a table that most looks like a class label, if any.
+
+    In order: a column named like a label (:data:`LABEL_NAMES`) with a value;
+    else the last text (or boolean) column with at least two classes that
+    :func:`class_label_warning` accepts; with ``numeric``, else the last column
+    of any type that it accepts (a label coded as numbers).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    numeric : bool, default=False
+        Also consider columns of numbers (the caller needs a label column; a
+        table of measurements has none to offer otherwise).
+
+    Returns
+    -------
+    str or None
+        The column's name, or ``None`` when none looks like a label.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"temp": [20.5, 21.1, 19.8], "klasse": ["a", "b", "a"]})
+    >>> guess_label_column(frame)
+    'klasse'
+    """
+    names = [str(c) for c in frame.columns]
+    for name, column in zip(names, frame.columns, strict=True):
+        if name.strip().lower() in LABEL_NAMES and _distinct(frame[column]) > 0:
+            return name
+
+    def fits(column: Any, text_only: bool) -> bool:
+        values = frame[column]
+        return (
+            (_is_text(values) or not text_only)
+            and _distinct(values) >= 2
+            and class_label_warning(values) is None
+        )
+
+    for text_only in (True, False) if numeric else (True,):
+        for name, column in reversed(list(zip(names, frame.columns, strict=True))):
+            if fits(column, text_only):
+                return name
+    return None
 
 
 def unpadded_match(name: str, names: Sequence[str]) -> int | None:

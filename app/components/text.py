@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["literal"]
+__all__ = ["human_size", "literal"]
 
 # characters with a meaning anywhere in a line (CommonMark, GFM, KaTeX, HTML)
 _INLINE = re.compile(r"([\\`*_\[\]{}<>$~|&])")
@@ -53,3 +53,18 @@ def literal(value: object) -> str:
     text = _INLINE.sub(r"\\\1", text)
     text = _SHORTCODE.sub(":\u200b", text)
     return _LINE_START.sub(r"\1\\\2", text, count=1)
+
+
+def human_size(n_bytes: int) -> str:
+    """A file size in bytes, KB or MB (of 1024), as people write it.
+
+    Examples
+    --------
+    >>> human_size(55), human_size(2048), human_size(3_500_000)
+    ('55 bytes', '2.0 KB', '3.3 MB')
+    """
+    if n_bytes < 1024:
+        return f"{n_bytes} byte" + ("" if n_bytes == 1 else "s")
+    if n_bytes < 1024**2:
+        return f"{n_bytes / 1024:.1f} KB"
+    return f"{n_bytes / 1024**2:.1f} MB"

@@ -14,11 +14,12 @@ import numpy as np
 import streamlit as st
 
 from app import state
-from app.components.text import literal
+from app.components.text import human_size, literal
 from engine import list_samples, load_sample
 from engine.data import DataReport, describe, read_table
 from engine.errors import DataError, GraphError
 from engine.graph_io import read_graph
+from engine.validation import guess_label_column
 
 DEFAULT_SAMPLE = "sachs"
 SAMPLE_KEY = "data_sample"
@@ -28,7 +29,6 @@ TRUTH_KEY = "data_truth_upload"
 NO_TARGET = "(none)"
 PREVIEW_ROWS = 200
 MAX_FINDINGS = 25
-_TARGET_NAMES = ("target", "label", "class", "y", "outcome", "diagnosis", "species")
 
 
 # --- loading ---
@@ -66,13 +66,6 @@ def use_sample(name: str) -> None:
     state.put(state.UPLOAD_ERROR, None)
 
 
-def _guess_target(report: DataReport) -> str | None:
-    for info in report.columns:
-        if info.name.strip().lower() in _TARGET_NAMES and info.kind != "empty":
-            return info.name
-    return None
-
-
 def _process_upload(upload: Any) -> None:
     """Parse a new upload once; on failure keep the current data set."""
     if upload is None:
@@ -95,11 +88,11 @@ def _process_upload(upload: Any) -> None:
         {
             "name": upload.name,
             "frame": frame,
-            "target": _guess_target(report),
+            "target": guess_label_column(frame),
             "truth": None,
             "source": "upload",
             "report": report,
-            "description": f"Uploaded file {upload.name} ({len(data) / 1024:.0f} KB).",
+            "description": f"Uploaded file {upload.name} ({human_size(len(data))}).",
             "id": f"upload:{digest}",
         },
     )
@@ -226,11 +219,38 @@ def _summary(dataset: dict[str, Any]) -> None:
     cols = st.columns(4)
     cols[0].metric("Rows", f"{frame.shape[0]:,}")
     cols[1].metric("Columns", f"{frame.shape[1]:,}")
-    cols[2].metric("Numeric columns", len(report.columns_of_kind("numeric")))
+    numeric = report.columns_of_kind("numeric")
+    features = _numeric_features(dataset, numeric)
+    cols[2].metric(
+        "Numeric feature columns",
+        len(features),
+        help=_numeric_help(dataset, numeric, features),
+    )
     truth = dataset.get("truth")
     cols[3].metric(
         "Known graph", "none" if truth is None else f"{int(np.sum(truth))} edges"
     )
+
+
+def _numeric_features(dataset: dict[str, Any], numeric: list[str]) -> list[str]:
+    """Numeric columns but the label and the constant ones: the usable features."""
+    report: DataReport = dataset["report"]
+    constant = {c.name for c in report.columns if c.is_constant}
+    target = dataset.get("target")
+    return [c for c in numeric if c != target and c not in constant]
+
+
+def _numeric_help(
+    dataset: dict[str, Any], numeric: list[str], features: list[str]
+) -> str:
+    """What the numeric-column count leaves out of the table's numeric columns."""
+    target = dataset.get("target")
+    parts = [f"the label '{literal(target)}'"] if target in numeric else []
+    n_constant = len(numeric) - len(features) - len(parts)
+    if n_constant:
+        parts.append(f"{n_constant} constant column(s)")
+    text = f"Numeric columns that vary, besides the label: {len(numeric)} in all"
+    return text + (f"; left out: {' and '.join(parts)}." if parts else ".")
 
 
 def _report(report: DataReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -15,7 +16,7 @@ from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
-from engine.validation import class_label_warning
+from engine.validation import class_label_warning, guess_label_column
 from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
@@ -55,6 +56,8 @@ MISSING = {
 DATA_PAGE = "data set from the Data page"
 # The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
 TABLE_KEY = "explain_table"
+# Edits named at most in a line about a what-if row.
+MAX_EDITS_SHOWN = 5
 
 
 # --- data ---------------------------------------------------------------------------
@@ -78,10 +81,19 @@ def _data_section() -> dict[str, Any] | None:
     # the uploaded table first, else the sample picked on the Data page
     files = list(SAMPLES.values())
     index = 0 if dataset else state.data_page_sample(files, "breast_cancer")
-    source = st.selectbox("Table", options, index=index, key=state.EXPLAIN_W_SOURCE)
+    source = st.selectbox(
+        "Table",
+        options,
+        index=index,
+        key=state.EXPLAIN_W_SOURCE,
+        format_func=lambda option: _source_label(option, dataset),
+    )
     if source == DATA_PAGE:
         frame, name = dataset["frame"], dataset["name"]
-        default_target = dataset.get("target")
+        # the Data page's label column, else the column that looks like one
+        default_target = dataset.get("target") or guess_label_column(
+            frame, numeric=True
+        )
     else:
         (frame, default_target), name = _sample(source), source
     columns = list(frame.columns)
@@ -135,6 +147,13 @@ def _data_section() -> dict[str, Any] | None:
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
+
+
+def _source_label(option: str, dataset: dict[str, Any] | None) -> str:
+    """The 'Table' choice in words: the Data page's one names its file."""
+    if option != DATA_PAGE or dataset is None:
+        return option
+    return f"{dataset['name']} (from the Data page)"
 
 
 def _features_table(
@@ -401,7 +420,12 @@ def _apply_row_pick() -> None:
         st.session_state[state.EXPLAIN_W_ROW] = int(picked[0])
 
 
-def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int]:
+def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int, dict]:
+    """The row to explain, its what-if values and the edits made to them.
+
+    Returns the row as explained (one-row frame of the features), its position
+    and the edits: feature -> (table value, edited value).
+    """
     frame, table = data["frame"], data["table"]
     with st.expander("Pick a row in the table", expanded=False):
         st.dataframe(
@@ -427,13 +451,78 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int]:
     else:  # dropped for a missing value: said here, refused by the button
         shown = frame.iloc[[row]][data["features"]]
         st.warning(literal(_dropped_row_message(data, row)))
-    st.caption("Edit values below for a what-if explanation.")
-    edited = st.data_editor(
-        shown,
-        key=f"{state.EXPLAIN_W_EDIT}_{data['missing']}_{row}",
-        use_container_width=True,
+    edited, edits = _what_if_editor(data, shown, row)
+    return edited, row, edits
+
+
+def _edits_key(data: dict[str, Any], row: int) -> tuple[str, str, int]:
+    """Where a row's what-if values are kept: table, missing-value choice, row."""
+    return (str(data["name"]), str(data["missing"]), row)
+
+
+def _what_if_editor(
+    data: dict[str, Any], shown: pd.DataFrame, row: int
+) -> tuple[pd.DataFrame, dict[str, tuple[float, float]]]:
+    """The row's editor, starting from the values typed for it earlier.
+
+    Streamlit forgets an editor's edits once it is not drawn (another row is
+    shown), so the values are kept under ``state.EXPLAIN_EDITS`` for each row.
+    """
+    key = _edits_key(data, row)
+    kept = state.get(state.EXPLAIN_EDITS) or {}
+    resets = (state.get(state.EXPLAIN_EDITS_RESET) or {}).get(key, 0)
+    start = shown.copy()
+    for feature, value in kept.get(key, {}).items():
+        if feature in start.columns:
+            start[feature] = value
+    st.caption(
+        "Edit values below for a what-if explanation; the values typed for each "
+        "row are kept while this session lasts."
     )
-    return edited.astype(float), row
+    widget = f"{state.EXPLAIN_W_EDIT}_{data['missing']}_{row}"
+    edited = st.data_editor(
+        start,
+        key=widget + (f"_{resets}" if resets else ""),
+        use_container_width=True,
+    ).astype(float)
+    edits = _edits(shown.astype(float), edited)
+    kept = {k: v for k, v in kept.items() if k != key}
+    if edits:
+        kept[key] = {f: new for f, (_, new) in edits.items()}
+        st.button(
+            "Reset to the table's values",
+            key=state.EXPLAIN_W_EDIT + "_reset",
+            on_click=_reset_edits,
+            args=(key,),
+        )
+    state.put(state.EXPLAIN_EDITS, kept)
+    return edited, edits
+
+
+def _reset_edits(key: tuple[str, str, int]) -> None:
+    """Forget a row's what-if values; a new editor key drops the typed ones."""
+    kept = state.get(state.EXPLAIN_EDITS) or {}
+    state.put(state.EXPLAIN_EDITS, {k: v for k, v in kept.items() if k != key})
+    resets = dict(state.get(state.EXPLAIN_EDITS_RESET) or {})
+    resets[key] = resets.get(key, 0) + 1
+    state.put(state.EXPLAIN_EDITS_RESET, resets)
+
+
+def _same(old: float, new: float) -> bool:
+    """Whether two cell values are the same (two empty cells are)."""
+    return bool(old == new or (np.isnan(old) and np.isnan(new)))
+
+
+def _edits(
+    original: pd.DataFrame, edited: pd.DataFrame
+) -> dict[str, tuple[float, float]]:
+    """Features whose value differs from the table's: feature -> (old, new)."""
+    old, new = original.to_numpy(float)[0], edited.to_numpy(float)[0]
+    return {
+        str(c): (float(a), float(b))
+        for c, a, b in zip(original.columns, old, new, strict=True)
+        if not _same(a, b)
+    }
 
 
 def _dropped_row_message(data: dict[str, Any], row: int) -> str:
@@ -472,8 +561,12 @@ def _model_spec(model: dict[str, Any]) -> dict[str, Any]:
     return {"model": model["model"]}
 
 
-def _explain_row(data, model, settings, row_frame, row) -> bool:
-    """Explain the row in the background worker: a big budget takes minutes."""
+def _explain_row(data, model, settings, row_frame, row, edits) -> bool:
+    """Explain the row in the background worker: a big budget takes minutes.
+
+    ``edits`` (feature -> (table value, value explained)) are kept with the
+    result, which then says it explains a what-if row.
+    """
     _check_row(data, row_frame, row)
     kwargs = dict(
         model_spec=_model_spec(model),
@@ -489,12 +582,41 @@ def _explain_row(data, model, settings, row_frame, row) -> bool:
     state.put(state.EXPLAIN_ROW_JOB, job)
     state.put(state.EXPLAIN_ROW_JOB + "_error", None)
     state.put(state.EXPLAIN_ROW_JOB_MODEL, model["id"])
+    state.put(state.EXPLAIN_ROW_JOB_INPUTS, {"row": row, "edits": dict(edits)})
     state.put(state.EXPLAIN_ERROR, None)
     return True
 
 
+def _with_inputs(
+    result: DistributionalValues, inputs: dict[str, Any] | None
+) -> DistributionalValues:
+    """The result with the row's what-if edits in its config and notes.
+
+    ``config["what_if"]`` (bool) and ``config["edits"]`` (feature -> ``table``
+    and ``explained`` values) travel with the JSON download; a what-if adds a
+    note saying which values are not the table's.
+    """
+    if inputs is None:
+        return result
+    edits = inputs["edits"]
+    config = {
+        **result.config,
+        "what_if": bool(edits),
+        "edits": {f: {"table": a, "explained": b} for f, (a, b) in edits.items()},
+    }
+    notes = result.notes
+    if edits:
+        changed = "; ".join(f"{f} {a:g} -> {b:g}" for f, (a, b) in edits.items())
+        notes += (
+            f"what-if: row {inputs['row']} of the table with values edited in the "
+            f"app ({changed}); the other values are the table's",
+        )
+    return dataclasses.replace(result, config=config, notes=notes)
+
+
 def _store_row(result: DistributionalValues) -> None:
     """Keep a finished row explanation with the model it was started for."""
+    result = _with_inputs(result, state.get(state.EXPLAIN_ROW_JOB_INPUTS))
     state.put(state.EXPLAIN_RESULT, result)
     state.put(state.EXPLAIN_RESULT_MODEL, state.get(state.EXPLAIN_ROW_JOB_MODEL))
     best = result.features[int(np.argmax(result.p_change[0]))]
@@ -510,7 +632,7 @@ def _show_notes(result: DistributionalValues) -> None:
     The library's note names its ``max_background`` option, which the page does
     not offer; the page says the same in its own words.
     """
-    if not result.notes:
+    if not any("max_background" in note for note in result.notes):
         return
     n_used = int(result.config.get("n_background", 0))
     st.caption(
@@ -521,7 +643,56 @@ def _show_notes(result: DistributionalValues) -> None:
     )
 
 
-def _show_row_result(result: DistributionalValues) -> None:
+def _made_edits(result: DistributionalValues) -> dict[str, tuple[float, float]]:
+    """The what-if edits a row result was made with (none for a table row)."""
+    edits = result.config.get("edits") or {}
+    return {f: (e["table"], e["explained"]) for f, e in edits.items()}
+
+
+def _inputs_text(row: int, edits: dict[str, tuple[float, float]]) -> str:
+    """A row and its edits in words (Markdown-safe)."""
+    if not edits:
+        return f"row {row} as in the table"
+    shown = [
+        f"{literal(f)} {a:g} → {b:g}"
+        for f, (a, b) in list(edits.items())[:MAX_EDITS_SHOWN]
+    ]
+    more = len(edits) - MAX_EDITS_SHOWN
+    listed = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return f"row {row} with edited values ({listed})"
+
+
+def _result_heading(
+    result: DistributionalValues, now: tuple[int, dict[str, tuple[float, float]]]
+) -> None:
+    """Which row the result explains, and a warning when the inputs are others."""
+    row, edits = int(result.rows[0]), _made_edits(result)
+    what = "what-if for row" if edits else "row"
+    st.subheader(f"Result: {what} {row}")
+    if edits:
+        st.markdown(
+            f"A what-if: {_inputs_text(row, edits)}; the other values are the table's."
+        )
+    now_row, now_edits = now
+    same = now_row == row and {f: b for f, (_, b) in now_edits.items()} == {
+        f: b for f, (_, b) in edits.items()
+    }
+    if not same:
+        st.warning(
+            f"This result was made for {_inputs_text(row, edits)}, not for the "
+            f"inputs above ({_inputs_text(now_row, now_edits)}). Press **Explain "
+            "this row** to explain them, or set the row and values back."
+        )
+
+
+def _show_row_result(
+    result: DistributionalValues, now: tuple[int, dict[str, tuple[float, float]]]
+) -> None:
+    """The row result under a heading naming its row and edits.
+
+    ``now`` is the row and edits on screen: (position, feature -> (old, new)).
+    """
+    _result_heading(result, now)
     if result.stopped:
         st.warning(
             f"Stopped early: the values average {int(result.n_samples[0])} samples "
@@ -550,7 +721,10 @@ def _show_row_result(result: DistributionalValues) -> None:
         f"device {result.device}, {result.timings['total_s']:.2f} s, "
         f"{result.n_model_rows:,} model rows."
     )
-    st.plotly_chart(p_change_bars(result, row=0), key="explain_bars")
+    bars = p_change_bars(result, row=0)
+    if _made_edits(result):
+        bars.update_layout(title=bars.layout.title.text[:-1] + ", what-if)")
+    st.plotly_chart(bars, key="explain_bars")
     if state.get(state.EXPLAIN_PLAYER) not in result.features:
         state.put(state.EXPLAIN_PLAYER, result.features[top])
     player = st.selectbox(
@@ -658,6 +832,7 @@ def _global_section(data, model, settings) -> None:
         )
         state.put(state.EXPLAIN_JOB, job)
         state.put(state.EXPLAIN_JOB_MODEL, model["id"])
+        state.put(state.EXPLAIN_JOB_ROWS, len(positions))
         st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_JOB, _store_global)
     error = state.get(state.EXPLAIN_JOB + "_error")
@@ -667,16 +842,32 @@ def _global_section(data, model, settings) -> None:
     if result is None or state.get(state.EXPLAIN_GLOBAL_MODEL) != model["id"]:
         return
     if result.stopped:
-        st.warning(f"Stopped early: {result.n_rows} rows explained.")
+        st.warning(_global_stopped_text(result))
     _show_notes(result)
     st.plotly_chart(p_change_bars(result), key="explain_global_bars")
     st.dataframe(result.global_ranking(), hide_index=True, key="explain_ranking")
     _downloads(result, "global")
 
 
+def _global_stopped_text(result: DistributionalValues) -> str:
+    """How much of a stopped global view was done: rows, and rows cut short."""
+    asked = state.get(state.EXPLAIN_GLOBAL_ROWS)
+    text = f"Stopped early: {result.n_rows}" + (f" of {asked}" if asked else "")
+    text += " rows explained"
+    budget = int(result.config.get("n_samples") or 0)
+    short = int((result.n_samples < budget).sum()) if result.estimator != "exact" else 0
+    if short:
+        text += (
+            f"; {short} of them average fewer samples than the budget (the last "
+            "block was cut short)"
+        )
+    return text + ". Press **Explain these rows in the background** again for all."
+
+
 def _store_global(result: DistributionalValues) -> None:
     """Keep a finished global view with the model it was started for."""
     state.put(state.EXPLAIN_GLOBAL, result)
+    state.put(state.EXPLAIN_GLOBAL_ROWS, state.get(state.EXPLAIN_JOB_ROWS))
     state.put(state.EXPLAIN_GLOBAL_MODEL, state.get(state.EXPLAIN_JOB_MODEL))
 
 
@@ -708,7 +899,7 @@ def render() -> None:
         _running_elsewhere()
         return
     st.header("Explain one row")
-    row_frame, row = _row_section(data)
+    row_frame, row, edits = _row_section(data)
     settings = _settings(data)
     running = state.get(state.EXPLAIN_ROW_JOB) is not None
     pressed = st.button(
@@ -720,7 +911,9 @@ def render() -> None:
         if not running
         else "A row is being explained: wait, or press Cancel.",
     )
-    if pressed and _guard(lambda: _explain_row(data, model, settings, row_frame, row)):
+    if pressed and _guard(
+        lambda: _explain_row(data, model, settings, row_frame, row, edits)
+    ):
         st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_ROW_JOB, _store_row, what="Explaining the row")
     error = state.get(state.EXPLAIN_ROW_JOB + "_error")
@@ -729,7 +922,7 @@ def render() -> None:
     # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
     if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:
-        _show_row_result(result)
+        _show_row_result(result, (row, edits))
     _global_section(data, model, settings)
 
 

@@ -23,6 +23,7 @@ from engine.data import MatrixRecord
 from engine.errors import EngineError, GraphError, ResourceError
 from engine.graphs import (
     BASELINES,
+    METHOD_LABELS,
     PAPER_SPLIT_SIZES,
     GraphResult,
     LdsConfig,
@@ -54,12 +55,8 @@ CHART_KEY = "graph_chart"
 SAMPLES = ("wine", "breast_cancer", "digits")
 FROM_DATA_PAGE = "Data page table"
 BUNDLED = "Bundled sample"
-BASELINE_LABELS = {
-    "knn_gcn": "kNN-GCN (fixed graph)",
-    "logreg": "Logistic regression",
-    "mlp": "MLP",
-    "label_propagation": "Label propagation",
-}
+# the engine's names for the methods, shared with its accuracy chart
+BASELINE_LABELS = {k: v for k, v in METHOD_LABELS.items() if k != "lds"}
 # From this many nodes the page says how long a fit takes (README, larger fits).
 LARGE_FIT_NODES = 1000
 LARGE_FIT_NOTE = (
@@ -463,7 +460,7 @@ def _accuracy_table(result: GraphResult) -> pd.DataFrame:
     es_col = f"early-stopping half ({n_es} nodes)"
     rows = [
         {
-            "method": "LDS (learned graph)",
+            "method": METHOD_LABELS["lds"],
             "test accuracy": result.test_accuracy,
             val_col: result.val_accuracy,
             es_col: result.es_accuracy,

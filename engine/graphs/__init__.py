@@ -11,7 +11,7 @@ baselines (:func:`fit_baseline`) and the Planetoid loader (:func:`load_planetoid
 from __future__ import annotations
 
 from engine.graphs.baselines import fit_baseline
-from engine.graphs.config import BASELINES, LdsConfig
+from engine.graphs.config import BASELINES, METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, normalized_propagate
 from engine.graphs.knn import (
     adjacency_from_edges,
@@ -34,6 +34,7 @@ from engine.graphs.task import (
 
 __all__ = [
     "BASELINES",
+    "METHOD_LABELS",
     "PAPER_SPLIT_SIZES",
     "GraphResult",
     "GraphStructureLearner",

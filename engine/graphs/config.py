@@ -7,9 +7,17 @@ from typing import Any, Literal
 
 from engine.errors import ConfigError, check_choice, check_range
 
-__all__ = ["BASELINES", "LdsConfig"]
+__all__ = ["BASELINES", "METHOD_LABELS", "LdsConfig"]
 
 BASELINES = ("knn_gcn", "label_propagation", "logreg", "mlp")
+# Names for people: LDS ("lds") and each baseline, in tables, charts and the app.
+METHOD_LABELS = {
+    "lds": "LDS (learned graph)",
+    "knn_gcn": "kNN-GCN (fixed graph)",
+    "logreg": "Logistic regression",
+    "mlp": "MLP",
+    "label_propagation": "Label propagation",
+}
 
 
 @dataclass(frozen=True, kw_only=True)

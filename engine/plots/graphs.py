@@ -7,6 +7,7 @@ from typing import Any, Literal
 import numpy as np
 
 from engine.errors import DataError, GraphError, check_choice
+from engine.graphs.config import METHOD_LABELS
 from engine.graphs.result import GraphResult
 from engine.plots._checks import check_count
 from engine.plots._text import plot_text, plot_texts
@@ -296,10 +297,14 @@ def training_curves_figure(result: GraphResult) -> Any:
 
 
 def accuracy_figure(result: GraphResult) -> Any:
-    """Bar chart of test accuracy: LDS against the baselines fitted with it."""
+    """Bar chart of test accuracy: LDS against the baselines fitted with it.
+
+    Methods carry the names of :data:`engine.graphs.METHOD_LABELS`, as in the
+    app's accuracy table.
+    """
     import plotly.graph_objects as go
 
-    names = ["LDS", *result.baselines]
+    names = [METHOD_LABELS.get(m, m) for m in ("lds", *result.baselines)]
     values = [result.test_accuracy] + [
         v["test_accuracy"] for v in result.baselines.values()
     ]

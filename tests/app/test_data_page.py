@@ -178,3 +178,30 @@ def test_widgets_follow_the_dataset_after_a_page_switch(tmp_path):
     assert app.selectbox(key="data_sample").value == "wine"
     assert app.selectbox(key="data_target").value == "alcohol"
     assert app.session_state["dataset"]["target"] == "alcohol"
+
+
+def test_an_upload_without_a_named_label_gets_its_class_column(at):
+    # 'klasse' (three words) was not guessed: no label, and the Explain page then
+    # took 'temp' (a measurement) and warned about it
+    data = b"temp;druck;klasse\n21,7;982,2;mittel\n24,1;995,3;warm\n13,5;979,0;kalt\n"
+    _upload(at, "semi.csv", data)
+    assert _dataset(at)["target"] == "klasse"
+    assert at.selectbox(key="data_target").value == "klasse"
+    # a 70-byte file was "(0 KB)"
+    assert f"Uploaded file semi.csv ({len(data)} bytes)." in [
+        c.value for c in at.caption
+    ]
+
+
+def test_the_numeric_column_count_says_what_it_counts(at):
+    # digits: 65 numeric columns were counted, the label and 3 constant pixels too
+    at.selectbox(key="data_sample").select("digits").run()
+    (metric,) = [m for m in at.metric if m.label == "Numeric feature columns"]
+    assert metric.value == "61"
+    assert metric.proto.help == (
+        "Numeric columns that vary, besides the label: 65 in all; left out: the "
+        "label 'target' and 3 constant column(s)."
+    )
+    at.selectbox(key="data_target").select("(none)").run()
+    (metric,) = [m for m in at.metric if m.label == "Numeric feature columns"]
+    assert metric.value == "62"

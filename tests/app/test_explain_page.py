@@ -392,3 +392,105 @@ def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
     assert at.metric[0].value == literal(predicted) == ":\u200btada:"
     top = result.features[int(np.argmax(result.p_change[0]))]
     assert at.metric[2].value == literal(top)
+
+
+def _warnings_about_other_inputs(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if w.value.startswith("This result was made")]
+
+
+def test_a_what_if_result_names_its_row_and_edits(trained_iris) -> None:
+    # after a what-if run the page showed the class and "(row 0)" with nothing
+    # saying the values were edited; on row 5 the old result stayed unmarked,
+    # and row 0's edits were gone on coming back
+    from engine.values import DistributionalValues
+
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    at.session_state[f"{state.EXPLAIN_W_EDIT}_drop_0"] = {
+        "edited_rows": {0: {"petal length (cm)": 5.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    _explain(at)
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == "Result: what-if for row 0"
+    said = "row 0 with edited values (petal length (cm) 1.4 → 5)"
+    assert any(said in m.value for m in at.markdown)
+    assert not _warnings_about_other_inputs(at)
+    # the download records the what-if and stays loadable
+    result = at.session_state[state.EXPLAIN_RESULT]
+    loaded = DistributionalValues.from_json(result.to_json())
+    assert loaded.config["what_if"] is True
+    assert loaded.config["edits"] == {
+        "petal length (cm)": {"table": 1.4, "explained": 5.0}
+    }
+    assert any(n.startswith("what-if: row 0 of the table") for n in loaded.notes)
+    # another row: the result is marked as made for other inputs
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(5).run()
+    (warning,) = _warnings_about_other_inputs(at)
+    assert f"made for {said}, not for the inputs above (row 5 as in the table)" in (
+        warning
+    )
+    # back on row 0 the edits are still there, and match the result again
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(0).run()
+    assert not _warnings_about_other_inputs(at)
+    # reset: row 0 as in the table is not what the result was made for
+    at.button(key=f"{state.EXPLAIN_W_EDIT}_reset").click().run()
+    (warning,) = _warnings_about_other_inputs(at)
+    assert "(row 0 as in the table)" in warning
+
+
+def test_a_table_row_result_is_marked_when_the_row_changes(trained_iris) -> None:
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    assert at.subheader[0].value == "Result: row 0"
+    assert "what_if" in at.session_state[state.EXPLAIN_RESULT].config
+    assert not at.session_state[state.EXPLAIN_RESULT].config["what_if"]
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(5).run()
+    assert _warnings_about_other_inputs(at) == [
+        "This result was made for row 0 as in the table, not for the inputs above "
+        "(row 5 as in the table). Press **Explain this row** to explain them, or "
+        "set the row and values back."
+    ]
+
+
+def test_a_stopped_global_view_counts_rows_of_the_rows_asked(trained_iris) -> None:
+    # "Stopped early: 380 rows explained" next to a progress line of blocks
+    at = trained_iris
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(150).run()
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
+    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(5000).run()
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    _wait(at, running_with_cancel(state.EXPLAIN_JOB))
+    line = at.get("progress")[0].proto.text
+    assert "blocks of rows x orderings" in line, line
+    at.button(key=f"{state.EXPLAIN_JOB}_cancel").click().run()
+    _wait(at, lambda a: state.EXPLAIN_GLOBAL in a.session_state)
+    result = at.session_state[state.EXPLAIN_GLOBAL]
+    assert result.stopped and result.n_rows < 150
+    assert any(
+        w.value.startswith(f"Stopped early: {result.n_rows} of 150 rows explained")
+        for w in at.warning
+    ), [w.value for w in at.warning]
+
+
+def test_an_upload_defaults_to_its_class_column_and_is_named() -> None:
+    # semi_comma.csv: the label defaulted to 'temp' (a measurement, then warned
+    # about) over the text column 'klasse'; the Table option did not name the file
+    lines = ["temp;druck;klasse"] + [
+        f"{20 + i % 7},{i % 5};{980 + i};{['kalt', 'mittel', 'warm'][i % 3]}"
+        for i in range(60)
+    ]
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("semi_comma.csv", "\n".join(lines).encode(), "text/csv")
+    ).run()
+    at.selectbox(key="data_target").select("(none)").run()  # no label chosen
+    at.switch_page("views/explain.py").run()
+    assert not at.exception
+    table = at.selectbox(key=state.EXPLAIN_W_SOURCE)
+    assert table.options[table.index] == "semi_comma.csv (from the Data page)"
+    assert at.selectbox(key=state.EXPLAIN_W_TARGET).value == "klasse"
+    assert not at.warning

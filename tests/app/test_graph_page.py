@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -76,6 +77,13 @@ def test_graph_page_fits_wine_and_shows_results():
         "early-stopping half (10 nodes)",
     ]
     assert table.iloc[0, 2] == result.val_accuracy
+    # the accuracy chart names the methods as the table does (not knn_gcn, logreg)
+    (bars,) = [
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if c.proto.id and "graph_acc_fig" in c.proto.id
+    ]
+    assert bars["data"][0]["x"] == table["method"].tolist()
     downloads = {b.proto.label for b in at.get("download_button")}
     assert {
         "Learned graph (GML, weight = edge probability)",

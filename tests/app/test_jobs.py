@@ -146,3 +146,86 @@ def test_a_cancelled_queued_job_never_starts():
         assert snap["state"] == "cancelled" and snap["step"] == 0
     finally:
         registry.close()
+
+
+def _progress_lines(snaps: list[dict]) -> list[str]:
+    """The progress lines the page draws for ``snaps`` (a stub registry)."""
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        import streamlit as st
+
+        from app.jobs import _show_progress
+
+        class Registry:
+            def ahead_of(self, job_id: str) -> tuple[int, int]:
+                return 0, 0
+
+            def cancel(self, job_id: str) -> None:
+                pass
+
+        for i, snap in enumerate(st.session_state["snaps"]):
+            _show_progress(snap, f"job{i}", Registry(), f"id{i}")
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.session_state["snaps"] = snaps
+    at.run()
+    assert not at.exception
+    return [p.proto.text for p in at.get("progress")]
+
+
+def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
+    # the LDS fit switched between "step 175/400" and "step 15/100" with a dozen
+    # raw metric names; a queued job showed "step 0"
+    history = {
+        "es_accuracy": 0.8,
+        "es_loss": 0.5,
+        "val_accuracy": 0.8125,
+        "val_loss": 0.45,
+        "train_loss": 0.31234,
+        "inner_steps": 400.0,
+        "inner_lr": 0.01,
+        "expected_edges": 1500.0,
+        "same_class_prob": 0.4,
+        "diff_class_prob": 0.1,
+        "elapsed_s": 12.0,
+    }
+    base = {"label": "LDS fit", "state": "running", "elapsed_s": 12.4}
+    snaps = [
+        {**base, "state": "queued", "step": 0, "total": None},
+        {
+            **base,
+            "task": "graphs.fit",
+            "stage": "inner",
+            "step": 175,
+            "total": 400,
+            "metrics": {"inner_loss": 0.51234},
+            "message": "outer iteration 3 of at most 100",
+        },
+        {
+            **base,
+            "task": "graphs.fit",
+            "stage": "outer",
+            "step": 15,
+            "total": 100,
+            "metrics": history,
+            "message": "",
+        },
+        {
+            **base,
+            "label": "500 rows",
+            "task": "values.explain",
+            "stage": "permutation",
+            "step": 7,
+            "total": 27,
+            "metrics": {},
+        },
+    ]
+    assert _progress_lines(snaps) == [
+        "LDS fit: queued, 12 s",
+        "LDS fit: running, outer iteration 3 of at most 100, inner steps 175/400 "
+        "(training loss 0.5123), 12 s",
+        "LDS fit: running, outer step 15/100 (training loss 0.3123, validation "
+        "accuracy 0.8125), 12 s",
+        "500 rows: running, blocks of rows x orderings 7/27, 12 s",
+    ]

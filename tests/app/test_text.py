@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.components.text import literal
+from app.components.text import human_size, literal
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,15 @@ from app.components.text import literal
 )
 def test_literal_escapes_markdown_latex_and_html(text, expected):
     assert literal(text) == expected
+
+
+def test_file_sizes_are_human():
+    # a 55-byte upload was described as "(0 KB)"
+    assert [human_size(n) for n in (1, 55, 1023, 1024, 150_000, 3 * 1024**2)] == [
+        "1 byte",
+        "55 bytes",
+        "1023 bytes",
+        "1.0 KB",
+        "146.5 KB",
+        "3.0 MB",
+    ]

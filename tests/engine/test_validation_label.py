@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from engine import load_sample
-from engine.validation import class_label_warning
+from engine.validation import class_label_warning, guess_label_column
 
 
 @pytest.mark.parametrize("name", ["wine", "breast_cancer", "digits", "iris"])
@@ -41,3 +41,20 @@ def test_missing_labels_are_ignored():
     assert class_label_warning(values, "y") is None
     message = class_label_warning([i / 3 for i in range(12)] + [np.nan] * 100, "y")
     assert "12 distinct values in 12 labelled rows" in message
+
+
+def test_the_label_column_is_guessed_by_name_then_by_its_values():
+    frame = pd.DataFrame(
+        {
+            "temp": np.linspace(10, 30, 60),  # a measurement: never the label
+            "code": np.arange(60) % 3,  # few integer values
+            "weather": np.array(["cold", "mild", "warm"])[np.arange(60) % 3],
+            "id": [f"S-{i}" for i in range(60)],  # text, one value per row
+        }
+    )
+    assert guess_label_column(frame) == "weather"
+    assert guess_label_column(frame.drop(columns="weather")) is None
+    assert guess_label_column(frame.drop(columns="weather"), numeric=True) == "code"
+    assert guess_label_column(frame[["temp", "id"]].assign(Target=1.5)) == "Target"
+    measurements = frame[["temp"]]
+    assert guess_label_column(measurements, numeric=True) is None

@@ -94,7 +94,7 @@ def test_histogram_curves_and_accuracy_bars():
     curves = training_curves_figure(result)
     assert len(curves.data) == 5
     bars = accuracy_figure(result)
-    assert list(bars.data[0].x) == ["LDS", "knn_gcn"]
+    assert list(bars.data[0].x) == ["LDS (learned graph)", "kNN-GCN (fixed graph)"]
     assert list(bars.data[0].y) == [0.9, 0.8]
 
 

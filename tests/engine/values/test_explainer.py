@@ -378,6 +378,9 @@ def test_stop_request_returns_partial_result(iris) -> None:
     )
     assert res.stopped and 1 <= res.n_rows < 5
     assert events[0].stage == "start" and events[-1].stage == "done"
+    # the last event counts the rows explained out of the 5 asked for (it said
+    # n_rows of n_rows, a complete run, next to "Stopped early")
+    assert (events[-1].step, events[-1].total) == (res.n_rows, 5)
 
 
 @pytest.mark.parametrize("estimator", ["exact", "permutation", "coalition"])
