@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["literal"]
+__all__ = ["count", "literal"]
 
 # characters with a meaning anywhere in a line (CommonMark, GFM, KaTeX, HTML)
 _INLINE = re.compile(r"([\\`*_\[\]{}<>$~|&])")
@@ -53,3 +53,28 @@ def literal(value: object) -> str:
     text = _INLINE.sub(r"\\\1", text)
     text = _SHORTCODE.sub(":\u200b", text)
     return _LINE_START.sub(r"\1\\\2", text, count=1)
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, singular for one: ``"1 edge"``, ``"2 edges"``.
+
+    Parameters
+    ----------
+    n : int
+        How many.
+    noun : str
+        The singular noun.
+    plural : str, optional
+        The plural when it is not ``noun + "s"``.
+
+    Returns
+    -------
+    str
+        The number and the noun.
+
+    Examples
+    --------
+    >>> count(1, "edge"), count(0, "edge"), count(2, "entry", "entries")
+    ('1 edge', '0 edges', '2 entries')
+    """
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
