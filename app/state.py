@@ -60,6 +60,18 @@ CAUSAL_PRIOR_EDITED = "causal_prior_edited"
 # once under the "Load work" uploader.
 CAUSAL_WORK_MESSAGE = "causal_work_message"
 CAUSAL_EDIT_MESSAGE = "causal_edit_message"
+# The id of the Data page's data set when the page last looked (str or None): when
+# it changes, the page's 'Data' choice follows the Data page.
+CAUSAL_DATA_SEEN = "causal_data_seen"
+# The data set the prior in the editors belongs to (str: the data set's id, or
+# "simulator" for every simulated data set), and the prior kept per data set (dict
+# of such a str -> dict ``edges``/``tiers`` -> DataFrame), brought back when the
+# user chooses that data set again.
+CAUSAL_PRIOR_HOME = "causal_prior_home"
+CAUSAL_PRIOR_KEPT = "causal_prior_kept"
+# The message about the last "Drop the entries naming them" or "Clear the prior
+# knowledge" (str), shown once.
+CAUSAL_PRIOR_MESSAGE = "causal_prior_message"
 # Data set produced by the page's simulator (dict like DATASET).
 CAUSAL_SIMULATED = "causal_simulated"
 # Uploaded true graph as a dict with the file's ``name`` and ``data`` (bytes), re-read
@@ -78,6 +90,7 @@ KEPT_WIDGETS = (
     "causal_sample",
     "causal_missing",
     "causal_scale",
+    "causal_scale_sim",
     "causal_method",
     "boot_n",
     "boot_executor",

@@ -7,15 +7,18 @@ knowledge and the seed. :func:`made_on` records them when the job starts;
 words, what has changed since, so that an earlier result is not taken for one
 of the inputs on screen. The result stays shown under that note: it is the
 user's work, and the run comparison and downloads still apply to it.
+:func:`data_preparation` describes the data side of the record for a download.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from app.components.text import literal
 
-__all__ = ["made_on", "stale_note"]
+__all__ = ["data_preparation", "made_on", "stale_note"]
 
 # names shown at most when the columns changed
 _MAX_NAMES = 5
@@ -102,9 +105,11 @@ def _changes(made: dict[str, Any], now: dict[str, Any]) -> list[str]:
         how = [f"without {_names(gone)}"] if gone else []
         how += [f"with {_names(added)} added"] if added else []
         out.append("the columns" + (f" (now {'; '.join(how)})" if how else ""))
-    if old["missing"] != new["missing"]:
-        was = f" (was {old['missing']})" if old["missing"] else ""
-        out.append(f"'Missing values'{was}")
+    # ``None``: the columns had no gaps, so the choice changed nothing; it differs
+    # only where both tables have gaps (same data and columns: both or neither)
+    both = old["missing"] is not None and new["missing"] is not None
+    if both and old["missing"] != new["missing"]:
+        out.append(f"'Missing values' (was {old['missing']})")
     if old["scale"] != new["scale"]:
         out.append(f"'Scaling' (was {old['scale']})")
     if old["method"] != new["method"]:
@@ -166,3 +171,77 @@ def stale_note(
         f"{head}; since then {listed}{changes[-1]} changed. Press **{button}** to "
         "update it, or set the inputs back."
     )
+
+
+# the words of a made_on data id's prefix
+_SOURCES = {
+    "sample": "sample",
+    "upload": "upload (the Data page's table)",
+    "simulated": "simulator",
+}
+_MISSING = {
+    "drop": "drop: rows with a missing cell in the columns were left out",
+    "mean": "mean: missing cells were filled with their column's mean",
+    None: "none needed: the columns have no missing cells",
+}
+_SCALING = {
+    "standardize": "standardize: every column centred and divided by its "
+    "standard deviation",
+    "none": "none: every column centred (mean 0), not rescaled",
+}
+WEIGHT_UNITS = (
+    "The weights (and weight_threshold) are in the units of the prepared data, "
+    "not of the file: after 'standardize', a linear weight on a -> b is the "
+    "change of b, in standard deviations of b, per standard deviation of a; "
+    "after 'none', it is in the columns' own units."
+)
+
+
+def _prior_parts(text: str | None) -> dict[str, Any]:
+    """The forbidden and required edges and the tiers of a recorded prior.
+
+    ``text`` is the record's ``edges_csv() + tiers_csv()`` (``None``: no prior
+    could be built). An edge row has three fields; the row ``node,tier`` starts
+    the tiers.
+    """
+    out: dict[str, Any] = {"forbidden": [], "required": [], "tiers": {}}
+    tiers = False
+    for row in list(csv.reader(io.StringIO(text or "")))[1:]:
+        if row == ["node", "tier"]:
+            tiers = True
+        elif tiers and len(row) == 2:
+            out["tiers"][row[0]] = int(row[1])
+        elif len(row) == 3:
+            out["required" if row[2] == "required" else "forbidden"].append(row[:2])
+    return out
+
+
+def data_preparation(made: dict[str, Any]) -> dict[str, Any]:
+    """How the data of a result were prepared, as JSON-ready values.
+
+    Parameters
+    ----------
+    made : dict
+        What the result was made on (:func:`made_on`).
+
+    Returns
+    -------
+    dict
+        ``data_set`` (name), ``source``, ``data_id``, ``columns``,
+        ``missing_values``, ``scaling``, ``prior_knowledge`` (``forbidden`` and
+        ``required`` edges as ``[source, target]``, ``tiers`` by node) and
+        ``weight_units`` (words).
+    """
+    parts = made["parts"]
+    data_id = str(parts["data"])
+    prefix = data_id.split(":", 1)[0]
+    return {
+        "data_set": made.get("data_name", ""),
+        "source": _SOURCES.get(prefix, prefix),
+        "data_id": data_id,
+        "columns": list(parts["columns"]),
+        "missing_values": _MISSING.get(parts["missing"], parts["missing"]),
+        "scaling": _SCALING.get(parts["scale"], parts["scale"]),
+        "prior_knowledge": _prior_parts(parts["prior"]),
+        "weight_units": WEIGHT_UNITS,
+    }

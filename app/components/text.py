@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["human_size", "literal"]
+__all__ = ["count", "human_size", "literal"]
 
 # characters with a meaning anywhere in a line (CommonMark, GFM, KaTeX, HTML)
 _INLINE = re.compile(r"([\\`*_\[\]{}<>$~|&])")
@@ -68,3 +68,28 @@ def human_size(n_bytes: int) -> str:
     if n_bytes < 1024**2:
         return f"{n_bytes / 1024:.1f} KB"
     return f"{n_bytes / 1024**2:.1f} MB"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, singular for one: ``"1 edge"``, ``"2 edges"``.
+
+    Parameters
+    ----------
+    n : int
+        How many.
+    noun : str
+        The singular noun.
+    plural : str, optional
+        The plural when it is not ``noun + "s"``.
+
+    Returns
+    -------
+    str
+        The number and the noun.
+
+    Examples
+    --------
+    >>> count(1, "edge"), count(0, "edge"), count(2, "entry", "entries")
+    ('1 edge', '0 edges', '2 entries')
+    """
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

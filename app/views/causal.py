@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import typing
 import uuid
 from typing import Any
@@ -14,9 +15,9 @@ import streamlit as st
 
 from app import state
 from app.components import bootstrap_panel
-from app.components.made_on import made_on, stale_note
+from app.components.made_on import data_preparation, made_on, stale_note
 from app.components.run_compare import render_run_comparison
-from app.components.text import literal
+from app.components.text import count, literal
 from app.components.work_file import dump_work, parse_work
 from app.jobs import get_registry, render_job
 from engine import load_sample
@@ -45,6 +46,23 @@ SCALING_NOTE = (
     "median SHD 65 standardised against 0 raw; the empty graph scores 38). "
     "Standardise columns in arbitrary units (as Sachs); keep comparable units raw."
 )
+# 'Scaling' is one choice for the tables (samples, the Data page's) and another
+# for the simulator's data, so that neither silently applies to the other
+SCALE_KEY, SIM_SCALE_KEY = "causal_scale", "causal_scale_sim"
+SCALING_HELP = (
+    "Kept apart for tables and for simulated data. The samples and the Data "
+    "page's table share one choice, 'standardize' until you change it. The "
+    "simulator has its own: **Simulate** sets it to 'none', since 'Standardise "
+    "the simulated columns' decides the scale of its data. A choice made for one "
+    "never carries over to the other."
+)
+
+
+def _scale_key(source: str | None) -> str:
+    """The widget key of 'Scaling' for data from ``source``."""
+    return SIM_SCALE_KEY if source == "simulator" else SCALE_KEY
+
+
 # Why the shown graph is a DAG, per method (the caption of a result).
 ACYCLIC_NOTES = {
     "permutahedron": "The graph is the best ordering's refit, a DAG by construction.",
@@ -88,7 +106,29 @@ def _sample(name: str) -> dict[str, Any]:
     }
 
 
+def _follow_data_page() -> None:
+    """Point 'Data' at the Data page's data set when it changed since the last run.
+
+    After another upload or sample there, the choice here shows it: an upload
+    under 'Data page', a sample this page offers under 'Sample'. A sample it
+    does not offer leaves the choice as it was.
+    """
+    dataset = state.get(state.DATASET)
+    now = None if dataset is None else dataset.get("id")
+    if now == state.get(state.CAUSAL_DATA_SEEN):
+        return
+    state.put(state.CAUSAL_DATA_SEEN, now)
+    if dataset is None:
+        return
+    if dataset.get("source") == "upload":
+        st.session_state["causal_source"] = "Data page"
+    elif dataset.get("name") in CAUSAL_SAMPLES:
+        st.session_state["causal_source"] = "Sample"
+        st.session_state["causal_sample"] = dataset["name"]
+
+
 def _choose_data() -> dict[str, Any] | None:
+    _follow_data_page()
     options = ["Sample", "Simulator"]
     uploaded = state.uploaded_dataset()
     if uploaded is not None:
@@ -179,7 +219,7 @@ def _simulate(
     )
     # the simulator's own box decides the scale of its data; standardising
     # again would hide what 'Standardise the simulated columns' left
-    st.session_state["causal_scale"] = "none"
+    st.session_state[SIM_SCALE_KEY] = "none"
 
 
 def _prepare(
@@ -214,7 +254,9 @@ def _prepare(
         key="causal_missing",
         help="Drop incomplete rows, or fill cells with the mean.",
     )
-    scale = c2.selectbox("Scaling", ["standardize", "none"], key="causal_scale")
+    key = _scale_key(data.get("source"))
+    st.session_state.setdefault(key, "none" if key == SIM_SCALE_KEY else "standardize")
+    scale = c2.selectbox("Scaling", ["standardize", "none"], key=key, help=SCALING_HELP)
     st.caption(SCALING_NOTE)
     text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if text:
@@ -304,6 +346,10 @@ def _editor_start(
         # a plain 0..n-1 index: another index shows as an editable column
         "table": table.reset_index(drop=True),
         "names": tuple(names),
+        # the cells' choices: the nodes, then names of the table that are not
+        # nodes (a cell whose value is not a choice shows blank); fixed for the
+        # start, since other choices would make it a new widget
+        "options": (*names, *_absent({kind: table}, names)),
         "version": version,
         "key": f"prior_{kind}_editor_{version}",
     }
@@ -352,55 +398,78 @@ def _load_prior_file(kind: str, upload: Any, names: list[str]) -> pd.DataFrame |
     return table
 
 
-def _prior_editor(names: list[str]) -> PriorKnowledge | None:
+def _editor_config(kind: str, options: list[str]) -> dict[str, Any]:
+    """The column configuration of a prior editor whose node cells offer
+    ``options``."""
+    if kind == "edges":
+        return {
+            "source": st.column_config.SelectboxColumn(options=options),
+            "target": st.column_config.SelectboxColumn(options=options),
+            "kind": st.column_config.SelectboxColumn(
+                options=["forbidden", "required"], default="forbidden"
+            ),
+        }
+    return {
+        "node": st.column_config.SelectboxColumn(options=options),
+        "tier": st.column_config.NumberColumn(step=1),
+    }
+
+
+def _prior_editor(names: list[str], data_name: str) -> PriorKnowledge | None:
+    """The prior-knowledge expander; its constraints, or ``None`` when they
+    cannot be used (the reason is shown: above the expander when the prior
+    names nodes the data set lacks, as after a change of data set)."""
+    notice = st.container(key="prior_notice")
     with st.expander("Prior knowledge (forbidden / required edges, tiers)"):
         st.caption(
             "Enforced exactly: forbidden edges never appear, required ones "
             "always do, and no edge points from a later tier to an earlier. "
-            "Nodes without a tier are not constrained by the tiers."
+            "Nodes without a tier are not constrained by the tiers. Each data set "
+            "keeps its own prior knowledge (one for all simulated data): a data "
+            "set chosen before gets its own back, one chosen for the first time "
+            "starts from what the editor holds. The files may be separated by "
+            "commas, semicolons, tabs or '|'."
         )
         c1, c2 = st.columns(2)
         uploads = {
             "edges": c1.file_uploader(
                 "Load edges CSV (source,target,kind)",
-                type="csv",
+                type=PRIOR_FILE_TYPES,
                 key="prior_edges_file",
             ),
             "tiers": c2.file_uploader(
-                "Load tiers CSV (node,tier)", type="csv", key="prior_tiers_file"
+                "Load tiers CSV (node,tier)",
+                type=PRIOR_FILE_TYPES,
+                key="prior_tiers_file",
             ),
         }
         loaded = {k: _load_prior_file(k, uploads[k], names) for k in PRIOR_KINDS}
-        # from "Add to prior knowledge" below the result, or "Load work"
+        # from "Add to prior knowledge" below the result, "Load work", the
+        # buttons for absent nodes, or the prior kept for this data set
         pending = st.session_state.pop(state.CAUSAL_PRIOR_EDITED, None) or {}
         for kind in PRIOR_KINDS:
             if loaded[kind] is None and pending.get(kind) is not None:
                 loaded[kind] = pending[kind]
-        configs = {
-            "edges": {
-                "source": st.column_config.SelectboxColumn(options=names),
-                "target": st.column_config.SelectboxColumn(options=names),
-                "kind": st.column_config.SelectboxColumn(
-                    options=["forbidden", "required"], default="forbidden"
-                ),
-            },
-            "tiers": {
-                "node": st.column_config.SelectboxColumn(options=names),
-                "tier": st.column_config.NumberColumn(step=1),
-            },
-        }
         tables = {}
         for kind in PRIOR_KINDS:
             start = _editor_start(kind, names, loaded[kind])
+            options = list(start.get("options", start["names"]))
             with st.container(key=f"prior_{kind}_box"):
                 tables[kind] = st.data_editor(
                     start["table"],
                     num_rows="dynamic",
                     hide_index=True,
                     key=start["key"],
-                    column_config=configs[kind],
+                    column_config=_editor_config(kind, options),
                 )
         state.put(state.CAUSAL_PRIOR, tables)
+        _keep_prior(tables)
+        with notice:
+            _prior_message()
+            absent = _absent(tables, names)
+            if absent:
+                _absent_notice(absent, tables, names, data_name)
+                return None
         try:
             pk = _build_prior(names, **tables)
         except EngineError as err:
@@ -416,12 +485,175 @@ def _prior_editor(names: list[str]) -> PriorKnowledge | None:
     return pk
 
 
+# --- prior knowledge of other data sets ---
+
+# the columns of each prior editor that name nodes
+PRIOR_NODE_COLUMNS = {"edges": ("source", "target"), "tiers": ("node",)}
+# the file types the prior uploaders take (the delimiter is detected)
+PRIOR_FILE_TYPES = ["csv", "tsv", "txt"]
+# data sets whose prior knowledge is kept (the oldest is dropped first)
+MAX_KEPT_PRIORS = 20
+
+
+def _prior_home(data: dict[str, Any]) -> str:
+    """The data set a prior belongs to; the simulator's data count as one."""
+    if data.get("source") == "simulator":
+        return "simulator"
+    return str(data.get("id") or f"{data.get('source')}:{data['name']}")
+
+
+def _switch_prior_home(data: dict[str, Any]) -> None:
+    """On a change of data set, bring back the prior kept for the new one.
+
+    A data set without a kept prior gets the editor's content as it is (the
+    page names the nodes it lacks); a table already on its way into the editor
+    (from "Load work") wins over the kept one.
+    """
+    home = _prior_home(data)
+    if home == state.get(state.CAUSAL_PRIOR_HOME):
+        return
+    state.put(state.CAUSAL_PRIOR_HOME, home)
+    kept = (state.get(state.CAUSAL_PRIOR_KEPT) or {}).get(home)
+    if kept is None or state.get(state.CAUSAL_PRIOR_EDITED) is not None:
+        return
+    state.put(state.CAUSAL_PRIOR, dict(kept))
+    state.put(state.CAUSAL_PRIOR_EDITED, dict(kept))
+
+
+def _keep_prior(tables: dict[str, pd.DataFrame]) -> None:
+    """Keep the editors' tables as the current data set's prior."""
+    home = state.get(state.CAUSAL_PRIOR_HOME)
+    if home is None:
+        return
+    kept = dict(state.get(state.CAUSAL_PRIOR_KEPT) or {})
+    kept.pop(home, None)  # re-inserted last: the most recent
+    kept[home] = dict(tables)
+    while len(kept) > MAX_KEPT_PRIORS:
+        kept.pop(next(iter(kept)))
+    state.put(state.CAUSAL_PRIOR_KEPT, kept)
+
+
+def _node_name(value: Any, column: str) -> str | None:
+    """The node a cell of a prior editor names (``None`` for a blank cell), as
+    :func:`_build_prior` reads it: tier nodes stripped, edge ends as they are."""
+    if value is None or pd.isna(value) or not str(value).strip():
+        return None
+    return str(value).strip() if column == "node" else str(value)
+
+
+def _absent(tables: dict[str, pd.DataFrame | None], names: list[str]) -> list[str]:
+    """Names in the prior's tables that are not among ``names``, row by row."""
+    nodes, found = set(names), []
+    for kind, table in tables.items():
+        columns = [
+            c for c in PRIOR_NODE_COLUMNS[kind] if table is not None and c in table
+        ]
+        for row in [] if not columns else table[columns].itertuples(index=False):
+            for column, value in zip(columns, row, strict=True):
+                name = _node_name(value, column)
+                if name is not None and name not in nodes:
+                    found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def _outside_rows(
+    tables: dict[str, pd.DataFrame], names: list[str]
+) -> dict[str, pd.Series]:
+    """Per table, which rows name a node outside ``names`` (bool per row)."""
+    nodes = set(names)
+
+    def outside(value: Any, column: str) -> bool:
+        name = _node_name(value, column)
+        return name is not None and name not in nodes
+
+    hits = {}
+    for kind, table in tables.items():
+        hit = pd.Series(False, index=table.index)
+        for column in PRIOR_NODE_COLUMNS[kind]:
+            hit |= table[column].map(lambda v, c=column: outside(v, c)).astype(bool)
+        hits[kind] = hit
+    return hits
+
+
+def _rows_text(tables: dict[str, pd.DataFrame], limit: int = 8) -> str:
+    """The rows of the prior's tables in words, for a message."""
+    rows = [f"{r.source} → {r.target} ({r.kind})" for r in tables["edges"].itertuples()]
+    rows += [f"{r.node} in tier {r.tier}" for r in tables["tiers"].itertuples()]
+    shown = "; ".join(literal(r) for r in rows[:limit])
+    more = len(rows) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _absent_notice(
+    absent: list[str],
+    tables: dict[str, pd.DataFrame],
+    names: list[str],
+    data_name: str,
+) -> None:
+    """Say that the prior was made for other columns, and offer the ways out."""
+    outside = _outside_rows(tables, names)
+    n_rows = int(sum(int(hit.sum()) for hit in outside.values()))
+    st.warning(
+        "The prior knowledge was made for other columns: it names "
+        f"{count(len(absent), 'node')} that "
+        f"{'is' if len(absent) == 1 else 'are'} not among 'Columns (nodes)' of "
+        f"{literal(data_name)}: "
+        f"{literal(format_names(absent, limit=10, brackets=False))}. The editor "
+        "under 'Prior knowledge' shows them. **Learn DAG** and the bootstrap wait "
+        "until no entry names them: drop those entries, clear the prior "
+        "knowledge, or add the columns under 'Columns (nodes)' if the data set "
+        "has them. Either button changes this data set's prior only: the prior "
+        "of a data set you chose before is back when you choose it again."
+    )
+    c1, c2 = st.columns(2)
+    c1.button(
+        f"Drop the {count(n_rows, 'entry', 'entries')} naming them",
+        key="prior_drop_absent",
+        on_click=_on_drop_absent,
+        args=(tuple(names),),
+    )
+    c2.button("Clear the prior knowledge", key="prior_clear", on_click=_on_clear)
+
+
+def _put_prior(tables: dict[str, pd.DataFrame], message: str) -> None:
+    """Make ``tables`` the editors' content (on the next run) and say so."""
+    state.put(state.CAUSAL_PRIOR, tables)
+    state.put(state.CAUSAL_PRIOR_EDITED, dict(tables))
+    state.put(state.CAUSAL_PRIOR_MESSAGE, message)
+
+
+def _on_drop_absent(names: tuple[str, ...]) -> None:
+    """``on_click`` of "Drop the entries naming them": keep the other rows."""
+    tables = {k: _current_prior(k) for k in PRIOR_KINDS}
+    outside = _outside_rows(tables, list(names))
+    dropped = {k: tables[k][outside[k]] for k in PRIOR_KINDS}
+    kept = {k: tables[k][~outside[k]].reset_index(drop=True) for k in PRIOR_KINDS}
+    _put_prior(kept, f"Dropped from the prior knowledge: {_rows_text(dropped)}.")
+
+
+def _on_clear() -> None:
+    """``on_click`` of "Clear the prior knowledge": empty both tables."""
+    tables = {k: _current_prior(k) for k in PRIOR_KINDS}
+    _put_prior(
+        {k: _empty_prior(k) for k in PRIOR_KINDS},
+        f"Cleared the prior knowledge: {_rows_text(tables)}.",
+    )
+
+
+def _prior_message() -> None:
+    """The message of the last drop or clear, shown once."""
+    message = st.session_state.pop(state.CAUSAL_PRIOR_MESSAGE, None)
+    if message is not None:
+        st.success(message)
+
+
 def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
     """Validate an uploaded edges or tiers CSV; its rows for the editor.
 
-    The file is parsed as plain UTF-8 CSV by ``PriorKnowledge.from_csv`` (missing
-    columns, unknown nodes, bad kinds, non-integer tiers and required cycles raise
-    an ``EngineError``); the editor gets the constraints written back as CSV.
+    The file is parsed as UTF-8 CSV by ``PriorKnowledge.from_csv``, which detects
+    the delimiter as the data reader does (missing columns, unknown nodes, bad
+    kinds, non-integer tiers and required cycles raise an ``EngineError``); the
+    editor gets the constraints written back as CSV.
     """
     if key == "edges":
         return _editor_tables(PriorKnowledge.from_csv(names, edges=data))["edges"]
@@ -870,7 +1102,7 @@ def _on_load_work() -> None:
         st.session_state["causal_sample"] = data["name"]
     st.session_state[f"causal_cols_{data['name']}"] = list(columns)
     st.session_state["causal_missing"] = settings["missing"]
-    st.session_state["causal_scale"] = settings["scale"]
+    st.session_state[_scale_key(source)] = settings["scale"]
     st.session_state["causal_method"] = method
     for name, value in options.items():
         st.session_state[f"opt_{method}_{name}"] = value
@@ -945,7 +1177,7 @@ def _save_work(
             return
         settings = {
             "missing": st.session_state.get("causal_missing", "drop"),
-            "scale": st.session_state.get("causal_scale", "standardize"),
+            "scale": st.session_state.get(_scale_key(data.get("source"))),
             "method": method,
             "options": options,
             "seed": int(state.get(state.SEED, 0)),
@@ -1017,7 +1249,8 @@ def _crowding_note(n_nodes: int, n_edges: int) -> str | None:
     if n_nodes <= CROWDED_NODES and n_edges <= CROWDED_EDGES:
         return None
     return (
-        f"A graph of {n_nodes} nodes and {n_edges} edges is crowded as a drawing: "
+        f"A graph of {count(n_nodes, 'node')} and {count(n_edges, 'edge')} is "
+        "crowded as a drawing: "
         "the **Edges** tab lists every edge with its weight (sortable), and the "
         "**Adjacency** tab shows all weights as a matrix."
     )
@@ -1135,15 +1368,17 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     table = pd.DataFrame(
         [{"metric": k, "value": m[k], "convention": v} for k, v in METRIC_NOTES.items()]
     )
-    st.dataframe(table, hide_index=True, key="causal_metrics")
+    # every metric in view: the default height cut the table after f1
+    st.dataframe(table, hide_index=True, key="causal_metrics", height="content")
     shown = (
-        f" Compared: the {result.n_edges} shown edge(s), |weight| ≥ "
+        f" Compared: the {count(result.n_edges, 'shown edge')}, |weight| ≥ "
         f"{result.weight_threshold:.3g}."
         if result.weight_threshold > 0
         else ""
     )
     st.caption(
-        f"True graph ({literal(source)}): {int(truth.sum())} edges. SHD counts a "
+        f"True graph ({literal(source)}): {count(int(truth.sum()), 'edge')}. SHD "
+        "counts a "
         "reversed edge once; the empty graph is a strong SHD baseline, so read SID "
         f"too.{shown}"
     )
@@ -1154,15 +1389,17 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     )
 
 
-def _downloads_tab(result: Any, learned: int) -> None:
-    """Downloads of the shown graph; ``learned`` is the fit's number of edges."""
+def _downloads_tab(result: Any, learned: int, made: dict[str, Any] | None) -> None:
+    """Downloads of the shown graph; ``learned`` is the fit's number of edges,
+    ``made`` what it was made on (:func:`app.components.made_on.made_on`)."""
     names = list(result.node_names)
     t = result.weight_threshold
     suffix = f"_w{t:g}" if t > 0 else ""
     if t > 0:
         st.caption(
-            f"These files hold the {result.n_edges} edge(s) with |weight| ≥ {t:.3g} "
-            f"('Hide edges with |weight| below'), not all {learned} learned; the "
+            f"These files hold the {count(result.n_edges, 'edge')} with |weight| ≥ "
+            f"{t:.3g} ('Hide edges with |weight| below'), not all {learned} "
+            "learned; the "
             "Result JSON records the threshold. Set the slider to 0 to download "
             "the fit as learned."
         )
@@ -1171,7 +1408,13 @@ def _downloads_tab(result: Any, learned: int) -> None:
     w = np.where(result.adjacency & (w == 0), 1e-12, w)
     c = st.columns(4)
     c[0].download_button(
-        "Result JSON", result.to_json(), f"dag_result{suffix}.json", key="dl_json"
+        "Result JSON",
+        _result_json(result, made),
+        f"dag_result{suffix}.json",
+        key="dl_json",
+        help="The result, with how the data were prepared ('data_preparation': "
+        "the data set, columns, missing values, scaling and prior knowledge); "
+        "the weights are in the units of the prepared data.",
     )
     for column, label, fmt, file, key in (
         (c[1], "GML", "gml", f"dag{suffix}.gml", "dl_gml"),
@@ -1184,6 +1427,19 @@ def _downloads_tab(result: Any, learned: int) -> None:
             column.caption(f"{label}: {literal(err)}")
             continue
         column.download_button(label, text, file, key=key)
+
+
+def _result_json(result: Any, made: dict[str, Any] | None) -> str:
+    """The Result JSON download: the result's own JSON, plus how its data were
+    prepared under ``data_preparation`` when that is known.
+
+    :meth:`DagResult.from_json` skips keys that are not fields, so the file
+    loads as the result; a true-graph upload reads its nodes and edges only.
+    """
+    doc = result.to_dict()
+    if made is not None:
+        doc["data_preparation"] = data_preparation(made)
+    return json.dumps(doc, allow_nan=False)
 
 
 THRESHOLD_KEY = "causal_weight_threshold"
@@ -1227,16 +1483,43 @@ def _shown(result: Any) -> Any:
     )
     shown = result.thresholded(t)
     if t <= 0:
-        st.caption(f"All {result.n_edges} learned edges are shown.")
+        learned = count(result.n_edges, "learned edge")
+        st.caption(
+            f"The {learned} is shown."
+            if result.n_edges == 1
+            else f"All {learned} are shown."
+        )
         return shown
     st.caption(
-        f"{shown.n_edges} of {result.n_edges} learned edges shown: the threshold "
+        f"{shown.n_edges} of {count(result.n_edges, 'learned edge')} shown: the "
+        "threshold "
         f"|weight| ≥ {t:.3g} is applied to the graph, the edge table, the "
         "adjacency matrix, the comparison with a true graph and the downloads "
         "(the Training and Compare runs tabs show the fit as learned). Set it "
         "to 0 to show every edge."
     )
     return shown
+
+
+def _max_iter_hint(result: Any) -> str | None:
+    """Words for a fit that ran every epoch of ``max_iter``, else ``None``."""
+    max_iter = result.config.get("max_iter")
+    if result.stopped or result.converged or max_iter is None:
+        return None
+    if result.n_iter < max_iter:
+        return None
+    text = (
+        f"The fit ran all {count(int(max_iter), 'epoch')} of max_iter without "
+        "stopping early, so it may be under-trained: raise max_iter under "
+        "'Method options' and fit again (the Training tab shows whether the loss "
+        "was still falling)."
+    )
+    if result.config.get("patience") == 0:
+        text += (
+            " With patience 0 the fit never stops early; a patience such as 20 "
+            "ends it once the loss stops improving."
+        )
+    return text
 
 
 def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
@@ -1255,12 +1538,16 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
         else ("converged" if result.converged else "reached max_iter")
     )
     st.caption(
-        f"{literal(entry['label'])}: {result.n_edges} edges, {result.n_iter} epochs "
-        f"({status}), seed {result.seed}, device {result.device}, "
-        f"{result.elapsed_s:.1f} s. {ACYCLIC_NOTES.get(result.method, '')}"
+        f"{literal(entry['label'])}: {count(result.n_edges, 'edge')}, "
+        f"{count(result.n_iter, 'epoch')} ({status}), seed {result.seed}, device "
+        f"{result.device}, {result.elapsed_s:.1f} s. "
+        f"{ACYCLIC_NOTES.get(result.method, '')}"
     )
     if result.stopped:
         st.warning("The fit was stopped before it finished; this is a partial result.")
+    hint = _max_iter_hint(result)
+    if hint:
+        st.warning(hint)
     shown = _shown(result)
     tabs = st.tabs(
         [
@@ -1293,7 +1580,7 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     with tabs[5]:
         render_run_comparison(state.get(state.CAUSAL_RUNS) or [], key="causal_cmp")
     with tabs[6]:
-        _downloads_tab(shown, result.n_edges)
+        _downloads_tab(shown, result.n_edges, entry.get("made_on"))
 
 
 def render() -> None:
@@ -1304,13 +1591,14 @@ def render() -> None:
     now = None  # what a fit started now would be made on
     names = prior = method = options = None
     if data is not None:
+        _switch_prior_home(data)
         try:
             X, names, truth, settings = _prepare(data)
         except EngineError as err:
             st.error(literal(err))
             X = None
         if X is not None:
-            prior = _prior_editor(names)
+            prior = _prior_editor(names, data["name"])
             # The permutahedron learner is the default method; others follow.
             methods = ["permutahedron", *sorted(set(METHODS) - {"permutahedron"})]
             method = st.selectbox("Method", methods, key="causal_method")

@@ -667,7 +667,7 @@ def fit_dagdb(
         Where to compute.
     reporter : Reporter or None
         Receives ``("train", epoch, metrics)`` every ``progress_every`` epochs
-        (metrics: the history figures plus ``edges``);
+        (metrics: :func:`_progress_metrics`);
         a ``True`` answer stops the fit after that epoch.
 
     Returns
@@ -680,7 +680,8 @@ def fit_dagdb(
         0 or 1); ``history`` dict of 1-D arrays
         (``step`` = epoch, ``loss``, ``mse``, ``dag``, ``size``, ``n_edges`` of the MAP
         graph, ``lam`` (AIMLE's beta or the fixed lambda), ``elapsed_s``);
-        ``stopped`` (bool, stop requested); ``stopped_early`` (bool, patience hit);
+        ``stopped`` (bool, stop requested); ``stopped_early`` (bool, patience hit)
+        and the same as ``converged`` (the name of :class:`DagResult`);
         ``n_iter`` (epochs run); ``n_steps``; ``n_removed`` (edges the feedback arc
         set deleted); ``elapsed_s``; ``seconds_per_epoch``.
 
@@ -713,8 +714,7 @@ def fit_dagdb(
         if reporter is not None and (
             epoch % config.progress_every == 0 or epoch == config.max_iter
         ):
-            metrics = {**figures, "edges": figures["n_edges"]}
-            stopped = reporter("train", epoch, metrics=metrics)
+            stopped = reporter("train", epoch, metrics=_progress_metrics(figures))
         if figures["loss"] < best * (1 - config.tol) - 1e-12:
             best, since_best = figures["loss"], 0
         else:
@@ -745,12 +745,28 @@ def fit_dagdb(
         "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()},
         "stopped": bool(stopped),
         "stopped_early": bool(early and not stopped),
+        # DagResult.converged: early stopping ended the fit before max_iter
+        "converged": bool(early and not stopped),
         "n_iter": int(epoch),
         "n_steps": int(epoch * steps_per_epoch),
         "n_removed": removed,
         "elapsed_s": elapsed,
         "seconds_per_epoch": elapsed / max(epoch, 1),
     }
+
+
+def _progress_metrics(figures: dict[str, float]) -> dict[str, float]:
+    """An epoch's figures for a progress report, each once.
+
+    The reporter's event carries the epoch and the elapsed time itself, so
+    ``step`` and ``elapsed_s`` are left out, and the MAP graph's edge count is
+    reported as ``edges`` (the name the permutahedron learner uses), not also
+    as ``n_edges``.
+    """
+    skip = {"step", "elapsed_s", "n_edges"}
+    out = {k: v for k, v in figures.items() if k not in skip}
+    out["edges"] = figures["n_edges"]
+    return out
 
 
 def _probabilities(

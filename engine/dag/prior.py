@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.data import sniff_delimiter
 from engine.errors import DataError, GraphError, format_names
 from engine.validation import unpadded_match
 
@@ -252,7 +253,9 @@ class PriorKnowledge:
         edges : path, text, UTF-8 bytes or file, optional
             CSV with columns ``source,target,kind`` where ``kind`` is ``forbidden``
             or ``required`` (a missing ``kind`` column means forbidden). A header
-            row is required; a byte-order mark is ignored.
+            row is required; a byte-order mark is ignored. The delimiter is
+            detected as :func:`engine.data.read_table` does it (``,``, ``;``,
+            tab, ``|`` or an Excel ``sep=`` line); the same holds for ``tiers``.
         tiers : path, text, UTF-8 bytes or file, optional
             CSV with columns ``node,tier`` (header required), one row per node,
             whole-number tiers (a lower tier comes first in the causal order).
@@ -553,7 +556,10 @@ def _read_csv(
     else:
         text = str(source)
     text = text.removeprefix("\ufeff")  # a byte-order mark from a spreadsheet
-    reader = csv.DictReader(io.StringIO(text.strip()))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # the data reader's detection: ',' ';' tab '|' or Excel's "sep=" line
+    delimiter, text = sniff_delimiter(text.strip() + "\n")
+    reader = csv.DictReader(io.StringIO(text.strip()), delimiter=delimiter)
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     missing = [c for c in needed if c not in fields]
     if missing:

@@ -525,8 +525,31 @@ def adjacency_heatmap(
     return fig
 
 
+# history curves that count things: their axes get whole-number ticks
+_COUNT_CURVES = ("n_edges",)
+
+
+def _count_ticks(values: NDArray[np.float64]) -> dict[str, Any]:
+    """Axis settings with whole-number ticks (at most about six) for counts."""
+    finite = values[np.isfinite(values)]
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    return {"tick0": 0, "dtick": max(1, int(np.ceil(span / 5))), "tickformat": "d"}
+
+
 def training_curves(history: Mapping[str, Any]) -> go.Figure:
-    """Loss, edge count and ordering entropy per epoch (shared x axis)."""
+    """Loss, edge count and ordering entropy per epoch (shared x axis).
+
+    Parameters
+    ----------
+    history : mapping of str to array
+        A result's ``history``: ``step`` and any of ``loss``, ``n_edges`` and
+        ``entropy``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One row per curve; the edge count's axis has whole-number ticks.
+    """
     from plotly.subplots import make_subplots
 
     keys = [k for k in ("loss", "n_edges", "entropy") if k in history]
@@ -535,11 +558,12 @@ def training_curves(history: Mapping[str, Any]) -> go.Figure:
     )
     step = np.asarray(history.get("step", []))
     for row, key in enumerate(keys, start=1):
+        values = np.asarray(history[key], dtype=float)
         fig.add_trace(
-            go.Scatter(x=step, y=np.asarray(history[key]), mode="lines", name=key),
-            row=row,
-            col=1,
+            go.Scatter(x=step, y=values, mode="lines", name=key), row=row, col=1
         )
+        if key in _COUNT_CURVES:
+            fig.update_yaxes(**_count_ticks(values), row=row, col=1)
     fig.update_layout(
         height=150 + 170 * max(len(keys), 1), showlegend=False, margin={"t": 40}
     )

@@ -44,3 +44,14 @@ def test_another_upload_with_the_same_name_is_another_data_set():
     other = {"name": "holes_[1].csv", "id": "upload:def", "source": "upload"}
     note = stale_note(made, _inputs(data=other))
     assert note is not None and "since then the data set changed" in note
+
+
+def test_a_missing_value_choice_that_changed_nothing_is_not_named():
+    # issue s7: fitted on a table with gaps ('drop'), then a table without gaps
+    # (None: the choice does nothing) while the widget still shows 'drop'
+    gaps = {"name": "missing.csv", "id": "upload:gaps", "source": "upload"}
+    whole = {"name": "sachs", "id": "sample:sachs", "source": "sample"}
+    note = stale_note(_inputs(data=gaps), _inputs(data=whole, missing=None))
+    assert note is not None and "the data set changed" in note
+    assert "Missing values" not in note
+    assert stale_note(_inputs(missing=None), _inputs(missing=None)) is None

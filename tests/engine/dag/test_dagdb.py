@@ -106,7 +106,8 @@ def test_dagdb_reports_progress_and_stops_on_request(seed):
     out = fit_dagdb(X, cfg, seed=seed, reporter=Reporter(callback, "dag.fit", 50))
     assert out["stopped"] and out["n_iter"] == 3
     assert [e.step for e in events] == [1, 2, 3]
-    assert {"loss", "mse", "n_edges"} <= set(events[0].metrics)
+    # each figure once: the event has the epoch and the time of its own
+    assert {"loss", "mse", "dag", "size", "lam", "edges"} == set(events[0].metrics)
     assert is_dag(out["adjacency"]) and len(out["history"]["loss"]) == 3
 
 
@@ -115,6 +116,9 @@ def test_dagdb_early_stopping(seed):
     cfg = DagdbConfig(max_iter=500, batch_size=60, patience=3, tol=0.5)
     out = fit_dagdb(X, cfg, seed=seed)
     assert out["stopped_early"] and out["n_iter"] < 500
+    # learn_dag's result says so too (it said "reached max_iter")
+    result = learn_dag(X, "dagdb", seed=seed, device="cpu", config=cfg)
+    assert result.converged and not result.stopped and result.n_iter < 500
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,18 @@ def test_prior_csv_errors_name_the_row():
         PriorKnowledge.from_csv(NAMES, edges="from,to\na,b\n")
 
 
+def test_prior_csv_takes_the_delimiters_the_data_reader_detects():
+    # a spreadsheet in a comma-decimal locale saves ';'-separated CSV
+    edges = b"source;target;kind\r\nc;d;Required\r\n"
+    assert PriorKnowledge.from_csv(NAMES, edges=edges).required[2, 3]
+    tiers = PriorKnowledge.from_csv(NAMES, tiers="node\ttier\na\t0\nb\t1\n").tiers
+    assert tiers[:2].tolist() == [0, 1]
+    hinted = PriorKnowledge.from_csv(NAMES, edges="sep=|\nsource|target\na|b\n")
+    assert hinted.forbidden[0, 1]
+    with pytest.raises(DataError, match="needs the header columns"):
+        PriorKnowledge.from_csv(NAMES, edges="source;to\na;b\n")
+
+
 def test_prior_csv_bytes_bom_and_latin1(tmp_path):
     # a spreadsheet's UTF-8 export starts with a byte-order mark
     bom = "\ufeffsource,target,kind\na,b,required\n".encode()

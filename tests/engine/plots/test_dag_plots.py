@@ -289,3 +289,19 @@ def test_diff_legend_says_which_way_arrows_point() -> None:
 
     assert "reversed (1, arrow as learned)" in names
     assert "missing (1, arrow as true)" in names
+
+
+def test_training_curves_tick_the_edge_count_in_whole_numbers() -> None:
+    from engine.plots import training_curves
+
+    history = {
+        "step": np.arange(1.0, 6.0),
+        "loss": np.array([5.0, 4.0, 3.5, 3.2, 3.1]),
+        "n_edges": np.array([8.0, 9.0, 9.0, 8.0, 9.0]),
+    }
+    fig = training_curves(history)
+    edges_axis = fig.layout.yaxis2  # the second row: n_edges
+    assert edges_axis.dtick == 1 and edges_axis.tickformat == "d"
+    assert fig.layout.yaxis.dtick is None  # the loss keeps plotly's ticks
+    many = training_curves({**history, "n_edges": np.array([0.0, 40, 80, 90, 95])})
+    assert many.layout.yaxis2.dtick == 19
