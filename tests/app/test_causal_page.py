@@ -224,7 +224,7 @@ def test_causal_page_keeps_its_settings_across_a_page_switch():
 def test_tier_editor_rows_build_partial_tiers_and_refuse_a_repeated_node():
     import pandas as pd
 
-    from app.views.causal import _build_prior
+    from app.components.prior_editor import build_prior as _build_prior
     from engine.errors import DataError
 
     names = ["a", "b", "c"]

@@ -1,0 +1,416 @@
+"""The Causal page's prior-knowledge editor: forbidden and required edges, tiers.
+
+Two data editors (edges, tiers) that can be loaded from and saved to CSV, checked
+into a :class:`~engine.dag.PriorKnowledge`; a prior is kept per data set and
+brought back when the user returns to it, and one naming columns the current
+data set lacks is named, with buttons to drop those entries or clear it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import state
+from app.components.text import count, literal
+from engine.dag import PriorKnowledge
+from engine.errors import DataError, EngineError, format_names
+
+PRIOR_KINDS = ("edges", "tiers")
+
+
+def empty_prior(kind: str) -> pd.DataFrame:
+    """The editor's table without rows."""
+    if kind == "edges":
+        return pd.DataFrame(
+            {c: pd.Series(dtype=str) for c in ("source", "target", "kind")}
+        )
+    return pd.DataFrame(
+        {"node": pd.Series(dtype=str), "tier": pd.Series(dtype="Int64")}
+    )
+
+
+def _current_prior(kind: str) -> pd.DataFrame:
+    """The kind's table as the editor last returned it (empty before that)."""
+    table = (state.get(state.CAUSAL_PRIOR) or {}).get(kind)
+    return empty_prior(kind) if table is None else table
+
+
+def _editor_start(
+    kind: str, names: list[str], loaded: pd.DataFrame | None
+) -> dict[str, Any]:
+    """The table and widget key the kind's data editor starts from in this run.
+
+    The editor applies the user's edits to the table it is given, and a widget
+    whose table changes is a new widget that drops the edits in flight: feeding
+    the editor's output back in lost a value picked in an added row. So the table
+    stays the same from run to run, and is replaced, under a new key, only when
+    the editor starts afresh: by a loaded file (``loaded``), or by the last output
+    when the editor was not drawn in the previous run (first visit, another page
+    shown) or offers other nodes (Streamlit resets the widget then).
+    """
+    starts = dict(state.get(state.CAUSAL_PRIOR_START) or {})
+    start = starts.get(kind)
+    fresh = (
+        start is None
+        or start["key"] not in st.session_state
+        or start["names"] != tuple(names)
+    )
+    if loaded is None and not fresh:
+        return start
+    version = start["version"] + 1 if start else 0
+    table = _current_prior(kind) if loaded is None else loaded
+    starts[kind] = {
+        # a plain 0..n-1 index: another index shows as an editable column
+        "table": table.reset_index(drop=True),
+        "names": tuple(names),
+        # the cells' choices: the nodes, then names of the table that are not
+        # nodes (a cell whose value is not a choice shows blank); fixed for the
+        # start, since other choices would make it a new widget
+        "options": (*names, *_absent({kind: table}, names)),
+        "version": version,
+        "key": f"prior_{kind}_editor_{version}",
+    }
+    state.put(state.CAUSAL_PRIOR_START, starts)
+    return starts[kind]
+
+
+def _load_prior_file(kind: str, upload: Any, names: list[str]) -> pd.DataFrame | None:
+    """The rows of a prior CSV the user just uploaded, else ``None``.
+
+    Each upload is read once (by its file id): a bad file's error shows on the
+    run the upload causes, not on every later one, and a good file's rows go into
+    the editor once, leaving later edits alone. A file is refused, and the editor
+    kept, when it is bad on its own or contradicts the other table in the editor
+    (a required edge against the tiers); it is taken when that table has a
+    problem of its own, which the editor reports.
+    """
+    loaded = dict(state.get(state.CAUSAL_PRIOR_LOADED) or {})
+    file_id = None if upload is None else upload.file_id
+    if loaded.get(kind) == file_id:
+        return None
+    loaded[kind] = file_id
+    state.put(state.CAUSAL_PRIOR_LOADED, loaded)
+    if upload is None:
+        return None
+    name = literal(upload.name)
+    try:
+        table = _prior_table(upload.getvalue(), names, kind)
+    except EngineError as err:
+        st.error(f"{name} cannot be used: {literal(err)}")
+        return None
+    other = "tiers" if kind == "edges" else "edges"
+    tables = {other: _current_prior(other)}
+    try:
+        build_prior(names, **tables, **{kind: empty_prior(kind)})
+    except EngineError:
+        return table  # the other table's own problem is shown below the editors
+    try:
+        build_prior(names, **tables, **{kind: table})
+    except EngineError as err:
+        st.error(
+            f"{name} cannot be used with the {other} in the editor: "
+            f"{literal(err)} The editor is unchanged."
+        )
+        return None
+    return table
+
+
+def _editor_config(kind: str, options: list[str]) -> dict[str, Any]:
+    """The column configuration of a prior editor whose node cells offer
+    ``options``."""
+    if kind == "edges":
+        return {
+            "source": st.column_config.SelectboxColumn(options=options),
+            "target": st.column_config.SelectboxColumn(options=options),
+            "kind": st.column_config.SelectboxColumn(
+                options=["forbidden", "required"], default="forbidden"
+            ),
+        }
+    return {
+        "node": st.column_config.SelectboxColumn(options=options),
+        "tier": st.column_config.NumberColumn(step=1),
+    }
+
+
+def prior_editor(names: list[str], data_name: str) -> PriorKnowledge | None:
+    """The prior-knowledge expander; its constraints, or ``None`` when they
+    cannot be used (the reason is shown: above the expander when the prior
+    names nodes the data set lacks, as after a change of data set)."""
+    notice = st.container(key="prior_notice")
+    with st.expander("Prior knowledge (forbidden / required edges, tiers)"):
+        st.caption(
+            "Enforced exactly: forbidden edges never appear, required ones "
+            "always do, and no edge points from a later tier to an earlier. "
+            "Nodes without a tier are not constrained by the tiers. Each data set "
+            "keeps its own prior knowledge (one for all simulated data): a data "
+            "set chosen before gets its own back, one chosen for the first time "
+            "starts from what the editor holds. The files may be separated by "
+            "commas, semicolons, tabs or '|'."
+        )
+        c1, c2 = st.columns(2)
+        uploads = {
+            "edges": c1.file_uploader(
+                "Load edges CSV (source,target,kind)",
+                type=PRIOR_FILE_TYPES,
+                key="prior_edges_file",
+            ),
+            "tiers": c2.file_uploader(
+                "Load tiers CSV (node,tier)",
+                type=PRIOR_FILE_TYPES,
+                key="prior_tiers_file",
+            ),
+        }
+        loaded = {k: _load_prior_file(k, uploads[k], names) for k in PRIOR_KINDS}
+        # from "Add to prior knowledge" below the result, "Load work", the
+        # buttons for absent nodes, or the prior kept for this data set
+        pending = st.session_state.pop(state.CAUSAL_PRIOR_EDITED, None) or {}
+        for kind in PRIOR_KINDS:
+            if loaded[kind] is None and pending.get(kind) is not None:
+                loaded[kind] = pending[kind]
+        tables = {}
+        for kind in PRIOR_KINDS:
+            start = _editor_start(kind, names, loaded[kind])
+            options = list(start.get("options", start["names"]))
+            with st.container(key=f"prior_{kind}_box"):
+                tables[kind] = st.data_editor(
+                    start["table"],
+                    num_rows="dynamic",
+                    hide_index=True,
+                    key=start["key"],
+                    column_config=_editor_config(kind, options),
+                )
+        state.put(state.CAUSAL_PRIOR, tables)
+        _keep_prior(tables)
+        with notice:
+            _prior_message()
+            absent = _absent(tables, names)
+            if absent:
+                _absent_notice(absent, tables, names, data_name)
+                return None
+        try:
+            pk = build_prior(names, **tables)
+        except EngineError as err:
+            st.error(literal(err))
+            return None
+        d1, d2 = st.columns(2)
+        d1.download_button(
+            "Save edges CSV", pk.edges_csv(), "prior_edges.csv", key="prior_edges_dl"
+        )
+        d2.download_button(
+            "Save tiers CSV", pk.tiers_csv(), "prior_tiers.csv", key="prior_tiers_dl"
+        )
+    return pk
+
+
+# --- prior knowledge of other data sets ---
+
+# the columns of each prior editor that name nodes
+PRIOR_NODE_COLUMNS = {"edges": ("source", "target"), "tiers": ("node",)}
+# the file types the prior uploaders take (the delimiter is detected)
+PRIOR_FILE_TYPES = ["csv", "tsv", "txt"]
+# data sets whose prior knowledge is kept (the oldest is dropped first)
+MAX_KEPT_PRIORS = 20
+
+
+def _prior_home(data: dict[str, Any]) -> str:
+    """The data set a prior belongs to; the simulator's data count as one."""
+    if data.get("source") == "simulator":
+        return "simulator"
+    return str(data.get("id") or f"{data.get('source')}:{data['name']}")
+
+
+def switch_prior_home(data: dict[str, Any]) -> None:
+    """On a change of data set, bring back the prior kept for the new one.
+
+    A data set without a kept prior gets the editor's content as it is (the
+    page names the nodes it lacks); a table already on its way into the editor
+    (from "Load work") wins over the kept one.
+    """
+    home = _prior_home(data)
+    if home == state.get(state.CAUSAL_PRIOR_HOME):
+        return
+    state.put(state.CAUSAL_PRIOR_HOME, home)
+    kept = (state.get(state.CAUSAL_PRIOR_KEPT) or {}).get(home)
+    if kept is None or state.get(state.CAUSAL_PRIOR_EDITED) is not None:
+        return
+    state.put(state.CAUSAL_PRIOR, dict(kept))
+    state.put(state.CAUSAL_PRIOR_EDITED, dict(kept))
+
+
+def _keep_prior(tables: dict[str, pd.DataFrame]) -> None:
+    """Keep the editors' tables as the current data set's prior."""
+    home = state.get(state.CAUSAL_PRIOR_HOME)
+    if home is None:
+        return
+    kept = dict(state.get(state.CAUSAL_PRIOR_KEPT) or {})
+    kept.pop(home, None)  # re-inserted last: the most recent
+    kept[home] = dict(tables)
+    while len(kept) > MAX_KEPT_PRIORS:
+        kept.pop(next(iter(kept)))
+    state.put(state.CAUSAL_PRIOR_KEPT, kept)
+
+
+def _node_name(value: Any, column: str) -> str | None:
+    """The node a cell of a prior editor names (``None`` for a blank cell), as
+    :func:`build_prior` reads it: tier nodes stripped, edge ends as they are."""
+    if value is None or pd.isna(value) or not str(value).strip():
+        return None
+    return str(value).strip() if column == "node" else str(value)
+
+
+def _absent(tables: dict[str, pd.DataFrame | None], names: list[str]) -> list[str]:
+    """Names in the prior's tables that are not among ``names``, row by row."""
+    nodes, found = set(names), []
+    for kind, table in tables.items():
+        columns = [
+            c for c in PRIOR_NODE_COLUMNS[kind] if table is not None and c in table
+        ]
+        for row in [] if not columns else table[columns].itertuples(index=False):
+            for column, value in zip(columns, row, strict=True):
+                name = _node_name(value, column)
+                if name is not None and name not in nodes:
+                    found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def _outside_rows(
+    tables: dict[str, pd.DataFrame], names: list[str]
+) -> dict[str, pd.Series]:
+    """Per table, which rows name a node outside ``names`` (bool per row)."""
+    nodes = set(names)
+
+    def outside(value: Any, column: str) -> bool:
+        name = _node_name(value, column)
+        return name is not None and name not in nodes
+
+    hits = {}
+    for kind, table in tables.items():
+        hit = pd.Series(False, index=table.index)
+        for column in PRIOR_NODE_COLUMNS[kind]:
+            hit |= table[column].map(lambda v, c=column: outside(v, c)).astype(bool)
+        hits[kind] = hit
+    return hits
+
+
+def _rows_text(tables: dict[str, pd.DataFrame], limit: int = 8) -> str:
+    """The rows of the prior's tables in words, for a message."""
+    rows = [f"{r.source} → {r.target} ({r.kind})" for r in tables["edges"].itertuples()]
+    rows += [f"{r.node} in tier {r.tier}" for r in tables["tiers"].itertuples()]
+    shown = "; ".join(literal(r) for r in rows[:limit])
+    more = len(rows) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _absent_notice(
+    absent: list[str],
+    tables: dict[str, pd.DataFrame],
+    names: list[str],
+    data_name: str,
+) -> None:
+    """Say that the prior was made for other columns, and offer the ways out."""
+    outside = _outside_rows(tables, names)
+    n_rows = int(sum(int(hit.sum()) for hit in outside.values()))
+    st.warning(
+        "The prior knowledge was made for other columns: it names "
+        f"{count(len(absent), 'node')} that "
+        f"{'is' if len(absent) == 1 else 'are'} not among 'Columns (nodes)' of "
+        f"{literal(data_name)}: "
+        f"{literal(format_names(absent, limit=10, brackets=False))}. The editor "
+        "under 'Prior knowledge' shows them. **Learn DAG** and the bootstrap wait "
+        "until no entry names them: drop those entries, clear the prior "
+        "knowledge, or add the columns under 'Columns (nodes)' if the data set "
+        "has them. Either button changes this data set's prior only: the prior "
+        "of a data set you chose before is back when you choose it again."
+    )
+    c1, c2 = st.columns(2)
+    c1.button(
+        f"Drop the {count(n_rows, 'entry', 'entries')} naming them",
+        key="prior_drop_absent",
+        on_click=_on_drop_absent,
+        args=(tuple(names),),
+    )
+    c2.button("Clear the prior knowledge", key="prior_clear", on_click=_on_clear)
+
+
+def _put_prior(tables: dict[str, pd.DataFrame], message: str) -> None:
+    """Make ``tables`` the editors' content (on the next run) and say so."""
+    state.put(state.CAUSAL_PRIOR, tables)
+    state.put(state.CAUSAL_PRIOR_EDITED, dict(tables))
+    state.put(state.CAUSAL_PRIOR_MESSAGE, message)
+
+
+def _on_drop_absent(names: tuple[str, ...]) -> None:
+    """``on_click`` of "Drop the entries naming them": keep the other rows."""
+    tables = {k: _current_prior(k) for k in PRIOR_KINDS}
+    outside = _outside_rows(tables, list(names))
+    dropped = {k: tables[k][outside[k]] for k in PRIOR_KINDS}
+    kept = {k: tables[k][~outside[k]].reset_index(drop=True) for k in PRIOR_KINDS}
+    _put_prior(kept, f"Dropped from the prior knowledge: {_rows_text(dropped)}.")
+
+
+def _on_clear() -> None:
+    """``on_click`` of "Clear the prior knowledge": empty both tables."""
+    tables = {k: _current_prior(k) for k in PRIOR_KINDS}
+    _put_prior(
+        {k: empty_prior(k) for k in PRIOR_KINDS},
+        f"Cleared the prior knowledge: {_rows_text(tables)}.",
+    )
+
+
+def _prior_message() -> None:
+    """The message of the last drop or clear, shown once."""
+    message = st.session_state.pop(state.CAUSAL_PRIOR_MESSAGE, None)
+    if message is not None:
+        st.success(message)
+
+
+def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
+    """Validate an uploaded edges or tiers CSV; its rows for the editor.
+
+    The file is parsed as UTF-8 CSV by ``PriorKnowledge.from_csv``, which detects
+    the delimiter as the data reader does (missing columns, unknown nodes, bad
+    kinds, non-integer tiers and required cycles raise an ``EngineError``); the
+    editor gets the constraints written back as CSV.
+    """
+    if key == "edges":
+        return editor_tables(PriorKnowledge.from_csv(names, edges=data))["edges"]
+    return editor_tables(PriorKnowledge.from_csv(names, tiers=data))["tiers"]
+
+
+def editor_tables(pk: PriorKnowledge) -> dict[str, pd.DataFrame]:
+    """The editors' rows (``edges``, ``tiers``) of a prior, written back as CSV."""
+    return {
+        "edges": pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str),
+        "tiers": pd.read_csv(
+            io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}
+        ),
+    }
+
+
+def build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
+    e = edges.dropna(subset=["source", "target"])
+    forb = [
+        (r.source, r.target)
+        for r in e.itertuples()
+        if str(getattr(r, "kind", "forbidden") or "forbidden") != "required"
+    ]
+    req = [
+        (r.source, r.target)
+        for r in e.itertuples()
+        if str(getattr(r, "kind", "")) == "required"
+    ]
+    t = tiers.dropna()
+    nodes = [str(n).strip() for n in t["node"]]
+    repeated = sorted({n for n in nodes if nodes.count(n) > 1})
+    if repeated:
+        raise DataError(
+            f"Tiers: node(s) {repeated} are listed more than once; keep one row per "
+            "node."
+        )
+    tier_map = dict(zip(nodes, (int(v) for v in t["tier"]), strict=True)) or None
+    pk = PriorKnowledge.from_edges(names, forbidden=forb, required=req, tiers=tier_map)
+    return pk
