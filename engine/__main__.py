@@ -2,6 +2,15 @@
 
 import sys
 
-from engine.cli import main
 
-sys.exit(main())
+def _main() -> int:
+    """Import the CLI and run it; Ctrl-C during the import is one line too."""
+    try:
+        from engine.cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    return main()
+
+
+sys.exit(_main())

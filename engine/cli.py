@@ -5,7 +5,9 @@ Each subcommand lives in a module of :mod:`engine.commands` that defines
 function that runs it. Errors the user can fix end the program with one line on
 stderr and exit status 2, never a traceback. Changes made to the data on its way
 to a learner (rows or columns dropped, header names repeated, ...) are written as
-``note: ...`` lines on stderr before the work starts.
+``note: ...`` lines on stderr before the work starts. Ctrl-C, even while the
+libraries are still being imported, ends it with one ``interrupted`` line and
+status 130; a reader that closes the pipe (``| head``) ends it quietly.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from engine.commands import discard_notes, flush_notes, write_note
 from engine.errors import EngineError
 
 __all__ = ["build_parser", "main"]
@@ -63,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _warning_as_note(command: str) -> Callable[..., None]:
     """A ``warnings.showwarning`` that queues each distinct warning as a note."""
+    from engine.commands import write_note
+
     seen: set[str] = set()
 
     def show(message: Warning | str, category: type[Warning], *_: Any) -> None:
@@ -75,7 +79,27 @@ def _warning_as_note(command: str) -> Callable[..., None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit status."""
+    """Run the CLI and return its exit status.
+
+    Ctrl-C anywhere (importing the libraries included) gives one ``error:
+    interrupted`` line and status 130; a closed output pipe (``| head -1``) ends
+    the command quietly with status 141, as a Unix tool killed by SIGPIPE.
+    """
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        _discard_notes()
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse ``argv`` and run its command (see :func:`main`)."""
+    from engine.commands import discard_notes, flush_notes
+
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -92,13 +116,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("default")
             warnings.showwarning = _warning_as_note(args.command)
             status = int(args.func(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        raise
     except (EngineError, OSError) as err:
         discard_notes()  # the error is one line; the notes would bury it
-        sys.stderr.write(f"error: {err}\n")
+        sys.stderr.write(f"error: {_one_line(args.command, err)}\n")
         return 2
-    except KeyboardInterrupt:
-        discard_notes()
-        sys.stderr.write("error: interrupted\n")
-        return 130
     flush_notes()
     return status
+
+
+def _one_line(command: str, err: Exception) -> str:
+    """The message of ``err``; a system error's with the command and the file."""
+    if isinstance(err, EngineError) or not isinstance(err, OSError):
+        return str(err)
+    where = f" {err.filename!r}" if err.filename else ""
+    return (
+        f"{command}:{where} {err.strerror or err}; check the path and its permissions."
+    )
+
+
+def _discard_notes() -> None:
+    """Forget the queued notes, if the commands module was imported at all."""
+    commands = sys.modules.get("engine.commands")
+    if commands is not None:
+        commands.discard_notes()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit finds no closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -40,8 +40,11 @@ __all__ = [
     "MatrixRecord",
     "ParsedTable",
     "apply_missing",
+    "check_text_bytes",
+    "check_variance",
     "describe",
     "looks_like_identifier",
+    "overflowing_columns",
     "read_table",
     "sniff_delimiter",
     "to_matrix",
@@ -421,7 +424,7 @@ def _read_bytes(
             f"{type(source).__name__}."
         )
     _check_size(len(raw), max_bytes, label)
-    _check_binary(raw, label)
+    check_text_bytes(raw, label)
     return raw, label
 
 
@@ -460,7 +463,22 @@ def _size_text(n_bytes: int) -> str:
     return f"{n_bytes / 1e6:.1f}".removesuffix(".0") + " MB"
 
 
-def _check_binary(raw: bytes, label: str) -> None:
+def check_text_bytes(raw: bytes, label: str) -> None:
+    """Refuse an empty file, or one that is no text (a pickle, a zip, an image).
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes.
+    label : str
+        The file or the caller, starting the message.
+
+    Raises
+    ------
+    DataError
+        ``raw`` is empty or blank, starts like a known binary format (a Python
+        pickle is named as such, and never loaded), or :func:`looks_binary`.
+    """
     if not raw.strip():
         raise DataError(
             f"{label}: the file is empty; choose a CSV file with a header row and data."
@@ -1185,8 +1203,24 @@ def _column_findings(
                 rows=where.ids(pos),
             )
         )
+    if col.values is not None and overflowing_columns(col.values[:, None]).size:
+        out.append(_huge_finding(name, col.values, source))
     out.extend(_shape_findings(info, col, source, where))
     return out
+
+
+def _huge_finding(name: str, values: np.ndarray, source: str) -> Finding:
+    """Say that a column's values are too large for the learners."""
+    largest = float(np.abs(values[np.isfinite(values)]).max())
+    return Finding(
+        "warning",
+        "huge_values",
+        f"{source}: column {name!r} holds values too large for its variance to be "
+        f"a finite number (largest |value| {largest:.3g}); the learners refuse it. "
+        "Rescale it (e.g. divide by a power of ten or change its units) or leave "
+        "it out.",
+        column=name,
+    )
 
 
 def _shape_findings(
@@ -1532,6 +1566,7 @@ def to_matrix(
     X = np.column_stack(blocks).astype(np.float64)  # (n, p)
     X[~np.isfinite(X)] = np.nan
     X, kept, dropped_rows, imputed = apply_missing(X, names, missing)
+    check_variance(X, names, "to_matrix")
     X, means, scales = _apply_scale(X, scale)
     record = MatrixRecord(
         kept_rows=kept,
@@ -1620,6 +1655,72 @@ def _encode(
         names.extend(new)
         encoded[c] = new
     return blocks, names, encoded
+
+
+def overflowing_columns(X: np.ndarray) -> np.ndarray:
+    """Columns whose variance is not a finite float64: their values are too large.
+
+    The learners work with centred second moments (a DAG's residual variances,
+    a classifier's standardisation, a kNN graph's distances); a column of values
+    around 1e200 turns them into ``inf`` or ``NaN`` and the fit fails deep inside
+    or returns nonsense. Missing and infinite cells are ignored.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, n_columns)
+        Numbers; NaN and infinite cells are skipped.
+
+    Returns
+    -------
+    ndarray of int
+        Positions of the columns whose centred sum of squares overflows.
+
+    Examples
+    --------
+    >>> overflowing_columns(np.array([[1.0, 1e300], [2.0, -1e300]])).tolist()
+    [1]
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    finite = np.isfinite(X)
+    Z = np.where(finite, X, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = Z.sum(axis=0) / np.maximum(finite.sum(axis=0), 1)
+        centred = np.where(finite, Z - mean, 0.0)
+        squares = np.einsum("ij,ij->j", centred, centred)
+    return np.flatnonzero(~np.isfinite(squares))
+
+
+def check_variance(X: np.ndarray, names: Sequence[str], owner: str) -> None:
+    """Refuse columns whose values are too large for a finite variance.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, n_columns)
+        The matrix a learner is about to take.
+    names : sequence of str
+        Its column names, in order.
+    owner : str
+        The caller, named in the message.
+
+    Raises
+    ------
+    DataError
+        Some column's centred sum of squares overflows float64 (see
+        :func:`overflowing_columns`); the message names the columns.
+    """
+    bad = overflowing_columns(X)
+    if bad.size == 0:
+        return
+    sub = np.asarray(X, dtype=np.float64)[:, bad]
+    largest = float(np.abs(np.where(np.isfinite(sub), sub, 0.0)).max())
+    raise DataError(
+        f"{owner}: column(s) {format_names([names[j] for j in bad], 5)} hold values "
+        f"too large for their variance to be a finite number (largest |value| "
+        f"{largest:.3g}); rescale them first (e.g. divide by a power of ten or "
+        "change their units), or leave them out."
+    )
 
 
 def apply_missing(

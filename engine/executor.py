@@ -19,6 +19,7 @@ import importlib
 import logging
 import multiprocessing as mp
 import os
+import signal
 import sys
 import types
 from collections.abc import Callable, Iterator, Sequence
@@ -185,10 +186,16 @@ def one_torch_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-# What a worker should import before its first job: the library, and the torch
-# compiler stack that torch's optimisers import on their first construction (about
-# 1.5 s of CPU, which every fresh worker would pay again in its first fit).
-WARM_MODULES = ("engine", "torch._dynamo")
+# What a worker should import before its first job: the library (its subpackages:
+# ``import engine`` alone imports them on first use), and the torch compiler stack
+# that torch's optimisers import on their first construction (about 1.5 s of CPU,
+# which every fresh worker would pay again in its first fit).
+WARM_MODULES = (
+    "engine.dag",
+    "engine.values",
+    "engine.graphs",
+    "torch._dynamo",
+)
 
 
 def _warm_worker(item: Any) -> None:
@@ -200,7 +207,62 @@ def _warm_worker(item: Any) -> None:
 def _init_worker() -> None:
     import torch
 
+    # Ctrl-C reaches the whole process group: the parent handles it and stops
+    # the pool; a worker that raised KeyboardInterrupt would print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     torch.set_num_threads(1)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT in the enclosed block (main thread only; else do nothing).
+
+    A process started meanwhile inherits the ignored signal: the fork server,
+    which imports :data:`WARM_MODULES` for seconds, and the workers it forks.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back until the enclosed block ends, then raise it.
+
+    Around the start of a pool's workers: a KeyboardInterrupt while a worker is
+    being forked would leave it unknown to the pool, so nothing would stop it,
+    and it would print a traceback once the parent is gone. Main thread only;
+    elsewhere the block runs as it is.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    asked: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, _frame: asked.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+    if asked:
+        raise KeyboardInterrupt
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel the pending jobs and end the workers now (on Ctrl-C or an error)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    # the workers ignore SIGINT and would finish their jobs first
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
 
 
 def _start_method(requested: str | None) -> str:
@@ -251,6 +313,13 @@ class ProcessExecutor:
         if self.start_method == "forkserver":
             # read only when the program's fork server starts; ignored after
             ctx.set_forkserver_preload(list(WARM_MODULES))
+            from multiprocessing import forkserver
+
+            # started (once per program) with SIGINT ignored, which it and the
+            # workers it forks inherit: Ctrl-C during its imports or a job is
+            # the parent's alone to handle
+            with _sigint_ignored():
+                forkserver.ensure_running()
         return ctx
 
     def start(self) -> None:
@@ -269,18 +338,32 @@ class ProcessExecutor:
         with ProcessPoolExecutor(
             self.n_workers, mp_context=self._context(), initializer=_init_worker
         ) as pool:
-            with without_host_script():  # workers start on the first submits
-                pending: dict[Future, int] = {
-                    pool.submit(fn, it): i for i, it in enumerate(items)
-                }
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    index = pending.pop(fut)
-                    if on_done(index, fut.result()):
-                        for other in pending:
-                            other.cancel()
-                        return
+            try:
+                self._run_pool(pool, fn, items, on_done)
+            except BaseException:  # Ctrl-C included: no job outlives the call
+                _stop_pool(pool)
+                raise
+
+    @staticmethod
+    def _run_pool(
+        pool: ProcessPoolExecutor,
+        fn: Callable[[Any], Any],
+        items: Sequence[Any],
+        on_done: OnDone,
+    ) -> None:
+        # workers start on the first submits
+        with _sigint_deferred(), without_host_script():
+            pending: dict[Future, int] = {
+                pool.submit(fn, it): i for i, it in enumerate(items)
+            }
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                index = pending.pop(fut)
+                if on_done(index, fut.result()):
+                    for other in pending:
+                        other.cancel()
+                    return
 
 
 class RayExecutor:

@@ -9,9 +9,10 @@ throttled progress log of ``-v`` (:class:`ProgressLog`).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from engine.data import DataReport, MatrixRecord
@@ -21,11 +22,13 @@ from engine.runtime import ProgressEvent
 __all__ = [
     "ProgressLog",
     "check_in_file",
-    "check_out_folder",
+    "check_out",
+    "check_readable",
     "discard_notes",
     "flush_notes",
     "progress_log",
     "write_note",
+    "write_out",
     "write_table_notes",
 ]
 
@@ -48,7 +51,7 @@ def check_in_file(command: str, option: str, path: str | None) -> None:
     Raises
     ------
     ConfigError
-        ``path`` is a folder or does not exist.
+        ``path`` is a folder, does not exist, or cannot be read.
     """
     if not path:
         return
@@ -61,14 +64,48 @@ def check_in_file(command: str, option: str, path: str | None) -> None:
         raise ConfigError(
             f"{command}: '{option}' {path!r}: no such file; check the path."
         )
+    check_readable(command, f"'{option}'", path)
 
 
-def check_out_folder(command: str, out: str | None) -> None:
-    """Refuse an ``--out`` path that cannot be written, before any work.
+def check_readable(command: str, what: str, path: str | None) -> None:
+    """Refuse a file that exists but cannot be opened for reading.
 
-    The folder must exist, ``out`` must not be a folder, and the file must be
-    writable there (checked by opening it for appending; a file created by the
-    check is removed again).
+    Parameters
+    ----------
+    command : str
+        The subcommand, named in the message.
+    what : str
+        The option or argument that names the file, e.g. ``"'--truth'"`` or
+        ``"the input table"``.
+    path : str or None
+        The file; nothing is checked when it is not given or is no file (the
+        readers say so in their own words).
+
+    Raises
+    ------
+    ConfigError
+        The file cannot be opened (no read permission, say).
+    """
+    if not path or not Path(path).is_file():
+        return
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as err:
+        raise ConfigError(
+            f"{command}: cannot read {what} {path!r} ({err.strerror or err}); give "
+            "yourself read permission (e.g. chmod u+r) or copy it to a file you "
+            "can read."
+        ) from err
+
+
+def check_out(command: str, out: str | None, inputs: Mapping[str, str | None]) -> None:
+    """Refuse an ``--out`` path that cannot or must not be written, before any work.
+
+    ``out`` must not be a folder nor the same file as any input (writing would
+    replace the user's file with JSON), must end in ``.json`` (the output is
+    JSON), its folder must exist, and the file must be writable there (checked by
+    opening it for appending; a file created by the check is removed again).
 
     Parameters
     ----------
@@ -76,12 +113,15 @@ def check_out_folder(command: str, out: str | None) -> None:
         The subcommand, named in the message.
     out : str or None
         The ``--out`` argument; nothing is checked when it is not given.
+    inputs : mapping of str to str or None
+        The files the command reads, by the option that names them (e.g.
+        ``{"the input table": "data.csv", "--truth": None}``); ``None`` entries
+        are skipped.
 
     Raises
     ------
     ConfigError
-        The folder that would hold ``out`` does not exist, ``out`` is a folder, or
-        the file cannot be written there.
+        Any of the above does not hold.
     """
     if not out:
         return
@@ -91,6 +131,32 @@ def check_out_folder(command: str, out: str | None) -> None:
             f"{command}: '--out' {out!r} is a folder; give a file name in it, e.g. "
             f"{str(path / 'result.json')!r}."
         )
+    for what, source in inputs.items():
+        if source and _same_file(out, source):
+            raise ConfigError(
+                f"{command}: '--out' {out!r} is {what} ({source!r}); writing the "
+                "result there would replace that file. Choose another --out file, "
+                "e.g. 'result.json'."
+            )
+    if path.suffix.lower() != ".json":
+        raise ConfigError(
+            f"{command}: '--out' {out!r} must end in .json: the output is JSON. "
+            f"Use e.g. {str(path.with_suffix('.json'))!r}."
+        )
+    _check_writable(command, out)
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether paths ``a`` and ``b`` name one file (links and ``..`` followed)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def _check_writable(command: str, out: str) -> None:
+    """Refuse ``out`` when its folder is missing or the file cannot be written."""
+    path = Path(out)
     if not path.resolve().parent.is_dir():
         raise ConfigError(
             f"{command}: the folder of '--out' {out!r} does not exist; create it or "
@@ -107,6 +173,23 @@ def check_out_folder(command: str, out: str | None) -> None:
         ) from err
     if not existed:
         path.unlink(missing_ok=True)
+
+
+def write_out(out: str, text: str) -> None:
+    """Write ``text`` to the ``--out`` file and say so on stderr.
+
+    Every command ends the same way after ``--out``: the file holds the JSON and
+    stderr has one ``wrote FILE`` line.
+
+    Parameters
+    ----------
+    out : str
+        The ``--out`` path, checked by :func:`check_out`.
+    text : str
+        The JSON text.
+    """
+    Path(out).write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+    sys.stderr.write(f"wrote {out}\n")
 
 
 _PENDING: list[str] = []

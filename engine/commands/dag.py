@@ -21,10 +21,12 @@ from typing import Any
 
 from engine.commands import (
     check_in_file,
-    check_out_folder,
+    check_out,
+    check_readable,
     flush_notes,
     progress_log,
     write_note,
+    write_out,
     write_table_notes,
 )
 from engine.dag import (
@@ -60,6 +62,12 @@ logger = logging.getLogger(__name__)
 
 MIN_ROWS = 3
 """Rows :func:`engine.dag.learn_dag` needs at least."""
+
+DEFAULT_THRESHOLD = 0.5
+"""``--threshold`` when not given."""
+
+# options that only act on the bootstrap refits
+_BOOTSTRAP_ONLY = ("executor", "workers", "threshold")
 
 METRIC_KEYS = (
     "shd",
@@ -137,15 +145,21 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--executor",
         choices=EXECUTORS,
-        default="serial",
-        help="where bootstrap fits run (all give the same result)",
+        default=None,
+        help="where bootstrap fits run (all give the same result; default serial)",
     )
-    p.add_argument("--workers", type=int, default=None, help="processes or Ray CPUs")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes or Ray CPUs of the bootstrap",
+    )
     p.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
-        help="edge frequency kept in the bootstrap consensus DAG",
+        default=None,
+        help="edge frequency kept in the bootstrap consensus DAG (default "
+        f"{DEFAULT_THRESHOLD})",
     )
     p.add_argument(
         "--truth",
@@ -154,7 +168,12 @@ def register(subparsers: Any) -> None:
         "columns used; a column it does not mention has no true edges (noted on "
         "stderr)",
     )
-    p.add_argument("--out", metavar="FILE.json", help="write here instead of stdout")
+    p.add_argument(
+        "--out",
+        metavar="FILE.json",
+        help="write here instead of stdout: the summary keys plus the full result, "
+        "which engine.DagResult.from_json loads",
+    )
     p.set_defaults(func=run)
 
 
@@ -206,18 +225,13 @@ def _typed(key: str, value: str, default: Any) -> Any:
 
 def _check_args(args: argparse.Namespace) -> None:
     """Reject bad numbers, input files and ``--out`` before the table is read."""
+    check_readable("dag", "the input table", args.file)
+    inputs = {"the input table": args.file}
     for option in ("truth", "forbid", "tiers"):
         check_in_file("dag", f"--{option}", getattr(args, option))
-    check_out_folder("dag", args.out)
-    if args.bootstrap < 0:
-        raise ConfigError(
-            "dag: '--bootstrap' must be 0 (no bootstrap) or a positive number of "
-            f"resamples; got {args.bootstrap}."
-        )
-    if args.bootstrap:
-        check_range(
-            "dag", "--threshold", args.threshold, low=0.0, high=1.0, low_open=True
-        )
+        inputs[f"the '--{option}' file"] = getattr(args, option)
+    check_out("dag", args.out, inputs)
+    _check_bootstrap(args)
     if args.workers is not None and args.workers < 1:
         raise ConfigError(
             f"dag: '--workers' must be a positive integer; got {args.workers}."
@@ -233,6 +247,41 @@ def _check_args(args: argparse.Namespace) -> None:
                 f"dag: '--columns' names {repeated} more than once; name each "
                 "column once."
             )
+
+
+def _check_bootstrap(args: argparse.Namespace) -> None:
+    """Refuse a bad ``--bootstrap``, and options that act on none."""
+    if args.bootstrap < 0:
+        raise ConfigError(
+            "dag: '--bootstrap' must be 0 (no bootstrap) or a positive number of "
+            f"resamples; got {args.bootstrap}."
+        )
+    if not args.bootstrap:
+        given = [f"--{o}" for o in _BOOTSTRAP_ONLY if getattr(args, o) is not None]
+        if given:
+            raise ConfigError(
+                f"dag: {', '.join(repr(g) for g in given)} only act on bootstrap "
+                "refits, and '--bootstrap' is not given; add --bootstrap B or drop "
+                f"{'it' if len(given) == 1 else 'them'}."
+            )
+        return
+    if args.threshold is None:
+        args.threshold = DEFAULT_THRESHOLD
+    if args.executor is None:
+        args.executor = "serial"
+    check_range("dag", "--threshold", args.threshold, low=0.0, high=1.0, low_open=True)
+
+
+def _merge_max_iter(args: argparse.Namespace, options: dict[str, Any]) -> None:
+    """Put ``--max-iter`` into ``options``; refuse a different ``max_iter`` there."""
+    if args.max_iter is None:
+        return
+    if options.get("max_iter", args.max_iter) != args.max_iter:
+        raise ConfigError(
+            f"dag: '--max-iter {args.max_iter}' and '--option "
+            f"max_iter={options['max_iter']}' both set the epochs; give one of them."
+        )
+    options["max_iter"] = args.max_iter
 
 
 _WHY = {
@@ -431,6 +480,8 @@ def _dag_notes(report: DataReport, missing: str) -> DataReport:
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     _check_args(args)
+    options = _parse_options(args.method, args.option)
+    _merge_max_iter(args, options)
     frame, report = read_table(args.file)
     _check_columns(args, report)
     X, names, record = to_matrix(
@@ -444,11 +495,8 @@ def run(args: argparse.Namespace) -> int:
     )
     _check_rows(args, X, record)
     prior = _read_prior(args, names, report) if args.forbid or args.tiers else None
-    options = _parse_options(args.method, args.option)
     # read the true graph before the fit, so that a bad file costs no fit
     truth = _read_truth(args, names, report) if args.truth else None
-    if args.max_iter is not None:
-        options["max_iter"] = args.max_iter
     make_config(args.method, None, **options)  # option ranges, before any note
     resolve_device(args.device)
     flush_notes()  # the input is checked: tell what was changed before the fit
@@ -504,9 +552,10 @@ def run(args: argparse.Namespace) -> int:
     if truth is not None:
         m = compare_graphs(truth.adjacency != 0, result.adjacency)
         out["metrics"] = {k: m[k] for k in METRIC_KEYS}
-    text = dumps_strict(out, indent=2)
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        # the summary keys on top of the full result: DagResult.from_json loads
+        # the file (it reads its own fields and skips the others)
+        write_out(args.out, dumps_strict({**out, **result.to_dict()}, indent=2))
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(dumps_strict(out, indent=2) + "\n")
     return 0

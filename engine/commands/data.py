@@ -13,6 +13,7 @@ import argparse
 import math
 import sys
 
+from engine.commands import check_readable
 from engine.data import MAX_BYTES, read_table
 from engine.results import dumps_strict
 from engine.samples import list_samples, load_sample
@@ -94,6 +95,7 @@ def _delimiter(text: str) -> str:
 
 def run_describe(args: argparse.Namespace) -> int:
     """Print the report; DataError propagates to the CLI's one-line handler."""
+    check_readable("data describe", "the file", args.file)
     _, report = read_table(
         args.file,
         max_bytes=max(1, math.ceil(args.max_mb * 10**6)),

@@ -19,10 +19,12 @@ import pandas as pd
 
 from engine.commands import (
     check_in_file,
-    check_out_folder,
+    check_out,
+    check_readable,
     flush_notes,
     progress_log,
     write_note,
+    write_out,
     write_table_notes,
 )
 from engine.data import read_table
@@ -48,8 +50,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", help="CSV table with a label column")
     p.add_argument("--target", required=True, help="label column")
-    p.add_argument("--model", choices=MODEL_KINDS, default="logistic")
-    p.add_argument("--model-file", help="a skops file to explain instead of training")
+    p.add_argument(
+        "--model",
+        choices=MODEL_KINDS,
+        default=None,
+        help="the classifier trained (default logistic)",
+    )
+    p.add_argument(
+        "--model-file", help="a skops file to explain instead of training (--model)"
+    )
     p.add_argument("--rows", default="0", help="comma-separated row positions")
     p.add_argument(
         "--missing",
@@ -75,7 +84,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
     p.add_argument("--top", type=int, default=5, help="features listed per row")
-    p.add_argument("--out", help="write the result as JSON here")
+    p.add_argument(
+        "--out",
+        metavar="FILE.json",
+        help="write the result as JSON here (engine.DistributionalValues.from_json "
+        "loads it)",
+    )
     p.set_defaults(func=run)
 
 
@@ -105,11 +119,81 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ConfigError(
             f"explain: '--samples' must be a positive integer; got {args.samples}."
         )
+    if args.max_background < 1:
+        raise ConfigError(
+            "explain: '--max-background' must be a positive integer (table rows "
+            f"that removed features take their values from); got "
+            f"{args.max_background}."
+        )
+    _check_pairs(args)
     resolve_operator(args.operator)
     resolve_device(args.device)
     resolve_seed(args.seed)
+    check_readable("explain", "the input table", args.file)
     check_in_file("explain", "--model-file", args.model_file)
-    check_out_folder("explain", args.out)
+    inputs = {"the input table": args.file, "the '--model-file' file": args.model_file}
+    check_out("explain", args.out, inputs)
+
+
+def _check_pairs(args: argparse.Namespace) -> None:
+    """Refuse options that contradict each other."""
+    if args.model is not None and args.model_file:
+        raise ConfigError(
+            f"explain: '--model {args.model}' trains a classifier and '--model-file' "
+            f"{args.model_file!r} loads one; give one of them."
+        )
+    if args.estimator == "exact" and args.samples is not None:
+        raise ConfigError(
+            f"explain: '--samples {args.samples}' sets how many orderings or "
+            "coalitions are sampled, and '--estimator exact' samples none; drop "
+            "--samples or use --estimator permutation or coalition."
+        )
+
+
+def _check_estimator(args: argparse.Namespace, n_features: int, n_rows: int) -> None:
+    """Refuse an estimator that cannot compute the operator, before any training.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The command's options.
+    n_features : int
+        Features of the classifier (the players).
+    n_rows : int
+        Table rows available as background.
+    """
+    from engine.values.explainer import EXACT_HARD_LIMIT, choose_estimator
+    from engine.values.operators import Semivalue, resolve_operator
+
+    operator = resolve_operator(args.operator)
+    chosen = args.estimator
+    if chosen == "auto":
+        chosen = choose_estimator(
+            operator, n_features, min(n_rows, args.max_background)
+        )
+        if chosen == "exact" and args.samples is not None:
+            write_note(
+                "explain",
+                f"'--samples {args.samples}' is not used: --estimator auto computes "
+                f"the values of the {n_features} feature(s) exactly.",
+            )
+    if chosen == "exact" and n_features > EXACT_HARD_LIMIT:
+        raise ConfigError(
+            f"explain: '--estimator exact' would enumerate 2**{n_features} "
+            f"coalitions per row for the {n_features} features of {args.file} (at "
+            f"most {EXACT_HARD_LIMIT} features); use --estimator permutation, or "
+            "auto."
+        )
+    if chosen == "permutation" and not operator.sampled_by_orderings(n_features):
+        raise ConfigError(
+            f"explain: '--estimator permutation' estimates Shapley values only, not "
+            f"'--operator {args.operator}'; use --estimator coalition or exact."
+        )
+    if chosen == "coalition" and not isinstance(operator, Semivalue):
+        raise ConfigError(
+            f"explain: '--estimator coalition' needs a semivalue, not '--operator "
+            f"{args.operator}'; use --estimator permutation."
+        )
 
 
 def _check_kept(rows: list[int], kept: pd.Index, frame: pd.DataFrame) -> None:
@@ -162,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
         )
     table, record = prepare_features(frame, features, args.missing, "explain")
     write_table_notes("explain", report, record)
+    _check_estimator(args, len(features), len(table))
     _check_kept(rows, table.index, frame[features])
     warning = class_label_warning(frame[args.target], args.target)
     if warning:
@@ -192,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
             trained = train_classifier(
                 table.assign(**{args.target: labels.to_numpy()}),
                 args.target,
-                args.model,
+                args.model or "logistic",
                 seed=args.seed,
                 progress=progress_log(logger),
             )
@@ -200,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
             write_note("explain", note)
         model = trained.model
         line = (
-            f"model: {args.model}, held-out accuracy {trained.accuracy:.3f} "
+            f"model: {trained.kind}, held-out accuracy {trained.accuracy:.3f} "
             f"({trained.n_test} rows)\n"
         )
     flush_notes()  # the input is checked: say what was changed before the work
@@ -228,8 +313,7 @@ def run(args: argparse.Namespace) -> int:
         )
     _print_summary(result, args.top)
     if args.out:
-        result.to_json(args.out)
-        sys.stdout.write(f"wrote {args.out}\n")
+        write_out(args.out, result.to_json())
     return 0
 
 

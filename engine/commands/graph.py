@@ -9,15 +9,23 @@ from typing import Any
 
 from engine.commands import (
     check_in_file,
-    check_out_folder,
+    check_out,
+    check_readable,
     progress_log,
     write_note,
+    write_out,
     write_table_notes,
 )
+from engine.errors import ConfigError, GraphError
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
 logger = logging.getLogger(__name__)
+
+N_TRAIN = 10
+"""``--n-train`` when not given."""
+N_VAL = 20
+"""``--n-val`` when not given."""
 
 
 def register(subparsers: Any) -> None:
@@ -41,15 +49,28 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--k", type=int, default=10, help="kNN neighbours (10)")
     parser.add_argument("--metric", choices=["cosine", "euclidean"], default="cosine")
     parser.add_argument("--seed", type=int, default=None, help="seed (drawn if unset)")
-    parser.add_argument("--out", help="write the full result as JSON here")
+    parser.add_argument(
+        "--out",
+        metavar="FILE.json",
+        help="write the full result as JSON here (engine.GraphResult.from_json "
+        "loads it)",
+    )
     parser.add_argument(
         "--protocol",
         choices=["wine", "breast_cancer", "digits"],
         help="use the LDS paper's split sizes for this data set",
     )
-    parser.add_argument("--n-train", type=int, default=10, help="labelled nodes (10)")
     parser.add_argument(
-        "--n-val", type=int, default=20, help="validation nodes, halved (20)"
+        "--n-train",
+        type=int,
+        default=None,
+        help=f"labelled nodes ({N_TRAIN}; not with --protocol)",
+    )
+    parser.add_argument(
+        "--n-val",
+        type=int,
+        default=None,
+        help=f"validation nodes, halved ({N_VAL}; not with --protocol)",
     )
     parser.add_argument("--tau", type=int, default=5)
     parser.add_argument("--outer-lr", type=float, default=1.0)
@@ -66,6 +87,33 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _check_args(args: argparse.Namespace) -> None:
+    """Refuse contradictory options and unusable files before any work."""
+    sizes = (("--n-train", args.n_train), ("--n-val", args.n_val))
+    given = [flag for flag, value in sizes if value is not None]
+    if args.protocol and given:
+        raise ConfigError(
+            f"graph: '--protocol {args.protocol}' fixes the split sizes, and "
+            f"{' and '.join(repr(g) for g in given)} set them too; give one or "
+            "the other."
+        )
+    check_readable("graph", "the input table", args.file)
+    check_in_file("graph", "--graph", args.graph)
+    inputs = {"the input table": args.file, "the '--graph' file": args.graph}
+    check_out("graph", args.out, inputs)
+
+
+def _read_edges(path: str) -> Any:
+    """``read_edge_list(path)``, its errors naming ``--graph``."""
+    from engine.graphs import read_edge_list
+
+    try:
+        return read_edge_list(path)
+    except GraphError as err:
+        why = str(err).removeprefix("read_edge_list: ")
+        raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
@@ -73,13 +121,11 @@ def run(args: argparse.Namespace) -> int:
         describe_edge_list,
         learn_graph,
         make_split,
-        read_edge_list,
     )
     from engine.graphs.task import table_inputs_record
     from engine.validation import class_label_warning
 
-    check_in_file("graph", "--graph", args.graph)
-    check_out_folder("graph", args.out)
+    _check_args(args)
     frame, report = read_table(args.file)
     X, y, record = table_inputs_record(frame, args.target)
     write_table_notes("graph", report, record)
@@ -91,9 +137,12 @@ def run(args: argparse.Namespace) -> int:
 
     seed = resolve_seed(seed)
     split = args.protocol or make_split(
-        y.to_numpy(), args.n_train, args.n_val, seed=seed
+        y.to_numpy(),
+        N_TRAIN if args.n_train is None else args.n_train,
+        N_VAL if args.n_val is None else args.n_val,
+        seed=seed,
     )
-    graph = read_edge_list(args.graph) if args.graph else None
+    graph = _read_edges(args.graph) if args.graph else None
     if graph is not None:
         names = [str(v) for v in X.index]
         _, edge_notes = describe_edge_list(graph, len(X), node_names=names)
@@ -117,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
         progress=progress_log(logger),
     )
     if args.out:
-        result.to_json(args.out)
+        write_out(args.out, result.to_json())
     summary = {
         "test_accuracy": result.test_accuracy,
         "val_accuracy": result.val_accuracy,

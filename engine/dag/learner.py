@@ -22,6 +22,7 @@ from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import DagResult, is_dag
+from engine.data import check_variance
 from engine.errors import (
     ConfigError,
     DataError,
@@ -187,19 +188,10 @@ def _check_scale(X: np.ndarray, names: Sequence[str]) -> None:
     """Refuse columns whose sum of squares overflows float64.
 
     The learners work with (centred) second moments; a column of values around
-    1e200 would turn them into ``inf`` and the fit would fail deep inside.
+    1e200 would turn them into ``inf`` and the fit would fail deep inside (see
+    :func:`engine.data.check_variance`).
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        centred = X - X.mean(axis=0)
-        squares = np.einsum("ij,ij->j", centred, centred)
-    bad = [names[j] for j in np.flatnonzero(~np.isfinite(squares))]
-    if bad:
-        raise DataError(
-            f"learn_dag: column(s) {format_names(bad, 5)} hold values too large for "
-            f"their variance to be a finite number (largest |value| "
-            f"{float(np.abs(X).max()):.3g}); rescale them first, e.g. standardise "
-            "or change their units."
-        )
+    check_variance(X, names, "learn_dag")
 
 
 def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:

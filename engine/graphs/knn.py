@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import pairwise_distances_chunked
 
-from engine.errors import ConfigError, GraphError, check_choice
+from engine.data import check_text_bytes
+from engine.errors import ConfigError, DataError, GraphError, check_choice
 
 __all__ = [
     "adjacency_from_edges",
@@ -291,9 +292,16 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     Raises
     ------
     GraphError
-        The file has fewer than two columns or cannot be parsed.
+        The file cannot be read, is empty or no text (a pickle, say), has fewer
+        than two columns or cannot be parsed.
     """
+    if isinstance(source, str | Path):
+        source = _edge_list_bytes(source)
     if isinstance(source, bytes):
+        try:
+            check_text_bytes(source, "read_edge_list")
+        except DataError as err:
+            raise GraphError(str(err)) from err
         source = io.BytesIO(source)
     try:
         raw = pd.read_csv(source, header=None, dtype=str, skipinitialspace=True)
@@ -311,6 +319,17 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     frame = raw.iloc[:, :2].copy()
     frame.columns = ["source", "target"]
     return frame.reset_index(drop=True)
+
+
+def _edge_list_bytes(path: str | Path) -> bytes:
+    """The bytes of an edge-list file, or a :class:`GraphError` saying why not."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise GraphError(
+            f"read_edge_list: cannot read {str(path)!r} ({err.strerror or err}); "
+            "check that the file exists and that you may read it."
+        ) from err
 
 
 def edges_from_adjacency(adj: np.ndarray) -> np.ndarray:

@@ -53,6 +53,7 @@ from engine.values.operators import Operator, RandomOrder, Semivalue, resolve_op
 from engine.values.result import DistributionalValues
 
 __all__ = [
+    "EXACT_HARD_LIMIT",
     "EXACT_MAX_MODEL_ROWS",
     "EXACT_MAX_PLAYERS",
     "DistributionalExplainer",

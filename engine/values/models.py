@@ -37,7 +37,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from engine.data import MatrixRecord, apply_missing, looks_like_identifier
+from engine.data import (
+    MatrixRecord,
+    apply_missing,
+    check_variance,
+    looks_like_identifier,
+)
 from engine.errors import (
     ConfigError,
     DataError,
@@ -840,6 +845,7 @@ def prepare_features(
             "mean from; leave them out."
         )
     X, kept, dropped, imputed = apply_missing(X, columns, missing)
+    check_variance(X, columns, owner)
     record = MatrixRecord(
         kept_rows=kept,
         dropped_rows=dropped,

@@ -156,6 +156,7 @@ def test_dag_command_dagdb_marginal_samples_option(table, tmp_path, capsys):
     argv += ["--option", "marginal_samples=2", "--out", str(out)]
     assert main(argv) == 0
     assert json.loads(out.read_text())["options"]["marginal_samples"] == 2
+    assert capsys.readouterr().err == f"wrote {out}\n"
     for bad in ("0", "1.5"):
         argv[-3] = f"marginal_samples={bad}"
         assert main(argv) == 2

@@ -65,7 +65,8 @@ def test_changes_to_the_data_are_noted_on_stderr(tmp_path, capsys):
     path.write_text("\n".join(rows) + "\n")
     out = tmp_path / "out.json"
     assert main(["dag", str(path), *FIT, "--out", str(out)]) == 0
-    notes = capsys.readouterr().err.splitlines()
+    *notes, wrote = capsys.readouterr().err.splitlines()
+    assert wrote == f"wrote {out}"
     assert all(line.startswith("note: dag: ") for line in notes), notes
     text = "\n".join(notes)
     assert "repeats the column name(s) ['a']" in text

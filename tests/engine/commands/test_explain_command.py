@@ -326,7 +326,7 @@ def test_a_subsampled_background_is_noted_with_the_option_that_changes_it(
     ) in err
     argv = ["explain", str(iris_csv), "--target", "target", "--max-background", "0"]
     assert main(argv) == 2
-    assert "max_background" in capsys.readouterr().err
+    assert "'--max-background'" in capsys.readouterr().err
 
 
 def test_verbose_explain_command_logs_training_and_explaining(
