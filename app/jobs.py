@@ -138,6 +138,13 @@ class JobRegistry:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._session_alive = session_alive
+        # At interpreter exit (the server stopped, e.g. by SIGTERM) the pool joins
+        # its workers, so a running fit would hold the exit for as long as it
+        # runs. Asking every job to stop first ends it at its next progress step.
+        # threading's exit hooks run in reverse order of registration, before the
+        # pool's own (registered when concurrent.futures was imported); atexit
+        # would run after it. The hook is private but is what the pool itself uses.
+        threading._register_atexit(self.stop_all)  # type: ignore[attr-defined]
         self._abandon_s = abandon_s
         if watch_s is not None:
             threading.Thread(
@@ -257,10 +264,17 @@ class JobRegistry:
                 reaped.append(job.id)
         return reaped
 
+    def stop_all(self) -> None:
+        """Ask every job to stop (queued ones are dropped)."""
+        for job_id in list(self._jobs):
+            try:
+                self.cancel(job_id)
+            except (OSError, EOFError):  # the manager is already gone
+                logger.info("could not ask %s to stop", job_id)
+
     def close(self) -> None:
         """Stop every job, then the worker processes and the manager."""
-        for job_id in list(self._jobs):
-            self.cancel(job_id)
+        self.stop_all()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._manager.shutdown()
 

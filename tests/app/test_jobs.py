@@ -167,7 +167,7 @@ def _progress_lines(snaps: list[dict]) -> list[str]:
         for i, snap in enumerate(st.session_state["snaps"]):
             _show_progress(snap, f"job{i}", Registry(), f"id{i}")
 
-    at = AppTest.from_function(page, default_timeout=60)
+    at = AppTest.from_function(page, default_timeout=180)
     at.session_state["snaps"] = snaps
     at.run()
     assert not at.exception
@@ -229,3 +229,48 @@ def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
         "accuracy 0.8125), 12 s",
         "500 rows: running, blocks of rows x orderings 7/27, 12 s",
     ]
+
+
+EXIT_WITH_A_RUNNING_JOB = """
+import sys
+import numpy as np
+sys.path.insert(0, {root!r})
+from tests.app.test_jobs import _wait_running
+from app.jobs import JobRegistry
+registry = JobRegistry(watch_s=None)
+X = np.random.default_rng(0).normal(size=(2000, 10))
+endless = {{"max_iter": 100_000, "patience": 100_000}}  # far beyond the timeout
+kwargs = {{"X": X, "seed": 0, "device": "cpu", "config": endless}}
+job = registry.submit("engine.dag.learner:learn_dag", kwargs, owner="tab")
+_wait_running(registry, job)
+print("running", flush=True)
+"""
+
+
+def test_the_interpreter_exits_while_a_job_runs():
+    # the server's exit (SIGTERM) joins the worker pool: a fit of 100 000 epochs
+    # on 2000 x 10 (over ten minutes) would hold it that long, unless the registry
+    # asks its jobs to stop first
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    code = EXIT_WITH_A_RUNNING_JOB.format(root=root)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its workers too, to end them all on a hang
+    )
+    try:
+        out, err = child.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        raise AssertionError("the exit waited for the running fit") from None
+    assert child.returncode == 0, err
+    assert out.strip() == "running"

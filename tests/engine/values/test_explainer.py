@@ -654,3 +654,28 @@ def test_a_stop_during_the_last_block_is_not_a_stopped_result(iris) -> None:
         )
         # one block did all the work: nothing was cut short
         assert not r.stopped and r.n_samples.tolist() == [expected]
+
+
+def test_exact_values_of_an_expensive_model_can_stop_after_one_row() -> None:
+    # 13 players and 100 background rows: 819 200 model rows per explained row;
+    # the rows fit one memory block, but a stop must not wait for all of them
+    X, y = load_wine(return_X_y=True, as_frame=True)
+    model = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    events = []
+
+    def stop_after_first_row(event) -> bool:
+        events.append(event)
+        return event.stage == "exact"
+
+    r = explain(
+        model,
+        X.iloc[:6],
+        background=X.iloc[::2].iloc[:100],
+        estimator="exact",
+        seed=0,
+        progress=stop_after_first_row,
+    )
+
+    exact = [e for e in events if e.stage == "exact"]
+    assert [(e.step, e.total) for e in exact] == [(1, 6)]
+    assert r.stopped and r.n_rows == 1
