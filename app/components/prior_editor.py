@@ -190,20 +190,34 @@ def prior_editor(names: list[str], data_name: str) -> PriorKnowledge | None:
             absent = _absent(tables, names)
             if absent:
                 _absent_notice(absent, tables, names, data_name)
-                return None
-        try:
-            pk = build_prior(names, **tables)
-        except EngineError as err:
-            st.error(literal(err))
-            return None
-        d1, d2 = st.columns(2)
-        d1.download_button(
-            "Save edges CSV", pk.edges_csv(), "prior_edges.csv", key="prior_edges_dl"
-        )
-        d2.download_button(
-            "Save tiers CSV", pk.tiers_csv(), "prior_tiers.csv", key="prior_tiers_dl"
-        )
+        pk = None
+        if not absent:
+            try:
+                pk = build_prior(names, **tables)
+            except EngineError as err:
+                st.error(literal(err))
+        _save_buttons(pk, tables)
     return pk
+
+
+def _save_buttons(pk: PriorKnowledge | None, tables: dict[str, pd.DataFrame]) -> None:
+    """ "Save edges CSV" and "Save tiers CSV": the checked prior, or, when it
+    cannot be used, the editors' rows as entered, so nothing typed is lost."""
+    if pk is None:
+        st.caption(
+            "The prior knowledge cannot be used as it is; the files below hold "
+            "the rows as entered, to fix and load again."
+        )
+        files = {k: tables[k].dropna(how="all").to_csv(index=False) for k in tables}
+    else:
+        files = {"edges": pk.edges_csv(), "tiers": pk.tiers_csv()}
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        "Save edges CSV", files["edges"], "prior_edges.csv", key="prior_edges_dl"
+    )
+    d2.download_button(
+        "Save tiers CSV", files["tiers"], "prior_tiers.csv", key="prior_tiers_dl"
+    )
 
 
 # --- prior knowledge of other data sets ---

@@ -856,7 +856,7 @@ def _warnings(at: AppTest) -> str:
     return " ".join(w.value for w in at.warning).replace("\\", "")
 
 
-def test_a_prior_made_for_other_columns_is_named_and_can_be_dropped():
+def test_a_prior_made_for_other_columns_is_named_and_can_be_dropped(media):
     # s3 then s4 (32_sim_prior_state.png): a Sachs prior on the simulator showed
     # blank cells, "unknown node 'PIP3'" and a disabled Learn DAG
     at = _page()
@@ -874,6 +874,11 @@ def test_a_prior_made_for_other_columns_is_named_and_can_be_dropped():
     assert {"Raf", "PIP3"} <= set(_editor_options(at, "node"))
     assert {"Raf", "Mek", "PIP3", "Akt"} <= set(_editor_options(at, "source"))
     assert _prior_rows(at, "edges") == sachs_edges  # nothing dropped unasked
+    # the rows can still be saved as entered (the buttons had vanished)
+    name, data = _download(at, media, "prior_edges_dl")
+    assert name == "prior_edges.csv"
+    rows = sorted(data.decode().splitlines()[1:])
+    assert rows == ["PIP3,Akt,forbidden", "Raf,Mek,required"]
     drop = at.button(key="prior_drop_absent")
     assert drop.label == "Drop the 4 entries naming them"
     drop.click().run()
