@@ -56,18 +56,18 @@ def literal(value: object) -> str:
 
 
 def human_size(n_bytes: int) -> str:
-    """A file size in bytes, KB or MB (of 1024), as people write it.
+    """A file size in bytes, KB or MB (of 1000, as Streamlit's uploader shows it).
 
     Examples
     --------
     >>> human_size(55), human_size(2048), human_size(3_500_000)
-    ('55 bytes', '2.0 KB', '3.3 MB')
+    ('55 bytes', '2.0 KB', '3.5 MB')
     """
-    if n_bytes < 1024:
+    if n_bytes < 1000:
         return f"{n_bytes} byte" + ("" if n_bytes == 1 else "s")
-    if n_bytes < 1024**2:
-        return f"{n_bytes / 1024:.1f} KB"
-    return f"{n_bytes / 1024**2:.1f} MB"
+    if n_bytes < 1000**2:
+        return f"{n_bytes / 1000:.1f} KB"
+    return f"{n_bytes / 1000**2:.1f} MB"
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

@@ -28,12 +28,13 @@ def test_literal_escapes_markdown_latex_and_html(text, expected):
 
 
 def test_file_sizes_are_human():
-    # a 55-byte upload was described as "(0 KB)"
-    assert [human_size(n) for n in (1, 55, 1023, 1024, 150_000, 3 * 1024**2)] == [
+    # a 55-byte upload was described as "(0 KB)"; units of 1000, as the uploader
+    # shows them (7965 bytes: "8.0KB" there, "7.8 KB" here before)
+    assert [human_size(n) for n in (1, 55, 999, 7965, 150_000, 3 * 1024**2)] == [
         "1 byte",
         "55 bytes",
-        "1023 bytes",
-        "1.0 KB",
-        "146.5 KB",
-        "3.0 MB",
+        "999 bytes",
+        "8.0 KB",
+        "150.0 KB",
+        "3.1 MB",
     ]
