@@ -372,11 +372,11 @@ STAGE_WORDS: dict[tuple[str, str], str | None] = {
     ("dag.fit", "polish"): "polishing step",
     ("dag.fit", "refit"): "refit",
     ("graphs.fit", "inner"): "inner steps",
-    ("graphs.fit", "outer"): "outer step",
+    ("graphs.fit", "outer"): "outer iterations done",
     ("graphs.baselines", "baselines"): "baseline",
     ("values.train", "train"): None,
     ("values.train", "done"): "done",
-    ("values.explain", "start"): "starting",
+    ("values.explain", "start"): None,
     ("values.explain", "exact"): "rows",
     ("values.explain", "permutation"): "blocks of rows x orderings",
     ("values.explain", "coalition"): "blocks of rows x coalitions",
@@ -409,7 +409,7 @@ def _metrics_text(metrics: dict[str, float]) -> str:
 
 
 def _step_text(snap: dict[str, Any]) -> str:
-    """Where a running job is: "inner steps 175/400", "outer step 15/100"."""
+    """Where a running job is: "inner steps 175/400", "outer iterations done 15/100"."""
     task, stage = snap.get("task") or "", snap.get("stage") or ""
     word = STAGE_WORDS.get((task, stage), stage.replace("_", " ") or "step")
     if word is None:

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.text import literal
+from app.components.text import count, literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
@@ -483,7 +483,7 @@ def _what_if_editor(
     edited = st.data_editor(
         start,
         key=widget + (f"_{resets}" if resets else ""),
-        use_container_width=True,
+        width="stretch",
     ).astype(float)
     edits = _edits(shown.astype(float), edited)
     kept = {k: v for k, v in kept.items() if k != key}
@@ -841,8 +841,12 @@ def _global_section(data, model, settings) -> None:
     result = state.get(state.EXPLAIN_GLOBAL)
     if result is None or state.get(state.EXPLAIN_GLOBAL_MODEL) != model["id"]:
         return
-    if result.stopped:
+    if state.get(state.EXPLAIN_JOB) is not None:  # a new one runs
+        st.caption("The previous global view, shown until the running one ends.")
+    elif result.stopped:
         st.warning(_global_stopped_text(result))
+    else:
+        st.caption(f"{count(result.n_rows, 'row')} explained.")
     _show_notes(result)
     st.plotly_chart(p_change_bars(result), key="explain_global_bars")
     st.dataframe(result.global_ranking(), hide_index=True, key="explain_ranking")

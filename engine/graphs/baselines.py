@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
 from engine.errors import check_choice
-from engine.graphs.config import BASELINES, LdsConfig
+from engine.graphs.config import BASELINES, METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, glorot_weights, train_loss
 from engine.graphs.result import validation_accuracies
 from engine.graphs.splits import Split
@@ -84,7 +84,7 @@ def run_baselines(
     out = {}
     for i, name in enumerate(methods):
         check_choice("run_baselines", "method", name, BASELINES)
-        if reporter("baselines", i, message=f"baseline {name}"):
+        if reporter("baselines", i, message=METHOD_LABELS.get(name, name)):
             break
         res = _BASELINES[name](task, seed, device)
         out[name] = {

@@ -474,6 +474,15 @@ def test_a_stopped_global_view_counts_rows_of_the_rows_asked(trained_iris) -> No
         w.value.startswith(f"Stopped early: {result.n_rows} of 150 rows explained")
         for w in at.warning
     ), [w.value for w in at.warning]
+    # a new run: the old result stays, but no longer asks to press the (now
+    # disabled) button again
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    _wait(at, running_with_cancel(state.EXPLAIN_JOB))
+    assert not any(w.value.startswith("Stopped early") for w in at.warning)
+    captions = " ".join(c.value for c in at.caption)
+    assert "The previous global view, shown until the running one ends." in captions
+    at.button(key=f"{state.EXPLAIN_JOB}_cancel").click().run()
+    _wait(at, lambda a: a.session_state[state.EXPLAIN_JOB] is None)
 
 
 def test_an_upload_defaults_to_its_class_column_and_is_named() -> None:

@@ -220,14 +220,25 @@ def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
             "total": 27,
             "metrics": {},
         },
+        {
+            **base,
+            "label": "178 rows",
+            "task": "values.explain",
+            "stage": "start",
+            "step": 0,
+            "total": None,
+            "metrics": {},
+            "message": "exact shapley, 178 row(s)",
+        },
     ]
     assert _progress_lines(snaps) == [
         "LDS fit: queued, 12 s",
         "LDS fit: running, outer iteration 3 of at most 100, inner steps 175/400 "
         "(training loss 0.5123), 12 s",
-        "LDS fit: running, outer step 15/100 (training loss 0.3123, validation "
-        "accuracy 0.8125), 12 s",
+        "LDS fit: running, outer iterations done 15/100 (training loss 0.3123, "
+        "validation accuracy 0.8125), 12 s",
         "500 rows: running, blocks of rows x orderings 7/27, 12 s",
+        "178 rows: running, exact shapley, 178 row(s), 12 s",  # was "starting 0"
     ]
 
 

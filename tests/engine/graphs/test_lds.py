@@ -177,7 +177,7 @@ def test_a_stop_request_also_stops_the_baselines(seed):
     )
     assert list(res.baselines) == ["logreg"] and res.stopped
     assert "Baselines not run after the stop request: mlp, knn_gcn." in res.warnings
-    assert events[-1].message == "baseline mlp"
+    assert events[-1].message == "MLP"  # the display name, as in the table
     stopped_early = learn_graph(
         X,
         y,
