@@ -201,7 +201,7 @@ def _arrow(
             "line": {"color": colour, "width": width, "dash": dash},
             "opacity": opacity,
         }
-        start = end - vec * (0.02 / length)  # the head only
+        start = end - vec * (0.1 / length)  # the head only (shorter is not drawn)
     annotation = {
         "x": float(end[0]),
         "y": float(end[1]),
