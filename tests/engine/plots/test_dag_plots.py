@@ -53,6 +53,9 @@ def test_diff_figure_draws_missing_edges_dotted() -> None:
     }
     assert len(_arrows(fig)) == 3
     assert [s.line.dash for s in fig.layout.shapes] == ["dot"]
+    # the dotted edge's head: an arrow of 0.02 row heights was not drawn at all
+    head = next(a for a in _arrows(fig) if a.opacity == 0.5)
+    assert np.hypot(head.x - head.ax, head.y - head.ay) >= 0.05
     legend = {t.name.split()[0]: t.line.dash for t in fig.data if t.name}
     assert legend["missing"] == "dot" and legend["correct"] == "solid"
 
