@@ -213,7 +213,9 @@ def _arrow(
         "ayref": "y",
         "showarrow": True,
         "arrowhead": 3,
-        "arrowsize": 1.2,
+        # plotly scales a head with the shaft's width: keep heads of wide edges
+        # from covering the node (about 3 widths of a default edge at most)
+        "arrowsize": float(np.clip(3.0 / width, 0.6, 1.5)),
         "arrowwidth": width,
         "arrowcolor": colour,
         "opacity": opacity,
