@@ -76,8 +76,25 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# Subpackages and modules a user may reach as attributes (``engine.dag``).
+_SUBMODULES = (
+    "dag",
+    "data",
+    "errors",
+    "graph_io",
+    "graphs",
+    "plots",
+    "results",
+    "runtime",
+    "samples",
+    "validation",
+    "values",
+)
+
+
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """The public names and subpackages, for tab completion."""
+    return sorted({*__all__, *_SUBMODULES})
 
 
 __version__ = "0.1.0"

@@ -69,3 +69,13 @@ def test_public_api_names_exist():
     assert missing == []
     for name in ("load_sample", "list_samples", "read_table", "to_matrix"):
         assert name in engine.__all__
+
+
+def test_tab_completion_lists_the_public_names_and_subpackages():
+    import engine
+
+    names = dir(engine)
+    assert set(engine.__all__) <= set(names)
+    assert {"dag", "values", "graphs", "data", "samples"} <= set(names)
+    # no imports of the package's own module leak into completion
+    assert not {"importlib", "logging", "Any", "TYPE_CHECKING"} & set(names)

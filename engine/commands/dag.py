@@ -259,10 +259,12 @@ def _check_bootstrap(args: argparse.Namespace) -> None:
     if not args.bootstrap:
         given = [f"--{o}" for o in _BOOTSTRAP_ONLY if getattr(args, o) is not None]
         if given:
+            one = len(given) == 1
             raise ConfigError(
-                f"dag: {', '.join(repr(g) for g in given)} only act on bootstrap "
-                "refits, and '--bootstrap' is not given; add --bootstrap B or drop "
-                f"{'it' if len(given) == 1 else 'them'}."
+                f"dag: {', '.join(repr(g) for g in given)} "
+                f"{'acts' if one else 'act'} only on bootstrap refits, and there "
+                "are none without '--bootstrap B' (B >= 1); add it or drop "
+                f"{'it' if one else 'them'}."
             )
         return
     if args.threshold is None:

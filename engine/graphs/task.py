@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from engine.data import MatrixRecord
+from engine.data import MatrixRecord, check_variance
 from engine.errors import (
     ConfigError,
     DataError,
@@ -126,7 +126,8 @@ def prepare_task(
     NodeTask
     """
     node_names = _node_names(X)
-    features, _ = as_matrix(X, owner, min_rows=3)
+    features, columns = as_matrix(X, owner, min_rows=3)
+    check_variance(features, columns, owner)
     n = features.shape[0]
     if check_size is not None:
         check_size(n)

@@ -33,3 +33,15 @@ def test_a_paper_split_has_every_class_in_training(recwarn):
     )
     assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
     assert not any("training nodes" in w for w in result.warnings)
+
+
+def test_a_column_too_large_for_its_variance_is_refused_by_name():
+    # the CLI refused it; the library fitted with the column quietly ruined
+    # (numpy's overflow warning only) and a lower accuracy
+    from engine.errors import DataError
+
+    X = np.random.default_rng(0).normal(size=(60, 4))
+    X[:, 2] *= 1e300
+    y = np.arange(60) % 2
+    with pytest.raises(DataError, match=r"learn_graph: column\(s\) \['x2'\] hold"):
+        learn_graph(X, y, split="random", max_outer_iter=1)
