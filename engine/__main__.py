@@ -6,11 +6,11 @@ import sys
 def _main() -> int:
     """Import the CLI and run it; Ctrl-C during the import is one line too."""
     try:
-        from engine.cli import main
+        from engine.cli import console
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
-    return main()
+    return console()
 
 
 sys.exit(_main())

@@ -16,6 +16,7 @@ import argparse
 import importlib
 import logging
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -94,6 +95,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 141
+
+
+def console(argv: Sequence[str] | None = None) -> int:
+    """The ``structure-lab`` script and ``python -m engine``: :func:`main`, then
+    an exit that Ctrl-C cannot cut short.
+
+    Once the command has returned its output is complete; the interpreter's exit
+    still takes about a second (the libraries' teardown), and a Ctrl-C there
+    turned a finished run into status 130 with no message.
+    """
+    status = main(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status
 
 
 def _run(argv: Sequence[str] | None) -> int:

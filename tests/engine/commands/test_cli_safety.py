@@ -352,10 +352,10 @@ def test_ctrl_c_in_a_command_is_one_line_and_status_130(files, capsys, monkeypat
 
 def test_ctrl_c_while_importing_the_cli_is_one_line_too(capsys, monkeypatch):
     class Importing(types.ModuleType):
-        """``from engine.cli import main`` is interrupted, as by Ctrl-C."""
+        """``from engine.cli import console`` is interrupted, as by Ctrl-C."""
 
         def __getattr__(self, name):
-            if name == "main":
+            if name == "console":
                 raise KeyboardInterrupt
             raise AttributeError(name)
 
@@ -411,3 +411,20 @@ def test_pool_workers_and_the_fork_server_ignore_sigint():
         if line.startswith("SigIgn:")
     )
     assert ignored & (1 << (signal.SIGINT - 1))
+
+
+def test_a_finished_command_exits_without_heeding_ctrl_c():
+    # a Ctrl-C in the second of library teardown after the output turned a
+    # finished run into status 130 with no message; console() (the script and
+    # python -m engine) ignores it once the command has returned
+    code = (
+        "import signal\n"
+        "from engine.cli import console\n"
+        "status = console(['data', 'samples'])\n"
+        "print(status, signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 True"
