@@ -162,8 +162,12 @@ def _check_estimator(args: argparse.Namespace, n_features: int, n_rows: int) -> 
     n_rows : int
         Table rows available as background.
     """
-    from engine.values.explainer import EXACT_HARD_LIMIT, choose_estimator
-    from engine.values.operators import Semivalue, resolve_operator
+    from engine.values.explainer import (
+        EXACT_HARD_LIMIT,
+        choose_estimator,
+        estimator_conflict,
+    )
+    from engine.values.operators import resolve_operator
 
     operator = resolve_operator(args.operator)
     chosen = args.estimator
@@ -177,21 +181,22 @@ def _check_estimator(args: argparse.Namespace, n_features: int, n_rows: int) -> 
                 f"'--samples {args.samples}' is not used: --estimator auto computes "
                 f"the values of the {n_features} feature(s) exactly.",
             )
-    if chosen == "exact" and n_features > EXACT_HARD_LIMIT:
+    conflict = estimator_conflict(operator, chosen, n_features)
+    if conflict == "too_many_players":
         raise ConfigError(
             f"explain: '--estimator exact' would enumerate 2**{n_features} "
             f"coalitions per row for the {n_features} features of {args.file} (at "
             f"most {EXACT_HARD_LIMIT} features); use --estimator permutation, or "
             "auto."
         )
-    if chosen == "permutation" and not operator.sampled_by_orderings(n_features):
+    if conflict == "not_by_orderings":
         raise ConfigError(
             f"explain: '--estimator permutation' estimates Shapley values only, not "
             f"'--operator {args.operator}'; use --estimator coalition or exact."
         )
-    if chosen == "coalition" and not isinstance(operator, Semivalue):
+    if conflict is not None:  # "not_a_semivalue", or any the library adds
         raise ConfigError(
-            f"explain: '--estimator coalition' needs a semivalue, not '--operator "
+            f"explain: '--estimator {chosen}' cannot compute '--operator "
             f"{args.operator}'; use --estimator permutation."
         )
 

@@ -58,6 +58,7 @@ __all__ = [
     "EXACT_MAX_PLAYERS",
     "DistributionalExplainer",
     "choose_estimator",
+    "estimator_conflict",
     "explain",
     "explain_model_spec",
 ]
@@ -341,32 +342,57 @@ def _check_samples(n: Any) -> None:
         )
 
 
+def estimator_conflict(operator: Operator, chosen: str, n_players: int) -> str | None:
+    """Why the estimator ``chosen`` cannot compute ``operator``, or ``None``.
+
+    The conditions are shared; callers word the refusal in their own terms
+    (``explain``'s keywords, the command line's options).
+
+    Returns
+    -------
+    str or None
+        ``"too_many_players"``: exact enumeration beyond ``EXACT_HARD_LIMIT``
+        players; ``"sampler_only"``: exact values of a random-order value that
+        has only a sampler; ``"not_by_orderings"``: permutation sampling of a
+        value that orderings do not estimate; ``"not_a_semivalue"``: coalition
+        sampling of a value that is not a semivalue.
+    """
+    if chosen == "exact":
+        if n_players > EXACT_HARD_LIMIT:
+            return "too_many_players"
+        if isinstance(operator, RandomOrder) and operator.orderings is None:
+            return "sampler_only"
+    elif chosen == "permutation" and not operator.sampled_by_orderings(n_players):
+        return "not_by_orderings"
+    elif chosen == "coalition" and not isinstance(operator, Semivalue):
+        return "not_a_semivalue"
+    return None
+
+
 def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str) -> int:
     """Validate the estimator / operator combination; return the sample count."""
     _check_samples(cfg.n_samples)
+    conflict = estimator_conflict(operator, chosen, n_players)
+    if conflict == "too_many_players":
+        raise ResourceError(
+            f"explain: exact enumeration of {n_players} players needs "
+            f"2**{n_players} coalitions per row; use estimator='permutation' or "
+            "group the features into fewer players."
+        )
+    if conflict is not None:
+        raise UnsupportedError(
+            {
+                "sampler_only": "explain: this RandomOrder has only a sampler; use "
+                "estimator='permutation'.",
+                "not_by_orderings": "explain: permutation sampling estimates Shapley "
+                f"and random-order values, not {operator.name!r}; use "
+                "estimator='coalition' or 'exact'.",
+                "not_a_semivalue": "explain: coalition sampling needs a semivalue; "
+                "use estimator='permutation' for random-order values.",
+            }[conflict]
+        )
     if chosen == "exact":
-        if n_players > EXACT_HARD_LIMIT:
-            raise ResourceError(
-                f"explain: exact enumeration of {n_players} players needs "
-                f"2**{n_players} coalitions per row; use estimator='permutation' or "
-                "group the features into fewer players."
-            )
-        if isinstance(operator, RandomOrder) and operator.orderings is None:
-            raise UnsupportedError(
-                "explain: this RandomOrder has only a sampler; use "
-                "estimator='permutation'."
-            )
         return 0
-    if chosen == "permutation" and not operator.sampled_by_orderings(n_players):
-        raise UnsupportedError(
-            f"explain: permutation sampling estimates Shapley and random-order values, "
-            f"not {operator.name!r}; use estimator='coalition' or 'exact'."
-        )
-    if chosen == "coalition" and not isinstance(operator, Semivalue):
-        raise UnsupportedError(
-            "explain: coalition sampling needs a semivalue; use "
-            "estimator='permutation' for random-order values."
-        )
     n = DEFAULT_SAMPLES[chosen] if cfg.n_samples is None else cfg.n_samples
     if chosen == "permutation" and not isinstance(operator, RandomOrder):
         n = max(2, int(n) + int(n) % 2)  # antithetic pairs

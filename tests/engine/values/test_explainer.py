@@ -679,3 +679,18 @@ def test_exact_values_of_an_expensive_model_can_stop_after_one_row() -> None:
     exact = [e for e in events if e.stage == "exact"]
     assert [(e.step, e.total) for e in exact] == [(1, 6)]
     assert r.stopped and r.n_rows == 1
+
+
+def test_estimator_conflicts_are_named_for_every_caller() -> None:
+    # one set of conditions, worded by explain() and by the command line
+    from engine.values.explainer import estimator_conflict
+    from engine.values.operators import resolve_operator
+
+    shapley, banzhaf = resolve_operator("shapley"), resolve_operator("banzhaf")
+    sampled = RandomOrder(sampler=lambda rng, n, m: np.tile(np.arange(m), (n, 1)))
+    assert estimator_conflict(shapley, "exact", 21) == "too_many_players"
+    assert estimator_conflict(shapley, "exact", 20) is None
+    assert estimator_conflict(sampled, "exact", 4) == "sampler_only"
+    assert estimator_conflict(banzhaf, "permutation", 4) == "not_by_orderings"
+    assert estimator_conflict(sampled, "coalition", 4) == "not_a_semivalue"
+    assert estimator_conflict(banzhaf, "coalition", 4) is None
