@@ -188,6 +188,7 @@ def _parse_options(method: str, pairs: list[str]) -> dict[str, Any]:
     """Turn ``KEY=VALUE`` strings into typed method options."""
     fields = {f.name: f for f in dataclasses.fields(METHODS[method].config_class)}
     options: dict[str, Any] = {}
+    given: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or key not in fields:
@@ -195,8 +196,13 @@ def _parse_options(method: str, pairs: list[str]) -> dict[str, Any]:
                 f"dag: '--option' must be KEY=VALUE with KEY one of "
                 f"{sorted(fields)}; got {pair!r}."
             )
-        default = fields[key].default
-        options[key] = _typed(key, value, default)
+        if key in given:  # the last one silently won
+            raise ConfigError(
+                f"dag: '--option {key}' is given twice ({given[key]!r} and "
+                f"{pair!r}); keep one."
+            )
+        given[key] = pair
+        options[key] = _typed(key, value, fields[key].default)
     return options
 
 

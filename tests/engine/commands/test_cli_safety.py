@@ -146,6 +146,7 @@ def test_explain_and_graph_out_say_wrote_on_stderr(command, files, capsys):
     ("extra", "named"),
     [
         (["--option", "max_iter=5", "--max-iter", "2"], ["--max-iter 2", "max_iter=5"]),
+        (["--option", "max_iter=2", "--option", "max_iter=3"], ["twice", "max_iter=3"]),
         (["--threshold", "0.9"], ["--threshold", "--bootstrap"]),
         (["--workers", "4"], ["--workers", "--bootstrap"]),
         (["--executor", "processes"], ["--executor", "--bootstrap"]),
