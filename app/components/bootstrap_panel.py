@@ -3,7 +3,8 @@
 The controls submit :func:`engine.dag.bootstrap.bootstrap_dag` to the background
 worker with the page's data, method, options and prior; the results show each
 edge's frequency as a label and as opacity, a threshold slider for the consensus
-DAG, the edges sorted by frequency and downloads of the frequency matrix.
+DAG, the edges sorted by frequency and downloads of the frequency matrix and of
+the result (with how its data were prepared, as the fit's Result JSON).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.made_on import stale_note
+from app.components.made_on import result_json, stale_note
 from app.jobs import get_registry, render_job
 from engine.plots import bootstrap_figure
 
@@ -95,19 +96,18 @@ def render_results(now: dict[str, Any] | None = None) -> None:
     result = state.get(state.CAUSAL_BOOT_RESULT)
     if result is None:
         return
+    made = state.get(state.CAUSAL_BOOT_RESULT_FOR)
     with st.container(key="boot_results"):
         _results(
             result,
-            stale_note(
-                state.get(state.CAUSAL_BOOT_RESULT_FOR),
-                now,
-                what="bootstrap",
-                button="Run bootstrap",
-            ),
+            stale_note(made, now, what="bootstrap", button="Run bootstrap"),
+            made,
         )
 
 
-def _results(result: Any, note: str | None) -> None:
+def _results(result: Any, note: str | None, made: dict[str, Any] | None) -> None:
+    """The frequencies, consensus, table and downloads of ``result``; ``made``
+    is what it was made on (its JSON download records the data preparation)."""
     st.subheader("Bootstrap edge confidence")
     if note:
         st.info(note)
@@ -141,8 +141,11 @@ def _results(result: Any, note: str | None) -> None:
     )
     right.download_button(
         "Bootstrap result (JSON)",
-        result.to_json(),
+        result_json(result, made),
         file_name="bootstrap.json",
         mime="application/json",
         key="boot_dl_json",
+        help="The result, with how the data were prepared ('data_preparation': "
+        "the data set, columns, missing values, scaling and prior knowledge); "
+        "BootstrapResult.from_json loads it.",
     )

@@ -7,18 +7,20 @@ knowledge and the seed. :func:`made_on` records them when the job starts;
 words, what has changed since, so that an earlier result is not taken for one
 of the inputs on screen. The result stays shown under that note: it is the
 user's work, and the run comparison and downloads still apply to it.
-:func:`data_preparation` describes the data side of the record for a download.
+:func:`data_preparation` describes the data side of the record for a download;
+:func:`result_json` writes a result's JSON download with it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from app.components.text import literal
 
-__all__ = ["data_preparation", "made_on", "stale_note"]
+__all__ = ["data_preparation", "made_on", "result_json", "stale_note"]
 
 # names shown at most when the columns changed
 _MAX_NAMES = 5
@@ -245,3 +247,28 @@ def data_preparation(made: dict[str, Any]) -> dict[str, Any]:
         "prior_knowledge": _prior_parts(parts["prior"]),
         "weight_units": WEIGHT_UNITS,
     }
+
+
+def result_json(result: Any, made: dict[str, Any] | None) -> str:
+    """A result's JSON download: its own JSON, plus how its data were prepared.
+
+    Parameters
+    ----------
+    result : ResultMixin
+        A result of the page (``DagResult``, ``BootstrapResult``).
+    made : dict or None
+        What it was made on (:func:`made_on`); ``None``: not known, and the
+        file is the result's JSON alone.
+
+    Returns
+    -------
+    str
+        Strict JSON: ``result.to_dict()`` with ``data_preparation``
+        (:func:`data_preparation`) added when ``made`` is known. ``from_json``
+        of the result's type skips keys that are not fields, so the file loads
+        as the result.
+    """
+    doc = result.to_dict()
+    if made is not None:
+        doc["data_preparation"] = data_preparation(made)
+    return json.dumps(doc, allow_nan=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import typing
 import uuid
 from typing import Any
@@ -14,7 +13,7 @@ import streamlit as st
 
 from app import state
 from app.components import bootstrap_panel, prior_editor
-from app.components.made_on import data_preparation, made_on, stale_note
+from app.components.made_on import made_on, result_json, stale_note
 from app.components.run_compare import render_run_comparison
 from app.components.text import count, literal
 from app.components.work_file import dump_work, parse_work
@@ -1010,7 +1009,7 @@ def _downloads_tab(result: Any, learned: int, made: dict[str, Any] | None) -> No
     c = st.columns(4)
     c[0].download_button(
         "Result JSON",
-        _result_json(result, made),
+        result_json(result, made),
         f"dag_result{suffix}.json",
         key="dl_json",
         help="The result, with how the data were prepared ('data_preparation': "
@@ -1028,19 +1027,6 @@ def _downloads_tab(result: Any, learned: int, made: dict[str, Any] | None) -> No
             column.caption(f"{label}: {literal(err)}")
             continue
         column.download_button(label, text, file, key=key)
-
-
-def _result_json(result: Any, made: dict[str, Any] | None) -> str:
-    """The Result JSON download: the result's own JSON, plus how its data were
-    prepared under ``data_preparation`` when that is known.
-
-    :meth:`DagResult.from_json` skips keys that are not fields, so the file
-    loads as the result; a true-graph upload reads its nodes and edges only.
-    """
-    doc = result.to_dict()
-    if made is not None:
-        doc["data_preparation"] = data_preparation(made)
-    return json.dumps(doc, allow_nan=False)
 
 
 THRESHOLD_KEY = "causal_weight_threshold"

@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from tests.app.downloads import download
+from tests.app.waiting import wait_until
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 
@@ -50,3 +52,30 @@ def test_bootstrap_controls_run_in_the_worker_and_show_frequencies():
     assert int(table["in_consensus"].sum()) <= n_loose
     labels = [b.label for b in at.get("download_button")]
     assert "Frequency matrix (CSV)" in labels
+
+
+def test_the_bootstrap_json_says_how_the_data_were_prepared(media):
+    import json
+
+    from engine.dag import BootstrapResult
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/causal.py").run()
+    at.multiselect(key="causal_cols_sachs").set_value(["Raf", "Mek", "Erk"])
+    at.number_input(key="opt_permutahedron_max_iter").set_value(5)
+    at.number_input(key="opt_permutahedron_n_orderings").set_value(4)
+    at.number_input(key="boot_n").set_value(2)
+    at.selectbox(key="boot_executor").set_value("serial")
+    at.button(key="boot_run").click().run()
+    wait_until(at, lambda a: _boot_result(a) is not None, 300, poll_s=1.0)
+    result = _boot_result(at)
+    name, data = download(at, media, "boot_dl_json")
+    assert name == "bootstrap.json"
+    prep = json.loads(data)["data_preparation"]
+    assert prep["data_set"] == "sachs" and prep["source"] == "sample"
+    assert prep["columns"] == ["Raf", "Mek", "Erk"]
+    assert prep["scaling"].startswith("standardize: every column centred")
+    assert prep["prior_knowledge"] == {"forbidden": [], "required": [], "tiers": {}}
+    # still the library's result file
+    assert BootstrapResult.from_json(data.decode()) == result

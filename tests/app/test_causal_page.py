@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from tests.app.downloads import download
 from tests.app.waiting import running_with_cancel, wait_until
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
@@ -500,31 +501,6 @@ def test_a_row_index_column_is_not_a_node_by_default():
     )
 
 
-@pytest.fixture
-def media(monkeypatch) -> list:
-    """The in-memory media stores of AppTest's runs (the last one is the latest
-    run's), so that a test can read what a download button offers."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-    from streamlit.testing.v1 import app_test
-
-    stores: list = []
-
-    class Recorded(MemoryMediaFileStorage):
-        def __init__(self, endpoint: str) -> None:
-            super().__init__(endpoint)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recorded)
-    return stores
-
-
-def _download(at: AppTest, media: list, key: str) -> tuple[str, bytes]:
-    """File name and bytes that the download button ``key`` offers."""
-    url = at.download_button(key=key).proto.url
-    file = media[-1].get_file(url.rsplit("/", 1)[-1])
-    return file.filename, file.content
-
-
 def _figure(at: AppTest, key: str) -> dict:
     """The plotly figure of the chart ``key``, as JSON."""
     import json
@@ -594,22 +570,22 @@ def test_the_weight_threshold_hides_edges_in_every_view_and_download(media):
     assert metrics["n_edges"] == len(kept)
     assert metrics["shd"] == compare_graphs(truth, cut.adjacency)["shd"]
     # the downloads hold the shown edges and say so
-    name, data = _download(at, media, "dl_csv")
+    name, data = download(at, media, "dl_csv")
     assert name == f"dag_edges_w{t:g}.csv"
     edges = pd.read_csv(io.BytesIO(data))
     # a row per shown edge, then one per node left without edges
     assert edges["target"].notna().sum() == len(kept)
     linked = {s for s, _, _ in kept} | {d for _, d, _ in kept}
     assert len(edges) == len(kept) + result.n_nodes - len(linked)
-    name, data = _download(at, media, "dl_json")
+    name, data = download(at, media, "dl_json")
     saved = DagResult.from_json(data.decode())
     assert saved == cut and saved.weight_threshold == t and saved.is_dag
     assert any("not all" in c.value and "learned" in c.value for c in at.caption)
     # back to 0: every edge again, the plain file names
     at.slider(key="causal_weight_threshold").set_value(0.0).run()
     assert len(_frame(at, "source", "target", "weight")) == n
-    assert _download(at, media, "dl_csv")[0] == "dag_edges.csv"
-    assert DagResult.from_json(_download(at, media, "dl_json")[1].decode()) == result
+    assert download(at, media, "dl_csv")[0] == "dag_edges.csv"
+    assert DagResult.from_json(download(at, media, "dl_json")[1].decode()) == result
 
 
 def _add_edits(at: AppTest, edges: list, action: str) -> None:
@@ -714,7 +690,7 @@ def _saved_work(media: list) -> tuple[AppTest, bytes]:
     weights = sorted(abs(w) for _, _, w in _result(at).edges())
     at.slider(key="causal_weight_threshold").set_value(round(weights[1], 3)).run()
     assert not at.exception and not at.error
-    name, data = _download(at, media, "causal_work_save")
+    name, data = download(at, media, "causal_work_save")
     assert name == "causal_work.json"
     return at, data
 
@@ -753,7 +729,7 @@ def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(me
 def test_a_loaded_result_made_on_other_inputs_is_marked(media):
     at, _ = _saved_work(media)
     at.number_input(key="opt_permutahedron_max_iter").set_value(12).run()
-    _, data = _download(at, media, "causal_work_save")  # saved with a stale result
+    _, data = download(at, media, "causal_work_save")  # saved with a stale result
     fresh = _page()
     _load_work(fresh, data)
     assert not fresh.error
@@ -875,7 +851,7 @@ def test_a_prior_made_for_other_columns_is_named_and_can_be_dropped(media):
     assert {"Raf", "Mek", "PIP3", "Akt"} <= set(_editor_options(at, "source"))
     assert _prior_rows(at, "edges") == sachs_edges  # nothing dropped unasked
     # the rows can still be saved as entered (the buttons had vanished)
-    name, data = _download(at, media, "prior_edges_dl")
+    name, data = download(at, media, "prior_edges_dl")
     assert name == "prior_edges.csv"
     rows = sorted(data.decode().splitlines()[1:])
     assert rows == ["PIP3,Akt,forbidden", "Raf,Mek,required"]
@@ -1026,7 +1002,7 @@ def test_the_result_json_says_how_the_data_were_prepared(media, monkeypatch):
     _fit(at, max_iter=5)
     _wait(at, lambda a: _result(a) is not None)
     result = _result(at)
-    _, data = _download(at, media, "dl_json")
+    _, data = download(at, media, "dl_json")
     doc = json.loads(data)
     prep = doc["data_preparation"]
     assert prep["data_set"] == "sachs" and prep["source"] == "sample"
