@@ -268,6 +268,95 @@ def _keep_prior(tables: dict[str, pd.DataFrame]) -> None:
     state.put(state.CAUSAL_PRIOR_KEPT, kept)
 
 
+def saved_priors() -> list[dict[str, Any]]:
+    """The priors kept for the other data sets, oldest first, for a work file.
+
+    Returns
+    -------
+    list of dict
+        One per data set other than the current one (whose prior is the
+        editors' content): ``data_set`` (its id, as the page keeps it:
+        ``sample:NAME``, ``upload:DIGEST`` or ``simulator``) and the rows of
+        :func:`prior_rows`.
+    """
+    home = state.get(state.CAUSAL_PRIOR_HOME)
+    kept = state.get(state.CAUSAL_PRIOR_KEPT) or {}
+    return [
+        {"data_set": key, **prior_rows(tables)}
+        for key, tables in kept.items()
+        if key != home
+    ]
+
+
+def restore_priors(priors: dict[str, dict[str, pd.DataFrame]]) -> None:
+    """Keep ``priors`` (data set id -> editor tables, from a work file) as the
+    priors of their data sets, in place of any kept before; the priors kept for
+    other data sets stay (the oldest are dropped beyond
+    :data:`MAX_KEPT_PRIORS`)."""
+    kept = dict(state.get(state.CAUSAL_PRIOR_KEPT) or {})
+    for key, tables in priors.items():
+        kept.pop(key, None)  # re-inserted last: the most recent
+        kept[key] = dict(tables)
+    while len(kept) > MAX_KEPT_PRIORS:
+        kept.pop(next(iter(kept)))
+    state.put(state.CAUSAL_PRIOR_KEPT, kept)
+
+
+def prior_rows(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """The constraints of the editors' tables as JSON-ready lists.
+
+    Read as :func:`build_prior` reads them, without checking them against a
+    data set's columns: rows with a blank node cell are left out, an edge whose
+    kind is not ``required`` is forbidden, tier nodes are stripped.
+
+    Parameters
+    ----------
+    tables : dict
+        ``edges`` (columns ``source``, ``target``, ``kind``) and ``tiers``
+        (``node``, ``tier``) DataFrames.
+
+    Returns
+    -------
+    dict
+        ``forbidden`` and ``required`` (lists of ``[source, target]``) and
+        ``tiers`` (node -> whole number), as in ``PriorKnowledge.to_dict``.
+    """
+    out: dict[str, Any] = {"forbidden": [], "required": [], "tiers": {}}
+    for row in tables["edges"].itertuples(index=False):
+        ends = [_node_name(row.source, "source"), _node_name(row.target, "target")]
+        if None not in ends:
+            required = str(getattr(row, "kind", "")) == "required"
+            kind = "required" if required else "forbidden"
+            out[kind].append(ends)
+    for row in tables["tiers"].itertuples(index=False):
+        node = _node_name(row.node, "node")
+        if node is not None and not pd.isna(row.tier):
+            out["tiers"][node] = int(row.tier)
+    return out
+
+
+def prior_tables(prior: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The editors' tables (``edges``, ``tiers``) of :func:`prior_rows`'s lists:
+    the forbidden edges, then the required ones, then the tiers."""
+    edges = [[*e, "forbidden"] for e in prior["forbidden"]]
+    edges += [[*e, "required"] for e in prior["required"]]
+    tiers = prior.get("tiers") or {}
+    return {
+        "edges": pd.DataFrame(
+            {
+                c: pd.Series([e[k] for e in edges], dtype=str)
+                for k, c in enumerate(("source", "target", "kind"))
+            }
+        ),
+        "tiers": pd.DataFrame(
+            {
+                "node": pd.Series(list(tiers), dtype=str),
+                "tier": pd.Series(list(tiers.values()), dtype="Int64"),
+            }
+        ),
+    }
+
+
 def _node_name(value: Any, column: str) -> str | None:
     """The node a cell of a prior editor names (``None`` for a blank cell), as
     :func:`build_prior` reads it: tier nodes stripped, edge ends as they are."""

@@ -2,7 +2,9 @@
 
 :func:`dump_work` writes the page's inputs (the data set's source, name and the
 chosen columns, the missing-value and scaling choices, the method and its options,
-the seed, the edge-weight threshold and the prior knowledge) and the last result
+the seed, the edge-weight threshold and the prior knowledge), the prior knowledge
+kept for other data sets (``kept_priors``, by data set id; files without it load
+as having none) and the last result
 (:meth:`engine.DagResult.to_dict`, its label and what it was made on) as one JSON
 document. :func:`parse_work` reads one back and checks its shape and types; it
 reads JSON only (``json.loads``: nothing is unpickled or evaluated) and raises a
@@ -38,6 +40,7 @@ def dump_work(
     settings: dict[str, Any],
     prior: Any,
     entry: dict[str, Any] | None,
+    kept_priors: list[dict[str, Any]] | None = None,
 ) -> str:
     """The work file's JSON text.
 
@@ -54,6 +57,10 @@ def dump_work(
         The prior knowledge in the editor.
     entry : dict or None
         The shown result (``result``, ``label``, ``made_on``), or ``None``.
+    kept_priors : list of dict, optional
+        The prior knowledge kept for other data sets, oldest first: each
+        ``data_set`` (the data set's id) with ``forbidden``, ``required`` and
+        ``tiers`` (:func:`app.components.prior_editor.saved_priors`).
 
     Returns
     -------
@@ -98,6 +105,15 @@ def dump_work(
             "required": pk["required"],
             "tiers": pk["tiers"],
         },
+        "kept_priors": [
+            {
+                "data_set": str(kept["data_set"]),
+                "forbidden": kept["forbidden"],
+                "required": kept["required"],
+                "tiers": kept["tiers"],
+            }
+            for kept in kept_priors or []
+        ],
         "result": result,
     }
     return json.dumps(work, indent=1, allow_nan=False)
@@ -135,7 +151,8 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     -------
     dict
         The document, with ``result["dag"]`` read into a :class:`DagResult`
-        (``result`` is ``None`` when the file holds none).
+        (``result`` is ``None`` when the file holds none) and ``kept_priors``
+        a list (``[]`` when the file holds none).
 
     Raises
     ------
@@ -178,27 +195,53 @@ def parse_work(raw: bytes) -> dict[str, Any]:
         _number(settings.get("weight_threshold", 0.0)),
         "'settings.weight_threshold' is not a number",
     )
-    _need(isinstance(prior, dict), "'prior' is missing")
-    _need(_is_edges(prior.get("forbidden")), "'prior.forbidden' is not a list of edges")
-    _need(_is_edges(prior.get("required")), "'prior.required' is not a list of edges")
+    _check_prior(prior, "prior")
+    work["kept_priors"] = _kept_priors(work.get("kept_priors", []))
+    result = work.get("result")
+    if result is not None:
+        work["result"] = _parse_result(result)
+    return work
+
+
+def _check_prior(prior: Any, where: str) -> None:
+    """Check the shape of a prior (``forbidden``, ``required``, ``tiers``) found
+    at ``where`` in the file; its fit to a data set's columns is the page's."""
+    _need(isinstance(prior, dict), f"'{where}' is missing or not an object")
+    for key in ("forbidden", "required"):
+        _need(_is_edges(prior.get(key)), f"'{where}.{key}' is not a list of edges")
     tiers = prior.get("tiers")
     whole = isinstance(tiers, dict) and all(
         isinstance(v, int) and not isinstance(v, bool) for v in tiers.values()
     )
     _need(
-        tiers is None or whole, "'prior.tiers' is not a mapping of node to whole number"
+        tiers is None or whole,
+        f"'{where}.tiers' is not a mapping of node to whole number",
     )
     if whole:
         big = [str(k) for k, v in tiers.items() if abs(v) > MAX_TIER]
         _need(
             not big,
-            f"'prior.tiers' gives {format_names(big, 3)} a tier beyond +-{MAX_TIER}; "
-            "number the tiers 0, 1, 2, ... in causal order",
+            f"'{where}.tiers' gives {format_names(big, 3)} a tier beyond "
+            f"+-{MAX_TIER}; number the tiers 0, 1, 2, ... in causal order",
         )
-    result = work.get("result")
-    if result is not None:
-        work["result"] = _parse_result(result)
-    return work
+
+
+def _kept_priors(kept: Any) -> list[dict[str, Any]]:
+    """The ``kept_priors`` of a work file, checked (``[]`` for a file saved
+    before they were written)."""
+    _need(isinstance(kept, list), "'kept_priors' is not a list")
+    seen: set[str] = set()
+    for k, prior in enumerate(kept):
+        where = f"kept_priors[{k}]"
+        _check_prior(prior, where)
+        data_set = prior.get("data_set")
+        _need(
+            isinstance(data_set, str) and data_set != "",
+            f"'{where}.data_set' is not the id of a data set",
+        )
+        _need(data_set not in seen, f"'kept_priors' lists {data_set!r} twice")
+        seen.add(data_set)
+    return kept
 
 
 def _parse_result(result: Any) -> dict[str, Any]:

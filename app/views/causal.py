@@ -683,9 +683,11 @@ def _on_load_work() -> None:
             required=prior["required"],
             tiers=prior["tiers"],
         )
-        tables = prior_editor.editor_tables(
-            pk
-        )  # before any state is set: it can fail too
+        # before any state is set: it can fail too
+        tables = prior_editor.editor_tables(pk)
+        kept = {
+            p["data_set"]: prior_editor.prior_tables(p) for p in work["kept_priors"]
+        }
     except (EngineError, TypeError, ValueError, OverflowError) as err:
         state.put(
             state.CAUSAL_WORK_MESSAGE,
@@ -710,6 +712,7 @@ def _on_load_work() -> None:
     st.session_state["seed_input"] = int(settings["seed"])
     state.put(state.CAUSAL_PRIOR, tables)
     state.put(state.CAUSAL_PRIOR_EDITED, tables)
+    prior_editor.restore_priors(kept)
     st.session_state[THRESHOLD_KEY] = float(settings.get("weight_threshold", 0.0))
     st.session_state.pop("causal_edit_edges", None)
     what = "settings"
@@ -732,6 +735,8 @@ def _on_load_work() -> None:
         state.put(state.CAUSAL_RUNS, runs)
         st.session_state.pop(state.CAUSAL_SELECTED, None)
         what = "settings and result"
+    if kept:
+        what += f" and the prior knowledge of {count(len(kept), 'other data set')}"
     state.put(
         state.CAUSAL_WORK_MESSAGE,
         ("success", f"Loaded the {what} of {literal(upload.name)}."),
@@ -745,9 +750,10 @@ def _work_panel() -> Any:
         st.caption(
             "A work file (JSON) holds the data set's name and the chosen columns, "
             "the missing-value and scaling choices, the method and its options, "
-            "the seed, the edge-weight threshold, the prior knowledge and the last "
-            "result. Loading it restores them; the data set itself must be on the "
-            "page (a sample, the Data page's upload or the simulator's data)."
+            "the seed, the edge-weight threshold, the prior knowledge (with the "
+            "prior kept for each other data set) and the last result. Loading it "
+            "restores them; the data set itself must be on the page (a sample, the "
+            "Data page's upload or the simulator's data)."
         )
         st.file_uploader(
             "Load work", type="json", key="causal_work_file", on_change=_on_load_work
@@ -785,7 +791,14 @@ def _save_work(
         }
         st.download_button(
             "Save work",
-            dump_work(data, names, settings, prior, state.get(state.CAUSAL_RESULT)),
+            dump_work(
+                data,
+                names,
+                settings,
+                prior,
+                state.get(state.CAUSAL_RESULT),
+                prior_editor.saved_priors(),
+            ),
             "causal_work.json",
             mime="application/json",
             key="causal_work_save",

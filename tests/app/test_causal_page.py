@@ -771,6 +771,8 @@ def test_a_bad_work_file_says_what_is_wrong_and_changes_nothing(media):
         (variant(prior__required=[["Raf", "Mek"], ["Mek", "Raf"]]), "form a cycle"),
         # a tier of 2**63 passed every check, set half the page, then crashed it
         (variant(prior__tiers={"Raf": 2**63}), "a tier beyond +-2147483647"),
+        # the priors of other data sets are checked as strictly as the prior
+        (variant(kept_priors=[{"data_set": "x"}]), "'kept_priors[0].forbidden'"),
         # an integer of 5000 digits: Python's int-string limit, a raw ValueError
         (good.replace(b'"seed": 0', b'"seed": ' + b"9" * 5000), "not JSON text"),
     ]
@@ -1022,3 +1024,30 @@ def test_the_result_json_says_how_the_data_were_prepared(media, monkeypatch):
     # every metric of the comparison is in view (the table stopped after f1)
     assert len(_frame(at, "metric", "value", "convention")) == 11
     assert tables["causal_metrics"]["height"] == "content"
+
+
+def test_save_work_keeps_the_prior_of_each_data_set_and_load_brings_them_back(
+    media,
+):
+    # the work file held the prior of the data set on screen only: the prior
+    # the page kept for the simulator was lost on "Load work"
+    at = _page()
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\n")
+    _simulate(at)
+    at.button(key="prior_clear").click().run()
+    _upload(at, "edges", b"source,target,kind\nx0,x1,forbidden\n")
+    _upload(at, "tiers", b"node,tier\nx2,0\n", "tiers.csv")
+    at.radio(key="causal_source").set_value("Sample").run()
+    assert _prior_rows(at, "edges") == [["Raf", "Mek", "required"]]
+    _, data = download(at, media, "causal_work_save")
+
+    fresh = _page()
+    _load_work(fresh, data)
+    assert not fresh.error
+    loaded = " ".join(s.value for s in fresh.success)
+    assert "Loaded the settings and the prior knowledge of 1 other data set" in loaded
+    assert _prior_rows(fresh, "edges") == [["Raf", "Mek", "required"]]
+    _simulate(fresh)
+    assert not fresh.warning  # the simulator's own prior, not Sachs's
+    assert _prior_rows(fresh, "edges") == [["x0", "x1", "forbidden"]]
+    assert _prior_rows(fresh, "tiers") == [["x2", 0]]

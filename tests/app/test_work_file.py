@@ -106,3 +106,57 @@ def test_a_tier_beyond_the_prior_limit_is_named():
     work["prior"]["tiers"] = {"a": 0, "b": 10**300}
     with pytest.raises(DataError, match=r"gives \['b'\] a tier beyond \+-2147483647"):
         parse_work(json.dumps(work).encode())
+
+
+KEPT = [
+    {"data_set": "simulator", "forbidden": [["x0", "x1"]], "required": [], "tiers": {}},
+    {
+        "data_set": "upload:ab12",
+        "forbidden": [],
+        "required": [["p", "q"]],
+        "tiers": {"p": 0, "q": 1},
+    },
+]
+
+
+def test_the_priors_kept_for_other_data_sets_round_trip_in_order():
+    prior = PriorKnowledge.from_edges(NAMES)
+    settings = {
+        "missing": "drop",
+        "scale": "none",
+        "method": "permutahedron",
+        "options": {},
+        "seed": 0,
+    }
+    data = {"source": "sample", "name": "toy", "id": "sample:toy"}
+    text = dump_work(data, NAMES, settings, prior, None, KEPT)
+    assert parse_work(text.encode())["kept_priors"] == KEPT
+
+
+def test_a_work_file_saved_before_kept_priors_loads_with_none():
+    work = json.loads(_work(None))
+    assert work["kept_priors"] == []
+    del work["kept_priors"]
+    assert parse_work(json.dumps(work).encode())["kept_priors"] == []
+
+
+@pytest.mark.parametrize(
+    ("kept", "expected"),
+    [
+        ({"simulator": {}}, "'kept_priors' is not a list"),
+        ([5], r"'kept_priors\[0\]' is missing or not an object"),
+        ([{**KEPT[0], "data_set": ""}], r"'kept_priors\[0\].data_set' is not the id"),
+        ([{**KEPT[0], "data_set": 3}], r"'kept_priors\[0\].data_set' is not the id"),
+        ([KEPT[1], {**KEPT[0], "required": [["x"]]}], r"'kept_priors\[1\].required'"),
+        ([{**KEPT[0], "forbidden": None}], r"'kept_priors\[0\].forbidden' is not"),
+        ([{**KEPT[0], "tiers": {"x0": 1.5}}], r"'kept_priors\[0\].tiers' is not a"),
+        ([{**KEPT[0], "tiers": {"x0": 2**40}}], r"'kept_priors\[0\].tiers' gives"),
+        ([KEPT[0], KEPT[0]], "'kept_priors' lists 'simulator' twice"),
+        (None, "'kept_priors' is not a list"),
+    ],
+)
+def test_bad_kept_priors_are_refused_with_where_and_what(kept, expected):
+    work = json.loads(_work(None))
+    work["kept_priors"] = kept
+    with pytest.raises(DataError, match=f"The work file is damaged: {expected}"):
+        parse_work(json.dumps(work).encode())
