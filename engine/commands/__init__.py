@@ -1,6 +1,7 @@
 """Subcommands of ``python -m engine``; each module defines ``register(subparsers)``.
 
-This module also holds what the subcommands share: checking the input files of
+This module also holds what the subcommands share: refusing an option given twice
+(:func:`refuse_repeats`, :func:`given_twice`), checking the input files of
 options and ``--out`` before any work, the notes written to stderr when the data
 is changed on its way to the learners (:func:`write_table_notes`), and the
 throttled progress log of ``-v`` (:class:`ProgressLog`).
@@ -8,12 +9,14 @@ throttled progress log of ``-v`` (:class:`ProgressLog`).
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from engine.data import DataReport, MatrixRecord
 from engine.errors import ConfigError
@@ -26,7 +29,9 @@ __all__ = [
     "check_readable",
     "discard_notes",
     "flush_notes",
+    "given_twice",
     "progress_log",
+    "refuse_repeats",
     "write_note",
     "write_out",
     "write_table_notes",
@@ -34,6 +39,77 @@ __all__ = [
 
 # report findings that already say a column is left out of the matrix
 _DROP_CODES = frozenset({"constant_column", "identifier_column", "empty_column"})
+
+
+def given_twice(option: str, first: str, second: str, fix: str = "keep one") -> str:
+    """The words for an option given twice, where the last one would win.
+
+    Parameters
+    ----------
+    option : str
+        The option, e.g. ``"--target"`` or ``"--option max_iter"``.
+    first, second : str
+        What each occurrence gave, as typed.
+    fix : str, default="keep one"
+        What to do instead.
+
+    Returns
+    -------
+    str
+        ``'OPTION' is given twice ('FIRST' and 'SECOND'); FIX.``
+    """
+    return f"'{option}' is given twice ({first!r} and {second!r}); {fix}."
+
+
+class _Once(argparse.Action):
+    """``store``, but a second occurrence of the option is a usage error.
+
+    argparse keeps the last value of a repeated option, so ``--target a --target
+    b`` quietly used ``b``. The options already seen are kept on the namespace
+    (``_given``), so that every parse starts afresh.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given: dict[str, Any] = namespace.__dict__.setdefault("_given", {})
+        if self.dest in given and option_string is not None:
+            option = max(self.option_strings, key=len)  # not an abbreviation
+            first, second = _as_typed(given[self.dest]), _as_typed(values)
+            fix = "keep one"
+            if self.nargs in ("+", "*"):
+                fix = f"give all the values after one {option}"
+            parser.error(given_twice(option, first, second, fix))
+        given[self.dest] = values
+        setattr(namespace, self.dest, values)
+
+
+def _as_typed(values: Any) -> str:
+    """An option's parsed value(s) as the user typed them (lists space-separated)."""
+    if isinstance(values, list):
+        return " ".join(str(v) for v in values)
+    return str(values)
+
+
+def refuse_repeats(parser: argparse.ArgumentParser) -> None:
+    """Make every plain option added to ``parser`` from now on refuse a repeat.
+
+    Options with ``action="store"`` (the default) keep argparse's parsing and
+    error with :func:`given_twice` when given a second time; repeatable
+    actions (``append``) and flags (``store_true``) are unchanged. Call it right
+    after creating a subcommand's parser, before its ``add_argument`` calls.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A subcommand's parser.
+    """
+    parser.register("action", None, _Once)
+    parser.register("action", "store", _Once)
 
 
 def check_in_file(command: str, option: str, path: str | None) -> None:

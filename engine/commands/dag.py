@@ -24,7 +24,9 @@ from engine.commands import (
     check_out,
     check_readable,
     flush_notes,
+    given_twice,
     progress_log,
+    refuse_repeats,
     write_note,
     write_out,
     write_table_notes,
@@ -92,6 +94,7 @@ def register(subparsers: Any) -> None:
         "write it as JSON (nodes, edges with weights, method, seed, device, "
         "options, and metrics against --truth).",
     )
+    refuse_repeats(p)
     p.add_argument("file", help="CSV (or other table) with one column per variable")
     p.add_argument("--method", default="permutahedron", choices=sorted(METHODS))
     p.add_argument(
@@ -152,7 +155,8 @@ def register(subparsers: Any) -> None:
         "--workers",
         type=int,
         default=None,
-        help="processes or Ray CPUs of the bootstrap",
+        help="processes or Ray CPUs of the bootstrap (with --executor processes "
+        "or ray)",
     )
     p.add_argument(
         "--threshold",
@@ -197,10 +201,8 @@ def _parse_options(method: str, pairs: list[str]) -> dict[str, Any]:
                 f"{sorted(fields)}; got {pair!r}."
             )
         if key in given:  # the last one silently won
-            raise ConfigError(
-                f"dag: '--option {key}' is given twice ({given[key]!r} and "
-                f"{pair!r}); keep one."
-            )
+            twice = given_twice(f"--option {key}", given[key], pair)
+            raise ConfigError(f"dag: {twice}")
         given[key] = pair
         options[key] = _typed(key, value, fields[key].default)
     return options
@@ -256,7 +258,8 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def _check_bootstrap(args: argparse.Namespace) -> None:
-    """Refuse a bad ``--bootstrap``, and options that act on none."""
+    """Refuse a bad ``--bootstrap``, options that act on none, and ``--workers``
+    for the serial executor, which has none; fill in the bootstrap defaults."""
     if args.bootstrap < 0:
         raise ConfigError(
             "dag: '--bootstrap' must be 0 (no bootstrap) or a positive number of "
@@ -273,6 +276,15 @@ def _check_bootstrap(args: argparse.Namespace) -> None:
                 f"{'it' if one else 'them'}."
             )
         return
+    if args.workers is not None and args.executor in (None, "serial"):
+        how = "'--executor serial'"
+        if args.executor is None:
+            how = "the default executor, serial,"
+        raise ConfigError(
+            f"dag: '--workers {args.workers}' sets the processes or Ray CPUs of the "
+            f"bootstrap, and {how} runs its fits one after another in this "
+            "process; add --executor processes (or ray), or drop --workers."
+        )
     if args.threshold is None:
         args.threshold = DEFAULT_THRESHOLD
     if args.executor is None:

@@ -13,7 +13,7 @@ import argparse
 import math
 import sys
 
-from engine.commands import check_readable
+from engine.commands import check_readable, refuse_repeats
 from engine.data import MAX_BYTES, read_table
 from engine.results import dumps_strict
 from engine.samples import list_samples, load_sample
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "(with --no-strict), 2 unreadable."
         ),
     )
+    refuse_repeats(describe)
     describe.add_argument("file", help="path of the CSV or TSV file")
     describe.add_argument(
         "--max-mb",

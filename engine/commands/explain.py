@@ -23,6 +23,7 @@ from engine.commands import (
     check_readable,
     flush_notes,
     progress_log,
+    refuse_repeats,
     write_note,
     write_out,
     write_table_notes,
@@ -48,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "and into which class."
         ),
     )
+    refuse_repeats(p)
     p.add_argument("file", help="CSV table with a label column")
     p.add_argument("--target", required=True, help="label column")
     p.add_argument(

@@ -12,6 +12,7 @@ from engine.commands import (
     check_out,
     check_readable,
     progress_log,
+    refuse_repeats,
     write_note,
     write_out,
     write_table_notes,
@@ -26,6 +27,10 @@ N_TRAIN = 10
 """``--n-train`` when not given."""
 N_VAL = 20
 """``--n-val`` when not given."""
+K = 10
+"""``--k`` when not given."""
+METRIC = "cosine"
+"""``--metric`` when not given."""
 
 
 def register(subparsers: Any) -> None:
@@ -41,13 +46,24 @@ def register(subparsers: Any) -> None:
             "early-stopping half of them)."
         ),
     )
+    refuse_repeats(parser)
     parser.add_argument("file", help="CSV table, one row per node")
     parser.add_argument("--target", required=True, help="label column")
     parser.add_argument(
         "--graph", help="edge-list CSV (source,target) of row names or 0-based rows"
     )
-    parser.add_argument("--k", type=int, default=10, help="kNN neighbours (10)")
-    parser.add_argument("--metric", choices=["cosine", "euclidean"], default="cosine")
+    parser.add_argument(
+        "--k",
+        type=int,
+        default=None,
+        help=f"neighbours of the kNN graph ({K}; not with --graph)",
+    )
+    parser.add_argument(
+        "--metric",
+        choices=["cosine", "euclidean"],
+        default=None,
+        help=f"distance of the kNN graph ({METRIC}; not with --graph)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed (drawn if unset)")
     parser.add_argument(
         "--out",
@@ -88,7 +104,8 @@ def register(subparsers: Any) -> None:
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    """Refuse contradictory options and unusable files before any work."""
+    """Refuse contradictory options and unusable files before any work; fill in
+    the defaults of the kNN options."""
     sizes = (("--n-train", args.n_train), ("--n-val", args.n_val))
     given = [flag for flag, value in sizes if value is not None]
     if args.protocol and given:
@@ -97,10 +114,28 @@ def _check_args(args: argparse.Namespace) -> None:
             f"{' and '.join(repr(g) for g in given)} set them too; give one or "
             "the other."
         )
+    _check_knn(args)
     check_readable("graph", "the input table", args.file)
     check_in_file("graph", "--graph", args.graph)
     inputs = {"the input table": args.file, "the '--graph' file": args.graph}
     check_out("graph", args.out, inputs)
+
+
+def _check_knn(args: argparse.Namespace) -> None:
+    """Refuse ``--k`` and ``--metric`` with ``--graph`` (no kNN graph is built
+    then: the given graph is the initial graph, for LDS and every baseline);
+    fill in their defaults otherwise."""
+    knn = (("--k", args.k), ("--metric", args.metric))
+    given = [f"'{flag} {value}'" for flag, value in knn if value is not None]
+    if args.graph and given:
+        one = len(given) == 1
+        raise ConfigError(
+            f"graph: {' and '.join(given)} {'sets' if one else 'set'} the kNN "
+            f"graph, and '--graph' {args.graph!r} gives the initial graph, so no "
+            f"kNN graph is built; drop {'it' if one else 'them'} or --graph."
+        )
+    args.k = K if args.k is None else args.k
+    args.metric = METRIC if args.metric is None else args.metric
 
 
 def _read_edges(path: str) -> Any:

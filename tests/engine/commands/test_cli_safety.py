@@ -150,6 +150,15 @@ def test_explain_and_graph_out_say_wrote_on_stderr(command, files, capsys):
         (["--threshold", "0.9"], ["--threshold", "--bootstrap"]),
         (["--workers", "4"], ["--workers", "--bootstrap"]),
         (["--executor", "processes"], ["--executor", "--bootstrap"]),
+        # serial runs the fits in this process: --workers did nothing
+        (
+            ["--bootstrap", "2", "--workers", "2"],
+            ["'--workers 2'", "the default executor, serial,", "--executor processes"],
+        ),
+        (
+            ["--bootstrap", "2", "--executor", "serial", "--workers", "3"],
+            ["'--workers 3'", "'--executor serial'", "drop --workers"],
+        ),
     ],
 )
 def test_dag_refuses_contradictory_options(extra, named, files, capsys):
@@ -228,6 +237,87 @@ def test_graph_protocol_with_split_sizes_is_refused(files, capsys):
     assert main([*argv, "--n-train", "5"]) == 2
     err = _error_line(capsys)
     assert "--protocol wine" in err and "--n-train" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--k", "3"], "'--k 3' sets the kNN graph"),
+        (["--metric", "euclidean"], "'--metric euclidean' sets the kNN graph"),
+        (["--k", "3", "--metric", "cosine"], "and '--metric cosine' set the kNN"),
+    ],
+)
+def test_graph_knn_options_with_a_given_graph_are_refused(
+    extra, named, files, capsys, monkeypatch
+):
+    # the given graph is the initial graph: the kNN options did nothing
+    from engine.commands import graph as graph_command
+
+    monkeypatch.setattr(graph_command, "_read_edges", None)  # refused before
+    argv = ["graph", str(files / "data.csv"), "--target", "y"]
+    assert main([*argv, "--graph", str(files / "edges.csv"), *extra]) == 2
+    err = _error_line(capsys)
+    assert named in err and "edges.csv' gives the initial graph" in err
+    assert "drop" in err and "or --graph" in err
+
+
+def test_graph_knn_options_without_a_graph_are_kept_and_defaults_filled(files):
+    from engine.cli import build_parser
+    from engine.commands import graph as graph_command
+
+    argv = ["graph", str(files / "data.csv"), "--target", "y"]
+    args = build_parser().parse_args([*argv, "--k", "3"])
+    graph_command._check_args(args)
+    assert (args.k, args.metric) == (3, "cosine")
+    args = build_parser().parse_args([*argv, "--graph", str(files / "edges.csv")])
+    graph_command._check_args(args)
+    assert (args.k, args.metric) == (10, "cosine")
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (
+            ["explain", "{t}", "--target", "y", "--target", "a"],
+            "'--target' is given twice ('y' and 'a'); keep one.",
+        ),
+        (
+            ["graph", "{t}", "--target", "y", "--target=a"],
+            "'--target' is given twice ('y' and 'a'); keep one.",
+        ),
+        (
+            ["graph", "{t}", "--target", "y", "--tau", "2", "--tau", "3"],
+            "'--tau' is given twice ('2' and '3')",
+        ),
+        (
+            ["dag", "{t}", "--method", "dagdb", "--meth", "dagdb"],
+            "'--method' is given twice ('dagdb' and 'dagdb')",
+        ),
+        (
+            ["dag", "{t}", "--columns", "a", "b", "--columns", "c"],
+            "('a b' and 'c'); give all the values after one --columns.",
+        ),
+        (
+            ["data", "describe", "{t}", "--delimiter", ",", "--delimiter", ";"],
+            "'--delimiter' is given twice (',' and ';')",
+        ),
+    ],
+    ids=["explain-target", "graph-target", "graph-tau", "dag-method", "dag-columns",
+         "data-delimiter"],
+)  # fmt: skip
+def test_an_option_given_twice_is_refused_with_both_values(argv, named, files, capsys):
+    # argparse kept the last one: '--target a --target b' quietly used b
+    with pytest.raises(SystemExit) as stop:  # an argparse usage error
+        main([a.format(t=files / "data.csv") for a in argv])
+    assert stop.value.code == 2
+    assert named in _error_line(capsys)
+
+
+def test_repeatable_options_and_flags_may_still_be_repeated(files, capsys):
+    argv = ["dag", str(files / "data.csv"), "--standardize", "--standardize"]
+    argv += ["--option", "n_orderings=2", "--option", "lr_theta=0.1", *FIT]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["options"]["n_orderings"] == 2
 
 
 # --- huge values ---------------------------------------------------------------
