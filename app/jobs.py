@@ -66,6 +66,7 @@ def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
             total=event.total,
             metrics=dict(event.metrics),
             message=event.message,
+            fraction=getattr(event, "fraction", None),
         )
         return bool(status.get("stop", False))
 
@@ -443,13 +444,34 @@ def progress_text(snap: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def progress_fraction(snap: dict[str, Any]) -> float:
+    """How far the progress bar of a job is, in [0, 1].
+
+    The event's ``fraction`` of the whole task when it has one (the inner steps
+    of an LDS outer iteration: the bar moves on over the whole fit rather than
+    starting again at each outer iteration), else ``step / total``; 0 when
+    neither is known.
+
+    Parameters
+    ----------
+    snap : dict
+        :meth:`JobRegistry.snapshot` of the job.
+
+    Returns
+    -------
+    float
+    """
+    fraction = snap.get("fraction")
+    if fraction is None:
+        total = snap.get("total") or 0
+        fraction = (snap.get("step") or 0) / total if total else 0.0
+    return min(max(float(fraction), 0.0), 1.0)
+
+
 def _show_progress(
     snap: dict[str, Any], job_key: str, registry: JobRegistry, job_id: str
 ) -> None:
-    total = snap.get("total") or 0
-    step = snap.get("step") or 0
-    fraction = min(step / total, 1.0) if total else 0.0
-    st.progress(fraction, text=progress_text(snap))
+    st.progress(progress_fraction(snap), text=progress_text(snap))
     if snap["state"] == "queued":
         st.caption(_queue_text(*registry.ahead_of(job_id)))
     if snap.get("stop"):

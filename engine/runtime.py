@@ -191,6 +191,10 @@ class ProgressEvent:
         Seconds since the task started.
     message : str
         Optional human-readable line.
+    fraction : float or None
+        Share of the whole task's planned work done, in [0, 1], when the
+        stage's ``step / total`` is not it: e.g. the inner steps of one of
+        several outer iterations (``None``: ``step / total`` is).
     """
 
     task: str
@@ -200,6 +204,7 @@ class ProgressEvent:
     metrics: dict[str, float] = field(default_factory=dict)
     elapsed_s: float = 0.0
     message: str = ""
+    fraction: float | None = None
 
 
 ProgressCallback = Callable[[ProgressEvent], Any]
@@ -248,8 +253,13 @@ class Reporter:
         metrics: dict[str, float] | None = None,
         message: str = "",
         total: int | None = None,
+        fraction: float | None = None,
     ) -> bool:
-        """Emit one event; return ``True`` when the fit should stop now."""
+        """Emit one event; return ``True`` when the fit should stop now.
+
+        ``total`` replaces the reporter's own for this event, ``fraction`` is
+        the task's share done (:attr:`ProgressEvent.fraction`).
+        """
         if self.callback is None:
             return self.stop_requested
         event = ProgressEvent(
@@ -260,6 +270,7 @@ class Reporter:
             metrics={k: float(v) for k, v in (metrics or {}).items()},
             elapsed_s=self.elapsed_s,
             message=message,
+            fraction=None if fraction is None else float(fraction),
         )
         if self.callback(event) is True:
             self.stop_requested = True

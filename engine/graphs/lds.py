@@ -117,7 +117,9 @@ def learn_graph(
     device : str or torch.device, default="auto"
     progress : callable, optional
         Receives a :class:`~engine.runtime.ProgressEvent` per outer iteration
-        (metrics ``es_accuracy``, ``expected_edges``, ``val_loss``); returning
+        (metrics ``es_accuracy``, ``expected_edges``, ``val_loss``), and
+        throttled ones from inside it (stage ``"inner"``, with the share of the
+        whole fit done as ``fraction``); returning
         ``True`` stops the fit, which returns its best state so far marked
         ``stopped``.
     **options
@@ -327,8 +329,11 @@ def _inner_reporter(
     """Progress from inside outer iteration ``outer``, throttled; True to stop.
 
     Events have stage ``"inner"``, the inner step as ``step`` out of
-    ``inner_max_steps`` and the outer iteration in ``message``; a stop request
-    is seen within :data:`INNER_REPORT_S` seconds plus one θ step.
+    ``inner_max_steps``, the outer iteration in ``message`` and, as
+    ``fraction``, the share of the planned fit done (``max_outer_iter`` outer
+    iterations of ``inner_max_steps`` steps each), which grows over the whole
+    fit where ``step / total`` starts again at every outer iteration; a stop
+    request is seen within :data:`INNER_REPORT_S` seconds plus one θ step.
     """
     last = time.perf_counter()
 
@@ -344,6 +349,7 @@ def _inner_reporter(
             metrics={"inner_loss": loss},
             total=config.inner_max_steps,
             message=f"outer iteration {outer + 1} of at most {config.max_outer_iter}",
+            fraction=(outer + steps / config.inner_max_steps) / config.max_outer_iter,
         )
 
     return report

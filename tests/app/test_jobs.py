@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
-from app.jobs import JobRegistry, _queue_text
+from app.jobs import JobRegistry, _queue_text, progress_fraction
 
 LONG_FIT = {"max_iter": 100_000, "patience": 100_000}
 
@@ -150,6 +151,11 @@ def test_a_cancelled_queued_job_never_starts():
 
 def _progress_lines(snaps: list[dict]) -> list[str]:
     """The progress lines the page draws for ``snaps`` (a stub registry)."""
+    return [text for _, text in _progress_bars(snaps)]
+
+
+def _progress_bars(snaps: list[dict]) -> list[tuple[int, str]]:
+    """The progress bars the page draws for ``snaps``: (percent, line) each."""
     from streamlit.testing.v1 import AppTest
 
     def page() -> None:
@@ -171,7 +177,7 @@ def _progress_lines(snaps: list[dict]) -> list[str]:
     at.session_state["snaps"] = snaps
     at.run()
     assert not at.exception
-    return [p.proto.text for p in at.get("progress")]
+    return [(p.proto.value, p.proto.text) for p in at.get("progress")]
 
 
 def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
@@ -240,6 +246,54 @@ def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
         "500 rows: running, blocks of rows x orderings 7/27, 12 s",
         "178 rows: running, exact shapley, 178 row(s), 12 s",  # was "starting 0"
     ]
+
+
+def test_the_lds_bar_moves_on_over_the_whole_fit():
+    # the bar showed the inner steps' share of one outer iteration, so it went
+    # back to 0 at every outer iteration; the text keeps the stage's own count
+    base = {"label": "LDS fit", "state": "running", "elapsed_s": 3.0}
+    inner = {**base, "task": "graphs.fit", "stage": "inner", "total": 400}
+    snaps = [
+        {**inner, "step": 200, "fraction": 0.005, "message": "outer iteration 1"},
+        {**inner, "step": 400, "fraction": 0.01, "message": "outer iteration 1"},
+        {**base, "task": "graphs.fit", "stage": "outer", "step": 1, "total": 100},
+        {**inner, "step": 100, "fraction": 0.0125, "message": "outer iteration 2"},
+        {**inner, "step": 200, "fraction": 0.5, "message": "outer iteration 51"},
+        {**base, "task": "graphs.fit", "stage": "outer", "step": 75, "total": 100},
+    ]
+    bars = _progress_bars(snaps)
+    assert [value for value, _ in bars] == [0, 1, 1, 1, 50, 75]
+    assert "inner steps 100/400" in bars[3][1]  # not the bar's share
+    assert "outer iterations done 75/100" in bars[5][1]
+
+
+def _one_inner_event(progress) -> str:
+    from engine.runtime import ProgressEvent
+
+    progress(ProgressEvent("graphs.fit", "inner", 5, 20, fraction=0.25))
+    return "done"
+
+
+def test_the_worker_passes_the_share_of_the_whole_task_on():
+    from app.jobs import _run_job
+
+    status: dict = {}
+    assert _run_job("tests.app.test_jobs:_one_inner_event", {}, status) == "done"
+    assert status["step"] == 5 and status["fraction"] == 0.25
+
+
+@pytest.mark.parametrize(
+    ("snap", "expected"),
+    [
+        ({"step": 3, "total": 4}, 0.75),
+        ({"step": 3, "total": 4, "fraction": 0.2}, 0.2),
+        ({"step": 3, "total": None}, 0.0),
+        ({"step": 5, "total": 4}, 1.0),
+        ({"fraction": 1.5}, 1.0),
+    ],
+)
+def test_progress_fraction_prefers_the_share_of_the_whole_task(snap, expected):
+    assert progress_fraction(snap) == pytest.approx(expected)
 
 
 EXIT_WITH_A_RUNNING_JOB = """

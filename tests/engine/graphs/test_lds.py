@@ -407,3 +407,35 @@ def test_a_stop_request_is_seen_inside_the_first_outer_iteration(monkeypatch):
     assert [e.stage for e in events[:2]] == ["inner", "inner"]
     assert events[0].total == 200 and events[0].message.startswith("outer iteration 1")
     assert res.history["inner_steps"][0] == 4  # stopped after two θ steps of tau 2
+
+
+def test_progress_fraction_grows_over_the_whole_fit(monkeypatch):
+    # the inner events' step/total starts again at every outer iteration, so a
+    # bar drawn from it went back to 0 each time; 'fraction' is of the whole fit
+    import engine.graphs.lds as lds_module
+
+    monkeypatch.setattr(lds_module, "INNER_REPORT_S", 0.0)
+    X, y, adj = planted(3, n_per=8, noise_edges=10)
+    events = []
+    config = {**FAST, "max_outer_iter": 3, "patience": 3, "inner_max_steps": 20}
+    config.update(inner_patience=1000, tau=5)
+    learn_graph(
+        X,
+        y,
+        split=make_split(y, 6, 6, seed=0),
+        graph=adj,
+        seed=0,
+        device="cpu",
+        progress=events.append,
+        **config,
+    )
+    fit = [e for e in events if e.task == "graphs.fit"]
+    inner = [e for e in fit if e.stage == "inner"]
+    # the stage's own count is kept: inner steps of one outer iteration
+    assert [e.step for e in inner] == [5, 10, 15, 20] * 3
+    assert {e.total for e in inner} == {20}
+    # and the share of the planned 3 x 20 steps grows with every event
+    expected = [(k * 20 + s) / 60 for k in range(3) for s in (5, 10, 15, 20)]
+    assert [e.fraction for e in inner] == pytest.approx(expected)
+    shares = [e.step / e.total if e.fraction is None else e.fraction for e in fit]
+    assert shares == sorted(shares) and shares[-1] == 1.0
