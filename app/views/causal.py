@@ -993,7 +993,8 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         f"True graph ({literal(source)}): {count(int(truth.sum()), 'edge')}. SHD "
         "counts a "
         "reversed edge once; the empty graph is a strong SHD baseline, so read SID "
-        f"too.{shown}"
+        f"too.{shown} In the drawing below every node sits where the Graph tab "
+        "draws it."
     )
     st.plotly_chart(
         dag_diff_figure(truth, result.adjacency, names),

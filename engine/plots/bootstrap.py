@@ -11,12 +11,11 @@ import plotly.graph_objects as go
 from engine.errors import DataError, check_range
 from engine.plots._checks import check_names, check_same_shape, square_matrix
 from engine.plots.dag import (
-    ROW_WIDTH,
     _arrow,
     _collect_arrows,
     _layout,
     _node_trace,
-    layered_layout,
+    dag_layout,
 )
 
 __all__ = ["bootstrap_figure"]
@@ -80,7 +79,7 @@ def bootstrap_figure(
     names = check_names(owner, names, len(freq))
     _check_frequencies(freq)
     check_range(owner, "threshold", threshold, low=0.0, high=1.0)
-    pos = layered_layout(cons, max_per_row=ROW_WIDTH)
+    pos = dag_layout(cons)
     fig = go.Figure()
     labels, arrows = [], []
     for i, j in np.argwhere((freq >= threshold) | cons):

@@ -1,7 +1,9 @@
 """Plotly figures for DAGs: the graph, a diff against a truth, heatmaps, curves.
 
 Node positions come from a layered layout along a topological order (sources on
-top), so arrows mostly point down. Every node marker carries its index in
+top), so arrows mostly point down; :func:`dag_layout` gives the positions of a
+drawing, and the diff drawing places the nodes where the learned DAG's drawing
+does, so that the two can be matched by position. Every node marker carries its index in
 ``customdata`` so a click selection (``on_select="rerun"`` in Streamlit) can be
 mapped back to a node.
 """
@@ -15,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from engine.errors import DataError
+from engine.errors import DataError, GraphError
 from engine.plots._checks import (
     check_count,
     check_names,
@@ -28,6 +30,7 @@ __all__ = [
     "adjacency_heatmap",
     "dag_diff_figure",
     "dag_figure",
+    "dag_layout",
     "edge_status",
     "layered_layout",
     "training_curves",
@@ -117,6 +120,51 @@ def layered_layout(
         shift = _ZIGZAG[row % len(_ZIGZAG)] - 1.125 if tall else 0.25 * (row % 2)
         pos[nodes, 0] = (xs + shift) * _X_GAP
         pos[nodes, 1] = -float(row)
+    return pos
+
+
+def dag_layout(adjacency: Any) -> NDArray[np.float64]:
+    """The node positions of the DAG drawings of ``adjacency``.
+
+    :func:`dag_figure` places the nodes of a DAG here, and so does
+    :func:`dag_diff_figure` for the learned DAG it compares: the two drawings of
+    one result show every node at the same place.
+
+    Parameters
+    ----------
+    adjacency : array-like of shape (d, d)
+        ``[i, j]`` != 0 iff i -> j.
+
+    Returns
+    -------
+    ndarray of shape (d, 2)
+        x and y per node: :func:`layered_layout` with layers wrapped into rows of
+        at most ``ROW_WIDTH`` nodes.
+    """
+    return layered_layout(adjacency, max_per_row=ROW_WIDTH)
+
+
+def _positions(owner: str, positions: Any, d: int) -> NDArray[np.float64]:
+    """``positions`` as a (d, 2) array of finite x, y; refuse anything else."""
+    try:
+        pos = np.asarray(positions, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise DataError(
+            f"{owner}: 'positions' must be a ({d}, 2) array of x, y per node; "
+            f"{err}. Pass dag_layout(adjacency) or leave it out."
+        ) from err
+    if pos.shape != (d, 2):
+        raise GraphError(
+            f"{owner}: 'positions' must be a ({d}, 2) array of x, y per node; got "
+            f"shape {pos.shape}. Pass dag_layout(adjacency) of the {d}-node DAG "
+            "drawn, or leave it out."
+        )
+    if not np.isfinite(pos).all():
+        raise DataError(
+            f"{owner}: 'positions' has missing or infinite coordinates (node "
+            f"{int(np.flatnonzero(~np.isfinite(pos).all(1))[0])}, from 0); give "
+            "finite x, y for every node."
+        )
     return pos
 
 
@@ -339,6 +387,7 @@ def dag_figure(
     *,
     selected: int | None = None,
     title: str = "Learned DAG",
+    positions: Any = None,
 ) -> go.Figure:
     """The learned DAG: arrows, |weight| as width, sign as colour, hover text.
 
@@ -352,6 +401,8 @@ def dag_figure(
     selected : int, optional
         Node index to highlight.
     title : str
+    positions : array-like of shape (d, 2), optional
+        x, y of every node; default :func:`dag_layout` of ``adjacency``.
 
     Returns
     -------
@@ -361,19 +412,20 @@ def dag_figure(
     Raises
     ------
     GraphError
-        ``adjacency`` or ``weights`` is not a (d, d) matrix, or they differ in
-        shape.
+        ``adjacency`` or ``weights`` is not a (d, d) matrix, they differ in
+        shape, or ``positions`` is not of shape (d, 2).
     DataError
-        ``names`` does not hold d names, or a drawn edge has a missing or
-        infinite weight.
+        ``names`` does not hold d names, a drawn edge has a missing or infinite
+        weight, or ``positions`` has a missing or infinite coordinate.
     """
-    a = square_matrix("dag_figure", "adjacency", adjacency) != 0
-    w = square_matrix("dag_figure", "weights", weights, numeric=True)
-    check_same_shape("dag_figure", ("adjacency", a), ("weights", w))
-    names = check_names("dag_figure", names, len(a))
+    owner = "dag_figure"
+    a = square_matrix(owner, "adjacency", adjacency) != 0
+    w = square_matrix(owner, "weights", weights, numeric=True)
+    check_same_shape(owner, ("adjacency", a), ("weights", w))
+    names = check_names(owner, names, len(a))
     edges = [tuple(map(int, e)) for e in np.argwhere(a)]
     _check_edge_weights(w, edges)
-    pos = layered_layout(a, max_per_row=ROW_WIDTH)
+    pos = dag_layout(a) if positions is None else _positions(owner, positions, len(a))
     fig = go.Figure()
     top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
     labels, arrows = [], []
@@ -435,24 +487,50 @@ def _edge_status(owner: str, truth: Any, pred: Any) -> dict[str, list[tuple[int,
 
 
 def dag_diff_figure(
-    truth: Any, pred: Any, names: Sequence[str], *, title: str = "Learned vs true"
+    truth: Any,
+    pred: Any,
+    names: Sequence[str],
+    *,
+    title: str = "Learned vs true",
+    positions: Any = None,
 ) -> go.Figure:
     """Predicted and true edges coloured correct / reversed / missing / extra.
 
-    Nodes are laid out along the true graph. Missing edges are drawn dotted and
-    fainter.
+    Missing edges are drawn dotted and fainter.
+
+    Parameters
+    ----------
+    truth : array-like of shape (d, d)
+        The true graph, ``[i, j]`` != 0 iff i -> j.
+    pred : array-like of shape (d, d)
+        The learned graph.
+    names : sequence of str, length d
+    title : str
+    positions : array-like of shape (d, 2), optional
+        x, y of every node. Default :func:`dag_layout` of ``pred``: the places
+        :func:`dag_figure` gives the learned DAG, so that the two drawings can be
+        matched by position; ``dag_layout(truth)`` lays the nodes out along the
+        true graph instead.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The last trace holds the nodes with ``customdata`` = node index.
 
     Raises
     ------
     GraphError
-        ``truth`` or ``pred`` is not a square matrix, or they differ in shape.
+        ``truth`` or ``pred`` is not a square matrix, they differ in shape, or
+        ``positions`` is not of shape (d, 2).
     DataError
-        ``names`` does not hold one name per node.
+        ``names`` does not hold one name per node, or ``positions`` has a
+        missing or infinite coordinate.
     """
-    status = _edge_status("dag_diff_figure", truth, pred)
-    t = np.asarray(truth) != 0
-    names = check_names("dag_diff_figure", names, len(t))
-    pos = layered_layout(t, max_per_row=ROW_WIDTH)
+    owner = "dag_diff_figure"
+    status = _edge_status(owner, truth, pred)
+    p = np.asarray(pred) != 0
+    names = check_names(owner, names, len(p))
+    pos = dag_layout(p) if positions is None else _positions(owner, positions, len(p))
     fig = go.Figure()
     arrows = []
     for key, edges in status.items():

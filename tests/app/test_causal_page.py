@@ -1051,3 +1051,21 @@ def test_save_work_keeps_the_prior_of_each_data_set_and_load_brings_them_back(
     assert not fresh.warning  # the simulator's own prior, not Sachs's
     assert _prior_rows(fresh, "edges") == [["x0", "x1", "forbidden"]]
     assert _prior_rows(fresh, "tiers") == [["x2", 0]]
+
+
+def test_the_diff_drawing_shows_each_node_where_the_learned_dag_has_it():
+    # the comparison laid the nodes out along the true graph, the Graph tab
+    # along the learned one: the same node sat elsewhere in the two drawings
+    import numpy as np
+
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+
+    def nodes(key: str) -> dict:
+        trace = next(t for t in _figure(at, key)["data"] if t.get("name") == "nodes")
+        xy = np.column_stack([_numbers(trace["x"]), _numbers(trace["y"])])
+        return dict(zip(trace["text"], map(tuple, xy), strict=True))
+
+    learned, diff = nodes("causal_dag_chart"), nodes("causal_diff_chart")
+    assert len(learned) == 11 and diff == learned

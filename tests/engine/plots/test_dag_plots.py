@@ -12,6 +12,7 @@ from engine.plots.dag import (
     adjacency_heatmap,
     dag_diff_figure,
     dag_figure,
+    dag_layout,
     edge_status,
     layered_layout,
 )
@@ -123,6 +124,21 @@ FREQ = np.array([[0, 0.9, 0.0], [0.6, 0, 0.3], [0, 0, 0]])
             lambda: dag_diff_figure(A3, A3, NAMES[:2]),
             DataError,
             r"dag_diff_figure: 'names' .* \(3,.* got 2 name",
+        ),
+        (
+            lambda: dag_diff_figure(A3, A3, NAMES, positions=np.zeros((2, 2))),
+            GraphError,
+            r"dag_diff_figure: 'positions' must be a \(3, 2\) array .* \(2, 2\)",
+        ),
+        (
+            lambda: dag_figure(A3, W3, NAMES, positions=[[0, 0], [1, np.inf], [2, 0]]),
+            DataError,
+            r"dag_figure: 'positions' has missing or infinite .* \(node 1, from 0\)",
+        ),
+        (
+            lambda: dag_figure(A3, W3, NAMES, positions=[["x", 0]] * 3),
+            DataError,
+            r"dag_figure: 'positions' must be a \(3, 2\) array of x, y per node",
         ),
         (
             lambda: edge_status(np.zeros((2, 2)), A3),
@@ -308,3 +324,33 @@ def test_training_curves_tick_the_edge_count_in_whole_numbers() -> None:
     assert fig.layout.yaxis.dtick is None  # the loss keeps plotly's ticks
     many = training_curves({**history, "n_edges": np.array([0.0, 40, 80, 90, 95])})
     assert many.layout.yaxis2.dtick == 19
+
+
+def _node_positions(fig) -> np.ndarray:
+    """x, y of the node trace (the one whose customdata are the node indices)."""
+    nodes = next(t for t in fig.data if t.name == "nodes")
+    return np.column_stack([nodes.x, nodes.y])
+
+
+def test_the_diff_drawing_puts_every_node_where_the_learned_dag_has_it() -> None:
+    # laid out along the true graph, the diff put the nodes elsewhere than the
+    # drawing of the learned DAG above it: they could not be matched by place
+    rng = np.random.default_rng(0)
+    truth = np.triu(rng.random((12, 12)) < 0.3, 1)
+    order = rng.permutation(12)
+    learned = np.triu(rng.random((12, 12)) < 0.25, 1)[np.ix_(order, order)]
+    weights = learned * 1.0
+    names = [f"x{k}" for k in range(12)]
+    assert not np.allclose(dag_layout(truth), dag_layout(learned))
+
+    drawn = _node_positions(dag_figure(learned, weights, names))
+    diff = _node_positions(dag_diff_figure(truth, learned, names))
+
+    np.testing.assert_array_equal(diff, drawn)
+    np.testing.assert_array_equal(drawn, dag_layout(learned))
+    # positions given: both drawings use them (here the true graph's layout)
+    along_truth = dag_layout(truth)
+    diff = dag_diff_figure(truth, learned, names, positions=along_truth)
+    np.testing.assert_array_equal(_node_positions(diff), along_truth)
+    fig = dag_figure(learned, weights, names, positions=along_truth)
+    np.testing.assert_array_equal(_node_positions(fig), along_truth)
