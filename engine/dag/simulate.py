@@ -41,6 +41,9 @@ BP_TOP = 0.2
 MLP_HIDDEN = 20
 # Most samples of a GP SEM: one draw at n = 2000 takes about 1 s and 32 MB.
 GP_MAX_SAMPLES = 2000
+# Two variances closer than this fraction of the larger one tie in
+# varsortability: the variances of standardised columns differ by ~1e-14.
+VARSORT_RTOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -262,7 +265,9 @@ def simulate_sem(
     return SimulatedData(X=X, adjacency=a, weights=W, node_names=names, seed=used)
 
 
-def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
+def varsortability(
+    X: NDArray[np.float64], adjacency: NDArray, *, rtol: float = VARSORT_RTOL
+) -> float:
     """Fraction of directed paths along which the marginal variance increases.
 
     Every directed path counts once (two paths between the same pair of nodes
@@ -271,11 +276,19 @@ def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
     near 1 warn that a method may succeed through the units of the data rather
     than its structure.
 
+    Two variances tie when they differ by at most ``rtol`` times the larger of
+    the two: the variances of standardised columns agree only up to rounding
+    (about 1e-14 apart), and comparing them exactly would make the result a
+    coin toss per path; with the tolerance, standardised data give 0.5.
+
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_nodes)
     adjacency : ndarray of shape (n_nodes, n_nodes)
         True graph.
+    rtol : float, default=1e-9
+        Relative tolerance under which two variances count as equal (a tie,
+        worth one half). Use 0 to compare the variances exactly.
 
     Returns
     -------
@@ -291,10 +304,13 @@ def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
     >>> varsortability(X, np.array([[0, 1], [0, 0]]))
     1.0
     """
+    check_range("varsortability", "rtol", rtol, low=0.0)
     var = np.var(np.asarray(X, dtype=float), axis=0)
     a = (np.asarray(adjacency) != 0).astype(float)
     d = a.shape[0]
-    diff = np.sign(var[None, :] - var[:, None])  # +1 where child variance larger
+    gap = var[None, :] - var[:, None]  # > 0 where the child's variance is larger
+    tied = np.abs(gap) <= rtol * np.maximum(var[None, :], var[:, None])
+    diff = np.where(tied, 0.0, np.sign(gap))
     score, count = 0.0, 0.0
     power = np.eye(d)
     for _ in range(d - 1):
