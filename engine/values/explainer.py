@@ -56,11 +56,14 @@ __all__ = [
     "EXACT_HARD_LIMIT",
     "EXACT_MAX_MODEL_ROWS",
     "EXACT_MAX_PLAYERS",
+    "MIN_STDERR_SAMPLES",
+    "STDERR_NOTE_START",
     "DistributionalExplainer",
     "choose_estimator",
     "estimator_conflict",
     "explain",
     "explain_model_spec",
+    "stderr_note",
 ]
 
 # estimator="auto" enumerates exactly when M <= EXACT_MAX_PLAYERS and
@@ -70,6 +73,11 @@ EXACT_MAX_MODEL_ROWS = 2**21
 # estimator="exact" refuses more players than this (2 ** 20 coalitions per row).
 EXACT_HARD_LIMIT = 20
 DEFAULT_SAMPLES = {"permutation": 20, "coalition": 32}
+# Fewer independent samples than this behind the standard errors: result.notes
+# says they are unreliable (the Student t quantile of 9 degrees of freedom is
+# 2.26, not 1.96; the band covered 80% at 4 antithetic pairs, see the docs).
+MIN_STDERR_SAMPLES = 10
+STDERR_NOTE_START = "the standard errors rest on"
 MAX_BACKGROUND = 100
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 REMOVALS = ("auto", "background", "mean", "median", "zeros")
@@ -215,6 +223,47 @@ def _subsample_note(n_given: int, n_used: int, seed: int) -> str | None:
         f"the background has {n_given} rows; a random {n_used} of them (drawn with "
         f"seed {seed}) are averaged over. Pass max_background={n_given} to use "
         "them all (time and memory grow with the number of background rows)"
+    )
+
+
+def stderr_note(
+    operator: Operator, estimator: str, n_samples: np.ndarray, *, stopped: bool
+) -> str | None:
+    """The sentence saying the standard errors are unreliable, or ``None``.
+
+    Parameters
+    ----------
+    operator : Operator
+    estimator : str
+        The estimator used; ``"exact"`` has no standard errors.
+    n_samples : ndarray of shape (R,), int
+        Orderings or coalitions per player used per row (``result.n_samples``).
+    stopped : bool
+        Whether the run was stopped (rows then may have fewer samples).
+
+    Returns
+    -------
+    str or None
+        A note when the fewest independent samples of any row (antithetic pairs
+        for the permutation estimator of semivalues, orderings of a random-order
+        value, coalitions per player) are fewer than ``MIN_STDERR_SAMPLES``.
+    """
+    if estimator == "exact" or len(n_samples) == 0:
+        return None
+    pairs = estimator == "permutation" and not isinstance(operator, RandomOrder)
+    per = 2 if pairs else 1
+    units = int(np.min(n_samples)) // per
+    if units >= MIN_STDERR_SAMPLES:
+        return None
+    what = {True: "antithetic pairs of orderings", False: "orderings"}[pairs]
+    what = what if estimator == "permutation" else "coalitions per player"
+    how = "let the run finish" if stopped else "raise n_samples"
+    return (
+        f"{STDERR_NOTE_START} {units} {what} per row, fewer than "
+        f"{MIN_STDERR_SAMPLES}: they are unreliable (a +-1.96 stderr band covers "
+        "the exact value much less often than 95%, and a standard error can be 0 "
+        f"while the estimate is off); {how} (n_samples >= "
+        f"{MIN_STDERR_SAMPLES * per})"
     )
 
 
@@ -565,6 +614,20 @@ def _settle(
     )
 
 
+def _with_stderr_note(
+    st: _Settled, n_samples: np.ndarray, stopped: bool
+) -> tuple[str, ...]:
+    """The settled notes plus :func:`stderr_note`'s (logged at INFO) if any.
+
+    ``n_samples`` (R,) holds the samples used per row.
+    """
+    note = stderr_note(st.operator, st.estimator, n_samples, stopped=stopped)
+    if note is None:
+        return st.notes
+    logger.info("explain: %s", note)
+    return (*st.notes, note)
+
+
 def _explain(
     model: Any,
     X: Any,
@@ -647,7 +710,7 @@ def _explain(
             },
             "n_model_rows": int(game.n_model_rows),
             "stopped": bool(stopped),
-            "notes": st.notes,
+            "notes": _with_stderr_note(st, est.n_samples.cpu().numpy(), stopped),
         },
     )
     # out of the rows asked for: a stopped run says how far it got
@@ -717,7 +780,12 @@ def explain(
         See :func:`choose_estimator` for ``"auto"``.
     n_samples : int, optional
         Orderings per row (permutation, default 20, rounded up to antithetic pairs)
-        or coalitions per player per row (coalition, default 32).
+        or coalitions per player per row (coalition, default 32). The standard
+        errors ``result.stderr`` are those of a mean of independent samples
+        (antithetic pairs, or coalitions): an approximate band, which
+        under-covers with few samples; below ``MIN_STDERR_SAMPLES`` (10) of them
+        ``result.notes`` says so. See :func:`permutation_values
+        <engine.values.games.permutation_values>` for measured coverage.
     players : list of column groups or dict name -> columns, optional
         Default one player per column. Columns in no group always keep the row's
         value.

@@ -694,3 +694,29 @@ def test_estimator_conflicts_are_named_for_every_caller() -> None:
     assert estimator_conflict(banzhaf, "permutation", 4) == "not_by_orderings"
     assert estimator_conflict(sampled, "coalition", 4) == "not_a_semivalue"
     assert estimator_conflict(banzhaf, "coalition", 4) is None
+
+
+def _stderr_notes(res: DistributionalValues) -> list[str]:
+    return [n for n in res.notes if n.startswith("the standard errors rest on")]
+
+
+def test_standard_errors_from_few_samples_are_said_to_be_unreliable(iris) -> None:
+    X, _, model = iris
+    kw = dict(background=X.iloc[::30], seed=0)
+    few = explain(model, X.iloc[:2], estimator="permutation", n_samples=8, **kw)
+    (note,) = _stderr_notes(few)
+    assert "4 antithetic pairs of orderings per row" in note
+    assert "unreliable" in note and "n_samples >= 20" in note
+    assert type(few).from_json(few.to_json()).notes == few.notes
+    chunked = explain(
+        model, X.iloc[:2], estimator="permutation", n_samples=8, executor="serial", **kw
+    )
+    assert _stderr_notes(chunked) == [note]
+    (coal,) = _stderr_notes(
+        explain(model, X.iloc[:2], estimator="coalition", n_samples=9, **kw)
+    )
+    assert "9 coalitions per player" in coal and "n_samples >= 10" in coal
+    # 10 pairs (the default 20 orderings), 10 coalitions, or exact: nothing to say
+    for est, n in (("permutation", None), ("coalition", 10), ("exact", None)):
+        res = explain(model, X.iloc[:2], estimator=est, n_samples=n, **kw)
+        assert _stderr_notes(res) == []
