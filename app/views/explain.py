@@ -389,7 +389,8 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "operator": operator,
         "removal": removal,
         "estimator": estimator,
-        "n_samples": int(samples),
+        # exact samples nothing: explain() refuses a budget given with it
+        "n_samples": None if estimator == "exact" else int(samples),
         "players": players,
         "seed": int(state.get(state.SEED, 0)),
     }

@@ -94,9 +94,28 @@ def _pair(truth: Any, pred: Any, owner: str) -> tuple[NDArray, NDArray]:
     return t, p
 
 
+def _check_directed_truth(t: NDArray[np.bool_], owner: str) -> None:
+    """Refuse a true graph ``t`` (d, d) with an edge set in both directions.
+
+    An undirected edge is read as a CPDAG's in the estimate only: the truth must
+    say which way each edge points, or there is nothing to score a direction
+    against (TPR would count the pair as two true edges, one of them missed).
+    """
+    both = np.argwhere(np.triu(t & t.T, 1))
+    if both.size:
+        i, j = (int(k) for k in both[0])
+        raise GraphError(
+            f"{owner}: 'truth' has an undirected edge {i} - {j} ([{i}, {j}] and "
+            f"[{j}, {i}] both set, {len(both)} such pair(s)); the true graph must "
+            "be directed (a DAG). Orient every true edge; to compare Markov "
+            "equivalence classes, pass DAGs to shd_cpdag."
+        )
+
+
 def _counts(truth: Any, pred: Any, owner: str) -> dict[str, int]:
     """TP, reversed, extra and missing edges; an undirected prediction counts once."""
     t, p = _pair(truth, pred, owner)
+    _check_directed_truth(t, owner)
     skel_t, skel_p = t | t.T, p | p.T
     directed = p & ~p.T
     undirected = np.triu(p & p.T, 1)  # each undirected predicted edge once
@@ -120,14 +139,15 @@ def _check_dags(truth: Any, pred: Any, owner: str) -> None:
     from engine.dag.result import is_dag
 
     t, p = _pair(truth, pred, owner)
+    _check_directed_truth(t, owner)
     for name, g in (("truth", t), ("pred", p)):
         if not is_dag(g):
             raise GraphError(
                 f"{owner}: '{name}' has a directed cycle (an undirected CPDAG edge, "
                 "set in both directions, counts as one), and SHD between CPDAGs, "
                 "SID and AID are defined for DAGs only; pass a DAG, or call shd() "
-                "and the rates alone, which count edges of any graph and read an "
-                "undirected edge as a CPDAG's."
+                "and the rates alone, which count edges of any estimate and read "
+                "an undirected edge in it as a CPDAG's."
             )
 
 
@@ -143,8 +163,10 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
     Parameters
     ----------
     truth, pred : array-like of shape (d, d)
-        ``[i, j]`` != 0 iff ``i -> j``.
+        ``[i, j]`` != 0 iff ``i -> j``. ``truth`` must be directed (no pair set
+        in both directions); ``pred`` may hold undirected edges.
     reversed_cost : {1, 2}, default=1
+        An integer (a bool is refused).
 
     Returns
     -------
@@ -160,10 +182,15 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
     >>> shd(t, undirected), shd(t, undirected, reversed_cost=2)
     (1, 2)
     """
-    if reversed_cost not in (1, 2):
-        raise DataError(f"shd: 'reversed_cost' must be 1 or 2; got {reversed_cost!r}.")
+    whole = isinstance(reversed_cost, int | np.integer)
+    if isinstance(reversed_cost, bool) or not whole or reversed_cost not in (1, 2):
+        raise DataError(
+            f"shd: 'reversed_cost' must be the integer 1 (NOTEARS) or 2 (cdt); got "
+            f"{reversed_cost!r}."
+        )
     if reversed_cost == 2:
         t, p = _pair(truth, pred, "shd")
+        _check_directed_truth(t, "shd")
         return int((t != p).sum())
     c = _counts(truth, pred, "shd")
     return c["missing"] + c["extra"] + c["reversed"]
@@ -172,12 +199,22 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
 def n_edges(graph: Any) -> int:
     """Number of directed edges (an undirected CPDAG edge counts twice).
 
+    Parameters
+    ----------
+    graph : array-like of shape (d, d)
+        Real or boolean adjacency matrix, without NaN.
+
+    Raises
+    ------
+    GraphError
+        A NaN entry or a non-numeric matrix.
+
     Examples
     --------
     >>> n_edges(np.array([[0, 1], [0, 0]]))
     1
     """
-    return int((np.asarray(graph) != 0).sum())
+    return int(_edges_of(graph, "graph", "n_edges").sum())
 
 
 def tpr(truth: Any, pred: Any) -> float:
@@ -243,6 +280,7 @@ def f1_score(truth: Any, pred: Any) -> float:
     >>> f1_score(np.array([[0, 1], [0, 0]]), np.array([[0, 1], [0, 0]]))
     1.0
     """
+    _counts(truth, pred, "f1_score")  # refusals name f1_score, not precision
     p, r = precision(truth, pred), recall(truth, pred)
     if np.isnan(p) and np.isnan(r):
         return float("nan")

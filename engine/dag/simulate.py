@@ -81,6 +81,7 @@ def simulate_dag(
     Parameters
     ----------
     n_nodes : int
+        A whole number >= 2.
     edges_per_node : float, default=2.0
         Expected number of edges divided by ``n_nodes`` (``"ER"``, ``"BP"``).
         ``"SF"`` grows the graph by preferential attachment: each new node gets
@@ -99,7 +100,7 @@ def simulate_dag(
     ndarray of bool, shape (n_nodes, n_nodes)
     """
     check_choice("simulate_dag", "graph", graph, GRAPHS)
-    check_range("simulate_dag", "n_nodes", n_nodes, low=2)
+    _check_size("simulate_dag", "n_nodes", n_nodes, low=2)
     check_range("simulate_dag", "edges_per_node", edges_per_node, low=0.0)
     rng = np.random.default_rng(resolve_seed(seed))
     d = int(n_nodes)
@@ -125,6 +126,16 @@ def simulate_dag(
     perm = rng.permutation(d)
     a = lower.T  # a[j, i]: j -> i with j < i
     return a[np.ix_(perm, perm)].copy()
+
+
+def _check_size(owner: str, name: str, value: Any, *, low: int) -> None:
+    """Refuse a size that is not a whole number ``>= low`` (2.5 nodes, True)."""
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole or value < low:
+        raise ConfigError(
+            f"{owner}: '{name}' must be a whole number >= {low} (a count); got "
+            f"{value!r}. Pass an int, e.g. int(round({name}))."
+        )
 
 
 def _topological(a: NDArray[np.bool_]) -> list[int]:
@@ -204,6 +215,7 @@ def simulate_sem(
     Parameters
     ----------
     n_nodes, n_samples : int
+        Whole numbers >= 2 (a float such as 2.5 or 10.0, or a bool, is refused).
     edges_per_node : float, default=2.0
     graph : {"ER", "SF", "BP"}, default="ER"
         See :func:`simulate_dag`.
@@ -240,7 +252,8 @@ def simulate_sem(
     """
     check_choice("simulate_sem", "noise", noise, NOISES)
     check_choice("simulate_sem", "sem", sem, SEMS)
-    check_range("simulate_sem", "n_samples", n_samples, low=2)
+    _check_size("simulate_sem", "n_nodes", n_nodes, low=2)
+    _check_size("simulate_sem", "n_samples", n_samples, low=2)
     if sem in ("gp", "gp_add") and n_samples > GP_MAX_SAMPLES:
         raise ConfigError(
             f"simulate_sem: sem={sem!r} draws a Gaussian process over all samples "

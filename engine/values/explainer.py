@@ -391,22 +391,38 @@ def _check_samples(n: Any) -> None:
         )
 
 
-def estimator_conflict(operator: Operator, chosen: str, n_players: int) -> str | None:
+def estimator_conflict(
+    operator: Operator, chosen: str, n_players: int, *, n_samples: int | None = None
+) -> str | None:
     """Why the estimator ``chosen`` cannot compute ``operator``, or ``None``.
 
     The conditions are shared; callers word the refusal in their own terms
     (``explain``'s keywords, the command line's options).
+
+    Parameters
+    ----------
+    operator : Operator
+    chosen : str
+        The estimator, ``"auto"`` already resolved.
+    n_players : int
+    n_samples : int, optional
+        A sample count the caller gave explicitly for an estimator it asked for
+        by name (not one ``"auto"`` chose); ``None`` when not given.
 
     Returns
     -------
     str or None
         ``"too_many_players"``: exact enumeration beyond ``EXACT_HARD_LIMIT``
         players; ``"sampler_only"``: exact values of a random-order value that
-        has only a sampler; ``"not_by_orderings"``: permutation sampling of a
-        value that orderings do not estimate; ``"not_a_semivalue"``: coalition
-        sampling of a value that is not a semivalue.
+        has only a sampler; ``"samples_unused"``: a sample count for the exact
+        estimator, which samples nothing; ``"not_by_orderings"``: permutation
+        sampling of a value that orderings do not estimate;
+        ``"not_a_semivalue"``: coalition sampling of a value that is not a
+        semivalue.
     """
     if chosen == "exact":
+        if n_samples is not None:
+            return "samples_unused"
         if n_players > EXACT_HARD_LIMIT:
             return "too_many_players"
         if isinstance(operator, RandomOrder) and operator.orderings is None:
@@ -421,12 +437,19 @@ def estimator_conflict(operator: Operator, chosen: str, n_players: int) -> str |
 def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str) -> int:
     """Validate the estimator / operator combination; return the sample count."""
     _check_samples(cfg.n_samples)
-    conflict = estimator_conflict(operator, chosen, n_players)
+    asked = cfg.n_samples if cfg.estimator == chosen else None  # not auto's choice
+    conflict = estimator_conflict(operator, chosen, n_players, n_samples=asked)
     if conflict == "too_many_players":
         raise ResourceError(
             f"explain: exact enumeration of {n_players} players needs "
             f"2**{n_players} coalitions per row; use estimator='permutation' or "
             "group the features into fewer players."
+        )
+    if conflict == "samples_unused":
+        raise ConfigError(
+            f"explain: n_samples={cfg.n_samples!r} sets how many orderings or "
+            "coalitions are sampled, and estimator='exact' samples none; drop "
+            "n_samples, or use estimator='permutation' or 'coalition' (or 'auto')."
         )
     if conflict is not None:
         raise UnsupportedError(
@@ -780,7 +803,9 @@ def explain(
         See :func:`choose_estimator` for ``"auto"``.
     n_samples : int, optional
         Orderings per row (permutation, default 20, rounded up to antithetic pairs)
-        or coalitions per player per row (coalition, default 32). The standard
+        or coalitions per player per row (coalition, default 32). Refused with
+        ``estimator="exact"``, which samples nothing (ignored when ``"auto"``
+        chooses exact). The standard
         errors ``result.stderr`` are those of a mean of independent samples
         (antithetic pairs, or coalitions): an approximate band, which
         under-covers with few samples; below ``MIN_STDERR_SAMPLES`` (10) of them

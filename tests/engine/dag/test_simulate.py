@@ -164,3 +164,15 @@ def test_varsortability_tolerance_keeps_real_differences():
     assert varsortability(X, chain) == pytest.approx(1 / 3)
     with pytest.raises(ConfigError, match="rtol"):
         varsortability(X, chain, rtol=-1.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [((2.5, 10), "n_nodes"), ((5, 10.0), "n_samples"), ((True, 10), "n_nodes")],
+)
+def test_simulator_sizes_must_be_whole_numbers(args, name):
+    with pytest.raises(ConfigError, match=rf"'{name}' must be a whole number >= 2"):
+        simulate_sem(*args)
+    with pytest.raises(ConfigError, match=r"'n_nodes' must be a whole number"):
+        simulate_dag(3.5)
+    assert simulate_sem(np.int64(3), np.int64(5), seed=0).X.shape == (5, 3)
