@@ -10,6 +10,8 @@ Conventions (stated once, used by every function here and shown in the app):
 * TP = edges present in both with the same direction. TPR = recall = TP / |E_true|;
   precision = TP / |E_pred|; FDR = (reversed + extra) / |E_pred|;
   FPR = (reversed + extra) / (d(d-1)/2 - |E_true|); F1 from precision and recall.
+  FPR can exceed 1: a reversed edge sits on a pair that has a true edge, which
+  the denominator (pairs without a true edge) leaves out.
 * An undirected edge in the estimate (a CPDAG's ``i - j``) is one predicted edge,
   as in NOTEARS' ``count_accuracy``: a TP when the truth has the edge in either
   direction (no reversal, SHD 0 for that pair), else an extra edge. With
@@ -259,10 +261,20 @@ def fdr(truth: Any, pred: Any) -> float:
 def fpr(truth: Any, pred: Any) -> float:
     """(reversed + extra) / (d(d-1)/2 - |E_true|), the NOTEARS convention.
 
+    Not a rate in [0, 1]: the numerator counts reversed edges, which lie on
+    pairs that do have a true edge, while the denominator counts only the pairs
+    without one, so FPR exceeds 1 when the estimate reverses more edges (plus
+    extra ones) than there are non-edges; e.g. the chain 0 -> 1 -> 2 estimated
+    reversed gives 2 / 1 = 2.0. Kept as NOTEARS' ``count_accuracy`` defines it,
+    so that numbers compare with the papers; NaN when every pair is a true edge.
+
     Examples
     --------
     >>> fpr(np.zeros((3, 3)), np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]]))
     0.3333333333333333
+    >>> chain = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    >>> fpr(chain, chain.T)
+    2.0
     """
     c = _counts(truth, pred, "fpr")
     negatives = c["d"] * (c["d"] - 1) / 2 - c["n_true"]

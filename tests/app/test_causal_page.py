@@ -1046,3 +1046,9 @@ def test_the_result_json_says_how_the_data_were_prepared(media, monkeypatch):
     # every metric of the comparison is in view (the table stopped after f1)
     assert len(_frame(at, "metric", "value", "convention")) == 11
     assert tables["causal_metrics"]["height"] == "content"
+
+
+def test_the_fpr_convention_shown_says_it_can_exceed_one():
+    from app.views.causal import METRIC_NOTES
+
+    assert "can exceed 1" in METRIC_NOTES["fpr"]

@@ -289,3 +289,11 @@ def test_shd_reversed_cost_must_be_the_integer_1_or_2(cost):
     with pytest.raises(DataError, match=rf"'reversed_cost' must be .*got {cost!r}"):
         shd(TRUTH, PRED, reversed_cost=cost)
     assert shd(TRUTH, PRED, reversed_cost=np.int64(2)) == 4
+
+
+def test_fpr_can_exceed_one_and_its_docstring_says_why():
+    # NOTEARS: reversed edges count in the numerator, true-edge pairs are not in
+    # the denominator; the reversed chain has 2 reversals over 1 non-edge
+    chain = _g([(0, 1), (1, 2)], 3)
+    assert fpr(chain, chain.T) == 2.0
+    assert "exceeds 1" in fpr.__doc__ and "reversed" in fpr.__doc__
