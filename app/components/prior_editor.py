@@ -144,8 +144,9 @@ def prior_editor(names: list[str], data_name: str) -> PriorKnowledge | None:
     with st.expander("Prior knowledge (forbidden / required edges, tiers)"):
         st.caption(
             "Enforced exactly: forbidden edges never appear, required ones "
-            "always do, and no edge points from a later tier to an earlier. "
-            "Nodes without a tier are not constrained by the tiers. Each data set "
+            "always do, and no node of a later tier is an ancestor of a node of an "
+            "earlier tier; untiered nodes may sit anywhere in between as long as "
+            "that holds. Each data set "
             "keeps its own prior knowledge (one for all simulated data): a data "
             "set chosen before gets its own back, one chosen for the first time "
             "starts from what the editor holds. The files may be separated by "

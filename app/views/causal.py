@@ -80,7 +80,10 @@ METRIC_NOTES = {
     ),
     "tpr": "correctly oriented true edges / true edges (= recall)",
     "fdr": "(reversed + extra) / predicted edges",
-    "fpr": "(reversed + extra) / (d(d-1)/2 - true edges)",
+    "fpr": (
+        "(reversed + extra) / (d(d-1)/2 - true edges), NOTEARS' convention: can "
+        "exceed 1, as reversed edges lie on true-edge pairs the divisor leaves out"
+    ),
     "precision": "correctly oriented / predicted edges",
     "recall": "correctly oriented / true edges",
     "f1": "harmonic mean of precision and recall",

@@ -27,6 +27,7 @@ from engine.values import (
     load_skops,
     prepare_features,
 )
+from engine.values.explainer import MIN_STDERR_SAMPLES, STDERR_NOTE_START
 from engine.values.models import check_feature_names
 
 SAMPLES = {
@@ -388,7 +389,8 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "operator": operator,
         "removal": removal,
         "estimator": estimator,
-        "n_samples": int(samples),
+        # exact samples nothing: explain() refuses a budget given with it
+        "n_samples": None if estimator == "exact" else int(samples),
         "players": players,
         "seed": int(state.get(state.SEED, 0)),
     }
@@ -627,11 +629,16 @@ def _store_row(result: DistributionalValues) -> None:
 
 
 def _show_notes(result: DistributionalValues) -> None:
-    """Say when the values average over a sample of the table's rows.
+    """Say when the values average over a sample of the table's rows, and when
+    their standard errors rest on too few samples.
 
-    The library's note names its ``max_background`` option, which the page does
-    not offer; the page says the same in its own words.
+    The library's notes name its ``max_background`` and ``n_samples`` options,
+    which the page does not offer under those names; the page says the same in
+    its own words.
     """
+    caution = stderr_caption(result)
+    if caution is not None:
+        st.caption(caution)
     if not any("max_background" in note for note in result.notes):
         return
     n_used = int(result.config.get("n_background", 0))
@@ -640,6 +647,22 @@ def _show_notes(result: DistributionalValues) -> None:
         f"(seed {result.seed}), not of every row: time and memory grow with the "
         "number of background rows. The library's explain(..., max_background=N) "
         "uses more."
+    )
+
+
+def stderr_caption(result: DistributionalValues) -> str | None:
+    """The page's words for the library's note on unreliable standard errors."""
+    notes = [n for n in result.notes if n.startswith(STDERR_NOTE_START)]
+    if not notes:
+        return None
+    pairs = "antithetic pairs" in notes[0]
+    need = MIN_STDERR_SAMPLES * (2 if pairs else 1)
+    unit = "orderings" if result.estimator == "permutation" else "coalitions"
+    return (
+        f"The standard errors (in the transitions CSV and the JSON download) rest "
+        f"on fewer than {MIN_STDERR_SAMPLES} independent samples per row: they "
+        f"are unreliable and may even be 0. Set the Budget to at least {need} "
+        f"{unit} for error bars to rely on."
     )
 
 

@@ -123,9 +123,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--tiers",
         metavar="FILE",
-        help="CSV node,tier with whole-number tiers: no edge goes from a higher "
-        "tier to a lower one. One row per node; a node the file does not list has "
-        "no tier and is not constrained by the tiers",
+        help="CSV node,tier with whole-number tiers: no node of a later tier is an "
+        "ancestor of a node of an earlier tier. One row per node; a node the file "
+        "does not list has no tier and may sit anywhere in between as long as "
+        "that holds",
     )
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--device", default="auto")

@@ -24,7 +24,10 @@ least squares on the centred data.
 
 Prior knowledge is exact: forbidden edges and edges against the tiers are masked
 out of every sample (and of ``Theta``'s gradient), required edges are in every
-sample and are kept by the projection.
+sample and are kept by the projection. The projection also keeps the tiers as an
+order: no node of a later tier is an ancestor of a node of an earlier tier, not
+even through untiered nodes (the feedback arc set places every earlier-tier node
+before every later-tier node).
 
 Cost: one step is O(S * batch * d^2) for the edge model plus S matrix exponentials,
 O(S d^3); memory O(S * batch * d + S d^2); an epoch is n / batch steps. Measured on
@@ -631,14 +634,28 @@ def _refit_weights(
     return W
 
 
+def _tier_order(prior: Any, d: int) -> NDArray[np.bool_]:
+    """(d, d) bool: ``[i, j]`` when both nodes have tiers and ``i``'s is lower."""
+    tiers = getattr(prior, "tiers", None)
+    if tiers is None:
+        return np.zeros((d, d), dtype=bool)
+    t = np.asarray(tiers, dtype=float)
+    return t[:, None] < t[None, :]  # False next to a NaN (no tier)
+
+
 def _project(
-    state: _State, required: NDArray[np.bool_]
+    state: _State, required: NDArray[np.bool_], before: NDArray[np.bool_]
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64], int]:
-    """MAP graph -> DAG by the feedback arc set; returns (adjacency, theta, removed)."""
+    """MAP graph -> DAG by the feedback arc set; returns (adjacency, theta, removed).
+
+    ``before`` (d, d) bool marks pairs that must stay in order (``i`` before
+    ``j``: the tiers); the feedback arc set keeps them as virtual edges, which are
+    then dropped, so no path of the result runs from ``j`` back to ``i``.
+    """
     z = _map_graph(state).cpu().numpy() > 0
     theta = state.theta.detach().cpu().numpy().astype(np.float64)
     weights = np.where(z, np.maximum(theta, 0.0), 0.0)
-    adjacency = break_cycles(weights, keep=required) & (z | required)
+    adjacency = break_cycles(weights, keep=required | before) & (z | required)
     return adjacency, theta, int(z.sum() - adjacency.sum())
 
 
@@ -722,7 +739,7 @@ def fit_dagdb(
         early = config.patience > 0 and since_best >= config.patience
         if stopped or early:
             break
-    adjacency, theta, removed = _project(state, required)
+    adjacency, theta, removed = _project(state, required, _tier_order(prior, d))
     weights = _refit_weights(X, adjacency)
     if config.prune_threshold > 0:
         adjacency = adjacency & ((np.abs(weights) >= config.prune_threshold) | required)

@@ -275,7 +275,10 @@ def learn_dag(
     method : str, default="permutahedron"
         A name of :data:`METHODS`.
     prior : PriorKnowledge, optional
-        Forbidden and required edges and tiers, enforced exactly.
+        Forbidden and required edges and tiers, enforced exactly (tiers as a
+        causal order: no node of a later tier is an ancestor of a node of an
+        earlier tier; untiered nodes may sit anywhere in between as long as that
+        holds).
     seed : int, optional
         Seed; ``None`` draws one, recorded in the result.
     device : str, default="auto"

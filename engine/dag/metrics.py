@@ -10,6 +10,8 @@ Conventions (stated once, used by every function here and shown in the app):
 * TP = edges present in both with the same direction. TPR = recall = TP / |E_true|;
   precision = TP / |E_pred|; FDR = (reversed + extra) / |E_pred|;
   FPR = (reversed + extra) / (d(d-1)/2 - |E_true|); F1 from precision and recall.
+  FPR can exceed 1: a reversed edge sits on a pair that has a true edge, which
+  the denominator (pairs without a true edge) leaves out.
 * An undirected edge in the estimate (a CPDAG's ``i - j``) is one predicted edge,
   as in NOTEARS' ``count_accuracy``: a TP when the truth has the edge in either
   direction (no reversal, SHD 0 for that pair), else an extra edge. With
@@ -94,9 +96,28 @@ def _pair(truth: Any, pred: Any, owner: str) -> tuple[NDArray, NDArray]:
     return t, p
 
 
+def _check_directed_truth(t: NDArray[np.bool_], owner: str) -> None:
+    """Refuse a true graph ``t`` (d, d) with an edge set in both directions.
+
+    An undirected edge is read as a CPDAG's in the estimate only: the truth must
+    say which way each edge points, or there is nothing to score a direction
+    against (TPR would count the pair as two true edges, one of them missed).
+    """
+    both = np.argwhere(np.triu(t & t.T, 1))
+    if both.size:
+        i, j = (int(k) for k in both[0])
+        raise GraphError(
+            f"{owner}: 'truth' has an undirected edge {i} - {j} ([{i}, {j}] and "
+            f"[{j}, {i}] both set, {len(both)} such pair(s)); the true graph must "
+            "be directed (a DAG). Orient every true edge; to compare Markov "
+            "equivalence classes, pass DAGs to shd_cpdag."
+        )
+
+
 def _counts(truth: Any, pred: Any, owner: str) -> dict[str, int]:
     """TP, reversed, extra and missing edges; an undirected prediction counts once."""
     t, p = _pair(truth, pred, owner)
+    _check_directed_truth(t, owner)
     skel_t, skel_p = t | t.T, p | p.T
     directed = p & ~p.T
     undirected = np.triu(p & p.T, 1)  # each undirected predicted edge once
@@ -120,14 +141,15 @@ def _check_dags(truth: Any, pred: Any, owner: str) -> None:
     from engine.dag.result import is_dag
 
     t, p = _pair(truth, pred, owner)
+    _check_directed_truth(t, owner)
     for name, g in (("truth", t), ("pred", p)):
         if not is_dag(g):
             raise GraphError(
                 f"{owner}: '{name}' has a directed cycle (an undirected CPDAG edge, "
                 "set in both directions, counts as one), and SHD between CPDAGs, "
                 "SID and AID are defined for DAGs only; pass a DAG, or call shd() "
-                "and the rates alone, which count edges of any graph and read an "
-                "undirected edge as a CPDAG's."
+                "and the rates alone, which count edges of any estimate and read "
+                "an undirected edge in it as a CPDAG's."
             )
 
 
@@ -143,8 +165,10 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
     Parameters
     ----------
     truth, pred : array-like of shape (d, d)
-        ``[i, j]`` != 0 iff ``i -> j``.
+        ``[i, j]`` != 0 iff ``i -> j``. ``truth`` must be directed (no pair set
+        in both directions); ``pred`` may hold undirected edges.
     reversed_cost : {1, 2}, default=1
+        An integer (a bool is refused).
 
     Returns
     -------
@@ -160,10 +184,15 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
     >>> shd(t, undirected), shd(t, undirected, reversed_cost=2)
     (1, 2)
     """
-    if reversed_cost not in (1, 2):
-        raise DataError(f"shd: 'reversed_cost' must be 1 or 2; got {reversed_cost!r}.")
+    whole = isinstance(reversed_cost, int | np.integer)
+    if isinstance(reversed_cost, bool) or not whole or reversed_cost not in (1, 2):
+        raise DataError(
+            f"shd: 'reversed_cost' must be the integer 1 (NOTEARS) or 2 (cdt); got "
+            f"{reversed_cost!r}."
+        )
     if reversed_cost == 2:
         t, p = _pair(truth, pred, "shd")
+        _check_directed_truth(t, "shd")
         return int((t != p).sum())
     c = _counts(truth, pred, "shd")
     return c["missing"] + c["extra"] + c["reversed"]
@@ -172,12 +201,22 @@ def shd(truth: Any, pred: Any, reversed_cost: int = 1) -> int:
 def n_edges(graph: Any) -> int:
     """Number of directed edges (an undirected CPDAG edge counts twice).
 
+    Parameters
+    ----------
+    graph : array-like of shape (d, d)
+        Real or boolean adjacency matrix, without NaN.
+
+    Raises
+    ------
+    GraphError
+        A NaN entry or a non-numeric matrix.
+
     Examples
     --------
     >>> n_edges(np.array([[0, 1], [0, 0]]))
     1
     """
-    return int((np.asarray(graph) != 0).sum())
+    return int(_edges_of(graph, "graph", "n_edges").sum())
 
 
 def tpr(truth: Any, pred: Any) -> float:
@@ -222,10 +261,20 @@ def fdr(truth: Any, pred: Any) -> float:
 def fpr(truth: Any, pred: Any) -> float:
     """(reversed + extra) / (d(d-1)/2 - |E_true|), the NOTEARS convention.
 
+    Not a rate in [0, 1]: the numerator counts reversed edges, which lie on
+    pairs that do have a true edge, while the denominator counts only the pairs
+    without one, so FPR exceeds 1 when the estimate reverses more edges (plus
+    extra ones) than there are non-edges; e.g. the chain 0 -> 1 -> 2 estimated
+    reversed gives 2 / 1 = 2.0. Kept as NOTEARS' ``count_accuracy`` defines it,
+    so that numbers compare with the papers; NaN when every pair is a true edge.
+
     Examples
     --------
     >>> fpr(np.zeros((3, 3)), np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]]))
     0.3333333333333333
+    >>> chain = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    >>> fpr(chain, chain.T)
+    2.0
     """
     c = _counts(truth, pred, "fpr")
     negatives = c["d"] * (c["d"] - 1) / 2 - c["n_true"]
@@ -243,6 +292,7 @@ def f1_score(truth: Any, pred: Any) -> float:
     >>> f1_score(np.array([[0, 1], [0, 0]]), np.array([[0, 1], [0, 0]]))
     1.0
     """
+    _counts(truth, pred, "f1_score")  # refusals name f1_score, not precision
     p, r = precision(truth, pred), recall(truth, pred)
     if np.isnan(p) and np.isnan(r):
         return float("nan")

@@ -1,8 +1,11 @@
 """Prior knowledge about a DAG: forbidden edges, required edges and tiers.
 
 Every learner of :mod:`engine.dag` enforces this knowledge exactly: a forbidden edge
-never appears in a result, a required edge always does, and no edge points from a
-later tier back to an earlier one.
+never appears in a result, a required edge always does, and the tiers hold as a
+causal order: no node of a later tier is an ancestor of a node of an earlier tier;
+untiered nodes may sit anywhere in between as long as that holds (so neither an
+edge nor a path through untiered nodes leads from a later tier back to an earlier
+one).
 
 Orientation everywhere: ``forbidden[i, j]`` (``required[i, j]``) is about the edge
 ``i -> j`` (row = parent, column = child).
@@ -87,10 +90,13 @@ class PriorKnowledge:
         ``required[i, j]`` is True when the edge ``i -> j`` must appear.
     tiers : ndarray of float, shape (d,), or None
         Tier of every node, a whole number, or NaN for a node without a tier. A
-        node of a lower tier must come before every node of a higher tier in the
-        causal order, so edges from a later tier to an earlier one are forbidden;
-        edges inside a tier are allowed. A node without a tier is not constrained
-        by the tiers at all (its edges may go either way). ``None``: no tiers.
+        node of a lower tier comes before every node of a higher tier in the
+        causal order: no node of a later tier is an ancestor of a node of an
+        earlier tier; untiered nodes may sit anywhere in between as long as that
+        holds. So edges from a later tier to an earlier one are forbidden, and so
+        is a path from a later tier to an earlier one through untiered nodes
+        (``x2 -> x1 -> x0`` with ``x2`` in tier 1, ``x0`` in tier 0, ``x1``
+        untiered); edges inside a tier are allowed. ``None``: no tiers.
     names : tuple of str, length d
         Node names, in the column order of the data.
 
@@ -204,9 +210,10 @@ class PriorKnowledge:
             Edges, each node given by name or integer position.
         tiers : mapping of name to int, sequence of int of length d, or None
             Tier per node, whole numbers (a lower tier comes first in the causal
-            order). A mapping may leave nodes out: a node it does not list has no
-            tier and is not constrained by the tiers. A sequence gives every node
-            a tier.
+            order): no node of a later tier is an ancestor of a node of an
+            earlier tier. A mapping may leave nodes out: a node it does not list
+            has no tier and may sit anywhere in between as long as that holds. A
+            sequence gives every node a tier.
 
         Returns
         -------
@@ -258,9 +265,10 @@ class PriorKnowledge:
             tab, ``|`` or an Excel ``sep=`` line); the same holds for ``tiers``.
         tiers : path, text, UTF-8 bytes or file, optional
             CSV with columns ``node,tier`` (header required), one row per node,
-            whole-number tiers (a lower tier comes first in the causal order).
-            Nodes the file does not list have no tier: the tiers do not constrain
-            their edges. A node listed twice is an error.
+            whole-number tiers (a lower tier comes first in the causal order: no
+            node of a later tier is an ancestor of a node of an earlier tier).
+            Nodes the file does not list have no tier and may sit anywhere in
+            between as long as that holds. A node listed twice is an error.
 
         Returns
         -------
@@ -365,7 +373,11 @@ class PriorKnowledge:
         return no_tiers and not self.forbidden.any() and not self.required.any()
 
     def forbidden_by_tiers(self) -> NDArray[np.bool_]:
-        """Forbidden edges including those implied by the tiers, shape (d, d)."""
+        """Forbidden edges including those implied by the tiers, shape (d, d).
+
+        Only direct edges: a path from a later tier to an earlier one through
+        untiered nodes is excluded by the order of :meth:`precedence`, not here.
+        """
         out = np.array(self.forbidden, copy=True)
         if self.tiers is not None:
             out |= self.tiers[:, None] > self.tiers[None, :]  # False next to a NaN
@@ -400,7 +412,30 @@ class PriorKnowledge:
         return bool(np.all(rank[i] < rank[j]))
 
     def violations(self, adjacency: Any) -> list[str]:
-        """List every violated constraint of a (d, d) adjacency, as sentences."""
+        """List every violated constraint of a (d, d) adjacency, as sentences.
+
+        Tiers are violated by an edge from a later tier to an earlier one and by
+        a path from a later tier to an earlier one through untiered nodes (both
+        make a later-tier node an ancestor of an earlier-tier node); a longer
+        path through tiered nodes is reported as the backward step it contains.
+
+        Parameters
+        ----------
+        adjacency : array-like of shape (d, d)
+            ``[i, j]`` nonzero when the edge ``i -> j`` is present.
+
+        Returns
+        -------
+        list of str
+            One sentence per violation; empty when every constraint holds.
+
+        Examples
+        --------
+        >>> pk = PriorKnowledge.from_edges(["x0", "x1", "x2"],
+        ...                                tiers={"x0": 0, "x2": 1})
+        >>> pk.violations([[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+        ['path x2 -> x1 -> x0 goes from tier 1 back to tier 0 through untiered nodes']
+        """
         a = np.asarray(adjacency) != 0
         if a.shape != (self.n_nodes, self.n_nodes):
             raise DataError(
@@ -414,12 +449,7 @@ class PriorKnowledge:
         for i, j in np.argwhere(self.required & ~a):
             out.append(f"required edge {n[i]} -> {n[j]} is missing")
         if self.tiers is not None:
-            t = self.tiers
-            for i, j in np.argwhere(a & (t[:, None] > t[None, :])):
-                out.append(
-                    f"edge {n[i]} -> {n[j]} goes from tier {int(t[i])} back to tier "
-                    f"{int(t[j])}"
-                )
+            out += _tier_violations(a, self.tiers, n)
         return out
 
     def check(self, adjacency: Any) -> bool:
@@ -452,6 +482,57 @@ class PriorKnowledge:
                 if not np.isnan(t)
             },
         }
+
+
+def _tier_violations(
+    a: NDArray[np.bool_], t: NDArray[np.float64], n: Sequence[str]
+) -> list[str]:
+    """Edges and untiered paths of ``a`` (d, d) from a later tier to an earlier one.
+
+    ``t`` (d,) holds the tiers (NaN: none); ``n`` the d names.
+    """
+    out = []
+    for i in np.flatnonzero(~np.isnan(t)):
+        for j, path in _untiered_paths(a, t, int(i)):
+            if t[j] >= t[i]:
+                continue
+            how = "edge" if len(path) == 2 else "path"
+            tail = "" if len(path) == 2 else " through untiered nodes"
+            out.append(
+                f"{how} {' -> '.join(n[k] for k in path)} goes from tier "
+                f"{int(t[i])} back to tier {int(t[j])}{tail}"
+            )
+    return out
+
+
+def _untiered_paths(
+    a: NDArray[np.bool_], t: NDArray[np.float64], start: int
+) -> list[tuple[int, list[int]]]:
+    """Tiered nodes reached from ``start`` along ``a`` (d, d) through untiered
+    nodes only, each with one shortest such path (breadth first, by index)."""
+    parent = {start: start}
+    frontier, found = [start], []
+    while frontier:
+        nxt = []
+        for u in frontier:
+            for v in np.flatnonzero(a[u]).tolist():
+                if v in parent:
+                    continue
+                parent[v] = u
+                if np.isnan(t[v]):
+                    nxt.append(v)
+                else:
+                    found.append((v, _walk_back(parent, v)))
+        frontier = nxt
+    return sorted(found)
+
+
+def _walk_back(parent: dict[int, int], node: int) -> list[int]:
+    """The path from the search's start to ``node`` by following ``parent``."""
+    path = [node]
+    while parent[path[-1]] != path[-1]:
+        path.append(parent[path[-1]])
+    return path[::-1]
 
 
 def _check_unique(names: tuple[str, ...], owner: str) -> None:

@@ -41,6 +41,9 @@ BP_TOP = 0.2
 MLP_HIDDEN = 20
 # Most samples of a GP SEM: one draw at n = 2000 takes about 1 s and 32 MB.
 GP_MAX_SAMPLES = 2000
+# Two variances closer than this fraction of the larger one tie in
+# varsortability: the variances of standardised columns differ by ~1e-14.
+VARSORT_RTOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def simulate_dag(
     Parameters
     ----------
     n_nodes : int
+        A whole number >= 2.
     edges_per_node : float, default=2.0
         Expected number of edges divided by ``n_nodes`` (``"ER"``, ``"BP"``).
         ``"SF"`` grows the graph by preferential attachment: each new node gets
@@ -96,7 +100,7 @@ def simulate_dag(
     ndarray of bool, shape (n_nodes, n_nodes)
     """
     check_choice("simulate_dag", "graph", graph, GRAPHS)
-    check_range("simulate_dag", "n_nodes", n_nodes, low=2)
+    _check_size("simulate_dag", "n_nodes", n_nodes, low=2)
     check_range("simulate_dag", "edges_per_node", edges_per_node, low=0.0)
     rng = np.random.default_rng(resolve_seed(seed))
     d = int(n_nodes)
@@ -122,6 +126,16 @@ def simulate_dag(
     perm = rng.permutation(d)
     a = lower.T  # a[j, i]: j -> i with j < i
     return a[np.ix_(perm, perm)].copy()
+
+
+def _check_size(owner: str, name: str, value: Any, *, low: int) -> None:
+    """Refuse a size that is not a whole number ``>= low`` (2.5 nodes, True)."""
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole or value < low:
+        raise ConfigError(
+            f"{owner}: '{name}' must be a whole number >= {low} (a count); got "
+            f"{value!r}. Pass an int, e.g. int(round({name}))."
+        )
 
 
 def _topological(a: NDArray[np.bool_]) -> list[int]:
@@ -201,6 +215,7 @@ def simulate_sem(
     Parameters
     ----------
     n_nodes, n_samples : int
+        Whole numbers >= 2 (a float such as 2.5 or 10.0, or a bool, is refused).
     edges_per_node : float, default=2.0
     graph : {"ER", "SF", "BP"}, default="ER"
         See :func:`simulate_dag`.
@@ -237,7 +252,8 @@ def simulate_sem(
     """
     check_choice("simulate_sem", "noise", noise, NOISES)
     check_choice("simulate_sem", "sem", sem, SEMS)
-    check_range("simulate_sem", "n_samples", n_samples, low=2)
+    _check_size("simulate_sem", "n_nodes", n_nodes, low=2)
+    _check_size("simulate_sem", "n_samples", n_samples, low=2)
     if sem in ("gp", "gp_add") and n_samples > GP_MAX_SAMPLES:
         raise ConfigError(
             f"simulate_sem: sem={sem!r} draws a Gaussian process over all samples "
@@ -262,7 +278,9 @@ def simulate_sem(
     return SimulatedData(X=X, adjacency=a, weights=W, node_names=names, seed=used)
 
 
-def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
+def varsortability(
+    X: NDArray[np.float64], adjacency: NDArray, *, rtol: float = VARSORT_RTOL
+) -> float:
     """Fraction of directed paths along which the marginal variance increases.
 
     Every directed path counts once (two paths between the same pair of nodes
@@ -271,11 +289,19 @@ def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
     near 1 warn that a method may succeed through the units of the data rather
     than its structure.
 
+    Two variances tie when they differ by at most ``rtol`` times the larger of
+    the two: the variances of standardised columns agree only up to rounding
+    (about 1e-14 apart), and comparing them exactly would make the result a
+    coin toss per path; with the tolerance, standardised data give 0.5.
+
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_nodes)
     adjacency : ndarray of shape (n_nodes, n_nodes)
         True graph.
+    rtol : float, default=1e-9
+        Relative tolerance under which two variances count as equal (a tie,
+        worth one half). Use 0 to compare the variances exactly.
 
     Returns
     -------
@@ -291,10 +317,13 @@ def varsortability(X: NDArray[np.float64], adjacency: NDArray) -> float:
     >>> varsortability(X, np.array([[0, 1], [0, 0]]))
     1.0
     """
+    check_range("varsortability", "rtol", rtol, low=0.0)
     var = np.var(np.asarray(X, dtype=float), axis=0)
     a = (np.asarray(adjacency) != 0).astype(float)
     d = a.shape[0]
-    diff = np.sign(var[None, :] - var[:, None])  # +1 where child variance larger
+    gap = var[None, :] - var[:, None]  # > 0 where the child's variance is larger
+    tied = np.abs(gap) <= rtol * np.maximum(var[None, :], var[:, None])
+    diff = np.where(tied, 0.0, np.sign(gap))
     score, count = 0.0, 0.0
     power = np.eye(d)
     for _ in range(d - 1):

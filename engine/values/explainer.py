@@ -56,11 +56,14 @@ __all__ = [
     "EXACT_HARD_LIMIT",
     "EXACT_MAX_MODEL_ROWS",
     "EXACT_MAX_PLAYERS",
+    "MIN_STDERR_SAMPLES",
+    "STDERR_NOTE_START",
     "DistributionalExplainer",
     "choose_estimator",
     "estimator_conflict",
     "explain",
     "explain_model_spec",
+    "stderr_note",
 ]
 
 # estimator="auto" enumerates exactly when M <= EXACT_MAX_PLAYERS and
@@ -70,6 +73,11 @@ EXACT_MAX_MODEL_ROWS = 2**21
 # estimator="exact" refuses more players than this (2 ** 20 coalitions per row).
 EXACT_HARD_LIMIT = 20
 DEFAULT_SAMPLES = {"permutation": 20, "coalition": 32}
+# Fewer independent samples than this behind the standard errors: result.notes
+# says they are unreliable (the Student t quantile of 9 degrees of freedom is
+# 2.26, not 1.96; the band covered 80% at 4 antithetic pairs, see the docs).
+MIN_STDERR_SAMPLES = 10
+STDERR_NOTE_START = "the standard errors rest on"
 MAX_BACKGROUND = 100
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 REMOVALS = ("auto", "background", "mean", "median", "zeros")
@@ -218,6 +226,47 @@ def _subsample_note(n_given: int, n_used: int, seed: int) -> str | None:
     )
 
 
+def stderr_note(
+    operator: Operator, estimator: str, n_samples: np.ndarray, *, stopped: bool
+) -> str | None:
+    """The sentence saying the standard errors are unreliable, or ``None``.
+
+    Parameters
+    ----------
+    operator : Operator
+    estimator : str
+        The estimator used; ``"exact"`` has no standard errors.
+    n_samples : ndarray of shape (R,), int
+        Orderings or coalitions per player used per row (``result.n_samples``).
+    stopped : bool
+        Whether the run was stopped (rows then may have fewer samples).
+
+    Returns
+    -------
+    str or None
+        A note when the fewest independent samples of any row (antithetic pairs
+        for the permutation estimator of semivalues, orderings of a random-order
+        value, coalitions per player) are fewer than ``MIN_STDERR_SAMPLES``.
+    """
+    if estimator == "exact" or len(n_samples) == 0:
+        return None
+    pairs = estimator == "permutation" and not isinstance(operator, RandomOrder)
+    per = 2 if pairs else 1
+    units = int(np.min(n_samples)) // per
+    if units >= MIN_STDERR_SAMPLES:
+        return None
+    what = {True: "antithetic pairs of orderings", False: "orderings"}[pairs]
+    what = what if estimator == "permutation" else "coalitions per player"
+    how = "let the run finish" if stopped else "raise n_samples"
+    return (
+        f"{STDERR_NOTE_START} {units} {what} per row, fewer than "
+        f"{MIN_STDERR_SAMPLES}: they are unreliable (a +-1.96 stderr band covers "
+        "the exact value much less often than 95%, and a standard error can be 0 "
+        f"while the estimate is off); {how} (n_samples >= "
+        f"{MIN_STDERR_SAMPLES * per})"
+    )
+
+
 def _select_columns(background: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The columns of a background table named ``columns``, in that order.
 
@@ -342,22 +391,38 @@ def _check_samples(n: Any) -> None:
         )
 
 
-def estimator_conflict(operator: Operator, chosen: str, n_players: int) -> str | None:
+def estimator_conflict(
+    operator: Operator, chosen: str, n_players: int, *, n_samples: int | None = None
+) -> str | None:
     """Why the estimator ``chosen`` cannot compute ``operator``, or ``None``.
 
     The conditions are shared; callers word the refusal in their own terms
     (``explain``'s keywords, the command line's options).
+
+    Parameters
+    ----------
+    operator : Operator
+    chosen : str
+        The estimator, ``"auto"`` already resolved.
+    n_players : int
+    n_samples : int, optional
+        A sample count the caller gave explicitly for an estimator it asked for
+        by name (not one ``"auto"`` chose); ``None`` when not given.
 
     Returns
     -------
     str or None
         ``"too_many_players"``: exact enumeration beyond ``EXACT_HARD_LIMIT``
         players; ``"sampler_only"``: exact values of a random-order value that
-        has only a sampler; ``"not_by_orderings"``: permutation sampling of a
-        value that orderings do not estimate; ``"not_a_semivalue"``: coalition
-        sampling of a value that is not a semivalue.
+        has only a sampler; ``"samples_unused"``: a sample count for the exact
+        estimator, which samples nothing; ``"not_by_orderings"``: permutation
+        sampling of a value that orderings do not estimate;
+        ``"not_a_semivalue"``: coalition sampling of a value that is not a
+        semivalue.
     """
     if chosen == "exact":
+        if n_samples is not None:
+            return "samples_unused"
         if n_players > EXACT_HARD_LIMIT:
             return "too_many_players"
         if isinstance(operator, RandomOrder) and operator.orderings is None:
@@ -372,12 +437,19 @@ def estimator_conflict(operator: Operator, chosen: str, n_players: int) -> str |
 def _check_config(cfg: _Config, operator: Operator, n_players: int, chosen: str) -> int:
     """Validate the estimator / operator combination; return the sample count."""
     _check_samples(cfg.n_samples)
-    conflict = estimator_conflict(operator, chosen, n_players)
+    asked = cfg.n_samples if cfg.estimator == chosen else None  # not auto's choice
+    conflict = estimator_conflict(operator, chosen, n_players, n_samples=asked)
     if conflict == "too_many_players":
         raise ResourceError(
             f"explain: exact enumeration of {n_players} players needs "
             f"2**{n_players} coalitions per row; use estimator='permutation' or "
             "group the features into fewer players."
+        )
+    if conflict == "samples_unused":
+        raise ConfigError(
+            f"explain: n_samples={cfg.n_samples!r} sets how many orderings or "
+            "coalitions are sampled, and estimator='exact' samples none; drop "
+            "n_samples, or use estimator='permutation' or 'coalition' (or 'auto')."
         )
     if conflict is not None:
         raise UnsupportedError(
@@ -565,6 +637,20 @@ def _settle(
     )
 
 
+def _with_stderr_note(
+    st: _Settled, n_samples: np.ndarray, stopped: bool
+) -> tuple[str, ...]:
+    """The settled notes plus :func:`stderr_note`'s (logged at INFO) if any.
+
+    ``n_samples`` (R,) holds the samples used per row.
+    """
+    note = stderr_note(st.operator, st.estimator, n_samples, stopped=stopped)
+    if note is None:
+        return st.notes
+    logger.info("explain: %s", note)
+    return (*st.notes, note)
+
+
 def _explain(
     model: Any,
     X: Any,
@@ -647,7 +733,7 @@ def _explain(
             },
             "n_model_rows": int(game.n_model_rows),
             "stopped": bool(stopped),
-            "notes": st.notes,
+            "notes": _with_stderr_note(st, est.n_samples.cpu().numpy(), stopped),
         },
     )
     # out of the rows asked for: a stopped run says how far it got
@@ -717,7 +803,14 @@ def explain(
         See :func:`choose_estimator` for ``"auto"``.
     n_samples : int, optional
         Orderings per row (permutation, default 20, rounded up to antithetic pairs)
-        or coalitions per player per row (coalition, default 32).
+        or coalitions per player per row (coalition, default 32). Refused with
+        ``estimator="exact"``, which samples nothing (ignored when ``"auto"``
+        chooses exact). The standard
+        errors ``result.stderr`` are those of a mean of independent samples
+        (antithetic pairs, or coalitions): an approximate band, which
+        under-covers with few samples; below ``MIN_STDERR_SAMPLES`` (10) of them
+        ``result.notes`` says so. See :func:`permutation_values
+        <engine.values.games.permutation_values>` for measured coverage.
     players : list of column groups or dict name -> columns, optional
         Default one player per column. Columns in no group always keep the row's
         value.

@@ -634,6 +634,19 @@ def permutation_values(
     reverse); one pair is one sample for the standard error. The empty and full
     coalitions are evaluated once per row and shared by all orderings.
 
+    The standard error is the sample standard deviation of the per-pair (or
+    per-ordering) means over the square root of their number: the normal band
+    ``+-1.96 stderr`` is approximate and under-covers when there are few pairs.
+    The standard error is itself estimated from those few pairs, and with few
+    players there are only ``M! / 2`` distinct pairs, drawn with replacement, so
+    every pair drawn can be the same one and the standard error 0 while the
+    estimate is off. Measured on a 3-player, 3-class model (2 rows, 4
+    background rows, 30 seeds, against the exact values): the band covered
+    0.80 of the entries at ``n_samples=8`` (4 pairs) and 0.90 at 64 (32 pairs);
+    the coalition estimator's band covered 0.93 at 8 and 0.96 at 64 coalitions
+    per player. :func:`engine.values.explain` adds a note to the result below
+    10 independent samples; raise ``n_samples`` for error bars to rely on.
+
     Parameters
     ----------
     game : CoalitionGame
@@ -728,7 +741,9 @@ def coalition_values(
     """Distributional semivalues from coalitions drawn per player.
 
     Per player ``i``: size ``s`` with probability ``C(M-1, s) w(s)``, then a uniform
-    subset of ``s`` other players; ``S`` and ``S ∪ i`` are evaluated.
+    subset of ``s`` other players; ``S`` and ``S ∪ i`` are evaluated. The standard
+    error is that of a mean of independent coalitions: an approximate band that
+    under-covers with few coalitions (see :func:`permutation_values`).
 
     Parameters
     ----------

@@ -137,7 +137,12 @@ def _check_probabilities(
     P: np.ndarray, n: int, owner: str = "explain", where: str = _ON_PROBE
 ) -> np.ndarray:
     if P.ndim == 1:
-        P = np.stack([1 - P, P], axis=1)
+        raise DataError(
+            f"{owner}: the model returned a 1-D array of shape {P.shape} {where}; "
+            f"it must return an (n, K) array of class probabilities, one column "
+            "per class. For a binary model that gives P(class 1) alone, wrap it: "
+            "lambda X: np.column_stack([1 - f(X), f(X)])."
+        )
     if P.ndim != 2 or P.shape[0] != n or P.shape[1] < 2:
         raise DataError(
             f"{owner}: the model must return an (n, K) array of class probabilities "

@@ -42,6 +42,7 @@ from engine.values.explainer import (
     _Config,
     _explain,
     _settle,
+    _with_stderr_note,
 )
 from engine.values.result import DistributionalValues
 
@@ -203,6 +204,7 @@ def explain_in_chunks(
             "n_chunks": n_chunks,
         }
     )
+    stopped = bool(outcome.stopped or any(p.stopped for p in parts))
     return DistributionalValues(
         features=tuple(names),
         classes=tuple(classes),
@@ -218,9 +220,9 @@ def explain_in_chunks(
             "total_s": time.perf_counter() - t0,
         },
         n_model_rows=int(sum(p.n_model_rows for p in parts)),
-        stopped=bool(outcome.stopped or any(p.stopped for p in parts)),
+        stopped=stopped,
         engine_version=parts[0].engine_version if parts else _version(),
-        notes=st.notes,
+        notes=_with_stderr_note(st, merged["n_samples"], stopped),
         **merged,
     )
 

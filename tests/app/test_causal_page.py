@@ -1069,3 +1069,9 @@ def test_the_diff_drawing_shows_each_node_where_the_learned_dag_has_it():
 
     learned, diff = nodes("causal_dag_chart"), nodes("causal_diff_chart")
     assert len(learned) == 11 and diff == learned
+
+
+def test_the_fpr_convention_shown_says_it_can_exceed_one():
+    from app.views.causal import METRIC_NOTES
+
+    assert "can exceed 1" in METRIC_NOTES["fpr"]

@@ -503,3 +503,18 @@ def test_an_upload_defaults_to_its_class_column_and_is_named() -> None:
     assert table.options[table.index] == "semi_comma.csv (from the Data page)"
     assert at.selectbox(key=state.EXPLAIN_W_TARGET).value == "klasse"
     assert not at.warning
+
+
+def test_unreliable_standard_errors_are_said_in_the_pages_words() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from app.views.explain import stderr_caption
+    from engine.values import explain
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    model = LogisticRegression().fit(X, (X[:, 0] > 0).astype(int))
+    few = explain(model, X[:1], background=X, estimator="permutation", n_samples=6)
+    assert "Budget to at least 20 orderings" in stderr_caption(few)
+    enough = explain(model, X[:1], background=X, estimator="permutation")
+    assert stderr_caption(enough) is None

@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import torch
 
-from engine.dag import learn_dag, simulate_sem
-from engine.dag.dagdb import DagdbConfig, fit_dagdb
+from engine.dag import PriorKnowledge, learn_dag, simulate_sem
+from engine.dag.dagdb import DagdbConfig, _project, _tier_order, fit_dagdb
 from engine.dag.fas import is_dag
 from engine.errors import ConfigError, DataError
 from engine.runtime import Reporter
@@ -76,6 +77,20 @@ def test_dagdb_priors_are_enforced(seed):
     assert not a[0, 1] and a[2, 0]
     assert not a[[0, 1, 3], 2].any()  # nothing points back into tier 0
     assert out["probabilities"][0, 1] == 0.0 and out["probabilities"][2, 0] == 1.0
+
+
+def test_dagdb_projection_keeps_tiers_as_an_order_through_untiered_nodes():
+    # MAP graph x2 -> x1 -> x0 with x0 in tier 0, x2 in tier 1, x1 untiered:
+    # every edge is allowed, but the path makes x2 an ancestor of x0
+    z = torch.tensor([[0.0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    state = SimpleNamespace(theta=z * 2.0, solver=lambda s: z[None])
+    prior = _prior(tiers=[0.0, np.nan, 1.0], d=3)
+    before = _tier_order(prior, 3)
+    adjacency, _, removed = _project(state, np.zeros((3, 3), bool), before)
+    assert removed == 1 and adjacency.sum() == 1
+    assert PriorKnowledge.from_edges(
+        ["x0", "x1", "x2"], tiers={"x0": 0, "x2": 1}
+    ).check(adjacency)
 
 
 def test_dagdb_top_m_caps_the_sample_size(seed):

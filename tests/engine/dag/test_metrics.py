@@ -261,3 +261,39 @@ def test_non_numeric_graphs_and_self_loops_are_named():
     loop = np.array([[0, 1], [0, 1]])
     with pytest.raises(GraphError, match="'pred' has a self-loop at node 1"):
         shd(np.zeros((2, 2)), loop)
+
+
+def test_n_edges_refuses_nan_as_the_other_metrics_do():
+    with pytest.raises(GraphError, match=r"n_edges: 'graph' holds NaN \(first at"):
+        n_edges(np.array([[0.0, np.nan], [0.0, 0.0]]))
+    assert n_edges(np.array([[0.0, 0.5], [0.0, 0.0]])) == 1
+
+
+@pytest.mark.parametrize(
+    "metric", [shd, tpr, recall, precision, fdr, fpr, f1_score, compare_graphs]
+)
+def test_a_truth_with_an_undirected_edge_is_refused(metric):
+    # truth 0 - 1 (both entries set): TPR read it as two true edges, one missed
+    truth, pred = np.array([[0, 1], [1, 0]]), np.array([[0, 1], [0, 0]])
+    name = metric.__name__.replace("recall", "tpr")
+    with pytest.raises(GraphError, match=rf"{name}: 'truth' has an undirected edge"):
+        metric(truth, pred)
+    with pytest.raises(GraphError, match="'truth' has an undirected edge 0 - 1"):
+        shd(truth, pred, reversed_cost=2)
+    # an undirected edge in the estimate is still a CPDAG's; shd_cpdag is untouched
+    assert tpr(pred, truth) == 1.0 and shd_cpdag(pred, pred.T) == 0
+
+
+@pytest.mark.parametrize("cost", [True, False, 1.0, 2.5, "1"])
+def test_shd_reversed_cost_must_be_the_integer_1_or_2(cost):
+    with pytest.raises(DataError, match=rf"'reversed_cost' must be .*got {cost!r}"):
+        shd(TRUTH, PRED, reversed_cost=cost)
+    assert shd(TRUTH, PRED, reversed_cost=np.int64(2)) == 4
+
+
+def test_fpr_can_exceed_one_and_its_docstring_says_why():
+    # NOTEARS: reversed edges count in the numerator, true-edge pairs are not in
+    # the denominator; the reversed chain has 2 reversals over 1 non-edge
+    chain = _g([(0, 1), (1, 2)], 3)
+    assert fpr(chain, chain.T) == 2.0
+    assert "exceeds 1" in fpr.__doc__ and "reversed" in fpr.__doc__

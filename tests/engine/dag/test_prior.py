@@ -46,6 +46,32 @@ def test_prior_check_reports_violations():
     assert pk.check(good)
 
 
+def test_violations_report_a_path_from_a_later_tier_through_untiered_nodes():
+    # x2 (tier 1) -> x1 (no tier) -> x0 (tier 0): x2 becomes an ancestor of x0
+    pk = PriorKnowledge.from_edges(["x0", "x1", "x2"], tiers={"x0": 0, "x2": 1})
+    path = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    assert pk.violations(path) == [
+        "path x2 -> x1 -> x0 goes from tier 1 back to tier 0 through untiered nodes"
+    ]
+    assert not pk.check(path)
+    # the other way round, and an untiered node hanging off both, are fine
+    assert pk.check(path.T)
+    assert pk.check(np.array([[0, 1, 0], [0, 0, 0], [0, 1, 0]]))
+    # a direct edge is named once as an edge, not again as a path
+    both = path | np.array([[0, 0, 0], [0, 0, 0], [1, 0, 0]])
+    assert pk.violations(both) == ["edge x2 -> x0 goes from tier 1 back to tier 0"]
+
+
+def test_a_backward_step_inside_a_longer_path_is_reported():
+    # a (tier 1) -> u -> b (tier 1) -> v -> c (tier 0): the step b -> v -> c
+    names = ["a", "u", "b", "v", "c"]
+    pk = PriorKnowledge.from_edges(names, tiers={"a": 1, "b": 1, "c": 0})
+    chain = np.eye(5, k=1, dtype=bool)
+    assert pk.violations(chain) == [
+        "path b -> v -> c goes from tier 1 back to tier 0 through untiered nodes"
+    ]
+
+
 def test_prior_rejects_conflicts():
     with pytest.raises(GraphError, match="both required and forbidden"):
         PriorKnowledge.from_edges(NAMES, forbidden=[("a", "b")], required=[("a", "b")])

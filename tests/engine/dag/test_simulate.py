@@ -147,3 +147,32 @@ def test_varsortability_counts_every_path():
     adjacency = np.array([[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
     X = np.column_stack([[0, 1.0], [0, 4.0], [0, 2.0], [0, 3.0]])
     assert varsortability(X, adjacency) == pytest.approx(5 / 6)
+
+
+@pytest.mark.parametrize("sim_seed", range(6))
+def test_varsortability_of_standardised_data_is_one_half(sim_seed):
+    # unit variances equal up to ~1e-14 rounding tie (1/2 each), not a coin toss
+    sim = simulate_sem(10, 5000, standardize=True, seed=sim_seed)
+    assert varsortability(sim.X, sim.adjacency) == pytest.approx(0.5)
+
+
+def test_varsortability_tolerance_keeps_real_differences():
+    # chain 0 -> 1 -> 2 with variances 1, 2, 0.5: only 0 -> 1 is sorted (1/3)
+    z = np.random.default_rng(0).normal(size=(1000, 3))
+    X = (z - z.mean(0)) / z.std(0) * np.sqrt([1.0, 2.0, 0.5])
+    chain = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    assert varsortability(X, chain) == pytest.approx(1 / 3)
+    with pytest.raises(ConfigError, match="rtol"):
+        varsortability(X, chain, rtol=-1.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [((2.5, 10), "n_nodes"), ((5, 10.0), "n_samples"), ((True, 10), "n_nodes")],
+)
+def test_simulator_sizes_must_be_whole_numbers(args, name):
+    with pytest.raises(ConfigError, match=rf"'{name}' must be a whole number >= 2"):
+        simulate_sem(*args)
+    with pytest.raises(ConfigError, match=r"'n_nodes' must be a whole number"):
+        simulate_dag(3.5)
+    assert simulate_sem(np.int64(3), np.int64(5), seed=0).X.shape == (5, 3)
