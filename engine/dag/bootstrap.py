@@ -70,12 +70,19 @@ def consensus_dag(
     threshold: float = 0.5,
     *,
     required: NDArray[np.bool_] | None = None,
+    precedence: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.bool_]:
     """The DAG of edges at least ``threshold`` frequent, cycles broken.
 
     Of two opposite edges that both pass, the more frequent stays. Cycles among the
     rest are broken by deleting the least frequent backward edges
     (:func:`engine.dag.fas.break_cycles`); required edges always stay.
+
+    Each refit keeps the prior's order, but edges taken from different refits can
+    chain into a path that breaks it (x2 -> x1 in one fit, x1 -> x0 in another,
+    with x0 in an earlier tier than x2). With ``precedence`` every pair that must
+    keep its order is added as an unbreakable virtual edge before the cycles are
+    broken and removed after, so such a path loses its least frequent edge.
 
     Parameters
     ----------
@@ -85,6 +92,10 @@ def consensus_dag(
         Smallest frequency kept, in (0, 1].
     required : ndarray of bool of shape (n_nodes, n_nodes), optional
         Edges that stay whatever their frequency.
+    precedence : ndarray of bool of shape (n_nodes, n_nodes), optional
+        ``[i, j]`` True when i must precede j in the causal order
+        (:meth:`engine.dag.prior.PriorKnowledge.precedence`): no path j -> ... -> i
+        is kept.
 
     Returns
     -------
@@ -108,7 +119,14 @@ def consensus_dag(
     keep &= ~(keep.T & (freq == freq.T) & np.tri(len(freq), k=-1, dtype=bool))
     if required is not None:
         keep |= required
-    return break_cycles(np.where(keep, freq, 0.0), keep=required)
+    if precedence is None:
+        return break_cycles(np.where(keep, freq, 0.0), keep=required)
+
+    order = np.asarray(precedence, dtype=bool)
+    fixed = order if required is None else order | required
+    virtual = np.where(fixed & ~keep, 1.0, 0.0)
+    dag = break_cycles(np.where(keep, freq, 0.0) + virtual, keep=fixed)
+    return dag & keep
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,6 +154,11 @@ class BootstrapResult(ResultMixin):
         Fits finished (fewer than ``n_boot`` when stopped).
     stopped : bool
         Whether a stop request cancelled fits; frequencies then use ``n_done``.
+    required : ndarray of bool of shape (n_nodes, n_nodes) or None
+        Required edges of the prior knowledge; always in the consensus.
+    precedence : ndarray of bool of shape (n_nodes, n_nodes) or None
+        The prior's order constraints (``[i, j]``: i precedes j), which the
+        consensus keeps; None in results saved before it was recorded.
     method, config, seed, device, executor, elapsed_s, engine_version
         Provenance: the learner and its options, the seed of the call, the device,
         the executor that ran the fits, wall time, library version.
@@ -153,6 +176,7 @@ class BootstrapResult(ResultMixin):
     method: str
     config: dict[str, Any] = field(default_factory=dict)
     required: NDArray[np.bool_] | None = None
+    precedence: NDArray[np.bool_] | None = None
     seed: int = 0
     device: str = "cpu"
     executor: str = "serial"
@@ -166,6 +190,7 @@ class BootstrapResult(ResultMixin):
         "mean_weight": ("fiu", ("d", "d")),
         "consensus": ("b", ("d", "d")),
         "required": ("b", ("d", "d")),
+        "precedence": ("b", ("d", "d")),
     }
     _sizes: ClassVar[dict[str, str]] = {"d": "node_names"}
     _unique_fields: ClassVar[tuple[str, ...]] = ("node_names",)
@@ -181,7 +206,12 @@ class BootstrapResult(ResultMixin):
 
     def consensus_at(self, threshold: float) -> NDArray[np.bool_]:
         """The consensus DAG at another frequency threshold."""
-        return consensus_dag(self.edge_frequency, threshold, required=self.required)
+        return consensus_dag(
+            self.edge_frequency,
+            threshold,
+            required=self.required,
+            precedence=self.precedence,
+        )
 
     def to_frame(self, threshold: float | None = None) -> pd.DataFrame:
         """Edges seen at least once, most frequent first.
@@ -333,12 +363,15 @@ def _summarise(
     )
     either = np.clip(adjacency + adjacency.transpose(0, 2, 1), 0, 1)
     required = None if prior is None else np.asarray(prior.required, dtype=bool)
+    precedence = None if prior is None else prior.precedence()
     return BootstrapResult(
         node_names=tuple(names),
         edge_frequency=freq,
         adjacency_frequency=either.mean(axis=0) if n_done else np.zeros((d, d)),
         mean_weight=mean_weight,
-        consensus=consensus_dag(freq, threshold, required=required),
+        consensus=consensus_dag(
+            freq, threshold, required=required, precedence=precedence
+        ),
         threshold=float(threshold),
         n_boot=n_boot,
         n_done=n_done,
@@ -346,6 +379,7 @@ def _summarise(
         method=method,
         config=cfg,
         required=required,
+        precedence=precedence,
         seed=seed,
         device=device,
         executor=outcome.executor,

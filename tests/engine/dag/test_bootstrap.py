@@ -45,6 +45,32 @@ def test_consensus_dag_keeps_required_edges():
     assert cons[2, 0] and is_dag(cons)
 
 
+def test_consensus_dag_keeps_the_tier_order_across_refits():
+    # x2 -> x1 (0.9) and x1 -> x0 (0.6) may each come from refits that kept the
+    # order x0 before x2; together they make x2 an ancestor of x0.
+    freq = np.array([[0, 0.0, 0], [0.6, 0, 0], [0, 0.9, 0]])
+    names = ["x0", "x1", "x2"]
+    prior = PriorKnowledge.from_edges(names, tiers={"x0": 0, "x2": 1})
+    assert consensus_dag(freq, 0.5)[[1, 2], [0, 1]].all()
+
+    cons = consensus_dag(freq, 0.5, precedence=prior.precedence())
+
+    assert cons.astype(int).tolist() == [[0, 0, 0], [0, 0, 0], [0, 1, 0]]
+    assert prior.violations(cons) == []
+
+
+def test_bootstrap_keeps_the_prior_order_and_saves_it(seed):
+    X, _ = _chain_data(seed, n=200)
+    names = [f"x{j}" for j in range(4)]
+    prior = PriorKnowledge.from_edges(names, tiers={"x0": 0, "x3": 1})
+    res = bootstrap_dag(X, n_boot=3, seed=seed, prior=prior, **FAST)
+    back = BootstrapResult.from_json(res.to_json())
+
+    np.testing.assert_array_equal(back.precedence, prior.precedence())
+    for threshold in (0.3, 0.5, 1.0):
+        assert prior.violations(back.consensus_at(threshold)) == []
+
+
 def test_bootstrap_frequencies_on_planted_chain(seed):
     X, truth = _chain_data(seed)
     res = bootstrap_dag(X, n_boot=6, seed=seed, **FAST)
