@@ -318,10 +318,20 @@ def run(args: argparse.Namespace) -> int:
             f"{len(table)} table rows (seed {args.seed}); --max-background "
             f"{len(table)} uses them all (time and memory grow with it).",
         )
+    _note_stderr(result)
     _print_summary(result, args.top)
     if args.out:
         write_out(args.out, result.to_json())
     return 0
+
+
+def _note_stderr(result) -> None:
+    """Say on stderr when the standard errors rest on too few samples."""
+    from engine.values.explainer import STDERR_NOTE_START
+
+    for note in result.notes:
+        if note.startswith(STDERR_NOTE_START):
+            write_note("explain", note.replace("n_samples", "--samples"))
 
 
 def _print_summary(result, top: int) -> None:

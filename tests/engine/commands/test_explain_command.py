@@ -11,6 +11,7 @@ import pytest
 from sklearn.datasets import load_iris
 
 from engine.commands import explain as command
+from engine.commands import flush_notes
 from engine.errors import ConfigError
 from engine.values import DistributionalValues, save_skops, train_classifier
 
@@ -48,6 +49,23 @@ def test_explain_command_writes_json(iris_csv, tmp_path, capsys) -> None:
     assert "held-out accuracy" in text and "row 60: predicted 1\n" in text
     result = DistributionalValues.from_json(out)
     assert result.rows.tolist() == [0, 60] and result.transitions.shape == (2, 4, 3, 3)
+
+
+def test_standard_errors_from_few_samples_are_noted_with_the_option_to_raise(
+    iris_csv, capsys
+) -> None:
+    argv = ["explain", str(iris_csv), "--target", "target", "--rows", "0"]
+    argv += ["--estimator", "permutation", "--samples", "4"]
+    assert _run(argv) == 0
+    flush_notes()  # engine.cli.main does this once the command has returned
+    err = capsys.readouterr().err
+    assert "standard errors rest on 2 antithetic pairs" in err
+    assert "raise --samples" in err
+
+    argv[-1] = "40"
+    assert _run(argv) == 0
+    flush_notes()
+    assert "standard errors" not in capsys.readouterr().err
 
 
 def test_explain_command_loads_skops_and_checks_rows(iris_csv, tmp_path) -> None:
