@@ -9,8 +9,8 @@ Workers never call Streamlit; pages poll with :func:`render_job` inside a fragme
 A job belongs to the browser session that started it. The pool has one worker per
 server, so a fit left running by a closed tab would hold every other session's fit
 in the queue: a watcher thread asks such a job to stop once its session has been
-gone for :data:`ABANDON_S` seconds (a reload opens a new session too, and the old
-one's result could never be shown).
+gone for :data:`ABANDON_S` seconds (a reload opens a new session too, which takes
+the job over with :meth:`JobRegistry.adopt`: see app/session_store.py).
 """
 
 from __future__ import annotations
@@ -227,6 +227,21 @@ class JobRegistry:
             if j.owner is not None and not self._session_alive(j.owner)
         )
         return len(earlier), gone
+
+    def adopt(self, job_id: str, owner: str | None = None) -> bool:
+        """Hand a job to ``owner`` (default: the calling session), after a reload.
+
+        Refused (``False``) while the job's owner is another session that still
+        has a browser connected; an unknown job is left to the page (``True``).
+        """
+        owner = owner if owner is not None else _current_session()
+        job = self._jobs.get(job_id)
+        if job is None or job.owner == owner:
+            return True
+        if job.owner is not None and self._session_alive(job.owner):
+            return False
+        job.owner, job.gone_since = owner, None
+        return True
 
     def forget(self, job_id: str) -> None:
         """Drop a finished job's record."""

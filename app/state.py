@@ -275,3 +275,83 @@ def data_page_sample(choices: tuple[str, ...] | list[str], fallback: str) -> int
         dataset.get("name") if dataset and dataset.get("source") == "sample" else None
     )
     return list(choices).index(name if name in choices else fallback)
+
+
+# --- kept across a browser reload (app/session_store.py) ----------------------------
+# Job-id keys of the background fits; each has its error under key + "_error".
+JOB_KEYS = (
+    CAUSAL_JOB,
+    CAUSAL_BOOT_JOB,
+    EXPLAIN_JOB,
+    EXPLAIN_ROW_JOB,
+    EXPLAIN_TRAIN_JOB,
+    GRAPH_JOB,
+)
+# The durable values a reloaded session gets back: every key above but the widget
+# keys (the kept widget values travel as their copies, see keep_widget_values).
+DURABLE_KEYS = (
+    DATASET,
+    UPLOAD_ERROR,
+    UPLOAD_ID,
+    TARGET_FOR,
+    SEED,
+    CAUSAL_PENDING,
+    CAUSAL_RESULT,
+    CAUSAL_RUNS,
+    CAUSAL_SELECTED,
+    CAUSAL_PRIOR,
+    CAUSAL_PRIOR_START,
+    CAUSAL_PRIOR_LOADED,
+    CAUSAL_PRIOR_EDITED,
+    CAUSAL_WORK_MESSAGE,
+    CAUSAL_EDIT_MESSAGE,
+    CAUSAL_DATA_SEEN,
+    CAUSAL_PRIOR_HOME,
+    CAUSAL_PRIOR_KEPT,
+    CAUSAL_PRIOR_MESSAGE,
+    CAUSAL_SIMULATED,
+    CAUSAL_TRUTH,
+    CAUSAL_TRUTH_ERROR,
+    CAUSAL_BOOT_RESULT,
+    CAUSAL_BOOT_PENDING,
+    CAUSAL_BOOT_RESULT_FOR,
+    EXPLAIN_DATA,
+    EXPLAIN_MODEL,
+    EXPLAIN_RESULT,
+    EXPLAIN_RESULT_MODEL,
+    EXPLAIN_GLOBAL,
+    EXPLAIN_GLOBAL_MODEL,
+    EXPLAIN_JOB_MODEL,
+    EXPLAIN_ROW_JOB_MODEL,
+    EXPLAIN_ROW_JOB_INPUTS,
+    EXPLAIN_EDITS,
+    EXPLAIN_EDITS_RESET,
+    EXPLAIN_JOB_ROWS,
+    EXPLAIN_GLOBAL_ROWS,
+    EXPLAIN_TRAIN_KEY,
+    EXPLAIN_ERROR,
+    EXPLAIN_PLAYER,
+    GRAPH_RESULT,
+    GRAPH_NODE,
+    GRAPH_PENDING,
+    GRAPH_RESULT_FOR,
+    *JOB_KEYS,
+    *(key + "_error" for key in JOB_KEYS),
+)
+
+
+def durable_values() -> dict[str, Any]:
+    """The session's :data:`DURABLE_KEYS` and kept widget values, by reference.
+
+    Widget values are given under the keys of their copies (see
+    :func:`keep_widget_values`), which a new session may set before the widgets
+    are drawn.
+    """
+    session = st.session_state
+    values = {key: session[key] for key in DURABLE_KEYS if key in session}
+    for key in list(session.keys()):
+        if key.startswith(_SHADOW):
+            values.setdefault(key, session[key])
+        elif _kept(key):
+            values[_SHADOW + key] = session[key]
+    return values

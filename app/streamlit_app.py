@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import state
+from app import session_store, state
 
 st.set_page_config(page_title="Structure Lab", layout="wide")
+# the URL's session key, and after a reload the values the session had
+session_store.keep_session()
 state.keep_widget_values()
 
 with st.sidebar:
@@ -33,4 +35,7 @@ pages = [
     ),
     st.Page("views/graph.py", title="Learn a graph", icon=":material/hub:"),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+finally:  # also when the page stops or reruns early
+    session_store.save_session()

@@ -1,0 +1,203 @@
+"""The session store: what a reloaded session gets back, and only under its key."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import session_store, state
+from app.jobs import JobRegistry
+from app.session_store import SessionStore, new_key, valid_key
+
+APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_least_recently_used_session_is_dropped_first():
+    store = SessionStore(max_sessions=3)
+    for key in "abc":
+        store.save(key, {"v": key})
+    assert store.load("a") == {"v": "a"}  # a is now the most recently used
+    store.save("d", {"v": "d"})
+    assert store.keys() == ["c", "a", "d"]
+    assert store.load("b") is None
+    store.save("c", {"v": "c2"})  # saving counts as a use too
+    store.save("e", {"v": "e"})
+    assert store.keys() == ["d", "c", "e"]
+    assert len(store) == 3 and "a" not in store
+
+
+def test_a_session_unused_for_the_time_to_live_is_dropped():
+    clock = Clock()
+    store = SessionStore(ttl_s=100.0, clock=clock)
+    store.save("a", {"v": 1})
+    store.save("b", {"v": 2})
+    clock.now += 99.0
+    assert store.load("a") == {"v": 1}  # a use restarts its clock
+    clock.now += 99.0
+    assert store.load("a") == {"v": 1}
+    assert store.load("b") is None  # 198 s unused
+    clock.now += 100.0
+    assert store.load("a") is None and len(store) == 0
+
+
+def test_a_key_gets_only_its_own_values_by_reference():
+    store = SessionStore()
+    frame = {"rows": [1, 2]}
+    store.save("a", {"data": frame, "seed": 1})
+    store.save("b", {"seed": 2})
+    assert store.load("b") == {"seed": 2}
+    assert store.load("c") is None and store.load("") is None
+    loaded = store.load("a")
+    assert loaded["data"] is frame  # references, not copies
+    loaded["seed"] = 99  # the caller's dict, not the store's
+    assert store.load("a")["seed"] == 1
+    frame["rows"].append(3)  # a value changed in place is seen by the next load
+    assert store.load("a")["data"]["rows"] == [1, 2, 3]
+    assert store.load("b") == {"seed": 2}
+
+
+def test_the_saving_session_is_recorded():
+    store = SessionStore()
+    store.save("a", {}, saved_by="session-1")
+    assert store.saved_by("a") == "session-1" and store.saved_by("b") is None
+    with pytest.raises(ValueError, match="max_sessions"):
+        SessionStore(max_sessions=0)
+
+
+def test_keys_are_random_and_checked():
+    keys = {new_key() for _ in range(50)}
+    assert len(keys) == 50 and all(valid_key(k) for k in keys)
+    for bad in (None, "", "short", "x" * 23, "a" * 21 + "/", ["a" * 22]):
+        assert not valid_key(bad)
+
+
+def test_the_readme_states_the_limits_and_the_switch():
+    readme = (Path(APP).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"at most {session_store.MAX_SESSIONS} sessions" in readme
+    assert f"unused for {session_store.TTL_S / 3600:.0f} hours" in readme
+    assert f"{session_store.ENV_VAR}=0" in readme
+
+
+def test_every_durable_state_key_is_kept():
+    """A new non-widget key in app/state.py must be added to DURABLE_KEYS."""
+    constants = {
+        name: value
+        for name, value in vars(state).items()
+        if name.isupper() and not name.startswith("_") and isinstance(value, str)
+    }
+    widgets = {v for v in constants.values() if v.startswith("explain_w_")}
+    assert set(constants.values()) - widgets <= set(state.DURABLE_KEYS)
+    assert not widgets & set(state.DURABLE_KEYS)
+
+
+# --- AppTest: the key in the URL and the restore ----------------------------------
+
+
+def _app(key: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if key is not None:
+        at.query_params[session_store.QUERY_PARAM] = key
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _key(at: AppTest) -> str:
+    return at.session_state[session_store.SESSION_KEY]
+
+
+@pytest.fixture
+def store(monkeypatch):
+    """A fresh store for the app's sessions."""
+    fresh = SessionStore()
+    monkeypatch.setattr(session_store, "get_store", lambda: fresh)
+    return fresh
+
+
+def test_a_session_with_a_known_key_gets_its_values_back(store):
+    at = _app()
+    key = _key(at)
+    assert valid_key(key) and at.query_params[session_store.QUERY_PARAM] == key
+    at.selectbox(key="data_sample").set_value("wine").run()
+    at.number_input(key="seed_input").set_value(7).run()
+    at.switch_page("views/causal.py").run()
+    at.selectbox(key="causal_missing").set_value("mean").run()
+    assert not at.exception
+
+    again = _app(key)  # a reload: a new session with the URL's key
+    assert _key(again) == key
+    assert again.session_state[state.DATASET]["name"] == "wine"
+    assert again.session_state[state.SEED] == 7
+    assert again.number_input(key="seed_input").value == 7
+    assert again.selectbox(key="data_sample").value == "wine"
+    again.switch_page("views/causal.py").run()
+    assert again.selectbox(key="causal_sample").value == "wine"
+    assert again.selectbox(key="causal_missing").value == "mean"
+
+
+def test_another_key_never_gets_the_values(store):
+    at = _app()
+    at.selectbox(key="data_sample").set_value("wine").run()
+    key = _key(at)
+
+    bare = _app()  # a new tab on the bare URL: a new key, an empty session
+    assert _key(bare) != key
+    assert bare.session_state[state.DATASET]["name"] == "sachs"
+
+    other = new_key()  # a well-formed key nobody saved: kept, nothing restored
+    unknown = _app(other)
+    assert _key(unknown) == other
+    assert unknown.session_state[state.DATASET]["name"] == "sachs"
+
+    bad = _app(key + "!")  # not a key: replaced by a new one
+    assert _key(bad) not in (key, key + "!")
+    assert bad.session_state[state.DATASET]["name"] == "sachs"
+    assert store.load(key)[state.DATASET]["name"] == "wine"
+
+
+def test_the_feature_can_be_turned_off(store, monkeypatch):
+    at = _app()
+    at.selectbox(key="data_sample").set_value("wine").run()
+    key = _key(at)
+    monkeypatch.setenv(session_store.ENV_VAR, "0")
+    off = _app(key)
+    assert session_store.SESSION_KEY not in off.session_state
+    assert off.session_state[state.DATASET]["name"] == "sachs"
+    assert session_store.QUERY_PARAM in off.query_params  # left as it came
+
+
+# --- a running job goes to the reloaded session -------------------------------------
+
+
+def test_a_reloaded_session_adopts_the_fit_its_old_session_started():
+    alive = {"old": True, "new": True, "other": True}
+    registry = JobRegistry(session_alive=alive.__getitem__, abandon_s=0.0, watch_s=None)
+    try:
+        X = np.random.default_rng(0).normal(size=(200, 4))
+        config = {"max_iter": 100_000, "patience": 100_000}
+        kwargs = {"X": X, "seed": 0, "device": "cpu", "config": config}
+        job = registry.submit("engine.dag.learner:learn_dag", kwargs, owner="old")
+        # while the old tab is connected, another tab sharing the key cannot take it
+        assert not registry.adopt(job, owner="other")
+        alive["old"] = False  # the old tab reloaded
+        assert registry.adopt(job, owner="new")
+        assert registry._jobs[job].owner == "new"
+        assert registry.reap(now=time.time() + 100) == []  # not abandoned
+        assert not registry.snapshot(job)["stop"]
+        assert registry.adopt("no-such-job", owner="new")  # left to the page
+    finally:
+        registry.close()
