@@ -92,6 +92,9 @@ KEPT_WIDGETS = (
     "causal_scale",
     "causal_scale_sim",
     "causal_method",
+    # 'Hide edges with |weight| below': its range follows the result, and the page
+    # lowers a kept value above the new result's largest |weight| before drawing it
+    "causal_weight_threshold",
     "boot_n",
     "boot_executor",
     "boot_threshold",

@@ -695,6 +695,22 @@ def _saved_work(media: list) -> tuple[AppTest, bytes]:
     return at, data
 
 
+def test_the_weight_threshold_is_kept_across_a_page_switch():
+    at = _page()
+    at.number_input(key="opt_permutahedron_n_orderings").set_value(4)
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    weights = sorted(abs(w) for _, _, w in _result(at).edges())
+    threshold = round(weights[1], 3)
+    at.slider(key="causal_weight_threshold").set_value(threshold).run()
+
+    at.switch_page("views/data.py").run()
+    at.switch_page("views/causal.py").run()
+
+    assert not at.exception
+    assert at.slider(key="causal_weight_threshold").value == threshold
+
+
 def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(media):
     at, data = _saved_work(media)
     before = _result(at)
