@@ -529,7 +529,7 @@ def _build_result(
     test = task.split.test[labels[task.split.test] >= 0]
     test_acc = float((pred[test] == labels[test]).mean()) if test.size else math.nan
     es_acc, val_acc = validation_accuracies(pred, labels, task.split)
-    edges, weights = _top_edges(theta, config.n_top_edges or 20 * task.n_nodes)
+    edges, weights, tie = _top_edges(theta, config.n_top_edges or 20 * task.n_nodes)
     all_rows, all_cols = np.nonzero(theta > 0)
     initial = edges_from_adjacency(task.graph)
     matrix = None
@@ -538,6 +538,8 @@ def _build_result(
     warnings = list(task.notes)
     if reporter.stop_requested:
         warnings.append("The fit was stopped on request; the result is partial.")
+    if tie is not None:
+        warnings.append(tie)
     return GraphResult(
         method="lds",
         test_accuracy=test_acc,
@@ -572,9 +574,57 @@ def _build_result(
     )
 
 
-def _top_edges(theta: np.ndarray, n_top: int) -> tuple[np.ndarray, np.ndarray]:
+def _top_edges(
+    theta: np.ndarray, n_top: int
+) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """The ``n_top`` largest θ_ij > 0, strongest first, and a note on a tied cut.
+
+    Ties are broken by the node pair: among equal θ, the pair ``(i, j)`` with the
+    lower ``i``, then the lower ``j``, comes first (so, when the cut falls inside
+    a tie, the kept ones are those of the lowest node indices).
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_nodes, n_nodes)
+        Edge probabilities, non-zero in the strict upper triangle only.
+    n_top : int
+        Edges kept at most.
+
+    Returns
+    -------
+    edges : ndarray of shape (n_kept, 2), int64
+        Node pairs ``i < j``.
+    weights : ndarray of shape (n_kept,), float64
+        Their θ.
+    note : str or None
+        How many edges tie at the cut-off θ and how many of them were kept, when
+        the cut leaves some of them out; ``None`` otherwise.
+    """
     rows, cols = np.nonzero(theta > 0)
     values = theta[rows, cols]
-    order = np.argsort(-values, kind="stable")[:n_top]
-    edges = np.stack([rows[order], cols[order]], axis=1).astype(np.int64)
-    return edges, values[order].astype(np.float64)
+    order = np.lexsort((cols, rows, -values))
+    kept = order[:n_top]
+    edges = np.stack([rows[kept], cols[kept]], axis=1).astype(np.int64)
+    weights = values[kept].astype(np.float64)
+    return edges, weights, _tie_note(values, weights, len(values))
+
+
+def _tie_note(values: np.ndarray, kept: np.ndarray, n_positive: int) -> str | None:
+    """Words on the edges that tie at the cut-off θ, when the cut splits them.
+
+    ``values`` (n_positive,) are all θ > 0, ``kept`` (n_kept,) the kept ones,
+    strongest first.
+    """
+    if len(kept) == 0 or len(kept) == n_positive:
+        return None
+    cut = kept[-1]
+    tied = int((values == cut).sum())
+    kept_tied = int((kept == cut).sum())
+    if kept_tied == tied:
+        return None
+    return (
+        f"The edge list keeps the {len(kept)} strongest of the {n_positive} node "
+        f"pairs with θ > 0; {tied} pairs tie at the cut-off θ = {cut:.6g} and "
+        f"{kept_tied} of them are kept: among equal θ, the lower node index pair "
+        "(i, j) comes first (an arbitrary but fixed rule)."
+    )

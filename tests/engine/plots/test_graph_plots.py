@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -90,12 +92,30 @@ def test_learned_graph_colours_by_class_and_marks_wrong_predictions():
 def test_histogram_curves_and_accuracy_bars():
     result = _result(12)
     hist = edge_histogram_figure(result)
-    assert sorted(len(t.x) for t in hist.data) == [5, 6]  # 6 initial, 5 new edges
+    assert sorted(sum(t.y) for t in hist.data) == [5, 6]  # 6 initial, 5 new edges
     curves = training_curves_figure(result)
     assert len(curves.data) == 5
     bars = accuracy_figure(result)
     assert list(bars.data[0].x) == ["LDS (learned graph)", "kNN-GCN (fixed graph)"]
     assert list(bars.data[0].y) == [0.9, 0.8]
+
+
+@pytest.mark.parametrize("value", [1.0, 0.0])
+def test_histogram_counts_every_edge_including_zero_and_one(value):
+    # plotly's last bin left out its end: after a cancelled fit every kept edge had
+    # theta = 1.0 and the histogram was empty (66 edges missing in a default run)
+    result = _result(12)
+    probs = result.edge_probabilities.copy()
+    probs[:4] = value
+    probs[-1] = 1.0 - value
+    result = dataclasses.replace(result, edge_probabilities=probs)
+    for bins in (40, 7):
+        hist = edge_histogram_figure(result, bins=bins)
+        assert sum(int(sum(t.y)) for t in hist.data) == len(result.edges)
+        assert {len(t.y) for t in hist.data} == {bins}
+    every = dataclasses.replace(result, edge_probabilities=np.ones(11))
+    (bars,) = edge_histogram_figure(every, bins=4).data[:1]
+    assert list(bars.y) == [0, 0, 0, 6] and bars.customdata[-1] == "[0.75, 1]"
 
 
 def test_bad_arguments_name_the_figure_and_what_was_received():
