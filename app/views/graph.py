@@ -396,8 +396,6 @@ def render() -> None:
 
 def _show_result(result: GraphResult) -> None:
     st.subheader("Results")
-    if result.stopped:
-        st.warning("The fit was cancelled; these are the best results so far.")
     c = st.columns(5)
     c[0].metric("Test accuracy", f"{result.test_accuracy:.3f}")
     c[1].metric(
@@ -426,6 +424,7 @@ def _show_result(result: GraphResult) -> None:
         f"{result.config.get('graph_source')} with {len(result.initial_edges)} edges."
     )
     st.dataframe(_accuracy_table(result), hide_index=True, key="graph_accuracy")
+    _show_notes(result)
     st.caption(
         "Every method is scored on the same nodes. LDS moves the graph with one "
         "half of the validation nodes and picks its outer iteration on the other "
@@ -438,6 +437,18 @@ def _show_result(result: GraphResult) -> None:
     right.plotly_chart(accuracy_figure(result), key="graph_acc_fig")
     st.plotly_chart(training_curves_figure(result), key="graph_curves")
     _downloads(result)
+
+
+def _show_notes(result: GraphResult) -> None:
+    """The result's warnings, one box each, and a cancelled fit's own line.
+
+    A result of a cancelled fit without a word on the stop (saved by an older
+    version) still says it was cancelled.
+    """
+    if result.stopped and not result.warnings:
+        st.warning("The fit was cancelled; these are the best results so far.")
+    for note in result.warnings:
+        st.warning(literal(note))
 
 
 def _figure(value: float, fmt: str) -> str:

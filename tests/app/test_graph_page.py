@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from engine import load_sample
+from tests.app.waiting import running_with_cancel, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -275,3 +276,22 @@ def test_a_large_table_is_told_how_long_a_fit_takes():
     assert any("one outer iteration took about 15 s" in c.value for c in at.caption)
     small = _app_on_upload(300, "small.csv")
     assert not any("outer iteration took" in c.value for c in small.caption)
+
+
+def test_a_cancelled_fit_shows_the_results_warnings():
+    # after a cancel the JSON said "Baselines not run after the stop request:
+    # ..." but the page showed a one-row accuracy table with no word on why
+    at = _app()
+    at.multiselect(key="graph_opt_baselines").set_value(["logreg", "mlp"]).run()
+    at.button(key="graph_fit").click().run()
+    wait_until(at, running_with_cancel(state.GRAPH_JOB))
+    at.button(key=f"{state.GRAPH_JOB}_cancel").click().run()
+    _wait(at)
+    at.run()
+    assert not at.exception
+    result = at.session_state[state.GRAPH_RESULT]
+    assert result.stopped and not result.baselines
+    shown = [w.value for w in at.warning]
+    assert "Baselines not run after the stop request: logreg, mlp." in shown
+    assert all(note in shown for note in result.warnings)
+    assert len(at.dataframe[0].value) == 1  # LDS alone, now explained
