@@ -76,7 +76,9 @@ class GraphResult(ResultMixin):
     history : dict of str to ndarray of shape (n_outer,)
         Per outer iteration: ``outer_iter``, ``es_accuracy``, ``es_loss`` (on the
         early-stopping half), ``val_accuracy``, ``val_loss`` (on the half that
-        drives the graph, not both halves), ``train_loss``, ``inner_steps``,
+        drives the graph, not both halves), ``all_val_accuracy`` (on all
+        validation nodes, as ``val_accuracy`` above; absent from results saved
+        before it was recorded), ``train_loss``, ``inner_steps``,
         ``inner_lr``, ``expected_edges``, ``same_class_prob``, ``diff_class_prob``,
         ``elapsed_s``.
     best_iter : int

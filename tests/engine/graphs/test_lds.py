@@ -471,3 +471,22 @@ def test_a_cut_inside_a_tie_is_said_in_the_result_and_its_json():
     note = f"{n_init} pairs tie at the cut-off θ = 1 and 5 of them are kept"
     assert any(note in w for w in res.warnings)
     assert any(note in w for w in GraphResult.from_json(res.to_json()).warnings)
+
+
+def test_progress_validation_accuracy_is_the_results_on_all_validation_nodes():
+    # the progress line said "validation accuracy 1" (the outer-objective half
+    # only) while the result said 0.750 (all validation nodes)
+    X, y, adj = planted(2, n_per=10, noise_edges=20)
+    split = make_split(y, 6, 10, seed=0)
+    events = []
+    res = learn_graph(
+        X, y, split=split, graph=adj, seed=0, device="cpu",
+        progress=events.append, **FAST,
+    )  # fmt: skip
+    outer = [e.metrics for e in events if e.stage == "outer"]
+    assert len(outer) == res.n_outer_iter
+    assert outer[res.best_iter]["val_accuracy"] == res.val_accuracy
+    history = res.history
+    assert [m["val_accuracy"] for m in outer] == history["all_val_accuracy"].tolist()
+    assert [m["outer_val_accuracy"] for m in outer] == history["val_accuracy"].tolist()
+    assert res.val_accuracy == history["all_val_accuracy"][res.best_iter]
