@@ -8,6 +8,7 @@ graph, the edge-probability histogram, the training curves and downloads.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -363,6 +364,7 @@ def render() -> None:
         "key": (table_id, target, missing),
         "label": f"'{literal(name)}' with label column '{literal(target)}' and "
         f"missing values '{missing}'",
+        "settings": _settings(sizes, opts),
     }
     running = state.get(state.GRAPH_JOB) is not None
     blocked = running or bool(problems)
@@ -380,7 +382,10 @@ def render() -> None:
     if result is None:
         return
     fit_on = state.get(state.GRAPH_RESULT_FOR) or {}
-    if fit_on.get("key") == made_on["key"]:
+    if list(fit_on.get("key") or ()) == list(made_on["key"]):
+        note = _settings_note(fit_on.get("settings"), made_on["settings"])
+        if note:
+            st.info(note)
         _show_result(result)
     else:  # made on another table, label or missing-value choice: not current
         st.info(
@@ -389,6 +394,97 @@ def render() -> None:
             "chosen above differ. Press Fit to learn a graph for this choice, or go "
             "back to that choice to see them again."
         )
+
+
+# --- what a result was made with ---
+
+# The settings a result is made with, in the page's words (its widget labels).
+SETTING_NAMES = {
+    "n_train": "Labelled (training) nodes",
+    "n_val": "Validation nodes",
+    "k": "k (kNN graph)",
+    "metric": "kNN metric",
+    "features": "Features",
+    "tau": "τ (steps per hypergradient)",
+    "outer_lr": "Outer learning rate η0",
+    "max_outer_iter": "Max outer iterations",
+    "patience": "Patience (outer)",
+    "inner_max_steps": "Max inner steps",
+    "n_samples": "Graph samples for prediction",
+    "baselines": "Baselines",
+    "seed": "Seed",
+    "graph": "Input graph",
+}
+
+
+def _edge_list_id() -> str:
+    """The uploaded edge list, as its name and a digest of its content; or none."""
+    upload = st.session_state.get(EDGES_KEY)
+    if upload is None:
+        return "none"
+    digest = hashlib.sha256(upload.getvalue()).hexdigest()[:12]
+    return f"'{literal(upload.name)}' ({digest})"
+
+
+def _settings(sizes: dict | None, opts: dict | None) -> dict[str, Any] | None:
+    """The split sizes, options, seed and input graph of a fit, comparable.
+
+    ``None`` while one of them shows an error (no fit can start then).
+    """
+    if sizes is None or opts is None:
+        return None
+    # lists, not tuples: equal again after a round trip through JSON
+    return {
+        **sizes,
+        **opts,
+        "baselines": list(opts["baselines"]),
+        "seed": int(state.get(state.SEED, 0)),
+        "graph": _edge_list_id(),
+    }
+
+
+def _shown(name: str, value: Any) -> str:
+    if name == "baselines":
+        return ", ".join(BASELINE_LABELS.get(b, b) for b in value) or "none"
+    return str(value) if name == "graph" else repr(value)
+
+
+def _settings_note(made: dict | None, now: dict | None) -> str | None:
+    """An info line naming the settings changed since the result was made.
+
+    Parameters
+    ----------
+    made : dict or None
+        :func:`_settings` of the fit; ``None`` for a result that did not record
+        them (nothing is said then).
+    now : dict or None
+        The page's current :func:`_settings`; ``None`` while an input shows an
+        error.
+
+    Returns
+    -------
+    str or None
+        ``None`` when nothing changed.
+    """
+    if made is None:
+        return None
+    if now is None:
+        return (
+            "The result below was made with the settings of its last Fit; some "
+            "inputs above show an error."
+        )
+    changed = [
+        f"'{SETTING_NAMES.get(key, key)}' (was {_shown(key, made.get(key))})"
+        for key in now
+        if made.get(key) != now[key]
+    ]
+    if not changed:
+        return None
+    return (
+        "The result below was made with other settings: since then "
+        + "; ".join(changed)
+        + " changed. Press **Fit** to update it, or set them back."
+    )
 
 
 # --- results ---
@@ -418,11 +514,7 @@ def _show_result(result: GraphResult) -> None:
         "edge between two labelled nodes.",
     )
     c[4].metric("Fit time", f"{result.timings.get('total', 0.0):.0f} s")
-    st.caption(
-        f"Seed {result.seed}, device {result.device}, {result.n_outer_iter} outer "
-        f"iterations (selected: {result.best_iter}), initial graph "
-        f"{result.config.get('graph_source')} with {len(result.initial_edges)} edges."
-    )
+    st.caption(_result_caption(result))
     st.dataframe(_accuracy_table(result), hide_index=True, key="graph_accuracy")
     _show_notes(result)
     st.caption(
@@ -437,6 +529,20 @@ def _show_result(result: GraphResult) -> None:
     right.plotly_chart(accuracy_figure(result), key="graph_acc_fig")
     st.plotly_chart(training_curves_figure(result), key="graph_curves")
     _downloads(result)
+
+
+def _result_caption(result: GraphResult) -> str:
+    """Seed, device, iterations and the initial graph (with k and the metric)."""
+    config = result.config
+    if config.get("graph_source") == "knn":
+        graph = f"kNN graph (k = {config.get('k')}, {config.get('metric')} metric)"
+    else:
+        graph = "uploaded edge list"
+    return (
+        f"Seed {result.seed}, device {result.device}, {result.n_outer_iter} outer "
+        f"iterations (selected: {result.best_iter}); initial graph: {graph} with "
+        f"{len(result.initial_edges)} edges; features '{config.get('features')}'."
+    )
 
 
 def _show_notes(result: GraphResult) -> None:

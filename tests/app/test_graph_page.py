@@ -295,3 +295,35 @@ def test_a_cancelled_fit_shows_the_results_warnings():
     assert "Baselines not run after the stop request: logreg, mlp." in shown
     assert all(note in shown for note in result.warnings)
     assert len(at.dataframe[0].value) == 1  # LDS alone, now explained
+
+
+def test_a_result_says_which_settings_changed_since_its_fit():
+    # after k 10 -> 4 the old result stayed on screen with no word; its caption
+    # did not say the k and the metric it was made with
+    at = _app()
+    _fit_tiny(at)
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Seed 0")]
+    assert "initial graph: kNN graph (k = 10, cosine metric)" in caption
+    assert "features 'standardize'" in caption
+    assert not [i for i in at.info if "other settings" in i.value]
+    _number(at, "k (kNN graph)").set_value(4)
+    at.selectbox(key="graph_opt_metric").set_value("euclidean")
+    at.number_input(key="graph_split_wine_val").set_value(24).run()
+    assert not at.exception
+    (note,) = [i.value for i in at.info if "other settings" in i.value]
+    for said in ("'k (kNN graph)' (was 10)", "'kNN metric' (was 'cosine')"):
+        assert said in note
+    assert "'Validation nodes' (was 20)" in note and "Press **Fit**" in note
+    assert [s.value for s in at.subheader] == ["Results"]  # still shown under it
+    _number(at, "k (kNN graph)").set_value(10)
+    at.selectbox(key="graph_opt_metric").set_value("cosine")
+    at.number_input(key="graph_split_wine_val").set_value(20).run()
+    assert not [i for i in at.info if "other settings" in i.value]
+    at.number_input(key="seed_input").set_value(3).run()
+    (note,) = [i.value for i in at.info if "other settings" in i.value]
+    assert "'Seed' (was 0)" in note
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,1\n", "text/csv")
+    ).run()
+    (note,) = [i.value for i in at.info if "other settings" in i.value]
+    assert "'Input graph' (was none)" in note
