@@ -492,30 +492,10 @@ def _settings_note(made: dict | None, now: dict | None) -> str | None:
 
 def _show_result(result: GraphResult) -> None:
     st.subheader("Results")
-    c = st.columns(5)
-    c[0].metric("Test accuracy", f"{result.test_accuracy:.3f}")
-    c[1].metric(
-        "Validation accuracy",
-        f"{result.val_accuracy:.3f}",
-        help="On all validation nodes (both halves), as in the table below.",
-    )
-    c[2].metric(
-        "Expected edges",
-        _figure(result.expected_edges, ".0f"),
-        delta=_delta(result.expected_edges, len(result.initial_edges), "+.0f"),
-        help="Σ θ over all node pairs; the change is against the initial graph.",
-    )
-    c[3].metric(
-        "Homophily",
-        _figure(result.homophily_learned, ".3f"),
-        delta=_delta(result.homophily_learned, result.homophily_initial, "+.3f"),
-        help="Share of edges (weighted by θ) whose two nodes have the same label; "
-        "the change is against the initial graph, none when that graph has no "
-        "edge between two labelled nodes.",
-    )
-    c[4].metric("Fit time", f"{result.timings.get('total', 0.0):.0f} s")
+    _metrics(result)
     st.caption(_result_caption(result))
-    st.dataframe(_accuracy_table(result), hide_index=True, key="graph_accuracy")
+    # a static table: its headers and cells wrap in a narrow window
+    st.table(_accuracy_table(result), hide_index=True)
     _show_notes(result)
     st.caption(
         "Every method is scored on the same nodes. LDS moves the graph with one "
@@ -529,6 +509,41 @@ def _show_result(result: GraphResult) -> None:
     right.plotly_chart(accuracy_figure(result), key="graph_acc_fig")
     st.plotly_chart(training_curves_figure(result), key="graph_curves")
     _downloads(result)
+
+
+# Width of one metric: its whole label (and help icon) fits; a row of them wraps.
+METRIC_WIDTH = 160
+
+
+def _metrics(result: GraphResult) -> None:
+    """The headline figures in a row that wraps on a narrow window."""
+    row = st.container(horizontal=True, gap="medium", key="graph_metrics")
+    row.metric("Test accuracy", f"{result.test_accuracy:.3f}", width=METRIC_WIDTH)
+    row.metric(
+        "Validation accuracy",
+        f"{result.val_accuracy:.3f}",
+        help="On all validation nodes (both halves), as in the table below.",
+        width=METRIC_WIDTH,
+    )
+    row.metric(
+        "Expected edges",
+        _figure(result.expected_edges, ".0f"),
+        delta=_delta(result.expected_edges, len(result.initial_edges), "+.0f"),
+        help="Σ θ over all node pairs; the change is against the initial graph.",
+        width=METRIC_WIDTH,
+    )
+    row.metric(
+        "Homophily",
+        _figure(result.homophily_learned, ".3f"),
+        delta=_delta(result.homophily_learned, result.homophily_initial, "+.3f"),
+        help="Share of edges (weighted by θ) whose two nodes have the same label; "
+        "the change is against the initial graph, none when that graph has no "
+        "edge between two labelled nodes.",
+        width=METRIC_WIDTH,
+    )
+    row.metric(
+        "Fit time", f"{result.timings.get('total', 0.0):.0f} s", width=METRIC_WIDTH
+    )
 
 
 def _result_caption(result: GraphResult) -> str:
@@ -664,44 +679,35 @@ def _node_details(result: GraphResult, node: int) -> None:
 
 
 def _downloads(result: GraphResult) -> None:
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        "Edge list with probabilities (CSV)",
-        result.edge_frame().to_csv(index=False).encode(),
-        file_name="learned_edges.csv",
-        mime="text/csv",
-        key="graph_dl_edges",
-    )
-    c2.download_button(
-        "Predictions (CSV)",
-        result.prediction_frame().to_csv(index=False).encode(),
-        file_name="predictions.csv",
-        mime="text/csv",
-        key="graph_dl_pred",
-    )
-    c3.download_button(
-        "Full result (JSON)",
-        result.to_json().encode(),
-        file_name="lds_result.json",
-        mime="application/json",
-        key="graph_dl_json",
-    )
-    c4, c5, _ = st.columns(3)
-    for column, fmt, mime in (
-        (c4, "gml", "text/plain"),
-        (c5, "dot", "text/vnd.graphviz"),
-    ):
+    """Download buttons, labels starting with the format, in a row that wraps."""
+    row = st.container(horizontal=True, key="graph_downloads")
+    files = [
+        ("CSV: learned edges", result.edge_frame().to_csv(index=False), "edges",
+         "learned_edges.csv", "text/csv", "The kept edges with their probability θ."),
+        ("CSV: predictions", result.prediction_frame().to_csv(index=False), "pred",
+         "predictions.csv", "text/csv", "Per node: split, label, prediction."),
+        ("JSON: full result", result.to_json(), "json", "lds_result.json",
+         "application/json", "Everything of the result; loads with "
+         "GraphResult.from_json."),
+    ]  # fmt: skip
+    for fmt, mime in (("gml", "text/plain"), ("dot", "text/vnd.graphviz")):
         try:
             text = result.to_text(fmt)
         except GraphError as err:  # a node name the format cannot carry unchanged
-            column.caption(f"{fmt.upper()}: {literal(err)}")
+            st.caption(f"{fmt.upper()}: {literal(err)}")
             continue
-        column.download_button(
-            f"Learned graph ({fmt.upper()}, weight = edge probability)",
-            text.encode(),
-            file_name=f"learned_graph.{fmt}",
+        files.append(
+            (f"{fmt.upper()}: learned graph", text, fmt, f"learned_graph.{fmt}",
+             mime, "The kept edges; weight = edge probability θ.")
+        )  # fmt: skip
+    for label, data, key, file_name, mime, tip in files:
+        row.download_button(
+            label,
+            data.encode(),
+            file_name=file_name,
             mime=mime,
-            key=f"graph_dl_{fmt}",
+            key=f"graph_dl_{key}",
+            help=tip,
         )
 
 

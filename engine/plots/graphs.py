@@ -270,7 +270,7 @@ def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
     is_init = np.array([tuple(e) in initial for e in result.edges.tolist()], bool)
     bounds = np.linspace(0.0, 1.0, bins + 1)
     fig = go.Figure()
-    for mask, name in ((is_init, "edges of the initial graph"), (~is_init, "new")):
+    for mask, name in ((is_init, "initial graph"), (~is_init, "new")):
         if mask.any():
             fig.add_trace(
                 _histogram_bars(result.edge_probabilities[mask], bounds, name)
@@ -278,9 +278,11 @@ def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
     fig.update_layout(
         barmode="overlay",
         bargap=0.0,
-        title="Edge probabilities θ (kept edges)",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        title={"text": "Edge probabilities θ", "y": 0.97},
+        margin={"t": 90},
         xaxis_title="probability",
-        xaxis_range=[0.0, 1.0],
+        xaxis_range=[-0.02, 1.02],
         yaxis_title="edges",
         height=350,
     )
@@ -312,7 +314,11 @@ def _histogram_bars(values: np.ndarray, bounds: np.ndarray, name: str) -> Any:
 
 
 def training_curves_figure(result: GraphResult) -> Any:
-    """Per outer iteration: accuracies, expected edges, same/different-class θ."""
+    """Per outer iteration: accuracies, expected edges, same/different-class θ.
+
+    Three panels side by side with one-or-two-word titles and the legend under
+    them, so that the titles do not run into each other in a narrow window.
+    """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -321,18 +327,28 @@ def training_curves_figure(result: GraphResult) -> Any:
     fig = make_subplots(
         rows=1,
         cols=3,
-        subplot_titles=("accuracy", "expected edges", "mean θ by label agreement"),
+        subplot_titles=("accuracy", "Σ θ", "mean θ"),
+        horizontal_spacing=0.1,
     )
     fig.add_trace(go.Scatter(x=x, y=h["es_accuracy"], name="early-stopping acc."), 1, 1)
     fig.add_trace(
         go.Scatter(x=x, y=h["val_accuracy"], name="outer-objective acc."), 1, 1
     )
-    fig.add_trace(go.Scatter(x=x, y=h["expected_edges"], name="Σ θ"), 1, 2)
-    fig.add_trace(go.Scatter(x=x, y=h["same_class_prob"], name="same class"), 1, 3)
-    fig.add_trace(go.Scatter(x=x, y=h["diff_class_prob"], name="different class"), 1, 3)
+    fig.add_trace(
+        go.Scatter(x=x, y=h["expected_edges"], name="Σ θ (expected edges)"), 1, 2
+    )
+    fig.add_trace(go.Scatter(x=x, y=h["same_class_prob"], name="θ, same class"), 1, 3)
+    fig.add_trace(
+        go.Scatter(x=x, y=h["diff_class_prob"], name="θ, different class"), 1, 3
+    )
     fig.add_vline(x=result.best_iter, line_dash="dot", line_color="gray")
     fig.update_xaxes(title_text="outer iteration")
-    fig.update_layout(height=350, title="Training curves (dotted: selected state)")
+    fig.update_layout(
+        height=420,
+        title="Training curves (dotted: selected state)",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
+        margin={"b": 110},
+    )
     return fig
 
 

@@ -67,7 +67,7 @@ def test_graph_page_fits_wine_and_shows_results():
     assert result.n_outer_iter <= 3 and set(result.baselines) == {"knn_gcn", "logreg"}
     labels = [m.label for m in at.metric]
     assert "Test accuracy" in labels and "Homophily" in labels
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["method"].tolist()[0] == "LDS (learned graph)" and len(table) == 3
     # one validation column, the same nodes for every method; LDS's early-stopping
     # half is a column of its own
@@ -85,11 +85,20 @@ def test_graph_page_fits_wine_and_shows_results():
         if c.proto.id and "graph_acc_fig" in c.proto.id
     ]
     assert bars["data"][0]["x"] == table["method"].tolist()
-    downloads = {b.proto.label for b in at.get("download_button")}
-    assert {
-        "Learned graph (GML, weight = edge probability)",
-        "Learned graph (DOT, weight = edge probability)",
-    } <= downloads
+    # short labels that start with the format: at 800 px "Learned graph (G…" and
+    # "Learned graph (D…" were all that showed of the GML and DOT buttons
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == [
+        "CSV: learned edges",
+        "CSV: predictions",
+        "JSON: full result",
+        "GML: learned graph",
+        "DOT: learned graph",
+    ]
+    # metrics and downloads sit in rows that wrap in a narrow window (five
+    # columns cut their labels to "Validati…" at 800 px)
+    rows = _wrapping_rows(at)
+    assert ["metric"] * 5 in rows and ["download_button"] * 5 in rows
     # selecting a node through the selectbox shows its edges
     at.selectbox(key="graph_node_select").set_value("5").run()
     assert not at.exception
@@ -105,6 +114,31 @@ def test_graph_page_fits_wine_and_shows_results():
     assert _number(at, "Max outer iterations").value == 3
     assert at.session_state[state.GRAPH_RESULT] is result
     assert "Test accuracy" in [m.label for m in at.metric]
+
+
+def _wrapping_rows(at: AppTest) -> list[list[str]]:
+    """The element types of every horizontal container that wraps its elements."""
+    from streamlit.testing.v1.element_tree import Block
+
+    rows, todo = [], [at._tree]
+    while todo:
+        node = todo.pop()
+        todo.extend(getattr(node, "children", {}).values())
+        flex = _flex(node) if isinstance(node, Block) else None
+        horizontal = flex is not None and flex.direction == flex.Direction.HORIZONTAL
+        if horizontal and flex.wrap:
+            rows.append([child.type for child in node.children.values()])
+    return rows
+
+
+def _flex(block):
+    """A block's flex-container settings, or None when it is no flex container."""
+    proto = getattr(block, "proto", None)
+    has = getattr(proto, "HasField", None)
+    try:
+        return proto.flex_container if has and has("flex_container") else None
+    except ValueError:  # a block type without the field (a column)
+        return None
 
 
 def _app_on_upload(n: int, name: str) -> AppTest:
@@ -294,7 +328,7 @@ def test_a_cancelled_fit_shows_the_results_warnings():
     shown = [w.value for w in at.warning]
     assert "Baselines not run after the stop request: logreg, mlp." in shown
     assert all(note in shown for note in result.warnings)
-    assert len(at.dataframe[0].value) == 1  # LDS alone, now explained
+    assert len(at.table[0].value) == 1  # LDS alone, now explained
 
 
 def test_a_result_says_which_settings_changed_since_its_fit():

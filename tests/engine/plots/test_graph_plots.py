@@ -118,6 +118,18 @@ def test_histogram_counts_every_edge_including_zero_and_one(value):
     assert list(bars.y) == [0, 0, 0, 6] and bars.customdata[-1] == "[0.75, 1]"
 
 
+def test_curve_titles_are_short_and_the_legends_leave_the_plots_their_width():
+    # at 800 px the subplot titles "expected edges" and "mean θ by label
+    # agreement" ran into each other, and the side legends took the plots' room
+    curves = training_curves_figure(_result(12))
+    titles = [a.text for a in curves.layout.annotations]
+    assert titles == ["accuracy", "Σ θ", "mean θ"]
+    assert curves.layout.legend.orientation == "h" and curves.layout.legend.y < 0
+    hist = edge_histogram_figure(_result(12))
+    assert hist.layout.legend.orientation == "h"
+    assert len(hist.layout.title.text) <= 20
+
+
 def test_bad_arguments_name_the_figure_and_what_was_received():
     result = _result(6)
     edges = np.array([[0, 1], [1, 2]])
