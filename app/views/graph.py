@@ -8,6 +8,7 @@ graph, the edge-probability histogram, the training curves and downloads.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -363,6 +364,7 @@ def render() -> None:
         "key": (table_id, target, missing),
         "label": f"'{literal(name)}' with label column '{literal(target)}' and "
         f"missing values '{missing}'",
+        "settings": _settings(sizes, opts),
     }
     running = state.get(state.GRAPH_JOB) is not None
     blocked = running or bool(problems)
@@ -380,7 +382,10 @@ def render() -> None:
     if result is None:
         return
     fit_on = state.get(state.GRAPH_RESULT_FOR) or {}
-    if fit_on.get("key") == made_on["key"]:
+    if list(fit_on.get("key") or ()) == list(made_on["key"]):
+        note = _settings_note(fit_on.get("settings"), made_on["settings"])
+        if note:
+            st.info(note)
         _show_result(result)
     else:  # made on another table, label or missing-value choice: not current
         st.info(
@@ -391,41 +396,107 @@ def render() -> None:
         )
 
 
+# --- what a result was made with ---
+
+# The settings a result is made with, in the page's words (its widget labels).
+SETTING_NAMES = {
+    "n_train": "Labelled (training) nodes",
+    "n_val": "Validation nodes",
+    "k": "k (kNN graph)",
+    "metric": "kNN metric",
+    "features": "Features",
+    "tau": "τ (steps per hypergradient)",
+    "outer_lr": "Outer learning rate η0",
+    "max_outer_iter": "Max outer iterations",
+    "patience": "Patience (outer)",
+    "inner_max_steps": "Max inner steps",
+    "n_samples": "Graph samples for prediction",
+    "baselines": "Baselines",
+    "seed": "Seed",
+    "graph": "Input graph",
+}
+
+
+def _edge_list_id() -> str:
+    """The uploaded edge list, as its name and a digest of its content; or none."""
+    upload = st.session_state.get(EDGES_KEY)
+    if upload is None:
+        return "none"
+    digest = hashlib.sha256(upload.getvalue()).hexdigest()[:12]
+    return f"'{literal(upload.name)}' ({digest})"
+
+
+def _settings(sizes: dict | None, opts: dict | None) -> dict[str, Any] | None:
+    """The split sizes, options, seed and input graph of a fit, comparable.
+
+    ``None`` while one of them shows an error (no fit can start then).
+    """
+    if sizes is None or opts is None:
+        return None
+    # lists, not tuples: equal again after a round trip through JSON
+    return {
+        **sizes,
+        **opts,
+        "baselines": list(opts["baselines"]),
+        "seed": int(state.get(state.SEED, 0)),
+        "graph": _edge_list_id(),
+    }
+
+
+def _shown(name: str, value: Any) -> str:
+    if name == "baselines":
+        return ", ".join(BASELINE_LABELS.get(b, b) for b in value) or "none"
+    return str(value) if name == "graph" else repr(value)
+
+
+def _settings_note(made: dict | None, now: dict | None) -> str | None:
+    """An info line naming the settings changed since the result was made.
+
+    Parameters
+    ----------
+    made : dict or None
+        :func:`_settings` of the fit; ``None`` for a result that did not record
+        them (nothing is said then).
+    now : dict or None
+        The page's current :func:`_settings`; ``None`` while an input shows an
+        error.
+
+    Returns
+    -------
+    str or None
+        ``None`` when nothing changed.
+    """
+    if made is None:
+        return None
+    if now is None:
+        return (
+            "The result below was made with the settings of its last Fit; some "
+            "inputs above show an error."
+        )
+    changed = [
+        f"'{SETTING_NAMES.get(key, key)}' (was {_shown(key, made.get(key))})"
+        for key in now
+        if made.get(key) != now[key]
+    ]
+    if not changed:
+        return None
+    return (
+        "The result below was made with other settings: since then "
+        + "; ".join(changed)
+        + " changed. Press **Fit** to update it, or set them back."
+    )
+
+
 # --- results ---
 
 
 def _show_result(result: GraphResult) -> None:
     st.subheader("Results")
-    if result.stopped:
-        st.warning("The fit was cancelled; these are the best results so far.")
-    c = st.columns(5)
-    c[0].metric("Test accuracy", f"{result.test_accuracy:.3f}")
-    c[1].metric(
-        "Validation accuracy",
-        f"{result.val_accuracy:.3f}",
-        help="On all validation nodes (both halves), as in the table below.",
-    )
-    c[2].metric(
-        "Expected edges",
-        _figure(result.expected_edges, ".0f"),
-        delta=_delta(result.expected_edges, len(result.initial_edges), "+.0f"),
-        help="Σ θ over all node pairs; the change is against the initial graph.",
-    )
-    c[3].metric(
-        "Homophily",
-        _figure(result.homophily_learned, ".3f"),
-        delta=_delta(result.homophily_learned, result.homophily_initial, "+.3f"),
-        help="Share of edges (weighted by θ) whose two nodes have the same label; "
-        "the change is against the initial graph, none when that graph has no "
-        "edge between two labelled nodes.",
-    )
-    c[4].metric("Fit time", f"{result.timings.get('total', 0.0):.0f} s")
-    st.caption(
-        f"Seed {result.seed}, device {result.device}, {result.n_outer_iter} outer "
-        f"iterations (selected: {result.best_iter}), initial graph "
-        f"{result.config.get('graph_source')} with {len(result.initial_edges)} edges."
-    )
-    st.dataframe(_accuracy_table(result), hide_index=True, key="graph_accuracy")
+    _metrics(result)
+    st.caption(_result_caption(result))
+    # a static table: its headers and cells wrap in a narrow window
+    st.table(_accuracy_table(result), hide_index=True)
+    _show_notes(result)
     st.caption(
         "Every method is scored on the same nodes. LDS moves the graph with one "
         "half of the validation nodes and picks its outer iteration on the other "
@@ -438,6 +509,67 @@ def _show_result(result: GraphResult) -> None:
     right.plotly_chart(accuracy_figure(result), key="graph_acc_fig")
     st.plotly_chart(training_curves_figure(result), key="graph_curves")
     _downloads(result)
+
+
+# Width of one metric: its whole label (and help icon) fits; a row of them wraps.
+METRIC_WIDTH = 160
+
+
+def _metrics(result: GraphResult) -> None:
+    """The headline figures in a row that wraps on a narrow window."""
+    row = st.container(horizontal=True, gap="medium", key="graph_metrics")
+    row.metric("Test accuracy", f"{result.test_accuracy:.3f}", width=METRIC_WIDTH)
+    row.metric(
+        "Validation accuracy",
+        f"{result.val_accuracy:.3f}",
+        help="On all validation nodes (both halves), as in the table below.",
+        width=METRIC_WIDTH,
+    )
+    row.metric(
+        "Expected edges",
+        _figure(result.expected_edges, ".0f"),
+        delta=_delta(result.expected_edges, len(result.initial_edges), "+.0f"),
+        help="Σ θ over all node pairs; the change is against the initial graph.",
+        width=METRIC_WIDTH,
+    )
+    row.metric(
+        "Homophily",
+        _figure(result.homophily_learned, ".3f"),
+        delta=_delta(result.homophily_learned, result.homophily_initial, "+.3f"),
+        help="Share of edges (weighted by θ) whose two nodes have the same label; "
+        "the change is against the initial graph, none when that graph has no "
+        "edge between two labelled nodes.",
+        width=METRIC_WIDTH,
+    )
+    row.metric(
+        "Fit time", f"{result.timings.get('total', 0.0):.0f} s", width=METRIC_WIDTH
+    )
+
+
+def _result_caption(result: GraphResult) -> str:
+    """Seed, device, iterations and the initial graph (with k and the metric)."""
+    config = result.config
+    if config.get("graph_source") == "knn":
+        graph = f"kNN graph (k = {config.get('k')}, {config.get('metric')} metric)"
+    else:
+        graph = "uploaded edge list"
+    return (
+        f"Seed {result.seed}, device {result.device}, {result.n_outer_iter} outer "
+        f"iterations (selected: {result.best_iter}); initial graph: {graph} with "
+        f"{len(result.initial_edges)} edges; features '{config.get('features')}'."
+    )
+
+
+def _show_notes(result: GraphResult) -> None:
+    """The result's warnings, one box each, and a cancelled fit's own line.
+
+    A result of a cancelled fit without a word on the stop (saved by an older
+    version) still says it was cancelled.
+    """
+    if result.stopped and not result.warnings:
+        st.warning("The fit was cancelled; these are the best results so far.")
+    for note in result.warnings:
+        st.warning(literal(note))
 
 
 def _figure(value: float, fmt: str) -> str:
@@ -547,44 +679,35 @@ def _node_details(result: GraphResult, node: int) -> None:
 
 
 def _downloads(result: GraphResult) -> None:
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        "Edge list with probabilities (CSV)",
-        result.edge_frame().to_csv(index=False).encode(),
-        file_name="learned_edges.csv",
-        mime="text/csv",
-        key="graph_dl_edges",
-    )
-    c2.download_button(
-        "Predictions (CSV)",
-        result.prediction_frame().to_csv(index=False).encode(),
-        file_name="predictions.csv",
-        mime="text/csv",
-        key="graph_dl_pred",
-    )
-    c3.download_button(
-        "Full result (JSON)",
-        result.to_json().encode(),
-        file_name="lds_result.json",
-        mime="application/json",
-        key="graph_dl_json",
-    )
-    c4, c5, _ = st.columns(3)
-    for column, fmt, mime in (
-        (c4, "gml", "text/plain"),
-        (c5, "dot", "text/vnd.graphviz"),
-    ):
+    """Download buttons, labels starting with the format, in a row that wraps."""
+    row = st.container(horizontal=True, key="graph_downloads")
+    files = [
+        ("CSV: learned edges", result.edge_frame().to_csv(index=False), "edges",
+         "learned_edges.csv", "text/csv", "The kept edges with their probability θ."),
+        ("CSV: predictions", result.prediction_frame().to_csv(index=False), "pred",
+         "predictions.csv", "text/csv", "Per node: split, label, prediction."),
+        ("JSON: full result", result.to_json(), "json", "lds_result.json",
+         "application/json", "Everything of the result; loads with "
+         "GraphResult.from_json."),
+    ]  # fmt: skip
+    for fmt, mime in (("gml", "text/plain"), ("dot", "text/vnd.graphviz")):
         try:
             text = result.to_text(fmt)
         except GraphError as err:  # a node name the format cannot carry unchanged
-            column.caption(f"{fmt.upper()}: {literal(err)}")
+            st.caption(f"{fmt.upper()}: {literal(err)}")
             continue
-        column.download_button(
-            f"Learned graph ({fmt.upper()}, weight = edge probability)",
-            text.encode(),
-            file_name=f"learned_graph.{fmt}",
+        files.append(
+            (f"{fmt.upper()}: learned graph", text, fmt, f"learned_graph.{fmt}",
+             mime, "The kept edges; weight = edge probability θ.")
+        )  # fmt: skip
+    for label, data, key, file_name, mime, tip in files:
+        row.download_button(
+            label,
+            data.encode(),
+            file_name=file_name,
             mime=mime,
-            key=f"graph_dl_{fmt}",
+            key=f"graph_dl_{key}",
+            help=tip,
         )
 
 

@@ -68,6 +68,8 @@ class LdsConfig:
         ``"unrolled"``: plain autograd through the ``tau`` steps (reference).
     n_top_edges : int or None, default=None
         Edges kept in the result, strongest first; default ``20 · n_nodes``.
+        Equal θ are ordered by node pair (lower ``i``, then lower ``j``, first);
+        a cut inside such a tie is noted in the result's ``warnings``.
     return_matrix : bool, default=False
         Also return the full (n_nodes, n_nodes) probability matrix.
     max_nodes : int or None, default=None

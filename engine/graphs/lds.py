@@ -117,7 +117,9 @@ def learn_graph(
     device : str or torch.device, default="auto"
     progress : callable, optional
         Receives a :class:`~engine.runtime.ProgressEvent` per outer iteration
-        (metrics ``es_accuracy``, ``expected_edges``, ``val_loss``), and
+        (metrics ``es_accuracy``, ``expected_edges``, ``val_loss``,
+        ``val_accuracy`` on all validation nodes as the result's, and
+        ``outer_val_accuracy`` on the half that moves the graph), and
         throttled ones from inside it (stage ``"inner"``, with the share of the
         whole fit done as ``fraction``); returning
         ``True`` stops the fit, which returns its best state so far marked
@@ -310,13 +312,26 @@ def run_lds(
             left = config.patience
         else:
             left -= 1
-        metrics = {k: v[-1] for k, v in tensors.history.items() if k != "outer_iter"}
+        metrics = _progress_metrics(tensors.history)
         if reporter("outer", n_outer, metrics=metrics) or left <= 0:
             break
     timings["fit"] = time.perf_counter() - t0
     return _build_result(
         task, config, tensors, best, n_outer, reporter, seed, device, memory, timings
     )
+
+
+def _progress_metrics(history: dict[str, list[float]]) -> dict[str, float]:
+    """The figures of an outer progress event: the history's last row, renamed.
+
+    ``val_accuracy`` is on all validation nodes (both halves), as the result's
+    ``val_accuracy`` and every baseline's; the history's ``val_accuracy`` (the
+    half that moves the graph) is sent as ``outer_val_accuracy``.
+    """
+    last = {k: v[-1] for k, v in history.items() if k != "outer_iter"}
+    last["outer_val_accuracy"] = last.pop("val_accuracy")
+    last["val_accuracy"] = last.pop("all_val_accuracy")
+    return last
 
 
 # Least seconds between two progress events from inside an outer iteration.
@@ -487,6 +502,8 @@ def _record(
     es_loss = float(-np.log(probs[es, y[es]] + eps).mean())
     val_acc = float((probs[val].argmax(1) == y[val]).mean())
     val_loss = float(-np.log(probs[val, y[val]] + eps).mean())
+    both = np.concatenate([val, es])
+    all_val_acc = float((probs[both].argmax(1) == y[both]).mean())
     same = float(theta[tensors.same_class].mean()) if tensors.same_class.any() else 0.0
     diff_mask = tensors.known_pair & ~tensors.same_class
     diff = float(theta[diff_mask].mean()) if diff_mask.any() else 0.0
@@ -496,6 +513,7 @@ def _record(
         "es_loss": es_loss,
         "val_accuracy": val_acc,
         "val_loss": val_loss,
+        "all_val_accuracy": all_val_acc,
         "train_loss": inner["loss"],
         "inner_steps": inner["steps"],
         "inner_lr": inner["lr"],
@@ -529,7 +547,7 @@ def _build_result(
     test = task.split.test[labels[task.split.test] >= 0]
     test_acc = float((pred[test] == labels[test]).mean()) if test.size else math.nan
     es_acc, val_acc = validation_accuracies(pred, labels, task.split)
-    edges, weights = _top_edges(theta, config.n_top_edges or 20 * task.n_nodes)
+    edges, weights, tie = _top_edges(theta, config.n_top_edges or 20 * task.n_nodes)
     all_rows, all_cols = np.nonzero(theta > 0)
     initial = edges_from_adjacency(task.graph)
     matrix = None
@@ -538,6 +556,8 @@ def _build_result(
     warnings = list(task.notes)
     if reporter.stop_requested:
         warnings.append("The fit was stopped on request; the result is partial.")
+    if tie is not None:
+        warnings.append(tie)
     return GraphResult(
         method="lds",
         test_accuracy=test_acc,
@@ -572,9 +592,57 @@ def _build_result(
     )
 
 
-def _top_edges(theta: np.ndarray, n_top: int) -> tuple[np.ndarray, np.ndarray]:
+def _top_edges(
+    theta: np.ndarray, n_top: int
+) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """The ``n_top`` largest θ_ij > 0, strongest first, and a note on a tied cut.
+
+    Ties are broken by the node pair: among equal θ, the pair ``(i, j)`` with the
+    lower ``i``, then the lower ``j``, comes first (so, when the cut falls inside
+    a tie, the kept ones are those of the lowest node indices).
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_nodes, n_nodes)
+        Edge probabilities, non-zero in the strict upper triangle only.
+    n_top : int
+        Edges kept at most.
+
+    Returns
+    -------
+    edges : ndarray of shape (n_kept, 2), int64
+        Node pairs ``i < j``.
+    weights : ndarray of shape (n_kept,), float64
+        Their θ.
+    note : str or None
+        How many edges tie at the cut-off θ and how many of them were kept, when
+        the cut leaves some of them out; ``None`` otherwise.
+    """
     rows, cols = np.nonzero(theta > 0)
     values = theta[rows, cols]
-    order = np.argsort(-values, kind="stable")[:n_top]
-    edges = np.stack([rows[order], cols[order]], axis=1).astype(np.int64)
-    return edges, values[order].astype(np.float64)
+    order = np.lexsort((cols, rows, -values))
+    kept = order[:n_top]
+    edges = np.stack([rows[kept], cols[kept]], axis=1).astype(np.int64)
+    weights = values[kept].astype(np.float64)
+    return edges, weights, _tie_note(values, weights, len(values))
+
+
+def _tie_note(values: np.ndarray, kept: np.ndarray, n_positive: int) -> str | None:
+    """Words on the edges that tie at the cut-off θ, when the cut splits them.
+
+    ``values`` (n_positive,) are all θ > 0, ``kept`` (n_kept,) the kept ones,
+    strongest first.
+    """
+    if len(kept) == 0 or len(kept) == n_positive:
+        return None
+    cut = kept[-1]
+    tied = int((values == cut).sum())
+    kept_tied = int((kept == cut).sum())
+    if kept_tied == tied:
+        return None
+    return (
+        f"The edge list keeps the {len(kept)} strongest of the {n_positive} node "
+        f"pairs with θ > 0; {tied} pairs tie at the cut-off θ = {cut:.6g} and "
+        f"{kept_tied} of them are kept: among equal θ, the lower node index pair "
+        "(i, j) comes first (an arbitrary but fixed rule)."
+    )

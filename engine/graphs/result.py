@@ -54,7 +54,11 @@ class GraphResult(ResultMixin):
         Per node 0 train, 1 val (outer objective), 2 es (early stopping), 3 test,
         -1 unlabelled.
     edges : ndarray of shape (n_edges, 2), int64
-        The strongest learned edges ``i < j``, strongest first.
+        The strongest learned edges ``i < j`` with θ > 0, strongest first, at
+        most ``n_top_edges`` of them (default ``20 · n_nodes``). Equal θ are
+        ordered by the node pair, lower ``i`` then lower ``j`` first; when the
+        cut falls inside such a tie, ``warnings`` says how many pairs tie at the
+        cut-off θ and how many of them were kept.
     edge_probabilities : ndarray of shape (n_edges,), float64
         Their Bernoulli probabilities θ_ij.
     initial_edges : ndarray of shape (n_initial, 2), int64
@@ -72,7 +76,9 @@ class GraphResult(ResultMixin):
     history : dict of str to ndarray of shape (n_outer,)
         Per outer iteration: ``outer_iter``, ``es_accuracy``, ``es_loss`` (on the
         early-stopping half), ``val_accuracy``, ``val_loss`` (on the half that
-        drives the graph, not both halves), ``train_loss``, ``inner_steps``,
+        drives the graph, not both halves), ``all_val_accuracy`` (on all
+        validation nodes, as ``val_accuracy`` above; absent from results saved
+        before it was recorded), ``train_loss``, ``inner_steps``,
         ``inner_lr``, ``expected_edges``, ``same_class_prob``, ``diff_class_prob``,
         ``elapsed_s``.
     best_iter : int
@@ -97,6 +103,9 @@ class GraphResult(ResultMixin):
         Full configuration (:class:`LdsConfig` fields).
     engine_version : str
     warnings : tuple of str
+        Notes on the fit for the user: the task's (e.g. a class without a
+        training node), a stop request, baselines not run after it, and a cut
+        of ``edges`` that falls inside a tie.
     """
 
     method: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
@@ -239,6 +240,23 @@ def _node_traces(scatter: Any, result: GraphResult, pos: np.ndarray, color_by: s
 def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
     """Histogram of the kept edge probabilities, initial-graph edges vs new ones.
 
+    Every kept edge is counted once: the bins split [0, 1] into ``bins`` equal
+    intervals, each closed on the left, and the last one is closed on both sides
+    so that θ = 1 is counted (a plotly histogram leaves its ``end`` out).
+
+    Parameters
+    ----------
+    result : GraphResult
+        Its ``edges`` (n_edges, 2) and ``edge_probabilities`` (n_edges,).
+    bins : int, default=40
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar trace per group (initial-graph edges, new edges) that has an
+        edge; each bar's ``y`` is its count, shape (bins,), so the counts of all
+        traces add up to ``n_edges``.
+
     Raises
     ------
     ConfigError
@@ -250,29 +268,57 @@ def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
 
     initial = {tuple(e) for e in result.initial_edges.tolist()}
     is_init = np.array([tuple(e) in initial for e in result.edges.tolist()], bool)
+    bounds = np.linspace(0.0, 1.0, bins + 1)
     fig = go.Figure()
-    for mask, name in ((is_init, "edges of the initial graph"), (~is_init, "new")):
+    for mask, name in ((is_init, "initial graph"), (~is_init, "new")):
         if mask.any():
             fig.add_trace(
-                go.Histogram(
-                    x=result.edge_probabilities[mask],
-                    name=name,
-                    xbins={"start": 0.0, "end": 1.0, "size": 1.0 / bins},
-                    opacity=0.75,
-                )
+                _histogram_bars(result.edge_probabilities[mask], bounds, name)
             )
     fig.update_layout(
         barmode="overlay",
-        title="Edge probabilities θ (kept edges)",
+        bargap=0.0,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        title={"text": "Edge probabilities θ", "y": 0.97},
+        margin={"t": 90},
         xaxis_title="probability",
+        xaxis_range=[-0.02, 1.02],
         yaxis_title="edges",
         height=350,
     )
     return fig
 
 
+def _histogram_bars(values: np.ndarray, bounds: np.ndarray, name: str) -> Any:
+    """Bars of the counts of ``values`` (n,) between ``bounds`` (bins + 1,).
+
+    ``np.histogram`` closes the last bin on the right, so 1.0 is counted.
+    """
+    import plotly.graph_objects as go
+
+    counts, _ = np.histogram(np.clip(values, bounds[0], bounds[-1]), bins=bounds)
+    last = len(counts) - 1
+    spans = [
+        f"[{lo:.3g}, {hi:.3g}{']' if i == last else ')'}"
+        for i, (lo, hi) in enumerate(pairwise(bounds))
+    ]
+    return go.Bar(
+        x=(bounds[:-1] + bounds[1:]) / 2,
+        y=counts,
+        width=np.diff(bounds),
+        name=name,
+        opacity=0.75,
+        customdata=spans,
+        hovertemplate="θ in %{customdata}: %{y} edges<extra>" + name + "</extra>",
+    )
+
+
 def training_curves_figure(result: GraphResult) -> Any:
-    """Per outer iteration: accuracies, expected edges, same/different-class θ."""
+    """Per outer iteration: accuracies, expected edges, same/different-class θ.
+
+    Three panels side by side with one-or-two-word titles and the legend under
+    them, so that the titles do not run into each other in a narrow window.
+    """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -281,18 +327,28 @@ def training_curves_figure(result: GraphResult) -> Any:
     fig = make_subplots(
         rows=1,
         cols=3,
-        subplot_titles=("accuracy", "expected edges", "mean θ by label agreement"),
+        subplot_titles=("accuracy", "Σ θ", "mean θ"),
+        horizontal_spacing=0.1,
     )
     fig.add_trace(go.Scatter(x=x, y=h["es_accuracy"], name="early-stopping acc."), 1, 1)
     fig.add_trace(
         go.Scatter(x=x, y=h["val_accuracy"], name="outer-objective acc."), 1, 1
     )
-    fig.add_trace(go.Scatter(x=x, y=h["expected_edges"], name="Σ θ"), 1, 2)
-    fig.add_trace(go.Scatter(x=x, y=h["same_class_prob"], name="same class"), 1, 3)
-    fig.add_trace(go.Scatter(x=x, y=h["diff_class_prob"], name="different class"), 1, 3)
+    fig.add_trace(
+        go.Scatter(x=x, y=h["expected_edges"], name="Σ θ (expected edges)"), 1, 2
+    )
+    fig.add_trace(go.Scatter(x=x, y=h["same_class_prob"], name="θ, same class"), 1, 3)
+    fig.add_trace(
+        go.Scatter(x=x, y=h["diff_class_prob"], name="θ, different class"), 1, 3
+    )
     fig.add_vline(x=result.best_iter, line_dash="dot", line_color="gray")
     fig.update_xaxes(title_text="outer iteration")
-    fig.update_layout(height=350, title="Training curves (dotted: selected state)")
+    fig.update_layout(
+        height=420,
+        title="Training curves (dotted: selected state)",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
+        margin={"b": 110},
+    )
     return fig
 
 

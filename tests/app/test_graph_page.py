@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from engine import load_sample
+from tests.app.waiting import running_with_cancel, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -66,7 +67,7 @@ def test_graph_page_fits_wine_and_shows_results():
     assert result.n_outer_iter <= 3 and set(result.baselines) == {"knn_gcn", "logreg"}
     labels = [m.label for m in at.metric]
     assert "Test accuracy" in labels and "Homophily" in labels
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["method"].tolist()[0] == "LDS (learned graph)" and len(table) == 3
     # one validation column, the same nodes for every method; LDS's early-stopping
     # half is a column of its own
@@ -84,11 +85,20 @@ def test_graph_page_fits_wine_and_shows_results():
         if c.proto.id and "graph_acc_fig" in c.proto.id
     ]
     assert bars["data"][0]["x"] == table["method"].tolist()
-    downloads = {b.proto.label for b in at.get("download_button")}
-    assert {
-        "Learned graph (GML, weight = edge probability)",
-        "Learned graph (DOT, weight = edge probability)",
-    } <= downloads
+    # short labels that start with the format: at 800 px "Learned graph (G…" and
+    # "Learned graph (D…" were all that showed of the GML and DOT buttons
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == [
+        "CSV: learned edges",
+        "CSV: predictions",
+        "JSON: full result",
+        "GML: learned graph",
+        "DOT: learned graph",
+    ]
+    # metrics and downloads sit in rows that wrap in a narrow window (five
+    # columns cut their labels to "Validati…" at 800 px)
+    rows = _wrapping_rows(at)
+    assert ["metric"] * 5 in rows and ["download_button"] * 5 in rows
     # selecting a node through the selectbox shows its edges
     at.selectbox(key="graph_node_select").set_value("5").run()
     assert not at.exception
@@ -104,6 +114,31 @@ def test_graph_page_fits_wine_and_shows_results():
     assert _number(at, "Max outer iterations").value == 3
     assert at.session_state[state.GRAPH_RESULT] is result
     assert "Test accuracy" in [m.label for m in at.metric]
+
+
+def _wrapping_rows(at: AppTest) -> list[list[str]]:
+    """The element types of every horizontal container that wraps its elements."""
+    from streamlit.testing.v1.element_tree import Block
+
+    rows, todo = [], [at._tree]
+    while todo:
+        node = todo.pop()
+        todo.extend(getattr(node, "children", {}).values())
+        flex = _flex(node) if isinstance(node, Block) else None
+        horizontal = flex is not None and flex.direction == flex.Direction.HORIZONTAL
+        if horizontal and flex.wrap:
+            rows.append([child.type for child in node.children.values()])
+    return rows
+
+
+def _flex(block):
+    """A block's flex-container settings, or None when it is no flex container."""
+    proto = getattr(block, "proto", None)
+    has = getattr(proto, "HasField", None)
+    try:
+        return proto.flex_container if has and has("flex_container") else None
+    except ValueError:  # a block type without the field (a column)
+        return None
 
 
 def _app_on_upload(n: int, name: str) -> AppTest:
@@ -275,3 +310,54 @@ def test_a_large_table_is_told_how_long_a_fit_takes():
     assert any("one outer iteration took about 15 s" in c.value for c in at.caption)
     small = _app_on_upload(300, "small.csv")
     assert not any("outer iteration took" in c.value for c in small.caption)
+
+
+def test_a_cancelled_fit_shows_the_results_warnings():
+    # after a cancel the JSON said "Baselines not run after the stop request:
+    # ..." but the page showed a one-row accuracy table with no word on why
+    at = _app()
+    at.multiselect(key="graph_opt_baselines").set_value(["logreg", "mlp"]).run()
+    at.button(key="graph_fit").click().run()
+    wait_until(at, running_with_cancel(state.GRAPH_JOB))
+    at.button(key=f"{state.GRAPH_JOB}_cancel").click().run()
+    _wait(at)
+    at.run()
+    assert not at.exception
+    result = at.session_state[state.GRAPH_RESULT]
+    assert result.stopped and not result.baselines
+    shown = [w.value for w in at.warning]
+    assert "Baselines not run after the stop request: logreg, mlp." in shown
+    assert all(note in shown for note in result.warnings)
+    assert len(at.table[0].value) == 1  # LDS alone, now explained
+
+
+def test_a_result_says_which_settings_changed_since_its_fit():
+    # after k 10 -> 4 the old result stayed on screen with no word; its caption
+    # did not say the k and the metric it was made with
+    at = _app()
+    _fit_tiny(at)
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Seed 0")]
+    assert "initial graph: kNN graph (k = 10, cosine metric)" in caption
+    assert "features 'standardize'" in caption
+    assert not [i for i in at.info if "other settings" in i.value]
+    _number(at, "k (kNN graph)").set_value(4)
+    at.selectbox(key="graph_opt_metric").set_value("euclidean")
+    at.number_input(key="graph_split_wine_val").set_value(24).run()
+    assert not at.exception
+    (note,) = [i.value for i in at.info if "other settings" in i.value]
+    for said in ("'k (kNN graph)' (was 10)", "'kNN metric' (was 'cosine')"):
+        assert said in note
+    assert "'Validation nodes' (was 20)" in note and "Press **Fit**" in note
+    assert [s.value for s in at.subheader] == ["Results"]  # still shown under it
+    _number(at, "k (kNN graph)").set_value(10)
+    at.selectbox(key="graph_opt_metric").set_value("cosine")
+    at.number_input(key="graph_split_wine_val").set_value(20).run()
+    assert not [i for i in at.info if "other settings" in i.value]
+    at.number_input(key="seed_input").set_value(3).run()
+    (note,) = [i.value for i in at.info if "other settings" in i.value]
+    assert "'Seed' (was 0)" in note
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,1\n", "text/csv")
+    ).run()
+    (note,) = [i.value for i in at.info if "other settings" in i.value]
+    assert "'Input graph' (was none)" in note

@@ -31,7 +31,7 @@ def test_fit_wine_shows_accuracy_table_and_graph(page, app_url):
     wait_for_app(page)
     assert_no_exception(page)
     main = page.locator('[data-testid="stMain"]')
-    main.locator('[data-testid="stDataFrame"]').first.wait_for()
+    main.locator('[data-testid="stTable"]').first.wait_for()
     text = main.inner_text()
     assert "Validation accuracy" in text and "Homophily" in text
     # the learned graph, the histogram, the accuracy bars and the curves
@@ -43,3 +43,24 @@ def test_fit_wine_shows_accuracy_table_and_graph(page, app_url):
     assert page.get_by_text("Learned graph:").count() >= 1
     assert_no_exception(page)
     screenshot(page, "graph_page_wine_fit")
+    # at 800 px the metric labels, the accuracy table and the download buttons
+    # were cut ("Validati…", "Learned graph (G…"): each shows whole
+    page.set_viewport_size({"width": 800, "height": 1000})
+    page.wait_for_timeout(1500)
+    for label in ("Validation accuracy", "Expected edges", "Homophily"):
+        _assert_not_cut(main.locator('[data-testid="stMetricLabel"]', has_text=label))
+    for label in ("GML: learned graph", "DOT: learned graph"):
+        _assert_not_cut(main.get_by_role("button", name=label))
+    _assert_not_cut(main.locator('[data-testid="stTable"]'))
+    screenshot(page, "graph_page_wine_fit_800")
+
+
+def _assert_not_cut(locator) -> None:
+    """The element's text is not clipped: its content fits its box."""
+    box = locator.first
+    box.wait_for()
+    clipped = box.evaluate(
+        "e => [e, ...e.querySelectorAll('*')].some("
+        "n => n.scrollWidth > n.clientWidth + 1 && n.clientWidth > 0)"
+    )
+    assert not clipped, box.inner_text()

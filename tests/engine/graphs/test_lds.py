@@ -439,3 +439,54 @@ def test_progress_fraction_grows_over_the_whole_fit(monkeypatch):
     assert [e.fraction for e in inner] == pytest.approx(expected)
     shares = [e.step / e.total if e.fraction is None else e.fraction for e in fit]
     assert shares == sorted(shares) and shares[-1] == 1.0
+
+
+def test_top_edges_break_ties_by_node_pair_and_say_when_the_cut_splits_one():
+    from engine.graphs.lds import _top_edges
+
+    theta = np.zeros((5, 5))
+    theta[3, 4], theta[1, 2], theta[0, 4], theta[0, 1] = 1.0, 1.0, 1.0, 1.0
+    theta[2, 3] = 0.5
+    edges, weights, note = _top_edges(theta, 2)
+    assert edges.tolist() == [[0, 1], [0, 4]] and weights.tolist() == [1.0, 1.0]
+    assert "keeps the 2 strongest of the 5 node pairs" in note
+    assert "4 pairs tie at the cut-off θ = 1 and 2 of them are kept" in note
+    edges, _, note = _top_edges(theta, 4)  # the cut falls between 1.0 and 0.5
+    assert edges.tolist() == [[0, 1], [0, 4], [1, 2], [3, 4]] and note is None
+    assert _top_edges(theta, 9)[2] is None  # every edge kept
+
+
+def test_a_cut_inside_a_tie_is_said_in_the_result_and_its_json():
+    # a cancelled wine fit listed 3560 edges, all with theta = 1.0, out of more
+    # pairs at 1.0: which were kept was not said, nor that the cut split a tie
+    X, y, adj = planted(2, n_per=8, noise_edges=10)
+    split = make_split(y, 6, 6, seed=0)
+    res = learn_graph(
+        X, y, split=split, graph=adj, seed=0, device="cpu", outer_lr=0.0,
+        n_top_edges=5, **{**FAST, "max_outer_iter": 1},
+    )  # fmt: skip
+    n_init = len(res.initial_edges)
+    assert (res.edge_probabilities == 1.0).all() and n_init > 5
+    assert res.edges.tolist() == res.initial_edges[:5].tolist()  # lowest pairs
+    note = f"{n_init} pairs tie at the cut-off θ = 1 and 5 of them are kept"
+    assert any(note in w for w in res.warnings)
+    assert any(note in w for w in GraphResult.from_json(res.to_json()).warnings)
+
+
+def test_progress_validation_accuracy_is_the_results_on_all_validation_nodes():
+    # the progress line said "validation accuracy 1" (the outer-objective half
+    # only) while the result said 0.750 (all validation nodes)
+    X, y, adj = planted(2, n_per=10, noise_edges=20)
+    split = make_split(y, 6, 10, seed=0)
+    events = []
+    res = learn_graph(
+        X, y, split=split, graph=adj, seed=0, device="cpu",
+        progress=events.append, **FAST,
+    )  # fmt: skip
+    outer = [e.metrics for e in events if e.stage == "outer"]
+    assert len(outer) == res.n_outer_iter
+    assert outer[res.best_iter]["val_accuracy"] == res.val_accuracy
+    history = res.history
+    assert [m["val_accuracy"] for m in outer] == history["all_val_accuracy"].tolist()
+    assert [m["outer_val_accuracy"] for m in outer] == history["val_accuracy"].tolist()
+    assert res.val_accuracy == history["all_val_accuracy"][res.best_iter]

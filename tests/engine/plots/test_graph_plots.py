@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -90,12 +92,42 @@ def test_learned_graph_colours_by_class_and_marks_wrong_predictions():
 def test_histogram_curves_and_accuracy_bars():
     result = _result(12)
     hist = edge_histogram_figure(result)
-    assert sorted(len(t.x) for t in hist.data) == [5, 6]  # 6 initial, 5 new edges
+    assert sorted(sum(t.y) for t in hist.data) == [5, 6]  # 6 initial, 5 new edges
     curves = training_curves_figure(result)
     assert len(curves.data) == 5
     bars = accuracy_figure(result)
     assert list(bars.data[0].x) == ["LDS (learned graph)", "kNN-GCN (fixed graph)"]
     assert list(bars.data[0].y) == [0.9, 0.8]
+
+
+@pytest.mark.parametrize("value", [1.0, 0.0])
+def test_histogram_counts_every_edge_including_zero_and_one(value):
+    # plotly's last bin left out its end: after a cancelled fit every kept edge had
+    # theta = 1.0 and the histogram was empty (66 edges missing in a default run)
+    result = _result(12)
+    probs = result.edge_probabilities.copy()
+    probs[:4] = value
+    probs[-1] = 1.0 - value
+    result = dataclasses.replace(result, edge_probabilities=probs)
+    for bins in (40, 7):
+        hist = edge_histogram_figure(result, bins=bins)
+        assert sum(int(sum(t.y)) for t in hist.data) == len(result.edges)
+        assert {len(t.y) for t in hist.data} == {bins}
+    every = dataclasses.replace(result, edge_probabilities=np.ones(11))
+    (bars,) = edge_histogram_figure(every, bins=4).data[:1]
+    assert list(bars.y) == [0, 0, 0, 6] and bars.customdata[-1] == "[0.75, 1]"
+
+
+def test_curve_titles_are_short_and_the_legends_leave_the_plots_their_width():
+    # at 800 px the subplot titles "expected edges" and "mean θ by label
+    # agreement" ran into each other, and the side legends took the plots' room
+    curves = training_curves_figure(_result(12))
+    titles = [a.text for a in curves.layout.annotations]
+    assert titles == ["accuracy", "Σ θ", "mean θ"]
+    assert curves.layout.legend.orientation == "h" and curves.layout.legend.y < 0
+    hist = edge_histogram_figure(_result(12))
+    assert hist.layout.legend.orientation == "h"
+    assert len(hist.layout.title.text) <= 20
 
 
 def test_bad_arguments_name_the_figure_and_what_was_received():
