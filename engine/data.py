@@ -863,6 +863,7 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
     taken = set(names)
     seen: dict[str, int] = {}
     dups: list[str] = []
+    renamed: list[str] = []
     out = []
     for n in names:
         if n in seen:
@@ -873,6 +874,7 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
             seen[n] = k + 1
             new = f"{n}.{k}"
             seen[new] = 1
+            renamed.append(new)
             out.append(new)
         else:
             seen[n] = 1
@@ -884,7 +886,7 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
                 "duplicate_names",
                 f"{label}: the header repeats the column name(s) "
                 f"{format_names(sorted(set(dups)), 10)}; the repeats were renamed "
-                "name.1, name.2, ... "
+                f"{format_names(renamed, 10)}. "
                 "Give every column its own name in the file.",
             )
         )
@@ -1284,8 +1286,8 @@ def _shape_findings(
             Finding(
                 "warning",
                 "identifier_column",
-                f"{source}: column {name!r} looks like a row identifier (every value "
-                "distinct, and counting 0, 1, 2, ... or named like an id); it is no "
+                f"{source}: column {name!r} looks like a row identifier "
+                f"({_identifier_reason(name, col.values is not None)}); it is no "
                 "feature or node by default. If it is a measurement, choose it in "
                 "'Columns (nodes)' or with --columns (classifiers on the Explain "
                 "page and the explain command leave it out).",
@@ -1442,6 +1444,16 @@ def looks_like_identifier(column: pd.Series) -> bool:
         return _looks_like_id_numbers(name, values[np.isfinite(values)], n)
     present = column.dropna()
     return _looks_like_id_text(name, int(present.nunique()), len(present))
+
+
+def _identifier_reason(name: str, numeric: bool) -> str:
+    """Why a column was taken for row identifiers, by the rule that took it
+    (:func:`_looks_like_id_numbers`, :func:`_looks_like_id_text`)."""
+    if _ID_NAME.search(name.strip()):
+        return "named like an id, and every value distinct"
+    if numeric:
+        return "every value distinct, counting 0, 1, 2, ... in row order"
+    return "every value distinct text, as names, codes or dates are"
 
 
 def _looks_like_id_numbers(name: str, valid: np.ndarray, n: int) -> bool:

@@ -428,3 +428,31 @@ def test_the_c_parser_path_follows_header(header, monkeypatch):
 def test_header_must_be_a_bool_or_none():
     with pytest.raises(ConfigError, match=r"'header' must be True .*got 'yes'"):
         read_table(b"a,b\n1,2\n3,4\n", header="yes")
+
+
+def test_identifier_warning_gives_the_rule_that_took_the_column():
+    # a date and a name column were said to count 0, 1, 2 or be named like an id
+    rows = "".join(
+        f"2020-01-{k + 1:02d},person {k},{k},{k * 7 % 5}\n" for k in range(20)
+    )
+    _, report = read_table(("date,name,row_id,index\n" + rows).encode())
+    reasons = {
+        f.column: f.message for f in report.findings if f.code == "identifier_column"
+    }
+    text = "(every value distinct text, as names, codes or dates are)"
+    assert text in reasons["date"] and text in reasons["name"]
+    assert "named like an id" in reasons["row_id"]
+    assert "counting" not in reasons["date"] + reasons["name"]
+    counted = read_table(
+        b"n,v\n" + b"".join(b"%d,%d\n" % (k, k % 3) for k in range(12))
+    )
+    (finding,) = [f for f in counted.report.findings if f.code == "identifier_column"]
+    assert "counting 0, 1, 2, ... in row order" in finding.message
+
+
+def test_duplicate_names_warning_names_the_new_names():
+    # it said "renamed name.1, name.2" for a column named x
+    _, report = read_table(b"x,x,y,y,y\n1,2,3,4,5\n6,7,8,9,1\n")
+    (finding,) = [f for f in report.findings if f.code == "duplicate_names"]
+    assert "renamed ['x.1', 'y.1', 'y.2']." in finding.message
+    assert "name.1" not in finding.message
