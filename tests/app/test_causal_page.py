@@ -726,6 +726,46 @@ def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(me
     assert again == before  # same data, settings, prior and seed
 
 
+def test_loading_a_work_file_again_adds_no_run_and_says_what_it_set(media):
+    # every load appended to "Compare runs", even of the same file, with no sign
+    # it was loaded; and it set the sidebar seed without a word
+    from app.components.run_compare import run_label
+
+    at, data = _saved_work(media)
+    fresh = _page()
+    for _ in range(2):
+        _load_work(fresh, data, "mywork.json")
+        runs = fresh.session_state[state.CAUSAL_RUNS]
+        assert len(runs) == 1 and runs[0]["loaded_from"] == "mywork.json"
+    assert run_label(runs[0], 0).endswith("(loaded from the work file mywork.json)")
+    (message,) = [s.value for s in fresh.success]
+    assert "(its result is already run #1 in Compare runs)" in message
+    assert "seed 0 is now used by every fit, on every page" in message
+    caption = [c.value for c in fresh.caption if "loaded from the work file" in c.value]
+    assert caption and caption[0].startswith("sachs (loaded from the work file")
+    # the fit the file was saved from is the same run: not listed twice either
+    _load_work(at, data)
+    assert len(at.session_state[state.CAUSAL_RUNS]) == 1
+    assert "loaded_from" not in at.session_state[state.CAUSAL_RESULT]
+
+
+def test_a_work_file_threshold_or_version_out_of_range_is_refused(media):
+    import json
+
+    _, good = _saved_work(media)
+    for key, value, expected in (
+        ("weight_threshold", 1e9, "the edge-weight threshold to 1000000000.0; the "),
+        ("version", -3, "has version -3, which no Structure Lab writes"),
+    ):
+        work = json.loads(good)
+        (work["settings"] if key == "weight_threshold" else work)[key] = value
+        fresh = _page()
+        _load_work(fresh, json.dumps(work).encode(), "bad.json")
+        message = _errors(fresh)
+        assert expected in message and "Nothing on the page was changed" in message
+        assert _result(fresh) is None
+
+
 def test_a_loaded_result_made_on_other_inputs_is_marked(media):
     at, _ = _saved_work(media)
     at.number_input(key="opt_permutahedron_max_iter").set_value(12).run()
