@@ -124,6 +124,7 @@ def p_change_bars(
         title=f"Probability that a feature changes the class ({where})",
         xaxis_title="P(change)",
         legend_title="destination",
+        yaxis_type="category",  # features named 1, 2, 3 are names, not numbers
         height=max(300, 28 * len(names) + 120),
         margin=dict(l=10, r=10, t=50, b=40),
     )
@@ -177,6 +178,10 @@ def transition_heatmap(
         xaxis_title="class without the feature",
         yaxis_title="class with the feature",
         yaxis_autorange="reversed",
+        # classes are categories: numeric ones (0, 1) made a continuous axis
+        # with ticks at -0.5, 0.5, 1.5
+        xaxis_type="category",
+        yaxis_type="category",
         height=360 + 20 * len(labels),
         margin=dict(l=10, r=10, t=50, b=40),
     )
@@ -247,6 +252,7 @@ def mean_vs_reference(
         )
     fig.update_layout(
         barmode="group",
+        yaxis_type="category",
         title=f"Mean (= SHAP) for P({classes[c]}) beside "
         + (reference_name if reference is not None else "P(change)"),
         height=max(300, 34 * len(names) + 120),

@@ -126,3 +126,27 @@ def test_bad_tops_references_quantities_and_moves(digits_result) -> None:
             call()
     moved = pixel_map(digits_result, 0, move=(0, 1))
     assert moved.layout.annotations[1].text.startswith("P(")
+
+
+@pytest.fixture(scope="module")
+def numeric_classes_result():
+    """A 0/1 classifier over features named like numbers ("1", "2", "3")."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["1", "2", "3"])
+    y = (X["1"] + X["2"] > 0).astype(int)
+    model = LogisticRegression().fit(X.to_numpy(), y)
+    return explain(model, X.iloc[[0]], background=X.to_numpy()[:20], seed=0)
+
+
+def test_numeric_classes_and_feature_names_are_categories(numeric_classes_result):
+    # the Explain page's heatmap of classes 0/1 had a continuous axis with
+    # ticks -0.5, 0, 0.5, 1, 1.5
+    result = numeric_classes_result
+    assert [str(c) for c in result.classes] == ["0", "1"]
+    heat = transition_heatmap(result, 0, "1")
+    assert heat.layout.xaxis.type == "category" == heat.layout.yaxis.type
+    assert list(heat.data[0].x) == ["0", "1"] == list(heat.data[0].y)
+    assert p_change_bars(result, row=0).layout.yaxis.type == "category"
+    assert mean_vs_reference(result, 0).layout.yaxis.type == "category"
