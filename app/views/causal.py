@@ -14,6 +14,7 @@ import streamlit as st
 from app import state
 from app.components import bootstrap_panel, prior_editor
 from app.components.made_on import made_on, result_json, stale_note
+from app.components.names import short_labels
 from app.components.run_compare import render_run_comparison
 from app.components.text import count, literal
 from app.components.work_file import dump_work, largest_weight, parse_work
@@ -239,6 +240,7 @@ def _prepare(
     columns = st.multiselect(
         "Columns (nodes)",
         list(frame.columns),
+        format_func=short_labels(list(frame.columns)),
         default=[c for c in numeric if c not in ids],
         key=f"causal_cols_{data['name']}",
     )
@@ -909,6 +911,7 @@ def _graph_tab(result: Any) -> None:
             "Node",
             names,
             key=state.CAUSAL_SELECTED,
+            format_func=short_labels(names),
             help="Or click a node in the graph.",
         )
         _node_panel(result)

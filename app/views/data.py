@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from app import state
+from app.components.names import header_config, short_labels
 from app.components.text import human_size, literal
 from engine import list_samples, load_sample
 from engine.data import DataReport, describe, read_table
@@ -227,6 +228,7 @@ def _target_picker(dataset: dict[str, Any]) -> None:
         "Target / label column",
         options,
         key=TARGET_KEY,
+        format_func=short_labels(options),
         on_change=_on_target_change,
         help="The class label for 'Explain a classifier'; left out of causal "
         "discovery. Choose (none) for unlabelled data.",
@@ -360,7 +362,9 @@ def render() -> None:
     preview, types = st.tabs(["Preview", "Column types"])
     with preview:
         frame = dataset["frame"]
-        st.dataframe(frame.head(PREVIEW_ROWS))
+        st.dataframe(
+            frame.head(PREVIEW_ROWS), column_config=header_config(list(frame.columns))
+        )
         if len(frame) > PREVIEW_ROWS:
             st.caption(f"First {PREVIEW_ROWS} of {len(frame):,} rows.")
     with types:

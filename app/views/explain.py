@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.names import header_config, short_label, short_labels
 from app.components.text import count, literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
@@ -100,7 +101,11 @@ def _data_section() -> dict[str, Any] | None:
     columns = list(frame.columns)
     index = columns.index(default_target) if default_target in columns else 0
     target = st.selectbox(
-        "Label column", columns, index=index, key=state.EXPLAIN_W_TARGET
+        "Label column",
+        columns,
+        index=index,
+        key=state.EXPLAIN_W_TARGET,
+        format_func=short_labels(columns),
     )
     warning = class_label_warning(frame[target], target)
     if warning:
@@ -432,6 +437,7 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int, dict]:
     with st.expander("Pick a row in the table", expanded=False):
         st.dataframe(
             frame,
+            column_config=header_config(list(frame.columns)),
             key=TABLE_KEY,
             on_select=_apply_row_pick,
             selection_mode="single-row",
@@ -484,6 +490,7 @@ def _what_if_editor(
     widget = f"{state.EXPLAIN_W_EDIT}_{data['missing']}_{row}"
     edited = st.data_editor(
         start,
+        column_config=header_config(list(start.columns)),
         key=widget + (f"_{resets}" if resets else ""),
         width="stretch",
     ).astype(float)
@@ -729,13 +736,15 @@ def _show_row_result(
     cols[0].metric("Predicted class", literal(result.classes[c]))
     cols[1].metric("Probability", f"{result.probabilities[0, c]:.3f}")
     top = int(np.argmax(result.p_change[0]))
+    name = str(result.features[top])
     # the probability is not a gain: neutral colour, no arrow
     cols[2].metric(
         "Most likely to flip it",
-        literal(result.features[top]),
+        literal(short_label(name)),
         f"P(change) {result.p_change[0, top]:.3f}",
         delta_color="off",
         delta_arrow="off",
+        help=None if short_label(name) == name else literal(name),
     )
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
@@ -755,6 +764,7 @@ def _show_row_result(
         list(result.features),
         index=list(result.features).index(state.get(state.EXPLAIN_PLAYER)),
         key=state.EXPLAIN_W_PLAYER,
+        format_func=short_labels(list(result.features)),
     )
     state.put(state.EXPLAIN_PLAYER, player)
     left, right = st.columns(2)
@@ -776,9 +786,14 @@ def _contrast(result: DistributionalValues) -> None:
         classes,
         index=(c + 1) % len(classes),
         key=state.EXPLAIN_W_FROM,
+        format_func=short_labels(classes),
     )
     dst = cols[1].selectbox(
-        "Class with the feature (B)", classes, index=c, key=state.EXPLAIN_W_TO
+        "Class with the feature (B)",
+        classes,
+        index=c,
+        key=state.EXPLAIN_W_TO,
+        format_func=short_labels(classes),
     )
     if src == dst:
         st.info("Pick two different classes.")
@@ -795,7 +810,15 @@ def _contrast(result: DistributionalValues) -> None:
             f"Most likely to turn **{literal(src)}** into **{literal(dst)}**: {names} "
             f"(top: {literal(best['player'])}, P = {best['probability']:.3f})."
         )
-    st.dataframe(table.head(15), hide_index=True, key="explain_contrast")
+    _player_table(table.head(15), result, "explain_contrast")
+
+
+def _player_table(table: pd.DataFrame, result: DistributionalValues, key: str) -> None:
+    """A table of one row per player (``contrast``, ``global_ranking``) with
+    long player names cut in the middle (the downloads have them in full)."""
+    label = short_labels(list(result.features))
+    shown = table.assign(player=[label(p) for p in table["player"]])
+    st.dataframe(shown, hide_index=True, key=key)
 
 
 def _downloads(result: DistributionalValues, tag: str) -> None:
@@ -872,7 +895,7 @@ def _global_section(data, model, settings) -> None:
         st.caption(f"{count(result.n_rows, 'row')} explained.")
     _show_notes(result)
     st.plotly_chart(p_change_bars(result), key="explain_global_bars")
-    st.dataframe(result.global_ranking(), hide_index=True, key="explain_ranking")
+    _player_table(result.global_ranking(), result, "explain_ranking")
     _downloads(result, "global")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -293,6 +295,27 @@ def test_names_with_markdown_are_shown_literally_on_the_causal_page():
     assert "left out '\\$x^2\\$' (constant)" in captions, captions
     texts = _markdown_texts(at)
     assert not any("[a](b)" in t or "'$x^2$'" in t for t in texts), texts
+
+
+def test_long_column_names_are_cut_in_the_middle_in_chips_and_node_picker():
+    # 200-character names differing at the end all read "Loooo…" in the chips,
+    # the Node select box and the drawing
+    long = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(4)]
+    short = [f"Looooooooooo…ooong_name_{k}" for k in range(4)]
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 4))
+    x[:, 1] += x[:, 0]
+    table = pd.DataFrame(x, columns=long).to_csv(index=False).encode()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.file_uploader(key="data_upload").set_value(("long.csv", table, "text/csv"))
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert at.multiselect(key="causal_cols_long.csv").options == short
+    assert at.multiselect(key="causal_cols_long.csv").value == long
+    _fit(at, max_iter=5)
+    _wait(at, lambda a: _result(a) is not None)
+    assert sorted(at.selectbox(key=state.CAUSAL_SELECTED).options) == short
 
 
 def _upload(at: AppTest, kind: str, data: bytes, name: str = "prior.csv") -> None:

@@ -150,3 +150,24 @@ def test_numeric_classes_and_feature_names_are_categories(numeric_classes_result
     assert list(heat.data[0].x) == ["0", "1"] == list(heat.data[0].y)
     assert p_change_bars(result, row=0).layout.yaxis.type == "category"
     assert mean_vs_reference(result, 0).layout.yaxis.type == "category"
+
+
+def test_long_feature_names_are_cut_in_the_middle_with_the_full_name_hovered():
+    # on the Explain page 200-character names took ~85% of the bar chart's width
+    # and read "Loooo..." alike
+    import pandas as pd
+
+    long = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(3)]
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(60, 3)), columns=long)
+    y = (X[long[0]] > 0).astype(int)
+    model = LogisticRegression().fit(X.to_numpy(), y)
+    result = explain(model, X.iloc[[0]], background=X.to_numpy()[:10], seed=0)
+    for fig in (p_change_bars(result, row=0), mean_vs_reference(result, 0)):
+        labels = list(fig.data[0].y)
+        assert len(set(labels)) == 3 and all(len(s) == 25 for s in labels)
+        assert {s[-6:] for s in labels} == {"name_0", "name_1", "name_2"}
+        assert set(fig.data[0].customdata) == set(long)
+        assert "%{customdata}" in fig.data[0].hovertemplate
+    title = transition_heatmap(result, 0, long[1]).layout.title.text
+    assert title.startswith("Looooooooooo…ooong_name_1: ")
