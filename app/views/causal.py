@@ -36,6 +36,8 @@ from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, trainin
 
 # Finished fits kept for the side-by-side comparison (oldest dropped first).
 MAX_RUNS = 10
+# characters kept at each end of a long name in the narrow "Node" select box
+NODE_KEEP = 8
 CAUSAL_SAMPLES = ("sachs", "linear_gaussian", "wine", "breast_cancer")
 SCALING_NOTE = (
     "Scaling changes the answer: on raw data the variances carry information "
@@ -872,16 +874,14 @@ def _node_panel(result: Any) -> None:
     if node not in result.node_names:
         return
     parents, children = result.parents(node), result.children(node)
+    label = short_labels(list(result.node_names))
     with st.container(key="causal_node_panel"):
-        st.markdown(f"**{literal(node)}**")
-        st.markdown(
-            "Parents: "
-            + (", ".join(f"{literal(p)} ({w:+.3f})" for p, w in parents) or "none")
-        )
-        st.markdown(
-            "Children: "
-            + (", ".join(f"{literal(c)} ({w:+.3f})" for c, w in children) or "none")
-        )
+        st.markdown(f"**{literal(label(node))}**")
+        if label(node) != node:  # the full name once, small
+            st.caption(literal(node))
+        for title, nodes in (("Parents", parents), ("Children", children)):
+            listed = ", ".join(f"{literal(label(n))} ({w:+.3f})" for n, w in nodes)
+            st.markdown(f"{title}: {listed or 'none'}")
 
 
 # Above this many nodes or edges the drawing is crowded; the page says where the
@@ -911,7 +911,7 @@ def _graph_tab(result: Any) -> None:
             "Node",
             names,
             key=state.CAUSAL_SELECTED,
-            format_func=short_labels(names),
+            format_func=short_labels(names, keep=NODE_KEEP),
             help="Or click a node in the graph.",
         )
         _node_panel(result)

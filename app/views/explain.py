@@ -60,6 +60,9 @@ DATA_PAGE = "data set from the Data page"
 TABLE_KEY = "explain_table"
 # Edits named at most in a line about a what-if row.
 MAX_EDITS_SHOWN = 5
+# characters kept at each end of a long name (one short_label cuts) in the "Most
+# likely to flip it" metric: its large type fits about 12 in a third of the page
+METRIC_KEEP = 5
 
 
 # --- data ---------------------------------------------------------------------------
@@ -737,14 +740,16 @@ def _show_row_result(
     cols[1].metric("Probability", f"{result.probabilities[0, c]:.3f}")
     top = int(np.argmax(result.p_change[0]))
     name = str(result.features[top])
+    long = short_label(name) != name  # as everywhere: over 25 characters
+    shown = short_label(name, keep=METRIC_KEEP) if long else name
     # the probability is not a gain: neutral colour, no arrow
     cols[2].metric(
         "Most likely to flip it",
-        literal(short_label(name)),
+        literal(shown),
         f"P(change) {result.p_change[0, top]:.3f}",
         delta_color="off",
         delta_arrow="off",
-        help=None if short_label(name) == name else literal(name),
+        help=None if shown == name else literal(name),
     )
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
@@ -805,10 +810,12 @@ def _contrast(result: DistributionalValues) -> None:
             f"No feature turns **{literal(src)}** into **{literal(dst)}** for this row."
         )
     else:
-        names = literal(", ".join(table["player"].head(3)))
+        label = short_labels(list(result.features))
+        names = literal(", ".join(label(p) for p in table["player"].head(3)))
         st.write(
             f"Most likely to turn **{literal(src)}** into **{literal(dst)}**: {names} "
-            f"(top: {literal(best['player'])}, P = {best['probability']:.3f})."
+            f"(top: {literal(label(best['player']))}, P = "
+            f"{best['probability']:.3f})."
         )
     _player_table(table.head(15), result, "explain_contrast")
 

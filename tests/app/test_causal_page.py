@@ -315,7 +315,14 @@ def test_long_column_names_are_cut_in_the_middle_in_chips_and_node_picker():
     assert at.multiselect(key="causal_cols_long.csv").value == long
     _fit(at, max_iter=5)
     _wait(at, lambda a: _result(a) is not None)
-    assert sorted(at.selectbox(key=state.CAUSAL_SELECTED).options) == short
+    assert sorted(at.selectbox(key=state.CAUSAL_SELECTED).options) == [
+        f"Looooooo…g_name_{k}" for k in range(4)
+    ]
+    # the node panel lists parents and children by their short names, and
+    # gives the selected node's full name once
+    panel = " ".join(m.value for m in at.markdown)
+    assert "Looooooooooo…ooong\\_name" in panel and long[0] not in panel
+    assert any(c.value == long[0].replace("_", "\\_") for c in at.caption)
 
 
 def _upload(at: AppTest, kind: str, data: bytes, name: str = "prior.csv") -> None:
