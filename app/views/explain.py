@@ -11,7 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.names import header_config, short_label, short_labels
+from app.components.names import (
+    HEADER_WIDTH,
+    header_config,
+    short_label,
+    short_labels,
+)
 from app.components.text import count, literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
@@ -60,6 +65,8 @@ DATA_PAGE = "data set from the Data page"
 TABLE_KEY = "explain_table"
 # Edits named at most in a line about a what-if row.
 MAX_EDITS_SHOWN = 5
+# a player table's number columns: "probability" and 0.000 fit (px)
+NUMBER_WIDTH = 85
 # characters kept at each end of a long name (one short_label cuts) in the "Most
 # likely to flip it" metric: its large type fits about 12 in a third of the page
 METRIC_KEEP = 5
@@ -817,15 +824,32 @@ def _contrast(result: DistributionalValues) -> None:
             f"(top: {literal(label(best['player']))}, P = "
             f"{best['probability']:.3f})."
         )
-    _player_table(table.head(15), result, "explain_contrast")
+    # the reverse move last: at 800 px it is the column scrolled out of view
+    order = ["player", "probability", "conditional", "p_change", "reverse"]
+    _player_table(table.head(15)[order], result, "explain_contrast")
 
 
 def _player_table(table: pd.DataFrame, result: DistributionalValues, key: str) -> None:
-    """A table of one row per player (``contrast``, ``global_ranking``) with
-    long player names cut in the middle (the downloads have them in full)."""
+    """A table of one row per player (``contrast``, ``global_ranking``) that
+    reads at 800 px: long player names cut in the middle (the downloads have
+    them in full) in a pinned column wide enough for them, numbers of 3
+    decimals in narrow columns (a long name made the player column the whole
+    table's width)."""
     label = short_labels(list(result.features))
     shown = table.assign(player=[label(p) for p in table["player"]])
-    st.dataframe(shown, hide_index=True, key=key)
+    config: dict[str, Any] = {
+        "player": st.column_config.TextColumn(
+            "player",
+            width=HEADER_WIDTH,
+            pinned=True,
+            help="Long names are cut in the middle; the downloads hold them in full.",
+        )
+    }
+    for column in table.columns[1:]:
+        config[column] = st.column_config.NumberColumn(
+            column, format="%.3f", width=NUMBER_WIDTH
+        )
+    st.dataframe(shown, hide_index=True, key=key, column_config=config)
 
 
 def _downloads(result: DistributionalValues, tag: str) -> None:

@@ -576,3 +576,23 @@ def test_long_names_are_cut_in_the_middle_in_widgets_and_tables() -> None:
     _wait(at, lambda a: state.EXPLAIN_GLOBAL in a.session_state)
     at.run()
     assert sorted(_table_with(at, "flip_away").value["player"]) == SHORT
+
+
+def test_the_player_tables_read_at_800_px(trained_iris) -> None:
+    # at 800 px the contrast table showed the player column only
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    table = _table_with(at, "conditional")
+    assert list(table.value.columns) == [
+        "player",
+        "probability",
+        "conditional",
+        "p_change",
+        "reverse",
+    ]
+    config = _column_config(table)
+    assert config["player"]["width"] == 230 and config["player"]["pinned"]
+    for column in ("probability", "conditional", "p_change", "reverse"):
+        assert config[column]["width"] == 85, column
+        assert config[column]["type_config"]["format"] == "%.3f", column
