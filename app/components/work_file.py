@@ -181,7 +181,7 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     if version < 1:
         raise DataError(
             f"The work file has version {version}, which no Structure Lab writes "
-            f"(this app reads versions 1 to {VERSION}). {_WHAT_TO_DO}"
+            f"(this app reads {_versions_read()}). {_WHAT_TO_DO}"
         )
     if version > VERSION:
         raise DataError(
@@ -261,6 +261,11 @@ def _check_prior(prior: Any, where: str) -> None:
             f"'{where}.tiers' gives {format_names(big, 3)} a tier beyond "
             f"+-{MAX_TIER}; number the tiers 0, 1, 2, ... in causal order",
         )
+
+
+def _versions_read() -> str:
+    """The work-file versions this app reads, in words."""
+    return f"version {VERSION}" if VERSION == 1 else f"versions 1 to {VERSION}"
 
 
 def _kept_priors(kept: Any) -> list[dict[str, Any]]:

@@ -169,6 +169,8 @@ def test_a_version_no_structure_lab_writes_is_refused(version):
     work["version"] = version
     with pytest.raises(DataError, match=f"has version {version}, which no Structure"):
         parse_work(json.dumps(work).encode())
+    with pytest.raises(DataError, match=r"\(this app reads version 1\)"):
+        parse_work(json.dumps(work).encode())
 
 
 def _with_result(threshold: float) -> bytes:
