@@ -188,6 +188,10 @@ class DataReport:
         Text encoding used.
     n_bytes : int or None
         Size of the file.
+    header : bool or None
+        Whether the file's first line was read as the column names (``False``:
+        as a data row, the columns named ``column_1``, ...); ``None`` for an
+        in-memory frame.
     """
 
     source: str
@@ -199,6 +203,7 @@ class DataReport:
     decimal: str = "."
     encoding: str | None = None
     n_bytes: int | None = None
+    header: bool | None = None
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -325,6 +330,7 @@ def read_table(
     max_bytes: int | None = MAX_BYTES,
     delimiter: str | None = None,
     strict: bool = True,
+    header: bool | None = None,
 ) -> ParsedTable:
     """Parse a CSV or TSV file into a DataFrame and validate it.
 
@@ -342,6 +348,13 @@ def read_table(
     strict : bool, default=True
         Raise :class:`DataError` when the report has errors. With ``False`` the
         frame and its report are returned anyway whenever a frame could be built.
+    header : bool or None, default=None
+        Whether the first line holds the column names. ``None`` guesses: a first
+        line of numbers only (``1,2,3``) is read as data, with a ``no_header``
+        warning; anything else as names. ``True`` reads it as names even when
+        they look like numbers (``"1"``, ``"2"``); ``False`` reads it as the
+        first data row and names the columns ``column_1``, ``column_2``, ...
+        ``report.header`` says which was done.
 
     Returns
     -------
@@ -357,15 +370,18 @@ def read_table(
         or (``strict``) any error finding; the message names the problem and what
         to do.
     ConfigError
-        ``max_bytes`` or ``delimiter`` is not a value they accept.
+        ``max_bytes``, ``delimiter`` or ``header`` is not a value they accept.
 
     Examples
     --------
     >>> frame, report = read_table(b"a;b\\n1,5;2\\n3,0;4\\n")
     >>> frame["a"].tolist(), report.delimiter, report.decimal
     ([1.5, 3.0], ';', ',')
+    >>> frame, report = read_table(b"1,2\\n0.5,1\\n0.7,0\\n", header=True)
+    >>> list(frame.columns), len(frame), report.header
+    (['1', '2'], 2, True)
     """
-    _check_options(max_bytes, delimiter)
+    _check_options(max_bytes, delimiter, header)
     raw, label = _read_bytes(source, name, max_bytes)
     text, encoding, notes = _decode(raw, label)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -375,16 +391,22 @@ def read_table(
         )
     sniffed, text = sniff_delimiter(text, delimiter)
     delimiter = delimiter or sniffed
-    fast = _numeric_table(text, delimiter, label)
+    fast = _numeric_table(text, delimiter, label, header)
     if fast is not None:
         frame, row_lines, findings = fast
         decimal = "."
     else:
         records, lines = _split_records(text, delimiter, label)
         decimal = _sniff_decimal(records, delimiter)
-        frame, row_lines, findings = _build_frame(records, lines, label)
+        frame, row_lines, findings = _build_frame(records, lines, label, header)
     findings = notes + findings
-    parse = {"delimiter": delimiter, "encoding": encoding, "n_bytes": len(raw)}
+    guessed = not any(f.code == "no_header" for f in findings)
+    parse = {
+        "delimiter": delimiter,
+        "encoding": encoding,
+        "n_bytes": len(raw),
+        "header": guessed if header is None else header,
+    }
     report, parsed = _describe(frame, label, row_lines, findings, decimal, parse)
     if strict and report.errors:
         raise DataError(" ".join(f.message for f in report.errors))
@@ -428,8 +450,15 @@ def _read_bytes(
     return raw, label
 
 
-def _check_options(max_bytes: object, delimiter: object) -> None:
-    """Refuse a ``max_bytes`` or ``delimiter`` that :func:`read_table` cannot use."""
+def _check_options(max_bytes: object, delimiter: object, header: object) -> None:
+    """Refuse a ``max_bytes``, ``delimiter`` or ``header`` that :func:`read_table`
+    cannot use."""
+    if header is not None and not isinstance(header, bool):
+        raise ConfigError(
+            "read_table: 'header' must be True (the first line holds the column "
+            "names), False (it is a data row) or None (guess); got "
+            f"{header!r}."
+        )
     bad_size = isinstance(max_bytes, bool) or not isinstance(
         max_bytes, int | np.integer
     )
@@ -631,7 +660,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _numeric_table(
-    text: str, delimiter: str, label: str
+    text: str, delimiter: str, label: str, header: bool | None = None
 ) -> tuple[pd.DataFrame, list[int], list[Finding]] | None:
     """A plain numeric file read by pandas' C parser, or ``None`` for the full path.
 
@@ -642,18 +671,22 @@ def _numeric_table(
     line, then rows of exactly the header's width (no blank, short or long
     lines), no quotes, and only digits, signs, '.', exponents and blanks in the
     cells (so no text, booleans, 'nan' or decimal commas; an empty cell is a
-    missing value in both). Anything else returns ``None``.
+    missing value in both). Anything else returns ``None``. ``header`` as in
+    :func:`read_table`: with ``True`` the names may look like numbers; with
+    ``False`` the first line is a data row.
     """
     head, _, body = text.partition("\n")
-    header = [h.strip() for h in head.split(delimiter)]
-    width = len(header)
+    names = [h.strip() for h in head.split(delimiter)]
+    if header is False:
+        body, names = text, [""] * len(names)
+    width = len(names)
     if (
         len(body) < _FAST_MIN_CHARS
         or width < 2
         or width > MAX_COLUMNS
         or '"' in text
-        or not all(header)
-        or any(_is_number(h) for h in header)
+        or (header is not False and not all(names))
+        or (header is None and any(_is_number(h) for h in names))
     ):
         return None
     allowed = re.escape(delimiter + "0123456789eE+-. \t\n")
@@ -679,9 +712,10 @@ def _numeric_table(
         return None
     if len(frame) != n_rows:
         return None
-    names, findings = _fix_names(header, label)
-    frame.columns = names
-    return frame, list(range(2, n_rows + 2)), findings
+    fixed, findings = _fix_names(names, label)
+    frame.columns = fixed
+    first = 1 if header is False else 2
+    return frame, list(range(first, n_rows + first)), findings
 
 
 # Below this many characters the full path is fast enough and says more.
@@ -744,21 +778,26 @@ def _sniff_decimal(records: list[list[str]], delimiter: str) -> str:
 
 
 def _build_frame(
-    records: list[list[str]], lines: list[int], label: str
+    records: list[list[str]], lines: list[int], label: str, first: bool | None = None
 ) -> tuple[pd.DataFrame, list[int], list[Finding]]:
+    """The frame of the records; ``first`` is :func:`read_table`'s ``header``."""
     findings: list[Finding] = []
     header = [h.strip() for h in records[0]]
     body = records[1:]
-    if header and all(_is_number(h) for h in header):
+    guess = first is None and header and all(_is_number(h) for h in header)
+    if guess:
         findings.append(
             Finding(
                 "warning",
                 "no_header",
                 f"{label}: the first line holds numbers, not column names; it was "
-                "read as data and the columns named column_1, column_2, ... Add a "
-                "header row to name them.",
+                "read as data and the columns named column_1, column_2, ... If it "
+                "holds the column names, read it with header=True (--header yes; "
+                "'First row holds column names' on the Data page), or add a header "
+                "row to the file.",
             )
         )
+    if guess or first is False:
         body, header = records, [""] * len(header)
         lines = [0, *lines]
     width = len(header)
@@ -824,6 +863,7 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
     taken = set(names)
     seen: dict[str, int] = {}
     dups: list[str] = []
+    renamed: list[str] = []
     out = []
     for n in names:
         if n in seen:
@@ -834,6 +874,7 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
             seen[n] = k + 1
             new = f"{n}.{k}"
             seen[new] = 1
+            renamed.append(new)
             out.append(new)
         else:
             seen[n] = 1
@@ -845,7 +886,7 @@ def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]
                 "duplicate_names",
                 f"{label}: the header repeats the column name(s) "
                 f"{format_names(sorted(set(dups)), 10)}; the repeats were renamed "
-                "name.1, name.2, ... "
+                f"{format_names(renamed, 10)}. "
                 "Give every column its own name in the file.",
             )
         )
@@ -904,7 +945,8 @@ def describe(
     decimal : str, default="."
         Decimal mark of string cells.
     parse : dict, optional
-        ``delimiter``, ``encoding`` and ``n_bytes`` of the parsed file.
+        ``delimiter``, ``encoding``, ``n_bytes`` and ``header`` of the parsed
+        file.
 
     Returns
     -------
@@ -965,6 +1007,7 @@ def _describe(
         decimal=decimal,
         encoding=parse.get("encoding"),
         n_bytes=parse.get("n_bytes"),
+        header=parse.get("header"),
     )
     return report, parsed
 
@@ -1243,8 +1286,8 @@ def _shape_findings(
             Finding(
                 "warning",
                 "identifier_column",
-                f"{source}: column {name!r} looks like a row identifier (every value "
-                "distinct, and counting 0, 1, 2, ... or named like an id); it is no "
+                f"{source}: column {name!r} looks like a row identifier "
+                f"({_identifier_reason(name, col.values is not None)}); it is no "
                 "feature or node by default. If it is a measurement, choose it in "
                 "'Columns (nodes)' or with --columns (classifiers on the Explain "
                 "page and the explain command leave it out).",
@@ -1401,6 +1444,16 @@ def looks_like_identifier(column: pd.Series) -> bool:
         return _looks_like_id_numbers(name, values[np.isfinite(values)], n)
     present = column.dropna()
     return _looks_like_id_text(name, int(present.nunique()), len(present))
+
+
+def _identifier_reason(name: str, numeric: bool) -> str:
+    """Why a column was taken for row identifiers, by the rule that took it
+    (:func:`_looks_like_id_numbers`, :func:`_looks_like_id_text`)."""
+    if _ID_NAME.search(name.strip()):
+        return "named like an id, and every value distinct"
+    if numeric:
+        return "every value distinct, counting 0, 1, 2, ... in row order"
+    return "every value distinct text, as names, codes or dates are"
 
 
 def _looks_like_id_numbers(name: str, valid: np.ndarray, n: int) -> bool:

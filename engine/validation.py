@@ -241,17 +241,41 @@ def _is_text(column: pd.Series) -> bool:
     )
 
 
+def _class_like(column: pd.Series) -> bool:
+    """Whether a column's values look like class labels: at least two distinct
+    values that :func:`class_label_warning` accepts, text (or booleans) or whole
+    numbers (not decimals: those measure something)."""
+    if _distinct(column) < 2 or class_label_warning(column) is not None:
+        return False
+    if _is_text(column):
+        return True
+    values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    values = values[np.isfinite(values)]
+    return bool(np.all(values == np.round(values)))
+
+
+def _name_rank(name: str) -> int | None:
+    """Position of a column name in :data:`LABEL_NAMES`, or ``None``."""
+    key = name.strip().lower()
+    return LABEL_NAMES.index(key) if key in LABEL_NAMES else None
+
+
 def guess_label_column(frame: pd.DataFrame, *, numeric: bool = False) -> str | None:
     """The column of a table that most looks like a class label, if any.
 
-    In order: a column named like a label (:data:`LABEL_NAMES`) with a value;
-    else the last text (or boolean) column with at least two classes that
-    :func:`class_label_warning` accepts; with ``numeric``, else the last column
-    of any type that it accepts (a label coded as numbers).
+    In order: among the columns named like a label (:data:`LABEL_NAMES`) with a
+    value, one whose values look like classes (text or whole numbers with few
+    distinct values), then the earlier name of :data:`LABEL_NAMES`, then the
+    earlier column (so a 0/1 ``label`` beats a continuous ``y``, and a
+    continuous column named like a label is taken only when no such column
+    looks like classes); else the last text (or boolean) column with at least
+    two classes that :func:`class_label_warning` accepts; with ``numeric``,
+    else the last column of any type that it accepts (a label coded as
+    numbers).
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame of shape (n_rows, n_columns)
         The table.
     numeric : bool, default=False
         Also consider columns of numbers (the caller needs a label column; a
@@ -267,11 +291,19 @@ def guess_label_column(frame: pd.DataFrame, *, numeric: bool = False) -> str | N
     >>> frame = pd.DataFrame({"temp": [20.5, 21.1, 19.8], "klasse": ["a", "b", "a"]})
     >>> guess_label_column(frame)
     'klasse'
+    >>> frame = pd.DataFrame({"y": np.linspace(0, 1, 40), "label": np.arange(40) % 2})
+    >>> guess_label_column(frame)
+    'label'
     """
     names = [str(c) for c in frame.columns]
-    for name, column in zip(names, frame.columns, strict=True):
-        if name.strip().lower() in LABEL_NAMES and _distinct(frame[column]) > 0:
-            return name
+    columns = list(zip(names, frame.columns, strict=True))
+    named = [
+        (not _class_like(frame[column]), rank, k, name)
+        for k, (name, column) in enumerate(columns)
+        if (rank := _name_rank(name)) is not None and _distinct(frame[column]) > 0
+    ]
+    if named:
+        return min(named)[3]
 
     def fits(column: Any, text_only: bool) -> bool:
         values = frame[column]
@@ -282,7 +314,7 @@ def guess_label_column(frame: pd.DataFrame, *, numeric: bool = False) -> str | N
         )
 
     for text_only in (True, False) if numeric else (True,):
-        for name, column in reversed(list(zip(names, frame.columns, strict=True))):
+        for name, column in reversed(columns):
             if fits(column, text_only):
                 return name
     return None

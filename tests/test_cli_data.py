@@ -131,3 +131,17 @@ def test_subprocess_good_and_bad_files(tmp_path, repo_root):
 def test_subprocess_help_lists_data_command():
     res = _run("--help")
     assert res.returncode == 0 and "data" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("header", "shape"), [("auto", "31 rows x 3"), ("yes", "30 rows x 3")]
+)
+def test_describe_header_reads_number_like_names(header, shape, tmp_path, capsys):
+    # a header of number-like names was read as a data row, with no way out
+    rows = "".join(f"{k / 7:.3f},{k / 3:.3f},{k % 2}\n" for k in range(30))
+    path = tmp_path / "n.csv"
+    path.write_text("1,2,0\n" + rows)
+    assert main(["data", "describe", "--header", header, str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"n.csv: {shape} columns")
+    assert ("column_1" in out) == (header == "auto")

@@ -11,10 +11,16 @@ from engine.dag import compare_runs
 
 
 def run_label(entry: dict[str, Any], index: int) -> str:
-    """Short label of a stored run: number, method, estimator, seed, data."""
+    """Short label of a stored run: number, method, estimator, seed, data, and
+    the work file it was loaded from, if one."""
     r = entry["result"]
     extra = f" {r.config.get('estimator')}" if r.method == "dagdb" else ""
-    return f"#{index + 1} {r.method}{extra}, seed {r.seed} on {entry.get('label', '')}"
+    loaded = entry.get("loaded_from")
+    source = f" (loaded from the work file {loaded})" if loaded else ""
+    return (
+        f"#{index + 1} {r.method}{extra}, seed {r.seed} on {entry.get('label', '')}"
+        f"{source}"
+    )
 
 
 def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:

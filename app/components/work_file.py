@@ -19,11 +19,13 @@ import json
 import math
 from typing import Any
 
+import numpy as np
+
 from engine import __version__
 from engine.dag import MAX_TIER, DagResult
 from engine.errors import DataError, format_names
 
-__all__ = ["KIND", "VERSION", "dump_work", "parse_work"]
+__all__ = ["KIND", "VERSION", "dump_work", "largest_weight", "parse_work"]
 
 KIND = "structure-lab causal discovery work"
 VERSION = 1
@@ -157,8 +159,10 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     Raises
     ------
     DataError
-        The file is not UTF-8 JSON, not a work file of this page, from a newer
-        version, or a part is missing or of the wrong type; the message names it.
+        The file is not UTF-8 JSON, not a work file of this page, of a version
+        this app does not read, a part is missing or of the wrong type, or the
+        edge-weight threshold is outside the slider's range (0 to the largest
+        |weight| of the file's result); the message names it.
     """
     try:
         work = json.loads(raw.decode("utf-8-sig"))
@@ -174,6 +178,11 @@ def parse_work(raw: bytes) -> dict[str, Any]:
         )
     version = work.get("version")
     _need(isinstance(version, int) and not isinstance(version, bool), "no version")
+    if version < 1:
+        raise DataError(
+            f"The work file has version {version}, which no Structure Lab writes "
+            f"(this app reads {_versions_read()}). {_WHAT_TO_DO}"
+        )
     if version > VERSION:
         raise DataError(
             f"The work file has version {version}, newer than this app reads "
@@ -200,7 +209,35 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     result = work.get("result")
     if result is not None:
         work["result"] = _parse_result(result)
+    _check_threshold(settings.get("weight_threshold", 0.0), work["result"])
     return work
+
+
+def largest_weight(dag: DagResult) -> float:
+    """The largest finite |weight| of the learned edges (0 without any): the
+    top of the page's 'Hide edges with |weight| below' slider."""
+    weights = np.abs(dag.weights[dag.adjacency])
+    weights = weights[np.isfinite(weights)]
+    return float(weights.max()) if weights.size else 0.0
+
+
+def _check_threshold(threshold: float, result: dict[str, Any] | None) -> None:
+    """Refuse an edge-weight threshold the slider cannot show: below 0, or
+    above the largest |weight| of the file's result (the slider's range; a
+    result without weighted edges has no slider, and no result no bound yet)."""
+    top = 0.0 if result is None else largest_weight(result["dag"])
+    if top <= 0:
+        _need(
+            threshold >= 0,
+            f"'settings.weight_threshold' is {threshold!r}; it takes 0 or more",
+        )
+        return
+    if not 0 <= threshold <= top:
+        raise DataError(
+            f"The work file sets the edge-weight threshold to {threshold!r}; the "
+            f"slider 'Hide edges with |weight| below' takes 0 to {top:.6g} (the "
+            "largest |weight| of the file's result). Correct the value in the file."
+        )
 
 
 def _check_prior(prior: Any, where: str) -> None:
@@ -224,6 +261,11 @@ def _check_prior(prior: Any, where: str) -> None:
             f"'{where}.tiers' gives {format_names(big, 3)} a tier beyond "
             f"+-{MAX_TIER}; number the tiers 0, 1, 2, ... in causal order",
         )
+
+
+def _versions_read() -> str:
+    """The work-file versions this app reads, in words."""
+    return f"version {VERSION}" if VERSION == 1 else f"versions 1 to {VERSION}"
 
 
 def _kept_priors(kept: Any) -> list[dict[str, Any]]:

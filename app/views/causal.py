@@ -14,9 +14,10 @@ import streamlit as st
 from app import state
 from app.components import bootstrap_panel, prior_editor
 from app.components.made_on import made_on, result_json, stale_note
+from app.components.names import short_labels
 from app.components.run_compare import render_run_comparison
 from app.components.text import count, literal
-from app.components.work_file import dump_work, parse_work
+from app.components.work_file import dump_work, largest_weight, parse_work
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.dag import (
@@ -35,6 +36,8 @@ from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, trainin
 
 # Finished fits kept for the side-by-side comparison (oldest dropped first).
 MAX_RUNS = 10
+# characters kept at each end of a long name in the narrow "Node" select box
+NODE_KEEP = 8
 CAUSAL_SAMPLES = ("sachs", "linear_gaussian", "wine", "breast_cancer")
 SCALING_NOTE = (
     "Scaling changes the answer: on raw data the variances carry information "
@@ -239,6 +242,7 @@ def _prepare(
     columns = st.multiselect(
         "Columns (nodes)",
         list(frame.columns),
+        format_func=short_labels(list(frame.columns)),
         default=[c for c in numeric if c not in ids],
         key=f"causal_cols_{data['name']}",
     )
@@ -718,32 +722,59 @@ def _on_load_work() -> None:
     prior_editor.restore_priors(kept)
     st.session_state[THRESHOLD_KEY] = float(settings.get("weight_threshold", 0.0))
     st.session_state.pop("causal_edit_edges", None)
-    what = "settings"
+    what, listed = "settings", ""
     result = work["result"]
     if result is not None:
-        dag = result["dag"]
-        truth = None
-        if data.get("truth") is not None:
-            cols = list(data["frame"].columns)
-            idx = [cols.index(n) for n in dag.node_names]
-            truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
-        entry = {
-            "result": dag,
-            "truth": truth,
-            "label": result["label"],
-            "made_on": result["made_on"],
-        }
-        state.put(state.CAUSAL_RESULT, entry)
-        runs = [*(state.get(state.CAUSAL_RUNS) or []), entry][-MAX_RUNS:]
-        state.put(state.CAUSAL_RUNS, runs)
-        st.session_state.pop(state.CAUSAL_SELECTED, None)
+        listed = _load_result(result, data, upload.name)
         what = "settings and result"
     if kept:
         what += f" and the prior knowledge of {count(len(kept), 'other data set')}"
+    seed = int(settings["seed"])
     state.put(
         state.CAUSAL_WORK_MESSAGE,
-        ("success", f"Loaded the {what} of {literal(upload.name)}."),
+        (
+            "success",
+            f"Loaded the {what} of {literal(upload.name)}{listed}. The file also "
+            f"set the sidebar's seed: seed {seed} is now used by every fit, on "
+            "every page.",
+        ),
     )
+
+
+def _load_result(result: dict[str, Any], data: dict[str, Any], file: str) -> str:
+    """Show a work file's result and list it in "Compare runs", once.
+
+    A run identical to one already listed (the same file loaded again, or the
+    fit it was saved from) is shown from the list, not added again.
+
+    Returns
+    -------
+    str
+        Words for the "Loaded ..." message when it was already listed, else "".
+    """
+    dag = result["dag"]
+    runs = list(state.get(state.CAUSAL_RUNS) or [])
+    for k, listed in enumerate(runs):
+        if listed["result"] == dag and listed.get("label") == result["label"]:
+            state.put(state.CAUSAL_RESULT, listed)
+            st.session_state.pop(state.CAUSAL_SELECTED, None)
+            return f" (its result is already run #{k + 1} in Compare runs)"
+    truth = None
+    if data.get("truth") is not None:
+        cols = list(data["frame"].columns)
+        idx = [cols.index(n) for n in dag.node_names]
+        truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
+    entry = {
+        "result": dag,
+        "truth": truth,
+        "label": result["label"],
+        "made_on": result["made_on"],
+        "loaded_from": file,
+    }
+    state.put(state.CAUSAL_RESULT, entry)
+    state.put(state.CAUSAL_RUNS, [*runs, entry][-MAX_RUNS:])
+    st.session_state.pop(state.CAUSAL_SELECTED, None)
+    return ""
 
 
 def _work_panel() -> Any:
@@ -843,16 +874,14 @@ def _node_panel(result: Any) -> None:
     if node not in result.node_names:
         return
     parents, children = result.parents(node), result.children(node)
+    label = short_labels(list(result.node_names))
     with st.container(key="causal_node_panel"):
-        st.markdown(f"**{literal(node)}**")
-        st.markdown(
-            "Parents: "
-            + (", ".join(f"{literal(p)} ({w:+.3f})" for p, w in parents) or "none")
-        )
-        st.markdown(
-            "Children: "
-            + (", ".join(f"{literal(c)} ({w:+.3f})" for c, w in children) or "none")
-        )
+        st.markdown(f"**{literal(label(node))}**")
+        if label(node) != node:  # the full name once, small
+            st.caption(literal(node))
+        for title, nodes in (("Parents", parents), ("Children", children)):
+            listed = ", ".join(f"{literal(label(n))} ({w:+.3f})" for n, w in nodes)
+            st.markdown(f"{title}: {listed or 'none'}")
 
 
 # Above this many nodes or edges the drawing is crowded; the page says where the
@@ -882,6 +911,7 @@ def _graph_tab(result: Any) -> None:
             "Node",
             names,
             key=state.CAUSAL_SELECTED,
+            format_func=short_labels(names, keep=NODE_KEEP),
             help="Or click a node in the graph.",
         )
         _node_panel(result)
@@ -1063,9 +1093,7 @@ def _shown(result: Any) -> Any:
     caption says how many of the learned edges are shown and what the threshold
     applies to. No slider for a fit without edges (or with zero weights only).
     """
-    weights = np.abs(result.weights[result.adjacency])
-    weights = weights[np.isfinite(weights)]
-    top = float(weights.max()) if weights.size else 0.0
+    top = largest_weight(result)
     if top <= 0:
         st.session_state.pop(THRESHOLD_KEY, None)
         return result
@@ -1141,8 +1169,10 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
         if result.stopped
         else ("converged" if result.converged else "reached max_iter")
     )
+    loaded = entry.get("loaded_from")
+    source = f" (loaded from the work file {literal(loaded)})" if loaded else ""
     st.caption(
-        f"{literal(entry['label'])}: {count(result.n_edges, 'edge')}, "
+        f"{literal(entry['label'])}{source}: {count(result.n_edges, 'edge')}, "
         f"{count(result.n_iter, 'epoch')} ({status}), seed {result.seed}, device "
         f"{result.device}, {result.elapsed_s:.1f} s. "
         f"{ACYCLIC_NOTES.get(result.method, '')}"

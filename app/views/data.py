@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from app import state
+from app.components.names import header_config, short_labels
 from app.components.text import human_size, literal
 from engine import list_samples, load_sample
 from engine.data import DataReport, describe, read_table
@@ -26,6 +27,10 @@ SAMPLE_KEY = "data_sample"
 UPLOAD_KEY = "data_upload"
 TARGET_KEY = "data_target"
 TRUTH_KEY = "data_truth_upload"
+HEADER_KEY = "data_header"
+HEADER_MESSAGE_KEY = "data_header_message"
+# "First row holds column names": the choice -> read_table's header
+HEADERS = {"auto": None, "yes": True, "no": False}
 NO_TARGET = "(none)"
 PREVIEW_ROWS = 200
 MAX_FINDINGS = 25
@@ -50,9 +55,12 @@ def _sample_dataset(name: str) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=8)
-def _parse_upload(digest: str, name: str, max_bytes: int, _data: bytes):
-    """Parse an upload; cached by ``digest`` (``_data`` is not hashed again)."""
-    return read_table(_data, name=name, max_bytes=max_bytes)
+def _parse_upload(
+    digest: str, name: str, max_bytes: int, _data: bytes, header: str = "auto"
+):
+    """Parse an upload; cached by ``digest`` and ``header`` (a key of
+    :data:`HEADERS`; ``_data`` is not hashed again)."""
+    return read_table(_data, name=name, max_bytes=max_bytes, header=HEADERS[header])
 
 
 def _max_upload_bytes() -> int:
@@ -75,28 +83,62 @@ def _process_upload(upload: Any) -> None:
     if state.get(state.UPLOAD_ID) == upload.file_id:
         return  # already handled on an earlier rerun
     state.put(state.UPLOAD_ID, upload.file_id)
-    data = upload.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
+    st.session_state[HEADER_KEY] = "auto"  # a new file: guess its header again
     try:
-        frame, report = _parse_upload(digest, upload.name, _max_upload_bytes(), data)
+        dataset = _upload_dataset(upload, "auto")
     except DataError as err:
         state.put(state.UPLOAD_ERROR, str(err))
         return
     state.put(state.UPLOAD_ERROR, None)
-    state.put(
-        state.DATASET,
-        {
-            "name": upload.name,
-            "frame": frame,
-            "target": guess_label_column(frame),
-            "truth": None,
-            "source": "upload",
-            "report": report,
-            "description": f"Uploaded file {upload.name} ({human_size(len(data))}).",
-            "id": f"upload:{digest}",
-        },
-    )
+    state.put(state.DATASET, dataset)
     st.session_state[SAMPLE_KEY] = None  # no sample is selected now
+
+
+def _upload_dataset(upload: Any, header: str) -> dict[str, Any]:
+    """The data set of an uploaded file read with ``header`` (a key of
+    :data:`HEADERS`).
+
+    Raises
+    ------
+    DataError
+        The file cannot be read that way.
+    """
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    frame, report = _parse_upload(
+        digest, upload.name, _max_upload_bytes(), data, header
+    )
+    return {
+        "name": upload.name,
+        "frame": frame,
+        "target": guess_label_column(frame),
+        "truth": None,
+        "source": "upload",
+        "report": report,
+        "description": f"Uploaded file {upload.name} ({human_size(len(data))}).",
+        # another reading of the file is another table (its columns differ)
+        "id": f"upload:{digest}" + ("" if header == "auto" else f":header={header}"),
+        "header": header,
+    }
+
+
+def _on_header_change() -> None:
+    """Read the upload again with the chosen "First row holds column names"."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    choice = st.session_state.get(HEADER_KEY, "auto")
+    if upload is None:
+        return
+    try:
+        dataset = _upload_dataset(upload, choice)
+    except DataError as err:
+        current = state.get(state.DATASET) or {}
+        st.session_state[HEADER_KEY] = current.get("header", "auto")
+        st.session_state[HEADER_MESSAGE_KEY] = (
+            f"The file cannot be read that way: {literal(err)} The columns are "
+            "unchanged."
+        )
+        return
+    state.put(state.DATASET, dataset)
 
 
 def _on_sample_change() -> None:
@@ -147,6 +189,33 @@ def _pickers() -> None:
         st.error(f"This file cannot be used: {literal(error)}{keep}")
 
 
+def _header_picker(dataset: dict[str, Any]) -> None:
+    """ "First row holds column names" for an uploaded file: automatic (the
+    reader's guess, named), yes or no."""
+    if dataset.get("source") != "upload":
+        return
+    if st.session_state.get(HEADER_KEY) not in HEADERS:  # e.g. back from a page
+        st.session_state[HEADER_KEY] = dataset.get("header", "auto")
+    guessed = "yes" if dataset["report"].header is not False else "no"
+    labels = {"auto": "Automatic", "yes": "Yes", "no": "No"}
+    if dataset.get("header", "auto") == "auto":
+        labels["auto"] = f"Automatic (read as: {guessed})"
+    st.radio(
+        "First row holds column names",
+        list(HEADERS),
+        key=HEADER_KEY,
+        format_func=labels.get,
+        horizontal=True,
+        on_change=_on_header_change,
+        help="Automatic reads a first row of numbers only (e.g. 1,2,3) as data "
+        "and names the columns column_1, column_2, ...; choose Yes when that row "
+        "holds the column names, No when it is a row of data.",
+    )
+    message = st.session_state.pop(HEADER_MESSAGE_KEY, None)
+    if message:
+        st.error(message)
+
+
 def _target_picker(dataset: dict[str, Any]) -> None:
     columns = [str(c) for c in dataset["frame"].columns]
     options = [NO_TARGET, *columns]
@@ -159,6 +228,7 @@ def _target_picker(dataset: dict[str, Any]) -> None:
         "Target / label column",
         options,
         key=TARGET_KEY,
+        format_func=short_labels(options),
         on_change=_on_target_change,
         help="The class label for 'Explain a classifier'; left out of causal "
         "discovery. Choose (none) for unlabelled data.",
@@ -287,11 +357,14 @@ def render() -> None:
     dataset = state.get(state.DATASET)
     truth_message = _apply_truth_upload(dataset)
     _summary(dataset)
+    _header_picker(dataset)
     _target_picker(dataset)
     preview, types = st.tabs(["Preview", "Column types"])
     with preview:
         frame = dataset["frame"]
-        st.dataframe(frame.head(PREVIEW_ROWS))
+        st.dataframe(
+            frame.head(PREVIEW_ROWS), column_config=header_config(list(frame.columns))
+        )
         if len(frame) > PREVIEW_ROWS:
             st.caption(f"First {PREVIEW_ROWS} of {len(frame):,} rows.")
     with types:

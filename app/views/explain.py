@@ -11,6 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.names import (
+    HEADER_WIDTH,
+    header_config,
+    short_label,
+    short_labels,
+)
 from app.components.text import count, literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
@@ -59,6 +65,11 @@ DATA_PAGE = "data set from the Data page"
 TABLE_KEY = "explain_table"
 # Edits named at most in a line about a what-if row.
 MAX_EDITS_SHOWN = 5
+# a player table's number columns: "probability" and 0.000 fit (px)
+NUMBER_WIDTH = 85
+# characters kept at each end of a long name (one short_label cuts) in the "Most
+# likely to flip it" metric: its large type fits about 12 in a third of the page
+METRIC_KEEP = 5
 
 
 # --- data ---------------------------------------------------------------------------
@@ -100,7 +111,11 @@ def _data_section() -> dict[str, Any] | None:
     columns = list(frame.columns)
     index = columns.index(default_target) if default_target in columns else 0
     target = st.selectbox(
-        "Label column", columns, index=index, key=state.EXPLAIN_W_TARGET
+        "Label column",
+        columns,
+        index=index,
+        key=state.EXPLAIN_W_TARGET,
+        format_func=short_labels(columns),
     )
     warning = class_label_warning(frame[target], target)
     if warning:
@@ -432,6 +447,7 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int, dict]:
     with st.expander("Pick a row in the table", expanded=False):
         st.dataframe(
             frame,
+            column_config=header_config(list(frame.columns)),
             key=TABLE_KEY,
             on_select=_apply_row_pick,
             selection_mode="single-row",
@@ -484,6 +500,7 @@ def _what_if_editor(
     widget = f"{state.EXPLAIN_W_EDIT}_{data['missing']}_{row}"
     edited = st.data_editor(
         start,
+        column_config=header_config(list(start.columns)),
         key=widget + (f"_{resets}" if resets else ""),
         width="stretch",
     ).astype(float)
@@ -729,13 +746,17 @@ def _show_row_result(
     cols[0].metric("Predicted class", literal(result.classes[c]))
     cols[1].metric("Probability", f"{result.probabilities[0, c]:.3f}")
     top = int(np.argmax(result.p_change[0]))
+    name = str(result.features[top])
+    long = short_label(name) != name  # as everywhere: over 25 characters
+    shown = short_label(name, keep=METRIC_KEEP) if long else name
     # the probability is not a gain: neutral colour, no arrow
     cols[2].metric(
         "Most likely to flip it",
-        literal(result.features[top]),
+        literal(shown),
         f"P(change) {result.p_change[0, top]:.3f}",
         delta_color="off",
         delta_arrow="off",
+        help=None if shown == name else literal(name),
     )
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
@@ -755,6 +776,7 @@ def _show_row_result(
         list(result.features),
         index=list(result.features).index(state.get(state.EXPLAIN_PLAYER)),
         key=state.EXPLAIN_W_PLAYER,
+        format_func=short_labels(list(result.features)),
     )
     state.put(state.EXPLAIN_PLAYER, player)
     left, right = st.columns(2)
@@ -776,9 +798,14 @@ def _contrast(result: DistributionalValues) -> None:
         classes,
         index=(c + 1) % len(classes),
         key=state.EXPLAIN_W_FROM,
+        format_func=short_labels(classes),
     )
     dst = cols[1].selectbox(
-        "Class with the feature (B)", classes, index=c, key=state.EXPLAIN_W_TO
+        "Class with the feature (B)",
+        classes,
+        index=c,
+        key=state.EXPLAIN_W_TO,
+        format_func=short_labels(classes),
     )
     if src == dst:
         st.info("Pick two different classes.")
@@ -790,12 +817,39 @@ def _contrast(result: DistributionalValues) -> None:
             f"No feature turns **{literal(src)}** into **{literal(dst)}** for this row."
         )
     else:
-        names = literal(", ".join(table["player"].head(3)))
+        label = short_labels(list(result.features))
+        names = literal(", ".join(label(p) for p in table["player"].head(3)))
         st.write(
             f"Most likely to turn **{literal(src)}** into **{literal(dst)}**: {names} "
-            f"(top: {literal(best['player'])}, P = {best['probability']:.3f})."
+            f"(top: {literal(label(best['player']))}, P = "
+            f"{best['probability']:.3f})."
         )
-    st.dataframe(table.head(15), hide_index=True, key="explain_contrast")
+    # the reverse move last: at 800 px it is the column scrolled out of view
+    order = ["player", "probability", "conditional", "p_change", "reverse"]
+    _player_table(table.head(15)[order], result, "explain_contrast")
+
+
+def _player_table(table: pd.DataFrame, result: DistributionalValues, key: str) -> None:
+    """A table of one row per player (``contrast``, ``global_ranking``) that
+    reads at 800 px: long player names cut in the middle (the downloads have
+    them in full) in a pinned column wide enough for them, numbers of 3
+    decimals in narrow columns (a long name made the player column the whole
+    table's width)."""
+    label = short_labels(list(result.features))
+    shown = table.assign(player=[label(p) for p in table["player"]])
+    config: dict[str, Any] = {
+        "player": st.column_config.TextColumn(
+            "player",
+            width=HEADER_WIDTH,
+            pinned=True,
+            help="Long names are cut in the middle; the downloads hold them in full.",
+        )
+    }
+    for column in table.columns[1:]:
+        config[column] = st.column_config.NumberColumn(
+            column, format="%.3f", width=NUMBER_WIDTH
+        )
+    st.dataframe(shown, hide_index=True, key=key, column_config=config)
 
 
 def _downloads(result: DistributionalValues, tag: str) -> None:
@@ -872,7 +926,7 @@ def _global_section(data, model, settings) -> None:
         st.caption(f"{count(result.n_rows, 'row')} explained.")
     _show_notes(result)
     st.plotly_chart(p_change_bars(result), key="explain_global_bars")
-    st.dataframe(result.global_ranking(), hide_index=True, key="explain_ranking")
+    _player_table(result.global_ranking(), result, "explain_ranking")
     _downloads(result, "global")
 
 

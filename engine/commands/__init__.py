@@ -23,13 +23,16 @@ from engine.errors import ConfigError
 from engine.runtime import ProgressEvent
 
 __all__ = [
+    "HEADER_CHOICES",
     "ProgressLog",
+    "add_header_option",
     "check_in_file",
     "check_out",
     "check_readable",
     "discard_notes",
     "flush_notes",
     "given_twice",
+    "header_of",
     "progress_log",
     "refuse_repeats",
     "write_note",
@@ -93,6 +96,34 @@ def _as_typed(values: Any) -> str:
     if isinstance(values, list):
         return " ".join(str(v) for v in values)
     return str(values)
+
+
+HEADER_CHOICES = {"auto": None, "yes": True, "no": False}
+"""``--header`` words and the ``header`` of :func:`engine.data.read_table`."""
+
+
+def add_header_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--header {auto,yes,no}``: whether the file's first line holds the
+    column names; ``args.header`` is then ``read_table``'s ``header``.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A subcommand's parser that reads a table with ``read_table``.
+    """
+    parser.add_argument(
+        "--header",
+        choices=list(HEADER_CHOICES),
+        default="auto",
+        help="whether the first line holds the column names: auto (default: a "
+        "line of numbers only is read as data), yes (even when the names look "
+        "like numbers) or no (it is data; columns named column_1, ...)",
+    )
+
+
+def header_of(args: argparse.Namespace) -> bool | None:
+    """``read_table``'s ``header`` for the ``--header`` of ``args``."""
+    return HEADER_CHOICES[getattr(args, "header", "auto")]
 
 
 def refuse_repeats(parser: argparse.ArgumentParser) -> None:

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from engine.commands import (
+    add_header_option,
     check_in_file,
     check_out,
     check_readable,
     flush_notes,
     given_twice,
+    header_of,
     progress_log,
     refuse_repeats,
     write_note,
@@ -96,6 +98,7 @@ def register(subparsers: Any) -> None:
     )
     refuse_repeats(p)
     p.add_argument("file", help="CSV (or other table) with one column per variable")
+    add_header_option(p)
     p.add_argument("--method", default="permutahedron", choices=sorted(METHODS))
     p.add_argument(
         "--columns",
@@ -503,7 +506,7 @@ def run(args: argparse.Namespace) -> int:
     _check_args(args)
     options = _parse_options(args.method, args.option)
     _merge_max_iter(args, options)
-    frame, report = read_table(args.file)
+    frame, report = read_table(args.file, header=header_of(args))
     _check_columns(args, report)
     X, names, record = to_matrix(
         frame,

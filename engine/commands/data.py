@@ -13,7 +13,12 @@ import argparse
 import math
 import sys
 
-from engine.commands import check_readable, refuse_repeats
+from engine.commands import (
+    add_header_option,
+    check_readable,
+    header_of,
+    refuse_repeats,
+)
 from engine.data import MAX_BYTES, read_table
 from engine.results import dumps_strict
 from engine.samples import list_samples, load_sample
@@ -49,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_delimiter,
         help="force a delimiter instead of sniffing (one character; 'tab' for tab)",
     )
+    add_header_option(describe)
     describe.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of text"
     )
@@ -102,6 +108,7 @@ def run_describe(args: argparse.Namespace) -> int:
         max_bytes=max(1, math.ceil(args.max_mb * 10**6)),
         delimiter=args.delimiter,
         strict=args.strict,
+        header=header_of(args),
     )
     if args.json:
         import dataclasses

@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from engine.commands import (
+    add_header_option,
     check_in_file,
     check_out,
     check_readable,
     flush_notes,
+    header_of,
     progress_log,
     refuse_repeats,
     write_note,
@@ -51,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     refuse_repeats(p)
     p.add_argument("file", help="CSV table with a label column")
+    add_header_option(p)
     p.add_argument("--target", required=True, help="label column")
     p.add_argument(
         "--model",
@@ -232,7 +235,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     _check_options(args)
-    frame, report = read_table(args.file)
+    frame, report = read_table(args.file, header=header_of(args))
     if args.target not in frame.columns:
         raise DataError(
             f"explain: label column {args.target!r} is not in {args.file}; columns "

@@ -8,9 +8,11 @@ import sys
 from typing import Any
 
 from engine.commands import (
+    add_header_option,
     check_in_file,
     check_out,
     check_readable,
+    header_of,
     progress_log,
     refuse_repeats,
     write_note,
@@ -48,6 +50,7 @@ def register(subparsers: Any) -> None:
     )
     refuse_repeats(parser)
     parser.add_argument("file", help="CSV table, one row per node")
+    add_header_option(parser)
     parser.add_argument("--target", required=True, help="label column")
     parser.add_argument(
         "--graph", help="edge-list CSV (source,target) of row names or 0-based rows"
@@ -161,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.validation import class_label_warning
 
     _check_args(args)
-    frame, report = read_table(args.file)
+    frame, report = read_table(args.file, header=header_of(args))
     X, y, record = table_inputs_record(frame, args.target)
     write_table_notes("graph", report, record)
     suspect = class_label_warning(y, args.target)

@@ -15,11 +15,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.errors import ConfigError, DataError, GraphError
-from engine.plots._text import plot_texts
+from engine.plots._text import plot_labels, plot_texts
 
 __all__ = [
     "check_count",
     "check_names",
+    "check_node_labels",
     "check_same_shape",
     "square_matrix",
 ]
@@ -100,6 +101,33 @@ def check_names(owner: str, names: Iterable[object], d: int) -> list[str]:
     DataError
         ``names`` is a single string, not iterable, or not of length ``d``.
     """
+    return plot_texts(_name_items(owner, names, d))
+
+
+def check_node_labels(
+    owner: str, names: Iterable[object], d: int
+) -> tuple[list[str], list[str]]:
+    """The node names checked as :func:`check_names` does, in full and short.
+
+    Returns
+    -------
+    full : list of str, length d
+        :func:`~engine.plots._text.plot_texts` of the names (for hover texts).
+    short : list of str, length d
+        :func:`~engine.plots._text.plot_labels` of the names: long ones shortened
+        in the middle, still distinct (for labels drawn in the figure).
+
+    Raises
+    ------
+    DataError
+        ``names`` is a single string, not iterable, or not of length ``d``.
+    """
+    items = _name_items(owner, names, d)
+    return plot_texts(items), plot_labels(items)
+
+
+def _name_items(owner: str, names: Iterable[object], d: int) -> list[object]:
+    """``names`` as a list of d items, or a :class:`DataError` naming ``owner``."""
     if isinstance(names, str) or not isinstance(names, Iterable):
         raise DataError(
             f"{owner}: 'names' must be a sequence of {d} node names; got {names!r}."
@@ -110,7 +138,7 @@ def check_names(owner: str, names: Iterable[object], d: int) -> list[str]:
             f"{owner}: 'names' must hold one name per node ({d}, as the matrix has "
             f"{d} rows and columns); got {len(items)} name(s)."
         )
-    return plot_texts(items)
+    return items
 
 
 def check_count(

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.errors import DataError, check_range
-from engine.plots._checks import check_names, check_same_shape, square_matrix
+from engine.plots._checks import check_node_labels, check_same_shape, square_matrix
 from engine.plots.dag import (
     _arrow,
     _collect_arrows,
@@ -76,7 +76,7 @@ def bootstrap_figure(
     freq = square_matrix(owner, "edge_frequency", edge_frequency, numeric=True)
     cons = square_matrix(owner, "consensus", consensus) != 0
     check_same_shape(owner, ("edge_frequency", freq), ("consensus", cons))
-    names = check_names(owner, names, len(freq))
+    names, short = check_node_labels(owner, names, len(freq))
     _check_frequencies(freq)
     check_range(owner, "threshold", threshold, low=0.0, high=1.0)
     pos = dag_layout(cons)
@@ -102,5 +102,5 @@ def bootstrap_figure(
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
     return _layout(
-        fig, title, pos, annotations=annotations + labels, shapes=shapes, names=names
+        fig, title, pos, annotations=annotations + labels, shapes=shapes, names=short
     )

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from engine.errors import DataError, GraphError
 from engine.plots._checks import (
     check_count,
-    check_names,
+    check_node_labels,
     check_same_shape,
     square_matrix,
 )
@@ -422,7 +422,7 @@ def dag_figure(
     a = square_matrix(owner, "adjacency", adjacency) != 0
     w = square_matrix(owner, "weights", weights, numeric=True)
     check_same_shape(owner, ("adjacency", a), ("weights", w))
-    names = check_names(owner, names, len(a))
+    names, short = check_node_labels(owner, names, len(a))
     edges = [tuple(map(int, e)) for e in np.argwhere(a)]
     _check_edge_weights(w, edges)
     pos = dag_layout(a) if positions is None else _positions(owner, positions, len(a))
@@ -443,7 +443,7 @@ def dag_figure(
     if edges:
         fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
     annotations, _ = _collect_arrows(arrows)
-    return _layout(fig, title, pos, annotations=annotations, names=names)
+    return _layout(fig, title, pos, annotations=annotations, names=short)
 
 
 def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
@@ -529,7 +529,7 @@ def dag_diff_figure(
     owner = "dag_diff_figure"
     status = _edge_status(owner, truth, pred)
     p = np.asarray(pred) != 0
-    names = check_names(owner, names, len(p))
+    names, short = check_node_labels(owner, names, len(p))
     pos = dag_layout(p) if positions is None else _positions(owner, positions, len(p))
     fig = go.Figure()
     arrows = []
@@ -555,7 +555,7 @@ def dag_diff_figure(
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
-    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes, names=names)
+    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes, names=short)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
     return fig
 
@@ -577,32 +577,49 @@ def adjacency_heatmap(
         ``names`` does not hold one name per node.
     """
     w = square_matrix("adjacency_heatmap", "weights", weights, numeric=True)
-    names = check_names("adjacency_heatmap", names, len(w))
+    names, short = check_node_labels("adjacency_heatmap", names, len(w))
     finite = np.abs(w[np.isfinite(w)])
     top = float(finite.max()) if finite.size else 1.0
     fig = go.Figure(
         go.Heatmap(
             z=w,
-            x=names,
-            y=names,
+            x=short,
+            y=short,
             colorscale="RdBu",
             zmid=0.0,
             zmin=-top,
             zmax=top,
-            hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>",
+            **_full_name_hover(names, short),
         )
     )
     # plotly labels only some categories once they crowd; name every node while
-    # a label still fits in its row (the height grows with d up to a cap)
+    # a label still fits in its row (the height grows with d up to a cap);
+    # names are categories, even "1", "2", "3"
     ticks = {"dtick": 1, "tickmode": "linear"} if len(w) <= HEATMAP_ALL_TICKS else {}
+    axis = {"type": "category", **ticks}
     fig.update_layout(
         title=title,
-        yaxis={"autorange": "reversed", "title": "parent", **ticks},
-        xaxis={"title": "child", **ticks},
+        yaxis={"autorange": "reversed", "title": "parent", **axis},
+        xaxis={"title": "child", **axis},
         height=int(min(max(480, 160 + 14 * len(w)), 1600)),
         margin={"t": 40},
     )
     return fig
+
+
+def _full_name_hover(names: list[str], short: list[str]) -> dict[str, Any]:
+    """The heatmap's hover settings: its axis labels, or the full names
+    (as ``customdata`` (d, d, 2): parent, child) where some are shortened."""
+    if names == short:
+        return {"hovertemplate": "%{y} → %{x}: %{z:.3f}<extra></extra>"}
+    d = len(names)
+    pairs = np.empty((d, d, 2), dtype=object)
+    pairs[:, :, 0] = np.asarray(names, dtype=object)[:, None]
+    pairs[:, :, 1] = np.asarray(names, dtype=object)[None, :]
+    return {
+        "customdata": pairs,
+        "hovertemplate": "%{customdata[0]} → %{customdata[1]}: %{z:.3f}<extra></extra>",
+    }
 
 
 # history curves that count things: their axes get whole-number ticks

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from engine.errors import ConfigError, DataError, check_choice, format_names
 from engine.plots._checks import check_count
-from engine.plots._text import plot_texts
+from engine.plots._text import plot_labels, plot_texts
 from engine.values.result import DistributionalValues
 
 __all__ = [
@@ -67,6 +67,15 @@ def _check_move(result: DistributionalValues, move: Any) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
+def _feature_labels(
+    result: DistributionalValues, order: np.ndarray
+) -> tuple[list[str], list[str]]:
+    """The features at ``order`` (n,): short labels for an axis (long names cut
+    in the middle, still distinct) and full names for the hover, both escaped."""
+    short, full = plot_labels(result.features), plot_texts(result.features)
+    return [short[i] for i in order], [full[i] for i in order]
+
+
 def _into_by_class(result: DistributionalValues, row: int | None) -> np.ndarray:
     """Mass moved *into* each class from another, (M, K); mean over rows if None."""
     q = result.transitions if row is None else result.transitions[[row]]
@@ -104,18 +113,19 @@ def p_change_bars(
         row = result.row_index(row, "p_change_bars")
     into = _into_by_class(result, row)  # (M, K)
     order = np.argsort(into.sum(1))[::-1][:top][::-1]
-    features = plot_texts(result.features)
-    names = [features[i] for i in order]
+    names, full = _feature_labels(result, order)
+    classes, full_classes = plot_labels(result.classes), plot_texts(result.classes)
     fig = go.Figure()
-    for j, cls in enumerate(plot_texts(result.classes)):
+    for j, cls in enumerate(classes):
         fig.add_bar(
             y=names,
             x=into[order, j],
+            customdata=full,
             orientation="h",
             name=f"into {cls}",
             marker_color=_COLORS[j % len(_COLORS)],
-            hovertemplate="%{y}: P(change into "
-            + str(cls)
+            hovertemplate="%{customdata}: P(change into "
+            + full_classes[j]
             + ") = %{x:.3f}<extra></extra>",
         )
     where = "mean over rows" if row is None else f"row {result.rows[row]}"
@@ -124,6 +134,7 @@ def p_change_bars(
         title=f"Probability that a feature changes the class ({where})",
         xaxis_title="P(change)",
         legend_title="destination",
+        yaxis_type="category",  # features named 1, 2, 3 are names, not numbers
         height=max(300, 28 * len(names) + 120),
         margin=dict(l=10, r=10, t=50, b=40),
     )
@@ -157,26 +168,34 @@ def transition_heatmap(
     row = result.row_index(row, "transition_heatmap")
     i = result.player_index(player, "transition_heatmap")
     q = result.transitions[row, i]
-    labels = plot_texts(result.classes)
+    labels, full = plot_labels(result.classes), plot_texts(result.classes)
     text = [[f"{v:.3f}" for v in line] for line in q]
+    k = len(full)
+    pairs = [[[full[a], full[b]] for b in range(k)] for a in range(k)]
     fig = go.Figure(
         go.Heatmap(
             z=q,
             x=labels,
             y=labels,
             text=text,
+            customdata=pairs,
             texttemplate="%{text}",
             colorscale="Blues",
             zmin=0,
-            hovertemplate="without %{x} -> with %{y}: %{z:.4f}<extra></extra>",
+            hovertemplate="without %{customdata[1]} -> with %{customdata[0]}: "
+            "%{z:.4f}<extra></extra>",
         )
     )
     fig.update_layout(
-        title=f"{plot_texts(result.features)[i]}: P(class with = row, class "
+        title=f"{plot_labels(result.features)[i]}: P(class with = row, class "
         "without = column)",
         xaxis_title="class without the feature",
         yaxis_title="class with the feature",
         yaxis_autorange="reversed",
+        # classes are categories: numeric ones (0, 1) made a continuous axis
+        # with ticks at -0.5, 0.5, 1.5
+        xaxis_type="category",
+        yaxis_type="category",
         height=360 + 20 * len(labels),
         margin=dict(l=10, r=10, t=50, b=40),
     )
@@ -229,24 +248,32 @@ def mean_vs_reference(
     )
     mean = result.mean[row, :, c]
     order = np.argsort(np.abs(mean))[::-1][:top][::-1]
-    features, classes = plot_texts(result.features), plot_texts(result.classes)
-    names = [features[i] for i in order]
+    classes = plot_labels(result.classes)
+    names, full = _feature_labels(result, order)
+    bars = {"y": names, "customdata": full, "orientation": "h"}
+    hover = "%{customdata}: %{x:.4f}<extra>%{fullData.name}</extra>"
     fig = go.Figure()
     fig.add_bar(
-        y=names, x=mean[order], orientation="h", name=f"mean, class {classes[c]}"
+        x=mean[order], name=f"mean, class {classes[c]}", hovertemplate=hover, **bars
     )
     if reference is not None:
         ref = _reference_column(result, reference, c)
-        fig.add_bar(y=names, x=ref[order], orientation="h", name=reference_name)
+        fig.add_bar(
+            x=ref[order],
+            name=plot_texts([reference_name])[0],
+            hovertemplate=hover,
+            **bars,
+        )
     else:
         fig.add_bar(
-            y=names,
             x=result.p_change[row, order],
-            orientation="h",
             name="P(change)",
+            hovertemplate=hover,
+            **bars,
         )
     fig.update_layout(
         barmode="group",
+        yaxis_type="category",
         title=f"Mean (= SHAP) for P({classes[c]}) beside "
         + (reference_name if reference is not None else "P(change)"),
         height=max(300, 34 * len(names) + 120),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -293,6 +295,34 @@ def test_names_with_markdown_are_shown_literally_on_the_causal_page():
     assert "left out '\\$x^2\\$' (constant)" in captions, captions
     texts = _markdown_texts(at)
     assert not any("[a](b)" in t or "'$x^2$'" in t for t in texts), texts
+
+
+def test_long_column_names_are_cut_in_the_middle_in_chips_and_node_picker():
+    # 200-character names differing at the end all read "Loooo…" in the chips,
+    # the Node select box and the drawing
+    long = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(4)]
+    short = [f"Looooooooooo…ooong_name_{k}" for k in range(4)]
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 4))
+    x[:, 1] += x[:, 0]
+    table = pd.DataFrame(x, columns=long).to_csv(index=False).encode()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.file_uploader(key="data_upload").set_value(("long.csv", table, "text/csv"))
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert at.multiselect(key="causal_cols_long.csv").options == short
+    assert at.multiselect(key="causal_cols_long.csv").value == long
+    _fit(at, max_iter=5)
+    _wait(at, lambda a: _result(a) is not None)
+    assert sorted(at.selectbox(key=state.CAUSAL_SELECTED).options) == [
+        f"Looooooo…g_name_{k}" for k in range(4)
+    ]
+    # the node panel lists parents and children by their short names, and
+    # gives the selected node's full name once
+    panel = " ".join(m.value for m in at.markdown)
+    assert "Looooooooooo…ooong\\_name" in panel and long[0] not in panel
+    assert any(c.value == long[0].replace("_", "\\_") for c in at.caption)
 
 
 def _upload(at: AppTest, kind: str, data: bytes, name: str = "prior.csv") -> None:
@@ -740,6 +770,46 @@ def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(me
     _wait(fresh, lambda a: len(a.session_state[state.CAUSAL_RUNS]) == 2)
     again = _result(fresh)
     assert again == before  # same data, settings, prior and seed
+
+
+def test_loading_a_work_file_again_adds_no_run_and_says_what_it_set(media):
+    # every load appended to "Compare runs", even of the same file, with no sign
+    # it was loaded; and it set the sidebar seed without a word
+    from app.components.run_compare import run_label
+
+    at, data = _saved_work(media)
+    fresh = _page()
+    for _ in range(2):
+        _load_work(fresh, data, "mywork.json")
+        runs = fresh.session_state[state.CAUSAL_RUNS]
+        assert len(runs) == 1 and runs[0]["loaded_from"] == "mywork.json"
+    assert run_label(runs[0], 0).endswith("(loaded from the work file mywork.json)")
+    (message,) = [s.value for s in fresh.success]
+    assert "(its result is already run #1 in Compare runs)" in message
+    assert "seed 0 is now used by every fit, on every page" in message
+    caption = [c.value for c in fresh.caption if "loaded from the work file" in c.value]
+    assert caption and caption[0].startswith("sachs (loaded from the work file")
+    # the fit the file was saved from is the same run: not listed twice either
+    _load_work(at, data)
+    assert len(at.session_state[state.CAUSAL_RUNS]) == 1
+    assert "loaded_from" not in at.session_state[state.CAUSAL_RESULT]
+
+
+def test_a_work_file_threshold_or_version_out_of_range_is_refused(media):
+    import json
+
+    _, good = _saved_work(media)
+    for key, value, expected in (
+        ("weight_threshold", 1e9, "the edge-weight threshold to 1000000000.0; the "),
+        ("version", -3, "has version -3, which no Structure Lab writes"),
+    ):
+        work = json.loads(good)
+        (work["settings"] if key == "weight_threshold" else work)[key] = value
+        fresh = _page()
+        _load_work(fresh, json.dumps(work).encode(), "bad.json")
+        message = _errors(fresh)
+        assert expected in message and "Nothing on the page was changed" in message
+        assert _result(fresh) is None
 
 
 def test_a_loaded_result_made_on_other_inputs_is_marked(media):

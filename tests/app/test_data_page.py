@@ -205,3 +205,53 @@ def test_the_numeric_column_count_says_what_it_counts(at):
     at.selectbox(key="data_target").select("(none)").run()
     (metric,) = [m for m in at.metric if m.label == "Numeric feature columns"]
     assert metric.value == "62"
+
+
+def _number_named(rows: int = 30) -> bytes:
+    """A file whose header holds number-like names (d_numnames.csv)."""
+    body = "".join(
+        f"{k / 7:.4f},{k / 3:.4f},{-k / 5:.4f},{k % 2}\n" for k in range(rows)
+    )
+    return ("1,2,3,0\n" + body).encode()
+
+
+def test_the_first_row_can_be_read_as_column_names(at):
+    # a header of "1","2","3","0" was read as a data row (31 rows, column_1...)
+    # with a warning and no way out
+    _upload(at, "numnames.csv", _number_named())
+    radio = at.radio(key="data_header")
+    assert radio.value == "auto" and "Automatic (read as: no)" in radio.options
+    assert _dataset(at)["frame"].shape == (31, 4)
+    radio.set_value("yes").run()
+    assert not at.exception
+    ds = _dataset(at)
+    assert list(ds["frame"].columns) == ["1", "2", "3", "0"]
+    assert ds["frame"].shape == (30, 4) and ds["report"].header is True
+    assert {m.label: m.value for m in at.metric}["Rows"] == "30"
+    assert not [w for w in at.warning if "holds numbers" in w.value]
+    at.radio(key="data_header").set_value("auto").run()
+    assert _dataset(at)["frame"].columns[0] == "column_1"
+
+
+def test_a_named_first_row_can_be_read_as_data(at):
+    _upload(at, "text.csv", b"a,b\nc,d\ne,f\ng,h\n")
+    assert at.radio(key="data_header").options[0] == "Automatic (read as: yes)"
+    at.radio(key="data_header").set_value("no").run()
+    ds = _dataset(at)
+    assert list(ds["frame"].columns) == ["column_1", "column_2"]
+    assert ds["frame"]["column_1"].tolist() == ["a", "c", "e", "g"]
+    # a new file is read automatically again
+    _upload(at, "two.csv", b"1,2\n3,4\n")
+    assert at.radio(key="data_header").value == "auto"
+    assert _dataset(at)["frame"].shape == (2, 2)
+    # a reading the file does not allow (one data row) changes nothing, says why
+    at.radio(key="data_header").set_value("yes").run()
+    assert at.radio(key="data_header").value == "auto"
+    assert _dataset(at)["frame"].shape == (2, 2)
+    (error,) = at.error
+    assert error.value.startswith("The file cannot be read that way: two.csv:")
+    assert error.value.endswith("The columns are unchanged.")
+
+
+def test_samples_have_no_header_choice(at):
+    assert not [r for r in at.radio if r.key == "data_header"]

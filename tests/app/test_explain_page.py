@@ -518,3 +518,81 @@ def test_unreliable_standard_errors_are_said_in_the_pages_words() -> None:
     assert "Budget to at least 20 orderings" in stderr_caption(few)
     enough = explain(model, X[:1], background=X, estimator="permutation")
     assert stderr_caption(enough) is None
+
+
+# 200-character names that differ only at the end (d_longnames.csv)
+LONG = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(3)]
+SHORT = [f"Looooooooooo…ooong_name_{k}" for k in range(3)]
+
+
+def _long_named_upload() -> AppTest:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(80, 3)), columns=LONG)
+    frame["label"] = (frame[LONG[0]] + frame[LONG[1]] > 0).astype(int)
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("long.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    return at
+
+
+def _column_config(table) -> dict:
+    import json
+
+    return json.loads(table.proto.columns or "{}")
+
+
+def _table_with(at: AppTest, column: str):
+    (table,) = [d for d in at.dataframe if column in d.value.columns]
+    return table
+
+
+def test_long_names_are_cut_in_the_middle_in_widgets_and_tables() -> None:
+    # select boxes, chips, headers and tables all showed "Loooo…", alike
+    at = _long_named_upload()
+    assert at.selectbox(key="data_target").options[1:4] == SHORT
+    preview = at.dataframe[0]
+    labels = {k: v["label"] for k, v in _column_config(preview).items()}
+    assert labels == dict(zip(LONG, SHORT, strict=True))
+    # wide enough for the short label (Streamlit sized it by the full name, and
+    # its "medium" cut the end that tells the names apart)
+    assert {v["width"] for v in _column_config(preview).values()} == {230}
+    at.switch_page("views/explain.py").run()
+    assert at.selectbox(key=state.EXPLAIN_W_TARGET).options[:3] == SHORT
+    assert at.selectbox(key=state.EXPLAIN_W_TARGET).value == "label"
+    _train(at)
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    assert not at.exception and not at.error
+    assert sorted(at.selectbox(key=state.EXPLAIN_W_PLAYER).options) == SHORT
+    # the metric's large type: 5 characters at each end
+    assert at.metric[2].value in [f"Loooo…ame\\_{k}" for k in range(3)]
+    # the contrast table: short, distinct names
+    table = _table_with(at, "conditional")
+    assert sorted(table.value["player"]) == SHORT
+    # the global ranking likewise
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(3).run()
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    _wait(at, lambda a: state.EXPLAIN_GLOBAL in a.session_state)
+    at.run()
+    assert sorted(_table_with(at, "flip_away").value["player"]) == SHORT
+
+
+def test_the_player_tables_read_at_800_px(trained_iris) -> None:
+    # at 800 px the contrast table showed the player column only
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    table = _table_with(at, "conditional")
+    assert list(table.value.columns) == [
+        "player",
+        "probability",
+        "conditional",
+        "p_change",
+        "reverse",
+    ]
+    config = _column_config(table)
+    assert config["player"]["width"] == 230 and config["player"]["pinned"]
+    for column in ("probability", "conditional", "p_change", "reverse"):
+        assert config[column]["width"] == 85, column
+        assert config[column]["type_config"]["format"] == "%.3f", column

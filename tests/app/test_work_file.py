@@ -160,3 +160,41 @@ def test_bad_kept_priors_are_refused_with_where_and_what(kept, expected):
     work["kept_priors"] = kept
     with pytest.raises(DataError, match=f"The work file is damaged: {expected}"):
         parse_work(json.dumps(work).encode())
+
+
+@pytest.mark.parametrize("version", [-3, 0])
+def test_a_version_no_structure_lab_writes_is_refused(version):
+    # version -3 was accepted
+    work = json.loads(_work(None))
+    work["version"] = version
+    with pytest.raises(DataError, match=f"has version {version}, which no Structure"):
+        parse_work(json.dumps(work).encode())
+    with pytest.raises(DataError, match=r"\(this app reads version 1\)"):
+        parse_work(json.dumps(work).encode())
+
+
+def _with_result(threshold: float) -> bytes:
+    adjacency = np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]], bool)
+    weights = np.array([[0, 0.5, -1.25], [0, 0, 0], [0, 0, 0]])
+    result = DagResult(adjacency, weights, NAMES, seed=3)
+    work = json.loads(_work({"result": result, "label": "toy", "made_on": None}))
+    work["settings"]["weight_threshold"] = threshold
+    return json.dumps(work).encode()
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.5, 1.25])
+def test_a_threshold_in_the_sliders_range_loads(threshold):
+    assert parse_work(_with_result(threshold))["settings"]["weight_threshold"] == (
+        threshold
+    )
+
+
+@pytest.mark.parametrize("threshold", [1e9, 1.26, -0.1])
+def test_a_threshold_outside_the_sliders_range_is_refused_with_the_range(threshold):
+    # 1e9 was accepted and the slider silently lowered it to the largest weight
+    with pytest.raises(DataError, match=r"takes 0 to 1\.25 \(the largest \|weight\|"):
+        parse_work(_with_result(threshold))
+    work = json.loads(_work(None))  # no result: no upper bound, but not negative
+    work["settings"]["weight_threshold"] = -1.0
+    with pytest.raises(DataError, match=r"weight_threshold' is -1\.0; it takes 0 or"):
+        parse_work(json.dumps(work).encode())

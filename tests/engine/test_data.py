@@ -366,3 +366,93 @@ def test_the_c_parser_path_leaves_other_files_to_the_full_path(raw, monkeypatch)
     monkeypatch.setattr(data, "_FAST_MIN_CHARS", 0)
     text = raw.decode()
     assert data._numeric_table(text, data._sniff_delimiter(text), "f") is None
+
+
+# --- header=: whether the first line holds the column names ---
+
+
+def _number_named_table(rows: int = 30) -> bytes:
+    """A table whose header holds number-like names, as d_numnames.csv."""
+    body = "".join(
+        f"{k / 7:.4f},{k / 3:.4f},{-k / 5:.4f},{k % 2}\n" for k in range(rows)
+    )
+    return ("1,2,3,0\n" + body).encode()
+
+
+def test_header_guessed_from_a_first_line_of_numbers_reads_it_as_data():
+    frame, report = read_table(_number_named_table(), name="n.csv")
+    assert frame.shape == (31, 4) and frame.columns[0] == "column_1"
+    assert report.header is False
+    (finding,) = [f for f in report.findings if f.code == "no_header"]
+    assert "header=True" in finding.message and "--header yes" in finding.message
+
+
+def test_header_true_reads_number_like_names_as_the_names():
+    frame, report = read_table(_number_named_table(), name="n.csv", header=True)
+    assert list(frame.columns) == ["1", "2", "3", "0"] and frame.shape == (30, 4)
+    assert report.header is True
+    assert "no_header" not in {f.code for f in report.findings}
+    assert report.kinds()["1"] == "numeric"
+
+
+def test_header_false_reads_a_named_first_line_as_data():
+    raw = b"a,b\nc,d\ne,f\n"
+    frame, report = read_table(raw, header=False)
+    assert list(frame.columns) == ["column_1", "column_2"]
+    assert frame["column_1"].tolist() == ["a", "c", "e"] and report.header is False
+    assert "no_header" not in {f.code for f in report.findings}
+    # the default keeps reading it as names
+    assert read_table(raw).report.header is True
+
+
+def test_header_false_rows_are_named_by_their_file_lines():
+    raw = b"1,x\n2,y\n3,\n"
+    _, report = read_table(raw, header=False)
+    (missing,) = [f for f in report.findings if f.code == "missing_values"]
+    assert missing.rows == (3,)
+
+
+@pytest.mark.parametrize("header", [True, False, None])
+def test_the_c_parser_path_follows_header(header, monkeypatch):
+    import engine.data as data
+
+    raw = _number_named_table(40)
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 0)
+    fast = read_table(raw, name="n.csv", header=header)
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 10**12)
+    slow = read_table(raw, name="n.csv", header=header)
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    assert fast.report == slow.report
+
+
+def test_header_must_be_a_bool_or_none():
+    with pytest.raises(ConfigError, match=r"'header' must be True .*got 'yes'"):
+        read_table(b"a,b\n1,2\n3,4\n", header="yes")
+
+
+def test_identifier_warning_gives_the_rule_that_took_the_column():
+    # a date and a name column were said to count 0, 1, 2 or be named like an id
+    rows = "".join(
+        f"2020-01-{k + 1:02d},person {k},{k},{k * 7 % 5}\n" for k in range(20)
+    )
+    _, report = read_table(("date,name,row_id,index\n" + rows).encode())
+    reasons = {
+        f.column: f.message for f in report.findings if f.code == "identifier_column"
+    }
+    text = "(every value distinct text, as names, codes or dates are)"
+    assert text in reasons["date"] and text in reasons["name"]
+    assert "named like an id" in reasons["row_id"]
+    assert "counting" not in reasons["date"] + reasons["name"]
+    counted = read_table(
+        b"n,v\n" + b"".join(b"%d,%d\n" % (k, k % 3) for k in range(12))
+    )
+    (finding,) = [f for f in counted.report.findings if f.code == "identifier_column"]
+    assert "counting 0, 1, 2, ... in row order" in finding.message
+
+
+def test_duplicate_names_warning_names_the_new_names():
+    # it said "renamed name.1, name.2" for a column named x
+    _, report = read_table(b"x,x,y,y,y\n1,2,3,4,5\n6,7,8,9,1\n")
+    (finding,) = [f for f in report.findings if f.code == "duplicate_names"]
+    assert "renamed ['x.1', 'y.1', 'y.2']." in finding.message
+    assert "name.1" not in finding.message

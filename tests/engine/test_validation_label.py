@@ -58,3 +58,40 @@ def test_the_label_column_is_guessed_by_name_then_by_its_values():
     assert guess_label_column(frame[["temp", "id"]].assign(Target=1.5)) == "Target"
     measurements = frame[["temp"]]
     assert guess_label_column(measurements, numeric=True) is None
+
+
+def test_a_class_like_named_column_beats_a_continuous_one_named_earlier():
+    # d_dupcols.csv: a continuous 'y' was guessed over the 0/1 'label' after it,
+    # being the first name match in column order
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=300),
+            "y": rng.normal(size=300),
+            "label": rng.integers(0, 2, 300),
+        }
+    )
+    assert guess_label_column(frame) == "label"
+    assert guess_label_column(frame, numeric=True) == "label"
+    # text classes count as class-like too
+    text = frame.assign(label=np.where(frame["label"] == 1, "yes", "no"))
+    assert guess_label_column(text) == "label"
+
+
+def test_named_candidates_rank_by_name_then_position():
+    frame = pd.DataFrame(
+        {
+            "class": [0, 1, 0, 1, 2, 2],
+            "target": ["a", "b", "a", "b", "a", "b"],
+            "Target ": [1, 0, 1, 0, 1, 0],
+        }
+    )
+    # both class-like: 'target' comes before 'class' in LABEL_NAMES, and the
+    # first of the two columns named so
+    assert guess_label_column(frame) == "target"
+    # decimal codes are not class-like: a whole-number 'y' beats them
+    coded = pd.DataFrame({"target": [0.5, 1.5, 0.5, 1.5], "y": [1, 2, 1, 2]})
+    assert guess_label_column(coded) == "y"
+    # only continuous named columns: still the first by name priority
+    continuous = pd.DataFrame({"y": np.linspace(0, 1, 40), "outcome": np.arange(40.0)})
+    assert guess_label_column(continuous) == "y"

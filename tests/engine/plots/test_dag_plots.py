@@ -354,3 +354,50 @@ def test_the_diff_drawing_puts_every_node_where_the_learned_dag_has_it() -> None
     np.testing.assert_array_equal(_node_positions(diff), along_truth)
     fig = dag_figure(learned, weights, names, positions=along_truth)
     np.testing.assert_array_equal(_node_positions(fig), along_truth)
+
+
+# 200-character names that differ only at the end (d_longnames.csv)
+LONG = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(3)]
+
+
+def _node_labels(fig) -> list[str]:
+    return [a.text for a in fig.layout.annotations if not a.showarrow]
+
+
+def test_long_names_are_drawn_cut_in_the_middle_and_stay_distinct() -> None:
+    # every label showed "Loooo..." (cut at the end), so nodes looked alike
+    a = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    short = ["Looooooooooo…ooong_name_0", "Looooooooooo…ooong_name_1"]
+    short.append("Looooooooooo…ooong_name_2")
+    figures = [
+        dag_figure(a, a * 0.5, LONG),
+        dag_diff_figure(a, a, LONG),
+        bootstrap_figure(a * 0.9, a, LONG),
+    ]
+    for fig in figures:
+        assert _node_labels(fig)[-3:] == short
+        # the hover keeps the full name
+        (nodes,) = [t for t in fig.data if t.name == "nodes"]
+        hovers = nodes.hovertext
+        assert all(n in h for n, h in zip(LONG, hovers, strict=True))
+    heat = adjacency_heatmap(a * 0.5, LONG)
+    assert list(heat.data[0].x) == short == list(heat.data[0].y)
+    assert heat.layout.xaxis.type == "category"
+    assert list(heat.data[0].customdata[0, 1]) == [LONG[0], LONG[1]]
+    assert "%{customdata[0]} → %{customdata[1]}" in heat.data[0].hovertemplate
+    # short names are left as they are, hovers too
+    plain = adjacency_heatmap(a, NAMES)
+    assert list(plain.data[0].x) == NAMES and plain.data[0].customdata is None
+
+
+def test_names_alike_but_in_the_middle_keep_more_characters() -> None:
+    from engine.plots._text import short_names
+
+    names = ["abc" + "x" * 30 + "A" + "y" * 30, "abc" + "x" * 30 + "B" + "y" * 30]
+    labels = short_names(names)
+    assert labels[0] != labels[1] and all(len(s) < 70 for s in labels)
+    assert short_names(["same", "same"]) == ["same", "same"]
+    assert short_names(["x" * 30, "x" * 12 + "…" + "x" * 12]) == [
+        "x" * 30,
+        "x" * 12 + "…" + "x" * 12,
+    ]

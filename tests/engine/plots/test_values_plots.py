@@ -126,3 +126,48 @@ def test_bad_tops_references_quantities_and_moves(digits_result) -> None:
             call()
     moved = pixel_map(digits_result, 0, move=(0, 1))
     assert moved.layout.annotations[1].text.startswith("P(")
+
+
+@pytest.fixture(scope="module")
+def numeric_classes_result():
+    """A 0/1 classifier over features named like numbers ("1", "2", "3")."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["1", "2", "3"])
+    y = (X["1"] + X["2"] > 0).astype(int)
+    model = LogisticRegression().fit(X.to_numpy(), y)
+    return explain(model, X.iloc[[0]], background=X.to_numpy()[:20], seed=0)
+
+
+def test_numeric_classes_and_feature_names_are_categories(numeric_classes_result):
+    # the Explain page's heatmap of classes 0/1 had a continuous axis with
+    # ticks -0.5, 0, 0.5, 1, 1.5
+    result = numeric_classes_result
+    assert [str(c) for c in result.classes] == ["0", "1"]
+    heat = transition_heatmap(result, 0, "1")
+    assert heat.layout.xaxis.type == "category" == heat.layout.yaxis.type
+    assert list(heat.data[0].x) == ["0", "1"] == list(heat.data[0].y)
+    assert p_change_bars(result, row=0).layout.yaxis.type == "category"
+    assert mean_vs_reference(result, 0).layout.yaxis.type == "category"
+
+
+def test_long_feature_names_are_cut_in_the_middle_with_the_full_name_hovered():
+    # on the Explain page 200-character names took ~85% of the bar chart's width
+    # and read "Loooo..." alike
+    import pandas as pd
+
+    long = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(3)]
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(60, 3)), columns=long)
+    y = (X[long[0]] > 0).astype(int)
+    model = LogisticRegression().fit(X.to_numpy(), y)
+    result = explain(model, X.iloc[[0]], background=X.to_numpy()[:10], seed=0)
+    for fig in (p_change_bars(result, row=0), mean_vs_reference(result, 0)):
+        labels = list(fig.data[0].y)
+        assert len(set(labels)) == 3 and all(len(s) == 25 for s in labels)
+        assert {s[-6:] for s in labels} == {"name_0", "name_1", "name_2"}
+        assert set(fig.data[0].customdata) == set(long)
+        assert "%{customdata}" in fig.data[0].hovertemplate
+    title = transition_heatmap(result, 0, long[1]).layout.title.text
+    assert title.startswith("Looooooooooo…ooong_name_1: ")
