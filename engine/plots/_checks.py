@@ -19,7 +19,6 @@ from engine.plots._text import plot_labels, plot_texts
 
 __all__ = [
     "check_count",
-    "check_names",
     "check_node_labels",
     "check_same_shape",
     "square_matrix",
@@ -79,35 +78,10 @@ def check_same_shape(
         )
 
 
-def check_names(owner: str, names: Iterable[object], d: int) -> list[str]:
-    """The node names as plotly shows them, after checking there is one per node.
-
-    Parameters
-    ----------
-    owner : str
-        The figure builder, named in the message.
-    names : iterable
-        The node names received.
-    d : int
-        The number of nodes of the matrices.
-
-    Returns
-    -------
-    list of str
-        :func:`~engine.plots._text.plot_texts` of the names.
-
-    Raises
-    ------
-    DataError
-        ``names`` is a single string, not iterable, or not of length ``d``.
-    """
-    return plot_texts(_name_items(owner, names, d))
-
-
 def check_node_labels(
     owner: str, names: Iterable[object], d: int
 ) -> tuple[list[str], list[str]]:
-    """The node names checked as :func:`check_names` does, in full and short.
+    """The node names, one per node, in full and short.
 
     Returns
     -------
