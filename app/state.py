@@ -119,8 +119,10 @@ KEPT_WIDGETS = (
     # the contrast classes (the page's default when the classes change)
     "explain_w_from",
     "explain_w_to",
-    # the row to explain (the page clamps it to the table before drawing it)
+    # the row to explain and the global view's row count (the page clamps both to
+    # the table before drawing them)
     "explain_w_row",
+    "explain_w_global_rows",
     # Learn-a-graph page: table and label
     "graph_source",
     "graph_sample",

@@ -883,11 +883,15 @@ def _global_section(data, model, settings) -> None:
     if len(table) < 2:
         st.info("The global view needs at least two rows without missing values.")
         return
+    # the value lives in session state (kept across pages and reloads), clamped
+    # to this table before the slider is drawn
+    top = min(500, len(table))
+    current = st.session_state.get(state.EXPLAIN_W_GLOBAL_ROWS, min(50, top))
+    st.session_state[state.EXPLAIN_W_GLOBAL_ROWS] = min(max(int(current), 2), top)
     n = st.slider(
         "Rows (evenly spaced over the table)",
         min_value=2,
-        max_value=min(500, len(table)),
-        value=min(50, len(table)),
+        max_value=top,
         key=state.EXPLAIN_W_GLOBAL_ROWS,
     )
     if st.button(

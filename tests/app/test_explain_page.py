@@ -369,6 +369,15 @@ def test_contrast_classes_survive_a_page_switch(trained_iris) -> None:
     assert at.selectbox(key=state.EXPLAIN_W_FROM).value == "virginica"
 
 
+def test_the_global_row_count_survives_a_page_switch(trained_iris) -> None:
+    at = trained_iris
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(120).run()
+    at.switch_page("views/graph.py").run()
+    at.switch_page("views/explain.py").run()
+    assert not at.exception
+    assert at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).value == 120
+
+
 def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
     from sklearn.datasets import load_iris
 
