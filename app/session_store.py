@@ -5,15 +5,18 @@ starts a session with empty state. Each session therefore carries a key in its U
 (``?session=<key>``); after every run of the script the durable values of
 ``st.session_state`` (see :func:`app.state.durable_values`) are saved under that
 key in a :class:`SessionStore`, one per server process, and a new session that
-arrives with a known key gets them back once, before any page is drawn. A fit still
-running in the background worker is handed to the new session
-(:meth:`app.jobs.JobRegistry.adopt`), which shows its progress and receives its
-result.
+arrives with a key this server gave out gets them back once, before any page is
+drawn (any other key is replaced: a link with a key chosen by someone else never
+opens a session they could read later). A fit still running in the background
+worker is handed to the new session (:meth:`app.jobs.JobRegistry.adopt`), which
+shows its progress and receives its result. A copied URL opened while its tab is
+still open starts a copy under a new key.
 
 The store holds references, not copies: saving is cheap, and a value changed in
 place is seen by the next load. It keeps at most :data:`MAX_SESSIONS` keys (the
-least recently used is dropped first) and drops a key unused for :data:`TTL_S`
-seconds. ``STRUCTURE_LAB_KEEP_SESSIONS=0`` turns the feature off.
+least recently used key without work is dropped first, see
+:func:`app.state.holds_work`) and drops a key unused for :data:`TTL_S` seconds.
+``STRUCTURE_LAB_KEEP_SESSIONS=0`` turns the feature off.
 """
 
 from __future__ import annotations
@@ -98,22 +101,43 @@ class SessionStore:
         self._entries: OrderedDict[str, tuple[float, str | None, dict[str, Any]]] = (
             OrderedDict()
         )
+        # the keys whose values hold work (results, uploads, prior, running fits)
+        self._work: set[str] = set()
 
     def save(
-        self, key: str, values: Mapping[str, Any], saved_by: str | None = None
+        self,
+        key: str,
+        values: Mapping[str, Any],
+        saved_by: str | None = None,
+        *,
+        work: bool = True,
     ) -> None:
         """Keep ``values`` (by reference) under ``key``, replacing what it held.
 
         ``saved_by`` names the Streamlit session that saved them (see
-        :meth:`saved_by`).
+        :meth:`saved_by`). When more than ``max_sessions`` keys are kept, the least
+        recently used key without ``work`` is dropped first, so that sessions that
+        only looked at the app (every visit gets a key) cannot push out the ones
+        that hold results; among keys that all hold work the least recently used
+        goes.
         """
         with self._lock:
             now = self._clock()
             self._expire(now)
             self._entries[key] = (now, saved_by, dict(values))
             self._entries.move_to_end(key)
+            if work:
+                self._work.add(key)
+            else:
+                self._work.discard(key)
             while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+                self._drop_one()
+
+    def _drop_one(self) -> None:
+        idle = next((k for k in self._entries if k not in self._work), None)
+        key = idle if idle is not None else next(iter(self._entries))
+        del self._entries[key]
+        self._work.discard(key)
 
     def load(self, key: str) -> dict[str, Any] | None:
         """The values saved under ``key`` (a new dict of the same values), or None."""
@@ -149,6 +173,7 @@ class SessionStore:
         stale = [k for k, e in self._entries.items() if now - e[0] >= self._ttl_s]
         for key in stale:
             del self._entries[key]
+            self._work.discard(key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -179,21 +204,24 @@ def _url_key() -> str | None:
 
 
 def keep_session(store: SessionStore | None = None) -> None:
-    """Give the session its URL key, and restore its values on its first run.
+    """Give the session its key, and restore its values on its first run.
 
-    Call at the top of the entry script, before any page is drawn. A session
-    without a key takes the URL's (a copied URL shares its session) or a new one
-    (a bare URL starts empty); values are restored only from that key. The key is
-    put back into the URL on every run, as a page switch may drop it.
+    Call at the top of the entry script, before any page is drawn. On its first run
+    a session takes the URL's key only when this server gave it out and still keeps
+    it, and restores the values saved under it; any other key (one the server never
+    issued, perhaps chosen by whoever sent the link, or one dropped since) is
+    replaced by a new key and the session starts empty. A key whose session is still
+    open in another tab (a copied URL) gives a copy of its values under a new key,
+    so that neither tab overwrites what the other saved. The key is put back into
+    the URL on every run, as a page switch may drop it.
     """
     if not enabled():
         return
     key = st.session_state.get(SESSION_KEY)
     if key is None:
-        key = _url_key() or new_key()
-        _restore(store or get_store(), key)
+        key = _start(store or get_store())
         st.session_state[SESSION_KEY] = key
-    if st.query_params.get(QUERY_PARAM) != key:
+    if st.query_params.get_all(QUERY_PARAM) != [key]:
         st.query_params[QUERY_PARAM] = key
 
 
@@ -203,26 +231,57 @@ def save_session(store: SessionStore | None = None) -> None:
     if key is None or not enabled():
         return
     try:
-        (store or get_store()).save(key, state.durable_values(), _session_id())
+        values = state.durable_values()
+        (store or get_store()).save(
+            key, values, _session_id(), work=state.holds_work(values)
+        )
     except Exception:  # keeping a copy must never break the page
         logger.exception("saving the session's values failed")
 
 
-def _restore(store: SessionStore, key: str) -> None:
-    values = store.load(key)
-    if not values:
-        return
-    if _connected(store.saved_by(key)):
-        # another open tab shares the key: give this one its own objects
-        try:
-            values = copy.deepcopy(values)
-        except Exception:  # an uncopiable value is shared instead
-            logger.warning("restoring a shared session without copying its values")
-    for job_key in state.JOB_KEYS:
-        if values.get(job_key) is not None and not _adopt(values[job_key]):
-            values[job_key] = None  # another open tab shows this job
+def _start(store: SessionStore) -> str:
+    """The key of a session's first run, with its values restored when kept."""
+    asked = _url_key()
+    values = None if asked is None else store.load(asked)
+    if values is None:
+        return new_key()
+
+    if _still_open(store.saved_by(asked)):
+        # a copied URL while its tab is open: a copy of its own, under a new key;
+        # the fits running there stay with that tab
+        key, values = new_key(), _copied(values)
+        for job_key in state.JOB_KEYS:
+            values[job_key] = None
+    else:
+        key = asked
+        for job_key in state.JOB_KEYS:
+            if values.get(job_key) is not None and not _adopt(values[job_key]):
+                values[job_key] = None  # another open tab shows this job
+
     for name, value in values.items():
         st.session_state[name] = value
+    return key
+
+
+def _still_open(session_id: str | None) -> bool:
+    """Whether ``session_id`` stays connected for :data:`ADOPT_WAIT_S` seconds.
+
+    A reloaded tab's old session can still count as connected for a moment.
+    """
+    deadline = time.monotonic() + ADOPT_WAIT_S
+    while _connected(session_id):
+        if time.monotonic() >= deadline:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _copied(values: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return copy.deepcopy(values)
+    except Exception:  # an uncopiable value is shared instead
+        logger.warning("copying a shared session's values failed; sharing them")
+        return dict(values)
 
 
 def _adopt(job_id: str) -> bool:

@@ -6,6 +6,7 @@ data set, results, job ids) live under these non-widget keys.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -343,6 +344,57 @@ DURABLE_KEYS = (
     *JOB_KEYS,
     *(key + "_error" for key in JOB_KEYS),
 )
+
+
+# Values that mean the session holds work a reload should not lose: results, runs,
+# a simulated table, an uploaded true graph, a trained model and running fits; an
+# uploaded data set and prior knowledge are checked apart (see holds_work).
+WORK_KEYS = (
+    CAUSAL_RESULT,
+    CAUSAL_RUNS,
+    CAUSAL_SIMULATED,
+    CAUSAL_TRUTH,
+    CAUSAL_BOOT_RESULT,
+    EXPLAIN_MODEL,
+    EXPLAIN_RESULT,
+    EXPLAIN_GLOBAL,
+    GRAPH_RESULT,
+    *JOB_KEYS,
+)
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    try:
+        return len(value) > 0
+    except TypeError:  # a result object: there
+        return True
+
+
+def holds_work(values: Mapping[str, Any]) -> bool:
+    """Whether saved session values hold work, beyond a look at the samples.
+
+    Parameters
+    ----------
+    values : mapping
+        :func:`durable_values` of a session.
+
+    Returns
+    -------
+    bool
+        True when any of :data:`WORK_KEYS` is filled, the data set is an upload,
+        or the prior knowledge being edited has a row.
+    """
+    if any(_filled(values.get(key)) for key in WORK_KEYS):
+        return True
+    dataset = values.get(DATASET)
+    if isinstance(dataset, Mapping) and dataset.get("source") == "upload":
+        return True
+    prior = values.get(CAUSAL_PRIOR)
+    if isinstance(prior, Mapping):
+        return any(_filled(table) for table in prior.values())
+    return False
 
 
 def durable_values() -> dict[str, Any]:

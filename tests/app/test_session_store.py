@@ -158,15 +158,82 @@ def test_another_key_never_gets_the_values(store):
     assert _key(bare) != key
     assert bare.session_state[state.DATASET]["name"] == "sachs"
 
-    other = new_key()  # a well-formed key nobody saved: kept, nothing restored
+    other = new_key()  # a well-formed key the server never gave out: replaced
     unknown = _app(other)
-    assert _key(unknown) == other
+    assert _key(unknown) not in (other, key)
     assert unknown.session_state[state.DATASET]["name"] == "sachs"
+    assert unknown.query_params[session_store.QUERY_PARAM] == _key(unknown)
 
     bad = _app(key + "!")  # not a key: replaced by a new one
     assert _key(bad) not in (key, key + "!")
     assert bad.session_state[state.DATASET]["name"] == "sachs"
     assert store.load(key)[state.DATASET]["name"] == "wine"
+
+
+def test_a_key_chosen_in_advance_never_opens_a_session_for_its_chooser(store):
+    chosen = "A" * 22  # sent in a link; the victim then works under it
+    victim = _app(chosen)
+    victim.selectbox(key="data_sample").set_value("wine").run()
+    assert _key(victim) != chosen
+
+    chooser = _app(chosen)  # later, the one who chose the key opens the link
+    assert chooser.session_state[state.DATASET]["name"] == "sachs"
+    assert chosen not in store
+
+
+def test_a_copied_url_of_an_open_tab_gets_a_copy_under_a_new_key(store, monkeypatch):
+    at = _app()
+    at.selectbox(key="data_sample").set_value("wine").run()
+    key = _key(at)
+    monkeypatch.setattr(session_store, "_connected", lambda session_id: True)
+    monkeypatch.setattr(session_store, "ADOPT_WAIT_S", 0.2)
+
+    copy = _app(key)
+
+    assert _key(copy) != key
+    assert copy.session_state[state.DATASET]["name"] == "wine"
+    assert copy.session_state[state.DATASET] is not store.load(key)[state.DATASET]
+    copy.selectbox(key="data_sample").set_value("sachs").run()
+    assert store.load(key)[state.DATASET]["name"] == "wine"  # the first tab's
+
+
+def test_a_repeated_key_in_the_url_is_written_once(store):
+    at = _app()
+    key = _key(at)
+    again = AppTest.from_file(APP, default_timeout=120)
+    again.query_params[session_store.QUERY_PARAM] = [new_key(), key]
+    again.run()
+    assert again.query_params[session_store.QUERY_PARAM] == key
+
+
+def test_sessions_with_work_outlast_sessions_that_only_looked():
+    store = SessionStore(max_sessions=3)
+    store.save("work", {"v": 1}, work=True)
+    store.save("look1", {}, work=False)
+    store.save("look2", {}, work=False)
+    for n in range(5):  # visits that only look push out each other
+        store.save(f"visit{n}", {}, work=False)
+    assert "work" in store and len(store) == 3
+    store.save("w2", {}, work=True)
+    store.save("w3", {}, work=True)
+    store.save("w4", {}, work=True)  # all hold work: the least recently used goes
+    assert store.keys() == ["w2", "w3", "w4"]
+
+
+def test_what_counts_as_work():
+    import pandas as pd
+
+    assert not state.holds_work({})
+    assert not state.holds_work(
+        {state.DATASET: {"source": "sample"}, state.CAUSAL_RUNS: [], state.SEED: 3}
+    )
+    assert state.holds_work({state.DATASET: {"source": "upload"}})
+    assert state.holds_work({state.CAUSAL_RUNS: [{"label": "#1"}]})
+    assert state.holds_work({state.CAUSAL_JOB: "job-1"})
+    empty = {"edges": pd.DataFrame(), "tiers": pd.DataFrame()}
+    assert not state.holds_work({state.CAUSAL_PRIOR: empty})
+    rows = {"edges": pd.DataFrame({"source": ["a"]}), "tiers": pd.DataFrame()}
+    assert state.holds_work({state.CAUSAL_PRIOR: rows})
 
 
 def test_the_feature_can_be_turned_off(store, monkeypatch):
