@@ -10,17 +10,25 @@ fork server that has imported ``engine``, one torch thread per worker), ``"ray"`
 (an optional extra, ``pip install structure-lab[scale]``: connects to ``address``
 when given, else starts a local cluster bound to 127.0.0.1), or any object with a
 ``map_jobs(fn, items, on_done)`` method.
+
+A stop request (the progress callback returning True) ends a batch within about
+:data:`HEARTBEAT_S` seconds, not after the jobs in flight: worker processes and Ray
+tasks are terminated, and a serial job hears of it through :func:`stop_requested`
+(see :func:`run_jobs`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
+import inspect
 import logging
 import multiprocessing as mp
 import os
 import signal
 import sys
+import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -32,13 +40,16 @@ from engine.runtime import ProgressCallback, Reporter
 
 __all__ = [
     "EXECUTORS",
+    "HEARTBEAT_S",
     "JobOutcome",
     "ProcessExecutor",
     "RayExecutor",
     "SerialExecutor",
+    "forward_stop",
     "one_torch_thread",
     "resolve_executor",
     "run_jobs",
+    "stop_requested",
     "without_host_script",
 ]
 
@@ -46,18 +57,71 @@ logger = logging.getLogger(__name__)
 
 EXECUTORS = ("processes", "ray", "serial")
 
+# Seconds between two stop checks (heartbeat progress events) while jobs run.
+HEARTBEAT_S = 0.5
+
 # on_done(index, result) is called as each job finishes; returning True asks the
-# executor to cancel the jobs that have not started.
+# executor to stop: cancel the jobs not started and end the running ones.
 OnDone = Callable[[int, Any], bool]
+# should_stop() is asked while jobs run (about every HEARTBEAT_S seconds); True:
+# stop as on_done's True, dropping the jobs in flight.
+ShouldStop = Callable[[], bool]
+
+# The stop check of the serial batch running in this context (None elsewhere).
+_STOP_CHECK: contextvars.ContextVar[ShouldStop | None] = contextvars.ContextVar(
+    "engine_executor_stop_check", default=None
+)
+
+
+def _never() -> bool:
+    return False
 
 
 class Executor(Protocol):
     """What :func:`run_jobs` needs of an executor object."""
 
     def map_jobs(
-        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+        self,
+        fn: Callable[[Any], Any],
+        items: Sequence[Any],
+        on_done: OnDone,
+        should_stop: ShouldStop = _never,
     ) -> None:
         """Run ``fn(item)`` for every item, reporting each result to ``on_done``."""
+
+
+def stop_requested() -> bool:
+    """Whether the serial batch running the calling job has been asked to stop.
+
+    A long job run by the serial executor (in the caller's process) calls this
+    (or passes :func:`forward_stop` as its learner's progress callback) to end
+    early; the executor then drops the job's result. Asking costs little: the
+    batch's progress callback is asked at most every :data:`HEARTBEAT_S` seconds.
+    False outside a serial batch: a worker process or Ray task is terminated
+    instead.
+
+    Returns
+    -------
+    bool
+    """
+    check = _STOP_CHECK.get()
+    return False if check is None else bool(check())
+
+
+def forward_stop(event: Any) -> bool:
+    """A progress callback that only forwards the batch's stop request.
+
+    Parameters
+    ----------
+    event : ProgressEvent
+        Ignored: the inner fit's progress is not reported.
+
+    Returns
+    -------
+    bool
+        :func:`stop_requested`.
+    """
+    return stop_requested()
 
 
 @dataclass(frozen=True)
@@ -93,12 +157,43 @@ class SerialExecutor:
     name = "serial"
 
     def map_jobs(
-        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+        self,
+        fn: Callable[[Any], Any],
+        items: Sequence[Any],
+        on_done: OnDone,
+        should_stop: ShouldStop = _never,
     ) -> None:
-        """Run every job in order; stop early when ``on_done`` returns True."""
+        """Run every job in order; stop early when ``on_done`` returns True.
+
+        A job reaches ``should_stop`` through :func:`stop_requested`; once it is
+        told to stop, its (partial) result is dropped and no later job runs.
+        """
         for i, item in enumerate(items):
-            if on_done(i, fn(item)):
+            result, stopped = _run_stoppable(fn, item, should_stop)
+            if stopped or on_done(i, result):
                 return
+
+
+def _run_stoppable(
+    fn: Callable[[Any], Any], item: Any, should_stop: ShouldStop
+) -> tuple[Any, bool]:
+    """Run ``fn(item)`` with ``should_stop`` behind :func:`stop_requested`.
+
+    Returns the result and whether the job was told to stop while it ran.
+    """
+    told = False
+
+    def check() -> bool:
+        nonlocal told
+        told = told or bool(should_stop())
+        return told
+
+    token = _STOP_CHECK.set(check)
+    try:
+        result = fn(item)
+    finally:
+        _STOP_CHECK.reset(token)
+    return result, told
 
 
 def _program_path(orig_argv: Sequence[str]) -> str | None:
@@ -256,13 +351,25 @@ def _sigint_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel the pending jobs and end the workers now (on Ctrl-C or an error)."""
+def _stop_pool(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
+    """Cancel the pending jobs and end the running ones now.
+
+    On a stop request, Ctrl-C or an error. The workers ignore SIGINT and would
+    finish their jobs first: they are terminated, and the pool's manager thread,
+    which sees them end, joins them; this waits for it (at most ``grace_s``
+    seconds), so that no worker outlives the call.
+    """
+    # read before shutdown(), which forgets both
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
-    # the workers ignore SIGINT and would finish their jobs first
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             process.terminate()
+    if manager is not None:
+        manager.join(grace_s)
+        if manager.is_alive():
+            logger.warning("the worker pool did not end within %.0f s", grace_s)
 
 
 def _start_method(requested: str | None) -> str:
@@ -332,17 +439,28 @@ class ProcessExecutor:
         self.map_jobs(_warm_worker, [None], lambda index, result: False)
 
     def map_jobs(
-        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+        self,
+        fn: Callable[[Any], Any],
+        items: Sequence[Any],
+        on_done: OnDone,
+        should_stop: ShouldStop = _never,
     ) -> None:
-        """Run the jobs; cancel those not started once ``on_done`` returns True."""
+        """Run the jobs; on a stop request end them all.
+
+        A stop request is ``on_done`` returning True, or ``should_stop``, asked
+        every :data:`HEARTBEAT_S` seconds while no job finishes: the jobs not
+        started are cancelled and the workers running the others terminated.
+        """
         with ProcessPoolExecutor(
             self.n_workers, mp_context=self._context(), initializer=_init_worker
         ) as pool:
             try:
-                self._run_pool(pool, fn, items, on_done)
+                finished = self._run_pool(pool, fn, items, on_done, should_stop)
             except BaseException:  # Ctrl-C included: no job outlives the call
                 _stop_pool(pool)
                 raise
+            if not finished:
+                _stop_pool(pool)
 
     @staticmethod
     def _run_pool(
@@ -350,20 +468,22 @@ class ProcessExecutor:
         fn: Callable[[Any], Any],
         items: Sequence[Any],
         on_done: OnDone,
-    ) -> None:
+        should_stop: ShouldStop,
+    ) -> bool:
+        """Submit the jobs and report them; False when stopped before the end."""
         # workers start on the first submits
         with _sigint_deferred(), without_host_script():
             pending: dict[Future, int] = {
                 pool.submit(fn, it): i for i, it in enumerate(items)
             }
         while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                index = pending.pop(fut)
-                if on_done(index, fut.result()):
-                    for other in pending:
-                        other.cancel()
-                    return
+            finished, _ = wait(pending, HEARTBEAT_S, return_when=FIRST_COMPLETED)
+            stop = False
+            for fut in finished:  # every finished job is kept, even after a stop
+                stop = on_done(pending.pop(fut), fut.result()) or stop
+            if stop or (pending and not finished and should_stop()):
+                return False
+        return True
 
 
 class RayExecutor:
@@ -443,22 +563,30 @@ class RayExecutor:
         self._started = True
 
     def map_jobs(
-        self, fn: Callable[[Any], Any], items: Sequence[Any], on_done: OnDone
+        self,
+        fn: Callable[[Any], Any],
+        items: Sequence[Any],
+        on_done: OnDone,
+        should_stop: ShouldStop = _never,
     ) -> None:
-        """Submit every job as a Ray task; cancel the rest once ``on_done`` says so."""
+        """Submit every job as a Ray task; on a stop request cancel the rest.
+
+        A stop request is ``on_done`` returning True, or ``should_stop``, asked
+        every :data:`HEARTBEAT_S` seconds while no task finishes: the tasks not
+        finished are cancelled, the running ones by ending their worker
+        (``ray.cancel(force=True)``).
+        """
         ray = self._ray()
         task = ray.remote(num_cpus=1)(_ray_job).options(
             name=getattr(fn, "__name__", "job")
         )
         refs = {task.remote(fn, it): i for i, it in enumerate(items)}
         try:
-            while refs:
-                ready, _ = ray.wait(list(refs), num_returns=1)
-                index = refs.pop(ready[0])
-                if on_done(index, ray.get(ready[0])):
-                    for ref in refs:
-                        ray.cancel(ref)
-                    return
+            if not _run_refs(ray, refs, on_done, should_stop):
+                _cancel_refs(ray, refs)
+        except BaseException:  # Ctrl-C or a failed task: no task outlives the call
+            _cancel_refs(ray, refs)
+            raise
         finally:
             if self._started and not self.keep_alive:
                 self.shutdown()
@@ -470,6 +598,30 @@ class RayExecutor:
 
             ray.shutdown()
             self._started = False
+
+
+def _run_refs(
+    ray: Any, refs: dict[Any, int], on_done: OnDone, should_stop: ShouldStop
+) -> bool:
+    """Report the Ray tasks as they finish; False when stopped before the end.
+
+    Finished tasks leave ``refs``; on a stop the unfinished ones stay in it.
+    """
+    while refs:
+        ready, _ = ray.wait(list(refs), num_returns=1, timeout=HEARTBEAT_S)
+        stop = False
+        for ref in ready:
+            stop = on_done(refs.pop(ref), ray.get(ref)) or stop
+        if stop or (refs and not ready and should_stop()):
+            return False
+    return True
+
+
+def _cancel_refs(ray: Any, refs: dict[Any, int]) -> None:
+    """Cancel the tasks of ``refs``, ending the workers of running ones."""
+    for ref in refs:
+        with contextlib.suppress(Exception):  # a task that ended meanwhile
+            ray.cancel(ref, force=True)
 
 
 def _pin_ray_to_loopback() -> None:
@@ -531,6 +683,48 @@ def resolve_executor(executor: str | Any = "serial", **options: Any) -> Any:
     )
 
 
+class _Batch:
+    """The bookkeeping of one :func:`run_jobs` call: results, progress, stops."""
+
+    def __init__(self, n: int, progress: ProgressCallback | None, task: str) -> None:
+        self.results: list[Any] = [None] * n
+        self.done = [False] * n
+        self.reporter = Reporter(progress, task, total=n)
+        self._last = time.monotonic()
+
+    def report(self) -> bool:
+        """Send a ``jobs`` event (jobs done so far); True asks to stop."""
+        self._last = time.monotonic()
+        n_done = sum(self.done)
+        return self.reporter("jobs", n_done, {"done": n_done})
+
+    def on_done(self, index: int, result: Any) -> bool:
+        """Keep a finished job's result and report it."""
+        self.results[index] = result
+        self.done[index] = True
+        return self.report()
+
+    def should_stop(self) -> bool:
+        """Whether to stop: a heartbeat event at most every :data:`HEARTBEAT_S`."""
+        if self.reporter.stop_requested:
+            return True
+        if time.monotonic() - self._last < HEARTBEAT_S:
+            return False
+        return self.report()
+
+
+def _takes_should_stop(runner: Any) -> bool:
+    """Whether ``runner.map_jobs`` accepts a ``should_stop`` keyword."""
+    try:
+        params = inspect.signature(runner.map_jobs).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        p.name == "should_stop" or p.kind is inspect.Parameter.VAR_KEYWORD
+        for p in params
+    )
+
+
 def run_jobs(
     fn: Callable[[Any], Any],
     items: Sequence[Any],
@@ -551,8 +745,14 @@ def run_jobs(
     executor : {"serial", "processes", "ray"} or object, default="serial"
         Where the jobs run.
     progress : callable, optional
-        Receives a :class:`~engine.runtime.ProgressEvent` after each job; returning
-        ``True`` cancels the jobs not yet started.
+        Receives a :class:`~engine.runtime.ProgressEvent` (stage ``"jobs"``,
+        ``step`` the jobs done) at the start, after each job, and as a heartbeat
+        that repeats the count every :data:`HEARTBEAT_S` seconds while jobs run.
+        Returning ``True`` stops the batch within about that time: the jobs not
+        started are cancelled, worker processes and Ray tasks running the others
+        are terminated, and a serial job is told through :func:`stop_requested`
+        (one that does not ask finishes first). The jobs in flight are dropped;
+        the finished ones are kept.
     task : str, default="jobs"
         Task name on the progress events.
     **options
@@ -562,25 +762,33 @@ def run_jobs(
     -------
     JobOutcome
         Results in item order; ``stopped`` is True when jobs were cancelled.
+
+    Notes
+    -----
+    An executor object gets the heartbeat as ``map_jobs(..., should_stop=...)``
+    when its ``map_jobs`` takes that keyword; otherwise it is stopped only by
+    ``on_done`` returning True, between jobs.
     """
     runner = resolve_executor(executor, **options)
-    results: list[Any] = [None] * len(items)
-    done = [False] * len(items)
-    reporter = Reporter(progress, task, total=len(items))
-
-    def on_done(index: int, result: Any) -> bool:
-        results[index] = result
-        done[index] = True
-        return reporter("jobs", sum(done), {"done": sum(done)})
-
-    reporter("jobs", 0, {"done": 0})
-    runner.map_jobs(fn, list(items), on_done)
-    stopped = not all(done)
+    batch = _Batch(len(items), progress, task)
+    if not batch.report():
+        _map(runner, fn, list(items), batch)
+    stopped = not all(batch.done)
     if stopped:
-        logger.info("stopped after %d of %d jobs", sum(done), len(items))
+        logger.info("stopped after %d of %d jobs", sum(batch.done), len(items))
     return JobOutcome(
-        results=results,
-        done=tuple(done),
+        results=batch.results,
+        done=tuple(batch.done),
         stopped=stopped,
         executor=getattr(runner, "name", type(runner).__name__),
     )
+
+
+def _map(
+    runner: Any, fn: Callable[[Any], Any], items: list[Any], batch: _Batch
+) -> None:
+    """Run the batch's jobs on ``runner``, with the heartbeat where it takes one."""
+    if _takes_should_stop(runner):
+        runner.map_jobs(fn, items, batch.on_done, should_stop=batch.should_stop)
+    else:
+        runner.map_jobs(fn, items, batch.on_done)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -28,8 +29,8 @@ from engine.dag.fas import break_cycles
 from engine.dag.learner import learn_dag, make_config
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
-from engine.errors import ConfigError, check_range
-from engine.executor import one_torch_thread, run_jobs
+from engine.errors import ConfigError, StoppedWarning, check_range
+from engine.executor import forward_stop, one_torch_thread, run_jobs
 from engine.results import ArraySpec, ResultMixin
 from engine.runtime import ProgressCallback, resolve_seed, spawn_seeds
 from engine.validation import as_matrix
@@ -49,10 +50,16 @@ class _BootJob:
 
 
 def _bootstrap_job(job: _BootJob) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-    """Fit the learner on one resample; return its adjacency and weights."""
+    """Fit the learner on one resample; return its adjacency and weights.
+
+    Run serially, the fit stops at its next epoch once the bootstrap is asked to
+    stop (:func:`engine.executor.forward_stop`); the executor then drops it, so
+    its warning that it stopped is not shown.
+    """
     rng = np.random.default_rng(job.seed)
     rows = rng.integers(0, job.X.shape[0], size=job.X.shape[0])
-    with one_torch_thread():
+    with one_torch_thread(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", StoppedWarning)
         result = learn_dag(
             job.X[rows],
             method=job.method,
@@ -61,6 +68,7 @@ def _bootstrap_job(job: _BootJob) -> tuple[NDArray[np.bool_], NDArray[np.float64
             device=job.device,
             node_names=job.names,
             config=job.config,
+            progress=forward_stop,
         )
     return result.adjacency, result.weights
 
@@ -281,8 +289,13 @@ def bootstrap_dag(
     device : str, default="cpu"
         Device of each fit. Parallel fits on one GPU rarely pay off, hence the CPU.
     progress : callable, optional
-        Receives an event per finished fit (``step`` fits out of ``total``);
-        returning True cancels the fits not yet started.
+        Receives an event per finished fit (``step`` fits out of ``total``), and
+        the same count again every :data:`engine.executor.HEARTBEAT_S` seconds
+        while fits run; returning True stops the bootstrap within about that
+        time: the fits not started are cancelled and those running ended (their
+        processes or Ray tasks terminated; a serial fit stops at its next epoch)
+        and dropped. The result then counts the finished fits only
+        (``stopped=True``).
     node_names : sequence of str, optional
         Column names.
     config : dataclass or dict, optional

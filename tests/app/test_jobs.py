@@ -298,6 +298,7 @@ def test_progress_fraction_prefers_the_share_of_the_whole_task(snap, expected):
 
 EXIT_WITH_A_RUNNING_JOB = """
 import sys
+import time
 import numpy as np
 sys.path.insert(0, {root!r})
 from tests.app.test_jobs import _wait_running
@@ -308,14 +309,12 @@ endless = {{"max_iter": 100_000, "patience": 100_000}}  # far beyond the timeout
 kwargs = {{"X": X, "seed": 0, "device": "cpu", "config": endless}}
 job = registry.submit("engine.dag.learner:learn_dag", kwargs, owner="tab")
 _wait_running(registry, job)
-print("running", flush=True)
+print("running", time.time(), flush=True)
 """
 
 
-def test_the_interpreter_exits_while_a_job_runs():
-    # the server's exit (SIGTERM) joins the worker pool: a fit of 100 000 epochs
-    # on 2000 x 10 (over ten minutes) would hold it that long, unless the registry
-    # asks its jobs to stop first
+def _exits_while_running(code: str, timeout_s: float = 180) -> float:
+    """Run ``code`` in a fresh interpreter; seconds from its "running" to its exit."""
     import os
     import signal
     import subprocess
@@ -323,19 +322,56 @@ def test_the_interpreter_exits_while_a_job_runs():
     from pathlib import Path
 
     root = str(Path(__file__).resolve().parents[2])
-    code = EXIT_WITH_A_RUNNING_JOB.format(root=root)
     child = subprocess.Popen(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code.format(root=root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its workers too, to end them all on a hang
     )
     try:
-        out, err = child.communicate(timeout=180)
+        out, err = child.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         os.killpg(child.pid, signal.SIGKILL)
         child.communicate()
         raise AssertionError("the exit waited for the running fit") from None
+    ended = time.time()
     assert child.returncode == 0, err
-    assert out.strip() == "running"
+    word, at = out.split()
+    assert word == "running"
+    return ended - float(at)
+
+
+def test_the_interpreter_exits_while_a_job_runs():
+    # the server's exit (SIGTERM) joins the worker pool: a fit of 100 000 epochs
+    # on 2000 x 10 (over ten minutes) would hold it that long, unless the registry
+    # asks its jobs to stop first
+    _exits_while_running(EXIT_WITH_A_RUNNING_JOB)
+
+
+EXIT_WITH_A_RUNNING_BOOTSTRAP = """
+import sys, time
+import numpy as np
+sys.path.insert(0, {root!r})
+from app.jobs import JobRegistry
+registry = JobRegistry(watch_s=None)
+X = np.random.default_rng(0).normal(size=(2000, 10))
+endless = {{"max_iter": 100_000, "patience": 100_000}}  # refits of many minutes
+kwargs = {{"X": X, "n_boot": 6, "executor": "{executor}", "n_workers": 2,
+          "seed": 0, "device": "cpu", "config": endless}}
+job = registry.submit("engine.dag.bootstrap:bootstrap_dag", kwargs, owner="tab")
+deadline = time.monotonic() + 120
+while registry.snapshot(job).get("task") != "dag.bootstrap":  # the fits started
+    assert time.monotonic() < deadline, "the bootstrap never started"
+    time.sleep(0.2)
+time.sleep(2.0)  # into the refits
+print("running", time.time(), flush=True)
+"""
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_the_interpreter_exits_while_a_bootstrap_runs(executor):
+    # the refits of a bootstrap used to hear of no stop request: the exit (and
+    # every fit queued behind it) waited for all of them
+    code = EXIT_WITH_A_RUNNING_BOOTSTRAP.replace("{executor}", executor)
+    assert _exits_while_running(code, timeout_s=120) < 15.0

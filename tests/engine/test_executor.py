@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from engine.executor import (
     _program_path,
     resolve_executor,
     run_jobs,
+    stop_requested,
     without_host_script,
 )
 from engine.runtime import spawn_seeds
@@ -70,6 +73,141 @@ def test_processes_stop_cancels_pending_jobs(seed):
     expected = run_jobs(_draw, _items(seed, 12)).results
     for got, want, ok in zip(out.results, expected, out.done, strict=True):
         assert (got == want) if ok else got is None
+
+
+def _nap(item: tuple[int, float, str]) -> int:
+    """Write this process's id to ``folder/index``, then sleep (or stop if told)."""
+    index, seconds, folder = item
+    Path(folder, str(index)).write_text(str(os.getpid()))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not stop_requested():
+        time.sleep(0.01)
+    return os.getpid()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _two_quick_two_long(folder: Path) -> list[tuple[int, float, str]]:
+    """Jobs of :func:`_nap`: two quick ones, then two of 20 s."""
+    return [(i, s, str(folder)) for i, s in enumerate([0.0, 0.0, 20.0, 20.0])]
+
+
+def _stop_once_a_long_job_runs(folder: Path, asked: list[float]):
+    """A progress callback that asks to stop (noting when) once a long job runs."""
+
+    def progress(event):
+        a_long_job_runs = len(list(folder.iterdir())) > 2
+        if event.step >= 2 and a_long_job_runs and not asked:
+            asked.append(time.monotonic())
+        return bool(asked)
+
+    return progress
+
+
+def _pids_alive(folder: Path, within_s: float = 0.0, only: str = "*") -> list[int]:
+    """Processes of the jobs ``only`` (by index) alive after ``within_s`` seconds."""
+    pids = {int(f.read_text()) for f in folder.glob(only)} - {os.getpid()}
+    deadline = time.monotonic() + within_s
+    while True:
+        alive = sorted(pid for pid in pids if _alive(pid))
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(0.1)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_a_stop_request_ends_the_running_jobs_at_once(executor, tmp_path):
+    # a stop once a long job runs ends it at the next heartbeat, keeps the quick
+    # ones and drops the long ones
+    asked: list[float] = []
+    progress = _stop_once_a_long_job_runs(tmp_path, asked)
+
+    out = run_jobs(
+        _nap,
+        _two_quick_two_long(tmp_path),
+        executor=executor,
+        n_workers=2,
+        progress=progress,
+    )
+
+    assert time.monotonic() - asked[0] < 3.0
+    assert out.stopped and out.done == (True, True, False, False)
+    assert out.results[2:] == [None, None] and len(out.completed) == 2
+    assert _pids_alive(tmp_path) == []  # the workers are gone when it returns
+    workers = {int(f.read_text()) for f in tmp_path.iterdir()} - {os.getpid()}
+    assert len(workers) == (2 if executor == "processes" else 0)
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_ends_the_running_workers(tmp_path):
+    # the pool's shutdown forgot its workers before they were terminated, so a
+    # Ctrl-C left them running their jobs to the end
+    def progress(event):
+        if len(list(tmp_path.iterdir())) > 2:  # a long job runs
+            raise KeyboardInterrupt
+
+    items = _two_quick_two_long(tmp_path)
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_jobs(_nap, items, executor="processes", n_workers=2, progress=progress)
+    assert time.monotonic() - start < 15.0
+    assert _pids_alive(tmp_path) == []
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="Ray extra not installed"
+)
+@pytest.mark.timeout(180)
+def test_a_stop_request_ends_the_running_ray_tasks(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    ray_exec = RayExecutor(n_workers=2)
+    asked: list[float] = []
+    try:
+        ray_exec.start()  # the cluster's start-up, untimed
+        out = run_jobs(
+            _nap,
+            _two_quick_two_long(tmp_path),
+            executor=ray_exec,
+            progress=_stop_once_a_long_job_runs(tmp_path, asked),
+        )
+        returned = time.monotonic()
+        # ray.cancel(force=True) ends the worker of a running task soon after;
+        # those of the quick jobs stay in Ray's pool
+        alive = _pids_alive(tmp_path, within_s=10.0, only="[23]")
+    finally:
+        ray_exec.shutdown()
+    assert returned - asked[0] < 3.0
+    assert out.stopped and out.done == (True, True, False, False)
+    assert alive == []
+
+
+def test_a_stop_request_before_the_first_job_runs_none(tmp_path):
+    out = run_jobs(_nap, [(0, 0.0, str(tmp_path))], progress=lambda e: True)
+    assert out.stopped and out.done == (False,)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_heartbeat_repeats_the_count_while_a_job_runs(tmp_path):
+    events = []
+    items = [(0, 1.2, str(tmp_path))]
+    out = run_jobs(
+        _nap, items, executor="processes", n_workers=1, progress=events.append
+    )
+    assert not out.stopped
+    steps = [e.step for e in events]
+    assert steps[0] == 0 and steps[-1] == 1 and steps.count(0) >= 3
+    assert {e.stage for e in events} == {"jobs"}
+
+
+def test_stop_requested_is_false_outside_a_serial_batch():
+    assert stop_requested() is False
 
 
 def test_resolve_executor_rejects_unknown_name():

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing as mp
+import os
+import time
 
 import numpy as np
 import pytest
@@ -11,9 +14,11 @@ from engine.dag import PriorKnowledge
 from engine.dag.bootstrap import BootstrapResult, bootstrap_dag, consensus_dag
 from engine.dag.fas import is_dag
 from engine.errors import ConfigError
-from engine.executor import RayExecutor
+from engine.executor import ProcessExecutor, RayExecutor
 
 FAST = {"max_iter": 60, "n_orderings": 4}
+# refits of minutes each: a stop must not wait for them
+ENDLESS = {"max_iter": 100_000, "patience": 100_000}
 
 
 def _chain_data(seed: int, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
@@ -101,6 +106,48 @@ def test_bootstrap_stopped_returns_partial_result(seed):
     assert res.stopped
     assert res.n_done == 2 and res.n_boot == 5
     assert set(np.unique(res.edge_frequency)) <= {0.0, 0.5, 1.0}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.timeout(60)  # not the 600 s of the suite: it used to run for hours
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_a_stop_request_ends_a_bootstrap_of_long_refits_at_once(executor, seed):
+    X, _ = _chain_data(seed, n=200)
+    if executor == "processes":
+        ProcessExecutor(n_workers=2).start()  # the fork server's start-up, untimed
+    before = {p.pid for p in mp.active_children()}
+    workers: set[int] = set()
+    asked: list[float] = []
+
+    def progress(event):
+        workers.update(p.pid for p in mp.active_children())
+        if event.elapsed_s >= 1.5 and not asked:
+            asked.append(time.monotonic())
+        return bool(asked)
+
+    res = bootstrap_dag(
+        X,
+        n_boot=6,
+        seed=seed,
+        executor=executor,
+        n_workers=2,
+        progress=progress,
+        **ENDLESS,
+    )
+
+    assert time.monotonic() - asked[0] < 3.0
+    assert res.stopped and res.n_done == 0 and res.n_boot == 6
+    assert not res.edge_frequency.any() and not res.consensus.any()
+    workers -= before
+    assert len(workers) == (2 if executor == "processes" else 0)
+    assert [pid for pid in workers if _alive(pid)] == []
 
 
 def test_bootstrap_respects_prior_in_every_fit(seed):
