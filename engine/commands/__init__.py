@@ -386,7 +386,9 @@ class ProgressLog:
     Passed as ``progress=`` to the learners when the CLI runs with ``-v``; the
     first event, the first of each new stage, every event ``every_s`` seconds
     after the last line and the last step (``step == total``) are logged at INFO
-    level, the others skipped.
+    level, the others skipped. An event that repeats the step of the last line (the
+    heartbeat of :func:`engine.executor.run_jobs` while long jobs run) is logged
+    only ``repeat_s`` seconds after it, to say the run is alive.
 
     Parameters
     ----------
@@ -394,6 +396,8 @@ class ProgressLog:
         Where the lines go.
     every_s : float, default=1.0
         Least number of seconds between two lines.
+    repeat_s : float, default=30.0
+        Least number of seconds between two lines of the same stage and step.
 
     Examples
     --------
@@ -401,25 +405,29 @@ class ProgressLog:
     >>> log(ProgressEvent("dag.fit", "train", 1, 10, {"loss": 0.5}))
     """
 
-    def __init__(self, logger: logging.Logger, every_s: float = 1.0) -> None:
-        if not every_s >= 0:
-            raise ConfigError(
-                f"ProgressLog: 'every_s' must be a number >= 0; got {every_s!r}."
-            )
+    def __init__(
+        self, logger: logging.Logger, every_s: float = 1.0, repeat_s: float = 30.0
+    ) -> None:
+        for name, value in (("every_s", every_s), ("repeat_s", repeat_s)):
+            if not value >= 0:
+                raise ConfigError(
+                    f"ProgressLog: {name!r} must be a number >= 0; got {value!r}."
+                )
         self.logger = logger
         self.every_s = float(every_s)
+        self.repeat_s = float(repeat_s)
         self._last: float | None = None
         self._stage: str | None = None
+        self._step: int | None = None
 
     def __call__(self, event: ProgressEvent) -> None:
         """Log ``event`` unless a line was logged less than ``every_s`` ago."""
         now = time.monotonic()
-        last_step = event.total is not None and event.step >= event.total
-        soon = self._last is not None and now - self._last < self.every_s
-        if soon and not last_step and event.stage == self._stage:
+        if self._skipped(event, now):
             return
         self._last = now
         self._stage = event.stage
+        self._step = event.step
         total = f"/{event.total}" if event.total is not None else ""
         figures = " ".join(f"{k} {v:.4g}" for k, v in event.metrics.items())
         self.logger.info(
@@ -432,6 +440,15 @@ class ProgressLog:
             f" {event.message}" if event.message else "",
             event.elapsed_s,
         )
+
+    def _skipped(self, event: ProgressEvent, now: float) -> bool:
+        if self._last is None or event.stage != self._stage:
+            return False
+        since = now - self._last
+        if event.step == self._step:
+            return since < self.repeat_s
+        last_step = event.total is not None and event.step >= event.total
+        return since < self.every_s and not last_step
 
 
 def progress_log(logger: logging.Logger) -> ProgressLog | None:

@@ -197,6 +197,23 @@ def test_progress_log_throttles_but_keeps_first_stage_and_last(caplog):
     assert len(caplog.records) == 3
 
 
+def test_progress_log_repeats_a_heartbeat_only_now_and_then(caplog):
+    caplog.set_level(logging.INFO, logger="test.progress")
+    clock = iter([0.0, 0.5, 1.0, 5.0, 29.0, 31.0, 31.5, 32.0])
+    log = ProgressLog(logging.getLogger("test.progress"), every_s=1.0, repeat_s=30.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "engine.commands.time.monotonic", lambda: next(clock), raising=True
+        )
+        for step in (0, 0, 0, 0, 0, 0, 1, 1):  # heartbeats of 'jobs 0/6', then 1
+            log(ProgressEvent("bootstrap", "jobs", step, 6))
+    stamps = [r.getMessage() for r in caplog.records]
+    assert len(stamps) == 3, stamps  # at 0 s, the repeat at 31 s, step 1 at 32 s
+    assert [s.split(" (")[0] for s in stamps] == ["bootstrap jobs 0/6"] * 2 + [
+        "bootstrap jobs 1/6"
+    ]
+
+
 def test_prior_files_naming_a_column_the_dag_cannot_use_say_why(
     table, tmp_path, capsys
 ):
