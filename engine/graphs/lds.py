@@ -46,7 +46,7 @@ import torch
 
 import engine
 from engine.errors import NotFittedError
-from engine.graphs.config import LdsConfig
+from engine.graphs.config import METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, glorot_weights
 from engine.graphs.hypergrad import (
     AdamState,
@@ -249,7 +249,8 @@ class GraphStructureLearner:
             object.__setattr__(result, "baselines", scores)
         skipped = [b for b in config.baselines if b not in result.baselines]
         if skipped:  # a stop request came before or between them
-            note = f"Baselines not run after the stop request: {', '.join(skipped)}."
+            names = ", ".join(METHOD_LABELS.get(b, b) for b in skipped)
+            note = f"Baselines not run after the stop request: {names}."
             object.__setattr__(result, "stopped", True)
             object.__setattr__(result, "warnings", (*result.warnings, note))
         timings["total"] = time.perf_counter() - start
