@@ -126,6 +126,49 @@ def _need(ok: bool, what: str) -> None:
         raise DataError(f"The work file is damaged: {what}. {_WHAT_TO_DO}")
 
 
+def _kind_of(value: Any) -> str:
+    """What a JSON value is, in words ("text", "a number", ...)."""
+    if isinstance(value, bool):
+        return "true/false"
+    kinds = {str: "text", int: "a number", float: "a number", list: "a list"}
+    return kinds.get(type(value), "null" if value is None else "an object")
+
+
+def _shown(value: Any) -> str:
+    """``value`` as the file writes it, text in quotes ('1', 1.5, true, [7])."""
+    return (repr(value) if isinstance(value, str) else json.dumps(value))[:80]
+
+
+def _need_whole(value: Any, where: str) -> int:
+    """``value`` if it is a whole number; else :class:`DataError` naming ``where``.
+
+    Parameters
+    ----------
+    value : Any
+        The value read from the file (``None`` when the key is absent).
+    where : str
+        The key's path in the file, e.g. ``"settings.seed"``.
+
+    Returns
+    -------
+    int
+        ``value``.
+
+    Raises
+    ------
+    DataError
+        ``value`` is absent, or not a JSON integer (text, a fraction, true/false,
+        a list, ...); the message names the key, the value and its kind.
+    """
+    _need(value is not None, f"no '{where}'")
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    _need(
+        whole,
+        f"'{where}' must be a whole number; got {_shown(value)} ({_kind_of(value)})",
+    )
+    return value
+
+
 def _is_text_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
@@ -176,8 +219,7 @@ def parse_work(raw: bytes) -> dict[str, Any]:
             "The file is JSON but not a work file of the Causal discovery page (it "
             f'has no "kind": "{KIND}"). {_WHAT_TO_DO}'
         )
-    version = work.get("version")
-    _need(isinstance(version, int) and not isinstance(version, bool), "no version")
+    version = _need_whole(work.get("version"), "version")
     if version < 1:
         raise DataError(
             f"The work file has version {version}, which no Structure Lab writes "
@@ -198,8 +240,7 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     for key in ("missing", "scale", "method"):
         _need(isinstance(settings.get(key), str), f"'settings.{key}' is not text")
     _need(isinstance(settings.get("options"), dict), "'settings.options' is missing")
-    seed = settings.get("seed")
-    _need(isinstance(seed, int) and not isinstance(seed, bool), "no whole seed")
+    _need_whole(settings.get("seed"), "settings.seed")
     _need(
         _number(settings.get("weight_threshold", 0.0)),
         "'settings.weight_threshold' is not a number",

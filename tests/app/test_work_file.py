@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -66,13 +67,33 @@ def test_a_work_file_round_trips_settings_prior_and_result():
     [
         (b"\x80\x04\x95", "not JSON text"),
         (b"[1, 2]", "not a work file of the Causal discovery page"),
-        (json.dumps({"kind": KIND}).encode(), "damaged: no version"),
+        (json.dumps({"kind": KIND}).encode(), "damaged: no 'version'"),
         (json.dumps({"kind": KIND, "version": 1}).encode(), "'data' is missing"),
     ],
 )
 def test_a_file_that_is_not_a_work_file_is_refused_with_the_reason(raw, expected):
     with pytest.raises(DataError, match=expected):
         parse_work(raw)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("version", "1", "'version' must be a whole number; got '1' (text)"),
+        ("version", 1.5, "'version' must be a whole number; got 1.5 (a number)"),
+        ("version", True, "'version' must be a whole number; got true (true/false)"),
+        ("seed", "7", "'settings.seed' must be a whole number; got '7' (text)"),
+        ("seed", [7], "'settings.seed' must be a whole number; got [7] (a list)"),
+    ],
+)
+def test_a_version_or_seed_that_is_not_whole_is_named_with_its_value(
+    key, value, expected
+):
+    # "version": "1" was refused as "damaged: no version" though it had one
+    work = json.loads(_work(None))
+    (work if key == "version" else work["settings"])[key] = value
+    with pytest.raises(DataError, match=re.escape(expected)):
+        parse_work(json.dumps(work).encode())
 
 
 def test_junk_in_what_a_result_was_made_on_is_refused():
