@@ -33,6 +33,19 @@ K = 10
 """``--k`` when not given."""
 METRIC = "cosine"
 """``--metric`` when not given."""
+NO_BASELINES = "none"
+"""``--baselines`` that asks for no baselines (the default)."""
+# the options' names in the messages of LdsConfig, resolve_device, resolve_seed
+_FLAGS = {
+    "k": "--k",
+    "metric": "--metric",
+    "tau": "--tau",
+    "outer_lr": "--outer-lr",
+    "max_outer_iter": "--max-outer-iter",
+    "features": "--features",
+    "device": "--device",
+    "seed": "--seed",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -100,7 +113,10 @@ def register(subparsers: Any) -> None:
         default="standardize",
     )
     parser.add_argument(
-        "--baselines", default="", help=f"comma-separated subset of {list(BASELINES)}"
+        "--baselines",
+        default=NO_BASELINES,
+        help="methods scored next to LDS: a comma-separated subset of "
+        f"{list(BASELINES)}, or '{NO_BASELINES}' (the default) for none",
     )
     parser.add_argument("--device", default="auto")
     parser.set_defaults(func=run)
@@ -118,6 +134,8 @@ def _check_args(args: argparse.Namespace) -> None:
             "the other."
         )
     _check_knn(args)
+    args.baselines = parse_baselines(args.baselines)
+    _check_options(args)
     check_readable("graph", "the input table", args.file)
     check_in_file("graph", "--graph", args.graph)
     inputs = {"the input table": args.file, "the '--graph' file": args.graph}
@@ -141,6 +159,86 @@ def _check_knn(args: argparse.Namespace) -> None:
     args.metric = METRIC if args.metric is None else args.metric
 
 
+def parse_baselines(text: str) -> tuple[str, ...]:
+    """The baselines ``--baselines`` asks for.
+
+    Parameters
+    ----------
+    text : str
+        ``"none"`` (or empty) for none, else a comma-separated subset of
+        :data:`engine.graphs.BASELINES`.
+
+    Returns
+    -------
+    tuple of str
+        The baselines, in the order given; empty for none.
+
+    Raises
+    ------
+    ConfigError
+        A name is not a baseline, or ``none`` comes with others; the message
+        names ``--baselines``, the value and the choices.
+    """
+    names = [b.strip() for b in text.split(",") if b.strip()]
+    if names == [NO_BASELINES]:
+        return ()
+    if any(name not in BASELINES for name in names):
+        raise ConfigError(
+            f"graph: '--baselines' must be '{NO_BASELINES}' or a comma-separated "
+            f"subset of {list(BASELINES)}; got {text!r}."
+        )
+    return tuple(names)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse the fit's option values before the table is read, each error
+    naming the option's flag (``graph: '--tau' must be ...``), as ``dag`` and
+    ``explain`` do, rather than the engine's parameter (``LdsConfig: 'tau'``)."""
+    from engine.graphs import LdsConfig
+    from engine.runtime import resolve_device, resolve_seed
+
+    try:
+        LdsConfig(
+            k=args.k,
+            metric=args.metric,
+            tau=args.tau,
+            outer_lr=args.outer_lr,
+            max_outer_iter=args.max_outer_iter,
+            features=args.features,
+            baselines=args.baselines,
+        )
+        resolve_device(args.device)
+        if args.seed is not None:
+            resolve_seed(args.seed)
+    except ConfigError as err:
+        raise type(err)(_with_flags(str(err))) from err
+
+
+def _with_flags(message: str) -> str:
+    """An engine message about the fit's options, as the ``graph`` command's:
+    its owner (``LdsConfig:``) replaced by ``graph:``, parameters by flags."""
+    owner, sep, rest = message.partition(": ")
+    text = rest if sep and owner.isidentifier() else message
+    text = text.replace("device='cpu' or device='auto'", "--device cpu or auto")
+    for name, flag in _FLAGS.items():
+        text = text.replace(f"'{name}'", f"'{flag}'")
+    return f"graph: {text}"
+
+
+def _split(args: argparse.Namespace, y: Any, seed: int) -> Any:
+    """``make_split`` with ``--n-train`` and ``--n-val``, its errors naming them."""
+    from engine.graphs import make_split
+
+    n_train = N_TRAIN if args.n_train is None else args.n_train
+    n_val = N_VAL if args.n_val is None else args.n_val
+    try:
+        return make_split(y, n_train, n_val, seed=seed)
+    except ConfigError as err:
+        why = str(err).removeprefix("make_split: ")
+        why = why.replace("n_train", "--n-train").replace("n_val", "--n-val")
+        raise ConfigError(f"graph: {why}") from err
+
+
 def _read_edges(path: str) -> Any:
     """``read_edge_list(path)``, its errors naming ``--graph``."""
     from engine.graphs import read_edge_list
@@ -158,7 +256,6 @@ def run(args: argparse.Namespace) -> int:
     from engine.graphs import (
         describe_edge_list,
         learn_graph,
-        make_split,
     )
     from engine.graphs.task import table_inputs_record
     from engine.validation import class_label_warning
@@ -174,19 +271,13 @@ def run(args: argparse.Namespace) -> int:
     from engine.runtime import resolve_seed
 
     seed = resolve_seed(seed)
-    split = args.protocol or make_split(
-        y.to_numpy(),
-        N_TRAIN if args.n_train is None else args.n_train,
-        N_VAL if args.n_val is None else args.n_val,
-        seed=seed,
-    )
+    split = args.protocol or _split(args, y.to_numpy(), seed)
     graph = _read_edges(args.graph) if args.graph else None
     if graph is not None:
         names = [str(v) for v in X.index]
         _, edge_notes = describe_edge_list(graph, len(X), node_names=names)
         for line in edge_notes:
             write_note("graph", f"--graph: {line}")
-    baselines = tuple(b.strip() for b in args.baselines.split(",") if b.strip())
     result = learn_graph(
         X,
         y.to_numpy(),
@@ -200,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
         outer_lr=args.outer_lr,
         max_outer_iter=args.max_outer_iter,
         features=args.features,
-        baselines=baselines,
+        baselines=args.baselines,
         progress=progress_log(logger),
     )
     if args.out:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.cli import main
 from engine.commands import graph as graph_command
 from engine.errors import ConfigError, DataError
 from engine.graphs import GraphResult
@@ -174,3 +175,39 @@ def test_verbose_graph_command_logs_progress(tmp_path, capsys, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name.endswith("graph")]
     assert any(m.startswith("graphs.fit ") for m in lines), lines
     assert any(m.startswith("graphs.baselines baselines") for m in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (["--baselines", "mlp,foo"], "graph: '--baselines' must be 'none' or a comma"),
+        (["--baselines", "none,mlp"], "graph: '--baselines' must be 'none' or a comma"),
+        (["--tau", "0"], "graph: '--tau' must be an integer >= 1; got 0."),
+        (["--outer-lr", "-1"], "graph: '--outer-lr' must be a number in [0.0, inf]"),
+        (["--max-outer-iter", "0"], "graph: '--max-outer-iter' must be an integer"),
+        (["--k", "0"], "graph: '--k' must be an integer >= 1; got 0."),
+        (["--device", "foo"], "graph: '--device' must be 'auto', 'cpu', 'cuda'"),
+        (["--seed", "-1"], "graph: '--seed' must lie in [0, 2147483647]; got -1."),
+        (["--n-train", "1"], "graph: need --n-train >= 2, --n-val >= 2"),
+    ],
+)
+def test_graph_option_errors_name_the_flag_in_one_line(
+    tmp_path, capsys, option, expected
+):
+    # "--baselines none" gave "Error: LdsConfig: 'baselines' must be one of ...",
+    # naming the engine's class and parameter, not the flag as dag and explain do
+    path, _ = _table(tmp_path)
+    assert main(["graph", str(path), "--target", "kind", *option]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"error: {expected}")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("none", ["none", " none ", ""])
+def test_graph_baselines_none_fits_lds_alone(tmp_path, none):
+    path, _ = _table(tmp_path)
+    out = tmp_path / "g.json"
+    argv = ["graph", str(path), "--target", "kind", "--n-train", "4", "--n-val", "6"]
+    argv += ["--max-outer-iter", "1", "--baselines", none, "--out", str(out)]
+    assert _run(argv) == 0
+    assert GraphResult.from_json(out.read_text()).baselines == {}
