@@ -748,7 +748,8 @@ def _show_row_result(
     top = int(np.argmax(result.p_change[0]))
     name = str(result.features[top])
     long = short_label(name) != name  # as everywhere: over 25 characters
-    shown = short_label(name, keep=METRIC_KEEP) if long else name
+    # cut among all the features: names alike at both ends show what differs
+    shown = short_labels(list(result.features), METRIC_KEEP)(name) if long else name
     # the probability is not a gain: neutral colour, no arrow
     cols[2].metric(
         "Most likely to flip it",

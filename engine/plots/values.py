@@ -276,9 +276,13 @@ def mean_vs_reference(
         yaxis_type="category",
         title=f"Mean (= SHAP) for P({classes[c]}) beside "
         + (reference_name if reference is not None else "P(change)"),
-        height=max(300, 34 * len(names) + 120),
+        height=max(300, 34 * len(names) + 150),
         margin=dict(l=10, r=10, t=50, b=40),
+        # the plot is drawn in half the page: a legend at the right left too
+        # little room for the names, cut at the left until rows looked alike
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
     )
+    fig.update_yaxes(automargin=True)
     return fig
 
 
