@@ -189,3 +189,7 @@ def test_the_mean_chart_makes_room_for_its_names_in_half_a_page():
     assert fig.layout.legend.orientation == "h"
     assert sorted(fig.data[0].y) == sorted(plot_labels(names))
     assert set(fig.data[0].customdata) == set(names)
+    # fewer characters for half a page
+    half = mean_vs_reference(result, 0, keep=8)
+    assert sorted(half.data[0].y) == sorted(plot_labels(names, 8))
+    assert all(len(s) <= 17 for s in half.data[0].y)
