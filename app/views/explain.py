@@ -70,6 +70,9 @@ NUMBER_WIDTH = 85
 # characters kept at each end of a long name (one short_label cuts) in the "Most
 # likely to flip it" metric: its large type fits about 12 in a third of the page
 METRIC_KEEP = 5
+# ... and in the labels of a figure in half the page (at 800 px 25 characters
+# were cut at the left)
+HALF_KEEP = 8
 
 
 # --- data ---------------------------------------------------------------------------
@@ -748,7 +751,8 @@ def _show_row_result(
     top = int(np.argmax(result.p_change[0]))
     name = str(result.features[top])
     long = short_label(name) != name  # as everywhere: over 25 characters
-    shown = short_label(name, keep=METRIC_KEEP) if long else name
+    # cut among all the features: names alike at both ends show what differs
+    shown = short_labels(list(result.features), METRIC_KEEP)(name) if long else name
     # the probability is not a gain: neutral colour, no arrow
     cols[2].metric(
         "Most likely to flip it",
@@ -781,7 +785,7 @@ def _show_row_result(
     state.put(state.EXPLAIN_PLAYER, player)
     left, right = st.columns(2)
     left.plotly_chart(transition_heatmap(result, 0, player), key="explain_heatmap")
-    right.plotly_chart(mean_vs_reference(result, 0), key="explain_mean")
+    right.plotly_chart(mean_vs_reference(result, 0, keep=HALF_KEEP), key="explain_mean")
     if len(result.columns) == 64:
         st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
     _contrast(result)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from engine.errors import ConfigError, DataError, check_choice, format_names
 from engine.plots._checks import check_count
-from engine.plots._text import plot_labels, plot_texts
+from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts
 from engine.values.result import DistributionalValues
 
 __all__ = [
@@ -68,11 +68,12 @@ def _check_move(result: DistributionalValues, move: Any) -> tuple[int, int]:
 
 
 def _feature_labels(
-    result: DistributionalValues, order: np.ndarray
+    result: DistributionalValues, order: np.ndarray, keep: int = SHORT_KEEP
 ) -> tuple[list[str], list[str]]:
     """The features at ``order`` (n,): short labels for an axis (long names cut
-    in the middle, still distinct) and full names for the hover, both escaped."""
-    short, full = plot_labels(result.features), plot_texts(result.features)
+    in the middle, still distinct, about ``2 * keep + 1`` characters) and full
+    names for the hover, both escaped."""
+    short, full = plot_labels(result.features, keep), plot_texts(result.features)
     return [short[i] for i in order], [full[i] for i in order]
 
 
@@ -209,6 +210,7 @@ def mean_vs_reference(
     reference: np.ndarray | None = None,
     reference_name: str = "SHAP",
     top: int = 20,
+    keep: int = SHORT_KEEP,
 ) -> go.Figure:
     """Our mean (the Shapley value of a class probability) beside a reference.
 
@@ -226,6 +228,9 @@ def mean_vs_reference(
         Legend label of the reference.
     top : int, default=20
         Players shown (largest |mean| first).
+    keep : int, default=SHORT_KEEP
+        Characters kept at each end of a long feature name in the labels (fewer
+        for a figure in part of a page); the hover gives it in full.
 
     Returns
     -------
@@ -249,7 +254,7 @@ def mean_vs_reference(
     mean = result.mean[row, :, c]
     order = np.argsort(np.abs(mean))[::-1][:top][::-1]
     classes = plot_labels(result.classes)
-    names, full = _feature_labels(result, order)
+    names, full = _feature_labels(result, order, keep)
     bars = {"y": names, "customdata": full, "orientation": "h"}
     hover = "%{customdata}: %{x:.4f}<extra>%{fullData.name}</extra>"
     fig = go.Figure()
@@ -276,9 +281,13 @@ def mean_vs_reference(
         yaxis_type="category",
         title=f"Mean (= SHAP) for P({classes[c]}) beside "
         + (reference_name if reference is not None else "P(change)"),
-        height=max(300, 34 * len(names) + 120),
+        height=max(300, 34 * len(names) + 150),
         margin=dict(l=10, r=10, t=50, b=40),
+        # the plot is drawn in half the page: a legend at the right left too
+        # little room for the names, cut at the left until rows looked alike
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
     )
+    fig.update_yaxes(automargin=True)
     return fig
 
 

@@ -534,10 +534,10 @@ LONG = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(3)]
 SHORT = [f"Looooooooooo…ooong_name_{k}" for k in range(3)]
 
 
-def _long_named_upload() -> AppTest:
+def _long_named_upload(columns: list[str] = LONG) -> AppTest:
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(80, 3)), columns=LONG)
-    frame["label"] = (frame[LONG[0]] + frame[LONG[1]] > 0).astype(int)
+    frame = pd.DataFrame(rng.normal(size=(80, 3)), columns=columns)
+    frame["label"] = (frame[columns[0]] + frame[columns[1]] > 0).astype(int)
     at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
     at.file_uploader(key="data_upload").set_value(
         ("long.csv", frame.to_csv(index=False).encode(), "text/csv")
@@ -605,3 +605,21 @@ def test_the_player_tables_read_at_800_px(trained_iris) -> None:
     for column in ("probability", "conditional", "p_change", "reverse"):
         assert config[column]["width"] == 85, column
         assert config[column]["type_config"]["format"] == "%.3f", column
+
+
+def test_the_top_feature_metric_shows_what_tells_names_alike_at_both_ends() -> None:
+    # names alike for 32 characters at the start and 24 at the end all read
+    # "tempé…" in the metric (5 characters kept at each end)
+    stations = ["Zürich", "Genève", "東京都"]
+    names = [
+        f"température_moyenne_journalière_{s}_mesurée_à_la_station_😀" for s in stations
+    ]
+    at = _long_named_upload(names)
+    at.switch_page("views/explain.py").run()
+    _train(at)
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    assert not at.exception and not at.error
+    shown = at.metric[2].value
+    assert any(f"…{s}…" in shown for s in stations), shown
+    assert len(shown) <= 11

@@ -8,6 +8,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
+from engine.plots._text import plot_labels
 from engine.values import explain
 
 
@@ -171,3 +172,24 @@ def test_long_feature_names_are_cut_in_the_middle_with_the_full_name_hovered():
         assert "%{customdata}" in fig.data[0].hovertemplate
     title = transition_heatmap(result, 0, long[1]).layout.title.text
     assert title.startswith("Looooooooooo…ooong_name_1: ")
+
+
+def test_the_mean_chart_makes_room_for_its_names_in_half_a_page():
+    # in a half-page column the names were cut at the left ("ératu…") by a
+    # legend at the right, and rows looked alike
+    import pandas as pd
+
+    names = [f"température_moyenne_{s}_mesurée_à_la_station" for s in ("A", "B")]
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(60, 2)), columns=names)
+    model = LogisticRegression().fit(X.to_numpy(), (X[names[0]] > 0).astype(int))
+    result = explain(model, X.iloc[[0]], background=X.to_numpy()[:10], seed=0)
+    fig = mean_vs_reference(result, 0)
+    assert fig.layout.yaxis.automargin is True
+    assert fig.layout.legend.orientation == "h"
+    assert sorted(fig.data[0].y) == sorted(plot_labels(names))
+    assert set(fig.data[0].customdata) == set(names)
+    # fewer characters for half a page
+    half = mean_vs_reference(result, 0, keep=8)
+    assert sorted(half.data[0].y) == sorted(plot_labels(names, 8))
+    assert all(len(s) <= 17 for s in half.data[0].y)
