@@ -24,6 +24,7 @@ from engine.plots._checks import (
     check_same_shape,
     square_matrix,
 )
+from engine.plots._layout import leave_toolbar_room, set_title
 
 __all__ = [
     "DIFF_COLOURS",
@@ -365,10 +366,9 @@ def _layout(
     if rows <= TALL_ROWS:
         yaxis["scaleanchor"] = "x"
     fig.update_layout(
-        title=title,
         annotations=[*annotations, *_labels(pos, names)],
         shapes=list(shapes),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "b": 10},
         height=_figure_height(rows),
         xaxis={"visible": False},
         yaxis=yaxis,
@@ -377,7 +377,7 @@ def _layout(
         dragmode=False,
         plot_bgcolor="white",
     )
-    return fig
+    return set_title(fig, title)
 
 
 def dag_figure(
@@ -598,13 +598,11 @@ def adjacency_heatmap(
     ticks = {"dtick": 1, "tickmode": "linear"} if len(w) <= HEATMAP_ALL_TICKS else {}
     axis = {"type": "category", **ticks}
     fig.update_layout(
-        title=title,
         yaxis={"autorange": "reversed", "title": "parent", **axis},
         xaxis={"title": "child", **axis},
         height=int(min(max(480, 160 + 14 * len(w)), 1600)),
-        margin={"t": 40},
     )
-    return fig
+    return set_title(fig, title)
 
 
 def _full_name_hover(names: list[str], short: list[str]) -> dict[str, Any]:
@@ -661,8 +659,7 @@ def training_curves(history: Mapping[str, Any]) -> go.Figure:
         )
         if key in _COUNT_CURVES:
             fig.update_yaxes(**_count_ticks(values), row=row, col=1)
-    fig.update_layout(
-        height=150 + 170 * max(len(keys), 1), showlegend=False, margin={"t": 40}
-    )
+    fig.update_layout(height=150 + 170 * max(len(keys), 1), showlegend=False)
+    leave_toolbar_room(fig)
     fig.update_xaxes(title_text="epoch", row=len(keys) or 1, col=1)
     return fig

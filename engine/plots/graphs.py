@@ -11,6 +11,7 @@ from engine.errors import DataError, GraphError, check_choice
 from engine.graphs.config import METHOD_LABELS
 from engine.graphs.result import GraphResult
 from engine.plots._checks import check_count
+from engine.plots._layout import set_title
 from engine.plots._text import plot_text, plot_texts
 
 __all__ = [
@@ -27,6 +28,10 @@ PALETTE = (
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 )  # fmt: skip
 SPLIT_LABELS = {0: "train", 1: "val", 2: "es", 3: "test", -1: "unlabelled"}
+
+
+# room above a plot area for a legend or subplot titles drawn there (px)
+_LEGEND_PX = 24
 
 
 def graph_layout(
@@ -157,14 +162,13 @@ def learned_graph_figure(
             )
         )
     fig.update_layout(
-        title=f"Learned graph: {k} strongest edges of {n} nodes",
         xaxis={"visible": False},
         yaxis={"visible": False},
         height=600,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "b": 10},
         legend={"itemsizing": "constant"},
     )
-    return fig
+    return set_title(fig, f"Learned graph: {k} strongest edges of {n} nodes")
 
 
 def _edge_trace(scatter: Any, pos: np.ndarray, edges: np.ndarray, probs: np.ndarray):
@@ -279,14 +283,12 @@ def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
         barmode="overlay",
         bargap=0.0,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        title={"text": "Edge probabilities θ", "y": 0.97},
-        margin={"t": 90},
         xaxis_title="probability",
         xaxis_range=[-0.02, 1.02],
         yaxis_title="edges",
-        height=350,
+        height=370,
     )
-    return fig
+    return set_title(fig, "Edge probabilities θ", above_px=_LEGEND_PX)
 
 
 def _histogram_bars(values: np.ndarray, bounds: np.ndarray, name: str) -> Any:
@@ -344,12 +346,12 @@ def training_curves_figure(result: GraphResult) -> Any:
     fig.add_vline(x=result.best_iter, line_dash="dot", line_color="gray")
     fig.update_xaxes(title_text="outer iteration")
     fig.update_layout(
-        height=420,
-        title="Training curves (dotted: selected state)",
+        height=440,
         legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
         margin={"b": 110},
     )
-    return fig
+    title = "Training curves (dotted: selected state)"
+    return set_title(fig, title, above_px=_LEGEND_PX)
 
 
 def accuracy_figure(result: GraphResult) -> Any:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from engine.errors import ConfigError, DataError, check_choice, format_names
 from engine.plots._checks import check_count
+from engine.plots._layout import set_title
 from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts
 from engine.values.result import DistributionalValues
 
@@ -132,14 +133,13 @@ def p_change_bars(
     where = "mean over rows" if row is None else f"row {result.rows[row]}"
     fig.update_layout(
         barmode="stack",
-        title=f"Probability that a feature changes the class ({where})",
         xaxis_title="P(change)",
         legend_title="destination",
         yaxis_type="category",  # features named 1, 2, 3 are names, not numbers
         height=max(300, 28 * len(names) + 120),
-        margin=dict(l=10, r=10, t=50, b=40),
+        margin=dict(l=10, r=10, b=40),
     )
-    return fig
+    return set_title(fig, f"Probability that a feature changes the class ({where})")
 
 
 def transition_heatmap(
@@ -188,8 +188,6 @@ def transition_heatmap(
         )
     )
     fig.update_layout(
-        title=f"{plot_labels(result.features)[i]}: P(class with = row, class "
-        "without = column)",
         xaxis_title="class without the feature",
         yaxis_title="class with the feature",
         yaxis_autorange="reversed",
@@ -198,9 +196,11 @@ def transition_heatmap(
         xaxis_type="category",
         yaxis_type="category",
         height=360 + 20 * len(labels),
-        margin=dict(l=10, r=10, t=50, b=40),
+        margin=dict(l=10, r=10, b=40),
     )
-    return fig
+    feature = plot_labels(result.features)[i]
+    title = f"{feature}: P(class with = row, class without = column)"
+    return set_title(fig, title)
 
 
 def mean_vs_reference(
@@ -279,16 +279,15 @@ def mean_vs_reference(
     fig.update_layout(
         barmode="group",
         yaxis_type="category",
-        title=f"Mean (= SHAP) for P({classes[c]}) beside "
-        + (reference_name if reference is not None else "P(change)"),
         height=max(300, 34 * len(names) + 150),
-        margin=dict(l=10, r=10, t=50, b=40),
+        margin=dict(l=10, r=10, b=40),
         # the plot is drawn in half the page: a legend at the right left too
         # little room for the names, cut at the left until rows looked alike
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
     )
     fig.update_yaxes(automargin=True)
-    return fig
+    beside = reference_name if reference is not None else "P(change)"
+    return set_title(fig, f"Mean (= SHAP) for P({classes[c]}) beside {beside}")
 
 
 def pixel_map(
