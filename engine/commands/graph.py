@@ -190,6 +190,23 @@ def parse_baselines(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+# the command's options that are LdsConfig fields, under the same names
+_LDS_OPTIONS = (
+    "k",
+    "metric",
+    "tau",
+    "outer_lr",
+    "max_outer_iter",
+    "features",
+    "baselines",
+)
+
+
+def _lds_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The LDS options of the command line, as ``learn_graph`` keywords."""
+    return {name: getattr(args, name) for name in _LDS_OPTIONS}
+
+
 def _check_options(args: argparse.Namespace) -> None:
     """Refuse the fit's option values before the table is read, each error
     naming the option's flag (``graph: '--tau' must be ...``), as ``dag`` and
@@ -198,15 +215,7 @@ def _check_options(args: argparse.Namespace) -> None:
     from engine.runtime import resolve_device, resolve_seed
 
     try:
-        LdsConfig(
-            k=args.k,
-            metric=args.metric,
-            tau=args.tau,
-            outer_lr=args.outer_lr,
-            max_outer_iter=args.max_outer_iter,
-            features=args.features,
-            baselines=args.baselines,
-        )
+        LdsConfig(**_lds_options(args))
         resolve_device(args.device)
         if args.seed is not None:
             resolve_seed(args.seed)
@@ -285,14 +294,8 @@ def run(args: argparse.Namespace) -> int:
         graph=graph,
         seed=seed,
         device=args.device,
-        k=args.k,
-        metric=args.metric,
-        tau=args.tau,
-        outer_lr=args.outer_lr,
-        max_outer_iter=args.max_outer_iter,
-        features=args.features,
-        baselines=args.baselines,
         progress=progress_log(logger),
+        **_lds_options(args),
     )
     if args.out:
         write_out(args.out, result.to_json())
