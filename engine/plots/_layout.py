@@ -15,11 +15,13 @@ from typing import Any
 
 __all__ = ["TITLE_WIDTH", "leave_toolbar_room", "set_title", "title_lines"]
 
-TITLE_WIDTH = 48
-"""Characters per title line: fits a half-page column of an 800 px window."""
+TITLE_WIDTH = 30
+"""Characters per title line: fits the narrowest column a figure gets (two charts
+side by side in a window 800 px wide leave each about 226 px)."""
 _TOOLBAR_PX = 32  # the strip at the top of a figure that the toolbar covers
 _LINE_PX = 22  # one line of the title font, with its spacing
 _PAD_PX = 8  # between the title and the plot area
+_LEFT_PX = 10  # between the figure's left edge and the title
 
 
 def title_lines(text: str, width: int = TITLE_WIDTH) -> list[str]:
@@ -59,13 +61,20 @@ def set_title(
     fig.update_layout(
         title={
             "text": "<br>".join(lines),
+            # from the figure's left edge: the plot area starts after the axis
+            # labels, which left a title too little width beside long names
             "x": 0,
-            "xref": "paper",
+            "xref": "container",
             "xanchor": "left",
             "y": 1,
             "yref": "paper",
             "yanchor": "bottom",
-            "pad": {"b": _PAD_PX + above_px},
+            # plotly puts the first line on the anchor and the others below it,
+            # into the plot area: lift the title by the lines after the first
+            "pad": {
+                "b": _PAD_PX + above_px + _LINE_PX * (len(lines) - 1),
+                "l": _LEFT_PX,
+            },
         },
         margin={"t": _TOOLBAR_PX + _LINE_PX * len(lines) + _PAD_PX + above_px},
     )

@@ -14,7 +14,7 @@ LONG = "Probability that a feature changes the class (mean over rows)"
 def test_long_titles_wrap_on_spaces_and_names_stay_whole():
     lines = title_lines(LONG)
     assert " ".join(lines) == LONG
-    assert all(len(line) <= TITLE_WIDTH for line in lines) and len(lines) == 2
+    assert all(len(line) <= TITLE_WIDTH for line in lines) and len(lines) == 3
     name = "x" * 60
     assert title_lines(f"{name}: P(class)") == [f"{name}:", "P(class)"]
 
@@ -26,8 +26,11 @@ def test_a_title_sits_on_the_plot_area_with_the_toolbar_strip_free_above():
     for fig in (one, two):
         title = fig.layout.title
         assert (title.yref, title.y, title.yanchor) == ("paper", 1, "bottom")
-    assert two.layout.title.text.count("<br>") == 1
-    assert two.layout.margin.t - one.layout.margin.t == 22  # one more line
+    assert two.layout.title.text.count("<br>") == 2
+    assert two.layout.margin.t - one.layout.margin.t == 2 * 22  # two more lines
+    # plotly sets the first line on the anchor and the rest below it: lifted
+    assert two.layout.title.pad.b - one.layout.title.pad.b == 2 * 22
+    assert two.layout.title.xref == "container"  # not after long axis labels
     assert one.layout.margin.t >= 32 + 22  # the toolbar's strip and a line
     assert (two.layout.margin.l, two.layout.margin.b) == (3, 4)  # kept
 
