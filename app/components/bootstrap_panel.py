@@ -115,6 +115,13 @@ def _results(result: Any, note: str | None, made: dict[str, Any] | None) -> None
         f"{result.n_done} of {result.n_boot} fits of {result.method} "
         f"({result.executor}, seed {result.seed}, {result.elapsed_s:.1f} s)."
     )
+    if result.n_done == 0:
+        st.warning(
+            "The bootstrap was stopped before any fit finished: there are no edge "
+            "frequencies to show. Run it again and let at least one fit finish "
+            "(fewer fits, or a smaller max_iter, make each finish sooner)."
+        )
+        return
     if result.stopped:
         st.warning("The bootstrap was stopped: frequencies use the finished fits only.")
     threshold = st.slider(

@@ -79,3 +79,22 @@ def test_the_bootstrap_json_says_how_the_data_were_prepared(media):
     assert prep["prior_knowledge"] == {"forbidden": [], "required": [], "tiers": {}}
     # still the library's result file
     assert BootstrapResult.from_json(data.decode()) == result
+
+
+def test_a_bootstrap_stopped_before_any_fit_says_so_and_draws_nothing():
+    from engine.dag import bootstrap_dag
+
+    X = np.random.default_rng(0).normal(size=(100, 3))
+    result = bootstrap_dag(X, n_boot=4, progress=lambda event: True)
+    assert result.stopped and result.n_done == 0
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/causal.py").run()
+    at.session_state[state.CAUSAL_BOOT_RESULT] = result
+    at.run()
+
+    assert not at.exception
+    assert any("before any fit finished" in w.value for w in at.warning)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Frequency matrix (CSV)" not in labels
