@@ -134,6 +134,28 @@ def wait_for_app(pg: object, timeout_ms: int = 120_000) -> None:
     )
 
 
+def widget_value(pg: object, key: str) -> str:
+    """The shown value of the number input or select box with this key."""
+    return pg.locator(f".st-key-{key} input").input_value()
+
+
+def set_number(pg: object, key: str, value: int) -> None:
+    """Type ``value`` into the number input with this key and wait for the rerun."""
+    box = pg.locator(f".st-key-{key} input")
+    box.fill(str(value))
+    box.press("Enter")
+    wait_for_app(pg)
+    assert box.input_value() == str(value)
+
+
+def choose(pg: object, key: str, option: str) -> None:
+    """Pick ``option`` in the select box with this key and wait for the rerun."""
+    pg.locator(f".st-key-{key} button[aria-label='Open']").click()
+    pg.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(pg)
+    assert widget_value(pg, key) == option
+
+
 def assert_no_exception(pg: object) -> None:
     """Fail when the page shows a Streamlit exception element."""
     count = pg.locator('[data-testid="stException"]').count()

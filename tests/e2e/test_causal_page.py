@@ -13,32 +13,19 @@ import io
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    choose,
+    screenshot,
+    set_number,
+    wait_for_app,
+    widget_value,
+)
 
 pytestmark = pytest.mark.e2e
 
 FIT_TIMEOUT_MS = 300_000  # fits run in a worker process on a shared 2-core machine
 N_BOOT = 3
-
-
-def _set_number(page, key: str, value: int) -> None:
-    box = page.locator(f".st-key-{key} input")
-    box.fill(str(value))
-    box.press("Enter")
-    wait_for_app(page)
-    assert box.input_value() == str(value)
-
-
-def _value(page, key: str) -> str:
-    """The shown value of the selectbox with this key."""
-    return page.locator(f".st-key-{key} input").input_value()
-
-
-def _choose(page, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} button[aria-label='Open']").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
-    assert _value(page, key) == option
 
 
 def _nodes(page) -> list[dict]:
@@ -79,12 +66,12 @@ def test_fit_click_node_and_bootstrap_on_sachs(page, app_url):
     page.locator(".st-key-causal_fit button").wait_for()
     wait_for_app(page)
     assert_no_exception(page)
-    assert _value(page, "causal_sample") == "sachs"
+    assert widget_value(page, "causal_sample") == "sachs"
 
     # a small budget through the generated options form
     page.get_by_text("Method options").click()
-    _set_number(page, "opt_permutahedron_max_iter", 20)
-    _set_number(page, "opt_permutahedron_n_orderings", 4)
+    set_number(page, "opt_permutahedron_max_iter", 20)
+    set_number(page, "opt_permutahedron_n_orderings", 4)
     page.locator(".st-key-causal_fit button").click()
     page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
     wait_for_app(page)
@@ -93,7 +80,7 @@ def test_fit_click_node_and_bootstrap_on_sachs(page, app_url):
     # click the lowest node that is not selected yet: the layered layout puts
     # sources on top, so a node below the top row has at least one parent
     nodes = _nodes(page)
-    selected = _value(page, "causal_selected_node")
+    selected = widget_value(page, "causal_selected_node")
     top = min(n["y"] for n in nodes)
     candidates = [n for n in nodes if n["y"] > top + 1 and n["name"] != selected]
     assert candidates, "the fit left every node in the top row"
@@ -121,13 +108,13 @@ def test_fit_click_node_and_bootstrap_on_sachs(page, app_url):
     hover_parents = hover_text.split("parents:")[1].split("children:")[0].strip()
     for parent in hover_parents.split(", "):
         assert f"{parent} (" in parents_line
-    assert _value(page, "causal_selected_node") == node["name"]
+    assert widget_value(page, "causal_selected_node") == node["name"]
     screenshot(page, "causal_sachs_node_clicked")
 
     # a small bootstrap in the background worker, on local processes
     page.get_by_text("Bootstrap edge confidence").first.click()
-    _set_number(page, "boot_n", N_BOOT)
-    _choose(page, "boot_executor", "processes")
+    set_number(page, "boot_n", N_BOOT)
+    choose(page, "boot_executor", "processes")
     page.locator(".st-key-boot_run button").click()
     results = page.locator(".st-key-boot_results")
     results.get_by_text(f"{N_BOOT} of {N_BOOT} fits of permutahedron").wait_for(
@@ -178,9 +165,9 @@ def _open_causal(page, app_url: str) -> None:
 def _start_fit(page, max_iter: int, patience: int | None = None) -> None:
     """Set the epoch budget in the options form and click Learn DAG."""
     page.get_by_text("Method options").click()
-    _set_number(page, "opt_permutahedron_max_iter", max_iter)
+    set_number(page, "opt_permutahedron_max_iter", max_iter)
     if patience is not None:
-        _set_number(page, "opt_permutahedron_patience", patience)
+        set_number(page, "opt_permutahedron_patience", patience)
     page.locator(".st-key-causal_fit button").click()
 
 

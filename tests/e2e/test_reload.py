@@ -15,7 +15,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    choose,
+    screenshot,
+    set_number,
+    wait_for_app,
+    widget_value,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,25 +36,6 @@ def _key(page) -> str:
     keys = parse_qs(urlparse(page.url).query).get("session")
     assert keys and len(keys) == 1, page.url
     return keys[0]
-
-
-def _value(page, key: str) -> str:
-    return page.locator(f".st-key-{key} input").input_value()
-
-
-def _set_number(page, key: str, value: int) -> None:
-    box = page.locator(f".st-key-{key} input")
-    box.fill(str(value))
-    box.press("Enter")
-    wait_for_app(page)
-    assert box.input_value() == str(value)
-
-
-def _choose(page, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} button[aria-label='Open']").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
-    assert _value(page, key) == option
 
 
 def _result_caption(page) -> str:
@@ -72,17 +60,17 @@ def test_reload_keeps_the_sample_a_running_fit_and_its_result(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
     key = _key(page)
-    _choose(page, "data_sample", SAMPLE)
+    choose(page, "data_sample", SAMPLE)
     page.get_by_role("link", name="Causal discovery").click()
     wait_for_app(page)
     page.get_by_role("heading", name="Causal discovery").wait_for()
     assert _key(page) == key  # a page switch keeps the key
-    assert _value(page, "causal_sample") == SAMPLE
+    assert widget_value(page, "causal_sample") == SAMPLE
     # a fit that runs until it is cancelled (no early stop)
     page.get_by_text("Method options").click()
-    _set_number(page, "opt_permutahedron_max_iter", MAX_ITER)
-    _set_number(page, "opt_permutahedron_patience", MAX_ITER)
-    _set_number(page, "opt_permutahedron_n_orderings", 4)
+    set_number(page, "opt_permutahedron_max_iter", MAX_ITER)
+    set_number(page, "opt_permutahedron_patience", MAX_ITER)
+    set_number(page, "opt_permutahedron_n_orderings", 4)
     page.locator(".st-key-causal_fit button").click()
     cancel = page.locator(".st-key-causal_job_cancel button")
     cancel.wait_for()
@@ -107,13 +95,13 @@ def test_reload_keeps_the_sample_a_running_fit_and_its_result(page, app_url):
     page.get_by_role("heading", name="Result").wait_for(timeout=10_000)
     assert _result_caption(page) == caption
     assert cancel.count() == 0
-    assert _value(page, "causal_sample") == SAMPLE
+    assert widget_value(page, "causal_sample") == SAMPLE
     page.get_by_text("Method options").click()
-    assert _value(page, "opt_permutahedron_max_iter") == str(MAX_ITER)
-    assert _value(page, "opt_permutahedron_n_orderings") == "4"
+    assert widget_value(page, "opt_permutahedron_max_iter") == str(MAX_ITER)
+    assert widget_value(page, "opt_permutahedron_n_orderings") == "4"
     page.get_by_role("link", name="Data").click()
     wait_for_app(page)
-    assert _value(page, "data_sample") == SAMPLE
+    assert widget_value(page, "data_sample") == SAMPLE
     assert _key(page) == key
     assert_no_exception(page)
 

@@ -23,6 +23,7 @@ from engine.executor import (
     without_host_script,
 )
 from engine.runtime import spawn_seeds
+from tests.processes import alive
 
 
 def _draw(item: tuple[int, int]) -> float:
@@ -85,14 +86,6 @@ def _nap(item: tuple[int, float, str]) -> int:
     return os.getpid()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def _two_quick_two_long(folder: Path) -> list[tuple[int, float, str]]:
     """Jobs of :func:`_nap`: two quick ones, then two of 20 s."""
     return [(i, s, str(folder)) for i, s in enumerate([0.0, 0.0, 20.0, 20.0])]
@@ -115,9 +108,9 @@ def _pids_alive(folder: Path, within_s: float = 0.0, only: str = "*") -> list[in
     pids = {int(f.read_text()) for f in folder.glob(only)} - {os.getpid()}
     deadline = time.monotonic() + within_s
     while True:
-        alive = sorted(pid for pid in pids if _alive(pid))
-        if not alive or time.monotonic() >= deadline:
-            return alive
+        living = sorted(pid for pid in pids if alive(pid))
+        if not living or time.monotonic() >= deadline:
+            return living
         time.sleep(0.1)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import multiprocessing as mp
-import os
 import time
 
 import numpy as np
@@ -15,6 +14,7 @@ from engine.dag.bootstrap import BootstrapResult, bootstrap_dag, consensus_dag
 from engine.dag.fas import is_dag
 from engine.errors import ConfigError
 from engine.executor import ProcessExecutor, RayExecutor
+from tests.processes import alive
 
 FAST = {"max_iter": 60, "n_orderings": 4}
 # refits of minutes each: a stop must not wait for them
@@ -108,14 +108,6 @@ def test_bootstrap_stopped_returns_partial_result(seed):
     assert set(np.unique(res.edge_frequency)) <= {0.0, 0.5, 1.0}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 @pytest.mark.timeout(60)  # not the 600 s of the suite: it used to run for hours
 @pytest.mark.parametrize("executor", ["serial", "processes"])
 def test_a_stop_request_ends_a_bootstrap_of_long_refits_at_once(executor, seed):
@@ -147,7 +139,7 @@ def test_a_stop_request_ends_a_bootstrap_of_long_refits_at_once(executor, seed):
     assert not res.edge_frequency.any() and not res.consensus.any()
     workers -= before
     assert len(workers) == (2 if executor == "processes" else 0)
-    assert [pid for pid in workers if _alive(pid)] == []
+    assert [pid for pid in workers if alive(pid)] == []
 
 
 def test_bootstrap_respects_prior_in_every_fit(seed):
