@@ -17,8 +17,13 @@ import io
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
-from tests.e2e.test_causal_page import FIT_TIMEOUT_MS, _set_number
+from tests.e2e.conftest import (
+    assert_no_exception,
+    screenshot,
+    set_number,
+    wait_for_app,
+)
+from tests.e2e.test_causal_page import FIT_TIMEOUT_MS
 
 pytestmark = pytest.mark.e2e
 
@@ -172,8 +177,8 @@ def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url)
 
     # and the fit enforces it
     page.get_by_text("Method options").click()
-    _set_number(page, "opt_permutahedron_max_iter", 10)
-    _set_number(page, "opt_permutahedron_n_orderings", 4)
+    set_number(page, "opt_permutahedron_max_iter", 10)
+    set_number(page, "opt_permutahedron_n_orderings", 4)
     page.locator(".st-key-causal_fit button").click()
     page.get_by_role("heading", name="Result").wait_for(timeout=FIT_TIMEOUT_MS)
     wait_for_app(page)
