@@ -30,6 +30,7 @@ import torch
 from engine.errors import ConfigError, check_choice
 from engine.executor import (
     ProcessExecutor,
+    forward_stop,
     one_torch_thread,
     resolve_executor,
     run_jobs,
@@ -86,7 +87,7 @@ def _explain_chunk(job: _ChunkJob) -> DistributionalValues:
             job.cfg,
             seed=job.seed,
             device=job.device,
-            progress=None,
+            progress=forward_stop,
             class_names=job.class_names,
             row_labels=job.rows,
             keep_classes=job.keep,
@@ -129,8 +130,8 @@ def explain_in_chunks(
     options. ``progress`` receives one event per finished chunk (``step`` chunks
     out of ``total``), repeated as a heartbeat while chunks run; returning True
     cancels the chunks not yet started, ends those running in worker processes
-    or Ray tasks (a serial chunk finishes first) and returns the finished rows
-    with ``stopped=True`` (see :func:`engine.executor.run_jobs`).
+    or Ray tasks (a serial chunk stops at its next block of samples) and returns
+    the finished rows with ``stopped=True`` (see :func:`engine.executor.run_jobs`).
 
     Returns
     -------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 
 import numpy as np
 import pytest
@@ -149,3 +150,41 @@ def test_estimator_twin_passes_the_executor(wine, seed):
     res = twin.explain(X.iloc[:30])
     _assert_same(res, _sampled(model, X, seed, executor="serial"))
     assert twin.get_params()["executor"] == "serial"
+
+
+class _Counted:
+    """A slow numpy model counting its calls (a serial chunk of many blocks)."""
+
+    def __init__(self, model):
+        self.model, self.classes_, self.calls = model, model.classes_, 0
+
+    def predict_proba(self, A):
+        self.calls += 1
+        time.sleep(0.02)  # ~2.5 s a run: the stop is asked every 0.5 s
+        return self.model.predict_proba(A)
+
+
+def test_stop_ends_a_running_serial_chunk_at_its_next_block(wine, seed):
+    X, model = wine
+    A = X.to_numpy()
+    counted = _Counted(
+        make_pipeline(StandardScaler(), LogisticRegression()).fit(A, model.predict(X))
+    )
+    kw = dict(
+        background=A[100:104],
+        estimator="permutation",
+        n_samples=64,
+        seed=seed,
+        executor="serial",
+        chunk_rows=40,
+        memory_budget=1e6,
+    )
+    full = explain(counted, A[:40], **kw)
+    calls_full, counted.calls = counted.calls, 0
+
+    # asked to stop once the only chunk has made some calls (the set-up makes a few)
+    res = explain(counted, A[:40], progress=lambda e: counted.calls > 10, **kw)
+
+    assert not full.stopped and full.n_rows == 40
+    assert res.stopped and res.n_rows == 0
+    assert calls_full > 100 and counted.calls < calls_full / 2, counted.calls
