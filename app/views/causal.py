@@ -36,8 +36,10 @@ from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, trainin
 
 # Finished fits kept for the side-by-side comparison (oldest dropped first).
 MAX_RUNS = 10
-# characters kept at each end of a long name in the narrow "Node" select box
-NODE_KEEP = 8
+# pixel width of the "Node" select box, above the drawing: a 25-character short
+# name and the box's arrow fit (in the drawing's right-hand column, 109 px wide at
+# 800 px, 8 + 8 characters were cut to "Phosphor…icat")
+NODE_BOX_WIDTH = 360
 CAUSAL_SAMPLES = ("sachs", "linear_gaussian", "wine", "breast_cancer")
 SCALING_NOTE = (
     "Scaling changes the answer: on raw data the variances carry information "
@@ -905,15 +907,16 @@ def _graph_tab(result: Any) -> None:
     names = list(result.node_names)
     if st.session_state.get(state.CAUSAL_SELECTED) not in names:
         st.session_state[state.CAUSAL_SELECTED] = names[0]
+    st.selectbox(
+        "Node",
+        names,
+        key=state.CAUSAL_SELECTED,
+        format_func=short_labels(names),
+        help="Or click a node in the graph.",
+        width=NODE_BOX_WIDTH,
+    )
     left, right = st.columns([3, 1])
     with right:
-        st.selectbox(
-            "Node",
-            names,
-            key=state.CAUSAL_SELECTED,
-            format_func=short_labels(names, keep=NODE_KEEP),
-            help="Or click a node in the graph.",
-        )
         _node_panel(result)
     with left:
         sel = names.index(st.session_state[state.CAUSAL_SELECTED])

@@ -11,12 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.names import (
-    HEADER_WIDTH,
-    header_config,
-    short_label,
-    short_labels,
-)
+from app.components.names import HEADER_WIDTH, header_config, short_labels
 from app.components.text import count, literal
 from app.jobs import get_registry, render_job
 from engine import load_sample
@@ -67,11 +62,8 @@ TABLE_KEY = "explain_table"
 MAX_EDITS_SHOWN = 5
 # a player table's number columns: "probability" and 0.000 fit (px)
 NUMBER_WIDTH = 85
-# characters kept at each end of a long name (one short_label cuts) in the "Most
-# likely to flip it" metric: its large type fits about 12 in a third of the page
-METRIC_KEEP = 5
-# ... and in the labels of a figure in half the page (at 800 px 25 characters
-# were cut at the left)
+# characters kept at each end of a long name in the labels of a figure in half the
+# page (at 800 px 25 characters were cut at the left)
 HALF_KEEP = 8
 
 
@@ -750,18 +742,15 @@ def _show_row_result(
     cols[1].metric("Probability", f"{result.probabilities[0, c]:.3f}")
     top = int(np.argmax(result.p_change[0]))
     name = str(result.features[top])
-    long = short_label(name) != name  # as everywhere: over 25 characters
-    # cut among all the features: names alike at both ends show what differs
-    shown = short_labels(list(result.features), METRIC_KEEP)(name) if long else name
-    # the probability is not a gain: neutral colour, no arrow
+    # st.metric cuts its value at the column's edge (a long name, even cut to 5 +
+    # 5 characters, read "Konze…he 2)" at 800 px): the metric shows the number,
+    # and the feature is named in full below it, as text that wraps
     cols[2].metric(
         "Most likely to flip it",
-        literal(shown),
-        f"P(change) {result.p_change[0, top]:.3f}",
-        delta_color="off",
-        delta_arrow="off",
-        help=None if shown == name else literal(name),
+        f"{result.p_change[0, top]:.3f}",
+        help="P(change) of the feature named below; the chart ranks all features.",
     )
+    cols[2].markdown(f"P(change) of {literal(name)}")
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
         f"removal {result.config['removal']}, "

@@ -100,6 +100,17 @@ def check_node_labels(
     return plot_texts(items), plot_labels(items)
 
 
+def node_names(owner: str, names: Iterable[object], d: int) -> list[str]:
+    """The node names, one per node, as text (not escaped).
+
+    Raises
+    ------
+    DataError
+        ``names`` is a single string, not iterable, or not of length ``d``.
+    """
+    return [str(n) for n in _name_items(owner, names, d)]
+
+
 def _name_items(owner: str, names: Iterable[object], d: int) -> list[object]:
     """``names`` as a list of d items, or a :class:`DataError` naming ``owner``."""
     if isinstance(names, str) or not isinstance(names, Iterable):

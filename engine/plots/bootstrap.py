@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.errors import DataError, check_range
-from engine.plots._checks import check_node_labels, check_same_shape, square_matrix
+from engine.plots._checks import check_same_shape, node_names, square_matrix
+from engine.plots._text import plot_texts
 from engine.plots.dag import (
     _arrow,
     _collect_arrows,
@@ -76,10 +77,11 @@ def bootstrap_figure(
     freq = square_matrix(owner, "edge_frequency", edge_frequency, numeric=True)
     cons = square_matrix(owner, "consensus", consensus) != 0
     check_same_shape(owner, ("edge_frequency", freq), ("consensus", cons))
-    names, short = check_node_labels(owner, names, len(freq))
+    items = node_names(owner, names, len(freq))
+    names = plot_texts(items)
     _check_frequencies(freq)
     check_range(owner, "threshold", threshold, low=0.0, high=1.0)
-    pos = dag_layout(cons)
+    pos = dag_layout(cons, items)
     fig = go.Figure()
     labels, arrows = [], []
     for i, j in np.argwhere((freq >= threshold) | cons):
@@ -102,5 +104,5 @@ def bootstrap_figure(
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
     return _layout(
-        fig, title, pos, annotations=annotations + labels, shapes=shapes, names=short
+        fig, title, pos, annotations=annotations + labels, shapes=shapes, names=items
     )

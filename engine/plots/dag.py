@@ -22,9 +22,16 @@ from engine.plots._checks import (
     check_count,
     check_node_labels,
     check_same_shape,
+    node_names,
     square_matrix,
 )
 from engine.plots._layout import leave_toolbar_room, set_title
+from engine.plots._text import (
+    SHORT_KEEP,
+    plot_texts,
+    short_names,
+    text_width,
+)
 
 __all__ = [
     "DIFF_COLOURS",
@@ -33,7 +40,9 @@ __all__ = [
     "dag_figure",
     "dag_layout",
     "edge_status",
+    "label_collisions",
     "layered_layout",
+    "row_width",
     "training_curves",
 ]
 
@@ -65,6 +74,19 @@ _ZIGZAG = (0.0, 1.5, 0.75, 2.25)
 # Distance in x of neighbours in a row, in row heights: with equal axis scales a
 # drawing then uses more of the panel's width, and names fit between nodes.
 _X_GAP = 1.5
+# Node names are fitted to a figure of plotly's default width (a figure that sets
+# none), in px, drawn at LABEL_SIZE px right of their node.
+FIGURE_WIDTH = 700
+LABEL_SIZE = 12
+_MARGIN_X = 10  # px: the figure's left and right margins
+_MARGIN_B = 10  # px: its bottom margin
+_LEGEND_PX = 40  # px a horizontal legend may take below the plot area
+_MARKER_R = 18  # px: radius of the largest (selected) node marker
+_LABEL_SHIFT = 15  # px from a node's centre to its label's left edge
+_LABEL_PAD = 3  # px of background around a label's text
+_LABEL_H = 1.4 * LABEL_SIZE + 2 * _LABEL_PAD  # px: a label's height
+_ROW_KEEP = 8  # characters at each end of a long name the rows leave room for
+_MIN_KEEP = 4  # fewest characters kept at each end of a long name
 
 
 def layered_layout(
@@ -124,25 +146,57 @@ def layered_layout(
     return pos
 
 
-def dag_layout(adjacency: Any) -> NDArray[np.float64]:
+def dag_layout(
+    adjacency: Any, names: Sequence[object] | None = None
+) -> NDArray[np.float64]:
     """The node positions of the DAG drawings of ``adjacency``.
 
     :func:`dag_figure` places the nodes of a DAG here, and so does
     :func:`dag_diff_figure` for the learned DAG it compares: the two drawings of
-    one result show every node at the same place.
+    one result show every node at the same place (given the same names).
 
     Parameters
     ----------
     adjacency : array-like of shape (d, d)
         ``[i, j]`` != 0 iff i -> j.
+    names : sequence, length d, optional
+        The node names: long names leave room for fewer nodes per row, so that
+        their labels fit between the nodes. None: names of a few characters.
 
     Returns
     -------
     ndarray of shape (d, 2)
         x and y per node: :func:`layered_layout` with layers wrapped into rows of
-        at most ``ROW_WIDTH`` nodes.
+        at most :func:`row_width` nodes (``ROW_WIDTH`` for short names).
     """
-    return layered_layout(adjacency, max_per_row=ROW_WIDTH)
+    return layered_layout(adjacency, max_per_row=row_width(names))
+
+
+def row_width(names: Sequence[object] | None = None) -> int:
+    """Most nodes per row of a DAG drawing whose nodes are named ``names``.
+
+    As many as fit across a figure of ``FIGURE_WIDTH`` px with each label (a long
+    name cut to ``_ROW_KEEP`` characters at each end) between its node and the
+    next: from 2 up to ``ROW_WIDTH``.
+
+    Parameters
+    ----------
+    names : sequence, length d, optional
+        The node names; None or empty: ``ROW_WIDTH``.
+
+    Returns
+    -------
+    int
+        Nodes per row.
+    """
+    if names is None or len(names) == 0:
+        return ROW_WIDTH
+    label = max(text_width(t, LABEL_SIZE) for t in short_names(names, _ROW_KEEP))
+    label += 2 * _LABEL_PAD
+    step = _LABEL_SHIFT + label + _MARKER_R + _LABEL_PAD  # between neighbours
+    room = FIGURE_WIDTH - 2 * _MARGIN_X - _MARKER_R - _LABEL_SHIFT - label
+    # a row of n spans n - 1 steps, and a quarter step where it is staggered
+    return int(np.clip(np.floor(room / step + 0.75), 2, ROW_WIDTH))
 
 
 def _positions(owner: str, positions: Any, d: int) -> NDArray[np.float64]:
@@ -295,25 +349,130 @@ def _node_trace(
     )
 
 
-def _labels(pos: NDArray, names: Sequence[str]) -> list[dict[str, Any]]:
-    """Node names as annotations right of the markers, on a light background.
+def _labels(pos: NDArray, labels: Sequence[str]) -> list[dict[str, Any]]:
+    """Node labels as annotations right of the markers, on a light background.
 
     Arrows are annotations too, drawn above every trace; names drawn as the
     last annotations stay readable where arrows pass or end next to a node.
+    ``labels`` are drawn as typed (escaped here).
     """
     return [
         {
             "x": float(x),
             "y": float(y),
-            "text": name,
+            "text": text,
             "showarrow": False,
             "xanchor": "left",
-            "xshift": 15,
-            "font": {"size": 12, "color": "#333"},
+            "xshift": _LABEL_SHIFT,
+            "font": {"size": LABEL_SIZE, "color": "#333"},
             "bgcolor": "rgba(255, 255, 255, 0.75)",
         }
-        for (x, y), name in zip(pos, names, strict=True)
+        for (x, y), text in zip(pos, plot_texts(labels), strict=True)
     ]
+
+
+def _widths(labels: Sequence[str]) -> NDArray[np.float64]:
+    """Estimated pixel widths of the label boxes of ``labels``."""
+    return np.array([text_width(t, LABEL_SIZE) + 2 * _LABEL_PAD for t in labels])
+
+
+def _overlap(
+    a: tuple[NDArray, NDArray, NDArray, NDArray],
+    b: tuple[NDArray, NDArray, NDArray, NDArray],
+) -> NDArray[np.bool_]:
+    """(n, m) whether box i of ``a`` and box j of ``b`` (x0, y0, x1, y1 arrays)
+    share an area, boxes of one index excluded."""
+    ox = np.minimum(a[2][:, None], b[2][None]) - np.maximum(a[0][:, None], b[0][None])
+    oy = np.minimum(a[3][:, None], b[3][None]) - np.maximum(a[1][:, None], b[1][None])
+    hit = (ox > 0) & (oy > 0)
+    np.fill_diagonal(hit, False)
+    return hit
+
+
+def label_collisions(
+    px: NDArray[np.float64], py: NDArray[np.float64], widths: NDArray[np.float64]
+) -> tuple[int, int]:
+    """Node labels drawn over another label or another node's marker.
+
+    Parameters
+    ----------
+    px, py : ndarray of shape (d,)
+        Pixel positions of the nodes' centres (y down).
+    widths : ndarray of shape (d,)
+        Pixel widths of the label boxes, drawn ``_LABEL_SHIFT`` px right of
+        their node, ``_LABEL_H`` px high, centred on its height.
+
+    Returns
+    -------
+    label_pairs : int
+        Pairs of labels whose boxes overlap.
+    on_markers : int
+        (label, other node) pairs where a label covers the node's marker
+        (radius ``_MARKER_R``).
+    """
+    x0 = px + _LABEL_SHIFT
+    labels = (x0, py - _LABEL_H / 2, x0 + widths, py + _LABEL_H / 2)
+    r = _MARKER_R
+    markers = (px - r, py - r, px + r, py + r)
+    pairs = int(_overlap(labels, labels).sum()) // 2
+    return pairs, int(_overlap(labels, markers).sum())
+
+
+def _scale(span: float, room: float) -> float:
+    """Pixels per unit that fit ``span`` units into ``room`` px (a single row or
+    column: 100)."""
+    return max(room, 1.0) / span if span > 0 else 100.0
+
+
+def _fit_labels(
+    pos: NDArray[np.float64], names: Sequence[str], height: int, top: int
+) -> tuple[list[str], tuple[list[float], list[float]] | None]:
+    """The node labels of a drawing ``height`` px high at the default width, and
+    its axis ranges.
+
+    A drawing of at most ``TALL_ROWS`` rows keeps equal axis scales (ranges
+    None) when its labels, long names cut to ``SHORT_KEEP`` characters at each
+    end, all fit there. Otherwise the x axis is fitted to the width, the labels
+    of the rightmost nodes included, the y axis to the height, and long names are
+    cut shorter (down to ``_MIN_KEEP`` characters at each end) until no label
+    covers another or another node, where that is possible.
+
+    Returns
+    -------
+    labels : list of str
+        The label of every node (not escaped).
+    ranges : tuple of two lists, or None
+        The x and y axis ranges; None to keep equal scales and autorange.
+    """
+    if not names:
+        return [], None
+    plot_w = FIGURE_WIDTH - 2 * _MARGIN_X
+    plot_h = height - top - _MARGIN_B - _LEGEND_PX
+    pad = _MARKER_R + 2
+    xs, ys = pos[:, 0], pos[:, 1]
+    if _n_rows(pos) <= TALL_ROWS:
+        labels = short_names(names)
+        widths = _widths(labels)
+        k = min(
+            _scale(np.ptp(xs), plot_w - 2 * pad), _scale(np.ptp(ys), plot_h - 2 * pad)
+        )
+        # plotly's autorange centres the markers
+        px = (xs - (xs.min() + xs.max()) / 2) * k + plot_w / 2
+        py = ((ys.min() + ys.max()) / 2 - ys) * k + plot_h / 2
+        inside = (px + _LABEL_SHIFT + widths <= plot_w + _MARGIN_X).all()
+        if inside and label_collisions(px, py, widths) == (0, 0):
+            return labels, None
+    for keep in range(SHORT_KEEP, _MIN_KEEP - 1, -1):
+        labels = short_names(names, keep)
+        widths = _widths(labels)
+        right = _LABEL_SHIFT + float(widths.max())
+        kx = _scale(np.ptp(xs), plot_w - pad - right)
+        ky = _scale(np.ptp(ys), plot_h - 2 * pad)
+        px, py = (xs - xs.min()) * kx + pad, (ys.max() - ys) * ky + pad
+        if label_collisions(px, py, widths) == (0, 0):
+            break
+    x0, y1 = xs.min() - pad / kx, ys.max() + pad / ky
+    return labels, ([x0, x0 + plot_w / kx], [y1 - plot_h / ky, y1])
 
 
 def _edge_midpoints(
@@ -358,26 +517,34 @@ def _layout(
     """Lay out a DAG figure, its arrows and shapes included, in one layout update.
 
     The height grows with the rows of ``pos``; a tall drawing (more than
-    ``TALL_ROWS`` rows) fills the width instead of keeping equal axis scales.
-    ``names`` are drawn last, above the arrows (see :func:`_labels`).
+    ``TALL_ROWS`` rows), or one whose labels do not fit between its nodes with
+    equal axis scales, fills the width instead (see :func:`_fit_labels`).
+    ``names`` (full, not escaped) are drawn last, above the arrows, cut in the
+    middle to fit (see :func:`_labels`); the hover texts keep them in full.
     """
     rows = _n_rows(pos)
+    height = _figure_height(rows)
+    set_title(fig, title)
+    labels, ranges = _fit_labels(pos, list(names), height, int(fig.layout.margin.t))
+    xaxis: dict[str, Any] = {"visible": False}
     yaxis: dict[str, Any] = {"visible": False}
-    if rows <= TALL_ROWS:
+    if ranges is not None:
+        xaxis["range"], yaxis["range"] = ranges
+    elif rows <= TALL_ROWS:
         yaxis["scaleanchor"] = "x"
     fig.update_layout(
-        annotations=[*annotations, *_labels(pos, names)],
+        annotations=[*annotations, *_labels(pos, labels)],
         shapes=list(shapes),
-        margin={"l": 10, "r": 10, "b": 10},
-        height=_figure_height(rows),
-        xaxis={"visible": False},
+        margin={"l": _MARGIN_X, "r": _MARGIN_X, "b": _MARGIN_B},
+        height=height,
+        xaxis=xaxis,
         yaxis=yaxis,
         hovermode="closest",
         clickmode="event+select",
         dragmode=False,
         plot_bgcolor="white",
     )
-    return set_title(fig, title)
+    return fig
 
 
 def dag_figure(
@@ -422,10 +589,15 @@ def dag_figure(
     a = square_matrix(owner, "adjacency", adjacency) != 0
     w = square_matrix(owner, "weights", weights, numeric=True)
     check_same_shape(owner, ("adjacency", a), ("weights", w))
-    names, short = check_node_labels(owner, names, len(a))
+    items = node_names(owner, names, len(a))
+    names = plot_texts(items)
     edges = [tuple(map(int, e)) for e in np.argwhere(a)]
     _check_edge_weights(w, edges)
-    pos = dag_layout(a) if positions is None else _positions(owner, positions, len(a))
+    pos = (
+        dag_layout(a, items)
+        if positions is None
+        else _positions(owner, positions, len(a))
+    )
     fig = go.Figure()
     top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
     labels, arrows = [], []
@@ -443,7 +615,7 @@ def dag_figure(
     if edges:
         fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
     annotations, _ = _collect_arrows(arrows)
-    return _layout(fig, title, pos, annotations=annotations, names=short)
+    return _layout(fig, title, pos, annotations=annotations, names=items)
 
 
 def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
@@ -529,8 +701,13 @@ def dag_diff_figure(
     owner = "dag_diff_figure"
     status = _edge_status(owner, truth, pred)
     p = np.asarray(pred) != 0
-    names, short = check_node_labels(owner, names, len(p))
-    pos = dag_layout(p) if positions is None else _positions(owner, positions, len(p))
+    items = node_names(owner, names, len(p))
+    names = plot_texts(items)
+    pos = (
+        dag_layout(p, items)
+        if positions is None
+        else _positions(owner, positions, len(p))
+    )
     fig = go.Figure()
     arrows = []
     for key, edges in status.items():
@@ -555,7 +732,7 @@ def dag_diff_figure(
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
     annotations, shapes = _collect_arrows(arrows)
-    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes, names=short)
+    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes, names=items)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
     return fig
 

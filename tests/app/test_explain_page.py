@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from app.components.text import literal
 from tests.app.waiting import running_with_cancel, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -80,12 +80,10 @@ def test_train_and_explain_a_row_and_ask_a_contrast(trained_iris) -> None:
         "take the values of a random 100 rows of the table" in c.value
         for c in at.caption
     )
-    flip = at.metric[2].proto  # a probability, shown without a gain arrow
+    flip = at.metric[2].proto  # a probability, without a delta (not a gain)
     top = int(result.p_change[0].argmax())
-    assert flip.body == result.features[top]
-    assert flip.delta == f"P(change) {result.p_change[0, top]:.3f}"
-    assert flip.direction == MetricProto.MetricDirection.NONE
-    assert flip.color == MetricProto.MetricColor.GRAY
+    assert flip.body == f"{result.p_change[0, top]:.3f}" and not flip.delta
+    assert f"P(change) of {result.features[top]}" in _markdown_texts(at)
     assert len(at.get("plotly_chart")) >= 3
     at.selectbox(key=state.EXPLAIN_W_FROM).set_value("virginica").run()
     at.selectbox(key=state.EXPLAIN_W_TO).set_value("versicolor").run()
@@ -381,8 +379,6 @@ def test_the_global_row_count_survives_a_page_switch(trained_iris) -> None:
 def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
     from sklearn.datasets import load_iris
 
-    from app.components.text import literal
-
     # a class ':tada:' became an emoji in the "Predicted class" metric
     frame = load_iris(as_frame=True).frame
     frame["target"] = np.array([":tada:", "**b**", "c"])[frame["target"]]
@@ -399,8 +395,9 @@ def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
     result = at.session_state[state.EXPLAIN_RESULT]
     predicted = result.classes[int(result.predicted[0])]
     assert at.metric[0].value == literal(predicted) == ":\u200btada:"
-    top = result.features[int(np.argmax(result.p_change[0]))]
-    assert at.metric[2].value == literal(top)
+    top = int(np.argmax(result.p_change[0]))
+    assert at.metric[2].value == f"{result.p_change[0, top]:.3f}"
+    assert f"P(change) of {literal(result.features[top])}" in _markdown_texts(at)
 
 
 def _warnings_about_other_inputs(at: AppTest) -> list[str]:
@@ -534,6 +531,11 @@ LONG = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(3)]
 SHORT = [f"Looooooooooo…ooong_name_{k}" for k in range(3)]
 
 
+def _markdown_texts(at: AppTest) -> list[str]:
+    """The source of every Markdown element and caption on the page."""
+    return [e.value for kind in ("markdown", "caption") for e in getattr(at, kind)]
+
+
 def _long_named_upload(columns: list[str] = LONG) -> AppTest:
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(80, 3)), columns=columns)
@@ -574,8 +576,13 @@ def test_long_names_are_cut_in_the_middle_in_widgets_and_tables() -> None:
     _explain(at)
     assert not at.exception and not at.error
     assert sorted(at.selectbox(key=state.EXPLAIN_W_PLAYER).options) == SHORT
-    # the metric's large type: 5 characters at each end
-    assert at.metric[2].value in [f"Loooo…ame\\_{k}" for k in range(3)]
+    # the metric gives the number, the name is text below it, in full (the
+    # metric's large type cut even 5 + 5 characters at 800 px)
+    result = at.session_state[state.EXPLAIN_RESULT]
+    top = int(np.argmax(result.p_change[0]))
+    assert at.metric[2].value == f"{result.p_change[0, top]:.3f}"
+    full = literal(LONG[top])
+    assert f"P(change) of {full}" in _markdown_texts(at)
     # the contrast table: short, distinct names
     table = _table_with(at, "conditional")
     assert sorted(table.value["player"]) == SHORT
@@ -607,9 +614,10 @@ def test_the_player_tables_read_at_800_px(trained_iris) -> None:
         assert config[column]["type_config"]["format"] == "%.3f", column
 
 
-def test_the_top_feature_metric_shows_what_tells_names_alike_at_both_ends() -> None:
+def test_the_top_feature_is_named_in_full_below_its_metric() -> None:
     # names alike for 32 characters at the start and 24 at the end all read
-    # "tempé…" in the metric (5 characters kept at each end)
+    # "tempé…" in the metric (5 characters kept at each end); then the metric's
+    # large type cut "Konze…he 2)" at 800 px: the name is now text, in full
     stations = ["Zürich", "Genève", "東京都"]
     names = [
         f"température_moyenne_journalière_{s}_mesurée_à_la_station_😀" for s in stations
@@ -620,6 +628,9 @@ def test_the_top_feature_metric_shows_what_tells_names_alike_at_both_ends() -> N
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
     _explain(at)
     assert not at.exception and not at.error
-    shown = at.metric[2].value
-    assert any(f"…{s}…" in shown for s in stations), shown
-    assert len(shown) <= 11
+    result = at.session_state[state.EXPLAIN_RESULT]
+    top = int(np.argmax(result.p_change[0]))
+    assert at.metric[2].value == f"{result.p_change[0, top]:.3f}"
+    named = [t for t in _markdown_texts(at) if t.startswith("P(change) of ")]
+    full = literal(names[top])
+    assert named == [f"P(change) of {full}"], named

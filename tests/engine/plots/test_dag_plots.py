@@ -401,3 +401,93 @@ def test_names_alike_but_in_the_middle_keep_more_characters() -> None:
         "x" * 30,
         "x" * 12 + "…" + "x" * 12,
     ]
+
+
+# long names of a user's table: alike at the start, telling at the end,
+# non-ASCII, and 190 characters
+_STEMS = [
+    "Phosphorylated MAP kinase kinase 1 at Ser217/221 (normalised, replicate {})",
+    "Konzentration von Phospho-Akt in µg/ml — Zelllinie Genève (Messreihe {})",
+    "protein_kinase_C_activity_measured_by_substrate_phosphorylation_{}",
+    "L" + "o" * 180 + "ng_name_{}",
+    "Température moyenne mesurée à Zürich-Flughafen, capteur {} (°C)",
+]
+
+
+def _long_names(d: int) -> list[str]:
+    return [_STEMS[k % len(_STEMS)].format(k // len(_STEMS)) for k in range(d)]
+
+
+def _drawn_boxes(fig) -> tuple[np.ndarray, np.ndarray]:
+    """Label boxes and marker boxes (x0, y0, x1, y1 in px, y down) of a DAG
+    figure at plotly's default width (700 px), its own height; a label's width
+    estimated as 0.5 font sizes per character (Chromium draws 12 px labels at
+    about 6.0 px per character)."""
+    (nodes,) = [t for t in fig.data if t.name == "nodes"]
+    x, y = np.asarray(nodes.x, float), np.asarray(nodes.y, float)
+    m = fig.layout.margin
+    plot_w = 700 - m.l - m.r
+    plot_h = fig.layout.height - m.t - m.b
+    if fig.layout.xaxis.range is None:  # autorange: the markers centred
+        pad = 20
+        k = min(
+            (plot_w - 2 * pad) / max(np.ptp(x), 1e-9),
+            (plot_h - 2 * pad) / max(np.ptp(y), 1e-9),
+        )
+        assert fig.layout.yaxis.scaleanchor == "x"
+        px = (x - (x.min() + x.max()) / 2) * k + plot_w / 2
+        py = ((y.min() + y.max()) / 2 - y) * k + plot_h / 2
+    else:
+        (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+        px = (x - x0) / (x1 - x0) * plot_w
+        py = (y1 - y) / (y1 - y0) * plot_h
+    labels = [a for a in fig.layout.annotations if not a.showarrow][-len(x) :]
+    boxes = []
+    for a, cx, cy in zip(labels, px, py, strict=True):
+        width = 0.5 * a.font.size * len(a.text)
+        left = cx + (a.xshift or 0)
+        boxes.append(
+            (left, cy - a.font.size * 0.7, left + width, cy + a.font.size * 0.7)
+        )
+    markers = np.stack([px - 14, py - 14, px + 14, py + 14], axis=1)
+    return np.array(boxes), markers
+
+
+def _overlapping(a: np.ndarray, b: np.ndarray) -> int:
+    """Pairs (i, j), i != j, of box i of ``a`` and box j of ``b`` that overlap."""
+    ox = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(
+        a[:, None, 0], b[None, :, 0]
+    )
+    oy = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(
+        a[:, None, 1], b[None, :, 1]
+    )
+    hit = (ox > 0.5) & (oy > 0.5)
+    np.fill_diagonal(hit, False)
+    return int(hit.sum())
+
+
+@pytest.mark.parametrize("d", [11, 20, 30])
+def test_long_node_labels_do_not_overlap_at_the_default_size(d: int) -> None:
+    # labels of 25 characters, 8 nodes to a row, overlapped each other and the
+    # next nodes (in Chromium, on random DAGs of 11, 20 and 30 nodes: 7, 15 and
+    # 45 label pairs)
+    rng = np.random.default_rng(d)
+    a = np.triu(rng.random((d, d)) < 2.0 / d, 1)
+    names = _long_names(d)
+    for fig in (
+        dag_figure(a, a * 0.7, names, selected=0),
+        dag_diff_figure(np.triu(rng.random((d, d)) < 2.0 / d, 1), a, names),
+        bootstrap_figure(a * 0.9, a, names),
+    ):
+        labels, markers = _drawn_boxes(fig)
+        assert _overlapping(labels, labels) == 0
+        assert _overlapping(labels, markers) == 0
+        assert labels[:, 2].max() <= 700 - fig.layout.margin.l  # inside the figure
+        shown = [a.text for a in fig.layout.annotations if not a.showarrow][-d:]
+        assert len(set(shown)) == d and all(len(t) >= 9 for t in shown)
+        # the full names in the hover
+        (nodes,) = [t for t in fig.data if t.name == "nodes"]
+        assert all(n in h for n, h in zip(names, nodes.hovertext, strict=True))
+    # the comparison draws every node where the learned DAG's drawing does
+    drawn = next(t for t in dag_figure(a, a * 1.0, names).data if t.name == "nodes")
+    np.testing.assert_array_equal(np.c_[drawn.x, drawn.y], dag_layout(a, names))
