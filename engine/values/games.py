@@ -66,11 +66,13 @@ _OVERHEAD = 6
 _CPU_SLAB = 2**18
 # Model rows per forward call on the CPU (black boxes keep temporaries per row).
 _CPU_MODEL_ROWS = 2**14
-# Model rows of the exact values between two progress ticks (each a chance to
-# stop): about a second for a random forest of 100 trees on one CPU core. Without
-# it, 178 rows of 13 players fitted in one memory block: a single tick after
-# minutes, and Cancel had nothing to act on.
-_EXACT_TICK_MODEL_ROWS = 2**20
+# Model rows of any estimator between two progress ticks (each a chance to stop):
+# 0.3-3 s for a random forest of 100 trees on one CPU core (100 000 rows/s with
+# ten classes and deep trees). Without it, 178 rows of 13 players fitted in one
+# memory block of the exact values, and one row with 5000 orderings in one block
+# of the permutation estimator: a single tick after 34 s to minutes, no progress
+# shown, and Cancel had nothing to act on.
+_TICK_MODEL_ROWS = 2**18
 
 # A callback ``tick(done, planned) -> stop?`` used by the estimators for progress:
 # units of work done so far and planned in all (rows for the exact values, blocks of
@@ -528,7 +530,7 @@ def exact_values(
         Rows of ``game.X`` to explain.
     tick : callable, optional
         Called with the rows done and the rows asked for; ``True`` stops after
-        that block. Blocks hold at most ``2 ** 20`` model rows (``2 ** M`` per
+        that block. Blocks hold at most ``2 ** 18`` model rows (``2 ** M`` per
         background row and explained row), so that a stop is never far off.
 
     Returns
@@ -548,7 +550,7 @@ def exact_values(
         min(
             len(rows),
             game.memory_budget // per_row,
-            _EXACT_TICK_MODEL_ROWS // model_rows,
+            _TICK_MODEL_ROWS // model_rows,
         ),
     )
     out = _RowResults(len(rows), game, sampled=False)
@@ -669,6 +671,9 @@ def permutation_values(
     # coalitions per unit of (row, ordering): M - 1 model evaluations and M joints
     per_unit = max((m + 1) * k * k, (m - 1) * game.background.shape[0]) * 8
     units = max(group, game.memory_budget // (per_unit * _OVERHEAD))
+    # and few enough model rows between ticks: M - 1 coalitions of the background
+    per_tick = max(1, (m - 1) * game.background.shape[0])
+    units = min(units, max(group, _TICK_MODEL_ROWS // per_tick))
     o_block = max(group, min(n_samples, units) // group * group)
     r_block = max(1, min(len(rows), units // o_block))
     planned = math.ceil(len(rows) / r_block) * math.ceil(n_samples / o_block)
@@ -764,6 +769,8 @@ def coalition_values(
     device = game.X.device
     per_unit = max(m * k * k, 2 * m * game.background.shape[0]) * 8 * _OVERHEAD
     units = max(1, game.memory_budget // per_unit)
+    # and few enough model rows between ticks: 2 M coalitions of the background
+    units = min(units, max(1, _TICK_MODEL_ROWS // (2 * m * game.background.shape[0])))
     s_block = max(1, min(n_samples, units))
     r_block = max(1, min(len(rows), units // s_block))
     planned = math.ceil(len(rows) / r_block) * math.ceil(n_samples / s_block)

@@ -681,6 +681,39 @@ def test_exact_values_of_an_expensive_model_can_stop_after_one_row() -> None:
     assert r.stopped and r.n_rows == 1
 
 
+@pytest.mark.parametrize(
+    ("estimator", "operator"),
+    [("permutation", "shapley"), ("coalition", "banzhaf")],
+)
+def test_one_row_with_a_large_budget_ticks_and_can_stop(estimator, operator) -> None:
+    # 13 players, 40 background rows: 480 (permutation) or 1040 (coalition) model
+    # rows per sample; 2000 samples of one row fit one memory block, yet progress
+    # must tick within it and a stop must cut the samples short
+    X, y = load_wine(return_X_y=True, as_frame=True)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+    model.fit(X, y)
+    events = []
+
+    def stop_at_first_block(event) -> bool:
+        events.append(event)
+        return event.stage == estimator
+
+    r = explain(
+        model,
+        X.iloc[:1],
+        background=X.iloc[::4].iloc[:40],
+        estimator=estimator,
+        operator=operator,
+        n_samples=2000,
+        seed=0,
+        progress=stop_at_first_block,
+    )
+
+    ticks = [e for e in events if e.stage == estimator]
+    assert len(ticks) == 1 and ticks[0].step == 1 and ticks[0].total >= 4
+    assert r.stopped and 0 < int(r.n_samples[0]) < 2000
+
+
 def test_estimator_conflicts_are_named_for_every_caller() -> None:
     # one set of conditions, worded by explain() and by the command line
     from engine.values.explainer import estimator_conflict
