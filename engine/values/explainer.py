@@ -861,7 +861,18 @@ def explain(
         probability-returning module is checked to be probabilities, on the
         coalitions as well as on ``X``.
     X : ndarray, DataFrame or Tensor of shape (n_rows, n_features)
-        Rows to explain (numeric). Column names flow into the result; names are
+        Rows to explain. Numeric, or a DataFrame with text, categorical or other
+        non-numeric columns for a model that takes such a table (e.g. a
+        scikit-learn Pipeline whose ColumnTransformer one-hot encodes them):
+        each such column is coded as integers over the values of X and the
+        background (a missing value is one value of its own), the game works
+        on the codes (removal swaps whole background values, so it is exact) and
+        the model is always called with a DataFrame of the original values,
+        column names, order and dtypes (see :mod:`engine.values.tables`). The
+        background must then be a DataFrame, the removal background averaging,
+        and ``result.categories`` holds the values by code (``result.data``
+        the codes, :meth:`DistributionalValues.data_frame` the values). Column
+        names flow into the result; names are
         compared as text (a column ``0`` is ``"0"``). Without names (an ndarray,
         a tensor, a list of rows) the columns take the model's
         ``feature_names_in_``, else those of a background DataFrame (which must
@@ -900,6 +911,9 @@ def explain(
         How removed features are filled: background averaging, a baseline row from
         the background's mean or median, zeros, or a given baseline row. ``"auto"``
         is background averaging, or the mean of ``X`` without a background.
+        With non-numeric columns in ``X`` only background averaging works: the
+        mean, median, zeros, a baseline row, and ``"auto"`` without a
+        background are refused (``ConfigError``), since a category has no mean.
     top_k : int, optional
         Keep the ``top_k`` classes (by their largest probability over the rows)
         and merge the others into "other".
@@ -937,9 +951,12 @@ def explain(
     ------
     DataError
         Bad ``X``, background or model output.
+        With non-numeric columns: a background that is not a DataFrame, or a
+        model that fails on the DataFrame of the first rows.
     ConfigError, UnsupportedError, ResourceError
-        Bad options, an estimator that does not fit the operator, or exact
-        enumeration of too many players.
+        Bad options (an averaging removal of non-numeric columns, a torch module
+        for a table with such columns), an estimator that does not fit the
+        operator, or exact enumeration of too many players.
 
     Notes
     -----
