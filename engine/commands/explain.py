@@ -242,7 +242,14 @@ def run(args: argparse.Namespace) -> int:
             f"are {format_names(frame.columns)}."
         )
     rows = _parse_rows(args.rows, len(frame))
-    features, left_out = feature_columns(frame, args.target)
+    loaded = load_skops(Path(args.model_file)) if args.model_file else None
+    raw = _raw_columns(loaded, frame, args)
+    if raw is not None:  # a model of the table as it is, text columns included
+        features, left_out = raw, {}
+        numeric = [c for c in features if pd.api.types.is_numeric_dtype(frame[c])]
+    else:
+        features, left_out = feature_columns(frame, args.target)
+        numeric = features
     if left_out:
         write_note(
             "explain",
@@ -254,18 +261,20 @@ def run(args: argparse.Namespace) -> int:
             f"explain: {args.file} has no numeric feature column besides the label "
             f"column {args.target!r}; add numeric columns or encode them as numbers."
         )
-    table, record = prepare_features(frame, features, args.missing, "explain")
+    table, record = prepare_features(frame, numeric, args.missing, "explain")
+    if raw is not None:  # the text columns of the kept rows, in the model's order
+        table = frame.loc[table.index, features].assign(**dict(table.items()))
     write_table_notes("explain", report, record)
     _check_estimator(args, len(features), len(table))
-    _check_kept(rows, table.index, frame[features])
+    _check_kept(rows, table.index, frame[numeric])
     warning = class_label_warning(frame[args.target], args.target)
     if warning:
         write_note(
             "explain", f"{warning}; explain needs a column of class labels (--target)"
         )
     labels = frame[args.target].iloc[table.index]
-    if args.model_file:
-        model = load_skops(Path(args.model_file))
+    if loaded is not None:
+        model = loaded
         try:
             accuracy, mismatch = check_model_classes(
                 model, table, labels, args.target, "explain"
@@ -335,6 +344,35 @@ def _note_stderr(result) -> None:
     for note in result.notes:
         if note.startswith(STDERR_NOTE_START):
             write_note("explain", note.replace("n_samples", "--samples"))
+
+
+def _raw_columns(
+    model: object, frame: pd.DataFrame, args: argparse.Namespace
+) -> list[str] | None:
+    """The model's columns when it takes text columns of the table as they are.
+
+    A model loaded with ``--model-file`` that was fitted on a DataFrame (e.g. a
+    Pipeline whose ColumnTransformer one-hot encodes text columns) records its
+    columns in ``feature_names_in_``; when one of them holds text in the table,
+    the model is given those columns unencoded, in its order. ``None`` otherwise.
+    """
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        return None
+    names = [str(c) for c in names]
+    present = [c for c in names if c in frame.columns]
+    if not any(not pd.api.types.is_numeric_dtype(frame[c]) for c in present):
+        return None
+    missing = [c for c in names if c not in frame.columns]
+    if missing or args.target in names:
+        raise DataError(
+            f"explain: the model in {args.model_file!r} takes the columns "
+            f"{format_names(names)}; {args.file} lacks {format_names(missing)}"
+            if missing
+            else f"explain: the model in {args.model_file!r} takes the label "
+            f"column {args.target!r} as a feature; check '--target'."
+        )
+    return names
 
 
 def _print_summary(result, top: int) -> None:

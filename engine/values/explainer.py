@@ -51,6 +51,7 @@ from engine.values.models import (
 )
 from engine.values.operators import Operator, RandomOrder, Semivalue, resolve_operator
 from engine.values.result import DistributionalValues
+from engine.values.tables import TableEncoding, TableModel, encode_table, text_columns
 
 __all__ = [
     "EXACT_HARD_LIMIT",
@@ -573,6 +574,8 @@ class _Settled:
     n_samples: int
     model: ProbabilityModel
     notes: tuple[str, ...] = ()
+    encoding: TableEncoding | None = None
+    table_model: TableModel | None = None
 
 
 def _settle(
@@ -592,6 +595,10 @@ def _settle(
     if isinstance(cfg.estimator, str):
         check_choice("explain", "estimator", cfg.estimator, ESTIMATORS)
     operator = resolve_operator(cfg.operator)
+    encoding, table_model = None, None
+    if text_columns(X, background):
+        X, background, table_model = _encode_for_model(model, X, background, cfg)
+        model, encoding = table_model, table_model.encoding
     X_np, columns = as_matrix(X, "explain", min_rows=1)
     if isinstance(X, pd.DataFrame):
         check_feature_names(model, columns, "explain")
@@ -634,7 +641,70 @@ def _settle(
         n,
         wrapped,
         () if note is None else (note,),
+        encoding,
+        table_model,
     )
+
+
+def _encode_for_model(
+    model: Any, X: pd.DataFrame, background: Any, cfg: _Config
+) -> tuple[pd.DataFrame, pd.DataFrame | None, TableModel]:
+    """Code the text columns of ``X`` and its background; wrap the model.
+
+    See :mod:`engine.values.tables`. Only removals that swap in whole values of
+    background rows can work on codes: a mean, a median, zeros or a baseline row
+    would invent values no category has.
+    """
+    coded = text_columns(X, background)
+    if isinstance(model, torch.nn.Module):
+        raise ConfigError(
+            f"explain: X has non-numeric column(s) {format_names(coded)}, which "
+            "explain hands to the model as they are, in a DataFrame; a torch module "
+            "takes tensors. Encode those columns as numbers yourself, train the "
+            "module on them and explain the encoded table, or wrap the module in a "
+            "callable that takes the DataFrame."
+        )
+    removal = cfg.removal
+    if not isinstance(removal, str) or removal in ("mean", "median", "zeros"):
+        shown = removal if isinstance(removal, str) else "a baseline row"
+        raise ConfigError(
+            f"explain: removal={shown!r} would average or invent values of the "
+            f"non-numeric column(s) {format_names(coded)} of X; use "
+            "removal='background' (or 'auto') with background rows, which swaps in "
+            "whole values of real rows."
+        )
+    if background is None and removal == "auto":
+        raise ConfigError(
+            f"explain: X has non-numeric column(s) {format_names(coded)} and no "
+            "'background': removal='auto' would take the mean of X, which a "
+            "category has not; pass background rows (e.g. the training table) or "
+            "removal='background' to use the rows of X."
+        )
+    columns = [str(c) for c in X.columns]
+    if background is not None:
+        if not isinstance(background, pd.DataFrame):
+            raise DataError(
+                f"explain: X has non-numeric column(s) {format_names(coded)}, so "
+                "'background' must be a DataFrame with X's columns; got "
+                f"{type(background).__name__}."
+            )
+        background = _select_columns(background, columns)
+    X_coded, bg_coded, encoding = encode_table(X, background)
+    table_model = TableModel(model, encoding)
+    probe = X_coded.to_numpy(dtype=np.float64)[:8]
+    try:
+        table_model.predict_proba(probe)
+    except Exception as err:  # any failure of user code on real rows
+        raise DataError(
+            f"explain: the model failed on the first rows of X given as a DataFrame "
+            f"({type(err).__name__}: {err}). X has non-numeric column(s) "
+            f"{format_names(coded)}, which explain hands to the model as they are, "
+            "with X's column names and dtypes; give a model that takes such a table "
+            "(e.g. a scikit-learn Pipeline whose ColumnTransformer one-hot encodes "
+            "them), or encode the columns as numbers yourself and explain a model "
+            "fitted on the encoded table."
+        ) from err
+    return X_coded, bg_coded, table_model
 
 
 def _with_stderr_note(
@@ -712,6 +782,8 @@ def _explain(
         "model_kind": wrapped.kind,
         "coupling": "gumbel-max on background-averaged probabilities",
     }
+    if st.encoding is not None:
+        config["coded_columns"] = st.encoding.coded_columns
     result = _build_result(
         est,
         game,
@@ -734,6 +806,9 @@ def _explain(
             "n_model_rows": int(game.n_model_rows),
             "stopped": bool(stopped),
             "notes": _with_stderr_note(st, est.n_samples.cpu().numpy(), stopped),
+            "categories": (
+                {} if st.encoding is None else st.encoding.display_categories()
+            ),
         },
     )
     # out of the rows asked for: a stopped run says how far it got
@@ -786,7 +861,18 @@ def explain(
         probability-returning module is checked to be probabilities, on the
         coalitions as well as on ``X``.
     X : ndarray, DataFrame or Tensor of shape (n_rows, n_features)
-        Rows to explain (numeric). Column names flow into the result; names are
+        Rows to explain. Numeric, or a DataFrame with text, categorical or other
+        non-numeric columns for a model that takes such a table (e.g. a
+        scikit-learn Pipeline whose ColumnTransformer one-hot encodes them):
+        each such column is coded as integers over the values of X and the
+        background (a missing value is one value of its own), the game works
+        on the codes (removal swaps whole background values, so it is exact) and
+        the model is always called with a DataFrame of the original values,
+        column names, order and dtypes (see :mod:`engine.values.tables`). The
+        background must then be a DataFrame, the removal background averaging,
+        and ``result.categories`` holds the values by code (``result.data``
+        the codes, :meth:`DistributionalValues.data_frame` the values). Column
+        names flow into the result; names are
         compared as text (a column ``0`` is ``"0"``). Without names (an ndarray,
         a tensor, a list of rows) the columns take the model's
         ``feature_names_in_``, else those of a background DataFrame (which must
@@ -825,6 +911,9 @@ def explain(
         How removed features are filled: background averaging, a baseline row from
         the background's mean or median, zeros, or a given baseline row. ``"auto"``
         is background averaging, or the mean of ``X`` without a background.
+        With non-numeric columns in ``X`` only background averaging works: the
+        mean, median, zeros, a baseline row, and ``"auto"`` without a
+        background are refused (``ConfigError``), since a category has no mean.
     top_k : int, optional
         Keep the ``top_k`` classes (by their largest probability over the rows)
         and merge the others into "other".
@@ -862,9 +951,12 @@ def explain(
     ------
     DataError
         Bad ``X``, background or model output.
+        With non-numeric columns: a background that is not a DataFrame, or a
+        model that fails on the DataFrame of the first rows.
     ConfigError, UnsupportedError, ResourceError
-        Bad options, an estimator that does not fit the operator, or exact
-        enumeration of too many players.
+        Bad options (an averaging removal of non-numeric columns, a torch module
+        for a table with such columns), an estimator that does not fit the
+        operator, or exact enumeration of too many players.
 
     Notes
     -----
@@ -1001,8 +1093,12 @@ class DistributionalExplainer:
         return self
 
     def fit(self, background: Any = None) -> DistributionalExplainer:
-        """Store the background rows; returns ``self``."""
-        if background is not None:
+        """Store the background rows; returns ``self``.
+
+        A DataFrame with text or categorical columns is kept as it is (see
+        :func:`explain`); other backgrounds must be numeric.
+        """
+        if background is not None and not text_columns(background):
             as_matrix(
                 background,
                 "DistributionalExplainer.fit",

@@ -926,7 +926,15 @@ def check_model_classes(
     inputs = X if getattr(model, "feature_names_in_", None) is not None else X.values
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        predicted, _ = _labels(pd.Series(np.asarray(model.predict(inputs))))
+        try:
+            out = model.predict(inputs)
+        except Exception as err:  # any failure of a user's model on the table
+            raise DataError(
+                f"{owner}: the model failed on the table ({type(err).__name__}: "
+                f"{err}); check that it was trained on a table like this one (same "
+                "columns, and text columns holding the same kinds of values)."
+            ) from err
+        predicted, _ = _labels(pd.Series(np.asarray(out)))
     return float(np.mean(predicted[present] == y[present])), None
 
 
@@ -1181,17 +1189,44 @@ SKOPS_ALLOWED_ESTIMATORS = frozenset(
         "StandardScaler",
         "MinMaxScaler",
         "RobustScaler",
+        # a ColumnTransformer feeding a raw mixed-dtype table to a classifier
+        "ColumnTransformer",
+        "OneHotEncoder",
+        "OrdinalEncoder",
+        "SimpleImputer",
     }
 )
 
 
-def _check_estimator_types(model: Any) -> None:
-    from sklearn.pipeline import Pipeline
+def _estimator_parts(model: Any) -> list[Any]:
+    """``model`` and every estimator inside it (pipeline steps, column transformers).
 
-    parts = [model] + (
-        [s for _, s in model.steps] if isinstance(model, Pipeline) else []
-    )
-    for part in parts:
+    The strings ``"drop"`` and ``"passthrough"`` a ColumnTransformer may hold are
+    not estimators and are left out, as is the identity FunctionTransformer (no
+    function) a fitted ColumnTransformer puts in place of ``"passthrough"``.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    def identity(part: Any) -> bool:
+        return (isinstance(part, str) and part in ("drop", "passthrough")) or (
+            type(part) is FunctionTransformer
+            and part.func is None
+            and part.inverse_func is None
+        )
+
+    inner: list[Any] = []
+    if isinstance(model, Pipeline):
+        inner = [s for _, s in model.steps]
+    elif isinstance(model, ColumnTransformer):
+        given = getattr(model, "transformers_", model.transformers)
+        inner = [t for _, t, _ in given if not identity(t)]
+    return [model] + [p for part in inner for p in _estimator_parts(part)]
+
+
+def _check_estimator_types(model: Any) -> None:
+    for part in _estimator_parts(model):
         module = type(part).__module__
         if not module.startswith("sklearn.") or (
             type(part).__name__ not in SKOPS_ALLOWED_ESTIMATORS

@@ -154,6 +154,8 @@ def explain_in_chunks(
     X_np, columns, names = st.X, st.columns, st.names
     used_seed, dev, Z, removal = st.seed, st.device, st.background, st.removal
     operator, chosen, n, wrapped = st.operator, st.estimator, st.n_samples, st.model
+    if st.table_model is not None:  # chunks explain the coded table (tables.py)
+        model = st.table_model
     keep: tuple[int, ...] | None = None
     classes = list(wrapped.class_names)
     if cfg.top_k is not None:
@@ -207,6 +209,8 @@ def explain_in_chunks(
             "n_chunks": n_chunks,
         }
     )
+    if st.encoding is not None:
+        config["coded_columns"] = st.encoding.coded_columns
     stopped = bool(outcome.stopped or any(p.stopped for p in parts))
     return DistributionalValues(
         features=tuple(names),
@@ -226,6 +230,7 @@ def explain_in_chunks(
         stopped=stopped,
         engine_version=parts[0].engine_version if parts else _version(),
         notes=_with_stderr_note(st, merged["n_samples"], stopped),
+        categories={} if st.encoding is None else st.encoding.display_categories(),
         **merged,
     )
 

@@ -53,8 +53,11 @@ class DistributionalValues(ResultMixin):
         Class probabilities of the full rows (all players present).
     base_probabilities : ndarray of shape (R, K)
         Class probabilities with every player removed.
-    data : ndarray of shape (R, D)
-        The explained rows (input columns).
+    data : ndarray of shape (R, D), float
+        The explained rows (input columns). A non-numeric column of the
+        explained table (text, categorical) holds integer codes here: the
+        position of the row's value in ``categories[column]``;
+        :meth:`data_frame` shows the values themselves.
     columns : tuple of str
         Input column names, length ``D``.
     rows : ndarray of shape (R,), int
@@ -82,6 +85,10 @@ class DistributionalValues(ResultMixin):
         What was done to the inputs on the way in, one sentence each (e.g. the
         background subsampled to ``max_background`` rows), and standard errors
         resting on too few samples to rely on; also logged at INFO.
+    categories : dict of str to tuple of str
+        For every non-numeric input column (by name), its values as text, by
+        code (the codes ``data`` holds); empty when every column is numeric
+        (and in results saved before this field existed).
     """
 
     features: tuple[str, ...]
@@ -108,6 +115,7 @@ class DistributionalValues(ResultMixin):
     stopped: bool = False
     engine_version: str = ""
     notes: tuple[str, ...] = ()
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     _tuple_fields: ClassVar[tuple[str, ...]] = (
         "features",
@@ -134,9 +142,14 @@ class DistributionalValues(ResultMixin):
     def __post_init__(self) -> None:
         self._freeze_arrays()
         object.__setattr__(self, "notes", tuple(self.notes))
+        object.__setattr__(
+            self,
+            "categories",
+            {str(c): tuple(str(v) for v in vs) for c, vs in self.categories.items()},
+        )
 
     def _load_problems(self) -> list[str]:
-        """The predicted class of each loaded row must be a class index."""
+        """Predicted classes are class indices; codes index their categories."""
         k = len(self.classes)
         bad = self.predicted[(self.predicted < 0) | (self.predicted >= k)]
         if bad.size:
@@ -144,7 +157,38 @@ class DistributionalValues(ResultMixin):
                 f"'predicted' holds {sorted(set(bad.tolist()))[:10]}; it must hold "
                 f"class indices into 'classes', 0..{k - 1}"
             ]
-        return []
+        problems = []
+        for column, values in self.categories.items():
+            if column not in self.columns:
+                problems.append(
+                    f"'categories' names column {column!r}, which is not in "
+                    f"'columns' {format_names(self.columns)}"
+                )
+                continue
+            codes = self.data[:, self.columns.index(column)]
+            ok = (codes >= 0) & (codes < len(values)) & (codes == np.rint(codes))
+            if not ok.all():
+                problems.append(
+                    f"'data' column {column!r} holds {codes[~ok][:5].tolist()}; it "
+                    f"must hold codes 0..{len(values) - 1} into 'categories'"
+                )
+        return problems
+
+    def data_frame(self) -> pd.DataFrame:
+        """The explained rows as a table, with text values instead of codes.
+
+        Returns
+        -------
+        DataFrame of shape (R, D)
+            Index ``rows``, columns ``columns``; a column in ``categories``
+            holds its values as text (e.g. ``'female'``), the others their
+            numbers.
+        """
+        frame = pd.DataFrame(self.data, columns=list(self.columns), index=self.rows)
+        for column, values in self.categories.items():
+            codes = np.rint(frame[column].to_numpy()).astype(np.int64)
+            frame[column] = np.asarray(values, dtype=object)[codes]
+        return frame
 
     # --- derived quantities ---------------------------------------------------------
 

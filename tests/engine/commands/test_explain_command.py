@@ -360,3 +360,48 @@ def test_verbose_explain_command_logs_training_and_explaining(
     lines = [r.getMessage() for r in caplog.records if r.name.endswith("explain")]
     assert any(m.startswith("values.train train 10/100") for m in lines), lines
     assert any(m.startswith("values.explain") for m in lines), lines
+
+
+def test_explain_command_takes_a_pipeline_on_text_columns(tmp_path, capsys) -> None:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from engine.data import read_table
+    from engine.values import load_skops
+
+    rng = np.random.default_rng(0)
+    n = 120
+    frame = pd.DataFrame(
+        {
+            "age": rng.normal(50, 10, n),
+            "sex": rng.choice(["female", "male"], n),
+            "dose": rng.normal(size=n),
+        }
+    )
+    frame["y"] = (frame.dose + (frame.sex == "female") > 0.5).astype(int)
+    csv = tmp_path / "mixed.csv"
+    frame.to_csv(csv, index=False)
+    table, _ = read_table(csv)
+    pipe = make_pipeline(
+        ColumnTransformer(
+            [
+                ("num", StandardScaler(), ["age", "dose"]),
+                ("cat", OneHotEncoder(), ["sex"]),
+            ]
+        ),
+        LogisticRegression(),
+    ).fit(table.drop(columns="y"), table.y)
+    model_path = tmp_path / "pipe.skops"
+    save_skops(pipe, model_path)
+    assert type(load_skops(model_path)).__name__ == "Pipeline"
+    out = tmp_path / "values.json"
+    argv = ["explain", str(csv), "--target", "y", "--model-file", str(model_path)]
+    assert _run([*argv, "--rows", "0,1", "--out", str(out)]) == 0
+    flush_notes()
+    assert "sex" in capsys.readouterr().out
+    result = DistributionalValues.from_json(out)
+    assert result.features == ("age", "sex", "dose")
+    assert result.categories == {"sex": ("female", "male")}
+    assert list(result.data_frame()["sex"]) == list(frame.sex[:2])

@@ -300,3 +300,29 @@ def test_a_stop_request_after_the_last_step_stops_nothing(iris_frame) -> None:
         iris_frame, "target", "boosting", seed=0, progress=lambda e: e.step >= 7
     )
     assert early.stopped and early.steps == (7, 100, "stages")
+
+
+def test_load_skops_checks_inside_a_column_transformer() -> None:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, PolynomialFeatures
+
+    from engine.errors import DataError
+    from engine.values import load_skops, save_skops
+
+    frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": ["x", "y", "x", "y"]})
+    y = [0, 1, 0, 1]
+    ok = make_pipeline(
+        ColumnTransformer([("c", OneHotEncoder(), ["b"])], remainder="passthrough"),
+        LogisticRegression(),
+    ).fit(frame, y)
+    assert type(load_skops(save_skops(ok))).__name__ == "Pipeline"
+    odd = make_pipeline(
+        ColumnTransformer(
+            [("p", PolynomialFeatures(), ["a"]), ("c", OneHotEncoder(), ["b"])]
+        ),
+        LogisticRegression(),
+    ).fit(frame, y)
+    with pytest.raises(DataError, match="PolynomialFeatures, which is not an allowed"):
+        load_skops(save_skops(odd))
