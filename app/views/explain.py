@@ -65,6 +65,30 @@ NUMBER_WIDTH = 85
 # characters kept at each end of a long name in the labels of a figure in half the
 # page (at 800 px 25 characters were cut at the left)
 HALF_KEEP = 8
+# ... and in the heatmap's class ticks, which share its half with the cells
+HEATMAP_KEEP = 5
+# the contrast table's columns for a reader: header and what it holds
+CONTRAST_HEADERS = {
+    "player": (
+        "feature",
+        "Long names are cut in the middle; the downloads hold them in full.",
+    ),
+    "probability": (
+        "P(A → B)",
+        "Probability that adding the feature turns class A "
+        "(without it) into class B (with it).",
+    ),
+    "conditional": (
+        "P(B | A)",
+        "The same, given that the class without the "
+        "feature is A: P(A → B) / P(class A without the feature).",
+    ),
+    "p_change": (
+        "P(change)",
+        "Probability that adding the feature changes the class at all, into any class.",
+    ),
+    "reverse": ("P(B → A)", "The reverse move: adding the feature turns B into A."),
+}
 
 
 # --- data ---------------------------------------------------------------------------
@@ -773,8 +797,14 @@ def _show_row_result(
     )
     state.put(state.EXPLAIN_PLAYER, player)
     left, right = st.columns(2)
-    left.plotly_chart(transition_heatmap(result, 0, player), key="explain_heatmap")
-    right.plotly_chart(mean_vs_reference(result, 0, keep=HALF_KEEP), key="explain_mean")
+    heatmap = transition_heatmap(result, 0, player, keep=HEATMAP_KEEP)
+    left.plotly_chart(heatmap, key="explain_heatmap")
+    mean = mean_vs_reference(result, 0, keep=HALF_KEEP, order_by="p_change")
+    right.plotly_chart(mean, key="explain_mean")
+    st.caption(
+        "Both bar charts list the features by P(change), the largest at the top; "
+        "hover over a bar or a cell for the full names."
+    )
     if len(result.columns) == 64:
         st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
     _contrast(result)
@@ -819,28 +849,44 @@ def _contrast(result: DistributionalValues) -> None:
         )
     # the reverse move last: at 800 px it is the column scrolled out of view
     order = ["player", "probability", "conditional", "p_change", "reverse"]
-    _player_table(table.head(15)[order], result, "explain_contrast")
+    a, b = short_labels(classes)(src), short_labels(classes)(dst)
+    st.caption(
+        f"A = {literal(a)}, B = {literal(b)}, sorted by P(A → B): the probability "
+        "that adding the feature turns A into B. P(B | A): the same, given the "
+        "class without the feature is A. P(change): it changes the class at all. "
+        "P(B → A): the reverse move. The headers' help says more."
+    )
+    _player_table(table.head(15)[order], result, "explain_contrast", CONTRAST_HEADERS)
 
 
-def _player_table(table: pd.DataFrame, result: DistributionalValues, key: str) -> None:
+def _player_table(
+    table: pd.DataFrame,
+    result: DistributionalValues,
+    key: str,
+    headers: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """A table of one row per player (``contrast``, ``global_ranking``) that
     reads at 800 px: long player names cut in the middle (the downloads have
     them in full) in a pinned column wide enough for them, numbers of 3
     decimals in narrow columns (a long name made the player column the whole
-    table's width)."""
+    table's width). ``headers`` gives columns a header and a help text for a
+    reader (the data keep the library's names)."""
+    headers = headers or {}
     label = short_labels(list(result.features))
     shown = table.assign(player=[label(p) for p in table["player"]])
+    help_player = "Long names are cut in the middle; the downloads hold them in full."
     config: dict[str, Any] = {
         "player": st.column_config.TextColumn(
-            "player",
+            headers.get("player", ("player",))[0],
             width=HEADER_WIDTH,
             pinned=True,
-            help="Long names are cut in the middle; the downloads hold them in full.",
+            help=help_player,
         )
     }
     for column in table.columns[1:]:
+        head, text = headers.get(column, (column, None))
         config[column] = st.column_config.NumberColumn(
-            column, format="%.3f", width=NUMBER_WIDTH
+            head, format="%.3f", width=NUMBER_WIDTH, help=text
         )
     st.dataframe(shown, hide_index=True, key=key, column_config=config)
 

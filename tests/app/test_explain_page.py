@@ -634,3 +634,32 @@ def test_the_top_feature_is_named_in_full_below_its_metric() -> None:
     named = [t for t in _markdown_texts(at) if t.startswith("P(change) of ")]
     full = literal(names[top])
     assert named == [f"P(change) of {full}"], named
+
+
+def _chart(at: AppTest, key_part: str) -> dict:
+    import json
+
+    (chart,) = [c for c in at.get("plotly_chart") if key_part in c.proto.id]
+    return json.loads(chart.proto.spec)
+
+
+def test_the_contrast_table_and_charts_read_for_a_user(trained_iris) -> None:
+    # the A -> B table had the raw headers "player", "conditional", "reverse",
+    # and the two bar charts listed the features in different orders
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    config = _column_config(_table_with(at, "conditional"))
+    heads = {
+        "player": "feature",
+        "probability": "P(A → B)",
+        "conditional": "P(B | A)",
+        "p_change": "P(change)",
+        "reverse": "P(B → A)",
+    }
+    assert {c: config[c].get("label") for c in heads} == heads
+    assert all(config[c].get("help") for c in heads)
+    assert any("sorted by P(A → B)" in t for t in _markdown_texts(at))
+    bars, mean = _chart(at, "explain_bars"), _chart(at, "explain_mean")
+    assert bars["data"][0]["customdata"] == mean["data"][0]["customdata"]
+    assert any("by P(change)" in t for t in _markdown_texts(at))
