@@ -17,7 +17,12 @@ from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
-from engine.validation import class_label_warning, guess_label_column
+from engine.validation import (
+    LABEL_MANY_CLASSES,
+    class_label_warning,
+    continuous_label,
+    guess_label_column,
+)
 from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
@@ -56,6 +61,8 @@ MISSING = {
     "mean": "fill with the column mean",
 }
 DATA_PAGE = "data set from the Data page"
+# the box that lets 'Train model' take a label that looks continuous
+TRAIN_ANYWAY_KEY = "explain_train_anyway"
 # The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
 TABLE_KEY = "explain_table"
 # Edits named at most in a line about a what-if row.
@@ -143,6 +150,15 @@ def _data_section() -> dict[str, Any] | None:
             "learn one class per distinct label: choose a column of class labels in "
             "'Label column'."
         )
+    continuous = continuous_label(frame[target])
+    if continuous:
+        st.checkbox(
+            "Train anyway, one class per distinct value",
+            key=TRAIN_ANYWAY_KEY,
+            help="'Train model' refuses a label of decimal numbers with more than "
+            f"{LABEL_MANY_CLASSES} distinct values: a classifier learns each value "
+            "as a class of its own.",
+        )
     numeric, dropped = feature_columns(frame, target)
     if dropped:
         st.caption(
@@ -179,6 +195,7 @@ def _data_section() -> dict[str, Any] | None:
         "table": table,
         "missing": missing,
         "gaps": not finite_rows.all(),
+        "continuous": continuous,
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
@@ -239,7 +256,21 @@ def _use_model(model: dict[str, Any]) -> None:
 
 
 def _train(data: dict[str, Any], kind: str) -> bool:
-    """Train in the background worker: a big table can take minutes, and can stop."""
+    """Train in the background worker: a big table can take minutes, and can stop.
+
+    A label that looks continuous is refused unless the user ticked the box that
+    allows it (:func:`engine.validation.continuous_label` decides).
+    """
+    if data["continuous"] and not st.session_state.get(TRAIN_ANYWAY_KEY):
+        n = int(data["frame"][data["target"]].nunique())
+        raise DataError(
+            f"The label column '{data['target']}' holds {n} distinct decimal "
+            "numbers: it is a continuous measurement, and a classifier would learn "
+            "each value as a class of its own. Pick a column of class labels in "
+            "'Label column', or bin the values into a few classes (e.g. low, "
+            "medium, high) in a new column of your table and upload it again; or "
+            "tick 'Train anyway' above."
+        )
     frame = data["table"].assign(**{data["target"]: _labels(data)})
     kwargs = {
         "frame": frame,

@@ -663,3 +663,26 @@ def test_the_contrast_table_and_charts_read_for_a_user(trained_iris) -> None:
     bars, mean = _chart(at, "explain_bars"), _chart(at, "explain_mean")
     assert bars["data"][0]["customdata"] == mean["data"][0]["customdata"]
     assert any("by P(change)" in t for t in _markdown_texts(at))
+
+
+def test_a_continuous_label_is_refused_unless_the_user_insists() -> None:
+    # 600 distinct decimal labels were trained as 600 classes (accuracy 0.000)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    frame["price"] = frame["a"] + rng.normal(size=200) * 0.1
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("prices.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("price").run()
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert not at.exception
+    assert state.EXPLAIN_MODEL not in at.session_state  # nothing trained
+    (error,) = at.error
+    assert error.value.startswith("The label column 'price' holds 200 distinct")
+    assert "Pick a column of class labels" in error.value
+    assert "bin the values into a few classes" in error.value
+    at.checkbox(key="explain_train_anyway").check().run()
+    _train(at)
+    assert at.session_state[state.EXPLAIN_MODEL]["key"][1] == "price"
