@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from typing import Any
 
@@ -96,6 +97,23 @@ CONTRAST_HEADERS = {
     ),
     "reverse": ("P(B → A)", "The reverse move: adding the feature turns B into A."),
 }
+
+
+# the library's messages start with the function that raised them
+# ("train_classifier: ..."), Markdown-escaped in a job's error ("train\\_...")
+_OWNER_PREFIX = re.compile(r"^[a-z][a-z0-9_.\\]*: ")
+
+
+def page_error(message: object) -> str:
+    """An error message as the page shows it: without the library's function name.
+
+    Examples
+    --------
+    >>> page_error("load_skops: the file is not a readable skops model.")
+    'The file is not a readable skops model.'
+    """
+    text = _OWNER_PREFIX.sub("", str(message), count=1)
+    return text[:1].upper() + text[1:]
 
 
 # --- data ---------------------------------------------------------------------------
@@ -369,7 +387,7 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
         render_job(state.EXPLAIN_TRAIN_JOB, _store_trained)
         error = state.get(state.EXPLAIN_TRAIN_JOB + "_error")
         if error:
-            st.error(error)
+            st.error(page_error(error))
     with upload_col:
         upload = st.file_uploader(
             "…or upload a scikit-learn model saved with skops",
@@ -467,7 +485,7 @@ def _guard(action) -> Any:
         return action()
     except EngineError as err:
         state.put(state.EXPLAIN_ERROR, str(err))
-        st.error(literal(err))
+        st.error(literal(page_error(err)))
     except ValueError as err:  # scikit-learn input errors
         state.put(state.EXPLAIN_ERROR, str(err))
         st.error(f"The model could not be used: {literal(err)}")
@@ -988,7 +1006,7 @@ def _global_section(data, model, settings) -> None:
     render_job(state.EXPLAIN_JOB, _store_global)
     error = state.get(state.EXPLAIN_JOB + "_error")
     if error:
-        st.error(error)
+        st.error(page_error(error))
     result = state.get(state.EXPLAIN_GLOBAL)
     if result is None or state.get(state.EXPLAIN_GLOBAL_MODEL) != model["id"]:
         return
@@ -1073,7 +1091,7 @@ def render() -> None:
     render_job(state.EXPLAIN_ROW_JOB, _store_row, what="Explaining the row")
     error = state.get(state.EXPLAIN_ROW_JOB + "_error")
     if error:
-        st.error(error)
+        st.error(page_error(error))
     # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
     if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:

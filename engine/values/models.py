@@ -1198,8 +1198,9 @@ def _check_estimator_types(model: Any) -> None:
         ):
             raise DataError(
                 f"load_skops: the file holds a {module}.{type(part).__name__}, which "
-                "is not an allowed scikit-learn classifier; allowed: "
-                f"{sorted(SKOPS_ALLOWED_ESTIMATORS)}."
+                "is not an allowed type (a classifier, or a Pipeline of scalers "
+                "and a classifier); allowed types: "
+                f"{', '.join(sorted(SKOPS_ALLOWED_ESTIMATORS))}."
             )
     if not hasattr(model, "predict_proba"):
         raise DataError(

@@ -686,3 +686,23 @@ def test_a_continuous_label_is_refused_unless_the_user_insists() -> None:
     at.checkbox(key="explain_train_anyway").check().run()
     _train(at)
     assert at.session_state[state.EXPLAIN_MODEL]["key"][1] == "price"
+
+
+def test_errors_are_shown_without_the_library_function_name(trained_iris) -> None:
+    # "load_skops: the file is not a readable skops model ...", and a regressor
+    # was "not an allowed scikit-learn classifier; allowed: [..., 'MinMaxScaler',
+    # 'Pipeline', ...]"
+    import skops.io as sio
+    from sklearn.linear_model import LinearRegression
+
+    at = trained_iris
+    regressor = sio.dumps(LinearRegression().fit(np.eye(4), np.arange(4.0)))
+    for content, start in (
+        (b"not a skops archive", "The file is not a readable skops model"),
+        (regressor, "The file holds a sklearn.linear"),
+    ):
+        _upload(at, "model.skops", content)
+        (error,) = at.error
+        assert error.value.startswith(start), error.value
+    assert "is not an allowed type (a classifier, or a Pipeline" in error.value
+    assert "allowed types: DecisionTreeClassifier, " in error.value
