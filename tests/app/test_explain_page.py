@@ -706,3 +706,24 @@ def test_errors_are_shown_without_the_library_function_name(trained_iris) -> Non
         assert error.value.startswith(start), error.value
     assert "is not an allowed type (a classifier, or a Pipeline" in error.value
     assert "allowed types: DecisionTreeClassifier, " in error.value
+
+
+def test_an_imbalanced_table_shows_balanced_accuracy_and_the_baseline() -> None:
+    # 1 % of one class: "accuracy 0.996" read well beside a baseline of 0.99
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(1000, 3)), columns=["a", "b", "c"])
+    frame["y"] = np.where(frame["a"] > 2.33, "rare", "common")
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("imbal.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("y").run()
+    _train(at)
+    model = at.session_state[state.EXPLAIN_MODEL]
+    (success,) = at.success
+    assert f"accuracy {model['accuracy']:.3f}, balanced accuracy " in success.value
+    assert "always predicting the most common class, common, scores 0.99" in (
+        success.value
+    )
+    assert 0.5 <= model["balanced_accuracy"] <= 1

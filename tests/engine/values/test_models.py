@@ -300,3 +300,16 @@ def test_a_stop_request_after_the_last_step_stops_nothing(iris_frame) -> None:
         iris_frame, "target", "boosting", seed=0, progress=lambda e: e.step >= 7
     )
     assert early.stopped and early.steps == (7, 100, "stages")
+
+
+def test_training_reports_balanced_accuracy_and_the_majority_baseline():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(600, 2)), columns=["a", "b"])
+    frame["y"] = np.where(np.arange(600) % 20 == 0, "rare", "common")  # 5 %
+    trained = train_classifier(frame, "y", kind="logistic", seed=0)
+    assert trained.majority == "common"
+    assert trained.baseline == pytest.approx(0.95, abs=0.01)
+    # the label is noise: the model says "common" and its balanced accuracy is
+    # about 1 / 2, whatever its accuracy
+    assert trained.balanced_accuracy == pytest.approx(0.5, abs=0.05)
+    assert trained.accuracy >= 0.9
