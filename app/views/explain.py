@@ -177,6 +177,12 @@ def _data_section() -> dict[str, Any] | None:
             f"{LABEL_MANY_CLASSES} distinct values: a classifier learns each value "
             "as a class of its own.",
         )
+    frame, booleans = booleans_as_numbers(frame, target)
+    if booleans:
+        st.caption(
+            "Boolean columns used as 0/1 features (True = 1): "
+            f"{literal(format_names(booleans, limit=8, brackets=False))}."
+        )
     numeric, dropped = feature_columns(frame, target)
     if dropped:
         st.caption(
@@ -217,6 +223,39 @@ def _data_section() -> dict[str, Any] | None:
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
+
+
+def booleans_as_numbers(
+    frame: pd.DataFrame, target: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with its boolean columns but ``target`` as 0/1 numbers.
+
+    A column is boolean when its present values are all ``True``/``False``
+    (Python or NumPy booleans, or the text "true"/"false" in any case, as a CSV
+    file holds them); empty cells stay missing. The models trained here take
+    them as numeric features (they were left out as "text"). Returns the frame
+    (a copy when changed) and the converted columns, in table order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"b": ["True", "false", None], "y": ["a", "b", "a"]})
+    >>> out, names = booleans_as_numbers(frame, "y")
+    >>> out["b"].tolist()[:2], names
+    ([1.0, 0.0], ['b'])
+    """
+    converted = {}
+    for column in frame.columns:
+        values = frame[column]
+        numeric = pd.api.types.is_numeric_dtype(values)
+        if column == target or (numeric and not pd.api.types.is_bool_dtype(values)):
+            continue
+        present = values.dropna()
+        words = present.astype(str).str.strip().str.lower()
+        if len(present) and words.isin(("true", "false")).all():
+            converted[column] = words.eq("true").astype(float).reindex(values.index)
+    if not converted:
+        return frame, []
+    return frame.assign(**converted), list(converted)
 
 
 def _source_label(option: str, dataset: dict[str, Any] | None) -> str:

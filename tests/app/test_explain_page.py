@@ -727,3 +727,26 @@ def test_an_imbalanced_table_shows_balanced_accuracy_and_the_baseline() -> None:
         success.value
     )
     assert 0.5 <= model["balanced_accuracy"] <= 1
+
+
+def test_boolean_columns_are_0_1_features() -> None:
+    # True/False columns were called "text" and left out
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(120, 2)), columns=["a", "b"])
+    frame["flag"] = np.where(frame["a"] > 0, "True", "False")
+    frame["color"] = rng.choice(["red", "blue"], 120)
+    frame.loc[3, "flag"] = None
+    frame["label"] = np.where(frame["b"] > 0, "hi", "lo")
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("bools.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("label").run()
+    assert not at.exception
+    captions = _markdown_texts(at)
+    assert "Boolean columns used as 0/1 features (True = 1): 'flag'." in captions
+    assert "Columns left out as features: 'color' (text)." in captions
+    assert at.session_state[state.EXPLAIN_DATA]["features"] == ["a", "b", "flag"]
+    _train(at)
+    assert at.session_state[state.EXPLAIN_MODEL]["features"] == ["a", "b", "flag"]
