@@ -62,6 +62,10 @@ MISSING = {
     "mean": "fill with the column mean",
 }
 DATA_PAGE = "data set from the Data page"
+# the what-if cells that are no number, refused by 'Explain this row'
+WHAT_IF_PROBLEMS = "explain_what_if_problems"
+# what a what-if cell may hold: a decimal number, with an exponent or not
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # the box that lets 'Train model' take a label that looks continuous
 TRAIN_ANYWAY_KEY = "explain_train_anyway"
 # The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
@@ -624,16 +628,23 @@ def _what_if_editor(
         "row are kept while this session lasts."
     )
     widget = f"{state.EXPLAIN_W_EDIT}_{data['missing']}_{row}"
-    edited = st.data_editor(
-        start,
+    # text cells, parsed here: a number column dropped the "e" of "1e308" (1308)
+    # and the comma of "1,5" (15) as it was typed
+    typed = st.data_editor(
+        start.map(_cell_text),
         column_config=header_config(list(start.columns)),
         key=widget + (f"_{resets}" if resets else ""),
         width="stretch",
-    ).astype(float)
+    )
+    edited, problems = _parse_row(typed)
+    for problem in problems.values():
+        st.error(literal(problem))
+    state.put(WHAT_IF_PROBLEMS, list(problems.values()))
     edits = _edits(shown.astype(float), edited)
     kept = {k: v for k, v in kept.items() if k != key}
     if edits:
-        kept[key] = {f: new for f, (_, new) in edits.items()}
+        # a cell that is no number is not kept: the table's value comes back
+        kept[key] = {f: new for f, (_, new) in edits.items() if f not in problems}
         st.button(
             "Reset to the table's values",
             key=state.EXPLAIN_W_EDIT + "_reset",
@@ -642,6 +653,74 @@ def _what_if_editor(
         )
     state.put(state.EXPLAIN_EDITS, kept)
     return edited, edits
+
+
+def _cell_text(value: object) -> str:
+    """A table value as the editor's text: every digit of the float, or empty."""
+    number = float(value)  # type: ignore[arg-type]
+    return "" if np.isnan(number) else repr(number)
+
+
+def parse_number(text: object, column: str) -> float:
+    """A what-if cell as a number: plain decimals and exponent notation only.
+
+    Parameters
+    ----------
+    text : object
+        The cell: text as typed, or a number; empty text is a missing value.
+    column : str
+        The cell's column, named in the message.
+
+    Returns
+    -------
+    float
+        The number (NaN for an empty cell).
+
+    Raises
+    ------
+    DataError
+        The text is no number (a decimal comma, letters) or beyond a float.
+
+    Examples
+    --------
+    >>> parse_number(" -1.5e3 ", "x"), parse_number("1e308", "x")
+    (-1500.0, 1e+308)
+    """
+    if text is None or isinstance(text, float | int | np.number):
+        number = np.nan if text is None else float(text)
+    else:
+        cell = str(text).strip()
+        if not cell:
+            return np.nan
+        if not _NUMBER.fullmatch(cell):
+            advice = (
+                "use a dot for decimals (1.5, not 1,5)"
+                if "," in cell
+                else "type a number such as 1.5, -2 or 3e-4"
+            )
+            raise DataError(
+                f"The what-if value {cell!r} in column {column!r} is not a number: "
+                f"{advice}."
+            )
+        number = float(cell)
+    if np.isinf(number):
+        raise DataError(
+            f"The what-if value in column {column!r} is beyond the largest number "
+            "(about 1.8e308): type a smaller one."
+        )
+    return number
+
+
+def _parse_row(typed: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The editor's one row as floats, and column -> message for each cell that
+    is no number (that cell is then missing, and the row is not explained)."""
+    values, problems = {}, {}
+    for column in typed.columns:
+        try:
+            values[column] = parse_number(typed[column].iloc[0], str(column))
+        except DataError as err:
+            values[column], problems[str(column)] = np.nan, str(err)
+    return pd.DataFrame([values], index=typed.index, columns=typed.columns), problems
 
 
 def _reset_edits(key: tuple[str, str, int]) -> None:
@@ -687,6 +766,9 @@ def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
     """Refuse a dropped row or a what-if row with an empty cell, in app words."""
     if row not in data["table"].index:
         raise DataError(_dropped_row_message(data, row))
+    problems = state.get(WHAT_IF_PROBLEMS) or []
+    if problems:
+        raise DataError(problems[0])
     values = row_frame.to_numpy(dtype=float)[0]
     holes = [
         c for c, v in zip(row_frame.columns, values, strict=True) if not np.isfinite(v)

@@ -750,3 +750,37 @@ def test_boolean_columns_are_0_1_features() -> None:
     assert at.session_state[state.EXPLAIN_DATA]["features"] == ["a", "b", "flag"]
     _train(at)
     assert at.session_state[state.EXPLAIN_MODEL]["features"] == ["a", "b", "flag"]
+
+
+def _type_in_row_0(at: AppTest, cells: dict) -> AppTest:
+    at.session_state[f"{state.EXPLAIN_W_EDIT}_drop_0"] = {
+        "edited_rows": {0: cells},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    return at.run()
+
+
+def test_typed_what_if_values_are_read_as_typed_or_refused(trained_iris) -> None:
+    # the number column turned "1e308" into 1308, "-1.5e3" into -1.53 and "1,5"
+    # into 15, silently
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _type_in_row_0(at, {"sepal length (cm)": "1e308", "sepal width (cm)": " -1.5e3"})
+    assert not at.exception and not at.error
+    _explain(at)
+    edits = at.session_state[state.EXPLAIN_RESULT].config["edits"]
+    assert edits["sepal length (cm)"]["explained"] == 1e308
+    assert edits["sepal width (cm)"]["explained"] == -1500.0
+    _type_in_row_0(at, {"petal length (cm)": "1,5"})
+    (error,) = at.error
+    assert error.value.startswith(
+        "The what-if value '1,5' in column 'petal length (cm)' is not a number: "
+        "use a dot for decimals"
+    )
+    before = at.session_state[state.EXPLAIN_RESULT]
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert at.session_state[state.EXPLAIN_RESULT] is before  # refused
+    assert any("'1,5'" in e.value for e in at.error)
+    _type_in_row_0(at, {"petal length (cm)": "abc"})
+    assert "type a number such as 1.5" in at.error[0].value
