@@ -656,9 +656,10 @@ def _what_if_editor(
 
 
 def _cell_text(value: object) -> str:
-    """A table value as the editor's text: every digit of the float, or empty."""
+    """A table value as the editor's text: every digit of the float, or empty
+    for a missing or infinite one (the row is then dropped, and said so)."""
     number = float(value)  # type: ignore[arg-type]
-    return "" if np.isnan(number) else repr(number)
+    return repr(number) if np.isfinite(number) else ""
 
 
 def parse_number(text: object, column: str) -> float:
@@ -971,7 +972,7 @@ def _show_row_result(
         f"device {result.device}, {result.timings['total_s']:.2f} s, "
         f"{result.n_model_rows:,} model rows."
     )
-    bars = p_change_bars(result, row=0)
+    bars = p_change_bars(result, row=0, keep=HALF_KEEP)
     if _made_edits(result):
         bars.update_layout(title=bars.layout.title.text[:-1] + ", what-if)")
     st.plotly_chart(bars, key="explain_bars")
@@ -1157,7 +1158,7 @@ def _global_section(data, model, settings) -> None:
     else:
         st.caption(f"{count(result.n_rows, 'row')} explained.")
     _show_notes(result)
-    st.plotly_chart(p_change_bars(result), key="explain_global_bars")
+    st.plotly_chart(p_change_bars(result, keep=HALF_KEEP), key="explain_global_bars")
     _player_table(result.global_ranking(), result, "explain_ranking")
     _downloads(result, "global")
 

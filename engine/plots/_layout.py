@@ -109,22 +109,21 @@ def leave_toolbar_room(fig: Any, lines: int = 1) -> Any:
 def legend_rows(texts: Sequence[str], width_px: float) -> int:
     """Rows that a horizontal legend of ``texts`` (as drawn) takes ``width_px`` wide.
 
-    Entries are laid left to right and wrap to a new row as plotly does; an entry
-    wider than the row gets a row of its own.
+    Plotly wraps a horizontal legend that does not fit in one row into columns
+    as wide as its widest entry; an entry wider than the row gets a row of its
+    own.
     """
-    rows, used = 1, 0.0
-    for text in texts:
-        entry = text_width(text, _LEGEND_FONT_PX) + _LEGEND_MARK_PX
-        if used and used + entry > width_px:
-            rows, used = rows + 1, 0.0
-        used += entry
-    return rows
+    widths = [text_width(t, _LEGEND_FONT_PX) + _LEGEND_MARK_PX for t in texts]
+    if not widths or sum(widths) <= width_px:
+        return 1
+    per_row = max(1, int(width_px // max(widths)))
+    return -(-len(widths) // per_row)
 
 
 def legend_above(
     fig: Any, texts: Sequence[str], width_px: float, title: str | None = None
 ) -> int:
-    """Put ``fig``'s legend in rows above its plot area, across the figure.
+    """Put ``fig``'s legend in rows above its plot area.
 
     A legend at the right of a plot in a narrow column takes the plot's width (at
     800 px long class names left the bars about 60 px), and one below it sits on
@@ -138,7 +137,8 @@ def legend_above(
     texts : sequence of str
         The legend entries as drawn (short names).
     width_px : float
-        The narrowest width the figure is drawn at, in pixels.
+        The narrowest width of the plot area, in pixels (the figure's less its
+        axis labels).
     title : str, optional
         The legend's title, drawn before the first entry.
 

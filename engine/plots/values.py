@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from engine.errors import ConfigError, DataError, check_choice, format_names
 from engine.plots._checks import check_count
 from engine.plots._layout import legend_above, set_title
-from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts
+from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts, text_width
 from engine.values.result import DistributionalValues
 
 __all__ = [
@@ -84,6 +84,11 @@ def _feature_labels(
     return [short[i] for i in order], [full[i] for i in order]
 
 
+def _plot_px(figure_px: float, labels: list[str]) -> float:
+    """The plot area's width in a figure ``figure_px`` wide beside y ``labels``."""
+    return figure_px - 20 - max((text_width(s, 12) for s in labels), default=0)
+
+
 def _into_by_class(result: DistributionalValues, row: int | None) -> np.ndarray:
     """Mass moved *into* each class from another, (M, K); mean over rows if None."""
     q = result.transitions if row is None else result.transitions[[row]]
@@ -92,7 +97,10 @@ def _into_by_class(result: DistributionalValues, row: int | None) -> np.ndarray:
 
 
 def p_change_bars(
-    result: DistributionalValues, row: int | None = None, top: int = 20
+    result: DistributionalValues,
+    row: int | None = None,
+    top: int = 20,
+    keep: int = SHORT_KEEP,
 ) -> go.Figure:
     """Players ranked by probability of change, bars split by destination class.
 
@@ -103,6 +111,9 @@ def p_change_bars(
         Position of the row; ``None`` averages over all rows (global view).
     top : int, default=20
         Players shown.
+    keep : int, default=SHORT_KEEP
+        Characters kept at each end of a long class name in the legend, which
+        sits above the bars; the hover gives it in full.
 
     Returns
     -------
@@ -123,7 +134,8 @@ def p_change_bars(
     into = _into_by_class(result, row)  # (M, K)
     order = np.argsort(into.sum(1))[::-1][:top][::-1]
     names, full = _feature_labels(result, order)
-    classes, full_classes = plot_labels(result.classes), plot_texts(result.classes)
+    classes = plot_labels(result.classes, keep)
+    full_classes = plot_texts(result.classes)
     fig = go.Figure()
     for j, cls in enumerate(classes):
         fig.add_bar(
@@ -146,9 +158,7 @@ def p_change_bars(
     )
     fig.update_yaxes(automargin=True)
     # above the bars: at the right, long class names took most of the width
-    legend_px = legend_above(
-        fig, [f"into {c}" for c in classes], _PAGE_PX, "destination"
-    )
+    legend_px = legend_above(fig, [t.name for t in fig.data], _plot_px(_PAGE_PX, names))
     fig.update_layout(height=max(300, 28 * len(names) + 120) + legend_px)
     title = f"Probability that a feature changes the class ({where})"
     return set_title(fig, title, above_px=legend_px)
@@ -315,7 +325,7 @@ def mean_vs_reference(
     fig.update_yaxes(automargin=True)
     # the plot is drawn in half the page: a legend at the right left too little
     # room for the names, and one below it lay on the x tick labels
-    legend_px = legend_above(fig, [trace.name for trace in fig.data], _HALF_PX)
+    legend_px = legend_above(fig, [t.name for t in fig.data], _plot_px(_HALF_PX, names))
     fig.update_layout(height=max(300, 34 * len(names) + 150) + legend_px)
     beside = reference_name if reference is not None else "P(change)"
     title = f"Mean (= SHAP) for P({classes[c]}) beside {beside}"
