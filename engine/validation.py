@@ -13,6 +13,7 @@ from engine.errors import DataError, format_names
 __all__ = [
     "as_matrix",
     "class_label_warning",
+    "continuous_label",
     "guess_label_column",
     "unpadded_match",
 ]
@@ -172,6 +173,44 @@ def _real_column(col: pd.Series) -> bool:
     return col.dtype == object and _real_values(col.to_numpy())
 
 
+def _decimal_labels(labels: Any) -> tuple[pd.Series, bool, int]:
+    """The present labels, whether some are numbers that are not whole, and how
+    many distinct labels there are (missing, empty and infinite ones left out)."""
+    column = labels if isinstance(labels, pd.Series) else pd.Series(np.asarray(labels))
+    present = column.dropna()
+    if present.dtype == object:  # empty text cells are missing labels too
+        present = present[present.astype(str).str.strip() != ""]
+    numeric = pd.api.types.is_numeric_dtype(present) and not (
+        pd.api.types.is_bool_dtype(present)
+    )
+    decimal = False
+    if numeric:
+        values = present.to_numpy(dtype=np.float64)
+        present = present[np.isfinite(values)]
+        values = values[np.isfinite(values)]
+        decimal = bool(np.any(values != np.round(values)))
+    return present, decimal, int(present.nunique())
+
+
+def continuous_label(labels: Any) -> bool:
+    """Whether a label column is a continuous measurement, which no classifier
+    should be trained on without the user's say.
+
+    True for numbers that are not all whole with more than
+    :data:`LABEL_MANY_CLASSES` distinct values: a classifier would learn one class
+    per value (600 distinct prices: 600 classes, held-out accuracy 0). Whole
+    numbers (codes 0..K-1, years) and text are never continuous here; ten
+    decimal levels (0.5, 1.5, ...) may be grades.
+
+    Examples
+    --------
+    >>> continuous_label(np.linspace(0, 1, 40)), continuous_label(np.arange(40))
+    (True, False)
+    """
+    _, decimal, k = _decimal_labels(labels)
+    return decimal and k > LABEL_MANY_CLASSES
+
+
 def class_label_warning(labels: Any, name: str = "label") -> str | None:
     """Why a column looks like no class label, or ``None`` when it looks like one.
 
@@ -202,21 +241,10 @@ def class_label_warning(labels: Any, name: str = "label") -> str | None:
     >>> print(class_label_warning(np.linspace(0, 1, 40), "alcohol")[:49])
     the label column 'alcohol' has 40 distinct values
     """
-    column = labels if isinstance(labels, pd.Series) else pd.Series(np.asarray(labels))
-    present = column.dropna()
-    if present.dtype == object:  # empty text cells are missing labels too
-        present = present[present.astype(str).str.strip() != ""]
-    numeric = pd.api.types.is_numeric_dtype(present) and not (
-        pd.api.types.is_bool_dtype(present)
-    )
-    if numeric:
-        values = present.to_numpy(dtype=np.float64)
-        present = present[np.isfinite(values)]
-        values = values[np.isfinite(values)]
-    n, k = len(present), int(present.nunique())
+    present, decimal, k = _decimal_labels(labels)
+    n = len(present)
     if k <= LABEL_MANY_CLASSES:
         return None
-    decimal = numeric and bool(np.any(values != np.round(values)))
     if not decimal and k < LABEL_CLASS_SHARE * n:
         return None
     what = "decimal numbers, " if decimal else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from typing import Any
 
@@ -17,7 +18,12 @@ from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
-from engine.validation import class_label_warning, guess_label_column
+from engine.validation import (
+    LABEL_MANY_CLASSES,
+    class_label_warning,
+    continuous_label,
+    guess_label_column,
+)
 from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
@@ -56,6 +62,12 @@ MISSING = {
     "mean": "fill with the column mean",
 }
 DATA_PAGE = "data set from the Data page"
+# the what-if cells that are no number, refused by 'Explain this row'
+WHAT_IF_PROBLEMS = "explain_what_if_problems"
+# what a what-if cell may hold: a decimal number, with an exponent or not
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# the box that lets 'Train model' take a label that looks continuous
+TRAIN_ANYWAY_KEY = "explain_train_anyway"
 # The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
 TABLE_KEY = "explain_table"
 # Edits named at most in a line about a what-if row.
@@ -65,6 +77,47 @@ NUMBER_WIDTH = 85
 # characters kept at each end of a long name in the labels of a figure in half the
 # page (at 800 px 25 characters were cut at the left)
 HALF_KEEP = 8
+# ... and in the heatmap's class ticks, which share its half with the cells
+HEATMAP_KEEP = 5
+# the contrast table's columns for a reader: header and what it holds
+CONTRAST_HEADERS = {
+    "player": (
+        "feature",
+        "Long names are cut in the middle; the downloads hold them in full.",
+    ),
+    "probability": (
+        "P(A → B)",
+        "Probability that adding the feature turns class A "
+        "(without it) into class B (with it).",
+    ),
+    "conditional": (
+        "P(B | A)",
+        "The same, given that the class without the "
+        "feature is A: P(A → B) / P(class A without the feature).",
+    ),
+    "p_change": (
+        "P(change)",
+        "Probability that adding the feature changes the class at all, into any class.",
+    ),
+    "reverse": ("P(B → A)", "The reverse move: adding the feature turns B into A."),
+}
+
+
+# the library's messages start with the function that raised them
+# ("train_classifier: ..."), Markdown-escaped in a job's error ("train\\_...")
+_OWNER_PREFIX = re.compile(r"^[a-z][a-z0-9_.\\]*: ")
+
+
+def page_error(message: object) -> str:
+    """An error message as the page shows it: without the library's function name.
+
+    Examples
+    --------
+    >>> page_error("load_skops: the file is not a readable skops model.")
+    'The file is not a readable skops model.'
+    """
+    text = _OWNER_PREFIX.sub("", str(message), count=1)
+    return text[:1].upper() + text[1:]
 
 
 # --- data ---------------------------------------------------------------------------
@@ -119,6 +172,21 @@ def _data_section() -> dict[str, Any] | None:
             "learn one class per distinct label: choose a column of class labels in "
             "'Label column'."
         )
+    continuous = continuous_label(frame[target])
+    if continuous:
+        st.checkbox(
+            "Train anyway, one class per distinct value",
+            key=TRAIN_ANYWAY_KEY,
+            help="'Train model' refuses a label of decimal numbers with more than "
+            f"{LABEL_MANY_CLASSES} distinct values: a classifier learns each value "
+            "as a class of its own.",
+        )
+    frame, booleans = booleans_as_numbers(frame, target)
+    if booleans:
+        st.caption(
+            "Boolean columns used as 0/1 features (True = 1): "
+            f"{literal(format_names(booleans, limit=8, brackets=False))}."
+        )
     numeric, dropped = feature_columns(frame, target)
     if dropped:
         st.caption(
@@ -155,9 +223,43 @@ def _data_section() -> dict[str, Any] | None:
         "table": table,
         "missing": missing,
         "gaps": not finite_rows.all(),
+        "continuous": continuous,
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
+
+
+def booleans_as_numbers(
+    frame: pd.DataFrame, target: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with its boolean columns but ``target`` as 0/1 numbers.
+
+    A column is boolean when its present values are all ``True``/``False``
+    (Python or NumPy booleans, or the text "true"/"false" in any case, as a CSV
+    file holds them); empty cells stay missing. The models trained here take
+    them as numeric features (they were left out as "text"). Returns the frame
+    (a copy when changed) and the converted columns, in table order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"b": ["True", "false", None], "y": ["a", "b", "a"]})
+    >>> out, names = booleans_as_numbers(frame, "y")
+    >>> out["b"].tolist()[:2], names
+    ([1.0, 0.0], ['b'])
+    """
+    converted = {}
+    for column in frame.columns:
+        values = frame[column]
+        numeric = pd.api.types.is_numeric_dtype(values)
+        if column == target or (numeric and not pd.api.types.is_bool_dtype(values)):
+            continue
+        present = values.dropna()
+        words = present.astype(str).str.strip().str.lower()
+        if len(present) and words.isin(("true", "false")).all():
+            converted[column] = words.eq("true").astype(float).reindex(values.index)
+    if not converted:
+        return frame, []
+    return frame.assign(**converted), list(converted)
 
 
 def _source_label(option: str, dataset: dict[str, Any] | None) -> str:
@@ -215,7 +317,21 @@ def _use_model(model: dict[str, Any]) -> None:
 
 
 def _train(data: dict[str, Any], kind: str) -> bool:
-    """Train in the background worker: a big table can take minutes, and can stop."""
+    """Train in the background worker: a big table can take minutes, and can stop.
+
+    A label that looks continuous is refused unless the user ticked the box that
+    allows it (:func:`engine.validation.continuous_label` decides).
+    """
+    if data["continuous"] and not st.session_state.get(TRAIN_ANYWAY_KEY):
+        n = int(data["frame"][data["target"]].nunique())
+        raise DataError(
+            f"The label column '{data['target']}' holds {n} distinct decimal "
+            "numbers: it is a continuous measurement, and a classifier would learn "
+            "each value as a class of its own. Pick a column of class labels in "
+            "'Label column', or bin the values into a few classes (e.g. low, "
+            "medium, high) in a new column of your table and upload it again; or "
+            "tick 'Train anyway' above."
+        )
     frame = data["table"].assign(**{data["target"]: _labels(data)})
     kwargs = {
         "frame": frame,
@@ -248,6 +364,9 @@ def _store_trained(trained: TrainedModel) -> None:
             "model": trained.model,
             "kind": KIND_LABELS[trained.kind],
             "accuracy": trained.accuracy,
+            "balanced_accuracy": trained.balanced_accuracy,
+            "baseline": trained.baseline,
+            "majority": trained.majority,
             "n_test": trained.n_test,
             "features": list(trained.features),
             "classes": list(trained.classes),
@@ -314,7 +433,7 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
         render_job(state.EXPLAIN_TRAIN_JOB, _store_trained)
         error = state.get(state.EXPLAIN_TRAIN_JOB + "_error")
         if error:
-            st.error(error)
+            st.error(page_error(error))
     with upload_col:
         upload = st.file_uploader(
             "…or upload a scikit-learn model saved with skops",
@@ -329,15 +448,31 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
     if model is None or model["key"] != _model_key(data):
         st.info(_no_model_text(model, data))
         return None
-    acc = model["accuracy"]
-    where = f"held out, {model['n_test']} rows" if model["n_test"] else "on this table"
-    st.success(
-        f"Model: {model['kind']}"
-        + (f" — accuracy {acc:.3f} ({where})" if acc is not None else "")
-    )
+    st.success(_model_text(model))
     if model.get("warning"):
         st.warning(literal(model["warning"]))
     return model
+
+
+def _model_text(model: dict[str, Any]) -> str:
+    """The model in words: its kind, accuracy and, for one trained here, the
+    balanced accuracy and what always predicting the most common class scores
+    (an imbalanced table scored 0.996 beside a baseline of 0.99)."""
+    acc = model["accuracy"]
+    text = f"Model: {model['kind']}"
+    if acc is None:
+        return text
+    where = f"held out, {model['n_test']} rows" if model["n_test"] else "on this table"
+    text += f" — accuracy {acc:.3f}"
+    if model.get("balanced_accuracy") is not None:
+        text += f", balanced accuracy {model['balanced_accuracy']:.3f}"
+    text += f" ({where})"
+    if model.get("baseline") is not None:
+        text += (
+            f"; always predicting the most common class, "
+            f"{literal(model['majority'])}, scores {model['baseline']:.3f}"
+        )
+    return text
 
 
 # --- settings and running -----------------------------------------------------------
@@ -412,7 +547,7 @@ def _guard(action) -> Any:
         return action()
     except EngineError as err:
         state.put(state.EXPLAIN_ERROR, str(err))
-        st.error(literal(err))
+        st.error(literal(page_error(err)))
     except ValueError as err:  # scikit-learn input errors
         state.put(state.EXPLAIN_ERROR, str(err))
         st.error(f"The model could not be used: {literal(err)}")
@@ -493,16 +628,23 @@ def _what_if_editor(
         "row are kept while this session lasts."
     )
     widget = f"{state.EXPLAIN_W_EDIT}_{data['missing']}_{row}"
-    edited = st.data_editor(
-        start,
+    # text cells, parsed here: a number column dropped the "e" of "1e308" (1308)
+    # and the comma of "1,5" (15) as it was typed
+    typed = st.data_editor(
+        start.map(_cell_text),
         column_config=header_config(list(start.columns)),
         key=widget + (f"_{resets}" if resets else ""),
         width="stretch",
-    ).astype(float)
+    )
+    edited, problems = _parse_row(typed)
+    for problem in problems.values():
+        st.error(literal(problem))
+    state.put(WHAT_IF_PROBLEMS, list(problems.values()))
     edits = _edits(shown.astype(float), edited)
     kept = {k: v for k, v in kept.items() if k != key}
     if edits:
-        kept[key] = {f: new for f, (_, new) in edits.items()}
+        # a cell that is no number is not kept: the table's value comes back
+        kept[key] = {f: new for f, (_, new) in edits.items() if f not in problems}
         st.button(
             "Reset to the table's values",
             key=state.EXPLAIN_W_EDIT + "_reset",
@@ -511,6 +653,75 @@ def _what_if_editor(
         )
     state.put(state.EXPLAIN_EDITS, kept)
     return edited, edits
+
+
+def _cell_text(value: object) -> str:
+    """A table value as the editor's text: every digit of the float, or empty
+    for a missing or infinite one (the row is then dropped, and said so)."""
+    number = float(value)  # type: ignore[arg-type]
+    return repr(number) if np.isfinite(number) else ""
+
+
+def parse_number(text: object, column: str) -> float:
+    """A what-if cell as a number: plain decimals and exponent notation only.
+
+    Parameters
+    ----------
+    text : object
+        The cell: text as typed, or a number; empty text is a missing value.
+    column : str
+        The cell's column, named in the message.
+
+    Returns
+    -------
+    float
+        The number (NaN for an empty cell).
+
+    Raises
+    ------
+    DataError
+        The text is no number (a decimal comma, letters) or beyond a float.
+
+    Examples
+    --------
+    >>> parse_number(" -1.5e3 ", "x"), parse_number("1e308", "x")
+    (-1500.0, 1e+308)
+    """
+    if text is None or isinstance(text, float | int | np.number):
+        number = np.nan if text is None else float(text)
+    else:
+        cell = str(text).strip()
+        if not cell:
+            return np.nan
+        if not _NUMBER.fullmatch(cell):
+            advice = (
+                "use a dot for decimals (1.5, not 1,5)"
+                if "," in cell
+                else "type a number such as 1.5, -2 or 3e-4"
+            )
+            raise DataError(
+                f"The what-if value {cell!r} in column {column!r} is not a number: "
+                f"{advice}."
+            )
+        number = float(cell)
+    if np.isinf(number):
+        raise DataError(
+            f"The what-if value in column {column!r} is beyond the largest number "
+            "(about 1.8e308): type a smaller one."
+        )
+    return number
+
+
+def _parse_row(typed: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The editor's one row as floats, and column -> message for each cell that
+    is no number (that cell is then missing, and the row is not explained)."""
+    values, problems = {}, {}
+    for column in typed.columns:
+        try:
+            values[column] = parse_number(typed[column].iloc[0], str(column))
+        except DataError as err:
+            values[column], problems[str(column)] = np.nan, str(err)
+    return pd.DataFrame([values], index=typed.index, columns=typed.columns), problems
 
 
 def _reset_edits(key: tuple[str, str, int]) -> None:
@@ -556,6 +767,9 @@ def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
     """Refuse a dropped row or a what-if row with an empty cell, in app words."""
     if row not in data["table"].index:
         raise DataError(_dropped_row_message(data, row))
+    problems = state.get(WHAT_IF_PROBLEMS) or []
+    if problems:
+        raise DataError(problems[0])
     values = row_frame.to_numpy(dtype=float)[0]
     holes = [
         c for c, v in zip(row_frame.columns, values, strict=True) if not np.isfinite(v)
@@ -758,7 +972,7 @@ def _show_row_result(
         f"device {result.device}, {result.timings['total_s']:.2f} s, "
         f"{result.n_model_rows:,} model rows."
     )
-    bars = p_change_bars(result, row=0)
+    bars = p_change_bars(result, row=0, keep=HALF_KEEP)
     if _made_edits(result):
         bars.update_layout(title=bars.layout.title.text[:-1] + ", what-if)")
     st.plotly_chart(bars, key="explain_bars")
@@ -773,8 +987,14 @@ def _show_row_result(
     )
     state.put(state.EXPLAIN_PLAYER, player)
     left, right = st.columns(2)
-    left.plotly_chart(transition_heatmap(result, 0, player), key="explain_heatmap")
-    right.plotly_chart(mean_vs_reference(result, 0, keep=HALF_KEEP), key="explain_mean")
+    heatmap = transition_heatmap(result, 0, player, keep=HEATMAP_KEEP)
+    left.plotly_chart(heatmap, key="explain_heatmap")
+    mean = mean_vs_reference(result, 0, keep=HALF_KEEP, order_by="p_change")
+    right.plotly_chart(mean, key="explain_mean")
+    st.caption(
+        "Both bar charts list the features by P(change), the largest at the top; "
+        "hover over a bar or a cell for the full names."
+    )
     if len(result.columns) == 64:
         st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
     _contrast(result)
@@ -819,28 +1039,44 @@ def _contrast(result: DistributionalValues) -> None:
         )
     # the reverse move last: at 800 px it is the column scrolled out of view
     order = ["player", "probability", "conditional", "p_change", "reverse"]
-    _player_table(table.head(15)[order], result, "explain_contrast")
+    a, b = short_labels(classes)(src), short_labels(classes)(dst)
+    st.caption(
+        f"A = {literal(a)}, B = {literal(b)}, sorted by P(A → B): the probability "
+        "that adding the feature turns A into B. P(B | A): the same, given the "
+        "class without the feature is A. P(change): it changes the class at all. "
+        "P(B → A): the reverse move. The headers' help says more."
+    )
+    _player_table(table.head(15)[order], result, "explain_contrast", CONTRAST_HEADERS)
 
 
-def _player_table(table: pd.DataFrame, result: DistributionalValues, key: str) -> None:
+def _player_table(
+    table: pd.DataFrame,
+    result: DistributionalValues,
+    key: str,
+    headers: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """A table of one row per player (``contrast``, ``global_ranking``) that
     reads at 800 px: long player names cut in the middle (the downloads have
     them in full) in a pinned column wide enough for them, numbers of 3
     decimals in narrow columns (a long name made the player column the whole
-    table's width)."""
+    table's width). ``headers`` gives columns a header and a help text for a
+    reader (the data keep the library's names)."""
+    headers = headers or {}
     label = short_labels(list(result.features))
     shown = table.assign(player=[label(p) for p in table["player"]])
+    help_player = "Long names are cut in the middle; the downloads hold them in full."
     config: dict[str, Any] = {
         "player": st.column_config.TextColumn(
-            "player",
+            headers.get("player", ("player",))[0],
             width=HEADER_WIDTH,
             pinned=True,
-            help="Long names are cut in the middle; the downloads hold them in full.",
+            help=help_player,
         )
     }
     for column in table.columns[1:]:
+        head, text = headers.get(column, (column, None))
         config[column] = st.column_config.NumberColumn(
-            column, format="%.3f", width=NUMBER_WIDTH
+            head, format="%.3f", width=NUMBER_WIDTH, help=text
         )
     st.dataframe(shown, hide_index=True, key=key, column_config=config)
 
@@ -911,7 +1147,7 @@ def _global_section(data, model, settings) -> None:
     render_job(state.EXPLAIN_JOB, _store_global)
     error = state.get(state.EXPLAIN_JOB + "_error")
     if error:
-        st.error(error)
+        st.error(page_error(error))
     result = state.get(state.EXPLAIN_GLOBAL)
     if result is None or state.get(state.EXPLAIN_GLOBAL_MODEL) != model["id"]:
         return
@@ -922,7 +1158,7 @@ def _global_section(data, model, settings) -> None:
     else:
         st.caption(f"{count(result.n_rows, 'row')} explained.")
     _show_notes(result)
-    st.plotly_chart(p_change_bars(result), key="explain_global_bars")
+    st.plotly_chart(p_change_bars(result, keep=HALF_KEEP), key="explain_global_bars")
     _player_table(result.global_ranking(), result, "explain_ranking")
     _downloads(result, "global")
 
@@ -996,7 +1232,7 @@ def render() -> None:
     render_job(state.EXPLAIN_ROW_JOB, _store_row, what="Explaining the row")
     error = state.get(state.EXPLAIN_ROW_JOB + "_error")
     if error:
-        st.error(error)
+        st.error(page_error(error))
     # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
     if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:

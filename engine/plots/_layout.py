@@ -11,9 +11,19 @@ the toolbar's strip free above it.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["TITLE_WIDTH", "leave_toolbar_room", "set_title", "title_lines"]
+from engine.plots._text import text_width
+
+__all__ = [
+    "TITLE_WIDTH",
+    "leave_toolbar_room",
+    "legend_above",
+    "legend_rows",
+    "set_title",
+    "title_lines",
+]
 
 TITLE_WIDTH = 30
 """Characters per title line: fits the narrowest column a figure gets (two charts
@@ -22,6 +32,9 @@ _TOOLBAR_PX = 32  # the strip at the top of a figure that the toolbar covers
 _LINE_PX = 22  # one line of the title font, with its spacing
 _PAD_PX = 8  # between the title and the plot area
 _LEFT_PX = 10  # between the figure's left edge and the title
+_LEGEND_ROW_PX = 20  # one row of a horizontal legend
+_LEGEND_MARK_PX = 46  # a legend entry's symbol and the gaps around its text
+_LEGEND_FONT_PX = 12
 
 
 def title_lines(text: str, width: int = TITLE_WIDTH) -> list[str]:
@@ -60,7 +73,9 @@ def set_title(
     lines = title_lines(text, width)
     fig.update_layout(
         title={
-            "text": "<br>".join(lines),
+            # each line but the last keeps the space it was broken at: the page's
+            # text (copied, read aloud) joins the lines, and read "a featurechanges"
+            "text": " <br>".join(lines),
             # from the figure's left edge: the plot area starts after the axis
             # labels, which left a title too little width beside long names
             "x": 0,
@@ -89,3 +104,59 @@ def leave_toolbar_room(fig: Any, lines: int = 1) -> Any:
     """
     fig.update_layout(margin={"t": _TOOLBAR_PX + _LINE_PX * lines + _PAD_PX})
     return fig
+
+
+def legend_rows(texts: Sequence[str], width_px: float) -> int:
+    """Rows that a horizontal legend of ``texts`` (as drawn) takes ``width_px`` wide.
+
+    Plotly wraps a horizontal legend that does not fit in one row into columns
+    as wide as its widest entry; an entry wider than the row gets a row of its
+    own.
+    """
+    widths = [text_width(t, _LEGEND_FONT_PX) + _LEGEND_MARK_PX for t in texts]
+    if not widths or sum(widths) <= width_px:
+        return 1
+    per_row = max(1, int(width_px // max(widths)))
+    return -(-len(widths) // per_row)
+
+
+def legend_above(
+    fig: Any, texts: Sequence[str], width_px: float, title: str | None = None
+) -> int:
+    """Put ``fig``'s legend in rows above its plot area.
+
+    A legend at the right of a plot in a narrow column takes the plot's width (at
+    800 px long class names left the bars about 60 px), and one below it sits on
+    the x tick labels. Pass the returned height to :func:`set_title` as
+    ``above_px`` so that the title is drawn above the legend.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        Changed in place.
+    texts : sequence of str
+        The legend entries as drawn (short names).
+    width_px : float
+        The narrowest width of the plot area, in pixels (the figure's less its
+        axis labels).
+    title : str, optional
+        The legend's title, drawn before the first entry.
+
+    Returns
+    -------
+    int
+        The legend's height in pixels.
+    """
+    entries = ([title] if title else []) + list(texts)
+    height = _LEGEND_ROW_PX * legend_rows(entries, width_px)
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "bottom",
+            "title_text": title or "",
+        }
+    )
+    return height

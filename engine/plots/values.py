@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 
 from engine.errors import ConfigError, DataError, check_choice, format_names
 from engine.plots._checks import check_count
-from engine.plots._layout import set_title
-from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts
+from engine.plots._layout import legend_above, set_title
+from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts, text_width
 from engine.values.result import DistributionalValues
 
 __all__ = [
@@ -36,6 +36,12 @@ _COLORS = (
 
 
 PIXEL_QUANTITIES = ("p_change", "flip_away", "mean")
+MEAN_ORDERS = ("mean", "p_change")
+_PAGE_PX = 440  # a figure across the page in an 800 px window, sidebar open
+_HALF_PX = 220  # ... and one of two side by side
+# probabilities on a colour bar: 0.25, 0.005 and 1e-05 as such (d3's default
+# read "0, 0, 0" on a short bar)
+_PROBABILITY_TICKS = ".3~g"
 
 
 def _reference_column(
@@ -78,6 +84,11 @@ def _feature_labels(
     return [short[i] for i in order], [full[i] for i in order]
 
 
+def _plot_px(figure_px: float, labels: list[str]) -> float:
+    """The plot area's width in a figure ``figure_px`` wide beside y ``labels``."""
+    return figure_px - 20 - max((text_width(s, 12) for s in labels), default=0)
+
+
 def _into_by_class(result: DistributionalValues, row: int | None) -> np.ndarray:
     """Mass moved *into* each class from another, (M, K); mean over rows if None."""
     q = result.transitions if row is None else result.transitions[[row]]
@@ -86,7 +97,10 @@ def _into_by_class(result: DistributionalValues, row: int | None) -> np.ndarray:
 
 
 def p_change_bars(
-    result: DistributionalValues, row: int | None = None, top: int = 20
+    result: DistributionalValues,
+    row: int | None = None,
+    top: int = 20,
+    keep: int = SHORT_KEEP,
 ) -> go.Figure:
     """Players ranked by probability of change, bars split by destination class.
 
@@ -97,12 +111,16 @@ def p_change_bars(
         Position of the row; ``None`` averages over all rows (global view).
     top : int, default=20
         Players shown.
+    keep : int, default=SHORT_KEEP
+        Characters kept at each end of a long class name in the legend, which
+        sits above the bars; the hover gives it in full.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Horizontal stacked bars; segment ``k`` of a bar is the probability that the
-        player moves the class *into* ``k`` (they add up to ``p_change``).
+        Horizontal stacked bars, largest ``p_change`` at the top; segment ``k`` of
+        a bar is the probability that the player moves the class *into* ``k``
+        (they add up to ``p_change``).
 
     Raises
     ------
@@ -116,7 +134,8 @@ def p_change_bars(
     into = _into_by_class(result, row)  # (M, K)
     order = np.argsort(into.sum(1))[::-1][:top][::-1]
     names, full = _feature_labels(result, order)
-    classes, full_classes = plot_labels(result.classes), plot_texts(result.classes)
+    classes = plot_labels(result.classes, keep)
+    full_classes = plot_texts(result.classes)
     fig = go.Figure()
     for j, cls in enumerate(classes):
         fig.add_bar(
@@ -134,16 +153,22 @@ def p_change_bars(
     fig.update_layout(
         barmode="stack",
         xaxis_title="P(change)",
-        legend_title="destination",
         yaxis_type="category",  # features named 1, 2, 3 are names, not numbers
-        height=max(300, 28 * len(names) + 120),
         margin=dict(l=10, r=10, b=40),
     )
-    return set_title(fig, f"Probability that a feature changes the class ({where})")
+    fig.update_yaxes(automargin=True)
+    # above the bars: at the right, long class names took most of the width
+    legend_px = legend_above(fig, [t.name for t in fig.data], _plot_px(_PAGE_PX, names))
+    fig.update_layout(height=max(300, 28 * len(names) + 120) + legend_px)
+    title = f"Probability that a feature changes the class ({where})"
+    return set_title(fig, title, above_px=legend_px)
 
 
 def transition_heatmap(
-    result: DistributionalValues, row: int, player: int | str
+    result: DistributionalValues,
+    row: int,
+    player: int | str,
+    keep: int = SHORT_KEEP,
 ) -> go.Figure:
     """The K x K transition matrix of one player for one row.
 
@@ -154,6 +179,10 @@ def transition_heatmap(
         Position of the row in the result.
     player : int or str
         Player index or name.
+    keep : int, default=SHORT_KEEP
+        Characters kept at each end of a long class or feature name in the tick
+        labels and the title (fewer for a figure in part of a page); the hover
+        gives them in full.
 
     Returns
     -------
@@ -169,7 +198,7 @@ def transition_heatmap(
     row = result.row_index(row, "transition_heatmap")
     i = result.player_index(player, "transition_heatmap")
     q = result.transitions[row, i]
-    labels, full = plot_labels(result.classes), plot_texts(result.classes)
+    labels, full = plot_labels(result.classes, keep), plot_texts(result.classes)
     text = [[f"{v:.3f}" for v in line] for line in q]
     k = len(full)
     pairs = [[[full[a], full[b]] for b in range(k)] for a in range(k)]
@@ -183,6 +212,7 @@ def transition_heatmap(
             texttemplate="%{text}",
             colorscale="Blues",
             zmin=0,
+            colorbar={"tickformat": _PROBABILITY_TICKS},
             hovertemplate="without %{customdata[1]} -> with %{customdata[0]}: "
             "%{z:.4f}<extra></extra>",
         )
@@ -198,7 +228,11 @@ def transition_heatmap(
         height=360 + 20 * len(labels),
         margin=dict(l=10, r=10, b=40),
     )
-    feature = plot_labels(result.features)[i]
+    # the tick labels push the margins (with l=10 they were cut at the left and
+    # the y axis title lay on them)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    feature = plot_labels(result.features, keep)[i]
     title = f"{feature}: P(class with = row, class without = column)"
     return set_title(fig, title)
 
@@ -211,6 +245,7 @@ def mean_vs_reference(
     reference_name: str = "SHAP",
     top: int = 20,
     keep: int = SHORT_KEEP,
+    order_by: str = "mean",
 ) -> go.Figure:
     """Our mean (the Shapley value of a class probability) beside a reference.
 
@@ -231,6 +266,9 @@ def mean_vs_reference(
     keep : int, default=SHORT_KEEP
         Characters kept at each end of a long feature name in the labels (fewer
         for a figure in part of a page); the hover gives it in full.
+    order_by : {"mean", "p_change"}, default="mean"
+        Rank the players by ``|mean|`` or by ``p_change`` (the order of
+        :func:`p_change_bars`, to show the two side by side), largest at the top.
 
     Returns
     -------
@@ -239,12 +277,13 @@ def mean_vs_reference(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result, ``class_index`` not a class, or
-        ``top`` not a positive integer.
+        ``row`` is not a position of the result, ``class_index`` not a class,
+        ``top`` not a positive integer or ``order_by`` unknown.
     DataError
         ``reference`` is not of shape (M,) or (M, K).
     """
     check_count("mean_vs_reference", "top", top)
+    check_choice("mean_vs_reference", "order_by", order_by, MEAN_ORDERS)
     row = result.row_index(row, "mean_vs_reference")
     c = (
         int(result.predicted[row])
@@ -252,7 +291,9 @@ def mean_vs_reference(
         else result.class_index(class_index)
     )
     mean = result.mean[row, :, c]
-    order = np.argsort(np.abs(mean))[::-1][:top][::-1]
+    # the same sums as p_change_bars: ties and rounding order rows alike
+    rank = np.abs(mean) if order_by == "mean" else _into_by_class(result, row).sum(1)
+    order = np.argsort(rank)[::-1][:top][::-1]
     classes = plot_labels(result.classes)
     names, full = _feature_labels(result, order, keep)
     bars = {"y": names, "customdata": full, "orientation": "h"}
@@ -279,15 +320,16 @@ def mean_vs_reference(
     fig.update_layout(
         barmode="group",
         yaxis_type="category",
-        height=max(300, 34 * len(names) + 150),
         margin=dict(l=10, r=10, b=40),
-        # the plot is drawn in half the page: a legend at the right left too
-        # little room for the names, cut at the left until rows looked alike
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
     )
     fig.update_yaxes(automargin=True)
+    # the plot is drawn in half the page: a legend at the right left too little
+    # room for the names, and one below it lay on the x tick labels
+    legend_px = legend_above(fig, [t.name for t in fig.data], _plot_px(_HALF_PX, names))
+    fig.update_layout(height=max(300, 34 * len(names) + 150) + legend_px)
     beside = reference_name if reference is not None else "P(change)"
-    return set_title(fig, f"Mean (= SHAP) for P({classes[c]}) beside {beside}")
+    title = f"Mean (= SHAP) for P({classes[c]}) beside {beside}"
+    return set_title(fig, title, above_px=legend_px)
 
 
 def pixel_map(

@@ -666,6 +666,14 @@ class TrainedModel:
         Steps trained, steps planned and their unit (``"trees"``, ``"stages"``,
         ``"epochs"`` or ``"fits"``); an MLP that converged trains fewer epochs
         than planned without being stopped.
+    balanced_accuracy : float or None
+        Mean recall over the classes of the held-out split: 1 / K for a model
+        that always predicts one class, however rare the others are.
+    baseline : float or None
+        Held-out accuracy of always predicting the training split's most common
+        class (``majority``): an accuracy near it tells nothing.
+    majority : str or None
+        That class.
     """
 
     model: Any
@@ -678,6 +686,9 @@ class TrainedModel:
     notes: tuple[str, ...] = ()
     stopped: bool = False
     steps: tuple[int, int, str] = (0, 0, "")
+    balanced_accuracy: float | None = None
+    baseline: float | None = None
+    majority: str | None = None
 
 
 def _make_estimator(kind: str, seed: int) -> Any:
@@ -1061,7 +1072,13 @@ def train_classifier(
     stopped = reporter.stop_requested and done < planned
     if stopped:
         notes.append(f"training was stopped after {done} of {planned} {unit}")
-    accuracy = float(np.mean(est.predict(X_te) == y_te))
+    predicted = est.predict(X_te)
+    accuracy = float(np.mean(predicted == y_te))
+    # an imbalanced table: 99 % of one class scores 0.99 by always saying it
+    held_out = np.unique(y_te)
+    balanced = float(np.mean([np.mean(predicted[y_te == c] == c) for c in held_out]))
+    kinds, counts = np.unique(y_tr, return_counts=True)
+    majority = kinds[int(np.argmax(counts))]
     reporter("done", done, {"accuracy": accuracy}, total=planned)
     return TrainedModel(
         model=est,
@@ -1074,6 +1091,9 @@ def train_classifier(
         notes=tuple(notes),
         stopped=stopped,
         steps=(done, planned, unit),
+        balanced_accuracy=balanced,
+        baseline=float(np.mean(y_te == majority)),
+        majority=str(majority),
     )
 
 
@@ -1233,8 +1253,9 @@ def _check_estimator_types(model: Any) -> None:
         ):
             raise DataError(
                 f"load_skops: the file holds a {module}.{type(part).__name__}, which "
-                "is not an allowed scikit-learn classifier; allowed: "
-                f"{sorted(SKOPS_ALLOWED_ESTIMATORS)}."
+                "is not an allowed type (a classifier, or a Pipeline of scalers, "
+                "encoders or a ColumnTransformer and a classifier); allowed types: "
+                f"{', '.join(sorted(SKOPS_ALLOWED_ESTIMATORS))}."
             )
     if not hasattr(model, "predict_proba"):
         raise DataError(

@@ -634,3 +634,153 @@ def test_the_top_feature_is_named_in_full_below_its_metric() -> None:
     named = [t for t in _markdown_texts(at) if t.startswith("P(change) of ")]
     full = literal(names[top])
     assert named == [f"P(change) of {full}"], named
+
+
+def _chart(at: AppTest, key_part: str) -> dict:
+    import json
+
+    (chart,) = [c for c in at.get("plotly_chart") if key_part in c.proto.id]
+    return json.loads(chart.proto.spec)
+
+
+def test_the_contrast_table_and_charts_read_for_a_user(trained_iris) -> None:
+    # the A -> B table had the raw headers "player", "conditional", "reverse",
+    # and the two bar charts listed the features in different orders
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    config = _column_config(_table_with(at, "conditional"))
+    heads = {
+        "player": "feature",
+        "probability": "P(A → B)",
+        "conditional": "P(B | A)",
+        "p_change": "P(change)",
+        "reverse": "P(B → A)",
+    }
+    assert {c: config[c].get("label") for c in heads} == heads
+    assert all(config[c].get("help") for c in heads)
+    assert any("sorted by P(A → B)" in t for t in _markdown_texts(at))
+    bars, mean = _chart(at, "explain_bars"), _chart(at, "explain_mean")
+    assert bars["data"][0]["customdata"] == mean["data"][0]["customdata"]
+    assert any("by P(change)" in t for t in _markdown_texts(at))
+
+
+def test_a_continuous_label_is_refused_unless_the_user_insists() -> None:
+    # 600 distinct decimal labels were trained as 600 classes (accuracy 0.000)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    frame["price"] = frame["a"] + rng.normal(size=200) * 0.1
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("prices.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("price").run()
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert not at.exception
+    assert state.EXPLAIN_MODEL not in at.session_state  # nothing trained
+    (error,) = at.error
+    assert error.value.startswith("The label column 'price' holds 200 distinct")
+    assert "Pick a column of class labels" in error.value
+    assert "bin the values into a few classes" in error.value
+    at.checkbox(key="explain_train_anyway").check().run()
+    _train(at)
+    assert at.session_state[state.EXPLAIN_MODEL]["key"][1] == "price"
+
+
+def test_errors_are_shown_without_the_library_function_name(trained_iris) -> None:
+    # "load_skops: the file is not a readable skops model ...", and a regressor
+    # was "not an allowed scikit-learn classifier; allowed: [..., 'MinMaxScaler',
+    # 'Pipeline', ...]"
+    import skops.io as sio
+    from sklearn.linear_model import LinearRegression
+
+    at = trained_iris
+    regressor = sio.dumps(LinearRegression().fit(np.eye(4), np.arange(4.0)))
+    for content, start in (
+        (b"not a skops archive", "The file is not a readable skops model"),
+        (regressor, "The file holds a sklearn.linear"),
+    ):
+        _upload(at, "model.skops", content)
+        (error,) = at.error
+        assert error.value.startswith(start), error.value
+    assert "is not an allowed type (a classifier, or a Pipeline" in error.value
+    assert "allowed types: ColumnTransformer, DecisionTreeClassifier, " in error.value
+
+
+def test_an_imbalanced_table_shows_balanced_accuracy_and_the_baseline() -> None:
+    # 1 % of one class: "accuracy 0.996" read well beside a baseline of 0.99
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(1000, 3)), columns=["a", "b", "c"])
+    frame["y"] = np.where(frame["a"] > 2.33, "rare", "common")
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("imbal.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("y").run()
+    _train(at)
+    model = at.session_state[state.EXPLAIN_MODEL]
+    (success,) = at.success
+    assert f"accuracy {model['accuracy']:.3f}, balanced accuracy " in success.value
+    assert "always predicting the most common class, common, scores 0.99" in (
+        success.value
+    )
+    assert 0.5 <= model["balanced_accuracy"] <= 1
+
+
+def test_boolean_columns_are_0_1_features() -> None:
+    # True/False columns were called "text" and left out
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(120, 2)), columns=["a", "b"])
+    frame["flag"] = np.where(frame["a"] > 0, "True", "False")
+    frame["color"] = rng.choice(["red", "blue"], 120)
+    frame.loc[3, "flag"] = None
+    frame["label"] = np.where(frame["b"] > 0, "hi", "lo")
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("bools.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("label").run()
+    assert not at.exception
+    captions = _markdown_texts(at)
+    assert "Boolean columns used as 0/1 features (True = 1): 'flag'." in captions
+    assert "Columns left out as features: 'color' (text)." in captions
+    assert at.session_state[state.EXPLAIN_DATA]["features"] == ["a", "b", "flag"]
+    _train(at)
+    assert at.session_state[state.EXPLAIN_MODEL]["features"] == ["a", "b", "flag"]
+
+
+def _type_in_row_0(at: AppTest, cells: dict) -> AppTest:
+    at.session_state[f"{state.EXPLAIN_W_EDIT}_drop_0"] = {
+        "edited_rows": {0: cells},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    return at.run()
+
+
+def test_typed_what_if_values_are_read_as_typed_or_refused(trained_iris) -> None:
+    # the number column turned "1e308" into 1308, "-1.5e3" into -1.53 and "1,5"
+    # into 15, silently
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _type_in_row_0(at, {"sepal length (cm)": "1e308", "sepal width (cm)": " -1.5e3"})
+    assert not at.exception and not at.error
+    _explain(at)
+    edits = at.session_state[state.EXPLAIN_RESULT].config["edits"]
+    assert edits["sepal length (cm)"]["explained"] == 1e308
+    assert edits["sepal width (cm)"]["explained"] == -1500.0
+    _type_in_row_0(at, {"petal length (cm)": "1,5"})
+    (error,) = at.error
+    assert error.value.startswith(
+        "The what-if value '1,5' in column 'petal length (cm)' is not a number: "
+        "use a dot for decimals"
+    )
+    before = at.session_state[state.EXPLAIN_RESULT]
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert at.session_state[state.EXPLAIN_RESULT] is before  # refused
+    assert any("'1,5'" in e.value for e in at.error)
+    _type_in_row_0(at, {"petal length (cm)": "abc"})
+    assert "type a number such as 1.5" in at.error[0].value

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 from engine import load_sample
-from engine.validation import class_label_warning, guess_label_column
+from engine.validation import (
+    LABEL_MANY_CLASSES,
+    class_label_warning,
+    continuous_label,
+    guess_label_column,
+)
 
 
 @pytest.mark.parametrize("name", ["wine", "breast_cancer", "digits", "iris"])
@@ -95,3 +100,19 @@ def test_named_candidates_rank_by_name_then_position():
     # only continuous named columns: still the first by name priority
     continuous = pd.DataFrame({"y": np.linspace(0, 1, 40), "outcome": np.arange(40.0)})
     assert guess_label_column(continuous) == "y"
+
+
+def test_continuous_labels_are_decimal_numbers_with_many_values():
+    # a 600-value measurement was trained as 600 classes (accuracy 0.000)
+    rng = np.random.default_rng(0)
+    assert continuous_label(rng.normal(size=600))
+    assert continuous_label(pd.Series([*rng.normal(size=40), np.nan, np.inf]))
+    n = LABEL_MANY_CLASSES
+    assert not continuous_label(np.arange(n) + 0.5)  # a few decimal grades
+    assert continuous_label(np.arange(n + 1) + 0.5)
+    assert not continuous_label(np.arange(600.0))  # whole numbers: codes, years
+    assert not continuous_label([f"c{i}" for i in range(600)])  # text
+    assert not continuous_label(np.arange(600) % 2 == 0)  # booleans
+    for name in ("wine", "breast_cancer", "digits", "iris"):
+        sample = load_sample(name)
+        assert not continuous_label(sample.frame[sample.target])

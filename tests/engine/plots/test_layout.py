@@ -45,3 +45,10 @@ def test_the_dag_drawings_use_it():
     ]
     for fig in figures:
         assert fig.layout.title.yref == "paper" and fig.layout.margin.t >= 54
+
+
+def test_a_wrapped_title_keeps_its_spaces_when_its_lines_are_joined():
+    # the page's text read "Probability that a featurechanges the class"
+    text = set_title(go.Figure(), LONG).layout.title.text
+    assert text.replace("<br>", "") == LONG
+    assert "featurechanges" not in text.replace("<br>", "")

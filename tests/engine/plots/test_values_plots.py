@@ -40,7 +40,7 @@ def test_bars_split_by_destination_add_up_to_p_change(digits_result) -> None:
     totals = np.sum([np.asarray(t.x) for t in fig.data], axis=0)
     top5 = np.sort(digits_result.p_change[0])[::-1][:5]
     np.testing.assert_allclose(np.sort(totals)[::-1], top5, atol=1e-12)
-    title = p_change_bars(digits_result).layout.title.text.replace("<br>", " ")
+    title = p_change_bars(digits_result).layout.title.text.replace("<br>", "")
     assert "mean over rows" in title
 
 
@@ -172,7 +172,7 @@ def test_long_feature_names_are_cut_in_the_middle_with_the_full_name_hovered():
         assert set(fig.data[0].customdata) == set(long)
         assert "%{customdata}" in fig.data[0].hovertemplate
     title = transition_heatmap(result, 0, long[1]).layout.title.text
-    title = title.replace("<br>", " ")  # wrapped to fit a narrow column
+    title = title.replace("<br>", "")  # wrapped on spaces, which it keeps
     assert title.startswith("Looooooooooo…ooong_name_1: ")
 
 
@@ -195,3 +195,55 @@ def test_the_mean_chart_makes_room_for_its_names_in_half_a_page():
     half = mean_vs_reference(result, 0, keep=8)
     assert sorted(half.data[0].y) == sorted(plot_labels(names, 8))
     assert all(len(s) <= 17 for s in half.data[0].y)
+
+
+@pytest.fixture(scope="module")
+def long_classes_result():
+    """Four classes and two features with 200-character, non-ASCII names."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    features = ["température_" + "x" * 180 + "_fin", "Größe_日本語_" + "y" * 185]
+    X = pd.DataFrame(rng.normal(size=(200, 4)), columns=[*features, "f2", "f3"])
+    classes = np.array(
+        ["Klasse_Ä_" + "A" * 190 + "_end1", "クラス_B_" + "b" * 190, "c", "d"]
+    )
+    y = classes[np.digitize(X[features[0]] + 0.5 * X[features[1]], [-0.8, 0, 0.8])]
+    model = LogisticRegression(max_iter=300).fit(X.to_numpy(), y)
+    return explain(model, X.iloc[[0]], background=X.to_numpy()[:20], seed=0)
+
+
+def test_long_class_names_leave_the_bars_the_width(long_classes_result):
+    # at 800 px a legend of long class names at the right left ~60 px of bars
+    result = long_classes_result
+    for fig in (p_change_bars(result, row=0), mean_vs_reference(result, 0)):
+        legend = fig.layout.legend
+        assert (legend.orientation, legend.y, legend.yanchor) == ("h", 1, "bottom")
+        assert all(len(trace.name) <= 40 for trace in fig.data)
+        # the title is lifted above the legend's rows
+        assert fig.layout.title.pad.b >= 20 + 8
+    bars = p_change_bars(result, row=0)
+    assert any("Klasse_Ä_" + "A" * 190 in t.hovertemplate for t in bars.data)
+
+
+def test_the_heatmap_shortens_its_class_ticks_and_shows_probability_ticks(
+    long_classes_result,
+):
+    heat = transition_heatmap(long_classes_result, 0, 0, keep=6)
+    ticks = list(heat.data[0].y)
+    assert all(len(t) <= 13 for t in ticks) and len(set(ticks)) == 4
+    assert heat.layout.yaxis.automargin is True
+    assert heat.data[0].customdata[0][0][0].startswith("Klasse_Ä_AAAA")
+    # d3's default rounded the colour bar's ticks to "0, 0, 0"
+    assert heat.data[0].colorbar.tickformat == ".3~g"
+
+
+def test_the_mean_chart_can_list_the_features_as_the_bar_chart_does(
+    long_classes_result,
+):
+    result = long_classes_result
+    bars = p_change_bars(result, row=0)
+    mean = mean_vs_reference(result, 0, order_by="p_change")
+    assert list(mean.data[0].customdata) == list(bars.data[0].customdata)
+    with pytest.raises(Exception, match="order_by"):
+        mean_vs_reference(result, 0, order_by="name")

@@ -326,3 +326,16 @@ def test_load_skops_checks_inside_a_column_transformer() -> None:
     ).fit(frame, y)
     with pytest.raises(DataError, match="PolynomialFeatures, which is not an allowed"):
         load_skops(save_skops(odd))
+
+
+def test_training_reports_balanced_accuracy_and_the_majority_baseline():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(600, 2)), columns=["a", "b"])
+    frame["y"] = np.where(np.arange(600) % 20 == 0, "rare", "common")  # 5 %
+    trained = train_classifier(frame, "y", kind="logistic", seed=0)
+    assert trained.majority == "common"
+    assert trained.baseline == pytest.approx(0.95, abs=0.01)
+    # the label is noise: the model says "common" and its balanced accuracy is
+    # about 1 / 2, whatever its accuracy
+    assert trained.balanced_accuracy == pytest.approx(0.5, abs=0.05)
+    assert trained.accuracy >= 0.9
