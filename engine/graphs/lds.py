@@ -103,8 +103,11 @@ def learn_graph(
     ----------
     X : ndarray, Tensor or DataFrame of shape (n_nodes, n_features)
         Node features; a DataFrame's index names the nodes.
-    y : array-like of shape (n_nodes,)
-        Labels; ``NaN``/``None``/empty for unlabelled nodes.
+    y : array-like, Series or one-column DataFrame of shape (n_nodes,)
+        Labels; ``NaN``/``None``/empty for unlabelled nodes. With a DataFrame
+        ``X``, a pandas ``y`` is matched to the nodes by index label (reordered
+        if needed) and refused with a :class:`DataError` if its index labels
+        differ from ``X``'s; an array or list is matched by position.
     split : Split, str or mapping
         A :class:`Split`, a paper protocol (``"wine"``, ``"breast_cancer"``,
         ``"digits"``) or a mapping of boolean masks ``train``, ``val`` [, ``test``,
