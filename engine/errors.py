@@ -14,6 +14,7 @@ __all__ = [
     "DataWarning",
     "DeviceError",
     "EngineError",
+    "ExecutorError",
     "GraphError",
     "NotFittedError",
     "NumericalError",
@@ -38,6 +39,10 @@ class ConfigError(EngineError, ValueError):
 
 class DeviceError(ConfigError):
     """An explicitly requested compute device is not available."""
+
+
+class ExecutorError(EngineError, RuntimeError):
+    """The executor could not run the jobs (e.g. its worker processes died)."""
 
 
 class GraphError(DataError):
