@@ -66,7 +66,11 @@ class UnsupportedError(EngineError, NotImplementedError):
 
 
 class ConvergenceWarning(UserWarning):
-    """An iterative method stopped before meeting its tolerance."""
+    """An iterative method used all its iterations before meeting its tolerance.
+
+    Raised by :func:`engine.learn_dag` when a fit with early stopping on ran all
+    ``max_iter`` epochs (the message is kept in ``result.warnings``).
+    """
 
 
 class DataWarning(UserWarning):

@@ -96,6 +96,25 @@ METRIC_NOTES = {
 }
 
 
+def metric_value(metrics: dict[str, float], key: str) -> float | str:
+    """A comparison metric for the table: a number, or why it has none.
+
+    A rate with nothing to divide by is NaN in :func:`compare_graphs` (precision
+    and FDR of an empty prediction, TPR and recall of an empty truth); the table
+    says ``n/a`` and why, rather than showing an empty cell.
+    """
+    value = metrics[key]
+    if not (isinstance(value, float) and np.isnan(value)):
+        return value
+    if key in ("precision", "fdr") and metrics["n_edges"] == 0:
+        return "n/a (no predicted edges)"
+    if key in ("tpr", "recall") and metrics["n_true_edges"] == 0:
+        return "n/a (no true edges)"
+    if key == "f1" and metrics["n_edges"] == metrics["n_true_edges"] == 0:
+        return "n/a (no edges in either graph)"
+    return "n/a"
+
+
 # --- data ---
 
 
@@ -1015,7 +1034,10 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         return
     m = compare_graphs(truth, result.adjacency)
     table = pd.DataFrame(
-        [{"metric": k, "value": m[k], "convention": v} for k, v in METRIC_NOTES.items()]
+        [
+            {"metric": k, "value": metric_value(m, k), "convention": v}
+            for k, v in METRIC_NOTES.items()
+        ]
     )
     # every metric in view: the default height cut the table after f1
     st.dataframe(table, hide_index=True, key="causal_metrics", height="content")

@@ -1164,3 +1164,18 @@ def test_the_fpr_convention_shown_says_it_can_exceed_one():
     from app.views.causal import METRIC_NOTES
 
     assert "can exceed 1" in METRIC_NOTES["fpr"]
+
+
+def test_a_rate_with_nothing_to_divide_by_shows_n_a_and_why():
+    # DAG-DB at d=60, n=10 learned 0 edges; the table showed precision nan
+    from app.views.causal import metric_value
+    from engine.dag import compare_graphs
+
+    truth = np.triu(np.ones((3, 3), dtype=int), 1)
+    m = compare_graphs(truth, np.zeros((3, 3), dtype=int))
+    assert metric_value(m, "precision") == "n/a (no predicted edges)"
+    assert metric_value(m, "fdr") == "n/a (no predicted edges)"
+    assert metric_value(m, "recall") == 0.0 and metric_value(m, "shd") == 3
+    none = compare_graphs(np.zeros((3, 3), dtype=int), np.zeros((3, 3), dtype=int))
+    assert metric_value(none, "recall") == "n/a (no true edges)"
+    assert metric_value(none, "f1") == "n/a (no edges in either graph)"
