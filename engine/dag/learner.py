@@ -286,7 +286,13 @@ def learn_dag(
         earlier tier; untiered nodes may sit anywhere in between as long as that
         holds).
     seed : int, optional
-        Seed; ``None`` draws one, recorded in the result.
+        Seed; ``None`` draws one, recorded in the result. It drives the random
+        parts of a fit: DAG-DB's score initialisation and sampled graphs, and
+        minibatches; for the permutahedron's defaults (greedy start, backward
+        elimination) only a tie-breaking jitter, so other seeds give the same
+        graph (see :class:`PermutahedronConfig`). To see how robust the edges
+        are, refit on resamples of the rows with
+        :func:`engine.dag.bootstrap_dag`, not with other seeds.
     device : str, default="auto"
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
     progress : callable, optional
