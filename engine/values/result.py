@@ -135,6 +135,26 @@ class DistributionalValues(ResultMixin):
         self._freeze_arrays()
         object.__setattr__(self, "notes", tuple(self.notes))
 
+    def __repr__(self) -> str:
+        """A short summary (rows, players, classes, estimator), not the arrays."""
+        from engine.results import format_summary
+
+        items: list[tuple[str, Any]] = [
+            ("rows", int(self.transitions.shape[0])),
+            ("features", len(self.features)),
+            ("classes", len(self.classes)),
+            ("estimator", self.estimator),
+            ("operator", self.operator),
+            ("n_model_rows", self.n_model_rows),
+            ("seed", self.seed),
+            ("device", self.device),
+        ]
+        if self.stopped:
+            items.append(("stopped", True))
+        if self.notes:
+            items.append(("notes", len(self.notes)))
+        return format_summary("DistributionalValues", items)
+
     def _load_problems(self) -> list[str]:
         """The predicted class of each loaded row must be a class index."""
         k = len(self.classes)
