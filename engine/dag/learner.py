@@ -300,7 +300,8 @@ def learn_dag(
         ``loss``, ``edges`` and ``entropy``; returning True stops the fit, which
         then returns a partial result with ``stopped=True``.
     node_names : sequence of str, optional
-        Names of the columns (default the DataFrame's columns or ``x0, x1, ...``).
+        Names of the columns (default the DataFrame's columns, MultiIndex levels
+        joined by ``"."`` as in ``"g1.a"``, or ``x0, x1, ...``).
     config : config dataclass or dict, optional
         Method options as one object; ``**options`` override single fields.
     **options

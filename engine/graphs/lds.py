@@ -102,7 +102,8 @@ def learn_graph(
     Parameters
     ----------
     X : ndarray, Tensor or DataFrame of shape (n_nodes, n_features)
-        Node features; a DataFrame's index names the nodes.
+        Node features; a DataFrame's index names the nodes (the levels of a
+        MultiIndex label joined by ``"."``: ``("g1", "a")`` is node ``"g1.a"``).
     y : array-like, Series or one-column DataFrame of shape (n_nodes,)
         Labels; ``NaN``/``None``/empty for unlabelled nodes. With a DataFrame
         ``X``, a pandas ``y`` is matched to the nodes by index label (reordered
@@ -143,11 +144,14 @@ def learn_graph(
 
     Examples
     --------
+    The paper's wine protocol (10 labelled nodes per class, about 10 s on one
+    CPU core):
+
     >>> from sklearn.datasets import load_wine
     >>> data = load_wine()
-    >>> result = learn_graph(data.data, data.target, split="wine", seed=0)
-    ... # doctest: +SKIP
-    >>> result.test_accuracy  # doctest: +SKIP
+    >>> result = learn_graph(data.data, data.target, split="wine", seed=0, device="cpu")
+    >>> round(result.test_accuracy, 2)
+    0.97
     """
     config = LdsConfig.from_options("learn_graph", options)
     return (

@@ -24,7 +24,7 @@ from engine.errors import (
 from engine.graphs.config import LdsConfig
 from engine.graphs.knn import adjacency_from_edges, knn_graph
 from engine.graphs.splits import Split, _is_missing, paper_split
-from engine.validation import as_matrix
+from engine.validation import as_matrix, label_text
 
 __all__ = [
     "NodeTask",
@@ -197,7 +197,7 @@ def check_knn_k(k: int, n_nodes: int, owner: str) -> None:
 
 def _node_names(X: Any) -> tuple[str, ...]:
     if isinstance(X, pd.DataFrame):
-        return tuple(str(v) for v in X.index)
+        return tuple(label_text(v) for v in X.index)
     return tuple(str(i) for i in range(len(X)))
 
 

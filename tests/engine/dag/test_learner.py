@@ -450,7 +450,6 @@ def test_dagdb_default_fixed_epochs_do_not_warn_but_its_early_stopping_does():
         learn_dag(sim.X, "dagdb", seed=0, max_iter=3, patience=50)
 
 
-
 def test_the_docs_say_the_permutahedron_seed_does_not_change_the_graph():
     # seeds 0-4 gave identical graphs while nothing said so
     from engine.dag import bootstrap_dag
@@ -462,3 +461,16 @@ def test_the_docs_say_the_permutahedron_seed_does_not_change_the_graph():
         assert "other seeds give the same graph" in " ".join(doc.split())
         assert "bootstrap_dag" in doc
     assert bootstrap_dag.__name__ == "bootstrap_dag"
+
+
+def test_multiindex_columns_become_readable_node_names():
+    # they were the tuples' text: "('g1', 'a')"
+    X = simulate_sem(4, 100, seed=0).X
+    frame = pd.DataFrame(
+        X,
+        columns=pd.MultiIndex.from_tuples(
+            [("g1", "a"), ("g1", "b"), ("g2", "c"), ("g2", "d")]
+        ),
+    )
+    result = learn_dag(frame, seed=0, max_iter=3)
+    assert result.node_names == ("g1.a", "g1.b", "g2.c", "g2.d")

@@ -89,3 +89,15 @@ def test_the_estimator_twin_matches_labels_by_index_too():
         X, y.sample(frac=1, random_state=0), split="wine"
     )
     assert a.result_.test_accuracy == b.result_.test_accuracy
+
+
+def test_multiindex_rows_become_readable_node_names():
+    import pandas as pd
+
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, y = _wine_xy()
+    index = pd.MultiIndex.from_arrays([["w"] * len(X), range(len(X))])
+    task = prepare_task(X.set_axis(index), y.set_axis(index), "wine", None, LdsConfig())
+    assert task.node_names[:2] == ("w.0", "w.1")
