@@ -1165,18 +1165,22 @@ def _max_iter_hint(result: Any) -> str | None:
         return None
     if result.n_iter < max_iter:
         return None
-    text = (
+    if result.config.get("patience") == 0:
+        # a fixed number of epochs by design: the library does not warn either
+        return (
+            f"The fit ran its fixed {count(int(max_iter), 'epoch')} (max_iter): "
+            "with patience 0 it never stops early, by design. If the Training tab "
+            "shows the loss still falling, raise max_iter under 'Method options', "
+            "or set a patience such as 20 to end the fit once the loss stops "
+            "improving."
+        )
+    # the library's ConvergenceWarning in the page's words
+    return (
         f"The fit ran all {count(int(max_iter), 'epoch')} of max_iter without "
         "stopping early, so it may be under-trained: raise max_iter under "
         "'Method options' and fit again (the Training tab shows whether the loss "
         "was still falling)."
     )
-    if result.config.get("patience") == 0:
-        text += (
-            " With patience 0 the fit never stops early; a patience such as 20 "
-            "ends it once the loss stops improving."
-        )
-    return text
 
 
 def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
