@@ -14,6 +14,7 @@ __all__ = [
     "DataWarning",
     "DeviceError",
     "EngineError",
+    "ExecutorError",
     "GraphError",
     "NotFittedError",
     "NumericalError",
@@ -40,6 +41,10 @@ class DeviceError(ConfigError):
     """An explicitly requested compute device is not available."""
 
 
+class ExecutorError(EngineError, RuntimeError):
+    """The executor could not run the jobs (e.g. its worker processes died)."""
+
+
 class GraphError(DataError):
     """A graph is malformed: unknown nodes, self-loops, cycles where a DAG is needed."""
 
@@ -61,7 +66,11 @@ class UnsupportedError(EngineError, NotImplementedError):
 
 
 class ConvergenceWarning(UserWarning):
-    """An iterative method stopped before meeting its tolerance."""
+    """An iterative method used all its iterations before meeting its tolerance.
+
+    Raised by :func:`engine.learn_dag` when a fit with early stopping on ran all
+    ``max_iter`` epochs (the message is kept in ``result.warnings``).
+    """
 
 
 class DataWarning(UserWarning):

@@ -19,6 +19,7 @@ tasks are terminated, and a serial job hears of it through :func:`stop_requested
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import contextvars
 import importlib
@@ -32,10 +33,11 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from engine.errors import ConfigError, UnsupportedError
+from engine.errors import ConfigError, ExecutorError, UnsupportedError
 from engine.runtime import ProgressCallback, Reporter
 
 __all__ = [
@@ -231,6 +233,48 @@ def _is_program(path: str) -> bool:
         return os.path.samefile(path, program)
     except (OSError, TypeError):
         return False
+
+
+def _unguarded_script() -> str | None:
+    """The path of the program's ``__main__`` script if it has no main guard.
+
+    A spawned or fork-server worker re-runs such a script from its first line,
+    so a script that starts jobs at top level starts them again in every worker,
+    which then dies. ``None`` for a guarded script, a notebook or ``python -c``.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or not _is_program(path):
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:  # a top-level `if __name__ == ...:`
+        if isinstance(node, ast.If) and any(
+            isinstance(n, ast.Name) and n.id == "__name__" for n in ast.walk(node.test)
+        ):
+            return None
+    return path
+
+
+def _broken_pool_message(start_method: str) -> str:
+    """Why a process pool broke, as far as can be told, and what to do."""
+    script = _unguarded_script() if start_method != "fork" else None
+    if script is not None:
+        return (
+            "executor='processes': the worker processes died while starting, "
+            f"because the script {script!r} has no main guard: each worker "
+            "re-runs the script, which starts the jobs again. Put the script's "
+            "code under `if __name__ == \"__main__\":`, or use executor='serial'."
+        )
+    return (
+        "executor='processes': a worker process ended abruptly (killed, out of "
+        "memory, or crashed). If this runs from a script, check that its code is "
+        'under `if __name__ == "__main__":`; otherwise use fewer workers '
+        "('n_workers'), a smaller problem, or executor='serial'."
+    )
 
 
 @contextlib.contextmanager
@@ -456,6 +500,9 @@ class ProcessExecutor:
         ) as pool:
             try:
                 finished = self._run_pool(pool, fn, items, on_done, should_stop)
+            except BrokenProcessPool as err:
+                _stop_pool(pool)
+                raise ExecutorError(_broken_pool_message(self.start_method)) from err
             except BaseException:  # Ctrl-C included: no job outlives the call
                 _stop_pool(pool)
                 raise

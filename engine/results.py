@@ -31,6 +31,7 @@ __all__ = [
     "ResultMixin",
     "dumps_strict",
     "finite_or_none",
+    "format_summary",
     "from_jsonable",
     "to_jsonable",
     "values_equal",
@@ -201,6 +202,54 @@ def dumps_strict(obj: Any, **kwargs: Any) -> str:
     return json.dumps(finite_or_none(obj), allow_nan=False, **kwargs)
 
 
+def _summary_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def format_summary(title: str, items: list[tuple[str, Any]], width: int = 88) -> str:
+    """``title(name=value, ...)`` over as few lines of ``width`` as it takes.
+
+    Parameters
+    ----------
+    title : str
+        The class name.
+    items : list of (str, object)
+        Names and values; floats are shown with 4 significant digits, strings
+        quoted.
+    width : int, default=88
+        Longest line.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_summary("DagResult", [("method", "dagdb"), ("edges", 3)])
+    "DagResult(method='dagdb', edges=3)"
+    """
+    parts = [
+        f"{k}={v!r}" if isinstance(v, str) else f"{k}={_summary_value(v)}"
+        for k, v in items
+    ]
+    lines: list[str] = []
+    line = f"{title}("
+    for i, part in enumerate(parts):
+        piece = part + (", " if i < len(parts) - 1 else ")")
+        if len(line) + len(piece.rstrip()) > width and line.strip() != f"{title}(":
+            lines.append(line.rstrip())
+            line = "    "
+        line += piece
+    if not parts:
+        line += ")"
+    lines.append(line)
+    return "\n".join(lines)
+
+
 class ResultMixin:
     """Serialisation and freezing shared by the result dataclasses.
 
@@ -241,6 +290,37 @@ class ResultMixin:
             and all(isinstance(v, str | int | bool) for v in _items(value))
         )
         return hash((type(self).__name__, plain))
+
+    def __repr__(self) -> str:
+        """A short summary (a few lines), not the arrays: see :meth:`_summary`."""
+        return format_summary(*self._summary())
+
+    def _repr_html_(self) -> str:
+        """The summary as a small HTML table, for notebooks."""
+        import html
+
+        title, items = self._summary()
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(_summary_value(v))}</td></tr>"
+            for k, v in items
+        )
+        return f"<table><caption>{html.escape(title)}</caption>{rows}</table>"
+
+    def _summary(self) -> tuple[str, list[tuple[str, Any]]]:
+        """The title and the (name, value) pairs of the summary.
+
+        The default names the class and lists the plain fields and the array
+        shapes; result classes list what a reader looks for first.
+        """
+        items: list[tuple[str, Any]] = []
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                items.append((f.name, "array" + str(value.shape)))
+            elif isinstance(value, str | int | float | bool):
+                items.append((f.name, value))
+        return type(self).__name__, items
 
     def _compared_fields(self) -> list[str]:
         return [

@@ -9,10 +9,17 @@ Conventions
 * A progress callback receives a :class:`ProgressEvent`. Returning ``True`` asks the
   running fit to stop after the current step and return what it has, marked as
   stopped.
+* Whether or not a callback is given, progress is logged at INFO on the
+  ``engine.progress`` logger at a modest rate: the first event of the program,
+  then at most one line every :data:`LOG_EVERY_S` seconds (task, stage,
+  step/total, elapsed time and up to three metrics). See it with
+  ``logging.basicConfig(level=logging.INFO)``; silence it with
+  ``logging.getLogger("engine.progress").setLevel(logging.WARNING)``.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +41,15 @@ __all__ = [
 ]
 
 MAX_SEED = 2**31 - 1
+
+# Seconds between two progress lines logged at INFO (all fits together).
+LOG_EVERY_S = 15.0
+
+progress_logger = logging.getLogger("engine.progress")
+
+# perf_counter() of the last progress line logged (one clock for every reporter,
+# so that nested fits, e.g. the fits of a bootstrap, do not multiply the lines).
+_last_logged: list[float] = [-float("inf")]
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
@@ -260,6 +276,7 @@ class Reporter:
         ``total`` replaces the reporter's own for this event, ``fraction`` is
         the task's share done (:attr:`ProgressEvent.fraction`).
         """
+        self._log(stage, step, metrics, total, fraction)
         if self.callback is None:
             return self.stop_requested
         event = ProgressEvent(
@@ -275,3 +292,36 @@ class Reporter:
         if self.callback(event) is True:
             self.stop_requested = True
         return self.stop_requested
+
+    def _log(
+        self,
+        stage: str,
+        step: int,
+        metrics: dict[str, float] | None,
+        total: int | None,
+        fraction: float | None,
+    ) -> None:
+        """Log the event at INFO if :data:`LOG_EVERY_S` passed since the last line."""
+        if not progress_logger.isEnabledFor(logging.INFO):
+            return
+        now = time.perf_counter()
+        if now - _last_logged[0] < LOG_EVERY_S:
+            return
+        _last_logged[0] = now
+        total = self.total if total is None else total
+        where = f"{int(step)}/{total}" if total else f"{int(step)}"
+        if fraction is not None:
+            where += f" ({100 * float(fraction):.0f}% of the task)"
+        elif total:
+            where += f" ({100 * int(step) / total:.0f}%)"
+        figures = ", ".join(
+            f"{k}={float(v):.4g}" for k, v in list((metrics or {}).items())[:3]
+        )
+        progress_logger.info(
+            "%s %s: step %s, %.0f s elapsed%s",
+            self.task,
+            stage,
+            where,
+            self.elapsed_s,
+            f", {figures}" if figures else "",
+        )

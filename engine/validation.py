@@ -15,6 +15,7 @@ __all__ = [
     "class_label_warning",
     "continuous_label",
     "guess_label_column",
+    "label_text",
     "unpadded_match",
 ]
 
@@ -35,6 +36,26 @@ LABEL_NAMES = (
 )
 
 
+LEVEL_SEPARATOR = "."
+
+
+def label_text(label: object) -> str:
+    """A column or row label as a name: the levels of a MultiIndex label joined.
+
+    A pandas MultiIndex label is a tuple; its levels are joined with
+    :data:`LEVEL_SEPARATOR` (``("g1", "a")`` becomes ``"g1.a"``) instead of
+    showing the tuple's text. Any other label is ``str(label)``.
+
+    Examples
+    --------
+    >>> label_text(("g1", "a")), label_text(3)
+    ('g1.a', '3')
+    """
+    if isinstance(label, tuple):
+        return LEVEL_SEPARATOR.join(str(part) for part in label)
+    return str(label)
+
+
 def as_matrix(
     X: Any,
     owner: str,
@@ -50,7 +71,9 @@ def as_matrix(
     Parameters
     ----------
     X : ndarray, torch.Tensor or pandas.DataFrame of shape (n_samples, n_features)
-        The data. DataFrame columns must all be numeric.
+        The data. DataFrame columns must all be numeric; MultiIndex column
+        labels become names with their levels joined by ``"."`` (see
+        :func:`label_text`).
     owner : str
         The calling function, named in error messages.
     names : sequence of str, optional
@@ -77,7 +100,7 @@ def as_matrix(
         values, too few rows or columns, duplicate or mismatched names.
     """
     if isinstance(X, pd.DataFrame):
-        labels = [str(c) for c in X.columns]
+        labels = [label_text(c) for c in X.columns]
         if len(set(labels)) != len(labels):
             dup = sorted({s for s in labels if labels.count(s) > 1})
             raise DataError(

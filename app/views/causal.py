@@ -96,6 +96,25 @@ METRIC_NOTES = {
 }
 
 
+def metric_value(metrics: dict[str, float], key: str) -> float | str:
+    """A comparison metric for the table: a number, or why it has none.
+
+    A rate with nothing to divide by is NaN in :func:`compare_graphs` (precision
+    and FDR of an empty prediction, TPR and recall of an empty truth); the table
+    says ``n/a`` and why, rather than showing an empty cell.
+    """
+    value = metrics[key]
+    if not (isinstance(value, float) and np.isnan(value)):
+        return value
+    if key in ("precision", "fdr") and metrics["n_edges"] == 0:
+        return "n/a (no predicted edges)"
+    if key in ("tpr", "recall") and metrics["n_true_edges"] == 0:
+        return "n/a (no true edges)"
+    if key == "f1" and metrics["n_edges"] == metrics["n_true_edges"] == 0:
+        return "n/a (no edges in either graph)"
+    return "n/a"
+
+
 # --- data ---
 
 
@@ -1015,7 +1034,10 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         return
     m = compare_graphs(truth, result.adjacency)
     table = pd.DataFrame(
-        [{"metric": k, "value": m[k], "convention": v} for k, v in METRIC_NOTES.items()]
+        [
+            {"metric": k, "value": metric_value(m, k), "convention": v}
+            for k, v in METRIC_NOTES.items()
+        ]
     )
     # every metric in view: the default height cut the table after f1
     st.dataframe(table, hide_index=True, key="causal_metrics", height="content")
@@ -1143,18 +1165,22 @@ def _max_iter_hint(result: Any) -> str | None:
         return None
     if result.n_iter < max_iter:
         return None
-    text = (
+    if result.config.get("patience") == 0:
+        # a fixed number of epochs by design: the library does not warn either
+        return (
+            f"The fit ran its fixed {count(int(max_iter), 'epoch')} (max_iter): "
+            "with patience 0 it never stops early, by design. If the Training tab "
+            "shows the loss still falling, raise max_iter under 'Method options', "
+            "or set a patience such as 20 to end the fit once the loss stops "
+            "improving."
+        )
+    # the library's ConvergenceWarning in the page's words
+    return (
         f"The fit ran all {count(int(max_iter), 'epoch')} of max_iter without "
         "stopping early, so it may be under-trained: raise max_iter under "
         "'Method options' and fit again (the Training tab shows whether the loss "
         "was still falling)."
     )
-    if result.config.get("patience") == 0:
-        text += (
-            " With patience 0 the fit never stops early; a patience such as 20 "
-            "ends it once the loss stops improving."
-        )
-    return text
 
 
 def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:

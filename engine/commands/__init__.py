@@ -286,7 +286,8 @@ def write_out(out: str, text: str) -> None:
     """Write ``text`` to the ``--out`` file and say so on stderr.
 
     Every command ends the same way after ``--out``: the file holds the JSON and
-    stderr has one ``wrote FILE`` line.
+    stderr ends with one ``wrote FILE`` line (notes queued during the work, such
+    as a warning of the fit, are written before it).
 
     Parameters
     ----------
@@ -296,6 +297,7 @@ def write_out(out: str, text: str) -> None:
         The JSON text.
     """
     Path(out).write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+    flush_notes()
     sys.stderr.write(f"wrote {out}\n")
 
 

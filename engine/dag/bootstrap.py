@@ -137,7 +137,7 @@ def consensus_dag(
     return dag & keep
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class BootstrapResult(ResultMixin):
     """Edge frequencies over bootstrap refits.
 
@@ -205,6 +205,21 @@ class BootstrapResult(ResultMixin):
 
     def __post_init__(self) -> None:
         self._freeze_arrays()
+
+    def _summary(self) -> tuple[str, list[tuple[str, Any]]]:
+        return "BootstrapResult", [
+            ("method", self.method),
+            ("nodes", len(self.node_names)),
+            ("n_done", self.n_done),
+            ("n_boot", self.n_boot),
+            ("stopped", self.stopped),
+            ("consensus_edges", int(self.consensus.sum())),
+            ("threshold", self.threshold),
+            ("seed", self.seed),
+            ("device", self.device),
+            ("executor", self.executor),
+            ("elapsed_s", round(self.elapsed_s, 1)),
+        ]
 
     def _load_problems(self) -> list[str]:
         """The consensus of a loaded result must be a DAG."""

@@ -225,7 +225,10 @@ class DagdbConfig:
         Passes over the data.
     patience : int, default=0
         Stop when the epoch loss has not improved by ``tol`` (relative) for this
-        many epochs; 0: run all epochs (the reference protocol).
+        many epochs; 0: run all ``max_iter`` epochs (the reference protocol),
+        by design, so the result's ``converged`` is False and no
+        :class:`~engine.ConvergenceWarning` is raised. With ``patience`` > 0 a
+        fit that reaches ``max_iter`` without stopping early warns.
     tol : float, default=1e-4
         Relative improvement that counts for ``patience``.
     prune_threshold : float, default=0.3

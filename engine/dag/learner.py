@@ -25,6 +25,7 @@ from engine.dag.result import DagResult, is_dag
 from engine.data import check_variance
 from engine.errors import (
     ConfigError,
+    ConvergenceWarning,
     DataError,
     DataWarning,
     NotFittedError,
@@ -206,7 +207,8 @@ def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:
     360), n = 400 gives 66 (SHD 8); with ``pruning_reg=0.1``, n = 40 gives 104
     edges (SHD 77) and n = 120 gives 58 (SHD 1). ``method="dagdb"`` (default
     options) returns the empty graph at n = 40 and n = 120 (SHD 58) and 42 edges
-    at n = 400 (SHD 22): its size penalty wins, which is no better.
+    at n = 400 (SHD 22): its size penalty wins, which is no better, and its
+    message says so (at d = 60, n = 10: 0 edges).
 
     Parameters
     ----------
@@ -226,18 +228,22 @@ def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:
     if n >= MIN_SAMPLES_PER_NODE * d:
         return None
     option = METHODS[method].sparsity_option
-    advice = "Use more samples or fewer columns"
+    head = (
+        f"learn_dag: {n} samples for {d} variables, fewer than "
+        f"{MIN_SAMPLES_PER_NODE} per variable ({MIN_SAMPLES_PER_NODE * d}): "
+    )
     if option:
-        advice = (
-            f"(typically many more edges than the truth). {advice}, or a larger "
-            f"sparsity penalty ({option}={getattr(config, option)!r} now; e.g. 10 "
-            "times that)"
+        return (
+            f"{head}the score's fit term then rewards dense graphs, so the learned "
+            "graph is unreliable (typically many more edges than the truth). Use "
+            "more samples or fewer columns, or a larger sparsity penalty "
+            f"({option}={getattr(config, option)!r} now; e.g. 10 times that)."
         )
     return (
-        f"learn_dag: {n} samples for {d} variables, fewer than "
-        f"{MIN_SAMPLES_PER_NODE} per variable ({MIN_SAMPLES_PER_NODE * d}): the "
-        "score's fit term then rewards dense graphs, so the learned graph is "
-        f"unreliable{' ' if option else '. '}{advice}."
+        f"{head}too few to tell real edges from noise, so the learned graph is "
+        f"unreliable ({method!r} then typically returns far fewer edges than the "
+        "truth, often none: its size penalty outweighs the fit term). Use more "
+        "samples or fewer columns."
     )
 
 
@@ -280,7 +286,13 @@ def learn_dag(
         earlier tier; untiered nodes may sit anywhere in between as long as that
         holds).
     seed : int, optional
-        Seed; ``None`` draws one, recorded in the result.
+        Seed; ``None`` draws one, recorded in the result. It drives the random
+        parts of a fit: DAG-DB's score initialisation and sampled graphs, and
+        minibatches; for the permutahedron's defaults (greedy start, backward
+        elimination) only a tie-breaking jitter, so other seeds give the same
+        graph (see :class:`PermutahedronConfig`). To see how robust the edges
+        are, refit on resamples of the rows with
+        :func:`engine.dag.bootstrap_dag`, not with other seeds.
     device : str, default="auto"
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
     progress : callable, optional
@@ -288,7 +300,8 @@ def learn_dag(
         ``loss``, ``edges`` and ``entropy``; returning True stops the fit, which
         then returns a partial result with ``stopped=True``.
     node_names : sequence of str, optional
-        Names of the columns (default the DataFrame's columns or ``x0, x1, ...``).
+        Names of the columns (default the DataFrame's columns, MultiIndex levels
+        joined by ``"."`` as in ``"g1.a"``, or ``x0, x1, ...``).
     config : config dataclass or dict, optional
         Method options as one object; ``**options`` override single fields.
     **options
@@ -309,6 +322,11 @@ def learn_dag(
 
     Warns
     -----
+    ConvergenceWarning
+        The fit ran all ``max_iter`` epochs without meeting its early-stopping
+        rule (``patience`` epochs without a gain of ``tol``); only where early
+        stopping is on: DAG-DB's default ``patience=0`` runs its ``max_iter``
+        epochs by design and never warns. Also kept in ``result.warnings``.
     DataWarning
         Fewer than :data:`MIN_SAMPLES_PER_NODE` (5) samples per variable: the
         result is unreliable (see :func:`few_samples_message`). The message is
@@ -350,6 +368,10 @@ def learn_dag(
         messages.append(msg)
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    unsettled = _convergence_message(method, cfg, fields)
+    if unsettled:
+        warnings.warn(unsettled, ConvergenceWarning, stacklevel=2)
+        messages.append(unsettled)
     import engine
 
     adjacency = np.asarray(fields["adjacency"], dtype=bool)
@@ -374,6 +396,32 @@ def learn_dag(
         elapsed_s=time.perf_counter() - start,
         engine_version=engine.__version__,
         warnings=tuple(messages),
+    )
+
+
+def _convergence_message(method: str, cfg: Any, fields: dict[str, Any]) -> str:
+    """Words for a fit that used every epoch without meeting its stopping rule.
+
+    Only a fit with early stopping on (``patience`` > 0) has a stopping rule to
+    miss; DAG-DB's default ``patience=0`` runs a fixed number of epochs by
+    design, so reaching ``max_iter`` there is not a failure to converge.
+    """
+    max_iter = getattr(cfg, "max_iter", None)
+    patience = getattr(cfg, "patience", 0)
+    n_iter = int(fields.get("n_iter", 0))
+    if (
+        fields.get("stopped")
+        or fields.get("converged")
+        or not max_iter
+        or not patience
+        or n_iter < max_iter
+    ):
+        return ""
+    return (
+        f"learn_dag: method {method!r} ran all {max_iter} epochs of max_iter "
+        f"without meeting its stopping rule (no gain of tol={cfg.tol:g} for "
+        f"patience={patience} epochs), so it may be under-trained: raise "
+        "max_iter (result.history shows whether the loss was still falling)."
     )
 
 

@@ -558,6 +558,13 @@ def compare_graphs(
     ``n_reversed``, ``n_missing``, ``n_extra``. On one node every count is 0
     and the rates are NaN (no edge can exist).
 
+    A rate with nothing to divide by is NaN, not 0 or 1: ``precision`` and
+    ``fdr`` when ``pred`` has no edge (``n_edges`` 0: nothing was claimed, so
+    no share of the claims is right or wrong), ``tpr``/``recall`` when
+    ``truth`` has none, ``f1`` when neither has (0 when only one has). Test
+    with ``math.isnan``; ``n_edges`` and ``recall`` (0 for an empty prediction
+    of a non-empty truth) say what happened.
+
     Raises
     ------
     DataError

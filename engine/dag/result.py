@@ -40,7 +40,7 @@ def is_dag(adjacency: Any) -> bool:
     return seen == a.shape[0]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class DagResult(ResultMixin):
     """A learned DAG over named nodes.
 
@@ -63,7 +63,10 @@ class DagResult(ResultMixin):
     stopped : bool
         True when the fit was stopped on request (partial result).
     converged : bool
-        True when early stopping triggered before ``max_iter``.
+        True when early stopping triggered before ``max_iter``. Always False
+        for DAG-DB's default ``patience=0``, which runs ``max_iter`` epochs by
+        design; a fit with early stopping on that reaches ``max_iter`` instead
+        warns (:class:`~engine.ConvergenceWarning`, kept in ``warnings``).
     n_iter : int
         Epochs run.
     method : str
@@ -158,6 +161,25 @@ class DagResult(ResultMixin):
     def n_edges(self) -> int:
         """Number of learned edges."""
         return int(self.adjacency.sum())
+
+    def _summary(self) -> tuple[str, list[tuple[str, Any]]]:
+        items: list[tuple[str, Any]] = [
+            ("method", self.method),
+            ("nodes", self.n_nodes),
+            ("edges", self.n_edges),
+            ("n_iter", self.n_iter),
+            ("converged", self.converged),
+            ("seed", self.seed),
+            ("device", self.device),
+            ("elapsed_s", round(self.elapsed_s, 1)),
+        ]
+        if self.stopped:
+            items.append(("stopped", True))
+        if self.weight_threshold > 0:
+            items.append(("weight_threshold", self.weight_threshold))
+        if self.warnings:
+            items.append(("warnings", len(self.warnings)))
+        return "DagResult", items
 
     @property
     def is_dag(self) -> bool:

@@ -19,7 +19,7 @@ __all__ = ["GraphResult", "edge_homophily", "validation_accuracies"]
 SPLIT_NAMES = ("train", "val", "es", "test")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class GraphResult(ResultMixin):
     """Learned edge distribution, predictions and provenance of one LDS fit.
 
@@ -184,6 +184,26 @@ class GraphResult(ResultMixin):
     def n_nodes(self) -> int:
         """Number of nodes."""
         return int(self.predictions.shape[0])
+
+    def _summary(self) -> tuple[str, list[tuple[str, Any]]]:
+        items: list[tuple[str, Any]] = [
+            ("method", self.method),
+            ("nodes", self.n_nodes),
+            ("classes", len(self.classes)),
+            ("test_accuracy", self.test_accuracy),
+            ("val_accuracy", self.val_accuracy),
+            ("expected_edges", self.expected_edges),
+            ("n_outer_iter", self.n_outer_iter),
+            ("seed", self.seed),
+            ("device", self.device),
+        ]
+        if self.stopped:
+            items.append(("stopped", True))
+        if self.baselines:
+            items.append(("baselines", ", ".join(self.baselines)))
+        if self.warnings:
+            items.append(("warnings", len(self.warnings)))
+        return "GraphResult", items
 
     def edge_frame(self) -> pd.DataFrame:
         """Strongest learned edges as a table: ``source``, ``target``, ``probability``.

@@ -24,7 +24,7 @@ from engine.errors import (
 from engine.graphs.config import LdsConfig
 from engine.graphs.knn import adjacency_from_edges, knn_graph
 from engine.graphs.splits import Split, _is_missing, paper_split
-from engine.validation import as_matrix
+from engine.validation import as_matrix, label_text
 
 __all__ = [
     "NodeTask",
@@ -133,7 +133,7 @@ def prepare_task(
         check_size(n)
     if graph is None:
         check_knn_k(config.k, n, owner)
-    labels, classes = _encode_labels(y, n, owner)
+    labels, classes = _encode_labels(_align_labels(X, y, owner), n, owner)
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
     if (labels[split_obj.test] < 0).any():  # unlabelled "test" nodes cannot be scored
@@ -197,8 +197,54 @@ def check_knn_k(k: int, n_nodes: int, owner: str) -> None:
 
 def _node_names(X: Any) -> tuple[str, ...]:
     if isinstance(X, pd.DataFrame):
-        return tuple(str(v) for v in X.index)
+        return tuple(label_text(v) for v in X.index)
     return tuple(str(i) for i in range(len(X)))
+
+
+def _align_labels(X: Any, y: Any, owner: str) -> Any:
+    """Put a pandas ``y`` in the row order of a DataFrame ``X`` (by index label).
+
+    Labels are matched to nodes by index, as pandas users expect, when both ``X``
+    and ``y`` carry an index: a ``y`` holding the same index labels in another
+    order is reordered; a ``y`` whose index labels differ from ``X``'s is
+    refused (matching it by position would silently mislabel the nodes). A
+    ``y`` without an index (list, ndarray, Tensor) is used by position.
+
+    Raises
+    ------
+    DataError
+        ``X`` and ``y`` are both pandas objects with different index labels.
+    """
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+        y = y.iloc[:, 0]
+    if not (isinstance(X, pd.DataFrame) and isinstance(y, pd.Series)):
+        return y
+    if X.index.equals(y.index):
+        return y
+    if (
+        len(X.index) == len(y.index)
+        and X.index.is_unique
+        and y.index.is_unique
+        and set(X.index) == set(y.index)
+    ):
+        return y.reindex(X.index)
+    x_set, y_set = set(X.index), set(y.index)
+    only_x = [v for v in X.index if v not in y_set]
+    only_y = [v for v in y.index if v not in x_set]
+    if only_x or only_y:
+        detail = (
+            f"{len(only_x)} of X's index labels are not in y's "
+            f"{format_names(only_x, 3)}, {len(only_y)} of y's are not in X's "
+            f"{format_names(only_y, 3)}"
+        )
+    else:
+        detail = "one of them has duplicate index labels"
+    raise DataError(
+        f"{owner}: 'X' and 'y' are pandas objects whose indexes differ ({detail}), "
+        "so the labels cannot be matched to the nodes. Pass a 'y' with the same "
+        "index labels as 'X' (e.g. y.loc[X.index]), or y.to_numpy() to match "
+        "labels by position."
+    )
 
 
 def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -148,6 +148,26 @@ class DistributionalValues(ResultMixin):
             {str(c): tuple(str(v) for v in vs) for c, vs in self.categories.items()},
         )
 
+    def __repr__(self) -> str:
+        """A short summary (rows, players, classes, estimator), not the arrays."""
+        from engine.results import format_summary
+
+        items: list[tuple[str, Any]] = [
+            ("rows", int(self.transitions.shape[0])),
+            ("features", len(self.features)),
+            ("classes", len(self.classes)),
+            ("estimator", self.estimator),
+            ("operator", self.operator),
+            ("n_model_rows", self.n_model_rows),
+            ("seed", self.seed),
+            ("device", self.device),
+        ]
+        if self.stopped:
+            items.append(("stopped", True))
+        if self.notes:
+            items.append(("notes", len(self.notes)))
+        return format_summary("DistributionalValues", items)
+
     def _load_problems(self) -> list[str]:
         """Predicted classes are class indices; codes index their categories."""
         k = len(self.classes)

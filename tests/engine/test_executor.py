@@ -309,3 +309,40 @@ def test_ray_without_the_extra_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
     with pytest.raises(UnsupportedError, match=r"structure-lab\[scale\]"):
         run_jobs(_draw, _items(0, 2), executor="ray")
+
+
+def _die(item: int) -> int:
+    os._exit(3)
+
+
+def test_a_worker_that_dies_raises_an_engine_error_not_broken_process_pool():
+    from engine.errors import ExecutorError
+
+    with pytest.raises(ExecutorError, match=r"executor='processes': a worker process"):
+        run_jobs(_die, [1, 2], executor="processes", n_workers=1)
+
+
+def test_a_script_without_main_guard_is_told_to_add_one(tmp_path):
+    # it got concurrent.futures' BrokenProcessPool from deep inside the executor
+    import subprocess
+
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "# a comment naming if __name__ == '__main__': does not count\n"
+        "from engine.executor import run_jobs\n"
+        "run_jobs(abs, [-1, -2], executor='processes', n_workers=1)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=root,
+    )
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("engine.errors.ExecutorError:"), done.stderr[-2000:]
+    assert "has no main guard" in last and "executor='serial'" in last

@@ -143,3 +143,56 @@ def test_every_result_type_compares_without_its_timings():
     graph = learn_graph(features, wine.frame[wine.target], **kwargs)
     assert graph == type(graph).from_json(graph.to_json())
     assert len({graph, type(graph).from_json(graph.to_json())}) == 1
+
+
+def test_results_print_as_a_short_summary_not_their_arrays():
+    # a notebook showed ~5 kB of array dumps per result
+    import warnings
+
+    import engine
+    from engine.dag import DagResult, bootstrap_dag, simulate_sem
+
+    sim = simulate_sem(6, 150, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dag = engine.learn_dag(sim.X, seed=0, max_iter=3)
+        boot = bootstrap_dag(sim.X, n_boot=2, seed=0, max_iter=3)
+    for result, start in (
+        (dag, "DagResult(method='permutahedron', nodes=6, "),
+        (boot, "BootstrapResult(method='permutahedron', nodes=6"),
+    ):
+        text = repr(result)
+        assert text.startswith(start) and "seed=0" in text and "device=" in text
+        assert len(text) < 300 and "array" not in text
+        assert all(len(line) <= 88 for line in text.splitlines())
+        html = result._repr_html_()
+        assert html.startswith("<table><caption>") and "<th" in html
+    assert f"edges={dag.n_edges}," in repr(dag)
+    # equality and the JSON round trip are untouched
+    assert DagResult.from_json(dag.to_json()) == dag
+
+
+def test_graph_and_values_results_print_short_too():
+    import numpy as np
+
+    import engine
+
+    wine = engine.load_sample("wine")
+    X, y = wine.frame.drop(columns=[wine.target]), wine.frame[wine.target]
+    graph = engine.learn_graph(X, y, split="wine", seed=0, max_outer_iter=1)
+    text = repr(graph)
+    assert text.startswith("GraphResult(method='lds', nodes=178, classes=3, ")
+    assert "test_accuracy=" in text and len(text) < 300 and "array" not in text
+    assert "<caption>GraphResult</caption>" in graph._repr_html_()
+
+    def model(rows):
+        p = 1 / (1 + np.exp(-rows[:, 0]))
+        return np.column_stack([1 - p, p])
+
+    values = engine.explain(
+        model, X.to_numpy()[:2, :3], background=X.to_numpy()[:5, :3]
+    )
+    text = repr(values)
+    assert text.startswith("DistributionalValues(rows=2, features=3, classes=2, ")
+    assert len(text) < 300 and "array" not in text
+    assert "<table>" in values._repr_html_()

@@ -123,3 +123,41 @@ def test_reporter_without_callback_and_bad_callback():
     assert Reporter(None, task="x")("train", 1) is False
     with pytest.raises(ConfigError, match="'progress' must be a callable"):
         Reporter(42, task="x")
+
+
+def test_progress_is_logged_at_info_at_a_modest_rate(monkeypatch, caplog):
+    # a DAG-DB fit of 327 s said nothing at INFO until it finished
+    import types
+
+    import engine.runtime as runtime
+
+    clock = [1000.0]
+    monkeypatch.setattr(
+        runtime, "time", types.SimpleNamespace(perf_counter=lambda: clock[0])
+    )
+    monkeypatch.setattr(runtime, "_last_logged", [-float("inf")])
+    caplog.set_level("INFO", logger="engine.progress")
+    report = Reporter(None, task="dag.fit", total=200)
+    for epoch in range(1, 101):  # one epoch a second
+        clock[0] += 1.0
+        report("train", epoch, {"loss": 0.5, "edges": 12, "a": 1, "b": 2})
+    lines = [r.getMessage() for r in caplog.records if r.name == "engine.progress"]
+    assert len(lines) == 1 + 99 // int(runtime.LOG_EVERY_S)  # first, then throttled
+    assert lines[0] == (
+        "dag.fit train: step 1/200 (0%), 1 s elapsed, loss=0.5, edges=12, a=1"
+    )
+    assert lines[1].startswith("dag.fit train: step 16/200 (8%), 16 s elapsed")
+    # a second fit shares the throttle: nested fits do not multiply the lines
+    caplog.clear()
+    clock[0] += 1.0
+    Reporter(None, task="dag.fit")("train", 1)
+    assert not caplog.records
+
+
+def test_progress_is_not_logged_below_info(monkeypatch, caplog):
+    import engine.runtime as runtime
+
+    monkeypatch.setattr(runtime, "_last_logged", [-float("inf")])
+    caplog.set_level("WARNING", logger="engine.progress")
+    Reporter(None, task="dag.fit")("train", 1)
+    assert not caplog.records

@@ -45,3 +45,59 @@ def test_a_column_too_large_for_its_variance_is_refused_by_name():
     y = np.arange(60) % 2
     with pytest.raises(DataError, match=r"learn_graph: column\(s\) \['x2'\] hold"):
         learn_graph(X, y, split="random", max_outer_iter=1)
+
+
+def _wine_xy():
+    wine = load_sample("wine")
+    return wine.frame.drop(columns=[wine.target]), wine.frame[wine.target]
+
+
+def test_a_pandas_y_in_another_row_order_is_matched_to_the_nodes_by_index():
+    # it was used by position: learn_graph's test accuracy fell from 0.93 to 0.32
+    # with no warning when y was y.sample(frac=1)
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, y = _wine_xy()
+    cfg = LdsConfig()
+    ordered = prepare_task(X, y, "wine", None, cfg)
+    shuffled = prepare_task(X, y.sample(frac=1, random_state=0), "wine", None, cfg)
+    np.testing.assert_array_equal(shuffled.labels, ordered.labels)
+    as_frame = prepare_task(X, y.to_frame(), "wine", None, cfg)
+    np.testing.assert_array_equal(as_frame.labels, ordered.labels)
+
+
+def test_a_pandas_y_with_other_index_labels_is_refused_naming_both():
+    from engine.errors import DataError
+
+    X, y = _wine_xy()
+    y = y.set_axis(y.index + 1000)
+    with pytest.raises(DataError, match=r"'X' and 'y' are pandas objects whose") as e:
+        learn_graph(X, y, split="wine", max_outer_iter=1)
+    assert "y.to_numpy()" in str(e.value) and "1000" in str(e.value)
+    # by position, as documented, when y carries no index
+    learn_graph(X, y.to_numpy(), split="wine", max_outer_iter=1)
+
+
+def test_the_estimator_twin_matches_labels_by_index_too():
+    from engine import GraphStructureLearner, LdsConfig
+
+    X, y = _wine_xy()
+    cfg = LdsConfig(max_outer_iter=1)
+    a = GraphStructureLearner(cfg, seed=0).fit(X, y, split="wine")
+    b = GraphStructureLearner(cfg, seed=0).fit(
+        X, y.sample(frac=1, random_state=0), split="wine"
+    )
+    assert a.result_.test_accuracy == b.result_.test_accuracy
+
+
+def test_multiindex_rows_become_readable_node_names():
+    import pandas as pd
+
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, y = _wine_xy()
+    index = pd.MultiIndex.from_arrays([["w"] * len(X), range(len(X))])
+    task = prepare_task(X.set_axis(index), y.set_axis(index), "wine", None, LdsConfig())
+    assert task.node_names[:2] == ("w.0", "w.1")
