@@ -13,6 +13,16 @@ import streamlit as st
 from app import state
 from app.components.names import HEADER_WIDTH, header_config, short_labels
 from app.components.text import count, literal
+from app.components.text_features import (
+    TRAIN_TARGET,
+    data_for_model,
+    data_for_upload,
+    numeric_features,
+    page_features,
+    show_explained_values,
+    show_value,
+    text_what_if_editor,
+)
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
@@ -30,6 +40,7 @@ from engine.values import (
 )
 from engine.values.explainer import MIN_STDERR_SAMPLES, STDERR_NOTE_START
 from engine.values.models import check_feature_names
+from engine.values.table_models import with_text_columns
 
 SAMPLES = {
     "breast cancer": "breast_cancer",
@@ -120,11 +131,12 @@ def _data_section() -> dict[str, Any] | None:
             "'Label column'."
         )
     numeric, dropped = feature_columns(frame, target)
+    features, text, dropped = page_features(frame, numeric, dropped)
     if dropped:
         st.caption(
             f"Columns left out as features: {literal(describe_left_out(dropped))}."
         )
-    if len(numeric) < 1:
+    if len(features) < 1:
         st.error("The table has no numeric feature column besides the label.")
         return None
     missing = st.selectbox(
@@ -140,6 +152,7 @@ def _data_section() -> dict[str, Any] | None:
     table = _features_table(frame, numeric, missing, finite_rows)
     if table is None:
         return None
+    table = with_text_columns(table, frame, features)
     n_unlabelled = int(frame[target].isna().sum())
     if n_unlabelled:
         st.caption(
@@ -151,7 +164,8 @@ def _data_section() -> dict[str, Any] | None:
         "name": name,
         "frame": frame,
         "target": target,
-        "features": numeric,
+        "features": features,
+        "text": text,
         "table": table,
         "missing": missing,
         "gaps": not finite_rows.all(),
@@ -222,9 +236,10 @@ def _train(data: dict[str, Any], kind: str) -> bool:
         "target": data["target"],
         "kind": kind,
         "seed": int(state.get(state.SEED, 0)),
+        "text": data.get("text") or [],
     }
     job = get_registry().submit(
-        "engine.values.models:train_classifier",
+        TRAIN_TARGET,
         kwargs,
         f"Training {KIND_LABELS[kind]}",
     )
@@ -260,6 +275,7 @@ def _store_trained(trained: TrainedModel) -> None:
 
 def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
     model = load_skops(content)
+    data = data_for_upload(data, model, f"The model in {filename}")
     n_in = getattr(model, "n_features_in_", None)
     if n_in is not None and n_in != len(data["features"]):
         raise EngineError(
@@ -464,7 +480,10 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int, dict]:
     else:  # dropped for a missing value: said here, refused by the button
         shown = frame.iloc[[row]][data["features"]]
         st.warning(literal(_dropped_row_message(data, row)))
-    edited, edits = _what_if_editor(data, shown, row)
+    if data.get("text"):
+        edited, edits = text_what_if_editor(data, shown, row, _reset_edits)
+    else:
+        edited, edits = _what_if_editor(data, shown, row)
     return edited, row, edits
 
 
@@ -540,10 +559,9 @@ def _edits(
 
 
 def _dropped_row_message(data: dict[str, Any], row: int) -> str:
-    values = data["frame"].iloc[row][data["features"]].to_numpy(dtype=float)
-    holes = [
-        c for c, v in zip(data["features"], values, strict=True) if not np.isfinite(v)
-    ]
+    numeric = numeric_features(data)
+    values = data["frame"].iloc[row][numeric].to_numpy(dtype=float)
+    holes = [c for c, v in zip(numeric, values, strict=True) if not np.isfinite(v)]
     names = format_names(holes, limit=8, brackets=False)
     return (
         f"Row {row} has no value in {names}, and rows with "
@@ -556,10 +574,9 @@ def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
     """Refuse a dropped row or a what-if row with an empty cell, in app words."""
     if row not in data["table"].index:
         raise DataError(_dropped_row_message(data, row))
-    values = row_frame.to_numpy(dtype=float)[0]
-    holes = [
-        c for c, v in zip(row_frame.columns, values, strict=True) if not np.isfinite(v)
-    ]
+    numeric = numeric_features(data)
+    values = row_frame[numeric].to_numpy(dtype=float)[0]
+    holes = [c for c, v in zip(numeric, values, strict=True) if not np.isfinite(v)]
     if holes:
         names = format_names(holes, limit=8, brackets=False)
         raise DataError(
@@ -620,7 +637,9 @@ def _with_inputs(
     }
     notes = result.notes
     if edits:
-        changed = "; ".join(f"{f} {a:g} -> {b:g}" for f, (a, b) in edits.items())
+        changed = "; ".join(
+            f"{f} {show_value(a)} -> {show_value(b)}" for f, (a, b) in edits.items()
+        )
         notes += (
             f"what-if: row {inputs['row']} of the table with values edited in the "
             f"app ({changed}); the other values are the table's",
@@ -689,7 +708,7 @@ def _inputs_text(row: int, edits: dict[str, tuple[float, float]]) -> str:
     if not edits:
         return f"row {row} as in the table"
     shown = [
-        f"{literal(f)} {a:g} → {b:g}"
+        f"{literal(f)} {show_value(a)} → {show_value(b)}"
         for f, (a, b) in list(edits.items())[:MAX_EDITS_SHOWN]
     ]
     more = len(edits) - MAX_EDITS_SHOWN
@@ -736,6 +755,7 @@ def _show_row_result(
             "Press 'Explain this row' again for the full budget."
         )
     _show_notes(result)
+    show_explained_values(result)
     c = int(result.predicted[0])
     cols = st.columns(3)
     cols[0].metric("Predicted class", literal(result.classes[c]))
@@ -976,6 +996,7 @@ def render() -> None:
     if model is None:
         _running_elsewhere()
         return
+    data = data_for_model(data, model)
     st.header("Explain one row")
     row_frame, row, edits = _row_section(data)
     settings = _settings(data)
