@@ -195,7 +195,7 @@ def text_what_if_editor(
     start = shown.copy()
     for feature, value in kept.get(key, {}).items():
         if feature in start.columns:
-            start[feature] = [value]
+            start[feature] = [np.nan if value is None else value]
     st.caption(
         "Edit values below for a what-if explanation (a text feature offers the "
         "values seen in the table); the values chosen for each row are kept while "
@@ -257,10 +257,7 @@ def show_explained_values(result: DistributionalValues) -> None:
     """The explained row's values, text ones as text, for a table with text."""
     if not result.categories:
         return
-    st.caption("Values explained (text features as text):")
     frame = result.data_frame()
-    st.dataframe(
-        frame,
-        column_config=header_config(list(frame.columns)),
-        key="explain_values",
-    )
+    with st.container(key="explain_values"):
+        st.caption("Values explained (text features as text):")
+        st.dataframe(frame, column_config=header_config(list(frame.columns)))

@@ -136,6 +136,17 @@ def test_an_uploaded_column_transformer_pipeline_is_explained() -> None:
     result = at.session_state[state.EXPLAIN_RESULT]
     assert list(result.features) == ["colour", "age"]
     assert _shown_values(at).iloc[0]["colour"] == frame.loc[2, "colour"]
+    # the global view explains rows of the model's columns, text included
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(3).run()
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    wait_until(at, lambda a: _job(a, state.EXPLAIN_JOB) is None, 180, poll_s=0.5)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    result = at.session_state[state.EXPLAIN_GLOBAL]
+    assert result.n_rows == 3 and result.categories["colour"] == (
+        "blue",
+        "green",
+        "red",
+    )
 
 
 def test_the_what_if_editor_offers_the_text_values_seen() -> None:
@@ -166,3 +177,22 @@ def test_the_what_if_editor_offers_the_text_values_seen() -> None:
     assert _shown_values(at).iloc[0]["colour"] == new
     result = at.session_state[state.EXPLAIN_RESULT]
     assert result.config["edits"] == {"colour": {"table": old, "explained": new}}
+
+
+def test_a_model_fitted_on_numbers_gets_the_numeric_columns() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from engine.values import save_skops
+
+    frame = mixed_frame()
+    model = LogisticRegression().fit(frame[["age"]].to_numpy(), frame["label"])
+    at = _open(frame)
+    at.file_uploader(key=state.EXPLAIN_W_UPLOAD).set_value(
+        ("ages.skops", save_skops(model), "application/octet-stream")
+    ).run()
+    at.button(key=state.EXPLAIN_W_LOAD).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state[state.EXPLAIN_MODEL]["features"] == ["age"]
+    _explain(at)
+    result = at.session_state[state.EXPLAIN_RESULT]
+    assert list(result.features) == ["age"] and not result.categories
