@@ -13,7 +13,18 @@ import streamlit as st
 
 from app import state
 from app.components.names import HEADER_WIDTH, header_config, short_labels
+from app.components.numbers import cell_text, parse_row
 from app.components.text import count, literal
+from app.components.text_features import (
+    TRAIN_TARGET,
+    data_for_model,
+    data_for_upload,
+    numeric_features,
+    page_features,
+    show_explained_values,
+    show_value,
+    text_what_if_editor,
+)
 from app.jobs import get_registry, render_job
 from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
@@ -36,6 +47,7 @@ from engine.values import (
 )
 from engine.values.explainer import MIN_STDERR_SAMPLES, STDERR_NOTE_START
 from engine.values.models import check_feature_names
+from engine.values.table_models import with_text_columns
 
 SAMPLES = {
     "breast cancer": "breast_cancer",
@@ -65,7 +77,6 @@ DATA_PAGE = "data set from the Data page"
 # the what-if cells that are no number, refused by 'Explain this row'
 WHAT_IF_PROBLEMS = "explain_what_if_problems"
 # what a what-if cell may hold: a decimal number, with an exponent or not
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # the box that lets 'Train model' take a label that looks continuous
 TRAIN_ANYWAY_KEY = "explain_train_anyway"
 # The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
@@ -188,11 +199,12 @@ def _data_section() -> dict[str, Any] | None:
             f"{literal(format_names(booleans, limit=8, brackets=False))}."
         )
     numeric, dropped = feature_columns(frame, target)
+    features, text, dropped = page_features(frame, numeric, dropped)
     if dropped:
         st.caption(
             f"Columns left out as features: {literal(describe_left_out(dropped))}."
         )
-    if len(numeric) < 1:
+    if len(features) < 1:
         st.error("The table has no numeric feature column besides the label.")
         return None
     missing = st.selectbox(
@@ -208,6 +220,7 @@ def _data_section() -> dict[str, Any] | None:
     table = _features_table(frame, numeric, missing, finite_rows)
     if table is None:
         return None
+    table = with_text_columns(table, frame, features)
     n_unlabelled = int(frame[target].isna().sum())
     if n_unlabelled:
         st.caption(
@@ -219,7 +232,8 @@ def _data_section() -> dict[str, Any] | None:
         "name": name,
         "frame": frame,
         "target": target,
-        "features": numeric,
+        "features": features,
+        "text": text,
         "table": table,
         "missing": missing,
         "gaps": not finite_rows.all(),
@@ -338,9 +352,10 @@ def _train(data: dict[str, Any], kind: str) -> bool:
         "target": data["target"],
         "kind": kind,
         "seed": int(state.get(state.SEED, 0)),
+        "text": data.get("text") or [],
     }
     job = get_registry().submit(
-        "engine.values.models:train_classifier",
+        TRAIN_TARGET,
         kwargs,
         f"Training {KIND_LABELS[kind]}",
     )
@@ -379,6 +394,7 @@ def _store_trained(trained: TrainedModel) -> None:
 
 def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
     model = load_skops(content)
+    data = data_for_upload(data, model, f"The model in {filename}")
     n_in = getattr(model, "n_features_in_", None)
     if n_in is not None and n_in != len(data["features"]):
         raise EngineError(
@@ -599,7 +615,11 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int, dict]:
     else:  # dropped for a missing value: said here, refused by the button
         shown = frame.iloc[[row]][data["features"]]
         st.warning(literal(_dropped_row_message(data, row)))
-    edited, edits = _what_if_editor(data, shown, row)
+    if data.get("text"):
+        edited, edits, problems = text_what_if_editor(data, shown, row, _reset_edits)
+        state.put(WHAT_IF_PROBLEMS, list(problems.values()))
+    else:
+        edited, edits = _what_if_editor(data, shown, row)
     return edited, row, edits
 
 
@@ -631,12 +651,12 @@ def _what_if_editor(
     # text cells, parsed here: a number column dropped the "e" of "1e308" (1308)
     # and the comma of "1,5" (15) as it was typed
     typed = st.data_editor(
-        start.map(_cell_text),
+        start.map(cell_text),
         column_config=header_config(list(start.columns)),
         key=widget + (f"_{resets}" if resets else ""),
         width="stretch",
     )
-    edited, problems = _parse_row(typed)
+    edited, problems = parse_row(typed)
     for problem in problems.values():
         st.error(literal(problem))
     state.put(WHAT_IF_PROBLEMS, list(problems.values()))
@@ -653,75 +673,6 @@ def _what_if_editor(
         )
     state.put(state.EXPLAIN_EDITS, kept)
     return edited, edits
-
-
-def _cell_text(value: object) -> str:
-    """A table value as the editor's text: every digit of the float, or empty
-    for a missing or infinite one (the row is then dropped, and said so)."""
-    number = float(value)  # type: ignore[arg-type]
-    return repr(number) if np.isfinite(number) else ""
-
-
-def parse_number(text: object, column: str) -> float:
-    """A what-if cell as a number: plain decimals and exponent notation only.
-
-    Parameters
-    ----------
-    text : object
-        The cell: text as typed, or a number; empty text is a missing value.
-    column : str
-        The cell's column, named in the message.
-
-    Returns
-    -------
-    float
-        The number (NaN for an empty cell).
-
-    Raises
-    ------
-    DataError
-        The text is no number (a decimal comma, letters) or beyond a float.
-
-    Examples
-    --------
-    >>> parse_number(" -1.5e3 ", "x"), parse_number("1e308", "x")
-    (-1500.0, 1e+308)
-    """
-    if text is None or isinstance(text, float | int | np.number):
-        number = np.nan if text is None else float(text)
-    else:
-        cell = str(text).strip()
-        if not cell:
-            return np.nan
-        if not _NUMBER.fullmatch(cell):
-            advice = (
-                "use a dot for decimals (1.5, not 1,5)"
-                if "," in cell
-                else "type a number such as 1.5, -2 or 3e-4"
-            )
-            raise DataError(
-                f"The what-if value {cell!r} in column {column!r} is not a number: "
-                f"{advice}."
-            )
-        number = float(cell)
-    if np.isinf(number):
-        raise DataError(
-            f"The what-if value in column {column!r} is beyond the largest number "
-            "(about 1.8e308): type a smaller one."
-        )
-    return number
-
-
-def _parse_row(typed: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The editor's one row as floats, and column -> message for each cell that
-    is no number (that cell is then missing, and the row is not explained)."""
-    values, problems = {}, {}
-    for column in typed.columns:
-        try:
-            values[column] = parse_number(typed[column].iloc[0], str(column))
-        except DataError as err:
-            values[column], problems[str(column)] = np.nan, str(err)
-    return pd.DataFrame([values], index=typed.index, columns=typed.columns), problems
 
 
 def _reset_edits(key: tuple[str, str, int]) -> None:
@@ -751,10 +702,9 @@ def _edits(
 
 
 def _dropped_row_message(data: dict[str, Any], row: int) -> str:
-    values = data["frame"].iloc[row][data["features"]].to_numpy(dtype=float)
-    holes = [
-        c for c, v in zip(data["features"], values, strict=True) if not np.isfinite(v)
-    ]
+    numeric = numeric_features(data)
+    values = data["frame"].iloc[row][numeric].to_numpy(dtype=float)
+    holes = [c for c, v in zip(numeric, values, strict=True) if not np.isfinite(v)]
     names = format_names(holes, limit=8, brackets=False)
     return (
         f"Row {row} has no value in {names}, and rows with "
@@ -770,10 +720,9 @@ def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
     problems = state.get(WHAT_IF_PROBLEMS) or []
     if problems:
         raise DataError(problems[0])
-    values = row_frame.to_numpy(dtype=float)[0]
-    holes = [
-        c for c, v in zip(row_frame.columns, values, strict=True) if not np.isfinite(v)
-    ]
+    numeric = numeric_features(data)
+    values = row_frame[numeric].to_numpy(dtype=float)[0]
+    holes = [c for c, v in zip(numeric, values, strict=True) if not np.isfinite(v)]
     if holes:
         names = format_names(holes, limit=8, brackets=False)
         raise DataError(
@@ -834,7 +783,9 @@ def _with_inputs(
     }
     notes = result.notes
     if edits:
-        changed = "; ".join(f"{f} {a:g} -> {b:g}" for f, (a, b) in edits.items())
+        changed = "; ".join(
+            f"{f} {show_value(a)} -> {show_value(b)}" for f, (a, b) in edits.items()
+        )
         notes += (
             f"what-if: row {inputs['row']} of the table with values edited in the "
             f"app ({changed}); the other values are the table's",
@@ -903,7 +854,7 @@ def _inputs_text(row: int, edits: dict[str, tuple[float, float]]) -> str:
     if not edits:
         return f"row {row} as in the table"
     shown = [
-        f"{literal(f)} {a:g} → {b:g}"
+        f"{literal(f)} {show_value(a)} → {show_value(b)}"
         for f, (a, b) in list(edits.items())[:MAX_EDITS_SHOWN]
     ]
     more = len(edits) - MAX_EDITS_SHOWN
@@ -950,6 +901,7 @@ def _show_row_result(
             "Press 'Explain this row' again for the full budget."
         )
     _show_notes(result)
+    show_explained_values(result)
     c = int(result.predicted[0])
     cols = st.columns(3)
     cols[0].metric("Predicted class", literal(result.classes[c]))
@@ -1212,6 +1164,7 @@ def render() -> None:
     if model is None:
         _running_elsewhere()
         return
+    data = data_for_model(data, model)
     st.header("Explain one row")
     row_frame, row, edits = _row_section(data)
     settings = _settings(data)

@@ -1,0 +1,315 @@
+"""Classifiers of tables with text columns: one-hot encoded inside the model.
+
+:func:`text_features` picks the text columns of a table a classifier can use (few
+distinct values: categories, not identifiers or free text), and
+:func:`train_table_classifier` trains the models of :func:`train_classifier` on a
+table with such columns: a scikit-learn ``Pipeline`` whose ``ColumnTransformer``
+one-hot encodes them (``OneHotEncoder(handle_unknown="ignore")``, so a value the
+model has not seen gets all zeros) and hands the numeric columns on as they are,
+to the same estimator (with its ``StandardScaler`` for logistic regression and the
+MLP). The model takes the table as it is, text included, and saves with
+:func:`~engine.values.models.save_skops` and loads back with
+:func:`~engine.values.models.load_skops`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine.data import looks_like_identifier
+from engine.errors import DataError, DataWarning, check_choice, format_names
+from engine.runtime import ProgressCallback, Reporter, resolve_seed
+from engine.validation import class_label_warning
+from engine.values.models import (
+    MODEL_KINDS,
+    TrainedModel,
+    _fit_in_steps,
+    _labels,
+    _make_estimator,
+    prepare_features,
+    train_classifier,
+)
+
+__all__ = [
+    "MAX_CATEGORIES",
+    "table_features",
+    "text_features",
+    "train_table_classifier",
+    "with_text_columns",
+]
+
+logger = logging.getLogger(__name__)
+
+MAX_CATEGORIES = 50
+"""Most distinct values a text column may hold to be a feature (one-hot encoded);
+one with more looks like identifiers or free text and is left out."""
+
+
+def text_features(
+    frame: pd.DataFrame, left_out: dict[str, str], limit: int = MAX_CATEGORIES
+) -> tuple[list[str], dict[str, str]]:
+    """The text columns left out as features that can be one-hot encoded.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    left_out : dict of str to str
+        Columns left out and why, from
+        :func:`~engine.values.models.feature_columns`; only ``"text"`` ones are
+        looked at.
+    limit : int, default=MAX_CATEGORIES
+        Most distinct values (missing not counted) a usable text column has.
+
+    Returns
+    -------
+    usable : list of str
+        Text columns with 1..``limit`` distinct values that do not look like row
+        identifiers, in table order.
+    still_left_out : dict of str to str
+        The other columns of ``left_out`` and why; a text column with too many
+        distinct values says how many.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"sex": ["f", "m", "f"], "x": [1.0, 2.0, 3.0]})
+    >>> text_features(frame, {"sex": "text"})
+    (['sex'], {})
+    """
+    usable, rest = [], {}
+    for column, reason in left_out.items():
+        if reason != "text":
+            rest[column] = reason
+            continue
+        n_values = int(frame[column].dropna().astype(str).nunique())
+        if n_values > limit:
+            rest[column] = f"text, over {limit} distinct values"
+        elif looks_like_identifier(frame[column]):
+            rest[column] = "row identifier"
+        else:
+            usable.append(column)
+    return usable, rest
+
+
+def with_text_columns(
+    table: pd.DataFrame, frame: pd.DataFrame, features: Sequence[str]
+) -> pd.DataFrame:
+    """The prepared numeric ``table`` with the text ``features`` of its rows.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Numeric feature columns, indexed by row positions in ``frame``.
+    frame : DataFrame
+        The table they come from.
+    features : sequence of str
+        Every feature column, in order; those not in ``table`` are taken from
+        ``frame`` as they are (a missing cell becomes ``NaN``).
+
+    Returns
+    -------
+    DataFrame
+        ``features`` in order, on ``table``'s rows.
+    """
+    columns = {}
+    for column in features:
+        if column in table.columns:
+            columns[column] = table[column]
+        else:
+            values = frame[column].iloc[table.index].astype(object)
+            values = values.where(values.notna(), np.nan)
+            columns[column] = pd.Series(values.to_numpy(), index=table.index)
+    return pd.DataFrame(columns, index=table.index)
+
+
+def table_features(
+    frame: pd.DataFrame, features: Sequence[str], missing: str, owner: str
+) -> tuple[pd.DataFrame, Any]:
+    """Feature columns of a table, numeric ones prepared, text ones as they are.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    features : sequence of str
+        Feature columns, in order, numeric or text.
+    missing : {"drop", "mean"}
+        What :func:`~engine.values.models.prepare_features` does to rows with a
+        missing numeric value; a missing text value is a value of its own.
+    owner : str
+        The caller, named in messages.
+
+    Returns
+    -------
+    table : DataFrame
+        Indexed by the positions of the kept rows in ``frame``.
+    record : engine.data.MatrixRecord or None
+        What was done to the numeric columns (``None`` when there is none).
+    """
+    numeric = [c for c in features if pd.api.types.is_numeric_dtype(frame[c])]
+    if numeric:
+        table, record = prepare_features(frame, numeric, missing, owner)
+    else:
+        table, record = pd.DataFrame(index=pd.RangeIndex(len(frame))), None
+    return with_text_columns(table, frame, features), record
+
+
+def _encoder(text: list[str]) -> Any:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    onehot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    return ColumnTransformer(
+        [("text", onehot, text)],
+        remainder="passthrough",
+        sparse_threshold=0.0,
+        verbose_feature_names_out=False,
+    )
+
+
+def train_table_classifier(
+    frame: pd.DataFrame,
+    target: str,
+    kind: str = "logistic",
+    *,
+    text: Sequence[str] = (),
+    missing: str = "drop",
+    test_size: float = 0.25,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+) -> TrainedModel:
+    """:func:`train_classifier` for a table whose ``text`` columns are features.
+
+    Without ``text`` this is :func:`~engine.values.models.train_classifier`.
+    Otherwise the model is ``Pipeline([("columns", ColumnTransformer),
+    ("model", estimator)])``: the transformer one-hot encodes the ``text``
+    columns (``handle_unknown="ignore"``; a missing value is a category of its
+    own) and passes the numeric ones on, to the estimator ``kind`` would train
+    on numbers (logistic regression and the MLP standardise every column they
+    get). The model takes a DataFrame with the features as columns.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Features (numeric, and the ``text`` columns) and the label column.
+    target : str
+        Name of the label column.
+    kind : {"logistic", "forest", "boosting", "mlp"}, default="logistic"
+    text : sequence of str, default=()
+        The text columns to one-hot encode.
+    missing : {"drop", "mean"}, default="drop"
+        For the numeric columns, as in ``train_classifier``.
+    test_size : float, default=0.25
+    seed : int, default=0
+    progress : callable, optional
+        As in ``train_classifier``; returning ``True`` stops training.
+
+    Returns
+    -------
+    TrainedModel
+        ``features`` in the order of ``frame``'s columns.
+
+    Raises
+    ------
+    DataError
+        Missing label column, a single class, or a ``text`` column not in
+        ``frame``.
+    """
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import Pipeline
+
+    text = [str(c) for c in text]
+    if not text:
+        return train_classifier(
+            frame,
+            target,
+            kind,
+            missing=missing,
+            test_size=test_size,
+            seed=seed,
+            progress=progress,
+        )
+    owner = "train_classifier"
+    check_choice(owner, "kind", kind, MODEL_KINDS)
+    seed = resolve_seed(seed)
+    absent = [c for c in [target, *text] if c not in frame.columns]
+    if absent:
+        raise DataError(
+            f"{owner}: column(s) {format_names(absent)} are not in the table; "
+            f"columns are {format_names(frame.columns)}."
+        )
+    y, present = _labels(frame[target])
+    if not present.any():
+        raise DataError(f"{owner}: label column {target!r} has no label.")
+    notes = []
+    if not present.all():
+        notes.append(
+            f"left out {int((~present).sum())} row(s) with an empty label in {target!r}"
+        )
+    labelled = frame.iloc[np.flatnonzero(present)].reset_index(drop=True)
+    features = [str(c) for c in labelled.columns if c != target]
+    table, record = table_features(labelled, features, missing, owner)
+    if record is not None:
+        notes += record.summary()
+    y = y[present][table.index.to_numpy()]
+    labels, counts = np.unique(y, return_counts=True)
+    if len(labels) < 2:
+        raise DataError(
+            f"{owner}: label column {target!r} has a single class; pick a column "
+            "with at least two."
+        )
+    warning = class_label_warning(frame[target], target)
+    if warning:
+        warnings.warn(
+            f"{owner}: {warning}; a classifier learns one class per distinct value, "
+            "so choose a column of class labels.",
+            DataWarning,
+            stacklevel=2,
+        )
+    n_test = math.ceil(test_size * len(y))
+    fits = counts.min() >= 2 and len(labels) <= min(n_test, len(y) - n_test)
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        table, y, test_size=test_size, random_state=seed, stratify=y if fits else None
+    )
+    columns = _encoder(text)
+    Z = columns.fit_transform(X_tr)
+    est = _make_estimator(kind, seed)
+    reporter = Reporter(progress, "values.train")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkConvergenceWarning)
+        try:
+            done, planned, unit = _fit_in_steps(est, kind, Z, y_tr, seed, reporter)
+        except ValueError as err:
+            raise DataError(
+                f"{owner}: the {kind} classifier could not be trained on "
+                f"{len(y_tr)} row(s) of {len(labels)} classes ({err}); use a table "
+                "with more labelled rows per class."
+            ) from err
+    stopped = reporter.stop_requested and done < planned
+    if stopped:
+        notes.append(f"training was stopped after {done} of {planned} {unit}")
+    model = Pipeline([("columns", columns), ("model", est)])
+    accuracy = float(np.mean(model.predict(X_te) == y_te))
+    reporter("done", done, {"accuracy": accuracy}, total=planned)
+    for note in notes:
+        logger.info("%s: %s", owner, note)
+    return TrainedModel(
+        model=model,
+        kind=kind,
+        features=tuple(features),
+        classes=tuple(str(c) for c in model.classes_),
+        accuracy=accuracy,
+        n_train=len(y_tr),
+        n_test=len(y_te),
+        notes=tuple(notes),
+        stopped=stopped,
+        steps=(done, planned, unit),
+    )
