@@ -691,20 +691,39 @@ def _encode_for_model(
         background = _select_columns(background, columns)
     X_coded, bg_coded, encoding = encode_table(X, background)
     table_model = TableModel(model, encoding)
-    probe = X_coded.to_numpy(dtype=np.float64)[:8]
-    try:
-        table_model.predict_proba(probe)
-    except Exception as err:  # any failure of user code on real rows
-        raise DataError(
-            f"explain: the model failed on the first rows of X given as a DataFrame "
-            f"({type(err).__name__}: {err}). X has non-numeric column(s) "
-            f"{format_names(coded)}, which explain hands to the model as they are, "
-            "with X's column names and dtypes; give a model that takes such a table "
-            "(e.g. a scikit-learn Pipeline whose ColumnTransformer one-hot encodes "
-            "them), or encode the columns as numbers yourself and explain a model "
-            "fitted on the encoded table."
-        ) from err
+    # every value a coalition can hand the model lies in X or the background: a
+    # value the model refuses (a category unseen in training) fails here, once
+    for where, rows in (("X", X_coded), ("the background", bg_coded)):
+        if rows is None:
+            continue
+        try:
+            table_model.predict_proba(rows.to_numpy(dtype=np.float64))
+        except Exception as err:  # any failure of user code on real rows
+            raise DataError(_table_model_failure(where, err, coded)) from err
     return X_coded, bg_coded, table_model
+
+
+def _table_model_failure(where: str, err: Exception, coded: list[str]) -> str:
+    """The message of a model that failed on the rows of ``where`` of a table."""
+    reason = f"{type(err).__name__}: {err}"
+    if "unknown categor" in str(err).lower():
+        advice = (
+            "a text value of these rows was not seen when the model was fitted: "
+            "fit its encoder with handle_unknown='ignore', or leave out the rows "
+            "holding such values (in X and in the background)"
+        )
+    else:
+        advice = (
+            f"X has non-numeric column(s) {format_names(coded)}, which explain hands "
+            "to the model as they are, with X's column names and dtypes; give a "
+            "model that takes such a table (e.g. a scikit-learn Pipeline whose "
+            "ColumnTransformer one-hot encodes them), or encode the columns as "
+            "numbers yourself and explain a model fitted on the encoded table"
+        )
+    return (
+        f"explain: the model failed on the rows of {where}, given as a DataFrame "
+        f"({reason}); {advice}."
+    )
 
 
 def _with_stderr_note(

@@ -196,6 +196,26 @@ def test_model_that_needs_numbers_gets_a_clear_error() -> None:
         explain(module, frame.iloc[:2], background=frame)
 
 
+def test_a_category_the_model_never_saw_is_named_before_the_game() -> None:
+    # site 'c' only in the background: a strict encoder failed deep in the game
+    # with scikit-learn's own ValueError
+    frame, y = _table(80)
+    seen = frame.site != "c"
+    strict = make_pipeline(
+        ColumnTransformer(
+            [("oh", OneHotEncoder(handle_unknown="error"), ["sex", "site"])],
+            remainder="passthrough",
+        ),
+        LogisticRegression(max_iter=500),
+    ).fit(frame[seen], y[seen])
+    rows = frame[seen].iloc[:2]
+
+    with pytest.raises(DataError, match=r"rows of the background, .*'c'.*ignore"):
+        explain(strict, rows, background=frame, seed=0)
+    res = explain(strict, rows, background=frame[seen], seed=0)
+    assert res.n_rows == 2
+
+
 def test_background_must_be_a_table(mixed) -> None:
     frame, pipe = mixed
     with pytest.raises(DataError, match="'background' must be a DataFrame"):
