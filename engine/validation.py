@@ -11,6 +11,7 @@ import pandas as pd
 from engine.errors import DataError, format_names
 
 __all__ = [
+    "LABEL_MANY_CLASSES",
     "as_matrix",
     "class_label_warning",
     "continuous_label",
