@@ -645,7 +645,7 @@ def removal_problem(text: list[str], removal: str) -> str | None:
     --------
     >>> removal_problem(["colour"], "background") is None
     True
-    >>> removal_problem(["colour"], "mean")[:40]
+    >>> removal_problem(["colour"], "mean")[:39]
     "With the text feature 'colour', removed"
     """
     if not text or removal == "background":
