@@ -62,6 +62,19 @@ def test_app_uses_only_public_engine_names():
     assert offenders == []
 
 
+def test_table_models_imports_no_private_names_of_other_modules():
+    # table_models imported models' _fit_in_steps, _make_estimator and _labels
+    path = REPO / "engine" / "values" / "table_models.py"
+    offenders = [
+        f"{module}.{name}"
+        for module, names in _imports(path)
+        if module.startswith("engine.")
+        for name in names
+        if name.startswith("_")
+    ]
+    assert offenders == []
+
+
 def test_public_api_names_exist():
     import engine
 

@@ -31,6 +31,7 @@ from engine.values.table_models import MAX_CATEGORIES, table_features, text_feat
 
 __all__ = [
     "MAX_CATEGORIES",
+    "MISSING_TEXT",
     "TRAIN_TARGET",
     "data_for_model",
     "data_for_upload",
@@ -140,8 +141,21 @@ def data_for_model(data: dict[str, Any], model: dict[str, Any]) -> dict[str, Any
     return _with_features(data, list(model["features"]), "The model")
 
 
+MISSING_TEXT = "(missing)"
+"""How an empty cell reads in a line about edits and in the explained values."""
+
+
 def show_value(value: Any) -> str:
-    """A cell value in a line about edits: numbers short, text as it is."""
+    """A cell value in a line about edits: numbers short, text as it is, an
+    empty cell as :data:`MISSING_TEXT`.
+
+    Examples
+    --------
+    >>> show_value(1.50), show_value("red"), show_value(None), show_value(np.nan)
+    ('1.5', 'red', '(missing)', '(missing)')
+    """
+    if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+        return MISSING_TEXT
     if isinstance(value, float | int | np.number):
         return f"{value:g}"
     return str(value)
@@ -164,7 +178,7 @@ def text_what_if_editor(
     shown: pd.DataFrame,
     row: int,
     on_reset: Callable[[tuple[str, str, int]], None],
-) -> tuple[pd.DataFrame, dict[str, tuple[Any, Any]], dict[str, str]]:
+) -> tuple[pd.DataFrame, dict[str, tuple[Any, Any]], dict[str, str], dict[str, str]]:
     """The what-if editor of a row with text features.
 
     A text feature is a select column of the values the table's rows hold in
@@ -192,6 +206,8 @@ def text_what_if_editor(
     problems : dict of str to str
         Column -> message for each numeric cell that is no number (shown here;
         the cell is then missing and the row is not explained).
+    invalid : dict of str to str
+        Column -> the text typed in each of those cells.
     """
     text = [c for c in data.get("text") or () if c in shown.columns]
     key = (str(data["name"]), str(data["missing"]), row)
@@ -228,11 +244,14 @@ def text_what_if_editor(
         width="stretch",
     ).copy()
     problems: dict[str, str] = {}
+    invalid: dict[str, str] = {}
     for column in numeric:
+        cell = edited[column].iloc[0]
         try:
-            value = parse_number(edited[column].iloc[0], str(column))
+            value = parse_number(cell, str(column))
         except DataError as err:
             value, problems[str(column)] = np.nan, str(err)
+            invalid[str(column)] = str(cell).strip()
         edited[column] = [value]
         edited[column] = edited[column].astype(float)
     for problem in problems.values():
@@ -256,7 +275,7 @@ def text_what_if_editor(
             args=(key,),
         )
     state.put(state.EXPLAIN_EDITS, kept)
-    return edited, edits, problems
+    return edited, edits, problems, invalid
 
 
 def _plain(value: Any) -> Any:
@@ -273,6 +292,9 @@ def show_explained_values(result: DistributionalValues) -> None:
     if not result.categories:
         return
     frame = result.data_frame()
+    # a missing text value is the category "nan" (its text): said in words
+    for column in result.categories:
+        frame[column] = frame[column].replace("nan", MISSING_TEXT)
     with st.container(key="explain_values"):
         st.caption("Values explained (text features as text):")
         st.dataframe(frame, column_config=header_config(list(frame.columns)))

@@ -12,10 +12,15 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.names import HEADER_WIDTH, header_config, short_labels
+from app.components.names import (
+    HEADER_WIDTH,
+    header_config,
+    short_labels,
+)
 from app.components.numbers import cell_text, parse_row
 from app.components.text import count, literal
 from app.components.text_features import (
+    MAX_CATEGORIES,
     TRAIN_TARGET,
     data_for_model,
     data_for_upload,
@@ -39,11 +44,12 @@ from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
     TrainedModel,
-    check_model_classes,
     describe_left_out,
     feature_columns,
     load_skops,
+    model_scores,
     prepare_features,
+    save_skops,
 )
 from engine.values.explainer import MIN_STDERR_SAMPLES, STDERR_NOTE_START
 from engine.values.models import check_feature_names
@@ -79,6 +85,8 @@ WHAT_IF_PROBLEMS = "explain_what_if_problems"
 # what a what-if cell may hold: a decimal number, with an exponent or not
 # the box that lets 'Train model' take a label that looks continuous
 TRAIN_ANYWAY_KEY = "explain_train_anyway"
+# the button that downloads the model trained here
+DOWNLOAD_MODEL_KEY = "explain_dl_model"
 # The table whose selected row sets the row number input (state.EXPLAIN_W_ROW).
 TABLE_KEY = "explain_table"
 # Edits named at most in a line about a what-if row.
@@ -205,7 +213,7 @@ def _data_section() -> dict[str, Any] | None:
             f"Columns left out as features: {literal(describe_left_out(dropped))}."
         )
     if len(features) < 1:
-        st.error("The table has no numeric feature column besides the label.")
+        st.error(no_features_text(bool(dropped)))
         return None
     missing = st.selectbox(
         "Missing values",
@@ -241,6 +249,34 @@ def _data_section() -> dict[str, Any] | None:
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
+
+
+def no_features_text(left_out: bool) -> str:
+    """Why a table has no feature: what the page takes as a feature.
+
+    Parameters
+    ----------
+    left_out : bool
+        Whether some columns were left out (the page lists them above).
+
+    Returns
+    -------
+    str
+        The message.
+
+    Examples
+    --------
+    >>> no_features_text(False)[:49]
+    'The table has no feature column besides the label'
+    """
+    text = (
+        "The table has no feature column besides the label: features are columns "
+        "of numbers (or True/False) and text columns of at most "
+        f"{MAX_CATEGORIES} distinct values that are not row identifiers."
+    )
+    if left_out:
+        text += " The columns left out, and why, are listed above."
+    return text
 
 
 def booleans_as_numbers(
@@ -378,6 +414,7 @@ def _store_trained(trained: TrainedModel) -> None:
         {
             "model": trained.model,
             "kind": KIND_LABELS[trained.kind],
+            "kind_id": trained.kind,
             "accuracy": trained.accuracy,
             "balanced_accuracy": trained.balanced_accuracy,
             "baseline": trained.baseline,
@@ -402,14 +439,19 @@ def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
             f"{len(data['features'])} numeric feature columns."
         )
     check_feature_names(model, data["features"], f"The model in {filename}")
-    accuracy, mismatch = check_model_classes(
+    # scored on the table's labelled rows, as a model trained here on its held-out
+    # rows: an imbalanced table's accuracy means little beside the baseline
+    scores, mismatch = model_scores(
         model, data["table"], _labels(data), data["target"], f"The model in {filename}"
     )
     _use_model(
         {
             "model": model,
             "kind": f"{type(model).__name__} from {filename}",
-            "accuracy": accuracy,
+            "accuracy": None if scores is None else scores.accuracy,
+            "balanced_accuracy": None if scores is None else scores.balanced_accuracy,
+            "baseline": None if scores is None else scores.baseline,
+            "majority": None if scores is None else scores.majority,
             "n_test": None,
             "features": list(data["features"]),
             "classes": [str(c) for c in model.classes_],
@@ -465,9 +507,28 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
         st.info(_no_model_text(model, data))
         return None
     st.success(_model_text(model))
+    if model["source"] == "trained":
+        st.download_button(
+            "Download model (skops)",
+            _model_file(model),
+            file_name=f"{model.get('kind_id', 'model')}_classifier.skops",
+            mime="application/octet-stream",
+            key=DOWNLOAD_MODEL_KEY,
+            help="The trained model as a skops file: upload it here again, or "
+            "load it with engine.values.load_skops (or skops.io.load, trusting "
+            "its scikit-learn types). It takes the feature columns in the "
+            "table's order, text ones as text.",
+        )
     if model.get("warning"):
         st.warning(literal(model["warning"]))
     return model
+
+
+def _model_file(model: dict[str, Any]) -> bytes:
+    """The model saved with skops, made once per model (a forest takes a while)."""
+    if model.get("file") is None:
+        model["file"] = save_skops(model["model"])
+    return model["file"]
 
 
 def _model_text(model: dict[str, Any]) -> str:
@@ -536,6 +597,9 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "--samples N), so their sampled values differ from the page's within "
         "the standard errors shown.",
     )
+    problem = removal_problem(data.get("text") or [], removal)
+    if problem is not None:
+        st.warning(literal(problem))
     players = None
     patches = _digits_patches(data["features"])
     if patches is not None:
@@ -555,6 +619,52 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "players": players,
         "seed": int(state.get(state.SEED, 0)),
     }
+
+
+def removal_problem(text: list[str], removal: str) -> str | None:
+    """Why ``removal`` cannot explain a model with the ``text`` features, if so.
+
+    A mean, a median or zeros would average or invent values a text column does
+    not have: only the values of background rows can stand in for a removed
+    text feature (the library refuses the others). The page says so before the
+    run, and refuses the run.
+
+    Parameters
+    ----------
+    text : list of str
+        The model's text feature columns.
+    removal : str
+        A key of :data:`REMOVALS`.
+
+    Returns
+    -------
+    str or None
+        The message, or ``None`` when ``removal`` can be used.
+
+    Examples
+    --------
+    >>> removal_problem(["colour"], "background") is None
+    True
+    >>> removal_problem(["colour"], "mean")[:39]
+    "With the text feature 'colour', removed"
+    """
+    if not text or removal == "background":
+        return None
+    names = format_names(text, limit=8, brackets=False)
+    return (
+        f"With the text feature{'s' if len(text) > 1 else ''} {names}, removed "
+        f"features can only take the values of background rows: the "
+        f"'{REMOVALS[removal]}' would average or invent values a text column does "
+        f"not have. Set 'Removed features take' to '{REMOVALS['background']}'."
+    )
+
+
+def _check_removal(data: dict[str, Any], settings: dict[str, Any]) -> bool:
+    """Refuse a removal the model's text features do not allow (before a run)."""
+    problem = removal_problem(data.get("text") or [], settings["removal"])
+    if problem is not None:
+        raise DataError(problem)
+    return True
 
 
 def _guard(action) -> Any:
@@ -583,11 +693,14 @@ def _apply_row_pick() -> None:
         st.session_state[state.EXPLAIN_W_ROW] = int(picked[0])
 
 
-def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int, dict]:
+def _row_section(
+    data: dict[str, Any],
+) -> tuple[pd.DataFrame, int, dict, dict[str, str]]:
     """The row to explain, its what-if values and the edits made to them.
 
-    Returns the row as explained (one-row frame of the features), its position
-    and the edits: feature -> (table value, edited value).
+    Returns the row as explained (one-row frame of the features), its position,
+    the edits (feature -> (table value, edited value)) and the cells that hold
+    no number (feature -> the text typed).
     """
     frame, table = data["frame"], data["table"]
     with st.expander("Pick a row in the table", expanded=False):
@@ -616,11 +729,13 @@ def _row_section(data: dict[str, Any]) -> tuple[pd.DataFrame, int, dict]:
         shown = frame.iloc[[row]][data["features"]]
         st.warning(literal(_dropped_row_message(data, row)))
     if data.get("text"):
-        edited, edits, problems = text_what_if_editor(data, shown, row, _reset_edits)
+        edited, edits, problems, invalid = text_what_if_editor(
+            data, shown, row, _reset_edits
+        )
         state.put(WHAT_IF_PROBLEMS, list(problems.values()))
     else:
-        edited, edits = _what_if_editor(data, shown, row)
-    return edited, row, edits
+        edited, edits, invalid = _what_if_editor(data, shown, row)
+    return edited, row, edits, invalid
 
 
 def _edits_key(data: dict[str, Any], row: int) -> tuple[str, str, int]:
@@ -630,11 +745,12 @@ def _edits_key(data: dict[str, Any], row: int) -> tuple[str, str, int]:
 
 def _what_if_editor(
     data: dict[str, Any], shown: pd.DataFrame, row: int
-) -> tuple[pd.DataFrame, dict[str, tuple[float, float]]]:
+) -> tuple[pd.DataFrame, dict[str, tuple[float, float]], dict[str, str]]:
     """The row's editor, starting from the values typed for it earlier.
 
     Streamlit forgets an editor's edits once it is not drawn (another row is
     shown), so the values are kept under ``state.EXPLAIN_EDITS`` for each row.
+    Returns the values, the edits and the text of each cell that is no number.
     """
     key = _edits_key(data, row)
     kept = state.get(state.EXPLAIN_EDITS) or {}
@@ -660,6 +776,7 @@ def _what_if_editor(
     for problem in problems.values():
         st.error(literal(problem))
     state.put(WHAT_IF_PROBLEMS, list(problems.values()))
+    invalid = {c: str(typed[c].iloc[0]).strip() for c in problems}
     edits = _edits(shown.astype(float), edited)
     kept = {k: v for k, v in kept.items() if k != key}
     if edits:
@@ -672,7 +789,7 @@ def _what_if_editor(
             args=(key,),
         )
     state.put(state.EXPLAIN_EDITS, kept)
-    return edited, edits
+    return edited, edits, invalid
 
 
 def _reset_edits(key: tuple[str, str, int]) -> None:
@@ -745,6 +862,7 @@ def _explain_row(data, model, settings, row_frame, row, edits) -> bool:
     result, which then says it explains a what-if row.
     """
     _check_row(data, row_frame, row)
+    _check_removal(data, settings)
     kwargs = dict(
         model_spec=_model_spec(model),
         X=row_frame,
@@ -849,12 +967,27 @@ def _made_edits(result: DistributionalValues) -> dict[str, tuple[float, float]]:
     return {f: (e["table"], e["explained"]) for f, e in edits.items()}
 
 
-def _inputs_text(row: int, edits: dict[str, tuple[float, float]]) -> str:
-    """A row and its edits in words (Markdown-safe)."""
+def _inputs_text(
+    row: int,
+    edits: dict[str, tuple[float, float]],
+    invalid: dict[str, str] | None = None,
+) -> str:
+    """A row and its edits in words (Markdown-safe); a cell in ``invalid``
+    (feature -> text typed, no number) is shown as typed and said invalid."""
+    invalid = invalid or {}
     if not edits:
         return f"row {row} as in the table"
+
+    def written(cell: Any) -> str:
+        return literal(cell) if isinstance(cell, str) else show_value(cell)
+
+    def typed(feature: str, cell: Any) -> str:
+        if feature in invalid:
+            return f"'{literal(invalid[feature])}' (not a number)"
+        return written(cell)
+
     shown = [
-        f"{literal(f)} {show_value(a)} → {show_value(b)}"
+        f"{literal(f)} {written(a)} → {typed(f, b)}"
         for f, (a, b) in list(edits.items())[:MAX_EDITS_SHOWN]
     ]
     more = len(edits) - MAX_EDITS_SHOWN
@@ -863,7 +996,8 @@ def _inputs_text(row: int, edits: dict[str, tuple[float, float]]) -> str:
 
 
 def _result_heading(
-    result: DistributionalValues, now: tuple[int, dict[str, tuple[float, float]]]
+    result: DistributionalValues,
+    now: tuple[int, dict[str, tuple[float, float]], dict[str, str]],
 ) -> None:
     """Which row the result explains, and a warning when the inputs are others."""
     row, edits = int(result.rows[0]), _made_edits(result)
@@ -873,24 +1007,30 @@ def _result_heading(
         st.markdown(
             f"A what-if: {_inputs_text(row, edits)}; the other values are the table's."
         )
-    now_row, now_edits = now
-    same = now_row == row and {f: b for f, (_, b) in now_edits.items()} == {
-        f: b for f, (_, b) in edits.items()
-    }
+    now_row, now_edits, invalid = now
+    same = (
+        now_row == row
+        and not invalid
+        and {f: b for f, (_, b) in now_edits.items()}
+        == {f: b for f, (_, b) in edits.items()}
+    )
     if not same:
         st.warning(
             f"This result was made for {_inputs_text(row, edits)}, not for the "
-            f"inputs above ({_inputs_text(now_row, now_edits)}). Press **Explain "
+            f"inputs above ({_inputs_text(now_row, now_edits, invalid)}). Press "
+            "**Explain "
             "this row** to explain them, or set the row and values back."
         )
 
 
 def _show_row_result(
-    result: DistributionalValues, now: tuple[int, dict[str, tuple[float, float]]]
+    result: DistributionalValues,
+    now: tuple[int, dict[str, tuple[float, float]], dict[str, str]],
 ) -> None:
     """The row result under a heading naming its row and edits.
 
-    ``now`` is the row and edits on screen: (position, feature -> (old, new)).
+    ``now`` is the row and edits on screen: (position, feature -> (old, new),
+    feature -> text of a cell that is no number).
     """
     _result_heading(result, now)
     if result.stopped:
@@ -916,7 +1056,14 @@ def _show_row_result(
         f"{result.p_change[0, top]:.3f}",
         help="P(change) of the feature named below; the chart ranks all features.",
     )
-    cols[2].markdown(f"P(change) of {literal(name)}")
+    # ... as text that wraps, cut in the middle when long as in the page's other
+    # widgets (a 200-character name wrapped over 12 lines at 800 px, 5 with 24
+    # characters kept at each end; 3 now); the tooltip holds it in full
+    short = short_labels(list(result.features))(name)
+    cols[2].markdown(
+        f"P(change) of {literal(short)}",
+        help=None if short == name else f"Full name: {literal(name)}",
+    )
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
         f"removal {result.config['removal']}, "
@@ -1075,26 +1222,12 @@ def _global_section(data, model, settings) -> None:
         max_value=top,
         key=state.EXPLAIN_W_GLOBAL_ROWS,
     )
-    if st.button(
+    pressed = st.button(
         "Explain these rows in the background",
         key=state.EXPLAIN_W_GLOBAL_RUN,
         disabled=state.get(state.EXPLAIN_JOB) is not None,  # one at a time
-    ):
-        positions = np.linspace(0, len(table) - 1, int(n)).round().astype(int)
-        kwargs = dict(
-            model_spec=_model_spec(model),
-            X=table.iloc[positions],
-            background=table,
-            class_names=model["classes"],
-            row_labels=table.index[positions].tolist(),
-            **settings,
-        )
-        job = get_registry().submit(
-            "engine.values.explainer:explain_model_spec", kwargs, f"{n} rows"
-        )
-        state.put(state.EXPLAIN_JOB, job)
-        state.put(state.EXPLAIN_JOB_MODEL, model["id"])
-        state.put(state.EXPLAIN_JOB_ROWS, len(positions))
+    )
+    if pressed and _guard(lambda: _start_global(data, model, settings, int(n))):
         st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_JOB, _store_global)
     error = state.get(state.EXPLAIN_JOB + "_error")
@@ -1113,6 +1246,30 @@ def _global_section(data, model, settings) -> None:
     st.plotly_chart(p_change_bars(result, keep=HALF_KEEP), key="explain_global_bars")
     _player_table(result.global_ranking(), result, "explain_ranking")
     _downloads(result, "global")
+
+
+def _start_global(
+    data: dict[str, Any], model: dict[str, Any], settings: dict[str, Any], n: int
+) -> bool:
+    """Explain ``n`` rows evenly spaced over the table in the background worker."""
+    _check_removal(data, settings)
+    table = data["table"]
+    positions = np.linspace(0, len(table) - 1, n).round().astype(int)
+    kwargs = dict(
+        model_spec=_model_spec(model),
+        X=table.iloc[positions],
+        background=table,
+        class_names=model["classes"],
+        row_labels=table.index[positions].tolist(),
+        **settings,
+    )
+    job = get_registry().submit(
+        "engine.values.explainer:explain_model_spec", kwargs, f"{n} rows"
+    )
+    state.put(state.EXPLAIN_JOB, job)
+    state.put(state.EXPLAIN_JOB_MODEL, model["id"])
+    state.put(state.EXPLAIN_JOB_ROWS, len(positions))
+    return True
 
 
 def _global_stopped_text(result: DistributionalValues) -> str:
@@ -1166,7 +1323,7 @@ def render() -> None:
         return
     data = data_for_model(data, model)
     st.header("Explain one row")
-    row_frame, row, edits = _row_section(data)
+    row_frame, row, edits, invalid = _row_section(data)
     settings = _settings(data)
     running = state.get(state.EXPLAIN_ROW_JOB) is not None
     pressed = st.button(
@@ -1189,7 +1346,7 @@ def render() -> None:
     # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
     if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:
-        _show_row_result(result, (row, edits))
+        _show_row_result(result, (row, edits, invalid))
     _global_section(data, model, settings)
 
 

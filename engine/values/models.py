@@ -55,14 +55,17 @@ from engine.validation import class_label_warning
 
 __all__ = [
     "MODEL_KINDS",
+    "ModelScores",
     "ProbabilityModel",
     "TrainedModel",
     "as_probability_model",
     "check_feature_names",
     "check_model_classes",
+    "class_scores",
     "describe_left_out",
     "feature_columns",
     "load_skops",
+    "model_scores",
     "prepare_features",
     "reduce_classes",
     "save_skops",
@@ -691,7 +694,21 @@ class TrainedModel:
     majority: str | None = None
 
 
-def _make_estimator(kind: str, seed: int) -> Any:
+def make_estimator(kind: str, seed: int) -> Any:
+    """The unfitted scikit-learn estimator of a model kind (used in the package).
+
+    Parameters
+    ----------
+    kind : {"logistic", "forest", "boosting", "mlp"}
+        One of :data:`MODEL_KINDS`.
+    seed : int
+        Seed of the estimator's randomness.
+
+    Returns
+    -------
+    scikit-learn estimator
+        Logistic regression and the MLP in a pipeline after a ``StandardScaler``.
+    """
     from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
@@ -710,7 +727,7 @@ def _make_estimator(kind: str, seed: int) -> Any:
     )
 
 
-def _labels(column: Any) -> tuple[np.ndarray, np.ndarray]:
+def class_labels(column: Any) -> tuple[np.ndarray, np.ndarray]:
     """Class labels as strings, and which are present (not missing or infinite).
 
     Whole numbers read as floats lose their ``.0`` (``1.0`` is the class ``"1"``,
@@ -877,14 +894,75 @@ def prepare_features(
     return pd.DataFrame(X, columns=columns, index=kept), record
 
 
-def check_model_classes(
+@dataclass(frozen=True)
+class ModelScores:
+    """How well a classifier predicts a labelled set of rows.
+
+    Attributes
+    ----------
+    accuracy : float
+        Share of the rows predicted right.
+    balanced_accuracy : float
+        Mean recall over the classes of the rows: 1 / K for a model that always
+        predicts one class, however rare the others are.
+    baseline : float
+        Accuracy of always predicting ``majority``: an accuracy near it tells
+        nothing.
+    majority : str
+        The most common class (of the training rows, when given).
+    """
+
+    accuracy: float
+    balanced_accuracy: float
+    baseline: float
+    majority: str
+
+
+def class_scores(
+    predicted: np.ndarray, truth: np.ndarray, reference: np.ndarray | None = None
+) -> ModelScores:
+    """Accuracy, balanced accuracy and the majority baseline of predictions.
+
+    Parameters
+    ----------
+    predicted, truth : ndarray of shape (n,)
+        Predicted and true classes, comparable (e.g. both strings), n >= 1.
+    reference : ndarray, optional
+        The classes whose most common one is the baseline's (the training
+        split's); ``truth`` by default.
+
+    Returns
+    -------
+    ModelScores
+
+    Examples
+    --------
+    >>> y = np.array(["a", "a", "a", "b"])
+    >>> class_scores(np.array(["a"] * 4), y)
+    ModelScores(accuracy=0.75, balanced_accuracy=0.5, baseline=0.75, majority='a')
+    """
+    predicted, truth = np.asarray(predicted), np.asarray(truth)
+    held_out = np.unique(truth)
+    balanced = np.mean([np.mean(predicted[truth == c] == c) for c in held_out])
+    pool = truth if reference is None else np.asarray(reference)
+    kinds, counts = np.unique(pool, return_counts=True)
+    majority = kinds[int(np.argmax(counts))]
+    return ModelScores(
+        accuracy=float(np.mean(predicted == truth)),
+        balanced_accuracy=float(balanced),
+        baseline=float(np.mean(truth == majority)),
+        majority=str(majority),
+    )
+
+
+def model_scores(
     model: Any,
     X: pd.DataFrame,
     labels: Any,
     target: str,
-    owner: str = "check_model_classes",
-) -> tuple[float | None, str | None]:
-    """Accuracy of a loaded classifier on a labelled table, or why there is none.
+    owner: str = "model_scores",
+) -> tuple[ModelScores | None, str | None]:
+    """Scores of a loaded classifier on a labelled table, or why there are none.
 
     Parameters
     ----------
@@ -896,14 +974,15 @@ def check_model_classes(
         The label column on the same rows; missing labels are skipped.
     target : str
         The label column's name, for the message.
-    owner : str, default="check_model_classes"
+    owner : str, default="model_scores"
         The caller, named in errors.
 
     Returns
     -------
-    accuracy : float or None
-        Share of the labelled rows predicted right; ``None`` when the labels
-        are not among the model's classes.
+    scores : ModelScores or None
+        Accuracy, balanced accuracy and the majority baseline on the labelled
+        rows (the majority class is the table's); ``None`` when the labels are
+        not among the model's classes.
     warning : str or None
         One sentence when some labels are not among the model's classes (the
         model was trained for another label column or table); else ``None``.
@@ -911,7 +990,8 @@ def check_model_classes(
     Raises
     ------
     DataError
-        The model expects another number of columns, or other column names.
+        The model expects another number of columns, or other column names, or
+        fails on the table.
     """
     import warnings
 
@@ -922,8 +1002,9 @@ def check_model_classes(
             f"{X.shape[1]} feature columns. Use the table the model was trained on."
         )
     check_feature_names(model, list(X.columns), owner)
-    classes = [str(c) for c in _labels(pd.Series(getattr(model, "classes_", [])))[0]]
-    y, present = _labels(labels)
+    model_classes = pd.Series(getattr(model, "classes_", []))
+    classes = [str(c) for c in class_labels(model_classes)[0]]
+    y, present = class_labels(labels)
     values = sorted({str(v) for v in y[present]})
     unknown = [v for v in values if v not in set(classes)]
     if unknown or not values:
@@ -945,8 +1026,49 @@ def check_model_classes(
                 f"{err}); check that it was trained on a table like this one (same "
                 "columns, and text columns holding the same kinds of values)."
             ) from err
-        predicted, _ = _labels(pd.Series(np.asarray(out)))
-    return float(np.mean(predicted[present] == y[present])), None
+        predicted, _ = class_labels(pd.Series(np.asarray(out)))
+    return class_scores(predicted[present], y[present]), None
+
+
+def check_model_classes(
+    model: Any,
+    X: pd.DataFrame,
+    labels: Any,
+    target: str,
+    owner: str = "check_model_classes",
+) -> tuple[float | None, str | None]:
+    """Accuracy of a loaded classifier on a labelled table, or why there is none.
+
+    :func:`model_scores` with the accuracy only.
+
+    Parameters
+    ----------
+    model : scikit-learn classifier
+        With ``classes_`` and ``predict``.
+    X : DataFrame of shape (n, D)
+        Its input columns.
+    labels : array-like of shape (n,)
+        The label column on the same rows; missing labels are skipped.
+    target : str
+        The label column's name, for the message.
+    owner : str, default="check_model_classes"
+        The caller, named in errors.
+
+    Returns
+    -------
+    accuracy : float or None
+        Share of the labelled rows predicted right; ``None`` when the labels
+        are not among the model's classes.
+    warning : str or None
+        As in :func:`model_scores`.
+
+    Raises
+    ------
+    DataError
+        The model expects another number of columns, or other column names.
+    """
+    scores, warning = model_scores(model, X, labels, target, owner)
+    return (None if scores is None else scores.accuracy), warning
 
 
 def train_classifier(
@@ -1016,7 +1138,7 @@ def train_classifier(
             f"one of {format_names(frame.columns)}."
         )
     notes = []
-    y, present = _labels(frame[target])
+    y, present = class_labels(frame[target])
     if not present.any():
         raise DataError(
             f"train_classifier: label column {target!r} has no label; pick a column "
@@ -1056,12 +1178,12 @@ def train_classifier(
     X_tr, X_te, y_tr, y_te = train_test_split(
         X, y, test_size=test_size, random_state=seed, stratify=stratify
     )
-    est = _make_estimator(kind, seed)
+    est = make_estimator(kind, seed)
     reporter = Reporter(progress, "values.train")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkConvergenceWarning)
         try:
-            done, planned, unit = _fit_in_steps(est, kind, X_tr, y_tr, seed, reporter)
+            done, planned, unit = fit_in_steps(est, kind, X_tr, y_tr, seed, reporter)
         except ValueError as err:  # e.g. one class left in a tiny training split
             raise DataError(
                 f"train_classifier: the {kind} classifier could not be trained on "
@@ -1072,13 +1194,9 @@ def train_classifier(
     stopped = reporter.stop_requested and done < planned
     if stopped:
         notes.append(f"training was stopped after {done} of {planned} {unit}")
-    predicted = est.predict(X_te)
-    accuracy = float(np.mean(predicted == y_te))
     # an imbalanced table: 99 % of one class scores 0.99 by always saying it
-    held_out = np.unique(y_te)
-    balanced = float(np.mean([np.mean(predicted[y_te == c] == c) for c in held_out]))
-    kinds, counts = np.unique(y_tr, return_counts=True)
-    majority = kinds[int(np.argmax(counts))]
+    scores = class_scores(est.predict(X_te), y_te, reference=y_tr)
+    accuracy = scores.accuracy
     reporter("done", done, {"accuracy": accuracy}, total=planned)
     return TrainedModel(
         model=est,
@@ -1091,13 +1209,13 @@ def train_classifier(
         notes=tuple(notes),
         stopped=stopped,
         steps=(done, planned, unit),
-        balanced_accuracy=balanced,
-        baseline=float(np.mean(y_te == majority)),
-        majority=str(majority),
+        balanced_accuracy=scores.balanced_accuracy,
+        baseline=scores.baseline,
+        majority=scores.majority,
     )
 
 
-def _fit_in_steps(
+def fit_in_steps(
     est: Any, kind: str, X: np.ndarray, y: np.ndarray, seed: int, reporter: Reporter
 ) -> tuple[int, int, str]:
     """Fit ``est`` step by step, reporting after each step and stopping on request.

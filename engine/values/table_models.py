@@ -30,9 +30,10 @@ from engine.validation import class_label_warning
 from engine.values.models import (
     MODEL_KINDS,
     TrainedModel,
-    _fit_in_steps,
-    _labels,
-    _make_estimator,
+    class_labels,
+    class_scores,
+    fit_in_steps,
+    make_estimator,
     prepare_features,
     train_classifier,
 )
@@ -246,7 +247,7 @@ def train_table_classifier(
             f"{owner}: column(s) {format_names(absent)} are not in the table; "
             f"columns are {format_names(frame.columns)}."
         )
-    y, present = _labels(frame[target])
+    y, present = class_labels(frame[target])
     if not present.any():
         raise DataError(f"{owner}: label column {target!r} has no label.")
     notes = []
@@ -281,12 +282,12 @@ def train_table_classifier(
     )
     columns = _encoder(text)
     Z = columns.fit_transform(X_tr)
-    est = _make_estimator(kind, seed)
+    est = make_estimator(kind, seed)
     reporter = Reporter(progress, "values.train")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkConvergenceWarning)
         try:
-            done, planned, unit = _fit_in_steps(est, kind, Z, y_tr, seed, reporter)
+            done, planned, unit = fit_in_steps(est, kind, Z, y_tr, seed, reporter)
         except ValueError as err:
             raise DataError(
                 f"{owner}: the {kind} classifier could not be trained on "
@@ -297,7 +298,8 @@ def train_table_classifier(
     if stopped:
         notes.append(f"training was stopped after {done} of {planned} {unit}")
     model = Pipeline([("columns", columns), ("model", est)])
-    accuracy = float(np.mean(model.predict(X_te) == y_te))
+    scores = class_scores(model.predict(X_te), y_te, reference=y_tr)
+    accuracy = scores.accuracy
     reporter("done", done, {"accuracy": accuracy}, total=planned)
     for note in notes:
         logger.info("%s: %s", owner, note)
@@ -312,4 +314,7 @@ def train_table_classifier(
         notes=tuple(notes),
         stopped=stopped,
         steps=(done, planned, unit),
+        balanced_accuracy=scores.balanced_accuracy,
+        baseline=scores.baseline,
+        majority=scores.majority,
     )

@@ -576,13 +576,13 @@ def test_long_names_are_cut_in_the_middle_in_widgets_and_tables() -> None:
     _explain(at)
     assert not at.exception and not at.error
     assert sorted(at.selectbox(key=state.EXPLAIN_W_PLAYER).options) == SHORT
-    # the metric gives the number, the name is text below it, in full (the
-    # metric's large type cut even 5 + 5 characters at 800 px)
+    # the metric gives the number, the name is text below it, cut as in the
+    # widgets (the metric's large type cut even 5 + 5 characters at 800 px; the
+    # full name wrapped over 12 lines), in full in its tooltip
     result = at.session_state[state.EXPLAIN_RESULT]
     top = int(np.argmax(result.p_change[0]))
     assert at.metric[2].value == f"{result.p_change[0, top]:.3f}"
-    full = literal(LONG[top])
-    assert f"P(change) of {full}" in _markdown_texts(at)
+    assert f"P(change) of {literal(SHORT[top])}" in _markdown_texts(at)
     # the contrast table: short, distinct names
     table = _table_with(at, "conditional")
     assert sorted(table.value["player"]) == SHORT
@@ -631,9 +631,13 @@ def test_the_top_feature_is_named_in_full_below_its_metric() -> None:
     result = at.session_state[state.EXPLAIN_RESULT]
     top = int(np.argmax(result.p_change[0]))
     assert at.metric[2].value == f"{result.p_change[0, top]:.3f}"
-    named = [t for t in _markdown_texts(at) if t.startswith("P(change) of ")]
+    (named,) = [m for m in at.markdown if m.value.startswith("P(change) of ")]
     full = literal(names[top])
-    assert named == [f"P(change) of {full}"], named
+    # cut in the middle, the part telling them apart kept; in full in its tooltip
+    station = stations[top]
+    short = f"températu…{station}…tation_😀"
+    assert named.value == f"P(change) of {literal(short)}", named.value
+    assert named.proto.help == f"Full name: {full}"
 
 
 def _chart(at: AppTest, key_part: str) -> dict:
@@ -787,3 +791,109 @@ def test_typed_what_if_values_are_read_as_typed_or_refused(trained_iris) -> None
     assert any("'1,5'" in e.value for e in at.error)
     _type_in_row_0(at, {"petal length (cm)": "abc"})
     assert "type a number such as 1.5" in at.error[0].value
+
+
+def test_an_invalid_what_if_cell_is_shown_as_typed_in_the_warning(trained_iris) -> None:
+    # the "made for other inputs" warning read "petal length (cm) 1.4 → nan"
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    _type_in_row_0(at, {"petal length (cm)": "1,5"})
+    (warning,) = _warnings_about_other_inputs(at)
+    assert "nan" not in warning
+    assert "petal length (cm) 1.4 → '1,5' (not a number)" in warning, warning
+
+
+def test_an_uploaded_model_gets_balanced_accuracy_and_the_baseline() -> None:
+    # a skops upload showed the accuracy only: 0.99 on a table of 99 % one class
+    from sklearn.linear_model import LogisticRegression
+
+    from engine.values import save_skops
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "c"])
+    frame["y"] = np.where(frame["a"] > 1.6, "rare", "common")
+    model = LogisticRegression().fit(frame[["a", "b", "c"]].to_numpy(), frame["y"])
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("imbal.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("y").run()
+    at.file_uploader(key=state.EXPLAIN_W_UPLOAD).set_value(
+        ("m.skops", save_skops(model), "application/octet-stream")
+    ).run()
+    at.button(key=state.EXPLAIN_W_LOAD).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    shown = at.session_state[state.EXPLAIN_MODEL]
+    predicted = model.predict(frame[["a", "b", "c"]].to_numpy())
+    truth = frame["y"].to_numpy()
+    recalls = [np.mean(predicted[truth == c] == c) for c in ("common", "rare")]
+    assert shown["balanced_accuracy"] == pytest.approx(np.mean(recalls))
+    share = float(np.mean(truth == "common"))
+    assert shown["majority"] == "common" and shown["baseline"] == pytest.approx(share)
+    (success,) = at.success
+    assert "balanced accuracy" in success.value and "(on this table)" in success.value
+    assert f"the most common class, common, scores {share:.3f}" in success.value
+
+
+def test_a_long_top_feature_name_is_cut_under_its_metric() -> None:
+    # a 200-character name wrapped over ~12 lines of the metric's column at 800 px
+    at = _long_named_upload()
+    at.switch_page("views/explain.py").run()
+    _train(at)
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    result = at.session_state[state.EXPLAIN_RESULT]
+    name = result.features[int(np.argmax(result.p_change[0]))]
+    (named,) = [m for m in at.markdown if m.value.startswith("P(change) of ")]
+    assert len(named.value) <= len("P(change) of ") + 30, named.value
+    assert named.value.endswith(literal(name[-12:]))
+    assert named.proto.help == f"Full name: {literal(name)}"
+
+
+def test_a_table_without_features_says_what_a_feature_is() -> None:
+    # "no numeric feature column" read wrong once text columns became features
+    frame = pd.DataFrame(
+        {"name": [f"person {i}" for i in range(80)], "y": ["a", "b"] * 40}
+    )
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("ids.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("y").run()
+    (error,) = at.error
+    assert error.value.startswith(
+        "The table has no feature column besides the label: features are columns "
+        "of numbers (or True/False) and text columns of at most 50 distinct values"
+    ), error.value
+    assert "numeric feature column" not in error.value
+
+
+def test_the_trained_model_downloads_as_skops_and_loads_back(
+    media, trained_iris
+) -> None:
+    from engine.values import load_skops
+    from tests.app.downloads import download
+
+    at = trained_iris
+    name, content = download(at, media, "explain_dl_model")
+    assert name == "logistic_classifier.skops"
+    model = at.session_state[state.EXPLAIN_MODEL]["model"]
+    loaded = load_skops(content)
+    X = at.session_state[state.EXPLAIN_DATA]
+    table = load_sample_table()
+    assert list(X["features"]) == list(table.columns)
+    assert (loaded.predict(table.to_numpy()) == model.predict(table.to_numpy())).all()
+    assert np.allclose(
+        loaded.predict_proba(table.to_numpy()), model.predict_proba(table.to_numpy())
+    )
+
+
+def load_sample_table() -> pd.DataFrame:
+    """The iris features."""
+    from engine import load_sample
+
+    sample = load_sample("iris")
+    return sample.frame.drop(columns=[sample.target])

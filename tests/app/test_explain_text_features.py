@@ -92,8 +92,9 @@ def test_in_app_models_use_text_columns_with_few_values(kind: str) -> None:
     assert result.categories["colour"] == ("blue", "green", "red")
     shown = _shown_values(at).iloc[0]
     assert shown["colour"] == frame.loc[5, "colour"] and shown["city"] == "nan"
+    # on the page the empty city reads "(missing)"
     assert any(
-        (d.value.iloc[0] == shown).all()
+        (d.value.iloc[0] == shown.replace("nan", "(missing)")).all()
         for d in at.dataframe
         if list(d.value.columns) == ["age", "colour", "city"]
     )
@@ -229,3 +230,60 @@ def test_numbers_in_the_text_editor_are_read_as_typed_or_refused() -> None:
     _explain(at)
     result = at.session_state[state.EXPLAIN_RESULT]
     assert result.config["edits"][column]["explained"] == 1000.0
+
+
+def test_removals_that_invent_text_values_are_refused_before_the_run() -> None:
+    # "mean" was only warned about in a caption; the error came from the worker
+    frame = mixed_frame()
+    at = _open(frame)
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    wait_until(at, lambda a: _job(a, state.EXPLAIN_TRAIN_JOB) is None, 180)
+    _explain(at)
+    before = at.session_state[state.EXPLAIN_RESULT]
+    for removal in ("mean", "median", "zeros"):
+        at.selectbox(key=state.EXPLAIN_W_REMOVAL).set_value(removal).run()
+        said = "With the text features 'colour', 'city', removed features can only"
+        assert any(w.value.startswith(said) for w in at.warning), removal
+        at.button(key=state.EXPLAIN_W_RUN).click().run()
+        assert _job(at, state.EXPLAIN_ROW_JOB) is None  # nothing sent to the worker
+        (error,) = at.error
+        assert error.value.startswith(said), error.value
+        at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+        assert _job(at, state.EXPLAIN_JOB) is None
+        assert at.error and at.error[0].value.startswith(said)
+        # the earlier result stays
+        assert at.session_state[state.EXPLAIN_RESULT] is before
+        assert at.subheader[0].value == "Result: row 0"
+
+
+def test_a_missing_text_value_reads_missing() -> None:
+    # the explained values and the what-if line read "nan" for an empty cell
+    frame = mixed_frame()
+    at = _open(frame)
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    wait_until(at, lambda a: _job(a, state.EXPLAIN_TRAIN_JOB) is None, 180)
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(5).run()  # city is empty
+    at.session_state[f"{state.EXPLAIN_W_EDIT}_drop_5"] = {
+        "edited_rows": {0: {"city": "Rome"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    _explain(at)
+    said = "row 5 with edited values (city (missing) → Rome)"
+    assert any(said in m.value for m in at.markdown), [m.value for m in at.markdown]
+    at.session_state[f"{state.EXPLAIN_W_EDIT}_drop_5"] = {
+        "edited_rows": {0: {"city": None}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    _explain(at)
+    columns = ["age", "colour", "city"]
+    (shown,) = [
+        d.value
+        for d in at.dataframe
+        if list(d.value.columns) == columns and not d.proto.editing_mode
+    ]
+    assert shown["city"].tolist() == ["(missing)"]
+    assert not any("nan" in m.value for m in at.markdown)

@@ -37,14 +37,14 @@ def test_train_classifier_reports_held_out_accuracy(iris_frame, kind) -> None:
 def test_training_in_steps_gives_the_model_of_one_fit(iris_frame, kind) -> None:
     from sklearn.model_selection import train_test_split
 
-    from engine.values.models import _make_estimator
+    from engine.values.models import make_estimator
 
     X = iris_frame.drop(columns="target").to_numpy()
     y = iris_frame["target"].astype(str).to_numpy()
     X_tr, _, y_tr, _ = train_test_split(
         X, y, test_size=0.25, random_state=4, stratify=y
     )
-    once = _make_estimator(kind, 4).fit(X_tr, y_tr)
+    once = make_estimator(kind, 4).fit(X_tr, y_tr)
     events = []
     stepped = train_classifier(
         iris_frame, "target", kind, seed=4, progress=events.append
@@ -339,3 +339,22 @@ def test_training_reports_balanced_accuracy_and_the_majority_baseline():
     # about 1 / 2, whatever its accuracy
     assert trained.balanced_accuracy == pytest.approx(0.5, abs=0.05)
     assert trained.accuracy >= 0.9
+
+
+def test_model_scores_give_balanced_accuracy_and_the_tables_majority(
+    iris_frame,
+) -> None:
+    from engine.values import model_scores
+
+    X, y = iris_frame.drop(columns="target"), iris_frame["target"]
+    model = train_classifier(iris_frame, "target", "logistic", seed=0).model
+    keep = np.r_[0:50, 50:60, 100:110]  # 50 of class 0, 10 of each other
+    scores, warning = model_scores(model, X.iloc[keep], y.iloc[keep], "target")
+    assert warning is None and scores.majority == "0"
+    assert scores.baseline == pytest.approx(50 / 70)
+    predicted = model.predict(X.iloc[keep].to_numpy())
+    truth = y.iloc[keep].astype(str).to_numpy()
+    recall = [np.mean(predicted[truth == c] == c) for c in ("0", "1", "2")]
+    assert scores.balanced_accuracy == pytest.approx(np.mean(recall))
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    assert model_scores(model, X, names, "species")[0] is None

@@ -66,3 +66,10 @@ def test_without_text_it_is_train_classifier() -> None:
     frame = _frame().drop(columns=["colour", "city"])
     trained = train_table_classifier(frame, "y", "logistic")
     assert type(trained.model).__name__ == "Pipeline" and trained.features == ("age",)
+
+
+def test_a_table_model_has_balanced_accuracy_and_the_baseline() -> None:
+    # only the numeric models had them; the page showed accuracy alone
+    trained = train_table_classifier(_frame(), "y", "logistic", text=["colour", "city"])
+    assert 0 <= trained.balanced_accuracy <= 1
+    assert trained.majority in ("a", "b") and 0 < trained.baseline < 1
