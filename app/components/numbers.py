@@ -22,9 +22,22 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 def cell_text(value: object) -> str:
     """A table value as the editor's text: every digit of the float, or empty
-    for a missing or infinite one (the row is then dropped, and said so)."""
+    for a missing or infinite one (the row is then dropped, and said so).
+
+    A whole number below 2**53 reads without ".0", as the page's tables show it
+    (a boolean feature is 1 or 0 in both).
+
+    Examples
+    --------
+    >>> cell_text(1.0), cell_text(True), cell_text(0.1), cell_text(1e300)
+    ('1', '1', '0.1', '1e+300')
+    """
     number = float(value)  # type: ignore[arg-type]
-    return repr(number) if np.isfinite(number) else ""
+    if not np.isfinite(number):
+        return ""
+    if number.is_integer() and abs(number) < 2**53:
+        return str(int(number))
+    return repr(number)
 
 
 def parse_number(text: object, column: str) -> float:
