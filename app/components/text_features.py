@@ -26,7 +26,7 @@ from app.components.names import header_config
 from app.components.numbers import cell_text, parse_number
 from app.components.text import literal
 from engine.errors import DataError, format_names
-from engine.values import DistributionalValues
+from engine.values import DistributionalValues, describe_left_out
 from engine.values.table_models import MAX_CATEGORIES, table_features, text_features
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
     "TRAIN_TARGET",
     "data_for_model",
     "data_for_upload",
+    "feature_captions",
+    "missing_text",
     "numeric_features",
     "page_features",
     "show_explained_values",
@@ -72,15 +74,110 @@ def page_features(
     text, rest = text_features(frame, left_out)
     chosen = set(numeric) | set(text)
     features = [str(c) for c in frame.columns if c in chosen]
-    if text:
-        st.caption(
-            f"Text feature(s) {literal(format_names(text, limit=8, brackets=False))} "
-            "are one-hot encoded by the models trained here (a text column with "
-            f"more than {MAX_CATEGORIES} distinct values is left out: it looks like "
-            "identifiers or free text). With text features, removed features take "
-            "the values of background rows."
-        )
     return features, text, rest
+
+
+def feature_captions(data: dict[str, Any], model: dict[str, Any] | None) -> None:
+    """Say which columns are features and which are left out, and why.
+
+    Written into ``data["captions"]`` (a container of the data section) once the
+    model is known: an uploaded model's columns are the features explained, one
+    the page would leave out (e.g. a text column of many values) included.
+
+    Parameters
+    ----------
+    data : dict
+        The page's data (``features``, ``text``, ``page_features``,
+        ``left_out``, ``captions``), with the model's columns once it is loaded.
+    model : dict or None
+        The model in use (``source``), or ``None``.
+    """
+    features, text = list(data["features"]), list(data.get("text") or ())
+    left_out = {c: r for c, r in data["left_out"].items() if c not in features}
+    for column in data["page_features"]:
+        if column not in features:
+            left_out[column] = "not a column of the model"
+    with data["captions"]:
+        if text:
+            names = literal(format_names(text, limit=8, brackets=False))
+            if model is not None and model["source"] == "skops":
+                st.caption(
+                    f"Text feature(s) {names} go to the uploaded model as they "
+                    "are (its own encoder reads them). With text features, removed "
+                    "features take the values of background rows."
+                )
+            else:
+                st.caption(
+                    f"Text feature(s) {names} are one-hot encoded by the models "
+                    "trained here (a text column with more than "
+                    f"{MAX_CATEGORIES} distinct values is left out: it looks like "
+                    "identifiers or free text). With text features, removed "
+                    "features take the values of background rows."
+                )
+        if left_out:
+            st.caption(
+                f"Columns left out as features: {literal(describe_left_out(left_out))}."
+            )
+
+
+def missing_text(
+    table: pd.DataFrame, text: list[str], missing: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The page's missing-value choice applied to the text features' empty cells.
+
+    The library takes a missing text value as a category of its own; the page
+    does as its 'Missing values' choice says: ``"drop"`` drops the rows with an
+    empty text cell, ``"mean"`` fills each with its column's most common value
+    (the first in sorted order on a tie).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The feature columns (text ones as they are), indexed by row positions.
+    text : list of str
+        Its text columns.
+    missing : {"drop", "mean"}
+        The page's choice.
+
+    Returns
+    -------
+    table : DataFrame
+        The rows kept, the cells filled.
+    lines : list of str
+        What was done, for the page's captions.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"c": ["a", None, "b", "a"]})
+    >>> missing_text(table, ["c"], "drop")[0].index.tolist()
+    [0, 2, 3]
+    >>> filled, lines = missing_text(table, ["c"], "mean")
+    >>> filled["c"].tolist()
+    ['a', 'a', 'b', 'a']
+    >>> lines
+    ["filled 1 empty cell(s) of 'c' with its most common value, 'a'"]
+    """
+    text = [c for c in text if c in table.columns and table[c].isna().any()]
+    if not text:
+        return table, []
+    if missing == "drop":
+        empty = table[text].isna().any(axis=1)
+        names = format_names(text, limit=8, brackets=False)
+        line = f"dropped {int(empty.sum())} row(s) with an empty text value in {names}"
+        return table.loc[~empty], [line]
+    table, lines = table.copy(), []
+    for column in text:
+        counts = table[column].dropna().astype(str).value_counts()
+        if counts.empty:
+            continue
+        top = sorted(counts.index[counts == counts.max()])[0]
+        n_empty = int(table[column].isna().sum())
+        table[column] = table[column].where(table[column].notna(), top)
+        lines.append(
+            f"filled {n_empty} empty cell(s) of {column!r} with its most common "
+            f"value, {top!r}"
+        )
+    return table, lines
 
 
 def numeric_features(data: dict[str, Any]) -> list[str]:
@@ -95,8 +192,9 @@ def _with_features(data: dict[str, Any], names: list[str], owner: str) -> dict:
     absent = [c for c in names if c not in frame.columns]
     if absent:
         raise DataError(
-            f"{owner} takes the columns {format_names(names)}; the table lacks "
-            f"{format_names(absent)}."
+            f"{owner} takes the columns "
+            f"{format_names(names, limit=8, brackets=False)}; the table lacks "
+            f"{format_names(absent, limit=8, brackets=False)}."
         )
     if data["target"] in names:
         raise DataError(
@@ -105,6 +203,13 @@ def _with_features(data: dict[str, Any], names: list[str], owner: str) -> dict:
         )
     table, _ = table_features(frame, names, data["missing"], owner)
     text = [c for c in names if not pd.api.types.is_numeric_dtype(frame[c])]
+    table, _ = missing_text(table, text, data["missing"])
+    if table.empty:
+        raise DataError(
+            f"{owner} takes the columns {format_names(names)}; every row has an "
+            "empty value in one of them, so dropping incomplete rows leaves none. "
+            "Set 'Missing values' to 'fill with the column mean'."
+        )
     return {**data, "features": list(names), "text": text, "table": table}
 
 
@@ -113,13 +218,12 @@ def data_for_upload(data: dict[str, Any], model: Any, owner: str) -> dict[str, A
 
     A model fitted on a DataFrame (``feature_names_in_``) gets the columns it
     was fitted on, in its order, text ones as they are; a model fitted on an
-    array gets the page's numeric features. A model naming columns the table
-    lacks gets the page's features (the page's checks then say what differs).
+    array gets the page's numeric features.
 
     Raises
     ------
     DataError
-        The model takes the label column.
+        The model takes the label column, or columns the table lacks (named).
     """
     names = getattr(model, "feature_names_in_", None)
     if names is None:
@@ -127,9 +231,7 @@ def data_for_upload(data: dict[str, Any], model: Any, owner: str) -> dict[str, A
             return data
         return _with_features(data, numeric_features(data), owner)
     names = [str(c) for c in names]
-    if names == list(data["features"]) or any(
-        c not in data["frame"].columns for c in names
-    ):
+    if names == list(data["features"]):
         return data
     return _with_features(data, names, owner)
 

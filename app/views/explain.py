@@ -24,6 +24,8 @@ from app.components.text_features import (
     TRAIN_TARGET,
     data_for_model,
     data_for_upload,
+    feature_captions,
+    missing_text,
     numeric_features,
     page_features,
     show_explained_values,
@@ -44,7 +46,6 @@ from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
     TrainedModel,
-    describe_left_out,
     feature_columns,
     load_skops,
     model_scores,
@@ -208,11 +209,16 @@ def _data_section() -> dict[str, Any] | None:
         )
     numeric, dropped = feature_columns(frame, target)
     features, text, dropped = page_features(frame, numeric, dropped)
-    if dropped:
-        st.caption(
-            f"Columns left out as features: {literal(describe_left_out(dropped))}."
-        )
+    # the features and the columns left out, said once the model is known
+    captions = {
+        "features": features,
+        "text": text,
+        "page_features": features,
+        "left_out": dropped,
+        "captions": st.container(),
+    }
     if len(features) < 1:
+        feature_captions(captions, None)
         st.error(no_features_text(bool(dropped)))
         return None
     missing = st.selectbox(
@@ -221,14 +227,19 @@ def _data_section() -> dict[str, Any] | None:
         format_func=MISSING.get,
         key=state.EXPLAIN_W_MISSING,
         help="Rows with an empty or infinite feature value: drop them, or fill the "
-        "cell with the column mean. Rows with an empty label are left out of "
-        "training either way (they can still be explained).",
+        "cell with the column mean (an empty text cell with the column's most "
+        "common value). Rows with an empty label are left out of training either "
+        "way (they can still be explained).",
     )
     finite_rows = np.isfinite(frame[numeric].to_numpy(float)).all(axis=1)
+    finite_rows &= frame[text].notna().all(axis=1).to_numpy()
     table = _features_table(frame, numeric, missing, finite_rows)
     if table is None:
         return None
     table = with_text_columns(table, frame, features)
+    table, lines = missing_text(table, text, missing)
+    for line in lines:
+        st.caption(literal(_sentence(line)))
     n_unlabelled = int(frame[target].isna().sum())
     if n_unlabelled:
         st.caption(
@@ -246,6 +257,7 @@ def _data_section() -> dict[str, Any] | None:
         "missing": missing,
         "gaps": not finite_rows.all(),
         "continuous": continuous,
+        **{k: v for k, v in captions.items() if k not in ("features", "text")},
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
@@ -434,9 +446,11 @@ def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
     data = data_for_upload(data, model, f"The model in {filename}")
     n_in = getattr(model, "n_features_in_", None)
     if n_in is not None and n_in != len(data["features"]):
+        n_text = len(data.get("text") or ())
         raise EngineError(
             f"The model in {filename} expects {n_in} features; the table has "
-            f"{len(data['features'])} numeric feature columns."
+            f"{len(data['features'])} feature columns "
+            f"({len(data['features']) - n_text} numeric, {n_text} text)."
         )
     check_feature_names(model, data["features"], f"The model in {filename}")
     # scored on the table's labelled rows, as a model trained here on its held-out
@@ -822,6 +836,9 @@ def _dropped_row_message(data: dict[str, Any], row: int) -> str:
     numeric = numeric_features(data)
     values = data["frame"].iloc[row][numeric].to_numpy(dtype=float)
     holes = [c for c, v in zip(numeric, values, strict=True) if not np.isfinite(v)]
+    cells = data["frame"].iloc[row]
+    holes += [c for c in data.get("text") or () if pd.isna(cells[c])]
+    holes = [c for c in data["features"] if c in holes]  # in table order
     names = format_names(holes, limit=8, brackets=False)
     return (
         f"Row {row} has no value in {names}, and rows with "
@@ -840,11 +857,19 @@ def _check_row(data: dict[str, Any], row_frame: pd.DataFrame, row: int) -> None:
     numeric = numeric_features(data)
     values = row_frame[numeric].to_numpy(dtype=float)[0]
     holes = [c for c, v in zip(numeric, values, strict=True) if not np.isfinite(v)]
+    # an emptied text select is no category "nan": refused as an empty number
+    text = [c for c in data.get("text") or () if c in row_frame.columns]
+    holes += [c for c in text if pd.isna(row_frame[c].iloc[0])]
     if holes:
         names = format_names(holes, limit=8, brackets=False)
+        empty_text = [c for c in holes if c in text]
+        what = {
+            0: "type a number",
+            len(holes): "choose a value",
+        }.get(len(empty_text), "type a number or choose a value")
         raise DataError(
             f"The what-if row has no value in {names}: "
-            "type a number in that cell of the table under 'Row to explain'."
+            f"{what} in that cell of the table under 'Row to explain'."
         )
 
 
@@ -1319,9 +1344,12 @@ def render() -> None:
     data = _data_section()
     model = None if data is None else _model_section(data)
     if model is None:
+        if data is not None:
+            feature_captions(data, None)
         _running_elsewhere()
         return
     data = data_for_model(data, model)
+    feature_captions(data, model)
     st.header("Explain one row")
     row_frame, row, edits, invalid = _row_section(data)
     settings = _settings(data)

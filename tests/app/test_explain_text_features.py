@@ -86,15 +86,17 @@ def test_in_app_models_use_text_columns_with_few_values(kind: str) -> None:
     loaded = load_skops(save_skops(model["model"]))
     X = frame[["age", "colour", "city"]]
     assert (loaded.predict(X) == model["model"].predict(X)).all()
-    at.number_input(key=state.EXPLAIN_W_ROW).set_value(5).run()
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(6).run()
     _explain(at)
     result = at.session_state[state.EXPLAIN_RESULT]
     assert result.categories["colour"] == ("blue", "green", "red")
+    # row 5's empty city was dropped ('Missing values'): no category "nan"
+    assert result.categories["city"] == ("Lima", "Oslo", "Rome")
     shown = _shown_values(at).iloc[0]
-    assert shown["colour"] == frame.loc[5, "colour"] and shown["city"] == "nan"
-    # on the page the empty city reads "(missing)"
+    assert shown["colour"] == frame.loc[6, "colour"]
+    assert shown["city"] == frame.loc[6, "city"]
     assert any(
-        (d.value.iloc[0] == shown.replace("nan", "(missing)")).all()
+        (d.value.iloc[0] == shown).all()
         for d in at.dataframe
         if list(d.value.columns) == ["age", "colour", "city"]
     )
@@ -256,34 +258,141 @@ def test_removals_that_invent_text_values_are_refused_before_the_run() -> None:
         assert at.subheader[0].value == "Result: row 0"
 
 
-def test_a_missing_text_value_reads_missing() -> None:
-    # the explained values and the what-if line read "nan" for an empty cell
+def test_an_emptied_text_select_is_refused() -> None:
+    # a cleared select was explained as the category "nan"
     frame = mixed_frame()
     at = _open(frame)
     at.button(key=state.EXPLAIN_W_TRAIN).click().run()
     wait_until(at, lambda a: _job(a, state.EXPLAIN_TRAIN_JOB) is None, 180)
-    at.number_input(key=state.EXPLAIN_W_ROW).set_value(5).run()  # city is empty
-    at.session_state[f"{state.EXPLAIN_W_EDIT}_drop_5"] = {
-        "edited_rows": {0: {"city": "Rome"}},
+    _explain(at)
+    before = at.session_state[state.EXPLAIN_RESULT]
+    edit = f"{state.EXPLAIN_W_EDIT}_drop_0"
+    at.session_state[edit] = {
+        "edited_rows": {0: {"colour": None, "age": "33"}},
         "added_rows": [],
         "deleted_rows": [],
     }
     at.run()
-    _explain(at)
-    said = "row 5 with edited values (city (missing) → Rome)"
-    assert any(said in m.value for m in at.markdown), [m.value for m in at.markdown]
-    at.session_state[f"{state.EXPLAIN_W_EDIT}_drop_5"] = {
-        "edited_rows": {0: {"city": None}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.run()
-    _explain(at)
-    columns = ["age", "colour", "city"]
-    (shown,) = [
-        d.value
-        for d in at.dataframe
-        if list(d.value.columns) == columns and not d.proto.editing_mode
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert _job(at, state.EXPLAIN_ROW_JOB) is None  # nothing sent to the worker
+    (error,) = at.error
+    assert error.value.startswith(
+        "The what-if row has no value in 'colour': choose a value in that cell"
+    ), error.value
+    # nothing lost: the earlier result and the edits stay
+    assert at.session_state[state.EXPLAIN_RESULT] is before
+    kept = at.session_state[state.EXPLAIN_EDITS][("mixed.csv", "drop", 0)]
+    assert kept == {"colour": None, "age": 33.0}
+
+
+def test_missing_values_drop_or_fill_empty_text_cells() -> None:
+    # 'drop rows with a missing value' kept rows with an empty text cell
+    frame = mixed_frame()
+    at = _open(frame)
+    captions = [c.value for c in at.caption]
+    assert "Dropped 1 row(s) with an empty text value in 'city'." in captions
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    wait_until(at, lambda a: _job(a, state.EXPLAIN_TRAIN_JOB) is None, 180)
+    model = at.session_state[state.EXPLAIN_MODEL]["model"]
+    assert model.named_steps["columns"].transformers_[0][1].categories_[1].tolist() == [
+        "Lima",
+        "Oslo",
+        "Rome",
     ]
-    assert shown["city"].tolist() == ["(missing)"]
-    assert not any("nan" in m.value for m in at.markdown)
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(5).run()
+    assert any("Row 5 has no value in 'city'" in w.value for w in at.warning)
+    at.button(key=state.EXPLAIN_W_RUN).click().run()
+    assert _job(at, state.EXPLAIN_ROW_JOB) is None
+    assert at.error[0].value.startswith("Row 5 has no value in 'city'")
+    # fill: the column's most common value, said in a caption and the help
+    at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("mean").run()
+    top = sorted(frame["city"].value_counts()[lambda c: c == c.max()].index.tolist())[0]
+    captions = [c.value for c in at.caption]
+    said = f"Filled 1 empty cell(s) of 'city' with its most common value, '{top}'."
+    assert said in captions, captions
+    assert "most common value" in at.selectbox(key=state.EXPLAIN_W_MISSING).help
+    assert not any("Row 5 has no value" in w.value for w in at.warning)
+
+
+def test_an_upload_fitted_on_columns_the_table_lacks_names_them() -> None:
+    # 'expects 3 features; the table has 3 numeric feature columns' (with text)
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from engine.values import save_skops
+
+    frame = mixed_frame()
+    other = frame.assign(
+        shop=frame["colour"], region=frame["city"].fillna("x"), size=frame["age"]
+    )
+    X = other[["age", "shop", "region", "size"]]
+    pipe = Pipeline(
+        [
+            (
+                "columns",
+                ColumnTransformer(
+                    [("text", OneHotEncoder(), ["shop", "region"])],
+                    remainder="passthrough",
+                ),
+            ),
+            ("model", LogisticRegression(max_iter=500)),
+        ]
+    ).fit(X, other["label"])
+    at = _open(frame)
+    at.file_uploader(key=state.EXPLAIN_W_UPLOAD).set_value(
+        ("other.skops", save_skops(pipe), "application/octet-stream")
+    ).run()
+    at.button(key=state.EXPLAIN_W_LOAD).click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "the table lacks 'shop', 'region', 'size'." in error.value, error.value
+    assert "numeric feature columns" not in error.value
+
+
+def test_captions_describe_the_uploaded_models_columns() -> None:
+    # "Columns left out as features: 'name'" while the model explained 'name'
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from engine.values import save_skops
+
+    frame = mixed_frame()
+    X = frame[["age", "colour", "name"]]
+    encode = OneHotEncoder(handle_unknown="ignore")
+    pipe = Pipeline(
+        [
+            (
+                "columns",
+                ColumnTransformer(
+                    [("text", encode, ["colour", "name"])], remainder="passthrough"
+                ),
+            ),
+            ("model", LogisticRegression(max_iter=500)),
+        ]
+    ).fit(X, frame["label"])
+    at = _open(frame)
+    before = " ".join(c.value for c in at.caption)
+    assert "Columns left out as features: 'name' (text, over 50" in before
+    at.file_uploader(key=state.EXPLAIN_W_UPLOAD).set_value(
+        ("names.skops", save_skops(pipe), "application/octet-stream")
+    ).run()
+    at.button(key=state.EXPLAIN_W_LOAD).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state[state.EXPLAIN_MODEL]["features"] == [
+        "age",
+        "colour",
+        "name",
+    ]
+    captions = [c.value for c in at.caption]
+    assert "Columns left out as features: 'city' (not a column of the model)." in (
+        captions
+    ), captions
+    assert any(
+        c.startswith("Text feature(s) 'colour', 'name' go to the uploaded model")
+        for c in captions
+    ), captions
+    assert not any("'name' (text" in c for c in captions)
