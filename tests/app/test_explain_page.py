@@ -118,7 +118,7 @@ def test_bad_model_files_show_an_error_and_keep_the_state(trained_iris) -> None:
         (b"this is not a skops archive", "not a readable skops"),
         (sio.dumps(FunctionTransformer()), "not an allowed"),
         (wine_model, "expects 13 features"),
-        (renamed_model, "fitted on other columns"),
+        (renamed_model, "the table lacks 'a', 'b', 'c', 'd'"),
     ]
     for content, message in cases:
         _upload(at, "model.skops", content)
