@@ -17,10 +17,12 @@ from typing import Any
 from engine.plots._text import text_width
 
 __all__ = [
+    "NARROW_TOOLBAR",
     "TITLE_WIDTH",
     "leave_toolbar_room",
     "legend_above",
     "legend_rows",
+    "one_row_toolbar",
     "set_title",
     "title_lines",
 ]
@@ -93,6 +95,22 @@ def set_title(
         },
         margin={"t": _TOOLBAR_PX + _LINE_PX * len(lines) + _PAD_PX + above_px},
     )
+    return fig
+
+
+NARROW_TOOLBAR = ("zoomIn2d", "zoomOut2d", "autoScale2d")
+"""Toolbar buttons a figure in part of a page goes without: with them the toolbar
+wrapped onto a second row (about 226 px wide) and covered the title."""
+
+
+def one_row_toolbar(fig: Any) -> Any:
+    """Keep ``fig``'s toolbar on one row in a narrow column, over the strip
+    :func:`set_title` and :func:`leave_toolbar_room` leave free.
+
+    Drops :data:`NARROW_TOOLBAR` (zooming by a box, panning, reset and the image
+    download stay); returns ``fig``, changed in place.
+    """
+    fig.update_layout(modebar={"remove": list(NARROW_TOOLBAR)})
     return fig
 
 

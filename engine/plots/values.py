@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from engine.errors import ConfigError, DataError, check_choice, format_names
 from engine.plots._checks import check_count
-from engine.plots._layout import legend_above, set_title
+from engine.plots._layout import legend_above, one_row_toolbar, set_title
 from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts, text_width
 from engine.values.result import DistributionalValues
 
@@ -234,7 +234,8 @@ def transition_heatmap(
     fig.update_yaxes(automargin=True)
     feature = plot_labels(result.features, keep)[i]
     title = f"{feature}: P(class with = row, class without = column)"
-    return set_title(fig, title)
+    # drawn in half a page beside its colour bar: a wrapped toolbar hid the title
+    return one_row_toolbar(set_title(fig, title))
 
 
 def mean_vs_reference(

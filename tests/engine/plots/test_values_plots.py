@@ -247,3 +247,11 @@ def test_the_mean_chart_can_list_the_features_as_the_bar_chart_does(
     assert list(mean.data[0].customdata) == list(bars.data[0].customdata)
     with pytest.raises(Exception, match="order_by"):
         mean_vs_reference(result, 0, order_by="name")
+
+
+def test_the_heatmap_toolbar_stays_on_one_row(digits_result) -> None:
+    # at 800 px the heatmap's toolbar wrapped onto a second row over its title
+    from engine.plots._layout import NARROW_TOOLBAR
+
+    fig = transition_heatmap(digits_result, 0, 0)
+    assert set(fig.layout.modebar.remove) == set(NARROW_TOOLBAR)
