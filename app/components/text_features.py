@@ -88,7 +88,8 @@ def feature_captions(data: dict[str, Any], model: dict[str, Any] | None) -> None
     ----------
     data : dict
         The page's data (``features``, ``text``, ``page_features``,
-        ``left_out``, ``captions``), with the model's columns once it is loaded.
+        ``left_out``, ``captions``, ``text_lines``: what 'Missing values' did to
+        empty text cells), with the model's columns once it is loaded.
     model : dict or None
         The model in use (``source``), or ``None``.
     """
@@ -118,6 +119,8 @@ def feature_captions(data: dict[str, Any], model: dict[str, Any] | None) -> None
             st.caption(
                 f"Columns left out as features: {literal(describe_left_out(left_out))}."
             )
+        for line in data.get("text_lines") or ():
+            st.caption(literal(line[0].upper() + line[1:] + "."))
 
 
 def missing_text(
@@ -203,14 +206,20 @@ def _with_features(data: dict[str, Any], names: list[str], owner: str) -> dict:
         )
     table, _ = table_features(frame, names, data["missing"], owner)
     text = [c for c in names if not pd.api.types.is_numeric_dtype(frame[c])]
-    table, _ = missing_text(table, text, data["missing"])
+    table, lines = missing_text(table, text, data["missing"])
     if table.empty:
         raise DataError(
             f"{owner} takes the columns {format_names(names)}; every row has an "
             "empty value in one of them, so dropping incomplete rows leaves none. "
             "Set 'Missing values' to 'fill with the column mean'."
         )
-    return {**data, "features": list(names), "text": text, "table": table}
+    return {
+        **data,
+        "features": list(names),
+        "text": text,
+        "table": table,
+        "text_lines": lines,
+    }
 
 
 def data_for_upload(data: dict[str, Any], model: Any, owner: str) -> dict[str, Any]:

@@ -238,8 +238,7 @@ def _data_section() -> dict[str, Any] | None:
         return None
     table = with_text_columns(table, frame, features)
     table, lines = missing_text(table, text, missing)
-    for line in lines:
-        st.caption(literal(_sentence(line)))
+    captions["text_lines"] = lines  # said with the model's columns
     n_unlabelled = int(frame[target].isna().sum())
     if n_unlabelled:
         st.caption(

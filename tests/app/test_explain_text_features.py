@@ -396,3 +396,5 @@ def test_captions_describe_the_uploaded_models_columns() -> None:
         for c in captions
     ), captions
     assert not any("'name' (text" in c for c in captions)
+    # the model does not take 'city': its empty cell drops no row
+    assert not any(c.startswith("Dropped") for c in captions), captions
