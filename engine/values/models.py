@@ -1194,21 +1194,60 @@ def train_classifier(
     stopped = reporter.stop_requested and done < planned
     if stopped:
         notes.append(f"training was stopped after {done} of {planned} {unit}")
+    result = held_out_result(
+        est, kind, names, (X_te, y_te, y_tr), notes, stopped, (done, planned, unit)
+    )
+    reporter("done", done, {"accuracy": result.accuracy}, total=planned)
+    return result
+
+
+def held_out_result(
+    model: Any,
+    kind: str,
+    features: Sequence[str],
+    split: tuple[Any, np.ndarray, np.ndarray],
+    notes: list[str],
+    stopped: bool,
+    steps: tuple[int, int, str],
+) -> TrainedModel:
+    """A trained model with its scores on the held-out rows.
+
+    Parameters
+    ----------
+    model : scikit-learn classifier
+        Fitted, with ``predict`` and ``classes_``.
+    kind : str
+        The model kind.
+    features : sequence of str
+        Its input columns.
+    split : tuple
+        ``(X_test, y_test, y_train)``: the held-out inputs and labels, and the
+        training labels (whose most common class is the baseline's).
+    notes : list of str
+        Notes of the training.
+    stopped : bool
+        Whether training was stopped early.
+    steps : tuple of (int, int, str)
+        Steps done, planned, and their unit.
+
+    Returns
+    -------
+    TrainedModel
+    """
+    X_te, y_te, y_tr = split
     # an imbalanced table: 99 % of one class scores 0.99 by always saying it
-    scores = class_scores(est.predict(X_te), y_te, reference=y_tr)
-    accuracy = scores.accuracy
-    reporter("done", done, {"accuracy": accuracy}, total=planned)
+    scores = class_scores(model.predict(X_te), y_te, reference=y_tr)
     return TrainedModel(
-        model=est,
+        model=model,
         kind=kind,
-        features=tuple(names),
-        classes=tuple(str(c) for c in est.classes_),
-        accuracy=accuracy,
+        features=tuple(features),
+        classes=tuple(str(c) for c in model.classes_),
+        accuracy=scores.accuracy,
         n_train=len(y_tr),
         n_test=len(y_te),
         notes=tuple(notes),
         stopped=stopped,
-        steps=(done, planned, unit),
+        steps=steps,
         balanced_accuracy=scores.balanced_accuracy,
         baseline=scores.baseline,
         majority=scores.majority,

@@ -31,8 +31,8 @@ from engine.values.models import (
     MODEL_KINDS,
     TrainedModel,
     class_labels,
-    class_scores,
     fit_in_steps,
+    held_out_result,
     make_estimator,
     prepare_features,
     train_classifier,
@@ -298,23 +298,10 @@ def train_table_classifier(
     if stopped:
         notes.append(f"training was stopped after {done} of {planned} {unit}")
     model = Pipeline([("columns", columns), ("model", est)])
-    scores = class_scores(model.predict(X_te), y_te, reference=y_tr)
-    accuracy = scores.accuracy
-    reporter("done", done, {"accuracy": accuracy}, total=planned)
+    result = held_out_result(
+        model, kind, features, (X_te, y_te, y_tr), notes, stopped, (done, planned, unit)
+    )
+    reporter("done", done, {"accuracy": result.accuracy}, total=planned)
     for note in notes:
         logger.info("%s: %s", owner, note)
-    return TrainedModel(
-        model=model,
-        kind=kind,
-        features=tuple(features),
-        classes=tuple(str(c) for c in model.classes_),
-        accuracy=accuracy,
-        n_train=len(y_tr),
-        n_test=len(y_te),
-        notes=tuple(notes),
-        stopped=stopped,
-        steps=(done, planned, unit),
-        balanced_accuracy=scores.balanced_accuracy,
-        baseline=scores.baseline,
-        majority=scores.majority,
-    )
+    return result
