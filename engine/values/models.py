@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -1155,20 +1156,7 @@ def train_classifier(
     notes += record.summary()
     y = y[present][record.kept_rows]
     X, names = table.to_numpy(), list(table.columns)
-    labels, counts = np.unique(y, return_counts=True)
-    if len(labels) < 2:
-        raise DataError(
-            f"train_classifier: label column {target!r} has a single class; pick a "
-            "column with at least two."
-        )
-    warning = class_label_warning(frame[target], target)
-    if warning:
-        warnings.warn(
-            f"train_classifier: {warning}; a classifier learns one class per "
-            "distinct value, so choose a column of class labels.",
-            DataWarning,
-            stacklevel=2,
-        )
+    labels, counts = check_classes(y, frame[target], target, "train_classifier")
     for note in notes:
         logger.info("train_classifier: %s", note)
     n_test = math.ceil(test_size * len(y))
@@ -1199,6 +1187,50 @@ def train_classifier(
     )
     reporter("done", done, {"accuracy": result.accuracy}, total=planned)
     return result
+
+
+def check_classes(
+    y: np.ndarray, column: pd.Series, target: str, owner: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The classes of the training labels and their counts, checked.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,)
+        The labels of the rows trained on.
+    column : Series
+        The whole label column, for :func:`~engine.validation.class_label_warning`
+        (a ``DataWarning`` when it looks like a measurement, not classes).
+    target : str
+        Its name, for the messages.
+    owner : str
+        The caller, named in them.
+
+    Returns
+    -------
+    labels, counts : ndarray
+        The distinct labels and how many rows hold each.
+
+    Raises
+    ------
+    DataError
+        A single class.
+    """
+    labels, counts = np.unique(y, return_counts=True)
+    if len(labels) < 2:
+        raise DataError(
+            f"{owner}: label column {target!r} has a single class; pick a column "
+            "with at least two."
+        )
+    warning = class_label_warning(column, target)
+    if warning:
+        warnings.warn(
+            f"{owner}: {warning}; a classifier learns one class per distinct value, "
+            "so choose a column of class labels.",
+            DataWarning,
+            stacklevel=3,
+        )
+    return labels, counts
 
 
 def held_out_result(

@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 
 from engine.data import looks_like_identifier
-from engine.errors import DataError, DataWarning, check_choice, format_names
+from engine.errors import DataError, check_choice, format_names
 from engine.runtime import ProgressCallback, Reporter, resolve_seed
-from engine.validation import class_label_warning
 from engine.values.models import (
     MODEL_KINDS,
     TrainedModel,
+    check_classes,
     class_labels,
     fit_in_steps,
     held_out_result,
@@ -261,20 +261,7 @@ def train_table_classifier(
     if record is not None:
         notes += record.summary()
     y = y[present][table.index.to_numpy()]
-    labels, counts = np.unique(y, return_counts=True)
-    if len(labels) < 2:
-        raise DataError(
-            f"{owner}: label column {target!r} has a single class; pick a column "
-            "with at least two."
-        )
-    warning = class_label_warning(frame[target], target)
-    if warning:
-        warnings.warn(
-            f"{owner}: {warning}; a classifier learns one class per distinct value, "
-            "so choose a column of class labels.",
-            DataWarning,
-            stacklevel=2,
-        )
+    labels, counts = check_classes(y, frame[target], target, owner)
     n_test = math.ceil(test_size * len(y))
     fits = counts.min() >= 2 and len(labels) <= min(n_test, len(y) - n_test)
     X_tr, X_te, y_tr, y_te = train_test_split(
