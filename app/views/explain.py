@@ -20,6 +20,7 @@ from app.components.names import (
 from app.components.numbers import cell_text, parse_row
 from app.components.text import count, literal
 from app.components.text_features import (
+    FILL_LABEL,
     MAX_CATEGORIES,
     TRAIN_TARGET,
     data_for_model,
@@ -78,7 +79,7 @@ REMOVALS = {
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 MISSING = {
     "drop": "drop rows with a missing value",
-    "mean": "fill with the column mean",
+    "mean": FILL_LABEL,
 }
 DATA_PAGE = "data set from the Data page"
 # the what-if cells that are no number, refused by 'Explain this row'
@@ -343,8 +344,8 @@ def _features_table(
     if missing == "drop" and complete == 0:
         st.error(
             "Every row has an empty or infinite value in some feature column, so "
-            "dropping incomplete rows leaves none. Set 'Missing values' to 'fill "
-            "with the column mean'."
+            "dropping incomplete rows leaves none. Set 'Missing values' to "
+            f"'{FILL_LABEL}'."
         )
         return None
     table, record = prepare_features(frame, features, missing, "Explain")
@@ -849,7 +850,7 @@ def _dropped_row_message(data: dict[str, Any], row: int) -> str:
     return (
         f"Row {row} has no value in {names}, and rows with "
         "a missing value are dropped ('Missing values'). Set 'Missing values' to "
-        "'fill with the column mean', or pick another row."
+        f"'{FILL_LABEL}', or pick another row."
     )
 
 
