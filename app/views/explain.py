@@ -1156,21 +1156,23 @@ def _contrast(result: DistributionalValues) -> None:
         return
     table = result.contrast(0, src, dst)
     best = table.iloc[0]
+    # the classes shortened as in the select boxes and the caption (a long one was
+    # written in full here only)
+    a, b = short_labels(classes)(src), short_labels(classes)(dst)
     if best["probability"] <= 0:
         st.write(
-            f"No feature turns **{literal(src)}** into **{literal(dst)}** for this row."
+            f"No feature turns **{literal(a)}** into **{literal(b)}** for this row."
         )
     else:
         label = short_labels(list(result.features))
         names = literal(", ".join(label(p) for p in table["player"].head(3)))
         st.write(
-            f"Most likely to turn **{literal(src)}** into **{literal(dst)}**: {names} "
+            f"Most likely to turn **{literal(a)}** into **{literal(b)}**: {names} "
             f"(top: {literal(label(best['player']))}, P = "
             f"{best['probability']:.3f})."
         )
     # the reverse move last: at 800 px it is the column scrolled out of view
     order = ["player", "probability", "conditional", "p_change", "reverse"]
-    a, b = short_labels(classes)(src), short_labels(classes)(dst)
     st.caption(
         f"A = {literal(a)}, B = {literal(b)}, sorted by P(A → B): the probability "
         "that adding the feature turns A into B. P(B | A): the same, given the "
