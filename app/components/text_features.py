@@ -30,6 +30,7 @@ from engine.values import DistributionalValues, describe_left_out
 from engine.values.table_models import MAX_CATEGORIES, table_features, text_features
 
 __all__ = [
+    "FILL_LABEL",
     "MAX_CATEGORIES",
     "MISSING_TEXT",
     "TRAIN_TARGET",
@@ -211,7 +212,7 @@ def _with_features(data: dict[str, Any], names: list[str], owner: str) -> dict:
         raise DataError(
             f"{owner} takes the columns {format_names(names)}; every row has an "
             "empty value in one of them, so dropping incomplete rows leaves none. "
-            "Set 'Missing values' to 'fill with the column mean'."
+            f"Set 'Missing values' to '{FILL_LABEL}'."
         )
     return {
         **data,
@@ -251,6 +252,10 @@ def data_for_model(data: dict[str, Any], model: dict[str, Any]) -> dict[str, Any
         return data
     return _with_features(data, list(model["features"]), "The model")
 
+
+FILL_LABEL = "fill (column mean; most common text value)"
+"""The 'Missing values' choice that fills empty cells: numbers get the column's
+mean, text cells its most common value (the label named only the mean)."""
 
 MISSING_TEXT = "(missing)"
 """How an empty cell reads in a line about edits and in the explained values."""

@@ -20,6 +20,7 @@ from app.components.names import (
 from app.components.numbers import cell_text, parse_row
 from app.components.text import count, literal
 from app.components.text_features import (
+    FILL_LABEL,
     MAX_CATEGORIES,
     TRAIN_TARGET,
     data_for_model,
@@ -78,7 +79,7 @@ REMOVALS = {
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 MISSING = {
     "drop": "drop rows with a missing value",
-    "mean": "fill with the column mean",
+    "mean": FILL_LABEL,
 }
 DATA_PAGE = "data set from the Data page"
 # the what-if cells that are no number, refused by 'Explain this row'
@@ -343,8 +344,8 @@ def _features_table(
     if missing == "drop" and complete == 0:
         st.error(
             "Every row has an empty or infinite value in some feature column, so "
-            "dropping incomplete rows leaves none. Set 'Missing values' to 'fill "
-            "with the column mean'."
+            "dropping incomplete rows leaves none. Set 'Missing values' to "
+            f"'{FILL_LABEL}'."
         )
         return None
     table, record = prepare_features(frame, features, missing, "Explain")
@@ -552,7 +553,14 @@ def _model_text(model: dict[str, Any]) -> str:
     text = f"Model: {model['kind']}"
     if acc is None:
         return text
-    where = f"held out, {model['n_test']} rows" if model["n_test"] else "on this table"
+    # an upload is scored on every labelled row, its training rows among them
+    # maybe (0.926 there beside 0.904 held out for the same model)
+    where = (
+        f"held out, {model['n_test']} rows"
+        if model["n_test"]
+        else "on all labelled rows of this table, which may include the model's "
+        "training rows"
+    )
     text += f" — accuracy {acc:.3f}"
     if model.get("balanced_accuracy") is not None:
         text += f", balanced accuracy {model['balanced_accuracy']:.3f}"
@@ -842,7 +850,7 @@ def _dropped_row_message(data: dict[str, Any], row: int) -> str:
     return (
         f"Row {row} has no value in {names}, and rows with "
         "a missing value are dropped ('Missing values'). Set 'Missing values' to "
-        "'fill with the column mean', or pick another row."
+        f"'{FILL_LABEL}', or pick another row."
     )
 
 
@@ -1148,21 +1156,23 @@ def _contrast(result: DistributionalValues) -> None:
         return
     table = result.contrast(0, src, dst)
     best = table.iloc[0]
+    # the classes shortened as in the select boxes and the caption (a long one was
+    # written in full here only)
+    a, b = short_labels(classes)(src), short_labels(classes)(dst)
     if best["probability"] <= 0:
         st.write(
-            f"No feature turns **{literal(src)}** into **{literal(dst)}** for this row."
+            f"No feature turns **{literal(a)}** into **{literal(b)}** for this row."
         )
     else:
         label = short_labels(list(result.features))
         names = literal(", ".join(label(p) for p in table["player"].head(3)))
         st.write(
-            f"Most likely to turn **{literal(src)}** into **{literal(dst)}**: {names} "
+            f"Most likely to turn **{literal(a)}** into **{literal(b)}**: {names} "
             f"(top: {literal(label(best['player']))}, P = "
             f"{best['probability']:.3f})."
         )
     # the reverse move last: at 800 px it is the column scrolled out of view
     order = ["player", "probability", "conditional", "p_change", "reverse"]
-    a, b = short_labels(classes)(src), short_labels(classes)(dst)
     st.caption(
         f"A = {literal(a)}, B = {literal(b)}, sorted by P(A → B): the probability "
         "that adding the feature turns A into B. P(B | A): the same, given the "

@@ -330,7 +330,8 @@ def mean_vs_reference(
     fig.update_layout(height=max(300, 34 * len(names) + 150) + legend_px)
     beside = reference_name if reference is not None else "P(change)"
     title = f"Mean (= SHAP) for P({classes[c]}) beside {beside}"
-    return set_title(fig, title, above_px=legend_px)
+    # beside the heatmap at 800 px its toolbar wrapped onto a second row too
+    return one_row_toolbar(set_title(fig, title, above_px=legend_px))
 
 
 def pixel_map(

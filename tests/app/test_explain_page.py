@@ -594,6 +594,34 @@ def test_long_names_are_cut_in_the_middle_in_widgets_and_tables() -> None:
     assert sorted(_table_with(at, "flip_away").value["player"]) == SHORT
 
 
+def test_the_contrast_sentence_shortens_long_class_names() -> None:
+    # a long class name was written in full in the sentence above the contrast
+    # table, while the select boxes and the caption below shortened it
+    classes = ["L" + "o" * 190 + f"ng_class_{k}" for k in range(2)]
+    short = [f"Looooooooooo…oong_class_{k}" for k in range(2)]
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(80, 2)), columns=["a", "b"])
+    frame["label"] = np.where(frame["a"] + frame["b"] > 0, classes[1], classes[0])
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("classes.csv", frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("label").run()
+    _train(at)
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    assert not at.exception and not at.error
+    assert sorted(at.selectbox(key=state.EXPLAIN_W_FROM).options) == short
+    (sentence,) = [
+        m.value
+        for m in at.markdown
+        if m.value.startswith(("Most likely to turn", "No feature turns"))
+    ]
+    assert all(literal(c) not in sentence for c in classes), sentence
+    assert all(f"**{literal(s)}**" in sentence for s in short), sentence
+
+
 def test_the_player_tables_read_at_800_px(trained_iris) -> None:
     # at 800 px the contrast table showed the player column only
     at = trained_iris
@@ -833,7 +861,12 @@ def test_an_uploaded_model_gets_balanced_accuracy_and_the_baseline() -> None:
     share = float(np.mean(truth == "common"))
     assert shown["majority"] == "common" and shown["baseline"] == pytest.approx(share)
     (success,) = at.success
-    assert "balanced accuracy" in success.value and "(on this table)" in success.value
+    assert "balanced accuracy" in success.value
+    # its training rows may be among them: the figure says so
+    assert (
+        "(on all labelled rows of this table, which may include the model's "
+        "training rows)" in success.value
+    )
     assert f"the most common class, common, scores {share:.3f}" in success.value
 
 

@@ -311,6 +311,9 @@ def test_missing_values_drop_or_fill_empty_text_cells() -> None:
     said = f"Filled 1 empty cell(s) of 'city' with its most common value, '{top}'."
     assert said in captions, captions
     assert "most common value" in at.selectbox(key=state.EXPLAIN_W_MISSING).help
+    # the choice's label names both fills (it named only the column mean)
+    options = at.selectbox(key=state.EXPLAIN_W_MISSING).options
+    assert "fill (column mean; most common text value)" in options, options
     assert not any("Row 5 has no value" in w.value for w in at.warning)
 
 

@@ -255,3 +255,15 @@ def test_the_heatmap_toolbar_stays_on_one_row(digits_result) -> None:
 
     fig = transition_heatmap(digits_result, 0, 0)
     assert set(fig.layout.modebar.remove) == set(NARROW_TOOLBAR)
+
+
+def test_the_mean_chart_toolbar_stays_on_one_row(digits_result) -> None:
+    # beside the heatmap at 785-800 px it wrapped onto a second row over its title
+    from engine.plots._layout import NARROW_TOOLBAR
+
+    ref = digits_result.mean[0] * 2
+    for fig in (
+        mean_vs_reference(digits_result, 0),
+        mean_vs_reference(digits_result, 0, reference=ref),
+    ):
+        assert set(fig.layout.modebar.remove) == set(NARROW_TOOLBAR)
