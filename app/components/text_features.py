@@ -380,9 +380,34 @@ def text_what_if_editor(
     edits = {
         f: (_plain(a), _plain(b)) for f, (a, b) in edits.items()
     }  # JSON-ready values
+    keep_row_edits(kept, key, edits, problems, on_reset)
+    return edited, edits, problems, invalid
+
+
+def keep_row_edits(
+    kept: dict[Any, dict[str, Any]],
+    key: tuple[str, str, int],
+    edits: dict[str, tuple[Any, Any]],
+    problems: dict[str, str],
+    on_reset: Callable[[tuple[str, str, int]], None],
+) -> None:
+    """Keep a row's what-if values under ``state.EXPLAIN_EDITS``, with a reset.
+
+    Parameters
+    ----------
+    kept : dict
+        The kept values of every row (``key`` -> feature -> value).
+    key : tuple of (str, str, int)
+        The row's key: table, missing-value choice, row.
+    edits : dict of str to (value, value)
+        Feature -> (table value, edited value) of the row's changed cells.
+    problems : dict of str to str
+        Cells that are no number: not kept, so the table's value comes back.
+    on_reset : callable
+        The reset button's callback, given ``key``.
+    """
     kept = {k: v for k, v in kept.items() if k != key}
     if edits:
-        # a cell that is no number is not kept: the table's value comes back
         kept[key] = {f: new for f, (_, new) in edits.items() if f not in problems}
         st.button(
             "Reset to the table's values",
@@ -391,7 +416,6 @@ def text_what_if_editor(
             args=(key,),
         )
     state.put(state.EXPLAIN_EDITS, kept)
-    return edited, edits, problems, invalid
 
 
 def _plain(value: Any) -> Any:

@@ -26,6 +26,7 @@ from app.components.text_features import (
     data_for_model,
     data_for_upload,
     feature_captions,
+    keep_row_edits,
     missing_text,
     numeric_features,
     page_features,
@@ -799,17 +800,7 @@ def _what_if_editor(
     state.put(WHAT_IF_PROBLEMS, list(problems.values()))
     invalid = {c: str(typed[c].iloc[0]).strip() for c in problems}
     edits = _edits(shown.astype(float), edited)
-    kept = {k: v for k, v in kept.items() if k != key}
-    if edits:
-        # a cell that is no number is not kept: the table's value comes back
-        kept[key] = {f: new for f, (_, new) in edits.items() if f not in problems}
-        st.button(
-            "Reset to the table's values",
-            key=state.EXPLAIN_W_EDIT + "_reset",
-            on_click=_reset_edits,
-            args=(key,),
-        )
-    state.put(state.EXPLAIN_EDITS, kept)
+    keep_row_edits(kept, key, edits, problems, _reset_edits)
     return edited, edits, invalid
 
 
