@@ -383,12 +383,7 @@ def test_class_and_feature_names_in_the_metrics_are_shown_literally() -> None:
     frame = load_iris(as_frame=True).frame
     frame["target"] = np.array([":tada:", "**b**", "c"])[frame["target"]]
     frame = frame.rename(columns={"petal width (cm)": "$w$"})
-    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-    at.file_uploader(key="data_upload").set_value(
-        ("md.csv", frame.to_csv(index=False).encode(), "text/csv")
-    ).run()
-    at.switch_page("views/explain.py").run()
-    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("target").run()
+    at = _explain_upload(frame, "md.csv", "target")
     _train(at)
     _explain(at)
     assert not at.exception and not at.error
@@ -531,6 +526,16 @@ LONG = ["L" + "o" * 190 + f"ng_name_{k}" for k in range(3)]
 SHORT = [f"Looooooooooo…ooong_name_{k}" for k in range(3)]
 
 
+def _explain_upload(frame: pd.DataFrame, name: str, target: str) -> AppTest:
+    """The Explain page on ``frame`` uploaded as ``name``, labelled by ``target``."""
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        (name, frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    return at.selectbox(key=state.EXPLAIN_W_TARGET).set_value(target).run()
+
+
 def _markdown_texts(at: AppTest) -> list[str]:
     """The source of every Markdown element and caption on the page."""
     return [e.value for kind in ("markdown", "caption") for e in getattr(at, kind)]
@@ -602,12 +607,7 @@ def test_the_contrast_sentence_shortens_long_class_names() -> None:
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(80, 2)), columns=["a", "b"])
     frame["label"] = np.where(frame["a"] + frame["b"] > 0, classes[1], classes[0])
-    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-    at.file_uploader(key="data_upload").set_value(
-        ("classes.csv", frame.to_csv(index=False).encode(), "text/csv")
-    ).run()
-    at.switch_page("views/explain.py").run()
-    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("label").run()
+    at = _explain_upload(frame, "classes.csv", "label")
     _train(at)
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
     _explain(at)
@@ -702,12 +702,7 @@ def test_a_continuous_label_is_refused_unless_the_user_insists() -> None:
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
     frame["price"] = frame["a"] + rng.normal(size=200) * 0.1
-    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-    at.file_uploader(key="data_upload").set_value(
-        ("prices.csv", frame.to_csv(index=False).encode(), "text/csv")
-    ).run()
-    at.switch_page("views/explain.py").run()
-    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("price").run()
+    at = _explain_upload(frame, "prices.csv", "price")
     at.button(key=state.EXPLAIN_W_TRAIN).click().run()
     assert not at.exception
     assert state.EXPLAIN_MODEL not in at.session_state  # nothing trained
@@ -745,12 +740,7 @@ def test_an_imbalanced_table_shows_balanced_accuracy_and_the_baseline() -> None:
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(1000, 3)), columns=["a", "b", "c"])
     frame["y"] = np.where(frame["a"] > 2.33, "rare", "common")
-    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-    at.file_uploader(key="data_upload").set_value(
-        ("imbal.csv", frame.to_csv(index=False).encode(), "text/csv")
-    ).run()
-    at.switch_page("views/explain.py").run()
-    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("y").run()
+    at = _explain_upload(frame, "imbal.csv", "y")
     _train(at)
     model = at.session_state[state.EXPLAIN_MODEL]
     (success,) = at.success
@@ -769,12 +759,7 @@ def test_boolean_columns_are_0_1_features() -> None:
     frame["color"] = rng.choice(["red", "blue"], 120)
     frame.loc[3, "flag"] = None
     frame["label"] = np.where(frame["b"] > 0, "hi", "lo")
-    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-    at.file_uploader(key="data_upload").set_value(
-        ("bools.csv", frame.to_csv(index=False).encode(), "text/csv")
-    ).run()
-    at.switch_page("views/explain.py").run()
-    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("label").run()
+    at = _explain_upload(frame, "bools.csv", "label")
     assert not at.exception
     captions = _markdown_texts(at)
     assert "Boolean columns used as 0/1 features (True = 1): 'flag'." in captions
@@ -842,12 +827,7 @@ def test_an_uploaded_model_gets_balanced_accuracy_and_the_baseline() -> None:
     frame = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "c"])
     frame["y"] = np.where(frame["a"] > 1.6, "rare", "common")
     model = LogisticRegression().fit(frame[["a", "b", "c"]].to_numpy(), frame["y"])
-    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-    at.file_uploader(key="data_upload").set_value(
-        ("imbal.csv", frame.to_csv(index=False).encode(), "text/csv")
-    ).run()
-    at.switch_page("views/explain.py").run()
-    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("y").run()
+    at = _explain_upload(frame, "imbal.csv", "y")
     at.file_uploader(key=state.EXPLAIN_W_UPLOAD).set_value(
         ("m.skops", save_skops(model), "application/octet-stream")
     ).run()
@@ -890,12 +870,7 @@ def test_a_table_without_features_says_what_a_feature_is() -> None:
     frame = pd.DataFrame(
         {"name": [f"person {i}" for i in range(80)], "y": ["a", "b"] * 40}
     )
-    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
-    at.file_uploader(key="data_upload").set_value(
-        ("ids.csv", frame.to_csv(index=False).encode(), "text/csv")
-    ).run()
-    at.switch_page("views/explain.py").run()
-    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("y").run()
+    at = _explain_upload(frame, "ids.csv", "y")
     (error,) = at.error
     assert error.value.startswith(
         "The table has no feature column besides the label: features are columns "
