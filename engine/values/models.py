@@ -1124,11 +1124,6 @@ def train_classifier(
         Unknown ``kind`` or ``missing``, or a seed that is not a non-negative
         integer.
     """
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
-    from sklearn.model_selection import train_test_split
-
     owner = "train_classifier"
     check_choice(owner, "kind", kind, MODEL_KINDS)
     check_choice(owner, "missing", missing, ("drop", "mean"))
@@ -1156,34 +1151,102 @@ def train_classifier(
     notes += record.summary()
     y = y[present][record.kept_rows]
     X, names = table.to_numpy(), list(table.columns)
-    labels, counts = check_classes(y, frame[target], target, "train_classifier")
+    _, counts = check_classes(y, frame[target], target, owner)
     for note in notes:
         logger.info("train_classifier: %s", note)
+    return fit_held_out(
+        X,
+        y,
+        counts,
+        kind=kind,
+        features=names,
+        seed=seed,
+        test_size=test_size,
+        progress=progress,
+        notes=notes,
+        owner=owner,
+    )
+
+
+def fit_held_out(
+    X: Any,
+    y: np.ndarray,
+    counts: np.ndarray,
+    *,
+    kind: str,
+    features: Sequence[str],
+    seed: int,
+    test_size: float,
+    progress: ProgressCallback | None,
+    notes: list[str],
+    owner: str,
+    encoder: Any = None,
+) -> TrainedModel:
+    """Split off held-out rows, train a ``kind`` classifier on the rest, score it.
+
+    Parameters
+    ----------
+    X : ndarray or DataFrame of shape (n, D)
+        The feature rows.
+    y : ndarray of shape (n,)
+        Their class labels.
+    counts : ndarray of shape (K,)
+        Rows per class (:func:`check_classes`): the split is stratified when
+        every class has two rows and the held-out rows hold a row per class.
+    kind : str
+        One of :data:`MODEL_KINDS`.
+    features : sequence of str
+        The model's input columns.
+    seed : int
+        Seeds the split and the estimator.
+    test_size : float
+        Share of the rows held out.
+    progress : callable, optional
+        Receives the training's progress events; ``True`` stops it.
+    notes : list of str
+        Notes of the preparation; a stop is appended.
+    owner : str
+        The caller, named in errors.
+    encoder : scikit-learn transformer, optional
+        Fitted on the training rows before the classifier; the model is then
+        ``Pipeline([("columns", encoder), ("model", classifier)])``.
+
+    Returns
+    -------
+    TrainedModel
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import Pipeline
+
     n_test = math.ceil(test_size * len(y))
     # a stratified split needs two rows per class and a class per held-out row
-    fits = counts.min() >= 2 and len(labels) <= min(n_test, len(y) - n_test)
-    stratify = y if fits else None
+    fits = counts.min() >= 2 and len(counts) <= min(n_test, len(y) - n_test)
     X_tr, X_te, y_tr, y_te = train_test_split(
-        X, y, test_size=test_size, random_state=seed, stratify=stratify
+        X, y, test_size=test_size, random_state=seed, stratify=y if fits else None
     )
     est = make_estimator(kind, seed)
     reporter = Reporter(progress, "values.train")
+    Z = X_tr if encoder is None else encoder.fit_transform(X_tr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkConvergenceWarning)
         try:
-            done, planned, unit = fit_in_steps(est, kind, X_tr, y_tr, seed, reporter)
+            done, planned, unit = fit_in_steps(est, kind, Z, y_tr, seed, reporter)
         except ValueError as err:  # e.g. one class left in a tiny training split
             raise DataError(
-                f"train_classifier: the {kind} classifier could not be trained on "
-                f"{len(y_tr)} row(s) of {len(labels)} classes ({err}); use a table "
+                f"{owner}: the {kind} classifier could not be trained on "
+                f"{len(y_tr)} row(s) of {len(counts)} classes ({err}); use a table "
                 "with more labelled rows per class."
             ) from err
     # a request that came after the last step stopped nothing
     stopped = reporter.stop_requested and done < planned
     if stopped:
         notes.append(f"training was stopped after {done} of {planned} {unit}")
+    model = est if encoder is None else Pipeline([("columns", encoder), ("model", est)])
     result = held_out_result(
-        est, kind, names, (X_te, y_te, y_tr), notes, stopped, (done, planned, unit)
+        model, kind, features, (X_te, y_te, y_tr), notes, stopped, (done, planned, unit)
     )
     reporter("done", done, {"accuracy": result.accuracy}, total=planned)
     return result

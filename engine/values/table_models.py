@@ -15,8 +15,6 @@ MLP). The model takes the table as it is, text included, and saves with
 from __future__ import annotations
 
 import logging
-import math
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,15 +23,13 @@ import pandas as pd
 
 from engine.data import looks_like_identifier
 from engine.errors import DataError, check_choice, format_names
-from engine.runtime import ProgressCallback, Reporter, resolve_seed
+from engine.runtime import ProgressCallback, resolve_seed
 from engine.values.models import (
     MODEL_KINDS,
     TrainedModel,
     check_classes,
     class_labels,
-    fit_in_steps,
-    held_out_result,
-    make_estimator,
+    fit_held_out,
     prepare_features,
     train_classifier,
 )
@@ -223,10 +219,6 @@ def train_table_classifier(
         Missing label column, a single class, or a ``text`` column not in
         ``frame``.
     """
-    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
-    from sklearn.model_selection import train_test_split
-    from sklearn.pipeline import Pipeline
-
     text = [str(c) for c in text]
     if not text:
         return train_classifier(
@@ -261,34 +253,20 @@ def train_table_classifier(
     if record is not None:
         notes += record.summary()
     y = y[present][table.index.to_numpy()]
-    labels, counts = check_classes(y, frame[target], target, owner)
-    n_test = math.ceil(test_size * len(y))
-    fits = counts.min() >= 2 and len(labels) <= min(n_test, len(y) - n_test)
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        table, y, test_size=test_size, random_state=seed, stratify=y if fits else None
+    _, counts = check_classes(y, frame[target], target, owner)
+    result = fit_held_out(
+        table,
+        y,
+        counts,
+        kind=kind,
+        features=features,
+        seed=seed,
+        test_size=test_size,
+        progress=progress,
+        notes=notes,
+        owner=owner,
+        encoder=_encoder(text),
     )
-    columns = _encoder(text)
-    Z = columns.fit_transform(X_tr)
-    est = make_estimator(kind, seed)
-    reporter = Reporter(progress, "values.train")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SkConvergenceWarning)
-        try:
-            done, planned, unit = fit_in_steps(est, kind, Z, y_tr, seed, reporter)
-        except ValueError as err:
-            raise DataError(
-                f"{owner}: the {kind} classifier could not be trained on "
-                f"{len(y_tr)} row(s) of {len(labels)} classes ({err}); use a table "
-                "with more labelled rows per class."
-            ) from err
-    stopped = reporter.stop_requested and done < planned
-    if stopped:
-        notes.append(f"training was stopped after {done} of {planned} {unit}")
-    model = Pipeline([("columns", columns), ("model", est)])
-    result = held_out_result(
-        model, kind, features, (X_te, y_te, y_tr), notes, stopped, (done, planned, unit)
-    )
-    reporter("done", done, {"accuracy": result.accuracy}, total=planned)
     for note in notes:
         logger.info("%s: %s", owner, note)
     return result
