@@ -156,6 +156,17 @@ def choose(pg: object, key: str, option: str) -> None:
     assert widget_value(pg, key) == option
 
 
+def train_and_explain_row(pg: object, shown: str) -> None:
+    """On the Explain page: train the default model, explain the shown row, and
+    wait until ``shown`` (a text of the result) is on the page."""
+    pg.get_by_role("button", name="Train model").click()
+    pg.get_by_text("held out").first.wait_for(timeout=120_000)
+    wait_for_app(pg)
+    pg.get_by_role("button", name="Explain this row").click()
+    pg.get_by_text(shown).first.wait_for(timeout=120_000)
+    wait_for_app(pg)
+
+
 def assert_no_exception(pg: object) -> None:
     """Fail when the page shows a Streamlit exception element."""
     count = pg.locator('[data-testid="stException"]').count()

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    screenshot,
+    train_and_explain_row,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -14,12 +19,7 @@ def test_explain_a_breast_cancer_row_shows_the_plots(app_url, page) -> None:
     wait_for_app(page)
     page.get_by_text("Explain a classifier").first.wait_for()
     # breast cancer is the first table; train the default logistic regression
-    page.get_by_role("button", name="Train model").click()
-    page.get_by_text("held out").first.wait_for(timeout=120_000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Explain this row").click()
-    page.get_by_text("Most likely to flip it").first.wait_for(timeout=120_000)
-    wait_for_app(page)
+    train_and_explain_row(page, "Most likely to flip it")
     charts = page.locator('[data-testid="stPlotlyChart"]')
     charts.nth(2).wait_for(timeout=60_000)
     assert charts.count() >= 3
@@ -34,12 +34,7 @@ def test_the_heatmap_toolbar_leaves_its_title_clear_at_800_px(app_url, page) -> 
     # at 800 px the heatmap's toolbar wrapped onto a second row over its title
     page.goto(f"{app_url}/explain")
     wait_for_app(page)
-    page.get_by_role("button", name="Train model").click()
-    page.get_by_text("held out").first.wait_for(timeout=120_000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Explain this row").click()
-    page.get_by_text("Most likely to flip it").first.wait_for(timeout=120_000)
-    wait_for_app(page)
+    train_and_explain_row(page, "Most likely to flip it")
     # a window 800 px wide less its scrollbar (a desktop browser draws one)
     page.set_viewport_size({"width": 785, "height": 1000})
     page.wait_for_timeout(1500)

@@ -11,6 +11,7 @@ from tests.e2e.conftest import (
     assert_no_exception,
     choose,
     screenshot,
+    train_and_explain_row,
     wait_for_app,
 )
 
@@ -35,12 +36,7 @@ def test_a_mixed_table_is_explained_with_its_text_values(app_url, page) -> None:
     wait_for_app(page)
     choose(page, state.EXPLAIN_W_TARGET, "label")
     page.get_by_text("are one-hot encoded by the models trained here").wait_for()
-    page.get_by_role("button", name="Train model").click()
-    page.get_by_text("held out").first.wait_for(timeout=120_000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Explain this row").click()
-    page.get_by_text("Values explained").first.wait_for(timeout=120_000)
-    wait_for_app(page)
+    train_and_explain_row(page, "Values explained")
     values = page.locator(".st-key-explain_values")
     values.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
