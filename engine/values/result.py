@@ -14,7 +14,7 @@ from engine.results import ArraySpec, ResultMixin
 __all__ = ["DistributionalValues"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class DistributionalValues(ResultMixin):
     """Distributional values of a classifier's output, for several rows.
 
@@ -148,10 +148,8 @@ class DistributionalValues(ResultMixin):
             {str(c): tuple(str(v) for v in vs) for c, vs in self.categories.items()},
         )
 
-    def __repr__(self) -> str:
-        """A short summary (rows, players, classes, estimator), not the arrays."""
-        from engine.results import format_summary
-
+    def _summary(self) -> tuple[str, list[tuple[str, Any]]]:
+        """Rows, players, classes and estimator (the repr and the notebook table)."""
         items: list[tuple[str, Any]] = [
             ("rows", int(self.transitions.shape[0])),
             ("features", len(self.features)),
@@ -166,7 +164,7 @@ class DistributionalValues(ResultMixin):
             items.append(("stopped", True))
         if self.notes:
             items.append(("notes", len(self.notes)))
-        return format_summary("DistributionalValues", items)
+        return "DistributionalValues", items
 
     def _load_problems(self) -> list[str]:
         """Predicted classes are class indices; codes index their categories."""
