@@ -568,16 +568,8 @@ def exhaustive_bic_optimum(X: np.ndarray, penalty: float) -> np.ndarray:
             better = best[:, Q] < best[:, P]
             best[better, P] = best[better, Q]
             arg[better, P] = arg[better, Q]
-    total = np.full(full, np.inf)
-    total[0], last = 0.0, np.zeros(full, dtype=int)
-    for P in range(full):  # cheapest ordering of the nodes in P
-        for j in range(d):
-            if not P >> j & 1 and total[P] + best[j, P] < total[P | 1 << j]:
-                total[P | 1 << j], last[P | 1 << j] = total[P] + best[j, P], j
-    adjacency, P = np.zeros((d, d), dtype=int), full - 1
-    while P:
-        j = last[P]
-        P &= ~(1 << j)
+    adjacency = np.zeros((d, d), dtype=int)
+    for j, P in _best_chain(best):
         adjacency[members[arg[j, P]], j] = 1
     return adjacency
 
@@ -625,15 +617,30 @@ def exhaustive_lasso_optimum(X: np.ndarray, lam: float) -> np.ndarray:
             r = Xc[:, j] - Xc[:, idx] @ w
             score[j, P] = r @ r / (2 * n) + lam * np.abs(w).sum()
             coef[j, P] = w
+    weights = np.zeros((d, d))
+    for j, P in _best_chain(score):
+        weights[members[P], j] = coef[j, P]
+    return weights
+
+
+def _best_chain(cost: np.ndarray) -> list[tuple[int, int]]:
+    """The cheapest ordering, given each node's cost after each predecessor set.
+
+    ``cost[j, P]`` (d, 2^d) is node j's cost when the nodes of bit set P come
+    before it. A dynamic programme over the 2^d sets finds the ordering of least
+    total cost; it is returned as (node, its predecessor set) pairs, last node
+    first.
+    """
+    d, full = cost.shape
     total = np.full(full, np.inf)
     total[0], last = 0.0, np.zeros(full, dtype=int)
     for P in range(full):  # cheapest ordering of the nodes in P
         for j in range(d):
-            if not P >> j & 1 and total[P] + score[j, P] < total[P | 1 << j]:
-                total[P | 1 << j], last[P | 1 << j] = total[P] + score[j, P], j
-    weights, P = np.zeros((d, d)), full - 1
+            if not P >> j & 1 and total[P] + cost[j, P] < total[P | 1 << j]:
+                total[P | 1 << j], last[P | 1 << j] = total[P] + cost[j, P], j
+    chain, P = [], full - 1
     while P:
-        j = last[P]
+        j = int(last[P])
         P &= ~(1 << j)
-        weights[members[P], j] = coef[j, P]
-    return weights
+        chain.append((j, P))
+    return chain
