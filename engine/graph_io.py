@@ -20,17 +20,19 @@ format          extensions              layout
                                         (and optionally the same names as the
                                         first column)
 ``"edgelist"``  .csv, .tsv, .txt        header ``source,target[,weight]``, one
-                                        row per edge; a node without edges is a
-                                        row with its name and empty other cells
+                                        row per edge (read: also a row with a
+                                        node's name and empty other cells, a
+                                        node without edges)
 ==============  ======================  =========================================
 
 A ``.csv`` file is read as an edge list when its header starts with ``source`` and
 ``target`` (or ``from,to``, ``parent,child``, ``cause,effect``), else as an
-adjacency matrix. The edge list :func:`write_graph` writes ends with a row
-``name,,`` for each node without edges (none in, none out), so that every node
-reads back; an edge list written by another tool, with a row per edge only, holds
-just the nodes its edges name (pass ``columns`` to :func:`read_graph` to add the
-others).
+adjacency matrix. An edge list holds a row per edge and nothing else (what pandas
+and ``networkx.from_pandas_edgelist`` expect), so a node without edges is not in
+it: :func:`read_graph` gives the nodes its edges name (pass ``columns`` to add the
+others), and the adjacency, JSON, GML and DOT formats keep every node. Edge lists
+of earlier versions, which ended with a row ``name,,`` per node without edges,
+still read with those nodes.
 """
 
 from __future__ import annotations
@@ -176,10 +178,10 @@ def write_graph(
     ----------
     path : str or Path
         Destination; ``.csv`` is written as an edge list unless
-        ``format="adjacency"``: a header ``source,target,weight``, a row per edge,
-        then a row ``name,,`` per node without edges, so that :func:`read_graph`
-        gives back every node (nodes with edges first, in the order their edges
-        name them).
+        ``format="adjacency"``: a header ``source,target,weight`` and a row per
+        edge. Nodes without edges are left out of an edge list (read it back
+        with ``columns``, or write the adjacency, JSON, GML or DOT format, to keep
+        them).
     nodes : sequence of str
         Node names (d).
     adjacency : ndarray of shape (d, d)
@@ -659,9 +661,6 @@ def _to_adjacency(nodes: list[str], A: np.ndarray) -> str:
 def _to_edgelist(nodes: list[str], A: np.ndarray) -> str:
     rows = [["source", "target", "weight"]]
     rows += [[nodes[i], nodes[j], _fmt(w)] for i, j, w in _edges(A)]
-    # a node without edges: its name and empty cells, so that it reads back
-    linked = (A != 0).any(axis=0) | (A != 0).any(axis=1)
-    rows += [[n, "", ""] for n, has in zip(nodes, linked, strict=True) if not has]
     return _csv_text(rows)
 
 
@@ -979,7 +978,7 @@ def _from_edgelist(text: str, name: str) -> tuple[list[str], np.ndarray]:
     b = _Builder(name)
     for k, row in enumerate(rows[1:], start=2):
         if row[0] and (len(row) < 2 or not row[1]) and not any(row[2:]):
-            b.node(row[0])  # a node without edges (written so by write_graph)
+            b.node(row[0])  # a node without edges (earlier versions wrote these)
             continue
         if len(row) < 2 or not row[0] or not row[1]:
             raise GraphError(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine import load_sample
@@ -72,24 +74,35 @@ ISOLATED[0, 3], ISOLATED[3, 5] = 1.5, -2.0  # b, c and e have no edge
 @pytest.mark.parametrize(
     "ext", ["json", "gml", "dot", "csv", "adjacency.csv", "tsv", "txt"]
 )
-def test_every_node_reads_back_without_columns(tmp_path, ext, nodes, A):
+def test_every_node_reads_back(tmp_path, ext, nodes, A):
     path = tmp_path / f"g.{ext}"
     fmt = "adjacency" if ext == "adjacency.csv" else None
     write_graph(path, nodes, A, format=fmt)
-    back, B = read_graph(path)
+    # an edge list holds edges only: its nodes without edges come from columns
+    edge_list = ext in ("csv", "tsv", "txt")
+    back, B = read_graph(path, columns=nodes if edge_list else None)
     assert sorted(back) == sorted(nodes)
     order = [back.index(n) for n in nodes]
     np.testing.assert_array_equal(B[np.ix_(order, order)], A)
 
 
-def test_an_edge_list_ends_with_a_row_per_node_without_edges():
+def test_an_edge_list_holds_a_row_per_edge_and_nothing_else():
     text = graph_to_text(list("abcdef"), ISOLATED, "edgelist")
-    assert text == "source,target,weight\na,d,1.5\nd,f,-2\nb,,\nc,,\ne,,\n"
-    # nodes with edges first, in the order the edges name them, then the others
-    assert graph_from_text(text, "csv").nodes == list("adfbce")
-    # a self-loop is an edge: its node gets no extra row
+    assert text == "source,target,weight\na,d,1.5\nd,f,-2\n"
+    frame = pd.read_csv(io.StringIO(text))
+    g = nx.from_pandas_edgelist(frame, edge_attr="weight", create_using=nx.DiGraph)
+    assert sorted(g.edges(data="weight")) == [("a", "d", 1.5), ("d", "f", -2.0)]
+    assert sorted(g.nodes) == ["a", "d", "f"]
+    assert graph_from_text(text, "csv").nodes == list("adf")
+    # a self-loop is an edge like any other
     loop = graph_to_text(["a", "b"], np.array([[1.0, 0], [0, 0]]), "edgelist")
-    assert loop == "source,target,weight\na,a,1\nb,,\n"
+    assert loop == "source,target,weight\na,a,1\n"
+
+
+def test_node_rows_of_earlier_edge_lists_still_read():
+    g = graph_from_text("source,target,weight\na,d,1.5\nd,f,-2\nb,,\nc,,\n", "csv")
+    assert g.nodes == list("adfbc")
+    assert np.count_nonzero(g.adjacency) == 2
 
 
 def test_edge_lists_of_other_tools_read_as_before():
@@ -121,12 +134,21 @@ def test_a_graph_csv_given_as_prior_edges_says_to_delete_node_rows():
     from engine.dag import PriorKnowledge
     from engine.errors import DataError
 
-    text = graph_to_text(list("abcdef"), ISOLATED, "edgelist")
+    text = "source,target,weight\na,d,1.5\nd,f,-2\nb,,\nc,,\ne,,\n"
     with pytest.raises(DataError, match="row 4 of the edge file has no target") as e:
         PriorKnowledge.from_csv(list("abcdef"), edges=text)
     assert "rows of one node, for nodes without edges: delete those rows" in str(
         e.value
     )
+
+
+def test_a_written_edge_list_loads_as_prior_edges():
+    from engine.dag import PriorKnowledge
+
+    text = graph_to_text(list("abcdef"), ISOLATED, "edgelist")
+    prior = PriorKnowledge.from_csv(list("abcdef"), edges=text)
+    assert np.argwhere(prior.forbidden).tolist() == [[0, 3], [3, 5]]
+    assert not prior.required.any()
 
 
 @pytest.mark.parametrize("ext", ["json", "gml", "dot", "csv", "adjacency.csv"])
