@@ -112,6 +112,7 @@ def read_graph(
     columns: Sequence[str] | None = None,
     require_dag: bool = False,
     allow_self_loops: bool = False,
+    matrix_names: Sequence[str] | None = None,
 ) -> GraphData:
     """Read a graph file.
 
@@ -127,11 +128,16 @@ def read_graph(
         File name used for messages and the extension.
     columns : sequence of str, optional
         The data's column names. When given, every node must be one of them and the
-        result is aligned to them (same order; columns without edges get none).
+        result is aligned to them (same order; columns without edges get none). A
+        CSV of d rows of d numbers and no header row (as ``numpy.savetxt`` writes
+        it) is then read as the adjacency matrix over ``columns``, in their order.
     require_dag : bool, default=False
         Raise when the graph has a directed cycle.
     allow_self_loops : bool, default=False
         Accept edges from a node to itself.
+    matrix_names : sequence of str, optional
+        The node names of a headerless d x d matrix of numbers, in order, without
+        aligning other files to them (default: ``columns``).
 
     Returns
     -------
@@ -152,6 +158,9 @@ def read_graph(
     """
     text, label = _read_text(source, name)
     fmt = _resolve_format(format, label)
+    matrix_names = columns if matrix_names is None else matrix_names
+    if fmt in ("csv", "adjacency") and matrix_names is not None:
+        text = _named_matrix(text, matrix_names, label)
     graph = graph_from_text(text, fmt, name=label)
     if columns is not None:
         graph = align_graph(graph.nodes, graph.adjacency, columns, name=label)
@@ -1002,6 +1011,14 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         row_names = [r[0] for r in body]
         body = [r[1:] for r in body]
     d = len(header)
+    if _headerless(rows):
+        raise GraphError(
+            f"{name}: every row holds numbers, so the file has no header row with "
+            f"the node names; a {len(rows)} x {len(rows)} adjacency matrix needs "
+            "them as its first row (e.g. a,b,c), or read it with the data's "
+            "column names (read_graph(..., columns=...)): then its rows and "
+            "columns are taken in their order."
+        )
     if len(body) != d or any(len(r) != d for r in body):
         raise GraphError(
             f"{name}: an adjacency matrix needs one row per column name ({d} x {d}); "
@@ -1026,6 +1043,41 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
             if w != 0:
                 b.edge(header[i], header[j], w, f"row {header[i]}")
     return b.result()
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _headerless(rows: list[list[str]]) -> bool:
+    """Whether CSV rows are a square matrix of numbers without a header row.
+
+    A matrix with a header row of names has one row more than it has columns,
+    so a square block of numbers cannot be one, even with numeric node names.
+    """
+    d = len(rows)
+    return d > 0 and all(len(r) == d and all(_is_number(c) for c in r) for r in rows)
+
+
+def _named_matrix(text: str, columns: Sequence[str], name: str) -> str:
+    """``text`` with ``columns`` as its header row when it is a headerless
+    d x d matrix over the d columns; else ``text`` as it is."""
+    rows = _csv_rows(text)
+    if not _headerless(rows):
+        return text
+    if len(rows) != len(columns):
+        raise GraphError(
+            f"{name}: a matrix of numbers without a header row is read over the "
+            f"data's columns in their order, but it is {len(rows)} x {len(rows)} "
+            f"and the data has {len(columns)} columns "
+            f"({format_names(list(columns), 10)}); give a {len(columns)} x "
+            f"{len(columns)} matrix, or add a header row with the node names."
+        )
+    return _csv_text([list(columns)]) + text
 
 
 def _not_a_matrix(name: str, header: list[str], cell: str, where: str) -> str:

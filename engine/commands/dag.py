@@ -418,7 +418,8 @@ def _read_truth(
     data columns absent from the true graph get a note and no edges.
     """
     label = Path(args.truth).name
-    graph = read_graph(args.truth, require_dag=True)
+    # a headerless d x d matrix of numbers is over the learned columns, in order
+    graph = read_graph(args.truth, require_dag=True, matrix_names=names)
     chosen = set(names)
     unknown = [n for n in graph.nodes if n not in chosen]
     if unknown:

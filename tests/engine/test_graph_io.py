@@ -449,3 +449,37 @@ def test_gml_keeps_line_breaks_and_tabs_in_names():
 def test_a_carriage_return_in_an_unquoted_csv_name_is_a_graph_error():
     with pytest.raises(GraphError, match="cannot be read"):
         graph_from_text("source,target\na\rb,c\n", "edgelist")
+
+
+def test_a_headerless_square_matrix_reads_over_the_columns(tmp_path):
+    A = np.zeros((4, 4))
+    A[0, 1], A[2, 1], A[1, 3] = 1, 1, 1
+    path = tmp_path / "truth.csv"
+    np.savetxt(path, A, delimiter=",", fmt="%d")  # no header row
+
+    g = read_graph(path, columns=["a", "b", "c", "d"], require_dag=True)
+
+    assert g.nodes == ["a", "b", "c", "d"]
+    np.testing.assert_array_equal(g.adjacency, A)
+
+
+def test_a_headerless_matrix_without_columns_asks_for_the_header(tmp_path):
+    path = tmp_path / "truth.csv"
+    np.savetxt(path, np.eye(3, k=1), delimiter=",", fmt="%d")
+    with pytest.raises(GraphError, match="no header row with the node names") as e:
+        read_graph(path)
+    assert "3 x 3" in str(e.value)
+
+
+def test_a_headerless_matrix_of_another_size_names_both_sizes(tmp_path):
+    path = tmp_path / "truth.csv"
+    np.savetxt(path, np.eye(3, k=1), delimiter=",", fmt="%d")
+    with pytest.raises(GraphError, match="it is 3 x 3 and the data has 4 columns"):
+        read_graph(path, columns=list("abcd"))
+
+
+def test_numeric_node_names_in_a_header_still_read_as_names():
+    text = "0,1,2\n0,1,0\n0,0,1\n0,0,0\n"  # header 0,1,2 then a 3 x 3 matrix
+    g = read_graph(text.encode(), name="g.csv", columns=["0", "1", "2"])
+    assert g.nodes == ["0", "1", "2"]
+    assert np.argwhere(g.adjacency).tolist() == [[0, 1], [1, 2]]

@@ -16,6 +16,7 @@ import pytest
 
 from engine.cli import main
 from engine.commands import ProgressLog
+from engine.dag.metrics import shd
 from engine.runtime import ProgressEvent
 
 FIT = ["--max-iter", "2", "--seed", "0"]
@@ -283,3 +284,27 @@ def test_the_missing_value_note_speaks_of_what_dag_does(tmp_path, capsys):
     )
     assert "dag fills in the column mean (--missing mean)" in note, note
     assert "label" not in note
+
+
+def test_truth_as_a_headerless_matrix_is_over_the_learned_columns(
+    table, tmp_path, capsys
+):
+    truth = tmp_path / "truth.csv"
+    np.savetxt(truth, [[0, 1, 0], [0, 0, 1], [0, 0, 0]], delimiter=",", fmt="%d")
+    out = tmp_path / "out.json"
+    argv = ["dag", str(table), *FIT, "--truth", str(truth), "--out", str(out)]
+    assert main(argv) == 0  # a, c, d learned (b constant, t text): a -> c -> d
+    saved = json.loads(out.read_text())
+    names = saved["nodes"]
+    assert names == ["a", "c", "d"]
+    learned = np.zeros((3, 3), dtype=bool)
+    for e in saved["edges"]:
+        learned[names.index(e["source"]), names.index(e["target"])] = True
+    truth_graph = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=bool)
+    assert saved["metrics"]["shd"] == shd(truth_graph, learned)
+    assert saved["metrics"]["shd"] != shd(np.zeros((3, 3), dtype=bool), learned)
+    capsys.readouterr()
+    assert main([*argv, "--columns", "a", "c"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: truth.csv: ") and err.count("\n") == 1
+    assert "it is 3 x 3 and the data has 2 columns (['a', 'c'])" in err
