@@ -57,7 +57,11 @@ class SimulatedData:
     adjacency : ndarray of bool, shape (n_nodes, n_nodes)
         True graph, ``[i, j]`` iff i -> j.
     weights : ndarray of shape (n_nodes, n_nodes)
-        Linear coefficients (for ``"mlp"``: the random edge scales of the inputs).
+        ``"linear"``: the coefficients that generated the data
+        (``X = X @ weights + noise``); ``"logistic"``: the coefficients of each
+        node's logit. ``"mlp"``, ``"mim"``, ``"gp"`` and ``"gp_add"`` draw their
+        own parameters per node and have no such matrix: for them ``weights``
+        is the 0/1 adjacency (1.0 on every edge), not an effect size.
     node_names : tuple of str
     seed : int
     """
@@ -243,6 +247,8 @@ def simulate_sem(
     Returns
     -------
     SimulatedData
+        ``weights`` holds the coefficients for ``"linear"`` and ``"logistic"``,
+        the 0/1 adjacency for the non-linear SEMs (see :class:`SimulatedData`).
 
     Examples
     --------
@@ -265,6 +271,7 @@ def simulate_sem(
     rng = np.random.default_rng(used)
     a = simulate_dag(n_nodes, edges_per_node, graph, seed=int(rng.integers(2**31)))
     d, n = a.shape[0], int(n_samples)
+    # drawn for every SEM, so that a seed gives the same noise (and data) as before
     W = _signed_uniform(rng, (d, d)) * a
     E = _noise(rng, noise, n, d)
     X = np.zeros((n, d))
@@ -275,7 +282,9 @@ def simulate_sem(
         scale = X.std(0)
         X = (X - X.mean(0)) / np.where(scale > 0, scale, 1.0)
     names = tuple(f"x{i}" for i in range(d))
-    return SimulatedData(X=X, adjacency=a, weights=W, node_names=names, seed=used)
+    # a non-linear mechanism never reads W: its weights are only the edges
+    weights = W if sem in ("linear", "logistic") else a.astype(np.float64)
+    return SimulatedData(X=X, adjacency=a, weights=weights, node_names=names, seed=used)
 
 
 def varsortability(

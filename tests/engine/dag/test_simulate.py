@@ -41,6 +41,27 @@ def test_linear_sem_weights_live_on_the_graph(seed):
     np.testing.assert_allclose(resid.var(0), 1.0, atol=0.05)
 
 
+def test_linear_sem_data_are_generated_by_its_weights(monkeypatch):
+    # with the noise known, X = X @ weights + noise holds exactly: the weights
+    # returned are the coefficients the data were made with
+    import engine.dag.simulate as simulate
+
+    noise = np.random.default_rng(7).normal(size=(50, 6))
+    monkeypatch.setattr(simulate, "_noise", lambda rng, law, n, d: noise)
+    sim = simulate_sem(6, 50, edges_per_node=1.5, seed=3)
+    assert sim.adjacency.sum() > 0
+    np.testing.assert_allclose(sim.X - sim.X @ sim.weights, noise, atol=1e-12)
+
+
+@pytest.mark.parametrize("sem", ["mlp", "mim", "gp", "gp_add"])
+def test_nonlinear_sem_weights_are_the_adjacency(sem):
+    # these mechanisms draw their own parameters per node: no (d, d) matrix of
+    # coefficients exists, and the weights say only which edges are there
+    sim = simulate_sem(6, 100, sem=sem, seed=2)
+    assert sim.weights.dtype == np.float64
+    np.testing.assert_array_equal(sim.weights, sim.adjacency.astype(float))
+
+
 @pytest.mark.parametrize(
     "noise", ["gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform"]
 )
