@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.data import DataReport, MatrixRecord
+from engine.data import MISSING_HANDLING, DataReport, Finding, MatrixRecord
 from engine.errors import ConfigError
 from engine.runtime import ProgressEvent
 
@@ -33,6 +33,7 @@ __all__ = [
     "flush_notes",
     "given_twice",
     "header_of",
+    "left_out_reason",
     "progress_log",
     "refuse_repeats",
     "write_note",
@@ -363,13 +364,48 @@ def write_table_notes(
     for finding in report.warnings:
         if columns is not None and finding.column not in (None, *columns):
             continue
-        write_note(command, finding.message)
+        write_note(command, _left_out_gaps(finding, record))
         if finding.code in _DROP_CODES and finding.column is not None:
             said.add(finding.column)
     if record is None:
         return
     for line in _record_lines(record, said):
         write_note(command, line)
+
+
+def left_out_reason(record: MatrixRecord | None, column: str | None) -> str | None:
+    """Why :func:`engine.data.to_matrix` left ``column`` out (``"constant"``, ...),
+    or ``None`` when it is in the matrix or the caller excluded it.
+
+    Parameters
+    ----------
+    record : MatrixRecord or None
+        What ``to_matrix`` did; ``None`` gives ``None``.
+    column : str or None
+        A column of the table.
+
+    Returns
+    -------
+    str or None
+    """
+    if record is None or column is None:
+        return None
+    why = record.dropped_columns.get(column)
+    return None if why == "excluded" else why
+
+
+def _left_out_gaps(finding: Finding, record: MatrixRecord | None) -> str:
+    """``finding``'s message; a missing-value note on a column the matrix left out
+    says that its gaps change no row (the reader's note says rows are dropped or
+    filled, true only of the columns that are used)."""
+    why = left_out_reason(record, finding.column)
+    if finding.code != "missing_values" or why is None:
+        return finding.message
+    head = finding.message.removesuffix(MISSING_HANDLING)
+    return (
+        f"{head}; the column is left out ({why}), so no row is dropped or filled "
+        "for it."
+    )
 
 
 def _record_lines(record: MatrixRecord, said: set[str]) -> Iterable[str]:

@@ -27,6 +27,7 @@ from engine.commands import (
     flush_notes,
     given_twice,
     header_of,
+    left_out_reason,
     progress_log,
     refuse_repeats,
     write_note,
@@ -478,12 +479,14 @@ def _unknown_nodes_message(
     return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 
 
-def _dag_notes(report: DataReport, missing: str) -> DataReport:
+def _dag_notes(report: DataReport, missing: str, record: MatrixRecord) -> DataReport:
     """``report`` with its missing-value notes saying what ``dag`` does with them.
 
     The reader's note is written for every command and the app (a label column's
     gaps mark unlabelled rows); ``dag`` has no label, and drops or fills the rows
-    as ``--missing`` says.
+    as ``--missing`` says. The note on a column left out of the matrix (constant,
+    say) is kept for :func:`engine.commands.write_table_notes`, which says that
+    its gaps change no row.
     """
     if missing == "mean":
         what = "dag fills in the column mean (--missing mean)"
@@ -494,7 +497,9 @@ def _dag_notes(report: DataReport, missing: str) -> DataReport:
         )
     findings = []
     for finding in report.findings:
-        if finding.code == "missing_values":
+        if finding.code == "missing_values" and not left_out_reason(
+            record, finding.column
+        ):
             head = finding.message.removesuffix(MISSING_HANDLING)
             finding = dataclasses.replace(finding, message=f"{head}; {what}.")
         findings.append(finding)
@@ -515,7 +520,7 @@ def run(args: argparse.Namespace) -> int:
         scale="standardize" if args.standardize else "none",
     )
     write_table_notes(
-        "dag", _dag_notes(report, args.missing), record, columns=args.columns
+        "dag", _dag_notes(report, args.missing, record), record, columns=args.columns
     )
     _check_rows(args, X, record)
     prior = _read_prior(args, names, report) if args.forbid or args.tiers else None

@@ -283,3 +283,27 @@ def test_the_missing_value_note_speaks_of_what_dag_does(tmp_path, capsys):
     )
     assert "dag fills in the column mean (--missing mean)" in note, note
     assert "label" not in note
+
+
+@pytest.mark.parametrize("missing", ["drop", "mean"])
+def test_gaps_of_a_column_left_out_are_not_said_to_drop_rows(tmp_path, capsys, missing):
+    # 'e' holds 1.0 in 3 rows and nothing in the other 27: it is left out as
+    # constant, so its gaps drop (or fill) nothing; the note said "dag drops
+    # those rows"
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    frame["e"] = [1.0] * 3 + [None] * 27
+    path = tmp_path / "constafter.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out.json"
+    argv = ["dag", str(path), *FIT, "--missing", missing, "--out", str(out)]
+    assert main(argv) == 0
+    notes = capsys.readouterr().err.splitlines()
+    gaps = next(line for line in notes if "missing value" in line)
+    assert "column 'e' has 27 missing value(s)" in gaps
+    assert "drops those rows" not in gaps and "fills in" not in gaps
+    assert gaps.endswith(
+        "; the column is left out (constant), so no row is dropped or filled for it."
+    ), gaps
+    assert not any(line.startswith("note: dag: dropped") for line in notes)
+    assert json.loads(out.read_text())["nodes"] == ["a", "b", "c"]
