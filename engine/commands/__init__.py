@@ -20,12 +20,13 @@ from typing import Any
 
 from engine.data import MISSING_HANDLING, DataReport, Finding, MatrixRecord
 from engine.errors import ConfigError
-from engine.runtime import ProgressEvent
+from engine.runtime import ProgressEvent, resolve_device
 
 __all__ = [
     "HEADER_CHOICES",
     "ProgressLog",
     "add_header_option",
+    "check_device",
     "check_in_file",
     "check_out",
     "check_readable",
@@ -142,6 +143,34 @@ def refuse_repeats(parser: argparse.ArgumentParser) -> None:
     """
     parser.register("action", None, _Once)
     parser.register("action", "store", _Once)
+
+
+def check_device(command: str, device: str) -> None:
+    """Refuse a ``--device`` that is no device name or is not available, in the
+    command's words (``--device cpu``, not the library's ``device='cpu'``).
+
+    Parameters
+    ----------
+    command : str
+        The subcommand, named in the message instead of ``resolve_device``.
+    device : str
+        The ``--device`` argument.
+
+    Raises
+    ------
+    ConfigError
+        (:class:`engine.errors.DeviceError` for a missing device) with the
+        message of :func:`engine.runtime.resolve_device` in command-line terms.
+    """
+    try:
+        resolve_device(device)
+    except ConfigError as err:
+        text = str(err).removeprefix("resolve_device: ")
+        text = text.replace(
+            "device='cpu' or device='auto'", "--device cpu or --device auto"
+        )
+        text = text.replace("'device'", "'--device'")
+        raise type(err)(f"{command}: {text}") from err
 
 
 def check_in_file(command: str, option: str, path: str | None) -> None:
