@@ -18,14 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.data import DataReport, MatrixRecord
+from engine.data import MISSING_HANDLING, DataReport, Finding, MatrixRecord
 from engine.errors import ConfigError
-from engine.runtime import ProgressEvent
+from engine.runtime import ProgressEvent, resolve_device
 
 __all__ = [
     "HEADER_CHOICES",
     "ProgressLog",
     "add_header_option",
+    "check_device",
     "check_in_file",
     "check_out",
     "check_readable",
@@ -33,6 +34,7 @@ __all__ = [
     "flush_notes",
     "given_twice",
     "header_of",
+    "left_out_reason",
     "progress_log",
     "refuse_repeats",
     "write_note",
@@ -141,6 +143,34 @@ def refuse_repeats(parser: argparse.ArgumentParser) -> None:
     """
     parser.register("action", None, _Once)
     parser.register("action", "store", _Once)
+
+
+def check_device(command: str, device: str) -> None:
+    """Refuse a ``--device`` that is no device name or is not available, in the
+    command's words (``--device cpu``, not the library's ``device='cpu'``).
+
+    Parameters
+    ----------
+    command : str
+        The subcommand, named in the message instead of ``resolve_device``.
+    device : str
+        The ``--device`` argument.
+
+    Raises
+    ------
+    ConfigError
+        (:class:`engine.errors.DeviceError` for a missing device) with the
+        message of :func:`engine.runtime.resolve_device` in command-line terms.
+    """
+    try:
+        resolve_device(device)
+    except ConfigError as err:
+        text = str(err).removeprefix("resolve_device: ")
+        text = text.replace(
+            "device='cpu' or device='auto'", "--device cpu or --device auto"
+        )
+        text = text.replace("'device'", "'--device'")
+        raise type(err)(f"{command}: {text}") from err
 
 
 def check_in_file(command: str, option: str, path: str | None) -> None:
@@ -363,13 +393,48 @@ def write_table_notes(
     for finding in report.warnings:
         if columns is not None and finding.column not in (None, *columns):
             continue
-        write_note(command, finding.message)
+        write_note(command, _left_out_gaps(finding, record))
         if finding.code in _DROP_CODES and finding.column is not None:
             said.add(finding.column)
     if record is None:
         return
     for line in _record_lines(record, said):
         write_note(command, line)
+
+
+def left_out_reason(record: MatrixRecord | None, column: str | None) -> str | None:
+    """Why :func:`engine.data.to_matrix` left ``column`` out (``"constant"``, ...),
+    or ``None`` when it is in the matrix or the caller excluded it.
+
+    Parameters
+    ----------
+    record : MatrixRecord or None
+        What ``to_matrix`` did; ``None`` gives ``None``.
+    column : str or None
+        A column of the table.
+
+    Returns
+    -------
+    str or None
+    """
+    if record is None or column is None:
+        return None
+    why = record.dropped_columns.get(column)
+    return None if why == "excluded" else why
+
+
+def _left_out_gaps(finding: Finding, record: MatrixRecord | None) -> str:
+    """``finding``'s message; a missing-value note on a column the matrix left out
+    says that its gaps change no row (the reader's note says rows are dropped or
+    filled, true only of the columns that are used)."""
+    why = left_out_reason(record, finding.column)
+    if finding.code != "missing_values" or why is None:
+        return finding.message
+    head = finding.message.removesuffix(MISSING_HANDLING)
+    return (
+        f"{head}; the column is left out ({why}), so no row is dropped or filled "
+        "for it."
+    )
 
 
 def _record_lines(record: MatrixRecord, said: set[str]) -> Iterable[str]:

@@ -21,12 +21,14 @@ from typing import Any
 
 from engine.commands import (
     add_header_option,
+    check_device,
     check_in_file,
     check_out,
     check_readable,
     flush_notes,
     given_twice,
     header_of,
+    left_out_reason,
     progress_log,
     refuse_repeats,
     write_note,
@@ -58,7 +60,6 @@ from engine.errors import (
 from engine.executor import EXECUTORS
 from engine.graph_io import GraphData, align_graph, read_graph
 from engine.results import dumps_strict
-from engine.runtime import resolve_device
 
 __all__ = ["register", "run"]
 
@@ -359,15 +360,30 @@ def _check_columns(args: argparse.Namespace, report: DataReport) -> None:
 
 
 def _check_rows(args: argparse.Namespace, X: Any, record: MatrixRecord) -> None:
-    """Explain a table made too short by dropping incomplete rows."""
-    n_dropped = int(record.dropped_rows.size)
-    if n_dropped and X.shape[0] < MIN_ROWS:
+    """Refuse a table with fewer than ``MIN_ROWS`` rows left after ``--missing``,
+    naming the file, the rows it has and those dropped, and what to do."""
+    n_left, n_dropped = X.shape[0], int(record.dropped_rows.size)
+    if n_left >= MIN_ROWS:
+        return
+    n_rows = n_left + n_dropped
+    if not n_dropped:
         raise DataError(
-            f"dag: dropping the {n_dropped} row(s) of {args.file} with missing or "
-            f"infinite values leaves {X.shape[0]} row(s); at least {MIN_ROWS} are "
-            "needed. Use --missing mean to fill missing cells with the column mean, "
-            "or choose --columns without missing values."
+            f"dag: {args.file} has {n_rows} data row(s) with values in the columns "
+            f"used; learning a DAG needs at least {MIN_ROWS}. Add rows to the file "
+            "(a few hundred give meaningful estimates)."
         )
+    if n_rows >= MIN_ROWS:
+        advice = (
+            "Use --missing mean to fill missing cells with the column mean, or "
+            "choose --columns without missing values."
+        )
+    else:
+        advice = "Add rows to the file (a few hundred give meaningful estimates)."
+    raise DataError(
+        f"dag: {args.file} has {n_rows} data row(s); dropping the {n_dropped} "
+        f"row(s) with missing or infinite values (--missing drop) leaves {n_left} "
+        f"row(s); learning a DAG needs at least {MIN_ROWS}. {advice}"
+    )
 
 
 def _file_nodes(path: str, columns: tuple[str, ...]) -> set[str]:
@@ -479,12 +495,14 @@ def _unknown_nodes_message(
     return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 
 
-def _dag_notes(report: DataReport, missing: str) -> DataReport:
+def _dag_notes(report: DataReport, missing: str, record: MatrixRecord) -> DataReport:
     """``report`` with its missing-value notes saying what ``dag`` does with them.
 
     The reader's note is written for every command and the app (a label column's
     gaps mark unlabelled rows); ``dag`` has no label, and drops or fills the rows
-    as ``--missing`` says.
+    as ``--missing`` says. The note on a column left out of the matrix (constant,
+    say) is kept for :func:`engine.commands.write_table_notes`, which says that
+    its gaps change no row.
     """
     if missing == "mean":
         what = "dag fills in the column mean (--missing mean)"
@@ -495,7 +513,9 @@ def _dag_notes(report: DataReport, missing: str) -> DataReport:
         )
     findings = []
     for finding in report.findings:
-        if finding.code == "missing_values":
+        if finding.code == "missing_values" and not left_out_reason(
+            record, finding.column
+        ):
             head = finding.message.removesuffix(MISSING_HANDLING)
             finding = dataclasses.replace(finding, message=f"{head}; {what}.")
         findings.append(finding)
@@ -516,14 +536,14 @@ def run(args: argparse.Namespace) -> int:
         scale="standardize" if args.standardize else "none",
     )
     write_table_notes(
-        "dag", _dag_notes(report, args.missing), record, columns=args.columns
+        "dag", _dag_notes(report, args.missing, record), record, columns=args.columns
     )
     _check_rows(args, X, record)
     prior = _read_prior(args, names, report) if args.forbid or args.tiers else None
     # read the true graph before the fit, so that a bad file costs no fit
     truth = _read_truth(args, names, report) if args.truth else None
     make_config(args.method, None, **options)  # option ranges, before any note
-    resolve_device(args.device)
+    check_device("dag", args.device)
     flush_notes()  # the input is checked: tell what was changed before the fit
     result = learn_dag(
         X,

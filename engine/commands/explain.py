@@ -19,6 +19,7 @@ import pandas as pd
 
 from engine.commands import (
     add_header_option,
+    check_device,
     check_in_file,
     check_out,
     check_readable,
@@ -115,7 +116,7 @@ def _parse_rows(text: str, n: int) -> list[int]:
 
 def _check_options(args: argparse.Namespace) -> None:
     """Reject bad options before the table is read or a model trained."""
-    from engine.runtime import resolve_device, resolve_seed
+    from engine.runtime import resolve_seed
     from engine.values.operators import resolve_operator
 
     if args.top < 1:
@@ -132,7 +133,7 @@ def _check_options(args: argparse.Namespace) -> None:
         )
     _check_pairs(args)
     resolve_operator(args.operator)
-    resolve_device(args.device)
+    check_device("explain", args.device)
     resolve_seed(args.seed)
     check_readable("explain", "the input table", args.file)
     check_in_file("explain", "--model-file", args.model_file)

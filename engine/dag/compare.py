@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from engine.dag.metrics import compare_graphs
+from engine.dag.metrics import _aligned, _as_graph, compare_graphs
 from engine.errors import DataError
 
 __all__ = ["compare_runs"]
@@ -28,6 +29,16 @@ def _status(a: bool, b: bool, reversed_in_other: bool) -> str:
     return "A only" if a else "B only"
 
 
+def _by_names(graph: Any, name: str, node_names: Sequence[str]) -> NDArray:
+    """``graph`` as an array over ``node_names``: a DataFrame aligned by its
+    labels (which must be those names), anything else as it is."""
+    values, labels = _as_graph(graph, name, "compare_runs")
+    if labels is None:
+        return np.asarray(values)
+    target = list(node_names)
+    return _aligned(values, labels, target, "compare_runs", ("node_names", name))
+
+
 def compare_runs(
     adjacency_a: Any,
     adjacency_b: Any,
@@ -41,11 +52,14 @@ def compare_runs(
     Parameters
     ----------
     adjacency_a, adjacency_b : array-like of shape (d, d)
-        The two graphs (non-zero = edge, row = parent).
+        The two graphs (non-zero = edge, row = parent). A DataFrame is read by
+        its labels, which must be ``node_names`` (in any order); an array is
+        read in the order of ``node_names``.
     node_names : sequence of str, length d
         Node names.
     truth : array-like of shape (d, d), optional
-        True graph; adds an ``in truth`` column and a metrics table.
+        True graph (a DataFrame read by its labels, as above); adds an
+        ``in truth`` column and a metrics table.
     labels : (str, str), default=("A", "B")
         Names of the two runs in the metrics table.
 
@@ -66,15 +80,15 @@ def compare_runs(
     >>> compare_runs(a, b, ["x", "y", "z"])["edges"]["found by"].tolist()
     ['A only (reversed in B)', 'B only (reversed in A)', 'both']
     """
-    a = np.asarray(adjacency_a) != 0
-    b = np.asarray(adjacency_b) != 0
+    a = _by_names(adjacency_a, "adjacency_a", node_names) != 0
+    b = _by_names(adjacency_b, "adjacency_b", node_names) != 0
     d = len(node_names)
     if a.shape != (d, d) or b.shape != (d, d):
         raise DataError(
             f"compare_runs: both graphs must have shape ({d}, {d}) to match "
             f"{d} node names; got {a.shape} and {b.shape}."
         )
-    t = None if truth is None else np.asarray(truth) != 0
+    t = None if truth is None else _by_names(truth, "truth", node_names) != 0
     rows = []
     for i, j in np.argwhere(a | b):
         row = {

@@ -4,6 +4,11 @@ Conventions (stated once, used by every function here and shown in the app):
 
 * Graphs are (d, d) arrays with ``[i, j]`` != 0 iff ``i -> j``. A CPDAG marks an
   undirected edge ``i - j`` by non-zero ``[i, j]`` and ``[j, i]``.
+* A pandas DataFrame is read by its labels: its row labels must be its column
+  labels (in any order; the entry at row ``i``, column ``j`` is ``i -> j``), and
+  its nodes are in the order of its columns. When ``truth`` and ``pred`` are both
+  DataFrames, ``pred`` is aligned to the labels of ``truth``, which must be the
+  same set; a DataFrame and an array are matched by position.
 * SHD counts, over unordered pairs, a missing edge, an extra edge and a reversed
   edge as 1 each (``reversed_cost=1``, as NOTEARS, GOLEM and the DAGuerreotype and
   DAG-DB papers); ``reversed_cost=2`` gives cdt's default (sum of |A_true - A_pred|).
@@ -33,6 +38,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from engine.errors import DataError, GraphError
@@ -55,9 +61,71 @@ __all__ = [
 ]
 
 
+def _shown(labels: list[Any], limit: int = 10) -> str:
+    """Labels as a list in a message, each as Python writes it (0 vs '0')."""
+    shown = ", ".join(repr(x) for x in labels[:limit])
+    more = f", ... and {len(labels) - limit} more" if len(labels) > limit else ""
+    return f"[{shown}{more}]"
+
+
+def _as_graph(graph: Any, name: str, owner: str) -> tuple[Any, list[Any] | None]:
+    """A DataFrame ``graph`` as its (d, d) values with rows in the order of its
+    columns, and its labels; anything else as it is, without labels."""
+    if not isinstance(graph, pd.DataFrame):
+        return graph, None
+    cols, rows = list(graph.columns), list(graph.index)
+    for what, labels in (("column", cols), ("row", rows)):
+        repeated = [x for x in dict.fromkeys(labels) if labels.count(x) > 1]
+        if repeated:
+            raise GraphError(
+                f"{owner}: '{name}' is a DataFrame with the {what} label(s) "
+                f"{_shown(repeated)} more than once; an adjacency frame has one row "
+                "and one column per node. Remove or rename the repeats."
+            )
+    if set(rows) != set(cols):
+        raise GraphError(
+            f"{owner}: '{name}' is a DataFrame whose row labels are not its column "
+            f"labels (rows only: {_shown([x for x in rows if x not in set(cols)])}; "
+            f"columns only: {_shown([x for x in cols if x not in set(rows)])}); "
+            "an adjacency frame has one row and one column per node, under the "
+            "same label. Set the row labels (e.g. frame.index = frame.columns when "
+            "the rows are in the order of the columns), or pass frame.to_numpy() "
+            "to compare by position."
+        )
+    return graph.loc[cols, cols].to_numpy(), cols
+
+
+def _aligned(
+    values: Any,
+    labels: list[Any],
+    target: list[Any],
+    owner: str,
+    names: tuple[str, str] = ("truth", "pred"),
+) -> NDArray:
+    """``values`` (d, d) over ``labels`` reordered to the nodes ``target``.
+
+    ``names``: what holds ``target`` and what holds ``labels``, for the message.
+    """
+    if set(labels) != set(target):
+        target_only = [x for x in target if x not in set(labels)]
+        labels_only = [x for x in labels if x not in set(target)]
+        raise DataError(
+            f"{owner}: '{names[1]}' is a DataFrame over other nodes than "
+            f"'{names[0]}' (in '{names[0]}' only: {_shown(target_only)}; in "
+            f"'{names[1]}' only: {_shown(labels_only)}); both must name the same "
+            "nodes. Rename the nodes to match, or add the missing ones as rows and "
+            "columns of 0."
+        )
+    where = [labels.index(x) for x in target]
+    return np.asarray(values)[np.ix_(where, where)]
+
+
 def _edges_of(graph: Any, name: str, owner: str) -> NDArray[np.bool_]:
-    """``graph != 0`` after refusing NaN, which ``!= 0`` would count as an edge."""
-    a = np.asarray(graph)
+    """``graph != 0`` after refusing NaN, which ``!= 0`` would count as an edge.
+
+    A DataFrame is read by its labels (rows in the order of its columns).
+    """
+    a = np.asarray(_as_graph(graph, name, owner)[0])
     if a.dtype.kind not in "biuf":
         raise GraphError(
             f"{owner}: '{name}' must be a real or boolean adjacency matrix; got "
@@ -74,6 +142,12 @@ def _edges_of(graph: Any, name: str, owner: str) -> NDArray[np.bool_]:
 
 
 def _pair(truth: Any, pred: Any, owner: str) -> tuple[NDArray, NDArray]:
+    """Both graphs as (d, d) bool arrays; ``pred`` aligned to the labels of
+    ``truth`` when both are DataFrames."""
+    truth, t_labels = _as_graph(truth, "truth", owner)
+    pred, p_labels = _as_graph(pred, "pred", owner)
+    if t_labels is not None and p_labels is not None:
+        pred = _aligned(pred, p_labels, t_labels, owner)
     t = _edges_of(truth, "truth", owner)
     p = _edges_of(pred, "pred", owner)
     if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape != p.shape:
@@ -344,7 +418,7 @@ def cpdag(dag: Any) -> NDArray[np.int64]:
     >>> cpdag(np.array([[0, 0, 1], [0, 0, 1], [0, 0, 0]])).tolist()
     [[0, 0, 1], [0, 0, 1], [0, 0, 0]]
     """
-    a = np.asarray(dag) != 0
+    a = _edges_of(dag, "dag", "cpdag")
     from engine.dag.result import is_dag
 
     if not is_dag(a):
@@ -568,9 +642,11 @@ def compare_graphs(
     Raises
     ------
     DataError
-        The graphs are not square arrays of one shape.
+        The graphs are not square arrays of one shape, or two DataFrames
+        have different labels.
     GraphError
-        Graphs without nodes, NaN entries, self-loops, or (SID) a cycle.
+        Graphs without nodes, NaN entries, self-loops, a DataFrame whose row
+        labels are not its column labels, or (SID) a cycle.
 
     Examples
     --------

@@ -19,7 +19,13 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.errors import ConfigError, check_choice, check_range
+from engine.errors import (
+    ConfigError,
+    DataError,
+    GraphError,
+    check_choice,
+    check_range,
+)
 from engine.runtime import resolve_seed
 
 __all__ = [
@@ -57,7 +63,11 @@ class SimulatedData:
     adjacency : ndarray of bool, shape (n_nodes, n_nodes)
         True graph, ``[i, j]`` iff i -> j.
     weights : ndarray of shape (n_nodes, n_nodes)
-        Linear coefficients (for ``"mlp"``: the random edge scales of the inputs).
+        ``"linear"``: the coefficients that generated the data
+        (``X = X @ weights + noise``); ``"logistic"``: the coefficients of each
+        node's logit. ``"mlp"``, ``"mim"``, ``"gp"`` and ``"gp_add"`` draw their
+        own parameters per node and have no such matrix: for them ``weights``
+        is the 0/1 adjacency (1.0 on every edge), not an effect size.
     node_names : tuple of str
     seed : int
     """
@@ -243,6 +253,8 @@ def simulate_sem(
     Returns
     -------
     SimulatedData
+        ``weights`` holds the coefficients for ``"linear"`` and ``"logistic"``,
+        the 0/1 adjacency for the non-linear SEMs (see :class:`SimulatedData`).
 
     Examples
     --------
@@ -265,6 +277,7 @@ def simulate_sem(
     rng = np.random.default_rng(used)
     a = simulate_dag(n_nodes, edges_per_node, graph, seed=int(rng.integers(2**31)))
     d, n = a.shape[0], int(n_samples)
+    # drawn for every SEM, so that a seed gives the same noise (and data) as before
     W = _signed_uniform(rng, (d, d)) * a
     E = _noise(rng, noise, n, d)
     X = np.zeros((n, d))
@@ -275,30 +288,35 @@ def simulate_sem(
         scale = X.std(0)
         X = (X - X.mean(0)) / np.where(scale > 0, scale, 1.0)
     names = tuple(f"x{i}" for i in range(d))
-    return SimulatedData(X=X, adjacency=a, weights=W, node_names=names, seed=used)
+    # a non-linear mechanism never reads W: its weights are only the edges
+    weights = W if sem in ("linear", "logistic") else a.astype(np.float64)
+    return SimulatedData(X=X, adjacency=a, weights=weights, node_names=names, seed=used)
 
 
 def varsortability(
     X: NDArray[np.float64], adjacency: NDArray, *, rtol: float = VARSORT_RTOL
 ) -> float:
-    """Fraction of directed paths along which the marginal variance increases.
+    """Fraction of causally ordered pairs along which the marginal variance rises.
 
-    Every directed path counts once (two paths between the same pair of nodes
-    count twice), as in Reisach et al.'s definition; ties count one half. 1.0
-    means "sort by variance" recovers the causal order, 0.5 is chance; values
-    near 1 warn that a method may succeed through the units of the data rather
-    than its structure.
+    Reisach et al.'s definition: for every path length ``k = 1 .. d - 1``, each
+    pair ``(i, j)`` with a directed path of length ``k`` from ``i`` to ``j``
+    counts once, 1 when ``Var(X_j) > Var(X_i)``, one half for a tie, 0 when it
+    falls; the result is the sum over ``k`` divided by the number of such
+    pairs. Two paths of the same length between one pair count once; paths of
+    two lengths count once each. 1.0 means "sort by variance" recovers the
+    causal order, 0.5 is chance; values near 1 warn that a method may succeed
+    through the units of the data rather than its structure.
 
     Two variances tie when they differ by at most ``rtol`` times the larger of
     the two: the variances of standardised columns agree only up to rounding
     (about 1e-14 apart), and comparing them exactly would make the result a
-    coin toss per path; with the tolerance, standardised data give 0.5.
+    coin toss per pair; with the tolerance, standardised data give 0.5.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_nodes)
     adjacency : ndarray of shape (n_nodes, n_nodes)
-        True graph.
+        True graph, ``[i, j]`` non-zero iff ``i -> j``; must be acyclic.
     rtol : float, default=1e-9
         Relative tolerance under which two variances count as equal (a tie,
         worth one half). Use 0 to compare the variances exactly.
@@ -306,6 +324,14 @@ def varsortability(
     Returns
     -------
     float in [0, 1] (NaN for a graph without edges)
+
+    Raises
+    ------
+    DataError
+        ``X`` is not 2-D, ``adjacency`` is not square, or their node counts
+        differ.
+    GraphError
+        ``adjacency`` has a directed cycle (or a NaN entry).
 
     References
     ----------
@@ -318,18 +344,44 @@ def varsortability(
     1.0
     """
     check_range("varsortability", "rtol", rtol, low=0.0)
-    var = np.var(np.asarray(X, dtype=float), axis=0)
-    a = (np.asarray(adjacency) != 0).astype(float)
-    d = a.shape[0]
-    gap = var[None, :] - var[:, None]  # > 0 where the child's variance is larger
+    X = np.asarray(X, dtype=float)
+    a = _checked_dag(X, adjacency)
+    var = np.var(X, axis=0)
+    gap = var[None, :] - var[:, None]  # > 0 where the later node's variance is larger
     tied = np.abs(gap) <= rtol * np.maximum(var[None, :], var[:, None])
-    diff = np.where(tied, 0.0, np.sign(gap))
-    score, count = 0.0, 0.0
-    power = np.eye(d)
-    for _ in range(d - 1):
-        power = power @ a  # power[i, j]: number of paths of this length i -> j
-        if not power.any():
+    value = np.where(tied, 0.5, (gap > 0).astype(float))  # per ordered pair
+    score, count = 0.0, 0
+    reach = a  # reach[i, j]: a directed path of this length leads from i to j
+    for _ in range(a.shape[0] - 1):
+        if not reach.any():
             break
-        score += float((power * (diff + 1) / 2).sum())
-        count += float(power.sum())
-    return float(score / count) if count else float("nan")
+        score += float(value[reach].sum())
+        count += int(reach.sum())
+        reach = (reach.astype(np.int64) @ a.astype(np.int64)) > 0
+    return score / count if count else float("nan")
+
+
+def _checked_dag(X: NDArray[np.float64], adjacency: Any) -> NDArray[np.bool_]:
+    """``adjacency != 0`` as a (d, d) DAG over the d columns of ``X`` (n, d)."""
+    from engine.dag.metrics import _edges_of
+    from engine.dag.result import is_dag
+
+    a = _edges_of(adjacency, "adjacency", "varsortability")
+    if X.ndim != 2:
+        raise DataError(
+            f"varsortability: 'X' must be a 2-D array (n_samples, n_nodes); got "
+            f"shape {X.shape}. Pass one column per node."
+        )
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] != X.shape[1]:
+        raise DataError(
+            f"varsortability: 'adjacency' must be square with one row and column "
+            f"per column of 'X'; got 'X' of shape {X.shape} and 'adjacency' of "
+            f"shape {a.shape}. Pass the graph over the same nodes, in the order of "
+            "the columns."
+        )
+    if not is_dag(a):
+        raise GraphError(
+            "varsortability: 'adjacency' has a directed cycle (or a self-loop); "
+            "varsortability is defined for DAGs only. Pass the true DAG."
+        )
+    return a

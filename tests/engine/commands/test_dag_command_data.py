@@ -308,3 +308,69 @@ def test_truth_as_a_headerless_matrix_is_over_the_learned_columns(
     err = capsys.readouterr().err
     assert err.startswith("error: truth.csv: ") and err.count("\n") == 1
     assert "it is 3 x 3 and the data has 2 columns (['a', 'c'])" in err
+
+
+@pytest.mark.parametrize("missing", ["drop", "mean"])
+def test_gaps_of_a_column_left_out_are_not_said_to_drop_rows(tmp_path, capsys, missing):
+    # 'e' holds 1.0 in 3 rows and nothing in the other 27: it is left out as
+    # constant, so its gaps drop (or fill) nothing; the note said "dag drops
+    # those rows"
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    frame["e"] = [1.0] * 3 + [None] * 27
+    path = tmp_path / "constafter.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out.json"
+    argv = ["dag", str(path), *FIT, "--missing", missing, "--out", str(out)]
+    assert main(argv) == 0
+    notes = capsys.readouterr().err.splitlines()
+    gaps = next(line for line in notes if "missing value" in line)
+    assert "column 'e' has 27 missing value(s)" in gaps
+    assert "drops those rows" not in gaps and "fills in" not in gaps
+    assert gaps.endswith(
+        "; the column is left out (constant), so no row is dropped or filled for it."
+    ), gaps
+    assert not any(line.startswith("note: dag: dropped") for line in notes)
+    assert json.loads(out.read_text())["nodes"] == ["a", "b", "c"]
+
+
+def test_too_few_rows_are_refused_in_cli_words(tmp_path, capsys):
+    # 2 complete rows: learn_dag's "'X' needs at least 3 rows ... got shape
+    # (2, 4)" reached the user, naming neither the file nor what to do
+    path = tmp_path / "tworows.csv"
+    path.write_text("a,b,c,d\n1,2,3,4\n2,1,4,3\n")
+    assert main(["dag", str(path), *FIT]) == 2
+    err = _error_line(capsys)
+    assert err == (
+        f"error: dag: {path} has 2 data row(s) with values in the columns used; "
+        "learning a DAG needs at least 3. Add rows to the file (a few hundred give "
+        "meaningful estimates).\n"
+    )
+    # 3 rows, one with a gap: dropping it leaves 2, and filling it would do
+    path.write_text("a,b,c\n1,2,3\n2,,4\n3,1,2\n")
+    assert main(["dag", str(path), *FIT]) == 2
+    err = _error_line(capsys)
+    assert f"{path} has 3 data row(s); dropping the 1 row(s)" in err
+    assert "leaves 2 row(s)" in err and "Use --missing mean" in err
+    # 2 rows, one with an infinite cell: --missing mean would not help
+    path.write_text("a,b,c\n1,2,3\n2,inf,4\n")
+    assert main(["dag", str(path), *FIT]) == 2
+    err = _error_line(capsys)
+    assert f"{path} has 2 data row(s); dropping the 1 row(s)" in err
+    assert "--missing mean" not in err and "Add rows to the file" in err
+    assert main(["dag", str(path), *FIT, "--missing", "mean"]) == 2
+    assert "has 2 data row(s) with values in the columns used" in _error_line(capsys)
+
+
+def test_an_unavailable_device_is_refused_in_cli_words(table, capsys, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert main(["dag", str(table), *FIT, "--device", "cuda"]) == 2
+    err = _error_line(capsys)
+    assert "device 'cuda' was requested but CUDA is not available" in err
+    assert "use --device cpu or --device auto" in err
+    assert "device=" not in err and "resolve_device" not in err
+    assert main(["dag", str(table), *FIT, "--device", "tpu"]) == 2
+    err = _error_line(capsys)
+    assert "'--device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got 'tpu'" in err

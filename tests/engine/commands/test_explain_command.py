@@ -90,7 +90,7 @@ def test_explain_command_loads_skops_and_checks_rows(iris_csv, tmp_path) -> None
         (["--target", "target", "--operator", "owen"], "'operator'"),
         (["--target", "target", "--samples", "0"], "'--samples'"),
         (["--target", "target", "--top", "0"], "'--top'"),
-        (["--target", "target", "--device", "tpu"], "'device'"),
+        (["--target", "target", "--device", "tpu"], "explain: '--device' must be"),
         (["--target", "target", "--seed", "-3"], "'seed'"),
         (["--target", "target", "--out", "/no/such/dir/v.json"], "'--out'"),
         (["--target", "target", "--model", "svm"], "invalid choice"),
@@ -123,6 +123,21 @@ def test_bad_options_give_one_line_and_status_2(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and expected in err
     assert "Traceback" not in err
+
+
+def test_an_unavailable_device_is_refused_in_cli_words(
+    iris_csv, capsys, monkeypatch
+) -> None:
+    import torch
+
+    from engine.cli import main
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    argv = ["explain", str(iris_csv), "--target", "target", "--device", "cuda"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: explain: device 'cuda' was requested but CUDA")
+    assert "use --device cpu or --device auto" in err and "device=" not in err
 
 
 def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> None:

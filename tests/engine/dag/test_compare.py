@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.dag.compare import compare_runs
@@ -52,3 +53,25 @@ def test_compare_runs_without_truth_and_bad_shapes():
     assert set(out["edges"]["found by"]) == {"both"} and out["metrics"].empty
     with pytest.raises(DataError, match="shape"):
         compare_runs(a, np.zeros((2, 2)), ["x", "y", "z"])
+
+
+def test_labelled_frames_are_read_by_their_labels():
+    # run B lists its nodes as [z, y, x]: the same graph x -> y, read by position,
+    # was "A only" plus "B only"
+    names = ["x", "y", "z"]
+    a = pd.DataFrame(0, index=names, columns=names)
+    a.loc["x", "y"] = 1
+    b = a.loc[names[::-1], names[::-1]]
+    out = compare_runs(a, b, names, truth=b)
+    assert out["edges"][["source", "target", "found by"]].values.tolist() == [
+        ["x", "y", "both"]
+    ]
+    assert out["edges"]["in truth"].tolist() == [True]
+    assert out["metrics"].loc["shd"].tolist() == [0, 0]
+    other = a.rename(index={"z": "w"}, columns={"z": "w"})
+    with pytest.raises(
+        DataError,
+        match=r"'adjacency_b' .*in 'node_names' only: \['z'\]; in 'adjacency_b' "
+        r"only: \['w'\]",
+    ):
+        compare_runs(a, other, names)

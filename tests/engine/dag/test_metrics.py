@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.dag import (
@@ -297,3 +298,49 @@ def test_fpr_can_exceed_one_and_its_docstring_says_why():
     chain = _g([(0, 1), (1, 2)], 3)
     assert fpr(chain, chain.T) == 2.0
     assert "exceeds 1" in fpr.__doc__ and "reversed" in fpr.__doc__
+
+
+def _frame(edges, names):
+    a = pd.DataFrame(0, index=list(names), columns=list(names))
+    for s, t in edges:
+        a.loc[s, t] = 1
+    return a
+
+
+def test_labelled_frames_are_compared_by_their_labels():
+    # truth a -> b, c -> b; the prediction is the same graph with its rows and
+    # columns listed as [b, c, a]: it was scored as a different graph (shd 3)
+    truth = _frame([("a", "b"), ("c", "b")], "abc")
+    same = truth.loc[list("bca"), list("bca")]
+    m = compare_graphs(truth, same)
+    assert (m["shd"], m["shd_cpdag"], m["sid"], m["tpr"], m["fdr"]) == (0, 0, 0, 1, 0)
+    assert shd(truth, same, reversed_cost=2) == 0 and sid_numpy(truth, same) == 0
+    flipped = _frame([("b", "a"), ("c", "b")], "bca")
+    assert (
+        shd(truth, flipped) == 1 and compare_graphs(truth, flipped)["n_reversed"] == 1
+    )
+
+
+def test_labelled_frames_over_different_nodes_are_refused():
+    truth = _frame([("a", "b")], "abc")
+    other = _frame([("a", "b")], "abd")
+    with pytest.raises(
+        DataError, match=r"in 'truth' only: \['c'\]; in 'pred' only: \['d'\]"
+    ):
+        compare_graphs(truth, other)
+
+
+def test_a_frame_whose_rows_are_not_its_columns_is_refused():
+    # rows [a, b, x] and columns [a, b, c]: no node-to-node reading exists
+    frame = _frame([("a", "b")], "abc").rename(index={"c": "x"})
+    with pytest.raises(GraphError, match=r"rows only: \['x'\]; columns only: \['c'\]"):
+        shd(frame, np.zeros((3, 3)))
+    with pytest.raises(GraphError, match=r"n_edges: 'graph' .*rows only"):
+        n_edges(frame)
+    # an unlabelled row index (0, 1, 2) against named columns is refused too
+    with pytest.raises(GraphError, match=r"rows only: \[0, 1, 2\]"):
+        shd(np.zeros((3, 3)), frame.reset_index(drop=True))
+    # rows in another order than the columns are read by their labels
+    rows_shuffled = _frame([("a", "b")], "abc").loc[list("cab")]
+    assert shd(rows_shuffled, _g([(0, 1)], 3)) == 0
+    np.testing.assert_array_equal(cpdag(rows_shuffled), [[0, 1, 0], [1, 0, 0], [0] * 3])

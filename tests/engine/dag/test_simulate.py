@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine.dag import is_dag, simulate_dag, simulate_sem, varsortability
-from engine.errors import ConfigError
+from engine.errors import ConfigError, DataError, GraphError
 
 
 @pytest.mark.parametrize("graph", ["ER", "SF"])
@@ -39,6 +39,27 @@ def test_linear_sem_weights_live_on_the_graph(seed):
     X = sim.X - sim.X.mean(0)
     resid = X - X @ w
     np.testing.assert_allclose(resid.var(0), 1.0, atol=0.05)
+
+
+def test_linear_sem_data_are_generated_by_its_weights(monkeypatch):
+    # with the noise known, X = X @ weights + noise holds exactly: the weights
+    # returned are the coefficients the data were made with
+    import engine.dag.simulate as simulate
+
+    noise = np.random.default_rng(7).normal(size=(50, 6))
+    monkeypatch.setattr(simulate, "_noise", lambda rng, law, n, d: noise)
+    sim = simulate_sem(6, 50, edges_per_node=1.5, seed=3)
+    assert sim.adjacency.sum() > 0
+    np.testing.assert_allclose(sim.X - sim.X @ sim.weights, noise, atol=1e-12)
+
+
+@pytest.mark.parametrize("sem", ["mlp", "mim", "gp", "gp_add"])
+def test_nonlinear_sem_weights_are_the_adjacency(sem):
+    # these mechanisms draw their own parameters per node: no (d, d) matrix of
+    # coefficients exists, and the weights say only which edges are there
+    sim = simulate_sem(6, 100, sem=sem, seed=2)
+    assert sim.weights.dtype == np.float64
+    np.testing.assert_array_equal(sim.weights, sim.adjacency.astype(float))
 
 
 @pytest.mark.parametrize(
@@ -141,12 +162,40 @@ def test_scale_free_edge_count_follows_the_rounded_attachment():
         assert simulate_dag(20, given, "SF", seed=0).sum() == m * 20 - m * (m + 1) // 2
 
 
-def test_varsortability_counts_every_path():
-    # diamond a -> {b, c} -> d: two paths of length 2 from a to d count twice;
-    # the variance rises along every path but b -> d: 5 of 6 paths are sorted
-    adjacency = np.array([[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
-    X = np.column_stack([[0, 1.0], [0, 4.0], [0, 2.0], [0, 3.0]])
-    assert varsortability(X, adjacency) == pytest.approx(5 / 6)
+DIAMOND = np.array([[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
+
+
+def _with_variances(*variances: float) -> np.ndarray:
+    """Two rows whose column variances are exactly ``variances``."""
+    half = np.sqrt(variances)
+    return np.stack([half, -half])
+
+
+def test_varsortability_counts_a_pair_once_per_path_length():
+    # diamond 0 -> {1, 2} -> 3, variances 4, 9, 9, 1. Length 1: 0 -> 1 and
+    # 0 -> 2 rise, 1 -> 3 and 2 -> 3 fall; length 2: 0 -> 3 (two paths, one
+    # pair) falls: 2 of 5 (Reisach et al.), not 2 of 6 as counting paths gave
+    X = _with_variances(4.0, 9.0, 9.0, 1.0)
+    np.testing.assert_allclose(X.var(0), [4.0, 9.0, 9.0, 1.0])
+    assert varsortability(X, DIAMOND) == pytest.approx(2 / 5)
+    # variances 1, 4, 2, 3: 0 -> 1, 0 -> 2, 2 -> 3 rise, 1 -> 3 falls; 0 -> 3
+    # rises and counts once: 4 of 5
+    assert varsortability(_with_variances(1, 4, 2, 3), DIAMOND) == pytest.approx(0.8)
+    # a tie counts one half: variances 4, 4, 9, 9 give 0.5 + 1 + 1 + 0.5 + 1
+    assert varsortability(_with_variances(4, 4, 9, 9), DIAMOND) == pytest.approx(0.8)
+
+
+def test_varsortability_refuses_mismatched_shapes_and_cycles():
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    with pytest.raises(DataError, match=r"\(5, 3\).*\(2, 2\)"):
+        varsortability(X, np.array([[0, 1], [0, 0]]))
+    with pytest.raises(DataError, match=r"square.*\(3, 2\)"):
+        varsortability(X, np.zeros((3, 2)))
+    with pytest.raises(DataError, match=r"2-D.*\(5,\)"):
+        varsortability(X[:, 0], np.zeros((1, 1)))
+    cycle = np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]])
+    with pytest.raises(GraphError, match="directed cycle"):
+        varsortability(X, cycle)
 
 
 @pytest.mark.parametrize("sim_seed", range(6))
