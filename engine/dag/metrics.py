@@ -70,7 +70,11 @@ def _shown(labels: list[Any], limit: int = 10) -> str:
 
 def _as_graph(graph: Any, name: str, owner: str) -> tuple[Any, list[Any] | None]:
     """A DataFrame ``graph`` as its (d, d) values with rows in the order of its
-    columns, and its labels; anything else as it is, without labels."""
+    columns, and its labels; anything else as it is, without labels.
+
+    Rows under pandas' default labels 0, 1, ..., d - 1 (columns labelled
+    otherwise) are taken to be in the order of the columns.
+    """
     if not isinstance(graph, pd.DataFrame):
         return graph, None
     cols, rows = list(graph.columns), list(graph.index)
@@ -82,6 +86,10 @@ def _as_graph(graph: Any, name: str, owner: str) -> tuple[Any, list[Any] | None]
                 f"{_shown(repeated)} more than once; an adjacency frame has one row "
                 "and one column per node. Remove or rename the repeats."
             )
+    if rows == list(range(len(cols))) and set(rows) != set(cols):
+        # pandas' default row labels (e.g. read_csv without index_col): the rows
+        # are taken to be in the order of the columns
+        return graph.to_numpy(), cols
     if set(rows) != set(cols):
         raise GraphError(
             f"{owner}: '{name}' is a DataFrame whose row labels are not its column "

@@ -337,9 +337,14 @@ def test_a_frame_whose_rows_are_not_its_columns_is_refused():
         shd(frame, np.zeros((3, 3)))
     with pytest.raises(GraphError, match=r"n_edges: 'graph' .*rows only"):
         n_edges(frame)
-    # an unlabelled row index (0, 1, 2) against named columns is refused too
-    with pytest.raises(GraphError, match=r"rows only: \[0, 1, 2\]"):
-        shd(np.zeros((3, 3)), frame.reset_index(drop=True))
+    # pandas' default row labels 0, 1, 2 (read_csv without index_col) under named
+    # columns: the rows are in the order of the columns
+    unlabelled = _frame([("a", "b")], "abc").reset_index(drop=True)
+    assert shd(_g([(0, 1)], 3), unlabelled) == 0
+    assert shd(_frame([("b", "a")], "bac"), unlabelled) == 0
+    # other row labels 0, 1, 2 than pandas' default are still refused
+    with pytest.raises(GraphError, match=r"rows only: \[1, 2, 3\]"):
+        shd(np.zeros((3, 3)), unlabelled.set_axis([1, 2, 3]))
     # rows in another order than the columns are read by their labels
     rows_shuffled = _frame([("a", "b")], "abc").loc[list("cab")]
     assert shd(rows_shuffled, _g([(0, 1)], 3)) == 0
