@@ -341,7 +341,7 @@ def test_a_frame_whose_rows_are_not_its_columns_is_refused():
     # columns: the rows are in the order of the columns
     unlabelled = _frame([("a", "b")], "abc").reset_index(drop=True)
     assert shd(_g([(0, 1)], 3), unlabelled) == 0
-    assert shd(_frame([("b", "a")], "bac"), unlabelled) == 0
+    assert shd(_frame([("a", "b")], "bac"), unlabelled) == 0
     # other row labels 0, 1, 2 than pandas' default are still refused
     with pytest.raises(GraphError, match=r"rows only: \[1, 2, 3\]"):
         shd(np.zeros((3, 3)), unlabelled.set_axis([1, 2, 3]))
