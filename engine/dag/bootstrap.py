@@ -26,7 +26,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from engine.dag.fas import break_cycles
-from engine.dag.learner import learn_dag, make_config
+from engine.dag.learner import _prior_for, learn_dag, make_config
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
 from engine.errors import ConfigError, StoppedWarning, check_range
@@ -298,7 +298,8 @@ def bootstrap_dag(
     address : str, optional
         Address of a running Ray cluster.
     prior : PriorKnowledge, optional
-        Enforced in every fit, hence in the frequencies.
+        Enforced in every fit, hence in the frequencies; over the columns of
+        ``X`` in any order, as for :func:`~engine.dag.learn_dag`.
     seed : int, optional
         Seed of the call; fit ``b`` uses ``spawn_seeds(seed, n_boot)[b]``.
     device : str, default="cpu"
@@ -333,6 +334,8 @@ def bootstrap_dag(
     )
     Xa, names = as_matrix(X, "bootstrap_dag", names=node_names, min_rows=3, min_cols=2)
     cfg = dataclasses.asdict(make_config(method, config, **options))
+    # in the columns' order: the consensus reads its required edges and order
+    prior = None if prior is None else _prior_for(prior, names, "bootstrap_dag")
     used_seed = resolve_seed(seed)
     jobs = [
         _BootJob(Xa, tuple(names), method, cfg, prior, s, str(device))

@@ -166,12 +166,30 @@ def _check_option_names(spec: MethodSpec, options: dict[str, Any], owner: str) -
     return known
 
 
-def _prior_for(prior: PriorKnowledge | None, names: list[str]) -> PriorKnowledge:
+def _prior_for(
+    prior: PriorKnowledge | None, names: list[str], owner: str = "learn_dag"
+) -> PriorKnowledge:
+    """The prior over exactly ``names``, in their order.
+
+    A prior over more nodes than the columns is restricted to them only when no
+    constraint names the other nodes: such a prior loses nothing (a prior built
+    once over a wide table and reused on some of its columns), while dropping a
+    constraint would break the promise that the prior holds exactly in the
+    result, and a name that is no column is often a typo. The Causal page and
+    the ``dag`` command refuse these constraints too.
+
+    Raises
+    ------
+    ConfigError
+        ``prior`` is not a :class:`PriorKnowledge`.
+    DataError
+        The prior lacks some of ``names``, or constrains nodes outside them.
+    """
     if prior is None:
         return PriorKnowledge.empty(names)
     if not isinstance(prior, PriorKnowledge):
         raise ConfigError(
-            "learn_dag: 'prior' must be a PriorKnowledge or None; got "
+            f"{owner}: 'prior' must be a PriorKnowledge or None; got "
             f"{type(prior).__name__}."
         )
     if list(prior.names) == names:
@@ -179,10 +197,37 @@ def _prior_for(prior: PriorKnowledge | None, names: list[str]) -> PriorKnowledge
     missing = sorted(set(names) - set(prior.names))
     if missing:
         raise DataError(
-            f"learn_dag: the prior knowledge does not cover the column(s) {missing}; "
+            f"{owner}: the prior knowledge does not cover the column(s) {missing}; "
             "build it over the same columns as X."
         )
+    extra = [n for n in prior.names if n not in set(names)]
+    lost = prior.constraints_on(extra)
+    if lost:
+        shown = "; ".join(lost[:10]) + (
+            f"; ... and {len(lost) - 10} more" if len(lost) > 10 else ""
+        )
+        raise DataError(
+            f"{owner}: the prior knowledge names node(s) {format_names(extra, 10)} "
+            f"that are not columns of X, and {len(lost)} constraint(s) on them "
+            f"would be lost: {shown}{_orders_through(prior, names)}. Build the "
+            f"prior over X's columns {format_names(names, 10)}, or, to drop these "
+            "constraints on purpose, pass prior.subset(names) with names the "
+            "columns of X."
+        )
     return prior.subset(names)
+
+
+def _orders_through(prior: PriorKnowledge, names: list[str]) -> str:
+    """Words for the orders among ``names`` that ``prior`` implies only through
+    its other nodes (lost with them), or ``""``."""
+    idx = [prior.names.index(n) for n in names]
+    implied = prior.precedence()[np.ix_(idx, idx)]
+    lost = np.argwhere(implied & ~prior.subset(names).precedence())
+    if not lost.size:
+        return ""
+    pairs = [f"{names[i]!r} before {names[j]!r}" for i, j in lost[:10]]
+    more = f", ... and {len(lost) - 10} more" if len(lost) > 10 else ""
+    return f" (with the order they imply among the columns: {', '.join(pairs)}{more})"
 
 
 def _check_scale(X: np.ndarray, names: Sequence[str]) -> None:
@@ -284,7 +329,9 @@ def learn_dag(
         Forbidden and required edges and tiers, enforced exactly (tiers as a
         causal order: no node of a later tier is an ancestor of a node of an
         earlier tier; untiered nodes may sit anywhere in between as long as that
-        holds).
+        holds). Built over X's columns, in any order; it may name other nodes
+        only when no constraint names them (else a ``DataError`` lists those
+        constraints; ``prior.subset(names)`` drops them on purpose).
     seed : int, optional
         Seed; ``None`` draws one, recorded in the result. It drives the random
         parts of a fit: DAG-DB's score initialisation and sampled graphs, and
@@ -316,7 +363,8 @@ def learn_dag(
     ConfigError
         Unknown method or option, value out of range, missing device.
     DataError
-        Non-numeric, missing or too few values; prior over other columns.
+        Non-numeric, missing or too few values; a prior that lacks some columns
+        or constrains nodes that are not columns.
     ResourceError
         The fit would exceed the method's memory budget.
 

@@ -456,8 +456,47 @@ class PriorKnowledge:
         """Return True when ``adjacency`` (d, d) satisfies every constraint."""
         return not self.violations(adjacency)
 
+    def constraints_on(self, nodes: Iterable[str]) -> list[str]:
+        """Every constraint that names one of ``nodes``, as phrases.
+
+        Parameters
+        ----------
+        nodes : iterable of str
+            Node names of this prior.
+
+        Returns
+        -------
+        list of str
+            ``"forbidden edge 'a' -> 'b'"``, ``"required edge 'a' -> 'b'"`` and
+            ``"'a' in tier 0"``, edges first; empty when no constraint names them.
+
+        Examples
+        --------
+        >>> pk = PriorKnowledge.from_edges(["a", "b", "c"], required=[("b", "c")],
+        ...                                tiers={"c": 0})
+        >>> pk.constraints_on(["c"])
+        ["required edge 'b' -> 'c'", "'c' in tier 0"]
+        """
+        hit = np.isin(self.names, list(nodes))
+        n, out = self.names, []
+        for kind, mask in (("forbidden", self.forbidden), ("required", self.required)):
+            for i, j in np.argwhere(mask & (hit[:, None] | hit[None, :])):
+                out.append(f"{kind} edge {n[i]!r} -> {n[j]!r}")
+        if self.tiers is not None:
+            for k in np.flatnonzero(hit & ~np.isnan(self.tiers)):
+                out.append(f"{n[k]!r} in tier {int(self.tiers[k])}")
+        return out
+
     def subset(self, names: Sequence[str]) -> PriorKnowledge:
-        """Restrict to a subset of the nodes, in the given order."""
+        """Restrict to a subset of the nodes, in the given order.
+
+        Every constraint that names a node left out is dropped, and so is any
+        order it implied through that node: with ``x0 -> zz`` and ``zz -> x2``
+        required, the subset without ``zz`` no longer keeps ``x0`` before ``x2``.
+        :func:`~engine.dag.learn_dag` refuses a prior with such constraints on
+        nodes that are not columns of the data; this method drops them on purpose
+        (:meth:`constraints_on` lists what goes).
+        """
         idx = [_index_of(self.names, n, "PriorKnowledge.subset") for n in names]
         tiers = None if self.tiers is None else self.tiers[idx]
         return PriorKnowledge(

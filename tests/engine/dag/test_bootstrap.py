@@ -12,7 +12,7 @@ import pytest
 from engine.dag import PriorKnowledge
 from engine.dag.bootstrap import BootstrapResult, bootstrap_dag, consensus_dag
 from engine.dag.fas import is_dag
-from engine.errors import ConfigError
+from engine.errors import ConfigError, DataError
 from engine.executor import ProcessExecutor, RayExecutor
 from tests.processes import alive
 
@@ -148,6 +148,20 @@ def test_bootstrap_respects_prior_in_every_fit(seed):
     prior = PriorKnowledge.from_edges(names, forbidden=[("x0", "x1"), ("x1", "x0")])
     res = bootstrap_dag(X, n_boot=3, seed=seed, prior=prior, **FAST)
     assert res.edge_frequency[0, 1] == 0 and res.edge_frequency[1, 0] == 0
+
+
+def test_bootstrap_reads_a_prior_in_another_order_by_name(seed):
+    # the consensus took the prior's masks in the prior's order: the required
+    # x2 -> x0 came out as x0 -> x2, against every fit
+    X, _ = _chain_data(seed, n=200)
+    prior = PriorKnowledge.from_edges(["x3", "x2", "x1", "x0"], required=[(1, 3)])
+    res = bootstrap_dag(X, n_boot=2, seed=seed, prior=prior, **FAST)
+    assert res.edge_frequency[2, 0] == 1
+    assert np.argwhere(res.required).tolist() == [[2, 0]]
+    assert res.consensus[2, 0] and not res.consensus[0, 2]
+    wider = PriorKnowledge.from_edges(["x0", "x1", "x2", "x3", "zz"], tiers={"zz": 0})
+    with pytest.raises(DataError, match=r"bootstrap_dag: .* \['zz'\] that are not"):
+        bootstrap_dag(X, n_boot=2, seed=seed, prior=wider, **FAST)
 
 
 def test_bootstrap_processes_equal_serial(seed):

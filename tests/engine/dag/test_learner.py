@@ -292,6 +292,34 @@ def test_learn_dag_rejects_bad_input():
         learn_dag(big, edge_model="mlp", hidden=200, max_memory_gb=0.01)
 
 
+def test_a_prior_constraining_nodes_that_are_not_columns_is_refused():
+    # the required edge and the tier of 'zz' vanished, and with them the order
+    # x2 before x0 they imply (x2 -> zz required, zz in tier 0, x0 in tier 1)
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    prior = PriorKnowledge.from_edges(
+        ["x0", "x1", "x2", "zz"], required=[("x2", "zz")], tiers={"zz": 0, "x0": 1}
+    )
+    with pytest.raises(DataError) as info:
+        learn_dag(X, prior=prior, max_iter=2)
+    message = str(info.value)
+    assert "names node(s) ['zz'] that are not columns of X" in message
+    assert (
+        "2 constraint(s) on them would be lost: required edge 'x2' -> 'zz'; "
+        "'zz' in tier 0 (with the order they imply among the columns: 'x2' "
+        "before 'x0')"
+    ) in message
+    assert "pass prior.subset(names) with names the columns of X" in message
+    forbidden = PriorKnowledge.from_edges(["x0", "x1", "x2", "zz"], forbidden=[(0, 3)])
+    with pytest.raises(DataError, match=r"lost: forbidden edge 'x0' -> 'zz'\. Build"):
+        learn_dag(X, prior=forbidden, max_iter=2)
+    # dropping them on purpose works; so does a wider prior whose extra node
+    # carries no constraint: nothing is lost
+    kept = learn_dag(X, prior=prior.subset(["x0", "x1", "x2"]), seed=0, **FAST)
+    wide = PriorKnowledge.from_edges(["zz", "x2", "x1", "x0"], forbidden=[(1, 3)])
+    result = learn_dag(X, prior=wide, seed=0, **FAST)
+    assert kept.is_dag and not result.adjacency[2, 0]
+
+
 def test_duplicated_column_names_are_named_not_called_non_numeric():
     # X[c] of a repeated name is a DataFrame, so the numeric check used to report
     # the numeric columns ['a', 'a'] as "not numeric"
