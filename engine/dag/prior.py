@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,15 +37,33 @@ Edge = tuple[Any, Any]
 MAX_TIER = 2**31 - 1
 
 
+# a node name written as a number ("3", "-1", "2.0", "1e3"), as a DataFrame's
+# numbered columns give
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
-    """Resolve a node given by name or integer position."""
-    if isinstance(node, int | np.integer) and not isinstance(node, bool):
-        if 0 <= int(node) < len(names):
-            return int(node)
-        raise DataError(
-            f"{owner}: node index {int(node)} is out of range for {len(names)} nodes."
-        )
+    """Resolve a node given by name or, when no name is a number, by position.
+
+    A number (an int, or a float) names the node whose name is that number
+    written out (``3`` is the node ``"3"``, as in a DataFrame with columns
+    ``[1, 2, 3]``). Only when no node name is a number is an integer a
+    position (``0`` the first node).
+    """
     names = list(names)
+    if isinstance(node, int | float | np.integer | np.floating) and not isinstance(
+        node, bool
+    ):
+        numbered = [k for k, n in enumerate(names) if _NUMBER.fullmatch(n.strip())]
+        if numbered:
+            return _numbered_node(names, numbered, node, owner)
+        if isinstance(node, int | np.integer):
+            if 0 <= int(node) < len(names):
+                return int(node)
+            raise DataError(
+                f"{owner}: node index {int(node)} is out of range for "
+                f"{len(names)} nodes."
+            )
     if str(node) in names:
         return names.index(str(node))
     key = str(node).strip()  # " a" from a CSV cell or a padded column name
@@ -54,6 +73,28 @@ def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
     raise DataError(
         f"{owner}: unknown node {key!r}; known nodes are {list(names)}. Check the "
         "spelling or the column selection."
+    )
+
+
+def _numbered_node(names: list[str], numbered: list[int], node: Any, owner: str) -> int:
+    """The node whose name is the number ``node`` (numbered: the positions of
+    the names that are numbers)."""
+    # shown as 3, not np.int64(3)
+    node = int(node) if isinstance(node, int | np.integer) else float(node)
+    hits = [k for k in numbered if float(names[k]) == node]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise DataError(
+            f"{owner}: node {node!r} matches the names "
+            f"{format_names([names[k] for k in hits])}, which are the same number; "
+            "give the node by its name as text."
+        )
+    raise DataError(
+        f"{owner}: node {node!r} is not a node name, and since node names include "
+        f"numbers ({format_names([names[k] for k in numbered], 10)}) a number is "
+        "read as a name, never as a position. Give a node's name (an integer "
+        "position only works when no node name is a number)."
     )
 
 
@@ -207,11 +248,16 @@ class PriorKnowledge:
         names : sequence of str, length d
             Node names in data column order.
         forbidden, required : iterable of (source, target)
-            Edges, each node given by name or integer position.
+            Edges, each node given by name or integer position. A number names
+            the node whose name is that number (``3`` is the node ``"3"``, as in
+            a DataFrame with columns ``[1, 2, 3]``); an integer is a position
+            (``0`` the first node) only when no node name is a number, so with
+            numbered names a number that names no node is an error.
         tiers : mapping of name to int, sequence of int of length d, or None
             Tier per node, whole numbers (a lower tier comes first in the causal
             order): no node of a later tier is an ancestor of a node of an
-            earlier tier. A mapping may leave nodes out: a node it does not list
+            earlier tier. A mapping's keys are nodes as in ``forbidden``; it may
+            leave nodes out: a node it does not list
             has no tier and may sit anywhere in between as long as that holds. A
             sequence gives every node a tier.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.dag import PriorKnowledge
@@ -250,3 +251,31 @@ def test_prior_edges_must_be_pairs_and_padded_names_resolve():
     assert PriorKnowledge.from_csv([" a", "b"], edges="source,target\na,b\n").forbidden[
         0, 1
     ]
+
+
+def test_integers_are_names_when_the_node_names_are_numbers():
+    # a DataFrame with numbered columns: (1, 2) was read as positions ('2' -> '3')
+    # and the tier of 3 failed as "node index 3 is out of range"
+    pk = PriorKnowledge.from_edges(
+        pd.Index([1, 2, 3]),
+        forbidden=[(1, 2)],
+        required=[(np.int64(3), "2")],
+        tiers={1: 0, 3: 1},
+    )
+    assert np.argwhere(pk.forbidden).tolist() == [[0, 1]]
+    assert np.argwhere(pk.required).tolist() == [[2, 1]]
+    assert pk.tiers_csv() == "node,tier\n1,0\n3,1\n"
+    # float labels and numbers as floats name their nodes too
+    floats = PriorKnowledge.from_edges(["1.0", "2.5"], forbidden=[(1, 2.5)])
+    assert floats.forbidden[0, 1]
+    # a number that names no node is not taken as a position instead
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_edges(["year", "2021", "sales"], forbidden=[(0, 2)])
+    assert (
+        "node 0 is not a node name, and since node names include numbers "
+        "(['2021']) a number is read as a name, never as a position"
+    ) in str(info.value)
+    with pytest.raises(DataError, match=r"matches the names \['1', '01'\]"):
+        PriorKnowledge.from_edges(["1", "01", "a"], forbidden=[(1, "a")])
+    # positions still work when no name is a number
+    assert PriorKnowledge.from_edges(NAMES, forbidden=[(1, 3)]).forbidden[1, 3]
