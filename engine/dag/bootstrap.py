@@ -313,7 +313,8 @@ def bootstrap_dag(
         and dropped. The result then counts the finished fits only
         (``stopped=True``).
     node_names : sequence of str, optional
-        Column names.
+        Column names; with a DataFrame its column labels, in any order, as for
+        :func:`~engine.dag.learn_dag`.
     config : dataclass or dict, optional
         The learner's options; ``**options`` override single fields.
 
@@ -332,7 +333,14 @@ def bootstrap_dag(
     check_range(
         "bootstrap_dag", "threshold", threshold, low=0.0, high=1.0, low_open=True
     )
-    Xa, names = as_matrix(X, "bootstrap_dag", names=node_names, min_rows=3, min_cols=2)
+    Xa, names = as_matrix(
+        X,
+        "bootstrap_dag",
+        names=node_names,
+        min_rows=3,
+        min_cols=2,
+        names_arg="node_names",
+    )
     cfg = dataclasses.asdict(make_config(method, config, **options))
     # in the columns' order: the consensus reads its required edges and order
     prior = None if prior is None else _prior_for(prior, names, "bootstrap_dag")

@@ -348,7 +348,10 @@ def learn_dag(
         then returns a partial result with ``stopped=True``.
     node_names : sequence of str, optional
         Names of the columns (default the DataFrame's columns, MultiIndex levels
-        joined by ``"."`` as in ``"g1.a"``, or ``x0, x1, ...``).
+        joined by ``"."`` as in ``"g1.a"``, or ``x0, x1, ...``). With a DataFrame
+        they are its column labels in the order the nodes should take: the
+        columns are taken by label (another order reorders them), and names that
+        are not its labels are refused rather than put on its columns.
     config : config dataclass or dict, optional
         Method options as one object; ``**options`` override single fields.
     **options
@@ -363,7 +366,8 @@ def learn_dag(
     ConfigError
         Unknown method or option, value out of range, missing device.
     DataError
-        Non-numeric, missing or too few values; a prior that lacks some columns
+        Non-numeric, missing or too few values; ``node_names`` that are not a
+        DataFrame's column labels; a prior that lacks some columns
         or constrains nodes that are not columns.
     ResourceError
         The fit would exceed the method's memory budget.
@@ -389,7 +393,9 @@ def learn_dag(
     """
     spec = _spec(method)
     cfg = make_config(method, config, **options)
-    Xa, names = as_matrix(X, "learn_dag", names=node_names, min_rows=3, min_cols=2)
+    Xa, names = as_matrix(
+        X, "learn_dag", names=node_names, min_rows=3, min_cols=2, names_arg="node_names"
+    )
     _check_scale(Xa, names)
     pk = _prior_for(prior, names)
     used_seed = resolve_seed(seed)

@@ -320,6 +320,30 @@ def test_a_prior_constraining_nodes_that_are_not_columns_is_refused():
     assert kept.is_dag and not result.adjacency[2, 0]
 
 
+def test_node_names_pick_a_dataframes_columns_by_label():
+    # they used to relabel the columns by position: the edge a -> b came out
+    # under the names of other columns
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=300)
+    frame = pd.DataFrame(
+        {"a": a, "b": 2 * a + rng.normal(size=300), "c": rng.normal(size=300)}
+    )
+    reordered = learn_dag(frame, node_names=["c", "b", "a"], seed=0, **FAST)
+    assert reordered.node_names == ("c", "b", "a")
+    assert {(s, t) for s, t, _ in reordered.edges()} <= {("a", "b"), ("b", "a")}
+    assert reordered.edges()
+    with pytest.raises(DataError) as info:
+        learn_dag(frame, node_names=["x", "y", "z"], **FAST)
+    assert str(info.value).startswith(
+        "learn_dag: 'node_names' ['x', 'y', 'z'] are not the column labels of 'X' "
+        "['a', 'b', 'c']: ['x', 'y', 'z'] are not among them; the columns ['a', "
+        "'b', 'c'] are not named. With a DataFrame these names pick its columns "
+        "by label"
+    )
+    with pytest.raises(DataError, match=r"\['a'\] are named more than once"):
+        learn_dag(frame, node_names=["a", "a", "b"], **FAST)
+
+
 def test_duplicated_column_names_are_named_not_called_non_numeric():
     # X[c] of a repeated name is a DataFrame, so the numeric check used to report
     # the numeric columns ['a', 'a'] as "not numeric"
