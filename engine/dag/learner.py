@@ -292,6 +292,46 @@ def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:
     )
 
 
+def _refuse_constant_required(
+    X: np.ndarray, names: list[str], prior: PriorKnowledge, owner: str
+) -> None:
+    """Refuse required edges from or to a column that holds one value.
+
+    Such a column can take part in no edge: the fit could only return the
+    required edge with weight 0, which thresholds and graph files then drop, so
+    the prior would not hold in what the user keeps.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_nodes)
+        The data.
+    names : list of str, length n_nodes
+        Column names.
+    prior : PriorKnowledge
+        Over ``names``, in their order.
+    owner : str
+        The caller, named in the message.
+
+    Raises
+    ------
+    DataError
+        Naming the constant columns and the required edges that touch them.
+    """
+    flat = np.ptp(X, axis=0) == 0
+    touching = np.argwhere(prior.required & (flat[:, None] | flat[None, :]))
+    if not touching.size:
+        return
+    ends = set(touching.ravel().tolist())
+    columns = [names[k] for k in np.flatnonzero(flat) if k in ends]
+    edges = ", ".join(f"{names[i]!r} -> {names[j]!r}" for i, j in touching)
+    raise DataError(
+        f"{owner}: column(s) {format_names(columns)} hold a single value, so they "
+        f"can take part in no edge, yet the prior knowledge requires {edges}; the "
+        "fit could only give it weight 0, which thresholds and graph files drop. "
+        "Drop the requirement from the prior, or leave the column out of X."
+    )
+
+
 def _constant(X: np.ndarray, names: list[str]) -> str | None:
     """A note on columns holding one value, or ``None``."""
     flat = [names[k] for k in np.flatnonzero(np.ptp(X, axis=0) == 0)]
@@ -391,6 +431,38 @@ def learn_dag(
     >>> learn_dag(sim.X, seed=0, max_iter=50).adjacency.shape  # doctest: +SKIP
     (5, 5)
     """
+    return _learn_dag(
+        X,
+        method,
+        prior=prior,
+        seed=seed,
+        device=device,
+        progress=progress,
+        node_names=node_names,
+        config=config,
+        options=options,
+    )
+
+
+def _learn_dag(
+    X: Any,
+    method: str,
+    *,
+    prior: PriorKnowledge | None,
+    seed: int | None,
+    device: str,
+    progress: ProgressCallback | None,
+    node_names: Sequence[str] | None,
+    config: Any,
+    options: dict[str, Any],
+    resample: bool = False,
+) -> DagResult:
+    """:func:`learn_dag`; its warnings point at the caller of ``learn_dag``.
+
+    ``resample=True`` (a bootstrap refit, whose caller checked the full data)
+    lets a required edge touch a column that is constant in this resample only:
+    the refit keeps the edge with weight 0 rather than fail the bootstrap.
+    """
     spec = _spec(method)
     cfg = make_config(method, config, **options)
     Xa, names = as_matrix(
@@ -398,6 +470,8 @@ def learn_dag(
     )
     _check_scale(Xa, names)
     pk = _prior_for(prior, names)
+    if not resample:
+        _refuse_constant_required(Xa, names, pk, "learn_dag")
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)
     data_notes = [
@@ -406,7 +480,7 @@ def learn_dag(
         if m
     ]
     for note in data_notes:
-        warnings.warn(note, DataWarning, stacklevel=2)
+        warnings.warn(note, DataWarning, stacklevel=3)
     reporter = Reporter(progress, "dag.fit", total=getattr(cfg, "max_iter", None))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -418,13 +492,13 @@ def learn_dag(
     messages += [str(w.message) for w in caught]
     if fields.get("stopped"):
         msg = f"learn_dag: stopped on request after {fields.get('n_iter')} epochs."
-        warnings.warn(msg, StoppedWarning, stacklevel=2)
+        warnings.warn(msg, StoppedWarning, stacklevel=3)
         messages.append(msg)
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     unsettled = _convergence_message(method, cfg, fields)
     if unsettled:
-        warnings.warn(unsettled, ConvergenceWarning, stacklevel=2)
+        warnings.warn(unsettled, ConvergenceWarning, stacklevel=3)
         messages.append(unsettled)
     import engine
 

@@ -429,6 +429,30 @@ def test_a_constant_column_is_noted_and_stays_isolated():
     assert not result.adjacency[1].any() and not result.adjacency[:, 1].any()
 
 
+def test_a_required_edge_on_a_constant_column_is_refused():
+    # the fit kept it with weight 0.0 while warning that the column stays
+    # isolated; write_graph and thresholded(1e-12) then dropped it
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=200)
+    X = pd.DataFrame({"a": a, "k": np.ones(200), "b": 2 * a + rng.normal(size=200)})
+    prior = PriorKnowledge.from_edges(
+        ["a", "k", "b"], required=[("k", "a"), ("b", "k")]
+    )
+    with pytest.raises(DataError) as info:
+        learn_dag(X, prior=prior, seed=0, **FAST)
+    assert str(info.value) == (
+        "learn_dag: column(s) ['k'] hold a single value, so they can take part in "
+        "no edge, yet the prior knowledge requires 'k' -> 'a', 'b' -> 'k'; the fit "
+        "could only give it weight 0, which thresholds and graph files drop. Drop "
+        "the requirement from the prior, or leave the column out of X."
+    )
+    # other required edges are fine, and the column stays isolated
+    kept = PriorKnowledge.from_edges(["a", "k", "b"], required=[("a", "b")])
+    with pytest.warns(DataWarning, match="hold a single value"):
+        result = learn_dag(X, prior=kept, seed=0, **FAST)
+    assert result.adjacency[0, 2] and not result.adjacency[1].any()
+
+
 @pytest.mark.parametrize(
     ("shape", "options", "advice"),
     [
