@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -279,3 +281,71 @@ def test_integers_are_names_when_the_node_names_are_numbers():
         PriorKnowledge.from_edges(["1", "01", "a"], forbidden=[(1, "a")])
     # positions still work when no name is a number
     assert PriorKnowledge.from_edges(NAMES, forbidden=[(1, 3)]).forbidden[1, 3]
+
+
+def test_every_conflict_is_reported_at_once_with_the_tiers():
+    # only the first conflict was named, and "against the tiers" gave no tiers
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(
+            NAMES,
+            forbidden=[("a", "b"), ("c", "d")],
+            required=[("a", "b"), ("c", "d"), ("d", "a")],
+            tiers={"a": 0, "d": 1},
+        )
+    assert str(info.value) == (
+        "PriorKnowledge: the constraints conflict in 3 places, so no DAG can "
+        "satisfy them: (1) the edge 'a' -> 'b' is both required and forbidden; "
+        "remove one of the two constraints. (2) the edge 'c' -> 'd' is both "
+        "required and forbidden; remove one of the two constraints. (3) the edge "
+        "'d' -> 'a' is both required and against the tiers ('d' is in tier 1, 'a' "
+        "in tier 0); remove one of the two constraints."
+    )
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(
+            NAMES, forbidden=[("b", "a")], required=[("b", "a")], tiers=[0, 1, 1, 1]
+        )
+    assert str(info.value) == (
+        "PriorKnowledge: the edge 'b' -> 'a' is required, yet forbidden and against "
+        "the tiers ('b' is in tier 1, 'a' in tier 0); remove the requirement, or "
+        "both the prohibition and the tier order."
+    )
+
+
+def test_prior_file_errors_name_the_file_given_by_path(tmp_path):
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_text("node,tier\na,0\nb,2.5\n")
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, tiers=tiers)
+    assert str(info.value) == (
+        f"PriorKnowledge.from_csv: row 3 of the tier file {str(tiers)!r} has tier "
+        "'2.5'; tiers must be whole numbers (0, 1, 2, ...)."
+    )
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\na,zz\n")
+    with pytest.raises(
+        DataError, match=re.escape(f"row 2 of the edge file {str(edges)!r}: unknown")
+    ):
+        PriorKnowledge.from_csv(NAMES, edges=str(edges))
+    edges.write_text("source,target,kind\nb,a,required\n")
+    tiers.write_text("node,tier\na,0\nb,1\n")
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_csv(NAMES, edges=edges, tiers=tiers)
+    assert str(info.value).startswith(
+        f"PriorKnowledge.from_csv (the edge file {str(edges)!r} and the tier file "
+        f"{str(tiers)!r}): the edge 'b' -> 'a' is both required and against"
+    )
+    with pytest.raises(GraphError, match="row 2 of the edge file is the self-loop"):
+        PriorKnowledge.from_csv(NAMES, edges="source,target\nc,c\n")
+    # text has no file name
+    with pytest.raises(DataError, match=r"row 2 of the tier file has tier '2\.5'"):
+        PriorKnowledge.from_csv(NAMES, tiers="node,tier\na,2.5\n")
+
+
+def test_a_tier_file_from_a_spreadsheet_may_write_whole_tiers_with_decimals():
+    pk = PriorKnowledge.from_csv(NAMES, tiers="node,tier\na,1.0\nb, 0.00\nc,2\n")
+    assert pk.tiers[:3].tolist() == [1, 0, 2]
+    for bad in ("1.5", "nan", "inf", "one"):
+        with pytest.raises(
+            DataError, match=re.escape(f"has tier '{bad}'; tiers must be whole")
+        ):
+            PriorKnowledge.from_csv(NAMES, tiers=f"node,tier\na,{bad}\n")
