@@ -66,6 +66,7 @@ def as_matrix(
     min_cols: int = 1,
     allow_nan: bool = False,
     name: str = "X",
+    names_arg: str = "names",
 ) -> tuple[np.ndarray, list[str]]:
     """Validate ``X`` and return a float64 copy with its column names.
 
@@ -78,7 +79,11 @@ def as_matrix(
     owner : str
         The calling function, named in error messages.
     names : sequence of str, optional
-        Column names; default the DataFrame's columns, else ``x0, x1, ...``.
+        Column names; default the DataFrame's columns, else ``x0, x1, ...``. For
+        a DataFrame they are its column labels (as :func:`label_text` writes
+        them), in the order wanted: the columns are taken by label, so the same
+        labels in another order reorder them; names that are not its labels
+        (a relabelling) are refused.
     min_rows, min_cols : int
         Smallest accepted shape.
     allow_nan : bool, default=False
@@ -86,6 +91,8 @@ def as_matrix(
     name : str, default="X"
         The caller's name for the argument (e.g. ``"background"``), named in error
         messages.
+    names_arg : str, default="names"
+        The caller's name for ``names`` (e.g. ``"node_names"``), likewise.
 
     Returns
     -------
@@ -120,6 +127,8 @@ def as_matrix(
                 "numeric; drop them or encode them first (engine.data.to_matrix can "
                 "one-hot encode)."
             )
+        if names is not None:
+            X = _columns_by_label(X, labels, names, f"{owner}: {names_arg!r}", name)
         names = labels if names is None else names
         try:
             X = X.to_numpy(dtype=np.float64)
@@ -169,6 +178,38 @@ def as_matrix(
         dup = sorted({s for s in names if names.count(s) > 1})
         raise DataError(f"{owner}: column names must be unique; repeated: {dup}.")
     return arr, names
+
+
+def _columns_by_label(
+    frame: pd.DataFrame, labels: list[str], names: Sequence[Any], what: str, name: str
+) -> pd.DataFrame:
+    """The columns of ``frame`` (labels: their names) in the order of ``names``.
+
+    Refuses names that are not exactly the labels, in any order: taking them
+    as new names by position would put wrong names on the columns.
+    """
+    wanted = [str(s) for s in names]
+    if wanted == labels:
+        return frame
+    if len(set(wanted)) == len(wanted) and set(wanted) == set(labels):
+        return frame.iloc[:, [labels.index(w) for w in wanted]]
+    parts = []
+    unknown = [w for w in wanted if w not in set(labels)]
+    if unknown:
+        parts.append(f"{format_names(unknown, 10)} are not among them")
+    unnamed = [c for c in labels if c not in set(wanted)]
+    if unnamed:
+        parts.append(f"the columns {format_names(unnamed, 10)} are not named")
+    repeated = sorted({w for w in wanted if wanted.count(w) > 1})
+    if repeated:
+        parts.append(f"{format_names(repeated, 10)} are named more than once")
+    raise DataError(
+        f"{what} {format_names(wanted, 10)} are not the column labels of {name!r} "
+        f"{format_names(labels, 10)}: {'; '.join(parts)}. With a DataFrame these "
+        "names pick its columns by label (in the order given), never rename them: "
+        f"select the columns first ({name}[names]), rename them "
+        f"({name}.rename(columns=...)), or leave the names out to use the labels."
+    )
 
 
 # what pandas' infer_dtype calls an object array of real numbers (NaN and None

@@ -401,27 +401,54 @@ def _read_prior(
 ) -> PriorKnowledge:
     """Read ``--forbid`` and ``--tiers`` over the learned columns.
 
-    A node that is not one of them is an error saying whether it was left out,
-    not selected, or is no column at all.
+    Each file is checked on its own first, so that its errors name its option
+    and path; a node that is not a learned column is an error saying whether it
+    was left out, not selected, or is no column at all. What is left are
+    conflicts between the two files (a required edge against the tiers).
     """
+    files = {"--forbid": args.forbid, "--tiers": args.tiers}
+    given = {flag: path for flag, path in files.items() if path}
+    data = {
+        flag: _prior_file(args, flag, path, names, report)
+        for flag, path in given.items()
+    }
     try:
         return PriorKnowledge.from_csv(
-            names,
-            edges=_read(args.forbid) if args.forbid else None,
-            tiers=_read(args.tiers) if args.tiers else None,
+            names, edges=data.get("--forbid"), tiers=data.get("--tiers")
         )
     except DataError as err:
-        for flag, path, cols in (
-            ("--forbid", args.forbid, ("source", "target")),
-            ("--tiers", args.tiers, ("node",)),
-        ):
-            unknown = sorted(_file_nodes(path, cols) - set(names)) if path else []
-            if unknown:
-                message = _unknown_nodes_message(
-                    args, path, unknown, names, report, flag, "that file"
-                )
-                raise DataError(message) from err
-        raise
+        where = " and ".join(f"'{flag}' {path}" for flag, path in given.items())
+        raise type(err)(f"dag: {where}: {_without_owner(err)}") from err
+
+
+def _prior_file(
+    args: argparse.Namespace,
+    flag: str,
+    path: str,
+    names: list[str],
+    report: DataReport,
+) -> bytes:
+    """The bytes of the prior file of ``flag``, checked on their own."""
+    data = _read(path)
+    kind = "edges" if flag == "--forbid" else "tiers"
+    try:
+        PriorKnowledge.from_csv(names, **{kind: data})
+    except DataError as err:
+        cols = ("source", "target") if kind == "edges" else ("node",)
+        unknown = sorted(_file_nodes(path, cols) - set(names))
+        if unknown:
+            message = _unknown_nodes_message(
+                args, path, unknown, names, report, flag, "that file"
+            )
+            raise DataError(message) from err
+        raise type(err)(f"dag: '{flag}' {path}: {_without_owner(err)}") from err
+    return data
+
+
+def _without_owner(err: Exception) -> str:
+    """An engine message without its leading ``PriorKnowledge...: ``."""
+    head, sep, rest = str(err).partition(": ")
+    return rest if sep and head.startswith("PriorKnowledge") else str(err)
 
 
 def _read_truth(

@@ -26,7 +26,12 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from engine.dag.fas import break_cycles
-from engine.dag.learner import learn_dag, make_config
+from engine.dag.learner import (
+    _learn_dag,
+    _prior_for,
+    _refuse_constant_required,
+    make_config,
+)
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
 from engine.errors import ConfigError, StoppedWarning, check_range
@@ -52,6 +57,9 @@ class _BootJob:
 def _bootstrap_job(job: _BootJob) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Fit the learner on one resample; return its adjacency and weights.
 
+    A column that is constant in this resample only keeps its required edges
+    (with weight 0): :func:`bootstrap_dag` refused them on the full data.
+
     Run serially, the fit stops at its next epoch once the bootstrap is asked to
     stop (:func:`engine.executor.forward_stop`); the executor then drops it, so
     its warning that it stopped is not shown.
@@ -60,15 +68,17 @@ def _bootstrap_job(job: _BootJob) -> tuple[NDArray[np.bool_], NDArray[np.float64
     rows = rng.integers(0, job.X.shape[0], size=job.X.shape[0])
     with one_torch_thread(), warnings.catch_warnings():
         warnings.simplefilter("ignore", StoppedWarning)
-        result = learn_dag(
+        result = _learn_dag(
             job.X[rows],
-            method=job.method,
+            job.method,
             prior=job.prior,
             seed=job.seed,
             device=job.device,
+            progress=forward_stop,
             node_names=job.names,
             config=job.config,
-            progress=forward_stop,
+            options={},
+            resample=True,
         )
     return result.adjacency, result.weights
 
@@ -298,7 +308,8 @@ def bootstrap_dag(
     address : str, optional
         Address of a running Ray cluster.
     prior : PriorKnowledge, optional
-        Enforced in every fit, hence in the frequencies.
+        Enforced in every fit, hence in the frequencies; over the columns of
+        ``X`` in any order, as for :func:`~engine.dag.learn_dag`.
     seed : int, optional
         Seed of the call; fit ``b`` uses ``spawn_seeds(seed, n_boot)[b]``.
     device : str, default="cpu"
@@ -312,7 +323,8 @@ def bootstrap_dag(
         and dropped. The result then counts the finished fits only
         (``stopped=True``).
     node_names : sequence of str, optional
-        Column names.
+        Column names; with a DataFrame its column labels, in any order, as for
+        :func:`~engine.dag.learn_dag`.
     config : dataclass or dict, optional
         The learner's options; ``**options`` override single fields.
 
@@ -331,8 +343,19 @@ def bootstrap_dag(
     check_range(
         "bootstrap_dag", "threshold", threshold, low=0.0, high=1.0, low_open=True
     )
-    Xa, names = as_matrix(X, "bootstrap_dag", names=node_names, min_rows=3, min_cols=2)
+    Xa, names = as_matrix(
+        X,
+        "bootstrap_dag",
+        names=node_names,
+        min_rows=3,
+        min_cols=2,
+        names_arg="node_names",
+    )
     cfg = dataclasses.asdict(make_config(method, config, **options))
+    # in the columns' order: the consensus reads its required edges and order
+    prior = None if prior is None else _prior_for(prior, names, "bootstrap_dag")
+    if prior is not None:
+        _refuse_constant_required(Xa, names, prior, "bootstrap_dag")
     used_seed = resolve_seed(seed)
     jobs = [
         _BootJob(Xa, tuple(names), method, cfg, prior, s, str(device))

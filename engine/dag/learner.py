@@ -166,12 +166,30 @@ def _check_option_names(spec: MethodSpec, options: dict[str, Any], owner: str) -
     return known
 
 
-def _prior_for(prior: PriorKnowledge | None, names: list[str]) -> PriorKnowledge:
+def _prior_for(
+    prior: PriorKnowledge | None, names: list[str], owner: str = "learn_dag"
+) -> PriorKnowledge:
+    """The prior over exactly ``names``, in their order.
+
+    A prior over more nodes than the columns is restricted to them only when no
+    constraint names the other nodes: such a prior loses nothing (a prior built
+    once over a wide table and reused on some of its columns), while dropping a
+    constraint would break the promise that the prior holds exactly in the
+    result, and a name that is no column is often a typo. The Causal page and
+    the ``dag`` command refuse these constraints too.
+
+    Raises
+    ------
+    ConfigError
+        ``prior`` is not a :class:`PriorKnowledge`.
+    DataError
+        The prior lacks some of ``names``, or constrains nodes outside them.
+    """
     if prior is None:
         return PriorKnowledge.empty(names)
     if not isinstance(prior, PriorKnowledge):
         raise ConfigError(
-            "learn_dag: 'prior' must be a PriorKnowledge or None; got "
+            f"{owner}: 'prior' must be a PriorKnowledge or None; got "
             f"{type(prior).__name__}."
         )
     if list(prior.names) == names:
@@ -179,10 +197,37 @@ def _prior_for(prior: PriorKnowledge | None, names: list[str]) -> PriorKnowledge
     missing = sorted(set(names) - set(prior.names))
     if missing:
         raise DataError(
-            f"learn_dag: the prior knowledge does not cover the column(s) {missing}; "
+            f"{owner}: the prior knowledge does not cover the column(s) {missing}; "
             "build it over the same columns as X."
         )
+    extra = [n for n in prior.names if n not in set(names)]
+    lost = prior.constraints_on(extra)
+    if lost:
+        shown = "; ".join(lost[:10]) + (
+            f"; ... and {len(lost) - 10} more" if len(lost) > 10 else ""
+        )
+        raise DataError(
+            f"{owner}: the prior knowledge names node(s) {format_names(extra, 10)} "
+            f"that are not columns of X, and {len(lost)} constraint(s) on them "
+            f"would be lost: {shown}{_orders_through(prior, names)}. Build the "
+            f"prior over X's columns {format_names(names, 10)}, or, to drop these "
+            "constraints on purpose, pass prior.subset(names) with names the "
+            "columns of X."
+        )
     return prior.subset(names)
+
+
+def _orders_through(prior: PriorKnowledge, names: list[str]) -> str:
+    """Words for the orders among ``names`` that ``prior`` implies only through
+    its other nodes (lost with them), or ``""``."""
+    idx = [prior.names.index(n) for n in names]
+    implied = prior.precedence()[np.ix_(idx, idx)]
+    lost = np.argwhere(implied & ~prior.subset(names).precedence())
+    if not lost.size:
+        return ""
+    pairs = [f"{names[i]!r} before {names[j]!r}" for i, j in lost[:10]]
+    more = f", ... and {len(lost) - 10} more" if len(lost) > 10 else ""
+    return f" (with the order they imply among the columns: {', '.join(pairs)}{more})"
 
 
 def _check_scale(X: np.ndarray, names: Sequence[str]) -> None:
@@ -247,6 +292,46 @@ def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:
     )
 
 
+def _refuse_constant_required(
+    X: np.ndarray, names: list[str], prior: PriorKnowledge, owner: str
+) -> None:
+    """Refuse required edges from or to a column that holds one value.
+
+    Such a column can take part in no edge: the fit could only return the
+    required edge with weight 0, which thresholds and graph files then drop, so
+    the prior would not hold in what the user keeps.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_nodes)
+        The data.
+    names : list of str, length n_nodes
+        Column names.
+    prior : PriorKnowledge
+        Over ``names``, in their order.
+    owner : str
+        The caller, named in the message.
+
+    Raises
+    ------
+    DataError
+        Naming the constant columns and the required edges that touch them.
+    """
+    flat = np.ptp(X, axis=0) == 0
+    touching = np.argwhere(prior.required & (flat[:, None] | flat[None, :]))
+    if not touching.size:
+        return
+    ends = set(touching.ravel().tolist())
+    columns = [names[k] for k in np.flatnonzero(flat) if k in ends]
+    edges = ", ".join(f"{names[i]!r} -> {names[j]!r}" for i, j in touching)
+    raise DataError(
+        f"{owner}: column(s) {format_names(columns)} hold a single value, so they "
+        f"can take part in no edge, yet the prior knowledge requires {edges}; the "
+        "fit could only give it weight 0, which thresholds and graph files drop. "
+        "Drop the requirement from the prior, or leave the column out of X."
+    )
+
+
 def _constant(X: np.ndarray, names: list[str]) -> str | None:
     """A note on columns holding one value, or ``None``."""
     flat = [names[k] for k in np.flatnonzero(np.ptp(X, axis=0) == 0)]
@@ -284,7 +369,9 @@ def learn_dag(
         Forbidden and required edges and tiers, enforced exactly (tiers as a
         causal order: no node of a later tier is an ancestor of a node of an
         earlier tier; untiered nodes may sit anywhere in between as long as that
-        holds).
+        holds). Built over X's columns, in any order; it may name other nodes
+        only when no constraint names them (else a ``DataError`` lists those
+        constraints; ``prior.subset(names)`` drops them on purpose).
     seed : int, optional
         Seed; ``None`` draws one, recorded in the result. It drives the random
         parts of a fit: DAG-DB's score initialisation and sampled graphs, and
@@ -301,7 +388,10 @@ def learn_dag(
         then returns a partial result with ``stopped=True``.
     node_names : sequence of str, optional
         Names of the columns (default the DataFrame's columns, MultiIndex levels
-        joined by ``"."`` as in ``"g1.a"``, or ``x0, x1, ...``).
+        joined by ``"."`` as in ``"g1.a"``, or ``x0, x1, ...``). With a DataFrame
+        they are its column labels in the order the nodes should take: the
+        columns are taken by label (another order reorders them), and names that
+        are not its labels are refused rather than put on its columns.
     config : config dataclass or dict, optional
         Method options as one object; ``**options`` override single fields.
     **options
@@ -316,7 +406,9 @@ def learn_dag(
     ConfigError
         Unknown method or option, value out of range, missing device.
     DataError
-        Non-numeric, missing or too few values; prior over other columns.
+        Non-numeric, missing or too few values; ``node_names`` that are not a
+        DataFrame's column labels; a prior that lacks some columns
+        or constrains nodes that are not columns.
     ResourceError
         The fit would exceed the method's memory budget.
 
@@ -339,11 +431,47 @@ def learn_dag(
     >>> learn_dag(sim.X, seed=0, max_iter=50).adjacency.shape  # doctest: +SKIP
     (5, 5)
     """
+    return _learn_dag(
+        X,
+        method,
+        prior=prior,
+        seed=seed,
+        device=device,
+        progress=progress,
+        node_names=node_names,
+        config=config,
+        options=options,
+    )
+
+
+def _learn_dag(
+    X: Any,
+    method: str,
+    *,
+    prior: PriorKnowledge | None,
+    seed: int | None,
+    device: str,
+    progress: ProgressCallback | None,
+    node_names: Sequence[str] | None,
+    config: Any,
+    options: dict[str, Any],
+    resample: bool = False,
+) -> DagResult:
+    """:func:`learn_dag`; its warnings point at the caller of ``learn_dag``.
+
+    ``resample=True`` (a bootstrap refit, whose caller checked the full data)
+    lets a required edge touch a column that is constant in this resample only:
+    the refit keeps the edge with weight 0 rather than fail the bootstrap.
+    """
     spec = _spec(method)
     cfg = make_config(method, config, **options)
-    Xa, names = as_matrix(X, "learn_dag", names=node_names, min_rows=3, min_cols=2)
+    Xa, names = as_matrix(
+        X, "learn_dag", names=node_names, min_rows=3, min_cols=2, names_arg="node_names"
+    )
     _check_scale(Xa, names)
     pk = _prior_for(prior, names)
+    if not resample:
+        _refuse_constant_required(Xa, names, pk, "learn_dag")
     used_seed = resolve_seed(seed)
     dev = resolve_device(device)
     data_notes = [
@@ -352,7 +480,7 @@ def learn_dag(
         if m
     ]
     for note in data_notes:
-        warnings.warn(note, DataWarning, stacklevel=2)
+        warnings.warn(note, DataWarning, stacklevel=3)
     reporter = Reporter(progress, "dag.fit", total=getattr(cfg, "max_iter", None))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -364,13 +492,13 @@ def learn_dag(
     messages += [str(w.message) for w in caught]
     if fields.get("stopped"):
         msg = f"learn_dag: stopped on request after {fields.get('n_iter')} epochs."
-        warnings.warn(msg, StoppedWarning, stacklevel=2)
+        warnings.warn(msg, StoppedWarning, stacklevel=3)
         messages.append(msg)
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     unsettled = _convergence_message(method, cfg, fields)
     if unsettled:
-        warnings.warn(unsettled, ConvergenceWarning, stacklevel=2)
+        warnings.warn(unsettled, ConvergenceWarning, stacklevel=3)
         messages.append(unsettled)
     import engine
 

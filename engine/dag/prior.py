@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,15 +37,33 @@ Edge = tuple[Any, Any]
 MAX_TIER = 2**31 - 1
 
 
+# a node name written as a number ("3", "-1", "2.0", "1e3"), as a DataFrame's
+# numbered columns give
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
-    """Resolve a node given by name or integer position."""
-    if isinstance(node, int | np.integer) and not isinstance(node, bool):
-        if 0 <= int(node) < len(names):
-            return int(node)
-        raise DataError(
-            f"{owner}: node index {int(node)} is out of range for {len(names)} nodes."
-        )
+    """Resolve a node given by name or, when no name is a number, by position.
+
+    A number (an int, or a float) names the node whose name is that number
+    written out (``3`` is the node ``"3"``, as in a DataFrame with columns
+    ``[1, 2, 3]``). Only when no node name is a number is an integer a
+    position (``0`` the first node).
+    """
     names = list(names)
+    if isinstance(node, int | float | np.integer | np.floating) and not isinstance(
+        node, bool
+    ):
+        numbered = [k for k, n in enumerate(names) if _NUMBER.fullmatch(n.strip())]
+        if numbered:
+            return _numbered_node(names, numbered, node, owner)
+        if isinstance(node, int | np.integer):
+            if 0 <= int(node) < len(names):
+                return int(node)
+            raise DataError(
+                f"{owner}: node index {int(node)} is out of range for "
+                f"{len(names)} nodes."
+            )
     if str(node) in names:
         return names.index(str(node))
     key = str(node).strip()  # " a" from a CSV cell or a padded column name
@@ -54,6 +73,28 @@ def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
     raise DataError(
         f"{owner}: unknown node {key!r}; known nodes are {list(names)}. Check the "
         "spelling or the column selection."
+    )
+
+
+def _numbered_node(names: list[str], numbered: list[int], node: Any, owner: str) -> int:
+    """The node whose name is the number ``node`` (numbered: the positions of
+    the names that are numbers)."""
+    # shown as 3, not np.int64(3)
+    node = int(node) if isinstance(node, int | np.integer) else float(node)
+    hits = [k for k in numbered if float(names[k]) == node]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise DataError(
+            f"{owner}: node {node!r} matches the names "
+            f"{format_names([names[k] for k in hits])}, which are the same number; "
+            "give the node by its name as text."
+        )
+    raise DataError(
+        f"{owner}: node {node!r} is not a node name, and since node names include "
+        f"numbers ({format_names([names[k] for k in numbered], 10)}) a number is "
+        "read as a name, never as a position. Give a node's name (an integer "
+        "position only works when no node name is a number)."
     )
 
 
@@ -145,42 +186,72 @@ class PriorKnowledge:
         return arr
 
     def _check_consistent(self) -> None:
-        both = self.required & self.forbidden_by_tiers()
-        if both.any():
-            i, j = np.argwhere(both)[0]
-            why = "forbidden" if self.forbidden[i, j] else "against the tiers"
-            raise GraphError(
-                f"PriorKnowledge: the edge {self.names[i]!r} -> {self.names[j]!r} is "
-                f"both required and {why}; remove one of the two constraints."
-            )
+        """Refuse constraints no DAG can meet, naming every conflict at once."""
+        problems = self._edge_conflicts()
         cycle = _find_cycle(self.required)
         if cycle:
             path = " -> ".join(repr(self.names[k]) for k in [*cycle, cycle[0]])
-            raise GraphError(
-                f"PriorKnowledge: the required edges {path} form a cycle, so no DAG "
-                "can satisfy them; remove one edge of the cycle."
+            problems.append(
+                f"the required edges {path} form a cycle, so no DAG can satisfy "
+                "them; remove one edge of the cycle"
             )
-        self._check_paths_against_tiers()
+        else:  # with a cycle every pair on it would be reported as a path too
+            problems += self._paths_against_tiers()
+        if len(problems) == 1:
+            raise GraphError(f"PriorKnowledge: {problems[0]}.")
+        if problems:
+            shown = " ".join(f"({k}) {p}." for k, p in enumerate(problems[:10], 1))
+            more = f" ... and {len(problems) - 10} more." if len(problems) > 10 else ""
+            raise GraphError(
+                f"PriorKnowledge: the constraints conflict in {len(problems)} "
+                f"places, so no DAG can satisfy them: {shown}{more}"
+            )
 
-    def _check_paths_against_tiers(self) -> None:
-        """Refuse required edges that chain a later tier back to an earlier one.
+    def _edge_conflicts(self) -> list[str]:
+        """Each required edge that is forbidden or against the tiers, in words."""
+        out = []
+        n = self.names
+        t = np.full(len(n), np.nan) if self.tiers is None else self.tiers
+        for i, j in np.argwhere(self.required & self.forbidden_by_tiers()):
+            tiers = f"{n[i]!r} is in tier {t[i]:.0f}, {n[j]!r} in tier {t[j]:.0f}"
+            edge = f"the edge {n[i]!r} -> {n[j]!r}"
+            if not t[i] > t[j]:
+                out.append(
+                    f"{edge} is both required and forbidden; remove one of the two "
+                    "constraints"
+                )
+            elif not self.forbidden[i, j]:
+                out.append(
+                    f"{edge} is both required and against the tiers ({tiers}); "
+                    "remove one of the two constraints"
+                )
+            else:
+                out.append(
+                    f"{edge} is required, yet forbidden and against the tiers "
+                    f"({tiers}); remove the requirement, or both the prohibition "
+                    "and the tier order"
+                )
+        return out
+
+    def _paths_against_tiers(self) -> list[str]:
+        """Required edges that chain a later tier back to an earlier one, in words.
 
         Each edge may respect the tiers while a path of them does not: with
         ``a -> b -> c`` required, ``a`` comes before ``c`` whatever their tiers say.
+        A single required edge against the tiers is one of :meth:`_edge_conflicts`.
         """
         if self.tiers is None:
-            return
+            return []
         t = self.tiers
         back = _transitive_closure(self.required) & (t[:, None] > t[None, :])
-        if back.any():
-            i, j = np.argwhere(back)[0]
-            n = self.names
-            raise GraphError(
-                f"PriorKnowledge: the required edges lead from {n[i]!r} (tier "
-                f"{int(t[i])}) to {n[j]!r} (tier {int(t[j])}), so {n[i]!r} would "
-                "come first against the tiers; remove a required edge on that path "
-                "or change one of the two tiers."
-            )
+        back &= ~self.required
+        n = self.names
+        return [
+            f"the required edges lead from {n[i]!r} (tier {int(t[i])}) to {n[j]!r} "
+            f"(tier {int(t[j])}), so {n[i]!r} would come first against the tiers; "
+            "remove a required edge on that path or change one of the two tiers"
+            for i, j in np.argwhere(back)
+        ]
 
     # --- constructors ---
 
@@ -207,11 +278,16 @@ class PriorKnowledge:
         names : sequence of str, length d
             Node names in data column order.
         forbidden, required : iterable of (source, target)
-            Edges, each node given by name or integer position.
+            Edges, each node given by name or integer position. A number names
+            the node whose name is that number (``3`` is the node ``"3"``, as in
+            a DataFrame with columns ``[1, 2, 3]``); an integer is a position
+            (``0`` the first node) only when no node name is a number, so with
+            numbered names a number that names no node is an error.
         tiers : mapping of name to int, sequence of int of length d, or None
             Tier per node, whole numbers (a lower tier comes first in the causal
             order): no node of a later tier is an ancestor of a node of an
-            earlier tier. A mapping may leave nodes out: a node it does not list
+            earlier tier. A mapping's keys are nodes as in ``forbidden``; it may
+            leave nodes out: a node it does not list
             has no tier and may sit anywhere in between as long as that holds. A
             sequence gives every node a tier.
 
@@ -268,7 +344,9 @@ class PriorKnowledge:
             whole-number tiers (a lower tier comes first in the causal order: no
             node of a later tier is an ancestor of a node of an earlier tier).
             Nodes the file does not list have no tier and may sit anywhere in
-            between as long as that holds. A node listed twice is an error.
+            between as long as that holds. A node listed twice is an error. A
+            tier written as a whole number with decimals (``1.0``, as
+            spreadsheets export it) is that number; ``2.5`` is an error.
 
         Returns
         -------
@@ -278,59 +356,32 @@ class PriorKnowledge:
         ------
         DataError
             On a file that is not UTF-8, a missing column, unknown node, bad
-            ``kind``, non-integer tier or a node listed twice; the message names
-            the row.
+            ``kind``, a tier that is not a whole number or a node listed twice;
+            the message names the row, and the file when given by its path.
+        GraphError
+            Conflicting constraints, as :meth:`from_edges`.
         """
+        names = tuple(str(n) for n in names)
+        _check_unique(names, "PriorKnowledge.from_csv")
         forbidden: list[Edge] = []
         required: list[Edge] = []
         if edges is not None:
-            rows = _read_csv(edges, ("source", "target"), "edges")
-            for k, row in enumerate(rows, start=2):
-                kind = (row.get("kind") or "forbidden").strip().lower()
-                if kind not in ("forbidden", "required"):
-                    raise DataError(
-                        f"PriorKnowledge.from_csv: row {k} of the edge file has kind "
-                        f"{kind!r}; use 'forbidden' or 'required'."
-                    )
-                edge = (row["source"].strip(), row["target"].strip())
-                if not all(edge):
-                    raise DataError(
-                        f"PriorKnowledge.from_csv: row {k} of the edge file has no "
-                        f"{'source' if not edge[0] else 'target'}; give both nodes "
-                        "of every edge (a graph's CSV edge list also has rows of one "
-                        "node, for nodes without edges: delete those rows here)."
-                    )
-                (forbidden if kind == "forbidden" else required).append(edge)
-        tier_map: dict[str, int] | None = None
-        if tiers is not None:
-            tier_map = {}
-            rows_of: dict[str, int] = {}
-            for k, row in enumerate(_read_csv(tiers, ("node", "tier"), "tiers"), 2):
-                node = row["node"].strip()
-                if not node:
-                    raise DataError(
-                        f"PriorKnowledge.from_csv: row {k} of the tier file has no "
-                        "node; give a node name in every row."
-                    )
-                try:
-                    tier = int(row["tier"])
-                except ValueError as err:
-                    raise DataError(
-                        f"PriorKnowledge.from_csv: row {k} of the tier file has tier "
-                        f"{row['tier']!r}; tiers must be integers."
-                    ) from err
-                if node in tier_map:
-                    raise DataError(
-                        f"PriorKnowledge.from_csv: node {node!r} is listed twice in "
-                        f"the tier file, with tier {tier_map[node]} (row "
-                        f"{rows_of[node]}) and tier {tier} (row {k}); keep one row "
-                        "per node."
-                    )
-                tier_map[node] = tier
-                rows_of[node] = k
-        return cls.from_edges(
-            names, forbidden=forbidden, required=required, tiers=tier_map
-        )
+            forbidden, required = _edges_from_csv(edges, names)
+        tier_map = None if tiers is None else _tiers_from_csv(tiers, names)
+        try:
+            return cls.from_edges(
+                names, forbidden=forbidden, required=required, tiers=tier_map
+            )
+        except GraphError as err:  # conflicts: name the files that hold them
+            files = [
+                _file_label(source, what)
+                for source, what in ((edges, "edge"), (tiers, "tier"))
+                if _path_of(source) is not None
+            ]
+            if not files:
+                raise
+            rest = str(err).partition(": ")[2]
+            raise GraphError(f"{_FROM_CSV} ({' and '.join(files)}): {rest}") from err
 
     # --- writers ---
 
@@ -456,8 +507,47 @@ class PriorKnowledge:
         """Return True when ``adjacency`` (d, d) satisfies every constraint."""
         return not self.violations(adjacency)
 
+    def constraints_on(self, nodes: Iterable[str]) -> list[str]:
+        """Every constraint that names one of ``nodes``, as phrases.
+
+        Parameters
+        ----------
+        nodes : iterable of str
+            Node names of this prior.
+
+        Returns
+        -------
+        list of str
+            ``"forbidden edge 'a' -> 'b'"``, ``"required edge 'a' -> 'b'"`` and
+            ``"'a' in tier 0"``, edges first; empty when no constraint names them.
+
+        Examples
+        --------
+        >>> pk = PriorKnowledge.from_edges(["a", "b", "c"], required=[("b", "c")],
+        ...                                tiers={"c": 0})
+        >>> pk.constraints_on(["c"])
+        ["required edge 'b' -> 'c'", "'c' in tier 0"]
+        """
+        hit = np.isin(self.names, list(nodes))
+        n, out = self.names, []
+        for kind, mask in (("forbidden", self.forbidden), ("required", self.required)):
+            for i, j in np.argwhere(mask & (hit[:, None] | hit[None, :])):
+                out.append(f"{kind} edge {n[i]!r} -> {n[j]!r}")
+        if self.tiers is not None:
+            for k in np.flatnonzero(hit & ~np.isnan(self.tiers)):
+                out.append(f"{n[k]!r} in tier {int(self.tiers[k])}")
+        return out
+
     def subset(self, names: Sequence[str]) -> PriorKnowledge:
-        """Restrict to a subset of the nodes, in the given order."""
+        """Restrict to a subset of the nodes, in the given order.
+
+        Every constraint that names a node left out is dropped, and so is any
+        order it implied through that node: with ``x0 -> zz`` and ``zz -> x2``
+        required, the subset without ``zz`` no longer keeps ``x0`` before ``x2``.
+        :func:`~engine.dag.learn_dag` refuses a prior with such constraints on
+        nodes that are not columns of the data; this method drops them on purpose
+        (:meth:`constraints_on` lists what goes).
+        """
         idx = [_index_of(self.names, n, "PriorKnowledge.subset") for n in names]
         tiers = None if self.tiers is None else self.tiers[idx]
         return PriorKnowledge(
@@ -615,25 +705,118 @@ def _tier_values(tiers: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.unique(tiers[~np.isnan(tiers)])
 
 
-def _decode(raw: bytes, what: str) -> str:
+CsvSource = str | Path | bytes | io.TextIOBase
+_FROM_CSV = "PriorKnowledge.from_csv"
+
+
+def _edges_from_csv(
+    source: CsvSource, names: tuple[str, ...]
+) -> tuple[list[Edge], list[Edge]]:
+    """The forbidden and required edges of an edge file, by node name."""
+    label = _file_label(source, "edge")
+    forbidden: list[Edge] = []
+    required: list[Edge] = []
+    for k, row in enumerate(_read_csv(source, ("source", "target"), label), 2):
+        where = f"{_FROM_CSV}: row {k} of {label}"
+        kind = (row.get("kind") or "forbidden").strip().lower()
+        if kind not in ("forbidden", "required"):
+            raise DataError(
+                f"{where} has kind {kind!r}; use 'forbidden' or 'required'."
+            )
+        edge = (row["source"].strip(), row["target"].strip())
+        if not all(edge):
+            raise DataError(
+                f"{where} has no {'source' if not edge[0] else 'target'}; give "
+                "both nodes of every edge (a graph's CSV edge list also has rows "
+                "of one node, for nodes without edges: delete those rows here)."
+            )
+        # resolved here so that an unknown node names its row and file
+        edge = tuple(names[_index_of(names, node, where)] for node in edge)
+        if edge[0] == edge[1]:
+            raise GraphError(
+                f"{where} is the self-loop {edge[0]!r} -> {edge[1]!r}, which a DAG "
+                "cannot have; delete the row."
+            )
+        (forbidden if kind == "forbidden" else required).append(edge)
+    return forbidden, required
+
+
+def _tiers_from_csv(source: CsvSource, names: tuple[str, ...]) -> dict[str, int]:
+    """The tier of each node a tier file lists, by node name."""
+    label = _file_label(source, "tier")
+    tiers: dict[str, int] = {}
+    rows_of: dict[str, int] = {}
+    for k, row in enumerate(_read_csv(source, ("node", "tier"), label), 2):
+        where = f"{_FROM_CSV}: row {k} of {label}"
+        if not row["node"].strip():
+            raise DataError(f"{where} has no node; give a node name in every row.")
+        node = names[_index_of(names, row["node"].strip(), where)]
+        tier = _csv_tier(row["tier"], where)
+        if node in tiers:
+            raise DataError(
+                f"{_FROM_CSV}: node {node!r} is listed twice in {label}, with tier "
+                f"{tiers[node]} (row {rows_of[node]}) and tier {tier} (row {k}); "
+                "keep one row per node."
+            )
+        tiers[node] = tier
+        rows_of[node] = k
+    return tiers
+
+
+def _csv_tier(text: str, where: str) -> int:
+    """A tier cell as an integer: ``2``, or ``2.0`` as spreadsheets write it."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        value = np.nan
+    if np.isfinite(value) and value.is_integer():
+        return int(value)
+    raise DataError(
+        f"{where} has tier {text.strip()!r}; tiers must be whole numbers "
+        "(0, 1, 2, ...)."
+    )
+
+
+def _path_of(source: CsvSource | None) -> str | None:
+    """The file name ``source`` gives (a path, or an open file's name), or None."""
+    if isinstance(source, io.TextIOBase):
+        name = getattr(source, "name", None)
+        return name if isinstance(name, str) else None
+    if isinstance(source, Path) or (isinstance(source, str) and _names_a_file(source)):
+        return str(source)
+    return None
+
+
+def _file_label(source: CsvSource, what: str) -> str:
+    """``"the edge file"``, with the file's name when ``source`` names one."""
+    path = _path_of(source)
+    return f"the {what} file" + ("" if path is None else f" {path!r}")
+
+
+def _decode(raw: bytes, label: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise DataError(
-            f"PriorKnowledge.from_csv: the {what} file is not UTF-8 text (byte "
-            f"{err.start}); save it as a UTF-8 CSV file."
+            f"{_FROM_CSV}: {label} is not UTF-8 text (byte {err.start}); save it "
+            "as a UTF-8 CSV file."
         ) from err
 
 
 def _read_csv(
-    source: str | Path | bytes | io.TextIOBase, needed: tuple[str, ...], what: str
+    source: CsvSource, needed: tuple[str, ...], label: str
 ) -> list[dict[str, str]]:
+    """The rows of a prior CSV, keys lower-case; ``label`` names it in errors."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
     elif isinstance(source, bytes):
-        text = _decode(source, what)
+        text = _decode(source, label)
     elif _names_a_file(source):
-        text = _decode(_read_file(Path(source), what), what)
+        text = _decode(_read_file(Path(source), label), label)
     else:
         text = str(source)
     text = text.removeprefix("\ufeff")  # a byte-order mark from a spreadsheet
@@ -645,8 +828,8 @@ def _read_csv(
     missing = [c for c in needed if c not in fields]
     if missing:
         raise DataError(
-            f"PriorKnowledge.from_csv: the {what} file needs the header columns "
-            f"{list(needed)}; missing {missing} (found {fields})."
+            f"{_FROM_CSV}: {label} needs the header columns {list(needed)}; "
+            f"missing {missing} (found {fields})."
         )
     rows = []
     for row in reader:
@@ -670,24 +853,22 @@ def _names_a_file(source: str | Path) -> bool:
     return "," not in text or text.lower().endswith((".csv", ".tsv", ".txt"))
 
 
-def _read_file(path: Path, what: str) -> bytes:
+def _read_file(path: Path, label: str) -> bytes:
+    """The bytes of a prior file; ``label`` (with the path) names it in errors."""
     try:
         return path.read_bytes()
     except FileNotFoundError as err:
         raise DataError(
-            f"PriorKnowledge.from_csv: the {what} file {str(path)!r} does not "
-            "exist; check the path (relative paths start at the working directory "
-            f"{str(Path.cwd())!r})."
+            f"{_FROM_CSV}: {label} does not exist; check the path (relative paths "
+            f"start at the working directory {str(Path.cwd())!r})."
         ) from err
     except IsADirectoryError as err:
         raise DataError(
-            f"PriorKnowledge.from_csv: the {what} file {str(path)!r} is a folder; "
-            "give the path of a CSV file."
+            f"{_FROM_CSV}: {label} is a folder; give the path of a CSV file."
         ) from err
     except OSError as err:
         raise DataError(
-            f"PriorKnowledge.from_csv: the {what} file {str(path)!r} cannot be "
-            f"read ({err.strerror})."
+            f"{_FROM_CSV}: {label} cannot be read ({err.strerror})."
         ) from err
 
 

@@ -171,7 +171,7 @@ def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
         assert any(expected in e.value for e in at.error), (data, at.error)
         assert _prior_state(at)["edges"].equals(kept)  # the editor keeps its rows
     for data, expected in [
-        (b"node,tier\nRaf,1.5\n", "tiers must be integers"),
+        (b"node,tier\nRaf,1.5\n", "has tier '1.5'; tiers must be whole numbers"),
         (b"node\nRaf\n", "needs the header columns"),
     ]:
         at.file_uploader(key="prior_tiers_file").set_value(

@@ -236,6 +236,28 @@ def test_prior_files_naming_a_column_the_dag_cannot_use_say_why(
     assert "'--tiers'" in err and "['zz'] are not columns" in err
 
 
+def test_prior_file_errors_name_the_option_and_the_file(table, tmp_path, capsys):
+    # "PriorKnowledge.from_csv: row 3 of the tier file ..." said neither which
+    # option nor which file
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_text("node,tier\na,0\nc,2.5\n", encoding="utf-8")
+    assert main(["dag", str(table), "--tiers", str(tiers), *FIT]) == 2
+    assert _error_line(capsys) == (
+        f"error: dag: '--tiers' {tiers}: row 3 of the tier file has tier '2.5'; "
+        "tiers must be whole numbers (0, 1, 2, ...).\n"
+    )
+    forbid = tmp_path / "forbid.csv"
+    forbid.write_text("source,target,kind\nd,a,required\n", encoding="utf-8")
+    tiers.write_text("node,tier\na,0.0\nd,1.0\n", encoding="utf-8")
+    argv = ["dag", str(table), "--forbid", str(forbid), "--tiers", str(tiers)]
+    assert main([*argv, *FIT]) == 2
+    assert _error_line(capsys) == (
+        f"error: dag: '--forbid' {forbid} and '--tiers' {tiers}: the edge 'd' -> "
+        "'a' is both required and against the tiers ('d' is in tier 1, 'a' in tier "
+        "0); remove one of the two constraints.\n"
+    )
+
+
 def test_columns_unknown_or_fewer_than_two_are_refused_in_cli_words(table, capsys):
     assert main(["dag", str(table), "--columns", "a", "zz", *FIT]) == 2
     err = _error_line(capsys)

@@ -5,14 +5,21 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing as mp
 import time
+import warnings
 
 import numpy as np
 import pytest
 
 from engine.dag import PriorKnowledge
-from engine.dag.bootstrap import BootstrapResult, bootstrap_dag, consensus_dag
+from engine.dag.bootstrap import (
+    BootstrapResult,
+    _BootJob,
+    _bootstrap_job,
+    bootstrap_dag,
+    consensus_dag,
+)
 from engine.dag.fas import is_dag
-from engine.errors import ConfigError
+from engine.errors import ConfigError, DataError, DataWarning
 from engine.executor import ProcessExecutor, RayExecutor
 from tests.processes import alive
 
@@ -148,6 +155,42 @@ def test_bootstrap_respects_prior_in_every_fit(seed):
     prior = PriorKnowledge.from_edges(names, forbidden=[("x0", "x1"), ("x1", "x0")])
     res = bootstrap_dag(X, n_boot=3, seed=seed, prior=prior, **FAST)
     assert res.edge_frequency[0, 1] == 0 and res.edge_frequency[1, 0] == 0
+
+
+def test_bootstrap_reads_a_prior_in_another_order_by_name(seed):
+    # the consensus took the prior's masks in the prior's order: the required
+    # x2 -> x0 came out as x0 -> x2, against every fit
+    X, _ = _chain_data(seed, n=200)
+    prior = PriorKnowledge.from_edges(["x3", "x2", "x1", "x0"], required=[(1, 3)])
+    res = bootstrap_dag(X, n_boot=2, seed=seed, prior=prior, **FAST)
+    assert res.edge_frequency[2, 0] == 1
+    assert np.argwhere(res.required).tolist() == [[2, 0]]
+    assert res.consensus[2, 0] and not res.consensus[0, 2]
+    wider = PriorKnowledge.from_edges(["x0", "x1", "x2", "x3", "zz"], tiers={"zz": 0})
+    with pytest.raises(DataError, match=r"bootstrap_dag: .* \['zz'\] that are not"):
+        bootstrap_dag(X, n_boot=2, seed=seed, prior=wider, **FAST)
+
+
+def test_a_required_edge_on_a_constant_column_fails_before_the_bootstrap_only():
+    X, _ = _chain_data(0, n=60)
+    names = [f"x{j}" for j in range(4)]
+    prior = PriorKnowledge.from_edges(names, required=[("x3", "x0")])
+    flat = X.copy()
+    flat[:, 3] = 2.0
+    with pytest.raises(DataError, match=r"bootstrap_dag: column\(s\) \['x3'\] hold"):
+        bootstrap_dag(flat, n_boot=2, seed=0, prior=prior, **FAST)
+    # x3 varies in one row only: a resample without that row keeps the required
+    # edge (weight 0) rather than fail the bootstrap
+    rare = flat.copy()
+    rare[0, 3] = 3.0
+    job_seed = next(
+        s for s in range(100) if 0 not in np.random.default_rng(s).integers(0, 60, 60)
+    )
+    job = _BootJob(rare, tuple(names), "permutahedron", FAST, prior, job_seed, "cpu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # x3 is constant in it
+        adjacency, weights = _bootstrap_job(job)
+    assert adjacency[3, 0] and weights[3, 0] == 0.0
 
 
 def test_bootstrap_processes_equal_serial(seed):

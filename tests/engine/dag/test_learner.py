@@ -292,6 +292,58 @@ def test_learn_dag_rejects_bad_input():
         learn_dag(big, edge_model="mlp", hidden=200, max_memory_gb=0.01)
 
 
+def test_a_prior_constraining_nodes_that_are_not_columns_is_refused():
+    # the required edge and the tier of 'zz' vanished, and with them the order
+    # x2 before x0 they imply (x2 -> zz required, zz in tier 0, x0 in tier 1)
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    prior = PriorKnowledge.from_edges(
+        ["x0", "x1", "x2", "zz"], required=[("x2", "zz")], tiers={"zz": 0, "x0": 1}
+    )
+    with pytest.raises(DataError) as info:
+        learn_dag(X, prior=prior, max_iter=2)
+    message = str(info.value)
+    assert "names node(s) ['zz'] that are not columns of X" in message
+    assert (
+        "2 constraint(s) on them would be lost: required edge 'x2' -> 'zz'; "
+        "'zz' in tier 0 (with the order they imply among the columns: 'x2' "
+        "before 'x0')"
+    ) in message
+    assert "pass prior.subset(names) with names the columns of X" in message
+    forbidden = PriorKnowledge.from_edges(["x0", "x1", "x2", "zz"], forbidden=[(0, 3)])
+    with pytest.raises(DataError, match=r"lost: forbidden edge 'x0' -> 'zz'\. Build"):
+        learn_dag(X, prior=forbidden, max_iter=2)
+    # dropping them on purpose works; so does a wider prior whose extra node
+    # carries no constraint: nothing is lost
+    kept = learn_dag(X, prior=prior.subset(["x0", "x1", "x2"]), seed=0, **FAST)
+    wide = PriorKnowledge.from_edges(["zz", "x2", "x1", "x0"], forbidden=[(1, 3)])
+    result = learn_dag(X, prior=wide, seed=0, **FAST)
+    assert kept.is_dag and not result.adjacency[2, 0]
+
+
+def test_node_names_pick_a_dataframes_columns_by_label():
+    # they used to relabel the columns by position: the edge a -> b came out
+    # under the names of other columns
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=300)
+    frame = pd.DataFrame(
+        {"a": a, "b": 2 * a + rng.normal(size=300), "c": rng.normal(size=300)}
+    )
+    reordered = learn_dag(frame, node_names=["c", "b", "a"], seed=0, **FAST)
+    assert reordered.node_names == ("c", "b", "a")
+    assert {(s, t) for s, t, _ in reordered.edges()} <= {("a", "b"), ("b", "a")}
+    assert reordered.edges()
+    with pytest.raises(DataError) as info:
+        learn_dag(frame, node_names=["x", "y", "z"], **FAST)
+    assert str(info.value).startswith(
+        "learn_dag: 'node_names' ['x', 'y', 'z'] are not the column labels of 'X' "
+        "['a', 'b', 'c']: ['x', 'y', 'z'] are not among them; the columns ['a', "
+        "'b', 'c'] are not named. With a DataFrame these names pick its columns "
+        "by label"
+    )
+    with pytest.raises(DataError, match=r"\['a'\] are named more than once"):
+        learn_dag(frame, node_names=["a", "a", "b"], **FAST)
+
+
 def test_duplicated_column_names_are_named_not_called_non_numeric():
     # X[c] of a repeated name is a DataFrame, so the numeric check used to report
     # the numeric columns ['a', 'a'] as "not numeric"
@@ -375,6 +427,30 @@ def test_a_constant_column_is_noted_and_stays_isolated():
         result = learn_dag(X, seed=0, max_iter=20)
     assert any("['k'] hold a single value" in w for w in result.warnings)
     assert not result.adjacency[1].any() and not result.adjacency[:, 1].any()
+
+
+def test_a_required_edge_on_a_constant_column_is_refused():
+    # the fit kept it with weight 0.0 while warning that the column stays
+    # isolated; write_graph and thresholded(1e-12) then dropped it
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=200)
+    X = pd.DataFrame({"a": a, "k": np.ones(200), "b": 2 * a + rng.normal(size=200)})
+    prior = PriorKnowledge.from_edges(
+        ["a", "k", "b"], required=[("k", "a"), ("b", "k")]
+    )
+    with pytest.raises(DataError) as info:
+        learn_dag(X, prior=prior, seed=0, **FAST)
+    assert str(info.value) == (
+        "learn_dag: column(s) ['k'] hold a single value, so they can take part in "
+        "no edge, yet the prior knowledge requires 'k' -> 'a', 'b' -> 'k'; the fit "
+        "could only give it weight 0, which thresholds and graph files drop. Drop "
+        "the requirement from the prior, or leave the column out of X."
+    )
+    # other required edges are fine, and the column stays isolated
+    kept = PriorKnowledge.from_edges(["a", "k", "b"], required=[("a", "b")])
+    with pytest.warns(DataWarning, match="hold a single value"):
+        result = learn_dag(X, prior=kept, seed=0, **FAST)
+    assert result.adjacency[0, 2] and not result.adjacency[1].any()
 
 
 @pytest.mark.parametrize(

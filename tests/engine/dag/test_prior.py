@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.dag import PriorKnowledge
@@ -250,3 +253,99 @@ def test_prior_edges_must_be_pairs_and_padded_names_resolve():
     assert PriorKnowledge.from_csv([" a", "b"], edges="source,target\na,b\n").forbidden[
         0, 1
     ]
+
+
+def test_integers_are_names_when_the_node_names_are_numbers():
+    # a DataFrame with numbered columns: (1, 2) was read as positions ('2' -> '3')
+    # and the tier of 3 failed as "node index 3 is out of range"
+    pk = PriorKnowledge.from_edges(
+        pd.Index([1, 2, 3]),
+        forbidden=[(1, 2)],
+        required=[(np.int64(3), "2")],
+        tiers={1: 0, 3: 1},
+    )
+    assert np.argwhere(pk.forbidden).tolist() == [[0, 1]]
+    assert np.argwhere(pk.required).tolist() == [[2, 1]]
+    assert pk.tiers_csv() == "node,tier\n1,0\n3,1\n"
+    # float labels and numbers as floats name their nodes too
+    floats = PriorKnowledge.from_edges(["1.0", "2.5"], forbidden=[(1, 2.5)])
+    assert floats.forbidden[0, 1]
+    # a number that names no node is not taken as a position instead
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_edges(["year", "2021", "sales"], forbidden=[(0, 2)])
+    assert (
+        "node 0 is not a node name, and since node names include numbers "
+        "(['2021']) a number is read as a name, never as a position"
+    ) in str(info.value)
+    with pytest.raises(DataError, match=r"matches the names \['1', '01'\]"):
+        PriorKnowledge.from_edges(["1", "01", "a"], forbidden=[(1, "a")])
+    # positions still work when no name is a number
+    assert PriorKnowledge.from_edges(NAMES, forbidden=[(1, 3)]).forbidden[1, 3]
+
+
+def test_every_conflict_is_reported_at_once_with_the_tiers():
+    # only the first conflict was named, and "against the tiers" gave no tiers
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(
+            NAMES,
+            forbidden=[("a", "b"), ("c", "d")],
+            required=[("a", "b"), ("c", "d"), ("d", "a")],
+            tiers={"a": 0, "d": 1},
+        )
+    assert str(info.value) == (
+        "PriorKnowledge: the constraints conflict in 3 places, so no DAG can "
+        "satisfy them: (1) the edge 'a' -> 'b' is both required and forbidden; "
+        "remove one of the two constraints. (2) the edge 'c' -> 'd' is both "
+        "required and forbidden; remove one of the two constraints. (3) the edge "
+        "'d' -> 'a' is both required and against the tiers ('d' is in tier 1, 'a' "
+        "in tier 0); remove one of the two constraints."
+    )
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(
+            NAMES, forbidden=[("b", "a")], required=[("b", "a")], tiers=[0, 1, 1, 1]
+        )
+    assert str(info.value) == (
+        "PriorKnowledge: the edge 'b' -> 'a' is required, yet forbidden and against "
+        "the tiers ('b' is in tier 1, 'a' in tier 0); remove the requirement, or "
+        "both the prohibition and the tier order."
+    )
+
+
+def test_prior_file_errors_name_the_file_given_by_path(tmp_path):
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_text("node,tier\na,0\nb,2.5\n")
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, tiers=tiers)
+    assert str(info.value) == (
+        f"PriorKnowledge.from_csv: row 3 of the tier file {str(tiers)!r} has tier "
+        "'2.5'; tiers must be whole numbers (0, 1, 2, ...)."
+    )
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\na,zz\n")
+    with pytest.raises(
+        DataError, match=re.escape(f"row 2 of the edge file {str(edges)!r}: unknown")
+    ):
+        PriorKnowledge.from_csv(NAMES, edges=str(edges))
+    edges.write_text("source,target,kind\nb,a,required\n")
+    tiers.write_text("node,tier\na,0\nb,1\n")
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_csv(NAMES, edges=edges, tiers=tiers)
+    assert str(info.value).startswith(
+        f"PriorKnowledge.from_csv (the edge file {str(edges)!r} and the tier file "
+        f"{str(tiers)!r}): the edge 'b' -> 'a' is both required and against"
+    )
+    with pytest.raises(GraphError, match="row 2 of the edge file is the self-loop"):
+        PriorKnowledge.from_csv(NAMES, edges="source,target\nc,c\n")
+    # text has no file name
+    with pytest.raises(DataError, match=r"row 2 of the tier file has tier '2\.5'"):
+        PriorKnowledge.from_csv(NAMES, tiers="node,tier\na,2.5\n")
+
+
+def test_a_tier_file_from_a_spreadsheet_may_write_whole_tiers_with_decimals():
+    pk = PriorKnowledge.from_csv(NAMES, tiers="node,tier\na,1.0\nb, 0.00\nc,2\n")
+    assert pk.tiers[:3].tolist() == [1, 0, 2]
+    for bad in ("1.5", "nan", "inf", "one"):
+        with pytest.raises(
+            DataError, match=re.escape(f"has tier '{bad}'; tiers must be whole")
+        ):
+            PriorKnowledge.from_csv(NAMES, tiers=f"node,tier\na,{bad}\n")
