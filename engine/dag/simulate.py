@@ -43,8 +43,8 @@ NOISES = ("gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform", "log
 SEMS = ("linear", "logistic", "mlp", "mim", "gp", "gp_add")
 # Share of the nodes in the top (source) layer of a bipartite graph.
 BP_TOP = 0.2
-# Hidden units of the MLP SEM.
-MLP_HIDDEN = 20
+# Hidden units of the MLP SEM (sigmoid), as in NOTEARS and DAGuerreotype.
+MLP_HIDDEN = 100
 # Most samples of a GP SEM: one draw at n = 2000 takes about 1 s and 32 MB.
 GP_MAX_SAMPLES = 2000
 # Two variances closer than this fraction of the larger one tie in
@@ -240,7 +240,7 @@ def simulate_sem(
         noise), weights U(+-[0.5, 2]) drawn per node:
         ``linear``: ``w . x_pa + noise``; ``logistic``: every node binary,
         ``Bernoulli(sigmoid(w . x_pa))`` (roots 1/2; ``noise`` unused); ``mlp``:
-        ``sum_h v_h sigmoid(x_pa . W1[:, h]) + noise``, 20 hidden units;
+        ``sum_h v_h sigmoid(x_pa . W1[:, h]) + noise``, 100 hidden units;
         ``mim``: ``tanh(x_pa . w1) + cos(x_pa . w2) + sin(x_pa . w3) + noise``;
         ``gp``: one draw of a GP with an RBF kernel (length scale 1) at the
         parents' values, plus noise; ``gp_add``: a sum of such draws, one per
