@@ -161,13 +161,18 @@ class JobRegistry:
         kwargs: dict[str, Any],
         label: str = "",
         owner: str | None = None,
+        phase: str = "",
     ) -> str:
         """Start ``target(**kwargs, progress=...)`` in a worker; return the job id.
 
         ``owner`` is the session the job belongs to; default the session running
-        the calling script.
+        the calling script. ``phase`` is what the job does before its first
+        progress event (the progress line shows it until then, in place of a
+        step count no event has given yet).
         """
-        status = self._manager.dict(state="queued", stop=False, step=0, total=None)
+        status = self._manager.dict(
+            state="queued", stop=False, step=0, total=None, message=phase
+        )
         with without_host_script():  # the worker starts on the first submit
             future = self._pool.submit(_run_job, target, kwargs, status)
         job = Job(
@@ -425,8 +430,14 @@ def _metrics_text(metrics: dict[str, float]) -> str:
 
 
 def _step_text(snap: dict[str, Any]) -> str:
-    """Where a running job is: "inner steps 175/400", "outer iterations done 15/100"."""
+    """Where a running job is: "inner steps 175/400", "outer iterations done 15/100".
+
+    Nothing before the job's first progress event (no task yet): "step 0" said
+    nothing for the seconds a fit takes to its first epoch.
+    """
     task, stage = snap.get("task") or "", snap.get("stage") or ""
+    if not task:
+        return ""
     word = STAGE_WORDS.get((task, stage), stage.replace("_", " ") or "step")
     if word is None:
         return ""

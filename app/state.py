@@ -52,6 +52,10 @@ CAUSAL_PRIOR_START = "causal_prior_start"
 # file_id of the prior CSV each uploader last delivered (dict ``edges``/``tiers``),
 # so that a file is loaded, or refused with an error, once.
 CAUSAL_PRIOR_LOADED = "causal_prior_loaded"
+# How often each prior uploader was emptied after refusing a file (dict
+# ``edges``/``tiers`` -> int): its widget key carries the number, so a refused
+# file's name does not stay in the uploader as if it had been loaded.
+CAUSAL_PRIOR_UPLOADS = "causal_prior_uploads"
 # Tables for the prior editors (dict ``edges``/``tiers`` -> DataFrame) written by
 # "Add to prior knowledge" (edits of learned edges) or "Load work", loaded into the
 # editors on the next run like an uploaded file, then removed; and the message about
@@ -308,6 +312,7 @@ DURABLE_KEYS = (
     CAUSAL_PRIOR,
     CAUSAL_PRIOR_START,
     CAUSAL_PRIOR_LOADED,
+    CAUSAL_PRIOR_UPLOADS,
     CAUSAL_PRIOR_EDITED,
     CAUSAL_WORK_MESSAGE,
     CAUSAL_EDIT_MESSAGE,

@@ -87,11 +87,14 @@ def _store_result(result: Any) -> None:
     state.put(state.CAUSAL_BOOT_RESULT_FOR, state.get(state.CAUSAL_BOOT_PENDING))
 
 
-def render_results(now: dict[str, Any] | None = None) -> None:
+def render_results(
+    now: dict[str, Any] | None = None, waiting: str | None = None
+) -> None:
     """Frequencies of the last bootstrap, if any.
 
     Under a note naming what it was made on when ``now``, the page's current
-    inputs, differ.
+    inputs, differ; ``waiting`` says why "Run bootstrap" is off, in place of
+    asking to press it.
     """
     result = state.get(state.CAUSAL_BOOT_RESULT)
     if result is None:
@@ -100,7 +103,9 @@ def render_results(now: dict[str, Any] | None = None) -> None:
     with st.container(key="boot_results"):
         _results(
             result,
-            stale_note(made, now, what="bootstrap", button="Run bootstrap"),
+            stale_note(
+                made, now, what="bootstrap", button="Run bootstrap", waiting=waiting
+            ),
             made,
         )
 

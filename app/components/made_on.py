@@ -141,6 +141,7 @@ def stale_note(
     now: dict[str, Any] | None,
     what: str = "result",
     button: str = "Learn DAG",
+    waiting: str | None = None,
 ) -> str | None:
     """An info line when ``made`` is not ``now``, else ``None``.
 
@@ -156,22 +157,23 @@ def stale_note(
         The result's name in the line ("result", "bootstrap").
     button : str
         The button that makes a new one.
+    waiting : str, optional
+        Why that button is off now (Markdown), said in place of asking the user
+        to press it: a disabled button cannot be pressed.
     """
     if made is None:
         return None
     head = f"The {what} below was made on {made['label']}"
     if now is None:
-        return (
-            f"{head}, not on the inputs above. Press **{button}** once they are "
-            "complete to update it."
+        return f"{head}, not on the inputs above. " + (
+            waiting or f"Press **{button}** once they are complete to update it."
         )
     changes = _changes(made, now)
     if not changes:
         return None
     listed = ", ".join(changes[:-1]) + (" and " if len(changes) > 1 else "")
-    return (
-        f"{head}; since then {listed}{changes[-1]} changed. Press **{button}** to "
-        "update it, or set the inputs back."
+    return f"{head}; since then {listed}{changes[-1]} changed. " + (
+        waiting or f"Press **{button}** to update it, or set the inputs back."
     )
 
 

@@ -15,8 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.text import count, literal
+from app.components.text import count, literal, page_error
 from engine.dag import PriorKnowledge
+from engine.data import sniff_delimiter
 from engine.errors import DataError, EngineError, format_names
 
 PRIOR_KINDS = ("edges", "tiers")
@@ -78,8 +79,10 @@ def _editor_start(
     return starts[kind]
 
 
-def _load_prior_file(kind: str, upload: Any, names: list[str]) -> pd.DataFrame | None:
-    """The rows of a prior CSV the user just uploaded, else ``None``.
+def _load_prior_file(
+    kind: str, upload: Any, names: list[str]
+) -> tuple[pd.DataFrame | None, str | None]:
+    """The rows of a prior CSV the user just uploaded, or why it was refused.
 
     Each upload is read once (by its file id): a bad file's error shows on the
     run the upload causes, not on every later one, and a good file's rows go into
@@ -87,36 +90,80 @@ def _load_prior_file(kind: str, upload: Any, names: list[str]) -> pd.DataFrame |
     kept, when it is bad on its own or contradicts the other table in the editor
     (a required edge against the tiers); it is taken when that table has a
     problem of its own, which the editor reports.
+
+    Returns
+    -------
+    table : DataFrame or None
+        The file's rows for the editor; ``None`` when there is no new file or
+        it was refused.
+    error : str or None
+        Why the file was refused (Markdown), else ``None``.
     """
     loaded = dict(state.get(state.CAUSAL_PRIOR_LOADED) or {})
     file_id = None if upload is None else upload.file_id
     if loaded.get(kind) == file_id:
-        return None
+        return None, None
     loaded[kind] = file_id
     state.put(state.CAUSAL_PRIOR_LOADED, loaded)
     if upload is None:
-        return None
+        return None, None
     name = literal(upload.name)
+    refused = "It was not loaded: the editor is unchanged."
     try:
         table = _prior_table(upload.getvalue(), names, kind)
     except EngineError as err:
-        st.error(f"{name} cannot be used: {literal(err)}")
-        return None
+        return None, f"{name} cannot be used: {literal(page_error(err))} {refused}"
     other = "tiers" if kind == "edges" else "edges"
     tables = {other: _current_prior(other)}
     try:
         build_prior(names, **tables, **{kind: empty_prior(kind)})
     except EngineError:
-        return table  # the other table's own problem is shown below the editors
+        return table, None  # the other table's own problem is shown below
     try:
         build_prior(names, **tables, **{kind: table})
     except EngineError as err:
-        st.error(
+        return None, (
             f"{name} cannot be used with the {other} in the editor: "
-            f"{literal(err)} The editor is unchanged."
+            f"{literal(page_error(err))} {refused}"
         )
-        return None
-    return table
+    return table, None
+
+
+# the prior uploaders' labels
+UPLOAD_LABELS = {
+    "edges": "Load edges CSV (source,target,kind)",
+    "tiers": "Load tiers CSV (node,tier)",
+}
+
+
+def _uploader_key(kind: str) -> str:
+    """The widget key of the kind's uploader: new after each refused file."""
+    version = (state.get(state.CAUSAL_PRIOR_UPLOADS) or {}).get(kind, 0)
+    return f"prior_{kind}_file" + (f"_{version}" if version else "")
+
+
+def _prior_uploads(names: list[str]) -> dict[str, pd.DataFrame | None]:
+    """The two uploaders; per kind the rows of a file just loaded, else None.
+
+    A file is read before its uploader is drawn: a refused one is dropped from
+    it (the uploader gets a new key, so it shows no file name, as if the file
+    had been loaded) and its error is shown under the uploaders.
+    """
+    loaded, errors = {}, []
+    for kind, column in zip(PRIOR_KINDS, st.columns(2), strict=True):
+        upload = st.session_state.get(_uploader_key(kind))
+        loaded[kind], error = _load_prior_file(kind, upload, names)
+        if error is not None:
+            errors.append(error)
+            versions = dict(state.get(state.CAUSAL_PRIOR_UPLOADS) or {})
+            versions[kind] = versions.get(kind, 0) + 1
+            state.put(state.CAUSAL_PRIOR_UPLOADS, versions)
+        column.file_uploader(
+            UPLOAD_LABELS[kind], type=PRIOR_FILE_TYPES, key=_uploader_key(kind)
+        )
+    for error in errors:
+        st.error(error)
+    return loaded
 
 
 def _editor_config(kind: str, options: list[str]) -> dict[str, Any]:
@@ -136,10 +183,29 @@ def _editor_config(kind: str, options: list[str]) -> dict[str, Any]:
     }
 
 
-def prior_editor(names: list[str], data_name: str) -> PriorKnowledge | None:
-    """The prior-knowledge expander; its constraints, or ``None`` when they
-    cannot be used (the reason is shown: above the expander when the prior
-    names nodes the data set lacks, as after a change of data set)."""
+# Why the prior cannot be used when it names nodes the data set lacks (the note
+# above the expander names them, with its buttons)
+ABSENT_PROBLEM = (
+    "it names nodes that are not among 'Columns (nodes)': drop those entries or "
+    "clear it with the buttons above 'Prior knowledge'."
+)
+
+
+def prior_editor(
+    names: list[str], data_name: str
+) -> tuple[PriorKnowledge | None, str | None]:
+    """The prior-knowledge expander.
+
+    Returns
+    -------
+    prior : PriorKnowledge or None
+        The constraints, or ``None`` when they cannot be used.
+    problem : str or None
+        Why they cannot be used (Markdown), for the page to say next to the
+        buttons that wait for them; ``None`` when they can. The full reason is
+        shown too: above the expander when the prior names nodes the data set
+        lacks (as after a change of data set), under the editors otherwise.
+    """
     notice = st.container(key="prior_notice")
     with st.expander("Prior knowledge (forbidden / required edges, tiers)"):
         st.caption(
@@ -152,20 +218,7 @@ def prior_editor(names: list[str], data_name: str) -> PriorKnowledge | None:
             "starts from what the editor holds. The files may be separated by "
             "commas, semicolons, tabs or '|'."
         )
-        c1, c2 = st.columns(2)
-        uploads = {
-            "edges": c1.file_uploader(
-                "Load edges CSV (source,target,kind)",
-                type=PRIOR_FILE_TYPES,
-                key="prior_edges_file",
-            ),
-            "tiers": c2.file_uploader(
-                "Load tiers CSV (node,tier)",
-                type=PRIOR_FILE_TYPES,
-                key="prior_tiers_file",
-            ),
-        }
-        loaded = {k: _load_prior_file(k, uploads[k], names) for k in PRIOR_KINDS}
+        loaded = _prior_uploads(names)
         # from "Add to prior knowledge" below the result, "Load work", the
         # buttons for absent nodes, or the prior kept for this data set
         pending = st.session_state.pop(state.CAUSAL_PRIOR_EDITED, None) or {}
@@ -191,14 +244,15 @@ def prior_editor(names: list[str], data_name: str) -> PriorKnowledge | None:
             absent = _absent(tables, names)
             if absent:
                 _absent_notice(absent, tables, names, data_name)
-        pk = None
+        pk, problem = None, ABSENT_PROBLEM if absent else None
         if not absent:
             try:
                 pk = build_prior(names, **tables)
             except EngineError as err:
-                st.error(literal(err))
+                problem = literal(page_error(err))
+                st.error(problem)
         _save_buttons(pk, tables)
-    return pk
+    return pk, problem
 
 
 def _save_buttons(pk: PriorKnowledge | None, tables: dict[str, pd.DataFrame]) -> None:
@@ -472,14 +526,38 @@ def _prior_message() -> None:
         st.success(message)
 
 
+def _header_delimited(data: bytes) -> bytes:
+    """The file with a first line ``sep=X`` naming the delimiter of its header.
+
+    ``PriorKnowledge.from_csv`` detects the delimiter over the first lines
+    together, as the data reader does. In a file whose rows split unevenly
+    (the header ``src,dst`` over rows of one and of four names) a delimiter
+    found in no line split them more evenly, so the header was read as the one
+    column ``'src,dst'`` and the message said "found ['src,dst']". A prior file
+    needs its header, so the header's own delimiter is used: given as Excel's
+    ``sep=`` line, which the reader honours. A file that is not UTF-8 (the
+    reader says so) or has a ``sep=`` line already is left as it is.
+    """
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return data
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    if not header or text.lstrip().startswith("sep="):
+        return data
+    delimiter, _ = sniff_delimiter(header.strip() + "\n")
+    return f"sep={delimiter}\n{text.lstrip()}".encode()
+
+
 def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
     """Validate an uploaded edges or tiers CSV; its rows for the editor.
 
-    The file is parsed as UTF-8 CSV by ``PriorKnowledge.from_csv``, which detects
-    the delimiter as the data reader does (missing columns, unknown nodes, bad
-    kinds, non-integer tiers and required cycles raise an ``EngineError``); the
-    editor gets the constraints written back as CSV.
+    The file is parsed as UTF-8 CSV by ``PriorKnowledge.from_csv``, with the
+    delimiter of its header line (:func:`_header_delimited`); missing columns,
+    unknown nodes, bad kinds, non-integer tiers and required cycles raise an
+    ``EngineError``. The editor gets the constraints written back as CSV.
     """
+    data = _header_delimited(data)
     if key == "edges":
         return editor_tables(PriorKnowledge.from_csv(names, edges=data))["edges"]
     return editor_tables(PriorKnowledge.from_csv(names, tiers=data))["tiers"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["count", "human_size", "literal"]
+__all__ = ["count", "human_size", "literal", "page_error"]
 
 # characters with a meaning anywhere in a line (CommonMark, GFM, KaTeX, HTML)
 _INLINE = re.compile(r"([\\`*_\[\]{}<>$~|&])")
@@ -23,6 +23,14 @@ _SHORTCODE = re.compile(r":(?=[\w+-])")
 # characters that start a block only at the beginning of a line: heading, quote,
 # list item, ordered list item ("1." or "1)"), thematic break or setext line
 _LINE_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
+# the library's messages start with what raised them: a function
+# ("train_classifier: ...", "engine.dag.learn_dag: ...") or a class and its method
+# ("PriorKnowledge.from_csv: ...", "PriorKnowledge: ..."), Markdown-escaped in a
+# job's error ("train\\_..."); a plain capitalised word ("Tiers: ...") is no owner
+_OWNER_PREFIX = re.compile(
+    r"^(?:[a-z][a-z0-9_\\]*|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)"
+    r"(?:\.[A-Za-z_][A-Za-z0-9_\\]*)*: "
+)
 
 
 def literal(value: object) -> str:
@@ -93,3 +101,31 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     ('1 edge', '0 edges', '2 entries')
     """
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def page_error(message: object) -> str:
+    """A library message as a page shows it: without the name of what raised it.
+
+    Parameters
+    ----------
+    message : object
+        The message or exception; ``str(message)`` is used.
+
+    Returns
+    -------
+    str
+        The text without its leading owner (a function, or a class and its
+        method, and ``": "``), its first letter capitalised. Not escaped: pass
+        it through :func:`literal` for Markdown.
+
+    Examples
+    --------
+    >>> page_error("load_skops: the file is not a readable skops model.")
+    'The file is not a readable skops model.'
+    >>> page_error("PriorKnowledge.from_csv: row 2 of the tier file has no node.")
+    'Row 2 of the tier file has no node.'
+    >>> page_error("Tiers: node(s) ['a'] are listed more than once.")
+    "Tiers: node(s) ['a'] are listed more than once."
+    """
+    text = _OWNER_PREFIX.sub("", str(message), count=1)
+    return text[:1].upper() + text[1:]

@@ -16,7 +16,7 @@ from app.components import bootstrap_panel, prior_editor
 from app.components.made_on import made_on, result_json, stale_note
 from app.components.names import short_labels
 from app.components.run_compare import render_run_comparison
-from app.components.text import count, literal
+from app.components.text import count, literal, page_error
 from app.components.work_file import dump_work, largest_weight, parse_work
 from app.jobs import get_registry, render_job
 from engine import load_sample
@@ -115,6 +115,14 @@ def metric_value(metrics: dict[str, float], key: str) -> float | str:
     return "n/a"
 
 
+def metric_text(value: float | str) -> str:
+    """A metric of :func:`metric_value` as the table shows it: a count whole, a
+    rate to three significant digits, a reason as it is."""
+    if isinstance(value, str):
+        return value
+    return f"{value:.3g}" if isinstance(value, float) else str(int(value))
+
+
 # --- data ---
 
 
@@ -202,7 +210,7 @@ def _simulator() -> dict[str, Any] | None:
         try:
             _simulate(int(d), int(n), float(k), graph, noise, sem, std)
         except EngineError as err:  # e.g. too many samples for a GP SEM
-            st.error(literal(err))
+            st.error(literal(page_error(err)))
     data = state.get(state.CAUSAL_SIMULATED)
     if data is None:
         st.info("Set the simulator and press **Simulate**.")
@@ -352,11 +360,20 @@ def _with_edits(
     tables: dict[str, pd.DataFrame],
     edges: list[tuple[str, str]],
     action: str,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]:
     """The edges editor's table with the edits applied; checked like the editor.
 
     A row of the editor about the same ``source -> target`` as an edit is
     replaced by the edit (the newer word on that edge); every other row stays.
+
+    Returns
+    -------
+    table : DataFrame
+        The new edges table (``source``, ``target``, ``kind``).
+    replaced : list of tuple
+        The editor's rows ``(source, target, kind)`` the edits overrode: those
+        about the same edge with the other kind (a required edge now forbidden,
+        say), for the message to name.
 
     Raises
     ------
@@ -379,20 +396,24 @@ def _with_edits(
         prior_editor.build_prior(names, current, tiers)
     except EngineError as err:
         raise DataError(
-            f"the prior knowledge in the editor has a problem of its own: {err} "
-            "Fix it there first."
+            "the prior knowledge in the editor has a problem of its own: "
+            f"{page_error(err)} Fix it there first."
         ) from err
     rows = _edit_rows(edges, action)
-    pairs = {(s, t) for s, t, _ in rows}
-    keep = [
-        (r.source, r.target, r.kind)
-        for r in current.itertuples()
-        if (r.source, r.target) not in pairs
-    ]
+    kinds = {(s, t): k for s, t, k in rows}
+    keep, replaced = [], []
+    for r in current.itertuples():
+        if (r.source, r.target) not in kinds:
+            keep.append((r.source, r.target, r.kind))
+            continue
+        # read as build_prior reads it: a kind other than 'required' forbids
+        was = "required" if str(r.kind) == "required" else "forbidden"
+        if was != kinds[r.source, r.target]:
+            replaced.append((r.source, r.target, was))
     table = pd.DataFrame(keep + rows, columns=["source", "target", "kind"])
     table = table.astype(object).drop_duplicates(ignore_index=True)
     prior_editor.build_prior(names, table, tiers)
-    return table
+    return table, list(dict.fromkeys(replaced))
 
 
 def _on_add_edits() -> None:
@@ -414,7 +435,7 @@ def _on_add_edits() -> None:
         )
         return
     try:
-        table = _with_edits(
+        table, replaced = _with_edits(
             list(start["names"]), state.get(state.CAUSAL_PRIOR) or {}, edges, action
         )
     except EngineError as err:
@@ -423,7 +444,8 @@ def _on_add_edits() -> None:
             (
                 "error",
                 f"'{action}' on {words} cannot be added to the prior knowledge: "
-                f"{literal(err)} The prior-knowledge editor is unchanged.",
+                f"{literal(page_error(err))} The prior-knowledge editor is "
+                "unchanged.",
             ),
         )
         return
@@ -432,12 +454,23 @@ def _on_add_edits() -> None:
         state.CAUSAL_EDIT_MESSAGE,
         (
             "success",
-            f"Added to the prior knowledge: {action} {words}. The edges table under "
+            f"Added to the prior knowledge: {action} {words}."
+            f"{_replaced_words(replaced)} The edges table under "
             "'Prior knowledge' shows them (change them there if needed); press "
             "**Learn DAG** to fit with them.",
         ),
     )
     st.session_state["causal_edit_edges"] = []
+
+
+def _replaced_words(replaced: list[tuple[str, str, str]]) -> str:
+    """A sentence naming the editor's rows an edit replaced, or ""."""
+    if not replaced:
+        return ""
+    rows = "; ".join(f"{literal(s)} → {literal(t)} ({k})" for s, t, k in replaced)
+    if len(replaced) == 1:
+        return f" It replaces the constraint {rows}, which is no longer in it."
+    return f" It replaces the constraints {rows}, which are no longer in it."
 
 
 def _edge_edits(result: Any, editable: bool) -> None:
@@ -542,8 +575,23 @@ def _options_form(method: str) -> dict[str, Any]:
 # --- the fit ---
 
 
+def _data_id(entry: dict[str, Any] | None) -> str | None:
+    """The id of the data set a result entry was made on (``None``: unknown)."""
+    made = (entry or {}).get("made_on") or {}
+    return (made.get("parts") or {}).get("data")
+
+
 def _on_done(result: Any) -> None:
+    """Show a finished fit and list it in "Compare runs".
+
+    A fit on another data set than the shown result's starts with every edge
+    shown: a threshold on one data set's weights means nothing for another's.
+    A refit of the same data keeps it.
+    """
     pending = state.get(state.CAUSAL_PENDING) or {}
+    before = _data_id(state.get(state.CAUSAL_RESULT))
+    if before != _data_id(pending):
+        st.session_state[THRESHOLD_KEY] = 0.0
     entry = {
         "result": result,
         "truth": pending.get("truth"),
@@ -557,11 +605,31 @@ def _on_done(result: Any) -> None:
     st.session_state.pop(state.CAUSAL_SELECTED, None)
 
 
+def first_phase(method: str, options: dict[str, Any]) -> str:
+    """What a fit does before its first progress event, for the progress line.
+
+    The learners report after each ``progress_every`` epochs only; the first
+    epoch of the permutahedron learner (bilevel training) fits an edge model for
+    every ordering it draws, later ones only for orderings not seen before (on
+    Sachs with the MLP edge model on a busy 2-core machine: 8.4 s to the first
+    event, then about 1 s per epoch; the page said "step 0" meanwhile).
+    """
+    every = int(options.get("progress_every", 1))
+    first = "epoch 1" if every == 1 else f"epochs 1 to {every}"
+    if method == "permutahedron" and options.get("training", "bilevel") == "bilevel":
+        return (
+            f"{first} under way: epoch 1 fits a {options.get('edge_model', 'linear')}"
+            f" edge model for each of up to {options.get('n_orderings', 10)} "
+            "orderings, later epochs only for orderings not seen before"
+        )
+    return f"{first} under way"
+
+
 def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     try:
         make_config(method, None, **options)  # validate before the worker starts
     except EngineError as err:
-        st.error(literal(err))
+        st.error(literal(page_error(err)))
         return
     kwargs = {
         "X": X,
@@ -573,7 +641,10 @@ def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
         "config": options,
     }
     job = get_registry().submit(
-        "engine.dag.learner:learn_dag", kwargs, label=f"{method} on {label}"
+        "engine.dag.learner:learn_dag",
+        kwargs,
+        label=f"{method} on {label}",
+        phase=first_phase(method, options),
     )
     state.put(state.CAUSAL_JOB, job)
     state.put(state.CAUSAL_JOB + "_error", None)
@@ -620,14 +691,24 @@ def _work_data(work: dict[str, Any]) -> dict[str, Any]:
     result = work["result"]
     nodes = [] if result is None else list(result["dag"].node_names)
     missing = [c for c in dict.fromkeys(columns + nodes) if c not in data["frame"]]
-    if missing:
+    if not missing:
+        return data
+    if source == "sample" or work["data"].get("id") == data.get("id"):
+        # the very data set it names: no other one to choose
         raise DataError(
-            f"The work file is from another data set: the columns {missing} are not "
-            f"in {data['name']!r}, the data set on the page for "
-            f"'{SOURCE_CHOICES[source]}'. Choose the data set it was made on "
-            f"({name!r}), then load the work file again."
+            f"The work file names the column(s) {missing}, which {data['name']!r} "
+            "does not have (its columns: "
+            f"{format_names(list(data['frame'].columns), 12, brackets=False)}). The "
+            "file was changed after it was saved, or saved from other data of that "
+            "name: correct 'data.columns' (and the result's nodes) in the file, or "
+            "load another work file."
         )
-    return data
+    raise DataError(
+        f"The work file is from another data set: the columns {missing} are not "
+        f"in {data['name']!r}, the data set on the page for "
+        f"'{SOURCE_CHOICES[source]}'. Choose the data set it was made on "
+        f"({name!r}), then load the work file again."
+    )
 
 
 def _work_options(method: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -721,8 +802,8 @@ def _on_load_work() -> None:
             state.CAUSAL_WORK_MESSAGE,
             (
                 "error",
-                f"{literal(upload.name)} cannot be loaded: {literal(err)} Nothing on "
-                "the page was changed.",
+                f"{literal(upload.name)} cannot be loaded: "
+                f"{literal(page_error(err))} Nothing on the page was changed.",
             ),
         )
         return
@@ -983,7 +1064,7 @@ def _on_truth_upload() -> None:
     try:
         _true_adjacency(up.getvalue(), up.name, names)
     except EngineError as err:
-        state.put(state.CAUSAL_TRUTH_ERROR, str(err))
+        state.put(state.CAUSAL_TRUTH_ERROR, page_error(err))
         return
     state.put(state.CAUSAL_TRUTH, {"name": up.name, "data": up.getvalue()})
     state.put(state.CAUSAL_TRUTH_ERROR, None)
@@ -1003,7 +1084,7 @@ def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str]:
         except EngineError as err:
             st.error(
                 f"The uploaded true graph {literal(uploaded['name'])} does not fit "
-                f"this result's nodes: {literal(err)}"
+                f"this result's nodes: {literal(page_error(err))}"
             )
         else:
             return truth, f"uploaded {uploaded['name']}"
@@ -1035,12 +1116,14 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     m = compare_graphs(truth, result.adjacency)
     table = pd.DataFrame(
         [
-            {"metric": k, "value": metric_value(m, k), "convention": v}
+            {"metric": k, "value": metric_text(metric_value(m, k)), "convention": v}
             for k, v in METRIC_NOTES.items()
         ]
     )
-    # every metric in view: the default height cut the table after f1
-    st.dataframe(table, hide_index=True, key="causal_metrics", height="content")
+    # a static table wraps the conventions: the data grid cut them at its column
+    # width ("... (Henckel et a" at 1280 px), and shows every metric
+    with st.container(key="causal_metrics"):
+        st.table(table, hide_index=True)
     shown = (
         f" Compared: the {count(result.n_edges, 'shown edge')}, |weight| ≥ "
         f"{result.weight_threshold:.3g}."
@@ -1096,7 +1179,7 @@ def _downloads_tab(result: Any, learned: int, made: dict[str, Any] | None) -> No
         try:
             text = graph_to_text(names, w, fmt)
         except GraphError as err:  # a name the format cannot carry unchanged
-            column.caption(f"{label}: {literal(err)}")
+            column.caption(f"{label}: {literal(page_error(err))}")
             continue
         column.download_button(label, text, file, key=key)
 
@@ -1158,6 +1241,52 @@ def _shown(result: Any) -> Any:
     return shown
 
 
+# What the training curve's n_edges counts, per method
+CURVE_EDGES = {
+    "permutahedron": "the edges of the most probable ordering's fit at each epoch",
+    "dagdb": "the edges of the noise-free MAP graph at each epoch",
+}
+
+
+def _made_after_training(result: Any) -> str:
+    """What the result is, made from the trained model (for :func:`training_note`)."""
+    if result.method == "dagdb":
+        return "that graph made acyclic and pruned at the end"
+    config = result.config
+    chosen = (
+        "the most probable ordering of the final scores"
+        if config.get("select") == "map"
+        else "the best-scoring ordering seen"
+    )
+    polished = (
+        config.get("polish")
+        and config.get("training", "bilevel") == "bilevel"
+        and not result.stopped
+    )
+    return f"the refit of {chosen}" + (
+        ", improved by adjacent swaps" if polished else ""
+    )
+
+
+def training_note(result: Any) -> str | None:
+    """One sentence on why the curve's last edge count and the result's differ.
+
+    The curves follow training; the result is made after it (the permutahedron
+    learner refits the best ordering, DAG-DB makes its MAP graph acyclic and
+    prunes it), so on Sachs the curve ended at 8 edges and the result had 9.
+    ``None`` for a method without notes or a history without ``n_edges``.
+    """
+    steps = result.history.get("n_edges") if result.history else None
+    if result.method not in CURVE_EDGES or steps is None or len(steps) == 0:
+        return None
+    last = int(np.asarray(steps, dtype=float)[-1])
+    return (
+        f"The curves follow training (n_edges: {CURVE_EDGES[result.method]}; last "
+        f"{last}); the result ({count(result.n_edges, 'edge')}) is "
+        f"{_made_after_training(result)}, so the counts can differ."
+    )
+
+
 def _max_iter_hint(result: Any) -> str | None:
     """Words for a fit that ran every epoch of ``max_iter``, else ``None``."""
     max_iter = result.config.get("max_iter")
@@ -1183,10 +1312,37 @@ def _max_iter_hint(result: Any) -> str | None:
     )
 
 
-def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
+# Words of the library's warnings that the page says in its own words above them:
+# the stop on request (``result.stopped``) and all of max_iter used
+# (:func:`_max_iter_hint`); engine/dag/learner.py writes them.
+_STOPPED_WORDS, _MAX_ITER_WORDS = "stopped on request", "epochs of max_iter"
+
+
+def _library_notes(result: Any) -> list[str]:
+    """The result's warnings (``result.warnings``) the page does not say already.
+
+    Few samples per variable, columns of one value and anything else the
+    library warned about, without its function name; the stop on request and a
+    fit that used every epoch have the page's own words, so the library's
+    sentences for them are left out.
+    """
+    said = [_STOPPED_WORDS] if result.stopped else []
+    said += [_MAX_ITER_WORDS] if _max_iter_hint(result) else []
+    return [
+        page_error(note)
+        for note in result.warnings
+        if not any(words in note for words in said)
+    ]
+
+
+def _results(
+    entry: dict[str, Any], now: dict[str, Any] | None, waiting: str | None = None
+) -> None:
+    """The result's heading, notes and tabs; ``waiting`` says why **Learn DAG**
+    is off (the stale-result note then does not ask to press it)."""
     result = entry["result"]
     st.subheader("Result")
-    note = stale_note(entry.get("made_on"), now)
+    note = stale_note(entry.get("made_on"), now, waiting=waiting)
     # always a slot for the note: an element appearing above the tabs would move
     # them, and the browser would show the first tab again (after "Add to prior
     # knowledge" in the Edges tab, for one)
@@ -1211,6 +1367,8 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
     hint = _max_iter_hint(result)
     if hint:
         st.warning(hint)
+    for note in _library_notes(result):
+        st.warning(literal(note))
     shown = _shown(result)
     tabs = st.tabs(
         [
@@ -1238,6 +1396,9 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
         st.plotly_chart(
             training_curves(result.history), key="causal_curves", width="stretch"
         )
+        note = training_note(result)
+        if note:
+            st.caption(note)
     with tabs[4]:
         _compare_tab({**entry, "result": shown})
     with tabs[5]:
@@ -1246,22 +1407,29 @@ def _results(entry: dict[str, Any], now: dict[str, Any] | None) -> None:
         _downloads_tab(shown, result.n_edges, entry.get("made_on"))
 
 
+# The stale-result note while the prior knowledge cannot be used
+PRIOR_WAIT = (
+    "**{button}** is off until the prior knowledge can be used: the message "
+    "above **Learn DAG** says what to change."
+)
+
+
 def render() -> None:
     """Draw the page."""
     st.title("Causal discovery")
     save_slot = _work_panel()
     data = _choose_data()
     now = None  # what a fit started now would be made on
-    names = prior = method = options = None
+    names = prior = method = options = problem = None
     if data is not None:
         prior_editor.switch_prior_home(data)
         try:
             X, names, truth, settings = _prepare(data)
         except EngineError as err:
-            st.error(literal(err))
+            st.error(literal(page_error(err)))
             X = None
         if X is not None:
-            prior = prior_editor.prior_editor(names, data["name"])
+            prior, problem = prior_editor.prior_editor(names, data["name"])
             # The permutahedron learner is the default method; others follow.
             methods = ["permutahedron", *sorted(set(METHODS) - {"permutahedron"})]
             method = st.selectbox("Method", methods, key="causal_method")
@@ -1277,6 +1445,11 @@ def render() -> None:
                 seed=seed,
             )
             busy = state.get(state.CAUSAL_JOB) is not None
+            if problem is not None:  # the editor's message may be collapsed
+                st.warning(
+                    "**Learn DAG** and **Run bootstrap** are off until the prior "
+                    f"knowledge can be used: {problem}"
+                )
             if st.button(
                 "Learn DAG",
                 type="primary",
@@ -1293,9 +1466,12 @@ def render() -> None:
     if error:
         st.error(error)
     entry = state.get(state.CAUSAL_RESULT)
+    waiting = None if problem is None else PRIOR_WAIT
     if entry is not None:
-        _results(entry, now)
-    bootstrap_panel.render_results(now)
+        _results(entry, now, waiting.format(button="Learn DAG") if waiting else None)
+    bootstrap_panel.render_results(
+        now, waiting.format(button="Run bootstrap") if waiting else None
+    )
     _save_work(save_slot, data, names, prior, method, options)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import uuid
 from typing import Any
 
@@ -18,7 +17,7 @@ from app.components.names import (
     short_labels,
 )
 from app.components.numbers import cell_text, parse_row
-from app.components.text import count, literal
+from app.components.text import count, literal, page_error
 from app.components.text_features import (
     FILL_LABEL,
     MAX_CATEGORIES,
@@ -123,23 +122,6 @@ CONTRAST_HEADERS = {
     ),
     "reverse": ("P(B → A)", "The reverse move: adding the feature turns B into A."),
 }
-
-
-# the library's messages start with the function that raised them
-# ("train_classifier: ..."), Markdown-escaped in a job's error ("train\\_...")
-_OWNER_PREFIX = re.compile(r"^[a-z][a-z0-9_.\\]*: ")
-
-
-def page_error(message: object) -> str:
-    """An error message as the page shows it: without the library's function name.
-
-    Examples
-    --------
-    >>> page_error("load_skops: the file is not a readable skops model.")
-    'The file is not a readable skops model.'
-    """
-    text = _OWNER_PREFIX.sub("", str(message), count=1)
-    return text[:1].upper() + text[1:]
 
 
 # --- data ---------------------------------------------------------------------------

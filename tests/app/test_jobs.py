@@ -84,7 +84,12 @@ def test_jobs_without_a_session_are_never_reaped():
 def _ownerless_job_runs(registry: JobRegistry) -> None:
     X = np.random.default_rng(0).normal(size=(100, 3))
     kwargs = {"X": X, "seed": 0, "device": "cpu", "config": {"max_iter": 5}}
-    job = registry.submit("engine.dag.learner:learn_dag", kwargs, owner=None)
+    job = registry.submit(
+        "engine.dag.learner:learn_dag", kwargs, owner=None, phase="warming up"
+    )
+    # the progress line's words until the job's first event (the worker is
+    # still starting: no event can have come yet)
+    assert registry.snapshot(job)["message"] == "warming up"
     # outside a Streamlit script there is no session: owner stays None
     assert registry._jobs[job].owner is None
     assert registry.reap(now=time.time() + 100) == []
@@ -246,6 +251,22 @@ def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
         "500 rows: running, blocks of rows x orderings 7/27, 12 s",
         "178 rows: running, exact shapley, 178 row(s), 12 s",  # was "starting 0"
     ]
+
+
+def test_before_its_first_event_a_job_says_its_phase_not_step_0():
+    # the Causal page read "running, step 0" for 11-13 s while the permutahedron
+    # learner fitted the edge models of its first epoch
+    from app.jobs import progress_text
+
+    snap = {"label": "fit", "state": "running", "elapsed_s": 12.4, "step": 0}
+    assert progress_text(snap) == "fit: running, 12 s"
+    phase = "epoch 1 under way: epoch 1 fits a mlp edge model"
+    assert progress_text({**snap, "message": phase}) == f"fit: running, {phase}, 12 s"
+    # the first event's own (empty) message replaces the phase
+    event = {"task": "dag.fit", "stage": "train", "step": 1, "total": 300}
+    assert progress_text({**snap, **event, "message": ""}) == (
+        "fit: running, epoch 1/300, 12 s"
+    )
 
 
 def test_the_lds_bar_moves_on_over_the_whole_fit():

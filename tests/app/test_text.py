@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.components.text import human_size, literal
+from app.components.text import human_size, literal, page_error
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,28 @@ def test_file_sizes_are_human():
         "150.0 KB",
         "3.1 MB",
     ]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("load_skops: the file is not readable.", "The file is not readable."),
+        ("learn\\_dag: 3 samples for 3 variables", "3 samples for 3 variables"),
+        (
+            "PriorKnowledge.from_csv: row 2 of the tier file has no node.",
+            "Row 2 of the tier file has no node.",
+        ),
+        ("PriorKnowledge.from\\_edges: unknown node 'Foo'", "Unknown node 'Foo'"),
+        ("PriorKnowledge: the edge 'a' -> 'b' is", "The edge 'a' -> 'b' is"),
+        # a capitalised word is the message's own, not an owner
+        (
+            "Tiers: node(s) ['a'] are listed twice.",
+            "Tiers: node(s) ['a'] are listed twice.",
+        ),
+        ("no owner here", "No owner here"),
+    ],
+)
+def test_page_error_drops_the_name_of_what_raised_the_message(message, expected):
+    # the Causal page showed "PriorKnowledge.from_csv: row 2 of the tier file ..."
+    # (the Explain page's helper only knew lower-case function names)
+    assert page_error(message) == expected

@@ -253,3 +253,44 @@ def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url)
     assert f"the columns (now without {gone}) and the prior knowledge changed" in text
     assert page.get_by_role("heading", name="Result").is_visible()
     assert_no_exception(page)
+
+
+def test_a_refused_prior_file_leaves_the_uploader_empty_and_metrics_read_whole(
+    page, app_url, tmp_path
+):
+    # at 1280 px the uploader kept a refused file's name as if loaded, and the
+    # metrics grid cut the conventions ("... (Henckel et a")
+    from app.views.causal import METRIC_NOTES
+    from tests.e2e.test_causal_page import _fit_small, _open_causal
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    bad = tmp_path / "prior_malformed.csv"
+    bad.write_text("src,dst\nRaf\nMek,Erk,Akt,Jnk\n", encoding="utf-8")
+    _open_causal(page, app_url)
+    _open_prior(page)
+    uploader = page.locator('[class*="st-key-prior_edges_file"]')
+    uploader.locator('input[type="file"]').set_input_files(str(bad))
+    wait_for_app(page)
+    error = page.locator('[data-testid="stAlert"]').filter(
+        has_text="prior_malformed.csv cannot be used"
+    )
+    error.wait_for()
+    text = error.inner_text()
+    assert "The edges file needs the header columns" in text
+    assert "(found ['src', 'dst'])" in text and "It was not loaded" in text
+    assert "prior_malformed.csv" not in uploader.inner_text()
+    screenshot(page, "causal_prior_refused_file")
+
+    _fit_small(page)
+    page.get_by_role("tab", name="Comparison").click()
+    wait_for_app(page)
+    table = page.locator(".st-key-causal_metrics table")
+    table.wait_for()
+    cell = table.locator("td").filter(has_text="Henckel")
+    assert cell.inner_text().strip() == METRIC_NOTES["ancestor_aid"]
+    # wrapped in its cell, not cut: nothing overflows and it ends inside the window
+    assert cell.evaluate("c => c.scrollWidth <= c.clientWidth")
+    box = cell.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    assert_no_exception(page)
+    screenshot(page, "causal_metrics_1280")
