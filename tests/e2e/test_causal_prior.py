@@ -276,7 +276,7 @@ def test_a_refused_prior_file_leaves_the_uploader_empty_and_metrics_read_whole(
     )
     error.wait_for()
     text = error.inner_text()
-    assert "The edges file needs the header columns" in text
+    assert "The edge file needs the header columns" in text
     assert "(found ['src', 'dst'])" in text and "It was not loaded" in text
     assert "prior_malformed.csv" not in uploader.inner_text()
     screenshot(page, "causal_prior_refused_file")
