@@ -17,7 +17,6 @@ import streamlit as st
 from app import state
 from app.components.text import count, literal, page_error
 from engine.dag import PriorKnowledge
-from engine.data import sniff_delimiter
 from engine.errors import DataError, EngineError, format_names
 
 PRIOR_KINDS = ("edges", "tiers")
@@ -526,38 +525,14 @@ def _prior_message() -> None:
         st.success(message)
 
 
-def _header_delimited(data: bytes) -> bytes:
-    """The file with a first line ``sep=X`` naming the delimiter of its header.
-
-    ``PriorKnowledge.from_csv`` detects the delimiter over the first lines
-    together, as the data reader does. In a file whose rows split unevenly
-    (the header ``src,dst`` over rows of one and of four names) a delimiter
-    found in no line split them more evenly, so the header was read as the one
-    column ``'src,dst'`` and the message said "found ['src,dst']". A prior file
-    needs its header, so the header's own delimiter is used: given as Excel's
-    ``sep=`` line, which the reader honours. A file that is not UTF-8 (the
-    reader says so) or has a ``sep=`` line already is left as it is.
-    """
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        return data
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    if not header or text.lstrip().startswith("sep="):
-        return data
-    delimiter, _ = sniff_delimiter(header.strip() + "\n")
-    return f"sep={delimiter}\n{text.lstrip()}".encode()
-
-
 def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
     """Validate an uploaded edges or tiers CSV; its rows for the editor.
 
-    The file is parsed as UTF-8 CSV by ``PriorKnowledge.from_csv``, with the
-    delimiter of its header line (:func:`_header_delimited`); missing columns,
+    The file is parsed as UTF-8 CSV by ``PriorKnowledge.from_csv`` (with the
+    delimiter of its header line); missing columns,
     unknown nodes, bad kinds, non-integer tiers and required cycles raise an
     ``EngineError``. The editor gets the constraints written back as CSV.
     """
-    data = _header_delimited(data)
     if key == "edges":
         return editor_tables(PriorKnowledge.from_csv(names, edges=data))["edges"]
     return editor_tables(PriorKnowledge.from_csv(names, tiers=data))["tiers"]

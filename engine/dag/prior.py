@@ -821,8 +821,14 @@ def _read_csv(
         text = str(source)
     text = text.removeprefix("\ufeff")  # a byte-order mark from a spreadsheet
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # the data reader's detection: ',' ';' tab '|' or Excel's "sep=" line
-    delimiter, text = sniff_delimiter(text.strip() + "\n")
+    # the header's delimiter (',' ';' tab '|'), or the one Excel's "sep=" line
+    # names: a prior file needs its header, and rows of uneven length (a row of
+    # one name) would make a detection over all lines miss it
+    text = text.strip() + "\n"
+    if not text.startswith("sep="):
+        header = text.split("\n", 1)[0] + "\n"
+        text = f"sep={sniff_delimiter(header)[0]}\n{text}"
+    delimiter, text = sniff_delimiter(text)
     reader = csv.DictReader(io.StringIO(text.strip()), delimiter=delimiter)
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     missing = [c for c in needed if c not in fields]

@@ -122,6 +122,19 @@ def test_prior_csv_takes_the_delimiters_the_data_reader_detects():
         PriorKnowledge.from_csv(NAMES, edges="source;to\na;b\n")
 
 
+def test_prior_csv_delimiter_comes_from_its_header():
+    # rows of one and of four names split more evenly on no delimiter at all:
+    # the header read as one column "src,dst"; it is two columns, named so
+    with pytest.raises(DataError, match=r"\(found \['src', 'dst'\]\)"):
+        PriorKnowledge.from_csv(NAMES, edges="src,dst\na\nb,c,d,a\n")
+    # a header split by ';' over rows of uneven length is read by ';'
+    prior = PriorKnowledge.from_csv(
+        NAMES, edges="source;target;kind\na;b\nc;d;required\n"
+    )
+    assert prior.forbidden[0, 1] and prior.forbidden.sum() == 1
+    assert prior.required[2, 3] and prior.required.sum() == 1
+
+
 def test_prior_csv_bytes_bom_and_latin1(tmp_path):
     # a spreadsheet's UTF-8 export starts with a byte-order mark
     bom = "\ufeffsource,target,kind\na,b,required\n".encode()
