@@ -314,9 +314,12 @@ def varsortability(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_nodes)
-    adjacency : ndarray of shape (n_nodes, n_nodes)
-        True graph, ``[i, j]`` non-zero iff ``i -> j``; must be acyclic.
+    X : ndarray or DataFrame of shape (n_samples, n_nodes)
+    adjacency : ndarray or DataFrame of shape (n_nodes, n_nodes)
+        True graph, ``[i, j]`` non-zero iff ``i -> j``; must be acyclic. A
+        DataFrame is read by its labels (rows in the order of its columns) and,
+        when ``X`` is a DataFrame too, lined up with ``X``'s columns; otherwise
+        nodes are matched to ``X``'s columns by position.
     rtol : float, default=1e-9
         Relative tolerance under which two variances count as equal (a tie,
         worth one half). Use 0 to compare the variances exactly.
@@ -344,6 +347,7 @@ def varsortability(
     1.0
     """
     check_range("varsortability", "rtol", rtol, low=0.0)
+    adjacency = _graph_over(X, adjacency)
     X = np.asarray(X, dtype=float)
     a = _checked_dag(X, adjacency)
     var = np.var(X, axis=0)
@@ -385,3 +389,24 @@ def _checked_dag(X: NDArray[np.float64], adjacency: Any) -> NDArray[np.bool_]:
             "varsortability is defined for DAGs only. Pass the true DAG."
         )
     return a
+
+
+def _graph_over(X: Any, adjacency: Any) -> Any:
+    """``adjacency`` as an array over ``X``'s columns when both are labelled.
+
+    A DataFrame graph is read by its labels; against a DataFrame ``X`` its
+    nodes must be ``X``'s columns (any order), else a ``DataError`` names
+    the labels on each side.
+    """
+    import pandas as pd
+
+    from engine.dag.metrics import _aligned, _as_graph
+
+    if not isinstance(adjacency, pd.DataFrame):
+        return adjacency
+    values, labels = _as_graph(adjacency, "adjacency", "varsortability")
+    if isinstance(X, pd.DataFrame):
+        values = _aligned(
+            values, labels, list(X.columns), "varsortability", ("X", "adjacency")
+        )
+    return values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.dag import is_dag, simulate_dag, simulate_sem, varsortability
@@ -225,3 +226,18 @@ def test_simulator_sizes_must_be_whole_numbers(args, name):
     with pytest.raises(ConfigError, match=r"'n_nodes' must be a whole number"):
         simulate_dag(3.5)
     assert simulate_sem(np.int64(3), np.int64(5), seed=0).X.shape == (5, 3)
+
+
+def test_varsortability_lines_a_labelled_graph_up_with_the_columns():
+    # a -> b -> c with variances rising along it, written in another label order
+    X = pd.DataFrame(
+        np.random.default_rng(0).normal(size=(500, 3)) * [1.0, 2.0, 3.0],
+        columns=list("abc"),
+    )
+    graph = pd.DataFrame(0, index=list("cba"), columns=list("cba"))
+    graph.loc["a", "b"] = graph.loc["b", "c"] = 1
+
+    assert varsortability(X, graph) == 1.0
+    assert varsortability(X.to_numpy(), graph.loc[list("abc"), list("abc")]) == 1.0
+    with pytest.raises(DataError, match=r"in 'X' only: \['c'\]"):
+        varsortability(X, graph.rename(index={"c": "z"}, columns={"c": "z"}))
