@@ -42,6 +42,7 @@ __all__ = [
     "apply_missing",
     "check_text_bytes",
     "check_variance",
+    "default_nodes",
     "describe",
     "looks_like_identifier",
     "overflowing_columns",
@@ -1411,6 +1412,36 @@ def _is_number(token: str) -> bool:
     except ValueError:
         return False
     return bool(token.strip())
+
+
+def default_nodes(frame: pd.DataFrame, label: object = None) -> list[object]:
+    """The columns a DAG is learned on by default: the numeric ones, except the
+    label column and row identifiers (:func:`looks_like_identifier`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame of shape (n_rows, n_columns)
+    label : column name, optional
+        The label column (a classifier's target), never a node by default.
+
+    Returns
+    -------
+    list
+        Column names, in the frame's order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": range(12), "a": 1.5, "y": 0, "t": "x"})
+    >>> default_nodes(frame, label="y")
+    ['a']
+    """
+    return [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c])
+        and c != label
+        and not looks_like_identifier(frame[c])
+    ]
 
 
 def looks_like_identifier(column: pd.Series) -> bool:

@@ -1011,11 +1011,12 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         row_names = [r[0] for r in body]
         body = [r[1:] for r in body]
     d = len(header)
-    if _headerless(rows):
+    k = len(rows)
+    if _headerless(rows) or _headerless(_matrix_rows(text)):
         raise GraphError(
             f"{name}: every row holds numbers, so the file has no header row with "
-            f"the node names; a {len(rows)} x {len(rows)} adjacency matrix needs "
-            "them as its first row (e.g. a,b,c), or read it with the data's "
+            f"the node names; a {k} x {k} adjacency matrix needs them as its "
+            "first row (e.g. a,b,c), or read it with the data's "
             "column names (read_graph(..., columns=...)): then its rows and "
             "columns are taken in their order."
         )
@@ -1063,10 +1064,21 @@ def _headerless(rows: list[list[str]]) -> bool:
     return d > 0 and all(len(r) == d and all(_is_number(c) for c in r) for r in rows)
 
 
-def _named_matrix(text: str, columns: Sequence[str], name: str) -> str:
-    """``text`` with ``columns`` as its header row when it is a headerless
-    d x d matrix over the d columns; else ``text`` as it is."""
+def _matrix_rows(text: str) -> list[list[str]]:
+    """The cells of CSV text; of whitespace-separated lines when no comma,
+    semicolon or tab splits them (``numpy.savetxt``'s default)."""
     rows = _csv_rows(text)
+    if rows and all(len(r) == 1 for r in rows):
+        split = [line.split() for line in text.splitlines() if line.strip()]
+        if any(len(r) > 1 for r in split):
+            return split
+    return rows
+
+
+def _named_matrix(text: str, columns: Sequence[str], name: str) -> str:
+    """``text`` as a CSV adjacency with ``columns`` as its header row when it is
+    a headerless d x d matrix over the d columns; else ``text`` as it is."""
+    rows = _matrix_rows(text)
     if not _headerless(rows):
         return text
     if len(rows) != len(columns):
@@ -1077,7 +1089,7 @@ def _named_matrix(text: str, columns: Sequence[str], name: str) -> str:
             f"({format_names(list(columns), 10)}); give a {len(columns)} x "
             f"{len(columns)} matrix, or add a header row with the node names."
         )
-    return _csv_text([list(columns)]) + text
+    return _csv_text([list(columns), *rows])
 
 
 def _not_a_matrix(name: str, header: list[str], cell: str, where: str) -> str:

@@ -29,7 +29,7 @@ from engine.dag import (
     varsortability,
 )
 from engine.dag.simulate import GRAPHS, NOISES, SEMS
-from engine.data import looks_like_identifier, to_matrix
+from engine.data import default_nodes, looks_like_identifier, to_matrix
 from engine.errors import DataError, EngineError, GraphError, format_names
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
@@ -272,7 +272,7 @@ def _prepare(
         "Columns (nodes)",
         list(frame.columns),
         format_func=short_labels(list(frame.columns)),
-        default=[c for c in numeric if c not in ids],
+        default=default_nodes(frame, data.get("target")),
         key=f"causal_cols_{data['name']}",
     )
     if ids:
@@ -1096,7 +1096,7 @@ def _compare_tab(entry: dict[str, Any]) -> None:
     names = list(result.node_names)
     st.file_uploader(
         "Upload a true graph (CSV edge list or adjacency, JSON, GML, DOT)",
-        type=["csv", "json", "gml", "dot", "gv"],
+        type=["csv", "tsv", "txt", "json", "gml", "dot", "gv"],
         key="causal_truth_file",
         on_change=_on_truth_upload,
     )

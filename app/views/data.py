@@ -17,7 +17,7 @@ from app import state
 from app.components.names import header_config, short_labels
 from app.components.text import human_size, literal
 from engine import list_samples, load_sample
-from engine.data import DataReport, describe, read_table
+from engine.data import DataReport, default_nodes, describe, read_table
 from engine.errors import DataError, GraphError
 from engine.graph_io import read_graph
 from engine.validation import guess_label_column
@@ -247,10 +247,17 @@ def _apply_truth_upload(dataset: dict[str, Any]) -> tuple[str, str] | None:
             dataset["truth"] = dataset.get("base_truth")
             dataset["truth_source"] = None
         return None
-    columns = [str(c) for c in dataset["frame"].columns]
+    frame = dataset["frame"]
+    columns = [str(c) for c in frame.columns]
+    # a headerless matrix of numbers is over the default nodes (no label, no ids)
+    nodes = [str(c) for c in default_nodes(frame, dataset.get("target"))]
     try:
         graph = read_graph(
-            upload.getvalue(), name=upload.name, columns=columns, require_dag=True
+            upload.getvalue(),
+            name=upload.name,
+            columns=columns,
+            require_dag=True,
+            matrix_names=nodes,
         )
     except GraphError as err:
         return "error", f"This graph cannot be used: {literal(err)}"

@@ -255,3 +255,18 @@ def test_a_named_first_row_can_be_read_as_data(at):
 
 def test_samples_have_no_header_choice(at):
     assert not [r for r in at.radio if r.key == "data_header"]
+
+
+def test_a_headerless_known_graph_is_over_the_default_nodes(at):
+    # an id column and a label column: the 3 x 3 matrix is over a, b, c only
+    rows = "".join(f"{k},{k % 3},{k * 0.5},{k % 7},{k % 2}\n" for k in range(40))
+    _upload(at, "t.csv", ("patient_id,a,b,c,y\n" + rows).encode())
+    at.selectbox(key="data_target").set_value("y").run()
+    matrix = b"0 1 0\n0 0 1\n0 0 0\n"  # numpy.savetxt's layout: spaces, no header
+    at.file_uploader[1].set_value(("g.txt", matrix, "text/plain")).run()
+    assert not at.exception and not at.error
+    truth = _dataset(at)["truth"]
+    columns = list(_dataset(at)["frame"].columns)
+    assert truth.shape == (5, 5) and truth.sum() == 2
+    assert truth[columns.index("a"), columns.index("b")]
+    assert truth[columns.index("b"), columns.index("c")]

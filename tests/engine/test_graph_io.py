@@ -483,3 +483,22 @@ def test_numeric_node_names_in_a_header_still_read_as_names():
     g = read_graph(text.encode(), name="g.csv", columns=["0", "1", "2"])
     assert g.nodes == ["0", "1", "2"]
     assert np.argwhere(g.adjacency).tolist() == [[0, 1], [1, 2]]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"fmt": "%d", "delimiter": "\t"}, {"fmt": "%d", "delimiter": ";"}],
+    ids=["savetxt-defaults", "tab", "semicolon"],
+)
+def test_a_headerless_matrix_reads_with_any_savetxt_delimiter(tmp_path, options):
+    A = np.zeros((4, 4))
+    A[0, 1], A[1, 2] = 1, 1
+    path = tmp_path / "truth.txt"
+    np.savetxt(path, A, **options)  # the defaults: spaces, %.18e
+
+    g = read_graph(path, columns=list("abcd"))
+
+    assert g.nodes == list("abcd")
+    np.testing.assert_array_equal(g.adjacency, A)
+    with pytest.raises(GraphError, match="no header row with the node names; a 4 x 4"):
+        read_graph(path)
