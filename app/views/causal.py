@@ -1064,7 +1064,9 @@ def _on_truth_upload() -> None:
     try:
         _true_adjacency(up.getvalue(), up.name, names)
     except EngineError as err:
-        state.put(state.CAUSAL_TRUTH_ERROR, page_error(err))
+        # "truth.csv: ..." would lose the file name as if it were an owner
+        text = page_error(str(err).removeprefix(f"{up.name}: "))
+        state.put(state.CAUSAL_TRUTH_ERROR, f"{up.name} cannot be used: {text}")
         return
     state.put(state.CAUSAL_TRUTH, {"name": up.name, "data": up.getvalue()})
     state.put(state.CAUSAL_TRUTH_ERROR, None)

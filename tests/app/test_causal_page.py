@@ -71,6 +71,7 @@ def test_causal_page_bad_truth_file_shows_error_and_keeps_result():
     ).run()
     assert not at.exception
     assert any("NotAColumn" in e.value for e in at.error)
+    assert at.error[0].value.startswith("truth.csv cannot be used: ")
     assert _result(at) is before  # the result is kept
     assert "(the data set's own): 17 edges" in _truth_caption(at)
 
