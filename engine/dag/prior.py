@@ -314,8 +314,8 @@ class PriorKnowledge:
         Raises
         ------
         DataError
-            Repeated names, unknown nodes, a tier that is not a whole number, a
-            sequence of tiers of the wrong length.
+            Repeated names, unknown nodes, a tier that is not a whole number or
+            beyond +-2147483647, a sequence of tiers of the wrong length.
         GraphError
             Self-loops, conflicting constraints, required edges with a cycle.
 
@@ -340,8 +340,8 @@ class PriorKnowledge:
     def from_csv(
         cls,
         names: Sequence[str],
-        edges: str | Path | bytes | io.TextIOBase | None = None,
-        tiers: str | Path | bytes | io.TextIOBase | None = None,
+        edges: CsvSource | None = None,
+        tiers: CsvSource | None = None,
     ) -> PriorKnowledge:
         """Read constraints from CSV text or files.
 
@@ -349,16 +349,19 @@ class PriorKnowledge:
         ----------
         names : sequence of str
             Node names in data column order.
-        edges : path, text, UTF-8 bytes or file, optional
+        edges : path, text, UTF-8 bytes or open file, optional
             CSV with columns ``source,target,kind`` where ``kind`` is ``forbidden``
             or ``required`` (a missing ``kind`` column means forbidden). A header
-            row is required; a byte-order mark is ignored. The delimiter is
+            row is required; a byte-order mark is ignored. A file may be open in
+            text or binary mode (``open(path, "rb")``, an upload's bytes); bytes
+            are read as UTF-8, as ``bytes`` are. The delimiter is
             detected as :func:`engine.data.read_table` does it (``,``, ``;``,
             tab, ``|`` or an Excel ``sep=`` line); the same holds for ``tiers``.
-        tiers : path, text, UTF-8 bytes or file, optional
+        tiers : path, text, UTF-8 bytes or open file, optional
             CSV with columns ``node,tier`` (header required), one row per node,
-            whole-number tiers (a lower tier comes first in the causal order: no
-            node of a later tier is an ancestor of a node of an earlier tier).
+            whole-number tiers within +-2147483647 (a lower tier comes first in the
+            causal order: no node of a later tier is an ancestor of a node of an
+            earlier tier).
             Nodes the file does not list have no tier and may sit anywhere in
             between as long as that holds. A node listed twice is an error. A
             tier written as a whole number with decimals (``1.0``, as
@@ -372,7 +375,8 @@ class PriorKnowledge:
         ------
         DataError
             On a file that is not UTF-8, a missing column, unknown node, bad
-            ``kind``, a tier that is not a whole number or a node listed twice;
+            ``kind``, a tier that is not a whole number or beyond +-2147483647, or
+            a node listed twice;
             the message names the row, and the file when given by its path.
         GraphError
             Conflicting constraints, as :meth:`from_edges`.
@@ -662,6 +666,12 @@ def _tier_value(value: Any, node: str, owner: str) -> float:
             f"{node!r}. Give every tier as an integer (0, 1, 2, ...); to leave a "
             "node without a tier, pass a mapping that does not list it."
         )
+    if abs(float(value)) > MAX_TIER:
+        shown = int(value) if isinstance(value, int | np.integer) else f"{value:g}"
+        raise DataError(
+            f"{owner}: 'tiers' gives tier {shown} for node {node!r}, beyond "
+            f"+-{MAX_TIER}; number the tiers 0, 1, 2, ... in causal order."
+        )
     return float(value)
 
 
@@ -721,7 +731,8 @@ def _tier_values(tiers: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.unique(tiers[~np.isnan(tiers)])
 
 
-CsvSource = str | Path | bytes | io.TextIOBase
+CsvSource = str | Path | bytes | io.TextIOBase | io.BufferedIOBase | io.RawIOBase
+_OPEN_FILE = (io.TextIOBase, io.BufferedIOBase, io.RawIOBase)
 _FROM_CSV = "PriorKnowledge.from_csv"
 
 
@@ -780,26 +791,34 @@ def _tiers_from_csv(source: CsvSource, names: tuple[str, ...]) -> dict[str, int]
 
 
 def _csv_tier(text: str, where: str) -> int:
-    """A tier cell as an integer: ``2``, or ``2.0`` as spreadsheets write it."""
+    """A tier cell as an integer: ``2``, or ``2.0`` as spreadsheets write it;
+    ``where`` (the row and file) starts the message of a bad one."""
     try:
-        return int(text)
+        tier = int(text)
     except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        value = np.nan
-    if np.isfinite(value) and value.is_integer():
-        return int(value)
-    raise DataError(
-        f"{where} has tier {text.strip()!r}; tiers must be whole numbers "
-        "(0, 1, 2, ...)."
-    )
+        tier = None
+    if tier is None:
+        try:
+            value = float(text)
+        except ValueError:
+            value = np.nan
+        if not (np.isfinite(value) and value.is_integer()):
+            raise DataError(
+                f"{where} has tier {text.strip()!r}; tiers must be whole numbers "
+                "(0, 1, 2, ...)."
+            )
+        tier = int(value)
+    if abs(tier) > MAX_TIER:
+        raise DataError(
+            f"{where} has tier {text.strip()!r}, beyond +-{MAX_TIER}; number the "
+            "tiers 0, 1, 2, ... in causal order."
+        )
+    return tier
 
 
 def _path_of(source: CsvSource | None) -> str | None:
     """The file name ``source`` gives (a path, or an open file's name), or None."""
-    if isinstance(source, io.TextIOBase):
+    if isinstance(source, _OPEN_FILE):
         name = getattr(source, "name", None)
         return name if isinstance(name, str) else None
     if isinstance(source, Path) or (isinstance(source, str) and _names_a_file(source)):
@@ -829,6 +848,8 @@ def _read_csv(
     """The rows of a prior CSV, keys lower-case; ``label`` names it in errors."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
+    elif isinstance(source, io.BufferedIOBase | io.RawIOBase):  # open(path, "rb")
+        text = _decode(source.read() or b"", label)
     elif isinstance(source, bytes):
         text = _decode(source, label)
     elif _names_a_file(source):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -422,3 +423,45 @@ def test_paths_through_a_required_edge_against_the_tiers_are_not_repeated():
     assert "conflict in 2 places" in message
     assert "(1) the edge 'c' -> 'a' is both required and against the tiers" in message
     assert "(2) the required edges 'a' -> 'b' -> 'c' -> 'a' form a cycle" in message
+
+
+def test_a_tier_out_of_range_in_a_tier_file_names_the_file_and_row(tmp_path):
+    path = tmp_path / "tiers.csv"
+    path.write_text("node,tier\nb,1\na,3000000000\n")
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, tiers=path)
+    message = str(info.value)
+    assert f"row 3 of the tier file {str(path)!r} has tier '3000000000'" in message
+    assert "+-2147483647" in message
+
+
+def test_a_tier_out_of_range_in_a_mapping_names_the_node():
+    with pytest.raises(DataError, match=r"tier -3000000000 for node 'c'.*2147483647"):
+        PriorKnowledge.from_edges(NAMES, tiers={"a": 0, "c": -3_000_000_000})
+
+
+def test_prior_files_opened_in_binary_mode_are_read(tmp_path):
+    edges = tmp_path / "edges.csv"
+    edges.write_bytes(
+        "\ufeffsource;target;kind\nb;a;forbidden\nc;d;required\n".encode()
+    )
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_bytes(b"node,tier\na,0\nd,1.0\n")
+    with open(edges, "rb") as e, open(tiers, "rb") as t:
+        pk = PriorKnowledge.from_csv(NAMES, edges=e, tiers=t)
+    assert pk.to_dict() == {
+        "names": NAMES,
+        "forbidden": [["b", "a"]],
+        "required": [["c", "d"]],
+        "tiers": {"a": 0, "d": 1},
+    }
+
+
+def test_a_binary_prior_file_names_itself_in_errors(tmp_path):
+    path = tmp_path / "edges.csv"
+    path.write_bytes(b"source,target\na,zz\n")
+    with open(path, "rb") as f, pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, edges=f)
+    assert f"row 2 of the edge file {str(path)!r}: unknown node 'zz'" in str(info.value)
+    with pytest.raises(DataError, match="is not UTF-8 text"):
+        PriorKnowledge.from_csv(NAMES, edges=io.BytesIO(b"source,target\n\xff,a\n"))
