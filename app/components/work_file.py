@@ -196,8 +196,9 @@ def parse_work(raw: bytes) -> dict[str, Any]:
     -------
     dict
         The document, with ``result["dag"]`` read into a :class:`DagResult`
-        (``result`` is ``None`` when the file holds none) and ``kept_priors``
-        a list (``[]`` when the file holds none).
+        (``result`` is ``None`` when the file holds none), ``kept_priors``
+        a list (``[]`` when the file holds none) and every prior's tiers ints
+        (a whole number written with decimals, ``1.0``, reads as ``1``).
 
     Raises
     ------
@@ -288,20 +289,34 @@ def _check_prior(prior: Any, where: str) -> None:
     for key in ("forbidden", "required"):
         _need(_is_edges(prior.get(key)), f"'{where}.{key}' is not a list of edges")
     tiers = prior.get("tiers")
-    whole = isinstance(tiers, dict) and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in tiers.values()
-    )
     _need(
-        tiers is None or whole,
+        tiers is None or isinstance(tiers, dict),
         f"'{where}.tiers' is not a mapping of node to whole number",
     )
-    if whole:
-        big = [str(k) for k, v in tiers.items() if abs(v) > MAX_TIER]
-        _need(
-            not big,
-            f"'{where}.tiers' gives {format_names(big, 3)} a tier beyond "
-            f"+-{MAX_TIER}; number the tiers 0, 1, 2, ... in causal order",
-        )
+    if tiers is None:
+        return
+    for node, tier in tiers.items():
+        tiers[node] = _tier(tier, f"'{where}.tiers' gives {node!r} the tier")
+    big = [str(k) for k, v in tiers.items() if abs(v) > MAX_TIER]
+    _need(
+        not big,
+        f"'{where}.tiers' gives {format_names(big, 3)} a tier beyond "
+        f"+-{MAX_TIER}; number the tiers 0, 1, 2, ... in causal order",
+    )
+
+
+def _tier(value: Any, what: str) -> int:
+    """A tier of the file as an int: a JSON integer, or a number with decimals
+    that is whole (``1.0``, as the prior CSV files also accept it); else a
+    :class:`DataError` that starts with ``what`` (the key and node)."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    whole = number and (isinstance(value, int) or float(value).is_integer())
+    _need(
+        whole,
+        f"{what} {_shown(value)} ({_kind_of(value)}); tiers are whole numbers "
+        "(0, 1, 2, ...)",
+    )
+    return int(value)
 
 
 def _versions_read() -> str:

@@ -15,6 +15,7 @@ import csv
 import dataclasses
 import io
 import logging
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,10 @@ logger = logging.getLogger(__name__)
 
 MIN_ROWS = 3
 """Rows :func:`engine.dag.learn_dag` needs at least."""
+
+# mostly-empty columns named at most, when their gaps made --missing drop drop
+# most rows
+_MAX_LEAVE_OUT = 3
 
 DEFAULT_THRESHOLD = 0.5
 """``--threshold`` when not given."""
@@ -359,9 +364,92 @@ def _check_columns(args: argparse.Namespace, report: DataReport) -> None:
             )
 
 
-def _check_rows(args: argparse.Namespace, X: Any, record: MatrixRecord) -> None:
+@dataclasses.dataclass(frozen=True)
+class _LeaveOut:
+    """Columns whose gaps made ``--missing drop`` drop most rows, and the rest.
+
+    Attributes
+    ----------
+    gaps : dict of str to int
+        The mostly-empty columns, with the cells missing in each (most first).
+    keep : list of str
+        The other columns used, in order: the ``--columns`` that leave them out.
+    n_rows : int
+        The rows ``--missing drop`` keeps over ``keep``.
+    """
+
+    gaps: dict[str, int]
+    keep: list[str]
+    n_rows: int
+
+    def phrase(self) -> str:
+        """``"column 'e' (297 missing)"``, or ``"columns 'e' (..) and 'b' (..)"``."""
+        parts = [f"{c!r} ({k} missing)" for c, k in self.gaps.items()]
+        many = len(parts) > 1
+        listed = ", ".join(parts[:-1]) + " and " + parts[-1] if many else parts[0]
+        return f"column{'s' if many else ''} {listed}"
+
+    def option(self) -> str:
+        """The ``--columns`` option that leaves the columns out, shell-quoted."""
+        return "--columns " + " ".join(shlex.quote(c) for c in self.keep)
+
+
+def _columns_to_leave_out(
+    frame: Any, names: list[str], record: MatrixRecord
+) -> _LeaveOut | None:
+    """The few columns to leave out when ``--missing drop`` dropped most rows.
+
+    A column counts when it has gaps (missing or infinite cells) in at least a
+    quarter of the rows; up to ``_MAX_LEAVE_OUT`` of them, those with the most
+    gaps, are named when at least 2 columns remain and leaving them out keeps
+    more than half of the rows. ``None`` when the rows were not mostly dropped
+    or no such columns explain it (gaps spread over many columns).
+    """
+    n_rows = int(record.kept_rows.size + record.dropped_rows.size)
+    if record.missing != "drop" or 2 * record.dropped_rows.size <= n_rows:
+        return None
+    try:  # "mean" counts the gaps of every column: record.imputed
+        gaps = to_matrix(frame, columns=names, missing="mean").record.imputed
+        most = sorted((g for g in gaps.items() if 4 * g[1] >= n_rows), key=_by_gaps)
+        most = most[: min(_MAX_LEAVE_OUT, len(names) - 2)]
+        keep = [c for c in names if c not in dict(most)]
+        kept = to_matrix(frame, columns=keep, missing="drop").X.shape[0] if most else 0
+    except DataError:  # a column constant once rows go, say: no advice
+        return None
+    if 2 * kept <= n_rows:
+        return None
+    return _LeaveOut(dict(most), keep, kept)
+
+
+def _by_gaps(item: tuple[str, int]) -> int:
+    return -item[1]
+
+
+def _note_left_out(leave: _LeaveOut | None, record: MatrixRecord) -> None:
+    """Note the columns whose gaps dropped most rows, and how to keep the rows."""
+    if leave is None:
+        return
+    n_left = record.kept_rows.size
+    n_rows = n_left + record.dropped_rows.size
+    them = "them" if len(leave.gaps) > 1 else "it"
+    write_note(
+        "dag",
+        f"dropping the rows with gaps (--missing drop) kept {n_left} of {n_rows} "
+        f"rows, because of the gaps in {leave.phrase()}; {leave.option()} leaves "
+        f"{them} out and keeps {leave.n_rows} rows (or --missing mean fills the "
+        "gaps in).",
+    )
+
+
+def _check_rows(
+    args: argparse.Namespace,
+    X: Any,
+    record: MatrixRecord,
+    leave: _LeaveOut | None = None,
+) -> None:
     """Refuse a table with fewer than ``MIN_ROWS`` rows left after ``--missing``,
-    naming the file, the rows it has and those dropped, and what to do."""
+    naming the file, the rows it has and those dropped, and what to do (``leave``:
+    the mostly-empty columns to leave out, when gaps in them dropped the rows)."""
     n_left, n_dropped = X.shape[0], int(record.dropped_rows.size)
     if n_left >= MIN_ROWS:
         return
@@ -372,7 +460,13 @@ def _check_rows(args: argparse.Namespace, X: Any, record: MatrixRecord) -> None:
             f"used; learning a DAG needs at least {MIN_ROWS}. Add rows to the file "
             "(a few hundred give meaningful estimates)."
         )
-    if n_rows >= MIN_ROWS:
+    if leave is not None and leave.n_rows >= MIN_ROWS:
+        advice = (
+            f"Leave out the {leave.phrase()}: {leave.option()} keeps "
+            f"{leave.n_rows} rows; or use --missing mean to fill missing cells with "
+            "the column mean."
+        )
+    elif n_rows >= MIN_ROWS:
         advice = (
             "Use --missing mean to fill missing cells with the column mean, or "
             "choose --columns without missing values."
@@ -565,7 +659,9 @@ def run(args: argparse.Namespace) -> int:
     write_table_notes(
         "dag", _dag_notes(report, args.missing, record), record, columns=args.columns
     )
-    _check_rows(args, X, record)
+    leave = _columns_to_leave_out(frame, names, record)
+    _check_rows(args, X, record, leave)
+    _note_left_out(leave, record)
     prior = _read_prior(args, names, report) if args.forbid or args.tiers else None
     # read the true graph before the fit, so that a bad file costs no fit
     truth = _read_truth(args, names, report) if args.truth else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -188,23 +189,29 @@ class PriorKnowledge:
     def _check_consistent(self) -> None:
         """Refuse constraints no DAG can meet, naming every conflict at once."""
         problems = self._edge_conflicts()
-        cycle = _find_cycle(self.required)
-        if cycle:
+        cycles, more_cycles = _required_cycles(self.required)
+        for cycle in cycles:
             path = " -> ".join(repr(self.names[k]) for k in [*cycle, cycle[0]])
             problems.append(
                 f"the required edges {path} form a cycle, so no DAG can satisfy "
                 "them; remove one edge of the cycle"
             )
-        else:  # with a cycle every pair on it would be reported as a path too
-            problems += self._paths_against_tiers()
+        problems += self._paths_against_tiers()
         if len(problems) == 1:
             raise GraphError(f"PriorKnowledge: {problems[0]}.")
         if problems:
             shown = " ".join(f"({k}) {p}." for k, p in enumerate(problems[:10], 1))
             more = f" ... and {len(problems) - 10} more." if len(problems) > 10 else ""
+            if more_cycles:
+                more += (
+                    f" ... and more cycles of required edges than the {len(cycles)} "
+                    "counted here; remove edges until the required ones form no "
+                    "cycle."
+                )
             raise GraphError(
-                f"PriorKnowledge: the constraints conflict in {len(problems)} "
-                f"places, so no DAG can satisfy them: {shown}{more}"
+                f"PriorKnowledge: the constraints conflict in "
+                f"{'at least ' if more_cycles else ''}{len(problems)} places, so no "
+                f"DAG can satisfy them: {shown}{more}"
             )
 
     def _edge_conflicts(self) -> list[str]:
@@ -238,20 +245,29 @@ class PriorKnowledge:
 
         Each edge may respect the tiers while a path of them does not: with
         ``a -> b -> c`` required, ``a`` comes before ``c`` whatever their tiers say.
-        A single required edge against the tiers is one of :meth:`_edge_conflicts`.
+        A single required edge against the tiers is one of :meth:`_edge_conflicts`,
+        and so are the paths through it; every other path is named, one shortest
+        one per pair of nodes, whether or not the required edges also hold a cycle.
         """
         if self.tiers is None:
             return []
         t = self.tiers
-        back = _transitive_closure(self.required) & (t[:, None] > t[None, :])
-        back &= ~self.required
+        later = t[:, None] > t[None, :]
+        # a path through a required edge against the tiers follows from that
+        # edge's conflict: only paths of edges that each respect the tiers count
+        steps = self.required & ~later
+        back = _transitive_closure(steps) & later & ~self.required
         n = self.names
-        return [
-            f"the required edges lead from {n[i]!r} (tier {int(t[i])}) to {n[j]!r} "
-            f"(tier {int(t[j])}), so {n[i]!r} would come first against the tiers; "
-            "remove a required edge on that path or change one of the two tiers"
-            for i, j in np.argwhere(back)
-        ]
+        out = []
+        for i, j in np.argwhere(back):
+            path = " -> ".join(repr(n[k]) for k in _shortest_path(steps, i, j))
+            out.append(
+                f"the required edges {path} lead from {n[i]!r} (tier {int(t[i])}) to "
+                f"{n[j]!r} (tier {int(t[j])}), so {n[i]!r} would come first against "
+                "the tiers; remove a required edge on that path or change one of the "
+                "two tiers"
+            )
+        return out
 
     # --- constructors ---
 
@@ -298,8 +314,8 @@ class PriorKnowledge:
         Raises
         ------
         DataError
-            Repeated names, unknown nodes, a tier that is not a whole number, a
-            sequence of tiers of the wrong length.
+            Repeated names, unknown nodes, a tier that is not a whole number or
+            beyond +-2147483647, a sequence of tiers of the wrong length.
         GraphError
             Self-loops, conflicting constraints, required edges with a cycle.
 
@@ -324,8 +340,8 @@ class PriorKnowledge:
     def from_csv(
         cls,
         names: Sequence[str],
-        edges: str | Path | bytes | io.TextIOBase | None = None,
-        tiers: str | Path | bytes | io.TextIOBase | None = None,
+        edges: CsvSource | None = None,
+        tiers: CsvSource | None = None,
     ) -> PriorKnowledge:
         """Read constraints from CSV text or files.
 
@@ -333,16 +349,19 @@ class PriorKnowledge:
         ----------
         names : sequence of str
             Node names in data column order.
-        edges : path, text, UTF-8 bytes or file, optional
+        edges : path, text, UTF-8 bytes or open file, optional
             CSV with columns ``source,target,kind`` where ``kind`` is ``forbidden``
             or ``required`` (a missing ``kind`` column means forbidden). A header
-            row is required; a byte-order mark is ignored. The delimiter is
+            row is required; a byte-order mark is ignored. A file may be open in
+            text or binary mode (``open(path, "rb")``, an upload's bytes); bytes
+            are read as UTF-8, as ``bytes`` are. The delimiter is
             detected as :func:`engine.data.read_table` does it (``,``, ``;``,
             tab, ``|`` or an Excel ``sep=`` line); the same holds for ``tiers``.
-        tiers : path, text, UTF-8 bytes or file, optional
+        tiers : path, text, UTF-8 bytes or open file, optional
             CSV with columns ``node,tier`` (header required), one row per node,
-            whole-number tiers (a lower tier comes first in the causal order: no
-            node of a later tier is an ancestor of a node of an earlier tier).
+            whole-number tiers within +-2147483647 (a lower tier comes first in the
+            causal order: no node of a later tier is an ancestor of a node of an
+            earlier tier).
             Nodes the file does not list have no tier and may sit anywhere in
             between as long as that holds. A node listed twice is an error. A
             tier written as a whole number with decimals (``1.0``, as
@@ -356,7 +375,8 @@ class PriorKnowledge:
         ------
         DataError
             On a file that is not UTF-8, a missing column, unknown node, bad
-            ``kind``, a tier that is not a whole number or a node listed twice;
+            ``kind``, a tier that is not a whole number or beyond +-2147483647, or
+            a node listed twice;
             the message names the row, and the file when given by its path.
         GraphError
             Conflicting constraints, as :meth:`from_edges`.
@@ -646,6 +666,12 @@ def _tier_value(value: Any, node: str, owner: str) -> float:
             f"{node!r}. Give every tier as an integer (0, 1, 2, ...); to leave a "
             "node without a tier, pass a mapping that does not list it."
         )
+    if abs(float(value)) > MAX_TIER:
+        shown = int(value) if isinstance(value, int | np.integer) else f"{value:g}"
+        raise DataError(
+            f"{owner}: 'tiers' gives tier {shown} for node {node!r}, beyond "
+            f"+-{MAX_TIER}; number the tiers 0, 1, 2, ... in causal order."
+        )
     return float(value)
 
 
@@ -705,7 +731,8 @@ def _tier_values(tiers: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.unique(tiers[~np.isnan(tiers)])
 
 
-CsvSource = str | Path | bytes | io.TextIOBase
+CsvSource = str | Path | bytes | io.TextIOBase | io.BufferedIOBase | io.RawIOBase
+_OPEN_FILE = (io.TextIOBase, io.BufferedIOBase, io.RawIOBase)
 _FROM_CSV = "PriorKnowledge.from_csv"
 
 
@@ -764,26 +791,34 @@ def _tiers_from_csv(source: CsvSource, names: tuple[str, ...]) -> dict[str, int]
 
 
 def _csv_tier(text: str, where: str) -> int:
-    """A tier cell as an integer: ``2``, or ``2.0`` as spreadsheets write it."""
+    """A tier cell as an integer: ``2``, or ``2.0`` as spreadsheets write it;
+    ``where`` (the row and file) starts the message of a bad one."""
     try:
-        return int(text)
+        tier = int(text)
     except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        value = np.nan
-    if np.isfinite(value) and value.is_integer():
-        return int(value)
-    raise DataError(
-        f"{where} has tier {text.strip()!r}; tiers must be whole numbers "
-        "(0, 1, 2, ...)."
-    )
+        tier = None
+    if tier is None:
+        try:
+            value = float(text)
+        except ValueError:
+            value = np.nan
+        if not (np.isfinite(value) and value.is_integer()):
+            raise DataError(
+                f"{where} has tier {text.strip()!r}; tiers must be whole numbers "
+                "(0, 1, 2, ...)."
+            )
+        tier = int(value)
+    if abs(tier) > MAX_TIER:
+        raise DataError(
+            f"{where} has tier {text.strip()!r}, beyond +-{MAX_TIER}; number the "
+            "tiers 0, 1, 2, ... in causal order."
+        )
+    return tier
 
 
 def _path_of(source: CsvSource | None) -> str | None:
     """The file name ``source`` gives (a path, or an open file's name), or None."""
-    if isinstance(source, io.TextIOBase):
+    if isinstance(source, _OPEN_FILE):
         name = getattr(source, "name", None)
         return name if isinstance(name, str) else None
     if isinstance(source, Path) or (isinstance(source, str) and _names_a_file(source)):
@@ -813,6 +848,8 @@ def _read_csv(
     """The rows of a prior CSV, keys lower-case; ``label`` names it in errors."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
+    elif isinstance(source, io.BufferedIOBase | io.RawIOBase):  # open(path, "rb")
+        text = _decode(source.read() or b"", label)
     elif isinstance(source, bytes):
         text = _decode(source, label)
     elif _names_a_file(source):
@@ -885,25 +922,41 @@ def _transitive_closure(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return reach
 
 
-def _find_cycle(a: NDArray[np.bool_]) -> list[int]:
-    """The nodes of one directed cycle of ``a``, in order; empty when acyclic."""
-    d = a.shape[0]
-    colour = np.zeros(d, dtype=np.int8)  # 0 unseen, 1 on the current path, 2 done
-    for root in range(d):
-        if colour[root]:
-            continue
-        path = [root]
-        todo = [iter(np.flatnonzero(a[root]).tolist())]
-        colour[root] = 1
-        while todo:
-            nxt = next(todo[-1], None)
-            if nxt is None:
-                colour[path.pop()] = 2
-                todo.pop()
-            elif colour[nxt] == 1:
-                return path[path.index(nxt) :]
-            elif colour[nxt] == 0:
-                colour[nxt] = 1
-                path.append(nxt)
-                todo.append(iter(np.flatnonzero(a[nxt]).tolist()))
-    return []
+# cycles of required edges named in one message at most
+_MAX_CYCLES = 10
+
+
+def _required_cycles(a: NDArray[np.bool_]) -> tuple[list[list[int]], bool]:
+    """The elementary cycles of ``a`` (d, d), each once, and whether there are more.
+
+    Each cycle lists its nodes in order, starting at its smallest index; at most
+    ``_MAX_CYCLES`` are returned (the count of all cycles can grow exponentially
+    with d), and the flag says that some were left out.
+    """
+    import networkx as nx  # only needed when the required edges are checked
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(a.shape[0]))
+    graph.add_edges_from(map(tuple, np.argwhere(a).tolist()))
+    found = list(itertools.islice(nx.simple_cycles(graph), _MAX_CYCLES + 1))
+    cycles = []
+    for cycle in found[:_MAX_CYCLES]:
+        start = cycle.index(min(cycle))
+        cycles.append(cycle[start:] + cycle[:start])
+    return sorted(cycles), len(found) > _MAX_CYCLES
+
+
+def _shortest_path(a: NDArray[np.bool_], start: int, end: int) -> list[int]:
+    """The nodes of one shortest path ``start`` -> ... -> ``end`` along ``a``
+    (d, d) (breadth first, by index); ``end`` must be reachable from ``start``."""
+    parent = {int(start): int(start)}
+    frontier = [int(start)]
+    while int(end) not in parent and frontier:
+        nxt = []
+        for u in frontier:
+            for v in np.flatnonzero(a[u]).tolist():
+                if v not in parent:
+                    parent[v] = u
+                    nxt.append(v)
+        frontier = nxt
+    return _walk_back(parent, int(end))

@@ -170,7 +170,11 @@ def test_a_work_file_saved_before_kept_priors_loads_with_none():
         ([{**KEPT[0], "data_set": 3}], r"'kept_priors\[0\].data_set' is not the id"),
         ([KEPT[1], {**KEPT[0], "required": [["x"]]}], r"'kept_priors\[1\].required'"),
         ([{**KEPT[0], "forbidden": None}], r"'kept_priors\[0\].forbidden' is not"),
-        ([{**KEPT[0], "tiers": {"x0": 1.5}}], r"'kept_priors\[0\].tiers' is not a"),
+        (
+            [{**KEPT[0], "tiers": {"x0": 1.5}}],
+            r"'kept_priors\[0\].tiers' gives 'x0' the tier 1.5 \(a number\)",
+        ),
+        ([{**KEPT[0], "tiers": [1]}], r"'kept_priors\[0\].tiers' is not a mapping"),
         ([{**KEPT[0], "tiers": {"x0": 2**40}}], r"'kept_priors\[0\].tiers' gives"),
         ([KEPT[0], KEPT[0]], "'kept_priors' lists 'simulator' twice"),
         (None, "'kept_priors' is not a list"),
@@ -219,3 +223,30 @@ def test_a_threshold_outside_the_sliders_range_is_refused_with_the_range(thresho
     work["settings"]["weight_threshold"] = -1.0
     with pytest.raises(DataError, match=r"weight_threshold' is -1\.0; it takes 0 or"):
         parse_work(json.dumps(work).encode())
+
+
+def test_tiers_written_with_decimals_load_as_whole_numbers():
+    # {"a": 1.0} (a file edited by hand or by a tool that writes floats) was
+    # refused as "'prior.tiers' is not a mapping of node to whole number"
+    work = json.loads(_work(None))
+    work["prior"]["tiers"] = {"a": 1.0, "b": 0}
+    work["kept_priors"] = [{**KEPT[1], "tiers": {"p": -2.0}}]
+    parsed = parse_work(json.dumps(work).encode())
+    assert parsed["prior"]["tiers"] == {"a": 1, "b": 0}
+    assert [type(v) for v in parsed["prior"]["tiers"].values()] == [int, int]
+    assert parsed["kept_priors"][0]["tiers"] == {"p": -2}
+    assert type(parsed["kept_priors"][0]["tiers"]["p"]) is int
+
+
+@pytest.mark.parametrize(
+    ("tier", "shown"),
+    [(2.5, "2.5 (a number)"), ("1", "'1' (text)"), (True, "true (true/false)")],
+)
+def test_a_tier_that_is_not_a_whole_number_names_the_node_and_value(tier, shown):
+    work = json.loads(_work(None))
+    work["prior"]["tiers"] = {"a": 0, "c": tier}
+    with pytest.raises(DataError) as info:
+        parse_work(json.dumps(work).encode())
+    assert f"'prior.tiers' gives 'c' the tier {shown}; tiers are whole numbers" in str(
+        info.value
+    )

@@ -396,3 +396,59 @@ def test_an_unavailable_device_is_refused_in_cli_words(table, capsys, monkeypatc
     assert main(["dag", str(table), *FIT, "--device", "tpu"]) == 2
     err = _error_line(capsys)
     assert "'--device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got 'tpu'" in err
+
+
+def _gappy(tmp_path: Path, blanks: dict[str, range], n: int = 40) -> Path:
+    """n rows of the columns a to e, blank in the rows ``blanks`` gives."""
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(rng.normal(size=(n, 5)), columns=list("abcde"))
+    for column, rows in blanks.items():
+        frame.loc[list(rows), column] = np.nan
+    path = tmp_path / "gaps.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_a_mostly_empty_column_is_named_with_the_columns_that_keep_the_rows(
+    tmp_path, capsys
+):
+    # e blank in 37 of 40 rows: --missing drop kept 3 rows and only suggested
+    # --missing mean, not leaving e out
+    path = _gappy(tmp_path, {"e": range(3, 40)})
+    out = tmp_path / "out.json"
+    assert main(["dag", str(path), *FIT, "--out", str(out)]) == 0
+    notes = capsys.readouterr().err.splitlines()
+    assert (
+        "note: dag: dropping the rows with gaps (--missing drop) kept 3 of 40 rows, "
+        "because of the gaps in column 'e' (37 missing); --columns a b c d leaves "
+        "it out and keeps 40 rows (or --missing mean fills the gaps in)."
+    ) in notes
+
+
+def test_too_few_rows_left_names_the_columns_to_leave_out(tmp_path, capsys):
+    path = _gappy(tmp_path, {"e": range(3, 40), "a": range(1), "c": range(20, 24)})
+    assert main(["dag", str(path), *FIT]) == 2
+    err = _error_line(capsys)
+    assert "leaves 2 row(s)" in err
+    assert (
+        "Leave out the column 'e' (37 missing): --columns a b c d keeps 35 rows; "
+        "or use --missing mean"
+    ) in err
+
+
+def test_two_mostly_empty_columns_are_named_together(tmp_path, capsys):
+    path = _gappy(tmp_path, {"e": range(16), "b": range(16, 30)})
+    assert main(["dag", str(path), *FIT]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "because of the gaps in columns 'e' (16 missing) and 'b' (14 missing); "
+        "--columns a c d leaves them out and keeps 40 rows"
+    ) in err
+
+
+def test_gaps_spread_over_many_columns_suggest_no_column(tmp_path, capsys):
+    # 24 of 40 rows dropped, but no column has gaps in a quarter of the rows
+    blanks = {c: range(6 * k, 6 * k + 6) for k, c in enumerate("abcd")}
+    assert main(["dag", str(_gappy(tmp_path, blanks)), *FIT]) == 0
+    err = capsys.readouterr().err
+    assert "dropped 24 row(s)" in err and "--columns" not in err

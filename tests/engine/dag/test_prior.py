@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -215,7 +216,8 @@ def test_prior_constructor_and_empty_refuse_repeated_names():
 
 def test_prior_refuses_a_required_path_against_the_tiers():
     # each required edge respects the tiers, the path a -> b -> c does not
-    with pytest.raises(GraphError, match=r"lead from 'a' \(tier 1\) to 'c' \(tier 0\)"):
+    path = r"'a' -> 'b' -> 'c' lead from 'a' \(tier 1\) to 'c' \(tier 0\)"
+    with pytest.raises(GraphError, match=path):
         PriorKnowledge.from_edges(
             ["a", "b", "c"], required=[("a", "b"), ("b", "c")], tiers={"a": 1, "c": 0}
         )
@@ -362,3 +364,104 @@ def test_a_tier_file_from_a_spreadsheet_may_write_whole_tiers_with_decimals():
             DataError, match=re.escape(f"has tier '{bad}'; tiers must be whole")
         ):
             PriorKnowledge.from_csv(NAMES, tiers=f"node,tier\na,{bad}\n")
+
+
+def test_every_independent_required_cycle_is_reported_once():
+    required = [("a", "b"), ("b", "a"), ("c", "d"), ("d", "c")]
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(NAMES, required=required)
+    message = str(info.value)
+    assert "conflict in 2 places" in message
+    assert "(1) the required edges 'a' -> 'b' -> 'a' form a cycle" in message
+    assert "(2) the required edges 'c' -> 'd' -> 'c' form a cycle" in message
+    assert message.count("form a cycle") == 2
+
+
+def test_cycles_sharing_a_node_are_each_reported():
+    required = [("a", "b"), ("b", "a"), ("b", "c"), ("c", "b")]
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(NAMES, required=required)
+    message = str(info.value)
+    assert "'a' -> 'b' -> 'a' form a cycle" in message
+    assert "'b' -> 'c' -> 'b' form a cycle" in message
+    assert message.count("form a cycle") == 2
+
+
+def test_a_cycle_does_not_hide_a_required_path_against_the_tiers():
+    # a -> c -> a is a cycle; apart from it, b -> c -> a leads from tier 1 to 0
+    required = [("b", "c"), ("c", "a"), ("a", "c")]
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(NAMES, required=required, tiers={"a": 0, "b": 1})
+    message = str(info.value)
+    assert "conflict in 2 places" in message
+    assert "the required edges 'a' -> 'c' -> 'a' form a cycle" in message
+    assert (
+        "the required edges 'b' -> 'c' -> 'a' lead from 'b' (tier 1) to 'a' (tier 0)"
+        in message
+    )
+
+
+def test_many_required_cycles_are_capped_and_counted_as_more():
+    names = [f"x{k}" for k in range(8)]
+    everything = [(i, j) for i in names for j in names if i != j]
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(names, required=everything)
+    message = str(info.value)
+    assert message.count("form a cycle") == 10
+    assert "and more cycles of required edges" in message
+
+
+def test_paths_through_a_required_edge_against_the_tiers_are_not_repeated():
+    # c -> a is against the tiers; the paths b -> c -> a and c -> a -> b follow
+    # from it and are not listed again
+    required = [("a", "b"), ("b", "c"), ("c", "a")]
+    with pytest.raises(GraphError) as info:
+        PriorKnowledge.from_edges(
+            NAMES, required=required, tiers={"a": 0, "b": 1, "c": 2}
+        )
+    message = str(info.value)
+    assert "conflict in 2 places" in message
+    assert "(1) the edge 'c' -> 'a' is both required and against the tiers" in message
+    assert "(2) the required edges 'a' -> 'b' -> 'c' -> 'a' form a cycle" in message
+
+
+def test_a_tier_out_of_range_in_a_tier_file_names_the_file_and_row(tmp_path):
+    path = tmp_path / "tiers.csv"
+    path.write_text("node,tier\nb,1\na,3000000000\n")
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, tiers=path)
+    message = str(info.value)
+    assert f"row 3 of the tier file {str(path)!r} has tier '3000000000'" in message
+    assert "+-2147483647" in message
+
+
+def test_a_tier_out_of_range_in_a_mapping_names_the_node():
+    with pytest.raises(DataError, match=r"tier -3000000000 for node 'c'.*2147483647"):
+        PriorKnowledge.from_edges(NAMES, tiers={"a": 0, "c": -3_000_000_000})
+
+
+def test_prior_files_opened_in_binary_mode_are_read(tmp_path):
+    edges = tmp_path / "edges.csv"
+    edges.write_bytes(
+        "\ufeffsource;target;kind\nb;a;forbidden\nc;d;required\n".encode()
+    )
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_bytes(b"node,tier\na,0\nd,1.0\n")
+    with open(edges, "rb") as e, open(tiers, "rb") as t:
+        pk = PriorKnowledge.from_csv(NAMES, edges=e, tiers=t)
+    assert pk.to_dict() == {
+        "names": NAMES,
+        "forbidden": [["b", "a"]],
+        "required": [["c", "d"]],
+        "tiers": {"a": 0, "d": 1},
+    }
+
+
+def test_a_binary_prior_file_names_itself_in_errors(tmp_path):
+    path = tmp_path / "edges.csv"
+    path.write_bytes(b"source,target\na,zz\n")
+    with open(path, "rb") as f, pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, edges=f)
+    assert f"row 2 of the edge file {str(path)!r}: unknown node 'zz'" in str(info.value)
+    with pytest.raises(DataError, match="is not UTF-8 text"):
+        PriorKnowledge.from_csv(NAMES, edges=io.BytesIO(b"source,target\n\xff,a\n"))
