@@ -4,11 +4,11 @@ Run from the repository root: ``python bench/dag_layout.py [--seeds 3]``. Both
 layouts put every node on the row of its topological generation (networkx:
 ``topological_generations`` + ``multipartite_layout``, nodes of a row in index
 order; ours: :func:`engine.plots.dag.layered_layout`, which orders each row by
-the barycentre of its neighbours and wraps rows wider than 8 nodes). The graphs
-are the simulator's ER2 DAGs at d = 11, 20, 30 and 50. Crossings are counted as
-pairs of straight edges (no shared end) whose segments properly intersect; an
-edge that runs through a node is not counted. Fewer is better; the ratio is
-ours over networkx's.
+the barycentre of its neighbours and wraps rows wider than ``ROW_WIDTH`` nodes).
+The graphs are the simulator's ER2 DAGs at d = 11, 20, 30 and 50. Crossings are
+counted as pairs of straight edges (no shared end) whose segments properly
+intersect; an edge that runs through a node is not counted. Fewer is better; the
+ratio is ours over networkx's.
 """
 
 from __future__ import annotations

@@ -3,14 +3,22 @@
 Node positions come from a layered layout along a topological order (sources on
 top), so arrows mostly point down; :func:`dag_layout` gives the positions of a
 drawing, and the diff drawing places the nodes where the learned DAG's drawing
-does, so that the two can be matched by position. Every node marker carries its index in
+does, so that the two can be matched by position. An edge that would join two
+nodes of one row, pass over another node, run along another edge or bring its
+arrowhead in on top of another one is drawn as a curve (see
+:mod:`engine.plots._routes`). Every node marker carries its index in
 ``customdata`` so a click selection (``on_select="rerun"`` in Streamlit) can be
 mapped back to a node.
+
+The drawings are fitted to the narrowest width the app gives them
+(``FIGURE_WIDTH``): wider, nodes only move apart, so labels, nodes and edges that
+are clear of each other there stay clear.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,7 +33,8 @@ from engine.plots._checks import (
     node_names,
     square_matrix,
 )
-from engine.plots._layout import leave_toolbar_room, set_title
+from engine.plots._layout import leave_toolbar_room, legend_rows, set_title
+from engine.plots._routes import bezier, curve_extent, route_edges, tangent_point
 from engine.plots._text import (
     SHORT_KEEP,
     plot_texts,
@@ -64,8 +73,9 @@ DIFF_NOTES = {
 # A drawing with more rows than this is "tall": it grows in height, fills the
 # panel's width (no equal axis scales) and zig-zags its rows (see layered_layout).
 TALL_ROWS = 12
-# Nodes per row in the figures: a wider layer is wrapped into several rows.
-ROW_WIDTH = 8
+# Nodes per row in the figures: a wider layer is wrapped into several rows. As
+# many nodes with names of a few characters as fit across FIGURE_WIDTH.
+ROW_WIDTH = 4
 # Up to this many nodes, the heatmap names every row and column.
 HEATMAP_ALL_TICKS = 100
 # Offsets of consecutive rows in a tall drawing, so that a long edge does not run
@@ -74,14 +84,25 @@ _ZIGZAG = (0.0, 1.5, 0.75, 2.25)
 # Distance in x of neighbours in a row, in row heights: with equal axis scales a
 # drawing then uses more of the panel's width, and names fit between nodes.
 _X_GAP = 1.5
-# Node names are fitted to a figure of plotly's default width (a figure that sets
-# none), in px, drawn at LABEL_SIZE px right of their node.
-FIGURE_WIDTH = 700
+# Node names, rows and edge routes are fitted to a figure this wide, in px: the
+# narrowest a DAG drawing gets on the Causal discovery page (Chromium: 322 px in
+# the Graph tab's column at a 900 px window, 343 at 800; 607 and 1087 at 1280
+# and 1920; the Comparison tab 440 to 1460). Names are LABEL_SIZE px.
+FIGURE_WIDTH = 320
 LABEL_SIZE = 12
 _MARGIN_X = 10  # px: the figure's left and right margins
 _MARGIN_B = 10  # px: its bottom margin
-_LEGEND_PX = 40  # px a horizontal legend may take below the plot area
-_MARKER_R = 18  # px: radius of the largest (selected) node marker
+_LEGEND_GAP = 8  # px between the plot area and a legend below it
+_NODE_SIZE = 28  # px: diameter of a node marker
+_SELECTED_SIZE = 36  # px: diameter of the selected node's marker
+_MARKER_R = _SELECTED_SIZE / 2  # px: radius of the largest node marker
+# Markers are opaque (edges run under them to the node's centre), in the colour
+# plotly drew #1f77b4 in at its default opacity of 0.7 for sized markers.
+_NODE_COLOUR = "#62a0ca"
+_SELECTED_COLOUR = "#9467bd"
+_HEAD_PX = 12  # px of an edge's end taken by its arrowhead annotation
+_LEGEND_ROW_PX = 20  # px: one row of a horizontal legend
+_STANDOFF = 1  # px between a marker's rim and the arrow touching it
 _LABEL_SHIFT = 15  # px from a node's centre to its label's left edge
 _LABEL_PAD = 3  # px of background around a label's text
 _LABEL_H = 1.4 * LABEL_SIZE + 2 * _LABEL_PAD  # px: a label's height
@@ -103,7 +124,10 @@ def layered_layout(
         ``[i, j]`` != 0 iff i -> j.
     max_per_row : int, optional
         Wrap a layer of more nodes into several rows of at most this many
-        (no edge joins two nodes of one layer). None: one row per layer.
+        (no edge joins two nodes of one layer). None: one row per layer. In a
+        wrapped layer of sources, those without edges take the first rows and
+        those with children the last (next to their children); a last row that
+        is not full sits under its nodes' neighbours in the rows above.
 
     Returns
     -------
@@ -131,19 +155,40 @@ def layered_layout(
             if indeg[j] == 0:
                 stack.append(j)
     layer[~done] = layer.max() + 1 if d else 0
-    rows = []
+    rows, slots = [], []  # the nodes of each row; its places if wrapped, or None
     for nodes in _order_layers(a, layer):
         width = max_per_row or max(len(nodes), 1)
-        rows += [nodes[k : k + width] for k in range(0, len(nodes), width)]
+        wrapped = len(nodes) > width
+        # sources with children go to the last rows of a wrapped layer, next to
+        # their children; nodes without edges to the first; each row in order
+        lone = ~a[nodes].any(1) & ~a[:, nodes].any(0)
+        ranked = np.argsort(~lone, kind="stable") if wrapped else np.arange(len(nodes))
+        for k in range(0, len(nodes), width):
+            rows.append(nodes[np.sort(ranked[k : k + width])])
+            slots.append(np.arange(width) - (width - 1) / 2 if wrapped else None)
     tall = len(rows) > TALL_ROWS
     pos = np.zeros((d, 2))
+    placed = np.zeros(d, dtype=bool)
     for row, nodes in enumerate(rows):
-        xs = np.arange(len(nodes)) - (len(nodes) - 1) / 2
         # stagger alternate rows so that long edges do not overlap nodes
         shift = _ZIGZAG[row % len(_ZIGZAG)] - 1.125 if tall else 0.25 * (row % 2)
+        xs = np.arange(len(nodes)) - (len(nodes) - 1) / 2
+        if slots[row] is not None and len(nodes) < len(slots[row]):
+            near = (a | a.T)[np.ix_(nodes, placed)]
+            if near.any():  # the rest of a wrapped layer: under its neighbours
+                want = pos[placed, 0][np.nonzero(near)[1]].mean() / _X_GAP - shift
+                xs = _window(slots[row], len(nodes), want)
         pos[nodes, 0] = (xs + shift) * _X_GAP
         pos[nodes, 1] = -float(row)
+        placed[nodes] = True
     return pos
+
+
+def _window(slots: NDArray[np.float64], n: int, centre: float) -> NDArray[np.float64]:
+    """The ``n`` consecutive ``slots`` whose mean is nearest ``centre``."""
+    means = np.convolve(slots, np.ones(n) / n, mode="valid")
+    start = int(np.argmin(np.abs(means - centre)))
+    return slots[start : start + n]
 
 
 def dag_layout(
@@ -330,11 +375,11 @@ def _arrow(
 def _node_trace(
     pos: NDArray, names: Sequence[str], hover: Sequence[str], selected: int | None
 ) -> go.Scatter:
-    colours = ["#1f77b4"] * len(names)
-    sizes = [28] * len(names)
+    colours = [_NODE_COLOUR] * len(names)
+    sizes = [_NODE_SIZE] * len(names)
     if selected is not None and 0 <= selected < len(names):
-        colours[selected] = "#9467bd"
-        sizes[selected] = 36
+        colours[selected] = _SELECTED_COLOUR
+        sizes[selected] = _SELECTED_SIZE
     return go.Scatter(
         x=pos[:, 0],
         y=pos[:, 1],
@@ -343,7 +388,12 @@ def _node_trace(
         customdata=list(range(len(names))),
         hovertext=list(hover),
         hoverinfo="text",
-        marker={"size": sizes, "color": colours, "line": {"width": 1, "color": "#fff"}},
+        marker={
+            "size": sizes,
+            "color": colours,
+            "opacity": 1.0,
+            "line": {"width": 1, "color": "#fff"},
+        },
         name="nodes",
         showlegend=False,
     )
@@ -424,61 +474,302 @@ def _scale(span: float, room: float) -> float:
     return max(room, 1.0) / span if span > 0 else 100.0
 
 
-def _fit_labels(
-    pos: NDArray[np.float64], names: Sequence[str], height: int, top: int
-) -> tuple[list[str], tuple[list[float], list[float]] | None]:
-    """The node labels of a drawing ``height`` px high at the default width, and
-    its axis ranges.
+@dataclass(frozen=True)
+class _Frame:
+    """Pixels of a drawing's plot area at ``FIGURE_WIDTH``: x right, y down.
 
-    A drawing of at most ``TALL_ROWS`` rows keeps equal axis scales (ranges
-    None) when its labels, long names cut to ``SHORT_KEEP`` characters at each
-    end, all fit there. Otherwise the x axis is fitted to the width, the labels
+    ``px = (x - x0) * kx`` and ``py = (y1 - y) * ky``; the area is ``w`` by ``h``
+    px.
+    """
+
+    x0: float
+    y1: float
+    kx: float
+    ky: float
+    w: float
+    h: float
+
+    def px(self, xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Pixel positions (..., 2) of data points ``xy`` (..., 2)."""
+        xy = np.asarray(xy, dtype=np.float64)
+        return np.stack(
+            [(xy[..., 0] - self.x0) * self.kx, (self.y1 - xy[..., 1]) * self.ky], -1
+        )
+
+    def data(self, p: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Data points (..., 2) at pixel positions ``p`` (..., 2)."""
+        p = np.asarray(p, dtype=np.float64)
+        return np.stack(
+            [self.x0 + p[..., 0] / self.kx, self.y1 - p[..., 1] / self.ky], -1
+        )
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """How a drawing fits its figure: node labels, pixels at ``FIGURE_WIDTH``,
+    whether its axes keep equal scales, the data box ``[x0, x1, y0, y1]`` that
+    must be seen (nodes, markers, labels), and the figure's margins."""
+
+    labels: list[str]
+    frame: _Frame
+    equal: bool
+    box: tuple[float, float, float, float]
+    top: int
+    bottom: int
+
+
+def _equal_scale(
+    xs: NDArray[np.float64],
+    ys: NDArray[np.float64],
+    widths: NDArray[np.float64],
+    room: tuple[float, float],
+) -> tuple[float, float]:
+    """Pixels per unit with equal axis scales at which nodes at ``xs``, ``ys``
+    and labels ``widths`` px wide fit into ``room`` (w, h) px, and how far (px)
+    the labels reach right of the rightmost node (at least a marker's pad)."""
+    pad = _MARKER_R + 2
+
+    def reach(k: float) -> float:
+        return max(pad, float((_LABEL_SHIFT + widths + (xs - xs.max()) * k).max()))
+
+    span_x, span_y = float(np.ptp(xs)), float(np.ptp(ys))
+    ky = (room[1] - 2 * pad) / span_y if span_y > 0 else np.inf
+    k = 0.0
+    if span_x > 0:  # labels reach less far at a larger scale: grow to it
+        k = (room[0] - pad - reach(0.0)) / span_x
+        for _ in range(4):
+            k = max(k, (room[0] - pad - reach(max(k, 0.0))) / span_x)
+    k = min(k if span_x > 0 else np.inf, ky)
+    k = 100.0 if not np.isfinite(k) else max(k, 1.0)
+    return k, reach(k)
+
+
+def _fit(
+    pos: NDArray[np.float64], names: Sequence[str], height: int, top: int, bottom: int
+) -> _Fit:
+    """Labels and scales of a drawing ``height`` px high at ``FIGURE_WIDTH``.
+
+    A drawing of at most ``TALL_ROWS`` rows keeps equal axis scales when its
+    labels, long names cut to ``SHORT_KEEP`` characters at each end, fit there
+    beside their nodes. Otherwise the x axis is fitted to the width, the labels
     of the rightmost nodes included, the y axis to the height, and long names are
     cut shorter (down to ``_MIN_KEEP`` characters at each end) until no label
     covers another or another node, where that is possible.
-
-    Returns
-    -------
-    labels : list of str
-        The label of every node (not escaped).
-    ranges : tuple of two lists, or None
-        The x and y axis ranges; None to keep equal scales and autorange.
     """
-    if not names:
-        return [], None
-    plot_w = FIGURE_WIDTH - 2 * _MARGIN_X
-    plot_h = height - top - _MARGIN_B - _LEGEND_PX
+    w = FIGURE_WIDTH - 2 * _MARGIN_X
+    h = height - top - bottom
     pad = _MARKER_R + 2
-    xs, ys = pos[:, 0], pos[:, 1]
+    xs, ys = (pos[:, 0], pos[:, 1]) if len(pos) else (np.zeros(1), np.zeros(1))
     if _n_rows(pos) <= TALL_ROWS:
         labels = short_names(names)
-        widths = _widths(labels)
-        k = min(
-            _scale(np.ptp(xs), plot_w - 2 * pad), _scale(np.ptp(ys), plot_h - 2 * pad)
+        widths = _widths(labels) if labels else np.zeros(1)
+        k, right = _equal_scale(xs, ys, widths, (w, h))
+        x0, x1 = xs.min() - pad / k, xs.max() + right / k
+        y0, y1 = ys.min() - pad / k, ys.max() + pad / k
+        frame = _Frame(
+            (x0 + x1) / 2 - w / (2 * k), (y0 + y1) / 2 + h / (2 * k), k, k, w, h
         )
-        # plotly's autorange centres the markers
-        px = (xs - (xs.min() + xs.max()) / 2) * k + plot_w / 2
-        py = ((ys.min() + ys.max()) / 2 - ys) * k + plot_h / 2
-        inside = (px + _LABEL_SHIFT + widths <= plot_w + _MARGIN_X).all()
-        if inside and label_collisions(px, py, widths) == (0, 0):
-            return labels, None
+        p = frame.px(np.c_[xs, ys])
+        fits = (x1 - x0) * k <= w + 0.5 and (y1 - y0) * k <= h + 0.5
+        if not labels or (
+            fits and label_collisions(p[:, 0], p[:, 1], widths) == (0, 0)
+        ):
+            return _Fit(labels, frame, True, (x0, x1, y0, y1), top, bottom)
     for keep in range(SHORT_KEEP, _MIN_KEEP - 1, -1):
         labels = short_names(names, keep)
-        widths = _widths(labels)
+        widths = _widths(labels) if labels else np.zeros(1)
         right = _LABEL_SHIFT + float(widths.max())
-        kx = _scale(np.ptp(xs), plot_w - pad - right)
-        ky = _scale(np.ptp(ys), plot_h - 2 * pad)
+        kx = _scale(np.ptp(xs), w - pad - right)
+        ky = _scale(np.ptp(ys), h - 2 * pad)
         px, py = (xs - xs.min()) * kx + pad, (ys.max() - ys) * ky + pad
         if label_collisions(px, py, widths) == (0, 0):
             break
     x0, y1 = xs.min() - pad / kx, ys.max() + pad / ky
-    return labels, ([x0, x0 + plot_w / kx], [y1 - plot_h / ky, y1])
+    frame = _Frame(x0, y1, kx, ky, w, h)
+    return _Fit(labels, frame, False, (x0, x0 + w / kx, y1 - h / ky, y1), top, bottom)
 
 
-def _edge_midpoints(
-    pos: NDArray, edges: list[tuple[int, int]], labels: list[str], colour: str
-) -> go.Scatter:
-    mids = np.array([(pos[i] + pos[j]) / 2 for i, j in edges]).reshape(-1, 2)
+def _fit_figure(
+    fig: go.Figure,
+    title: str,
+    pos: NDArray[np.float64],
+    names: Sequence[str],
+    legend_px: int = 0,
+) -> _Fit:
+    """Give ``fig`` its title and fit the drawing of ``pos`` to its size, with
+    ``legend_px`` px more below the plot area for a legend."""
+    set_title(fig, title)
+    height = _figure_height(_n_rows(pos)) + legend_px
+    bottom = _MARGIN_B + legend_px
+    return _fit(pos, list(names), height, int(fig.layout.margin.t), bottom)
+
+
+def _label_boxes(
+    centres: NDArray[np.float64], labels: Sequence[str]
+) -> NDArray[np.float64]:
+    """Label boxes (d, 4): x0, y0, x1, y1 px of labels beside nodes at ``centres``."""
+    if not len(labels):
+        return np.zeros((0, 4))
+    x, y = centres[:, 0] + _LABEL_SHIFT, centres[:, 1]
+    return np.c_[x, y - _LABEL_H / 2, x + _widths(labels), y + _LABEL_H / 2]
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """How one edge is drawn: line colour, width (px), dash and opacity."""
+
+    colour: str
+    width: float
+    dash: str = "solid"
+    opacity: float = 0.9
+
+
+def _routes(
+    pos: NDArray[np.float64],
+    edges: Sequence[tuple[int, int]],
+    styles: Sequence[_Edge],
+    fit: _Fit,
+) -> NDArray[np.float64]:
+    """Control points (m, 2), in data units, of the edges drawn curved; NaN for
+    the straight ones (see :func:`engine.plots._routes.route_edges`).
+
+    Every node is taken to have the selected node's (larger) marker: the edges
+    keep their routes when another node is selected.
+    """
+    frame = fit.frame
+    centres = frame.px(pos)
+    ctrl = route_edges(
+        centres,
+        edges,
+        radius=np.full(len(pos), _MARKER_R),
+        boxes=_label_boxes(centres, fit.labels),
+        widths=np.array([s.width for s in styles]),
+        bounds=np.array([0.0, 0.0, frame.w, frame.h]),
+    )
+    return frame.data(ctrl)
+
+
+def _edge_items(
+    pos: NDArray[np.float64],
+    edge: tuple[int, int],
+    ctrl: NDArray[np.float64],
+    style: _Edge,
+    fit: _Fit,
+    radius: NDArray[np.float64],
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The edge i -> j as an arrow annotation and, unless a solid straight line,
+    a line or curve shape under the nodes with an annotation for its head.
+
+    A solid straight edge is one annotation from centre to centre, held off the
+    markers' rims by ``standoff`` px. Otherwise the shape runs from centre to
+    centre (the opaque markers hide its ends), and the head is an annotation
+    ``_HEAD_PX`` long (at ``FIGURE_WIDTH``) along the curve's end. With equal
+    axis scales its tail is given in pixels from the target's centre, so that
+    it keeps its length in a wider figure; with free ones (a wider figure only
+    stretches x) on the curve, in data units, so that it keeps its direction.
+    """
+    i, j = edge
+    p0, p2 = pos[i], pos[j]
+    head = {
+        "x": float(p2[0]),
+        "y": float(p2[1]),
+        "xref": "x",
+        "yref": "y",
+        "showarrow": True,
+        "arrowhead": 3,
+        # plotly scales a head with the shaft's width: keep heads of wide edges
+        # from covering the node (about 3 widths of a default edge at most)
+        "arrowsize": float(np.clip(3.0 / style.width, 0.6, 1.5)),
+        "arrowwidth": style.width,
+        "arrowcolor": style.colour,
+        "opacity": style.opacity,
+        "standoff": float(radius[j] + _STANDOFF),
+        "text": "",
+    }
+    curved = not np.isnan(ctrl).any()
+    if not curved and style.dash == "solid":
+        head.update(
+            ax=float(p0[0]),
+            ay=float(p0[1]),
+            axref="x",
+            ayref="y",
+            startstandoff=float(radius[i] + _STANDOFF),
+        )
+        return head, None
+    c = ctrl if curved else (p0 + p2) / 2
+    reach = float(radius[j]) + _STANDOFF + _HEAD_PX
+    frame = fit.frame
+    ends = frame.px(np.array([p0, c, p2]))
+    tail = tangent_point(ends[0], ends[1], ends[2], reach)
+    if fit.equal:  # a wider figure scales the curve alike in x and y
+        tail = (tail - ends[2]) * reach / (float(np.hypot(*(tail - ends[2]))) or 1.0)
+        head.update(ax=float(tail[0]), ay=float(tail[1]), axref="pixel", ayref="pixel")
+    else:  # it stretches x only: the head's tail on the curve, in data units
+        tail = frame.data(tail)
+        head.update(ax=float(tail[0]), ay=float(tail[1]), axref="x", ayref="y")
+    if curved:
+        path = "M {:.6g},{:.6g} Q {:.6g},{:.6g} {:.6g},{:.6g}".format(*p0, *c, *p2)
+        body: dict[str, Any] = {"type": "path", "path": path}
+    else:
+        body = {"type": "line", "x0": float(p0[0]), "y0": float(p0[1])}
+        body.update(x1=float(p2[0]), y1=float(p2[1]))
+    body.update(
+        xref="x",
+        yref="y",
+        layer="below",
+        line={"color": style.colour, "width": style.width, "dash": style.dash},
+        opacity=style.opacity,
+    )
+    return head, body
+
+
+def _draw_edges(
+    pos: NDArray[np.float64],
+    edges: Sequence[tuple[int, int]],
+    styles: Sequence[_Edge],
+    fit: _Fit,
+    radius: NDArray[np.float64],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], NDArray, NDArray | None]:
+    """Annotations and shapes of ``edges``, the middle of every edge's line
+    (m, 2), and the data box ``[x0, x1, y0, y1]`` of the curves (None if none)."""
+    ctrl = _routes(pos, edges, styles, fit)
+    annotations, shapes, mids, boxes = [], [], [], []
+    for (i, j), c, style in zip(edges, ctrl, styles, strict=True):
+        head, body = _edge_items(pos, (i, j), c, style, fit, radius)
+        annotations.append(head)
+        if body is not None:
+            shapes.append(body)
+        curved = not np.isnan(c).any()
+        mid_ctrl = c if curved else (pos[i] + pos[j]) / 2
+        mids.append(bezier(pos[i], mid_ctrl, pos[j], np.array([0.5]))[0])
+        if curved:
+            boxes.append(_curve_box(pos[i], c, pos[j], style.width, fit.frame))
+    extent = None
+    if boxes:
+        b = np.array(boxes)
+        extent = np.array([b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max()])
+    return annotations, shapes, np.array(mids).reshape(-1, 2), extent
+
+
+def _curve_box(
+    p0: NDArray, c: NDArray, p2: NDArray, width: float, frame: _Frame
+) -> NDArray[np.float64]:
+    """Data box ``[x0, x1, y0, y1]`` of a curve and half its line's width."""
+    x0, y0, x1, y1 = curve_extent(p0, c, p2)
+    dx, dy = width / 2 / frame.kx, width / 2 / frame.ky
+    return np.array([x0 - dx, x1 + dx, y0 - dy, y1 + dy])
+
+
+def _radii(d: int, selected: int | None = None) -> NDArray[np.float64]:
+    """Pixel radius of every node's marker (see :func:`_node_trace`)."""
+    r = np.full(d, _NODE_SIZE / 2)
+    if selected is not None and 0 <= selected < d:
+        r[selected] = _SELECTED_SIZE / 2
+    return r
+
+
+def _edge_midpoints(mids: NDArray, labels: list[str], colour: str) -> go.Scatter:
+    """Invisible markers in the middle of the edges that carry their hover text."""
     return go.Scatter(
         x=mids[:, 0],
         y=mids[:, 1],
@@ -513,30 +804,40 @@ def _layout(
     annotations: Sequence[dict[str, Any]] = (),
     shapes: Sequence[dict[str, Any]] = (),
     names: Sequence[str] = (),
+    fit: _Fit | None = None,
+    extent: NDArray[np.float64] | None = None,
 ) -> go.Figure:
     """Lay out a DAG figure, its arrows and shapes included, in one layout update.
 
     The height grows with the rows of ``pos``; a tall drawing (more than
     ``TALL_ROWS`` rows), or one whose labels do not fit between its nodes with
-    equal axis scales, fills the width instead (see :func:`_fit_labels`).
-    ``names`` (full, not escaped) are drawn last, above the arrows, cut in the
-    middle to fit (see :func:`_labels`); the hover texts keep them in full.
+    equal axis scales, fills the width instead (see :func:`_fit`; ``fit`` as
+    :func:`_fit_figure` made it, or None to fit here). The axis ranges take in
+    the nodes, their labels and ``extent`` (the data box ``[x0, x1, y0, y1]`` of
+    curved edges). ``names`` (full, not escaped) are drawn last, above the
+    arrows, cut in the middle to fit (see :func:`_labels`); the hover texts keep
+    them in full.
     """
-    rows = _n_rows(pos)
-    height = _figure_height(rows)
-    set_title(fig, title)
-    labels, ranges = _fit_labels(pos, list(names), height, int(fig.layout.margin.t))
+    if fit is None:
+        fit = _fit_figure(fig, title, pos, names)
+    x0, x1, y0, y1 = fit.box
     xaxis: dict[str, Any] = {"visible": False}
     yaxis: dict[str, Any] = {"visible": False}
-    if ranges is not None:
-        xaxis["range"], yaxis["range"] = ranges
-    elif rows <= TALL_ROWS:
+    if fit.equal:
+        if extent is not None:
+            x0, x1 = min(x0, extent[0]), max(x1, extent[1])
+            y0, y1 = min(y0, extent[2]), max(y1, extent[3])
+        # plotly keeps the scales equal by narrowing one axis's part of the plot
+        # area (centred): widening a range instead stuck when the chart was
+        # drawn narrow first (a hidden tab, a smaller window) and then widened
         yaxis["scaleanchor"] = "x"
+        xaxis["constrain"] = yaxis["constrain"] = "domain"
+    xaxis["range"], yaxis["range"] = [x0, x1], [y0, y1]
     fig.update_layout(
-        annotations=[*annotations, *_labels(pos, labels)],
+        annotations=[*annotations, *_labels(pos, fit.labels)],
         shapes=list(shapes),
-        margin={"l": _MARGIN_X, "r": _MARGIN_X, "b": _MARGIN_B},
-        height=height,
+        margin={"l": _MARGIN_X, "r": _MARGIN_X, "b": fit.bottom},
+        height=round(fit.frame.h) + fit.top + fit.bottom,
         xaxis=xaxis,
         yaxis=yaxis,
         hovermode="closest",
@@ -557,6 +858,11 @@ def dag_figure(
     positions: Any = None,
 ) -> go.Figure:
     """The learned DAG: arrows, |weight| as width, sign as colour, hover text.
+
+    An edge that would pass over another node, run along another edge or bring
+    its arrowhead in on top of another's is drawn as a curve, which keeps off
+    the node labels where it can (see :func:`engine.plots._routes.route_edges`);
+    the routes do not depend on ``selected``.
 
     Parameters
     ----------
@@ -599,13 +905,16 @@ def dag_figure(
         else _positions(owner, positions, len(a))
     )
     fig = go.Figure()
+    fit = _fit_figure(fig, title, pos, items)
     top = max((abs(w[i, j]) for i, j in edges), default=1.0) or 1.0
-    labels, arrows = [], []
-    for i, j in edges:
-        colour = "#1f77b4" if w[i, j] >= 0 else "#d62728"
-        width = 1.0 + 4.0 * abs(w[i, j]) / top
-        arrows.append(_arrow(pos[i], pos[j], colour, width, "solid"))
-        labels.append(f"{names[i]} → {names[j]}: weight {w[i, j]:+.3f}")
+    styles = [
+        _Edge("#1f77b4" if w[i, j] >= 0 else "#d62728", 1.0 + 4.0 * abs(w[i, j]) / top)
+        for i, j in edges
+    ]
+    labels = [f"{names[i]} → {names[j]}: weight {w[i, j]:+.3f}" for i, j in edges]
+    annotations, shapes, mids, extent = _draw_edges(
+        pos, edges, styles, fit, _radii(len(a), selected)
+    )
     hover = []
     for k, name in enumerate(names):
         parents = ", ".join(names[i] for i in np.flatnonzero(a[:, k])) or "none"
@@ -613,9 +922,17 @@ def dag_figure(
         hover.append(f"<b>{name}</b><br>parents: {parents}<br>children: {children}")
     fig.add_trace(_node_trace(pos, names, hover, selected))
     if edges:
-        fig.add_trace(_edge_midpoints(pos, edges, labels, "#1f77b4"))
-    annotations, _ = _collect_arrows(arrows)
-    return _layout(fig, title, pos, annotations=annotations, names=items)
+        fig.add_trace(_edge_midpoints(mids, labels, "#1f77b4"))
+    return _layout(
+        fig,
+        title,
+        pos,
+        annotations=annotations,
+        shapes=shapes,
+        names=items,
+        fit=fit,
+        extent=extent,
+    )
 
 
 def _check_edge_weights(w: NDArray[np.float64], edges: list[tuple[int, int]]) -> None:
@@ -668,7 +985,12 @@ def dag_diff_figure(
 ) -> go.Figure:
     """Predicted and true edges coloured correct / reversed / missing / extra.
 
-    Missing edges are drawn dotted and fainter.
+    Missing edges are drawn dotted and fainter. The nodes sit where the learned
+    DAG's drawing has them, so a missing edge may join two nodes of one row or
+    pass another node: such an edge, like any that would run along another or
+    bring its arrowhead in on top of another's, is drawn as a curve (a
+    quadratic Bézier path shape; its head an annotation along the curve's end).
+    The legend takes its own rows under the drawing.
 
     Parameters
     ----------
@@ -709,31 +1031,58 @@ def dag_diff_figure(
         else _positions(owner, positions, len(p))
     )
     fig = go.Figure()
-    arrows = []
-    for key, edges in status.items():
-        dash = "dot" if key == "missing" else "solid"
-        arrows += [
-            _arrow(pos[i], pos[j], DIFF_COLOURS[key], 2.5, dash) for i, j in edges
-        ]
+    entries = [f"{key} ({len(e)}{DIFF_NOTES[key]})" for key, e in status.items()]
+    # the legend in rows below the plot area, as many as it takes at the
+    # narrowest width (at 320 px one per entry)
+    legend_px = _LEGEND_GAP + _LEGEND_ROW_PX * legend_rows(
+        entries, FIGURE_WIDTH - 2 * _MARGIN_X
+    )
+    fit = _fit_figure(fig, title, pos, items, legend_px)
+    edges, styles = [], []
+    for (key, keyed), entry in zip(status.items(), entries, strict=True):
+        missing = key == "missing"
+        style = _Edge(DIFF_COLOURS[key], 2.5, "dot", 0.5) if missing else None
+        edges += keyed
+        styles += [style or _Edge(DIFF_COLOURS[key], 2.5)] * len(keyed)
         # legend entry
         fig.add_trace(
             go.Scatter(
                 x=[None],
                 y=[None],
                 mode="lines",
-                name=f"{key} ({len(edges)}{DIFF_NOTES[key]})",
+                name=entry,
                 line={
                     "color": DIFF_COLOURS[key],
                     "width": 3,
-                    "dash": "dot" if key == "missing" else "solid",
+                    "dash": "dot" if missing else "solid",
                 },
             )
         )
+    annotations, shapes, _, extent = _draw_edges(
+        pos, edges, styles, fit, _radii(len(p))
+    )
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
-    annotations, shapes = _collect_arrows(arrows)
-    fig = _layout(fig, title, pos, annotations=annotations, shapes=shapes, names=items)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02})
+    fig = _layout(
+        fig,
+        title,
+        pos,
+        annotations=annotations,
+        shapes=shapes,
+        names=items,
+        fit=fit,
+        extent=extent,
+    )
+    fig.update_layout(
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -_LEGEND_GAP / fit.frame.h,
+            "yanchor": "top",
+        },
+    )
     return fig
 
 

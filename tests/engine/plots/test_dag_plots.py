@@ -229,8 +229,12 @@ def test_dag_figures_add_their_arrows_in_one_layout_update(monkeypatch) -> None:
     diff = dag_diff_figure(a, pred, names)
     boot = bootstrap_figure(freq, a, names)
 
-    assert len(_arrows(fig)) == 80 and not fig.layout.shapes
-    assert len(_arrows(diff)) == 80 and len(diff.layout.shapes) == 5
+    # one arrow per edge; the shapes are the bodies of the curved edges (solid)
+    # and of the 5 missing ones (dotted)
+    assert len(_arrows(fig)) == 80
+    assert {(s.type, s.line.dash) for s in fig.layout.shapes} == {("path", "solid")}
+    assert len(_arrows(diff)) == 80
+    assert sum(s.line.dash == "dot" for s in diff.layout.shapes) == 5
     assert len(_arrows(boot)) == 81 and len(boot.layout.shapes) == 1
     texts = [x for x in boot.layout.annotations if not x.showarrow]
     assert len(texts) == 81 + 30  # frequency labels, then the node names
