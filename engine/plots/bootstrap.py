@@ -12,10 +12,12 @@ from engine.errors import DataError, check_range
 from engine.plots._checks import check_same_shape, node_names, square_matrix
 from engine.plots._text import plot_texts
 from engine.plots.dag import (
-    _arrow,
-    _collect_arrows,
+    _draw_edges,
+    _Edge,
+    _fit_figure,
     _layout,
     _node_trace,
+    _radii,
     dag_layout,
 )
 
@@ -83,26 +85,41 @@ def bootstrap_figure(
     check_range(owner, "threshold", threshold, low=0.0, high=1.0)
     pos = dag_layout(cons, items)
     fig = go.Figure()
-    labels, arrows = [], []
-    for i, j in np.argwhere((freq >= threshold) | cons):
-        f = float(freq[i, j])
-        dash = "solid" if cons[i, j] else "dash"
-        colour = f"rgba(31, 119, 180, {0.25 + 0.75 * f:.2f})"
-        arrows.append(_arrow(pos[i], pos[j], colour, 1.0 + 3.0 * f, dash))
-        mid = (pos[i] + pos[j]) / 2
-        labels.append(
-            {
-                "x": float(mid[0]),
-                "y": float(mid[1]),
-                "text": f"{f:.2f}",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#333"},
-                "bgcolor": "rgba(255, 255, 255, 0.8)",
-            }
+    fit = _fit_figure(fig, title, pos, items)
+    edges = [tuple(map(int, e)) for e in np.argwhere((freq >= threshold) | cons)]
+    styles = [
+        _Edge(
+            f"rgba(31, 119, 180, {0.25 + 0.75 * freq[i, j]:.2f})",
+            1.0 + 3.0 * float(freq[i, j]),
+            "solid" if cons[i, j] else "dash",
         )
+        for i, j in edges
+    ]
+    # routed as the DAG drawings are: two opposite frequent edges do not share a
+    # line, and each frequency sits on its own edge's middle
+    annotations, shapes, mids, extent = _draw_edges(
+        pos, edges, styles, fit, _radii(len(freq))
+    )
+    labels = [
+        {
+            "x": float(x),
+            "y": float(y),
+            "text": f"{freq[i, j]:.2f}",
+            "showarrow": False,
+            "font": {"size": 11, "color": "#333"},
+            "bgcolor": "rgba(255, 255, 255, 0.8)",
+        }
+        for (i, j), (x, y) in zip(edges, mids, strict=True)
+    ]
     hover = [f"<b>{n}</b>" for n in names]
     fig.add_trace(_node_trace(pos, names, hover, None))
-    annotations, shapes = _collect_arrows(arrows)
     return _layout(
-        fig, title, pos, annotations=annotations + labels, shapes=shapes, names=items
+        fig,
+        title,
+        pos,
+        annotations=annotations + labels,
+        shapes=shapes,
+        names=items,
+        fit=fit,
+        extent=extent,
     )

@@ -317,61 +317,6 @@ def _n_rows(pos: NDArray[np.float64]) -> int:
     return int(np.unique(pos[:, 1]).size) if len(pos) else 0
 
 
-def _arrow(
-    p0: NDArray, p1: NDArray, colour: str, width: float, dash: str
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The edge p0 -> p1 as an annotation and, unless solid, a line shape.
-
-    ``dash`` is a plotly dash style ("solid", "dash", ...). Annotation arrows are
-    always solid in plotly, so a non-solid edge is a dashed line shape with an
-    annotation that draws only the arrowhead.
-
-    Returns plain dicts: a figure collects them all and assigns them in one layout
-    update (see :func:`_layout`); ``fig.add_annotation`` per edge re-validates all
-    earlier annotations each time, which is quadratic in the number of edges.
-    """
-    vec = np.asarray(p1) - np.asarray(p0)
-    length = float(np.hypot(*vec)) or 1.0
-    shrink = 0.12 / length
-    start = np.asarray(p0) + vec * shrink
-    end = np.asarray(p1) - vec * shrink
-    opacity = 0.9 if dash == "solid" else 0.5
-    shape = None
-    if dash != "solid":
-        shape = {
-            "type": "line",
-            "x0": float(start[0]),
-            "y0": float(start[1]),
-            "x1": float(end[0]),
-            "y1": float(end[1]),
-            "xref": "x",
-            "yref": "y",
-            "line": {"color": colour, "width": width, "dash": dash},
-            "opacity": opacity,
-        }
-        start = end - vec * (0.1 / length)  # the head only (shorter is not drawn)
-    annotation = {
-        "x": float(end[0]),
-        "y": float(end[1]),
-        "ax": float(start[0]),
-        "ay": float(start[1]),
-        "xref": "x",
-        "yref": "y",
-        "axref": "x",
-        "ayref": "y",
-        "showarrow": True,
-        "arrowhead": 3,
-        # plotly scales a head with the shaft's width: keep heads of wide edges
-        # from covering the node (about 3 widths of a default edge at most)
-        "arrowsize": float(np.clip(3.0 / width, 0.6, 1.5)),
-        "arrowwidth": width,
-        "arrowcolor": colour,
-        "opacity": opacity,
-        "text": "",
-    }
-    return annotation, shape
-
-
 def _node_trace(
     pos: NDArray, names: Sequence[str], hover: Sequence[str], selected: int | None
 ) -> go.Scatter:
@@ -780,15 +725,6 @@ def _edge_midpoints(mids: NDArray, labels: list[str], colour: str) -> go.Scatter
         showlegend=False,
         name="edges",
     )
-
-
-def _collect_arrows(
-    arrows: list[tuple[dict[str, Any], dict[str, Any] | None]],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Split :func:`_arrow` results into the annotations and the line shapes."""
-    annotations = [annotation for annotation, _ in arrows]
-    shapes = [shape for _, shape in arrows if shape is not None]
-    return annotations, shapes
 
 
 def _figure_height(rows: int) -> int:

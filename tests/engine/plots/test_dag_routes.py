@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.plots.bootstrap import bootstrap_figure
 from engine.plots.dag import dag_diff_figure, dag_figure, dag_layout, edge_status
 from tests.engine.plots.dag_geometry import (
     drawn,
@@ -237,3 +238,16 @@ def test_route_edges_bends_only_what_it_must() -> None:
     # of the two edges between nodes 1 and 3 one bends
     assert np.isnan(ctrl[1:3]).any(1).sum() == 1
     assert np.isnan(ctrl[3]).all()  # clear: straight
+
+
+def test_bootstrap_drawing_keeps_opposite_frequent_edges_apart() -> None:
+    # the default fit as consensus; Erk -> Akt also frequent, left out (dashed)
+    consensus = _matrix(DEFAULT_FIT) != 0
+    freq = np.where(consensus, 0.9, 0.0)
+    freq[SACHS.index("Erk"), SACHS.index("Akt")] = 0.6
+    fig = bootstrap_figure(freq, consensus, SACHS)
+
+    _check_readable(fig, min_head_angle=20.0)
+    g = drawn(fig, 320)
+    pair = [k for k, e in enumerate(g.ends) if set(e) == {5, 6}]  # Erk, Akt
+    assert len(pair) == 2 and shared_part(g) < 0.5
