@@ -1012,7 +1012,7 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         body = [r[1:] for r in body]
     d = len(header)
     k = len(rows)
-    if _headerless(rows) or _headerless(_matrix_rows(text)):
+    if _headerless(_matrix_rows(text, rows)):
         raise GraphError(
             f"{name}: every row holds numbers, so the file has no header row with "
             f"the node names; a {k} x {k} adjacency matrix needs them as its "
@@ -1064,10 +1064,11 @@ def _headerless(rows: list[list[str]]) -> bool:
     return d > 0 and all(len(r) == d and all(_is_number(c) for c in r) for r in rows)
 
 
-def _matrix_rows(text: str) -> list[list[str]]:
-    """The cells of CSV text; of whitespace-separated lines when no comma,
-    semicolon or tab splits them (``numpy.savetxt``'s default)."""
-    rows = _csv_rows(text)
+def _matrix_rows(text: str, rows: list[list[str]] | None = None) -> list[list[str]]:
+    """The cells of CSV text (``rows``: as :func:`_csv_rows` parsed it); of
+    whitespace-separated lines when no comma, semicolon or tab splits them
+    (``numpy.savetxt``'s default)."""
+    rows = _csv_rows(text) if rows is None else rows
     if rows and all(len(r) == 1 for r in rows):
         split = [line.split() for line in text.splitlines() if line.strip()]
         if any(len(r) > 1 for r in split):

@@ -29,7 +29,7 @@ from engine.dag import (
     varsortability,
 )
 from engine.dag.simulate import GRAPHS, NOISES, SEMS
-from engine.data import default_nodes, looks_like_identifier, to_matrix
+from engine.data import default_nodes, to_matrix
 from engine.errors import DataError, EngineError, GraphError, format_names
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
@@ -262,17 +262,20 @@ def _prepare(
     the choices that shaped the matrix: ``missing`` (``None`` when the chosen
     columns have no gaps, so that the choice changed nothing) and ``scale``."""
     frame = data["frame"]
-    numeric = [
+    defaults = default_nodes(frame, data.get("target"))
+    # the numeric columns default_nodes leaves out, other than the label: row ids
+    ids = [
         c
         for c in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[c]) and c != data.get("target")
+        if pd.api.types.is_numeric_dtype(frame[c])
+        and c != data.get("target")
+        and c not in defaults
     ]
-    ids = [c for c in numeric if looks_like_identifier(frame[c])]
     columns = st.multiselect(
         "Columns (nodes)",
         list(frame.columns),
         format_func=short_labels(list(frame.columns)),
-        default=default_nodes(frame, data.get("target")),
+        default=defaults,
         key=f"causal_cols_{data['name']}",
     )
     if ids:
