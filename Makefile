@@ -1,6 +1,8 @@
 # The README's two commands: `make run` serves the app, `make test` runs the checks.
 # Both create .venv when it is missing. The CPU build of torch is pinned and
-# installed first: a plain `torch` requirement would pull a several-GB CUDA build.
+# installed first, from PyTorch's CPU index: on Linux a plain `torch` from PyPI is
+# the several-GB CUDA build. `make TORCH_INDEX=` installs from pip's own indexes
+# (where a CPU wheel lies in a local mirror or find-links folder, pip takes it).
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -11,6 +13,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 PYTHON ?= python3
 TORCH ?= torch==2.13.0
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
 .PHONY: run test lint clean
 
@@ -22,7 +25,7 @@ $(PY):
 	$(PY) -m pip install -q --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install -q "$(TORCH)"
+	$(PY) -m pip install -q "$(TORCH)" $(if $(TORCH_INDEX),--index-url "$(TORCH_INDEX)")
 	$(PY) -m pip install -q -e ".[app]"
 	touch $(STAMP)
 

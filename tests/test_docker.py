@@ -23,7 +23,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 DOCKERFILE = REPO / "Dockerfile"
 LOCK = REPO / "requirements" / "lock.txt"
-# The torch build the smoke test installs (the Dockerfile's default, from PyPI).
+# The torch version the smoke test installs, from pip's configured indexes (the
+# Dockerfile takes the CPU build from PyTorch's index; CI's pip finds it locally).
 TORCH_BUILD = "2.13.0"
 
 pytestmark = pytest.mark.docker
