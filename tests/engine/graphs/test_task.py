@@ -101,3 +101,37 @@ def test_multiindex_rows_become_readable_node_names():
     index = pd.MultiIndex.from_arrays([["w"] * len(X), range(len(X))])
     task = prepare_task(X.set_axis(index), y.set_axis(index), "wine", None, LdsConfig())
     assert task.node_names[:2] == ("w.0", "w.1")
+
+
+def _named_nodes(n: int = 60):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    index = [f"n{i}" for i in range(n)]
+    X = pd.DataFrame(rng.normal(size=(n, 3)), index=index, columns=["a", "b", "c"])
+    y = np.arange(n) % 2
+    chain = pd.DataFrame(
+        {"source": index[:-1], "target": index[1:]}, columns=["source", "target"]
+    )
+    return X, y, chain
+
+
+def test_an_unknown_node_name_in_an_edge_list_is_named_with_its_row():
+    # the message blamed a valid node: "source node 'n0' is neither a node name
+    # nor an integer index"
+    import pandas as pd
+
+    from engine.errors import GraphError
+
+    X, y, chain = _named_nodes()
+    bad = pd.DataFrame({"source": ["ghost", "n3"], "target": ["n1", "spook"]})
+    edges = pd.concat([chain, bad], ignore_index=True)
+    with pytest.raises(GraphError) as info:
+        learn_graph(X, y, split="wine", graph=edges, max_outer_iter=1)
+    message = str(info.value)
+    assert (
+        "2 edge row(s) name node(s) that are not node names: ['ghost', 'spook']"
+        in message
+    )
+    assert "(edge row(s) 59, 60; 0-based, a header line not counted)" in message
+    assert "'n0'" not in message
