@@ -27,8 +27,11 @@ PAPER_SPLIT_SIZES: dict[str, tuple[int, int]] = {
     "digits": (50, 100),
 }
 
+# The four index sets of a Split, in the order of its codes (0 train ... 3 test).
+_PARTS = ("train", "val", "es", "test")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Split:
     """Disjoint node index sets of one transductive experiment.
 
@@ -126,6 +129,17 @@ class Split:
             used = used | _as_mask(es_mask, "es_mask", n)
         test = ~used if test_mask is None else _as_mask(test_mask, "test_mask", n)
         return cls(np.flatnonzero(train), val_part, es_part, np.flatnonzero(test), n)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when ``other`` is a Split of the same nodes in every part."""
+        if not isinstance(other, Split):
+            return NotImplemented
+        return self.n_nodes == other.n_nodes and all(
+            np.array_equal(getattr(self, k), getattr(other, k)) for k in _PARTS
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.n_nodes, *(getattr(self, k).tobytes() for k in _PARTS)))
 
     def sizes(self) -> dict[str, int]:
         """Number of nodes per part."""

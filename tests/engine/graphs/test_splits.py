@@ -74,3 +74,16 @@ def test_overlapping_or_empty_parts_are_refused():
         Split(np.array([0]), np.array([1]), np.array([], int), np.array([2]), 3)
     with pytest.raises(DataError, match="outside"):
         Split(np.array([0]), np.array([1]), np.array([2]), np.array([7]), 5)
+
+
+def test_splits_compare_by_their_nodes():
+    # == raised "The truth value of an array ... is ambiguous"
+    y = np.arange(60) % 3
+    first, again = make_split(y, 10, 20, seed=1), make_split(y, 10, 20, seed=1)
+    other = make_split(y, 10, 20, seed=2)
+    assert first == again
+    assert first != other
+    assert first != "a split"
+    assert len({first, again, other}) == 2
+    fewer = Split(first.train, first.val, first.es, first.test[:-1], first.n_nodes)
+    assert first != fewer
