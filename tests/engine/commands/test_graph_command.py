@@ -183,7 +183,11 @@ def test_verbose_graph_command_logs_progress(tmp_path, capsys, caplog):
         (["--baselines", "mlp,foo"], "graph: '--baselines' must be 'none' or a comma"),
         (["--baselines", "none,mlp"], "graph: '--baselines' must be 'none' or a comma"),
         (["--tau", "0"], "graph: '--tau' must be an integer >= 1; got 0."),
-        (["--outer-lr", "-1"], "graph: '--outer-lr' must be a number in [0.0, inf]"),
+        (["--outer-lr", "-1"], "graph: '--outer-lr' must be a finite number >= 0.0"),
+        (
+            ["--outer-lr", "inf"],
+            "graph: '--outer-lr' must be a finite number >= 0.0; got inf.",
+        ),
         (["--max-outer-iter", "0"], "graph: '--max-outer-iter' must be an integer"),
         (["--k", "0"], "graph: '--k' must be an integer >= 1; got 0."),
         (["--device", "foo"], "graph: '--device' must be 'auto', 'cpu', 'cuda'"),
