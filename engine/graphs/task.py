@@ -136,8 +136,11 @@ def prepare_task(
     labels, classes = _encode_labels(_align_labels(X, y, owner), n, owner)
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
+    notes = []
     if (labels[split_obj.test] < 0).any():  # unlabelled "test" nodes cannot be scored
         test = split_obj.test[labels[split_obj.test] >= 0]
+        if test.size == 0:
+            notes.append(_no_test_note(split_obj.test.size, owner))
         split_obj = Split(split_obj.train, split_obj.val, split_obj.es, test, n)
     features = _preprocess(features, config.features)
     if graph is None:
@@ -151,12 +154,48 @@ def prepare_task(
     else:
         adj = _as_graph(graph, n, node_names, owner)
         source = "given"
-    notes = _train_class_notes(split_obj, labels, classes, owner)
+    notes += [
+        *_train_class_notes(split_obj, labels, classes, owner),
+        *_single_row_class_notes(split_obj, labels, classes, node_names, owner),
+    ]
     for note in notes:
         warnings.warn(note, DataWarning, stacklevel=3)
     return NodeTask(
-        features, labels, classes, node_names, split_obj, adj, source, notes
+        features, labels, classes, node_names, split_obj, adj, source, tuple(notes)
     )
+
+
+def _no_test_note(n_unlabelled: int, owner: str) -> str:
+    """The note for a split whose test nodes are all unlabelled."""
+    return (
+        f"{owner}: none of the split's {n_unlabelled} test node(s) has a label, so "
+        "there is nothing to score: every test accuracy is NaN. Label some test "
+        "nodes, or make labelled nodes test nodes, to measure accuracy."
+    )
+
+
+def _single_row_class_notes(
+    split: Split,
+    labels: np.ndarray,
+    classes: tuple[str, ...],
+    node_names: tuple[str, ...],
+    owner: str,
+) -> tuple[str, ...]:
+    """A note on each class with a single labelled node (it cannot be both
+    learned and validated or tested)."""
+    counts = np.bincount(labels[labels >= 0], minlength=len(classes))
+    codes = split.codes()
+    parts = ("train", "validation", "early-stopping", "test")
+    notes = []
+    for k in np.flatnonzero(counts == 1):
+        node = int(np.flatnonzero(labels == k)[0])
+        part = parts[codes[node]] if codes[node] >= 0 else "no"
+        notes.append(
+            f"{owner}: class {classes[k]!r} has 1 labelled node ({node_names[node]!r}, "
+            f"in the {part} set), so it cannot be both learned and validated or "
+            "tested. Label more nodes of that class, or leave its label empty."
+        )
+    return tuple(notes)
 
 
 def _train_class_notes(

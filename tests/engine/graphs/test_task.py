@@ -135,3 +135,51 @@ def test_an_unknown_node_name_in_an_edge_list_is_named_with_its_row():
     )
     assert "(edge row(s) 59, 60; 0-based, a header line not counted)" in message
     assert "'n0'" not in message
+
+
+def test_a_class_with_a_single_labelled_node_is_warned_about_by_name():
+    # the class landed in 'train' and could never be validated or tested, with
+    # no word anywhere
+    import pandas as pd
+
+    X, y, _ = _named_nodes()
+    labels = pd.Series(np.where(y == 0, "a", "b"), index=X.index, dtype=object)
+    labels.iloc[7] = "z"
+    split = {
+        "train": np.arange(60) < 20,
+        "val": (np.arange(60) >= 20) & (np.arange(60) < 40),
+    }
+    with pytest.warns(DataWarning, match="class 'z' has 1 labelled node"):
+        result = learn_graph(X, labels, split=split, seed=0, max_outer_iter=1)
+    assert (
+        "learn_graph: class 'z' has 1 labelled node ('n7', in the train set), so it "
+        "cannot be both learned and validated or tested." in result.warnings[0]
+    )
+
+
+def test_a_split_without_labelled_test_nodes_says_so_without_numpy_warnings():
+    # test_accuracy was NaN with no note, and the baselines raised numpy's
+    # "Mean of empty slice" RuntimeWarning
+    import warnings
+
+    X, y, _ = _named_nodes()
+    labels = y.astype(float)
+    test = np.arange(60) >= 40
+    labels[test] = np.nan
+    split = {"train": np.arange(60) < 20, "val": ~test & (np.arange(60) >= 20)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = learn_graph(
+            X, labels, split=split, seed=0, max_outer_iter=1, baselines=("logreg",)
+        )
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert np.isnan(result.test_accuracy)
+    assert np.isnan(result.baselines["logreg"]["test_accuracy"])
+    assert result.warnings == (
+        "learn_graph: none of the split's 20 test node(s) has a label, so there is "
+        "nothing to score: every test accuracy is NaN. Label some test nodes, or "
+        "make labelled nodes test nodes, to measure accuracy.",
+    )
+    assert [str(w.message) for w in caught if w.category is DataWarning] == list(
+        result.warnings
+    )
