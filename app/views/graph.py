@@ -273,8 +273,10 @@ def _submit(
     check_resources(len(X), LdsConfig(**opts), resolve_device("auto"), "Fit")
     if edges is None:
         check_knn_k(int(opts["k"]), len(X), "Fit")
-    elif record.dropped_rows.size:
+    else:
         # the edge list names the uploaded table's rows; keep the kept ones' edges
+        # (as an adjacency: the rows left out of it are said at the upload, the
+        # library would repeat that under the results)
         names = [str(v) for v in frame.index]
         kept = record.kept_rows
         full = adjacency_from_edges(edges, len(frame), node_names=names)

@@ -263,6 +263,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
     from engine.graphs import (
+        adjacency_from_edges,
         describe_edge_list,
         learn_graph,
     )
@@ -287,6 +288,8 @@ def run(args: argparse.Namespace) -> int:
         _, edge_notes = describe_edge_list(graph, len(X), node_names=names)
         for line in edge_notes:
             write_note("graph", f"--graph: {line}")
+        # said above in the option's words: the library would say it again
+        graph = adjacency_from_edges(graph, len(X), node_names=names)
     result = learn_graph(
         X,
         y.to_numpy(),

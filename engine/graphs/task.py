@@ -22,7 +22,7 @@ from engine.errors import (
     format_names,
 )
 from engine.graphs.config import LdsConfig
-from engine.graphs.knn import adjacency_from_edges, knn_graph
+from engine.graphs.knn import adjacency_from_edges, describe_edge_list, knn_graph
 from engine.graphs.splits import Split, _is_missing, paper_split
 from engine.validation import as_matrix, label_text
 
@@ -152,7 +152,8 @@ def prepare_task(
         )
         source = "knn"
     else:
-        adj = _as_graph(graph, n, node_names, owner)
+        adj, graph_notes = _as_graph(graph, n, node_names, owner)
+        notes += graph_notes
         source = "given"
     notes += [
         *_train_class_notes(split_obj, labels, classes, owner),
@@ -381,7 +382,11 @@ def _preprocess(X: np.ndarray, how: str) -> np.ndarray:
     return X
 
 
-def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndarray:
+def _as_graph(
+    graph: Any, n: int, names: tuple[str, ...], owner: str
+) -> tuple[np.ndarray, list[str]]:
+    """The initial graph as a symmetric adjacency (n, n), with notes on the rows
+    of an edge list left out (self-loops, repeats), as the CLI and app give."""
     if isinstance(graph, np.ndarray) and graph.ndim == 2:
         rows, cols = graph.shape
         # a square array other than (2, 2) cannot be an edge list of pairs
@@ -397,8 +402,10 @@ def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndar
         adj = graph != 0
         adj = adj | adj.T
         np.fill_diagonal(adj, False)
-        return adj
-    return adjacency_from_edges(graph, n, node_names=names)
+        return adj, []
+    adj = adjacency_from_edges(graph, n, node_names=names)
+    _, left_out = describe_edge_list(graph, n, node_names=names)
+    return adj, [f"{owner}: the edge list 'graph': {note}" for note in left_out]
 
 
 def estimate_memory(n_nodes: int, dtype: str = "float32") -> int:

@@ -183,3 +183,21 @@ def test_a_split_without_labelled_test_nodes_says_so_without_numpy_warnings():
     assert [str(w.message) for w in caught if w.category is DataWarning] == list(
         result.warnings
     )
+
+
+def test_self_loops_and_repeats_of_an_edge_list_are_in_the_warnings():
+    # the CLI and the app said so; the library dropped them without a word
+    import pandas as pd
+
+    X, y, chain = _named_nodes()
+    extra = pd.DataFrame({"source": ["n4", "n2", "n9"], "target": ["n4", "n1", "n8"]})
+    edges = pd.concat([chain, extra], ignore_index=True)
+    with pytest.warns(DataWarning, match="the edge list 'graph'"):
+        result = learn_graph(X, y, split="wine", graph=edges, max_outer_iter=1)
+    assert result.warnings == (
+        "learn_graph: the edge list 'graph': 1 row(s) join a node to itself (first: "
+        "node 'n4'); left out, a GCN always uses each node's own features.",
+        "learn_graph: the edge list 'graph': 2 row(s) repeat an edge already listed "
+        "(direction is ignored); counted once.",
+    )
+    assert len(result.initial_edges) == 59
