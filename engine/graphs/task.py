@@ -151,6 +151,7 @@ def prepare_task(
             symmetrize=config.symmetrize,
         )
         source = "knn"
+        notes += _dense_knn_notes(adj, config.k, owner)
     else:
         adj, graph_notes = _as_graph(graph, n, node_names, owner)
         notes += graph_notes
@@ -164,6 +165,39 @@ def prepare_task(
     return NodeTask(
         features, labels, classes, node_names, split_obj, adj, source, tuple(notes)
     )
+
+
+# Share of all node pairs linked by the kNN graph from which it is noted: a GCN
+# on a (nearly) complete graph averages every node's features alike.
+DENSE_KNN_SHARE = 0.5
+
+
+def _dense_knn_notes(adj: np.ndarray, k: int, owner: str) -> list[str]:
+    """A note when the kNN graph links most node pairs (``k`` near ``n_nodes``).
+
+    Parameters
+    ----------
+    adj : ndarray of shape (n_nodes, n_nodes), bool
+        The symmetrised kNN graph.
+    k : int
+    owner : str
+
+    Returns
+    -------
+    list of str
+        Empty, or one note with the share of pairs linked and a k to choose.
+    """
+    n = adj.shape[0]
+    share = float(adj.sum()) / (n * (n - 1))
+    if share < DENSE_KNN_SHARE:
+        return []
+    suggest = max(1, min(10, n // 10))
+    return [
+        f"{owner}: with k={k} on {n} nodes (k is {k / (n - 1):.0%} of the other "
+        f"nodes) the kNN graph links {share:.0%} of all node pairs; on a (nearly) "
+        "complete graph the GCN averages every node's features alike and its "
+        f"predictions drift to one class. Choose a much smaller k, e.g. k={suggest}."
+    ]
 
 
 def _no_test_note(n_unlabelled: int, owner: str) -> str:

@@ -201,3 +201,21 @@ def test_self_loops_and_repeats_of_an_edge_list_are_in_the_warnings():
         "(direction is ignored); counted once.",
     )
     assert len(result.initial_edges) == 59
+
+
+def test_a_k_near_the_number_of_nodes_is_warned_about_with_a_k_to_choose():
+    # k=149 on 150 rows gave a complete graph and chance accuracy silently
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X = np.random.default_rng(0).normal(size=(150, 3))
+    y = np.arange(150) % 2
+    assert prepare_task(X, y, "wine", None, LdsConfig(k=10)).notes == ()
+    with pytest.warns(DataWarning, match="the kNN graph links 100% of all node"):
+        task = prepare_task(X, y, "wine", None, LdsConfig(k=149))
+    assert task.notes == (
+        "learn_graph: with k=149 on 150 nodes (k is 100% of the other nodes) the "
+        "kNN graph links 100% of all node pairs; on a (nearly) complete graph the "
+        "GCN averages every node's features alike and its predictions drift to one "
+        "class. Choose a much smaller k, e.g. k=10.",
+    )
