@@ -20,7 +20,7 @@ from engine.commands import (
     write_out,
     write_table_notes,
 )
-from engine.errors import ConfigError, GraphError, format_names
+from engine.errors import ConfigError, DataError, GraphError, format_names
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
@@ -253,7 +253,7 @@ def _split(args: argparse.Namespace, y: Any, seed: int) -> Any:
     n_val = N_VAL if args.n_val is None else args.n_val
     try:
         return make_split(y, n_train, n_val, seed=seed)
-    except ConfigError as err:
+    except (ConfigError, DataError) as err:
         why = str(err).removeprefix("make_split: ")
         why = why.replace("n_train", "--n-train").replace("n_val", "--n-val")
         raise ConfigError(f"graph: {why}") from err

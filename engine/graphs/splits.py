@@ -17,8 +17,17 @@ from sklearn.model_selection import train_test_split
 
 from engine.errors import ConfigError, DataError
 
-__all__ = ["PAPER_SPLIT_SIZES", "Split", "make_split", "paper_split"]
+__all__ = [
+    "MIN_LABELLED",
+    "PAPER_SPLIT_SIZES",
+    "Split",
+    "make_split",
+    "paper_split",
+]
 
+# Least labelled nodes of a split: 2 training, 2 validation (1 + 1 early
+# stopping) and 1 test node.
+MIN_LABELLED = 5
 # (labelled, validation) sizes of the LDS paper's protocol; the validation nodes are
 # halved into the outer objective and early stopping, the rest is the test set.
 PAPER_SPLIT_SIZES: dict[str, tuple[int, int]] = {
@@ -225,6 +234,12 @@ def make_split(
     n = labels.size
     pool = np.flatnonzero(known)
     n_test = pool.size - n_train - n_val if n_test is None else n_test
+    if pool.size < MIN_LABELLED:
+        raise DataError(
+            f"make_split: there are only {pool.size} labelled nodes; a split needs "
+            f"at least {MIN_LABELLED} (2 to train on, 2 to validate, 1 to test). "
+            "Label more nodes, or use a larger table."
+        )
     if min(n_train, n_val) < 2 or n_test < 1 or n_train + n_val + n_test > pool.size:
         raise ConfigError(
             f"make_split: need n_train >= 2, n_val >= 2 and at least one test node "
