@@ -7,6 +7,8 @@ they name the file, column, row or parameter, the value received, and what to do
 
 from __future__ import annotations
 
+import math
+
 __all__ = [
     "ConfigError",
     "ConvergenceWarning",
@@ -148,6 +150,10 @@ def check_range(
 ) -> None:
     """Raise :class:`ConfigError` when a number lies outside ``[low, high]``.
 
+    NaN and infinities are refused whatever the bounds (``outer_lr=inf`` made
+    every LDS edge probability NaN), and the message never offers an infinite
+    bound: ``must be a finite number >= 0.0; got inf``.
+
     Parameters
     ----------
     owner, name : str
@@ -163,15 +169,22 @@ def check_range(
     --------
     >>> check_range("learn_dag", "lr", 0.1, low=0.0, low_open=True)
     """
-    ok = isinstance(value, int | float) and value == value
+    ok = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
     if ok and low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
         ok = value <= high
     if not ok:
-        lo = "(" if low_open else "["
-        bounds = f"{lo}{'-inf' if low is None else low}, "
-        bounds += f"{'inf' if high is None else high}]"
         raise ConfigError(
-            f"{owner}: '{name}' must be a number in {bounds}; got {value!r}."
+            f"{owner}: '{name}' must be {_range_words(low, high, low_open)}; got "
+            f"{value!r}."
         )
+
+
+def _range_words(low: float | None, high: float | None, low_open: bool) -> str:
+    """The numbers accepted, in words that never offer an infinite bound."""
+    if low is not None and high is not None:
+        return f"a number in {'(' if low_open else '['}{low}, {high}]"
+    if low is not None:
+        return f"a finite number {'>' if low_open else '>='} {low}"
+    return "a finite number" + (f" <= {high}" if high is not None else "")

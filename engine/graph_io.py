@@ -806,8 +806,12 @@ def _from_gml(text: str, name: str) -> tuple[list[str], np.ndarray]:
         raise GraphError(f"{name}: not a readable GML graph ({err}).") from err
     if not G.is_directed():
         raise GraphError(
-            f"{name}: the GML graph is undirected; add 'directed 1' and orient every "
-            "edge."
+            f"{name}: the GML graph is undirected ('directed 0', as the Learn-a-graph "
+            "page and GraphResult.to_text('gml') write a learned graph), and "
+            "read_graph reads directed graphs only. For a learned graph, load the "
+            "result with engine.GraphResult.from_json (its edges and "
+            "edge_probabilities) or this file with networkx.read_gml; for a causal "
+            "graph, write 'directed 1' and orient every edge."
         )
     if G.is_multigraph():
         raise GraphError(f"{name}: the GML graph repeats an edge; keep one per pair.")

@@ -21,7 +21,7 @@ from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
-from engine.errors import EngineError, GraphError, ResourceError
+from engine.errors import DataError, EngineError, GraphError, ResourceError
 from engine.graphs import (
     BASELINES,
     METHOD_LABELS,
@@ -37,6 +37,7 @@ from engine.graphs import (
     read_edge_list,
     table_inputs_record,
 )
+from engine.graphs.splits import MIN_LABELLED
 from engine.plots import (
     accuracy_figure,
     edge_histogram_figure,
@@ -151,6 +152,12 @@ def _bounded_input(
 
 def _split_controls(name: str, y: pd.Series) -> dict[str, int]:
     known = int(y.notna().sum())
+    if known < MIN_LABELLED:
+        raise DataError(
+            f"The table has {known} labelled row(s) (rows with a label); learning a "
+            f"graph needs at least {MIN_LABELLED}: 2 to train on, 2 to validate and "
+            "1 to test. Label more rows in 'Label column', or choose a larger table."
+        )
     n_train, n_val = PAPER_SPLIT_SIZES.get(name, (10, 20))
     c1, c2 = st.columns(2)
     n_train = _bounded_input(
@@ -273,8 +280,10 @@ def _submit(
     check_resources(len(X), LdsConfig(**opts), resolve_device("auto"), "Fit")
     if edges is None:
         check_knn_k(int(opts["k"]), len(X), "Fit")
-    elif record.dropped_rows.size:
+    else:
         # the edge list names the uploaded table's rows; keep the kept ones' edges
+        # (as an adjacency: the rows left out of it are said at the upload, the
+        # library would repeat that under the results)
         names = [str(v) for v in frame.index]
         kept = record.kept_rows
         full = adjacency_from_edges(edges, len(frame), node_names=names)
@@ -375,9 +384,7 @@ def render() -> None:
         except EngineError as err:
             st.error(literal(err))
     render_job(state.GRAPH_JOB, _store_result)
-    error = state.get(state.GRAPH_JOB + "_error")
-    if error:
-        st.error(error)
+    _show_fit_error(made_on)
     result = state.get(state.GRAPH_RESULT)
     if result is None:
         return
@@ -394,6 +401,27 @@ def render() -> None:
             "chosen above differ. Press Fit to learn a graph for this choice, or go "
             "back to that choice to see them again."
         )
+
+
+def _show_fit_error(made_on: dict[str, Any]) -> None:
+    """The last fit's error, while the page shows the choice it was made on.
+
+    An error about one table ("'y' holds a single class") stayed under Fit after
+    the user picked another, valid table; it is dropped once the table, label
+    column, missing values or settings differ from those of the failed fit.
+    """
+    key = state.GRAPH_JOB + "_error"
+    error = state.get(key)
+    if not error:
+        return
+    failed_on = state.get(state.GRAPH_PENDING) or {}
+    same = list(failed_on.get("key") or ()) == list(made_on["key"]) and (
+        failed_on.get("settings") == made_on["settings"]
+    )
+    if same:
+        st.error(error)
+    else:
+        state.put(key, None)
 
 
 # --- what a result was made with ---

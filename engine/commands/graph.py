@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from typing import Any
 
@@ -19,7 +20,7 @@ from engine.commands import (
     write_out,
     write_table_notes,
 )
-from engine.errors import ConfigError, GraphError
+from engine.errors import ConfigError, DataError, GraphError, format_names
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
@@ -66,7 +67,17 @@ def register(subparsers: Any) -> None:
     add_header_option(parser)
     parser.add_argument("--target", required=True, help="label column")
     parser.add_argument(
-        "--graph", help="edge-list CSV (source,target) of row names or 0-based rows"
+        "--graph",
+        help="edge-list CSV (source,target) of row names (the --index column's "
+        "values) or 0-based rows",
+    )
+    parser.add_argument(
+        "--index",
+        metavar="COLUMN",
+        help="column whose values name the rows (nodes), e.g. for a --graph edge "
+        "list of names; its values must be distinct, and it is no feature. "
+        "Without it, an edge list of names uses the one column that holds every "
+        "name it uses",
     )
     parser.add_argument(
         "--k",
@@ -242,7 +253,7 @@ def _split(args: argparse.Namespace, y: Any, seed: int) -> Any:
     n_val = N_VAL if args.n_val is None else args.n_val
     try:
         return make_split(y, n_train, n_val, seed=seed)
-    except ConfigError as err:
+    except (ConfigError, DataError) as err:
         why = str(err).removeprefix("make_split: ")
         why = why.replace("n_train", "--n-train").replace("n_val", "--n-val")
         raise ConfigError(f"graph: {why}") from err
@@ -259,20 +270,139 @@ def _read_edges(path: str) -> Any:
         raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
 
 
+def _edge_adjacency(path: str, edges: Any, names: list[str]) -> Any:
+    """The adjacency of the ``--graph`` edge list over the nodes ``names``,
+    with a note per kind of row left out; errors name ``--graph``."""
+    from engine.graphs import adjacency_from_edges, describe_edge_list
+
+    try:
+        _, edge_notes = describe_edge_list(edges, len(names), node_names=names)
+    except GraphError as err:
+        why = str(err).removeprefix("adjacency_from_edges: ")
+        why = why.replace(
+            "the names of the table's index", "the values of the --index column"
+        ).replace("(the table's index)", "(the --index column's values)")
+        raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
+    for line in edge_notes:
+        write_note("graph", f"--graph: {line}")
+    # said above in the option's words: the library would say it again
+    return adjacency_from_edges(edges, len(names), node_names=names)
+
+
+def _names_column(frame: Any, edges: Any, target: str) -> str | None:
+    """The column that names the nodes of an edge list of names, if one does.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read.
+    edges : DataFrame or None
+        The ``--graph`` edge list (strings).
+    target : str
+        The label column, never taken.
+
+    Returns
+    -------
+    str or None
+        The only column with distinct values that holds every name of
+        ``edges``; ``None`` without an edge list, for one of 0-based rows, or
+        when no column or several qualify (``adjacency_from_edges`` then says
+        which node it does not know).
+    """
+    if edges is None:
+        return None
+    names = set(edges.to_numpy().ravel().tolist())
+    if all(_is_whole(v) for v in names):
+        return None
+    found = [
+        str(c)
+        for c in frame.columns
+        if str(c) != target
+        and frame[c].is_unique
+        and names <= set(frame[c].astype(str))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _is_whole(text: str) -> bool:
+    try:
+        return float(text) == int(float(text))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _indexed(frame: Any, column: str, args: argparse.Namespace) -> Any:
+    """``frame`` with ``column`` as its index (the node names), checked."""
+    if column not in frame.columns:
+        raise ConfigError(
+            f"graph: '--index' {column!r} is not a column of the table; columns "
+            f"are {format_names([str(c) for c in frame.columns])}."
+        )
+    if column == args.target:
+        raise ConfigError(
+            f"graph: '--index' {column!r} is the label column '--target'; choose "
+            "the column that names the rows."
+        )
+    values = frame[column]
+    if values.isna().any() or not values.is_unique:
+        repeated = values[values.duplicated()].astype(str).tolist()
+        why = (
+            "has empty cells"
+            if values.isna().any()
+            else (f"repeats {format_names(repeated, 3)}")
+        )
+        raise ConfigError(
+            f"graph: '--index' {column!r} {why}; node names must be distinct and "
+            "present in every row. Choose another column, or leave out --index to "
+            "number the rows 0, 1, 2, ..."
+        )
+    if not args.index:
+        write_note(
+            "graph",
+            f"--graph: the edge list names rows by the values of column {column!r} "
+            "(the only column holding every name it uses); pass --index COLUMN to "
+            "choose another.",
+        )
+    return frame.set_index(column)
+
+
+def _in_graph_words(report: Any, index: str | None) -> Any:
+    """``report`` with its identifier-column notes in this command's words
+    (they named --columns and the Explain page, which ``graph`` has not)."""
+    from dataclasses import replace
+
+    findings = []
+    for finding in report.findings:
+        if finding.code == "identifier_column" and finding.column == index:
+            continue  # the node names, as asked
+        if finding.code == "identifier_column":
+            head = finding.message.split("; it is no feature", 1)[0]
+            name = shlex.quote(str(finding.column))
+            finding = replace(
+                finding,
+                message=f"{head}; it is no feature. If its values name the rows, "
+                f"--index {name} makes them the node names (for a --graph edge "
+                "list of names).",
+            )
+        findings.append(finding)
+    return replace(report, findings=tuple(findings))
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
-    from engine.graphs import (
-        describe_edge_list,
-        learn_graph,
-    )
+    from engine.graphs import learn_graph
     from engine.graphs.task import table_inputs_record
     from engine.validation import class_label_warning
 
     _check_args(args)
     frame, report = read_table(args.file, header=header_of(args))
+    edges = _read_edges(args.graph) if args.graph else None
+    index = args.index or _names_column(frame, edges, args.target)
+    if index is not None:
+        frame = _indexed(frame, index, args)
     X, y, record = table_inputs_record(frame, args.target)
-    write_table_notes("graph", report, record)
+    write_table_notes("graph", _in_graph_words(report, index), record)
     suspect = class_label_warning(y, args.target)
     if suspect:
         write_note("graph", f"--target: {suspect}; every value becomes its own class")
@@ -281,12 +411,9 @@ def run(args: argparse.Namespace) -> int:
 
     seed = resolve_seed(seed)
     split = args.protocol or _split(args, y.to_numpy(), seed)
-    graph = _read_edges(args.graph) if args.graph else None
+    graph = edges
     if graph is not None:
-        names = [str(v) for v in X.index]
-        _, edge_notes = describe_edge_list(graph, len(X), node_names=names)
-        for line in edge_notes:
-            write_note("graph", f"--graph: {line}")
+        graph = _edge_adjacency(args.graph, graph, [str(v) for v in X.index])
     result = learn_graph(
         X,
         y.to_numpy(),

@@ -9,6 +9,7 @@ LDS (:func:`engine.graphs.result.validation_accuracies`).
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -99,7 +100,11 @@ def _scores(task: NodeTask, pred: np.ndarray, start: float) -> dict[str, Any]:
     test = task.split.test[labels[task.split.test] >= 0]
     es_acc, val_acc = validation_accuracies(pred, labels, task.split)
     return {
-        "test_accuracy": float((pred[test] == labels[test]).mean()),
+        # no labelled test node: NaN (prepare_task notes it), without numpy's
+        # "Mean of empty slice" warning
+        "test_accuracy": float((pred[test] == labels[test]).mean())
+        if test.size
+        else math.nan,
         "val_accuracy": val_acc,
         "es_accuracy": es_acc,
         "elapsed_s": time.perf_counter() - start,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
@@ -133,9 +134,10 @@ class LdsConfig:
         check_range(owner, "weight_decay", self.weight_decay, low=0.0)
         check_range(owner, "inner_tol", self.inner_tol, low=0.0)
         low, high = self.inner_lr_bounds
-        if not 0 < low < high:
+        if not 0 < low < high < math.inf:
             raise ConfigError(
-                f"{owner}: 'inner_lr_bounds' must be (low, high) with 0 < low < high; "
+                f"{owner}: 'inner_lr_bounds' must be (low, high) with 0 < low < high, "
+                "both finite; "
                 f"got {self.inner_lr_bounds!r}."
             )
         check_range(owner, "inner_lr", self.inner_lr, low=0.0, low_open=True)

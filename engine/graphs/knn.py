@@ -16,7 +16,13 @@ import pandas as pd
 from sklearn.metrics import pairwise_distances_chunked
 
 from engine.data import check_text_bytes
-from engine.errors import ConfigError, DataError, GraphError, check_choice
+from engine.errors import (
+    ConfigError,
+    DataError,
+    GraphError,
+    check_choice,
+    format_names,
+)
 
 __all__ = [
     "adjacency_from_edges",
@@ -224,9 +230,47 @@ def _edge_pairs(
             "adjacency_from_edges: 'edges' must have shape (n_edges, 2); got "
             f"{pairs.shape}."
         )
+    if node_names is not None:
+        _check_names(pairs, node_names)
     src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source")
     dst = _resolve_nodes(pairs[:, 1], n_nodes, node_names, "target")
     return src, dst
+
+
+# How the edge-list rows in messages are counted (a DataFrame's positions; in a
+# file read by read_edge_list, the lines after a header line).
+ROW_WORDS = "0-based, a header line not counted"
+
+
+def _check_names(pairs: np.ndarray, node_names: Sequence[str]) -> None:
+    """Refuse an edge list of node names in which some cells name no node.
+
+    An edge list counts as one of names when a cell is text that is no number and
+    some cells are node names; the unknown cells are then named with their rows
+    (a few rows with an unknown name used to be reported as an unknown *known*
+    node, the first cell of the list, by the fallback to 0-based indices).
+
+    Parameters
+    ----------
+    pairs : ndarray of shape (n_edges, 2), object
+    node_names : sequence of str
+    """
+    lookup = {str(name) for name in node_names}
+    known = np.array([[str(v) in lookup for v in row] for row in pairs], dtype=bool)
+    if known.size == 0 or known.all() or not known.any():
+        return
+    if all(_is_number(v) for v in pairs.ravel()):
+        return  # 0-based indices (or numeric names): _resolve_nodes checks them
+    rows = np.flatnonzero(~known.all(axis=1))
+    unknown = list(dict.fromkeys(str(v) for v in pairs[~known]))
+    shown = ", ".join(str(r) for r in rows[:5])
+    more = f" and {rows.size - 5} more" if rows.size > 5 else ""
+    raise GraphError(
+        f"adjacency_from_edges: {rows.size} edge row(s) name node(s) that are not "
+        f"node names: {format_names(unknown, 5)} (edge row(s) {shown}{more}; "
+        f"{ROW_WORDS}). The other rows use node names (the table's index), so "
+        "these must too: correct or remove these rows."
+    )
 
 
 def _resolve_nodes(
@@ -243,10 +287,11 @@ def _resolve_nodes(
     try:
         as_float = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as err:
-        bad = next(str(v) for v in values if not _is_number(v))
+        row = next(i for i, v in enumerate(values) if not _is_number(v))
         raise GraphError(
-            f"adjacency_from_edges: {column} node {bad!r} is neither a node name nor "
-            "an integer index; use the names of the table's index or 0-based rows."
+            f"adjacency_from_edges: {column} node {str(values[row])!r} on edge row "
+            f"{row} ({ROW_WORDS}) is neither a node name nor an integer index; use "
+            "the names of the table's index or 0-based rows."
         ) from err
     # check before casting: NaN, inf or 1e300 cast to int64 warn and wrap around
     whole = np.isfinite(as_float) & (as_float == np.floor(as_float))
@@ -254,15 +299,15 @@ def _resolve_nodes(
         row = int(np.argmin(whole))
         raise GraphError(
             f"adjacency_from_edges: {column} node {values[row]!r} on edge row {row} "
-            "is neither a node name nor a whole number; use the names of the "
-            f"table's index or 0-based rows in [0, {n_nodes - 1}]."
+            f"({ROW_WORDS}) is neither a node name nor a whole number; use the "
+            f"names of the table's index or 0-based rows in [0, {n_nodes - 1}]."
         )
     bad = (as_float < 0) | (as_float >= n_nodes)
     if bad.any():
         row = int(np.argmax(bad))
         raise GraphError(
             f"adjacency_from_edges: {column} node {values[row]!r} on edge row {row} "
-            f"is not a node index in [0, {n_nodes - 1}]."
+            f"({ROW_WORDS}) is not a node index in [0, {n_nodes - 1}]."
         )
     return as_float.astype(np.int64)
 

@@ -45,7 +45,7 @@ import numpy as np
 import torch
 
 import engine
-from engine.errors import NotFittedError
+from engine.errors import NotFittedError, NumericalError
 from engine.graphs.config import METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, glorot_weights
 from engine.graphs.hypergrad import (
@@ -456,6 +456,7 @@ def _inner_run(
         del g_theta
         if g_lam is not None:
             lam = lam - eta * g_lam
+        _check_finite(theta, lam, hyper_steps, config)
         steps += tau
         for loss in losses:
             if loss < best_loss * (1.0 - config.inner_tol):
@@ -469,6 +470,39 @@ def _inner_run(
             break
     lr = float(tensors.problem.learning_rate(lam))
     return theta, lam, state, hyper_steps, {"steps": steps, "loss": last_loss, "lr": lr}
+
+
+def _check_finite(
+    theta: torch.Tensor, lam: torch.Tensor, step: int, config: LdsConfig
+) -> None:
+    """Stop the fit when θ or the inner learning rate's parameter is not finite.
+
+    A NaN θ (from an overflowing step) samples empty graphs: the fit went on and
+    returned NaN edge probabilities and chance accuracy without a word.
+
+    Parameters
+    ----------
+    theta : Tensor of shape (n_nodes, n_nodes)
+        Edge probabilities after the projected step.
+    lam : Tensor of shape ()
+        The inner learning rate's (logit) parameter.
+    step : int
+        Hypergradient steps taken, for the message.
+    config : LdsConfig
+
+    Raises
+    ------
+    NumericalError
+        Naming the step, the outer and inner learning rates and what to change.
+    """
+    if bool(torch.isnan(theta).any()) or not bool(torch.isfinite(lam).all()):
+        what = "edge probabilities" if torch.isnan(theta).any() else "inner step size"
+        raise NumericalError(
+            f"learn_graph: the {what} became NaN or infinite at hypergradient step "
+            f"{step} (outer_lr={config.outer_lr!r}, inner_lr={config.inner_lr!r}); "
+            "the result would be meaningless, so the fit stops. Lower 'outer_lr' "
+            "(default 1.0) or 'inner_lr', or use dtype='float64'."
+        )
 
 
 @torch.no_grad()

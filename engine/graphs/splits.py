@@ -17,8 +17,17 @@ from sklearn.model_selection import train_test_split
 
 from engine.errors import ConfigError, DataError
 
-__all__ = ["PAPER_SPLIT_SIZES", "Split", "make_split", "paper_split"]
+__all__ = [
+    "MIN_LABELLED",
+    "PAPER_SPLIT_SIZES",
+    "Split",
+    "make_split",
+    "paper_split",
+]
 
+# Least labelled nodes of a split: 2 training, 2 validation (1 + 1 early
+# stopping) and 1 test node.
+MIN_LABELLED = 5
 # (labelled, validation) sizes of the LDS paper's protocol; the validation nodes are
 # halved into the outer objective and early stopping, the rest is the test set.
 PAPER_SPLIT_SIZES: dict[str, tuple[int, int]] = {
@@ -27,8 +36,11 @@ PAPER_SPLIT_SIZES: dict[str, tuple[int, int]] = {
     "digits": (50, 100),
 }
 
+# The four index sets of a Split, in the order of its codes (0 train ... 3 test).
+_PARTS = ("train", "val", "es", "test")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Split:
     """Disjoint node index sets of one transductive experiment.
 
@@ -127,6 +139,17 @@ class Split:
         test = ~used if test_mask is None else _as_mask(test_mask, "test_mask", n)
         return cls(np.flatnonzero(train), val_part, es_part, np.flatnonzero(test), n)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when ``other`` is a Split of the same nodes in every part."""
+        if not isinstance(other, Split):
+            return NotImplemented
+        return self.n_nodes == other.n_nodes and all(
+            np.array_equal(getattr(self, k), getattr(other, k)) for k in _PARTS
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.n_nodes, *(getattr(self, k).tobytes() for k in _PARTS)))
+
     def sizes(self) -> dict[str, int]:
         """Number of nodes per part."""
         return {k: int(getattr(self, k).size) for k in ("train", "val", "es", "test")}
@@ -211,6 +234,12 @@ def make_split(
     n = labels.size
     pool = np.flatnonzero(known)
     n_test = pool.size - n_train - n_val if n_test is None else n_test
+    if pool.size < MIN_LABELLED:
+        raise DataError(
+            f"make_split: there are only {pool.size} labelled nodes; a split needs "
+            f"at least {MIN_LABELLED} (2 to train on, 2 to validate, 1 to test). "
+            "Label more nodes, or use a larger table."
+        )
     if min(n_train, n_val) < 2 or n_test < 1 or n_train + n_val + n_test > pool.size:
         raise ConfigError(
             f"make_split: need n_train >= 2, n_val >= 2 and at least one test node "

@@ -22,7 +22,7 @@ from engine.errors import (
     format_names,
 )
 from engine.graphs.config import LdsConfig
-from engine.graphs.knn import adjacency_from_edges, knn_graph
+from engine.graphs.knn import adjacency_from_edges, describe_edge_list, knn_graph
 from engine.graphs.splits import Split, _is_missing, paper_split
 from engine.validation import as_matrix, label_text
 
@@ -136,8 +136,11 @@ def prepare_task(
     labels, classes = _encode_labels(_align_labels(X, y, owner), n, owner)
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
+    notes = []
     if (labels[split_obj.test] < 0).any():  # unlabelled "test" nodes cannot be scored
         test = split_obj.test[labels[split_obj.test] >= 0]
+        if test.size == 0:
+            notes.append(_no_test_note(split_obj.test.size, owner))
         split_obj = Split(split_obj.train, split_obj.val, split_obj.es, test, n)
     features = _preprocess(features, config.features)
     if graph is None:
@@ -148,15 +151,86 @@ def prepare_task(
             symmetrize=config.symmetrize,
         )
         source = "knn"
+        notes += _dense_knn_notes(adj, config.k, owner)
     else:
-        adj = _as_graph(graph, n, node_names, owner)
+        adj, graph_notes = _as_graph(graph, n, node_names, owner)
+        notes += graph_notes
         source = "given"
-    notes = _train_class_notes(split_obj, labels, classes, owner)
+    notes += [
+        *_train_class_notes(split_obj, labels, classes, owner),
+        *_single_row_class_notes(split_obj, labels, classes, node_names, owner),
+    ]
     for note in notes:
         warnings.warn(note, DataWarning, stacklevel=3)
     return NodeTask(
-        features, labels, classes, node_names, split_obj, adj, source, notes
+        features, labels, classes, node_names, split_obj, adj, source, tuple(notes)
     )
+
+
+# Share of all node pairs linked by the kNN graph from which it is noted: a GCN
+# on a (nearly) complete graph averages every node's features alike.
+DENSE_KNN_SHARE = 0.5
+
+
+def _dense_knn_notes(adj: np.ndarray, k: int, owner: str) -> list[str]:
+    """A note when the kNN graph links most node pairs (``k`` near ``n_nodes``).
+
+    Parameters
+    ----------
+    adj : ndarray of shape (n_nodes, n_nodes), bool
+        The symmetrised kNN graph.
+    k : int
+    owner : str
+
+    Returns
+    -------
+    list of str
+        Empty, or one note with the share of pairs linked and a k to choose.
+    """
+    n = adj.shape[0]
+    share = float(adj.sum()) / (n * (n - 1))
+    if share < DENSE_KNN_SHARE:
+        return []
+    suggest = max(1, min(10, n // 10))
+    return [
+        f"{owner}: with k={k} on {n} nodes (k is {k / (n - 1):.0%} of the other "
+        f"nodes) the kNN graph links {share:.0%} of all node pairs; on a (nearly) "
+        "complete graph the GCN averages every node's features alike and its "
+        f"predictions drift to one class. Choose a much smaller k, e.g. k={suggest}."
+    ]
+
+
+def _no_test_note(n_unlabelled: int, owner: str) -> str:
+    """The note for a split whose test nodes are all unlabelled."""
+    return (
+        f"{owner}: none of the split's {n_unlabelled} test node(s) has a label, so "
+        "there is nothing to score: every test accuracy is NaN. Label some test "
+        "nodes, or make labelled nodes test nodes, to measure accuracy."
+    )
+
+
+def _single_row_class_notes(
+    split: Split,
+    labels: np.ndarray,
+    classes: tuple[str, ...],
+    node_names: tuple[str, ...],
+    owner: str,
+) -> tuple[str, ...]:
+    """A note on each class with a single labelled node (it cannot be both
+    learned and validated or tested)."""
+    counts = np.bincount(labels[labels >= 0], minlength=len(classes))
+    codes = split.codes()
+    parts = ("train", "validation", "early-stopping", "test")
+    notes = []
+    for k in np.flatnonzero(counts == 1):
+        node = int(np.flatnonzero(labels == k)[0])
+        part = parts[codes[node]] if codes[node] >= 0 else "no"
+        notes.append(
+            f"{owner}: class {classes[k]!r} has 1 labelled node ({node_names[node]!r}, "
+            f"in the {part} set), so it cannot be both learned and validated or "
+            "tested. Label more nodes of that class, or leave its label empty."
+        )
+    return tuple(notes)
 
 
 def _train_class_notes(
@@ -342,7 +416,11 @@ def _preprocess(X: np.ndarray, how: str) -> np.ndarray:
     return X
 
 
-def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndarray:
+def _as_graph(
+    graph: Any, n: int, names: tuple[str, ...], owner: str
+) -> tuple[np.ndarray, list[str]]:
+    """The initial graph as a symmetric adjacency (n, n), with notes on the rows
+    of an edge list left out (self-loops, repeats), as the CLI and app give."""
     if isinstance(graph, np.ndarray) and graph.ndim == 2:
         rows, cols = graph.shape
         # a square array other than (2, 2) cannot be an edge list of pairs
@@ -358,8 +436,10 @@ def _as_graph(graph: Any, n: int, names: tuple[str, ...], owner: str) -> np.ndar
         adj = graph != 0
         adj = adj | adj.T
         np.fill_diagonal(adj, False)
-        return adj
-    return adjacency_from_edges(graph, n, node_names=names)
+        return adj, []
+    adj = adjacency_from_edges(graph, n, node_names=names)
+    _, left_out = describe_edge_list(graph, n, node_names=names)
+    return adj, [f"{owner}: the edge list 'graph': {note}" for note in left_out]
 
 
 def estimate_memory(n_nodes: int, dtype: str = "float32") -> int:

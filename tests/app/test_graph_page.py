@@ -363,3 +363,46 @@ def test_a_result_says_which_settings_changed_since_its_fit():
     ).run()
     (note,) = [i.value for i in at.info if "other settings" in i.value]
     assert "'Input graph' (was none)" in note
+
+
+def test_a_fit_error_about_one_table_is_dropped_when_another_is_chosen():
+    # "'y' holds a single class" stayed under Fit after switching to a valid table
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    frame["label"] = "y"
+    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "one_class.csv",
+        "id": "upload:one_class.csv",
+        "frame": frame,
+        "target": "label",
+    }
+    at.run()
+    at.switch_page("views/graph.py").run()
+    _number(at, "Max outer iterations").set_value(1)
+    at.multiselect(key="graph_opt_baselines").set_value([]).run()
+    at.button(key="graph_fit").click().run()
+    wait_until(at, lambda a: _get(a, state.GRAPH_JOB + "_error"), 120)
+    at.run()
+    assert any("holds a single class" in e.value for e in at.error)
+    at.run()  # a rerun on the same choice keeps it
+    assert any("holds a single class" in e.value for e in at.error)
+    at.radio(key="graph_source").set_value("Bundled sample").run()
+    assert not at.exception
+    assert not [e.value for e in at.error]
+    assert _get(at, state.GRAPH_JOB + "_error") is None
+
+
+def test_a_table_with_too_few_labelled_rows_says_so_in_the_page_words():
+    # the page showed "make_split: need n_train >= 2, ... got n_train=2, n_val=2,
+    # n_test=-1" after Fit on a 3-row table
+    at = _app_on_upload(3, "three.csv")
+    assert not at.exception
+    (error,) = [e.value for e in at.error if "labelled row" in e.value]
+    assert error.startswith(
+        "The table has 3 labelled row(s) (rows with a label); learning a graph "
+        "needs at least 5: 2 to train on, 2 to validate and 1 to test."
+    )
+    assert "make_split" not in error and "n_train" not in error
+    assert at.button(key="graph_fit").disabled

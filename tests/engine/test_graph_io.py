@@ -502,3 +502,22 @@ def test_a_headerless_matrix_reads_with_any_savetxt_delimiter(tmp_path, options)
     np.testing.assert_array_equal(g.adjacency, A)
     with pytest.raises(GraphError, match="no header row with the node names; a 4 x 4"):
         read_graph(path)
+
+
+def test_the_learned_graph_gml_is_refused_with_what_to_do_with_it():
+    # "the GML graph is undirected; add 'directed 1' and orient every edge" for
+    # the very file the Learn-a-graph page exports
+    from engine.errors import GraphError
+    from engine.graph_io import read_graph, undirected_graph_text
+
+    text = undirected_graph_text(["a", "b"], np.array([[0, 1]]), [0.5], "gml")
+    with pytest.raises(GraphError) as info:
+        read_graph(text.encode(), format="gml", name="learned_graph.gml")
+    assert str(info.value) == (
+        "learned_graph.gml: the GML graph is undirected ('directed 0', as the "
+        "Learn-a-graph page and GraphResult.to_text('gml') write a learned graph), "
+        "and read_graph reads directed graphs only. For a learned graph, load the "
+        "result with engine.GraphResult.from_json (its edges and edge_probabilities) "
+        "or this file with networkx.read_gml; for a causal graph, write 'directed 1' "
+        "and orient every edge."
+    )

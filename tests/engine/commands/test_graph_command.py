@@ -148,6 +148,7 @@ def test_graph_command_notes_self_loops_of_the_edge_list(tmp_path, capsys):
     assert main([*argv, "--device", "cpu"]) == 0
     err = capsys.readouterr().err
     assert "note: graph: --graph: 1 row(s) join a node to itself" in err
+    assert err.count("join a node to itself") == 1  # not again from the library
 
 
 def test_graph_command_notes_a_label_that_looks_continuous(tmp_path, capsys):
@@ -183,7 +184,11 @@ def test_verbose_graph_command_logs_progress(tmp_path, capsys, caplog):
         (["--baselines", "mlp,foo"], "graph: '--baselines' must be 'none' or a comma"),
         (["--baselines", "none,mlp"], "graph: '--baselines' must be 'none' or a comma"),
         (["--tau", "0"], "graph: '--tau' must be an integer >= 1; got 0."),
-        (["--outer-lr", "-1"], "graph: '--outer-lr' must be a number in [0.0, inf]"),
+        (["--outer-lr", "-1"], "graph: '--outer-lr' must be a finite number >= 0.0"),
+        (
+            ["--outer-lr", "inf"],
+            "graph: '--outer-lr' must be a finite number >= 0.0; got inf.",
+        ),
         (["--max-outer-iter", "0"], "graph: '--max-outer-iter' must be an integer"),
         (["--k", "0"], "graph: '--k' must be an integer >= 1; got 0."),
         (["--device", "foo"], "graph: '--device' must be 'auto', 'cpu', 'cuda'"),
@@ -211,3 +216,70 @@ def test_graph_baselines_none_fits_lds_alone(tmp_path, none):
     argv += ["--max-outer-iter", "1", "--baselines", none, "--out", str(out)]
     assert _run(argv) == 0
     assert GraphResult.from_json(out.read_text()).baselines == {}
+
+
+def _named_table(tmp_path):
+    path, _ = _table(tmp_path)
+    frame = pd.read_csv(path)
+    frame.insert(0, "name", [f"n{i}" for i in range(len(frame))])
+    frame.to_csv(path, index=False)
+    edges = tmp_path / "named_edges.csv"
+    edges.write_text("source,target\nn0,n1\nn1,n2\nn15,n16\nn3,n20\n")
+    return path, edges
+
+
+@pytest.mark.parametrize("index", [[], ["--index", "name"]])
+def test_graph_command_reads_an_edge_list_of_row_names(tmp_path, capsys, index):
+    # --help offered "row names", but a CLI table has no index: every edge list
+    # of names was refused ("source node 'n0' is neither a node name ...")
+    from engine.cli import main
+
+    path, edges = _named_table(tmp_path)
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges), *index]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
+    assert main([*argv, "--device", "cpu", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    result = GraphResult.from_json(out)
+    assert result.node_names[:2] == ("n0", "n1")
+    assert result.initial_edges.tolist() == [[0, 1], [1, 2], [3, 20], [15, 16]]
+    auto = "note: graph: --graph: the edge list names rows by the values of column "
+    assert (auto in err) is (not index)
+    assert "--columns" not in err
+
+
+def test_graph_command_identifier_note_names_its_own_option(tmp_path, capsys):
+    # the note told the user to choose the column "with --columns", an option
+    # graph does not have
+    from engine.cli import main
+
+    path, _ = _named_table(tmp_path)
+    argv = ["graph", str(path), "--target", "kind", "--seed", "0"]
+    argv += ["--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
+    assert main([*argv, "--device", "cpu"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "column 'name' looks like a row identifier (every value distinct text, as "
+        "names, codes or dates are); it is no feature. If its values name the "
+        "rows, --index name makes them the node names" in err
+    )
+    assert "--columns" not in err
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        ("nope", "graph: '--index' 'nope' is not a column of the table; columns are"),
+        ("kind", "graph: '--index' 'kind' is the label column '--target'"),
+        ("f0", "graph: '--graph' "),
+    ],
+)
+def test_graph_command_refuses_an_unusable_index(tmp_path, capsys, column, expected):
+    from engine.cli import main
+
+    path, edges = _named_table(tmp_path)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--n-train", "4", "--n-val", "6"]
+    assert main([*argv, "--index", column]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {expected}"), err

@@ -100,3 +100,40 @@ def test_early_stopping_patience_keeps_the_best_outer_iteration(monkeypatch):
     # and 7 do not improve: the fit stops after iteration 7 and keeps iteration 4
     assert res.best_iter == 4 and res.n_outer_iter == 8
     assert len(res.history["es_accuracy"]) == 8
+
+
+def test_a_nan_step_of_the_edge_probabilities_stops_the_fit_with_an_error(
+    monkeypatch,
+):
+    # a NaN θ was kept: the fit returned NaN edge probabilities and chance
+    # accuracy with no word
+    from engine.errors import NumericalError
+
+    def stub(problem, theta, lam, state, seeds, eval_seed, sampler, *, learn_lr):
+        g = torch.zeros_like(theta)
+        g[0, 1] = float("nan")
+        return g, torch.tensor(0.0), state, [1.0] * len(seeds)
+
+    monkeypatch.setattr(lds_module, "hypergradient_reverse", stub)
+    X, y, split = _data()
+    with pytest.raises(NumericalError) as info:
+        learn_graph(X, y, split=split, seed=0, max_outer_iter=2, outer_lr=3.0)
+    message = str(info.value)
+    assert message.startswith(
+        "learn_graph: the edge probabilities became NaN or infinite at "
+        "hypergradient step 1 (outer_lr=3.0, inner_lr=0.02)"
+    )
+    assert "Lower 'outer_lr' (default 1.0)" in message
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_a_non_finite_outer_lr_is_refused_by_name(value):
+    # outer_lr=inf was accepted: NaN graph, chance accuracy, no error
+    from engine.errors import ConfigError
+
+    X, y, split = _data()
+    with pytest.raises(ConfigError) as info:
+        learn_graph(X, y, split=split, outer_lr=value)
+    assert str(info.value) == (
+        f"LdsConfig: 'outer_lr' must be a finite number >= 0.0; got {value!r}."
+    )

@@ -74,3 +74,27 @@ def test_overlapping_or_empty_parts_are_refused():
         Split(np.array([0]), np.array([1]), np.array([], int), np.array([2]), 3)
     with pytest.raises(DataError, match="outside"):
         Split(np.array([0]), np.array([1]), np.array([2]), np.array([7]), 5)
+
+
+def test_splits_compare_by_their_nodes():
+    # == raised "The truth value of an array ... is ambiguous"
+    y = np.arange(60) % 3
+    first, again = make_split(y, 10, 20, seed=1), make_split(y, 10, 20, seed=1)
+    other = make_split(y, 10, 20, seed=2)
+    assert first == again
+    assert first != other
+    assert first != "a split"
+    assert len({first, again, other}) == 2
+    fewer = Split(first.train, first.val, first.es, first.test[:-1], first.n_nodes)
+    assert first != fewer
+
+
+def test_a_split_of_too_few_labelled_nodes_says_how_many_are_needed():
+    # "need n_train >= 2, ... got n_train=2, n_val=2, n_test=-1" on 3 rows
+    with pytest.raises(DataError) as info:
+        make_split(np.array([0, 1, 0, np.nan]), 2, 2)
+    assert str(info.value) == (
+        "make_split: there are only 3 labelled nodes; a split needs at least 5 (2 "
+        "to train on, 2 to validate, 1 to test). Label more nodes, or use a larger "
+        "table."
+    )

@@ -101,3 +101,121 @@ def test_multiindex_rows_become_readable_node_names():
     index = pd.MultiIndex.from_arrays([["w"] * len(X), range(len(X))])
     task = prepare_task(X.set_axis(index), y.set_axis(index), "wine", None, LdsConfig())
     assert task.node_names[:2] == ("w.0", "w.1")
+
+
+def _named_nodes(n: int = 60):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    index = [f"n{i}" for i in range(n)]
+    X = pd.DataFrame(rng.normal(size=(n, 3)), index=index, columns=["a", "b", "c"])
+    y = np.arange(n) % 2
+    chain = pd.DataFrame(
+        {"source": index[:-1], "target": index[1:]}, columns=["source", "target"]
+    )
+    return X, y, chain
+
+
+def test_an_unknown_node_name_in_an_edge_list_is_named_with_its_row():
+    # the message blamed a valid node: "source node 'n0' is neither a node name
+    # nor an integer index"
+    import pandas as pd
+
+    from engine.errors import GraphError
+
+    X, y, chain = _named_nodes()
+    bad = pd.DataFrame({"source": ["ghost", "n3"], "target": ["n1", "spook"]})
+    edges = pd.concat([chain, bad], ignore_index=True)
+    with pytest.raises(GraphError) as info:
+        learn_graph(X, y, split="wine", graph=edges, max_outer_iter=1)
+    message = str(info.value)
+    assert (
+        "2 edge row(s) name node(s) that are not node names: ['ghost', 'spook']"
+        in message
+    )
+    assert "(edge row(s) 59, 60; 0-based, a header line not counted)" in message
+    assert "'n0'" not in message
+
+
+def test_a_class_with_a_single_labelled_node_is_warned_about_by_name():
+    # the class landed in 'train' and could never be validated or tested, with
+    # no word anywhere
+    import pandas as pd
+
+    X, y, _ = _named_nodes()
+    labels = pd.Series(np.where(y == 0, "a", "b"), index=X.index, dtype=object)
+    labels.iloc[7] = "z"
+    split = {
+        "train": np.arange(60) < 20,
+        "val": (np.arange(60) >= 20) & (np.arange(60) < 40),
+    }
+    with pytest.warns(DataWarning, match="class 'z' has 1 labelled node"):
+        result = learn_graph(X, labels, split=split, seed=0, max_outer_iter=1)
+    assert (
+        "learn_graph: class 'z' has 1 labelled node ('n7', in the train set), so it "
+        "cannot be both learned and validated or tested." in result.warnings[0]
+    )
+
+
+def test_a_split_without_labelled_test_nodes_says_so_without_numpy_warnings():
+    # test_accuracy was NaN with no note, and the baselines raised numpy's
+    # "Mean of empty slice" RuntimeWarning
+    import warnings
+
+    X, y, _ = _named_nodes()
+    labels = y.astype(float)
+    test = np.arange(60) >= 40
+    labels[test] = np.nan
+    split = {"train": np.arange(60) < 20, "val": ~test & (np.arange(60) >= 20)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = learn_graph(
+            X, labels, split=split, seed=0, max_outer_iter=1, baselines=("logreg",)
+        )
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert np.isnan(result.test_accuracy)
+    assert np.isnan(result.baselines["logreg"]["test_accuracy"])
+    assert result.warnings == (
+        "learn_graph: none of the split's 20 test node(s) has a label, so there is "
+        "nothing to score: every test accuracy is NaN. Label some test nodes, or "
+        "make labelled nodes test nodes, to measure accuracy.",
+    )
+    assert [str(w.message) for w in caught if w.category is DataWarning] == list(
+        result.warnings
+    )
+
+
+def test_self_loops_and_repeats_of_an_edge_list_are_in_the_warnings():
+    # the CLI and the app said so; the library dropped them without a word
+    import pandas as pd
+
+    X, y, chain = _named_nodes()
+    extra = pd.DataFrame({"source": ["n4", "n2", "n9"], "target": ["n4", "n1", "n8"]})
+    edges = pd.concat([chain, extra], ignore_index=True)
+    with pytest.warns(DataWarning, match="the edge list 'graph'"):
+        result = learn_graph(X, y, split="wine", graph=edges, max_outer_iter=1)
+    assert result.warnings == (
+        "learn_graph: the edge list 'graph': 1 row(s) join a node to itself (first: "
+        "node 'n4'); left out, a GCN always uses each node's own features.",
+        "learn_graph: the edge list 'graph': 2 row(s) repeat an edge already listed "
+        "(direction is ignored); counted once.",
+    )
+    assert len(result.initial_edges) == 59
+
+
+def test_a_k_near_the_number_of_nodes_is_warned_about_with_a_k_to_choose():
+    # k=149 on 150 rows gave a complete graph and chance accuracy silently
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X = np.random.default_rng(0).normal(size=(150, 3))
+    y = np.arange(150) % 2
+    assert prepare_task(X, y, "wine", None, LdsConfig(k=10)).notes == ()
+    with pytest.warns(DataWarning, match="the kNN graph links 100% of all node"):
+        task = prepare_task(X, y, "wine", None, LdsConfig(k=149))
+    assert task.notes == (
+        "learn_graph: with k=149 on 150 nodes (k is 100% of the other nodes) the "
+        "kNN graph links 100% of all node pairs; on a (nearly) complete graph the "
+        "GCN averages every node's features alike and its predictions drift to one "
+        "class. Choose a much smaller k, e.g. k=10.",
+    )
