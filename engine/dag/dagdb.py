@@ -47,7 +47,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -73,6 +74,69 @@ logger = logging.getLogger(__name__)
 
 _OWNER = "DagdbConfig"
 TRAIN_DAG = ("none", "two_cycles", "fas")
+# Largest I-MLE lambda: the estimator's gradient entries are at most
+# 1 / (lam * tau), so with a larger lambda they fall towards Adam's epsilon (1e-8)
+# and the scores stop moving (lam = 1e300 froze them at their first MAP graph).
+# From about lam = 1e3 (tau = 0.5) on, the target MAP is saturated and a larger
+# lambda only shrinks the gradient.
+LAM_MAX = 1e6
+
+
+@dataclass(frozen=True)
+class _ActsOnlyWith:
+    """An option that does something only when another one has certain values."""
+
+    other: str  # the deciding option
+    acts: Callable[[Any], bool]  # whether the option acts at this value of other
+    wanted: str  # the values of other under which it acts, in words
+    why: str  # why it does nothing otherwise
+
+
+_IMLE_ONLY = _ActsOnlyWith(
+    "estimator",
+    lambda v: v == "imle",
+    "estimator='imle'",
+    "only I-MLE has a fixed lambda; AIMLE adapts its own step and the "
+    "straight-through estimator has none",
+)
+_TARGETS = _ActsOnlyWith(
+    "estimator",
+    lambda v: v in ("imle", "aimle"),
+    "estimator='imle' or 'aimle'",
+    "the straight-through estimator samples no target graphs",
+)
+_AIMLE_ONLY = _ActsOnlyWith(
+    "estimator",
+    lambda v: v == "aimle",
+    "estimator='aimle'",
+    "it tunes AIMLE's adaptive step",
+)
+_SOG_ONLY = _ActsOnlyWith(
+    "noise",
+    lambda v: v == "sum_of_gamma",
+    "noise='sum_of_gamma'",
+    "it shapes the Sum-of-Gamma noise",
+)
+_EARLY_STOP = _ActsOnlyWith(
+    "patience",
+    lambda v: v > 0,
+    "patience > 0",
+    "early stopping is off, so no improvement is measured",
+)
+# option -> when it acts; an option set to a value other than its default under
+# other settings is refused (see DagdbConfig.inert_because)
+_ACTS_ONLY_WITH: dict[str, _ActsOnlyWith] = {
+    "lam": _IMLE_ONLY,
+    "marginal_samples": _TARGETS,
+    "aimle_target": _AIMLE_ONLY,
+    "aimle_beta": _AIMLE_ONLY,
+    "aimle_step": _AIMLE_ONLY,
+    "aimle_symmetric": _AIMLE_ONLY,
+    "aimle_momentum": _AIMLE_ONLY,
+    "sog_k": _SOG_ONLY,
+    "sog_terms": _SOG_ONLY,
+    "tol": _EARLY_STOP,
+}
 
 
 def _help(text: str, **extra: Any) -> dict[str, Any]:
@@ -163,7 +227,10 @@ class DagdbConfig:
     temperature : float, default=0.5
         Noise temperature tau (> 0 unless ``noise="none"``).
     lam : float, default=20.0
-        I-MLE lambda; the target step is ``lam * tau`` in score units.
+        I-MLE lambda, in (0, :data:`LAM_MAX` = 1e6]; the target step is
+        ``lam * tau`` in score units. The gradient entries are at most
+        ``1 / (lam * tau)``: a huge lambda makes them vanish and freezes the
+        scores. Only ``estimator="imle"`` uses it.
     marginal_samples : int, default=1
         I-MLE and AIMLE: noise draws M per sampled graph in the backward pass
         (AIMLE's ``nb_marginal_samples``). Each sample's gradient is the mean of M
@@ -174,11 +241,13 @@ class DagdbConfig:
         gives the exact definition, AIMLE's step and ``nnz`` included). 1: the
         single-draw estimator of the thesis. Ignored by ``"ste"``.
     aimle_target : float, default=0.0
-        AIMLE: wanted non-zero gradient entries per sample; 0 means d.
+        AIMLE: wanted non-zero gradient entries per sample; 0 means d (the
+        AIMLE library's default is 1.0; see Notes).
     aimle_beta : float, default=1.0
         AIMLE: initial relative step.
     aimle_step : float, default=1e-3
-        AIMLE: additive change of beta per update.
+        AIMLE: additive change of beta per update (the library's default is
+        1e-4; see Notes).
     aimle_symmetric : bool, default=False
         AIMLE: central difference instead of the forward difference.
     aimle_momentum : float, default=0.0
@@ -241,6 +310,14 @@ class DagdbConfig:
     progress_every : int, default=1
         Report progress every this many epochs.
 
+    Options that the other settings make inert are refused (a
+    :class:`~engine.errors.ConfigError` naming both options and their values) when
+    set away from their defaults: ``lam`` acts only with ``estimator="imle"``,
+    ``marginal_samples`` with ``"imle"`` or ``"aimle"``, the ``aimle_*`` options
+    with ``"aimle"``, ``sog_k`` and ``sog_terms`` with
+    ``noise="sum_of_gamma"``, ``tol`` with ``patience`` > 0
+    (:meth:`inert_because`).
+
     Notes
     -----
     The defaults are not the thesis' tuned settings (Table 6.1, Optuna on ER2
@@ -266,8 +343,19 @@ class DagdbConfig:
         default="logistic", metadata=_help("perturbation noise", choices=NOISES)
     )
     n_samples: int = field(default=8, metadata=_help("graphs sampled per step", min=1))
-    temperature: float = field(default=0.5, metadata=_help("noise temperature", min=0))
-    lam: float = field(default=20.0, metadata=_help("I-MLE lambda", min=0))
+    temperature: float = field(
+        default=0.5,
+        metadata=_help("noise temperature (> 0)", min=0, min_open=True),
+    )
+    lam: float = field(
+        default=20.0,
+        metadata=_help(
+            f"I-MLE lambda (> 0, at most {LAM_MAX:g}; only estimator 'imle')",
+            min=0,
+            min_open=True,
+            max=LAM_MAX,
+        ),
+    )
     marginal_samples: int = field(
         default=1,
         metadata=_help(
@@ -289,7 +377,9 @@ class DagdbConfig:
     aimle_momentum: float = field(
         default=0.0, metadata=_help("AIMLE beta momentum", min=0, max=0.99)
     )
-    sog_k: float = field(default=1.0, metadata=_help("Sum-of-Gamma k", min=0))
+    sog_k: float = field(
+        default=1.0, metadata=_help("Sum-of-Gamma k (> 0)", min=0, min_open=True)
+    )
     sog_terms: int = field(default=10, metadata=_help("Sum-of-Gamma terms", min=1))
     max_size: int = field(
         default=0, metadata=_help("maximum edges per sample, top-M (0 = no cap)", min=0)
@@ -310,9 +400,13 @@ class DagdbConfig:
     theta_init: float = field(
         default=1e-3, metadata=_help("initial score scale", min=0)
     )
-    lr_theta: float = field(default=0.01, metadata=_help("score learning rate", min=0))
+    lr_theta: float = field(
+        default=0.01,
+        metadata=_help("score learning rate (> 0)", min=0, min_open=True),
+    )
     lr_weights: float = field(
-        default=0.02, metadata=_help("weight learning rate", min=0)
+        default=0.02,
+        metadata=_help("weight learning rate (> 0)", min=0, min_open=True),
     )
     batch_size: int = field(default=64, metadata=_help("rows per minibatch", min=1))
     max_iter: int = field(default=200, metadata=_help("epochs", min=1))
@@ -374,6 +468,61 @@ class DagdbConfig:
                 f"{_OWNER}: 'aimle_symmetric' must be a bool; got "
                 f"{self.aimle_symmetric!r}."
             )
+        if self.lam > LAM_MAX:
+            raise ConfigError(
+                f"{_OWNER}: 'lam' must be at most {LAM_MAX:g}; got {self.lam!r}. "
+                "I-MLE's gradient entries are at most 1 / (lam * temperature): "
+                "with a larger lambda they vanish and the scores stop moving. "
+                "The thesis tuned values from 0.1 to 27."
+            )
+        self._refuse_inert_options()
+
+    def _refuse_inert_options(self) -> None:
+        """Refuse an option set away from its default that the others make inert."""
+        values = asdict(self)
+        defaults = {f.name: f.default for f in fields(self)}
+        for name, rule in _ACTS_ONLY_WITH.items():
+            if values[name] == defaults[name] or rule.acts(values[rule.other]):
+                continue
+            raise ConfigError(
+                f"{_OWNER}: {name}={values[name]!r} does nothing with "
+                f"{rule.other}={values[rule.other]!r} ({rule.why}); set "
+                f"{rule.wanted}, or leave '{name}' at its default "
+                f"{defaults[name]!r}."
+            )
+
+    @staticmethod
+    def inert_because(name: str, settings: Mapping[str, Any]) -> str | None:
+        """Why option ``name`` does nothing under ``settings``, or ``None``.
+
+        Parameters
+        ----------
+        name : str
+            An option (a field of this class).
+        settings : mapping
+            Values of the other options; a missing one counts as its default.
+
+        Returns
+        -------
+        str or None
+            The deciding option and its value (``"estimator='ste'"``) when
+            ``name`` has no effect with it; ``None`` when it acts. The app's form
+            hides such options; the constructor refuses them when set away from
+            their defaults.
+
+        Examples
+        --------
+        >>> DagdbConfig.inert_because("lam", {"estimator": "ste"})
+        "estimator='ste'"
+        >>> DagdbConfig.inert_because("lam", {}) is None
+        True
+        """
+        rule = _ACTS_ONLY_WITH.get(name)
+        if rule is None:
+            return None
+        default = next(f.default for f in fields(DagdbConfig) if f.name == rule.other)
+        value = settings.get(rule.other, default)
+        return None if rule.acts(value) else f"{rule.other}={value!r}"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dictionary of the settings."""
