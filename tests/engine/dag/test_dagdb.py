@@ -329,3 +329,36 @@ def test_a_huge_lambda_is_refused_with_why():
     with pytest.raises(ConfigError, match=re.escape(message)):
         DagdbConfig(lam=1e300)
     assert DagdbConfig(lam=1e6).lam == 1e6
+
+
+def test_an_empty_result_after_non_empty_samples_warns_with_advice():
+    # AIMLE ended with 0 edges while its samples had about 5, without a word
+    sim = simulate_sem(6, 500, edges_per_node=1.0, seed=2)
+    result = learn_dag(sim.X, "dagdb", seed=0, estimator="aimle", device="cpu")
+    assert result.n_edges == 0
+    notes = [w for w in result.warnings if "the learned graph has" in w]
+    assert notes == [
+        "fit_dagdb: the learned graph has 0 edge(s), while the graphs sampled in "
+        "the last epochs had 4.8 on average; the noise-free MAP graph had 0 "
+        "edge(s): the scores ended near or below zero, so the fit is unsure of "
+        "the edges. Try estimator='imle' or 'ste', more epochs (max_iter) or a "
+        "smaller 'mu', and a bootstrap to see how often each edge appears."
+    ]
+    # I-MLE keeps 3 of the 4 edges (4.6 sampled): no warning
+    kept = learn_dag(sim.X, "dagdb", seed=0, estimator="imle", device="cpu")
+    assert kept.n_edges == 3
+    assert not any("the learned graph has" in w for w in kept.warnings)
+
+
+def test_a_result_emptied_by_pruning_says_so():
+    from engine.dag.dagdb import _sparse_result_message
+
+    history = {"size": [9.0] * 9 + [6.0], "n_edges": [5.0] * 10}
+    config = DagdbConfig(estimator="ste")
+    text = _sparse_result_message(history, 1, 0, config)
+    assert text.startswith("fit_dagdb: the learned graph has 1 edge(s), while ")
+    assert "sampled in the last epochs had 6.0 on average; the noise-free MAP " in text
+    assert "had 5 edge(s), and prune_threshold=0.3 removed 4 with small " in text
+    assert "Try estimator='imle' or 'aimle'," in text
+    assert _sparse_result_message(history, 2, 0, config) == ""  # 2 >= 6 / 4
+    assert _sparse_result_message({"size": [0.8], "n_edges": [0.0]}, 0, 0, config) == ""
