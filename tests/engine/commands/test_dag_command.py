@@ -157,7 +157,11 @@ def test_dag_command_dagdb_marginal_samples_option(table, tmp_path, capsys):
     argv += ["--option", "marginal_samples=2", "--out", str(out)]
     assert main(argv) == 0
     assert json.loads(out.read_text())["options"]["marginal_samples"] == 2
-    assert capsys.readouterr().err == f"wrote {out}\n"
+    # 3 epochs leave the scores near zero: DAG-DB may note that the result is far
+    # sparser than its sampled graphs; nothing else is said
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == f"wrote {out}"
+    assert all("the learned graph has" in line for line in lines[:-1]), lines
     for bad in ("0", "1.5"):
         argv[-3] = f"marginal_samples={bad}"
         assert main(argv) == 2
