@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.made_on import result_json, stale_note
+from app.components.made_on import result_json, same_inputs, stale_note
 from app.jobs import get_registry, render_job
 from engine.plots import bootstrap_figure
 
@@ -37,11 +37,14 @@ def render_controls(
     options: dict[str, Any],
     label: str,
     made: dict[str, Any] | None = None,
+    ready: bool = True,
 ) -> None:
     """The bootstrap expander: B, executor and the run button.
 
     ``made`` is what a bootstrap started now is made on
-    (:func:`app.components.made_on.made_on`), kept with its result.
+    (:func:`app.components.made_on.made_on`), kept with its result; the button
+    is off while ``ready`` is False (options the method refuses, say the page)
+    or ``prior`` is ``None``.
     """
     with st.expander("Bootstrap edge confidence", expanded=False):
         st.caption(
@@ -55,7 +58,8 @@ def render_controls(
         )
         executor = right.selectbox("Executor", _executors(), key="boot_executor")
         busy = state.get(state.CAUSAL_BOOT_JOB) is not None
-        if st.button("Run bootstrap", disabled=busy or prior is None, key="boot_run"):
+        off = busy or prior is None or not ready
+        if st.button("Run bootstrap", disabled=off, key="boot_run"):
             kwargs = {
                 "X": X,
                 "method": method,
@@ -76,6 +80,10 @@ def render_controls(
             state.put(state.CAUSAL_BOOT_JOB + "_error", None)
             state.put(state.CAUSAL_BOOT_PENDING, made)
             st.rerun()
+    if not busy and not same_inputs(state.get(state.CAUSAL_BOOT_PENDING), made):
+        # a failed bootstrap's error is about inputs no longer chosen (it stayed
+        # on the page after the options were corrected and fits succeeded)
+        state.put(state.CAUSAL_BOOT_JOB + "_error", None)
     render_job(state.CAUSAL_BOOT_JOB, _store_result)
     error = state.get(state.CAUSAL_BOOT_JOB + "_error")
     if error:

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.components.text import literal
 
-__all__ = ["data_preparation", "made_on", "result_json", "stale_note"]
+__all__ = ["data_preparation", "made_on", "result_json", "same_inputs", "stale_note"]
 
 # names shown at most when the columns changed
 _MAX_NAMES = 5
@@ -134,6 +134,12 @@ def _changes(made: dict[str, Any], now: dict[str, Any]) -> list[str]:
     if old["seed"] != new["seed"]:
         out.append(f"the seed (was {old['seed']})")
     return out
+
+
+def same_inputs(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Whether two records of :func:`made_on` name the same inputs (``None``,
+    an unknown record, is the same as nothing)."""
+    return a is not None and b is not None and a["parts"] == b["parts"]
 
 
 def stale_note(

@@ -2,25 +2,69 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
-from engine.dag import compare_runs
+from engine.dag import METHODS, compare_runs
+
+# Options named at most in a run's label (the rest are counted)
+MAX_LABEL_OPTIONS = 3
+
+
+def _changed_options(result: Any) -> list[str]:
+    """``name=value`` of the options a run set away from its method's defaults.
+
+    DAG-DB's estimator is left out (the label names it anyway); so are options
+    the method does not have now (a result saved by another version).
+    """
+    spec = METHODS.get(result.method)
+    if spec is None:
+        return []
+    defaults = {f.name: f.default for f in dataclasses.fields(spec.config_class)}
+    out = []
+    for name, value in result.config.items():
+        if name == "estimator" or name not in defaults or value == defaults[name]:
+            continue
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        out.append(f"{name}={shown}")
+    return out
 
 
 def run_label(entry: dict[str, Any], index: int) -> str:
-    """Short label of a stored run: number, method, estimator, seed, data, and
-    the work file it was loaded from, if one."""
+    """Short label of a stored run: number, method, estimator, the options set
+    away from their defaults (``lam=5``), seed, data, and the work file it was
+    loaded from, if one."""
     r = entry["result"]
     extra = f" {r.config.get('estimator')}" if r.method == "dagdb" else ""
+    changed = _changed_options(r)
+    if len(changed) > MAX_LABEL_OPTIONS:
+        more = len(changed) - MAX_LABEL_OPTIONS
+        changed = [*changed[:MAX_LABEL_OPTIONS], f"{more} more"]
+    options = f" ({', '.join(changed)})" if changed else ""
     loaded = entry.get("loaded_from")
     source = f" (loaded from the work file {loaded})" if loaded else ""
     return (
-        f"#{index + 1} {r.method}{extra}, seed {r.seed} on {entry.get('label', '')}"
-        f"{source}"
+        f"#{index + 1} {r.method}{extra}{options}, seed {r.seed} on "
+        f"{entry.get('label', '')}{source}"
     )
+
+
+def _follow_new_runs(runs: list[dict[str, Any]], key: str) -> None:
+    """Point "Run A" and "Run B" at the last two runs when a run was added.
+
+    The select boxes keep their values across reruns, so they showed runs #1 and
+    #2 after any number of later fits. A choice made since the last run was
+    added is kept.
+    """
+    last = st.session_state.get(f"{key}_last")
+    if last is runs[-1]:
+        return
+    st.session_state[f"{key}_last"] = runs[-1]
+    st.session_state[f"{key}_a"] = len(runs) - 2
+    st.session_state[f"{key}_b"] = len(runs) - 1
 
 
 def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
@@ -41,20 +85,13 @@ def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
         )
         return
     labels = [run_label(e, i) for i, e in enumerate(runs)]
+    _follow_new_runs(runs, key)
     c = st.columns(2)
     ia = c[0].selectbox(
-        "Run A",
-        range(len(runs)),
-        index=len(runs) - 2,
-        format_func=labels.__getitem__,
-        key=f"{key}_a",
+        "Run A", range(len(runs)), format_func=labels.__getitem__, key=f"{key}_a"
     )
     ib = c[1].selectbox(
-        "Run B",
-        range(len(runs)),
-        index=len(runs) - 1,
-        format_func=labels.__getitem__,
-        key=f"{key}_b",
+        "Run B", range(len(runs)), format_func=labels.__getitem__, key=f"{key}_b"
     )
     a, b = runs[ia], runs[ib]
     names_a, names_b = a["result"].node_names, b["result"].node_names

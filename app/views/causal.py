@@ -13,7 +13,7 @@ import streamlit as st
 
 from app import state
 from app.components import bootstrap_panel, prior_editor
-from app.components.made_on import made_on, result_json, stale_note
+from app.components.made_on import made_on, result_json, same_inputs, stale_note
 from app.components.names import short_labels
 from app.components.run_compare import render_run_comparison
 from app.components.text import count, literal, page_error
@@ -36,6 +36,8 @@ from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, trainin
 
 # Finished fits kept for the side-by-side comparison (oldest dropped first).
 MAX_RUNS = 10
+# Rows learn_dag needs at least (and the dag command: engine.commands.dag.MIN_ROWS)
+MIN_ROWS = 3
 # pixel width of the "Node" select box, above the drawing: a 25-character short
 # name and the box's arrow fit (in the drawing's right-hand column, 109 px wide at
 # 800 px, 8 + 8 characters were cut to "Phosphor…icat")
@@ -284,6 +286,18 @@ def _prepare(
             "(row identifiers: every value distinct, counting up or named like an "
             "id); add them to 'Columns (nodes)' to use them."
         )
+    words = [
+        c
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c]) and c not in columns
+    ]
+    if words and len(words) < len(frame.columns):
+        them = "it" if len(words) == 1 else "them"
+        st.caption(
+            f"Left out: {literal(format_names(words, 8, brackets=False))} (text, "
+            "not numbers; a DAG is learned from numeric columns). Encode "
+            f"{them} as numbers in the file and upload it again to use {them}."
+        )
     c1, c2 = st.columns(2)
     missing = c1.selectbox(
         "Missing values",
@@ -302,13 +316,26 @@ def _prepare(
             "columns. Remove them from 'Columns (nodes)', or encode them as numbers "
             "in the file and upload it again."
         )
+    if words and len(words) == len(frame.columns):
+        raise DataError(
+            f"The table has no numeric columns: all {len(words)} hold text "
+            f"({format_names(words, 8, brackets=False)}), and a DAG is learned "
+            "from numeric columns. Encode them as numbers in the file and upload "
+            "it again, or choose another data set."
+        )
     if len(columns) < 2:
         raise DataError(
             f"{len(columns)} column(s) chosen; a DAG needs at least two. Add columns "
             "in 'Columns (nodes)'."
         )
+    if len(frame) < MIN_ROWS:
+        raise DataError(
+            f"The table has {count(len(frame), 'row')}; learning a DAG needs at "
+            f"least {MIN_ROWS}. Add rows to the file and upload it again (a few "
+            "hundred give meaningful estimates)."
+        )
     complete = int(np.isfinite(frame[columns].to_numpy(dtype=float)).all(1).sum())
-    if missing == "drop" and complete < 3:  # the learners need 3 rows
+    if missing == "drop" and complete < MIN_ROWS:
         raise DataError(
             f"Only {complete} row(s) have a value in every chosen column, so "
             "dropping incomplete rows leaves too few (at least 3 are needed). Set "
@@ -516,6 +543,12 @@ def _edge_edits(result: Any, editable: bool) -> None:
 # --- method options ---
 
 
+# The form's minimum of an option that must be above its "min" (``min_open`` in
+# the field's metadata): a number input's bounds are inclusive, so the form
+# takes this instead and refuses 0 itself.
+OPEN_MIN = 1e-9
+
+
 def _option_widget(f: Any, hint: Any) -> tuple[str, Any, Any]:
     """The form's widget for a config field: kind and range (or choices)."""
     meta = f.metadata
@@ -525,17 +558,44 @@ def _option_widget(f: Any, hint: Any) -> tuple[str, Any, Any]:
         return "bool", None, None
     if hint is int:
         return "int", int(meta.get("min", 0)), int(meta.get("max", 10**9))
-    return "float", float(meta.get("min", -1e9)), float(meta.get("max", 1e9))
+    low = float(meta.get("min", -1e9))
+    if meta.get("min_open"):
+        low = low + OPEN_MIN
+    return "float", low, float(meta.get("max", 1e9))
+
+
+def _inert_note(hidden: dict[str, list[str]]) -> str:
+    """Words for the options the form hides: ``{reason: [option, ...]}``."""
+    parts = [f"{', '.join(names)} ({reason})" for reason, names in hidden.items()]
+    return (
+        "Not shown, as they do nothing with the settings above: "
+        + "; ".join(parts)
+        + ". Their defaults are used."
+    )
 
 
 def _options_form(method: str) -> dict[str, Any]:
+    """The method's options expander; the chosen values of the shown options.
+
+    An option the other settings make inert (the config class's
+    ``inert_because``, e.g. DAG-DB's ``lam`` with ``estimator='ste'``) is not
+    shown, and not returned: the method uses its default, which it accepts.
+    """
     cls = METHODS[method].config_class
     hints = typing.get_type_hints(cls)
+    inert = getattr(cls, "inert_because", None)
     values: dict[str, Any] = {}
+    hidden: dict[str, list[str]] = {}
     with st.expander("Method options"):
         st.caption(METHODS[method].description)
         cols = st.columns(3)
-        for k, f in enumerate(dataclasses.fields(cls)):
+        k = -1
+        for f in dataclasses.fields(cls):
+            reason = inert(f.name, values) if inert is not None else None
+            if reason is not None:
+                hidden.setdefault(reason, []).append(f.name)
+                continue
+            k += 1
             col = cols[k % 3]
             key = f"opt_{method}_{f.name}"
             label, helptext = f.name, f.metadata.get("help")
@@ -572,7 +632,18 @@ def _options_form(method: str) -> dict[str, Any]:
                         key=key,
                     )
                 )
+        if hidden:
+            st.caption(_inert_note(hidden))
     return values
+
+
+def _option_problem(method: str, options: dict[str, Any]) -> str | None:
+    """Why the method refuses these options (Markdown-escaped), or ``None``."""
+    try:
+        make_config(method, None, **options)
+    except EngineError as err:
+        return literal(page_error(err))
+    return None
 
 
 # --- the fit ---
@@ -629,10 +700,12 @@ def first_phase(method: str, options: dict[str, Any]) -> str:
 
 
 def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
-    try:
-        make_config(method, None, **options)  # validate before the worker starts
-    except EngineError as err:
-        st.error(literal(page_error(err)))
+    """Submit the fit; a refusal is kept as the job's error, so that it shows
+    after the page's rerun (an ``st.error`` here was wiped by it)."""
+    problem = _option_problem(method, options)  # before the worker starts
+    if problem is not None:
+        state.put(state.CAUSAL_JOB + "_error", problem)
+        state.put(state.CAUSAL_PENDING, {"made_on": made})
         return
     kwargs = {
         "X": X,
@@ -652,6 +725,20 @@ def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     state.put(state.CAUSAL_JOB, job)
     state.put(state.CAUSAL_JOB + "_error", None)
     state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label, "made_on": made})
+
+
+def _forget_stale_error(now: dict[str, Any] | None) -> None:
+    """Drop the last fit's error once the inputs differ from that fit's.
+
+    The error of a refused or failed fit stays on the page until the data, the
+    columns, the method, its options, the prior or the seed change (or the next
+    fit starts); a message about options no longer chosen would mislead.
+    """
+    if state.get(state.CAUSAL_JOB) is not None:
+        return
+    pending = state.get(state.CAUSAL_PENDING) or {}
+    if not same_inputs(pending.get("made_on"), now):
+        state.put(state.CAUSAL_JOB + "_error", None)
 
 
 # --- work file: save and load the page's settings and last result ---
@@ -1455,17 +1542,32 @@ def render() -> None:
                     "**Learn DAG** and **Run bootstrap** are off until the prior "
                     f"knowledge can be used: {problem}"
                 )
+            refused = _option_problem(method, options)
+            if refused is not None:
+                st.error(
+                    "**Learn DAG** and **Run bootstrap** are off until the method "
+                    f"options can be used: {refused} Change it under 'Method "
+                    "options'."
+                )
             if st.button(
                 "Learn DAG",
                 type="primary",
-                disabled=busy or prior is None,
+                disabled=busy or prior is None or refused is not None,
                 key="causal_fit",
             ):
                 _start_fit(X, names, truth, prior, method, options, data["name"], now)
                 st.rerun()
             bootstrap_panel.render_controls(
-                X, names, prior, method, options, data["name"], made=now
+                X,
+                names,
+                prior,
+                method,
+                options,
+                data["name"],
+                made=now,
+                ready=refused is None,
             )
+    _forget_stale_error(now)
     render_job(state.CAUSAL_JOB, _on_done)
     error = state.get(state.CAUSAL_JOB + "_error")
     if error:

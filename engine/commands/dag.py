@@ -643,6 +643,33 @@ def _dag_notes(report: DataReport, missing: str, record: MatrixRecord) -> DataRe
     return dataclasses.replace(report, findings=tuple(findings))
 
 
+def _data_preparation(
+    args: argparse.Namespace, names: list[str], prior: PriorKnowledge | None
+) -> dict[str, Any]:
+    """How the fit's matrix was made, in the shape of the app's Result JSON.
+
+    ``prior_knowledge`` holds the ``--forbid`` file's ``forbidden`` and
+    ``required`` edges as ``[source, target]`` and the ``--tiers`` file's tiers
+    by node (empty without the files), as the app's
+    ``data_preparation.prior_knowledge``.
+    """
+    known: dict[str, Any] = {"forbidden": [], "required": [], "tiers": {}}
+    if prior is not None:
+        given = prior.to_dict()
+        known = {
+            "forbidden": given["forbidden"],
+            "required": given["required"],
+            "tiers": given["tiers"] or {},
+        }
+    return {
+        "data_set": args.file,
+        "columns": list(names),
+        "missing_values": args.missing,
+        "scaling": "standardize" if args.standardize else "none",
+        "prior_knowledge": known,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     _check_args(args)
@@ -689,6 +716,7 @@ def run(args: argparse.Namespace) -> int:
         "options": result.config,
         "standardized": bool(args.standardize),
         "elapsed_s": result.elapsed_s,
+        "data_preparation": _data_preparation(args, names, prior),
     }
     if args.bootstrap:
         boot = bootstrap_dag(

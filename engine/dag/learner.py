@@ -383,9 +383,15 @@ def learn_dag(
     device : str, default="auto"
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
     progress : callable, optional
-        Receives a :class:`~engine.runtime.ProgressEvent` per epoch with metrics
-        ``loss``, ``edges`` and ``entropy``; returning True stops the fit, which
-        then returns a partial result with ``stopped=True``.
+        Receives a :class:`~engine.runtime.ProgressEvent` per epoch (every
+        ``progress_every`` epochs); returning True stops the fit, which then
+        returns a partial result with ``stopped=True``. The metrics depend on
+        the method: ``"permutahedron"`` sends ``loss``, ``edges`` (of the most
+        probable ordering's fit) and ``entropy`` (stage ``"train"``), then
+        ``loss`` while polishing (stage ``"polish"``); ``"dagdb"`` sends
+        ``loss``, ``mse``, ``dag`` (acyclicity penalty), ``size`` (mean
+        sampled edges), ``lam`` (the fixed lambda, or AIMLE's beta) and
+        ``edges`` (of the noise-free MAP graph), all epoch means.
     node_names : sequence of str, optional
         Names of the columns (default the DataFrame's columns, MultiIndex levels
         joined by ``"."`` as in ``"g1.a"``, or ``x0, x1, ...``). With a DataFrame

@@ -56,10 +56,15 @@ class DagResult(ResultMixin):
     node_names : tuple of str, length d
         Column names, in data order.
     history : dict of str to ndarray of shape (n_iter,)
-        Per-epoch curves: ``step``, ``loss``, ``n_edges``, ``entropy`` (of the
-        distribution over orderings, nats), ``n_orderings``, ``elapsed_s``.
+        Per-epoch curves, per method. ``"permutahedron"``: ``step``, ``loss``,
+        ``n_edges``, ``entropy`` (of the distribution over orderings, nats),
+        ``n_orderings``, ``elapsed_s``. ``"dagdb"``: ``step``, ``loss``,
+        ``mse``, ``dag`` (acyclicity penalty), ``size`` (mean sampled edges),
+        ``n_edges`` (of the noise-free MAP graph), ``lam`` (the fixed lambda,
+        or AIMLE's beta), ``elapsed_s``.
     ordering : tuple of int, length d
-        The ordering the graph was read from, upstream first (node indices).
+        The ordering the graph was read from, upstream first (node indices);
+        empty for ``"dagdb"``, whose graph is not read from an ordering.
     stopped : bool
         True when the fit was stopped on request (partial result).
     converged : bool

@@ -251,3 +251,114 @@ def test_the_thesis_settings_are_valid_options() -> None:
     for name, options in THESIS_SETTINGS.items():
         result = learn_dag(X, "dagdb", seed=0, **(options | {"max_iter": 1}))
         assert result.is_dag, name
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"estimator": "ste", "lam": 5.0},
+            "lam=5.0 does nothing with estimator='ste' (only I-MLE has a fixed "
+            "lambda; AIMLE adapts its own step and the straight-through estimator "
+            "has none); set estimator='imle', or leave 'lam' at its default 20.0.",
+        ),
+        (
+            {"estimator": "aimle", "lam": 5.0},
+            "lam=5.0 does nothing with estimator='aimle'",
+        ),
+        (
+            {"estimator": "ste", "marginal_samples": 4},
+            "marginal_samples=4 does nothing with estimator='ste' (the "
+            "straight-through estimator samples no target graphs); set "
+            "estimator='imle' or 'aimle', or leave 'marginal_samples' at its "
+            "default 1.",
+        ),
+        (
+            {"estimator": "imle", "aimle_step": 1e-4},
+            "aimle_step=0.0001 does nothing with estimator='imle'",
+        ),
+        (
+            {"estimator": "ste", "aimle_symmetric": True},
+            "aimle_symmetric=True does nothing with estimator='ste'",
+        ),
+        (
+            {"noise": "logistic", "sog_terms": 100},
+            "sog_terms=100 does nothing with noise='logistic' (it shapes the "
+            "Sum-of-Gamma noise); set noise='sum_of_gamma'",
+        ),
+        (
+            {"tol": 0.01},
+            "tol=0.01 does nothing with patience=0 (early stopping is off, so no "
+            "improvement is measured); set patience > 0, or leave 'tol' at its "
+            "default 0.0001.",
+        ),
+    ],
+)
+def test_an_option_the_other_settings_make_inert_is_refused(options, message):
+    # estimator='ste' with lam=5 was accepted silently: the CLI exited 0 and
+    # the fit was the same as without it
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        DagdbConfig(**options)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        learn_dag(np.eye(3), "dagdb", **options)
+
+
+def test_options_at_their_defaults_or_where_they_act_are_accepted():
+    # the defaults never count as set, whatever the estimator or the noise
+    for estimator in ("imle", "aimle", "ste"):
+        DagdbConfig(estimator=estimator, lam=20.0, marginal_samples=1, tol=1e-4)
+    DagdbConfig(estimator="imle", lam=5.0, marginal_samples=3)
+    DagdbConfig(estimator="aimle", marginal_samples=2, aimle_step=1e-4)
+    DagdbConfig(noise="sum_of_gamma", sog_k=2.0, sog_terms=50)
+    DagdbConfig(patience=5, tol=0.01)
+    ste = {"estimator": "ste"}
+    assert DagdbConfig.inert_because("lam", ste) == "estimator='ste'"
+    assert DagdbConfig.inert_because("tol", {"patience": 0}) == "patience=0"
+    assert DagdbConfig.inert_because("tol", {"patience": 3}) is None
+    assert DagdbConfig.inert_because("lam", {}) is None  # the default estimator
+    assert DagdbConfig.inert_because("rho", ste) is None
+
+
+def test_a_huge_lambda_is_refused_with_why():
+    # lam=1e300 was accepted and froze the scores at their first MAP graph (the
+    # gradient entries are at most 1 / (lam * tau)); 1e6 still learns
+    message = (
+        "DagdbConfig: 'lam' must be at most 1e+06; got 1e+300. I-MLE's gradient "
+        "entries are at most 1 / (lam * temperature)"
+    )
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        DagdbConfig(lam=1e300)
+    assert DagdbConfig(lam=1e6).lam == 1e6
+
+
+def test_an_empty_result_after_non_empty_samples_warns_with_advice():
+    # AIMLE ended with 0 edges while its samples had about 5, without a word
+    sim = simulate_sem(6, 500, edges_per_node=1.0, seed=2)
+    result = learn_dag(sim.X, "dagdb", seed=0, estimator="aimle", device="cpu")
+    assert result.n_edges == 0
+    notes = [w for w in result.warnings if "the learned graph has" in w]
+    assert notes == [
+        "fit_dagdb: the learned graph has 0 edge(s), while the graphs sampled in "
+        "the last epochs had 4.8 on average; the noise-free MAP graph had 0 "
+        "edge(s): the scores ended near or below zero, so the fit is unsure of "
+        "the edges. Try estimator='imle' or 'ste', more epochs (max_iter) or a "
+        "smaller 'mu', and a bootstrap to see how often each edge appears."
+    ]
+    # I-MLE keeps 3 of the 4 edges (4.6 sampled): no warning
+    kept = learn_dag(sim.X, "dagdb", seed=0, estimator="imle", device="cpu")
+    assert kept.n_edges == 3
+    assert not any("the learned graph has" in w for w in kept.warnings)
+
+
+def test_a_result_emptied_by_pruning_says_so():
+    from engine.dag.dagdb import _sparse_result_message
+
+    history = {"size": [9.0] * 9 + [6.0], "n_edges": [5.0] * 10}
+    config = DagdbConfig(estimator="ste")
+    text = _sparse_result_message(history, 1, 0, config)
+    assert text.startswith("fit_dagdb: the learned graph has 1 edge(s), while ")
+    assert "sampled in the last epochs had 6.0 on average; the noise-free MAP " in text
+    assert "had 5 edge(s), and prune_threshold=0.3 removed 4 with small " in text
+    assert "Try estimator='imle' or 'aimle'," in text
+    assert _sparse_result_message(history, 2, 0, config) == ""  # 2 >= 6 / 4
+    assert _sparse_result_message({"size": [0.8], "n_edges": [0.0]}, 0, 0, config) == ""

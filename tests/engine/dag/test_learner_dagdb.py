@@ -96,3 +96,22 @@ def test_learn_dag_dagdb_rejects_bad_options():
         learn_dag(X, "dagdb", estimator="reinforce")
     with pytest.raises(ConfigError, match="unknown option"):
         learn_dag(X, "dagdb", n_orderings=3)
+
+
+def test_the_docstrings_name_dagdbs_progress_metrics_and_history_keys():
+    # learn_dag's docstring listed loss, edges and entropy (the permutahedron's);
+    # DAG-DB sends loss, mse, dag, size, lam and edges. DagResult.history listed
+    # entropy and n_orderings, which DAG-DB lacks.
+    import re
+
+    events = []
+    result = learn_dag(
+        _chain(120, 0), "dagdb", seed=0, device="cpu", progress=events.append, **FAST
+    )
+    documented = learn_dag.__doc__.split("progress : callable")[1]
+    documented = documented.split("node_names :")[0]
+    dagdb = documented.split('``"dagdb"``')[1]
+    assert set(events[0].metrics) == set(re.findall(r"``(\w+)``", dagdb))
+    history = DagResult.__doc__.split("history : dict")[1].split("ordering :")[0]
+    dagdb = history.split('``"dagdb"``')[1]
+    assert set(result.history) == set(re.findall(r"``(\w+)``", dagdb))
