@@ -521,7 +521,9 @@ def test_dagdb_default_fixed_epochs_do_not_warn_but_its_early_stopping_does():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         fixed = learn_dag(sim.X, "dagdb", seed=0, max_iter=3)  # patience=0
-    assert not fixed.converged and not fixed.warnings
+    assert not fixed.converged
+    # 3 epochs leave the scores near zero: the one note is the sparse result's
+    assert [w for w in fixed.warnings if "sampled in the last epochs" not in w] == []
     with pytest.warns(ConvergenceWarning, match=r"patience=50 epochs"):
         learn_dag(sim.X, "dagdb", seed=0, max_iter=3, patience=50)
 
