@@ -91,14 +91,36 @@ _ID_NAME = re.compile(
     r"|^(row|record)[\s_\-.]?(id|index|idx|no|num|number)$|^unnamed: ?0$",
     re.I,
 )
+_SAVE_AS_CSV = (
+    "open it in Excel or LibreOffice, save the sheet with File > Save As > CSV "
+    "(UTF-8), and use that file"
+)
+# Binary formats by their first bytes: what the file is, and what to do instead.
 _MAGIC = {
-    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one); save it as CSV",
-    b"\x1f\x8b": "a gzip archive; decompress it first",
-    b"\xd0\xcf\x11\xe0": "a legacy Excel/Office file; save it as CSV",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\x80": "a Python pickle, which is never loaded; export the table as CSV",
-    b"PAR1": "a Parquet file; convert it to CSV",
+    b"PK\x03\x04": (
+        "a zip archive (an Excel .xlsx or OpenDocument .ods workbook is one)",
+        f"if it is a workbook, {_SAVE_AS_CSV}; else unzip it and choose the CSV file",
+    ),
+    b"\x1f\x8b": ("a gzip archive", "decompress it first and choose the CSV file"),
+    b"\xd0\xcf\x11\xe0": ("a legacy Excel (.xls) or Office file", _SAVE_AS_CSV),
+    b"%PDF": ("a PDF document", "export the table as a CSV or TSV file"),
+    b"\x89PNG": ("a PNG image", "choose the table as a CSV or TSV file"),
+    b"\x80": (
+        "a Python pickle, which is never loaded",
+        "export the table as CSV (pandas: frame.to_csv('table.csv', index=False))",
+    ),
+    b"PAR1": (
+        "a Parquet file",
+        "convert it to CSV (pandas: pd.read_parquet(path).to_csv('table.csv', "
+        "index=False))",
+    ),
+}
+# Workbook extensions: their zip or OLE bytes are named as the workbook they are.
+_WORKBOOKS = {
+    ".xlsx": "an Excel workbook (.xlsx)",
+    ".xlsm": "an Excel workbook (.xlsm)",
+    ".xls": "an Excel workbook (.xls)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
 }
 
 Severity = Literal["error", "warning"]
@@ -520,11 +542,12 @@ def check_text_bytes(raw: bytes, label: str) -> None:
         )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return  # UTF-16 text with a byte-order mark
-    for magic, what in _MAGIC.items():
+    for magic, (what, advice) in _MAGIC.items():
         if raw.startswith(magic):
-            raise DataError(
-                f"{label}: this is not a text table but {what}; use a CSV or TSV file."
-            )
+            workbook = _WORKBOOKS.get(Path(label).suffix.lower())
+            if workbook and magic in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+                what, advice = workbook, _SAVE_AS_CSV
+            raise DataError(f"{label}: this is not a text table but {what}; {advice}.")
     if looks_binary(raw):
         raise DataError(
             f"{label}: the file holds binary bytes, not text; use a CSV or TSV "

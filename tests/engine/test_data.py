@@ -551,3 +551,25 @@ def test_duplicate_names_warning_names_the_new_names():
     (finding,) = [f for f in report.findings if f.code == "duplicate_names"]
     assert "renamed ['x.1', 'y.1', 'y.2']." in finding.message
     assert "name.1" not in finding.message
+
+
+def test_a_workbook_is_named_and_the_advice_said_once():
+    # it read "... (an .xlsx workbook is one); save it as CSV; use a CSV or TSV file."
+    book = b"PK\x03\x04" + bytes(200)
+    with pytest.raises(DataError) as info:
+        read_table(book, name="book.xlsx")
+    assert str(info.value) == (
+        "book.xlsx: this is not a text table but an Excel workbook (.xlsx); open it "
+        "in Excel or LibreOffice, save the sheet with File > Save As > CSV (UTF-8), "
+        "and use that file."
+    )
+    with pytest.raises(DataError) as info:
+        read_table(book, name="renamed.csv")
+    message = str(info.value)
+    assert message.startswith(
+        "renamed.csv: this is not a text table but a zip archive (an Excel .xlsx or "
+        "OpenDocument .ods workbook is one); if it is a workbook, open it in Excel"
+    )
+    assert message.count("CSV") == 2 and "TSV" not in message
+    with pytest.raises(DataError, match=r"^old.xls: .* an Excel workbook \(.xls\);"):
+        read_table(b"\xd0\xcf\x11\xe0" + bytes(200), name="old.xls")
