@@ -390,6 +390,7 @@ def _finish(
 # the event's message says it ("40 of 100 trees", "epoch 3 of at most 200").
 STAGE_WORDS: dict[tuple[str, str], str | None] = {
     ("dag.fit", "train"): "epoch",
+    ("dag.fit", "fit"): None,  # "epoch 1: fitting ordering 3 of 10"
     ("dag.fit", "polish"): "polishing step",
     ("dag.fit", "refit"): "refit",
     ("graphs.fit", "inner"): "inner steps",

@@ -1,13 +1,15 @@
 """Reading and validating tables; numeric matrices for the learners.
 
 :func:`read_table` parses a CSV or TSV file (a path, bytes or a binary file object)
-as plain data: it never evaluates or unpickles anything. It sniffs the delimiter
-(``,``, ``;``, tab, ``|``), recognises decimal commas in ``;``-separated files,
-decodes UTF-8 with or without a byte-order mark (UTF-16 with a BOM too) and falls
-back to Latin-1, and accepts any line ending. It returns the frame together with a
-:class:`DataReport`: per-column kinds and counts plus table-level findings, each a
-:class:`Finding` with a severity (``"error"``: the table cannot be used;
-``"warning"``: it can, but look) and a message that says what is wrong and what to do.
+as plain data: it never evaluates or unpickles anything. It skips comment lines
+(``# ...``) and a preamble of narrower lines above the header, saying so in the
+report, sniffs the delimiter (``,``, ``;``, tab, ``|``), recognises decimal commas
+in ``;``-separated files, decodes UTF-8 with or without a byte-order mark (UTF-16
+with a BOM too) and falls back to Latin-1, and accepts any line ending. It returns
+the frame together with a :class:`DataReport`: per-column kinds and counts plus
+table-level findings, each a :class:`Finding` with a severity (``"error"``: the
+table cannot be used; ``"warning"``: it can, but look) and a message that says what
+is wrong and what to do.
 
 :func:`to_matrix` turns a frame into the float matrix the learners take, with
 explicit policies for missing values, categorical columns and scaling, and returns a
@@ -89,14 +91,36 @@ _ID_NAME = re.compile(
     r"|^(row|record)[\s_\-.]?(id|index|idx|no|num|number)$|^unnamed: ?0$",
     re.I,
 )
+_SAVE_AS_CSV = (
+    "open it in Excel or LibreOffice, save the sheet with File > Save As > CSV "
+    "(UTF-8), and use that file"
+)
+# Binary formats by their first bytes: what the file is, and what to do instead.
 _MAGIC = {
-    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one); save it as CSV",
-    b"\x1f\x8b": "a gzip archive; decompress it first",
-    b"\xd0\xcf\x11\xe0": "a legacy Excel/Office file; save it as CSV",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\x80": "a Python pickle, which is never loaded; export the table as CSV",
-    b"PAR1": "a Parquet file; convert it to CSV",
+    b"PK\x03\x04": (
+        "a zip archive (an Excel .xlsx or OpenDocument .ods workbook is one)",
+        f"if it is a workbook, {_SAVE_AS_CSV}; else unzip it and choose the CSV file",
+    ),
+    b"\x1f\x8b": ("a gzip archive", "decompress it first and choose the CSV file"),
+    b"\xd0\xcf\x11\xe0": ("a legacy Excel (.xls) or Office file", _SAVE_AS_CSV),
+    b"%PDF": ("a PDF document", "export the table as a CSV or TSV file"),
+    b"\x89PNG": ("a PNG image", "choose the table as a CSV or TSV file"),
+    b"\x80": (
+        "a Python pickle, which is never loaded",
+        "export the table as CSV (pandas: frame.to_csv('table.csv', index=False))",
+    ),
+    b"PAR1": (
+        "a Parquet file",
+        "convert it to CSV (pandas: pd.read_parquet(path).to_csv('table.csv', "
+        "index=False))",
+    ),
+}
+# Workbook extensions: their zip or OLE bytes are named as the workbook they are.
+_WORKBOOKS = {
+    ".xlsx": "an Excel workbook (.xlsx)",
+    ".xlsm": "an Excel workbook (.xlsm)",
+    ".xls": "an Excel workbook (.xls)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
 }
 
 Severity = Literal["error", "warning"]
@@ -390,8 +414,11 @@ def read_table(
         raise DataError(
             f"{label}: the file is empty; choose a CSV file with a header row and data."
         )
+    text, comments = _blank_comments(text, label)
     sniffed, text = sniff_delimiter(text, delimiter)
     delimiter = delimiter or sniffed
+    text, top_notes = _skip_top_lines(text, delimiter, comments, header, label)
+    notes = notes + top_notes
     fast = _numeric_table(text, delimiter, label, header)
     if fast is not None:
         frame, row_lines, findings = fast
@@ -515,11 +542,12 @@ def check_text_bytes(raw: bytes, label: str) -> None:
         )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return  # UTF-16 text with a byte-order mark
-    for magic, what in _MAGIC.items():
+    for magic, (what, advice) in _MAGIC.items():
         if raw.startswith(magic):
-            raise DataError(
-                f"{label}: this is not a text table but {what}; use a CSV or TSV file."
-            )
+            workbook = _WORKBOOKS.get(Path(label).suffix.lower())
+            if workbook and magic in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+                what, advice = workbook, _SAVE_AS_CSV
+            raise DataError(f"{label}: this is not a text table but {what}; {advice}.")
     if looks_binary(raw):
         raise DataError(
             f"{label}: the file holds binary bytes, not text; use a CSV or TSV "
@@ -612,6 +640,9 @@ def sniff_delimiter(text: str, delimiter: str | None = None) -> tuple[str, str]:
     Excel's hint line (``sep=;`` first) names the delimiter; otherwise the
     candidate among :data:`DELIMITERS` that splits the first 60 lines into the
     most consistent number of fields (more than one) wins, a comma by default.
+    A candidate that splits most lines into the same number (at least 2) of
+    fields beats one that leaves every line one field, even when the first lines
+    (a preamble) do not fit.
 
     Parameters
     ----------
@@ -644,7 +675,7 @@ def sniff_delimiter(text: str, delimiter: str | None = None) -> tuple[str, str]:
 
 def _sniff_delimiter(text: str) -> str:
     sample = [ln for ln in text[:200_000].split("\n")[:60] if ln.strip()]
-    best, best_score = ",", (False, -1.0, 0)
+    best, best_score = ",", (False, False, -1.0, 0)
     for cand in DELIMITERS:
         try:
             counts = [len(r) for r in csv.reader(sample, delimiter=cand)]
@@ -654,10 +685,273 @@ def _sniff_delimiter(text: str) -> str:
             continue
         mode = max(set(counts), key=counts.count)
         share = counts.count(mode) / len(counts)
-        score = (counts[0] == mode and mode > 1, share, mode)
+        # a split of most lines into the same >= 2 fields beats one field per
+        # line even when the first lines do not fit (a preamble above the header)
+        splits = mode > 1 and share > 0.5
+        score = (counts[0] == mode and mode > 1, splits, share, mode)
         if score > best_score:
             best, best_score = cand, score
     return best
+
+
+# --- lines above the table: comments and preambles ---
+
+# At most this many lines above the header are taken for a preamble.
+_MAX_PREAMBLE = 20
+# Share of the records below a preamble that must have the header's field count.
+_PREAMBLE_FIT = 0.8
+
+
+class _Preamble(NamedTuple):
+    """Lines above a header that do not fit the table (:func:`_find_preamble`)."""
+
+    lines: list[int]
+    width: int
+    header: int
+    first: str
+
+
+class _Comment(NamedTuple):
+    """A comment line at the top of a file: its number and its text."""
+
+    line: int
+    text: str
+
+
+def _is_comment(line: str) -> bool:
+    """Whether a stripped line is a comment: ``#`` first, not a column named
+    ``#`` (``#,name,score``)."""
+    return line.startswith("#") and line[1:2] not in ('"', *DELIMITERS)
+
+
+def _blank_comments(text: str, label: str) -> tuple[str, list[_Comment]]:
+    """Blank the comment lines (``# ...``) at the top of ``text``.
+
+    Each comment line (blank lines between them too) becomes an empty line, so
+    the line numbers of the rows stay those of the file.
+
+    Returns
+    -------
+    text : str
+        ``text`` with its top comment lines emptied.
+    comments : list of _Comment
+        The comment lines removed, in order.
+
+    Raises
+    ------
+    DataError
+        The file holds comment lines only.
+    """
+    comments: list[_Comment] = []
+    pos, number = 0, 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line and not _is_comment(line):
+            break
+        if line:
+            comments.append(_Comment(number, line))
+        pos, number = end + 1, number + 1
+    if not comments:
+        return text, comments
+    if pos >= len(text):
+        raise DataError(
+            f"{label}: the file holds only comment lines (starting with '#'), no "
+            "table; choose a CSV file with a header row and data."
+        )
+    return "\n" * (number - 1) + text[pos:], comments
+
+
+def _skip_top_lines(
+    text: str,
+    delimiter: str,
+    comments: list[_Comment],
+    header: bool | None,
+    label: str,
+) -> tuple[str, list[Finding]]:
+    """Say which comment lines were skipped, and skip a preamble above the header.
+
+    A last comment line that holds the column names of a table without a header
+    (``# a,b,c`` above rows of numbers, as ``numpy.savetxt(header=...)`` writes
+    it) is read as the header, without its ``#``. Lines above the header that
+    have fewer fields than the table (a title, an export note) are blanked, as
+    :func:`_find_preamble` finds them.
+
+    Returns
+    -------
+    text : str
+        ``text`` with the preamble lines emptied (line numbers kept).
+    notes : list of Finding
+        ``comment_lines`` and ``preamble_lines`` warnings.
+    """
+    notes: list[Finding] = []
+    named = None
+    if comments and header is None:
+        text, named = _comment_header(text, delimiter, comments[-1])
+    if comments:
+        skipped = comments[:-1] if named else comments
+        notes.append(_comment_note(skipped, named, label))
+    if header is not False and named is None:
+        found = _find_preamble(text, delimiter, header)
+        if found is not None:
+            text = _blank_lines(text, found.lines)
+            notes.append(_preamble_note(found, label))
+    return text, [n for n in notes if n is not None]
+
+
+def _comment_header(
+    text: str, delimiter: str, last: _Comment
+) -> tuple[str, _Comment | None]:
+    """Put back the last comment line, without its ``#``, when it names the
+    columns of the rows of numbers below it."""
+    names = _split_line(last.text[1:].strip(), delimiter)
+    start = last.line  # the rows start below the last comment line
+    while text[start] == "\n":  # _blank_comments left a row below them
+        start += 1
+    end = text.find("\n", start)
+    first = _split_line(text[start : len(text) if end < 0 else end], delimiter)
+    if (
+        len(names) < 2
+        or len(names) != len(first)
+        or not all(_is_number(c) for c in first)
+        or any(not n.strip() or _is_number(n) for n in names)
+    ):
+        return text, None
+    lines = text[:start].split("\n")
+    lines[last.line - 1] = last.text[1:].strip()
+    return "\n".join(lines) + text[start:], last
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _find_preamble(text: str, delimiter: str, header: bool | None) -> _Preamble | None:
+    """Lines above the header that do not fit the table, or ``None``.
+
+    Looking at the first 60 records (blank lines aside), the header is the first
+    record whose field count ``m`` (at least 2) the records below it agree on:
+    none has more, at least :data:`_PREAMBLE_FIT` of them exactly ``m``. The
+    records above it are a preamble when each has fewer than ``m`` fields, there
+    are at most :data:`_MAX_PREAMBLE` of them, and the header names are not
+    empty (nor numbers, unless ``header`` is ``True``): a table whose first
+    line is the widest is never cut.
+
+    Returns
+    -------
+    _Preamble or None
+        The preamble's line numbers, the table's field count ``m``, the header's
+        line number and the preamble's first line.
+    """
+    records = _top_records(text, delimiter)
+    counts = [len(r) for _, r in records]
+    for k in range(min(_MAX_PREAMBLE, len(counts) - 2) + 1):
+        m = counts[k]
+        if m < 2 or any(c >= m for c in counts[:k]):
+            continue
+        below = counts[k + 1 :]
+        if max(below) > m or below.count(m) < _PREAMBLE_FIT * len(below):
+            continue
+        if k == 0:
+            return None
+        names = [n.strip() for n in records[k][1]]
+        if not all(names) or (header is None and any(map(_is_number, names))):
+            return None
+        end = records[k][0]
+        first = delimiter.join(records[0][1]).strip()
+        return _Preamble(list(range(records[0][0], end)), m, end, first)
+    return None
+
+
+def _top_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The first 60 non-blank records of ``text`` with their line numbers."""
+    sample = text[:200_000]
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter, strict=False)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            if row and (len(row) > 1 or row[0].strip()):
+                records.append((start, row))
+            if len(records) == 60:
+                return records
+            start = reader.line_num + 1
+    except csv.Error:
+        return []
+    # a record cut by the end of the sample is no evidence
+    return records[:-1] if len(sample) < len(text) else records
+
+
+def _blank_lines(text: str, lines: list[int]) -> str:
+    """``text`` with the lines ``lines`` (1-based, ascending) emptied."""
+    head, rest = text, ""
+    pieces = text.split("\n", lines[-1])
+    if len(pieces) > lines[-1]:
+        head, rest = "\n".join(pieces[:-1]), "\n" + pieces[-1]
+    kept = head.split("\n")
+    for number in lines:
+        kept[number - 1] = ""
+    return "\n".join(kept) + rest
+
+
+def _line_ranges(lines: Sequence[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``"1-3, 5"``."""
+    parts: list[str] = []
+    start = prev = lines[0]
+    for n in [*lines[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+def _comment_note(
+    skipped: list[_Comment], named: _Comment | None, label: str
+) -> Finding | None:
+    parts = []
+    if skipped:
+        n = len(skipped)
+        where = _line_ranges([c.line for c in skipped])
+        parts.append(
+            f"skipped {n} comment line{'s' if n > 1 else ''} at the top (line"
+            f"{'s' if n > 1 else ''} {where}, starting with '#')"
+        )
+    if named:
+        parts.append(
+            f"read line {named.line} ({named.text[:60]!r}) as the column names, "
+            "without its '#'"
+        )
+    if not parts:
+        return None
+    return Finding(
+        "warning",
+        "comment_lines",
+        f"{label}: {'; '.join(parts)}. If a line there belongs to the table, "
+        "remove its '#' in the file.",
+        rows=tuple(c.line for c in (*skipped, *([named] if named else [])))[:20],
+    )
+
+
+def _preamble_note(found: _Preamble, label: str) -> Finding:
+    n = len(found.lines)
+    s = "s" if n > 1 else ""
+    return Finding(
+        "warning",
+        "preamble_lines",
+        f"{label}: skipped {n} line{s} at the top (line{s} "
+        f"{_line_ranges(found.lines)}, from {found.first[:40]!r}) that do not have "
+        f"the {found.width} fields of the table; the header is line {found.header}. "
+        "If they belong to the table, fix them in the file; else remove them (or "
+        "start them with '#').",
+        rows=tuple(found.lines[:20]),
+    )
 
 
 def _numeric_table(
@@ -674,8 +968,11 @@ def _numeric_table(
     cells (so no text, booleans, 'nan' or decimal commas; an empty cell is a
     missing value in both). Anything else returns ``None``. ``header`` as in
     :func:`read_table`: with ``True`` the names may look like numbers; with
-    ``False`` the first line is a data row.
+    ``False`` the first line is a data row. Blank lines above the first line
+    (skipped comments or a preamble) only shift the line numbers.
     """
+    skip = len(text) - len(text.lstrip("\n"))
+    text = text[skip:]
     head, _, body = text.partition("\n")
     names = [h.strip() for h in head.split(delimiter)]
     if header is False:
@@ -715,7 +1012,7 @@ def _numeric_table(
         return None
     fixed, findings = _fix_names(names, label)
     frame.columns = fixed
-    first = 1 if header is False else 2
+    first = skip + (1 if header is False else 2)
     return frame, list(range(first, n_rows + first)), findings
 
 

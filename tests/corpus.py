@@ -129,6 +129,24 @@ def _check_no_header(frame: pd.DataFrame) -> None:
     assert frame.shape == (3, 2)
 
 
+def _check_preamble(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["x", "y", "z", "label"]
+    assert frame.shape == (6, 4)
+    assert frame["x"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert frame["label"].tolist() == ["a", "b"] * 3
+
+
+def _preamble_table(preamble: str) -> bytes:
+    """A LabSoft-style export: lines about the file above a 4-column table."""
+    body = "".join(f"{k},{k / 4},{-k},{'ab'[k % 2]}\n" for k in range(6))
+    return (preamble + "x,y,z,label\n" + body).encode()
+
+
+def _check_savetxt(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["a", "b", "c"]
+    assert frame["c"].tolist() == [3.0, 6.0]
+
+
 def _utf16_tsv() -> bytes:
     return "a\tb\n1\t2\n3\t4\n5\t6\n".encode("utf-16")
 
@@ -343,6 +361,38 @@ CORPUS: tuple[Case, ...] = (
         b"1.5,2\n3,4\n5,6\n",
         codes=frozenset({"no_header"}),
         check=_check_no_header,
+    ),
+    # an instrument's export: a '#' comment block above the header
+    Case(
+        "comment_lines",
+        _preamble_table(
+            "# Exported by LabSoft 3.2\n# Instrument: XYZ-100\n# Date: 2024-01-02\n"
+            "# Operator: someone\n# Units: mg/L\n"
+        ),
+        codes=frozenset({"comment_lines"}),
+        check=_check_preamble,
+    ),
+    # the same without '#': read as 1 column "parsed with delimiter semicolon"
+    Case(
+        "preamble_lines",
+        _preamble_table(
+            "LabSoft export\nInstrument XYZ-100\nDate 2024-01-02\n"
+            "Operator someone\nUnits mg/L\n"
+        ),
+        codes=frozenset({"preamble_lines"}),
+        check=_check_preamble,
+    ),
+    # numpy.savetxt(..., delimiter=",", header="a,b,c")
+    Case(
+        "savetxt_header",
+        b"# a,b,c\n1,2,3\n4,5,6\n",
+        codes=frozenset({"comment_lines"}),
+        check=_check_savetxt,
+    ),
+    Case(
+        "comments_only",
+        b"# Exported by LabSoft 3.2\n\n# no rows\n",
+        error="holds only comment lines",
     ),
     Case(
         "over_size_limit",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,6 +91,65 @@ def test_dockerfile_runs_as_non_root_with_health_check_and_port():
     assert (REPO / cmd[4]).is_file()
     env = " ".join(_values("ENV"))
     assert "STREAMLIT_SERVER_FILE_WATCHER_TYPE=none" in env
+
+
+def test_the_health_check_follows_the_configured_port():
+    # it asked for 127.0.0.1:8501 whatever port the server was given
+    env = _image_env()
+    assert env["STREAMLIT_SERVER_PORT"] == "8501"
+    cmd = json.loads(_values("CMD")[-1])
+    # a --server.port flag would win over STREAMLIT_SERVER_PORT
+    assert not [a for a in cmd if a.startswith("--server.port")], cmd
+    check = json.loads(_values("HEALTHCHECK")[0].split("CMD", 1)[1])
+    assert check[:2] == ["python", "-c"] and "STREAMLIT_SERVER_PORT" in check[2]
+    served = _serve_health()
+    try:
+        port = served.server_address[1]
+        for expected, port_env in ((0, str(port)), (1, str(_free_port()))):
+            run_env = {**os.environ, "STREAMLIT_SERVER_PORT": port_env}
+            out = subprocess.run(
+                [sys.executable, "-c", check[2]],
+                env=run_env,
+                capture_output=True,
+                timeout=30,
+            )
+            assert (out.returncode == 0) == (expected == 0), (port_env, out.stderr)
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+def _serve_health():
+    """A 127.0.0.1 server on a free port answering ``/_stcore/health`` with ok."""
+    import http.server
+    import threading
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = self.path == "/_stcore/health"
+            self.send_response(200 if ok else 404)
+            self.end_headers()
+            self.wfile.write(b"ok" if ok else b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_compose_takes_the_upload_limit_from_the_environment():
+    # it hard-coded "50", so `-e`-style overrides the README gives did not apply
+    compose = (REPO / "compose.yaml").read_text()
+    config = (REPO / ".streamlit" / "config.toml").read_text()
+    default = re.search(r"maxUploadSize\s*=\s*(\d+)", config).group(1)
+    line = next(ln for ln in compose.splitlines() if "MAX_UPLOAD_SIZE:" in ln)
+    assert line.split(":", 1)[1].strip() == (
+        f'"${{STREAMLIT_SERVER_MAX_UPLOAD_SIZE:-{default}}}"'
+    )
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "STREAMLIT_SERVER_MAX_UPLOAD_SIZE=200 docker compose up" in readme
 
 
 def test_dockerfile_copies_sample_data_and_config():

@@ -85,6 +85,27 @@ def test_readme_has_the_library_examples_and_cli_lines():
     assert {"data", "dag", "explain", "graph"} <= commands
 
 
+def test_no_two_readme_examples_write_the_same_file():
+    # the library block and the CLI line both wrote sachs_dag.json, so running
+    # the CLI line overwrote the notebook's result
+    code = "\n".join(_blocks("python"))
+    written = re.findall(r"\.(?:to_json|write_html|write_image)\(\s*\"([^\"]+)\"", code)
+    for argv in _cli_lines():
+        written += [argv[k + 1] for k, a in enumerate(argv[:-1]) if a == "--out"]
+    assert "sachs_dag.json" in written and len(written) > 3
+    repeated = sorted({w for w in written if written.count(w) > 1})
+    assert not repeated, f"README examples write {repeated} more than once"
+
+
+def test_readme_counts_the_example_scripts():
+    scripts = sorted(p.name for p in (REPO / "examples").glob("*.py"))
+    words = {3: "three", 4: "four", 5: "five", 6: "six"}
+    text = README.read_text(encoding="utf-8")
+    assert f"`examples/` holds {words[len(scripts)]} scripts" in text
+    for name in scripts:
+        assert f"`{name}`" in text, name
+
+
 @pytest.mark.timeout(900)
 def test_readme_code_runs(tmp_path: Path):
     (tmp_path / "sample_data").symlink_to(REPO / "sample_data")

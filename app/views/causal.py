@@ -28,6 +28,7 @@ from engine.dag import (
     simulate_sem,
     varsortability,
 )
+from engine.dag.permutahedron import PermutahedronConfig, cost_warning
 from engine.dag.simulate import GRAPHS, NOISES, SEMS
 from engine.data import default_nodes, to_matrix
 from engine.errors import DataError, EngineError, GraphError, format_names
@@ -1537,6 +1538,10 @@ def render() -> None:
                 seed=seed,
             )
             busy = state.get(state.CAUSAL_JOB) is not None
+            if method == "permutahedron":  # a large fit says what it will cost
+                cost = cost_warning(*X.shape, PermutahedronConfig(**options))
+                if cost:
+                    st.warning(cost)
             if problem is not None:  # the editor's message may be collapsed
                 st.warning(
                     "**Learn DAG** and **Run bootstrap** are off until the prior "

@@ -157,6 +157,20 @@ def _on_target_change() -> None:
 # --- widgets ---
 
 
+# Tables are read from text (CSV, TSV). Workbooks and Parquet files are taken too,
+# only to be refused with what to do (the reader names them by their bytes and
+# never parses them): the browser's own filter said just "files are not allowed".
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "parquet"]
+UPLOAD_HELP = (
+    "A text table: CSV or TSV (.csv, .tsv, .txt). The delimiter (, ; tab |), "
+    "decimal commas, UTF-8 or Latin-1 and '#' comment lines at the top are "
+    "detected. Excel or OpenDocument workbooks are not read: save the sheet with "
+    "File > Save As > CSV (UTF-8) and upload that; a Parquet file: "
+    "pd.read_parquet(path).to_csv('table.csv', index=False). For bigger files, "
+    "keep a sample of the rows."
+)
+
+
 def _pickers() -> None:
     left, right = st.columns(2)
     names = list_samples()
@@ -174,13 +188,9 @@ def _pickers() -> None:
         limit = st.get_option("server.maxUploadSize")
         st.file_uploader(
             f"Or upload a CSV / TSV file (up to {limit} MB)",
-            type=["csv", "tsv", "txt"],
+            type=UPLOAD_TYPES,
             key=UPLOAD_KEY,
-            help=(
-                "Parsed as plain data: delimiter (, ; tab |), decimal commas, "
-                "UTF-8 or Latin-1 are detected. For bigger files, keep a sample of "
-                "the rows."
-            ),
+            help=UPLOAD_HELP,
         )
     error = state.get(state.UPLOAD_ERROR)
     if error:

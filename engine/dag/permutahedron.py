@@ -41,7 +41,10 @@ Time. Per epoch only orderings not seen before are fitted (a cache holds every
 fitted ordering): backward selection costs O(K d^4) per batch of new orderings
 (one batched inverse, then rank-one downdates); an L0-STE inner step O(K d^3);
 an MLP step O(K n d H). The final adjacent-swap polish evaluates up to d - 1
-neighbours per round.
+neighbours per round. One ordering's linear backward fit took 0.09 s at d = 60 and
+19 s at d = 200 (:func:`ordering_seconds`; :func:`cost_warning` words the expected
+cost of a fit), so a stop request is asked for between chunks of orderings and
+between elimination rounds (about once a second), not only once per epoch.
 
 References
 ----------
@@ -66,7 +69,13 @@ from engine.dag._kbest import kbest_rankings
 from engine.dag._orderings import complete_dags, order_of, ranks_of, repair_rankings
 from engine.dag._sparsemap import sparsemap
 from engine.dag._sparsemax import sparsemax
-from engine.dag.edge_models import EdgeFitter, FitSettings, fit_edges, refit_linear
+from engine.dag.edge_models import (
+    EdgeFitter,
+    FitSettings,
+    FitStopped,
+    fit_edges,
+    refit_linear,
+)
 from engine.dag.prior import PriorKnowledge
 from engine.errors import (
     ConfigError,
@@ -77,7 +86,12 @@ from engine.errors import (
 )
 from engine.runtime import Reporter, make_generators, resolve_device
 
-__all__ = ["PermutahedronConfig", "fit_permutahedron"]
+__all__ = [
+    "PermutahedronConfig",
+    "cost_warning",
+    "fit_permutahedron",
+    "ordering_seconds",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -310,6 +324,117 @@ class PermutahedronConfig:
         )
 
 
+# --- expected cost, for a warning before a large fit ---
+
+# Seconds of one ordering's edge fit (linear edges, backward elimination), one
+# CPU core, measured on 300 rows of a 200-column table of random numbers (the
+# time hardly depends on the rows: the fit works on X^T X): the d^3 Gram
+# inverses per ordering stop fitting in the caches between 100 and 150 columns.
+_ORDERING_S = ((60, 0.09), (100, 0.26), (150, 3.3), (200, 19.0))
+# Seconds per unit of orderings x rows x columns x hidden units of an MLP epoch:
+# 14 s per epoch at d = 30, n = 2 000, 10 hidden units, 10 orderings.
+_MLP_UNIT_S = 14.0 / (10 * 2000 * 30 * 10)
+# Warn when the fit's least expected time exceeds this many seconds.
+_WARN_S = 10.0
+
+
+def ordering_seconds(d: int) -> float:
+    """Expected seconds of one ordering's linear backward edge fit at ``d`` nodes.
+
+    Interpolated (log-log) between the measurements in ``_ORDERING_S``, scaled
+    as d^4 outside them.
+
+    Parameters
+    ----------
+    d : int
+        Nodes (columns).
+
+    Returns
+    -------
+    float
+    """
+    ds = np.log([p[0] for p in _ORDERING_S])
+    ts = np.log([p[1] for p in _ORDERING_S])
+    x = math.log(max(d, 2))
+    if x <= ds[0]:
+        return float(math.exp(ts[0] + 4 * (x - ds[0])))
+    if x >= ds[-1]:
+        return float(math.exp(ts[-1] + 4 * (x - ds[-1])))
+    return float(math.exp(np.interp(x, ds, ts)))
+
+
+def cost_warning(n: int, d: int, config: PermutahedronConfig) -> str | None:
+    """A warning for a fit expected to take long, or ``None``.
+
+    The least time such a fit takes: the first epoch (``n_orderings`` new
+    orderings) plus one round of the final polish (``d - 1`` orderings) for
+    linear edges; for the MLP edge model every epoch costs about the same, so
+    ``max_iter`` epochs (early stopping may end it sooner). Other settings
+    (joint training, ``lars``) get no estimate.
+
+    Parameters
+    ----------
+    n, d : int
+        Rows and columns (nodes) of the data.
+    config : PermutahedronConfig
+
+    Returns
+    -------
+    str or None
+        What it will cost and how to lower it, when the estimate is over
+        :data:`_WARN_S` seconds.
+    """
+    k = config.n_orderings if config.structure == "topk" else d + 1
+    if config.training != "bilevel":
+        return None
+    if config.edge_model == "mlp":
+        epoch = _MLP_UNIT_S * k * n * d * config.hidden
+        least = epoch * config.max_iter
+        if least <= _WARN_S:
+            return None
+        return (
+            f"A long fit: with the MLP edge model an epoch over {d} columns and "
+            f"{n} rows takes about {_duration(epoch)} on one CPU core, so "
+            f"max_iter={config.max_iter} epochs up to {_duration(least)} (early "
+            "stopping may end it sooner). To shorten it, lower max_iter or hidden, "
+            "use linear edges, or choose fewer columns or rows. You can still start "
+            "it, and Cancel it."
+        )
+    if config.sparsifier != "backward":
+        return None
+    one = ordering_seconds(d)
+    epoch = k * one
+    polish = (d - 1) * one if config.polish else 0.0
+    if epoch + polish <= _WARN_S:
+        return None
+    text = (
+        f"A long fit: {d} columns. Each new ordering's edge fit takes about "
+        f"{_duration(one)} on one CPU core, an epoch fits up to {k} new "
+        f"orderings (about {_duration(epoch)})"
+    )
+    if config.polish:
+        text += f" and each round of the final polish {d - 1} ({_duration(polish)})"
+    return (
+        f"{text}, so expect at least {_duration(epoch + polish)}, and more with "
+        f"every epoch (up to max_iter={config.max_iter}). To shorten it, choose "
+        f"fewer columns in 'Columns (nodes)' (at 60 columns an ordering takes "
+        f"about {_duration(ordering_seconds(60))}), or lower max_iter or "
+        "n_orderings, or turn off polish under 'Method options'. You can still "
+        f"start it; Cancel ends it within about {_duration(one + _POLL_S)}."
+    )
+
+
+def _duration(seconds: float) -> str:
+    """``0.09`` -> ``"0.09 s"``, ``200`` -> ``"3 min"``, ``7200`` -> ``"2 h"``."""
+    if seconds < 1:
+        return f"{seconds:.2g} s"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f}".removesuffix(".0") + " h"
+
+
 # --- distributions over orderings ---
 
 
@@ -350,10 +475,47 @@ class _State:
     converged: bool = False
     stopped: bool = False
     n_iter: int = 0
+    # the selected edges of the lowest-loss ordering fitted so far (its cache key),
+    # kept when the final refit would select them again (backward elimination is
+    # deterministic): the refit then only solves least squares
+    best_fit: tuple[tuple[int, ...], torch.Tensor] | None = None
 
     def log(self, **values: float) -> None:
         for k, v in values.items():
             self.history.setdefault(k, []).append(float(v))
+
+
+# Seconds between stop checks inside an epoch or a polishing round: at d = 200
+# (n = 300, one core) one ordering's edge fit takes about 20 s and an epoch of 10
+# new orderings over 3 minutes, so the per-epoch check left Cancel waiting.
+_POLL_S = 1.0
+
+
+class _Stopper:
+    """The stop check asked inside long steps (between chunks of orderings and
+    between the rounds of their edge fits).
+
+    At most every :data:`_POLL_S` seconds it sends a ``fit`` progress event
+    (``step`` the epoch, a message saying which ordering is being fitted), whose
+    callback may ask to stop; a stop already requested is answered at once.
+    """
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+        self.last = time.perf_counter()
+        self.step = 0
+        self.where = ""
+        self.done, self.total = 0, 0
+
+    def __call__(self) -> bool:
+        if self.reporter.stop_requested:
+            return True
+        now = time.perf_counter()
+        if now - self.last < _POLL_S:
+            return False
+        self.last = now
+        message = f"{self.where}: fitting ordering {self.done + 1} of {self.total}"
+        return self.reporter("fit", self.step, message=message)
 
 
 # Orderings are fitted in chunks whose working set stays under this many floats
@@ -472,17 +634,33 @@ def _bilevel_losses(
     required: torch.Tensor,
     cfg: PermutahedronConfig,
     gen: torch.Generator,
+    stop: _Stopper | None = None,
 ) -> tuple[torch.Tensor, NDArray[np.int64]]:
+    """Fitted losses (K,) and edge counts (K,) of ``rankings``, new ones fitted.
+
+    Raises :class:`FitStopped` when ``stop`` asks to stop; the orderings of the
+    chunks fitted before stay in the cache.
+    """
     keys = [tuple(r.tolist()) for r in rankings]
     new = [i for i, k in enumerate(keys) if k not in state.cache]
     n, d = X.shape
     chunk = max(1, _CHUNK_FLOATS // _floats_per_ordering(n, d, cfg))
+    deterministic = cfg.edge_model == "linear" and cfg.inner().sparsifier == "backward"
+    if stop is not None:
+        stop.total = len(new)
     for start in range(0, len(new), chunk):
+        if stop is not None:
+            stop.done = start
+            if stop():
+                raise FitStopped
         part = new[start : start + chunk]
         masks = complete_dags(rankings[part], X.device, X.dtype) * structural
-        fit = fit_edges(X, masks, required, cfg.inner(), gen)
+        fit = fit_edges(X, masks, required, cfg.inner(), gen, stop)
         for i, loss, adj in zip(part, fit.loss.tolist(), fit.adjacency, strict=True):
             state.cache[keys[i]] = (loss, int(adj.sum()))
+            best = state.best_fit
+            if deterministic and (best is None or loss < state.cache[best[0]][0]):
+                state.best_fit = (keys[i], adj.clone())
     losses = torch.tensor(
         [state.cache[k][0] for k in keys], dtype=X.dtype, device=X.device
     )
@@ -496,6 +674,7 @@ def _train(
     cfg: PermutahedronConfig,
     gen: torch.Generator,
     reporter: Reporter,
+    stop: _Stopper,
 ) -> _State:
     structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
     required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
@@ -509,9 +688,14 @@ def _train(
     for epoch in range(1, cfg.max_iter + 1):
         rankings, alpha = _distribution(state.theta, cfg, before)
         if joint is None:
-            losses, edges = _bilevel_losses(
-                state, rankings, X, structural, required, cfg, gen
-            )
+            stop.step, stop.where = epoch, f"epoch {epoch}"
+            try:
+                losses, edges = _bilevel_losses(
+                    state, rankings, X, structural, required, cfg, gen, stop
+                )
+            except FitStopped:  # the epoch is dropped; its fitted orderings kept
+                state.stopped = True
+                break
             obj = alpha @ losses
         else:
             masks = complete_dags(rankings, X.device, X.dtype) * structural
@@ -567,20 +751,32 @@ def _polish(
     cfg: PermutahedronConfig,
     gen: torch.Generator,
     reporter: Reporter,
+    stop: _Stopper,
 ) -> NDArray[np.int64]:
     """Adjacent-swap hill climbing on the fitted objective, from ``order``.
 
     At most ``4 d`` rounds of ``d - 1`` candidate orderings each; every round is
     reported as a ``polish`` event and a stop request ends the climb (the best
-    ordering so far is kept), since at d = 100 a round takes about a second.
+    ordering so far is kept), since at d = 100 a round takes about a second (at
+    d = 200 an hour: ``stop`` is asked inside the round too).
     """
     structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
     required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
     before = prior.precedence()
     d = len(order)
-    current, _ = _bilevel_losses(
-        state, ranks_of(order)[None], X, structural, required, cfg, gen
-    )
+    stop.step, stop.where = state.n_iter, "polishing"
+
+    def losses_of(ranks: NDArray[np.int64]) -> torch.Tensor | None:
+        try:
+            return _bilevel_losses(
+                state, ranks, X, structural, required, cfg, gen, stop
+            )[0]
+        except FitStopped:
+            return None
+
+    current = losses_of(ranks_of(order)[None])
+    if current is None:
+        return order
     value = float(current[0])
     for r in range(4 * d):
         if reporter("polish", r, metrics={"loss": value}, total=4 * d):
@@ -595,8 +791,9 @@ def _polish(
             cands.append(new)
         if not cands:
             break
-        ranks = np.stack([ranks_of(o) for o in cands])
-        losses, _ = _bilevel_losses(state, ranks, X, structural, required, cfg, gen)
+        losses = losses_of(np.stack([ranks_of(o) for o in cands]))
+        if losses is None:  # stopped: keep the best ordering reached
+            break
         k = int(torch.argmin(losses))
         if float(losses[k]) >= value - cfg.tol:
             break
@@ -610,10 +807,17 @@ def _refit(
     order: NDArray[np.int64],
     cfg: PermutahedronConfig,
     gen: torch.Generator,
+    state: _State,
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """Edges and weights of ``order``; the edges kept in ``state.best_fit`` when
+    they are this ordering's (a deterministic fit: the same edges again)."""
+    ranks = ranks_of(order)
+    if state.best_fit is not None and state.best_fit[0] == tuple(ranks.tolist()):
+        adjacency = state.best_fit[1]
+        return adjacency.cpu().numpy(), refit_linear(X, adjacency).cpu().numpy()
     structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
     required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
-    mask = complete_dags(ranks_of(order)[None], X.device, X.dtype) * structural
+    mask = complete_dags(ranks[None], X.device, X.dtype) * structural
     fit = fit_edges(X, mask, required, cfg.inner(cfg.refit_factor), gen)
     adjacency = fit.adjacency[0]
     if cfg.edge_model == "linear":
@@ -666,7 +870,8 @@ def fit_permutahedron(
     _, gen = make_generators(seed, dev)
     Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
     Xt = Xt - Xt.mean(0)
-    state = _train(Xt, prior, config, gen, reporter)
+    stop = _Stopper(reporter)
+    state = _train(Xt, prior, config, gen, reporter, stop)
     theta = state.theta.detach().cpu().numpy()
     order = order_of(ranks_of(np.argsort(theta, kind="stable")))
     if config.select == "best_seen" and state.cache:
@@ -675,10 +880,10 @@ def fit_permutahedron(
     repaired, _ = repair_rankings(ranks_of(order)[None], prior.precedence())
     order = order_of(repaired[0])
     if config.polish and config.training == "bilevel" and not state.stopped:
-        order = _polish(state, order, Xt, prior, config, gen, reporter)
+        order = _polish(state, order, Xt, prior, config, gen, reporter, stop)
         state.stopped = reporter.stop_requested
     reporter("refit", state.n_iter, message="refitting the MAP ordering")
-    adjacency, weights = _refit(Xt, prior, order, config, gen)
+    adjacency, weights = _refit(Xt, prior, order, config, gen, state)
     logger.info("permutahedron: %d epochs, %d edges", state.n_iter, adjacency.sum())
     return {
         "adjacency": adjacency,

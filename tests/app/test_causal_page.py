@@ -1430,3 +1430,37 @@ def test_the_weight_threshold_starts_at_0_for_a_fit_on_another_data_set():
     assert at.slider(key="causal_weight_threshold").value == 0.0
     learned = _result(at).n_edges
     assert f"All {learned} learned edges are shown." in [c.value for c in at.caption]
+
+
+def test_a_wide_table_warns_what_the_fit_will_cost_before_learn_dag():
+    from engine.data import describe
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        rng.normal(size=(300, 200)), columns=[f"feature_{j:03d}" for j in range(200)]
+    )
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "report": describe(frame),
+        "description": "",
+        "name": "wide200.csv",
+        "id": "upload:wide200",
+        "source": "upload",
+        "frame": frame,
+        "target": None,
+        "truth": None,
+    }
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    warned = [w.value for w in at.warning if w.value.startswith("A long fit")]
+    assert len(warned) == 1
+    assert warned[0].startswith(
+        "A long fit: 200 columns. Each new ordering's edge fit takes about 19 s"
+    )
+    assert "choose fewer columns in 'Columns (nodes)'" in warned[0]
+    assert not at.button(key="causal_fit").disabled  # it can still be started
+    at.multiselect(key="causal_cols_wide200.csv").set_value(
+        [f"feature_{j:03d}" for j in range(40)]
+    ).run()
+    assert not [w for w in at.warning if w.value.startswith("A long fit")]

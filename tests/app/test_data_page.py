@@ -270,3 +270,25 @@ def test_a_headerless_known_graph_is_over_the_default_nodes(at):
     assert truth.shape == (5, 5) and truth.sum() == 2
     assert truth[columns.index("a"), columns.index("b")]
     assert truth[columns.index("b"), columns.index("c")]
+
+
+def test_a_workbook_upload_is_taken_and_refused_with_how_to_convert(at):
+    # the uploader's type list held csv/tsv/txt only, so the browser refused an
+    # .xlsx with "...spreadsheetml.sheet files are not allowed" and nothing else
+    uploader = at.file_uploader(key="data_upload")
+    assert {"xlsx", "xls", "ods", "parquet"} <= {
+        t.lstrip(".") for t in uploader.proto.type
+    }
+    assert "Save As > CSV (UTF-8)" in uploader.help
+    workbook = (b"PK\x03\x04" + bytes(60) + b"[Content_Types].xml") * 4
+    _upload(at, "results.xlsx", workbook)
+    assert [e.value for e in at.error] == [
+        "This file cannot be used: "
+        + literal(
+            "results.xlsx: this is not a text table but an Excel workbook (.xlsx); "
+            "open it in Excel or LibreOffice, save the sheet with File > Save As > "
+            "CSV (UTF-8), and use that file."
+        )
+        + " Still using 'sachs'."
+    ]
+    assert _dataset(at)["name"] == "sachs"

@@ -267,6 +267,11 @@ def test_before_its_first_event_a_job_says_its_phase_not_step_0():
     assert progress_text({**snap, **event, "message": ""}) == (
         "fit: running, epoch 1/300, 12 s"
     )
+    # inside a long epoch (d = 200: minutes) the learner says which ordering
+    inner = {**event, "stage": "fit", "message": "epoch 1: fitting ordering 3 of 10"}
+    assert progress_text({**snap, **inner}) == (
+        "fit: running, epoch 1: fitting ordering 3 of 10, 12 s"
+    )
 
 
 def test_the_lds_bar_moves_on_over_the_whole_fit():

@@ -121,6 +121,101 @@ def test_report_ragged_rows_lists_lines():
     assert "lines 3, 5" in ragged.message
 
 
+def _preamble_file(preamble: str, rows: int = 60) -> bytes:
+    body = "".join(f"{k},{k / 4},{-k},{'ab'[k % 2]}\n" for k in range(rows))
+    return (preamble + "x,y,z,label\n" + body).encode()
+
+
+_HASH_PREAMBLE = "".join(f"# note {k}: LabSoft 3.2, {k}\n" for k in range(5))
+_TEXT_PREAMBLE = "LabSoft export\nInstrument XYZ-100\nDate: 2024-01-02, 10:00\n"
+
+
+def test_comment_lines_at_the_top_are_skipped_and_said():
+    frame, report = read_table(_preamble_file(_HASH_PREAMBLE), name="lab.csv")
+    assert (report.delimiter, report.n_rows, report.n_columns) == (",", 60, 4)
+    assert list(frame.columns) == ["x", "y", "z", "label"]
+    note = next(f for f in report.findings if f.code == "comment_lines")
+    assert note.severity == "warning" and note.rows == (1, 2, 3, 4, 5)
+    assert note.message.startswith(
+        "lab.csv: skipped 5 comment lines at the top (lines 1-5, starting with '#')"
+    )
+    # rows keep their file line numbers: the header is line 6
+    gap = read_table(_preamble_file(_HASH_PREAMBLE).replace(b"\n2,", b"\n,", 1))
+    missing = next(f for f in gap.report.findings if f.code == "missing_values")
+    assert missing.rows == (9,)
+
+
+def test_a_preamble_without_hash_is_skipped_and_its_lines_named():
+    frame, report = read_table(_preamble_file(_TEXT_PREAMBLE), name="lab.csv")
+    assert (report.delimiter, report.n_rows, report.n_columns) == (",", 60, 4)
+    assert frame["y"].iloc[:3].tolist() == [0.0, 0.25, 0.5]
+    note = next(f for f in report.findings if f.code == "preamble_lines")
+    assert note.rows == (1, 2, 3)
+    assert note.message.startswith(
+        "lab.csv: skipped 3 lines at the top (lines 1-3, from 'LabSoft export') "
+        "that do not have the 4 fields of the table; the header is line 4."
+    )
+    assert not any(f.code == "single_column" for f in report.findings)
+
+
+def test_a_one_field_split_never_beats_a_consistent_split():
+    from engine.data import _sniff_delimiter
+
+    text = _preamble_file("Title line\nAnother line\n" * 5).decode()
+    assert _sniff_delimiter(text) == ","
+
+
+@pytest.mark.parametrize(
+    ("raw", "columns"),
+    [
+        # a column named '#' is no comment
+        (b"#,name,score\n1,ann,3\n2,bob,4\n", ["#", "name", "score"]),
+        # a header shorter than the text rows is not skipped as a preamble
+        (b"a,b,c\nx,y\np,q\nr,s\n", ["a", "b", "c"]),
+        # a title line above rows of numbers: no header to find, kept as it is
+        (b"Title\n1,2\n3,4\n", None),
+    ],
+)
+def test_lines_that_may_be_the_table_are_not_skipped(raw, columns):
+    if columns is None:
+        with pytest.raises(DataError, match="more fields than the 1 column names"):
+            read_table(raw)
+        return
+    frame, report = read_table(raw)
+    assert list(frame.columns) == columns
+    assert not {"comment_lines", "preamble_lines"} & {f.code for f in report.findings}
+
+
+def test_a_comment_header_over_rows_of_numbers_names_the_columns():
+    frame, report = read_table(b"# written by numpy\n# a;b\n1;2\n3;4\n")
+    assert list(frame.columns) == ["a", "b"] and report.header is True
+    note = next(f for f in report.findings if f.code == "comment_lines")
+    assert "skipped 1 comment line at the top (line 1, starting with '#'); " in (
+        note.message
+    )
+    assert "read line 2 ('# a;b') as the column names, without its '#'" in (
+        note.message
+    )
+
+
+def test_the_c_parser_path_reads_a_file_below_comments_as_the_full_path(
+    monkeypatch,
+):
+    import engine.data as data
+
+    rows = "".join(f"{k},{k / 3:.5f},{-k}\n" for k in range(300))
+    raw = f"# LabSoft\n\n# units: mg/L\na,b,c\n{rows}".encode()
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 0)
+    fast = read_table(raw)
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 10**12)
+    slow = read_table(raw)
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    assert fast.report == slow.report
+    text = data._blank_comments(raw.decode(), "f")[0]
+    monkeypatch.setattr(data, "_FAST_MIN_CHARS", 0)
+    assert data._numeric_table(text, ",", "f") is not None
+
+
 def test_report_column_kinds_and_counts():
     frame = pd.DataFrame(
         {
@@ -456,3 +551,25 @@ def test_duplicate_names_warning_names_the_new_names():
     (finding,) = [f for f in report.findings if f.code == "duplicate_names"]
     assert "renamed ['x.1', 'y.1', 'y.2']." in finding.message
     assert "name.1" not in finding.message
+
+
+def test_a_workbook_is_named_and_the_advice_said_once():
+    # it read "... (an .xlsx workbook is one); save it as CSV; use a CSV or TSV file."
+    book = b"PK\x03\x04" + bytes(200)
+    with pytest.raises(DataError) as info:
+        read_table(book, name="book.xlsx")
+    assert str(info.value) == (
+        "book.xlsx: this is not a text table but an Excel workbook (.xlsx); open it "
+        "in Excel or LibreOffice, save the sheet with File > Save As > CSV (UTF-8), "
+        "and use that file."
+    )
+    with pytest.raises(DataError) as info:
+        read_table(book, name="renamed.csv")
+    message = str(info.value)
+    assert message.startswith(
+        "renamed.csv: this is not a text table but a zip archive (an Excel .xlsx or "
+        "OpenDocument .ods workbook is one); if it is a workbook, open it in Excel"
+    )
+    assert message.count("CSV") == 2 and "TSV" not in message
+    with pytest.raises(DataError, match=r"^old.xls: .* an Excel workbook \(.xls\);"):
+        read_table(b"\xd0\xcf\x11\xe0" + bytes(200), name="old.xls")

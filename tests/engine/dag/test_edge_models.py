@@ -96,3 +96,29 @@ def test_lars_select_keeps_strong_parents_and_required_ones():
     assert not fit.adjacency[0, 3, 4]
     # unrelated upstream columns get no parents at all
     assert not fit.adjacency[0, :, 1].any() and not fit.adjacency[0, :, 3].any()
+
+
+def test_backward_select_asks_stop_before_every_round():
+    from engine.dag.edge_models import FitStopped
+
+    rng = np.random.default_rng(0)
+    X = torch.as_tensor(rng.normal(size=(200, 6)))
+    masks = complete_dags(ranks_of(np.arange(6))[None], X.device, X.dtype)
+    required = torch.zeros((6, 6), dtype=X.dtype)
+    asked = []
+
+    def never() -> bool:
+        asked.append(1)
+        return False
+
+    fit = backward_select(X, masks, required, FitSettings(pruning_reg=0.01), never)
+    assert len(asked) == fit.n_iter and fit.n_iter > 2
+    asked.clear()
+
+    def on_second() -> bool:
+        asked.append(1)
+        return len(asked) == 2
+
+    with pytest.raises(FitStopped):
+        backward_select(X, masks, required, FitSettings(pruning_reg=0.01), on_second)
+    assert len(asked) == 2

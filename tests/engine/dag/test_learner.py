@@ -552,3 +552,69 @@ def test_multiindex_columns_become_readable_node_names():
     )
     result = learn_dag(frame, seed=0, max_iter=3)
     assert result.node_names == ("g1.a", "g1.b", "g2.c", "g2.d")
+
+
+def test_a_stop_request_inside_the_first_epoch_ends_the_fit_there(monkeypatch):
+    # a d = 200 epoch takes minutes: the stop check is asked between orderings
+    # and between elimination rounds, not only once per epoch (every time here)
+    import engine.dag.permutahedron as perm
+    from engine.dag import simulate_sem
+
+    monkeypatch.setattr(perm, "_POLL_S", 0.0)
+    X = simulate_sem(12, 300, edges_per_node=2.0, seed=1).X
+    events = []
+
+    def stop_on_first_inner_event(event) -> bool:
+        events.append(event)
+        return event.stage == "fit"
+
+    with pytest.warns(UserWarning, match="stopped on request"):
+        r = learn_dag(X, seed=0, device="cpu", progress=stop_on_first_inner_event)
+    assert [e.stage for e in events] == ["fit", "refit"]
+    assert events[0].step == 1
+    assert events[0].message == "epoch 1: fitting ordering 1 of 10"
+    assert r.stopped and r.n_iter == 0 and r.is_dag
+
+
+def test_the_kept_best_edges_give_the_result_a_refit_gives(seed):
+    import torch
+
+    from engine.dag._orderings import complete_dags, ranks_of
+    from engine.dag.edge_models import backward_select, refit_linear
+    from engine.dag.simulate import simulate_sem
+
+    X = simulate_sem(8, 300, edges_per_node=2.0, seed=seed).X
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # under-trained at 20 epochs: no matter
+        r = learn_dag(X, seed=seed, device="cpu", max_iter=20)
+    Xt = torch.as_tensor(X - X.mean(0))
+    mask = complete_dags(ranks_of(np.asarray(r.ordering))[None], Xt.device, Xt.dtype)
+    required = torch.zeros((8, 8), dtype=Xt.dtype)
+    fit = backward_select(Xt, mask, required, PermutahedronConfig().inner())
+    np.testing.assert_array_equal(r.adjacency, fit.adjacency[0].numpy())
+    np.testing.assert_allclose(
+        r.weights, refit_linear(Xt, fit.adjacency[0]).numpy(), atol=1e-12
+    )
+
+
+def test_a_large_fit_gets_a_cost_warning_that_says_how_to_shorten_it():
+    from engine.dag.permutahedron import cost_warning, ordering_seconds
+
+    assert ordering_seconds(150) == pytest.approx(3.3)
+    assert ordering_seconds(300) == pytest.approx(19.0 * 1.5**4)
+    assert cost_warning(300, 60, PermutahedronConfig()) is None
+    text = cost_warning(300, 200, PermutahedronConfig())
+    assert text == (
+        "A long fit: 200 columns. Each new ordering's edge fit takes about 19 s on "
+        "one CPU core, an epoch fits up to 10 new orderings (about 3 min) and each "
+        "round of the final polish 199 (63 min), so expect at least 66 min, and "
+        "more with every epoch (up to max_iter=300). To shorten it, choose fewer "
+        "columns in 'Columns (nodes)' (at 60 columns an ordering takes about "
+        "0.09 s), or lower max_iter or n_orderings, or turn off polish under "
+        "'Method options'. You can still start it; Cancel ends it within about 20 s."
+    )
+    no_polish = cost_warning(300, 200, PermutahedronConfig(polish=False))
+    assert "polish 199" not in no_polish and "expect at least 3 min" in no_polish
+    mlp = cost_warning(1000, 20, PermutahedronConfig(edge_model="mlp"))
+    assert mlp.startswith("A long fit: with the MLP edge model an epoch over 20")
+    assert cost_warning(1000, 20, PermutahedronConfig(training="joint")) is None
