@@ -1538,7 +1538,8 @@ def render() -> None:
                 seed=seed,
             )
             busy = state.get(state.CAUSAL_JOB) is not None
-            if method == "permutahedron":  # a large fit says what it will cost
+            refused = _option_problem(method, options)
+            if method == "permutahedron" and refused is None:  # what it will cost
                 cost = cost_warning(*X.shape, PermutahedronConfig(**options))
                 if cost:
                     st.warning(cost)
@@ -1547,7 +1548,6 @@ def render() -> None:
                     "**Learn DAG** and **Run bootstrap** are off until the prior "
                     f"knowledge can be used: {problem}"
                 )
-            refused = _option_problem(method, options)
             if refused is not None:
                 st.error(
                     "**Learn DAG** and **Run bootstrap** are off until the method "
