@@ -6,11 +6,19 @@ page. A job's target is an importable ``"module:function"`` that accepts a
 ``progress`` keyword (the engine's callback convention: return ``True`` to stop).
 Workers never call Streamlit; pages poll with :func:`render_job` inside a fragment.
 
+The registry keeps the waiting line itself and hands the pool one job per worker
+at a time: a job cancelled while it waits leaves the line at once (the pool would
+have taken it into its worker's queue, where it could no longer be dropped). A
+worker that dies (killed, e.g. by the system when memory runs out) fails the job it
+ran with :class:`WorkerLost` and is replaced; the jobs waiting in line run next.
+
 A job belongs to the browser session that started it. The pool has one worker per
 server, so a fit left running by a closed tab would hold every other session's fit
 in the queue: a watcher thread asks such a job to stop once its session has been
 gone for :data:`ABANDON_S` seconds (a reload opens a new session too, which takes
-the job over with :meth:`JobRegistry.adopt`: see app/session_store.py).
+the job over with :meth:`JobRegistry.adopt`: see app/session_store.py). A finished
+job's result (or the partial result of a job stopped that way) stays until its
+page collects it, for as long as a kept session points to it.
 """
 
 from __future__ import annotations
@@ -21,8 +29,10 @@ import multiprocessing as mp
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,14 +57,18 @@ def _worker_init() -> None:
 
 
 class CancelledBeforeStart(Exception):
-    """A job cancelled while it waited: the pool had already queued it."""
+    """A job cancelled after it was handed to the worker, before it started."""
+
+
+class WorkerLost(Exception):
+    """The worker process ended while it ran the job (killed, e.g. out of memory)."""
 
 
 def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
-    # the pool hands a waiting job to its worker's queue at once, so
-    # future.cancel() cannot always drop it: the stop flag is checked here
+    # a job cancelled between its hand-over and its start is dropped here
     if status.get("stop", False):
         raise CancelledBeforeStart
+    status.update(state="running", started=time.time())
     module_name, func_name = target.split(":")
     func = getattr(importlib.import_module(module_name), func_name)
 
@@ -70,21 +84,29 @@ def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
         )
         return bool(status.get("stop", False))
 
-    status["state"] = "running"
     return func(**kwargs, progress=progress)
 
 
-@dataclass
+@dataclass(eq=False)
 class Job:
-    """One submitted job."""
+    """One submitted job.
+
+    ``future`` is the registry's own: pending while the job waits in line (so
+    that cancelling it always succeeds), running once handed to the pool.
+    ``kwargs`` is dropped once the pool has it. ``closed_tab`` says the job was
+    stopped (or taken out of the line) because its session was gone.
+    """
 
     id: str
     label: str
-    future: Future
+    target: str
+    kwargs: dict[str, Any] | None
     status: Any
     owner: str | None = None
-    started: float = field(default_factory=time.time)
+    future: Future = field(default_factory=Future)
+    submitted: float = field(default_factory=time.time)
     gone_since: float | None = None
+    closed_tab: bool = False
 
 
 def _current_session() -> str | None:
@@ -104,8 +126,12 @@ def _session_alive(session_id: str) -> bool:
     return runtime.get_instance().is_active_session(session_id)
 
 
+def _never_kept(job_id: str) -> bool:
+    return False
+
+
 class JobRegistry:
-    """Process pool plus the jobs submitted to it.
+    """Process pool, the line of jobs waiting for it, and the jobs' records.
 
     Parameters
     ----------
@@ -116,10 +142,15 @@ class JobRegistry:
         whether the session still has a browser connected.
     abandon_s : float, default=ABANDON_S
         A job whose session has been gone this long is asked to stop (a queued one
-        is dropped) and its record forgotten.
+        is taken out of the line).
     watch_s : float or None, default=WATCH_S
         Seconds between the watcher thread's checks; ``None`` starts no watcher
         (call :meth:`reap` yourself).
+    kept : callable, optional
+        ``kept(job_id) -> bool``: whether a kept session still points to the job
+        (see app/session_store.py). A finished job of a gone session is forgotten
+        once it is not kept; default: never kept, so forgotten ``abandon_s``
+        seconds after its session went away.
     """
 
     def __init__(
@@ -129,16 +160,20 @@ class JobRegistry:
         session_alive: Callable[[str], bool] = _session_alive,
         abandon_s: float = ABANDON_S,
         watch_s: float | None = WATCH_S,
+        kept: Callable[[str], bool] = _never_kept,
     ) -> None:
-        ctx = mp.get_context("spawn")
+        self._ctx = mp.get_context("spawn")
         with without_host_script():  # the page script is __main__ here
-            self._manager = ctx.Manager()
-        self._pool = ProcessPoolExecutor(
-            max_workers=max_workers, mp_context=ctx, initializer=_worker_init
-        )
+            self._manager = self._ctx.Manager()
+        self._max_workers = max_workers
+        self._pool = self._new_pool()
         self._jobs: dict[str, Job] = {}
+        self._line: deque[Job] = deque()
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._closing = False
         self._session_alive = session_alive
+        self._kept = kept
         # At interpreter exit (the server stopped, e.g. by SIGTERM) the pool joins
         # its workers, so a running fit would hold the exit for as long as it
         # runs. Asking every job to stop first ends it at its next progress step.
@@ -147,6 +182,10 @@ class JobRegistry:
         # would run after it. The hook is private but is what the pool itself uses.
         threading._register_atexit(self.stop_all)  # type: ignore[attr-defined]
         self._abandon_s = abandon_s
+        for i in range(max_workers):
+            threading.Thread(
+                target=self._run_line, name=f"structure-lab-jobs-{i}", daemon=True
+            ).start()
         if watch_s is not None:
             threading.Thread(
                 target=self._watch,
@@ -154,6 +193,13 @@ class JobRegistry:
                 name="structure-lab-job-watcher",
                 daemon=True,
             ).start()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._max_workers,
+            mp_context=self._ctx,
+            initializer=_worker_init,
+        )
 
     def submit(
         self,
@@ -163,7 +209,7 @@ class JobRegistry:
         owner: str | None = None,
         phase: str = "",
     ) -> str:
-        """Start ``target(**kwargs, progress=...)`` in a worker; return the job id.
+        """Put ``target(**kwargs, progress=...)`` in the line; return the job id.
 
         ``owner`` is the session the job belongs to; default the session running
         the calling script. ``phase`` is what the job does before its first
@@ -173,36 +219,48 @@ class JobRegistry:
         status = self._manager.dict(
             state="queued", stop=False, step=0, total=None, message=phase
         )
-        with without_host_script():  # the worker starts on the first submit
-            future = self._pool.submit(_run_job, target, kwargs, status)
         job = Job(
             id=uuid.uuid4().hex,
             label=label or target,
-            future=future,
+            target=target,
+            kwargs=kwargs,
             status=status,
             owner=owner if owner is not None else _current_session(),
         )
-        with self._lock:
+        with self._wake:
             self._jobs[job.id] = job
+            self._line.append(job)
+            self._wake.notify()
         return job.id
 
     def cancel(self, job_id: str) -> None:
-        """Ask a job to stop; one not yet started is dropped."""
+        """Ask a job to stop; one still in the line leaves it at once."""
         job = self._jobs.get(job_id)
         if job is None:
             return
-        job.status["stop"] = True
         if job.future.cancel():
-            job.status["state"] = "cancelled"
+            with self._lock:
+                if job in self._line:
+                    self._line.remove(job)
+            job.status.update(stop=True, state="cancelled")
+        else:
+            job.status["stop"] = True
 
     def snapshot(self, job_id: str) -> dict[str, Any]:
-        """Return the job's state: ``state``, progress fields, ``result``, ``error``."""
+        """Return the job's state: ``state``, progress fields, ``result``, ``error``.
+
+        Also ``elapsed_s`` (seconds since it started, or waiting while queued),
+        ``place`` (1 for the next job in line, 0 when not in the line) and
+        ``closed_tab`` (stopped or taken out of the line as its tab was closed).
+        """
         job = self._jobs.get(job_id)
         if job is None:
             return {"state": "missing"}
         snap = dict(job.status)
-        snap["elapsed_s"] = time.time() - job.started
+        snap["elapsed_s"] = time.time() - (snap.get("started") or job.submitted)
         snap["label"] = job.label
+        snap["closed_tab"] = job.closed_tab
+        snap["place"] = self._place(job)
         if job.future.cancelled():
             snap["state"] = "cancelled"
         elif job.future.done():
@@ -213,6 +271,13 @@ class JobRegistry:
             snap["error"] = err
             snap["result"] = None if err is not None else job.future.result()
         return snap
+
+    def _place(self, job: Job) -> int:
+        with self._lock:
+            if job.future.done() or job not in self._line:
+                return 0
+            waiting = [j for j in self._line if not j.future.done()]
+        return waiting.index(job) + 1
 
     def ahead_of(self, job_id: str) -> tuple[int, int]:
         """Jobs submitted before ``job_id`` and not finished: (all, of gone sessions).
@@ -254,11 +319,12 @@ class JobRegistry:
             self._jobs.pop(job_id, None)
 
     def reap(self, now: float | None = None) -> list[str]:
-        """Stop the jobs whose session has been gone too long; forget them once done.
+        """Stop the jobs whose session has been gone too long; forget finished ones.
 
         A stopped job keeps its record until its worker returns (a fit stops at
         its next step boundary, which can take a while), so that the jobs queued
-        behind it are told what they wait for.
+        behind it are told what they wait for; then it is kept, with its result,
+        while a kept session points to it (see ``kept``).
 
         Returns
         -------
@@ -277,16 +343,21 @@ class JobRegistry:
             if now - job.gone_since < self._abandon_s:
                 continue
             if job.future.done():
-                self.forget(job.id)
-                reaped.append(job.id)
+                if not self._kept(job.id):
+                    self.forget(job.id)
+                    reaped.append(job.id)
             elif not job.status.get("stop", False):
                 logger.info("stopping %s: its browser session is gone", job.label)
+                job.closed_tab = True
                 self.cancel(job.id)
                 reaped.append(job.id)
         return reaped
 
     def stop_all(self) -> None:
-        """Ask every job to stop (queued ones are dropped)."""
+        """Ask every job to stop (queued ones leave the line); start no more."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify_all()
         for job_id in list(self._jobs):
             try:
                 self.cancel(job_id)
@@ -299,6 +370,59 @@ class JobRegistry:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._manager.shutdown()
 
+    def _run_line(self) -> None:
+        """Hand the jobs in line to the pool, one at a time (a thread per worker)."""
+        while (job := self._next()) is not None:
+            try:
+                job.future.set_result(self._run(job))
+            except BaseException as err:  # the job's failure, shown by its page
+                job.future.set_exception(err)
+
+    def _next(self) -> Job | None:
+        """The next job in line, marked running; None once the registry closes."""
+        with self._wake:
+            while True:
+                while not self._line and not self._closing:
+                    self._wake.wait()
+                if self._closing:
+                    return None
+                job = self._line.popleft()
+                if job.future.set_running_or_notify_cancel():
+                    return job
+
+    def _run(self, job: Job) -> Any:
+        """Run ``job`` in the pool and return its result.
+
+        A pool found broken when the job is handed over (its worker died while
+        idle) is replaced and the job handed to the new one; a worker that dies
+        while it runs the job raises :class:`WorkerLost`, after the pool is
+        replaced for the jobs after it.
+        """
+        pool = self._pool
+        try:
+            with without_host_script():  # the worker starts on the first job
+                running = pool.submit(_run_job, job.target, job.kwargs, job.status)
+        except BrokenProcessPool:
+            pool = self._renew_pool(pool)
+            with without_host_script():
+                running = pool.submit(_run_job, job.target, job.kwargs, job.status)
+        job.kwargs = None  # the pool holds them until the worker has them
+        try:
+            return running.result()
+        except BrokenProcessPool as err:
+            logger.warning("the worker process ended while it ran %s", job.label)
+            self._renew_pool(pool)
+            raise WorkerLost(str(err)) from err
+
+    def _renew_pool(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """Replace the pool ``broken`` (unless done already) and return the new one."""
+        with self._lock:
+            if self._pool is broken and not self._closing:
+                logger.warning("the worker process ended; starting a new one")
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+            return self._pool
+
     def _watch(self, every_s: float) -> None:
         while True:
             time.sleep(every_s)
@@ -310,14 +434,22 @@ class JobRegistry:
 
 @st.cache_resource(show_spinner=False)
 def get_registry() -> JobRegistry:
-    """The server-wide job registry."""
-    return JobRegistry(max_workers=1)
+    """The server-wide job registry; it keeps what the kept sessions point to."""
+    from app.session_store import get_store
+
+    return JobRegistry(max_workers=1, kept=get_store().holds_job)
 
 
 def error_text(err: BaseException, what: str = "The fit") -> str:
     """The message to show for a failed job; ``what`` names the job in the text."""
     if isinstance(err, EngineError):
         return str(err)
+    if isinstance(err, WorkerLost):
+        return (
+            f"{what} was lost: the worker process ended unexpectedly (killed by the "
+            "system, e.g. out of memory?). Start it again, with fewer rows or "
+            "columns if the table was large."
+        )
     return f"{what} failed with an unexpected {type(err).__name__}: {err}"
 
 
@@ -367,9 +499,25 @@ def render_job(
 def _finish(
     job_key: str, job_id: str, snap: dict[str, Any], on_done: Callable, what: str
 ) -> None:
+    _collect(job_key, snap, on_done, what)
     st.session_state[job_key] = None
+    # saved now, not after the page's rerun: a tab closed in between would leave
+    # the kept session pointing to a job forgotten below, its result lost
+    from app.session_store import save_session
+
+    save_session()
     get_registry().forget(job_id)
+
+
+def _collect(job_key: str, snap: dict[str, Any], on_done: Callable, what: str) -> None:
+    """Store a finished job's result, or its message under ``job_key + "_error"``."""
     if snap["state"] == "done":
+        if snap.get("closed_tab"):
+            st.session_state[job_key + "_error"] = (
+                f"{what} was stopped because its browser tab was closed for more "
+                f"than {ABANDON_S:.0f} s (one fit runs at a time, for every tab); "
+                "the result it had reached is shown. Start it again to finish it."
+            )
         try:
             on_done(snap["result"])
         except Exception as err:  # a page bug must not swallow a finished fit
@@ -382,7 +530,15 @@ def _finish(
         st.session_state[job_key + "_error"] = literal(error_text(snap["error"], what))
     elif snap["state"] == "cancelled":
         st.session_state[job_key + "_error"] = (
-            f"{what} was cancelled before it started."
+            f"{what} was taken out of the line: its browser tab was closed for more "
+            f"than {ABANDON_S:.0f} s before it could start. Start it again."
+            if snap.get("closed_tab")
+            else f"{what} was cancelled before it started."
+        )
+    elif snap["state"] == "missing":
+        st.session_state[job_key + "_error"] = (
+            f"{what} started in this session is no longer on the server, nor is its "
+            "result. Start it again."
         )
 
 
@@ -500,7 +656,7 @@ def _show_progress(
 ) -> None:
     st.progress(progress_fraction(snap), text=progress_text(snap))
     if snap["state"] == "queued":
-        st.caption(_queue_text(*registry.ahead_of(job_id)))
+        st.caption(_queue_text(*registry.ahead_of(job_id), snap.get("place", 0)))
     if snap.get("stop"):
         waiting = snap["state"] == "queued"
         st.caption(
@@ -512,14 +668,27 @@ def _show_progress(
         registry.cancel(job_id)
 
 
-def _queue_text(n_ahead: int, n_gone: int) -> str:
-    """Why a job waits: the server runs one fit at a time, for every tab."""
+def _ordinal(n: int) -> str:
+    """``n`` as an ordinal: 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else suffix}"
+
+
+def _queue_text(n_ahead: int, n_gone: int, place: int = 0) -> str:
+    """Why a job waits, and its ``place`` in the line (1: next; 0: not known).
+
+    The server runs one fit at a time, for every tab.
+    """
     if n_ahead == 0:
         return "Starting the worker process…"
     text = (
-        f"Waiting for {n_ahead} fit(s) started earlier on this server (one fit runs "
+        f"waiting for {n_ahead} fit(s) started earlier on this server (one fit runs "
         "at a time, for every browser tab)"
     )
+    if place:
+        text = ("Next" if place == 1 else _ordinal(place)) + " in line: " + text
+    else:
+        text = text[0].upper() + text[1:]
     if n_gone:
         text += (
             f"; {n_gone} of them belong(s) to a tab that was closed or reloaded and "

@@ -157,6 +157,20 @@ class SessionStore:
             entry = self._entries.get(key)
             return None if entry is None else entry[1]
 
+    def holds_job(self, job_id: str) -> bool:
+        """Whether the values of a kept key point to the background job ``job_id``.
+
+        The job registry keeps a finished job's result while this is true (see
+        :class:`app.jobs.JobRegistry`), so that a session reopened later gets it.
+        """
+        with self._lock:
+            self._expire(self._clock())
+            return any(
+                values.get(job_key) == job_id
+                for _, _, values in self._entries.values()
+                for job_key in state.JOB_KEYS
+            )
+
     def keys(self) -> list[str]:
         """The kept keys, least recently used first (expired ones dropped)."""
         with self._lock:

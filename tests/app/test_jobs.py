@@ -401,3 +401,249 @@ def test_the_interpreter_exits_while_a_bootstrap_runs(executor):
     # every fit queued behind it) waited for all of them
     code = EXIT_WITH_A_RUNNING_BOOTSTRAP.replace("{executor}", executor)
     assert _exits_while_running(code, timeout_s=120) < 15.0
+
+
+# --- the waiting line, a worker that dies, results of a closed tab --------------
+
+
+def _short_fit(registry: JobRegistry, owner: str) -> str:
+    X = np.random.default_rng(1).normal(size=(60, 3))
+    kwargs = {"X": X, "seed": 0, "device": "cpu", "config": {"max_iter": 3}}
+    return registry.submit("engine.dag.learner:learn_dag", kwargs, owner=owner)
+
+
+def _wait_state(
+    registry: JobRegistry, job_id: str, states: tuple[str, ...], timeout_s=120
+) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while (snap := registry.snapshot(job_id))["state"] not in states:
+        assert time.monotonic() < deadline, f"{job_id} stayed {snap['state']}"
+        time.sleep(0.2)
+    return snap
+
+
+def _worker_pids(registry: JobRegistry) -> list[int]:
+    return list(registry._pool._processes)
+
+
+def test_a_killed_worker_fails_its_fit_with_a_clear_message_and_later_fits_run():
+    # kill -9 of the worker (the OOM killer) left a broken pool: the running and
+    # queued fits failed with "unexpected BrokenProcessPool", and every later
+    # submit raised BrokenProcessPool until the server restarted
+    import os
+    import signal
+
+    from app.jobs import error_text
+
+    registry = JobRegistry(session_alive=lambda _: True, watch_s=None)
+    try:
+        running = _long_fit(registry, "tab-a")
+        queued = _short_fit(registry, "tab-b")
+        _wait_running(registry, running)
+        for pid in _worker_pids(registry):
+            os.kill(pid, signal.SIGKILL)
+        snap = _wait_state(registry, running, ("failed", "done", "cancelled"))
+        assert snap["state"] == "failed"
+        text = error_text(snap["error"])
+        assert text.startswith("The fit was lost: the worker process ended ")
+        assert "(killed by the system, e.g. out of memory?)" in text
+        assert "with fewer rows or columns if the table was large" in text
+        # the fit that waited behind it runs in a new worker, and so do new ones
+        assert _wait_state(registry, queued, ("failed", "done"))["state"] == "done"
+        later = _short_fit(registry, "tab-c")
+        assert _wait_state(registry, later, ("failed", "done"))["state"] == "done"
+    finally:
+        registry.close()
+
+
+def test_a_worker_killed_while_idle_is_replaced_on_the_next_submit():
+    import os
+    import signal
+
+    registry = JobRegistry(session_alive=lambda _: True, watch_s=None)
+    try:
+        first = _short_fit(registry, "tab-a")
+        assert _wait_state(registry, first, ("failed", "done"))["state"] == "done"
+        for pid in _worker_pids(registry):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(1.0)  # the pool notices and calls itself broken
+        second = _short_fit(registry, "tab-a")  # raised BrokenProcessPool
+        assert _wait_state(registry, second, ("failed", "done"))["state"] == "done"
+    finally:
+        registry.close()
+
+
+def test_a_cancelled_queued_job_ends_at_once_and_leaves_the_line():
+    # the pool had pre-fed the waiting job to its worker's queue: cancel() could
+    # not drop it, so the page showed "Cancelled: it will not start." (and its
+    # start button stayed disabled) until the fit ahead of it ended
+    registry = JobRegistry(session_alive=lambda _: True, watch_s=None)
+    try:
+        first = _long_fit(registry, "tab-a")
+        second = _long_fit(registry, "tab-b")
+        third = _long_fit(registry, "tab-c")
+        _wait_running(registry, first)
+        assert registry.ahead_of(third) == (2, 0)
+        registry.cancel(second)
+        assert registry.snapshot(second)["state"] == "cancelled"
+        assert registry.ahead_of(third) == (1, 0)
+        assert registry.snapshot(third)["place"] == 1  # next in line
+        assert registry.snapshot(first)["place"] == 0  # not in the line
+        assert registry.snapshot(first)["state"] == "running"
+        registry.cancel(first)
+        _wait_running(registry, third)
+        assert registry.snapshot(second)["step"] == 0  # it never ran
+        registry.cancel(third)
+        assert registry._jobs[third].future.result(timeout=120).stopped
+    finally:
+        registry.close()
+
+
+def test_a_running_job_counts_its_time_from_its_start_not_from_the_queue():
+    registry = JobRegistry(session_alive=lambda _: True, watch_s=None)
+    try:
+        first = _long_fit(registry, "tab-a")
+        _wait_running(registry, first)
+        second = _long_fit(registry, "tab-b")
+        submitted = time.time()
+        time.sleep(4.0)
+        assert registry.snapshot(second)["elapsed_s"] >= 4.0  # waiting time
+        registry.cancel(first)
+        _wait_running(registry, second)
+        snap = registry.snapshot(second)
+        assert snap["elapsed_s"] < time.time() - submitted - 3.0
+        registry.cancel(second)
+        registry._jobs[second].future.result(timeout=120)
+    finally:
+        registry.close()
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        (1, "Next in line: waiting for 1 fit(s) started earlier"),
+        (2, "2nd in line: waiting for 2 fit(s) started earlier"),
+        (3, "3rd in line: waiting for 3 fit(s) started earlier"),
+        (11, "11th in line: waiting for 11 fit(s) started earlier"),
+        (22, "22nd in line: waiting for 22 fit(s) started earlier"),
+    ],
+)
+def test_a_waiting_job_is_told_its_place_in_line(place, expected):
+    assert _queue_text(place, 0, place).startswith(expected)
+
+
+def test_a_result_finished_after_the_tab_closed_is_kept_for_its_session():
+    # a fit that finished while its tab was closed for over 30 s was forgotten 30 s
+    # after the tab went away: the reopened ?session= address showed nothing
+    alive = {"tab-a": True, "tab-b": True}
+    kept: set[str] = set()
+    registry = JobRegistry(
+        session_alive=alive.__getitem__,
+        abandon_s=10.0,
+        watch_s=None,
+        kept=kept.__contains__,
+    )
+    try:
+        finished = _short_fit(registry, "tab-a")
+        _wait_state(registry, finished, ("done",))
+        running = _long_fit(registry, "tab-b")
+        _wait_running(registry, running)
+        kept.update((finished, running))  # the session store holds both ids
+        alive.update({"tab-a": False, "tab-b": False})
+        t0 = time.time()
+        registry.reap(now=t0)
+        assert registry.reap(now=t0 + 11.0) == [running]  # asked to stop
+        snap = _wait_state(registry, running, ("done", "failed"))
+        assert snap["result"].stopped and snap["closed_tab"]
+        assert registry.reap(now=t0 + 3600.0) == []
+        assert registry.snapshot(finished)["state"] == "done"
+        assert not registry.snapshot(finished)["closed_tab"]
+        assert registry.snapshot(running)["state"] == "done"
+        kept.discard(finished)  # the store dropped the session
+        assert registry.reap(now=t0 + 3700.0) == [finished]
+        assert registry.snapshot(finished)["state"] == "missing"
+    finally:
+        registry.close()
+
+
+def test_cancelling_a_queued_fit_frees_the_page_at_once():
+    # the page kept "queued ... Cancelled: it will not start." with its start
+    # button disabled until the fit ahead of it (another tab's) had ended
+    from concurrent.futures import wait
+
+    from streamlit.testing.v1 import AppTest
+
+    from app.jobs import get_registry
+
+    def page() -> None:
+        import numpy as np
+        import streamlit as st
+
+        from app.jobs import get_registry, render_job
+
+        if "job" not in st.session_state:
+            X = np.random.default_rng(0).normal(size=(200, 4))
+            endless = {"max_iter": 100_000, "patience": 100_000}
+            kwargs = {"X": X, "seed": 0, "device": "cpu", "config": endless}
+            target = "engine.dag.learner:learn_dag"
+            registry = get_registry()
+            st.session_state["ahead"] = registry.submit(target, kwargs, owner="tab")
+            st.session_state["job"] = registry.submit(target, kwargs, "queued fit")
+        render_job("job", lambda result: None, poll_s=0.2)
+        if st.session_state.get("job_error"):
+            st.error(st.session_state["job_error"])
+        st.button("Start", disabled=st.session_state.get("job") is not None)
+
+    at = AppTest.from_function(page, default_timeout=120).run()
+    try:
+        waiting = at.caption[0].value
+        assert "aiting for 1 fit(s)" in waiting
+        at.button(key="job_cancel").click().run()
+        deadline = time.monotonic() + 10
+        while not at.error and time.monotonic() < deadline:
+            time.sleep(0.3)
+            at.run()
+        assert not at.exception
+        assert at.error, f"still waiting: {[c.value for c in at.caption]}"
+        assert at.error[0].value == "The fit was cancelled before it started."
+        assert not at.button[-1].disabled  # "Start"
+        assert waiting.startswith("Next in line: waiting for 1 fit(s)")
+    finally:
+        registry = get_registry()
+        registry.cancel(at.session_state["ahead"])
+        wait([registry._jobs[at.session_state["ahead"]].future], timeout=120)
+
+
+def test_the_page_says_so_when_its_job_is_gone_or_was_stopped_for_a_closed_tab():
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        import streamlit as st
+
+        from app.jobs import _finish, render_job
+
+        # a job id the registry no longer has: the page showed nothing at all
+        st.session_state.setdefault("gone", "0123456789abcdef")
+        render_job("gone", lambda result: None)
+        st.error(st.session_state.get("gone_error"))
+        results = []
+        for key, state in (("stopped", "done"), ("dropped", "cancelled")):
+            snap = {"state": state, "closed_tab": True, "result": "partial"}
+            _finish(key, key, snap, results.append, "The fit")
+            st.error(st.session_state.get(key + "_error"))
+        st.write(repr(results))
+
+    at = AppTest.from_function(page, default_timeout=120).run()
+    assert not at.exception
+    assert at.session_state["gone"] is None
+    gone, stopped, dropped = (e.value for e in at.error)
+    assert gone == (
+        "The fit started in this session is no longer on the server, nor is its "
+        "result. Start it again."
+    )
+    assert stopped.startswith(
+        "The fit was stopped because its browser tab was closed for more than 30 s"
+    )
+    assert "the result it had reached is shown" in stopped
+    assert dropped.startswith("The fit was taken out of the line: its browser tab")
+    assert at.markdown[0].value == "['partial']"  # the partial result is used

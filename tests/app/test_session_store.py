@@ -268,3 +268,56 @@ def test_a_reloaded_session_adopts_the_fit_its_old_session_started():
         assert registry.adopt("no-such-job", owner="new")  # left to the page
     finally:
         registry.close()
+
+
+def test_the_store_says_which_jobs_its_sessions_point_to():
+    # the job registry keeps a finished fit while a kept session points to it
+    # (it forgot the fit 30 s after the tab closed: the reopened address had none)
+    clock = Clock()
+    store = SessionStore(max_sessions=2, ttl_s=100.0, clock=clock)
+    store.save("a", {state.CAUSAL_JOB: "job-1", state.GRAPH_JOB: "job-2"})
+    store.save("b", {state.EXPLAIN_TRAIN_JOB: "job-3", "other": "job-4"})
+    assert [store.holds_job(j) for j in ("job-1", "job-2", "job-3", "job-4")] == [
+        True,
+        True,
+        True,
+        False,  # not under a job key
+    ]
+    store.save("c", {})  # drops "a", the least recently used
+    assert not store.holds_job("job-1") and store.holds_job("job-3")
+    clock.now += 100.0  # "b" expires
+    assert not store.holds_job("job-3")
+
+
+def test_a_collected_result_is_saved_at_once_not_after_the_next_rerun(store):
+    # the page forgot the finished job, then saved the result after its rerun: a
+    # tab closed in between left the kept session pointing to a forgotten job
+    def page() -> None:
+        import numpy as np
+        import streamlit as st
+
+        from app import session_store, state
+        from app.jobs import get_registry, render_job
+
+        st.session_state.setdefault(session_store.SESSION_KEY, "k" * 22)
+        if state.CAUSAL_JOB not in st.session_state:
+            X = np.random.default_rng(0).normal(size=(50, 3))
+            kwargs = {"X": X, "seed": 0, "device": "cpu", "config": {"max_iter": 2}}
+            st.session_state[state.CAUSAL_JOB] = get_registry().submit(
+                "engine.dag.learner:learn_dag", kwargs, "tiny fit"
+            )
+
+        def keep(result) -> None:
+            st.session_state[state.CAUSAL_RESULT] = result
+
+        render_job(state.CAUSAL_JOB, keep, poll_s=0.2)
+
+    at = AppTest.from_function(page, default_timeout=120).run()
+    deadline = time.monotonic() + 120
+    while at.session_state[state.CAUSAL_JOB] is not None:
+        assert time.monotonic() < deadline and not at.exception
+        time.sleep(0.5)
+        at.run()
+    saved = store.load("k" * 22)  # the page itself never saves
+    assert saved is not None and saved[state.CAUSAL_JOB] is None
+    assert saved[state.CAUSAL_RESULT].adjacency.shape == (3, 3)
