@@ -375,8 +375,10 @@ class PriorKnowledge:
         ------
         DataError
             On a file that is not UTF-8, a missing column, unknown node, bad
-            ``kind``, a tier that is not a whole number or beyond +-2147483647, or
-            a node listed twice;
+            ``kind``, a tier that is not a whole number or beyond +-2147483647, a
+            node listed twice, or a row with more fields than the header (a
+            ``kind`` cell under a ``source,target`` header is refused, not
+            dropped);
             the message names the row, and the file when given by its path.
         GraphError
             Conflicting constraints, as :meth:`from_edges`.
@@ -875,9 +877,35 @@ def _read_csv(
             f"missing {missing} (found {fields})."
         )
     rows = []
-    for row in reader:
-        rows.append({str(k).strip().lower(): (v or "") for k, v in row.items()})
+    for k, row in enumerate(reader, 2):
+        if None in row:  # more fields than the header names
+            _refuse_extra_fields(row, fields, k, label, delimiter)
+        rows.append({str(c).strip().lower(): (v or "") for c, v in row.items()})
     return rows
+
+
+def _refuse_extra_fields(
+    row: dict[str | None, Any], fields: list[str], k: int, label: str, delimiter: str
+) -> None:
+    """Raise for row ``k`` of a prior file, which has more fields than its header.
+
+    csv.DictReader keeps the extra cells under the key None; dropping them would
+    read ``a,b,required`` under a ``source,target`` header as a forbidden edge.
+    """
+    extra = [str(v) for v in row[None]]
+    n_fields = len(fields) + len(extra)
+    if "source" in fields and "kind" not in fields:
+        advice = (
+            "to give each edge a kind, add a 'kind' column to the header "
+            f"({delimiter.join([*fields, 'kind'])!r}); otherwise delete the extra "
+            "cells"
+        )
+    else:
+        advice = "delete the extra cells, or quote a cell that holds the delimiter"
+    raise DataError(
+        f"{_FROM_CSV}: row {k} of {label} has {n_fields} fields but its header "
+        f"{fields} names {len(fields)} (extra: {extra}); {advice}."
+    )
 
 
 def _names_a_file(source: str | Path) -> bool:

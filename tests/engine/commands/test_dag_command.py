@@ -90,6 +90,12 @@ def test_dag_command_bad_input_exits_with_one_line(table, tmp_path, capsys):
     assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
     err = capsys.readouterr().err
     assert "not UTF-8" in err and err.count("\n") == 1
+    # a kind under a two-column header was read as forbidden: refused instead
+    bad_forbid.write_text("source,target\na,b,required\n")
+    assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
+    err = capsys.readouterr().err
+    assert f"'--forbid' {bad_forbid}: row 2 of the edge file has 3 fields" in err
+    assert "add a 'kind' column to the header ('source,target,kind')" in err
 
 
 def test_dag_command_bootstrap_adds_edge_frequency(table, tmp_path, seed):

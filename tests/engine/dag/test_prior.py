@@ -111,6 +111,20 @@ def test_prior_csv_errors_name_the_row():
         PriorKnowledge.from_csv(NAMES, edges="from,to\na,b\n")
 
 
+def test_prior_csv_refuses_a_row_longer_than_its_header(tmp_path):
+    # 'a,b,required' under 'source,target' was read as the forbidden edge a -> b
+    path = tmp_path / "forbid.csv"
+    path.write_text("source,target\na,b,required\n")
+    with pytest.raises(DataError) as err:
+        PriorKnowledge.from_csv(NAMES, edges=path)
+    msg = str(err.value)
+    assert f"row 2 of the edge file {str(path)!r} has 3 fields" in msg
+    assert "header ['source', 'target'] names 2 (extra: ['required'])" in msg
+    assert "add a 'kind' column to the header ('source,target,kind')" in msg
+    with pytest.raises(DataError, match=r"row 3 of the tier file has 3 fields"):
+        PriorKnowledge.from_csv(NAMES, tiers="node;tier\na;0\nb;1;2\n")
+
+
 def test_prior_csv_takes_the_delimiters_the_data_reader_detects():
     # a spreadsheet in a comma-decimal locale saves ';'-separated CSV
     edges = b"source;target;kind\r\nc;d;Required\r\n"
