@@ -581,6 +581,11 @@ def _options_form(method: str) -> dict[str, Any]:
     An option the other settings make inert (the config class's
     ``inert_because``, e.g. DAG-DB's ``lam`` with ``estimator='ste'``) is not
     shown, and not returned: the method uses its default, which it accepts.
+
+    Number boxes have no min/max: Streamlit would refuse an out-of-range value
+    inside the widget and keep the old one, which the fit then used with no
+    word. The typed value is returned as it is, and :func:`_option_problem`
+    (the method's own checks) names what is wrong and turns the buttons off.
     """
     cls = METHODS[method].config_class
     hints = typing.get_type_hints(cls)
@@ -600,7 +605,7 @@ def _options_form(method: str) -> dict[str, Any]:
             col = cols[k % 3]
             key = f"opt_{method}_{f.name}"
             label, helptext = f.name, f.metadata.get("help")
-            kind, low, high = _option_widget(f, hints.get(f.name))
+            kind, low, _ = _option_widget(f, hints.get(f.name))
             if kind == "choice":
                 values[f.name] = col.selectbox(
                     label, low, help=helptext, key=key, index=low.index(f.default)
@@ -613,8 +618,6 @@ def _options_form(method: str) -> dict[str, Any]:
                 values[f.name] = int(
                     col.number_input(
                         label,
-                        min_value=low,
-                        max_value=high,
                         value=int(f.default),
                         step=1,
                         help=helptext,
@@ -625,8 +628,6 @@ def _options_form(method: str) -> dict[str, Any]:
                 values[f.name] = float(
                     col.number_input(
                         label,
-                        min_value=low,
-                        max_value=high,
                         value=float(f.default),
                         format="%g",
                         help=helptext,

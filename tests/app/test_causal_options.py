@@ -34,17 +34,30 @@ def _errors(at: AppTest) -> list[str]:
     return [e.value.replace("\\", "") for e in at.error]
 
 
-def test_the_forms_minimum_of_an_option_that_must_be_positive_is_above_0():
-    # temperature, lam, lr_theta 0: the form's minimum was 0, DagdbConfig needs
-    # > 0, and Learn DAG did nothing (its st.error was wiped by the rerun)
+def test_a_typed_value_out_of_range_turns_the_buttons_off_with_the_reason():
+    # the boxes had the option's min/max: Streamlit refused temperature 0 or
+    # lam 2e6 inside the widget and kept the old value, which the fit used,
+    # with the buttons on and no reason on the page
     at = _page()
     _dagdb(at)
-    for name in ("temperature", "lam", "lr_theta", "lr_weights"):
-        assert at.number_input(key=f"opt_dagdb_{name}").min == 1e-9, name
-    assert at.number_input(key="opt_dagdb_lam").max == 1e6
-    assert at.number_input(key="opt_dagdb_rho").min == 0.0
+    off = (
+        "**Learn DAG** and **Run bootstrap** are off until the method options can "
+        "be used: "
+    )
     at.number_input(key="opt_dagdb_temperature").set_value(0.0).run()
-    assert at.number_input(key="opt_dagdb_temperature").value == 0.5  # refused
+    assert at.number_input(key="opt_dagdb_temperature").value == 0.0
+    assert _errors(at) == [
+        off + "'temperature' must be a finite number > 0; got 0.0. Change it "
+        "under 'Method options'."
+    ]
+    assert _button(at, "causal_fit").disabled and _button(at, "boot_run").disabled
+    at.number_input(key="opt_dagdb_temperature").set_value(0.5).run()
+    at.number_input(key="opt_dagdb_lam").set_value(2e6).run()
+    (message,) = _errors(at)
+    assert message.startswith(off + "'lam' must be at most 1e+06; got 2000000.0.")
+    assert _button(at, "causal_fit").disabled and _button(at, "boot_run").disabled
+    at.number_input(key="opt_dagdb_lam").set_value(1.0).run()
+    assert not at.error and not _button(at, "causal_fit").disabled
 
 
 def test_options_the_method_refuses_are_shown_and_turn_the_buttons_off():
