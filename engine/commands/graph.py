@@ -270,13 +270,16 @@ def _read_edges(path: str) -> Any:
         raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
 
 
-def _edge_adjacency(path: str, edges: Any, names: list[str]) -> Any:
+def _edge_adjacency(path: str, edges: Any, names: list[str], *, by_name: bool) -> Any:
     """The adjacency of the ``--graph`` edge list over the nodes ``names``,
-    with a note per kind of row left out; errors name ``--graph``."""
+    with a note per kind of row left out; errors name ``--graph``.
+    ``by_name`` (an --index column names the rows): the list must use those
+    names, never 0-based row positions."""
     from engine.graphs import adjacency_from_edges, describe_edge_list
 
+    kw = {"node_names": names, "positions": not by_name}
     try:
-        _, edge_notes = describe_edge_list(edges, len(names), node_names=names)
+        _, edge_notes = describe_edge_list(edges, len(names), **kw)
     except GraphError as err:
         why = str(err).removeprefix("adjacency_from_edges: ")
         why = why.replace(
@@ -286,7 +289,7 @@ def _edge_adjacency(path: str, edges: Any, names: list[str]) -> Any:
     for line in edge_notes:
         write_note("graph", f"--graph: {line}")
     # said above in the option's words: the library would say it again
-    return adjacency_from_edges(edges, len(names), node_names=names)
+    return adjacency_from_edges(edges, len(names), **kw)
 
 
 def _names_column(frame: Any, edges: Any, target: str) -> str | None:
@@ -392,6 +395,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
     from engine.graphs import learn_graph
+    from engine.graphs.knn import node_name
     from engine.graphs.task import table_inputs_record
     from engine.validation import class_label_warning
 
@@ -413,7 +417,8 @@ def run(args: argparse.Namespace) -> int:
     split = args.protocol or _split(args, y.to_numpy(), seed)
     graph = edges
     if graph is not None:
-        graph = _edge_adjacency(args.graph, graph, [str(v) for v in X.index])
+        names = [node_name(v) for v in X.index]
+        graph = _edge_adjacency(args.graph, graph, names, by_name=index is not None)
     result = learn_graph(
         X,
         y.to_numpy(),

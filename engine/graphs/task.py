@@ -22,9 +22,14 @@ from engine.errors import (
     format_names,
 )
 from engine.graphs.config import LdsConfig
-from engine.graphs.knn import adjacency_from_edges, describe_edge_list, knn_graph
+from engine.graphs.knn import (
+    adjacency_from_edges,
+    describe_edge_list,
+    knn_graph,
+    node_name,
+)
 from engine.graphs.splits import Split, _is_missing, paper_split
-from engine.validation import as_matrix, label_text
+from engine.validation import as_matrix
 
 __all__ = [
     "NodeTask",
@@ -271,7 +276,7 @@ def check_knn_k(k: int, n_nodes: int, owner: str) -> None:
 
 def _node_names(X: Any) -> tuple[str, ...]:
     if isinstance(X, pd.DataFrame):
-        return tuple(label_text(v) for v in X.index)
+        return tuple(node_name(v) for v in X.index)
     return tuple(str(i) for i in range(len(X)))
 
 
