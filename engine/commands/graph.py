@@ -292,7 +292,12 @@ def _edge_adjacency(path: str, edges: Any, names: list[str], *, by_name: bool) -
     return adjacency_from_edges(edges, len(names), **kw)
 
 
-def _names_column(frame: Any, edges: Any, target: str) -> str | None:
+# share of an edge list's cells that must be values of one column for it to
+# name the nodes (a few misspelt or unknown names are then reported as such)
+NAME_SHARE = 0.9
+
+
+def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | None:
     """The column that names the nodes of an edge list of names, if one does.
 
     Parameters
@@ -301,30 +306,48 @@ def _names_column(frame: Any, edges: Any, target: str) -> str | None:
         The table as read.
     edges : DataFrame or None
         The ``--graph`` edge list (strings).
-    target : str
-        The label column, never taken.
+    args : Namespace
+        The command line (``--target``, never taken; ``--graph``).
 
     Returns
     -------
     str or None
-        The only column with distinct values that holds every name of
-        ``edges``; ``None`` without an edge list, for one of 0-based rows, or
-        when no column or several qualify (``adjacency_from_edges`` then says
-        which node it does not know).
+        The only column with distinct values that holds at least
+        :data:`NAME_SHARE` of the cells of ``edges``; ``None`` without an edge
+        list, for one of 0-based rows, or when no column qualifies.
+
+    Raises
+    ------
+    ConfigError
+        Several columns qualify: ``--index`` must choose.
     """
     if edges is None:
         return None
-    names = set(edges.to_numpy().ravel().tolist())
-    if all(_is_whole(v) for v in names):
+    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    if not cells or all(_is_whole(v) for v in cells):
         return None
     found = [
         str(c)
         for c in frame.columns
-        if str(c) != target
+        if str(c) != args.target
         and frame[c].is_unique
-        and names <= set(frame[c].astype(str))
+        and _share(cells, frame[c]) >= NAME_SHARE
     ]
-    return found[0] if len(found) == 1 else None
+    if len(found) > 1:
+        raise ConfigError(
+            f"graph: '--graph' {args.graph!r} names its nodes by values found in "
+            f"several columns, {format_names(found)}; pass --index COLUMN to say "
+            "which column names the rows."
+        )
+    return found[0] if found else None
+
+
+def _share(cells: list[str], column: Any) -> float:
+    """The share of ``cells`` that are node names from ``column``."""
+    from engine.graphs.knn import node_name
+
+    names = {node_name(v) for v in column.dropna()}
+    return sum(cell in names for cell in cells) / len(cells)
 
 
 def _is_whole(text: str) -> bool:
@@ -363,7 +386,7 @@ def _indexed(frame: Any, column: str, args: argparse.Namespace) -> Any:
         write_note(
             "graph",
             f"--graph: the edge list names rows by the values of column {column!r} "
-            "(the only column holding every name it uses); pass --index COLUMN to "
+            "(the only column holding most names it uses); pass --index COLUMN to "
             "choose another.",
         )
     return frame.set_index(column)
@@ -402,7 +425,7 @@ def run(args: argparse.Namespace) -> int:
     _check_args(args)
     frame, report = read_table(args.file, header=header_of(args))
     edges = _read_edges(args.graph) if args.graph else None
-    index = args.index or _names_column(frame, edges, args.target)
+    index = args.index or _names_column(frame, edges, args)
     if index is not None:
         frame = _indexed(frame, index, args)
     X, y, record = table_inputs_record(frame, args.target)

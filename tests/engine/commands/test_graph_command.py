@@ -334,3 +334,35 @@ def test_graph_command_with_index_never_reads_rows_as_positions(tmp_path, capsys
     assert "'0', '1' and '2'" in err or "'0', '1', '2'" in err, err
     assert "not node names" in err
     assert "Every cell must be a node name (the --index column's values)" in err
+
+
+def test_graph_command_names_the_unknown_names_of_an_edge_list(tmp_path, capsys):
+    # a few unknown names made the name column undetectable; the message then
+    # blamed the known name 'n0' as "neither a node name nor an integer index"
+    from engine.cli import main
+
+    path, _ = _named_table(tmp_path)
+    edges = tmp_path / "typo.csv"
+    rows = [f"n{i},n{i + 1}" for i in range(10)] + ["n3,zz"]
+    edges.write_text("source,target\n" + "\n".join(rows) + "\n")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "1 edge row(s) name node(s) that are not node names: ['zz'] (edge row(s) 10;"
+        in err
+    )
+    assert "'n0'" not in err
+
+
+def test_graph_command_asks_for_index_when_two_columns_name_the_edges(tmp_path, capsys):
+    from engine.cli import main
+
+    path, edges = _named_table(tmp_path)
+    frame = pd.read_csv(path)
+    frame.insert(1, "alias", frame["name"])
+    frame.to_csv(path, index=False)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "by values found in several columns, ['name', 'alias']; pass --index" in err
