@@ -292,11 +292,6 @@ def _edge_adjacency(path: str, edges: Any, names: list[str], *, by_name: bool) -
     return adjacency_from_edges(edges, len(names), **kw)
 
 
-# share of an edge list's cells that must be values of one column for it to
-# name the nodes (a few misspelt or unknown names are then reported as such)
-NAME_SHARE = 0.9
-
-
 def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | None:
     """The column that names the nodes of an edge list of names, if one does.
 
@@ -313,14 +308,17 @@ def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | Non
     -------
     str or None
         The only column with distinct values that holds at least
-        :data:`NAME_SHARE` of the cells of ``edges``; ``None`` without an edge
-        list, for one of 0-based rows, or when no column qualifies.
+        :data:`engine.graphs.knn.NAME_SHARE` of the cells of ``edges``;
+        ``None`` without an edge list, for one of 0-based rows, or when no
+        column qualifies.
 
     Raises
     ------
     ConfigError
         Several columns qualify: ``--index`` must choose.
     """
+    from engine.graphs import knn
+
     if edges is None:
         return None
     cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
@@ -331,7 +329,7 @@ def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | Non
         for c in frame.columns
         if str(c) != args.target
         and frame[c].is_unique
-        and _share(cells, frame[c]) >= NAME_SHARE
+        and _share(cells, frame[c]) >= knn.NAME_SHARE
     ]
     if len(found) > 1:
         raise ConfigError(

@@ -118,6 +118,11 @@ def _knn_directed(X: np.ndarray, k: int, metric: str) -> np.ndarray:
     return directed
 
 
+# share of an edge list's cells that must be values of one column for that
+# column to name the nodes (a few unknown names are then reported as such)
+NAME_SHARE = 0.9
+
+
 def node_name(label: object) -> str:
     """A row label as a node name: a whole-number float as an integer's text.
 
