@@ -142,7 +142,9 @@ def prepare_task(
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
     notes = []
-    if (labels[split_obj.test] < 0).any():  # unlabelled "test" nodes cannot be scored
+    if split_obj.test.size == 0:
+        notes.append(_empty_test_note(owner))
+    elif (labels[split_obj.test] < 0).any():  # unlabelled test nodes: not scored
         test = split_obj.test[labels[split_obj.test] >= 0]
         if test.size == 0:
             notes.append(_no_test_note(split_obj.test.size, owner))
@@ -211,6 +213,15 @@ def _no_test_note(n_unlabelled: int, owner: str) -> str:
         f"{owner}: none of the split's {n_unlabelled} test node(s) has a label, so "
         "there is nothing to score: every test accuracy is NaN. Label some test "
         "nodes, or make labelled nodes test nodes, to measure accuracy."
+    )
+
+
+def _empty_test_note(owner: str) -> str:
+    """The note for a split without test nodes (no 'test' mask, or all False)."""
+    return (
+        f"{owner}: the split has no test nodes, so there is nothing to score: "
+        "every test accuracy is NaN. Give the split a 'test' mask with some "
+        "labelled nodes (outside 'train' and 'val') to measure accuracy."
     )
 
 
