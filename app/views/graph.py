@@ -37,6 +37,7 @@ from engine.graphs import (
     read_edge_list,
     table_inputs_record,
 )
+from engine.graphs.knn import NAME_SHARE, node_name
 from engine.graphs.splits import MIN_LABELLED
 from engine.plots import (
     accuracy_figure,
@@ -246,9 +247,10 @@ def _options(name: str) -> dict[str, Any]:
     return {k: (int(v) if isinstance(v, np.integer) else v) for k, v in opts.items()}
 
 
-def _edge_list(frame: pd.DataFrame) -> pd.DataFrame | None:
+def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame | None:
     upload = st.file_uploader(
-        "Input graph (optional edge list CSV: source,target of row names or 0-based "
+        "Input graph (optional edge list CSV: source,target of row names, the "
+        "values of the table's identifier column such as 'name', or 0-based "
         "rows); without one, LDS starts from the kNN graph",
         type=["csv", "txt"],
         key=EDGES_KEY,
@@ -256,13 +258,56 @@ def _edge_list(frame: pd.DataFrame) -> pd.DataFrame | None:
     if upload is None:
         return None
     edges = read_edge_list(upload.getvalue())
-    names = [str(v) for v in frame.index]
     # validates the nodes now; counts only edges between two different nodes
-    n_edges, notes = describe_edge_list(edges, len(frame), node_names=names)
+    n_edges, notes = _described(edges, frame, record)
     st.caption(f"{n_edges} edges read from {len(edges)} rows.")
     for note in notes:
         st.warning(f"Input graph: {literal(note)}")
     return edges
+
+
+def _node_names(
+    frame: pd.DataFrame, edges: pd.DataFrame, record: MatrixRecord | None
+) -> tuple[list[str], str | None]:
+    """The names of the table's rows for ``edges``: the values of the identifier
+    column (left out of the features) that holds most cells of the edge list, or
+    the row numbers; with that column's name, or ``None``."""
+    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    dropped = record.dropped_columns if record is not None else {}
+    ids = [c for c, why in dropped.items() if why == "identifier" and c in frame]
+    for column in ids:
+        names = [node_name(v) for v in frame[column]]
+        known = set(names)
+        if cells and sum(c in known for c in cells) >= NAME_SHARE * len(cells):
+            return names, column
+    return [node_name(v) for v in frame.index], None
+
+
+def _described(
+    edges: pd.DataFrame, frame: pd.DataFrame, record: MatrixRecord | None
+) -> tuple[int, list[str]]:
+    """``describe_edge_list`` over the table's rows, its errors in page words."""
+    names, column = _node_names(frame, edges, record)
+    try:
+        return describe_edge_list(
+            edges, len(frame), node_names=names, positions=column is None
+        )
+    except GraphError as err:
+        raise GraphError(_page_words(str(err), column)) from err
+
+
+def _page_words(message: str, column: str | None) -> str:
+    """An edge-list error of the library as the page's: no function name, and
+    the row names the page uses instead of a table index."""
+    why = message.removeprefix("adjacency_from_edges: ")
+    names = (
+        f"the values of column {column!r}"
+        if column
+        else "the values of the table's identifier column (e.g. 'name')"
+    )
+    why = why.replace("the names of the table's index", names)
+    why = why.replace("(the table's index)", f"({names})")
+    return f"Input graph: {why}"
 
 
 def _submit(
@@ -284,9 +329,11 @@ def _submit(
         # the edge list names the uploaded table's rows; keep the kept ones' edges
         # (as an adjacency: the rows left out of it are said at the upload, the
         # library would repeat that under the results)
-        names = [str(v) for v in frame.index]
+        names, column = _node_names(frame, edges, record)
         kept = record.kept_rows
-        full = adjacency_from_edges(edges, len(frame), node_names=names)
+        full = adjacency_from_edges(
+            edges, len(frame), node_names=names, positions=column is None
+        )
         edges = full[np.ix_(kept, kept)]
     kwargs = {
         "X": X,
@@ -361,7 +408,8 @@ def render() -> None:
                 "becomes its own class: choose a column of categories in 'Label "
                 "column', or group the values into a few ranges first."
             )
-    edges = _checked(problems, _edge_list, frame)
+    record = inputs[2] if inputs is not None else None
+    edges = _checked(problems, _edge_list, frame, record)
     sizes = _checked(problems, _split_controls, name, y) if inputs else None
     opts = _checked(problems, _options, name)
     if inputs is not None and opts is not None:

@@ -270,13 +270,16 @@ def _read_edges(path: str) -> Any:
         raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
 
 
-def _edge_adjacency(path: str, edges: Any, names: list[str]) -> Any:
+def _edge_adjacency(path: str, edges: Any, names: list[str], *, by_name: bool) -> Any:
     """The adjacency of the ``--graph`` edge list over the nodes ``names``,
-    with a note per kind of row left out; errors name ``--graph``."""
+    with a note per kind of row left out; errors name ``--graph``.
+    ``by_name`` (an --index column names the rows): the list must use those
+    names, never 0-based row positions."""
     from engine.graphs import adjacency_from_edges, describe_edge_list
 
+    kw = {"node_names": names, "positions": not by_name}
     try:
-        _, edge_notes = describe_edge_list(edges, len(names), node_names=names)
+        _, edge_notes = describe_edge_list(edges, len(names), **kw)
     except GraphError as err:
         why = str(err).removeprefix("adjacency_from_edges: ")
         why = why.replace(
@@ -286,10 +289,10 @@ def _edge_adjacency(path: str, edges: Any, names: list[str]) -> Any:
     for line in edge_notes:
         write_note("graph", f"--graph: {line}")
     # said above in the option's words: the library would say it again
-    return adjacency_from_edges(edges, len(names), node_names=names)
+    return adjacency_from_edges(edges, len(names), **kw)
 
 
-def _names_column(frame: Any, edges: Any, target: str) -> str | None:
+def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | None:
     """The column that names the nodes of an edge list of names, if one does.
 
     Parameters
@@ -298,30 +301,51 @@ def _names_column(frame: Any, edges: Any, target: str) -> str | None:
         The table as read.
     edges : DataFrame or None
         The ``--graph`` edge list (strings).
-    target : str
-        The label column, never taken.
+    args : Namespace
+        The command line (``--target``, never taken; ``--graph``).
 
     Returns
     -------
     str or None
-        The only column with distinct values that holds every name of
-        ``edges``; ``None`` without an edge list, for one of 0-based rows, or
-        when no column or several qualify (``adjacency_from_edges`` then says
-        which node it does not know).
+        The only column with distinct values that holds at least
+        :data:`engine.graphs.knn.NAME_SHARE` of the cells of ``edges``;
+        ``None`` without an edge list, for one of 0-based rows, or when no
+        column qualifies.
+
+    Raises
+    ------
+    ConfigError
+        Several columns qualify: ``--index`` must choose.
     """
+    from engine.graphs import knn
+
     if edges is None:
         return None
-    names = set(edges.to_numpy().ravel().tolist())
-    if all(_is_whole(v) for v in names):
+    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    if not cells or all(_is_whole(v) for v in cells):
         return None
     found = [
         str(c)
         for c in frame.columns
-        if str(c) != target
+        if str(c) != args.target
         and frame[c].is_unique
-        and names <= set(frame[c].astype(str))
+        and _share(cells, frame[c]) >= knn.NAME_SHARE
     ]
-    return found[0] if len(found) == 1 else None
+    if len(found) > 1:
+        raise ConfigError(
+            f"graph: '--graph' {args.graph!r} names its nodes by values found in "
+            f"several columns, {format_names(found)}; pass --index COLUMN to say "
+            "which column names the rows."
+        )
+    return found[0] if found else None
+
+
+def _share(cells: list[str], column: Any) -> float:
+    """The share of ``cells`` that are node names from ``column``."""
+    from engine.graphs.knn import node_name
+
+    names = {node_name(v) for v in column.dropna()}
+    return sum(cell in names for cell in cells) / len(cells)
 
 
 def _is_whole(text: str) -> bool:
@@ -360,7 +384,7 @@ def _indexed(frame: Any, column: str, args: argparse.Namespace) -> Any:
         write_note(
             "graph",
             f"--graph: the edge list names rows by the values of column {column!r} "
-            "(the only column holding every name it uses); pass --index COLUMN to "
+            "(the only column holding most names it uses); pass --index COLUMN to "
             "choose another.",
         )
     return frame.set_index(column)
@@ -392,13 +416,14 @@ def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
     from engine.graphs import learn_graph
+    from engine.graphs.knn import node_name
     from engine.graphs.task import table_inputs_record
     from engine.validation import class_label_warning
 
     _check_args(args)
     frame, report = read_table(args.file, header=header_of(args))
     edges = _read_edges(args.graph) if args.graph else None
-    index = args.index or _names_column(frame, edges, args.target)
+    index = args.index or _names_column(frame, edges, args)
     if index is not None:
         frame = _indexed(frame, index, args)
     X, y, record = table_inputs_record(frame, args.target)
@@ -413,7 +438,8 @@ def run(args: argparse.Namespace) -> int:
     split = args.protocol or _split(args, y.to_numpy(), seed)
     graph = edges
     if graph is not None:
-        graph = _edge_adjacency(args.graph, graph, [str(v) for v in X.index])
+        names = [node_name(v) for v in X.index]
+        graph = _edge_adjacency(args.graph, graph, names, by_name=index is not None)
     result = learn_graph(
         X,
         y.to_numpy(),

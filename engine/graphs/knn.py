@@ -23,6 +23,7 @@ from engine.errors import (
     check_choice,
     format_names,
 )
+from engine.validation import label_text
 
 __all__ = [
     "adjacency_from_edges",
@@ -117,11 +118,38 @@ def _knn_directed(X: np.ndarray, k: int, metric: str) -> np.ndarray:
     return directed
 
 
+# share of an edge list's cells that must be values of one column for that
+# column to name the nodes (a few unknown names are then reported as such)
+NAME_SHARE = 0.9
+
+
+def node_name(label: object) -> str:
+    """A row label as a node name: a whole-number float as an integer's text.
+
+    A table's integer ID column read with a gap becomes float64; its labels
+    ``29.0`` must match the edge-list value ``29``.
+
+    Parameters
+    ----------
+    label : object
+        One row label (index value).
+
+    Returns
+    -------
+    str
+        ``"29"`` for ``29.0``; ``label_text(label)`` otherwise.
+    """
+    if isinstance(label, float | np.floating) and float(label).is_integer():
+        return str(int(label))
+    return label_text(label)
+
+
 def adjacency_from_edges(
     edges: Any,
     n_nodes: int,
     *,
     node_names: Sequence[str] | None = None,
+    positions: bool = True,
 ) -> np.ndarray:
     """Symmetric boolean adjacency from an edge list.
 
@@ -134,7 +162,12 @@ def adjacency_from_edges(
     n_nodes : int
     node_names : sequence of str, optional
         Names of the nodes in order; edges then refer to these names (matched as
-        strings), or to integer positions when no name matches.
+        strings). Only when no cell is a name do they refer to 0-based
+        positions; a list in which some cells are names and others are not is
+        refused (names win over positions, never mixed).
+    positions : bool, default True
+        With ``node_names``, whether an edge list of 0-based positions is
+        accepted; ``False`` matches names only (a table's ID column).
 
     Returns
     -------
@@ -145,7 +178,7 @@ def adjacency_from_edges(
     GraphError
         An edge names an unknown node or an index out of range.
     """
-    src, dst = _edge_pairs(edges, n_nodes, node_names)
+    src, dst = _edge_pairs(edges, n_nodes, node_names, positions)
     adj = np.zeros((n_nodes, n_nodes), dtype=bool)
     adj[src, dst] = True
     adj |= adj.T
@@ -158,6 +191,7 @@ def describe_edge_list(
     n_nodes: int,
     *,
     node_names: Sequence[str] | None = None,
+    positions: bool = True,
 ) -> tuple[int, list[str]]:
     """Count the usable edges of an edge list and say what is left out of it.
 
@@ -167,7 +201,7 @@ def describe_edge_list(
 
     Parameters
     ----------
-    edges, n_nodes, node_names
+    edges, n_nodes, node_names, positions
         As for :func:`adjacency_from_edges`.
 
     Returns
@@ -189,7 +223,7 @@ def describe_edge_list(
     >>> n_edges, len(notes)  # one self-loop, one repeat
     (1, 2)
     """
-    src, dst = _edge_pairs(edges, n_nodes, node_names)
+    src, dst = _edge_pairs(edges, n_nodes, node_names, positions)
     loop = src == dst
     low, high = np.minimum(src, dst)[~loop], np.maximum(src, dst)[~loop]
     n_edges = len(np.unique(low * n_nodes + high)) if low.size else 0
@@ -211,7 +245,10 @@ def describe_edge_list(
 
 
 def _edge_pairs(
-    edges: Any, n_nodes: int, node_names: Sequence[str] | None
+    edges: Any,
+    n_nodes: int,
+    node_names: Sequence[str] | None,
+    positions: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Source and target node positions of each row of an edge list."""
     if isinstance(edges, pd.DataFrame):
@@ -231,7 +268,7 @@ def _edge_pairs(
             f"{pairs.shape}."
         )
     if node_names is not None:
-        _check_names(pairs, node_names)
+        _check_names(pairs, node_names, positions)
     src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source")
     dst = _resolve_nodes(pairs[:, 1], n_nodes, node_names, "target")
     return src, dst
@@ -242,7 +279,9 @@ def _edge_pairs(
 ROW_WORDS = "0-based, a header line not counted"
 
 
-def _check_names(pairs: np.ndarray, node_names: Sequence[str]) -> None:
+def _check_names(
+    pairs: np.ndarray, node_names: Sequence[str], positions: bool = True
+) -> None:
     """Refuse an edge list of node names in which some cells name no node.
 
     An edge list counts as one of names when a cell is text that is no number and
@@ -252,15 +291,25 @@ def _check_names(pairs: np.ndarray, node_names: Sequence[str]) -> None:
 
     Parameters
     ----------
+    Numbers count as names too when the names are not the positions
+    themselves (``"0"``, ``"1"``, ...): a list of IDs in which a few match
+    no ID must not be read as 0-based positions. With ``positions=False``
+    every cell must be a name.
+
+    Parameters
+    ----------
     pairs : ndarray of shape (n_edges, 2), object
     node_names : sequence of str
+    positions : bool
+        Whether an edge list with no name at all may be one of positions.
     """
     lookup = {str(name) for name in node_names}
     known = np.array([[str(v) in lookup for v in row] for row in pairs], dtype=bool)
-    if known.size == 0 or known.all() or not known.any():
+    if known.size == 0 or known.all() or (positions and not known.any()):
         return
-    if all(_is_number(v) for v in pairs.ravel()):
-        return  # 0-based indices (or numeric names): _resolve_nodes checks them
+    numbered = list(node_names) == [str(i) for i in range(len(node_names))]
+    if positions and numbered and all(_is_number(v) for v in pairs.ravel()):
+        return  # 0-based indices: _resolve_nodes checks them
     rows = np.flatnonzero(~known.all(axis=1))
     unknown = list(dict.fromkeys(str(v) for v in pairs[~known]))
     shown = ", ".join(str(r) for r in rows[:5])
@@ -268,9 +317,18 @@ def _check_names(pairs: np.ndarray, node_names: Sequence[str]) -> None:
     raise GraphError(
         f"adjacency_from_edges: {rows.size} edge row(s) name node(s) that are not "
         f"node names: {format_names(unknown, 5)} (edge row(s) {shown}{more}; "
-        f"{ROW_WORDS}). The other rows use node names (the table's index), so "
-        "these must too: correct or remove these rows."
+        f"{ROW_WORDS}). {_names_hint(known, positions)}"
     )
+
+
+def _names_hint(known: np.ndarray, positions: bool) -> str:
+    """What to do about the unknown cells of an edge list of names."""
+    if known.any():
+        return (
+            "The other rows use node names (the table's index), so these must "
+            "too: correct or remove these rows."
+        )
+    return "Every cell must be a node name (the table's index): correct the list."
 
 
 def _resolve_nodes(

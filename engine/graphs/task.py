@@ -22,9 +22,14 @@ from engine.errors import (
     format_names,
 )
 from engine.graphs.config import LdsConfig
-from engine.graphs.knn import adjacency_from_edges, describe_edge_list, knn_graph
+from engine.graphs.knn import (
+    adjacency_from_edges,
+    describe_edge_list,
+    knn_graph,
+    node_name,
+)
 from engine.graphs.splits import Split, _is_missing, paper_split
-from engine.validation import as_matrix, label_text
+from engine.validation import as_matrix
 
 __all__ = [
     "NodeTask",
@@ -137,7 +142,9 @@ def prepare_task(
     split_obj = _resolve_split(split, labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
     notes = []
-    if (labels[split_obj.test] < 0).any():  # unlabelled "test" nodes cannot be scored
+    if split_obj.test.size == 0:
+        notes.append(_empty_test_note(owner))
+    elif (labels[split_obj.test] < 0).any():  # unlabelled test nodes: not scored
         test = split_obj.test[labels[split_obj.test] >= 0]
         if test.size == 0:
             notes.append(_no_test_note(split_obj.test.size, owner))
@@ -209,6 +216,15 @@ def _no_test_note(n_unlabelled: int, owner: str) -> str:
     )
 
 
+def _empty_test_note(owner: str) -> str:
+    """The note for a split without test nodes (no 'test' mask, or all False)."""
+    return (
+        f"{owner}: the split has no test nodes, so there is nothing to score: "
+        "every test accuracy is NaN. Give the split a 'test' mask with some "
+        "labelled nodes (outside 'train' and 'val') to measure accuracy."
+    )
+
+
 def _single_row_class_notes(
     split: Split,
     labels: np.ndarray,
@@ -271,7 +287,7 @@ def check_knn_k(k: int, n_nodes: int, owner: str) -> None:
 
 def _node_names(X: Any) -> tuple[str, ...]:
     if isinstance(X, pd.DataFrame):
-        return tuple(label_text(v) for v in X.index)
+        return tuple(node_name(v) for v in X.index)
     return tuple(str(i) for i in range(len(X)))
 
 

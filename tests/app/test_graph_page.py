@@ -141,10 +141,13 @@ def _flex(block):
         return None
 
 
-def _app_on_upload(n: int, name: str) -> AppTest:
-    """The Learn-a-graph page on an uploaded n-row table (3 features, 2 classes)."""
+def _app_on_upload(n: int, name: str, names: bool = False) -> AppTest:
+    """The Learn-a-graph page on an uploaded n-row table (3 features, 2 classes;
+    with ``names``, a first column 'name' of row names n0, n1, ...)."""
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    if names:
+        frame.insert(0, "name", [f"n{i}" for i in range(n)])
     frame["label"] = np.arange(n) % 2
     at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
     at.session_state[state.DATASET] = {
@@ -406,3 +409,24 @@ def test_a_table_with_too_few_labelled_rows_says_so_in_the_page_words():
     )
     assert "make_split" not in error and "n_train" not in error
     assert at.button(key="graph_fit").disabled
+
+
+def test_graph_page_reads_an_edge_list_of_the_identifier_column():
+    # the page named nodes by row numbers, so an edge list of names never worked
+    # and the error began with 'adjacency_from_edges:' and blamed a table index
+    at = _app_on_upload(40, "named.csv", names=True)
+    rows = "".join(f"n{i},n{i + 1}\n" for i in range(10))
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}".encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(c.value == "10 edges read from 10 rows." for c in at.caption)
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}n3,zz\n".encode(), "text/csv")
+    ).run()
+    (error,) = [e.value for e in at.error]
+    assert error.startswith(
+        "Input graph: 1 edge row(s) name node(s) that are not node names: \\['zz'\\]"
+    ), error
+    assert "values of column 'name'" in error and "index" not in error

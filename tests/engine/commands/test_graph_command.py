@@ -283,3 +283,86 @@ def test_graph_command_refuses_an_unusable_index(tmp_path, capsys, column, expec
     assert main([*argv, "--index", column]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {expected}"), err
+
+
+def _id_table(tmp_path, first: int, gap: bool):
+    # integer node IDs; a gap (an empty cell elsewhere) is not needed: pandas
+    # reads the IDs as float64 once any cell of the column is a float
+    path, _ = _table(tmp_path)
+    frame = pd.read_csv(path)
+    ids = np.arange(first, first + len(frame)).astype(float if gap else int)
+    frame.insert(0, "node", ids)
+    frame.to_csv(path, index=False)
+    edges = tmp_path / "id_edges.csv"
+    last = first + len(frame) - 1
+    edges.write_text(f"source,target\n{last - 1},{first}\n{first},{first + 1}\n")
+    return path, edges
+
+
+@pytest.mark.parametrize("first", [1, 100])
+@pytest.mark.parametrize("gap", [False, True])
+def test_graph_command_matches_integer_ids_of_the_index_column(
+    tmp_path, capsys, first, gap
+):
+    # IDs 1..30 read as float64 became names '29.0', so the edge '29' fell back
+    # to 0-based rows (every edge shifted by one, exit 0); IDs 100.. were refused
+    from engine.cli import main
+
+    path, edges = _id_table(tmp_path, first, gap)
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--index", "node", "--seed", "0", "--n-train", "4", "--n-val", "6"]
+    assert (
+        main([*argv, "--max-outer-iter", "1", "--device", "cpu", "--out", str(out)])
+        == 0
+    )
+    result = GraphResult.from_json(out)
+    assert result.node_names[:2] == (str(first), str(first + 1))
+    assert result.initial_edges.tolist() == [[0, 1], [0, 28]]
+
+
+def test_graph_command_with_index_never_reads_rows_as_positions(tmp_path, capsys):
+    # with --index, an edge list matching no ID fell back to 0-based rows
+    from engine.cli import main
+
+    path, _ = _id_table(tmp_path, 100, False)
+    edges = tmp_path / "rows.csv"
+    edges.write_text("source,target\n0,1\n1,2\n")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--index", "node", "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "'0', '1' and '2'" in err or "'0', '1', '2'" in err, err
+    assert "not node names" in err
+    assert "Every cell must be a node name (the --index column's values)" in err
+
+
+def test_graph_command_names_the_unknown_names_of_an_edge_list(tmp_path, capsys):
+    # a few unknown names made the name column undetectable; the message then
+    # blamed the known name 'n0' as "neither a node name nor an integer index"
+    from engine.cli import main
+
+    path, _ = _named_table(tmp_path)
+    edges = tmp_path / "typo.csv"
+    rows = [f"n{i},n{i + 1}" for i in range(10)] + ["n3,zz"]
+    edges.write_text("source,target\n" + "\n".join(rows) + "\n")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "1 edge row(s) name node(s) that are not node names: ['zz'] (edge row(s) 10;"
+        in err
+    )
+    assert "'n0'" not in err
+
+
+def test_graph_command_asks_for_index_when_two_columns_name_the_edges(tmp_path, capsys):
+    from engine.cli import main
+
+    path, edges = _named_table(tmp_path)
+    frame = pd.read_csv(path)
+    frame.insert(1, "alias", frame["name"])
+    frame.to_csv(path, index=False)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "by values found in several columns, ['name', 'alias']; pass --index" in err

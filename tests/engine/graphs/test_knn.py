@@ -135,3 +135,24 @@ def test_describe_edge_list_counts_usable_edges_and_names_what_is_left_out():
     assert describe_edge_list(np.zeros((0, 2)), 3) == (0, [])
     with pytest.raises(GraphError, match="target node 9"):
         describe_edge_list([[0, 9]], 3)
+
+
+def test_names_of_whole_float_labels_match_integer_edges():
+    # a float index 1.0, 2.0, ... named its nodes '1.0'; the edge '2' matched no
+    # name and fell back to 0-based positions (the next node)
+    from engine.graphs.task import _node_names
+
+    names = _node_names(pd.DataFrame({"a": [0.0] * 3}, index=[1.0, 2.0, 3.0]))
+    assert names == ("1", "2", "3")
+    adj = adjacency_from_edges([["2", "3"]], 3, node_names=list(names))
+    assert np.argwhere(adj).tolist() == [[1, 2], [2, 1]]
+
+
+def test_numeric_edges_partly_matching_ids_are_refused_not_positions():
+    # names 10, 11, 12: '10,2' mixes an ID and a position; it fell back to rows
+    with pytest.raises(
+        GraphError, match=r"name node\(s\) that are not node names: \['2'\]"
+    ):
+        adjacency_from_edges(
+            [["10", "2"], ["10", "11"]], 3, node_names=["10", "11", "12"]
+        )

@@ -219,3 +219,26 @@ def test_a_k_near_the_number_of_nodes_is_warned_about_with_a_k_to_choose():
         "GCN averages every node's features alike and its predictions drift to one "
         "class. Choose a much smaller k, e.g. k=10.",
     )
+
+
+@pytest.mark.parametrize("with_test", [False, True])
+def test_a_split_without_test_nodes_says_so(with_test):
+    # train and val covering every node (or an all-False 'test' mask) left no
+    # test node: test accuracy NaN without a word
+    X, y, _ = _named_nodes()
+    first = np.arange(60) < 30
+    split = {"train": first, "val": ~first}
+    if with_test:
+        split["test"] = np.zeros(60, dtype=bool)
+    with pytest.warns(DataWarning) as caught:
+        result = learn_graph(
+            X, y, split=split, seed=0, max_outer_iter=1, baselines=("logreg",)
+        )
+    assert np.isnan(result.test_accuracy)
+    note = (
+        "learn_graph: the split has no test nodes, so there is nothing to score: "
+        "every test accuracy is NaN. Give the split a 'test' mask with some "
+        "labelled nodes (outside 'train' and 'val') to measure accuracy."
+    )
+    assert note in result.warnings
+    assert note in [str(w.message) for w in caught]
