@@ -1,7 +1,8 @@
 # The README's two commands: `make run` serves the app, `make test` runs the checks.
 # Both create .venv when it is missing. The CPU build of torch is pinned and
-# installed first, from PyTorch's CPU index: on Linux a plain `torch` from PyPI is
-# the several-GB CUDA build. `make TORCH_INDEX=` installs from pip's own indexes
+# installed first, from PyTorch's CPU index (torch alone; its dependencies then come
+# from pip's usual indexes): on Linux a plain `torch` from PyPI is the several-GB
+# CUDA build. `make TORCH_INDEX=` installs from pip's own indexes
 # (where a CPU wheel lies in a local mirror or find-links folder, pip takes it).
 
 VENV ?= .venv
@@ -25,7 +26,8 @@ $(PY):
 	$(PY) -m pip install -q --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install -q "$(TORCH)" $(if $(TORCH_INDEX),--index-url "$(TORCH_INDEX)")
+	$(if $(TORCH_INDEX),$(PY) -m pip install -q --no-deps "$(TORCH)" --index-url "$(TORCH_INDEX)")
+	$(PY) -m pip install -q "$(TORCH)"
 	$(PY) -m pip install -q -e ".[app]"
 	touch $(STAMP)
 
