@@ -25,6 +25,7 @@ from engine.errors import DataError, EngineError, GraphError, ResourceError
 from engine.graphs import (
     BASELINES,
     METHOD_LABELS,
+    NAME_SHARE,
     PAPER_SPLIT_SIZES,
     GraphResult,
     LdsConfig,
@@ -34,10 +35,10 @@ from engine.graphs import (
     describe_edge_list,
     estimate_memory,
     make_split,
+    node_name,
     read_edge_list,
     table_inputs_record,
 )
-from engine.graphs.knn import NAME_SHARE, node_name
 from engine.graphs.splits import MIN_LABELLED
 from engine.plots import (
     accuracy_figure,

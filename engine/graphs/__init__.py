@@ -14,10 +14,12 @@ from engine.graphs.baselines import fit_baseline
 from engine.graphs.config import BASELINES, METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, normalized_propagate
 from engine.graphs.knn import (
+    NAME_SHARE,
     adjacency_from_edges,
     describe_edge_list,
     edges_from_adjacency,
     knn_graph,
+    node_name,
     read_edge_list,
 )
 from engine.graphs.lds import GraphStructureLearner, learn_graph
@@ -35,6 +37,7 @@ from engine.graphs.task import (
 __all__ = [
     "BASELINES",
     "METHOD_LABELS",
+    "NAME_SHARE",
     "PAPER_SPLIT_SIZES",
     "GraphResult",
     "GraphStructureLearner",
@@ -54,6 +57,7 @@ __all__ = [
     "learn_graph",
     "load_planetoid",
     "make_split",
+    "node_name",
     "normalized_propagate",
     "paper_split",
     "read_edge_list",

@@ -26,10 +26,12 @@ from engine.errors import (
 from engine.validation import label_text
 
 __all__ = [
+    "NAME_SHARE",
     "adjacency_from_edges",
     "describe_edge_list",
     "edges_from_adjacency",
     "knn_graph",
+    "node_name",
     "read_edge_list",
 ]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from tests.app.pages import upload_table
 from tests.app.waiting import wait_until
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
@@ -120,20 +121,12 @@ def test_an_old_error_goes_once_the_inputs_change():
     assert not at.exception and not at.error
 
 
-def _upload_table(at: AppTest, name: str, data: bytes) -> None:
-    """Upload a table on the Data page, then come back to the Causal page."""
-    at.switch_page("views/data.py").run()
-    at.file_uploader(key="data_upload").set_value((name, data, "text/csv")).run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception, at.exception
-
-
 def test_a_two_row_table_says_to_add_rows_whatever_the_missing_values_choice():
     # it said "Only 2 row(s) have a value in every chosen column ... Set 'Missing
     # values' to 'mean'" with nothing missing, then 'mean' led to learn_dag's
     # "'X' needs at least 3 rows" on the fit
     at = _page()
-    _upload_table(at, "two.csv", b"a,b,c\n1,2,.5\n2,4.1,.1\n")
+    upload_table(at, "two.csv", b"a,b,c\n1,2,.5\n2,4.1,.1\n")
     expected = (
         "The table has 2 rows; learning a DAG needs at least 3. Add rows to the "
         "file and upload it again (a few hundred give meaningful estimates)."
@@ -147,7 +140,7 @@ def test_a_two_row_table_says_to_add_rows_whatever_the_missing_values_choice():
 def test_text_columns_left_out_are_named_with_why():
     # 'grp' was left out of Columns without a word (the CLI notes it)
     at = _page()
-    _upload_table(at, "text.csv", b"a,b,grp\n1,2,u\n2,4.1,v\n3,5,u\n4,7,v\n")
+    upload_table(at, "text.csv", b"a,b,grp\n1,2,u\n2,4.1,v\n3,5,u\n4,7,v\n")
     assert at.multiselect(key="causal_cols_text.csv").value == ["a", "b"]
     assert (
         "Left out: 'grp' (text, not numbers; a DAG is learned from numeric "
@@ -160,7 +153,7 @@ def test_an_all_text_table_says_it_has_no_numeric_columns():
     # it said "0 column(s) chosen; a DAG needs at least two. Add columns in
     # 'Columns (nodes)'", where only text columns were offered
     at = _page()
-    _upload_table(at, "words.csv", b"a,b\nu,x\nv,y\nw,z\n")
+    upload_table(at, "words.csv", b"a,b\nu,x\nv,y\nw,z\n")
     assert _errors(at) == [
         "The table has no numeric columns: all 2 hold text ('a', 'b'), and a "
         "DAG is learned from numeric columns. Encode them as numbers in the file "

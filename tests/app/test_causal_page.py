@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from tests.app.downloads import download
+from tests.app.pages import upload_table
 from tests.app.waiting import running_with_cancel, wait_until
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
@@ -1208,19 +1209,11 @@ def test_a_rate_with_nothing_to_divide_by_shows_n_a_and_why():
 # constraints, progress and training notes, the threshold across data sets ---
 
 
-def _upload_table(at: AppTest, name: str, data: bytes) -> None:
-    """Upload a table on the Data page, then come back to the Causal page."""
-    at.switch_page("views/data.py").run()
-    at.file_uploader(key="data_upload").set_value((name, data, "text/csv")).run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception, at.exception
-
-
 def test_the_librarys_warnings_are_shown_with_the_result():
     # three_rows.csv: learn_dag warned "3 samples for 3 variables, fewer than 5
     # per variable ... unreliable"; the page showed nothing of it
     at = _page()
-    _upload_table(at, "three_rows.csv", b"a,b,c\n1,2,.5\n2,4.1,.1\n3.5,6,.9\n")
+    upload_table(at, "three_rows.csv", b"a,b,c\n1,2,.5\n2,4.1,.1\n3.5,6,.9\n")
     assert at.radio(key="causal_source").value == "Data page"
     _fit(at, max_iter=20)
     _wait(at, lambda a: _result(a) is not None)
