@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -11,3 +13,15 @@ def upload_table(at: AppTest, name: str, data: bytes) -> None:
     at.file_uploader(key="data_upload").set_value((name, data, "text/csv")).run()
     at.switch_page("views/causal.py").run()
     assert not at.exception, at.exception
+
+
+APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
+
+
+def causal_page() -> AppTest:
+    """A fresh session of the app, on the Causal discovery page."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    return at

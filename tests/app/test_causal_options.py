@@ -3,23 +3,12 @@ that do nothing, stale errors, the table's rows and text columns."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from tests.app.pages import causal_page as _page
 from tests.app.pages import upload_table
 from tests.app.waiting import wait_until
-
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
-
-
-def _page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception
-    return at
 
 
 def _dagdb(at: AppTest) -> None:

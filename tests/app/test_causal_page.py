@@ -11,18 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from tests.app.downloads import download
+from tests.app.pages import causal_page as _page
 from tests.app.pages import upload_table
 from tests.app.waiting import running_with_cancel, wait_until
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
-
-
-def _page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception
-    return at
 
 
 def _wait(at: AppTest, done, timeout_s: float = 180) -> None:
