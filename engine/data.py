@@ -2,9 +2,10 @@
 
 :func:`read_table` parses a CSV or TSV file (a path, bytes or a binary file object)
 as plain data: it never evaluates or unpickles anything. It skips comment lines
-(``# ...``) and a preamble of narrower lines above the header, saying so in the
-report, sniffs the delimiter (``,``, ``;``, tab, ``|``), recognises decimal commas
-in ``;``-separated files, decodes UTF-8 with or without a byte-order mark (UTF-16
+(``# ...``), a preamble of narrower lines above the header and lines of text above
+a header whose columns hold numbers only, saying so in the report, sniffs the
+delimiter (``,``, ``;``, tab, ``|``), recognises decimal commas in ``;``-separated
+files, decodes UTF-8 with or without a byte-order mark (UTF-16
 with a BOM too) and falls back to Latin-1, and accepts any line ending. It returns
 the frame together with a :class:`DataReport`: per-column kinds and counts plus
 table-level findings, each a :class:`Finding` with a severity (``"error"``: the
@@ -379,7 +380,12 @@ def read_table(
         warning; anything else as names. ``True`` reads it as names even when
         they look like numbers (``"1"``, ``"2"``); ``False`` reads it as the
         first data row and names the columns ``column_1``, ``column_2``, ...
-        ``report.header`` says which was done.
+        ``report.header`` says which was done. ``None`` also skips lines of text
+        above a header whose columns below hold numbers only (a title as wide
+        as the table, ``Sample data, version 2`` above ``a,b``), with a
+        ``preamble_lines`` warning; ``True`` reads the first such line as the
+        names. Lines with fewer fields than the table are skipped unless
+        ``False``.
 
     Returns
     -------
@@ -703,12 +709,16 @@ _PREAMBLE_FIT = 0.8
 
 
 class _Preamble(NamedTuple):
-    """Lines above a header that do not fit the table (:func:`_find_preamble`)."""
+    """Lines above a header that do not fit the table (:func:`_find_preamble`,
+    :func:`_find_title_lines`)."""
 
     lines: list[int]
     width: int
     header: int
     first: str
+    # first line of the text lines skipped above a header of names over numbers
+    # (:func:`_find_title_lines`; they may be as wide as the table), 0 if none
+    titled: int = 0
 
 
 class _Comment(NamedTuple):
@@ -776,7 +786,9 @@ def _skip_top_lines(
     (``# a,b,c`` above rows of numbers, as ``numpy.savetxt(header=...)`` writes
     it) is read as the header, without its ``#``. Lines above the header that
     have fewer fields than the table (a title, an export note) are blanked, as
-    :func:`_find_preamble` finds them.
+    :func:`_find_preamble` finds them; when the header is guessed (``header`` is
+    ``None``), so are lines of text above a header whose columns below hold
+    numbers only, however many fields they have (:func:`_find_title_lines`).
 
     Returns
     -------
@@ -793,11 +805,28 @@ def _skip_top_lines(
         skipped = comments[:-1] if named else comments
         notes.append(_comment_note(skipped, named, label))
     if header is not False and named is None:
-        found = _find_preamble(text, delimiter, header)
+        text, found = _skip_preamble(text, delimiter, header)
         if found is not None:
-            text = _blank_lines(text, found.lines)
             notes.append(_preamble_note(found, label))
     return text, [n for n in notes if n is not None]
+
+
+def _skip_preamble(
+    text: str, delimiter: str, header: bool | None
+) -> tuple[str, _Preamble | None]:
+    """Blank the narrower lines above the header (:func:`_find_preamble`), then,
+    when the header is guessed, the lines of text above a header of names over
+    numbers (:func:`_find_title_lines`); one :class:`_Preamble` for both."""
+    found = _find_preamble(text, delimiter, header)
+    if found is not None:
+        text = _blank_lines(text, found.lines)
+    titles = _find_title_lines(text, delimiter) if header is None else None
+    if titles is None:
+        return text, found
+    text = _blank_lines(text, titles.lines)
+    if found is not None:
+        titles = titles._replace(lines=found.lines + titles.lines, first=found.first)
+    return text, titles
 
 
 def _comment_header(
@@ -865,6 +894,64 @@ def _find_preamble(text: str, delimiter: str, header: bool | None) -> _Preamble 
         first = delimiter.join(records[0][1]).strip()
         return _Preamble(list(range(records[0][0], end)), m, end, first)
     return None
+
+
+def _find_title_lines(text: str, delimiter: str) -> _Preamble | None:
+    """Lines of text above a header of names over columns of numbers, or ``None``.
+
+    A title can have as many fields as the table (``Sample data, version 2``
+    above ``a,b``), or a one-column table can sit under one, so
+    :func:`_find_preamble` does not see it. Looking at the first 60 records
+    (blank lines aside), the data are the records below the last one holding
+    text (a cell neither a number nor missing); that one is the header and the
+    records above it (at most :data:`_MAX_PREAMBLE`) are skipped when it is
+    clear they are no table row: each holds text (a row of numbers may be
+    data), the header's names are words (not empty, not a missing-value token
+    such as ``NA``), there are at least :data:`MIN_ROWS` data records, none
+    wider than the header and at least :data:`_PREAMBLE_FIT` of them as wide,
+    and they hold a number. A table whose rows below the header hold text in
+    some column (names, categories) is never cut.
+
+    Returns
+    -------
+    _Preamble or None
+        The skipped line numbers, the table's field count, the header's line
+        number and the first skipped line; ``titled`` is the first skipped line.
+    """
+    records = _top_records(text, delimiter)
+    texts = [k for k, (_, row) in enumerate(records) if not _numbers_only(row)]
+    start = texts[-1] if texts else 0
+    if not 1 <= start <= _MAX_PREAMBLE or texts != list(range(start + 1)):
+        return None  # the header is the first record, or numbers lie above it
+    names = [n.strip() for n in records[start][1]]
+    rows = [row for _, row in records[start + 1 :]]
+    width, counts = len(names), [len(row) for row in rows]
+    if (
+        len(rows) < MIN_ROWS
+        or max(counts) > width
+        or counts.count(width) < _PREAMBLE_FIT * len(rows)
+        or not all(map(_is_name, names))
+        or not any(_is_number(cell) for row in rows for cell in row)
+    ):
+        return None
+    end, first = records[start][0], records[0][0]
+    text_first = delimiter.join(records[0][1]).strip()
+    return _Preamble(list(range(first, end)), width, end, text_first, first)
+
+
+def _is_name(token: str) -> bool:
+    """Whether a header cell reads as a column name: a word, not a number nor a
+    missing-value token (``NA``, ``?``) nor punctuation only (``-``)."""
+    return (
+        bool(re.search(r"\w", token))
+        and token.lower() not in MISSING_TOKENS
+        and not _is_number(token)
+    )
+
+
+def _numbers_only(row: list[str]) -> bool:
+    """Whether every cell of ``row`` is a number or missing (empty, ``NA``, ...)."""
+    return all(c.strip().lower() in MISSING_TOKENS or _is_number(c) for c in row)
 
 
 def _top_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -942,6 +1029,18 @@ def _comment_note(
 def _preamble_note(found: _Preamble, label: str) -> Finding:
     n = len(found.lines)
     s = "s" if n > 1 else ""
+    if found.titled:
+        return Finding(
+            "warning",
+            "preamble_lines",
+            f"{label}: skipped {n} line{s} of text at the top (line{s} "
+            f"{_line_ranges(found.lines)}, from {found.first[:40]!r}) above the "
+            f"header on line {found.header}, whose names head columns of numbers "
+            f"only. If line {found.titled} holds the column names, read the file "
+            "with header=True (--header yes; 'First row holds column names': Yes on "
+            "the Data page); else remove those lines (or start them with '#').",
+            rows=tuple(found.lines[:20]),
+        )
     return Finding(
         "warning",
         "preamble_lines",

@@ -218,8 +218,10 @@ def _header_picker(dataset: dict[str, Any]) -> None:
         horizontal=True,
         on_change=_on_header_change,
         help="Automatic reads a first row of numbers only (e.g. 1,2,3) as data "
-        "and names the columns column_1, column_2, ...; choose Yes when that row "
-        "holds the column names, No when it is a row of data.",
+        "and names the columns column_1, column_2, ..., and skips lines of text "
+        "(a title) above a row of names over columns of numbers, as the notes "
+        "say; choose Yes when the first row holds the column names, No when it "
+        "is a row of data.",
     )
     message = st.session_state.pop(HEADER_MESSAGE_KEY, None)
     if message:

@@ -186,6 +186,77 @@ def test_lines_that_may_be_the_table_are_not_skipped(raw, columns):
     assert not {"comment_lines", "preamble_lines"} & {f.code for f in report.findings}
 
 
+@pytest.mark.parametrize(
+    ("raw", "columns", "values"),
+    [
+        # a title as wide as the table (its comma splits it in two fields)
+        (b"Sample data, version 2\na,b\n1,2\n3,4\n5,6\n", ["a", "b"], [1.0, 3.0, 5.0]),
+        # a one-column table under a title
+        (b"My export\nvalue\n1\n2\n3\n", ["value"], [1.0, 2.0, 3.0]),
+        # a title holding a number (a year) is still text above the header
+        (b"Export,2024\nx,y\n0.5,1\n1.5,2\n2.5,3\n", ["x", "y"], [0.5, 1.5, 2.5]),
+    ],
+)
+def test_a_title_line_above_a_header_over_numbers_is_skipped(raw, columns, values):
+    frame, report = read_table(raw, name="t.csv")
+    assert list(frame.columns) == columns
+    assert frame[columns[0]].tolist() == values
+    assert report.n_rows == 3 and report.header is True
+    note = next(f for f in report.findings if f.code == "preamble_lines")
+    assert note.severity == "warning" and note.rows == (1,)
+    title = raw.decode().split("\n")[0]
+    assert note.message == (
+        f"t.csv: skipped 1 line of text at the top (line 1, from {title!r}) above "
+        "the header on line 2, whose names head columns of numbers only. If line 1 "
+        "holds the column names, read the file with header=True (--header yes; "
+        "'First row holds column names': Yes on the Data page); else remove those "
+        "lines (or start them with '#')."
+    )
+
+
+def test_header_true_keeps_a_title_line_as_the_column_names():
+    raw = b"Sample data, version 2\na,b\n1,2\n3,4\n5,6\n"
+    frame, report = read_table(raw, header=True, strict=False)
+    assert list(frame.columns) == ["Sample data", "version 2"]
+    assert frame["Sample data"].tolist() == ["a", "1", "3", "5"]
+    assert "preamble_lines" not in {f.code for f in report.findings}
+
+
+def test_a_narrow_line_and_a_wide_title_are_skipped_together():
+    frame, report = read_table(b"Title\nSample data, version 2\na,b\n1,2\n3,4\n")
+    assert list(frame.columns) == ["a", "b"] and frame["b"].tolist() == [2.0, 4.0]
+    note = next(f for f in report.findings if f.code == "preamble_lines")
+    assert note.rows == (1, 2)
+    assert note.message.startswith(
+        "<bytes>: skipped 2 lines of text at the top (lines 1-2, from 'Title') "
+        "above the header on line 3,"
+    )
+    assert "If line 2 holds the column names" in note.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "columns"),
+    [
+        # a header over text rows: the first row holding a number is no header
+        (b"name,score\nAlice,unknown\nBob,5\nCarl,6\n", ["name", "score"]),
+        (b"name,city\nAlice,Paris\nBob,Rome\nCarl,Oslo\n", ["name", "city"]),
+        # a text column below the candidate header: it may be a row of the table
+        (b"Export, LabSoft\nname,x\nA,1\nB,2\n", ["Export", "LabSoft"]),
+        # a row of missing values or dashes is no header
+        (b"a,b\nNA,NA\n1,2\n3,4\n", ["a", "b"]),
+        (b"a,b\n-,-\n1,2\n3,4\n", ["a", "b"]),
+        # one data row is too little evidence
+        (b"a,b\nx,y\n1,2\n", ["a", "b"]),
+        # a row of numbers above the names may be data: nothing is skipped
+        (b"1,2\na,b\n3,4\n5,6\n", ["column_1", "column_2"]),
+    ],
+)
+def test_text_rows_below_a_header_are_not_taken_for_a_title(raw, columns):
+    frame, report = read_table(raw, strict=False)
+    assert list(frame.columns) == columns
+    assert "preamble_lines" not in {f.code for f in report.findings}
+
+
 def test_a_comment_header_over_rows_of_numbers_names_the_columns():
     frame, report = read_table(b"# written by numpy\n# a;b\n1;2\n3;4\n")
     assert list(frame.columns) == ["a", "b"] and report.header is True
