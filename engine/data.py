@@ -432,7 +432,9 @@ def read_table(
     else:
         records, lines = _split_records(text, delimiter, label)
         decimal = _sniff_decimal(records, delimiter)
-        frame, row_lines, findings = _build_frame(records, lines, label, header)
+        frame, row_lines, findings = _build_frame(
+            records, lines, label, header, delimiter
+        )
     findings = notes + findings
     guessed = not any(f.code == "no_header" for f in findings)
     parse = {
@@ -648,7 +650,10 @@ def sniff_delimiter(text: str, delimiter: str | None = None) -> tuple[str, str]:
     most consistent number of fields (more than one) wins, a comma by default.
     A candidate that splits most lines into the same number (at least 2) of
     fields beats one that leaves every line one field, even when the first lines
-    (a preamble) do not fit.
+    (a preamble) do not fit. When the best leaves most lines one field (a
+    one-column table), the candidate that splits the most lines wins, a comma
+    when none splits any: a row holding a delimiter then reads as wider than
+    the header, not as one text cell.
 
     Parameters
     ----------
@@ -682,6 +687,7 @@ def sniff_delimiter(text: str, delimiter: str | None = None) -> tuple[str, str]:
 def _sniff_delimiter(text: str) -> str:
     sample = [ln for ln in text[:200_000].split("\n")[:60] if ln.strip()]
     best, best_score = ",", (False, False, -1.0, 0)
+    n_split: dict[str, int] = {}  # lines each candidate splits in 2 or more
     for cand in DELIMITERS:
         try:
             counts = [len(r) for r in csv.reader(sample, delimiter=cand)]
@@ -697,7 +703,13 @@ def _sniff_delimiter(text: str) -> str:
         score = (counts[0] == mode and mode > 1, splits, share, mode)
         if score > best_score:
             best, best_score = cand, score
-    return best
+        n_split[cand] = sum(c > 1 for c in counts)
+    if best_score[3] > 1:
+        return best
+    # one field on most lines (a one-column table): a candidate that no line
+    # holds would hide a row split in two (it would read as one text cell), so
+    # the one splitting the most lines wins, the comma when none splits any
+    return max(DELIMITERS, key=lambda cand: n_split.get(cand, 0))
 
 
 # --- lines above the table: comments and preambles ---
@@ -1175,9 +1187,14 @@ def _sniff_decimal(records: list[list[str]], delimiter: str) -> str:
 
 
 def _build_frame(
-    records: list[list[str]], lines: list[int], label: str, first: bool | None = None
+    records: list[list[str]],
+    lines: list[int],
+    label: str,
+    first: bool | None = None,
+    delimiter: str = ",",
 ) -> tuple[pd.DataFrame, list[int], list[Finding]]:
-    """The frame of the records; ``first`` is :func:`read_table`'s ``header``."""
+    """The frame of the records; ``first`` is :func:`read_table`'s ``header``,
+    ``delimiter`` the one the records were split at (named in messages)."""
     findings: list[Finding] = []
     header = [h.strip() for h in records[0]]
     body = records[1:]
@@ -1203,16 +1220,8 @@ def _build_frame(
             f"{label}: {width} columns is more than the {MAX_COLUMNS} this app "
             "handles; select the columns you need before loading the file."
         )
-    too_long = [
-        (ln, len(r)) for r, ln in zip(body, lines[1:], strict=False) if len(r) > width
-    ]
-    if too_long:
-        where = ", ".join(f"line {ln} ({k} fields)" for ln, k in too_long[:5])
-        raise DataError(
-            f"{label}: {len(too_long)} row(s) have more fields than the {width} "
-            f"column names of the header: {where}; quote fields that contain the "
-            "delimiter or fix those rows."
-        )
+    named = lines[0] if lines[0] else None
+    _refuse_long_rows(body, lines[1:], width, named, label, delimiter)
     short = [ln for r, ln in zip(body, lines[1:], strict=False) if len(r) < width]
     if short:
         shown = ", ".join(str(x) for x in short[:10])
@@ -1240,6 +1249,38 @@ def _build_frame(
     # object cells: letting pandas infer its string dtype costs ~2 s per 1M rows
     frame = pd.DataFrame(cells, columns=names, copy=False, dtype=object)
     return frame, lines[1:], findings
+
+
+def _refuse_long_rows(
+    body: list[list[str]],
+    lines: list[int],
+    width: int,
+    header: int | None,
+    label: str,
+    delimiter: str,
+) -> None:
+    """Refuse rows with more fields than the header (line ``header``; ``None``
+    when the first row is data), naming them, the delimiter and the ways out."""
+    too_long = [
+        (ln, len(r)) for r, ln in zip(body, lines, strict=False) if len(r) > width
+    ]
+    if not too_long:
+        return
+    where = ", ".join(f"line {ln} ({k} fields)" for ln, k in too_long[:5])
+    more = ", ..." if len(too_long) > 5 else ""
+    sep = _DELIM_NAMES.get(delimiter, repr(delimiter))
+    if header is None:
+        wider = f"the {width} fields of the first row (line {lines[0]})"
+        add = "add the missing fields to the first row"
+    else:
+        wider = f"the {width} column names of the header (line {header})"
+        add = "add their names to the header"
+    raise DataError(
+        f"{label}: {len(too_long)} row(s) have more fields than {wider}, split at "
+        f"each {sep}: {where}{more}. If those extra fields are columns of the "
+        f"table, {add}; if a field holds a {sep}, put it in double quotes "
+        f'("..."); else fix those rows.'
+    )
 
 
 def _fix_names(header: list[str], label: str) -> tuple[list[str], list[Finding]]:

@@ -257,6 +257,44 @@ def test_text_rows_below_a_header_are_not_taken_for_a_title(raw, columns):
     assert "preamble_lines" not in {f.code for f in report.findings}
 
 
+def test_a_wide_row_in_a_one_column_file_is_named_not_a_semicolon():
+    # no delimiter splits most lines: the one that splits some line is taken,
+    # so the row shows as wider than the header (it was 'delimiter semicolon')
+    with pytest.raises(DataError) as caught:
+        read_table(b"a\n1\n2\n3\nb,c\n", name="t.csv")
+    assert str(caught.value) == (
+        "t.csv: 1 row(s) have more fields than the 1 column names of the header "
+        "(line 1), split at each comma: line 5 (2 fields). If those extra fields "
+        "are columns of the table, add their names to the header; if a field holds "
+        'a comma, put it in double quotes ("..."); else fix those rows.'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ("value\n1\n2\n3\n", ","),  # none splits a line: the comma
+        ("a\n1\nb;c\n2\n", ";"),
+        ("a\nb|c\nd|e\nf\ng\nh\n", "|"),
+    ],
+)
+def test_a_one_column_file_gets_the_delimiter_that_splits_a_line(text, delimiter):
+    from engine.data import _sniff_delimiter
+
+    assert _sniff_delimiter(text) == delimiter
+
+
+def test_a_row_wider_than_a_first_row_of_data_is_named():
+    with pytest.raises(DataError) as caught:
+        read_table(b"1|2\n3|4|5\n6|7\n", header=False)
+    assert str(caught.value) == (
+        "<bytes>: 1 row(s) have more fields than the 2 fields of the first row "
+        "(line 1), split at each pipe: line 2 (3 fields). If those extra fields are "
+        "columns of the table, add the missing fields to the first row; if a field "
+        'holds a pipe, put it in double quotes ("..."); else fix those rows.'
+    )
+
+
 def test_a_comment_header_over_rows_of_numbers_names_the_columns():
     frame, report = read_table(b"# written by numpy\n# a;b\n1;2\n3;4\n")
     assert list(frame.columns) == ["a", "b"] and report.header is True
