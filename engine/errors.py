@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 __all__ = [
     "ConfigError",
     "ConvergenceWarning",
@@ -24,6 +26,7 @@ __all__ = [
     "StoppedWarning",
     "UnsupportedError",
     "format_names",
+    "plain",
 ]
 
 
@@ -83,6 +86,34 @@ class StoppedWarning(UserWarning):
     """A fit was stopped on request and returned a partial result."""
 
 
+def plain(value: object) -> object:
+    """``value`` as a message shows it: NumPy scalars as the Python ones.
+
+    ``repr`` of a NumPy scalar names its type (``np.int64(30)``,
+    ``np.str_('a')``); a message shows the value the user typed or read in
+    their file instead (``30``, ``'a'``). Tuples and lists are converted
+    element-wise; anything else is returned as it is.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> plain(np.int64(30)), plain(np.str_("a")), plain((np.float64(0.5), 2))
+    (30, 'a', (0.5, 2))
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | list):
+        return type(value)(plain(v) for v in value)
+    return value
+
+
 def format_names(names: object, limit: int = 30, *, brackets: bool = True) -> str:
     """Show a list of names in a message, saying how many were left out.
 
@@ -136,7 +167,9 @@ def check_choice(owner: str, name: str, value: object, choices: object) -> None:
     """
     allowed = sorted(str(c) for c in choices)  # type: ignore[attr-defined]
     if value not in allowed:
-        raise ConfigError(f"{owner}: '{name}' must be one of {allowed}; got {value!r}.")
+        raise ConfigError(
+            f"{owner}: '{name}' must be one of {allowed}; got {plain(value)!r}."
+        )
 
 
 def check_range(

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.errors import ConfigError, DeviceError
+from engine.errors import ConfigError, DeviceError, plain
 
 __all__ = [
     "ProgressCallback",
@@ -137,9 +137,9 @@ def resolve_seed(seed: int | None) -> int:
     if seed is None:
         return int(np.random.SeedSequence().generate_state(1)[0] % MAX_SEED)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise ConfigError(f"'seed' must be an integer or None; got {seed!r}.")
+        raise ConfigError(f"'seed' must be an integer or None; got {plain(seed)!r}.")
     if not 0 <= int(seed) <= MAX_SEED:
-        raise ConfigError(f"'seed' must lie in [0, {MAX_SEED}]; got {seed!r}.")
+        raise ConfigError(f"'seed' must lie in [0, {MAX_SEED}]; got {plain(seed)!r}.")
     return int(seed)
 
 

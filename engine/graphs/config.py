@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-from engine.errors import ConfigError, check_choice, check_range
+from engine.errors import ConfigError, check_choice, check_range, plain
 
 __all__ = ["BASELINES", "METHOD_LABELS", "LdsConfig"]
 
@@ -24,6 +24,9 @@ METHOD_LABELS = {
 @dataclass(frozen=True, kw_only=True)
 class LdsConfig:
     """Every knob of :func:`engine.graphs.learn_graph`; defaults follow the paper.
+
+    NumPy scalars (``k=np.int64(10)``) are taken, and stored, as the Python
+    numbers they hold.
 
     Parameters
     ----------
@@ -115,6 +118,10 @@ class LdsConfig:
         owner = "LdsConfig"
         object.__setattr__(self, "baselines", tuple(self.baselines))
         object.__setattr__(self, "inner_lr_bounds", tuple(self.inner_lr_bounds))
+        # NumPy scalars (k=np.int64(10)) as the Python values they stand for:
+        # checked and shown in messages as such, and stored as JSON can hold them
+        for f in fields(self):
+            object.__setattr__(self, f.name, plain(getattr(self, f.name)))
         check_choice(owner, "metric", self.metric, ("cosine", "euclidean"))
         check_choice(owner, "symmetrize", self.symmetrize, ("or", "and", "upper"))
         check_choice(

@@ -22,6 +22,7 @@ from engine.errors import (
     GraphError,
     check_choice,
     format_names,
+    plain,
 )
 from engine.validation import label_text
 
@@ -87,7 +88,7 @@ def knn_graph(
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k < n:
         raise ConfigError(
             f"knn_graph: 'k' must be an integer in [1, {n - 1}] (smaller than the "
-            f"number of nodes, {n}); got {k!r}. Choose a k in that range."
+            f"number of nodes, {n}); got {plain(k)!r}. Choose a k in that range."
         )
     if metric == "cosine" and np.any(np.linalg.norm(X, axis=1) == 0):
         raise GraphError(
@@ -358,16 +359,17 @@ def _resolve_nodes(
     if not whole.all():
         row = int(np.argmin(whole))
         raise GraphError(
-            f"adjacency_from_edges: {column} node {values[row]!r} on edge row {row} "
-            f"({ROW_WORDS}) is neither a node name nor a whole number; use the "
-            f"names of the table's index or 0-based rows in [0, {n_nodes - 1}]."
+            f"adjacency_from_edges: {column} node {plain(values[row])!r} on edge "
+            f"row {row} ({ROW_WORDS}) is neither a node name nor a whole number; "
+            "use the names of the table's index or 0-based rows in "
+            f"[0, {n_nodes - 1}]."
         )
     bad = (as_float < 0) | (as_float >= n_nodes)
     if bad.any():
         row = int(np.argmax(bad))
         raise GraphError(
-            f"adjacency_from_edges: {column} node {values[row]!r} on edge row {row} "
-            f"({ROW_WORDS}) is not a node index in [0, {n_nodes - 1}]."
+            f"adjacency_from_edges: {column} node {plain(values[row])!r} on edge "
+            f"row {row} ({ROW_WORDS}) is not a node index in [0, {n_nodes - 1}]."
         )
     return as_float.astype(np.int64)
 

@@ -156,3 +156,36 @@ def test_numeric_edges_partly_matching_ids_are_refused_not_positions():
         adjacency_from_edges(
             [["10", "2"], ["10", "11"]], 3, node_names=["10", "11", "12"]
         )
+
+
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        # a DataFrame of integers hands numpy scalars to the message
+        (
+            pd.DataFrame({"s": [0, 1], "t": [1, 30]}),
+            "target node 30 on edge row 1 (0-based, a header line not counted) is "
+            "not a node index in [0, 9].",
+        ),
+        (
+            pd.DataFrame({"s": [0.5, 1.0], "t": [1.0, 2.0]}),
+            "source node 0.5 on edge row 0 (0-based, a header line not counted) is "
+            "neither a node name nor a whole number;",
+        ),
+    ],
+)
+def test_edge_list_errors_show_plain_numbers(edges, expected):
+    # the message said "target node np.int64(30)"; the CLI says '30'
+    with pytest.raises(GraphError) as info:
+        adjacency_from_edges(edges, 10)
+    assert expected in str(info.value)
+    assert "np." not in str(info.value)
+
+
+def test_knn_graph_names_a_numpy_k_as_a_plain_number():
+    X = np.arange(10.0).reshape(5, 2) + 1
+    with pytest.raises(ConfigError) as info:
+        knn_graph(X, np.int64(9))
+    assert str(info.value).endswith(
+        "(smaller than the number of nodes, 5); got 9. Choose a k in that range."
+    )

@@ -244,6 +244,50 @@ def test_bad_inputs_are_named():
         learn_graph(X, y, split=split, memory_budget_gb=1e-9, device="cpu")
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"k": np.int64(0)}, "'k' must be an integer >= 1; got 0."),
+        (
+            {"outer_lr": np.float64(-1)},
+            "'outer_lr' must be a finite number >= 0.0; got -1.0.",
+        ),
+        (
+            {"metric": np.str_("manhattan")},
+            "'metric' must be one of ['cosine', 'euclidean']; got 'manhattan'.",
+        ),
+        (
+            {"inner_lr_bounds": np.array([0.1, 0.01])},
+            "'inner_lr_bounds' must be (low, high) with 0 < low < high, both finite; "
+            "got (0.1, 0.01).",
+        ),
+    ],
+)
+def test_config_errors_show_numpy_values_as_plain_ones(options, expected):
+    # they showed np.int64(0), np.float64(-1.0), np.str_('manhattan')
+    with pytest.raises(ConfigError) as info:
+        LdsConfig(**options)
+    assert str(info.value) == f"LdsConfig: {expected}"
+
+
+def test_config_takes_numpy_numbers_as_the_python_ones():
+    # k=np.int64(5) was refused: "'k' must be an integer >= 1; got np.int64(5)"
+    config = LdsConfig(k=np.int64(5), dropout=np.float32(0.25), max_nodes=np.int64(9))
+    assert (config.k, config.dropout, config.max_nodes) == (5, 0.25, 9)
+    assert {type(config.k), type(config.dropout), type(config.max_nodes)} == {
+        int,
+        float,
+    }
+
+
+def test_a_numpy_seed_out_of_range_is_shown_as_a_number():
+    X, y, _ = planted(5, n_per=5, noise_edges=0)
+    split = make_split(y, 3, 6, seed=0)
+    with pytest.raises(ConfigError) as info:
+        learn_graph(X, y, split=split, seed=np.int64(-1))
+    assert str(info.value) == "'seed' must lie in [0, 2147483647]; got -1."
+
+
 def test_split_masks_of_the_wrong_length_say_so():
     # masks shorter than the table used to fit silently on a truncated split,
     # longer ones died with an IndexError; index lists read as masks overlapped
