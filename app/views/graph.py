@@ -291,24 +291,26 @@ def _described(
     names, column = _node_names(frame, edges, record)
     try:
         return describe_edge_list(
-            edges, len(frame), node_names=names, positions=column is None
+            edges,
+            len(frame),
+            node_names=names,
+            positions=column is None,
+            names_from=_names_from(column),
         )
     except GraphError as err:
-        raise GraphError(_page_words(str(err), column)) from err
+        why = str(err).removeprefix("adjacency_from_edges: ")
+        raise GraphError(f"Input graph: {why}") from err
 
 
-def _page_words(message: str, column: str | None) -> str:
-    """An edge-list error of the library as the page's: no function name, and
-    the row names the page uses instead of a table index."""
-    why = message.removeprefix("adjacency_from_edges: ")
-    names = (
-        f"the values of column {column!r}"
-        if column
-        else "the values of the table's identifier column (e.g. 'name')"
+def _names_from(column: str | None) -> str:
+    """Where the page takes the node names of an edge list from, in words: the
+    column :func:`_node_names` picked, said to be picked (the user chose none)."""
+    if column is None:
+        return "the values of an identifier column of the table"
+    return (
+        f"the values of column {column!r}, picked automatically as the "
+        "identifier column holding most of the list's names"
     )
-    why = why.replace("the names of the table's index", names)
-    why = why.replace("(the table's index)", f"({names})")
-    return f"Input graph: {why}"
 
 
 def _submit(
@@ -333,7 +335,11 @@ def _submit(
         names, column = _node_names(frame, edges, record)
         kept = record.kept_rows
         full = adjacency_from_edges(
-            edges, len(frame), node_names=names, positions=column is None
+            edges,
+            len(frame),
+            node_names=names,
+            positions=column is None,
+            names_from=_names_from(column),
         )
         edges = full[np.ix_(kept, kept)]
     kwargs = {

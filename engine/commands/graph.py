@@ -270,26 +270,45 @@ def _read_edges(path: str) -> Any:
         raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
 
 
-def _edge_adjacency(path: str, edges: Any, names: list[str], *, by_name: bool) -> Any:
+def _edge_adjacency(
+    path: str, edges: Any, names: list[str], column: str | None, picked: bool
+) -> Any:
     """The adjacency of the ``--graph`` edge list over the nodes ``names``,
     with a note per kind of row left out; errors name ``--graph``.
-    ``by_name`` (an --index column names the rows): the list must use those
-    names, never 0-based row positions."""
-    from engine.graphs import adjacency_from_edges, describe_edge_list
+    ``column`` (given as --index, or ``picked`` by :func:`_names_column`)
+    names the rows: the list must use its values, never 0-based row positions;
+    an error says which column that is, and whether it was picked."""
+    from engine.graphs import NAME_SHARE, adjacency_from_edges, describe_edge_list
 
-    kw = {"node_names": names, "positions": not by_name}
+    kw = {
+        "node_names": names,
+        "positions": column is None,
+        "names_from": _names_from(column, picked),
+    }
     try:
         _, edge_notes = describe_edge_list(edges, len(names), **kw)
     except GraphError as err:
         why = str(err).removeprefix("adjacency_from_edges: ")
-        why = why.replace(
-            "the names of the table's index", "the values of the --index column"
-        ).replace("(the table's index)", "(the --index column's values)")
+        if picked:
+            why += (
+                f" Column {column!r} was picked because its values make up at "
+                f"least {NAME_SHARE:.0%} of the list's cells; if another column "
+                "names the rows, pass --index COLUMN."
+            )
         raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
     for line in edge_notes:
         write_note("graph", f"--graph: {line}")
     # said above in the option's words: the library would say it again
     return adjacency_from_edges(edges, len(names), **kw)
+
+
+def _names_from(column: str | None, picked: bool) -> str:
+    """Where the node names of the ``--graph`` edge list come from, in words."""
+    if column is None:
+        return "the values of a column given with --index"
+    if picked:
+        return f"the values of column {column!r}, picked automatically"
+    return f"the values of the --index column {column!r}"
 
 
 def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | None:
@@ -439,7 +458,8 @@ def run(args: argparse.Namespace) -> int:
     graph = edges
     if graph is not None:
         names = [node_name(v) for v in X.index]
-        graph = _edge_adjacency(args.graph, graph, names, by_name=index is not None)
+        picked = index is not None and not args.index
+        graph = _edge_adjacency(args.graph, graph, names, index, picked)
     result = learn_graph(
         X,
         y.to_numpy(),

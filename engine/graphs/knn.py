@@ -124,6 +124,9 @@ def _knn_directed(X: np.ndarray, k: int, metric: str) -> np.ndarray:
 # share of an edge list's cells that must be values of one column for that
 # column to name the nodes (a few unknown names are then reported as such)
 NAME_SHARE = 0.9
+# Where the node names come from, in the messages of a direct call (a caller
+# that took them from elsewhere, a table's index, says so instead)
+NAMES_FROM = "the values of 'node_names'"
 
 
 def node_name(label: object) -> str:
@@ -153,6 +156,7 @@ def adjacency_from_edges(
     *,
     node_names: Sequence[str] | None = None,
     positions: bool = True,
+    names_from: str = NAMES_FROM,
 ) -> np.ndarray:
     """Symmetric boolean adjacency from an edge list.
 
@@ -171,6 +175,9 @@ def adjacency_from_edges(
     positions : bool, default True
         With ``node_names``, whether an edge list of 0-based positions is
         accepted; ``False`` matches names only (a table's ID column).
+    names_from : str, default="the values of 'node_names'"
+        Where the node names come from, as the messages say it: a caller that
+        took them from elsewhere names that place (``"the index of 'X'"``).
 
     Returns
     -------
@@ -181,7 +188,7 @@ def adjacency_from_edges(
     GraphError
         An edge names an unknown node or an index out of range.
     """
-    src, dst = _edge_pairs(edges, n_nodes, node_names, positions)
+    src, dst = _edge_pairs(edges, n_nodes, node_names, positions, names_from)
     adj = np.zeros((n_nodes, n_nodes), dtype=bool)
     adj[src, dst] = True
     adj |= adj.T
@@ -195,6 +202,7 @@ def describe_edge_list(
     *,
     node_names: Sequence[str] | None = None,
     positions: bool = True,
+    names_from: str = NAMES_FROM,
 ) -> tuple[int, list[str]]:
     """Count the usable edges of an edge list and say what is left out of it.
 
@@ -204,7 +212,7 @@ def describe_edge_list(
 
     Parameters
     ----------
-    edges, n_nodes, node_names, positions
+    edges, n_nodes, node_names, positions, names_from
         As for :func:`adjacency_from_edges`.
 
     Returns
@@ -226,7 +234,7 @@ def describe_edge_list(
     >>> n_edges, len(notes)  # one self-loop, one repeat
     (1, 2)
     """
-    src, dst = _edge_pairs(edges, n_nodes, node_names, positions)
+    src, dst = _edge_pairs(edges, n_nodes, node_names, positions, names_from)
     loop = src == dst
     low, high = np.minimum(src, dst)[~loop], np.maximum(src, dst)[~loop]
     n_edges = len(np.unique(low * n_nodes + high)) if low.size else 0
@@ -252,8 +260,10 @@ def _edge_pairs(
     n_nodes: int,
     node_names: Sequence[str] | None,
     positions: bool = True,
+    names_from: str = NAMES_FROM,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Source and target node positions of each row of an edge list."""
+    """Source and target node positions of each row of an edge list;
+    ``names_from`` as for :func:`adjacency_from_edges`."""
     if isinstance(edges, pd.DataFrame):
         if edges.shape[1] < 2:
             raise GraphError(
@@ -271,9 +281,9 @@ def _edge_pairs(
             f"{pairs.shape}."
         )
     if node_names is not None:
-        _check_names(pairs, node_names, positions)
-    src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source")
-    dst = _resolve_nodes(pairs[:, 1], n_nodes, node_names, "target")
+        _check_names(pairs, node_names, positions, names_from)
+    src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source", names_from)
+    dst = _resolve_nodes(pairs[:, 1], n_nodes, node_names, "target", names_from)
     return src, dst
 
 
@@ -283,7 +293,10 @@ ROW_WORDS = "0-based, a header line not counted"
 
 
 def _check_names(
-    pairs: np.ndarray, node_names: Sequence[str], positions: bool = True
+    pairs: np.ndarray,
+    node_names: Sequence[str],
+    positions: bool = True,
+    names_from: str = NAMES_FROM,
 ) -> None:
     """Refuse an edge list of node names in which some cells name no node.
 
@@ -305,6 +318,8 @@ def _check_names(
     node_names : sequence of str
     positions : bool
         Whether an edge list with no name at all may be one of positions.
+    names_from : str
+        Where the node names come from (:func:`adjacency_from_edges`).
     """
     lookup = {str(name) for name in node_names}
     known = np.array([[str(v) in lookup for v in row] for row in pairs], dtype=bool)
@@ -320,18 +335,18 @@ def _check_names(
     raise GraphError(
         f"adjacency_from_edges: {rows.size} edge row(s) name node(s) that are not "
         f"node names: {format_names(unknown, 5)} (edge row(s) {shown}{more}; "
-        f"{ROW_WORDS}). {_names_hint(known, positions)}"
+        f"{ROW_WORDS}). {_names_hint(known, names_from)}"
     )
 
 
-def _names_hint(known: np.ndarray, positions: bool) -> str:
+def _names_hint(known: np.ndarray, names_from: str) -> str:
     """What to do about the unknown cells of an edge list of names."""
     if known.any():
         return (
-            "The other rows use node names (the table's index), so these must "
-            "too: correct or remove these rows."
+            f"The other rows use node names ({names_from}), so these must too: "
+            "correct or remove these rows."
         )
-    return "Every cell must be a node name (the table's index): correct the list."
+    return f"Every cell must be a node name ({names_from}): correct the list."
 
 
 def _resolve_nodes(
@@ -339,7 +354,14 @@ def _resolve_nodes(
     n_nodes: int,
     node_names: Sequence[str] | None,
     column: str,
+    names_from: str = NAMES_FROM,
 ) -> np.ndarray:
+    rows = f"0-based rows in [0, {n_nodes - 1}]"
+    use = (
+        f"use {rows}, or give the node names as 'node_names'"
+        if node_names is None
+        else f"use node names ({names_from}) or {rows}"
+    )
     if node_names is not None:
         lookup = {str(name): i for i, name in enumerate(node_names)}
         keys = [str(v) for v in values]
@@ -351,8 +373,8 @@ def _resolve_nodes(
         row = next(i for i, v in enumerate(values) if not _is_number(v))
         raise GraphError(
             f"adjacency_from_edges: {column} node {str(values[row])!r} on edge row "
-            f"{row} ({ROW_WORDS}) is neither a node name nor an integer index; use "
-            "the names of the table's index or 0-based rows."
+            f"{row} ({ROW_WORDS}) is neither a node name nor an integer index; "
+            f"{use}."
         ) from err
     # check before casting: NaN, inf or 1e300 cast to int64 warn and wrap around
     whole = np.isfinite(as_float) & (as_float == np.floor(as_float))
@@ -361,8 +383,7 @@ def _resolve_nodes(
         raise GraphError(
             f"adjacency_from_edges: {column} node {plain(values[row])!r} on edge "
             f"row {row} ({ROW_WORDS}) is neither a node name nor a whole number; "
-            "use the names of the table's index or 0-based rows in "
-            f"[0, {n_nodes - 1}]."
+            f"{use}."
         )
     bad = (as_float < 0) | (as_float >= n_nodes)
     if bad.any():

@@ -160,7 +160,12 @@ def prepare_task(
         source = "knn"
         notes += _dense_knn_notes(adj, config.k, owner)
     else:
-        adj, graph_notes = _as_graph(graph, n, node_names, owner)
+        names_from = (
+            "the index of 'X'"
+            if isinstance(X, pd.DataFrame)
+            else "'X' is an array: pass a DataFrame 'X' indexed by the node names"
+        )
+        adj, graph_notes = _as_graph(graph, n, node_names, owner, names_from)
         notes += graph_notes
         source = "given"
     notes += [
@@ -433,10 +438,12 @@ def _preprocess(X: np.ndarray, how: str) -> np.ndarray:
 
 
 def _as_graph(
-    graph: Any, n: int, names: tuple[str, ...], owner: str
+    graph: Any, n: int, names: tuple[str, ...], owner: str, names_from: str
 ) -> tuple[np.ndarray, list[str]]:
     """The initial graph as a symmetric adjacency (n, n), with notes on the rows
-    of an edge list left out (self-loops, repeats), as the CLI and app give."""
+    of an edge list left out (self-loops, repeats), as the CLI and app give;
+    an edge list's errors name ``owner``, its ``'graph'`` and ``names_from``
+    (where the node names come from)."""
     if isinstance(graph, np.ndarray) and graph.ndim == 2:
         rows, cols = graph.shape
         # a square array other than (2, 2) cannot be an edge list of pairs
@@ -453,8 +460,14 @@ def _as_graph(
         adj = adj | adj.T
         np.fill_diagonal(adj, False)
         return adj, []
-    adj = adjacency_from_edges(graph, n, node_names=names)
-    _, left_out = describe_edge_list(graph, n, node_names=names)
+    kw = {"node_names": names, "names_from": names_from}
+    try:
+        adj = adjacency_from_edges(graph, n, **kw)
+    except GraphError as err:
+        why = str(err).removeprefix("adjacency_from_edges: ")
+        why = why.replace("'edges' must", "it must")
+        raise GraphError(f"{owner}: the edge list 'graph': {why}") from err
+    _, left_out = describe_edge_list(graph, n, **kw)
     return adj, [f"{owner}: the edge list 'graph': {note}" for note in left_out]
 
 

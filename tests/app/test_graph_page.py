@@ -430,3 +430,10 @@ def test_graph_page_reads_an_edge_list_of_the_identifier_column():
         "Input graph: 1 edge row(s) name node(s) that are not node names: \\['zz'\\]"
     ), error
     assert "values of column 'name'" in error and "index" not in error
+    # the page picked the column itself: it says so, and names no CLI flag
+    assert (
+        "The other rows use node names (the values of column 'name', picked "
+        "automatically as the identifier column holding most of the list's "
+        "names), so these must too" in error
+    )
+    assert "--" not in error

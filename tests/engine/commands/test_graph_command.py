@@ -333,7 +333,11 @@ def test_graph_command_with_index_never_reads_rows_as_positions(tmp_path, capsys
     err = capsys.readouterr().err
     assert "'0', '1' and '2'" in err or "'0', '1', '2'" in err, err
     assert "not node names" in err
-    assert "Every cell must be a node name (the --index column's values)" in err
+    assert (
+        "Every cell must be a node name (the values of the --index column "
+        "'node'): correct the list." in err
+    )
+    assert "picked" not in err
 
 
 def test_graph_command_names_the_unknown_names_of_an_edge_list(tmp_path, capsys):
@@ -353,6 +357,14 @@ def test_graph_command_names_the_unknown_names_of_an_edge_list(tmp_path, capsys)
         in err
     )
     assert "'n0'" not in err
+    # no --index: it said "(the --index column's values)"; the column was picked
+    assert (
+        "The other rows use node names (the values of column 'name', picked "
+        "automatically), so these must too: correct or remove these rows. Column "
+        "'name' was picked because its values make up at least 90% of the list's "
+        "cells; if another column names the rows, pass --index COLUMN.\n"
+    ) in err
+    assert "--index column" not in err
 
 
 def test_graph_command_asks_for_index_when_two_columns_name_the_edges(tmp_path, capsys):

@@ -137,6 +137,40 @@ def test_an_unknown_node_name_in_an_edge_list_is_named_with_its_row():
     assert "'n0'" not in message
 
 
+def test_an_edge_list_error_of_learn_graph_names_its_parameters_not_a_flag():
+    # it began 'adjacency_from_edges:' (not what the user called) and said the
+    # names were "the table's index"
+    import pandas as pd
+
+    from engine.errors import GraphError
+    from engine.graphs import adjacency_from_edges
+
+    X, y, chain = _named_nodes()
+    bad = pd.DataFrame({"source": ["n3"], "target": ["ghost"]})
+    edges = pd.concat([chain, bad], ignore_index=True)
+    with pytest.raises(GraphError) as info:
+        learn_graph(X, y, split="wine", graph=edges, max_outer_iter=1)
+    assert str(info.value) == (
+        "learn_graph: the edge list 'graph': 1 edge row(s) name node(s) that are "
+        "not node names: ['ghost'] (edge row(s) 59; 0-based, a header line not "
+        "counted). The other rows use node names (the index of 'X'), so these must "
+        "too: correct or remove these rows."
+    )
+    with pytest.raises(GraphError) as info:
+        adjacency_from_edges(edges, len(X), node_names=list(X.index))
+    assert "The other rows use node names (the values of 'node_names')," in str(
+        info.value
+    )
+    with pytest.raises(GraphError) as info:
+        learn_graph(X.to_numpy(), y, split="wine", graph=edges, max_outer_iter=1)
+    assert str(info.value) == (
+        "learn_graph: the edge list 'graph': source node 'n0' on edge row 0 "
+        "(0-based, a header line not counted) is neither a node name nor an "
+        "integer index; use node names ('X' is an array: pass a DataFrame 'X' "
+        "indexed by the node names) or 0-based rows in [0, 59]."
+    )
+
+
 def test_a_class_with_a_single_labelled_node_is_warned_about_by_name():
     # the class landed in 'train' and could never be validated or tested, with
     # no word anywhere
