@@ -255,6 +255,11 @@ GRAPH_NODE = "graph_node"
 # only while the page's inputs have the same key) and ``label`` (words for the user).
 GRAPH_PENDING = "graph_pending"
 GRAPH_RESULT_FOR = "graph_result_for"
+# The other of two results kept when a cancelled fit ended while a complete result
+# was there: {"result": GraphResult, "for": its GRAPH_RESULT_FOR}. The complete
+# one stays shown and the partial one is offered (or the other way round, when
+# the user chose to look at the partial one); ``None`` otherwise.
+GRAPH_OTHER = "graph_other"
 # Bootstrap on the Causal discovery page: the running job id (errors under
 # CAUSAL_BOOT_JOB + "_error") and the finished engine.dag.bootstrap.BootstrapResult.
 CAUSAL_BOOT_JOB = "causal_boot_job"
@@ -346,6 +351,7 @@ DURABLE_KEYS = (
     GRAPH_NODE,
     GRAPH_PENDING,
     GRAPH_RESULT_FOR,
+    GRAPH_OTHER,
     *JOB_KEYS,
     *(key + "_error" for key in JOB_KEYS),
 )
@@ -364,6 +370,7 @@ WORK_KEYS = (
     EXPLAIN_RESULT,
     EXPLAIN_GLOBAL,
     GRAPH_RESULT,
+    GRAPH_OTHER,
     *JOB_KEYS,
 )
 

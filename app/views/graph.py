@@ -360,8 +360,90 @@ def _submit(
 
 
 def _store_result(result: GraphResult) -> None:
+    """Show a finished fit's result; a cancelled fit's never replaces a complete one.
+
+    A fit cancelled (or stopped with its closed tab) while a complete result is
+    kept leaves that one shown and keeps its own best state as the other result,
+    which :func:`_other_result` offers; a complete fit replaces both.
+    """
+    made_on = state.get(state.GRAPH_PENDING)
+    shown = state.get(state.GRAPH_RESULT)
+    other = state.get(state.GRAPH_OTHER)
+    if result.stopped:
+        if shown is not None and not shown.stopped:
+            state.put(state.GRAPH_OTHER, {"result": result, "for": made_on})
+            return
+        if other is not None and not other["result"].stopped:
+            # the partial one was shown by choice: the complete one comes back
+            state.put(state.GRAPH_RESULT, other["result"])
+            state.put(state.GRAPH_RESULT_FOR, other["for"])
+            state.put(state.GRAPH_OTHER, {"result": result, "for": made_on})
+            return
     state.put(state.GRAPH_RESULT, result)
-    state.put(state.GRAPH_RESULT_FOR, state.get(state.GRAPH_PENDING))
+    state.put(state.GRAPH_RESULT_FOR, made_on)
+    state.put(state.GRAPH_OTHER, None)
+
+
+def _swap_results() -> None:
+    """Show the other kept result instead of the shown one (a button's callback)."""
+    other = state.get(state.GRAPH_OTHER)
+    if other is None:
+        return
+    state.put(
+        state.GRAPH_OTHER,
+        {
+            "result": state.get(state.GRAPH_RESULT),
+            "for": state.get(state.GRAPH_RESULT_FOR),
+        },
+    )
+    state.put(state.GRAPH_RESULT, other["result"])
+    state.put(state.GRAPH_RESULT_FOR, other["for"])
+
+
+def _other_result(made_on: dict[str, Any]) -> None:
+    """The line on the result kept beside the shown one, with a button to swap.
+
+    Said while both were made on the page's current choice (table, label
+    column, missing values): after a cancelled fit, the complete result of the
+    fit before it stays shown and the cancelled fit's best state is offered.
+    When only the kept one was made on the current choice, it is shown instead
+    (the shown one would be hidden: going back to its choice shows it again).
+    """
+    other = state.get(state.GRAPH_OTHER)
+    if other is None or state.get(state.GRAPH_RESULT) is None:
+        return
+    current = list(made_on["key"])
+    kept_on = list((other["for"] or {}).get("key") or ())
+    shown_on = list((state.get(state.GRAPH_RESULT_FOR) or {}).get("key") or ())
+    if kept_on == current and shown_on != current:
+        _swap_results()  # the other one now kept was made on another choice
+        return
+    if [shown_on, kept_on] != [current, current]:
+        return
+    text, label = _kept_words(state.get(state.GRAPH_RESULT), other["result"])
+    st.info(text)
+    st.button(label, key="graph_swap_result", on_click=_swap_results)
+
+
+def _kept_words(shown: GraphResult, other: GraphResult) -> tuple[str, str]:
+    """The info line on two kept results (one of a cancelled fit) and the label
+    of the button that swaps them."""
+    partial = shown if shown.stopped else other
+    done = (
+        f"{partial.n_outer_iter} of at most "
+        f"{partial.config.get('max_outer_iter', '?')} outer iterations"
+    )
+    if shown.stopped:
+        return (
+            f"Shown: the best state of the cancelled fit ({done}), a partial "
+            "result. The complete result of the fit before it is kept.",
+            "Show the complete result",
+        )
+    return (
+        f"The last fit was cancelled after {done}; the complete result of the fit "
+        "before it stays shown below. Its best state so far is kept.",
+        "Show the cancelled fit's best state",
+    )
 
 
 def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
@@ -440,6 +522,7 @@ def render() -> None:
             st.error(literal(err))
     render_job(state.GRAPH_JOB, _store_result)
     _show_fit_error(made_on)
+    _other_result(made_on)
     result = state.get(state.GRAPH_RESULT)
     if result is None:
         return

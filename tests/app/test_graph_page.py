@@ -336,6 +336,77 @@ def test_a_cancelled_fit_shows_the_results_warnings():
     assert len(at.table[0].value) == 1  # LDS alone, now explained
 
 
+def test_a_cancelled_fit_keeps_the_complete_result_and_offers_its_own():
+    # a new fit cancelled after a complete one replaced it with its partial
+    # result: the complete one was lost
+    at = _app()
+    _fit_tiny(at)
+    complete = at.session_state[state.GRAPH_RESULT]
+    assert not complete.stopped
+    _number(at, "Max outer iterations").set_value(100)
+    _number(at, "Max inner steps").set_value(400)
+    at.run()
+    at.button(key="graph_fit").click().run()
+    wait_until(at, running_with_cancel(state.GRAPH_JOB))
+    at.button(key=f"{state.GRAPH_JOB}_cancel").click().run()
+    wait_until(at, lambda at: _get(at, state.GRAPH_JOB) is None)
+    assert not at.exception
+    shown = at.session_state[state.GRAPH_RESULT]
+    assert not shown.stopped and shown.to_json() == complete.to_json()
+    partial = at.session_state[state.GRAPH_OTHER]["result"]
+    assert partial.stopped and partial.config["max_outer_iter"] == 100
+    done = f"{partial.n_outer_iter} of at most 100 outer iterations"
+    info = [i.value for i in at.info]
+    assert (
+        f"The last fit was cancelled after {done}; the complete result of the fit "
+        "before it stays shown below. Its best state so far is kept."
+    ) in info
+    assert at.metric[0].value == f"{complete.test_accuracy:.3f}"
+    swap = at.button(key="graph_swap_result")
+    assert swap.label == "Show the cancelled fit's best state"
+    swap.click().run()
+    assert at.session_state[state.GRAPH_RESULT].stopped
+    assert (
+        f"Shown: the best state of the cancelled fit ({done}), a partial result. "
+        "The complete result of the fit before it is kept."
+    ) in [i.value for i in at.info]
+    swap = at.button(key="graph_swap_result")
+    assert swap.label == "Show the complete result"
+    swap.click().run()
+    assert at.session_state[state.GRAPH_RESULT].to_json() == complete.to_json()
+    # a complete fit replaces both
+    _number(at, "Max outer iterations").set_value(2)
+    _number(at, "Max inner steps").set_value(10)
+    at.run()
+    at.button(key="graph_fit").click().run()
+    wait_until(at, lambda at: _get(at, state.GRAPH_JOB) is None)
+    assert not at.session_state[state.GRAPH_RESULT].stopped
+    assert _get(at, state.GRAPH_OTHER) is None
+    assert not any(b.key == "graph_swap_result" for b in at.button)
+
+
+def test_a_cancelled_fit_on_another_choice_is_shown_and_the_complete_one_kept():
+    # complete on 'mean', cancelled on 'drop': each choice shows its own result
+    at = _app()
+    _fit_tiny(at)
+    complete = at.session_state[state.GRAPH_RESULT]
+    at.selectbox(key="graph_opt_missing").set_value("drop").run()
+    _number(at, "Max outer iterations").set_value(100)
+    _number(at, "Max inner steps").set_value(400)
+    at.run()
+    at.button(key="graph_fit").click().run()
+    wait_until(at, running_with_cancel(state.GRAPH_JOB))
+    at.button(key=f"{state.GRAPH_JOB}_cancel").click().run()
+    wait_until(at, lambda at: _get(at, state.GRAPH_JOB) is None)
+    at.run()
+    assert at.session_state[state.GRAPH_RESULT].stopped
+    assert not any(b.key == "graph_swap_result" for b in at.button)
+    assert not any("results are hidden" in i.value for i in at.info)
+    at.selectbox(key="graph_opt_missing").set_value("mean").run()
+    assert at.session_state[state.GRAPH_RESULT].to_json() == complete.to_json()
+    assert not any("results are hidden" in i.value for i in at.info)
+
+
 def test_a_result_says_which_settings_changed_since_its_fit():
     # after k 10 -> 4 the old result stayed on screen with no word; its caption
     # did not say the k and the metric it was made with
