@@ -103,7 +103,9 @@ def learn_graph(
     ----------
     X : ndarray, Tensor or DataFrame of shape (n_nodes, n_features)
         Node features; a DataFrame's index names the nodes (the levels of a
-        MultiIndex label joined by ``"."``: ``("g1", "a")`` is node ``"g1.a"``).
+        MultiIndex label joined by ``"."``: ``("g1", "a")`` is node ``"g1.a"``),
+        one name per row: an index that repeats a name is refused with a
+        :class:`DataError`.
     y : array-like, Series or one-column DataFrame of shape (n_nodes,)
         Labels; ``NaN``/``None``/empty for unlabelled nodes. With a DataFrame
         ``X``, a pandas ``y`` is matched to the nodes by index label (reordered

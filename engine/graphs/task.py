@@ -27,6 +27,7 @@ from engine.graphs.knn import (
     describe_edge_list,
     knn_graph,
     node_name,
+    repeated_names,
 )
 from engine.graphs.splits import Split, _is_missing, paper_split
 from engine.validation import as_matrix
@@ -131,6 +132,7 @@ def prepare_task(
     NodeTask
     """
     node_names = _node_names(X)
+    _check_unique_names(X, owner)
     features, columns = as_matrix(X, owner, min_rows=3)
     check_variance(features, columns, owner)
     n = features.shape[0]
@@ -289,6 +291,31 @@ def _node_names(X: Any) -> tuple[str, ...]:
     if isinstance(X, pd.DataFrame):
         return tuple(node_name(v) for v in X.index)
     return tuple(str(i) for i in range(len(X)))
+
+
+def _check_unique_names(X: Any, owner: str) -> None:
+    """Refuse a DataFrame ``X`` whose index gives two rows one node name.
+
+    Rows sharing a name were merged into one node by ``to_networkx`` and the
+    graph files, and could not be told apart in the prediction table.
+
+    Raises
+    ------
+    DataError
+        Some name is used by two or more rows; the message names a few.
+    """
+    repeated = repeated_names(X.index) if isinstance(X, pd.DataFrame) else []
+    if not repeated:
+        return
+    raise DataError(
+        f"{owner}: the index of 'X' names the nodes, but {len(repeated)} name(s) "
+        f"are used by more than one row: {format_names(repeated, 5)}. Every node "
+        "needs its own name: rows sharing one would become a single node of the "
+        "learned graph (to_networkx, graph files). Make the index unique, e.g. "
+        "X.reset_index(drop=True) to number the rows 0, 1, 2, ... (then pass a "
+        "pandas 'y' as y.to_numpy()), or drop the repeated rows: "
+        "X[~X.index.duplicated()]."
+    )
 
 
 def _align_labels(X: Any, y: Any, owner: str) -> Any:

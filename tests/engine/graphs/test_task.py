@@ -242,3 +242,30 @@ def test_a_split_without_test_nodes_says_so(with_test):
     )
     assert note in result.warnings
     assert note in [str(w.message) for w in caught]
+
+
+def test_repeated_node_names_are_refused_naming_a_few():
+    # an index with repeats was accepted: to_networkx() had 45 of the 50 nodes
+    # (5 nodes and their edges lost) and prediction_frame() listed 'n0' twice
+    import pandas as pd
+
+    from engine.errors import DataError
+
+    X, y, _ = _named_nodes(50)
+    X.index = [f"n{i % 45}" for i in range(50)]
+    with pytest.raises(DataError) as info:
+        learn_graph(X, y, split="wine", max_outer_iter=1)
+    assert str(info.value).startswith(
+        "learn_graph: the index of 'X' names the nodes, but 5 name(s) are used by "
+        "more than one row: ['n0', 'n1', 'n2', 'n3', 'n4']. Every node needs its "
+        "own name"
+    )
+    assert "X.reset_index(drop=True)" in str(info.value)
+    # labels that differ but give one node name (29.0 is node '29') too
+    X.index = pd.Index([29.0, 29, *range(30, 78)], dtype=object)
+    with pytest.raises(DataError, match=r"1 name\(s\) are used by more .*\['29'\]"):
+        learn_graph(X, y, split="wine", max_outer_iter=1)
+    # a pandas y with the same repeated index does not get it past the check
+    X.index = [f"n{i % 45}" for i in range(50)]
+    with pytest.raises(DataError, match="names the nodes, but 5 name"):
+        learn_graph(X, pd.Series(y, index=X.index), split="wine", max_outer_iter=1)
