@@ -114,7 +114,9 @@ def learn_graph(
     split : Split, str or mapping
         A :class:`Split`, a paper protocol (``"wine"``, ``"breast_cancer"``,
         ``"digits"``) or a mapping of boolean masks ``train``, ``val`` [, ``test``,
-        ``es``].
+        ``es``]; another key is refused with a :class:`ConfigError`. With a
+        DataFrame ``X``, a pandas Series mask is matched by index label, as
+        ``y``, and refused with a :class:`DataError` if its index labels differ.
     graph : None, ndarray of shape (n_nodes, n_nodes), edge array or DataFrame
         Initial graph (edge list of node names or 0-based indices); ``None``
         starts from the kNN graph (``k``, ``metric``).

@@ -114,7 +114,8 @@ def prepare_task(
     split : Split, str or mapping
         A :class:`Split`; a paper protocol name (``"wine"``, ``"breast_cancer"``,
         ``"digits"``; seeded by ``seed``); or a mapping with boolean masks
-        ``train``, ``val`` and optionally ``test`` and ``es``.
+        ``train``, ``val`` and optionally ``test`` and ``es`` (no other key); a
+        pandas Series mask is matched to a DataFrame ``X``'s rows by index label.
     graph : None, ndarray of shape (n_nodes, n_nodes), edge array or DataFrame
         Initial graph; ``None`` builds the kNN graph of the features.
     config : LdsConfig
@@ -141,7 +142,7 @@ def prepare_task(
     if graph is None:
         check_knn_k(config.k, n, owner)
     labels, classes = _encode_labels(_align_labels(X, y, owner), n, owner)
-    split_obj = _resolve_split(split, labels, n, owner, seed)
+    split_obj = _resolve_split(_split_masks(X, split, owner), labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
     notes = []
     if split_obj.test.size == 0:
@@ -334,33 +335,93 @@ def _align_labels(X: Any, y: Any, owner: str) -> Any:
     """
     if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
         y = y.iloc[:, 0]
-    if not (isinstance(X, pd.DataFrame) and isinstance(y, pd.Series)):
-        return y
-    if X.index.equals(y.index):
-        return y
+    return _by_index(X, y, ("'y'", "y", "labels"), owner)
+
+
+# the keys of a split mapping, 'train' and 'val' required
+SPLIT_KEYS = ("train", "val", "test", "es")
+
+
+def _split_masks(X: Any, split: Any, owner: str) -> Any:
+    """A split mapping checked for unknown keys, its pandas masks in the row
+    order of a DataFrame ``X`` (by index label, as a pandas ``y``).
+
+    A misspelt key (``"tset"``) was ignored, so every node outside train and
+    validation became a test node; a shuffled Series mask was used by position.
+
+    Raises
+    ------
+    ConfigError
+        A key other than those of :data:`SPLIT_KEYS`.
+    DataError
+        A Series mask whose index labels differ from ``X``'s.
+    """
+    if not isinstance(split, Mapping):
+        return split
+    unknown = [key for key in split if key not in SPLIT_KEYS]
+    if unknown:
+        raise ConfigError(
+            f"{owner}: 'split' has unknown key(s) {format_names(unknown)}; a split "
+            f"mapping takes the boolean masks {format_names(SPLIT_KEYS)} ('train' "
+            "and 'val' required, 'test' defaults to every other node). Correct "
+            "the key's spelling."
+        )
+    words = {
+        key: (f"the split mask {key!r}", f"split[{key!r}]", "mask entries")
+        for key in split
+    }
+    return {key: _by_index(X, mask, words[key], owner) for key, mask in split.items()}
+
+
+def _by_index(X: Any, values: Any, words: tuple[str, str, str], owner: str) -> Any:
+    """A pandas Series ``values`` in the row order of a DataFrame ``X``.
+
+    Parameters
+    ----------
+    X : any
+        The features; only a DataFrame's index is used.
+    values : any
+        A Series is matched by index label: the same labels in another order
+        are reordered, other labels refused. Anything else is returned as is
+        (used by position).
+    words : (str, str, str)
+        How the message calls ``values`` (``"'y'"``), how to write it in code
+        (``"y"``) and its entries (``"labels"``).
+    owner : str
+
+    Raises
+    ------
+    DataError
+        ``values`` is a Series whose index labels are not ``X``'s.
+    """
+    if not (isinstance(X, pd.DataFrame) and isinstance(values, pd.Series)):
+        return values
+    if X.index.equals(values.index):
+        return values
     if (
-        len(X.index) == len(y.index)
+        len(X.index) == len(values.index)
         and X.index.is_unique
-        and y.index.is_unique
-        and set(X.index) == set(y.index)
+        and values.index.is_unique
+        and set(X.index) == set(values.index)
     ):
-        return y.reindex(X.index)
-    x_set, y_set = set(X.index), set(y.index)
-    only_x = [v for v in X.index if v not in y_set]
-    only_y = [v for v in y.index if v not in x_set]
-    if only_x or only_y:
+        return values.reindex(X.index)
+    what, code, items = words
+    x_set, v_set = set(X.index), set(values.index)
+    only_x = [v for v in X.index if v not in v_set]
+    only_v = [v for v in values.index if v not in x_set]
+    if only_x or only_v:
         detail = (
-            f"{len(only_x)} of X's index labels are not in y's "
-            f"{format_names(only_x, 3)}, {len(only_y)} of y's are not in X's "
-            f"{format_names(only_y, 3)}"
+            f"{len(only_x)} of X's index labels are not in {code}'s "
+            f"{format_names(only_x, 3)}, {len(only_v)} of {code}'s are not in X's "
+            f"{format_names(only_v, 3)}"
         )
     else:
         detail = "one of them has duplicate index labels"
     raise DataError(
-        f"{owner}: 'X' and 'y' are pandas objects whose indexes differ ({detail}), "
-        "so the labels cannot be matched to the nodes. Pass a 'y' with the same "
-        "index labels as 'X' (e.g. y.loc[X.index]), or y.to_numpy() to match "
-        "labels by position."
+        f"{owner}: 'X' and {what} are pandas objects whose indexes differ "
+        f"({detail}), so the {items} cannot be matched to the nodes. Pass {what} with "
+        f"the same index labels as 'X' (e.g. {code}.loc[X.index]), or "
+        f"{code}.to_numpy() to match {items} by position."
     )
 
 
