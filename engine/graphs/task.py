@@ -435,7 +435,9 @@ def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, .
     if not known.any():
         raise DataError(f"{owner}: 'y' has no known label; label some nodes.")
     values = arr[known]
-    if all(isinstance(v, int | float | np.integer | np.floating) for v in values):
+    # numbers (not booleans: True is class 'True', not '1') that are whole
+    # become integers, so that 1.0 (an int column with a gap) is class '1'
+    if all(_is_number(v) for v in values):
         as_num = values.astype(np.float64)
         if np.all(as_num == np.round(as_num)):
             values = as_num.astype(np.int64)
@@ -450,6 +452,13 @@ def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, .
     codes = np.full(n, -1, dtype=np.int64)
     codes[known] = inv
     return codes, tuple(str(c) for c in uniq)
+
+
+def _is_number(value: object) -> bool:
+    """Whether a label is a real number (a bool is not: it keeps its spelling)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not (
+        isinstance(value, bool)
+    )
 
 
 def _resolve_split(

@@ -338,3 +338,28 @@ def test_a_series_split_mask_with_other_index_labels_is_refused():
         "split['val'].loc[X.index]), or split['val'].to_numpy() to match mask "
         "entries by position."
     ), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("labels", "classes"),
+    [
+        (np.arange(50) % 2 == 0, ("False", "True")),
+        ([True, False] * 25, ("False", "True")),
+        (np.arange(50) % 2 + 3, ("3", "4")),
+        ((np.arange(50) % 2 + 3).astype(float), ("3", "4")),
+        (np.where(np.arange(50) % 2, "007", "yes"), ("007", "yes")),
+    ],
+    ids=["bool-array", "bool-list", "int", "whole-float", "text"],
+)
+def test_class_names_keep_the_spelling_of_the_labels(labels, classes):
+    # a bool y gave classes ('0', '1')
+    import pandas as pd
+
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, _, _ = _named_nodes(50)
+    task = prepare_task(X, labels, _masks(), None, LdsConfig())
+    assert task.classes == classes
+    series = pd.Series(labels, index=X.index)
+    assert prepare_task(X, series, _masks(), None, LdsConfig()).classes == classes
