@@ -314,8 +314,8 @@ def _check_unique_names(X: Any, owner: str) -> None:
         "needs its own name: rows sharing one would become a single node of the "
         "learned graph (to_networkx, graph files). Make the index unique, e.g. "
         "X.reset_index(drop=True) to number the rows 0, 1, 2, ... (then pass a "
-        "pandas 'y' as y.to_numpy()), or drop the repeated rows: "
-        "X[~X.index.duplicated()]."
+        "pandas 'y' as y.to_numpy()), or keep one row per name: "
+        "X[~X.index.duplicated()] (and the same rows of 'y')."
     )
 
 
