@@ -21,7 +21,13 @@ from app.components.text import literal
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
-from engine.errors import DataError, EngineError, GraphError, ResourceError
+from engine.errors import (
+    DataError,
+    EngineError,
+    GraphError,
+    ResourceError,
+    format_names,
+)
 from engine.graphs import (
     BASELINES,
     METHOD_LABELS,
@@ -37,6 +43,7 @@ from engine.graphs import (
     make_split,
     node_name,
     read_edge_list,
+    repeated_name_column,
     table_inputs_record,
 )
 from engine.graphs.splits import MIN_LABELLED
@@ -281,7 +288,30 @@ def _node_names(
         known = set(names)
         if cells and sum(c in known for c in cells) >= NAME_SHARE * len(cells):
             return names, column
-    return [node_name(v) for v in frame.index], None
+    rows = [node_name(v) for v in frame.index]
+    if not set(cells) <= set(rows):  # not an edge list of row numbers
+        label = [c for c, why in dropped.items() if why == "excluded"]
+        _refuse_repeated_names(frame, cells, label)
+    return rows, None
+
+
+def _refuse_repeated_names(
+    frame: pd.DataFrame, cells: list[str], label: list[str]
+) -> None:
+    """Refuse an edge list whose names are the values of a column (not the
+    ``label`` column) that repeats some: such a column is no identifier, and an
+    edge to a repeated name could be to any of its rows (the error said only to
+    use the identifier column)."""
+    found = repeated_name_column(frame, cells, skip=label)
+    if found is not None:
+        column, repeated = found
+        raise GraphError(
+            f"Input graph: the edge list names the rows by the values of column "
+            f"{column!r}, but {len(repeated)} of them name more than one row: "
+            f"{format_names(repeated, 5)}, so an edge to such a name could be to "
+            "any of its rows. Give every row its own name in that column and "
+            "upload the table again, or use an edge list of 0-based row numbers."
+        )
 
 
 def _described(

@@ -409,6 +409,35 @@ def _indexed(frame: Any, column: str, args: argparse.Namespace) -> Any:
     return frame.set_index(column)
 
 
+def _refuse_repeated_names(frame: Any, edges: Any, args: argparse.Namespace) -> None:
+    """Refuse an edge list of names found in a column that repeats some.
+
+    :func:`_names_column` takes only columns of distinct values, so such a list
+    was refused as one of unknown nodes, without a word on the repeats.
+
+    Raises
+    ------
+    ConfigError
+        A column other than ``--target`` holds most cells of ``edges`` and
+        gives one name to several rows.
+    """
+    from engine.graphs import repeated_name_column
+
+    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    if all(_is_whole(v) for v in cells):
+        return
+    found = repeated_name_column(frame, cells, skip=[args.target])
+    if found is not None:
+        column, repeated = found
+        raise ConfigError(
+            f"graph: '--graph' {args.graph!r} names its nodes by the values of "
+            f"column {column!r}, but {len(repeated)} of them name more than one "
+            f"row: {format_names(repeated, 5)}; node names must be distinct. Give "
+            "every row its own name in that column, or use an edge list of 0-based "
+            "rows."
+        )
+
+
 def _in_graph_words(report: Any, index: str | None) -> Any:
     """``report`` with its identifier-column notes in this command's words
     (they named --columns and the Explain page, which ``graph`` has not)."""
@@ -445,6 +474,8 @@ def run(args: argparse.Namespace) -> int:
     index = args.index or _names_column(frame, edges, args)
     if index is not None:
         frame = _indexed(frame, index, args)
+    elif edges is not None:
+        _refuse_repeated_names(frame, edges, args)
     X, y, record = table_inputs_record(frame, args.target)
     write_table_notes("graph", _in_graph_words(report, index), record)
     suspect = class_label_warning(y, args.target)

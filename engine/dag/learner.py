@@ -13,10 +13,9 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
@@ -28,10 +27,10 @@ from engine.errors import (
     ConvergenceWarning,
     DataError,
     DataWarning,
-    NotFittedError,
     StoppedWarning,
     format_names,
 )
+from engine.estimator import TwinEstimator
 from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
 from engine.validation import as_matrix
 
@@ -559,7 +558,7 @@ def _convergence_message(method: str, cfg: Any, fields: dict[str, Any]) -> str:
     )
 
 
-class DagLearner(BaseEstimator):
+class DagLearner(TwinEstimator):
     """Estimator twin of :func:`learn_dag` with scikit-learn's contract.
 
     A scikit-learn estimator: ``clone``, ``check_is_fitted``, ``repr`` and the
@@ -587,6 +586,8 @@ class DagLearner(BaseEstimator):
     >>> DagLearner(seed=0, max_iter=50)
     DagLearner(max_iter=50, seed=0)
     """
+
+    set_by: ClassVar[dict[str, str]] = {"result_": "call fit(X) first"}
 
     def __init__(
         self,
@@ -658,21 +659,12 @@ class DagLearner(BaseEstimator):
         )
         return self
 
-    def __sklearn_is_fitted__(self) -> bool:
-        """Whether :meth:`fit` has run (read by ``check_is_fitted``)."""
-        return hasattr(self, "result_")
-
-    def _result(self) -> DagResult:
-        if not hasattr(self, "result_"):
-            raise NotFittedError("DagLearner: call fit(X) before reading results.")
-        return self.result_
-
     @property
     def adjacency_(self) -> np.ndarray:
         """Learned adjacency, bool (d, d)."""
-        return self._result().adjacency
+        return self.result_.adjacency
 
     @property
     def weights_(self) -> np.ndarray:
         """Learned edge weights, float (d, d)."""
-        return self._result().weights
+        return self.result_.weights

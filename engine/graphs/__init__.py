@@ -4,8 +4,9 @@ Public names: :func:`learn_graph` and its estimator twin
 :class:`GraphStructureLearner`, the result :class:`GraphResult`, the configuration
 :class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
-:func:`read_edge_list`, :func:`describe_edge_list`), the GCN (:func:`gcn_forward`),
-baselines (:func:`fit_baseline`) and the Planetoid loader (:func:`load_planetoid`).
+:func:`read_edge_list`, :func:`describe_edge_list`, :func:`repeated_names`), the
+GCN (:func:`gcn_forward`), baselines (:func:`fit_baseline`) and the Planetoid
+loader (:func:`load_planetoid`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from engine.graphs.knn import (
     knn_graph,
     node_name,
     read_edge_list,
+    repeated_name_column,
+    repeated_names,
 )
 from engine.graphs.lds import GraphStructureLearner, learn_graph
 from engine.graphs.planetoid import PlanetoidData, load_planetoid
@@ -61,6 +64,8 @@ __all__ = [
     "normalized_propagate",
     "paper_split",
     "read_edge_list",
+    "repeated_name_column",
+    "repeated_names",
     "table_inputs",
     "table_inputs_record",
 ]

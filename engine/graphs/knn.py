@@ -7,7 +7,8 @@ All graphs here are undirected, stored as a symmetric boolean adjacency of shape
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +35,8 @@ __all__ = [
     "knn_graph",
     "node_name",
     "read_edge_list",
+    "repeated_name_column",
+    "repeated_names",
 ]
 
 Metric = Literal["cosine", "euclidean"]
@@ -148,6 +151,68 @@ def node_name(label: object) -> str:
     if isinstance(label, float | np.floating) and float(label).is_integer():
         return str(int(label))
     return label_text(label)
+
+
+def repeated_names(labels: Iterable[object]) -> list[str]:
+    """The node names of more than one row, in the order they first occur.
+
+    Parameters
+    ----------
+    labels : iterable
+        Row labels (index values or the cells of a name column); compared as
+        :func:`node_name` gives them, so ``29.0`` and ``29`` are one name.
+
+    Returns
+    -------
+    list of str
+        Each repeated name once; empty when every name is distinct.
+
+    Examples
+    --------
+    >>> repeated_names(["a", "b", "a", 29, 29.0, "a"])
+    ['a', '29']
+    """
+    counts = Counter(node_name(v) for v in labels)
+    return [name for name, count in counts.items() if count > 1]
+
+
+def repeated_name_column(
+    frame: pd.DataFrame, cells: Sequence[str], *, skip: Sequence[object] = ()
+) -> tuple[str, list[str]] | None:
+    """The column of ``frame`` that names the nodes of an edge list but repeats
+    some names, with those names.
+
+    A column of repeated names is no identifier, so an edge list of its values
+    cannot be resolved; this tells the user why (the app and the CLI say so).
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+    cells : sequence of str
+        The source and target cells of the edge list.
+    skip : sequence, default=()
+        Columns never taken (the label column).
+
+    Returns
+    -------
+    (column, repeated) or None
+        The first column holding at least :data:`NAME_SHARE` of ``cells`` whose
+        values give a name to more than one row, and those names
+        (:func:`repeated_names`); ``None`` when there is none.
+    """
+    if not cells:
+        return None
+    for column in frame.columns:
+        if column in skip:
+            continue
+        values = frame[column].dropna()
+        known = {node_name(v) for v in values}
+        if sum(cell in known for cell in cells) < NAME_SHARE * len(cells):
+            continue
+        repeated = repeated_names(values)
+        if repeated:
+            return str(column), repeated
+    return None
 
 
 def adjacency_from_edges(

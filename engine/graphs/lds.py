@@ -39,13 +39,14 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
 
 import engine
-from engine.errors import NotFittedError, NumericalError
+from engine.errors import ConfigError, NumericalError
+from engine.estimator import TwinEstimator
 from engine.graphs.config import METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, glorot_weights
 from engine.graphs.hypergrad import (
@@ -103,7 +104,9 @@ def learn_graph(
     ----------
     X : ndarray, Tensor or DataFrame of shape (n_nodes, n_features)
         Node features; a DataFrame's index names the nodes (the levels of a
-        MultiIndex label joined by ``"."``: ``("g1", "a")`` is node ``"g1.a"``).
+        MultiIndex label joined by ``"."``: ``("g1", "a")`` is node ``"g1.a"``),
+        one name per row: an index that repeats a name is refused with a
+        :class:`DataError`.
     y : array-like, Series or one-column DataFrame of shape (n_nodes,)
         Labels; ``NaN``/``None``/empty for unlabelled nodes. With a DataFrame
         ``X``, a pandas ``y`` is matched to the nodes by index label (reordered
@@ -112,7 +115,9 @@ def learn_graph(
     split : Split, str or mapping
         A :class:`Split`, a paper protocol (``"wine"``, ``"breast_cancer"``,
         ``"digits"``) or a mapping of boolean masks ``train``, ``val`` [, ``test``,
-        ``es``].
+        ``es``]; another key is refused with a :class:`ConfigError`. With a
+        DataFrame ``X``, a pandas Series mask is matched by index label, as
+        ``y``, and refused with a :class:`DataError` if its index labels differ.
     graph : None, ndarray of shape (n_nodes, n_nodes), edge array or DataFrame
         Initial graph (edge list of node names or 0-based indices); ``None``
         starts from the kNN graph (``k``, ``metric``).
@@ -161,13 +166,18 @@ def learn_graph(
     )
 
 
-class GraphStructureLearner:
-    """Estimator twin of :func:`learn_graph` (scikit-learn contract).
+class GraphStructureLearner(TwinEstimator):
+    """Estimator twin of :func:`learn_graph` with scikit-learn's contract.
+
+    A scikit-learn estimator: ``clone``, ``check_is_fitted``, ``repr``, the
+    notebook's HTML view, ``get_params`` / ``set_params`` and pickling work as
+    for scikit-learn's own estimators.
 
     Parameters
     ----------
-    config : LdsConfig or None, default=None
-        Hyperparameters; ``None`` uses the defaults.
+    config : LdsConfig, dict or None, default=None
+        Hyperparameters: an :class:`LdsConfig`, or a dict of its fields (as
+        ``learn_graph``'s options); ``None`` uses the defaults.
     seed : int or None, default=None
     device : str or torch.device, default="auto"
 
@@ -175,11 +185,18 @@ class GraphStructureLearner:
     ----------
     result_ : GraphResult
         Set by :meth:`fit`.
+
+    Examples
+    --------
+    >>> GraphStructureLearner({"max_outer_iter": 5}, seed=0)
+    GraphStructureLearner(config={'max_outer_iter': 5}, seed=0)
     """
+
+    set_by: ClassVar[dict[str, str]] = {"result_": "call fit(X, y, split=...) first"}
 
     def __init__(
         self,
-        config: LdsConfig | None = None,
+        config: LdsConfig | Mapping[str, Any] | None = None,
         *,
         seed: int | None = None,
         device: str | torch.device = "auto",
@@ -188,30 +205,23 @@ class GraphStructureLearner:
         self.seed = seed
         self.device = device
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn API)."""
-        return {"config": self.config, "seed": self.seed, "device": self.device}
-
-    def set_params(self, **params: Any) -> GraphStructureLearner:
-        """Set constructor parameters (scikit-learn API)."""
-        for key, value in params.items():
-            if key not in ("config", "seed", "device"):
-                raise ValueError(f"GraphStructureLearner: unknown parameter {key!r}.")
-            setattr(self, key, value)
-        return self
-
     @property
     def predictions_(self) -> np.ndarray:
         """Predicted class index per node."""
-        return self._result().predictions
+        return self.result_.predictions
 
-    def _result(self) -> GraphResult:
-        if not hasattr(self, "result_"):
-            raise NotFittedError(
-                "GraphStructureLearner: call fit(X, y, split=...) before reading "
-                "results."
-            )
-        return self.result_
+    def _config(self) -> LdsConfig:
+        """``config`` as an :class:`LdsConfig` (a dict's keys checked by name)."""
+        if self.config is None:
+            return LdsConfig()
+        if isinstance(self.config, LdsConfig):
+            return self.config
+        if isinstance(self.config, Mapping):
+            return LdsConfig.from_options("GraphStructureLearner", dict(self.config))
+        raise ConfigError(
+            "GraphStructureLearner: 'config' must be an LdsConfig, a dict of its "
+            f"fields or None; got {type(self.config).__name__}."
+        )
 
     def fit(
         self,
@@ -231,7 +241,7 @@ class GraphStructureLearner:
         self
         """
         start = time.perf_counter()
-        config = self.config or LdsConfig()
+        config = self._config()
         seed = resolve_seed(self.seed)
         device = resolve_device(self.device)
         memory: list[int] = []

@@ -27,6 +27,7 @@ from engine.graphs.knn import (
     describe_edge_list,
     knn_graph,
     node_name,
+    repeated_names,
 )
 from engine.graphs.splits import Split, _is_missing, paper_split
 from engine.validation import as_matrix
@@ -113,7 +114,8 @@ def prepare_task(
     split : Split, str or mapping
         A :class:`Split`; a paper protocol name (``"wine"``, ``"breast_cancer"``,
         ``"digits"``; seeded by ``seed``); or a mapping with boolean masks
-        ``train``, ``val`` and optionally ``test`` and ``es``.
+        ``train``, ``val`` and optionally ``test`` and ``es`` (no other key); a
+        pandas Series mask is matched to a DataFrame ``X``'s rows by index label.
     graph : None, ndarray of shape (n_nodes, n_nodes), edge array or DataFrame
         Initial graph; ``None`` builds the kNN graph of the features.
     config : LdsConfig
@@ -131,6 +133,7 @@ def prepare_task(
     NodeTask
     """
     node_names = _node_names(X)
+    _check_unique_names(X, owner)
     features, columns = as_matrix(X, owner, min_rows=3)
     check_variance(features, columns, owner)
     n = features.shape[0]
@@ -139,7 +142,7 @@ def prepare_task(
     if graph is None:
         check_knn_k(config.k, n, owner)
     labels, classes = _encode_labels(_align_labels(X, y, owner), n, owner)
-    split_obj = _resolve_split(split, labels, n, owner, seed)
+    split_obj = _resolve_split(_split_masks(X, split, owner), labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
     notes = []
     if split_obj.test.size == 0:
@@ -296,6 +299,31 @@ def _node_names(X: Any) -> tuple[str, ...]:
     return tuple(str(i) for i in range(len(X)))
 
 
+def _check_unique_names(X: Any, owner: str) -> None:
+    """Refuse a DataFrame ``X`` whose index gives two rows one node name.
+
+    Rows sharing a name were merged into one node by ``to_networkx`` and the
+    graph files, and could not be told apart in the prediction table.
+
+    Raises
+    ------
+    DataError
+        Some name is used by two or more rows; the message names a few.
+    """
+    repeated = repeated_names(X.index) if isinstance(X, pd.DataFrame) else []
+    if not repeated:
+        return
+    raise DataError(
+        f"{owner}: the index of 'X' names the nodes, but {len(repeated)} name(s) "
+        f"are used by more than one row: {format_names(repeated, 5)}. Every node "
+        "needs its own name: rows sharing one would become a single node of the "
+        "learned graph (to_networkx, graph files). Make the index unique, e.g. "
+        "X.reset_index(drop=True) to number the rows 0, 1, 2, ... (then pass a "
+        "pandas 'y' as y.to_numpy()), or keep one row per name: "
+        "X[~X.index.duplicated()] (and the same rows of 'y')."
+    )
+
+
 def _align_labels(X: Any, y: Any, owner: str) -> Any:
     """Put a pandas ``y`` in the row order of a DataFrame ``X`` (by index label).
 
@@ -312,33 +340,93 @@ def _align_labels(X: Any, y: Any, owner: str) -> Any:
     """
     if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
         y = y.iloc[:, 0]
-    if not (isinstance(X, pd.DataFrame) and isinstance(y, pd.Series)):
-        return y
-    if X.index.equals(y.index):
-        return y
+    return _by_index(X, y, ("'y'", "y", "labels"), owner)
+
+
+# the keys of a split mapping, 'train' and 'val' required
+SPLIT_KEYS = ("train", "val", "test", "es")
+
+
+def _split_masks(X: Any, split: Any, owner: str) -> Any:
+    """A split mapping checked for unknown keys, its pandas masks in the row
+    order of a DataFrame ``X`` (by index label, as a pandas ``y``).
+
+    A misspelt key (``"tset"``) was ignored, so every node outside train and
+    validation became a test node; a shuffled Series mask was used by position.
+
+    Raises
+    ------
+    ConfigError
+        A key other than those of :data:`SPLIT_KEYS`.
+    DataError
+        A Series mask whose index labels differ from ``X``'s.
+    """
+    if not isinstance(split, Mapping):
+        return split
+    unknown = [key for key in split if key not in SPLIT_KEYS]
+    if unknown:
+        raise ConfigError(
+            f"{owner}: 'split' has unknown key(s) {format_names(unknown)}; a split "
+            f"mapping takes the boolean masks {format_names(SPLIT_KEYS)} ('train' "
+            "and 'val' required, 'test' defaults to every other node). Correct "
+            "the key's spelling."
+        )
+    words = {
+        key: (f"the split mask {key!r}", f"split[{key!r}]", "mask entries")
+        for key in split
+    }
+    return {key: _by_index(X, mask, words[key], owner) for key, mask in split.items()}
+
+
+def _by_index(X: Any, values: Any, words: tuple[str, str, str], owner: str) -> Any:
+    """A pandas Series ``values`` in the row order of a DataFrame ``X``.
+
+    Parameters
+    ----------
+    X : any
+        The features; only a DataFrame's index is used.
+    values : any
+        A Series is matched by index label: the same labels in another order
+        are reordered, other labels refused. Anything else is returned as is
+        (used by position).
+    words : (str, str, str)
+        How the message calls ``values`` (``"'y'"``), how to write it in code
+        (``"y"``) and its entries (``"labels"``).
+    owner : str
+
+    Raises
+    ------
+    DataError
+        ``values`` is a Series whose index labels are not ``X``'s.
+    """
+    if not (isinstance(X, pd.DataFrame) and isinstance(values, pd.Series)):
+        return values
+    if X.index.equals(values.index):
+        return values
     if (
-        len(X.index) == len(y.index)
+        len(X.index) == len(values.index)
         and X.index.is_unique
-        and y.index.is_unique
-        and set(X.index) == set(y.index)
+        and values.index.is_unique
+        and set(X.index) == set(values.index)
     ):
-        return y.reindex(X.index)
-    x_set, y_set = set(X.index), set(y.index)
-    only_x = [v for v in X.index if v not in y_set]
-    only_y = [v for v in y.index if v not in x_set]
-    if only_x or only_y:
+        return values.reindex(X.index)
+    what, code, items = words
+    x_set, v_set = set(X.index), set(values.index)
+    only_x = [v for v in X.index if v not in v_set]
+    only_v = [v for v in values.index if v not in x_set]
+    if only_x or only_v:
         detail = (
-            f"{len(only_x)} of X's index labels are not in y's "
-            f"{format_names(only_x, 3)}, {len(only_y)} of y's are not in X's "
-            f"{format_names(only_y, 3)}"
+            f"{len(only_x)} of X's index labels are not in {code}'s "
+            f"{format_names(only_x, 3)}, {len(only_v)} of {code}'s are not in X's "
+            f"{format_names(only_v, 3)}"
         )
     else:
         detail = "one of them has duplicate index labels"
     raise DataError(
-        f"{owner}: 'X' and 'y' are pandas objects whose indexes differ ({detail}), "
-        "so the labels cannot be matched to the nodes. Pass a 'y' with the same "
-        "index labels as 'X' (e.g. y.loc[X.index]), or y.to_numpy() to match "
-        "labels by position."
+        f"{owner}: 'X' and {what} are pandas objects whose indexes differ "
+        f"({detail}), so the {items} cannot be matched to the nodes. Pass {what} with "
+        f"the same index labels as 'X' (e.g. {code}.loc[X.index]), or "
+        f"{code}.to_numpy() to match {items} by position."
     )
 
 
@@ -352,7 +440,9 @@ def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, .
     if not known.any():
         raise DataError(f"{owner}: 'y' has no known label; label some nodes.")
     values = arr[known]
-    if all(isinstance(v, int | float | np.integer | np.floating) for v in values):
+    # numbers (not booleans: True is class 'True', not '1') that are whole
+    # become integers, so that 1.0 (an int column with a gap) is class '1'
+    if all(_is_number(v) for v in values):
         as_num = values.astype(np.float64)
         if np.all(as_num == np.round(as_num)):
             values = as_num.astype(np.int64)
@@ -367,6 +457,13 @@ def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, .
     codes = np.full(n, -1, dtype=np.int64)
     codes[known] = inv
     return codes, tuple(str(c) for c in uniq)
+
+
+def _is_number(value: object) -> bool:
+    """Whether a label is a real number (a bool is not: it keeps its spelling)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not (
+        isinstance(value, bool)
+    )
 
 
 def _resolve_split(

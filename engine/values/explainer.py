@@ -13,11 +13,12 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.base import clone
 
 from engine.errors import (
     ConfigError,
@@ -28,6 +29,7 @@ from engine.errors import (
     check_choice,
     format_names,
 )
+from engine.estimator import TwinEstimator
 from engine.runtime import (
     ProgressCallback,
     Reporter,
@@ -1029,30 +1031,18 @@ def explain(
     )
 
 
-_PARAM_NAMES = (
-    "model",
-    "operator",
-    "estimator",
-    "n_samples",
-    "players",
-    "removal",
-    "top_k",
-    "class_names",
-    "seed",
-    "device",
-    "memory_budget",
-    "max_background",
-    "executor",
-    "chunk_rows",
-)
-
-
-class DistributionalExplainer:
-    """Estimator twin of :func:`explain` (scikit-learn's contract).
+class DistributionalExplainer(TwinEstimator):
+    """Estimator twin of :func:`explain` with scikit-learn's contract.
 
     ``fit(background)`` stores the reference rows and returns ``self``;
     ``explain(X)`` returns :class:`DistributionalValues` and keeps it in
-    ``result_``. Parameters are those of :func:`explain`.
+    ``result_``. Parameters are those of :func:`explain`. A scikit-learn
+    estimator: ``clone``, ``check_is_fitted`` (fitted once ``fit`` has run),
+    ``repr``, the notebook's HTML view, ``get_params`` / ``set_params`` and
+    pickling work as for scikit-learn's own estimators. ``model`` is the
+    classifier explained, not a part fitted here: ``clone`` keeps it (a
+    scikit-learn model is not refitted) and ``get_params`` does not list its
+    own parameters.
 
     Attributes
     ----------
@@ -1060,7 +1050,17 @@ class DistributionalExplainer:
         Reference rows given to ``fit`` (``None`` for a fixed removal).
     result_ : DistributionalValues
         The last explanation.
+
+    Examples
+    --------
+    >>> DistributionalExplainer(len, operator="banzhaf")
+    DistributionalExplainer(model=<built-in function len>, operator='banzhaf')
     """
+
+    set_by: ClassVar[dict[str, str]] = {
+        "background_": "call fit(background) first",
+        "result_": "call fit(background), then explain(X)",
+    }
 
     def __init__(
         self,
@@ -1096,20 +1096,17 @@ class DistributionalExplainer:
         self.chunk_rows = chunk_rows
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn convention)."""
-        return {n: getattr(self, n) for n in _PARAM_NAMES}
+        """Constructor parameters (scikit-learn API); never the model's own."""
+        return super().get_params(deep=False)
 
-    def set_params(self, **params: Any) -> DistributionalExplainer:
-        """Set constructor parameters; returns ``self``."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise ConfigError(
-                    f"DistributionalExplainer: unknown parameter {key!r}; valid: "
-                    f"{sorted(valid)}."
-                )
-            setattr(self, key, value)
-        return self
+    def __sklearn_clone__(self) -> DistributionalExplainer:
+        """An unfitted copy (``sklearn.base.clone``) explaining the same model.
+
+        scikit-learn's clone would replace a fitted scikit-learn ``model`` by an
+        unfitted copy, which cannot be explained.
+        """
+        params = {k: clone(v, safe=False) for k, v in self.get_params().items()}
+        return type(self)(**{**params, "model": self.model})
 
     def fit(self, background: Any = None) -> DistributionalExplainer:
         """Store the background rows; returns ``self``.

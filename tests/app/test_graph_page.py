@@ -141,13 +141,16 @@ def _flex(block):
         return None
 
 
-def _app_on_upload(n: int, name: str, names: bool = False) -> AppTest:
+def _app_on_upload(
+    n: int, name: str, names: bool = False, n_names: int | None = None
+) -> AppTest:
     """The Learn-a-graph page on an uploaded n-row table (3 features, 2 classes;
-    with ``names``, a first column 'name' of row names n0, n1, ...)."""
+    with ``names``, a first column 'name' of row names n0, n1, ..., repeated
+    after ``n_names`` of them when given)."""
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
     if names:
-        frame.insert(0, "name", [f"n{i}" for i in range(n)])
+        frame.insert(0, "name", [f"n{i % (n_names or n)}" for i in range(n)])
     frame["label"] = np.arange(n) % 2
     at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
     at.session_state[state.DATASET] = {
@@ -501,6 +504,7 @@ def test_graph_page_reads_an_edge_list_of_the_identifier_column():
         "Input graph: 1 edge row(s) name node(s) that are not node names: \\['zz'\\]"
     ), error
     assert "values of column 'name'" in error and "index" not in error
+<<<<<<< HEAD
     # the page picked the column itself: it says so, and names no CLI flag
     assert (
         "The other rows use node names (the values of column 'name', picked "
@@ -508,3 +512,24 @@ def test_graph_page_reads_an_edge_list_of_the_identifier_column():
         "names), so these must too" in error
     )
     assert "--" not in error
+=======
+
+
+def test_graph_page_says_the_name_column_of_an_edge_list_repeats():
+    # the column repeating names was no identifier; the error told the user to
+    # use "the values of the table's identifier column (e.g. 'name')", which
+    # they had done
+    at = _app_on_upload(40, "repeats.csv", names=True, n_names=36)
+    rows = "".join(f"n{i},n{i + 1}\n" for i in range(10))
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}".encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error.startswith(
+        "Input graph: the edge list names the rows by the values of column 'name', "
+        "but 4 of them name more than one row: \\['n0', 'n1', 'n2', 'n3'\\], so an "
+        "edge to such a name could be to any of its rows."
+    ), error
+    assert at.button(key="graph_fit").disabled
+>>>>>>> 55aee7a7a76583495364d537cd4e070d8f8eec22

@@ -378,3 +378,23 @@ def test_graph_command_asks_for_index_when_two_columns_name_the_edges(tmp_path, 
     assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
     err = capsys.readouterr().err
     assert "by values found in several columns, ['name', 'alias']; pass --index" in err
+
+
+def test_graph_command_says_the_name_column_of_an_edge_list_repeats(tmp_path, capsys):
+    # a name column with repeats was not taken for the node names, and the edge
+    # list was refused as "source node 'n0' ... is neither a node name nor an
+    # integer index", a name the user saw in that column
+    from engine.cli import main
+
+    path, edges = _named_table(tmp_path)
+    frame = pd.read_csv(path)
+    frame["name"] = [f"n{i % 27}" for i in range(len(frame))]
+    frame.to_csv(path, index=False)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"error: graph: '--graph' {str(edges)!r} names its nodes by the values of "
+        "column 'name', but 3 of them name more than one row: ['n0', 'n1', 'n2']; "
+        "node names must be distinct."
+    ), err

@@ -14,6 +14,8 @@ from engine.graphs.knn import (
     describe_edge_list,
     knn_graph,
     read_edge_list,
+    repeated_name_column,
+    repeated_names,
 )
 
 # points on a line: 0, 1, 3, 7, 8
@@ -189,3 +191,26 @@ def test_knn_graph_names_a_numpy_k_as_a_plain_number():
     assert str(info.value).endswith(
         "(smaller than the number of nodes, 5); got 9. Choose a k in that range."
     )
+
+
+def test_repeated_names_compares_node_names_and_keeps_first_use_order():
+    assert repeated_names(["b", "a", "b", 7, 7.0, "a", "c", "b"]) == ["b", "a", "7"]
+    assert repeated_names(["a", "b", 1, 2.5]) == []
+
+
+def test_repeated_name_column_finds_the_column_naming_most_edge_cells():
+    frame = pd.DataFrame(
+        {
+            "label": ["n0", "n0", "n1", "n1"],
+            "id": ["n0", "n1", "n2", "n3"],
+            "name": ["n0", "n1", "n1", "n2"],
+        }
+    )
+    cells = ["n0", "n1", "n1", "n2"]
+    # 'label' is skipped, 'id' has no repeats, 'name' repeats 'n1'
+    assert repeated_name_column(frame, cells, skip=["label"]) == ("name", ["n1"])
+    both = ["n0", "n1", "n1", "n0"]
+    assert repeated_name_column(frame, both) == ("label", ["n0", "n1"])
+    # fewer than NAME_SHARE (90 %) of the cells in a column: not its names
+    assert repeated_name_column(frame, ["n0", "x"], skip=["label"]) is None
+    assert repeated_name_column(frame, []) is None

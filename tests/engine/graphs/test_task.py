@@ -276,3 +276,124 @@ def test_a_split_without_test_nodes_says_so(with_test):
     )
     assert note in result.warnings
     assert note in [str(w.message) for w in caught]
+
+
+def test_repeated_node_names_are_refused_naming_a_few():
+    # an index with repeats was accepted: to_networkx() had 45 of the 50 nodes
+    # (5 nodes and their edges lost) and prediction_frame() listed 'n0' twice
+    import pandas as pd
+
+    from engine.errors import DataError
+
+    X, y, _ = _named_nodes(50)
+    X.index = [f"n{i % 45}" for i in range(50)]
+    with pytest.raises(DataError) as info:
+        learn_graph(X, y, split="wine", max_outer_iter=1)
+    assert str(info.value).startswith(
+        "learn_graph: the index of 'X' names the nodes, but 5 name(s) are used by "
+        "more than one row: ['n0', 'n1', 'n2', 'n3', 'n4']. Every node needs its "
+        "own name"
+    )
+    assert "X.reset_index(drop=True)" in str(info.value)
+    # labels that differ but give one node name (29.0 is node '29') too
+    X.index = pd.Index([29.0, 29, *range(30, 78)], dtype=object)
+    with pytest.raises(DataError, match=r"1 name\(s\) are used by more .*\['29'\]"):
+        learn_graph(X, y, split="wine", max_outer_iter=1)
+    # a pandas y with the same repeated index does not get it past the check
+    X.index = [f"n{i % 45}" for i in range(50)]
+    with pytest.raises(DataError, match="names the nodes, but 5 name"):
+        learn_graph(X, pd.Series(y, index=X.index), split="wine", max_outer_iter=1)
+
+
+def _masks(n: int = 50) -> dict:
+    rows = np.arange(n)
+    return {"train": rows < 10, "val": (rows >= 10) & (rows < 20)}
+
+
+def test_an_unknown_split_key_is_refused_naming_it_and_the_valid_keys():
+    # a misspelt 'tset' was ignored: the test set became the 30 nodes outside
+    # train and val instead of the 10 of the mask
+    from engine.errors import ConfigError
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, y, _ = _named_nodes(50)
+    split = {**_masks(), "tset": np.arange(50) >= 40}
+    with pytest.raises(ConfigError) as info:
+        learn_graph(X, y, split=split, max_outer_iter=1)
+    assert str(info.value).startswith(
+        "learn_graph: 'split' has unknown key(s) ['tset']; a split mapping takes "
+        "the boolean masks ['train', 'val', 'test', 'es']"
+    )
+    split = {**_masks(), "test": np.arange(50) >= 40}
+    task = prepare_task(X, y, split, None, LdsConfig())
+    assert task.split.test.tolist() == list(range(40, 50))
+
+
+def test_series_split_masks_are_matched_to_the_nodes_by_index_label():
+    # a shuffled Series mask was used by position: another split, silently
+    import pandas as pd
+
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, y, _ = _named_nodes(50)
+    masks = {**_masks(), "test": np.arange(50) >= 40}
+    ordered = prepare_task(X, y, masks, None, LdsConfig())
+    shuffled = {
+        key: pd.Series(mask, index=X.index).sample(frac=1, random_state=0)
+        for key, mask in masks.items()
+    }
+    task = prepare_task(X, y, shuffled, None, LdsConfig())
+    assert task.split == ordered.split
+    assert task.split.train.tolist() == list(range(10))
+    # without a DataFrame X (no index to match) a Series is used by position
+    by_position = prepare_task(X.to_numpy(), y, shuffled, None, LdsConfig())
+    expected = np.flatnonzero(shuffled["train"].to_numpy()).tolist()
+    assert by_position.split.train.tolist() == expected
+
+
+def test_a_series_split_mask_with_other_index_labels_is_refused():
+    import pandas as pd
+
+    from engine.errors import DataError
+
+    X, y, _ = _named_nodes(50)
+    masks = _masks()
+    masks["val"] = pd.Series(masks["val"], index=range(50))
+    with pytest.raises(DataError) as info:
+        learn_graph(X, y, split=masks, max_outer_iter=1)
+    assert str(info.value).startswith(
+        "learn_graph: 'X' and the split mask 'val' are pandas objects whose "
+        "indexes differ (50 of X's index labels are not in split['val']'s ['n0', "
+        "'n1', 'n2', ... and 47 more], 50 of split['val']'s are not in X's ['0', "
+        "'1', '2', ... and 47 more]), so the mask entries cannot be matched to the "
+        "nodes. Pass the split mask 'val' with the same index labels as 'X' (e.g. "
+        "split['val'].loc[X.index]), or split['val'].to_numpy() to match mask "
+        "entries by position."
+    ), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("labels", "classes"),
+    [
+        (np.arange(50) % 2 == 0, ("False", "True")),
+        ([True, False] * 25, ("False", "True")),
+        (np.arange(50) % 2 + 3, ("3", "4")),
+        ((np.arange(50) % 2 + 3).astype(float), ("3", "4")),
+        (np.where(np.arange(50) % 2, "007", "yes"), ("007", "yes")),
+    ],
+    ids=["bool-array", "bool-list", "int", "whole-float", "text"],
+)
+def test_class_names_keep_the_spelling_of_the_labels(labels, classes):
+    # a bool y gave classes ('0', '1')
+    import pandas as pd
+
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, _, _ = _named_nodes(50)
+    task = prepare_task(X, labels, _masks(), None, LdsConfig())
+    assert task.classes == classes
+    series = pd.Series(labels, index=X.index)
+    assert prepare_task(X, series, _masks(), None, LdsConfig()).classes == classes
