@@ -504,7 +504,6 @@ def test_graph_page_reads_an_edge_list_of_the_identifier_column():
         "Input graph: 1 edge row(s) name node(s) that are not node names: \\['zz'\\]"
     ), error
     assert "values of column 'name'" in error and "index" not in error
-<<<<<<< HEAD
     # the page picked the column itself: it says so, and names no CLI flag
     assert (
         "The other rows use node names (the values of column 'name', picked "
@@ -512,7 +511,6 @@ def test_graph_page_reads_an_edge_list_of_the_identifier_column():
         "names), so these must too" in error
     )
     assert "--" not in error
-=======
 
 
 def test_graph_page_says_the_name_column_of_an_edge_list_repeats():
@@ -532,4 +530,3 @@ def test_graph_page_says_the_name_column_of_an_edge_list_repeats():
         "edge to such a name could be to any of its rows."
     ), error
     assert at.button(key="graph_fit").disabled
->>>>>>> 55aee7a7a76583495364d537cd4e070d8f8eec22
