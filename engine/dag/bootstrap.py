@@ -34,7 +34,7 @@ from engine.dag.learner import (
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
-from engine.errors import ConfigError, StoppedWarning, check_range
+from engine.errors import StoppedWarning, check_int, check_range
 from engine.executor import forward_stop, one_torch_thread, run_jobs
 from engine.results import ArraySpec, ResultMixin
 from engine.runtime import ProgressCallback, resolve_seed, spawn_seeds
@@ -336,11 +336,8 @@ def bootstrap_dag(
     -----
     Time grows linearly with ``n_boot``; memory per worker is that of one fit.
     """
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
-        raise ConfigError(
-            f"bootstrap_dag: 'n_boot' must be a positive integer; got {n_boot!r}."
-        )
-    check_range(
+    n_boot = check_int("bootstrap_dag", "n_boot", n_boot, low=1)
+    threshold = check_range(
         "bootstrap_dag", "threshold", threshold, low=0.0, high=1.0, low_open=True
     )
     Xa, names = as_matrix(

@@ -27,6 +27,7 @@ from engine.errors import (
     UnsupportedError,
     check_choice,
     format_names,
+    plain_number,
 )
 from engine.runtime import (
     ProgressCallback,
@@ -334,15 +335,42 @@ def _check_row_labels(row_labels: Any, n_rows: int) -> np.ndarray:
     return labels.astype(np.int64)
 
 
+def _positive_int(name: str, value: Any, hint: str = "") -> int:
+    """An option of :func:`explain` that is a positive integer, as a plain ``int``.
+
+    Python and NumPy integers are accepted, floats and booleans are not (the
+    rule of :func:`engine.errors.plain_number`).
+
+    Parameters
+    ----------
+    name : str
+        The option, named in the message.
+    value : object
+        The value received.
+    hint : str, default=""
+        Words after "a positive integer" in the message, e.g. ``" (bytes)"``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ConfigError
+        ``value`` is no integer ``>= 1``.
+    """
+    number = plain_number(value, integer=True)
+    if number is None or number < 1:
+        raise ConfigError(
+            f"explain: '{name}' must be a positive integer{hint}; got {value!r}."
+        )
+    return int(number)
+
+
 def _check_max_background(value: Any) -> int:
     """``max_background`` as a positive ``int``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ConfigError(
-            "explain: 'max_background' must be a positive integer (the most "
-            f"background rows averaged over, default {MAX_BACKGROUND}); got "
-            f"{value!r}."
-        )
-    return int(value)
+    hint = f" (the most background rows averaged over, default {MAX_BACKGROUND})"
+    return _positive_int("max_background", value, hint)
 
 
 def _predict(
@@ -358,12 +386,8 @@ def _class_keep(
     probs: torch.Tensor, top_k: int | None, names: list[str]
 ) -> tuple[torch.Tensor | None, list[str]]:
     k = probs.shape[1]
-    if top_k is None or top_k >= k:
+    if top_k is None or _check_top_k(top_k) >= k:
         return None, names
-    if not isinstance(top_k, int) or top_k < 1:
-        raise ConfigError(
-            f"explain: 'top_k' must be a positive integer; got {top_k!r}."
-        )
     # classes ranked by their largest probability over the explained rows
     keep = torch.argsort(probs.max(dim=0).values, descending=True)[:top_k]
     keep = torch.sort(keep).values
@@ -382,14 +406,15 @@ class _Config:
     max_background: int
 
 
-def _check_samples(n: Any) -> None:
-    """``n_samples`` is None or a positive integer, whatever the estimator."""
-    if n is None:
-        return
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ConfigError(
-            f"explain: 'n_samples' must be a positive integer; got {n!r}."
-        )
+def _check_samples(n: Any) -> int | None:
+    """``n_samples``: None or a positive integer (a plain ``int``), whatever the
+    estimator."""
+    return None if n is None else _positive_int("n_samples", n)
+
+
+def _check_top_k(top_k: Any) -> int | None:
+    """``top_k``: None or a positive integer (a plain ``int``)."""
+    return None if top_k is None else _positive_int("top_k", top_k)
 
 
 def estimator_conflict(
@@ -991,10 +1016,10 @@ def explain(
     cfg = _Config(
         operator=operator,
         estimator=estimator,
-        n_samples=n_samples,
+        n_samples=_check_samples(n_samples),
         players=players,
         removal=removal,
-        top_k=top_k,
+        top_k=_check_top_k(top_k),
         memory_budget=int(memory_budget),
         max_background=_check_max_background(max_background),
     )
