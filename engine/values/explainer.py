@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ from engine.errors import (
     format_names,
     plain_number,
 )
+from engine.executor import check_executor_options
 from engine.runtime import (
     ProgressCallback,
     Reporter,
@@ -81,6 +83,8 @@ DEFAULT_SAMPLES = {"permutation": 20, "coalition": 32}
 MIN_STDERR_SAMPLES = 10
 STDERR_NOTE_START = "the standard errors rest on"
 MAX_BACKGROUND = 100
+# rows per job of explain(executor=...)
+CHUNK_ROWS = 64
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 REMOVALS = ("auto", "background", "mean", "median", "zeros")
 
@@ -371,6 +375,44 @@ def _check_max_background(value: Any) -> int:
     """``max_background`` as a positive ``int``."""
     hint = f" (the most background rows averaged over, default {MAX_BACKGROUND})"
     return _positive_int("max_background", value, hint)
+
+
+def _check_memory_budget(value: Any) -> int:
+    """``memory_budget`` as a positive ``int`` of bytes.
+
+    Integers (Python or NumPy) and whole floats (``1e9``, which reads well for
+    bytes) are accepted; fractions, NaN, text such as ``"256MB"`` and booleans
+    are not.
+    """
+    number = plain_number(value)
+    if isinstance(number, float) and math.isfinite(number) and number.is_integer():
+        number = int(number)
+    if not isinstance(number, int) or number < 1:
+        raise ConfigError(
+            "explain: 'memory_budget' must be a positive whole number of bytes "
+            f"(e.g. 2**28 for 256 MiB, the default); got {value!r}."
+        )
+    return number
+
+
+def _check_executor_options(
+    executor: Any, chunk_rows: Any, n_workers: Any, address: Any
+) -> tuple[int, int | None]:
+    """``chunk_rows`` and ``n_workers`` checked (plain ints); options that do
+    nothing with ``executor`` are refused."""
+    chunk_rows = _positive_int("chunk_rows", chunk_rows)
+    n_workers = check_executor_options(
+        "explain", executor, n_workers=n_workers, address=address
+    )
+    if executor is None and chunk_rows != CHUNK_ROWS:
+        raise ConfigError(
+            f"explain: chunk_rows={chunk_rows!r} does nothing with executor=None "
+            "(without an executor all rows are explained in one batch in this "
+            "process); set executor='serial', 'processes' or 'ray' to explain "
+            f"chunks of rows as jobs, or leave 'chunk_rows' at its default "
+            f"{CHUNK_ROWS}."
+        )
+    return chunk_rows, n_workers
 
 
 def _predict(
@@ -879,7 +921,7 @@ def explain(
     max_background: int = MAX_BACKGROUND,
     row_labels: Sequence[int] | None = None,
     executor: str | Any | None = None,
-    chunk_rows: int = 64,
+    chunk_rows: int = CHUNK_ROWS,
     n_workers: int | None = None,
     address: str | None = None,
 ) -> DistributionalValues:
@@ -964,7 +1006,8 @@ def explain(
     class_names : sequence of str, optional
         Names of the model's classes.
     memory_budget : int, default=256 MiB
-        Bytes one batch may use; all work is chunked to it.
+        Bytes one batch may use; all work is chunked to it. A positive whole
+        number (``2**30`` or ``1e9``).
     max_background : int, default=100
         Most background rows averaged over; a positive integer. Time and memory
         grow linearly with it.
@@ -981,11 +1024,14 @@ def explain(
         with the chunked ones up to rounding, sampled ones are other draws.
         Process and Ray workers need a picklable model.
     chunk_rows : int, default=64
-        Rows per job when ``executor`` is given.
+        Rows per job; only with an ``executor`` (another value is refused
+        without one).
     n_workers : int, optional
-        Processes, or CPUs of a local Ray cluster.
+        Processes, or CPUs of a local Ray cluster: only with
+        ``executor="processes"`` or ``"ray"`` (refused with others, which have
+        no workers to set).
     address : str, optional
-        Address of a running Ray cluster.
+        Address of a running Ray cluster: only with ``executor="ray"``.
 
     Returns
     -------
@@ -1020,8 +1066,11 @@ def explain(
         players=players,
         removal=removal,
         top_k=_check_top_k(top_k),
-        memory_budget=int(memory_budget),
+        memory_budget=_check_memory_budget(memory_budget),
         max_background=_check_max_background(max_background),
+    )
+    chunk_rows, n_workers = _check_executor_options(
+        executor, chunk_rows, n_workers, address
     )
     if executor is not None:
         from engine.values.parallel import explain_in_chunks
@@ -1103,7 +1152,7 @@ class DistributionalExplainer:
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         max_background: int = MAX_BACKGROUND,
         executor: str | Any | None = None,
-        chunk_rows: int = 64,
+        chunk_rows: int = CHUNK_ROWS,
     ) -> None:
         self.model = model
         self.operator = operator
