@@ -340,7 +340,15 @@ def _align_labels(X: Any, y: Any, owner: str) -> Any:
 def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, ...]]:
     if isinstance(y, pd.Series | pd.Index):
         y = y.to_numpy()
-    arr = np.asarray(y, dtype=object).ravel()
+    arr = np.asarray(y, dtype=object)
+    if arr.ndim == 2 and arr.shape[1] == 1:  # a column: one label per row
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise DataError(
+            f"{owner}: 'y' must be one-dimensional, one label per row of 'X' "
+            f"({n} rows); got shape {arr.shape}. Pass a single column of labels, "
+            "e.g. y[:, 0] of an array or one column of a table."
+        )
     if arr.size != n:
         raise DataError(f"{owner}: 'y' has {arr.size} labels for {n} rows of 'X'.")
     known = np.array([not _is_missing(v) for v in arr], dtype=bool)

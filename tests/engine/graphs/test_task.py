@@ -79,6 +79,39 @@ def test_a_pandas_y_with_other_index_labels_is_refused_naming_both():
     learn_graph(X, y.to_numpy(), split="wine", max_outer_iter=1)
 
 
+@pytest.mark.parametrize(
+    ("make_y", "shape"),
+    [
+        (lambda y: np.c_[y, y], "(60, 2)"),
+        (lambda y: y.reshape(6, 10), "(6, 10)"),
+        (lambda y: y[:, None, None], "(60, 1, 1)"),
+    ],
+)
+def test_a_y_of_more_than_one_dimension_is_refused_with_its_shape(make_y, shape):
+    # np.c_[y, y] was flattened to 120 labels: "'y' has 120 labels for 60 rows"
+    from engine.errors import DataError
+
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    y = np.arange(60) % 2
+    with pytest.raises(DataError) as info:
+        learn_graph(X, make_y(y), split="random", max_outer_iter=1)
+    assert str(info.value) == (
+        "learn_graph: 'y' must be one-dimensional, one label per row of 'X' (60 "
+        f"rows); got shape {shape}. Pass a single column of labels, e.g. y[:, 0] "
+        "of an array or one column of a table."
+    )
+
+
+def test_a_y_of_one_column_is_one_label_per_row():
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, y = _wine_xy()
+    flat = prepare_task(X, y.to_numpy(), "wine", None, LdsConfig())
+    column = prepare_task(X, y.to_numpy()[:, None], "wine", None, LdsConfig())
+    np.testing.assert_array_equal(column.labels, flat.labels)
+
+
 def test_the_estimator_twin_matches_labels_by_index_too():
     from engine import GraphStructureLearner, LdsConfig
 
