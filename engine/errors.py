@@ -172,52 +172,160 @@ def check_choice(owner: str, name: str, value: object, choices: object) -> None:
         )
 
 
-def check_range(
+# what an option of each kind accepts: Python and NumPy numbers (np.int64(3) from an
+# array, np.float32 from a float32 model), never bools (True is no count or rate)
+_INTEGERS = (int, np.integer)
+_NUMBERS = (int, float, np.integer, np.floating)
+
+
+def plain_number(value: object, *, integer: bool = False) -> int | float | None:
+    """``value`` as a plain Python ``int`` or ``float``, or ``None`` if it is none.
+
+    The one rule of what a numeric option accepts. An integer option takes a
+    Python or NumPy integer (``3``, ``np.int64(3)``) but no float, however whole
+    (``3.0``); a number option takes those and Python or NumPy floats. Booleans
+    (``True``, ``np.True_``) are neither. The value returned is a Python number,
+    so that configs and results built from it compare equal and write to JSON
+    whatever type was passed.
+
+    Parameters
+    ----------
+    value : object
+        The value received.
+    integer : bool, default=False
+        Whether only integers are accepted.
+
+    Returns
+    -------
+    int, float or None
+        ``int`` for an integer, ``float`` for a float, ``None`` when ``value`` is
+        not accepted.
+
+    Examples
+    --------
+    >>> plain_number(np.int64(3)), plain_number(np.float32(0.5))
+    (3, 0.5)
+    >>> plain_number(3.0, integer=True) is None, plain_number(True) is None
+    (True, True)
+    """
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, _INTEGERS):
+        return int(value)
+    if not integer and isinstance(value, _NUMBERS):
+        return float(value)
+    return None
+
+
+def check_int(
     owner: str,
     name: str,
-    value: float,
+    value: object,
     *,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-) -> None:
-    """Raise :class:`ConfigError` when a number lies outside ``[low, high]``.
+    low: int | None = None,
+    high: int | None = None,
+) -> int:
+    """``value`` as a plain ``int``; :class:`ConfigError` unless it is an integer
+    in ``[low, high]``.
 
-    NaN and infinities are refused whatever the bounds (``outer_lr=inf`` made
-    every LDS edge probability NaN), and the message never offers an infinite
-    bound: ``must be a finite number >= 0.0; got inf``.
+    Python and NumPy integers are accepted (see :func:`plain_number`); floats,
+    even whole ones, and booleans are not.
 
     Parameters
     ----------
     owner, name : str
         Owner and parameter, for the message.
-    value : float
+    value : object
+        Value received.
+    low, high : int or None
+        Bounds, both included; ``None`` leaves that side open.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> check_int("learn_dag", "max_iter", np.int64(3), low=1)
+    3
+    """
+    number = plain_number(value, integer=True)
+    ok = number is not None
+    if ok and low is not None:
+        ok = number >= low
+    if ok and high is not None:
+        ok = number <= high
+    if not ok:
+        words = _range_words(low, high, False, kind="integer")
+        raise ConfigError(f"{owner}: '{name}' must be {words}; got {value!r}.")
+    return number  # type: ignore[return-value]
+
+
+def check_range(
+    owner: str,
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+) -> float:
+    """``value`` as a plain number; :class:`ConfigError` unless it lies in
+    ``[low, high]``.
+
+    Python and NumPy numbers are accepted (see :func:`plain_number`), booleans
+    are not. NaN and infinities are refused whatever the bounds (``outer_lr=inf``
+    made every LDS edge probability NaN), and the message never offers an
+    infinite bound: ``must be a finite number >= 0.0; got inf``.
+
+    Parameters
+    ----------
+    owner, name : str
+        Owner and parameter, for the message.
+    value : object
         Value received.
     low, high : float or None
         Bounds; ``None`` leaves that side open.
     low_open : bool, default=False
         Whether ``low`` itself is excluded.
 
+    Returns
+    -------
+    float
+        A Python ``float``, or ``int`` for an integer received (``1`` stays
+        ``1``).
+
     Examples
     --------
-    >>> check_range("learn_dag", "lr", 0.1, low=0.0, low_open=True)
+    >>> check_range("learn_dag", "lr", np.float32(0.5), low=0.0, low_open=True)
+    0.5
     """
-    ok = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    number = plain_number(value)
+    # an int is always finite (and one beyond float range must not overflow here)
+    ok = isinstance(number, int) or (number is not None and math.isfinite(number))
     if ok and low is not None:
-        ok = value > low if low_open else value >= low
+        ok = number > low if low_open else number >= low  # type: ignore[operator]
     if ok and high is not None:
-        ok = value <= high
+        ok = number <= high  # type: ignore[operator]
     if not ok:
         raise ConfigError(
             f"{owner}: '{name}' must be {_range_words(low, high, low_open)}; got "
             f"{value!r}."
         )
+    return number  # type: ignore[return-value]
 
 
-def _range_words(low: float | None, high: float | None, low_open: bool) -> str:
-    """The numbers accepted, in words that never offer an infinite bound."""
+def _range_words(
+    low: float | None, high: float | None, low_open: bool, kind: str = "number"
+) -> str:
+    """The values accepted, in words that never offer an infinite bound.
+
+    ``kind`` is ``"number"`` or ``"integer"``.
+    """
+    finite = "finite " if kind == "number" else ""
+    article = "an" if kind == "integer" else "a"
     if low is not None and high is not None:
-        return f"a number in {'(' if low_open else '['}{low}, {high}]"
+        return f"{article} {kind} in {'(' if low_open else '['}{low}, {high}]"
     if low is not None:
-        return f"a finite number {'>' if low_open else '>='} {low}"
-    return "a finite number" + (f" <= {high}" if high is not None else "")
+        return f"{article} {finite}{kind} {'>' if low_open else '>='} {low}"
+    return f"{article} {finite}{kind}" + (f" <= {high}" if high is not None else "")

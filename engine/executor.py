@@ -37,7 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from engine.errors import ConfigError, ExecutorError, UnsupportedError
+from engine.errors import ConfigError, ExecutorError, UnsupportedError, check_int
 from engine.runtime import ProgressCallback, Reporter
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "ProcessExecutor",
     "RayExecutor",
     "SerialExecutor",
+    "check_executor_options",
     "forward_stop",
     "one_torch_thread",
     "resolve_executor",
@@ -693,6 +694,86 @@ def _ray_job(fn: Callable[[Any], Any], item: Any) -> Any:
 
     torch.set_num_threads(1)
     return fn(item)
+
+
+def _executor_words(executor: Any) -> tuple[str, str]:
+    """How ``executor`` is shown in a message, and why it runs no workers."""
+    if executor is None:
+        return "None", "without an executor everything runs in this process"
+    if executor == "serial":
+        return "'serial'", (
+            "the serial executor runs the jobs one after another in this process"
+        )
+    if executor == "processes":
+        return "'processes'", "a process pool on this machine connects to no cluster"
+    return type(executor).__name__, "an executor object brings its own workers"
+
+
+def check_executor_options(
+    owner: str,
+    executor: str | Any | None,
+    *,
+    n_workers: Any = None,
+    address: Any = None,
+) -> int | None:
+    """Check the executor's options; refuse those that do nothing with it.
+
+    ``n_workers`` sets the processes of ``executor="processes"`` and the CPUs of
+    a local Ray cluster; ``address`` is the Ray cluster to connect to. With
+    another executor (``"serial"``, ``None`` for none, an executor object) they
+    would be ignored without a word, so they are refused, naming both options,
+    as the ``dag`` command refuses ``--workers`` with ``--executor serial``.
+
+    Parameters
+    ----------
+    owner : str
+        The caller, named in messages (``"bootstrap_dag"``).
+    executor : {"serial", "processes", "ray"}, executor object or None
+        The executor asked for; ``None`` where the caller allows running without.
+    n_workers : int, optional
+        A positive integer (Python or NumPy), or ``None``.
+    address : str, optional
+        A Ray cluster's address, or ``None``.
+
+    Returns
+    -------
+    int or None
+        ``n_workers`` as a plain ``int`` (``None`` if not given).
+
+    Raises
+    ------
+    ConfigError
+        An unknown executor name, ``n_workers`` that is not a positive integer,
+        or an option the executor does not use.
+
+    Examples
+    --------
+    >>> check_executor_options("bootstrap_dag", "processes", n_workers=4)
+    4
+    """
+    named = isinstance(executor, str)
+    if named and executor not in EXECUTORS:
+        raise ConfigError(
+            f"{owner}: 'executor' must be one of {list(EXECUTORS)} or an object "
+            f"with map_jobs; got {executor!r}."
+        )
+    workers = None
+    if n_workers is not None:
+        workers = check_int(owner, "n_workers", n_workers, low=1)
+    shown, why = _executor_words(executor)
+    if workers is not None and executor not in ("processes", "ray"):
+        raise ConfigError(
+            f"{owner}: n_workers={workers!r} does nothing with executor={shown} "
+            f"({why}); set executor='processes' or 'ray', or leave 'n_workers' at "
+            "its default None."
+        )
+    if address is not None and executor != "ray":
+        raise ConfigError(
+            f"{owner}: address={address!r} does nothing with executor={shown} "
+            f"({why}); set executor='ray' to connect to a Ray cluster, or leave "
+            "'address' at its default None."
+        )
+    return workers
 
 
 def resolve_executor(executor: str | Any = "serial", **options: Any) -> Any:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -450,9 +452,12 @@ class ResultMixin:
         ------
         DataError
             ``source`` is neither JSON text nor the path of a readable file, is
-            not valid JSON, or holds data :meth:`from_dict` refuses.
+            not valid JSON, or holds data :meth:`from_dict` refuses; or it is no
+            text or path at all (a dict from :meth:`to_dict` is pointed to
+            :meth:`from_dict`).
         """
         owner = f"{cls.__name__}.from_json"
+        _check_json_source(source, owner, cls.__name__)
         text = str(source)
         if isinstance(source, Path) or not text.lstrip().startswith("{"):
             read = _read_text_or_none(source, owner)
@@ -603,6 +608,29 @@ def _refuse(owner: str, problems: list[str]) -> None:
     """Raise :func:`_damaged` when there are ``problems``."""
     if problems:
         raise _damaged(owner, problems)
+
+
+def _check_json_source(source: Any, owner: str, type_name: str) -> None:
+    """Refuse a ``from_json`` source that is neither text nor a path.
+
+    ``str(source)`` of a dict is no JSON (single quotes): "not valid JSON
+    (Expecting property name ...)" hid that the dict itself could be loaded.
+    """
+    if isinstance(source, str | os.PathLike):
+        return
+    if isinstance(source, Mapping):
+        raise DataError(
+            f"{owner}: got a dict; from_json reads the JSON text or the file that "
+            f"to_json wrote. For a dict such as to_dict returns, use "
+            f"{type_name}.from_dict(data)."
+        )
+    how = ""
+    if isinstance(source, bytes | bytearray):
+        how = " Decode bytes first: data.decode('utf-8')."
+    raise DataError(
+        f"{owner}: expected the JSON text (a str) or the path of the file that "
+        f"to_json wrote; got {_shown(source)}.{how}"
+    )
 
 
 def _read_text_or_none(source: str | Path, owner: str) -> str | None:

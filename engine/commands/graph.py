@@ -6,6 +6,7 @@ import argparse
 import logging
 import shlex
 import sys
+import warnings
 from typing import Any
 
 from engine.commands import (
@@ -20,7 +21,13 @@ from engine.commands import (
     write_out,
     write_table_notes,
 )
-from engine.errors import ConfigError, DataError, GraphError, format_names
+from engine.errors import (
+    ConfigError,
+    DataError,
+    DataWarning,
+    GraphError,
+    format_names,
+)
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
 
@@ -491,16 +498,21 @@ def run(args: argparse.Namespace) -> int:
         names = [node_name(v) for v in X.index]
         picked = index is not None and not args.index
         graph = _edge_adjacency(args.graph, graph, names, index, picked)
-    result = learn_graph(
-        X,
-        y.to_numpy(),
-        split=split,
-        graph=graph,
-        seed=seed,
-        device=args.device,
-        progress=progress_log(logger),
-        **_lds_options(args),
-    )
+    with warnings.catch_warnings():
+        if suspect:  # said above, naming --target: not again from the library
+            warnings.filterwarnings(
+                "ignore", "learn_graph: the label column ", DataWarning
+            )
+        result = learn_graph(
+            X,
+            y.to_numpy(),
+            split=split,
+            graph=graph,
+            seed=seed,
+            device=args.device,
+            progress=progress_log(logger),
+            **_lds_options(args),
+        )
     if args.out:
         write_out(args.out, result.to_json())
     summary = {

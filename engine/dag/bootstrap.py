@@ -34,8 +34,13 @@ from engine.dag.learner import (
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
-from engine.errors import ConfigError, StoppedWarning, check_range
-from engine.executor import forward_stop, one_torch_thread, run_jobs
+from engine.errors import StoppedWarning, check_int, check_range
+from engine.executor import (
+    check_executor_options,
+    forward_stop,
+    one_torch_thread,
+    run_jobs,
+)
 from engine.results import ArraySpec, ResultMixin
 from engine.runtime import ProgressCallback, resolve_seed, spawn_seeds
 from engine.validation import as_matrix
@@ -304,9 +309,11 @@ def bootstrap_dag(
     executor : {"serial", "processes", "ray"} or object, default="serial"
         Where the fits run (:mod:`engine.executor`); all give the same result.
     n_workers : int, optional
-        Processes, or CPUs of a local Ray cluster.
+        Processes, or CPUs of a local Ray cluster: only with
+        ``executor="processes"`` or ``"ray"`` (refused with others, which have
+        no workers to set).
     address : str, optional
-        Address of a running Ray cluster.
+        Address of a running Ray cluster: only with ``executor="ray"``.
     prior : PriorKnowledge, optional
         Enforced in every fit, hence in the frequencies; over the columns of
         ``X`` in any order, as for :func:`~engine.dag.learn_dag`.
@@ -336,11 +343,11 @@ def bootstrap_dag(
     -----
     Time grows linearly with ``n_boot``; memory per worker is that of one fit.
     """
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
-        raise ConfigError(
-            f"bootstrap_dag: 'n_boot' must be a positive integer; got {n_boot!r}."
-        )
-    check_range(
+    n_boot = check_int("bootstrap_dag", "n_boot", n_boot, low=1)
+    n_workers = check_executor_options(
+        "bootstrap_dag", executor, n_workers=n_workers, address=address
+    )
+    threshold = check_range(
         "bootstrap_dag", "threshold", threshold, low=0.0, high=1.0, low_open=True
     )
     Xa, names = as_matrix(

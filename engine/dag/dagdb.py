@@ -72,6 +72,8 @@ from engine.errors import (
     DataWarning,
     NumericalError,
     check_choice,
+    check_int,
+    check_range,
 )
 from engine.runtime import Reporter, make_generators, resolve_device
 
@@ -456,13 +458,13 @@ class DagdbConfig:
             "batch_size",
             "max_iter",
             "sog_terms",
+            "progress_every",
         ):
-            _check_int(name, getattr(self, name), low=1)
-        _check_int("progress_every", self.progress_every, low=1)
+            self._keep(name, check_int(_OWNER, name, getattr(self, name), low=1))
         for name in ("max_size", "patience"):
-            _check_int(name, getattr(self, name), low=0)
+            self._keep(name, check_int(_OWNER, name, getattr(self, name), low=0))
         for name in ("lam", "lr_theta", "lr_weights", "sog_k"):
-            _check_float(name, getattr(self, name), low_open=True)
+            self._keep(name, _check_float(name, getattr(self, name), low_open=True))
         for name in (
             "rho",
             "mu",
@@ -472,11 +474,14 @@ class DagdbConfig:
             "aimle_step",
             "prune_threshold",
             "grad_clip",
+            "aimle_target",
+            "aimle_momentum",
         ):
-            _check_float(name, getattr(self, name))
-        _check_float("temperature", self.temperature, low_open=self.noise != "none")
-        _check_float("aimle_target", self.aimle_target)
-        _check_float("aimle_momentum", self.aimle_momentum)
+            self._keep(name, _check_float(name, getattr(self, name)))
+        positive = self.noise != "none"
+        self._keep(
+            "temperature", _check_float("temperature", self.temperature, positive)
+        )
         if self.aimle_momentum >= 1.0:
             raise ConfigError(
                 f"{_OWNER}: 'aimle_momentum' must be below 1; got "
@@ -495,6 +500,10 @@ class DagdbConfig:
                 "The thesis tuned values from 0.1 to 27."
             )
         self._refuse_inert_options()
+
+    def _keep(self, name: str, value: Any) -> None:
+        """Store a checked value (a plain int or float: np.int64(3) becomes 3)."""
+        object.__setattr__(self, name, value)
 
     def _refuse_inert_options(self) -> None:
         """Refuse an option set away from its default that the others make inert."""
@@ -548,22 +557,9 @@ class DagdbConfig:
         return asdict(self)
 
 
-def _check_int(name: str, value: Any, *, low: int) -> None:
-    whole = not isinstance(value, bool) and isinstance(value, int | np.integer)
-    if not whole or value < low:
-        raise ConfigError(
-            f"{_OWNER}: '{name}' must be an integer >= {low}; got {value!r}."
-        )
-
-
-def _check_float(name: str, value: Any, *, low_open: bool = False) -> None:
-    ok = not isinstance(value, bool) and isinstance(value, int | float)
-    ok = ok and math.isfinite(value) and (value > 0 if low_open else value >= 0)
-    if not ok:
-        bound = "> 0" if low_open else ">= 0"
-        raise ConfigError(
-            f"{_OWNER}: '{name}' must be a finite number {bound}; got {value!r}."
-        )
+def _check_float(name: str, value: Any, low_open: bool = False) -> float:
+    """``value`` as a plain number ``>= 0`` (``> 0`` with ``low_open``)."""
+    return check_range(_OWNER, name, value, low=0, low_open=low_open)
 
 
 # --- pieces of the model ------------------------------------------------------------

@@ -82,6 +82,7 @@ from engine.errors import (
     DataError,
     ResourceError,
     check_choice,
+    check_int,
     check_range,
 )
 from engine.runtime import Reporter, make_generators, resolve_device
@@ -290,14 +291,10 @@ class PermutahedronConfig:
             if "choices" in f.metadata:
                 check_choice(owner, f.name, value, f.metadata["choices"])
             elif "min" in f.metadata:
-                want_int = f.type in ("int", int)
-                if want_int and (isinstance(value, bool) or not isinstance(value, int)):
-                    raise ConfigError(
-                        f"{owner}: '{f.name}' must be an integer; got {value!r}."
-                    )
-                check_range(
-                    owner, f.name, value, low=f.metadata["min"], high=f.metadata["max"]
-                )
+                check = check_int if f.type in ("int", int) else check_range
+                bounds = {"low": f.metadata["min"], "high": f.metadata["max"]}
+                # kept as a plain int or float: np.int64(3) is stored as 3
+                object.__setattr__(self, f.name, check(owner, f.name, value, **bounds))
         if self.sparsifier == "lars" and (
             self.edge_model != "linear" or self.training != "bilevel"
         ):

@@ -6,7 +6,14 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-from engine.errors import ConfigError, check_choice, check_range, plain
+from engine.errors import (
+    ConfigError,
+    check_choice,
+    check_int,
+    check_range,
+    plain,
+    plain_number,
+)
 
 __all__ = ["BASELINES", "METHOD_LABELS", "LdsConfig"]
 
@@ -132,22 +139,20 @@ class LdsConfig:
         )
         check_choice(owner, "dtype", self.dtype, ("float32", "float64"))
         for name in ("k", "tau", "n_hidden", "inner_max_steps", "n_samples"):
-            _check_int(owner, name, getattr(self, name), 1)
+            self._keep(name, check_int(owner, name, getattr(self, name), low=1))
         for name in ("inner_patience", "patience", "max_outer_iter"):
-            _check_int(owner, name, getattr(self, name), 1)
-        check_range(owner, "outer_lr", self.outer_lr, low=0.0)
-        check_range(owner, "outer_lr_decay", self.outer_lr_decay, low=0.0)
-        check_range(owner, "dropout", self.dropout, low=0.0, high=0.95)
-        check_range(owner, "weight_decay", self.weight_decay, low=0.0)
-        check_range(owner, "inner_tol", self.inner_tol, low=0.0)
+            self._keep(name, check_int(owner, name, getattr(self, name), low=1))
+        for name in ("outer_lr", "outer_lr_decay", "weight_decay", "inner_tol"):
+            self._keep(name, check_range(owner, name, getattr(self, name), low=0.0))
+        self._keep(
+            "dropout", check_range(owner, "dropout", self.dropout, low=0.0, high=0.95)
+        )
+        self._keep("inner_lr_bounds", _lr_bounds(owner, self.inner_lr_bounds))
         low, high = self.inner_lr_bounds
-        if not 0 < low < high < math.inf:
-            raise ConfigError(
-                f"{owner}: 'inner_lr_bounds' must be (low, high) with 0 < low < high, "
-                "both finite; "
-                f"got {self.inner_lr_bounds!r}."
-            )
-        check_range(owner, "inner_lr", self.inner_lr, low=0.0, low_open=True)
+        self._keep(
+            "inner_lr",
+            check_range(owner, "inner_lr", self.inner_lr, low=0.0, low_open=True),
+        )
         if self.learn_inner_lr and not low < self.inner_lr < high:
             raise ConfigError(
                 f"{owner}: 'inner_lr' must lie strictly inside inner_lr_bounds "
@@ -156,13 +161,19 @@ class LdsConfig:
             )
         for name in ("n_top_edges", "max_nodes"):
             if getattr(self, name) is not None:
-                _check_int(owner, name, getattr(self, name), 1)
+                self._keep(name, check_int(owner, name, getattr(self, name), low=1))
         if self.memory_budget_gb is not None:
-            check_range(
-                owner, "memory_budget_gb", self.memory_budget_gb, low=0.0, low_open=True
+            budget = self.memory_budget_gb
+            self._keep(
+                "memory_budget_gb",
+                check_range(owner, "memory_budget_gb", budget, low=0.0, low_open=True),
             )
         for name in self.baselines:
             check_choice(owner, "baselines", name, BASELINES)
+
+    def _keep(self, name: str, value: Any) -> None:
+        """Store a checked value (a plain int or float: np.int64(3) becomes 3)."""
+        object.__setattr__(self, name, value)
 
     @classmethod
     def from_options(cls, owner: str, options: dict[str, Any]) -> LdsConfig:
@@ -184,8 +195,14 @@ class LdsConfig:
         }
 
 
-def _check_int(owner: str, name: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(
-            f"{owner}: '{name}' must be an integer >= {low}; got {value!r}."
-        )
+def _lr_bounds(owner: str, bounds: tuple[Any, ...]) -> tuple[float, float]:
+    """``inner_lr_bounds`` as two plain floats ``0 < low < high``, both finite."""
+    values = [plain_number(b) for b in bounds]
+    if len(values) == 2 and None not in values:
+        low, high = values
+        if 0 < low < high < math.inf:  # type: ignore[operator]
+            return float(low), float(high)  # type: ignore[arg-type]
+    raise ConfigError(
+        f"{owner}: 'inner_lr_bounds' must be (low, high) with 0 < low < high, "
+        f"both finite; got {bounds!r}."
+    )

@@ -111,7 +111,12 @@ def learn_graph(
         Labels; ``NaN``/``None``/empty for unlabelled nodes. With a DataFrame
         ``X``, a pandas ``y`` is matched to the nodes by index label (reordered
         if needed) and refused with a :class:`DataError` if its index labels
-        differ from ``X``'s; an array or list is matched by position.
+        differ from ``X``'s; an array or list is matched by position. One
+        label per node: a ``y`` of more than one dimension is refused. Every
+        distinct value is a class: labels that look like a continuous
+        measurement or an identifier (see
+        :func:`engine.validation.class_label_warning`) get one
+        :class:`~engine.errors.DataWarning`, kept in the result's ``warnings``.
     split : Split, str or mapping
         A :class:`Split`, a paper protocol (``"wine"``, ``"breast_cancer"``,
         ``"digits"``) or a mapping of boolean masks ``train``, ``val`` [, ``test``,

@@ -30,7 +30,7 @@ from engine.graphs.knn import (
     repeated_names,
 )
 from engine.graphs.splits import Split, _is_missing, paper_split
-from engine.validation import as_matrix
+from engine.validation import as_matrix, class_label_warning
 
 __all__ = [
     "NodeTask",
@@ -141,7 +141,8 @@ def prepare_task(
         check_size(n)
     if graph is None:
         check_knn_k(config.k, n, owner)
-    labels, classes = _encode_labels(_align_labels(X, y, owner), n, owner)
+    y = _align_labels(X, y, owner)
+    labels, classes = _encode_labels(y, n, owner)
     split_obj = _resolve_split(_split_masks(X, split, owner), labels, n, owner, seed)
     _check_split_labels(split_obj, labels, owner)
     notes = []
@@ -171,10 +172,14 @@ def prepare_task(
         adj, graph_notes = _as_graph(graph, n, node_names, owner, names_from)
         notes += graph_notes
         source = "given"
-    notes += [
-        *_train_class_notes(split_obj, labels, classes, owner),
-        *_single_row_class_notes(split_obj, labels, classes, node_names, owner),
-    ]
+    suspect = _label_note(y, split_obj, labels, classes, owner)
+    if suspect is not None:  # one note, not one per value of a measurement
+        notes.append(suspect)
+    else:
+        notes += [
+            *_train_class_notes(split_obj, labels, classes, owner),
+            *_single_row_class_notes(split_obj, labels, classes, node_names, owner),
+        ]
     for note in notes:
         warnings.warn(note, DataWarning, stacklevel=3)
     return NodeTask(
@@ -230,6 +235,45 @@ def _empty_test_note(owner: str) -> str:
         f"{owner}: the split has no test nodes, so there is nothing to score: "
         "every test accuracy is NaN. Give the split a 'test' mask with some "
         "labelled nodes (outside 'train' and 'val') to measure accuracy."
+    )
+
+
+def _label_note(
+    y: Any,
+    split: Split,
+    labels: np.ndarray,
+    classes: tuple[str, ...],
+    owner: str,
+) -> str | None:
+    """The one note for labels that look like no class labels, or ``None``.
+
+    A continuous measurement (or an identifier) as ``y`` makes every distinct
+    value a class, mostly of one node: the per-class notes would be one per
+    value. :func:`~engine.validation.class_label_warning` decides, as for the
+    ``graph`` command and the Learn-a-graph page.
+
+    Parameters
+    ----------
+    y : array-like or Series of shape (n_nodes,)
+        The labels as given (aligned to the nodes); a Series' name names them.
+    split : Split
+    labels : ndarray of shape (n_nodes,), int
+        Class codes, -1 for unlabelled nodes.
+    classes : tuple of str
+        The class of each code.
+    owner : str
+    """
+    name = y.name if isinstance(y, pd.Series) and y.name is not None else "y"
+    if not isinstance(y, pd.Series):
+        y = pd.Series(np.asarray(y, dtype=object).reshape(-1)).infer_objects()
+    why = class_label_warning(y, str(name))
+    if why is None:
+        return None
+    trained = len(set(labels[split.train].tolist()) - {-1})
+    return (
+        f"{owner}: {why}. Every distinct value becomes a class of its own, and the "
+        f"training nodes hold {trained} of those {len(classes)}: pass a column of "
+        "class labels, or bin the values into a few classes first."
     )
 
 
@@ -433,7 +477,15 @@ def _by_index(X: Any, values: Any, words: tuple[str, str, str], owner: str) -> A
 def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, ...]]:
     if isinstance(y, pd.Series | pd.Index):
         y = y.to_numpy()
-    arr = np.asarray(y, dtype=object).ravel()
+    arr = np.asarray(y, dtype=object)
+    if arr.ndim == 2 and arr.shape[1] == 1:  # a column: one label per row
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise DataError(
+            f"{owner}: 'y' must be one-dimensional, one label per row of 'X' "
+            f"({n} rows); got shape {arr.shape}. Pass a single column of labels, "
+            "e.g. y[:, 0] of an array or one column of a table."
+        )
     if arr.size != n:
         raise DataError(f"{owner}: 'y' has {arr.size} labels for {n} rows of 'X'.")
     known = np.array([not _is_missing(v) for v in arr], dtype=bool)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -28,8 +29,10 @@ from engine.errors import (
     UnsupportedError,
     check_choice,
     format_names,
+    plain_number,
 )
 from engine.estimator import TwinEstimator
+from engine.executor import check_executor_options
 from engine.runtime import (
     ProgressCallback,
     Reporter,
@@ -82,6 +85,8 @@ DEFAULT_SAMPLES = {"permutation": 20, "coalition": 32}
 MIN_STDERR_SAMPLES = 10
 STDERR_NOTE_START = "the standard errors rest on"
 MAX_BACKGROUND = 100
+# rows per job of explain(executor=...)
+CHUNK_ROWS = 64
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
 REMOVALS = ("auto", "background", "mean", "median", "zeros")
 
@@ -336,15 +341,80 @@ def _check_row_labels(row_labels: Any, n_rows: int) -> np.ndarray:
     return labels.astype(np.int64)
 
 
+def _positive_int(name: str, value: Any, hint: str = "") -> int:
+    """An option of :func:`explain` that is a positive integer, as a plain ``int``.
+
+    Python and NumPy integers are accepted, floats and booleans are not (the
+    rule of :func:`engine.errors.plain_number`).
+
+    Parameters
+    ----------
+    name : str
+        The option, named in the message.
+    value : object
+        The value received.
+    hint : str, default=""
+        Words after "a positive integer" in the message, e.g. ``" (bytes)"``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ConfigError
+        ``value`` is no integer ``>= 1``.
+    """
+    number = plain_number(value, integer=True)
+    if number is None or number < 1:
+        raise ConfigError(
+            f"explain: '{name}' must be a positive integer{hint}; got {value!r}."
+        )
+    return int(number)
+
+
 def _check_max_background(value: Any) -> int:
     """``max_background`` as a positive ``int``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+    hint = f" (the most background rows averaged over, default {MAX_BACKGROUND})"
+    return _positive_int("max_background", value, hint)
+
+
+def _check_memory_budget(value: Any) -> int:
+    """``memory_budget`` as a positive ``int`` of bytes.
+
+    Integers (Python or NumPy) and whole floats (``1e9``, which reads well for
+    bytes) are accepted; fractions, NaN, text such as ``"256MB"`` and booleans
+    are not.
+    """
+    number = plain_number(value)
+    if isinstance(number, float) and math.isfinite(number) and number.is_integer():
+        number = int(number)
+    if not isinstance(number, int) or number < 1:
         raise ConfigError(
-            "explain: 'max_background' must be a positive integer (the most "
-            f"background rows averaged over, default {MAX_BACKGROUND}); got "
-            f"{value!r}."
+            "explain: 'memory_budget' must be a positive whole number of bytes "
+            f"(e.g. 2**28 for 256 MiB, the default); got {value!r}."
         )
-    return int(value)
+    return number
+
+
+def _check_executor_options(
+    executor: Any, chunk_rows: Any, n_workers: Any, address: Any
+) -> tuple[int, int | None]:
+    """``chunk_rows`` and ``n_workers`` checked (plain ints); options that do
+    nothing with ``executor`` are refused."""
+    chunk_rows = _positive_int("chunk_rows", chunk_rows)
+    n_workers = check_executor_options(
+        "explain", executor, n_workers=n_workers, address=address
+    )
+    if executor is None and chunk_rows != CHUNK_ROWS:
+        raise ConfigError(
+            f"explain: chunk_rows={chunk_rows!r} does nothing with executor=None "
+            "(without an executor all rows are explained in one batch in this "
+            "process); set executor='serial', 'processes' or 'ray' to explain "
+            f"chunks of rows as jobs, or leave 'chunk_rows' at its default "
+            f"{CHUNK_ROWS}."
+        )
+    return chunk_rows, n_workers
 
 
 def _predict(
@@ -360,12 +430,8 @@ def _class_keep(
     probs: torch.Tensor, top_k: int | None, names: list[str]
 ) -> tuple[torch.Tensor | None, list[str]]:
     k = probs.shape[1]
-    if top_k is None or top_k >= k:
+    if top_k is None or _check_top_k(top_k) >= k:
         return None, names
-    if not isinstance(top_k, int) or top_k < 1:
-        raise ConfigError(
-            f"explain: 'top_k' must be a positive integer; got {top_k!r}."
-        )
     # classes ranked by their largest probability over the explained rows
     keep = torch.argsort(probs.max(dim=0).values, descending=True)[:top_k]
     keep = torch.sort(keep).values
@@ -384,14 +450,15 @@ class _Config:
     max_background: int
 
 
-def _check_samples(n: Any) -> None:
-    """``n_samples`` is None or a positive integer, whatever the estimator."""
-    if n is None:
-        return
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ConfigError(
-            f"explain: 'n_samples' must be a positive integer; got {n!r}."
-        )
+def _check_samples(n: Any) -> int | None:
+    """``n_samples``: None or a positive integer (a plain ``int``), whatever the
+    estimator."""
+    return None if n is None else _positive_int("n_samples", n)
+
+
+def _check_top_k(top_k: Any) -> int | None:
+    """``top_k``: None or a positive integer (a plain ``int``)."""
+    return None if top_k is None else _positive_int("top_k", top_k)
 
 
 def estimator_conflict(
@@ -856,7 +923,7 @@ def explain(
     max_background: int = MAX_BACKGROUND,
     row_labels: Sequence[int] | None = None,
     executor: str | Any | None = None,
-    chunk_rows: int = 64,
+    chunk_rows: int = CHUNK_ROWS,
     n_workers: int | None = None,
     address: str | None = None,
 ) -> DistributionalValues:
@@ -941,7 +1008,8 @@ def explain(
     class_names : sequence of str, optional
         Names of the model's classes.
     memory_budget : int, default=256 MiB
-        Bytes one batch may use; all work is chunked to it.
+        Bytes one batch may use; all work is chunked to it. A positive whole
+        number (``2**30`` or ``1e9``).
     max_background : int, default=100
         Most background rows averaged over; a positive integer. Time and memory
         grow linearly with it.
@@ -958,11 +1026,14 @@ def explain(
         with the chunked ones up to rounding, sampled ones are other draws.
         Process and Ray workers need a picklable model.
     chunk_rows : int, default=64
-        Rows per job when ``executor`` is given.
+        Rows per job; only with an ``executor`` (another value is refused
+        without one).
     n_workers : int, optional
-        Processes, or CPUs of a local Ray cluster.
+        Processes, or CPUs of a local Ray cluster: only with
+        ``executor="processes"`` or ``"ray"`` (refused with others, which have
+        no workers to set).
     address : str, optional
-        Address of a running Ray cluster.
+        Address of a running Ray cluster: only with ``executor="ray"``.
 
     Returns
     -------
@@ -993,12 +1064,15 @@ def explain(
     cfg = _Config(
         operator=operator,
         estimator=estimator,
-        n_samples=n_samples,
+        n_samples=_check_samples(n_samples),
         players=players,
         removal=removal,
-        top_k=top_k,
-        memory_budget=int(memory_budget),
+        top_k=_check_top_k(top_k),
+        memory_budget=_check_memory_budget(memory_budget),
         max_background=_check_max_background(max_background),
+    )
+    chunk_rows, n_workers = _check_executor_options(
+        executor, chunk_rows, n_workers, address
     )
     if executor is not None:
         from engine.values.parallel import explain_in_chunks
@@ -1078,7 +1152,7 @@ class DistributionalExplainer(TwinEstimator):
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         max_background: int = MAX_BACKGROUND,
         executor: str | Any | None = None,
-        chunk_rows: int = 64,
+        chunk_rows: int = CHUNK_ROWS,
     ) -> None:
         self.model = model
         self.operator = operator

@@ -42,6 +42,7 @@ from engine.values.explainer import (
     _class_keep,
     _Config,
     _explain,
+    _positive_int,
     _settle,
     _with_stderr_note,
 )
@@ -138,14 +139,7 @@ def explain_in_chunks(
     DistributionalValues
     """
     t0 = time.perf_counter()
-    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int | np.integer):
-        raise ConfigError(
-            f"explain: 'chunk_rows' must be a positive integer; got {chunk_rows!r}."
-        )
-    if chunk_rows < 1:
-        raise ConfigError(
-            f"explain: 'chunk_rows' must be a positive integer; got {chunk_rows!r}."
-        )
+    chunk_rows = _positive_int("chunk_rows", chunk_rows)
     if isinstance(cfg.estimator, str):
         check_choice("explain", "estimator", cfg.estimator, ESTIMATORS)
     runner = resolve_executor(executor, n_workers=n_workers, address=address)

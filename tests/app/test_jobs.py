@@ -383,8 +383,10 @@ from app.jobs import JobRegistry
 registry = JobRegistry(watch_s=None)
 X = np.random.default_rng(0).normal(size=(2000, 10))
 endless = {{"max_iter": 100_000, "patience": 100_000}}  # refits of many minutes
-kwargs = {{"X": X, "n_boot": 6, "executor": "{executor}", "n_workers": 2,
-          "seed": 0, "device": "cpu", "config": endless}}
+kwargs = {{"X": X, "n_boot": 6, "executor": "{executor}", "seed": 0,
+          "device": "cpu", "config": endless}}
+if kwargs["executor"] == "processes":  # serial has no workers to set
+    kwargs["n_workers"] = 2
 job = registry.submit("engine.dag.bootstrap:bootstrap_dag", kwargs, owner="tab")
 deadline = time.monotonic() + 120
 while registry.snapshot(job).get("task") != "dag.bootstrap":  # the fits started

@@ -278,6 +278,36 @@ def test_text_that_is_neither_json_nor_a_file_is_one_data_error(type_name, tmp_p
         cls.from_dict({**MAKERS[type_name]().to_dict(), "schema_version": "2"})
 
 
+@pytest.mark.parametrize("type_name", MAKERS)
+def test_a_dict_given_to_from_json_is_pointed_to_from_dict(type_name):
+    # it said "not valid JSON (Expecting property name enclosed in double quotes
+    # at line 1)": str() of the dict, which holds single quotes
+    result = MAKERS[type_name]()
+    cls = type(result)
+    with pytest.raises(DataError) as info:
+        cls.from_json(result.to_dict())
+    assert str(info.value) == (
+        f"{type_name}.from_json: got a dict; from_json reads the JSON text or the "
+        "file that to_json wrote. For a dict such as to_dict returns, use "
+        f"{type_name}.from_dict(data)."
+    )
+    assert cls.from_dict(result.to_dict()) == result
+
+
+@pytest.mark.parametrize("type_name", MAKERS)
+def test_a_source_that_is_no_text_or_path_is_one_data_error(type_name):
+    # these raised a bare TypeError from str() or Path()
+    cls = type(MAKERS[type_name]())
+    expected = f"{type_name}.from_json: expected the JSON text (a str) or the path "
+    for source, shown in ((None, "NoneType None"), (3, "int 3"), ([1], "list [1]")):
+        with pytest.raises(DataError) as info:
+            cls.from_json(source)
+        assert str(info.value).startswith(expected)
+        assert str(info.value).endswith(f"to_json wrote; got {shown}.")
+    with pytest.raises(DataError, match=r"Decode bytes first: data.decode\('utf-8'\)"):
+        cls.from_json(MAKERS[type_name]().to_json().encode())
+
+
 def test_a_file_whose_name_starts_with_a_bracket_is_still_a_path(tmp_path):
     path = tmp_path / "[draft] r.json"
     _dag().to_json(path)

@@ -160,6 +160,9 @@ def test_graph_command_notes_a_label_that_looks_continuous(tmp_path, capsys):
     assert main([*argv, "--device", "cpu"]) == 0
     err = capsys.readouterr().err
     assert "note: graph: --target: the label column 'f0' has 30 distinct values" in err
+    # once: neither the library's note nor one note per value (there were 31)
+    assert err.count("the label column 'f0'") == 1, err
+    assert "has 1 labelled node" not in err and "training nodes hold" not in err
 
 
 def test_verbose_graph_command_logs_progress(tmp_path, capsys, caplog):

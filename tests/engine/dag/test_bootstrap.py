@@ -136,7 +136,7 @@ def test_a_stop_request_ends_a_bootstrap_of_long_refits_at_once(executor, seed):
         n_boot=6,
         seed=seed,
         executor=executor,
-        n_workers=2,
+        n_workers=2 if executor == "processes" else None,  # serial has no workers
         progress=progress,
         **ENDLESS,
     )
@@ -226,3 +226,42 @@ def test_bootstrap_rejects_bad_arguments():
         bootstrap_dag(X, n_boot=0)
     with pytest.raises(ConfigError, match="threshold"):
         bootstrap_dag(X, n_boot=2, threshold=1.5)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"n_workers": 4},
+            "bootstrap_dag: n_workers=4 does nothing with executor='serial' (the "
+            "serial executor runs the jobs one after another in this process); set "
+            "executor='processes' or 'ray', or leave 'n_workers' at its default None.",
+        ),
+        (
+            {"executor": "serial", "n_workers": np.int64(2)},
+            "bootstrap_dag: n_workers=2 does nothing with executor='serial'",
+        ),
+        (
+            {"executor": "processes", "n_workers": -3},
+            "bootstrap_dag: 'n_workers' must be an integer >= 1; got -3.",
+        ),
+        (
+            {"executor": "processes", "n_workers": 0},
+            "bootstrap_dag: 'n_workers' must be an integer >= 1; got 0.",
+        ),
+        (
+            {"executor": "processes", "address": "auto"},
+            "bootstrap_dag: address='auto' does nothing with executor='processes' (a "
+            "process pool on this machine connects to no cluster); set "
+            "executor='ray' to connect to a Ray cluster, or leave 'address' at its "
+            "default None.",
+        ),
+    ],
+)
+def test_bootstrap_refuses_executor_options_that_do_nothing(options, message):
+    # the dag command refuses '--workers' with '--executor serial'; the library
+    # ignored n_workers there without a word
+    X, _ = _chain_data(0, n=50)
+    with pytest.raises(ConfigError) as info:
+        bootstrap_dag(X, n_boot=2, **options)
+    assert str(info.value).startswith(message)

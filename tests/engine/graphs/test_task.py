@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -77,6 +79,76 @@ def test_a_pandas_y_with_other_index_labels_is_refused_naming_both():
     assert "y.to_numpy()" in str(e.value) and "1000" in str(e.value)
     # by position, as documented, when y carries no index
     learn_graph(X, y.to_numpy(), split="wine", max_outer_iter=1)
+
+
+@pytest.mark.parametrize(
+    ("make_y", "shape"),
+    [
+        (lambda y: np.c_[y, y], "(60, 2)"),
+        (lambda y: y.reshape(6, 10), "(6, 10)"),
+        (lambda y: y[:, None, None], "(60, 1, 1)"),
+    ],
+)
+def test_a_y_of_more_than_one_dimension_is_refused_with_its_shape(make_y, shape):
+    # np.c_[y, y] was flattened to 120 labels: "'y' has 120 labels for 60 rows"
+    from engine.errors import DataError
+
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    y = np.arange(60) % 2
+    with pytest.raises(DataError) as info:
+        learn_graph(X, make_y(y), split="random", max_outer_iter=1)
+    assert str(info.value) == (
+        "learn_graph: 'y' must be one-dimensional, one label per row of 'X' (60 "
+        f"rows); got shape {shape}. Pass a single column of labels, e.g. y[:, 0] "
+        "of an array or one column of a table."
+    )
+
+
+def test_a_y_of_one_column_is_one_label_per_row():
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, y = _wine_xy()
+    flat = prepare_task(X, y.to_numpy(), "wine", None, LdsConfig())
+    column = prepare_task(X, y.to_numpy()[:, None], "wine", None, LdsConfig())
+    np.testing.assert_array_equal(column.labels, flat.labels)
+
+
+def _continuous_labels():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 4)), rng.normal(size=60)
+    split = {"train": np.arange(60) < 15, "val": (np.arange(60) >= 15) & (y < 9)}
+    split["val"][30:] = False
+    return X, y, split
+
+
+def test_a_continuous_label_gets_one_note_not_one_per_value():
+    # 60 decimal labels: 60 classes, and 61 DataWarnings (one per class of a
+    # single node, one for the classes without training nodes)
+    X, y, split = _continuous_labels()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = learn_graph(X, y, split=split, seed=0, max_outer_iter=1, tau=1)
+    note = (
+        "learn_graph: the label column 'y' has 60 distinct values in 60 labelled "
+        "rows (decimal numbers, 1.0 rows per class): it looks like a continuous "
+        "measurement or an identifier, not a column of class labels. Every "
+        "distinct value becomes a class of its own, and the training nodes hold "
+        "15 of those 60: pass a column of class labels, or bin the values into a "
+        "few classes first."
+    )
+    assert [str(w.message) for w in caught if w.category is DataWarning] == [note]
+    assert result.warnings == (note,)
+
+
+def test_the_note_on_a_continuous_label_names_a_named_series():
+    import pandas as pd
+
+    X, y, split = _continuous_labels()
+    price = pd.Series(y, name="price")
+    with pytest.warns(DataWarning, match="the label column 'price' has 60") as got:
+        learn_graph(X, price, split=split, seed=0, max_outer_iter=1, tau=1)
+    assert len([w for w in got if w.category is DataWarning]) == 1
 
 
 def test_the_estimator_twin_matches_labels_by_index_too():

@@ -781,3 +781,22 @@ def test_a_model_returning_a_1d_array_is_refused_with_the_shape_expected() -> No
         return np.column_stack([1 - p1, p1])
 
     assert explain(wrapped, X, background=X).probabilities[0, 1] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("budget", [-1, 0, 2.5, float("nan"), "256MB", True, None])
+def test_memory_budget_must_be_a_positive_whole_number_of_bytes(iris, budget):
+    X, _, model = iris
+    with pytest.raises(ConfigError) as info:
+        explain(model, X.iloc[:1], background=X.iloc[:5], memory_budget=budget)
+    assert str(info.value) == (
+        "explain: 'memory_budget' must be a positive whole number of bytes (e.g. "
+        f"2**28 for 256 MiB, the default); got {budget!r}."
+    )
+
+
+@pytest.mark.parametrize("budget", [2**20, np.int64(2**20), 1048576.0])
+def test_memory_budget_is_recorded_as_an_int(iris, budget):
+    X, _, model = iris
+    res = explain(model, X.iloc[:1], background=X.iloc[:5], memory_budget=budget)
+    assert res.config["memory_budget"] == 2**20
+    assert type(res.config["memory_budget"]) is int

@@ -137,6 +137,56 @@ def test_bad_chunk_rows_is_a_config_error(wine):
         explain(model, X.iloc[:4], executor="serial", chunk_rows=0)
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"n_workers": 2},
+            "explain: n_workers=2 does nothing with executor=None (without an "
+            "executor everything runs in this process); set executor='processes' "
+            "or 'ray', or leave 'n_workers' at its default None.",
+        ),
+        (
+            {"executor": "serial", "n_workers": 2},
+            "explain: n_workers=2 does nothing with executor='serial' (the serial "
+            "executor runs the jobs one after another in this process)",
+        ),
+        (
+            {"executor": "processes", "n_workers": -3},
+            "explain: 'n_workers' must be an integer >= 1; got -3.",
+        ),
+        ({"chunk_rows": 0}, "explain: 'chunk_rows' must be a positive integer; got 0."),
+        (
+            {"chunk_rows": 8},
+            "explain: chunk_rows=8 does nothing with executor=None (without an "
+            "executor all rows are explained in one batch in this process); set "
+            "executor='serial', 'processes' or 'ray' to explain chunks of rows as "
+            "jobs, or leave 'chunk_rows' at its default 64.",
+        ),
+        (
+            {"address": "auto"},
+            "explain: address='auto' does nothing with executor=None",
+        ),
+        (
+            {"executor": "proceses"},
+            "explain: 'executor' must be one of ['processes', 'ray', 'serial'] or an "
+            "object with map_jobs; got 'proceses'.",
+        ),
+    ],
+)
+def test_executor_options_that_do_nothing_are_refused(wine, options, message):
+    X, model = wine
+    with pytest.raises(ConfigError) as info:
+        explain(model, X.iloc[:4], background=X.iloc[10:20], **options)
+    assert str(info.value).startswith(message)
+
+
+def test_the_default_chunk_rows_without_an_executor_is_no_choice(wine):
+    X, model = wine
+    res = explain(model, X.iloc[:2], background=X.iloc[10:20], chunk_rows=64)
+    assert res.n_rows == 2
+
+
 def test_estimator_twin_passes_the_executor(wine, seed):
     X, model = wine
     twin = DistributionalExplainer(

@@ -1,0 +1,231 @@
+"""Numeric options take NumPy scalars as well as Python numbers, and keep plain ones.
+
+Values often come out of arrays (``np.int64`` from ``np.arange``, ``np.float32``
+from a float32 model): every integer option of the DAG learners, the bootstrap,
+``explain`` and LDS accepts NumPy integers, every number option NumPy floats, and
+configs and results hold Python ``int`` / ``float`` whatever was passed, so that
+they compare equal and write to JSON. Whole floats (``3.0``) and booleans stay
+refused by integer options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from engine.dag import (
+    DagdbConfig,
+    DagLearner,
+    PermutahedronConfig,
+    bootstrap_dag,
+    learn_dag,
+    simulate_sem,
+)
+from engine.errors import ConfigError, check_int, check_range, plain_number
+from engine.graphs import LdsConfig, learn_graph
+from engine.values import explain
+
+# a valid value for the options whose default is None
+_NONE_DEFAULTS = {"n_top_edges": 5, "max_nodes": 100, "memory_budget_gb": 1.0}
+# settings under which a DAG-DB option acts (an inert one set away from its
+# default is refused, and np.float32(1e-3) is not 1e-3)
+_DAGDB_SETTINGS = (
+    {},
+    {"estimator": "aimle"},
+    {"noise": "sum_of_gamma"},
+    {"patience": 5},
+)
+
+
+def _acting(cls: type, name: str) -> dict[str, object]:
+    """Other options that make ``name`` act (none but for DAG-DB)."""
+    if cls is not DagdbConfig:
+        return {}
+    return next(s for s in _DAGDB_SETTINGS if not cls.inert_because(name, s))
+
+
+def _numeric_fields(cls: type) -> list[tuple[str, type, object]]:
+    """(name, int or float, a valid value) of every numeric field of ``cls``."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        if typing.get_origin(hint) not in (None, types.UnionType):
+            continue  # a tuple: inner_lr_bounds (see its own test)
+        kinds = set(typing.get_args(hint)) or {hint}
+        kind = next((k for k in (int, float) if k in kinds), None)
+        if kind is None:
+            continue
+        value = f.default if f.default is not None else _NONE_DEFAULTS[f.name]
+        out.append((f.name, kind, value))
+    return out
+
+
+CASES = [
+    (cls, name, kind, value, np_type)
+    for cls in (PermutahedronConfig, DagdbConfig, LdsConfig)
+    for name, kind, value in _numeric_fields(cls)
+    for np_type in (
+        (np.int64, np.int32, np.uint16) if kind is int else (np.float64, np.float32)
+    )
+]
+
+
+def test_the_walk_finds_the_numeric_options_of_every_config():
+    found = {(c.__name__, n) for c, n, *_ in CASES}
+    for name in ("max_iter", "tol", "n_orderings", "lr_theta", "max_memory_gb"):
+        assert ("PermutahedronConfig", name) in found
+    for name in ("n_samples", "lam", "batch_size", "temperature", "patience"):
+        assert ("DagdbConfig", name) in found
+    for name in ("k", "max_outer_iter", "outer_lr", "n_top_edges", "dropout"):
+        assert ("LdsConfig", name) in found
+    assert len({c for c, *_ in CASES}) == 3 and len(CASES) > 100
+
+
+@pytest.mark.parametrize(
+    "cls, name, kind, value, np_type",
+    CASES,
+    ids=[f"{c.__name__}.{n}-{t.__name__}" for c, n, _, _, t in CASES],
+)
+def test_config_options_take_numpy_scalars_and_store_plain_numbers(
+    cls, name, kind, value, np_type
+):
+    given, others = np_type(value), _acting(cls, name)
+    config = cls(**others, **{name: given})
+    stored = getattr(config, name)
+    assert type(stored) is kind
+    assert stored == kind(given)
+    assert config == cls(**others, **{name: kind(given)})
+    json.dumps(dataclasses.asdict(config))  # np.int64 and np.float32 are no JSON
+
+
+@pytest.mark.parametrize(
+    "cls, name",
+    [(PermutahedronConfig, "max_iter"), (DagdbConfig, "max_iter"), (LdsConfig, "k")],
+)
+def test_integer_options_still_refuse_floats_and_bools(cls, name):
+    for value in (3.0, np.float64(3.0), True, np.True_):
+        with pytest.raises(ConfigError) as info:
+            cls(**{name: value})
+        assert f"{cls.__name__}: '{name}' must be an integer" in str(info.value)
+        assert f"got {value!r}." in str(info.value)
+
+
+def test_number_options_refuse_bools_and_non_finite_numpy_floats():
+    for value in (True, np.float32("nan"), np.float64("inf")):
+        with pytest.raises(ConfigError, match="'tol' must be a number in"):
+            PermutahedronConfig(tol=value)
+
+
+def test_an_integer_out_of_range_is_named_with_its_range():
+    with pytest.raises(ConfigError) as info:
+        PermutahedronConfig(max_iter=np.int64(0))
+    assert str(info.value) == (
+        "PermutahedronConfig: 'max_iter' must be an integer in [1, 100000]; "
+        "got np.int64(0)."
+    )
+
+
+def test_inner_lr_bounds_of_numpy_floats_are_stored_as_floats():
+    config = LdsConfig(inner_lr_bounds=np.array([1e-4, 0.05], dtype=np.float64))
+    assert config.inner_lr_bounds == (1e-4, 0.05)
+    assert all(type(b) is float for b in config.inner_lr_bounds)
+
+
+def test_the_shared_helpers():
+    assert plain_number(np.uint8(7), integer=True) == 7
+    assert plain_number(np.float16(0.5)) == 0.5
+    assert plain_number(2.0, integer=True) is None
+    assert plain_number("3") is None and plain_number(np.bool_(False)) is None
+    assert type(check_int("f", "n", np.int16(4), low=1, high=9)) is int
+    assert type(check_range("f", "x", np.float32(0.25), low=0.0)) is float
+    assert type(check_range("f", "x", 2, low=0.0)) is int  # an int stays an int
+
+
+@pytest.fixture(scope="module")
+def X():
+    return simulate_sem(4, 100, seed=0).X
+
+
+def test_learn_dag_takes_numpy_options(X):
+    dagdb = {"patience": np.int64(5)}  # tol acts only with early stopping
+    for method, others in (("permutahedron", {}), ("dagdb", dagdb)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # not trained to the end
+            result = learn_dag(
+                X, method, seed=0, max_iter=np.int64(3), tol=np.float32(1e-3), **others
+            )
+        assert type(result.config["max_iter"]) is int and result.n_iter <= 3
+        assert type(result.config["tol"]) is float
+        assert result.config["tol"] == float(np.float32(1e-3))
+        json.loads(result.to_json())
+
+
+def test_dag_learner_takes_numpy_options(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        learner = DagLearner(max_iter=np.int64(3), seed=0).fit(X)
+    assert learner.result_.config["max_iter"] == 3
+    assert type(learner.result_.config["max_iter"]) is int
+
+
+def test_bootstrap_takes_numpy_options(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        boot = bootstrap_dag(
+            X, n_boot=np.int64(2), threshold=np.float32(0.5), seed=0, max_iter=2
+        )
+    assert boot.n_done == 2 and type(boot.n_boot) is int
+    assert type(boot.threshold) is float and boot.threshold == 0.5
+    json.loads(boot.to_json())
+
+
+def test_explain_takes_numpy_options(X):
+    model = LogisticRegression().fit(X, X[:, 0] > 0)
+    result = explain(
+        model,
+        X[:3],
+        background=X,
+        seed=0,
+        estimator="permutation",
+        n_samples=np.int64(4),
+        top_k=np.int64(1),
+        max_background=np.int32(20),
+        memory_budget=np.int64(2**20),
+        executor="serial",
+        chunk_rows=np.int64(2),
+    )
+    assert result.n_rows == 3 and result.config["n_background"] == 20
+    assert result.config["n_samples"] == 4 and type(result.config["n_samples"]) is int
+    assert result.config["top_k"] == 1 and type(result.config["top_k"]) is int
+    json.loads(result.to_json())
+
+
+def test_learn_graph_takes_numpy_options():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 3)), rng.integers(0, 2, 50)
+    split = {"train": np.arange(50) < 10, "val": (np.arange(50) >= 10) & (y > -1)}
+    split["val"][30:] = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = learn_graph(
+            X,
+            y,
+            split=split,
+            seed=0,
+            max_outer_iter=np.int64(1),
+            k=np.int64(5),
+            tau=np.int32(1),
+            outer_lr=np.float32(0.5),
+        )
+    assert result.n_outer_iter == 1
+    assert result.config["k"] == 5 and type(result.config["k"]) is int
+    assert type(result.config["outer_lr"]) is float
+    json.loads(result.to_json())
