@@ -257,7 +257,7 @@ def check_int(
         ok = number <= high
     if not ok:
         words = _range_words(low, high, False, kind="integer")
-        raise ConfigError(f"{owner}: '{name}' must be {words}; got {value!r}.")
+        raise ConfigError(f"{owner}: '{name}' must be {words}; got {plain(value)!r}.")
     return number  # type: ignore[return-value]
 
 
@@ -310,7 +310,7 @@ def check_range(
     if not ok:
         raise ConfigError(
             f"{owner}: '{name}' must be {_range_words(low, high, low_open)}; got "
-            f"{value!r}."
+            f"{plain(value)!r}."
         )
     return number  # type: ignore[return-value]
 
