@@ -477,11 +477,13 @@ def _indexed(
         )
     values = frame[column]
     if values.isna().any() or not values.is_unique:
-        repeated = values[values.duplicated()].astype(str).tolist()
+        from engine.graphs import repeated_names
+
+        # each repeated name once: a name on three rows was listed twice
         why = (
             "has empty cells"
             if values.isna().any()
-            else (f"repeats {format_names(repeated, 3)}")
+            else f"repeats {format_names(repeated_names(values), 3)}"
         )
         raise ConfigError(
             f"graph: '--index' {column!r} {why}; node names must be distinct and "

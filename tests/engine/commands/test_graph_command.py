@@ -285,6 +285,24 @@ def test_graph_command_refuses_an_unusable_index(tmp_path, capsys, column, expec
     assert err.startswith(f"error: {expected}"), err
 
 
+def test_graph_command_lists_each_repeated_index_value_once(tmp_path, capsys):
+    # a name on three rows was listed twice: "'--index' 'name' repeats ['x', 'x']"
+    from engine.cli import main
+
+    path, edges = _named_table(tmp_path)
+    frame = pd.read_csv(path)
+    frame.loc[[2, 5, 9], "name"] = "x"
+    frame.loc[[4, 7], "name"] = "y"
+    frame.to_csv(path, index=False)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--index", "name", "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: graph: '--index' 'name' repeats ['x', 'y']; node names must be "
+        "distinct and present in every row."
+    ), err
+
+
 def _id_table(tmp_path, first: int, gap: bool):
     # integer node IDs; a gap (an empty cell elsewhere) is not needed: pandas
     # reads the IDs as float64 once any cell of the column is a float
