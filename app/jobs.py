@@ -516,7 +516,8 @@ def _collect(job_key: str, snap: dict[str, Any], on_done: Callable, what: str) -
             st.session_state[job_key + "_error"] = (
                 f"{what} was stopped because its browser tab was closed for more "
                 f"than {ABANDON_S:.0f} s (one fit runs at a time, for every tab); "
-                "the result it had reached is shown. Start it again to finish it."
+                "the result it had reached is kept on this page. Start it again to "
+                "finish it."
             )
         try:
             on_done(snap["result"])

@@ -397,8 +397,10 @@ def read_table(
     ------
     DataError
         The path is missing or a folder, or the file is empty, binary, over the
-        size limit, has no data rows, has rows with more fields than the header,
-        or (``strict``) any error finding; the message names the problem and what
+        size limit, has no data rows, has rows with more fields than the header
+        (for one comma-separated column of numbers split at decimal commas,
+        ``1,5``, the message says so and to use ``delimiter=";"``), or
+        (``strict``) any error finding; the message names the problem and what
         to do.
     ConfigError
         ``max_bytes``, ``delimiter`` or ``header`` is not a value they accept.
@@ -1275,11 +1277,44 @@ def _refuse_long_rows(
     else:
         wider = f"the {width} column names of the header (line {header})"
         add = "add their names to the header"
+    advice = _decimal_comma_advice(body, width, delimiter, add) or (
+        f"If those extra fields are columns of the table, {add}; if a field holds "
+        f'a {sep}, put it in double quotes ("..."); else fix those rows.'
+    )
     raise DataError(
         f"{label}: {len(too_long)} row(s) have more fields than {wider}, split at "
-        f"each {sep}: {where}{more}. If those extra fields are columns of the "
-        f"table, {add}; if a field holds a {sep}, put it in double quotes "
-        f'("..."); else fix those rows.'
+        f"each {sep}: {where}{more}. {advice}"
+    )
+
+
+# a number split in two at a decimal comma: the whole part, then the fraction
+_WHOLE_PART = re.compile(r"^[+-]?\d+$")
+_FRACTION_PART = re.compile(r"^\d+([eE][+-]?\d+)?$")
+
+
+def _decimal_comma_advice(
+    body: list[list[str]], width: int, delimiter: str, add: str
+) -> str:
+    """What to do with a comma-separated one-column file whose rows wider than
+    the header all split into a whole part and a fraction (``1,5``), else
+    ``""``. Such a file was refused only as having rows with more fields, with
+    advice that does not read it (a quoted "1,5" is text, not 1.5); ``add``
+    says how to name extra columns, should they be columns after all."""
+    wide = [[c.strip() for c in r] for r in body if len(r) > width]
+    if delimiter != "," or width != 1 or not wide:
+        return ""
+    if not all(
+        len(r) == 2 and _WHOLE_PART.match(r[0]) and _FRACTION_PART.match(r[1])
+        for r in wide
+    ):
+        return ""
+    return (
+        "The file looks like one column of numbers written with decimal commas "
+        f"({','.join(wide[0])!r} for {'.'.join(wide[0])}), the comma also "
+        "separating the fields: save it with ';' between fields (a ';'-separated "
+        "file is read with decimal commas) or with '.' decimals, or read it with "
+        "delimiter=';' (data describe --delimiter ';'). If the extra fields are "
+        f"columns of the table, {add}."
     )
 
 

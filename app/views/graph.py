@@ -292,7 +292,32 @@ def _node_names(
     if not set(cells) <= set(rows):  # not an edge list of row numbers
         label = [c for c, why in dropped.items() if why == "excluded"]
         _refuse_repeated_names(frame, cells, label)
+        _refuse_feature_names(frame, cells, list(dropped))
     return rows, None
+
+
+def _refuse_feature_names(
+    frame: pd.DataFrame, cells: list[str], skip: list[str]
+) -> None:
+    """Refuse an edge list whose names are the distinct values of a column the
+    page reads as a feature, one not in ``skip`` (the columns left out of the
+    features), such as a column of IDs 100, 101, ... named 'node': the list was
+    refused as one of row numbers ("source node '100' ... is not a node index in
+    [0, 29]"), without a word on that column."""
+    for column in frame.columns:
+        values = frame[column]
+        if column in skip or not values.is_unique:
+            continue
+        known = {node_name(v) for v in values.dropna()}
+        if sum(c in known for c in cells) >= NAME_SHARE * len(cells):
+            raise GraphError(
+                f"Input graph: the edge list names the rows by the values of "
+                f"column {column!r}, but the page reads that column as a node "
+                "feature, not as row names: it takes the names only from an "
+                "identifier column, one of distinct values named like an id "
+                "('id', 'node_id', ...). Rename the column (to 'node_id', say) and "
+                "upload the table again, or use an edge list of 0-based row numbers."
+            )
 
 
 def _refuse_repeated_names(

@@ -321,6 +321,10 @@ def _names_from(column: str | None, picked: bool) -> str:
 def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | None:
     """The column that names the nodes of an edge list of names, if one does.
 
+    An edge list of whole numbers that all are 0-based rows of the table is one
+    of rows (a note names a column that also holds those numbers); one with a
+    number beyond the rows is one of names, as a list of text is.
+
     Parameters
     ----------
     frame : DataFrame
@@ -336,34 +340,116 @@ def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | Non
         The only column with distinct values that holds at least
         :data:`engine.graphs.knn.NAME_SHARE` of the cells of ``edges``;
         ``None`` without an edge list, for one of 0-based rows, or when no
-        column qualifies.
+        column of a list holding text qualifies.
 
     Raises
     ------
     ConfigError
-        Several columns qualify: ``--index`` must choose.
+        Several columns qualify: ``--index`` must choose; or the column that
+        holds the names repeats some (:func:`_refuse_repeated_names`).
+    GraphError
+        The list holds whole numbers beyond the rows and no column holds
+        them (:func:`_not_rows`).
     """
-    from engine.graphs import knn
-
     if edges is None:
         return None
-    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
-    if not cells or all(_is_whole(v) for v in cells):
+    cells = _cells(edges)
+    if not cells:
         return None
-    found = [
-        str(c)
-        for c in frame.columns
-        if str(c) != args.target
-        and frame[c].is_unique
-        and _share(cells, frame[c]) >= knn.NAME_SHARE
-    ]
+    if _are_rows(cells, len(frame)):
+        _note_row_numbers(frame, cells, args)
+        return None
+    found = _columns_holding(frame, cells, args.target)
     if len(found) > 1:
         raise ConfigError(
             f"graph: '--graph' {args.graph!r} names its nodes by values found in "
             f"several columns, {format_names(found)}; pass --index COLUMN to say "
             "which column names the rows."
         )
-    return found[0] if found else None
+    if found:
+        return found[0]
+    _refuse_repeated_names(frame, cells, args)
+    if all(_is_whole(v) for v in cells):
+        raise _not_rows(frame, cells, args)
+    return None
+
+
+def _cells(edges: Any) -> list[str]:
+    """The source and target cells of an edge list, row by row."""
+    return [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+
+
+def _are_rows(cells: list[str], n_rows: int) -> bool:
+    """Whether every cell is a whole number in ``[0, n_rows - 1]``."""
+    return all(_is_whole(v) and 0 <= float(v) < n_rows for v in cells)
+
+
+def _columns_holding(frame: Any, cells: list[str], target: str) -> list[str]:
+    """The columns (not ``target``) of distinct values that hold at least
+    :data:`engine.graphs.NAME_SHARE` of ``cells``."""
+    from engine.graphs import NAME_SHARE
+
+    return [
+        str(c)
+        for c in frame.columns
+        if str(c) != target
+        and frame[c].is_unique
+        and _share(cells, frame[c]) >= NAME_SHARE
+    ]
+
+
+def _note_row_numbers(frame: Any, cells: list[str], args: argparse.Namespace) -> None:
+    """Say that an edge list of 0-based rows is read as such though a column of
+    the table holds its numbers as values of other rows (its IDs 1, 2, ...,
+    say): read as that column's values, the edges would join other nodes."""
+    from engine.graphs import node_name
+
+    others = []
+    for column in _columns_holding(frame, cells, args.target):
+        row_of = {node_name(v): i for i, v in enumerate(frame[column]) if v == v}
+        if any(row_of.get(v, int(float(v))) != int(float(v)) for v in cells):
+            others.append(column)
+    if not others:
+        return
+    flag = f"--index {shlex.quote(others[0])}" if len(others) == 1 else "--index COLUMN"
+    write_note(
+        "graph",
+        f"--graph: the edge list's numbers are read as 0-based rows (all lie in "
+        f"[0, {len(frame) - 1}]); column(s) {format_names(others)} hold them too, "
+        f"as the names of other rows: if the list uses those names, pass {flag}.",
+    )
+
+
+def _not_rows(frame: Any, cells: list[str], args: argparse.Namespace) -> GraphError:
+    """The error for an edge list of whole numbers, some beyond the table's rows,
+    of which no column holds enough: it names the first such cell, and the column
+    holding most of the numbers (for ``--index``) if one holds any."""
+    from engine.graphs import NAME_SHARE
+
+    last = len(frame) - 1
+    at = next(i for i, v in enumerate(cells) if not 0 <= float(v) <= last)
+    end = "source" if at % 2 == 0 else "target"
+    shares = {
+        str(c): _share(cells, frame[c]) for c in frame.columns if str(c) != args.target
+    }
+    best = max(shares, key=shares.__getitem__, default=None)
+    if best is not None and shares[best] > 0:
+        what = (
+            f"column {best!r} holds the most of them ({shares[best]:.0%} of the "
+            f"list's cells); if its values name the rows, pass --index "
+            f"{shlex.quote(best)} (every cell must then be one of them)"
+        )
+    else:
+        what = (
+            f"use 0-based rows in [0, {last}], or add a column naming the rows by "
+            "the list's numbers and pass --index COLUMN"
+        )
+    return GraphError(
+        f"graph: '--graph' {args.graph!r}: {end} node {cells[at]!r} on edge row "
+        f"{at // 2} (0-based, a header line not counted) is no 0-based row of the "
+        f"table ([0, {last}]), and no column holds at least {NAME_SHARE:.0%} of "
+        f"the list's numbers to name the rows; {what}."
+    )
 
 
 def _share(cells: list[str], column: Any) -> float:
@@ -381,8 +467,11 @@ def _is_whole(text: str) -> bool:
         return False
 
 
-def _indexed(frame: Any, column: str, args: argparse.Namespace) -> Any:
-    """``frame`` with ``column`` as its index (the node names), checked."""
+def _indexed(
+    frame: Any, column: str, args: argparse.Namespace, numbers: bool = False
+) -> Any:
+    """``frame`` with ``column`` as its index (the node names), checked;
+    ``numbers``: the edge list that picked it holds whole numbers only."""
     if column not in frame.columns:
         raise ConfigError(
             f"graph: '--index' {column!r} is not a column of the table; columns "
@@ -395,11 +484,13 @@ def _indexed(frame: Any, column: str, args: argparse.Namespace) -> Any:
         )
     values = frame[column]
     if values.isna().any() or not values.is_unique:
-        repeated = values[values.duplicated()].astype(str).tolist()
+        from engine.graphs import repeated_names
+
+        # each repeated name once: a name on three rows was listed twice
         why = (
             "has empty cells"
             if values.isna().any()
-            else (f"repeats {format_names(repeated, 3)}")
+            else f"repeats {format_names(repeated_names(values), 3)}"
         )
         raise ConfigError(
             f"graph: '--index' {column!r} {why}; node names must be distinct and "
@@ -407,16 +498,20 @@ def _indexed(frame: Any, column: str, args: argparse.Namespace) -> Any:
             "number the rows 0, 1, 2, ..."
         )
     if not args.index:
+        why = "the only column holding most names it uses"
+        if numbers:
+            why += "; its numbers are no 0-based rows, some lying beyond the last row"
         write_note(
             "graph",
             f"--graph: the edge list names rows by the values of column {column!r} "
-            "(the only column holding most names it uses); pass --index COLUMN to "
-            "choose another.",
+            f"({why}); pass --index COLUMN to choose another.",
         )
     return frame.set_index(column)
 
 
-def _refuse_repeated_names(frame: Any, edges: Any, args: argparse.Namespace) -> None:
+def _refuse_repeated_names(
+    frame: Any, cells: list[str], args: argparse.Namespace
+) -> None:
     """Refuse an edge list of names found in a column that repeats some.
 
     :func:`_names_column` takes only columns of distinct values, so such a list
@@ -425,14 +520,11 @@ def _refuse_repeated_names(frame: Any, edges: Any, args: argparse.Namespace) -> 
     Raises
     ------
     ConfigError
-        A column other than ``--target`` holds most cells of ``edges`` and
-        gives one name to several rows.
+        A column other than ``--target`` holds most of ``cells`` (the edge
+        list's) and gives one name to several rows.
     """
     from engine.graphs import repeated_name_column
 
-    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
-    if all(_is_whole(v) for v in cells):
-        return
     found = repeated_name_column(frame, cells, skip=[args.target])
     if found is not None:
         column, repeated = found
@@ -480,9 +572,8 @@ def run(args: argparse.Namespace) -> int:
     edges = _read_edges(args.graph) if args.graph else None
     index = args.index or _names_column(frame, edges, args)
     if index is not None:
-        frame = _indexed(frame, index, args)
-    elif edges is not None:
-        _refuse_repeated_names(frame, edges, args)
+        numbers = edges is not None and all(_is_whole(v) for v in _cells(edges))
+        frame = _indexed(frame, index, args, numbers)
     X, y, record = table_inputs_record(frame, args.target)
     write_table_notes("graph", _in_graph_words(report, index), record)
     suspect = class_label_warning(y, args.target)

@@ -142,15 +142,22 @@ def _flex(block):
 
 
 def _app_on_upload(
-    n: int, name: str, names: bool = False, n_names: int | None = None
+    n: int,
+    name: str,
+    names: bool = False,
+    n_names: int | None = None,
+    ids: tuple[str, int] | None = None,
 ) -> AppTest:
     """The Learn-a-graph page on an uploaded n-row table (3 features, 2 classes;
     with ``names``, a first column 'name' of row names n0, n1, ..., repeated
-    after ``n_names`` of them when given)."""
+    after ``n_names`` of them when given; with ``ids`` (column, first), a first
+    column of whole numbers first, first + 1, ...)."""
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
     if names:
         frame.insert(0, "name", [f"n{i % (n_names or n)}" for i in range(n)])
+    if ids is not None:
+        frame.insert(0, ids[0], np.arange(ids[1], ids[1] + n))
     frame["label"] = np.arange(n) % 2
     at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
     at.session_state[state.DATASET] = {
@@ -529,4 +536,31 @@ def test_graph_page_says_the_name_column_of_an_edge_list_repeats():
         "but 4 of them name more than one row: \\['n0', 'n1', 'n2', 'n3'\\], so an "
         "edge to such a name could be to any of its rows."
     ), error
+    assert at.button(key="graph_fit").disabled
+
+
+@pytest.mark.parametrize("column", ["node", "node_id"])
+def test_graph_page_says_a_feature_column_holds_the_edge_lists_ids(column):
+    # IDs 100..139 in a column not named like an id are a feature: the list was
+    # refused as "source node '100' ... is not a node index in [0, 39]", without
+    # a word on the column; named like an id, the column names the rows
+    at = _app_on_upload(40, f"{column}.csv", ids=(column, 100))
+    rows = "".join(f"{100 + i},{101 + i}\n" for i in range(10))
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}".encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    if column == "node_id":
+        assert not errors, errors
+        assert any(c.value == "10 edges read from 10 rows." for c in at.caption)
+        return
+    assert errors == [
+        "Input graph: the edge list names the rows by the values of column 'node', "
+        "but the page reads that column as a node feature, not as row names: it "
+        "takes the names only from an identifier column, one of distinct values "
+        "named like an id ('id', 'node\\_id', ...). Rename the column (to "
+        "'node\\_id', say) and upload the table again, or use an edge list of "
+        "0-based row numbers."
+    ], errors
     assert at.button(key="graph_fit").disabled

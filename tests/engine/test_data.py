@@ -270,6 +270,44 @@ def test_a_wide_row_in_a_one_column_file_is_named_not_a_semicolon():
     )
 
 
+def test_a_one_column_file_with_decimal_commas_says_how_to_read_it():
+    # it was refused only as rows with more fields, advised to name the extra
+    # columns or quote the fields (a quoted "1,5" is read as text, not 1.5)
+    raw = b"value\n1,5\n2\n-3,25\n"
+    with pytest.raises(DataError) as caught:
+        read_table(raw, name="eu.csv")
+    assert str(caught.value) == (
+        "eu.csv: 2 row(s) have more fields than the 1 column names of the header "
+        "(line 1), split at each comma: line 2 (2 fields), line 4 (2 fields). The "
+        "file looks like one column of numbers written with decimal commas ('1,5' "
+        "for 1.5), the comma also separating the fields: save it with ';' between "
+        "fields (a ';'-separated file is read with decimal commas) or with '.' "
+        "decimals, or read it with delimiter=';' (data describe --delimiter ';'). "
+        "If the extra fields are columns of the table, add their names to the "
+        "header."
+    )
+    # the ways it names read it
+    frame, report = read_table(raw, delimiter=";")
+    assert frame["value"].tolist() == [1.5, 2.0, -3.25] and report.decimal == ","
+    frame, _ = read_table(raw.replace(b",", b"."))
+    assert frame["value"].tolist() == [1.5, 2.0, -3.25]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"value\n1,5\n2,x\n",  # not a fraction
+        b"value\n1,5,0\n2,5\n",  # three fields
+        b"a;b\n1,5;2\n3,5;4,0;9\n",  # not comma-separated
+    ],
+)
+def test_decimal_commas_are_named_only_for_one_column_of_split_numbers(raw):
+    with pytest.raises(DataError, match="more fields than") as caught:
+        read_table(raw)
+    assert "decimal commas" not in str(caught.value)
+    assert "put it in double quotes" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("text", "delimiter"),
     [

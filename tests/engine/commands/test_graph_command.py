@@ -288,6 +288,24 @@ def test_graph_command_refuses_an_unusable_index(tmp_path, capsys, column, expec
     assert err.startswith(f"error: {expected}"), err
 
 
+def test_graph_command_lists_each_repeated_index_value_once(tmp_path, capsys):
+    # a name on three rows was listed twice: "'--index' 'name' repeats ['x', 'x']"
+    from engine.cli import main
+
+    path, edges = _named_table(tmp_path)
+    frame = pd.read_csv(path)
+    frame.loc[[2, 5, 9], "name"] = "x"
+    frame.loc[[4, 7], "name"] = "y"
+    frame.to_csv(path, index=False)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--index", "name", "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: graph: '--index' 'name' repeats ['x', 'y']; node names must be "
+        "distinct and present in every row."
+    ), err
+
+
 def _id_table(tmp_path, first: int, gap: bool):
     # integer node IDs; a gap (an empty cell elsewhere) is not needed: pandas
     # reads the IDs as float64 once any cell of the column is a float
@@ -341,6 +359,120 @@ def test_graph_command_with_index_never_reads_rows_as_positions(tmp_path, capsys
         "'node'): correct the list." in err
     )
     assert "picked" not in err
+
+
+@pytest.mark.parametrize("gap", [False, True])
+def test_graph_command_finds_the_id_column_of_an_edge_list_of_ids(
+    tmp_path, capsys, gap
+):
+    # IDs 100..129 without --index were read as 0-based rows and refused as
+    # "source node '128' ... is not a node index in [0, 29]", with no word of
+    # the 'node' column or of --index
+    from engine.cli import main
+
+    path, edges = _id_table(tmp_path, 100, gap)
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    assert main([*argv, "--max-outer-iter", "1", "--out", str(out)]) == 0
+    result = GraphResult.from_json(out)
+    assert result.node_names[:2] == ("100", "101")
+    assert result.initial_edges.tolist() == [[0, 1], [0, 28]]
+    assert (
+        "note: graph: --graph: the edge list names rows by the values of column "
+        "'node' (the only column holding most names it uses; its numbers are no "
+        "0-based rows, some lying beyond the last row); pass --index COLUMN to "
+        "choose another.\n" in capsys.readouterr().err
+    )
+
+
+def test_graph_command_keeps_an_edge_list_of_rows_and_names_the_id_column(
+    tmp_path, capsys
+):
+    # IDs 1..30 and edges 29,1 1,2: every number is a 0-based row, so the list
+    # stays one of rows (as the README promises), and a note says that the
+    # 'node' column holds the numbers too, for other rows
+    from engine.cli import main
+
+    path, edges = _id_table(tmp_path, 1, False)
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    assert main([*argv, "--max-outer-iter", "1", "--out", str(out)]) == 0
+    result = GraphResult.from_json(out)
+    assert result.node_names[:2] == ("0", "1")
+    assert result.initial_edges.tolist() == [[1, 2], [1, 29]]
+    assert (
+        "note: graph: --graph: the edge list's numbers are read as 0-based rows "
+        "(all lie in [0, 29]); column(s) ['node'] hold them too, as the names of "
+        "other rows: if the list uses those names, pass --index node.\n"
+    ) in capsys.readouterr().err
+
+
+def test_graph_command_says_nothing_of_a_column_holding_the_row_numbers(
+    tmp_path, capsys
+):
+    from engine.cli import main
+
+    path, edges = _id_table(tmp_path, 0, False)  # node = 0..29 in row order
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    assert main([*argv, "--max-outer-iter", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "read as 0-based rows" not in err and "names rows by" not in err
+
+
+@pytest.mark.parametrize(
+    ("rows", "first", "hint"),
+    [
+        (
+            "100,101\n500,501\n",
+            "source node '100' on edge row 0",
+            "column 'node' holds the most of them (50% of the list's cells); if its "
+            "values name the rows, pass --index node (every cell must then be one "
+            "of them).",
+        ),
+        (
+            "1,2\n2,700\n",
+            "target node '700' on edge row 1",
+            "use 0-based rows in [0, 29], or add a column naming the rows by the "
+            "list's numbers and pass --index COLUMN.",
+        ),
+    ],
+)
+def test_graph_command_says_why_numbers_beyond_the_rows_are_refused(
+    tmp_path, capsys, rows, first, hint
+):
+    from engine.cli import main
+
+    path, _ = _id_table(tmp_path, 100, False)
+    edges = tmp_path / "far.csv"
+    edges.write_text(f"source,target\n{rows}")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: graph: '--graph' {str(edges)!r}: {first} (0-based, a header line "
+        "not counted) is no 0-based row of the table ([0, 29]), and no "
+        f"column holds at least 90% of the list's numbers to name the rows; {hint}\n"
+    )
+
+
+def test_graph_command_says_an_id_column_of_the_numbers_repeats(tmp_path, capsys):
+    from engine.cli import main
+
+    path, edges = _id_table(tmp_path, 100, False)
+    frame = pd.read_csv(path)
+    frame["node"] = [100 + i % 28 for i in range(len(frame))]
+    frame.to_csv(path, index=False)
+    edges.write_text("source,target\n100,101\n101,127\n")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"error: graph: '--graph' {str(edges)!r} names its nodes by the values of "
+        "column 'node', but 2 of them name more than one row: ['100', '101']"
+    ), err
 
 
 def test_graph_command_names_the_unknown_names_of_an_edge_list(tmp_path, capsys):
