@@ -128,8 +128,7 @@ def test_an_integer_out_of_range_is_named_with_its_range():
     with pytest.raises(ConfigError) as info:
         PermutahedronConfig(max_iter=np.int64(0))
     assert str(info.value) == (
-        "PermutahedronConfig: 'max_iter' must be an integer in [1, 100000]; "
-        "got 0."
+        "PermutahedronConfig: 'max_iter' must be an integer in [1, 100000]; got 0."
     )
 
 
