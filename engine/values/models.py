@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import math
-import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from engine.errors import (
     DataWarning,
     check_choice,
     format_names,
+    warn_user,
 )
 from engine.runtime import ProgressCallback, Reporter, resolve_seed
 from engine.validation import class_label_warning
@@ -1287,11 +1287,10 @@ def check_classes(
         )
     warning = class_label_warning(column, target)
     if warning:
-        warnings.warn(
+        warn_user(
             f"{owner}: {warning}; a classifier learns one class per distinct value, "
             "so choose a column of class labels.",
             DataWarning,
-            stacklevel=3,
         )
     return labels, counts
 

@@ -276,3 +276,25 @@ def test_a_split_without_test_nodes_says_so(with_test):
     )
     assert note in result.warnings
     assert note in [str(w.message) for w in caught]
+
+
+def test_a_task_note_points_at_the_users_line_and_obeys_module_filters():
+    # learn_graph's notes were shown as coming from engine/graphs/lds.py
+    import warnings
+
+    X, y, _ = _named_nodes()
+    first = np.arange(60) < 30
+    split = {"train": first, "val": ~first}
+
+    def fit():
+        learn_graph(X, y, split=split, seed=0, max_outer_iter=1)
+
+    for ignore in (None, "engine.graphs"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if ignore is not None:
+                warnings.filterwarnings("ignore", module=ignore)
+            fit()
+        shown = [(w.filename, w.lineno) for w in caught if w.category is DataWarning]
+        line = fit.__code__.co_firstlineno + 1
+        assert shown == ([] if ignore else [(__file__, line)])
