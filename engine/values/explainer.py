@@ -24,9 +24,11 @@ from engine.errors import (
     DataError,
     NotFittedError,
     ResourceError,
+    StoppedWarning,
     UnsupportedError,
     check_choice,
     format_names,
+    warn_user,
 )
 from engine.runtime import (
     ProgressCallback,
@@ -513,11 +515,7 @@ def _build_result(
 
     q = est.transitions
     r = q.shape[0]
-    full = torch.ones(r, 1, game.n_players, dtype=torch.bool, device=q.device)
-    idx = torch.arange(r, device=q.device)
-    lp_full = game.log_probs(idx, full)[:, 0]
-    lp_empty = game.log_probs(idx, ~full)[:, 0]
-    probs, base = lp_full.exp(), lp_empty.exp()
+    probs, base = _end_probabilities(game, r, q.device)
     predicted = probs.argmax(dim=1)
     mean = q.sum(dim=3) - q.sum(dim=2)
     trace = torch.diagonal(q, dim1=2, dim2=3).sum(-1)
@@ -544,6 +542,24 @@ def _build_result(
         engine_version=engine.__version__,
         **meta,
     )
+
+
+def _end_probabilities(
+    game: CoalitionGame, r: int, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The probabilities of the first ``r`` rows with every player and with none.
+
+    Returns two tensors of shape (r, K); empty ones for a run stopped before
+    its first row.
+    """
+    if r == 0:
+        empty = torch.zeros(0, game.n_classes, dtype=game.X.dtype, device=device)
+        return empty, empty
+    full = torch.ones(r, 1, game.n_players, dtype=torch.bool, device=device)
+    idx = torch.arange(r, device=device)
+    lp_full = game.log_probs(idx, full)[:, 0]
+    lp_empty = game.log_probs(idx, ~full)[:, 0]
+    return lp_full.exp(), lp_empty.exp()
 
 
 def _operator_label(operator: Operator) -> tuple[str, dict[str, Any]]:
@@ -775,9 +791,10 @@ def _explain(
         memory_budget=cfg.memory_budget,
     )
     reporter = Reporter(progress, "values.explain")
-    reporter("start", 0, message=f"{chosen} {operator.name}, {len(X_np)} row(s)")
+    # a stop asked for at the start leaves every row out
+    stop = reporter("start", 0, message=f"{chosen} {operator.name}, {len(X_np)} row(s)")
     t1 = time.perf_counter()
-    rows_t = torch.arange(len(X_np), device=dev)
+    rows_t = torch.arange(0 if stop else len(X_np), device=dev)
     est = _run_estimator(chosen, game, operator, rows_t, n, used_seed, dev, reporter)
     t2 = time.perf_counter()
     op_name, op_params = _operator_label(operator)
@@ -924,8 +941,11 @@ def explain(
     device : str, default="auto"
         Where coalitions are evaluated (CUDA when available).
     progress : callable, optional
-        Receives :class:`~engine.runtime.ProgressEvent`; returning ``True`` stops
-        and returns the rows (and samples) done, with ``stopped=True``.
+        Receives :class:`~engine.runtime.ProgressEvent`; returning ``True`` at
+        any event stops and returns the rows (and samples) done, with
+        ``stopped=True`` and a :class:`~engine.errors.StoppedWarning`: at the
+        first event (stage ``"start"``, or ``"jobs"`` with an executor) no row
+        is explained.
     removal : {"auto", "background", "mean", "median", "zeros"} or ndarray (D,)
         How removed features are filled: background averaging, a baseline row from
         the background's mean or median, zeros, or a given baseline row. ``"auto"``
@@ -977,6 +997,11 @@ def explain(
         for a table with such columns), an estimator that does not fit the
         operator, or exact enumeration of too many players.
 
+    Warns
+    -----
+    StoppedWarning
+        The run was stopped on request (``result.stopped``).
+
     Notes
     -----
     The coupling acts on the background-averaged probabilities; background rows are
@@ -1001,7 +1026,7 @@ def explain(
     if executor is not None:
         from engine.values.parallel import explain_in_chunks
 
-        return explain_in_chunks(
+        result = explain_in_chunks(
             model,
             X,
             background,
@@ -1016,17 +1041,34 @@ def explain(
             n_workers=n_workers,
             address=address,
         )
-    return _explain(
-        model,
-        X,
-        background,
-        cfg,
-        seed=seed,
-        device=device,
-        progress=progress,
-        class_names=class_names,
-        row_labels=row_labels,
-    )
+    else:
+        result = _explain(
+            model,
+            X,
+            background,
+            cfg,
+            seed=seed,
+            device=device,
+            progress=progress,
+            class_names=class_names,
+            row_labels=row_labels,
+        )
+    if result.stopped:
+        warn_user(_stopped_message(result), StoppedWarning)
+    return result
+
+
+def _stopped_message(result: DistributionalValues) -> str:
+    """What a stopped :func:`explain` did: rows done, and rows cut short."""
+    config = result.config
+    if result.n_rows and config.get("estimator") != "exact":
+        short = int((result.n_samples < int(config["n_samples"])).sum())
+        if short:
+            return (
+                f"explain: stopped on request after {result.n_rows} row(s), "
+                f"{short} of them with fewer samples than asked (result.n_samples)."
+            )
+    return f"explain: stopped on request after {result.n_rows} row(s)."
 
 
 _PARAM_NAMES = (

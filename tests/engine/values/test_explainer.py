@@ -15,7 +15,13 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from engine.errors import ConfigError, DataError, NotFittedError, UnsupportedError
+from engine.errors import (
+    ConfigError,
+    DataError,
+    NotFittedError,
+    StoppedWarning,
+    UnsupportedError,
+)
 from engine.values import (
     DistributionalExplainer,
     DistributionalValues,
@@ -366,17 +372,20 @@ def test_stop_request_returns_partial_result(iris) -> None:
         events.append(event)
         return event.stage == "permutation"
 
-    res = explain(
-        model,
-        X.iloc[:5],
-        background=X.iloc[::30],
-        estimator="permutation",
-        n_samples=4,
-        memory_budget=2**14,
-        progress=stop_at_once,
-        seed=0,
-    )
+    with pytest.warns(StoppedWarning) as caught:
+        res = explain(
+            model,
+            X.iloc[:5],
+            background=X.iloc[::30],
+            estimator="permutation",
+            n_samples=4,
+            memory_budget=2**14,
+            progress=stop_at_once,
+            seed=0,
+        )
     assert res.stopped and 1 <= res.n_rows < 5
+    said = f"explain: stopped on request after {res.n_rows} row(s)"
+    assert [str(w.message)[: len(said)] for w in caught] == [said]
     assert events[0].stage == "start" and events[-1].stage == "done"
     # the last event counts the rows explained out of the 5 asked for (it said
     # n_rows of n_rows, a complete run, next to "Stopped early")
@@ -633,6 +642,48 @@ def test_bad_player_groups_and_class_names_are_named(iris) -> None:
     assert grouped.features == (
         f"{X.columns[0]}+{X.columns[1]}",
         f"{X.columns[2]}+{X.columns[3]}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("executor", "stages"), [(None, ["start", "done"]), ("serial", ["jobs"])]
+)
+def test_a_stop_at_the_first_event_explains_no_row_and_warns(
+    iris, executor, stages
+) -> None:
+    # without an executor a True from the "start" event was ignored: every row
+    # ran and the result said stopped=False; with one the run stopped
+    X, _, model = iris
+    seen = []
+
+    def stop(event) -> bool:
+        seen.append(event.stage)
+        return True
+
+    def run():
+        return explain(
+            model,
+            X.iloc[:20],
+            background=X.iloc[::10],
+            estimator="permutation",
+            n_samples=20,
+            seed=0,
+            progress=stop,
+            executor=executor,
+            chunk_rows=5,
+        )
+
+    with pytest.warns(StoppedWarning) as caught:
+        r = run()
+    assert seen == stages
+    assert r.stopped and r.n_rows == 0 and r.transitions.shape == (0, 4, 3, 3)
+    assert r.probabilities.shape == (0, 3) and r.rows.tolist() == []
+    assert [str(w.message) for w in caught] == [
+        "explain: stopped on request after 0 row(s)."
+    ]
+    assert (caught[0].filename, caught[0].lineno) == (
+        __file__,
+        run.__code__.co_firstlineno + 1,
     )
 
 
