@@ -613,6 +613,8 @@ def _settle(
     operator = resolve_operator(cfg.operator)
     encoding, table_model = None, None
     if text_columns(X, background):
+        # before coding: the model's own complaint would blame the text columns
+        check_feature_names(model, list(X.columns), "explain")
         X, background, table_model = _encode_for_model(model, X, background, cfg)
         model, encoding = table_model, table_model.encoding
     X_np, columns = as_matrix(X, "explain", min_rows=1)
@@ -989,7 +991,9 @@ def explain(
     Raises
     ------
     DataError
-        Bad ``X``, background or model output.
+        Bad ``X``, background or model output; a DataFrame ``X`` whose columns
+        are not the ``feature_names_in_`` of a scikit-learn model (named, with
+        how to select them: ``X[model.feature_names_in_]``).
         With non-numeric columns: a background that is not a DataFrame, or a
         model that fails on the DataFrame of the first rows.
     ConfigError, UnsupportedError, ResourceError

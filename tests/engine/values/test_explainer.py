@@ -358,10 +358,39 @@ def test_columns_other_than_the_models_are_refused(iris) -> None:
     with pytest.raises(DataError, match="another order"):
         explain(model, shuffled.iloc[:2], background=shuffled, executor="serial")
     renamed = X.rename(columns={X.columns[0]: "sepal"})
-    with pytest.raises(DataError, match=r"lacks \['sepal length \(cm\)'\]"):
+    with pytest.raises(DataError) as info:
         explain(model, renamed.iloc[:2], background=renamed)
+    assert str(info.value) == (
+        "explain: the table lacks column(s) ['sepal length (cm)'] that the model "
+        "was fitted on, and has column(s) ['sepal'] that the model was not fitted "
+        f"on; the model takes {list(X.columns)}. Explain a table with those "
+        "columns, e.g. X[model.feature_names_in_] of a table that has them."
+    )
     # arrays carry no names: nothing to compare
     explain(model, X.iloc[:2].to_numpy(), background=X.to_numpy()[:20], seed=0)
+
+
+def test_extra_columns_are_named_and_the_models_columns_selected(iris) -> None:
+    # the full table with a text column gave scikit-learn's "Feature names
+    # unseen at fit time" and advice to one-hot encode the text column
+    X, _, model = iris
+    rng = np.random.default_rng(0)
+    table = X.assign(region=rng.choice(["north", "south"], len(X)), plot=1.0)
+    for extra, names in (
+        (table, "['region', 'plot']"),
+        (table[[*X, "plot"]], "['plot']"),
+    ):
+        with pytest.raises(DataError) as info:
+            explain(model, extra.iloc[:2], background=extra)
+        assert str(info.value) == (
+            f"explain: the table has column(s) {names} that the model was not "
+            f"fitted on; the model takes {list(X.columns)}. Select the model's "
+            "columns, e.g. X[model.feature_names_in_]."
+        )
+    # the advice works, with the full table as the background
+    chosen = table[model.feature_names_in_]
+    r = explain(model, chosen.iloc[:2], background=table, seed=0, n_samples=4)
+    assert r.features == tuple(X.columns)
 
 
 def test_stop_request_returns_partial_result(iris) -> None:
