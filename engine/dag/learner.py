@@ -532,6 +532,7 @@ def _learn_dag(
         elapsed_s=time.perf_counter() - start,
         engine_version=engine.__version__,
         warnings=tuple(messages),
+        prior=None if prior is None else pk.to_dict(),
     )
 
 

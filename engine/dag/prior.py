@@ -718,6 +718,12 @@ def _dict_fields(data: Any) -> dict[str, Any]:
                 f"got {type(value).__name__} {value!r}."
             )
         fields[key] = [tuple(v) if isinstance(v, list) else v for v in value]
+    for key in ("forbidden", "required"):
+        odd = [e for e in fields[key] if not (isinstance(e, tuple) and len(e) == 2)]
+        if odd:
+            raise DataError(
+                f"{owner}: {key!r} must hold [source, target] pairs; got {odd[0]!r}."
+            )
     return fields
 
 

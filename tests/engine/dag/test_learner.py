@@ -662,3 +662,28 @@ def test_warnings_point_at_the_users_line_and_obey_module_filters():
     for module in ("engine", "engine.dag", "engine.dag.learner"):
         for call in (dagdb, twin, few_rows):
             assert _shown(call, ignore_module=module) == []
+
+
+def test_the_result_records_the_prior_over_its_columns():
+    # nothing in the result or its JSON said which prior the fit enforced
+    X = pd.DataFrame(simulate_sem(4, 100, seed=0).X, columns=list("abcd"))
+    prior = PriorKnowledge.from_edges(
+        ["d", "c", "b", "a"],
+        forbidden=[("a", "b")],
+        required=[("c", "d")],
+        tiers={"a": 0, "d": 1},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 2 epochs: under-trained, no matter
+        fitted = learn_dag(X, seed=0, max_iter=2, prior=prior)
+        twin = DagLearner(prior=prior, seed=0, max_iter=2).fit(X).result_
+        plain = learn_dag(X, seed=0, max_iter=2)
+    assert fitted.prior == {
+        "names": ["a", "b", "c", "d"],
+        "forbidden": [["a", "b"]],
+        "required": [["c", "d"]],
+        "tiers": {"a": 0, "d": 1},
+    }
+    assert PriorKnowledge.from_dict(fitted.prior) == prior.subset(list("abcd"))
+    assert twin.prior == fitted.prior and plain.prior is None
+    assert DagResult.from_json(fitted.to_json()) == fitted
