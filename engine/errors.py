@@ -8,6 +8,9 @@ they name the file, column, row or parameter, the value received, and what to do
 from __future__ import annotations
 
 import math
+import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -27,6 +30,7 @@ __all__ = [
     "UnsupportedError",
     "format_names",
     "plain",
+    "warn_user",
 ]
 
 
@@ -84,6 +88,46 @@ class DataWarning(UserWarning):
 
 class StoppedWarning(UserWarning):
     """A fit was stopped on request and returned a partial result."""
+
+
+# the folder of the engine package: frames of files under it are the library's
+_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn_user(message: str | Warning, category: type[Warning]) -> None:
+    """Issue an engine warning at the line of the user's code that called it.
+
+    The warning is shown (file and line) at the first frame outside the
+    ``engine`` package, however deep in the library it arose: the user's call of
+    ``learn_dag``, a bootstrap, an estimator's ``fit``. Filters match it by its
+    category, its message, and by the engine module that issued it (the module
+    of the caller of this function), so ``warnings.filterwarnings("ignore",
+    module="engine")`` silences every engine warning and ``module="engine.dag"``
+    those of DAG learning. The ``"default"`` action shows a warning once per
+    line of the user's code, as for a warning issued with ``stacklevel``.
+
+    Parameters
+    ----------
+    message : str or Warning
+        The text, or a warning instance (re-issuing a caught warning).
+    category : type of Warning
+        The warning class (ignored for an instance, which has its own).
+    """
+    issuer = sys._getframe(1)
+    module = str(issuer.f_globals.get("__name__", "engine"))
+    frame = issuer
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_ENGINE_DIR):
+        frame = frame.f_back
+    where = frame.f_globals
+    warnings.warn_explicit(
+        message,
+        category,
+        frame.f_code.co_filename,
+        frame.f_lineno,
+        module=module,
+        registry=where.setdefault("__warningregistry__", {}),
+        module_globals=where,
+    )
 
 
 def plain(value: object) -> object:

@@ -34,7 +34,7 @@ from engine.dag.learner import (
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
-from engine.errors import StoppedWarning, check_int, check_range
+from engine.errors import StoppedWarning, check_int, check_range, warn_user
 from engine.executor import (
     check_executor_options,
     forward_stop,
@@ -59,20 +59,29 @@ class _BootJob:
     device: str
 
 
-def _bootstrap_job(job: _BootJob) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-    """Fit the learner on one resample; return its adjacency and weights.
+# the warnings of one refit: (category, message), in the order raised
+FitWarnings = tuple[tuple[type[Warning], str], ...]
+
+
+def _bootstrap_job(
+    job: _BootJob,
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], FitWarnings]:
+    """Fit the learner on one resample; return its adjacency, weights, warnings.
 
     A column that is constant in this resample only keeps its required edges
     (with weight 0): :func:`bootstrap_dag` refused them on the full data.
 
-    Run serially, the fit stops at its next epoch once the bootstrap is asked to
-    stop (:func:`engine.executor.forward_stop`); the executor then drops it, so
-    its warning that it stopped is not shown.
+    The fit's warnings are caught and returned, not shown: wherever the job
+    ran (here, a worker process, a Ray task), :func:`bootstrap_dag` shows one
+    summary per kind instead of one warning per refit. Run serially, the fit
+    stops at its next epoch once the bootstrap is asked to stop
+    (:func:`engine.executor.forward_stop`); the executor then drops it, so its
+    warning that it stopped is left out.
     """
     rng = np.random.default_rng(job.seed)
     rows = rng.integers(0, job.X.shape[0], size=job.X.shape[0])
-    with one_torch_thread(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", StoppedWarning)
+    with one_torch_thread(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         result = _learn_dag(
             job.X[rows],
             job.method,
@@ -85,7 +94,46 @@ def _bootstrap_job(job: _BootJob) -> tuple[NDArray[np.bool_], NDArray[np.float64
             options={},
             resample=True,
         )
-    return result.adjacency, result.weights
+    notes = tuple(
+        (w.category, str(w.message))
+        for w in caught
+        if not issubclass(w.category, StoppedWarning)
+    )
+    return result.adjacency, result.weights, notes
+
+
+def _summarise_warnings(
+    fit_notes: Sequence[FitWarnings],
+) -> list[tuple[type[Warning], str]]:
+    """One warning per category over the refits: how many raised it, and what.
+
+    Parameters
+    ----------
+    fit_notes : sequence of tuples of (category, message)
+        The warnings of each finished refit.
+
+    Returns
+    -------
+    list of (category, message)
+        In the order the categories first appear, e.g. ``"bootstrap_dag: 7 of
+        10 bootstrap fits warned: method 'permutahedron' ran all 2 epochs ..."``
+        (the first refit's message, saying how many differ when they do).
+    """
+    messages: dict[type[Warning], list[str]] = {}
+    for notes in fit_notes:
+        for category in dict.fromkeys(c for c, _ in notes):
+            first = next(m for c, m in notes if c is category)
+            messages.setdefault(category, []).append(first)
+    out = []
+    for category, said in messages.items():
+        distinct = len(set(said))
+        which = f" ({distinct} different messages; the first)" if distinct > 1 else ""
+        text = (
+            f"bootstrap_dag: {len(said)} of {len(fit_notes)} bootstrap fits warned"
+            f"{which}: {said[0].removeprefix('learn_dag: ')}"
+        )
+        out.append((category, text))
+    return out
 
 
 def consensus_dag(
@@ -185,6 +233,10 @@ class BootstrapResult(ResultMixin):
     method, config, seed, device, executor, elapsed_s, engine_version
         Provenance: the learner and its options, the seed of the call, the device,
         the executor that ran the fits, wall time, library version.
+    warnings : tuple of str
+        The warnings of the refits, one per kind, saying how many of the
+        finished fits raised it (``"bootstrap_dag: 7 of 10 bootstrap fits
+        warned: ..."``); shown as warnings too.
     """
 
     node_names: tuple[str, ...]
@@ -205,8 +257,9 @@ class BootstrapResult(ResultMixin):
     executor: str = "serial"
     elapsed_s: float = 0.0
     engine_version: str = ""
+    warnings: tuple[str, ...] = ()
 
-    _tuple_fields = ("node_names",)
+    _tuple_fields = ("node_names", "warnings")
     _arrays: ClassVar[dict[str, ArraySpec]] = {
         "edge_frequency": ("fiu", ("d", "d")),
         "adjacency_frequency": ("fiu", ("d", "d")),
@@ -234,6 +287,7 @@ class BootstrapResult(ResultMixin):
             ("device", self.device),
             ("executor", self.executor),
             ("elapsed_s", round(self.elapsed_s, 1)),
+            *([("warnings", len(self.warnings))] if self.warnings else []),
         ]
 
     def _load_problems(self) -> list[str]:
@@ -339,6 +393,13 @@ def bootstrap_dag(
     -------
     BootstrapResult
 
+    Warns
+    -----
+    DataWarning, ConvergenceWarning
+        What the refits warned, one warning per kind for the whole bootstrap
+        saying how many of the finished fits raised it (``"bootstrap_dag: 7 of
+        10 bootstrap fits warned: ..."``), also kept in ``result.warnings``.
+
     Notes
     -----
     Time grows linearly with ``n_boot``; memory per worker is that of one fit.
@@ -378,8 +439,12 @@ def bootstrap_dag(
         n_workers=n_workers,
         address=address,
     )
+    summary = _summarise_warnings([notes for _, _, notes in outcome.completed])
+    for category, message in summary:
+        warn_user(message, category)
     return _summarise(
         outcome,
+        tuple(message for _, message in summary),
         names,
         method,
         cfg,
@@ -394,6 +459,7 @@ def bootstrap_dag(
 
 def _summarise(
     outcome: Any,
+    fit_warnings: tuple[str, ...],
     names: list[str],
     method: str,
     cfg: dict[str, Any],
@@ -408,8 +474,8 @@ def _summarise(
 
     d = len(names)
     fits = outcome.completed
-    adjacency = np.array([a for a, _ in fits], dtype=float).reshape(-1, d, d)
-    weights = np.array([w for _, w in fits], dtype=float).reshape(-1, d, d)
+    adjacency = np.array([a for a, _, _ in fits], dtype=float).reshape(-1, d, d)
+    weights = np.array([w for _, w, _ in fits], dtype=float).reshape(-1, d, d)
     n_done = len(fits)
     freq = adjacency.mean(axis=0) if n_done else np.zeros((d, d))
     present = adjacency.sum(axis=0)
@@ -443,4 +509,5 @@ def _summarise(
         executor=outcome.executor,
         elapsed_s=elapsed_s,
         engine_version=engine.__version__,
+        warnings=fit_warnings,
     )

@@ -47,7 +47,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
@@ -74,6 +73,7 @@ from engine.errors import (
     check_choice,
     check_int,
     check_range,
+    warn_user,
 )
 from engine.runtime import Reporter, make_generators, resolve_device
 
@@ -923,7 +923,7 @@ def fit_dagdb(
     probabilities = _probabilities(theta, config, allowed, required)
     sparse = _sparse_result_message(history, int(adjacency.sum()), removed, config)
     if sparse:
-        warnings.warn(sparse, DataWarning, stacklevel=2)
+        warn_user(sparse, DataWarning)
     logger.info(
         "DAG-DB: %d epochs in %.1f s, %d edges, %d removed by the FAS",
         epoch,

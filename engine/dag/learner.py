@@ -29,6 +29,7 @@ from engine.errors import (
     DataWarning,
     StoppedWarning,
     format_names,
+    warn_user,
 )
 from engine.estimator import TwinEstimator
 from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
@@ -462,7 +463,8 @@ def _learn_dag(
     options: dict[str, Any],
     resample: bool = False,
 ) -> DagResult:
-    """:func:`learn_dag`; its warnings point at the caller of ``learn_dag``.
+    """:func:`learn_dag`; its warnings point at the user's call (see
+    :func:`~engine.errors.warn_user`), a method's own ones included.
 
     ``resample=True`` (a bootstrap refit, whose caller checked the full data)
     lets a required edge touch a column that is constant in this resample only:
@@ -485,7 +487,7 @@ def _learn_dag(
         if m
     ]
     for note in data_notes:
-        warnings.warn(note, DataWarning, stacklevel=3)
+        warn_user(note, DataWarning)
     reporter = Reporter(progress, "dag.fit", total=getattr(cfg, "max_iter", None))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -497,13 +499,13 @@ def _learn_dag(
     messages += [str(w.message) for w in caught]
     if fields.get("stopped"):
         msg = f"learn_dag: stopped on request after {fields.get('n_iter')} epochs."
-        warnings.warn(msg, StoppedWarning, stacklevel=3)
+        warn_user(msg, StoppedWarning)
         messages.append(msg)
     for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        warn_user(w.message, w.category)
     unsettled = _convergence_message(method, cfg, fields)
     if unsettled:
-        warnings.warn(unsettled, ConvergenceWarning, stacklevel=3)
+        warn_user(unsettled, ConvergenceWarning)
         messages.append(unsettled)
     import engine
 
@@ -529,6 +531,7 @@ def _learn_dag(
         elapsed_s=time.perf_counter() - start,
         engine_version=engine.__version__,
         warnings=tuple(messages),
+        prior=None if prior is None else pk.to_dict(),
     )
 
 

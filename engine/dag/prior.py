@@ -120,7 +120,7 @@ def _edge_mask(
     return mask
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PriorKnowledge:
     """Hard constraints on the edges of a DAG over ``d`` named nodes.
 
@@ -144,9 +144,14 @@ class PriorKnowledge:
 
     Notes
     -----
-    Construct with :meth:`from_edges`, :meth:`from_csv` or :meth:`empty`; the
-    constructor validates consistency (no edge both forbidden and required, no
-    required edge against the tiers, required edges acyclic).
+    Construct with :meth:`from_edges`, :meth:`from_csv`, :meth:`from_dict` or
+    :meth:`empty`; the constructor validates consistency (no edge both forbidden
+    and required, no required edge against the tiers, required edges acyclic).
+
+    A prior is immutable (frozen, read-only arrays), so it has value equality:
+    two priors are equal (``==``) when their names, forbidden and required edges
+    and tiers are (NaN, no tier, equal to NaN; tiers all NaN equal to None);
+    equal priors hash alike, so a prior can be a dict key or a set member.
     """
 
     forbidden: NDArray[np.bool_]
@@ -169,6 +174,28 @@ class PriorKnowledge:
         object.__setattr__(self, "required", required)
         object.__setattr__(self, "tiers", tiers)
         self._check_consistent()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal names, forbidden and required edges and tiers (NaN equal NaN)."""
+        if not isinstance(other, PriorKnowledge):
+            return NotImplemented
+        return (
+            self.names == other.names
+            and np.array_equal(self.forbidden, other.forbidden)
+            and np.array_equal(self.required, other.required)
+            and _tier_key(self.tiers) == _tier_key(other.tiers)
+        )
+
+    def __hash__(self) -> int:
+        """Hash of what :meth:`__eq__` compares."""
+        return hash(
+            (
+                self.names,
+                np.packbits(self.forbidden).tobytes(),
+                np.packbits(self.required).tobytes(),
+                _tier_key(self.tiers),
+            )
+        )
 
     @staticmethod
     def _square(a: Any, name: str, d: int) -> NDArray[np.bool_]:
@@ -326,8 +353,21 @@ class PriorKnowledge:
         >>> pk.allowed_mask().astype(int).tolist()
         [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
         """
+        return cls._from_lists(
+            names, forbidden, required, tiers, "PriorKnowledge.from_edges"
+        )
+
+    @classmethod
+    def _from_lists(
+        cls,
+        names: Sequence[str],
+        forbidden: Iterable[Edge],
+        required: Iterable[Edge],
+        tiers: Mapping[str, int] | Sequence[int] | None,
+        owner: str,
+    ) -> PriorKnowledge:
+        """:meth:`from_edges`, with ``owner`` named in its messages."""
         names = tuple(str(n) for n in names)
-        owner = "PriorKnowledge.from_edges"
         _check_unique(names, owner)
         f = _edge_mask(forbidden, names, owner)
         r = _edge_mask(required, names, owner)
@@ -335,6 +375,45 @@ class PriorKnowledge:
         if tiers is not None:
             t = _tiers_from(tiers, names, owner)
         return cls(forbidden=f, required=r, tiers=t, names=names)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PriorKnowledge:
+        """Rebuild a prior from :meth:`to_dict` output (or its JSON).
+
+        Parameters
+        ----------
+        data : dict
+            ``names`` (required), ``forbidden`` and ``required`` (lists of
+            ``[source, target]`` node names; default none) and ``tiers`` (node
+            name to tier, or None).
+
+        Returns
+        -------
+        PriorKnowledge
+            Equal to the prior that wrote ``data``.
+
+        Raises
+        ------
+        DataError
+            Not such a dict (unknown keys, no ``names``, a field of the wrong
+            kind), or what :meth:`from_edges` refuses.
+        GraphError
+            Self-loops, conflicting constraints, required edges with a cycle.
+
+        Examples
+        --------
+        >>> pk = PriorKnowledge.from_edges(["a", "b"], forbidden=[("a", "b")])
+        >>> PriorKnowledge.from_dict(pk.to_dict()) == pk
+        True
+        """
+        fields = _dict_fields(data)
+        return cls._from_lists(
+            fields["names"],
+            fields["forbidden"],
+            fields["required"],
+            fields["tiers"],
+            "PriorKnowledge.from_dict",
+        )
 
     @classmethod
     def from_csv(
@@ -580,7 +659,12 @@ class PriorKnowledge:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready description (edge lists by name, tiers by name)."""
+        """Plain JSON-ready description (edge lists by name, tiers by name).
+
+        Keys ``names``, ``forbidden`` and ``required`` (lists of ``[source,
+        target]`` names) and ``tiers`` (name to tier, or None);
+        :meth:`from_dict` reads it back into an equal prior.
+        """
         n = self.names
         return {
             "names": list(n),
@@ -594,6 +678,53 @@ class PriorKnowledge:
                 if not np.isnan(t)
             },
         }
+
+
+def _tier_key(tiers: NDArray[np.float64] | None) -> tuple[float | None, ...] | None:
+    """The tiers as a hashable tuple, no tier (NaN) as None (NaN != NaN).
+
+    None when no node has a tier: ``tiers=None`` and tiers all NaN say the same.
+    """
+    if tiers is None or np.isnan(tiers).all():
+        return None
+    return tuple(None if np.isnan(t) else float(t) for t in tiers)
+
+
+_DICT_KEYS = ("names", "forbidden", "required", "tiers")
+
+
+def _dict_fields(data: Any) -> dict[str, Any]:
+    """The fields of a :meth:`PriorKnowledge.to_dict` dict, checked."""
+    owner = "PriorKnowledge.from_dict"
+    if not isinstance(data, Mapping):
+        raise DataError(
+            f"{owner}: expected a dict as to_dict writes it (keys "
+            f"{format_names(_DICT_KEYS)}); got {type(data).__name__}."
+        )
+    unknown = [k for k in data if k not in _DICT_KEYS]
+    if unknown or "names" not in data:
+        what = f"unknown key(s) {format_names(unknown)}" if unknown else "no 'names'"
+        raise DataError(
+            f"{owner}: the dict has {what}; it takes {format_names(_DICT_KEYS)} "
+            "('names' required), as to_dict writes them."
+        )
+    fields = {"names": data["names"], "tiers": data.get("tiers")}
+    for key in ("names", "forbidden", "required"):
+        value = data.get(key) or []
+        if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
+            raise DataError(
+                f"{owner}: {key!r} must be a list"
+                f"{' of [source, target] pairs' if key != 'names' else ' of names'}; "
+                f"got {type(value).__name__} {value!r}."
+            )
+        fields[key] = [tuple(v) if isinstance(v, list) else v for v in value]
+    for key in ("forbidden", "required"):
+        odd = [e for e in fields[key] if not (isinstance(e, tuple) and len(e) == 2)]
+        if odd:
+            raise DataError(
+                f"{owner}: {key!r} must hold [source, target] pairs; got {odd[0]!r}."
+            )
+    return fields
 
 
 def _tier_violations(

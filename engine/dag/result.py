@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from engine.errors import ConfigError, GraphError, format_names
+from engine.errors import ConfigError, EngineError, GraphError, format_names
 from engine.results import ArraySpec, ResultMixin
 
 __all__ = ["DagResult", "is_dag"]
@@ -91,6 +91,14 @@ class DagResult(ResultMixin):
     weight_threshold : float
         ``0.0`` for a fit as learned; for a copy made by :meth:`thresholded`, the
         |weight| below which the fit's edges were removed.
+    prior : dict or None
+        The prior knowledge the fit enforced, as
+        :meth:`PriorKnowledge.to_dict <engine.dag.PriorKnowledge.to_dict>` writes
+        it over ``node_names``: ``names``, ``forbidden`` and ``required`` edges
+        as ``[source, target]`` names, ``tiers`` by name (or None); None for a
+        fit without one (and in results saved before it was recorded).
+        ``PriorKnowledge.from_dict(result.prior)`` gives the prior back. A
+        :class:`~engine.dag.PriorKnowledge` given here is stored as its dict.
 
     Notes
     -----
@@ -118,6 +126,7 @@ class DagResult(ResultMixin):
     engine_version: str = ""
     warnings: tuple[str, ...] = ()
     weight_threshold: float = 0.0
+    prior: dict[str, Any] | None = None
 
     _tuple_fields: ClassVar[tuple[str, ...]] = ("node_names", "ordering", "warnings")
     _arrays: ClassVar[dict[str, ArraySpec]] = {
@@ -134,6 +143,8 @@ class DagResult(ResultMixin):
         object.__setattr__(self, "ordering", tuple(int(i) for i in self.ordering))
         object.__setattr__(self, "warnings", tuple(self.warnings))
         object.__setattr__(self, "weight_threshold", float(self.weight_threshold))
+        if self.prior is not None and not isinstance(self.prior, dict):
+            object.__setattr__(self, "prior", self.prior.to_dict())
         hist = {k: np.asarray(v, dtype=float) for k, v in self.history.items()}
         for v in hist.values():
             v.setflags(write=False)
@@ -155,7 +166,25 @@ class DagResult(ResultMixin):
                 f"'ordering' holds {sorted(set(outside))[:10]}, outside the node "
                 f"indices 0..{d - 1}"
             )
-        return problems
+        return problems + self._prior_problems()
+
+    def _prior_problems(self) -> list[str]:
+        """A recorded prior must be a prior over the result's nodes."""
+        from engine.dag.prior import PriorKnowledge
+
+        if self.prior is None:
+            return []
+        try:
+            prior = PriorKnowledge.from_dict(self.prior)
+        except EngineError as err:
+            why = str(err).rstrip(".")
+            return [f"'prior' is not a prior's to_dict ({why})"]
+        if prior.names != self.node_names:
+            return [
+                f"'prior' is over the nodes {format_names(prior.names, 10)}, not "
+                f"the result's {format_names(self.node_names, 10)}"
+            ]
+        return []
 
     @property
     def n_nodes(self) -> int:

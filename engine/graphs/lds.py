@@ -45,7 +45,12 @@ import numpy as np
 import torch
 
 import engine
-from engine.errors import ConfigError, NumericalError
+from engine.errors import (
+    ConfigError,
+    NumericalError,
+    StoppedWarning,
+    warn_user,
+)
 from engine.estimator import TwinEstimator
 from engine.graphs.config import METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, glorot_weights
@@ -137,7 +142,7 @@ def learn_graph(
         throttled ones from inside it (stage ``"inner"``, with the share of the
         whole fit done as ``fraction``); returning
         ``True`` stops the fit, which returns its best state so far marked
-        ``stopped``.
+        ``stopped`` and warns (:class:`~engine.errors.StoppedWarning`).
     **options
         Fields of :class:`LdsConfig` (``tau``, ``outer_lr``, ``k``, ...).
 
@@ -151,6 +156,14 @@ def learn_graph(
         Bad input, named.
     ResourceError
         The graph is too large for the memory budget or the node limit.
+
+    Warns
+    -----
+    DataWarning
+        The split or the graph is probably not what was meant (also in
+        ``result.warnings``).
+    StoppedWarning
+        The fit was stopped on request (``result.stopped``).
 
     Examples
     --------
@@ -277,6 +290,12 @@ class GraphStructureLearner(TwinEstimator):
             object.__setattr__(result, "warnings", (*result.warnings, note))
         timings["total"] = time.perf_counter() - start
         object.__setattr__(result, "timings", timings)
+        if result.stopped:
+            warn_user(
+                f"learn_graph: stopped on request after {result.n_outer_iter} "
+                "outer iteration(s); the result holds the best state so far.",
+                StoppedWarning,
+            )
         self.result_ = result
         return self
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,6 +19,7 @@ from engine.errors import (
     GraphError,
     ResourceError,
     format_names,
+    warn_user,
 )
 from engine.graphs.config import LdsConfig
 from engine.graphs.knn import (
@@ -181,7 +181,7 @@ def prepare_task(
             *_single_row_class_notes(split_obj, labels, classes, node_names, owner),
         ]
     for note in notes:
-        warnings.warn(note, DataWarning, stacklevel=3)
+        warn_user(note, DataWarning)
     return NodeTask(
         features, labels, classes, node_names, split_obj, adj, source, tuple(notes)
     )

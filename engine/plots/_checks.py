@@ -16,13 +16,95 @@ from numpy.typing import NDArray
 
 from engine.errors import ConfigError, DataError, GraphError
 from engine.plots._text import plot_labels, plot_texts
+from engine.results import ResultMixin
 
 __all__ = [
     "check_count",
     "check_node_labels",
+    "check_result",
     "check_same_shape",
+    "other_result",
     "square_matrix",
 ]
+
+# The figures of engine.plots that draw each result, for a message naming them
+# when a figure is given another kind of result.
+_DRAWN_BY = {
+    "DagResult": (
+        "dag_figure(result.adjacency, result.weights, result.node_names), "
+        "adjacency_heatmap(result.weights, result.node_names) and "
+        "training_curves(result.history)"
+    ),
+    "BootstrapResult": (
+        "bootstrap_figure(result.edge_frequency, result.consensus, result.node_names)"
+    ),
+    "GraphResult": (
+        "learned_graph_figure(result), edge_histogram_figure(result), "
+        "training_curves_figure(result) and accuracy_figure(result)"
+    ),
+    "DistributionalValues": (
+        "p_change_bars(result), transition_heatmap(result, row, player), "
+        "mean_vs_reference(result, row) and pixel_map(result, row)"
+    ),
+}
+# the function that draws the same thing for another kind of result
+_COUNTERPART = {
+    ("training_curves_figure", "DagResult"): (
+        "its training curves are drawn by engine.plots.training_curves(result.history)"
+    ),
+    ("training_curves", "DagResult"): "pass its result.history",
+    ("training_curves", "GraphResult"): (
+        "its training curves are drawn by engine.plots.training_curves_figure(result)"
+    ),
+}
+# the function that makes each result, named in messages
+_MADE_BY = {
+    "DagResult": "learn_dag",
+    "BootstrapResult": "bootstrap_dag",
+    "GraphResult": "learn_graph",
+    "DistributionalValues": "explain",
+}
+
+
+def check_result(owner: str, result: Any, expected: type) -> None:
+    """Raise ``TypeError`` unless ``result`` is an ``expected`` result.
+
+    The message names the kind the figure takes and, for another engine
+    result, the figures that draw that one (e.g. a ``DagResult``'s training
+    curves are ``training_curves(result.history)``).
+
+    Parameters
+    ----------
+    owner : str
+        The figure builder, named in the message.
+    result : object
+        What the figure was given.
+    expected : type
+        The result class it draws.
+    """
+    if isinstance(result, expected):
+        return
+    want = expected.__name__
+    raise TypeError(
+        f"{owner}: takes a {want} (from {_MADE_BY.get(want, 'the engine')}); "
+        f"{other_result(owner, result)}."
+    )
+
+
+def other_result(owner: str, value: Any) -> str:
+    """``"got a DagResult: <the figures that draw it>"``, for a refusal.
+
+    Names the figure of engine.plots that draws the same thing for that kind of
+    result where there is one, else every figure that draws it; just the type
+    for anything but an engine result.
+    """
+    got = type(value).__name__
+    if not isinstance(value, ResultMixin) or got not in _DRAWN_BY:
+        return f"got {got}"
+    hint = _COUNTERPART.get(
+        (owner, got), f"engine.plots draws it with {_DRAWN_BY[got]}"
+    )
+    return f"got a {got}: {hint}"
 
 
 def square_matrix(
@@ -50,7 +132,16 @@ def square_matrix(
     ------
     GraphError
         ``value`` is not a square matrix, or not numbers when ``numeric``.
+    TypeError
+        ``value`` is a whole result, not one of its matrices.
     """
+    if isinstance(value, ResultMixin):
+        arrays = [a for a in (name, "adjacency") if hasattr(value, a)]
+        use = f"pass its matrix, e.g. result.{arrays[0]}" if arrays else "pass a matrix"
+        raise TypeError(
+            f"{owner}: {name!r} must be a square (d, d) matrix; got a whole "
+            f"{type(value).__name__}: {use}."
+        )
     try:
         matrix = np.asarray(value, dtype=np.float64 if numeric else None)
     except (TypeError, ValueError) as err:

@@ -31,6 +31,7 @@ from engine.plots._checks import (
     check_node_labels,
     check_same_shape,
     node_names,
+    other_result,
     square_matrix,
 )
 from engine.plots._layout import leave_toolbar_room, legend_rows, set_title
@@ -1093,6 +1094,21 @@ def _count_ticks(values: NDArray[np.float64]) -> dict[str, Any]:
     return {"tick0": 0, "dtick": max(1, int(np.ceil(span / 5))), "tickformat": "d"}
 
 
+def _check_history(history: Any) -> None:
+    """Refuse a whole result, or anything but a mapping, for :func:`training_curves`."""
+    if not isinstance(history, Mapping):
+        raise TypeError(
+            "training_curves: takes a DagResult's history (a mapping of curves); "
+            f"{other_result('training_curves', history)}."
+        )
+    if "outer_iter" in history and not {"loss", "n_edges", "entropy"} & set(history):
+        raise DataError(
+            "training_curves: this is a GraphResult's history (per outer "
+            "iteration), which has none of the DAG curves; "
+            "engine.plots.training_curves_figure(result) draws it."
+        )
+
+
 def training_curves(history: Mapping[str, Any]) -> go.Figure:
     """Loss, edge count and ordering entropy per epoch (shared x axis).
 
@@ -1106,9 +1122,18 @@ def training_curves(history: Mapping[str, Any]) -> go.Figure:
     -------
     plotly.graph_objects.Figure
         One row per curve; the edge count's axis has whole-number ticks.
+
+    Raises
+    ------
+    TypeError
+        ``history`` is a whole result or not a mapping.
+    DataError
+        ``history`` is a GraphResult's, which
+        :func:`~engine.plots.training_curves_figure` draws.
     """
     from plotly.subplots import make_subplots
 
+    _check_history(history)
     keys = [k for k in ("loss", "n_edges", "entropy") if k in history]
     fig = make_subplots(
         rows=len(keys) or 1, cols=1, shared_xaxes=True, subplot_titles=keys

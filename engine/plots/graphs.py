@@ -10,7 +10,7 @@ import numpy as np
 from engine.errors import DataError, GraphError, check_choice
 from engine.graphs.config import METHOD_LABELS
 from engine.graphs.result import GraphResult
-from engine.plots._checks import check_count
+from engine.plots._checks import check_count, check_result
 from engine.plots._layout import set_title
 from engine.plots._text import plot_text, plot_texts
 
@@ -127,6 +127,8 @@ def learned_graph_figure(
         ``positions`` is not of shape (n_nodes, 2).
     """
     import plotly.graph_objects as go
+
+    check_result("learned_graph_figure", result, GraphResult)
 
     owner = "learned_graph_figure"
     check_count(owner, "n_edges", n_edges, low=0, optional=True)
@@ -268,6 +270,8 @@ def edge_histogram_figure(result: GraphResult, *, bins: int = 40) -> Any:
     """
     import plotly.graph_objects as go
 
+    check_result("edge_histogram_figure", result, GraphResult)
+
     check_count("edge_histogram_figure", "bins", bins)
 
     initial = {tuple(e) for e in result.initial_edges.tolist()}
@@ -324,6 +328,8 @@ def training_curves_figure(result: GraphResult) -> Any:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    check_result("training_curves_figure", result, GraphResult)
+
     h = result.history
     x = h.get("outer_iter", np.arange(result.n_outer_iter))
     fig = make_subplots(
@@ -361,6 +367,8 @@ def accuracy_figure(result: GraphResult) -> Any:
     app's accuracy table.
     """
     import plotly.graph_objects as go
+
+    check_result("accuracy_figure", result, GraphResult)
 
     names = [METHOD_LABELS.get(m, m) for m in ("lds", *result.baselines)]
     values = [result.test_accuracy] + [

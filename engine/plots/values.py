@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.errors import ConfigError, DataError, check_choice, format_names
-from engine.plots._checks import check_count
+from engine.plots._checks import check_count, check_result
 from engine.plots._layout import legend_above, one_row_toolbar, set_title
 from engine.plots._text import SHORT_KEEP, plot_labels, plot_texts, text_width
 from engine.values.result import DistributionalValues
@@ -128,6 +128,7 @@ def p_change_bars(
         ``row`` is not a position of the result, or ``top`` not a positive
         integer.
     """
+    check_result("p_change_bars", result, DistributionalValues)
     check_count("p_change_bars", "top", top)
     if row is not None:
         row = result.row_index(row, "p_change_bars")
@@ -195,6 +196,7 @@ def transition_heatmap(
         ``row`` is not a position of the result, or ``player`` neither a feature
         name nor a player index.
     """
+    check_result("transition_heatmap", result, DistributionalValues)
     row = result.row_index(row, "transition_heatmap")
     i = result.player_index(player, "transition_heatmap")
     q = result.transitions[row, i]
@@ -283,6 +285,7 @@ def mean_vs_reference(
     DataError
         ``reference`` is not of shape (M,) or (M, K).
     """
+    check_result("mean_vs_reference", result, DistributionalValues)
     check_count("mean_vs_reference", "top", top)
     check_choice("mean_vs_reference", "order_by", order_by, MEAN_ORDERS)
     row = result.row_index(row, "mean_vs_reference")
@@ -369,6 +372,7 @@ def pixel_map(
         number of input columns, ``quantity`` is unknown or ``move`` is not a
         pair of class indices.
     """
+    check_result("pixel_map", result, DistributionalValues)
     row = result.row_index(row, "pixel_map")
     check_choice("pixel_map", "quantity", quantity, PIXEL_QUANTITIES)
     if move is not None:

@@ -26,10 +26,12 @@ from engine.errors import (
     DataError,
     NotFittedError,
     ResourceError,
+    StoppedWarning,
     UnsupportedError,
     check_choice,
     format_names,
     plain_number,
+    warn_user,
 )
 from engine.estimator import TwinEstimator
 from engine.executor import check_executor_options
@@ -582,11 +584,7 @@ def _build_result(
 
     q = est.transitions
     r = q.shape[0]
-    full = torch.ones(r, 1, game.n_players, dtype=torch.bool, device=q.device)
-    idx = torch.arange(r, device=q.device)
-    lp_full = game.log_probs(idx, full)[:, 0]
-    lp_empty = game.log_probs(idx, ~full)[:, 0]
-    probs, base = lp_full.exp(), lp_empty.exp()
+    probs, base = _end_probabilities(game, r, q.device)
     predicted = probs.argmax(dim=1)
     mean = q.sum(dim=3) - q.sum(dim=2)
     trace = torch.diagonal(q, dim1=2, dim2=3).sum(-1)
@@ -613,6 +611,24 @@ def _build_result(
         engine_version=engine.__version__,
         **meta,
     )
+
+
+def _end_probabilities(
+    game: CoalitionGame, r: int, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The probabilities of the first ``r`` rows with every player and with none.
+
+    Returns two tensors of shape (r, K); empty ones for a run stopped before
+    its first row.
+    """
+    if r == 0:
+        empty = torch.zeros(0, game.n_classes, dtype=game.X.dtype, device=device)
+        return empty, empty
+    full = torch.ones(r, 1, game.n_players, dtype=torch.bool, device=device)
+    idx = torch.arange(r, device=device)
+    lp_full = game.log_probs(idx, full)[:, 0]
+    lp_empty = game.log_probs(idx, ~full)[:, 0]
+    return lp_full.exp(), lp_empty.exp()
 
 
 def _operator_label(operator: Operator) -> tuple[str, dict[str, Any]]:
@@ -666,6 +682,8 @@ def _settle(
     operator = resolve_operator(cfg.operator)
     encoding, table_model = None, None
     if text_columns(X, background):
+        # before coding: the model's own complaint would blame the text columns
+        check_feature_names(model, list(X.columns), "explain")
         X, background, table_model = _encode_for_model(model, X, background, cfg)
         model, encoding = table_model, table_model.encoding
     X_np, columns = as_matrix(X, "explain", min_rows=1)
@@ -844,9 +862,10 @@ def _explain(
         memory_budget=cfg.memory_budget,
     )
     reporter = Reporter(progress, "values.explain")
-    reporter("start", 0, message=f"{chosen} {operator.name}, {len(X_np)} row(s)")
+    # a stop asked for at the start leaves every row out
+    stop = reporter("start", 0, message=f"{chosen} {operator.name}, {len(X_np)} row(s)")
     t1 = time.perf_counter()
-    rows_t = torch.arange(len(X_np), device=dev)
+    rows_t = torch.arange(0 if stop else len(X_np), device=dev)
     est = _run_estimator(chosen, game, operator, rows_t, n, used_seed, dev, reporter)
     t2 = time.perf_counter()
     op_name, op_params = _operator_label(operator)
@@ -993,8 +1012,11 @@ def explain(
     device : str, default="auto"
         Where coalitions are evaluated (CUDA when available).
     progress : callable, optional
-        Receives :class:`~engine.runtime.ProgressEvent`; returning ``True`` stops
-        and returns the rows (and samples) done, with ``stopped=True``.
+        Receives :class:`~engine.runtime.ProgressEvent`; returning ``True`` at
+        any event stops and returns the rows (and samples) done, with
+        ``stopped=True`` and a :class:`~engine.errors.StoppedWarning`: at the
+        first event (stage ``"start"``, or ``"jobs"`` with an executor) no row
+        is explained.
     removal : {"auto", "background", "mean", "median", "zeros"} or ndarray (D,)
         How removed features are filled: background averaging, a baseline row from
         the background's mean or median, zeros, or a given baseline row. ``"auto"``
@@ -1042,13 +1064,20 @@ def explain(
     Raises
     ------
     DataError
-        Bad ``X``, background or model output.
+        Bad ``X``, background or model output; a DataFrame ``X`` whose columns
+        are not the ``feature_names_in_`` of a scikit-learn model (named, with
+        how to select them: ``X[model.feature_names_in_]``).
         With non-numeric columns: a background that is not a DataFrame, or a
         model that fails on the DataFrame of the first rows.
     ConfigError, UnsupportedError, ResourceError
         Bad options (an averaging removal of non-numeric columns, a torch module
         for a table with such columns), an estimator that does not fit the
         operator, or exact enumeration of too many players.
+
+    Warns
+    -----
+    StoppedWarning
+        The run was stopped on request (``result.stopped``).
 
     Notes
     -----
@@ -1077,7 +1106,7 @@ def explain(
     if executor is not None:
         from engine.values.parallel import explain_in_chunks
 
-        return explain_in_chunks(
+        result = explain_in_chunks(
             model,
             X,
             background,
@@ -1092,17 +1121,34 @@ def explain(
             n_workers=n_workers,
             address=address,
         )
-    return _explain(
-        model,
-        X,
-        background,
-        cfg,
-        seed=seed,
-        device=device,
-        progress=progress,
-        class_names=class_names,
-        row_labels=row_labels,
-    )
+    else:
+        result = _explain(
+            model,
+            X,
+            background,
+            cfg,
+            seed=seed,
+            device=device,
+            progress=progress,
+            class_names=class_names,
+            row_labels=row_labels,
+        )
+    if result.stopped:
+        warn_user(_stopped_message(result), StoppedWarning)
+    return result
+
+
+def _stopped_message(result: DistributionalValues) -> str:
+    """What a stopped :func:`explain` did: rows done, and rows cut short."""
+    config = result.config
+    if result.n_rows and config.get("estimator") != "exact":
+        short = int((result.n_samples < int(config["n_samples"])).sum())
+        if short:
+            return (
+                f"explain: stopped on request after {result.n_rows} row(s), "
+                f"{short} of them with fewer samples than asked (result.n_samples)."
+            )
+    return f"explain: stopped on request after {result.n_rows} row(s)."
 
 
 class DistributionalExplainer(TwinEstimator):

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import math
-import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from engine.errors import (
     DataWarning,
     check_choice,
     format_names,
+    warn_user,
 )
 from engine.runtime import ProgressCallback, Reporter, resolve_seed
 from engine.validation import class_label_warning
@@ -386,7 +386,9 @@ def check_feature_names(model: Any, columns: Sequence[str], owner: str) -> None:
     Raises
     ------
     DataError
-        The names differ, or are the same names in another order.
+        The names differ, or are the same names in another order. The message
+        names the columns the table lacks and those the model was not fitted
+        on, and says how to select the model's columns.
     """
     fitted = getattr(model, "feature_names_in_", None)
     if fitted is None:
@@ -401,13 +403,28 @@ def check_feature_names(model: Any, columns: Sequence[str], owner: str) -> None:
             f"model expects {format_names(fitted)}. Reorder the columns, e.g. "
             "X[model.feature_names_in_]."
         )
+    raise DataError(f"{owner}: {_column_mismatch(fitted, columns)}")
+
+
+def _column_mismatch(fitted: list[str], columns: list[str]) -> str:
+    """How a table's columns differ from a model's, and what to do."""
     missing = [c for c in fitted if c not in columns]
     extra = [c for c in columns if c not in fitted]
-    raise DataError(
-        f"{owner}: the model was fitted on other columns: the table lacks "
-        f"{format_names(missing)} and has {format_names(extra)} that the model "
-        "does not know. Explain a table with the columns the model was trained "
-        "on, in the same order."
+    unknown = (
+        f"column(s) {format_names(extra)} that the model was not fitted on"
+        if extra
+        else ""
+    )
+    if not missing:
+        return (
+            f"the table has {unknown}; the model takes {format_names(fitted)}. "
+            "Select the model's columns, e.g. X[model.feature_names_in_]."
+        )
+    lacks = f"the table lacks column(s) {format_names(missing)} that the model "
+    lacks += "was fitted on" + (f", and has {unknown}" if extra else "")
+    return (
+        f"{lacks}; the model takes {format_names(fitted)}. Explain a table with "
+        "those columns, e.g. X[model.feature_names_in_] of a table that has them."
     )
 
 
@@ -1287,11 +1304,10 @@ def check_classes(
         )
     warning = class_label_warning(column, target)
     if warning:
-        warnings.warn(
+        warn_user(
             f"{owner}: {warning}; a classifier learns one class per distinct value, "
             "so choose a column of class labels.",
             DataWarning,
-            stacklevel=3,
         )
     return labels, counts
 

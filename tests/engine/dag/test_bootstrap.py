@@ -15,11 +15,12 @@ from engine.dag.bootstrap import (
     BootstrapResult,
     _BootJob,
     _bootstrap_job,
+    _summarise_warnings,
     bootstrap_dag,
     consensus_dag,
 )
 from engine.dag.fas import is_dag
-from engine.errors import ConfigError, DataError, DataWarning
+from engine.errors import ConfigError, ConvergenceWarning, DataError, DataWarning
 from engine.executor import ProcessExecutor, RayExecutor
 from tests.processes import alive
 
@@ -187,10 +188,9 @@ def test_a_required_edge_on_a_constant_column_fails_before_the_bootstrap_only():
         s for s in range(100) if 0 not in np.random.default_rng(s).integers(0, 60, 60)
     )
     job = _BootJob(rare, tuple(names), "permutahedron", FAST, prior, job_seed, "cpu")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataWarning)  # x3 is constant in it
-        adjacency, weights = _bootstrap_job(job)
+    adjacency, weights, notes = _bootstrap_job(job)
     assert adjacency[3, 0] and weights[3, 0] == 0.0
+    assert any(c is DataWarning and "['x3'] hold a single value" in m for c, m in notes)
 
 
 def test_bootstrap_processes_equal_serial(seed):
@@ -265,3 +265,65 @@ def test_bootstrap_refuses_executor_options_that_do_nothing(options, message):
     with pytest.raises(ConfigError) as info:
         bootstrap_dag(X, n_boot=2, **options)
     assert str(info.value).startswith(message)
+
+
+def test_refit_warnings_are_one_summary_at_the_users_line():
+    # 10 identical ConvergenceWarnings, shown as coming from engine/executor.py
+    # (50 with n_boot=50); module="engine" did not silence them
+    X, _ = _chain_data(0, n=100)
+
+    def boot():
+        return bootstrap_dag(X, n_boot=10, seed=0, max_iter=2)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = boot()
+    message = (
+        "bootstrap_dag: 10 of 10 bootstrap fits warned: method 'permutahedron' "
+        "ran all 2 epochs of max_iter without meeting its stopping rule"
+    )
+    line = boot.__code__.co_firstlineno + 1
+    assert [(w.category, w.filename, w.lineno) for w in caught] == [
+        (ConvergenceWarning, __file__, line)
+    ]
+    assert str(caught[0].message).startswith(message)
+    assert result.warnings == (str(caught[0].message),)
+    assert BootstrapResult.from_json(result.to_json()) == result
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", module="engine")
+        boot()
+    assert caught == []
+
+
+def test_refit_warnings_come_back_from_worker_processes():
+    X, _ = _chain_data(0, n=100)
+    with pytest.warns(ConvergenceWarning) as caught:
+        result = bootstrap_dag(
+            X, n_boot=2, seed=0, max_iter=2, executor="processes", n_workers=2
+        )
+    assert len(caught) == 1
+    assert result.warnings[0].startswith(
+        "bootstrap_dag: 2 of 2 bootstrap fits warned: method 'permutahedron' ran"
+    )
+
+
+def test_refit_warnings_are_counted_per_kind_over_the_finished_fits():
+    notes = [
+        ((ConvergenceWarning, "learn_dag: all epochs"),),
+        (),
+        ((ConvergenceWarning, "learn_dag: all epochs"), (DataWarning, "few rows")),
+        ((DataWarning, "one value"), (DataWarning, "few rows")),
+    ]
+    assert _summarise_warnings(notes) == [
+        (
+            ConvergenceWarning,
+            "bootstrap_dag: 2 of 4 bootstrap fits warned: all epochs",
+        ),
+        (
+            DataWarning,
+            "bootstrap_dag: 2 of 4 bootstrap fits warned (2 different messages; "
+            "the first): few rows",
+        ),
+    ]
+    assert _summarise_warnings([(), ()]) == []

@@ -618,3 +618,72 @@ def test_a_large_fit_gets_a_cost_warning_that_says_how_to_shorten_it():
     mlp = cost_warning(1000, 20, PermutahedronConfig(edge_model="mlp"))
     assert mlp.startswith("A long fit: with the MLP edge model an epoch over 20")
     assert cost_warning(1000, 20, PermutahedronConfig(training="joint")) is None
+
+
+def _shown(fit, ignore_module=None):
+    """What ``fit()`` warns under "always": (category, file, line) per warning.
+
+    With ``ignore_module``, as a user silences a library's warnings by module.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if ignore_module is not None:
+            warnings.filterwarnings("ignore", module=ignore_module)
+        fit()
+    return [(w.category.__name__, w.filename, w.lineno) for w in caught]
+
+
+def _line(call):
+    """The line of ``call``'s body (a function of one statement)."""
+    return call.__code__.co_firstlineno + 1
+
+
+def test_warnings_point_at_the_users_line_and_obey_module_filters():
+    # DAG-DB's sparse-result warning was re-issued as coming from learner.py, with
+    # the file path as its "module": module="engine" did not silence it; the
+    # estimator's warnings pointed at its fit method inside learner.py
+    X = simulate_sem(5, 300, seed=0).X
+
+    def dagdb():
+        learn_dag(X, "dagdb", seed=0, max_iter=2)
+
+    def twin():
+        DagLearner("dagdb", seed=0, max_iter=2).fit(X)
+
+    def few_rows():  # under 5 rows per column, and all of max_iter used
+        learn_dag(X[:12], seed=0, max_iter=2)
+
+    for call in (dagdb, twin):
+        assert _shown(call) == [("DataWarning", __file__, _line(call))]
+    assert _shown(few_rows) == [
+        ("DataWarning", __file__, _line(few_rows)),
+        ("ConvergenceWarning", __file__, _line(few_rows)),
+    ]
+    for module in ("engine", "engine.dag", "engine.dag.learner"):
+        for call in (dagdb, twin, few_rows):
+            assert _shown(call, ignore_module=module) == []
+
+
+def test_the_result_records_the_prior_over_its_columns():
+    # nothing in the result or its JSON said which prior the fit enforced
+    X = pd.DataFrame(simulate_sem(4, 100, seed=0).X, columns=list("abcd"))
+    prior = PriorKnowledge.from_edges(
+        ["d", "c", "b", "a"],
+        forbidden=[("a", "b")],
+        required=[("c", "d")],
+        tiers={"a": 0, "d": 1},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 2 epochs: under-trained, no matter
+        fitted = learn_dag(X, seed=0, max_iter=2, prior=prior)
+        twin = DagLearner(prior=prior, seed=0, max_iter=2).fit(X).result_
+        plain = learn_dag(X, seed=0, max_iter=2)
+    assert fitted.prior == {
+        "names": ["a", "b", "c", "d"],
+        "forbidden": [["a", "b"]],
+        "required": [["c", "d"]],
+        "tiers": {"a": 0, "d": 1},
+    }
+    assert PriorKnowledge.from_dict(fitted.prior) == prior.subset(list("abcd"))
+    assert twin.prior == fitted.prior and plain.prior is None
+    assert DagResult.from_json(fitted.to_json()) == fitted

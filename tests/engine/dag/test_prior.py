@@ -479,3 +479,65 @@ def test_a_binary_prior_file_names_itself_in_errors(tmp_path):
     assert f"row 2 of the edge file {str(path)!r}: unknown node 'zz'" in str(info.value)
     with pytest.raises(DataError, match="is not UTF-8 text"):
         PriorKnowledge.from_csv(NAMES, edges=io.BytesIO(b"source,target\n\xff,a\n"))
+
+
+def test_equal_priors_compare_equal_and_hash_alike():
+    # p1 == p2 raised "The truth value of an array with more than one element is
+    # ambiguous", and a prior could not be a dict key or a set member
+    def build(forbidden=(("a", "b"),)):
+        return PriorKnowledge.from_edges(
+            ["a", "b", "c"],
+            forbidden=forbidden,
+            required=[("c", "a")],
+            tiers={"c": 0, "b": 1},
+        )
+
+    p1, p2 = build(), build()
+    assert p1 == p2 and (p1 != p2) is False
+    assert hash(p1) == hash(p2) and len({p1, p2}) == 1
+    assert p1 != build(forbidden=()) and p1 != p1.subset(["c", "a", "b"])
+    assert p1 != "prior" and p1 != p1.to_dict()
+    # no tiers at all, or every node without a tier, say the same
+    none, nan = (
+        PriorKnowledge.empty(["a", "b"]),
+        PriorKnowledge.from_edges(["a", "b"], tiers={}),
+    )
+    assert none.tiers is None and np.isnan(nan.tiers).all()
+    assert none == nan and hash(none) == hash(nan)
+
+
+def test_from_dict_reads_back_what_to_dict_wrote():
+    import json
+
+    prior = PriorKnowledge.from_edges(
+        ["1", "x", "y"], forbidden=[("x", "y")], required=[("1", "x")], tiers={"1": 0}
+    )
+    for source in (prior, PriorKnowledge.empty(["a", "b"])):
+        back = PriorKnowledge.from_dict(json.loads(json.dumps(source.to_dict())))
+        assert back == source and back.to_dict() == source.to_dict()
+    assert PriorKnowledge.from_dict({"names": ["a", "b"]}) == PriorKnowledge.empty(
+        ["a", "b"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (["a", "b"], "expected a dict as to_dict writes it (keys ['names', "),
+        ({"forbidden": []}, "the dict has no 'names'; it takes ['names', "),
+        (
+            {"names": ["a", "b"], "forbiden": [["a", "b"]]},
+            "the dict has unknown key(s) ['forbiden']; it takes ['names', ",
+        ),
+        (
+            {"names": ["a", "b"], "required": "ab"},
+            "'required' must be a list of [source, target] pairs; got str 'ab'.",
+        ),
+        ({"names": ["a", "b"], "forbidden": [["a", "z"]]}, "unknown node 'z'"),
+    ],
+)
+def test_from_dict_refuses_what_to_dict_does_not_write(data, message):
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_dict(data)
+    assert str(info.value).startswith("PriorKnowledge.from_dict: ")
+    assert message in str(info.value)

@@ -130,3 +130,44 @@ def test_thresholding_a_learned_dag_keeps_it_a_dag() -> None:
         cut = r.thresholded(t)
         assert cut.is_dag
         assert cut.n_edges == sum(abs(w) >= t for _, _, w in r.edges())
+
+
+def test_the_prior_is_recorded_and_round_trips() -> None:
+    # a result did not say which prior knowledge it was fitted under
+    from engine.dag import PriorKnowledge
+
+    prior = PriorKnowledge.from_edges(
+        ["a", "b", "c"], forbidden=[("c", "a")], required=[("a", "b")], tiers={"a": 0}
+    )
+    r = _result(prior=prior)  # a prior is kept as its dict
+    assert r.prior == {
+        "names": ["a", "b", "c"],
+        "forbidden": [["c", "a"]],
+        "required": [["a", "b"]],
+        "tiers": {"a": 0},
+    }
+    assert PriorKnowledge.from_dict(r.prior) == prior
+    back = DagResult.from_json(r.to_json())
+    assert back == r and back.prior == r.prior
+    assert r != _result() and r != _result(prior=PriorKnowledge.empty(["a", "b", "c"]))
+    # files saved before the prior was recorded still load, without one
+    old = r.to_dict()
+    del old["prior"]
+    assert DagResult.from_dict(old) == _result()
+    assert DagResult.from_dict(old).prior is None
+
+
+def test_a_damaged_prior_is_refused_on_loading() -> None:
+    from engine.errors import DataError
+
+    data = _result(prior={"names": ["a", "b", "c"], "forbidden": [["a", "b"]]})
+    data = data.to_dict()
+    for prior, why in (
+        ({**data["prior"], "names": ["x", "y", "z"]}, "unknown node 'a'"),
+        ({**data["prior"], "forbidden": [1]}, "must hold [source, target] pairs"),
+        ({"names": ["c", "b", "a"]}, "is over the nodes ['c', 'b', 'a'], not the"),
+    ):
+        with pytest.raises(DataError) as info:
+            DagResult.from_dict({**data, "prior": prior})
+        assert "the data is damaged: 'prior' " in str(info.value)
+        assert why in str(info.value)

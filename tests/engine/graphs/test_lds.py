@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from engine.errors import ConfigError, DataError, GraphError, ResourceError
+from engine.errors import (
+    ConfigError,
+    DataError,
+    GraphError,
+    ResourceError,
+    StoppedWarning,
+)
 from engine.graphs import (
     GraphResult,
     GraphStructureLearner,
@@ -138,16 +146,22 @@ def test_stop_request_returns_partial_result(seed, monkeypatch):
         events.append(event)
         return True
 
-    res = learn_graph(
-        X,
-        y,
-        split=make_split(y, 6, 6, seed=seed),
-        graph=adj,
-        seed=seed,
-        device="cpu",
-        progress=progress,
-        **FAST,
+    # learn_dag warned that it stopped; learn_graph stopped without a word
+    said = (
+        "learn_graph: stopped on request after 1 outer iteration(s); the result "
+        "holds the best state so far."
     )
+    with pytest.warns(StoppedWarning, match=re.escape(said)):
+        res = learn_graph(
+            X,
+            y,
+            split=make_split(y, 6, 6, seed=seed),
+            graph=adj,
+            seed=seed,
+            device="cpu",
+            progress=progress,
+            **FAST,
+        )
     assert res.stopped and res.n_outer_iter == 1 and len(events) == 1
     assert "es_accuracy" in events[0].metrics and events[0].task == "graphs.fit"
 

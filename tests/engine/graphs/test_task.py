@@ -469,3 +469,25 @@ def test_class_names_keep_the_spelling_of_the_labels(labels, classes):
     assert task.classes == classes
     series = pd.Series(labels, index=X.index)
     assert prepare_task(X, series, _masks(), None, LdsConfig()).classes == classes
+
+
+def test_a_task_note_points_at_the_users_line_and_obeys_module_filters():
+    # learn_graph's notes were shown as coming from engine/graphs/lds.py
+    import warnings
+
+    X, y, _ = _named_nodes()
+    first = np.arange(60) < 30
+    split = {"train": first, "val": ~first}
+
+    def fit():
+        learn_graph(X, y, split=split, seed=0, max_outer_iter=1)
+
+    for ignore in (None, "engine.graphs"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if ignore is not None:
+                warnings.filterwarnings("ignore", module=ignore)
+            fit()
+        shown = [(w.filename, w.lineno) for w in caught if w.category is DataWarning]
+        line = fit.__code__.co_firstlineno + 1
+        assert shown == ([] if ignore else [(__file__, line)])

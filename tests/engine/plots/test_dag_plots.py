@@ -498,3 +498,41 @@ def test_long_node_labels_do_not_overlap_at_the_default_size(d: int) -> None:
     # the comparison draws every node where the learned DAG's drawing does
     drawn = next(t for t in dag_figure(a, a * 1.0, names).data if t.name == "nodes")
     np.testing.assert_array_equal(np.c_[drawn.x, drawn.y], dag_layout(a, names))
+
+
+def test_a_whole_result_for_a_matrix_is_a_type_error_naming_its_matrix():
+    # dag_figure(result, ...) said 'adjacency' ... got shape (); bootstrap_figure
+    # and adjacency_heatmap quoted float()'s complaint about the object
+    from engine.dag import DagResult
+    from engine.dag.bootstrap import BootstrapResult
+
+    a = np.array([[0, 1], [0, 0]], dtype=bool)
+    dag = DagResult(a, a * 0.5, ("a", "b"))
+    boot = BootstrapResult(
+        ("a", "b"), a * 1.0, a * 1.0, a * 0.5, a, 0.5, 2, 2, False, "x"
+    )
+    calls = [
+        (
+            lambda: dag_figure(dag, a, ["a", "b"]),
+            "dag_figure: 'adjacency'",
+            "adjacency",
+        ),
+        (
+            lambda: adjacency_heatmap(dag, ["a", "b"]),
+            "adjacency_heatmap: 'weights'",
+            "weights",
+        ),
+        (
+            lambda: bootstrap_figure(boot, a, ["a", "b"]),
+            "bootstrap_figure: 'edge_frequency'",
+            "edge_frequency",
+        ),
+    ]
+    for call, start, field in calls:
+        with pytest.raises(TypeError) as info:
+            call()
+        kind = type(boot if field == "edge_frequency" else dag).__name__
+        assert str(info.value) == (
+            f"{start} must be a square (d, d) matrix; got a whole {kind}: pass its "
+            f"matrix, e.g. result.{field}."
+        )

@@ -175,3 +175,63 @@ def test_bad_arguments_name_the_figure_and_what_was_received():
             call()
     assert graph_layout(3, np.zeros((0, 2), dtype=int), np.zeros(0)).shape == (3, 2)
     assert learned_graph_figure(result, n_edges=0, positions=np.zeros((6, 2)))
+
+
+def _dag_result():
+    from engine.dag import DagResult
+
+    adjacency = np.array([[0, 1], [0, 0]], dtype=bool)
+    history = {"step": np.arange(3.0), "loss": np.ones(3)}
+    return DagResult(adjacency, adjacency * 0.5, ("a", "b"), history=history)
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        learned_graph_figure,
+        edge_histogram_figure,
+        training_curves_figure,
+        accuracy_figure,
+    ],
+)
+def test_another_result_is_a_type_error_naming_what_draws_it(figure):
+    # training_curves_figure(dag_result): AttributeError 'DagResult' object has no
+    # attribute 'n_outer_iter'
+    name = figure.__name__
+    with pytest.raises(TypeError) as info:
+        figure(_dag_result())
+    drawn = (
+        "its training curves are drawn by engine.plots.training_curves(result.history)."
+        if figure is training_curves_figure
+        else "engine.plots draws it with dag_figure(result.adjacency, "
+        "result.weights, result.node_names), adjacency_heatmap(result.weights, "
+        "result.node_names) and training_curves(result.history)."
+    )
+    assert str(info.value) == (
+        f"{name}: takes a GraphResult (from learn_graph); got a DagResult: {drawn}"
+    )
+    with pytest.raises(
+        TypeError, match=rf"^{name}: takes a GraphResult .*; got dict\.$"
+    ):
+        figure({"edges": []})
+
+
+def test_training_curves_refuses_a_graph_result_or_its_history():
+    from engine.plots import training_curves
+
+    result = _result(6)
+    with pytest.raises(TypeError) as info:
+        training_curves(result)
+    assert str(info.value) == (
+        "training_curves: takes a DagResult's history (a mapping of curves); got a "
+        "GraphResult: its training curves are drawn by "
+        "engine.plots.training_curves_figure(result)."
+    )
+    # its history drew an empty figure
+    with pytest.raises(DataError, match=r"training_curves_figure\(result\) draws it"):
+        training_curves(result.history)
+    with pytest.raises(
+        TypeError, match=r"got a DagResult: pass its result\.history\.$"
+    ):
+        training_curves(_dag_result())
+    assert len(training_curves(_dag_result().history).data) == 1

@@ -267,3 +267,25 @@ def test_the_mean_chart_toolbar_stays_on_one_row(digits_result) -> None:
         mean_vs_reference(digits_result, 0, reference=ref),
     ):
         assert set(fig.layout.modebar.remove) == set(NARROW_TOOLBAR)
+
+
+@pytest.mark.parametrize(
+    ("figure", "args"),
+    [
+        (p_change_bars, ()),
+        (transition_heatmap, (0, 0)),
+        (mean_vs_reference, (0,)),
+        (pixel_map, (0, (2, 2))),
+    ],
+)
+def test_another_result_is_a_type_error_naming_what_draws_it(figure, args) -> None:
+    # each failed with AttributeError: 'DagResult' object has no attribute ...
+    from engine.dag import DagResult
+
+    dag = DagResult(np.zeros((2, 2), bool), np.zeros((2, 2)), ("a", "b"))
+    with pytest.raises(TypeError) as info:
+        figure(dag, *args)
+    assert str(info.value).startswith(
+        f"{figure.__name__}: takes a DistributionalValues (from explain); got a "
+        "DagResult: engine.plots draws it with dag_figure(result.adjacency, "
+    )

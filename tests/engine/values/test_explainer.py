@@ -15,7 +15,13 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from engine.errors import ConfigError, DataError, NotFittedError, UnsupportedError
+from engine.errors import (
+    ConfigError,
+    DataError,
+    NotFittedError,
+    StoppedWarning,
+    UnsupportedError,
+)
 from engine.values import (
     DistributionalExplainer,
     DistributionalValues,
@@ -352,10 +358,39 @@ def test_columns_other_than_the_models_are_refused(iris) -> None:
     with pytest.raises(DataError, match="another order"):
         explain(model, shuffled.iloc[:2], background=shuffled, executor="serial")
     renamed = X.rename(columns={X.columns[0]: "sepal"})
-    with pytest.raises(DataError, match=r"lacks \['sepal length \(cm\)'\]"):
+    with pytest.raises(DataError) as info:
         explain(model, renamed.iloc[:2], background=renamed)
+    assert str(info.value) == (
+        "explain: the table lacks column(s) ['sepal length (cm)'] that the model "
+        "was fitted on, and has column(s) ['sepal'] that the model was not fitted "
+        f"on; the model takes {list(X.columns)}. Explain a table with those "
+        "columns, e.g. X[model.feature_names_in_] of a table that has them."
+    )
     # arrays carry no names: nothing to compare
     explain(model, X.iloc[:2].to_numpy(), background=X.to_numpy()[:20], seed=0)
+
+
+def test_extra_columns_are_named_and_the_models_columns_selected(iris) -> None:
+    # the full table with a text column gave scikit-learn's "Feature names
+    # unseen at fit time" and advice to one-hot encode the text column
+    X, _, model = iris
+    rng = np.random.default_rng(0)
+    table = X.assign(region=rng.choice(["north", "south"], len(X)), plot=1.0)
+    for extra, names in (
+        (table, "['region', 'plot']"),
+        (table[[*X, "plot"]], "['plot']"),
+    ):
+        with pytest.raises(DataError) as info:
+            explain(model, extra.iloc[:2], background=extra)
+        assert str(info.value) == (
+            f"explain: the table has column(s) {names} that the model was not "
+            f"fitted on; the model takes {list(X.columns)}. Select the model's "
+            "columns, e.g. X[model.feature_names_in_]."
+        )
+    # the advice works, with the full table as the background
+    chosen = table[model.feature_names_in_]
+    r = explain(model, chosen.iloc[:2], background=table, seed=0, n_samples=4)
+    assert r.features == tuple(X.columns)
 
 
 def test_stop_request_returns_partial_result(iris) -> None:
@@ -366,17 +401,20 @@ def test_stop_request_returns_partial_result(iris) -> None:
         events.append(event)
         return event.stage == "permutation"
 
-    res = explain(
-        model,
-        X.iloc[:5],
-        background=X.iloc[::30],
-        estimator="permutation",
-        n_samples=4,
-        memory_budget=2**14,
-        progress=stop_at_once,
-        seed=0,
-    )
+    with pytest.warns(StoppedWarning) as caught:
+        res = explain(
+            model,
+            X.iloc[:5],
+            background=X.iloc[::30],
+            estimator="permutation",
+            n_samples=4,
+            memory_budget=2**14,
+            progress=stop_at_once,
+            seed=0,
+        )
     assert res.stopped and 1 <= res.n_rows < 5
+    said = f"explain: stopped on request after {res.n_rows} row(s)"
+    assert [str(w.message)[: len(said)] for w in caught] == [said]
     assert events[0].stage == "start" and events[-1].stage == "done"
     # the last event counts the rows explained out of the 5 asked for (it said
     # n_rows of n_rows, a complete run, next to "Stopped early")
@@ -633,6 +671,48 @@ def test_bad_player_groups_and_class_names_are_named(iris) -> None:
     assert grouped.features == (
         f"{X.columns[0]}+{X.columns[1]}",
         f"{X.columns[2]}+{X.columns[3]}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("executor", "stages"), [(None, ["start", "done"]), ("serial", ["jobs"])]
+)
+def test_a_stop_at_the_first_event_explains_no_row_and_warns(
+    iris, executor, stages
+) -> None:
+    # without an executor a True from the "start" event was ignored: every row
+    # ran and the result said stopped=False; with one the run stopped
+    X, _, model = iris
+    seen = []
+
+    def stop(event) -> bool:
+        seen.append(event.stage)
+        return True
+
+    def run():
+        return explain(
+            model,
+            X.iloc[:20],
+            background=X.iloc[::10],
+            estimator="permutation",
+            n_samples=20,
+            seed=0,
+            progress=stop,
+            executor=executor,
+            chunk_rows=5,
+        )
+
+    with pytest.warns(StoppedWarning) as caught:
+        r = run()
+    assert seen == stages
+    assert r.stopped and r.n_rows == 0 and r.transitions.shape == (0, 4, 3, 3)
+    assert r.probabilities.shape == (0, 3) and r.rows.tolist() == []
+    assert [str(w.message) for w in caught] == [
+        "explain: stopped on request after 0 row(s)."
+    ]
+    assert (caught[0].filename, caught[0].lineno) == (
+        __file__,
+        run.__code__.co_firstlineno + 1,
     )
 
 
