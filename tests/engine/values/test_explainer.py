@@ -699,7 +699,8 @@ def test_a_stop_at_the_first_event_explains_no_row_and_warns(
             seed=0,
             progress=stop,
             executor=executor,
-            chunk_rows=5,
+            # chunk_rows acts only with an executor (refused as inert without)
+            **({"chunk_rows": 5} if executor else {}),
         )
 
     with pytest.warns(StoppedWarning) as caught:
