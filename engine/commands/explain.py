@@ -13,6 +13,7 @@ import logging
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -228,12 +229,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     from engine.validation import class_label_warning
     from engine.values import explain, load_skops, train_classifier
-    from engine.values.models import (
-        check_model_classes,
-        describe_left_out,
-        feature_columns,
-        prepare_features,
-    )
+    from engine.values.models import check_model_classes, describe_left_out
 
     _check_options(args)
     frame, report = read_table(args.file, header=header_of(args))
@@ -244,27 +240,8 @@ def run(args: argparse.Namespace) -> int:
         )
     rows = _parse_rows(args.rows, len(frame))
     loaded = load_skops(Path(args.model_file)) if args.model_file else None
-    raw = _raw_columns(loaded, frame, args)
-    if raw is not None:  # a model of the table as it is, text columns included
-        features, left_out = raw, {}
-        numeric = [c for c in features if pd.api.types.is_numeric_dtype(frame[c])]
-    else:
-        features, left_out = feature_columns(frame, args.target)
-        numeric = features
-    if left_out:
-        write_note(
-            "explain",
-            f"left out {describe_left_out(left_out)}: the classifier takes numeric "
-            "columns other than row identifiers",
-        )
-    if not features:
-        raise DataError(
-            f"explain: {args.file} has no numeric feature column besides the label "
-            f"column {args.target!r}; add numeric columns or encode them as numbers."
-        )
-    table, record = prepare_features(frame, numeric, args.missing, "explain")
-    if raw is not None:  # the text columns of the kept rows, in the model's order
-        table = frame.loc[table.index, features].assign(**dict(table.items()))
+    table, record, numeric, left_out = _feature_table(frame, loaded, args)
+    features = list(table.columns)
     write_table_notes("explain", report, record)
     _check_estimator(args, len(features), len(table))
     _check_kept(rows, table.index, frame[numeric])
@@ -347,33 +324,84 @@ def _note_stderr(result) -> None:
             write_note("explain", note.replace("n_samples", "--samples"))
 
 
-def _raw_columns(
-    model: object, frame: pd.DataFrame, args: argparse.Namespace
-) -> list[str] | None:
-    """The model's columns when it takes text columns of the table as they are.
+def _feature_table(
+    frame: pd.DataFrame, model: object, args: argparse.Namespace
+) -> tuple[pd.DataFrame, Any, list[str], dict[str, str]]:
+    """The feature columns the classifier is given, and the columns left out.
 
-    A model loaded with ``--model-file`` that was fitted on a DataFrame (e.g. a
-    Pipeline whose ColumnTransformer one-hot encodes text columns) records its
-    columns in ``feature_names_in_``; when one of them holds text in the table,
-    the model is given those columns unencoded, in its order. ``None`` otherwise.
+    A model loaded with ``--model-file`` that was fitted on a DataFrame records
+    its columns in ``feature_names_in_``: it is given those columns of the table,
+    in its order, text ones as they are (e.g. for a Pipeline whose
+    ColumnTransformer one-hot encodes them), as the Explain page does
+    (:func:`engine.values.table_models.model_table`). Otherwise the features
+    are the table's numeric columns other than the label and row identifiers.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table, label column included.
+    model : object or None
+        The loaded model, or ``None`` when one is trained.
+    args : argparse.Namespace
+        The command's options.
+
+    Returns
+    -------
+    table : DataFrame of shape (n_kept, n_features)
+        The features in the classifier's order, indexed by the positions of the
+        kept rows in ``frame``.
+    record : engine.data.MatrixRecord or None
+        What was done to the numeric columns.
+    numeric : list of str
+        The numeric ones of the features.
+    left_out : dict of str to str
+        The table's other columns (the label excepted) and why; said in a note.
+
+    Raises
+    ------
+    DataError
+        The table lacks columns of the model, or has no numeric feature.
     """
+    from engine.values.models import (
+        describe_left_out,
+        feature_columns,
+        prepare_features,
+    )
+    from engine.values.table_models import model_table
+
     names = getattr(model, "feature_names_in_", None)
     if names is None:
-        return None
-    names = [str(c) for c in names]
-    present = [c for c in names if c in frame.columns]
-    if not any(not pd.api.types.is_numeric_dtype(frame[c]) for c in present):
-        return None
-    missing = [c for c in names if c not in frame.columns]
-    if missing or args.target in names:
-        raise DataError(
-            f"explain: the model in {args.model_file!r} takes the columns "
-            f"{format_names(names)}; {args.file} lacks {format_names(missing)}"
-            if missing
-            else f"explain: the model in {args.model_file!r} takes the label "
-            f"column {args.target!r} as a feature; check '--target'."
+        features, left_out = feature_columns(frame, args.target)
+        if left_out:
+            write_note(
+                "explain",
+                f"left out {describe_left_out(left_out)}: the classifier takes "
+                "numeric columns other than row identifiers",
+            )
+        if not features:
+            raise DataError(
+                f"explain: {args.file} has no numeric feature column besides the "
+                f"label column {args.target!r}; add numeric columns or encode them "
+                "as numbers."
+            )
+        table, record = prepare_features(frame, features, args.missing, "explain")
+        return table, record, features, left_out
+    owner = f"explain: the model in {args.model_file!r}"
+    table, record = model_table(frame, names, args.target, args.missing, owner)
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    left_out = {
+        str(c): "not a column of the model"
+        for c in frame.columns
+        if c != args.target and c not in table.columns
+    }
+    if left_out:
+        write_note(
+            "explain",
+            f"left out {describe_left_out(left_out)}: the model in "
+            f"{args.model_file!r} takes "
+            f"{format_names(table.columns, limit=8, brackets=False)}, in that order",
         )
-    return names
+    return table, record, numeric, left_out
 
 
 def _print_summary(result, top: int) -> None:

@@ -420,3 +420,58 @@ def test_explain_command_takes_a_pipeline_on_text_columns(tmp_path, capsys) -> N
     assert result.features == ("age", "sex", "dose")
     assert result.categories == {"sex": ("female", "male")}
     assert list(result.data_frame()["sex"]) == list(frame.sex[:2])
+
+
+def test_a_model_fitted_on_named_columns_gets_them_in_its_order(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from engine.cli import main
+
+    # a model fitted on 3 of the 4 columns, or on all 4 in another order, was
+    # refused ("expects 3 features"; "Reorder the columns, e.g. X[...]"), while
+    # the Explain page gave it its columns
+    frame = pd.read_csv(iris_csv)
+    names = list(frame.columns[:4])
+    subset = names[1:]
+    model = LogisticRegression(max_iter=500).fit(frame[subset], frame["target"])
+    path = tmp_path / "subset.skops"
+    save_skops(model, path)
+    out = tmp_path / "values.json"
+    argv = ["explain", str(iris_csv), "--target", "target", "--rows", "0,100"]
+    assert main([*argv, "--model-file", str(path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: left out 'sepal length (cm)' (not a column of the model): "
+        f"the model in {str(path)!r} takes 'sepal width (cm)', 'petal length (cm)', "
+        "'petal width (cm)', in that order\n"
+    ) in captured.err
+    assert "model: LogisticRegression from" in captured.out
+    assert DistributionalValues.from_json(out).features == tuple(subset)
+
+    reordered = names[::-1]
+    model = LogisticRegression(max_iter=500).fit(frame[reordered], frame["target"])
+    save_skops(model, path)
+    assert main([*argv, "--model-file", str(path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "left out" not in captured.err
+    result = DistributionalValues.from_json(out)
+    assert result.features == tuple(reordered)
+    expected = model.predict(frame[reordered].iloc[[0, 100]])
+    assert [result.classes[c] for c in result.predicted] == [str(v) for v in expected]
+
+    # only a column the table lacks is refused, by name, saying what to do
+    frame["extra"] = frame["sepal length (cm)"] * 2
+    extra = ["extra", *subset]
+    model = LogisticRegression(max_iter=500).fit(frame[extra], frame["target"])
+    save_skops(model, path)
+    assert main([*argv, "--model-file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(
+        f"error: explain: the model in {str(path)!r} takes the columns 'extra', "
+        "'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'; the table lacks "
+        "'extra'. Use a table that has them (the one the model was trained on), or a "
+        "model trained on this table's columns."
+    ), err
