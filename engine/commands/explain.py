@@ -13,7 +13,7 @@ import logging
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ from engine.commands import (
 )
 from engine.data import read_table
 from engine.errors import ConfigError, DataError, DataWarning, format_names
+
+if TYPE_CHECKING:
+    from engine.values.result import DistributionalValues
 
 __all__ = ["register", "run"]
 
@@ -404,25 +407,134 @@ def _feature_table(
     return table, record, numeric, left_out
 
 
-def _print_summary(result, top: int) -> None:
+RANK_SE = 2.0
+"""The summary says the top ranking is unsettled when another feature's P(change)
+lies within this many standard errors of the difference of the top one's. The
+two estimates come from the same orderings or coalitions, with a covariance the
+result does not hold: the sum of their standard errors bounds the difference's."""
+
+
+def p_change_stderr(result: DistributionalValues) -> np.ndarray | None:
+    """An upper bound on the Monte Carlo standard error of each P(change).
+
+    ``P(change) = 1 - trace(Q)`` is also the sum of the off-diagonal entries of
+    ``Q``; the standard deviation of a sum is at most the sum of its terms' (the
+    result holds each entry's standard error, not their covariances), so the
+    smaller of the two sums bounds it. ``None`` for exact values.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+        With ``stderr`` of shape (R, M, K, K), or ``None``.
+
+    Returns
+    -------
+    ndarray of shape (R, M) or None
+        NaN where the standard errors are (fewer than 2 samples).
+
+    Examples
+    --------
+    >>> class Result:
+    ...     stderr = np.array([[[[0.02, 0.01], [0.0, 0.03]]]])
+    >>> p_change_stderr(Result()).round(3).tolist()
+    [[0.01]]
+    """
+    if result.stderr is None:
+        return None
+    se = np.asarray(result.stderr, dtype=np.float64)
+    eye = np.eye(se.shape[-1], dtype=bool)
+    off = np.where(eye, 0.0, se).sum(axis=(2, 3))
+    diag = np.where(eye, se, 0.0).sum(axis=(2, 3))
+    return np.minimum(off, diag)
+
+
+def _print_summary(result: DistributionalValues, top: int) -> None:
+    """Print, per row, the ``top`` features by P(change) and their top moves.
+
+    Sampled values show the standard error of P(change) (at most, see
+    :func:`p_change_stderr`) and a line when the top feature's lead is within
+    :data:`RANK_SE` standard errors.
+    """
+    se = p_change_stderr(result)
     sys.stdout.write(
         f"{result.estimator} {result.operator} values, {result.n_rows} row(s), "
         f"{result.n_model_rows} model rows, {result.timings['total_s']:.2f} s\n"
     )
+    if se is not None:
+        legend = ""
+        if np.isfinite(se).any():
+            legend = (
+                ": 's.e. <= x' says the Monte Carlo standard error of P(change) "
+                "is at most x"
+            )
+        n = int(result.n_samples.max())
+        sys.stdout.write(f"sampled from {n} {_unit(result)}{legend}\n")
     for r, label in enumerate(result.rows):
         pred = result.classes[result.predicted[r]]
         sys.stdout.write(f"row {label}: predicted {pred}\n")
-        order = result.p_change[r].argsort()[::-1][:top]
-        for i in order:
-            q = result.transitions[r, i].copy()
-            q[range(len(q)), range(len(q))] = 0
-            k, j = divmod(int(q.argmax()), q.shape[1])
-            move = (
-                f"top move {result.classes[j]} -> {result.classes[k]} {q[k, j]:.3f}"
-                if q[k, j] > 0
-                else "never changes the class"
-            )
+        order = result.p_change[r].argsort()[::-1]
+        for i in order[:top]:
+            error = "" if se is None else _se_text(se[r, i])
             sys.stdout.write(
-                f"  {result.features[i]:<28} P(change) {result.p_change[r, i]:.3f}  "
-                f"{move}\n"
+                f"  {result.features[i]:<28} P(change) {result.p_change[r, i]:.3f}"
+                f"{error}  {_top_move(result, r, i)}\n"
             )
+        if se is not None:
+            _write_unsettled(result, se[r], r, order)
+
+
+def _unit(result: DistributionalValues) -> str:
+    """What ``n_samples`` counts, in the words of ``--samples``."""
+    if result.estimator == "permutation":
+        return "orderings"
+    return "coalitions per feature"
+
+
+def _se_text(se: float) -> str:
+    """`` (s.e. <= 0.012)``, `` (s.e. < 0.001)`` below 0.0005, or nothing when
+    there is no standard error (fewer than 2 samples)."""
+    if not np.isfinite(se):
+        return ""
+    return " (s.e. < 0.001)" if se < 0.0005 else f" (s.e. <= {se:.3f})"
+
+
+def _top_move(result: DistributionalValues, r: int, i: int) -> str:
+    """The most likely class change feature ``i`` makes in row ``r``."""
+    q = result.transitions[r, i].copy()
+    q[range(len(q)), range(len(q))] = 0
+    k, j = divmod(int(q.argmax()), q.shape[1])
+    if q[k, j] <= 0:
+        return "never changes the class"
+    return f"top move {result.classes[j]} -> {result.classes[k]} {q[k, j]:.3f}"
+
+
+def _write_unsettled(
+    result: DistributionalValues, se: np.ndarray, r: int, order: np.ndarray
+) -> None:
+    """Say which features' P(change) is within noise of the top one's.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+    se : ndarray of shape (M,)
+        The standard errors of row ``r``'s P(change).
+    r : int
+        The row, by position in ``result``.
+    order : ndarray of shape (M,), int
+        The features by P(change), largest first.
+    """
+    p = result.p_change[r]
+    first = int(order[0])
+    close = [
+        int(i) for i in order[1:] if p[first] - p[i] < RANK_SE * (se[first] + se[i])
+    ]
+    if not close:
+        return
+    names = format_names([result.features[i] for i in close], limit=3, brackets=False)
+    more = 4 * int(result.n_samples[r])
+    verb = "is" if len(close) == 1 else "are"
+    sys.stdout.write(
+        f"  the top ranking is not settled: {names} {verb} within "
+        f"{RANK_SE:g} standard errors of {result.features[first]!r}; --samples "
+        f"{more} halves the errors (time grows with it)\n"
+    )

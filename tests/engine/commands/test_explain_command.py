@@ -475,3 +475,49 @@ def test_a_model_fitted_on_named_columns_gets_them_in_its_order(
         "'extra'. Use a table that has them (the one the model was trained on), or a "
         "model trained on this table's columns."
     ), err
+
+
+def test_sampled_values_show_their_standard_errors_and_an_unsettled_ranking(
+    tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # with 20 orderings the summary named a top feature within noise of others,
+    # with no standard error anywhere: 'a' and its copy 'b' are symmetric players
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=200)
+    frame = pd.DataFrame({"a": a, "b": a, "c": rng.normal(size=200)})
+    frame["y"] = np.where(a + 0.05 * frame["c"] > 0, "yes", "no")
+    path = tmp_path / "twins.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "values.json"
+    argv = ["explain", str(path), "--target", "y", "--rows", "2", "--out", str(out)]
+    assert main([*argv, "--estimator", "permutation", "--samples", "20"]) == 0
+    printed = capsys.readouterr().out
+    result = DistributionalValues.from_json(out)
+    # P(change) is the sum of the off-diagonal entries and 1 - the diagonal's:
+    # the smaller sum of their standard errors bounds its standard error
+    eye = np.eye(2, dtype=bool)
+    entries = result.stderr[0]  # (M, K, K)
+    se = np.minimum(entries[:, ~eye].sum(axis=1), entries[:, eye].sum(axis=1))
+    assert np.all(se > 0.001) and np.all(se < 0.01), se
+    assert (
+        "sampled from 20 orderings: 's.e. <= x' says the Monte Carlo standard "
+        "error of P(change) is at most x\n"
+    ) in printed
+    for i, name in enumerate(result.features):
+        line = f"  {name:<28} P(change) {result.p_change[0, i]:.3f} "
+        assert f"{line}(s.e. <= {se[i]:.3f})  " in printed, printed
+    top, second = np.argsort(result.p_change[0])[::-1][:2]
+    assert {result.features[top], result.features[second]} == {"a", "b"}
+    assert (
+        f"  the top ranking is not settled: {result.features[second]!r} is within 2 "
+        f"standard errors of {result.features[top]!r}; --samples 80 halves the "
+        "errors (time grows with it)\n"
+    ) in printed
+
+    # exact values have no standard error, and nothing is unsettled
+    assert main([*argv, "--estimator", "exact"]) == 0
+    printed = capsys.readouterr().out
+    assert "s.e." not in printed and "sampled from" not in printed
+    assert "not settled" not in printed
