@@ -93,7 +93,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
-    p.add_argument("--top", type=int, default=5, help="features listed per row")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=5,
+        help="features listed per row (default %(default)s)",
+    )
+    p.add_argument(
+        "--top-classes",
+        type=int,
+        default=None,
+        metavar="K",
+        help="keep the K classes most likely on the explained rows (by their "
+        "largest probability) and pool the others into one class, 'other': "
+        "K+1 classes, for a model with many (default: every class)",
+    )
     p.add_argument(
         "--out",
         metavar="FILE.json",
@@ -125,6 +139,11 @@ def _check_options(args: argparse.Namespace) -> None:
 
     if args.top < 1:
         raise ConfigError(f"explain: '--top' must be at least 1; got {args.top}.")
+    if args.top_classes is not None and args.top_classes < 1:
+        raise ConfigError(
+            "explain: '--top-classes' must be a positive integer (the classes "
+            f"kept, the others pooled into 'other'); got {args.top_classes}."
+        )
     if args.samples is not None and args.samples < 1:
         raise ConfigError(
             f"explain: '--samples' must be a positive integer; got {args.samples}."
@@ -302,6 +321,7 @@ def run(args: argparse.Namespace) -> int:
         row_labels=rows,
         progress=progress_log(logger),
         max_background=args.max_background,
+        top_k=args.top_classes,
     )
     n_used = int(result.config.get("n_background", len(table)))
     if result.notes and n_used < len(table):  # the background was subsampled
@@ -312,10 +332,44 @@ def run(args: argparse.Namespace) -> int:
             f"{len(table)} uses them all (time and memory grow with it).",
         )
     _note_stderr(result)
+    _note_top_classes(result, model, args.top_classes)
     _print_summary(result, args.top)
     if args.out:
         write_out(args.out, result.to_json())
     return 0
+
+
+def _note_top_classes(
+    result: DistributionalValues, model: object, top_classes: int | None
+) -> None:
+    """Say which classes ``--top-classes`` kept and how many it pooled.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+        Its ``classes`` end with ``"other"`` when classes were pooled.
+    model : object
+        The classifier (its ``classes_``).
+    top_classes : int or None
+        The option's value.
+    """
+    if top_classes is None:
+        return
+    n_model = len(getattr(model, "classes_", result.classes))
+    if top_classes >= n_model:
+        write_note(
+            "explain",
+            f"'--top-classes {top_classes}' pools no class: the model has only "
+            f"{n_model} classes.",
+        )
+        return
+    kept = format_names(result.classes[:-1], limit=8, brackets=False)
+    write_note(
+        "explain",
+        f"kept the {top_classes} class(es) most likely on the explained rows "
+        f"({kept}); the model's {n_model - top_classes} other classes are pooled "
+        "as 'other'.",
+    )
 
 
 def _note_stderr(result) -> None:

@@ -521,3 +521,54 @@ def test_sampled_values_show_their_standard_errors_and_an_unsettled_ranking(
     printed = capsys.readouterr().out
     assert "s.e." not in printed and "sampled from" not in printed
     assert "not settled" not in printed
+
+
+def test_top_classes_keeps_the_likeliest_classes_and_pools_the_others(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # the library's top_k had no option: a model with many classes could not be
+    # reduced from the command line
+    out = tmp_path / "values.json"
+    argv = ["explain", str(iris_csv), "--target", "target", "--rows", "0,50"]
+    argv += ["--out", str(out)]
+    assert main([*argv, "--top-classes", "2"]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: kept the 2 class(es) most likely on the explained rows "
+        "('0', '1'); the model's 1 other classes are pooled as 'other'.\n"
+    ) in captured.err
+    result = DistributionalValues.from_json(out)
+    assert result.classes == ("0", "1", "other")
+    assert result.transitions.shape == (2, 4, 3, 3)
+    assert result.config["top_k"] == 2
+    assert "row 0: predicted 0\n" in captured.out
+
+    assert main([*argv, "--top-classes", "3"]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: '--top-classes 3' pools no class: the model has only 3 "
+        "classes.\n"
+    ) in captured.err
+    assert DistributionalValues.from_json(out).classes == ("0", "1", "2")
+
+    assert main([*argv, "--top-classes", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: explain: '--top-classes' must be a positive integer (the classes "
+        "kept, the others pooled into 'other'); got 0.\n"
+    )
+
+
+def test_help_documents_top_classes_apart_from_top(capsys) -> None:
+    from engine.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["explain", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--top TOP features listed per row (default 5)" in text
+    assert (
+        "--top-classes K keep the K classes most likely on the explained rows (by "
+        "their largest probability) and pool the others into one class, 'other'"
+    ) in text
