@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 import warnings
 from pathlib import Path
@@ -179,6 +180,77 @@ def _check_pairs(args: argparse.Namespace) -> None:
         )
 
 
+MAX_CLASS_SHARE = 0.5
+"""A label column with more distinct values than this share of its labelled rows
+(fewer than two rows per class), and more than
+:data:`engine.validation.LABEL_MANY_CLASSES` of them, is refused: nearly every
+row is a class of its own."""
+
+SKLEARN_MANY_CLASSES = "The number of unique classes is greater than 50%"
+"""The start of scikit-learn's warning on a label of many classes, which the
+command's own note (``class_label_warning``) says already."""
+
+
+def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Refuse a label column that is not in the table, or one that makes nearly
+    every row a class of its own (an identifier, free text, a measurement).
+
+    Raises
+    ------
+    DataError
+        Naming ``--target`` and, when one looks like class labels, another
+        column to choose.
+    """
+    from engine.validation import LABEL_MANY_CLASSES, guess_label_column
+    from engine.values.models import class_labels
+
+    if args.target not in frame.columns:
+        raise DataError(
+            f"explain: label column {args.target!r} is not in {args.file}; columns "
+            f"are {format_names(frame.columns)}."
+        )
+    values, present = class_labels(frame[args.target])
+    n, k = int(present.sum()), len(set(values[present]))
+    if k <= LABEL_MANY_CLASSES or k <= MAX_CLASS_SHARE * n:
+        return
+    other = guess_label_column(frame.drop(columns=args.target), numeric=True)
+    hint = "" if other is None else f" (e.g. --target {shlex.quote(other)})"
+    raise DataError(
+        f"explain: '--target' {args.target!r} has {k} distinct values in {n} "
+        f"labelled rows ({n / k:.1f} rows per class): nearly every row is a class "
+        "of its own, so the column looks like an identifier, free text or a "
+        "measurement, not a class label, and a classifier learns nothing from it; "
+        f"pick a column of class labels with --target{hint}."
+    )
+
+
+def _in_explain_words(report: Any, target: str, features: list[str]) -> Any:
+    """``report`` with its identifier-column notes in this command's words.
+
+    The reader's note offers 'Columns (nodes)' and ``--columns``, which
+    ``explain`` has not: a column that looks like row identifiers is left out
+    of the features (unless a ``--model-file`` model takes it, ``features``),
+    and as the label it would make every row a class.
+    """
+    from dataclasses import replace
+
+    findings = []
+    for finding in report.findings:
+        if finding.code == "identifier_column":
+            head = finding.message.split("; it is no feature", 1)[0]
+            tail = "explain leaves it out of the features"
+            if finding.column in features:
+                tail = "the model of --model-file takes it as a feature all the same"
+            elif finding.column == target:
+                tail = (
+                    "as the label (--target) it makes every row a class of its "
+                    "own; pick a column of class labels"
+                )
+            finding = replace(finding, message=f"{head}; {tail}.")
+        findings.append(finding)
+    return replace(report, findings=tuple(findings))
+
+
 def _check_estimator(args: argparse.Namespace, n_features: int, n_rows: int) -> None:
     """Refuse an estimator that cannot compute the operator, before any training.
 
@@ -255,15 +327,12 @@ def run(args: argparse.Namespace) -> int:
 
     _check_options(args)
     frame, report = read_table(args.file, header=header_of(args))
-    if args.target not in frame.columns:
-        raise DataError(
-            f"explain: label column {args.target!r} is not in {args.file}; columns "
-            f"are {format_names(frame.columns)}."
-        )
+    _check_label(frame, args)
     rows = _parse_rows(args.rows, len(frame))
     loaded = load_skops(Path(args.model_file)) if args.model_file else None
     table, record, numeric, left_out = _feature_table(frame, loaded, args)
     features = list(table.columns)
+    report = _in_explain_words(report, args.target, features)
     write_table_notes("explain", report, record)
     _check_estimator(args, len(features), len(table))
     _check_kept(rows, table.index, frame[numeric])
@@ -293,6 +362,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         with warnings.catch_warnings():  # said above as a note
             warnings.simplefilter("ignore", DataWarning)
+            # scikit-learn's "unique classes > 50%" repeats the note as well
+            warnings.filterwarnings("ignore", SKLEARN_MANY_CLASSES, UserWarning)
             trained = train_classifier(
                 table.assign(**{args.target: labels.to_numpy()}),
                 args.target,

@@ -314,21 +314,95 @@ def test_a_saved_row_index_is_not_a_feature(iris_csv, tmp_path, capsys) -> None:
     assert "column_1" not in captured.out
 
 
-def test_library_warnings_become_note_lines(tmp_path, capsys) -> None:
+def test_library_warnings_become_note_lines(iris_csv, capsys, monkeypatch) -> None:
+    import warnings
+
+    import engine.values
     from engine.cli import main
 
-    # a label of 60 distinct decimals: scikit-learn warns about a regression target,
-    # which used to reach stderr as a file:line dump with the source line
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "y"]).round(3)
-    path = tmp_path / "continuous.csv"
-    frame.to_csv(path, index=False)
-    assert main(["explain", str(path), "--target", "y", "--top", "1"]) == 0
+    # a library's warning used to reach stderr as a file:line dump with the source
+    # line; it is one note line, once
+    explain = engine.values.explain
+
+    def warning_explain(*args, **kwargs):
+        for _ in range(2):
+            warnings.warn("a library's warning", UserWarning, stacklevel=1)
+        return explain(*args, **kwargs)
+
+    monkeypatch.setattr(engine.values, "explain", warning_explain)
+    argv = ["explain", str(iris_csv), "--target", "target", "--top", "1"]
+    assert main([*argv, "--max-background", "150"]) == 0
     err = capsys.readouterr().err
-    lines = err.strip().splitlines()
-    assert lines and all(line.startswith("note: explain: ") for line in lines), err
-    assert any(line.startswith("note: explain: UserWarning: ") for line in lines)
-    assert len(lines) == len(set(lines))
+    assert err == "note: explain: UserWarning: a library's warning\n"
+
+
+def test_a_label_of_nearly_one_class_per_row_is_refused(tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    # 150 free-text labels, one per row, were trained on ('held-out accuracy
+    # 0.000', status 0) with four notes, one offering '--columns', which explain
+    # has not, one repeating scikit-learn's 'unique classes > 50%' warning
+    frame = load_iris(as_frame=True).frame
+    frame["species"] = frame.pop("target").map({0: "a", 1: "b", 2: "c"})
+    frame["comment"] = [f"free text comment number {i}" for i in range(150)]
+    path = tmp_path / "comments.csv"
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "comment"]) == 2
+    assert capsys.readouterr().err == (
+        "error: explain: '--target' 'comment' has 150 distinct values in 150 "
+        "labelled rows (1.0 rows per class): nearly every row is a class of its "
+        "own, so the column looks like an identifier, free text or a measurement, "
+        "not a class label, and a classifier learns nothing from it; pick a column "
+        "of class labels with --target (e.g. --target species).\n"
+    )
+    # 76 distinct values in 150 rows: refused too; 70 of them: one note
+    frame["comment"] = [f"comment {i % 76}" for i in range(150)]
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "comment"]) == 2
+    assert "has 76 distinct values in 150 labelled rows (2.0 rows" in (
+        capsys.readouterr().err
+    )
+    frame["comment"] = [f"comment {i % 70}" for i in range(150)]
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "comment", "--rows", "0", "--top", "1"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "unique classes" not in err and "UserWarning" not in err, err
+    assert err.count("has 70 distinct values in 150 labelled rows") == 1, err
+
+
+def test_identifier_notes_name_no_option_explain_lacks(tmp_path, capsys) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from engine.cli import main
+
+    # the reader's note said "choose it in 'Columns (nodes)' or with --columns"
+    frame = load_iris(as_frame=True).frame
+    frame.insert(0, "sample", [f"s{i:03d}" for i in range(150)])
+    path = tmp_path / "named.csv"
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "target", "--top", "1"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "--columns" not in err and "Columns (nodes)" not in err, err
+    assert (
+        "note: explain: named.csv: column 'sample' looks like a row identifier "
+        "(every value distinct text, as names, codes or dates are); explain leaves "
+        "it out of the features.\n"
+    ) in err
+    # a model fitted on an identifier-like column gets it: the note says so
+    frame["id"] = np.arange(150) + 1000
+    frame.to_csv(path, index=False)
+    columns = ["id", "petal length (cm)"]
+    model = LogisticRegression(max_iter=1000).fit(frame[columns], frame["target"])
+    save_skops(model, tmp_path / "m.skops")
+    assert main([*argv, "--model-file", str(tmp_path / "m.skops")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "note: explain: named.csv: column 'id' looks like a row identifier (named "
+        "like an id, and every value distinct); the model of --model-file takes it "
+        "as a feature all the same.\n"
+    ) in err, err
 
 
 def test_unknown_target_lists_every_column(tmp_path, capsys) -> None:
