@@ -27,6 +27,7 @@ from engine.commands import (
     check_readable,
     flush_notes,
     header_of,
+    in_flag_words,
     progress_log,
     refuse_repeats,
     write_note,
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
 __all__ = ["register", "run"]
 
 logger = logging.getLogger(__name__)
+
+
+# the options' names in the messages of resolve_operator and resolve_seed
+_FLAGS = {"operator": "--operator", "seed": "--seed"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -156,9 +161,12 @@ def _check_options(args: argparse.Namespace) -> None:
             f"{args.max_background}."
         )
     _check_pairs(args)
-    resolve_operator(args.operator)
+    try:
+        resolve_operator(args.operator)
+        resolve_seed(args.seed)
+    except ConfigError as err:
+        raise type(err)(in_flag_words("explain", str(err), _FLAGS)) from err
     check_device("explain", args.device)
-    resolve_seed(args.seed)
     check_readable("explain", "the input table", args.file)
     check_in_file("explain", "--model-file", args.model_file)
     inputs = {"the input table": args.file, "the '--model-file' file": args.model_file}
@@ -222,6 +230,19 @@ def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
         "measurement, not a class label, and a classifier learns nothing from it; "
         f"pick a column of class labels with --target{hint}."
     )
+
+
+_MISSING_ADVICE = (
+    "fill them with the column mean (missing='mean') or leave those columns out",
+    "use --missing mean to fill them with the column mean",
+)
+"""The library's advice when dropping incomplete rows leaves none, and the
+command's: it has no option to leave feature columns out."""
+
+
+def _in_missing_words(message: str) -> str:
+    """A feature-preparation error with its advice in this command's words."""
+    return message.replace(*_MISSING_ADVICE)
 
 
 def _in_explain_words(report: Any, target: str, features: list[str]) -> Any:
@@ -330,7 +351,10 @@ def run(args: argparse.Namespace) -> int:
     _check_label(frame, args)
     rows = _parse_rows(args.rows, len(frame))
     loaded = load_skops(Path(args.model_file)) if args.model_file else None
-    table, record, numeric, left_out = _feature_table(frame, loaded, args)
+    try:
+        table, record, numeric, left_out = _feature_table(frame, loaded, args)
+    except DataError as err:
+        raise type(err)(_in_missing_words(str(err))) from err
     features = list(table.columns)
     report = _in_explain_words(report, args.target, features)
     write_table_notes("explain", report, record)

@@ -87,11 +87,18 @@ def test_explain_command_loads_skops_and_checks_rows(iris_csv, tmp_path) -> None
         (["--target", "species"], "label column 'species'"),
         (["--target", "target", "--rows", "0,x"], "'--rows'"),
         (["--target", "target", "--rows", "150"], "0..149"),
-        (["--target", "target", "--operator", "owen"], "'operator'"),
+        (
+            ["--target", "target", "--operator", "owen"],
+            "error: explain: '--operator' must be one of ['banzhaf', 'beta_shapley', "
+            "'shapley']; got 'owen'.",
+        ),
         (["--target", "target", "--samples", "0"], "'--samples'"),
         (["--target", "target", "--top", "0"], "'--top'"),
         (["--target", "target", "--device", "tpu"], "explain: '--device' must be"),
-        (["--target", "target", "--seed", "-3"], "'seed'"),
+        (
+            ["--target", "target", "--seed", "-3"],
+            "error: explain: '--seed' must lie in [0, 2147483647]; got -3.",
+        ),
         (["--target", "target", "--out", "/no/such/dir/v.json"], "'--out'"),
         (["--target", "target", "--model", "svm"], "invalid choice"),
         (["--target", "target", "--samples", "x"], "invalid int"),
@@ -646,3 +653,26 @@ def test_help_documents_top_classes_apart_from_top(capsys) -> None:
         "--top-classes K keep the K classes most likely on the explained rows (by "
         "their largest probability) and pool the others into one class, 'other'"
     ) in text
+
+
+def test_every_row_with_a_hole_names_the_option_that_fills_them(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # the library's advice named its parameter (missing='mean') and offered to
+    # leave columns out, which explain cannot
+    frame = pd.read_csv(iris_csv)
+    for i in range(len(frame)):
+        frame.iat[i, i % 4] = np.nan
+    path = tmp_path / "holes.csv"
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "target"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: explain: every row has a missing or infinite feature value (e.g. 38 "
+        "in 'sepal length (cm)'), so dropping incomplete rows leaves none; use "
+        "--missing mean to fill them with the column mean.\n"
+    )
+    argv = ["explain", str(path), "--target", "target", "--missing", "mean"]
+    assert main([*argv, "--top", "1"]) == 0
