@@ -27,7 +27,7 @@ from app.components.numbers import cell_text, parse_number
 from app.components.text import literal
 from engine.errors import DataError, format_names
 from engine.values import DistributionalValues, describe_left_out
-from engine.values.table_models import MAX_CATEGORIES, table_features, text_features
+from engine.values.table_models import MAX_CATEGORIES, model_table, text_features
 
 __all__ = [
     "FILL_LABEL",
@@ -193,19 +193,7 @@ def numeric_features(data: dict[str, Any]) -> list[str]:
 def _with_features(data: dict[str, Any], names: list[str], owner: str) -> dict:
     """``data`` with ``names`` as its feature columns, text ones as they are."""
     frame = data["frame"]
-    absent = [c for c in names if c not in frame.columns]
-    if absent:
-        raise DataError(
-            f"{owner} takes the columns "
-            f"{format_names(names, limit=8, brackets=False)}; the table lacks "
-            f"{format_names(absent, limit=8, brackets=False)}."
-        )
-    if data["target"] in names:
-        raise DataError(
-            f"{owner} takes the label column {data['target']!r} as a feature: "
-            "choose the label column it was trained for."
-        )
-    table, _ = table_features(frame, names, data["missing"], owner)
+    table, _ = model_table(frame, names, data["target"], data["missing"], owner)
     text = [c for c in names if not pd.api.types.is_numeric_dtype(frame[c])]
     table, lines = missing_text(table, text, data["missing"])
     if table.empty:

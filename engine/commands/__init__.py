@@ -34,6 +34,7 @@ __all__ = [
     "flush_notes",
     "given_twice",
     "header_of",
+    "in_flag_words",
     "left_out_reason",
     "progress_log",
     "refuse_repeats",
@@ -64,6 +65,39 @@ def given_twice(option: str, first: str, second: str, fix: str = "keep one") -> 
         ``'OPTION' is given twice ('FIRST' and 'SECOND'); FIX.``
     """
     return f"'{option}' is given twice ({first!r} and {second!r}); {fix}."
+
+
+def in_flag_words(command: str, message: str, flags: Mapping[str, str]) -> str:
+    """An engine message about an option, in the words of a command line.
+
+    The engine's messages name its parameters (``'seed' must lie in ...``), some
+    after an owner (``LdsConfig: 'tau' ...``); a command's error names the flag
+    the user typed, after the command.
+
+    Parameters
+    ----------
+    command : str
+        The subcommand, put first.
+    message : str
+        The engine's message.
+    flags : mapping of str to str
+        Parameter name to flag, e.g. ``{"seed": "--seed"}``.
+
+    Returns
+    -------
+    str
+        ``COMMAND: ...`` with each quoted parameter name replaced by its flag.
+
+    Examples
+    --------
+    >>> in_flag_words("explain", "'seed' must be >= 0; got -3.", {"seed": "--seed"})
+    "explain: '--seed' must be >= 0; got -3."
+    """
+    owner, sep, rest = message.partition(": ")
+    text = rest if sep and owner.isidentifier() else message
+    for name, flag in flags.items():
+        text = text.replace(f"'{name}'", f"'{flag}'")
+    return f"{command}: {text}"
 
 
 class _Once(argparse.Action):

@@ -29,6 +29,7 @@ from engine.commands import (
     flush_notes,
     given_twice,
     header_of,
+    in_flag_words,
     left_out_reason,
     progress_log,
     refuse_repeats,
@@ -254,6 +255,8 @@ def _check_args(args: argparse.Namespace) -> None:
         raise ConfigError(
             f"dag: '--workers' must be a positive integer; got {args.workers}."
         )
+    if args.seed is not None:
+        _check_seed(args.seed)
     if args.max_iter is not None and args.max_iter < 1:
         raise ConfigError(
             f"dag: '--max-iter' must be a positive integer; got {args.max_iter}."
@@ -265,6 +268,16 @@ def _check_args(args: argparse.Namespace) -> None:
                 f"dag: '--columns' names {repeated} more than once; name each "
                 "column once."
             )
+
+
+def _check_seed(seed: int) -> None:
+    """Refuse a seed out of range, naming ``--seed`` (the engine names 'seed')."""
+    from engine.runtime import resolve_seed
+
+    try:
+        resolve_seed(seed)
+    except ConfigError as err:
+        raise type(err)(in_flag_words("dag", str(err), {"seed": "--seed"})) from err
 
 
 def _check_bootstrap(args: argparse.Namespace) -> None:

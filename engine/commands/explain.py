@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,7 @@ from engine.commands import (
     check_readable,
     flush_notes,
     header_of,
+    in_flag_words,
     progress_log,
     refuse_repeats,
     write_note,
@@ -34,9 +37,16 @@ from engine.commands import (
 from engine.data import read_table
 from engine.errors import ConfigError, DataError, DataWarning, format_names
 
+if TYPE_CHECKING:
+    from engine.values.result import DistributionalValues
+
 __all__ = ["register", "run"]
 
 logger = logging.getLogger(__name__)
+
+
+# the options' names in the messages of resolve_operator and resolve_seed
+_FLAGS = {"operator": "--operator", "seed": "--seed"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -89,7 +99,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
-    p.add_argument("--top", type=int, default=5, help="features listed per row")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=5,
+        help="features listed per row (default %(default)s)",
+    )
+    p.add_argument(
+        "--top-classes",
+        type=int,
+        default=None,
+        metavar="K",
+        help="keep the K classes most likely on the explained rows (by their "
+        "largest probability) and pool the others into one class, 'other': "
+        "K+1 classes, for a model with many (default: every class)",
+    )
     p.add_argument(
         "--out",
         metavar="FILE.json",
@@ -121,6 +145,11 @@ def _check_options(args: argparse.Namespace) -> None:
 
     if args.top < 1:
         raise ConfigError(f"explain: '--top' must be at least 1; got {args.top}.")
+    if args.top_classes is not None and args.top_classes < 1:
+        raise ConfigError(
+            "explain: '--top-classes' must be a positive integer (the classes "
+            f"kept, the others pooled into 'other'); got {args.top_classes}."
+        )
     if args.samples is not None and args.samples < 1:
         raise ConfigError(
             f"explain: '--samples' must be a positive integer; got {args.samples}."
@@ -132,9 +161,12 @@ def _check_options(args: argparse.Namespace) -> None:
             f"{args.max_background}."
         )
     _check_pairs(args)
-    resolve_operator(args.operator)
+    try:
+        resolve_operator(args.operator)
+        resolve_seed(args.seed)
+    except ConfigError as err:
+        raise type(err)(in_flag_words("explain", str(err), _FLAGS)) from err
     check_device("explain", args.device)
-    resolve_seed(args.seed)
     check_readable("explain", "the input table", args.file)
     check_in_file("explain", "--model-file", args.model_file)
     inputs = {"the input table": args.file, "the '--model-file' file": args.model_file}
@@ -154,6 +186,90 @@ def _check_pairs(args: argparse.Namespace) -> None:
             "coalitions are sampled, and '--estimator exact' samples none; drop "
             "--samples or use --estimator permutation or coalition."
         )
+
+
+MAX_CLASS_SHARE = 0.5
+"""A label column with more distinct values than this share of its labelled rows
+(fewer than two rows per class), and more than
+:data:`engine.validation.LABEL_MANY_CLASSES` of them, is refused: nearly every
+row is a class of its own."""
+
+SKLEARN_MANY_CLASSES = "The number of unique classes is greater than 50%"
+"""The start of scikit-learn's warning on a label of many classes, which the
+command's own note (``class_label_warning``) says already."""
+
+
+def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Refuse a label column that is not in the table, or one that makes nearly
+    every row a class of its own (an identifier, free text, a measurement).
+
+    Raises
+    ------
+    DataError
+        Naming ``--target`` and, when one looks like class labels, another
+        column to choose.
+    """
+    from engine.validation import LABEL_MANY_CLASSES, guess_label_column
+    from engine.values.models import class_labels
+
+    if args.target not in frame.columns:
+        raise DataError(
+            f"explain: label column {args.target!r} is not in {args.file}; columns "
+            f"are {format_names(frame.columns)}."
+        )
+    values, present = class_labels(frame[args.target])
+    n, k = int(present.sum()), len(set(values[present]))
+    if k <= LABEL_MANY_CLASSES or k <= MAX_CLASS_SHARE * n:
+        return
+    other = guess_label_column(frame.drop(columns=args.target), numeric=True)
+    hint = "" if other is None else f" (e.g. --target {shlex.quote(other)})"
+    raise DataError(
+        f"explain: '--target' {args.target!r} has {k} distinct values in {n} "
+        f"labelled rows ({n / k:.1f} rows per class): nearly every row is a class "
+        "of its own, so the column looks like an identifier, free text or a "
+        "measurement, not a class label, and a classifier learns nothing from it; "
+        f"pick a column of class labels with --target{hint}."
+    )
+
+
+_MISSING_ADVICE = (
+    "fill them with the column mean (missing='mean') or leave those columns out",
+    "use --missing mean to fill them with the column mean",
+)
+"""The library's advice when dropping incomplete rows leaves none, and the
+command's: it has no option to leave feature columns out."""
+
+
+def _in_missing_words(message: str) -> str:
+    """A feature-preparation error with its advice in this command's words."""
+    return message.replace(*_MISSING_ADVICE)
+
+
+def _in_explain_words(report: Any, target: str, features: list[str]) -> Any:
+    """``report`` with its identifier-column notes in this command's words.
+
+    The reader's note offers 'Columns (nodes)' and ``--columns``, which
+    ``explain`` has not: a column that looks like row identifiers is left out
+    of the features (unless a ``--model-file`` model takes it, ``features``),
+    and as the label it would make every row a class.
+    """
+    from dataclasses import replace
+
+    findings = []
+    for finding in report.findings:
+        if finding.code == "identifier_column":
+            head = finding.message.split("; it is no feature", 1)[0]
+            tail = "explain leaves it out of the features"
+            if finding.column in features:
+                tail = "the model of --model-file takes it as a feature all the same"
+            elif finding.column == target:
+                tail = (
+                    "as the label (--target) it makes every row a class of its "
+                    "own; pick a column of class labels"
+                )
+            finding = replace(finding, message=f"{head}; {tail}.")
+        findings.append(finding)
+    return replace(report, findings=tuple(findings))
 
 
 def _check_estimator(args: argparse.Namespace, n_features: int, n_rows: int) -> None:
@@ -228,43 +344,19 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     from engine.validation import class_label_warning
     from engine.values import explain, load_skops, train_classifier
-    from engine.values.models import (
-        check_model_classes,
-        describe_left_out,
-        feature_columns,
-        prepare_features,
-    )
+    from engine.values.models import check_model_classes, describe_left_out
 
     _check_options(args)
     frame, report = read_table(args.file, header=header_of(args))
-    if args.target not in frame.columns:
-        raise DataError(
-            f"explain: label column {args.target!r} is not in {args.file}; columns "
-            f"are {format_names(frame.columns)}."
-        )
+    _check_label(frame, args)
     rows = _parse_rows(args.rows, len(frame))
     loaded = load_skops(Path(args.model_file)) if args.model_file else None
-    raw = _raw_columns(loaded, frame, args)
-    if raw is not None:  # a model of the table as it is, text columns included
-        features, left_out = raw, {}
-        numeric = [c for c in features if pd.api.types.is_numeric_dtype(frame[c])]
-    else:
-        features, left_out = feature_columns(frame, args.target)
-        numeric = features
-    if left_out:
-        write_note(
-            "explain",
-            f"left out {describe_left_out(left_out)}: the classifier takes numeric "
-            "columns other than row identifiers",
-        )
-    if not features:
-        raise DataError(
-            f"explain: {args.file} has no numeric feature column besides the label "
-            f"column {args.target!r}; add numeric columns or encode them as numbers."
-        )
-    table, record = prepare_features(frame, numeric, args.missing, "explain")
-    if raw is not None:  # the text columns of the kept rows, in the model's order
-        table = frame.loc[table.index, features].assign(**dict(table.items()))
+    try:
+        table, record, numeric, left_out = _feature_table(frame, loaded, args)
+    except DataError as err:
+        raise type(err)(_in_missing_words(str(err))) from err
+    features = list(table.columns)
+    report = _in_explain_words(report, args.target, features)
     write_table_notes("explain", report, record)
     _check_estimator(args, len(features), len(table))
     _check_kept(rows, table.index, frame[numeric])
@@ -294,6 +386,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         with warnings.catch_warnings():  # said above as a note
             warnings.simplefilter("ignore", DataWarning)
+            # scikit-learn's "unique classes > 50%" repeats the note as well
+            warnings.filterwarnings("ignore", SKLEARN_MANY_CLASSES, UserWarning)
             trained = train_classifier(
                 table.assign(**{args.target: labels.to_numpy()}),
                 args.target,
@@ -322,6 +416,7 @@ def run(args: argparse.Namespace) -> int:
         row_labels=rows,
         progress=progress_log(logger),
         max_background=args.max_background,
+        top_k=args.top_classes,
     )
     n_used = int(result.config.get("n_background", len(table)))
     if result.notes and n_used < len(table):  # the background was subsampled
@@ -332,10 +427,44 @@ def run(args: argparse.Namespace) -> int:
             f"{len(table)} uses them all (time and memory grow with it).",
         )
     _note_stderr(result)
+    _note_top_classes(result, model, args.top_classes)
     _print_summary(result, args.top)
     if args.out:
         write_out(args.out, result.to_json())
     return 0
+
+
+def _note_top_classes(
+    result: DistributionalValues, model: object, top_classes: int | None
+) -> None:
+    """Say which classes ``--top-classes`` kept and how many it pooled.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+        Its ``classes`` end with ``"other"`` when classes were pooled.
+    model : object
+        The classifier (its ``classes_``).
+    top_classes : int or None
+        The option's value.
+    """
+    if top_classes is None:
+        return
+    n_model = len(getattr(model, "classes_", result.classes))
+    if top_classes >= n_model:
+        write_note(
+            "explain",
+            f"'--top-classes {top_classes}' pools no class: the model has only "
+            f"{n_model} classes.",
+        )
+        return
+    kept = format_names(result.classes[:-1], limit=8, brackets=False)
+    write_note(
+        "explain",
+        f"kept the {top_classes} class(es) most likely on the explained rows "
+        f"({kept}); the model's {n_model - top_classes} other classes are pooled "
+        "as 'other'.",
+    )
 
 
 def _note_stderr(result) -> None:
@@ -347,54 +476,214 @@ def _note_stderr(result) -> None:
             write_note("explain", note.replace("n_samples", "--samples"))
 
 
-def _raw_columns(
-    model: object, frame: pd.DataFrame, args: argparse.Namespace
-) -> list[str] | None:
-    """The model's columns when it takes text columns of the table as they are.
+def _feature_table(
+    frame: pd.DataFrame, model: object, args: argparse.Namespace
+) -> tuple[pd.DataFrame, Any, list[str], dict[str, str]]:
+    """The feature columns the classifier is given, and the columns left out.
 
-    A model loaded with ``--model-file`` that was fitted on a DataFrame (e.g. a
-    Pipeline whose ColumnTransformer one-hot encodes text columns) records its
-    columns in ``feature_names_in_``; when one of them holds text in the table,
-    the model is given those columns unencoded, in its order. ``None`` otherwise.
+    A model loaded with ``--model-file`` that was fitted on a DataFrame records
+    its columns in ``feature_names_in_``: it is given those columns of the table,
+    in its order, text ones as they are (e.g. for a Pipeline whose
+    ColumnTransformer one-hot encodes them), as the Explain page does
+    (:func:`engine.values.table_models.model_table`). Otherwise the features
+    are the table's numeric columns other than the label and row identifiers.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table, label column included.
+    model : object or None
+        The loaded model, or ``None`` when one is trained.
+    args : argparse.Namespace
+        The command's options.
+
+    Returns
+    -------
+    table : DataFrame of shape (n_kept, n_features)
+        The features in the classifier's order, indexed by the positions of the
+        kept rows in ``frame``.
+    record : engine.data.MatrixRecord or None
+        What was done to the numeric columns.
+    numeric : list of str
+        The numeric ones of the features.
+    left_out : dict of str to str
+        The table's other columns (the label excepted) and why; said in a note.
+
+    Raises
+    ------
+    DataError
+        The table lacks columns of the model, or has no numeric feature.
     """
+    from engine.values.models import (
+        describe_left_out,
+        feature_columns,
+        prepare_features,
+    )
+    from engine.values.table_models import model_table
+
     names = getattr(model, "feature_names_in_", None)
     if names is None:
-        return None
-    names = [str(c) for c in names]
-    present = [c for c in names if c in frame.columns]
-    if not any(not pd.api.types.is_numeric_dtype(frame[c]) for c in present):
-        return None
-    missing = [c for c in names if c not in frame.columns]
-    if missing or args.target in names:
-        raise DataError(
-            f"explain: the model in {args.model_file!r} takes the columns "
-            f"{format_names(names)}; {args.file} lacks {format_names(missing)}"
-            if missing
-            else f"explain: the model in {args.model_file!r} takes the label "
-            f"column {args.target!r} as a feature; check '--target'."
+        features, left_out = feature_columns(frame, args.target)
+        if left_out:
+            write_note(
+                "explain",
+                f"left out {describe_left_out(left_out)}: the classifier takes "
+                "numeric columns other than row identifiers",
+            )
+        if not features:
+            raise DataError(
+                f"explain: {args.file} has no numeric feature column besides the "
+                f"label column {args.target!r}; add numeric columns or encode them "
+                "as numbers."
+            )
+        table, record = prepare_features(frame, features, args.missing, "explain")
+        return table, record, features, left_out
+    owner = f"explain: the model in {args.model_file!r}"
+    table, record = model_table(frame, names, args.target, args.missing, owner)
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    left_out = {
+        str(c): "not a column of the model"
+        for c in frame.columns
+        if c != args.target and c not in table.columns
+    }
+    if left_out:
+        write_note(
+            "explain",
+            f"left out {describe_left_out(left_out)}: the model in "
+            f"{args.model_file!r} takes "
+            f"{format_names(table.columns, limit=8, brackets=False)}, in that order",
         )
-    return names
+    return table, record, numeric, left_out
 
 
-def _print_summary(result, top: int) -> None:
+RANK_SE = 2.0
+"""The summary says the top ranking is unsettled when another feature's P(change)
+lies within this many standard errors of the difference of the top one's. The
+two estimates come from the same orderings or coalitions, with a covariance the
+result does not hold: the sum of their standard errors bounds the difference's."""
+
+
+def p_change_stderr(result: DistributionalValues) -> np.ndarray | None:
+    """An upper bound on the Monte Carlo standard error of each P(change).
+
+    ``P(change) = 1 - trace(Q)`` is also the sum of the off-diagonal entries of
+    ``Q``; the standard deviation of a sum is at most the sum of its terms' (the
+    result holds each entry's standard error, not their covariances), so the
+    smaller of the two sums bounds it. ``None`` for exact values.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+        With ``stderr`` of shape (R, M, K, K), or ``None``.
+
+    Returns
+    -------
+    ndarray of shape (R, M) or None
+        NaN where the standard errors are (fewer than 2 samples).
+
+    Examples
+    --------
+    >>> class Result:
+    ...     stderr = np.array([[[[0.02, 0.01], [0.0, 0.03]]]])
+    >>> p_change_stderr(Result()).round(3).tolist()
+    [[0.01]]
+    """
+    if result.stderr is None:
+        return None
+    se = np.asarray(result.stderr, dtype=np.float64)
+    eye = np.eye(se.shape[-1], dtype=bool)
+    off = np.where(eye, 0.0, se).sum(axis=(2, 3))
+    diag = np.where(eye, se, 0.0).sum(axis=(2, 3))
+    return np.minimum(off, diag)
+
+
+def _print_summary(result: DistributionalValues, top: int) -> None:
+    """Print, per row, the ``top`` features by P(change) and their top moves.
+
+    Sampled values show the standard error of P(change) (at most, see
+    :func:`p_change_stderr`) and a line when the top feature's lead is within
+    :data:`RANK_SE` standard errors.
+    """
+    se = p_change_stderr(result)
     sys.stdout.write(
         f"{result.estimator} {result.operator} values, {result.n_rows} row(s), "
         f"{result.n_model_rows} model rows, {result.timings['total_s']:.2f} s\n"
     )
+    if se is not None:
+        legend = ""
+        if np.isfinite(se).any():
+            legend = (
+                ": 's.e. <= x' says the Monte Carlo standard error of P(change) "
+                "is at most x"
+            )
+        n = int(result.n_samples.max())
+        sys.stdout.write(f"sampled from {n} {_unit(result)}{legend}\n")
     for r, label in enumerate(result.rows):
         pred = result.classes[result.predicted[r]]
         sys.stdout.write(f"row {label}: predicted {pred}\n")
-        order = result.p_change[r].argsort()[::-1][:top]
-        for i in order:
-            q = result.transitions[r, i].copy()
-            q[range(len(q)), range(len(q))] = 0
-            k, j = divmod(int(q.argmax()), q.shape[1])
-            move = (
-                f"top move {result.classes[j]} -> {result.classes[k]} {q[k, j]:.3f}"
-                if q[k, j] > 0
-                else "never changes the class"
-            )
+        order = result.p_change[r].argsort()[::-1]
+        for i in order[:top]:
+            error = "" if se is None else _se_text(se[r, i])
             sys.stdout.write(
-                f"  {result.features[i]:<28} P(change) {result.p_change[r, i]:.3f}  "
-                f"{move}\n"
+                f"  {result.features[i]:<28} P(change) {result.p_change[r, i]:.3f}"
+                f"{error}  {_top_move(result, r, i)}\n"
             )
+        if se is not None:
+            _write_unsettled(result, se[r], r, order)
+
+
+def _unit(result: DistributionalValues) -> str:
+    """What ``n_samples`` counts, in the words of ``--samples``."""
+    if result.estimator == "permutation":
+        return "orderings"
+    return "coalitions per feature"
+
+
+def _se_text(se: float) -> str:
+    """`` (s.e. <= 0.012)``, `` (s.e. < 0.001)`` below 0.0005, or nothing when
+    there is no standard error (fewer than 2 samples)."""
+    if not np.isfinite(se):
+        return ""
+    return " (s.e. < 0.001)" if se < 0.0005 else f" (s.e. <= {se:.3f})"
+
+
+def _top_move(result: DistributionalValues, r: int, i: int) -> str:
+    """The most likely class change feature ``i`` makes in row ``r``."""
+    q = result.transitions[r, i].copy()
+    q[range(len(q)), range(len(q))] = 0
+    k, j = divmod(int(q.argmax()), q.shape[1])
+    if q[k, j] <= 0:
+        return "never changes the class"
+    return f"top move {result.classes[j]} -> {result.classes[k]} {q[k, j]:.3f}"
+
+
+def _write_unsettled(
+    result: DistributionalValues, se: np.ndarray, r: int, order: np.ndarray
+) -> None:
+    """Say which features' P(change) is within noise of the top one's.
+
+    Parameters
+    ----------
+    result : DistributionalValues
+    se : ndarray of shape (M,)
+        The standard errors of row ``r``'s P(change).
+    r : int
+        The row, by position in ``result``.
+    order : ndarray of shape (M,), int
+        The features by P(change), largest first.
+    """
+    p = result.p_change[r]
+    first = int(order[0])
+    close = [
+        int(i) for i in order[1:] if p[first] - p[i] < RANK_SE * (se[first] + se[i])
+    ]
+    if not close:
+        return
+    names = format_names([result.features[i] for i in close], limit=3, brackets=False)
+    more = 4 * int(result.n_samples[r])
+    verb = "is" if len(close) == 1 else "are"
+    sys.stdout.write(
+        f"  the top ranking is not settled: {names} {verb} within "
+        f"{RANK_SE:g} standard errors of {result.features[first]!r}; --samples "
+        f"{more} halves the errors (time grows with it)\n"
+    )

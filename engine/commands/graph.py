@@ -15,6 +15,7 @@ from engine.commands import (
     check_out,
     check_readable,
     header_of,
+    in_flag_words,
     progress_log,
     refuse_repeats,
     write_note,
@@ -244,12 +245,8 @@ def _check_options(args: argparse.Namespace) -> None:
 def _with_flags(message: str) -> str:
     """An engine message about the fit's options, as the ``graph`` command's:
     its owner (``LdsConfig:``) replaced by ``graph:``, parameters by flags."""
-    owner, sep, rest = message.partition(": ")
-    text = rest if sep and owner.isidentifier() else message
-    text = text.replace("device='cpu' or device='auto'", "--device cpu or auto")
-    for name, flag in _FLAGS.items():
-        text = text.replace(f"'{name}'", f"'{flag}'")
-    return f"graph: {text}"
+    text = message.replace("device='cpu' or device='auto'", "--device cpu or auto")
+    return in_flag_words("graph", text, _FLAGS)
 
 
 def _split(args: argparse.Namespace, y: Any, seed: int) -> Any:

@@ -36,6 +36,7 @@ from engine.values.models import (
 
 __all__ = [
     "MAX_CATEGORIES",
+    "model_table",
     "table_features",
     "text_features",
     "train_table_classifier",
@@ -156,6 +157,72 @@ def table_features(
     else:
         table, record = pd.DataFrame(index=pd.RangeIndex(len(frame))), None
     return with_text_columns(table, frame, features), record
+
+
+def model_table(
+    frame: pd.DataFrame,
+    names: Sequence[str],
+    target: str,
+    missing: str,
+    owner: str,
+) -> tuple[pd.DataFrame, Any]:
+    """The columns a model was fitted on, taken from a table in the model's order.
+
+    A model fitted on a DataFrame records its columns (``feature_names_in_``);
+    the table may hold more of them, or hold them in another order. Those
+    columns are taken, in the model's order, through :func:`table_features`;
+    the table's other columns are left out. Shared by the Explain page and the
+    ``explain`` command.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table, label column included.
+    names : sequence of str
+        The model's columns, in its order.
+    target : str
+        The label column, which must not be one of ``names``.
+    missing : {"drop", "mean"}
+        As in :func:`table_features`.
+    owner : str
+        The model as the messages name it (``"The model in m.skops"``); each
+        message starts with it.
+
+    Returns
+    -------
+    table : DataFrame of shape (n_kept, len(names))
+        ``names`` in order, indexed by the positions of the kept rows in
+        ``frame``.
+    record : engine.data.MatrixRecord or None
+        What was done to the numeric columns (``None`` when there is none).
+
+    Raises
+    ------
+    DataError
+        ``names`` holds the label column, or columns the table lacks (named).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "y": [0, 1]})
+    >>> model_table(frame, ["b", "a"], "y", "drop", "The model")[0].columns.tolist()
+    ['b', 'a']
+    """
+    names = [str(c) for c in names]
+    absent = [c for c in names if c not in frame.columns]
+    if absent:
+        raise DataError(
+            f"{owner} takes the columns "
+            f"{format_names(names, limit=8, brackets=False)}; the table lacks "
+            f"{format_names(absent, limit=8, brackets=False)}. Use a table that "
+            "has them (the one the model was trained on), or a model trained on "
+            "this table's columns."
+        )
+    if target in names:
+        raise DataError(
+            f"{owner} takes the label column {target!r} as a feature: choose the "
+            "label column it was trained for."
+        )
+    return table_features(frame, names, missing, owner)
 
 
 def _encoder(text: list[str]) -> Any:

@@ -242,3 +242,12 @@ def test_dag_command_refuses_an_option_that_does_nothing(table, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: DagdbConfig: lam=5.0 does nothing with ")
     assert "estimator='ste'" in err and err.count("\n") == 1
+
+
+def test_dag_command_seed_error_names_the_flag(table, capsys):
+    # "error: 'seed' must lie in ..." had no "dag:" and named the parameter
+    data, _ = table
+    assert main(["dag", str(data), "--seed", "-3"]) == 2
+    assert capsys.readouterr().err == (
+        "error: dag: '--seed' must lie in [0, 2147483647]; got -3.\n"
+    )

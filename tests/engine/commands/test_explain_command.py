@@ -87,11 +87,18 @@ def test_explain_command_loads_skops_and_checks_rows(iris_csv, tmp_path) -> None
         (["--target", "species"], "label column 'species'"),
         (["--target", "target", "--rows", "0,x"], "'--rows'"),
         (["--target", "target", "--rows", "150"], "0..149"),
-        (["--target", "target", "--operator", "owen"], "'operator'"),
+        (
+            ["--target", "target", "--operator", "owen"],
+            "error: explain: '--operator' must be one of ['banzhaf', 'beta_shapley', "
+            "'shapley']; got 'owen'.",
+        ),
         (["--target", "target", "--samples", "0"], "'--samples'"),
         (["--target", "target", "--top", "0"], "'--top'"),
         (["--target", "target", "--device", "tpu"], "explain: '--device' must be"),
-        (["--target", "target", "--seed", "-3"], "'seed'"),
+        (
+            ["--target", "target", "--seed", "-3"],
+            "error: explain: '--seed' must lie in [0, 2147483647]; got -3.",
+        ),
         (["--target", "target", "--out", "/no/such/dir/v.json"], "'--out'"),
         (["--target", "target", "--model", "svm"], "invalid choice"),
         (["--target", "target", "--samples", "x"], "invalid int"),
@@ -314,21 +321,95 @@ def test_a_saved_row_index_is_not_a_feature(iris_csv, tmp_path, capsys) -> None:
     assert "column_1" not in captured.out
 
 
-def test_library_warnings_become_note_lines(tmp_path, capsys) -> None:
+def test_library_warnings_become_note_lines(iris_csv, capsys, monkeypatch) -> None:
+    import warnings
+
+    import engine.values
     from engine.cli import main
 
-    # a label of 60 distinct decimals: scikit-learn warns about a regression target,
-    # which used to reach stderr as a file:line dump with the source line
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "y"]).round(3)
-    path = tmp_path / "continuous.csv"
-    frame.to_csv(path, index=False)
-    assert main(["explain", str(path), "--target", "y", "--top", "1"]) == 0
+    # a library's warning used to reach stderr as a file:line dump with the source
+    # line; it is one note line, once
+    explain = engine.values.explain
+
+    def warning_explain(*args, **kwargs):
+        for _ in range(2):
+            warnings.warn("a library's warning", UserWarning, stacklevel=1)
+        return explain(*args, **kwargs)
+
+    monkeypatch.setattr(engine.values, "explain", warning_explain)
+    argv = ["explain", str(iris_csv), "--target", "target", "--top", "1"]
+    assert main([*argv, "--max-background", "150"]) == 0
     err = capsys.readouterr().err
-    lines = err.strip().splitlines()
-    assert lines and all(line.startswith("note: explain: ") for line in lines), err
-    assert any(line.startswith("note: explain: UserWarning: ") for line in lines)
-    assert len(lines) == len(set(lines))
+    assert err == "note: explain: UserWarning: a library's warning\n"
+
+
+def test_a_label_of_nearly_one_class_per_row_is_refused(tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    # 150 free-text labels, one per row, were trained on ('held-out accuracy
+    # 0.000', status 0) with four notes, one offering '--columns', which explain
+    # has not, one repeating scikit-learn's 'unique classes > 50%' warning
+    frame = load_iris(as_frame=True).frame
+    frame["species"] = frame.pop("target").map({0: "a", 1: "b", 2: "c"})
+    frame["comment"] = [f"free text comment number {i}" for i in range(150)]
+    path = tmp_path / "comments.csv"
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "comment"]) == 2
+    assert capsys.readouterr().err == (
+        "error: explain: '--target' 'comment' has 150 distinct values in 150 "
+        "labelled rows (1.0 rows per class): nearly every row is a class of its "
+        "own, so the column looks like an identifier, free text or a measurement, "
+        "not a class label, and a classifier learns nothing from it; pick a column "
+        "of class labels with --target (e.g. --target species).\n"
+    )
+    # 76 distinct values in 150 rows: refused too; 70 of them: one note
+    frame["comment"] = [f"comment {i % 76}" for i in range(150)]
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "comment"]) == 2
+    assert "has 76 distinct values in 150 labelled rows (2.0 rows" in (
+        capsys.readouterr().err
+    )
+    frame["comment"] = [f"comment {i % 70}" for i in range(150)]
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "comment", "--rows", "0", "--top", "1"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "unique classes" not in err and "UserWarning" not in err, err
+    assert err.count("has 70 distinct values in 150 labelled rows") == 1, err
+
+
+def test_identifier_notes_name_no_option_explain_lacks(tmp_path, capsys) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from engine.cli import main
+
+    # the reader's note said "choose it in 'Columns (nodes)' or with --columns"
+    frame = load_iris(as_frame=True).frame
+    frame.insert(0, "sample", [f"s{i:03d}" for i in range(150)])
+    path = tmp_path / "named.csv"
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "target", "--top", "1"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "--columns" not in err and "Columns (nodes)" not in err, err
+    assert (
+        "note: explain: named.csv: column 'sample' looks like a row identifier "
+        "(every value distinct text, as names, codes or dates are); explain leaves "
+        "it out of the features.\n"
+    ) in err
+    # a model fitted on an identifier-like column gets it: the note says so
+    frame["id"] = np.arange(150) + 1000
+    frame.to_csv(path, index=False)
+    columns = ["id", "petal length (cm)"]
+    model = LogisticRegression(max_iter=1000).fit(frame[columns], frame["target"])
+    save_skops(model, tmp_path / "m.skops")
+    assert main([*argv, "--model-file", str(tmp_path / "m.skops")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "note: explain: named.csv: column 'id' looks like a row identifier (named "
+        "like an id, and every value distinct); the model of --model-file takes it "
+        "as a feature all the same.\n"
+    ) in err, err
 
 
 def test_unknown_target_lists_every_column(tmp_path, capsys) -> None:
@@ -420,3 +501,178 @@ def test_explain_command_takes_a_pipeline_on_text_columns(tmp_path, capsys) -> N
     assert result.features == ("age", "sex", "dose")
     assert result.categories == {"sex": ("female", "male")}
     assert list(result.data_frame()["sex"]) == list(frame.sex[:2])
+
+
+def test_a_model_fitted_on_named_columns_gets_them_in_its_order(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from engine.cli import main
+
+    # a model fitted on 3 of the 4 columns, or on all 4 in another order, was
+    # refused ("expects 3 features"; "Reorder the columns, e.g. X[...]"), while
+    # the Explain page gave it its columns
+    frame = pd.read_csv(iris_csv)
+    names = list(frame.columns[:4])
+    subset = names[1:]
+    model = LogisticRegression(max_iter=500).fit(frame[subset], frame["target"])
+    path = tmp_path / "subset.skops"
+    save_skops(model, path)
+    out = tmp_path / "values.json"
+    argv = ["explain", str(iris_csv), "--target", "target", "--rows", "0,100"]
+    assert main([*argv, "--model-file", str(path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: left out 'sepal length (cm)' (not a column of the model): "
+        f"the model in {str(path)!r} takes 'sepal width (cm)', 'petal length (cm)', "
+        "'petal width (cm)', in that order\n"
+    ) in captured.err
+    assert "model: LogisticRegression from" in captured.out
+    assert DistributionalValues.from_json(out).features == tuple(subset)
+
+    reordered = names[::-1]
+    model = LogisticRegression(max_iter=500).fit(frame[reordered], frame["target"])
+    save_skops(model, path)
+    assert main([*argv, "--model-file", str(path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "left out" not in captured.err
+    result = DistributionalValues.from_json(out)
+    assert result.features == tuple(reordered)
+    expected = model.predict(frame[reordered].iloc[[0, 100]])
+    assert [result.classes[c] for c in result.predicted] == [str(v) for v in expected]
+
+    # only a column the table lacks is refused, by name, saying what to do
+    frame["extra"] = frame["sepal length (cm)"] * 2
+    extra = ["extra", *subset]
+    model = LogisticRegression(max_iter=500).fit(frame[extra], frame["target"])
+    save_skops(model, path)
+    assert main([*argv, "--model-file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(
+        f"error: explain: the model in {str(path)!r} takes the columns 'extra', "
+        "'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'; the table lacks "
+        "'extra'. Use a table that has them (the one the model was trained on), or a "
+        "model trained on this table's columns."
+    ), err
+
+
+def test_sampled_values_show_their_standard_errors_and_an_unsettled_ranking(
+    tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # with 20 orderings the summary named a top feature within noise of others,
+    # with no standard error anywhere: 'a' and its copy 'b' are symmetric players
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=200)
+    frame = pd.DataFrame({"a": a, "b": a, "c": rng.normal(size=200)})
+    frame["y"] = np.where(a + 0.05 * frame["c"] > 0, "yes", "no")
+    path = tmp_path / "twins.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "values.json"
+    argv = ["explain", str(path), "--target", "y", "--rows", "2", "--out", str(out)]
+    assert main([*argv, "--estimator", "permutation", "--samples", "20"]) == 0
+    printed = capsys.readouterr().out
+    result = DistributionalValues.from_json(out)
+    # P(change) is the sum of the off-diagonal entries and 1 - the diagonal's:
+    # the smaller sum of their standard errors bounds its standard error
+    eye = np.eye(2, dtype=bool)
+    entries = result.stderr[0]  # (M, K, K)
+    se = np.minimum(entries[:, ~eye].sum(axis=1), entries[:, eye].sum(axis=1))
+    assert np.all(se > 0.001) and np.all(se < 0.01), se
+    assert (
+        "sampled from 20 orderings: 's.e. <= x' says the Monte Carlo standard "
+        "error of P(change) is at most x\n"
+    ) in printed
+    for i, name in enumerate(result.features):
+        line = f"  {name:<28} P(change) {result.p_change[0, i]:.3f} "
+        assert f"{line}(s.e. <= {se[i]:.3f})  " in printed, printed
+    top, second = np.argsort(result.p_change[0])[::-1][:2]
+    assert {result.features[top], result.features[second]} == {"a", "b"}
+    assert (
+        f"  the top ranking is not settled: {result.features[second]!r} is within 2 "
+        f"standard errors of {result.features[top]!r}; --samples 80 halves the "
+        "errors (time grows with it)\n"
+    ) in printed
+
+    # exact values have no standard error, and nothing is unsettled
+    assert main([*argv, "--estimator", "exact"]) == 0
+    printed = capsys.readouterr().out
+    assert "s.e." not in printed and "sampled from" not in printed
+    assert "not settled" not in printed
+
+
+def test_top_classes_keeps_the_likeliest_classes_and_pools_the_others(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # the library's top_k had no option: a model with many classes could not be
+    # reduced from the command line
+    out = tmp_path / "values.json"
+    argv = ["explain", str(iris_csv), "--target", "target", "--rows", "0,50"]
+    argv += ["--out", str(out)]
+    assert main([*argv, "--top-classes", "2"]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: kept the 2 class(es) most likely on the explained rows "
+        "('0', '1'); the model's 1 other classes are pooled as 'other'.\n"
+    ) in captured.err
+    result = DistributionalValues.from_json(out)
+    assert result.classes == ("0", "1", "other")
+    assert result.transitions.shape == (2, 4, 3, 3)
+    assert result.config["top_k"] == 2
+    assert "row 0: predicted 0\n" in captured.out
+
+    assert main([*argv, "--top-classes", "3"]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "note: explain: '--top-classes 3' pools no class: the model has only 3 "
+        "classes.\n"
+    ) in captured.err
+    assert DistributionalValues.from_json(out).classes == ("0", "1", "2")
+
+    assert main([*argv, "--top-classes", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: explain: '--top-classes' must be a positive integer (the classes "
+        "kept, the others pooled into 'other'); got 0.\n"
+    )
+
+
+def test_help_documents_top_classes_apart_from_top(capsys) -> None:
+    from engine.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["explain", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--top TOP features listed per row (default 5)" in text
+    assert (
+        "--top-classes K keep the K classes most likely on the explained rows (by "
+        "their largest probability) and pool the others into one class, 'other'"
+    ) in text
+
+
+def test_every_row_with_a_hole_names_the_option_that_fills_them(
+    iris_csv, tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # the library's advice named its parameter (missing='mean') and offered to
+    # leave columns out, which explain cannot
+    frame = pd.read_csv(iris_csv)
+    for i in range(len(frame)):
+        frame.iat[i, i % 4] = np.nan
+    path = tmp_path / "holes.csv"
+    frame.to_csv(path, index=False)
+    assert main(["explain", str(path), "--target", "target"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: explain: every row has a missing or infinite feature value (e.g. 38 "
+        "in 'sepal length (cm)'), so dropping incomplete rows leaves none; use "
+        "--missing mean to fill them with the column mean.\n"
+    )
+    argv = ["explain", str(path), "--target", "target", "--missing", "mean"]
+    assert main([*argv, "--top", "1"]) == 0
