@@ -128,6 +128,8 @@ KEPT_WIDGETS = (
     # the table before drawing them)
     "explain_w_row",
     "explain_w_global_rows",
+    # the global view's own budget (the single-row one sits with the row)
+    "explain_w_global_samples",
     # Learn-a-graph page: table and label
     "graph_source",
     "graph_sample",
@@ -220,6 +222,10 @@ EXPLAIN_GLOBAL_ROWS = "explain_global_rows"
 # EXPLAIN_TRAIN_JOB + "_error"), and the ``key`` of the data it was started on.
 EXPLAIN_TRAIN_JOB = "explain_train_job"
 EXPLAIN_TRAIN_KEY = "explain_train_key"
+# Seconds per model row of the model in use, timed once per model and settings:
+# dict (model id, operator, removal, estimator, players) -> float (see
+# engine.values.cost); the global view says how long a run will take from it.
+EXPLAIN_COST = "explain_cost"
 # Last error message of the page (str or None).
 EXPLAIN_ERROR = "explain_error"
 # The feature selected for the transition heatmap (str); set by the selectbox.
@@ -240,6 +246,7 @@ EXPLAIN_W_PLAYERS = "explain_w_players"
 EXPLAIN_W_FROM = "explain_w_from"
 EXPLAIN_W_TO = "explain_w_to"
 EXPLAIN_W_GLOBAL_ROWS = "explain_w_global_rows"
+EXPLAIN_W_GLOBAL_SAMPLES = "explain_w_global_samples"
 EXPLAIN_W_TRAIN = "explain_w_train"
 EXPLAIN_W_LOAD = "explain_w_load"
 EXPLAIN_W_RUN = "explain_w_run"

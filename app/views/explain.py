@@ -53,8 +53,15 @@ from engine.values import (
     prepare_features,
     save_skops,
 )
-from engine.values.explainer import MIN_STDERR_SAMPLES, STDERR_NOTE_START
+from engine.values.cost import planned_model_rows, seconds_per_model_row
+from engine.values.explainer import (
+    MAX_BACKGROUND,
+    MIN_STDERR_SAMPLES,
+    STDERR_NOTE_START,
+    choose_estimator,
+)
 from engine.values.models import check_feature_names
+from engine.values.operators import resolve_operator
 from engine.values.table_models import with_text_columns
 
 SAMPLES = {
@@ -77,6 +84,10 @@ REMOVALS = {
     "zeros": "zeros",
 }
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
+# orderings or coalitions per feature where the page samples (README, "The app")
+PAGE_SAMPLES = 100
+# a global run estimated to take longer than this is warned about before it starts
+LONG_RUN_S = 60
 MISSING = {
     "drop": "drop rows with a missing value",
     "mean": FILL_LABEL,
@@ -590,10 +601,10 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "else sampling.",
     )
     samples = cols[3].number_input(
-        "Budget (orderings or coalitions per feature)",
+        "Budget for this row (orderings or coalitions per feature)",
         min_value=2,
         max_value=5000,
-        value=100,
+        value=PAGE_SAMPLES,
         step=10,
         key=state.EXPLAIN_W_SAMPLES,
         help="Used when the values are sampled. The library and the explain "
@@ -1229,6 +1240,7 @@ def _global_section(data, model, settings) -> None:
         max_value=top,
         key=state.EXPLAIN_W_GLOBAL_ROWS,
     )
+    settings = _global_settings(data, model, settings, int(n))
     pressed = st.button(
         "Explain these rows in the background",
         key=state.EXPLAIN_W_GLOBAL_RUN,
@@ -1248,11 +1260,154 @@ def _global_section(data, model, settings) -> None:
     elif result.stopped:
         st.warning(_global_stopped_text(result))
     else:
-        st.caption(f"{count(result.n_rows, 'row')} explained.")
+        st.caption(_global_result_text(result))
     _show_notes(result)
     st.plotly_chart(p_change_bars(result, keep=HALF_KEEP), key="explain_global_bars")
     _player_table(result.global_ranking(), result, "explain_ranking")
     _downloads(result, "global")
+
+
+def _global_settings(
+    data: dict[str, Any], model: dict[str, Any], settings: dict[str, Any], n: int
+) -> dict[str, Any]:
+    """The row settings with the global view's own budget, and what a run costs.
+
+    The global view explains many rows: the budget typed for one row (up to
+    5000) made 18 rows take ten minutes. It has its own budget, says which
+    estimator it uses, and how long a run will take before it is started.
+    """
+    if state.EXPLAIN_W_GLOBAL_SAMPLES not in st.session_state:
+        st.session_state[state.EXPLAIN_W_GLOBAL_SAMPLES] = PAGE_SAMPLES
+    samples = st.number_input(
+        "Budget for these rows (orderings or coalitions per feature and row)",
+        min_value=2,
+        max_value=5000,
+        step=10,
+        key=state.EXPLAIN_W_GLOBAL_SAMPLES,
+        help="The global view's own budget, used when the values are sampled; "
+        "'Explain this row' has its budget above. Time grows with rows x budget.",
+    )
+    chosen = dict(settings)
+    if settings["estimator"] != "exact":
+        chosen["n_samples"] = int(samples)
+    plan = _global_plan(data, model, chosen, n)
+    st.caption(_plan_text(chosen, plan))
+    if plan["seconds"] is not None and plan["seconds"] > LONG_RUN_S:
+        st.warning(
+            f"This run would take about {_duration(plan['seconds'])}, and the "
+            "background worker runs one explanation or fit at a time: everything "
+            "else waits for it. Lower 'Rows' or the budget for a quicker look, or "
+            "start it anyway (Cancel keeps the rows done)."
+        )
+    return chosen
+
+
+def _global_plan(
+    data: dict[str, Any], model: dict[str, Any], settings: dict[str, Any], n: int
+) -> dict[str, Any]:
+    """The estimator a global run uses, its samples, model rows and seconds.
+
+    ``seconds`` is ``None`` when the model could not be timed.
+    """
+    table = data["table"]
+    n_players = len(settings["players"] or data["features"])
+    background = settings["removal"] == "background"
+    n_background = min(len(table), MAX_BACKGROUND) if background else 1
+    estimator = settings["estimator"]
+    if estimator == "auto":
+        operator = resolve_operator(settings["operator"])
+        estimator = choose_estimator(operator, n_players, n_background)
+    samples = int(settings["n_samples"] or 0)
+    if estimator == "permutation":
+        samples = max(2, samples + samples % 2)  # antithetic pairs, as explain
+        if n_players == 1:
+            estimator, samples = "exact", 0
+    rows = planned_model_rows(
+        estimator,
+        n_rows=n,
+        n_players=n_players,
+        n_background=n_background,
+        n_samples=samples,
+    )
+    rate = _seconds_per_model_row(data, model, settings, estimator)
+    seconds = None if rate is None else rate * rows
+    return {
+        "estimator": estimator,
+        "samples": samples,
+        "rows": rows,
+        "seconds": seconds,
+    }
+
+
+def _seconds_per_model_row(
+    data: dict[str, Any], model: dict[str, Any], settings: dict[str, Any], chosen: str
+) -> float | None:
+    """The model's time per model row under ``settings``, timed once and kept."""
+    key = (
+        model["id"],
+        settings["operator"],
+        settings["removal"],
+        chosen,
+        settings["players"] is not None,
+    )
+    kept = state.get(state.EXPLAIN_COST) or {}
+    if key not in kept:
+        if removal_problem(data.get("text") or [], settings["removal"]):
+            return None  # refused before any run
+        table = data["table"]
+        options = {k: settings[k] for k in ("operator", "removal", "players", "seed")}
+        try:
+            kept[key] = seconds_per_model_row(
+                model["model"],
+                table.iloc[[0]],
+                table,
+                estimator=chosen,
+                class_names=model["classes"],
+                **options,
+            )
+        except (EngineError, ValueError):  # the run itself will say why
+            kept[key] = None
+        state.put(state.EXPLAIN_COST, kept)
+    return kept[key]
+
+
+def _duration(seconds: float) -> str:
+    """Seconds in words: "12 s", "3 min 20 s", "1 h 5 min"."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{max(seconds, 1)} s"
+    minutes, rest = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def _plan_text(settings: dict[str, Any], plan: dict[str, Any]) -> str:
+    """The global run in words: estimator, samples, model rows and time."""
+    if plan["estimator"] == "exact":
+        how = "exact (every coalition, no budget)"
+    else:
+        how = f"{plan['estimator']}, {plan['samples']} samples per feature and row"
+    text = (
+        f"Uses the Value operator ({settings['operator']}), 'Removed features "
+        f"take' and Estimator chosen above: {how}; {plan['rows']:,} model "
+        "evaluations"
+    )
+    if plan["seconds"] is None:
+        return text + "."
+    return text + f", about {_duration(plan['seconds'])} (timed on this model)."
+
+
+def _global_result_text(result: DistributionalValues) -> str:
+    """The caption of a finished global view, like the single row's."""
+    samples = int(result.n_samples.max()) if len(result.n_samples) else 0
+    return (
+        f"{count(result.n_rows, 'row')} explained: {result.estimator} "
+        f"{result.operator} values, {samples or 'all'} samples per feature and "
+        f"row, removal {result.config['removal']}, seed {result.seed}, "
+        f"{result.timings['total_s']:.1f} s."
+    )
 
 
 def _start_global(

@@ -204,7 +204,7 @@ def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
     at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(6).run()
     # sampled, with a budget that keeps the job running for a few seconds
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
-    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(5000).run()
+    at.number_input(key=state.EXPLAIN_W_GLOBAL_SAMPLES).set_value(5000).run()
     at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
     # a second press started a second job and lost sight of the first
     assert at.button(key=state.EXPLAIN_W_GLOBAL_RUN).disabled
@@ -216,6 +216,67 @@ def test_global_view_runs_in_the_background_worker(trained_iris) -> None:
     result = at.session_state[state.EXPLAIN_GLOBAL]
     assert result.n_rows == 6 and result.rows.tolist() == [0, 30, 60, 89, 119, 149]
     assert len(at.dataframe) >= 1
+
+
+def test_the_global_view_has_its_own_budget_and_says_what_it_costs(
+    trained_iris,
+) -> None:
+    # the global view took the row's budget of 5000: 18 rows ran ten minutes,
+    # with nothing said before, and the result did not say how it was made
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
+    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(5000).run()
+    budget = at.number_input(key=state.EXPLAIN_W_GLOBAL_SAMPLES)
+    assert budget.value == 100 and budget.label.startswith("Budget for these rows")
+    # a known time per model row for this model, as if timed on it
+    model_id = at.session_state[state.EXPLAIN_MODEL]["id"]
+    at.session_state[state.EXPLAIN_COST] = {
+        (model_id, "shapley", "background", "permutation", False): 1e-5
+    }
+    at.run()
+    # 50 rows x (100 orderings x 3 coalitions + the empty and full) x 100 rows
+    plan = (
+        "Uses the Value operator (shapley), 'Removed features take' and Estimator "
+        "chosen above: permutation, 100 samples per feature and row; 1,510,000 "
+        "model evaluations, about 15 s (timed on this model)."
+    )
+    assert plan in [c.value for c in at.caption]
+    assert not any("This run would take" in w.value for w in at.warning)
+    at.number_input(key=state.EXPLAIN_W_GLOBAL_SAMPLES).set_value(5000).run()
+    assert "75,010,000 model evaluations, about 12 min 30 s" in " ".join(
+        c.value for c in at.caption
+    )
+    (warning,) = [w.value for w in at.warning if "This run would take" in w.value]
+    assert warning.startswith(
+        "This run would take about 12 min 30 s, and the background worker runs "
+        "one explanation or fit at a time"
+    )
+    at.number_input(key=state.EXPLAIN_W_GLOBAL_SAMPLES).set_value(20).run()
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(4).run()
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    _wait(at, lambda a: a.session_state[state.EXPLAIN_JOB] is None)
+    result = at.session_state[state.EXPLAIN_GLOBAL]
+    assert result.config["n_samples"] == 20 and result.n_rows == 4
+    assert any(
+        c.value.startswith(
+            "4 rows explained: permutation shapley values, 20 samples per feature "
+            "and row, removal background, seed 0, "
+        )
+        for c in at.caption
+    ), [c.value for c in at.caption]
+
+
+def test_a_global_run_is_timed_on_the_model_in_use(trained_iris) -> None:
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
+    model_id = at.session_state[state.EXPLAIN_MODEL]["id"]
+    kept = at.session_state[state.EXPLAIN_COST]
+    cost = kept[(model_id, "shapley", "background", "permutation", False)]
+    assert 0 < cost < 1e-3
+    assert any(
+        "model evaluations, about " in c.value and "(timed on this model)" in c.value
+        for c in at.caption
+    )
 
 
 def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
@@ -462,7 +523,7 @@ def test_a_stopped_global_view_counts_rows_of_the_rows_asked(trained_iris) -> No
     at = trained_iris
     at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(150).run()
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
-    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(5000).run()
+    at.number_input(key=state.EXPLAIN_W_GLOBAL_SAMPLES).set_value(5000).run()
     at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
     _wait(at, running_with_cancel(state.EXPLAIN_JOB))
     line = at.get("progress")[0].proto.text
