@@ -497,9 +497,11 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
         if pressed and _guard(lambda: _train(data, kind)):
             st.rerun()  # redraw with the button disabled while it trains
         render_job(state.EXPLAIN_TRAIN_JOB, _store_trained)
-        error = state.get(state.EXPLAIN_TRAIN_JOB + "_error")
-        if error:
-            st.error(page_error(error))
+        _show_job_error(
+            state.EXPLAIN_TRAIN_JOB,
+            state.get(state.EXPLAIN_TRAIN_KEY),
+            _model_key(data),
+        )
     with upload_col:
         upload = st.file_uploader(
             "…or upload a scikit-learn model saved with skops",
@@ -530,6 +532,25 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
     if model.get("warning"):
         st.warning(literal(model["warning"]))
     return model
+
+
+def _show_job_error(job_key: str, made_for: Any, now: Any) -> None:
+    """The error of the job under ``job_key`` while the page shows what it ran on.
+
+    ``made_for`` is what the failed job was started for (the table, label column
+    and missing values of a training, the model of an explanation) and ``now``
+    the same of the page. An error about one table ("Label column 'target' has a
+    single class") stayed shown over another table without that column; it is
+    dropped once they differ.
+    """
+    key = job_key + "_error"
+    error = state.get(key)
+    if not error:
+        return
+    if made_for is not None and made_for != now:
+        state.put(key, None)
+        return
+    st.error(page_error(error))
 
 
 def _model_file(model: dict[str, Any]) -> bytes:
@@ -1249,9 +1270,7 @@ def _global_section(data, model, settings) -> None:
     if pressed and _guard(lambda: _start_global(data, model, settings, int(n))):
         st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_JOB, _store_global)
-    error = state.get(state.EXPLAIN_JOB + "_error")
-    if error:
-        st.error(page_error(error))
+    _show_job_error(state.EXPLAIN_JOB, state.get(state.EXPLAIN_JOB_MODEL), model["id"])
     result = state.get(state.EXPLAIN_GLOBAL)
     if result is None or state.get(state.EXPLAIN_GLOBAL_MODEL) != model["id"]:
         return
@@ -1505,9 +1524,9 @@ def render() -> None:
     ):
         st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_ROW_JOB, _store_row, what="Explaining the row")
-    error = state.get(state.EXPLAIN_ROW_JOB + "_error")
-    if error:
-        st.error(page_error(error))
+    _show_job_error(
+        state.EXPLAIN_ROW_JOB, state.get(state.EXPLAIN_ROW_JOB_MODEL), model["id"]
+    )
     # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
     if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:

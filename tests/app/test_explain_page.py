@@ -279,6 +279,31 @@ def test_a_global_run_is_timed_on_the_model_in_use(trained_iris) -> None:
     )
 
 
+def test_a_training_error_about_one_table_is_dropped_for_another() -> None:
+    # "Label column 'target' has a single class" stayed shown after another
+    # table, without a 'target' column, was uploaded on the Data page
+    from sklearn.datasets import load_iris
+
+    one_class = load_iris(as_frame=True).frame.assign(target="same")
+    at = _explain_upload(one_class, "oneclass.csv", "target")
+    _train(at)
+    assert any("has a single class" in e.value for e in at.error)
+    at.run()  # a rerun on the same table keeps it
+    assert any("has a single class" in e.value for e in at.error)
+    rng = np.random.default_rng(0)
+    other = pd.DataFrame(rng.normal(size=(40, 3)), columns=["x1", "x2", "x3"])
+    other["y"] = (other["x1"] > 0).astype(int)
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="data_upload").set_value(
+        ("synth3.csv", other.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    assert not at.exception
+    assert at.selectbox(key=state.EXPLAIN_W_TARGET).value == "y"
+    assert not [e.value for e in at.error]
+    assert at.session_state[state.EXPLAIN_TRAIN_JOB + "_error"] is None
+
+
 def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
     at = trained_iris
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact")
