@@ -63,6 +63,11 @@ from engine.values.explainer import (
 from engine.values.models import check_feature_names
 from engine.values.operators import resolve_operator
 from engine.values.table_models import with_text_columns
+from engine.values.uncertainty import (
+    global_p_change_stderr,
+    p_change_stderr,
+    unsettled_top,
+)
 
 SAMPLES = {
     "breast cancer": "breast_cancer",
@@ -133,6 +138,27 @@ CONTRAST_HEADERS = {
     ),
     "reverse": ("P(B → A)", "The reverse move: adding the feature turns B into A."),
 }
+
+
+# the global ranking's P(change) and its standard error for a reader
+RANKING_HEADERS = {
+    "p_change": (
+        "p_change",
+        "Probability that adding the feature changes the class, mean over the rows.",
+    ),
+    "p_change_stderr": (
+        "± stderr",
+        "Monte Carlo standard error of p_change (at most this: a bound from the "
+        "errors of the transition matrices); none for exact values.",
+    ),
+}
+# the metric's help when its P(change) is sampled
+STDERR_HELP = (
+    " ± its Monte Carlo standard error (at most this: a bound from the errors of "
+    "the transition matrix); exact values have none."
+)
+# the largest budget the page offers
+MAX_BUDGET = 5000
 
 
 # --- data ---------------------------------------------------------------------------
@@ -624,7 +650,7 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
     samples = cols[3].number_input(
         "Budget for this row (orderings or coalitions per feature)",
         min_value=2,
-        max_value=5000,
+        max_value=MAX_BUDGET,
         value=PAGE_SAMPLES,
         step=10,
         key=state.EXPLAIN_W_SAMPLES,
@@ -1088,10 +1114,13 @@ def _show_row_result(
     # st.metric cuts its value at the column's edge (a long name, even cut to 5 +
     # 5 characters, read "Konze…he 2)" at 800 px): the metric shows the number,
     # and the feature is named in full below it, as text that wraps
+    errors = p_change_stderr(result)
+    error = None if errors is None else errors[0]
     cols[2].metric(
         "Most likely to flip it",
-        f"{result.p_change[0, top]:.3f}",
-        help="P(change) of the feature named below; the chart ranks all features.",
+        f"{result.p_change[0, top]:.3f}" + _plus_minus(error, top),
+        help="P(change) of the feature named below; the chart ranks all features."
+        + ("" if error is None else STDERR_HELP),
     )
     # ... as text that wraps, cut in the middle when long as in the page's other
     # widgets (a 200-character name wrapped over 12 lines at 800 px, 5 with 24
@@ -1101,6 +1130,10 @@ def _show_row_result(
         f"P(change) of {literal(short)}",
         help=None if short == name else f"Full name: {literal(name)}",
     )
+    if error is not None:
+        _unsettled_note(
+            result, result.p_change[0], error, int(result.n_samples[0]), "this row"
+        )
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
         f"removal {result.config['removal']}, "
@@ -1135,6 +1168,44 @@ def _show_row_result(
         st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
     _contrast(result)
     _downloads(result, "row")
+
+
+def _plus_minus(error: np.ndarray | None, j: int) -> str:
+    """ " ± 0.016" for a sampled value with a known error, else nothing."""
+    if error is None or not np.isfinite(error[j]):
+        return ""
+    return f" ± {error[j]:.3f}"
+
+
+def _unsettled_note(
+    result: DistributionalValues,
+    p_change: np.ndarray,
+    error: np.ndarray,
+    n_samples: int,
+    budget: str,
+) -> None:
+    """Say when the top two features are within two standard errors."""
+    found = unsettled_top(p_change, error, n_samples, MAX_BUDGET)
+    if found is None:
+        return
+    first, second, needed = found
+    label = short_labels(list(result.features))
+
+    def named(j: int) -> str:
+        return f"{literal(label(result.features[j]))} ({p_change[j]:.3f}" + (
+            f"{_plus_minus(error, j)})"
+        )
+
+    advice = (
+        f"raise the budget for {budget} (to about {needed}) to tell them apart"
+        if needed > n_samples
+        else "they are too close to tell apart by sampling"
+    )
+    st.info(
+        f"The ranking is not settled at this budget ({n_samples} samples per "
+        f"feature): {named(first)} and {named(second)} differ by less than two "
+        f"standard errors; {advice}."
+    )
 
 
 def _contrast(result: DistributionalValues) -> None:
@@ -1230,7 +1301,7 @@ def _downloads(result: DistributionalValues, tag: str) -> None:
     )
     cols[1].download_button(
         "Download summary CSV",
-        result.summary_frame().to_csv(index=False),
+        _summary_frame(result).to_csv(index=False),
         file_name=f"distributional_values_{tag}_summary.csv",
         mime="text/csv",
         key=f"explain_dl_summary_{tag}",
@@ -1242,6 +1313,15 @@ def _downloads(result: DistributionalValues, tag: str) -> None:
         mime="text/csv",
         key=f"explain_dl_csv_{tag}",
     )
+
+
+def _summary_frame(result: DistributionalValues) -> pd.DataFrame:
+    """The result's summary, with the standard error of P(change) when sampled."""
+    frame = result.summary_frame()
+    errors = p_change_stderr(result)
+    if errors is not None:
+        frame.insert(3, "p_change_stderr", errors.ravel())
+    return frame
 
 
 def _global_section(data, model, settings) -> None:
@@ -1281,8 +1361,20 @@ def _global_section(data, model, settings) -> None:
     else:
         st.caption(_global_result_text(result))
     _show_notes(result)
+    ranking = result.global_ranking()
+    errors = global_p_change_stderr(result)
+    if errors is not None:
+        _unsettled_note(
+            result,
+            result.p_change.mean(axis=0),
+            errors,
+            int(result.n_samples.min()),
+            "these rows",
+        )
+        by_player = dict(zip(result.features, errors, strict=True))
+        ranking.insert(2, "p_change_stderr", ranking["player"].map(by_player))
     st.plotly_chart(p_change_bars(result, keep=HALF_KEEP), key="explain_global_bars")
-    _player_table(result.global_ranking(), result, "explain_ranking")
+    _player_table(ranking, result, "explain_ranking", RANKING_HEADERS)
     _downloads(result, "global")
 
 
@@ -1300,7 +1392,7 @@ def _global_settings(
     samples = st.number_input(
         "Budget for these rows (orderings or coalitions per feature and row)",
         min_value=2,
-        max_value=5000,
+        max_value=MAX_BUDGET,
         step=10,
         key=state.EXPLAIN_W_GLOBAL_SAMPLES,
         help="The global view's own budget, used when the values are sampled; "

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from app.components.text import literal
+from tests.app.downloads import download
 from tests.app.waiting import running_with_cancel, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -302,6 +303,62 @@ def test_a_training_error_about_one_table_is_dropped_for_another() -> None:
     assert at.selectbox(key=state.EXPLAIN_W_TARGET).value == "y"
     assert not [e.value for e in at.error]
     assert at.session_state[state.EXPLAIN_TRAIN_JOB + "_error"] is None
+
+
+def test_sampled_p_change_shows_its_standard_error(media, trained_iris) -> None:
+    # "Most likely to flip it 0.067" had no error, though the runner-up was
+    # 0.062 +- 0.016: the ranking was not settled and nothing said so
+    import io
+
+    from engine.values.uncertainty import p_change_stderr
+
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
+    at.number_input(key=state.EXPLAIN_W_SAMPLES).set_value(20).run()
+    at.number_input(key=state.EXPLAIN_W_ROW).set_value(70).run()
+    _explain(at)
+    result = at.session_state[state.EXPLAIN_RESULT]
+    p, se = result.p_change[0], p_change_stderr(result)[0]
+    top, second = np.argsort(-p)[:2]
+    assert at.metric[2].value == f"{p[top]:.3f} ± {se[top]:.3f}"
+    assert p[top] - p[second] < 2 * np.hypot(se[top], se[second])
+    (note,) = [i.value for i in at.info if i.value.startswith("The ranking")]
+    assert note.startswith(
+        "The ranking is not settled at this budget (20 samples per feature): "
+        f"{result.features[top]} ({p[top]:.3f} ± {se[top]:.3f}) and "
+        f"{result.features[second]} ({p[second]:.3f} ± {se[second]:.3f}) differ "
+        "by less than two standard errors; raise the budget for this row (to about "
+    )
+    _, content = download(at, media, "explain_dl_summary_row")
+    summary = pd.read_csv(io.BytesIO(content))
+    assert list(summary.columns[:4]) == ["row", "player", "p_change", "p_change_stderr"]
+    assert np.allclose(summary["p_change_stderr"], se)
+    # exact values have no error: none is shown
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    result = at.session_state[state.EXPLAIN_RESULT]
+    assert "±" not in at.metric[2].value
+    assert not [i.value for i in at.info if i.value.startswith("The ranking")]
+    _, content = download(at, media, "explain_dl_summary_row")
+    assert "p_change_stderr" not in pd.read_csv(io.BytesIO(content)).columns
+
+
+def test_the_global_ranking_shows_the_standard_error_of_p_change(trained_iris) -> None:
+    from engine.values.uncertainty import global_p_change_stderr
+
+    at = trained_iris
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("permutation").run()
+    at.number_input(key=state.EXPLAIN_W_GLOBAL_SAMPLES).set_value(20).run()
+    at.slider(key=state.EXPLAIN_W_GLOBAL_ROWS).set_value(3).run()
+    at.button(key=state.EXPLAIN_W_GLOBAL_RUN).click().run()
+    _wait(at, lambda a: a.session_state[state.EXPLAIN_JOB] is None)
+    result = at.session_state[state.EXPLAIN_GLOBAL]
+    table = _table_with(at, "p_change_stderr")
+    errors = dict(zip(result.features, global_p_change_stderr(result), strict=True))
+    shown = table.value
+    assert list(shown.columns[:3]) == ["player", "p_change", "p_change_stderr"]
+    assert np.allclose(shown["p_change_stderr"], shown["player"].map(errors))
+    assert _column_config(table)["p_change_stderr"]["label"] == "± stderr"
 
 
 def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
@@ -969,7 +1026,6 @@ def test_the_trained_model_downloads_as_skops_and_loads_back(
     media, trained_iris
 ) -> None:
     from engine.values import load_skops
-    from tests.app.downloads import download
 
     at = trained_iris
     name, content = download(at, media, "explain_dl_model")
