@@ -226,6 +226,9 @@ EXPLAIN_TRAIN_KEY = "explain_train_key"
 # dict (model id, operator, removal, estimator, players) -> float (see
 # engine.values.cost); the global view says how long a run will take from it.
 EXPLAIN_COST = "explain_cost"
+# Why the model in use was dropped (str or None): it was made on an upload the
+# Data page has since replaced; shown until another model is used.
+EXPLAIN_DROPPED = "explain_dropped"
 # Last error message of the page (str or None).
 EXPLAIN_ERROR = "explain_error"
 # The feature selected for the transition heatmap (str); set by the selectbox.
@@ -353,6 +356,7 @@ DURABLE_KEYS = (
     EXPLAIN_GLOBAL_ROWS,
     EXPLAIN_TRAIN_KEY,
     EXPLAIN_ERROR,
+    EXPLAIN_DROPPED,
     EXPLAIN_PLAYER,
     GRAPH_RESULT,
     GRAPH_NODE,

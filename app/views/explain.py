@@ -394,7 +394,38 @@ def _use_model(model: dict[str, Any]) -> None:
     """Make ``model`` the page's model; results of an earlier model are cleared."""
     model["id"] = uuid.uuid4().hex
     state.put(state.EXPLAIN_MODEL, model)
+    state.put(state.EXPLAIN_DROPPED, None)
     for key in (state.EXPLAIN_RESULT, state.EXPLAIN_GLOBAL):
+        st.session_state.pop(key, None)
+
+
+def drop_replaced_upload_model() -> None:
+    """Drop the model (and its results) of an upload the Data page replaced.
+
+    The Data page holds one upload at a time: a model made on an earlier upload
+    can no longer be picked, and kept it would only hold memory in the session.
+    It is dropped, and the page says so (``state.EXPLAIN_DROPPED``) until another
+    model is used. Models of the bundled tables stay, per table.
+    """
+    model = state.get(state.EXPLAIN_MODEL)
+    if model is None or model["key"][0] in SAMPLES:
+        return
+    old = str(model["key"][0])
+    upload = state.uploaded_dataset()
+    if upload is not None and upload["name"] == old:
+        return
+    if state.get(state.EXPLAIN_TRAIN_JOB) is not None:
+        return  # a training on it still running: decided once it is stored
+    new = (state.get(state.DATASET) or {}).get("name")
+    now = f"{new} replaced it" if new else "it was removed"
+    state.put(
+        state.EXPLAIN_DROPPED,
+        f"The model for {old} ({model['kind']}) and its results were dropped when "
+        f"{now} on the Data page, which keeps one uploaded table at a time. To "
+        f"explain {old} again, upload it again and train or load its model; "
+        "'Download model (skops)' and the result downloads keep them.",
+    )
+    for key in (state.EXPLAIN_MODEL, state.EXPLAIN_RESULT, state.EXPLAIN_GLOBAL):
         st.session_state.pop(key, None)
 
 
@@ -1589,6 +1620,10 @@ def render() -> None:
         "the feature, columns = class without). The mean of each matrix is the "
         "SHAP value of the class probabilities."
     )
+    drop_replaced_upload_model()
+    dropped = state.get(state.EXPLAIN_DROPPED)
+    if dropped:
+        st.info(literal(dropped))
     data = _data_section()
     model = None if data is None else _model_section(data)
     if model is None:

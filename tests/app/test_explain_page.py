@@ -361,6 +361,51 @@ def test_the_global_ranking_shows_the_standard_error_of_p_change(trained_iris) -
     assert _column_config(table)["p_change_stderr"]["label"] == "± stderr"
 
 
+def _upload_on_data_page(at: AppTest, name: str, frame: pd.DataFrame) -> AppTest:
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="data_upload").set_value(
+        (name, frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    return at.switch_page("views/explain.py").run()
+
+
+def test_a_model_of_a_replaced_upload_is_dropped_with_a_note() -> None:
+    # a new upload silently dropped the previous upload's model and result
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True).frame
+    at = _explain_upload(iris, "first.csv", "target")
+    _train(at)
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    kind = at.session_state[state.EXPLAIN_MODEL]["kind"]
+    rng = np.random.default_rng(0)
+    other = pd.DataFrame(rng.normal(size=(40, 3)), columns=["x1", "x2", "x3"])
+    other["y"] = (other["x1"] > 0).astype(int)
+    _upload_on_data_page(at, "second.csv", other)
+    assert not at.exception
+    note = (
+        f"The model for first.csv ({kind}) and its results were dropped when "
+        "second.csv replaced it on the Data page, which keeps one uploaded table "
+        "at a time. To explain first.csv again, upload it again and train or load "
+        "its model"
+    )
+    assert [i.value for i in at.info if i.value.startswith(note)]
+    for key in (state.EXPLAIN_MODEL, state.EXPLAIN_RESULT):
+        assert key not in at.session_state
+    at.run()  # said until another model is used
+    assert [i.value for i in at.info if i.value.startswith(note)]
+    _train(at)
+    assert not [i.value for i in at.info if i.value.startswith(note)]
+    # a bundled table's model is not dropped by an upload
+    at.selectbox(key=state.EXPLAIN_W_SOURCE).set_value("iris").run()
+    _train(at)
+    _upload_on_data_page(at, "third.csv", other)
+    at.selectbox(key=state.EXPLAIN_W_SOURCE).set_value("iris").run()
+    assert at.success[0].value.startswith("Model: logistic regression")
+    assert not [i.value for i in at.info if "were dropped" in i.value]
+
+
 def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
     at = trained_iris
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact")
