@@ -137,7 +137,13 @@ KEPT_WIDGETS = (
 )
 # causal columns and method options; the Learn-a-graph options and split sizes
 # (per data set; the page clamps them to the data before drawing them)
-KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_", "graph_opt_", "graph_split_")
+KEPT_WIDGET_PREFIXES = (
+    "causal_cols_",
+    "opt_",
+    "graph_opt_",
+    "graph_split_",
+    "explain_w_classes_",
+)
 
 
 # Copies of the kept widget values under keys no widget uses: Streamlit never
@@ -250,6 +256,8 @@ EXPLAIN_W_FROM = "explain_w_from"
 EXPLAIN_W_TO = "explain_w_to"
 EXPLAIN_W_GLOBAL_ROWS = "explain_w_global_rows"
 EXPLAIN_W_GLOBAL_SAMPLES = "explain_w_global_samples"
+# 'Classes shown', one per number of classes (suffix _<n classes>)
+EXPLAIN_W_CLASSES = "explain_w_classes"
 EXPLAIN_W_TRAIN = "explain_w_train"
 EXPLAIN_W_LOAD = "explain_w_load"
 EXPLAIN_W_RUN = "explain_w_run"

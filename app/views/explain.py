@@ -116,6 +116,8 @@ NUMBER_WIDTH = 85
 HALF_KEEP = 8
 # ... and in the heatmap's class ticks, which share its half with the cells
 HEATMAP_KEEP = 5
+# classes a transition matrix in half the page reads with (more: the full width)
+HALF_PAGE_CLASSES = 5
 # the contrast table's columns for a reader: header and what it holds
 CONTRAST_HEADERS = {
     "player": (
@@ -159,6 +161,10 @@ STDERR_HELP = (
 )
 # the largest budget the page offers
 MAX_BUDGET = 5000
+# classes shown by default ('Classes shown'): more are pooled into "other"
+MAX_CLASSES_SHOWN = 10
+# the colour of the pooled classes' bars: none of the plots' ten class colours
+OTHER_COLOR = "#4D4D4D"
 
 
 # --- data ---------------------------------------------------------------------------
@@ -660,7 +666,7 @@ def _digits_patches(features: list[str]) -> dict[str, list[str]] | None:
     }
 
 
-def _settings(data: dict[str, Any]) -> dict[str, Any]:
+def _settings(data: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
     cols = st.columns(4)
     operator = cols[0].selectbox(
         "Value operator", OPERATORS, key=state.EXPLAIN_W_OPERATOR
@@ -711,7 +717,47 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "n_samples": None if estimator == "exact" else int(samples),
         "players": players,
         "seed": int(state.get(state.SEED, 0)),
+        "top_k": _classes_shown(len(model["classes"])),
     }
+
+
+def _classes_shown(n_classes: int) -> int | None:
+    """'Classes shown': the k most likely classes kept, the rest pooled.
+
+    60 classes made a heatmap of 60 columns in 220 px and a bar legend whose 10
+    colours repeated. Default: all up to :data:`MAX_CLASSES_SHOWN` classes, that
+    many otherwise. Returns the ``top_k`` of ``explain`` (``None``: all).
+    """
+    if n_classes <= 2:
+        return None
+    key = f"{state.EXPLAIN_W_CLASSES}_{n_classes}"
+    if key not in st.session_state:
+        st.session_state[key] = min(n_classes, MAX_CLASSES_SHOWN)
+    k = int(
+        st.number_input(
+            "Classes shown",
+            min_value=2,
+            max_value=n_classes,
+            step=1,
+            key=key,
+            help="Keep the k most likely classes (by their largest probability "
+            "over the explained rows) and pool the others into one class, "
+            "'other'; fewer classes make the heatmap and the bars readable.",
+        )
+    )
+    if k >= n_classes:
+        if n_classes > MAX_CLASSES_SHOWN:
+            st.caption(
+                f"All {n_classes} classes are shown: the transition matrix and the "
+                f"bar colours are hard to read beyond {MAX_CLASSES_SHOWN}."
+            )
+        return None
+    st.caption(
+        f"The {k} most likely classes of the {n_classes} are shown (ranked by "
+        f"their largest probability over the explained rows); the other "
+        f"{n_classes - k} are pooled into one class, 'other'."
+    )
+    return k
 
 
 def removal_problem(text: list[str], removal: str) -> str | None:
@@ -1172,7 +1218,7 @@ def _show_row_result(
         f"device {result.device}, {result.timings['total_s']:.2f} s, "
         f"{result.n_model_rows:,} model rows."
     )
-    bars = p_change_bars(result, row=0, keep=HALF_KEEP)
+    bars = _other_in_grey(p_change_bars(result, row=0, keep=HALF_KEEP), result)
     if _made_edits(result):
         bars.update_layout(title=bars.layout.title.text[:-1] + ", what-if)")
     st.plotly_chart(bars, key="explain_bars")
@@ -1186,7 +1232,9 @@ def _show_row_result(
         format_func=short_labels(list(result.features)),
     )
     state.put(state.EXPLAIN_PLAYER, player)
-    left, right = st.columns(2)
+    # a matrix of more than a few classes in half the page: cells of 20 px
+    wide = len(result.classes) > HALF_PAGE_CLASSES
+    left, right = (st.container(), st.container()) if wide else st.columns(2)
     heatmap = transition_heatmap(result, 0, player, keep=HEATMAP_KEEP)
     left.plotly_chart(heatmap, key="explain_heatmap")
     mean = mean_vs_reference(result, 0, keep=HALF_KEEP, order_by="p_change")
@@ -1199,6 +1247,20 @@ def _show_row_result(
         st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
     _contrast(result)
     _downloads(result, "row")
+
+
+def _other_in_grey(fig: Any, result: DistributionalValues) -> Any:
+    """The bars of the pooled classes ("other", from ``top_k``) in grey.
+
+    The plots have ten class colours: with ten classes kept, "other" took the
+    first class's colour.
+    """
+    if result.config.get("top_k") is None:
+        return fig
+    for trace in fig.data:
+        if trace.name == "into other":
+            trace.marker.color = OTHER_COLOR
+    return fig
 
 
 def _plus_minus(error: np.ndarray | None, j: int) -> str:
@@ -1404,7 +1466,8 @@ def _global_section(data, model, settings) -> None:
         )
         by_player = dict(zip(result.features, errors, strict=True))
         ranking.insert(2, "p_change_stderr", ranking["player"].map(by_player))
-    st.plotly_chart(p_change_bars(result, keep=HALF_KEEP), key="explain_global_bars")
+    bars = _other_in_grey(p_change_bars(result, keep=HALF_KEEP), result)
+    st.plotly_chart(bars, key="explain_global_bars")
     _player_table(ranking, result, "explain_ranking", RANKING_HEADERS)
     _downloads(result, "global")
 
@@ -1635,7 +1698,7 @@ def render() -> None:
     feature_captions(data, model)
     st.header("Explain one row")
     row_frame, row, edits, invalid = _row_section(data)
-    settings = _settings(data)
+    settings = _settings(data, model)
     running = state.get(state.EXPLAIN_ROW_JOB) is not None
     pressed = st.button(
         "Explain this row",

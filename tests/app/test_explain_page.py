@@ -406,6 +406,50 @@ def test_a_model_of_a_replaced_upload_is_dropped_with_a_note() -> None:
     assert not [i.value for i in at.info if "were dropped" in i.value]
 
 
+def _sixty_classes() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    label = np.arange(600) % 60
+    frame = pd.DataFrame({"a": label + rng.normal(size=600), "b": rng.normal(size=600)})
+    frame["c"] = frame["a"] * 0.5 + rng.normal(size=600)
+    frame["cls"] = [f"class {k}" for k in label]
+    return frame
+
+
+def test_sixty_classes_show_the_ten_most_likely_and_pool_the_rest() -> None:
+    # 60 classes: a heatmap of 60 columns in 60 px, a legend of 10 colours
+    at = _explain_upload(_sixty_classes(), "sixty.csv", "cls")
+    _train(at)
+    shown = at.number_input(key=f"{state.EXPLAIN_W_CLASSES}_60")
+    assert shown.label == "Classes shown" and shown.value == 10
+    said = (
+        "The 10 most likely classes of the 60 are shown (ranked by their largest "
+        "probability over the explained rows); the other 50 are pooled into one "
+        "class, 'other'."
+    )
+    assert said in [c.value for c in at.caption]
+    at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact").run()
+    _explain(at)
+    assert not at.exception and not at.error
+    result = at.session_state[state.EXPLAIN_RESULT]
+    assert len(result.classes) == 11 and result.classes[-1] == "other"
+    bars = _chart(at, "explain_bars")
+    colours = [trace["marker"]["color"] for trace in bars["data"]]
+    assert len(colours) == 11 and len(set(colours)) == 11
+    heatmap = _chart(at, "explain_heatmap")
+    assert len(heatmap["data"][0]["x"]) == 11
+    # all 60 on request, said to be hard to read
+    at.number_input(key=f"{state.EXPLAIN_W_CLASSES}_60").set_value(60).run()
+    assert any(c.value.startswith("All 60 classes are shown") for c in at.caption)
+
+
+def test_a_few_classes_are_all_shown_without_a_note(trained_iris) -> None:
+    at = trained_iris
+    assert at.number_input(key=f"{state.EXPLAIN_W_CLASSES}_3").value == 3
+    assert not any("most likely classes" in c.value for c in at.caption)
+    _explain(at)
+    assert at.session_state[state.EXPLAIN_RESULT].classes[-1] == "virginica"
+
+
 def test_explain_settings_survive_a_page_switch(trained_iris) -> None:
     at = trained_iris
     at.selectbox(key=state.EXPLAIN_W_ESTIMATOR).set_value("exact")
