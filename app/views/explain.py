@@ -159,6 +159,11 @@ STDERR_HELP = (
     " ± its Monte Carlo standard error (at most this: a bound from the errors of "
     "the transition matrix); exact values have none."
 )
+# what to do with a model file made for other columns
+OTHER_COLUMNS_ADVICE = (
+    "Pick in 'Table' the table the model was trained on (upload it on the Data "
+    "page), or press 'Train model' for a model of this table."
+)
 # the largest budget the page offers
 MAX_BUDGET = 5000
 # classes shown by default ('Classes shown'): more are pooled into "other"
@@ -500,7 +505,11 @@ def _store_trained(trained: TrainedModel) -> None:
 
 def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
     model = load_skops(content)
-    data = data_for_upload(data, model, f"The model in {filename}")
+    try:
+        data = data_for_upload(data, model, f"The model in {filename}")
+        check_feature_names(model, data["features"], f"The model in {filename}")
+    except DataError as err:
+        raise DataError(f"{str(err).rstrip('.')}. {OTHER_COLUMNS_ADVICE}") from err
     n_in = getattr(model, "n_features_in_", None)
     if n_in is not None and n_in != len(data["features"]):
         n_text = len(data.get("text") or ())
@@ -509,7 +518,6 @@ def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
             f"{len(data['features'])} feature columns "
             f"({len(data['features']) - n_text} numeric, {n_text} text)."
         )
-    check_feature_names(model, data["features"], f"The model in {filename}")
     # scored on the table's labelled rows, as a model trained here on its held-out
     # rows: an imbalanced table's accuracy means little beside the baseline
     scores, mismatch = model_scores(
@@ -874,7 +882,54 @@ def _row_section(
         state.put(WHAT_IF_PROBLEMS, list(problems.values()))
     else:
         edited, edits, invalid = _what_if_editor(data, shown, row)
+    for line in out_of_range(data["table"], numeric_features(data), edits):
+        st.warning(literal(line))
     return edited, row, edits, invalid
+
+
+def out_of_range(
+    table: pd.DataFrame, numeric: list[str], edits: dict[str, tuple[Any, Any]]
+) -> list[str]:
+    """A line for each what-if number outside its column's range in the table.
+
+    The model never saw such a value: what it answers there (and so the
+    explanation) says little about the table. Used with a warning, not refused.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The features table (the rows the model was trained on).
+    numeric : list of str
+        Its numeric feature columns.
+    edits : dict
+        feature -> (table value, edited value).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"x": [1.0, 3.0]})
+    >>> out_of_range(t, ["x"], {"x": (1.0, -1e308)})[0][:50]
+    'The what-if value -1e+308 of x is outside the rang'
+    >>> out_of_range(t, ["x"], {"x": (1.0, 2.5)})
+    []
+    """
+    lines = []
+    for feature, (_, new) in edits.items():
+        if feature not in numeric or pd.isna(new):
+            continue
+        low, high = float(table[feature].min()), float(table[feature].max())
+        if low <= float(new) <= high:
+            continue
+        lines.append(
+            f"The what-if value {float(new):g} of {feature} is outside the range of "
+            f"the column in the table ({low:g} to {high:g}): the model never saw "
+            "such a value, so what it predicts there, and the explanation, say "
+            "little. Type a value within the range for a realistic what-if."
+        )
+    return lines
 
 
 def _edits_key(data: dict[str, Any], row: int) -> tuple[str, str, int]:
@@ -1700,14 +1755,19 @@ def render() -> None:
     row_frame, row, edits, invalid = _row_section(data)
     settings = _settings(data, model)
     running = state.get(state.EXPLAIN_ROW_JOB) is not None
+    dropped = row not in data["table"].index  # said above the editor
+    if running:
+        why = "A row is being explained: wait, or press Cancel."
+    elif dropped:
+        why = _dropped_row_message(data, row)
+    else:
+        why = "Runs in the background; Cancel keeps the orderings done so far."
     pressed = st.button(
         "Explain this row",
         type="primary",
         key=state.EXPLAIN_W_RUN,
-        disabled=running,
-        help="Runs in the background; Cancel keeps the orderings done so far."
-        if not running
-        else "A row is being explained: wait, or press Cancel.",
+        disabled=running or dropped,
+        help=literal(why),
     )
     if pressed and _guard(
         lambda: _explain_row(data, model, settings, row_frame, row, edits)

@@ -553,9 +553,10 @@ def test_tables_with_missing_values_can_be_explained() -> None:
         "Row 3 has no value in 'petal length (cm)', and rows with a missing value "
         "are dropped ('Missing values')"
     )
-    assert any(w.value.startswith(dropped) for w in at.warning)
-    at.button(key=state.EXPLAIN_W_RUN).click().run()
-    assert [e.value for e in at.error] and at.error[0].value.startswith(dropped)
+    assert len([w for w in at.warning if w.value.startswith(dropped)]) == 1
+    # the button is off, with the reason (a click said it a second time)
+    button = at.button(key=state.EXPLAIN_W_RUN)
+    assert button.disabled and button.help.startswith(dropped)
     # filled with the column mean: the model trained without those rows is not
     # passed off as one of this choice; trained again, the same row is explained
     at.selectbox(key=state.EXPLAIN_W_MISSING).set_value("mean").run()
@@ -1036,6 +1037,41 @@ def test_typed_what_if_values_are_read_as_typed_or_refused(trained_iris) -> None
     assert any("'1,5'" in e.value for e in at.error)
     _type_in_row_0(at, {"petal length (cm)": "abc"})
     assert "type a number such as 1.5" in at.error[0].value
+
+
+def test_what_if_values_beyond_a_float_or_the_column_are_said(trained_iris) -> None:
+    # 1e400 was kept as the old value, -1e308 taken without a word
+    at = trained_iris
+    _type_in_row_0(at, {"sepal length (cm)": "1e400"})
+    (error,) = at.error
+    assert error.value.startswith(
+        "The what-if value in column 'sepal length (cm)' is beyond the largest "
+        "number (about 1.8e308)"
+    )
+    _type_in_row_0(at, {"sepal length (cm)": "-1e308"})
+    assert not at.error
+    (warning,) = [w.value for w in at.warning if "outside the range" in w.value]
+    assert warning.startswith(
+        "The what-if value -1e+308 of sepal length (cm) is outside the range of "
+        "the column in the table (4.3 to 7.9): the model never saw such a value"
+    )
+    _type_in_row_0(at, {"sepal length (cm)": "6"})
+    assert not [w.value for w in at.warning if "outside the range" in w.value]
+
+
+def test_a_model_of_other_columns_says_what_to_do(trained_iris) -> None:
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    at = trained_iris
+    named = pd.DataFrame(np.arange(600.0).reshape(150, 4), columns=list("abcd"))
+    _upload(at, "other.skops", sio.dumps(LogisticRegression().fit(named, [0, 1] * 75)))
+    (error,) = [e.value for e in at.error]
+    assert "the table lacks" in error
+    assert error.endswith(
+        "Pick in 'Table' the table the model was trained on (upload it on the Data "
+        "page), or press 'Train model' for a model of this table."
+    )
 
 
 def test_an_invalid_what_if_cell_is_shown_as_typed_in_the_warning(trained_iris) -> None:
