@@ -53,9 +53,12 @@ from engine.values import (
     prepare_features,
     save_skops,
 )
-from engine.values.cost import planned_model_rows, seconds_per_model_row
+from engine.values.cost import (
+    background_rows_used,
+    planned_model_rows,
+    seconds_per_model_row,
+)
 from engine.values.explainer import (
-    MAX_BACKGROUND,
     MIN_STDERR_SAMPLES,
     STDERR_NOTE_START,
     choose_estimator,
@@ -1571,8 +1574,7 @@ def _global_plan(
     """
     table = data["table"]
     n_players = len(settings["players"] or data["features"])
-    background = settings["removal"] == "background"
-    n_background = min(len(table), MAX_BACKGROUND) if background else 1
+    n_background = background_rows_used(len(table), settings["removal"])
     estimator = settings["estimator"]
     if estimator == "auto":
         operator = resolve_operator(settings["operator"])

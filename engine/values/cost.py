@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import ConfigError, UnsupportedError, check_choice
-from engine.values.explainer import explain
+from engine.values.explainer import MAX_BACKGROUND, explain
 
 __all__ = [
     "CALIBRATION_MODEL_ROWS",
     "CALIBRATION_SAMPLES",
+    "background_rows_used",
     "planned_model_rows",
     "seconds_per_model_row",
 ]
@@ -26,6 +27,35 @@ __all__ = [
 CALIBRATION_SAMPLES = 2
 CALIBRATION_MODEL_ROWS = 2**16
 _ESTIMATORS = ("exact", "permutation", "coalition")
+
+
+def background_rows_used(
+    n_given: int, removal: str, max_background: int = MAX_BACKGROUND
+) -> int:
+    """Background rows ``explain`` averages over, from the rows given.
+
+    Parameters
+    ----------
+    n_given : int
+        Rows of the background passed.
+    removal : str
+        ``"background"`` (or ``"auto"`` with a background) averages over at
+        most ``max_background`` of them; a mean, median or zeros row is one.
+    max_background : int, default=100
+        As for :func:`~engine.values.explain`.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> background_rows_used(150, "background"), background_rows_used(150, "mean")
+    (100, 1)
+    """
+    if removal in ("background", "auto"):
+        return min(int(n_given), int(max_background))
+    return 1
 
 
 def planned_model_rows(
