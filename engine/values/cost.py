@@ -170,10 +170,10 @@ def seconds_per_model_row(
         per_sample = max(small[1] / CALIBRATION_SAMPLES, 1.0)
         n = CALIBRATION_SAMPLES + int(CALIBRATION_MODEL_ROWS // per_sample)
         large = _timed(model, row, background, sampled, n + n % 2, options)
-        extra = large[1] - small[1]
-        if extra <= 0:
+        extra, spent = large[1] - small[1], large[0] - small[0]
+        if extra <= 0 or spent <= 0:  # a busy machine timed the small run longer
             return large[0] / max(large[1], 1)
-        return max(large[0] - small[0], 0.0) / extra
+        return spent / extra
     return 0.0
 
 
