@@ -128,6 +128,8 @@ KEPT_WIDGETS = (
     # the table before drawing them)
     "explain_w_row",
     "explain_w_global_rows",
+    # the global view's own budget (the single-row one sits with the row)
+    "explain_w_global_samples",
     # Learn-a-graph page: table and label
     "graph_source",
     "graph_sample",
@@ -135,7 +137,13 @@ KEPT_WIDGETS = (
 )
 # causal columns and method options; the Learn-a-graph options and split sizes
 # (per data set; the page clamps them to the data before drawing them)
-KEPT_WIDGET_PREFIXES = ("causal_cols_", "opt_", "graph_opt_", "graph_split_")
+KEPT_WIDGET_PREFIXES = (
+    "causal_cols_",
+    "opt_",
+    "graph_opt_",
+    "graph_split_",
+    "explain_w_classes_",
+)
 
 
 # Copies of the kept widget values under keys no widget uses: Streamlit never
@@ -220,6 +228,13 @@ EXPLAIN_GLOBAL_ROWS = "explain_global_rows"
 # EXPLAIN_TRAIN_JOB + "_error"), and the ``key`` of the data it was started on.
 EXPLAIN_TRAIN_JOB = "explain_train_job"
 EXPLAIN_TRAIN_KEY = "explain_train_key"
+# Seconds per model row of the model in use, timed once per model and settings:
+# dict (model id, operator, removal, estimator, players) -> float (see
+# engine.values.cost); the global view says how long a run will take from it.
+EXPLAIN_COST = "explain_cost"
+# Why the model in use was dropped (str or None): it was made on an upload the
+# Data page has since replaced; shown until another model is used.
+EXPLAIN_DROPPED = "explain_dropped"
 # Last error message of the page (str or None).
 EXPLAIN_ERROR = "explain_error"
 # The feature selected for the transition heatmap (str); set by the selectbox.
@@ -240,6 +255,9 @@ EXPLAIN_W_PLAYERS = "explain_w_players"
 EXPLAIN_W_FROM = "explain_w_from"
 EXPLAIN_W_TO = "explain_w_to"
 EXPLAIN_W_GLOBAL_ROWS = "explain_w_global_rows"
+EXPLAIN_W_GLOBAL_SAMPLES = "explain_w_global_samples"
+# 'Classes shown', one per number of classes (suffix _<n classes>)
+EXPLAIN_W_CLASSES = "explain_w_classes"
 EXPLAIN_W_TRAIN = "explain_w_train"
 EXPLAIN_W_LOAD = "explain_w_load"
 EXPLAIN_W_RUN = "explain_w_run"
@@ -346,6 +364,8 @@ DURABLE_KEYS = (
     EXPLAIN_GLOBAL_ROWS,
     EXPLAIN_TRAIN_KEY,
     EXPLAIN_ERROR,
+    EXPLAIN_COST,
+    EXPLAIN_DROPPED,
     EXPLAIN_PLAYER,
     GRAPH_RESULT,
     GRAPH_NODE,

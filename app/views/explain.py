@@ -53,9 +53,24 @@ from engine.values import (
     prepare_features,
     save_skops,
 )
-from engine.values.explainer import MIN_STDERR_SAMPLES, STDERR_NOTE_START
+from engine.values.cost import (
+    background_rows_used,
+    planned_model_rows,
+    seconds_per_model_row,
+)
+from engine.values.explainer import (
+    MIN_STDERR_SAMPLES,
+    STDERR_NOTE_START,
+    choose_estimator,
+)
 from engine.values.models import check_feature_names
+from engine.values.operators import resolve_operator
 from engine.values.table_models import with_text_columns
+from engine.values.uncertainty import (
+    global_p_change_stderr,
+    p_change_stderr,
+    unsettled_top,
+)
 
 SAMPLES = {
     "breast cancer": "breast_cancer",
@@ -77,6 +92,10 @@ REMOVALS = {
     "zeros": "zeros",
 }
 ESTIMATORS = ("auto", "exact", "permutation", "coalition")
+# orderings or coalitions per feature where the page samples (README, "The app")
+PAGE_SAMPLES = 100
+# a global run estimated to take longer than this is warned about before it starts
+LONG_RUN_S = 60
 MISSING = {
     "drop": "drop rows with a missing value",
     "mean": FILL_LABEL,
@@ -100,6 +119,8 @@ NUMBER_WIDTH = 85
 HALF_KEEP = 8
 # ... and in the heatmap's class ticks, which share its half with the cells
 HEATMAP_KEEP = 5
+# classes a transition matrix in half the page reads with (more: the full width)
+HALF_PAGE_CLASSES = 5
 # the contrast table's columns for a reader: header and what it holds
 CONTRAST_HEADERS = {
     "player": (
@@ -122,6 +143,36 @@ CONTRAST_HEADERS = {
     ),
     "reverse": ("P(B → A)", "The reverse move: adding the feature turns B into A."),
 }
+
+
+# the global ranking's P(change) and its standard error for a reader
+RANKING_HEADERS = {
+    "p_change": (
+        "p_change",
+        "Probability that adding the feature changes the class, mean over the rows.",
+    ),
+    "p_change_stderr": (
+        "± stderr",
+        "Monte Carlo standard error of p_change (at most this: a bound from the "
+        "errors of the transition matrices); none for exact values.",
+    ),
+}
+# the metric's help when its P(change) is sampled
+STDERR_HELP = (
+    " ± its Monte Carlo standard error (at most this: a bound from the errors of "
+    "the transition matrix); exact values have none."
+)
+# what to do with a model file made for other columns
+OTHER_COLUMNS_ADVICE = (
+    "Pick in 'Table' the table the model was trained on (upload it on the Data "
+    "page), or press 'Train model' for a model of this table."
+)
+# the largest budget the page offers
+MAX_BUDGET = 5000
+# classes shown by default ('Classes shown'): more are pooled into "other"
+MAX_CLASSES_SHOWN = 10
+# the colour of the pooled classes' bars: none of the plots' ten class colours
+OTHER_COLOR = "#4D4D4D"
 
 
 # --- data ---------------------------------------------------------------------------
@@ -357,7 +408,38 @@ def _use_model(model: dict[str, Any]) -> None:
     """Make ``model`` the page's model; results of an earlier model are cleared."""
     model["id"] = uuid.uuid4().hex
     state.put(state.EXPLAIN_MODEL, model)
+    state.put(state.EXPLAIN_DROPPED, None)
     for key in (state.EXPLAIN_RESULT, state.EXPLAIN_GLOBAL):
+        st.session_state.pop(key, None)
+
+
+def drop_replaced_upload_model() -> None:
+    """Drop the model (and its results) of an upload the Data page replaced.
+
+    The Data page holds one upload at a time: a model made on an earlier upload
+    can no longer be picked, and kept it would only hold memory in the session.
+    It is dropped, and the page says so (``state.EXPLAIN_DROPPED``) until another
+    model is used. Models of the bundled tables stay, per table.
+    """
+    model = state.get(state.EXPLAIN_MODEL)
+    if model is None or model["key"][0] in SAMPLES:
+        return
+    old = str(model["key"][0])
+    upload = state.uploaded_dataset()
+    if upload is not None and upload["name"] == old:
+        return
+    if state.get(state.EXPLAIN_TRAIN_JOB) is not None:
+        return  # a training on it still running: decided once it is stored
+    new = (state.get(state.DATASET) or {}).get("name")
+    now = f"{new} replaced it" if new else "it was removed"
+    state.put(
+        state.EXPLAIN_DROPPED,
+        f"The model for {old} ({model['kind']}) and its results were dropped when "
+        f"{now} on the Data page, which keeps one uploaded table at a time. To "
+        f"explain {old} again, upload it again and train or load its model; "
+        "'Download model (skops)' and the result downloads keep them.",
+    )
+    for key in (state.EXPLAIN_MODEL, state.EXPLAIN_RESULT, state.EXPLAIN_GLOBAL):
         st.session_state.pop(key, None)
 
 
@@ -426,7 +508,11 @@ def _store_trained(trained: TrainedModel) -> None:
 
 def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
     model = load_skops(content)
-    data = data_for_upload(data, model, f"The model in {filename}")
+    try:
+        data = data_for_upload(data, model, f"The model in {filename}")
+        check_feature_names(model, data["features"], f"The model in {filename}")
+    except DataError as err:
+        raise DataError(f"{str(err).rstrip('.')}. {OTHER_COLUMNS_ADVICE}") from err
     n_in = getattr(model, "n_features_in_", None)
     if n_in is not None and n_in != len(data["features"]):
         n_text = len(data.get("text") or ())
@@ -435,7 +521,6 @@ def _upload(data: dict[str, Any], content: bytes, filename: str) -> None:
             f"{len(data['features'])} feature columns "
             f"({len(data['features']) - n_text} numeric, {n_text} text)."
         )
-    check_feature_names(model, data["features"], f"The model in {filename}")
     # scored on the table's labelled rows, as a model trained here on its held-out
     # rows: an imbalanced table's accuracy means little beside the baseline
     scores, mismatch = model_scores(
@@ -486,9 +571,11 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
         if pressed and _guard(lambda: _train(data, kind)):
             st.rerun()  # redraw with the button disabled while it trains
         render_job(state.EXPLAIN_TRAIN_JOB, _store_trained)
-        error = state.get(state.EXPLAIN_TRAIN_JOB + "_error")
-        if error:
-            st.error(page_error(error))
+        _show_job_error(
+            state.EXPLAIN_TRAIN_JOB,
+            state.get(state.EXPLAIN_TRAIN_KEY),
+            _model_key(data),
+        )
     with upload_col:
         upload = st.file_uploader(
             "…or upload a scikit-learn model saved with skops",
@@ -519,6 +606,25 @@ def _model_section(data: dict[str, Any]) -> dict[str, Any] | None:
     if model.get("warning"):
         st.warning(literal(model["warning"]))
     return model
+
+
+def _show_job_error(job_key: str, made_for: Any, now: Any) -> None:
+    """The error of the job under ``job_key`` while the page shows what it ran on.
+
+    ``made_for`` is what the failed job was started for (the table, label column
+    and missing values of a training, the model of an explanation) and ``now``
+    the same of the page. An error about one table ("Label column 'target' has a
+    single class") stayed shown over another table without that column; it is
+    dropped once they differ.
+    """
+    key = job_key + "_error"
+    error = state.get(key)
+    if not error:
+        return
+    if made_for is not None and made_for != now:
+        state.put(key, None)
+        return
+    st.error(page_error(error))
 
 
 def _model_file(model: dict[str, Any]) -> bytes:
@@ -571,7 +677,7 @@ def _digits_patches(features: list[str]) -> dict[str, list[str]] | None:
     }
 
 
-def _settings(data: dict[str, Any]) -> dict[str, Any]:
+def _settings(data: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
     cols = st.columns(4)
     operator = cols[0].selectbox(
         "Value operator", OPERATORS, key=state.EXPLAIN_W_OPERATOR
@@ -590,10 +696,10 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "else sampling.",
     )
     samples = cols[3].number_input(
-        "Budget (orderings or coalitions per feature)",
+        "Budget for this row (orderings or coalitions per feature)",
         min_value=2,
-        max_value=5000,
-        value=100,
+        max_value=MAX_BUDGET,
+        value=PAGE_SAMPLES,
         step=10,
         key=state.EXPLAIN_W_SAMPLES,
         help="Used when the values are sampled. The library and the explain "
@@ -622,7 +728,47 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
         "n_samples": None if estimator == "exact" else int(samples),
         "players": players,
         "seed": int(state.get(state.SEED, 0)),
+        "top_k": _classes_shown(len(model["classes"])),
     }
+
+
+def _classes_shown(n_classes: int) -> int | None:
+    """'Classes shown': the k most likely classes kept, the rest pooled.
+
+    60 classes made a heatmap of 60 columns in 220 px and a bar legend whose 10
+    colours repeated. Default: all up to :data:`MAX_CLASSES_SHOWN` classes, that
+    many otherwise. Returns the ``top_k`` of ``explain`` (``None``: all).
+    """
+    if n_classes <= 2:
+        return None
+    key = f"{state.EXPLAIN_W_CLASSES}_{n_classes}"
+    if key not in st.session_state:
+        st.session_state[key] = min(n_classes, MAX_CLASSES_SHOWN)
+    k = int(
+        st.number_input(
+            "Classes shown",
+            min_value=2,
+            max_value=n_classes,
+            step=1,
+            key=key,
+            help="Keep the k most likely classes (by their largest probability "
+            "over the explained rows) and pool the others into one class, "
+            "'other'; fewer classes make the heatmap and the bars readable.",
+        )
+    )
+    if k >= n_classes:
+        if n_classes > MAX_CLASSES_SHOWN:
+            st.caption(
+                f"All {n_classes} classes are shown: the transition matrix and the "
+                f"bar colours are hard to read beyond {MAX_CLASSES_SHOWN}."
+            )
+        return None
+    st.caption(
+        f"The {k} most likely classes of the {n_classes} are shown (ranked by "
+        f"their largest probability over the explained rows); the other "
+        f"{n_classes - k} are pooled into one class, 'other'."
+    )
+    return k
 
 
 def removal_problem(text: list[str], removal: str) -> str | None:
@@ -739,7 +885,54 @@ def _row_section(
         state.put(WHAT_IF_PROBLEMS, list(problems.values()))
     else:
         edited, edits, invalid = _what_if_editor(data, shown, row)
+    for line in out_of_range(data["table"], numeric_features(data), edits):
+        st.warning(literal(line))
     return edited, row, edits, invalid
+
+
+def out_of_range(
+    table: pd.DataFrame, numeric: list[str], edits: dict[str, tuple[Any, Any]]
+) -> list[str]:
+    """A line for each what-if number outside its column's range in the table.
+
+    The model never saw such a value: what it answers there (and so the
+    explanation) says little about the table. Used with a warning, not refused.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The features table (the rows the model was trained on).
+    numeric : list of str
+        Its numeric feature columns.
+    edits : dict
+        feature -> (table value, edited value).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"x": [1.0, 3.0]})
+    >>> out_of_range(t, ["x"], {"x": (1.0, -1e308)})[0][:50]
+    'The what-if value -1e+308 of x is outside the rang'
+    >>> out_of_range(t, ["x"], {"x": (1.0, 2.5)})
+    []
+    """
+    lines = []
+    for feature, (_, new) in edits.items():
+        if feature not in numeric or pd.isna(new):
+            continue
+        low, high = float(table[feature].min()), float(table[feature].max())
+        if low <= float(new) <= high:
+            continue
+        lines.append(
+            f"The what-if value {float(new):g} of {feature} is outside the range of "
+            f"the column in the table ({low:g} to {high:g}): the model never saw "
+            "such a value, so what it predicts there, and the explanation, say "
+            "little. Type a value within the range for a realistic what-if."
+        )
+    return lines
 
 
 def _edits_key(data: dict[str, Any], row: int) -> tuple[str, str, int]:
@@ -1056,10 +1249,13 @@ def _show_row_result(
     # st.metric cuts its value at the column's edge (a long name, even cut to 5 +
     # 5 characters, read "Konze…he 2)" at 800 px): the metric shows the number,
     # and the feature is named in full below it, as text that wraps
+    errors = p_change_stderr(result)
+    error = None if errors is None else errors[0]
     cols[2].metric(
         "Most likely to flip it",
-        f"{result.p_change[0, top]:.3f}",
-        help="P(change) of the feature named below; the chart ranks all features.",
+        f"{result.p_change[0, top]:.3f}" + _plus_minus(error, top),
+        help="P(change) of the feature named below; the chart ranks all features."
+        + ("" if error is None else STDERR_HELP),
     )
     # ... as text that wraps, cut in the middle when long as in the page's other
     # widgets (a 200-character name wrapped over 12 lines at 800 px, 5 with 24
@@ -1069,6 +1265,10 @@ def _show_row_result(
         f"P(change) of {literal(short)}",
         help=None if short == name else f"Full name: {literal(name)}",
     )
+    if error is not None:
+        _unsettled_note(
+            result, result.p_change[0], error, int(result.n_samples[0]), "this row"
+        )
     st.caption(
         f"{result.estimator} {result.operator} values, row {int(result.rows[0])}, "
         f"removal {result.config['removal']}, "
@@ -1076,7 +1276,7 @@ def _show_row_result(
         f"device {result.device}, {result.timings['total_s']:.2f} s, "
         f"{result.n_model_rows:,} model rows."
     )
-    bars = p_change_bars(result, row=0, keep=HALF_KEEP)
+    bars = _other_in_grey(p_change_bars(result, row=0, keep=HALF_KEEP), result)
     if _made_edits(result):
         bars.update_layout(title=bars.layout.title.text[:-1] + ", what-if)")
     st.plotly_chart(bars, key="explain_bars")
@@ -1090,7 +1290,9 @@ def _show_row_result(
         format_func=short_labels(list(result.features)),
     )
     state.put(state.EXPLAIN_PLAYER, player)
-    left, right = st.columns(2)
+    # a matrix of more than a few classes in half the page: cells of 20 px
+    wide = len(result.classes) > HALF_PAGE_CLASSES
+    left, right = (st.container(), st.container()) if wide else st.columns(2)
     heatmap = transition_heatmap(result, 0, player, keep=HEATMAP_KEEP)
     left.plotly_chart(heatmap, key="explain_heatmap")
     mean = mean_vs_reference(result, 0, keep=HALF_KEEP, order_by="p_change")
@@ -1103,6 +1305,58 @@ def _show_row_result(
         st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
     _contrast(result)
     _downloads(result, "row")
+
+
+def _other_in_grey(fig: Any, result: DistributionalValues) -> Any:
+    """The bars of the pooled classes ("other", from ``top_k``) in grey.
+
+    The plots have ten class colours: with ten classes kept, "other" took the
+    first class's colour.
+    """
+    if result.config.get("top_k") is None:
+        return fig
+    for trace in fig.data:
+        if trace.name == "into other":
+            trace.marker.color = OTHER_COLOR
+    return fig
+
+
+def _plus_minus(error: np.ndarray | None, j: int) -> str:
+    """ " ± 0.016" for a sampled value with a known error, else nothing."""
+    if error is None or not np.isfinite(error[j]):
+        return ""
+    return f" ± {error[j]:.3f}"
+
+
+def _unsettled_note(
+    result: DistributionalValues,
+    p_change: np.ndarray,
+    error: np.ndarray,
+    n_samples: int,
+    budget: str,
+) -> None:
+    """Say when the top two features are within two standard errors."""
+    found = unsettled_top(p_change, error, n_samples, MAX_BUDGET)
+    if found is None:
+        return
+    first, second, needed = found
+    label = short_labels(list(result.features))
+
+    def named(j: int) -> str:
+        return f"{literal(label(result.features[j]))} ({p_change[j]:.3f}" + (
+            f"{_plus_minus(error, j)})"
+        )
+
+    advice = (
+        f"raise the budget for {budget} (to about {needed}) to tell them apart"
+        if needed > n_samples
+        else "they are too close to tell apart by sampling"
+    )
+    st.info(
+        f"The ranking is not settled at this budget ({n_samples} samples per "
+        f"feature): {named(first)} and {named(second)} differ by less than two "
+        f"standard errors; {advice}."
+    )
 
 
 def _contrast(result: DistributionalValues) -> None:
@@ -1198,7 +1452,7 @@ def _downloads(result: DistributionalValues, tag: str) -> None:
     )
     cols[1].download_button(
         "Download summary CSV",
-        result.summary_frame().to_csv(index=False),
+        _summary_frame(result).to_csv(index=False),
         file_name=f"distributional_values_{tag}_summary.csv",
         mime="text/csv",
         key=f"explain_dl_summary_{tag}",
@@ -1210,6 +1464,15 @@ def _downloads(result: DistributionalValues, tag: str) -> None:
         mime="text/csv",
         key=f"explain_dl_csv_{tag}",
     )
+
+
+def _summary_frame(result: DistributionalValues) -> pd.DataFrame:
+    """The result's summary, with the standard error of P(change) when sampled."""
+    frame = result.summary_frame()
+    errors = p_change_stderr(result)
+    if errors is not None:
+        frame.insert(3, "p_change_stderr", errors.ravel())
+    return frame
 
 
 def _global_section(data, model, settings) -> None:
@@ -1229,6 +1492,7 @@ def _global_section(data, model, settings) -> None:
         max_value=top,
         key=state.EXPLAIN_W_GLOBAL_ROWS,
     )
+    settings = _global_settings(data, model, settings, int(n))
     pressed = st.button(
         "Explain these rows in the background",
         key=state.EXPLAIN_W_GLOBAL_RUN,
@@ -1237,9 +1501,7 @@ def _global_section(data, model, settings) -> None:
     if pressed and _guard(lambda: _start_global(data, model, settings, int(n))):
         st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_JOB, _store_global)
-    error = state.get(state.EXPLAIN_JOB + "_error")
-    if error:
-        st.error(page_error(error))
+    _show_job_error(state.EXPLAIN_JOB, state.get(state.EXPLAIN_JOB_MODEL), model["id"])
     result = state.get(state.EXPLAIN_GLOBAL)
     if result is None or state.get(state.EXPLAIN_GLOBAL_MODEL) != model["id"]:
         return
@@ -1248,11 +1510,166 @@ def _global_section(data, model, settings) -> None:
     elif result.stopped:
         st.warning(_global_stopped_text(result))
     else:
-        st.caption(f"{count(result.n_rows, 'row')} explained.")
+        st.caption(_global_result_text(result))
     _show_notes(result)
-    st.plotly_chart(p_change_bars(result, keep=HALF_KEEP), key="explain_global_bars")
-    _player_table(result.global_ranking(), result, "explain_ranking")
+    ranking = result.global_ranking()
+    errors = global_p_change_stderr(result)
+    if errors is not None:
+        _unsettled_note(
+            result,
+            result.p_change.mean(axis=0),
+            errors,
+            int(result.n_samples.min()),
+            "these rows",
+        )
+        by_player = dict(zip(result.features, errors, strict=True))
+        ranking.insert(2, "p_change_stderr", ranking["player"].map(by_player))
+    bars = _other_in_grey(p_change_bars(result, keep=HALF_KEEP), result)
+    st.plotly_chart(bars, key="explain_global_bars")
+    _player_table(ranking, result, "explain_ranking", RANKING_HEADERS)
     _downloads(result, "global")
+
+
+def _global_settings(
+    data: dict[str, Any], model: dict[str, Any], settings: dict[str, Any], n: int
+) -> dict[str, Any]:
+    """The row settings with the global view's own budget, and what a run costs.
+
+    The global view explains many rows: the budget typed for one row (up to
+    5000) made 18 rows take ten minutes. It has its own budget, says which
+    estimator it uses, and how long a run will take before it is started.
+    """
+    if state.EXPLAIN_W_GLOBAL_SAMPLES not in st.session_state:
+        st.session_state[state.EXPLAIN_W_GLOBAL_SAMPLES] = PAGE_SAMPLES
+    samples = st.number_input(
+        "Budget for these rows (orderings or coalitions per feature and row)",
+        min_value=2,
+        max_value=MAX_BUDGET,
+        step=10,
+        key=state.EXPLAIN_W_GLOBAL_SAMPLES,
+        help="The global view's own budget, used when the values are sampled; "
+        "'Explain this row' has its budget above. Time grows with rows x budget.",
+    )
+    chosen = dict(settings)
+    if settings["estimator"] != "exact":
+        chosen["n_samples"] = int(samples)
+    plan = _global_plan(data, model, chosen, n)
+    st.caption(_plan_text(chosen, plan))
+    if plan["seconds"] is not None and plan["seconds"] > LONG_RUN_S:
+        st.warning(
+            f"This run would take about {_duration(plan['seconds'])}, and the "
+            "background worker runs one explanation or fit at a time: everything "
+            "else waits for it. Lower 'Rows' or the budget for a quicker look, or "
+            "start it anyway (Cancel keeps the rows done)."
+        )
+    return chosen
+
+
+def _global_plan(
+    data: dict[str, Any], model: dict[str, Any], settings: dict[str, Any], n: int
+) -> dict[str, Any]:
+    """The estimator a global run uses, its samples, model rows and seconds.
+
+    ``seconds`` is ``None`` when the model could not be timed.
+    """
+    table = data["table"]
+    n_players = len(settings["players"] or data["features"])
+    n_background = background_rows_used(len(table), settings["removal"])
+    estimator = settings["estimator"]
+    if estimator == "auto":
+        operator = resolve_operator(settings["operator"])
+        estimator = choose_estimator(operator, n_players, n_background)
+    samples = int(settings["n_samples"] or 0)
+    if estimator == "permutation":
+        samples = max(2, samples + samples % 2)  # antithetic pairs, as explain
+        if n_players == 1:
+            estimator, samples = "exact", 0
+    rows = planned_model_rows(
+        estimator,
+        n_rows=n,
+        n_players=n_players,
+        n_background=n_background,
+        n_samples=samples,
+    )
+    rate = _seconds_per_model_row(data, model, settings, estimator)
+    seconds = None if rate is None else rate * rows
+    return {
+        "estimator": estimator,
+        "samples": samples,
+        "rows": rows,
+        "seconds": seconds,
+    }
+
+
+def _seconds_per_model_row(
+    data: dict[str, Any], model: dict[str, Any], settings: dict[str, Any], chosen: str
+) -> float | None:
+    """The model's time per model row under ``settings``, timed once and kept."""
+    key = (
+        model["id"],
+        settings["operator"],
+        settings["removal"],
+        chosen,
+        settings["players"] is not None,
+    )
+    kept = state.get(state.EXPLAIN_COST) or {}
+    if key not in kept:
+        if removal_problem(data.get("text") or [], settings["removal"]):
+            return None  # refused before any run
+        table = data["table"]
+        options = {k: settings[k] for k in ("operator", "removal", "players", "seed")}
+        try:
+            kept[key] = seconds_per_model_row(
+                model["model"],
+                table.iloc[[0]],
+                table,
+                estimator=chosen,
+                class_names=model["classes"],
+                **options,
+            )
+        except (EngineError, ValueError):  # the run itself will say why
+            kept[key] = None
+        state.put(state.EXPLAIN_COST, kept)
+    return kept[key]
+
+
+def _duration(seconds: float) -> str:
+    """Seconds in words: "12 s", "3 min 20 s", "1 h 5 min"."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{max(seconds, 1)} s"
+    minutes, rest = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def _plan_text(settings: dict[str, Any], plan: dict[str, Any]) -> str:
+    """The global run in words: estimator, samples, model rows and time."""
+    if plan["estimator"] == "exact":
+        how = "exact (every coalition, no budget)"
+    else:
+        how = f"{plan['estimator']}, {plan['samples']} samples per feature and row"
+    text = (
+        f"Uses the Value operator ({settings['operator']}), 'Removed features "
+        f"take' and Estimator chosen above: {how}; {plan['rows']:,} model "
+        "evaluations"
+    )
+    if plan["seconds"] is None:
+        return text + "."
+    return text + f", about {_duration(plan['seconds'])} (timed on this model)."
+
+
+def _global_result_text(result: DistributionalValues) -> str:
+    """The caption of a finished global view, like the single row's."""
+    samples = int(result.n_samples.max()) if len(result.n_samples) else 0
+    return (
+        f"{count(result.n_rows, 'row')} explained: {result.estimator} "
+        f"{result.operator} values, {samples or 'all'} samples per feature and "
+        f"row, removal {result.config['removal']}, seed {result.seed}, "
+        f"{result.timings['total_s']:.1f} s."
+    )
 
 
 def _start_global(
@@ -1323,6 +1740,10 @@ def render() -> None:
         "the feature, columns = class without). The mean of each matrix is the "
         "SHAP value of the class probabilities."
     )
+    drop_replaced_upload_model()
+    dropped = state.get(state.EXPLAIN_DROPPED)
+    if dropped:
+        st.info(literal(dropped))
     data = _data_section()
     model = None if data is None else _model_section(data)
     if model is None:
@@ -1334,25 +1755,30 @@ def render() -> None:
     feature_captions(data, model)
     st.header("Explain one row")
     row_frame, row, edits, invalid = _row_section(data)
-    settings = _settings(data)
+    settings = _settings(data, model)
     running = state.get(state.EXPLAIN_ROW_JOB) is not None
+    dropped = row not in data["table"].index  # said above the editor
+    if running:
+        why = "A row is being explained: wait, or press Cancel."
+    elif dropped:
+        why = _dropped_row_message(data, row)
+    else:
+        why = "Runs in the background; Cancel keeps the orderings done so far."
     pressed = st.button(
         "Explain this row",
         type="primary",
         key=state.EXPLAIN_W_RUN,
-        disabled=running,
-        help="Runs in the background; Cancel keeps the orderings done so far."
-        if not running
-        else "A row is being explained: wait, or press Cancel.",
+        disabled=running or dropped,
+        help=literal(why),
     )
     if pressed and _guard(
         lambda: _explain_row(data, model, settings, row_frame, row, edits)
     ):
         st.rerun()  # redraw with the button disabled while it runs
     render_job(state.EXPLAIN_ROW_JOB, _store_row, what="Explaining the row")
-    error = state.get(state.EXPLAIN_ROW_JOB + "_error")
-    if error:
-        st.error(page_error(error))
+    _show_job_error(
+        state.EXPLAIN_ROW_JOB, state.get(state.EXPLAIN_ROW_JOB_MODEL), model["id"]
+    )
     # only a result of the model in use (another model's was cleared with it)
     result = state.get(state.EXPLAIN_RESULT)
     if result is not None and state.get(state.EXPLAIN_RESULT_MODEL) == model["id"]:
