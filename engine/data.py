@@ -384,7 +384,8 @@ def read_table(
         above a header whose columns below hold numbers only (a title as wide
         as the table, ``Sample data, version 2`` above ``a,b``), with a
         ``preamble_lines`` warning; ``True`` reads the first such line as the
-        names. Lines with fewer fields than the table are skipped unless
+        names. A first line of single-word names is kept as the header (a row
+        of units below it, ``C,kPa``, is then a row of text). Lines with fewer fields than the table are skipped unless
         ``False``.
 
     Returns
@@ -948,9 +949,26 @@ def _find_title_lines(text: str, delimiter: str) -> _Preamble | None:
         or not any(_is_number(cell) for row in rows for cell in row)
     ):
         return None
+    if any(_like_header(row, width) for _, row in records[:start]):
+        return None  # a header with a row of units (or a second header) below
+
     end, first = records[start][0], records[0][0]
     text_first = delimiter.join(records[0][1]).strip()
     return _Preamble(list(range(first, end)), width, end, text_first, first)
+
+
+def _like_header(row: list[str], width: int) -> bool:
+    """Whether ``row`` reads as a header of ``width`` single-word names.
+
+    Such a line above a second line of names (``temp,pressure`` above
+    ``C,kPa``) is the header with a row of units below it, not a title: a title
+    as wide as the table has a cell of several words or an empty one
+    (``Sample data, version 2``).
+    """
+    cells = [c.strip() for c in row]
+    return len(cells) == width and all(
+        _is_name(c) and not re.search(r"\s", c) for c in cells
+    )
 
 
 def _is_name(token: str) -> bool:

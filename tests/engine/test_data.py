@@ -249,6 +249,14 @@ def test_a_narrow_line_and_a_wide_title_are_skipped_together():
         (b"a,b\nx,y\n1,2\n", ["a", "b"]),
         # a row of numbers above the names may be data: nothing is skipped
         (b"1,2\na,b\n3,4\n5,6\n", ["column_1", "column_2"]),
+        # a header of single words with a row of units (or a second header)
+        # below: line 1 keeps naming the columns (the units were taken for them)
+        (
+            b"temp,pressure,flow\nC,kPa,Ls\n20,101,3\n21,102,5\n22,103,4\n",
+            ["temp", "pressure", "flow"],
+        ),
+        (b"a,b\nmean,sd\n1,2\n3,4\n", ["a", "b"]),
+        (b"value\nkg\n1\n2\n3\n", ["value"]),
     ],
 )
 def test_text_rows_below_a_header_are_not_taken_for_a_title(raw, columns):
