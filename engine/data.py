@@ -385,8 +385,8 @@ def read_table(
         as the table, ``Sample data, version 2`` above ``a,b``), with a
         ``preamble_lines`` warning; ``True`` reads the first such line as the
         names. A first line of single-word names is kept as the header (a row
-        of units below it, ``C,kPa``, is then a row of text). Lines with fewer fields than the table are skipped unless
-        ``False``.
+        of units below it, ``C,kPa``, is then a row of text). Lines with fewer
+        fields than the table are skipped unless ``False``.
 
     Returns
     -------

@@ -73,7 +73,7 @@ from typing import Any, Literal
 
 import torch
 
-from engine.errors import ConfigError, check_choice, check_range
+from engine.errors import ConfigError, check_choice, check_range, plain
 
 __all__ = [
     "ESTIMATORS",
@@ -165,7 +165,8 @@ def sample_noise(
         check_range("sample_noise", "k", k, low=0.0, low_open=True)
         if not isinstance(n_terms, int) or n_terms < 1:
             raise ConfigError(
-                f"sample_noise: 'n_terms' must be a positive integer; got {n_terms!r}."
+                "sample_noise: 'n_terms' must be a positive integer; got "
+                f"{plain(n_terms)!r}."
             )
         return _sum_of_gamma(shape, generator, like, k, n_terms)
     u = _uniform_open(shape, generator, like)
@@ -231,7 +232,7 @@ class TopK:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(
-                    f"TopK: '{name}' must be a positive integer; got {value!r}."
+                    f"TopK: '{name}' must be a positive integer; got {plain(value)!r}."
                 )
 
     def __call__(self, scores: torch.Tensor) -> torch.Tensor:
@@ -485,7 +486,7 @@ def _check_n_marginal(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(
             f"perturb_and_map: 'n_marginal' must be an integer >= 1 (1 = one noise "
-            f"draw per sample, the plain estimator); got {value!r}."
+            f"draw per sample, the plain estimator); got {plain(value)!r}."
         )
 
 
@@ -551,7 +552,8 @@ def perturb_and_map(
     check_choice(owner, "estimator", estimator, ESTIMATORS)
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
         raise ConfigError(
-            f"{owner}: 'n_samples' must be a positive integer; got {n_samples!r}."
+            f"{owner}: 'n_samples' must be a positive integer; got "
+            f"{plain(n_samples)!r}."
         )
     _check_n_marginal(n_marginal)
     check_range(owner, "temperature", temperature, low=0.0)

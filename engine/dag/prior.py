@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.data import sniff_delimiter
-from engine.errors import DataError, GraphError, format_names
+from engine.errors import DataError, GraphError, format_names, plain
 from engine.validation import unpadded_match
 
 __all__ = ["PriorKnowledge"]
@@ -795,7 +795,7 @@ def _tier_value(value: Any, node: str, owner: str) -> float:
         whole = bool(np.isfinite(value) and float(value).is_integer())
     if not whole:
         raise DataError(
-            f"{owner}: 'tiers' must hold whole numbers; got {value!r} for node "
+            f"{owner}: 'tiers' must hold whole numbers; got {plain(value)!r} for node "
             f"{node!r}. Give every tier as an integer (0, 1, 2, ...); to leave a "
             "node without a tier, pass a mapping that does not list it."
         )

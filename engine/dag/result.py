@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from engine.errors import ConfigError, EngineError, GraphError, format_names
+from engine.errors import ConfigError, EngineError, GraphError, format_names, plain
 from engine.results import ArraySpec, ResultMixin
 
 __all__ = ["DagResult", "is_dag"]
@@ -269,7 +269,7 @@ class DagResult(ResultMixin):
         if not np.isfinite(t) or t < 0:
             raise ConfigError(
                 "DagResult.thresholded: 'min_abs_weight' must be a finite number "
-                f">= 0; got {t!r}. Use 0 to keep every edge."
+                f">= 0; got {plain(t)!r}. Use 0 to keep every edge."
             )
         # a NaN weight compares False and stays: only weights known to be small go
         hidden = self.adjacency & (np.abs(self.weights) < t)

@@ -204,5 +204,5 @@ def _lr_bounds(owner: str, bounds: tuple[Any, ...]) -> tuple[float, float]:
             return float(low), float(high)  # type: ignore[arg-type]
     raise ConfigError(
         f"{owner}: 'inner_lr_bounds' must be (low, high) with 0 < low < high, "
-        f"both finite; got {bounds!r}."
+        f"both finite; got {plain(bounds)!r}."
     )

@@ -30,6 +30,7 @@ from engine.errors import (
     UnsupportedError,
     check_choice,
     format_names,
+    plain,
     plain_number,
     warn_user,
 )
@@ -370,7 +371,7 @@ def _positive_int(name: str, value: Any, hint: str = "") -> int:
     number = plain_number(value, integer=True)
     if number is None or number < 1:
         raise ConfigError(
-            f"explain: '{name}' must be a positive integer{hint}; got {value!r}."
+            f"explain: '{name}' must be a positive integer{hint}; got {plain(value)!r}."
         )
     return int(number)
 
@@ -394,7 +395,7 @@ def _check_memory_budget(value: Any) -> int:
     if not isinstance(number, int) or number < 1:
         raise ConfigError(
             "explain: 'memory_budget' must be a positive whole number of bytes "
-            f"(e.g. 2**28 for 256 MiB, the default); got {value!r}."
+            f"(e.g. 2**28 for 256 MiB, the default); got {plain(value)!r}."
         )
     return number
 

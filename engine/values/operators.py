@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from scipy.special import betaln, gammaln
 
-from engine.errors import ConfigError, check_choice
+from engine.errors import ConfigError, check_choice, plain
 
 __all__ = [
     "OPERATORS",
@@ -219,7 +219,9 @@ def banzhaf() -> Semivalue:
 def weighted_banzhaf(t: float) -> Semivalue:
     """Each other player joins independently with probability ``t`` in (0, 1)."""
     if not 0 < t < 1:
-        raise ConfigError(f"weighted_banzhaf: 't' must lie in (0, 1); got {t!r}.")
+        raise ConfigError(
+            f"weighted_banzhaf: 't' must lie in (0, 1); got {plain(t)!r}."
+        )
 
     def weights(n: int) -> np.ndarray:
         s = np.arange(n)
@@ -247,8 +249,8 @@ def beta_shapley(alpha: float = 16.0, beta: float = 1.0) -> Semivalue:
     """
     if not (alpha > 0 and beta > 0):
         raise ConfigError(
-            f"beta_shapley: 'alpha' and 'beta' must be positive; got {alpha!r}, "
-            f"{beta!r}."
+            f"beta_shapley: 'alpha' and 'beta' must be positive; got {plain(alpha)!r}, "
+            f"{plain(beta)!r}."
         )
 
     def weights(n: int) -> np.ndarray:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from engine.errors import ConfigError, format_names
+from engine.errors import ConfigError, format_names, plain
 from engine.results import ArraySpec, ResultMixin
 
 __all__ = ["DistributionalValues"]
@@ -292,7 +292,7 @@ class DistributionalValues(ResultMixin):
         raise ConfigError(
             f"{owner}: 'row' must be a position in the result, 0..{n - 1} "
             f"({n} explained row(s), labels {format_names(self.rows.tolist())}); "
-            f"got {row!r}."
+            f"got {plain(row)!r}."
         )
 
     def player_index(
@@ -321,7 +321,7 @@ class DistributionalValues(ResultMixin):
         shown = list(self.features[:10]) + (["..."] if m > 10 else [])
         raise ConfigError(
             f"{owner}: 'player' must be a feature name or an index in 0..{m - 1}; "
-            f"got {player!r}. Features: {shown}."
+            f"got {plain(player)!r}. Features: {shown}."
         )
 
     def contrast(

@@ -228,3 +228,24 @@ def test_learn_graph_takes_numpy_options():
     assert result.config["k"] == 5 and type(result.config["k"]) is int
     assert type(result.config["outer_lr"]) is float
     json.loads(result.to_json())
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "shown"),
+    [
+        ("n_samples", np.int64(0), "got 0."),
+        ("top_k", np.int64(0), "got 0."),
+        ("max_background", np.float64(3.0), "got 3.0."),
+        ("memory_budget", np.int64(-5), "got -5."),
+    ],
+)
+def test_explain_names_a_refused_numpy_value_as_the_plain_number(option, value, shown):
+    # explain's own checks said "got np.int64(0)" where the others say "got 0"
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    model = LogisticRegression().fit(X, X[:, 0] > 0)
+    with pytest.raises(ConfigError) as info:
+        explain(model, X[:1], background=X, device="cpu", **{option: value})
+    assert str(info.value).startswith(f"explain: '{option}' must be")
+    assert str(info.value).endswith(shown) and "np." not in str(info.value)
