@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from engine.errors import ConfigError, DataError
@@ -289,8 +290,8 @@ def _known_labels(y: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True  # pd.NA: a gap of a nullable column ("boolean", "string")
     if isinstance(value, float | np.floating):
         return bool(np.isnan(value))
     if isinstance(value, int | np.integer) and not isinstance(value, bool):

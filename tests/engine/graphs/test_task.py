@@ -491,3 +491,26 @@ def test_a_task_note_points_at_the_users_line_and_obeys_module_filters():
         shown = [(w.filename, w.lineno) for w in caught if w.category is DataWarning]
         line = fit.__code__.co_firstlineno + 1
         assert shown == ([] if ignore else [(__file__, line)])
+
+
+@pytest.mark.parametrize("dtype", ["boolean", "string"])
+def test_gaps_of_a_nullable_label_column_are_unlabelled_nodes(dtype):
+    # pd.NA of a "boolean" or "string" column became a class '<NA>': a phantom
+    # class, and unlabelled test nodes were scored against it
+    import pandas as pd
+
+    from engine.graphs import LdsConfig
+    from engine.graphs.task import prepare_task
+
+    X, _, _ = _named_nodes(30)
+    values = [True, False, None] if dtype == "boolean" else ["a", "b", None]
+    y = pd.Series(values * 10, index=X.index, dtype=dtype)
+    rows = np.arange(30)
+    labelled = rows % 3 != 2
+    split = {
+        "train": (rows < 12) & labelled,
+        "val": (rows >= 12) & (rows < 21) & labelled,
+    }
+    task = prepare_task(X, y, split, None, LdsConfig())
+    assert task.classes == (("False", "True") if dtype == "boolean" else ("a", "b"))
+    assert (task.labels[~labelled] == -1).all() and (task.labels[labelled] >= 0).all()
