@@ -116,7 +116,8 @@ def learn_graph(
         Labels; ``NaN``/``None``/empty for unlabelled nodes. With a DataFrame
         ``X``, a pandas ``y`` is matched to the nodes by index label (reordered
         if needed) and refused with a :class:`DataError` if its index labels
-        differ from ``X``'s; an array or list is matched by position. One
+        differ from ``X``'s; an array or list is matched by position (with an
+        array ``X`` a pandas ``y`` too, refused if its index is shuffled). One
         label per node: a ``y`` of more than one dimension is refused. Every
         distinct value is a class: labels that look like a continuous
         measurement or an identifier (see

@@ -441,9 +441,22 @@ def _by_index(X: Any, values: Any, words: tuple[str, str, str], owner: str) -> A
     Raises
     ------
     DataError
-        ``values`` is a Series whose index labels are not ``X``'s.
+        ``values`` is a Series whose index labels are not ``X``'s; or, with an
+        array ``X`` (used by position), a Series whose index is not ascending
+        (shuffled: its order and its labels disagree).
     """
-    if not (isinstance(X, pd.DataFrame) and isinstance(values, pd.Series)):
+    if not isinstance(values, pd.Series):
+        return values
+    what, code, items = words
+    if not isinstance(X, pd.DataFrame):
+        if not values.index.is_monotonic_increasing:
+            raise DataError(
+                f"{owner}: {what} is a pandas Series in another order than its "
+                f"index ({format_names(list(values.index), 3)}), but 'X' is an "
+                f"array with no index to match it by, so the {items} would be used "
+                f"by position. Pass 'X' as a DataFrame with the same index labels, "
+                f"or {code}.to_numpy() if the rows of 'X' are in the Series' order."
+            )
         return values
     if X.index.equals(values.index):
         return values
@@ -454,7 +467,6 @@ def _by_index(X: Any, values: Any, words: tuple[str, str, str], owner: str) -> A
         and set(X.index) == set(values.index)
     ):
         return values.reindex(X.index)
-    what, code, items = words
     x_set, v_set = set(X.index), set(values.index)
     only_x = [v for v in X.index if v not in v_set]
     only_v = [v for v in values.index if v not in x_set]

@@ -419,10 +419,22 @@ def test_series_split_masks_are_matched_to_the_nodes_by_index_label():
     task = prepare_task(X, y, shuffled, None, LdsConfig())
     assert task.split == ordered.split
     assert task.split.train.tolist() == list(range(10))
-    # without a DataFrame X (no index to match) a Series is used by position
-    by_position = prepare_task(X.to_numpy(), y, shuffled, None, LdsConfig())
-    expected = np.flatnonzero(shuffled["train"].to_numpy()).tolist()
-    assert by_position.split.train.tolist() == expected
+    # without a DataFrame X (no index to match) a shuffled Series is refused
+    # (by position it gave another split, silently); an ascending one, as of a
+    # filtered table, is used by position
+    from engine.errors import DataError
+
+    perm = np.random.default_rng(0).permutation(50)
+    shuffled = {k: pd.Series(np.asarray(m)[perm], index=perm) for k, m in masks.items()}
+    with pytest.raises(DataError) as info:
+        prepare_task(X.to_numpy(), y, shuffled, None, LdsConfig())
+    assert "the split mask 'train' is a pandas Series in another order" in str(
+        info.value
+    )
+    assert "split['train'].to_numpy() if the rows of 'X'" in str(info.value)
+    ascending = {key: mask.sort_index() for key, mask in shuffled.items()}
+    by_position = prepare_task(X.to_numpy(), y, ascending, None, LdsConfig())
+    assert by_position.split == ordered.split
 
 
 def test_a_series_split_mask_with_other_index_labels_is_refused():
