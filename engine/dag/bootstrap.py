@@ -34,7 +34,7 @@ from engine.dag.learner import (
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
-from engine.errors import StoppedWarning, check_int, check_range, warn_user
+from engine.errors import ConfigError, StoppedWarning, check_int, check_range, warn_user
 from engine.executor import (
     check_executor_options,
     forward_stop,
@@ -405,6 +405,12 @@ def bootstrap_dag(
     Time grows linearly with ``n_boot``; memory per worker is that of one fit.
     """
     n_boot = check_int("bootstrap_dag", "n_boot", n_boot, low=1)
+    if executor is None:  # check_executor_options allows it for others
+        raise ConfigError(
+            "bootstrap_dag: 'executor' must be 'serial', 'processes', 'ray' or an "
+            "object with map_jobs; got None. 'serial' (the default) runs the refits "
+            "one after another in this process."
+        )
     n_workers = check_executor_options(
         "bootstrap_dag", executor, n_workers=n_workers, address=address
     )

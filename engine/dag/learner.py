@@ -649,6 +649,11 @@ class DagLearner(TwinEstimator):
 
     def fit(self, X: Any, y: Any = None, node_names: Sequence[str] | None = None):
         """Learn the DAG of ``X``; ``y`` is ignored. Returns ``self``."""
+        # a misspelt option given to the constructor is named as the user's
+        _check_option_names(
+            _spec(self.method, "DagLearner"), self.options, "DagLearner"
+        )
+
         self.result_ = learn_dag(
             X,
             self.method,

@@ -327,3 +327,14 @@ def test_refit_warnings_are_counted_per_kind_over_the_finished_fits():
         ),
     ]
     assert _summarise_warnings([(), ()]) == []
+
+
+def test_bootstrap_without_an_executor_names_itself_and_the_choices():
+    # the message lacked 'bootstrap_dag:' and offered no way out
+    X, _ = _chain_data(0, n=50)
+    with pytest.raises(ConfigError) as info:
+        bootstrap_dag(X, n_boot=2, executor=None)
+    assert str(info.value).startswith(
+        "bootstrap_dag: 'executor' must be 'serial', 'processes', 'ray' or an "
+        "object with map_jobs; got None."
+    )

@@ -687,3 +687,13 @@ def test_the_result_records_the_prior_over_its_columns():
     assert PriorKnowledge.from_dict(fitted.prior) == prior.subset(list("abcd"))
     assert twin.prior == fitted.prior and plain.prior is None
     assert DagResult.from_json(fitted.to_json()) == fitted
+
+
+def test_a_misspelt_constructor_option_is_named_as_dag_learners():
+    # DagLearner(n_sample=3).fit(X) said 'learn_dag: unknown option(s)'
+    X = simulate_sem(4, 100, seed=0).X
+    with pytest.raises(ConfigError) as info:
+        DagLearner(n_sample=3).fit(X)
+    assert str(info.value).startswith(
+        "DagLearner: unknown option(s) ['n_sample'] for method 'permutahedron'"
+    )
