@@ -294,12 +294,7 @@ def check_int(
     3
     """
     number = plain_number(value, integer=True)
-    ok = number is not None
-    if ok and low is not None:
-        ok = number >= low
-    if ok and high is not None:
-        ok = number <= high
-    if not ok:
+    if number is None or not _within(number, low, high, False):
         words = _range_words(low, high, False, kind="integer")
         raise ConfigError(f"{owner}: '{name}' must be {words}; got {plain(value)!r}.")
     return number  # type: ignore[return-value]
@@ -346,17 +341,21 @@ def check_range(
     """
     number = plain_number(value)
     # an int is always finite (and one beyond float range must not overflow here)
-    ok = isinstance(number, int) or (number is not None and math.isfinite(number))
-    if ok and low is not None:
-        ok = number > low if low_open else number >= low  # type: ignore[operator]
-    if ok and high is not None:
-        ok = number <= high  # type: ignore[operator]
-    if not ok:
+    finite = isinstance(number, int) or (number is not None and math.isfinite(number))
+    if not (finite and _within(number, low, high, low_open)):  # type: ignore[arg-type]
         raise ConfigError(
             f"{owner}: '{name}' must be {_range_words(low, high, low_open)}; got "
             f"{plain(value)!r}."
         )
     return number  # type: ignore[return-value]
+
+
+def _within(
+    number: float, low: float | None, high: float | None, low_open: bool
+) -> bool:
+    """Whether ``number`` lies within the bounds (``None``: that side open)."""
+    above = low is None or (number > low if low_open else number >= low)
+    return above and (high is None or number <= high)
 
 
 def _range_words(

@@ -1104,6 +1104,13 @@ def explain(
     chunk_rows, n_workers = _check_executor_options(
         executor, chunk_rows, n_workers, address
     )
+    common = dict(
+        seed=seed,
+        device=device,
+        progress=progress,
+        class_names=class_names,
+        row_labels=row_labels,
+    )
     if executor is not None:
         from engine.values.parallel import explain_in_chunks
 
@@ -1112,28 +1119,14 @@ def explain(
             X,
             background,
             cfg,
-            seed=seed,
-            device=device,
-            progress=progress,
-            class_names=class_names,
-            row_labels=row_labels,
             executor=executor,
             chunk_rows=chunk_rows,
             n_workers=n_workers,
             address=address,
+            **common,
         )
     else:
-        result = _explain(
-            model,
-            X,
-            background,
-            cfg,
-            seed=seed,
-            device=device,
-            progress=progress,
-            class_names=class_names,
-            row_labels=row_labels,
-        )
+        result = _explain(model, X, background, cfg, **common)
     if result.stopped:
         warn_user(_stopped_message(result), StoppedWarning)
     return result
