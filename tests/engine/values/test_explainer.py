@@ -881,3 +881,25 @@ def test_memory_budget_is_recorded_as_an_int(iris, budget):
     res = explain(model, X.iloc[:1], background=X.iloc[:5], memory_budget=budget)
     assert res.config["memory_budget"] == 2**20
     assert type(res.config["memory_budget"]) is int
+
+
+def test_pooled_classes_keep_the_models_own_prediction():
+    # with 57 of 60 classes pooled, 'other' outweighed every kept class and was
+    # reported as the predicted class; the model predicts its own argmax
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 8))
+    y = np.array([f"c{i}" for i in rng.integers(0, 60, 600)])
+    model = LogisticRegression(max_iter=300).fit(X, y)
+    values = explain(model, X[:3], background=X[:100], seed=0, top_k=3, n_samples=4)
+    assert values.classes[-1] == "other"
+    assert (values.probabilities[:, -1] > values.probabilities[:, :-1].max(1)).all()
+    shown = [values.classes[int(p)] for p in values.predicted]
+    assert shown == model.predict(X[:3]).tolist()
+    # a row whose class was pooled (top_k=1 keeps one class for three rows)
+    one = explain(model, X[:3], background=X[:100], seed=0, top_k=1, n_samples=4)
+    kept = one.classes[0]
+    expected = [c if c == kept else "other" for c in model.predict(X[:3])]
+    assert [one.classes[int(p)] for p in one.predicted] == expected
+    assert "other" in expected
