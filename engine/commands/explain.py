@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import shlex
 import sys
 import warnings
@@ -674,8 +675,12 @@ def _write_unsettled(
     """
     p = result.p_change[r]
     first = int(order[0])
+    # two standard errors of the difference, as the Explain page judges it
+    # (engine.values.uncertainty.unsettled_top)
     close = [
-        int(i) for i in order[1:] if p[first] - p[i] < RANK_SE * (se[first] + se[i])
+        int(i)
+        for i in order[1:]
+        if p[first] - p[i] <= RANK_SE * math.hypot(se[first], se[i])
     ]
     if not close:
         return

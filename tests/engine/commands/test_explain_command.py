@@ -676,3 +676,21 @@ def test_every_row_with_a_hole_names_the_option_that_fills_them(
     )
     argv = ["explain", str(path), "--target", "target", "--missing", "mean"]
     assert main([*argv, "--top", "1"]) == 0
+
+
+def test_the_unsettled_ranking_rule_is_the_pages(capsys):
+    # the CLI used 2 x (se1 + se2), the page 2 x sqrt(se1^2 + se2^2): a gap of
+    # 0.05 with errors 0.015 was "not settled" here and settled on the page
+    from types import SimpleNamespace
+
+    from engine.commands.explain import _write_unsettled
+    from engine.values.uncertainty import unsettled_top
+
+    p = np.array([[0.30, 0.25]])
+    se = np.array([0.015, 0.015])
+    result = SimpleNamespace(p_change=p, features=("a", "b"), n_samples=np.array([4]))
+    _write_unsettled(result, se, 0, np.array([0, 1]))
+    assert capsys.readouterr().out == ""
+    assert unsettled_top(p[0], se, 4, 100) is None
+    _write_unsettled(result, np.array([0.02, 0.02]), 0, np.array([0, 1]))
+    assert "the top ranking is not settled: 'b' is within" in capsys.readouterr().out
