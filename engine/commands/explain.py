@@ -460,11 +460,12 @@ def _note_top_classes(
         )
         return
     kept = format_names(result.classes[:-1], limit=8, brackets=False)
+    pooled = n_model - top_classes
+    words = "other class is" if pooled == 1 else "other classes are"
     write_note(
         "explain",
         f"kept the {top_classes} class(es) most likely on the explained rows "
-        f"({kept}); the model's {n_model - top_classes} other classes are pooled "
-        "as 'other'.",
+        f"({kept}); the model's {pooled} {words} pooled as 'other'.",
     )
 
 

@@ -618,7 +618,7 @@ def test_top_classes_keeps_the_likeliest_classes_and_pools_the_others(
     captured = capsys.readouterr()
     assert (
         "note: explain: kept the 2 class(es) most likely on the explained rows "
-        "('0', '1'); the model's 1 other classes are pooled as 'other'.\n"
+        "('0', '1'); the model's 1 other class is pooled as 'other'.\n"
     ) in captured.err
     result = DistributionalValues.from_json(out)
     assert result.classes == ("0", "1", "other")
