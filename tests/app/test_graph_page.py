@@ -346,13 +346,8 @@ def test_a_cancelled_fit_shows_the_results_warnings():
     assert len(at.table[0].value) == 1  # LDS alone, now explained
 
 
-def test_a_cancelled_fit_keeps_the_complete_result_and_offers_its_own():
-    # a new fit cancelled after a complete one replaced it with its partial
-    # result: the complete one was lost
-    at = _app()
-    _fit_tiny(at)
-    complete = at.session_state[state.GRAPH_RESULT]
-    assert not complete.stopped
+def _cancel_a_long_fit(at) -> None:
+    """Start a fit too long to finish, cancel it once running, wait for the end."""
     _number(at, "Max outer iterations").set_value(100)
     _number(at, "Max inner steps").set_value(400)
     at.run()
@@ -360,6 +355,16 @@ def test_a_cancelled_fit_keeps_the_complete_result_and_offers_its_own():
     wait_until(at, running_with_cancel(state.GRAPH_JOB))
     at.button(key=f"{state.GRAPH_JOB}_cancel").click().run()
     wait_until(at, lambda at: _get(at, state.GRAPH_JOB) is None)
+
+
+def test_a_cancelled_fit_keeps_the_complete_result_and_offers_its_own():
+    # a new fit cancelled after a complete one replaced it with its partial
+    # result: the complete one was lost
+    at = _app()
+    _fit_tiny(at)
+    complete = at.session_state[state.GRAPH_RESULT]
+    assert not complete.stopped
+    _cancel_a_long_fit(at)
     assert not at.exception
     shown = at.session_state[state.GRAPH_RESULT]
     assert not shown.stopped and shown.to_json() == complete.to_json()
@@ -401,13 +406,7 @@ def test_a_cancelled_fit_on_another_choice_is_shown_and_the_complete_one_kept():
     _fit_tiny(at)
     complete = at.session_state[state.GRAPH_RESULT]
     at.selectbox(key="graph_opt_missing").set_value("drop").run()
-    _number(at, "Max outer iterations").set_value(100)
-    _number(at, "Max inner steps").set_value(400)
-    at.run()
-    at.button(key="graph_fit").click().run()
-    wait_until(at, running_with_cancel(state.GRAPH_JOB))
-    at.button(key=f"{state.GRAPH_JOB}_cancel").click().run()
-    wait_until(at, lambda at: _get(at, state.GRAPH_JOB) is None)
+    _cancel_a_long_fit(at)
     at.run()
     assert at.session_state[state.GRAPH_RESULT].stopped
     assert not any(b.key == "graph_swap_result" for b in at.button)
