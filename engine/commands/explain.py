@@ -37,6 +37,7 @@ from engine.commands import (
 )
 from engine.data import read_table
 from engine.errors import ConfigError, DataError, DataWarning, format_names
+from engine.values.uncertainty import p_change_stderr
 
 if TYPE_CHECKING:
     from engine.values.result import DistributionalValues
@@ -563,40 +564,6 @@ RANK_SE = 2.0
 lies within this many standard errors of the difference of the top one's. The
 two estimates come from the same orderings or coalitions, with a covariance the
 result does not hold: the sum of their standard errors bounds the difference's."""
-
-
-def p_change_stderr(result: DistributionalValues) -> np.ndarray | None:
-    """An upper bound on the Monte Carlo standard error of each P(change).
-
-    ``P(change) = 1 - trace(Q)`` is also the sum of the off-diagonal entries of
-    ``Q``; the standard deviation of a sum is at most the sum of its terms' (the
-    result holds each entry's standard error, not their covariances), so the
-    smaller of the two sums bounds it. ``None`` for exact values.
-
-    Parameters
-    ----------
-    result : DistributionalValues
-        With ``stderr`` of shape (R, M, K, K), or ``None``.
-
-    Returns
-    -------
-    ndarray of shape (R, M) or None
-        NaN where the standard errors are (fewer than 2 samples).
-
-    Examples
-    --------
-    >>> class Result:
-    ...     stderr = np.array([[[[0.02, 0.01], [0.0, 0.03]]]])
-    >>> p_change_stderr(Result()).round(3).tolist()
-    [[0.01]]
-    """
-    if result.stderr is None:
-        return None
-    se = np.asarray(result.stderr, dtype=np.float64)
-    eye = np.eye(se.shape[-1], dtype=bool)
-    off = np.where(eye, 0.0, se).sum(axis=(2, 3))
-    diag = np.where(eye, se, 0.0).sum(axis=(2, 3))
-    return np.minimum(off, diag)
 
 
 def _print_summary(result: DistributionalValues, top: int) -> None:
