@@ -118,15 +118,16 @@ def warn_user(message: str | Warning, category: type[Warning]) -> None:
     frame = issuer
     while frame.f_back is not None and frame.f_code.co_filename.startswith(_ENGINE_DIR):
         frame = frame.f_back
-    where = frame.f_globals
+    # no module_globals: for code run by `python -c` or piped into `python -`,
+    # __main__'s loader is the built-in importer, which raises when asked for the
+    # source; like warnings.warn, the source line is read from the file by name
     warnings.warn_explicit(
         message,
         category,
         frame.f_code.co_filename,
         frame.f_lineno,
         module=module,
-        registry=where.setdefault("__warningregistry__", {}),
-        module_globals=where,
+        registry=frame.f_globals.setdefault("__warningregistry__", {}),
     )
 
 
