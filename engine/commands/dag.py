@@ -45,6 +45,7 @@ from engine.dag import (
     make_config,
 )
 from engine.dag.bootstrap import bootstrap_dag
+from engine.dag.metrics import METRIC_CONVENTIONS
 from engine.data import (
     MISSING_HANDLING,
     DataReport,
@@ -79,20 +80,6 @@ DEFAULT_THRESHOLD = 0.5
 
 # options that only act on the bootstrap refits
 _BOOTSTRAP_ONLY = ("executor", "workers", "threshold")
-
-METRIC_KEYS = (
-    "shd",
-    "shd_cpdag",
-    "sid",
-    "ancestor_aid",
-    "tpr",
-    "fdr",
-    "precision",
-    "recall",
-    "f1",
-    "n_edges",
-)
-
 
 def register(subparsers: Any) -> None:
     """Add the ``dag`` subcommand."""
@@ -759,8 +746,8 @@ def run(args: argparse.Namespace) -> int:
             "elapsed_s": boot.elapsed_s,
         }
     if truth is not None:
-        m = compare_graphs(truth.adjacency != 0, result.adjacency)
-        out["metrics"] = {k: m[k] for k in METRIC_KEYS}
+        out["metrics"] = compare_graphs(truth.adjacency != 0, result.adjacency)
+        out["metric_conventions"] = METRIC_CONVENTIONS
     if args.out:
         # the summary keys on top of the full result: DagResult.from_json loads
         # the file (it reads its own fields and skips the others)

@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 from engine.errors import DataError, GraphError
 
 __all__ = [
+    "METRIC_CONVENTIONS",
     "ancestor_aid",
     "compare_graphs",
     "cpdag",
@@ -59,6 +60,35 @@ __all__ = [
     "sid_numpy",
     "tpr",
 ]
+
+METRIC_CONVENTIONS: dict[str, str] = {
+    "shd": "missing + extra + reversed edges, a reversal counted once",
+    "shd_double": (
+        "missing + extra + reversed edges, a reversal counted twice (cdt's default)"
+    ),
+    "shd_cpdag": "pairs where the CPDAGs (equivalence classes) differ",
+    "sid": "ordered pairs whose do-effect is wrongly inferred (Peters & Bühlmann)",
+    "ancestor_aid": (
+        "ordered pairs whose effect is wrongly inferred adjusting for the "
+        "cause's ancestors (Henckel et al.)"
+    ),
+    "tpr": "correctly oriented true edges / true edges (= recall)",
+    "fdr": "(reversed + extra) / predicted edges",
+    "fpr": (
+        "(reversed + extra) / (d(d-1)/2 - true edges), NOTEARS' convention: can "
+        "exceed 1, as reversed edges lie on true-edge pairs the divisor leaves out"
+    ),
+    "precision": "correctly oriented / predicted edges",
+    "recall": "correctly oriented / true edges",
+    "f1": "harmonic mean of precision and recall",
+    "n_edges": "predicted edges",
+    "n_true_edges": "true edges",
+    "n_reversed": "true edges predicted in the opposite direction",
+    "n_missing": "true edges absent from the prediction in either direction",
+    "n_extra": "predicted edges between nodes the truth does not join",
+}
+"""What each key of :func:`compare_graphs` counts, one line each (the app's
+metrics table and the CLI's ``metric_conventions`` show these)."""
 
 
 def _shown(labels: list[Any], limit: int = 10) -> str:
@@ -635,10 +665,12 @@ def compare_graphs(
 ) -> dict[str, float]:
     """Every metric of this module in one dict.
 
-    Keys: ``shd``, ``shd_cpdag``, ``sid``, ``ancestor_aid``, ``tpr``, ``fdr``, ``fpr``,
-    ``precision``, ``recall``, ``f1``, ``n_edges``, ``n_true_edges``,
-    ``n_reversed``, ``n_missing``, ``n_extra``. On one node every count is 0
-    and the rates are NaN (no edge can exist).
+    Keys: ``shd`` (a reversal costs ``reversed_cost``), ``shd_double`` (a
+    reversal costs 2, cdt's default), ``shd_cpdag``, ``sid``, ``ancestor_aid``,
+    ``tpr``, ``fdr``, ``fpr``, ``precision``, ``recall``, ``f1``, ``n_edges``,
+    ``n_true_edges``, ``n_reversed``, ``n_missing``, ``n_extra``;
+    :data:`METRIC_CONVENTIONS` says what each counts. On one node every count
+    is 0 and the rates are NaN (no edge can exist).
 
     A rate with nothing to divide by is NaN, not 0 or 1: ``precision`` and
     ``fdr`` when ``pred`` has no edge (``n_edges`` 0: nothing was claimed, so
@@ -666,6 +698,7 @@ def compare_graphs(
     _check_dags(truth, pred, "compare_graphs")
     return {
         "shd": shd(truth, pred, reversed_cost),
+        "shd_double": shd(truth, pred, 2),
         "shd_cpdag": shd_cpdag(truth, pred),
         "sid": sid(truth, pred),
         "ancestor_aid": ancestor_aid(truth, pred),

@@ -54,18 +54,31 @@ def test_dag_command_writes_json_with_metrics(table, tmp_path, seed):
     assert doc["nodes"] == list("abcd") and doc["seed"] == seed
     assert doc["method"] == "permutahedron" and doc["device"] == "cpu"
     assert doc["options"]["max_iter"] == 20
+    # every metric of compare_graphs (FPR and the cdt-style SHD were missing),
+    # each with the convention it follows
     assert set(doc["metrics"]) == {
         "shd",
+        "shd_double",
         "shd_cpdag",
         "sid",
         "ancestor_aid",
         "tpr",
         "fdr",
+        "fpr",
         "precision",
         "recall",
         "f1",
         "n_edges",
+        "n_true_edges",
+        "n_reversed",
+        "n_missing",
+        "n_extra",
     }
+    assert set(doc["metric_conventions"]) == set(doc["metrics"])
+    assert "counted twice" in doc["metric_conventions"]["shd_double"]
+    m = doc["metrics"]
+    assert m["shd_double"] == m["shd"] + m["n_reversed"]
+    assert m["shd"] == m["n_missing"] + m["n_extra"] + m["n_reversed"]
     edges = {(e["source"], e["target"]) for e in doc["edges"]}
     assert ("a", "b") not in edges
     assert not any(s in "cd" and t in "ab" for s, t in edges)  # tiers
