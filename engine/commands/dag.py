@@ -81,6 +81,7 @@ DEFAULT_THRESHOLD = 0.5
 # options that only act on the bootstrap refits
 _BOOTSTRAP_ONLY = ("executor", "workers", "threshold")
 
+
 def register(subparsers: Any) -> None:
     """Add the ``dag`` subcommand."""
     p = subparsers.add_parser(
