@@ -39,6 +39,7 @@ from engine.graphs import (
     check_knn_k,
     check_resources,
     describe_edge_list,
+    edge_cell_name,
     estimate_memory,
     make_split,
     node_name,
@@ -280,7 +281,7 @@ def _node_names(
     """The names of the table's rows for ``edges``: the values of the identifier
     column (left out of the features) that holds most cells of the edge list, or
     the row numbers; with that column's name, or ``None``."""
-    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    cells = [edge_cell_name(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
     dropped = record.dropped_columns if record is not None else {}
     ids = [c for c, why in dropped.items() if why == "identifier" and c in frame]
     for column in ids:

@@ -372,8 +372,11 @@ def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | Non
 
 
 def _cells(edges: Any) -> list[str]:
-    """The source and target cells of an edge list, row by row."""
-    return [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    """The source and target cells of an edge list, row by row, as the node
+    names they refer to (``100.0`` as ``100``)."""
+    from engine.graphs import edge_cell_name
+
+    return [edge_cell_name(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
 
 
 def _are_rows(cells: list[str], n_rows: int) -> bool:

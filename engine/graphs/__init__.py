@@ -4,9 +4,9 @@ Public names: :func:`learn_graph` and its estimator twin
 :class:`GraphStructureLearner`, the result :class:`GraphResult`, the configuration
 :class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
-:func:`read_edge_list`, :func:`describe_edge_list`, :func:`repeated_names`), the
-GCN (:func:`gcn_forward`), baselines (:func:`fit_baseline`) and the Planetoid
-loader (:func:`load_planetoid`).
+:func:`read_edge_list`, :func:`describe_edge_list`, :func:`edge_cell_name`,
+:func:`repeated_names`), the GCN (:func:`gcn_forward`), baselines
+(:func:`fit_baseline`) and the Planetoid loader (:func:`load_planetoid`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from engine.graphs.knn import (
     NAME_SHARE,
     adjacency_from_edges,
     describe_edge_list,
+    edge_cell_name,
     edges_from_adjacency,
     knn_graph,
     node_name,
@@ -51,6 +52,7 @@ __all__ = [
     "check_knn_k",
     "check_resources",
     "describe_edge_list",
+    "edge_cell_name",
     "edge_homophily",
     "edges_from_adjacency",
     "estimate_memory",

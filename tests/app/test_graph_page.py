@@ -563,3 +563,24 @@ def test_graph_page_says_a_feature_column_holds_the_edge_lists_ids(column):
         "0-based row numbers."
     ], errors
     assert at.button(key="graph_fit").disabled
+
+
+def test_graph_page_matches_ids_written_as_floats_and_refuses_fractions():
+    # an edge list of IDs 100.0, 101.0, ... (as pandas writes an integer column
+    # with an empty cell) matched no ID of the 'node_id' column
+    at = _app_on_upload(40, "float_ids.csv", ids=("node_id", 100))
+    rows = "".join(f"{100 + i}.0,{101 + i}.0\n" for i in range(10))
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}".encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(c.value == "10 edges read from 10 rows." for c in at.caption)
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}103.0,120.5\n".encode(), "text/csv")
+    ).run()
+    (error,) = [e.value for e in at.error]
+    assert error.startswith(
+        "Input graph: target node '120.5' on edge row 10 (0-based, a header line "
+        "not counted) is neither a node name nor a whole number"
+    ), error

@@ -533,3 +533,39 @@ def test_graph_command_says_the_name_column_of_an_edge_list_repeats(tmp_path, ca
         "column 'name', but 3 of them name more than one row: ['n0', 'n1', 'n2']; "
         "node names must be distinct."
     ), err
+
+
+@pytest.mark.parametrize("index", [[], ["--index", "node"]])
+def test_graph_command_matches_ids_written_as_floats(tmp_path, capsys, index):
+    # an edge list of IDs 100.0, 101.0, ... (pandas writes an integer column with
+    # an empty cell so) was refused: "source node '100.0' ... is no 0-based row"
+    # without --index, "not node names: ['100.0', ...]" with it
+    from engine.cli import main
+
+    path, _ = _id_table(tmp_path, 100, False)
+    edges = tmp_path / "float_edges.csv"
+    edges.write_text("source,target\n128.0,100.0\n100.0,101.0\n")
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges), *index]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    assert main([*argv, "--max-outer-iter", "1", "--out", str(out)]) == 0
+    result = GraphResult.from_json(out)
+    assert result.node_names[:2] == ("100", "101")
+    assert result.initial_edges.tolist() == [[0, 1], [0, 28]]
+
+
+@pytest.mark.parametrize("index", [[], ["--index", "node"]])
+def test_graph_command_refuses_a_fractional_id_naming_it(tmp_path, capsys, index):
+    from engine.cli import main
+
+    path, _ = _id_table(tmp_path, 100, False)
+    edges = tmp_path / "half.csv"
+    rows = "".join(f"{100 + i}.0,{101 + i}.0\n" for i in range(10))
+    edges.write_text(f"source,target\n{rows}103.0,120.5\n")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges), *index]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "target node '120.5' on edge row 10 (0-based, a header line not counted) "
+        "is neither a node name nor a whole number" in err
+    ), err
