@@ -33,7 +33,9 @@ __all__ = [
     "adjacency_from_edges",
     "describe_edge_list",
     "edge_cell_name",
+    "edge_names_columns",
     "edges_from_adjacency",
+    "ids_differ_from_rows",
     "knn_graph",
     "node_name",
     "read_edge_list",
@@ -158,6 +160,8 @@ def node_name(label: object) -> str:
 # the text of a whole-number float as pandas writes it (an integer column with
 # an empty cell becomes float64: 100.0, 101.0, ...)
 _WHOLE_FLOAT_TEXT = re.compile(r"[+-]?\d+\.0*")
+# an integer's text, as node_name and edge_cell_name give it
+_WHOLE_INT_TEXT = re.compile(r"-?\d+")
 
 
 def edge_cell_name(cell: object) -> str:
@@ -259,6 +263,104 @@ def repeated_name_column(
         if repeated:
             return str(column), repeated
     return None
+
+
+def edge_names_columns(
+    frame: pd.DataFrame,
+    cells: Sequence[str],
+    identifiers: Iterable[object],
+    *,
+    rows: bool = False,
+) -> list[str]:
+    """The identifier columns whose values name the nodes of an edge list.
+
+    The one rule by which the ``graph`` command and the Learn-a-graph page
+    read an edge list of a table with an identifier column (row IDs): when
+    that column holds at least :data:`NAME_SHARE` of the list's cells, the
+    cells are its values, *even when every cell is also a 0-based row* (IDs
+    0..n-1 in another order, or 1..n): an edge list written for a table with
+    IDs most likely uses them. ``rows=True`` (``--graph-rows``, the page's
+    "0-based row numbers" box) reads the cells as 0-based rows instead.
+    :func:`engine.learn_graph` follows the same rule for a DataFrame ``X``:
+    its index names the nodes before positions do.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table, one row per node.
+    cells : sequence of str
+        The source and target cells of the edge list as node names
+        (:func:`edge_cell_name`).
+    identifiers : iterable
+        The candidate columns: the table's identifier columns, as the reader
+        finds them (not the label column).
+    rows : bool, default=False
+        The user said the cells are 0-based rows: no column is returned.
+
+    Returns
+    -------
+    list of str
+        The columns of ``identifiers`` (in that order) with distinct values
+        that hold at least :data:`NAME_SHARE` of ``cells``; empty for
+        ``rows``, no cells or no such column.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"node_id": [2, 0, 1], "x": [0.1, 0.2, 0.3]})
+    >>> edge_names_columns(frame, ["0", "1", "1", "2"], ["node_id"])
+    ['node_id']
+    >>> edge_names_columns(frame, ["0", "1", "1", "2"], ["node_id"], rows=True)
+    []
+    """
+    if rows or not cells:
+        return []
+    found = []
+    for column in identifiers:
+        if column not in frame.columns or not frame[column].is_unique:
+            continue
+        names = {node_name(v) for v in frame[column].dropna()}
+        if sum(cell in names for cell in cells) >= NAME_SHARE * len(cells):
+            found.append(str(column))
+    return found
+
+
+def ids_differ_from_rows(values: Iterable[object], cells: Sequence[str]) -> bool:
+    """Whether an edge list read by an ID column's values joins other nodes than
+    read by 0-based rows: every cell is a row too, and one names another row.
+
+    The front ends then say which reading they took (:func:`edge_names_columns`)
+    and how to get the other.
+
+    Parameters
+    ----------
+    values : iterable
+        The ID column, one value per row.
+    cells : sequence of str
+        The edge list's cells as node names (:func:`edge_cell_name`).
+
+    Returns
+    -------
+    bool
+        ``False`` when a cell is no 0-based row (only the IDs can be meant) or
+        when every cell names the same row both ways (IDs 0, 1, ... in row
+        order).
+
+    Examples
+    --------
+    >>> ids_differ_from_rows([2, 0, 1], ["0", "1"]), ids_differ_from_rows(
+    ...     [0, 1, 2], ["0", "1"]
+    ... )
+    (True, False)
+    """
+    values = list(values)
+    row_of = {node_name(v): i for i, v in enumerate(values)}
+    n_rows = len(values)
+    positions = []
+    for cell in cells:
+        if not _WHOLE_INT_TEXT.fullmatch(cell) or not 0 <= int(cell) < n_rows:
+            return False
+        positions.append(int(cell))
+    return any(row_of.get(c, p) != p for c, p in zip(cells, positions, strict=True))
 
 
 def adjacency_from_edges(
