@@ -923,7 +923,9 @@ def _find_title_lines(text: str, delimiter: str) -> _Preamble | None:
     clear they are no table row: each holds text (a row of numbers may be
     data), the header's names are words (not empty, not a missing-value token
     such as ``NA``), there are at least :data:`MIN_ROWS` data records, none
-    wider than the header and at least :data:`_PREAMBLE_FIT` of them as wide,
+    wider than the header and at least :data:`_PREAMBLE_FIT` of them as wide
+    (a row of a one-column table split at a decimal comma, ``1,5``, counts as
+    one field, so that the refusal of such a table names its header's line),
     and they hold a number. A table whose rows below the header hold text in
     some column (names, categories) is never cut.
 
@@ -940,7 +942,10 @@ def _find_title_lines(text: str, delimiter: str) -> _Preamble | None:
         return None  # the header is the first record, or numbers lie above it
     names = [n.strip() for n in records[start][1]]
     rows = [row for _, row in records[start + 1 :]]
-    width, counts = len(names), [len(row) for row in rows]
+    width = len(names)
+    # a one-column row split at a decimal comma (1,5) is one number: the title
+    # above such a table is a title still, so that its refusal names the header
+    counts = [1 if _split_decimal(row, width, delimiter) else len(row) for row in rows]
     if (
         len(rows) < MIN_ROWS
         or max(counts) > width
@@ -1310,6 +1315,18 @@ _WHOLE_PART = re.compile(r"^[+-]?\d+$")
 _FRACTION_PART = re.compile(r"^\d+([eE][+-]?\d+)?$")
 
 
+def _split_decimal(row: list[str], width: int, delimiter: str) -> bool:
+    """Whether ``row`` of a one-column comma-separated table is one number split
+    in two at a decimal comma (``1,5``): a whole part, then a fraction."""
+    return (
+        delimiter == ","
+        and width == 1
+        and len(row) == 2
+        and bool(_WHOLE_PART.match(row[0].strip()))
+        and bool(_FRACTION_PART.match(row[1].strip()))
+    )
+
+
 def _decimal_comma_advice(
     body: list[list[str]], width: int, delimiter: str, add: str
 ) -> str:
@@ -1321,10 +1338,7 @@ def _decimal_comma_advice(
     wide = [[c.strip() for c in r] for r in body if len(r) > width]
     if delimiter != "," or width != 1 or not wide:
         return ""
-    if not all(
-        len(r) == 2 and _WHOLE_PART.match(r[0]) and _FRACTION_PART.match(r[1])
-        for r in wide
-    ):
+    if not all(_split_decimal(r, width, delimiter) for r in wide):
         return ""
     return (
         "The file looks like one column of numbers written with decimal commas "

@@ -116,13 +116,16 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     return resolved
 
 
-def resolve_seed(seed: int | None) -> int:
+def resolve_seed(seed: int | None, owner: str | None = None) -> int:
     """Return ``seed`` checked, or a freshly drawn seed when it is ``None``.
 
     Parameters
     ----------
     seed : int or None
         A non-negative integer, or ``None`` to draw one from the OS entropy pool.
+    owner : str, optional
+        The function whose ``seed`` this is, put first in an error
+        (``learn_dag: 'seed' must ...``) as other option errors name theirs.
 
     Returns
     -------
@@ -136,10 +139,15 @@ def resolve_seed(seed: int | None) -> int:
     """
     if seed is None:
         return int(np.random.SeedSequence().generate_state(1)[0] % MAX_SEED)
+    who = f"{owner}: " if owner else ""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise ConfigError(f"'seed' must be an integer or None; got {plain(seed)!r}.")
+        raise ConfigError(
+            f"{who}'seed' must be an integer or None; got {plain(seed)!r}."
+        )
     if not 0 <= int(seed) <= MAX_SEED:
-        raise ConfigError(f"'seed' must lie in [0, {MAX_SEED}]; got {plain(seed)!r}.")
+        raise ConfigError(
+            f"{who}'seed' must lie in [0, {MAX_SEED}]; got {plain(seed)!r}."
+        )
     return int(seed)
 
 

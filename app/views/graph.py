@@ -39,7 +39,10 @@ from engine.graphs import (
     check_knn_k,
     check_resources,
     describe_edge_list,
+    edge_cell_name,
+    edge_names_columns,
     estimate_memory,
+    ids_differ_from_rows,
     make_split,
     node_name,
     read_edge_list,
@@ -61,6 +64,8 @@ MISSING_KEY = "graph_opt_missing"
 SAMPLE_KEY = "graph_sample"
 TARGET_KEY = "graph_target"
 EDGES_KEY = "graph_edges_upload"
+# the box that reads an edge list's numbers as 0-based rows, not as IDs
+EDGE_ROWS_KEY = "graph_edges_rows"
 NODE_SELECT_KEY = "graph_node_select"
 CHART_KEY = "graph_chart"
 SAMPLES = ("wine", "breast_cancer", "digits")
@@ -265,13 +270,34 @@ def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame
     )
     if upload is None:
         return None
+    st.checkbox(
+        "Edge list of 0-based row numbers",
+        key=EDGE_ROWS_KEY,
+        help="Numbers that an identifier column of the table holds (its IDs) are "
+        "read as its values, even when all of them are row numbers too: an edge "
+        "list most likely uses the table's IDs. Tick this to read them as 0-based "
+        "row numbers (0 is the first row) instead.",
+    )
     edges = read_edge_list(upload.getvalue())
     # validates the nodes now; counts only edges between two different nodes
     n_edges, notes = _described(edges, frame, record)
     st.caption(f"{n_edges} edges read from {len(edges)} rows.")
     for note in notes:
         st.warning(f"Input graph: {literal(note)}")
+    _, column = _node_names(frame, edges, record)
+    if column is not None and ids_differ_from_rows(frame[column], _cells(edges)):
+        st.info(
+            f"Input graph: its numbers are read as the values of the identifier "
+            f"column '{literal(column)}', though all are row numbers too: a "
+            "table's IDs are what an edge list most likely refers to. Tick 'Edge "
+            "list of 0-based row numbers' to read them as rows."
+        )
     return edges
+
+
+def _cells(edges: pd.DataFrame) -> list[str]:
+    """The source and target cells of an edge list as node names."""
+    return [edge_cell_name(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
 
 
 def _node_names(
@@ -279,16 +305,20 @@ def _node_names(
 ) -> tuple[list[str], str | None]:
     """The names of the table's rows for ``edges``: the values of the identifier
     column (left out of the features) that holds most cells of the edge list, or
-    the row numbers; with that column's name, or ``None``."""
-    cells = [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    the row numbers; with that column's name, or ``None``. The column is taken
+    even when the list's numbers are all row numbers too, unless the 'Edge list
+    of 0-based row numbers' box is ticked (:func:`edge_names_columns`, the rule
+    of the graph command)."""
+    cells = _cells(edges)
     dropped = record.dropped_columns if record is not None else {}
     ids = [c for c, why in dropped.items() if why == "identifier" and c in frame]
-    for column in ids:
-        names = [node_name(v) for v in frame[column]]
-        known = set(names)
-        if cells and sum(c in known for c in cells) >= NAME_SHARE * len(cells):
-            return names, column
+    rows_asked = bool(st.session_state.get(EDGE_ROWS_KEY, False))
+    found = edge_names_columns(frame, cells, ids, rows=rows_asked)
+    if found:
+        return [node_name(v) for v in frame[found[0]]], found[0]
     rows = [node_name(v) for v in frame.index]
+    if rows_asked:
+        return rows, None  # a number beyond the rows is refused as such
     if not set(cells) <= set(rows):  # not an edge list of row numbers
         label = [c for c, why in dropped.items() if why == "excluded"]
         _refuse_repeated_names(frame, cells, label)
@@ -644,7 +674,8 @@ def _edge_list_id() -> str:
     if upload is None:
         return "none"
     digest = hashlib.sha256(upload.getvalue()).hexdigest()[:12]
-    return f"'{literal(upload.name)}' ({digest})"
+    rows = ", as 0-based rows" if st.session_state.get(EDGE_ROWS_KEY) else ""
+    return f"'{literal(upload.name)}' ({digest}{rows})"
 
 
 def _settings(sizes: dict | None, opts: dict | None) -> dict[str, Any] | None:

@@ -77,7 +77,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--graph",
         help="edge-list CSV (source,target) of row names (the --index column's "
-        "values) or 0-based rows",
+        "values) or 0-based rows. Numbers that an identifier column of the table "
+        "holds (IDs) are read as its values, even when all are 0-based rows too "
+        "(an edge list most likely uses the table's IDs; a note says so): "
+        "--graph-rows reads them as rows",
+    )
+    parser.add_argument(
+        "--graph-rows",
+        action="store_true",
+        help="read the --graph edge list's numbers as 0-based rows, even where "
+        "an identifier column holds them (not with --index)",
     )
     parser.add_argument(
         "--index",
@@ -153,6 +162,7 @@ def _check_args(args: argparse.Namespace) -> None:
             "the other."
         )
     _check_knn(args)
+    _check_rows(args)
     args.baselines = parse_baselines(args.baselines)
     _check_options(args)
     check_readable("graph", "the input table", args.file)
@@ -176,6 +186,22 @@ def _check_knn(args: argparse.Namespace) -> None:
         )
     args.k = K if args.k is None else args.k
     args.metric = METRIC if args.metric is None else args.metric
+
+
+def _check_rows(args: argparse.Namespace) -> None:
+    """Refuse ``--graph-rows`` without ``--graph`` or with ``--index``."""
+    if not args.graph_rows:
+        return
+    if not args.graph:
+        raise ConfigError(
+            "graph: '--graph-rows' says how to read the '--graph' edge list, and "
+            "no --graph is given; drop it or give --graph EDGES.csv."
+        )
+    if args.index:
+        raise ConfigError(
+            f"graph: '--graph-rows' reads the edge list as 0-based rows, and "
+            f"'--index {args.index}' as that column's values; give one or the other."
+        )
 
 
 def parse_baselines(text: str) -> tuple[str, ...]:
@@ -315,12 +341,17 @@ def _names_from(column: str | None, picked: bool) -> str:
     return f"the values of the --index column {column!r}"
 
 
-def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | None:
+def _names_column(
+    frame: Any, edges: Any, args: argparse.Namespace, identifiers: list[str]
+) -> str | None:
     """The column that names the nodes of an edge list of names, if one does.
 
-    An edge list of whole numbers that all are 0-based rows of the table is one
-    of rows (a note names a column that also holds those numbers); one with a
-    number beyond the rows is one of names, as a list of text is.
+    An identifier column holding the list's cells names the nodes, even when
+    they are all 0-based rows too (:func:`engine.graphs.edge_names_columns`,
+    the Learn-a-graph page's rule; ``--graph-rows`` reads them as rows). Else
+    an edge list of whole numbers that all are 0-based rows of the table is
+    one of rows (a note names a column that also holds those numbers); one
+    with a number beyond the rows is one of names, as a list of text is.
 
     Parameters
     ----------
@@ -329,15 +360,19 @@ def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | Non
     edges : DataFrame or None
         The ``--graph`` edge list (strings).
     args : Namespace
-        The command line (``--target``, never taken; ``--graph``).
+        The command line (``--target``, never taken; ``--graph``,
+        ``--graph-rows``).
+    identifiers : list of str
+        The table's identifier columns, as the reader found them.
 
     Returns
     -------
     str or None
-        The only column with distinct values that holds at least
+        The only identifier column, else (for a list not of 0-based rows) the
+        only column, with distinct values that holds at least
         :data:`engine.graphs.knn.NAME_SHARE` of the cells of ``edges``;
-        ``None`` without an edge list, for one of 0-based rows, or when no
-        column of a list holding text qualifies.
+        ``None`` without an edge list, with ``--graph-rows``, for one of
+        0-based rows, or when no column of a list holding text qualifies.
 
     Raises
     ------
@@ -348,15 +383,20 @@ def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | Non
         The list holds whole numbers beyond the rows and no column holds
         them (:func:`_not_rows`).
     """
+    from engine.graphs import edge_names_columns
+
     if edges is None:
         return None
     cells = _cells(edges)
-    if not cells:
+    if not cells or args.graph_rows:
         return None
-    if _are_rows(cells, len(frame)):
-        _note_row_numbers(frame, cells, args)
-        return None
-    found = _columns_holding(frame, cells, args.target)
+    ids = [c for c in identifiers if c != args.target]
+    found = edge_names_columns(frame, cells, ids)
+    if not found:
+        if _are_rows(cells, len(frame)):
+            _note_row_numbers(frame, cells, args)
+            return None
+        found = _columns_holding(frame, cells, args.target)
     if len(found) > 1:
         raise ConfigError(
             f"graph: '--graph' {args.graph!r} names its nodes by values found in "
@@ -372,8 +412,11 @@ def _names_column(frame: Any, edges: Any, args: argparse.Namespace) -> str | Non
 
 
 def _cells(edges: Any) -> list[str]:
-    """The source and target cells of an edge list, row by row."""
-    return [str(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
+    """The source and target cells of an edge list, row by row, as the node
+    names they refer to (``100.0`` as ``100``)."""
+    from engine.graphs import edge_cell_name
+
+    return [edge_cell_name(v) for v in edges.iloc[:, :2].to_numpy().ravel()]
 
 
 def _are_rows(cells: list[str], n_rows: int) -> bool:
@@ -465,10 +508,10 @@ def _is_whole(text: str) -> bool:
 
 
 def _indexed(
-    frame: Any, column: str, args: argparse.Namespace, numbers: bool = False
+    frame: Any, column: str, args: argparse.Namespace, cells: list[str]
 ) -> Any:
-    """``frame`` with ``column`` as its index (the node names), checked;
-    ``numbers``: the edge list that picked it holds whole numbers only."""
+    """``frame`` with ``column`` as its index (the node names), checked; a note
+    says why, when it was picked for the edge list of ``cells``."""
     if column not in frame.columns:
         raise ConfigError(
             f"graph: '--index' {column!r} is not a column of the table; columns "
@@ -495,15 +538,35 @@ def _indexed(
             "number the rows 0, 1, 2, ..."
         )
     if not args.index:
-        why = "the only column holding most names it uses"
-        if numbers:
-            why += "; its numbers are no 0-based rows, some lying beyond the last row"
-        write_note(
-            "graph",
-            f"--graph: the edge list names rows by the values of column {column!r} "
-            f"({why}); pass --index COLUMN to choose another.",
-        )
+        _note_picked(frame, column, cells)
     return frame.set_index(column)
+
+
+def _note_picked(frame: Any, column: str, cells: list[str]) -> None:
+    """Say that ``column`` was picked to name the rows of the edge list of
+    ``cells``, and why; nothing when its values are the row numbers that the
+    cells are (either reading gives the same graph)."""
+    from engine.graphs import ids_differ_from_rows
+
+    why = "the only column holding most names it uses"
+    rows = f"[0, {len(frame) - 1}]"
+    other = "pass --index COLUMN to choose another"
+    if ids_differ_from_rows(frame[column], cells):
+        why = (
+            f"an identifier column holding most names it uses; its numbers are "
+            f"0-based rows too, all in {rows}, but a table's IDs are what an edge "
+            "list most likely refers to"
+        )
+        other = "pass --graph-rows to read them as 0-based rows, or --index COLUMN"
+    elif _are_rows(cells, len(frame)):
+        return  # the IDs are the row numbers: both readings agree
+    elif all(_is_whole(v) for v in cells):
+        why += "; its numbers are no 0-based rows, some lying beyond the last row"
+    write_note(
+        "graph",
+        f"--graph: the edge list names rows by the values of column {column!r} "
+        f"({why}); {other}.",
+    )
 
 
 def _refuse_repeated_names(
@@ -567,10 +630,10 @@ def run(args: argparse.Namespace) -> int:
     _check_args(args)
     frame, report = read_table(args.file, header=header_of(args))
     edges = _read_edges(args.graph) if args.graph else None
-    index = args.index or _names_column(frame, edges, args)
+    identifiers = [c.name for c in report.columns if c.kind == "identifier"]
+    index = args.index or _names_column(frame, edges, args, identifiers)
     if index is not None:
-        numbers = edges is not None and all(_is_whole(v) for v in _cells(edges))
-        frame = _indexed(frame, index, args, numbers)
+        frame = _indexed(frame, index, args, [] if edges is None else _cells(edges))
     X, y, record = table_inputs_record(frame, args.target)
     write_table_notes("graph", _in_graph_words(report, index), record)
     suspect = class_label_warning(y, args.target)

@@ -430,7 +430,7 @@ def bootstrap_dag(
     prior = None if prior is None else _prior_for(prior, names, "bootstrap_dag")
     if prior is not None:
         _refuse_constant_required(Xa, names, prior, "bootstrap_dag")
-    used_seed = resolve_seed(seed)
+    used_seed = resolve_seed(seed, "bootstrap_dag")
     jobs = [
         _BootJob(Xa, tuple(names), method, cfg, prior, s, str(device))
         for s in spawn_seeds(used_seed, n_boot)

@@ -479,7 +479,7 @@ def _learn_dag(
     pk = _prior_for(prior, names)
     if not resample:
         _refuse_constant_required(Xa, names, pk, "learn_dag")
-    used_seed = resolve_seed(seed)
+    used_seed = resolve_seed(seed, "learn_dag")
     dev = resolve_device(device)
     data_notes = [
         m

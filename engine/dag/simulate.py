@@ -112,7 +112,7 @@ def simulate_dag(
     check_choice("simulate_dag", "graph", graph, GRAPHS)
     _check_size("simulate_dag", "n_nodes", n_nodes, low=2)
     check_range("simulate_dag", "edges_per_node", edges_per_node, low=0.0)
-    rng = np.random.default_rng(resolve_seed(seed))
+    rng = np.random.default_rng(resolve_seed(seed, "simulate_dag"))
     d = int(n_nodes)
     lower = np.zeros((d, d), dtype=bool)  # lower[i, j], j < i: edge j -> i
     if graph == "ER":
@@ -273,7 +273,7 @@ def simulate_sem(
             f"got n_samples={n_samples}. Use fewer samples, or sem='mim' or 'mlp' "
             "for a large non-linear data set."
         )
-    used = resolve_seed(seed)
+    used = resolve_seed(seed, "simulate_sem")
     rng = np.random.default_rng(used)
     a = simulate_dag(n_nodes, edges_per_node, graph, seed=int(rng.integers(2**31)))
     d, n = a.shape[0], int(n_samples)

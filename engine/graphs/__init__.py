@@ -4,9 +4,10 @@ Public names: :func:`learn_graph` and its estimator twin
 :class:`GraphStructureLearner`, the result :class:`GraphResult`, the configuration
 :class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
-:func:`read_edge_list`, :func:`describe_edge_list`, :func:`repeated_names`), the
-GCN (:func:`gcn_forward`), baselines (:func:`fit_baseline`) and the Planetoid
-loader (:func:`load_planetoid`).
+:func:`read_edge_list`, :func:`describe_edge_list`, :func:`edge_cell_name`,
+:func:`edge_names_columns`, :func:`ids_differ_from_rows`, :func:`repeated_names`),
+the GCN (:func:`gcn_forward`), baselines (:func:`fit_baseline`) and the
+Planetoid loader (:func:`load_planetoid`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from engine.graphs.knn import (
     NAME_SHARE,
     adjacency_from_edges,
     describe_edge_list,
+    edge_cell_name,
+    edge_names_columns,
     edges_from_adjacency,
+    ids_differ_from_rows,
     knn_graph,
     node_name,
     read_edge_list,
@@ -51,11 +55,14 @@ __all__ = [
     "check_knn_k",
     "check_resources",
     "describe_edge_list",
+    "edge_cell_name",
     "edge_homophily",
+    "edge_names_columns",
     "edges_from_adjacency",
     "estimate_memory",
     "fit_baseline",
     "gcn_forward",
+    "ids_differ_from_rows",
     "knn_graph",
     "learn_graph",
     "load_planetoid",

@@ -63,7 +63,7 @@ def fit_baseline(
     """
     check_choice("fit_baseline", "method", method, BASELINES)
     config = LdsConfig.from_options("fit_baseline", options)
-    seed = resolve_seed(seed)
+    seed = resolve_seed(seed, "fit_baseline")
     task = prepare_task(X, y, split, graph, config, owner="fit_baseline", seed=seed)
     return _BASELINES[method](task, seed, resolve_device(device))
 

@@ -7,8 +7,9 @@ All graphs here are undirected, stored as a symmetric boolean adjacency of shape
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +32,10 @@ __all__ = [
     "NAME_SHARE",
     "adjacency_from_edges",
     "describe_edge_list",
+    "edge_cell_name",
+    "edge_names_columns",
     "edges_from_adjacency",
+    "ids_differ_from_rows",
     "knn_graph",
     "node_name",
     "read_edge_list",
@@ -153,6 +157,52 @@ def node_name(label: object) -> str:
     return label_text(label)
 
 
+# the text of a whole-number float as pandas writes it (an integer column with
+# an empty cell becomes float64: 100.0, 101.0, ...)
+_WHOLE_FLOAT_TEXT = re.compile(r"[+-]?\d+\.0*")
+# an integer's text, as node_name and edge_cell_name give it
+_WHOLE_INT_TEXT = re.compile(r"-?\d+")
+
+
+def edge_cell_name(cell: object) -> str:
+    """An edge-list cell as the node name it refers to.
+
+    A whole-number float, ``100.0`` or its text ``"100.0"`` (as pandas writes
+    an integer column that has an empty cell), names the node ``"100"``, as
+    :func:`node_name` names a row labelled ``100.0``; any other cell is its
+    text. A fractional number such as ``100.5`` stays as it is (no node ID).
+
+    Parameters
+    ----------
+    cell : object
+        One source or target cell of an edge list.
+
+    Returns
+    -------
+    str
+        The node name.
+
+    Examples
+    --------
+    >>> edge_cell_name("100.0"), edge_cell_name(101.0), edge_cell_name("100.5")
+    ('100', '101', '100.5')
+    """
+    if isinstance(cell, float | np.floating):
+        return node_name(cell)
+    text = str(cell)
+    if _WHOLE_FLOAT_TEXT.fullmatch(text.strip()):
+        return str(int(text.strip().split(".")[0]))
+    return text
+
+
+def _cell_key(cell: object, lookup: Container[str]) -> str:
+    """The node name ``cell`` refers to among the names in ``lookup``: its text
+    when that is a name (a text index may hold ``"1.0"``), else
+    :func:`edge_cell_name`."""
+    text = str(cell)
+    return text if text in lookup else edge_cell_name(cell)
+
+
 def repeated_names(labels: Iterable[object]) -> list[str]:
     """The node names of more than one row, in the order they first occur.
 
@@ -215,6 +265,104 @@ def repeated_name_column(
     return None
 
 
+def edge_names_columns(
+    frame: pd.DataFrame,
+    cells: Sequence[str],
+    identifiers: Iterable[object],
+    *,
+    rows: bool = False,
+) -> list[str]:
+    """The identifier columns whose values name the nodes of an edge list.
+
+    The one rule by which the ``graph`` command and the Learn-a-graph page
+    read an edge list of a table with an identifier column (row IDs): when
+    that column holds at least :data:`NAME_SHARE` of the list's cells, the
+    cells are its values, *even when every cell is also a 0-based row* (IDs
+    0..n-1 in another order, or 1..n): an edge list written for a table with
+    IDs most likely uses them. ``rows=True`` (``--graph-rows``, the page's
+    "0-based row numbers" box) reads the cells as 0-based rows instead.
+    :func:`engine.learn_graph` follows the same rule for a DataFrame ``X``:
+    its index names the nodes before positions do.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table, one row per node.
+    cells : sequence of str
+        The source and target cells of the edge list as node names
+        (:func:`edge_cell_name`).
+    identifiers : iterable
+        The candidate columns: the table's identifier columns, as the reader
+        finds them (not the label column).
+    rows : bool, default=False
+        The user said the cells are 0-based rows: no column is returned.
+
+    Returns
+    -------
+    list of str
+        The columns of ``identifiers`` (in that order) with distinct values
+        that hold at least :data:`NAME_SHARE` of ``cells``; empty for
+        ``rows``, no cells or no such column.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"node_id": [2, 0, 1], "x": [0.1, 0.2, 0.3]})
+    >>> edge_names_columns(frame, ["0", "1", "1", "2"], ["node_id"])
+    ['node_id']
+    >>> edge_names_columns(frame, ["0", "1", "1", "2"], ["node_id"], rows=True)
+    []
+    """
+    if rows or not cells:
+        return []
+    found = []
+    for column in identifiers:
+        if column not in frame.columns or not frame[column].is_unique:
+            continue
+        names = {node_name(v) for v in frame[column].dropna()}
+        if sum(cell in names for cell in cells) >= NAME_SHARE * len(cells):
+            found.append(str(column))
+    return found
+
+
+def ids_differ_from_rows(values: Iterable[object], cells: Sequence[str]) -> bool:
+    """Whether an edge list read by an ID column's values joins other nodes than
+    read by 0-based rows: every cell is a row too, and one names another row.
+
+    The front ends then say which reading they took (:func:`edge_names_columns`)
+    and how to get the other.
+
+    Parameters
+    ----------
+    values : iterable
+        The ID column, one value per row.
+    cells : sequence of str
+        The edge list's cells as node names (:func:`edge_cell_name`).
+
+    Returns
+    -------
+    bool
+        ``False`` when a cell is no 0-based row (only the IDs can be meant) or
+        when every cell names the same row both ways (IDs 0, 1, ... in row
+        order).
+
+    Examples
+    --------
+    >>> ids_differ_from_rows([2, 0, 1], ["0", "1"]), ids_differ_from_rows(
+    ...     [0, 1, 2], ["0", "1"]
+    ... )
+    (True, False)
+    """
+    values = list(values)
+    row_of = {node_name(v): i for i, v in enumerate(values)}
+    n_rows = len(values)
+    positions = []
+    for cell in cells:
+        if not _WHOLE_INT_TEXT.fullmatch(cell) or not 0 <= int(cell) < n_rows:
+            return False
+        positions.append(int(cell))
+    return any(row_of.get(c, p) != p for c, p in zip(cells, positions, strict=True))
+
+
 def adjacency_from_edges(
     edges: Any,
     n_nodes: int,
@@ -234,9 +382,11 @@ def adjacency_from_edges(
     n_nodes : int
     node_names : sequence of str, optional
         Names of the nodes in order; edges then refer to these names (matched as
-        strings). Only when no cell is a name do they refer to 0-based
-        positions; a list in which some cells are names and others are not is
-        refused (names win over positions, never mixed).
+        strings; a whole-number float cell, ``100.0``, names the node ``100``,
+        a fractional one, ``100.5``, is refused unless it is a name). Only
+        when no cell is a name do they refer to 0-based positions; a list in
+        which some cells are names and others are not is refused (names win
+        over positions, never mixed).
     positions : bool, default True
         With ``node_names``, whether an edge list of 0-based positions is
         accepted; ``False`` matches names only (a table's ID column).
@@ -345,6 +495,7 @@ def _edge_pairs(
             "adjacency_from_edges: 'edges' must have shape (n_edges, 2); got "
             f"{pairs.shape}."
         )
+    _refuse_fractions(pairs, n_nodes, node_names, names_from)
     if node_names is not None:
         _check_names(pairs, node_names, positions, names_from)
     src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source", names_from)
@@ -387,7 +538,9 @@ def _check_names(
         Where the node names come from (:func:`adjacency_from_edges`).
     """
     lookup = {str(name) for name in node_names}
-    known = np.array([[str(v) in lookup for v in row] for row in pairs], dtype=bool)
+    known = np.array(
+        [[_cell_key(v, lookup) in lookup for v in row] for row in pairs], dtype=bool
+    )
     if known.size == 0 or known.all() or (positions and not known.any()):
         return
     numbered = list(node_names) == [str(i) for i in range(len(node_names))]
@@ -414,6 +567,45 @@ def _names_hint(known: np.ndarray, names_from: str) -> str:
     return f"Every cell must be a node name ({names_from}): correct the list."
 
 
+def _use_words(n_nodes: int, node_names: Sequence[str] | None, names_from: str) -> str:
+    """What an edge-list cell may be, in the words of the messages."""
+    rows = f"0-based rows in [0, {n_nodes - 1}]"
+    if node_names is None:
+        return f"use {rows}, or give the node names as 'node_names'"
+    return f"use node names ({names_from}) or {rows}"
+
+
+def _refuse_fractions(
+    pairs: np.ndarray,
+    n_nodes: int,
+    node_names: Sequence[str] | None,
+    names_from: str = NAMES_FROM,
+) -> None:
+    """Refuse a cell that is a fractional number (``100.5``) and no node name.
+
+    Checked before anything else, so that the message names that cell and its
+    row, not another cell refused for lack of a match (``100`` beyond the rows
+    when the whole-number cells are read as positions).
+
+    Raises
+    ------
+    GraphError
+        The first such cell, row by row, source before target.
+    """
+    lookup = set() if node_names is None else {str(name) for name in node_names}
+    for row, pair in enumerate(pairs):
+        for end, cell in zip(("source", "target"), pair, strict=True):
+            if _cell_key(cell, lookup) in lookup or not _is_number(cell):
+                continue
+            value = float(cell)
+            if np.isfinite(value) and value != np.floor(value):
+                raise GraphError(
+                    f"adjacency_from_edges: {end} node {plain(cell)!r} on edge row "
+                    f"{row} ({ROW_WORDS}) is neither a node name nor a whole "
+                    f"number; {_use_words(n_nodes, node_names, names_from)}."
+                )
+
+
 def _resolve_nodes(
     values: np.ndarray,
     n_nodes: int,
@@ -421,15 +613,10 @@ def _resolve_nodes(
     column: str,
     names_from: str = NAMES_FROM,
 ) -> np.ndarray:
-    rows = f"0-based rows in [0, {n_nodes - 1}]"
-    use = (
-        f"use {rows}, or give the node names as 'node_names'"
-        if node_names is None
-        else f"use node names ({names_from}) or {rows}"
-    )
+    use = _use_words(n_nodes, node_names, names_from)
     if node_names is not None:
         lookup = {str(name): i for i, name in enumerate(node_names)}
-        keys = [str(v) for v in values]
+        keys = [_cell_key(v, lookup) for v in values]
         if all(key in lookup for key in keys):
             return np.asarray([lookup[key] for key in keys], dtype=np.int64)
     try:

@@ -261,7 +261,7 @@ class GraphStructureLearner(TwinEstimator):
         """
         start = time.perf_counter()
         config = self._config()
-        seed = resolve_seed(self.seed)
+        seed = resolve_seed(self.seed, "learn_graph")
         device = resolve_device(self.device)
         memory: list[int] = []
 

@@ -1144,7 +1144,7 @@ def train_classifier(
     owner = "train_classifier"
     check_choice(owner, "kind", kind, MODEL_KINDS)
     check_choice(owner, "missing", missing, ("drop", "mean"))
-    seed = resolve_seed(seed)
+    seed = resolve_seed(seed, owner)
     if target not in frame.columns:
         raise DataError(
             f"train_classifier: label column {target!r} is not in the table; pick "

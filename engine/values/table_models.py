@@ -299,7 +299,7 @@ def train_table_classifier(
         )
     owner = "train_classifier"
     check_choice(owner, "kind", kind, MODEL_KINDS)
-    seed = resolve_seed(seed)
+    seed = resolve_seed(seed, owner)
     absent = [c for c in [target, *text] if c not in frame.columns]
     if absent:
         raise DataError(

@@ -563,3 +563,50 @@ def test_graph_page_says_a_feature_column_holds_the_edge_lists_ids(column):
         "0-based row numbers."
     ], errors
     assert at.button(key="graph_fit").disabled
+
+
+def test_graph_page_matches_ids_written_as_floats_and_refuses_fractions():
+    # an edge list of IDs 100.0, 101.0, ... (as pandas writes an integer column
+    # with an empty cell) matched no ID of the 'node_id' column
+    at = _app_on_upload(40, "float_ids.csv", ids=("node_id", 100))
+    rows = "".join(f"{100 + i}.0,{101 + i}.0\n" for i in range(10))
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}".encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(c.value == "10 edges read from 10 rows." for c in at.caption)
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}103.0,120.5\n".encode(), "text/csv")
+    ).run()
+    (error,) = [e.value for e in at.error]
+    assert error.startswith(
+        "Input graph: target node '120.5' on edge row 10 (0-based, a header line "
+        "not counted) is neither a node name nor a whole number"
+    ), error
+
+
+def test_graph_page_reads_numbers_by_the_id_column_unless_rows_are_ticked():
+    # node_id 0..39 shuffled: every number of the list is a row number too. The
+    # page read them as IDs, the graph command as rows; both read IDs now (one
+    # rule, edge_names_columns), say so, and offer the other reading
+    at = _app_on_upload(40, "shuffled.csv", ids=("node_id", 0))
+    ids = np.random.default_rng(1).permutation(40)
+    frame = at.session_state[state.DATASET]["frame"]
+    frame["node_id"] = ids
+    at.run()
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,1\n1,2\n", "text/csv")
+    ).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    (info,) = [i.value for i in at.info if i.value.startswith("Input graph")]
+    assert info == (
+        "Input graph: its numbers are read as the values of the identifier column "
+        "'node\\_id', though all are row numbers too: a table's IDs are what an "
+        "edge list most likely refers to. Tick 'Edge list of 0-based row numbers' "
+        "to read them as rows."
+    )
+    at.checkbox(key="graph_edges_rows").check().run()
+    assert not at.error, [e.value for e in at.error]
+    assert not [i.value for i in at.info if i.value.startswith("Input graph")]
+    assert any(c.value == "2 edges read from 2 rows." for c in at.caption)

@@ -728,3 +728,26 @@ def test_a_workbook_is_named_and_the_advice_said_once():
     assert message.count("CSV") == 2 and "TSV" not in message
     with pytest.raises(DataError, match=r"^old.xls: .* an Excel workbook \(.xls\);"):
         read_table(b"\xd0\xcf\x11\xe0" + bytes(200), name="old.xls")
+
+
+@pytest.mark.parametrize(
+    ("raw", "header", "rows"),
+    [
+        (b"My export\nvalue\n1,5\n2\n-3,25\n", 2, "line 3 (2 fields), line 5"),
+        (b"My export\n\nvalue\n1,5\n2\n-3,25\n", 3, "line 4 (2 fields), line 6"),
+        (b"# note\nMy export\nvalue\n1,5\n2\n-3,25\n", 3, "line 4 (2 fields), line 6"),
+    ],
+)
+def test_decimal_commas_below_a_title_name_the_real_header_line(raw, header, rows):
+    # the title above a one-column table was not skipped when its rows were split
+    # at decimal commas: the message named the title as the header, on line 1
+    with pytest.raises(DataError) as caught:
+        read_table(raw, name="eu.csv")
+    assert str(caught.value).startswith(
+        "eu.csv: 2 row(s) have more fields than the 1 column names of the header "
+        f"(line {header}), split at each comma: {rows} (2 fields). The file looks "
+        "like one column of numbers written with decimal commas ('1,5' for 1.5)"
+    ), caught.value
+    # read as its message says, the title is skipped and the header is 'value'
+    frame, _ = read_table(raw, delimiter=";")
+    assert frame["value"].tolist() == [1.5, 2.0, -3.25]

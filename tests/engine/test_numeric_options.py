@@ -249,3 +249,41 @@ def test_explain_names_a_refused_numpy_value_as_the_plain_number(option, value, 
         explain(model, X[:1], background=X, device="cpu", **{option: value})
     assert str(info.value).startswith(f"explain: '{option}' must be")
     assert str(info.value).endswith(shown) and "np." not in str(info.value)
+
+
+def _seed_calls():
+    """Each public entry point taking ``seed``, as a call with that seed."""
+    from engine import dag, graphs, values
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = LogisticRegression().fit(X, y)
+    return {
+        "learn_dag": lambda s: dag.learn_dag(X, seed=s),
+        "bootstrap_dag": lambda s: dag.bootstrap_dag(X, n_boot=2, seed=s),
+        "explain": lambda s: values.explain(model, X[:2], background=X, seed=s),
+        "learn_graph": lambda s: graphs.learn_graph(X, y, split="wine", seed=s),
+        "fit_baseline": lambda s: graphs.fit_baseline(
+            X, y, method="logreg", split="wine", seed=s
+        ),
+        "simulate_dag": lambda s: dag.simulate_dag(5, seed=s),
+        "simulate_sem": lambda s: dag.simulate_sem(5, 20, seed=s),
+    }
+
+
+@pytest.mark.parametrize(
+    ("seed", "says"),
+    [
+        (-1, "'seed' must lie in [0, 2147483647]; got -1."),
+        (1.5, "'seed' must be an integer or None; got 1.5."),
+    ],
+)
+@pytest.mark.parametrize("owner", list(_seed_calls()))
+def test_seed_errors_name_their_owner_as_other_option_errors_do(owner, seed, says):
+    # "'seed' must lie in [0, 2147483647]; got -1." named no owner, where the
+    # other options' errors do ("learn_dag: 'seed' ...", as "explain:
+    # 'n_samples' ..." or "PermutahedronConfig: 'max_iter' ...")
+    with pytest.raises(ConfigError) as info:
+        _seed_calls()[owner](seed)
+    assert str(info.value) == f"{owner}: {says}"

@@ -386,27 +386,101 @@ def test_graph_command_finds_the_id_column_of_an_edge_list_of_ids(
     )
 
 
-def test_graph_command_keeps_an_edge_list_of_rows_and_names_the_id_column(
-    tmp_path, capsys
+@pytest.mark.parametrize("rows", [False, True])
+def test_graph_command_reads_numbers_that_are_rows_too_by_the_id_column(
+    tmp_path, capsys, rows
 ):
-    # IDs 1..30 and edges 29,1 1,2: every number is a 0-based row, so the list
-    # stays one of rows (as the README promises), and a note says that the
-    # 'node' column holds the numbers too, for other rows
+    # IDs 1..30 (an identifier column, a saved row index) and edges 29,1 1,2:
+    # every number is a 0-based row too. The command read them as rows (the
+    # Learn-a-graph page as IDs); both now read them as IDs, as the table's ID
+    # column is what an edge list most likely uses; --graph-rows reads rows
     from engine.cli import main
 
     path, edges = _id_table(tmp_path, 1, False)
     out = tmp_path / "r.json"
     argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
     argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    argv += ["--graph-rows"] if rows else []
     assert main([*argv, "--max-outer-iter", "1", "--out", str(out)]) == 0
     result = GraphResult.from_json(out)
-    assert result.node_names[:2] == ("0", "1")
-    assert result.initial_edges.tolist() == [[1, 2], [1, 29]]
+    err = capsys.readouterr().err
+    if rows:
+        assert result.node_names[:2] == ("0", "1")
+        assert result.initial_edges.tolist() == [[1, 2], [1, 29]]
+        assert "--graph:" not in err
+        return
+    assert result.node_names[:2] == ("1", "2")
+    assert result.initial_edges.tolist() == [[0, 1], [0, 28]]
     assert (
-        "note: graph: --graph: the edge list's numbers are read as 0-based rows "
-        "(all lie in [0, 29]); column(s) ['node'] hold them too, as the names of "
-        "other rows: if the list uses those names, pass --index node.\n"
-    ) in capsys.readouterr().err
+        "note: graph: --graph: the edge list names rows by the values of column "
+        "'node' (an identifier column holding most names it uses; its numbers are "
+        "0-based rows too, all in [0, 29], but a table's IDs are what an edge "
+        "list most likely refers to); pass --graph-rows to read them as 0-based "
+        "rows, or --index COLUMN.\n"
+    ) in err
+
+
+def test_graph_command_reads_shuffled_ids_as_the_page_does(tmp_path, capsys):
+    # node_id: 0..29 shuffled. The page mapped the edges through the IDs, the
+    # command through row positions; both now share edge_names_columns
+    from engine.cli import main
+    from engine.graphs import edge_cell_name, edge_names_columns
+
+    path, _ = _table(tmp_path)
+    frame = pd.read_csv(path)
+    ids = np.random.default_rng(1).permutation(len(frame))
+    frame.insert(0, "node_id", ids)
+    frame.to_csv(path, index=False)
+    edges = tmp_path / "e.csv"
+    edges.write_text("source,target\n0,1\n1,2\n")
+    cells = [edge_cell_name(v) for v in ("0", "1", "1", "2")]
+    assert edge_names_columns(frame, cells, ["node_id"]) == ["node_id"]
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    assert main([*argv, "--max-outer-iter", "1", "--out", str(out)]) == 0
+    result = GraphResult.from_json(out)
+    row = {int(v): i for i, v in enumerate(ids)}
+    expected = sorted(sorted([row[a], row[b]]) for a, b in [(0, 1), (1, 2)])
+    assert result.initial_edges.tolist() == expected
+    assert result.node_names == tuple(str(v) for v in ids)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            ["--graph-rows"],
+            "error: graph: '--graph-rows' says how to read the '--graph' edge "
+            "list, and no --graph is given; drop it or give --graph EDGES.csv.\n",
+        ),
+        (
+            ["--graph-rows", "--graph", "E", "--index", "node"],
+            "error: graph: '--graph-rows' reads the edge list as 0-based rows, and "
+            "'--index node' as that column's values; give one or the other.\n",
+        ),
+    ],
+)
+def test_graph_rows_needs_a_graph_and_no_index(tmp_path, capsys, extra, expected):
+    from engine.cli import main
+
+    path, edges = _id_table(tmp_path, 1, False)
+    extra = [str(edges) if a == "E" else a for a in extra]
+    assert main(["graph", str(path), "--target", "kind", *extra]) == 2
+    assert capsys.readouterr().err == expected
+
+
+def test_graph_help_states_how_numbers_are_read(capsys):
+    from engine.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["graph", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Numbers that an identifier column of the table holds (IDs) are read as its "
+        "values, even when all are 0-based rows too" in out
+    )
+    assert "--graph-rows read the --graph edge list's numbers as 0-based rows" in out
 
 
 def test_graph_command_says_nothing_of_a_column_holding_the_row_numbers(
@@ -532,4 +606,40 @@ def test_graph_command_says_the_name_column_of_an_edge_list_repeats(tmp_path, ca
         f"error: graph: '--graph' {str(edges)!r} names its nodes by the values of "
         "column 'name', but 3 of them name more than one row: ['n0', 'n1', 'n2']; "
         "node names must be distinct."
+    ), err
+
+
+@pytest.mark.parametrize("index", [[], ["--index", "node"]])
+def test_graph_command_matches_ids_written_as_floats(tmp_path, capsys, index):
+    # an edge list of IDs 100.0, 101.0, ... (pandas writes an integer column with
+    # an empty cell so) was refused: "source node '100.0' ... is no 0-based row"
+    # without --index, "not node names: ['100.0', ...]" with it
+    from engine.cli import main
+
+    path, _ = _id_table(tmp_path, 100, False)
+    edges = tmp_path / "float_edges.csv"
+    edges.write_text("source,target\n128.0,100.0\n100.0,101.0\n")
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges), *index]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    assert main([*argv, "--max-outer-iter", "1", "--out", str(out)]) == 0
+    result = GraphResult.from_json(out)
+    assert result.node_names[:2] == ("100", "101")
+    assert result.initial_edges.tolist() == [[0, 1], [0, 28]]
+
+
+@pytest.mark.parametrize("index", [[], ["--index", "node"]])
+def test_graph_command_refuses_a_fractional_id_naming_it(tmp_path, capsys, index):
+    from engine.cli import main
+
+    path, _ = _id_table(tmp_path, 100, False)
+    edges = tmp_path / "half.csv"
+    rows = "".join(f"{100 + i}.0,{101 + i}.0\n" for i in range(10))
+    edges.write_text(f"source,target\n{rows}103.0,120.5\n")
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges), *index]
+    assert main([*argv, "--n-train", "4", "--n-val", "6"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "target node '120.5' on edge row 10 (0-based, a header line not counted) "
+        "is neither a node name nor a whole number" in err
     ), err

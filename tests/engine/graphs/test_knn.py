@@ -214,3 +214,43 @@ def test_repeated_name_column_finds_the_column_naming_most_edge_cells():
     # fewer than NAME_SHARE (90 %) of the cells in a column: not its names
     assert repeated_name_column(frame, ["n0", "x"], skip=["label"]) is None
     assert repeated_name_column(frame, []) is None
+
+
+IDS = [str(i) for i in range(100, 130)]
+
+
+@pytest.mark.parametrize(
+    "edges",
+    [
+        # pandas writes an integer column with an empty cell as 100.0, 101.0, ...
+        pd.DataFrame({"source": ["100.0", "115.0"], "target": ["101.0", "129.0"]}),
+        np.array([[100.0, 101.0], [115.0, 129.0]]),
+        pd.DataFrame({"source": ["100", "115.0"], "target": ["101.0", "129"]}),
+    ],
+)
+def test_whole_float_edge_cells_match_integer_names(edges):
+    # '100.0' matched no name '100', so the list was read as 0-based positions and
+    # refused ("source node '100.0' ... is not a node index in [0, 29]")
+    adj = adjacency_from_edges(edges, 30, node_names=IDS)
+    assert np.argwhere(np.triu(adj)).tolist() == [[0, 1], [15, 29]]
+    assert describe_edge_list(edges, 30, node_names=IDS, positions=False)[0] == 2
+
+
+def test_edge_cells_match_text_names_as_written():
+    # a name that is the text '1.0' (a string index) is matched as written
+    names = ["1.0", "1", "2"]
+    adj = adjacency_from_edges([["1.0", "2"]], 3, node_names=names)
+    assert np.argwhere(np.triu(adj)).tolist() == [[0, 2]]
+
+
+@pytest.mark.parametrize("positions", [True, False])
+def test_a_fractional_edge_cell_is_refused_with_its_value_and_row(positions):
+    edges = pd.DataFrame(
+        {"source": ["100.0", "101.0", "103.0"], "target": ["101.0", "102.0", "120.5"]}
+    )
+    with pytest.raises(GraphError) as info:
+        adjacency_from_edges(edges, 30, node_names=IDS, positions=positions)
+    assert (
+        "target node '120.5' on edge row 2 (0-based, a header line not counted) is "
+        "neither a node name nor a whole number" in str(info.value)
+    ), info.value

@@ -299,7 +299,7 @@ def test_a_numpy_seed_out_of_range_is_shown_as_a_number():
     split = make_split(y, 3, 6, seed=0)
     with pytest.raises(ConfigError) as info:
         learn_graph(X, y, split=split, seed=np.int64(-1))
-    assert str(info.value) == "'seed' must lie in [0, 2147483647]; got -1."
+    assert str(info.value) == "learn_graph: 'seed' must lie in [0, 2147483647]; got -1."
 
 
 def test_split_masks_of_the_wrong_length_say_so():
