@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import typing
 import uuid
 from typing import Any
@@ -1276,10 +1278,37 @@ def _downloads_tab(result: Any, learned: int, made: dict[str, Any] | None) -> No
         except GraphError as err:  # a name the format cannot carry unchanged
             column.caption(f"{label}: {literal(page_error(err))}")
             continue
+        if fmt == "edgelist" and result.edge_probabilities is not None:
+            text = _with_probabilities(text, w, result.edge_probabilities)
         column.download_button(label, text, file, key=key)
 
 
+def _with_probabilities(text: str, w: np.ndarray, probabilities: np.ndarray) -> str:
+    """An edge list of ``graph_to_text`` with a ``probability`` column added.
+
+    Its rows are the edges of ``w`` in ``np.nonzero`` order, as that writer
+    puts them; graph readers take the first three columns and skip the rest.
+    """
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    src, dst = np.nonzero(w)
+    rows[0].append("probability")
+    for row, i, j in zip(rows[1:], src, dst, strict=True):
+        row.append(repr(float(probabilities[i, j])))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
 THRESHOLD_KEY = "causal_weight_threshold"
+
+# Under the edge table of a result with edge probabilities (DAG-DB's)
+PROBABILITY_NOTE = (
+    "'probability': how sure the fit is of the edge, about how often the graphs "
+    "it samples at the end of training hold it (sigmoid(score / temperature)), "
+    "taken before cycles are broken and weak edges pruned. Edges can stand in "
+    "for each other across samples, so it is no posterior probability; a "
+    "bootstrap shows how stable the edges are."
+)
 
 
 def _threshold_step(top: float) -> float:
@@ -1480,6 +1509,8 @@ def _results(
         _graph_tab(shown)
     with tabs[1]:
         st.dataframe(shown.to_frame(), hide_index=True, key="causal_edges")
+        if shown.edge_probabilities is not None:
+            st.caption(PROBABILITY_NOTE)
         _edge_edits(shown, editable=now is not None)
     with tabs[2]:
         st.plotly_chart(

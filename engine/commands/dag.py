@@ -39,6 +39,7 @@ from engine.commands import (
 )
 from engine.dag import (
     METHODS,
+    DagResult,
     PriorKnowledge,
     compare_graphs,
     learn_dag,
@@ -88,8 +89,9 @@ def register(subparsers: Any) -> None:
         "dag",
         help="learn a causal DAG from a CSV table",
         description="Learn a DAG over the numeric columns of FILE and print or "
-        "write it as JSON (nodes, edges with weights, method, seed, device, "
-        "options, and metrics against --truth).",
+        "write it as JSON (nodes, edges with weights, DAG-DB's edge "
+        "probabilities, method, seed, device, options, and metrics against "
+        "--truth).",
     )
     refuse_repeats(p)
     p.add_argument("file", help="CSV (or other table) with one column per variable")
@@ -708,9 +710,9 @@ def run(args: argparse.Namespace) -> int:
     )
     out: dict[str, Any] = {
         "nodes": list(result.node_names),
-        "edges": [
-            {"source": s, "target": t, "weight": w} for s, t, w in result.edges()
-        ],
+        "edges": _edges(result),
+        # rows are sources, columns targets; null for a method without them
+        "edge_probabilities": _probabilities(result),
         "method": result.method,
         "seed": result.seed,
         "device": result.device,
@@ -751,8 +753,31 @@ def run(args: argparse.Namespace) -> int:
         out["metric_conventions"] = METRIC_CONVENTIONS
     if args.out:
         # the summary keys on top of the full result: DagResult.from_json loads
-        # the file (it reads its own fields and skips the others)
-        write_out(args.out, dumps_strict({**out, **result.to_dict()}, indent=2))
+        # the file (it reads its own fields and skips the others); the edge
+        # probabilities stay the summary's plain matrix, which it loads too
+        full = {**out, **result.to_dict()}
+        full["edge_probabilities"] = out["edge_probabilities"]
+        write_out(args.out, dumps_strict(full, indent=2))
     else:
         sys.stdout.write(dumps_strict(out, indent=2) + "\n")
     return 0
+
+
+def _edges(result: DagResult) -> list[dict[str, Any]]:
+    """The learned edges, by decreasing |weight|: ``source``, ``target``,
+    ``weight``, and ``probability`` when the method learns edge probabilities."""
+    p = result.edge_probabilities
+    index = {name: k for k, name in enumerate(result.node_names)}
+    edges = []
+    for s, t, w in result.edges():
+        edge: dict[str, Any] = {"source": s, "target": t, "weight": w}
+        if p is not None:
+            edge["probability"] = float(p[index[s], index[t]])
+        edges.append(edge)
+    return edges
+
+
+def _probabilities(result: DagResult) -> list[list[float]] | None:
+    """``result.edge_probabilities`` as nested lists (row = source), or None."""
+    p = result.edge_probabilities
+    return None if p is None else p.tolist()

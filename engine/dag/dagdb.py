@@ -859,9 +859,11 @@ def fit_dagdb(
     dict
         ``adjacency`` (d, d) bool DAG; ``weights`` (d, d) float least-squares
         coefficients on the adjacency; ``theta`` (d, d) final scores;
-        ``probabilities`` (d, d) ``sigmoid(theta / tau)`` (the logistic edge
-        probabilities before any cycle handling of ``train_dag``; masked entries
-        0 or 1); ``history`` dict of 1-D arrays
+        ``edge_probabilities`` (d, d) ``sigmoid(theta / tau)`` (the logistic
+        edge probabilities of the final scores, before any cycle handling, the
+        feedback arc set and pruning; forbidden entries and the diagonal 0,
+        required ones 1; :class:`~engine.dag.DagResult` says more); ``history``
+        dict of 1-D arrays
         (``step`` = epoch, ``loss``, ``mse``, ``dag``, ``size``, ``n_edges`` of the MAP
         graph, ``lam`` (AIMLE's beta or the fixed lambda), ``elapsed_s``);
         ``stopped`` (bool, stop requested); ``stopped_early`` (bool, patience hit)
@@ -936,7 +938,7 @@ def fit_dagdb(
         "adjacency": adjacency,
         "weights": weights,
         "theta": theta,
-        "probabilities": probabilities,
+        "edge_probabilities": probabilities,
         "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()},
         "stopped": bool(stopped),
         "stopped_early": bool(early and not stopped),
@@ -1011,6 +1013,7 @@ def _probabilities(
     allowed: NDArray[np.bool_],
     required: NDArray[np.bool_],
 ) -> NDArray[np.float64]:
+    """``sigmoid(theta / tau)``, 0 where not allowed, 1 where required."""
     tau = config.temperature if config.temperature > 0 else 1e-12
     with np.errstate(over="ignore"):
         p = 1.0 / (1.0 + np.exp(-theta / tau))

@@ -532,6 +532,7 @@ def _learn_dag(
         engine_version=engine.__version__,
         warnings=tuple(messages),
         prior=None if prior is None else pk.to_dict(),
+        edge_probabilities=fields.get("edge_probabilities"),
     )
 
 

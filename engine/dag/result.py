@@ -99,6 +99,45 @@ class DagResult(ResultMixin):
         fit without one (and in results saved before it was recorded).
         ``PriorKnowledge.from_dict(result.prior)`` gives the prior back. A
         :class:`~engine.dag.PriorKnowledge` given here is stored as its dict.
+    edge_probabilities : ndarray of float64, shape (d, d), or None
+        How sure the fit is of each possible edge ``i -> j``, in [0, 1], for
+        methods that learn a distribution over edges; None for the others (and
+        in results saved before the field existed).
+
+        ``"dagdb"``: the marginal edge probabilities of the learned edge
+        distribution at the end of training, ``sigmoid(theta_ij / tau)`` of the
+        final scores ``theta`` and the noise ``temperature`` tau: the edges of
+        ``p(Z) ∝ exp(<Z, theta> / tau)`` are independent Bernoullis with these
+        means. With logistic noise, no ``max_size`` and ``train_dag="none"``
+        (the defaults) each training sample holds each edge with exactly this
+        probability; other noises and ``max_size`` sample that distribution
+        approximately (``noise="none"`` with tau = 0: 1 for a positive score, 0
+        for a negative one). They are taken *before* any cycle handling: before
+        ``train_dag``'s (with ``"two_cycles"`` or ``"fas"`` both edges of a pair
+        can be near 1 although each sample keeps one of them), before the final
+        feedback arc set and before ``prune_threshold``: every edge of
+        ``adjacency`` but a required one has a probability above 0.5 (the
+        noise-free MAP graph keeps the positive scores), but an edge above 0.5
+        may be missing from it (cut by ``max_size``, the feedback arc set or
+        pruning). Edges substitute for each other across samples: on a
+        chain ``a -> b -> c`` the skip edge ``a -> c`` can keep a high
+        probability (it helps the samples that lack ``b -> c``) although its
+        refitted weight is about 0 and pruning drops it. Prior knowledge is
+        exact: forbidden edges (and edges against the tiers) are 0, required
+        edges 1; the diagonal is 0.
+
+        ``"permutahedron"``: None. Its scores rank orderings, not edges, and the
+        fit keeps no per-edge quantity: each ordering's edge fit (by default a
+        deterministic backward elimination) is reduced to its loss and edge
+        count. A probability weighted by the final distribution over orderings
+        (the share of it whose fitted DAG holds the edge) would need the edges
+        of every ordering of that support, and it would describe that
+        distribution, not the output ordering (the best one seen, polished),
+        which need not be in it. :func:`~engine.dag.bootstrap_dag`'s edge
+        frequencies measure how stable either method's edges are.
+
+        :meth:`thresholded` keeps this field whole: it describes the fit, not
+        the edges shown.
 
     Notes
     -----
@@ -127,11 +166,13 @@ class DagResult(ResultMixin):
     warnings: tuple[str, ...] = ()
     weight_threshold: float = 0.0
     prior: dict[str, Any] | None = None
+    edge_probabilities: NDArray[np.float64] | None = None
 
     _tuple_fields: ClassVar[tuple[str, ...]] = ("node_names", "ordering", "warnings")
     _arrays: ClassVar[dict[str, ArraySpec]] = {
         "adjacency": ("biuf", ("d", "d")),
         "weights": ("fiu", ("d", "d")),
+        "edge_probabilities": ("fiu", ("d", "d")),
     }
     _sizes: ClassVar[dict[str, str]] = {"d": "node_names"}
     _unique_fields: ClassVar[tuple[str, ...]] = ("node_names",)
@@ -143,6 +184,9 @@ class DagResult(ResultMixin):
         object.__setattr__(self, "ordering", tuple(int(i) for i in self.ordering))
         object.__setattr__(self, "warnings", tuple(self.warnings))
         object.__setattr__(self, "weight_threshold", float(self.weight_threshold))
+        if self.edge_probabilities is not None:
+            p = np.asarray(self.edge_probabilities, dtype=np.float64)
+            object.__setattr__(self, "edge_probabilities", p)
         if self.prior is not None and not isinstance(self.prior, dict):
             object.__setattr__(self, "prior", self.prior.to_dict())
         hist = {k: np.asarray(v, dtype=float) for k, v in self.history.items()}
@@ -152,7 +196,8 @@ class DagResult(ResultMixin):
         self._freeze_arrays()
 
     def _load_problems(self) -> list[str]:
-        """A loaded DAG must be acyclic and its ordering must name its nodes."""
+        """A loaded DAG must be acyclic, its ordering must name its nodes and its
+        edge probabilities must be probabilities."""
         problems = []
         if not self.is_dag:
             problems.append(
@@ -166,7 +211,21 @@ class DagResult(ResultMixin):
                 f"'ordering' holds {sorted(set(outside))[:10]}, outside the node "
                 f"indices 0..{d - 1}"
             )
-        return problems + self._prior_problems()
+        return problems + self._probability_problems() + self._prior_problems()
+
+    def _probability_problems(self) -> list[str]:
+        """Edge probabilities, when present, must lie in [0, 1] (NaN refused)."""
+        p = self.edge_probabilities
+        if p is None:
+            return []
+        bad = p[~((p >= 0) & (p <= 1))]
+        if not bad.size:
+            return []
+        shown = ", ".join(str(plain(v)) for v in bad[:5].tolist())
+        return [
+            f"'edge_probabilities' holds {bad.size} value(s) outside [0, 1] "
+            f"({shown}); they are probabilities"
+        ]
 
     def _prior_problems(self) -> list[str]:
         """A recorded prior must be a prior over the result's nodes."""
@@ -285,19 +344,25 @@ class DagResult(ResultMixin):
         return hash((self.node_names, graph, self.ordering, self.method, self.seed))
 
     def to_frame(self) -> pd.DataFrame:
-        """Edge table with columns ``source``, ``target`` (str), ``weight`` (float).
+        """Edge table with columns ``source``, ``target`` (str), ``weight`` (float),
+        and ``probability`` (float) when the result has ``edge_probabilities``.
 
         One line per edge, by decreasing |weight|; no lines (but the same columns
         and dtypes) for a graph without edges.
         """
         edges = self.edges()
-        return pd.DataFrame(
-            {
-                "source": pd.Series([e[0] for e in edges], dtype=object),
-                "target": pd.Series([e[1] for e in edges], dtype=object),
-                "weight": pd.Series([e[2] for e in edges], dtype=np.float64),
-            }
-        )
+        columns = {
+            "source": pd.Series([e[0] for e in edges], dtype=object),
+            "target": pd.Series([e[1] for e in edges], dtype=object),
+            "weight": pd.Series([e[2] for e in edges], dtype=np.float64),
+        }
+        if self.edge_probabilities is not None:
+            index = {name: k for k, name in enumerate(self.node_names)}
+            columns["probability"] = pd.Series(
+                [self.edge_probabilities[index[s], index[t]] for s, t, _ in edges],
+                dtype=np.float64,
+            )
+        return pd.DataFrame(columns)
 
     def to_networkx(self) -> nx.DiGraph:
         """A :class:`networkx.DiGraph` with ``weight`` edge attributes."""

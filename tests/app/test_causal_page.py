@@ -1450,3 +1450,53 @@ def test_a_wide_table_warns_what_the_fit_will_cost_before_learn_dag():
         [f"feature_{j:03d}" for j in range(40)]
     ).run()
     assert not [w for w in at.warning if w.value.startswith("A long fit")]
+
+
+def test_a_dagdb_result_shows_and_downloads_its_edge_probabilities(media):
+    import io
+
+    at = _page()
+    at.selectbox(key="causal_method").set_value("dagdb").run()
+    at.number_input(key="opt_dagdb_max_iter").set_value(3)
+    # without the penalties and pruning 3 epochs on the standardised sample
+    # keep edges (with them its scores start below 0: no edges yet)
+    for option in ("rho", "mu", "prune_threshold"):
+        at.number_input(key=f"opt_dagdb_{option}").set_value(0.0)
+    at.button(key="causal_fit").click().run()
+    _wait(at, lambda a: _result(a) is not None)
+    result = _result(at)
+    assert result.method == "dagdb" and result.n_edges > 0
+    p = result.edge_probabilities
+    index = {name: k for k, name in enumerate(result.node_names)}
+    table = _frame(at, "source", "target", "weight", "probability")
+    assert len(table) == result.n_edges
+    assert table.probability.tolist() == [
+        p[index[s], index[t]] for s, t in zip(table.source, table.target, strict=True)
+    ]
+    assert any(c.value.startswith("'probability': how sure") for c in at.caption)
+    name, data = download(at, media, "dl_csv")
+    edges = pd.read_csv(io.BytesIO(data))
+    assert name == "dag_edges.csv"
+    assert list(edges.columns) == ["source", "target", "weight", "probability"]
+    assert len(edges) == result.n_edges
+    assert edges.probability.tolist() == [
+        p[index[s], index[t]] for s, t in zip(edges.source, edges.target, strict=True)
+    ]
+    # the file is still an edge list the graph readers take
+    from engine.graph_io import graph_from_text
+
+    graph = graph_from_text(data.decode(), "csv")
+    assert int((graph.adjacency != 0).sum()) == result.n_edges
+
+
+def test_a_result_without_edge_probabilities_has_no_probability_column(media):
+    import io
+
+    at = _page()
+    _fit(at, max_iter=5)
+    _wait(at, lambda a: _result(a) is not None)
+    assert _result(at).edge_probabilities is None
+    assert _frame(at, "source", "target", "weight") is not None
+    assert not any(c.value.startswith("'probability'") for c in at.caption)
+    edges = pd.read_csv(io.BytesIO(download(at, media, "dl_csv")[1]))
+    assert list(edges.columns) == ["source", "target", "weight"]

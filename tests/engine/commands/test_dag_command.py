@@ -264,3 +264,39 @@ def test_dag_command_seed_error_names_the_flag(table, capsys):
     assert capsys.readouterr().err == (
         "error: dag: '--seed' must lie in [0, 2147483647]; got -3.\n"
     )
+
+
+def test_dag_command_writes_dagdbs_edge_probabilities(table, tmp_path, seed, capsys):
+    from engine.dag import DagResult
+
+    data, _ = table
+    out = tmp_path / "out.json"
+    argv = ["dag", str(data), "--method", "dagdb", "--seed", str(seed)]
+    argv += ["--max-iter", "10", "--option", "prune_threshold=0"]
+    assert main([*argv, "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    result = DagResult.from_json(out)
+    p = np.array(doc["edge_probabilities"])  # a plain matrix, row = source
+    assert p.shape == (4, 4) and np.array_equal(p, result.edge_probabilities)
+    assert doc["edges"], "the MAP graph of 10 epochs, unpruned, has edges"
+    for e in doc["edges"]:
+        assert set(e) == {"source", "target", "weight", "probability"}
+        i, j = "abcd".index(e["source"]), "abcd".index(e["target"])
+        assert e["probability"] == p[i, j]
+        assert e["probability"] > 0.5  # the noise-free MAP graph keeps those
+    # stdout has the same summary keys
+    capsys.readouterr()
+    assert main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["edge_probabilities"] == doc["edge_probabilities"]
+    assert printed["edges"] == doc["edges"]
+
+
+def test_dag_command_without_edge_probabilities_says_null(table, tmp_path, seed):
+    data, _ = table
+    out = tmp_path / "out.json"
+    argv = ["dag", str(data), "--seed", str(seed), "--max-iter", "5", "--out", str(out)]
+    assert main(argv) == 0
+    doc = json.loads(out.read_text())
+    assert doc["method"] == "permutahedron" and doc["edge_probabilities"] is None
+    assert all("probability" not in e for e in doc["edges"])

@@ -76,7 +76,8 @@ def test_dagdb_priors_are_enforced(seed):
     assert is_dag(a)
     assert not a[0, 1] and a[2, 0]
     assert not a[[0, 1, 3], 2].any()  # nothing points back into tier 0
-    assert out["probabilities"][0, 1] == 0.0 and out["probabilities"][2, 0] == 1.0
+    p = out["edge_probabilities"]
+    assert p[0, 1] == 0.0 and p[2, 0] == 1.0
 
 
 def test_dagdb_projection_keeps_tiers_as_an_order_through_untiered_nodes():

@@ -10,7 +10,7 @@ import pytest
 
 from engine.dag import METHODS, DagLearner, DagResult, PriorKnowledge, learn_dag
 from engine.dag.dagdb import DagdbConfig
-from engine.errors import ConfigError
+from engine.errors import ConfigError, ConvergenceWarning
 
 FAST = {"max_iter": 40, "batch_size": 40, "n_samples": 4}
 
@@ -115,3 +115,53 @@ def test_the_docstrings_name_dagdbs_progress_metrics_and_history_keys():
     history = DagResult.__doc__.split("history : dict")[1].split("ordering :")[0]
     dagdb = history.split('``"dagdb"``')[1]
     assert set(result.history) == set(re.findall(r"``(\w+)``", dagdb))
+
+
+def _chain4(n: int, seed: int) -> pd.DataFrame:
+    """a -> b -> c -> d, raw scale, unit noise."""
+    rng = np.random.default_rng(seed)
+    cols = [rng.standard_normal(n)]
+    for b in (1.5, -1.5, 1.5):
+        cols.append(b * cols[-1] + rng.standard_normal(n))
+    return pd.DataFrame(dict(zip("abcd", cols, strict=True)))
+
+
+def test_dagdb_edge_probabilities_are_sure_of_a_planted_chain(seed):
+    # straight-through gradients and a strong acyclicity penalty: the scores
+    # leave 0 within 100 epochs (the default I-MLE fit keeps them near 0.5 here)
+    r = learn_dag(
+        _chain4(300, seed),
+        "dagdb",
+        seed=seed,
+        device="cpu",
+        estimator="ste",
+        rho=5.0,
+        batch_size=32,
+        max_iter=100,
+    )
+    chain = np.eye(4, k=1, dtype=bool)  # a -> b, b -> c, c -> d
+    p = r.edge_probabilities
+    assert p.shape == (4, 4) and p.dtype == np.float64
+    assert ((p >= 0) & (p <= 1)).all() and (np.diag(p) == 0).all()
+    assert (r.adjacency == chain).all()
+    assert p[chain].min() > 0.5
+    # every edge against the chain's order, reversals and back edges, is unlikely
+    assert p[np.tril(np.ones((4, 4), bool), -1)].max() < 0.2
+    frame = r.to_frame()
+    index = {name: k for k, name in enumerate("abcd")}
+    assert frame["probability"].tolist() == [
+        p[index[s], index[t]] for s, t in zip(frame.source, frame.target, strict=True)
+    ]
+    assert DagResult.from_json(r.to_json()) == r
+
+
+def test_dagdb_edge_probabilities_hold_the_prior_and_permutahedron_has_none(seed):
+    prior = PriorKnowledge.from_edges(
+        ["a", "b", "c"], forbidden=[("a", "b")], required=[("c", "a")]
+    )
+    r = learn_dag(_chain(200, seed), "dagdb", prior=prior, seed=seed, **FAST)
+    assert r.edge_probabilities[0, 1] == 0.0 and r.edge_probabilities[2, 0] == 1.0
+    with pytest.warns(ConvergenceWarning):  # 5 epochs are few; it says so
+        plain = learn_dag(_chain(200, seed), seed=seed, max_iter=5)
+    assert plain.method == "permutahedron" and plain.edge_probabilities is None
+    assert "probability" not in plain.to_frame()

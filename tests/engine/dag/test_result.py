@@ -171,3 +171,69 @@ def test_a_damaged_prior_is_refused_on_loading() -> None:
             DagResult.from_dict({**data, "prior": prior})
         assert "the data is damaged: 'prior' " in str(info.value)
         assert why in str(info.value)
+
+
+def _probabilities() -> np.ndarray:
+    return np.array([[0, 0.9, 0.6], [0.1, 0, 0.7], [0.0, 0.2, 0]])
+
+
+def test_edge_probabilities_are_optional_and_in_the_edge_table() -> None:
+    assert _result().edge_probabilities is None
+    assert "probability" not in _result().to_frame()
+    r = _result(edge_probabilities=_probabilities().tolist())  # a list is taken
+    assert r.edge_probabilities.dtype == np.float64
+    assert not r.edge_probabilities.flags.writeable
+    frame = r.to_frame()  # by decreasing |weight|: a -> b, a -> c, b -> c
+    assert list(frame.columns) == ["source", "target", "weight", "probability"]
+    assert frame["probability"].tolist() == [0.9, 0.6, 0.7]
+    empty = _result(
+        adjacency=np.zeros((3, 3), bool),
+        weights=np.zeros((3, 3)),
+        edge_probabilities=_probabilities(),
+    ).to_frame()
+    assert len(empty) == 0 and empty["probability"].dtype == np.float64
+    # thresholding keeps them whole: they describe the fit, not the shown edges
+    cut = r.thresholded(0.75)
+    assert cut.n_edges == 2 and np.array_equal(cut.edge_probabilities, _probabilities())
+
+
+def test_edge_probabilities_take_part_in_equality_and_round_trip() -> None:
+    r = _result(edge_probabilities=_probabilities())
+    back = DagResult.from_json(r.to_json())
+    assert back == r and np.array_equal(back.edge_probabilities, _probabilities())
+    assert r != _result() and _result() != r
+    other = _probabilities()
+    other[0, 1] = 0.8
+    assert r != _result(edge_probabilities=other)
+    # a plain nested list, as the CLI writes it, loads too
+    data = {**r.to_dict(), "edge_probabilities": _probabilities().tolist()}
+    assert DagResult.from_dict(data) == r
+
+
+def test_results_saved_without_edge_probabilities_still_load() -> None:
+    data = _result().to_dict()
+    del data["edge_probabilities"]  # a file written before the field existed
+    old = DagResult.from_dict(data)
+    assert old.edge_probabilities is None and old == _result()
+    assert DagResult.from_dict({**data, "edge_probabilities": None}) == old
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (np.full((2, 2), 0.5), r"'edge_probabilities' has shape \(2, 2\), but it"),
+        (np.full((3,), 0.5), r"'edge_probabilities' has shape \(3,\); it must have"),
+        (np.full((3, 3), 1.5), r"'edge_probabilities' holds 9 value\(s\) outside"),
+        (np.full((3, 3), -0.1), r"holds 9 value\(s\) outside \[0, 1\] \(-0\.1, "),
+        (np.full((3, 3), np.nan), r"holds 9 value\(s\) outside \[0, 1\] \(nan, "),
+        (np.full((3, 3), "x"), r"'edge_probabilities' must hold numeric values"),
+        ("0.5", r"'edge_probabilities' must be an array"),
+    ],
+)
+def test_damaged_edge_probabilities_are_refused_on_load(value, message) -> None:
+    from engine.errors import DataError
+    from engine.results import to_jsonable
+
+    data = {**_result().to_dict(), "edge_probabilities": to_jsonable(value)}
+    with pytest.raises(DataError, match=message):
+        DagResult.from_dict(data)
