@@ -52,7 +52,7 @@ def test_causal_page_fits_sachs_and_lists_parents_of_selected_node():
     first_parent = result.parents(child)[0][0]
     assert f"**{child}**" in text and "Parents: " + first_parent in text
     # the sample's truth gives a metrics table
-    assert len(_metrics(at)) == 11
+    assert len(_metrics(at)) == 12  # with shd_double (reversal counted twice)
 
 
 def test_causal_page_bad_truth_file_shows_error_and_keeps_result():
@@ -1129,7 +1129,7 @@ def test_the_result_json_says_how_the_data_were_prepared(media):
     graph = read_graph(data, name="dag_result.json", columns=list(result.node_names))
     assert (graph.adjacency != 0).tolist() == result.adjacency.tolist()
     # every metric of the comparison is in view (the table stopped after f1)
-    assert len(_metrics(at)) == 11
+    assert len(_metrics(at)) == 12
 
 
 def test_save_work_keeps_the_prior_of_each_data_set_and_load_brings_them_back(
