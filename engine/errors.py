@@ -11,6 +11,9 @@ import math
 import os
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 
@@ -93,6 +96,38 @@ class StoppedWarning(UserWarning):
 # the folder of the engine package: frames of files under it are the library's
 _ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
+# the warnings collected by the innermost collect_warnings() of this thread (or
+# asyncio task), or None where none is active
+_COLLECTED: ContextVar[list[tuple[type[Warning], str | Warning]] | None] = ContextVar(
+    "engine_collected_warnings", default=None
+)
+
+
+@contextmanager
+def collect_warnings() -> Iterator[list[tuple[type[Warning], str | Warning]]]:
+    """Keep the engine's warnings raised inside the block instead of showing them.
+
+    A thread-safe stand-in for ``warnings.catch_warnings(record=True)``, which
+    swaps the process-wide filter list: two fits in two threads then took each
+    other's warnings and could leave an ``"always"`` filter behind. This one
+    holds its list in a context variable, so each thread (and asyncio task)
+    collects only its own. It sees what :func:`warn_user` issues (every engine
+    warning), not warnings of other libraries, which are shown as usual.
+
+    Yields
+    ------
+    list of (category, message)
+        Filled as the block runs, in the order the warnings were raised; the
+        caller decides what to show or keep (e.g. re-issue with
+        :func:`warn_user` once the block has ended).
+    """
+    caught: list[tuple[type[Warning], str | Warning]] = []
+    token = _COLLECTED.set(caught)
+    try:
+        yield caught
+    finally:
+        _COLLECTED.reset(token)
+
 
 def warn_user(message: str | Warning, category: type[Warning]) -> None:
     """Issue an engine warning at the line of the user's code that called it.
@@ -104,7 +139,13 @@ def warn_user(message: str | Warning, category: type[Warning]) -> None:
     of the caller of this function), so ``warnings.filterwarnings("ignore",
     module="engine")`` silences every engine warning and ``module="engine.dag"``
     those of DAG learning. The ``"default"`` action shows a warning once per
-    line of the user's code, as for a warning issued with ``stacklevel``.
+    line of the user's code, as for a warning issued with ``stacklevel``; as
+    there, Python forgets what it has shown whenever the filters change (some
+    fits silence a third-party warning for a moment), so a call repeated in a
+    loop may show its warning again.
+
+    Inside :func:`collect_warnings` (in this thread) the warning is kept in
+    the collector's list instead of being shown.
 
     Parameters
     ----------
@@ -113,6 +154,11 @@ def warn_user(message: str | Warning, category: type[Warning]) -> None:
     category : type of Warning
         The warning class (ignored for an instance, which has its own).
     """
+    collected = _COLLECTED.get()
+    if collected is not None:
+        kind = type(message) if isinstance(message, Warning) else category
+        collected.append((kind, message))
+        return
     issuer = sys._getframe(1)
     module = str(issuer.f_globals.get("__name__", "engine"))
     frame = issuer

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -34,7 +33,14 @@ from engine.dag.learner import (
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
-from engine.errors import ConfigError, StoppedWarning, check_int, check_range, warn_user
+from engine.errors import (
+    ConfigError,
+    StoppedWarning,
+    check_int,
+    check_range,
+    collect_warnings,
+    warn_user,
+)
 from engine.executor import (
     check_executor_options,
     forward_stop,
@@ -80,8 +86,7 @@ def _bootstrap_job(
     """
     rng = np.random.default_rng(job.seed)
     rows = rng.integers(0, job.X.shape[0], size=job.X.shape[0])
-    with one_torch_thread(), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with one_torch_thread(), collect_warnings() as caught:
         result = _learn_dag(
             job.X[rows],
             job.method,
@@ -95,9 +100,9 @@ def _bootstrap_job(
             resample=True,
         )
     notes = tuple(
-        (w.category, str(w.message))
-        for w in caught
-        if not issubclass(w.category, StoppedWarning)
+        (category, str(message))
+        for category, message in caught
+        if not issubclass(category, StoppedWarning)
     )
     return result.adjacency, result.weights, notes
 

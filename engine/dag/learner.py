@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -28,6 +27,7 @@ from engine.errors import (
     DataError,
     DataWarning,
     StoppedWarning,
+    collect_warnings,
     format_names,
     warn_user,
 )
@@ -490,19 +490,18 @@ def _learn_dag(
         warn_user(note, DataWarning)
     reporter = Reporter(progress, "dag.fit", total=getattr(cfg, "max_iter", None))
     start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with collect_warnings() as caught:  # thread-safe, unlike catch_warnings
         fields = spec.fit(
             Xa, config=cfg, prior=pk, seed=used_seed, device=dev, reporter=reporter
         )
     messages = list(data_notes)
-    messages += [str(w.message) for w in caught]
+    messages += [str(message) for _, message in caught]
     if fields.get("stopped"):
         msg = f"learn_dag: stopped on request after {fields.get('n_iter')} epochs."
         warn_user(msg, StoppedWarning)
         messages.append(msg)
-    for w in caught:
-        warn_user(w.message, w.category)
+    for category, message in caught:
+        warn_user(message, category)
     unsettled = _convergence_message(method, cfg, fields)
     if unsettled:
         warn_user(unsettled, ConvergenceWarning)

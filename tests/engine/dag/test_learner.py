@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import re
+import threading
 import warnings
 
 import numpy as np
@@ -697,3 +698,39 @@ def test_a_misspelt_constructor_option_is_named_as_dag_learners():
     assert str(info.value).startswith(
         "DagLearner: unknown option(s) ['n_sample'] for method 'permutahedron'"
     )
+
+
+def test_fits_in_two_threads_keep_their_own_warnings():
+    # learn_dag recorded its fit's warnings with warnings.catch_warnings, which
+    # swaps the process-wide filters: a fit in another thread that warned while
+    # this one ran landed in this result's warnings (and an "always" filter could
+    # be left behind for the whole process)
+    X = simulate_sem(4, 200, seed=0).X
+    slow_fitting, other_done = threading.Event(), threading.Event()
+    results = {}
+
+    def wait_for_the_other(event):
+        slow_fitting.set()
+        other_done.wait(timeout=120)  # hold this fit open while the other runs
+
+    def slow():
+        results["slow"] = learn_dag(X, seed=0, max_iter=3, progress=wait_for_the_other)
+
+    def quick():
+        slow_fitting.wait(timeout=120)
+        results["quick"] = learn_dag(X, seed=0, max_iter=2)
+        other_done.set()
+
+    filters = list(warnings.filters)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        threads = [threading.Thread(target=slow), threading.Thread(target=quick)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads)
+    assert any("ran all 3 epochs" in m for m in results["slow"].warnings)
+    assert not any("ran all 2 epochs" in m for m in results["slow"].warnings)
+    assert any("ran all 2 epochs" in m for m in results["quick"].warnings)
+    assert warnings.filters == filters
