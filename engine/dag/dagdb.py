@@ -861,9 +861,9 @@ def fit_dagdb(
         coefficients on the adjacency; ``theta`` (d, d) final scores;
         ``edge_probabilities`` (d, d) ``sigmoid(theta / tau)`` (the logistic
         edge probabilities of the final scores, before any cycle handling, the
-        feedback arc set and pruning; forbidden entries and the diagonal 0,
-        required ones 1; :class:`~engine.dag.DagResult` says more); ``history``
-        dict of 1-D arrays
+        feedback arc set and pruning; forbidden entries, the reverses of
+        required ones and the diagonal 0, required ones 1;
+        :class:`~engine.dag.DagResult` says more); ``history`` dict of 1-D arrays
         (``step`` = epoch, ``loss``, ``mse``, ``dag``, ``size``, ``n_edges`` of the MAP
         graph, ``lam`` (AIMLE's beta or the fixed lambda), ``elapsed_s``);
         ``stopped`` (bool, stop requested); ``stopped_early`` (bool, patience hit)
@@ -1013,11 +1013,12 @@ def _probabilities(
     allowed: NDArray[np.bool_],
     required: NDArray[np.bool_],
 ) -> NDArray[np.float64]:
-    """``sigmoid(theta / tau)``, 0 where not allowed, 1 where required."""
+    """``sigmoid(theta / tau)``; 1 where required, 0 where not allowed and on
+    the reverse of a required edge (no DAG holding the required edge has it)."""
     tau = config.temperature if config.temperature > 0 else 1e-12
     with np.errstate(over="ignore"):
         p = 1.0 / (1.0 + np.exp(-theta / tau))
-    p = np.where(allowed, p, 0.0)
+    p = np.where(allowed & ~required.T, p, 0.0)
     return np.where(required, 1.0, p)
 
 

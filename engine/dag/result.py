@@ -124,7 +124,7 @@ class DagResult(ResultMixin):
         probability (it helps the samples that lack ``b -> c``) although its
         refitted weight is about 0 and pruning drops it. Prior knowledge is
         exact: forbidden edges (and edges against the tiers) are 0, required
-        edges 1; the diagonal is 0.
+        edges 1 and their reverses 0; the diagonal is 0.
 
         ``"permutahedron"``: None. Its scores rank orderings, not edges, and the
         fit keeps no per-edge quantity: each ordering's edge fit (by default a
