@@ -1301,13 +1301,31 @@ def _with_probabilities(text: str, w: np.ndarray, probabilities: np.ndarray) -> 
 
 THRESHOLD_KEY = "causal_weight_threshold"
 
-# Under the edge table of a result with edge probabilities (DAG-DB's)
-PROBABILITY_NOTE = (
-    "'probability': how sure the fit is of the edge, about how often the graphs "
-    "it samples at the end of training hold it (sigmoid(score / temperature)), "
-    "taken before cycles are broken and weak edges pruned. Edges can stand in "
-    "for each other across samples, so it is no posterior probability; a "
-    "bootstrap shows how stable the edges are."
+# Under the edge table of a result with edge probabilities, per method
+PROBABILITY_NOTES = {
+    "dagdb": (
+        "'probability': how sure the fit is of the edge, about how often the "
+        "graphs it samples at the end of training hold it (sigmoid(score / "
+        "temperature)), taken before cycles are broken and weak edges pruned. "
+        "Edges can stand in for each other across samples, so it is no posterior "
+        "probability; a bootstrap shows how stable the edges are."
+    ),
+    "permutahedron": (
+        "'probability': how sure the fit is of the edge, the share of its final "
+        "distribution over node orderings whose fitted graph holds it (each "
+        "ordering weighted by its probability). The graph shown is the refit of "
+        "one ordering (by default the best seen in training, then polished), "
+        "which need not be in that distribution, so an edge shown can be "
+        "unlikely and a likely edge missing. It says how the likely orderings "
+        "disagree on the edge, not how it would vary on other samples of the "
+        "data, so it is no posterior probability; a bootstrap shows that."
+    ),
+}
+
+# for a method without its own note
+_PROBABILITY_NOTE = (
+    "'probability': how sure the fit is of the edge; DagResult.edge_probabilities "
+    "says what the numbers are for each method."
 )
 
 
@@ -1510,7 +1528,7 @@ def _results(
     with tabs[1]:
         st.dataframe(shown.to_frame(), hide_index=True, key="causal_edges")
         if shown.edge_probabilities is not None:
-            st.caption(PROBABILITY_NOTE)
+            st.caption(PROBABILITY_NOTES.get(shown.method, _PROBABILITY_NOTE))
         _edge_edits(shown, editable=now is not None)
     with tabs[2]:
         st.plotly_chart(

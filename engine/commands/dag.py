@@ -89,9 +89,9 @@ def register(subparsers: Any) -> None:
         "dag",
         help="learn a causal DAG from a CSV table",
         description="Learn a DAG over the numeric columns of FILE and print or "
-        "write it as JSON (nodes, edges with weights, DAG-DB's edge "
-        "probabilities, method, seed, device, options, and metrics against "
-        "--truth).",
+        "write it as JSON (nodes, edges with weights and probabilities, the "
+        "edge-probability matrix, method, seed, device, options, and metrics "
+        "against --truth).",
     )
     refuse_repeats(p)
     p.add_argument("file", help="CSV (or other table) with one column per variable")

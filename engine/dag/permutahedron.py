@@ -11,6 +11,14 @@ ordering of every epoch; ``select="map"`` takes the MAP ordering of the final
 scores, as the paper does), hence a DAG by construction; there is no acyclicity
 penalty and no threshold.
 
+Edge probabilities: ``P(i -> j) = sum_k alpha_k 1[i -> j in the DAG fitted for
+ordering k]`` over the distribution of the final scores (the one the MAP ordering
+is read from), with each ordering's DAG as training fitted it (bilevel: kept,
+bit-packed, for every ordering an epoch fitted; joint: the shared mask on the
+ordering's complete DAG). They are computed after the output refit, so they
+change nothing the output depends on; see
+:class:`~engine.dag.result.DagResult` for what they mean.
+
 Prior knowledge is exact: forbidden edges (and edges against the tiers) are removed
 from every ordering's mask, required edges are always on, and every ordering used
 is first made to respect the precedence that required edges and tiers imply (a
@@ -32,7 +40,10 @@ every ordering, sample, child and hidden unit, O(K n d H) (orderings x samples x
 d x H), plus O(K d^2 H) weights. Bilevel fits process the orderings in chunks of
 about 32 MB of working floats (the final polish alone asks for d - 1 orderings),
 so the peak stays near one chunk however large K is; joint training holds all K.
-``max_memory_gb`` refuses fits whose estimate is larger. Measured
+``max_memory_gb`` refuses fits whose estimate is larger. For the edge
+probabilities a bilevel fit keeps the fitted DAG of every ordering an epoch
+fitted, d^2 bits each (1.25 kB at d = 100, beside the cache's key of d
+integers). Measured
 (``bench/dag_synthetic.py``, a fresh process, d = 50, n = 1000, defaults): a peak
 resident set of about 0.57 GB, of which 0.43 GB is the Python and torch
 runtime before the fit.
@@ -476,6 +487,11 @@ class _State:
     # kept when the final refit would select them again (backward elimination is
     # deterministic): the refit then only solves least squares
     best_fit: tuple[tuple[int, ...], torch.Tensor] | None = None
+    # bilevel: the fitted DAG of every ordering fitted in a training epoch (its
+    # cache key), bit-packed row-major (d * d bits), for the edge probabilities
+    edges: dict[tuple[int, ...], NDArray[np.uint8]] = field(default_factory=dict)
+    # joint: the shared edge parameters and mask
+    joint: EdgeFitter | None = None
 
     def log(self, **values: float) -> None:
         for k, v in values.items():
@@ -632,11 +648,13 @@ def _bilevel_losses(
     cfg: PermutahedronConfig,
     gen: torch.Generator,
     stop: _Stopper | None = None,
+    keep_edges: bool = False,
 ) -> tuple[torch.Tensor, NDArray[np.int64]]:
     """Fitted losses (K,) and edge counts (K,) of ``rankings``, new ones fitted.
 
-    Raises :class:`FitStopped` when ``stop`` asks to stop; the orderings of the
-    chunks fitted before stay in the cache.
+    With ``keep_edges`` the fitted DAG of every new ordering is kept too (in
+    ``state.edges``, bit-packed). Raises :class:`FitStopped` when ``stop`` asks
+    to stop; the orderings of the chunks fitted before stay in the cache.
     """
     keys = [tuple(r.tolist()) for r in rankings]
     new = [i for i, k in enumerate(keys) if k not in state.cache]
@@ -653,6 +671,10 @@ def _bilevel_losses(
         part = new[start : start + chunk]
         masks = complete_dags(rankings[part], X.device, X.dtype) * structural
         fit = fit_edges(X, masks, required, cfg.inner(), gen, stop)
+        if keep_edges:
+            packed = np.packbits(fit.adjacency.reshape(len(part), -1).cpu().numpy(), 1)
+            for i, bits in zip(part, packed, strict=True):
+                state.edges[keys[i]] = bits
         for i, loss, adj in zip(part, fit.loss.tolist(), fit.adjacency, strict=True):
             state.cache[keys[i]] = (loss, int(adj.sum()))
             best = state.best_fit
@@ -680,7 +702,7 @@ def _train(
     opt = torch.optim.Adam([state.theta], lr=cfg.lr_theta)
     joint = None
     if cfg.training == "joint":
-        joint = EdgeFitter(X, 1, cfg.inner(), gen)
+        joint = state.joint = EdgeFitter(X, 1, cfg.inner(), gen)
     start = time.perf_counter()
     for epoch in range(1, cfg.max_iter + 1):
         rankings, alpha = _distribution(state.theta, cfg, before)
@@ -688,7 +710,15 @@ def _train(
             stop.step, stop.where = epoch, f"epoch {epoch}"
             try:
                 losses, edges = _bilevel_losses(
-                    state, rankings, X, structural, required, cfg, gen, stop
+                    state,
+                    rankings,
+                    X,
+                    structural,
+                    required,
+                    cfg,
+                    gen,
+                    stop,
+                    keep_edges=True,
                 )
             except FitStopped:  # the epoch is dropped; its fitted orderings kept
                 state.stopped = True
@@ -824,6 +854,90 @@ def _refit(
     return adjacency.cpu().numpy(), weights.cpu().numpy()
 
 
+def _edge_probabilities(
+    state: _State,
+    X: torch.Tensor,
+    prior: PriorKnowledge,
+    cfg: PermutahedronConfig,
+    gen: torch.Generator,
+    stop: _Stopper,
+) -> NDArray[np.float64] | None:
+    """``P(i -> j) = sum_k alpha_k 1[i -> j in the DAG fitted for ordering k]``.
+
+    ``alpha`` and the orderings are the distribution of the final scores, the
+    one the MAP ordering is read from. Bilevel: each ordering's DAG is the one
+    fitted for it in training (kept in ``state.edges``); an ordering the
+    final scores reach but no training epoch fitted is fitted here, outside
+    the cache, so nothing the output depends on changes. Joint: the shared
+    mask ``pi > 0.5`` on each ordering's complete DAG (the training
+    evaluation's edges). Prior knowledge is then made exact: forbidden edges
+    (and edges against the tiers) 0, required ones 1, the diagonal 0.
+
+    Returns
+    -------
+    ndarray of float64, shape (d, d), or None
+        None when a stop request came before every ordering was fitted.
+    """
+    d = X.shape[1]
+    before = prior.precedence()
+    structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
+    required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
+    with torch.no_grad():
+        rankings, alpha = _distribution(state.theta.detach(), cfg, before)
+        alpha = alpha.clamp_min(0.0)
+        alpha = alpha / alpha.sum()
+    if state.joint is not None:  # (evaluate runs without gradients)
+        masks = complete_dags(rankings, X.device, X.dtype) * structural
+        dags = state.joint.evaluate(masks, required, 0).adjacency
+    else:  # gradient edge fits (l0_ste, mlp) need autograd on
+        dags = _ordering_dags(state, rankings, X, structural, required, cfg, gen, stop)
+        if dags is None:
+            return None
+    p = torch.einsum("k,kij->ij", alpha, dags.to(alpha.dtype)).cpu().numpy()
+    p = np.clip(p, 0.0, 1.0)
+    p[~prior.allowed_mask()] = 0.0
+    p[np.array(prior.required, dtype=bool)] = 1.0
+    p[np.arange(d), np.arange(d)] = 0.0
+    return p
+
+
+def _ordering_dags(
+    state: _State,
+    rankings: NDArray[np.int64],
+    X: torch.Tensor,
+    structural: torch.Tensor,
+    required: torch.Tensor,
+    cfg: PermutahedronConfig,
+    gen: torch.Generator,
+    stop: _Stopper,
+) -> torch.Tensor | None:
+    """The fitted DAGs (K, d, d) of bilevel ``rankings``; None when stopped.
+
+    Kept DAGs are unpacked; the others are fitted in chunks, as in training,
+    without entering the cache (the output stays what it was without them).
+    """
+    n, d = X.shape
+    keys = [tuple(r.tolist()) for r in rankings]
+    missing = [i for i, key in enumerate(keys) if key not in state.edges]
+    dags = torch.zeros((len(keys), d, d), dtype=torch.bool, device=X.device)
+    kept = [i for i, key in enumerate(keys) if key in state.edges]
+    if kept:
+        packed = np.stack([state.edges[keys[i]] for i in kept])
+        bits = np.unpackbits(packed, axis=1, count=d * d).reshape(-1, d, d)
+        dags[kept] = torch.as_tensor(bits.astype(bool), device=X.device)
+    chunk = max(1, _CHUNK_FLOATS // _floats_per_ordering(n, d, cfg))
+    stop.where, stop.total = "edge probabilities", len(missing)
+    for start in range(0, len(missing), chunk):
+        stop.done = start
+        part = missing[start : start + chunk]
+        masks = complete_dags(rankings[part], X.device, X.dtype) * structural
+        try:  # (every edge fit asks ``stop`` before its first step)
+            dags[part] = fit_edges(X, masks, required, cfg.inner(), gen, stop).adjacency
+        except FitStopped:
+            return None
+    return dags
+
+
 def fit_permutahedron(
     X: NDArray[np.float64],
     *,
@@ -853,7 +967,7 @@ def fit_permutahedron(
     dict
         Fields of :class:`~engine.dag.result.DagResult` (``adjacency``,
         ``weights``, ``history``, ``ordering``, ``stopped``, ``converged``,
-        ``n_iter``, ``device``).
+        ``n_iter``, ``device``, ``edge_probabilities``).
     """
     dev = resolve_device(device)
     n, d = X.shape
@@ -881,6 +995,10 @@ def fit_permutahedron(
         state.stopped = reporter.stop_requested
     reporter("refit", state.n_iter, message="refitting the MAP ordering")
     adjacency, weights = _refit(Xt, prior, order, config, gen, state)
+    # after the refit: fitting orderings here changes none of the output above
+    probabilities = _edge_probabilities(state, Xt, prior, config, gen, stop)
+    if probabilities is None:  # a stop request came before every fit was done
+        state.stopped = state.stopped or reporter.stop_requested
     logger.info("permutahedron: %d epochs, %d edges", state.n_iter, adjacency.sum())
     return {
         "adjacency": adjacency,
@@ -891,4 +1009,5 @@ def fit_permutahedron(
         "converged": state.converged,
         "n_iter": state.n_iter,
         "device": str(dev),
+        "edge_probabilities": probabilities,
     }

@@ -100,9 +100,10 @@ class DagResult(ResultMixin):
         ``PriorKnowledge.from_dict(result.prior)`` gives the prior back. A
         :class:`~engine.dag.PriorKnowledge` given here is stored as its dict.
     edge_probabilities : ndarray of float64, shape (d, d), or None
-        How sure the fit is of each possible edge ``i -> j``, in [0, 1], for
-        methods that learn a distribution over edges; None for the others (and
-        in results saved before the field existed).
+        How sure the fit is of each possible edge ``i -> j``, in [0, 1]: a
+        distribution over edges (DAG-DB) or over orderings, each with its
+        fitted edges (permutahedron); None in results saved before the field
+        existed.
 
         ``"dagdb"``: the marginal edge probabilities of the learned edge
         distribution at the end of training, ``sigmoid(theta_ij / tau)`` of the
@@ -126,15 +127,39 @@ class DagResult(ResultMixin):
         exact: forbidden edges (and edges against the tiers) are 0, required
         edges 1 and their reverses 0; the diagonal is 0.
 
-        ``"permutahedron"``: None. Its scores rank orderings, not edges, and the
-        fit keeps no per-edge quantity: each ordering's edge fit (by default a
-        deterministic backward elimination) is reduced to its loss and edge
-        count. A probability weighted by the final distribution over orderings
-        (the share of it whose fitted DAG holds the edge) would need the edges
-        of every ordering of that support, and it would describe that
-        distribution, not the output ordering (the best one seen, polished),
-        which need not be in it. :func:`~engine.dag.bootstrap_dag`'s edge
-        frequencies measure how stable either method's edges are.
+        ``"permutahedron"``: the share of the learner's final distribution over
+        orderings whose fitted DAG holds the edge,
+        ``P(i -> j) = sum_k alpha_k 1[i -> j in the DAG fitted for ordering k]``.
+        The orderings and their weights ``alpha_k`` (top-k sparsemax or
+        SparseMAP, summing to 1) are the distribution of the final node scores,
+        the one the MAP ordering (ascending scores) is read from; ``history``'s
+        last ``entropy`` and ``n_orderings`` describe the last epoch's
+        distribution, one step on the scores before it. The DAG of ordering k
+        is the edge model's selection given that ordering: in bilevel training
+        the edges fitted for it during training (an ordering of the final
+        distribution that no epoch fitted is fitted once afterwards, with the
+        same settings); in joint training the shared edge mask (``pi > 0.5``,
+        required edges on) cut to the ordering's complete DAG. Every such DAG
+        is acyclic, so ``P(i -> j) + P(j -> i) <= 1``; an edge every ordering's
+        DAG holds has probability 1 (the edges of a fork whose orderings only
+        permute the children, for instance). The numbers describe how the
+        orderings disagree, not how sure each ordering's edge fit is (the
+        default backward elimination is deterministic): they are no posterior
+        probability. ``adjacency`` is the refit of one ordering and need not
+        agree with them: by default (``select="best_seen"``, ``polish=True``)
+        that ordering is the best-scoring one seen in training, then improved
+        by adjacent swaps, and it need not be in the final distribution; joint
+        training refits it afresh with longer edge fits. An edge of
+        ``adjacency`` can therefore have a low probability, and an edge above
+        0.5 can be missing from it. With ``structure="topk"`` (the default),
+        ``select="map"``, ``polish=False`` and bilevel backward elimination
+        (deterministic), ``adjacency`` is the DAG fitted for the MAP ordering,
+        which top-k always keeps in the distribution: each of its edges has at
+        least that ordering's weight, and every edge of probability 1 is in it
+        (SparseMAP's support need not hold the MAP ordering).
+        Prior knowledge is exact: forbidden edges (and edges against the tiers)
+        are 0, required edges 1; the diagonal is 0. None when a stop request
+        came before every ordering of the final distribution was fitted.
 
         :meth:`thresholded` keeps this field whole: it describes the fit, not
         the edges shown.

@@ -607,7 +607,7 @@ def test_the_weight_threshold_hides_edges_in_every_view_and_download(media):
     assert caption.startswith(f"{len(kept)} of {n} learned edges shown")
     assert "the downloads" in caption
     # the edge table, the drawing, the heatmap and the comparison
-    table = _frame(at, "source", "target", "weight")
+    table = _frame(at, "source", "target", "weight", "probability")
     assert sorted(zip(table.source, table.target, strict=True)) == sorted(
         (s, d) for s, d, _ in kept
     )
@@ -636,7 +636,7 @@ def test_the_weight_threshold_hides_edges_in_every_view_and_download(media):
     assert any("not all" in c.value and "learned" in c.value for c in at.caption)
     # back to 0: every edge again, the plain file names
     at.slider(key="causal_weight_threshold").set_value(0.0).run()
-    assert len(_frame(at, "source", "target", "weight")) == n
+    assert len(_frame(at, "source", "target", "weight", "probability")) == n
     assert download(at, media, "dl_csv")[0] == "dag_edges.csv"
     assert DagResult.from_json(download(at, media, "dl_json")[1].decode()) == result
 
@@ -1489,12 +1489,40 @@ def test_a_dagdb_result_shows_and_downloads_its_edge_probabilities(media):
     assert int((graph.adjacency != 0).sum()) == result.n_edges
 
 
-def test_a_result_without_edge_probabilities_has_no_probability_column(media):
+def test_a_permutahedron_result_shows_and_downloads_its_edge_probabilities(media):
     import io
 
     at = _page()
     _fit(at, max_iter=5)
     _wait(at, lambda a: _result(a) is not None)
+    result = _result(at)
+    assert result.method == "permutahedron" and result.n_edges > 0
+    p = result.edge_probabilities
+    index = {name: k for k, name in enumerate(result.node_names)}
+    table = _frame(at, "source", "target", "weight", "probability")
+    assert len(table) == result.n_edges
+    assert table.probability.tolist() == [
+        p[index[s], index[t]] for s, t in zip(table.source, table.target, strict=True)
+    ]
+    # its own caption, not DAG-DB's sigmoid(score / temperature)
+    (note,) = [c.value for c in at.caption if c.value.startswith("'probability'")]
+    assert "distribution over node orderings" in note and "sigmoid" not in note
+    edges = pd.read_csv(io.BytesIO(download(at, media, "dl_csv")[1]))
+    assert list(edges.columns) == ["source", "target", "weight", "probability"]
+    assert edges.probability.tolist() == [
+        p[index[s], index[t]] for s, t in zip(edges.source, edges.target, strict=True)
+    ]
+
+
+def test_a_result_without_edge_probabilities_has_no_probability_column(media):
+    # a permutahedron fit stopped before its orderings were fitted has none
+    import dataclasses
+    import io
+
+    at = _page()
+    _fit(at, max_iter=5)
+    _wait(at, lambda a: _result(a) is not None)
+    _show(at, dataclasses.replace(_result(at), edge_probabilities=None))
     assert _result(at).edge_probabilities is None
     assert _frame(at, "source", "target", "weight") is not None
     assert not any(c.value.startswith("'probability'") for c in at.caption)

@@ -115,7 +115,9 @@ def test_dag_out_loads_as_a_dag_result_and_keeps_the_summary(files, capsys):
     for key in ("nodes", "edges", "method", "seed", "device", "options", "metrics"):
         assert key in doc
     assert doc["nodes"] == list("abcy") and doc["seed"] == 0
-    assert all(set(e) == {"source", "target", "weight"} for e in doc["edges"])
+    assert all(
+        set(e) == {"source", "target", "weight", "probability"} for e in doc["edges"]
+    )
     assert {"shd", "shd_cpdag", "sid", "tpr", "fdr", "f1", "n_edges"} <= set(
         doc["metrics"]
     )

@@ -292,7 +292,41 @@ def test_dag_command_writes_dagdbs_edge_probabilities(table, tmp_path, seed, cap
     assert printed["edges"] == doc["edges"]
 
 
-def test_dag_command_without_edge_probabilities_says_null(table, tmp_path, seed):
+def test_dag_command_writes_the_permutahedrons_edge_probabilities(
+    table, tmp_path, seed, capsys
+):
+    from engine.dag import DagResult
+
+    data, _ = table
+    out = tmp_path / "out.json"
+    argv = ["dag", str(data), "--seed", str(seed), "--max-iter", "20"]
+    assert main([*argv, "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    result = DagResult.from_json(out)
+    assert doc["method"] == "permutahedron"
+    p = np.array(doc["edge_probabilities"])  # a plain matrix, row = source
+    assert p.shape == (4, 4) and np.array_equal(p, result.edge_probabilities)
+    assert ((p >= 0) & (p <= 1)).all() and (np.diag(p) == 0).all()
+    assert (p + p.T).max() <= 1 + 1e-12  # every ordering's DAG is acyclic
+    assert doc["edges"]
+    for e in doc["edges"]:
+        assert set(e) == {"source", "target", "weight", "probability"}
+        i, j = "abcd".index(e["source"]), "abcd".index(e["target"])
+        assert e["probability"] == p[i, j]
+    capsys.readouterr()
+    assert main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["edge_probabilities"] == doc["edge_probabilities"]
+    assert printed["edges"] == doc["edges"]
+
+
+def test_dag_command_without_edge_probabilities_says_null(
+    table, tmp_path, seed, monkeypatch
+):
+    # a permutahedron fit stopped before its orderings were fitted has none
+    import engine.dag.permutahedron as perm
+
+    monkeypatch.setattr(perm, "_edge_probabilities", lambda *args: None)
     data, _ = table
     out = tmp_path / "out.json"
     argv = ["dag", str(data), "--seed", str(seed), "--max-iter", "5", "--out", str(out)]
