@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import DagResult, is_dag
+from engine.dag.ties import tied_reversals
 from engine.data import check_variance
 from engine.errors import (
     ConfigError,
@@ -82,6 +84,9 @@ class MethodSpec:
 METHODS: dict[str, MethodSpec] = {}
 
 # learn_dag warns below this many samples (rows) per variable (column)
+# tied edges named at most in the warning
+_MAX_TIED = 8
+
 MIN_SAMPLES_PER_NODE = 5
 
 
@@ -506,6 +511,10 @@ def _learn_dag(
     if unsettled:
         warn_user(unsettled, ConvergenceWarning)
         messages.append(unsettled)
+    tied = _tie_message(method, cfg, Xa, fields, pk, names)
+    if tied:
+        warn_user(tied, DataWarning)
+        messages.append(tied)
     import engine
 
     adjacency = np.asarray(fields["adjacency"], dtype=bool)
@@ -532,6 +541,42 @@ def _learn_dag(
         warnings=tuple(messages),
         prior=None if prior is None else pk.to_dict(),
         edge_probabilities=fields.get("edge_probabilities"),
+    )
+
+
+def _tie_message(
+    method: str,
+    cfg: Any,
+    X: NDArray[np.float64],
+    fields: dict[str, Any],
+    prior: PriorKnowledge,
+    names: list[str],
+) -> str:
+    """Words for edges whose reversal leaves the permutahedron's score unchanged.
+
+    Only for the linear edge model, whose scores depend on the total residual
+    variance (:mod:`engine.dag.ties`); edges the prior knowledge orients are
+    left out. Empty when there is none (or for another method).
+    """
+    if method != "permutahedron" or cfg.edge_model != "linear":
+        return ""
+    adjacency = np.asarray(fields["adjacency"], dtype=bool)
+    fixed = ~prior.allowed_mask().T | prior.required
+    tied = tied_reversals(X, adjacency, fixed=fixed)
+    if not tied:
+        return ""
+    shown = ", ".join(f"{names[i]} -> {names[j]}" for i, j in tied[:_MAX_TIED])
+    more = f" and {len(tied) - _MAX_TIED} more" if len(tied) > _MAX_TIED else ""
+    return (
+        f"learn_dag: the score does not orient {len(tied)} of the "
+        f"{int(adjacency.sum())} edges: reversing any one of {shown}{more} alone "
+        "gives an equivalent graph that fits exactly as well, so the direction "
+        "shown is the search's pick among equals (floating-point rounding can "
+        "change it between machines), not evidence. This is common on "
+        "standardised data, as scaling removes the variance differences the "
+        "equal-variance score orients edges by: fit the unscaled data if their "
+        "units are comparable, add prior knowledge (required edges, tiers) for "
+        "these pairs, or read them as undirected."
     )
 
 

@@ -1,0 +1,99 @@
+"""Edges whose direction a linear least-squares score does not determine.
+
+An edge ``i -> j`` of a DAG is *covered* when ``pa(j) = pa(i) + {i}``. Reversing a
+covered edge gives a Markov-equivalent DAG with the same number of edges
+(Chickering 1995), and only the residual variances of ``i`` and ``j`` change:
+
+    before:  RSS(i | P) + RSS(j | P + {i})
+    after:   RSS(j | P) + RSS(i | P + {j})
+
+with ``P = pa(i)`` and ``RSS(c | A)`` the least-squares residual variance of
+column ``c`` on the columns ``A``. The permutahedron learner's linear scores
+(``nll_ev`` and ``sq``) depend on the data only through the total residual
+variance, so when the two sums agree, both directions score the same. This is
+common on standardised data: for a root ``i`` (``P`` empty) both sums are
+``1 + (1 - r^2)``, whatever the correlation ``r``; scaling removes the variance
+differences that the equal-variance score orients edges by. The learner then
+returns one of several equally good DAGs, chosen by the order of floating-point
+rounding, so its direction of these edges is not evidence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["tied_reversals"]
+
+TIE_RTOL = 1e-9
+"""Two totals of residual variance closer than this, relative to the graph's
+total, count as equal (floating-point noise is ~1e-15)."""
+
+
+def _rss(S: NDArray[np.float64], c: int, parents: list[int]) -> float:
+    """Residual variance of column ``c`` regressed on ``parents``, from ``S``."""
+    if not parents:
+        return float(S[c, c])
+    coef = np.linalg.lstsq(S[np.ix_(parents, parents)], S[parents, c], rcond=None)[0]
+    return float(S[c, c] - S[c, parents] @ coef)
+
+
+def tied_reversals(
+    X: NDArray[np.float64],
+    adjacency: NDArray[np.bool_],
+    *,
+    fixed: NDArray[np.bool_] | None = None,
+    rtol: float = TIE_RTOL,
+) -> list[tuple[int, int]]:
+    """The covered edges whose reversal leaves the linear score unchanged.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The data the graph was learned on (centred here).
+    adjacency : ndarray of bool, shape (d, d)
+        A DAG, ``[i, j]`` iff ``i -> j``.
+    fixed : ndarray of bool, shape (d, d), optional
+        Edges whose direction the prior knowledge decides: ``[i, j]`` True
+        when ``j -> i`` is not allowed (forbidden, against the tiers, or
+        ``i -> j`` required). Such edges are never reported.
+    rtol : float, default=1e-9
+        Tolerance on the change of the total residual variance, relative to
+        the graph's total.
+
+    Returns
+    -------
+    list of (int, int)
+        The edges ``(i, j)`` of ``adjacency`` (row-major order) that are
+        covered and whose reversal changes the total residual variance by at
+        most ``rtol`` times the total.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=500)
+    >>> b = 0.8 * a + rng.normal(size=500)
+    >>> X = np.column_stack([a, b])
+    >>> A = np.array([[False, True], [False, False]])
+    >>> tied_reversals(X, A)  # raw data: the variances differ
+    []
+    >>> tied_reversals(X / X.std(0), A)  # standardised: either way round
+    [(0, 1)]
+    """
+    Xc = X - X.mean(0)
+    S = Xc.T @ Xc / len(Xc)
+    d = S.shape[0]
+    parents = [list(np.flatnonzero(adjacency[:, c])) for c in range(d)]
+    total = sum(_rss(S, c, parents[c]) for c in range(d))
+    tied = []
+    for i, j in zip(*np.nonzero(adjacency), strict=True):
+        i, j = int(i), int(j)
+        if fixed is not None and fixed[i, j]:
+            continue
+        if sorted(parents[j]) != sorted(parents[i] + [i]):
+            continue  # not covered: reversing it alone changes the equivalence class
+        before = _rss(S, i, parents[i]) + _rss(S, j, parents[j])
+        after = _rss(S, j, parents[i]) + _rss(S, i, parents[i] + [j])
+        if abs(before - after) <= rtol * max(total, np.finfo(float).tiny):
+            tied.append((i, j))
+    return tied
