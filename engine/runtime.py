@@ -52,7 +52,9 @@ progress_logger = logging.getLogger("engine.progress")
 _last_logged: list[float] = [-float("inf")]
 
 
-def resolve_device(device: str | torch.device = "auto") -> torch.device:
+def resolve_device(
+    device: str | torch.device = "auto", owner: str | None = None
+) -> torch.device:
     """Turn a device request into a :class:`torch.device` that exists here.
 
     Parameters
@@ -60,6 +62,10 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     device : str or torch.device, default="auto"
         ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or
         ``"cuda:N"``.
+    owner : str, optional
+        The function whose ``device`` this is, put first in an error
+        (``learn_dag: 'device' must ...``), as :func:`resolve_seed` does;
+        ``resolve_device`` without one.
 
     Returns
     -------
@@ -78,11 +84,12 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     >>> resolve_device("cpu")
     device(type='cpu')
     """
+    who = owner or "resolve_device"
     if isinstance(device, torch.device):
         device = str(device)
     if not isinstance(device, str):
         raise ConfigError(
-            f"resolve_device: 'device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; "
+            f"{who}: 'device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; "
             f"got {device!r}."
         )
     name = device.strip().lower()
@@ -92,25 +99,24 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
         resolved = torch.device(name)
     except RuntimeError as err:
         raise ConfigError(
-            f"resolve_device: 'device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; "
+            f"{who}: 'device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; "
             f"got {device!r}."
         ) from err
     if resolved.type == "cpu":
         return resolved
     if resolved.type != "cuda":
         raise DeviceError(
-            f"resolve_device: device {device!r} is not supported; use 'auto', 'cpu' "
-            "or 'cuda'."
+            f"{who}: device {device!r} is not supported; use 'auto', 'cpu' or 'cuda'."
         )
     if not torch.cuda.is_available():
         raise DeviceError(
-            f"resolve_device: device {device!r} was requested but CUDA is not "
+            f"{who}: device {device!r} was requested but CUDA is not "
             "available on this machine; use device='cpu' or device='auto'."
         )
     index = resolved.index or 0
     if index >= torch.cuda.device_count():
         raise DeviceError(
-            f"resolve_device: device {device!r} was requested but only "
+            f"{who}: device {device!r} was requested but only "
             f"{torch.cuda.device_count()} CUDA device(s) exist."
         )
     return resolved

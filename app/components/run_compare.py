@@ -6,8 +6,11 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
+from app.components.metric_table import METRIC_NOTES, metric_text, metric_value
+from app.components.text import literal
 from engine.dag import METHODS, compare_runs
 
 # Options named at most in a run's label (the rest are counted)
@@ -102,12 +105,15 @@ def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
         )
         return
     truth = a.get("truth") if a.get("truth") is not None else b.get("truth")
+    truth = None if truth is None else np.asarray(truth)
+    # short column names: the whole labels made each column ~500 px wide, which
+    # put run B's values off-screen; the labels are said once, above the table
     out = compare_runs(
         a["result"].adjacency,
         b["result"].adjacency,
         list(names_a),
-        truth=None if truth is None else np.asarray(truth),
-        labels=(f"A ({labels[ia]})", f"B ({labels[ib]})"),
+        truth=truth,
+        labels=("A", "B"),
     )
     counts = dict(zip(out["summary"]["found by"], out["summary"]["edges"], strict=True))
     both = counts.get("both", 0)
@@ -117,12 +123,49 @@ def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
     m[0].metric("Edges in both", both)
     m[1].metric("Only in A", only_a)
     m[2].metric("Only in B", only_b)
-    if not out["metrics"].empty:
+    if truth is not None:
         st.caption(
-            "Metrics of each run against the true graph (SHD counts a "
-            "reversed edge once; SHD_c compares equivalence classes)."
+            f"Metrics of each run against the true graph. **A**: "
+            f"{literal(labels[ia])}. **B**: {literal(labels[ib])}."
         )
-        st.dataframe(out["metrics"], key=f"{key}_metrics")
+        with st.container(key=f"{key}_metrics"):
+            st.table(metrics_table(out["metrics"], int(truth.sum())), hide_index=True)
     else:
         st.caption("No true graph for these data: only the edge overlap is shown.")
     st.dataframe(out["edges"], hide_index=True, key=f"{key}_edges")
+
+
+def metrics_table(metrics: pd.DataFrame, n_true_edges: int) -> pd.DataFrame:
+    """The metrics of two runs as the page shows them.
+
+    Parameters
+    ----------
+    metrics : DataFrame
+        ``compare_runs(...)["metrics"]``: indexed by metric, columns ``A`` and
+        ``B``.
+    n_true_edges : int
+        Edges of the true graph (says why a rate has no value).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``metric``, ``A``, ``B`` (each value as text, ``n/a`` and why
+        for a rate with nothing to divide by) and ``convention``, one row per
+        metric of :data:`METRIC_NOTES`, in its order.
+    """
+    runs = {}
+    for run in ("A", "B"):
+        # the frame holds counts as floats: 1234.0 would read "1.23e+03"
+        values = {
+            k: int(v) if float(v).is_integer() else float(v)
+            for k, v in metrics[run].items()
+        }
+        runs[run] = {**values, "n_true_edges": n_true_edges}
+    rows = []
+    for k, note in METRIC_NOTES.items():
+        row: dict[str, str] = {"metric": k}
+        for run, values in runs.items():
+            row[run] = metric_text(metric_value(values, k))
+        row["convention"] = note
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["metric", "A", "B", "convention"])

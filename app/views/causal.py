@@ -16,6 +16,7 @@ import streamlit as st
 from app import state
 from app.components import bootstrap_panel, prior_editor
 from app.components.made_on import made_on, result_json, same_inputs, stale_note
+from app.components.metric_table import METRIC_NOTES, metric_text, metric_value
 from app.components.names import short_labels
 from app.components.run_compare import render_run_comparison
 from app.components.text import count, literal, page_error
@@ -30,7 +31,6 @@ from engine.dag import (
     simulate_sem,
     varsortability,
 )
-from engine.dag.metrics import METRIC_CONVENTIONS
 from engine.dag.permutahedron import PermutahedronConfig, cost_warning
 from engine.dag.simulate import GRAPHS, NOISES, SEMS
 from engine.data import default_nodes, to_matrix
@@ -81,54 +81,6 @@ ACYCLIC_NOTES = {
         "refitted weight is below the pruning threshold."
     ),
 }
-# the metrics table: what compare_graphs gives, less the raw counts the
-# conventions already name
-METRIC_NOTES = {
-    k: METRIC_CONVENTIONS[k]
-    for k in (
-        "shd",
-        "shd_double",
-        "shd_cpdag",
-        "sid",
-        "ancestor_aid",
-        "tpr",
-        "fdr",
-        "fpr",
-        "precision",
-        "recall",
-        "f1",
-        "n_edges",
-    )
-}
-
-
-def metric_value(metrics: dict[str, float], key: str) -> float | str:
-    """A comparison metric for the table: a number, or why it has none.
-
-    A rate with nothing to divide by is NaN in :func:`compare_graphs` (precision
-    and FDR of an empty prediction, TPR and recall of an empty truth); the table
-    says ``n/a`` and why, rather than showing an empty cell.
-    """
-    value = metrics[key]
-    if not (isinstance(value, float) and np.isnan(value)):
-        return value
-    if key in ("precision", "fdr") and metrics["n_edges"] == 0:
-        return "n/a (no predicted edges)"
-    if key in ("tpr", "recall") and metrics["n_true_edges"] == 0:
-        return "n/a (no true edges)"
-    if key == "f1" and metrics["n_edges"] == metrics["n_true_edges"] == 0:
-        return "n/a (no edges in either graph)"
-    return "n/a"
-
-
-def metric_text(value: float | str) -> str:
-    """A metric of :func:`metric_value` as the table shows it: a count whole, a
-    rate to three significant digits, a reason as it is."""
-    if isinstance(value, str):
-        return value
-    return f"{value:.3g}" if isinstance(value, float) else str(int(value))
-
-
 # --- data ---
 
 

@@ -66,6 +66,8 @@ TARGET_KEY = "graph_target"
 EDGES_KEY = "graph_edges_upload"
 # the box that reads an edge list's numbers as 0-based rows, not as IDs
 EDGE_ROWS_KEY = "graph_edges_rows"
+# how the page reads an edge list of names as 0-based rows (the library's words)
+ROWS_BOX = "tick 'Edge list of 0-based row numbers'"
 NODE_SELECT_KEY = "graph_node_select"
 CHART_KEY = "graph_chart"
 SAMPLES = ("wine", "breast_cancer", "digits")
@@ -381,6 +383,7 @@ def _described(
             node_names=names,
             positions=column is None,
             names_from=_names_from(column),
+            rows_how=ROWS_BOX,
         )
     except GraphError as err:
         why = str(err).removeprefix("adjacency_from_edges: ")
@@ -425,6 +428,7 @@ def _submit(
             node_names=names,
             positions=column is None,
             names_from=_names_from(column),
+            rows_how=ROWS_BOX,
         )
         edges = full[np.ix_(kept, kept)]
     kwargs = {

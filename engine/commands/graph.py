@@ -290,14 +290,19 @@ def _split(args: argparse.Namespace, y: Any, seed: int) -> Any:
 
 
 def _read_edges(path: str) -> Any:
-    """``read_edge_list(path)``, its errors naming ``--graph``."""
-    from engine.graphs import read_edge_list
+    """``read_edge_list(path)``, its errors (and an empty cell's) naming
+    ``--graph``."""
+    from engine.graphs import read_edge_list, refuse_empty_cells
 
     try:
-        return read_edge_list(path)
+        edges = read_edge_list(path)
+        # before the cells are matched to a column: an empty one read as 'nan'
+        refuse_empty_cells(edges)
     except GraphError as err:
         why = str(err).removeprefix("read_edge_list: ")
+        why = why.removeprefix("adjacency_from_edges: ")
         raise GraphError(f"graph: '--graph' {path!r}: {why}") from err
+    return edges
 
 
 def _edge_adjacency(
@@ -314,6 +319,9 @@ def _edge_adjacency(
         "node_names": names,
         "positions": column is None,
         "names_from": _names_from(column, picked),
+        "rows_how": "pass --graph-rows"
+        if picked
+        else "pass --graph-rows (not --index)",
     }
     try:
         _, edge_notes = describe_edge_list(edges, len(names), **kw)

@@ -48,7 +48,7 @@ from engine.executor import (
     run_jobs,
 )
 from engine.results import ArraySpec, ResultMixin
-from engine.runtime import ProgressCallback, resolve_seed, spawn_seeds
+from engine.runtime import ProgressCallback, resolve_device, resolve_seed, spawn_seeds
 from engine.validation import as_matrix
 
 __all__ = ["BootstrapResult", "bootstrap_dag", "consensus_dag"]
@@ -436,6 +436,8 @@ def bootstrap_dag(
     if prior is not None:
         _refuse_constant_required(Xa, names, prior, "bootstrap_dag")
     used_seed = resolve_seed(seed, "bootstrap_dag")
+    # refused here, not by each replicate's learn_dag under its own name
+    resolve_device(device, "bootstrap_dag")
     jobs = [
         _BootJob(Xa, tuple(names), method, cfg, prior, s, str(device))
         for s in spawn_seeds(used_seed, n_boot)

@@ -13,12 +13,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from engine.dag.metrics import _aligned, _as_graph, compare_graphs
+from engine.dag.metrics import (
+    REPORTED_METRICS,
+    _aligned,
+    _as_graph,
+    compare_graphs,
+)
 from engine.errors import DataError
 
 __all__ = ["compare_runs"]
-
-METRICS = ("shd", "shd_cpdag", "sid", "tpr", "fdr", "precision", "recall", "n_edges")
 
 
 def _status(a: bool, b: bool, reversed_in_other: bool) -> str:
@@ -70,8 +73,10 @@ def compare_runs(
         (``both``, ``A only``, ``B only``, or ``A only (reversed in B)`` ...) and,
         with ``truth``, ``in truth`` (bool); sorted by status then names.
         ``summary``: DataFrame with one row per status and its count.
-        ``metrics``: DataFrame indexed by metric with one column per run (empty
-        without ``truth``).
+        ``metrics``: DataFrame indexed by metric (the keys of
+        :data:`engine.dag.metrics.REPORTED_METRICS`, in that order; what each
+        counts: :data:`engine.dag.metrics.METRIC_CONVENTIONS`) with one column
+        per run (empty without ``truth``).
 
     Examples
     --------
@@ -108,8 +113,9 @@ def compare_runs(
     metrics = pd.DataFrame()
     if t is not None:
         ma, mb = compare_graphs(t, a), compare_graphs(t, b)
+        keys = list(REPORTED_METRICS)
         metrics = pd.DataFrame(
-            {labels[0]: [ma[k] for k in METRICS], labels[1]: [mb[k] for k in METRICS]},
-            index=pd.Index(METRICS, name="metric"),
+            {labels[0]: [ma[k] for k in keys], labels[1]: [mb[k] for k in keys]},
+            index=pd.Index(keys, name="metric"),
         )
     return {"edges": edges, "summary": summary, "metrics": metrics}

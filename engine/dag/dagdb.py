@@ -891,7 +891,7 @@ def fit_dagdb(
     X = _check_X(X)
     n, d = X.shape
     allowed, required = _prior_masks(prior, d)
-    device = resolve_device(device)
+    device = resolve_device(device, "fit_dagdb")
     state = _init_state(X, config, allowed, required, seed, device)
     history: dict[str, list[float]] = {}
     start = time.perf_counter()

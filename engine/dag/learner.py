@@ -485,7 +485,7 @@ def _learn_dag(
     if not resample:
         _refuse_constant_required(Xa, names, pk, "learn_dag")
     used_seed = resolve_seed(seed, "learn_dag")
-    dev = resolve_device(device)
+    dev = resolve_device(device, "learn_dag")
     data_notes = [
         m
         for m in (few_samples_message(*Xa.shape, method, cfg), _constant(Xa, names))

@@ -45,6 +45,7 @@ from engine.errors import DataError, GraphError
 
 __all__ = [
     "METRIC_CONVENTIONS",
+    "REPORTED_METRICS",
     "ancestor_aid",
     "compare_graphs",
     "cpdag",
@@ -89,6 +90,25 @@ METRIC_CONVENTIONS: dict[str, str] = {
 }
 """What each key of :func:`compare_graphs` counts, one line each (the app's
 metrics table and the CLI's ``metric_conventions`` show these)."""
+
+REPORTED_METRICS: tuple[str, ...] = (
+    "shd",
+    "shd_double",
+    "shd_cpdag",
+    "sid",
+    "ancestor_aid",
+    "tpr",
+    "fdr",
+    "fpr",
+    "precision",
+    "recall",
+    "f1",
+    "n_edges",
+)
+"""The keys of :func:`compare_graphs` that a metrics table reports, in its order:
+all but the raw counts (``n_true_edges``, ``n_reversed``, ...) that the
+conventions of these already name. :func:`engine.dag.compare_runs` and the app's
+tables list these; :data:`METRIC_CONVENTIONS` says what each counts."""
 
 
 def _shown(labels: list[Any], limit: int = 10) -> str:

@@ -969,7 +969,7 @@ def fit_permutahedron(
         ``weights``, ``history``, ``ordering``, ``stopped``, ``converged``,
         ``n_iter``, ``device``, ``edge_probabilities``).
     """
-    dev = resolve_device(device)
+    dev = resolve_device(device, "fit_permutahedron")
     n, d = X.shape
     _check_memory(n, d, config)
     if config.sparsifier == "lars" and n <= d + 1:

@@ -26,6 +26,7 @@ from engine.graphs.knn import (
     knn_graph,
     node_name,
     read_edge_list,
+    refuse_empty_cells,
     repeated_name_column,
     repeated_names,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "normalized_propagate",
     "paper_split",
     "read_edge_list",
+    "refuse_empty_cells",
     "repeated_name_column",
     "repeated_names",
     "table_inputs",

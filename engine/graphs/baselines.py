@@ -64,8 +64,9 @@ def fit_baseline(
     check_choice("fit_baseline", "method", method, BASELINES)
     config = LdsConfig.from_options("fit_baseline", options)
     seed = resolve_seed(seed, "fit_baseline")
+    dev = resolve_device(device, "fit_baseline")  # before the data, as the seed
     task = prepare_task(X, y, split, graph, config, owner="fit_baseline", seed=seed)
-    return _BASELINES[method](task, seed, resolve_device(device))
+    return _BASELINES[method](task, seed, dev)
 
 
 def run_baselines(

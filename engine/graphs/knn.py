@@ -39,6 +39,7 @@ __all__ = [
     "knn_graph",
     "node_name",
     "read_edge_list",
+    "refuse_empty_cells",
     "repeated_name_column",
     "repeated_names",
 ]
@@ -134,6 +135,8 @@ NAME_SHARE = 0.9
 # Where the node names come from, in the messages of a direct call (a caller
 # that took them from elsewhere, a table's index, says so instead)
 NAMES_FROM = "the values of 'node_names'"
+# how adjacency_from_edges reads a list of names as 0-based rows instead
+ROWS_HOW = "pass the edges without 'node_names'"
 
 
 def node_name(label: object) -> str:
@@ -370,6 +373,7 @@ def adjacency_from_edges(
     node_names: Sequence[str] | None = None,
     positions: bool = True,
     names_from: str = NAMES_FROM,
+    rows_how: str = ROWS_HOW,
 ) -> np.ndarray:
     """Symmetric boolean adjacency from an edge list.
 
@@ -393,6 +397,10 @@ def adjacency_from_edges(
     names_from : str, default="the values of 'node_names'"
         Where the node names come from, as the messages say it: a caller that
         took them from elsewhere names that place (``"the index of 'X'"``).
+    rows_how : str, default="pass the edges without 'node_names'"
+        How the caller reads the list as 0-based rows instead, said when a
+        list of names has cells that are no name but every cell is a 0-based
+        row (IDs 1..n and an edge list 0..n-1): ``"pass --graph-rows"``.
 
     Returns
     -------
@@ -401,9 +409,10 @@ def adjacency_from_edges(
     Raises
     ------
     GraphError
-        An edge names an unknown node or an index out of range.
+        An edge names an unknown node or an index out of range, or a cell is
+        empty (named with its row, not as a node ``'nan'``).
     """
-    src, dst = _edge_pairs(edges, n_nodes, node_names, positions, names_from)
+    src, dst = _edge_pairs(edges, n_nodes, node_names, positions, names_from, rows_how)
     adj = np.zeros((n_nodes, n_nodes), dtype=bool)
     adj[src, dst] = True
     adj |= adj.T
@@ -418,6 +427,7 @@ def describe_edge_list(
     node_names: Sequence[str] | None = None,
     positions: bool = True,
     names_from: str = NAMES_FROM,
+    rows_how: str = ROWS_HOW,
 ) -> tuple[int, list[str]]:
     """Count the usable edges of an edge list and say what is left out of it.
 
@@ -427,7 +437,7 @@ def describe_edge_list(
 
     Parameters
     ----------
-    edges, n_nodes, node_names, positions, names_from
+    edges, n_nodes, node_names, positions, names_from, rows_how
         As for :func:`adjacency_from_edges`.
 
     Returns
@@ -449,7 +459,7 @@ def describe_edge_list(
     >>> n_edges, len(notes)  # one self-loop, one repeat
     (1, 2)
     """
-    src, dst = _edge_pairs(edges, n_nodes, node_names, positions, names_from)
+    src, dst = _edge_pairs(edges, n_nodes, node_names, positions, names_from, rows_how)
     loop = src == dst
     low, high = np.minimum(src, dst)[~loop], np.maximum(src, dst)[~loop]
     n_edges = len(np.unique(low * n_nodes + high)) if low.size else 0
@@ -476,9 +486,10 @@ def _edge_pairs(
     node_names: Sequence[str] | None,
     positions: bool = True,
     names_from: str = NAMES_FROM,
+    rows_how: str = ROWS_HOW,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Source and target node positions of each row of an edge list;
-    ``names_from`` as for :func:`adjacency_from_edges`."""
+    ``names_from`` and ``rows_how`` as for :func:`adjacency_from_edges`."""
     if isinstance(edges, pd.DataFrame):
         if edges.shape[1] < 2:
             raise GraphError(
@@ -495,9 +506,10 @@ def _edge_pairs(
             "adjacency_from_edges: 'edges' must have shape (n_edges, 2); got "
             f"{pairs.shape}."
         )
+    _refuse_empty(pairs)
     _refuse_fractions(pairs, n_nodes, node_names, names_from)
     if node_names is not None:
-        _check_names(pairs, node_names, positions, names_from)
+        _check_names(pairs, node_names, positions, names_from, rows_how)
     src = _resolve_nodes(pairs[:, 0], n_nodes, node_names, "source", names_from)
     dst = _resolve_nodes(pairs[:, 1], n_nodes, node_names, "target", names_from)
     return src, dst
@@ -513,6 +525,7 @@ def _check_names(
     node_names: Sequence[str],
     positions: bool = True,
     names_from: str = NAMES_FROM,
+    rows_how: str = ROWS_HOW,
 ) -> None:
     """Refuse an edge list of node names in which some cells name no node.
 
@@ -536,6 +549,9 @@ def _check_names(
         Whether an edge list with no name at all may be one of positions.
     names_from : str
         Where the node names come from (:func:`adjacency_from_edges`).
+    rows_how : str
+        How to read the list as rows (:func:`adjacency_from_edges`), said first
+        when every cell is a 0-based row.
     """
     lookup = {str(name) for name in node_names}
     known = np.array(
@@ -550,21 +566,109 @@ def _check_names(
     unknown = list(dict.fromkeys(str(v) for v in pairs[~known]))
     shown = ", ".join(str(r) for r in rows[:5])
     more = f" and {rows.size - 5} more" if rows.size > 5 else ""
-    raise GraphError(
+    head = (
         f"adjacency_from_edges: {rows.size} edge row(s) name node(s) that are not "
         f"node names: {format_names(unknown, 5)} (edge row(s) {shown}{more}; "
-        f"{ROW_WORDS}). {_names_hint(known, names_from)}"
+        f"{ROW_WORDS})."
+    )
+    if _all_rows(pairs, len(node_names)):
+        raise GraphError(
+            f"{head} Every cell of the list is a 0-based row number, though, all "
+            f"in [0, {len(node_names) - 1}]: if the list numbers the rows from 0, "
+            f"read it so: {rows_how}. Else {_names_hint(known, names_from)}"
+        )
+    hint = _names_hint(known, names_from)
+    raise GraphError(f"{head} {hint[0].upper()}{hint[1:]}")
+
+
+def _all_rows(pairs: np.ndarray, n_rows: int) -> bool:
+    """Whether every cell of ``pairs`` is a whole number in ``[0, n_rows - 1]``."""
+    for cell in pairs.ravel():
+        text = edge_cell_name(cell)
+        if not _WHOLE_INT_TEXT.fullmatch(text) or not 0 <= int(text) < n_rows:
+            return False
+    return True
+
+
+def _is_empty(cell: object) -> bool:
+    """Whether an edge-list cell is empty: missing (``None``, NaN, as pandas
+    reads an empty CSV field) or blank text."""
+    if cell is None or cell is pd.NA:
+        return True
+    if isinstance(cell, float | np.floating):
+        return bool(np.isnan(cell))
+    return isinstance(cell, str) and not cell.strip()
+
+
+def refuse_empty_cells(edges: Any) -> None:
+    """Refuse an edge list with an empty source or target cell, naming its row
+    and end (such a cell was refused as a node named ``'nan'``).
+
+    :func:`adjacency_from_edges` checks this first; a front end can check it
+    right after :func:`read_edge_list`, before it reads the cells as names.
+
+    Parameters
+    ----------
+    edges : DataFrame or array-like of shape (n_edges, 2)
+        The edge list (a DataFrame's first two columns). An empty cell is a
+        missing value (``None``, NaN: an empty CSV field) or blank text.
+
+    Raises
+    ------
+    GraphError
+        The first empty cell, row by row, source before target, and the rows
+        with one when there are several.
+
+    Examples
+    --------
+    >>> try:
+    ...     refuse_empty_cells([["a", "b"], ["b", None]])
+    ... except GraphError as err:
+    ...     "the target cell on edge row 1" in str(err)
+    True
+    """
+    if isinstance(edges, pd.DataFrame):
+        pairs = edges.iloc[:, :2].to_numpy()
+    else:
+        pairs = np.asarray(edges, dtype=object)
+    if pairs.ndim == 2 and pairs.shape[1] >= 2:
+        _refuse_empty(pairs[:, :2])
+
+
+def _refuse_empty(pairs: np.ndarray) -> None:
+    """:func:`refuse_empty_cells` for an array of shape (n_edges, 2)."""
+    empty = np.array(
+        [[_is_empty(v) for v in row] for row in pairs], dtype=bool
+    ).reshape(-1, 2)
+    if not empty.any():
+        return
+    rows = np.flatnonzero(empty.any(axis=1))
+    first = int(rows[0])
+    end = "source" if empty[first, 0] else "target"
+    if rows.size == 1:
+        raise GraphError(
+            f"adjacency_from_edges: the {end} cell on edge row {first} "
+            f"({ROW_WORDS}) is empty. Every row needs a source and a target node: "
+            "fill it in or remove the row."
+        )
+    shown = ", ".join(str(r) for r in rows[:5])
+    more = f" and {rows.size - 5} more" if rows.size > 5 else ""
+    raise GraphError(
+        f"adjacency_from_edges: {rows.size} edge rows have an empty cell: rows "
+        f"{shown}{more} ({ROW_WORDS}; row {first} has no {end} node). Every row "
+        "needs a source and a target node: fill in or remove these rows."
     )
 
 
 def _names_hint(known: np.ndarray, names_from: str) -> str:
-    """What to do about the unknown cells of an edge list of names."""
+    """What to do about the unknown cells of an edge list of names (a clause,
+    lower case first)."""
     if known.any():
         return (
-            f"The other rows use node names ({names_from}), so these must too: "
+            f"the other rows use node names ({names_from}), so these must too: "
             "correct or remove these rows."
         )
-    return f"Every cell must be a node name ({names_from}): correct the list."
+    return f"every cell must be a node name ({names_from}): correct the list."
 
 
 def _use_words(n_nodes: int, node_names: Sequence[str] | None, names_from: str) -> str:

@@ -262,7 +262,7 @@ class GraphStructureLearner(TwinEstimator):
         start = time.perf_counter()
         config = self._config()
         seed = resolve_seed(self.seed, "learn_graph")
-        device = resolve_device(self.device)
+        device = resolve_device(self.device, "learn_graph")
         memory: list[int] = []
 
         def check_size(n_nodes: int) -> None:

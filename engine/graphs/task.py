@@ -23,6 +23,7 @@ from engine.errors import (
 )
 from engine.graphs.config import LdsConfig
 from engine.graphs.knn import (
+    ROWS_HOW,
     adjacency_from_edges,
     describe_edge_list,
     knn_graph,
@@ -169,7 +170,12 @@ def prepare_task(
             if isinstance(X, pd.DataFrame)
             else "'X' is an array: pass a DataFrame 'X' indexed by the node names"
         )
-        adj, graph_notes = _as_graph(graph, n, node_names, owner, names_from)
+        rows_how = (
+            "give 'X' the row labels 0, 1, ... (X.reset_index(drop=True))"
+            if isinstance(X, pd.DataFrame)
+            else ROWS_HOW
+        )
+        adj, graph_notes = _as_graph(graph, n, node_names, owner, names_from, rows_how)
         notes += graph_notes
         source = "given"
     suspect = _label_note(y, split_obj, labels, classes, owner)
@@ -599,12 +605,18 @@ def _preprocess(X: np.ndarray, how: str) -> np.ndarray:
 
 
 def _as_graph(
-    graph: Any, n: int, names: tuple[str, ...], owner: str, names_from: str
+    graph: Any,
+    n: int,
+    names: tuple[str, ...],
+    owner: str,
+    names_from: str,
+    rows_how: str = ROWS_HOW,
 ) -> tuple[np.ndarray, list[str]]:
     """The initial graph as a symmetric adjacency (n, n), with notes on the rows
     of an edge list left out (self-loops, repeats), as the CLI and app give;
     an edge list's errors name ``owner``, its ``'graph'`` and ``names_from``
-    (where the node names come from)."""
+    (where the node names come from) and ``rows_how`` (how to read the list
+    as 0-based rows instead, :func:`engine.graphs.adjacency_from_edges`)."""
     if isinstance(graph, np.ndarray) and graph.ndim == 2:
         rows, cols = graph.shape
         # a square array other than (2, 2) cannot be an edge list of pairs
@@ -621,7 +633,7 @@ def _as_graph(
         adj = adj | adj.T
         np.fill_diagonal(adj, False)
         return adj, []
-    kw = {"node_names": names, "names_from": names_from}
+    kw = {"node_names": names, "names_from": names_from, "rows_how": rows_how}
     try:
         adj = adjacency_from_edges(graph, n, **kw)
     except GraphError as err:

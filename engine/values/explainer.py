@@ -716,7 +716,7 @@ def _settle(
         columns = _implicit_names(model, background, X_np.shape[1]) or columns
     names, groups = _resolve_players(cfg.players, columns)
     used_seed = resolve_seed(seed, "explain")
-    dev = resolve_device(device)
+    dev = resolve_device(device, "explain")
     rng = np.random.default_rng(used_seed)
     Z, removal, n_given = _background_rows(
         background, X_np, columns, cfg.removal, cfg.max_background, rng

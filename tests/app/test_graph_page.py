@@ -610,3 +610,35 @@ def test_graph_page_reads_numbers_by_the_id_column_unless_rows_are_ticked():
     assert not at.error, [e.value for e in at.error]
     assert not [i.value for i in at.info if i.value.startswith("Input graph")]
     assert any(c.value == "2 edges read from 2 rows." for c in at.caption)
+
+
+def test_graph_page_points_a_ring_of_rows_under_ids_from_1_to_the_rows_box():
+    # IDs 1..40 and edges of rows 0..39: refused as names ['0'] ("correct or
+    # remove these rows") though the box reads the list right
+    at = _app_on_upload(40, "ids.csv", ids=("node_id", 1))
+    ring = "".join(f"{i},{(i + 1) % 40}\n" for i in range(40))
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{ring}".encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert "not node names: \\['0'\\]" in error, error
+    assert (
+        "Every cell of the list is a 0-based row number, though, all in [0, 39]: "
+        "if the list numbers the rows from 0, read it so: tick 'Edge list of "
+        "0-based row numbers'. Else" in error.replace("\\", "")
+    ), error
+    assert "--" not in error
+    at.checkbox(key="graph_edges_rows").check().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any(c.value == "40 edges read from 40 rows." for c in at.caption)
+    # an empty cell is named with its row, not as a node 'nan'
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,1\n1,\n", "text/csv")
+    ).run()
+    (error,) = [e.value for e in at.error]
+    assert error == (
+        "Input graph: the target cell on edge row 1 (0-based, a header line not "
+        "counted) is empty. Every row needs a source and a target node: fill it in "
+        "or remove the row."
+    ), error

@@ -46,9 +46,9 @@ def test_run_comparison_shows_overlap_and_metrics():
     runs = at.session_state["runs"]
     a, b = runs[0]["result"].adjacency, runs[1]["result"].adjacency
     assert int(at.metric[0].value) == int((a & b).sum())
-    metrics = at.dataframe[0].value  # the metrics table comes first
-    assert list(metrics.index)[:3] == ["shd", "shd_cpdag", "sid"]
-    assert metrics.shape[1] == 2
+    metrics = at.table[0].value  # the metrics table; the edges are a dataframe
+    assert list(metrics.columns) == ["metric", "A", "B", "convention"]
+    assert list(metrics["metric"])[:3] == ["shd", "shd_double", "shd_cpdag"]
     # pick the STE run as B: still compared, columns match
     at.selectbox(key="cmp_b").set_value(2).run()
     assert not at.exception
@@ -115,3 +115,50 @@ def test_run_comparison_follows_new_runs_and_keeps_a_later_choice():
     at.session_state["n"] = 4
     at.run()
     assert (at.selectbox(key="cmp_a").value, at.selectbox(key="cmp_b").value) == (2, 3)
+
+
+def test_the_metrics_table_has_short_run_columns_and_the_page_s_metrics():
+    # the columns were headed by the whole run labels (~500 px each): run B's
+    # values sat off-screen at 1400 px; and 8 metrics of the Comparison tab's 12
+    from app.components.metric_table import METRIC_NOTES
+    from app.components.text import literal
+    from app.views import causal
+    from engine.dag.metrics import METRIC_CONVENTIONS, REPORTED_METRICS
+
+    at = AppTest.from_function(_script, default_timeout=120).run()
+    assert not at.exception
+    labels = [
+        at.selectbox(key=k).format_func(at.selectbox(key=k).value)
+        for k in ("cmp_a", "cmp_b")
+    ]
+    table = at.table[0].value
+    assert list(table.columns) == ["metric", "A", "B", "convention"]
+    assert list(table["metric"]) == list(REPORTED_METRICS)
+    assert {"shd_double", "ancestor_aid", "fpr", "f1"} <= set(table["metric"])
+    assert list(table["convention"]) == [
+        METRIC_CONVENTIONS[k] for k in REPORTED_METRICS
+    ]
+    # one list for both tabs
+    assert causal.METRIC_NOTES is METRIC_NOTES
+    # each run's whole label is said once, above the table
+    said = " ".join(c.value for c in at.caption)
+    for label in labels:
+        assert said.count(literal(label)) == 1, (label, said)
+    assert "**A**" in said and "**B**" in said
+
+
+def test_metrics_table_reads_counts_whole_and_says_why_a_rate_has_none():
+    import numpy as np
+    import pandas as pd
+
+    from app.components.run_compare import metrics_table
+    from engine.dag.metrics import REPORTED_METRICS
+
+    values = dict.fromkeys(REPORTED_METRICS, 0.5)
+    a = {**values, "shd": 1234.0, "n_edges": 0.0, "precision": np.nan}
+    b = {**values, "shd": 3.0, "n_edges": 2.0}
+    frame = pd.DataFrame({"A": a, "B": b})
+    table = metrics_table(frame, n_true_edges=5).set_index("metric")
+    assert table.loc["shd"].tolist()[:2] == ["1234", "3"]
+    assert table.loc["precision", "A"] == "n/a (no predicted edges)"
+    assert table.loc["tpr", "B"] == "0.5"

@@ -7,6 +7,7 @@ with a reason when Chromium or Playwright is missing; CI installs both.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -58,12 +59,17 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> No
     raise RuntimeError(f"streamlit did not become healthy within {timeout_s} s")
 
 
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    """Serve the app on a free loopback port for one test module."""
+def _need_browser() -> None:
+    """Skip the test when Chromium or Playwright is missing."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     pytest.importorskip("playwright.sync_api")
+
+
+@contextlib.contextmanager
+def serve(script: Path) -> Iterator[str]:
+    """``streamlit run script`` on a free loopback port; yields its URL and stops
+    the server when the block ends."""
     port = _free_port()
     env = dict(
         os.environ, PYTHONPATH=str(REPO), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none"
@@ -73,7 +79,7 @@ def app_url() -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        str(REPO / "app" / "streamlit_app.py"),
+        str(script),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -99,6 +105,14 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """Serve the app on a free loopback port for one test module."""
+    _need_browser()
+    with serve(REPO / "app" / "streamlit_app.py") as url:
+        yield url
 
 
 @pytest.fixture

@@ -287,3 +287,66 @@ def test_seed_errors_name_their_owner_as_other_option_errors_do(owner, seed, say
     with pytest.raises(ConfigError) as info:
         _seed_calls()[owner](seed)
     assert str(info.value) == f"{owner}: {says}"
+
+
+def _device_calls():
+    """Each public entry point taking ``device`` (the estimator twins too), as a
+    call with that device, and the name its errors start with."""
+    from engine import dag, graphs, values
+    from engine.dag.dagdb import fit_dagdb
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = LogisticRegression().fit(X, y)
+    return {
+        "learn_dag": ("learn_dag", lambda d: dag.learn_dag(X, device=d)),
+        "DagLearner": ("learn_dag", lambda d: dag.DagLearner(device=d).fit(X)),
+        "bootstrap_dag": (
+            "bootstrap_dag",
+            lambda d: dag.bootstrap_dag(X, n_boot=2, device=d),
+        ),
+        "explain": (
+            "explain",
+            lambda d: values.explain(model, X[:2], background=X, device=d),
+        ),
+        "DistributionalExplainer": (
+            "explain",
+            lambda d: (
+                values.DistributionalExplainer(model, device=d).fit(X).explain(X[:2])
+            ),
+        ),
+        "learn_graph": (
+            "learn_graph",
+            lambda d: graphs.learn_graph(X, y, split="wine", device=d),
+        ),
+        "GraphStructureLearner": (
+            "learn_graph",
+            lambda d: graphs.GraphStructureLearner(device=d).fit(X, y, split="wine"),
+        ),
+        "fit_baseline": (
+            "fit_baseline",
+            lambda d: graphs.fit_baseline(
+                X, y, method="logreg", split="wine", device=d
+            ),
+        ),
+        "fit_dagdb": ("fit_dagdb", lambda d: fit_dagdb(X, device=d)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("device", "says"),
+    [
+        ("gpu please", "'device' must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got "),
+        ("meta", "device 'meta' is not supported; use 'auto', 'cpu' or 'cuda'."),
+    ],
+)
+@pytest.mark.parametrize("call", list(_device_calls()))
+def test_device_errors_name_the_function_called_as_seed_errors_do(call, device, says):
+    # "resolve_device: 'device' must be ..." named an internal function, where
+    # seed errors name the one the user called ("learn_dag: 'seed' ...")
+    owner, run = _device_calls()[call]
+    with pytest.raises(ConfigError) as info:
+        run(device)
+    assert str(info.value).startswith(f"{owner}: {says}"), str(info.value)
+    assert "resolve_device" not in str(info.value)

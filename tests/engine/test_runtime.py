@@ -161,3 +161,19 @@ def test_progress_is_not_logged_below_info(monkeypatch, caplog):
     caplog.set_level("WARNING", logger="engine.progress")
     Reporter(None, task="dag.fit")("train", 1)
     assert not caplog.records
+
+
+def test_device_errors_start_with_the_owner_given():
+    # as resolve_seed's: the function the user called, not resolve_device
+    with pytest.raises(ConfigError) as info:
+        resolve_device("gpu please", "learn_dag")
+    assert str(info.value).startswith("learn_dag: 'device' must be")
+    with pytest.raises(ConfigError) as info:
+        resolve_device("gpu please")
+    assert str(info.value).startswith("resolve_device: 'device' must be")
+    if NO_CUDA:
+        with pytest.raises(DeviceError) as info:
+            resolve_device("cuda", "explain")
+        assert str(info.value).startswith(
+            "explain: device 'cuda' was requested but CUDA is not available"
+        )

@@ -354,9 +354,12 @@ def test_graph_command_with_index_never_reads_rows_as_positions(tmp_path, capsys
     err = capsys.readouterr().err
     assert "'0', '1' and '2'" in err or "'0', '1', '2'" in err, err
     assert "not node names" in err
+    # every cell is a 0-based row too: --graph-rows is said first
     assert (
-        "Every cell must be a node name (the values of the --index column "
-        "'node'): correct the list." in err
+        "Every cell of the list is a 0-based row number, though, all in [0, 29]: "
+        "if the list numbers the rows from 0, read it so: pass --graph-rows (not "
+        "--index). Else every cell must be a node name (the values of the --index "
+        "column 'node'): correct the list." in err
     )
     assert "picked" not in err
 
@@ -643,3 +646,58 @@ def test_graph_command_refuses_a_fractional_id_naming_it(tmp_path, capsys, index
         "target node '120.5' on edge row 10 (0-based, a header line not counted) "
         "is neither a node name nor a whole number" in err
     ), err
+
+
+def _ring(tmp_path, empty: bool = False):
+    """A table with IDs 1..30 in column 'ID' and a ring edge list of 0-based rows
+    0..29 (with ``empty``, a target left empty on edge row 3)."""
+    path, _ = _table(tmp_path)
+    frame = pd.read_csv(path)
+    frame.insert(0, "ID", np.arange(1, len(frame) + 1))
+    frame.to_csv(path, index=False)
+    n = len(frame)
+    rows = [f"{i},{(i + 1) % n}" for i in range(n)]
+    if empty:
+        rows[3] = "3,"
+    edges = tmp_path / "ring.csv"
+    edges.write_text("source,target\n" + "\n".join(rows) + "\n")
+    return path, edges
+
+
+def test_a_ring_of_rows_under_ids_from_1_points_to_graph_rows_first(tmp_path, capsys):
+    # refused with "name node(s) that are not node names: ['0'] ... correct or
+    # remove these rows ... pass --index COLUMN", though every cell is a row
+    from engine.cli import main
+
+    path, edges = _ring(tmp_path)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--device", "cpu"]
+    assert main([*argv, "--max-outer-iter", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "not node names: ['0'] (edge row(s) 0, 29;" in err
+    assert (
+        "Every cell of the list is a 0-based row number, though, all in [0, 29]: "
+        "if the list numbers the rows from 0, read it so: pass --graph-rows. Else "
+        in err
+    )
+    assert err.index("--graph-rows") < err.index("--index COLUMN")
+    out = tmp_path / "r.json"
+    argv += ["--graph-rows", "--out", str(out)]
+    assert main([*argv, "--max-outer-iter", "1"]) == 0
+    assert len(GraphResult.from_json(out).initial_edges) == 30
+
+
+def test_an_empty_cell_of_the_edge_list_is_named_with_its_row(tmp_path, capsys):
+    # refused as a node 'nan'
+    from engine.cli import main
+
+    path, edges = _ring(tmp_path, empty=True)
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    for extra in ([], ["--graph-rows"], ["--index", "ID"]):
+        assert main([*argv, *extra, "--n-train", "4", "--n-val", "6"]) == 2
+        err = capsys.readouterr().err
+        assert (
+            f"error: graph: '--graph' {str(edges)!r}: the target cell on edge row 3 "
+            "(0-based, a header line not counted) is empty. Every row needs a "
+            "source and a target node: fill it in or remove the row.\n"
+        ) == err, (extra, err)

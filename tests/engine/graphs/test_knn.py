@@ -254,3 +254,57 @@ def test_a_fractional_edge_cell_is_refused_with_its_value_and_row(positions):
         "target node '120.5' on edge row 2 (0-based, a header line not counted) is "
         "neither a node name nor a whole number" in str(info.value)
     ), info.value
+
+
+def test_names_refused_while_every_cell_is_a_row_say_how_to_read_rows():
+    # IDs 1..n and a ring 0..n-1: every cell is a 0-based row, yet the message
+    # said only "correct or remove these rows"
+    names = [str(i) for i in range(1, 31)]
+    ring = [[str(i), str((i + 1) % 30)] for i in range(30)]
+    with pytest.raises(GraphError) as info:
+        adjacency_from_edges(ring, 30, node_names=names)
+    text = str(info.value)
+    assert "not node names: ['0'] (edge row(s) 0, 29;" in text
+    assert (
+        "Every cell of the list is a 0-based row number, though, all in [0, 29]: "
+        "if the list numbers the rows from 0, read it so: pass the edges without "
+        "'node_names'. Else the other rows use node names" in text
+    )
+    with pytest.raises(GraphError, match="read it so: tick the box"):
+        adjacency_from_edges(ring, 30, node_names=names, rows_how="tick the box")
+    # a cell beyond the rows: no such advice
+    with pytest.raises(GraphError) as info:
+        adjacency_from_edges([*ring, ["1", "31"]], 30, node_names=names)
+    assert "0-based row number" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        (
+            [["1", "2"], ["2", np.nan], ["3", "4"]],
+            "adjacency_from_edges: the target cell on edge row 1 (0-based, a "
+            "header line not counted) is empty. Every row needs a source and a "
+            "target node: fill it in or remove the row.",
+        ),
+        (
+            [["1", "2"], [None, "2"], ["3", " "], [np.nan, np.nan]],
+            "adjacency_from_edges: 3 edge rows have an empty cell: rows 1, 2, 3 "
+            "(0-based, a header line not counted; row 1 has no source node). "
+            "Every row needs a source and a target node: fill in or remove these "
+            "rows.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("names", [None, ["1", "2", "3", "4", "5"]])
+def test_an_empty_cell_is_named_with_its_row_not_as_node_nan(edges, expected, names):
+    with pytest.raises(GraphError) as info:
+        adjacency_from_edges(np.array(edges, dtype=object), 5, node_names=names)
+    assert str(info.value) == expected
+    assert "'nan'" not in str(info.value)
+
+
+def test_an_empty_cell_of_a_read_edge_list_is_named_with_its_row():
+    edges = read_edge_list(b"source,target\n1,2\n2,\n")
+    with pytest.raises(GraphError, match=r"the target cell on edge row 1 .* empty"):
+        describe_edge_list(edges, 5, node_names=["1", "2", "3", "4", "5"])

@@ -526,3 +526,24 @@ def test_gaps_of_a_nullable_label_column_are_unlabelled_nodes(dtype):
     task = prepare_task(X, y, split, None, LdsConfig())
     assert task.classes == (("False", "True") if dtype == "boolean" else ("a", "b"))
     assert (task.labels[~labelled] == -1).all() and (task.labels[labelled] >= 0).all()
+
+
+def test_learn_graph_says_how_to_read_an_edge_list_of_rows_under_an_id_index():
+    # X indexed 1..n and a ring of 0-based rows: refused as names ['0'] with no
+    # word that every cell is a row
+    import pandas as pd
+
+    from engine.errors import GraphError
+
+    X, y, _ = _named_nodes()
+    X.index = range(1, len(X) + 1)
+    ring = pd.DataFrame(
+        {"source": range(len(X)), "target": [(i + 1) % len(X) for i in range(len(X))]}
+    )
+    with pytest.raises(GraphError) as info:
+        learn_graph(X, y, split="wine", graph=ring, max_outer_iter=1)
+    assert (
+        "Every cell of the list is a 0-based row number, though, all in [0, 59]: "
+        "if the list numbers the rows from 0, read it so: give 'X' the row labels "
+        "0, 1, ... (X.reset_index(drop=True))." in str(info.value)
+    )
