@@ -85,3 +85,19 @@ def test_bic_optimum_is_the_best_dag() -> None:
     A = exhaustive_bic_optimum(X, penalty)
 
     assert _bic(X, A, penalty) == pytest.approx(best, abs=1e-8)
+
+
+def test_the_tie_class_holds_every_equal_scoring_orientation() -> None:
+    # a standardised star a -> b, a -> c: covered reversals reach every DAG of
+    # the equivalence class without a collider (a root at a, b or c: 3 DAGs),
+    # all with the same total residual variance
+    from dag_sachs import _tie_class
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=2000)
+    X = np.column_stack([a, a + rng.normal(size=2000), rng.normal(size=2000) - a])
+    Z = (X - X.mean(0)) / X.std(0)
+    star = np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]], dtype=bool)
+    count, shd = _tie_class(Z, star, star).split()[:2]
+    assert count == "3" and shd == "0-1"  # one reversed edge each
+    assert _tie_class(X, star, star).split()[:2] == ["1", "0-0"]  # raw: no ties
