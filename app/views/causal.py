@@ -1260,7 +1260,9 @@ PROBABILITY_NOTES = {
         "graphs it samples at the end of training hold it (sigmoid(score / "
         "temperature)), taken before cycles are broken and weak edges pruned. "
         "Edges can stand in for each other across samples, so it is no posterior "
-        "probability; a bootstrap shows how stable the edges are."
+        "probability; a bootstrap shows how stable the edges are. With the "
+        "default options the scores stay small, so most values lie near 0.5 even "
+        "when the graph is right: compare edges with each other."
     ),
     "permutahedron": (
         "'probability': how sure the fit is of the edge, the share of its final "

@@ -125,7 +125,11 @@ class DagResult(ResultMixin):
         probability (it helps the samples that lack ``b -> c``) although its
         refitted weight is about 0 and pruning drops it. Prior knowledge is
         exact: forbidden edges (and edges against the tiers) are 0, required
-        edges 1 and their reverses 0; the diagonal is 0.
+        edges 1 and their reverses 0; the diagonal is 0. With the default
+        options (I-MLE, 200 epochs) the scores stay small against tau, so most
+        values lie near 0.5 even when the graph is right (a simulated 5-node
+        ER graph, n = 500: true edges 0.42-0.60, absent pairs 0.05-0.52): they
+        rank the edges rather than state a calibrated confidence.
 
         ``"permutahedron"``: the share of the learner's final distribution over
         orderings whose fitted DAG holds the edge,
