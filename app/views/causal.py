@@ -1272,7 +1272,9 @@ PROBABILITY_NOTES = {
         "which need not be in that distribution, so an edge shown can be "
         "unlikely and a likely edge missing. It says how the likely orderings "
         "disagree on the edge, not how it would vary on other samples of the "
-        "data, so it is no posterior probability; a bootstrap shows that."
+        "data, so it is no posterior probability; a bootstrap shows that. Edges "
+        "named in a warning as not oriented by the score can show 0 or 1: the "
+        "distribution sits on one of the equally good graphs."
     ),
 }
 

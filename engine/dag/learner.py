@@ -21,7 +21,7 @@ from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import DagResult, is_dag
-from engine.dag.ties import tied_reversals
+from engine.dag.ties import tie_class, undetermined_edges
 from engine.data import check_variance
 from engine.errors import (
     ConfigError,
@@ -83,10 +83,10 @@ class MethodSpec:
 
 METHODS: dict[str, MethodSpec] = {}
 
-# learn_dag warns below this many samples (rows) per variable (column)
 # tied edges named at most in the warning
 _MAX_TIED = 8
 
+# learn_dag warns below this many samples (rows) per variable (column)
 MIN_SAMPLES_PER_NODE = 5
 
 
@@ -432,8 +432,11 @@ def learn_dag(
         epochs by design and never warns. Also kept in ``result.warnings``.
     DataWarning
         Fewer than :data:`MIN_SAMPLES_PER_NODE` (5) samples per variable: the
-        result is unreliable (see :func:`few_samples_message`). The message is
-        also kept in ``result.warnings``.
+        result is unreliable (see :func:`few_samples_message`). Also when the
+        permutahedron's linear score fits equivalent graphs with other edge
+        directions exactly as well (common on standardised data,
+        :mod:`engine.dag.ties`): the message names those edges. Kept in
+        ``result.warnings`` too.
 
     Examples
     --------
@@ -552,28 +555,38 @@ def _tie_message(
     prior: PriorKnowledge,
     names: list[str],
 ) -> str:
-    """Words for edges whose reversal leaves the permutahedron's score unchanged.
+    """Words for the edges whose direction the permutahedron's score leaves open.
 
-    Only for the linear edge model, whose scores depend on the total residual
-    variance (:mod:`engine.dag.ties`); edges the prior knowledge orients are
-    left out. Empty when there is none (or for another method).
+    Only for the linear edge model with backward elimination and bilevel
+    training, whose objective depends on the data only through the total
+    residual variance (:mod:`engine.dag.ties`; ``l0_ste`` and joint training
+    add a weight penalty). The equally good graphs are searched from the
+    result among those the prior knowledge allows. Empty when none differs.
     """
-    if method != "permutahedron" or cfg.edge_model != "linear":
+    if method != "permutahedron" or not (
+        cfg.edge_model == "linear"
+        and cfg.sparsifier == "backward"
+        and cfg.training == "bilevel"
+    ):
         return ""
     adjacency = np.asarray(fields["adjacency"], dtype=bool)
-    fixed = ~prior.allowed_mask().T | prior.required
-    tied = tied_reversals(X, adjacency, fixed=fixed)
-    if not tied:
+    graphs, complete = tie_class(X, adjacency, allowed=prior.check)
+    open_edges = undetermined_edges(graphs)
+    if not open_edges:
         return ""
-    shown = ", ".join(f"{names[i]} -> {names[j]}" for i, j in tied[:_MAX_TIED])
-    more = f" and {len(tied) - _MAX_TIED} more" if len(tied) > _MAX_TIED else ""
+    shown = ", ".join(f"{names[i]} -> {names[j]}" for i, j in open_edges[:_MAX_TIED])
+    more = (
+        f" and {len(open_edges) - _MAX_TIED} more"
+        if len(open_edges) > _MAX_TIED
+        else ""
+    )
+    count = f"{len(graphs)}" if complete else f"at least {len(graphs)}"
     return (
-        f"learn_dag: the score does not orient {len(tied)} of the "
-        f"{int(adjacency.sum())} edges: reversing any one of {shown}{more} alone "
-        "gives an equivalent graph that fits exactly as well, so the direction "
-        "shown is the search's pick among equals (floating-point rounding can "
-        "change it between machines), not evidence. This is common on "
-        "standardised data, as scaling removes the variance differences the "
+        f"learn_dag: the score does not orient {len(open_edges)} of the "
+        f"{int(adjacency.sum())} edges ({shown}{more}): {count} equivalent graphs "
+        "that differ in their directions fit exactly as well, so the directions "
+        "shown are the search's pick among equals, not evidence. This is common "
+        "on standardised data, as scaling removes the variance differences the "
         "equal-variance score orients edges by: fit the unscaled data if their "
         "units are comparable, add prior knowledge (required edges, tiers) for "
         "these pairs, or read them as undirected."

@@ -211,10 +211,15 @@ class PermutahedronConfig:
     backward elimination are deterministic and the seed only draws a tiny
     jitter that breaks ties, so other seeds give the same graph on the same
     data (seeds 0-4 on ``simulate_sem(10, 500, seed=0).X``: identical weights;
-    the loss curves differ in the last digits). The seed matters for the
-    stochastic options: ``init_theta="zeros"``/``"variances"`` on tied scores,
-    ``edge_model="mlp"``, ``sparsifier="l0_ste"`` and ``training="joint"``
-    (random initial weights and masks). Refitting with other seeds is therefore
+    the loss curves differ in the last digits). Not where the score ties:
+    on standardised data several equivalent graphs can fit exactly as well
+    (:mod:`engine.dag.ties`; ``learn_dag`` then warns and names the edges),
+    and seeds can return different ones of them (standardised Sachs: seed 1
+    differs from seeds 0, 2, 3, 4 in 5 edge directions, same CPDAG). The
+    seed matters for the stochastic options: ``init_theta="zeros"`` or
+    ``"variances"`` on tied scores, ``edge_model="mlp"``,
+    ``sparsifier="l0_ste"`` and ``training="joint"`` (random initial weights
+    and masks). Refitting with other seeds is therefore
     no check of robustness: for that, refit on resamples of the rows with
     :func:`engine.dag.bootstrap_dag` (edge frequencies).
     """
@@ -599,24 +604,42 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
     """
     S = (X.T @ X / X.shape[0]).cpu().numpy()
     d = S.shape[0]
+    # variances compared on a grid: standardised columns all have variance 1,
+    # and rounding noise must not pick the first node; ties go to the node
+    # that leaves the others the least residual variance, then the lowest index
+    scale = max(float(np.trace(S)) / d, np.finfo(float).tiny)
     placed: list[int] = []
     left = set(range(d))
     for _ in range(d):
-        best, best_var = -1, math.inf
-        for j in sorted(left):
-            if before is not None and before[sorted(left), j].any():
-                continue
-            if placed:
-                sub = S[np.ix_(placed, placed)] + 1e-10 * np.eye(len(placed))
-                coef = np.linalg.solve(sub, S[placed, j])
-                var = S[j, j] - S[j, placed] @ coef
-            else:
-                var = S[j, j]
-            if var < best_var:
-                best, best_var = j, var
-        placed.append(best)
-        left.remove(best)
+        free = [
+            j
+            for j in sorted(left)
+            if before is None or not before[sorted(left), j].any()
+        ]
+        var = {j: _quantised(_residual_variance(S, j, placed), scale) for j in free}
+        least = min(var.values())
+        tied = [j for j in free if var[j] == least]
+        if len(tied) > 1:
+            rest = {
+                j: _quantised(
+                    sum(_residual_variance(S, k, [*placed, j]) for k in left - {j}),
+                    scale,
+                )
+                for j in tied
+            }
+            tied = [j for j in tied if rest[j] == min(rest.values())]
+        placed.append(tied[0])
+        left.remove(tied[0])
     return placed
+
+
+def _residual_variance(S: NDArray[np.float64], j: int, given: list[int]) -> float:
+    """Least-squares residual variance of column ``j`` on ``given``, from ``S``."""
+    if not given:
+        return float(S[j, j])
+    sub = S[np.ix_(given, given)] + 1e-10 * np.eye(len(given))
+    coef = np.linalg.solve(sub, S[given, j])
+    return float(S[j, j] - S[j, given] @ coef)
 
 
 def _init_theta(
@@ -639,18 +662,22 @@ def _init_theta(
     return (theta + 1e-3 * jitter).requires_grad_(True)
 
 
-def _quantised(loss: float) -> float:
-    """``loss`` to 11 significant digits.
+def _quantised(value: float, scale: float | None = None) -> float:
+    """``value`` on a grid of 1e-10 times the decade of ``scale``.
 
     Orderings whose fitted graphs are equivalent often score the same up to
     floating-point rounding (e.g. on standardised data, :mod:`engine.dag.ties`);
-    which rounding error is the smaller then varied with the machine's BLAS
-    kernels and decided which ordering training followed and returned. Equal
-    to 11 digits (far above rounding noise, ~1e-16 relative, and far below any
-    difference the tolerance ``tol`` acts on), such losses tie exactly and
-    the choice follows the search order on every machine.
+    which rounding error was the smaller varied with the machine's BLAS
+    kernels and decided which ordering training followed and returned. On a
+    grid far above rounding noise (~1e-16 relative) and far below any
+    difference the tolerance ``tol`` acts on, such values tie exactly and the
+    choice follows the search order. ``scale`` defaults to ``max(|value|, 1)``
+    (a loss near 0 keeps an absolute grid of 1e-10); values that straddle a
+    grid line can still differ.
     """
-    return float(f"{loss:.11g}")
+    scale = max(abs(value), 1.0) if scale is None else scale
+    step = 10.0 ** (math.floor(math.log10(scale)) - 10)
+    return round(value / step) * step
 
 
 def _bilevel_losses(

@@ -20,10 +20,15 @@ rounding, so its direction of these edges is not evidence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["tied_reversals"]
+__all__ = ["tie_class", "tied_reversals", "undetermined_edges"]
+
+MAX_TIED_GRAPHS = 256
+"""Graphs :func:`tie_class` collects at most (the class can grow exponentially)."""
 
 TIE_RTOL = 1e-9
 """Two totals of residual variance closer than this, relative to the graph's
@@ -97,3 +102,91 @@ def tied_reversals(
         if abs(before - after) <= rtol * max(total, np.finfo(float).tiny):
             tied.append((i, j))
     return tied
+
+
+def tie_class(
+    X: NDArray[np.float64],
+    adjacency: NDArray[np.bool_],
+    *,
+    allowed: Callable[[NDArray[np.bool_]], bool] | None = None,
+    max_graphs: int = MAX_TIED_GRAPHS,
+    rtol: float = TIE_RTOL,
+) -> tuple[list[NDArray[np.bool_]], bool]:
+    """Every DAG reached from ``adjacency`` by tied reversals of covered edges.
+
+    One reversal can make another edge covered and tied (on standardised data
+    a tree-shaped part without colliders fits equally well with any node as
+    its root), so the search is repeated from each graph found, breadth first.
+    All the graphs are Markov equivalent to ``adjacency``, with its edge count
+    and the same total residual variance: a linear least-squares score cannot
+    prefer any of them.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The data the graph was learned on.
+    adjacency : ndarray of bool, shape (d, d)
+        A DAG.
+    allowed : callable, optional
+        ``allowed(graph) -> bool``; graphs it refuses (e.g. against prior
+        knowledge: ``PriorKnowledge.check``) are neither kept nor searched from.
+    max_graphs : int, default=256
+        Stop after this many graphs.
+    rtol : float, default=1e-9
+        As in :func:`tied_reversals`.
+
+    Returns
+    -------
+    graphs : list of ndarray of bool, shape (d, d)
+        ``adjacency`` first, then the others in the order found.
+    complete : bool
+        False when the search stopped at ``max_graphs``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=1000)
+    >>> X = np.column_stack([a, a + rng.normal(size=1000), a - rng.normal(size=1000)])
+    >>> Z = (X - X.mean(0)) / X.std(0)
+    >>> star = np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]], dtype=bool)
+    >>> graphs, complete = tie_class(Z, star)  # a root at a, b or c
+    >>> len(graphs), complete
+    (3, True)
+    """
+    start = np.asarray(adjacency, dtype=bool)
+    seen = {start.tobytes(): start}
+    queue = [start]
+    while queue:
+        g = queue.pop(0)
+        for i, j in tied_reversals(X, g, rtol=rtol):
+            h = g.copy()
+            h[i, j], h[j, i] = False, True
+            if h.tobytes() in seen or (allowed is not None and not allowed(h)):
+                continue
+            if len(seen) >= max_graphs:
+                return list(seen.values()), False
+            seen[h.tobytes()] = h
+            queue.append(h)
+    return list(seen.values()), True
+
+
+def undetermined_edges(graphs: list[NDArray[np.bool_]]) -> list[tuple[int, int]]:
+    """The edges of ``graphs[0]`` that point the other way in another graph.
+
+    Parameters
+    ----------
+    graphs : list of ndarray of bool, shape (d, d)
+        Graphs over one skeleton, e.g. from :func:`tie_class`.
+
+    Returns
+    -------
+    list of (int, int)
+        Edges ``(i, j)`` of ``graphs[0]`` (row-major order) with ``j -> i`` in
+        some graph of the list.
+    """
+    first = np.asarray(graphs[0], dtype=bool)
+    reversed_somewhere = np.zeros_like(first)
+    for g in graphs[1:]:
+        reversed_somewhere |= np.asarray(g, dtype=bool).T
+    src, dst = np.nonzero(first & reversed_somewhere)
+    return [(int(i), int(j)) for i, j in zip(src, dst, strict=True)]
