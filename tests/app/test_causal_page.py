@@ -1466,27 +1466,30 @@ def test_a_dagdb_result_shows_and_downloads_its_edge_probabilities(media):
     _wait(at, lambda a: _result(a) is not None)
     result = _result(at)
     assert result.method == "dagdb" and result.n_edges > 0
-    p = result.edge_probabilities
-    index = {name: k for k, name in enumerate(result.node_names)}
     table = _frame(at, "source", "target", "weight", "probability")
     assert len(table) == result.n_edges
-    assert table.probability.tolist() == [
-        p[index[s], index[t]] for s, t in zip(table.source, table.target, strict=True)
-    ]
+    assert table.probability.tolist() == _probabilities_of(result, table)
     assert any(c.value.startswith("'probability': how sure") for c in at.caption)
     name, data = download(at, media, "dl_csv")
     edges = pd.read_csv(io.BytesIO(data))
     assert name == "dag_edges.csv"
     assert list(edges.columns) == ["source", "target", "weight", "probability"]
     assert len(edges) == result.n_edges
-    assert edges.probability.tolist() == [
-        p[index[s], index[t]] for s, t in zip(edges.source, edges.target, strict=True)
-    ]
+    assert edges.probability.tolist() == _probabilities_of(result, edges)
     # the file is still an edge list the graph readers take
     from engine.graph_io import graph_from_text
 
     graph = graph_from_text(data.decode(), "csv")
     assert int((graph.adjacency != 0).sum()) == result.n_edges
+
+
+def _probabilities_of(result, edges: pd.DataFrame) -> list[float]:
+    """``result.edge_probabilities`` of each (source, target) row of ``edges``."""
+    p = result.edge_probabilities
+    index = {name: k for k, name in enumerate(result.node_names)}
+    return [
+        p[index[s], index[t]] for s, t in zip(edges.source, edges.target, strict=True)
+    ]
 
 
 def test_a_permutahedron_result_shows_and_downloads_its_edge_probabilities(media):
@@ -1497,21 +1500,15 @@ def test_a_permutahedron_result_shows_and_downloads_its_edge_probabilities(media
     _wait(at, lambda a: _result(a) is not None)
     result = _result(at)
     assert result.method == "permutahedron" and result.n_edges > 0
-    p = result.edge_probabilities
-    index = {name: k for k, name in enumerate(result.node_names)}
     table = _frame(at, "source", "target", "weight", "probability")
     assert len(table) == result.n_edges
-    assert table.probability.tolist() == [
-        p[index[s], index[t]] for s, t in zip(table.source, table.target, strict=True)
-    ]
+    assert table.probability.tolist() == _probabilities_of(result, table)
     # its own caption, not DAG-DB's sigmoid(score / temperature)
     (note,) = [c.value for c in at.caption if c.value.startswith("'probability'")]
     assert "distribution over node orderings" in note and "sigmoid" not in note
     edges = pd.read_csv(io.BytesIO(download(at, media, "dl_csv")[1]))
     assert list(edges.columns) == ["source", "target", "weight", "probability"]
-    assert edges.probability.tolist() == [
-        p[index[s], index[t]] for s, t in zip(edges.source, edges.target, strict=True)
-    ]
+    assert edges.probability.tolist() == _probabilities_of(result, edges)
 
 
 def test_a_result_without_edge_probabilities_has_no_probability_column(media):
