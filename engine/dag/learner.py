@@ -21,7 +21,7 @@ from engine.dag.dagdb import DagdbConfig, fit_dagdb
 from engine.dag.permutahedron import PermutahedronConfig, fit_permutahedron
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import DagResult, is_dag
-from engine.dag.ties import tie_class, undetermined_edges
+from engine.dag.ties import MAX_TIED_GRAPHS, open_directions
 from engine.data import check_variance
 from engine.errors import (
     ConfigError,
@@ -560,8 +560,12 @@ def _tie_message(
     Only for the linear edge model with backward elimination and bilevel
     training, whose objective depends on the data only through the total
     residual variance (:mod:`engine.dag.ties`; ``l0_ste`` and joint training
-    add a weight penalty). The equally good graphs are searched from the
-    result among those the prior knowledge allows. Empty when none differs.
+    add a weight penalty). ``lars`` is not checked: it can tie too (a
+    standardised pair flips with the column order), but its selection is not
+    a function of the total alone, so equal totals prove no tie there. The
+    equally good graphs are searched from the result, per connected component,
+    among those the prior knowledge allows; ones joined to it only through
+    worse graphs are not found. Empty when none differs.
     """
     if method != "permutahedron" or not (
         cfg.edge_model == "linear"
@@ -570,26 +574,27 @@ def _tie_message(
     ):
         return ""
     adjacency = np.asarray(fields["adjacency"], dtype=bool)
-    graphs, complete = tie_class(X, adjacency, allowed=prior.check)
-    open_edges = undetermined_edges(graphs)
+    open_edges, n_graphs, complete = open_directions(X, adjacency, allowed=prior.check)
     if not open_edges:
         return ""
     shown = ", ".join(f"{names[i]} -> {names[j]}" for i, j in open_edges[:_MAX_TIED])
-    more = (
-        f" and {len(open_edges) - _MAX_TIED} more"
-        if len(open_edges) > _MAX_TIED
-        else ""
+    left = len(open_edges) - _MAX_TIED
+    more = f" and {left} more" if left > 0 else ""
+    least = "" if complete else "at least "
+    stopped = (
+        ""
+        if complete
+        else f" (the search stopped at {MAX_TIED_GRAPHS} graphs in a component)"
     )
-    count = f"{len(graphs)}" if complete else f"at least {len(graphs)}"
     return (
-        f"learn_dag: the score does not orient {len(open_edges)} of the "
-        f"{int(adjacency.sum())} edges ({shown}{more}): {count} equivalent graphs "
-        "that differ in their directions fit exactly as well, so the directions "
-        "shown are the search's pick among equals, not evidence. This is common "
-        "on standardised data, as scaling removes the variance differences the "
-        "equal-variance score orients edges by: fit the unscaled data if their "
-        "units are comparable, add prior knowledge (required edges, tiers) for "
-        "these pairs, or read them as undirected."
+        f"learn_dag: the score does not orient {least}{len(open_edges)} of the "
+        f"{int(adjacency.sum())} edges ({shown}{more}): {least}{n_graphs} "
+        f"equivalent graphs{stopped} that differ in their directions fit exactly "
+        "as well, so the directions shown are the search's pick among equals, "
+        "not evidence. This is common on standardised data, as scaling removes "
+        "the variance differences the equal-variance score orients edges by: fit "
+        "the unscaled data if their units are comparable, add prior knowledge "
+        "(required edges, tiers) for these pairs, or read them as undirected."
     )
 
 

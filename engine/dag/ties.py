@@ -20,12 +20,12 @@ rounding, so its direction of these edges is not evidence.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["tie_class", "tied_reversals", "undetermined_edges"]
+__all__ = ["open_directions", "tie_class", "tied_reversals", "undetermined_edges"]
 
 MAX_TIED_GRAPHS = 256
 """Graphs :func:`tie_class` collects at most (the class can grow exponentially)."""
@@ -109,6 +109,7 @@ def tie_class(
     adjacency: NDArray[np.bool_],
     *,
     allowed: Callable[[NDArray[np.bool_]], bool] | None = None,
+    within: Sequence[int] | None = None,
     max_graphs: int = MAX_TIED_GRAPHS,
     rtol: float = TIE_RTOL,
 ) -> tuple[list[NDArray[np.bool_]], bool]:
@@ -130,6 +131,9 @@ def tie_class(
     allowed : callable, optional
         ``allowed(graph) -> bool``; graphs it refuses (e.g. against prior
         knowledge: ``PriorKnowledge.check``) are neither kept nor searched from.
+    within : sequence of int, optional
+        Reverse only edges between these nodes (one connected component, as
+        :func:`open_directions` searches).
     max_graphs : int, default=256
         Stop after this many graphs.
     rtol : float, default=1e-9
@@ -154,11 +158,14 @@ def tie_class(
     (3, True)
     """
     start = np.asarray(adjacency, dtype=bool)
+    inside = None if within is None else set(within)
     seen = {start.tobytes(): start}
     queue = [start]
     while queue:
         g = queue.pop(0)
         for i, j in tied_reversals(X, g, rtol=rtol):
+            if inside is not None and not {i, j} <= inside:
+                continue
             h = g.copy()
             h[i, j], h[j, i] = False, True
             if h.tobytes() in seen or (allowed is not None and not allowed(h)):
@@ -190,3 +197,78 @@ def undetermined_edges(graphs: list[NDArray[np.bool_]]) -> list[tuple[int, int]]
         reversed_somewhere |= np.asarray(g, dtype=bool).T
     src, dst = np.nonzero(first & reversed_somewhere)
     return [(int(i), int(j)) for i, j in zip(src, dst, strict=True)]
+
+
+def open_directions(
+    X: NDArray[np.float64],
+    adjacency: NDArray[np.bool_],
+    *,
+    allowed: Callable[[NDArray[np.bool_]], bool] | None = None,
+    max_graphs: int = MAX_TIED_GRAPHS,
+    rtol: float = TIE_RTOL,
+) -> tuple[list[tuple[int, int]], int, bool]:
+    """The edges whose direction the score leaves open, and how many graphs tie.
+
+    The connected components of the skeleton are searched apart with
+    :func:`tie_class`: a reversal in one component changes no parent set in
+    another, so the equally good graphs are every combination of the
+    components' own, and one large component does not use up the search of
+    the others.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The data the graph was learned on.
+    adjacency : ndarray of bool, shape (d, d)
+        A DAG.
+    allowed : callable, optional
+        As in :func:`tie_class` (checked on the whole graph).
+    max_graphs : int, default=256
+        Graphs searched at most per component.
+    rtol : float, default=1e-9
+        As in :func:`tied_reversals`.
+
+    Returns
+    -------
+    edges : list of (int, int)
+        Edges of ``adjacency`` that point the other way in an equally good
+        graph (row-major order); a lower bound when ``complete`` is False.
+    n_graphs : int
+        Equally good graphs, ``adjacency`` included (the product over the
+        components); a lower bound when ``complete`` is False.
+    complete : bool
+        False when some component's search stopped at ``max_graphs``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a, c, e, f = rng.normal(size=(4, 1000))
+    >>> X = np.column_stack([a, a + e, c, c + f])
+    >>> Z = (X - X.mean(0)) / X.std(0)
+    >>> pairs = np.zeros((4, 4), dtype=bool)
+    >>> pairs[0, 1] = pairs[2, 3] = True  # a -> b and c -> d: 2 x 2 graphs
+    >>> open_directions(Z, pairs)
+    ([(0, 1), (2, 3)], 4, True)
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    A = np.asarray(adjacency, dtype=bool)
+    _, label = connected_components(A | A.T, directed=False)
+    edges: set[tuple[int, int]] = set()
+    n_graphs, complete = 1, True
+    for comp in np.unique(label):
+        nodes = np.flatnonzero(label == comp)
+        if len(nodes) < 2:
+            continue
+        graphs, done = tie_class(
+            X,
+            A,
+            allowed=allowed,
+            within=nodes.tolist(),
+            max_graphs=max_graphs,
+            rtol=rtol,
+        )
+        edges.update(undetermined_edges(graphs))
+        n_graphs *= len(graphs)
+        complete = complete and done
+    return sorted(edges), n_graphs, complete
