@@ -357,12 +357,9 @@ def ids_differ_from_rows(values: Iterable[object], cells: Sequence[str]) -> bool
     """
     values = list(values)
     row_of = {node_name(v): i for i, v in enumerate(values)}
-    n_rows = len(values)
-    positions = []
-    for cell in cells:
-        if not _WHOLE_INT_TEXT.fullmatch(cell) or not 0 <= int(cell) < n_rows:
-            return False
-        positions.append(int(cell))
+    positions = [_row_number(cell, len(values)) for cell in cells]
+    if any(p is None for p in positions):
+        return False
     return any(row_of.get(c, p) != p for c, p in zip(cells, positions, strict=True))
 
 
@@ -581,13 +578,18 @@ def _check_names(
     raise GraphError(f"{head} {hint[0].upper()}{hint[1:]}")
 
 
+def _row_number(name: str, n_rows: int) -> int | None:
+    """The 0-based row a node name reads as, or None when it is none."""
+    if not _WHOLE_INT_TEXT.fullmatch(name) or not 0 <= int(name) < n_rows:
+        return None
+    return int(name)
+
+
 def _all_rows(pairs: np.ndarray, n_rows: int) -> bool:
     """Whether every cell of ``pairs`` is a whole number in ``[0, n_rows - 1]``."""
-    for cell in pairs.ravel():
-        text = edge_cell_name(cell)
-        if not _WHOLE_INT_TEXT.fullmatch(text) or not 0 <= int(text) < n_rows:
-            return False
-    return True
+    return all(
+        _row_number(edge_cell_name(cell), n_rows) is not None for cell in pairs.ravel()
+    )
 
 
 def _is_empty(cell: object) -> bool:
