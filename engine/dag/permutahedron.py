@@ -88,6 +88,7 @@ from engine.dag.edge_models import (
     refit_linear,
 )
 from engine.dag.prior import PriorKnowledge
+from engine.dag.ties import residual_variance
 from engine.errors import (
     ConfigError,
     DataError,
@@ -617,13 +618,19 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
             for j in sorted(left)
             if before is None or not before[sorted(left), j].any()
         ]
-        var = {j: _quantised(_residual_variance(S, j, placed), scale) for j in free}
+        var = {
+            j: _quantised(residual_variance(S, j, placed, ridge=1e-10), scale)
+            for j in free
+        }
         least = min(var.values())
         tied = [j for j in free if var[j] == least]
         if len(tied) > 1:
             rest = {
                 j: _quantised(
-                    sum(_residual_variance(S, k, [*placed, j]) for k in left - {j}),
+                    sum(
+                        residual_variance(S, k, [*placed, j], ridge=1e-10)
+                        for k in left - {j}
+                    ),
                     scale,
                 )
                 for j in tied
@@ -632,15 +639,6 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
         placed.append(tied[0])
         left.remove(tied[0])
     return placed
-
-
-def _residual_variance(S: NDArray[np.float64], j: int, given: list[int]) -> float:
-    """Least-squares residual variance of column ``j`` on ``given``, from ``S``."""
-    if not given:
-        return float(S[j, j])
-    sub = S[np.ix_(given, given)] + 1e-10 * np.eye(len(given))
-    coef = np.linalg.solve(sub, S[given, j])
-    return float(S[j, j] - S[j, given] @ coef)
 
 
 def _init_theta(

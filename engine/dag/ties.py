@@ -25,7 +25,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["open_directions", "tie_class", "tied_reversals", "undetermined_edges"]
+__all__ = [
+    "open_directions",
+    "residual_variance",
+    "tie_class",
+    "tied_reversals",
+    "undetermined_edges",
+]
 
 MAX_TIED_GRAPHS = 256
 """Graphs :func:`tie_class` collects at most (the class can grow exponentially)."""
@@ -35,19 +41,48 @@ TIE_RTOL = 1e-9
 total, count as equal (floating-point noise is ~1e-15)."""
 
 
-def _rss(S: NDArray[np.float64], c: int, parents: list[int]) -> float:
-    """Residual variance of column ``c`` regressed on ``parents``, from ``S``."""
-    if not parents:
+def residual_variance(
+    S: NDArray[np.float64], c: int, given: Sequence[int], *, ridge: float = 0.0
+) -> float:
+    """Least-squares residual variance of column ``c`` on the columns ``given``.
+
+    Parameters
+    ----------
+    S : ndarray of shape (d, d)
+        Covariance matrix of centred data.
+    c : int
+        The column regressed.
+    given : sequence of int
+        The regressors (none: the variance of ``c``).
+    ridge : float, default=0.0
+        Added to the diagonal of the regressors' block before solving; 0
+        solves by least squares (collinear regressors allowed).
+
+    Returns
+    -------
+    float
+    """
+    given = list(given)
+    if not given:
         return float(S[c, c])
-    coef = np.linalg.lstsq(S[np.ix_(parents, parents)], S[parents, c], rcond=None)[0]
-    return float(S[c, c] - S[c, parents] @ coef)
+    block = S[np.ix_(given, given)]
+    if ridge > 0:
+        coef = np.linalg.solve(block + ridge * np.eye(len(given)), S[given, c])
+    else:
+        coef = np.linalg.lstsq(block, S[given, c], rcond=None)[0]
+    return float(S[c, c] - S[c, given] @ coef)
+
+
+def _covariance(X: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The (d, d) covariance of the columns of ``X`` (centred here)."""
+    Xc = X - X.mean(0)
+    return Xc.T @ Xc / len(Xc)
 
 
 def tied_reversals(
     X: NDArray[np.float64],
     adjacency: NDArray[np.bool_],
     *,
-    fixed: NDArray[np.bool_] | None = None,
     rtol: float = TIE_RTOL,
 ) -> list[tuple[int, int]]:
     """The covered edges whose reversal leaves the linear score unchanged.
@@ -58,10 +93,6 @@ def tied_reversals(
         The data the graph was learned on (centred here).
     adjacency : ndarray of bool, shape (d, d)
         A DAG, ``[i, j]`` iff ``i -> j``.
-    fixed : ndarray of bool, shape (d, d), optional
-        Edges whose direction the prior knowledge decides: ``[i, j]`` True
-        when ``j -> i`` is not allowed (forbidden, against the tiers, or
-        ``i -> j`` required). Such edges are never reported.
     rtol : float, default=1e-9
         Tolerance on the change of the total residual variance, relative to
         the graph's total.
@@ -85,20 +116,27 @@ def tied_reversals(
     >>> tied_reversals(X / X.std(0), A)  # standardised: either way round
     [(0, 1)]
     """
-    Xc = X - X.mean(0)
-    S = Xc.T @ Xc / len(Xc)
+    return _tied(_covariance(X), np.asarray(adjacency, dtype=bool), rtol)
+
+
+def _tied(
+    S: NDArray[np.float64], adjacency: NDArray[np.bool_], rtol: float
+) -> list[tuple[int, int]]:
+    """:func:`tied_reversals` from the covariance ``S``."""
     d = S.shape[0]
     parents = [list(np.flatnonzero(adjacency[:, c])) for c in range(d)]
-    total = sum(_rss(S, c, parents[c]) for c in range(d))
+    total = sum(residual_variance(S, c, parents[c]) for c in range(d))
     tied = []
     for i, j in zip(*np.nonzero(adjacency), strict=True):
         i, j = int(i), int(j)
-        if fixed is not None and fixed[i, j]:
-            continue
         if sorted(parents[j]) != sorted(parents[i] + [i]):
             continue  # not covered: reversing it alone changes the equivalence class
-        before = _rss(S, i, parents[i]) + _rss(S, j, parents[j])
-        after = _rss(S, j, parents[i]) + _rss(S, i, parents[i] + [j])
+        before = residual_variance(S, i, parents[i]) + residual_variance(
+            S, j, parents[j]
+        )
+        after = residual_variance(S, j, parents[i]) + residual_variance(
+            S, i, parents[i] + [j]
+        )
         if abs(before - after) <= rtol * max(total, np.finfo(float).tiny):
             tied.append((i, j))
     return tied
@@ -157,13 +195,25 @@ def tie_class(
     >>> len(graphs), complete
     (3, True)
     """
+    return _tie_class(_covariance(X), adjacency, allowed, within, max_graphs, rtol)
+
+
+def _tie_class(
+    S: NDArray[np.float64],
+    adjacency: NDArray[np.bool_],
+    allowed: Callable[[NDArray[np.bool_]], bool] | None,
+    within: Sequence[int] | None,
+    max_graphs: int,
+    rtol: float,
+) -> tuple[list[NDArray[np.bool_]], bool]:
+    """:func:`tie_class` from the covariance ``S``."""
     start = np.asarray(adjacency, dtype=bool)
     inside = None if within is None else set(within)
     seen = {start.tobytes(): start}
     queue = [start]
     while queue:
         g = queue.pop(0)
-        for i, j in tied_reversals(X, g, rtol=rtol):
+        for i, j in _tied(S, g, rtol):
             if inside is not None and not {i, j} <= inside:
                 continue
             h = g.copy()
@@ -253,6 +303,7 @@ def open_directions(
     from scipy.sparse.csgraph import connected_components
 
     A = np.asarray(adjacency, dtype=bool)
+    S = _covariance(X)
     _, label = connected_components(A | A.T, directed=False)
     edges: set[tuple[int, int]] = set()
     n_graphs, complete = 1, True
@@ -260,14 +311,7 @@ def open_directions(
         nodes = np.flatnonzero(label == comp)
         if len(nodes) < 2:
             continue
-        graphs, done = tie_class(
-            X,
-            A,
-            allowed=allowed,
-            within=nodes.tolist(),
-            max_graphs=max_graphs,
-            rtol=rtol,
-        )
+        graphs, done = _tie_class(S, A, allowed, nodes.tolist(), max_graphs, rtol)
         edges.update(undetermined_edges(graphs))
         n_graphs *= len(graphs)
         complete = complete and done
