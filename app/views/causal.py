@@ -1362,7 +1362,7 @@ def _made_after_training(result: Any) -> str:
         and not result.stopped
     )
     return f"the refit of {chosen}" + (
-        ", improved by adjacent swaps" if polished else ""
+        ", improved by swapping and moving single nodes" if polished else ""
     )
 
 

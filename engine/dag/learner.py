@@ -105,7 +105,8 @@ register_method(
             "on the permutahedron) and, per ordering, a sparse linear or MLP edge "
             "model (edges chosen by greedy backward elimination of an L0-penalised "
             "fit, or by a Bernoulli L0 mask). The output is the best-scoring "
-            "ordering seen in training, improved by adjacent swaps, refitted: a DAG "
+            "ordering seen in training, improved by swapping and moving single nodes, "
+            "refitted: a DAG "
             "by construction, no threshold. Zantedeschi et al., ICLR 2023."
         ),
         sparsity_option="pruning_reg",

@@ -152,8 +152,8 @@ class DagResult(ResultMixin):
         probability. ``adjacency`` is the refit of one ordering and need not
         agree with them: by default (``select="best_seen"``, ``polish=True``)
         that ordering is the best-scoring one seen in training, then improved
-        by adjacent swaps, and it need not be in the final distribution; joint
-        training refits it afresh with longer edge fits. An edge of
+        by swapping and moving single nodes, and it need not be in the final
+        distribution; joint training refits it afresh with longer edge fits. An edge of
         ``adjacency`` can therefore have a low probability, and an edge above
         0.5 can be missing from it. With ``structure="topk"`` (the default),
         ``select="map"``, ``polish=False`` and bilevel backward elimination

@@ -1381,8 +1381,8 @@ def test_the_training_tab_says_why_its_edge_count_differs_from_the_results():
             perm,
             "The curves follow training (n_edges: the edges of the most probable "
             "ordering's fit at each epoch; last 8); the result (1 edge) is the "
-            "refit of the best-scoring ordering seen, improved by adjacent swaps, "
-            "so the counts can differ.",
+            "refit of the best-scoring ordering seen, improved by swapping and moving "
+            "single nodes, so the counts can differ.",
         ),
         (
             dataclasses.replace(perm, config={"select": "map", "polish": False}),
