@@ -390,7 +390,9 @@ def learn_dag(
     progress : callable, optional
         Receives a :class:`~engine.runtime.ProgressEvent` per epoch (every
         ``progress_every`` epochs); returning True stops the fit, which then
-        returns a partial result with ``stopped=True``. The metrics depend on
+        returns a partial result with ``stopped=True`` (a permutahedron fit
+        asked to stop only after training keeps its complete graph and
+        ``stopped=False``, and skips its edge probabilities). The metrics depend on
         the method: ``"permutahedron"`` sends ``loss``, ``edges`` (of the most
         probable ordering's fit) and ``entropy`` (stage ``"train"``), then
         ``loss`` while polishing (stage ``"polish"``); ``"dagdb"`` sends
@@ -437,6 +439,10 @@ def learn_dag(
         directions exactly as well (common on standardised data,
         :mod:`engine.dag.ties`): the message names those edges. Kept in
         ``result.warnings`` too.
+    StoppedWarning
+        The fit was stopped on request (``result.stopped``), or a permutahedron
+        fit skipped its edge probabilities because the request came after
+        training. Kept in ``result.warnings`` too.
 
     Examples
     --------
