@@ -573,11 +573,7 @@ def _tie_message(
     among those the prior knowledge allows; ones joined to it only through
     worse graphs are not found. Empty when none differs.
     """
-    if method != "permutahedron" or not (
-        cfg.edge_model == "linear"
-        and cfg.sparsifier == "backward"
-        and cfg.training == "bilevel"
-    ):
+    if not _ties_checked(method, cfg):
         return ""
     adjacency = np.asarray(fields["adjacency"], dtype=bool)
     open_edges, n_graphs, complete = open_directions(X, adjacency, allowed=prior.check)
@@ -601,6 +597,18 @@ def _tie_message(
         "the variance differences the equal-variance score orients edges by: fit "
         "the unscaled data if their units are comparable, add prior knowledge "
         "(required edges, tiers) for these pairs, or read them as undirected."
+    )
+
+
+def _ties_checked(method: str, cfg: Any) -> bool:
+    """Whether ``method`` with ``cfg`` scores graphs by the total residual
+    variance alone, so that :mod:`engine.dag.ties` proves its ties (see
+    :func:`_tie_message`)."""
+    return (
+        method == "permutahedron"
+        and cfg.edge_model == "linear"
+        and cfg.sparsifier == "backward"
+        and cfg.training == "bilevel"
     )
 
 
