@@ -2,9 +2,11 @@
 
 The controls submit :func:`engine.dag.bootstrap.bootstrap_dag` to the background
 worker with the page's data, method, options and prior; the results show each
-edge's frequency as a label and as opacity, a threshold slider for the consensus
-DAG, the edges sorted by frequency and downloads of the frequency matrix and of
-the result (with how its data were prepared, as the fit's Result JSON).
+edge's frequency as a label and as opacity, the refits' warnings (among them the
+edges whose direction the score leaves open, whose direction frequencies are
+noise), a threshold slider for the consensus DAG, the edges sorted by frequency
+and downloads of the frequency matrix and of the result (with how its data were
+prepared, as the fit's Result JSON).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import streamlit as st
 
 from app import state
 from app.components.made_on import result_json, same_inputs, stale_note
+from app.components.text import literal, page_error
 from app.jobs import get_registry, render_job
 from engine.plots import bootstrap_figure
 
@@ -137,6 +140,10 @@ def _results(result: Any, note: str | None, made: dict[str, Any] | None) -> None
         return
     if result.stopped:
         st.warning("The bootstrap was stopped: frequencies use the finished fits only.")
+    # what the refits warned, and the edges whose direction the score leaves open
+    # (result.unoriented_edges): their direction frequencies are noise
+    for note in result.warnings:
+        st.warning(literal(page_error(note)))
     threshold = st.slider(
         "Frequency threshold of the consensus DAG",
         min_value=0.05,

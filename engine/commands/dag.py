@@ -746,6 +746,9 @@ def run(args: argparse.Namespace) -> int:
                 {"source": names[i], "target": names[j]}
                 for i, j in zip(*boot.consensus.nonzero(), strict=True)
             ],
+            # node pairs whose direction the score leaves open: their
+            # edge_frequency directions are resampling noise
+            "unoriented_edges": [list(pair) for pair in boot.unoriented_edges],
             "elapsed_s": boot.elapsed_s,
         }
     if truth is not None:

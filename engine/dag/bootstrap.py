@@ -26,15 +26,19 @@ from numpy.typing import NDArray
 
 from engine.dag.fas import break_cycles
 from engine.dag.learner import (
+    _MAX_TIED,
     _learn_dag,
     _prior_for,
     _refuse_constant_required,
+    _ties_checked,
     make_config,
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.result import is_dag
+from engine.dag.ties import open_directions
 from engine.errors import (
     ConfigError,
+    DataWarning,
     StoppedWarning,
     check_int,
     check_range,
@@ -68,14 +72,23 @@ class _BootJob:
 # the warnings of one refit: (category, message), in the order raised
 FitWarnings = tuple[tuple[type[Warning], str], ...]
 
+# node pairs (i, j), i < j, in matrix order
+Pairs = tuple[tuple[int, int], ...]
+
 
 def _bootstrap_job(
     job: _BootJob,
-) -> tuple[NDArray[np.bool_], NDArray[np.float64], FitWarnings]:
-    """Fit the learner on one resample; return its adjacency, weights, warnings.
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], FitWarnings, Pairs]:
+    """Fit the learner on one resample; return its adjacency, weights,
+    warnings and the pairs of its edges whose direction the score leaves open.
 
     A column that is constant in this resample only keeps its required edges
     (with weight 0): :func:`bootstrap_dag` refused them on the full data.
+
+    The open pairs are checked on the full data, not on the resample: a
+    resample's variances are no longer equal, so its own fit finds no tie, yet
+    the direction it picked among graphs that fit the full data exactly as
+    well is noise (:func:`_unoriented`).
 
     The fit's warnings are caught and returned, not shown: wherever the job
     ran (here, a worker process, a Ray task), :func:`bootstrap_dag` shows one
@@ -104,7 +117,44 @@ def _bootstrap_job(
         for category, message in caught
         if not issubclass(category, StoppedWarning)
     )
-    return result.adjacency, result.weights, notes
+    return result.adjacency, result.weights, notes, _open_pairs(job, result.adjacency)
+
+
+def _open_pairs(job: _BootJob, adjacency: NDArray[np.bool_]) -> Pairs:
+    """The node pairs (i < j) joined by an edge of ``adjacency`` whose reversal
+    in an equivalent graph fits ``job.X`` (the full data) exactly as well, as
+    :func:`~engine.dag.learn_dag` checks its own result; empty for methods and
+    options whose score it does not check."""
+    if not _ties_checked(job.method, make_config(job.method, job.config)):
+        return ()
+    allowed = None if job.prior is None else job.prior.check
+    edges, _, _ = open_directions(job.X, adjacency, allowed=allowed)
+    return tuple(sorted({(min(i, j), max(i, j)) for i, j in edges}))
+
+
+def _unoriented(pairs: list[tuple[str, str]], n_joined: int, n_fits: int) -> str:
+    """The warning for the ``pairs`` of node names whose direction the score
+    leaves open, of the ``n_joined`` pairs that ``n_fits`` refits join by an
+    edge; ``""`` when there are none."""
+    if not pairs:
+        return ""
+    shown = ", ".join(f"{a} -- {b}" for a, b in pairs[:_MAX_TIED])
+    left = len(pairs) - _MAX_TIED
+    more = f" and {left} more" if left > 0 else ""
+    fits = "the refit joins" if n_fits == 1 else f"the {n_fits} refits join"
+    return (
+        f"bootstrap_dag: on the full data the score does not orient {len(pairs)} "
+        f"of the {n_joined} node pairs {fits} by an edge ({shown}{more}): "
+        "equivalent graphs with these edges reversed fit it exactly as well, so "
+        "each refit's direction for them is a pick among equals that the "
+        "resampled rows tip, and their direction frequencies (edge_frequency, "
+        "even 1.0) reflect resampling noise rather than evidence; read them as "
+        "undirected (adjacency_frequency). This is common on standardised data, "
+        "as scaling removes the variance differences the equal-variance score "
+        "orients edges by: bootstrap the unscaled data if their units are "
+        "comparable, or add prior knowledge (required edges, tiers) for these "
+        "pairs."
+    )
 
 
 def _summarise_warnings(
@@ -241,7 +291,20 @@ class BootstrapResult(ResultMixin):
     warnings : tuple of str
         The warnings of the refits, one per kind, saying how many of the
         finished fits raised it (``"bootstrap_dag: 7 of 10 bootstrap fits
-        warned: ..."``); shown as warnings too.
+        warned: ..."``), then the one on ``unoriented_edges`` when it is not
+        empty; shown as warnings too.
+    unoriented_edges : tuple of (str, str)
+        Pairs of nodes (each pair in matrix order) that some finished refit
+        joins by an edge whose direction the learner's score leaves open on the
+        full data: an equivalent graph with the edge reversed fits the full data
+        exactly as well (:mod:`engine.dag.ties`, checked as
+        :func:`~engine.dag.learn_dag` checks its result: for the
+        permutahedron's linear score with backward elimination and bilevel
+        training). Their direction frequencies reflect which way the resampled
+        rows tipped each tie, not evidence; ``adjacency_frequency`` is the
+        meaningful figure for them. Common on standardised data. Empty when
+        there are none, for other methods and options, and in results saved
+        before it was recorded.
     """
 
     node_names: tuple[str, ...]
@@ -263,8 +326,9 @@ class BootstrapResult(ResultMixin):
     elapsed_s: float = 0.0
     engine_version: str = ""
     warnings: tuple[str, ...] = ()
+    unoriented_edges: tuple[tuple[str, str], ...] = ()
 
-    _tuple_fields = ("node_names", "warnings")
+    _tuple_fields = ("node_names", "warnings", "unoriented_edges")
     _arrays: ClassVar[dict[str, ArraySpec]] = {
         "edge_frequency": ("fiu", ("d", "d")),
         "adjacency_frequency": ("fiu", ("d", "d")),
@@ -278,6 +342,9 @@ class BootstrapResult(ResultMixin):
 
     def __post_init__(self) -> None:
         self._freeze_arrays()
+        # pairs come back from JSON as lists
+        pairs = tuple(tuple(pair) for pair in self.unoriented_edges)
+        object.__setattr__(self, "unoriented_edges", pairs)
 
     def _summary(self) -> tuple[str, list[tuple[str, Any]]]:
         return "BootstrapResult", [
@@ -293,13 +360,33 @@ class BootstrapResult(ResultMixin):
             ("executor", self.executor),
             ("elapsed_s", round(self.elapsed_s, 1)),
             *([("warnings", len(self.warnings))] if self.warnings else []),
+            *(
+                [("unoriented_edges", len(self.unoriented_edges))]
+                if self.unoriented_edges
+                else []
+            ),
         ]
 
     def _load_problems(self) -> list[str]:
-        """The consensus of a loaded result must be a DAG."""
-        if is_dag(self.consensus):
-            return []
-        return ["'consensus' has a directed cycle; a consensus DAG is acyclic"]
+        """The consensus of a loaded result must be a DAG, and the unoriented
+        edges pairs of two of its nodes."""
+        problems = []
+        if not is_dag(self.consensus):
+            problems.append(
+                "'consensus' has a directed cycle; a consensus DAG is acyclic"
+            )
+        names = set(self.node_names)
+        bad = [
+            pair
+            for pair in self.unoriented_edges
+            if len(pair) != 2 or not set(pair) <= names or pair[0] == pair[1]
+        ]
+        if bad:
+            problems.append(
+                f"'unoriented_edges' holds {len(bad)} item(s) that are not a pair of "
+                f"two different node names (first: {list(bad[0])!r})"
+            )
+        return problems
 
     def consensus_at(self, threshold: float) -> NDArray[np.bool_]:
         """The consensus DAG at another frequency threshold."""
@@ -404,6 +491,11 @@ def bootstrap_dag(
         What the refits warned, one warning per kind for the whole bootstrap
         saying how many of the finished fits raised it (``"bootstrap_dag: 7 of
         10 bootstrap fits warned: ..."``), also kept in ``result.warnings``.
+    DataWarning
+        Once, when edges of the refits have a direction the score leaves open
+        on the full data (``result.unoriented_edges``, common on standardised
+        data): it names them and says their direction frequencies are
+        resampling noise; also kept in ``result.warnings``.
 
     Notes
     -----
@@ -452,12 +544,23 @@ def bootstrap_dag(
         n_workers=n_workers,
         address=address,
     )
-    summary = _summarise_warnings([notes for _, _, notes in outcome.completed])
+    fits = outcome.completed
+    summary = _summarise_warnings([notes for _, _, notes, _ in fits])
+    # the pairs whose direction the score leaves open, over the finished refits
+    pairs = sorted(set().union(*(p for *_, p in fits)))
+    unoriented = [(names[i], names[j]) for i, j in pairs]
+    joined = np.zeros((len(names), len(names)), dtype=bool)
+    for adjacency, *_ in fits:
+        joined |= adjacency | adjacency.T
+    tied = _unoriented(unoriented, int(np.triu(joined).sum()), len(fits))
+    if tied:
+        summary.append((DataWarning, tied))
     for category, message in summary:
         warn_user(message, category)
     return _summarise(
         outcome,
         tuple(message for _, message in summary),
+        tuple(unoriented),
         names,
         method,
         cfg,
@@ -473,6 +576,7 @@ def bootstrap_dag(
 def _summarise(
     outcome: Any,
     fit_warnings: tuple[str, ...],
+    unoriented: tuple[tuple[str, str], ...],
     names: list[str],
     method: str,
     cfg: dict[str, Any],
@@ -487,8 +591,8 @@ def _summarise(
 
     d = len(names)
     fits = outcome.completed
-    adjacency = np.array([a for a, _, _ in fits], dtype=float).reshape(-1, d, d)
-    weights = np.array([w for _, w, _ in fits], dtype=float).reshape(-1, d, d)
+    adjacency = np.array([a for a, *_ in fits], dtype=float).reshape(-1, d, d)
+    weights = np.array([w for _, w, *_ in fits], dtype=float).reshape(-1, d, d)
     n_done = len(fits)
     freq = adjacency.mean(axis=0) if n_done else np.zeros((d, d))
     present = adjacency.sum(axis=0)
@@ -523,4 +627,5 @@ def _summarise(
         elapsed_s=elapsed_s,
         engine_version=engine.__version__,
         warnings=fit_warnings,
+        unoriented_edges=unoriented,
     )

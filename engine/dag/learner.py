@@ -391,7 +391,9 @@ def learn_dag(
     progress : callable, optional
         Receives a :class:`~engine.runtime.ProgressEvent` per epoch (every
         ``progress_every`` epochs); returning True stops the fit, which then
-        returns a partial result with ``stopped=True``. The metrics depend on
+        returns a partial result with ``stopped=True`` (a permutahedron fit
+        asked to stop only after training keeps its complete graph and
+        ``stopped=False``, and skips its edge probabilities). The metrics depend on
         the method: ``"permutahedron"`` sends ``loss``, ``edges`` (of the most
         probable ordering's fit) and ``entropy`` (stage ``"train"``), then
         ``loss`` while polishing (stage ``"polish"``); ``"dagdb"`` sends
@@ -438,6 +440,10 @@ def learn_dag(
         directions exactly as well (common on standardised data,
         :mod:`engine.dag.ties`): the message names those edges. Kept in
         ``result.warnings`` too.
+    StoppedWarning
+        The fit was stopped on request (``result.stopped``), or a permutahedron
+        fit skipped its edge probabilities because the request came after
+        training. Kept in ``result.warnings`` too.
 
     Examples
     --------
@@ -568,11 +574,7 @@ def _tie_message(
     among those the prior knowledge allows; ones joined to it only through
     worse graphs are not found. Empty when none differs.
     """
-    if method != "permutahedron" or not (
-        cfg.edge_model == "linear"
-        and cfg.sparsifier == "backward"
-        and cfg.training == "bilevel"
-    ):
+    if not _ties_checked(method, cfg):
         return ""
     adjacency = np.asarray(fields["adjacency"], dtype=bool)
     open_edges, n_graphs, complete = open_directions(X, adjacency, allowed=prior.check)
@@ -596,6 +598,18 @@ def _tie_message(
         "the variance differences the equal-variance score orients edges by: fit "
         "the unscaled data if their units are comparable, add prior knowledge "
         "(required edges, tiers) for these pairs, or read them as undirected."
+    )
+
+
+def _ties_checked(method: str, cfg: Any) -> bool:
+    """Whether ``method`` with ``cfg`` scores graphs by the total residual
+    variance alone, so that :mod:`engine.dag.ties` proves its ties (see
+    :func:`_tie_message`)."""
+    return (
+        method == "permutahedron"
+        and cfg.edge_model == "linear"
+        and cfg.sparsifier == "backward"
+        and cfg.training == "bilevel"
     )
 
 

@@ -95,9 +95,11 @@ from engine.errors import (
     ConfigError,
     DataError,
     ResourceError,
+    StoppedWarning,
     check_choice,
     check_int,
     check_range,
+    warn_user,
 )
 from engine.runtime import Reporter, make_generators, resolve_device
 
@@ -1062,7 +1064,10 @@ def fit_permutahedron(
         Resolved seed.
     device : str or torch.device
     reporter : Reporter
-        Progress sink; a stop request ends training early.
+        Progress sink; a stop request ends training early. One that comes only
+        after training (at the ``refit`` event or while the edge probabilities
+        are fitted) leaves ``stopped`` False: the graph is complete, and only
+        the edge probabilities are skipped (None, with a ``StoppedWarning``).
 
     Returns
     -------
@@ -1097,10 +1102,18 @@ def fit_permutahedron(
         state.stopped = reporter.stop_requested
     reporter("refit", state.n_iter, message="refitting the MAP ordering")
     adjacency, weights = _refit(Xt, prior, order, config, gen, state)
-    # after the refit: fitting orderings here changes none of the output above
+    # after the refit: fitting orderings here changes none of the output above,
+    # so a stop request that comes only now leaves the fit complete (not stopped)
     probabilities = _edge_probabilities(state, Xt, prior, config, gen, stop)
-    if probabilities is None:  # a stop request came before every fit was done
-        state.stopped = state.stopped or reporter.stop_requested
+    if probabilities is None and not state.stopped:
+        warn_user(
+            "learn_dag: a stop request came after training, while the edge "
+            "probabilities were being fitted, so the edge probabilities were "
+            "skipped (result.edge_probabilities is None); the graph, weights and "
+            "ordering are those of the complete fit (result.stopped is False). "
+            "Fit again without stopping to get the probabilities.",
+            StoppedWarning,
+        )
     logger.info("permutahedron: %d epochs, %d edges", state.n_iter, adjacency.sum())
     return {
         "adjacency": adjacency,

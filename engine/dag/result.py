@@ -163,7 +163,9 @@ class DagResult(ResultMixin):
         (SparseMAP's support need not hold the MAP ordering).
         Prior knowledge is exact: forbidden edges (and edges against the tiers)
         are 0, required edges 1; the diagonal is 0. None when a stop request
-        came before every ordering of the final distribution was fitted.
+        came before every ordering of the final distribution was fitted; when
+        it came only after training (the graph is then complete, ``stopped``
+        False) a ``StoppedWarning`` in ``warnings`` says they were skipped.
 
         :meth:`thresholded` keeps this field whole: it describes the fit, not
         the edges shown.

@@ -98,3 +98,39 @@ def test_a_bootstrap_stopped_before_any_fit_says_so_and_draws_nothing():
     assert any("before any fit finished" in w.value for w in at.warning)
     labels = [b.label for b in at.get("download_button")]
     assert "Frequency matrix (CSV)" not in labels
+
+
+def test_edges_the_score_does_not_orient_are_named_above_the_frequencies():
+    # standardised Sachs: Raf -> Mek and Mek -> Raf split the refits on noise,
+    # and the panel showed the split frequencies without a word on why
+    import warnings
+
+    from engine.dag import bootstrap_dag
+    from engine.samples import load_sample
+
+    frame = load_sample("sachs").frame[["Raf", "Mek", "Erk"]]
+    X = frame.to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = bootstrap_dag(
+            (X - X.mean(0)) / X.std(0),
+            n_boot=2,
+            seed=0,
+            node_names=["Raf", "Mek", "Erk"],
+        )
+    assert ("Raf", "Mek") in result.unoriented_edges
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/causal.py").run()
+    at.session_state[state.CAUSAL_BOOT_RESULT] = result
+    at.run()
+
+    assert not at.exception
+    shown = [w.value.replace("\\", "") for w in at.warning]
+    tied = [w for w in shown if "does not orient" in w]
+    assert len(tied) == 1, shown
+    assert tied[0].startswith("On the full data the score does not orient")
+    assert (
+        "Raf -- Mek" in tied[0] and "resampling noise rather than evidence" in tied[0]
+    )

@@ -1525,3 +1525,42 @@ def test_a_result_without_edge_probabilities_has_no_probability_column(media):
     assert not any(c.value.startswith("'probability'") for c in at.caption)
     edges = pd.read_csv(io.BytesIO(download(at, media, "dl_csv")[1]))
     assert list(edges.columns) == ["source", "target", "weight"]
+
+
+def test_a_fit_whose_probabilities_were_skipped_is_shown_as_complete(monkeypatch):
+    # a Cancel that came after training only skips the edge probabilities: the
+    # page must not call the complete graph "stopped early" or "partial"
+    import warnings
+
+    import engine.dag.permutahedron as perm
+    from engine.dag import learn_dag
+
+    names = list(_one_edge_result().node_names)
+    X = np.random.default_rng(0).normal(size=(200, len(names)))
+    X[:, 1] += X[:, 0]
+    monkeypatch.setattr(perm, "_POLL_S", 0.0)
+
+    def stop_at_the_probabilities(event) -> bool:
+        return event.stage == "fit" and event.message.startswith("edge probabilities")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = learn_dag(
+            X,
+            seed=0,
+            node_names=names,
+            progress=stop_at_the_probabilities,
+            structure="sparsemap",
+            sparsifier="l0_ste",
+            inner_max_iter=40,
+            max_iter=15,
+        )
+    assert not result.stopped and result.edge_probabilities is None
+    at = _page()
+    _show(at, result)
+    shown = [w.value.replace("\\", "") for w in at.warning]
+    skipped = [w for w in shown if "edge probabilities were skipped" in w]
+    assert len(skipped) == 1 and skipped[0].startswith("A stop request came"), shown
+    assert not any("stopped before it finished" in w for w in shown)
+    assert not any("stopped early" in c.value for c in at.caption)
+    assert _frame(at, "source", "target", "weight") is not None

@@ -123,6 +123,7 @@ def test_dag_command_bootstrap_adds_edge_frequency(table, tmp_path, seed):
     np.testing.assert_allclose(freq * 3, np.round(freq * 3), atol=1e-6)
     assert doc["bootstrap"]["n_done"] == 3
     assert doc["options"]["n_orderings"] == 4
+    assert doc["bootstrap"]["unoriented_edges"] == []  # raw data: no ties
 
 
 def test_dag_command_bootstrap_on_processes_equals_serial(table, tmp_path, seed):
@@ -139,6 +140,10 @@ def test_dag_command_bootstrap_on_processes_equals_serial(table, tmp_path, seed)
     assert docs["processes"]["bootstrap"]["executor"] == "processes"
     assert docs["processes"]["edge_frequency"] == docs["serial"]["edge_frequency"]
     assert np.asarray(docs["processes"]["edge_frequency"]).shape == (4, 4)
+    # standardised: the score leaves some directions open, and the JSON says which
+    open_pairs = docs["serial"]["bootstrap"]["unoriented_edges"]
+    assert open_pairs and all(len(pair) == 2 for pair in open_pairs)
+    assert docs["processes"]["bootstrap"]["unoriented_edges"] == open_pairs
 
 
 def test_dag_command_rejects_unknown_option(table, capsys):

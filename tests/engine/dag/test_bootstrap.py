@@ -188,7 +188,7 @@ def test_a_required_edge_on_a_constant_column_fails_before_the_bootstrap_only():
         s for s in range(100) if 0 not in np.random.default_rng(s).integers(0, 60, 60)
     )
     job = _BootJob(rare, tuple(names), "permutahedron", FAST, prior, job_seed, "cpu")
-    adjacency, weights, notes = _bootstrap_job(job)
+    adjacency, weights, notes, _ = _bootstrap_job(job)
     assert adjacency[3, 0] and weights[3, 0] == 0.0
     assert any(c is DataWarning and "['x3'] hold a single value" in m for c, m in notes)
 
@@ -338,3 +338,57 @@ def test_bootstrap_without_an_executor_names_itself_and_the_choices():
         "bootstrap_dag: 'executor' must be 'serial', 'processes', 'ray' or an "
         "object with map_jobs; got None."
     )
+
+
+def _standardised_sachs() -> tuple[np.ndarray, list[str]]:
+    from engine.samples import load_sample
+
+    frame = load_sample("sachs").frame
+    X = frame.to_numpy(dtype=float)
+    return (X - X.mean(0)) / X.std(0), list(frame.columns)
+
+
+def test_edges_the_score_does_not_orient_are_named_with_their_noise():
+    # standardised, the equal-variance score ties A -> B and B -> A for covered
+    # edges; each resample breaks the tie on noise, so Raf -> Mek 0.6 against
+    # Mek -> Raf 0.4 looked like weak evidence and nothing said why
+    X, names = _standardised_sachs()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = bootstrap_dag(X, n_boot=3, seed=0, node_names=names)
+    index = {name: k for k, name in enumerate(names)}
+    pairs = [(index[a], index[b]) for a, b in res.unoriented_edges]
+    assert pairs == sorted(pairs) and all(i < j for i, j in pairs)
+    for pair in [("Raf", "Mek"), ("Plcg", "PIP3"), ("PIP2", "PIP3")]:
+        assert pair in res.unoriented_edges
+    # each is an edge of some refit whose reversal fits the full data as well
+    for i, j in pairs:
+        assert res.adjacency_frequency[i, j] > 0
+    tied = [w for w in caught if "does not orient" in str(w.message)]
+    assert len(tied) == 1 and tied[0].category is DataWarning
+    said = str(tied[0].message)
+    joined = int(np.triu(res.adjacency_frequency > 0).sum())
+    assert said.startswith(
+        f"bootstrap_dag: on the full data the score does not orient "
+        f"{len(pairs)} of the {joined} node pairs the 3 refits join by an edge "
+        "(Raf -- Mek, "
+    )
+    assert "resampling noise rather than evidence" in said
+    assert res.warnings[-1] == said
+    back = BootstrapResult.from_json(res.to_json())
+    assert back == res and back.unoriented_edges == res.unoriented_edges
+    assert all(isinstance(p, tuple) for p in back.unoriented_edges)
+    damaged = res.to_dict()
+    damaged["unoriented_edges"] = [["Raf", "Nope"]]
+    with pytest.raises(DataError, match="'unoriented_edges' holds 1 item"):
+        BootstrapResult.from_dict(damaged)
+
+
+def test_raw_data_without_ties_name_no_unoriented_edges(seed):
+    X, _ = _chain_data(seed)  # raw: the variances grow down the chain
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = bootstrap_dag(X, n_boot=3, seed=seed, **FAST)
+    assert res.unoriented_edges == ()
+    assert not any("does not orient" in str(w.message) for w in caught)
+    assert not any("does not orient" in w for w in res.warnings)

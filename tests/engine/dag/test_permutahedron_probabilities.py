@@ -203,3 +203,43 @@ def test_a_stop_before_the_orderings_are_fitted_leaves_none(monkeypatch):
     r = _fit(X, progress=stop_on_first_inner_event)
     assert r.stopped and r.n_iter == 0 and r.edge_probabilities is None
     assert "probability" not in r.to_frame()
+
+
+def test_a_stop_after_training_skips_the_probabilities_not_the_fit(monkeypatch):
+    # the stop came while the edge probabilities were fitted, after the refit:
+    # the graph is the complete fit's, yet the result said "stopped" and the
+    # app and the CLI took it for a fit cut short
+    from engine.errors import StoppedWarning
+
+    monkeypatch.setattr(perm, "_POLL_S", 0.0)
+    X = simulate_sem(6, 200, edges_per_node=1.5, seed=4).X
+    options = {  # its final support holds orderings no epoch fitted
+        "structure": "sparsemap",
+        "sparsifier": "l0_ste",
+        "inner_max_iter": 40,
+        "max_iter": 15,  # (a converged fit had fitted them all)
+    }
+    asked = []
+
+    def stop_at_the_probabilities(event) -> bool:
+        late = event.stage == "fit" and event.message.startswith("edge probabilities")
+        asked.append(late)
+        return late
+
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        r = learn_dag(
+            X, seed=0, device="cpu", progress=stop_at_the_probabilities, **options
+        )
+    assert asked.count(True) == 1 and asked[-1]
+    whole = _fit(X, **options)
+    assert whole.edge_probabilities is not None and not whole.stopped
+    assert not r.stopped and r.edge_probabilities is None
+    np.testing.assert_array_equal(r.adjacency, whole.adjacency)
+    np.testing.assert_array_equal(r.weights, whole.weights)
+    assert r.ordering == whole.ordering and r.n_iter == whole.n_iter
+    assert r.converged == whole.converged
+    said = [str(w.message) for w in got if issubclass(w.category, StoppedWarning)]
+    assert len(said) == 1 and said[0] in r.warnings
+    assert "the edge probabilities were skipped" in said[0]
+    assert "stopped on request" not in " ".join(r.warnings)
