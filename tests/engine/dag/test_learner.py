@@ -663,17 +663,19 @@ def test_a_large_fit_gets_a_cost_warning_that_says_how_to_shorten_it():
     assert text == (
         "A long fit: 200 columns. Each new ordering's edge fit takes about 19 s on "
         "one CPU core, an epoch fits up to 10 new orderings (about 3 min) and the "
-        "last round of the final polish 1381 (7.3 h), so expect at least 7.3 h, and "
+        "last round of the final polish 199 (63 min), so expect at least 66 min, and "
         "more with every epoch (up to max_iter=300). To shorten it, choose fewer "
         "columns in 'Columns (nodes)' (at 60 columns an ordering takes about "
         "0.09 s), or lower max_iter or n_orderings, or lower polish_reach or turn "
         "off polish under 'Method options'. You can still start it; Cancel ends it "
         "within about 20 s."
     )
-    swaps = cost_warning(300, 200, PermutahedronConfig(polish_reach=1))
-    assert "final polish 199 (63 min), so expect at least 66 min" in swaps
+    # on up to 60 columns the last round also moves nodes by up to 4 places
+    moves = cost_warning(300, 60, PermutahedronConfig())
+    assert "the last round of the final polish 401 (36 s)" in moves
+    assert cost_warning(300, 60, PermutahedronConfig(polish_reach=1)) is None
     no_polish = cost_warning(300, 200, PermutahedronConfig(polish=False))
-    assert "polish 1" not in no_polish and "expect at least 3 min" in no_polish
+    assert "polish 199" not in no_polish and "expect at least 3 min" in no_polish
     mlp = cost_warning(1000, 20, PermutahedronConfig(edge_model="mlp"))
     assert mlp.startswith("A long fit: with the MLP edge model an epoch over 20")
     assert cost_warning(1000, 20, PermutahedronConfig(training="joint")) is None
