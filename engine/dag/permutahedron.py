@@ -231,9 +231,9 @@ class PermutahedronConfig:
     the loss curves differ in the last digits). Not where the score ties:
     on standardised data several equivalent graphs can fit exactly as well
     (:mod:`engine.dag.ties`; ``learn_dag`` then warns and names the edges),
-    and seeds can return different ones of them, or a less good member of
-    the equivalence class (standardised Sachs in the sample's column order:
-    seeds 0-4 give three graphs of one CPDAG, at SHD 13-15 from the truth). The
+    and seeds can return different ones of them (standardised Sachs in the
+    sample's column order: seeds 0-4 give three tied graphs of one CPDAG, at
+    SHD 13-14 from the truth). The
     seed matters for the stochastic options: ``init_theta="zeros"`` or
     ``"variances"`` on tied scores, ``edge_model="mlp"``,
     ``sparsifier="l0_ste"`` and ``training="joint"`` (random initial weights
