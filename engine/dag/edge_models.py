@@ -48,16 +48,25 @@ import torch.nn.functional as F
 
 __all__ = [
     "EDGE_MODELS",
+    "RIDGE",
     "EdgeFit",
     "EdgeFitter",
     "FitSettings",
     "FitStopped",
     "backward_select",
     "fit_edges",
+    "mean_variance",
     "refit_linear",
 ]
 
 EDGE_MODELS = ("linear", "mlp")
+
+# Ridges and floors relative to the data's mean variance (see mean_variance), so
+# that multiplying every column by one factor changes no fitted graph or weight.
+RIDGE = 1e-10
+"""Added to Gram diagonals, times the mean variance, so collinear (or constant)
+columns still solve."""
+_RSS_FLOOR = 1e-12  # residual variances are kept above this times the mean variance
 
 StopCheck = Callable[[], bool]
 """Asked between the steps of a long inner fit; ``True`` abandons the fit."""
@@ -115,6 +124,29 @@ class EdgeFit:
     n_iter: int
 
 
+def mean_variance(S: torch.Tensor | np.ndarray) -> float:
+    """The mean variance ``tr(S) / d``: the data's scale, for relative constants.
+
+    Parameters
+    ----------
+    S : torch.Tensor or ndarray of shape (d, d)
+        Second moments of centred data.
+
+    Returns
+    -------
+    float
+        ``tr(S) / d``, or 1 when that is not a positive finite number (every
+        column constant), so that ridges scaled by it stay positive.
+
+    Examples
+    --------
+    >>> mean_variance(np.diag([1.0, 3.0]))
+    2.0
+    """
+    v = float(S.diagonal().sum()) / S.shape[0]
+    return v if 0 < v < math.inf else 1.0
+
+
 def _aggregate(mse: torch.Tensor, loss: str) -> torch.Tensor:
     """Per-ordering loss from per-child mean squared residuals (K, d)."""
     d = mse.shape[-1]
@@ -127,6 +159,7 @@ class _Linear:
     def __init__(self, X: torch.Tensor, n_params: int, s: FitSettings) -> None:
         n, d = X.shape
         self.S = X.T @ X / n  # (d, d)
+        self.ridge = 1e-9 * mean_variance(self.S)  # (relative, as RIDGE)
         self.eye = torch.eye(d, dtype=X.dtype, device=X.device)
         self.W = torch.zeros((n_params, d, d), dtype=X.dtype, device=X.device)
         self.W.requires_grad_(True)
@@ -140,7 +173,7 @@ class _Linear:
         _K, _d, _ = masks.shape
         m = masks.transpose(1, 2)  # (K, c, p): allowed parents of each child
         A = m[..., :, None] * self.S * m[..., None, :]  # (K, c, p, p)
-        A = A + torch.diag_embed(1 - m) + 1e-9 * self.eye
+        A = A + torch.diag_embed(1 - m) + self.ridge * self.eye
         b = m * self.S.T[None]  # (K, c, p): S[p, c] on allowed parents
         beta = torch.linalg.solve(A, b[..., None])[..., 0]  # (K, c, p)
         self.W.copy_(beta.transpose(1, 2) * masks)
@@ -393,12 +426,13 @@ def backward_select(
     active = masks.transpose(1, 2).clone()  # (K, c, p)
     fixed = (masks * required).transpose(1, 2) > 0
     diag = torch.diagonal(S)
+    scale = mean_variance(S)
     A = active[..., :, None] * S * active[..., None, :]
-    A = A + torch.diag_embed(1 - active) + 1e-10 * eye
+    A = A + torch.diag_embed(1 - active) + RIDGE * scale * eye
     inv = torch.cholesky_inverse(torch.linalg.cholesky(A))  # (K, c, p, p)
     b = active * S.T[None]  # (K, c, p): S[p, c] on the allowed parents
     beta = (inv @ b[..., None])[..., 0]  # (K, c, p)
-    rss = (diag[None] - (b * beta).sum(-1)).clamp_min(1e-12)  # (K, c)
+    rss = (diag[None] - (b * beta).sum(-1)).clamp_min(_RSS_FLOOR * scale)  # (K, c)
     g_diag = torch.diagonal(inv, dim1=-2, dim2=-1).clone()  # (K, c, p)
     rounds = 0
     while True:
@@ -450,7 +484,9 @@ def lars_select(
 
     For each ordering and child: least squares on the allowed parents gives
     ``|beta|``; scikit-learn's ``LassoLarsIC(criterion="bic")`` runs on the
-    parents rescaled by ``|beta|`` (the adaptive lasso), and the coefficients are
+    parents rescaled by ``|beta|`` (the adaptive lasso), both divided by the
+    child's root mean square (the path's stopping tolerance is absolute, so this
+    keeps the selection free of the data's unit), and the coefficients are
     ``coef * |beta|``. Required parents are not penalised: they are projected
     out of the child and of the free parents first, and get least-squares
     coefficients on what the free parents leave. Sparsity comes from BIC alone
@@ -514,10 +550,15 @@ def _adaptive_lasso(
         scale = np.abs(np.linalg.lstsq(Z_r, y_r, rcond=None)[0])
         live = scale > 1e-12
         if live.any():
+            # fitted in units of the child's residual spread: the LARS path ends
+            # at an absolute tolerance on the penalty (float32's eps), which cut
+            # it short on small data (planted data times 1e-6: no edges at all)
+            unit = float(np.sqrt(np.mean(y_r**2)))
+            unit = unit if unit > 0 else 1.0
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SkConvergenceWarning)
                 lasso = LassoLarsIC(criterion="bic", fit_intercept=False)
-                lasso.fit(Z_r[:, live] * scale[live], y_r)
+                lasso.fit(Z_r[:, live] * (scale[live] / unit), y_r / unit)
             coef_free[live] = lasso.coef_ * scale[live]
     coef_fixed = np.zeros(fixed.size)
     if fixed.size:
@@ -541,12 +582,13 @@ def refit_linear(X: torch.Tensor, adjacency: torch.Tensor) -> torch.Tensor:
     """
     n, d = X.shape
     S = X.T @ X / n
+    ridge = RIDGE * mean_variance(S)
     W = torch.zeros((d, d), dtype=X.dtype, device=X.device)
     for c in range(d):
         parents = torch.nonzero(adjacency[:, c]).flatten()
         if parents.numel() == 0:
             continue
         A = S[parents][:, parents]
-        A = A + 1e-10 * torch.eye(len(parents), dtype=X.dtype, device=X.device)
+        A = A + ridge * torch.eye(len(parents), dtype=X.dtype, device=X.device)
         W[parents, c] = torch.linalg.solve(A, S[parents, c])
     return W

@@ -368,7 +368,11 @@ def learn_dag(
     ----------
     X : ndarray, torch.Tensor or DataFrame of shape (n_samples, n_nodes)
         Numeric data without missing values. Centred inside; scale beforehand if
-        the units should not matter (scaling changes which graph fits best).
+        the units should not matter (scaling a column changes which graph fits
+        best). One factor on every column changes nothing for the permutahedron
+        with linear edges and its default ``loss="nll_ev"`` (same graph, ordering
+        and weights); it does change ``loss="sq"``, the MLP edge model and
+        ``"dagdb"``, whose penalties and steps are in the data's units.
     method : str, default="permutahedron"
         A name of :data:`METHODS`.
     prior : PriorKnowledge, optional

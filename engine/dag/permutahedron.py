@@ -83,10 +83,12 @@ from engine.dag._orderings import complete_dags, order_of, ranks_of, repair_rank
 from engine.dag._sparsemap import sparsemap
 from engine.dag._sparsemax import sparsemax
 from engine.dag.edge_models import (
+    RIDGE,
     EdgeFitter,
     FitSettings,
     FitStopped,
     fit_edges,
+    mean_variance,
     refit_linear,
 )
 from engine.dag.prior import PriorKnowledge
@@ -132,7 +134,14 @@ class PermutahedronConfig:
     hidden : int, default=10
         Hidden units per child of the MLP edge model.
     loss : {"nll_ev", "sq"}, default="nll_ev"
-        Equal-variance Gaussian NLL or squared loss.
+        Equal-variance Gaussian NLL or squared loss. With linear edges
+        ``nll_ev`` does not depend on the data's unit: multiplying every
+        column by one factor ``c`` adds ``d log c`` to every graph's loss and
+        gives the same graph, ordering and weights (not with
+        ``init_theta="variances"``, whose start is in the data's units, nor
+        with the MLP edge model). ``sq`` scales with ``c^2``
+        while ``pruning_reg`` does not, so a smaller unit gives a sparser graph
+        (standardised Sachs times 1e-3: no edges; times 1e3: 55 of 55).
     training : {"bilevel", "joint"}, default="bilevel"
         Bilevel: per epoch fit the edges of every ordering, then one step on theta.
         Joint: shared edge parameters and theta take one Adam step together.
@@ -520,6 +529,9 @@ def _entropy(alpha: torch.Tensor) -> float:
 @dataclass
 class _State:
     theta: torch.Tensor
+    # what the data's unit adds to every ordering's loss (_loss_offset): the
+    # losses are kept, compared and trained on without it, and reported with it
+    offset: float = 0.0
     cache: dict[tuple[int, ...], tuple[float, int]] = field(default_factory=dict)
     history: dict[str, list[float]] = field(default_factory=dict)
     best: float = math.inf
@@ -643,10 +655,13 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
     """
     S = (X.T @ X / X.shape[0]).cpu().numpy()
     d = S.shape[0]
-    # variances compared on a grid: standardised columns all have variance 1,
-    # and rounding noise must not pick the first node; ties go to the node
-    # that leaves the others the least residual variance, then the lowest index
-    scale = max(float(np.trace(S)) / d, np.finfo(float).tiny)
+    # variances compared relative to the mean variance (multiplying every column
+    # by one factor changes no choice) on a grid of 1e-10: standardised columns
+    # all have variance 1, and rounding noise must not pick the first node; ties
+    # go to the node that leaves the others the least residual variance, then
+    # the lowest index
+    scale = mean_variance(S)
+    ridge = RIDGE * scale
     placed: list[int] = []
     left = set(range(d))
     for _ in range(d):
@@ -656,7 +671,7 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
             if before is None or not before[sorted(left), j].any()
         ]
         var = {
-            j: _quantised(residual_variance(S, j, placed, ridge=1e-10), scale)
+            j: _quantised(residual_variance(S, j, placed, ridge=ridge) / scale, 1.0)
             for j in free
         }
         least = min(var.values())
@@ -665,10 +680,11 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
             rest = {
                 j: _quantised(
                     sum(
-                        residual_variance(S, k, [*placed, j], ridge=1e-10)
+                        residual_variance(S, k, [*placed, j], ridge=ridge)
                         for k in left - {j}
-                    ),
-                    scale,
+                    )
+                    / scale,
+                    1.0,
                 )
                 for j in tied
             }
@@ -696,6 +712,32 @@ def _init_theta(
     # a tiny seeded jitter breaks ties, so the start does not depend on column order
     jitter = torch.randn(d, generator=gen, dtype=X.dtype, device=X.device)
     return (theta + 1e-3 * jitter).requires_grad_(True)
+
+
+def _loss_offset(X: torch.Tensor, cfg: PermutahedronConfig) -> float:
+    """The part of every ordering's loss that only the data's unit sets.
+
+    Multiplying every column by ``c`` multiplies every residual variance by
+    ``c^2``, which adds ``d log c`` to the ``nll_ev`` loss of every ordering
+    alike. Without ``(d / 2) log`` of the mean variance the losses are free of
+    the unit, so they round onto the grid of :func:`_quantised` and compare the
+    same way in any unit (and nearly as before on standardised data, where the
+    mean variance is 1). The ``sq`` loss has no such part (0): it scales with
+    ``c^2`` while its edge penalty does not, so its graph depends on the unit.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n, d)
+        Centred data.
+    cfg : PermutahedronConfig
+
+    Returns
+    -------
+    float
+    """
+    if cfg.loss != "nll_ev":
+        return 0.0
+    return 0.5 * X.shape[1] * math.log(mean_variance(X.T @ X / X.shape[0]))
 
 
 def _quantised(value: float, scale: float | None = None) -> float:
@@ -753,7 +795,7 @@ def _bilevel_losses(
             for i, bits in zip(part, packed, strict=True):
                 state.edges[keys[i]] = bits
         for i, raw, adj in zip(part, fit.loss.tolist(), fit.adjacency, strict=True):
-            loss = _quantised(raw)
+            loss = _quantised(raw - state.offset)
             state.cache[keys[i]] = (loss, int(adj.sum()))
             best = state.best_fit
             if deterministic and (best is None or loss < state.cache[best[0]][0]):
@@ -776,7 +818,7 @@ def _train(
     structural = torch.tensor(prior.allowed_mask(), dtype=X.dtype, device=X.device)
     required = torch.tensor(np.array(prior.required), dtype=X.dtype, device=X.device)
     before = prior.precedence()
-    state = _State(theta=_init_theta(X, cfg, gen, before))
+    state = _State(theta=_init_theta(X, cfg, gen, before), offset=_loss_offset(X, cfg))
     opt = torch.optim.Adam([state.theta], lr=cfg.lr_theta)
     joint = None
     if cfg.training == "joint":
@@ -805,7 +847,7 @@ def _train(
         else:
             masks = complete_dags(rankings, X.device, X.dtype) * structural
             per = joint.objective(masks, required)
-            obj = alpha @ per
+            obj = alpha @ per - state.offset  # (as the bilevel losses)
             with torch.no_grad():
                 ev = joint.evaluate(masks, required, 0)
             edges = ev.adjacency.sum((-2, -1)).cpu().numpy()
@@ -827,7 +869,7 @@ def _train(
         state.n_iter = epoch
         state.log(
             step=epoch,
-            loss=value,
+            loss=value + state.offset,
             n_edges=float(edges[top]),
             entropy=entropy,
             n_orderings=float(len(rankings)),
@@ -838,7 +880,11 @@ def _train(
         else:
             state.stall += 1
         if epoch % cfg.progress_every == 0 or epoch == cfg.max_iter:
-            metrics = {"loss": value, "edges": float(edges[top]), "entropy": entropy}
+            metrics = {
+                "loss": value + state.offset,
+                "edges": float(edges[top]),
+                "entropy": entropy,
+            }
             if reporter("train", epoch, metrics=metrics):
                 state.stopped = True
                 break
@@ -888,7 +934,8 @@ def _polish(
         return order
     value = float(current[0])
     for r in range(4 * d):
-        if reporter("polish", r, metrics={"loss": value}, total=4 * d):
+        loss = value + state.offset
+        if reporter("polish", r, metrics={"loss": loss}, total=4 * d):
             break
         found = None
         for cands in (_swaps(order, before), _moves(order, before, _reach(d, cfg))):

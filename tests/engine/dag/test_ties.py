@@ -187,9 +187,9 @@ def test_ordering_losses_tie_to_eleven_digits():
 
 
 def test_rescaled_data_give_the_same_graph():
-    # the default fit's steps scale with the data (up to small absolute
-    # constants, which matter below ~1e-3), yet standardised Sachs times
-    # 1 + 1e-12 or 0.3428 gave graphs
+    # the default fit's steps scale with the data (its constants are relative
+    # to the mean variance: tests/engine/dag/test_dag_scale.py), yet
+    # standardised Sachs times 1 + 1e-12 or 0.3428 gave graphs
     # with 3-4 edges reversed: rounding noise in the greedy start's variances
     # (all 1 after standardising) picked its first node
     X = load_sample("sachs").frame.to_numpy(dtype=float)

@@ -1,0 +1,107 @@
+"""The permutahedron learner does not depend on the unit shared by all columns.
+
+Multiplying every column by one factor ``c`` multiplies every residual
+variance by ``c^2``: the default score (``nll_ev``) shifts by ``d log c`` for
+every graph alike, and the least-squares weights do not change, so the same
+graph, ordering and weights must come back. Absolute constants (ridges, clamps,
+the grid that losses are compared on) once made fits on data of about 1e-3 or
+less return other graphs.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from engine import load_sample
+from engine.dag import learn_dag, simulate_sem
+from engine.dag.edge_models import FitSettings, backward_select, refit_linear
+from engine.dag.permutahedron import greedy_order
+from engine.errors import DataWarning
+
+FACTORS = (1e-6, 1e-3, 1e3, 1e6)
+
+
+def _sachs_standardised() -> np.ndarray:
+    sample = load_sample("sachs")
+    X = sample.frame[list(sample.feature_names)].to_numpy(dtype=float)
+    return (X - X.mean(0)) / X.std(0)
+
+
+def _planted() -> np.ndarray:
+    return simulate_sem(8, 500, seed=1).X
+
+
+def _fit(X: np.ndarray, seed: int, **options):
+    with warnings.catch_warnings():  # standardised Sachs ties (engine.dag.ties)
+        warnings.simplefilter("ignore", DataWarning)
+        return learn_dag(X, seed=seed, **options)
+
+
+def _assert_same_fit(fit, base, c: float) -> None:
+    d = base.adjacency.shape[0]
+    assert np.array_equal(fit.adjacency, base.adjacency), f"factor {c:g}"
+    assert fit.ordering == base.ordering, f"factor {c:g}"
+    assert fit.warnings == base.warnings  # the tie note names the same edges
+    np.testing.assert_allclose(fit.weights, base.weights, rtol=1e-7, atol=1e-10)
+    # the same search: every epoch's loss moved by d log c, no more
+    assert fit.n_iter == base.n_iter
+    np.testing.assert_allclose(
+        fit.history["loss"], base.history["loss"] + d * math.log(c), atol=1e-7
+    )
+
+
+@pytest.mark.parametrize("data", ["planted", "sachs"])
+def test_default_fit_ignores_the_unit_of_all_columns(data, seed):
+    X = _planted() if data == "planted" else _sachs_standardised()
+    base = _fit(X, seed)
+    assert base.adjacency.sum() > 0
+    assert (data == "sachs") == any("does not orient" in w for w in base.warnings)
+    for c in FACTORS:
+        _assert_same_fit(_fit(X * c, seed), base, c)
+
+
+def test_lars_fit_ignores_the_unit_of_all_columns(seed):
+    X = simulate_sem(5, 300, seed=2).X
+    base = _fit(X, seed, sparsifier="lars")
+    assert base.adjacency.sum() > 0
+    for c in (1e-6, 1e6):
+        _assert_same_fit(_fit(X * c, seed, sparsifier="lars"), base, c)
+
+
+def test_greedy_start_ignores_the_unit():
+    # standardised columns all have variance 1: ties the start breaks the same
+    # way whatever the unit
+    X = torch.as_tensor(_sachs_standardised())
+    X = X - X.mean(0)
+    order = greedy_order(X, None)
+    for c in FACTORS:
+        assert greedy_order(X * c, None) == order, f"factor {c:g}"
+
+
+def test_backward_selection_and_refit_scale_with_the_data():
+    X = torch.as_tensor(_planted())
+    X = X - X.mean(0)
+    d = X.shape[1]
+    order = torch.arange(d)
+    masks = (order[:, None] < order[None, :]).to(X.dtype)[None]  # identity order
+    required = torch.zeros((d, d), dtype=X.dtype)
+    settings = FitSettings(sparsifier="backward", pruning_reg=0.01)
+    base = backward_select(X, masks, required, settings)
+    for c in FACTORS:
+        fit = backward_select(X * c, masks, required, settings)
+        assert torch.equal(fit.adjacency, base.adjacency), f"factor {c:g}"
+        torch.testing.assert_close(fit.weights, base.weights, rtol=1e-9, atol=1e-12)
+        torch.testing.assert_close(
+            fit.loss, base.loss + d * math.log(c), rtol=0, atol=1e-9
+        )
+        torch.testing.assert_close(
+            refit_linear(X * c, base.adjacency[0]),
+            refit_linear(X, base.adjacency[0]),
+            rtol=1e-9,
+            atol=1e-12,
+        )
