@@ -384,8 +384,12 @@ def read_table(
         above a header whose columns below hold numbers only (a title as wide
         as the table, ``Sample data, version 2`` above ``a,b``), with a
         ``preamble_lines`` warning; ``True`` reads the first such line as the
-        names. A first line of single-word names is kept as the header (a row
-        of units below it, ``C,kPa``, is then a row of text). Lines with fewer
+        names. A first line of single-word names is kept as the header, and so
+        is one of names of several words over a line of unit symbols
+        (``body mass,flipper length`` over ``g,mm``). Unless ``False``, a row
+        of units right below the header (no number, text only in columns of
+        numbers: ``g,mm,`` or ``C,kPa``) is left out, with a ``units_row``
+        warning that names its line; it holds no value. Lines with fewer
         fields than the table are skipped unless ``False``.
 
     Returns
@@ -721,6 +725,13 @@ def _sniff_delimiter(text: str) -> str:
 _MAX_PREAMBLE = 20
 # Share of the records below a preamble that must have the header's field count.
 _PREAMBLE_FIT = 0.8
+# A cell of a row of units below the header: a unit symbol, or a product or
+# quotient of them (kg, mm, °C, %, m/s, mg/L, kJ/mol, m^2), bracketed or not.
+_UNIT_ATOM = (
+    r"(?:[pnuµμmcdhkMGT]?(?:g|m|s|l|L|mol|M|K|Pa|bar|Hz|V|A|W|J|N|C|cal|eV|B|Da)"
+    r"|min|hr?|d|yr|ppm|ppb|rpm|deg|rad|°[CF]?|%)(?:\^?[-−]?\d|[²³]|⁻¹)?"
+)
+_UNIT = re.compile(rf"[(\[]?\s*{_UNIT_ATOM}(?:\s*[/·*.]\s*{_UNIT_ATOM})*\s*[)\]]?")
 
 
 class _Preamble(NamedTuple):
@@ -823,7 +834,87 @@ def _skip_top_lines(
         text, found = _skip_preamble(text, delimiter, header)
         if found is not None:
             notes.append(_preamble_note(found, label))
+    if header is not False:
+        units = _find_units_row(text, delimiter, header)
+        if units is not None:
+            text = _blank_lines(text, [units.line])
+            notes.append(_units_note(units, delimiter, label))
     return text, [n for n in notes if n is not None]
+
+
+class _UnitsRow(NamedTuple):
+    """A row of units below the header (:func:`_find_units_row`): its line
+    number, its cells, and the (unit, column name) of each unit in a column of
+    numbers."""
+
+    line: int
+    row: list[str]
+    units: list[tuple[str, str]]
+
+
+def _find_units_row(text: str, delimiter: str, header: bool | None) -> _UnitsRow | None:
+    """The row of units right below the header, or ``None``.
+
+    The first record below the header is a row of units (``g,mm,``) when it
+    holds no number and no dash-only or other punctuation cell, at least one
+    cell of text, and every such cell lies in a column whose cells below are
+    numbers (or missing), at least one: read as data, it is a row of missing
+    values that turned a short column of numbers into text, or said so in two
+    warnings per column. It holds no value of any column, so leaving it out
+    loses none. At least :data:`MIN_ROWS` records must follow it; the first
+    60 records are looked at, as for a preamble.
+
+    Parameters
+    ----------
+    text : str
+        The file's text, preamble and comment lines blanked.
+    delimiter : str
+    header : bool or None
+        As for :func:`read_table`; with ``None``, a first line of numbers only
+        is data, not a header.
+
+    Returns
+    -------
+    _UnitsRow or None
+    """
+    records = _top_records(text, delimiter)
+    if len(records) < 2 + MIN_ROWS:
+        return None
+    names, (line, row) = records[0][1], records[1]
+    below = [r for _, r in records[2:]]
+    if len(row) != len(names) or (header is None and _numbers_only(names)):
+        return None
+    units = []
+    for j, cell in enumerate(c.strip() for c in row):
+        if cell.lower() in MISSING_TOKENS:
+            continue
+        if _is_number(cell) or not (_is_name(cell) or _UNIT.fullmatch(cell)):
+            return None
+        column = [r[j] if j < len(r) else "" for r in below]
+        if not _numbers_only(column) or not any(map(_is_number, column)):
+            return None
+        units.append((cell, names[j].strip()))
+    return _UnitsRow(line, row, units) if units else None
+
+
+def _units_note(units: _UnitsRow, delimiter: str, label: str) -> Finding:
+    """The ``units_row`` warning: the line left out, its units, what to do."""
+    pairs = ", ".join(f"{u!r} in {n!r}" for u, n in units.units[:5])
+    if len(units.units) > 5:
+        pairs += f", and {len(units.units) - 5} more"
+    unit, name = units.units[0]
+    example = f"{name} ({unit.strip('()[]')})"
+    line = delimiter.join(units.row)[:60]
+    return Finding(
+        "warning",
+        "units_row",
+        f"{label}: left out line {units.line} ({line!r}), below the column names: "
+        f"it holds no number, only text in columns of numbers ({pairs}), as a row "
+        f"of units does. To keep the units, put them in the column names "
+        f"({example!r}) and delete the line; if it is a row of data, fix those "
+        "cells.",
+        rows=(units.line,),
+    )
 
 
 def _skip_preamble(
@@ -956,6 +1047,8 @@ def _find_title_lines(text: str, delimiter: str) -> _Preamble | None:
         return None
     if any(_like_header(row, width) for _, row in records[:start]):
         return None  # a header with a row of units (or a second header) below
+    if _names_over_units(records[start - 1][1], records[start][1], width):
+        return None  # names of several words (body mass) over units (g)
 
     end, first = records[start][0], records[0][0]
     text_first = delimiter.join(records[0][1]).strip()
@@ -974,6 +1067,23 @@ def _like_header(row: list[str], width: int) -> bool:
     return len(cells) == width and all(
         _is_name(c) and not re.search(r"\s", c) for c in cells
     )
+
+
+def _names_over_units(above: list[str], row: list[str], width: int) -> bool:
+    """Whether ``above`` is a header of ``width`` names over a row of unit
+    symbols (``body mass,flipper length`` over ``g,mm``).
+
+    :func:`_like_header` keeps a header of single words above any line of
+    words; names of several words are told from a title as wide as the table
+    (``Sample data, version 2`` above ``a,b``) by the units below them: every
+    cell of ``row`` is a unit (:data:`_UNIT`) or empty, and one is a unit.
+    """
+    if len(above) != width or len(row) != width:
+        return False
+    if not all(_is_name(c.strip()) for c in above):
+        return False
+    units = [c.strip() for c in row if c.strip()]
+    return bool(units) and all(_UNIT.fullmatch(c) for c in units)
 
 
 def _is_name(token: str) -> bool:

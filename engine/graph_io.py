@@ -799,11 +799,25 @@ def _from_result_json(data: dict, name: str) -> tuple[list[str], np.ndarray]:
     return b.result()
 
 
+# A GML string (names may hold any words) and the key that says whether the
+# graph is directed, outside strings: without it, GML reads the graph undirected.
+_GML_STRING = re.compile(r'"[^"]*"')
+_GML_DIRECTED = re.compile(r"(?<![\w.])directed\b")
+
+
 def _from_gml(text: str, name: str) -> tuple[list[str], np.ndarray]:
     try:
         G = nx.parse_gml(_gml_exponents(text), label=None)
     except (nx.NetworkXError, ValueError, KeyError) as err:
         raise GraphError(f"{name}: not a readable GML graph ({err}).") from err
+    if not G.is_directed() and not _GML_DIRECTED.search(_GML_STRING.sub("", text)):
+        raise GraphError(
+            f"{name}: the GML graph has no 'directed 1' line, so it is undirected "
+            "(GML's default) and the direction of its edges is unknown, which a true "
+            "graph or prior knowledge needs. Add the line 'directed 1' below "
+            "'graph [' (each edge then points from its source to its target), or "
+            "give the graph as a CSV edge list with the header 'source,target'."
+        )
     if not G.is_directed():
         raise GraphError(
             f"{name}: the GML graph is undirected ('directed 0', as the Learn-a-graph "

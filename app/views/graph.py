@@ -38,6 +38,7 @@ from engine.graphs import (
     adjacency_from_edges,
     check_knn_k,
     check_resources,
+    closest_name_column,
     describe_edge_list,
     edge_cell_name,
     edge_names_columns,
@@ -325,6 +326,7 @@ def _node_names(
         label = [c for c, why in dropped.items() if why == "excluded"]
         _refuse_repeated_names(frame, cells, label)
         _refuse_feature_names(frame, cells, list(dropped))
+        _refuse_unknown_names(frame, edges, cells, ids)
     return rows, None
 
 
@@ -369,6 +371,38 @@ def _refuse_repeated_names(
             "any of its rows. Give every row its own name in that column and "
             "upload the table again, or use an edge list of 0-based row numbers."
         )
+
+
+def _refuse_unknown_names(
+    frame: pd.DataFrame, edges: pd.DataFrame, cells: list[str], ids: list[str]
+) -> None:
+    """Refuse an edge list of which the identifier columns (``ids``) hold too few
+    cells to name the rows, naming the cells that the one holding the most of
+    them lacks. Read by row numbers, a list of names with one typo ('n99') was
+    refused for its first cell, "source node 'n0' ... is neither a node name nor
+    an integer index", a name of the table."""
+    found = closest_name_column(frame[ids], cells)
+    if found is None:
+        return  # no cell is an ID: the list is read as 0-based rows
+    column, share = found
+    names = [node_name(v) for v in frame[column]]
+    try:
+        describe_edge_list(
+            edges,
+            len(names),
+            node_names=names,
+            positions=False,
+            names_from=f"the values of column {column!r}, the identifier column "
+            "holding most of the list's names",
+            rows_how=ROWS_BOX,
+        )
+    except GraphError as err:
+        why = str(err).removeprefix("adjacency_from_edges: ")
+        raise GraphError(
+            f"Input graph: {why} The page did not take that column's values as the "
+            f"node names: they make up {share:.0%} of the list's cells, under the "
+            f"{NAME_SHARE:.0%} needed; once these rows are corrected they are."
+        ) from err
 
 
 def _described(

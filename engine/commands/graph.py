@@ -389,7 +389,8 @@ def _names_column(
         holds the names repeats some (:func:`_refuse_repeated_names`).
     GraphError
         The list holds whole numbers beyond the rows and no column holds
-        them (:func:`_not_rows`).
+        them (:func:`_not_rows`); or it holds text, and the column holding
+        most of its cells lacks some (:func:`_refuse_unknown_names`).
     """
     from engine.graphs import edge_names_columns
 
@@ -416,6 +417,7 @@ def _names_column(
     _refuse_repeated_names(frame, cells, args)
     if all(_is_whole(v) for v in cells):
         raise _not_rows(frame, cells, args)
+    _refuse_unknown_names(frame, edges, cells, args)
     return None
 
 
@@ -498,6 +500,57 @@ def _not_rows(frame: Any, cells: list[str], args: argparse.Namespace) -> GraphEr
         f"table ([0, {last}]), and no column holds at least {NAME_SHARE:.0%} of "
         f"the list's numbers to name the rows; {what}."
     )
+
+
+def _refuse_unknown_names(
+    frame: Any, edges: Any, cells: list[str], args: argparse.Namespace
+) -> None:
+    """Refuse an edge list that is no list of 0-based rows, of which no column
+    holds enough cells to name the rows, naming the cells that the column
+    holding the most of them lacks.
+
+    Read by row numbers, such a list was refused for its first cell that is no
+    number, "source node 'n0' ... is neither a node name nor an integer
+    index", though ``n0`` names a row and ``n99`` was the typo.
+
+    Raises
+    ------
+    GraphError
+        A column other than ``--target``, of distinct values, holds some of
+        the cells (under :data:`engine.graphs.NAME_SHARE` of them): the cells
+        it lacks, with their rows, and that column's share. Nothing is raised
+        when no column holds any cell (the list is then read as 0-based rows).
+    """
+    from engine.graphs import (
+        NAME_SHARE,
+        closest_name_column,
+        describe_edge_list,
+        node_name,
+    )
+
+    found = closest_name_column(frame, cells, skip=[args.target])
+    if found is None:
+        return
+    column, share = found
+    names = [node_name(v) for v in frame[column]]
+    try:
+        describe_edge_list(
+            edges,
+            len(names),
+            node_names=names,
+            positions=False,
+            names_from=f"the values of column {column!r}, which holds the most of "
+            "the list's cells",
+            rows_how="pass --graph-rows",
+        )
+    except GraphError as err:
+        why = str(err).removeprefix("adjacency_from_edges: ")
+        raise GraphError(
+            f"graph: '--graph' {args.graph!r}: {why} No column was picked to name "
+            f"the rows: column {column!r} holds {share:.0%} of the list's cells, "
+            f"under the {NAME_SHARE:.0%} needed; once these rows are corrected it "
+            f"is picked, or pass --index {shlex.quote(column)}."
+        ) from err
 
 
 def _share(cells: list[str], column: Any) -> float:

@@ -5,7 +5,8 @@ Public names: :func:`learn_graph` and its estimator twin
 :class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
 :func:`read_edge_list`, :func:`describe_edge_list`, :func:`edge_cell_name`,
-:func:`edge_names_columns`, :func:`ids_differ_from_rows`, :func:`repeated_names`),
+:func:`edge_names_columns`, :func:`closest_name_column`,
+:func:`ids_differ_from_rows`, :func:`repeated_names`),
 the GCN (:func:`gcn_forward`), baselines (:func:`fit_baseline`) and the
 Planetoid loader (:func:`load_planetoid`).
 """
@@ -18,6 +19,7 @@ from engine.graphs.gcn import gcn_forward, normalized_propagate
 from engine.graphs.knn import (
     NAME_SHARE,
     adjacency_from_edges,
+    closest_name_column,
     describe_edge_list,
     edge_cell_name,
     edge_names_columns,
@@ -55,6 +57,7 @@ __all__ = [
     "adjacency_from_edges",
     "check_knn_k",
     "check_resources",
+    "closest_name_column",
     "describe_edge_list",
     "edge_cell_name",
     "edge_homophily",

@@ -31,6 +31,7 @@ from engine.validation import label_text
 __all__ = [
     "NAME_SHARE",
     "adjacency_from_edges",
+    "closest_name_column",
     "describe_edge_list",
     "edge_cell_name",
     "edge_names_columns",
@@ -266,6 +267,52 @@ def repeated_name_column(
         if repeated:
             return str(column), repeated
     return None
+
+
+def closest_name_column(
+    frame: pd.DataFrame, cells: Sequence[str], *, skip: Sequence[object] = ()
+) -> tuple[str, float] | None:
+    """The column of distinct values that holds the most cells of an edge list,
+    with the share it holds.
+
+    When no column holds :data:`NAME_SHARE` of the cells, none names the nodes
+    and the cells are read as 0-based rows; a list of names with a few unknown
+    ones then blamed its first cell, a known name. The front ends use this
+    column to name the unknown cells instead.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+    cells : sequence of str
+        The source and target cells of the edge list as node names
+        (:func:`edge_cell_name`).
+    skip : sequence, default=()
+        Columns never taken (the label column).
+
+    Returns
+    -------
+    (column, share) or None
+        The first column (not in ``skip``, every value distinct) holding the
+        largest share of ``cells``, and that share in (0, 1]; ``None`` when no
+        such column holds any cell, or for no cells.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ["n0", "n1", "n2"], "x": [0.5, 0.1, 0.2]})
+    >>> closest_name_column(frame, ["n0", "n1", "n1", "n99"])
+    ('name', 0.75)
+    """
+    if not cells:
+        return None
+    best: tuple[str, float] | None = None
+    for column in frame.columns:
+        if column in skip or not frame[column].is_unique:
+            continue
+        known = {node_name(v) for v in frame[column].dropna()}
+        share = sum(cell in known for cell in cells) / len(cells)
+        if share > 0 and (best is None or share > best[1]):
+            best = (str(column), share)
+    return best
 
 
 def edge_names_columns(

@@ -519,6 +519,28 @@ def test_graph_page_reads_an_edge_list_of_the_identifier_column():
     assert "--" not in error
 
 
+def test_graph_page_names_the_unknown_name_of_a_short_edge_list():
+    # 'n99' makes 1 of the 4 cells: 'name' holds 75 %, under the 90 % from
+    # which it is picked, so the list was read by row numbers and the message
+    # blamed 'n0' ("neither a node name nor an integer index"), a known name
+    at = _app_on_upload(40, "named.csv", names=True)
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\nn0,n1\nn1,n99\n", "text/csv")
+    ).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error == (
+        "Input graph: 1 edge row(s) name node(s) that are not node names: "
+        "\\['n99'\\] (edge row(s) 1; 0-based, a header line not counted). The "
+        "other rows use node names (the values of column 'name', the identifier "
+        "column holding most of the list's names), so these must too: correct or "
+        "remove these rows. The page did not take that column's values as the node "
+        "names: they make up 75% of the list's cells, under the 90% needed; once "
+        "these rows are corrected they are."
+    ), error
+    assert at.button(key="graph_fit").disabled
+
+
 def test_graph_page_says_the_name_column_of_an_edge_list_repeats():
     # the column repeating names was no identifier; the error told the user to
     # use "the values of the table's identifier column (e.g. 'name')", which

@@ -218,8 +218,11 @@ def test_header_true_keeps_a_title_line_as_the_column_names():
     raw = b"Sample data, version 2\na,b\n1,2\n3,4\n5,6\n"
     frame, report = read_table(raw, header=True, strict=False)
     assert list(frame.columns) == ["Sample data", "version 2"]
-    assert frame["Sample data"].tolist() == ["a", "1", "3", "5"]
-    assert "preamble_lines" not in {f.code for f in report.findings}
+    # the line below the names holds only words over numbers: left out, as a
+    # row of units is (it was read as text, and the column with it)
+    assert frame["Sample data"].tolist() == [1.0, 3.0, 5.0]
+    codes = {f.code: f for f in report.findings}
+    assert "preamble_lines" not in codes and codes["units_row"].rows == (2,)
 
 
 def test_a_narrow_line_and_a_wide_title_are_skipped_together():
@@ -263,6 +266,82 @@ def test_text_rows_below_a_header_are_not_taken_for_a_title(raw, columns):
     frame, report = read_table(raw, strict=False)
     assert list(frame.columns) == columns
     assert "preamble_lines" not in {f.code for f in report.findings}
+
+
+_PENGUINS = "3750,181,Adelie\n3800,186,Adelie\n3250,195,Gentoo\n3450,193,Gentoo\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "columns", "units"),
+    [
+        # names of several words over a row of units: the names were skipped as
+        # a title and the units taken for them ('g', 'mm'), or, with a text
+        # column, the units read as a row of missing values, in 5 warnings
+        (
+            "body mass,flipper length\ng,mm\n"
+            + _PENGUINS.replace(",Adelie", "").replace(",Gentoo", ""),
+            ["body mass", "flipper length"],
+            "'g' in 'body mass', 'mm' in 'flipper length'",
+        ),
+        (
+            "body mass,flipper length,species\ng,mm,\n" + _PENGUINS,
+            ["body mass", "flipper length", "species"],
+            "'g' in 'body mass', 'mm' in 'flipper length'",
+        ),
+        # single words over units (kept as the names already) and units in
+        # brackets with a unitless column
+        (
+            "mass;length;count\n(kg);[°C];\n" + "1;2;3\n4;5;6\n7;8;9\n",
+            ["mass", "length", "count"],
+            "'(kg)' in 'mass', '[°C]' in 'length'",
+        ),
+    ],
+)
+@pytest.mark.parametrize("header", [None, True])
+def test_a_units_row_below_the_header_is_left_out_in_one_warning(
+    raw, columns, units, header
+):
+    frame, report = read_table(raw.encode(), name="p.csv", header=header)
+    assert list(frame.columns) == columns
+    assert frame[columns[0]].tolist()[:2] == (
+        [1.0, 4.0] if columns[0] == "mass" else [3750.0, 3800.0]
+    )
+    assert report.n_rows == len(frame) and not frame.isna().any().any()
+    codes = [f.code for f in report.findings]
+    assert "units_row" in codes and not {"mixed_types", "missing_values"} & set(codes)
+    assert "preamble_lines" not in codes
+    note = next(f for f in report.findings if f.code == "units_row")
+    line = raw.split("\n")[1]
+    example = "mass (kg)" if columns[0] == "mass" else "body mass (g)"
+    assert note.severity == "warning" and note.rows == (2,)
+    assert note.message == (
+        f"p.csv: left out line 2 ({line!r}), below the column names: it holds no "
+        f"number, only text in columns of numbers ({units}), as a row of units "
+        f"does. To keep the units, put them in the column names ({example!r}) and "
+        "delete the line; if it is a row of data, fix those cells."
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # a number in the row: a row of data with a typo
+        b"a,b\nx,1\n2,3\n4,5\n",
+        # text in a column of text: a row of data
+        b"name,score\nAlice,unknown\nBob,5\nCarl,6\n",
+        # one row below it is too little evidence
+        b"a,b\nx,y\n1,2\n",
+    ],
+)
+def test_a_row_of_data_with_text_is_no_units_row(raw):
+    _, report = read_table(raw, strict=False)
+    assert "units_row" not in {f.code for f in report.findings}
+
+
+def test_without_a_header_no_row_is_taken_for_units():
+    frame, report = read_table(b"g,mm\n1,2\n3,4\n5,6\n", header=False)
+    assert "units_row" not in {f.code for f in report.findings}
+    assert frame["column_1"].tolist()[0] == "g"
 
 
 def test_a_wide_row_in_a_one_column_file_is_named_not_a_semicolon():

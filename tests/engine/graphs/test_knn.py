@@ -11,6 +11,7 @@ import pytest
 from engine.errors import ConfigError, GraphError
 from engine.graphs.knn import (
     adjacency_from_edges,
+    closest_name_column,
     describe_edge_list,
     knn_graph,
     read_edge_list,
@@ -214,6 +215,24 @@ def test_repeated_name_column_finds_the_column_naming_most_edge_cells():
     # fewer than NAME_SHARE (90 %) of the cells in a column: not its names
     assert repeated_name_column(frame, ["n0", "x"], skip=["label"]) is None
     assert repeated_name_column(frame, []) is None
+
+
+def test_closest_name_column_takes_distinct_names_below_the_name_share():
+    frame = pd.DataFrame(
+        {
+            "label": ["n0", "n1", "n0", "n1"],
+            "name": ["n0", "n1", "n2", "n3"],
+            "alias": ["n0", "x1", "x2", "x3"],
+            "kind": ["n0", "n1", "n1", "n2"],
+        }
+    )
+    # 3 of 4 cells are names of 'name': 75 %, under NAME_SHARE; 'kind' holds as
+    # many but repeats 'n1', 'label' is skipped
+    cells = ["n0", "n1", "n1", "n99"]
+    assert closest_name_column(frame, cells, skip=["label"]) == ("name", 0.75)
+    assert closest_name_column(frame, ["n0", "zz"], skip=["name"]) == ("alias", 0.5)
+    assert closest_name_column(frame, ["zz", "yy"]) is None
+    assert closest_name_column(frame, []) is None
 
 
 IDS = [str(i) for i in range(100, 130)]
