@@ -31,7 +31,11 @@ from engine.dag import (
     simulate_sem,
     varsortability,
 )
-from engine.dag.permutahedron import PermutahedronConfig, cost_warning
+from engine.dag.permutahedron import (
+    PermutahedronConfig,
+    cost_warning,
+    polish_reach_used,
+)
 from engine.dag.simulate import GRAPHS, NOISES, SEMS
 from engine.data import default_nodes, to_matrix
 from engine.errors import DataError, EngineError, GraphError, format_names
@@ -1361,9 +1365,12 @@ def _made_after_training(result: Any) -> str:
         and config.get("training", "bilevel") == "bilevel"
         and not result.stopped
     )
-    return f"the refit of {chosen}" + (
-        ", improved by swapping and moving single nodes" if polished else ""
-    )
+    if not polished:
+        return f"the refit of {chosen}"
+    # results saved before the option existed were polished by swaps only
+    reach = polish_reach_used(result.n_nodes, config.get("polish_reach", 1))
+    how = "swapping and moving single nodes" if reach > 1 else "adjacent swaps"
+    return f"the refit of {chosen}, improved by {how}"
 
 
 def training_note(result: Any) -> str | None:

@@ -54,7 +54,7 @@ fitted ordering): backward selection costs O(K d^4) per batch of new orderings
 an MLP step O(K n d H). The final polish evaluates up to d - 1 adjacent swaps
 per round and, in a round where none helps (at least its last), about
 2 d (polish_reach - 1) more orderings that move one node by a few places. One
-ordering's linear backward fit took 0.09 s at d = 60 and 19 s at d = 200
+ordering's linear backward fit took 0.027 s at d = 60 and 7.6 s at d = 200
 (:func:`ordering_seconds`; :func:`cost_warning` words the expected cost of a fit),
 so a stop request is asked for between chunks of orderings and between
 elimination rounds (about once a second), not only once per epoch.
@@ -377,7 +377,9 @@ class PermutahedronConfig:
 # CPU core, measured on 300 rows of a 200-column table of random numbers (the
 # time hardly depends on the rows: the fit works on X^T X): the d^3 Gram
 # inverses per ordering stop fitting in the caches between 100 and 150 columns.
-_ORDERING_S = ((60, 0.09), (100, 0.26), (150, 3.3), (200, 19.0))
+# Measured on the CI machine (2026-12-06); an earlier machine took 0.09, 0.26,
+# 3.3 and 19 s, so expect up to 3x these on a slower one.
+_ORDERING_S = ((60, 0.027), (100, 0.21), (150, 1.3), (200, 7.6))
 # Seconds per unit of orderings x rows x columns x hidden units of an MLP epoch:
 # 14 s per epoch at d = 30, n = 2 000, 10 hidden units, 10 orderings.
 _MLP_UNIT_S = 14.0 / (10 * 2000 * 30 * 10)
@@ -452,6 +454,7 @@ def cost_warning(n: int, d: int, config: PermutahedronConfig) -> str | None:
         return None
     one = ordering_seconds(d)
     epoch = k * one
+    moves = config.polish and _reach(d, config) > 1
     round_size = polish_round_size(d, _reach(d, config))
     polish = round_size * one if config.polish else 0.0
     if epoch + polish <= _WARN_S:
@@ -466,13 +469,13 @@ def cost_warning(n: int, d: int, config: PermutahedronConfig) -> str | None:
             f" and the last round of the final polish {round_size} "
             f"({_duration(polish)})"
         )
+    polish_how = "lower polish_reach or turn off polish" if moves else "turn off polish"
     return (
         f"{text}, so expect at least {_duration(epoch + polish)}, and more with "
         f"every epoch (up to max_iter={config.max_iter}). To shorten it, choose "
         f"fewer columns in 'Columns (nodes)' (at 60 columns an ordering takes "
         f"about {_duration(ordering_seconds(60))}), or lower max_iter or "
-        "n_orderings, or lower polish_reach or turn off polish under 'Method "
-        "options'. You can still "
+        f"n_orderings, or {polish_how} under 'Method options'. You can still "
         f"start it; Cancel ends it within about {_duration(one + _POLL_S)}."
     )
 
@@ -938,7 +941,11 @@ def _polish(
         if reporter("polish", r, metrics={"loss": loss}, total=4 * d):
             break
         found = None
-        for cands in (_swaps(order, before), _moves(order, before, _reach(d, cfg))):
+        for kind in ("swaps", "moves"):  # moves only built when no swap helps
+            if kind == "swaps":
+                cands = _swaps(order, before)
+            else:
+                cands = _moves(order, before, _reach(d, cfg))
             if not cands:
                 continue
             losses = losses_of(np.stack([ranks_of(o) for o in cands]))
@@ -956,13 +963,29 @@ def _polish(
 
 # Above this many columns the polish keeps to adjacent swaps (a round of moves
 # took minutes at d = 100; see ``polish_reach``).
-_MOVES_MAX_D = 60
+MOVES_MAX_D = 60
+
+
+def polish_reach_used(d: int, polish_reach: int) -> int:
+    """How far the polish moves one node at ``d`` columns: ``polish_reach`` on
+    up to :data:`MOVES_MAX_D` columns, else 1 (adjacent swaps only).
+
+    Parameters
+    ----------
+    d : int
+        Nodes (columns).
+    polish_reach : int
+        The option's value.
+
+    Returns
+    -------
+    int
+    """
+    return polish_reach if d <= MOVES_MAX_D else 1
 
 
 def _reach(d: int, cfg: PermutahedronConfig) -> int:
-    """How far the polish moves one node: ``cfg.polish_reach`` on up to
-    :data:`_MOVES_MAX_D` columns, else 1 (adjacent swaps only)."""
-    return cfg.polish_reach if d <= _MOVES_MAX_D else 1
+    return polish_reach_used(d, cfg.polish_reach)
 
 
 def _swaps(order: NDArray[np.int64], before: NDArray[np.bool_]) -> list:
