@@ -106,10 +106,13 @@ from engine.errors import (
 from engine.runtime import Reporter, make_generators, resolve_device
 
 __all__ = [
+    "MOVES_MAX_D",
     "PermutahedronConfig",
     "cost_warning",
     "fit_permutahedron",
     "ordering_seconds",
+    "polish_reach_used",
+    "polish_round_size",
 ]
 
 logger = logging.getLogger(__name__)
