@@ -83,13 +83,13 @@ from engine.dag._orderings import complete_dags, order_of, ranks_of, repair_rank
 from engine.dag._sparsemap import sparsemap
 from engine.dag._sparsemax import sparsemax
 from engine.dag.edge_models import (
-    RIDGE,
     EdgeFitter,
     FitSettings,
     FitStopped,
     fit_edges,
     mean_variance,
     refit_linear,
+    ridges,
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.ties import residual_variance
@@ -659,9 +659,9 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
     # by one factor changes no choice) on a grid of 1e-10: standardised columns
     # all have variance 1, and rounding noise must not pick the first node; ties
     # go to the node that leaves the others the least residual variance, then
-    # the lowest index
+    # the lowest index; each regressor's ridge is relative to its own variance
     scale = mean_variance(S)
-    ridge = RIDGE * scale
+    ridge = ridges(S)  # (d,)
     placed: list[int] = []
     left = set(range(d))
     for _ in range(d):
@@ -1150,6 +1150,10 @@ def fit_permutahedron(
     _, gen = make_generators(seed, dev)
     Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
     Xt = Xt - Xt.mean(0)
+    # a column holding one value is exactly 0 once centred, not its mean's
+    # rounding error (~1e-17 x the value): every ridge is relative to its own
+    # column's variance, so such noise would get a least-squares weight
+    Xt[:, torch.as_tensor(np.ptp(X, axis=0) == 0, device=dev)] = 0.0
     stop = _Stopper(reporter)
     state = _train(Xt, prior, config, gen, reporter, stop)
     theta = state.theta.detach().cpu().numpy()
