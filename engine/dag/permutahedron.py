@@ -103,7 +103,7 @@ from engine.errors import (
     check_range,
     warn_user,
 )
-from engine.runtime import Reporter, make_generators, resolve_device
+from engine.runtime import Reporter, make_generators, resolve_device, spawn_seeds
 
 __all__ = [
     "PermutahedronConfig",
@@ -1148,6 +1148,10 @@ def fit_permutahedron(
             "sparsifier='backward', or more rows."
         )
     _, gen = make_generators(seed, dev)
+    # the final refit and the edge probabilities' fits draw from generators of
+    # their own (l0_ste and MLP edges are random): what they return for an
+    # ordering does not depend on how many fits training and the polish ran
+    refit_gen, prob_gen = (make_generators(s, dev)[1] for s in spawn_seeds(seed, 2))
     Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
     Xt = Xt - Xt.mean(0)
     # a column holding one value is exactly 0 once centred, not its mean's
@@ -1167,10 +1171,10 @@ def fit_permutahedron(
         order = _polish(state, order, Xt, prior, config, gen, reporter, stop)
         state.stopped = reporter.stop_requested
     reporter("refit", state.n_iter, message="refitting the MAP ordering")
-    adjacency, weights = _refit(Xt, prior, order, config, gen, state)
+    adjacency, weights = _refit(Xt, prior, order, config, refit_gen, state)
     # after the refit: fitting orderings here changes none of the output above,
     # so a stop request that comes only now leaves the fit complete (not stopped)
-    probabilities = _edge_probabilities(state, Xt, prior, config, gen, stop)
+    probabilities = _edge_probabilities(state, Xt, prior, config, prob_gen, stop)
     if probabilities is None and not state.stopped:
         warn_user(
             "learn_dag: a stop request came after training, while the edge "
