@@ -504,7 +504,7 @@ def backward_select(
         # inv[q, q]
         inv[kk, cc] = sub - col[:, :, None] * (col / piv[:, None])[:, None, :]
         beta[kk, cc] = beta[kk, cc] - col * (bq / piv)[:, None]
-        g_diag[kk, cc] = g_diag[kk, cc] - col**2 / piv[:, None]
+        g_diag[kk, cc] = g_diag[kk, cc] - col * (col / piv[:, None])
         rss[kk, cc] = rss[kk, cc] + bq**2 / piv
         active[kk, cc, q] = 0.0
         beta[kk, cc, q] = 0.0

@@ -65,6 +65,16 @@ def test_default_fit_ignores_the_unit_of_all_columns(data, seed):
         _assert_same_fit(_fit(X * c, seed), base, c)
 
 
+@pytest.mark.parametrize("c", [1e-100, 1e-140])
+def test_default_fit_ignores_an_extreme_unit(c):
+    # backward selection squared entries of its Gram inverse (~1 / variance):
+    # they overflowed once the variances were below ~1e-154 (data times 1e-80)
+    # and the fit returned another graph
+    X = simulate_sem(6, 300, seed=4).X
+    base = _fit(X, 0)
+    _assert_same_fit(_fit(X * c, 0), base, c)
+
+
 def test_lars_fit_ignores_the_unit_of_all_columns(seed):
     X = simulate_sem(5, 300, seed=2).X
     base = _fit(X, seed, sparsifier="lars")
