@@ -387,6 +387,45 @@ def test_edges_the_score_does_not_orient_are_named_with_their_noise():
         BootstrapResult.from_dict(damaged)
 
 
+def _with_pairs(pairs: list) -> BootstrapResult:
+    """A saved three-node result whose ``unoriented_edges`` are ``pairs``."""
+    zeros = np.zeros((3, 3))
+    saved = BootstrapResult(
+        node_names=("a", "b", "c"),
+        edge_frequency=zeros,
+        adjacency_frequency=zeros,
+        mean_weight=zeros,
+        consensus=zeros > 0,
+        threshold=0.5,
+        n_boot=1,
+        n_done=1,
+        stopped=False,
+        method="permutahedron",
+    ).to_dict()
+    return BootstrapResult.from_dict({**saved, "unoriented_edges": pairs})
+
+
+def test_loaded_unoriented_edges_are_distinct_pairs_in_matrix_order():
+    # bootstrap_dag writes each pair once, its nodes in matrix order; a file
+    # with ('b', 'a') next to ('a', 'b') loaded as two pairs
+    assert _with_pairs([["a", "b"], ["b", "c"]]).unoriented_edges == (
+        ("a", "b"),
+        ("b", "c"),
+    )
+    damaged = "BootstrapResult.from_dict: the data is damaged: 'unoriented_edges' "
+    with pytest.raises(DataError) as info:
+        _with_pairs([["a", "c"], ["c", "b"], ["b", "a"]])
+    assert str(info.value).startswith(
+        f"{damaged}holds 2 pair(s) not in matrix order (each pair names first the "
+        "node that comes earlier in 'node_names'; first: ['c', 'b'])."
+    )
+    with pytest.raises(DataError) as info:
+        _with_pairs([["a", "b"], ["b", "c"], ["a", "b"]])
+    assert str(info.value).startswith(
+        f"{damaged}holds 1 pair(s) more than once (first: ['a', 'b'])."
+    )
+
+
 def test_raw_data_without_ties_name_no_unoriented_edges(seed):
     X, _ = _chain_data(seed)  # raw: the variances grow down the chain
     with warnings.catch_warnings(record=True) as caught:
