@@ -142,8 +142,8 @@ def _results(result: Any, note: str | None, made: dict[str, Any] | None) -> None
         st.warning("The bootstrap was stopped: frequencies use the finished fits only.")
     # what the refits warned, and the edges whose direction the score leaves open
     # (result.unoriented_edges): their direction frequencies are noise
-    for note in result.warnings:
-        st.warning(literal(page_error(note)))
+    for warned in result.warnings:
+        st.warning(literal(page_error(warned)))
     threshold = st.slider(
         "Frequency threshold of the consensus DAG",
         min_value=0.05,

@@ -294,7 +294,7 @@ class BootstrapResult(ResultMixin):
         warned: ..."``), then the one on ``unoriented_edges`` when it is not
         empty; shown as warnings too.
     unoriented_edges : tuple of (str, str)
-        Pairs of nodes (each pair in matrix order) that some finished refit
+        Pairs of nodes (each pair once, in matrix order) that some finished refit
         joins by an edge whose direction the learner's score leaves open on the
         full data: an equivalent graph with the edge reversed fits the full data
         exactly as well (:mod:`engine.dag.ties`, checked as
@@ -369,7 +369,8 @@ class BootstrapResult(ResultMixin):
 
     def _load_problems(self) -> list[str]:
         """The consensus of a loaded result must be a DAG, and the unoriented
-        edges pairs of two of its nodes."""
+        edges distinct pairs of two of its nodes, each in matrix order (as
+        :func:`bootstrap_dag` writes them)."""
         problems = []
         if not is_dag(self.consensus):
             problems.append(
@@ -385,6 +386,26 @@ class BootstrapResult(ResultMixin):
             problems.append(
                 f"'unoriented_edges' holds {len(bad)} item(s) that are not a pair of "
                 f"two different node names (first: {list(bad[0])!r})"
+            )
+            return problems
+        index = {name: k for k, name in enumerate(self.node_names)}
+        reversed_ = [p for p in self.unoriented_edges if index[p[0]] > index[p[1]]]
+        if reversed_:
+            problems.append(
+                f"'unoriented_edges' holds {len(reversed_)} pair(s) not in matrix "
+                "order (each pair names first the node that comes earlier in "
+                f"'node_names'; first: {list(reversed_[0])!r})"
+            )
+        seen: set[tuple[str, ...]] = set()
+        repeated = []
+        for pair in self.unoriented_edges:
+            if pair in seen:
+                repeated.append(pair)
+            seen.add(pair)
+        if repeated:
+            problems.append(
+                f"'unoriented_edges' holds {len(repeated)} pair(s) more than once "
+                f"(first: {list(repeated[0])!r})"
             )
         return problems
 

@@ -57,16 +57,21 @@ __all__ = [
     "fit_edges",
     "mean_variance",
     "refit_linear",
+    "ridges",
 ]
 
 EDGE_MODELS = ("linear", "mlp")
 
-# Ridges and floors relative to the data's mean variance (see mean_variance), so
-# that multiplying every column by one factor changes no fitted graph or weight.
+# Ridges relative to each regressor's own variance (see ridges) and floors relative
+# to the data's mean variance (see mean_variance), so that multiplying every
+# column by one factor, or each column by its own, changes no fitted weight.
 RIDGE = 1e-10
-"""Added to Gram diagonals, times the mean variance, so collinear (or constant)
-columns still solve."""
+"""Added to each Gram diagonal entry, times that column's variance (see
+:func:`ridges`), so collinear (or constant) columns still solve."""
 _RSS_FLOOR = 1e-12  # residual variances are kept above this times the mean variance
+_VAR_FLOOR = 1e-20
+"""A column's variance counts as at least this times the mean variance in its
+ridge: a constant column gets a positive ridge, any other column its own."""
 
 StopCheck = Callable[[], bool]
 """Asked between the steps of a long inner fit; ``True`` abandons the fit."""
@@ -147,6 +152,45 @@ def mean_variance(S: torch.Tensor | np.ndarray) -> float:
     return v if 0 < v < math.inf else 1.0
 
 
+def ridges(
+    S: torch.Tensor | np.ndarray, factor: float = RIDGE
+) -> torch.Tensor | np.ndarray:
+    """The ridge of each column as a regressor: ``factor`` times its variance.
+
+    Relative to each column's own variance, the ridge shrinks every coefficient
+    by the same factor ``1 / (1 + factor)`` (for uncorrelated regressors) in any
+    unit: multiplying column ``j`` by ``f_j`` multiplies the ridged coefficient of
+    ``p`` in the regression of ``c`` by ``f_c / f_p``, exactly as least squares
+    does. (A ridge relative to the mean variance swamped the variance of a column
+    in small units next to columns in large ones: weights of 0.2 x least squares
+    and edges dropped.) A variance below ``1e-20`` times the mean variance (a
+    constant column) counts as that, and no ridge is below the smallest normal
+    float64, so every ridge is positive and its inverse finite.
+
+    Parameters
+    ----------
+    S : torch.Tensor or ndarray of shape (d, d)
+        Second moments of centred data.
+    factor : float, default=RIDGE
+        The ridge relative to a column's variance.
+
+    Returns
+    -------
+    torch.Tensor or ndarray of shape (d,)
+        The same type as ``S``.
+
+    Examples
+    --------
+    >>> ridges(np.diag([1e-6, 1.0, 0.0]), 0.5)
+    array([5.00000000e-07, 5.00000000e-01, 1.66666833e-21])
+    """
+    floor = _VAR_FLOOR * mean_variance(S)
+    tiny = float(np.finfo(np.float64).tiny)
+    if isinstance(S, torch.Tensor):
+        return (factor * S.diagonal().clamp_min(floor)).clamp_min(tiny)
+    return np.maximum(factor * np.maximum(np.diagonal(S), floor), tiny)
+
+
 def _aggregate(mse: torch.Tensor, loss: str) -> torch.Tensor:
     """Per-ordering loss from per-child mean squared residuals (K, d)."""
     d = mse.shape[-1]
@@ -159,7 +203,7 @@ class _Linear:
     def __init__(self, X: torch.Tensor, n_params: int, s: FitSettings) -> None:
         n, d = X.shape
         self.S = X.T @ X / n  # (d, d)
-        self.ridge = 1e-9 * mean_variance(self.S)  # (relative, as RIDGE)
+        self.ridge = torch.diag(ridges(self.S, 1e-9))  # (d, d)
         self.eye = torch.eye(d, dtype=X.dtype, device=X.device)
         self.W = torch.zeros((n_params, d, d), dtype=X.dtype, device=X.device)
         self.W.requires_grad_(True)
@@ -173,7 +217,7 @@ class _Linear:
         _K, _d, _ = masks.shape
         m = masks.transpose(1, 2)  # (K, c, p): allowed parents of each child
         A = m[..., :, None] * self.S * m[..., None, :]  # (K, c, p, p)
-        A = A + torch.diag_embed(1 - m) + self.ridge * self.eye
+        A = A + torch.diag_embed(1 - m) + self.ridge
         b = m * self.S.T[None]  # (K, c, p): S[p, c] on allowed parents
         beta = torch.linalg.solve(A, b[..., None])[..., 0]  # (K, c, p)
         self.W.copy_(beta.transpose(1, 2) * masks)
@@ -422,13 +466,12 @@ def backward_select(
     """
     n, d = X.shape
     S = X.T @ X / n
-    eye = torch.eye(d, dtype=X.dtype, device=X.device)
     active = masks.transpose(1, 2).clone()  # (K, c, p)
     fixed = (masks * required).transpose(1, 2) > 0
     diag = torch.diagonal(S)
     scale = mean_variance(S)
     A = active[..., :, None] * S * active[..., None, :]
-    A = A + torch.diag_embed(1 - active) + RIDGE * scale * eye
+    A = A + torch.diag_embed(1 - active) + torch.diag(ridges(S))
     inv = torch.cholesky_inverse(torch.linalg.cholesky(A))  # (K, c, p, p)
     b = active * S.T[None]  # (K, c, p): S[p, c] on the allowed parents
     beta = (inv @ b[..., None])[..., 0]  # (K, c, p)
@@ -461,7 +504,7 @@ def backward_select(
         # inv[q, q]
         inv[kk, cc] = sub - col[:, :, None] * (col / piv[:, None])[:, None, :]
         beta[kk, cc] = beta[kk, cc] - col * (bq / piv)[:, None]
-        g_diag[kk, cc] = g_diag[kk, cc] - col**2 / piv[:, None]
+        g_diag[kk, cc] = g_diag[kk, cc] - col * (col / piv[:, None])
         rss[kk, cc] = rss[kk, cc] + bq**2 / piv
         active[kk, cc, q] = 0.0
         beta[kk, cc, q] = 0.0
@@ -582,13 +625,13 @@ def refit_linear(X: torch.Tensor, adjacency: torch.Tensor) -> torch.Tensor:
     """
     n, d = X.shape
     S = X.T @ X / n
-    ridge = RIDGE * mean_variance(S)
+    ridge = ridges(S)  # (d,)
     W = torch.zeros((d, d), dtype=X.dtype, device=X.device)
     for c in range(d):
         parents = torch.nonzero(adjacency[:, c]).flatten()
         if parents.numel() == 0:
             continue
         A = S[parents][:, parents]
-        A = A + ridge * torch.eye(len(parents), dtype=X.dtype, device=X.device)
+        A = A + torch.diag(ridge[parents])
         W[parents, c] = torch.linalg.solve(A, S[parents, c])
     return W

@@ -9,6 +9,7 @@ function receives validated data and returns the fields of a
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -237,13 +238,45 @@ def _orders_through(prior: PriorKnowledge, names: list[str]) -> str:
 
 
 def _check_scale(X: np.ndarray, names: Sequence[str]) -> None:
-    """Refuse columns whose sum of squares overflows float64.
+    """Refuse columns whose squares overflow or underflow float64.
 
     The learners work with (centred) second moments; a column of values around
     1e200 would turn them into ``inf`` and the fit would fail deep inside (see
-    :func:`engine.data.check_variance`).
+    :func:`engine.data.check_variance`). A column that varies but whose values
+    are around 1e-155 or smaller has a variance of 0 or a subnormal number (its
+    squares lose their digits): the fit failed with ``ValueError: cannot convert
+    float NaN to integer``. A constant column (variance exactly 0) is fine.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_nodes)
+        Finite data.
+    names : sequence of str
+        Column names, for the message.
+
+    Raises
+    ------
+    DataError
+        Naming the columns, their largest ``|value|`` and a power of ten to
+        multiply them by.
     """
     check_variance(X, names, "learn_dag")
+    centred = X - X.mean(axis=0)
+    with np.errstate(under="ignore"):
+        variance = np.einsum("ij,ij->j", centred, centred) / len(X)
+    varies = np.ptp(X, axis=0) > 0
+    small = np.flatnonzero(varies & (variance < np.finfo(np.float64).tiny))
+    if small.size == 0:
+        return
+    largest = float(np.abs(X[:, small]).max())
+    factor = 10.0 ** -math.floor(math.log10(largest))
+    raise DataError(
+        f"learn_dag: column(s) {format_names([names[j] for j in small], 5)} hold "
+        "values so small that their squares underflow float64 (variance 0 or "
+        f"subnormal; largest |value| {largest:.3g}), so no variance or weight can "
+        f"be computed; multiply them by a power of ten (e.g. {factor:.0e}) or "
+        "change their units, or leave them out."
+    )
 
 
 def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:
@@ -424,9 +457,11 @@ def learn_dag(
     ConfigError
         Unknown method or option, value out of range, missing device.
     DataError
-        Non-numeric, missing or too few values; ``node_names`` that are not a
-        DataFrame's column labels; a prior that lacks some columns
-        or constrains nodes that are not columns.
+        Non-numeric, missing or too few values; values so large (about 1e154
+        or more) or so small (about 1e-154 or less) that their squares overflow
+        or underflow float64; ``node_names`` that are not a DataFrame's column
+        labels; a prior that lacks some columns or constrains nodes that are not
+        columns.
     ResourceError
         The fit would exceed the method's memory budget.
 

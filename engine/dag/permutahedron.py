@@ -83,13 +83,13 @@ from engine.dag._orderings import complete_dags, order_of, ranks_of, repair_rank
 from engine.dag._sparsemap import sparsemap
 from engine.dag._sparsemax import sparsemax
 from engine.dag.edge_models import (
-    RIDGE,
     EdgeFitter,
     FitSettings,
     FitStopped,
     fit_edges,
     mean_variance,
     refit_linear,
+    ridges,
 )
 from engine.dag.prior import PriorKnowledge
 from engine.dag.ties import residual_variance
@@ -103,7 +103,7 @@ from engine.errors import (
     check_range,
     warn_user,
 )
-from engine.runtime import Reporter, make_generators, resolve_device
+from engine.runtime import Reporter, make_generators, resolve_device, spawn_seeds
 
 __all__ = [
     "MOVES_MAX_D",
@@ -665,9 +665,9 @@ def greedy_order(X: torch.Tensor, before: NDArray[np.bool_] | None) -> list[int]
     # by one factor changes no choice) on a grid of 1e-10: standardised columns
     # all have variance 1, and rounding noise must not pick the first node; ties
     # go to the node that leaves the others the least residual variance, then
-    # the lowest index
+    # the lowest index; each regressor's ridge is relative to its own variance
     scale = mean_variance(S)
-    ridge = RIDGE * scale
+    ridge = ridges(S)  # (d,)
     placed: list[int] = []
     left = set(range(d))
     for _ in range(d):
@@ -1174,8 +1174,16 @@ def fit_permutahedron(
             "sparsifier='backward', or more rows."
         )
     _, gen = make_generators(seed, dev)
+    # the final refit and the edge probabilities' fits draw from generators of
+    # their own (l0_ste and MLP edges are random): what they return for an
+    # ordering does not depend on how many fits training and the polish ran
+    refit_gen, prob_gen = (make_generators(s, dev)[1] for s in spawn_seeds(seed, 2))
     Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
     Xt = Xt - Xt.mean(0)
+    # a column holding one value is exactly 0 once centred, not its mean's
+    # rounding error (~1e-17 x the value): every ridge is relative to its own
+    # column's variance, so such noise would get a least-squares weight
+    Xt[:, torch.as_tensor(np.ptp(X, axis=0) == 0, device=dev)] = 0.0
     stop = _Stopper(reporter)
     state = _train(Xt, prior, config, gen, reporter, stop)
     theta = state.theta.detach().cpu().numpy()
@@ -1189,10 +1197,10 @@ def fit_permutahedron(
         order = _polish(state, order, Xt, prior, config, gen, reporter, stop)
         state.stopped = reporter.stop_requested
     reporter("refit", state.n_iter, message="refitting the MAP ordering")
-    adjacency, weights = _refit(Xt, prior, order, config, gen, state)
+    adjacency, weights = _refit(Xt, prior, order, config, refit_gen, state)
     # after the refit: fitting orderings here changes none of the output above,
     # so a stop request that comes only now leaves the fit complete (not stopped)
-    probabilities = _edge_probabilities(state, Xt, prior, config, gen, stop)
+    probabilities = _edge_probabilities(state, Xt, prior, config, prob_gen, stop)
     if probabilities is None and not state.stopped:
         warn_user(
             "learn_dag: a stop request came after training, while the edge "

@@ -42,7 +42,11 @@ total, count as equal (floating-point noise is ~1e-15)."""
 
 
 def residual_variance(
-    S: NDArray[np.float64], c: int, given: Sequence[int], *, ridge: float = 0.0
+    S: NDArray[np.float64],
+    c: int,
+    given: Sequence[int],
+    *,
+    ridge: float | NDArray[np.float64] = 0.0,
 ) -> float:
     """Least-squares residual variance of column ``c`` on the columns ``given``.
 
@@ -54,9 +58,11 @@ def residual_variance(
         The column regressed.
     given : sequence of int
         The regressors (none: the variance of ``c``).
-    ridge : float, default=0.0
-        Added to the diagonal of the regressors' block before solving; 0
-        solves by least squares (collinear regressors allowed).
+    ridge : float or ndarray of shape (d,), default=0.0
+        Added to the diagonal of the regressors' block before solving: one value
+        for every regressor, or one per column of ``S`` (e.g.
+        :func:`engine.dag.edge_models.ridges`); 0 solves by least squares
+        (collinear regressors allowed).
 
     Returns
     -------
@@ -66,8 +72,9 @@ def residual_variance(
     if not given:
         return float(S[c, c])
     block = S[np.ix_(given, given)]
-    if ridge > 0:
-        coef = np.linalg.solve(block + ridge * np.eye(len(given)), S[given, c])
+    r = np.broadcast_to(np.asarray(ridge, dtype=np.float64), (len(S),))[given]
+    if (r > 0).any():
+        coef = np.linalg.solve(block + np.diag(r), S[given, c])
     else:
         coef = np.linalg.lstsq(block, S[given, c], rcond=None)[0]
     return float(S[c, c] - S[c, given] @ coef)

@@ -172,12 +172,15 @@ def test_bootstrap_reads_a_prior_in_another_order_by_name(seed):
         bootstrap_dag(X, n_boot=2, seed=seed, prior=wider, **FAST)
 
 
-def test_a_required_edge_on_a_constant_column_fails_before_the_bootstrap_only():
+# 0.3: the column's mean is not exactly 0.3, and centring left its rounding error
+# (~6e-17), which a ridge relative to the column's own variance does not swamp
+@pytest.mark.parametrize("value", [2.0, 0.3])
+def test_a_required_edge_on_a_constant_column_fails_before_the_bootstrap_only(value):
     X, _ = _chain_data(0, n=60)
     names = [f"x{j}" for j in range(4)]
     prior = PriorKnowledge.from_edges(names, required=[("x3", "x0")])
     flat = X.copy()
-    flat[:, 3] = 2.0
+    flat[:, 3] = value
     with pytest.raises(DataError, match=r"bootstrap_dag: column\(s\) \['x3'\] hold"):
         bootstrap_dag(flat, n_boot=2, seed=0, prior=prior, **FAST)
     # x3 varies in one row only: a resample without that row keeps the required
@@ -382,6 +385,45 @@ def test_edges_the_score_does_not_orient_are_named_with_their_noise():
     damaged["unoriented_edges"] = [["Raf", "Nope"]]
     with pytest.raises(DataError, match="'unoriented_edges' holds 1 item"):
         BootstrapResult.from_dict(damaged)
+
+
+def _with_pairs(pairs: list) -> BootstrapResult:
+    """A saved three-node result whose ``unoriented_edges`` are ``pairs``."""
+    zeros = np.zeros((3, 3))
+    saved = BootstrapResult(
+        node_names=("a", "b", "c"),
+        edge_frequency=zeros,
+        adjacency_frequency=zeros,
+        mean_weight=zeros,
+        consensus=zeros > 0,
+        threshold=0.5,
+        n_boot=1,
+        n_done=1,
+        stopped=False,
+        method="permutahedron",
+    ).to_dict()
+    return BootstrapResult.from_dict({**saved, "unoriented_edges": pairs})
+
+
+def test_loaded_unoriented_edges_are_distinct_pairs_in_matrix_order():
+    # bootstrap_dag writes each pair once, its nodes in matrix order; a file
+    # with ('b', 'a') next to ('a', 'b') loaded as two pairs
+    assert _with_pairs([["a", "b"], ["b", "c"]]).unoriented_edges == (
+        ("a", "b"),
+        ("b", "c"),
+    )
+    damaged = "BootstrapResult.from_dict: the data is damaged: 'unoriented_edges' "
+    with pytest.raises(DataError) as info:
+        _with_pairs([["a", "c"], ["c", "b"], ["b", "a"]])
+    assert str(info.value).startswith(
+        f"{damaged}holds 2 pair(s) not in matrix order (each pair names first the "
+        "node that comes earlier in 'node_names'; first: ['c', 'b'])."
+    )
+    with pytest.raises(DataError) as info:
+        _with_pairs([["a", "b"], ["b", "c"], ["a", "b"]])
+    assert str(info.value).startswith(
+        f"{damaged}holds 1 pair(s) more than once (first: ['a', 'b'])."
+    )
 
 
 def test_raw_data_without_ties_name_no_unoriented_edges(seed):

@@ -65,6 +65,16 @@ def test_default_fit_ignores_the_unit_of_all_columns(data, seed):
         _assert_same_fit(_fit(X * c, seed), base, c)
 
 
+@pytest.mark.parametrize("c", [1e-100, 1e-140])
+def test_default_fit_ignores_an_extreme_unit(c):
+    # backward selection squared entries of its Gram inverse (~1 / variance):
+    # they overflowed once the variances were below ~1e-154 (data times 1e-80)
+    # and the fit returned another graph
+    X = simulate_sem(6, 300, seed=4).X
+    base = _fit(X, 0)
+    _assert_same_fit(_fit(X * c, 0), base, c)
+
+
 def test_lars_fit_ignores_the_unit_of_all_columns(seed):
     X = simulate_sem(5, 300, seed=2).X
     base = _fit(X, seed, sparsifier="lars")
@@ -105,3 +115,98 @@ def test_backward_selection_and_refit_scale_with_the_data():
             rtol=1e-9,
             atol=1e-12,
         )
+
+
+# Columns in very different units: each ridge is relative to its own column's
+# variance, so the weights stay least squares on the selected parents (a ridge
+# relative to the mean variance once shrank a small-unit parent's weight to 0.2
+# of least squares at std 1e-2, and dropped the edge at std 1e-3).
+
+
+def _mixed_units() -> np.ndarray:
+    """A parent of std 1e-3 (``a``) of a child of std ~3e3 (``c``), and an
+    unrelated column of std 1e3 (``b``)."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    a = 1e-3 * rng.normal(size=n)
+    b = 1e3 * rng.normal(size=n)
+    c = 3e6 * a + 1e3 * rng.normal(size=n)
+    return np.column_stack([a, b, c])
+
+
+_CANCER_COLUMNS = [
+    "worst area",
+    "mean fractal dimension",
+    "fractal dimension error",
+    "concave points error",
+    "smoothness error",
+    "mean smoothness",
+]
+
+
+def _breast_cancer_raw() -> np.ndarray:
+    """Raw units: areas of ~1e3 next to fractal dimensions of ~1e-3."""
+    frame = load_sample("breast_cancer").frame
+    return frame[_CANCER_COLUMNS].to_numpy(dtype=float)
+
+
+def _least_squares(X: np.ndarray, adjacency: np.ndarray) -> np.ndarray:
+    Xc = X - X.mean(0)
+    W = np.zeros(adjacency.shape)
+    for c in range(adjacency.shape[1]):
+        parents = np.flatnonzero(adjacency[:, c])
+        if parents.size:
+            W[parents, c] = np.linalg.lstsq(Xc[:, parents], Xc[:, c], rcond=None)[0]
+    return W
+
+
+@pytest.mark.parametrize("data", ["mixed", "breast_cancer"])
+def test_weights_are_least_squares_whatever_each_columns_unit(data):
+    X = _mixed_units() if data == "mixed" else _breast_cancer_raw()
+    stds = X.std(0)
+    assert stds.max() / stds.min() > 1e5  # units far apart
+    fit = _fit(X, 0, max_iter=20)
+    adjacency = fit.adjacency
+    if data == "mixed":
+        assert adjacency[0, 2] or adjacency[2, 0]  # a - c is found
+    else:  # an edge whose parent has std below 1e-2
+        small = stds < 1e-2
+        assert (adjacency[small] | adjacency[:, small].T).any()
+    np.testing.assert_allclose(
+        fit.weights, _least_squares(X, adjacency), rtol=1e-6, atol=0
+    )
+
+
+def test_refit_and_selection_follow_each_columns_unit():
+    # multiplying column j by f_j multiplies the weight p -> c by f_c / f_p
+    X = torch.as_tensor(_planted())
+    X = X - X.mean(0)
+    d = X.shape[1]
+    f = torch.as_tensor(10.0 ** np.linspace(-3, 3, d))
+    order = torch.arange(d)
+    masks = (order[:, None] < order[None, :]).to(X.dtype)[None]
+    required = torch.zeros((d, d), dtype=X.dtype)
+    # pruning_reg 0 drops nothing: least squares on every earlier column
+    settings = FitSettings(sparsifier="backward", pruning_reg=0.0)
+    base = backward_select(X, masks, required, settings).weights[0]
+    fit = backward_select(X * f, masks, required, settings).weights[0]
+    torch.testing.assert_close(fit, base * f[None, :] / f[:, None], rtol=1e-7, atol=0)
+    adjacency = masks[0] > 0
+    torch.testing.assert_close(
+        refit_linear(X * f, adjacency),
+        refit_linear(X, adjacency) * f[None, :] / f[:, None],
+        rtol=1e-7,
+        atol=0,
+    )
+
+
+def test_greedy_start_regresses_on_a_small_unit_parent():
+    # a (std 1e-3) explains c almost exactly; b (std 10) is unrelated: given a,
+    # c has residual variance ~1, below b's 100, so c comes second
+    rng = np.random.default_rng(0)
+    n = 1000
+    a = 1e-3 * rng.normal(size=n)
+    b = 10.0 * rng.normal(size=n)
+    c = 1e6 * a + rng.normal(size=n)
+    X = torch.as_tensor(np.column_stack([a, b, c]))
+    assert greedy_order(X - X.mean(0), None) == [0, 2, 1]

@@ -188,7 +188,7 @@ def test_ordering_losses_tie_to_eleven_digits():
 
 def test_rescaled_data_give_the_same_graph():
     # the default fit's steps scale with the data (its constants are relative
-    # to the mean variance: tests/engine/dag/test_dag_scale.py), yet
+    # to the mean variance or to each column's own: test_dag_scale.py), yet
     # standardised Sachs times 1 + 1e-12 or 0.3428 gave graphs
     # with 3-4 edges reversed: rounding noise in the greedy start's variances
     # (all 1 after standardising) picked its first node
