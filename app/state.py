@@ -23,6 +23,9 @@ UPLOAD_ERROR = "upload_error"
 UPLOAD_ID = "upload_id"
 # Data set id the target selectbox was last initialised for.
 TARGET_FOR = "target_for"
+# The message about the last known-graph file of the Data page: (data set id,
+# "success" or "error", text), or None; shown while that data set is chosen.
+DATA_TRUTH_MESSAGE = "data_truth_message"
 # Seed used by every fit started from the app.
 SEED = "seed"
 
@@ -327,6 +330,7 @@ DURABLE_KEYS = (
     UPLOAD_ERROR,
     UPLOAD_ID,
     TARGET_FOR,
+    DATA_TRUTH_MESSAGE,
     SEED,
     CAUSAL_PENDING,
     CAUSAL_RESULT,

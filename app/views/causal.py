@@ -740,7 +740,11 @@ def _work_data(work: dict[str, Any]) -> dict[str, Any]:
             )
     columns = work["data"]["columns"]
     result = work["result"]
-    nodes = [] if result is None else list(result["dag"].node_names)
+    # the result's nodes are columns of this data set only when it was made on
+    # it: a result of another data set (Learn DAG, then another table chosen,
+    # then Save work) is shown as it is, under the note saying so
+    made_here = result is not None and _made_on_id(result) in (None, data.get("id"))
+    nodes = list(result["dag"].node_names) if made_here else []
     missing = [c for c in dict.fromkeys(columns + nodes) if c not in data["frame"]]
     if not missing:
         return data
@@ -760,6 +764,32 @@ def _work_data(work: dict[str, Any]) -> dict[str, Any]:
         f"'{SOURCE_CHOICES[source]}'. Choose the data set it was made on "
         f"({name!r}), then load the work file again."
     )
+
+
+def _made_on_id(result: dict[str, Any]) -> str | None:
+    """The id of the data set a work file's result was made on (``None``: the
+    file does not say)."""
+    made = result.get("made_on")
+    return None if made is None else made["parts"]["data"]
+
+
+def _result_data(result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+    """The data set a work file's result was made on, where the page has it.
+
+    ``data`` (the data set the file restores) unless the result says it was
+    made on another one: then that sample, the Data page's upload or the
+    simulated data when their id is the one recorded, else ``None``.
+    """
+    made_id = _made_on_id(result)
+    if made_id is None or made_id == data.get("id"):
+        return data
+    source, _, name = made_id.partition(":")
+    if source == "sample" and name in CAUSAL_SAMPLES:
+        return _sample(name)
+    for other in (state.uploaded_dataset(), state.get(state.CAUSAL_SIMULATED)):
+        if other is not None and other.get("id") == made_id:
+            return other
+    return None
 
 
 def _work_options(method: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -912,11 +942,14 @@ def _load_result(result: dict[str, Any], data: dict[str, Any], file: str) -> str
             state.put(state.CAUSAL_RESULT, listed)
             st.session_state.pop(state.CAUSAL_SELECTED, None)
             return f" (its result is already run #{k + 1} in Compare runs)"
+    # the true graph of the data set the result was made on, as a fit gives it
     truth = None
-    if data.get("truth") is not None:
-        cols = list(data["frame"].columns)
-        idx = [cols.index(n) for n in dag.node_names]
-        truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
+    made = _result_data(result, data)
+    if made is not None and made.get("truth") is not None:
+        cols = [str(c) for c in made["frame"].columns]
+        if all(n in cols for n in dag.node_names):
+            idx = [cols.index(n) for n in dag.node_names]
+            truth = np.asarray(made["truth"], dtype=bool)[np.ix_(idx, idx)]
     entry = {
         "result": dag,
         "truth": truth,

@@ -251,14 +251,32 @@ def _truth_key(dataset: dict[str, Any]) -> str:
     return f"{TRUTH_KEY}_{dataset['id']}"  # a fresh uploader per data set
 
 
-def _apply_truth_upload(dataset: dict[str, Any]) -> tuple[str, str] | None:
-    """Read the known-graph upload (before the summary draws the edge count)."""
-    upload = st.session_state.get(_truth_key(dataset))
+def _truth_in_use(dataset: dict[str, Any]) -> str:
+    """The known graph the data set holds now, as the messages name it."""
+    truth = dataset.get("truth")
+    if truth is None:
+        return ""
+    edges = f"{int(np.sum(truth))} edges"
+    if dataset.get("truth_source") == "upload":
+        return f"the known graph from '{dataset['truth_name']}' ({edges})"
+    return f"the sample's own known graph ({edges})"
+
+
+def _on_truth_upload(key: str) -> None:
+    """Read a known graph the user just uploaded (runs when the uploader changes).
+
+    An emptied uploader changes nothing: the browser empties it before taking a
+    replacement file, and a page switch empties it too; the graph in use is
+    dropped only by the "Stop using" button. A bad file leaves the graph in use,
+    as the table uploader and the Causal page's true-graph uploader do.
+    """
+    dataset = state.get(state.DATASET)
+    upload = st.session_state.get(key)
+    if dataset is None:
+        return
     if upload is None:
-        if dataset.get("truth_source") == "upload":
-            dataset["truth"] = dataset.get("base_truth")
-            dataset["truth_source"] = None
-        return None
+        state.put(state.DATA_TRUTH_MESSAGE, None)
+        return
     frame = dataset["frame"]
     columns = [str(c) for c in frame.columns]
     # a headerless matrix of numbers is over the default nodes (no label, no ids)
@@ -272,15 +290,38 @@ def _apply_truth_upload(dataset: dict[str, Any]) -> tuple[str, str] | None:
             matrix_names=nodes,
         )
     except GraphError as err:
-        return "error", f"This graph cannot be used: {literal(err)}"
+        kept = _truth_in_use(dataset)
+        keep = f" Still using {kept}." if kept else ""
+        text = f"This graph cannot be used: {err}{keep}"
+        state.put(state.DATA_TRUTH_MESSAGE, (dataset["id"], "error", text))
+        return
     if dataset.get("truth_source") != "upload":
         dataset["base_truth"] = dataset.get("truth")
     dataset["truth"] = graph.adjacency != 0
     dataset["truth_source"] = "upload"
-    return "success", f"Known graph loaded: {int(dataset['truth'].sum())} edges."
+    dataset["truth_name"] = upload.name
+    text = f"Known graph loaded: {int(dataset['truth'].sum())} edges."
+    state.put(state.DATA_TRUTH_MESSAGE, (dataset["id"], "success", text))
 
 
-def _truth_uploader(dataset: dict[str, Any], message: tuple[str, str] | None) -> None:
+def _forget_truth(dataset: dict[str, Any]) -> None:
+    """Go back to the data set's own known graph (none for an upload)."""
+    dataset["truth"] = dataset.get("base_truth")
+    dataset["truth_source"] = None
+    dataset.pop("truth_name", None)
+    state.put(state.DATA_TRUTH_MESSAGE, None)
+
+
+def _truth_uploader(dataset: dict[str, Any]) -> None:
+    key = _truth_key(dataset)
+    message = state.get(state.DATA_TRUTH_MESSAGE)
+    if message is not None and (
+        message[0] != dataset["id"] or st.session_state.get(key) is None
+    ):
+        # about another data set, or about a file no longer in the uploader (a
+        # page switch empties it): the table uploader's error goes then too
+        message = None
+        state.put(state.DATA_TRUTH_MESSAGE, None)
     with st.expander("Known graph (optional)", expanded=message is not None):
         st.caption(
             "A true or expert DAG over these columns to compare learned graphs with: "
@@ -290,11 +331,18 @@ def _truth_uploader(dataset: dict[str, Any], message: tuple[str, str] | None) ->
         st.file_uploader(
             "Graph file",
             type=["csv", "tsv", "txt", "json", "gml", "dot", "gv"],
-            key=_truth_key(dataset),
+            key=key,
+            on_change=_on_truth_upload,
+            args=(key,),
         )
         if message is not None:
-            kind, text = message
-            (st.error if kind == "error" else st.success)(text)
+            _, kind, text = message
+            (st.error if kind == "error" else st.success)(literal(text))
+        if dataset.get("truth_source") == "upload" and st.button(
+            f"Stop using {literal(dataset['truth_name'])}", key="data_truth_forget"
+        ):
+            _forget_truth(dataset)
+            st.rerun()  # redraw the count without the button
 
 
 # --- display ---
@@ -374,7 +422,6 @@ def render() -> None:
         st.session_state[SAMPLE_KEY] = sample
     _pickers()
     dataset = state.get(state.DATASET)
-    truth_message = _apply_truth_upload(dataset)
     _summary(dataset)
     _header_picker(dataset)
     _target_picker(dataset)
@@ -389,7 +436,7 @@ def render() -> None:
     with types:
         st.dataframe(dataset["report"].column_table(), hide_index=True)
     _report(dataset["report"])
-    _truth_uploader(dataset, truth_message)
+    _truth_uploader(dataset)
 
 
 if __name__ == "__main__":

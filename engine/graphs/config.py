@@ -88,9 +88,9 @@ class LdsConfig:
     memory_budget_gb : float or None, default=None
         Refuse when the estimated memory exceeds this; default half the free
         memory of the device.
-    baselines : tuple of str, default=()
+    baselines : str or tuple of str, default=()
         Also fit these on the same split: ``"knn_gcn"``, ``"logreg"``, ``"mlp"``,
-        ``"label_propagation"``.
+        ``"label_propagation"``. A single name is taken as a one-name tuple.
     dtype : {"float32", "float64"}, default="float32"
     """
 
@@ -123,7 +123,7 @@ class LdsConfig:
 
     def __post_init__(self) -> None:
         owner = "LdsConfig"
-        object.__setattr__(self, "baselines", tuple(self.baselines))
+        object.__setattr__(self, "baselines", _baselines(owner, self.baselines))
         object.__setattr__(self, "inner_lr_bounds", tuple(self.inner_lr_bounds))
         # NumPy scalars (k=np.int64(10)) as the Python values they stand for:
         # checked and shown in messages as such, and stored as JSON can hold them
@@ -168,8 +168,6 @@ class LdsConfig:
                 "memory_budget_gb",
                 check_range(owner, "memory_budget_gb", budget, low=0.0, low_open=True),
             )
-        for name in self.baselines:
-            check_choice(owner, "baselines", name, BASELINES)
 
     def _keep(self, name: str, value: Any) -> None:
         """Store a checked value (a plain int or float: np.int64(3) becomes 3)."""
@@ -193,6 +191,46 @@ class LdsConfig:
             f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
             for f in fields(self)
         }
+
+
+def _baselines(owner: str, value: Any) -> tuple[str, ...]:
+    """``baselines`` as a tuple of known names; one name stands for a 1-tuple.
+
+    Parameters
+    ----------
+    owner : str
+        Function or class that owns the option, used in the message.
+    value : str or iterable of str
+        What the caller gave: a name, or a tuple, list, ... of names.
+
+    Returns
+    -------
+    tuple of str
+        The names, in the order given.
+
+    Raises
+    ------
+    ConfigError
+        When ``value`` is not a name or a collection of names from
+        :data:`BASELINES`; the message shows the whole value received.
+    """
+    value = plain(value)
+    if isinstance(value, str):
+        names: Any = (value,)
+    else:
+        try:
+            names = tuple(plain(v) for v in value)
+        except TypeError:
+            names = None
+    if names is None or any(n not in BASELINES for n in names):
+        # as given; other iterables (a set, an array, a generator) as their names
+        plain_value = names is None or isinstance(value, str | tuple | list)
+        shown = value if plain_value else names
+        raise ConfigError(
+            f"{owner}: 'baselines' must be a name or a tuple of names from "
+            f"{sorted(BASELINES)}; got {shown!r}."
+        )
+    return names
 
 
 def _lr_bounds(owner: str, bounds: tuple[Any, ...]) -> tuple[float, float]:

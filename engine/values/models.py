@@ -1532,6 +1532,33 @@ def _check_estimator_types(model: Any) -> None:
         )
 
 
+def _check_fitted(model: Any) -> None:
+    """Refuse a model, or a step inside it, that was saved before it was fitted.
+
+    Steps are checked before the containers (Pipeline, ColumnTransformer) that
+    hold them, so that the message names the step to fit.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.exceptions import NotFittedError as SklearnNotFitted
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils.validation import check_is_fitted
+
+    parts = _estimator_parts(model)
+    containers = (Pipeline, ColumnTransformer)
+    for part in [p for p in parts if not isinstance(p, containers)] + [
+        p for p in parts if isinstance(p, containers)
+    ]:
+        try:
+            check_is_fitted(part)
+        except SklearnNotFitted:
+            inside = "" if part is model else f" (a step of its {type(model).__name__})"
+            raise DataError(
+                f"load_skops: the file holds a {type(part).__name__}{inside} that "
+                "is not fitted; fit it on your table (model.fit(X, y)) before "
+                "saving it with skops.io.dump."
+            ) from None
+
+
 def load_skops(source: bytes | str | Path) -> Any:
     """Load a scikit-learn classifier from a skops file, refusing unknown types.
 
@@ -1551,8 +1578,8 @@ def load_skops(source: bytes | str | Path) -> Any:
     Raises
     ------
     DataError
-        The file is not a skops file, holds untrusted types, or is not an allowed
-        classifier.
+        The file is not a skops file, holds untrusted types, is not an allowed
+        classifier, or holds a model (or a pipeline step) that is not fitted.
     """
     import skops.io as sio
 
@@ -1578,6 +1605,7 @@ def load_skops(source: bytes | str | Path) -> Any:
             f"load_skops: the skops file could not be read ({err})."
         ) from err
     _check_estimator_types(model)
+    _check_fitted(model)
     return model
 
 

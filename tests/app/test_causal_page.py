@@ -846,6 +846,45 @@ def test_a_loaded_result_made_on_other_inputs_is_marked(media):
     assert "the method options (max_iter was 10)" in _stale(fresh)
 
 
+def _abc_table() -> bytes:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
+    return frame.to_csv(index=False).encode()
+
+
+def _truth_caption_text(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("True graph"))
+
+
+def test_a_work_file_whose_result_is_of_another_data_set_loads_back(media):
+    # a result learned on sachs, then a table uploaded on the Data page: the file
+    # 'Save work' wrote names the table and holds the sachs result, and 'Load
+    # work' refused it: "names the column(s) ['Raf', ...], which 'abc.csv' does
+    # not have ... The file was changed after it was saved"
+    at = _page()
+    _fit(at, max_iter=10)
+    _wait(at, lambda a: _result(a) is not None)
+    before = _result(at)
+    upload_table(at, "abc.csv", _abc_table())
+    assert at.radio(key="causal_source").value == "Data page"
+    assert "since then the data set" in _stale(at)
+    _, data = download(at, media, "causal_work_save")
+    for session in (at, None):
+        if session is None:  # a new session, with the table uploaded again
+            session = _page()
+            upload_table(session, "abc.csv", _abc_table())
+        _load_work(session, data, "mine.json")
+        assert not session.error, [e.value for e in session.error]
+        assert any("Loaded the settings and result" in s.value for s in session.success)
+        assert session.radio(key="causal_source").value == "Data page"
+        assert _result(session) == before
+        # the result keeps its own data set: the note says it, and it is compared
+        # with the sachs graph, not with the table's (none)
+        assert _stale(session).startswith("The result below was made on sachs")
+        assert "since then the data set" in _stale(session)
+        assert "(the data set's own): 17 edges" in _truth_caption_text(session)
+
+
 def test_a_bad_work_file_says_what_is_wrong_and_changes_nothing(media):
     import json
 

@@ -116,6 +116,47 @@ def test_known_graph_upload_checks_names(at):
     assert {m.label: m.value for m in at.metric}["Known graph"] == "2 edges"
 
 
+def _known(at: AppTest) -> str:
+    return {m.label: m.value for m in at.metric}["Known graph"]
+
+
+def test_a_bad_known_graph_keeps_the_one_uploaded_before(at):
+    # the browser empties the uploader before it takes a replacement file, and
+    # that dropped the good graph: the metric fell back to the sample's 17 edges
+    # beside an error that did not say so
+    uploader_key = "data_truth_upload_sample:sachs"
+    good = b"source,target\nRaf,Mek\nMek,Erk\n"
+    at.file_uploader(key=uploader_key).set_value(("ok.csv", good, "text/csv")).run()
+    assert not at.exception and not at.error
+    assert _known(at) == "2 edges"
+    at.file_uploader(key=uploader_key).set_value(None).run()
+    assert not at.error and _known(at) == "2 edges"
+    cycle = b"source,target\nRaf,Mek\nMek,Raf\n"
+    at.file_uploader(key=uploader_key).set_value(("cyc.csv", cycle, "text/csv")).run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("This graph cannot be used: "), error.value
+    assert error.value.endswith(
+        literal(" Still using the known graph from 'ok.csv' (2 edges).")
+    ), error.value
+    assert _known(at) == "2 edges" and _dataset(at)["truth"].sum() == 2
+    # a page switch empties the uploader too: the graph stays
+    at.switch_page("views/causal.py").run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception and not at.error
+    assert _known(at) == "2 edges"
+    # the button goes back to the sample's own graph
+    at.button(key="data_truth_forget").click().run()
+    assert not at.exception and not at.error
+    assert _known(at) == "17 edges"
+    assert not any(b.key == "data_truth_forget" for b in at.button)
+    # and a bad file then says the sample's graph is in use
+    at.file_uploader(key=uploader_key).set_value(("cyc.csv", cycle, "text/csv")).run()
+    assert at.error[0].value.endswith(
+        literal(" Still using the sample's own known graph (17 edges).")
+    )
+
+
 def test_binary_known_graph_is_called_binary(at):
     at.selectbox(key="data_sample").select("linear_gaussian").run()
     # high bytes without NUL: Latin-1 decodes them, so they passed as text

@@ -120,6 +120,8 @@ def test_bad_model_files_show_an_error_and_keep_the_state(trained_iris) -> None:
         (sio.dumps(FunctionTransformer()), "not an allowed"),
         (wine_model, "expects 13 features"),
         (renamed_model, "the table lacks 'a', 'b', 'c', 'd'"),
+        # it loaded, and the page failed on model.classes_ with a traceback
+        (sio.dumps(LogisticRegression()), "LogisticRegression that is not fitted"),
     ]
     for content, message in cases:
         _upload(at, "model.skops", content)
@@ -953,12 +955,17 @@ def test_errors_are_shown_without_the_library_function_name(trained_iris) -> Non
     # was "not an allowed scikit-learn classifier; allowed: [..., 'MinMaxScaler',
     # 'Pipeline', ...]"
     import skops.io as sio
-    from sklearn.linear_model import LinearRegression
+    from sklearn.linear_model import LinearRegression, LogisticRegression
 
     at = trained_iris
     regressor = sio.dumps(LinearRegression().fit(np.eye(4), np.arange(4.0)))
     for content, start in (
         (b"not a skops archive", "The file is not a readable skops model"),
+        (
+            sio.dumps(LogisticRegression()),
+            "The file holds a LogisticRegression that is not fitted; fit it on "
+            "your table (model.fit(X, y)) before saving it with skops.io.dump.",
+        ),
         (regressor, "The file holds a sklearn.linear"),
     ):
         _upload(at, "model.skops", content)

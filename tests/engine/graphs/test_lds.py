@@ -550,3 +550,39 @@ def test_progress_validation_accuracy_is_the_results_on_all_validation_nodes():
     assert [m["val_accuracy"] for m in outer] == history["all_val_accuracy"].tolist()
     assert [m["outer_val_accuracy"] for m in outer] == history["val_accuracy"].tolist()
     assert res.val_accuracy == history["all_val_accuracy"][res.best_iter]
+
+
+@pytest.mark.parametrize("value", ["knn_gcn", np.str_("knn_gcn")])
+def test_a_single_baseline_name_is_one_baseline(value):
+    # baselines="knn_gcn" was read letter by letter: "... got 'k'."
+    assert LdsConfig(baselines=value).baselines == ("knn_gcn",)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("gcn", "'gcn'"),
+        (("logreg", "gcn"), "('logreg', 'gcn')"),
+        (["logreg", "gcn"], "['logreg', 'gcn']"),
+        (np.array(["logreg", "gcn"]), "('logreg', 'gcn')"),
+        (3, "3"),
+        (("logreg", 3), "('logreg', 3)"),
+    ],
+)
+def test_a_wrong_baseline_is_named_with_the_whole_value(value, shown):
+    with pytest.raises(ConfigError) as info:
+        LdsConfig(baselines=value)
+    assert str(info.value) == (
+        "LdsConfig: 'baselines' must be a name or a tuple of names from "
+        f"['knn_gcn', 'label_propagation', 'logreg', 'mlp']; got {shown}."
+    )
+
+
+def test_learn_graph_takes_a_single_baseline_name():
+    X, y, _ = planted(3, n_per=6, noise_edges=0)
+    split = make_split(y, 2, 4, seed=0)
+    res = learn_graph(
+        X, y, split=split, seed=0, device="cpu", baselines="logreg", max_outer_iter=1
+    )
+    assert list(res.baselines) == ["logreg"]
+    assert res.config["baselines"] == ["logreg"]

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_iris
-from sklearn.preprocessing import FunctionTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVC
 
 from engine.errors import ConfigError, DataError
@@ -125,6 +127,31 @@ def test_skops_refuses_untrusted_types_and_garbage() -> None:
         load_skops(sio.dumps(SVC().fit(X, y)))
     with pytest.raises(DataError, match="not an allowed"):
         load_skops(sio.dumps(FunctionTransformer()))
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (
+            lambda X, y: LogisticRegression(),
+            "load_skops: the file holds a LogisticRegression that is not fitted; "
+            "fit it on your table (model.fit(X, y)) before saving it with "
+            "skops.io.dump.",
+        ),
+        (
+            lambda X, y: make_pipeline(StandardScaler(), LogisticRegression()),
+            "load_skops: the file holds a StandardScaler (a step of its Pipeline) "
+            "that is not fitted; fit it on your table (model.fit(X, y)) before "
+            "saving it with skops.io.dump.",
+        ),
+    ],
+)
+def test_skops_refuses_an_unfitted_model(make, expected) -> None:
+    # it loaded, and the Explain page then failed on model.classes_ with a traceback
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(DataError) as info:
+        load_skops(save_skops(make(X, y)))
+    assert str(info.value) == expected
 
 
 def _twin_cases():
