@@ -1503,7 +1503,9 @@ def _results(
     if result.stopped:
         st.warning("The fit was stopped before it finished; this is a partial result.")
     hint = _max_iter_hint(result)
-    if hint:
+    if hint and result.config.get("patience") == 0:
+        st.info(hint)  # a fixed number of epochs was asked for: nothing went wrong
+    elif hint:
         st.warning(hint)
     for note in _library_notes(result):
         st.warning(literal(note))
