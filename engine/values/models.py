@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -1252,10 +1253,12 @@ def fit_held_out(
         try:
             done, planned, unit = fit_in_steps(est, kind, Z, y_tr, seed, reporter)
         except ValueError as err:  # e.g. one class left in a tiny training split
+            held = len(np.unique(y_tr))
             raise DataError(
-                f"{owner}: the {kind} classifier could not be trained on "
-                f"{len(y_tr)} row(s) of {len(counts)} classes ({err}); use a table "
-                "with more labelled rows per class."
+                f"{owner}: the {kind} classifier could not be trained: its "
+                f"training split holds {len(y_tr)} row(s) of {held} of the table's "
+                f"{len(counts)} classes ({_plain_reprs(str(err))}); use a table with "
+                "more labelled rows per class."
             ) from err
     # a request that came after the last step stopped nothing
     stopped = reporter.stop_requested and done < planned
@@ -1267,6 +1270,12 @@ def fit_held_out(
     )
     reporter("done", done, {"accuracy": result.accuracy}, total=planned)
     return result
+
+
+def _plain_reprs(text: str) -> str:
+    """``text`` with NumPy scalar reprs as plain values: ``np.str_('0')`` ->
+    ``'0'`` (scikit-learn's messages quote labels that way)."""
+    return re.sub(r"np\.\w+\(([^()]*)\)", r"\1", text)
 
 
 def check_classes(

@@ -385,3 +385,14 @@ def test_model_scores_give_balanced_accuracy_and_the_tables_majority(
     assert scores.balanced_accuracy == pytest.approx(np.mean(recall))
     names = np.array(["setosa", "versicolor", "virginica"])[y]
     assert model_scores(model, X, names, "species")[0] is None
+
+
+def test_a_training_split_of_one_class_is_said_plainly() -> None:
+    # two rows, two classes: the training split holds one row of one class; the
+    # message said "1 row(s) of 2 classes" and quoted np.str_('0')
+    frame = pd.DataFrame({"x": [0.1, 0.5], "target": ["0", "1"]})
+    with pytest.raises(DataError) as caught:
+        train_classifier(frame, "target")
+    text = str(caught.value)
+    assert "its training split holds 1 row(s) of 1 of the table's 2 classes" in text
+    assert "np.str_" not in text and "only one class: '0'" in text
