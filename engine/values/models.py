@@ -172,6 +172,13 @@ def _check_probabilities(
 
 
 def _probe_error(err: Exception, probe: np.ndarray) -> DataError:
+    from sklearn.exceptions import NotFittedError as SklearnNotFitted
+
+    if isinstance(err, SklearnNotFitted):
+        return DataError(
+            "explain: the model is not fitted (scikit-learn's NotFittedError); fit "
+            "it on your table first (model.fit(X, y)), then explain it."
+        )
     return DataError(
         f"explain: the model failed on the first rows of X ({type(err).__name__}: "
         f"{err}); check that it takes {probe.shape[1]} numeric columns in the order "

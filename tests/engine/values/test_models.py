@@ -396,3 +396,14 @@ def test_a_training_split_of_one_class_is_said_plainly() -> None:
     text = str(caught.value)
     assert "its training split holds 1 row(s) of 1 of the table's 2 classes" in text
     assert "np.str_" not in text and "only one class: '0'" in text
+
+
+def test_explaining_an_unfitted_model_says_to_fit_it() -> None:
+    # it said "the model failed on the first rows of X (NotFittedError: ...)"
+    from engine.values import explain
+
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(DataError, match=r"the model is not fitted .* \(model\.fit"):
+        explain(LogisticRegression(), X)
+    with pytest.raises(DataError, match="not fitted"):
+        explain(make_pipeline(StandardScaler(), LogisticRegression()), X)
