@@ -41,6 +41,7 @@ from engine.data import default_nodes, to_matrix
 from engine.errors import DataError, EngineError, GraphError, format_names
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
+from engine.validation import unpadded_match
 
 # Finished fits kept for the side-by-side comparison (oldest dropped first).
 MAX_RUNS = 10
@@ -1123,25 +1124,127 @@ def _on_truth_upload() -> None:
     state.put(state.CAUSAL_TRUTH_ERROR, None)
 
 
-def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str]:
-    """The true graph to compare ``entry`` with and where it comes from.
+# Where a result's own true graph comes from, by the kind of its data set's id
+OWN_TRUTH_WORDS = {
+    "sample": "the sample's known graph",
+    "simulated": "the simulator's true graph",
+    "upload": "the known graph given on the Data page",
+}
+# Nodes a note names at most
+NOTE_NAMES = 6
 
-    The uploaded graph, re-read against this result's nodes (a later fit may use
-    other columns), else the data set's own truth.
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _uploaded_nodes(data: bytes, name: str) -> tuple[str, ...] | None:
+    """The nodes of an uploaded true graph, or ``None`` when the file names none
+    (a headerless matrix is read only over a result's nodes)."""
+    try:
+        return tuple(read_graph(data, name=name).nodes)
+    except EngineError:
+        return None
+
+
+def _own_truth_words(entry: dict[str, Any]) -> str:
+    """Words for the true graph that came with a result's data set."""
+    kind = (_data_id(entry) or "").split(":", 1)[0]
+    return OWN_TRUTH_WORDS.get(kind, "the data set's known graph")
+
+
+def _unused_upload_note(
+    uploaded: dict[str, Any],
+    names: tuple[str, ...],
+    err: EngineError,
+    fallback: str | None,
+) -> str:
+    """Why the uploaded true graph is set aside for a result over ``names``.
+
+    Said once and neutrally: a graph kept from another data set is no error of
+    this result. ``fallback`` names the true graph used instead (``None``: the
+    data have none).
     """
-    uploaded = state.get(state.CAUSAL_TRUTH)
-    if uploaded is not None:
-        names = tuple(entry["result"].node_names)
-        try:
-            truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
-        except EngineError as err:
-            st.error(
-                f"The uploaded true graph {literal(uploaded['name'])} does not fit "
-                f"this result's nodes: {literal(page_error(err))}"
+    file = literal(uploaded["name"])
+    nodes = _uploaded_nodes(uploaded["data"], uploaded["name"])
+    result_nodes = literal(format_names(names, NOTE_NAMES, brackets=False))
+    if nodes is None:  # a headerless matrix of another size, say
+        why = (
+            f"The uploaded true graph '{file}' does not fit this result's "
+            f"{len(names)} nodes ({literal(page_error(err))})"
+        )
+    else:
+        # as the reader matches them: " a" in the data is the node "a"
+        missing = [
+            n for n in nodes if n not in names and unpadded_match(n, names) is None
+        ]
+        if len(missing) == len(nodes):
+            graph_nodes = literal(format_names(nodes, NOTE_NAMES, brackets=False))
+            why = (
+                f"The uploaded true graph '{file}' is over other nodes "
+                f"({graph_nodes}) than this result ({result_nodes})"
             )
         else:
-            return truth, f"uploaded {uploaded['name']}"
-    return entry.get("truth"), "the data set's own"
+            named = literal(format_names(missing, NOTE_NAMES, brackets=False))
+            why = (
+                f"The uploaded true graph '{file}' names {named}, which this "
+                f"result does not have (its nodes: {result_nodes})"
+            )
+    instead = (
+        f" The comparison is against {fallback}."
+        if fallback is not None
+        else " These data have no known graph of their own: to compare, upload "
+        "a true graph over this result's nodes."
+    )
+    return (
+        f"{why}, so it is not used for this result.{instead} It is used again "
+        f"for results over its nodes; **Stop using {file}** drops it."
+    )
+
+
+def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str | None]:
+    """The true graph to compare ``entry`` with, in words, and a note.
+
+    The uploaded graph, re-read against this result's nodes (a later fit may use
+    other columns or another data set), else the data set's own truth. Both
+    comparison tabs score against this graph.
+
+    Returns
+    -------
+    truth : ndarray of bool, shape (d, d), or None
+        Over the result's nodes; ``None`` when there is none.
+    words : str
+        Which graph it is ("the uploaded true graph 'x.csv'", "the sample's
+        known graph"), Markdown-escaped.
+    note : str or None
+        Why an uploaded graph is not used for this result (its nodes differ),
+        else ``None``.
+    """
+    own, own_words = entry.get("truth"), _own_truth_words(entry)
+    uploaded = state.get(state.CAUSAL_TRUTH)
+    if uploaded is None:
+        return own, own_words, None
+    names = tuple(entry["result"].node_names)
+    try:
+        truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
+    except EngineError as err:
+        fallback = None if own is None else own_words
+        return own, own_words, _unused_upload_note(uploaded, names, err, fallback)
+    return truth, f"the uploaded true graph '{literal(uploaded['name'])}'", None
+
+
+def _runs_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str]:
+    """:func:`_truth_for` for the Compare runs tab: the truth, its words and a
+    short remark on an uploaded graph set aside (the Comparison tab says why)."""
+    truth, words, note = _truth_for(entry)
+    if note is None:
+        return truth, words, ""
+    uploaded = literal(state.get(state.CAUSAL_TRUTH)["name"])
+    return (
+        truth,
+        words,
+        (
+            f"The uploaded '{uploaded}' does not fit these runs' nodes, so it is not "
+            "used (the Comparison tab says why)."
+        ),
+    )
 
 
 def _compare_tab(entry: dict[str, Any]) -> None:
@@ -1152,6 +1255,9 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         type=["csv", "tsv", "txt", "json", "gml", "dot", "gv"],
         key="causal_truth_file",
         on_change=_on_truth_upload,
+        help="This tab and Compare runs score against it, in place of the data "
+        "set's own known graph, for every result over its nodes (other results "
+        "keep their own), until **Stop using** drops it.",
     )
     if state.get(state.CAUSAL_TRUTH_ERROR):
         st.error(literal(state.get(state.CAUSAL_TRUTH_ERROR)))
@@ -1162,9 +1268,12 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         state.put(state.CAUSAL_TRUTH, None)
         state.put(state.CAUSAL_TRUTH_ERROR, None)
         st.rerun()  # redraw without the button
-    truth, source = _truth_for(entry)
+    truth, source, note = _truth_for(entry)
+    if note is not None:
+        st.info(note)
     if truth is None:
-        st.info("No true graph for these data: upload one to compare.")
+        if note is None:
+            st.info("No true graph for these data: upload one to compare.")
         return
     m = compare_graphs(truth, result.adjacency)
     table = pd.DataFrame(
@@ -1184,8 +1293,8 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         else ""
     )
     st.caption(
-        f"True graph ({literal(source)}): {count(int(truth.sum()), 'edge')}. SHD "
-        "counts a "
+        f"Scored against {source} ({count(int(truth.sum()), 'edge')}), as in the "
+        "Compare runs tab. SHD counts a "
         "reversed edge once; the empty graph is a strong SHD baseline, so read SID "
         f"too.{shown} In the drawing below every node sits where the Graph tab "
         "draws it."
@@ -1509,7 +1618,9 @@ def _results(
     with tabs[4]:
         _compare_tab({**entry, "result": shown})
     with tabs[5]:
-        render_run_comparison(state.get(state.CAUSAL_RUNS) or [], key="causal_cmp")
+        render_run_comparison(
+            state.get(state.CAUSAL_RUNS) or [], key="causal_cmp", truth_for=_runs_truth
+        )
     with tabs[6]:
         _downloads_tab(shown, result.n_edges, entry.get("made_on"))
 
