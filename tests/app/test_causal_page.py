@@ -1752,3 +1752,78 @@ def test_a_utf16_true_graph_is_read_like_a_utf8_one():
     ).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "the uploaded true graph 'two.csv' (2 edges)" in _scored(at)[0]
+
+
+# --- the simulator: what density it drew, long simulations in the worker ---
+
+
+def _press_simulate(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Simulate").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _sim_job(at: AppTest):
+    try:
+        return at.session_state[state.CAUSAL_SIM_JOB]
+    except KeyError:
+        return None
+
+
+def test_a_denser_graph_than_the_nodes_hold_says_what_was_drawn():
+    # 3 nodes with 6 edges per node gave 3 edges without a word
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    at.number_input(key="sim_d").set_value(3)
+    at.number_input(key="sim_k").set_value(6.0)
+    _press_simulate(at)
+    assert _sim_job(at) is None  # quick: simulated in the page
+    data = at.session_state[state.CAUSAL_SIMULATED]
+    assert int(data["truth"].sum()) == 3
+    (warning,) = [w.value for w in at.warning if "edges per node" in w.value]
+    assert warning.startswith("6 edges per node (about 18 edges) is more than")
+    assert "Drew 3 (1 per node)" in warning
+    assert "lower 'Edges per node' to at most 1" in warning
+    assert any("3 edges (1 per node)" in c.value for c in at.caption)
+
+
+def test_a_long_simulation_runs_in_the_background_and_can_be_cancelled():
+    # Nodes 20, Samples 2000, gp_add blocked the page for over a minute, with
+    # no progress and no Cancel
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    _press_simulate(at)  # the defaults: quick, in the page
+    before = at.session_state[state.CAUSAL_SIMULATED]
+    at.number_input(key="sim_d").set_value(20)
+    at.number_input(key="sim_n").set_value(2000)
+    at.selectbox(key="sim_sem").set_value("gp_add")
+    _press_simulate(at)
+    assert _sim_job(at) is not None
+    assert at.session_state[state.CAUSAL_SIMULATED] is before
+    assert next(b for b in at.button if b.label == "Simulate").disabled
+    _wait(at, running_with_cancel(state.CAUSAL_SIM_JOB))
+    assert any("node " in p.text for p in at.get("progress")), "no progress line"
+    at.button(key=f"{state.CAUSAL_SIM_JOB}_cancel").click().run()
+    _wait(at, lambda a: _sim_job(a) is None)
+    assert at.session_state[state.CAUSAL_SIMULATED] is before
+    assert any("The simulation was cancelled" in i.value for i in at.info)
+    assert not at.error
+
+
+def test_a_background_simulation_becomes_the_simulators_data(monkeypatch):
+    import engine.dag.simulate
+
+    # as if it were long: the page hands it to the worker
+    monkeypatch.setattr(engine.dag.simulate, "simulation_seconds", lambda *a, **k: 99)
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    at.number_input(key="sim_d").set_value(5)
+    at.selectbox(key="sim_sem").set_value("gp")
+    _press_simulate(at)
+    assert _sim_job(at) is not None
+    _wait(at, lambda a: _sim_job(a) is None)
+    assert not at.error, [e.value for e in at.error]
+    data = at.session_state[state.CAUSAL_SIMULATED]
+    assert data["frame"].shape == (500, 5) and "d=5 n=500" in data["name"]
+    assert "(gaussian_ev, gp)" in data["name"]
+    assert at.selectbox(key="causal_scale_sim").value == "none"
