@@ -87,6 +87,50 @@ def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
     return func(**kwargs, progress=progress)
 
 
+class _Abandoned(Exception):
+    """Raised in the progress callback of a job without partial result on Cancel."""
+
+
+def run_abandonable(
+    target: str, kwargs: dict[str, Any], progress: Callable[[Any], bool]
+) -> Any:
+    """Run a job that has no partial result; ``None`` when it was cancelled.
+
+    Submit it as the target ``"app.jobs:run_abandonable"`` with the keyword
+    arguments ``target`` and ``kwargs`` of the real work, an importable
+    ``"module:function"`` that reports progress but ignores what its callback
+    returns (``engine.dag.simulate_sem``: half a simulated data set is of no
+    use). A Cancel raises inside its next progress event instead, which ends it
+    there.
+
+    Parameters
+    ----------
+    target : str
+        ``"module:function"`` of the work, called as
+        ``function(**kwargs, progress=...)``.
+    kwargs : dict
+        Its keyword arguments.
+    progress : callable
+        The registry's callback (returns ``True`` once Cancel was pressed).
+
+    Returns
+    -------
+    object or None
+        What the work returned, or ``None`` when it was cancelled.
+    """
+    module_name, func_name = target.split(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+
+    def relay(event: Any) -> None:
+        if progress(event):
+            raise _Abandoned
+
+    try:
+        return func(**kwargs, progress=relay)
+    except _Abandoned:
+        return None
+
+
 @dataclass(eq=False)
 class Job:
     """One submitted job.
@@ -550,6 +594,7 @@ STAGE_WORDS: dict[tuple[str, str], str | None] = {
     ("dag.fit", "fit"): None,  # "epoch 1: fitting ordering 3 of 10"
     ("dag.fit", "polish"): "polishing step",
     ("dag.fit", "refit"): "refit",
+    ("dag.simulate", "nodes"): None,  # "node 3 of 20: GP draw 1 of 2"
     ("graphs.fit", "inner"): "inner steps",
     ("graphs.fit", "outer"): "outer iterations done",
     ("graphs.baselines", "baselines"): "baseline",

@@ -82,6 +82,13 @@ CAUSAL_PRIOR_KEPT = "causal_prior_kept"
 CAUSAL_PRIOR_MESSAGE = "causal_prior_message"
 # Data set produced by the page's simulator (dict like DATASET).
 CAUSAL_SIMULATED = "causal_simulated"
+# A simulation too long for the page script runs in the worker: its job id
+# (errors under CAUSAL_SIM_JOB + "_error"), the simulator's settings it was
+# started with (dict, for the data set's name) and the message shown once
+# when it was cancelled (str or None).
+CAUSAL_SIM_JOB = "causal_sim_job"
+CAUSAL_SIM_PENDING = "causal_sim_pending"
+CAUSAL_SIM_MESSAGE = "causal_sim_message"
 # Uploaded true graph as a dict with the file's ``name`` and ``data`` (bytes), re-read
 # against each result's nodes, or None; and the last upload's error (str or None).
 CAUSAL_TRUTH = "causal_truth"
@@ -318,6 +325,7 @@ def data_page_sample(choices: tuple[str, ...] | list[str], fallback: str) -> int
 JOB_KEYS = (
     CAUSAL_JOB,
     CAUSAL_BOOT_JOB,
+    CAUSAL_SIM_JOB,
     EXPLAIN_JOB,
     EXPLAIN_ROW_JOB,
     EXPLAIN_TRAIN_JOB,
@@ -348,6 +356,8 @@ DURABLE_KEYS = (
     CAUSAL_PRIOR_KEPT,
     CAUSAL_PRIOR_MESSAGE,
     CAUSAL_SIMULATED,
+    CAUSAL_SIM_PENDING,
+    CAUSAL_SIM_MESSAGE,
     CAUSAL_TRUTH,
     CAUSAL_TRUTH_ERROR,
     CAUSAL_BOOT_RESULT,

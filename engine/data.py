@@ -38,6 +38,7 @@ __all__ = [
     "MAX_BYTES",
     "ColumnInfo",
     "DataReport",
+    "DecodedText",
     "Finding",
     "MatrixData",
     "MatrixRecord",
@@ -45,6 +46,7 @@ __all__ = [
     "apply_missing",
     "check_text_bytes",
     "check_variance",
+    "decode_text",
     "default_nodes",
     "describe",
     "looks_like_identifier",
@@ -628,25 +630,87 @@ def looks_binary(raw: bytes) -> bool:
     return False
 
 
-def _decode(raw: bytes, label: str) -> tuple[str, str, list[Finding]]:
+class DecodedText(NamedTuple):
+    """Text decoded by :func:`decode_text`.
+
+    Attributes
+    ----------
+    text : str
+        The decoded text (line breaks as in the file).
+    encoding : {"utf-16", "utf-8", "latin-1"}
+        The encoding used.
+    bad_byte : int or None
+        For ``"latin-1"``: the position of the first byte that is not valid
+        UTF-8; else ``None``.
+    """
+
+    text: str
+    encoding: str
+    bad_byte: int | None
+
+
+def decode_text(raw: bytes, label: str, *, save_as: str = "UTF-8") -> DecodedText:
+    """Decode a text file's bytes as every reader of this library does.
+
+    UTF-16 with a byte-order mark (as Excel's "Unicode text" and Windows'
+    editors save it), UTF-8 with or without a byte-order mark, and otherwise
+    Latin-1, which decodes any bytes (the caller may warn: ``bad_byte``). The
+    table reader (:func:`read_table`) and the graph readers
+    (:func:`engine.graph_io.read_graph`,
+    :func:`engine.graphs.read_edge_list`) share it, so a file one of them
+    reads the others read too.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes.
+    label : str
+        The file (or the caller), starting an error message.
+    save_as : str, default="UTF-8"
+        What the message of a broken UTF-16 file asks to save it as.
+
+    Returns
+    -------
+    DecodedText
+        ``(text, encoding, bad_byte)``.
+
+    Raises
+    ------
+    DataError
+        The file starts with a UTF-16 byte-order mark but is no valid UTF-16.
+
+    Examples
+    --------
+    >>> decode_text("a,b\\n".encode("utf-16"), "t.csv")
+    DecodedText(text='a,b\\n', encoding='utf-16', bad_byte=None)
+    >>> decode_text("é".encode("latin-1"), "t.csv").encoding
+    'latin-1'
+    """
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return raw.decode("utf-16"), "utf-16", []
+            return DecodedText(raw.decode("utf-16"), "utf-16", None)
         except UnicodeDecodeError as err:
             raise DataError(
                 f"{label}: the file starts like UTF-16 text but does not decode "
-                f"({err.reason}); save it as UTF-8 CSV."
+                f"({err.reason}); save it as {save_as}."
             ) from err
     try:
-        return raw.decode("utf-8-sig"), "utf-8", []
+        return DecodedText(raw.decode("utf-8-sig"), "utf-8", None)
     except UnicodeDecodeError as err:
-        note = Finding(
-            "warning",
-            "encoding",
-            f"{label}: the file is not valid UTF-8 (byte {err.start}); it was read as "
-            "Latin-1. Check accented names; save the file as UTF-8 to be sure.",
-        )
-        return raw.decode("latin-1"), "latin-1", [note]
+        return DecodedText(raw.decode("latin-1"), "latin-1", err.start)
+
+
+def _decode(raw: bytes, label: str) -> tuple[str, str, list[Finding]]:
+    text, encoding, bad_byte = decode_text(raw, label, save_as="UTF-8 CSV")
+    if bad_byte is None:
+        return text, encoding, []
+    note = Finding(
+        "warning",
+        "encoding",
+        f"{label}: the file is not valid UTF-8 (byte {bad_byte}); it was read as "
+        "Latin-1. Check accented names; save the file as UTF-8 to be sure.",
+    )
+    return text, encoding, [note]
 
 
 def sniff_delimiter(text: str, delimiter: str | None = None) -> tuple[str, str]:

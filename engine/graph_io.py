@@ -4,7 +4,9 @@ A graph is a list of node names plus a weighted adjacency matrix ``A`` of shape
 (d, d) with ``A[i, j] != 0`` iff there is an edge from node i to node j (row =
 parent, column = child); unweighted edges have weight 1. Files are parsed as data
 only (the DOT and CSV readers are written here; GML goes through networkx's parser,
-which evaluates nothing).
+which evaluates nothing). Text is decoded as the table reader decodes it
+(:func:`engine.data.decode_text`): UTF-8 with or without a byte-order mark,
+UTF-16 with one, else Latin-1.
 
 Formats and their names:
 
@@ -50,8 +52,8 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
-from engine.data import looks_binary
-from engine.errors import GraphError, check_choice, format_names
+from engine.data import decode_text, looks_binary
+from engine.errors import DataError, GraphError, check_choice, format_names
 from engine.validation import unpadded_match
 
 __all__ = [
@@ -409,10 +411,10 @@ def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
         )
     if looks_binary(raw):
         raise GraphError(f"{label}: the file holds binary bytes, not a text graph.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    try:  # as the table reader: UTF-16 with a BOM, UTF-8, else Latin-1
+        text = decode_text(raw, label).text
+    except DataError as err:
+        raise GraphError(str(err)) from err
     return text.replace("\r\n", "\n").replace("\r", "\n"), label
 
 

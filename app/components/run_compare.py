@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,9 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from app.components.metric_table import METRIC_NOTES, metric_text, metric_value
-from app.components.text import literal
+from app.components.text import count, literal
 from engine.dag import METHODS, compare_runs
 
+# ``truth_for(run) -> (truth or None, words, remark)``: see render_run_comparison
+TruthFor = Callable[[dict[str, Any]], tuple[np.ndarray | None, str, str]]
 # Options named at most in a run's label (the rest are counted)
 MAX_LABEL_OPTIONS = 3
 
@@ -70,7 +73,17 @@ def _follow_new_runs(runs: list[dict[str, Any]], key: str) -> None:
     st.session_state[f"{key}_b"] = len(runs) - 1
 
 
-def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
+def own_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str]:
+    """A run's own true graph (``truth``), words for it and no remark: the
+    default of :func:`render_run_comparison`'s ``truth_for``."""
+    return entry.get("truth"), "the data set's known graph", ""
+
+
+def render_run_comparison(
+    runs: list[dict[str, Any]],
+    key: str = "cmp",
+    truth_for: TruthFor = own_truth,
+) -> None:
     """Let the user pick two stored runs and show how their graphs differ.
 
     Parameters
@@ -80,6 +93,13 @@ def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
         ``truth`` (bool (d, d) ndarray or None).
     key : str
         Prefix of the widget keys.
+    truth_for : callable, default=own_truth
+        ``truth_for(run) -> (truth, words, remark)``: the true graph to score
+        a run against (bool (d, d) over its nodes, or ``None``), which graph
+        that is ("the sample's known graph") and a sentence to add after it, or
+        "" (why another graph is not used), both Markdown-safe. The page
+        passes the one its Comparison tab uses, so that both tabs score against
+        the same graph. Run A's is used, else run B's.
     """
     if len(runs) < 2:
         st.info(
@@ -104,7 +124,9 @@ def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
             "data to compare them."
         )
         return
-    truth = a.get("truth") if a.get("truth") is not None else b.get("truth")
+    truth, words, remark = truth_for(a)
+    if truth is None:
+        truth, words, remark = truth_for(b)
     truth = None if truth is None else np.asarray(truth)
     # short column names: the whole labels made each column ~500 px wide, which
     # put run B's values off-screen; the labels are said once, above the table
@@ -125,13 +147,17 @@ def render_run_comparison(runs: list[dict[str, Any]], key: str = "cmp") -> None:
     m[2].metric("Only in B", only_b)
     if truth is not None:
         st.caption(
-            f"Metrics of each run against the true graph. **A**: "
-            f"{literal(labels[ia])}. **B**: {literal(labels[ib])}."
+            f"Metrics of each run. Scored against {words} "
+            f"({count(int(truth.sum()), 'edge')}).{' ' + remark if remark else ''} "
+            f"**A**: {literal(labels[ia])}. **B**: {literal(labels[ib])}."
         )
         with st.container(key=f"{key}_metrics"):
             st.table(metrics_table(out["metrics"], int(truth.sum())), hide_index=True)
     else:
-        st.caption("No true graph for these data: only the edge overlap is shown.")
+        st.caption(
+            "No true graph for these data: only the edge overlap is shown."
+            + (f" {remark}" if remark else "")
+        )
     st.dataframe(out["edges"], hide_index=True, key=f"{key}_edges")
 
 

@@ -36,11 +36,18 @@ from engine.dag.permutahedron import (
     cost_warning,
     polish_reach_used,
 )
-from engine.dag.simulate import GRAPHS, NOISES, SEMS
+from engine.dag.simulate import (
+    GRAPHS,
+    NOISES,
+    SEMS,
+    check_simulation,
+    simulation_seconds,
+)
 from engine.data import default_nodes, to_matrix
 from engine.errors import DataError, EngineError, GraphError, format_names
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
+from engine.validation import unpadded_match
 
 # Finished fits kept for the side-by-side comparison (oldest dropped first).
 MAX_RUNS = 10
@@ -129,6 +136,8 @@ def _choose_data() -> dict[str, Any] | None:
     if uploaded is not None:
         options.insert(0, "Data page")
     source = st.radio("Data", options, horizontal=True, key="causal_source")
+    if source != "Simulator":  # a simulation started there goes on meanwhile
+        _simulation_job()
     if source == "Data page":
         st.caption(f"Data set from the Data page: **{literal(uploaded['name'])}**")
         return uploaded
@@ -144,7 +153,17 @@ def _choose_data() -> dict[str, Any] | None:
     return _simulator()
 
 
+# A simulation estimated to take longer than this many seconds
+# (engine.dag.simulate.simulation_seconds) runs in the background worker, with
+# progress and Cancel; a shorter one runs in the page script, with no wait in
+# the worker's line. Only the GP SEMs get there: the others take under 2 s at the
+# form's largest settings (mlp: 1.45 s at 100 nodes, 20000 samples, 6 edges per
+# node), gp_add at 20 nodes and 2000 samples about 55 s, at 100 nodes some 15 min.
+INLINE_SIM_S = 2.0
+
+
 def _simulator() -> dict[str, Any] | None:
+    busy = state.get(state.CAUSAL_SIM_JOB) is not None
     with st.form("causal_sim_form"):
         c1, c2, c3 = st.columns(3)
         d = c1.number_input("Nodes", 3, 100, 8, key="sim_d")
@@ -164,52 +183,140 @@ def _simulator() -> dict[str, Any] | None:
             key="sim_sem",
             help="How a node depends on its parents: linear, binary logistic, "
             "MLP, index model (tanh + cos + sin), or a Gaussian-process draw "
-            "(gp_add: one per parent, summed); see engine.dag.simulate_sem.",
+            "(gp_add: one per parent, summed); see engine.dag.simulate_sem. The "
+            "GP draws cost n³ in the samples (about 2 s each at 2000 on one "
+            "core): a long simulation runs in the background, with progress and "
+            "**Cancel**.",
         )
         std = st.checkbox("Standardise the simulated columns", key="sim_std")
-        go = st.form_submit_button("Simulate")
+        go = st.form_submit_button("Simulate", disabled=busy)
     if go:
+        st.session_state.pop(state.CAUSAL_SIM_MESSAGE, None)
         try:
             _simulate(int(d), int(n), float(k), graph, noise, sem, std)
         except EngineError as err:  # e.g. too many samples for a GP SEM
             st.error(literal(page_error(err)))
+        if state.get(state.CAUSAL_SIM_JOB) is not None:
+            st.rerun()  # draw Simulate off while the worker simulates
+    _simulation_job()
     data = state.get(state.CAUSAL_SIMULATED)
     if data is None:
-        st.info("Set the simulator and press **Simulate**.")
+        if state.get(state.CAUSAL_SIM_JOB) is None:
+            st.info("Set the simulator and press **Simulate**.")
         return None
+    edges = int(np.count_nonzero(data["truth"]))
     st.caption(
-        f"{data['name']}; varsortability {data['varsortability']:.2f} "
+        f"{data['name']}: {count(edges, 'edge')} "
+        f"({edges / max(len(data['frame'].columns), 1):.3g} per node); "
+        f"varsortability {data['varsortability']:.2f} "
         "(near 1: sorting by variance alone recovers the order). Simulate sets "
         "'Scaling' to none: 'Standardise the simulated columns' decides the scale."
     )
+    for note in data.get("warnings", ()):
+        # the library names its parameter; the form calls it 'Edges per node'
+        st.warning(
+            literal(page_error(note).replace("edges_per_node", "'Edges per node'"))
+        )
     return data
+
+
+def _simulation_job() -> None:
+    """The background simulation's progress and Cancel, its error or the word
+    that it was cancelled (once)."""
+    render_job(state.CAUSAL_SIM_JOB, _on_simulated, what="The simulation")
+    pending = state.get(state.CAUSAL_SIM_PENDING) or {}
+    if state.get(state.CAUSAL_SIM_JOB) is not None and pending.get("seconds", 0) > 60:
+        st.caption(
+            f"This simulation takes about {_duration(pending['seconds'])}, and "
+            "fits started meanwhile wait for it (the worker runs one job at a "
+            "time). Fewer samples shorten it most (each GP draw costs n³), then "
+            "fewer nodes or edges per node."
+        )
+    error = state.get(state.CAUSAL_SIM_JOB + "_error")
+    if error:
+        st.error(error)
+    message = st.session_state.pop(state.CAUSAL_SIM_MESSAGE, None)
+    if message:
+        st.info(message)
+
+
+def _sim_name(settings: dict[str, Any]) -> str:
+    """The name of a simulated data set, from the simulator's settings."""
+    return (
+        f"simulated {settings['graph']}{settings['edges_per_node']:g} "
+        f"d={settings['n_nodes']} n={settings['n_samples']} "
+        f"({settings['noise']}, {settings['sem']})"
+    )
+
+
+def _duration(seconds: float) -> str:
+    """Rounded words for an estimated duration: "40 s", "3 min"."""
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    return f"{seconds / 60:.0f} min"
 
 
 def _simulate(
     d: int, n: int, k: float, graph: str, noise: str, sem: str, std: bool
 ) -> None:
-    """Simulate a data set and make it the simulator's; Scaling goes to none."""
-    sim = simulate_sem(
-        d,
-        n,
-        edges_per_node=k,
-        graph=graph,
-        noise=noise,
-        sem=sem,
-        standardize=std,
-        seed=int(state.get(state.SEED, 0)),
+    """Simulate a data set and make it the simulator's; Scaling goes to none.
+
+    A simulation estimated to take over :data:`INLINE_SIM_S` seconds is handed
+    to the background worker instead (:func:`_on_simulated` stores it). Its
+    settings are checked here first, so that a refusal is said at once.
+    """
+    settings = {
+        "n_nodes": d,
+        "n_samples": n,
+        "edges_per_node": k,
+        "graph": graph,
+        "noise": noise,
+        "sem": sem,
+    }
+    check_simulation(**settings)
+    kwargs = {**settings, "standardize": std, "seed": int(state.get(state.SEED, 0))}
+    cost = simulation_seconds(d, n, edges_per_node=k, graph=graph, sem=sem)
+    if cost <= INLINE_SIM_S:
+        _store_simulated(simulate_sem(**kwargs), settings)
+        return
+    job = get_registry().submit(
+        "app.jobs:run_abandonable",
+        {"target": "engine.dag.simulate:simulate_sem", "kwargs": kwargs},
+        label=f"{_sim_name(settings)}, about {_duration(cost)} on one core",
+        phase="starting",
     )
+    state.put(state.CAUSAL_SIM_JOB, job)
+    state.put(state.CAUSAL_SIM_JOB + "_error", None)
+    state.put(state.CAUSAL_SIM_PENDING, {**settings, "seconds": cost})
+
+
+def _on_simulated(sim: Any) -> None:
+    """Store a background simulation's data set (``None``: it was cancelled)."""
+    if sim is None:
+        kept = state.get(state.CAUSAL_SIMULATED) is not None
+        state.put(
+            state.CAUSAL_SIM_MESSAGE,
+            "The simulation was cancelled"
+            + ("; the data simulated before are kept." if kept else "."),
+        )
+        return
+    _store_simulated(sim, state.get(state.CAUSAL_SIM_PENDING) or {})
+
+
+def _store_simulated(sim: Any, settings: dict[str, Any]) -> None:
+    """Make ``sim`` (a SimulatedData) the simulator's data set."""
     frame = pd.DataFrame(sim.X, columns=list(sim.node_names))
     state.put(
         state.CAUSAL_SIMULATED,
         {
-            "name": f"simulated {graph}{k:g} d={d} n={n} ({noise}, {sem})",
+            "name": _sim_name(settings),
             "frame": frame,
             "target": None,
             "truth": sim.adjacency,
             "source": "simulator",
             "id": f"simulated:{uuid.uuid4().hex}",  # each press new data
             "varsortability": varsortability(sim.X, sim.adjacency),
+            "warnings": tuple(sim.warnings),
         },
     )
     # the simulator's own box decides the scale of its data; standardising
@@ -1156,25 +1263,127 @@ def _on_truth_upload() -> None:
     state.put(state.CAUSAL_TRUTH_ERROR, None)
 
 
-def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str]:
-    """The true graph to compare ``entry`` with and where it comes from.
+# Where a result's own true graph comes from, by the kind of its data set's id
+OWN_TRUTH_WORDS = {
+    "sample": "the sample's known graph",
+    "simulated": "the simulator's true graph",
+    "upload": "the known graph given on the Data page",
+}
+# Nodes a note names at most
+NOTE_NAMES = 6
 
-    The uploaded graph, re-read against this result's nodes (a later fit may use
-    other columns), else the data set's own truth.
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _uploaded_nodes(data: bytes, name: str) -> tuple[str, ...] | None:
+    """The nodes of an uploaded true graph, or ``None`` when the file names none
+    (a headerless matrix is read only over a result's nodes)."""
+    try:
+        return tuple(read_graph(data, name=name).nodes)
+    except EngineError:
+        return None
+
+
+def _own_truth_words(entry: dict[str, Any]) -> str:
+    """Words for the true graph that came with a result's data set."""
+    kind = (_data_id(entry) or "").split(":", 1)[0]
+    return OWN_TRUTH_WORDS.get(kind, "the data set's known graph")
+
+
+def _unused_upload_note(
+    uploaded: dict[str, Any],
+    names: tuple[str, ...],
+    err: EngineError,
+    fallback: str | None,
+) -> str:
+    """Why the uploaded true graph is set aside for a result over ``names``.
+
+    Said once and neutrally: a graph kept from another data set is no error of
+    this result. ``fallback`` names the true graph used instead (``None``: the
+    data have none).
     """
-    uploaded = state.get(state.CAUSAL_TRUTH)
-    if uploaded is not None:
-        names = tuple(entry["result"].node_names)
-        try:
-            truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
-        except EngineError as err:
-            st.error(
-                f"The uploaded true graph {literal(uploaded['name'])} does not fit "
-                f"this result's nodes: {literal(page_error(err))}"
+    file = literal(uploaded["name"])
+    nodes = _uploaded_nodes(uploaded["data"], uploaded["name"])
+    result_nodes = literal(format_names(names, NOTE_NAMES, brackets=False))
+    if nodes is None:  # a headerless matrix of another size, say
+        why = (
+            f"The uploaded true graph '{file}' does not fit this result's "
+            f"{len(names)} nodes ({literal(page_error(err))})"
+        )
+    else:
+        # as the reader matches them: " a" in the data is the node "a"
+        missing = [
+            n for n in nodes if n not in names and unpadded_match(n, names) is None
+        ]
+        if len(missing) == len(nodes):
+            graph_nodes = literal(format_names(nodes, NOTE_NAMES, brackets=False))
+            why = (
+                f"The uploaded true graph '{file}' is over other nodes "
+                f"({graph_nodes}) than this result ({result_nodes})"
             )
         else:
-            return truth, f"uploaded {uploaded['name']}"
-    return entry.get("truth"), "the data set's own"
+            named = literal(format_names(missing, NOTE_NAMES, brackets=False))
+            why = (
+                f"The uploaded true graph '{file}' names {named}, which this "
+                f"result does not have (its nodes: {result_nodes})"
+            )
+    instead = (
+        f" The comparison is against {fallback}."
+        if fallback is not None
+        else " These data have no known graph of their own: to compare, upload "
+        "a true graph over this result's nodes."
+    )
+    return (
+        f"{why}, so it is not used for this result.{instead} It is used again "
+        f"for results over its nodes; **Stop using {file}** drops it."
+    )
+
+
+def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str | None]:
+    """The true graph to compare ``entry`` with, in words, and a note.
+
+    The uploaded graph, re-read against this result's nodes (a later fit may use
+    other columns or another data set), else the data set's own truth. Both
+    comparison tabs score against this graph.
+
+    Returns
+    -------
+    truth : ndarray of bool, shape (d, d), or None
+        Over the result's nodes; ``None`` when there is none.
+    words : str
+        Which graph it is ("the uploaded true graph 'x.csv'", "the sample's
+        known graph"), Markdown-escaped.
+    note : str or None
+        Why an uploaded graph is not used for this result (its nodes differ),
+        else ``None``.
+    """
+    own, own_words = entry.get("truth"), _own_truth_words(entry)
+    uploaded = state.get(state.CAUSAL_TRUTH)
+    if uploaded is None:
+        return own, own_words, None
+    names = tuple(entry["result"].node_names)
+    try:
+        truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
+    except EngineError as err:
+        fallback = None if own is None else own_words
+        return own, own_words, _unused_upload_note(uploaded, names, err, fallback)
+    return truth, f"the uploaded true graph '{literal(uploaded['name'])}'", None
+
+
+def _runs_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str]:
+    """:func:`_truth_for` for the Compare runs tab: the truth, its words and a
+    short remark on an uploaded graph set aside (the Comparison tab says why)."""
+    truth, words, note = _truth_for(entry)
+    if note is None:
+        return truth, words, ""
+    uploaded = literal(state.get(state.CAUSAL_TRUTH)["name"])
+    return (
+        truth,
+        words,
+        (
+            f"The uploaded '{uploaded}' does not fit these runs' nodes, so it is not "
+            "used (the Comparison tab says why)."
+        ),
+    )
 
 
 def _compare_tab(entry: dict[str, Any]) -> None:
@@ -1185,6 +1394,9 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         type=["csv", "tsv", "txt", "json", "gml", "dot", "gv"],
         key="causal_truth_file",
         on_change=_on_truth_upload,
+        help="This tab and Compare runs score against it, in place of the data "
+        "set's own known graph, for every result over its nodes (other results "
+        "keep their own), until **Stop using** drops it.",
     )
     if state.get(state.CAUSAL_TRUTH_ERROR):
         st.error(literal(state.get(state.CAUSAL_TRUTH_ERROR)))
@@ -1195,9 +1407,12 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         state.put(state.CAUSAL_TRUTH, None)
         state.put(state.CAUSAL_TRUTH_ERROR, None)
         st.rerun()  # redraw without the button
-    truth, source = _truth_for(entry)
+    truth, source, note = _truth_for(entry)
+    if note is not None:
+        st.info(note)
     if truth is None:
-        st.info("No true graph for these data: upload one to compare.")
+        if note is None:
+            st.info("No true graph for these data: upload one to compare.")
         return
     m = compare_graphs(truth, result.adjacency)
     table = pd.DataFrame(
@@ -1217,8 +1432,8 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         else ""
     )
     st.caption(
-        f"True graph ({literal(source)}): {count(int(truth.sum()), 'edge')}. SHD "
-        "counts a "
+        f"Scored against {source} ({count(int(truth.sum()), 'edge')}), as in the "
+        "Compare runs tab. SHD counts a "
         "reversed edge once; the empty graph is a strong SHD baseline, so read SID "
         f"too.{shown} In the drawing below every node sits where the Graph tab "
         "draws it."
@@ -1544,7 +1759,9 @@ def _results(
     with tabs[4]:
         _compare_tab({**entry, "result": shown})
     with tabs[5]:
-        render_run_comparison(state.get(state.CAUSAL_RUNS) or [], key="causal_cmp")
+        render_run_comparison(
+            state.get(state.CAUSAL_RUNS) or [], key="causal_cmp", truth_for=_runs_truth
+        )
     with tabs[6]:
         _downloads_tab(shown, result.n_edges, entry.get("made_on"))
 

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from app.components.text import literal
+from app.components.text import literal, page_error
 from app.jobs import get_registry, render_job
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
@@ -570,11 +570,12 @@ def _kept_words(shown: GraphResult, other: GraphResult) -> tuple[str, str]:
 
 
 def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
-    """``draw(*args)``, or ``None`` with the error's message added to ``problems``."""
+    """``draw(*args)``, or ``None`` with the error's message added to ``problems``
+    (without the library function's name that starts it: "learn_graph: ...")."""
     try:
         return draw(*args)
     except EngineError as err:
-        problems.append(str(err))
+        problems.append(page_error(err))
         return None
 
 

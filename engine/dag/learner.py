@@ -420,9 +420,13 @@ def learn_dag(
         parts of a fit: DAG-DB's score initialisation and sampled graphs, and
         minibatches; for the permutahedron's defaults (greedy start, backward
         elimination) only a tie-breaking jitter, so other seeds give the same
-        graph (see :class:`PermutahedronConfig`). To see how robust the edges
-        are, refit on resamples of the rows with
-        :func:`engine.dag.bootstrap_dag`, not with other seeds.
+        graph where the score orients every edge. Where it ties (common on
+        standardised data; this function then warns and names the edges),
+        seeds can orient the tied edges differently (standardised Sachs: seeds
+        0-4 give three graphs of one equivalence class; see
+        :class:`PermutahedronConfig`). To see how robust the edges are, refit
+        on resamples of the rows with :func:`engine.dag.bootstrap_dag`, not
+        with other seeds.
     device : str, default="auto"
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
     progress : callable, optional

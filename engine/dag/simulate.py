@@ -13,6 +13,7 @@ grows along the causal order), which :func:`varsortability` measures.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,31 +23,47 @@ from numpy.typing import NDArray
 from engine.errors import (
     ConfigError,
     DataError,
+    DataWarning,
     GraphError,
     check_choice,
     check_range,
+    collect_warnings,
+    warn_user,
 )
-from engine.runtime import resolve_seed
+from engine.runtime import ProgressEvent, Reporter, resolve_seed
 
 __all__ = [
     "GRAPHS",
     "NOISES",
     "SEMS",
     "SimulatedData",
+    "check_simulation",
+    "max_edges",
     "simulate_dag",
     "simulate_sem",
+    "simulation_seconds",
     "varsortability",
 ]
 
 GRAPHS = ("ER", "SF", "BP")
+GraphKind = Literal["ER", "SF", "BP"]
 NOISES = ("gaussian_ev", "gaussian_nv", "exponential", "gumbel", "uniform", "logistic")
 SEMS = ("linear", "logistic", "mlp", "mim", "gp", "gp_add")
 # Share of the nodes in the top (source) layer of a bipartite graph.
 BP_TOP = 0.2
 # Hidden units of the MLP SEM (sigmoid), as in NOTEARS and DAGuerreotype.
 MLP_HIDDEN = 100
-# Most samples of a GP SEM: one draw at n = 2000 takes about 1 s and 32 MB.
+# Most samples of a GP SEM: one draw at n = 2000 takes about 2 s and 32 MB.
 GP_MAX_SAMPLES = 2000
+# Seconds of one GP draw over n samples: about GP_DRAW_S * n**3 (an n x n kernel
+# and its eigendecomposition), measured on one core (OMP_NUM_THREADS=1) of the
+# development machine: 0.004 s at n = 250, 0.022 s at 500, 0.15 s at 1000,
+# 1.8 s at 2000 (2.3e-10 * n**3 at the largest, which the page's cap allows).
+GP_DRAW_S = 2.3e-10
+# Seconds per sample and per (edge + node) of the other SEMs, measured likewise
+# at d = 100, n = 20000, 6 edges per node (583 edges drawn): linear 0.13 s,
+# logistic 0.09 s, mlp 1.45 s, mim 0.30 s.
+SEM_SAMPLE_S = {"linear": 9.5e-9, "logistic": 6.6e-9, "mlp": 1.1e-7, "mim": 2.2e-8}
 # Two variances closer than this fraction of the larger one tie in
 # varsortability: the variances of standardised columns differ by ~1e-14.
 VARSORT_RTOL = 1e-9
@@ -70,6 +87,9 @@ class SimulatedData:
         is the 0/1 adjacency (1.0 on every edge), not an effect size.
     node_names : tuple of str
     seed : int
+    warnings : tuple of str
+        What the simulation warned about (e.g. more edges asked for than the
+        graph can hold, with the edges drawn), also issued as warnings.
     """
 
     X: NDArray[np.float64]
@@ -77,6 +97,7 @@ class SimulatedData:
     weights: NDArray[np.float64]
     node_names: tuple[str, ...]
     seed: int
+    warnings: tuple[str, ...] = ()
 
 
 def simulate_dag(
@@ -108,6 +129,13 @@ def simulate_dag(
     Returns
     -------
     ndarray of bool, shape (n_nodes, n_nodes)
+
+    Warns
+    -----
+    DataWarning
+        ``edges_per_node`` asks for more edges than the graph can hold
+        (:func:`max_edges`; e.g. 6 per node over 3 nodes): every possible edge
+        is drawn, and the message says how many that is, per node too.
     """
     check_choice("simulate_dag", "graph", graph, GRAPHS)
     _check_size("simulate_dag", "n_nodes", n_nodes, low=2)
@@ -135,7 +163,118 @@ def simulate_dag(
             degree[i] += k
     perm = rng.permutation(d)
     a = lower.T  # a[j, i]: j -> i with j < i
+    _warn_if_capped(d, float(edges_per_node), graph, int(a.sum()))
     return a[np.ix_(perm, perm)].copy()
+
+
+def max_edges(n_nodes: int, graph: Literal["ER", "SF", "BP"] = "ER") -> int:
+    """The most edges a simulated DAG of this kind can have.
+
+    Parameters
+    ----------
+    n_nodes : int
+        d, a whole number >= 2.
+    graph : {"ER", "SF", "BP"}, default="ER"
+        ``"ER"`` and ``"SF"``: every pair of nodes, ``d (d - 1) / 2``;
+        ``"BP"``: every pair of a top node and a bottom node, ``t (d - t)``
+        with ``t = ceil(0.2 d)`` top nodes.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> max_edges(3, "ER"), max_edges(10, "BP")
+    (3, 16)
+    """
+    check_choice("max_edges", "graph", graph, GRAPHS)
+    _check_size("max_edges", "n_nodes", n_nodes, low=2)
+    d = int(n_nodes)
+    if graph == "BP":
+        top = max(1, math.ceil(BP_TOP * d))
+        return top * (d - top)
+    return d * (d - 1) // 2
+
+
+def _asks_too_many(d: int, edges_per_node: float, graph: GraphKind) -> bool:
+    """Whether ``edges_per_node`` asks for more than a ``graph`` over d holds."""
+    if graph == "SF":  # each new node takes m parents, at most all before it
+        return max(1, round(edges_per_node)) > d - 1
+    return edges_per_node * d > max_edges(d, graph)
+
+
+def _warn_if_capped(
+    d: int, edges_per_node: float, graph: GraphKind, drawn: int
+) -> None:
+    """Say so when the graph could not hold the edges asked for."""
+    if not _asks_too_many(d, edges_per_node, graph):
+        return
+    most = max_edges(d, graph)
+    kind = {"ER": "an ER", "SF": "a scale-free", "BP": "a bipartite"}[graph]
+    warn_user(
+        f"simulate_dag: {edges_per_node:g} edges per node (about "
+        f"{edges_per_node * d:g} edges) is more than {kind} DAG over {d} nodes "
+        f"holds: at most {most} edges ({most / d:.3g} per node). Drew {drawn} "
+        f"({drawn / d:.3g} per node); lower edges_per_node to at most "
+        f"{most / d:.3g}, or simulate more nodes.",
+        DataWarning,
+    )
+
+
+def _expected_edges(d: int, edges_per_node: float, graph: GraphKind) -> float:
+    """The edges a graph of :func:`simulate_dag` has on average."""
+    if graph == "SF":
+        m = max(1, round(edges_per_node))
+        return float(sum(min(m, i) for i in range(1, d)))
+    return min(edges_per_node * d, float(max_edges(d, graph)))
+
+
+def simulation_seconds(
+    n_nodes: int,
+    n_samples: int,
+    *,
+    edges_per_node: float = 2.0,
+    graph: Literal["ER", "SF", "BP"] = "ER",
+    sem: str = "linear",
+) -> float:
+    """A rough estimate of how long :func:`simulate_sem` takes, in seconds.
+
+    The Gaussian-process SEMs dominate: one draw over n samples costs about
+    ``GP_DRAW_S * n**3`` seconds (1.8 s at n = 2000), ``"gp"`` makes one per
+    node with parents (at most ``d - 1``) and ``"gp_add"`` one per edge. The
+    other SEMs cost ``SEM_SAMPLE_S[sem] * n * (edges + d)``: under 2 s at
+    d = 100, n = 20000 and 6 edges per node. Both were measured on one core
+    of the development machine; another machine, or a busy one, differs by a
+    small factor. The edges are the graph's expected number.
+
+    Parameters
+    ----------
+    n_nodes, n_samples : int
+    edges_per_node : float, default=2.0
+    graph : {"ER", "SF", "BP"}, default="ER"
+    sem : str, default="linear"
+        One of :data:`SEMS`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(simulation_seconds(20, 2000, edges_per_node=1.5, sem="gp_add"))
+    55
+    """
+    check_simulation(
+        n_nodes, n_samples, edges_per_node=edges_per_node, graph=graph, sem=sem
+    )
+    d, n = int(n_nodes), int(n_samples)
+    edges = _expected_edges(d, float(edges_per_node), graph)
+    if sem == "gp_add":
+        return edges * GP_DRAW_S * n**3
+    if sem == "gp":
+        return min(edges, d - 1) * GP_DRAW_S * n**3
+    return SEM_SAMPLE_S[sem] * n * (edges + d)
 
 
 def _check_size(owner: str, name: str, value: Any, *, low: int) -> None:
@@ -181,9 +320,17 @@ def _signed_uniform(rng: np.random.Generator, size: Any) -> NDArray:
 
 
 def _mechanism(
-    rng: np.random.Generator, sem: str, Xp: NDArray, w: NDArray, e: NDArray
+    rng: np.random.Generator,
+    sem: str,
+    Xp: NDArray,
+    w: NDArray,
+    e: NDArray,
+    drawn: Callable[[int], None] | None = None,
 ) -> NDArray:
-    """One node's values from its parents' ``Xp`` (n, p), weights ``w`` and noise."""
+    """One node's values from its parents' ``Xp`` (n, p), weights ``w`` and noise.
+
+    ``drawn(i)`` is called after the i-th GP draw of ``"gp_add"`` (i = 1 .. p).
+    """
     n, p = Xp.shape
     if sem == "logistic":  # a root is Bernoulli(1/2)
         return (rng.random(n) < 1.0 / (1.0 + np.exp(-(Xp @ w)))).astype(float)
@@ -198,7 +345,12 @@ def _mechanism(
         return np.tanh(Xp @ w1) + np.cos(Xp @ w2) + np.sin(Xp @ w3) + e
     if sem == "gp":
         return _gp_draw(rng, Xp) + e
-    return sum(_gp_draw(rng, Xp[:, [k]]) for k in range(p)) + e  # gp_add
+    total = np.zeros(n)  # gp_add: one draw per parent, summed
+    for k in range(p):
+        total += _gp_draw(rng, Xp[:, [k]])
+        if drawn is not None:
+            drawn(k + 1)
+    return total + e
 
 
 def _gp_draw(rng: np.random.Generator, Xp: NDArray) -> NDArray:
@@ -207,6 +359,43 @@ def _gp_draw(rng: np.random.Generator, Xp: NDArray) -> NDArray:
     K = np.exp(-0.5 * np.maximum(sq[:, None] + sq[None, :] - 2 * Xp @ Xp.T, 0.0))
     vals, vecs = np.linalg.eigh(K)
     return vecs @ (np.sqrt(np.clip(vals, 0.0, None)) * rng.normal(size=len(vals)))
+
+
+def check_simulation(
+    n_nodes: int,
+    n_samples: int,
+    *,
+    edges_per_node: float = 2.0,
+    graph: Literal["ER", "SF", "BP"] = "ER",
+    noise: str = "gaussian_ev",
+    sem: str = "linear",
+) -> None:
+    """Refuse what :func:`simulate_sem` refuses, before any work.
+
+    Parameters
+    ----------
+    n_nodes, n_samples, edges_per_node, graph, noise, sem
+        As for :func:`simulate_sem`.
+
+    Raises
+    ------
+    ConfigError
+        A choice not offered, a size that is not a whole number >= 2, a
+        negative ``edges_per_node``, or more than 2000 samples for a GP SEM.
+    """
+    check_choice("simulate_sem", "noise", noise, NOISES)
+    check_choice("simulate_sem", "sem", sem, SEMS)
+    check_choice("simulate_sem", "graph", graph, GRAPHS)
+    _check_size("simulate_sem", "n_nodes", n_nodes, low=2)
+    _check_size("simulate_sem", "n_samples", n_samples, low=2)
+    check_range("simulate_sem", "edges_per_node", edges_per_node, low=0.0)
+    if sem in ("gp", "gp_add") and n_samples > GP_MAX_SAMPLES:
+        raise ConfigError(
+            f"simulate_sem: sem={sem!r} draws a Gaussian process over all samples "
+            f"(an n x n kernel, O(n^3) per node): at most {GP_MAX_SAMPLES} samples; "
+            f"got n_samples={n_samples}. Use fewer samples, or sem='mim' or 'mlp' "
+            "for a large non-linear data set."
+        )
 
 
 def simulate_sem(
@@ -219,6 +408,7 @@ def simulate_sem(
     sem: str = "linear",
     standardize: bool = False,
     seed: int | None = None,
+    progress: Callable[[ProgressEvent], Any] | None = None,
 ) -> SimulatedData:
     """Simulate data from a random DAG.
 
@@ -249,12 +439,26 @@ def simulate_sem(
     standardize : bool, default=False
         Scale every column to unit variance (removes varsortability).
     seed : int, optional
+    progress : callable, optional
+        Called with a :class:`engine.runtime.ProgressEvent` (task
+        ``"dag.simulate"``, stage ``"nodes"``, ``step`` the nodes done of
+        ``total`` d, ``fraction`` the share of the work done) after each node,
+        and for ``"gp_add"`` after each GP draw too (one per edge): the GP
+        SEMs can take minutes (:func:`simulation_seconds`). A simulation has no
+        partial result, so the callback's return value is ignored; an exception
+        raised in it ends the simulation (that is how to abandon one).
 
     Returns
     -------
     SimulatedData
         ``weights`` holds the coefficients for ``"linear"`` and ``"logistic"``,
-        the 0/1 adjacency for the non-linear SEMs (see :class:`SimulatedData`).
+        the 0/1 adjacency for the non-linear SEMs (see :class:`SimulatedData`);
+        ``warnings`` what :func:`simulate_dag` warned about.
+
+    Warns
+    -----
+    DataWarning
+        More edges asked for than the graph can hold (see :func:`simulate_dag`).
 
     Examples
     --------
@@ -262,35 +466,66 @@ def simulate_sem(
     >>> sim.X.shape, sim.adjacency.shape
     ((100, 5), (5, 5))
     """
-    check_choice("simulate_sem", "noise", noise, NOISES)
-    check_choice("simulate_sem", "sem", sem, SEMS)
-    _check_size("simulate_sem", "n_nodes", n_nodes, low=2)
-    _check_size("simulate_sem", "n_samples", n_samples, low=2)
-    if sem in ("gp", "gp_add") and n_samples > GP_MAX_SAMPLES:
-        raise ConfigError(
-            f"simulate_sem: sem={sem!r} draws a Gaussian process over all samples "
-            f"(an n x n kernel, O(n^3) per node): at most {GP_MAX_SAMPLES} samples; "
-            f"got n_samples={n_samples}. Use fewer samples, or sem='mim' or 'mlp' "
-            "for a large non-linear data set."
-        )
+    check_simulation(
+        n_nodes,
+        n_samples,
+        edges_per_node=edges_per_node,
+        graph=graph,
+        noise=noise,
+        sem=sem,
+    )
+    report = Reporter(progress, "dag.simulate", total=int(n_nodes))
     used = resolve_seed(seed, "simulate_sem")
     rng = np.random.default_rng(used)
-    a = simulate_dag(n_nodes, edges_per_node, graph, seed=int(rng.integers(2**31)))
+    with collect_warnings() as caught:
+        a = simulate_dag(n_nodes, edges_per_node, graph, seed=int(rng.integers(2**31)))
+    notes = tuple(str(message) for _, message in caught)
+    for kind, message in caught:
+        warn_user(message, kind)
     d, n = a.shape[0], int(n_samples)
     # drawn for every SEM, so that a seed gives the same noise (and data) as before
     W = _signed_uniform(rng, (d, d)) * a
     E = _noise(rng, noise, n, d)
     X = np.zeros((n, d))
-    for j in _topological(a):
+    # the work to report: GP draws for the GP SEMs (one per edge for gp_add, one
+    # per node with parents for gp), else nodes
+    parents_of = a.sum(0)
+    units = {"gp_add": parents_of, "gp": np.minimum(parents_of, 1)}.get(sem, np.ones(d))
+    total, done = max(float(units.sum()), 1.0), 0.0
+    for k, j in enumerate(_topological(a)):
         parents = np.flatnonzero(a[:, j])
-        X[:, j] = _mechanism(rng, sem, X[:, parents], W[parents, j], E[:, j])
+
+        start, p = done, len(parents)
+
+        def drawn(i: int, start: float = start, p: int = p, node: int = k) -> None:
+            # one GP draw of gp_add done (the node's last is reported below)
+            if i < p:
+                report(
+                    "nodes",
+                    node,
+                    message=f"node {node + 1} of {d}: GP draw {i} of {p}",
+                    fraction=(start + i) / total,
+                )
+
+        X[:, j] = _mechanism(
+            rng, sem, X[:, parents], W[parents, j], E[:, j], drawn=drawn
+        )
+        done += float(units[j])
+        report("nodes", k + 1, message=f"node {k + 1} of {d}", fraction=done / total)
     if standardize:  # a constant column (a binary node that never flipped) stays 0
         scale = X.std(0)
         X = (X - X.mean(0)) / np.where(scale > 0, scale, 1.0)
     names = tuple(f"x{i}" for i in range(d))
     # a non-linear mechanism never reads W: its weights are only the edges
     weights = W if sem in ("linear", "logistic") else a.astype(np.float64)
-    return SimulatedData(X=X, adjacency=a, weights=weights, node_names=names, seed=used)
+    return SimulatedData(
+        X=X,
+        adjacency=a,
+        weights=weights,
+        node_names=names,
+        seed=used,
+        warnings=notes,
+    )
 
 
 def varsortability(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import pairwise_distances_chunked
 
-from engine.data import check_text_bytes
+from engine.data import check_text_bytes, decode_text
 from engine.errors import (
     ConfigError,
     DataError,
@@ -817,6 +817,9 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     Parameters
     ----------
     source : path, bytes or file object
+        A path or bytes are decoded as the table reader decodes a file
+        (:func:`engine.data.decode_text`: UTF-8 with or without a byte-order
+        mark, UTF-16 with one, else Latin-1); a file object is read by pandas.
 
     Returns
     -------
@@ -825,17 +828,18 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     Raises
     ------
     GraphError
-        The file cannot be read, is empty or no text (a pickle, say), has fewer
-        than two columns or cannot be parsed.
+        The file cannot be read, is empty or no text (a pickle, say), is
+        broken UTF-16, has fewer than two columns or cannot be parsed.
     """
     if isinstance(source, str | Path):
         source = _edge_list_bytes(source)
     if isinstance(source, bytes):
-        try:
+        try:  # decoded as the table and graph readers do (UTF-16 too)
             check_text_bytes(source, "read_edge_list")
+            text = decode_text(source, "read_edge_list").text
         except DataError as err:
             raise GraphError(str(err)) from err
-        source = io.BytesIO(source)
+        source = io.StringIO(text)
     try:
         raw = pd.read_csv(source, header=None, dtype=str, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:

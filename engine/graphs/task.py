@@ -751,6 +751,52 @@ def table_inputs(
     return X, y
 
 
+# Columns a "no feature column" message names with their reasons, at most.
+MAX_NAMED_LEFT_OUT = 8
+
+
+def _refuse_no_features(frame: pd.DataFrame, target: str, err: DataError) -> None:
+    """Raise, from ``err``, the message for a table without a feature column.
+
+    :func:`engine.data.to_matrix` says "no usable column is left (y:
+    excluded)" and advises one-hot encoding, which this path does already: the
+    label is the only column, or every other column is left out (constant,
+    empty, a row identifier). Anything else returns (``err`` stands).
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+    target : str
+        The label column.
+    err : DataError
+        What ``to_matrix`` raised.
+    """
+    from engine.data import describe
+
+    others = [c for c in frame.columns if c != target]
+    left_out = describe(frame[others]).left_out(categorical="onehot") if others else {}
+    if len(left_out) < len(others):
+        return
+    what = (
+        "node features are the columns that vary and are not row identifiers "
+        "(numbers as they are, text one-hot encoded)"
+    )
+    if not others:
+        raise DataError(
+            f"learn_graph: the table has no feature column besides the label "
+            f"{target!r}; {what}. Add feature columns to the file."
+        ) from err
+    shown = list(left_out.items())[:MAX_NAMED_LEFT_OUT]
+    reasons = "; ".join(f"{c}: {r}" for c, r in shown)
+    if len(left_out) > len(shown):
+        reasons += f"; and {len(left_out) - len(shown)} more"
+    raise DataError(
+        f"learn_graph: the table has no feature column besides the label "
+        f"{target!r}: its other columns are left out ({reasons}); {what}. Add "
+        "feature columns to the file, or choose another label column."
+    ) from err
+
+
 def table_inputs_record(
     frame: pd.DataFrame, target: str, missing: Literal["mean", "drop"] = "mean"
 ) -> tuple[pd.DataFrame, pd.Series, MatrixRecord]:
@@ -768,7 +814,13 @@ def table_inputs_record(
             f"learn_graph: the label column {target!r} is not in the table; columns "
             f"are {format_names(frame.columns)}."
         )
-    features = to_matrix(frame, exclude=[target], missing=missing, categorical="onehot")
+    try:
+        features = to_matrix(
+            frame, exclude=[target], missing=missing, categorical="onehot"
+        )
+    except DataError as err:
+        _refuse_no_features(frame, target, err)
+        raise
     kept = features.record.kept_rows
     X = pd.DataFrame(features.X, columns=features.names, index=frame.index[kept])
     return X, frame[target].iloc[kept], features.record

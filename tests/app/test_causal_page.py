@@ -67,7 +67,7 @@ def test_causal_page_bad_truth_file_shows_error_and_keeps_result():
     assert any("NotAColumn" in e.value for e in at.error)
     assert at.error[0].value.startswith("truth.csv cannot be used: ")
     assert _result(at) is before  # the result is kept
-    assert "(the data set's own): 17 edges" in _truth_caption(at)
+    assert "the sample's known graph (17 edges)" in _truth_caption(at)
 
 
 def _metrics(at: AppTest):
@@ -80,39 +80,39 @@ def _metrics(at: AppTest):
 
 
 def _truth_caption(at: AppTest) -> str:
-    return next(c.value for c in at.caption if c.value.startswith("True graph"))
+    return next(c.value for c in at.caption if c.value.startswith("Scored against"))
 
 
 def test_causal_page_uploaded_truth_is_kept_for_the_next_fit_until_dropped():
     at = _page()
     _fit(at, max_iter=10)
     _wait(at, lambda a: _result(a) is not None)
-    assert "(the data set's own): 17 edges" in _truth_caption(at)
+    assert "the sample's known graph (17 edges)" in _truth_caption(at)
     good = b"source,target\nRaf,Mek\nMek,Erk\n"
     at.file_uploader(key="causal_truth_file").set_value(
         ("two.csv", good, "text/csv")
     ).run()
     assert not at.exception and not at.error
-    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _truth_caption(at)
     first = _result(at)
 
     at.button(key="causal_fit").click().run()  # a second fit
     _wait(at, lambda a: _result(a) is not first and _result(a) is not None)
-    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _truth_caption(at)
     # a bad file keeps the good one; removing the file goes back to the sample's
     at.file_uploader(key="causal_truth_file").set_value(
         ("bad.csv", b"source,target\nRaf,Nope\n", "text/csv")
     ).run()
     assert any("Nope" in e.value for e in at.error)
-    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _truth_caption(at)
     # emptying the uploader (the browser does so before a replacement file, and
     # a page switch does too) keeps the graph; the button drops it
     at.file_uploader(key="causal_truth_file").set_value(None).run()
     assert not at.error
-    assert "(uploaded two.csv): 2 edges" in _truth_caption(at)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _truth_caption(at)
     at.button(key="causal_truth_forget").click().run()
     assert not at.exception and not at.error
-    assert "(the data set's own): 17 edges" in _truth_caption(at)
+    assert "the sample's known graph (17 edges)" in _truth_caption(at)
     assert not any(b.key == "causal_truth_forget" for b in at.button)
 
 
@@ -1614,3 +1614,257 @@ def test_a_fit_whose_probabilities_were_skipped_is_shown_as_complete(monkeypatch
     assert not any("stopped before it finished" in w for w in shown)
     assert not any("stopped early" in c.value for c in at.caption)
     assert _frame(at, "source", "target", "weight") is not None
+
+
+# --- the uploaded true graph: which truth each tab scores against, and an
+# upload over other nodes (switching data sets) ---
+
+TWO_EDGES = b"source,target\nRaf,Mek\nMek,Erk\n"
+
+
+def _sachs_run(seed: int, edges: list[tuple[int, int]]) -> dict:
+    """A run over Sachs with these edges, made on the sample (with its truth)."""
+    import numpy as np
+
+    from app.components.made_on import made_on
+    from engine.dag import DagResult
+    from engine.samples import load_sample
+
+    sample = load_sample("sachs")
+    names = list(sample.frame.columns)
+    adjacency = np.zeros((len(names), len(names)), bool)
+    for i, j in edges:
+        adjacency[i, j] = True
+    result = DagResult(
+        adjacency=adjacency,
+        weights=adjacency * 0.8,
+        node_names=tuple(names),
+        history={},
+        n_iter=1,
+        method="permutahedron",
+        seed=seed,
+    )
+    made = made_on(
+        {"name": "sachs", "id": "sample:sachs"},
+        names,
+        missing=None,
+        scale="standardize",
+        method="permutahedron",
+        options={},
+        prior=None,
+        seed=seed,
+    )
+    return {"result": result, "truth": sample.truth, "label": "sachs", "made_on": made}
+
+
+def _simulated_run(truth: bool = True) -> dict:
+    import numpy as np
+
+    from app.components.made_on import made_on
+    from engine.dag import DagResult
+
+    names = ["x0", "x1", "x2"]
+    adjacency = np.zeros((3, 3), bool)
+    adjacency[0, 1] = True
+    result = DagResult(
+        adjacency=adjacency,
+        weights=adjacency * 0.8,
+        node_names=tuple(names),
+        history={},
+        n_iter=1,
+        method="permutahedron",
+    )
+    data = {"name": "simulated", "id": "simulated:abc"}
+    made = made_on(data, names, None, "none", "permutahedron", {}, None, 0)
+    return {
+        "result": result,
+        "truth": adjacency.copy() if truth else None,
+        "label": "simulated",
+        "made_on": made,
+    }
+
+
+def _show_runs(at: AppTest, runs: list[dict]) -> None:
+    at.session_state[state.CAUSAL_RUNS] = runs
+    at.session_state[state.CAUSAL_RESULT] = runs[-1]
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _scored(at: AppTest) -> list[str]:
+    """The captions saying which true graph the metrics are against."""
+    return [c.value for c in at.caption if "Scored against" in c.value]
+
+
+def test_both_comparison_tabs_score_against_the_same_named_true_graph():
+    # the Comparison tab used the uploaded graph and Compare runs the sample's
+    # own, both "against the true graph", so their SHDs differed
+    from engine.dag import compare_graphs
+    from engine.graph_io import read_graph
+
+    at = _page()
+    runs = [_sachs_run(0, [(0, 1), (1, 6)]), _sachs_run(3, [(0, 1), (6, 1), (2, 3)])]
+    _show_runs(at, runs)
+    caption, cmp = _scored(at)
+    assert "the sample's known graph (17 edges)" in caption
+    assert "the sample's known graph (17 edges)" in cmp
+    at.file_uploader(key="causal_truth_file").set_value(
+        ("two.csv", TWO_EDGES, "text/csv")
+    ).run()
+    assert not at.exception and not at.error
+    caption, cmp = _scored(at)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in caption
+    assert "the uploaded true graph 'two.csv' (2 edges)" in cmp
+    # the same truth, hence the same figures, in both tabs
+    names = list(runs[1]["result"].node_names)
+    two = read_graph(TWO_EDGES, name="two.csv", columns=names).adjacency != 0
+    shd_b = compare_graphs(two, runs[1]["result"].adjacency)["shd"]
+    assert _metrics(at).set_index("metric").loc["shd", "value"] == str(shd_b)
+    runs_table = next(t.value for t in at.table if "A" in t.value.columns)
+    assert runs_table.set_index("metric").loc["shd", "B"] == str(shd_b)
+    at.button(key="causal_truth_forget").click().run()
+    caption, cmp = _scored(at)
+    assert "the sample's known graph (17 edges)" in caption
+    assert "the sample's known graph (17 edges)" in cmp
+
+
+def test_an_uploaded_graph_over_other_nodes_is_set_aside_in_one_neutral_note():
+    # after switching data sets every result showed a red "does not fit this
+    # result's nodes ... Rename the nodes to match the column names" next to
+    # "No true graph for these data: upload one to compare."
+    at = _page()
+    at.session_state[state.CAUSAL_TRUTH] = {"name": "two.csv", "data": TWO_EDGES}
+    _show_runs(at, [_sachs_run(0, [(0, 1)]), _simulated_run()])
+    assert not at.error, [e.value for e in at.error]
+    (note,) = [i.value for i in at.info if "two.csv" in i.value]
+    assert "over other nodes" in note and "'Raf', 'Mek', 'Erk'" in note
+    assert "not used for this result" in note and "Rename" not in note
+    (caption,) = [c for c in _scored(at) if c.startswith("Scored")]
+    assert "the simulator's true graph (1 edge)" in caption
+    # without a truth of its own: still one note, which says so
+    _show_runs(at, [_simulated_run(), _simulated_run(truth=False)])
+    assert not at.error
+    infos = [i.value for i in at.info]
+    assert len([i for i in infos if "two.csv" in i or "No true graph" in i]) == 1
+    (note,) = [i for i in infos if "two.csv" in i]
+    assert "These data have no known graph of their own" in note
+    # Compare runs scores run A against its own truth and says why not the upload
+    (runs_caption,) = [c for c in _scored(at) if c.startswith("Metrics")]
+    assert "Scored against the simulator's true graph (1 edge)" in runs_caption
+    assert "'two.csv' does not fit these runs' nodes" in runs_caption
+    # a result over its nodes uses it again
+    _show_runs(at, [_sachs_run(0, [(0, 1)])])
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _scored(at)[0]
+
+
+def test_an_uploaded_graph_naming_nodes_the_result_lacks_names_them():
+    # the user left 'Erk' out of the columns: the graph names a node the
+    # result does not have
+    import numpy as np
+
+    from engine.dag import DagResult
+
+    at = _page()
+    at.session_state[state.CAUSAL_TRUTH] = {"name": "two.csv", "data": TWO_EDGES}
+    entry = _sachs_run(0, [(0, 1)])
+    r = entry["result"]
+    keep = [k for k, n in enumerate(r.node_names) if n != "Erk"]
+    entry["result"] = DagResult(
+        adjacency=r.adjacency[np.ix_(keep, keep)],
+        weights=r.weights[np.ix_(keep, keep)],
+        node_names=tuple(r.node_names[k] for k in keep),
+        history={},
+        n_iter=1,
+        method="permutahedron",
+    )
+    entry["truth"] = entry["truth"][np.ix_(keep, keep)]
+    _show_runs(at, [entry])
+    assert not at.error
+    (note,) = [i.value for i in at.info if "two.csv" in i.value]
+    assert "'Erk'" in note and "this result does not have" in note
+    assert "not used for this result" in note
+
+
+def test_a_utf16_true_graph_is_read_like_a_utf8_one():
+    at = _page()
+    _show_runs(at, [_sachs_run(0, [(0, 1)])])
+    at.file_uploader(key="causal_truth_file").set_value(
+        ("two.csv", TWO_EDGES.decode().encode("utf-16"), "text/csv")
+    ).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _scored(at)[0]
+
+
+# --- the simulator: what density it drew, long simulations in the worker ---
+
+
+def _press_simulate(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Simulate").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _sim_job(at: AppTest):
+    try:
+        return at.session_state[state.CAUSAL_SIM_JOB]
+    except KeyError:
+        return None
+
+
+def test_a_denser_graph_than_the_nodes_hold_says_what_was_drawn():
+    # 3 nodes with 6 edges per node gave 3 edges without a word
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    at.number_input(key="sim_d").set_value(3)
+    at.number_input(key="sim_k").set_value(6.0)
+    _press_simulate(at)
+    assert _sim_job(at) is None  # quick: simulated in the page
+    data = at.session_state[state.CAUSAL_SIMULATED]
+    assert int(data["truth"].sum()) == 3
+    (warning,) = [w.value for w in at.warning if "edges per node" in w.value]
+    assert warning.startswith("6 edges per node (about 18 edges) is more than")
+    assert "Drew 3 (1 per node)" in warning
+    assert "lower 'Edges per node' to at most 1" in warning
+    assert any("3 edges (1 per node)" in c.value for c in at.caption)
+
+
+def test_a_long_simulation_runs_in_the_background_and_can_be_cancelled():
+    # Nodes 20, Samples 2000, gp_add blocked the page for over a minute, with
+    # no progress and no Cancel
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    _press_simulate(at)  # the defaults: quick, in the page
+    before = at.session_state[state.CAUSAL_SIMULATED]
+    at.number_input(key="sim_d").set_value(20)
+    at.number_input(key="sim_n").set_value(2000)
+    at.selectbox(key="sim_sem").set_value("gp_add")
+    _press_simulate(at)
+    assert _sim_job(at) is not None
+    assert at.session_state[state.CAUSAL_SIMULATED] is before
+    assert next(b for b in at.button if b.label == "Simulate").disabled
+    _wait(at, running_with_cancel(state.CAUSAL_SIM_JOB))
+    assert any("node " in p.text for p in at.get("progress")), "no progress line"
+    at.button(key=f"{state.CAUSAL_SIM_JOB}_cancel").click().run()
+    _wait(at, lambda a: _sim_job(a) is None)
+    assert at.session_state[state.CAUSAL_SIMULATED] is before
+    assert any("The simulation was cancelled" in i.value for i in at.info)
+    assert not at.error
+
+
+def test_a_background_simulation_becomes_the_simulators_data(monkeypatch):
+    import engine.dag.simulate
+
+    # as if it were long: the page hands it to the worker
+    monkeypatch.setattr(engine.dag.simulate, "simulation_seconds", lambda *a, **k: 99)
+    at = _page()
+    at.radio(key="causal_source").set_value("Simulator").run()
+    at.number_input(key="sim_d").set_value(5)
+    at.selectbox(key="sim_sem").set_value("gp")
+    _press_simulate(at)
+    assert _sim_job(at) is not None
+    _wait(at, lambda a: _sim_job(a) is None)
+    assert not at.error, [e.value for e in at.error]
+    data = at.session_state[state.CAUSAL_SIMULATED]
+    assert data["frame"].shape == (500, 5) and "d=5 n=500" in data["name"]
+    assert "(gaussian_ev, gp)" in data["name"]
+    assert at.selectbox(key="causal_scale_sim").value == "none"

@@ -664,3 +664,34 @@ def test_graph_page_points_a_ring_of_rows_under_ids_from_1_to_the_rows_box():
         "counted) is empty. Every row needs a source and a target node: fill it in "
         "or remove the row."
     ), error
+
+
+def test_graph_page_reads_a_utf16_edge_list():
+    # it said "read_edge_list: ... 'utf-8' codec can't decode byte 0xff"
+    at = _app_on_upload(40, "named.csv", names=True)
+    rows = "".join(f"n{i},n{i + 1}\n" for i in range(10))
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", f"source,target\n{rows}".encode("utf-16"), "text/csv")
+    ).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(c.value == "10 edges read from 10 rows." for c in at.caption)
+
+
+def test_a_table_of_only_the_label_says_it_has_no_feature_column():
+    # it said "to_matrix: no usable column is left (a: excluded); ... one-hot
+    # encode the categorical ones (categorical='onehot'; ...)"
+    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "one_col.csv",
+        "id": "upload:one_col.csv",
+        "frame": pd.DataFrame({"a": np.arange(30) % 3}),
+        "target": "a",
+    }
+    at.run()
+    at.switch_page("views/graph.py").run()
+    assert not at.exception
+    text = " ".join(e.value for e in at.error)
+    assert "no feature column besides the label 'a'" in text, text
+    assert "onehot" not in text and "to_matrix" not in text and "excluded" not in text

@@ -655,3 +655,22 @@ def test_the_page_says_so_when_its_job_is_gone_or_was_stopped_for_a_closed_tab()
     )
     assert dropped.startswith("The fit was taken out of the line: its browser tab")
     assert at.markdown[0].value == "['partial']"  # the partial result is used
+
+
+def test_a_job_without_partial_result_returns_none_when_cancelled():
+    # a simulation ignores what its progress callback returns: Cancel raises in
+    # the callback instead, and the job returns None
+    from app.jobs import run_abandonable
+
+    kwargs = {"n_nodes": 6, "n_samples": 30, "sem": "gp", "seed": 0}
+    target = "engine.dag.simulate:simulate_sem"
+    calls = []
+
+    def stop_at_second(event) -> bool:
+        calls.append(event.step)
+        return len(calls) >= 2
+
+    assert run_abandonable(target, kwargs, stop_at_second) is None
+    assert calls == [1, 2]  # ended at the event that asked
+    sim = run_abandonable(target, kwargs, lambda event: False)
+    assert sim.X.shape == (30, 6)

@@ -232,7 +232,7 @@ def test_a_fit_left_by_a_closed_tab_does_not_block_other_sessions(page, app_url)
 
 def _truth_caption(page) -> str:
     caption = page.locator('[data-testid="stCaptionContainer"]')
-    caption = caption.filter(has_text="True graph (")
+    caption = caption.filter(has_text="Scored against")
     caption.first.wait_for()
     return caption.first.inner_text()
 
@@ -252,24 +252,24 @@ def test_an_uploaded_truth_survives_a_bad_replacement_and_a_page_switch(
         wait_for_app(page)
 
     open_comparison()
-    assert "(the data set's own): 17 edges" in _truth_caption(page)
+    assert "the sample's known graph (17 edges)" in _truth_caption(page)
     uploader = page.locator('.st-key-causal_truth_file input[type="file"]')
     uploader.set_input_files(str(good))
     wait_for_app(page)
-    assert "(uploaded two.csv): 2 edges" in _truth_caption(page)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _truth_caption(page)
     uploader.set_input_files(str(bad))  # the browser replaces the file
     wait_for_app(page)
     page.get_by_text("NoSuchNode").first.wait_for()
-    assert "(uploaded two.csv): 2 edges" in _truth_caption(page)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _truth_caption(page)
 
     page.get_by_role("link", name="Data").first.click()
     wait_for_app(page)
     page.get_by_role("link", name="Causal discovery").first.click()
     wait_for_app(page)
     open_comparison()
-    assert "(uploaded two.csv): 2 edges" in _truth_caption(page)
+    assert "the uploaded true graph 'two.csv' (2 edges)" in _truth_caption(page)
     page.locator(".st-key-causal_truth_forget button").click()
     wait_for_app(page)
     open_comparison()
-    assert "(the data set's own): 17 edges" in _truth_caption(page)
+    assert "the sample's known graph (17 edges)" in _truth_caption(page)
     assert_no_exception(page)

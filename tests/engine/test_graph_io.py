@@ -569,3 +569,26 @@ def test_a_gml_truth_without_a_directed_line_is_one_error_line(tmp_path, capsys)
 def test_the_gml_writer_marks_the_graph_directed():
     text = graph_to_text(NODES, W, "gml")
     assert text.splitlines()[:2] == ["graph [", "  directed 1"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_a_graph_saved_as_utf16_or_with_a_bom_reads_like_utf8(tmp_path, codec):
+    # a UTF-16 edge list was read as Latin-1 and refused as "an adjacency
+    # matrix needs one row per column name (2 x 2); got 2 rows of lengths [1, 2]"
+    text = "source,target\nRaf,Mek\nMek,température\n"
+    raw = text.encode(codec)
+    if codec == "utf-16-be":
+        raw = b"\xfe\xff" + raw  # the byte-order mark Windows' editors write
+    g = read_graph(raw, name="truth.csv")
+    assert g.nodes == ["Raf", "Mek", "température"]
+    assert g.adjacency[0, 1] == 1 and g.adjacency[1, 2] == 1
+    path = tmp_path / "truth.csv"
+    path.write_bytes(raw)
+    aligned = read_graph(path, columns=["température", "Mek", "Raf"])
+    assert aligned.adjacency[2, 1] == 1
+
+
+def test_a_broken_utf16_graph_says_to_save_it_as_utf8():
+    raw = "source,target\nRaf,Mek\n".encode("utf-16") + b"\x00\xd8"  # lone surrogate
+    with pytest.raises(GraphError, match=r"truth.csv: .*UTF-16.*save it as UTF-8"):
+        read_graph(raw, name="truth.csv")

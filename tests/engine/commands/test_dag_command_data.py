@@ -452,3 +452,15 @@ def test_gaps_spread_over_many_columns_suggest_no_column(tmp_path, capsys):
     assert main(["dag", str(_gappy(tmp_path, blanks)), *FIT]) == 0
     err = capsys.readouterr().err
     assert "dropped 24 row(s)" in err and "--columns" not in err
+
+
+def test_a_utf16_truth_file_is_read_like_a_utf8_one(table, tmp_path, capsys):
+    # it was refused as "an adjacency matrix needs one row per column name"
+    truth = tmp_path / "truth.csv"
+    truth.write_bytes("source,target\na,c\nc,d\n".encode("utf-16"))
+    out = tmp_path / "out.json"
+    argv = ["dag", str(table), *FIT, "--truth", str(truth), "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    saved = json.loads(out.read_text())
+    assert "error" not in capsys.readouterr().err
+    assert saved["metrics"]["n_true_edges"] == 2

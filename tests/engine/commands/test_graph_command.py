@@ -732,3 +732,13 @@ def test_an_empty_cell_of_the_edge_list_is_named_with_its_row(tmp_path, capsys):
             "(0-based, a header line not counted) is empty. Every row needs a "
             "source and a target node: fill it in or remove the row.\n"
         ) == err, (extra, err)
+
+
+def test_a_table_of_only_the_label_is_one_error_line(tmp_path, capsys):
+    path = tmp_path / "one_col.csv"
+    pd.DataFrame({"a": np.arange(30) % 3}).to_csv(path, index=False)
+    assert main(["graph", str(path), "--target", "a"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    assert "no feature column besides the label 'a'" in err, err
+    assert "onehot" not in err and "to_matrix" not in err

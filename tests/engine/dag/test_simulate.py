@@ -225,7 +225,9 @@ def test_simulator_sizes_must_be_whole_numbers(args, name):
         simulate_sem(*args)
     with pytest.raises(ConfigError, match=r"'n_nodes' must be a whole number"):
         simulate_dag(3.5)
-    assert simulate_sem(np.int64(3), np.int64(5), seed=0).X.shape == (5, 3)
+    assert simulate_sem(
+        np.int64(3), np.int64(5), edges_per_node=1.0, seed=0
+    ).X.shape == (5, 3)
 
 
 def test_varsortability_lines_a_labelled_graph_up_with_the_columns():
@@ -241,3 +243,96 @@ def test_varsortability_lines_a_labelled_graph_up_with_the_columns():
     assert varsortability(X.to_numpy(), graph.loc[list("abc"), list("abc")]) == 1.0
     with pytest.raises(DataError, match=r"in 'X' only: \['c'\]"):
         varsortability(X, graph.rename(index={"c": "z"}, columns={"c": "z"}))
+
+
+@pytest.mark.parametrize(
+    ("graph", "most"),
+    [("ER", 3), ("SF", 3), ("BP", 2)],  # BP on 3 nodes: 1 top node, 2 below
+)
+def test_more_edges_than_a_graph_holds_warns_with_the_edges_drawn(graph, most):
+    # 3 nodes with 6 edges per node gave a full graph of 3 edges, without a word
+    from engine.dag.simulate import max_edges
+    from engine.errors import DataWarning
+
+    assert max_edges(3, graph) == most
+    with pytest.warns(DataWarning) as record:
+        a = simulate_dag(3, 6.0, graph, seed=0)
+    assert int(a.sum()) == most
+    (message,) = [str(w.message) for w in record]
+    assert "6 edges per node (about 18 edges) is more than" in message
+    assert f"holds: at most {most} edges" in message
+    assert f"Drew {most} ({most / 3:.3g} per node)" in message
+    assert "lower edges_per_node to at most" in message
+    with pytest.warns(DataWarning):
+        sim = simulate_sem(3, 20, edges_per_node=6.0, graph=graph, seed=0)
+    assert len(sim.warnings) == 1 and f"Drew {most} (" in sim.warnings[0]
+
+
+def test_a_density_the_graph_can_hold_draws_without_a_warning(recwarn):
+    sim = simulate_sem(20, 50, edges_per_node=1.5, seed=0)
+    simulate_dag(20, 9.0, "ER", seed=0)  # 180 of the 190 pairs: possible
+    assert sim.warnings == () and not recwarn.list
+
+
+def test_progress_reports_every_node_and_a_raise_abandons_the_simulation():
+    events = []
+    sim = simulate_sem(
+        6, 40, edges_per_node=2.0, sem="gp_add", seed=0, progress=events.append
+    )
+    nodes = [e for e in events if e.stage == "nodes"]
+    assert [e.step for e in nodes][-1] == 6 and nodes[-1].total == 6
+    assert all(e.task == "dag.simulate" for e in events)
+    fractions = [e.fraction for e in events]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    # and one per GP draw of a node but its last (the node's own event says it)
+    with_parents = int(sim.adjacency.any(0).sum())
+    assert len(events) == 6 + int(sim.adjacency.sum()) - with_parents
+    assert any("GP draw 1 of" in e.message for e in events)
+
+    class Stop(Exception):
+        pass
+
+    def stop(event):
+        raise Stop
+
+    with pytest.raises(Stop):
+        simulate_sem(6, 40, sem="gp", seed=0, progress=stop)
+    # the same data with or without a callback
+    again = simulate_sem(6, 40, edges_per_node=2.0, sem="gp_add", seed=0)
+    assert np.array_equal(again.X, sim.X)
+
+
+def test_the_cost_estimate_grows_with_the_gp_kernel_and_the_edges():
+    from engine.dag.simulate import simulation_seconds
+
+    small = simulation_seconds(20, 500, edges_per_node=1.5, graph="ER", sem="gp_add")
+    big = simulation_seconds(20, 2000, edges_per_node=1.5, graph="ER", sem="gp_add")
+    assert big == pytest.approx(64 * small, rel=0.01)  # n^3 per draw
+    dense = simulation_seconds(20, 2000, edges_per_node=3.0, graph="ER", sem="gp_add")
+    assert dense == pytest.approx(2 * big, rel=0.01)  # one draw per edge
+    one_per_node = simulation_seconds(
+        20, 2000, edges_per_node=3.0, graph="ER", sem="gp"
+    )
+    assert one_per_node < dense
+    # the other SEMs are cheap even at the Causal page's largest settings
+    for sem in ("linear", "logistic", "mlp", "mim"):
+        assert (
+            simulation_seconds(100, 20000, edges_per_node=6.0, graph="ER", sem=sem) < 5
+        )
+    assert big > 20  # d = 20, n = 2000, gp_add: tens of seconds
+
+
+def test_check_simulation_refuses_what_simulate_sem_refuses():
+    from engine.dag.simulate import check_simulation
+
+    check_simulation(
+        5, 100, edges_per_node=1.0, graph="ER", noise="gaussian_ev", sem="gp"
+    )
+    with pytest.raises(ConfigError, match="at most 2000 samples"):
+        check_simulation(
+            5, 5000, edges_per_node=1.0, graph="ER", noise="gaussian_ev", sem="gp"
+        )
+    with pytest.raises(ConfigError, match="'graph'"):
+        check_simulation(
+            5, 100, edges_per_node=1.0, graph="XX", noise="gaussian_ev", sem="linear"
+        )

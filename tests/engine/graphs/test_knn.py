@@ -327,3 +327,25 @@ def test_an_empty_cell_of_a_read_edge_list_is_named_with_its_row():
     edges = read_edge_list(b"source,target\n1,2\n2,\n")
     with pytest.raises(GraphError, match=r"the target cell on edge row 1 .* empty"):
         describe_edge_list(edges, 5, node_names=["1", "2", "3", "4", "5"])
+
+
+def test_read_edge_list_reads_utf16_and_latin1_files():
+    # a UTF-16 file said "read_edge_list: ... 'utf-8' codec can't decode byte 0xff"
+    text = "source,target\nRaf,Mek\nMek,Erk\n"
+    expected = [["Raf", "Mek"], ["Mek", "Erk"]]
+    assert read_edge_list(text.encode("utf-16")).values.tolist() == expected
+    assert read_edge_list(text.encode("utf-8-sig")).values.tolist() == expected
+    latin = read_edge_list("source,target\ncafé,thé\n".encode("latin-1"))
+    assert latin.values.tolist() == [["café", "thé"]]
+
+
+def test_read_edge_list_of_a_utf16_file_path(tmp_path):
+    path = tmp_path / "edges.csv"
+    path.write_bytes("source,target\n1,2\n".encode("utf-16"))
+    assert read_edge_list(path).values.tolist() == [["1", "2"]]
+
+
+def test_a_broken_utf16_edge_list_says_to_save_it_as_utf8():
+    raw = "source,target\n1,2\n".encode("utf-16") + b"\x00\xd8"
+    with pytest.raises(GraphError, match=r"UTF-16.*save it as UTF-8"):
+        read_edge_list(raw)

@@ -547,3 +547,36 @@ def test_learn_graph_says_how_to_read_an_edge_list_of_rows_under_an_id_index():
         "if the list numbers the rows from 0, read it so: give 'X' the row labels "
         "0, 1, ... (X.reset_index(drop=True))." in str(info.value)
     )
+
+
+def test_a_table_of_only_the_label_says_it_has_no_feature_column():
+    # it said "to_matrix: no usable column is left (a: excluded); select numeric
+    # columns, or one-hot encode the categorical ones (categorical='onehot'; ...)"
+    import pandas as pd
+
+    from engine.errors import DataError
+    from engine.graphs.task import table_inputs
+
+    with pytest.raises(DataError) as info:
+        table_inputs(pd.DataFrame({"a": np.arange(30) % 3}), "a")
+    message = str(info.value)
+    assert message.startswith(
+        "learn_graph: the table has no feature column besides the label 'a'"
+    ), message
+    assert "onehot" not in message and "excluded" not in message
+    assert "Add feature columns to the file" in message
+
+
+def test_a_table_whose_other_columns_are_all_left_out_names_them():
+    import pandas as pd
+
+    from engine.errors import DataError
+    from engine.graphs.task import table_inputs
+
+    frame = pd.DataFrame({"id": np.arange(30), "k": 1.0, "y": np.arange(30) % 2})
+    with pytest.raises(DataError) as info:
+        table_inputs(frame, "y")
+    message = str(info.value)
+    assert "no feature column besides the label 'y'" in message
+    assert "id: identifier" in message and "k: constant" in message
+    assert "onehot" not in message and "excluded" not in message
