@@ -38,7 +38,6 @@ from engine.graphs import (
     adjacency_from_edges,
     check_knn_k,
     check_resources,
-    closest_name_column,
     describe_edge_list,
     edge_cell_name,
     edge_names_columns,
@@ -49,6 +48,7 @@ from engine.graphs import (
     read_edge_list,
     repeated_name_column,
     table_inputs_record,
+    unknown_names,
 )
 from engine.graphs.splits import MIN_LABELLED
 from engine.plots import (
@@ -381,28 +381,21 @@ def _refuse_unknown_names(
     them lacks. Read by row numbers, a list of names with one typo ('n99') was
     refused for its first cell, "source node 'n0' ... is neither a node name nor
     an integer index", a name of the table."""
-    found = closest_name_column(frame[ids], cells)
-    if found is None:
-        return  # no cell is an ID: the list is read as 0-based rows
-    column, share = found
-    names = [node_name(v) for v in frame[column]]
-    try:
-        describe_edge_list(
-            edges,
-            len(names),
-            node_names=names,
-            positions=False,
-            names_from=f"the values of column {column!r}, the identifier column "
-            "holding most of the list's names",
-            rows_how=ROWS_BOX,
-        )
-    except GraphError as err:
-        why = str(err).removeprefix("adjacency_from_edges: ")
-        raise GraphError(
-            f"Input graph: {why} The page did not take that column's values as the "
-            f"node names: they make up {share:.0%} of the list's cells, under the "
-            f"{NAME_SHARE:.0%} needed; once these rows are corrected they are."
-        ) from err
+    lacking = unknown_names(
+        frame[ids],
+        edges,
+        cells,
+        column_words="the identifier column holding most of the list's names",
+        rows_how=ROWS_BOX,
+    )
+    if lacking is None:
+        return  # no cell is an ID (the list is read as 0-based rows), or all are
+    _, share, why = lacking
+    raise GraphError(
+        f"Input graph: {why} The page did not take that column's values as the "
+        f"node names: they make up {share:.0%} of the list's cells, under the "
+        f"{NAME_SHARE:.0%} needed; once these rows are corrected they are."
+    )
 
 
 def _described(

@@ -521,36 +521,20 @@ def _refuse_unknown_names(
         it lacks, with their rows, and that column's share. Nothing is raised
         when no column holds any cell (the list is then read as 0-based rows).
     """
-    from engine.graphs import (
-        NAME_SHARE,
-        closest_name_column,
-        describe_edge_list,
-        node_name,
-    )
+    from engine.graphs import NAME_SHARE, unknown_names
 
-    found = closest_name_column(frame, cells, skip=[args.target])
-    if found is None:
+    lacking = unknown_names(
+        frame, edges, cells, skip=[args.target], rows_how="pass --graph-rows"
+    )
+    if lacking is None:
         return
-    column, share = found
-    names = [node_name(v) for v in frame[column]]
-    try:
-        describe_edge_list(
-            edges,
-            len(names),
-            node_names=names,
-            positions=False,
-            names_from=f"the values of column {column!r}, which holds the most of "
-            "the list's cells",
-            rows_how="pass --graph-rows",
-        )
-    except GraphError as err:
-        why = str(err).removeprefix("adjacency_from_edges: ")
-        raise GraphError(
-            f"graph: '--graph' {args.graph!r}: {why} No column was picked to name "
-            f"the rows: column {column!r} holds {share:.0%} of the list's cells, "
-            f"under the {NAME_SHARE:.0%} needed; once these rows are corrected it "
-            f"is picked, or pass --index {shlex.quote(column)}."
-        ) from err
+    column, share, why = lacking
+    raise GraphError(
+        f"graph: '--graph' {args.graph!r}: {why} No column was picked to name "
+        f"the rows: column {column!r} holds {share:.0%} of the list's cells, "
+        f"under the {NAME_SHARE:.0%} needed; once these rows are corrected it "
+        f"is picked, or pass --index {shlex.quote(column)}."
+    )
 
 
 def _share(cells: list[str], column: Any) -> float:

@@ -5,7 +5,7 @@ Public names: :func:`learn_graph` and its estimator twin
 :class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
 :func:`read_edge_list`, :func:`describe_edge_list`, :func:`edge_cell_name`,
-:func:`edge_names_columns`, :func:`closest_name_column`,
+:func:`edge_names_columns`, :func:`closest_name_column`, :func:`unknown_names`,
 :func:`ids_differ_from_rows`, :func:`repeated_names`),
 the GCN (:func:`gcn_forward`), baselines (:func:`fit_baseline`) and the
 Planetoid loader (:func:`load_planetoid`).
@@ -31,6 +31,7 @@ from engine.graphs.knn import (
     refuse_empty_cells,
     repeated_name_column,
     repeated_names,
+    unknown_names,
 )
 from engine.graphs.lds import GraphStructureLearner, learn_graph
 from engine.graphs.planetoid import PlanetoidData, load_planetoid
@@ -80,4 +81,5 @@ __all__ = [
     "repeated_names",
     "table_inputs",
     "table_inputs_record",
+    "unknown_names",
 ]

@@ -43,6 +43,7 @@ __all__ = [
     "refuse_empty_cells",
     "repeated_name_column",
     "repeated_names",
+    "unknown_names",
 ]
 
 Metric = Literal["cosine", "euclidean"]
@@ -522,6 +523,68 @@ def describe_edge_list(
             "ignored); counted once."
         )
     return n_edges, notes
+
+
+def unknown_names(
+    frame: pd.DataFrame,
+    edges: Any,
+    cells: Sequence[str],
+    *,
+    skip: Sequence[object] = (),
+    column_words: str = "which holds the most of the list's cells",
+    rows_how: str = ROWS_HOW,
+) -> tuple[str, float, str] | None:
+    """What an edge list's cells lack against the column holding most of them.
+
+    For an edge list that no column names well enough (under
+    :data:`NAME_SHARE`): the cells that :func:`closest_name_column`'s column
+    does not hold, in :func:`describe_edge_list`'s words, so a front end can
+    name the typo (``n99``) rather than the first cell (``n0``).
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+    edges : array-like or DataFrame of shape (n_edges, 2)
+    cells : sequence of str
+        The source and target cells of ``edges`` as node names.
+    skip : sequence, default=()
+        Columns never taken (the label column).
+    column_words : str
+        How the message describes that column, after its name.
+    rows_how : str
+        How to read the list as 0-based rows instead, as the caller offers it.
+
+    Returns
+    -------
+    (column, share, why) or None
+        The column, the share of the cells it holds, and the message naming the
+        cells it lacks; ``None`` when no column holds any cell or it holds all.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ["n0", "n1", "n2"]})
+    >>> edges = pd.DataFrame([["n0", "n1"], ["n1", "n99"]])
+    >>> column, share, why = unknown_names(frame, edges, ["n0", "n1", "n1", "n99"])
+    >>> column, share, "['n99']" in why
+    ('name', 0.75, True)
+    """
+    found = closest_name_column(frame, cells, skip=skip)
+    if found is None:
+        return None
+    column, share = found
+    names = [node_name(v) for v in frame[column]]
+    try:
+        describe_edge_list(
+            edges,
+            len(names),
+            node_names=names,
+            positions=False,
+            names_from=f"the values of column {column!r}, {column_words}",
+            rows_how=rows_how,
+        )
+    except GraphError as err:
+        return column, share, str(err).removeprefix("adjacency_from_edges: ")
+    return None
 
 
 def _edge_pairs(

@@ -31,21 +31,9 @@ from engine.errors import (
     NotFittedError,
     ResourceError,
 )
+from tests.engine.dag.fits import total_rss
 
 FAST = {"max_iter": 60, "patience": 15}
-
-
-def _total_rss(X: np.ndarray, adjacency: np.ndarray) -> float:
-    """Sum over columns of the least-squares residual variance on the parents."""
-    Xc = X - X.mean(0)
-    total = 0.0
-    for c in range(X.shape[1]):
-        pa = np.flatnonzero(adjacency[:, c])
-        r = Xc[:, c]
-        if len(pa):
-            r = r - Xc[:, pa] @ np.linalg.lstsq(Xc[:, pa], r, rcond=None)[0]
-        total += float(r @ r) / len(r)
-    return total
 
 
 def _sem(adjacency: np.ndarray, weights: np.ndarray, n: int, seed: int) -> np.ndarray:
@@ -472,7 +460,7 @@ def test_polish_moves_a_node_past_a_neighbour_that_swaps_cannot_pass():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)
             r = learn_dag(Z, seed=0, polish_reach=reach)
-        totals[reach] = _total_rss(Z, r.adjacency)
+        totals[reach] = total_rss(Z, r.adjacency)
     assert totals[4] == pytest.approx(8.371606, abs=1e-5)
     assert totals[1] > totals[4] + 0.01
 

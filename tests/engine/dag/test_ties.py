@@ -16,19 +16,7 @@ from engine.dag.ties import (
     undetermined_edges,
 )
 from engine.errors import DataWarning
-
-
-def _total_rss(X: np.ndarray, adjacency: np.ndarray) -> float:
-    """Sum over columns of the least-squares residual variance on the parents."""
-    Xc = X - X.mean(0)
-    total = 0.0
-    for c in range(X.shape[1]):
-        pa = np.flatnonzero(adjacency[:, c])
-        r = Xc[:, c]
-        if len(pa):
-            r = r - Xc[:, pa] @ np.linalg.lstsq(Xc[:, pa], r, rcond=None)[0]
-        total += float(r @ r) / len(r)
-    return total
+from tests.engine.dag.fits import total_rss
 
 
 def _standardised(X: np.ndarray) -> np.ndarray:
@@ -56,12 +44,12 @@ def test_reported_reversals_score_the_same_and_others_do_not():
         X = _standardised(sim.X)
         A = sim.adjacency.astype(bool)
         tied = set(tied_reversals(X, A))
-        base = _total_rss(X, A)
+        base = total_rss(X, A)
         for i, j in zip(*np.nonzero(A), strict=True):
             covered = set(np.flatnonzero(A[:, j])) == set(np.flatnonzero(A[:, i])) | {i}
             B = A.copy()
             B[i, j], B[j, i] = False, True
-            same = abs(_total_rss(X, B) - base) <= 1e-9 * base
+            same = abs(total_rss(X, B) - base) <= 1e-9 * base
             assert ((i, j) in tied) == (covered and same)
 
 
