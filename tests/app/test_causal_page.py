@@ -852,10 +852,6 @@ def _abc_table() -> bytes:
     return frame.to_csv(index=False).encode()
 
 
-def _truth_caption_text(at: AppTest) -> str:
-    return next(c.value for c in at.caption if c.value.startswith("True graph"))
-
-
 def test_a_work_file_whose_result_is_of_another_data_set_loads_back(media):
     # a result learned on sachs, then a table uploaded on the Data page: the file
     # 'Save work' wrote names the table and holds the sachs result, and 'Load
@@ -882,7 +878,7 @@ def test_a_work_file_whose_result_is_of_another_data_set_loads_back(media):
         # with the sachs graph, not with the table's (none)
         assert _stale(session).startswith("The result below was made on sachs")
         assert "since then the data set" in _stale(session)
-        assert "(the data set's own): 17 edges" in _truth_caption_text(session)
+        assert "the sample's known graph (17 edges)" in _truth_caption(session)
 
 
 def test_a_bad_work_file_says_what_is_wrong_and_changes_nothing(media):
