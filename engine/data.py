@@ -650,7 +650,7 @@ class DecodedText(NamedTuple):
 
 
 def decode_text(raw: bytes, label: str, *, save_as: str = "UTF-8") -> DecodedText:
-    """Decode a text file's bytes as every reader of this library does.
+    """Decode a text file's bytes as the table and graph readers do.
 
     UTF-16 with a byte-order mark (as Excel's "Unicode text" and Windows'
     editors save it), UTF-8 with or without a byte-order mark, and otherwise
@@ -658,7 +658,8 @@ def decode_text(raw: bytes, label: str, *, save_as: str = "UTF-8") -> DecodedTex
     table reader (:func:`read_table`) and the graph readers
     (:func:`engine.graph_io.read_graph`,
     :func:`engine.graphs.read_edge_list`) share it, so a file one of them
-    reads the others read too.
+    reads the others read too. Prior-knowledge files take only its UTF-16
+    branch: they must otherwise be UTF-8, as node names are matched exactly.
 
     Parameters
     ----------

@@ -68,6 +68,9 @@ EDGE_MODELS = ("linear", "mlp")
 RIDGE = 1e-10
 """Added to each Gram diagonal entry, times that column's variance (see
 :func:`ridges`), so collinear (or constant) columns still solve."""
+# The l0_ste warm start's least squares on every allowed edge: ten times RIDGE,
+# as before the ridges became relative (its fit is refined by gradient steps).
+_STE_RIDGE = 1e-9
 _RSS_FLOOR = 1e-12  # residual variances are kept above this times the mean variance
 _VAR_FLOOR = 1e-20
 """A column's variance counts as at least this times the mean variance in its
@@ -203,7 +206,7 @@ class _Linear:
     def __init__(self, X: torch.Tensor, n_params: int, s: FitSettings) -> None:
         n, d = X.shape
         self.S = X.T @ X / n  # (d, d)
-        self.ridge = torch.diag(ridges(self.S, 1e-9))  # (d, d)
+        self.ridge = torch.diag(ridges(self.S, _STE_RIDGE))  # (d, d)
         self.eye = torch.eye(d, dtype=X.dtype, device=X.device)
         self.W = torch.zeros((n_params, d, d), dtype=X.dtype, device=X.device)
         self.W.requires_grad_(True)

@@ -404,8 +404,10 @@ def learn_dag(
         the units should not matter (scaling a column changes which graph fits
         best). One factor on every column changes nothing for the permutahedron
         with linear edges and its default ``loss="nll_ev"`` (same graph, ordering
-        and weights); it does change ``loss="sq"``, the MLP edge model and
-        ``"dagdb"``, whose penalties and steps are in the data's units.
+        and weights; with fewer rows than columns rounding can still differ);
+        it does change ``loss="sq"``, the MLP edge model,
+        ``init_theta="variances"`` and ``"dagdb"``, whose penalties, steps and
+        starting scores are in the data's units.
     method : str, default="permutahedron"
         A name of :data:`METHODS`.
     prior : PriorKnowledge, optional

@@ -117,6 +117,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# Above this many columns the polish keeps to adjacent swaps (a round of moves
+# took minutes at d = 100; see ``polish_reach``).
+MOVES_MAX_D = 60
+
 
 def _opt(default: Any, help_: str, **meta: Any) -> Any:
     return field(default=default, metadata={"help": help_, **meta})
@@ -178,10 +182,11 @@ class PermutahedronConfig:
     polish_reach : int, default=4
         When no adjacent swap helps, the polish also tries moving one node by
         2 to ``polish_reach`` places (0 or 1: adjacent swaps only), on up to
-        60 columns. Some better orderings are reachable only through worse ones
-        by swaps: standardised Sachs in the sample's column order, seeds 0-1,
-        stopped at a member of the optimum's equivalence class with total
-        residual variance 8.3907 against 8.3716, one move of two places away.
+        :data:`MOVES_MAX_D` (60) columns. Some better orderings are reachable
+        only through worse ones by swaps: standardised Sachs in the sample's
+        column order, seeds 0-1, stopped at a member of the optimum's
+        equivalence class with total residual variance 8.3907 against 8.3716,
+        one move of two places away.
         A round of moves costs about ``2 d (polish_reach - 1)`` edge fits: on
         ``simulate_sem(d, 1000, seed=0).X`` (one core) the fit took 8.9 s
         against 6.2 s with swaps only at d = 50, and 524 s against 176 s at
@@ -301,7 +306,8 @@ class PermutahedronConfig:
     polish_reach: int = _opt(
         4,
         "When no adjacent swap helps, the polish also moves one node by up to "
-        "this many places (0 or 1: swaps only; swaps only above 60 columns).",
+        f"this many places (0 or 1: swaps only; swaps only above {MOVES_MAX_D} "
+        "columns).",
         min=0,
         max=1000,
     )
@@ -457,8 +463,9 @@ def cost_warning(n: int, d: int, config: PermutahedronConfig) -> str | None:
         return None
     one = ordering_seconds(d)
     epoch = k * one
-    moves = config.polish and _reach(d, config) > 1
-    round_size = polish_round_size(d, _reach(d, config))
+    reach = polish_reach_used(d, config.polish_reach)
+    moves = config.polish and reach > 1
+    round_size = polish_round_size(d, reach)
     polish = round_size * one if config.polish else 0.0
     if epoch + polish <= _WARN_S:
         return None
@@ -913,9 +920,9 @@ def _polish(
     """Hill climbing on the fitted objective, from ``order``.
 
     Each round evaluates every adjacent swap and, when none helps, every move
-    of one node by 2 to ``cfg.polish_reach`` places (:func:`_reach`); the best
-    candidate is kept while it lowers the objective by more than ``tol``. At
-    most ``4 d`` rounds;
+    of one node by 2 to ``cfg.polish_reach`` places (:func:`polish_reach_used`);
+    the best candidate is kept while it lowers the objective by more than
+    ``tol``. At most ``4 d`` rounds;
     every round is reported as a ``polish`` event and a stop request ends the
     climb (the best ordering so far is kept), since at d = 100 a round of swaps
     takes about a second (at d = 200 an hour: ``stop`` is asked inside the
@@ -948,7 +955,7 @@ def _polish(
             if kind == "swaps":
                 cands = _swaps(order, before)
             else:
-                cands = _moves(order, before, _reach(d, cfg))
+                cands = _moves(order, before, polish_reach_used(d, cfg.polish_reach))
             if not cands:
                 continue
             losses = losses_of(np.stack([ranks_of(o) for o in cands]))
@@ -962,11 +969,6 @@ def _polish(
             break
         order, value = found
     return order
-
-
-# Above this many columns the polish keeps to adjacent swaps (a round of moves
-# took minutes at d = 100; see ``polish_reach``).
-MOVES_MAX_D = 60
 
 
 def polish_reach_used(d: int, polish_reach: int) -> int:
@@ -985,10 +987,6 @@ def polish_reach_used(d: int, polish_reach: int) -> int:
     int
     """
     return polish_reach if d <= MOVES_MAX_D else 1
-
-
-def _reach(d: int, cfg: PermutahedronConfig) -> int:
-    return polish_reach_used(d, cfg.polish_reach)
 
 
 def _swaps(order: NDArray[np.int64], before: NDArray[np.bool_]) -> list:

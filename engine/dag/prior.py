@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.data import sniff_delimiter
+from engine.data import decode_text, sniff_delimiter
 from engine.errors import DataError, GraphError, format_names, plain
 from engine.validation import unpadded_match
 
@@ -966,6 +966,8 @@ def _file_label(source: CsvSource, what: str) -> str:
 
 
 def _decode(raw: bytes, label: str) -> str:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (Excel's "Unicode text")
+        return decode_text(raw, f"{_FROM_CSV}: {label}").text
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

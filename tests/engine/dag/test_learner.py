@@ -823,3 +823,15 @@ def test_fits_in_two_threads_keep_their_own_warnings():
     assert not any("ran all 2 epochs" in m for m in results["slow"].warnings)
     assert any("ran all 2 epochs" in m for m in results["quick"].warnings)
     assert warnings.filters == filters
+
+
+@pytest.mark.parametrize("d", [3, 10, 60])
+@pytest.mark.parametrize("reach", [1, 2, 4, 100])
+def test_the_polish_round_size_counts_the_candidates_the_polish_fits(d, reach):
+    # cost_warning prices the last polishing round by polish_round_size
+    from engine.dag.permutahedron import _moves, _swaps, polish_round_size
+
+    order = np.random.default_rng(d).permutation(d)
+    free = np.zeros((d, d), dtype=bool)
+    fitted = len(_swaps(order, free)) + len(_moves(order, free, reach))
+    assert polish_round_size(d, reach) == fitted

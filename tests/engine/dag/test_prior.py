@@ -541,3 +541,19 @@ def test_from_dict_refuses_what_to_dict_does_not_write(data, message):
         PriorKnowledge.from_dict(data)
     assert str(info.value).startswith("PriorKnowledge.from_dict: ")
     assert message in str(info.value)
+
+
+def test_a_utf16_prior_file_reads_like_a_utf8_one():
+    # Excel's "Unicode text" is UTF-16; the table and graph readers took it, the
+    # prior reader said "not UTF-8 text"
+    edges = "source,target\r\nb,a\r\n"
+    tiers = "node,tier\r\na,0\r\nd,1\r\n"
+    pk = PriorKnowledge.from_csv(
+        NAMES,
+        edges=io.BytesIO(edges.encode("utf-16")),
+        tiers=io.BytesIO(tiers.encode("utf-16")),
+    )
+    assert pk == PriorKnowledge.from_csv(
+        NAMES, edges=io.BytesIO(edges.encode()), tiers=io.BytesIO(tiers.encode())
+    )
+    assert pk.to_dict()["forbidden"] == [["b", "a"]]
