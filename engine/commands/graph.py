@@ -437,14 +437,14 @@ def _are_rows(cells: list[str], n_rows: int) -> bool:
 def _columns_holding(frame: Any, cells: list[str], target: str) -> list[str]:
     """The columns (not ``target``) of distinct values that hold at least
     :data:`engine.graphs.NAME_SHARE` of ``cells``."""
-    from engine.graphs import NAME_SHARE
+    from engine.graphs import NAME_SHARE, name_share
 
     return [
         str(c)
         for c in frame.columns
         if str(c) != target
         and frame[c].is_unique
-        and _share(cells, frame[c]) >= NAME_SHARE
+        and name_share(cells, frame[c]) >= NAME_SHARE
     ]
 
 
@@ -474,13 +474,15 @@ def _not_rows(frame: Any, cells: list[str], args: argparse.Namespace) -> GraphEr
     """The error for an edge list of whole numbers, some beyond the table's rows,
     of which no column holds enough: it names the first such cell, and the column
     holding most of the numbers (for ``--index``) if one holds any."""
-    from engine.graphs import NAME_SHARE
+    from engine.graphs import NAME_SHARE, name_share
 
     last = len(frame) - 1
     at = next(i for i, v in enumerate(cells) if not 0 <= float(v) <= last)
     end = "source" if at % 2 == 0 else "target"
     shares = {
-        str(c): _share(cells, frame[c]) for c in frame.columns if str(c) != args.target
+        str(c): name_share(cells, frame[c])
+        for c in frame.columns
+        if str(c) != args.target
     }
     best = max(shares, key=shares.__getitem__, default=None)
     if best is not None and shares[best] > 0:
@@ -535,14 +537,6 @@ def _refuse_unknown_names(
         f"under the {NAME_SHARE:.0%} needed; once these rows are corrected it "
         f"is picked, or pass --index {shlex.quote(column)}."
     )
-
-
-def _share(cells: list[str], column: Any) -> float:
-    """The share of ``cells`` that are node names from ``column``."""
-    from engine.graphs.knn import node_name
-
-    names = {node_name(v) for v in column.dropna()}
-    return sum(cell in names for cell in cells) / len(cells)
 
 
 def _is_whole(text: str) -> bool:

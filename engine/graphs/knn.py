@@ -38,6 +38,7 @@ __all__ = [
     "edges_from_adjacency",
     "ids_differ_from_rows",
     "knn_graph",
+    "name_share",
     "node_name",
     "read_edge_list",
     "refuse_empty_cells",
@@ -270,6 +271,32 @@ def repeated_name_column(
     return None
 
 
+def name_share(cells: Sequence[str], column: pd.Series) -> float:
+    """The share of an edge list's ``cells`` that are node names from ``column``.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        Source and target cells as node names (:func:`edge_cell_name`).
+    column : Series of shape (n_rows,)
+        Candidate names (:func:`node_name` of each value; empty cells skipped).
+
+    Returns
+    -------
+    float
+        In [0, 1]; 0 for no cells.
+
+    Examples
+    --------
+    >>> name_share(["n0", "n1", "n9", "n1"], pd.Series(["n0", "n1", None]))
+    0.75
+    """
+    if not cells:
+        return 0.0
+    names = {node_name(v) for v in column.dropna()}
+    return sum(cell in names for cell in cells) / len(cells)
+
+
 def closest_name_column(
     frame: pd.DataFrame, cells: Sequence[str], *, skip: Sequence[object] = ()
 ) -> tuple[str, float] | None:
@@ -309,8 +336,7 @@ def closest_name_column(
     for column in frame.columns:
         if column in skip or not frame[column].is_unique:
             continue
-        known = {node_name(v) for v in frame[column].dropna()}
-        share = sum(cell in known for cell in cells) / len(cells)
+        share = name_share(cells, frame[column])
         if share > 0 and (best is None or share > best[1]):
             best = (str(column), share)
     return best
@@ -369,8 +395,7 @@ def edge_names_columns(
     for column in identifiers:
         if column not in frame.columns or not frame[column].is_unique:
             continue
-        names = {node_name(v) for v in frame[column].dropna()}
-        if sum(cell in names for cell in cells) >= NAME_SHARE * len(cells):
+        if name_share(cells, frame[column]) >= NAME_SHARE:
             found.append(str(column))
     return found
 
