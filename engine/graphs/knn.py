@@ -261,11 +261,9 @@ def repeated_name_column(
     for column in frame.columns:
         if column in skip:
             continue
-        values = frame[column].dropna()
-        known = {node_name(v) for v in values}
-        if sum(cell in known for cell in cells) < NAME_SHARE * len(cells):
+        if name_share(cells, frame[column]) < NAME_SHARE:
             continue
-        repeated = repeated_names(values)
+        repeated = repeated_names(frame[column].dropna())
         if repeated:
             return str(column), repeated
     return None
