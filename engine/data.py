@@ -23,6 +23,7 @@ import codecs
 import csv
 import io
 import logging
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -2443,20 +2444,62 @@ def overflowing_columns(X: np.ndarray) -> np.ndarray:
     >>> overflowing_columns(np.array([[1.0, 1e300], [2.0, -1e300]])).tolist()
     [1]
     """
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    finite = np.isfinite(X)
-    Z = np.where(finite, X, 0.0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        mean = Z.sum(axis=0) / np.maximum(finite.sum(axis=0), 1)
-        centred = np.where(finite, Z - mean, 0.0)
-        squares = np.einsum("ij,ij->j", centred, centred)
+    squares, _ = _centred_squares(X)
     return np.flatnonzero(~np.isfinite(squares))
 
 
+def _centred_squares(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column: the centred sum of squares (n_columns,) and the number of
+    finite cells (n_columns,), NaN and infinite cells skipped."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] == 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64)
+    finite = np.isfinite(X)
+    Z = np.where(finite, X, 0.0)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        mean = Z.sum(axis=0) / np.maximum(finite.sum(axis=0), 1)
+        centred = np.where(finite, Z - mean, 0.0)
+        squares = np.einsum("ij,ij->j", centred, centred)
+    return squares, finite.sum(axis=0)
+
+
+def underflowing_columns(X: np.ndarray) -> np.ndarray:
+    """Columns that vary but whose variance is 0 or subnormal: values too small.
+
+    Around 1e-155 and below, squares lose their digits, so a column that varies
+    gets no usable variance, regression weight or distance. A constant column
+    (variance exactly 0, no two values differ) is not one of them. Missing and
+    infinite cells are ignored.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, n_columns)
+
+    Returns
+    -------
+    ndarray of int
+        Positions of those columns.
+
+    Examples
+    --------
+    >>> underflowing_columns(np.array([[1.0, 1e-170, 0.0], [2.0, 3e-170, 0.0]]))
+    array([1])
+    """
+    squares, counts = _centred_squares(X)
+    if squares.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    Z = np.asarray(X, dtype=np.float64)
+    finite = np.isfinite(Z)
+    high = np.where(finite, Z, -np.inf).max(axis=0)
+    low = np.where(finite, Z, np.inf).min(axis=0)
+    varies = (counts > 1) & (high > low)
+    with np.errstate(under="ignore"):
+        variance = squares / np.maximum(counts, 1)
+    return np.flatnonzero(varies & (variance < np.finfo(np.float64).tiny))
+
+
 def check_variance(X: np.ndarray, names: Sequence[str], owner: str) -> None:
-    """Refuse columns whose values are too large for a finite variance.
+    """Refuse columns whose values are too large or too small for a variance.
 
     Parameters
     ----------
@@ -2470,20 +2513,37 @@ def check_variance(X: np.ndarray, names: Sequence[str], owner: str) -> None:
     Raises
     ------
     DataError
-        Some column's centred sum of squares overflows float64 (see
-        :func:`overflowing_columns`); the message names the columns.
+        Some column's centred sum of squares overflows float64
+        (:func:`overflowing_columns`), or a column that varies has a variance
+        of 0 or a subnormal number (:func:`underflowing_columns`); the message
+        names the columns, their largest ``|value|`` and how to rescale them.
     """
     bad = overflowing_columns(X)
-    if bad.size == 0:
-        return
-    sub = np.asarray(X, dtype=np.float64)[:, bad]
-    largest = float(np.abs(np.where(np.isfinite(sub), sub, 0.0)).max())
-    raise DataError(
-        f"{owner}: column(s) {format_names([names[j] for j in bad], 5)} hold values "
-        f"too large for their variance to be a finite number (largest |value| "
-        f"{largest:.3g}); rescale them first (e.g. divide by a power of ten or "
-        "change their units), or leave them out."
-    )
+    if bad.size:
+        largest = _largest_abs(X, bad)
+        raise DataError(
+            f"{owner}: column(s) {format_names([names[j] for j in bad], 5)} hold "
+            f"values too large for their variance to be a finite number (largest "
+            f"|value| {largest:.3g}); rescale them first (e.g. divide by a power "
+            "of ten or change their units), or leave them out."
+        )
+    small = underflowing_columns(X)
+    if small.size:
+        largest = _largest_abs(X, small)
+        factor = 10.0 ** -math.floor(math.log10(largest))
+        raise DataError(
+            f"{owner}: column(s) {format_names([names[j] for j in small], 5)} hold "
+            "values so small that their squares underflow float64 (variance 0 or "
+            f"subnormal; largest |value| {largest:.3g}), so no variance or weight "
+            f"can be computed; multiply them by a power of ten (e.g. {factor:.0e}) "
+            "or change their units, or leave them out."
+        )
+
+
+def _largest_abs(X: np.ndarray, columns: np.ndarray) -> float:
+    """The largest finite ``|value|`` of ``X``'s ``columns``."""
+    sub = np.asarray(X, dtype=np.float64)[:, columns]
+    return float(np.abs(np.where(np.isfinite(sub), sub, 0.0)).max())
 
 
 def apply_missing(

@@ -9,7 +9,6 @@ function receives validated data and returns the fields of a
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -235,48 +234,6 @@ def _orders_through(prior: PriorKnowledge, names: list[str]) -> str:
     pairs = [f"{names[i]!r} before {names[j]!r}" for i, j in lost[:10]]
     more = f", ... and {len(lost) - 10} more" if len(lost) > 10 else ""
     return f" (with the order they imply among the columns: {', '.join(pairs)}{more})"
-
-
-def _check_scale(X: np.ndarray, names: Sequence[str]) -> None:
-    """Refuse columns whose squares overflow or underflow float64.
-
-    The learners work with (centred) second moments; a column of values around
-    1e200 would turn them into ``inf`` and the fit would fail deep inside (see
-    :func:`engine.data.check_variance`). A column that varies but whose values
-    are around 1e-155 or smaller has a variance of 0 or a subnormal number (its
-    squares lose their digits): the fit failed with ``ValueError: cannot convert
-    float NaN to integer``. A constant column (variance exactly 0) is fine.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_nodes)
-        Finite data.
-    names : sequence of str
-        Column names, for the message.
-
-    Raises
-    ------
-    DataError
-        Naming the columns, their largest ``|value|`` and a power of ten to
-        multiply them by.
-    """
-    check_variance(X, names, "learn_dag")
-    centred = X - X.mean(axis=0)
-    with np.errstate(under="ignore"):
-        variance = np.einsum("ij,ij->j", centred, centred) / len(X)
-    varies = np.ptp(X, axis=0) > 0
-    small = np.flatnonzero(varies & (variance < np.finfo(np.float64).tiny))
-    if small.size == 0:
-        return
-    largest = float(np.abs(X[:, small]).max())
-    factor = 10.0 ** -math.floor(math.log10(largest))
-    raise DataError(
-        f"learn_dag: column(s) {format_names([names[j] for j in small], 5)} hold "
-        "values so small that their squares underflow float64 (variance 0 or "
-        f"subnormal; largest |value| {largest:.3g}), so no variance or weight can "
-        f"be computed; multiply them by a power of ten (e.g. {factor:.0e}) or "
-        "change their units, or leave them out."
-    )
 
 
 def few_samples_message(n: int, d: int, method: str, config: Any) -> str | None:
@@ -535,7 +492,7 @@ def _learn_dag(
     Xa, names = as_matrix(
         X, "learn_dag", names=node_names, min_rows=3, min_cols=2, names_arg="node_names"
     )
-    _check_scale(Xa, names)
+    check_variance(Xa, names, "learn_dag")
     pk = _prior_for(prior, names)
     if not resample:
         _refuse_constant_required(Xa, names, pk, "learn_dag")

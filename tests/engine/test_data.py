@@ -830,3 +830,20 @@ def test_decimal_commas_below_a_title_name_the_real_header_line(raw, header, row
     # read as its message says, the title is skipped and the header is 'value'
     frame, _ = read_table(raw, delimiter=";")
     assert frame["value"].tolist() == [1.5, 2.0, -3.25]
+
+
+def test_every_learner_refuses_columns_too_small_for_a_variance():
+    # learn_dag refused them (its squares underflow); to_matrix, the classifier
+    # features and the LDS features took them and fitted on zero variances
+    from engine.data import check_variance
+
+    X = np.column_stack([[1.0, 2.0, 3.0], [1e-170, 3e-170, 2e-170], [0.0, 0.0, 0.0]])
+    with pytest.raises(DataError) as caught:
+        check_variance(X, ["a", "tiny", "flat"], "to_matrix")
+    text = str(caught.value)
+    assert text.startswith("to_matrix: column(s) ['tiny'] hold values so small")
+    assert "e.g. 1e+170" in text and "'flat'" not in text
+    check_variance(X[:, [0, 2]], ["a", "flat"], "to_matrix")  # constant is fine
+    frame = pd.DataFrame(X, columns=["a", "tiny", "flat"])
+    with pytest.raises(DataError, match="squares underflow"):
+        to_matrix(frame)
