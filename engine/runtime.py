@@ -34,6 +34,7 @@ __all__ = [
     "ProgressCallback",
     "ProgressEvent",
     "Reporter",
+    "duration_words",
     "make_generators",
     "resolve_device",
     "resolve_seed",
@@ -339,3 +340,30 @@ class Reporter:
             self.elapsed_s,
             f", {figures}" if figures else "",
         )
+
+
+def duration_words(seconds: float) -> str:
+    """An estimated duration in rounded words, for cost warnings.
+
+    Parameters
+    ----------
+    seconds : float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> duration_words(0.09), duration_words(40.4), duration_words(200)
+    ('0.09 s', '40 s', '3 min')
+    >>> duration_words(7200), duration_words(9000)
+    ('2 h', '2.5 h')
+    """
+    if seconds < 1:
+        return f"{seconds:.2g} s"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f}".removesuffix(".0") + " h"

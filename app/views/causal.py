@@ -47,6 +47,7 @@ from engine.data import default_nodes, to_matrix
 from engine.errors import DataError, EngineError, GraphError, format_names
 from engine.graph_io import graph_to_text, read_graph
 from engine.plots import adjacency_heatmap, dag_diff_figure, dag_figure, training_curves
+from engine.runtime import duration_words
 from engine.validation import unpadded_match
 
 # Finished fits kept for the side-by-side comparison (oldest dropped first).
@@ -227,7 +228,7 @@ def _simulation_job() -> None:
     pending = state.get(state.CAUSAL_SIM_PENDING) or {}
     if state.get(state.CAUSAL_SIM_JOB) is not None and pending.get("seconds", 0) > 60:
         st.caption(
-            f"This simulation takes about {_duration(pending['seconds'])}, and "
+            f"This simulation takes about {duration_words(pending['seconds'])}, and "
             "fits started meanwhile wait for it (the worker runs one job at a "
             "time). Fewer samples shorten it most (each GP draw costs n³), then "
             "fewer nodes or edges per node."
@@ -247,13 +248,6 @@ def _sim_name(settings: dict[str, Any]) -> str:
         f"d={settings['n_nodes']} n={settings['n_samples']} "
         f"({settings['noise']}, {settings['sem']})"
     )
-
-
-def _duration(seconds: float) -> str:
-    """Rounded words for an estimated duration: "40 s", "3 min"."""
-    if seconds < 90:
-        return f"{max(seconds, 1):.0f} s"
-    return f"{seconds / 60:.0f} min"
 
 
 def _simulate(
@@ -282,7 +276,7 @@ def _simulate(
     job = get_registry().submit(
         "app.jobs:run_abandonable",
         {"target": "engine.dag.simulate:simulate_sem", "kwargs": kwargs},
-        label=f"{_sim_name(settings)}, about {_duration(cost)} on one core",
+        label=f"{_sim_name(settings)}, about {duration_words(cost)} on one core",
         phase="starting",
     )
     state.put(state.CAUSAL_SIM_JOB, job)

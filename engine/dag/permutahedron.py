@@ -103,7 +103,13 @@ from engine.errors import (
     check_range,
     warn_user,
 )
-from engine.runtime import Reporter, make_generators, resolve_device, spawn_seeds
+from engine.runtime import (
+    Reporter,
+    duration_words,
+    make_generators,
+    resolve_device,
+    spawn_seeds,
+)
 
 __all__ = [
     "MOVES_MAX_D",
@@ -453,8 +459,8 @@ def cost_warning(n: int, d: int, config: PermutahedronConfig) -> str | None:
             return None
         return (
             f"A long fit: with the MLP edge model an epoch over {d} columns and "
-            f"{n} rows takes about {_duration(epoch)} on one CPU core, so "
-            f"max_iter={config.max_iter} epochs up to {_duration(least)} (early "
+            f"{n} rows takes about {duration_words(epoch)} on one CPU core, so "
+            f"max_iter={config.max_iter} epochs up to {duration_words(least)} (early "
             "stopping may end it sooner). To shorten it, lower max_iter or hidden, "
             "use linear edges, or choose fewer columns or rows. You can still start "
             "it, and Cancel it."
@@ -471,22 +477,22 @@ def cost_warning(n: int, d: int, config: PermutahedronConfig) -> str | None:
         return None
     text = (
         f"A long fit: {d} columns. Each new ordering's edge fit takes about "
-        f"{_duration(one)} on one CPU core, an epoch fits up to {k} new "
-        f"orderings (about {_duration(epoch)})"
+        f"{duration_words(one)} on one CPU core, an epoch fits up to {k} new "
+        f"orderings (about {duration_words(epoch)})"
     )
     if config.polish:
         text += (
             f" and the last round of the final polish {round_size} "
-            f"({_duration(polish)})"
+            f"({duration_words(polish)})"
         )
     polish_how = "lower polish_reach or turn off polish" if moves else "turn off polish"
     return (
-        f"{text}, so expect at least {_duration(epoch + polish)}, and more with "
+        f"{text}, so expect at least {duration_words(epoch + polish)}, and more with "
         f"every epoch (up to max_iter={config.max_iter}). To shorten it, choose "
         f"fewer columns in 'Columns (nodes)' (at 60 columns an ordering takes "
-        f"about {_duration(ordering_seconds(60))}), or lower max_iter or "
+        f"about {duration_words(ordering_seconds(60))}), or lower max_iter or "
         f"n_orderings, or {polish_how} under 'Method options'. You can still "
-        f"start it; Cancel ends it within about {_duration(one + _POLL_S)}."
+        f"start it; Cancel ends it within about {duration_words(one + _POLL_S)}."
     )
 
 
@@ -496,17 +502,6 @@ def polish_round_size(d: int, reach: int) -> int:
     when tiers forbid some)."""
     moves = sum(2 * (d - k) for k in range(2, min(reach, d - 1) + 1))
     return d - 1 + moves
-
-
-def _duration(seconds: float) -> str:
-    """``0.09`` -> ``"0.09 s"``, ``200`` -> ``"3 min"``, ``7200`` -> ``"2 h"``."""
-    if seconds < 1:
-        return f"{seconds:.2g} s"
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f}".removesuffix(".0") + " h"
 
 
 # --- distributions over orderings ---
