@@ -999,17 +999,21 @@ def _swaps(order: NDArray[np.int64], before: NDArray[np.bool_]) -> list:
 
 def _moves(order: NDArray[np.int64], before: NDArray[np.bool_], reach: int) -> list:
     """Orderings (d,) that move one node of ``order`` by 2 to ``reach`` places
-    and keep the precedence ``before`` (``before[a, b]``: a precedes b)."""
+    and keep the precedence ``before`` (``before[a, b]``: a precedes b), which
+    ``order`` keeps: only the moved node's order against the nodes it passes
+    changes, so only those pairs are checked."""
     d = len(order)
     cands = []
     for p in range(d):
+        a = order[p]
         for q in range(max(0, p - reach), min(d, p + reach + 1)):
             if abs(p - q) < 2:
                 continue
-            new = np.insert(np.delete(order, p), q, order[p])
-            ranks = ranks_of(new)
-            if not (before & (ranks[:, None] > ranks[None, :])).any():
-                cands.append(new)
+            if q > p and before[a, order[p + 1 : q + 1]].any():
+                continue  # a would follow a node it must precede
+            if q < p and before[order[q:p], a].any():
+                continue  # a would precede a node it must follow
+            cands.append(np.insert(np.delete(order, p), q, a))
     return cands
 
 

@@ -26,3 +26,11 @@ def total_rss(X: np.ndarray, adjacency: np.ndarray) -> float:
             r = r - Xc[:, pa] @ np.linalg.lstsq(Xc[:, pa], r, rcond=None)[0]
         total += float(r @ r) / len(r)
     return total
+
+
+def graph_of(edges: list[tuple[int, int]], d: int) -> np.ndarray:
+    """The (d, d) boolean adjacency of ``edges`` (pairs i -> j)."""
+    a = np.zeros((d, d), dtype=bool)
+    for i, j in edges:
+        a[i, j] = True
+    return a

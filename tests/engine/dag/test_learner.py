@@ -31,7 +31,7 @@ from engine.errors import (
     NotFittedError,
     ResourceError,
 )
-from tests.engine.dag.fits import total_rss
+from tests.engine.dag.fits import graph_of, total_rss
 
 FAST = {"max_iter": 60, "patience": 15}
 
@@ -46,18 +46,11 @@ def _sem(adjacency: np.ndarray, weights: np.ndarray, n: int, seed: int) -> np.nd
     return X
 
 
-def _graph(edges: list[tuple[int, int]], d: int) -> np.ndarray:
-    a = np.zeros((d, d), dtype=bool)
-    for i, j in edges:
-        a[i, j] = True
-    return a
-
-
 PLANTED = {
-    "chain": _graph([(0, 1), (1, 2), (2, 3), (3, 4)], 5),
-    "fork": _graph([(0, 1), (0, 2), (0, 3)], 4),
-    "collider": _graph([(0, 2), (1, 2), (2, 3)], 4),
-    "mixed": _graph([(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (3, 5)], 6),
+    "chain": graph_of([(0, 1), (1, 2), (2, 3), (3, 4)], 5),
+    "fork": graph_of([(0, 1), (0, 2), (0, 3)], 4),
+    "collider": graph_of([(0, 2), (1, 2), (2, 3)], 4),
+    "mixed": graph_of([(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (3, 5)], 6),
 }
 
 

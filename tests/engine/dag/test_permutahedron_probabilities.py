@@ -13,21 +13,15 @@ import engine.dag.permutahedron as perm
 from engine.dag import DagResult, PriorKnowledge, learn_dag, simulate_sem
 from engine.dag._orderings import complete_dags, ranks_of
 from engine.dag.edge_models import backward_select
+from tests.engine.dag.fits import graph_of
 
 FAST = {"max_iter": 60, "patience": 15}
 
 
-def _graph(edges: list[tuple[int, int]], d: int) -> np.ndarray:
-    a = np.zeros((d, d), dtype=bool)
-    for i, j in edges:
-        a[i, j] = True
-    return a
-
-
 PLANTED = {
-    "chain": _graph([(0, 1), (1, 2), (2, 3), (3, 4)], 5),
-    "fork": _graph([(0, 1), (0, 2), (0, 3), (0, 4)], 5),
-    "collider": _graph([(0, 3), (1, 3), (2, 3), (3, 4)], 5),
+    "chain": graph_of([(0, 1), (1, 2), (2, 3), (3, 4)], 5),
+    "fork": graph_of([(0, 1), (0, 2), (0, 3), (0, 4)], 5),
+    "collider": graph_of([(0, 3), (1, 3), (2, 3), (3, 4)], 5),
 }
 
 
