@@ -56,6 +56,20 @@ def _worker_init() -> None:
     torch.set_num_threads(1)
 
 
+class Notice(str):
+    """A job's message about what the user asked for (a fit cancelled while it
+    waited), shown by :func:`show_message` as information, not as an error."""
+
+
+def show_message(message: str) -> None:
+    """Show a job's stored message: a :class:`Notice` as ``st.info``, any other
+    text (a failure) as ``st.error``."""
+    if isinstance(message, Notice):
+        st.info(message)
+    else:
+        st.error(message)
+
+
 class CancelledBeforeStart(Exception):
     """A job cancelled after it was handed to the worker, before it started."""
 
@@ -578,7 +592,7 @@ def _collect(job_key: str, snap: dict[str, Any], on_done: Callable, what: str) -
             f"{what} was taken out of the line: its browser tab was closed for more "
             f"than {ABANDON_S:.0f} s before it could start. Start it again."
             if snap.get("closed_tab")
-            else f"{what} was cancelled before it started."
+            else Notice(f"{what} was cancelled before it started.")
         )
     elif snap["state"] == "missing":
         st.session_state[job_key + "_error"] = (

@@ -21,7 +21,7 @@ import streamlit as st
 from app import state
 from app.components.made_on import result_json, same_inputs, stale_note
 from app.components.text import literal, page_error
-from app.jobs import get_registry, render_job
+from app.jobs import get_registry, render_job, show_message
 from engine.plots import bootstrap_figure
 
 
@@ -90,7 +90,7 @@ def render_controls(
     render_job(state.CAUSAL_BOOT_JOB, _store_result)
     error = state.get(state.CAUSAL_BOOT_JOB + "_error")
     if error:
-        st.error(error)
+        show_message(error)
 
 
 def _store_result(result: Any) -> None:

@@ -21,7 +21,7 @@ from app.components.names import short_labels
 from app.components.run_compare import render_run_comparison
 from app.components.text import count, literal, page_error
 from app.components.work_file import dump_work, largest_weight, parse_work
-from app.jobs import get_registry, render_job
+from app.jobs import get_registry, render_job, show_message
 from engine import load_sample
 from engine.dag import (
     METHODS,
@@ -235,7 +235,7 @@ def _simulation_job() -> None:
         )
     error = state.get(state.CAUSAL_SIM_JOB + "_error")
     if error:
-        st.error(error)
+        show_message(error)
     message = st.session_state.pop(state.CAUSAL_SIM_MESSAGE, None)
     if message:
         st.info(message)
@@ -1836,7 +1836,7 @@ def render() -> None:
     render_job(state.CAUSAL_JOB, _on_done)
     error = state.get(state.CAUSAL_JOB + "_error")
     if error:
-        st.error(error)
+        show_message(error)
     entry = state.get(state.CAUSAL_RESULT)
     waiting = None if problem is None else PRIOR_WAIT
     if entry is not None:

@@ -33,7 +33,7 @@ from app.components.text_features import (
     show_value,
     text_what_if_editor,
 )
-from app.jobs import get_registry, render_job
+from app.jobs import Notice, get_registry, render_job, show_message
 from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
@@ -624,7 +624,7 @@ def _show_job_error(job_key: str, made_for: Any, now: Any) -> None:
     if made_for is not None and made_for != now:
         state.put(key, None)
         return
-    st.error(page_error(error))
+    show_message(error if isinstance(error, Notice) else page_error(error))
 
 
 def _model_file(model: dict[str, Any]) -> bytes:

@@ -18,7 +18,7 @@ import streamlit as st
 
 from app import state
 from app.components.text import literal, page_error
-from app.jobs import get_registry, render_job
+from app.jobs import get_registry, render_job, show_message
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
 from engine.errors import (
@@ -674,7 +674,7 @@ def _show_fit_error(made_on: dict[str, Any]) -> None:
         failed_on.get("settings") == made_on["settings"]
     )
     if same:
-        st.error(error)
+        show_message(error)
     else:
         state.put(key, None)
 
