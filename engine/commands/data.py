@@ -71,7 +71,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
+    """``structure-lab data`` without a subcommand: its usage and one error line,
+    on stderr (stdout stays for output a script reads), and status 2."""
+    parser.print_usage(sys.stderr)
+    sys.stderr.write(
+        f"error: {parser.prog}: choose a subcommand, 'describe FILE' or 'samples' "
+        f"(see {parser.prog} --help)\n"
+    )
     return 2
 
 

@@ -521,3 +521,13 @@ def test_a_finished_command_exits_without_heeding_ctrl_c():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "0 True"
+
+
+def test_data_without_a_subcommand_says_so_on_stderr(capsys):
+    # it printed the whole help to stdout and exited 2, as if it were output
+    assert main(["data"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("usage: structure-lab data")
+    assert "choose a subcommand, 'describe FILE' or 'samples'" in err
+    assert err.rstrip().endswith("(see structure-lab data --help)")
