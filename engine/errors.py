@@ -7,9 +7,12 @@ they name the file, column, row or parameter, the value received, and what to do
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import re
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,6 +132,150 @@ def collect_warnings() -> Iterator[list[tuple[type[Warning], str | Warning]]]:
         _COLLECTED.reset(token)
 
 
+# the comment that ends the message regex of every silence_warnings entry
+_OWN_TAG = "(?#engine.errors.silence_warnings "
+_OWN_NUMBERS = itertools.count()
+
+
+def _own_regex(message: str) -> re.Pattern[str]:
+    """The message slot of a :func:`silence_warnings` filter entry.
+
+    It matches as ``warnings.filterwarnings(message=message)`` would (at the
+    start of the text, case ignored; any text when empty), and ends in a
+    regex comment numbered anew for each entry: the entry then equals no
+    filter anyone else adds, so ``list.remove`` takes out exactly this one,
+    in one step. A plain ``re.Pattern`` in a plain tuple, as libraries that
+    copy the filters expect (scikit-learn's joblib workers read ``.pattern``).
+    """
+    return re.compile(f"(?:{message}){_OWN_TAG}{next(_OWN_NUMBERS)})", re.IGNORECASE)
+
+
+class _Held:
+    """One filter entry of :func:`silence_warnings` and the blocks holding it."""
+
+    def __init__(self, category: type[Warning], message: str) -> None:
+        self.entry = ("ignore", _own_regex(message), category, None, 0)
+        self.count = 0
+        # every filter list the entry was put in (``catch_warnings`` swaps lists)
+        self.lists: list[list[object]] = []
+
+
+# the entries silence_warnings has in the filters, by (category, message)
+_HELD: dict[tuple[type[Warning], str], _Held] = {}
+_HELD_LOCK = threading.Lock()
+
+
+@contextmanager
+def silence_warnings(
+    category: type[Warning] = Warning, message: str = ""
+) -> Iterator[None]:
+    """Ignore a third-party warning inside the block, safely across threads.
+
+    A thread-safe stand-in for ``warnings.catch_warnings()`` followed by
+    ``warnings.simplefilter("ignore", category)``. That pair saves the
+    process-wide filter list on entry and puts it back on exit, so two blocks
+    overlapping in two threads (A enters, B enters, A exits, B exits) left
+    A's ``"ignore"`` filter behind for good and dropped every filter added
+    meanwhile. This one adds one ``"ignore"`` entry per (category, message),
+    shared by the blocks that ask for it (counted under a lock), in front of
+    the other filters, and removes exactly that entry when the last of those
+    blocks ends; it never copies or restores the list, so filters others add
+    or remove meanwhile stay as they are.
+
+    What it cannot do: Python 3.11's filter list is process-wide, so while
+    any thread is inside the block, the category (and message) is also
+    ignored in every other thread; silence only what nobody needs to see.
+    A ``warnings.catch_warnings()`` block that another thread enters while
+    this one is inside copies the entry into its own list, which holds it
+    until that block ends.
+
+    Unlike ``warnings.filterwarnings``, it leaves the "already shown"
+    registries as they are: Python records no ignored warning in them (3.11
+    to 3.13), so nothing silenced here counts as shown afterwards, and an
+    ``"ignore"`` entry can only hide warnings, so a warning shown once under
+    ``"default"`` is not shown again because the block ran.
+
+    Parameters
+    ----------
+    category : type of Warning, default=Warning
+        The warnings to ignore, subclasses included (``Warning``: all).
+    message : str, default=""
+        A regular expression the start of the warning's text must match
+        (case ignored), as for ``warnings.filterwarnings``; empty: any text.
+
+    Raises
+    ------
+    ConfigError
+        ``category`` is not a Warning class.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> before = list(warnings.filters)
+    >>> with silence_warnings(UserWarning, "noisy"):
+    ...     warnings.warn("noisy third-party remark")  # not shown
+    >>> warnings.filters == before
+    True
+    """
+    if not (isinstance(category, type) and issubclass(category, Warning)):
+        raise ConfigError(
+            "silence_warnings: 'category' must be a Warning class; got "
+            f"{category!r}. Pass e.g. UserWarning."
+        )
+    key = (category, message)
+    with _HELD_LOCK:
+        held = _HELD.get(key)
+        if held is None:
+            held = _HELD[key] = _Held(category, message)
+        held.count += 1
+        _put_in_front(held)
+    try:
+        yield
+    finally:
+        with _HELD_LOCK:
+            held.count -= 1
+            if held.count == 0:
+                del _HELD[key]
+                for filters in [*held.lists, warnings.filters]:
+                    _take_out(held.entry, filters)
+
+
+def _is_own(item: object) -> bool:
+    """Whether a filter entry is one of :func:`silence_warnings`."""
+    if not (isinstance(item, tuple) and len(item) > 1):
+        return False
+    return isinstance(item[1], re.Pattern) and _OWN_TAG in item[1].pattern
+
+
+def _put_in_front(held: _Held) -> None:
+    """Put ``held``'s entry ahead of every filter not of silence_warnings.
+
+    Put in when the current list lacks it, moved when another filter was put
+    before it since; left where it is behind other entries of
+    silence_warnings (all ``"ignore"``: their order among them is moot).
+    """
+    filters = warnings.filters
+    for item in filters:
+        if item is held.entry:
+            return
+        if not _is_own(item):
+            break
+    _take_out(held.entry, filters)
+    filters.insert(0, held.entry)
+    if not any(known is filters for known in held.lists):
+        held.lists.append(filters)
+
+
+def _take_out(entry: tuple[object, ...], filters: list[object]) -> None:
+    """Remove ``entry`` from ``filters``, and any copy made of it (nothing else
+    equals it)."""
+    while entry in filters:
+        try:
+            filters.remove(entry)
+        except ValueError:  # removed meanwhile (e.g. warnings.resetwarnings)
+            return
+
+
 def warn_user(message: str | Warning, category: type[Warning]) -> None:
     """Issue an engine warning at the line of the user's code that called it.
 
@@ -140,9 +287,11 @@ def warn_user(message: str | Warning, category: type[Warning]) -> None:
     module="engine")`` silences every engine warning and ``module="engine.dag"``
     those of DAG learning. The ``"default"`` action shows a warning once per
     line of the user's code, as for a warning issued with ``stacklevel``; as
-    there, Python forgets what it has shown whenever the filters change (some
-    fits silence a third-party warning for a moment), so a call repeated in a
-    loop may show its warning again.
+    there, Python forgets what it has shown whenever the filters are changed
+    with the ``warnings`` module's functions (``filterwarnings``, a
+    ``catch_warnings`` block), so a call repeated in a loop that also changes
+    them may show its warning again (:func:`silence_warnings`, with which
+    fits silence third-party warnings, makes Python forget nothing).
 
     Inside :func:`collect_warnings` (in this thread) the warning is kept in
     the collector's list instead of being shown.

@@ -46,6 +46,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from engine.errors import silence_warnings
+
 __all__ = [
     "EDGE_MODELS",
     "RIDGE",
@@ -580,8 +582,6 @@ def _adaptive_lasso(
     Xn: np.ndarray, child: int, free: np.ndarray, fixed: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients of the free (adaptive lasso, BIC) and fixed (OLS) parents."""
-    import warnings
-
     from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
     from sklearn.linear_model import LassoLarsIC
 
@@ -601,8 +601,7 @@ def _adaptive_lasso(
             # it short on small data (planted data times 1e-6: no edges at all)
             unit = float(np.sqrt(np.mean(y_r**2)))
             unit = unit if unit > 0 else 1.0
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SkConvergenceWarning)
+            with silence_warnings(SkConvergenceWarning):
                 lasso = LassoLarsIC(criterion="bic", fit_intercept=False)
                 lasso.fit(Z_r[:, live] * (scale[live] / unit), y_r / unit)
             coef_free[live] = lasso.coef_ * scale[live]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
-from engine.errors import check_choice
+from engine.errors import check_choice, silence_warnings
 from engine.graphs.config import BASELINES, METHOD_LABELS, LdsConfig
 from engine.graphs.gcn import gcn_forward, glorot_weights, train_loss
 from engine.graphs.result import validation_accuracies
@@ -222,8 +221,7 @@ def mlp(task: NodeTask, seed: int, device: torch.device) -> dict[str, Any]:
                 max_iter=1000,
                 random_state=seed % (2**32),
             )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SkConvergenceWarning)
+            with silence_warnings(SkConvergenceWarning):
                 model.fit(task.X[train], task.labels[train])
             return model.predict(task.X)
 

@@ -40,8 +40,8 @@ Gradient-Based Hyperparameter Optimization", ICML 2017.
 
 from __future__ import annotations
 
+import functools
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -49,6 +49,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from engine.errors import silence_warnings
 from engine.graphs.gcn import AdjacencyGradient, gcn_forward, train_loss
 
 __all__ = [
@@ -190,9 +191,21 @@ def _sparse_symmetric(upper: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     values = torch.ones(both.shape[1], dtype=dtype, device=upper.device)
     n = upper.shape[0]
     coo = torch.sparse_coo_tensor(both, values, (n, n), check_invariants=False)
-    with warnings.catch_warnings():  # "sparse CSR support is in beta"
-        warnings.simplefilter("ignore", UserWarning)
-        return coo.coalesce().to_sparse_csr()
+    _spend_csr_beta_warning()
+    return coo.coalesce().to_sparse_csr()
+
+
+@functools.cache
+def _spend_csr_beta_warning() -> None:
+    """Let torch give its "Sparse CSR tensor support is in beta" warning now, unseen.
+
+    torch gives it once per process, at the first CSR tensor made (unless
+    ``torch.set_warn_always(True)``); spent here on a 1 × 1 matrix, the
+    fits' own conversions have nothing left to silence, so they change no
+    warning filter at all. Two first calls at once both spend it, silenced.
+    """
+    with silence_warnings(UserWarning, "Sparse CSR tensor support is in beta"):
+        torch.zeros(1, 1).to_sparse_csr()
 
 
 # Sampled graphs are multiplied as sparse matrices on the CPU while the expected

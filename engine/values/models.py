@@ -50,6 +50,7 @@ from engine.errors import (
     DataWarning,
     check_choice,
     format_names,
+    silence_warnings,
     warn_user,
 )
 from engine.runtime import ProgressCallback, Reporter, resolve_seed
@@ -1019,8 +1020,6 @@ def model_scores(
         The model expects another number of columns, or other column names, or
         fails on the table.
     """
-    import warnings
-
     n_in = getattr(model, "n_features_in_", None)
     if n_in is not None and n_in != X.shape[1]:
         raise DataError(
@@ -1042,8 +1041,8 @@ def model_scores(
             "label column"
         )
     inputs = X if getattr(model, "feature_names_in_", None) is not None else X.values
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    # whatever the user's model warns about: hidden meanwhile in other threads too
+    with silence_warnings(Warning):
         try:
             out = model.predict(inputs)
         except Exception as err:  # any failure of a user's model on the table
@@ -1240,8 +1239,6 @@ def fit_held_out(
     -------
     TrainedModel
     """
-    import warnings
-
     from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import Pipeline
@@ -1255,8 +1252,7 @@ def fit_held_out(
     est = make_estimator(kind, seed)
     reporter = Reporter(progress, "values.train")
     Z = X_tr if encoder is None else encoder.fit_transform(X_tr)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SkConvergenceWarning)
+    with silence_warnings(SkConvergenceWarning):
         try:
             done, planned, unit = fit_in_steps(est, kind, Z, y_tr, seed, reporter)
         except ValueError as err:  # e.g. one class left in a tiny training split

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -407,3 +410,58 @@ def test_explaining_an_unfitted_model_says_to_fit_it() -> None:
         explain(LogisticRegression(), X)
     with pytest.raises(DataError, match="not fitted"):
         explain(make_pipeline(StandardScaler(), LogisticRegression()), X)
+
+
+def test_trainings_in_two_threads_leave_the_warning_filters_as_they_were(
+    iris_frame,
+) -> None:
+    # each training silenced scikit-learn's ConvergenceWarning with
+    # warnings.catch_warnings(), which saves the process-wide filter list on entry
+    # and puts it back on exit: two trainings overlapping as A enters, B enters,
+    # A exits, B exits left A's "ignore" behind for good, dropped the filter the
+    # user added meanwhile, and let B's warning through once A had ended
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+
+    warnings.simplefilter("error", SkConvergenceWarning)  # pytest restores it
+    before = list(warnings.filters)
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+
+    def first_step(entered: threading.Event, then: threading.Event | None):
+        def progress(event) -> None:
+            if event.stage != "train" or entered.is_set():
+                return
+            entered.set()
+            if then is None:  # A: wait inside its training until B is in its own
+                b_in.wait(timeout=60)
+                return
+            then.wait(timeout=60)  # B: A has ended; B is still inside
+            warnings.filterwarnings("ignore", message="the user's own filter")
+            seen["user"] = warnings.filters[0]
+            try:
+                warnings.warn("failed to converge", SkConvergenceWarning, stacklevel=1)
+            except SkConvergenceWarning as err:
+                seen["shown"] = err
+
+        return progress
+
+    def train(name: str, progress) -> None:
+        try:
+            train_classifier(iris_frame, "target", "forest", progress=progress)
+        except Exception as err:  # reported by the asserts below
+            seen[name] = err
+
+    a = threading.Thread(target=train, args=("a", first_step(a_in, None)))
+    b = threading.Thread(target=train, args=("b", first_step(b_in, a_out)))
+    a.start()
+    assert a_in.wait(timeout=60)
+    b.start()
+    a.join(timeout=120)
+    a_out.set()
+    b.join(timeout=120)
+    assert "a" not in seen and "b" not in seen, seen
+    left = warnings.filters[:]
+    assert "shown" not in seen  # B was still inside its training
+    assert left == [seen["user"], *before]
+    with pytest.raises(SkConvergenceWarning):  # silenced no longer
+        warnings.warn("failed to converge", SkConvergenceWarning, stacklevel=1)
