@@ -5,8 +5,9 @@ as plain data: it never evaluates or unpickles anything. It skips comment lines
 (``# ...``), a preamble of narrower lines above the header and lines of text above
 a header whose columns hold numbers only, saying so in the report, sniffs the
 delimiter (``,``, ``;``, tab, ``|``), recognises decimal commas in ``;``-separated
-files, decodes UTF-8 with or without a byte-order mark (UTF-16
-with a BOM too) and falls back to Latin-1, and accepts any line ending. It returns
+files, decodes UTF-8 with or without a byte-order mark and UTF-16 with or
+without one, else Windows-1252 (what Excel on Windows writes) or, for bytes it
+leaves undefined, Latin-1, and accepts any line ending. It returns
 the frame together with a :class:`DataReport`: per-column kinds and counts plus
 table-level findings, each a :class:`Finding` with a severity (``"error"``: the
 table cannot be used; ``"warning"``: it can, but look) and a message that says what
@@ -22,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import logging
 import math
 import re
@@ -109,10 +111,14 @@ _MAGIC = {
     b"\xd0\xcf\x11\xe0": ("a legacy Excel (.xls) or Office file", _SAVE_AS_CSV),
     b"%PDF": ("a PDF document", "export the table as a CSV or TSV file"),
     b"\x89PNG": ("a PNG image", "choose the table as a CSV or TSV file"),
-    b"\x80": (
-        "a Python pickle, which is never loaded",
-        "export the table as CSV (pandas: frame.to_csv('table.csv', index=False))",
-    ),
+    # PROTO opcode and protocol 2 to 5: a text file may start with "€" (0x80)
+    **{
+        bytes([0x80, protocol]): (
+            "a Python pickle, which is never loaded",
+            "export the table as CSV (pandas: frame.to_csv('table.csv', index=False))",
+        )
+        for protocol in range(2, 6)
+    },
     b"PAR1": (
         "a Parquet file",
         "convert it to CSV (pandas: pd.read_parquet(path).to_csv('table.csv', "
@@ -404,8 +410,9 @@ def read_table(
     Raises
     ------
     DataError
-        The path is missing or a folder, or the file is empty, binary, over the
-        size limit, has no data rows, has rows with more fields than the header
+        The path is missing or a folder, or the file is empty, binary, JSON or
+        HTML (the message says how to convert it), over the size limit, has no
+        data rows, has rows with more fields than the header
         (for one comma-separated column of numbers split at decimal commas,
         ``1,5``, the message says so and to use ``delimiter=";"``), or
         (``strict``) any error finding; the message names the problem and what
@@ -430,6 +437,7 @@ def read_table(
         raise DataError(
             f"{label}: the file is empty; choose a CSV file with a header row and data."
         )
+    _refuse_json_or_html(text, label)
     text, comments = _blank_comments(text, label)
     sniffed, text = sniff_delimiter(text, delimiter)
     delimiter = delimiter or sniffed
@@ -558,8 +566,8 @@ def check_text_bytes(raw: bytes, label: str) -> None:
         raise DataError(
             f"{label}: the file is empty; choose a CSV file with a header row and data."
         )
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return  # UTF-16 text with a byte-order mark
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_order(raw):
+        return  # UTF-16 text, with a byte-order mark or without
     for magic, (what, advice) in _MAGIC.items():
         if raw.startswith(magic):
             workbook = _WORKBOOKS.get(Path(label).suffix.lower())
@@ -581,7 +589,8 @@ _HIGH_BYTES = bytes(range(128, 256))
 def looks_binary(raw: bytes) -> bool:
     """Whether ``raw`` is binary data rather than text (used by graph_io too).
 
-    Judged on the first 64 KiB. UTF-16 with a byte-order mark is text. Binary
+    Judged on the first 64 KiB. UTF-16 is text: with a byte-order mark, or
+    without one when :func:`_utf16_order` finds its pattern. Binary
     are: a NUL byte; more control bytes (other than tab and line breaks) than 1
     in 100. Bytes that are not valid UTF-8 are read as Latin-1 or cp1252 text,
     which is mostly ASCII with a few accented letters, so there more than two
@@ -609,7 +618,7 @@ def looks_binary(raw: bytes) -> bool:
     (False, True)
     """
     head = raw[:65536]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_order(head):
         return False
     controls = sum(head.count(c) for c in _CONTROLS)
     if b"\x00" in head or controls > max(8, len(head) // 100):
@@ -631,6 +640,49 @@ def looks_binary(raw: bytes) -> bool:
     return False
 
 
+# Of the first characters of a text without a byte-order mark, the share whose
+# high byte must be zero (ASCII and Latin-1 letters; a Greek, Cyrillic or CJK
+# table has its digits, delimiters and line breaks), and the most that may have a
+# zero low byte (U+0100, U+0400, ...: rare), for it to be taken for UTF-16.
+_UTF16_ZERO_HIGH = 0.5
+_UTF16_ZERO_LOW = 0.05
+_UTF16_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _utf16_order(raw: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``raw`` is UTF-16 text without a
+    byte-order mark (as pandas' ``to_csv(encoding="utf-16-le")`` writes it),
+    else ``None``.
+
+    Judged on the first 4096 bytes: in one byte position of each pair at least
+    half are zero (the high byte of ASCII text), in the other at most 1 in 20
+    (and one: a cut last character), and the characters they make, decoded,
+    hold no more control characters (other than tab and line breaks) than 1 in
+    100: 16-bit binary numbers, every other byte zero too, are mostly control
+    characters.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's first bytes (or all of them).
+
+    Returns
+    -------
+    str or None
+    """
+    head = raw[: min(4096, len(raw)) // 2 * 2]
+    n = len(head) // 2
+    if n < 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high >= _UTF16_ZERO_HIGH * n and low <= _UTF16_ZERO_LOW * n + 1:
+            text = head.decode(codec, errors="replace")
+            odd_chars = len(_UTF16_CONTROLS.findall(text))
+            return codec if odd_chars * 100 <= len(text) else None
+    return None
+
+
 class DecodedText(NamedTuple):
     """Text decoded by :func:`decode_text`.
 
@@ -638,11 +690,12 @@ class DecodedText(NamedTuple):
     ----------
     text : str
         The decoded text (line breaks as in the file).
-    encoding : {"utf-16", "utf-8", "latin-1"}
-        The encoding used.
+    encoding : {"utf-16", "utf-16-le", "utf-16-be", "utf-8", "cp1252", "latin-1"}
+        The encoding used: ``"utf-16"`` with a byte-order mark, ``"utf-16-le"``
+        or ``"utf-16-be"`` without one.
     bad_byte : int or None
-        For ``"latin-1"``: the position of the first byte that is not valid
-        UTF-8; else ``None``.
+        For ``"cp1252"`` and ``"latin-1"``: the position of the first byte that
+        is not valid UTF-8; else ``None``.
     """
 
     text: str
@@ -654,13 +707,16 @@ def decode_text(raw: bytes, label: str, *, save_as: str = "UTF-8") -> DecodedTex
     """Decode a text file's bytes as the table and graph readers do.
 
     UTF-16 with a byte-order mark (as Excel's "Unicode text" and Windows'
-    editors save it), UTF-8 with or without a byte-order mark, and otherwise
-    Latin-1, which decodes any bytes (the caller may warn: ``bad_byte``). The
-    table reader (:func:`read_table`) and the graph readers
-    (:func:`engine.graph_io.read_graph`,
-    :func:`engine.graphs.read_edge_list`) share it, so a file one of them
-    reads the others read too. Prior-knowledge files take only its UTF-16
-    branch: they must otherwise be UTF-8, as node names are matched exactly.
+    editors save it) or without one (:func:`_utf16_order`; pandas'
+    ``encoding="utf-16-le"``), UTF-8 with or without a byte-order mark, and
+    otherwise Windows-1252 (cp1252: what Excel on Windows saves, with ``€``,
+    curly quotes and dashes in bytes 0x80-0x9F) or, when the file holds one of
+    the five bytes cp1252 leaves undefined, Latin-1, which decodes any bytes
+    (the caller may warn: ``bad_byte``). The table reader (:func:`read_table`)
+    and the graph readers (:func:`engine.graph_io.read_graph`,
+    :func:`engine.graphs.read_edge_list`) share it, so a file one of them reads
+    the others read too. Prior-knowledge files take only its UTF-16
+    branches: they must otherwise be UTF-8, as node names are matched exactly.
 
     Parameters
     ----------
@@ -679,40 +735,107 @@ def decode_text(raw: bytes, label: str, *, save_as: str = "UTF-8") -> DecodedTex
     Raises
     ------
     DataError
-        The file starts with a UTF-16 byte-order mark but is no valid UTF-16.
+        The file starts with a UTF-16 byte-order mark, or looks like UTF-16
+        without one, but is no valid UTF-16.
 
     Examples
     --------
     >>> decode_text("a,b\\n".encode("utf-16"), "t.csv")
     DecodedText(text='a,b\\n', encoding='utf-16', bad_byte=None)
-    >>> decode_text("é".encode("latin-1"), "t.csv").encoding
-    'latin-1'
+    >>> decode_text("€ é".encode("cp1252"), "t.csv")
+    DecodedText(text='€ é', encoding='cp1252', bad_byte=0)
+    >>> decode_text("a,b\\n".encode("utf-16-le"), "t.csv").encoding
+    'utf-16-le'
     """
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    codec = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else None
+    codec = codec or _utf16_order(raw)
+    if codec is not None:
         try:
-            return DecodedText(raw.decode("utf-16"), "utf-16", None)
+            return DecodedText(raw.decode(codec), codec, None)
         except UnicodeDecodeError as err:
+            without = "" if codec == "utf-16" else " (without a byte-order mark)"
             raise DataError(
-                f"{label}: the file starts like UTF-16 text but does not decode "
-                f"({err.reason}); save it as {save_as}."
+                f"{label}: the file starts like UTF-16 text{without} but does not "
+                f"decode ({err.reason}); save it as {save_as}."
             ) from err
     try:
         return DecodedText(raw.decode("utf-8-sig"), "utf-8", None)
     except UnicodeDecodeError as err:
-        return DecodedText(raw.decode("latin-1"), "latin-1", err.start)
+        bad_byte = err.start
+    try:
+        return DecodedText(raw.decode("cp1252"), "cp1252", bad_byte)
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90 or 0x9D
+        return DecodedText(raw.decode("latin-1"), "latin-1", bad_byte)
 
 
 def _decode(raw: bytes, label: str) -> tuple[str, str, list[Finding]]:
     text, encoding, bad_byte = decode_text(raw, label, save_as="UTF-8 CSV")
     if bad_byte is None:
         return text, encoding, []
+    if encoding == "cp1252":
+        how = (
+            "Windows-1252 (cp1252, as Excel on Windows saves it). Check accented "
+            "names and symbols (€, curly quotes, dashes)"
+        )
+    else:
+        how = (
+            "Latin-1, as it holds bytes that Windows-1252 leaves undefined. Check "
+            "accented names"
+        )
     note = Finding(
         "warning",
         "encoding",
         f"{label}: the file is not valid UTF-8 (byte {bad_byte}); it was read as "
-        "Latin-1. Check accented names; save the file as UTF-8 to be sure.",
+        f"{how}; save the file as UTF-8 to be sure.",
     )
     return text, encoding, [note]
+
+
+# An HTML page or table (pandas' to_html), after an optional XML declaration.
+_HTML_START = re.compile(
+    r"\s*(<\?xml[^>]*>\s*)?<(!doctype\s+html|html|head|body|table)\b", re.I
+)
+
+
+def _refuse_json_or_html(text: str, label: str) -> None:
+    """Refuse JSON (one document, or one per line) or HTML saved as a table.
+
+    Parsed as CSV they gave "a header but no data rows" or rows wider than the
+    header. JSON is named when the whole text, or each of its first 20 lines,
+    is a JSON array or object; HTML when the text starts with an HTML tag
+    (``<!DOCTYPE html>``, ``<html>``, ``<table>``, ...).
+
+    Raises
+    ------
+    DataError
+        The text looks like JSON or HTML; the message says how to convert it.
+    """
+    if text.lstrip()[:1] in ("[", "{") and _is_json(text):
+        raise DataError(
+            f"{label}: the file looks like JSON, not a CSV table; convert it to "
+            "CSV (pandas: pd.read_json(path).to_csv('table.csv', index=False), with "
+            "lines=True for one object per line) and use that file."
+        )
+    if _HTML_START.match(text):
+        raise DataError(
+            f"{label}: the file looks like HTML (a web page), not a CSV table; "
+            f"{_SAVE_AS_CSV} (pandas: pd.read_html(path)[0].to_csv('table.csv', "
+            "index=False))."
+        )
+
+
+def _is_json(text: str) -> bool:
+    """Whether ``text``, or each of its first 20 non-blank lines, is a JSON
+    array or object."""
+    try:
+        return isinstance(json.loads(text), list | dict)
+    except (ValueError, RecursionError):
+        pass
+    lines = [ln for ln in text[:200_000].split("\n") if ln.strip()][:20]
+    try:
+        return all(isinstance(json.loads(ln), list | dict) for ln in lines)
+    except (ValueError, RecursionError):
+        return False
 
 
 def sniff_delimiter(text: str, delimiter: str | None = None) -> tuple[str, str]:
@@ -1901,6 +2024,7 @@ def _column_findings(
         out.append(_mixed_finding(col, source, where))
     if col.regrouped is not None:
         out.append(_grouping_finding(col, source, where))
+    out.extend(_text_as_numbers(info, col, source))
     if info.n_missing:
         pos = np.flatnonzero(col.missing)
         out.append(
@@ -2008,6 +2132,68 @@ def _grouping_finding(col: _Column, source: str, where: _RowNamer) -> Finding:
         column=col.name,
         rows=where.ids(pos),
     )
+
+
+# Cells that are numbers in another form; a text column whose every cell is one
+# is said (percent_values, date_values), never converted.
+_PERCENT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)\s?%")
+_DAY = r"(0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(0?[1-9]|1[0-2])"
+_DATE = re.compile(
+    # 2024-01-31 (also with / or .), 31/01/2024 or 01/31/24, 31.01.2024
+    rf"(\d{{4}}([-/.]){_MONTH}\2{_DAY}|{_DAY}/{_DAY}/(\d{{4}}|\d{{2}})"
+    rf"|{_DAY}\.{_DAY}\.\d{{4}})"
+    # a time of day, seconds and a time zone optional
+    r"([T ]([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?"
+)
+
+
+def _text_as_numbers(info: ColumnInfo, col: _Column, source: str) -> list[Finding]:
+    """A ``percent_values`` or ``date_values`` warning for a text column whose
+    every value is a percentage (``37%``) or a date (``2024-01-31``).
+
+    They are kept as text (a categorical column): converting them would change
+    what the user's file says without being asked. The message says what the
+    values look like and what to do.
+    """
+    if col.values is not None or col.text is None:
+        return []
+    cells = col.text[~col.missing]
+    if not cells.size:
+        return []
+    example = str(cells[0])
+    if _PERCENT.fullmatch(example) and _all_match(cells, _PERCENT):
+        what = (
+            "percentages",
+            "percent_values",
+            "To use them as numbers, save them as plain numbers (37 or 0.37 rather "
+            "than 37%) and upload the file again; else leave the column out",
+        )
+    elif _DATE.fullmatch(example) and _all_match(cells, _DATE):
+        what = (
+            "dates",
+            "date_values",
+            "To use them as numbers, save a numeric encoding of the dates (the "
+            "year, or the days since a start date) and upload the file again; else "
+            "leave the column out (a date that only orders the rows is no feature)",
+        )
+    else:
+        return []
+    return [
+        Finding(
+            "warning",
+            what[1],
+            f"{source}: column {info.name!r} holds {what[0]} ({example!r}, ...), "
+            f"read as text: a categorical column with {info.n_unique} distinct "
+            f"value(s), not numbers. {what[2]}.",
+            column=info.name,
+        )
+    ]
+
+
+def _all_match(cells: np.ndarray, pattern: re.Pattern[str]) -> bool:
+    """Whether every cell (str) matches ``pattern`` in full."""
+    return bool(pd.Series(cells, dtype=object).str.fullmatch(pattern).all())
 
 
 def _mixed_finding(col: _Column, source: str, where: _RowNamer) -> Finding:

@@ -6,7 +6,7 @@ parent, column = child); unweighted edges have weight 1. Files are parsed as dat
 only (the DOT and CSV readers are written here; GML goes through networkx's parser,
 which evaluates nothing). Text is decoded as the table reader decodes it
 (:func:`engine.data.decode_text`): UTF-8 with or without a byte-order mark,
-UTF-16 with one, else Latin-1.
+UTF-16 with or without one, else Windows-1252 (cp1252) or Latin-1.
 
 Formats and their names:
 
@@ -411,7 +411,7 @@ def _read_text(source: str | Path | bytes, name: str | None) -> tuple[str, str]:
         )
     if looks_binary(raw):
         raise GraphError(f"{label}: the file holds binary bytes, not a text graph.")
-    try:  # as the table reader: UTF-16 with a BOM, UTF-8, else Latin-1
+    try:  # as the table reader: UTF-16, UTF-8, else cp1252 or Latin-1
         text = decode_text(raw, label).text
     except DataError as err:
         raise GraphError(str(err)) from err

@@ -177,6 +177,29 @@ def _check_cyrillic(frame: pd.DataFrame) -> None:
     assert frame.iloc[:, 1].tolist() == [12600000.0, 5400000.0, 1.0]
 
 
+def _check_cp1252(frame: pd.DataFrame) -> None:
+    # bytes 0x80-0x9F: read as Latin-1 they were invisible control characters
+    assert frame["name"].tolist() == ["€uro", "‘q’", "x – y", "“z”"]
+
+
+def _utf16_no_bom(codec: str) -> bytes:
+    """A table as pandas' ``to_csv(path, encoding="utf-16-le")`` writes it: no
+    byte-order mark."""
+    return "a,b,ville\n1,2.5,Nîmes\n3,4.5,Orléans\n5,6.5,€\n".encode(codec)
+
+
+def _check_utf16_no_bom(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["a", "b", "ville"]
+    assert frame["b"].tolist() == [2.5, 4.5, 6.5]
+    assert frame["ville"].tolist() == ["Nîmes", "Orléans", "€"]
+
+
+def _check_percent_date(frame: pd.DataFrame) -> None:
+    # said, never silently converted
+    assert frame["rate"].tolist() == ["37%", "12.5%", "5 %", "100%"]
+    assert frame["day"].tolist()[:2] == ["2024-01-01", "2024-02-29"]
+
+
 def _wide(n_cols: int) -> bytes:
     header = ",".join(f"g{k}" for k in range(n_cols))
     rows = "\n".join(
@@ -393,6 +416,40 @@ CORPUS: tuple[Case, ...] = (
         "comments_only",
         b"# Exported by LabSoft 3.2\n\n# no rows\n",
         error="holds only comment lines",
+    ),
+    # what Excel on Windows writes: euro sign, curly quotes, en dash
+    Case(
+        "cp1252_excel",
+        "price,name\n5,€uro\n6,‘q’\n7,x – y\n8,“z”\n".encode("cp1252"),
+        codes=frozenset({"encoding"}),
+        check=_check_cp1252,
+    ),
+    *(
+        Case(
+            f"{codec.replace('-', '')}_no_bom",
+            _utf16_no_bom(codec),
+            check=_check_utf16_no_bom,
+        )
+        for codec in ("utf-16-le", "utf-16-be")
+    ),
+    Case(
+        "percent_and_dates",
+        b"rate,day,x\n37%,2024-01-01,1\n12.5%,2024-02-29,2\n5 %,,3\n"
+        b"100%,2024-12-31,4\n",
+        codes=frozenset({"percent_values", "date_values"}),
+        check=_check_percent_date,
+    ),
+    Case(
+        "json_array",
+        b'[{"a": 1, "b": 2}, {"a": 3, "b": 4}]',
+        error="looks like JSON",
+    ),
+    Case(
+        "html_table",
+        b'<table border="1" class="dataframe">\n  <thead>\n    <tr style="text-'
+        b'align: right;">\n      <th>a</th>\n    </tr>\n  </thead>\n  <tbody>\n'
+        b"    <tr>\n      <td>1</td>\n    </tr>\n  </tbody>\n</table>",
+        error="looks like HTML",
     ),
     Case(
         "over_size_limit",

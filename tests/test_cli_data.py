@@ -145,3 +145,20 @@ def test_describe_header_reads_number_like_names(header, shape, tmp_path, capsys
     out = capsys.readouterr().out
     assert out.startswith(f"n.csv: {shape} columns")
     assert ("column_1" in out) == (header == "auto")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "said"),
+    [
+        # what Excel on Windows writes: said "encoding latin-1", € read as '\x80'
+        ("price,name\n5,€uro\n6,‘q’\n7,x\n", "cp1252", "Windows-1252"),
+        # pandas' to_csv(encoding="utf-16-le"): refused as "binary bytes"
+        ("price,name\n5,€uro\n6,q\n7,x\n", "utf-16-le", "encoding utf-16-le"),
+    ],
+)
+def test_describe_names_the_encoding_it_read(text, codec, said, tmp_path, capsys):
+    path = tmp_path / "euro.csv"
+    path.write_bytes(text.encode(codec))
+    assert main(["data", "describe", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"encoding {codec}" in out and said in out and "latin-1" not in out

@@ -163,8 +163,9 @@ def _on_target_change() -> None:
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "parquet"]
 UPLOAD_HELP = (
     "A text table: CSV or TSV (.csv, .tsv, .txt). The delimiter (, ; tab |), "
-    "decimal commas, UTF-8 or Latin-1 and '#' comment lines at the top are "
-    "detected. Excel or OpenDocument workbooks are not read: save the sheet with "
+    "decimal commas, the encoding (UTF-8, UTF-16, Windows-1252 or Latin-1) and "
+    "'#' comment lines at the top are detected. Excel or OpenDocument workbooks "
+    "are not read: save the sheet with "
     "File > Save As > CSV (UTF-8) and upload that; a Parquet file: "
     "pd.read_parquet(path).to_csv('table.csv', index=False). For bigger files, "
     "keep a sample of the rows."

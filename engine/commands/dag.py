@@ -51,6 +51,7 @@ from engine.data import (
     MISSING_HANDLING,
     DataReport,
     MatrixRecord,
+    decode_text,
     read_table,
     to_matrix,
 )
@@ -484,11 +485,17 @@ def _check_rows(
 
 
 def _file_nodes(path: str, columns: tuple[str, ...]) -> set[str]:
-    """Node names in these columns of a prior-knowledge CSV; empty if unreadable."""
+    """Node names in these columns of a prior-knowledge CSV; empty if unreadable.
+
+    Decoded as the prior reader decodes it: UTF-8, or UTF-16 with or without a
+    byte-order mark.
+    """
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(text)))
-    except (OSError, UnicodeDecodeError, csv.Error):
+        decoded = decode_text(Path(path).read_bytes(), path)
+        if decoded.bad_byte is not None:
+            return set()  # not UTF-8: the prior reader refuses it
+        rows = list(csv.DictReader(io.StringIO(decoded.text)))
+    except (OSError, DataError, csv.Error):
         return set()
     return {str(r.get(c) or "").strip() for r in rows for c in columns} - {""}
 

@@ -966,15 +966,16 @@ def _file_label(source: CsvSource, what: str) -> str:
 
 
 def _decode(raw: bytes, label: str) -> str:
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (Excel's "Unicode text")
-        return decode_text(raw, f"{_FROM_CSV}: {label}").text
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
+    """The text of a prior file: UTF-8 or UTF-16 (Excel's "Unicode text", with
+    a byte-order mark or without), nothing else, as node names are matched
+    exactly."""
+    text, _, bad_byte = decode_text(raw, f"{_FROM_CSV}: {label}")
+    if bad_byte is not None:
         raise DataError(
-            f"{_FROM_CSV}: {label} is not UTF-8 text (byte {err.start}); save it "
+            f"{_FROM_CSV}: {label} is not UTF-8 text (byte {bad_byte}); save it "
             "as a UTF-8 CSV file."
-        ) from err
+        )
+    return text
 
 
 def _read_csv(

@@ -905,7 +905,8 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     source : path, bytes or file object
         A path or bytes are decoded as the table reader decodes a file
         (:func:`engine.data.decode_text`: UTF-8 with or without a byte-order
-        mark, UTF-16 with one, else Latin-1); a file object is read by pandas.
+        mark, UTF-16 with or without one, else Windows-1252 or Latin-1); a file
+        object is read by pandas.
 
     Returns
     -------

@@ -847,3 +847,150 @@ def test_every_learner_refuses_columns_too_small_for_a_variance():
     frame = pd.DataFrame(X, columns=["a", "tiny", "flat"])
     with pytest.raises(DataError, match="squares underflow"):
         to_matrix(frame)
+
+
+# --- encodings: Windows-1252, UTF-16 without a byte-order mark ---
+
+
+def test_a_windows_1252_file_is_read_as_windows_1252_and_said_so():
+    # Excel on Windows writes cp1252; read as Latin-1, the euro sign and the curly
+    # quotes (bytes 0x80-0x9F) became invisible control characters
+    raw = "price,name\n5,€uro\n6,‘q’\n7,x\n".encode("cp1252")
+    frame, report = read_table(raw, name="euro.csv")
+    assert frame["name"].tolist() == ["€uro", "‘q’", "x"]
+    assert report.encoding == "cp1252"
+    assert "encoding cp1252" in report.format()
+    note = next(f for f in report.findings if f.code == "encoding")
+    assert note.message.startswith("euro.csv: the file is not valid UTF-8 (byte 13)")
+    assert "Windows-1252" in note.message and "Latin-1" not in note.message
+
+
+def test_bytes_windows_1252_leaves_undefined_are_read_as_latin_1():
+    # 0x81 0x8D 0x8F 0x90 0x9D have no character in cp1252
+    raw = b"a,b\n1,\xe9t\xe9\n2,x\x81y\n3,z\n"
+    frame, report = read_table(raw, name="t.csv")
+    assert frame["b"].tolist() == ["été", "x\x81y", "z"]
+    assert report.encoding == "latin-1"
+    note = next(f for f in report.findings if f.code == "encoding")
+    assert "read as Latin-1" in note.message and "Windows-1252" in note.message
+
+
+def test_a_windows_1252_file_starting_with_a_euro_sign_is_no_pickle():
+    # the euro sign is byte 0x80, the first byte of a pickle of protocol 2 or more
+    frame, report = read_table("€,n\n1,2\n3,4\n".encode("cp1252"), name="e.csv")
+    assert list(frame.columns) == ["€", "n"] and report.encoding == "cp1252"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path, codec):
+    # pandas' to_csv(path, encoding="utf-16-le") writes no byte-order mark; it was
+    # refused as "binary bytes, not text"
+    path = tmp_path / "u.csv"
+    pd.DataFrame({"x": [1.5, 2.0, 3.0], "ville": ["Nîmes", "€", "Łódź"]}).to_csv(
+        path, encoding=codec, index=False
+    )
+    frame, report = read_table(path)
+    assert frame["x"].tolist() == [1.5, 2.0, 3.0]
+    assert frame["ville"].tolist() == ["Nîmes", "€", "Łódź"]
+    assert report.encoding == codec and f"encoding {codec}" in report.format()
+
+
+def test_broken_utf16_without_a_byte_order_mark_names_utf16():
+    raw = "a,b\n1,2\n3,4\n".encode("utf-16-le") + b"\x00\xd8"  # a lone surrogate
+    with pytest.raises(DataError, match=r"t\.csv: .*UTF-16.*save it as UTF-8"):
+        read_table(raw, name="t.csv")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        np.arange(400, dtype="<i2").tobytes(),  # 16-bit integers: every other 0
+        np.arange(400, dtype=">i2").tobytes(),
+        np.arange(400, dtype="<i4").tobytes(),
+    ],
+)
+def test_binary_numbers_are_not_taken_for_utf16(raw):
+    with pytest.raises(DataError, match="binary bytes"):
+        read_table(raw, name="t.bin")
+
+
+# --- files that are no CSV: JSON, HTML ---
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'[{"a": 1, "b": 2}, {"a": 3, "b": 4}]',
+        b'[\n  {\n    "a": 1,\n    "b": 2\n  },\n  {\n    "a": 3\n  }\n]\n',
+        b'{"a": {"0": 1, "1": 3}, "b": {"0": 2, "1": 4}}',
+        b'{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n',  # JSON lines
+    ],
+)
+def test_a_json_file_saved_as_csv_is_named_json(raw):
+    # it said "the file has a header (4 columns) but no data rows"
+    with pytest.raises(DataError) as info:
+        read_table(raw, name="t.csv")
+    message = str(info.value)
+    assert message.startswith("t.csv: the file looks like JSON, not a CSV table")
+    assert "pd.read_json" in message and "no data rows" not in message
+
+
+def test_an_html_table_saved_as_csv_is_named_html(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"a": [1, 2], "b": [3, 4]}).to_html(path)
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert message.startswith("t.csv: the file looks like HTML (a web page)")
+    assert "Save As > CSV" in message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"name,v\n[draft],1\n{x},2\nok,3\n",  # brackets in the cells
+        b"<a>,v\n1,2\n3,4\n",  # a header cell in angle brackets
+    ],
+)
+def test_csv_files_with_brackets_are_not_taken_for_json_or_html(raw):
+    frame, _ = read_table(raw)
+    assert len(frame) >= 2
+
+
+# --- percent and date columns: said, not converted ---
+
+
+def test_percent_and_date_columns_are_said_and_kept_as_text():
+    raw = (
+        b"rate,day,when,x\n37%,2024-01-01,01/02/2024,1\n12.5 %,2024-02-29 13:45,"
+        b"31/12/2023,2\nNA,2023-12-31T08:00:00,15.03.2024,3\n"
+    )
+    frame, report = read_table(raw, name="t.csv")
+    assert frame["rate"].tolist()[:2] == ["37%", "12.5 %"]
+    assert frame["day"].tolist()[0] == "2024-01-01"
+    notes = {(f.code, f.column): f.message for f in report.findings}
+    rate = notes["percent_values", "rate"]
+    assert rate.startswith("t.csv: column 'rate' holds percentages ('37%'")
+    assert "plain numbers" in rate
+    for column in ("day", "when"):
+        note = notes["date_values", column]
+        assert f"column {column!r} holds dates" in note and "leave the column" in note
+    assert report.kinds()["rate"] == "categorical"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["37%", "about half", "12%"],  # one cell is text
+        ["2024-01-01", "soon", "2024-03-01"],
+        ["meeting on 2024-01-01", "b", "c"],
+        ["1-2-3", "4-5-6", "7-8-9"],  # codes, no dates
+        ["2024-13-01", "2024-14-02", "2024-15-03"],  # no month 13
+        ["50%off", "a%", "%"],
+    ],
+)
+def test_text_columns_that_are_not_all_percentages_or_dates_are_not_named(cells):
+    raw = ("c,x\n" + "".join(f"{c},{k}\n" for k, c in enumerate(cells))).encode()
+    _, report = read_table(raw)
+    codes = {f.code for f in report.findings}
+    assert not codes & {"percent_values", "date_values"}

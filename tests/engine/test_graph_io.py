@@ -571,7 +571,7 @@ def test_the_gml_writer_marks_the_graph_directed():
     assert text.splitlines()[:2] == ["graph [", "  directed 1"]
 
 
-@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8-sig"])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-16-le", "utf-8-sig"])
 def test_a_graph_saved_as_utf16_or_with_a_bom_reads_like_utf8(tmp_path, codec):
     # a UTF-16 edge list was read as Latin-1 and refused as "an adjacency
     # matrix needs one row per column name (2 x 2); got 2 rows of lengths [1, 2]"
@@ -586,6 +586,12 @@ def test_a_graph_saved_as_utf16_or_with_a_bom_reads_like_utf8(tmp_path, codec):
     path.write_bytes(raw)
     aligned = read_graph(path, columns=["température", "Mek", "Raf"])
     assert aligned.adjacency[2, 1] == 1
+
+
+def test_a_windows_1252_graph_keeps_its_euro_signs_and_dashes():
+    # read as Latin-1, "€" and "–" (0x80, 0x96) became invisible control characters
+    raw = "source,target\n€uro,Mek–Erk\n".encode("cp1252")
+    assert read_graph(raw, name="truth.csv").nodes == ["€uro", "Mek–Erk"]
 
 
 def test_a_broken_utf16_graph_says_to_save_it_as_utf8():

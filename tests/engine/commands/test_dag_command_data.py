@@ -236,6 +236,17 @@ def test_prior_files_naming_a_column_the_dag_cannot_use_say_why(
     assert "'--tiers'" in err and "['zz'] are not columns" in err
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le"])
+def test_a_utf16_prior_file_naming_no_column_says_which(table, tmp_path, capsys, codec):
+    # the prior reader takes UTF-16, but the nodes named in the message were
+    # read as UTF-8 only: the message lost the unknown node names
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_bytes("node,tier\na,0\nzz,1\n".encode(codec))
+    assert main(["dag", str(table), "--tiers", str(tiers), *FIT]) == 2
+    err = _error_line(capsys)
+    assert "'--tiers'" in err and "['zz'] are not columns" in err
+
+
 def test_prior_file_errors_name_the_option_and_the_file(table, tmp_path, capsys):
     # "PriorKnowledge.from_csv: row 3 of the tier file ..." said neither which
     # option nor which file

@@ -557,3 +557,9 @@ def test_a_utf16_prior_file_reads_like_a_utf8_one():
         NAMES, edges=io.BytesIO(edges.encode()), tiers=io.BytesIO(tiers.encode())
     )
     assert pk.to_dict()["forbidden"] == [["b", "a"]]
+    # without a byte-order mark (pandas' encoding="utf-16-le"), too
+    assert pk == PriorKnowledge.from_csv(
+        NAMES,
+        edges=io.BytesIO(edges.encode("utf-16-le")),
+        tiers=io.BytesIO(tiers.encode("utf-16-be")),
+    )

@@ -337,6 +337,11 @@ def test_read_edge_list_reads_utf16_and_latin1_files():
     assert read_edge_list(text.encode("utf-8-sig")).values.tolist() == expected
     latin = read_edge_list("source,target\ncafé,thé\n".encode("latin-1"))
     assert latin.values.tolist() == [["café", "thé"]]
+    # no byte-order mark (pandas' encoding="utf-16-le"): refused as binary before
+    assert read_edge_list(text.encode("utf-16-le")).values.tolist() == expected
+    # Windows-1252: "€" (0x80) was read as an invisible control character
+    cp1252 = read_edge_list("source,target\n€uro,a–b\n".encode("cp1252"))
+    assert cp1252.values.tolist() == [["€uro", "a–b"]]
 
 
 def test_read_edge_list_of_a_utf16_file_path(tmp_path):
