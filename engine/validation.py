@@ -16,6 +16,7 @@ __all__ = [
     "class_label_warning",
     "continuous_label",
     "guess_label_column",
+    "identifier_label",
     "label_text",
     "unpadded_match",
 ]
@@ -24,6 +25,10 @@ __all__ = [
 LABEL_MANY_CLASSES = 10
 # ... when they are decimal numbers, or at least this share of the labelled rows.
 LABEL_CLASS_SHARE = 0.2
+# identifier_label: more distinct labels than this share of the labelled rows
+# (fewer than two rows per class), and more than LABEL_MANY_CLASSES of them, is
+# nearly one class per row: refused unless the user insists.
+LABEL_ROW_SHARE = 0.5
 # guess_label_column: names that say "this is the label" (compared lower-case).
 LABEL_NAMES = (
     "target",
@@ -318,6 +323,41 @@ def class_label_warning(labels: Any, name: str = "label") -> str | None:
         f"({what}{n / k:.1f} rows per class): it looks like a continuous "
         "measurement or an identifier, not a column of class labels"
     )
+
+
+def identifier_label(labels: Any) -> tuple[int, int] | None:
+    """Whether a label column makes nearly every row a class of its own.
+
+    A column with more than :data:`LABEL_MANY_CLASSES` distinct values, more
+    than :data:`LABEL_ROW_SHARE` of its labelled rows (fewer than two rows per
+    class: an identifier, free text, a measurement), teaches a classifier
+    nothing; the ``explain`` command and the Explain page refuse to train on it
+    (the page unless the user insists). Stricter than
+    :func:`class_label_warning`, which only warns.
+
+    Parameters
+    ----------
+    labels : array-like or pandas.Series of shape (n_rows,)
+        The label column; missing, empty and infinite values are ignored.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        The distinct values and the labelled rows when the column is refused,
+        else ``None``.
+
+    Examples
+    --------
+    >>> identifier_label([f"n{i}" for i in range(40)])
+    (40, 40)
+    >>> identifier_label(np.arange(40) % 20) is None  # two rows per class
+    True
+    """
+    present, _, k = _decimal_labels(labels)
+    n = len(present)
+    if k <= LABEL_MANY_CLASSES or k <= LABEL_ROW_SHARE * n:
+        return None
+    return k, n
 
 
 def _distinct(column: pd.Series) -> int:

@@ -27,7 +27,12 @@ from app.components.numbers import cell_text, parse_number
 from app.components.text import literal
 from engine.errors import DataError, format_names
 from engine.values import DistributionalValues, describe_left_out
-from engine.values.table_models import MAX_CATEGORIES, model_table, text_features
+from engine.values.table_models import (
+    MAX_CATEGORIES,
+    constant_features,
+    missing_text,
+    model_table,
+)
 
 __all__ = [
     "FILL_LABEL",
@@ -37,9 +42,7 @@ __all__ = [
     "data_for_model",
     "data_for_upload",
     "feature_captions",
-    "missing_text",
     "numeric_features",
-    "page_features",
     "show_explained_values",
     "show_value",
     "text_what_if_editor",
@@ -47,35 +50,6 @@ __all__ = [
 
 TRAIN_TARGET = "engine.values.table_models:train_table_classifier"
 """The worker function that trains the page's models (text columns included)."""
-
-
-def page_features(
-    frame: pd.DataFrame, numeric: list[str], left_out: dict[str, str]
-) -> tuple[list[str], list[str], dict[str, str]]:
-    """The page's feature columns: the numeric ones and text ones with few values.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        The table.
-    numeric : list of str
-        Numeric feature columns (``feature_columns``).
-    left_out : dict of str to str
-        The columns ``feature_columns`` left out, and why.
-
-    Returns
-    -------
-    features : list of str
-        Numeric and usable text columns, in table order.
-    text : list of str
-        The text ones among them.
-    left_out : dict of str to str
-        The columns still left out, and why.
-    """
-    text, rest = text_features(frame, left_out)
-    chosen = set(numeric) | set(text)
-    features = [str(c) for c in frame.columns if c in chosen]
-    return features, text, rest
 
 
 def feature_captions(data: dict[str, Any], model: dict[str, Any] | None) -> None:
@@ -90,7 +64,8 @@ def feature_captions(data: dict[str, Any], model: dict[str, Any] | None) -> None
     data : dict
         The page's data (``features``, ``text``, ``page_features``,
         ``left_out``, ``captions``, ``text_lines``: what 'Missing values' did to
-        empty text cells), with the model's columns once it is loaded.
+        empty text cells, and ``table``, whose constant columns are named), with
+        the model's columns once it is loaded.
     model : dict or None
         The model in use (``source``), or ``None``.
     """
@@ -120,68 +95,24 @@ def feature_captions(data: dict[str, Any], model: dict[str, Any] | None) -> None
             st.caption(
                 f"Columns left out as features: {literal(describe_left_out(left_out))}."
             )
+        _constant_caption(data.get("table"))
         for line in data.get("text_lines") or ():
             st.caption(literal(line[0].upper() + line[1:] + "."))
 
 
-def missing_text(
-    table: pd.DataFrame, text: list[str], missing: str
-) -> tuple[pd.DataFrame, list[str]]:
-    """The page's missing-value choice applied to the text features' empty cells.
-
-    The library takes a missing text value as a category of its own; the page
-    does as its 'Missing values' choice says: ``"drop"`` drops the rows with an
-    empty text cell, ``"mean"`` fills each with its column's most common value
-    (the first in sorted order on a tie).
-
-    Parameters
-    ----------
-    table : DataFrame
-        The feature columns (text ones as they are), indexed by row positions.
-    text : list of str
-        Its text columns.
-    missing : {"drop", "mean"}
-        The page's choice.
-
-    Returns
-    -------
-    table : DataFrame
-        The rows kept, the cells filled.
-    lines : list of str
-        What was done, for the page's captions.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"c": ["a", None, "b", "a"]})
-    >>> missing_text(table, ["c"], "drop")[0].index.tolist()
-    [0, 2, 3]
-    >>> filled, lines = missing_text(table, ["c"], "mean")
-    >>> filled["c"].tolist()
-    ['a', 'a', 'b', 'a']
-    >>> lines
-    ["filled 1 empty cell(s) of 'c' with its most common value, 'a'"]
-    """
-    text = [c for c in text if c in table.columns and table[c].isna().any()]
-    if not text:
-        return table, []
-    if missing == "drop":
-        empty = table[text].isna().any(axis=1)
-        names = format_names(text, limit=8, brackets=False)
-        line = f"dropped {int(empty.sum())} row(s) with an empty text value in {names}"
-        return table.loc[~empty], [line]
-    table, lines = table.copy(), []
-    for column in text:
-        counts = table[column].dropna().astype(str).value_counts()
-        if counts.empty:
-            continue
-        top = sorted(counts.index[counts == counts.max()])[0]
-        n_empty = int(table[column].isna().sum())
-        table[column] = table[column].where(table[column].notna(), top)
-        lines.append(
-            f"filled {n_empty} empty cell(s) of {column!r} with its most common "
-            f"value, {top!r}"
-        )
-    return table, lines
+def _constant_caption(table: pd.DataFrame | None) -> None:
+    """Say which features are constant: kept (as by the ``explain`` command),
+    they never change the class of a table row."""
+    constant = [] if table is None else constant_features(table)
+    if not constant:
+        return
+    names = literal(format_names(constant, limit=8, brackets=False))
+    st.caption(
+        f"Constant column(s) {names} are features all the same (a model takes "
+        "every column) but never change the class of a table row: removed, they "
+        "take their one value from the table (unless 'Removed features take' is "
+        "zeros)."
+    )
 
 
 def numeric_features(data: dict[str, Any]) -> list[str]:

@@ -26,9 +26,7 @@ from app.components.text_features import (
     data_for_upload,
     feature_captions,
     keep_row_edits,
-    missing_text,
     numeric_features,
-    page_features,
     show_explained_values,
     show_value,
     text_what_if_editor,
@@ -42,12 +40,12 @@ from engine.validation import (
     class_label_warning,
     continuous_label,
     guess_label_column,
+    identifier_label,
 )
 from engine.values import (
     MODEL_KINDS,
     DistributionalValues,
     TrainedModel,
-    feature_columns,
     load_skops,
     model_scores,
     prepare_features,
@@ -65,7 +63,12 @@ from engine.values.explainer import (
 )
 from engine.values.models import check_feature_names
 from engine.values.operators import resolve_operator
-from engine.values.table_models import with_text_columns
+from engine.values.table_models import (
+    booleans_as_numbers,
+    classifier_features,
+    missing_text,
+    with_text_columns,
+)
 from engine.values.uncertainty import (
     global_p_change_stderr,
     p_change_stderr,
@@ -212,38 +215,31 @@ def _data_section() -> dict[str, Any] | None:
     else:
         (frame, default_target), name = _sample(source), source
     columns = list(frame.columns)
-    index = columns.index(default_target) if default_target in columns else 0
+    # no column preselected when none looks like class labels (the first one
+    # was: often an identifier)
     target = st.selectbox(
         "Label column",
         columns,
-        index=index,
+        index=columns.index(default_target) if default_target in columns else None,
         key=state.EXPLAIN_W_TARGET,
         format_func=short_labels(columns),
+        placeholder="Choose the label column",
     )
-    warning = class_label_warning(frame[target], target)
-    if warning:
-        st.warning(
-            f"{literal(_sentence(warning))} This page explains classifiers, which "
-            "learn one class per distinct label: choose a column of class labels in "
-            "'Label column'."
+    if target is None:
+        st.info(
+            "Choose the label column: no column of this table looks like class "
+            "labels (text or whole numbers with a few rows per class)."
         )
-    continuous = continuous_label(frame[target])
-    if continuous:
-        st.checkbox(
-            "Train anyway, one class per distinct value",
-            key=TRAIN_ANYWAY_KEY,
-            help="'Train model' refuses a label of decimal numbers with more than "
-            f"{LABEL_MANY_CLASSES} distinct values: a classifier learns each value "
-            "as a class of its own.",
-        )
+        return None
+    refused = _label_check(frame, target)
     frame, booleans = booleans_as_numbers(frame, target)
     if booleans:
         st.caption(
             "Boolean columns used as 0/1 features (True = 1): "
             f"{literal(format_names(booleans, limit=8, brackets=False))}."
         )
-    numeric, dropped = feature_columns(frame, target)
-    features, text, dropped = page_features(frame, numeric, dropped)
+    features, text, dropped = classifier_features(frame, target)
+    numeric = [c for c in features if c not in set(text)]
     # the features and the columns left out, said once the model is known
     captions = {
         "features": features,
@@ -290,11 +286,70 @@ def _data_section() -> dict[str, Any] | None:
         "table": table,
         "missing": missing,
         "gaps": not finite_rows.all(),
-        "continuous": continuous,
+        "refused": refused,
         **{k: v for k, v in captions.items() if k not in ("features", "text")},
     }
     state.put(state.EXPLAIN_DATA, {k: data[k] for k in ("name", "target", "features")})
     return data
+
+
+def _label_check(frame: pd.DataFrame, target: str) -> str | None:
+    """Warn about a label column that looks like no class labels, and offer
+    'Train anyway' where 'Train model' refuses it.
+
+    Returns
+    -------
+    str or None
+        Why 'Train model' refuses the label unless the box is ticked: it looks
+        continuous (:func:`engine.validation.continuous_label`) or nearly every
+        row is a class of its own (:func:`engine.validation.identifier_label`,
+        which the ``explain`` command refuses too); ``None`` when it does not.
+    """
+    labels = frame[target]
+    warning = class_label_warning(labels, target)
+    if warning:
+        st.warning(
+            f"{literal(_sentence(warning))} This page explains classifiers, which "
+            "learn one class per distinct label: choose a column of class labels in "
+            "'Label column'."
+        )
+    refused = _refusal(labels, target)
+    if refused is not None:
+        st.checkbox(
+            "Train anyway, one class per distinct value",
+            key=TRAIN_ANYWAY_KEY,
+            help="'Train model' refuses a label of decimal numbers with more than "
+            f"{LABEL_MANY_CLASSES} distinct values, or one with more than "
+            f"{LABEL_MANY_CLASSES} distinct values in fewer than two rows per "
+            "value: a classifier learns each value as a class of its own.",
+        )
+    return refused
+
+
+def _refusal(labels: pd.Series, target: str) -> str | None:
+    """Why 'Train model' refuses ``labels`` without 'Train anyway', or ``None``
+    (plain text: the page escapes it where it shows it)."""
+    name = target
+    if continuous_label(labels):
+        n = int(labels.nunique())
+        return (
+            f"The label column '{name}' holds {n} distinct decimal numbers: it is a "
+            "continuous measurement, and a classifier would learn each value as a "
+            "class of its own. Pick a column of class labels in 'Label column', or "
+            "bin the values into a few classes (e.g. low, medium, high) in a new "
+            "column of your table and upload it again; or tick 'Train anyway' above."
+        )
+    counts = identifier_label(labels)
+    if counts is None:
+        return None
+    k, n = counts
+    return (
+        f"The label column '{name}' has {k} distinct values in {n} labelled rows "
+        f"({n / k:.1f} rows per class): nearly every row is a class of its own, so "
+        "the column looks like an identifier, free text or a measurement, not a "
+        "class label, and a classifier learns nothing from it. Pick a column of "
+        "class labels in 'Label column', or tick 'Train anyway' above."
+    )
 
 
 def no_features_text(left_out: bool) -> str:
@@ -323,39 +378,6 @@ def no_features_text(left_out: bool) -> str:
     if left_out:
         text += " The columns left out, and why, are listed above."
     return text
-
-
-def booleans_as_numbers(
-    frame: pd.DataFrame, target: str
-) -> tuple[pd.DataFrame, list[str]]:
-    """``frame`` with its boolean columns but ``target`` as 0/1 numbers.
-
-    A column is boolean when its present values are all ``True``/``False``
-    (Python or NumPy booleans, or the text "true"/"false" in any case, as a CSV
-    file holds them); empty cells stay missing. The models trained here take
-    them as numeric features (they were left out as "text"). Returns the frame
-    (a copy when changed) and the converted columns, in table order.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"b": ["True", "false", None], "y": ["a", "b", "a"]})
-    >>> out, names = booleans_as_numbers(frame, "y")
-    >>> out["b"].tolist()[:2], names
-    ([1.0, 0.0], ['b'])
-    """
-    converted = {}
-    for column in frame.columns:
-        values = frame[column]
-        numeric = pd.api.types.is_numeric_dtype(values)
-        if column == target or (numeric and not pd.api.types.is_bool_dtype(values)):
-            continue
-        present = values.dropna()
-        words = present.astype(str).str.strip().str.lower()
-        if len(present) and words.isin(("true", "false")).all():
-            converted[column] = words.eq("true").astype(float).reindex(values.index)
-    if not converted:
-        return frame, []
-    return frame.assign(**converted), list(converted)
 
 
 def _source_label(option: str, dataset: dict[str, Any] | None) -> str:
@@ -446,19 +468,12 @@ def drop_replaced_upload_model() -> None:
 def _train(data: dict[str, Any], kind: str) -> bool:
     """Train in the background worker: a big table can take minutes, and can stop.
 
-    A label that looks continuous is refused unless the user ticked the box that
-    allows it (:func:`engine.validation.continuous_label` decides).
+    A label that looks continuous, or makes nearly every row a class of its
+    own, is refused unless the user ticked the box that allows it
+    (:func:`_refusal` decides).
     """
-    if data["continuous"] and not st.session_state.get(TRAIN_ANYWAY_KEY):
-        n = int(data["frame"][data["target"]].nunique())
-        raise DataError(
-            f"The label column '{data['target']}' holds {n} distinct decimal "
-            "numbers: it is a continuous measurement, and a classifier would learn "
-            "each value as a class of its own. Pick a column of class labels in "
-            "'Label column', or bin the values into a few classes (e.g. low, "
-            "medium, high) in a new column of your table and upload it again; or "
-            "tick 'Train anyway' above."
-        )
+    if data["refused"] and not st.session_state.get(TRAIN_ANYWAY_KEY):
+        raise DataError(data["refused"])
     frame = data["table"].assign(**{data["target"]: _labels(data)})
     kwargs = {
         "frame": frame,

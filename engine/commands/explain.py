@@ -54,6 +54,7 @@ _FLAGS = {"operator": "--operator", "seed": "--seed"}
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``explain`` subcommand."""
     from engine.values.models import MODEL_KINDS
+    from engine.values.table_models import MAX_CATEGORIES
 
     p = subparsers.add_parser(
         "explain",
@@ -61,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Train a classifier on FILE (or load a skops model) and report, for the "
             "chosen rows, each feature's probability of changing the predicted class "
-            "and into which class."
+            "and into which class. The features are those of the Explain page: "
+            f"numeric columns and text columns of at most {MAX_CATEGORIES} distinct "
+            "values, one-hot encoded by the trained model and reported per column."
         ),
     )
     refuse_repeats(p)
@@ -83,7 +86,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=("drop", "mean"),
         default="drop",
         help="rows with missing feature values: drop them or fill with the mean "
-        "(rows with an empty label are left out of training either way)",
+        "(an empty text cell with the column's most common value; rows with an "
+        "empty label are left out of training either way)",
     )
     p.add_argument("--operator", default="shapley", help="shapley, banzhaf, ...")
     p.add_argument(
@@ -190,12 +194,6 @@ def _check_pairs(args: argparse.Namespace) -> None:
         )
 
 
-MAX_CLASS_SHARE = 0.5
-"""A label column with more distinct values than this share of its labelled rows
-(fewer than two rows per class), and more than
-:data:`engine.validation.LABEL_MANY_CLASSES` of them, is refused: nearly every
-row is a class of its own."""
-
 SKLEARN_MANY_CLASSES = "The number of unique classes is greater than 50%"
 """The start of scikit-learn's warning on a label of many classes, which the
 command's own note (``class_label_warning``) says already."""
@@ -203,7 +201,8 @@ command's own note (``class_label_warning``) says already."""
 
 def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     """Refuse a label column that is not in the table, or one that makes nearly
-    every row a class of its own (an identifier, free text, a measurement).
+    every row a class of its own (:func:`engine.validation.identifier_label`,
+    as the Explain page does).
 
     Raises
     ------
@@ -211,18 +210,17 @@ def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
         Naming ``--target`` and, when one looks like class labels, another
         column to choose.
     """
-    from engine.validation import LABEL_MANY_CLASSES, guess_label_column
-    from engine.values.models import class_labels
+    from engine.validation import guess_label_column, identifier_label
 
     if args.target not in frame.columns:
         raise DataError(
             f"explain: label column {args.target!r} is not in {args.file}; columns "
             f"are {format_names(frame.columns)}."
         )
-    values, present = class_labels(frame[args.target])
-    n, k = int(present.sum()), len(set(values[present]))
-    if k <= LABEL_MANY_CLASSES or k <= MAX_CLASS_SHARE * n:
+    counts = identifier_label(frame[args.target])
+    if counts is None:
         return
+    k, n = counts
     other = guess_label_column(frame.drop(columns=args.target), numeric=True)
     hint = "" if other is None else f" (e.g. --target {shlex.quote(other)})"
     raise DataError(
@@ -247,19 +245,34 @@ def _in_missing_words(message: str) -> str:
     return message.replace(*_MISSING_ADVICE)
 
 
+CONSTANT_KEPT = (
+    "explain keeps it as a feature, which never changes the class (P(change) 0: "
+    "removed, it takes the same value from every table row)"
+)
+"""What the note on a constant feature column says instead of the reader's "left
+out of the numeric matrix"."""
+
+
 def _in_explain_words(report: Any, target: str, features: list[str]) -> Any:
-    """``report`` with its identifier-column notes in this command's words.
+    """``report`` with its identifier- and constant-column notes in this
+    command's words.
 
     The reader's note offers 'Columns (nodes)' and ``--columns``, which
     ``explain`` has not: a column that looks like row identifiers is left out
     of the features (unless a ``--model-file`` model takes it, ``features``),
-    and as the label it would make every row a class.
+    and as the label it would make every row a class. A constant column is
+    "left out of the numeric matrix" for the reader; ``explain`` keeps it as a
+    feature (a classifier takes every column it is given, as on the Explain
+    page), and it never changes the class.
     """
     from dataclasses import replace
 
     findings = []
     for finding in report.findings:
-        if finding.code == "identifier_column":
+        if finding.code == "constant_column" and finding.column in features:
+            head = finding.message.split("; it carries no information", 1)[0]
+            finding = replace(finding, message=f"{head}; {CONSTANT_KEPT}.")
+        elif finding.code == "identifier_column":
             head = finding.message.split("; it is no feature", 1)[0]
             tail = "explain leaves it out of the features"
             if finding.column in features:
@@ -326,15 +339,16 @@ def _check_estimator(args: argparse.Namespace, n_features: int, n_rows: int) -> 
 
 
 def _check_kept(rows: list[int], kept: pd.Index, frame: pd.DataFrame) -> None:
-    """Refuse explained rows that ``--missing drop`` removed, naming their holes."""
+    """Refuse explained rows that ``--missing drop`` removed, naming their holes.
+
+    ``frame`` holds the feature columns: a missing or infinite number, or an
+    empty text cell, is a hole.
+    """
     lost = [r for r in rows if r not in kept]
     if not lost:
         return
     r = lost[0]
-    values = frame.iloc[r].to_numpy(dtype=np.float64)
-    holes = [
-        str(c) for c, v in zip(frame.columns, values, strict=True) if not np.isfinite(v)
-    ]
+    holes = [str(c) for c in frame.columns if _is_hole(frame[c].iloc[r])]
     raise DataError(
         f"explain: row(s) {lost[:10]} of '--rows' were dropped for missing or "
         f"infinite feature values (row {r} has no value in {holes[:5]}); use "
@@ -342,26 +356,44 @@ def _check_kept(rows: list[int], kept: pd.Index, frame: pd.DataFrame) -> None:
     )
 
 
+def _is_hole(value: Any) -> bool:
+    """Whether a cell is missing, or a number that is not finite."""
+    if pd.isna(value):
+        return True
+    return isinstance(value, (int, float, np.number)) and not np.isfinite(value)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     from engine.validation import class_label_warning
-    from engine.values import explain, load_skops, train_classifier
+    from engine.values import explain, load_skops
     from engine.values.models import check_model_classes, describe_left_out
+    from engine.values.table_models import (
+        booleans_as_numbers,
+        train_table_classifier,
+    )
 
     _check_options(args)
     frame, report = read_table(args.file, header=header_of(args))
     _check_label(frame, args)
+    frame, booleans = booleans_as_numbers(frame, args.target)
+    if booleans:
+        write_note(
+            "explain",
+            f"boolean column(s) {format_names(booleans, limit=8, brackets=False)} "
+            "are 0/1 features (True = 1)",
+        )
     rows = _parse_rows(args.rows, len(frame))
     loaded = load_skops(Path(args.model_file)) if args.model_file else None
     try:
-        table, record, numeric, left_out = _feature_table(frame, loaded, args)
+        table, record, text, left_out = _feature_table(frame, loaded, args)
     except DataError as err:
         raise type(err)(_in_missing_words(str(err))) from err
     features = list(table.columns)
     report = _in_explain_words(report, args.target, features)
     write_table_notes("explain", report, record)
     _check_estimator(args, len(features), len(table))
-    _check_kept(rows, table.index, frame[numeric])
+    _check_kept(rows, table.index, frame[features])
     warning = class_label_warning(frame[args.target], args.target)
     if warning:
         write_note(
@@ -390,10 +422,11 @@ def run(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", DataWarning)
             # scikit-learn's "unique classes > 50%" repeats the note as well
             warnings.filterwarnings("ignore", SKLEARN_MANY_CLASSES, UserWarning)
-            trained = train_classifier(
+            trained = train_table_classifier(
                 table.assign(**{args.target: labels.to_numpy()}),
                 args.target,
                 args.model or "logistic",
+                text=text,
                 seed=args.seed,
                 progress=progress_log(logger),
             )
@@ -484,12 +517,17 @@ def _feature_table(
 ) -> tuple[pd.DataFrame, Any, list[str], dict[str, str]]:
     """The feature columns the classifier is given, and the columns left out.
 
-    A model loaded with ``--model-file`` that was fitted on a DataFrame records
-    its columns in ``feature_names_in_``: it is given those columns of the table,
-    in its order, text ones as they are (e.g. for a Pipeline whose
-    ColumnTransformer one-hot encodes them), as the Explain page does
-    (:func:`engine.values.table_models.model_table`). Otherwise the features
-    are the table's numeric columns other than the label and row identifiers.
+    The same features as on the Explain page: a model loaded with
+    ``--model-file`` that was fitted on a DataFrame records its columns in
+    ``feature_names_in_`` and is given those columns of the table, in its
+    order, text ones as they are (e.g. for a Pipeline whose ColumnTransformer
+    one-hot encodes them; :func:`engine.values.table_models.model_table`). A
+    loaded model fitted on an array gets the numeric columns other than the
+    label and row identifiers. A trained model gets those and the text columns
+    of few distinct values, which it one-hot encodes
+    (:func:`engine.values.table_models.classifier_features`). ``--missing``
+    drops the rows with an empty text cell too, or fills the cell with the
+    column's most common value.
 
     Parameters
     ----------
@@ -507,43 +545,93 @@ def _feature_table(
         kept rows in ``frame``.
     record : engine.data.MatrixRecord or None
         What was done to the numeric columns.
-    numeric : list of str
-        The numeric ones of the features.
+    text : list of str
+        The text ones of the features.
     left_out : dict of str to str
         The table's other columns (the label excepted) and why; said in a note.
 
     Raises
     ------
     DataError
-        The table lacks columns of the model, or has no numeric feature.
+        The table lacks columns of the model, or has no feature column, or no
+        row without an empty cell is left.
     """
-    from engine.values.models import (
-        describe_left_out,
-        feature_columns,
-        prepare_features,
+    from engine.values.models import describe_left_out, feature_columns
+    from engine.values.table_models import (
+        MAX_CATEGORIES,
+        classifier_features,
+        table_features,
     )
-    from engine.values.table_models import model_table
 
     names = getattr(model, "feature_names_in_", None)
-    if names is None:
+    if names is not None:
+        return _model_file_table(frame, names, args)
+    if model is None:
+        features, text, left_out = classifier_features(frame, args.target)
+        takes = (
+            f"numeric columns and text columns of at most {MAX_CATEGORIES} "
+            "distinct values"
+        )
+    else:
         features, left_out = feature_columns(frame, args.target)
-        if left_out:
-            write_note(
-                "explain",
-                f"left out {describe_left_out(left_out)}: the classifier takes "
-                "numeric columns other than row identifiers",
-            )
-        if not features:
-            raise DataError(
-                f"explain: {args.file} has no numeric feature column besides the "
-                f"label column {args.target!r}; add numeric columns or encode them "
-                "as numbers."
-            )
-        table, record = prepare_features(frame, features, args.missing, "explain")
-        return table, record, features, left_out
+        text, takes = [], "numeric columns"
+    if left_out:
+        write_note(
+            "explain",
+            f"left out {describe_left_out(left_out)}: the classifier takes "
+            f"{takes}, other than row identifiers",
+        )
+    if not features:
+        raise DataError(
+            f"explain: {args.file} has no feature column besides the label column "
+            f"{args.target!r}: the classifier takes {takes} that are not row "
+            "identifiers; add such columns or encode them as numbers."
+        )
+    if text:
+        write_note(
+            "explain",
+            f"text feature(s) {format_names(text, limit=8, brackets=False)} are "
+            "one-hot encoded by the trained model; removed features take the "
+            "values of table rows",
+        )
+    table, record = table_features(frame, features, args.missing, "explain")
+    return _text_filled(table, text, args), record, text, left_out
+
+
+def _text_filled(
+    table: pd.DataFrame, text: list[str], args: argparse.Namespace
+) -> pd.DataFrame:
+    """``table`` with ``--missing`` applied to its text cells, said in notes.
+
+    Raises
+    ------
+    DataError
+        Every row has an empty cell and ``--missing drop`` leaves none.
+    """
+    from engine.values.table_models import missing_text
+
+    table, lines = missing_text(table, text, args.missing)
+    for line in lines:
+        write_note("explain", line)
+    if table.empty:
+        raise DataError(
+            f"explain: every row of {args.file} has an empty cell in a feature "
+            "column, so dropping incomplete rows leaves none; use --missing mean "
+            "to fill them."
+        )
+    return table
+
+
+def _model_file_table(
+    frame: pd.DataFrame, names: Any, args: argparse.Namespace
+) -> tuple[pd.DataFrame, Any, list[str], dict[str, str]]:
+    """:func:`_feature_table` for a loaded model fitted on named columns."""
+    from engine.values.models import describe_left_out
+    from engine.values.table_models import model_table
+
     owner = f"explain: the model in {args.model_file!r}"
     table, record = model_table(frame, names, args.target, args.missing, owner)
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     left_out = {
         str(c): "not a column of the model"
         for c in frame.columns
@@ -556,7 +644,7 @@ def _feature_table(
             f"{args.model_file!r} takes "
             f"{format_names(table.columns, limit=8, brackets=False)}, in that order",
         )
-    return table, record, numeric, left_out
+    return _text_filled(table, text, args), record, text, left_out
 
 
 RANK_SE = 2.0

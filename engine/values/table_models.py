@@ -29,6 +29,7 @@ from engine.values.models import (
     TrainedModel,
     check_classes,
     class_labels,
+    feature_columns,
     fit_held_out,
     prepare_features,
     train_classifier,
@@ -36,6 +37,10 @@ from engine.values.models import (
 
 __all__ = [
     "MAX_CATEGORIES",
+    "booleans_as_numbers",
+    "classifier_features",
+    "constant_features",
+    "missing_text",
     "model_table",
     "table_features",
     "text_features",
@@ -94,6 +99,182 @@ def text_features(
         else:
             usable.append(column)
     return usable, rest
+
+
+def booleans_as_numbers(
+    frame: pd.DataFrame, target: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with its boolean columns but ``target`` as 0/1 numbers.
+
+    A column is boolean when its present values are all ``True``/``False``
+    (Python or NumPy booleans, or the text "true"/"false" in any case, as a CSV
+    file holds them); empty cells stay missing. The classifiers trained by the
+    Explain page and the ``explain`` command take them as numeric features.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table.
+    target : str
+        The label column, left as it is.
+
+    Returns
+    -------
+    frame : DataFrame of shape (n_rows, n_columns)
+        A copy when a column was converted, else ``frame``.
+    converted : list of str
+        The converted columns, in table order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"b": ["True", "false", None], "y": ["a", "b", "a"]})
+    >>> out, names = booleans_as_numbers(frame, "y")
+    >>> out["b"].tolist()[:2], names
+    ([1.0, 0.0], ['b'])
+    """
+    converted = {}
+    for column in frame.columns:
+        values = frame[column]
+        numeric = pd.api.types.is_numeric_dtype(values)
+        if column == target or (numeric and not pd.api.types.is_bool_dtype(values)):
+            continue
+        present = values.dropna()
+        words = present.astype(str).str.strip().str.lower()
+        if len(present) and words.isin(("true", "false")).all():
+            converted[column] = words.eq("true").astype(float).reindex(values.index)
+    if not converted:
+        return frame, []
+    return frame.assign(**converted), list(converted)
+
+
+def classifier_features(
+    frame: pd.DataFrame, target: str, limit: int = MAX_CATEGORIES
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """The feature columns of the classifiers trained on a table.
+
+    Numeric columns (:func:`~engine.values.models.feature_columns`) and text
+    columns that :func:`text_features` accepts, one-hot encoded by
+    :func:`train_table_classifier`. Shared by the Explain page and the
+    ``explain`` command, so that both train on the same features.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table, label column included (booleans already numbers, see
+        :func:`booleans_as_numbers`).
+    target : str
+        The label column (never a feature).
+    limit : int, default=MAX_CATEGORIES
+        Most distinct values of a text feature.
+
+    Returns
+    -------
+    features : list of str
+        Numeric and usable text columns, in table order.
+    text : list of str
+        The text ones among them.
+    left_out : dict of str to str
+        The other columns but ``target``, and why.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame(
+    ...     {"c": ["r", "b", "r"], "a": [1.0, 2.0, 4.0], "y": [0, 1, 1]}
+    ... )
+    >>> classifier_features(frame, "y")
+    (['c', 'a'], ['c'], {})
+    """
+    numeric, left_out = feature_columns(frame, target)
+    text, rest = text_features(frame, left_out, limit)
+    chosen = set(numeric) | set(text)
+    features = [str(c) for c in frame.columns if c in chosen]
+    return features, text, rest
+
+
+def missing_text(
+    table: pd.DataFrame, text: Sequence[str], missing: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """A missing-value choice applied to the empty cells of text features.
+
+    :func:`table_features` takes a missing text value as a category of its own;
+    the Explain page and the ``explain`` command do as their missing-value
+    choice says: ``"drop"`` drops the rows with an empty text cell, ``"mean"``
+    fills each with its column's most common value (the first in sorted order
+    on a tie).
+
+    Parameters
+    ----------
+    table : DataFrame of shape (n_rows, n_features)
+        The feature columns (text ones as they are), indexed by row positions.
+    text : sequence of str
+        Its text columns.
+    missing : {"drop", "mean"}
+        The choice.
+
+    Returns
+    -------
+    table : DataFrame of shape (n_kept, n_features)
+        The rows kept, the cells filled.
+    lines : list of str
+        What was done, one line per change.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"c": ["a", None, "b", "a"]})
+    >>> missing_text(table, ["c"], "drop")[0].index.tolist()
+    [0, 2, 3]
+    >>> filled, lines = missing_text(table, ["c"], "mean")
+    >>> filled["c"].tolist()
+    ['a', 'a', 'b', 'a']
+    >>> lines
+    ["filled 1 empty cell(s) of 'c' with its most common value, 'a'"]
+    """
+    text = [c for c in text if c in table.columns and table[c].isna().any()]
+    if not text:
+        return table, []
+    if missing == "drop":
+        empty = table[text].isna().any(axis=1)
+        names = format_names(text, limit=8, brackets=False)
+        line = f"dropped {int(empty.sum())} row(s) with an empty text value in {names}"
+        return table.loc[~empty], [line]
+    table, lines = table.copy(), []
+    for column in text:
+        counts = table[column].dropna().astype(str).value_counts()
+        if counts.empty:
+            continue
+        top = sorted(counts.index[counts == counts.max()])[0]
+        n_empty = int(table[column].isna().sum())
+        table[column] = table[column].where(table[column].notna(), top)
+        lines.append(
+            f"filled {n_empty} empty cell(s) of {column!r} with its most common "
+            f"value, {top!r}"
+        )
+    return table, lines
+
+
+def constant_features(table: pd.DataFrame) -> list[str]:
+    """The feature columns that hold one value in every row.
+
+    A classifier takes them as it takes every column; they never change the
+    class of a table row (a null player: removed, such a feature takes its one
+    value from every background row, the table's mean or median).
+
+    Parameters
+    ----------
+    table : DataFrame of shape (n_rows, n_features)
+        The prepared features.
+
+    Returns
+    -------
+    list of str
+        In table order.
+
+    Examples
+    --------
+    >>> constant_features(pd.DataFrame({"a": [1.0, 2.0], "k": [5.0, 5.0]}))
+    ['k']
+    """
+    return [str(c) for c in table.columns if table[c].nunique(dropna=False) <= 1]
 
 
 def with_text_columns(

@@ -1179,3 +1179,66 @@ def load_sample_table() -> pd.DataFrame:
 
     sample = load_sample("iris")
     return sample.frame.drop(columns=[sample.target])
+
+
+def _nodes_frame() -> pd.DataFrame:
+    """An identifier first, two measurements, and a column of one value."""
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "node_id": [f"n{i}" for i in range(40)],
+            "f1": rng.random(40),
+            "f2": rng.random(40),
+            "cls": "a",
+        }
+    )
+
+
+def test_an_identifier_is_no_default_label_and_is_refused_unless_insisted() -> None:
+    # the first column, an identifier, was the label by default, and 'Train
+    # model' trained 40 classes on 40 rows (accuracy 0), which the CLI refuses
+    at = AppTest.from_file(str(ENTRY), default_timeout=120).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("nodes.csv", _nodes_frame().to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.switch_page("views/explain.py").run()
+    assert not at.exception
+    assert at.selectbox(key=state.EXPLAIN_W_TARGET).value is None
+    assert any("Choose the label column" in i.value for i in at.info)
+    assert state.EXPLAIN_W_TRAIN not in [b.key for b in at.button]  # no model part
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("node_id").run()
+    assert not at.exception
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert state.EXPLAIN_MODEL not in at.session_state  # nothing trained
+    (error,) = at.error
+    assert error.value.startswith(
+        literal(
+            "The label column 'node_id' has 40 distinct values in 40 labelled rows "
+            "(1.0 rows per class): nearly every row is a class of its own"
+        )
+    ), error.value
+    assert "tick 'Train anyway' above" in error.value
+    at.checkbox(key="explain_train_anyway").check().run()
+    _train(at)
+    assert at.session_state[state.EXPLAIN_MODEL]["key"][1] == "node_id"
+
+
+def test_features_and_constant_columns_as_the_explain_command_has_them() -> None:
+    from tests.engine.commands.test_explain_command import ml_frame
+
+    # the command left out 'color'; the constant 'const' is a feature on both,
+    # and the note said it was left out
+    at = _explain_upload(ml_frame(), "ml.csv", "label")
+    assert not at.exception
+    assert at.session_state[state.EXPLAIN_DATA]["features"] == [
+        "a",
+        "b",
+        "const",
+        "color",
+    ]
+    assert (
+        "Constant column(s) 'const' are features all the same (a model takes "
+        "every column) but never change the class of a table row: removed, they "
+        "take their one value from the table (unless 'Removed features take' is "
+        "zeros)." in _markdown_texts(at)
+    )

@@ -157,7 +157,10 @@ def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> Non
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     text = tmp_path / "labels.csv"
-    text.write_text("a,b,y\nu,v,x\nw,oops,y\nu,v,x\nw,z,y\n")
+    # text columns of identifiers are no features
+    text.write_text(
+        "a,b,y\n" + "".join(f"u{i},v{i},{'xy'[i % 2]}\n" for i in range(12))
+    )
     iris4 = tmp_path / "iris4.skops"
     model = train_classifier(pd.read_csv(iris_csv), "target", "logistic").model
     save_skops(model, iris4)
@@ -167,7 +170,7 @@ def test_bad_files_give_one_line_and_status_2(iris_csv, tmp_path, capsys) -> Non
         ([str(tmp_path / "missing.csv"), "--target", "y"], "no such file"),
         ([str(pickled), "--target", "y"], "pickle"),
         ([str(empty), "--target", "y"], "empty"),
-        ([str(text), "--target", "y"], "no numeric feature column"),
+        ([str(text), "--target", "y"], "no feature column besides"),
         ([str(iris_csv), "--target", "target", "--model-file", str(iris_csv)], "skops"),
         ([str(three), "--target", "target", "--model-file", str(iris4)], "4 features"),
     ]
@@ -256,30 +259,33 @@ def test_a_continuous_label_is_noted(iris_csv, capsys) -> None:
     assert "explain needs a column of class labels (--target)" in err
 
 
-def test_text_and_empty_feature_columns_are_left_out_with_a_note(
+def test_text_columns_of_many_values_and_empty_ones_are_left_out_with_a_note(
     iris_csv, tmp_path, capsys
 ) -> None:
     from engine.cli import main
 
-    # a text column besides the label stopped the command ("not numeric")
+    # a text column besides the label stopped the command ("not numeric"); one of
+    # few values is a feature (one-hot encoded, as on the Explain page)
     frame = pd.read_csv(iris_csv)
     frame["species"] = np.where(frame["target"] == 0, "setosa", "other")
+    frame["comment"] = [f"comment {i % 60}" for i in range(150)]
     frame["blank"] = np.nan
     path = tmp_path / "mixed.csv"
     frame.to_csv(path, index=False)
-    argv = ["explain", str(path), "--target", "target", "--top", "1"]
+    argv = ["explain", str(path), "--target", "target", "--top", "9"]
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert (
-        "note: explain: left out 'species' (text); 'blank' (no value): the "
-        "classifier takes numeric columns other than row identifiers" in captured.err
+        "note: explain: left out 'comment' (text, over 50 distinct values); 'blank' "
+        "(no value): the classifier takes numeric columns and text columns of at "
+        "most 50 distinct values, other than row identifiers" in captured.err
     )
-    assert "row 0: predicted 0" in captured.out
-    only_text = frame[["species", "target"]]
+    assert "row 0: predicted 0" in captured.out and "  species  " in captured.out
+    only_text = frame[["comment", "target"]]
     only_text.to_csv(path, index=False)
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "no numeric feature column besides the label column 'target'" in err
+    assert "no feature column besides the label column 'target'" in err
 
 
 def test_a_model_file_error_names_the_columns_left_out(
@@ -694,3 +700,98 @@ def test_the_unsettled_ranking_rule_is_the_pages(capsys):
     assert unsettled_top(p[0], se, 4, 100) is None
     _write_unsettled(result, np.array([0.02, 0.02]), 0, np.array([0, 1]))
     assert "the top ranking is not settled: 'b' is within" in capsys.readouterr().out
+
+
+def ml_frame(n: int = 60) -> pd.DataFrame:
+    """Two random numbers, a constant, a red/blue text column and a label of
+    two classes that depends on ``a`` and ``color``."""
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(
+        {
+            "a": rng.random(n),
+            "b": rng.random(n),
+            "const": 5,
+            "color": rng.choice(["red", "blue"], n),
+        }
+    )
+    frame["label"] = np.where((frame.a > 0.5) | (frame.color == "red"), "yes", "no")
+    return frame
+
+
+@pytest.fixture
+def ml_csv(tmp_path):
+    path = tmp_path / "ml.csv"
+    ml_frame().to_csv(path, index=False)
+    return path
+
+
+def test_text_columns_are_features_as_on_the_explain_page(
+    ml_csv, tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # 'color' was left out ("the classifier takes numeric columns") while the
+    # Explain page one-hot encodes it and ranks it
+    out = tmp_path / "values.json"
+    argv = ["explain", str(ml_csv), "--target", "label", "--missing", "mean"]
+    assert main([*argv, "--rows", "0,3", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "left out" not in captured.err, captured.err
+    assert "note: explain: text feature(s) 'color' are one-hot encoded" in (
+        captured.err
+    )
+    assert re.search(r"^  color +P\(change\)", captured.out, re.M), captured.out
+    result = DistributionalValues.from_json(out)
+    # the page's features, in table order (tests/app/test_explain_page.py)
+    assert result.features == ("a", "b", "const", "color")
+    assert result.categories == {"color": ("blue", "red")}
+    # colour decides the class of a blue row with a <= 0.5
+    frame = ml_frame()
+    row = int(np.flatnonzero((frame.color == "blue") & (frame.a < 0.4))[0])
+    assert main([*argv, "--rows", str(row), "--out", str(out)]) == 0
+    capsys.readouterr()
+    result = DistributionalValues.from_json(out)
+    assert result.p_change[0, result.features.index("color")] > 0.1
+
+
+def test_a_row_with_an_empty_text_cell_is_dropped_or_filled_as_on_the_page(
+    tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    frame = ml_frame()
+    frame.loc[4, "color"] = None
+    path = tmp_path / "holed.csv"
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "label", "--top", "1"]
+    assert main([*argv, "--rows", "4"]) == 2
+    err = capsys.readouterr().err
+    assert "row(s) [4] of '--rows' were dropped" in err
+    assert "row 4 has no value in ['color']); use --missing mean" in err
+    assert main([*argv, "--rows", "4", "--missing", "mean"]) == 0
+    err = capsys.readouterr().err
+    top = frame.color.value_counts().idxmax()
+    assert (
+        f"filled 1 empty cell(s) of 'color' with its most common value, {top!r}" in err
+    )
+
+
+def test_a_constant_column_is_a_feature_and_the_note_says_so(ml_csv, capsys) -> None:
+    from engine.cli import main
+
+    # the note said 'const' was "left out of the numeric matrix" above a summary
+    # that listed it
+    argv = ["explain", str(ml_csv), "--target", "label", "--rows", "3"]
+    assert main([*argv, "--missing", "mean"]) == 0
+    captured = capsys.readouterr()
+    assert "left out of the numeric matrix" not in captured.err, captured.err
+    assert (
+        "note: explain: ml.csv: column 'const' is constant (5); explain keeps it "
+        "as a feature, which never changes the class (P(change) 0: removed, it "
+        "takes the same value from every table row).\n"
+    ) in captured.err
+    assert re.search(
+        r"^  const +P\(change\) 0\.000  never changes the class$",
+        captured.out,
+        re.M,
+    ), captured.out
