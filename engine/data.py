@@ -66,8 +66,9 @@ MAX_BYTES = 50 * 10**6
 app's upload limit (Streamlit's ``server.maxUploadSize``)."""
 MIN_ROWS = 2
 MISSING_HANDLING = (
-    "; as a feature, the learners drop those rows or fill in the column mean "
-    "('Missing values' in the app, --missing of the dag and explain commands); as a "
+    "; as a feature, the learners drop those rows or fill the gaps in (a number "
+    "with the column mean, a text cell with the column's most common value: "
+    "'Missing values' in the app, --missing of the dag and explain commands); as a "
     "label, those rows count as unlabelled."
 )
 """How every consumer handles a column's gaps: the tail of the reader's
