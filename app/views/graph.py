@@ -49,6 +49,7 @@ from engine.graphs import (
     node_name,
     read_edge_list,
     repeated_name_column,
+    split_sizes_that_fit,
     table_inputs_record,
     unknown_names,
 )
@@ -185,12 +186,13 @@ def _split_controls(name: str, y: pd.Series) -> dict[str, int]:
         )
     n_train, n_val = PAPER_SPLIT_SIZES.get(name, (10, 20))
     c1, c2 = st.columns(2)
+    # the defaults: the sizes that fit, as the graph command suggests them
     n_train = _bounded_input(
         c1,
         "Labelled (training) nodes",
         f"graph_split_{name}_train",
         (2, max(2, known - 3)),
-        min(n_train, known - 3),
+        split_sizes_that_fit(known, n_train, n_val)[0],
         "The paper's protocol: 10 for wine and breast cancer, 50 for digits.",
     )
     n_val = _bounded_input(
@@ -198,7 +200,7 @@ def _split_controls(name: str, y: pd.Series) -> dict[str, int]:
         "Validation nodes",
         f"graph_split_{name}_val",
         (2, max(2, known - n_train - 1)),
-        min(n_val, known - n_train - 1),
+        split_sizes_that_fit(known, n_train, n_val)[1],
         "Halved: one half moves the graph (outer objective), the other "
         "drives early stopping. The remaining labelled nodes are the test set.",
     )
