@@ -22,6 +22,7 @@ from app.jobs import get_registry, render_job, show_message
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
 from engine.errors import (
+    ConfigError,
     DataError,
     EngineError,
     GraphError,
@@ -37,6 +38,7 @@ from engine.graphs import (
     LdsConfig,
     adjacency_from_edges,
     check_knn_k,
+    check_node_labels,
     check_resources,
     describe_edge_list,
     edge_cell_name,
@@ -47,6 +49,7 @@ from engine.graphs import (
     node_name,
     read_edge_list,
     repeated_name_column,
+    split_sizes_that_fit,
     table_inputs_record,
     unknown_names,
 )
@@ -58,7 +61,11 @@ from engine.plots import (
     learned_graph_figure,
     training_curves_figure,
 )
-from engine.validation import class_label_warning
+from engine.validation import (
+    LABEL_MANY_CLASSES,
+    class_label_warning,
+    continuous_label,
+)
 
 SOURCE_KEY = "graph_source"
 MISSING_KEY = "graph_opt_missing"
@@ -69,6 +76,8 @@ EDGES_KEY = "graph_edges_upload"
 EDGE_ROWS_KEY = "graph_edges_rows"
 # how the page reads an edge list of names as 0-based rows (the library's words)
 ROWS_BOX = "tick 'Edge list of 0-based row numbers'"
+# the box that lets Fit take a label that looks continuous, one class per value
+FIT_ANYWAY_KEY = "graph_fit_anyway"
 NODE_SELECT_KEY = "graph_node_select"
 CHART_KEY = "graph_chart"
 SAMPLES = ("wine", "breast_cancer", "digits")
@@ -177,12 +186,13 @@ def _split_controls(name: str, y: pd.Series) -> dict[str, int]:
         )
     n_train, n_val = PAPER_SPLIT_SIZES.get(name, (10, 20))
     c1, c2 = st.columns(2)
+    # the defaults: the sizes that fit, as the graph command suggests them
     n_train = _bounded_input(
         c1,
         "Labelled (training) nodes",
         f"graph_split_{name}_train",
         (2, max(2, known - 3)),
-        min(n_train, known - 3),
+        split_sizes_that_fit(known, n_train, n_val)[0],
         "The paper's protocol: 10 for wine and breast cancer, 50 for digits.",
     )
     n_val = _bounded_input(
@@ -190,7 +200,7 @@ def _split_controls(name: str, y: pd.Series) -> dict[str, int]:
         "Validation nodes",
         f"graph_split_{name}_val",
         (2, max(2, known - n_train - 1)),
-        min(n_val, known - n_train - 1),
+        split_sizes_that_fit(known, n_train, n_val)[1],
         "Halved: one half moves the graph (outer objective), the other "
         "drives early stopping. The remaining labelled nodes are the test set.",
     )
@@ -572,6 +582,85 @@ def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
         return None
 
 
+def _label_checks(problems: list[str], y: pd.Series, target: str) -> None:
+    """Refuse, before Fit is pressed, a label column no fit can learn from.
+
+    A label that looks continuous (:func:`engine.validation.continuous_label`,
+    the Explain page's and the graph command's rule) is refused unless the box
+    'Fit anyway' below it is ticked, as the Explain page's 'Train anyway' and
+    the command's ``--fit-anyway``; a label of a single class is refused by the
+    library's check (:func:`engine.graphs.check_node_labels`). Other labels that
+    look like no class labels (an identifier) get a warning.
+
+    Parameters
+    ----------
+    problems : list of str
+        The page's errors, which disable Fit; the refusals are added to it.
+    y : Series of shape (n_nodes,)
+        The labels of the nodes, missing for unlabelled ones.
+    target : str
+        The label column's name.
+    """
+    continuous = continuous_label(y)
+    if continuous:
+        st.checkbox(
+            "Fit anyway, one class per distinct value",
+            key=FIT_ANYWAY_KEY,
+            help=f"Fit refuses a label of decimal numbers with more than "
+            f"{LABEL_MANY_CLASSES} distinct values: the GCN would learn each "
+            "value as a class of its own.",
+        )
+        if not st.session_state.get(FIT_ANYWAY_KEY):
+            present = y.dropna()
+            problems.append(
+                f"The label column {target!r} holds {present.nunique()} distinct "
+                f"decimal numbers in {len(present)} labelled rows: it looks like a "
+                "continuous measurement, and each value would be a class of its "
+                "own. Choose a column of class labels in 'Label column', or group "
+                "the values into a few ranges first; or tick 'Fit anyway' above."
+            )
+            return
+    suspect = class_label_warning(y, target)
+    if suspect:
+        st.warning(
+            f"{literal(suspect[:1].upper() + suspect[1:])}. Every distinct value "
+            "becomes its own class: choose a column of categories in 'Label "
+            "column', or group the values into a few ranges first."
+        )
+    if y.notna().any():  # no label at all: the split inputs say so
+        _checked(problems, _check_classes, y, target)
+
+
+def _check_classes(y: pd.Series, target: str) -> None:
+    """:func:`engine.graphs.check_node_labels` in the page's words: a label
+    column of a single class (said only by the fit, after Fit was pressed)."""
+    try:
+        check_node_labels(y, "Fit", f"the label column {target!r}")
+    except DataError as err:
+        why = str(err).removeprefix("Fit: ")
+        raise DataError(
+            f"{why[:1].upper()}{why[1:]} Choose another 'Label column', or label "
+            "some rows with a second class."
+        ) from err
+
+
+def _check_k(n_nodes: int, opts: dict) -> None:
+    """Refuse, before Fit is pressed, a kNN ``k`` not below the nodes (a 5-row
+    table with the default k = 10); not checked while an edge list is
+    uploaded, which replaces the kNN graph."""
+    if st.session_state.get(EDGES_KEY) is not None:
+        return
+    k = int(opts["k"])
+    try:
+        check_knn_k(k, n_nodes, "Fit")
+    except ConfigError as err:
+        raise ConfigError(
+            f"'k (kNN graph)' is {k}, but the table has only {n_nodes} nodes "
+            f"(rows), and k must be smaller: choose k <= {n_nodes - 1} under "
+            "'Options', or upload an input graph."
+        ) from err
+
+
 def _check_size(n_nodes: int, opts: dict) -> None:
     """Refuse, before Fit is pressed, a graph too large for this machine."""
     try:
@@ -607,19 +696,14 @@ def render() -> None:
             f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
             + (LARGE_FIT_NOTE if n >= LARGE_FIT_NODES else "")
         )
-        suspect = class_label_warning(y, target)
-        if suspect:
-            st.warning(
-                f"{literal(suspect[:1].upper() + suspect[1:])}. Every distinct value "
-                "becomes its own class: choose a column of categories in 'Label "
-                "column', or group the values into a few ranges first."
-            )
+        _label_checks(problems, y, target)
     record = inputs[2] if inputs is not None else None
     edges = _checked(problems, _edge_list, frame, record)
     sizes = _checked(problems, _split_controls, name, y) if inputs else None
     opts = _checked(problems, _options, name)
     if inputs is not None and opts is not None:
         _checked(problems, _check_size, len(inputs[0]), opts)
+        _checked(problems, _check_k, len(inputs[0]), opts)
     for problem in problems:
         st.error(literal(problem))
     missing = st.session_state.get(MISSING_KEY, "mean")

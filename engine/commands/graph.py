@@ -147,6 +147,13 @@ def register(subparsers: Any) -> None:
         f"{list(BASELINES)}, or '{NO_BASELINES}' (the default) for none",
     )
     parser.add_argument("--device", default="auto")
+    parser.add_argument(
+        "--fit-anyway",
+        action="store_true",
+        help="fit a --target that looks continuous (decimal numbers with more "
+        "than 10 distinct values), each value a class of its own; refused "
+        "without it",
+    )
     parser.set_defaults(func=run)
 
 
@@ -273,6 +280,92 @@ def _with_flags(message: str) -> str:
     its owner (``LdsConfig:``) replaced by ``graph:``, parameters by flags."""
     text = message.replace("device='cpu' or device='auto'", "--device cpu or auto")
     return in_flag_words("graph", text, _FLAGS)
+
+
+def _check_label(frame: Any, y: Any, args: argparse.Namespace) -> None:
+    """Refuse a ``--target`` that looks continuous unless ``--fit-anyway`` is
+    given (:func:`engine.validation.continuous_label`, the Learn-a-graph
+    page's rule); say when ``--fit-anyway`` is given for nothing.
+
+    Raises
+    ------
+    DataError
+        Naming ``--target``, a column of class labels to choose if one looks
+        like that, and ``--fit-anyway``.
+    """
+    from engine.validation import continuous_label, guess_label_column
+
+    continuous = continuous_label(y)
+    if args.fit_anyway and not continuous:
+        write_note(
+            "graph",
+            f"'--fit-anyway' is not used: the label column {args.target!r} does "
+            "not look continuous.",
+        )
+    if not continuous or args.fit_anyway:
+        return
+    present = y.dropna()
+    other = guess_label_column(frame.drop(columns=args.target), numeric=True)
+    hint = "" if other is None else f" (e.g. --target {shlex.quote(other)})"
+    raise DataError(
+        f"graph: '--target' {args.target!r} holds {present.nunique()} distinct "
+        f"decimal numbers in {len(present)} labelled rows: it looks like a "
+        "continuous measurement, and each value would be a class of its own; "
+        f"pick a column of class labels with --target{hint}, or pass "
+        "--fit-anyway to fit one class per value."
+    )
+
+
+def _check_sizes(args: argparse.Namespace, y: Any) -> None:
+    """Refuse split sizes that the labelled rows cannot hold, and a kNN
+    ``--k`` not below the rows, in the table's words and with sizes that
+    would work (:func:`engine.graphs.split_sizes_that_fit`)."""
+    from engine.graphs import PAPER_SPLIT_SIZES, split_sizes_that_fit
+    from engine.graphs.splits import MIN_LABELLED
+
+    n_labelled = int(y.notna().sum())
+    if n_labelled >= MIN_LABELLED:  # fewer: make_split says so
+        if args.protocol:
+            asked = PAPER_SPLIT_SIZES[args.protocol]
+        else:
+            asked = (
+                N_TRAIN if args.n_train is None else args.n_train,
+                N_VAL if args.n_val is None else args.n_val,
+            )
+        fit = split_sizes_that_fit(n_labelled, *asked)
+        if min(asked) >= 2 and sum(asked) >= n_labelled:
+            raise ConfigError(_too_few_rows(args, n_labelled, asked, fit))
+    if args.graph is None and args.k >= len(y):
+        raise ConfigError(
+            f"graph: '--k' is {args.k}, but the table has only {len(y)} rows "
+            "(nodes), and k must be smaller; choose --k "
+            f"{len(y) - 1} or less, or give the initial graph with --graph."
+        )
+
+
+def _too_few_rows(
+    args: argparse.Namespace,
+    n_labelled: int,
+    asked: tuple[int, int],
+    fit: tuple[int, int],
+) -> str:
+    """The error for split sizes that leave no labelled row to test on."""
+    sizes = f"--n-train {fit[0]} --n-val {fit[1]}"
+    if args.protocol:
+        what = (
+            f"'--protocol {args.protocol}' ({asked[0]} training and {asked[1]} "
+            "validation nodes)"
+        )
+        advice = f"drop --protocol and pass {sizes}"
+    else:
+        defaults = args.n_train is None and args.n_val is None
+        what = f"--n-train {asked[0]} and --n-val {asked[1]}"
+        what += " (the defaults)" if defaults else ""
+        advice = f"{sizes} would fit"
+    return (
+        f"graph: the table has only {n_labelled} labelled rows, too few for "
+        f"{what} with a row left to test on; {advice}."
+    )
 
 
 def _split(args: argparse.Namespace, y: Any, seed: int) -> Any:
@@ -674,6 +767,8 @@ def run(args: argparse.Namespace) -> int:
     if index is not None:
         frame = _indexed(frame, index, args, [] if edges is None else _cells(edges))
     X, y, record = table_inputs_record(frame, args.target)
+    _check_label(frame, y, args)
+    _check_sizes(args, y)
     write_table_notes("graph", _in_graph_words(report, index), record)
     suspect = class_label_warning(y, args.target)
     if suspect:

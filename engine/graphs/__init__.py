@@ -2,7 +2,8 @@
 
 Public names: :func:`learn_graph` and its estimator twin
 :class:`GraphStructureLearner`, the result :class:`GraphResult`, the configuration
-:class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`),
+:class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`,
+:func:`split_sizes_that_fit`), label checks (:func:`check_node_labels`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
 :func:`read_edge_list`, :func:`describe_edge_list`, :func:`edge_cell_name`,
 :func:`edge_names_columns`, :func:`closest_name_column`, :func:`unknown_names`,
@@ -37,9 +38,16 @@ from engine.graphs.knn import (
 from engine.graphs.lds import GraphStructureLearner, learn_graph
 from engine.graphs.planetoid import PlanetoidData, load_planetoid
 from engine.graphs.result import GraphResult, edge_homophily
-from engine.graphs.splits import PAPER_SPLIT_SIZES, Split, make_split, paper_split
+from engine.graphs.splits import (
+    PAPER_SPLIT_SIZES,
+    Split,
+    make_split,
+    paper_split,
+    split_sizes_that_fit,
+)
 from engine.graphs.task import (
     check_knn_k,
+    check_node_labels,
     check_resources,
     estimate_memory,
     table_inputs,
@@ -58,6 +66,7 @@ __all__ = [
     "Split",
     "adjacency_from_edges",
     "check_knn_k",
+    "check_node_labels",
     "check_resources",
     "closest_name_column",
     "describe_edge_list",
@@ -81,6 +90,7 @@ __all__ = [
     "refuse_empty_cells",
     "repeated_name_column",
     "repeated_names",
+    "split_sizes_that_fit",
     "table_inputs",
     "table_inputs_record",
     "unknown_names",

@@ -513,7 +513,8 @@ def describe_edge_list(
     n_edges : int
         Distinct undirected edges between two different nodes.
     notes : list of str
-        One sentence per kind of row left out (self-loops, repeats); empty when
+        One sentence per kind of row left out (self-loops, repeats), and one
+        when no edge is left (LDS then starts from an empty graph); empty when
         every row is a distinct edge.
 
     Raises
@@ -545,7 +546,21 @@ def describe_edge_list(
             f"{repeats} row(s) repeat an edge already listed (direction is "
             "ignored); counted once."
         )
+    if n_edges == 0:
+        notes.append(_no_edges_note(len(src)))
     return n_edges, notes
+
+
+def _no_edges_note(n_rows: int) -> str:
+    """The note on an edge list that gives no edge, from its ``n_rows`` rows."""
+    if n_rows == 0:
+        what = "the list holds no edges (no row below its header)"
+    else:
+        what = f"none of its {n_rows} row(s) joins two different nodes"
+    return (
+        f"{what}: LDS starts from an empty graph and has to learn every edge; "
+        "leave the edge list out to start from the kNN graph of the features."
+    )
 
 
 def unknown_names(
@@ -910,7 +925,10 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with columns ``source`` and ``target`` (strings).
+    DataFrame of shape (n_rows, 2)
+        Columns ``source`` and ``target``: the cells as strings, stripped of
+        blanks on both sides (``" n3 "`` is ``"n3"``); an empty cell is missing.
+        No row when the file holds only a header line.
 
     Raises
     ------
@@ -940,7 +958,8 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     header = {str(v).strip().lower() for v in first}
     if header & {"source", "target", "src", "dst", "from", "to", "u", "v"}:
         raw = raw.iloc[1:]
-    frame = raw.iloc[:, :2].copy()
+    # blanks around a name are no part of it: " n2" and "n3 " name n2 and n3
+    frame = raw.iloc[:, :2].apply(lambda column: column.str.strip())
     frame.columns = ["source", "target"]
     return frame.reset_index(drop=True)
 

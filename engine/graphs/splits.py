@@ -24,6 +24,7 @@ __all__ = [
     "Split",
     "make_split",
     "paper_split",
+    "split_sizes_that_fit",
 ]
 
 # Least labelled nodes of a split: 2 training, 2 validation (1 + 1 early
@@ -198,6 +199,51 @@ def _as_mask(mask: Any, name: str, n: int | None = None) -> np.ndarray:
     return arr
 
 
+def split_sizes_that_fit(n_labelled: int, n_train: int, n_val: int) -> tuple[int, int]:
+    """The split sizes nearest to ``n_train`` and ``n_val`` that leave a test node.
+
+    Each size is at least 2 and at most what the labelled nodes allow: training
+    first, then validation, one labelled node always left to test on. The rule
+    by which the Learn-a-graph page bounds its inputs and the ``graph`` command
+    says which sizes would work.
+
+    Parameters
+    ----------
+    n_labelled : int
+        Nodes with a label.
+    n_train, n_val : int
+        The sizes asked for (training nodes, validation nodes).
+
+    Returns
+    -------
+    tuple of (int, int)
+        ``(n_train, n_val)``, each the asked size where that fits.
+
+    Raises
+    ------
+    DataError
+        Fewer than :data:`MIN_LABELLED` labelled nodes: no split fits.
+
+    Examples
+    --------
+    >>> split_sizes_that_fit(5, 10, 20), split_sizes_that_fit(178, 10, 20)
+    ((2, 2), (10, 20))
+    """
+    if n_labelled < MIN_LABELLED:
+        raise DataError(_too_few_message("split_sizes_that_fit", n_labelled))
+    train = min(max(n_train, 2), n_labelled - 3)
+    val = min(max(n_val, 2), n_labelled - train - 1)
+    return train, val
+
+
+def _too_few_message(owner: str, n_labelled: int) -> str:
+    return (
+        f"{owner}: there are only {n_labelled} labelled nodes; a split needs "
+        f"at least {MIN_LABELLED} (2 to train on, 2 to validate, 1 to test). "
+        "Label more nodes, or use a larger table."
+    )
+
+
 def make_split(
     y: Any,
     n_train: int,
@@ -236,11 +282,7 @@ def make_split(
     pool = np.flatnonzero(known)
     n_test = pool.size - n_train - n_val if n_test is None else n_test
     if pool.size < MIN_LABELLED:
-        raise DataError(
-            f"make_split: there are only {pool.size} labelled nodes; a split needs "
-            f"at least {MIN_LABELLED} (2 to train on, 2 to validate, 1 to test). "
-            "Label more nodes, or use a larger table."
-        )
+        raise DataError(_too_few_message("make_split", pool.size))
     if min(n_train, n_val) < 2 or n_test < 1 or n_train + n_val + n_test > pool.size:
         raise ConfigError(
             f"make_split: need n_train >= 2, n_val >= 2 and at least one test node "

@@ -36,6 +36,7 @@ from engine.validation import as_matrix, class_label_warning
 __all__ = [
     "NodeTask",
     "check_knn_k",
+    "check_node_labels",
     "check_resources",
     "estimate_memory",
     "prepare_task",
@@ -492,7 +493,44 @@ def _by_index(X: Any, values: Any, words: tuple[str, str, str], owner: str) -> A
     )
 
 
-def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, ...]]:
+def check_node_labels(y: Any, owner: str, what: str = "'y'") -> tuple[str, ...]:
+    """The classes of node labels, refusing labels that no fit can learn from.
+
+    The check :func:`~engine.graphs.learn_graph` makes of its ``y``, for a
+    front end to make before it starts a fit.
+
+    Parameters
+    ----------
+    y : array-like or Series of shape (n_nodes,)
+        Labels; ``NaN``/``None``/empty mark unlabelled nodes.
+    owner : str
+        Name that starts the messages.
+    what : str, default="'y'"
+        The labels as the messages name them (``"the label column 'cls'"``).
+
+    Returns
+    -------
+    tuple of str
+        The classes, sorted, as :func:`~engine.graphs.learn_graph` names them
+        (``1.0`` as ``"1"``).
+
+    Raises
+    ------
+    DataError
+        No node has a label, every labelled node has the same class, or ``y``
+        is not one label per node.
+
+    Examples
+    --------
+    >>> check_node_labels(["b", "a", None, "b"], "Fit")
+    ('a', 'b')
+    """
+    return _encode_labels(y, len(np.asarray(y, dtype=object)), owner, what)[1]
+
+
+def _encode_labels(
+    y: Any, n: int, owner: str, what: str = "'y'"
+) -> tuple[np.ndarray, tuple[str, ...]]:
     if isinstance(y, pd.Series | pd.Index):
         y = y.to_numpy()
     arr = np.asarray(y, dtype=object)
@@ -500,15 +538,15 @@ def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, .
         arr = arr[:, 0]
     if arr.ndim != 1:
         raise DataError(
-            f"{owner}: 'y' must be one-dimensional, one label per row of 'X' "
+            f"{owner}: {what} must be one-dimensional, one label per row of 'X' "
             f"({n} rows); got shape {arr.shape}. Pass a single column of labels, "
             "e.g. y[:, 0] of an array or one column of a table."
         )
     if arr.size != n:
-        raise DataError(f"{owner}: 'y' has {arr.size} labels for {n} rows of 'X'.")
+        raise DataError(f"{owner}: {what} has {arr.size} labels for {n} rows of 'X'.")
     known = np.array([not _is_missing(v) for v in arr], dtype=bool)
     if not known.any():
-        raise DataError(f"{owner}: 'y' has no known label; label some nodes.")
+        raise DataError(f"{owner}: {what} has no known label; label some nodes.")
     values = arr[known]
     # numbers (not booleans: True is class 'True', not '1') that are whole
     # become integers, so that 1.0 (an int column with a gap) is class '1'
@@ -521,7 +559,7 @@ def _encode_labels(y: Any, n: int, owner: str) -> tuple[np.ndarray, tuple[str, .
     )
     if uniq.size < 2:
         raise DataError(
-            f"{owner}: 'y' holds a single class {uniq[0].item()!r}; node "
+            f"{owner}: {what} holds a single class {uniq[0].item()!r}; node "
             "classification needs at least two."
         )
     codes = np.full(n, -1, dtype=np.int64)

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from app.components.text import literal
 from engine import load_sample
 from tests.app.waiting import running_with_cancel, wait_until
 
@@ -159,6 +160,12 @@ def _app_on_upload(
     if ids is not None:
         frame.insert(0, ids[0], np.arange(ids[1], ids[1] + n))
     frame["label"] = np.arange(n) % 2
+    return _app_on_table(frame, name)
+
+
+def _app_on_table(frame: pd.DataFrame, name: str) -> AppTest:
+    """The Learn-a-graph page on ``frame`` uploaded on the Data page, its label
+    column 'label'."""
     at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
     at.session_state[state.DATASET] = {
         "source": "upload",
@@ -186,11 +193,52 @@ def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
 def test_graph_page_refuses_k_not_below_the_node_count_before_starting_a_fit():
     at = _app_on_upload(40, "small.csv")
     _number(at, "k (kNN graph)").set_value(60).run()
-    at.button(key="graph_fit").click().run()
     assert not at.exception
-    message = "'k' (kNN neighbours) is 60 but there are only 40 nodes"
-    assert any(message in e.value for e in at.error)
+    message = (
+        "'k (kNN graph)' is 60, but the table has only 40 nodes (rows), and k "
+        "must be smaller: choose k <= 39 under 'Options', or upload an input graph."
+    )
+    assert literal(message) in [e.value for e in at.error]
+    assert at.button(key="graph_fit").disabled
     assert _get(at, state.GRAPH_JOB) is None
+
+
+def test_a_five_row_table_says_which_k_fits_before_fit():
+    # Fit was enabled with k = 10; only after it was pressed did the page say
+    # to choose k <= 4
+    at = _app_on_upload(5, "five.csv")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        literal(
+            "'k (kNN graph)' is 10, but the table has only 5 nodes (rows), and k "
+            "must be smaller: choose k <= 4 under 'Options', or upload an input "
+            "graph."
+        )
+    ]
+    assert at.button(key="graph_fit").disabled
+    _number(at, "k (kNN graph)").set_value(4).run()
+    assert not at.error and not at.button(key="graph_fit").disabled
+    # an input graph replaces the kNN graph: k is then not used
+    _number(at, "k (kNN graph)").set_value(10).run()
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n0,1\n", "text/csv")
+    ).run()
+    assert not at.error and not at.button(key="graph_fit").disabled
+
+
+def test_a_single_class_is_refused_before_fit():
+    # "'y' holds a single class" came only from the fit, after Fit was pressed
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(40, 3)))
+    frame.columns = ["a", "b", "c"]
+    frame["label"] = ["y"] * 38 + [None, None]
+    at = _app_on_table(frame, "one_class.csv")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The label column 'label' holds a single class 'y'; node classification "
+        "needs at least two. Choose another 'Label column', or label some rows "
+        "with a second class."
+    ]
+    assert at.button(key="graph_fit").disabled
 
 
 def test_graph_page_keeps_its_options_across_a_page_switch():
@@ -241,16 +289,32 @@ def test_graph_page_reports_self_loops_and_shows_no_nan_delta():
     assert metrics["Expected edges"].delta.startswith("+")
 
 
-def test_graph_page_warns_about_a_label_that_looks_continuous():
+def test_graph_page_refuses_a_continuous_label_unless_fit_anyway_is_ticked():
+    # a warning only: Fit learnt one class per value (test accuracy 0), while
+    # the Explain page refuses such a label unless 'Train anyway' is ticked
     at = _app()
     assert not [w for w in at.warning if "distinct values" in w.value]
+    assert not at.checkbox
     at.selectbox(key="graph_target").set_value("alcohol").run()
     assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The label column 'alcohol' holds 126 distinct decimal numbers in 178 "
+        "labelled rows: it looks like a continuous measurement, and each value "
+        "would be a class of its own. Choose a column of class labels in 'Label "
+        "column', or group the values into a few ranges first; or tick 'Fit "
+        "anyway' above."
+    ]
+    assert at.button(key="graph_fit").disabled
+    assert not [w for w in at.warning if "distinct" in w.value]  # said once
+    at.checkbox(key="graph_fit_anyway").check().run()
+    assert not at.error and not at.button(key="graph_fit").disabled
     assert any(
         w.value.startswith("The label column 'alcohol' has 126 distinct")
         and "'Label column'" in w.value
         for w in at.warning
     )
+    at.selectbox(key="graph_target").set_value("target").run()
+    assert not at.checkbox and not at.error and not at.warning
 
 
 def test_graph_page_hides_a_result_made_on_another_table():
@@ -449,29 +513,19 @@ def test_a_result_says_which_settings_changed_since_its_fit():
 
 
 def test_a_fit_error_about_one_table_is_dropped_when_another_is_chosen():
-    # "'y' holds a single class" stayed under Fit after switching to a valid table
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
-    frame["label"] = "y"
-    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
-    at.session_state[state.DATASET] = {
-        "source": "upload",
-        "name": "one_class.csv",
-        "id": "upload:one_class.csv",
-        "frame": frame,
-        "target": "label",
-    }
+    # "'y' holds a single class" stayed under Fit after switching to a valid
+    # table. A single class is now refused before Fit (no fit fails for it), so
+    # a fit's error is stored as the job runner stores one, after a real fit
+    # that recorded the choice it was made on
+    at = _app()
+    _fit_tiny(at)
+    error = "The fit failed on this table."
+    at.session_state[state.GRAPH_JOB + "_error"] = error
     at.run()
-    at.switch_page("views/graph.py").run()
-    _number(at, "Max outer iterations").set_value(1)
-    at.multiselect(key="graph_opt_baselines").set_value([]).run()
-    at.button(key="graph_fit").click().run()
-    wait_until(at, lambda a: _get(a, state.GRAPH_JOB + "_error"), 120)
-    at.run()
-    assert any("holds a single class" in e.value for e in at.error)
+    assert error in [e.value for e in at.error]
     at.run()  # a rerun on the same choice keeps it
-    assert any("holds a single class" in e.value for e in at.error)
-    at.radio(key="graph_source").set_value("Bundled sample").run()
+    assert error in [e.value for e in at.error]
+    at.selectbox(key="graph_sample").set_value("breast_cancer").run()
     assert not at.exception
     assert not [e.value for e in at.error]
     assert _get(at, state.GRAPH_JOB + "_error") is None
@@ -695,3 +749,30 @@ def test_a_table_of_only_the_label_says_it_has_no_feature_column():
     text = " ".join(e.value for e in at.error)
     assert "no feature column besides the label 'a'" in text, text
     assert "onehot" not in text and "to_matrix" not in text and "excluded" not in text
+
+
+def test_graph_page_warns_about_an_edge_list_of_no_edges():
+    # "0 edges read from 0 rows." and the fit ran from an empty graph unsaid
+    at = _app()
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\n", "text/csv")
+    ).run()
+    assert not at.exception
+    assert any(c.value == "0 edges read from 0 rows." for c in at.caption)
+    assert [w.value for w in at.warning] == [
+        "Input graph: the list holds no edges (no row below its header): LDS "
+        "starts from an empty graph and has to learn every edge; leave the edge "
+        "list out to start from the kNN graph of the features."
+    ]
+
+
+def test_graph_page_strips_blanks_around_the_names_of_an_edge_list():
+    # " n2" was read as n2, "n3 " refused as an unknown node 'n3 '
+    at = _app_on_upload(40, "named.csv", names=True)
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("edges.csv", b"source,target\nn0, n2\nn3 ,n1\n", "text/csv")
+    ).run()
+    assert not at.exception
+    assert not at.error
+    assert any(c.value == "2 edges read from 2 rows." for c in at.caption)
+    assert not at.button(key="graph_fit").disabled

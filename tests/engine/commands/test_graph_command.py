@@ -92,7 +92,9 @@ def test_graph_command_checks_the_out_folder_before_the_fit(tmp_path):
 def test_graph_command_refuses_k_not_below_the_node_count(tmp_path):
     path, _ = _table(tmp_path)
     argv = ["graph", str(path), "--target", "kind"]
-    with pytest.raises(ConfigError, match=r"'k' .* is 500 but there are only 30 nodes"):
+    # in the command's words, before the table's fit (was learn_graph's 'k')
+    match = r"^graph: '--k' is 500, but the table has only 30 rows .* --k 29 or less"
+    with pytest.raises(ConfigError, match=match):
         _run([*argv, "--k", "500", "--n-train", "4", "--n-val", "6"])
 
 
@@ -155,7 +157,7 @@ def test_graph_command_notes_a_label_that_looks_continuous(tmp_path, capsys):
     from engine.cli import main
 
     path, _ = _table(tmp_path)
-    argv = ["graph", str(path), "--target", "f0", "--seed", "0"]
+    argv = ["graph", str(path), "--target", "f0", "--seed", "0", "--fit-anyway"]
     argv += ["--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
     assert main([*argv, "--device", "cpu"]) == 0
     err = capsys.readouterr().err
@@ -742,3 +744,117 @@ def test_a_table_of_only_the_label_is_one_error_line(tmp_path, capsys):
     assert out == "" and err.count("\n") == 1, err
     assert "no feature column besides the label 'a'" in err, err
     assert "onehot" not in err and "to_matrix" not in err
+
+
+def _nodes(tmp_path, n: int = 40):
+    """The table of a user's report: node_id n0, n1, ..., random floats f1 and
+    f2, and a label cls of 2 classes."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "node_id": [f"n{i}" for i in range(n)],
+            "f1": rng.random(n),
+            "f2": rng.random(n),
+            "cls": np.resize(["a", "b"], n),
+        }
+    )
+    path = tmp_path / "nodes.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_graph_command_refuses_a_continuous_label_unless_asked(tmp_path, capsys):
+    # a note said it looked continuous, then every value was a class and the
+    # summary said test_accuracy 0.0 with exit status 0
+    path = _nodes(tmp_path)
+    argv = ["graph", str(path), "--target", "f1", "--seed", "0"]
+    argv += ["--max-outer-iter", "1", "--device", "cpu"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: graph: '--target' 'f1' holds 40 distinct decimal numbers in 40 "
+        "labelled rows: it looks like a continuous measurement, and each value "
+        "would be a class of its own; pick a column of class labels with --target "
+        "(e.g. --target cls), or pass --fit-anyway to fit one class per value.\n"
+    )
+    assert main([*argv, "--fit-anyway"]) == 0
+    out, err = capsys.readouterr()
+    assert "test_accuracy" in json.loads(out)
+    assert "note: graph: --target: the label column 'f1' has 40 distinct" in err
+
+
+def test_graph_command_says_when_fit_anyway_is_not_needed(tmp_path, capsys):
+    path = _nodes(tmp_path)
+    argv = ["graph", str(path), "--target", "cls", "--seed", "0", "--fit-anyway"]
+    assert main([*argv, "--max-outer-iter", "1", "--device", "cpu"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "note: graph: '--fit-anyway' is not used: the label column 'cls' does not "
+        "look continuous." in err
+    )
+
+
+def test_graph_command_says_which_split_sizes_a_small_table_allows(tmp_path, capsys):
+    # "need --n-train >= 2, --n-val >= 2 and at least one test node among 5
+    # labelled nodes; got --n-train=10, --n-val=20, n_test=-25."
+    path = _nodes(tmp_path, 5)
+    argv = ["graph", str(path), "--target", "cls", "--seed", "0"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "error: graph: the table has only 5 labelled rows, too few for --n-train "
+        "10 and --n-val 20 (the defaults) with a row left to test on; --n-train 2 "
+        "--n-val 2 would fit.\n"
+    )
+    assert main([*argv, "--n-train", "3"]) == 2
+    assert capsys.readouterr().err == (
+        "error: graph: the table has only 5 labelled rows, too few for --n-train "
+        "3 and --n-val 20 with a row left to test on; --n-train 2 --n-val 2 would "
+        "fit.\n"
+    )
+    assert main([*argv, "--protocol", "wine"]) == 2
+    assert capsys.readouterr().err == (
+        "error: graph: the table has only 5 labelled rows, too few for '--protocol "
+        "wine' (10 training and 20 validation nodes) with a row left to test on; "
+        "drop --protocol and pass --n-train 2 --n-val 2.\n"
+    )
+    # the sizes said fit; then k is said in the command's words
+    assert main([*argv, "--n-train", "2", "--n-val", "2"]) == 2
+    assert capsys.readouterr().err == (
+        "error: graph: '--k' is 10, but the table has only 5 rows (nodes), and k "
+        "must be smaller; choose --k 4 or less, or give the initial graph with "
+        "--graph.\n"
+    )
+    argv += ["--n-train", "2", "--n-val", "2", "--k", "2", "--max-outer-iter", "1"]
+    assert main([*argv, "--device", "cpu"]) == 0
+
+
+def test_graph_command_notes_an_edge_list_of_no_edges(tmp_path, capsys):
+    # a header-only list: the fit ran on an empty initial graph without a word
+    path = _nodes(tmp_path)
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\n")
+    argv = ["graph", str(path), "--target", "cls", "--graph", str(edges)]
+    assert main([*argv, "--seed", "0", "--max-outer-iter", "1"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "note: graph: --graph: the list holds no edges (no row below its header): "
+        "LDS starts from an empty graph and has to learn every edge; leave the "
+        "edge list out to start from the kNN graph of the features.\n"
+    ) in err
+    assert err.count("starts from an empty graph") == 1
+
+
+def test_graph_command_strips_blanks_around_the_names_of_an_edge_list(tmp_path, capsys):
+    # " n2" was read as n2, "n3 " refused as an unknown node 'n3 '
+    path = _nodes(tmp_path)
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\nn0, n2\nn3 ,n1\n n4 , n5 \n")
+    out = tmp_path / "result.json"
+    argv = ["graph", str(path), "--target", "cls", "--graph", str(edges)]
+    argv += ["--seed", "0", "--max-outer-iter", "1", "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    result = GraphResult.from_json(out)
+    names = result.node_names
+    pairs = {tuple(sorted(names[i] for i in e)) for e in result.initial_edges}
+    assert pairs == {("n0", "n2"), ("n1", "n3"), ("n4", "n5")}

@@ -135,7 +135,6 @@ def test_describe_edge_list_counts_usable_edges_and_names_what_is_left_out():
     assert notes[0].startswith("1 row(s) join a node to itself (first: node 'a')")
     assert notes[1].startswith("1 row(s) repeat an edge already listed")
     assert describe_edge_list([[0, 1], [1, 2]], 3) == (2, [])
-    assert describe_edge_list(np.zeros((0, 2)), 3) == (0, [])
     with pytest.raises(GraphError, match="target node 9"):
         describe_edge_list([[0, 9]], 3)
 
@@ -327,6 +326,38 @@ def test_an_empty_cell_of_a_read_edge_list_is_named_with_its_row():
     edges = read_edge_list(b"source,target\n1,2\n2,\n")
     with pytest.raises(GraphError, match=r"the target cell on edge row 1 .* empty"):
         describe_edge_list(edges, 5, node_names=["1", "2", "3", "4", "5"])
+
+
+def test_read_edge_list_strips_blanks_on_both_sides_of_a_cell():
+    # " n2" was read as 'n2', but "n3 " stayed 'n3 ', refused as an unknown node
+    edges = read_edge_list(b'source,target\nn0, n2\nn3 ,n1\n" n4 ",n5\t\n')
+    assert edges.values.tolist() == [["n0", "n2"], ["n3", "n1"], ["n4", "n5"]]
+    names = [f"n{i}" for i in range(6)]
+    adj = adjacency_from_edges(edges, 6, node_names=names, positions=False)
+    assert adj[0, 2] and adj[3, 1] and adj[4, 5] and adj.sum() == 6
+
+
+def test_a_blank_cell_of_a_read_edge_list_is_an_empty_cell():
+    edges = read_edge_list(b"source,target\n1,2\n2,   \n")
+    with pytest.raises(GraphError, match=r"the target cell on edge row 1 .* empty"):
+        describe_edge_list(edges, 5, node_names=["1", "2", "3", "4", "5"])
+
+
+@pytest.mark.parametrize(
+    ("edges", "start"),
+    [
+        (b"source,target\n", "the list holds no edges (no row below its header)"),
+        (b"source,target\n1,1\n", "none of its 1 row(s) joins two different nodes"),
+    ],
+)
+def test_an_edge_list_of_no_edges_says_lds_starts_from_an_empty_graph(edges, start):
+    # "0 edges read from 0 rows." and the fit ran on an empty graph unsaid
+    n_edges, notes = describe_edge_list(read_edge_list(edges), 3)
+    assert n_edges == 0
+    assert notes[-1] == (
+        f"{start}: LDS starts from an empty graph and has to learn every edge; "
+        "leave the edge list out to start from the kNN graph of the features."
+    )
 
 
 def test_read_edge_list_reads_utf16_and_latin1_files():

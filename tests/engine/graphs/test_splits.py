@@ -7,7 +7,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 
 from engine.errors import ConfigError, DataError
-from engine.graphs import Split, make_split, paper_split
+from engine.graphs import Split, make_split, paper_split, split_sizes_that_fit
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,19 @@ def test_a_split_of_too_few_labelled_nodes_says_how_many_are_needed():
         "to train on, 2 to validate, 1 to test). Label more nodes, or use a larger "
         "table."
     )
+
+
+@pytest.mark.parametrize(
+    ("n_labelled", "asked", "fit"),
+    [(5, (10, 20), (2, 2)), (20, (10, 20), (10, 9)), (178, (10, 20), (10, 20))],
+)
+def test_split_sizes_that_fit_leave_a_test_node(n_labelled, asked, fit):
+    # the CLI said only "got --n-train=10, --n-val=20, n_test=-25" on 5 rows
+    assert split_sizes_that_fit(n_labelled, *asked) == fit
+    y = np.arange(n_labelled) % 2
+    assert make_split(y, *fit).sizes()["test"] >= 1
+
+
+def test_split_sizes_that_fit_refuse_too_few_labelled_nodes():
+    with pytest.raises(DataError, match="only 4 labelled nodes; a split needs"):
+        split_sizes_that_fit(4, 10, 20)

@@ -309,6 +309,37 @@ def test_self_loops_and_repeats_of_an_edge_list_are_in_the_warnings():
     assert len(result.initial_edges) == 59
 
 
+def test_an_edge_list_of_no_edges_is_in_the_warnings():
+    # a header-only edge list: the fit ran on an empty initial graph unsaid
+    X, y, _ = _named_nodes()
+    from engine.graphs import read_edge_list
+
+    empty = read_edge_list(b"source,target\n")
+    with pytest.warns(DataWarning, match="starts from an empty graph"):
+        result = learn_graph(X, y, split="wine", graph=empty, max_outer_iter=1)
+    assert result.warnings == (
+        "learn_graph: the edge list 'graph': the list holds no edges (no row below "
+        "its header): LDS starts from an empty graph and has to learn every edge; "
+        "leave the edge list out to start from the kNN graph of the features.",
+    )
+
+
+def test_check_node_labels_refuses_one_class_in_the_callers_words():
+    # the Learn-a-graph page learnt of a single class only from the fit's error
+    from engine.errors import DataError
+    from engine.graphs import check_node_labels
+
+    with pytest.raises(DataError) as info:
+        check_node_labels(["a", "a", None, ""], "Fit", "the label column 'cls'")
+    assert str(info.value) == (
+        "Fit: the label column 'cls' holds a single class 'a'; node "
+        "classification needs at least two."
+    )
+    with pytest.raises(DataError, match=r"^learn_graph: 'y' has no known label"):
+        check_node_labels([None, np.nan], "learn_graph")
+    assert check_node_labels([1.0, 0.0, np.nan, 1.0], "Fit") == ("0", "1")
+
+
 def test_a_k_near_the_number_of_nodes_is_warned_about_with_a_k_to_choose():
     # k=149 on 150 rows gave a complete graph and chance accuracy silently
     from engine.graphs import LdsConfig
