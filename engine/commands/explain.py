@@ -72,6 +72,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_header_option(p)
     p.add_argument("--target", required=True, help="label column")
     p.add_argument(
+        "--fit-anyway",
+        action="store_true",
+        help="train on a --target of nearly one class per row (more than 10 "
+        "distinct values, more than half as many as its labelled rows), each "
+        "value a class of its own; refused without it",
+    )
+    p.add_argument(
         "--model",
         choices=MODEL_KINDS,
         default=None,
@@ -202,7 +209,8 @@ command's own note (``class_label_warning``) says already."""
 def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     """Refuse a label column that is not in the table, or one that makes nearly
     every row a class of its own (:func:`engine.validation.identifier_label`,
-    as the Explain page does).
+    as the Explain page does) unless ``--fit-anyway`` is given (the page's
+    'Train anyway'); say when ``--fit-anyway`` is given for nothing.
 
     Raises
     ------
@@ -218,7 +226,13 @@ def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             f"are {format_names(frame.columns)}."
         )
     counts = identifier_label(frame[args.target])
-    if counts is None:
+    if args.fit_anyway and counts is None:
+        write_note(
+            "explain",
+            f"'--fit-anyway' is not used: the label column {args.target!r} does "
+            "not make nearly every row a class of its own.",
+        )
+    if counts is None or args.fit_anyway:
         return
     k, n = counts
     other = guess_label_column(frame.drop(columns=args.target), numeric=True)
@@ -228,7 +242,8 @@ def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
         f"labelled rows ({n / k:.1f} rows per class): nearly every row is a class "
         "of its own, so the column looks like an identifier, free text or a "
         "measurement, not a class label, and a classifier learns nothing from it; "
-        f"pick a column of class labels with --target{hint}."
+        f"pick a column of class labels with --target{hint}, or pass "
+        "--fit-anyway to train one class per value."
     )
 
 

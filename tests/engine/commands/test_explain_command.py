@@ -366,7 +366,8 @@ def test_a_label_of_nearly_one_class_per_row_is_refused(tmp_path, capsys) -> Non
         "labelled rows (1.0 rows per class): nearly every row is a class of its "
         "own, so the column looks like an identifier, free text or a measurement, "
         "not a class label, and a classifier learns nothing from it; pick a column "
-        "of class labels with --target (e.g. --target species).\n"
+        "of class labels with --target (e.g. --target species), or pass "
+        "--fit-anyway to train one class per value.\n"
     )
     # 76 distinct values in 150 rows: refused too; 70 of them: one note
     frame["comment"] = [f"comment {i % 76}" for i in range(150)]
@@ -795,3 +796,28 @@ def test_a_constant_column_is_a_feature_and_the_note_says_so(ml_csv, capsys) -> 
         captured.out,
         re.M,
     ), captured.out
+
+
+def test_fit_anyway_trains_a_label_of_nearly_one_class_per_row(tmp_path, capsys):
+    from engine.cli import main
+
+    # the page trains such a label once 'Train anyway' is ticked; the command
+    # had no way to insist
+    frame = load_iris(as_frame=True).frame
+    frame["comment"] = [f"comment {i % 76}" for i in range(150)]
+    path = tmp_path / "comments.csv"
+    frame.drop(columns="target").to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "comment", "--rows", "0", "--top", "1"]
+    assert main([*argv, "--fit-anyway"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("model: logistic"), out
+    assert "row 0: predicted comment " in out, out
+    assert "is not used" not in err
+    # given for a label of real classes: said, and the fit goes on
+    frame["species"] = frame.pop("target")
+    frame.drop(columns="comment").to_csv(path, index=False)
+    argv[3] = "species"
+    assert main([*argv, "--fit-anyway"]) == 0
+    assert "note: explain: '--fit-anyway' is not used: the label column 'species'" in (
+        capsys.readouterr().err
+    )
