@@ -475,3 +475,22 @@ def test_a_utf16_truth_file_is_read_like_a_utf8_one(table, tmp_path, capsys):
     saved = json.loads(out.read_text())
     assert "error" not in capsys.readouterr().err
     assert saved["metrics"]["n_true_edges"] == 2
+
+
+def test_a_duplicated_column_is_noted_with_its_twin(tmp_path, capsys):
+    # 'dup' took over X1's true edge and nothing said why
+    frame = pd.read_csv(Path("sample_data/linear_gaussian.csv"))
+    path = tmp_path / "dup.csv"
+    frame.assign(dup=frame.X1).to_csv(path, index=False)
+    out = tmp_path / "out.json"
+    assert main(["dag", str(path), *FIT, "--out", str(out)]) == 0
+    notes = [
+        line
+        for line in capsys.readouterr().err.splitlines()
+        if "linear function" in line
+    ]
+    assert len(notes) == 1, notes
+    assert notes[0].startswith(
+        "note: dag: DataWarning: learn_dag: column(s) ['dup'] is, to rounding, a "
+        "linear function of other columns ('dup' is a copy of 'X1')"
+    )
