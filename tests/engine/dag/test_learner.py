@@ -910,3 +910,24 @@ def test_simulated_data_have_no_columns_that_are_linear_functions(
             d, 2000, edges_per_node=edges, sem=sem, standardize=standardize, seed=seed
         )
         assert _collinear(sim.X, list(sim.node_names)) is None
+
+
+def test_numbers_stored_as_text_are_told_to_be_converted_not_encoded():
+    # "engine.data.to_matrix can one-hot encode" was the advice for them
+    X = _sem_table(50)
+    X["b"] = X.b.map("{:.4f}".format)
+    with pytest.raises(DataError) as info:
+        learn_dag(X)
+    message = str(info.value)
+    assert message == (
+        "learn_dag: column(s) ['b'] of 'X' hold numbers stored as text; convert "
+        "them first (X[['b']] = X[['b']].astype(float)), or fix the file or code "
+        "that wrote them as text."
+    )
+    # a column of words next to them still gets the encoding advice
+    X["t"] = ["u", "v"] * 25
+    with pytest.raises(DataError) as info:
+        learn_dag(X)
+    message = str(info.value)
+    assert "['b'] of 'X' hold numbers stored as text" in message
+    assert "['t'] of 'X' are not numeric; drop them or encode them" in message
