@@ -121,17 +121,7 @@ def as_matrix(
                 f"{format_names(dup, 5)}; every column needs its own name; rename the "
                 "repeats (or drop them) and try again."
             )
-        bad = [
-            lab
-            for lab, (_, col) in zip(labels, X.items(), strict=True)
-            if not _real_column(col)
-        ]
-        if bad:
-            raise DataError(
-                f"{owner}: column(s) {format_names(bad, 5)} of {name!r} are not "
-                "numeric; drop them or encode them first (engine.data.to_matrix can "
-                "one-hot encode)."
-            )
+        _refuse_non_numeric(X, labels, owner, name)
         if names is not None:
             X = _columns_by_label(X, labels, names, f"{owner}: {names_arg!r}", name)
         names = labels if names is None else names
@@ -183,6 +173,65 @@ def as_matrix(
         dup = sorted({s for s in names if names.count(s) > 1})
         raise DataError(f"{owner}: column names must be unique; repeated: {dup}.")
     return arr, names
+
+
+def _refuse_non_numeric(
+    frame: pd.DataFrame, labels: list[str], owner: str, name: str
+) -> None:
+    """Refuse the columns of ``frame`` that hold no real numbers, saying what to
+    do: convert numbers stored as text, drop or encode the others.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame of shape (n_rows, n_columns)
+        The data.
+    labels : list of str, length n_columns
+        Its column labels as :func:`label_text` writes them.
+    owner, name : str
+        The caller and its name for the argument, named in the message.
+
+    Raises
+    ------
+    DataError
+        Naming the columns of numbers stored as text and the other non-numeric
+        ones, each group with its advice.
+    """
+    bad = [
+        (lab, col)
+        for lab, (_, col) in zip(labels, frame.items(), strict=True)
+        if not _real_column(col)
+    ]
+    if not bad:
+        return
+    as_text = [lab for lab, col in bad if _numbers_as_text(col)]
+    other = [lab for lab, _ in bad if lab not in set(as_text)]
+    parts = []
+    if as_text:
+        cols = format_names(as_text, 5)
+        parts.append(
+            f"column(s) {cols} of {name!r} hold numbers stored as text; convert "
+            f"them first ({name}[{cols}] = {name}[{cols}].astype(float)), or fix "
+            "the file or code that wrote them as text"
+        )
+    if other:
+        parts.append(
+            f"column(s) {format_names(other, 5)} of {name!r} are not numeric; drop "
+            "them or encode them first (engine.data.to_matrix can one-hot encode)"
+        )
+    raise DataError(f"{owner}: " + ". ".join(parts) + ".")
+
+
+def _numbers_as_text(col: pd.Series) -> bool:
+    """Whether a column of text holds numbers only (missing cells aside), which
+    ``astype(float)`` turns into a numeric column."""
+    present = col.dropna()
+    if not len(present) or not all(isinstance(v, str) for v in present):
+        return False
+    try:
+        present.astype(np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _columns_by_label(

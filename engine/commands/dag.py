@@ -143,9 +143,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--bootstrap",
         type=int,
-        default=0,
+        default=None,
         metavar="B",
-        help="also refit on B bootstrap resamples and report edge frequencies",
+        help="also refit on B >= 1 bootstrap resamples and report edge "
+        "frequencies (leave it out for no bootstrap)",
     )
     p.add_argument(
         "--executor",
@@ -274,12 +275,12 @@ def _check_seed(seed: int) -> None:
 def _check_bootstrap(args: argparse.Namespace) -> None:
     """Refuse a bad ``--bootstrap``, options that act on none, and ``--workers``
     for the serial executor, which has none; fill in the bootstrap defaults."""
-    if args.bootstrap < 0:
+    if args.bootstrap is not None and args.bootstrap < 1:
         raise ConfigError(
-            "dag: '--bootstrap' must be 0 (no bootstrap) or a positive number of "
-            f"resamples; got {args.bootstrap}."
+            f"dag: '--bootstrap' must be B >= 1 resamples; got {args.bootstrap}. "
+            "For no bootstrap, leave the option out."
         )
-    if not args.bootstrap:
+    if args.bootstrap is None:
         given = [f"--{o}" for o in _BOOTSTRAP_ONLY if getattr(args, o) is not None]
         if given:
             one = len(given) == 1

@@ -120,7 +120,7 @@ def _edge_mask(
     return mask
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class PriorKnowledge:
     """Hard constraints on the edges of a DAG over ``d`` named nodes.
 
@@ -184,6 +184,24 @@ class PriorKnowledge:
             and np.array_equal(self.forbidden, other.forbidden)
             and np.array_equal(self.required, other.required)
             and _tier_key(self.tiers) == _tier_key(other.tiers)
+        )
+
+    def __repr__(self) -> str:
+        """One short line: the nodes (the first few named) and the constraints
+        counted, e.g. ``PriorKnowledge(3 nodes ['a', 'b', 'c'], 1 forbidden
+        edge, 0 required edges, no tiers)``; :meth:`to_dict` lists them all."""
+        tiers = "no tiers"
+        if self.tiers is not None and not np.isnan(self.tiers).all():
+            tiered = self.tiers[~np.isnan(self.tiers)]
+            tiers = (
+                f"{_counted(len(np.unique(tiered)), 'tier')} over "
+                f"{_counted(tiered.size, 'node')}"
+            )
+        return (
+            f"PriorKnowledge({_counted(self.n_nodes, 'node')} "
+            f"{format_names(self.names, _REPR_NAMES)}, "
+            f"{_counted(int(self.forbidden.sum()), 'forbidden edge')}, "
+            f"{_counted(int(self.required.sum()), 'required edge')}, {tiers})"
         )
 
     def __hash__(self) -> int:
@@ -680,6 +698,15 @@ class PriorKnowledge:
         }
 
 
+# node names shown by PriorKnowledge's repr
+_REPR_NAMES = 5
+
+
+def _counted(count: int, noun: str) -> str:
+    """``"1 node"``, ``"2 nodes"``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _tier_key(tiers: NDArray[np.float64] | None) -> tuple[float | None, ...] | None:
     """The tiers as a hashable tuple, no tier (NaN) as None (NaN != NaN).
 
@@ -1003,17 +1030,18 @@ def _read_csv(
         text = f"sep={sniff_delimiter(header)[0]}\n{text}"
     delimiter, text = sniff_delimiter(text)
     reader = csv.DictReader(io.StringIO(text.strip()), delimiter=delimiter)
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    written = [f.strip() for f in (reader.fieldnames or [])]  # for messages
+    fields = [f.lower() for f in written]
     missing = [c for c in needed if c not in fields]
     if missing:
         raise DataError(
             f"{_FROM_CSV}: {label} needs the header columns {list(needed)}; "
-            f"missing {missing} (found {fields})."
+            f"missing {missing} (found {written})."
         )
     rows = []
     for k, row in enumerate(reader, 2):
         if None in row:  # more fields than the header names
-            _refuse_extra_fields(row, fields, k, label, delimiter)
+            _refuse_extra_fields(row, written, k, label, delimiter)
         rows.append({str(c).strip().lower(): (v or "") for c, v in row.items()})
     return rows
 
@@ -1025,10 +1053,12 @@ def _refuse_extra_fields(
 
     csv.DictReader keeps the extra cells under the key None; dropping them would
     read ``a,b,required`` under a ``source,target`` header as a forbidden edge.
+    ``fields`` are the header's names as the file writes them.
     """
     extra = [str(v) for v in row[None]]
     n_fields = len(fields) + len(extra)
-    if "source" in fields and "kind" not in fields:
+    lowered = [f.lower() for f in fields]
+    if "source" in lowered and "kind" not in lowered:
         advice = (
             "to give each edge a kind, add a 'kind' column to the header "
             f"({delimiter.join([*fields, 'kind'])!r}); otherwise delete the extra "

@@ -13,7 +13,7 @@ grows along the causal order), which :func:`varsortability` measures.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -120,6 +120,8 @@ def simulate_dag(
         exist), so it has ``m * d - m * (m + 1) / 2`` edges, about ``m * d``;
         a fraction is rounded and ``0`` still gives a tree (``d - 1`` edges).
     graph : {"ER", "SF", "BP"}, default="ER"
+        In any case (``"er"`` is ``"ER"``), as are the names of
+        :func:`simulate_sem`'s ``noise`` and ``sem``.
         ``"BP"``: the first ``ceil(0.2 d)`` nodes of the hidden order are the
         top layer; each top-to-bottom pair is an edge with the probability
         that gives ``edges_per_node * d`` edges in expectation (at most all
@@ -137,7 +139,7 @@ def simulate_dag(
         (:func:`max_edges`; e.g. 6 per node over 3 nodes): every possible edge
         is drawn, and the message says how many that is, per node too.
     """
-    check_choice("simulate_dag", "graph", graph, GRAPHS)
+    graph = _canonical_choice("simulate_dag", "graph", graph, GRAPHS)
     _check_size("simulate_dag", "n_nodes", n_nodes, low=2)
     check_range("simulate_dag", "edges_per_node", edges_per_node, low=0.0)
     rng = np.random.default_rng(resolve_seed(seed, "simulate_dag"))
@@ -188,7 +190,7 @@ def max_edges(n_nodes: int, graph: Literal["ER", "SF", "BP"] = "ER") -> int:
     >>> max_edges(3, "ER"), max_edges(10, "BP")
     (3, 16)
     """
-    check_choice("max_edges", "graph", graph, GRAPHS)
+    graph = _canonical_choice("max_edges", "graph", graph, GRAPHS)
     _check_size("max_edges", "n_nodes", n_nodes, low=2)
     d = int(n_nodes)
     if graph == "BP":
@@ -268,6 +270,7 @@ def simulation_seconds(
     check_simulation(
         n_nodes, n_samples, edges_per_node=edges_per_node, graph=graph, sem=sem
     )
+    _, sem, graph = _canonical_names(graph, "gaussian_ev", sem)
     d, n = int(n_nodes), int(n_samples)
     edges = _expected_edges(d, float(edges_per_node), graph)
     if sem == "gp_add":
@@ -275,6 +278,46 @@ def simulation_seconds(
     if sem == "gp":
         return min(edges, d - 1) * GP_DRAW_S * n**3
     return SEM_SAMPLE_S[sem] * n * (edges + d)
+
+
+def _canonical_choice(owner: str, name: str, value: Any, choices: Sequence[str]) -> Any:
+    """``value`` spelt as in ``choices``, whatever its case (``"er"`` is ``"ER"``).
+
+    Parameters
+    ----------
+    owner, name : str
+        The function and its parameter, named in the message.
+    value : object
+        The value received.
+    choices : sequence of str
+        The names offered, no two equal but for case.
+
+    Returns
+    -------
+    str
+        The name of ``choices`` that ``value`` matches.
+
+    Raises
+    ------
+    ConfigError
+        ``value`` matches none of them (see :func:`engine.errors.check_choice`).
+    """
+    if isinstance(value, str):
+        for choice in choices:
+            if choice.casefold() == value.casefold():
+                return choice
+    check_choice(owner, name, value, choices)
+    return value
+
+
+def _canonical_names(graph: Any, noise: Any, sem: Any) -> tuple[Any, Any, Any]:
+    """``noise``, ``sem`` and ``graph`` of :func:`simulate_sem` as its names
+    spell them, checked in that order."""
+    return (
+        _canonical_choice("simulate_sem", "noise", noise, NOISES),
+        _canonical_choice("simulate_sem", "sem", sem, SEMS),
+        _canonical_choice("simulate_sem", "graph", graph, GRAPHS),
+    )
 
 
 def _check_size(owner: str, name: str, value: Any, *, low: int) -> None:
@@ -383,9 +426,7 @@ def check_simulation(
         A choice not offered, a size that is not a whole number >= 2, a
         negative ``edges_per_node``, or more than 2000 samples for a GP SEM.
     """
-    check_choice("simulate_sem", "noise", noise, NOISES)
-    check_choice("simulate_sem", "sem", sem, SEMS)
-    check_choice("simulate_sem", "graph", graph, GRAPHS)
+    noise, sem, graph = _canonical_names(graph, noise, sem)
     _check_size("simulate_sem", "n_nodes", n_nodes, low=2)
     _check_size("simulate_sem", "n_samples", n_samples, low=2)
     check_range("simulate_sem", "edges_per_node", edges_per_node, low=0.0)
@@ -474,6 +515,7 @@ def simulate_sem(
         noise=noise,
         sem=sem,
     )
+    noise, sem, graph = _canonical_names(graph, noise, sem)
     report = Reporter(progress, "dag.simulate", total=int(n_nodes))
     used = resolve_seed(seed, "simulate_sem")
     rng = np.random.default_rng(used)

@@ -23,6 +23,8 @@ from engine.dag import (
     shd,
     simulate_sem,
 )
+from engine.dag.learner import _collinear
+from engine.data import to_matrix
 from engine.errors import (
     ConfigError,
     ConvergenceWarning,
@@ -31,6 +33,7 @@ from engine.errors import (
     NotFittedError,
     ResourceError,
 )
+from engine.samples import list_samples, load_sample
 from tests.engine.dag.fits import graph_of, total_rss
 
 FAST = {"max_iter": 60, "patience": 15}
@@ -828,3 +831,103 @@ def test_the_polish_round_size_counts_the_candidates_the_polish_fits(d, reach):
     free = np.zeros((d, d), dtype=bool)
     fitted = len(_swaps(order, free)) + len(_moves(order, free, reach))
     assert polish_round_size(d, reach) == fitted
+
+
+def _sem_table(n: int = 300) -> pd.DataFrame:
+    return pd.DataFrame(
+        simulate_sem(4, n, edges_per_node=1.0, seed=0).X, columns=list("abcd")
+    )
+
+
+def _collinear_warnings(caught) -> list[str]:
+    return [str(w.message) for w in caught if "linear function" in str(w.message)]
+
+
+def test_copied_and_scaled_columns_are_named_with_their_twins():
+    # they came back as children of their twins with weights 1.0 and -2.0, and
+    # nothing said why
+    X = _sem_table()
+    with pytest.warns(DataWarning) as caught:
+        result = learn_dag(X.assign(a_copy=X.a, b_neg=-2 * X.b), seed=0, max_iter=20)
+    [message] = _collinear_warnings(caught)
+    assert message.startswith(
+        "learn_dag: column(s) ['a_copy', 'b_neg'] are, to rounding, linear "
+        "functions of other columns ('a_copy' is a copy of 'a'; 'b_neg' = -2 * 'b')"
+    )
+    assert "residual variance" in message and "Drop one column of each" in message
+    assert message in result.warnings
+
+
+def test_a_column_summing_others_to_the_files_rounding_is_named(tmp_path):
+    X = _sem_table()
+    X["total"] = X.a + X.b - 0.5 * X.c + 3.0
+    path = tmp_path / "sum.csv"
+    X.to_csv(path, index=False, float_format="%.7g")
+    with pytest.warns(DataWarning) as caught:
+        learn_dag(pd.read_csv(path), seed=0, max_iter=5)
+    [message] = _collinear_warnings(caught)
+    assert "column(s) ['total'] is, to rounding, a linear function" in message
+    assert "is a copy of" not in message and " = " not in message
+
+
+def test_a_shifted_multiple_is_written_with_its_offset():
+    X = _sem_table().assign(e=lambda f: 3 * f.c + 1.5)
+    with pytest.warns(DataWarning) as caught:
+        learn_dag(X, seed=0, max_iter=5)
+    [message] = _collinear_warnings(caught)
+    assert "('e' = 3 * 'c' + 1.5)" in message
+
+
+def test_ordinary_correlated_data_are_not_called_linear_functions():
+    frame = load_sample("sachs").frame
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        learn_dag(frame, seed=0, max_iter=5)
+    assert not _collinear_warnings(caught)
+
+
+@pytest.mark.parametrize("name", list_samples())
+def test_no_bundled_sample_has_columns_that_are_linear_functions(name):
+    X, names, _ = to_matrix(load_sample(name).frame)
+    assert _collinear(X, names) is None
+
+
+@pytest.mark.parametrize(
+    ("d", "edges", "sem", "standardize"),
+    [
+        (10, 2.0, "linear", False),
+        (10, 2.0, "linear", True),
+        (20, 2.0, "mlp", False),
+        # dense and deep: a node's variance reaches ~4e6 against unit noise
+        (100, 6.0, "linear", False),
+    ],
+)
+def test_simulated_data_have_no_columns_that_are_linear_functions(
+    d, edges, sem, standardize
+):
+    for seed in range(3):
+        sim = simulate_sem(
+            d, 2000, edges_per_node=edges, sem=sem, standardize=standardize, seed=seed
+        )
+        assert _collinear(sim.X, list(sim.node_names)) is None
+
+
+def test_numbers_stored_as_text_are_told_to_be_converted_not_encoded():
+    # "engine.data.to_matrix can one-hot encode" was the advice for them
+    X = _sem_table(50)
+    X["b"] = X.b.map("{:.4f}".format)
+    with pytest.raises(DataError) as info:
+        learn_dag(X)
+    message = str(info.value)
+    assert message == (
+        "learn_dag: column(s) ['b'] of 'X' hold numbers stored as text; convert "
+        "them first (X[['b']] = X[['b']].astype(float)), or fix the file or code "
+        "that wrote them as text."
+    )
+    # a column of words next to them still gets the encoding advice
+    X["t"] = ["u", "v"] * 25
+    with pytest.raises(DataError) as info:
+        learn_dag(X)
+    message = str(info.value)
+    assert "['b'] of 'X' hold numbers stored as text" in message
+    assert "['t'] of 'X' are not numeric; drop them or encode them" in message

@@ -563,3 +563,41 @@ def test_a_utf16_prior_file_reads_like_a_utf8_one():
         edges=io.BytesIO(edges.encode("utf-16-le")),
         tiers=io.BytesIO(tiers.encode("utf-16-be")),
     )
+
+
+def test_prior_csv_errors_show_the_header_as_written(tmp_path):
+    # a header 'X1,X2' was shown as "found ['x1', 'x2']"
+    with pytest.raises(DataError, match=re.escape("(found ['X1', 'X2'])")):
+        PriorKnowledge.from_csv(NAMES, edges="X1,X2\na,b\n")
+    with pytest.raises(DataError, match=re.escape("(found ['Node', 'Level'])")):
+        PriorKnowledge.from_csv(NAMES, tiers="Node,Level\na,0\n")
+    # the header is matched case-insensitively, and named as written
+    with pytest.raises(DataError) as err:
+        PriorKnowledge.from_csv(NAMES, edges="Source,Target\na,b,required\n")
+    msg = str(err.value)
+    assert "header ['Source', 'Target'] names 2 (extra: ['required'])" in msg
+    assert "to the header ('Source,Target,kind')" in msg
+    cased = PriorKnowledge.from_csv(NAMES, edges="Source,TARGET,Kind\nc,d,required\n")
+    assert cased.required[2, 3]
+
+
+def test_prior_repr_is_short_and_counts_the_constraints():
+    names = [f"gene{k}" for k in range(40)]
+    pk = PriorKnowledge.from_edges(
+        names,
+        forbidden=[("gene0", "gene1"), ("gene2", "gene3")],
+        required=[("gene4", "gene5")],
+        tiers={"gene0": 0, "gene1": 1, "gene7": 1},
+    )
+    assert repr(pk) == (
+        "PriorKnowledge(40 nodes ['gene0', 'gene1', 'gene2', 'gene3', 'gene4', "
+        "... and 35 more], 2 forbidden edges, 1 required edge, 2 tiers over 3 "
+        "nodes)"
+    )
+    assert repr(PriorKnowledge.empty(["a", "b"])) == (
+        "PriorKnowledge(2 nodes ['a', 'b'], 0 forbidden edges, 0 required edges, "
+        "no tiers)"
+    )
+    # equality, hashing and to_dict are as before
+    again = PriorKnowledge.from_dict(pk.to_dict())
+    assert again == pk and hash(again) == hash(pk) and len(repr(pk)) < 200

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from engine.dag import is_dag, simulate_dag, simulate_sem, varsortability
+from engine.dag.simulate import check_simulation, max_edges, simulation_seconds
 from engine.errors import ConfigError, DataError, GraphError
 
 
@@ -336,3 +337,22 @@ def test_check_simulation_refuses_what_simulate_sem_refuses():
         check_simulation(
             5, 100, edges_per_node=1.0, graph="XX", noise="gaussian_ev", sem="linear"
         )
+
+
+def test_choice_names_are_taken_in_any_case():
+    # simulate_dag(graph="er") was refused
+    for name in ("er", "sf", "bp"):
+        np.testing.assert_array_equal(
+            simulate_dag(8, 1.0, graph=name, seed=0),
+            simulate_dag(8, 1.0, graph=name.upper(), seed=0),
+        )
+    assert max_edges(10, "bp") == max_edges(10, "BP")
+    lower = simulate_sem(6, 50, graph="sf", noise="Gumbel", sem="MIM", seed=1)
+    canon = simulate_sem(6, 50, graph="SF", noise="gumbel", sem="mim", seed=1)
+    np.testing.assert_array_equal(lower.X, canon.X)
+    assert simulation_seconds(
+        6, 50, edges_per_node=1.0, graph="bp", sem="GP"
+    ) == simulation_seconds(6, 50, edges_per_node=1.0, graph="BP", sem="gp")
+    check_simulation(6, 50, graph="er", noise="GAUSSIAN_NV", sem="Linear")
+    with pytest.raises(ConfigError, match=r"'graph' must be one of \['BP', 'ER'"):
+        simulate_dag(5, 1.0, "ba")
