@@ -2283,7 +2283,9 @@ def _is_number(token: str) -> bool:
 
 def default_nodes(frame: pd.DataFrame, label: object = None) -> list[object]:
     """The columns a DAG is learned on by default: the numeric ones, except the
-    label column and row identifiers (:func:`looks_like_identifier`).
+    label column, row identifiers (:func:`looks_like_identifier`) and columns
+    with fewer than two distinct values (constant or empty), which
+    :func:`to_matrix` leaves out anyway.
 
     Parameters
     ----------
@@ -2298,7 +2300,9 @@ def default_nodes(frame: pd.DataFrame, label: object = None) -> list[object]:
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"id": range(12), "a": 1.5, "y": 0, "t": "x"})
+    >>> frame = pd.DataFrame(
+    ...     {"id": range(12), "a": [1.5, 2.0] * 6, "k": 3, "y": 0, "t": "x"}
+    ... )
     >>> default_nodes(frame, label="y")
     ['a']
     """
@@ -2307,6 +2311,7 @@ def default_nodes(frame: pd.DataFrame, label: object = None) -> list[object]:
         for c in frame.columns
         if pd.api.types.is_numeric_dtype(frame[c])
         and c != label
+        and frame[c].nunique(dropna=True) > 1
         and not looks_like_identifier(frame[c])
     ]
 

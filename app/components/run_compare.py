@@ -14,8 +14,9 @@ from app.components.metric_table import METRIC_NOTES, metric_text, metric_value
 from app.components.text import count, literal
 from engine.dag import METHODS, compare_runs
 
-# ``truth_for(run) -> (truth or None, words, remark)``: see render_run_comparison
-TruthFor = Callable[[dict[str, Any]], tuple[np.ndarray | None, str, str]]
+# ``truth_for(run) -> (truth or None, words, remark, caution)``: see
+# render_run_comparison
+TruthFor = Callable[[dict[str, Any]], tuple[np.ndarray | None, str, str, str]]
 # Options named at most in a run's label (the rest are counted)
 MAX_LABEL_OPTIONS = 3
 
@@ -59,24 +60,30 @@ def run_label(entry: dict[str, Any], index: int) -> str:
 
 
 def _follow_new_runs(runs: list[dict[str, Any]], key: str) -> None:
-    """Point "Run A" and "Run B" at the last two runs when a run was added.
+    """Point "Run B" at the last run and "Run A" at the latest run before it
+    over the same nodes (else the one before it) when a run was added.
 
     The select boxes keep their values across reruns, so they showed runs #1 and
-    #2 after any number of later fits. A choice made since the last run was
-    added is kept.
+    #2 after any number of later fits; and the two latest runs, on different
+    data, could not be compared. A choice made since the last run was added is
+    kept.
     """
     last = st.session_state.get(f"{key}_last")
     if last is runs[-1]:
         return
     st.session_state[f"{key}_last"] = runs[-1]
-    st.session_state[f"{key}_a"] = len(runs) - 2
+    nodes = tuple(runs[-1]["result"].node_names)
+    same = [
+        k for k, run in enumerate(runs[:-1]) if tuple(run["result"].node_names) == nodes
+    ]
+    st.session_state[f"{key}_a"] = same[-1] if same else len(runs) - 2
     st.session_state[f"{key}_b"] = len(runs) - 1
 
 
-def own_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str]:
-    """A run's own true graph (``truth``), words for it and no remark: the
-    default of :func:`render_run_comparison`'s ``truth_for``."""
-    return entry.get("truth"), "the data set's known graph", ""
+def own_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str, str]:
+    """A run's own true graph (``truth``), words for it, no remark and no
+    caution: the default of :func:`render_run_comparison`'s ``truth_for``."""
+    return entry.get("truth"), "the data set's known graph", "", ""
 
 
 def render_run_comparison(
@@ -94,10 +101,12 @@ def render_run_comparison(
     key : str
         Prefix of the widget keys.
     truth_for : callable, default=own_truth
-        ``truth_for(run) -> (truth, words, remark)``: the true graph to score
-        a run against (bool (d, d) over its nodes, or ``None``), which graph
-        that is ("the sample's known graph") and a sentence to add after it, or
-        "" (why another graph is not used), both Markdown-safe. The page
+        ``truth_for(run) -> (truth, words, remark, caution)``: the true graph
+        to score a run against (bool (d, d) over its nodes, or ``None``), which
+        graph that is ("the sample's known graph"), a sentence to add after it,
+        or "" (why another graph is not used), and a warning to show above the
+        metrics, or "" (the graph is cut to the run's columns, say), all
+        Markdown-safe. The page
         passes the one its Comparison tab uses, so that both tabs score against
         the same graph. Run A's is used, else run B's.
     """
@@ -124,9 +133,9 @@ def render_run_comparison(
             "data to compare them."
         )
         return
-    truth, words, remark = truth_for(a)
+    truth, words, remark, caution = truth_for(a)
     if truth is None:
-        truth, words, remark = truth_for(b)
+        truth, words, remark, caution = truth_for(b)
     truth = None if truth is None else np.asarray(truth)
     # short column names: the whole labels made each column ~500 px wide, which
     # put run B's values off-screen; the labels are said once, above the table
@@ -146,6 +155,8 @@ def render_run_comparison(
     m[1].metric("Only in A", only_a)
     m[2].metric("Only in B", only_b)
     if truth is not None:
+        if caution:
+            st.warning(caution)
         st.caption(
             f"Metrics of each run. Scored against {words} "
             f"({count(int(truth.sum()), 'edge')}).{' ' + remark if remark else ''} "

@@ -161,15 +161,51 @@ def _choose_data() -> dict[str, Any] | None:
 # form's largest settings (mlp: 1.45 s at 100 nodes, 20000 samples, 6 edges per
 # node), gp_add at 20 nodes and 2000 samples about 55 s, at 100 nodes some 15 min.
 INLINE_SIM_S = 2.0
+# The simulator's number boxes: label, smallest, largest and default value. The
+# boxes have no min/max of their own (the browser refused a value outside them
+# inside the box, and Simulate then did nothing, unsaid); the page checks them.
+SIM_RANGES = {
+    "sim_d": ("Nodes", 3, 100, 8),
+    "sim_n": ("Samples", 20, 20000, 500),
+    "sim_k": ("Edges per node", 0.5, 6.0, 1.5),
+}
+
+
+def _sim_box(column: Any, key: str) -> Any:
+    """The simulator's number box ``key`` of :data:`SIM_RANGES`, unbounded."""
+    label, low, high, default = SIM_RANGES[key]
+    step = 0.5 if isinstance(default, float) else 1
+    return column.number_input(
+        label,
+        value=default,
+        step=step,
+        key=key,
+        help=f"From {low:g} to {high:g}.",
+    )
+
+
+def _sim_range_problem(values: dict[str, float]) -> str | None:
+    """Which simulator boxes (key -> value) are outside their range, in words,
+    or ``None``."""
+    problems = []
+    for key, value in values.items():
+        label, low, high, default = SIM_RANGES[key]
+        if low <= value <= high:
+            continue
+        whole = "a whole number " if isinstance(default, int) else ""
+        problems.append(
+            f"'{label}' must be {whole}from {low:g} to {high:g}; got {value:g}."
+        )
+    return " ".join(problems) or None
 
 
 def _simulator() -> dict[str, Any] | None:
     busy = state.get(state.CAUSAL_SIM_JOB) is not None
     with st.form("causal_sim_form"):
         c1, c2, c3 = st.columns(3)
-        d = c1.number_input("Nodes", 3, 100, 8, key="sim_d")
-        n = c2.number_input("Samples", 20, 20000, 500, key="sim_n")
-        k = c3.number_input("Edges per node", 0.5, 6.0, 1.5, step=0.5, key="sim_k")
+        d = _sim_box(c1, "sim_d")
+        n = _sim_box(c2, "sim_n")
+        k = _sim_box(c3, "sim_k")
         graph = c1.selectbox(
             "Graph",
             GRAPHS,
@@ -191,7 +227,10 @@ def _simulator() -> dict[str, Any] | None:
         )
         std = st.checkbox("Standardise the simulated columns", key="sim_std")
         go = st.form_submit_button("Simulate", disabled=busy)
-    if go:
+    problem = _sim_range_problem({"sim_d": d, "sim_n": n, "sim_k": k})
+    if problem is not None:
+        _say_out_of_range(problem)
+    elif go:
         st.session_state.pop(state.CAUSAL_SIM_MESSAGE, None)
         try:
             _simulate(int(d), int(n), float(k), graph, noise, sem, std)
@@ -199,7 +238,7 @@ def _simulator() -> dict[str, Any] | None:
             st.error(literal(page_error(err)))
         if state.get(state.CAUSAL_SIM_JOB) is not None:
             st.rerun()  # draw Simulate off while the worker simulates
-    _simulation_job()
+    _simulation_job(messages=True)
     data = state.get(state.CAUSAL_SIMULATED)
     if data is None:
         if state.get(state.CAUSAL_SIM_JOB) is None:
@@ -221,9 +260,26 @@ def _simulator() -> dict[str, Any] | None:
     return data
 
 
-def _simulation_job() -> None:
-    """The background simulation's progress and Cancel, its error or the word
-    that it was cancelled (once)."""
+def _say_out_of_range(problem: str) -> None:
+    """The error for simulator boxes out of range (:func:`_sim_range_problem`),
+    saying that the data shown are the last simulation's."""
+    data = state.get(state.CAUSAL_SIMULATED)
+    kept = (
+        f" The data below are still those of the last simulation, "
+        f"{literal(data['name'])}."
+        if data is not None
+        else ""
+    )
+    st.error(
+        f"{problem} Nothing was simulated: change it and press **Simulate** "
+        f"again.{kept}"
+    )
+
+
+def _simulation_job(messages: bool = False) -> None:
+    """The background simulation's progress and Cancel; with ``messages`` (the
+    simulator is the data source) also its error or the word that it was
+    cancelled (once), which wait for the simulator otherwise."""
     render_job(state.CAUSAL_SIM_JOB, _on_simulated, what="The simulation")
     pending = state.get(state.CAUSAL_SIM_PENDING) or {}
     if state.get(state.CAUSAL_SIM_JOB) is not None and pending.get("seconds", 0) > 60:
@@ -233,6 +289,8 @@ def _simulation_job() -> None:
             "time). Fewer samples shorten it most (each GP draw costs n³), then "
             "fewer nodes or edges per node."
         )
+    if not messages:
+        return
     error = state.get(state.CAUSAL_SIM_JOB + "_error")
     if error:
         show_message(error)
@@ -320,20 +378,24 @@ def _store_simulated(sim: Any, settings: dict[str, Any]) -> None:
 
 def _prepare(
     data: dict[str, Any],
-) -> tuple[np.ndarray, list[str], np.ndarray | None, dict[str, Any]]:
-    """The matrix, its column names, the true graph over them (or ``None``) and
-    the choices that shaped the matrix: ``missing`` (``None`` when the chosen
-    columns have no gaps, so that the choice changed nothing) and ``scale``."""
+) -> tuple[np.ndarray, list[str], dict[str, Any]]:
+    """The matrix, its column names and the choices that shaped the matrix:
+    ``missing`` (``None`` when the chosen columns have no gaps, so that the
+    choice changed nothing) and ``scale``."""
     frame = data["frame"]
     defaults = default_nodes(frame, data.get("target"))
-    # the numeric columns default_nodes leaves out, other than the label: row ids
-    ids = [
+    # the numeric columns default_nodes leaves out, other than the label: row
+    # ids and columns of one value (or none)
+    unchosen = [
         c
         for c in frame.columns
         if pd.api.types.is_numeric_dtype(frame[c])
         and c != data.get("target")
         and c not in defaults
     ]
+    constant = {c: _one_value(frame[c]) for c in unchosen}
+    constant = {c: v for c, v in constant.items() if v is not None}
+    ids = [c for c in unchosen if c not in constant]
     columns = st.multiselect(
         "Columns (nodes)",
         list(frame.columns),
@@ -346,6 +408,13 @@ def _prepare(
             f"Not chosen by default: {literal(format_names(ids, limit=8))} "
             "(row identifiers: every value distinct, counting up or named like an "
             "id); add them to 'Columns (nodes)' to use them."
+        )
+    if constant:
+        listed = ", ".join(f"{literal(c)} ({v})" for c, v in constant.items())
+        st.caption(
+            f"Not chosen by default, as a DAG cannot use them: {listed}. A "
+            "column of one value carries no information; the fit leaves it out "
+            "even when it is added to 'Columns (nodes)'."
         )
     words = [
         c
@@ -411,13 +480,125 @@ def _prepare(
     )
     for line in record.summary():
         st.caption(literal(line))
-    truth = None
-    if data.get("truth") is not None:
-        cols = list(frame.columns)
-        idx = [cols.index(n) for n in names]
-        truth = np.asarray(data["truth"], dtype=bool)[np.ix_(idx, idx)]
+    for column, why in record.dropped_columns.items():
+        if why in ("constant", "empty"):
+            st.warning(_dropped_column_warning(column, frame[column]))
     gaps = complete < len(frame)
-    return X, names, truth, {"missing": missing if gaps else None, "scale": scale}
+    return X, names, {"missing": missing if gaps else None, "scale": scale}
+
+
+def _one_value(column: pd.Series) -> str | None:
+    """Words for a column of one value ("constant: 4 in every row") or of none
+    ("empty"), else ``None``."""
+    values = column.dropna().unique()
+    if len(values) > 1:
+        return None
+    if len(values) == 0:
+        return "empty: no values"
+    value = values[0]
+    shown = f"{value:g}" if isinstance(value, float | np.floating) else str(value)
+    return f"constant: {shown} in every row"
+
+
+def _dropped_column_warning(column: str, values: pd.Series) -> str:
+    """Why a column chosen under 'Columns (nodes)' is not in the fit."""
+    words = _one_value(values) or "constant"
+    kind, _, detail = words.partition(": ")
+    detail = f" ({detail})" if detail else ""
+    return (
+        f"'{literal(column)}' is {kind}{literal(detail)}: it carries no "
+        "information, so it is left out of the fit and of the learned graph. "
+        "Remove it from 'Columns (nodes)'; the columns that vary are used."
+    )
+
+
+def _truth_over(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """The data set's true graph over the columns ``names`` and what that cut.
+
+    Returns
+    -------
+    dict
+        ``truth``: bool ndarray of shape (d, d) over ``names`` (``None``: the
+        data set has no true graph); ``truth_cut``: ``None`` when no edge of
+        the data set's graph was lost, else ``left_out`` (the graph's nodes with
+        edges that are not among ``names``), ``dropped`` and ``edges`` (edges
+        lost and edges in all) and ``path`` (``(a, m, b)``: an effect
+        ``a -> m -> b`` through a left-out ``m`` with no edge ``a -> b``, or
+        ``None``).
+    """
+    if data.get("truth") is None:
+        return {"truth": None, "truth_cut": None}
+    full = np.asarray(data["truth"], dtype=bool)
+    cols = list(data["frame"].columns)
+    idx = [cols.index(n) for n in names]
+    truth = full[np.ix_(idx, idx)]
+    dropped = int(full.sum() - truth.sum())
+    if dropped == 0:
+        return {"truth": truth, "truth_cut": None}
+    out = [k for k in range(len(cols)) if k not in set(idx)]
+    touched = [k for k in out if full[k].any() or full[:, k].any()]
+    cut = {
+        "left_out": [str(cols[k]) for k in touched],
+        "dropped": dropped,
+        "edges": int(full.sum()),
+        "path": _path_through(full, cols, idx, touched),
+    }
+    return {"truth": truth, "truth_cut": cut}
+
+
+def _path_through(
+    full: np.ndarray, cols: list[Any], kept: list[int], left_out: list[int]
+) -> tuple[str, ...] | None:
+    """The first directed path ``a -> m ... -> b`` of ``full`` (bool (D, D))
+    from ``a`` to ``b`` among ``kept`` through nodes of ``left_out`` only, with
+    no edge ``a -> b``, as names (``None``: there is none)."""
+    inner = set(left_out)
+    for a in kept:
+        came = {a: a}
+        queue = [a]
+        while queue:
+            node = queue.pop(0)
+            for nxt in np.flatnonzero(full[node]):
+                nxt = int(nxt)
+                if nxt in came or (node == a and nxt not in inner):
+                    continue
+                came[nxt] = node
+                if nxt in inner:
+                    queue.append(nxt)
+                elif nxt != a and not full[a, nxt]:
+                    path = [nxt]
+                    while path[-1] != a:
+                        path.append(came[path[-1]])
+                    return tuple(str(cols[k]) for k in reversed(path))
+    return None
+
+
+def _cut_warning(cut: dict[str, Any], words: str) -> str:
+    """Why scores against ``words`` (a true graph restricted to the chosen
+    columns, :func:`_truth_over`'s ``truth_cut``) can count right edges as
+    extra; Markdown-escaped."""
+    left = cut["left_out"]
+    them = literal(format_names(left, NOTE_NAMES, brackets=False))
+    one = len(left) == 1
+    be, its, it = ("is", "its", "it") if one else ("are", "their", "them")
+    kept = cut["edges"] - cut["dropped"]
+    path = cut["path"]
+    if path:
+        effects = (
+            f"Effects that run through {it} are not counted: an edge the fit "
+            f"draws between {its} neighbours (as {literal(path[0])} → "
+            f"{literal(path[-1])}, for {literal(' → '.join(path))}) counts as "
+            "extra but may be right."
+        )
+    else:
+        effects = f"No effect between the chosen columns runs through {it}."
+    return (
+        f"Scored against {words}: {them} {be} not among 'Columns (nodes)', so "
+        f"the {cut['dropped']} of the graph's {cut['edges']} edges that start or "
+        f"end at {it} are left out of the graph the scores use ({kept} remain). "
+        f"{effects} Add {it} to 'Columns (nodes)' to score against the whole "
+        "graph."
+    )
 
 
 # --- edge edits: learned edges as constraints for the next run ---
@@ -731,6 +912,7 @@ def _on_done(result: Any) -> None:
     entry = {
         "result": result,
         "truth": pending.get("truth"),
+        "truth_cut": pending.get("truth_cut"),
         "label": pending.get("label", ""),
         "made_on": pending.get("made_on"),
     }
@@ -763,7 +945,8 @@ def first_phase(method: str, options: dict[str, Any]) -> str:
 
 def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     """Submit the fit; a refusal is kept as the job's error, so that it shows
-    after the page's rerun (an ``st.error`` here was wiped by it)."""
+    after the page's rerun (an ``st.error`` here was wiped by it). ``truth`` is
+    :func:`_truth_over`'s dict, kept with the result."""
     problem = _option_problem(method, options)  # before the worker starts
     if problem is not None:
         state.put(state.CAUSAL_JOB + "_error", problem)
@@ -786,7 +969,7 @@ def _start_fit(X, names, truth, prior, method, options, label, made) -> None:
     )
     state.put(state.CAUSAL_JOB, job)
     state.put(state.CAUSAL_JOB + "_error", None)
-    state.put(state.CAUSAL_PENDING, {"truth": truth, "label": label, "made_on": made})
+    state.put(state.CAUSAL_PENDING, {**truth, "label": label, "made_on": made})
 
 
 def _forget_stale_error(now: dict[str, Any] | None) -> None:
@@ -1044,16 +1227,15 @@ def _load_result(result: dict[str, Any], data: dict[str, Any], file: str) -> str
             st.session_state.pop(state.CAUSAL_SELECTED, None)
             return f" (its result is already run #{k + 1} in Compare runs)"
     # the true graph of the data set the result was made on, as a fit gives it
-    truth = None
+    truth: dict[str, Any] = {"truth": None, "truth_cut": None}
     made = _result_data(result, data)
     if made is not None and made.get("truth") is not None:
-        cols = [str(c) for c in made["frame"].columns]
+        cols = list(made["frame"].columns)
         if all(n in cols for n in dag.node_names):
-            idx = [cols.index(n) for n in dag.node_names]
-            truth = np.asarray(made["truth"], dtype=bool)[np.ix_(idx, idx)]
+            truth = _truth_over(made, list(dag.node_names))
     entry = {
         "result": dag,
-        "truth": truth,
+        **truth,
         "label": result["label"],
         "made_on": result["made_on"],
         "loaded_from": file,
@@ -1332,8 +1514,10 @@ def _unused_upload_note(
     )
 
 
-def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str | None]:
-    """The true graph to compare ``entry`` with, in words, and a note.
+def _truth_for(
+    entry: dict[str, Any],
+) -> tuple[np.ndarray | None, str, str | None, str]:
+    """The true graph to compare ``entry`` with, in words, a note and a caution.
 
     The uploaded graph, re-read against this result's nodes (a later fit may use
     other columns or another data set), else the data set's own truth. Both
@@ -1345,30 +1529,42 @@ def _truth_for(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str | Non
         Over the result's nodes; ``None`` when there is none.
     words : str
         Which graph it is ("the uploaded true graph 'x.csv'", "the sample's
-        known graph"), Markdown-escaped.
+        known graph", "the sample's known graph restricted to the chosen
+        columns"), Markdown-escaped.
     note : str or None
         Why an uploaded graph is not used for this result (its nodes differ),
         else ``None``.
+    caution : str
+        For the data set's own graph cut to the result's columns
+        (``entry["truth_cut"]``): which of its nodes and edges are left out
+        and why an extra edge may be right (:func:`_cut_warning`); else "".
     """
     own, own_words = entry.get("truth"), _own_truth_words(entry)
+    cut = entry.get("truth_cut") if own is not None else None
+    caution = ""
+    if cut is not None:
+        own_words += " restricted to the chosen columns"
+        caution = _cut_warning(cut, own_words)
     uploaded = state.get(state.CAUSAL_TRUTH)
     if uploaded is None:
-        return own, own_words, None
+        return own, own_words, None, caution
     names = tuple(entry["result"].node_names)
     try:
         truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
     except EngineError as err:
         fallback = None if own is None else own_words
-        return own, own_words, _unused_upload_note(uploaded, names, err, fallback)
-    return truth, f"the uploaded true graph '{literal(uploaded['name'])}'", None
+        note = _unused_upload_note(uploaded, names, err, fallback)
+        return own, own_words, note, caution
+    return truth, f"the uploaded true graph '{literal(uploaded['name'])}'", None, ""
 
 
-def _runs_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str]:
-    """:func:`_truth_for` for the Compare runs tab: the truth, its words and a
-    short remark on an uploaded graph set aside (the Comparison tab says why)."""
-    truth, words, note = _truth_for(entry)
+def _runs_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str, str]:
+    """:func:`_truth_for` for the Compare runs tab: the truth, its words, a
+    short remark on an uploaded graph set aside (the Comparison tab says why)
+    and the caution on a truth restricted to the chosen columns."""
+    truth, words, note, caution = _truth_for(entry)
     if note is None:
-        return truth, words, ""
+        return truth, words, "", caution
     uploaded = literal(state.get(state.CAUSAL_TRUTH)["name"])
     return (
         truth,
@@ -1377,6 +1573,7 @@ def _runs_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str]:
             f"The uploaded '{uploaded}' does not fit these runs' nodes, so it is not "
             "used (the Comparison tab says why)."
         ),
+        caution,
     )
 
 
@@ -1401,13 +1598,15 @@ def _compare_tab(entry: dict[str, Any]) -> None:
         state.put(state.CAUSAL_TRUTH, None)
         state.put(state.CAUSAL_TRUTH_ERROR, None)
         st.rerun()  # redraw without the button
-    truth, source, note = _truth_for(entry)
+    truth, source, note, caution = _truth_for(entry)
     if note is not None:
         st.info(note)
     if truth is None:
         if note is None:
             st.info("No true graph for these data: upload one to compare.")
         return
+    if caution:
+        st.warning(caution)
     m = compare_graphs(truth, result.adjacency)
     table = pd.DataFrame(
         [
@@ -1491,10 +1690,23 @@ def _with_probabilities(text: str, w: np.ndarray, probabilities: np.ndarray) -> 
     src, dst = np.nonzero(w)
     rows[0].append("probability")
     for row, i, j in zip(rows[1:], src, dst, strict=True):
-        row.append(repr(float(probabilities[i, j])))
+        row.append(repr(_snapped(float(probabilities[i, j]))))
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
+
+
+# How near 0 or 1 a probability is written as 0.0 or 1.0 in the CSV: sums of
+# ordering weights give 0.9999999999999999 where the edge table shows 1.0
+SNAP_TOLERANCE = 1e-12
+
+
+def _snapped(p: float) -> float:
+    """``p``, or 0.0 or 1.0 when within :data:`SNAP_TOLERANCE` of it."""
+    for end in (0.0, 1.0):
+        if abs(p - end) <= SNAP_TOLERANCE:
+            return end
+    return p
 
 
 THRESHOLD_KEY = "causal_weight_threshold"
@@ -1777,7 +1989,8 @@ def render() -> None:
     if data is not None:
         prior_editor.switch_prior_home(data)
         try:
-            X, names, truth, settings = _prepare(data)
+            X, names, settings = _prepare(data)
+            truth = _truth_over(data, names)
         except EngineError as err:
             st.error(literal(page_error(err)))
             X = None
