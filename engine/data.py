@@ -2083,7 +2083,9 @@ def _shape_findings(
                 "warning",
                 "constant_column",
                 f"{source}: column {name!r} is constant ({info.examples[0]}); it "
-                "carries no information and is left out of the numeric matrix.",
+                "carries no information: causal discovery and graph learning leave "
+                "it out (the numeric matrix), a classifier keeps it as a feature "
+                "that never changes the class.",
                 column=name,
             )
         )
