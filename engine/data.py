@@ -561,20 +561,32 @@ def check_text_bytes(raw: bytes, label: str) -> None:
     ------
     DataError
         ``raw`` is empty or blank, starts like a known binary format (a Python
-        pickle is named as such, and never loaded), or :func:`looks_binary`.
+        pickle is named as such, and never loaded), looks like UTF-16 text
+        without a byte-order mark that is no table (:func:`_utf16_guess`; named
+        as UTF-16), or :func:`looks_binary`.
     """
     if not raw.strip():
         raise DataError(
             f"{label}: the file is empty; choose a CSV file with a header row and data."
         )
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_order(raw):
-        return  # UTF-16 text, with a byte-order mark or without
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return  # UTF-16 text with a byte-order mark
+    guess = _utf16_guess(raw)
+    if guess is not None and guess[1]:
+        return  # UTF-16 text without one
     for magic, (what, advice) in _MAGIC.items():
         if raw.startswith(magic):
             workbook = _WORKBOOKS.get(Path(label).suffix.lower())
             if workbook and magic in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
                 what, advice = workbook, _SAVE_AS_CSV
             raise DataError(f"{label}: this is not a text table but {what}; {advice}.")
+    if guess is not None:
+        raise DataError(
+            f"{label}: the file looks like UTF-16 text without a byte-order mark "
+            f"({guess[0]}), but its first lines do not share a delimiter (',', ';', "
+            "tab or '|') as a table's lines do, so it was not read; save it as "
+            "UTF-8 (in Excel: File > Save As > CSV UTF-8) and use that file."
+        )
     if looks_binary(raw):
         raise DataError(
             f"{label}: the file holds binary bytes, not text; use a CSV or TSV "
@@ -648,19 +660,15 @@ def looks_binary(raw: bytes) -> bool:
 _UTF16_ZERO_HIGH = 0.5
 _UTF16_ZERO_LOW = 0.05
 _UTF16_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The delimiters a UTF-16 text's first lines are counted for, quoted cells aside.
+_TABLE_DELIMITERS = ",;\t|"
+_QUOTED_CELL = re.compile(r'"[^"]*"')
 
 
 def _utf16_order(raw: bytes) -> str | None:
     """``"utf-16-le"`` or ``"utf-16-be"`` when ``raw`` is UTF-16 text without a
     byte-order mark (as pandas' ``to_csv(encoding="utf-16-le")`` writes it),
-    else ``None``.
-
-    Judged on the first 4096 bytes: in one byte position of each pair at least
-    half are zero (the high byte of ASCII text), in the other at most 1 in 20
-    (and one: a cut last character), and the characters they make, decoded,
-    hold no more control characters (other than tab and line breaks) than 1 in
-    100: 16-bit binary numbers, every other byte zero too, are mostly control
-    characters.
+    else ``None``: the codec of :func:`_utf16_guess` when it is sure.
 
     Parameters
     ----------
@@ -671,6 +679,40 @@ def _utf16_order(raw: bytes) -> str | None:
     -------
     str or None
     """
+    guess = _utf16_guess(raw)
+    return guess[0] if guess is not None and guess[1] else None
+
+
+def _utf16_guess(raw: bytes) -> tuple[str, bool] | None:
+    """Whether ``raw`` looks like UTF-16 text without a byte-order mark:
+    ``(codec, sure)``, or ``None`` when it does not.
+
+    Sure by either of two rules. By its zero bytes, judged on the first 4096
+    bytes: in one byte position of each pair at least half are zero (the high
+    byte of ASCII text), in the other at most 1 in 20 (and one: a cut last
+    character), and the characters they make, decoded, hold no more control
+    characters (other than tab and line breaks) than 1 in 100: 16-bit binary
+    numbers, every other byte zero too, are mostly control characters. Or, for
+    text of few ASCII characters (CJK, Cyrillic), judged on the first 64 KiB
+    when they hold a NUL byte (text in one byte per character never does; the
+    delimiters and line breaks of UTF-16 text are ``X 00``): they decode
+    strictly in that byte order into text of that few control characters, with
+    a line break, whose first lines look like a table's (:func:`_table_lines`).
+    Without that last check, the guess is unsure: ``(codec, False)``. Random
+    bytes and binary numbers rarely decode strictly (a lone surrogate in about
+    1 pair of bytes in 32), and hold line breaks as often as any other of the
+    65,536 characters.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes (or its first ones).
+
+    Returns
+    -------
+    tuple of (str, bool), or None
+        ``("utf-16-le" or "utf-16-be", sure)``.
+    """
     head = raw[: min(4096, len(raw)) // 2 * 2]
     n = len(head) // 2
     if n < 2:
@@ -679,9 +721,56 @@ def _utf16_order(raw: bytes) -> str | None:
     for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
         if high >= _UTF16_ZERO_HIGH * n and low <= _UTF16_ZERO_LOW * n + 1:
             text = head.decode(codec, errors="replace")
-            odd_chars = len(_UTF16_CONTROLS.findall(text))
-            return codec if odd_chars * 100 <= len(text) else None
-    return None
+            return (codec, True) if _few_controls(text) else None
+    head = raw[:65536]
+    if b"\x00" not in head:
+        return None
+    unsure = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:  # a character, or a pair of surrogates, may be cut at the end
+            text = codecs.getincrementaldecoder(codec)().decode(head, final=head == raw)
+        except UnicodeDecodeError:
+            continue
+        if not _few_controls(text) or not ("\n" in text or "\r" in text):
+            continue
+        if _table_lines(text, whole=head == raw):
+            return codec, True
+        unsure = unsure or (codec, False)
+    return unsure
+
+
+def _few_controls(text: str) -> bool:
+    """Whether at most 1 character in 100 of ``text`` is a control character
+    other than tab and line breaks."""
+    return len(_UTF16_CONTROLS.findall(text)) * 100 <= len(text)
+
+
+def _table_lines(text: str, whole: bool) -> bool:
+    """Whether the first 5 non-blank lines of ``text`` (2 at least) hold the
+    same number (1 or more) of one of ``, ; tab |`` outside double quotes.
+
+    Parameters
+    ----------
+    text : str
+        The start of a file, or all of it (``whole``); else its last line,
+        which may be cut, is not looked at.
+    whole : bool
+        Whether ``text`` is the whole file.
+
+    Returns
+    -------
+    bool
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not whole:
+        lines = lines[:-1]
+    first = [_QUOTED_CELL.sub("", line) for line in lines if line.strip()][:5]
+    if len(first) < 2:
+        return False
+    return any(
+        first[0].count(d) >= 1 and all(ln.count(d) == first[0].count(d) for ln in first)
+        for d in _TABLE_DELIMITERS
+    )
 
 
 class DecodedText(NamedTuple):
@@ -792,24 +881,31 @@ def _decode(raw: bytes, label: str) -> tuple[str, str, list[Finding]]:
     return text, encoding, [note]
 
 
-# An HTML page or table (pandas' to_html), after an optional XML declaration.
-_HTML_START = re.compile(
-    r"\s*(<\?xml[^>]*>\s*)?<(!doctype\s+html|html|head|body|table)\b", re.I
+# Markup at the start of a file: an HTML or XML comment (a browser's "saved
+# from url" line), a doctype, an XML declaration, or a tag (not "<a,b").
+_MARKUP_START = re.compile(r"\s*(<!--|<!doctype\b|<\?xml\b)", re.I)
+_TAG = re.compile(r"</?[a-z][\w:.-]*(?:\s[^<>]*)?/?>", re.I)
+_HTML_TAG = re.compile(
+    r"<(!doctype\s+html|html|head|body|meta|title|table|thead|tbody|tr|td|th|div"
+    r"|p|span)\b",
+    re.I,
 )
+_EXCEL_XML = re.compile(r"progid=\W*Excel\.Sheet|<(ss:)?Workbook\b", re.I)
 
 
 def _refuse_json_or_html(text: str, label: str) -> None:
-    """Refuse JSON (one document, or one per line) or HTML saved as a table.
+    """Refuse JSON (one document, or one per line), HTML or XML saved as a table.
 
-    Parsed as CSV they gave "a header but no data rows" or rows wider than the
-    header. JSON is named when the whole text, or each of its first 20 lines,
-    is a JSON array or object; HTML when the text starts with an HTML tag
-    (``<!DOCTYPE html>``, ``<html>``, ``<table>``, ...).
+    Parsed as CSV they gave "a header but no data rows", rows wider than the
+    header, or one column of tags. JSON is named when the whole text, or each
+    of its first 20 lines, is a JSON array or object; markup by
+    :func:`_markup_kind`.
 
     Raises
     ------
     DataError
-        The text looks like JSON or HTML; the message says how to convert it.
+        The text looks like JSON, HTML or XML; the message says how to convert
+        it.
     """
     if text.lstrip()[:1] in ("[", "{") and _is_json(text):
         raise DataError(
@@ -817,12 +913,68 @@ def _refuse_json_or_html(text: str, label: str) -> None:
             "CSV (pandas: pd.read_json(path).to_csv('table.csv', index=False), with "
             "lines=True for one object per line) and use that file."
         )
-    if _HTML_START.match(text):
+    kind = _markup_kind(text)
+    if kind == "html":
         raise DataError(
             f"{label}: the file looks like HTML (a web page), not a CSV table; "
             f"{_SAVE_AS_CSV} (pandas: pd.read_html(path)[0].to_csv('table.csv', "
             "index=False))."
         )
+    if kind == "excel":
+        raise DataError(
+            f"{label}: the file looks like XML (an Excel 2003 XML spreadsheet?), "
+            f"not a CSV table; {_SAVE_AS_CSV}."
+        )
+    if kind == "xml":
+        raise DataError(
+            f"{label}: the file looks like XML, not a CSV table; convert it to CSV "
+            "(pandas: pd.read_xml(path).to_csv('table.csv', index=False)) and use "
+            "that file."
+        )
+
+
+def _markup_kind(text: str) -> Literal["html", "excel", "xml"] | None:
+    """Whether ``text`` starts as markup: HTML (a page, or a table as pandas'
+    ``to_html`` writes it), an Excel 2003 XML spreadsheet, other XML, or none.
+
+    Markup starts with a comment, a doctype, an XML declaration, or tags
+    (:func:`_tags_first`). Markup is Excel's when it names
+    ``Excel.Sheet`` or a ``Workbook``, HTML when it holds an HTML doctype or
+    tag (``<html>``, ``<table>``, ``<div>``, ...), else XML.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    {"html", "excel", "xml"} or None
+    """
+    head = text.lstrip()[:4096]
+    if not _MARKUP_START.match(head) and not _tags_first(head):
+        return None
+    if _EXCEL_XML.search(head):
+        return "excel"
+    return "html" if _HTML_TAG.search(head) else "xml"
+
+
+def _tags_first(head: str) -> bool:
+    """Whether ``head`` (stripped) starts with tags that leave no delimiter
+    (, ; tab |) on the first line, and either that line holds two tags or the
+    next non-blank line starts with a tag too.
+
+    ``<table border="1">`` then ``<thead>``, and ``<div><table>``, are tags;
+    the CSV headers ``<table,b``, ``<Body weight>,b`` and a one-column
+    ``<Body weight>`` over numbers are not.
+    """
+    first, _, rest = head.partition("\n")
+    if _TAG.match(first) is None:
+        return False
+    if any(d in _TAG.sub("", first) for d in _TABLE_DELIMITERS):
+        return False
+    following = rest.lstrip()
+    return len(_TAG.findall(first)) > 1 or not following or following[:1] == "<"
 
 
 def _is_json(text: str) -> bool:
@@ -2139,7 +2291,9 @@ def _grouping_finding(col: _Column, source: str, where: _RowNamer) -> Finding:
 
 # Cells that are numbers in another form; a text column whose every cell is one
 # is said (percent_values, date_values), never converted.
-_PERCENT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)\s?%")
+_NUMBER_TEXT = r"[+-]?(\d+([.,]\d*)?|[.,]\d+)"
+_PERCENT = re.compile(_NUMBER_TEXT + r"\s?%")
+_PERCENT_OR_NUMBER = re.compile(_NUMBER_TEXT + r"(\s?%)?")
 _DAY = r"(0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(0?[1-9]|1[0-2])"
 _DATE = re.compile(
@@ -2149,54 +2303,110 @@ _DATE = re.compile(
     # a time of day, seconds and a time zone optional
     r"([T ]([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?"
 )
+# The three numbers of a date that _DATE matched.
+_DATE_PARTS = re.compile(r"(\d+)[-/.](\d+)[-/.](\d+)")
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 def _text_as_numbers(info: ColumnInfo, col: _Column, source: str) -> list[Finding]:
     """A ``percent_values`` or ``date_values`` warning for a text column whose
-    every value is a percentage (``37%``) or a date (``2024-01-31``).
+    every value is a percentage (``37%``), a number (some of them percentages:
+    ``37%``, ``40``), or a real calendar date (``2024-01-31``, ``31.01.2024``).
 
     They are kept as text (a categorical column): converting them would change
     what the user's file says without being asked. The message says what the
-    values look like and what to do.
+    values look like, what the analyses do with the column, and what to do.
     """
     if col.values is not None or col.text is None:
         return []
-    cells = col.text[~col.missing]
+    present = col.text[~col.missing]
+    cells = pd.Series(pd.unique(present), dtype=object).astype(str)
     if not cells.size:
         return []
-    example = str(cells[0])
-    if _PERCENT.fullmatch(example) and _all_match(cells, _PERCENT):
+    example = cells.iloc[0]
+    if _PERCENT_OR_NUMBER.fullmatch(example) is None:
+        percent = pd.Series(False, index=cells.index)
+    else:
+        percent = cells.str.fullmatch(_PERCENT)
+    if percent.all():
+        what, code, advice = f"percentages ({example!r}, ...)", "percent_values", ""
+    elif percent.any() and cells.str.fullmatch(_PERCENT_OR_NUMBER).all():
+        n_percent = int(pd.Series(present, dtype=object).isin(cells[percent]).sum())
+        n_plain = present.size - n_percent
         what = (
-            "percentages",
-            "percent_values",
-            "To use them as numbers, save them as plain numbers (37 or 0.37 rather "
-            "than 37%) and upload the file again; else leave the column out",
+            f"numbers, {n_percent} with '%' ({cells[percent].iloc[0]!r}, ...) and "
+            f"{n_plain} without ({cells[~percent].iloc[0]!r}, ...)"
         )
-    elif _DATE.fullmatch(example) and _all_match(cells, _DATE):
-        what = (
-            "dates",
-            "date_values",
-            "To use them as numbers, save a numeric encoding of the dates (the "
-            "year, or the days since a start date) and upload the file again; else "
-            "leave the column out (a date that only orders the rows is no feature)",
-        )
+        code = "percent_values"
+        advice = "A number without '%' there may be a percentage or a fraction. "
+    elif (
+        _DATE.fullmatch(example) is not None
+        and cells.str.fullmatch(_DATE).all()
+        and _real_dates(cells)
+    ):
+        what, code, advice = f"dates ({example!r}, ...)", "date_values", ""
     else:
         return []
     return [
         Finding(
             "warning",
-            what[1],
-            f"{source}: column {info.name!r} holds {what[0]} ({example!r}, ...), "
-            f"read as text: a categorical column with {info.n_unique} distinct "
-            f"value(s), not numbers. {what[2]}.",
+            code,
+            f"{source}: column {info.name!r} holds {what}, read as text: a "
+            f"categorical column with {info.n_unique} distinct value(s), not "
+            f"numbers. {advice}{_TEXT_NUMBER_ADVICE[code]}.",
             column=info.name,
         )
     ]
 
 
-def _all_match(cells: np.ndarray, pattern: re.Pattern[str]) -> bool:
-    """Whether every cell (str) matches ``pattern`` in full."""
-    return bool(pd.Series(cells, dtype=object).str.fullmatch(pattern).all())
+_TEXT_NUMBER_ADVICE = {
+    "percent_values": (
+        "To use them as numbers, save them all as plain numbers in one unit (37 or "
+        "0.37 rather than 37%) and upload the file again; else leave the column out"
+    ),
+    "date_values": (
+        "As text, causal discovery leaves it out, and a classifier or graph "
+        "learning takes its distinct dates as categories (when they are few), "
+        "blind to their order. To use them as numbers, save a numeric encoding of "
+        "the dates (the year, or the days since a start date) and upload the file "
+        "again; if a date only orders the rows, leave the column out"
+    ),
+}
+
+
+def _real_dates(cells: pd.Series) -> bool:
+    """Whether every cell (str, matched by ``_DATE``) is a real calendar date:
+    year, month, day when the year comes first, else day and month in either
+    order (31/01/2024 or 01/31/2024; 13/13/2024 and 31.04.2024 are no dates).
+    A two-digit year is taken as 20yy (for 29 February)."""
+    found = {m.groups() for m in map(_DATE_PARTS.match, cells) if m is not None}
+    year_first = np.array([len(g[0]) == 4 for g in found])
+    parts = np.array([[int(x) for x in g] for g in found]).reshape(-1, 3)
+    year = np.where(year_first, parts[:, 0], parts[:, 2])
+    year = np.where(year < 100, year + 2000, year)
+    first = np.where(year_first, parts[:, 1], parts[:, 0])  # month or day
+    second = np.where(year_first, parts[:, 2], parts[:, 1])
+    as_month_day = _is_date(year, first, second)
+    as_day_month = ~year_first & _is_date(year, second, first)
+    return bool((as_month_day | as_day_month).all())
+
+
+def _is_date(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Whether each ``(year, month, day)`` is a calendar date.
+
+    Parameters
+    ----------
+    year, month, day : ndarray of shape (n,)
+        Integers.
+
+    Returns
+    -------
+    ndarray of shape (n,), bool
+    """
+    valid = (month >= 1) & (month <= 12) & (day >= 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = _MONTH_DAYS[np.clip(month, 0, 12)] + (leap & (month == 2))
+    return valid & (day <= days)
 
 
 def _mixed_finding(col: _Column, source: str, where: _RowNamer) -> Finding:

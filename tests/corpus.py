@@ -194,6 +194,24 @@ def _check_utf16_no_bom(frame: pd.DataFrame) -> None:
     assert frame["ville"].tolist() == ["Nîmes", "Orléans", "€"]
 
 
+def _japanese_utf16() -> bytes:
+    """A Japanese table as pandas' ``to_csv(encoding="utf-16-le")`` writes it:
+    no byte-order mark, and few characters with a zero high byte."""
+    cities, notes = ["東京", "大阪", "京都"], ["大きな都市です。", "古いお寺が多い。"]
+    rows = "".join(f"{cities[k % 3]},{notes[k % 2]},{k / 4}\n" for k in range(100))
+    return ("都市,説明,値\n" + rows).encode("utf-16-le")
+
+
+def _check_japanese(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["都市", "説明", "値"]
+    assert frame["説明"].tolist()[:2] == ["大きな都市です。", "古いお寺が多い。"]
+    assert frame["値"].tolist()[-1] == 24.75
+
+
+def _check_angle_brackets(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["<table", "<Body weight>"]
+
+
 def _check_percent_date(frame: pd.DataFrame) -> None:
     # said, never silently converted
     assert frame["rate"].tolist() == ["37%", "12.5%", "5 %", "100%"]
@@ -439,6 +457,25 @@ CORPUS: tuple[Case, ...] = (
         codes=frozenset({"percent_values", "date_values"}),
         check=_check_percent_date,
     ),
+    Case("utf16le_japanese_no_bom", _japanese_utf16(), check=_check_japanese),
+    Case(
+        "utf16be_cyrillic_no_bom",
+        "имя,город,цена\nИван,Москва,10\nПётр,Казань,20\nАнна,Сочи,30\n".encode(
+            "utf-16-be"
+        ),
+        codes=frozenset({"few_rows"}),
+    ),
+    Case(
+        "percent_and_plain_numbers",
+        b"share,x\n37%,1\n12.5%,2\n40,3\n100%,4\n",
+        codes=frozenset({"percent_values"}),
+    ),
+    Case(
+        # refused as HTML for its "<table"
+        "angle_bracket_header",
+        b"<table,<Body weight>\n1,61.5\n2,72\n3,80.25\n",
+        check=_check_angle_brackets,
+    ),
     Case(
         "json_array",
         b'[{"a": 1, "b": 2}, {"a": 3, "b": 4}]',
@@ -450,6 +487,20 @@ CORPUS: tuple[Case, ...] = (
         b'align: right;">\n      <th>a</th>\n    </tr>\n  </thead>\n  <tbody>\n'
         b"    <tr>\n      <td>1</td>\n    </tr>\n  </tbody>\n</table>",
         error="looks like HTML",
+    ),
+    Case(
+        "html_saved_page",
+        b"<!-- saved from url=(0014)about:internet -->\n<html>\n<body><table><tr>"
+        b"<td>a</td></tr><tr><td>1</td></tr></table></body></html>\n",
+        error="looks like HTML",
+    ),
+    Case(
+        "excel_2003_xml",
+        b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">\n'
+        b"<Worksheet><Table><Row><Cell><Data>1</Data></Cell></Row></Table>"
+        b"</Worksheet>\n</Workbook>\n",
+        error=r"looks like XML \(an Excel 2003 XML spreadsheet\?\)",
     ),
     Case(
         "over_size_limit",

@@ -907,11 +907,63 @@ def test_broken_utf16_without_a_byte_order_mark_names_utf16():
         np.arange(400, dtype="<i2").tobytes(),  # 16-bit integers: every other 0
         np.arange(400, dtype=">i2").tobytes(),
         np.arange(400, dtype="<i4").tobytes(),
+        np.arange(400, dtype="<f8").tobytes(),
+        np.random.default_rng(0).normal(size=400).tobytes(),
+        np.random.default_rng(1).integers(0, 3000, 2000, dtype="<i2").tobytes(),
+        np.random.default_rng(2).integers(0, 256, 4000, dtype=np.uint8).tobytes(),
+        np.random.default_rng(3).integers(0, 256, 100, dtype=np.uint8).tobytes(),
     ],
 )
 def test_binary_numbers_are_not_taken_for_utf16(raw):
+    assert b"\x00" in raw
     with pytest.raises(DataError, match="binary bytes"):
         read_table(raw, name="t.bin")
+
+
+_CITIES = ["東京", "大阪", "京都", "札幌", "福岡"]
+_SENTENCES = ["とても大きな都市です。", "食べ物がおいしい。", "古いお寺が多い。"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_japanese_and_cyrillic_tables_without_a_byte_order_mark_are_read(
+    tmp_path, codec
+):
+    # few of their characters have a zero high byte: refused as "binary bytes"
+    path = tmp_path / "jp.csv"
+    japanese = pd.DataFrame(
+        {
+            "都市": [_CITIES[k % 5] for k in range(100)],
+            "説明": [_SENTENCES[k % 3] for k in range(100)],
+            "値": np.arange(100) / 4,
+        }
+    )
+    japanese.to_csv(path, index=False, encoding=codec)
+    frame, report = read_table(path)
+    assert list(frame.columns) == ["都市", "説明", "値"]
+    assert frame["説明"].tolist() == japanese["説明"].tolist()
+    assert frame["値"].tolist() == japanese["値"].tolist()
+    assert report.encoding == codec
+    raw = "имя,город,цена\nИван,Москва,10\nПётр,Казань,20\nАнна,Сочи,30\n"
+    frame, report = read_table(raw.encode(codec), name="ru.csv")
+    assert list(frame.columns) == ["имя", "город", "цена"]
+    assert frame["город"].tolist() == ["Москва", "Казань", "Сочи"]
+    assert frame["цена"].tolist() == [10, 20, 30] and report.encoding == codec
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "都市\n東京\n大阪\n京都\n札幌\n",  # one column: no delimiter to go by
+        "都市,説明\n東京,大きい\n大阪\n京都,古い,寺\n",  # ragged first lines
+    ],
+)
+def test_utf16_text_that_does_not_look_like_a_table_is_named_utf16(codec, text):
+    with pytest.raises(DataError) as info:
+        read_table(text.encode(codec), name="t.csv")
+    message = str(info.value)
+    assert message.startswith("t.csv: the file looks like UTF-16 text")
+    assert "save it as UTF-8" in message and "binary" not in message
 
 
 # --- files that are no CSV: JSON, HTML ---
@@ -948,13 +1000,63 @@ def test_an_html_table_saved_as_csv_is_named_html(tmp_path):
 @pytest.mark.parametrize(
     "raw",
     [
-        b"name,v\n[draft],1\n{x},2\nok,3\n",  # brackets in the cells
-        b"<a>,v\n1,2\n3,4\n",  # a header cell in angle brackets
+        # what a browser's "Save page as" writes first
+        b"<!-- saved from url=(0014)about:internet -->\n<html>\n<body><table><tr>"
+        b"<td>a</td></tr><tr><td>1</td></tr></table></body></html>\n",
+        b"<div><table>\n<tr><td>a</td><td>b</td></tr>\n<tr><td>1</td><td>2</td>"
+        b"</tr>\n</table></div>\n",
+        b"<!DOCTYPE html>\n<html><body><p>a, b</p></body></html>\n",
+        b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html '
+        b'xmlns="http://www.w3.org/1999/xhtml"><body></body></html>\n',
+        b'<table class="x">\n<tr><td>1</td></tr>\n</table>\n',
     ],
 )
-def test_csv_files_with_brackets_are_not_taken_for_json_or_html(raw):
+def test_html_pages_and_fragments_are_named_html(raw):
+    # they were read as one column of tags, with "few rows" and "single column"
+    with pytest.raises(DataError) as info:
+        read_table(raw, name="t.csv")
+    assert str(info.value).startswith("t.csv: the file looks like HTML (a web page)")
+
+
+def test_an_excel_2003_xml_spreadsheet_is_named_xml():
+    raw = (
+        b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\n'
+        b' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+        b' <Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">a'
+        b"</Data></Cell></Row></Table></Worksheet>\n</Workbook>\n"
+    )
+    with pytest.raises(DataError) as info:
+        read_table(raw, name="book.xml")
+    message = str(info.value)
+    assert message.startswith(
+        "book.xml: the file looks like XML (an Excel 2003 XML spreadsheet?), not a "
+        "CSV table"
+    )
+    assert "Save As > CSV" in message
+
+
+def test_other_xml_is_named_xml():
+    raw = b'<?xml version="1.0"?>\n<rows>\n<row a="1" b="2"/>\n</rows>\n'
+    with pytest.raises(DataError, match=r"^t\.csv: the file looks like XML, not a"):
+        read_table(raw, name="t.csv")
+
+
+@pytest.mark.parametrize(
+    ("raw", "width"),
+    [
+        (b"name,v\n[draft],1\n{x},2\nok,3\n", 2),  # brackets in the cells
+        (b"<a>,v\n1,2\n3,4\n", 2),  # a header cell in angle brackets
+        (b"<table,b\n1,2\n3,4\n", 2),  # refused as HTML: "<table" then a delimiter
+        (b"<Body weight>,b\n1,2\n3,4\n", 2),  # refused as HTML: "<body"
+        (b"<Body weight>;<html>\n1;2\n3;4\n", 2),
+        (b"x\t<head>\n1\t2\n3\t4\n", 2),
+        (b"<Body weight>\n61.5\n72\n80.25\n", 1),  # one column
+    ],
+)
+def test_csv_files_with_brackets_are_not_taken_for_json_or_html(raw, width):
     frame, _ = read_table(raw)
-    assert len(frame) >= 2
+    assert len(frame) >= 2 and frame.shape[1] == width
 
 
 # --- percent and date columns: said, not converted ---
@@ -986,6 +1088,11 @@ def test_percent_and_date_columns_are_said_and_kept_as_text():
         ["meeting on 2024-01-01", "b", "c"],
         ["1-2-3", "4-5-6", "7-8-9"],  # codes, no dates
         ["2024-13-01", "2024-14-02", "2024-15-03"],  # no month 13
+        ["13/13/2024", "1.2.2024", "2/3/2024"],  # no month 13 in either order
+        ["31.04.2024", "1.2.2024", "2.3.2024"],  # no 31 April
+        ["2023-02-29", "2024-02-29", "2024-03-01"],  # 2023 is no leap year
+        ["12/31/2023", "1.2.2024", "soon"],
+        ["37%", "40", "high"],  # numbers and percentages, and a word
         ["50%off", "a%", "%"],
     ],
 )
@@ -994,3 +1101,43 @@ def test_text_columns_that_are_not_all_percentages_or_dates_are_not_named(cells)
     _, report = read_table(raw)
     codes = {f.code for f in report.findings}
     assert not codes & {"percent_values", "date_values"}
+
+
+def test_a_column_of_numbers_some_with_percent_signs_is_said_to_mix_them():
+    # 37%, 12.5%, 40, 100%: read as categories without a word
+    raw = b"c,x\n37%,1\n12.5%,2\n40,3\n100%,4\n"
+    frame, report = read_table(raw, name="t.csv")
+    assert frame["c"].tolist() == ["37%", "12.5%", "40", "100%"]
+    note = next(f for f in report.findings if f.code == "percent_values")
+    assert note.column == "c"
+    assert note.message.startswith(
+        "t.csv: column 'c' holds numbers, 3 with '%' ('37%', ...) and 1 without "
+        "('40', ...)"
+    )
+    assert "plain numbers" in note.message
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["1.2.2024", "29.02.2024", "31.12.2023"],  # day first
+        ["12/31/2023", "2/29/2024", "01/01/24"],  # month first
+        ["2024-02-29", "2023-12-31T23:59", "2024-01-01 08:00:00"],
+    ],
+)
+def test_real_dates_in_either_order_are_said(cells):
+    raw = ("c,x\n" + "".join(f"{c},{k}\n" for k, c in enumerate(cells))).encode()
+    _, report = read_table(raw, name="t.csv")
+    note = next(f for f in report.findings if f.code == "date_values")
+    assert note.message.startswith("t.csv: column 'c' holds dates")
+
+
+def test_the_date_note_says_what_each_consumer_does_with_the_column():
+    # it said "a date that only orders the rows is no feature", while the
+    # classifiers one-hot encode a text column as a feature
+    raw = b"day,x\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n"
+    _, report = read_table(raw, name="t.csv")
+    note = next(f.message for f in report.findings if f.code == "date_values")
+    assert "causal discovery leaves it out" in note
+    assert "a classifier" in note and "categories" in note
+    assert "numeric encoding of the dates" in note and "no feature" not in note
