@@ -17,6 +17,7 @@ __all__ = [
     "continuous_label",
     "guess_label_column",
     "identifier_label",
+    "label_refusal",
     "label_text",
     "unpadded_match",
 ]
@@ -380,9 +381,9 @@ def identifier_label(labels: Any) -> tuple[int, int] | None:
     A column with more than :data:`LABEL_MANY_CLASSES` distinct values, more
     than :data:`LABEL_ROW_SHARE` of its labelled rows (fewer than two rows per
     class: an identifier, free text, a measurement), teaches a classifier
-    nothing; the ``explain`` command and the Explain page refuse to train on it
-    (the page unless the user insists). Stricter than
-    :func:`class_label_warning`, which only warns.
+    nothing; refused unless the user insists (:func:`label_refusal`, the rule
+    of the Explain and Learn-a-graph pages and the ``explain`` and ``graph``
+    commands). Stricter than :func:`class_label_warning`, which only warns.
 
     Parameters
     ----------
@@ -407,6 +408,53 @@ def identifier_label(labels: Any) -> tuple[int, int] | None:
     if k <= LABEL_MANY_CLASSES or k <= LABEL_ROW_SHARE * n:
         return None
     return k, n
+
+
+def label_refusal(labels: Any) -> str | None:
+    """Why a label column is refused unless the user insists, or ``None``.
+
+    The one rule of every page and command that trains on a label column (the
+    Explain and Learn-a-graph pages, unless their 'anyway' box is ticked; the
+    ``explain`` and ``graph`` commands, unless ``--fit-anyway`` is given): a
+    column that looks continuous (:func:`continuous_label`) or makes nearly
+    every row a class of its own (:func:`identifier_label`).
+
+    Parameters
+    ----------
+    labels : array-like or pandas.Series of shape (n_rows,)
+        The label column; missing, empty and infinite values are ignored.
+
+    Returns
+    -------
+    str or None
+        What the column holds and why it is refused, to follow its name
+        ("'price' holds 19 distinct decimal numbers in 60 labelled rows: ...";
+        no advice: callers add theirs), or ``None`` when it is not refused.
+
+    Examples
+    --------
+    >>> label_refusal(np.arange(40) % 2) is None
+    True
+    >>> print(label_refusal(np.linspace(0, 1, 40))[:39])
+    holds 40 distinct decimal numbers in 40
+    """
+    present, _, k = _decimal_labels(labels)
+    if continuous_label(labels):
+        return (
+            f"holds {k} distinct decimal numbers in {len(present)} labelled rows: "
+            "it looks like a continuous measurement, and each value would be a "
+            "class of its own"
+        )
+    counts = identifier_label(labels)
+    if counts is None:
+        return None
+    k, n = counts
+    return (
+        f"has {k} distinct values in {n} labelled rows ({n / k:.1f} rows per "
+        "class): nearly every row is a class of its own, so the column looks like "
+        "an identifier, free text or a measurement, not a class label, and a "
+        "classifier learns nothing from it"
+    )
 
 
 def _distinct(column: pd.Series) -> int:

@@ -40,7 +40,7 @@ from engine.validation import (
     class_label_warning,
     continuous_label,
     guess_label_column,
-    identifier_label,
+    label_refusal,
 )
 from engine.values import (
     MODEL_KINDS,
@@ -107,7 +107,8 @@ DATA_PAGE = "data set from the Data page"
 # the what-if cells that are no number, refused by 'Explain this row'
 WHAT_IF_PROBLEMS = "explain_what_if_problems"
 # what a what-if cell may hold: a decimal number, with an exponent or not
-# the box that lets 'Train model' take a label that looks continuous
+# the box that lets 'Train model' take a refused label (engine's label_refusal),
+# one per table and label column (train_anyway_key)
 TRAIN_ANYWAY_KEY = "explain_train_anyway"
 # the button that downloads the model trained here
 DOWNLOAD_MODEL_KEY = "explain_dl_model"
@@ -208,12 +209,14 @@ def _data_section() -> dict[str, Any] | None:
     )
     if source == DATA_PAGE:
         frame, name = dataset["frame"], dataset["name"]
+        table_id = str(dataset.get("id", name))
         # the Data page's label column, else the column that looks like one
         default_target = dataset.get("target") or guess_label_column(
             frame, numeric=True
         )
     else:
         (frame, default_target), name = _sample(source), source
+        table_id = f"sample:{source}"
     columns = list(frame.columns)
     # no column preselected when none looks like class labels (the first one
     # was: often an identifier)
@@ -231,7 +234,7 @@ def _data_section() -> dict[str, Any] | None:
             "labels (text or whole numbers with a few rows per class)."
         )
         return None
-    refused = _label_check(frame, target)
+    refused = _label_check(frame, target, table_id)
     frame, booleans = booleans_as_numbers(frame, target)
     if booleans:
         st.caption(
@@ -293,17 +296,22 @@ def _data_section() -> dict[str, Any] | None:
     return data
 
 
-def _label_check(frame: pd.DataFrame, target: str) -> str | None:
+def train_anyway_key(table_id: str, target: str) -> str:
+    """The key of the 'Train anyway' box of one table's label column: a tick
+    given for one label is no tick for another."""
+    return f"{TRAIN_ANYWAY_KEY}:{table_id}:{target}"
+
+
+def _label_check(frame: pd.DataFrame, target: str, table_id: str) -> str | None:
     """Warn about a label column that looks like no class labels, and offer
     'Train anyway' where 'Train model' refuses it.
 
     Returns
     -------
     str or None
-        Why 'Train model' refuses the label unless the box is ticked: it looks
-        continuous (:func:`engine.validation.continuous_label`) or nearly every
-        row is a class of its own (:func:`engine.validation.identifier_label`,
-        which the ``explain`` command refuses too); ``None`` when it does not.
+        Why 'Train model' refuses the label (:func:`_refusal`), unless 'Train
+        anyway' is ticked for this table's label column; ``None`` when it
+        does not refuse it.
     """
     labels = frame[target]
     warning = class_label_warning(labels, target)
@@ -314,42 +322,34 @@ def _label_check(frame: pd.DataFrame, target: str) -> str | None:
             "'Label column'."
         )
     refused = _refusal(labels, target)
-    if refused is not None:
-        st.checkbox(
-            "Train anyway, one class per distinct value",
-            key=TRAIN_ANYWAY_KEY,
-            help="'Train model' refuses a label of decimal numbers with more than "
-            f"{LABEL_MANY_CLASSES} distinct values, or one with more than "
-            f"{LABEL_MANY_CLASSES} distinct values in fewer than two rows per "
-            "value: a classifier learns each value as a class of its own.",
-        )
-    return refused
+    if refused is None:
+        return None
+    insisted = st.checkbox(
+        "Train anyway, one class per distinct value",
+        key=train_anyway_key(table_id, target),
+        help="'Train model' refuses a label of decimal numbers with more than "
+        f"{LABEL_MANY_CLASSES} distinct values, or one with more than "
+        f"{LABEL_MANY_CLASSES} distinct values in fewer than two rows per "
+        "value: a classifier learns each value as a class of its own.",
+    )
+    return None if insisted else refused
 
 
 def _refusal(labels: pd.Series, target: str) -> str | None:
     """Why 'Train model' refuses ``labels`` without 'Train anyway', or ``None``
-    (plain text: the page escapes it where it shows it)."""
-    name = target
-    if continuous_label(labels):
-        n = int(labels.nunique())
-        return (
-            f"The label column '{name}' holds {n} distinct decimal numbers: it is a "
-            "continuous measurement, and a classifier would learn each value as a "
-            "class of its own. Pick a column of class labels in 'Label column', or "
-            "bin the values into a few classes (e.g. low, medium, high) in a new "
-            "column of your table and upload it again; or tick 'Train anyway' above."
-        )
-    counts = identifier_label(labels)
-    if counts is None:
+    (plain text: the page escapes it where it shows it): the library's rule
+    (:func:`engine.validation.label_refusal`), which the ``explain`` and
+    ``graph`` commands and the Learn-a-graph page apply too."""
+    why = label_refusal(labels)
+    if why is None:
         return None
-    k, n = counts
-    return (
-        f"The label column '{name}' has {k} distinct values in {n} labelled rows "
-        f"({n / k:.1f} rows per class): nearly every row is a class of its own, so "
-        "the column looks like an identifier, free text or a measurement, not a "
-        "class label, and a classifier learns nothing from it. Pick a column of "
-        "class labels in 'Label column', or tick 'Train anyway' above."
-    )
+    advice = "Pick a column of class labels in 'Label column'"
+    if continuous_label(labels):
+        advice += (
+            ", or bin the values into a few classes (e.g. low, medium, high) in a "
+            "new column of your table and upload it again"
+        )
+    return f"The label column '{target}' {why}. {advice}; or tick 'Train anyway' above."
 
 
 def no_features_text(left_out: bool) -> str:
@@ -469,10 +469,10 @@ def _train(data: dict[str, Any], kind: str) -> bool:
     """Train in the background worker: a big table can take minutes, and can stop.
 
     A label that looks continuous, or makes nearly every row a class of its
-    own, is refused unless the user ticked the box that allows it
-    (:func:`_refusal` decides).
+    own, is refused unless the user ticked the box that allows it for that
+    label (:func:`_label_check` decides).
     """
-    if data["refused"] and not st.session_state.get(TRAIN_ANYWAY_KEY):
+    if data["refused"]:
         raise DataError(data["refused"])
     frame = data["table"].assign(**{data["target"]: _labels(data)})
     kwargs = {

@@ -65,6 +65,8 @@ from engine.validation import (
     LABEL_MANY_CLASSES,
     class_label_warning,
     continuous_label,
+    guess_label_column,
+    label_refusal,
 )
 
 SOURCE_KEY = "graph_source"
@@ -76,7 +78,8 @@ EDGES_KEY = "graph_edges_upload"
 EDGE_ROWS_KEY = "graph_edges_rows"
 # how the page reads an edge list of names as 0-based rows (the library's words)
 ROWS_BOX = "tick 'Edge list of 0-based row numbers'"
-# the box that lets Fit take a label that looks continuous, one class per value
+# the box that lets Fit take a refused label (engine's label_refusal), one class
+# per value; one per table and label column (fit_anyway_key)
 FIT_ANYWAY_KEY = "graph_fit_anyway"
 NODE_SELECT_KEY = "graph_node_select"
 CHART_KEY = "graph_chart"
@@ -112,7 +115,10 @@ def _choose_table() -> tuple[str, str, pd.DataFrame, str | None]:
         frame = dataset["frame"]
         table_id = str(dataset["id"])  # the Data page gives every upload one
         name = str(dataset.get("name", "data"))
-        return name, table_id, frame, dataset.get("target")
+        # the Data page's label column, else the column that looks like one, as
+        # on the Explain page; none when none looks like class labels
+        default = dataset.get("target") or guess_label_column(frame, numeric=True)
+        return name, table_id, frame, default
     index = state.data_page_sample(SAMPLES, "wine")
     name = st.selectbox("Sample", SAMPLES, index=index, key=SAMPLE_KEY)
     frame, target = _sample(name)
@@ -145,17 +151,25 @@ def _features(
     return X, y, record
 
 
-def _label_column(frame: pd.DataFrame, default: str | None) -> str:
+def _label_column(frame: pd.DataFrame, default: str | None) -> str | None:
+    """The label column the user chose, ``default`` preselected; ``None``
+    (with a line asking for one) while none is chosen."""
     columns = [str(c) for c in frame.columns]
-    index = columns.index(default) if default in columns else len(columns) - 1
-    return st.selectbox(
+    target = st.selectbox(
         "Label column",
         columns,
-        index=index,
+        index=columns.index(default) if default in columns else None,
         key=TARGET_KEY,
+        placeholder="Choose the label column",
         help="Rows with an empty label are unlabelled nodes: they take part "
         "through the graph only.",
     )
+    if target is None:
+        st.info(
+            "Choose the label column: no column of this table looks like class "
+            "labels (text or whole numbers with a few rows per class)."
+        )
+    return target
 
 
 def _bounded_input(
@@ -582,15 +596,25 @@ def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
         return None
 
 
-def _label_checks(problems: list[str], y: pd.Series, target: str) -> None:
+def fit_anyway_key(table_id: str, target: str) -> str:
+    """The key of the 'Fit anyway' box of one table's label column: a tick
+    given for one label is no tick for another."""
+    return f"{FIT_ANYWAY_KEY}:{table_id}:{target}"
+
+
+def _label_checks(
+    problems: list[str], y: pd.Series, target: str, table_id: str
+) -> None:
     """Refuse, before Fit is pressed, a label column no fit can learn from.
 
-    A label that looks continuous (:func:`engine.validation.continuous_label`,
-    the Explain page's and the graph command's rule) is refused unless the box
-    'Fit anyway' below it is ticked, as the Explain page's 'Train anyway' and
-    the command's ``--fit-anyway``; a label of a single class is refused by the
-    library's check (:func:`engine.graphs.check_node_labels`). Other labels that
-    look like no class labels (an identifier) get a warning.
+    A label that looks continuous or makes nearly every row a class of its
+    own (:func:`engine.validation.label_refusal`, the rule of the Explain page
+    and of the ``explain`` and ``graph`` commands) is refused unless the box
+    'Fit anyway' below it is ticked for this table's label column, as the
+    Explain page's 'Train anyway' and the commands' ``--fit-anyway``; a label
+    of a single class is refused by the library's check
+    (:func:`engine.graphs.check_node_labels`). Other labels that look like no
+    class labels (few rows per class) get a warning.
 
     Parameters
     ----------
@@ -600,24 +624,25 @@ def _label_checks(problems: list[str], y: pd.Series, target: str) -> None:
         The labels of the nodes, missing for unlabelled ones.
     target : str
         The label column's name.
+    table_id : str
+        The table's id (the box is its label column's).
     """
-    continuous = continuous_label(y)
-    if continuous:
-        st.checkbox(
+    why = label_refusal(y)
+    if why is not None:
+        insisted = st.checkbox(
             "Fit anyway, one class per distinct value",
-            key=FIT_ANYWAY_KEY,
+            key=fit_anyway_key(table_id, target),
             help=f"Fit refuses a label of decimal numbers with more than "
-            f"{LABEL_MANY_CLASSES} distinct values: the GCN would learn each "
-            "value as a class of its own.",
+            f"{LABEL_MANY_CLASSES} distinct values, or one with more than "
+            f"{LABEL_MANY_CLASSES} distinct values in fewer than two rows per "
+            "value: the GCN would learn each value as a class of its own.",
         )
-        if not st.session_state.get(FIT_ANYWAY_KEY):
-            present = y.dropna()
+        if not insisted:
+            ranges = ", or group the values into a few ranges first"
             problems.append(
-                f"The label column {target!r} holds {present.nunique()} distinct "
-                f"decimal numbers in {len(present)} labelled rows: it looks like a "
-                "continuous measurement, and each value would be a class of its "
-                "own. Choose a column of class labels in 'Label column', or group "
-                "the values into a few ranges first; or tick 'Fit anyway' above."
+                f"The label column '{target}' {why}. Choose a column of class "
+                f"labels in 'Label column'{ranges if continuous_label(y) else ''}; "
+                "or tick 'Fit anyway' above."
             )
             return
     suspect = class_label_warning(y, target)
@@ -687,7 +712,9 @@ def render() -> None:
     # controls (Streamlit drops the state of widgets it does not draw) nor the
     # running job below
     problems: list[str] = []
-    inputs = _checked(problems, _features, frame, table_id, target)
+    inputs = None
+    if target is not None:
+        inputs = _checked(problems, _features, frame, table_id, target)
     if inputs is not None:
         X, y, _ = inputs
         n = len(X)
@@ -696,7 +723,7 @@ def render() -> None:
             f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
             + (LARGE_FIT_NOTE if n >= LARGE_FIT_NODES else "")
         )
-        _label_checks(problems, y, target)
+        _label_checks(problems, y, target, table_id)
     record = inputs[2] if inputs is not None else None
     edges = _checked(problems, _edge_list, frame, record)
     sizes = _checked(problems, _split_controls, name, y) if inputs else None
@@ -714,7 +741,7 @@ def render() -> None:
         "settings": _settings(sizes, opts),
     }
     running = state.get(state.GRAPH_JOB) is not None
-    blocked = running or bool(problems)
+    blocked = running or bool(problems) or target is None
     if st.button("Fit", type="primary", disabled=blocked, key="graph_fit"):
         try:
             _submit(frame, inputs, edges, sizes, opts, made_on)

@@ -25,9 +25,11 @@ from engine.runtime import ProgressEvent, resolve_device
 __all__ = [
     "HEADER_CHOICES",
     "ProgressLog",
+    "add_fit_anyway_option",
     "add_header_option",
     "check_device",
     "check_in_file",
+    "check_label",
     "check_out",
     "check_readable",
     "discard_notes",
@@ -154,6 +156,74 @@ def add_header_option(parser: argparse.ArgumentParser) -> None:
         help="whether the first line holds the column names: auto (default: a "
         "line of numbers only is read as data), yes (even when the names look "
         "like numbers) or no (it is data; columns named column_1, ...)",
+    )
+
+
+def add_fit_anyway_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--fit-anyway``, which lets :func:`check_label` pass a refused label.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The subcommand's parser.
+    """
+    parser.add_argument(
+        "--fit-anyway",
+        action="store_true",
+        help="learn a --target that looks continuous (decimal numbers with more "
+        "than 10 distinct values) or makes nearly one class per row (more than "
+        "10 distinct values, more than half as many as its labelled rows), each "
+        "value a class of its own; refused without it",
+    )
+
+
+def check_label(
+    command: str, frame: Any, labels: Any, args: argparse.Namespace, verb: str
+) -> None:
+    """Refuse a ``--target`` that :func:`engine.validation.label_refusal`
+    refuses (the pages' rule) unless ``--fit-anyway`` is given; say when
+    ``--fit-anyway`` is given for nothing.
+
+    Parameters
+    ----------
+    command : str
+        The subcommand, which starts the message.
+    frame : pandas.DataFrame of shape (n_rows, n_columns)
+        The table, ``--target`` among its columns (another column of class
+        labels is suggested from it).
+    labels : pandas.Series of shape (n_rows,)
+        The labels the command learns from, missing for unlabelled rows.
+    args : argparse.Namespace
+        The command line (``target``, ``fit_anyway``).
+    verb : str
+        What the command does with the label ("train", "fit").
+
+    Raises
+    ------
+    DataError
+        Naming ``--target``, what it holds, a column of class labels to choose
+        when one looks like that, and ``--fit-anyway``.
+    """
+    import shlex
+
+    from engine.errors import DataError
+    from engine.validation import guess_label_column, label_refusal
+
+    why = label_refusal(labels)
+    if args.fit_anyway and why is None:
+        write_note(
+            command,
+            f"'--fit-anyway' is not used: the label column {args.target!r} neither "
+            "looks continuous nor makes nearly every row a class of its own.",
+        )
+    if why is None or args.fit_anyway:
+        return
+    other = guess_label_column(frame.drop(columns=args.target), numeric=True)
+    hint = "" if other is None else f" (e.g. --target {shlex.quote(other)})"
+    raise DataError(
+        f"{command}: '--target' {args.target!r} {why}; pick a column of class "
+        f"labels with --target{hint}, or pass --fit-anyway to {verb} one class "
+        "per value."
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import math
-import shlex
 import sys
 import warnings
 from pathlib import Path
@@ -21,9 +20,11 @@ import numpy as np
 import pandas as pd
 
 from engine.commands import (
+    add_fit_anyway_option,
     add_header_option,
     check_device,
     check_in_file,
+    check_label,
     check_out,
     check_readable,
     flush_notes,
@@ -71,13 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="CSV table with a label column")
     add_header_option(p)
     p.add_argument("--target", required=True, help="label column")
-    p.add_argument(
-        "--fit-anyway",
-        action="store_true",
-        help="train on a --target of nearly one class per row (more than 10 "
-        "distinct values, more than half as many as its labelled rows), each "
-        "value a class of its own; refused without it",
-    )
+    add_fit_anyway_option(p)
     p.add_argument(
         "--model",
         choices=MODEL_KINDS,
@@ -207,44 +202,21 @@ command's own note (``class_label_warning``) says already."""
 
 
 def _check_label(frame: pd.DataFrame, args: argparse.Namespace) -> None:
-    """Refuse a label column that is not in the table, or one that makes nearly
-    every row a class of its own (:func:`engine.validation.identifier_label`,
-    as the Explain page does) unless ``--fit-anyway`` is given (the page's
-    'Train anyway'); say when ``--fit-anyway`` is given for nothing.
+    """Refuse a label column that is not in the table, or one that the pages
+    refuse too (:func:`engine.commands.check_label`) unless ``--fit-anyway``
+    is given.
 
     Raises
     ------
     DataError
-        Naming ``--target`` and, when one looks like class labels, another
-        column to choose.
+        Naming ``--target``.
     """
-    from engine.validation import guess_label_column, identifier_label
-
     if args.target not in frame.columns:
         raise DataError(
             f"explain: label column {args.target!r} is not in {args.file}; columns "
             f"are {format_names(frame.columns)}."
         )
-    counts = identifier_label(frame[args.target])
-    if args.fit_anyway and counts is None:
-        write_note(
-            "explain",
-            f"'--fit-anyway' is not used: the label column {args.target!r} does "
-            "not make nearly every row a class of its own.",
-        )
-    if counts is None or args.fit_anyway:
-        return
-    k, n = counts
-    other = guess_label_column(frame.drop(columns=args.target), numeric=True)
-    hint = "" if other is None else f" (e.g. --target {shlex.quote(other)})"
-    raise DataError(
-        f"explain: '--target' {args.target!r} has {k} distinct values in {n} "
-        f"labelled rows ({n / k:.1f} rows per class): nearly every row is a class "
-        "of its own, so the column looks like an identifier, free text or a "
-        "measurement, not a class label, and a classifier learns nothing from it; "
-        f"pick a column of class labels with --target{hint}, or pass "
-        "--fit-anyway to train one class per value."
-    )
+    check_label("explain", frame, frame[args.target], args, "train")
 
 
 _MISSING_ADVICE = (
@@ -268,9 +240,14 @@ CONSTANT_KEPT = (
 out of the numeric matrix"."""
 
 
+TEXT_TAKEN = "explain takes the text columns as features, one-hot encoded"
+"""What the note on a table of no numeric column says instead of the reader's
+"the learners need numeric columns"."""
+
+
 def _in_explain_words(report: Any, target: str, features: list[str]) -> Any:
-    """``report`` with its identifier- and constant-column notes in this
-    command's words.
+    """``report`` with its identifier-, constant- and no-numeric-column notes
+    in this command's words.
 
     The reader's note offers 'Columns (nodes)' and ``--columns``, which
     ``explain`` has not: a column that looks like row identifiers is left out
@@ -278,7 +255,8 @@ def _in_explain_words(report: Any, target: str, features: list[str]) -> Any:
     and as the label it would make every row a class. A constant column is
     "left out of the numeric matrix" for the reader; ``explain`` keeps it as a
     feature (a classifier takes every column it is given, as on the Explain
-    page), and it never changes the class.
+    page), and it never changes the class. A table of no numeric column
+    needs none here: the text columns are features.
     """
     from dataclasses import replace
 
@@ -287,6 +265,9 @@ def _in_explain_words(report: Any, target: str, features: list[str]) -> Any:
         if finding.code == "constant_column" and finding.column in features:
             head = finding.message.split("; it carries no information", 1)[0]
             finding = replace(finding, message=f"{head}; {CONSTANT_KEPT}.")
+        elif finding.code == "no_numeric_columns":
+            head = finding.message.split("; the learners need", 1)[0]
+            finding = replace(finding, message=f"{head}; {TEXT_TAKEN}.")
         elif finding.code == "identifier_column":
             head = finding.message.split("; it is no feature", 1)[0]
             tail = "explain leaves it out of the features"
@@ -364,10 +345,19 @@ def _check_kept(rows: list[int], kept: pd.Index, frame: pd.DataFrame) -> None:
         return
     r = lost[0]
     holes = [str(c) for c in frame.columns if _is_hole(frame[c].iloc[r])]
+    text = [c for c in holes if not pd.api.types.is_numeric_dtype(frame[c])]
+    fill = "fill them with the column mean"
+    if text and len(text) == len(holes):
+        fill = "fill an empty text cell with the column's most common value"
+    elif text:
+        fill = (
+            "fill them (a number with the column mean, an empty text cell with "
+            "the column's most common value)"
+        )
     raise DataError(
         f"explain: row(s) {lost[:10]} of '--rows' were dropped for missing or "
         f"infinite feature values (row {r} has no value in {holes[:5]}); use "
-        "--missing mean to fill them with the column mean, or choose other --rows."
+        f"--missing mean to {fill}, or choose other --rows."
     )
 
 
@@ -378,9 +368,24 @@ def _is_hole(value: Any) -> bool:
     return isinstance(value, (int, float, np.number)) and not np.isfinite(value)
 
 
+def _note_label(labels: pd.Series, args: argparse.Namespace) -> None:
+    """Say when the label column looks like no class labels
+    (:func:`engine.validation.class_label_warning`): a column of class labels
+    is needed, or, for a label that ``--fit-anyway`` let through, that each
+    value is a class of its own."""
+    from engine.validation import class_label_warning, label_refusal
+
+    warning = class_label_warning(labels, args.target)
+    if not warning:
+        return
+    tail = "explain needs a column of class labels (--target)"
+    if args.fit_anyway and label_refusal(labels) is not None:
+        tail = "as --fit-anyway asks, each value is a class of its own"
+    write_note("explain", f"{warning}; {tail}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
-    from engine.validation import class_label_warning
     from engine.values import explain, load_skops
     from engine.values.models import check_model_classes, describe_left_out
     from engine.values.table_models import (
@@ -409,11 +414,7 @@ def run(args: argparse.Namespace) -> int:
     write_table_notes("explain", report, record)
     _check_estimator(args, len(features), len(table))
     _check_kept(rows, table.index, frame[features])
-    warning = class_label_warning(frame[args.target], args.target)
-    if warning:
-        write_note(
-            "explain", f"{warning}; explain needs a column of class labels (--target)"
-        )
+    _note_label(frame[args.target], args)
     labels = frame[args.target].iloc[table.index]
     if loaded is not None:
         model = loaded

@@ -10,8 +10,10 @@ import warnings
 from typing import Any
 
 from engine.commands import (
+    add_fit_anyway_option,
     add_header_option,
     check_in_file,
+    check_label,
     check_out,
     check_readable,
     header_of,
@@ -147,13 +149,7 @@ def register(subparsers: Any) -> None:
         f"{list(BASELINES)}, or '{NO_BASELINES}' (the default) for none",
     )
     parser.add_argument("--device", default="auto")
-    parser.add_argument(
-        "--fit-anyway",
-        action="store_true",
-        help="fit a --target that looks continuous (decimal numbers with more "
-        "than 10 distinct values), each value a class of its own; refused "
-        "without it",
-    )
+    add_fit_anyway_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -280,40 +276,6 @@ def _with_flags(message: str) -> str:
     its owner (``LdsConfig:``) replaced by ``graph:``, parameters by flags."""
     text = message.replace("device='cpu' or device='auto'", "--device cpu or auto")
     return in_flag_words("graph", text, _FLAGS)
-
-
-def _check_label(frame: Any, y: Any, args: argparse.Namespace) -> None:
-    """Refuse a ``--target`` that looks continuous unless ``--fit-anyway`` is
-    given (:func:`engine.validation.continuous_label`, the Learn-a-graph
-    page's rule); say when ``--fit-anyway`` is given for nothing.
-
-    Raises
-    ------
-    DataError
-        Naming ``--target``, a column of class labels to choose if one looks
-        like that, and ``--fit-anyway``.
-    """
-    from engine.validation import continuous_label, guess_label_column
-
-    continuous = continuous_label(y)
-    if args.fit_anyway and not continuous:
-        write_note(
-            "graph",
-            f"'--fit-anyway' is not used: the label column {args.target!r} does "
-            "not look continuous.",
-        )
-    if not continuous or args.fit_anyway:
-        return
-    present = y.dropna()
-    other = guess_label_column(frame.drop(columns=args.target), numeric=True)
-    hint = "" if other is None else f" (e.g. --target {shlex.quote(other)})"
-    raise DataError(
-        f"graph: '--target' {args.target!r} holds {present.nunique()} distinct "
-        f"decimal numbers in {len(present)} labelled rows: it looks like a "
-        "continuous measurement, and each value would be a class of its own; "
-        f"pick a column of class labels with --target{hint}, or pass "
-        "--fit-anyway to fit one class per value."
-    )
 
 
 def _check_sizes(args: argparse.Namespace, y: Any) -> None:
@@ -767,7 +729,7 @@ def run(args: argparse.Namespace) -> int:
     if index is not None:
         frame = _indexed(frame, index, args, [] if edges is None else _cells(edges))
     X, y, record = table_inputs_record(frame, args.target)
-    _check_label(frame, y, args)
+    check_label("graph", frame, y, args, "fit")
     _check_sizes(args, y)
     write_table_notes("graph", _in_graph_words(report, index), record)
     suspect = class_label_warning(y, args.target)

@@ -945,7 +945,7 @@ def test_a_continuous_label_is_refused_unless_the_user_insists() -> None:
     assert error.value.startswith("The label column 'price' holds 200 distinct")
     assert "Pick a column of class labels" in error.value
     assert "bin the values into a few classes" in error.value
-    at.checkbox(key="explain_train_anyway").check().run()
+    _anyway_box(at).check().run()
     _train(at)
     assert at.session_state[state.EXPLAIN_MODEL]["key"][1] == "price"
 
@@ -1218,7 +1218,7 @@ def test_an_identifier_is_no_default_label_and_is_refused_unless_insisted() -> N
         )
     ), error.value
     assert "tick 'Train anyway' above" in error.value
-    at.checkbox(key="explain_train_anyway").check().run()
+    _anyway_box(at).check().run()
     _train(at)
     assert at.session_state[state.EXPLAIN_MODEL]["key"][1] == "node_id"
 
@@ -1242,3 +1242,32 @@ def test_features_and_constant_columns_as_the_explain_command_has_them() -> None
         "take their one value from the table (unless 'Removed features take' is "
         "zeros)." in _markdown_texts(at)
     )
+
+
+def _anyway_box(at: AppTest):
+    """The 'Train anyway' checkbox, or ``None`` when the page shows none."""
+    label = "Train anyway, one class per distinct value"
+    return next((c for c in at.checkbox if c.label == label), None)
+
+
+def test_train_anyway_applies_only_to_the_label_it_was_ticked_for() -> None:
+    # ticked for 'cls' (40 classes in 60 rows), it stayed ticked when the
+    # label became 'x1' (60 decimals), which 'Train model' then trained
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 2)), columns=["x1", "x2"])
+    frame["cls"] = [f"c{i % 40}" for i in range(60)]
+    frame["label"] = np.resize(["p", "q"], 60)
+    at = _explain_upload(frame, "two_refused.csv", "cls")
+    _anyway_box(at).check().run()
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("x1").run()
+    assert not at.exception
+    assert not _anyway_box(at).value
+    at.button(key=state.EXPLAIN_W_TRAIN).click().run()
+    assert state.EXPLAIN_MODEL not in at.session_state  # nothing trained
+    (error,) = at.error
+    assert error.value.startswith(
+        literal("The label column 'x1' holds 60 distinct decimal numbers")
+    ), error.value
+    # back to 'cls': the box asks again
+    at.selectbox(key=state.EXPLAIN_W_TARGET).set_value("cls").run()
+    assert not _anyway_box(at).value

@@ -306,7 +306,7 @@ def test_graph_page_refuses_a_continuous_label_unless_fit_anyway_is_ticked():
     ]
     assert at.button(key="graph_fit").disabled
     assert not [w for w in at.warning if "distinct" in w.value]  # said once
-    at.checkbox(key="graph_fit_anyway").check().run()
+    _fit_anyway_box(at).check().run()
     assert not at.error and not at.button(key="graph_fit").disabled
     assert any(
         w.value.startswith("The label column 'alcohol' has 126 distinct")
@@ -776,3 +776,86 @@ def test_graph_page_strips_blanks_around_the_names_of_an_edge_list():
     assert not at.error
     assert any(c.value == "2 edges read from 2 rows." for c in at.caption)
     assert not at.button(key="graph_fit").disabled
+
+
+def _fit_anyway_box(at: AppTest):
+    """The 'Fit anyway' checkbox, or ``None`` when the page shows none."""
+    label = "Fit anyway, one class per distinct value"
+    return next((c for c in at.checkbox if c.label == label), None)
+
+
+def _upload_on_data_page(frame: pd.DataFrame, name: str) -> AppTest:
+    """The Learn-a-graph page on ``frame`` uploaded on the Data page."""
+    at = AppTest.from_file(str(REPO / "app" / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.file_uploader(key="data_upload").set_value(
+        (name, frame.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    return at.switch_page("views/graph.py").run()
+
+
+def _gid_frame() -> pd.DataFrame:
+    """60 rows: random floats x1, x2, a label 'cls' of one class per row
+    (c0..c59) and one of two classes."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 2)), columns=["x1", "x2"])
+    frame["cls"] = [f"c{i}" for i in range(60)]
+    frame["label"] = np.resize(["p", "q"], 60)
+    return frame
+
+
+def test_graph_page_refuses_a_label_of_one_class_per_row_unless_insisted():
+    # a warning only, and Fit learnt 60 classes in 60 rows, which the Explain
+    # page and both commands refuse
+    at = _app_on_table(_gid_frame(), "gid.csv")
+    at.selectbox(key="graph_target").set_value("cls").run()
+    assert not at.exception
+    assert any(
+        e.value.startswith(
+            literal(
+                "The label column 'cls' has 60 distinct values in 60 labelled rows "
+                "(1.0 rows per class): nearly every row is a class of its own"
+            )
+        )
+        and "tick 'Fit anyway' above" in e.value
+        for e in at.error
+    ), [e.value for e in at.error]
+    assert at.button(key="graph_fit").disabled
+    _fit_anyway_box(at).check().run()
+    assert not any("nearly every row" in e.value for e in at.error)
+
+
+def test_graph_page_fit_anyway_applies_only_to_the_label_it_was_ticked_for():
+    at = _app_on_table(_gid_frame(), "gid.csv")
+    at.selectbox(key="graph_target").set_value("cls").run()
+    _fit_anyway_box(at).check().run()
+    at.selectbox(key="graph_target").set_value("x1").run()
+    assert not at.exception
+    assert not _fit_anyway_box(at).value
+    assert any(
+        e.value.startswith(literal("The label column 'x1' holds 60 distinct"))
+        for e in at.error
+    )
+    assert at.button(key="graph_fit").disabled
+
+
+def test_graph_page_preselects_the_label_as_the_explain_page_does():
+    # the continuous 'price' (last column) was preselected and refused at once,
+    # where the Explain page preselects none and asks for a label column
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"])
+    frame["price"] = 10.25 + 1.5 * (np.arange(60) % 19)
+    at = _upload_on_data_page(frame, "cont.csv")
+    assert not at.exception
+    assert at.selectbox(key="graph_target").value is None
+    assert any("Choose the label column" in i.value for i in at.info)
+    assert not at.error
+    assert at.button(key="graph_fit").disabled
+    at.switch_page("views/explain.py").run()
+    assert at.selectbox(key=state.EXPLAIN_W_TARGET).value is None
+    # a table with a column of class labels: the same one on both pages
+    frame["grade"] = np.resize([1, 2, 3], 60)
+    at = _upload_on_data_page(frame, "graded.csv")
+    assert at.selectbox(key="graph_target").value == "grade"
+    at.switch_page("views/explain.py").run()
+    assert at.selectbox(key=state.EXPLAIN_W_TARGET).value == "grade"

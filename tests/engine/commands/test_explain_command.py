@@ -249,6 +249,7 @@ def test_a_continuous_label_is_noted(iris_csv, capsys) -> None:
     from engine.cli import main
 
     argv = ["explain", str(iris_csv), "--target", "sepal length (cm)", "--top", "1"]
+    argv += ["--fit-anyway"]  # refused without it
     assert main([*argv, "--estimator", "permutation", "--samples", "2"]) == 0
     err = capsys.readouterr().err
     assert (
@@ -256,6 +257,20 @@ def test_a_continuous_label_is_noted(iris_csv, capsys) -> None:
         "in 150 labelled rows (decimal numbers, 4.3 rows per class): it looks like a "
         "continuous measurement" in err
     )
+    assert "as --fit-anyway asks, each value is a class of its own" in err
+
+
+def test_a_label_of_few_rows_per_class_is_noted_not_refused(tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    frame = load_iris(as_frame=True).frame
+    frame["group"] = [f"g{i % 40}" for i in range(150)]  # 3.75 rows per class
+    path = tmp_path / "groups.csv"
+    frame.drop(columns="target").to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "group", "--top", "1"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "note: explain: the label column 'group' has 40 distinct values" in err
     assert "explain needs a column of class labels (--target)" in err
 
 
@@ -820,4 +835,101 @@ def test_fit_anyway_trains_a_label_of_nearly_one_class_per_row(tmp_path, capsys)
     assert main([*argv, "--fit-anyway"]) == 0
     assert "note: explain: '--fit-anyway' is not used: the label column 'species'" in (
         capsys.readouterr().err
+    )
+
+
+def _cont_csv(tmp_path):
+    """60 rows: random floats a and b, and a price of 19 distinct decimals."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"])
+    frame["price"] = 10.25 + 1.5 * (np.arange(60) % 19)
+    path = tmp_path / "cont.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_a_continuous_label_is_refused_unless_fit_anyway(tmp_path, capsys) -> None:
+    from engine.cli import main
+
+    # only a note, then 19 classes were trained (accuracy 0, status 0), while
+    # the Explain page and the graph command and page refuse such a label
+    argv = ["explain", str(_cont_csv(tmp_path)), "--target", "price", "--rows", "0"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: explain: '--target' 'price' holds 19 distinct decimal numbers in "
+        "60 labelled rows: it looks like a continuous measurement, and each value "
+        "would be a class of its own; pick a column of class labels with --target, "
+        "or pass --fit-anyway to train one class per value.\n"
+    )
+    assert main([*argv, "--top", "1", "--fit-anyway"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("model: logistic")
+    assert "note: explain: the label column 'price' has 19 distinct values" in err
+    # the user insisted: no note asks for a column of class labels
+    assert "explain needs a column of class labels" not in err
+    assert "is not used" not in err
+
+
+def test_fit_anyway_help_names_both_refused_kinds_of_label(capsys) -> None:
+    with pytest.raises(SystemExit):
+        _run(["explain", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "looks continuous (decimal numbers with more than 10 distinct" in help_text
+    assert "nearly one class per row" in help_text
+
+
+def test_an_explained_row_with_an_empty_text_cell_names_the_fill(
+    tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # it said "use --missing mean to fill them with the column mean" for a
+    # text cell, which --missing mean fills with the most common value
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"])
+    frame["color"] = np.resize(["red", "blue"], 60)
+    frame["label"] = np.resize([0, 1, 1], 60)
+    frame.loc[3, "color"] = None
+    path = tmp_path / "ex_miss.csv"
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "label", "--rows", "3"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "(row 3 has no value in ['color'])" in err
+    assert "the column mean" not in err
+    assert "fill an empty text cell with the column's most common value" in err
+    frame.loc[3, ["a", "color"]] = [np.nan, "red"]
+    frame.to_csv(path, index=False)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "use --missing mean to fill them with the column mean" in err
+    assert "most common value" not in err
+    assert main([*argv, "--missing", "mean", "--top", "1"]) == 0
+
+
+def test_a_table_of_text_features_gets_no_note_that_numbers_are_needed(
+    tmp_path, capsys
+) -> None:
+    from engine.cli import main
+
+    # "no column holds numbers; the learners need numeric columns", and then
+    # explain one-hot encoded the text columns and trained
+    frame = pd.DataFrame(
+        {
+            "color": np.resize(["red", "blue", "green"], 60),
+            "shape": np.resize(["box", "ball"], 60),
+            "label": np.resize(["p", "q"], 60),
+        }
+    )
+    path = tmp_path / "text.csv"
+    frame.to_csv(path, index=False)
+    argv = ["explain", str(path), "--target", "label", "--top", "1"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "the learners need numeric columns" not in err
+    assert (
+        "note: explain: text.csv: no column holds numbers; explain takes the text "
+        "columns as features, one-hot encoded" in err
     )

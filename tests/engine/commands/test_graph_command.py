@@ -790,8 +790,8 @@ def test_graph_command_says_when_fit_anyway_is_not_needed(tmp_path, capsys):
     assert main([*argv, "--max-outer-iter", "1", "--device", "cpu"]) == 0
     err = capsys.readouterr().err
     assert (
-        "note: graph: '--fit-anyway' is not used: the label column 'cls' does not "
-        "look continuous." in err
+        "note: graph: '--fit-anyway' is not used: the label column 'cls' neither "
+        "looks continuous nor makes nearly every row a class of its own." in err
     )
 
 
@@ -858,3 +858,41 @@ def test_graph_command_strips_blanks_around_the_names_of_an_edge_list(tmp_path, 
     names = result.node_names
     pairs = {tuple(sorted(names[i] for i in e)) for e in result.initial_edges}
     assert pairs == {("n0", "n2"), ("n1", "n3"), ("n4", "n5")}
+
+
+def test_graph_command_refuses_a_label_of_one_class_per_row_unless_asked(
+    tmp_path, capsys
+):
+    # a note only, then 60 classes in 60 rows were fitted (test_accuracy 0),
+    # which the explain command refuses
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"])
+    frame["cls"] = [f"c{i}" for i in range(60)]
+    frame["label"] = np.resize(["x", "y"], 60)
+    path = tmp_path / "gid.csv"
+    frame.to_csv(path, index=False)
+    argv = ["graph", str(path), "--target", "cls", "--seed", "0"]
+    argv += ["--max-outer-iter", "1", "--device", "cpu"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: graph: '--target' 'cls' has 60 distinct values in 60 labelled rows "
+        "(1.0 rows per class): nearly every row is a class of its own, so the "
+        "column looks like an identifier, free text or a measurement, not a class "
+        "label, and a classifier learns nothing from it; pick a column of class "
+        "labels with --target (e.g. --target label), or pass --fit-anyway to fit "
+        "one class per value.\n"
+    )
+    assert main([*argv, "--fit-anyway"]) == 0
+    out, err = capsys.readouterr()
+    assert "test_accuracy" in json.loads(out)
+    assert "is not used" not in err
+
+
+def test_graph_fit_anyway_help_names_both_refused_kinds_of_label(capsys):
+    with pytest.raises(SystemExit):
+        _run(["graph", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "looks continuous (decimal numbers with more than 10 distinct" in help_text
+    assert "nearly one class per row" in help_text
