@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -204,15 +205,21 @@ def _refuse_non_numeric(
     ]
     if not bad:
         return
-    as_text = [lab for lab, col in bad if _numbers_as_text(col)]
-    other = [lab for lab, _ in bad if lab not in set(as_text)]
+    kinds = {lab: _numbers_as_text(col) for lab, col in bad}
+    plain = [lab for lab, kind in kinds.items() if kind == "plain"]
+    separated = [lab for lab, kind in kinds.items() if kind == "separators"]
+    other = [lab for lab, kind in kinds.items() if kind is None]
     parts = []
-    if as_text:
-        cols = format_names(as_text, 5)
+    if plain:
+        parts.append(_convert_advice(plain, name, "", ".astype(float)"))
+    if separated:
         parts.append(
-            f"column(s) {cols} of {name!r} hold numbers stored as text; convert "
-            f"them first ({name}[{cols}] = {name}[{cols}].astype(float)), or fix "
-            "the file or code that wrote them as text"
+            _convert_advice(
+                separated,
+                name,
+                " with thousands separators",
+                ".replace(',', '', regex=True).astype(float)",
+            )
         )
     if other:
         parts.append(
@@ -222,15 +229,67 @@ def _refuse_non_numeric(
     raise DataError(f"{owner}: " + ". ".join(parts) + ".")
 
 
-def _numbers_as_text(col: pd.Series) -> bool:
-    """Whether a column of text holds numbers only (missing cells aside), which
-    ``astype(float)`` turns into a numeric column."""
-    present = col.dropna()
-    if not len(present) or not all(isinstance(v, str) for v in present):
-        return False
+# most columns named in the code that converts them; with more, the advice
+# shows the code for the first one (a list cut with "... and 2 more" would not
+# run)
+_MAX_CODE_COLUMNS = 5
+
+
+def _convert_advice(labels: list[str], name: str, how: str, call: str) -> str:
+    """Words and runnable code that convert the columns ``labels`` of ``name``
+    (numbers stored as text, ``how`` says in what form) with ``call``."""
+    head = (
+        f"column(s) {format_names(labels, _MAX_CODE_COLUMNS)} of {name!r} hold "
+        f"numbers stored as text{how}; convert "
+    )
+    if len(labels) <= _MAX_CODE_COLUMNS:
+        cols = format_names(labels)
+        code = f"them first ({name}[{cols}] = {name}[{cols}]{call})"
+    else:
+        first = repr(labels[0])
+        code = f"each of them first (e.g. {name}[{first}] = {name}[{first}]{call})"
+    return f"{head}{code}, or fix the file or code that wrote them as text"
+
+
+# a number written with commas between groups of three digits: "12,500.5"
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def _numbers_as_text(col: pd.Series) -> str | None:
+    """How a non-numeric column holds numbers as text, if it holds only numbers.
+
+    Returns ``"plain"`` when ``astype(float)`` converts it: every present cell
+    is a number or text of one (Python numbers may sit among the text);
+    ``"separators"`` when some text has commas between groups of three digits
+    (``"1,234"``), which have to be removed first; ``None`` when a cell is
+    neither (words, booleans, dates) or no cell is text. Missing cells are
+    ignored.
+    """
+    values = pd.unique(col.dropna().to_numpy(dtype=object))
+    texts = [v.strip() for v in values if isinstance(v, str)]
+    if not texts or not all(isinstance(v, str) or _is_number(v) for v in values):
+        return None
+    separated = False
+    for text in texts:
+        if _THOUSANDS.fullmatch(text):
+            separated = True
+        elif not _float_text(text):
+            return None
+    return "separators" if separated else "plain"
+
+
+def _is_number(value: object) -> bool:
+    """Whether a cell is a real number (not a boolean)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not (
+        isinstance(value, bool | np.bool_)
+    )
+
+
+def _float_text(text: str) -> bool:
+    """Whether ``float`` reads ``text``."""
     try:
-        present.astype(np.float64)
-    except (TypeError, ValueError):
+        float(text)
+    except ValueError:
         return False
     return True
 

@@ -17,6 +17,7 @@ import io
 import logging
 import shlex
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ from engine.dag import (
     learn_dag,
     make_config,
 )
-from engine.dag.bootstrap import bootstrap_dag
+from engine.dag.bootstrap import BootstrapResult, bootstrap_dag
 from engine.dag.metrics import METRIC_CONVENTIONS
 from engine.data import (
     MISSING_HANDLING,
@@ -58,6 +59,7 @@ from engine.data import (
 from engine.errors import (
     ConfigError,
     DataError,
+    DataWarning,
     GraphError,
     check_range,
     format_names,
@@ -730,20 +732,10 @@ def run(args: argparse.Namespace) -> int:
         "data_preparation": _data_preparation(args, names, prior),
     }
     if args.bootstrap:
-        boot = bootstrap_dag(
-            X,
-            args.method,
-            n_boot=args.bootstrap,
-            threshold=args.threshold,
-            executor=args.executor,
-            n_workers=args.workers,
-            prior=prior,
-            seed=result.seed,
-            device="cpu" if args.device == "auto" else args.device,
-            node_names=names,
-            progress=progress_log(logger),
-            **options,
-        )
+        with warnings.catch_warnings():
+            # learn_dag's note above said it of the same matrix
+            warnings.filterwarnings("ignore", _BOOTSTRAP_COLLINEAR, DataWarning)
+            boot = _bootstrap(args, X, names, prior, result.seed, options)
         out["edge_frequency"] = boot.edge_frequency.round(6).tolist()
         out["bootstrap"] = {
             "n_boot": boot.n_boot,
@@ -772,6 +764,36 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(dumps_strict(out, indent=2) + "\n")
     return 0
+
+
+# bootstrap_dag's note on columns that are linear functions of others (a
+# regular expression, as warnings filters take it)
+_BOOTSTRAP_COLLINEAR = r"bootstrap_dag: column\(s\) .* to rounding, (a )?linear func"
+
+
+def _bootstrap(
+    args: argparse.Namespace,
+    X: Any,
+    names: list[str],
+    prior: PriorKnowledge | None,
+    seed: int,
+    options: dict[str, Any],
+) -> BootstrapResult:
+    """:func:`bootstrap_dag` with the command's options."""
+    return bootstrap_dag(
+        X,
+        args.method,
+        n_boot=args.bootstrap,
+        threshold=args.threshold,
+        executor=args.executor,
+        n_workers=args.workers,
+        prior=prior,
+        seed=seed,
+        device="cpu" if args.device == "auto" else args.device,
+        node_names=names,
+        progress=progress_log(logger),
+        **options,
+    )
 
 
 def _edges(result: DagResult) -> list[dict[str, Any]]:

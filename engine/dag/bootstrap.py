@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from engine.dag.fas import break_cycles
 from engine.dag.learner import (
     _MAX_TIED,
+    _collinear,
     _learn_dag,
     _prior_for,
     _refuse_constant_required,
@@ -289,7 +290,9 @@ class BootstrapResult(ResultMixin):
         Provenance: the learner and its options, the seed of the call, the device,
         the executor that ran the fits, wall time, library version.
     warnings : tuple of str
-        The warnings of the refits, one per kind, saying how many of the
+        The note on columns of the full data that are, to rounding, linear
+        functions of others, when there are any; then the warnings of the
+        refits, one per kind, saying how many of the
         finished fits raised it (``"bootstrap_dag: 7 of 10 bootstrap fits
         warned: ..."``), then the one on ``unoriented_edges`` when it is not
         empty; shown as warnings too.
@@ -513,6 +516,11 @@ def bootstrap_dag(
         saying how many of the finished fits raised it (``"bootstrap_dag: 7 of
         10 bootstrap fits warned: ..."``), also kept in ``result.warnings``.
     DataWarning
+        Once, before the refits, when columns of the full data are, to
+        rounding, linear functions of others (see
+        :func:`~engine.dag.learn_dag`); a property of the data, so the refits
+        do not repeat it. Also kept in ``result.warnings`` (first).
+    DataWarning
         Once, when edges of the refits have a direction the score leaves open
         on the full data (``result.unoriented_edges``, common on standardised
         data): it names them and says their direction frequencies are
@@ -548,6 +556,10 @@ def bootstrap_dag(
     prior = None if prior is None else _prior_for(prior, names, "bootstrap_dag")
     if prior is not None:
         _refuse_constant_required(Xa, names, prior, "bootstrap_dag")
+    # said once, of the full data: the refits leave it out
+    collinear = _collinear(Xa, names, "bootstrap_dag")
+    if collinear:
+        warn_user(collinear, DataWarning)
     used_seed = resolve_seed(seed, "bootstrap_dag")
     # refused here, not by each replicate's learn_dag under its own name
     resolve_device(device, "bootstrap_dag")
@@ -578,9 +590,10 @@ def bootstrap_dag(
         summary.append((DataWarning, tied))
     for category, message in summary:
         warn_user(message, category)
+    said = ((collinear,) if collinear else ()) + tuple(m for _, m in summary)
     return _summarise(
         outcome,
-        tuple(message for _, message in summary),
+        said,
         tuple(unoriented),
         names,
         method,

@@ -340,20 +340,24 @@ def _constant(X: np.ndarray, names: list[str]) -> str | None:
     )
 
 
-def _dependent_columns(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _dependent_columns(
+    X: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The columns that are, to rounding, linear functions of earlier ones.
 
     Each varying column is centred and scaled to unit norm; the diagonal of the
     R factor of their QR decomposition, in column order, is then each column's
     residual norm after a least-squares fit on the columns before it: the
     square root of its residual variance as a share of its own variance. Below
-    :data:`_RESIDUAL_RTOL` the column is named. The decomposition is made from
-    the data, not from their correlation matrix, whose rounding (up to about
-    ``n_rows * eps``) can exceed that share's square; the correlation matrix
-    only screens: when the diagonal of its inverse shows every column's
-    residual share given all the others above :data:`_SCREEN_RTOL`, no column
-    is named and the decomposition (about 25 times slower than the matrix at
-    n_rows = 1e6, 20 columns: 1.25 s) is skipped.
+    the column's tolerance (:func:`_tolerances`) the column is named. The
+    decomposition is made from the data, not from their correlation matrix,
+    whose rounding (up to about ``n_rows * eps``) can exceed that share's
+    square; the correlation matrix only screens: when the diagonal of its
+    inverse shows every column's residual share given all the others above
+    :data:`_SCREEN_RTOL` (times the square of the column's tolerance over
+    :data:`_RESIDUAL_RTOL`), no column is named and the decomposition (about
+    25 times slower than the matrix at n_rows = 1e6, 20 columns: 1.25 s) is
+    skipped.
 
     Parameters
     ----------
@@ -363,88 +367,171 @@ def _dependent_columns(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     dependent : ndarray of int
-        Positions of the named columns, increasing.
+        Positions of the named columns among the varying ones, increasing.
     Z : ndarray of shape (n_samples, n_varying)
         The varying columns, centred and scaled to unit norm.
     varying : ndarray of int, length n_varying
         Their positions in ``X``.
+    tolerance : ndarray of float, length n_varying
+        Their tolerances.
     """
     varying = np.flatnonzero(np.ptp(X, axis=0) > 0)
     Z = X[:, varying] - X[:, varying].mean(axis=0)
+    tolerance = _tolerances(X[:, varying])
     none = np.empty(0, dtype=int)
     # n_rows - 1 or fewer centred rows span fewer dimensions than the columns:
     # every column is then a linear function of the others (few_samples_message
     # says the data are too few), so nothing is named
     if varying.size < 2 or varying.size > X.shape[0] - 1:
-        return none, Z, varying
+        return none, Z, varying, tolerance
     gram = Z.T @ Z
     norms = np.sqrt(np.diagonal(gram))
     Z /= norms
-    if _clearly_independent(gram / np.outer(norms, norms)):
-        return none, Z, varying
+    screen = _SCREEN_RTOL * (tolerance / _RESIDUAL_RTOL) ** 2
+    if _clearly_independent(gram / np.outer(norms, norms), screen):
+        return none, Z, varying, tolerance
     R = np.linalg.qr(Z, mode="r")
     residual = np.abs(np.diagonal(R))
-    return np.flatnonzero(residual < _RESIDUAL_RTOL), Z, varying
+    return np.flatnonzero(residual < tolerance), Z, varying, tolerance
 
 
-def _clearly_independent(corr: np.ndarray) -> bool:
+def _tolerances(X: np.ndarray) -> np.ndarray:
+    """Each column's tolerance on its residual share (see :data:`_RESIDUAL_RTOL`).
+
+    Rounding (float32, digits written to a file) is relative to a value's
+    magnitude, not to the column's spread: a column far from 0 next to its
+    spread (mean 300, standard deviation 0.5) loses a share of its spread that
+    many times larger. The tolerance grows with the ratio of the column's root
+    mean square to its standard deviation, at most :data:`_MAX_MAGNITUDE`
+    times, so that it never exceeds 1e-4.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_columns)
+        Varying columns.
+
+    Returns
+    -------
+    ndarray of float, length n_columns
+    """
+    spread = X.std(axis=0)
+    magnitude = np.hypot(X.mean(axis=0), spread)
+    return _RESIDUAL_RTOL * np.clip(magnitude / spread, 1.0, _MAX_MAGNITUDE)
+
+
+def _clearly_independent(corr: np.ndarray, screen: np.ndarray) -> bool:
     """Whether every column's residual share of variance, given all the others,
-    is above :data:`_SCREEN_RTOL` (``corr``: their correlation matrix)."""
+    is above its ``screen`` (``corr``: their correlation matrix)."""
     try:
         inverse = np.linalg.inv(corr)
     except np.linalg.LinAlgError:
         return False
     diagonal = np.diagonal(inverse)
     # 1 / diagonal is the share; rounding makes it negative near 0
-    return bool(np.all((diagonal > 0) & (diagonal * _SCREEN_RTOL < 1.0)))
+    return bool(np.all((diagonal > 0) & (diagonal * screen < 1.0)))
 
 
 # a column whose residual, after a least-squares fit on the other columns, has
 # a standard deviation below this share of its own is a linear function of
 # them "to rounding": about 1e-16 for a copy or a multiple made in float64,
-# 1e-7 for one written to a file with 7 significant digits; ordinary data are
-# far above it (smallest measured: 0.016 in the bundled breast_cancer sample,
-# 7e-5 in simulate_sem(100, 2000, edges_per_node=6, seed=2), whose deepest
+# 1e-7 for one written to a file with 7 significant digits (for a column
+# centred near 0; _tolerances raises it for others); ordinary data are far
+# above it (smallest measured: 0.016 in the bundled breast_cancer sample,
+# 1.5e-4 in simulate_sem(100, 2000, edges_per_node=6, seed=2), whose deepest
 # nodes have variances near 4e6 over unit noise)
 _RESIDUAL_RTOL = 1e-6
 
-# a residual share of variance (the square of the above) that the correlation
-# matrix tells apart from 0 at any size: its rounding is below n_rows * 1e-16
+# most times _RESIDUAL_RTOL is raised for a column far from 0 (_tolerances):
+# K = 300 + 0.5 * N(0, 1) in float32 leaves a residual share of 1.7e-5, and
+# 5.6e-5 written with 7 significant digits; simulate_sem(100, 2000,
+# edges_per_node=6, seed=2) + 1e9, at the cap, keeps 1.5e-4 > 1e-4
+_MAX_MAGNITUDE = 100.0
+
+# a residual share of variance (the square of _RESIDUAL_RTOL) that the
+# correlation matrix tells apart from 0 at any size: its rounding is below
+# n_rows * 1e-16
 _SCREEN_RTOL = 1e-8
 
 # most dependent columns whose twin the warning looks for
 _MAX_TWINS = 10
 
 
-def _twin(Z: np.ndarray, k: int, X: np.ndarray, names: list[str]) -> str:
-    """``"'b' is a copy of 'a'"`` or ``"'b' = -2 * 'a' + 1"``: an earlier column
-    of which column ``k`` is, to rounding, a multiple; ``""`` when none is.
+def _twin(Z: np.ndarray, k: int, X: np.ndarray, names: list[str], tol: float) -> str:
+    """``"'b' is a copy of 'a'"`` or ``"'b' = -2 * 'a' + 1"``: the earliest
+    column of which column ``k`` is, to rounding (residual share below
+    ``tol``), a multiple; ``""`` when none is.
 
     ``Z`` and ``X`` hold the varying columns only (``Z`` centred and scaled to
     unit norm), ``names`` their names.
     """
     corr = Z[:, :k].T @ Z[:, k]
-    if not corr.size:
-        return ""
-    i = int(np.argmax(np.abs(corr)))
-    if np.linalg.norm(Z[:, k] - corr[i] * Z[:, i]) >= _RESIDUAL_RTOL:
-        return ""
-    factor = float(np.sign(corr[i]) * np.std(X[:, k]) / np.std(X[:, i]))
-    offset = float(X[:, k].mean() - factor * X[:, i].mean())
-    shifted = abs(offset) > _RESIDUAL_RTOL * float(np.abs(X[:, k]).max())
-    if f"{factor:.6g}" == "1" and not shifted:
-        return f"{names[k]!r} is a copy of {names[i]!r}"
-    shift = f" {'-' if offset < 0 else '+'} {abs(offset):.6g}" if shifted else ""
-    return f"{names[k]!r} = {factor:.6g} * {names[i]!r}{shift}"
+    # in column order, so that multiples of one column all name it, not the
+    # multiple before them
+    for i in np.flatnonzero(np.abs(corr) > 0.5):
+        if np.linalg.norm(Z[:, k] - corr[i] * Z[:, i]) < tol:
+            return _relation(X[:, k], X[:, i], names[k], names[i])
+    return ""
 
 
-def _collinear(X: np.ndarray, names: list[str]) -> str | None:
+def _relation(y: np.ndarray, x: np.ndarray, y_name: str, x_name: str) -> str:
+    """``y`` as ``factor * x + offset`` in words, with the fewest significant
+    digits that keep it as true as the least-squares fit (its residual at most
+    twice the fit's, plus rounding): ``1.000001 * 'a'`` is no copy of ``'a'``.
+
+    Parameters
+    ----------
+    y, x : ndarray of shape (n_samples,)
+        Columns, ``y`` a multiple of ``x`` to rounding.
+    y_name, x_name : str
+        Their names.
+
+    Returns
+    -------
+    str
+        ``"'y' is a copy of 'x'"`` when the factor is 1 and the offset 0 to
+        rounding, else ``"'y' = 2 * 'x' - 0.5"`` (``"'y' = 'x' + 0.0005"``).
+    """
+    xc, yc = x - x.mean(), y - y.mean()
+    factor = float(xc @ yc / (xc @ xc))
+    offset = float(y.mean() - factor * x.mean())
+    fitted = float(np.sqrt(np.mean((yc - factor * xc) ** 2)))
+    scale = float(np.sqrt(np.mean(y**2)) + abs(factor) * np.sqrt(np.mean(x**2)))
+    allowed = 2.0 * fitted + 16 * np.finfo(float).eps * scale
+    for digits in range(1, 18):
+        f = float(f"{factor:.{digits}g}")
+        for o in (0.0, float(f"{float(np.mean(y - f * x)):.{digits}g}")):
+            if np.sqrt(np.mean((y - f * x - o) ** 2)) <= allowed:
+                return _relation_text(y_name, x_name, f, o, digits)
+    return _relation_text(y_name, x_name, factor, offset, 17)
+
+
+def _relation_text(y_name: str, x_name: str, f: float, o: float, digits: int) -> str:
+    """``'y' = f * 'x' + o`` in words (see :func:`_relation`)."""
+    if f == 1.0 and o == 0.0:
+        return f"{y_name!r} is a copy of {x_name!r}"
+    term = f"{x_name!r}" if f == 1.0 else f"{f:.{digits}g} * {x_name!r}"
+    shift = f" {'-' if o < 0 else '+'} {abs(o):.{digits}g}" if o else ""
+    return f"{y_name!r} = {term}{shift}"
+
+
+def _standardised(X: np.ndarray) -> bool:
+    """Whether every column of ``X`` has mean 0 and standard deviation 1 (with
+    n or n - 1 in the denominator), to rounding."""
+    spread = [X.std(axis=0, ddof=ddof) for ddof in (0, 1)]
+    unit = np.any([np.abs(s - 1.0) < 1e-6 for s in spread], axis=0)
+    return bool(np.all(np.abs(X.mean(axis=0)) < 1e-6) and np.all(unit))
+
+
+def _collinear(X: np.ndarray, names: list[str], owner: str = "learn_dag") -> str | None:
     """A note on columns that are, to rounding, linear functions of others.
 
     Such a column's residual variance given the others is about 0, which the
     scores reward: the fit puts it downstream of them with deterministic
     edges, and a copy can take the edges of its twin. Copies and multiples of
-    one other column are named with it (see :func:`_dependent_columns`).
+    one other column are named with the earliest such column (see
+    :func:`_dependent_columns`); on standardised data (the ``dag`` command's
+    ``--standardize``) the note says that these relations are between the
+    standardised columns, where a multiple is a copy or a negated copy.
 
     Parameters
     ----------
@@ -452,25 +539,32 @@ def _collinear(X: np.ndarray, names: list[str]) -> str | None:
         The data.
     names : list of str, length n_nodes
         Column names.
+    owner : str, default="learn_dag"
+        The caller, named in the note.
 
     Returns
     -------
     str or None
         The note, or ``None`` when no column is such a function.
     """
-    dependent, Z, varying = _dependent_columns(X)
+    dependent, Z, varying, tolerance = _dependent_columns(X)
     if not dependent.size:
         return None
     kept = [names[j] for j in varying]
-    twins = [_twin(Z, int(k), X[:, varying], kept) for k in dependent[:_MAX_TWINS]]
+    twins = [
+        _twin(Z, int(k), X[:, varying], kept, float(tolerance[k]))
+        for k in dependent[:_MAX_TWINS]
+    ]
     pairs = "; ".join(t for t in twins if t)
+    if pairs and _standardised(X[:, varying]):
+        pairs = f"of the standardised columns: {pairs}"
     what = (
         "is, to rounding, a linear function"
         if dependent.size == 1
         else "are, to rounding, linear functions"
     )
     return (
-        f"learn_dag: column(s) {format_names([kept[k] for k in dependent], 10)} "
+        f"{owner}: column(s) {format_names([kept[k] for k in dependent], 10)} "
         f"{what} of other columns{f' ({pairs})' if pairs else ''}. Such a "
         "column's residual variance given the others is about 0, so the score "
         "puts it downstream of them with a deterministic edge, and it can take "
@@ -579,9 +673,11 @@ def learn_dag(
         Fewer than :data:`MIN_SAMPLES_PER_NODE` (5) samples per variable: the
         result is unreliable (see :func:`few_samples_message`). Also when a
         column holds one value, or is, to rounding, a linear function of other
-        columns (a copy or multiple of one, named with it; its residual
-        variance is about 0, so the fit puts it downstream with deterministic
-        edges): drop one column of each such pair or set. Also when the
+        columns (a copy or multiple of one, named with the earliest such
+        column, on standardised data as a relation of the standardised
+        columns; its residual variance is about 0, so the fit puts it
+        downstream with deterministic edges): drop one column of each such
+        pair or set. Also when the
         permutahedron's linear score fits equivalent graphs with other edge
         directions exactly as well (common on standardised data,
         :mod:`engine.dag.ties`): the message names those edges. Kept in
@@ -629,7 +725,10 @@ def _learn_dag(
 
     ``resample=True`` (a bootstrap refit, whose caller checked the full data)
     lets a required edge touch a column that is constant in this resample only:
-    the refit keeps the edge with weight 0 rather than fail the bootstrap.
+    the refit keeps the edge with weight 0 rather than fail the bootstrap;
+    nor does it look for columns that are linear functions of others, which
+    the caller does once on the full data (a property of the data, not of
+    the refit).
     """
     spec = _spec(method)
     cfg = make_config(method, config, **options)
@@ -647,7 +746,7 @@ def _learn_dag(
         for m in (
             few_samples_message(*Xa.shape, method, cfg),
             _constant(Xa, names),
-            _collinear(Xa, names),
+            None if resample else _collinear(Xa, names),
         )
         if m
     ]

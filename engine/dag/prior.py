@@ -1032,6 +1032,7 @@ def _read_csv(
     reader = csv.DictReader(io.StringIO(text.strip()), delimiter=delimiter)
     written = [f.strip() for f in (reader.fieldnames or [])]  # for messages
     fields = [f.lower() for f in written]
+    _refuse_repeated_fields(written, label)
     missing = [c for c in needed if c not in fields]
     if missing:
         raise DataError(
@@ -1044,6 +1045,27 @@ def _read_csv(
             _refuse_extra_fields(row, written, k, label, delimiter)
         rows.append({str(c).strip().lower(): (v or "") for c, v in row.items()})
     return rows
+
+
+def _refuse_repeated_fields(written: list[str], label: str) -> None:
+    """Raise when a prior file's header names a column twice (case aside).
+
+    csv.DictReader keeps the last cell of a repeated name, so ``Source,Source,
+    Target`` over ``c,a,b`` would silently read the edge ``a -> b``.
+    ``written`` are the header's names as the file writes them; empty names
+    (trailing delimiters) are not columns and are let through.
+    """
+    keys = [f.lower() for f in written]
+    repeated = [
+        f for f, key in zip(written, keys, strict=True) if key and keys.count(key) > 1
+    ]
+    if not repeated:
+        return
+    raise DataError(
+        f"{_FROM_CSV}: the header of {label} names the column(s) "
+        f"{list(dict.fromkeys(repeated))} more than once (header: {written}); keep "
+        "one column of each name."
+    )
 
 
 def _refuse_extra_fields(

@@ -496,6 +496,45 @@ def test_a_duplicated_column_is_noted_with_its_twin(tmp_path, capsys):
     )
 
 
+def _linear_function_notes(capsys) -> list[str]:
+    return [
+        line
+        for line in capsys.readouterr().err.splitlines()
+        if "linear function" in line
+    ]
+
+
+def test_a_duplicated_column_is_noted_once_with_a_bootstrap(tmp_path, capsys):
+    # the note came again as "bootstrap_dag: 3 of 3 bootstrap fits warned: ..."
+    frame = pd.read_csv(Path("sample_data/linear_gaussian.csv"))
+    path = tmp_path / "copy.csv"
+    frame.assign(dup=frame.X1).to_csv(path, index=False)
+    out = tmp_path / "out.json"
+    argv = ["dag", str(path), *FIT, "--bootstrap", "3", "--out", str(out)]
+    assert main(argv) == 0
+    [note] = _linear_function_notes(capsys)
+    assert note.startswith(
+        "note: dag: DataWarning: learn_dag: column(s) ['dup'] is, to rounding, a "
+        "linear function of other columns ('dup' is a copy of 'X1')"
+    )
+
+
+def test_twins_after_standardize_are_said_to_be_of_the_standardised_columns(
+    tmp_path, capsys
+):
+    # 'twice' = 2 * X1 + 1 in the file was noted as "a copy of 'X1'"
+    frame = pd.read_csv(Path("sample_data/linear_gaussian.csv"))
+    path = tmp_path / "twice.csv"
+    frame.assign(twice=2 * frame.X1 + 1).to_csv(path, index=False)
+    out = tmp_path / "out.json"
+    assert main(["dag", str(path), *FIT, "--standardize", "--out", str(out)]) == 0
+    [note] = _linear_function_notes(capsys)
+    assert "(of the standardised columns: 'twice' is a copy of 'X1')" in note
+    assert main(["dag", str(path), *FIT, "--out", str(out)]) == 0
+    [note] = _linear_function_notes(capsys)
+    assert "('twice' = 2 * 'X1' + 1)" in note
+
+
 def test_bootstrap_zero_is_refused_like_a_negative_count(tmp_path, capsys):
     absent = str(tmp_path / "absent.csv")
     for count in ("0", "-1"):

@@ -299,6 +299,25 @@ def test_refit_warnings_are_one_summary_at_the_users_line():
     assert caught == []
 
 
+def test_a_copied_column_is_noted_once_from_the_full_data():
+    # the note came back as "bootstrap_dag: 3 of 3 bootstrap fits warned:
+    # column(s) ['copy'] ...": a property of the data, not of the refits
+    X, _ = _chain_data(0, n=100)
+    X = np.column_stack([X, X[:, 1]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = bootstrap_dag(X, n_boot=3, seed=0, max_iter=2)
+    notes = [str(w.message) for w in caught if "linear function" in str(w.message)]
+    assert notes == [next(m for m in result.warnings if "linear function" in m)]
+    assert notes[0].startswith(
+        "bootstrap_dag: column(s) ['x4'] is, to rounding, a linear function of "
+        "other columns ('x4' is a copy of 'x1')"
+    )
+    # the refits' own warnings are still summarised
+    assert any(m.startswith("bootstrap_dag: 3 of 3 bootstrap") for m in result.warnings)
+    assert not any("fits warned: column(s)" in m for m in result.warnings)
+
+
 def test_refit_warnings_come_back_from_worker_processes():
     X, _ = _chain_data(0, n=100)
     with pytest.warns(ConvergenceWarning) as caught:

@@ -912,6 +912,74 @@ def test_simulated_data_have_no_columns_that_are_linear_functions(
         assert _collinear(sim.X, list(sim.node_names)) is None
 
 
+def _large_mean_table(n: int = 500) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"K": 300 + 0.5 * rng.normal(size=n), "b": rng.normal(size=n)})
+
+
+def test_a_rounded_copy_of_a_column_with_a_large_mean_is_named(tmp_path):
+    # float32 rounds K (mean 300, spread 0.5) by a share of its spread 600
+    # times that of a column centred on 0: no warning, and the fit drew
+    # T_K_f32 -> T_K with weight 1.00001
+    frame = _large_mean_table().assign(T_K_f32=lambda f: f.K.astype(np.float32))
+    note = _collinear(frame.to_numpy(), list(frame))
+    assert note is not None and "('T_K_f32' is a copy of 'K')" in note
+    # K written to a file with 7 significant digits, next to itself unrounded
+    path = tmp_path / "k.csv"
+    frame[["K"]].rename(columns={"K": "K7"}).to_csv(
+        path, index=False, float_format="%.7g"
+    )
+    both = frame[["K", "b"]].assign(K7=pd.read_csv(path).K7)
+    note = _collinear(both.to_numpy(), list(both))
+    assert note is not None and "('K7' is a copy of 'K')" in note
+
+
+def test_columns_with_huge_means_are_no_linear_functions_unless_copies():
+    rng = np.random.default_rng(1)
+    X = 1e9 + rng.normal(size=(500, 6))
+    assert _collinear(X, [f"x{k}" for k in range(6)]) is None
+    for d, edges in [(10, 2.0), (100, 6.0)]:
+        sim = simulate_sem(d, 2000, edges_per_node=edges, seed=2)
+        assert _collinear(sim.X + 1e9, list(sim.node_names)) is None
+    copied = np.column_stack([X, X[:, 2]])
+    note = _collinear(copied, [f"x{k}" for k in range(7)])
+    assert note is not None and "('x6' is a copy of 'x2')" in note
+
+
+def _twins(frame: pd.DataFrame) -> str:
+    note = _collinear(frame.to_numpy(), [str(c) for c in frame.columns])
+    assert note is not None
+    return note.split(" of other columns (", 1)[1].split("). Such", 1)[0]
+
+
+def test_a_twin_is_a_copy_only_when_factor_and_offset_are_one_and_zero():
+    # 1.000001 * a and a + 0.0005 were both "a copy of 'a'"
+    X = _sem_table()
+    assert _twins(X.assign(e=1.000001 * X.a)) == "'e' = 1.000001 * 'a'"
+    thousands = _large_mean_table().assign(K=lambda f: f.K + 700)
+    assert _twins(thousands.assign(e=thousands.K + 0.0005)) == "'e' = 'K' + 0.0005"
+    assert _twins(X.assign(e=-X.b + 2)) == "'e' = -1 * 'b' + 2"
+
+
+def test_each_multiple_is_named_with_the_earliest_column_it_multiplies():
+    # with 15 multiples of x0 the twins chained: "'cp2' = 1.33333 * 'cp1'"
+    x0 = np.random.default_rng(0).normal(size=200)
+    frame = pd.DataFrame({"x0": x0, **{f"cp{k}": (k + 2) * x0 for k in range(1, 15)}})
+    pairs = _twins(frame).split("; ")
+    assert pairs[:3] == ["'cp1' = 3 * 'x0'", "'cp2' = 4 * 'x0'", "'cp3' = 5 * 'x0'"]
+    assert len(pairs) == 10 and all(p.endswith(" * 'x0'") for p in pairs)
+
+
+@pytest.mark.parametrize("ddof", [0, 1])
+def test_twins_of_standardised_data_are_said_to_be_of_the_standardised_columns(ddof):
+    # 'e' = 2 * 'c' + 1 became "'e' is a copy of 'c'" on scaled data (the dag
+    # command's --standardize) with nothing said about the scaling
+    X = _sem_table().assign(e=lambda f: 2 * f.c + 1)
+    scaled = (X - X.mean()) / X.std(ddof=ddof)
+    assert _twins(scaled) == "of the standardised columns: 'e' is a copy of 'c'"
+    assert _twins(X) == "'e' = 2 * 'c' + 1"
+
+
 def test_numbers_stored_as_text_are_told_to_be_converted_not_encoded():
     # "engine.data.to_matrix can one-hot encode" was the advice for them
     X = _sem_table(50)

@@ -125,6 +125,23 @@ def test_prior_csv_refuses_a_row_longer_than_its_header(tmp_path):
         PriorKnowledge.from_csv(NAMES, tiers="node;tier\na;0\nb;1;2\n")
 
 
+def test_prior_csv_refuses_a_header_naming_a_column_twice(tmp_path):
+    # 'Source,Source,Target' over 'c,a,b' was read as the edge a -> b: the last
+    # Source won and nothing said so
+    path = tmp_path / "forbid.csv"
+    path.write_text("Source,Source,Target\nc,a,b\n")
+    with pytest.raises(DataError) as err:
+        PriorKnowledge.from_csv(NAMES, edges=path)
+    assert str(err.value) == (
+        f"PriorKnowledge.from_csv: the header of the edge file {str(path)!r} "
+        "names the column(s) ['Source'] more than once (header: ['Source', "
+        "'Source', 'Target']); keep one column of each name."
+    )
+    # names differing in case only are one column too, shown as written
+    with pytest.raises(DataError, match=r"\['node', 'Node'\] more than once"):
+        PriorKnowledge.from_csv(NAMES, tiers="node,tier,Node\na,0,b\n")
+
+
 def test_prior_csv_takes_the_delimiters_the_data_reader_detects():
     # a spreadsheet in a comma-decimal locale saves ';'-separated CSV
     edges = b"source;target;kind\r\nc;d;Required\r\n"
