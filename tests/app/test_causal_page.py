@@ -2040,32 +2040,98 @@ def test_the_csv_edge_list_writes_no_rounding_error_above_1(media):
     assert edges.probability.tolist() == [1.0]
 
 
-def test_the_truth_over_chosen_columns_names_what_it_left_out():
-    # a work file's result is given its truth by the same rule as a fit
-    from app.views.causal import _truth_over
+def _sachs_data() -> dict:
     from engine.samples import load_sample
 
     sample = load_sample("sachs")
-    data = {"frame": sample.frame, "truth": sample.truth}
+    return {"frame": sample.frame, "truth": sample.truth}
+
+
+def _sachs_without(*left_out: str) -> list[str]:
+    return [c for c in _sachs_data()["frame"].columns if c not in left_out]
+
+
+def test_the_truth_over_chosen_columns_names_what_it_left_out():
+    # a work file's result is given its truth by the same rule as a fit
+    from app.views.causal import _truth_over
+
+    data = _sachs_data()
+    columns = list(data["frame"].columns)
     out = _truth_over(data, _sachs_without_mek())
     assert out["truth"].shape == (10, 10) and int(out["truth"].sum()) == 13
+    assert out["data_columns"] == columns
     assert out["truth_cut"] == {
         "left_out": ["Mek"],
         "dropped": 4,
         "edges": 17,
-        "path": ("Raf", "Mek", "Erk"),
+        # the paths through Mek; PKA -> Erk is also a direct edge
+        "paths": [
+            (("Raf", "Mek", "Erk"), False),
+            (("PKC", "Mek", "Erk"), False),
+            (("PKA", "Mek", "Erk"), True),
+        ],
+        "causes": [],
     }
-    whole = _truth_over(data, list(sample.frame.columns))
+    # PKC's effects among the chosen columns, all of them its children
+    cut = _truth_over(data, _sachs_without("PKC"))["truth_cut"]
+    assert cut["causes"] == [("PKC", ("Raf", "Mek", "PKA", "P38", "Jnk"), True)]
+    whole = _truth_over(data, columns)
     assert int(whole["truth"].sum()) == 17 and whole["truth_cut"] is None
     # a chain through two left-out nodes: Raf -> Mek -> Erk -> Akt
     names = ["Raf", "Plcg", "PIP2", "PIP3", "Akt", "PKA", "PKC", "P38", "Jnk"]
-    assert _truth_over(data, names)["truth_cut"]["path"] == (
-        "Raf",
-        "Mek",
-        "Erk",
-        "Akt",
-    )
-    assert _truth_over({"frame": sample.frame}, ["Raf"]) == {
+    paths = _truth_over(data, names)["truth_cut"]["paths"]
+    assert (("Raf", "Mek", "Erk", "Akt"), False) in paths
+    assert _truth_over({"frame": data["frame"]}, ["Raf"]) == {
         "truth": None,
         "truth_cut": None,
+        "data_columns": columns,
     }
+
+
+def _warned(left_out: str) -> str:
+    from app.views.causal import _cut_warning, _truth_over
+
+    cut = _truth_over(_sachs_data(), _sachs_without(left_out))["truth_cut"]
+    return _cut_warning(cut, "the sample's known graph").replace("\\", "")
+
+
+def test_the_cut_warning_names_a_path_hidden_by_a_direct_edge():
+    # without Raf it said "No effect between the chosen columns runs through
+    # it", but PKA -> Raf -> Mek does (PKA -> Mek is also an edge)
+    text = _warned("Raf")
+    assert "No effect" not in text and "No path" not in text
+    assert "PKA → Raf → Mek" in text and "PKC → Raf → Mek" in text
+    assert "PKA → Raf → Mek and PKC → Raf → Mek also run through it" in text
+    assert "the direct edges PKA → Mek and PKC → Mek, which are kept" in text
+
+
+def test_the_cut_warning_names_a_left_out_common_cause():
+    # without PKC (a parent of PKA, Raf, Mek, P38 and Jnk) it said "No effect
+    # between the chosen columns runs through it"
+    text = _warned("PKC")
+    assert "No effect" not in text and "No path" not in text
+    common = "'PKC' is a left-out common cause of 'Raf', 'Mek', 'PKA', 'P38', 'Jnk'"
+    assert common in text
+    assert "edges between its children may reflect the hidden common cause" in text
+
+
+def test_the_cut_warning_says_nothing_changes_only_when_true():
+    # Akt has two parents and no child: no path runs through it and it causes
+    # nothing, so the effects between the other columns are the same
+    text = _warned("Akt")
+    assert "No path between the chosen columns runs through it" in text
+    assert "common cause" in text and "may be right" not in text
+
+
+def test_the_cut_warning_counts_the_common_causes_it_does_not_name():
+    from app.views.causal import WARN_PATHS, _cut_warning, _truth_over
+
+    causes = [f"m{k}" for k in range(WARN_PATHS + 2)]
+    columns = [*causes, "x", "y"]
+    truth = np.zeros((len(columns),) * 2, dtype=bool)
+    truth[: len(causes), -2:] = True  # each m is a parent of x and y
+    data = {"frame": pd.DataFrame(columns=columns), "truth": truth}
+    cut = _truth_over(data, ["x", "y"])["truth_cut"]
+    text = _cut_warning(cut, "the graph").replace("\\", "")
+    assert text.count("is a left-out common cause of 'x', 'y'") == WARN_PATHS
+    assert "2 more left-out nodes are such common causes." in text
