@@ -1004,6 +1004,7 @@ def _on_done(result: Any) -> None:
         "result": result,
         "truth": pending.get("truth"),
         "truth_cut": pending.get("truth_cut"),
+        "data_columns": pending.get("data_columns"),
         "label": pending.get("label", ""),
         "made_on": pending.get("made_on"),
     }
@@ -1320,10 +1321,8 @@ def _load_result(result: dict[str, Any], data: dict[str, Any], file: str) -> str
     # the true graph of the data set the result was made on, as a fit gives it
     truth: dict[str, Any] = {"truth": None, "truth_cut": None}
     made = _result_data(result, data)
-    if made is not None and made.get("truth") is not None:
-        cols = list(made["frame"].columns)
-        if all(n in cols for n in dag.node_names):
-            truth = _truth_over(made, list(dag.node_names))
+    if made is not None and all(n in made["frame"].columns for n in dag.node_names):
+        truth = _truth_over(made, list(dag.node_names))
     entry = {
         "result": dag,
         **truth,
@@ -1496,13 +1495,34 @@ def _graph_tab(result: Any) -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _true_adjacency(data: bytes, name: str, names: tuple[str, ...]) -> np.ndarray:
-    """An uploaded true graph over ``names``, bool (d, d); parsed once per file.
+def _true_adjacency(
+    data: bytes, name: str, names: tuple[str, ...], columns: tuple[str, ...] = ()
+) -> np.ndarray:
+    """An uploaded true graph over the data's ``columns`` (D; default:
+    ``names``), bool (D, D); parsed once per file.
 
-    Raises the reader's :class:`EngineError` (not cached) for a bad file.
+    Its nodes may be any of the data's columns, not only the chosen ``names``
+    (d): a graph over more columns is cut to them like the data set's own. A
+    headerless matrix of numbers is read over ``names``. Raises the reader's
+    :class:`EngineError` (not cached) for a bad file.
     """
-    g = read_graph(data, name=name, columns=list(names), require_dag=True)
+    g = read_graph(
+        data,
+        name=name,
+        columns=list(columns or names),
+        matrix_names=list(names),
+        require_dag=True,
+    )
     return g.adjacency != 0
+
+
+def _columns_of(entry: dict[str, Any] | None) -> tuple[str, ...]:
+    """The columns of the data set a result was made on, where known (a result
+    saved by an older version, or one of unknown data: its nodes)."""
+    if entry is None:
+        return ()
+    columns = entry.get("data_columns") or entry["result"].node_names
+    return tuple(str(c) for c in columns)
 
 
 def _on_truth_upload() -> None:
@@ -1520,7 +1540,7 @@ def _on_truth_upload() -> None:
     entry = state.get(state.CAUSAL_RESULT)
     names = tuple(entry["result"].node_names) if entry else ()
     try:
-        _true_adjacency(up.getvalue(), up.name, names)
+        _true_adjacency(up.getvalue(), up.name, names, _columns_of(entry))
     except EngineError as err:
         # "truth.csv: ..." would lose the file name as if it were an owner
         text = page_error(str(err).removeprefix(f"{up.name}: "))
@@ -1561,13 +1581,16 @@ def _unused_upload_note(
     names: tuple[str, ...],
     err: EngineError,
     fallback: str | None,
+    columns: tuple[str, ...] = (),
 ) -> str:
     """Why the uploaded true graph is set aside for a result over ``names``.
 
     Said once and neutrally: a graph kept from another data set is no error of
     this result. ``fallback`` names the true graph used instead (``None``: the
-    data have none).
+    data have none); ``columns`` are the data set's (default: ``names``), the
+    nodes the graph may name.
     """
+    columns = columns or names
     file = literal(uploaded["name"])
     nodes = _uploaded_nodes(uploaded["data"], uploaded["name"])
     result_nodes = literal(format_names(names, NOTE_NAMES, brackets=False))
@@ -1579,7 +1602,7 @@ def _unused_upload_note(
     else:
         # as the reader matches them: " a" in the data is the node "a"
         missing = [
-            n for n in nodes if n not in names and unpadded_match(n, names) is None
+            n for n in nodes if n not in columns and unpadded_match(n, columns) is None
         ]
         if len(missing) == len(nodes):
             graph_nodes = literal(format_names(nodes, NOTE_NAMES, brackets=False))
@@ -1611,8 +1634,9 @@ def _truth_for(
     """The true graph to compare ``entry`` with, in words, a note and a caution.
 
     The uploaded graph, re-read against this result's nodes (a later fit may use
-    other columns or another data set), else the data set's own truth. Both
-    comparison tabs score against this graph.
+    other columns or another data set) and cut to them when it names more of
+    the data set's columns, else the data set's own truth. Both comparison
+    tabs score against this graph.
 
     Returns
     -------
@@ -1626,9 +1650,11 @@ def _truth_for(
         Why an uploaded graph is not used for this result (its nodes differ),
         else ``None``.
     caution : str
-        For the data set's own graph cut to the result's columns
-        (``entry["truth_cut"]``): which of its nodes and edges are left out
-        and why an extra edge may be right (:func:`_cut_warning`); else "".
+        For a graph cut to the result's columns (the data set's own,
+        ``entry["truth_cut"]``, or an uploaded one over more of the data's
+        columns): which of its nodes and edges are left out and what that
+        changes (:func:`_cut_warning`); for an uploaded graph that does not
+        name some of the result's nodes, which; else "".
     """
     own, own_words = entry.get("truth"), _own_truth_words(entry)
     cut = entry.get("truth_cut") if own is not None else None
@@ -1639,14 +1665,62 @@ def _truth_for(
     uploaded = state.get(state.CAUSAL_TRUTH)
     if uploaded is None:
         return own, own_words, None, caution
-    names = tuple(entry["result"].node_names)
+    names, columns = tuple(entry["result"].node_names), _columns_of(entry)
     try:
-        truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
+        full = _true_adjacency(uploaded["data"], uploaded["name"], names, columns)
     except EngineError as err:
         fallback = None if own is None else own_words
-        note = _unused_upload_note(uploaded, names, err, fallback)
+        note = _unused_upload_note(uploaded, names, err, fallback, columns)
         return own, own_words, note, caution
-    return truth, f"the uploaded true graph '{literal(uploaded['name'])}'", None, ""
+    return _uploaded_truth(uploaded, full, columns, names)
+
+
+def _uploaded_truth(
+    uploaded: dict[str, Any],
+    full: np.ndarray,
+    columns: tuple[str, ...],
+    names: tuple[str, ...],
+) -> tuple[np.ndarray, str, None, str]:
+    """:func:`_truth_for`'s answer for the uploaded graph ``full`` (bool
+    (D, D) over the data's ``columns``) and a result over ``names`` (d).
+
+    A graph over columns that are not chosen is cut to ``names`` with the
+    warning the data set's own gets; chosen columns the file does not name
+    are said (they are scored as having no true edges).
+    """
+    words = f"the uploaded true graph '{literal(uploaded['name'])}'"
+    over = _cut_truth(full, list(columns), list(names))
+    cautions = []
+    if over["truth_cut"] is not None:
+        words += " restricted to the chosen columns"
+        cautions.append(_cut_warning(over["truth_cut"], words))
+    unnamed = _not_in_file(uploaded, names)
+    if unnamed:
+        them = literal(format_names(unnamed, NOTE_NAMES, brackets=False))
+        one = len(unnamed) == 1
+        be, it = ("is", "it") if one else ("are", "them")
+        cautions.append(
+            f"The uploaded true graph '{literal(uploaded['name'])}' does not "
+            f"mention {them}, chosen under 'Columns (nodes)': {it} {be} scored "
+            f"as having no true edges, so an edge the fit draws at {it} counts "
+            f"as extra. Add {'its' if one else 'their'} edges to the file, or "
+            f"leave {it} out of 'Columns (nodes)'."
+        )
+    return over["truth"], words, None, "\n\n".join(cautions)
+
+
+def _not_in_file(uploaded: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    """The nodes of ``names`` that the uploaded graph does not name (a
+    headerless matrix is over all of them), as the reader matches names."""
+    nodes = _uploaded_nodes(uploaded["data"], uploaded["name"])
+    if nodes is None:
+        return []
+    named = set()
+    for node in nodes:
+        k = names.index(node) if node in names else unpadded_match(node, names)
+        if k is not None:
+            named.add(names[k])
+    return [n for n in names if n not in named]
 
 
 def _runs_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str, str]:

@@ -779,7 +779,7 @@ def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(me
     restricted = [w.value for w in fresh.warning if "restricted" in w.value]
     # (one run listed: Compare runs asks for a second)
     (cut,) = restricted
-    assert "'Jnk' is not among" in cut and "No effect between the chosen" in cut
+    assert "'Jnk' is not among" in cut and "No path between the chosen" in cut
     assert all(
         "may be under-trained" in w.value
         for w in fresh.warning
@@ -2135,3 +2135,75 @@ def test_the_cut_warning_counts_the_common_causes_it_does_not_name():
     text = _cut_warning(cut, "the graph").replace("\\", "")
     assert text.count("is a left-out common cause of 'x', 'y'") == WARN_PATHS
     assert "2 more left-out nodes are such common causes." in text
+
+
+def _sachs_edges(*skip: str) -> bytes:
+    """The Sachs graph as an edge list, without the edges at ``skip``."""
+    data = _sachs_data()
+    cols = list(data["frame"].columns)
+    rows = [
+        f"{cols[i]},{cols[j]}\n"
+        for i, j in zip(*np.nonzero(data["truth"]), strict=True)
+        if cols[i] not in skip and cols[j] not in skip
+    ]
+    return ("source,target\n" + "".join(rows)).encode()
+
+
+def _upload_truth(at: AppTest, name: str, data: bytes) -> None:
+    at.file_uploader(key="causal_truth_file").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+
+
+def _each_warning(at: AppTest) -> list[str]:
+    return [w.value.replace("\\", "") for w in at.warning]
+
+
+def test_an_uploaded_truth_over_unchosen_columns_is_cut_like_the_samples():
+    # Sachs without Raf, the whole 17-edge list uploaded: refused with
+    # "Node(s) ['Raf'] are not columns of the data ... Rename the nodes",
+    # though Raf is a column of the data, only not chosen
+    at = _page()
+    at.multiselect(key="causal_cols_sachs").set_value(_sachs_without("Raf")).run()
+    _fit(at, max_iter=2)
+    _wait(at, lambda a: _result(a) is not None)
+    _upload_truth(at, "whole.csv", _sachs_edges())
+    assert not at.error, [e.value for e in at.error]
+    (caption,) = _scored(at)
+    assert (
+        "the uploaded true graph 'whole.csv' restricted to the chosen columns "
+        "(14 edges)" in caption
+    )
+    (warned,) = [w for w in _each_warning(at) if "'Raf' is not among" in w]
+    assert "the 3 of the graph's 17 edges" in warned
+    assert "PKA → Raf → Mek" in warned
+    # a node that is no column of the data is refused as before; the last
+    # good file stays in use
+    _upload_truth(at, "bad.csv", b"source,target\nRaf,Nope\n")
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert error.startswith("bad.csv cannot be used: ")
+    assert "'Nope'" in error and "are not columns of the data" in error
+    assert "'whole.csv' restricted to the chosen columns" in _scored(at)[0]
+    # a file without a chosen column (and without Raf): said, not cut
+    _upload_truth(at, "sub.csv", _sachs_edges("Raf", "Plcg"))
+    assert not at.error
+    assert "the uploaded true graph 'sub.csv' (12 edges)" in _scored(at)[0]
+    (said,) = [w for w in _each_warning(at) if "sub.csv" in w]
+    assert "does not mention 'Plcg'" in said and "no true edges" in said
+    assert not [w for w in _each_warning(at) if "not among" in w]
+
+
+def test_an_uploaded_truth_without_a_chosen_column_says_so_in_both_tabs():
+    # "Scored against the uploaded true graph 'sub.csv' (14 edges)" while Raf
+    # was chosen and absent from the file: its edges counted as extra unsaid
+    at = _page()
+    _show_runs(at, [_sachs_run(0, [(0, 1)]), _sachs_run(1, [(7, 0)])])
+    _upload_truth(at, "sub.csv", _sachs_edges("Raf"))
+    assert not at.error
+    caption, cmp = _scored(at)
+    assert "the uploaded true graph 'sub.csv' (14 edges)" in caption
+    assert "the uploaded true graph 'sub.csv' (14 edges)" in cmp
+    said = [w for w in _each_warning(at) if "sub.csv" in w]
+    assert len(said) == 2, said  # the Comparison tab and Compare runs
+    for text in said:
+        assert "does not mention 'Raf'" in text
+        assert "scored as having no true edges" in text
