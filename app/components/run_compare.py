@@ -118,6 +118,9 @@ def render_run_comparison(
         Markdown-safe. The page
         passes the one its Comparison tab uses, so that both tabs score against
         the same graph. Run A's is used, else run B's.
+
+    Two runs over the same nodes in another order are compared by node name,
+    in run A's order.
     """
     if len(runs) < 2:
         st.info(
