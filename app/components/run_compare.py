@@ -61,23 +61,32 @@ def run_label(entry: dict[str, Any], index: int) -> str:
 
 def _follow_new_runs(runs: list[dict[str, Any]], key: str) -> None:
     """Point "Run B" at the last run and "Run A" at the latest run before it
-    over the same nodes (else the one before it) when a run was added.
+    over the same nodes, in any order (else the one before it), when a run was
+    added.
 
     The select boxes keep their values across reruns, so they showed runs #1 and
     #2 after any number of later fits; and the two latest runs, on different
-    data, could not be compared. A choice made since the last run was added is
-    kept.
+    data, could not be compared. A column taken out and put back comes last in
+    the page's column list: the same nodes in another order are the same data.
+    A choice made since the last run was added is kept.
     """
     last = st.session_state.get(f"{key}_last")
     if last is runs[-1]:
         return
     st.session_state[f"{key}_last"] = runs[-1]
-    nodes = tuple(runs[-1]["result"].node_names)
+    nodes = set(runs[-1]["result"].node_names)
     same = [
-        k for k, run in enumerate(runs[:-1]) if tuple(run["result"].node_names) == nodes
+        k for k, run in enumerate(runs[:-1]) if set(run["result"].node_names) == nodes
     ]
     st.session_state[f"{key}_a"] = same[-1] if same else len(runs) - 2
     st.session_state[f"{key}_b"] = len(runs) - 1
+
+
+def _in_order(matrix: np.ndarray, names: list[str], order: list[str]) -> np.ndarray:
+    """``matrix`` (d, d) over the nodes ``names`` re-indexed to ``order`` (the
+    same d nodes, in another order), so that entries match by node name."""
+    where = [list(names).index(n) for n in order]
+    return np.asarray(matrix)[np.ix_(where, where)]
 
 
 def own_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str, str]:
@@ -109,6 +118,9 @@ def render_run_comparison(
         Markdown-safe. The page
         passes the one its Comparison tab uses, so that both tabs score against
         the same graph. Run A's is used, else run B's.
+
+    Two runs over the same nodes in another order are compared by node name,
+    in run A's order.
     """
     if len(runs) < 2:
         st.info(
@@ -127,22 +139,25 @@ def render_run_comparison(
     )
     a, b = runs[ia], runs[ib]
     names_a, names_b = a["result"].node_names, b["result"].node_names
-    if tuple(names_a) != tuple(names_b):
+    if set(names_a) != set(names_b):
         st.warning(
             "The two runs are over different columns; pick runs on the same "
             "data to compare them."
         )
         return
+    names = list(names_a)  # run B's graph and truth are read in A's order
     truth, words, remark, caution = truth_for(a)
     if truth is None:
         truth, words, remark, caution = truth_for(b)
+        if truth is not None:
+            truth = _in_order(truth, list(names_b), names)
     truth = None if truth is None else np.asarray(truth)
     # short column names: the whole labels made each column ~500 px wide, which
     # put run B's values off-screen; the labels are said once, above the table
     out = compare_runs(
         a["result"].adjacency,
-        b["result"].adjacency,
-        list(names_a),
+        _in_order(b["result"].adjacency, list(names_b), names),
+        names,
         truth=truth,
         labels=("A", "B"),
     )

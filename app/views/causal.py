@@ -518,80 +518,171 @@ def _truth_over(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``truth``: bool ndarray of shape (d, d) over ``names`` (``None``: the
-        data set has no true graph); ``truth_cut``: ``None`` when no edge of
-        the data set's graph was lost, else ``left_out`` (the graph's nodes with
-        edges that are not among ``names``), ``dropped`` and ``edges`` (edges
-        lost and edges in all) and ``path`` (``(a, m, b)``: an effect
-        ``a -> m -> b`` through a left-out ``m`` with no edge ``a -> b``, or
-        ``None``).
+        ``truth`` and ``truth_cut`` of :func:`_cut_truth` (both ``None`` when
+        the data set has no true graph) and ``data_columns``: the data set's
+        columns (D), over which an uploaded true graph is read.
     """
-    if data.get("truth") is None:
-        return {"truth": None, "truth_cut": None}
-    full = np.asarray(data["truth"], dtype=bool)
     cols = list(data["frame"].columns)
+    columns = [str(c) for c in cols]
+    if data.get("truth") is None:
+        return {"truth": None, "truth_cut": None, "data_columns": columns}
+    full = np.asarray(data["truth"], dtype=bool)
+    return {**_cut_truth(full, cols, names), "data_columns": columns}
+
+
+def _cut_truth(full: np.ndarray, cols: list[Any], names: list[str]) -> dict[str, Any]:
+    """A true graph over all of a data set's columns cut to the chosen ones.
+
+    Parameters
+    ----------
+    full : ndarray of bool, shape (D, D)
+        The true graph over ``cols``.
+    cols : list
+        The data set's columns (D).
+    names : list of str
+        The chosen columns (d), all among ``cols``.
+
+    Returns
+    -------
+    dict
+        ``truth``: bool ndarray of shape (d, d) over ``names``; ``truth_cut``:
+        ``None`` when no edge was lost, else ``left_out`` (the graph's nodes
+        with edges that are not among ``names``), ``dropped`` and ``edges``
+        (edges lost and edges in all), ``paths`` (``[(path, direct), ...]``:
+        a directed path ``(a, m, ..., b)`` between chosen columns through
+        left-out nodes only, one per pair ``a, b``, and whether ``a -> b`` is
+        also an edge; those without one first) and ``causes``
+        (``[(m, effects, children), ...]``: a left-out node, the two or more
+        chosen columns it reaches through left-out nodes only, and whether all
+        of them are its children).
+    """
     idx = [cols.index(n) for n in names]
     truth = full[np.ix_(idx, idx)]
     dropped = int(full.sum() - truth.sum())
     if dropped == 0:
         return {"truth": truth, "truth_cut": None}
-    out = [k for k in range(len(cols)) if k not in set(idx)]
+    kept = set(idx)
+    out = [k for k in range(len(cols)) if k not in kept]
     touched = [k for k in out if full[k].any() or full[:, k].any()]
+    paths = []
+    for a in idx:
+        for b, path in _reached(full, a, kept).items():
+            named = tuple(str(cols[k]) for k in path)
+            if len(path) > 2:  # through at least one left-out node
+                paths.append((named, bool(full[a, b])))
+    causes = []
+    for m in touched:
+        effects = sorted(_reached(full, m, kept), key=idx.index)
+        if len(effects) > 1:
+            named = tuple(str(cols[k]) for k in effects)
+            causes.append((str(cols[m]), named, bool(full[m, effects].all())))
     cut = {
         "left_out": [str(cols[k]) for k in touched],
         "dropped": dropped,
         "edges": int(full.sum()),
-        "path": _path_through(full, cols, idx, touched),
+        "paths": sorted(paths, key=lambda p: p[1]),  # stable: hidden ones first
+        "causes": causes,
     }
     return {"truth": truth, "truth_cut": cut}
 
 
-def _path_through(
-    full: np.ndarray, cols: list[Any], kept: list[int], left_out: list[int]
-) -> tuple[str, ...] | None:
-    """The first directed path ``a -> m ... -> b`` of ``full`` (bool (D, D))
-    from ``a`` to ``b`` among ``kept`` through nodes of ``left_out`` only, with
-    no edge ``a -> b``, as names (``None``: there is none)."""
-    inner = set(left_out)
-    for a in kept:
-        came = {a: a}
-        queue = [a]
-        while queue:
-            node = queue.pop(0)
-            for nxt in np.flatnonzero(full[node]):
-                nxt = int(nxt)
-                if nxt in came or (node == a and nxt not in inner):
-                    continue
-                came[nxt] = node
-                if nxt in inner:
-                    queue.append(nxt)
-                elif nxt != a and not full[a, nxt]:
-                    path = [nxt]
-                    while path[-1] != a:
-                        path.append(came[path[-1]])
-                    return tuple(str(cols[k]) for k in reversed(path))
-    return None
+def _reached(full: np.ndarray, start: int, kept: set[int]) -> dict[int, list[int]]:
+    """The nodes of ``kept`` that ``start`` reaches in ``full`` (bool (D, D))
+    along directed paths whose inner nodes are all outside ``kept``, each with
+    a shortest such path ``[start, ..., node]`` (positions). From a ``start``
+    in ``kept`` only paths through at least one node outside it count."""
+    came = {start: start}
+    queue = [start]
+    found = {}
+    while queue:
+        node = queue.pop(0)
+        for nxt in (int(k) for k in np.flatnonzero(full[node])):
+            if nxt in came or (node == start in kept and nxt in kept):
+                continue  # seen, or a direct edge between chosen columns
+            came[nxt] = node
+            if nxt not in kept:
+                queue.append(nxt)
+                continue
+            path = [nxt]
+            while path[-1] != start:
+                path.append(came[path[-1]])
+            found[nxt] = path[::-1]
+    return found
+
+
+# Paths a cut warning names at most, of each kind
+WARN_PATHS = 3
+
+
+def _arrows(nodes: tuple[str, ...] | list[str]) -> str:
+    """``a → m → b``, Markdown-escaped."""
+    return literal(" → ".join(nodes))
+
+
+def _listed(items: list[str]) -> str:
+    """The first :data:`WARN_PATHS` of ``items`` (already escaped) in running
+    text ("a, b and c"), with how many more there are."""
+    shown, more = items[:WARN_PATHS], len(items) - WARN_PATHS
+    if more > 0:
+        return f"{', '.join(shown)} and {more} more"
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _cut_effects(cut: dict[str, Any], it: str, be: str) -> list[str]:
+    """Sentences on what leaving ``cut["left_out"]`` out changes between the
+    chosen columns: paths through them, with or without a direct edge kept,
+    and left-out common causes; or that it changes none of that."""
+    hidden = [p for p, direct in cut["paths"] if not direct]
+    beside = [p for p, direct in cut["paths"] if direct]
+    out = []
+    if hidden:
+        ends = [f"{_arrows((p[0], p[-1]))} for {_arrows(p)}" for p in hidden]
+        out.append(
+            f"Effects that run through {it} are not counted: an edge the fit "
+            f"draws between the ends of such a path ({_listed(ends)}) counts as "
+            "extra but may be right."
+        )
+    if beside:
+        one = len(beside) == 1
+        direct = _listed([_arrows((p[0], p[-1])) for p in beside])
+        out.append(
+            f"{_listed([_arrows(p) for p in beside])} also "
+            f"{'runs' if one else 'run'} through {it}, beside the direct "
+            f"{'edge' if one else 'edges'} {direct}, which {'is' if one else 'are'}"
+            f" kept and scored; only the part of the effect through {it} goes "
+            "unscored."
+        )
+    for cause, effects, children in cut["causes"][:WARN_PATHS]:
+        them = literal(format_names(effects, NOTE_NAMES, brackets=False))
+        whom = "its children" if children else "the columns it acts on"
+        out.append(
+            f"'{literal(cause)}' is a left-out common cause of {them}: edges "
+            f"between {whom} may reflect the hidden common cause, and count as "
+            "extra."
+        )
+    more = len(cut["causes"]) - WARN_PATHS
+    if more > 0:
+        such = "is such a common cause" if more == 1 else "are such common causes"
+        out.append(f"{count(more, 'more left-out node')} {such}.")
+    if not out:
+        out.append(
+            f"No path between the chosen columns runs through {it}, and {it} "
+            f"{be} no common cause of two of them: leaving {it} out changes no "
+            "effect between them."
+        )
+    return out
 
 
 def _cut_warning(cut: dict[str, Any], words: str) -> str:
     """Why scores against ``words`` (a true graph restricted to the chosen
-    columns, :func:`_truth_over`'s ``truth_cut``) can count right edges as
+    columns, :func:`_cut_truth`'s ``truth_cut``) can count right edges as
     extra; Markdown-escaped."""
     left = cut["left_out"]
     them = literal(format_names(left, NOTE_NAMES, brackets=False))
     one = len(left) == 1
-    be, its, it = ("is", "its", "it") if one else ("are", "their", "them")
+    be, it = ("is", "it") if one else ("are", "them")
     kept = cut["edges"] - cut["dropped"]
-    path = cut["path"]
-    if path:
-        effects = (
-            f"Effects that run through {it} are not counted: an edge the fit "
-            f"draws between {its} neighbours (as {literal(path[0])} → "
-            f"{literal(path[-1])}, for {literal(' → '.join(path))}) counts as "
-            "extra but may be right."
-        )
-    else:
-        effects = f"No effect between the chosen columns runs through {it}."
+    effects = " ".join(_cut_effects(cut, it, "is" if one else "are"))
     return (
         f"Scored against {words}: {them} {be} not among 'Columns (nodes)', so "
         f"the {cut['dropped']} of the graph's {cut['edges']} edges that start or "
@@ -913,6 +1004,7 @@ def _on_done(result: Any) -> None:
         "result": result,
         "truth": pending.get("truth"),
         "truth_cut": pending.get("truth_cut"),
+        "data_columns": pending.get("data_columns"),
         "label": pending.get("label", ""),
         "made_on": pending.get("made_on"),
     }
@@ -1229,10 +1321,8 @@ def _load_result(result: dict[str, Any], data: dict[str, Any], file: str) -> str
     # the true graph of the data set the result was made on, as a fit gives it
     truth: dict[str, Any] = {"truth": None, "truth_cut": None}
     made = _result_data(result, data)
-    if made is not None and made.get("truth") is not None:
-        cols = list(made["frame"].columns)
-        if all(n in cols for n in dag.node_names):
-            truth = _truth_over(made, list(dag.node_names))
+    if made is not None and all(n in made["frame"].columns for n in dag.node_names):
+        truth = _truth_over(made, list(dag.node_names))
     entry = {
         "result": dag,
         **truth,
@@ -1405,13 +1495,34 @@ def _graph_tab(result: Any) -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _true_adjacency(data: bytes, name: str, names: tuple[str, ...]) -> np.ndarray:
-    """An uploaded true graph over ``names``, bool (d, d); parsed once per file.
+def _true_adjacency(
+    data: bytes, name: str, names: tuple[str, ...], columns: tuple[str, ...] = ()
+) -> np.ndarray:
+    """An uploaded true graph over the data's ``columns`` (D; default:
+    ``names``), bool (D, D); parsed once per file.
 
-    Raises the reader's :class:`EngineError` (not cached) for a bad file.
+    Its nodes may be any of the data's columns, not only the chosen ``names``
+    (d): a graph over more columns is cut to them like the data set's own. A
+    headerless matrix of numbers is read over ``names``. Raises the reader's
+    :class:`EngineError` (not cached) for a bad file.
     """
-    g = read_graph(data, name=name, columns=list(names), require_dag=True)
+    g = read_graph(
+        data,
+        name=name,
+        columns=list(columns or names),
+        matrix_names=list(names),
+        require_dag=True,
+    )
     return g.adjacency != 0
+
+
+def _columns_of(entry: dict[str, Any] | None) -> tuple[str, ...]:
+    """The columns of the data set a result was made on, where known (a result
+    saved by an older version, or one of unknown data: its nodes)."""
+    if entry is None:
+        return ()
+    columns = entry.get("data_columns") or entry["result"].node_names
+    return tuple(str(c) for c in columns)
 
 
 def _on_truth_upload() -> None:
@@ -1429,7 +1540,7 @@ def _on_truth_upload() -> None:
     entry = state.get(state.CAUSAL_RESULT)
     names = tuple(entry["result"].node_names) if entry else ()
     try:
-        _true_adjacency(up.getvalue(), up.name, names)
+        _true_adjacency(up.getvalue(), up.name, names, _columns_of(entry))
     except EngineError as err:
         # "truth.csv: ..." would lose the file name as if it were an owner
         text = page_error(str(err).removeprefix(f"{up.name}: "))
@@ -1470,13 +1581,16 @@ def _unused_upload_note(
     names: tuple[str, ...],
     err: EngineError,
     fallback: str | None,
+    columns: tuple[str, ...] = (),
 ) -> str:
     """Why the uploaded true graph is set aside for a result over ``names``.
 
     Said once and neutrally: a graph kept from another data set is no error of
     this result. ``fallback`` names the true graph used instead (``None``: the
-    data have none).
+    data have none); ``columns`` are the data set's (default: ``names``), the
+    nodes the graph may name.
     """
+    columns = columns or names
     file = literal(uploaded["name"])
     nodes = _uploaded_nodes(uploaded["data"], uploaded["name"])
     result_nodes = literal(format_names(names, NOTE_NAMES, brackets=False))
@@ -1488,7 +1602,7 @@ def _unused_upload_note(
     else:
         # as the reader matches them: " a" in the data is the node "a"
         missing = [
-            n for n in nodes if n not in names and unpadded_match(n, names) is None
+            n for n in nodes if n not in columns and unpadded_match(n, columns) is None
         ]
         if len(missing) == len(nodes):
             graph_nodes = literal(format_names(nodes, NOTE_NAMES, brackets=False))
@@ -1520,8 +1634,9 @@ def _truth_for(
     """The true graph to compare ``entry`` with, in words, a note and a caution.
 
     The uploaded graph, re-read against this result's nodes (a later fit may use
-    other columns or another data set), else the data set's own truth. Both
-    comparison tabs score against this graph.
+    other columns or another data set) and cut to them when it names more of
+    the data set's columns, else the data set's own truth. Both comparison
+    tabs score against this graph.
 
     Returns
     -------
@@ -1535,9 +1650,11 @@ def _truth_for(
         Why an uploaded graph is not used for this result (its nodes differ),
         else ``None``.
     caution : str
-        For the data set's own graph cut to the result's columns
-        (``entry["truth_cut"]``): which of its nodes and edges are left out
-        and why an extra edge may be right (:func:`_cut_warning`); else "".
+        For a graph cut to the result's columns (the data set's own,
+        ``entry["truth_cut"]``, or an uploaded one over more of the data's
+        columns): which of its nodes and edges are left out and what that
+        changes (:func:`_cut_warning`); for an uploaded graph that does not
+        name some of the result's nodes, which; else "".
     """
     own, own_words = entry.get("truth"), _own_truth_words(entry)
     cut = entry.get("truth_cut") if own is not None else None
@@ -1548,14 +1665,62 @@ def _truth_for(
     uploaded = state.get(state.CAUSAL_TRUTH)
     if uploaded is None:
         return own, own_words, None, caution
-    names = tuple(entry["result"].node_names)
+    names, columns = tuple(entry["result"].node_names), _columns_of(entry)
     try:
-        truth = _true_adjacency(uploaded["data"], uploaded["name"], names)
+        full = _true_adjacency(uploaded["data"], uploaded["name"], names, columns)
     except EngineError as err:
         fallback = None if own is None else own_words
-        note = _unused_upload_note(uploaded, names, err, fallback)
+        note = _unused_upload_note(uploaded, names, err, fallback, columns)
         return own, own_words, note, caution
-    return truth, f"the uploaded true graph '{literal(uploaded['name'])}'", None, ""
+    return _uploaded_truth(uploaded, full, columns, names)
+
+
+def _uploaded_truth(
+    uploaded: dict[str, Any],
+    full: np.ndarray,
+    columns: tuple[str, ...],
+    names: tuple[str, ...],
+) -> tuple[np.ndarray, str, None, str]:
+    """:func:`_truth_for`'s answer for the uploaded graph ``full`` (bool
+    (D, D) over the data's ``columns``) and a result over ``names`` (d).
+
+    A graph over columns that are not chosen is cut to ``names`` with the
+    warning the data set's own gets; chosen columns the file does not name
+    are said (they are scored as having no true edges).
+    """
+    words = f"the uploaded true graph '{literal(uploaded['name'])}'"
+    over = _cut_truth(full, list(columns), list(names))
+    cautions = []
+    if over["truth_cut"] is not None:
+        words += " restricted to the chosen columns"
+        cautions.append(_cut_warning(over["truth_cut"], words))
+    unnamed = _not_in_file(uploaded, names)
+    if unnamed:
+        them = literal(format_names(unnamed, NOTE_NAMES, brackets=False))
+        one = len(unnamed) == 1
+        be, it = ("is", "it") if one else ("are", "them")
+        cautions.append(
+            f"The uploaded true graph '{literal(uploaded['name'])}' does not "
+            f"mention {them}, chosen under 'Columns (nodes)': {it} {be} scored "
+            f"as having no true edges, so an edge the fit draws at {it} counts "
+            f"as extra. Add {'its' if one else 'their'} edges to the file, or "
+            f"leave {it} out of 'Columns (nodes)'."
+        )
+    return over["truth"], words, None, "\n\n".join(cautions)
+
+
+def _not_in_file(uploaded: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    """The nodes of ``names`` that the uploaded graph does not name (a
+    headerless matrix is over all of them), as the reader matches names."""
+    nodes = _uploaded_nodes(uploaded["data"], uploaded["name"])
+    if nodes is None:
+        return []
+    named = set()
+    for node in nodes:
+        k = names.index(node) if node in names else unpadded_match(node, names)
+        if k is not None:
+            named.add(names[k])
+    return [n for n in names if n not in named]
 
 
 def _runs_truth(entry: dict[str, Any]) -> tuple[np.ndarray | None, str, str, str]:

@@ -779,7 +779,7 @@ def test_save_work_then_load_it_in_a_new_session_restores_settings_and_result(me
     restricted = [w.value for w in fresh.warning if "restricted" in w.value]
     # (one run listed: Compare runs asks for a second)
     (cut,) = restricted
-    assert "'Jnk' is not among" in cut and "No effect between the chosen" in cut
+    assert "'Jnk' is not among" in cut and "No path between the chosen" in cut
     assert all(
         "may be under-trained" in w.value
         for w in fresh.warning
@@ -2040,32 +2040,170 @@ def test_the_csv_edge_list_writes_no_rounding_error_above_1(media):
     assert edges.probability.tolist() == [1.0]
 
 
-def test_the_truth_over_chosen_columns_names_what_it_left_out():
-    # a work file's result is given its truth by the same rule as a fit
-    from app.views.causal import _truth_over
+def _sachs_data() -> dict:
     from engine.samples import load_sample
 
     sample = load_sample("sachs")
-    data = {"frame": sample.frame, "truth": sample.truth}
+    return {"frame": sample.frame, "truth": sample.truth}
+
+
+def _sachs_without(*left_out: str) -> list[str]:
+    return [c for c in _sachs_data()["frame"].columns if c not in left_out]
+
+
+def test_the_truth_over_chosen_columns_names_what_it_left_out():
+    # a work file's result is given its truth by the same rule as a fit
+    from app.views.causal import _truth_over
+
+    data = _sachs_data()
+    columns = list(data["frame"].columns)
     out = _truth_over(data, _sachs_without_mek())
     assert out["truth"].shape == (10, 10) and int(out["truth"].sum()) == 13
+    assert out["data_columns"] == columns
     assert out["truth_cut"] == {
         "left_out": ["Mek"],
         "dropped": 4,
         "edges": 17,
-        "path": ("Raf", "Mek", "Erk"),
+        # the paths through Mek; PKA -> Erk is also a direct edge
+        "paths": [
+            (("Raf", "Mek", "Erk"), False),
+            (("PKC", "Mek", "Erk"), False),
+            (("PKA", "Mek", "Erk"), True),
+        ],
+        "causes": [],
     }
-    whole = _truth_over(data, list(sample.frame.columns))
+    # PKC's effects among the chosen columns, all of them its children
+    cut = _truth_over(data, _sachs_without("PKC"))["truth_cut"]
+    assert cut["causes"] == [("PKC", ("Raf", "Mek", "PKA", "P38", "Jnk"), True)]
+    whole = _truth_over(data, columns)
     assert int(whole["truth"].sum()) == 17 and whole["truth_cut"] is None
     # a chain through two left-out nodes: Raf -> Mek -> Erk -> Akt
     names = ["Raf", "Plcg", "PIP2", "PIP3", "Akt", "PKA", "PKC", "P38", "Jnk"]
-    assert _truth_over(data, names)["truth_cut"]["path"] == (
-        "Raf",
-        "Mek",
-        "Erk",
-        "Akt",
-    )
-    assert _truth_over({"frame": sample.frame}, ["Raf"]) == {
+    paths = _truth_over(data, names)["truth_cut"]["paths"]
+    assert (("Raf", "Mek", "Erk", "Akt"), False) in paths
+    assert _truth_over({"frame": data["frame"]}, ["Raf"]) == {
         "truth": None,
         "truth_cut": None,
+        "data_columns": columns,
     }
+
+
+def _warned(left_out: str) -> str:
+    from app.views.causal import _cut_warning, _truth_over
+
+    cut = _truth_over(_sachs_data(), _sachs_without(left_out))["truth_cut"]
+    return _cut_warning(cut, "the sample's known graph").replace("\\", "")
+
+
+def test_the_cut_warning_names_a_path_hidden_by_a_direct_edge():
+    # without Raf it said "No effect between the chosen columns runs through
+    # it", but PKA -> Raf -> Mek does (PKA -> Mek is also an edge)
+    text = _warned("Raf")
+    assert "No effect" not in text and "No path" not in text
+    assert "PKA → Raf → Mek" in text and "PKC → Raf → Mek" in text
+    assert "PKA → Raf → Mek and PKC → Raf → Mek also run through it" in text
+    assert "the direct edges PKA → Mek and PKC → Mek, which are kept" in text
+
+
+def test_the_cut_warning_names_a_left_out_common_cause():
+    # without PKC (a parent of PKA, Raf, Mek, P38 and Jnk) it said "No effect
+    # between the chosen columns runs through it"
+    text = _warned("PKC")
+    assert "No effect" not in text and "No path" not in text
+    common = "'PKC' is a left-out common cause of 'Raf', 'Mek', 'PKA', 'P38', 'Jnk'"
+    assert common in text
+    assert "edges between its children may reflect the hidden common cause" in text
+
+
+def test_the_cut_warning_says_nothing_changes_only_when_true():
+    # Akt has two parents and no child: no path runs through it and it causes
+    # nothing, so the effects between the other columns are the same
+    text = _warned("Akt")
+    assert "No path between the chosen columns runs through it" in text
+    assert "common cause" in text and "may be right" not in text
+
+
+def test_the_cut_warning_counts_the_common_causes_it_does_not_name():
+    from app.views.causal import WARN_PATHS, _cut_warning, _truth_over
+
+    causes = [f"m{k}" for k in range(WARN_PATHS + 2)]
+    columns = [*causes, "x", "y"]
+    truth = np.zeros((len(columns),) * 2, dtype=bool)
+    truth[: len(causes), -2:] = True  # each m is a parent of x and y
+    data = {"frame": pd.DataFrame(columns=columns), "truth": truth}
+    cut = _truth_over(data, ["x", "y"])["truth_cut"]
+    text = _cut_warning(cut, "the graph").replace("\\", "")
+    assert text.count("is a left-out common cause of 'x', 'y'") == WARN_PATHS
+    assert "2 more left-out nodes are such common causes." in text
+
+
+def _sachs_edges(*skip: str) -> bytes:
+    """The Sachs graph as an edge list, without the edges at ``skip``."""
+    data = _sachs_data()
+    cols = list(data["frame"].columns)
+    rows = [
+        f"{cols[i]},{cols[j]}\n"
+        for i, j in zip(*np.nonzero(data["truth"]), strict=True)
+        if cols[i] not in skip and cols[j] not in skip
+    ]
+    return ("source,target\n" + "".join(rows)).encode()
+
+
+def _upload_truth(at: AppTest, name: str, data: bytes) -> None:
+    at.file_uploader(key="causal_truth_file").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+
+
+def _each_warning(at: AppTest) -> list[str]:
+    return [w.value.replace("\\", "") for w in at.warning]
+
+
+def test_an_uploaded_truth_over_unchosen_columns_is_cut_like_the_samples():
+    # Sachs without Raf, the whole 17-edge list uploaded: refused with
+    # "Node(s) ['Raf'] are not columns of the data ... Rename the nodes",
+    # though Raf is a column of the data, only not chosen
+    at = _page()
+    at.multiselect(key="causal_cols_sachs").set_value(_sachs_without("Raf")).run()
+    _fit(at, max_iter=2)
+    _wait(at, lambda a: _result(a) is not None)
+    _upload_truth(at, "whole.csv", _sachs_edges())
+    assert not at.error, [e.value for e in at.error]
+    (caption,) = _scored(at)
+    assert (
+        "the uploaded true graph 'whole.csv' restricted to the chosen columns "
+        "(14 edges)" in caption
+    )
+    (warned,) = [w for w in _each_warning(at) if "'Raf' is not among" in w]
+    assert "the 3 of the graph's 17 edges" in warned
+    assert "PKA → Raf → Mek" in warned
+    # a node that is no column of the data is refused as before; the last
+    # good file stays in use
+    _upload_truth(at, "bad.csv", b"source,target\nRaf,Nope\n")
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert error.startswith("bad.csv cannot be used: ")
+    assert "'Nope'" in error and "are not columns of the data" in error
+    assert "'whole.csv' restricted to the chosen columns" in _scored(at)[0]
+    # a file without a chosen column (and without Raf): said, not cut
+    _upload_truth(at, "sub.csv", _sachs_edges("Raf", "Plcg"))
+    assert not at.error
+    assert "the uploaded true graph 'sub.csv' (12 edges)" in _scored(at)[0]
+    (said,) = [w for w in _each_warning(at) if "sub.csv" in w]
+    assert "does not mention 'Plcg'" in said and "no true edges" in said
+    assert not [w for w in _each_warning(at) if "not among" in w]
+
+
+def test_an_uploaded_truth_without_a_chosen_column_says_so_in_both_tabs():
+    # "Scored against the uploaded true graph 'sub.csv' (14 edges)" while Raf
+    # was chosen and absent from the file: its edges counted as extra unsaid
+    at = _page()
+    _show_runs(at, [_sachs_run(0, [(0, 1)]), _sachs_run(1, [(7, 0)])])
+    _upload_truth(at, "sub.csv", _sachs_edges("Raf"))
+    assert not at.error
+    caption, cmp = _scored(at)
+    assert "the uploaded true graph 'sub.csv' (14 edges)" in caption
+    assert "the uploaded true graph 'sub.csv' (14 edges)" in cmp
+    said = [w for w in _each_warning(at) if "sub.csv" in w]
+    assert len(said) == 2, said  # the Comparison tab and Compare runs
+    for text in said:
+        assert "does not mention 'Raf'" in text
+        assert "scored as having no true edges" in text

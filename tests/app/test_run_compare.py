@@ -162,3 +162,57 @@ def test_metrics_table_reads_counts_whole_and_says_why_a_rate_has_none():
     assert table.loc["shd"].tolist()[:2] == ["1234", "3"]
     assert table.loc["precision", "A"] == "n/a (no predicted edges)"
     assert table.loc["tpr", "B"] == "0.5"
+
+
+def _reordered() -> None:
+    import numpy as np
+    import streamlit as st
+
+    from app.components.run_compare import render_run_comparison
+    from engine.dag import DagResult
+
+    def run(k: int, names: tuple[str, ...], edges: list[tuple[str, str]]) -> dict:
+        adjacency = np.zeros((len(names),) * 2, dtype=bool)
+        for s, t in edges:
+            adjacency[names.index(s), names.index(t)] = True
+        result = DagResult(
+            adjacency=adjacency,
+            weights=adjacency * 0.5,
+            node_names=names,
+            method="dagdb",
+            config={"estimator": "imle"},
+            seed=k,
+        )
+        return {"result": result, "truth": None, "label": "chain"}
+
+    if "runs" not in st.session_state:
+        abc, acb = ("a", "b", "c"), ("a", "c", "b")
+        truth = np.zeros((3, 3), dtype=bool)
+        truth[0, 2] = truth[2, 1] = True  # a -> b -> c over (a, c, b)
+        st.session_state["runs"] = [
+            run(0, abc, [("a", "b"), ("b", "c")]),
+            run(1, ("a", "b"), [("a", "b")]),
+            # the same columns, the last one put back at the end
+            {**run(2, acb, [("a", "b"), ("c", "b")]), "truth": truth},
+        ]
+    render_run_comparison(st.session_state["runs"], key="cmp")
+
+
+def test_runs_over_the_same_columns_in_another_order_are_compared_by_name():
+    # Sachs on 11 columns (#1), without Mek (#2), Mek added back last (#3):
+    # Run A started at #2, and #1 against #3 said "over different columns"
+    at = AppTest.from_function(_reordered, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert (at.selectbox(key="cmp_a").value, at.selectbox(key="cmp_b").value) == (0, 2)
+    assert not at.warning, [w.value for w in at.warning]
+    shown = {m.label: int(m.value) for m in at.metric}
+    # a -> b in both; b -> c only in A; c -> b only in B (not "a -> c" etc.)
+    assert shown == {"Edges in both": 1, "Only in A": 1, "Only in B": 1}
+    edges = at.dataframe[0].value
+    both = edges[edges["found by"] == "both"]
+    assert both[["source", "target"]].values.tolist() == [["a", "b"]]
+    # run B's truth (a -> b -> c), read by name over run A's order: A finds
+    # both edges, B one of them
+    table = at.table[0].value.set_index("metric")
+    assert table.loc["shd", "A"] == "0" and table.loc["shd", "B"] == "1"
+    assert "(2 edges)" in " ".join(c.value for c in at.caption)
