@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from engine.data import _US_GROUPED  # "12,500.5": commas group thousands
 from engine.errors import DataError, format_names
 
 __all__ = [
@@ -251,10 +251,6 @@ def _convert_advice(labels: list[str], name: str, how: str, call: str) -> str:
     return f"{head}{code}, or fix the file or code that wrote them as text"
 
 
-# a number written with commas between groups of three digits: "12,500.5"
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-
-
 def _numbers_as_text(col: pd.Series) -> str | None:
     """How a non-numeric column holds numbers as text, if it holds only numbers.
 
@@ -271,7 +267,7 @@ def _numbers_as_text(col: pd.Series) -> str | None:
         return None
     separated = False
     for text in texts:
-        if _THOUSANDS.fullmatch(text):
+        if _US_GROUPED.match(text):
             separated = True
         elif not _float_text(text):
             return None

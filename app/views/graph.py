@@ -37,8 +37,8 @@ from engine.graphs import (
     GraphResult,
     LdsConfig,
     adjacency_from_edges,
+    check_class_labels,
     check_knn_k,
-    check_node_labels,
     check_resources,
     describe_edge_list,
     edge_cell_name,
@@ -613,7 +613,7 @@ def _label_checks(
     'Fit anyway' below it is ticked for this table's label column, as the
     Explain page's 'Train anyway' and the commands' ``--fit-anyway``; a label
     of a single class is refused by the library's check
-    (:func:`engine.graphs.check_node_labels`). Other labels that look like no
+    (:func:`engine.graphs.check_class_labels`). Other labels that look like no
     class labels (few rows per class) get a warning.
 
     Parameters
@@ -657,10 +657,10 @@ def _label_checks(
 
 
 def _check_classes(y: pd.Series, target: str) -> None:
-    """:func:`engine.graphs.check_node_labels` in the page's words: a label
+    """:func:`engine.graphs.check_class_labels` in the page's words: a label
     column of a single class (said only by the fit, after Fit was pressed)."""
     try:
-        check_node_labels(y, "Fit", f"the label column {target!r}")
+        check_class_labels(y, "Fit", f"the label column {target!r}")
     except DataError as err:
         why = str(err).removeprefix("Fit: ")
         raise DataError(

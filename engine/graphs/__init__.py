@@ -3,7 +3,7 @@
 Public names: :func:`learn_graph` and its estimator twin
 :class:`GraphStructureLearner`, the result :class:`GraphResult`, the configuration
 :class:`LdsConfig`, splits (:class:`Split`, :func:`paper_split`, :func:`make_split`,
-:func:`split_sizes_that_fit`), label checks (:func:`check_node_labels`),
+:func:`split_sizes_that_fit`), label checks (:func:`check_class_labels`),
 graph helpers (:func:`knn_graph`, :func:`adjacency_from_edges`,
 :func:`read_edge_list`, :func:`describe_edge_list`, :func:`edge_cell_name`,
 :func:`edge_names_columns`, :func:`closest_name_column`, :func:`unknown_names`,
@@ -46,8 +46,8 @@ from engine.graphs.splits import (
     split_sizes_that_fit,
 )
 from engine.graphs.task import (
+    check_class_labels,
     check_knn_k,
-    check_node_labels,
     check_resources,
     estimate_memory,
     table_inputs,
@@ -65,8 +65,8 @@ __all__ = [
     "PlanetoidData",
     "Split",
     "adjacency_from_edges",
+    "check_class_labels",
     "check_knn_k",
-    "check_node_labels",
     "check_resources",
     "closest_name_column",
     "describe_edge_list",

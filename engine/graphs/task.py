@@ -35,8 +35,8 @@ from engine.validation import as_matrix, class_label_warning
 
 __all__ = [
     "NodeTask",
+    "check_class_labels",
     "check_knn_k",
-    "check_node_labels",
     "check_resources",
     "estimate_memory",
     "prepare_task",
@@ -493,7 +493,7 @@ def _by_index(X: Any, values: Any, words: tuple[str, str, str], owner: str) -> A
     )
 
 
-def check_node_labels(y: Any, owner: str, what: str = "'y'") -> tuple[str, ...]:
+def check_class_labels(y: Any, owner: str, what: str = "'y'") -> tuple[str, ...]:
     """The classes of node labels, refusing labels that no fit can learn from.
 
     The check :func:`~engine.graphs.learn_graph` makes of its ``y``, for a
@@ -522,7 +522,7 @@ def check_node_labels(y: Any, owner: str, what: str = "'y'") -> tuple[str, ...]:
 
     Examples
     --------
-    >>> check_node_labels(["b", "a", None, "b"], "Fit")
+    >>> check_class_labels(["b", "a", None, "b"], "Fit")
     ('a', 'b')
     """
     return _encode_labels(y, len(np.asarray(y, dtype=object)), owner, what)[1]

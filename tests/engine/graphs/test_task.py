@@ -324,20 +324,20 @@ def test_an_edge_list_of_no_edges_is_in_the_warnings():
     )
 
 
-def test_check_node_labels_refuses_one_class_in_the_callers_words():
+def test_check_class_labels_refuses_one_class_in_the_callers_words():
     # the Learn-a-graph page learnt of a single class only from the fit's error
     from engine.errors import DataError
-    from engine.graphs import check_node_labels
+    from engine.graphs import check_class_labels
 
     with pytest.raises(DataError) as info:
-        check_node_labels(["a", "a", None, ""], "Fit", "the label column 'cls'")
+        check_class_labels(["a", "a", None, ""], "Fit", "the label column 'cls'")
     assert str(info.value) == (
         "Fit: the label column 'cls' holds a single class 'a'; node "
         "classification needs at least two."
     )
     with pytest.raises(DataError, match=r"^learn_graph: 'y' has no known label"):
-        check_node_labels([None, np.nan], "learn_graph")
-    assert check_node_labels([1.0, 0.0, np.nan, 1.0], "Fit") == ("0", "1")
+        check_class_labels([None, np.nan], "learn_graph")
+    assert check_class_labels([1.0, 0.0, np.nan, 1.0], "Fit") == ("0", "1")
 
 
 def test_a_k_near_the_number_of_nodes_is_warned_about_with_a_k_to_choose():
