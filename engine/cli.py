@@ -16,6 +16,7 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import signal
 import sys
 import warnings
@@ -64,16 +65,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the library function a warning names first ("learn_dag: ", "bootstrap_dag: ")
+_OWNER = re.compile(r"^[A-Za-z_][\w.]*: ")
+
+
 def _warning_as_note(command: str) -> Callable[..., None]:
-    """A ``warnings.showwarning`` that queues each distinct warning as a note."""
+    """A ``warnings.showwarning`` that queues each distinct warning as a note.
+
+    Warnings that differ only in the library function they name first are one
+    note: ``dag --bootstrap`` has learn_dag and bootstrap_dag say the same of
+    the same matrix (e.g. its columns that are linear functions of others).
+    """
     from engine.commands import write_note
 
-    seen: set[str] = set()
+    seen: set[tuple[type[Warning], str]] = set()
 
     def show(message: Warning | str, category: type[Warning], *_: Any) -> None:
         text = f"{category.__name__}: {' '.join(str(message).split())}"
-        if text not in seen:
-            seen.add(text)
+        said = _OWNER.sub("", " ".join(str(message).split()), count=1)
+        if (category, said) not in seen:
+            seen.add((category, said))
             write_note(command, text)
 
     return show

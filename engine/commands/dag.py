@@ -17,7 +17,6 @@ import io
 import logging
 import shlex
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +58,6 @@ from engine.data import (
 from engine.errors import (
     ConfigError,
     DataError,
-    DataWarning,
     GraphError,
     check_range,
     format_names,
@@ -732,10 +730,8 @@ def run(args: argparse.Namespace) -> int:
         "data_preparation": _data_preparation(args, names, prior),
     }
     if args.bootstrap:
-        with warnings.catch_warnings():
-            # learn_dag's note above said it of the same matrix
-            warnings.filterwarnings("ignore", _BOOTSTRAP_COLLINEAR, DataWarning)
-            boot = _bootstrap(args, X, names, prior, result.seed, options)
+        # its note on the matrix's columns repeats learn_dag's: the CLI shows one
+        boot = _bootstrap(args, X, names, prior, result.seed, options)
         out["edge_frequency"] = boot.edge_frequency.round(6).tolist()
         out["bootstrap"] = {
             "n_boot": boot.n_boot,
@@ -764,11 +760,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(dumps_strict(out, indent=2) + "\n")
     return 0
-
-
-# bootstrap_dag's note on columns that are linear functions of others (a
-# regular expression, as warnings filters take it)
-_BOOTSTRAP_COLLINEAR = r"bootstrap_dag: column\(s\) .* to rounding, (a )?linear func"
 
 
 def _bootstrap(
