@@ -11,9 +11,7 @@ Example::
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
-import io
 import logging
 import shlex
 import sys
@@ -51,7 +49,6 @@ from engine.data import (
     MISSING_HANDLING,
     DataReport,
     MatrixRecord,
-    decode_text,
     read_table,
     to_matrix,
 )
@@ -485,20 +482,17 @@ def _check_rows(
     )
 
 
-def _file_nodes(path: str, columns: tuple[str, ...]) -> set[str]:
-    """Node names in these columns of a prior-knowledge CSV; empty if unreadable.
+def _file_nodes(data: bytes, columns: tuple[str, ...], path: str) -> set[str]:
+    """Node names in these columns of a prior-knowledge CSV, read by the prior
+    reader itself (its decoding, delimiters and header in any case); empty if
+    it cannot read them."""
+    from engine.dag.prior import _read_csv
 
-    Decoded as the prior reader decodes it: UTF-8, or UTF-16 with or without a
-    byte-order mark.
-    """
     try:
-        decoded = decode_text(Path(path).read_bytes(), path)
-        if decoded.bad_byte is not None:
-            return set()  # not UTF-8: the prior reader refuses it
-        rows = list(csv.DictReader(io.StringIO(decoded.text)))
-    except (OSError, DataError, csv.Error):
+        rows = _read_csv(data, columns, path)
+    except DataError:
         return set()
-    return {str(r.get(c) or "").strip() for r in rows for c in columns} - {""}
+    return {row.get(c, "").strip() for row in rows for c in columns} - {""}
 
 
 def _read_prior(
@@ -540,7 +534,7 @@ def _prior_file(
         PriorKnowledge.from_csv(names, **{kind: data})
     except DataError as err:
         cols = ("source", "target") if kind == "edges" else ("node",)
-        unknown = sorted(_file_nodes(path, cols) - set(names))
+        unknown = sorted(_file_nodes(data, cols, path) - set(names))
         if unknown:
             message = _unknown_nodes_message(
                 args, path, unknown, names, report, flag, "that file"

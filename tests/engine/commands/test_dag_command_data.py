@@ -542,3 +542,21 @@ def test_bootstrap_zero_is_refused_like_a_negative_count(tmp_path, capsys):
         err = _error_line(capsys)
         assert f"'--bootstrap' must be B >= 1 resamples; got {count}" in err
         assert "leave the option out" in err and "absent" not in err
+
+
+@pytest.mark.parametrize(
+    "content", ["Source;Target\nX1;Nope\n", "SOURCE,TARGET\nX1,Nope\n"]
+)
+def test_unknown_prior_nodes_are_named_for_any_header_the_reader_takes(
+    tmp_path, capsys, content
+):
+    # the command re-read the file with its own comma-only, lower-case-header
+    # parser: ';' files and capitalised headers lost the command's message
+    # (which says where the DAG is learned) for the reader's plain one
+    path = tmp_path / "forbid.csv"
+    path.write_text(content, encoding="utf-8")
+    data = "sample_data/linear_gaussian.csv"
+    assert main(["dag", data, *FIT, "--forbid", str(path)]) == 2
+    line = _error_line(capsys)
+    assert f"node(s) ['Nope'] are not columns of {data}" in line, line
+    assert "rename them to match the column names" in line
