@@ -270,7 +270,7 @@ def simulation_seconds(
     check_simulation(
         n_nodes, n_samples, edges_per_node=edges_per_node, graph=graph, sem=sem
     )
-    _, sem, graph = _canonical_names(graph, "gaussian_ev", sem)
+    _, sem, graph = _canonical_names("gaussian_ev", sem, graph)
     d, n = int(n_nodes), int(n_samples)
     edges = _expected_edges(d, float(edges_per_node), graph)
     if sem == "gp_add":
@@ -310,9 +310,9 @@ def _canonical_choice(owner: str, name: str, value: Any, choices: Sequence[str])
     return value
 
 
-def _canonical_names(graph: Any, noise: Any, sem: Any) -> tuple[Any, Any, Any]:
+def _canonical_names(noise: Any, sem: Any, graph: Any) -> tuple[Any, Any, Any]:
     """``noise``, ``sem`` and ``graph`` of :func:`simulate_sem` as its names
-    spell them, checked in that order."""
+    spell them (any case accepted), checked in that order."""
     return (
         _canonical_choice("simulate_sem", "noise", noise, NOISES),
         _canonical_choice("simulate_sem", "sem", sem, SEMS),
@@ -426,7 +426,7 @@ def check_simulation(
         A choice not offered, a size that is not a whole number >= 2, a
         negative ``edges_per_node``, or more than 2000 samples for a GP SEM.
     """
-    noise, sem, graph = _canonical_names(graph, noise, sem)
+    noise, sem, graph = _canonical_names(noise, sem, graph)
     _check_size("simulate_sem", "n_nodes", n_nodes, low=2)
     _check_size("simulate_sem", "n_samples", n_samples, low=2)
     check_range("simulate_sem", "edges_per_node", edges_per_node, low=0.0)
@@ -515,7 +515,7 @@ def simulate_sem(
         noise=noise,
         sem=sem,
     )
-    noise, sem, graph = _canonical_names(graph, noise, sem)
+    noise, sem, graph = _canonical_names(noise, sem, graph)
     report = Reporter(progress, "dag.simulate", total=int(n_nodes))
     used = resolve_seed(seed, "simulate_sem")
     rng = np.random.default_rng(used)
