@@ -376,8 +376,9 @@ def _dependent_columns(
         Their tolerances.
     """
     varying = np.flatnonzero(np.ptp(X, axis=0) > 0)
-    Z = X[:, varying] - X[:, varying].mean(axis=0)
-    tolerance = _tolerances(X[:, varying])
+    Xv = X[:, varying]  # a copy (fancy indexing): made once
+    Z = Xv - Xv.mean(axis=0)
+    tolerance = _tolerances(Xv)
     none = np.empty(0, dtype=int)
     # n_rows - 1 or fewer centred rows span fewer dimensions than the columns:
     # every column is then a linear function of the others (few_samples_message
@@ -551,12 +552,12 @@ def _collinear(X: np.ndarray, names: list[str], owner: str = "learn_dag") -> str
     if not dependent.size:
         return None
     kept = [names[j] for j in varying]
+    Xv = X[:, varying]
     twins = [
-        _twin(Z, int(k), X[:, varying], kept, float(tolerance[k]))
-        for k in dependent[:_MAX_TWINS]
+        _twin(Z, int(k), Xv, kept, float(tolerance[k])) for k in dependent[:_MAX_TWINS]
     ]
     pairs = "; ".join(t for t in twins if t)
-    if pairs and _standardised(X[:, varying]):
+    if pairs and _standardised(Xv):
         pairs = f"of the standardised columns: {pairs}"
     what = (
         "is, to rounding, a linear function"
