@@ -478,13 +478,20 @@ def _prepare(
         missing=missing,
         scale="standardize" if scale == "standardize" else "center",
     )
+    warned = {c: why for c, why in record.dropped_columns.items() if why in ONE_VALUE}
+    # "left out 'k' (constant)" is left to the warning, which says why too
+    said = {f"left out {c!r} ({why})" for c, why in warned.items()}
     for line in record.summary():
-        st.caption(literal(line))
-    for column, why in record.dropped_columns.items():
-        if why in ("constant", "empty"):
-            st.warning(_dropped_column_warning(column, frame[column]))
+        if line not in said:
+            st.caption(literal(line))
+    for column in warned:
+        st.warning(_dropped_column_warning(column, frame[column]))
     gaps = complete < len(frame)
     return X, names, {"missing": missing if gaps else None, "scale": scale}
+
+
+# why to_matrix leaves out a column of one value, or of none
+ONE_VALUE = ("constant", "empty")
 
 
 def _one_value(column: pd.Series) -> str | None:
