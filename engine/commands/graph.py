@@ -287,13 +287,7 @@ def _check_sizes(args: argparse.Namespace, y: Any) -> None:
 
     n_labelled = int(y.notna().sum())
     if n_labelled >= MIN_LABELLED:  # fewer: make_split says so
-        if args.protocol:
-            asked = PAPER_SPLIT_SIZES[args.protocol]
-        else:
-            asked = (
-                N_TRAIN if args.n_train is None else args.n_train,
-                N_VAL if args.n_val is None else args.n_val,
-            )
+        asked = PAPER_SPLIT_SIZES[args.protocol] if args.protocol else _sizes(args)
         fit = split_sizes_that_fit(n_labelled, *asked)
         if min(asked) >= 2 and sum(asked) >= n_labelled:
             raise ConfigError(_too_few_rows(args, n_labelled, asked, fit))
@@ -330,12 +324,19 @@ def _too_few_rows(
     )
 
 
+def _sizes(args: argparse.Namespace) -> tuple[int, int]:
+    """``--n-train`` and ``--n-val``, their defaults where not given."""
+    return (
+        N_TRAIN if args.n_train is None else args.n_train,
+        N_VAL if args.n_val is None else args.n_val,
+    )
+
+
 def _split(args: argparse.Namespace, y: Any, seed: int) -> Any:
     """``make_split`` with ``--n-train`` and ``--n-val``, its errors naming them."""
     from engine.graphs import make_split
 
-    n_train = N_TRAIN if args.n_train is None else args.n_train
-    n_val = N_VAL if args.n_val is None else args.n_val
+    n_train, n_val = _sizes(args)
     try:
         return make_split(y, n_train, n_val, seed=seed)
     except (ConfigError, DataError) as err:
