@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.label_box import anyway_box, anyway_key
 from app.components.names import (
     HEADER_WIDTH,
     header_config,
@@ -36,7 +37,6 @@ from engine import load_sample
 from engine.errors import DataError, EngineError, format_names
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
 from engine.validation import (
-    LABEL_MANY_CLASSES,
     class_label_warning,
     continuous_label,
     guess_label_column,
@@ -297,9 +297,8 @@ def _data_section() -> dict[str, Any] | None:
 
 
 def train_anyway_key(table_id: str, target: str) -> str:
-    """The key of the 'Train anyway' box of one table's label column: a tick
-    given for one label is no tick for another."""
-    return f"{TRAIN_ANYWAY_KEY}:{table_id}:{target}"
+    """The key of the 'Train anyway' box of one table's label column."""
+    return anyway_key(TRAIN_ANYWAY_KEY, table_id, target)
 
 
 def _label_check(frame: pd.DataFrame, target: str, table_id: str) -> str | None:
@@ -324,13 +323,11 @@ def _label_check(frame: pd.DataFrame, target: str, table_id: str) -> str | None:
     refused = _refusal(labels, target)
     if refused is None:
         return None
-    insisted = st.checkbox(
-        "Train anyway, one class per distinct value",
-        key=train_anyway_key(table_id, target),
-        help="'Train model' refuses a label of decimal numbers with more than "
-        f"{LABEL_MANY_CLASSES} distinct values, or one with more than "
-        f"{LABEL_MANY_CLASSES} distinct values in fewer than two rows per "
-        "value: a classifier learns each value as a class of its own.",
+    insisted = anyway_box(
+        "Train",
+        "'Train model'",
+        "a classifier learns",
+        train_anyway_key(table_id, target),
     )
     return None if insisted else refused
 

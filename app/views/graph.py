@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.label_box import anyway_box, anyway_key
 from app.components.text import literal, page_error
 from app.jobs import get_registry, render_job, show_message
 from engine import load_sample, resolve_device
@@ -62,7 +63,6 @@ from engine.plots import (
     training_curves_figure,
 )
 from engine.validation import (
-    LABEL_MANY_CLASSES,
     class_label_warning,
     continuous_label,
     guess_label_column,
@@ -597,9 +597,8 @@ def _checked(problems: list[str], draw: Callable[..., Any], *args: Any) -> Any:
 
 
 def fit_anyway_key(table_id: str, target: str) -> str:
-    """The key of the 'Fit anyway' box of one table's label column: a tick
-    given for one label is no tick for another."""
-    return f"{FIT_ANYWAY_KEY}:{table_id}:{target}"
+    """The key of the 'Fit anyway' box of one table's label column."""
+    return anyway_key(FIT_ANYWAY_KEY, table_id, target)
 
 
 def _label_checks(
@@ -629,13 +628,8 @@ def _label_checks(
     """
     why = label_refusal(y)
     if why is not None:
-        insisted = st.checkbox(
-            "Fit anyway, one class per distinct value",
-            key=fit_anyway_key(table_id, target),
-            help=f"Fit refuses a label of decimal numbers with more than "
-            f"{LABEL_MANY_CLASSES} distinct values, or one with more than "
-            f"{LABEL_MANY_CLASSES} distinct values in fewer than two rows per "
-            "value: the GCN would learn each value as a class of its own.",
+        insisted = anyway_box(
+            "Fit", "Fit", "the GCN would learn", fit_anyway_key(table_id, target)
         )
         if not insisted:
             ranges = ", or group the values into a few ranges first"
