@@ -1630,16 +1630,16 @@ def test_a_fit_whose_probabilities_were_skipped_is_shown_as_complete(monkeypatch
 TWO_EDGES = b"source,target\nRaf,Mek\nMek,Erk\n"
 
 
-def _sachs_run(seed: int, edges: list[tuple[int, int]]) -> dict:
-    """A run over Sachs with these edges, made on the sample (with its truth)."""
+def _run(
+    data: dict, names: list[str], edges: list[tuple[int, int]], scale: str, seed: int
+) -> tuple[object, dict]:
+    """A permutahedron result with these edges (weight 0.8), and what it was
+    made on."""
     import numpy as np
 
     from app.components.made_on import made_on
     from engine.dag import DagResult
-    from engine.samples import load_sample
 
-    sample = load_sample("sachs")
-    names = list(sample.frame.columns)
     adjacency = np.zeros((len(names), len(names)), bool)
     for i, j in edges:
         adjacency[i, j] = True
@@ -1652,41 +1652,29 @@ def _sachs_run(seed: int, edges: list[tuple[int, int]]) -> dict:
         method="permutahedron",
         seed=seed,
     )
-    made = made_on(
-        {"name": "sachs", "id": "sample:sachs"},
-        names,
-        missing=None,
-        scale="standardize",
-        method="permutahedron",
-        options={},
-        prior=None,
-        seed=seed,
-    )
+    made = made_on(data, names, None, scale, "permutahedron", {}, None, seed)
+    return result, made
+
+
+def _sachs_run(seed: int, edges: list[tuple[int, int]]) -> dict:
+    """A run over Sachs with these edges, made on the sample (with its truth)."""
+    from engine.samples import load_sample
+
+    sample = load_sample("sachs")
+    data = {"name": "sachs", "id": "sample:sachs"}
+    names = list(sample.frame.columns)
+    result, made = _run(data, names, edges, "standardize", seed)
     return {"result": result, "truth": sample.truth, "label": "sachs", "made_on": made}
 
 
 def _simulated_run(truth: bool = True) -> dict:
-    import numpy as np
-
-    from app.components.made_on import made_on
-    from engine.dag import DagResult
-
-    names = ["x0", "x1", "x2"]
-    adjacency = np.zeros((3, 3), bool)
-    adjacency[0, 1] = True
-    result = DagResult(
-        adjacency=adjacency,
-        weights=adjacency * 0.8,
-        node_names=tuple(names),
-        history={},
-        n_iter=1,
-        method="permutahedron",
-    )
+    """A run over a simulated 3-node data set with the edge x0 -> x1, scored
+    against that edge as its truth unless ``truth`` is False."""
     data = {"name": "simulated", "id": "simulated:abc"}
-    made = made_on(data, names, None, "none", "permutahedron", {}, None, 0)
+    result, made = _run(data, ["x0", "x1", "x2"], [(0, 1)], "none", 0)
     return {
         "result": result,
-        "truth": adjacency.copy() if truth else None,
+        "truth": result.adjacency.copy() if truth else None,
         "label": "simulated",
         "made_on": made,
     }
