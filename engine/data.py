@@ -1146,9 +1146,12 @@ def graph_cells(text: str) -> list[list[str]]:
         lines = csv.reader(runs, delimiter=" ")
     else:
         lines = csv.reader(io.StringIO(text), delimiter=separator)
-    return [
-        [c.strip() for c in cells] for cells in lines if any(c.strip() for c in cells)
-    ]
+    rows = []
+    for cells in lines:
+        stripped = list(map(str.strip, cells))
+        if any(stripped):
+            rows.append(stripped)
+    return rows
 
 
 # --- lines above the table: comments and preambles ---

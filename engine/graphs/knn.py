@@ -975,9 +975,11 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     if header & _EDGE_HEADER_WORDS:
         rows = rows[1:]
     _refuse_wide_rows(rows, width)
-    # an empty cell is missing (NaN, as pandas reads one); a short line too
-    cells = [[c or np.nan for c in row[:2]] + [np.nan] * (2 - len(row)) for row in rows]
-    return pd.DataFrame(cells, columns=["source", "target"], dtype=object)
+    frame = pd.DataFrame([row[:2] for row in rows], dtype=object)
+    frame = frame.reindex(columns=[0, 1])
+    frame.columns = ["source", "target"]
+    # an empty cell is missing (NaN, as pandas reads one); a short line's too
+    return frame.where(frame.notna() & (frame != ""), np.nan)
 
 
 # the first-line cells that make it a header
