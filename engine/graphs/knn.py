@@ -957,18 +957,13 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     >>> read_edge_list(b"# Nodes: 3\\n35\\t1033\\n35\\t103482\\n").values.tolist()
     [['35', '1033'], ['35', '103482']]
     """
-    if isinstance(source, io.IOBase):
-        source = source.read()
-    if isinstance(source, str | Path):
-        source = _edge_list_bytes(source)
-    if isinstance(source, bytes | bytearray):
-        try:  # decoded as the table and graph readers do (UTF-16 too)
-            check_text_bytes(bytes(source), "read_edge_list")
-            text = decode_text(bytes(source), "read_edge_list").text
-        except DataError as err:
-            raise GraphError(str(err)) from err
+    if isinstance(source, io.IOBase):  # a text file's str is its text
+        content = source.read()
+        text = content if isinstance(content, str) else _edge_list_text(content)
+    elif isinstance(source, str | Path):
+        text = _edge_list_text(_edge_list_bytes(source))
     else:
-        text = source
+        text = _edge_list_text(source)
     rows = _edge_rows(_without_comments(text))
     width = len(rows[0]) if rows else 2
     header = {cell.lower() for cell in rows[0][:2]} if rows else set()
@@ -1031,6 +1026,16 @@ def _refuse_wide_rows(rows: list[list[str]], width: int) -> None:
                 f"cells, {format_names(row, 5)}, but the first line has {width}; "
                 "quote a name that holds the separator, or remove the extra cells."
             )
+
+
+def _edge_list_text(raw: bytes) -> str:
+    """The text of an edge list's bytes, decoded as the table and graph readers
+    decode a file (UTF-16 too), or a :class:`GraphError` saying why not."""
+    try:
+        check_text_bytes(bytes(raw), "read_edge_list")
+        return decode_text(bytes(raw), "read_edge_list").text
+    except DataError as err:
+        raise GraphError(str(err)) from err
 
 
 def _edge_list_bytes(path: str | Path) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 
@@ -109,6 +111,15 @@ def test_names_with_blanks_stay_whole_in_comma_and_tab_files(tmp_path):
         _read_file(tmp_path, "e.csv", "source;target\nnode a;node b\n")
         == (expected[:1])
     )
+
+
+@pytest.mark.parametrize(
+    "opened", [io.StringIO, lambda text: io.BytesIO(text.encode())]
+)
+def test_an_open_text_or_binary_file_reads_as_its_path_does(opened):
+    # an open text file's content was taken for a path: "cannot read '35\\t1033...'"
+    _, text, pairs = LAYOUTS["snap-tabs"]
+    assert read_edge_list(opened(text)).values.tolist() == pairs
 
 
 def test_a_hash_that_starts_a_name_is_no_comment(tmp_path):
