@@ -986,8 +986,9 @@ _COMMENT = re.compile(r"\s*#(\s.*)?")
 
 
 def _without_comments(text: str) -> str:
-    """``text`` without its comment lines at the top (blank lines there too)."""
-    lines = text.replace("\r\n", "\n").split("\n")
+    """``text`` without its comment lines at the top (blank lines there too),
+    its line breaks ``\\n`` (as :func:`engine.graph_io.read_graph` has them)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start = 0
     while start < len(lines) and (
         not lines[start].strip() or _COMMENT.fullmatch(lines[start])

@@ -77,6 +77,7 @@ LAYOUTS = {
         "35\t1033\r\n35\t103482\r\n1033\t103482\r\n",
         CORA_IDS,
     ),
+    "old-mac-lines": ("cr.csv", "35,1033\r35,103482\r1033,103482\r", CORA_IDS),
 }
 
 
