@@ -52,6 +52,8 @@ __all__ = [
     "decode_text",
     "default_nodes",
     "describe",
+    "graph_cells",
+    "graph_separator",
     "looks_like_identifier",
     "overflowing_columns",
     "read_table",
@@ -1059,6 +1061,97 @@ def _sniff_delimiter(text: str) -> str:
     # holds would hide a row split in two (it would read as one text cell), so
     # the one splitting the most lines wins, the comma when none splits any
     return max(DELIMITERS, key=lambda cand: n_split.get(cand, 0))
+
+
+# --- the cells of a graph file (an edge list or an adjacency matrix) ---
+
+GRAPH_SEPARATORS = (",", ";", "\t")
+"""The separators of a graph file's cells, in the order a tie is broken; the
+cells are split on runs of blanks when the first line holds none of them."""
+GRAPH_SEPARATOR_WORDS = "a comma, a semicolon, a tab or blanks"
+"""The separators :func:`graph_cells` splits on, as messages name them."""
+# a quoted cell, whose separators split nothing
+_QUOTED = re.compile(r'"[^"]*"')
+_BLANKS = re.compile(r"\s+")
+
+
+def graph_separator(text: str) -> str | None:
+    """The separator of a graph file's cells, as both graph readers choose it.
+
+    The one of :data:`GRAPH_SEPARATORS` found most often on the first line that
+    is not blank, quoted cells left out (a tie goes to the earlier one); ``None``
+    (runs of blanks, as in SNAP and ``numpy.savetxt`` files) when that line
+    holds none of them. A comma file's names may thus hold blanks
+    (``node a,node b``).
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    str or None
+        ``","``, ``";"`` or ``"\\t"``; ``None`` for runs of blanks.
+
+    Examples
+    --------
+    >>> graph_separator("35\\t1033\\n"), graph_separator("node a,node b\\n")
+    ('\\t', ',')
+    >>> graph_separator("\\n  35   1033\\n") is None
+    True
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _QUOTED.sub("", first)
+    counts = [first.count(sep) for sep in GRAPH_SEPARATORS]
+    if not any(counts):
+        return None
+    return GRAPH_SEPARATORS[counts.index(max(counts))]
+
+
+def graph_cells(text: str) -> list[list[str]]:
+    """The cells of a graph file's lines, split on :func:`graph_separator`.
+
+    The one rule by which :func:`engine.graph_io.read_graph` (a CSV edge list
+    or adjacency matrix) and :func:`engine.graphs.read_edge_list` split a line.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    list of list of str
+        One list per line that holds a cell that is not blank, each cell
+        stripped of blanks on both sides. Quoted cells may hold the separator
+        (CSV quoting; a run of blanks in a quoted cell becomes one blank).
+
+    Raises
+    ------
+    csv.Error
+        The CSV text cannot be read (a carriage return inside an unquoted
+        cell); the caller says what to do.
+
+    Examples
+    --------
+    >>> graph_cells("# a;b\\nsource;target\\n a ; b \\n\\n")
+    [['# a', 'b'], ['source', 'target'], ['a', 'b']]
+    >>> graph_cells('35   1033\\n"node a"  103482\\n')
+    [['35', '1033'], ['node a', '103482']]
+    """
+    separator = graph_separator(text)
+    if separator is None:  # one blank for each run of them; quotes still hold
+        runs = [_BLANKS.sub(" ", line.strip()) for line in text.splitlines()]
+        lines = csv.reader(runs, delimiter=" ")
+    else:
+        lines = csv.reader(io.StringIO(text), delimiter=separator)
+    rows = []
+    for cells in lines:
+        stripped = list(map(str.strip, cells))
+        if any(stripped):
+            rows.append(stripped)
+    return rows
 
 
 # --- lines above the table: comments and preambles ---

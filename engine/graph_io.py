@@ -52,7 +52,7 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
-from engine.data import decode_text, looks_binary
+from engine.data import decode_text, graph_cells, looks_binary
 from engine.errors import DataError, GraphError, check_choice, format_names
 from engine.validation import unpadded_match
 
@@ -973,14 +973,10 @@ def _dot_statement(stmt: list[str], b: _Builder, name: str) -> None:
 
 
 def _csv_rows(text: str) -> list[list[str]]:
-    first = text.split("\n", 1)[0]
-    delim = max([",", ";", "\t"], key=first.count)
+    """The cells of a CSV graph's lines, split as an edge list's are
+    (:func:`engine.data.graph_cells`: a comma, semicolon, tab or blanks)."""
     try:
-        rows = [
-            [c.strip() for c in r]
-            for r in csv.reader(io.StringIO(text), delimiter=delim)
-            if any(c.strip() for c in r)
-        ]
+        rows = graph_cells(text)
     except csv.Error as err:  # e.g. a carriage return inside an unquoted name
         raise GraphError(
             f"the CSV text cannot be read ({err}); quote names that hold line "
@@ -1032,7 +1028,7 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         body = [r[1:] for r in body]
     d = len(header)
     k = len(rows)
-    if _headerless(_matrix_rows(text, rows)):
+    if _headerless(rows):
         raise GraphError(
             f"{name}: every row holds numbers, so the file has no header row with "
             f"the node names; a {k} x {k} adjacency matrix needs them as its "
@@ -1084,22 +1080,10 @@ def _headerless(rows: list[list[str]]) -> bool:
     return d > 0 and all(len(r) == d and all(_is_number(c) for c in r) for r in rows)
 
 
-def _matrix_rows(text: str, rows: list[list[str]] | None = None) -> list[list[str]]:
-    """The cells of CSV text (``rows``: as :func:`_csv_rows` parsed it); of
-    whitespace-separated lines when no comma, semicolon or tab splits them
-    (``numpy.savetxt``'s default)."""
-    rows = _csv_rows(text) if rows is None else rows
-    if rows and all(len(r) == 1 for r in rows):
-        split = [line.split() for line in text.splitlines() if line.strip()]
-        if any(len(r) > 1 for r in split):
-            return split
-    return rows
-
-
 def _named_matrix(text: str, columns: Sequence[str], name: str) -> str:
     """``text`` as a CSV adjacency with ``columns`` as its header row when it is
     a headerless d x d matrix over the d columns; else ``text`` as it is."""
-    rows = _matrix_rows(text)
+    rows = _csv_rows(text)
     if not _headerless(rows):
         return text
     if len(rows) != len(columns):

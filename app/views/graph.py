@@ -74,6 +74,8 @@ MISSING_KEY = "graph_opt_missing"
 SAMPLE_KEY = "graph_sample"
 TARGET_KEY = "graph_target"
 EDGES_KEY = "graph_edges_upload"
+# the extensions edge-list files come with (Cora's .cites, SNAP's .txt, ...)
+EDGE_LIST_TYPES = ("csv", "tsv", "txt", "cites", "edges", "el")
 # the box that reads an edge list's numbers as 0-based rows, not as IDs
 EDGE_ROWS_KEY = "graph_edges_rows"
 # how the page reads an edge list of names as 0-based rows (the library's words)
@@ -289,11 +291,15 @@ def _options(name: str) -> dict[str, Any]:
 
 def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame | None:
     upload = st.file_uploader(
-        "Input graph (optional edge list CSV: source,target of row names, the "
+        "Input graph (optional edge list: source,target of row names, the "
         "values of the table's identifier column such as 'name', or 0-based "
         "rows); without one, LDS starts from the kNN graph",
-        type=["csv", "txt"],
+        type=list(EDGE_LIST_TYPES),
         key=EDGES_KEY,
+        help="One edge a line, its two nodes separated by a comma, a semicolon, "
+        "a tab or blanks (Cora's and Citeseer's .cites files, SNAP edge lists); "
+        "a third column (a weight) is ignored, '# ' comment lines at the top are "
+        "skipped, and a first line source,target (or from,to) is a header.",
     )
     if upload is None:
         return None

@@ -78,8 +78,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--target", required=True, help="label column")
     parser.add_argument(
         "--graph",
-        help="edge-list CSV (source,target) of row names (the --index column's "
-        "values) or 0-based rows. Numbers that an identifier column of the table "
+        help="edge-list file (source,target) of row names (the --index column's "
+        "values) or 0-based rows, its two nodes separated by a comma, a semicolon, "
+        "a tab or blanks (Cora's .cites, SNAP edge lists; '# ' comment lines at "
+        "the top are skipped). Numbers that an identifier column of the table "
         "holds (IDs) are read as its values, even when all are 0-based rows too "
         "(an edge list most likely uses the table's IDs; a note says so): "
         "--graph-rows reads them as rows",

@@ -6,6 +6,7 @@ All graphs here are undirected, stored as a symmetric boolean adjacency of shape
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections import Counter
@@ -17,7 +18,12 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import pairwise_distances_chunked
 
-from engine.data import check_text_bytes, decode_text
+from engine.data import (
+    GRAPH_SEPARATOR_WORDS,
+    check_text_bytes,
+    decode_text,
+    graph_cells,
+)
 from engine.errors import (
     ConfigError,
     DataError,
@@ -910,10 +916,19 @@ def _is_number(value: object) -> bool:
 
 
 def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
-    """Parse an edge-list CSV (``source,target[,weight]``) as plain data.
+    """Parse an edge-list file (``source,target[,weight]``) as plain data.
 
-    A header row is detected when the first row is not numeric. Only the first
-    two columns are used by :func:`adjacency_from_edges`.
+    The cells of a line are split on a comma, a semicolon, a tab or runs of
+    blanks, as :func:`engine.data.graph_cells` chooses from the first line (the
+    rule of :func:`engine.graph_io.read_graph` too): Cora's and Citeseer's
+    ``.cites`` files (tabs), SNAP files (tabs or blanks) and semicolon exports
+    read as their comma form does. Blanks split cells only when the first line
+    holds no comma, semicolon or tab, so a comma file's names may hold blanks.
+    Lines at the top that start with ``#`` followed by a blank (or a lone ``#``)
+    are comments, as SNAP writes them; ``#ai`` is a name. The first line is a
+    header when its first or second cell is ``source``, ``target``, ``src``,
+    ``dst``, ``from``, ``to``, ``u`` or ``v`` (any case). Only the first two
+    columns are used by :func:`adjacency_from_edges`.
 
     Parameters
     ----------
@@ -921,7 +936,7 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
         A path or bytes are decoded as the table reader decodes a file
         (:func:`engine.data.decode_text`: UTF-8 with or without a byte-order
         mark, UTF-16 with or without one, else Windows-1252 or Latin-1); a file
-        object is read by pandas.
+        object is read, as text or as such bytes.
 
     Returns
     -------
@@ -934,34 +949,94 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     ------
     GraphError
         The file cannot be read, is empty or no text (a pickle, say), is
-        broken UTF-16, has fewer than two columns or cannot be parsed.
+        broken UTF-16, has fewer than two columns, a line with more cells than
+        the first, or cannot be parsed.
+
+    Examples
+    --------
+    >>> read_edge_list(b"# Nodes: 3\\n35\\t1033\\n35\\t103482\\n").values.tolist()
+    [['35', '1033'], ['35', '103482']]
     """
-    if isinstance(source, str | Path):
-        source = _edge_list_bytes(source)
-    if isinstance(source, bytes):
-        try:  # decoded as the table and graph readers do (UTF-16 too)
-            check_text_bytes(source, "read_edge_list")
-            text = decode_text(source, "read_edge_list").text
-        except DataError as err:
-            raise GraphError(str(err)) from err
-        source = io.StringIO(text)
+    if isinstance(source, io.IOBase):  # a text file's str is its text
+        content = source.read()
+        text = content if isinstance(content, str) else _edge_list_text(content)
+    elif isinstance(source, str | Path):
+        text = _edge_list_text(_edge_list_bytes(source))
+    else:
+        text = _edge_list_text(source)
+    rows = _edge_rows(_without_comments(text))
+    width = len(rows[0]) if rows else 2
+    header = {cell.lower() for cell in rows[0][:2]} if rows else set()
+    if header & _EDGE_HEADER_WORDS:
+        rows = rows[1:]
+    _refuse_wide_rows(rows, width)
+    frame = pd.DataFrame([row[:2] for row in rows], dtype=object)
+    frame = frame.reindex(columns=[0, 1])
+    frame.columns = ["source", "target"]
+    # an empty cell is missing (NaN, as pandas reads one); a short line's too
+    return frame.where(frame.notna() & (frame != ""), np.nan)
+
+
+# the first-line cells that make it a header
+_EDGE_HEADER_WORDS = frozenset(
+    {"source", "target", "src", "dst", "from", "to", "u", "v"}
+)
+# a comment line as SNAP writes them: '#' alone or followed by a blank
+_COMMENT = re.compile(r"\s*#(\s.*)?")
+
+
+def _without_comments(text: str) -> str:
+    """``text`` without its comment lines at the top (blank lines there too),
+    its line breaks ``\\n`` (as :func:`engine.graph_io.read_graph` has them)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = 0
+    while start < len(lines) and (
+        not lines[start].strip() or _COMMENT.fullmatch(lines[start])
+    ):
+        start += 1
+    return "\n".join(lines[start:])
+
+
+def _edge_rows(text: str) -> list[list[str]]:
+    """The cells of an edge list's lines (:func:`engine.data.graph_cells`),
+    refused when its first line has fewer than two."""
     try:
-        raw = pd.read_csv(source, header=None, dtype=str, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise GraphError(f"read_edge_list: cannot parse the edge list: {e}.") from e
-    if raw.shape[1] < 2:
+        rows = graph_cells(text)
+    except csv.Error as err:
+        raise GraphError(
+            f"read_edge_list: cannot parse the edge list ({err}); quote names that "
+            "hold line breaks."
+        ) from err
+    if rows and len(rows[0]) < 2:
         raise GraphError(
             "read_edge_list: an edge list needs at least two columns (source, "
-            f"target); got {raw.shape[1]}."
+            f"target), but its first line {rows[0][0]!r} is one cell: it holds "
+            f"no separator ({GRAPH_SEPARATOR_WORDS} between two names). Put one "
+            "between the source and the target of every line."
         )
-    first = raw.iloc[0, :2].tolist()
-    header = {str(v).strip().lower() for v in first}
-    if header & {"source", "target", "src", "dst", "from", "to", "u", "v"}:
-        raw = raw.iloc[1:]
-    # blanks around a name are no part of it: " n2" and "n3 " name n2 and n3
-    frame = raw.iloc[:, :2].apply(lambda column: column.str.strip())
-    frame.columns = ["source", "target"]
-    return frame.reset_index(drop=True)
+    return rows
+
+
+def _refuse_wide_rows(rows: list[list[str]], width: int) -> None:
+    """Refuse an edge row of more cells than the first line's ``width``
+    (a name holding the separator, unquoted)."""
+    for number, row in enumerate(rows):
+        if len(row) > width:
+            raise GraphError(
+                f"read_edge_list: edge row {number} ({ROW_WORDS}) has {len(row)} "
+                f"cells, {format_names(row, 5)}, but the first line has {width}; "
+                "quote a name that holds the separator, or remove the extra cells."
+            )
+
+
+def _edge_list_text(raw: bytes) -> str:
+    """The text of an edge list's bytes, decoded as the table and graph readers
+    decode a file (UTF-16 too), or a :class:`GraphError` saying why not."""
+    try:
+        check_text_bytes(bytes(raw), "read_edge_list")
+        return decode_text(bytes(raw), "read_edge_list").text
+    except DataError as err:
+        raise GraphError(str(err)) from err
 
 
 def _edge_list_bytes(path: str | Path) -> bytes:

@@ -732,6 +732,23 @@ def test_graph_page_reads_a_utf16_edge_list():
     assert any(c.value == "10 edges read from 10 rows." for c in at.caption)
 
 
+def test_graph_page_fits_on_a_tab_separated_cites_file():
+    # a Cora-style 'cora.cites' (tabs) was refused by the uploader's ".csv,
+    # .txt" filter and, as a .txt, by the reader ("needs at least two columns")
+    at = _app_on_upload(40, "named.csv", names=True)
+    uploader = at.file_uploader(key="graph_edges_upload")
+    for ext in ("csv", "txt", "tsv", "cites", "edges", "el"):
+        assert f".{ext}" in uploader.allowed_type
+    rows = "".join(f"n{i}\tn{i + 1}\n" for i in range(10))
+    uploader.set_value(("cora.cites", rows.encode(), "text/plain")).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(c.value == "10 edges read from 10 rows." for c in at.caption)
+    _fit_tiny(at)
+    initial = at.session_state[state.GRAPH_RESULT].initial_edges
+    assert sorted(map(tuple, initial.tolist())) == [(i, i + 1) for i in range(10)]
+
+
 def test_a_table_of_only_the_label_says_it_has_no_feature_column():
     # it said "to_matrix: no usable column is left (a: excluded); ... one-hot
     # encode the categorical ones (categorical='onehot'; ...)"

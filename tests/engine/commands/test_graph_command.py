@@ -253,6 +253,36 @@ def test_graph_command_reads_an_edge_list_of_row_names(tmp_path, capsys, index):
     assert "--columns" not in err
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("named.cites", "n0\tn1\nn1\tn2\nn15\tn16\nn3\tn20\n"),
+        (
+            "snap.txt",
+            "# Nodes: 30 Edges: 4\n# FromNodeId ToNodeId\nn0 n1\n"
+            "n1  n2\nn15 n16\nn3\tn20\n",
+        ),
+    ],
+    ids=["cora-tabs", "snap-blanks"],
+)
+def test_graph_command_reads_tab_and_blank_separated_edge_lists(
+    tmp_path, capsys, name, text
+):
+    # "'--graph' ...: an edge list needs at least two columns (source, target);
+    # got 1": only commas split a line
+    from engine.cli import main
+
+    path, _ = _named_table(tmp_path)
+    edges = tmp_path / name
+    edges.write_text(text)
+    out = tmp_path / "r.json"
+    argv = ["graph", str(path), "--target", "kind", "--graph", str(edges)]
+    argv += ["--seed", "0", "--n-train", "4", "--n-val", "6", "--max-outer-iter", "1"]
+    assert main([*argv, "--device", "cpu", "--out", str(out)]) == 0
+    result = GraphResult.from_json(out)
+    assert result.initial_edges.tolist() == [[0, 1], [1, 2], [3, 20], [15, 16]]
+
+
 def test_graph_command_identifier_note_names_its_own_option(tmp_path, capsys):
     # the note told the user to choose the column "with --columns", an option
     # graph does not have
@@ -486,6 +516,7 @@ def test_graph_help_states_how_numbers_are_read(capsys):
         "values, even when all are 0-based rows too" in out
     )
     assert "--graph-rows read the --graph edge list's numbers as 0-based rows" in out
+    assert "separated by a comma, a semicolon, a tab or blanks" in out
 
 
 def test_graph_command_says_nothing_of_a_column_holding_the_row_numbers(

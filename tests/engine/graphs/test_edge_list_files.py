@@ -1,0 +1,177 @@
+"""Edge-list files in the layouts researchers hold: tabs, blanks, semicolons."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from engine.errors import GraphError
+from engine.graph_io import read_graph
+from engine.graphs.knn import adjacency_from_edges, read_edge_list
+
+CORA_IDS = [["35", "1033"], ["35", "103482"], ["1033", "103482"]]
+CITESEER_IDS = [
+    ["100157", "bradshaw97introduction"],
+    ["bradshaw97introduction", "labrou99agent"],
+    ["labrou99agent", "100157"],
+]
+
+
+def _comma_form(pairs: list[list[str]]) -> str:
+    return "".join(f"{a},{b}\n" for a, b in pairs)
+
+
+def _read_file(tmp_path, name: str, text: str) -> list[list[str]]:
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    return read_edge_list(path).values.tolist()
+
+
+# each: (file name, the file's text, the pairs it lists)
+LAYOUTS = {
+    "cora-tabs": ("cora.cites", "35\t1033\n35\t103482\n1033\t103482\n", CORA_IDS),
+    "citeseer-tabs": (
+        "citeseer.cites",
+        "".join(f"{a}\t{b}\n" for a, b in CITESEER_IDS),
+        CITESEER_IDS,
+    ),
+    "snap-tabs": (
+        "ca-GrQc.txt",
+        "# Undirected graph: ca-GrQc.txt\n"
+        "# Collaboration network, arXiv\n"
+        "# Nodes: 3 Edges: 3\n"
+        "# FromNodeId\tToNodeId\n"
+        "35\t1033\n35\t103482\n1033\t103482\n",
+        CORA_IDS,
+    ),
+    "snap-blanks": (
+        "graph.edges",
+        "# Nodes: 3 Edges: 3\n#\n# FromNodeId ToNodeId\n"
+        "35 1033\n35 103482\n1033 103482\n",
+        CORA_IDS,
+    ),
+    "semicolons": (
+        "export.csv",
+        "source;target\n35;1033\n35;103482\n1033;103482\n",
+        CORA_IDS,
+    ),
+    "tab-header": (
+        "edges.tsv",
+        "source\ttarget\n35\t1033\n35\t103482\n1033\t103482\n",
+        CORA_IDS,
+    ),
+    "weights": (
+        "weighted.el",
+        "source\ttarget\tweight\n35\t1033\t0.5\n35\t103482\t1\n1033\t103482\t2\n",
+        CORA_IDS,
+    ),
+    "runs-of-blanks": (
+        "padded.txt",
+        "  35    1033\n35 \t 103482  \n\n1033      103482\n",
+        CORA_IDS,
+    ),
+    "windows-lines": (
+        "crlf.tsv",
+        "35\t1033\r\n35\t103482\r\n1033\t103482\r\n",
+        CORA_IDS,
+    ),
+    "old-mac-lines": ("cr.csv", "35,1033\r35,103482\r1033,103482\r", CORA_IDS),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=list(LAYOUTS))
+def test_an_edge_list_file_reads_as_its_comma_form(tmp_path, layout):
+    # every one was refused: "needs at least two columns (source, target); got 1"
+    name, text, pairs = LAYOUTS[layout]
+    assert _read_file(tmp_path, name, text) == pairs
+    assert _read_file(tmp_path, "comma.csv", _comma_form(pairs)) == pairs
+
+
+def test_a_tab_separated_list_builds_the_same_graph_as_its_comma_form(tmp_path):
+    names = ["35", "1033", "103482", "9"]
+    name, text, _ = LAYOUTS["cora-tabs"]
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    tabs = read_edge_list(path)
+    commas = read_edge_list(_comma_form(CORA_IDS).encode())
+    np.testing.assert_array_equal(
+        adjacency_from_edges(tabs, 4, node_names=names),
+        adjacency_from_edges(commas, 4, node_names=names),
+    )
+
+
+def test_names_with_blanks_stay_whole_in_comma_and_tab_files(tmp_path):
+    expected = [["node a", "node b"], ["node b", "node c"]]
+    assert _read_file(tmp_path, "e.csv", "node a,node b\nnode b,node c\n") == expected
+    assert _read_file(tmp_path, "e.tsv", "node a\tnode b\nnode b\tnode c\n") == (
+        expected
+    )
+    assert (
+        _read_file(tmp_path, "e.csv", "source;target\nnode a;node b\n")
+        == (expected[:1])
+    )
+
+
+@pytest.mark.parametrize(
+    "opened", [io.StringIO, lambda text: io.BytesIO(text.encode())]
+)
+def test_an_open_text_or_binary_file_reads_as_its_path_does(opened):
+    # an open text file's content was taken for a path: "cannot read '35\\t1033...'"
+    _, text, pairs = LAYOUTS["snap-tabs"]
+    assert read_edge_list(opened(text)).values.tolist() == pairs
+
+
+def test_a_hash_that_starts_a_name_is_no_comment(tmp_path):
+    # only '#' alone or followed by a blank starts a comment (SNAP writes '# ')
+    text = "#ai,#ml\n#ml,#nlp\n"
+    assert _read_file(tmp_path, "tags.csv", text) == [["#ai", "#ml"], ["#ml", "#nlp"]]
+
+
+def test_a_node_named_na_is_a_name_not_an_empty_cell(tmp_path):
+    # pandas read 'NA' (sodium, Namibia) as a missing cell: "the source cell ...
+    # is empty"
+    assert _read_file(tmp_path, "e.csv", "Na,Cl\nNA,K\n") == [["Na", "Cl"], ["NA", "K"]]
+
+
+def test_a_one_column_file_says_which_separators_were_tried(tmp_path):
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"35\n1033\n")
+    with pytest.raises(GraphError) as info:
+        read_edge_list(path)
+    message = str(info.value)
+    assert message.startswith("read_edge_list: an edge list needs at least two ")
+    assert "'35'" in message
+    for separator in ("comma", "semicolon", "tab", "blank"):
+        assert separator in message, message
+
+
+def test_a_row_wider_than_the_first_is_refused_with_its_row(tmp_path):
+    # pandas said "Error tokenizing data. C error: Expected 2 fields in line 3"
+    text = "source,target\na,b\nSmith, J,Doe, K\n"
+    with pytest.raises(GraphError) as info:
+        _read_file(tmp_path, "e.csv", text)
+    message = str(info.value)
+    assert "edge row 1 (0-based, a header line not counted)" in message
+    assert "4 cells" in message and "first line has 2" in message
+    assert "quote" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "source\ttarget\nRaf\tMek\nMek\tErk\n",
+        "source;target\nRaf;Mek\nMek;Erk\n",
+        "source target\nRaf   Mek\n Mek Erk\n",
+        "source,target\nRaf,Mek\nMek,Erk\n",
+    ],
+    ids=["tabs", "semicolons", "blanks", "commas"],
+)
+def test_the_dag_reader_and_the_edge_list_reader_split_lines_alike(text):
+    # one rule for both: the DAG reader refused a blank-separated edge list
+    # ("an adjacency matrix needs one row per column name")
+    graph = read_graph(text.encode(), name="truth.csv")
+    edges = [[graph.nodes[i], graph.nodes[j]] for i, j in np.argwhere(graph.adjacency)]
+    assert sorted(edges) == sorted(read_edge_list(text.encode()).values.tolist())
+    assert sorted(edges) == [["Mek", "Erk"], ["Raf", "Mek"]]
