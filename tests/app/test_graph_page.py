@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app import state
 from app.components.text import literal
 from engine import load_sample
+from engine.data import describe
 from tests.app.waiting import running_with_cancel, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -173,6 +174,7 @@ def _app_on_table(frame: pd.DataFrame, name: str) -> AppTest:
         "id": f"upload:{name}",  # as the Data page stores every upload
         "frame": frame,
         "target": "label",
+        "report": describe(frame, source=name),  # as the Data page stores it
     }
     at.run()
     return at.switch_page("views/graph.py").run()
@@ -338,6 +340,7 @@ def test_graph_page_hides_a_result_made_on_another_table():
         "id": "upload:other",
         "frame": load_sample("wine").frame,
         "target": "target",
+        "report": describe(load_sample("wine").frame, source="other.csv"),
     }
     at.run()
     at.radio(key="graph_source").set_value("Data page table").run()
@@ -358,6 +361,7 @@ def test_graph_page_says_how_missing_values_are_handled_and_can_drop_rows():
         "id": "upload:holes",
         "frame": frame,
         "target": "label",
+        "report": describe(frame, source="holes.csv"),
     }
     at.run()
     at.switch_page("views/graph.py").run()
@@ -759,6 +763,9 @@ def test_a_table_of_only_the_label_says_it_has_no_feature_column():
         "id": "upload:one_col.csv",
         "frame": pd.DataFrame({"a": np.arange(30) % 3}),
         "target": "a",
+        "report": describe(
+            pd.DataFrame({"a": np.arange(30) % 3}), source="one_col.csv"
+        ),
     }
     at.run()
     at.switch_page("views/graph.py").run()
