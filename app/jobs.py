@@ -3,8 +3,9 @@
 A :class:`JobRegistry` (one per server, held by ``st.cache_resource``) owns a
 process pool and a manager whose shared dicts carry progress from the worker to the
 page. A job's target is an importable ``"module:function"`` that accepts a
-``progress`` keyword (the engine's callback convention: return ``True`` to stop).
-Workers never call Streamlit; pages poll with :func:`render_job` inside a fragment.
+``progress`` keyword (the engine's callback convention: return ``engine.STOP`` to
+stop). Workers never call Streamlit; pages poll with :func:`render_job` inside a
+fragment.
 
 The registry keeps the waiting line itself and hands the pool one job per worker
 at a time: a job cancelled while it waits leaves the line at once (the pool would
@@ -41,6 +42,7 @@ import streamlit as st
 from app.components.text import literal
 from engine.errors import EngineError
 from engine.executor import without_host_script
+from engine.runtime import STOP
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
     module_name, func_name = target.split(":")
     func = getattr(importlib.import_module(module_name), func_name)
 
-    def progress(event: Any) -> bool:
+    def progress(event: Any) -> object:
         status.update(
             task=event.task,
             stage=event.stage,
@@ -96,7 +98,7 @@ def _run_job(target: str, kwargs: dict[str, Any], status: Any) -> Any:
             message=event.message,
             fraction=getattr(event, "fraction", None),
         )
-        return bool(status.get("stop", False))
+        return STOP if status.get("stop", False) else None
 
     return func(**kwargs, progress=progress)
 
@@ -106,7 +108,7 @@ class _Abandoned(Exception):
 
 
 def run_abandonable(
-    target: str, kwargs: dict[str, Any], progress: Callable[[Any], bool]
+    target: str, kwargs: dict[str, Any], progress: Callable[[Any], object]
 ) -> Any:
     """Run a job that has no partial result; ``None`` when it was cancelled.
 
@@ -125,7 +127,8 @@ def run_abandonable(
     kwargs : dict
         Its keyword arguments.
     progress : callable
-        The registry's callback (returns ``True`` once Cancel was pressed).
+        The registry's callback (returns ``engine.STOP`` once Cancel was
+        pressed).
 
     Returns
     -------
@@ -136,7 +139,7 @@ def run_abandonable(
     func = getattr(importlib.import_module(module_name), func_name)
 
     def relay(event: Any) -> None:
-        if progress(event):
+        if progress(event) is STOP:
             raise _Abandoned
 
     try:

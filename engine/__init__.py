@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         LdsConfig,
         learn_graph,
     )
-    from engine.runtime import ProgressEvent, resolve_device
+    from engine.runtime import STOP, ProgressEvent, resolve_device
     from engine.samples import Sample, list_samples, load_sample
     from engine.values import DistributionalExplainer, DistributionalValues, explain
 
@@ -53,7 +53,7 @@ _LAZY: dict[str, str] = {
         ("GraphResult", "GraphStructureLearner", "LdsConfig", "learn_graph"),
         "engine.graphs",
     ),
-    **dict.fromkeys(("ProgressEvent", "resolve_device"), "engine.runtime"),
+    **dict.fromkeys(("STOP", "ProgressEvent", "resolve_device"), "engine.runtime"),
     **dict.fromkeys(("Sample", "list_samples", "load_sample"), "engine.samples"),
     **dict.fromkeys(
         ("DistributionalExplainer", "DistributionalValues", "explain"),
@@ -103,6 +103,7 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "STOP",
     "ConfigError",
     "ConvergenceWarning",
     "DagLearner",

@@ -11,10 +11,10 @@ fork server that has imported ``engine``, one torch thread per worker), ``"ray"`
 when given, else starts a local cluster bound to 127.0.0.1), or any object with a
 ``map_jobs(fn, items, on_done)`` method.
 
-A stop request (the progress callback returning True) ends a batch within about
-:data:`HEARTBEAT_S` seconds, not after the jobs in flight: worker processes and Ray
-tasks are terminated, and a serial job hears of it through :func:`stop_requested`
-(see :func:`run_jobs`).
+A stop request (the progress callback returning ``engine.STOP``) ends a batch
+within about :data:`HEARTBEAT_S` seconds, not after the jobs in flight: worker
+processes and Ray tasks are terminated, and a serial job hears of it through
+:func:`stop_requested` (see :func:`run_jobs`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.errors import ConfigError, ExecutorError, UnsupportedError, check_int
-from engine.runtime import ProgressCallback, Reporter
+from engine.runtime import STOP, ProgressCallback, Reporter
 
 __all__ = [
     "EXECUTORS",
@@ -111,7 +111,7 @@ def stop_requested() -> bool:
     return False if check is None else bool(check())
 
 
-def forward_stop(event: Any) -> bool:
+def forward_stop(event: Any) -> object:
     """A progress callback that only forwards the batch's stop request.
 
     Parameters
@@ -121,10 +121,10 @@ def forward_stop(event: Any) -> bool:
 
     Returns
     -------
-    bool
-        :func:`stop_requested`.
+    object
+        :data:`engine.STOP` when :func:`stop_requested`, else ``None``.
     """
-    return stop_requested()
+    return STOP if stop_requested() else None
 
 
 @dataclass(frozen=True)
@@ -876,9 +876,10 @@ def run_jobs(
         Receives a :class:`~engine.runtime.ProgressEvent` (stage ``"jobs"``,
         ``step`` the jobs done) at the start, after each job, and as a heartbeat
         that repeats the count every :data:`HEARTBEAT_S` seconds while jobs run.
-        Returning ``True`` stops the batch within about that time: the jobs not
-        started are cancelled, worker processes and Ray tasks running the others
-        are terminated, and a serial job is told through :func:`stop_requested`
+        Returning :data:`engine.STOP` stops the batch within about that time
+        (any other return value is ignored): the jobs not started are
+        cancelled, worker processes and Ray tasks running the others are
+        terminated, and a serial job is told through :func:`stop_requested`
         (one that does not ask finishes first). The jobs in flight are dropped;
         the finished ones are kept.
     task : str, default="jobs"

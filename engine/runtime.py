@@ -6,9 +6,11 @@ Conventions
   requested device that is missing raises :class:`~engine.errors.DeviceError`.
 * ``seed=None`` draws a fresh integer seed; results record the seed actually used.
   Only local generators are created; global random state is never touched.
-* A progress callback receives a :class:`ProgressEvent`. Returning ``True`` asks the
-  running fit to stop after the current step and return what it has, marked as
-  stopped.
+* A progress callback receives a :class:`ProgressEvent`. Returning :data:`STOP`
+  (``engine.STOP``) asks the running fit to stop after the current step and return
+  what it has, marked as stopped. Every other return value is ignored, ``True``
+  included: a progress bar's ``update`` (tqdm's) returns ``True`` when it redraws,
+  and ``progress=lambda e: bar.update(1)`` must not end the fit.
 * Whether or not a callback is given, progress is logged at INFO on the
   ``engine.progress`` logger at a modest rate: the first event of the program,
   then at most one line every :data:`LOG_EVERY_S` seconds (task, stage,
@@ -31,6 +33,7 @@ import torch
 from engine.errors import ConfigError, DeviceError, plain
 
 __all__ = [
+    "STOP",
     "ProgressCallback",
     "ProgressEvent",
     "Reporter",
@@ -238,6 +241,21 @@ class ProgressEvent:
     fraction: float | None = None
 
 
+class _Stop:
+    """The type of :data:`STOP`, whose copies and unpickled copies are STOP itself."""
+
+    def __repr__(self) -> str:
+        return "engine.STOP"
+
+    def __reduce__(self) -> str:
+        # pickled as the module-level name: unpickles (and copies) to STOP itself
+        return "STOP"
+
+
+#: What a progress callback returns to ask the running fit to stop (by identity:
+#: ``True``, ``1`` or ``np.bool_(True)`` do not stop it). Exported as ``engine.STOP``.
+STOP = _Stop()
+
 ProgressCallback = Callable[[ProgressEvent], Any]
 
 
@@ -247,7 +265,8 @@ class Reporter:
     Parameters
     ----------
     callback : callable or None
-        Called with each :class:`ProgressEvent`; a ``True`` return asks to stop.
+        Called with each :class:`ProgressEvent`; returning :data:`STOP` asks to
+        stop (any other return value is ignored).
     task : str
         Task name put on every event.
     total : int or None
@@ -256,7 +275,7 @@ class Reporter:
     Attributes
     ----------
     stop_requested : bool
-        Whether the callback has asked the fit to stop.
+        Whether the callback has returned :data:`STOP` (once set, it stays set).
     """
 
     def __init__(
@@ -304,7 +323,7 @@ class Reporter:
             message=message,
             fraction=None if fraction is None else float(fraction),
         )
-        if self.callback(event) is True:
+        if self.callback(event) is STOP:
             self.stop_requested = True
         return self.stop_requested
 

@@ -454,7 +454,8 @@ def train_table_classifier(
     test_size : float, default=0.25
     seed : int, default=0
     progress : callable, optional
-        As in ``train_classifier``; returning ``True`` stops training.
+        As in ``train_classifier``; returning :data:`engine.STOP` stops
+        training.
 
     Returns
     -------

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from engine.runtime import STOP
 from tests.app.downloads import download
 from tests.app.waiting import wait_until
 
@@ -85,7 +86,7 @@ def test_a_bootstrap_stopped_before_any_fit_says_so_and_draws_nothing():
     from engine.dag import bootstrap_dag
 
     X = np.random.default_rng(0).normal(size=(100, 3))
-    result = bootstrap_dag(X, n_boot=4, progress=lambda event: True)
+    result = bootstrap_dag(X, n_boot=4, progress=lambda event: STOP)
     assert result.stopped and result.n_done == 0
 
     at = AppTest.from_file(APP, default_timeout=120)

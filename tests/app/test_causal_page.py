@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state
+from engine.runtime import STOP
 from tests.app.downloads import download
 from tests.app.pages import causal_page as _page
 from tests.app.pages import upload_table
@@ -1278,7 +1279,7 @@ def test_warnings_the_page_words_itself_are_not_repeated():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         unsettled = learn_dag(X, seed=0, node_names=names, max_iter=2)
-        stopped = learn_dag(X, seed=0, node_names=names, progress=lambda e: True)
+        stopped = learn_dag(X, seed=0, node_names=names, progress=lambda e: STOP)
     assert len(unsettled.warnings) == 2 and len(stopped.warnings) == 2
     at = _page()
     for result, page_words in [
@@ -1598,8 +1599,9 @@ def test_a_fit_whose_probabilities_were_skipped_is_shown_as_complete(monkeypatch
     X[:, 1] += X[:, 0]
     monkeypatch.setattr(perm, "_POLL_S", 0.0)
 
-    def stop_at_the_probabilities(event) -> bool:
-        return event.stage == "fit" and event.message.startswith("edge probabilities")
+    def stop_at_the_probabilities(event) -> object:
+        late = event.stage == "fit" and event.message.startswith("edge probabilities")
+        return STOP if late else None
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from app.jobs import JobRegistry, _queue_text, progress_fraction
+from engine.runtime import STOP
 
 LONG_FIT = {"max_iter": 100_000, "patience": 100_000}
 
@@ -671,11 +672,11 @@ def test_a_job_without_partial_result_returns_none_when_cancelled():
     target = "engine.dag.simulate:simulate_sem"
     calls = []
 
-    def stop_at_second(event) -> bool:
+    def stop_at_second(event) -> object:
         calls.append(event.step)
-        return len(calls) >= 2
+        return STOP if len(calls) >= 2 else None
 
     assert run_abandonable(target, kwargs, stop_at_second) is None
     assert calls == [1, 2]  # ended at the event that asked
-    sim = run_abandonable(target, kwargs, lambda event: False)
+    sim = run_abandonable(target, kwargs, lambda event: True)  # not a stop
     assert sim.X.shape == (30, 6)

@@ -22,7 +22,7 @@ from engine.executor import (
     stop_requested,
     without_host_script,
 )
-from engine.runtime import spawn_seeds
+from engine.runtime import STOP, spawn_seeds
 from tests.processes import alive
 
 
@@ -49,7 +49,7 @@ def test_run_jobs_reports_progress_and_stops_early(seed):
 
     def progress(event):
         events.append(event)
-        return event.step >= 2
+        return STOP if event.step >= 2 else None
 
     out = run_jobs(_draw, _items(seed, 5), executor="serial", progress=progress)
     assert isinstance(out, JobOutcome)
@@ -67,7 +67,7 @@ def test_processes_stop_cancels_pending_jobs(seed):
         _items(seed, 12),
         executor="processes",
         n_workers=1,
-        progress=lambda e: e.step >= 1,
+        progress=lambda e: STOP if e.step >= 1 else None,
     )
     assert out.stopped
     assert 1 <= sum(out.done) < 12
@@ -98,7 +98,7 @@ def _stop_once_a_long_job_runs(folder: Path, asked: list[float]):
         a_long_job_runs = len(list(folder.iterdir())) > 2
         if event.step >= 2 and a_long_job_runs and not asked:
             asked.append(time.monotonic())
-        return bool(asked)
+        return STOP if asked else None
 
     return progress
 
@@ -182,7 +182,7 @@ def test_a_stop_request_ends_the_running_ray_tasks(tmp_path, monkeypatch):
 
 
 def test_a_stop_request_before_the_first_job_runs_none(tmp_path):
-    out = run_jobs(_nap, [(0, 0.0, str(tmp_path))], progress=lambda e: True)
+    out = run_jobs(_nap, [(0, 0.0, str(tmp_path))], progress=lambda e: STOP)
     assert out.stopped and out.done == (False,)
     assert list(tmp_path.iterdir()) == []
 

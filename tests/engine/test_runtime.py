@@ -10,6 +10,7 @@ import torch
 
 from engine.errors import ConfigError, DeviceError
 from engine.runtime import (
+    STOP,
     ProgressEvent,
     Reporter,
     make_generators,
@@ -107,7 +108,7 @@ def test_reporter_forwards_events_and_stop_requests():
 
     def callback(event):
         events.append(event)
-        return event.step >= 2
+        return STOP if event.step >= 2 else None
 
     report = Reporter(callback, task="dag.fit", total=10)
     assert report("train", 1, {"loss": 0.5}) is False

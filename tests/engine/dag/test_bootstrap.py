@@ -22,6 +22,7 @@ from engine.dag.bootstrap import (
 from engine.dag.fas import is_dag
 from engine.errors import ConfigError, ConvergenceWarning, DataError, DataWarning
 from engine.executor import ProcessExecutor, RayExecutor
+from engine.runtime import STOP
 from tests.processes import alive
 
 FAST = {"max_iter": 60, "n_orderings": 4}
@@ -110,7 +111,13 @@ def test_bootstrap_json_round_trip(seed):
 
 def test_bootstrap_stopped_returns_partial_result(seed):
     X, _ = _chain_data(seed, n=200)
-    res = bootstrap_dag(X, n_boot=5, seed=seed, progress=lambda e: e.step >= 2, **FAST)
+    res = bootstrap_dag(
+        X,
+        n_boot=5,
+        seed=seed,
+        progress=lambda e: STOP if e.step >= 2 else None,
+        **FAST,
+    )
     assert res.stopped
     assert res.n_done == 2 and res.n_boot == 5
     assert set(np.unique(res.edge_frequency)) <= {0.0, 0.5, 1.0}
@@ -130,7 +137,7 @@ def test_a_stop_request_ends_a_bootstrap_of_long_refits_at_once(executor, seed):
         workers.update(p.pid for p in mp.active_children())
         if event.elapsed_s >= 1.5 and not asked:
             asked.append(time.monotonic())
-        return bool(asked)
+        return STOP if asked else None
 
     res = bootstrap_dag(
         X,

@@ -13,7 +13,7 @@ from engine.dag import PriorKnowledge, learn_dag, simulate_sem
 from engine.dag.dagdb import DagdbConfig, _project, _tier_order, fit_dagdb
 from engine.dag.fas import is_dag
 from engine.errors import ConfigError, DataError
-from engine.runtime import Reporter
+from engine.runtime import STOP, Reporter
 
 # 0 -> 1 -> 2, 0 -> 3, 3 -> 2 (a chain, a fork and a collider)
 TRUTH = np.zeros((4, 4), dtype=bool)
@@ -116,7 +116,7 @@ def test_dagdb_reports_progress_and_stops_on_request(seed):
 
     def callback(event):
         events.append(event)
-        return event.step >= 3
+        return STOP if event.step >= 3 else None
 
     cfg = DagdbConfig(max_iter=50, batch_size=40, n_samples=2)
     out = fit_dagdb(X, cfg, seed=seed, reporter=Reporter(callback, "dag.fit", 50))

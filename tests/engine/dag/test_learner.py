@@ -33,6 +33,7 @@ from engine.errors import (
     NotFittedError,
     ResourceError,
 )
+from engine.runtime import STOP
 from engine.samples import list_samples, load_sample
 from tests.engine.dag.fits import graph_of, total_rss
 
@@ -195,7 +196,7 @@ def test_learn_dag_stops_on_request(seed):
 
     def progress(event):
         events.append(event)
-        return event.step >= 3
+        return STOP if event.step >= 3 else None
 
     with pytest.warns(UserWarning, match="stopped on request"):
         r = learn_dag(X, seed=seed, device="cpu", progress=progress, max_iter=100)
@@ -424,9 +425,9 @@ def test_polish_reports_progress_and_stops_on_request():
     X = simulate_sem(8, 300, edges_per_node=2.0, seed=3).X
     stages: list[str] = []
 
-    def stop_in_polish(event) -> bool:
+    def stop_in_polish(event) -> object:
         stages.append(event.stage)
-        return event.stage == "polish"
+        return STOP if event.stage == "polish" else None
 
     r = learn_dag(X, seed=0, device="cpu", max_iter=5, progress=stop_in_polish)
     assert stages.count("polish") == 1 and stages[-2:] == ["polish", "refit"]
@@ -434,9 +435,9 @@ def test_polish_reports_progress_and_stops_on_request():
 
     stages.clear()
 
-    def stop_in_training(event) -> bool:
+    def stop_in_training(event) -> object:
         stages.append(event.stage)
-        return event.stage == "train" and event.step == 2
+        return STOP if event.stage == "train" and event.step == 2 else None
 
     r = learn_dag(X, seed=0, device="cpu", max_iter=5, progress=stop_in_training)
     assert "polish" not in stages and r.stopped and r.n_iter == 2 and r.is_dag
@@ -644,9 +645,9 @@ def test_a_stop_request_inside_the_first_epoch_ends_the_fit_there(monkeypatch):
     X = simulate_sem(12, 300, edges_per_node=2.0, seed=1).X
     events = []
 
-    def stop_on_first_inner_event(event) -> bool:
+    def stop_on_first_inner_event(event) -> object:
         events.append(event)
-        return event.stage == "fit"
+        return STOP if event.stage == "fit" else None
 
     with pytest.warns(UserWarning, match="stopped on request"):
         r = learn_dag(X, seed=0, device="cpu", progress=stop_on_first_inner_event)

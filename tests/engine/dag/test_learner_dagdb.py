@@ -11,6 +11,7 @@ import pytest
 from engine.dag import METHODS, DagLearner, DagResult, PriorKnowledge, learn_dag
 from engine.dag.dagdb import DagdbConfig
 from engine.errors import ConfigError, ConvergenceWarning
+from engine.runtime import STOP
 
 FAST = {"max_iter": 40, "batch_size": 40, "n_samples": 4}
 
@@ -74,7 +75,7 @@ def test_learn_dag_dagdb_stops_on_request(seed):
 
     def progress(event):
         events.append(event)
-        return event.step >= 2
+        return STOP if event.step >= 2 else None
 
     with pytest.warns(UserWarning, match="stopped on request"):
         r = learn_dag(

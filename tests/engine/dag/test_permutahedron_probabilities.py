@@ -13,6 +13,7 @@ import engine.dag.permutahedron as perm
 from engine.dag import DagResult, PriorKnowledge, learn_dag, simulate_sem
 from engine.dag._orderings import complete_dags, ranks_of
 from engine.dag.edge_models import backward_select
+from engine.runtime import STOP
 from tests.engine.dag.fits import graph_of
 
 FAST = {"max_iter": 60, "patience": 15}
@@ -191,8 +192,8 @@ def test_a_stop_before_the_orderings_are_fitted_leaves_none(monkeypatch):
     monkeypatch.setattr(perm, "_POLL_S", 0.0)
     X = simulate_sem(12, 300, edges_per_node=2.0, seed=1).X
 
-    def stop_on_first_inner_event(event) -> bool:
-        return event.stage == "fit"
+    def stop_on_first_inner_event(event) -> object:
+        return STOP if event.stage == "fit" else None
 
     r = _fit(X, progress=stop_on_first_inner_event)
     assert r.stopped and r.n_iter == 0 and r.edge_probabilities is None
@@ -215,10 +216,10 @@ def test_a_stop_after_training_skips_the_probabilities_not_the_fit(monkeypatch):
     }
     asked = []
 
-    def stop_at_the_probabilities(event) -> bool:
+    def stop_at_the_probabilities(event) -> object:
         late = event.stage == "fit" and event.message.startswith("edge probabilities")
         asked.append(late)
-        return late
+        return STOP if late else None
 
     with warnings.catch_warnings(record=True) as got:
         warnings.simplefilter("always")

@@ -24,6 +24,7 @@ from engine.graphs import (
     make_split,
     table_inputs_record,
 )
+from engine.runtime import STOP
 
 FAST = dict(max_outer_iter=12, patience=6, inner_max_steps=60, n_samples=4)
 
@@ -144,7 +145,7 @@ def test_stop_request_returns_partial_result(seed, monkeypatch):
 
     def progress(event):
         events.append(event)
-        return True
+        return STOP
 
     # learn_dag warned that it stopped; learn_graph stopped without a word
     said = (
@@ -176,7 +177,7 @@ def test_a_stop_request_also_stops_the_baselines(seed):
 
     def stop_in_baselines(event):
         events.append(event)
-        return event.stage == "baselines" and event.step == 1
+        return STOP if event.stage == "baselines" and event.step == 1 else None
 
     res = learn_graph(
         X,
@@ -201,7 +202,7 @@ def test_a_stop_request_also_stops_the_baselines(seed):
         seed=seed,
         device="cpu",
         baselines=baselines,
-        progress=lambda event: True,
+        progress=lambda event: STOP,
         **FAST,
     )
     assert stopped_early.baselines == {} and stopped_early.stopped
@@ -450,7 +451,7 @@ def test_a_stop_request_is_seen_inside_the_first_outer_iteration(monkeypatch):
 
     def progress(event):
         events.append(event)
-        return event.stage == "inner" and event.step >= 4
+        return STOP if event.stage == "inner" and event.step >= 4 else None
 
     config = {**FAST, "inner_max_steps": 200, "inner_patience": 1000, "tau": 2}
     res = learn_graph(

@@ -22,6 +22,7 @@ from engine.errors import (
     StoppedWarning,
     UnsupportedError,
 )
+from engine.runtime import STOP
 from engine.values import (
     DistributionalExplainer,
     DistributionalValues,
@@ -397,9 +398,9 @@ def test_stop_request_returns_partial_result(iris) -> None:
     X, _, model = iris
     events = []
 
-    def stop_at_once(event) -> bool:
+    def stop_at_once(event) -> object:
         events.append(event)
-        return event.stage == "permutation"
+        return STOP if event.stage == "permutation" else None
 
     with pytest.warns(StoppedWarning) as caught:
         res = explain(
@@ -685,9 +686,9 @@ def test_a_stop_at_the_first_event_explains_no_row_and_warns(
     X, _, model = iris
     seen = []
 
-    def stop(event) -> bool:
+    def stop(event) -> object:
         seen.append(event.stage)
-        return True
+        return STOP
 
     def run():
         return explain(
@@ -720,8 +721,8 @@ def test_a_stop_at_the_first_event_explains_no_row_and_warns(
 def test_a_stop_during_the_last_block_is_not_a_stopped_result(iris) -> None:
     X, _, model = iris
 
-    def stop_once_running(event) -> bool:
-        return event.stage != "start"
+    def stop_once_running(event) -> object:
+        return STOP if event.stage != "start" else None
 
     for estimator, expected in (("permutation", 100), ("coalition", 100), ("exact", 0)):
         r = explain(
@@ -744,9 +745,9 @@ def test_exact_values_of_an_expensive_model_can_stop_after_one_row() -> None:
     model = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
     events = []
 
-    def stop_after_first_row(event) -> bool:
+    def stop_after_first_row(event) -> object:
         events.append(event)
-        return event.stage == "exact"
+        return STOP if event.stage == "exact" else None
 
     r = explain(
         model,
@@ -775,9 +776,9 @@ def test_one_row_with_a_large_budget_ticks_and_can_stop(estimator, operator) -> 
     model.fit(X, y)
     events = []
 
-    def stop_at_first_block(event) -> bool:
+    def stop_at_first_block(event) -> object:
         events.append(event)
-        return event.stage == estimator
+        return STOP if event.stage == estimator else None
 
     r = explain(
         model,

@@ -15,6 +15,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVC
 
 from engine.errors import ConfigError, DataError
+from engine.runtime import STOP
 from engine.values import MODEL_KINDS, load_skops, save_skops, train_classifier
 
 
@@ -72,7 +73,11 @@ def test_a_stop_request_returns_the_model_trained_so_far(
     iris_frame, kind, unit, size
 ) -> None:
     trained = train_classifier(
-        iris_frame, "target", kind, seed=0, progress=lambda e: e.step >= 20
+        iris_frame,
+        "target",
+        kind,
+        seed=0,
+        progress=lambda e: STOP if e.step >= 20 else None,
     )
     planned = 600 if kind == "mlp" else 100
     assert trained.stopped and size(trained.model) == 20
@@ -322,12 +327,20 @@ def test_a_stop_request_after_the_last_step_stops_nothing(iris_frame) -> None:
     # (the app then failed on notes[-1] and lost the model without a word)
     for kind, planned in (("logistic", 1), ("forest", 100)):
         trained = train_classifier(
-            iris_frame, "target", kind, seed=0, progress=lambda e: e.stage == "done"
+            iris_frame,
+            "target",
+            kind,
+            seed=0,
+            progress=lambda e: STOP if e.stage == "done" else None,
         )
         assert not trained.stopped and trained.steps[:2] == (planned, planned)
         assert not any("stopped" in note for note in trained.notes)
     early = train_classifier(
-        iris_frame, "target", "boosting", seed=0, progress=lambda e: e.step >= 7
+        iris_frame,
+        "target",
+        "boosting",
+        seed=0,
+        progress=lambda e: STOP if e.step >= 7 else None,
     )
     assert early.stopped and early.steps == (7, 100, "stages")
 

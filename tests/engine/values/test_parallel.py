@@ -14,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 
 from engine.errors import ConfigError
 from engine.executor import RayExecutor
+from engine.runtime import STOP
 from engine.values import DistributionalExplainer, DistributionalValues, explain
 
 ARRAYS = (
@@ -113,7 +114,13 @@ def test_exact_chunks_agree_with_one_batch(wine):
 
 def test_stop_returns_the_finished_chunks_marked_partial(wine, seed):
     X, model = wine
-    res = _sampled(model, X, seed, executor="serial", progress=lambda e: e.step >= 2)
+    res = _sampled(
+        model,
+        X,
+        seed,
+        executor="serial",
+        progress=lambda e: STOP if e.step >= 2 else None,
+    )
     assert res.stopped
     assert res.rows.tolist() == list(range(14))  # two chunks of 7
     full = _sampled(model, X, seed, executor="serial")
@@ -233,7 +240,9 @@ def test_stop_ends_a_running_serial_chunk_at_its_next_block(wine, seed):
     calls_full, counted.calls = counted.calls, 0
 
     # asked to stop once the only chunk has made some calls (the set-up makes a few)
-    res = explain(counted, A[:40], progress=lambda e: counted.calls > 10, **kw)
+    res = explain(
+        counted, A[:40], progress=lambda e: STOP if counted.calls > 10 else None, **kw
+    )
 
     assert not full.stopped and full.n_rows == 40
     assert res.stopped and res.n_rows == 0
