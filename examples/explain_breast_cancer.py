@@ -81,12 +81,14 @@ ranking = values.global_ranking()
 print("players by mean probability of flipping the predicted class:")
 print(ranking.round(3).head(5).to_string(index=False))
 
-# The row the model is least sure about, and what flips it.
-row = int(np.argmin(values.probabilities.max(axis=1)))
-predicted = values.classes[values.predicted[row]]
+# The row the model is least sure about, and what flips it. Results take a row
+# by its label, here X_test's index (values.rows), not by its position.
+position = int(np.argmin(values.probabilities.max(axis=1)))
+row = int(values.rows[position])
+predicted = values.classes[values.predicted[position]]
 other = next(c for c in values.classes if c != predicted)
 print(
-    f"least certain test row: P = {values.probabilities[row].round(3)} "
+    f"least certain test row ({row}): P = {values.probabilities[position].round(3)} "
     f"({', '.join(values.classes)}), predicted {predicted}"
 )
 print(f"players that move it from {other} to {predicted}:")

@@ -1288,7 +1288,9 @@ def _show_row_result(
         f"device {result.device}, {result.timings['total_s']:.2f} s, "
         f"{result.n_model_rows:,} model rows."
     )
-    bars = _other_in_grey(p_change_bars(result, row=0, keep=HALF_KEEP), result)
+    # the figures take a row by its label: the table row explained
+    row = int(result.rows[0])
+    bars = _other_in_grey(p_change_bars(result, row=row, keep=HALF_KEEP), result)
     if _made_edits(result):
         bars.update_layout(title=bars.layout.title.text[:-1] + ", what-if)")
     st.plotly_chart(bars, key="explain_bars")
@@ -1305,16 +1307,16 @@ def _show_row_result(
     # a matrix of more than a few classes in half the page: cells of 20 px
     wide = len(result.classes) > HALF_PAGE_CLASSES
     left, right = (st.container(), st.container()) if wide else st.columns(2)
-    heatmap = transition_heatmap(result, 0, player, keep=HEATMAP_KEEP)
+    heatmap = transition_heatmap(result, row, player, keep=HEATMAP_KEEP)
     left.plotly_chart(heatmap, key="explain_heatmap")
-    mean = mean_vs_reference(result, 0, keep=HALF_KEEP, order_by="p_change")
+    mean = mean_vs_reference(result, row, keep=HALF_KEEP, order_by="p_change")
     right.plotly_chart(mean, key="explain_mean")
     st.caption(
         "Both bar charts list the features by P(change), the largest at the top; "
         "hover over a bar or a cell for the full names."
     )
     if len(result.columns) == 64:
-        st.plotly_chart(pixel_map(result, 0, shape=(8, 8)), key="explain_pixels")
+        st.plotly_chart(pixel_map(result, row, shape=(8, 8)), key="explain_pixels")
     _contrast(result)
     _downloads(result, "row")
 
@@ -1393,7 +1395,7 @@ def _contrast(result: DistributionalValues) -> None:
     if src == dst:
         st.info("Pick two different classes.")
         return
-    table = result.contrast(0, src, dst)
+    table = result.contrast(int(result.rows[0]), src, dst)
     best = table.iloc[0]
     # the classes shortened as in the select boxes and the caption (a long one was
     # written in full here only)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from numpy.typing import NDArray
 
 from engine.data import decode_text, sniff_delimiter
 from engine.errors import DataError, GraphError, format_names, plain
+from engine.names import name_position
 from engine.validation import unpadded_match
 
 __all__ = ["PriorKnowledge"]
@@ -38,64 +38,22 @@ Edge = tuple[Any, Any]
 MAX_TIER = 2**31 - 1
 
 
-# a node name written as a number ("3", "-1", "2.0", "1e3"), as a DataFrame's
-# numbered columns give
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
 def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
-    """Resolve a node given by name or, when no name is a number, by position.
+    """Resolve a node by the rule of :mod:`engine.names`.
 
-    A number (an int, or a float) names the node whose name is that number
-    written out (``3`` is the node ``"3"``, as in a DataFrame with columns
-    ``[1, 2, 3]``). Only when no node name is a number is an integer a
-    position (``0`` the first node).
+    A value equal to a node name (``3`` is the node ``"3"``, as in a DataFrame
+    with columns ``[1, 2, 3]``) or a number equal to one numbered name is
+    that node; an integer is a position only when no node name is a number.
+    A text that is no name also finds the one name equal to it once both are
+    stripped (``"a"`` for a column ``" a"``: CSV cells are read stripped).
     """
-    names = list(names)
-    if isinstance(node, int | float | np.integer | np.floating) and not isinstance(
-        node, bool
-    ):
-        numbered = [k for k, n in enumerate(names) if _NUMBER.fullmatch(n.strip())]
-        if numbered:
-            return _numbered_node(names, numbered, node, owner)
-        if isinstance(node, int | np.integer):
-            if 0 <= int(node) < len(names):
-                return int(node)
-            raise DataError(
-                f"{owner}: node index {int(node)} is out of range for "
-                f"{len(names)} nodes."
-            )
-    if str(node) in names:
-        return names.index(str(node))
-    key = str(node).strip()  # " a" from a CSV cell or a padded column name
-    padded = unpadded_match(key, names)
-    if padded is not None:
-        return padded
-    raise DataError(
-        f"{owner}: unknown node {key!r}; known nodes are {list(names)}. Check the "
-        "spelling or the column selection."
-    )
-
-
-def _numbered_node(names: list[str], numbered: list[int], node: Any, owner: str) -> int:
-    """The node whose name is the number ``node`` (numbered: the positions of
-    the names that are numbers)."""
-    # shown as 3, not np.int64(3)
-    node = int(node) if isinstance(node, int | np.integer) else float(node)
-    hits = [k for k in numbered if float(names[k]) == node]
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise DataError(
-            f"{owner}: node {node!r} matches the names "
-            f"{format_names([names[k] for k in hits])}, which are the same number; "
-            "give the node by its name as text."
-        )
-    raise DataError(
-        f"{owner}: node {node!r} is not a node name, and since node names include "
-        f"numbers ({format_names([names[k] for k in numbered], 10)}) a number is "
-        "read as a name, never as a position. Give a node's name (an integer "
-        "position only works when no node name is a number)."
+    names = [str(n) for n in names]
+    if isinstance(node, str) and node not in names:
+        padded = unpadded_match(node.strip(), names)
+        if padded is not None:
+            return padded
+    return name_position(
+        node, names, owner=owner, what="node", field="names", error=DataError
     )
 
 
@@ -339,11 +297,13 @@ class PriorKnowledge:
         names : sequence of str, length d
             Node names in data column order.
         forbidden, required : iterable of (source, target)
-            Edges, each node given by name or integer position. A number names
-            the node whose name is that number (``3`` is the node ``"3"``, as in
-            a DataFrame with columns ``[1, 2, 3]``); an integer is a position
-            (``0`` the first node) only when no node name is a number, so with
-            numbered names a number that names no node is an error.
+            Edges, each node given by name or integer position, by the rule of
+            :mod:`engine.names`: a value equal to a name (``3`` is the node
+            ``"3"``, as in a DataFrame with columns ``[1, 2, 3]``), or a number
+            equal to one numbered name (``1`` for ``"1.0"``), is that node; an
+            integer is a position (``0`` the first node) only when no node name
+            is a number, so with numbered names a number that names no node is
+            an error.
         tiers : mapping of name to int, sequence of int of length d, or None
             Tier per node, whole numbers (a lower tier comes first in the causal
             order): no node of a later tier is an ancestor of a node of an

@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from engine.errors import ConfigError, EngineError, GraphError, format_names, plain
+from engine.names import name_position
 from engine.results import ArraySpec, ResultMixin
 
 __all__ = ["DagResult", "is_dag"]
@@ -404,12 +405,19 @@ class DagResult(ResultMixin):
         return g
 
     def node_index(self, node: str | int, owner: str = "DagResult") -> int:
-        """Index of a node given by name or by index.
+        """Index of a node given by name (or by position), in ``node_names``.
+
+        By the rule of :mod:`engine.names`: a value equal to a node name as
+        stored (``1`` and ``"1"`` both name the node ``'1'``, as in a DataFrame
+        with columns ``[3, 2, 1, 0]``) is that node; an integer that is no
+        node name is a position only when no node name is a number, otherwise
+        it is refused (the node at position ``p`` is ``node_names[p]``).
 
         Parameters
         ----------
         node : str or int
-            A name of ``node_names`` or an index in ``0 .. d - 1``.
+            A name of ``node_names``, or an index in ``0 .. d - 1`` when no
+            node name is a number.
         owner : str, default="DagResult"
             The caller, named in the message.
 
@@ -420,26 +428,27 @@ class DagResult(ResultMixin):
         Raises
         ------
         GraphError
-            ``node`` is neither a node name nor an index of a node.
+            ``node`` is no node name and not an index read as one.
         """
-        d = self.n_nodes
-        if isinstance(node, str) and node in self.node_names:
-            return self.node_names.index(node)
-        is_index = isinstance(node, int | np.integer) and not isinstance(node, bool)
-        if is_index and 0 <= int(node) < d:
-            return int(node)
-        raise GraphError(
-            f"{owner}: node {node!r} is neither a node name nor an index in "
-            f"0..{d - 1}; the {d} node(s) are {format_names(self.node_names)}."
+        return name_position(
+            node,
+            self.node_names,
+            owner=owner,
+            what="node",
+            field="node_names",
+            error=GraphError,
         )
 
     def parents(self, node: str | int) -> list[tuple[str, float]]:
-        """Parents of a node (name or index) with the weight of their edge.
+        """Parents of a node with the weight of their edge.
+
+        ``node`` is a node name, or an index when no node name is a number
+        (:meth:`node_index`).
 
         Raises
         ------
         GraphError
-            ``node`` is neither a node name nor an index of a node.
+            ``node`` is no node name and not an index read as one.
         """
         j = self.node_index(node, "DagResult.parents")
         return [
@@ -448,12 +457,15 @@ class DagResult(ResultMixin):
         ]
 
     def children(self, node: str | int) -> list[tuple[str, float]]:
-        """Children of a node (name or index) with the weight of their edge.
+        """Children of a node with the weight of their edge.
+
+        ``node`` is a node name, or an index when no node name is a number
+        (:meth:`node_index`).
 
         Raises
         ------
         GraphError
-            ``node`` is neither a node name nor an index of a node.
+            ``node`` is no node name and not an index read as one.
         """
         i = self.node_index(node, "DagResult.children")
         return [

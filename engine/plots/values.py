@@ -108,7 +108,8 @@ def p_change_bars(
     ----------
     result : DistributionalValues
     row : int, optional
-        Position of the row; ``None`` averages over all rows (global view).
+        Label of the row, one of ``result.rows`` (the row at position ``p`` is
+        ``result.rows[p]``); ``None`` averages over all rows (global view).
     top : int, default=20
         Players shown.
     keep : int, default=SHORT_KEEP
@@ -125,7 +126,7 @@ def p_change_bars(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result, or ``top`` not a positive
+        ``row`` is not a row label of the result, or ``top`` not a positive
         integer.
     """
     check_result("p_change_bars", result, DistributionalValues)
@@ -177,9 +178,10 @@ def transition_heatmap(
     ----------
     result : DistributionalValues
     row : int
-        Position of the row in the result.
-    player : int or str
-        Player index or name.
+        Label of the row, one of ``result.rows``.
+    player : str or int
+        Player name, or its position when no player name is a number (see
+        :meth:`~engine.values.DistributionalValues.player_index`).
     keep : int, default=SHORT_KEEP
         Characters kept at each end of a long class or feature name in the tick
         labels and the title (fewer for a figure in part of a page); the hover
@@ -193,8 +195,8 @@ def transition_heatmap(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result, or ``player`` neither a feature
-        name nor a player index.
+        ``row`` is not a row label of the result, or ``player`` neither a
+        player name nor a position read as one.
     """
     check_result("transition_heatmap", result, DistributionalValues)
     row = result.row_index(row, "transition_heatmap")
@@ -243,7 +245,7 @@ def transition_heatmap(
 def mean_vs_reference(
     result: DistributionalValues,
     row: int,
-    class_index: int | None = None,
+    class_index: str | int | None = None,
     reference: np.ndarray | None = None,
     reference_name: str = "SHAP",
     top: int = 20,
@@ -256,9 +258,12 @@ def mean_vs_reference(
     ----------
     result : DistributionalValues
     row : int
-        Position of the row.
-    class_index : int, optional
-        Class whose probability is explained; default the predicted class.
+        Label of the row, one of ``result.rows``.
+    class_index : str or int, optional
+        Class whose probability is explained, by name (a model's integer
+        class labels are names) or by position when no class name is a
+        number (see :meth:`~engine.values.DistributionalValues.class_index`);
+        default the predicted class.
     reference : ndarray of shape (M,) or (M, K), optional
         E.g. shap values of the same row; without it the probability of change is
         shown beside the mean, which shows what cancels in the mean.
@@ -280,7 +285,7 @@ def mean_vs_reference(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result, ``class_index`` not a class,
+        ``row`` is not a row label of the result, ``class_index`` not a class,
         ``top`` not a positive integer or ``order_by`` unknown.
     DataError
         ``reference`` is not of shape (M,) or (M, K).
@@ -292,7 +297,7 @@ def mean_vs_reference(
     c = (
         int(result.predicted[row])
         if class_index is None
-        else result.class_index(class_index)
+        else result.class_index(class_index, "mean_vs_reference")
     )
     mean = result.mean[row, :, c]
     # the same sums as p_change_bars: ties and rounding order rows alike
@@ -352,7 +357,7 @@ def pixel_map(
         Players are pixels or groups of pixels (patches); each pixel gets the value
         of the player that owns it (``result.config["groups"]``).
     row : int
-        Position of the row.
+        Label of the row, one of ``result.rows``.
     shape : (height, width), default=(8, 8)
         Image shape; ``height * width`` must equal the number of input columns.
     quantity : {"p_change", "flip_away", "mean"}, default="p_change"
@@ -368,7 +373,7 @@ def pixel_map(
     Raises
     ------
     ConfigError
-        ``row`` is not a position of the result, ``shape`` does not match the
+        ``row`` is not a row label of the result, ``shape`` does not match the
         number of input columns, ``quantity`` is unknown or ``move`` is not a
         pair of class indices.
     """

@@ -36,6 +36,7 @@ from engine.errors import (
 )
 from engine.estimator import TwinEstimator
 from engine.executor import check_executor_options
+from engine.names import name_position
 from engine.runtime import (
     ProgressCallback,
     Reporter,
@@ -142,23 +143,17 @@ def _resolve_players(
     names, groups, seen = [], [], set()
     for given, members in items:
         members = [members] if isinstance(members, str | int | np.integer) else members
-        name = given if given is not None else f"group {list(members)!r}"
-        idx = []
-        for c in members:
-            if isinstance(c, str):
-                if c not in columns:
-                    raise ConfigError(
-                        f"explain: player {name!r} names column {c!r}, which is not "
-                        f"in X; columns are {format_names(columns)}."
-                    )
-                idx.append(columns.index(c))
-            elif isinstance(c, int | np.integer) and 0 <= int(c) < len(columns):
-                idx.append(int(c))
-            else:
-                raise ConfigError(
-                    f"explain: player {name!r} has column {c!r}, outside 0.."
-                    f"{len(columns) - 1}."
-                )
+        name = given if given is not None else f"group {plain(list(members))!r}"
+        idx = [
+            name_position(
+                c,
+                columns,
+                owner=f"explain: player {name!r}",
+                what="column",
+                field="X's columns",
+            )
+            for c in members
+        ]
         if not idx or seen.intersection(idx):
             raise ConfigError(
                 f"explain: player {name!r} must own at least one column and share none "
@@ -341,7 +336,47 @@ def _check_row_labels(row_labels: Any, n_rows: int) -> np.ndarray:
             f"(dtype {labels.dtype}). Keep the names in a list of your own and "
             "pass their positions."
         )
+    repeated = sorted({int(v) for v, k in Counter(labels.tolist()).items() if k > 1})
+    if repeated:
+        raise ConfigError(
+            f"explain: 'row_labels' repeats {format_names(repeated, 10)}; results "
+            "take rows by label (contrast(row, ...), the figures), so each must be "
+            "unique. Give one distinct integer per row."
+        )
     return labels.astype(np.int64)
+
+
+def _index_labels(X: Any) -> tuple[list[int] | None, str | None]:
+    """Row labels from a DataFrame ``X``'s integer index, or a note saying why not.
+
+    Returns ``(labels, None)`` for an index of integers, ``(None, note)`` for
+    any other index (the rows are then numbered ``0 .. n - 1``) and ``(None,
+    None)`` for an ``X`` that is no DataFrame.
+
+    Raises
+    ------
+    ConfigError
+        The integer index repeats a label.
+    """
+    if not isinstance(X, pd.DataFrame):
+        return None, None
+    index = X.index
+    if isinstance(index, pd.MultiIndex) or index.dtype.kind not in "iu":
+        shown = format_names([plain(v) for v in index.tolist()], 5)
+        return None, (
+            f"X's index is not of integers ({shown}, dtype "
+            f"{index.dtype}), so result.rows numbers the rows 0 .. "
+            f"{len(index) - 1}; pass row_labels= to keep integer labels of your own"
+        )
+    repeated = sorted({int(v) for v in index[index.duplicated()].tolist()})
+    if repeated:
+        raise ConfigError(
+            f"explain: X's index repeats the labels {format_names(repeated, 10)}; "
+            "results take rows by label (contrast(row, ...), the figures), so "
+            "each must be unique. Pass X.reset_index(drop=True) to number the "
+            "rows 0 .. n - 1, or row_labels= with one distinct integer per row."
+        )
+    return [int(v) for v in index.tolist()], None
 
 
 def _positive_int(name: str, value: Any, hint: str = "") -> int:
@@ -1063,8 +1098,12 @@ def explain(
         Most background rows averaged over; a positive integer. Time and memory
         grow linearly with it.
     row_labels : sequence of int of length n_rows, optional
-        Integer labels stored in ``result.rows``, one per row of ``X`` (default
-        0 .. n_rows - 1).
+        Integer labels stored in ``result.rows``, one per row of ``X``, each
+        unique. Default: the index of a DataFrame ``X`` when it is of integers
+        (explaining ``X.iloc[[0, 60]]`` gives the rows 0 and 60), else the
+        positions 0 .. n_rows - 1 (an index of text or dates adds a note
+        saying so). Results take rows by label (``contrast(60, ...)``), so
+        repeated labels, given here or in the index, are refused.
     executor : {"serial", "processes", "ray"} or executor object, optional
         Split the rows into chunks of ``chunk_rows`` and explain each chunk as an
         independent job on this executor (:mod:`engine.executor`); chunk ``c``
@@ -1130,6 +1169,9 @@ def explain(
     chunk_rows, n_workers = _check_executor_options(
         executor, chunk_rows, n_workers, address
     )
+    index_note = None
+    if row_labels is None:
+        row_labels, index_note = _index_labels(X)
     common = dict(
         seed=seed,
         device=device,
@@ -1153,6 +1195,9 @@ def explain(
         )
     else:
         result = _explain(model, X, background, cfg, **common)
+    if index_note is not None:
+        logger.info("explain: %s", index_note)
+        result = dataclasses.replace(result, notes=(*result.notes, index_note))
     if result.stopped:
         warn_user(_stopped_message(result), StoppedWarning)
     return result

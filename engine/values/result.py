@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from engine.errors import ConfigError, format_names, plain
+from engine.errors import format_names
+from engine.names import name_position
 from engine.results import ArraySpec, ResultMixin
 
 __all__ = ["DistributionalValues"]
@@ -61,7 +62,11 @@ class DistributionalValues(ResultMixin):
     columns : tuple of str
         Input column names, length ``D``.
     rows : ndarray of shape (R,), int
-        Row labels (positions in the caller's ``X`` unless given).
+        Row labels: ``row_labels`` when given to :func:`~engine.values.explain`,
+        else the index of a DataFrame ``X`` when it is of integers, else the
+        positions ``0 .. R - 1``. Methods and figures take a row by its label
+        (:meth:`row_index`); :func:`~engine.values.explain` refuses repeated
+        labels.
     n_samples : ndarray of shape (R,), int
         Orderings (permutation) or coalitions per player (coalition) used per row;
         0 for exact.
@@ -254,74 +259,88 @@ class DistributionalValues(ResultMixin):
             terms = np.where(mass > 0, -mass * np.log(mass), 0.0)
         return terms.sum(-1)
 
-    def class_index(self, name: str | int) -> int:
-        """Index of a class given by name or index."""
-        if isinstance(name, int | np.integer) and not isinstance(name, bool):
-            if 0 <= int(name) < len(self.classes):
-                return int(name)
-        elif str(name) in self.classes:
-            return self.classes.index(str(name))
-        raise ConfigError(
-            f"DistributionalValues: class {name!r} is not one of {list(self.classes)} "
-            f"(or an index in 0..{len(self.classes) - 1})."
+    def class_index(self, name: str | int, owner: str = "DistributionalValues") -> int:
+        """Position of a class given by name (or by position), in ``classes``.
+
+        By the rule of :mod:`engine.names`: a value equal to a class name as
+        stored (``2`` and ``"2"`` both name the class ``'2'``) is that class;
+        an integer that is no class name is a position only when no class name
+        is a number. A model whose classes are integers (``1, 2, 3``) is
+        therefore asked by its labels, ``contrast(row, 1, 2)`` or
+        ``contrast(row, *model.classes_[:2])``, and the class at position
+        ``p`` by name, ``classes[p]``.
+
+        Parameters
+        ----------
+        name : str or int
+            A class name, or a position in ``0 .. K - 1`` when no class name is
+            a number.
+        owner : str, default="DistributionalValues"
+            The caller, named in the message.
+
+        Raises
+        ------
+        ConfigError
+            ``name`` is no class name and not a position read as one.
+        """
+        return name_position(
+            name, self.classes, owner=owner, what="class", field="classes"
         )
 
     def row_index(self, row: int, owner: str = "DistributionalValues") -> int:
-        """Check a row position of the result and return it as an ``int``.
+        """Position in the result of the row with the label ``row``.
+
+        Rows are asked for by their label in ``rows`` (the index of the
+        DataFrame given to :func:`~engine.values.explain`, or ``0 .. R - 1``
+        for an array), by the rule of :mod:`engine.names`: labels are
+        numbers, so an integer that is no label is refused rather than read
+        as a position; the row at position ``p`` is ``rows[p]``.
 
         Parameters
         ----------
         row : int
-            Position in the result, ``0 .. n_rows - 1`` (not a row label of
-            ``rows``).
+            A row label of ``rows``.
         owner : str, default="DistributionalValues"
             The caller, named in the message.
 
         Raises
         ------
         ConfigError
-            ``row`` is not an integer in ``0 .. n_rows - 1``.
+            ``row`` is not a label of ``rows`` (or names several rows, in a
+            result built with repeated labels).
         """
-        n = self.n_rows
-        if (
-            isinstance(row, int | np.integer)
-            and not isinstance(row, bool)
-            and 0 <= int(row) < n
-        ):
-            return int(row)
-        raise ConfigError(
-            f"{owner}: 'row' must be a position in the result, 0..{n - 1} "
-            f"({n} explained row(s), labels {format_names(self.rows.tolist())}); "
-            f"got {plain(row)!r}."
-        )
+        labels = [str(r) for r in self.rows.tolist()]
+        return name_position(row, labels, owner=owner, what="row", field="rows")
 
     def player_index(
         self, player: str | int, owner: str = "DistributionalValues"
     ) -> int:
-        """Index of a player (feature or group) given by name or index.
+        """Position of a player (feature or group) given by name, in ``features``.
+
+        By the rule of :mod:`engine.names`, as for :meth:`class_index`: with
+        players named by integers (a DataFrame with columns ``[3, 2, 1, 0]``)
+        an integer is a name, and the player at position ``p`` is
+        ``features[p]``.
 
         Parameters
         ----------
         player : str or int
-            A name in ``features`` or an index ``0 .. M - 1``.
+            A name in ``features``, or a position ``0 .. M - 1`` when no player
+            name is a number.
         owner : str, default="DistributionalValues"
             The caller, named in the message.
 
         Raises
         ------
         ConfigError
-            ``player`` is neither a name in ``features`` nor a valid index.
+            ``player`` is no player name and not a position read as one.
         """
-        m = len(self.features)
-        if isinstance(player, int | np.integer) and not isinstance(player, bool):
-            if 0 <= int(player) < m:
-                return int(player)
-        elif isinstance(player, str) and player in self.features:
-            return self.features.index(player)
-        shown = list(self.features[:10]) + (["..."] if m > 10 else [])
-        raise ConfigError(
-            f"{owner}: 'player' must be a feature name or an index in 0..{m - 1}; "
-            f"got {plain(player)!r}. Features: {shown}."
+        return name_position(
+            player,
+            self.features,
+            owner=owner,
+            what="player",
+            field="features",
         )
 
     def contrast(
@@ -332,9 +351,11 @@ class DistributionalValues(ResultMixin):
         Parameters
         ----------
         row : int
-            Position in the result (0 .. R-1).
+            Row label, one of ``rows`` (see :meth:`row_index`).
         from_class, to_class : str or int
-            Class without the player and class with it.
+            Class without the player and class with it, by name (a model's
+            integer class labels are names) or by position when no class name
+            is a number (see :meth:`class_index`).
 
         Returns
         -------
@@ -346,10 +367,11 @@ class DistributionalValues(ResultMixin):
         Raises
         ------
         ConfigError
-            ``row`` is not a position of the result, or a class is unknown.
+            ``row`` is not a row label of the result, or a class is unknown.
         """
         row = self.row_index(row, "contrast")
-        a, b = self.class_index(from_class), self.class_index(to_class)
+        a = self.class_index(from_class, "contrast")
+        b = self.class_index(to_class, "contrast")
         q = self.transitions[row]
         cond = self.conditional()[row]
         frame = pd.DataFrame(

@@ -90,7 +90,7 @@ def test_train_and_explain_a_row_and_ask_a_contrast(trained_iris) -> None:
     at.selectbox(key=state.EXPLAIN_W_TO).set_value("versicolor").run()
     text = " ".join(m.value for m in at.markdown)
     assert "into **versicolor**" in text
-    best = result.contrast(0, "virginica", "versicolor").iloc[0]["player"]
+    best = result.contrast(60, "virginica", "versicolor").iloc[0]["player"]
     assert best in text
 
 

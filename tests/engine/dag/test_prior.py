@@ -320,11 +320,15 @@ def test_integers_are_names_when_the_node_names_are_numbers():
     with pytest.raises(DataError) as info:
         PriorKnowledge.from_edges(["year", "2021", "sales"], forbidden=[(0, 2)])
     assert (
-        "node 0 is not a node name, and since node names include numbers "
-        "(['2021']) a number is read as a name, never as a position"
+        "node 0 is not one of names ['year', '2021', 'sales'], and since some of "
+        "them are numbers (['2021']) an integer is read as a name, never as a "
+        "position. For the node at position 0, pass its name names[0] ('year')."
     ) in str(info.value)
-    with pytest.raises(DataError, match=r"matches the names \['1', '01'\]"):
-        PriorKnowledge.from_edges(["1", "01", "a"], forbidden=[(1, "a")])
+    # a name equal to the value as text wins; a number written two ways is refused
+    exact = PriorKnowledge.from_edges(["1", "01", "a"], forbidden=[(1, "a")])
+    assert np.argwhere(exact.forbidden).tolist() == [[0, 2]]
+    with pytest.raises(DataError, match=r"node 1 matches 2 entries of names"):
+        PriorKnowledge.from_edges(["1.0", "01", "a"], forbidden=[(1, "a")])
     # positions still work when no name is a number
     assert PriorKnowledge.from_edges(NAMES, forbidden=[(1, 3)]).forbidden[1, 3]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -37,13 +38,38 @@ def test_parents_and_children_by_name_or_index() -> None:
     assert r.children(0) == [("b", 2.0), ("c", -1.0)] and r.children("c") == []
 
 
+def test_integer_node_names_are_names_not_positions() -> None:
+    # columns [3, 2, 1, 0]: parents(1) gave the parents of the node at position
+    # 1 (named '2')
+    from engine.dag import learn_dag, simulate_sem
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 2 edges per node is more than 4 hold
+        X = pd.DataFrame(simulate_sem(4, 400, seed=3).X, columns=[3, 2, 1, 0])
+    r = learn_dag(X, seed=0)
+    assert r.node_names == ("3", "2", "1", "0")
+    for node in range(4):
+        truth = r.adjacency[:, r.node_names.index(str(node))]
+        assert [p for p, _ in r.parents(node)] == [
+            r.node_names[i] for i in np.flatnonzero(truth)
+        ]
+        assert r.parents(node) == r.parents(str(node)) == r.parents(np.int64(node))
+        assert r.children(node) == r.children(str(node))
+    assert r.parents(1) != r.parents(r.node_names[1])  # the two readings differ
+    with pytest.raises(GraphError) as info:
+        r.children(4)
+    message = str(info.value)
+    assert "DagResult.children: node 4 is not one of node_names" in message
+    assert "an integer is read as a name, never as a position" in message
+
+
 @pytest.mark.parametrize("node", ["zz", 3, -1, True, 1.0, None])
 def test_unknown_nodes_name_the_node_and_the_known_ones(node) -> None:
     r = _result()
     for method in ("parents", "children"):
         match = (
-            rf"DagResult\.{method}: node {node!r} is neither a node name nor an "
-            r"index in 0\.\.2; the 3 node\(s\) are \['a', 'b', 'c'\]"
+            rf"DagResult\.{method}: unknown node {node!r}: it is neither a node "
+            r"name nor a position in 0\.\.2; node_names are \['a', 'b', 'c'\]"
         )
         with pytest.raises(GraphError, match=match):
             getattr(r, method)(node)

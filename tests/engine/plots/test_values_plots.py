@@ -71,20 +71,24 @@ def test_bad_rows_players_and_classes_name_the_valid_ones(digits_result) -> None
     from engine.errors import ConfigError
 
     cases = [
-        (lambda: digits_result.contrast(5, 0, 1), r"contrast: 'row' .* 0\.\.0"),
+        # rows by label (the labels are numbers: an integer is never a position)
+        (
+            lambda: digits_result.contrast(5, 0, 1),
+            r"contrast: row 5 is not one of rows \['0'\].* never as a position",
+        ),
         (
             lambda: p_change_bars(digits_result, row=9),
-            r"p_change_bars: 'row' .* 0\.\.0",
+            r"p_change_bars: row 9 is not one of rows \['0'\]",
         ),
-        (lambda: transition_heatmap(digits_result, 3, 0), r"'row' .* got 3"),
+        (lambda: transition_heatmap(digits_result, 3, 0), r"row 3 is not one of"),
         (
             lambda: transition_heatmap(digits_result, 0, "nope"),
-            r"'player' .* 0\.\.15; got 'nope'\. Features: \['p00'",
+            r"unknown player 'nope': .* 0\.\.15; features are \['p00'",
         ),
-        (lambda: transition_heatmap(digits_result, 0, 16), r"'player' .* got 16"),
+        (lambda: transition_heatmap(digits_result, 0, 16), r"unknown player 16"),
         (lambda: mean_vs_reference(digits_result, 0, class_index=7), "class 7"),
-        (lambda: pixel_map(digits_result, -1), r"pixel_map: 'row'"),
-        (lambda: digits_result.contrast(0, "nope", 1), "class 'nope' is not one"),
+        (lambda: pixel_map(digits_result, -1), r"pixel_map: row -1 is not one"),
+        (lambda: digits_result.contrast(0, "nope", 1), "unknown class 'nope'"),
     ]
     for call, message in cases:
         with pytest.raises(ConfigError, match=message):

@@ -457,7 +457,9 @@ def test_global_ranking_and_contrast(iris) -> None:
     ranking = res.global_ranking()
     assert list(ranking["p_change"]) == sorted(ranking["p_change"], reverse=True)
     assert {"into 0", "into 1", "into 2"} <= set(ranking.columns)
-    contrast = res.contrast(2, "1", "2")
+    # rows by label: X.iloc[::30] keeps the labels 0, 30, 60, ...
+    assert res.rows.tolist() == [0, 30, 60, 90, 120]
+    contrast = res.contrast(60, "1", "2")
     q = res.transitions[2]
     top = contrast.iloc[0]
     j = res.features.index(top["player"])
@@ -661,7 +663,9 @@ def test_bad_player_groups_and_class_names_are_named(iris) -> None:
     X, _, model = iris
     rows = X.iloc[:1]
     with pytest.raises(
-        ConfigError, match=r"player 'group \[9\]' has column 9, outside 0\.\.3"
+        ConfigError,
+        match=r"player 'group \[9\]': unknown column 9: it is neither a column "
+        r"name nor a position in 0\.\.3",
     ):
         explain(model, rows, background=X, players=[[9]])
     with pytest.raises(ConfigError, match="'players' is empty"):
