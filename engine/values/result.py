@@ -373,7 +373,14 @@ class DistributionalValues(ResultMixin):
             ``mean_abs`` (mean over rows of ``sum_k |mean|``), and one column
             ``into <class>`` per class: the mean probability that the player moves
             the output *into* that class from another one. Sorted by ``p_change``.
+            No line for a result without rows (a run stopped before its first
+            row): a mean over no rows says nothing of a player.
         """
+        if self.n_rows == 0:
+            columns = ["player", "p_change", "flip_away", "mean_abs"]
+            columns += [f"into {name}" for name in self.classes]
+            empty = pd.DataFrame({c: np.zeros(0) for c in columns})
+            return empty.astype({"player": object})
         q = self.transitions
         k = q.shape[-1]
         into = (q * (1 - np.eye(k))).sum(axis=3).mean(axis=0)  # (M, K)

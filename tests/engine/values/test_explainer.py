@@ -718,6 +718,24 @@ def test_a_stop_at_the_first_event_explains_no_row_and_warns(
     )
 
 
+def test_a_result_without_rows_ranks_no_player_and_warns_nothing(iris) -> None:
+    # global_ranking() of a run stopped before its first row gave one all-NaN
+    # line per player, with numpy's "Mean of empty slice" RuntimeWarnings
+    X, _, model = iris
+    with pytest.warns(StoppedWarning):
+        r = explain(
+            model, X.iloc[:5], background=X.iloc[::10], seed=0, progress=lambda e: True
+        )
+    assert r.n_rows == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ranking = r.global_ranking()
+    assert ranking.empty
+    full = explain(model, X.iloc[:1], background=X.iloc[::10], seed=0)
+    assert list(ranking.columns) == list(full.global_ranking().columns)
+    assert ranking.dtypes.equals(full.global_ranking().dtypes)
+
+
 def test_a_stop_during_the_last_block_is_not_a_stopped_result(iris) -> None:
     X, _, model = iris
 
