@@ -574,15 +574,18 @@ def _run_estimator(
     reporter: Reporter,
 ) -> Estimate:
     rng, gen = make_generators(seed, device)
+    n_rows = len(rows)
+
+    def tick(finished: int, done: int, planned: int) -> bool:
+        # every stage counts rows, as the "done" event does; a sampled
+        # estimator's blocks of samples move the share of the work done
+        share = None if chosen == "exact" else done / planned
+        return reporter(
+            chosen, finished, {"rows": finished}, total=n_rows, fraction=share
+        )
+
     if chosen == "exact":
-
-        def tick_exact(done: int, planned: int) -> bool:
-            return reporter("exact", done, {"rows": done}, total=planned)
-
-        return exact_values(game, operator, rows, tick_exact)
-
-    def tick(done: int, planned: int) -> bool:
-        return reporter(chosen, done, total=planned)
+        return exact_values(game, operator, rows, tick)
 
     if chosen == "permutation":
         return permutation_values(game, operator, rows, n, rng, gen, tick)
@@ -1040,7 +1043,13 @@ def explain(
         any event stops and returns the rows (and samples) done, with
         ``stopped=True`` and a :class:`~engine.errors.StoppedWarning`: at the
         first event (stage ``"start"``, or ``"jobs"`` with an executor) no row
-        is explained.
+        is explained. The events of the stage named by the estimator
+        (``"exact"``, ``"permutation"``, ``"coalition"``) and the last one
+        (``"done"``) count rows: ``step`` rows finished of ``total`` asked for
+        (also ``metrics["rows"]``); a sampled estimator's events also carry
+        ``fraction``, the share of its work done, which moves while the blocks
+        of samples of unfinished rows run. With an executor, ``"jobs"`` events
+        count chunks of rows.
     removal : {"auto", "background", "mean", "median", "zeros"} or ndarray (D,)
         How removed features are filled: background averaging, a baseline row from
         the background's mean or median, zeros, or a given baseline row. ``"auto"``
