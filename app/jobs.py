@@ -619,8 +619,8 @@ STAGE_WORDS: dict[tuple[str, str], str | None] = {
     ("values.train", "done"): "done",
     ("values.explain", "start"): None,
     ("values.explain", "exact"): "rows",
-    ("values.explain", "permutation"): "blocks of rows x orderings",
-    ("values.explain", "coalition"): "blocks of rows x coalitions",
+    ("values.explain", "permutation"): "rows",
+    ("values.explain", "coalition"): "rows",
     ("values.explain", "jobs"): "chunks of rows",
     ("values.explain", "done"): "rows explained",
 }

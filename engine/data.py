@@ -28,9 +28,9 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal, NamedTuple
+from typing import IO, Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -52,9 +52,11 @@ __all__ = [
     "decode_text",
     "default_nodes",
     "describe",
+    "filled_text_line",
     "graph_cells",
     "graph_separator",
     "looks_like_identifier",
+    "most_common_text",
     "overflowing_columns",
     "read_table",
     "sniff_delimiter",
@@ -2703,13 +2705,17 @@ class MatrixRecord:
         Categorical column -> its one-hot columns (``"name=level"``, all levels but
         the first, which is the reference).
     imputed : dict of str to int
-        Column -> number of cells replaced by the column mean.
+        Column -> number of cells filled (``missing="mean"``): with the column
+        mean, or, for a one-hot encoded text column (keyed by its own name), with
+        its most common value.
     missing, categorical, scale : str
         The policies used.
     means : ndarray of shape (n_features,), float64
         Column means subtracted (zeros when ``scale="none"``).
     scales : ndarray of shape (n_features,), float64
         Column standard deviations divided by (ones unless ``"standardize"``).
+    filled_with : dict of str to str
+        Text column -> the value its empty cells took (:func:`most_common_text`).
     """
 
     kept_rows: np.ndarray
@@ -2722,6 +2728,7 @@ class MatrixRecord:
     scale: str
     means: np.ndarray
     scales: np.ndarray
+    filled_with: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> list[str]:
         """One plain sentence per action taken.
@@ -2736,7 +2743,10 @@ class MatrixRecord:
                 "values"
             )
         for col, n in self.imputed.items():
-            out.append(f"imputed {n} value(s) of {col!r} with the column mean")
+            if col in self.filled_with:
+                out.append(filled_text_line(col, n, self.filled_with[col]))
+            else:
+                out.append(f"imputed {n} value(s) of {col!r} with the column mean")
         for col, why in self.dropped_columns.items():
             if why != "excluded":
                 out.append(f"left out {col!r} ({why})")
@@ -2781,7 +2791,9 @@ def to_matrix(
         Columns to leave out, e.g. the target label.
     missing : {"drop", "mean"}, default="drop"
         Rows with a missing or infinite value are dropped, or such cells get the
-        column mean.
+        column mean; an empty cell of a one-hot encoded text column gets the
+        column's most common value (:func:`most_common_text`), as the ``explain``
+        command and the Explain page fill it.
     categorical : {"drop", "onehot"}, default="drop"
         Non-numeric columns are left out, or one-hot encoded (first level is the
         reference and gets no column).
@@ -2815,7 +2827,9 @@ def to_matrix(
         raise DataError(f"to_matrix: expected a DataFrame; got {type(frame).__name__}.")
     report, parsed = _describe(frame, "to_matrix", None, (), ".", None)
     selected, dropped = _select_columns(frame, report, columns, exclude, categorical)
-    blocks, names, encoded = _encode({c.name: c for c in parsed}, selected)
+    blocks, names, encoded, filled = _encode(
+        {c.name: c for c in parsed}, selected, missing
+    )
     if not names:
         raise DataError(
             "to_matrix: no usable column is left "
@@ -2827,6 +2841,7 @@ def to_matrix(
     X = np.column_stack(blocks).astype(np.float64)  # (n, p)
     X[~np.isfinite(X)] = np.nan
     X, kept, dropped_rows, imputed = apply_missing(X, names, missing)
+    imputed = {**{c: n for c, (_, n) in filled.items()}, **imputed}
     check_variance(X, names, "to_matrix")
     X, means, scales = _apply_scale(X, scale)
     record = MatrixRecord(
@@ -2840,6 +2855,7 @@ def to_matrix(
         scale=scale,
         means=means,
         scales=scales,
+        filled_with={c: value for c, (value, _) in filled.items()},
     )
     return MatrixData(X, names, record)
 
@@ -2894,11 +2910,24 @@ def _drop_reason(info: ColumnInfo, categorical: str, explicit: bool) -> str | No
 
 
 def _encode(
-    parsed: dict[str, _Column], selected: list[str]
-) -> tuple[list[np.ndarray], list[str], dict[str, tuple[str, ...]]]:
+    parsed: dict[str, _Column], selected: list[str], missing: str
+) -> tuple[
+    list[np.ndarray],
+    list[str],
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, int]],
+]:
+    """The numeric blocks of the ``selected`` columns, text ones one-hot encoded.
+
+    Returns the blocks, their column names, the encoded columns and, with
+    ``missing="mean"``, each text column whose empty cells took its most common
+    value: ``{column: (value, n_cells)}``. An empty text cell is otherwise NaN in
+    every dummy (:func:`apply_missing` drops its row).
+    """
     blocks: list[np.ndarray] = []
     names: list[str] = []
     encoded: dict[str, tuple[str, ...]] = {}
+    filled: dict[str, tuple[str, int]] = {}
     for c in selected:
         col = parsed[c]
         if col.values is not None:
@@ -2906,16 +2935,62 @@ def _encode(
             names.append(c)
             continue
         assert col.text is not None
-        levels = sorted({str(v) for v in col.text[~col.missing]})
+        text, gaps = col.text, col.missing
+        top = most_common_text(text[~gaps]) if missing == "mean" else None
+        if top is not None and gaps.any():
+            text = np.where(gaps, top, text)
+            filled[c] = (top, int(gaps.sum()))
+            gaps = np.zeros_like(gaps)
+        levels = sorted({str(v) for v in text[~gaps]})
         new = tuple(f"{c}={lv}" for lv in levels[1:])
-        block = np.column_stack(
-            [(col.text == lv).astype(np.float64) for lv in levels[1:]]
-        )
-        block[col.missing] = np.nan
+        block = np.column_stack([(text == lv).astype(np.float64) for lv in levels[1:]])
+        block[gaps] = np.nan
         blocks.append(block)
         names.extend(new)
         encoded[c] = new
-    return blocks, names, encoded
+    return blocks, names, encoded, filled
+
+
+def most_common_text(values: Any) -> str | None:
+    """The most frequent value as text; the first in sorted order on a tie.
+
+    The value a missing-value choice of ``"mean"`` gives an empty text cell, in
+    :func:`to_matrix` and for the Explain page's and ``explain`` command's
+    features (:func:`engine.values.table_models.missing_text`).
+
+    Parameters
+    ----------
+    values : array-like of shape (n,)
+        The column's non-missing values.
+
+    Returns
+    -------
+    str or None
+        ``None`` when there is no value.
+
+    Examples
+    --------
+    >>> most_common_text(["b", "a", "b", "a", "c"])
+    'a'
+    """
+    counts = pd.Series(np.asarray(values, dtype=object)).astype(str).value_counts()
+    if counts.empty:
+        return None
+    return str(sorted(counts.index[counts == counts.max()])[0])
+
+
+def filled_text_line(column: str, n_cells: int, value: str) -> str:
+    """The sentence that says empty text cells took the column's most common value.
+
+    Examples
+    --------
+    >>> filled_text_line("c", 2, "a")
+    "filled 2 empty cell(s) of 'c' with its most common value, 'a'"
+    """
+    return (
+        f"filled {n_cells} empty cell(s) of {column!r} with its most common value, "
+        f"{value!r}"
+    )
 
 
 def overflowing_columns(X: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, overload
 
 import numpy as np
 
@@ -346,16 +346,25 @@ class ResultMixin:
         out["schema_version"] = self.schema_version
         return out
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        """Serialise to a JSON string, also written to ``path`` when given.
+    @overload
+    def to_json(self, path: None = None) -> str: ...
 
-        The text is strict JSON: non-finite floats are tagged (see
-        :func:`to_jsonable`), never written as bare ``NaN`` or ``Infinity``.
+    @overload
+    def to_json(self, path: str | Path) -> None: ...
+
+    def to_json(self, path: str | Path | None = None) -> str | None:
+        """The JSON text, or, given ``path``, write it there and return ``None``.
+
+        As pandas' ``to_json``: a notebook cell that saves a result does not
+        echo the whole text. The text is strict JSON: non-finite floats are
+        tagged (see :func:`to_jsonable`), never written as bare ``NaN`` or
+        ``Infinity``; :meth:`from_json` reads either the text or the file.
         """
         text = json.dumps(self.to_dict(), allow_nan=False)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        if path is None:
+            return text
+        Path(path).write_text(text, encoding="utf-8")
+        return None
 
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:

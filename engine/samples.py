@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import DataError
+from engine.results import format_summary
 
 __all__ = ["SAMPLE_DIR", "Sample", "list_samples", "load_sample", "sample_dir"]
 
@@ -51,7 +52,7 @@ _DESCRIPTIONS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Sample:
     """A bundled data set.
 
@@ -75,6 +76,24 @@ class Sample:
     target: str | None
     truth: np.ndarray | None
     description: str
+
+    def __repr__(self) -> str:
+        """Name, target and shapes, not the table (``frame`` shows that).
+
+        Examples
+        --------
+        >>> load_sample("iris")
+        Sample(name='iris', frame=(150, 5), target='target', truth=None)
+        """
+        items: list[tuple[str, object]] = [
+            ("name", self.name),
+            ("frame", self.frame.shape),
+            ("target", self.target),
+            ("truth", None if self.truth is None else self.truth.shape),
+        ]
+        if self.truth is not None:
+            items.append(("true_edges", int(np.count_nonzero(self.truth))))
+        return format_summary(type(self).__name__, items)
 
     @property
     def feature_names(self) -> list[str]:

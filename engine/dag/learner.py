@@ -895,7 +895,8 @@ class DagLearner(TwinEstimator):
 
     A scikit-learn estimator: ``clone``, ``check_is_fitted``, ``repr`` and the
     notebook's HTML view work as for scikit-learn's own estimators. Method options
-    given as ``**options`` are parameters too (``get_params``, ``set_params``).
+    given as ``**options`` are parameters too (``get_params``, ``set_params``,
+    and readable as attributes: ``DagLearner(max_iter=50).max_iter``).
 
     Parameters
     ----------
@@ -904,7 +905,10 @@ class DagLearner(TwinEstimator):
     seed : int, optional
     device : str, default="auto"
     progress : callable, optional
+        Receives the fit's :class:`~engine.runtime.ProgressEvent` (see
+        :func:`learn_dag`); ``fit(X, progress=...)`` overrides it for one fit.
     config : config dataclass or dict, optional
+        Method options as one object; ``**options`` override single fields.
     **options
         Fields of the method's config.
 
@@ -912,6 +916,10 @@ class DagLearner(TwinEstimator):
     ----------
     result_ : DagResult
         Set by :meth:`fit`.
+    n_features_in_ : int
+        Columns of the ``X`` given to :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,), object
+        Its column names, when ``X`` was a DataFrame with string labels.
 
     Examples
     --------
@@ -938,62 +946,74 @@ class DagLearner(TwinEstimator):
         self.device = device
         self.progress = progress
         self.config = config
-        self.options = options
+        self._options = options
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn protocol)."""
-        return {
-            "method": self.method,
-            "prior": self.prior,
-            "seed": self.seed,
-            "device": self.device,
-            "progress": self.progress,
-            "config": self.config,
-            **self.options,
-        }
+    @property
+    def options(self) -> dict[str, Any]:
+        """The keyword options (a copy; change them with :meth:`set_params`)."""
+        return dict(self._options)
 
-    def set_params(self, **params: Any) -> DagLearner:
-        """Set constructor parameters; other names must be options of the method.
+    def _check_option_names(
+        self, options: dict[str, Any], params: dict[str, Any]
+    ) -> None:
+        """Options must be those of the method in force after ``set_params``.
 
-        Options are checked against the method in force after this call (a
-        misspelled name fails here, as in scikit-learn, not at :meth:`fit`).
+        A misspelled name fails here, as in scikit-learn, not at :meth:`fit`;
+        a ``method`` that is no method is left for :meth:`fit` to refuse.
         """
-        base = ("method", "prior", "seed", "device", "progress", "config")
         method = params.get("method", self.method)
-        options = {k: v for k, v in params.items() if k not in base}
+        if not isinstance(method, str) or method not in METHODS:
+            return
         owner = "DagLearner.set_params"
         known = _check_option_names(_spec(method, owner), options, owner)
-        stale = sorted(set(self.options) - known - set(options))
+        stale = sorted(set(self._options) - known - set(options))
         if stale:
             raise ConfigError(
                 f"DagLearner.set_params: method {method!r} has no option(s) "
                 f"{stale}, set for {self.method!r}; build a new DagLearner("
                 f"{method!r}) or drop them first."
             )
-        for key in base:
-            if key in params:
-                setattr(self, key, params[key])
-        self.options.update(options)
-        return self
 
-    def fit(self, X: Any, y: Any = None, node_names: Sequence[str] | None = None):
-        """Learn the DAG of ``X``; ``y`` is ignored. Returns ``self``."""
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        node_names: Sequence[str] | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> DagLearner:
+        """Learn the DAG of ``X``; ``y`` is ignored. Returns ``self``.
+
+        Parameters
+        ----------
+        X : ndarray, Tensor or DataFrame of shape (n_samples, n_nodes)
+            As :func:`learn_dag` takes it.
+        y : None
+            Ignored (scikit-learn's unsupervised ``fit(X, y=None)``).
+        node_names : sequence of str, optional
+            As :func:`learn_dag` takes them.
+        progress : callable, optional
+            For this fit instead of the ``progress`` parameter.
+
+        Returns
+        -------
+        self
+        """
         # a misspelt option given to the constructor is named as the user's
-        _check_option_names(
-            _spec(self.method, "DagLearner"), self.options, "DagLearner"
-        )
-
+        spec = _spec(self.method, "DagLearner")
+        _check_option_names(spec, self._options, "DagLearner")
         self.result_ = learn_dag(
             X,
             self.method,
             prior=self.prior,
             seed=self.seed,
             device=self.device,
-            progress=self.progress,
+            progress=self.progress if progress is None else progress,
             node_names=node_names,
             config=self.config,
-            **self.options,
+            **self._options,
         )
+        self._record_input(X)
         return self
 
     @property

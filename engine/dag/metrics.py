@@ -9,6 +9,9 @@ Conventions (stated once, used by every function here and shown in the app):
   its nodes are in the order of its columns. When ``truth`` and ``pred`` are both
   DataFrames, ``pred`` is aligned to the labels of ``truth``, which must be the
   same set; a DataFrame and an array are matched by position.
+* A :class:`~engine.dag.result.DagResult` is read as its ``adjacency`` labelled by
+  its ``node_names``: against a DataFrame or another result it is aligned by
+  name, against an array by position.
 * SHD counts, over unordered pairs, a missing edge, an extra edge and a reversed
   edge as 1 each (``reversed_cost=1``, as NOTEARS, GOLEM and the DAGuerreotype and
   DAG-DB papers); ``reversed_cost=2`` gives cdt's default (sum of |A_true - A_pred|).
@@ -41,6 +44,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from engine.dag.result import DagResult
 from engine.errors import DataError, GraphError
 
 __all__ = [
@@ -120,11 +124,14 @@ def _shown(labels: list[Any], limit: int = 10) -> str:
 
 def _as_graph(graph: Any, name: str, owner: str) -> tuple[Any, list[Any] | None]:
     """A DataFrame ``graph`` as its (d, d) values with rows in the order of its
-    columns, and its labels; anything else as it is, without labels.
+    columns, and its labels; a :class:`~engine.dag.result.DagResult` as its
+    ``adjacency`` and ``node_names``; anything else as it is, without labels.
 
     Rows under pandas' default labels 0, 1, ..., d - 1 (columns labelled
     otherwise) are taken to be in the order of the columns.
     """
+    if isinstance(graph, DagResult):
+        return graph.adjacency, list(graph.node_names)
     if not isinstance(graph, pd.DataFrame):
         return graph, None
     cols, rows = list(graph.columns), list(graph.index)
@@ -168,7 +175,7 @@ def _aligned(
         target_only = [x for x in target if x not in set(labels)]
         labels_only = [x for x in labels if x not in set(target)]
         raise DataError(
-            f"{owner}: '{names[1]}' is a DataFrame over other nodes than "
+            f"{owner}: '{names[1]}' is a labelled graph over other nodes than "
             f"'{names[0]}' (in '{names[0]}' only: {_shown(target_only)}; in "
             f"'{names[1]}' only: {_shown(labels_only)}); both must name the same "
             "nodes. Rename the nodes to match, or add the missing ones as rows and "
@@ -690,7 +697,9 @@ def compare_graphs(
     ``tpr``, ``fdr``, ``fpr``, ``precision``, ``recall``, ``f1``, ``n_edges``,
     ``n_true_edges``, ``n_reversed``, ``n_missing``, ``n_extra``;
     :data:`METRIC_CONVENTIONS` says what each counts. On one node every count
-    is 0 and the rates are NaN (no edge can exist).
+    is 0 and the rates are NaN (no edge can exist). Either graph may be an
+    array, a labelled DataFrame or a :class:`~engine.dag.result.DagResult`
+    (``compare_graphs(sample.truth, result)``).
 
     A rate with nothing to divide by is NaN, not 0 or 1: ``precision`` and
     ``fdr`` when ``pred`` has no edge (``n_edges`` 0: nothing was claimed, so

@@ -30,6 +30,7 @@ from engine.errors import (
     collect_warnings,
     warn_user,
 )
+from engine.results import format_summary
 from engine.runtime import ProgressEvent, Reporter, resolve_seed
 
 __all__ = [
@@ -69,7 +70,7 @@ SEM_SAMPLE_S = {"linear": 9.5e-9, "logistic": 6.6e-9, "mlp": 1.1e-7, "mim": 2.2e
 VARSORT_RTOL = 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SimulatedData:
     """A simulated data set.
 
@@ -98,6 +99,25 @@ class SimulatedData:
     node_names: tuple[str, ...]
     seed: int
     warnings: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """Shapes, seed and how many warnings, not the arrays.
+
+        Examples
+        --------
+        >>> simulate_sem(5, 100, edges_per_node=1.0, seed=0)
+        SimulatedData(X=(100, 5), nodes=5, edges=2, seed=0, warnings=0)
+        """
+        return format_summary(
+            type(self).__name__,
+            [
+                ("X", self.X.shape),
+                ("nodes", len(self.node_names)),
+                ("edges", int(np.count_nonzero(self.adjacency))),
+                ("seed", self.seed),
+                ("warnings", len(self.warnings)),
+            ],
+        )
 
 
 def simulate_dag(

@@ -39,6 +39,7 @@ from engine.graphs.lds import GraphStructureLearner, learn_graph
 from engine.graphs.planetoid import PlanetoidData, load_planetoid
 from engine.graphs.result import GraphResult, edge_homophily
 from engine.graphs.splits import (
+    DEFAULT_SPLIT_SIZES,
     PAPER_SPLIT_SIZES,
     Split,
     make_split,
@@ -56,6 +57,7 @@ from engine.graphs.task import (
 
 __all__ = [
     "BASELINES",
+    "DEFAULT_SPLIT_SIZES",
     "METHOD_LABELS",
     "NAME_SHARE",
     "PAPER_SPLIT_SIZES",

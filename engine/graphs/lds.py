@@ -38,7 +38,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -96,7 +96,7 @@ def learn_graph(
     X: Any,
     y: Any,
     *,
-    split: Split | str | Mapping[str, Any],
+    split: Split | str | Mapping[str, Any] | None = None,
     graph: Any = None,
     seed: int | None = None,
     device: str | torch.device = "auto",
@@ -123,10 +123,15 @@ def learn_graph(
         measurement or an identifier (see
         :func:`engine.validation.class_label_warning`) get one
         :class:`~engine.errors.DataWarning`, kept in the result's ``warnings``.
-    split : Split, str or mapping
+    split : Split, str, mapping or None, default=None
         A :class:`Split`, a paper protocol (``"wine"``, ``"breast_cancer"``,
         ``"digits"``) or a mapping of boolean masks ``train``, ``val`` [, ``test``,
-        ``es``]; another key is refused with a :class:`ConfigError`. With a
+        ``es``]; another key is refused with a :class:`ConfigError`. ``None``
+        draws a stratified split of the labelled nodes with the ``graph``
+        command's default sizes (:data:`~engine.graphs.DEFAULT_SPLIT_SIZES`: 10
+        to train, 20 to validate, the rest to test; fewer where the labels do
+        not allow as many, see :func:`~engine.graphs.split_sizes_that_fit`),
+        seeded by ``seed``. With a
         DataFrame ``X``, a pandas Series mask is matched by index label, as
         ``y``, and refused with a :class:`DataError` if its index labels differ.
     graph : None, ndarray of shape (n_nodes, n_nodes), edge array or DataFrame
@@ -200,19 +205,33 @@ class GraphStructureLearner(TwinEstimator):
         ``learn_graph``'s options); ``None`` uses the defaults.
     seed : int or None, default=None
     device : str or torch.device, default="auto"
+    progress : callable, optional
+        Receives the fit's :class:`~engine.runtime.ProgressEvent` (see
+        :func:`learn_graph`); ``fit(..., progress=...)`` overrides it for one
+        fit.
+    **options
+        Fields of :class:`LdsConfig` (``tau=1``, ``max_outer_iter=5``, ...), as
+        :func:`learn_graph` takes them; they override those of ``config``, and
+        are parameters too (``get_params``, ``set_params``, attributes).
 
     Attributes
     ----------
     result_ : GraphResult
         Set by :meth:`fit`.
+    n_features_in_ : int
+        Columns of the ``X`` given to :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,), object
+        Its column names, when ``X`` was a DataFrame with string labels.
 
     Examples
     --------
+    >>> GraphStructureLearner(max_outer_iter=5, seed=0)
+    GraphStructureLearner(max_outer_iter=5, seed=0)
     >>> GraphStructureLearner({"max_outer_iter": 5}, seed=0)
     GraphStructureLearner(config={'max_outer_iter': 5}, seed=0)
     """
 
-    set_by: ClassVar[dict[str, str]] = {"result_": "call fit(X, y, split=...) first"}
+    set_by: ClassVar[dict[str, str]] = {"result_": "call fit(X, y) first"}
 
     def __init__(
         self,
@@ -220,46 +239,74 @@ class GraphStructureLearner(TwinEstimator):
         *,
         seed: int | None = None,
         device: str | torch.device = "auto",
+        progress: ProgressCallback | None = None,
+        **options: Any,
     ) -> None:
         self.config = config
         self.seed = seed
         self.device = device
+        self.progress = progress
+        self._options = options
 
     @property
     def predictions_(self) -> np.ndarray:
         """Predicted class index per node."""
         return self.result_.predictions
 
+    def _check_option_names(
+        self, options: dict[str, Any], params: dict[str, Any]
+    ) -> None:
+        """Options must be fields of :class:`LdsConfig` (checked by name)."""
+        known = {f.name for f in fields(LdsConfig)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ConfigError(
+                f"GraphStructureLearner.set_params: unknown option(s) {unknown}; "
+                f"valid options are {sorted(known)}, and the parameters "
+                f"{sorted(self._get_param_names())}."
+            )
+
     def _config(self) -> LdsConfig:
-        """``config`` as an :class:`LdsConfig` (a dict's keys checked by name)."""
+        """``config`` and the keyword options as one :class:`LdsConfig`.
+
+        The keyword options override the fields of ``config``; a dict's keys and
+        the options are checked by name.
+        """
+        owner = "GraphStructureLearner"
         if self.config is None:
-            return LdsConfig()
-        if isinstance(self.config, LdsConfig):
-            return self.config
-        if isinstance(self.config, Mapping):
-            return LdsConfig.from_options("GraphStructureLearner", dict(self.config))
-        raise ConfigError(
-            "GraphStructureLearner: 'config' must be an LdsConfig, a dict of its "
-            f"fields or None; got {type(self.config).__name__}."
-        )
+            base: dict[str, Any] = {}
+        elif isinstance(self.config, LdsConfig):
+            if not self._options:
+                return self.config
+            base = {f.name: getattr(self.config, f.name) for f in fields(LdsConfig)}
+        elif isinstance(self.config, Mapping):
+            base = dict(self.config)
+        else:
+            raise ConfigError(
+                f"{owner}: 'config' must be an LdsConfig, a dict of its "
+                f"fields or None; got {type(self.config).__name__}."
+            )
+        return LdsConfig.from_options(owner, {**base, **self._options})
 
     def fit(
         self,
         X: Any,
         y: Any,
         *,
-        split: Split | str | Mapping[str, Any],
+        split: Split | str | Mapping[str, Any] | None = None,
         graph: Any = None,
         progress: ProgressCallback | None = None,
     ) -> GraphStructureLearner:
         """Learn the graph and the GCN; store a :class:`GraphResult` in ``result_``.
 
-        Parameters are those of :func:`learn_graph`.
+        Parameters are those of :func:`learn_graph`; ``progress``, when given,
+        replaces the ``progress`` parameter for this fit.
 
         Returns
         -------
         self
         """
+        progress = self.progress if progress is None else progress
         start = time.perf_counter()
         config = self._config()
         seed = resolve_seed(self.seed, "learn_graph")
@@ -299,6 +346,7 @@ class GraphStructureLearner(TwinEstimator):
                 StoppedWarning,
             )
         self.result_ = result
+        self._record_input(X)
         return self
 
 

@@ -19,12 +19,14 @@ from sklearn.model_selection import train_test_split
 from engine.errors import ConfigError, DataError
 
 __all__ = [
+    "DEFAULT_SPLIT_SIZES",
     "MIN_LABELLED",
     "PAPER_SPLIT_SIZES",
     "Split",
     "make_split",
     "paper_split",
     "split_sizes_that_fit",
+    "too_few_labels_message",
 ]
 
 # Least labelled nodes of a split: 2 training, 2 validation (1 + 1 early
@@ -37,6 +39,11 @@ PAPER_SPLIT_SIZES: dict[str, tuple[int, int]] = {
     "breast_cancer": (10, 20),
     "digits": (50, 100),
 }
+
+# (labelled, validation) sizes of the split drawn when none is given: the graph
+# command's --n-train and --n-val defaults (engine.commands.graph keeps its own
+# copy, so that the command line starts without importing torch).
+DEFAULT_SPLIT_SIZES: tuple[int, int] = (10, 20)
 
 # The four index sets of a Split, in the order of its codes (0 train ... 3 test).
 _PARTS = ("train", "val", "es", "test")
@@ -230,13 +237,14 @@ def split_sizes_that_fit(n_labelled: int, n_train: int, n_val: int) -> tuple[int
     ((2, 2), (10, 20))
     """
     if n_labelled < MIN_LABELLED:
-        raise DataError(_too_few_message("split_sizes_that_fit", n_labelled))
+        raise DataError(too_few_labels_message("split_sizes_that_fit", n_labelled))
     train = min(max(n_train, 2), n_labelled - 3)
     val = min(max(n_val, 2), n_labelled - train - 1)
     return train, val
 
 
-def _too_few_message(owner: str, n_labelled: int) -> str:
+def too_few_labels_message(owner: str, n_labelled: int) -> str:
+    """Why no split fits ``n_labelled`` < :data:`MIN_LABELLED` labelled nodes."""
     return (
         f"{owner}: there are only {n_labelled} labelled nodes; a split needs "
         f"at least {MIN_LABELLED} (2 to train on, 2 to validate, 1 to test). "
@@ -282,7 +290,7 @@ def make_split(
     pool = np.flatnonzero(known)
     n_test = pool.size - n_train - n_val if n_test is None else n_test
     if pool.size < MIN_LABELLED:
-        raise DataError(_too_few_message("make_split", pool.size))
+        raise DataError(too_few_labels_message("make_split", pool.size))
     if min(n_train, n_val) < 2 or n_test < 1 or n_train + n_val + n_test > pool.size:
         raise ConfigError(
             f"make_split: need n_train >= 2, n_val >= 2 and at least one test node "

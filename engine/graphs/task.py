@@ -30,7 +30,16 @@ from engine.graphs.knn import (
     node_name,
     repeated_names,
 )
-from engine.graphs.splits import Split, _is_missing, paper_split
+from engine.graphs.splits import (
+    DEFAULT_SPLIT_SIZES,
+    MIN_LABELLED,
+    Split,
+    _is_missing,
+    make_split,
+    paper_split,
+    split_sizes_that_fit,
+    too_few_labels_message,
+)
 from engine.validation import as_matrix, class_label_warning
 
 __all__ = [
@@ -98,7 +107,7 @@ class NodeTask:
 def prepare_task(
     X: Any,
     y: Any,
-    split: Split | str | Mapping[str, Any],
+    split: Split | str | Mapping[str, Any] | None,
     graph: Any,
     config: LdsConfig,
     *,
@@ -113,11 +122,12 @@ def prepare_task(
     X : array-like or DataFrame of shape (n_nodes, n_features)
     y : array-like of shape (n_nodes,)
         Labels; ``NaN``/``None``/empty mark unlabelled nodes.
-    split : Split, str or mapping
+    split : Split, str, mapping or None
         A :class:`Split`; a paper protocol name (``"wine"``, ``"breast_cancer"``,
         ``"digits"``; seeded by ``seed``); or a mapping with boolean masks
         ``train``, ``val`` and optionally ``test`` and ``es`` (no other key); a
-        pandas Series mask is matched to a DataFrame ``X``'s rows by index label.
+        pandas Series mask is matched to a DataFrame ``X``'s rows by index label;
+        ``None``: a split of :data:`DEFAULT_SPLIT_SIZES` (seeded by ``seed``).
     graph : None, ndarray of shape (n_nodes, n_nodes), edge array or DataFrame
         Initial graph; ``None`` builds the kNN graph of the features.
     config : LdsConfig
@@ -583,8 +593,14 @@ def _resolve_split(
                 f"{owner}: the split is for {split.n_nodes} nodes but 'X' has {n} rows."
             )
         return split
+    masked = np.where(labels >= 0, labels, np.nan)
+    if split is None:  # the graph command's default sizes, where they fit
+        n_labelled = int((labels >= 0).sum())
+        if n_labelled < MIN_LABELLED:
+            raise DataError(too_few_labels_message(owner, n_labelled))
+        sizes = split_sizes_that_fit(n_labelled, *DEFAULT_SPLIT_SIZES)
+        return make_split(masked, *sizes, seed=seed)
     if isinstance(split, str):
-        masked = np.where(labels >= 0, labels, np.nan)
         return paper_split(masked, split, seed=seed)
     if isinstance(split, Mapping):
         if "train" not in split or "val" not in split:

@@ -609,15 +609,18 @@ def _run_estimator(
     reporter: Reporter,
 ) -> Estimate:
     rng, gen = make_generators(seed, device)
+    n_rows = len(rows)
+
+    def tick(finished: int, done: int, planned: int) -> bool:
+        # every stage counts rows, as the "done" event does; a sampled
+        # estimator's blocks of samples move the share of the work done
+        share = None if chosen == "exact" else done / planned
+        return reporter(
+            chosen, finished, {"rows": finished}, total=n_rows, fraction=share
+        )
+
     if chosen == "exact":
-
-        def tick_exact(done: int, planned: int) -> bool:
-            return reporter("exact", done, {"rows": done}, total=planned)
-
-        return exact_values(game, operator, rows, tick_exact)
-
-    def tick(done: int, planned: int) -> bool:
-        return reporter(chosen, done, total=planned)
+        return exact_values(game, operator, rows, tick)
 
     if chosen == "permutation":
         return permutation_values(game, operator, rows, n, rng, gen, tick)
@@ -1076,7 +1079,13 @@ def explain(
         stops and returns the rows (and samples) done, with
         ``stopped=True`` and a :class:`~engine.errors.StoppedWarning`: at the
         first event (stage ``"start"``, or ``"jobs"`` with an executor) no row
-        is explained.
+        is explained. The events of the stage named by the estimator
+        (``"exact"``, ``"permutation"``, ``"coalition"``) and the last one
+        (``"done"``) count rows: ``step`` rows finished of ``total`` asked for
+        (also ``metrics["rows"]``); a sampled estimator's events also carry
+        ``fraction``, the share of its work done, which moves while the blocks
+        of samples of unfinished rows run. With an executor, ``"jobs"`` events
+        count chunks of rows.
     removal : {"auto", "background", "mean", "median", "zeros"} or ndarray (D,)
         How removed features are filled: background averaging, a baseline row from
         the background's mean or median, zeros, or a given baseline row. ``"auto"``
@@ -1229,12 +1238,20 @@ class DistributionalExplainer(TwinEstimator):
     scikit-learn model is not refitted) and ``get_params`` does not list its
     own parameters.
 
+    ``fit(X, y=None)`` takes the background as ``X`` (``y`` is ignored), or
+    as ``fit(background=rows)``; ``progress`` is a parameter, which
+    ``explain(X, progress=...)`` overrides for one call.
+
     Attributes
     ----------
     background_ : ndarray or DataFrame
         Reference rows given to ``fit`` (``None`` for a fixed removal).
     result_ : DistributionalValues
         The last explanation.
+    n_features_in_ : int
+        Columns of the background (not set without one).
+    feature_names_in_ : ndarray of shape (n_features_in_,), object
+        Its column names, when it was a DataFrame with string labels.
 
     Examples
     --------
@@ -1264,6 +1281,7 @@ class DistributionalExplainer(TwinEstimator):
         max_background: int = MAX_BACKGROUND,
         executor: str | Any | None = None,
         chunk_rows: int = CHUNK_ROWS,
+        progress: ProgressCallback | None = None,
     ) -> None:
         self.model = model
         self.operator = operator
@@ -1279,6 +1297,7 @@ class DistributionalExplainer(TwinEstimator):
         self.max_background = max_background
         self.executor = executor
         self.chunk_rows = chunk_rows
+        self.progress = progress
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Constructor parameters (scikit-learn API); never the model's own."""
@@ -1293,12 +1312,35 @@ class DistributionalExplainer(TwinEstimator):
         params = {k: clone(v, safe=False) for k, v in self.get_params().items()}
         return type(self)(**{**params, "model": self.model})
 
-    def fit(self, background: Any = None) -> DistributionalExplainer:
+    def fit(
+        self, X: Any = None, y: Any = None, *, background: Any = None
+    ) -> DistributionalExplainer:
         """Store the background rows; returns ``self``.
 
         A DataFrame with text or categorical columns is kept as it is (see
         :func:`explain`); other backgrounds must be numeric.
+
+        Parameters
+        ----------
+        X : ndarray, Tensor or DataFrame of shape (n_background, n_features), optional
+            The background rows (``None``: a fixed removal, see ``removal``).
+        y : None
+            Ignored (scikit-learn's ``fit(X, y=None)``; the model is fitted
+            already).
+        background : same as ``X``, optional
+            The background by its earlier name, ``fit(background=rows)``; give
+            it once, as ``X`` or here.
+
+        Returns
+        -------
+        self
         """
+        if X is not None and background is not None:
+            raise ConfigError(
+                "DistributionalExplainer.fit: give the background rows once, as X "
+                "or as background=; got both."
+            )
+        background = X if background is None else background
         if background is not None and not text_columns(background):
             as_matrix(
                 background,
@@ -1307,20 +1349,34 @@ class DistributionalExplainer(TwinEstimator):
                 name="background",
             )
         self.background_ = background
+        if background is None:
+            vars(self).pop("n_features_in_", None)
+            vars(self).pop("feature_names_in_", None)
+        else:
+            self._record_input(background)
         return self
 
     def explain(
         self, X: Any, *, progress: ProgressCallback | None = None
     ) -> DistributionalValues:
-        """Explain the rows of ``X``; the result is also stored in ``result_``."""
+        """Explain the rows of ``X``; the result is also stored in ``result_``.
+
+        ``progress``, when given, replaces the ``progress`` parameter for this
+        call.
+        """
         if not hasattr(self, "background_"):
             raise NotFittedError(
                 "DistributionalExplainer: call fit(background) before explain(X)."
             )
         params = self.get_params()
         model = params.pop("model")
+        given = params.pop("progress")
         self.result_ = explain(
-            model, X, background=self.background_, progress=progress, **params
+            model,
+            X,
+            background=self.background_,
+            progress=given if progress is None else progress,
+            **params,
         )
         return self.result_
 

@@ -74,10 +74,11 @@ _CPU_MODEL_ROWS = 2**14
 # shown, and Cancel had nothing to act on.
 _TICK_MODEL_ROWS = 2**18
 
-# A callback ``tick(done, planned) -> stop?`` used by the estimators for progress:
-# units of work done so far and planned in all (rows for the exact values, blocks of
-# rows and samples for the sampled ones).
-Tick = Callable[[int, int], bool]
+# A callback ``tick(rows, done, planned) -> stop?`` used by the estimators for
+# progress: the rows finished so far, and the units of work done so far and planned
+# in all (rows for the exact values, blocks of rows x samples for the sampled ones,
+# where several blocks of samples can finish no row).
+Tick = Callable[[int, int, int], bool]
 
 
 @dataclass
@@ -529,7 +530,8 @@ def exact_values(
     rows : Tensor of shape (r,), int
         Rows of ``game.X`` to explain.
     tick : callable, optional
-        Called with the rows done and the rows asked for; ``True`` stops after
+        Called with the rows done, again as the units done, and the rows asked
+        for (see :data:`Tick`); ``True`` stops after
         that block. Blocks hold at most ``2 ** 18`` model rows (``2 ** M`` per
         background row and explained row), so that a stop is never far off.
 
@@ -559,7 +561,7 @@ def exact_values(
         lp = game.all_coalitions(rb)
         out.put(start, _exact_from_log_probs(lp, weights, game.pairs_per_batch()))
         _release_freed_memory(game)
-        if tick is not None and tick(start + len(rb), len(rows)):
+        if tick is not None and tick(start + len(rb), start + len(rb), len(rows)):
             break
     return out.estimate()
 
@@ -658,7 +660,8 @@ def permutation_values(
         Orderings per row (even for Shapley).
     rng, gen : numpy and torch generators
     tick : callable, optional
-        Called with the (row block, ordering block) units done and planned.
+        Called with the rows finished and the (row block, ordering block) units
+        done and planned (see :data:`Tick`).
 
     Returns
     -------
@@ -705,7 +708,8 @@ def permutation_values(
             _accumulate(total, total_sq, units_here)
             n_done += o // group
             done += 1
-            if tick is not None and tick(done, planned):
+            finished = start + (len(rb) if o_start + o >= n_samples else 0)
+            if tick is not None and tick(finished, done, planned):
                 stop = True
                 break
         se = _stderr(total, total_sq, n_done)
@@ -759,7 +763,8 @@ def coalition_values(
         Coalitions per player per row.
     gen : torch.Generator
     tick : callable, optional
-        Called with the (row block, coalition block) units done and planned.
+        Called with the rows finished and the (row block, coalition block) units
+        done and planned (see :data:`Tick`).
 
     Returns
     -------
@@ -793,7 +798,8 @@ def coalition_values(
             total_sq += (joint * joint).sum(2)
             n_done += n
             done += 1
-            if tick is not None and tick(done, planned):
+            finished = start + (len(rb) if s_start + n >= n_samples else 0)
+            if tick is not None and tick(finished, done, planned):
                 stop = True
                 break
         out.put(start, total / n_done, _stderr(total, total_sq, n_done), n_done)

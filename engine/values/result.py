@@ -395,21 +395,29 @@ class DistributionalValues(ResultMixin):
             ``mean_abs`` (mean over rows of ``sum_k |mean|``), and one column
             ``into <class>`` per class: the mean probability that the player moves
             the output *into* that class from another one. Sorted by ``p_change``.
+            No line for a result without rows (a run stopped before its first
+            row): a mean over no rows says nothing of a player.
         """
-        q = self.transitions
-        k = q.shape[-1]
-        into = (q * (1 - np.eye(k))).sum(axis=3).mean(axis=0)  # (M, K)
+        n = self.n_rows
+        k = self.transitions.shape[-1]
+
+        def over_rows(per_row: np.ndarray) -> np.ndarray:
+            # no rows: zeros for the (dropped) lines, not numpy's empty-mean NaN
+            return per_row.mean(axis=0) if n else np.zeros(per_row.shape[1:])
+
+        into = over_rows((self.transitions * (1 - np.eye(k))).sum(axis=3))  # (M, K)
         frame = pd.DataFrame(
             {
                 "player": list(self.features),
-                "p_change": self.p_change.mean(axis=0),
-                "flip_away": self.flip_away.mean(axis=0),
-                "mean_abs": np.abs(self.mean).sum(axis=2).mean(axis=0),
+                "p_change": over_rows(self.p_change),
+                "flip_away": over_rows(self.flip_away),
+                "mean_abs": over_rows(np.abs(self.mean).sum(axis=2)),
             }
         )
         for j, name in enumerate(self.classes):
             frame[f"into {name}"] = into[:, j]
-        return frame.sort_values("p_change", ascending=False, ignore_index=True)
+        ranked = frame.sort_values("p_change", ascending=False, ignore_index=True)
+        return ranked if n else ranked.iloc[:0]
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: one line per (row, player, class with, class without)."""

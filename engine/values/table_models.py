@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.data import looks_like_identifier
+from engine.data import filled_text_line, looks_like_identifier, most_common_text
 from engine.errors import DataError, check_choice, format_names
 from engine.runtime import ProgressCallback, resolve_seed
 from engine.values.models import (
@@ -239,16 +239,12 @@ def missing_text(
         return table.loc[~empty], [line]
     table, lines = table.copy(), []
     for column in text:
-        counts = table[column].dropna().astype(str).value_counts()
-        if counts.empty:
+        top = most_common_text(table[column].dropna())
+        if top is None:
             continue
-        top = sorted(counts.index[counts == counts.max()])[0]
         n_empty = int(table[column].isna().sum())
         table[column] = table[column].where(table[column].notna(), top)
-        lines.append(
-            f"filled {n_empty} empty cell(s) of {column!r} with its most common "
-            f"value, {top!r}"
-        )
+        lines.append(filled_text_line(column, n_empty, top))
     return table, lines
 
 

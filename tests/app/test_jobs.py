@@ -228,9 +228,10 @@ def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
             "label": "500 rows",
             "task": "values.explain",
             "stage": "permutation",
-            "step": 7,
-            "total": 27,
-            "metrics": {},
+            "step": 120,
+            "total": 500,
+            "metrics": {"rows": 120},
+            "fraction": 0.26,
         },
         {
             **base,
@@ -249,7 +250,7 @@ def test_progress_lines_name_the_stage_and_only_the_figures_users_read():
         "(training loss 0.5123), 12 s",
         "LDS fit: running, outer iterations done 15/100 (training loss 0.3123, "
         "validation accuracy 0.8125), 12 s",
-        "500 rows: running, blocks of rows x orderings 7/27, 12 s",
+        "500 rows: running, rows 120/500, 12 s",  # was blocks of rows x orderings
         "178 rows: running, exact shapley, 178 row(s), 12 s",  # was "starting 0"
     ]
 

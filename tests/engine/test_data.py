@@ -550,6 +550,30 @@ def test_to_matrix_onehot_uses_first_level_as_reference():
     np.testing.assert_array_equal(X[:4], [[0, 1], [0, 0], [0, 1], [1, 0]])
 
 
+def test_to_matrix_fills_an_empty_text_cell_with_the_most_common_value():
+    # missing="mean" gave the empty cell fractional dummies (b=y 0.5, b=z 0.25)
+    # while the README says --missing mean fills it with the column's most
+    # common value, as the explain command and the Explain page do
+    from engine.values.table_models import missing_text
+
+    frame = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": ["y", "y", "z", None, "w"]})
+    X, names, record = to_matrix(frame, missing="mean", categorical="onehot")
+    assert names == ["a", "b=y", "b=z"]
+    np.testing.assert_array_equal(X[3], [4.0, 1.0, 0.0])  # b = "y"
+    filled, lines = missing_text(frame[["b"]], ["b"], "mean")
+    assert filled["b"].tolist()[3] == "y"
+    assert record.imputed == {"b": 1} and record.filled_with == {"b": "y"}
+    said = "filled 1 empty cell(s) of 'b' with its most common value, 'y'"
+    assert record.summary() == [said, "one-hot encoded 'b' into 2 column(s)"]
+    assert lines == [said]
+    # a tie goes to the first value in sorted order, as missing_text does
+    tie = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": ["z", "y", None, "w"]})
+    X, names, record = to_matrix(tie, missing="mean", categorical="onehot")
+    assert names == ["a", "b=y", "b=z"] and X[2].tolist() == [3.0, 0.0, 0.0]
+    assert record.filled_with == {"b": "w"}
+    assert missing_text(tie[["b"]], ["b"], "mean")[0]["b"].tolist()[2] == "w"
+
+
 def test_to_matrix_standardize_and_center():
     frame = pd.DataFrame({"u": [1.0, 2.0, 3.0, 6.0], "v": [0.0, 1.0, 0.0, 1.0]})
     X, _, record = to_matrix(frame, scale="standardize")

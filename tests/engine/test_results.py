@@ -50,7 +50,11 @@ def _make() -> _Result:
 def test_round_trip_keeps_nan_inf_dtypes_and_tuples(tmp_path):
     r = _make()
     path = tmp_path / "r.json"
-    text = r.to_json(path)
+    # given a path it writes the file and returns None, as pandas' to_json does
+    # (it returned the whole text too, echoed by a notebook cell)
+    assert r.to_json(path) is None
+    text = path.read_text(encoding="utf-8")
+    assert text == r.to_json()
     json.loads(text)  # strict JSON: no bare NaN / Infinity tokens
     assert "NaN" not in text.replace('"nan"', "")
     for back in (_Result.from_json(path), _Result.from_json(text)):

@@ -139,3 +139,16 @@ def test_synthetic_script_reproduces_the_file(tmp_path, repo_root):
         assert (tmp_path / name).read_bytes() == (
             repo_root / "sample_data" / name
         ).read_bytes()
+
+
+def test_a_sample_prints_its_name_and_shapes_not_its_table():
+    # repr(load_sample("sachs")) printed the whole frame, the truth matrix and
+    # the description: 2 255 characters in a notebook cell
+    shown = repr(load_sample("sachs"))
+    assert shown == (
+        "Sample(name='sachs', frame=(853, 11), target=None, truth=(11, 11), "
+        "true_edges=17)"
+    )
+    assert repr(load_sample("wine")) == (
+        "Sample(name='wine', frame=(178, 14), target='target', truth=None)"
+    )

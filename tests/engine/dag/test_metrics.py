@@ -349,3 +349,29 @@ def test_a_frame_whose_rows_are_not_its_columns_is_refused():
     rows_shuffled = _frame([("a", "b")], "abc").loc[list("cab")]
     assert shd(rows_shuffled, _g([(0, 1)], 3)) == 0
     np.testing.assert_array_equal(cpdag(rows_shuffled), [[0, 1, 0], [1, 0, 0], [0] * 3])
+
+
+def test_a_dag_result_is_compared_as_its_adjacency_over_its_node_names():
+    # compare_graphs(truth, result) said "got dtype object. Convert it first, e.g.
+    # np.asarray(graph, dtype=float)", which does not work for a DagResult
+    from engine.dag import learn_dag, simulate_sem
+
+    data = simulate_sem(4, 200, edges_per_node=1.0, seed=0)
+    frame = pd.DataFrame(data.X, columns=list("abcd"))
+    result = learn_dag(frame, seed=0, max_iter=40, patience=2)
+    by_array = compare_graphs(data.adjacency, result.adjacency)
+    same = np.testing.assert_equal  # NaN rates equal too
+    same(compare_graphs(data.adjacency, result), by_array)
+    same(
+        compare_graphs(result, data.adjacency),
+        compare_graphs(result.adjacency, data.adjacency),
+    )
+    assert compare_graphs(result, result)["shd"] == 0
+    assert shd(data.adjacency, result) == by_array["shd"]
+    # against a labelled frame the result's node names align the two
+    truth = pd.DataFrame(data.adjacency, index=list("abcd"), columns=list("abcd"))
+    shuffled = truth.loc[list("dcba"), list("dcba")]
+    same(compare_graphs(shuffled, result), by_array)
+    other = truth.rename(index={"d": "e"}, columns={"d": "e"})
+    with pytest.raises(DataError, match=r"in 'truth' only: \['e'\]; in 'pred'"):
+        compare_graphs(other, result)

@@ -356,3 +356,14 @@ def test_choice_names_are_taken_in_any_case():
     check_simulation(6, 50, graph="er", noise="GAUSSIAN_NV", sem="Linear")
     with pytest.raises(ConfigError, match=r"'graph' must be one of \['BP', 'ER'"):
         simulate_dag(5, 1.0, "ba")
+
+
+def test_simulated_data_prints_shapes_and_seed_not_the_arrays():
+    # repr(simulate_sem(5, 100)) was 10 893 characters of numbers
+    data = simulate_sem(5, 100, seed=3)
+    assert repr(data) == (
+        "SimulatedData(X=(100, 5), nodes=5, edges="
+        + str(int(data.adjacency.sum()))
+        + ", seed=3, warnings=0)"
+    )
+    assert len(repr(simulate_sem(40, 2000, seed=0))) < 100
