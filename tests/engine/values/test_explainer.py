@@ -735,7 +735,7 @@ def test_a_result_without_rows_ranks_no_player_and_warns_nothing(iris) -> None:
     X, _, model = iris
     with pytest.warns(StoppedWarning):
         r = explain(
-            model, X.iloc[:5], background=X.iloc[::10], seed=0, progress=lambda e: True
+            model, X.iloc[:5], background=X.iloc[::10], seed=0, progress=lambda e: STOP
         )
     assert r.n_rows == 0
     with warnings.catch_warnings():
