@@ -29,6 +29,7 @@ from engine.errors import (
     GraphError,
     ResourceError,
     format_names,
+    memory_words,
 )
 from engine.graphs import (
     BASELINES,
@@ -720,7 +721,7 @@ def render() -> None:
         n = len(X)
         st.caption(
             f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
-            f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
+            f"estimated memory {memory_words(estimate_memory(n))}."
             + (LARGE_FIT_NOTE if n >= LARGE_FIT_NODES else "")
         )
         _label_checks(problems, y, target, table_id)

@@ -101,6 +101,7 @@ from engine.errors import (
     check_choice,
     check_int,
     check_range,
+    memory_words,
     warn_user,
 )
 from engine.runtime import (
@@ -219,7 +220,8 @@ class PermutahedronConfig:
         iterations and patience.
     sparsemap_max_iter : int, default=100
     max_memory_gb : float, default=4.0
-        Refuse fits whose estimated working memory is larger.
+        Refuse fits whose estimated working memory is larger (GB of 10**9
+        bytes, as the refusal says it).
     progress_every : int, default=1
         Emit a progress event every this many epochs.
 
@@ -616,10 +618,10 @@ def _check_memory(n: int, d: int, cfg: PermutahedronConfig) -> None:
     floats = k * per  # joint training holds every ordering at once
     if cfg.training == "bilevel":  # fitted in chunks
         floats = min(floats, max(per, _CHUNK_FLOATS))
-    need = floats * 8 / 2**30
-    if need > cfg.max_memory_gb:
+    need = floats * 8
+    if need > cfg.max_memory_gb * 1e9:
         raise ResourceError(
-            f"learn_dag: the fit would need about {need:.2g} GB, more than "
+            f"learn_dag: the fit would need about {memory_words(need)}, more than "
             f"max_memory_gb={cfg.max_memory_gb}; {_memory_advice(n, d, cfg)}, or "
             "raise 'max_memory_gb'."
         )

@@ -19,6 +19,7 @@ from engine.errors import (
     GraphError,
     ResourceError,
     format_names,
+    memory_words,
     warn_user,
 )
 from engine.graphs.config import LdsConfig
@@ -743,7 +744,7 @@ def check_resources(
     if n_nodes > max_nodes:
         raise ResourceError(
             f"{owner}: {n_nodes} nodes exceed the limit of {max_nodes} for LDS on "
-            f"{device.type} (dense N×N edge probabilities, about {need / 1e9:.1f} GB "
+            f"{device.type} (dense N×N edge probabilities, about {memory_words(need)} "
             "and O(N²) time per step). Use a subset of the nodes, a GPU, or raise "
             "'max_nodes' if you have the memory and time."
         )
@@ -753,10 +754,11 @@ def check_resources(
         else available_memory(device) // 2
     )
     if need > budget:
+        said = memory_words(budget)
+        over = "just over" if memory_words(need) == said else "over"
         raise ResourceError(
-            f"{owner}: the fit needs about {need / 1e9:.2f} GB (about {N2_BUFFERS} "
-            f"buffers of {n_nodes}² {config.dtype}) but the budget is "
-            f"{budget / 1e9:.2f} GB. "
+            f"{owner}: the fit needs about {memory_words(need)} (about {N2_BUFFERS} "
+            f"buffers of {n_nodes}² {config.dtype}), {over} the budget of {said}. "
             "Use fewer nodes, dtype='float32', or raise 'memory_budget_gb'."
         )
     return need

@@ -182,9 +182,11 @@ def test_graph_page_refuses_a_too_large_table_before_starting_a_fit():
     at = _app_on_upload(6000, "big.csv")  # over the CPU limit of 5 000 nodes
     assert not at.exception
     assert at.radio(key="graph_source").value == "Data page table"
-    assert any("estimated memory 1489 MB" in c.value for c in at.caption)
-    # said before Fit is pressed, which stays disabled
+    assert any("estimated memory 1.5 GB." in c.value for c in at.caption)
+    # said before Fit is pressed, which stays disabled; the memory in the same
+    # words as the caption's (the caption said 1489 MB, the refusal 1.5 GB)
     (error,) = [e.value for e in at.error if "6000 nodes exceed" in e.value]
+    assert "edge probabilities, about 1.5 GB and" in error
     assert "exceed the limit of 5000" in error and "fewer rows" in error
     assert at.button(key="graph_fit").disabled
     assert _get(at, state.GRAPH_JOB) is None

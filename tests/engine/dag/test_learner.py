@@ -286,7 +286,8 @@ def test_learn_dag_rejects_bad_input():
     for method in ("permutahedron", "dagdb"):
         with pytest.raises(DataError, match=r"\['x2'\] hold values too large"):
             learn_dag(huge, method=method, max_iter=2)
-    with pytest.raises(ResourceError, match="max_memory_gb"):
+    # the size in the words every page uses for memory (engine.errors.memory_words)
+    with pytest.raises(ResourceError, match=r"about 58 MB, more than max_memory_gb"):
         big = np.random.default_rng(0).normal(size=(3000, 3))
         learn_dag(big, edge_model="mlp", hidden=200, max_memory_gb=0.01)
 
