@@ -401,7 +401,8 @@ _ORDERING_S = ((60, 0.027), (100, 0.21), (150, 1.3), (200, 7.6))
 # Seconds per unit of orderings x rows x columns x hidden units of an MLP epoch:
 # 14 s per epoch at d = 30, n = 2 000, 10 hidden units, 10 orderings.
 _MLP_UNIT_S = 14.0 / (10 * 2000 * 30 * 10)
-# Warn when the fit's least expected time exceeds this many seconds.
+# Warn when the low end of a fit's expected time (fit_seconds) exceeds this many
+# seconds.
 _WARN_S = 10.0
 
 
