@@ -46,6 +46,16 @@ from engine.runtime import STOP
 
 logger = logging.getLogger(__name__)
 
+# Seconds between two looks of a page at its running job (progress, a stop asked
+# for, the end): what a user waits at most beyond the fit itself.
+POLL_S = 1.0
+# What a page adds to a promise about Cancel (the engine's words say how soon the
+# fit sees a stop request).
+POLL_WORDS = (
+    f"This page checks on a running fit every {POLL_S:g} s and shows the stop at "
+    "its next check."
+)
+
 # Seconds a job's session may stay disconnected before the job is stopped, and
 # seconds between checks.
 ABANDON_S = 30.0
@@ -518,7 +528,7 @@ def render_job(
     job_key: str,
     on_done: Callable[[Any], None],
     *,
-    poll_s: float = 1.0,
+    poll_s: float = POLL_S,
     what: str = "The fit",
 ) -> None:
     """Show progress and a cancel button for the job whose id is in ``job_key``.
@@ -534,7 +544,7 @@ def render_job(
         Session-state key holding the job id (absent when no job runs).
     on_done : callable
         Receives the job's result.
-    poll_s : float, default=1.0
+    poll_s : float, default=POLL_S
         Seconds between polls.
     what : str, default="The fit"
         The job in words, for the message of an unexpected failure.

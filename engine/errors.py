@@ -35,6 +35,7 @@ __all__ = [
     "StoppedWarning",
     "UnsupportedError",
     "format_names",
+    "memory_words",
     "plain",
     "warn_user",
 ]
@@ -385,6 +386,43 @@ def format_names(names: object, limit: int = 30, *, brackets: bool = True) -> st
     if len(items) > limit:
         shown += f", ... and {len(items) - limit} more"
     return f"[{shown}]" if brackets else shown
+
+
+# Units of memory sizes in messages, each 1000 times the one before.
+_MEMORY_UNITS = ("bytes", "KB", "MB", "GB", "TB")
+
+
+def memory_words(n_bytes: float) -> str:
+    """A memory size in one unit of powers of 1000, for estimates and refusals.
+
+    Every memory figure a page or message shows goes through here, so that a
+    caption and the refusal below it say the same size in the same unit (KB, MB,
+    GB and TB of 1000, as the app's upload limit counts them). Two significant
+    figures below 10 of a unit, whole units above.
+
+    Parameters
+    ----------
+    n_bytes : float
+        The size in bytes (non-negative).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> memory_words(512), memory_words(57_657_888), memory_words(1.489e9)
+    ('512 bytes', '58 MB', '1.5 GB')
+    >>> memory_words(999_600_000), memory_words(1.6e12)
+    ('1 GB', '1.6 TB')
+    """
+    value, unit = float(n_bytes), 0
+    while unit < len(_MEMORY_UNITS) - 1 and round(value) >= 1000:
+        value, unit = value / 1000, unit + 1
+    if unit == 0:
+        return f"{value:.0f} byte" + ("" if value == 1 else "s")
+    text = f"{value:.1f}".removesuffix(".0") if value < 9.95 else f"{value:.0f}"
+    return f"{text} {_MEMORY_UNITS[unit]}"
 
 
 def check_choice(owner: str, name: str, value: object, choices: object) -> None:

@@ -21,7 +21,7 @@ from app.components.names import short_labels
 from app.components.run_compare import render_run_comparison
 from app.components.text import count, literal, page_error
 from app.components.work_file import dump_work, largest_weight, parse_work
-from app.jobs import get_registry, render_job, show_message
+from app.jobs import POLL_WORDS, get_registry, render_job, show_message
 from engine import load_sample
 from engine.dag import (
     METHODS,
@@ -2187,7 +2187,7 @@ def render() -> None:
             if method == "permutahedron" and refused is None:  # what it will cost
                 cost = cost_warning(*X.shape, PermutahedronConfig(**options))
                 if cost:
-                    st.warning(cost)
+                    st.warning(f"{cost} {POLL_WORDS}")
             if problem is not None:  # the editor's message may be collapsed
                 st.warning(
                     "**Learn DAG** and **Run bootstrap** are off until the prior "

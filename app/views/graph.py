@@ -19,7 +19,7 @@ import streamlit as st
 from app import state
 from app.components.label_box import anyway_box, anyway_key
 from app.components.text import literal, page_error
-from app.jobs import get_registry, render_job, show_message
+from app.jobs import POLL_WORDS, get_registry, render_job, show_message
 from engine import load_sample, resolve_device
 from engine.data import MatrixRecord
 from engine.errors import (
@@ -29,6 +29,7 @@ from engine.errors import (
     GraphError,
     ResourceError,
     format_names,
+    memory_words,
 )
 from engine.graphs import (
     BASELINES,
@@ -38,6 +39,7 @@ from engine.graphs import (
     GraphResult,
     LdsConfig,
     adjacency_from_edges,
+    baseline_seconds,
     check_class_labels,
     check_knn_k,
     check_resources,
@@ -45,12 +47,17 @@ from engine.graphs import (
     edge_cell_name,
     edge_names_columns,
     estimate_memory,
+    estimate_seconds,
     ids_differ_from_rows,
+    inner_step_seconds,
+    inner_steps,
     make_split,
     node_name,
+    outer_seconds,
     read_edge_list,
     repeated_name_column,
     split_sizes_that_fit,
+    stop_seconds,
     table_inputs_record,
     unknown_names,
 )
@@ -62,6 +69,7 @@ from engine.plots import (
     learned_graph_figure,
     training_curves_figure,
 )
+from engine.runtime import duration_words
 from engine.validation import (
     class_label_warning,
     continuous_label,
@@ -90,14 +98,9 @@ FROM_DATA_PAGE = "Data page table"
 BUNDLED = "Bundled sample"
 # the engine's names for the methods, shared with its accuracy chart
 BASELINE_LABELS = {k: v for k, v in METHOD_LABELS.items() if k != "lds"}
-# From this many nodes the page says how long a fit takes (README, larger fits).
-LARGE_FIT_NODES = 1000
-LARGE_FIT_NOTE = (
-    " Time grows with the square of the nodes: one outer iteration took about 15 s "
-    "at 2 000 nodes and 20 s at 5 000 (the first 110 s) on one CPU core, for up to "
-    "'Max outer iterations' of them; the server runs one fit at a time for every "
-    "user, so lower that number for a first look."
-)
+# A fit expected to take longer than this many seconds is warned about (as on the
+# Causal page).
+LONG_FIT_S = 10.0
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -686,6 +689,40 @@ def _check_k(n_nodes: int, opts: dict) -> None:
         ) from err
 
 
+def time_warning(n_nodes: int, config: LdsConfig) -> str | None:
+    """What a fit of ``n_nodes`` with ``config`` will cost, in the page's words,
+    when the low end of :func:`engine.graphs.estimate_seconds` is over
+    :data:`LONG_FIT_S`; else ``None``."""
+    low, high = estimate_seconds(n_nodes, config)
+    if low <= LONG_FIT_S:
+        return None
+    step = inner_step_seconds(n_nodes)
+    one_low, one_high = outer_seconds(n_nodes, config)
+    few, many = inner_steps(config)
+    outer = min(config.patience + 1, config.max_outer_iter)
+    runs = (
+        f"{outer} to 'Max outer iterations' = {config.max_outer_iter}"
+        if outer < config.max_outer_iter
+        else f"'Max outer iterations' = {config.max_outer_iter}"
+    )
+    extra = baseline_seconds(n_nodes, config)
+    baselines = f", then the baselines (about {duration_words(extra)})" if extra else ""
+    return (
+        f"A long fit: {n_nodes} nodes. One outer iteration takes about "
+        f"{duration_words(one_low)} to {duration_words(one_high)} on one CPU core "
+        f"({few} to {many} inner steps of about {duration_words(step)} each in "
+        f"measured fits; up to 'Max inner steps' = {config.inner_max_steps}, "
+        f"{duration_words(config.inner_max_steps * step)}, while the inner "
+        f"training keeps improving), and a fit runs {runs} of them{baselines}. "
+        f"Expect about {duration_words(low)} to {duration_words(high)}. The server "
+        "runs one fit at a time for every user: lower 'Max outer iterations' for "
+        "a first look, or use a table with fewer rows. You can still start it: a "
+        "stop request (Cancel) is checked about every "
+        f"{duration_words(stop_seconds(n_nodes, config))} of the fit's computing, "
+        f"longer on a busy machine. {POLL_WORDS}"
+    )
+
+
 def _check_size(n_nodes: int, opts: dict) -> None:
     """Refuse, before Fit is pressed, a graph too large for this machine."""
     try:
@@ -720,8 +757,7 @@ def render() -> None:
         n = len(X)
         st.caption(
             f"{n} nodes, {y.nunique()} classes, {int(y.notna().sum())} labelled; "
-            f"estimated memory {estimate_memory(n) / 1e6:.0f} MB."
-            + (LARGE_FIT_NOTE if n >= LARGE_FIT_NODES else "")
+            f"estimated memory {memory_words(estimate_memory(n))}."
         )
         _label_checks(problems, y, target, table_id)
     record = inputs[2] if inputs is not None else None
@@ -731,6 +767,9 @@ def render() -> None:
     if inputs is not None and opts is not None:
         _checked(problems, _check_size, len(inputs[0]), opts)
         _checked(problems, _check_k, len(inputs[0]), opts)
+        long_fit = time_warning(len(inputs[0]), LdsConfig(**opts))
+        if long_fit:
+            st.warning(long_fit)
     for problem in problems:
         st.error(literal(problem))
     missing = st.session_state.get(MISSING_KEY, "mean")

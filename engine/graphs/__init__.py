@@ -35,7 +35,7 @@ from engine.graphs.knn import (
     repeated_names,
     unknown_names,
 )
-from engine.graphs.lds import GraphStructureLearner, learn_graph
+from engine.graphs.lds import GraphStructureLearner, learn_graph, stop_seconds
 from engine.graphs.planetoid import PlanetoidData, load_planetoid
 from engine.graphs.result import GraphResult, edge_homophily
 from engine.graphs.splits import (
@@ -47,10 +47,15 @@ from engine.graphs.splits import (
     split_sizes_that_fit,
 )
 from engine.graphs.task import (
+    baseline_seconds,
     check_class_labels,
     check_knn_k,
     check_resources,
     estimate_memory,
+    estimate_seconds,
+    inner_step_seconds,
+    inner_steps,
+    outer_seconds,
     table_inputs,
     table_inputs_record,
 )
@@ -67,6 +72,7 @@ __all__ = [
     "PlanetoidData",
     "Split",
     "adjacency_from_edges",
+    "baseline_seconds",
     "check_class_labels",
     "check_knn_k",
     "check_resources",
@@ -77,9 +83,12 @@ __all__ = [
     "edge_names_columns",
     "edges_from_adjacency",
     "estimate_memory",
+    "estimate_seconds",
     "fit_baseline",
     "gcn_forward",
     "ids_differ_from_rows",
+    "inner_step_seconds",
+    "inner_steps",
     "knn_graph",
     "learn_graph",
     "load_planetoid",
@@ -87,12 +96,14 @@ __all__ = [
     "name_share",
     "node_name",
     "normalized_propagate",
+    "outer_seconds",
     "paper_split",
     "read_edge_list",
     "refuse_empty_cells",
     "repeated_name_column",
     "repeated_names",
     "split_sizes_that_fit",
+    "stop_seconds",
     "table_inputs",
     "table_inputs_record",
     "unknown_names",

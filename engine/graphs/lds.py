@@ -65,10 +65,15 @@ from engine.graphs.hypergrad import (
 from engine.graphs.knn import edges_from_adjacency
 from engine.graphs.result import GraphResult, edge_homophily, validation_accuracies
 from engine.graphs.splits import Split
-from engine.graphs.task import NodeTask, check_resources, prepare_task
+from engine.graphs.task import (
+    NodeTask,
+    check_resources,
+    inner_step_seconds,
+    prepare_task,
+)
 from engine.runtime import ProgressCallback, Reporter, resolve_device, resolve_seed
 
-__all__ = ["GraphStructureLearner", "learn_graph"]
+__all__ = ["GraphStructureLearner", "learn_graph", "stop_seconds"]
 
 logger = logging.getLogger(__name__)
 
@@ -428,6 +433,25 @@ def _progress_metrics(history: dict[str, list[float]]) -> dict[str, float]:
 
 # Least seconds between two progress events from inside an outer iteration.
 INNER_REPORT_S = 0.5
+
+
+def stop_seconds(n_nodes: int, config: LdsConfig) -> float:
+    """Expected seconds of computing before a fit sees a stop request.
+
+    A stop request is asked for at most every :data:`INNER_REPORT_S` seconds,
+    between hypergradient steps of ``tau`` inner steps each
+    (:func:`~engine.graphs.task.inner_step_seconds`, one CPU core).
+
+    Parameters
+    ----------
+    n_nodes : int
+    config : LdsConfig
+
+    Returns
+    -------
+    float
+    """
+    return INNER_REPORT_S + config.tau * inner_step_seconds(n_nodes)
 
 
 def _inner_reporter(

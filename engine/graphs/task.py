@@ -19,6 +19,7 @@ from engine.errors import (
     GraphError,
     ResourceError,
     format_names,
+    memory_words,
     warn_user,
 )
 from engine.graphs.config import LdsConfig
@@ -44,10 +45,15 @@ from engine.validation import as_matrix, class_label_warning
 
 __all__ = [
     "NodeTask",
+    "baseline_seconds",
     "check_class_labels",
     "check_knn_k",
     "check_resources",
     "estimate_memory",
+    "estimate_seconds",
+    "inner_step_seconds",
+    "inner_steps",
+    "outer_seconds",
     "prepare_task",
 ]
 
@@ -718,6 +724,137 @@ def estimate_memory(n_nodes: int, dtype: str = "float32") -> int:
     return itemsize * (N2_BUFFERS * n_nodes * n_nodes + FACTOR_COLUMNS * n_nodes)
 
 
+# --- expected time of a fit, on one CPU core ---
+
+# Measured with bench/graph_cost.py (process time, one thread, float32): a table
+# of 5 000 rows, 80 numeric features and 3 classes, 30 labelled nodes. The N×N work
+# (sampling a graph, propagating over it, its hypergradient) makes every figure grow
+# as the square of the nodes.
+TIME_NODES = 5_000
+# Seconds of one inner step, its share of the hypergradient and of the outer
+# iteration's evaluation included: 17-19 s for outer iterations of 35-50 steps.
+STEP_S = 0.45
+# Inner steps per outer iteration in those fits, as offsets from inner_patience:
+# with the default 20 the inner training stopped after 30-50 steps.
+INNER_STEPS_OVER_PATIENCE = (10, 30)
+# Seconds of each baseline at TIME_NODES (knn_gcn trains a GCN on the dense kNN
+# graph for up to 400 epochs; label propagation runs 3 x 200 dense products).
+BASELINE_S = {"knn_gcn": 68.0, "label_propagation": 44.0, "logreg": 0.1, "mlp": 0.5}
+
+
+def inner_step_seconds(n_nodes: int) -> float:
+    """Expected seconds of one inner step of LDS on one CPU core.
+
+    Parameters
+    ----------
+    n_nodes : int
+
+    Returns
+    -------
+    float
+        :data:`STEP_S` scaled by ``(n_nodes / TIME_NODES)²``.
+
+    Examples
+    --------
+    >>> inner_step_seconds(5_000), inner_step_seconds(2_500)
+    (0.45, 0.1125)
+    """
+    return STEP_S * (n_nodes / TIME_NODES) ** 2
+
+
+def outer_seconds(n_nodes: int, config: LdsConfig) -> tuple[float, float]:
+    """Range of seconds one outer iteration plausibly takes on one CPU core.
+
+    The inner training stops after ``inner_patience`` steps without progress;
+    in the measured fits that was 10-30 steps after the patience itself, never
+    more than ``inner_max_steps``. An iteration whose inner training keeps
+    improving runs all ``inner_max_steps`` (400 by default).
+
+    Parameters
+    ----------
+    n_nodes : int
+    config : LdsConfig
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` seconds.
+    """
+    step = inner_step_seconds(n_nodes)
+    few, many = inner_steps(config)
+    return few * step, many * step
+
+
+def inner_steps(config: LdsConfig) -> tuple[int, int]:
+    """Range of inner steps one outer iteration plausibly runs.
+
+    ``inner_patience`` plus :data:`INNER_STEPS_OVER_PATIENCE`, at most
+    ``inner_max_steps``.
+
+    Parameters
+    ----------
+    config : LdsConfig
+
+    Returns
+    -------
+    tuple of int
+        ``(few, many)`` steps.
+
+    Examples
+    --------
+    >>> inner_steps(LdsConfig()), inner_steps(LdsConfig(inner_max_steps=40))
+    ((30, 50), (30, 40))
+    """
+    few, many = (
+        min(config.inner_max_steps, config.inner_patience + extra)
+        for extra in INNER_STEPS_OVER_PATIENCE
+    )
+    return few, many
+
+
+def baseline_seconds(n_nodes: int, config: LdsConfig) -> float:
+    """Expected seconds of the baselines of ``config`` on one CPU core.
+
+    Parameters
+    ----------
+    n_nodes : int
+    config : LdsConfig
+
+    Returns
+    -------
+    float
+        The :data:`BASELINE_S` of ``config.baselines`` at :data:`TIME_NODES`
+        nodes, scaled by the square of the nodes.
+    """
+    share = (n_nodes / TIME_NODES) ** 2
+    return share * sum(BASELINE_S[name] for name in config.baselines)
+
+
+def estimate_seconds(n_nodes: int, config: LdsConfig) -> tuple[float, float]:
+    """Range of seconds a whole fit plausibly takes on one CPU core.
+
+    At least ``patience + 1`` outer iterations (early stopping needs the first
+    and ``patience`` more without a better score) and at most
+    ``max_outer_iter``, each as :func:`outer_seconds`, then the baselines
+    (:func:`baseline_seconds`). Both ends grow with ``n_nodes``. The kNN graph
+    and the features' preparation (seconds) are left out.
+
+    Parameters
+    ----------
+    n_nodes : int
+    config : LdsConfig
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` seconds.
+    """
+    low, high = outer_seconds(n_nodes, config)
+    few = min(config.patience + 1, config.max_outer_iter)
+    extra = baseline_seconds(n_nodes, config)
+    return few * low + extra, config.max_outer_iter * high + extra
+
+
 def available_memory(device: torch.device) -> int:
     """Free memory of ``device`` in bytes (best effort)."""
     if device.type == "cuda":
@@ -759,7 +896,7 @@ def check_resources(
     if n_nodes > max_nodes:
         raise ResourceError(
             f"{owner}: {n_nodes} nodes exceed the limit of {max_nodes} for LDS on "
-            f"{device.type} (dense N×N edge probabilities, about {need / 1e9:.1f} GB "
+            f"{device.type} (dense N×N edge probabilities, about {memory_words(need)} "
             "and O(N²) time per step). Use a subset of the nodes, a GPU, or raise "
             "'max_nodes' if you have the memory and time."
         )
@@ -769,10 +906,11 @@ def check_resources(
         else available_memory(device) // 2
     )
     if need > budget:
+        said = memory_words(budget)
+        over = "just over" if memory_words(need) == said else "over"
         raise ResourceError(
-            f"{owner}: the fit needs about {need / 1e9:.2f} GB (about {N2_BUFFERS} "
-            f"buffers of {n_nodes}² {config.dtype}) but the budget is "
-            f"{budget / 1e9:.2f} GB. "
+            f"{owner}: the fit needs about {memory_words(need)} (about {N2_BUFFERS} "
+            f"buffers of {n_nodes}² {config.dtype}), {over} the budget of {said}. "
             "Use fewer nodes, dtype='float32', or raise 'memory_budget_gb'."
         )
     return need

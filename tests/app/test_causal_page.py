@@ -1499,9 +1499,16 @@ def test_a_wide_table_warns_what_the_fit_will_cost_before_learn_dag():
     warned = [w.value for w in at.warning if w.value.startswith("A long fit")]
     assert len(warned) == 1
     assert warned[0].startswith(
-        "A long fit: 200 columns. Each new ordering's edge fit takes about 8 s"
+        "A long fit: 200 columns. An epoch fits up to 10 new orderings, each in "
+        "about 8 s"
     )
     assert "choose fewer columns in 'Columns (nodes)'" in warned[0]
+    # Cancel is checked by the fit, and shown when the page next looks at it
+    assert warned[0].endswith(
+        "checked about every 9 s of the fit's computing, longer on a busy machine. "
+        "This page checks on a running fit every 1 s and shows the stop at its "
+        "next check."
+    )
     assert not at.button(key="causal_fit").disabled  # it can still be started
     at.multiselect(key="causal_cols_wide200.csv").set_value(
         [f"feature_{j:03d}" for j in range(40)]

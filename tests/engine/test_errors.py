@@ -10,7 +10,7 @@ import warnings
 
 import pytest
 
-from engine.errors import ConfigError, format_names, silence_warnings
+from engine.errors import ConfigError, format_names, memory_words, silence_warnings
 
 
 def test_format_names_shows_all_within_the_limit():
@@ -189,3 +189,18 @@ def test_silence_warnings_names_a_category_that_is_no_warning_class():
     wrong = silence_warnings("UserWarning")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="'category' must be a Warning class; got"):
         wrong.__enter__()
+
+
+@pytest.mark.parametrize(
+    ("n_bytes", "words"),
+    [
+        (512, "512 bytes"),
+        (57_657_888, "58 MB"),
+        (1_489_024_000, "1.5 GB"),
+        (4.0e9, "4 GB"),
+        (999_600_000, "1 GB"),  # rounds up into the next unit, not "1000 MB"
+        (1_601_638e6, "1.6 TB"),  # 200 000 nodes for LDS: was "1601638 MB"
+    ],
+)
+def test_memory_words_says_a_size_in_one_unit_of_powers_of_1000(n_bytes, words):
+    assert memory_words(n_bytes) == words

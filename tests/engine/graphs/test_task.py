@@ -9,6 +9,13 @@ import pytest
 
 from engine import learn_graph, load_sample
 from engine.errors import DataWarning
+from engine.graphs import (
+    LdsConfig,
+    baseline_seconds,
+    estimate_seconds,
+    inner_step_seconds,
+    outer_seconds,
+)
 
 
 def test_training_nodes_of_one_class_are_warned_about_and_recorded():
@@ -611,3 +618,37 @@ def test_a_table_whose_other_columns_are_all_left_out_names_them():
     assert "no feature column besides the label 'y'" in message
     assert "id: identifier" in message and "k: constant" in message
     assert "onehot" not in message and "excluded" not in message
+
+
+# --- expected time of a fit ---
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"max_outer_iter": 3}, {"inner_max_steps": 10}, {"patience": 500}],
+)
+def test_the_expected_time_of_a_fit_grows_with_the_nodes(options):
+    config = LdsConfig(**options)
+    last = (0.0, 0.0)
+    for n in range(10, 15_001, 10):
+        low, high = estimate_seconds(n, config)
+        assert 0 < low <= high
+        assert low >= last[0] and high >= last[1], n
+        last = (low, high)
+
+
+def test_the_expected_time_counts_outer_iterations_of_measured_inner_steps():
+    config = LdsConfig()
+    step = inner_step_seconds(5_000)
+    # 30-50 inner steps per outer iteration with inner_patience = 20 in the fits
+    # measured at 5 000 nodes (bench/graph_cost.py): 17-19 s of process time each
+    assert outer_seconds(5_000, config) == pytest.approx((30 * step, 50 * step))
+    assert 30 * step > 12 and 50 * step < 25
+    low, high = estimate_seconds(5_000, config)
+    # patience + 1 outer iterations at least (early stopping), max_outer_iter at
+    # most; the baselines come on top
+    assert low == pytest.approx(21 * 30 * step + baseline_seconds(5_000, config))
+    assert high == pytest.approx(100 * 50 * step + baseline_seconds(5_000, config))
+    short = LdsConfig(inner_max_steps=10, max_outer_iter=3, baselines=())
+    assert estimate_seconds(5_000, short) == pytest.approx((30 * step, 30 * step))
+    assert inner_step_seconds(2_500) == pytest.approx(step / 4)  # N² work
