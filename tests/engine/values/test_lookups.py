@@ -148,3 +148,47 @@ def test_repeated_row_labels_are_refused(wine) -> None:
         engine.explain(m, X.iloc[[0, 0, 5]], background=X, seed=0)
     with pytest.raises(ConfigError, match=r"'row_labels' repeats \['7'\]"):
         engine.explain(m, X.iloc[[0, 5]], background=X, row_labels=[7, 7])
+
+
+def test_unsigned_labels_beyond_int64_are_renumbered_with_a_note(wine) -> None:
+    # the labels 2**63 .. came back wrapped to negative numbers, without a note
+    X, y = wine
+    m = LogisticRegression(max_iter=5000).fit(X, y)
+    rows = X.iloc[:3].set_axis(pd.Index(np.arange(3, dtype=np.uint64) + 2**63))
+    v = engine.explain(m, rows, background=X, seed=0, estimator="permutation")
+    assert v.rows.tolist() == [0, 1, 2]
+    assert any("too large for int64" in note for note in v.notes)
+    # large and small together read as float64 and were refused as non-integers
+    mixed = rows.set_axis(pd.Index(np.array([2**63, 2**63 + 1, 5], dtype=np.uint64)))
+    v = engine.explain(m, mixed, background=X, seed=0, estimator="permutation")
+    assert v.rows.tolist() == [0, 1, 2]
+    (note,) = [note for note in v.notes if "index" in note]
+    assert "too large for int64" in note and "9223372036854775808" in note
+    # unsigned labels that fit keep their values
+    small = rows.set_axis(pd.Index(np.array([7, 2**63 - 1, 5], dtype=np.uint64)))
+    v = engine.explain(m, small, background=X, seed=0, estimator="permutation")
+    assert v.rows.tolist() == [7, 2**63 - 1, 5]
+    assert v.row_index(2**63 - 1) == 1
+
+
+def test_an_object_index_of_integers_labels_the_rows(wine) -> None:
+    # pd.Index([10, 11, 12], dtype=object) was renumbered "not of integers"
+    X, y = wine
+    m = LogisticRegression(max_iter=5000).fit(X, y)
+    rows = X.iloc[:3].set_axis(pd.Index([10, np.int64(11), 2**53 + 1], dtype=object))
+    v = engine.explain(m, rows, background=X, seed=0, estimator="permutation")
+    assert v.rows.tolist() == [10, 11, 2**53 + 1]
+    assert not any("index" in note for note in v.notes)
+    assert v.row_index(2**53 + 1) == 2
+    with pytest.raises(ConfigError, match="row 9007199254740992 is not one of rows"):
+        v.row_index(2**53)  # compared exactly, not through float
+
+
+def test_row_labels_beyond_int64_are_refused(wine) -> None:
+    X, y = wine
+    m = LogisticRegression(max_iter=5000).fit(X, y)
+    for labels in ([2**63, 5], np.array([2**63, 5], dtype=np.uint64), [-(2**63) - 1, 1]):
+        with pytest.raises(ConfigError, match=r"'row_labels' .* too large for int64"):
+            engine.explain(m, X.iloc[:2], background=X, row_labels=labels)
+    with pytest.raises(ConfigError, match=r"'row_labels' must be integers.*True"):
+        engine.explain(m, X.iloc[:2], background=X, row_labels=[True, 1])
