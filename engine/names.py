@@ -11,21 +11,27 @@ value the same way everywhere:
 1. A value equal to a name, compared as the names are stored (``str(value)``:
    ``2``, ``np.int64(2)`` and ``"2"`` all name ``'2'``), is that name.
 2. A number (int or float) equal to exactly one name written as a number is
-   that name (``1`` names ``'1.0'``).
+   that name (``1`` names ``'1.0'``). An integer is compared exactly, so
+   ``2**53`` does not name ``'9007199254740993'`` (float64 holds both as one
+   number); a float is compared as a float.
 3. An integer that names nothing is a position (``0`` the first) only when no
    name is a number. When some name is a number (classes ``1, 2, 3``, a
    DataFrame with columns ``[3, 2, 1, 0]``, row labels) the integer could
    mean either, so it is refused; the message names the name at that position
    (``classes[1]``), which is how to ask for a position then.
 
-Anything else (an unknown name, a float, a bool, None) is refused with a
-message that names the value and the known names.
+Anything else (an unknown name, a float, a bool) is refused with a message
+that names the value and the known names. ``None`` and a NaN name nothing, even
+where a name is the text ``'None'`` or ``'nan'`` (a DataFrame column named
+``None`` is stored as ``'None'``): pass that text, ``"None"``, to name it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 import numpy as np
 
@@ -105,11 +111,7 @@ def name_position(
     2
     """
     names = [str(n) for n in names]
-    hits = [k for k, n in enumerate(names) if n == str(value)]
-    if not hits and _is_number(value):
-        number = float(value)
-        hits = [k for k, n in enumerate(names) if is_number_name(n)]
-        hits = [k for k in hits if float(names[k]) == number]
+    hits = _hits(value, names)
     if len(hits) == 1:
         return hits[0]
     shown = plain(value)
@@ -135,6 +137,28 @@ def name_position(
         f"{owner}: unknown {what} {shown!r}: it is neither a {what} name nor "
         f"{how}; {field} are {format_names(names)}."
     )
+
+
+def _names_nothing(value: object) -> bool:
+    """Whether ``value`` is ``None`` or a NaN, which name no name (not even the
+    text ``'None'`` or ``'nan'``)."""
+    return value is None or (
+        isinstance(value, float | np.floating) and math.isnan(value)
+    )
+
+
+def _hits(value: object, names: list[str]) -> list[int]:
+    """The positions of the names ``value`` equals (rules 1 and 2)."""
+    if _names_nothing(value):
+        return []
+    hits = [k for k, n in enumerate(names) if n == str(value)]
+    if hits or not _is_number(value):
+        return hits
+    numbered = [k for k, n in enumerate(names) if is_number_name(n)]
+    if _is_integer(value):  # exactly: float64 skips integers beyond 2**53
+        number = int(value)
+        return [k for k in numbered if Decimal(names[k].strip()) == number]
+    return [k for k in numbered if float(names[k]) == float(value)]
 
 
 def _number_refusal(

@@ -318,40 +318,88 @@ def _implicit_names(model: Any, background: Any, d: int) -> list[str] | None:
     return [str(c) for c in background.columns]
 
 
+# results store row labels as int64 (ResultBase arrays, the JSON format)
+_INT64 = np.iinfo(np.int64)
+_INT64_RANGE = f"{_INT64.min} .. {_INT64.max}"
+
+
+def _as_ints(values: Sequence[Any]) -> list[int] | None:
+    """``values`` as Python ints, or ``None`` when one is no integer.
+
+    Python and NumPy integers are integers; a bool, a float (however whole) or
+    text is not. Converting one value at a time keeps labels beyond 2**53
+    exact, where NumPy would read a list mixing 2**63 and 5 as float64.
+    """
+    ints = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            return None
+        ints.append(int(value))
+    return ints
+
+
+def _beyond_int64(labels: list[int]) -> list[int]:
+    """The labels that int64, the type results store row labels in, cannot hold."""
+    return [v for v in labels if not _INT64.min <= v <= _INT64.max]
+
+
 def _check_row_labels(row_labels: Any, n_rows: int) -> np.ndarray:
-    """``row_labels`` as int64 labels, one per explained row (default 0 .. n - 1)."""
+    """``row_labels`` as int64 labels, one per explained row (default 0 .. n - 1).
+
+    Raises
+    ------
+    ConfigError
+        Not one integer per row, an integer int64 cannot hold, or a repeat.
+    """
     if row_labels is None:
         return np.arange(n_rows, dtype=np.int64)
-    labels = np.asarray(row_labels)
+    labels = np.asarray(row_labels, dtype=object)
     if labels.ndim != 1 or len(labels) != n_rows:
         got = f"{len(labels)} label(s)" if labels.ndim == 1 else f"{row_labels!r}"
         raise ConfigError(
             f"explain: 'row_labels' must be a sequence of one label per explained "
             f"row ({n_rows}); got {got}. Pass None for 0 .. {n_rows - 1}."
         )
-    if labels.dtype.kind not in "iu":
+    values = labels.tolist()
+    ints = _as_ints(values)
+    if ints is None:
+        kinds = sorted({type(v).__name__ for v in values if _as_ints([v]) is None})
         raise ConfigError(
             "explain: 'row_labels' must be integers (e.g. the rows' positions or a "
-            f"table's integer index); got {format_names(labels.tolist(), 5)} "
-            f"(dtype {labels.dtype}). Keep the names in a list of your own and "
-            "pass their positions."
+            f"table's integer index); got {format_names(values, 5)} (of type "
+            f"{', '.join(kinds)}). Keep the names in a list of your own and pass "
+            "their positions."
         )
-    repeated = sorted({int(v) for v, k in Counter(labels.tolist()).items() if k > 1})
+    too_large = _beyond_int64(ints)
+    if too_large:
+        raise ConfigError(
+            f"explain: 'row_labels' {format_names(too_large, 5)} are too large for "
+            f"int64 ({_INT64_RANGE}), the type results store row labels in. Pass "
+            "smaller integers, e.g. the rows' positions (None: 0 .. "
+            f"{n_rows - 1}), and keep your own labels in a list."
+        )
+    _refuse_repeats(ints, "'row_labels' repeats", "Give one distinct integer per row.")
+    return np.array(ints, dtype=np.int64)
+
+
+def _refuse_repeats(labels: list[int], what: str, advice: str) -> None:
+    """Raise a ConfigError naming the labels that occur more than once."""
+    repeated = sorted(v for v, k in Counter(labels).items() if k > 1)
     if repeated:
         raise ConfigError(
-            f"explain: 'row_labels' repeats {format_names(repeated, 10)}; results "
-            "take rows by label (contrast(row, ...), the figures), so each must be "
-            "unique. Give one distinct integer per row."
+            f"explain: {what} {format_names(repeated, 10)}; results take rows by "
+            "label (contrast(row, ...), the figures), so each must be unique. "
+            f"{advice}"
         )
-    return labels.astype(np.int64)
 
 
 def _index_labels(X: Any) -> tuple[list[int] | None, str | None]:
     """Row labels from a DataFrame ``X``'s integer index, or a note saying why not.
 
-    Returns ``(labels, None)`` for an index of integers, ``(None, note)`` for
-    any other index (the rows are then numbered ``0 .. n - 1``) and ``(None,
-    None)`` for an ``X`` that is no DataFrame.
+    Returns ``(labels, None)`` for an index of integers that int64 holds (any
+    dtype: int64, uint64, object), ``(None, note)`` for any other index (the
+    rows are then numbered ``0 .. n - 1``) and ``(None, None)`` for an ``X``
+    that is no DataFrame.
 
     Raises
     ------
@@ -361,22 +409,31 @@ def _index_labels(X: Any) -> tuple[list[int] | None, str | None]:
     if not isinstance(X, pd.DataFrame):
         return None, None
     index = X.index
-    if isinstance(index, pd.MultiIndex) or index.dtype.kind not in "iu":
-        shown = format_names([plain(v) for v in index.tolist()], 5)
+    values = index.tolist()
+    ints = None if isinstance(index, pd.MultiIndex) else _as_ints(values)
+    renumbered = (
+        f"so result.rows numbers the rows 0 .. {len(index) - 1}; pass row_labels= "
+        "to keep integer labels of your own"
+    )
+    if ints is None:
+        shown = format_names([plain(v) for v in values], 5)
         return None, (
-            f"X's index is not of integers ({shown}, dtype "
-            f"{index.dtype}), so result.rows numbers the rows 0 .. "
-            f"{len(index) - 1}; pass row_labels= to keep integer labels of your own"
+            f"X's index is not of integers ({shown}, dtype {index.dtype}), {renumbered}"
         )
-    repeated = sorted({int(v) for v in index[index.duplicated()].tolist()})
-    if repeated:
-        raise ConfigError(
-            f"explain: X's index repeats the labels {format_names(repeated, 10)}; "
-            "results take rows by label (contrast(row, ...), the figures), so "
-            "each must be unique. Pass X.reset_index(drop=True) to number the "
-            "rows 0 .. n - 1, or row_labels= with one distinct integer per row."
+    too_large = _beyond_int64(ints)
+    if too_large:
+        return None, (
+            f"X's index holds labels too large for int64 "
+            f"({format_names(too_large, 5)}, dtype {index.dtype}; int64, the type "
+            f"results store row labels in, holds {_INT64_RANGE}), {renumbered}"
         )
-    return [int(v) for v in index.tolist()], None
+    _refuse_repeats(
+        ints,
+        "X's index repeats the labels",
+        "Pass X.reset_index(drop=True) to number the rows 0 .. n - 1, or "
+        "row_labels= with one distinct integer per row.",
+    )
+    return ints, None
 
 
 def _positive_int(name: str, value: Any, hint: str = "") -> int:
@@ -1107,12 +1164,14 @@ def explain(
         Most background rows averaged over; a positive integer. Time and memory
         grow linearly with it.
     row_labels : sequence of int of length n_rows, optional
-        Integer labels stored in ``result.rows``, one per row of ``X``, each
-        unique. Default: the index of a DataFrame ``X`` when it is of integers
-        (explaining ``X.iloc[[0, 60]]`` gives the rows 0 and 60), else the
-        positions 0 .. n_rows - 1 (an index of text or dates adds a note
-        saying so). Results take rows by label (``contrast(60, ...)``), so
-        repeated labels, given here or in the index, are refused.
+        Integer labels stored in ``result.rows`` (int64), one per row of ``X``,
+        each unique; a label int64 cannot hold (2**63 or more) is refused.
+        Default: the index of a DataFrame ``X`` when it is of integers int64
+        holds, whatever its dtype (explaining ``X.iloc[[0, 60]]`` gives the
+        rows 0 and 60), else the positions 0 .. n_rows - 1 (an index of text or
+        dates, or of integers too large for int64, adds a note saying so).
+        Results take rows by label (``contrast(60, ...)``), so repeated labels,
+        given here or in the index, are refused.
     executor : {"serial", "processes", "ray"} or executor object, optional
         Split the rows into chunks of ``chunk_rows`` and explain each chunk as an
         independent job on this executor (:mod:`engine.executor`); chunk ``c``

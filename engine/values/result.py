@@ -63,10 +63,10 @@ class DistributionalValues(ResultMixin):
         Input column names, length ``D``.
     rows : ndarray of shape (R,), int
         Row labels: ``row_labels`` when given to :func:`~engine.values.explain`,
-        else the index of a DataFrame ``X`` when it is of integers, else the
-        positions ``0 .. R - 1``. Methods and figures take a row by its label
-        (:meth:`row_index`); :func:`~engine.values.explain` refuses repeated
-        labels.
+        else the index of a DataFrame ``X`` when it is of integers int64
+        holds, else the positions ``0 .. R - 1``. Methods and figures take a
+        row by its label (:meth:`row_index`); :func:`~engine.values.explain`
+        refuses repeated labels.
     n_samples : ndarray of shape (R,), int
         Orderings (permutation) or coalitions per player (coalition) used per row;
         0 for exact.

@@ -187,7 +187,11 @@ def test_an_object_index_of_integers_labels_the_rows(wine) -> None:
 def test_row_labels_beyond_int64_are_refused(wine) -> None:
     X, y = wine
     m = LogisticRegression(max_iter=5000).fit(X, y)
-    for labels in ([2**63, 5], np.array([2**63, 5], dtype=np.uint64), [-(2**63) - 1, 1]):
+    for labels in (
+        [2**63, 5],
+        np.array([2**63, 5], dtype=np.uint64),
+        [-(2**63) - 1, 1],
+    ):
         with pytest.raises(ConfigError, match=r"'row_labels' .* too large for int64"):
             engine.explain(m, X.iloc[:2], background=X, row_labels=labels)
     with pytest.raises(ConfigError, match=r"'row_labels' must be integers.*True"):
