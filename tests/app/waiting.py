@@ -27,13 +27,17 @@ def wait_until(
 
 
 def running_with_cancel(job_key: str) -> Callable[[AppTest], bool]:
-    """Predicate: the job under ``job_key`` has made a step and shows Cancel."""
+    """Predicate: the job under ``job_key`` has made progress and shows Cancel.
+
+    Progress is a step, or a share of the work done: a row explained with a
+    large budget stays at step 0 of 1 rows until it ends, its blocks of
+    samples moving only ``fraction``.
+    """
     from app.jobs import get_registry
 
     def running(at: AppTest) -> bool:
-        job = at.session_state[job_key]
-        return (get_registry().snapshot(job).get("step") or 0) > 0 and any(
-            b.key == f"{job_key}_cancel" for b in at.button
-        )
+        snapshot = get_registry().snapshot(at.session_state[job_key])
+        moved = (snapshot.get("step") or 0) > 0 or (snapshot.get("fraction") or 0) > 0
+        return moved and any(b.key == f"{job_key}_cancel" for b in at.button)
 
     return running
