@@ -54,11 +54,14 @@ __all__ = [
     "describe",
     "filled_text_line",
     "graph_cells",
+    "graph_frame",
     "graph_separator",
+    "is_graph_comment",
     "looks_like_identifier",
     "most_common_text",
     "overflowing_columns",
     "read_table",
+    "skip_graph_comments",
     "sniff_delimiter",
     "to_matrix",
 ]
@@ -1068,8 +1071,9 @@ def _sniff_delimiter(text: str) -> str:
 # --- the cells of a graph file (an edge list or an adjacency matrix) ---
 
 GRAPH_SEPARATORS = (",", ";", "\t")
-"""The separators of a graph file's cells, in the order a tie is broken; the
-cells are split on runs of blanks when the first line holds none of them."""
+"""The separators of a graph file's cells (a tab first, then the comma and the
+semicolon in the order a tie is broken); the cells are split on runs of blanks
+when the first line holds none of them."""
 GRAPH_SEPARATOR_WORDS = "a comma, a semicolon, a tab or blanks"
 """The separators :func:`graph_cells` splits on, as messages name them."""
 # a quoted cell, whose separators split nothing
@@ -1077,14 +1081,80 @@ _QUOTED = re.compile(r'"[^"]*"')
 _BLANKS = re.compile(r"\s+")
 
 
+# a comment line of a graph file: '#' or '%' alone or followed by a blank, as
+# SNAP ('# Nodes: 3') and KONECT ('% sym unweighted') write them; '#ai' is a name
+_GRAPH_COMMENT = re.compile(r"\s*[#%](\s.*)?")
+
+
+def is_graph_comment(line: str) -> bool:
+    """Whether a line of a graph file is a comment line.
+
+    A line is one when it starts (after blanks) with ``#`` or ``%`` alone or
+    followed by a blank, as SNAP and KONECT files write them; ``#ai`` and
+    ``%a`` are names.
+
+    Parameters
+    ----------
+    line : str
+        One line, without its line break.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_graph_comment("# Nodes: 3"), is_graph_comment("%"), is_graph_comment("#ai")
+    (True, True, False)
+    """
+    return _GRAPH_COMMENT.fullmatch(line) is not None
+
+
+def skip_graph_comments(text: str) -> str:
+    """A graph file's text without its comment and blank lines at the top.
+
+    The lines both graph readers skip (:func:`is_graph_comment`); a comment
+    below the first line that is not one stays (the readers name it).
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    str
+        ``text`` from its first line that is neither blank nor a comment.
+
+    Examples
+    --------
+    >>> skip_graph_comments("# Nodes: 3\\n% sym\\n\\n35\\t1033\\n")
+    '35\\t1033\\n'
+    """
+    start = 0
+    for match in _LINE_END.finditer(text):
+        line = text[start : match.start()]
+        if line.strip() and not is_graph_comment(line):
+            return text[start:]
+        start = match.end()
+    line = text[start:]
+    return line if line.strip() and not is_graph_comment(line) else ""
+
+
+# a line break of any system (Unix, Windows, old Mac)
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def graph_separator(text: str) -> str | None:
     """The separator of a graph file's cells, as both graph readers choose it.
 
-    The one of :data:`GRAPH_SEPARATORS` found most often on the first line that
-    is not blank, quoted cells left out (a tie goes to the earlier one); ``None``
-    (runs of blanks, as in SNAP and ``numpy.savetxt`` files) when that line
-    holds none of them. A comma file's names may thus hold blanks
-    (``node a,node b``).
+    Chosen from the first line that is neither blank nor a comment
+    (:func:`skip_graph_comments`), quoted cells left out: a tab when it holds
+    one (tabs practically never belong to names, commas do: ``Smith, J.``),
+    else the one of a comma and a semicolon found more often (a tie goes to
+    the comma); ``None`` (runs of blanks, as in SNAP and ``numpy.savetxt``
+    files) when that line holds none of them. A comma file's names may thus
+    hold blanks (``node a,node b``).
 
     Parameters
     ----------
@@ -1100,11 +1170,23 @@ def graph_separator(text: str) -> str | None:
     --------
     >>> graph_separator("35\\t1033\\n"), graph_separator("node a,node b\\n")
     ('\\t', ',')
-    >>> graph_separator("\\n  35   1033\\n") is None
+    >>> graph_separator("Smith, J.\\tDoe, A.\\n")
+    '\\t'
+    >>> graph_separator("# a,b\\n  35   1033\\n") is None
     True
     """
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    lines = io.StringIO(text, newline=None)  # any line break
+    first = next(
+        (
+            line
+            for line in lines
+            if line.strip() and not is_graph_comment(line.rstrip("\n"))
+        ),
+        "",
+    )
     first = _QUOTED.sub("", first)
+    if "\t" in first:
+        return "\t"
     counts = [first.count(sep) for sep in GRAPH_SEPARATORS]
     if not any(counts):
         return None
@@ -1116,6 +1198,8 @@ def graph_cells(text: str) -> list[list[str]]:
 
     The one rule by which :func:`engine.graph_io.read_graph` (a CSV edge list
     or adjacency matrix) and :func:`engine.graphs.read_edge_list` split a line.
+    Comment and blank lines at the top are skipped
+    (:func:`skip_graph_comments`).
 
     Parameters
     ----------
@@ -1138,10 +1222,11 @@ def graph_cells(text: str) -> list[list[str]]:
     Examples
     --------
     >>> graph_cells("# a;b\\nsource;target\\n a ; b \\n\\n")
-    [['# a', 'b'], ['source', 'target'], ['a', 'b']]
+    [['source', 'target'], ['a', 'b']]
     >>> graph_cells('35   1033\\n"node a"  103482\\n')
     [['35', '1033'], ['node a', '103482']]
     """
+    text = skip_graph_comments(text)
     separator = graph_separator(text)
     if separator is None:  # one blank for each run of them; quotes still hold
         runs = [_BLANKS.sub(" ", line.strip()) for line in text.splitlines()]
@@ -1154,6 +1239,76 @@ def graph_cells(text: str) -> list[list[str]]:
         if any(stripped):
             rows.append(stripped)
     return rows
+
+
+def graph_frame(text: str) -> pd.DataFrame:
+    """The cells of :func:`graph_cells` as a table, read fast from a big file.
+
+    Once :func:`graph_separator` has chosen the separator, pandas' C parser
+    splits the file; a file it cannot split alike (a line wider than the
+    first, a character it reads otherwise) goes through :func:`graph_cells`.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    DataFrame of shape (n_lines, n_cells)
+        One row per list of :func:`graph_cells`, columns ``0`` to
+        ``n_cells - 1`` (the widest line's cells), object dtype: the stripped
+        cells, ``None`` for an empty cell and past a line's end.
+
+    Raises
+    ------
+    csv.Error
+        As :func:`graph_cells`.
+
+    Examples
+    --------
+    >>> graph_frame("# n\\n35\\t1033\\n35\\t\\n").values.tolist()
+    [['35', '1033'], ['35', None]]
+    """
+    text = skip_graph_comments(text)
+    frame = _fast_graph_frame(text, graph_separator(text))
+    if frame is None:
+        rows = graph_cells(text)
+        width = max(map(len, rows), default=0)
+        padded = [row + [""] * (width - len(row)) for row in rows]
+        frame = pd.DataFrame(padded, columns=range(width), dtype=object)
+    frame = frame.where(frame != "", None)
+    return frame.reset_index(drop=True)
+
+
+def _fast_graph_frame(text: str, separator: str | None) -> pd.DataFrame | None:
+    """The stripped cells of ``text`` split by pandas' C parser (empty: ``""``),
+    blank rows left out; ``None`` where it would not split as :func:`csv.reader`
+    does (a carriage return, a NUL, a line wider than the first, a quote in
+    a file split on blanks)."""
+    if not text.strip() or "\r" in text or "\0" in text:
+        return None
+    if separator is None and '"' in text:  # graph_cells joins a quote's blanks
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=r"\s+" if separator is None else separator,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            quotechar='"',
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    frame.columns = range(frame.shape[1])
+    frame = frame.astype(object).where(frame.notna(), "")
+    if separator is not None and re.search(rf"[^\S\n{separator}]", text):
+        for column in frame.columns:  # a cell may hold blanks to strip
+            frame[column] = frame[column].str.strip()
+    return frame[(frame != "").any(axis=1)]
 
 
 # --- lines above the table: comments and preambles ---

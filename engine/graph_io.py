@@ -29,7 +29,12 @@ format          extensions              layout
 
 A ``.csv`` file is read as an edge list when its header starts with ``source`` and
 ``target`` (or ``from,to``, ``parent,child``, ``cause,effect``), else as an
-adjacency matrix. An edge list holds a row per edge and nothing else (what pandas
+adjacency matrix; its cells are split as :func:`engine.graphs.read_edge_list`
+splits them (:func:`engine.data.graph_cells`: the separator chosen from the
+first line, comment lines at the top skipped, ``# `` and ``% `` as SNAP and
+KONECT write them). An edge list without that header (``A B`` on its first
+line) is refused with the advice to add it: its first edge cannot be told from
+a matrix's header row. An edge list holds a row per edge and nothing else (what pandas
 and ``networkx.from_pandas_edgelist`` expect), so a node without edges is not in
 it: :func:`read_graph` gives the nodes its edges name (pass ``columns`` to add the
 others), and the adjacency, JSON, GML and DOT formats keep every node. Edge lists
@@ -1038,8 +1043,11 @@ def _from_adjacency(text: str, name: str) -> tuple[list[str], np.ndarray]:
         )
     if len(body) != d or any(len(r) != d for r in body):
         raise GraphError(
-            f"{name}: an adjacency matrix needs one row per column name ({d} x {d}); "
-            f"got {len(body)} rows of lengths {sorted({len(r) for r in body})}."
+            f"{name}: read as an adjacency matrix (its header does not start with "
+            f"source,target), but an adjacency matrix needs one row per column "
+            f"name ({d} x {d}); got {len(body)} rows of lengths "
+            f"{sorted({len(r) for r in body})} below the names "
+            f"{format_names(header, 5)}. {_graph_csv_advice(header)}"
         )
     b = _Builder(name)
     for n in header:
@@ -1099,13 +1107,27 @@ def _named_matrix(text: str, columns: Sequence[str], name: str) -> str:
 
 def _not_a_matrix(name: str, header: list[str], cell: str, where: str) -> str:
     """Why a CSV read as an adjacency matrix is not one, and what a graph CSV is."""
-    text = (
+    return (
         f"{name}: read as an adjacency matrix (its header does not start with "
-        f"source,target), but the cell {cell!r} ({where}) is not a number. A graph "
-        "CSV is an edge list with the header source,target[,weight] (or from,to, "
-        "parent,child, cause,effect), or a square matrix of numbers with the node "
-        "names as header"
+        f"source,target), but the cell {cell!r} ({where}) is not a number. "
+        + _graph_csv_advice(header)
+    )
+
+
+def _graph_csv_advice(header: list[str]) -> str:
+    """What a graph CSV is, and what to do with a file whose first line
+    ``header`` is a node,tier header or an edge of a headerless edge list."""
+    text = (
+        "A graph CSV is an edge list with the header source,target[,weight] (or "
+        "from,to, parent,child, cause,effect), or a square matrix of numbers with "
+        "the node names as header"
     )
     if [h.strip().lower() for h in header[:2]] == ["node", "tier"]:
-        text += "; this node,tier file holds tiers (prior knowledge), not a graph"
+        tiers = "; this node,tier file holds tiers (prior knowledge), not a graph."
+        return text + tiers
+    if len(header) in (2, 3):
+        text += (
+            f"; if this file is an edge list whose first line {header[:3]} is an "
+            "edge, add the line source,target above it"
+        )
     return text + "."

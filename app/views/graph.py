@@ -292,6 +292,14 @@ def _options(name: str) -> dict[str, Any]:
     return {k: (int(v) if isinstance(v, np.integer) else v) for k, v in opts.items()}
 
 
+@st.cache_data(show_spinner="Reading the input graph…", max_entries=4)
+def _read_edges(digest: str, _data: bytes) -> pd.DataFrame:
+    """An uploaded edge list's rows (:func:`engine.graphs.read_edge_list`),
+    parsed once for its bytes: cached by ``digest`` (``_data`` is not hashed
+    again), as the Data page caches its parse."""
+    return read_edge_list(_data)
+
+
 def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame | None:
     upload = st.file_uploader(
         "Input graph (optional edge list: source,target of row names, the "
@@ -301,8 +309,8 @@ def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame
         key=EDGES_KEY,
         help="One edge a line, its two nodes separated by a comma, a semicolon, "
         "a tab or blanks (Cora's and Citeseer's .cites files, SNAP edge lists); "
-        "a third column (a weight) is ignored, '# ' comment lines at the top are "
-        "skipped, and a first line source,target (or from,to) is a header.",
+        "a third column (a weight) is ignored, '# ' and '% ' comment lines at the "
+        "top are skipped, and a first line source,target (or from,to) is a header.",
     )
     if upload is None:
         return None
@@ -314,7 +322,8 @@ def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame
         "list most likely uses the table's IDs. Tick this to read them as 0-based "
         "row numbers (0 is the first row) instead.",
     )
-    edges = read_edge_list(upload.getvalue())
+    data = upload.getvalue()
+    edges = _read_edges(hashlib.sha256(data).hexdigest(), data)
     # validates the nodes now; counts only edges between two different nodes
     n_edges, notes = _described(edges, frame, record)
     st.caption(f"{n_edges} edges read from {len(edges)} rows.")

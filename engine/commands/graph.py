@@ -80,11 +80,11 @@ def register(subparsers: Any) -> None:
         "--graph",
         help="edge-list file (source,target) of row names (the --index column's "
         "values) or 0-based rows, its two nodes separated by a comma, a semicolon, "
-        "a tab or blanks (Cora's .cites, SNAP edge lists; '# ' comment lines at "
-        "the top are skipped). Numbers that an identifier column of the table "
-        "holds (IDs) are read as its values, even when all are 0-based rows too "
-        "(an edge list most likely uses the table's IDs; a note says so): "
-        "--graph-rows reads them as rows",
+        "a tab or blanks (Cora's .cites, SNAP and KONECT edge lists; '# ' and '%% ' "
+        "comment lines at the top are skipped). Numbers that an identifier "
+        "column of the table holds (IDs) are read as its values, even when all "
+        "are 0-based rows too (an edge list most likely uses the table's IDs; a "
+        "note says so): --graph-rows reads them as rows",
     )
     parser.add_argument(
         "--graph-rows",

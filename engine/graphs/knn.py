@@ -23,6 +23,10 @@ from engine.data import (
     check_text_bytes,
     decode_text,
     graph_cells,
+    graph_frame,
+    graph_separator,
+    is_graph_comment,
+    skip_graph_comments,
 )
 from engine.errors import (
     ConfigError,
@@ -919,13 +923,15 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     """Parse an edge-list file (``source,target[,weight]``) as plain data.
 
     The cells of a line are split on a comma, a semicolon, a tab or runs of
-    blanks, as :func:`engine.data.graph_cells` chooses from the first line (the
-    rule of :func:`engine.graph_io.read_graph` too): Cora's and Citeseer's
+    blanks, as :func:`engine.data.graph_separator` chooses from the first line
+    (the rule of :func:`engine.graph_io.read_graph` too): Cora's and Citeseer's
     ``.cites`` files (tabs), SNAP files (tabs or blanks) and semicolon exports
-    read as their comma form does. Blanks split cells only when the first line
-    holds no comma, semicolon or tab, so a comma file's names may hold blanks.
-    Lines at the top that start with ``#`` followed by a blank (or a lone ``#``)
-    are comments, as SNAP writes them; ``#ai`` is a name. The first line is a
+    read as their comma form does. A tab on the first line is the separator
+    (a tab file's names may hold commas); blanks split cells only when the
+    first line holds no comma, semicolon or tab, so a comma file's names may
+    hold blanks. Lines at the top that start with ``#`` or ``%`` followed by a
+    blank (or alone) are comments, as SNAP and KONECT write them
+    (:func:`engine.data.is_graph_comment`); ``#ai`` is a name. The first line is a
     header when its first or second cell is ``source``, ``target``, ``src``,
     ``dst``, ``from``, ``to``, ``u`` or ``v`` (any case). Only the first two
     columns are used by :func:`adjacency_from_edges`.
@@ -950,7 +956,9 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     GraphError
         The file cannot be read, is empty or no text (a pickle, say), is
         broken UTF-16, has fewer than two columns, a line with more cells than
-        the first, or cannot be parsed.
+        the first, a comment line below the first edge, a line without a target
+        that holds another separator than the first line's, or cannot be
+        parsed.
 
     Examples
     --------
@@ -964,57 +972,104 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
         text = _edge_list_text(_edge_list_bytes(source))
     else:
         text = _edge_list_text(source)
-    rows = _edge_rows(_without_comments(text))
-    width = len(rows[0]) if rows else 2
-    header = {cell.lower() for cell in rows[0][:2]} if rows else set()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    body = skip_graph_comments(text)
+    skipped = text[: len(text) - len(body)].count("\n")  # lines above the body
+    text = body
+    frame, width = _edge_cells(text)
+    header = {str(cell).lower() for cell in frame.iloc[0, :2]} if len(frame) else set()
     if header & _EDGE_HEADER_WORDS:
-        rows = rows[1:]
-    _refuse_wide_rows(rows, width)
-    frame = pd.DataFrame([row[:2] for row in rows], dtype=object)
-    frame = frame.reindex(columns=[0, 1])
+        frame = frame.iloc[1:]
+    _refuse_odd_lines(frame, text, skipped)
+    if frame.shape[1] > width:  # only graph_cells splits a line wider than the first
+        start = 1 if header & _EDGE_HEADER_WORDS else 0
+        _refuse_wide_rows(graph_cells(text)[start:], width)
+    frame = frame.reindex(columns=[0, 1]).reset_index(drop=True)
     frame.columns = ["source", "target"]
     # an empty cell is missing (NaN, as pandas reads one); a short line's too
-    return frame.where(frame.notna() & (frame != ""), np.nan)
+    return frame.where(frame.notna(), np.nan).astype(object)
 
 
 # the first-line cells that make it a header
 _EDGE_HEADER_WORDS = frozenset(
     {"source", "target", "src", "dst", "from", "to", "u", "v"}
 )
-# a comment line as SNAP writes them: '#' alone or followed by a blank
-_COMMENT = re.compile(r"\s*#(\s.*)?")
+# the separators as messages name them (None: runs of blanks)
+_SEPARATOR_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", None: "blanks"}
 
 
-def _without_comments(text: str) -> str:
-    """``text`` without its comment lines at the top (blank lines there too),
-    its line breaks ``\\n`` (as :func:`engine.graph_io.read_graph` has them)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start = 0
-    while start < len(lines) and (
-        not lines[start].strip() or _COMMENT.fullmatch(lines[start])
-    ):
-        start += 1
-    return "\n".join(lines[start:])
-
-
-def _edge_rows(text: str) -> list[list[str]]:
-    """The cells of an edge list's lines (:func:`engine.data.graph_cells`),
-    refused when its first line has fewer than two."""
+def _edge_cells(text: str) -> tuple[pd.DataFrame, int]:
+    """The cells of an edge list's lines (:func:`engine.data.graph_frame`) and
+    the number of its first line's cells, refused when it has fewer than two."""
     try:
-        rows = graph_cells(text)
+        frame = graph_frame(text)
+        first = graph_cells(text.split("\n", 1)[0])
     except csv.Error as err:
         raise GraphError(
             f"read_edge_list: cannot parse the edge list ({err}); quote names that "
             "hold line breaks."
         ) from err
-    if rows and len(rows[0]) < 2:
+    width = len(first[0]) if first else 2
+    if width < 2:
         raise GraphError(
             "read_edge_list: an edge list needs at least two columns (source, "
-            f"target), but its first line {rows[0][0]!r} is one cell: it holds "
+            f"target), but its first line {first[0][0]!r} is one cell: it holds "
             f"no separator ({GRAPH_SEPARATOR_WORDS} between two names). Put one "
             "between the source and the target of every line."
         )
-    return rows
+    return frame, width
+
+
+def _refuse_odd_lines(frame: pd.DataFrame, text: str, skipped: int) -> None:
+    """Refuse a comment line below the first edge, and a line without a target
+    that holds another separator than the one the first line chose (``text``
+    the file below its ``skipped`` lines of comments)."""
+    if frame.empty or frame.shape[1] < 2:
+        return
+    first = frame[0].astype(str)
+    marked = first.str[:1].isin(["#", "%"])
+    for position in np.flatnonzero(marked.to_numpy()):
+        if is_graph_comment(first.iloc[position]):
+            number, line = _file_line(text, frame.index[position], skipped)
+            raise GraphError(
+                f"read_edge_list: line {number}, {line!r}, looks like a comment "
+                "('#' or '%' followed by a blank), but comment lines are skipped "
+                "only at the top of the file, above the first edge or header; "
+                "move it there or delete it."
+            )
+    separator = graph_separator(text)
+    others = [sep for sep in (",", ";", "\t") if sep != separator]
+    pattern = "|".join(map(re.escape, others))
+    no_target = frame[1].isna() & first.str.contains(pattern) & frame[0].notna()
+    if no_target.any():
+        position = int(np.flatnonzero(no_target.to_numpy())[0])
+        number, line = _file_line(text, frame.index[position], skipped)
+        found = next(sep for sep in others if sep in first.iloc[position])
+        head = text.split("\n", 1)[0]
+        raise GraphError(
+            f"read_edge_list: line {number}, {line!r}, has no target when split "
+            f"on {_SEPARATOR_NAMES[separator]}, the separator chosen from the "
+            f"first line {head!r}, but holds {_SEPARATOR_NAMES[found]}: the file "
+            "uses another separator on some lines. Write every line with the "
+            "first line's separator."
+        )
+
+
+def _file_line(text: str, row: int, skipped: int) -> tuple[int, str]:
+    """The number (1-based, counting the ``skipped`` lines above ``text``) and
+    text of the line that :func:`engine.data.graph_frame` made its row ``row``
+    (a line that holds only blanks and separators makes none)."""
+    n_data = -1
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        n_data += bool(_DATA_MARK.search(line))
+        if n_data == row:
+            return skipped + number + 1, line
+    return skipped + len(lines), lines[-1]
+
+
+# a character of a line that makes a row: not a blank, a separator or a quote
+_DATA_MARK = re.compile(r'[^\s,;"]')
 
 
 def _refuse_wide_rows(rows: list[list[str]], width: int) -> None:

@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data import MAX_BYTES, describe, read_table, to_matrix
+from engine.data import (
+    MAX_BYTES,
+    describe,
+    graph_cells,
+    graph_frame,
+    graph_separator,
+    read_table,
+    to_matrix,
+)
 from engine.errors import ConfigError, DataError
 from tests.corpus import BAD, CORPUS, GOOD, Case
 
@@ -1165,3 +1173,36 @@ def test_the_date_note_says_what_each_consumer_does_with_the_column():
     assert "causal discovery leaves it out" in note
     assert "a classifier" in note and "categories" in note
     assert "numeric encoding of the dates" in note and "no feature" not in note
+
+
+GRAPH_TEXTS = [
+    "a,b\nb,c\n",
+    "source;target\n a ; b \n\n c;d\n",
+    "35\t1033\n35\t\n\t9\n  \t \n",
+    'x,"y, z"\n"p ""q""",r\n',
+    "a,b,1.5\nb,c\nc\n",
+    "a,b\nSmith, J,Doe, K\n",
+    "NA,Cl\nn/a,null\n",
+    "# c\n% d\n1\t2\n",
+    '35   1033\n"node a"  103482\n',
+    "a;b\n,\n;\n",
+    '"a\tx" b\nb c\n',
+]
+
+
+@pytest.mark.parametrize("text", GRAPH_TEXTS)
+def test_the_graph_frame_holds_the_cells_of_graph_cells(text):
+    # graph_frame hands the bulk of a file to pandas' C parser; its rows must
+    # be graph_cells' rows, an empty cell None, padded with None
+    rows = [[cell or None for cell in row] for row in graph_cells(text)]
+    frame = graph_frame(text)
+    width = max(map(len, rows))
+    assert frame.shape == (len(rows), width)
+    assert frame.values.tolist() == [row + [None] * (width - len(row)) for row in rows]
+
+
+def test_graph_cells_choose_the_tab_and_skip_comment_lines_at_the_top():
+    assert graph_separator("# a, b, c\nSmith, J.\tDoe, A.\n") == "\t"
+    assert graph_cells("% konect\n#\n# x;y\n\nSmith, J.\tDoe, A.\n") == [
+        ["Smith, J.", "Doe, A."]
+    ]

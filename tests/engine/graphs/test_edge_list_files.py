@@ -175,3 +175,74 @@ def test_the_dag_reader_and_the_edge_list_reader_split_lines_alike(text):
     edges = [[graph.nodes[i], graph.nodes[j]] for i, j in np.argwhere(graph.adjacency)]
     assert sorted(edges) == sorted(read_edge_list(text.encode()).values.tolist())
     assert sorted(edges) == [["Mek", "Erk"], ["Raf", "Mek"]]
+
+
+def test_a_tab_in_the_first_line_separates_though_names_hold_commas():
+    # the separator was counted on the first line: two commas beat one tab, so
+    # 'Smith, J.\tDoe, A.' split into 'Smith' and 'J.\tDoe'
+    text = b"Smith, J.\tDoe, A.\nDoe, A.\tRoe, B.\n"
+    assert read_edge_list(text).values.tolist() == [
+        ["Smith, J.", "Doe, A."],
+        ["Doe, A.", "Roe, B."],
+    ]
+
+
+def test_percent_comment_lines_at_the_top_are_skipped_as_konect_writes_them():
+    # '% sym unweighted' was taken for the first edge, then '% 3 2 2' was "a row
+    # wider than the first": "quote a name that holds the separator"
+    text = b"% sym unweighted\n% 3 2 2\n1 2\n2 3\n"
+    assert read_edge_list(text).values.tolist() == [["1", "2"], ["2", "3"]]
+    assert read_edge_list(b"%a %b\n%b %c\n").values.tolist() == [
+        ["%a", "%b"],
+        ["%b", "%c"],
+    ]
+
+
+def test_a_line_with_another_separator_than_the_first_is_named():
+    # 'n2;n3' was read as the source 'n2;n3' without a target
+    with pytest.raises(GraphError) as info:
+        read_edge_list(b"n0,n1\nn1,n2\nn2;n3\nn3,n4\n")
+    message = str(info.value)
+    assert "'n2;n3'" in message and "line 3" in message
+    assert "comma" in message and "semicolon" in message
+    assert "quote a name" not in message
+
+
+def test_a_comment_below_the_first_edge_is_named_as_one():
+    # it was "a row wider than the first": "quote a name that holds the separator"
+    for text in (b"1 2\n# middle comment\n2 3\n", b"1,2\n# middle comment\n2,3\n"):
+        with pytest.raises(GraphError) as info:
+            read_edge_list(text)
+        message = str(info.value)
+        assert "'# middle comment'" in message and "line 2" in message
+        assert "comment" in message.split("'# middle comment'")[1]
+        assert "quote a name" not in message
+
+
+def test_the_dag_reader_skips_the_comment_lines_the_edge_list_reader_skips():
+    # read_graph took '# Directed graph' for a matrix header of names
+    for comments in ("# Directed graph\n# FromNodeId\tToNodeId\n", "% sym\n%\n"):
+        text = f"{comments}source\ttarget\nA\tB\nB\tC\n".encode()
+        graph = read_graph(text, name="snap.txt")
+        assert graph.nodes == ["A", "B", "C"]
+        assert read_edge_list(text).values.tolist() == [["A", "B"], ["B", "C"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A B\nB C\n",
+        "# Directed graph\n# FromNodeId\tToNodeId\nA\tB\nB\tC\n",
+        "Smith, J.\tDoe, A.\nDoe, A.\tRoe, B.\n",
+    ],
+    ids=["blanks", "snap", "tabs"],
+)
+def test_a_headerless_edge_list_for_the_dag_reader_is_told_to_add_the_header(text):
+    # it said "an adjacency matrix needs one row per column name (2 x 2); got 1
+    # rows of lengths [2]", which does not say what a graph CSV is
+    with pytest.raises(GraphError) as info:
+        read_graph(text.encode(), name="truth.txt")
+    message = str(info.value)
+    assert "read as an adjacency matrix" in message
+    assert "header does not start with source,target" in message
+    assert "add the line source,target" in message
