@@ -69,7 +69,7 @@ def test_fit_click_node_and_bootstrap_on_sachs(page, app_url):
     assert widget_value(page, "causal_sample") == "sachs"
 
     # a small budget through the generated options form
-    page.get_by_text("Method options").click()
+    page.get_by_text("Method options", exact=True).click()
     set_number(page, "opt_permutahedron_max_iter", 20)
     set_number(page, "opt_permutahedron_n_orderings", 4)
     page.locator(".st-key-causal_fit button").click()
@@ -164,7 +164,7 @@ def _open_causal(page, app_url: str) -> None:
 
 def _start_fit(page, max_iter: int, patience: int | None = None) -> None:
     """Set the epoch budget in the options form and click Learn DAG."""
-    page.get_by_text("Method options").click()
+    page.get_by_text("Method options", exact=True).click()
     set_number(page, "opt_permutahedron_max_iter", max_iter)
     if patience is not None:
         set_number(page, "opt_permutahedron_patience", patience)
@@ -200,7 +200,7 @@ def test_settings_survive_a_page_switch_while_a_fit_runs(page, app_url):
     assert_no_exception(page)
     assert "Jnk" not in _columns(page) and "P38" in _columns(page)
     if not page.locator(".st-key-opt_permutahedron_max_iter input").is_visible():
-        page.get_by_text("Method options").click()
+        page.get_by_text("Method options", exact=True).click()
         wait_for_app(page)
     assert page.locator(".st-key-opt_permutahedron_max_iter input").input_value() == (
         "100000"

@@ -176,7 +176,7 @@ def test_an_added_edge_row_keeps_its_picks_and_is_used_by_the_fit(page, app_url)
     _expect_grid(page, "prior_tiers_box", ["node", "tier"], [["Raf", "0"]])
 
     # and the fit enforces it
-    page.get_by_text("Method options").click()
+    page.get_by_text("Method options", exact=True).click()
     set_number(page, "opt_permutahedron_max_iter", 10)
     set_number(page, "opt_permutahedron_n_orderings", 4)
     page.locator(".st-key-causal_fit button").click()

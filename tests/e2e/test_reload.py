@@ -67,7 +67,7 @@ def test_reload_keeps_the_sample_a_running_fit_and_its_result(page, app_url):
     assert _key(page) == key  # a page switch keeps the key
     assert widget_value(page, "causal_sample") == SAMPLE
     # a fit that runs until it is cancelled (no early stop)
-    page.get_by_text("Method options").click()
+    page.get_by_text("Method options", exact=True).click()
     set_number(page, "opt_permutahedron_max_iter", MAX_ITER)
     set_number(page, "opt_permutahedron_patience", MAX_ITER)
     set_number(page, "opt_permutahedron_n_orderings", 4)
@@ -96,7 +96,7 @@ def test_reload_keeps_the_sample_a_running_fit_and_its_result(page, app_url):
     assert _result_caption(page) == caption
     assert cancel.count() == 0
     assert widget_value(page, "causal_sample") == SAMPLE
-    page.get_by_text("Method options").click()
+    page.get_by_text("Method options", exact=True).click()
     assert widget_value(page, "opt_permutahedron_max_iter") == str(MAX_ITER)
     assert widget_value(page, "opt_permutahedron_n_orderings") == "4"
     page.get_by_role("link", name="Data").click()
