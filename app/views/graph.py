@@ -53,6 +53,7 @@ from engine.graphs import (
     inner_steps,
     make_split,
     node_name,
+    outer_iterations,
     outer_seconds,
     read_edge_list,
     repeated_name_column,
@@ -708,10 +709,10 @@ def time_warning(n_nodes: int, config: LdsConfig) -> str | None:
     step = inner_step_seconds(n_nodes)
     one_low, one_high = outer_seconds(n_nodes, config)
     few, many = inner_steps(config)
-    outer = min(config.patience + 1, config.max_outer_iter)
+    outer, most = outer_iterations(config)
     runs = (
-        f"{outer} to 'Max outer iterations' = {config.max_outer_iter}"
-        if outer < config.max_outer_iter
+        f"{outer} to 'Max outer iterations' = {most}"
+        if outer < most
         else f"'Max outer iterations' = {config.max_outer_iter}"
     )
     extra = baseline_seconds(n_nodes, config)

@@ -53,6 +53,7 @@ __all__ = [
     "estimate_seconds",
     "inner_step_seconds",
     "inner_steps",
+    "outer_iterations",
     "outer_seconds",
     "prepare_task",
 ]
@@ -850,9 +851,32 @@ def estimate_seconds(n_nodes: int, config: LdsConfig) -> tuple[float, float]:
         ``(low, high)`` seconds.
     """
     low, high = outer_seconds(n_nodes, config)
-    few = min(config.patience + 1, config.max_outer_iter)
+    few, many = outer_iterations(config)
     extra = baseline_seconds(n_nodes, config)
-    return few * low + extra, config.max_outer_iter * high + extra
+    return few * low + extra, many * high + extra
+
+
+def outer_iterations(config: LdsConfig) -> tuple[int, int]:
+    """Range of outer iterations a fit runs.
+
+    At least ``patience + 1`` (early stopping needs the first and
+    ``patience`` more without a better score), at most ``max_outer_iter``.
+
+    Parameters
+    ----------
+    config : LdsConfig
+
+    Returns
+    -------
+    tuple of int
+        ``(few, many)`` iterations.
+
+    Examples
+    --------
+    >>> outer_iterations(LdsConfig(patience=20, max_outer_iter=100))
+    (21, 100)
+    """
+    return min(config.patience + 1, config.max_outer_iter), config.max_outer_iter
 
 
 def available_memory(device: torch.device) -> int:
