@@ -3,9 +3,9 @@
 A :class:`JobRegistry` (one per server, held by ``st.cache_resource``) owns a
 process pool and a manager whose shared dicts carry progress from the worker to the
 page. A job's target is an importable ``"module:function"`` that accepts a
-``progress`` keyword (the engine's callback convention: return ``engine.STOP`` to
-stop). Workers never call Streamlit; pages poll with :func:`render_job` inside a
-fragment.
+``progress`` keyword (the engine's callback convention: return ``True`` or
+``engine.STOP`` to stop). Workers never call Streamlit; pages poll with
+:func:`render_job` inside a fragment.
 
 The registry keeps the waiting line itself and hands the pool one job per worker
 at a time: a job cancelled while it waits leaves the line at once (the pool would
@@ -42,7 +42,7 @@ import streamlit as st
 from app.components.text import literal
 from engine.errors import EngineError
 from engine.executor import without_host_script
-from engine.runtime import STOP
+from engine.runtime import STOP, asks_to_stop
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def run_abandonable(
     func = getattr(importlib.import_module(module_name), func_name)
 
     def relay(event: Any) -> None:
-        if progress(event) is STOP:
+        if asks_to_stop(progress(event)):
             raise _Abandoned
 
     try:

@@ -11,8 +11,8 @@ fork server that has imported ``engine``, one torch thread per worker), ``"ray"`
 when given, else starts a local cluster bound to 127.0.0.1), or any object with a
 ``map_jobs(fn, items, on_done)`` method.
 
-A stop request (the progress callback returning ``engine.STOP``) ends a batch
-within about :data:`HEARTBEAT_S` seconds, not after the jobs in flight: worker
+A stop request (the progress callback returning ``True`` or ``engine.STOP``) ends a
+batch within about :data:`HEARTBEAT_S` seconds, not after the jobs in flight: worker
 processes and Ray tasks are terminated, and a serial job hears of it through
 :func:`stop_requested` (see :func:`run_jobs`).
 """
@@ -876,8 +876,8 @@ def run_jobs(
         Receives a :class:`~engine.runtime.ProgressEvent` (stage ``"jobs"``,
         ``step`` the jobs done) at the start, after each job, and as a heartbeat
         that repeats the count every :data:`HEARTBEAT_S` seconds while jobs run.
-        Returning :data:`engine.STOP` stops the batch within about that time
-        (any other return value is ignored): the jobs not started are
+        Returning ``True`` (or :data:`engine.STOP`) stops the batch within about
+        that time (any other return value is ignored): the jobs not started are
         cancelled, worker processes and Ray tasks running the others are
         terminated, and a serial job is told through :func:`stop_requested`
         (one that does not ask finishes first). The jobs in flight are dropped;

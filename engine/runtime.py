@@ -6,11 +6,14 @@ Conventions
   requested device that is missing raises :class:`~engine.errors.DeviceError`.
 * ``seed=None`` draws a fresh integer seed; results record the seed actually used.
   Only local generators are created; global random state is never touched.
-* A progress callback receives a :class:`ProgressEvent`. Returning :data:`STOP`
-  (``engine.STOP``) asks the running fit to stop after the current step and return
-  what it has, marked as stopped. Every other return value is ignored, ``True``
-  included: a progress bar's ``update`` (tqdm's) returns ``True`` when it redraws,
-  and ``progress=lambda e: bar.update(1)`` must not end the fit.
+* A progress callback receives a :class:`ProgressEvent`. Returning ``True`` (or
+  :data:`STOP`, ``engine.STOP``, which says the same in words) asks the running fit
+  to stop after the current step and return what it has, marked as stopped. Every
+  other return value (``None``, ``False``, ``1``, text) is ignored. A progress bar's
+  ``update`` (tqdm's) returns ``True`` when it redraws, so
+  ``progress=lambda e: bar.update(1)`` stops the fit: give such a callback a body
+  that returns nothing. A stop asked by ``True`` is logged once at WARNING with that
+  advice; :data:`STOP` stops without the note.
 * Whether or not a callback is given, progress is logged at INFO on the
   ``engine.progress`` logger at a modest rate: the first event of the program,
   then at most one line every :data:`LOG_EVERY_S` seconds (task, stage,
@@ -37,6 +40,7 @@ __all__ = [
     "ProgressCallback",
     "ProgressEvent",
     "Reporter",
+    "asks_to_stop",
     "duration_words",
     "make_generators",
     "resolve_device",
@@ -252,11 +256,44 @@ class _Stop:
         return "STOP"
 
 
-#: What a progress callback returns to ask the running fit to stop (by identity:
-#: ``True``, ``1`` or ``np.bool_(True)`` do not stop it). Exported as ``engine.STOP``.
+#: What a progress callback returns to ask the running fit to stop, as ``True``
+#: does, but without the progress-bar note (see :func:`asks_to_stop`). Exported as
+#: ``engine.STOP``.
 STOP = _Stop()
 
 ProgressCallback = Callable[[ProgressEvent], Any]
+
+_TRUE_STOPS = (
+    "{task}: the progress callback returned True at {stage} step {step}, which asks"
+    " the fit to stop; it stops there. If the callback only shows progress (a"
+    " progress bar's update, tqdm's, returns True when it redraws), make it return"
+    " nothing, e.g. `def on_event(e): bar.update(1)`. Return engine.STOP to stop"
+    " without this note."
+)
+
+
+def asks_to_stop(answer: object) -> bool:
+    """Whether a progress callback's return value asks the fit to stop.
+
+    Parameters
+    ----------
+    answer : object
+        What the callback returned.
+
+    Returns
+    -------
+    bool
+        ``True`` for :data:`STOP`, ``True`` and ``np.bool_(True)``; ``False``
+        for everything else (``None``, ``False``, ``1``, text, arrays).
+
+    Examples
+    --------
+    >>> [asks_to_stop(a) for a in (True, STOP, None, 1, "stop")]
+    [True, True, False, False, False]
+    """
+    if answer is STOP:
+        return True
+    return isinstance(answer, bool | np.bool_) and bool(answer)
 
 
 class Reporter:
@@ -265,8 +302,9 @@ class Reporter:
     Parameters
     ----------
     callback : callable or None
-        Called with each :class:`ProgressEvent`; returning :data:`STOP` asks to
-        stop (any other return value is ignored).
+        Called with each :class:`ProgressEvent`; returning ``True`` or
+        :data:`STOP` asks to stop (:func:`asks_to_stop`; any other return value
+        is ignored).
     task : str
         Task name put on every event.
     total : int or None
@@ -275,7 +313,7 @@ class Reporter:
     Attributes
     ----------
     stop_requested : bool
-        Whether the callback has returned :data:`STOP` (once set, it stays set).
+        Whether the callback has asked to stop (once set, it stays set).
     """
 
     def __init__(
@@ -323,8 +361,12 @@ class Reporter:
             message=message,
             fraction=None if fraction is None else float(fraction),
         )
-        if self.callback(event) is STOP:
+        answer = self.callback(event)
+        if not self.stop_requested and asks_to_stop(answer):
             self.stop_requested = True
+            if answer is not STOP:
+                text = _TRUE_STOPS.format(task=self.task, stage=stage, step=step)
+                progress_logger.warning(text)
         return self.stop_requested
 
     def _log(

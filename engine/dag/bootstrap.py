@@ -494,7 +494,7 @@ def bootstrap_dag(
     progress : callable, optional
         Receives an event per finished fit (``step`` fits out of ``total``), and
         the same count again every :data:`engine.executor.HEARTBEAT_S` seconds
-        while fits run; returning :data:`engine.STOP` stops the bootstrap
+        while fits run; returning ``True`` (or :data:`engine.STOP`) stops the bootstrap
         within about that time: the fits not started are cancelled and those
         running ended (their processes or Ray tasks terminated; a serial fit
         stops at its next epoch) and dropped. The result then counts the

@@ -625,8 +625,8 @@ def learn_dag(
         ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
     progress : callable, optional
         Receives a :class:`~engine.runtime.ProgressEvent` per epoch (every
-        ``progress_every`` epochs); returning :data:`engine.STOP` stops the fit
-        (any other return value, ``True`` included, is ignored), which then
+        ``progress_every`` epochs); returning ``True`` (or :data:`engine.STOP`)
+        stops the fit (any other return value is ignored), which then
         returns a partial result with ``stopped=True`` (a permutahedron fit
         asked to stop only after training keeps its complete graph and
         ``stopped=False``, and skips its edge probabilities). The metrics depend on

@@ -151,9 +151,9 @@ def learn_graph(
         ``val_accuracy`` on all validation nodes as the result's, and
         ``outer_val_accuracy`` on the half that moves the graph), and
         throttled ones from inside it (stage ``"inner"``, with the share of the
-        whole fit done as ``fraction``); returning :data:`engine.STOP` stops
-        the fit (any other return value is ignored), which returns its best
-        state so far marked ``stopped`` and warns
+        whole fit done as ``fraction``); returning ``True`` (or
+        :data:`engine.STOP`) stops the fit (any other return value is
+        ignored), which returns its best state so far marked ``stopped`` and warns
         (:class:`~engine.errors.StoppedWarning`).
     **options
         Fields of :class:`LdsConfig` (``tau``, ``outer_lr``, ``k``, ...).

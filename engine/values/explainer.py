@@ -1131,8 +1131,8 @@ def explain(
     device : str, default="auto"
         Where coalitions are evaluated (CUDA when available).
     progress : callable, optional
-        Receives :class:`~engine.runtime.ProgressEvent`; returning
-        :data:`engine.STOP` at any event (any other return value is ignored)
+        Receives :class:`~engine.runtime.ProgressEvent`; returning ``True``
+        (or :data:`engine.STOP`) at any event (any other return value is ignored)
         stops and returns the rows (and samples) done, with
         ``stopped=True`` and a :class:`~engine.errors.StoppedWarning`: at the
         first event (stage ``"start"``, or ``"jobs"`` with an executor) no row

@@ -1133,8 +1133,8 @@ def train_classifier(
     progress : callable, optional
         Called with a :class:`~engine.runtime.ProgressEvent` (task
         ``"values.train"``) after every 10 trees, boosting stage or MLP epoch;
-        returning :data:`engine.STOP` stops training there (any other return
-        value is ignored), and the model trained so far is returned with
+        returning ``True`` (or :data:`engine.STOP`) stops training there (any
+        other return value is ignored), and the model trained so far is returned with
         ``stopped=True`` and a note saying how far it got.
 
     Returns
@@ -1227,7 +1227,7 @@ def fit_held_out(
     test_size : float
         Share of the rows held out.
     progress : callable, optional
-        Receives the training's progress events; :data:`engine.STOP` stops
+        Receives the training's progress events; ``True`` (or :data:`engine.STOP`) stops
         it.
     notes : list of str
         Notes of the preparation; a stop is appended.

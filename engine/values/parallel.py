@@ -130,9 +130,9 @@ def explain_in_chunks(
     Parameters are those of :func:`~engine.values.explain`; ``cfg`` holds its
     options. ``progress`` receives one event per finished chunk (``step`` chunks
     out of ``total``), repeated as a heartbeat while chunks run; returning
-    :data:`engine.STOP` cancels the chunks not yet started, ends those running
-    in worker processes or Ray tasks (a serial chunk stops at its next block of
-    samples) and returns the finished rows with ``stopped=True`` (see
+    ``True`` (or :data:`engine.STOP`) cancels the chunks not yet started, ends
+    those running in worker processes or Ray tasks (a serial chunk stops at its
+    next block of samples) and returns the finished rows with ``stopped=True`` (see
     :func:`engine.executor.run_jobs`).
 
     Returns

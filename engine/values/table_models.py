@@ -450,7 +450,7 @@ def train_table_classifier(
     test_size : float, default=0.25
     seed : int, default=0
     progress : callable, optional
-        As in ``train_classifier``; returning :data:`engine.STOP` stops
+        As in ``train_classifier``; returning ``True`` (or :data:`engine.STOP`) stops
         training.
 
     Returns

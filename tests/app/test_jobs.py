@@ -679,5 +679,6 @@ def test_a_job_without_partial_result_returns_none_when_cancelled():
 
     assert run_abandonable(target, kwargs, stop_at_second) is None
     assert calls == [1, 2]  # ended at the event that asked
-    sim = run_abandonable(target, kwargs, lambda event: True)  # not a stop
+    assert run_abandonable(target, kwargs, lambda event: True) is None  # True too
+    sim = run_abandonable(target, kwargs, lambda event: 1)  # not a stop
     assert sim.X.shape == (30, 6)

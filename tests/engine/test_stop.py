@@ -1,12 +1,15 @@
-"""Stopping a fit from its progress callback: only ``engine.STOP`` does it.
+"""Stopping a fit from its progress callback: ``True`` or ``engine.STOP`` does it.
 
-A progress bar's ``update`` returns True whenever it redraws (tqdm's does); a
-fit given ``progress=lambda e: bar.update(1)`` stopped at its first event.
+../shared/DESIGN.md: returning True asks the fit to stop early. A progress bar's
+``update`` returns True whenever it redraws (tqdm's does), so a fit given
+``progress=lambda e: bar.update(1)`` stops; a WARNING on ``engine.progress`` says
+why and what to write instead, and a callback that returns nothing runs to the end.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 import pickle
 import warnings
 
@@ -30,7 +33,7 @@ class RedrawingBar:
     """A stand-in for a tqdm bar: ``update`` returns True when it redraws.
 
     tqdm is no dependency of the project; its ``tqdm.update(n)`` answers True
-    on each redraw (here: every call), which is what the fits must ignore.
+    on each redraw (here: every call).
     """
 
     def __init__(self) -> None:
@@ -107,8 +110,21 @@ def _explain(iris_model, progress):
 DAG_FAST = {"permutahedron": {"max_iter": 8}, "dagdb": {"max_iter": 8}}
 
 
+def _bar_callback(bar: RedrawingBar):
+    """A callback whose body returns nothing, as the README advises for bars."""
+
+    def on_event(event: engine.ProgressEvent) -> None:
+        bar.update(1)
+
+    return on_event
+
+
+def _true(event: engine.ProgressEvent) -> bool:
+    return True
+
+
 @pytest.mark.parametrize("method", ["permutahedron", "dagdb"])
-def test_a_progress_bar_callback_does_not_stop_learn_dag(sem_data, method):
+def test_a_bar_callback_returning_nothing_runs_learn_dag_to_the_end(sem_data, method):
     bar = RedrawingBar()
     result = _fit_without_warnings(
         lambda: engine.learn_dag(
@@ -116,7 +132,7 @@ def test_a_progress_bar_callback_does_not_stop_learn_dag(sem_data, method):
             method,
             seed=0,
             device="cpu",
-            progress=lambda e: bar.update(1),
+            progress=_bar_callback(bar),
             **DAG_FAST[method],
         )
     )
@@ -126,60 +142,94 @@ def test_a_progress_bar_callback_does_not_stop_learn_dag(sem_data, method):
 
 
 @pytest.mark.parametrize("method", ["permutahedron", "dagdb"])
-def test_returning_stop_stops_learn_dag_at_the_first_event(sem_data, method):
+@pytest.mark.parametrize("answer", ["true", "stop"])
+def test_returning_true_or_stop_stops_learn_dag_at_the_first_event(
+    sem_data, method, answer
+):
+    progress = _true if answer == "true" else _stop
     with pytest.warns(StoppedWarning, match="stopped on request"):
         result = engine.learn_dag(
             sem_data,
             method,
             seed=0,
             device="cpu",
-            progress=_stop,
+            progress=progress,
             **DAG_FAST[method],
         )
     assert result.stopped
     assert result.n_iter <= 1
 
 
-def test_a_progress_bar_callback_does_not_stop_explain(iris_model):
+def test_a_bars_own_true_stops_the_fit_and_the_log_says_why(sem_data, caplog):
     bar = RedrawingBar()
-    values = _fit_without_warnings(
-        lambda: _explain(iris_model, lambda e: bar.update(1))
-    )
+    with (
+        caplog.at_level(logging.WARNING, logger="engine.progress"),
+        pytest.warns(StoppedWarning),
+    ):
+        result = engine.learn_dag(
+            sem_data,
+            seed=0,
+            device="cpu",
+            max_iter=8,
+            progress=lambda e: bar.update(1),
+        )
+    assert result.stopped
+    notes = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(notes) == 1
+    assert "returned True" in notes[0]
+    assert "def on_event(e): bar.update(1)" in notes[0]
+
+
+def test_stop_stops_without_the_progress_bar_note(sem_data, caplog):
+    with (
+        caplog.at_level(logging.WARNING, logger="engine.progress"),
+        pytest.warns(StoppedWarning),
+    ):
+        engine.learn_dag(sem_data, seed=0, device="cpu", max_iter=8, progress=_stop)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_bar_callback_returning_nothing_runs_explain_to_the_end(iris_model):
+    bar = RedrawingBar()
+    values = _fit_without_warnings(lambda: _explain(iris_model, _bar_callback(bar)))
     assert not values.stopped
     assert values.mean.shape[0] == 6
     assert bar.n > 1
 
 
-def test_returning_stop_stops_explain_at_the_first_event(iris_model):
+@pytest.mark.parametrize("progress", [_true, _stop], ids=["true", "stop"])
+def test_returning_true_or_stop_stops_explain_at_the_first_event(iris_model, progress):
     with pytest.warns(StoppedWarning):
-        values = _explain(iris_model, _stop)
+        values = _explain(iris_model, progress)
     assert values.stopped
     assert values.mean.shape[0] == 0
 
 
-def test_a_progress_bar_callback_does_not_stop_learn_graph():
+def test_a_bar_callback_returning_nothing_runs_learn_graph_to_the_end():
     bar = RedrawingBar()
-    result = _fit_without_warnings(lambda: _learn_graph(lambda e: bar.update(1)))
+    result = _fit_without_warnings(lambda: _learn_graph(_bar_callback(bar)))
     assert not result.stopped
     assert result.n_outer_iter == GRAPH_FAST["max_outer_iter"]
     assert bar.n > 1
 
 
-def test_returning_stop_stops_learn_graph_at_the_first_event():
+@pytest.mark.parametrize("progress", [_true, _stop], ids=["true", "stop"])
+def test_returning_true_or_stop_stops_learn_graph_at_the_first_event(progress):
     with pytest.warns(StoppedWarning, match="after 1 outer iteration"):
-        result = _learn_graph(_stop)
+        result = _learn_graph(progress)
     assert result.stopped
 
 
-@pytest.mark.parametrize("answer", [True, np.bool_(True), 1, "stop", None, False])
-def test_the_reporter_ignores_every_answer_but_stop(answer):
+@pytest.mark.parametrize("answer", [1, "stop", None, False, np.bool_(False), [1]])
+def test_the_reporter_ignores_answers_other_than_true_and_stop(answer):
     report = Reporter(lambda e: answer, task="dag.fit", total=3)
     assert report("train", 1) is False
     assert not report.stop_requested
 
 
-def test_the_reporter_stops_on_stop_and_remembers_it():
-    answers = iter([None, engine.STOP, None])
+@pytest.mark.parametrize("answer", [True, np.bool_(True), engine.STOP])
+def test_the_reporter_stops_on_true_or_stop_and_remembers_it(answer):
+    answers = iter([None, answer, None])
     report = Reporter(lambda e: next(answers), task="dag.fit", total=3)
     assert report("train", 1) is False
     assert report("train", 2) is True
