@@ -294,11 +294,29 @@ def _options(name: str) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner="Reading the input graph…", max_entries=4)
-def _read_edges(digest: str, _data: bytes) -> pd.DataFrame:
-    """An uploaded edge list's rows (:func:`engine.graphs.read_edge_list`),
-    parsed once for its bytes: cached by ``digest`` (``_data`` is not hashed
-    again), as the Data page caches its parse."""
-    return read_edge_list(_data)
+def _parsed_edges(digest: str, _data: bytes) -> pd.DataFrame | str:
+    """An uploaded edge list's rows (:func:`engine.graphs.read_edge_list`), or
+    the message refusing it, parsed once for its bytes: cached by ``digest``
+    (``_data`` is not hashed again). A refusal is kept too, because
+    ``st.cache_data`` keeps no exception and every rerun would parse it again."""
+    try:
+        return read_edge_list(_data)
+    except DataError as err:
+        return str(err)
+
+
+def _read_edges(data: bytes) -> pd.DataFrame:
+    """An uploaded edge list's rows, as the Data page caches its parse.
+
+    Raises
+    ------
+    DataError
+        The file is no edge list (the cached message).
+    """
+    edges = _parsed_edges(hashlib.sha256(data).hexdigest(), data)
+    if isinstance(edges, str):
+        raise DataError(edges)
+    return edges
 
 
 def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame | None:
@@ -324,7 +342,7 @@ def _edge_list(frame: pd.DataFrame, record: MatrixRecord | None) -> pd.DataFrame
         "row numbers (0 is the first row) instead.",
     )
     data = upload.getvalue()
-    edges = _read_edges(hashlib.sha256(data).hexdigest(), data)
+    edges = _read_edges(data)
     # validates the nodes now; counts only edges between two different nodes
     n_edges, notes = _described(edges, frame, record)
     st.caption(f"{n_edges} edges read from {len(edges)} rows.")

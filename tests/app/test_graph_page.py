@@ -927,3 +927,29 @@ def test_an_uploaded_edge_list_is_parsed_once_for_its_bytes(monkeypatch):
     _number(at, "Max outer iterations").set_value(5).run()
     assert not at.exception and not at.error
     assert calls == [len(edges)]
+
+
+def test_a_refused_edge_list_is_parsed_once_and_refused_on_every_rerun(monkeypatch):
+    # st.cache_data keeps no exception: a refused file was parsed on each rerun
+    import engine.graphs
+
+    calls = []
+    parse = engine.graphs.read_edge_list
+
+    def counted(source):
+        calls.append(len(source))
+        return parse(source)
+
+    monkeypatch.setattr(engine.graphs, "read_edge_list", counted)
+    at = _app()
+    edges = b"only\n0\n1\n171\n"  # one column; bytes no other test uploads
+    at.file_uploader(key="graph_edges_upload").set_value(
+        ("refused.csv", edges, "text/csv")
+    ).run()
+    first = [e.value for e in at.error]
+    assert len(first) == 1 and "needs at least two columns" in first[0], first
+    _number(at, "Max outer iterations").set_value(4).run()
+    _number(at, "Max outer iterations").set_value(5).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == first
+    assert calls == [len(edges)]
