@@ -27,7 +27,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, NamedTuple
@@ -38,6 +38,7 @@ import pandas as pd
 from engine.errors import ConfigError, DataError, check_choice, format_names
 
 __all__ = [
+    "GRAPH_SEPARATOR_LINES",
     "MAX_BYTES",
     "ColumnInfo",
     "DataReport",
@@ -63,6 +64,7 @@ __all__ = [
     "read_table",
     "skip_graph_comments",
     "sniff_delimiter",
+    "split_graph_cells",
     "to_matrix",
 ]
 
@@ -1145,16 +1147,26 @@ def skip_graph_comments(text: str) -> str:
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
+GRAPH_SEPARATOR_LINES = 20
+"""The lines of a graph file (blank and comment lines not counted) on which
+:func:`graph_separator` judges the separator."""
+
+
 def graph_separator(text: str) -> str | None:
     """The separator of a graph file's cells, as both graph readers choose it.
 
-    Chosen from the first line that is neither blank nor a comment
-    (:func:`skip_graph_comments`), quoted cells left out: a tab when it holds
-    one (tabs practically never belong to names, commas do: ``Smith, J.``),
-    else the one of a comma and a semicolon found more often (a tie goes to
-    the comma); ``None`` (runs of blanks, as in SNAP and ``numpy.savetxt``
-    files) when that line holds none of them. A comma file's names may thus
-    hold blanks (``node a,node b``).
+    Judged on the first :data:`GRAPH_SEPARATOR_LINES` lines that are neither
+    blank nor comments (:func:`is_graph_comment`), quoted cells left out. A tab
+    on the first of them is the separator (tabs practically never belong to
+    names, commas do: ``Smith, J.``). Else, of the comma and the semicolon
+    that the first line holds, the one that splits every line into the same
+    number of cells (at least two) wins; where neither or both do, the one
+    splitting the most lines into two cells or more, then the one found more
+    often on the first line (a tie goes to the comma). So a first line whose
+    names hold commas (``Smith, J., Jr.;Doe, A.``) does not make a semicolon
+    file one of commas. ``None`` (runs of blanks, as in SNAP and
+    ``numpy.savetxt`` files) when the first line holds none of the three; a
+    comma file's names may thus hold blanks (``node a,node b``).
 
     Parameters
     ----------
@@ -1172,25 +1184,55 @@ def graph_separator(text: str) -> str | None:
     ('\\t', ',')
     >>> graph_separator("Smith, J.\\tDoe, A.\\n")
     '\\t'
+    >>> graph_separator("Smith, J., Jr.;Doe, A.\\nRoe;Poe\\n")
+    ';'
     >>> graph_separator("# a,b\\n  35   1033\\n") is None
     True
     """
-    lines = io.StringIO(text, newline=None)  # any line break
-    first = next(
-        (
-            line
-            for line in lines
-            if line.strip() and not is_graph_comment(line.rstrip("\n"))
-        ),
-        "",
-    )
-    first = _QUOTED.sub("", first)
+    lines = _separator_lines(text)
+    first = lines[0] if lines else ""
     if "\t" in first:
         return "\t"
-    counts = [first.count(sep) for sep in GRAPH_SEPARATORS]
-    if not any(counts):
+    held = [sep for sep in GRAPH_SEPARATORS if sep in first]
+    if not held:
         return None
-    return GRAPH_SEPARATORS[counts.index(max(counts))]
+    # max keeps the first of equals: the more frequent on the first line first
+    held.sort(key=first.count, reverse=True)
+    return max(held, key=lambda sep: _splits_alike(sep, lines))
+
+
+def _separator_lines(text: str) -> list[str]:
+    """The first :data:`GRAPH_SEPARATOR_LINES` lines of ``text`` that are neither
+    blank nor comments, without their quoted cells; after the first, only lines
+    that hold a cell (not only blanks and separators)."""
+    lines: list[str] = []
+    for line in _text_lines(text):
+        if not line.strip() or is_graph_comment(line):
+            continue
+        if lines and not re.search(r"[^\s,;]", line):
+            continue  # no row of graph_cells
+        lines.append(_QUOTED.sub("", line))
+        if len(lines) == GRAPH_SEPARATOR_LINES:
+            break
+    return lines
+
+
+def _text_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (any line break), one at a time: the separator is
+    judged on the first few lines of files of millions."""
+    start = 0
+    for match in _LINE_END.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
+
+
+def _splits_alike(separator: str, lines: list[str]) -> tuple[bool, int]:
+    """Whether ``separator`` splits every line of ``lines`` into the same number
+    (at least two) of cells, and into how many lines it splits two cells or
+    more."""
+    counts = [line.count(separator) + 1 for line in lines]
+    return len(set(counts)) == 1 and counts[0] >= 2, sum(c >= 2 for c in counts)
 
 
 def graph_cells(text: str) -> list[list[str]]:
@@ -1227,7 +1269,37 @@ def graph_cells(text: str) -> list[list[str]]:
     [['35', '1033'], ['node a', '103482']]
     """
     text = skip_graph_comments(text)
-    separator = graph_separator(text)
+    return split_graph_cells(text, graph_separator(text))
+
+
+def split_graph_cells(text: str, separator: str | None) -> list[list[str]]:
+    """The cells of a graph file's lines, split on ``separator``.
+
+    :func:`graph_cells` with the separator given, e.g. to split the first line
+    of a file as :func:`graph_separator` chose for the whole file.
+
+    Parameters
+    ----------
+    text : str
+        Lines of a graph file, comment lines at the top already skipped.
+    separator : {",", ";", "\\t"} or None
+        The separator; ``None`` for runs of blanks.
+
+    Returns
+    -------
+    list of list of str
+        As :func:`graph_cells`.
+
+    Raises
+    ------
+    csv.Error
+        As :func:`graph_cells`.
+
+    Examples
+    --------
+    >>> split_graph_cells("Smith, J.;Doe, A.", ";")
+    [['Smith, J.', 'Doe, A.']]
+    """
     if separator is None:  # one blank for each run of them; quotes still hold
         runs = [_BLANKS.sub(" ", line.strip()) for line in text.splitlines()]
         lines = csv.reader(runs, delimiter=" ")

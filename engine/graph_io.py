@@ -31,7 +31,7 @@ A ``.csv`` file is read as an edge list when its header starts with ``source`` a
 ``target`` (or ``from,to``, ``parent,child``, ``cause,effect``), else as an
 adjacency matrix; its cells are split as :func:`engine.graphs.read_edge_list`
 splits them (:func:`engine.data.graph_cells`: the separator chosen from the
-first line, comment lines at the top skipped, ``# `` and ``% `` as SNAP and
+first lines, comment lines at the top skipped, ``# `` and ``% `` as SNAP and
 KONECT write them). An edge list without that header (``A B`` on its first
 line) is refused with the advice to add it: its first edge cannot be told from
 a matrix's header row. An edge list holds a row per edge and nothing else (what pandas

@@ -1483,8 +1483,12 @@ def _graph_tab(result: Any) -> None:
     with right:
         _node_panel(result)
     with left:
-        sel = names.index(st.session_state[state.CAUSAL_SELECTED])
-        fig = dag_figure(result.adjacency, result.weights, names, selected=sel)
+        fig = dag_figure(
+            result.adjacency,
+            result.weights,
+            names,
+            selected=st.session_state[state.CAUSAL_SELECTED],
+        )
         st.plotly_chart(
             fig,
             key="causal_dag_chart",

@@ -33,6 +33,7 @@ from engine.errors import (
 )
 from engine.graphs import (
     BASELINES,
+    LONG_FIT_S,
     METHOD_LABELS,
     NAME_SHARE,
     PAPER_SPLIT_SIZES,
@@ -99,9 +100,6 @@ FROM_DATA_PAGE = "Data page table"
 BUNDLED = "Bundled sample"
 # the engine's names for the methods, shared with its accuracy chart
 BASELINE_LABELS = {k: v for k, v in METHOD_LABELS.items() if k != "lds"}
-# A fit expected to take longer than this many seconds is warned about (as on the
-# Causal page).
-LONG_FIT_S = 10.0
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -45,6 +45,12 @@ from engine.dag import (
 )
 from engine.dag.bootstrap import BootstrapResult, bootstrap_dag
 from engine.dag.metrics import METRIC_CONVENTIONS
+from engine.dag.permutahedron import (
+    PermutahedronConfig,
+    cost_warning,
+    fit_seconds,
+    polish_reach_used,
+)
 from engine.data import (
     MISSING_HANDLING,
     DataReport,
@@ -62,8 +68,9 @@ from engine.errors import (
 from engine.executor import EXECUTORS
 from engine.graph_io import GraphData, align_graph, read_graph
 from engine.results import dumps_strict
+from engine.runtime import duration_words
 
-__all__ = ["register", "run"]
+__all__ = ["long_fit_note", "register", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -675,6 +682,68 @@ def _data_preparation(
     }
 
 
+def long_fit_note(args: argparse.Namespace, n_rows: int, n_columns: int) -> list[str]:
+    """What the fit will cost, in the command's words, when the Causal discovery
+    page would warn before it.
+
+    The page warns when :func:`engine.dag.permutahedron.cost_warning` does (the
+    low end of :func:`~engine.dag.permutahedron.fit_seconds` over 10 s); the
+    command then says the same range and how to shorten the fit with its own
+    options. Other methods have no estimate, and get no note.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (``--method``, ``--option``, ``--max-iter``,
+        ``--bootstrap``), already checked.
+    n_rows, n_columns : int
+        The shape of the matrix the DAG is learned from.
+
+    Returns
+    -------
+    list of str
+        Two note lines (what the fit costs, how to shorten it), or none.
+    """
+    if args.method != "permutahedron":
+        return []
+    options = _parse_options(args.method, args.option)
+    _merge_max_iter(args, options)
+    config = make_config(args.method, None, **options)
+    if cost_warning(n_rows, n_columns, config) is None:
+        return []
+    seconds = fit_seconds(n_rows, n_columns, config)
+    assert seconds is not None  # cost_warning warns only with an estimate
+    low, high = map(duration_words, seconds)
+    refits = ""
+    if args.bootstrap:
+        refits = f", and each of the --bootstrap {args.bootstrap} refits as long again"
+    return [
+        f"a long fit: {n_columns} columns and {n_rows} rows; expect about {low} to "
+        f"{high} on one CPU core (up to --max-iter {config.max_iter} epochs, fewer "
+        f"when training stops early){refits}.",
+        f"to shorten it, {_shorter_fit(config, n_columns)}; Ctrl-C ends the command "
+        "without a result.",
+    ]
+
+
+def _shorter_fit(config: PermutahedronConfig, n_columns: int) -> str:
+    """The options that shorten a fit with ``config``, in command-line words."""
+    if config.edge_model == "mlp":
+        return (
+            f"lower --max-iter or --option hidden (now {config.hidden}), use "
+            "--option edge_model=linear, or choose fewer --columns or rows"
+        )
+    how = (
+        "choose fewer --columns, lower --max-iter or --option n_orderings (now "
+        f"{config.n_orderings})"
+    )
+    if not config.polish:
+        return how.replace(", lower", ", or lower")
+    if polish_reach_used(n_columns, config.polish_reach) > 1:
+        return f"{how}, or pass --option polish_reach=1 or --option polish=false"
+    return f"{how}, or pass --option polish=false"
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status."""
     _check_args(args)
@@ -699,6 +768,8 @@ def run(args: argparse.Namespace) -> int:
     truth = _read_truth(args, names, report) if args.truth else None
     make_config(args.method, None, **options)  # option ranges, before any note
     check_device("dag", args.device)
+    for line in long_fit_note(args, *X.shape):
+        write_note("dag", line)
     flush_notes()  # the input is checked: tell what was changed before the fit
     result = learn_dag(
         X,

@@ -16,6 +16,7 @@ from engine.commands import (
     check_label,
     check_out,
     check_readable,
+    flush_notes,
     header_of,
     in_flag_words,
     progress_log,
@@ -33,6 +34,7 @@ from engine.errors import (
 )
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
+from engine.runtime import duration_words
 
 logger = logging.getLogger(__name__)
 
@@ -716,6 +718,55 @@ def _in_graph_words(report: Any, index: str | None) -> Any:
     return replace(report, findings=tuple(findings))
 
 
+def long_fit_note(args: argparse.Namespace, n_nodes: int) -> list[str]:
+    """What the fit will cost, in the command's words, when the Learn-a-graph
+    page would warn before it (the low end of
+    :func:`engine.graphs.estimate_seconds` over
+    :data:`engine.graphs.LONG_FIT_S`).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The command line as :func:`run` has it once checked (``--baselines``
+        parsed into a tuple).
+    n_nodes : int
+        Rows of the table (nodes), labelled or not.
+
+    Returns
+    -------
+    list of str
+        Two note lines (what the fit costs, how to shorten it), or none.
+    """
+    from engine.graphs import (
+        LONG_FIT_S,
+        LdsConfig,
+        baseline_seconds,
+        estimate_seconds,
+        outer_iterations,
+        outer_seconds,
+    )
+
+    config = LdsConfig(**_lds_options(args))
+    low, high = estimate_seconds(n_nodes, config)
+    if low <= LONG_FIT_S:
+        return []
+    one_low, one_high = map(duration_words, outer_seconds(n_nodes, config))
+    few, many = outer_iterations(config)
+    runs = f"{few} to {many}" if few < many else f"{many}"
+    extra = baseline_seconds(n_nodes, config)
+    baselines = f", then the baselines (about {duration_words(extra)})" if extra else ""
+    drop = ", drop --baselines" if config.baselines else ""
+    return [
+        f"a long fit: {n_nodes} nodes; expect about {duration_words(low)} to "
+        f"{duration_words(high)} on one CPU core ({runs} outer iterations of about "
+        f"{one_low} to {one_high} each, up to --max-outer-iter "
+        f"{config.max_outer_iter}{baselines}).",
+        f"to shorten it, lower --max-outer-iter{drop} or use a table with fewer "
+        "rows (the time grows with the square of the nodes); Ctrl-C ends the "
+        "command without a result.",
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the fit and print the summary; return the exit status."""
     from engine.data import read_table
@@ -748,6 +799,9 @@ def run(args: argparse.Namespace) -> int:
         names = [node_name(v) for v in X.index]
         picked = index is not None and not args.index
         graph = _edge_adjacency(args.graph, graph, names, index, picked)
+    for line in long_fit_note(args, len(X)):
+        write_note("graph", line)
+    flush_notes()  # the input is checked: tell what was changed before the fit
     with warnings.catch_warnings():
         if suspect:  # said above, naming --target: not again from the library
             warnings.filterwarnings(

@@ -47,6 +47,7 @@ from engine.graphs.splits import (
     split_sizes_that_fit,
 )
 from engine.graphs.task import (
+    LONG_FIT_S,
     baseline_seconds,
     check_class_labels,
     check_knn_k,
@@ -64,6 +65,7 @@ from engine.graphs.task import (
 __all__ = [
     "BASELINES",
     "DEFAULT_SPLIT_SIZES",
+    "LONG_FIT_S",
     "METHOD_LABELS",
     "NAME_SHARE",
     "PAPER_SPLIT_SIZES",

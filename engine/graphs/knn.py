@@ -27,6 +27,7 @@ from engine.data import (
     graph_separator,
     is_graph_comment,
     skip_graph_comments,
+    split_graph_cells,
 )
 from engine.errors import (
     ConfigError,
@@ -923,15 +924,18 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
     """Parse an edge-list file (``source,target[,weight]``) as plain data.
 
     The cells of a line are split on a comma, a semicolon, a tab or runs of
-    blanks, as :func:`engine.data.graph_separator` chooses from the first line
-    (the rule of :func:`engine.graph_io.read_graph` too): Cora's and Citeseer's
-    ``.cites`` files (tabs), SNAP files (tabs or blanks) and semicolon exports
-    read as their comma form does. A tab on the first line is the separator
-    (a tab file's names may hold commas); blanks split cells only when the
-    first line holds no comma, semicolon or tab, so a comma file's names may
-    hold blanks. Lines at the top that start with ``#`` or ``%`` followed by a
-    blank (or alone) are comments, as SNAP and KONECT write them
-    (:func:`engine.data.is_graph_comment`); ``#ai`` is a name. The first line is a
+    blanks, as :func:`engine.data.graph_separator` chooses from the first
+    lines (the rule of :func:`engine.graph_io.read_graph` too): Cora's and
+    Citeseer's ``.cites`` files (tabs), SNAP files (tabs or blanks) and
+    semicolon exports read as their comma form does. A tab on the first line
+    is the separator (a tab file's names may hold commas); else the comma or
+    semicolon of the first line that splits the first 20 lines alike, so names
+    holding commas on the first line do not make a semicolon file one of
+    commas; blanks split cells only when the first line holds no comma,
+    semicolon or tab, so a comma file's names may hold blanks. Lines at the top
+    that start with ``#`` or ``%`` followed by a blank (or alone) are comments,
+    as SNAP and KONECT write them (:func:`engine.data.is_graph_comment`);
+    ``#ai`` is a name. The first line is a
     header when its first or second cell is ``source``, ``target``, ``src``,
     ``dst``, ``from``, ``to``, ``u`` or ``v`` (any case). Only the first two
     columns are used by :func:`adjacency_from_edges`.
@@ -957,7 +961,7 @@ def read_edge_list(source: str | Path | bytes | io.IOBase) -> pd.DataFrame:
         The file cannot be read, is empty or no text (a pickle, say), is
         broken UTF-16, has fewer than two columns, a line with more cells than
         the first, a comment line below the first edge, a line without a target
-        that holds another separator than the first line's, or cannot be
+        that holds another separator than the one chosen, or cannot be
         parsed.
 
     Examples
@@ -1003,7 +1007,8 @@ def _edge_cells(text: str) -> tuple[pd.DataFrame, int]:
     the number of its first line's cells, refused when it has fewer than two."""
     try:
         frame = graph_frame(text)
-        first = graph_cells(text.split("\n", 1)[0])
+        # split as the file is: its first line alone may hold another separator
+        first = split_graph_cells(text.split("\n", 1)[0], graph_separator(text))
     except csv.Error as err:
         raise GraphError(
             f"read_edge_list: cannot parse the edge list ({err}); quote names that "
@@ -1022,7 +1027,7 @@ def _edge_cells(text: str) -> tuple[pd.DataFrame, int]:
 
 def _refuse_odd_lines(frame: pd.DataFrame, text: str, skipped: int) -> None:
     """Refuse a comment line below the first edge, and a line without a target
-    that holds another separator than the one the first line chose (``text``
+    that holds another separator than the one chosen from the first lines (``text``
     the file below its ``skipped`` lines of comments)."""
     if frame.empty or frame.shape[1] < 2:
         return
@@ -1049,9 +1054,9 @@ def _refuse_odd_lines(frame: pd.DataFrame, text: str, skipped: int) -> None:
         raise GraphError(
             f"read_edge_list: line {number}, {line!r}, has no target when split "
             f"on {_SEPARATOR_NAMES[separator]}, the separator chosen from the "
-            f"first line {head!r}, but holds {_SEPARATOR_NAMES[found]}: the file "
-            "uses another separator on some lines. Write every line with the "
-            "first line's separator."
+            f"first lines (the first is {head!r}), but holds "
+            f"{_SEPARATOR_NAMES[found]}: the file uses another separator on some "
+            f"lines. Write every line with {_SEPARATOR_NAMES[separator]}."
         )
 
 

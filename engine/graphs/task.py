@@ -44,6 +44,7 @@ from engine.graphs.splits import (
 from engine.validation import as_matrix, class_label_warning
 
 __all__ = [
+    "LONG_FIT_S",
     "NodeTask",
     "baseline_seconds",
     "check_class_labels",
@@ -741,6 +742,10 @@ INNER_STEPS_OVER_PATIENCE = (10, 30)
 # Seconds of each baseline at TIME_NODES (knn_gcn trains a GCN on the dense kNN
 # graph for up to 400 epochs; label propagation runs 3 x 200 dense products).
 BASELINE_S = {"knn_gcn": 68.0, "label_propagation": 44.0, "logreg": 0.1, "mlp": 0.5}
+LONG_FIT_S = 10.0
+"""A fit whose :func:`estimate_seconds` starts above this many seconds is warned
+about, by the Learn-a-graph page and the ``graph`` command (as the Causal page
+and the ``dag`` command warn of a long DAG fit)."""
 
 
 def inner_step_seconds(n_nodes: int) -> float:

@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from engine.errors import DataError, GraphError
+from engine.names import name_position
 from engine.plots._checks import (
     check_count,
     check_node_labels,
@@ -790,7 +791,7 @@ def dag_figure(
     weights: Any,
     names: Sequence[str],
     *,
-    selected: int | None = None,
+    selected: str | int | None = None,
     title: str = "Learned DAG",
     positions: Any = None,
 ) -> go.Figure:
@@ -808,8 +809,12 @@ def dag_figure(
     weights : array-like of shape (d, d)
         Edge weights; positive edges blue, negative red.
     names : sequence of str, length d
-    selected : int, optional
-        Node index to highlight.
+    selected : str or int, optional
+        The node to highlight: a name in ``names``, or a position when no name
+        is a number (the rule of :mod:`engine.names`, as
+        :meth:`DagResult.parents <engine.dag.DagResult.parents>` takes a node).
+        With nodes named ``2, 0, 1``, ``selected=2`` is the node named 2; the
+        node at position ``p`` is ``names[p]``.
     title : str
     positions : array-like of shape (d, 2), optional
         x, y of every node; default :func:`dag_layout` of ``adjacency``.
@@ -823,7 +828,8 @@ def dag_figure(
     ------
     GraphError
         ``adjacency`` or ``weights`` is not a (d, d) matrix, they differ in
-        shape, or ``positions`` is not of shape (d, 2).
+        shape, ``positions`` is not of shape (d, 2), or ``selected`` names no
+        node (or is an integer that is no name while some name is a number).
     DataError
         ``names`` does not hold d names, a drawn edge has a missing or infinite
         weight, or ``positions`` has a missing or infinite coordinate.
@@ -833,6 +839,10 @@ def dag_figure(
     w = square_matrix(owner, "weights", weights, numeric=True)
     check_same_shape(owner, ("adjacency", a), ("weights", w))
     items = node_names(owner, names, len(a))
+    if selected is not None:
+        selected = name_position(
+            selected, items, owner=owner, what="node", field="names", error=GraphError
+        )
     names = plot_texts(items)
     edges = [tuple(map(int, e)) for e in np.argwhere(a)]
     _check_edge_weights(w, edges)

@@ -60,18 +60,17 @@ def _reference_column(
 
 
 def _check_move(result: DistributionalValues, move: Any) -> tuple[int, int]:
-    """``move`` as a pair (to, from) of class indices of the result."""
-    k = len(result.classes)
+    """``move``, a pair (to, from) of classes, as the positions of the classes in
+    ``result.classes`` (by the rule of :mod:`engine.names`)."""
     pair = tuple(move) if isinstance(move, tuple | list) else ()
-    if len(pair) != 2 or not all(
-        isinstance(c, int | np.integer) and not isinstance(c, bool) and 0 <= c < k
-        for c in pair
-    ):
+    if len(pair) != 2:
         raise ConfigError(
-            f"pixel_map: 'move' must be a pair (to, from) of class indices in "
-            f"0..{k - 1} (classes {format_names(result.classes)}); got {move!r}."
+            "pixel_map: 'move' must be a pair (to, from) of classes, each a class "
+            f"name of {format_names(result.classes)} (or a position when no class "
+            f"name is a number); got {move!r}."
         )
-    return int(pair[0]), int(pair[1])
+    to, source = pair
+    return result.class_index(to, "pixel_map"), result.class_index(source, "pixel_map")
 
 
 def _feature_labels(
@@ -347,7 +346,7 @@ def pixel_map(
     row: int,
     shape: Sequence[int] = (8, 8),
     quantity: str = "p_change",
-    move: tuple[int, int] | None = None,
+    move: tuple[str | int, str | int] | None = None,
 ) -> go.Figure:
     """Per-pixel map of a player quantity for image inputs (e.g. digits 8 x 8).
 
@@ -363,7 +362,12 @@ def pixel_map(
     quantity : {"p_change", "flip_away", "mean"}, default="p_change"
         Shown value; "mean" uses the predicted class.
     move : (to, from), optional
-        Show ``Q[to, from]`` (class indices) instead of ``quantity``.
+        Show ``Q[to, from]``, the mass moved from the class ``from`` to the class
+        ``to``, instead of ``quantity``. Each class is given as
+        :meth:`~engine.values.DistributionalValues.class_index` takes it (the
+        rule of :mod:`engine.names`): a class name, or a position when no class
+        name is a number. With classes ``1, 2, 3``, ``move=(2, 1)`` means the
+        classes 2 and 1; the class at position ``p`` is ``result.classes[p]``.
 
     Returns
     -------
@@ -374,8 +378,9 @@ def pixel_map(
     ------
     ConfigError
         ``row`` is not a row label of the result, ``shape`` does not match the
-        number of input columns, ``quantity`` is unknown or ``move`` is not a
-        pair of class indices.
+        number of input columns, ``quantity`` is unknown, or ``move`` is not a
+        pair of classes (a class it names is no class of the result, or an
+        integer that is no class name while some class name is a number).
     """
     check_result("pixel_map", result, DistributionalValues)
     row = result.row_index(row, "pixel_map")

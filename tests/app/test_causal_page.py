@@ -2208,3 +2208,33 @@ def test_an_uploaded_truth_without_a_chosen_column_says_so_in_both_tabs():
     for text in said:
         assert "does not mention 'Raf'" in text
         assert "scored as having no true edges" in text
+
+
+def test_the_drawing_highlights_the_chosen_node_of_columns_named_by_numbers():
+    # the page passed the chosen node's position to dag_figure(selected=), which
+    # takes a name: with columns named 2, 0, 1, choosing '1' (position 2) would
+    # highlight the node named 2
+    from engine.data import describe
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["2", "0", "1"])
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": "numbered.csv",
+        "id": "upload:numbered.csv",
+        "frame": frame,
+        "target": None,
+        "report": describe(frame, source="numbered.csv"),
+    }
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    _fit(at, max_iter=2)
+    _wait(at, lambda a: _result(a) is not None)
+    assert list(_result(at).node_names) == ["2", "0", "1"]
+    at.selectbox(key=state.CAUSAL_SELECTED).set_value("1").run()
+    assert not at.exception
+    nodes = _figure(at, "causal_dag_chart")["data"][0]
+    chosen = [k for k, c in enumerate(nodes["marker"]["color"]) if c == "#9467bd"]
+    assert [nodes["text"][k] for k in chosen] == ["1"]

@@ -1206,3 +1206,31 @@ def test_graph_cells_choose_the_tab_and_skip_comment_lines_at_the_top():
     assert graph_cells("% konect\n#\n# x;y\n\nSmith, J.\tDoe, A.\n") == [
         ["Smith, J.", "Doe, A."]
     ]
+
+
+def test_the_graph_separator_is_the_one_that_splits_the_first_lines_alike():
+    # it was judged from the first line alone: 'Smith, J., Jr.;Doe, A.' holds
+    # more commas than semicolons, so a semicolon file was split on commas
+    text = "Smith, J., Jr.;Doe, A.\nRoe;Poe\nPoe;Loe\n"
+    assert graph_separator(text) == ";"
+    rows = [["Smith, J., Jr.", "Doe, A."], ["Roe", "Poe"], ["Poe", "Loe"]]
+    assert graph_cells(text) == rows
+    assert graph_frame(text).values.tolist() == graph_cells(text)
+    # and a comma file whose first line holds more semicolons than commas
+    assert graph_separator("a;b;c,d\ne,f\ng,h\n") == ","
+    # comment lines, quoted cells and blank lines do not count
+    assert graph_separator('# x;y;z\n"a;b;c",d\n\ne,f\n# g;h\n') == ","
+    # when both split every line alike, the first line decides as before: the
+    # more frequent, the comma on a tie
+    assert graph_separator("a,b;c\nd,e;f\n") == ","
+    assert graph_separator("a;b;c,d\ne;f;g,h\n") == ";"
+    # a tab on the first line wins; blanks only when it holds no separator
+    assert graph_separator("a,b\tc\nd;e\n") == "\t"
+    assert graph_separator("a b\nc,d\n") is None
+    # an edge list with a third column on some lines keeps the comma (blanks
+    # would split every line in three: 'node a,node b' holds two blanks)
+    assert graph_separator("node a,node b,2\nnode b,node c\n") == ","
+    # only the first 20 data lines are looked at
+    many = "Smith, J.;Doe, A.\n" + "a;b\n" * 19 + "c,d\n"
+    assert graph_separator(many) == ";"
+    assert graph_separator("Smith, J.;Doe, A.\n" + "a,b\n" * 20) == ","

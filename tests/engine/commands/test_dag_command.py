@@ -339,3 +339,75 @@ def test_dag_command_without_edge_probabilities_says_null(
     doc = json.loads(out.read_text())
     assert doc["method"] == "permutahedron" and doc["edge_probabilities"] is None
     assert all("probability" not in e for e in doc["edges"])
+
+
+def _wide_table(tmp_path, n_rows: int, n_columns: int):
+    """A real CSV of ``n_rows`` x ``n_columns`` numbers, and its matrix's shape as
+    the dag command reads it."""
+    from engine.data import read_table, to_matrix
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        rng.normal(size=(n_rows, n_columns)),
+        columns=[f"x{k}" for k in range(n_columns)],
+    )
+    path = tmp_path / f"wide_{n_columns}.csv"
+    frame.to_csv(path, index=False)
+    X = to_matrix(read_table(path)[0])[0]
+    return path, X.shape
+
+
+def _dag_args(argv: list[str]):
+    from engine.cli import build_parser
+
+    return build_parser().parse_args(["dag", *argv])
+
+
+def test_dag_command_warns_of_a_long_fit_as_the_causal_page_does(tmp_path):
+    # `dag` on a 5 000 x 80 table started a fit of minutes without a word, where
+    # the Causal discovery page warns (cost_warning from d = 53 at any n)
+    from engine.commands.dag import long_fit_note
+    from engine.dag import PermutahedronConfig
+    from engine.dag.permutahedron import cost_warning, fit_seconds
+    from engine.runtime import duration_words
+
+    wide, (n, d) = _wide_table(tmp_path, 300, 60)
+    assert (n, d) == (300, 60)
+    lines = long_fit_note(_dag_args([str(wide)]), n, d)
+    assert cost_warning(n, d, PermutahedronConfig()) is not None  # the page warns
+    low, high = fit_seconds(n, d, PermutahedronConfig())
+    assert len(lines) == 2
+    assert lines[0].startswith("a long fit: 60 columns and 300 rows; expect about ")
+    assert (
+        f"{duration_words(low)} to {duration_words(high)} on one CPU core" in (lines[0])
+    )
+    assert "--max-iter 300 epochs" in lines[0]
+    for advice in ("--columns", "--max-iter", "--option n_orderings", "polish"):
+        assert advice in lines[1], lines[1]
+    assert "Ctrl-C" in lines[1]
+    # the options of the command line are the fit's: no polish, no warning here
+    assert long_fit_note(_dag_args([str(wide), "--option", "polish=false"]), n, d) == []
+    bootstrap = long_fit_note(_dag_args([str(wide), "--bootstrap", "5"]), n, d)
+    assert "--bootstrap 5" in bootstrap[0]
+    # another method has no estimate, and the page does not warn of it either
+    assert long_fit_note(_dag_args([str(wide), "--method", "dagdb"]), n, d) == []
+    narrow, (n, d) = _wide_table(tmp_path, 300, 52)
+    assert long_fit_note(_dag_args([str(narrow)]), n, d) == []
+
+
+def test_dag_command_says_nothing_of_cost_for_a_small_table(table):
+    import os
+    import subprocess
+    import sys
+
+    data, _ = table
+    run = subprocess.run(
+        [sys.executable, "-m", "engine", "dag", str(data), "--max-iter", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["nodes"] == list("abcd")
+    assert "long fit" not in run.stderr

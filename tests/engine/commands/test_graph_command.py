@@ -927,3 +927,67 @@ def test_graph_fit_anyway_help_names_both_refused_kinds_of_label(capsys):
     help_text = " ".join(capsys.readouterr().out.split())
     assert "looks continuous (decimal numbers with more than 10 distinct" in help_text
     assert "nearly one class per row" in help_text
+
+
+def _checked_args(argv: list[str]) -> argparse.Namespace:
+    """The command line as ``run`` has it once checked (defaults filled in)."""
+    from engine.cli import build_parser
+
+    args = build_parser().parse_args(["graph", *argv])
+    graph_command._check_args(args)
+    return args
+
+
+def test_graph_command_warns_of_a_long_fit_as_the_graph_page_does(tmp_path):
+    # `graph` on a table of thousands of rows started a fit of minutes without
+    # a word, where the Learn-a-graph page warns (estimate_seconds over
+    # LONG_FIT_S)
+    from engine.graphs import LONG_FIT_S, LdsConfig, estimate_seconds
+    from engine.runtime import duration_words
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(1_000, 3)), columns=["a", "b", "c"])
+    frame["kind"] = np.arange(1_000) % 2
+    path = tmp_path / "nodes.csv"
+    frame.to_csv(path, index=False)
+    n = len(frame)
+    low, high = estimate_seconds(n, LdsConfig())
+    assert low > LONG_FIT_S  # the page warns at 1 000 nodes
+    plain = _checked_args([str(path), "--target", "kind"])
+    lines = graph_command.long_fit_note(plain, n)
+    assert len(lines) == 2
+    assert lines[0].startswith("a long fit: 1000 nodes; expect about ")
+    assert (
+        f"{duration_words(low)} to {duration_words(high)} on one CPU core" in (lines[0])
+    )
+    assert "--max-outer-iter 100" in lines[0]
+    assert "--max-outer-iter" in lines[1] and "fewer rows" in lines[1]
+    assert "Ctrl-C" in lines[1]
+    # the baselines asked for add their time and are named as a way to shorten it
+    args = _checked_args([str(path), "--target", "kind", "--baselines", "knn_gcn"])
+    with_baselines = graph_command.long_fit_note(args, n)
+    assert "then the baselines (about" in with_baselines[0]
+    assert "--baselines" in with_baselines[1]
+    # the options of the command line are the fit's: 5 outer iterations are short
+    short = _checked_args([str(path), "--target", "kind", "--max-outer-iter", "5"])
+    assert graph_command.long_fit_note(short, n) == []
+    assert graph_command.long_fit_note(plain, 300) == []
+
+
+def test_graph_command_says_nothing_of_cost_for_a_small_table(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path, _ = _table(tmp_path)
+    argv = [str(path), "--target", "kind", "--n-train", "4", "--n-val", "6"]
+    run = subprocess.run(
+        [sys.executable, "-m", "engine", "graph", *argv, "--max-outer-iter", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert 0.0 <= json.loads(run.stdout)["test_accuracy"] <= 1.0
+    assert "long fit" not in run.stderr

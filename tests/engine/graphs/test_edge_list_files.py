@@ -246,3 +246,37 @@ def test_a_headerless_edge_list_for_the_dag_reader_is_told_to_add_the_header(tex
     assert "read as an adjacency matrix" in message
     assert "header does not start with source,target" in message
     assert "add the line source,target" in message
+
+
+def test_a_first_line_wider_than_the_rest_does_not_choose_the_separator():
+    # the separator was judged from the first line only: its two commas beat
+    # the one semicolon, and line 2 'Roe, B.;Poe' ... was refused as "no target
+    # when split on a comma"
+    text = b"Smith, J.;Doe, A.\nRoe;Poe\nPoe;Smith, J.\n"
+    assert read_edge_list(text).values.tolist() == [
+        ["Smith, J.", "Doe, A."],
+        ["Roe", "Poe"],
+        ["Poe", "Smith, J."],
+    ]
+    # the DAG reader splits alike: a remark column whose header holds commas
+    truth = b"source;target;remark, if any, e.g. seen twice\nRaf;Mek;twice\nMek;Erk;\n"
+    graph = read_graph(truth, name="truth.csv")
+    assert graph.nodes == ["Raf", "Mek", "Erk"]
+    assert graph.adjacency.astype(bool).sum() == 2
+
+
+def test_the_line_that_disagrees_with_the_first_lines_is_named():
+    # most lines split on a semicolon: the comma line is the one named
+    text = b"Smith, J.;Doe, A.\nRoe;Poe\nx,y\nPoe;Loe\n"
+    with pytest.raises(GraphError) as info:
+        read_edge_list(text)
+    message = str(info.value)
+    assert "line 3, 'x,y', has no target when split on a semicolon" in message
+    assert "holds a comma" in message
+    # a line wider than the first is still refused with its row, the first
+    # line's cells counted on the file's separator (on commas it has 3)
+    for text in (b"a;b\nc;d\ne;f;g\nh;i\n", b"Smith, J.;Doe, A.\nc;d\ne;f;g\n"):
+        with pytest.raises(
+            GraphError, match=r"edge row 2 .* 3 cells.* first line has 2"
+        ):
+            read_edge_list(text)

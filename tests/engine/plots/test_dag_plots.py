@@ -536,3 +536,34 @@ def test_a_whole_result_for_a_matrix_is_a_type_error_naming_its_matrix():
             f"{start} must be a square (d, d) matrix; got a whole {kind}: pass its "
             f"matrix, e.g. result.{field}."
         )
+
+
+def test_dag_figure_selects_a_node_by_name_as_the_rest_of_the_library_does() -> None:
+    # selected= took a position only: with nodes named 2, 0, 1 (integer column
+    # names), selected=2 highlighted the third node, '1', where DagResult.parents(2)
+    # and the other name-or-position arguments mean the node named 2
+    a = np.array([[0, 1, 1], [0, 0, 1], [0, 0, 0]])
+    names = ["2", "0", "1"]
+
+    def highlighted(fig) -> list[int]:
+        return [k for k, c in enumerate(fig.data[0].marker.color) if c == "#9467bd"]
+
+    assert highlighted(dag_figure(a, a * 0.5, names, selected=2)) == [0]
+    assert highlighted(dag_figure(a, a * 0.5, names, selected="1")) == [2]
+    assert highlighted(dag_figure(a, a * 0.5, names, selected=np.int64(0))) == [1]
+    # with no name a number, an integer is a position
+    assert highlighted(dag_figure(a, a * 0.5, NAMES, selected=1)) == [1]
+    assert highlighted(dag_figure(a, a * 0.5, NAMES, selected="c")) == [2]
+    assert highlighted(dag_figure(a, a * 0.5, NAMES)) == []
+    # a node that is neither was drawn with nothing highlighted, without a word
+    with pytest.raises(GraphError) as info:
+        dag_figure(a, a * 0.5, names, selected=3)
+    assert str(info.value) == (
+        "dag_figure: node 3 is not one of names ['2', '0', '1'], and since they "
+        "are numbers an integer is read as a name, never as a position. For the "
+        "node at position p, pass its name names[p]."
+    )
+    with pytest.raises(GraphError, match=r"dag_figure: unknown node 'z': it is ne"):
+        dag_figure(a, a * 0.5, NAMES, selected="z")
+    with pytest.raises(GraphError, match=r"unknown node 3: .* position in 0\.\.2"):
+        dag_figure(a, a * 0.5, NAMES, selected=3)

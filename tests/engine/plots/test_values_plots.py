@@ -7,6 +7,7 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 
+from engine.errors import ConfigError
 from engine.plots import mean_vs_reference, p_change_bars, pixel_map, transition_heatmap
 from engine.plots._text import plot_labels
 from engine.values import explain
@@ -124,14 +125,15 @@ def test_bad_tops_references_quantities_and_moves(digits_result) -> None:
         (
             lambda: pixel_map(digits_result, 0, move=(k, 0)),
             ConfigError,
-            rf"pixel_map: 'move' .* class indices in 0\.\.{k - 1} .* got \({k}, 0\)",
+            rf"pixel_map: class {k} is not one of classes \['2', '8', '9', 'other'\]",
         ),
     ]
     for call, error, match in cases:
         with pytest.raises(error, match=match):
             call()
-    moved = pixel_map(digits_result, 0, move=(0, 1))
-    assert moved.layout.annotations[1].text.startswith("P(")
+    # the top 3 classes and 'other': 8 and 2 are class names, not positions
+    moved = pixel_map(digits_result, 0, move=(8, 2))
+    assert moved.layout.annotations[1].text == "P(2 -> 8)"
 
 
 @pytest.fixture(scope="module")
@@ -293,3 +295,50 @@ def test_another_result_is_a_type_error_naming_what_draws_it(figure, args) -> No
         f"{figure.__name__}: takes a DistributionalValues (from explain); got a "
         "DagResult: engine.plots draws it with dag_figure(result.adjacency, "
     )
+
+
+@pytest.fixture(scope="module")
+def integer_classes_result():
+    """A classifier of the classes 1, 2 and 3 over a 2 x 2 'image'."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 4))
+    y = 1 + np.digitize(X[:, 0] + X[:, 1], [-0.5, 0.5])
+    model = LogisticRegression().fit(X, y)
+    return explain(model, X[[0]], background=X[:20], seed=0)
+
+
+def test_pixel_map_moves_between_classes_given_by_name(integer_classes_result):
+    # move=(to, from) took class positions only: with classes 1, 2, 3,
+    # move=(2, 1) showed the mass moved from class 2 to class 3
+    result = integer_classes_result
+    assert [str(c) for c in result.classes] == ["1", "2", "3"]
+    fig = pixel_map(result, 0, shape=(2, 2), move=(2, 1))
+    assert fig.layout.annotations[1].text == "P(1 -> 2)"
+    np.testing.assert_allclose(
+        np.asarray(fig.data[1].z, dtype=float).ravel(),
+        result.transitions[0, :, 1, 0],
+    )
+    named = pixel_map(result, 0, shape=(2, 2), move=("3", np.int64(2)))
+    assert named.layout.annotations[1].text == "P(2 -> 3)"
+    # an integer that is no class is refused as everywhere else, not taken for
+    # a position
+    with pytest.raises(ConfigError) as info:
+        pixel_map(result, 0, shape=(2, 2), move=(0, 1))
+    assert str(info.value) == (
+        "pixel_map: class 0 is not one of classes ['1', '2', '3'], and since they "
+        "are numbers an integer is read as a name, never as a position. For the "
+        "class at position 0, pass its name classes[0] ('1')."
+    )
+    with pytest.raises(ConfigError, match=r"'move' must be a pair \(to, from\)"):
+        pixel_map(result, 0, shape=(2, 2), move=2)
+
+
+def test_pixel_map_takes_class_positions_when_no_class_is_a_number(
+    long_classes_result,
+):
+    result = long_classes_result
+    assert list(result.classes[1:3]) == ["c", "d"]
+    fig = pixel_map(result, 0, shape=(2, 2), move=(2, "c"))
+    assert fig.layout.annotations[1].text == "P(c -> d)"
+    with pytest.raises(ConfigError, match=r"pixel_map: unknown class 4: .* 0\.\.3"):
+        pixel_map(result, 0, shape=(2, 2), move=(4, 0))
