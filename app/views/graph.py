@@ -1104,7 +1104,7 @@ def _show_graph(result: GraphResult) -> None:
         n_edges=int(n_edges),
         color_by=color_by,
         positions=pos,
-        selected=selected,
+        selected=None if selected is None else choice,  # a name: numbers are names
     )
     event = st.plotly_chart(
         fig, key=CHART_KEY, on_select="rerun", selection_mode="points"

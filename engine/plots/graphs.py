@@ -10,6 +10,7 @@ import numpy as np
 from engine.errors import DataError, GraphError, check_choice
 from engine.graphs.config import METHOD_LABELS
 from engine.graphs.result import GraphResult
+from engine.names import name_position
 from engine.plots._checks import check_count, check_result
 from engine.plots._layout import set_title
 from engine.plots._text import plot_text, plot_texts
@@ -97,7 +98,7 @@ def learned_graph_figure(
     n_edges: int | None = None,
     color_by: Literal["class", "correctness"] = "class",
     positions: np.ndarray | None = None,
-    selected: int | None = None,
+    selected: str | int | None = None,
 ) -> Any:
     """The strongest learned edges with nodes coloured by class or by correctness.
 
@@ -111,8 +112,12 @@ def learned_graph_figure(
         the prediction is right; wrong predictions are drawn as crosses either way.
     positions : ndarray of shape (n_nodes, 2), optional
         Node positions; default a spring layout of the drawn edges.
-    selected : int, optional
-        Node index to highlight.
+    selected : str or int, optional
+        The node to highlight: one of ``result.node_names``, or a position when
+        no name is a number (the rule of :mod:`engine.names`, as
+        :func:`dag_figure` takes a node). With rows named ``10, 20, 30``,
+        ``selected=20`` is the row named 20; the node at position ``p`` is
+        ``result.node_names[p]``.
 
     Returns
     -------
@@ -125,6 +130,9 @@ def learned_graph_figure(
         ``n_edges`` is negative or not an integer, or ``color_by`` unknown.
     DataError
         ``positions`` is not of shape (n_nodes, 2).
+    GraphError
+        ``selected`` names no node (or is an integer that is no name while some
+        name is a number).
     """
     import plotly.graph_objects as go
 
@@ -140,6 +148,15 @@ def learned_graph_figure(
             f"({n}, 2); got shape {np.shape(positions)}. Leave it None for a "
             "spring layout."
         )
+    if selected is not None:
+        selected = name_position(
+            selected,
+            list(result.node_names),
+            owner=owner,
+            what="node",
+            field="result.node_names",
+            error=GraphError,
+        )
     k = min(len(result.edges), 3 * n if n_edges is None else n_edges)
     edges, probs = result.edges[:k], result.edge_probabilities[:k]
     pos = graph_layout(n, edges, probs, result.seed) if positions is None else positions
@@ -148,7 +165,7 @@ def learned_graph_figure(
     fig.add_trace(_edge_trace(scatter, pos, edges, probs))
     for trace in _node_traces(scatter, result, pos, color_by):
         fig.add_trace(trace)
-    if selected is not None and 0 <= selected < n:
+    if selected is not None:
         fig.add_trace(
             scatter(
                 x=[pos[selected, 0]],

@@ -106,6 +106,14 @@ def test_graph_page_fits_wine_and_shows_results():
     assert not at.exception
     assert at.session_state[state.GRAPH_NODE] == 5
     assert any("Node 5" in md.value for md in at.markdown)
+    (drawing,) = [
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if c.proto.id and "graph_chart" in c.proto.id
+    ]
+    assert [t["name"] for t in drawing["data"] if "selected" in t.get("name", "")] == [
+        "selected: 5"
+    ]
     # a bad edge list: an error, the Fit button off, the controls and result kept
     at.file_uploader(key="graph_edges_upload").set_value(
         ("edges.csv", b"source,target\n0,99999\n", "text/csv")

@@ -235,3 +235,29 @@ def test_training_curves_refuses_a_graph_result_or_its_history():
     ):
         training_curves(_dag_result())
     assert len(training_curves(_dag_result().history).data) == 1
+
+
+def test_learned_graph_selects_a_node_by_name_as_the_rest_of_the_library_does():
+    # selected= took a position only, and one out of range was ignored without
+    # a word; with rows named by numbers, an integer is now the row's name
+    result = dataclasses.replace(_result(4), node_names=("30", "10", "20", "0"))
+    pos = np.zeros((4, 2))
+
+    def selected(fig) -> list[str]:
+        return [t.name for t in fig.data if t.name.startswith("selected")]
+
+    assert selected(learned_graph_figure(result, positions=pos, selected=20)) == [
+        "selected: 20"
+    ]
+    assert selected(learned_graph_figure(result, positions=pos, selected="0")) == [
+        "selected: 0"
+    ]
+    with pytest.raises(GraphError, match=r"learned_graph_figure: node 3 is not one"):
+        learned_graph_figure(result, positions=pos, selected=3)
+    # with no name a number, an integer is a position, and a missing one is named
+    plain = _result(4)
+    assert selected(learned_graph_figure(plain, positions=pos, selected=2)) == [
+        "selected: n2"
+    ]
+    with pytest.raises(GraphError, match=r"unknown node 7: .* position in 0\.\.3"):
+        learned_graph_figure(plain, positions=pos, selected=7)
