@@ -340,11 +340,27 @@ class ResultMixin:
                 object.__setattr__(self, f.name, value)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict of the fields, ``type`` and ``schema_version``."""
-        out = to_jsonable(self)
+        """Return a JSON-ready dict of the fields, ``type`` and ``schema_version``.
+
+        Keys a class writes for readers without the library (:meth:`_readable`,
+        e.g. a DAG's ``nodes`` and ``edges``) come first; :meth:`from_dict`
+        checks them against the fields they are written from.
+        """
+        out = {**to_jsonable(self._readable()), **to_jsonable(self)}
         out["type"] = type(self).__name__
         out["schema_version"] = self.schema_version
         return out
+
+    def _readable(self) -> dict[str, Any]:
+        """Keys written from the fields for readers without the library; none
+        by default. Not fields: :meth:`from_dict` reads the fields and asks
+        :meth:`_readable_problems` whether these keys agree with them."""
+        return {}
+
+    def _readable_problems(self, data: dict[str, Any]) -> list[str]:
+        """Where the :meth:`_readable` keys of loaded ``data`` disagree with the
+        result loaded from its fields; ``[]`` when they agree or are absent."""
+        return []
 
     @overload
     def to_json(self, path: None = None) -> str: ...
@@ -386,8 +402,10 @@ class ResultMixin:
             ``data`` is not such a dict, holds another result type or a newer
             schema, lacks a required field, or holds something this type's methods
             cannot work with: a field of the wrong kind, arrays whose dtype or shape
-            disagree with each other or with the names, repeated names, or what
-            the type checks in :meth:`_load_problems` (e.g. a cycle in a DAG).
+            disagree with each other or with the names, repeated names, what
+            the type checks in :meth:`_load_problems` (e.g. a cycle in a DAG),
+            or keys written for readers without the library (a DAG's ``nodes``
+            and ``edges``) that disagree with the fields.
         """
         owner = f"{cls.__name__}.from_dict"
         if not isinstance(data, dict):
@@ -442,6 +460,7 @@ class ResultMixin:
             raise _damaged(owner, [why]) from err
         _refuse(owner, result._shape_problems())
         _refuse(owner, result._load_problems())
+        _refuse(owner, result._readable_problems(data))
         return result
 
     @classmethod

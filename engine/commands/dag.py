@@ -783,7 +783,7 @@ def run(args: argparse.Namespace) -> int:
     )
     out: dict[str, Any] = {
         "nodes": list(result.node_names),
-        "edges": _edges(result),
+        "edges": result.edge_records(),  # as the result's own JSON lists them
         # rows are sources, columns targets; null for a method without them
         "edge_probabilities": _probabilities(result),
         "method": result.method,
@@ -850,20 +850,6 @@ def _bootstrap(
         progress=progress_log(logger),
         **options,
     )
-
-
-def _edges(result: DagResult) -> list[dict[str, Any]]:
-    """The learned edges, by decreasing |weight|: ``source``, ``target``,
-    ``weight``, and ``probability`` when the method learns edge probabilities."""
-    p = result.edge_probabilities
-    index = {name: k for k, name in enumerate(result.node_names)}
-    edges = []
-    for s, t, w in result.edges():
-        edge: dict[str, Any] = {"source": s, "target": t, "weight": w}
-        if p is not None:
-            edge["probability"] = float(p[index[s], index[t]])
-        edges.append(edge)
-    return edges
 
 
 def _probabilities(result: DagResult) -> list[list[float]] | None:

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from engine.errors import ConfigError, EngineError, GraphError, format_names, plain
 from engine.names import name_position
-from engine.results import ArraySpec, ResultMixin
+from engine.results import ArraySpec, ResultMixin, from_jsonable, values_equal
 
 __all__ = ["DagResult", "is_dag"]
 
@@ -39,6 +39,22 @@ def is_dag(adjacency: Any) -> bool:
             if indeg[j] == 0:
                 stack.append(j)
     return seen == a.shape[0]
+
+
+def _arrow(edge: tuple[Any, Any]) -> str:
+    """``a -> b`` of a (source, target) pair."""
+    return f"{edge[0]} -> {edge[1]}"
+
+
+def _number(value: Any) -> str:
+    """A weight or probability as a message shows it; ``none`` when absent."""
+    return "none" if value is None else str(plain(value))
+
+
+def _shown_list(value: Any) -> str:
+    """A loaded list of names or records, shortened for a message."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -177,8 +193,14 @@ class DagResult(ResultMixin):
     (``elapsed_s``, ``history["elapsed_s"]``) is: arrays element by element (NaN
     equal to NaN), ``history`` and ``config`` key by key. A result therefore equals
     its JSON round trip, and two fits of the same data with the same seed,
-    options and device are equal. Results are hashable (the hash reads the names,
-    the adjacency, the ordering, the method and the seed).
+    options and device are equal. Results are hashable (the hash reads the
+    names, the adjacency, the ordering, the method and the seed).
+
+    The JSON (:meth:`to_json`, :meth:`to_dict`) starts with ``nodes`` (the
+    node names) and ``edges`` (:meth:`edge_records`), written from the fields
+    for readers without this library; :meth:`from_json` reads the fields and
+    refuses a file whose ``nodes`` or ``edges`` disagree with them (files
+    without the two keys load as before).
     """
 
     adjacency: NDArray[np.bool_]
@@ -318,6 +340,108 @@ class DagResult(ResultMixin):
             for i, j in np.argwhere(self.adjacency)
         ]
         return sorted(out, key=lambda e: -abs(e[2]))
+
+    def edge_records(self) -> list[dict[str, Any]]:
+        """The edges as JSON-ready records, as the result's JSON lists them.
+
+        One ``{"source", "target", "weight"}`` dict per edge of ``adjacency``
+        (names of ``node_names``, the weight of ``weights``), by decreasing
+        |weight| as :meth:`edges`, with ``"probability"`` (of
+        ``edge_probabilities``) when the result has edge probabilities.
+        :meth:`to_json` writes them under ``edges``, and the node names under
+        ``nodes``, so that the file reads without this library; the ``dag``
+        command prints the same list.
+
+        Returns
+        -------
+        list of dict
+            Length ``n_edges``.
+
+        Examples
+        --------
+        >>> r = DagResult(np.array([[0, 1], [0, 0]], bool),
+        ...               np.array([[0, 0.5], [0, 0]]), ("a", "b"))
+        >>> r.edge_records()
+        [{'source': 'a', 'target': 'b', 'weight': 0.5}]
+        """
+        p = self.edge_probabilities
+        index = {name: k for k, name in enumerate(self.node_names)}
+        records = []
+        for s, t, w in self.edges():
+            record: dict[str, Any] = {"source": s, "target": t, "weight": w}
+            if p is not None:
+                record["probability"] = float(p[index[s], index[t]])
+            records.append(record)
+        return records
+
+    def _readable(self) -> dict[str, Any]:
+        """``nodes`` and ``edges`` (:meth:`edge_records`), ahead of the fields."""
+        return {"nodes": list(self.node_names), "edges": self.edge_records()}
+
+    def _readable_problems(self, data: dict[str, Any]) -> list[str]:
+        """Where a loaded file's ``nodes`` and ``edges`` disagree with the
+        matrices (the fields) they are written from; either may be absent."""
+        problems = []
+        nodes = data.get("nodes", self.node_names)
+        if not values_equal(nodes, self.node_names):
+            problems.append(
+                f"'nodes' is {_shown_list(nodes)} but 'node_names' is "
+                f"{format_names(self.node_names, 10)}"
+            )
+        if "edges" in data:
+            problems += self._edge_problems(data["edges"])
+        if problems:
+            problems[-1] += (
+                "; the matrices ('node_names', 'adjacency', 'weights', "
+                "'edge_probabilities') are the result and 'nodes' and 'edges' are "
+                "written from them: delete 'nodes' and 'edges' to load the matrices "
+                "as they are"
+            )
+        return problems
+
+    def _edge_problems(self, listed: Any) -> list[str]:
+        """How the records ``listed`` under ``edges`` differ from
+        :meth:`edge_records` (in any order); ``[]`` when they do not."""
+        try:
+            records = from_jsonable(listed)
+            given = {(r["source"], r["target"]): r for r in records}
+            ok = all(isinstance(r, dict) and "weight" in r for r in records)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+            ok = False
+        if not ok or not isinstance(listed, list):
+            return [
+                "'edges' must be a list of {source, target, weight} objects, as "
+                f"to_json writes it; got {_shown_list(listed)}"
+            ]
+        if len(given) < len(records):
+            keys = [(r["source"], r["target"]) for r in records]
+            twice = next(k for n, k in enumerate(keys) if k in keys[:n])
+            return [f"'edges' lists {_arrow(twice)} more than once"]
+        own = {(r["source"], r["target"]): r for r in self.edge_records()}
+        diffs = [
+            f"'edges' lacks {_arrow(k)}, an edge of 'adjacency'"
+            for k in own
+            if k not in given
+        ]
+        diffs += [
+            f"'edges' has {_arrow(k)}, which 'adjacency' has not"
+            for k in given
+            if k not in own
+        ]
+        for k in (k for k in own if k in given):
+            for key, field_ in (
+                ("weight", "weights"),
+                ("probability", "edge_probabilities"),
+            ):
+                mine, theirs = own[k].get(key), given[k].get(key)
+                if not values_equal(mine, theirs):
+                    diffs.append(
+                        f"{_arrow(k)} has {key} {_number(theirs)} in 'edges' but "
+                        f"{_number(mine)} in {field_!r}"
+                    )
+        if len(diffs) > 3:
+            diffs = [*diffs[:3], f"{len(diffs) - 3} more difference(s)"]
+        return ["; ".join(diffs)] if diffs else []
 
     def thresholded(self, min_abs_weight: float) -> DagResult:
         """A copy without the edges whose |weight| is below ``min_abs_weight``.

@@ -1172,6 +1172,15 @@ def test_the_result_json_says_how_the_data_were_prepared(media):
         "tiers": {"Raf": 0},
     }
     assert "units of the prepared data" in prep["weight_units"]
+    # readable without the library: the nodes, and the edges of the edge table
+    # by name (they were tagged arrays only), as the dag command writes them
+    assert doc["nodes"] == ["Raf", "Mek", "Erk", "Akt"]
+    table = _frame(at, "source", "target", "weight", "probability")
+    listed = [(e["source"], e["target"]) for e in doc["edges"]]
+    assert listed == list(zip(table.source, table.target, strict=True))
+    assert ("Raf", "Mek") in listed  # the required edge
+    assert [e["weight"] for e in doc["edges"]] == pytest.approx(list(table.weight))
+    assert doc["edges"] == result.edge_records()
     # still the library's result file, and a true graph the app can read back
     assert DagResult.from_json(data.decode()) == result
     graph = read_graph(data, name="dag_result.json", columns=list(result.node_names))

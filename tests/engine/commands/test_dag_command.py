@@ -323,6 +323,11 @@ def test_dag_command_writes_the_permutahedrons_edge_probabilities(
     printed = json.loads(capsys.readouterr().out)
     assert printed["edge_probabilities"] == doc["edge_probabilities"]
     assert printed["edges"] == doc["edges"]
+    # one writer: the result's own JSON (the app's Result JSON) lists the same
+    # nodes and edges, with the same meaning
+    own = json.loads(result.to_json())
+    assert own["nodes"] == printed["nodes"] == list("abcd")
+    assert own["edges"] == printed["edges"]
 
 
 def test_dag_command_without_edge_probabilities_says_null(

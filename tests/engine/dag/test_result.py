@@ -263,3 +263,96 @@ def test_damaged_edge_probabilities_are_refused_on_load(value, message) -> None:
     data = {**_result().to_dict(), "edge_probabilities": to_jsonable(value)}
     with pytest.raises(DataError, match=message):
         DagResult.from_dict(data)
+
+
+def test_the_json_lists_nodes_and_edges_by_name() -> None:
+    # the app's Result JSON held the graph only as tagged arrays; the CLI's JSON
+    # has nodes and edges: both now read without the library
+    import json
+
+    r = _result(edge_probabilities=_probabilities())
+    data = json.loads(r.to_json())
+    assert data["nodes"] == ["a", "b", "c"]
+    assert data["edges"] == [  # by decreasing |weight|, as to_frame
+        {"source": "a", "target": "b", "weight": 2.0, "probability": 0.9},
+        {"source": "a", "target": "c", "weight": -1.0, "probability": 0.6},
+        {"source": "b", "target": "c", "weight": 0.5, "probability": 0.7},
+    ]
+    assert r.edge_records() == data["edges"]
+    assert DagResult.from_json(r.to_json()) == r
+    # no probability without edge probabilities; a thresholded copy lists the
+    # edges it keeps
+    plain = json.loads(_result().thresholded(0.75).to_json())
+    assert plain["edges"] == [
+        {"source": "a", "target": "b", "weight": 2.0},
+        {"source": "a", "target": "c", "weight": -1.0},
+    ]
+    empty = _result(adjacency=np.zeros((3, 3), bool), weights=np.zeros((3, 3)))
+    assert json.loads(empty.to_json())["edges"] == []
+    # a weight that is no number is written as the arrays write it and comes back
+    odd = _result(weights=np.where(_result().adjacency, np.nan, 0.0))
+    assert DagResult.from_json(odd.to_json()) == odd
+
+
+def _edited(change) -> dict:
+    data = _result(edge_probabilities=_probabilities()).to_dict()
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            lambda d: d["edges"][0].update(weight=3.0),
+            "a -> b has weight 3.0 in 'edges' but 2.0 in 'weights'",
+        ),
+        (
+            lambda d: d["edges"][2].update(probability=0.5),
+            "b -> c has probability 0.5 in 'edges' but 0.7 in 'edge_probabilities'",
+        ),
+        (lambda d: d["edges"].pop(0), "'edges' lacks a -> b, an edge of 'adjacency'"),
+        (
+            lambda d: d["edges"].append({"source": "c", "target": "a", "weight": 1}),
+            "'edges' has c -> a, which 'adjacency' has not",
+        ),
+        (
+            lambda d: d["edges"].append(dict(d["edges"][0])),
+            "'edges' lists a -> b more than once",
+        ),
+        (
+            lambda d: d["edges"].append({"source": "a"}),
+            "'edges' must be a list of {source, target, weight} objects",
+        ),
+        (
+            lambda d: d.update(nodes=["a", "c", "b"]),
+            "'nodes' is ['a', 'c', 'b'] but 'node_names' is ['a', 'b', 'c']",
+        ),
+        (  # the matrix edited and the list not: the list disagrees
+            lambda d: d.update(adjacency=[[0, 1, 0], [0, 0, 1], [0, 0, 0]]),
+            "'edges' has a -> c, which 'adjacency' has not",
+        ),
+    ],
+)
+def test_nodes_and_edges_that_disagree_with_the_matrices_are_refused(
+    change, words
+) -> None:
+    from engine.errors import DataError
+
+    with pytest.raises(DataError) as info:
+        DagResult.from_dict(_edited(change))
+    message = str(info.value)
+    assert words in message, message
+    assert "DagResult.from_dict: the data is damaged" in message
+    assert "delete 'nodes' and 'edges' to load the matrices as they are" in message
+
+
+def test_nodes_and_edges_are_optional_and_their_order_is_free() -> None:
+    r = _result(edge_probabilities=_probabilities())
+    data = r.to_dict()
+    del data["nodes"], data["edges"]  # a file saved before they were written
+    assert DagResult.from_dict(data) == r
+    data = r.to_dict()
+    data["edges"].reverse()  # b -> c first
+    data["edges"][-1]["weight"] = 2  # a -> b: an integer written for 2.0
+    assert DagResult.from_dict(data) == r
