@@ -42,8 +42,9 @@ def _changed_options(result: Any) -> list[str]:
 
 def run_label(entry: dict[str, Any], index: int) -> str:
     """Short label of a stored run: number, method, estimator, the options set
-    away from their defaults (``lam=5``), seed, data, and the work file it was
-    loaded from, if one."""
+    away from their defaults (``lam=5``), whether it was stopped early (a
+    partial result), seed, data, and the work file it was loaded from, if
+    one."""
     r = entry["result"]
     extra = f" {r.config.get('estimator')}" if r.method == "dagdb" else ""
     changed = _changed_options(r)
@@ -54,9 +55,20 @@ def run_label(entry: dict[str, Any], index: int) -> str:
     loaded = entry.get("loaded_from")
     source = f" (loaded from the work file {loaded})" if loaded else ""
     return (
-        f"#{index + 1} {r.method}{extra}{options}, seed {r.seed} on "
+        f"#{index + 1} {r.method}{extra}{options}{_stopped(r)}, seed {r.seed} on "
         f"{entry.get('label', '')}{source}"
     )
+
+
+def _stopped(result: Any) -> str:
+    """``", stopped early (12 of 300 epochs)"`` for a run stopped on request
+    (a partial result), else ``""``."""
+    if not result.stopped:
+        return ""
+    max_iter = result.config.get("max_iter")
+    if isinstance(max_iter, int) and max_iter >= result.n_iter:
+        return f", stopped early ({result.n_iter} of {max_iter} epochs)"
+    return f", stopped early ({count(result.n_iter, 'epoch')})"
 
 
 def _follow_new_runs(runs: list[dict[str, Any]], key: str) -> None:

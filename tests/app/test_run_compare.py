@@ -216,3 +216,35 @@ def test_runs_over_the_same_columns_in_another_order_are_compared_by_name():
     table = at.table[0].value.set_index("metric")
     assert table.loc["shd", "A"] == "0" and table.loc["shd", "B"] == "1"
     assert "(2 edges)" in " ".join(c.value for c in at.caption)
+
+
+def test_a_stopped_run_is_labelled_as_stopped_early():
+    # a cancelled (partial) run read "#1 permutahedron, seed 0 on sachs", as a
+    # finished one
+    import dataclasses
+
+    import numpy as np
+
+    from app.components.run_compare import run_label
+    from engine.dag import DagResult
+
+    result = DagResult(
+        adjacency=np.zeros((2, 2), dtype=bool),
+        weights=np.zeros((2, 2)),
+        node_names=("a", "b"),
+        method="permutahedron",
+        config={"max_iter": 300},
+        n_iter=12,
+        seed=0,
+    )
+    entry = {"result": result, "label": "sachs"}
+    assert run_label(entry, 0) == "#1 permutahedron, seed 0 on sachs"
+    stopped = {**entry, "result": dataclasses.replace(result, stopped=True)}
+    assert run_label(stopped, 0) == (
+        "#1 permutahedron, stopped early (12 of 300 epochs), seed 0 on sachs"
+    )
+    # no max_iter recorded (a result saved by hand)
+    bare = dataclasses.replace(result, stopped=True, n_iter=1, config={})
+    assert run_label({**entry, "result": bare}, 1) == (
+        "#2 permutahedron, stopped early (1 epoch), seed 0 on sachs"
+    )
