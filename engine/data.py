@@ -2569,7 +2569,7 @@ def _shape_findings(
                 "warning",
                 "identifier_column",
                 f"{source}: column {name!r} looks like a row identifier "
-                f"({_identifier_reason(name, col.values is not None)}); it is no "
+                f"({_identifier_reason(name, col.values)}); it is no "
                 "feature or node by default. If it is a measurement, choose it in "
                 "'Columns (nodes)' or with --columns (classifiers on the Explain "
                 "page and the explain command leave it out).",
@@ -2883,13 +2883,19 @@ def looks_like_identifier(column: pd.Series) -> bool:
     return _looks_like_id_text(name, int(present.nunique()), len(present))
 
 
-def _identifier_reason(name: str, numeric: bool) -> str:
+def _identifier_reason(name: str, values: np.ndarray | None) -> str:
     """Why a column was taken for row identifiers, by the rule that took it
-    (:func:`_looks_like_id_numbers`, :func:`_looks_like_id_text`)."""
+    (:func:`_looks_like_id_numbers`, :func:`_looks_like_id_text`); ``values``
+    are its numbers, None for a text column."""
     if _ID_NAME.search(name.strip()):
         return "named like an id, and every value distinct"
-    if numeric:
-        return "every value distinct, counting 0, 1, 2, ... in row order"
+    if values is not None:
+        # the rule took whole numbers from 0 or 1 up by one per row
+        first, last = int(values[0]), int(values[-1])
+        return (
+            f"every value distinct: the whole numbers {first}, {first + 1}, ..., "
+            f"{last} in row order, as a saved row number"
+        )
     return "every value distinct text, as names, codes or dates are"
 
 

@@ -202,6 +202,8 @@ def _parse_options(method: str, pairs: list[str]) -> dict[str, Any]:
     given: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
+        if sep and key not in fields:
+            _refuse_other_methods_option(method, key, pair)
         if not sep or key not in fields:
             raise ConfigError(
                 f"dag: '--option' must be KEY=VALUE with KEY one of "
@@ -213,6 +215,23 @@ def _parse_options(method: str, pairs: list[str]) -> dict[str, Any]:
         given[key] = pair
         options[key] = _typed(key, value, fields[key].default)
     return options
+
+
+def _refuse_other_methods_option(method: str, key: str, pair: str) -> None:
+    """Refuse ``--option KEY=...`` when ``KEY`` is an option of another method
+    (DAG-DB's ``lam`` with the default permutahedron), naming that method."""
+    others = [
+        name
+        for name, spec in sorted(METHODS.items())
+        if name != method
+        and key in {f.name for f in dataclasses.fields(spec.config_class)}
+    ]
+    if others:
+        flags = " or ".join(f"--method {name}" for name in others)
+        raise ConfigError(
+            f"dag: '--option' {pair}: {key!r} is an option of {flags}, not of "
+            f"{method}; use {flags}, or drop the option."
+        )
 
 
 def _typed(key: str, value: str, default: Any) -> Any:
@@ -566,21 +585,32 @@ def _read_truth(
     for being constant or text, not among ``--columns``, or not a column at all);
     data columns absent from the true graph get a note and no edges.
     """
-    label = Path(args.truth).name
-    # a headerless d x d matrix of numbers is over the learned columns, in order
-    graph = read_graph(args.truth, require_dag=True, matrix_names=names)
+    where = f"dag: '--truth' {args.truth}"
+    try:
+        # a headerless d x d matrix of numbers is over the learned columns, in
+        # order
+        graph = read_graph(args.truth, require_dag=True, matrix_names=names)
+    except GraphError as err:
+        # the reader names the file alone (its folder dropped): name the flag
+        # and the path as given, as the --forbid and --tiers errors do
+        own = f"{Path(args.truth).name}: "
+        text = str(err).removeprefix(own)
+        raise GraphError(f"{where}: {text}") from err
     chosen = set(names)
     unknown = [n for n in graph.nodes if n not in chosen]
     if unknown:
-        raise GraphError(_unknown_nodes_message(args, label, unknown, names, report))
+        raise GraphError(
+            _unknown_nodes_message(args, args.truth, unknown, names, report)
+        )
     missing = [n for n in names if n not in set(graph.nodes)]
     if missing:
         write_note(
             "dag",
-            f"the true graph {label} has no node(s) {format_names(missing, 20)}; "
-            "they are treated as having no edges in the metrics.",
+            f"'--truth' {args.truth}: the true graph has no node(s) "
+            f"{format_names(missing, 20)}; they are treated as having no edges in "
+            "the metrics.",
         )
-    return align_graph(graph.nodes, graph.adjacency, names, name=label)
+    return align_graph(graph.nodes, graph.adjacency, names, name=args.truth)
 
 
 def _unknown_nodes_message(
@@ -628,14 +658,23 @@ def _unknown_nodes_message(
     return f"dag: '{flag}' {label}: " + "; ".join(parts) + "."
 
 
-def _dag_notes(report: DataReport, missing: str, record: MatrixRecord) -> DataReport:
-    """``report`` with its missing-value notes saying what ``dag`` does with them.
+def _dag_notes(
+    report: DataReport,
+    missing: str,
+    record: MatrixRecord,
+    columns: list[str] | None = None,
+) -> DataReport:
+    """``report`` with its missing-value and identifier notes saying what
+    ``dag`` does.
 
-    The reader's note is written for every command and the app (a label column's
-    gaps mark unlabelled rows); ``dag`` has no label, and drops or fills the rows
-    as ``--missing`` says. The note on a column left out of the matrix (constant,
-    say) is kept for :func:`engine.commands.write_table_notes`, which says that
-    its gaps change no row.
+    The reader's notes are written for every command and the app (a label
+    column's gaps mark unlabelled rows; an identifier column is chosen in
+    'Columns (nodes)'); ``dag`` has no label, drops or fills the rows as
+    ``--missing`` says, and uses an identifier column only when ``--columns``
+    (``columns``) names it. The note on gaps of a column left out of the
+    matrix (constant, say) is kept for
+    :func:`engine.commands.write_table_notes`, which says that they change no
+    row.
     """
     if missing == "mean":
         what = "dag fills in the column mean (--missing mean)"
@@ -651,6 +690,14 @@ def _dag_notes(report: DataReport, missing: str, record: MatrixRecord) -> DataRe
         ):
             head = finding.message.removesuffix(MISSING_HANDLING)
             finding = dataclasses.replace(finding, message=f"{head}; {what}.")
+        elif finding.code == "identifier_column":
+            head = finding.message.split("; it is no feature", 1)[0]
+            tail = (
+                "dag uses it as a node, as --columns names it"
+                if columns is not None and finding.column in columns
+                else "dag leaves it out; if it is a measurement, name it in --columns"
+            )
+            finding = dataclasses.replace(finding, message=f"{head}; {tail}.")
         findings.append(finding)
     return dataclasses.replace(report, findings=tuple(findings))
 
@@ -757,9 +804,8 @@ def run(args: argparse.Namespace) -> int:
         missing=args.missing,
         scale="standardize" if args.standardize else "none",
     )
-    write_table_notes(
-        "dag", _dag_notes(report, args.missing, record), record, columns=args.columns
-    )
+    notes = _dag_notes(report, args.missing, record, args.columns)
+    write_table_notes("dag", notes, record, columns=args.columns)
     leave = _columns_to_leave_out(frame, names, record)
     _check_rows(args, X, record, leave)
     _note_left_out(leave, record)

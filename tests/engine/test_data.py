@@ -808,7 +808,13 @@ def test_identifier_warning_gives_the_rule_that_took_the_column():
         b"n,v\n" + b"".join(b"%d,%d\n" % (k, k % 3) for k in range(12))
     )
     (finding,) = [f for f in counted.report.findings if f.code == "identifier_column"]
-    assert "counting 0, 1, 2, ... in row order" in finding.message
+    assert "the whole numbers 0, 1, ..., 11 in row order" in finding.message
+    # 1..11 was "counting 0, 1, 2, ...": the note says what the column holds
+    from_one = read_table(
+        b"n,v\n" + b"".join(b"%d,%d\n" % (k, k % 3) for k in range(1, 12))
+    )
+    (finding,) = [f for f in from_one.report.findings if f.code == "identifier_column"]
+    assert "the whole numbers 1, 2, ..., 11 in row order" in finding.message
 
 
 def test_duplicate_names_warning_names_the_new_names():

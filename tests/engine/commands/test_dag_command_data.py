@@ -157,7 +157,7 @@ def test_truth_without_some_columns_is_noted(table, tmp_path, capsys):
     argv = ["dag", str(table), *FIT, "--truth", str(truth), "--out", str(out)]
     assert main(argv) == 0
     err = capsys.readouterr().err
-    assert "the true graph truth.json has no node(s) ['d']" in err
+    assert f"'--truth' {truth}: the true graph has no node(s) ['d']" in err
     assert "treated as having no edges" in err
     assert "metrics" in json.loads(out.read_text())
 
@@ -339,7 +339,7 @@ def test_truth_as_a_headerless_matrix_is_over_the_learned_columns(
     capsys.readouterr()
     assert main([*argv, "--columns", "a", "c"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: truth.csv: ") and err.count("\n") == 1
+    assert err.startswith(f"error: dag: '--truth' {truth}: ") and err.count("\n") == 1
     assert "it is 3 x 3 and the data has 2 columns (['a', 'c'])" in err
 
 
@@ -560,3 +560,107 @@ def test_unknown_prior_nodes_are_named_for_any_header_the_reader_takes(
     line = _error_line(capsys)
     assert f"node(s) ['Nope'] are not columns of {data}" in line, line
     assert "rename them to match the column names" in line
+
+
+def _with_ids(tmp_path, name: str = "patient_id", start: int = 1) -> Path:
+    """30 rows: an identifier column ``name`` counting from ``start``, then
+    numeric alpha, beta."""
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {
+            name: np.arange(start, start + 30),
+            "alpha": rng.normal(size=30),
+            "beta": rng.normal(size=30),
+        }
+    )
+    path = tmp_path / "ids.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_an_identifier_column_chosen_in_columns_is_not_said_to_be_left_out(
+    tmp_path, capsys
+):
+    # "--columns patient_id alpha beta" still printed "it is no feature or node
+    # by default ... choose it ... with --columns", though it was chosen
+    path = _with_ids(tmp_path)
+    argv = ["dag", str(path), *FIT]
+    assert main([*argv, "--columns", "patient_id", "alpha", "beta"]) == 0
+    err = capsys.readouterr().err
+    assert "column 'patient_id' looks like a row identifier" in err
+    assert "no feature or node" not in err and "choose it" not in err
+    assert "dag uses it as a node, as --columns names it" in err
+    # not chosen: left out, and how to use it, in the command's words (the
+    # page's 'Columns (nodes)' and the Explain page are not dag's)
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "dag leaves it out; if it is a measurement, name it in --columns" in err
+    assert "'Columns (nodes)'" not in err and "Explain page" not in err
+
+
+@pytest.mark.parametrize(
+    ("start", "holds"), [(1, "1, 2, ..., 30"), (0, "0, 1, ..., 29")]
+)
+def test_a_row_number_column_is_said_to_hold_its_numbers(
+    tmp_path, capsys, start, holds
+):
+    # a column holding 1..11 was "counting 0, 1, 2, ... in row order"
+    path = _with_ids(tmp_path, name="n", start=start)
+    assert main(["dag", str(path), *FIT]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"column 'n' looks like a row identifier (every value distinct: the whole "
+        f"numbers {holds} in row order, as a saved row number)"
+    ) in err
+    assert "counting" not in err
+
+
+@pytest.mark.parametrize(
+    ("method", "option", "other"),
+    [
+        ("permutahedron", "lam=3", "dagdb"),
+        ("dagdb", "n_orderings=4", "permutahedron"),
+    ],
+)
+def test_an_option_of_the_other_method_says_which_method_has_it(
+    table, capsys, method, option, other
+):
+    # '--option lam=3' listed the permutahedron's options without a word that
+    # lam is DAG-DB's
+    key = option.split("=")[0]
+    argv = ["dag", str(table), "--method", method, "--option", option, *FIT]
+    assert main(argv) == 2
+    err = _error_line(capsys)
+    assert (
+        f"'--option' {option}: {key!r} is an option of --method {other}, not of "
+        f"{method}; use --method {other}, or drop the option"
+    ) in err, err
+    # an option of neither method still lists this method's options
+    assert main(["dag", str(table), "--method", method, "--option", "nope=1"]) == 2
+    err = _error_line(capsys)
+    assert "must be KEY=VALUE with KEY one of [" in err and "use --method" not in err
+
+
+def test_truth_errors_name_the_flag_and_the_path_as_given(
+    table, tmp_path, capsys, monkeypatch
+):
+    # "error: dag: '--truth' X: ..." for unknown nodes but "error: tr_dup.csv:
+    # ..." (the folder dropped) for a bad file: one form now
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "tr_dup.csv").write_text("source,target\na,c\na,c\n")
+    (tmp_path / "bad" / "tr_unknown.csv").write_text("source,target\na,zzz\n")
+    (tmp_path / "bad" / "part.csv").write_text("source,target\na,c\n")
+    argv = ["dag", str(table), *FIT, "--truth"]
+    assert main([*argv, "bad/tr_dup.csv"]) == 2
+    err = _error_line(capsys)
+    assert err.startswith("error: dag: '--truth' bad/tr_dup.csv: edge a -> c is ")
+    assert main([*argv, "bad/tr_unknown.csv"]) == 2
+    err = _error_line(capsys)
+    assert err.startswith("error: dag: '--truth' bad/tr_unknown.csv: node(s) ")
+    assert main([*argv, "bad/part.csv"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "note: dag: '--truth' bad/part.csv: the true graph has no node(s) ['d']; "
+        "they are treated as having no edges in the metrics."
+    ) in err
