@@ -669,8 +669,9 @@ def learn_dag(
     ConvergenceWarning
         The fit ran all ``max_iter`` epochs without meeting its early-stopping
         rule (``patience`` epochs without a gain of ``tol``); only where early
-        stopping is on: DAG-DB's default ``patience=0`` runs its ``max_iter``
-        epochs by design and never warns. Also kept in ``result.warnings``.
+        stopping is on: ``patience=0`` (DAG-DB's default, and the
+        permutahedron's when set) runs its ``max_iter`` epochs by design and
+        never warns. Also kept in ``result.warnings``.
     DataWarning
         Fewer than :data:`MIN_SAMPLES_PER_NODE` (5) samples per variable: the
         result is unreliable (see :func:`few_samples_message`). Also when a
@@ -868,7 +869,7 @@ def _convergence_message(method: str, cfg: Any, fields: dict[str, Any]) -> str:
     """Words for a fit that used every epoch without meeting its stopping rule.
 
     Only a fit with early stopping on (``patience`` > 0) has a stopping rule to
-    miss; DAG-DB's default ``patience=0`` runs a fixed number of epochs by
+    miss; ``patience=0`` (DAG-DB's default) runs a fixed number of epochs by
     design, so reaching ``max_iter`` there is not a failure to converge.
     """
     max_iter = getattr(cfg, "max_iter", None)

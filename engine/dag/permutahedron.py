@@ -201,7 +201,10 @@ class PermutahedronConfig:
         d = 100, hence swaps only above 60 columns.
     tol, patience : float, int
         Stop when the objective has not improved by ``tol`` for ``patience``
-        epochs.
+        epochs; ``patience=0`` turns early stopping off (as DAG-DB's default
+        does): training runs all ``max_iter`` epochs by design, the result's
+        ``converged`` is False and no :class:`~engine.ConvergenceWarning` is
+        raised (``tol`` is then unused).
     inner_lr, inner_max_iter, inner_tol, inner_patience
         Adam learning rate, iterations and early stopping of the edge fits.
     sparsifier : {"backward", "l0_ste", "lars"}, default="backward"
@@ -320,9 +323,15 @@ class PermutahedronConfig:
         min=0,
         max=1000,
     )
-    tol: float = _opt(1e-4, "Early-stopping tolerance.", min=0.0, max=1.0)
+    tol: float = _opt(
+        1e-4, "Early-stopping tolerance (used with patience > 0).", min=0.0, max=1.0
+    )
     patience: int = _opt(
-        30, "Epochs without improvement before stopping.", min=1, max=100000
+        30,
+        "Epochs without improvement before stopping (0 = off: run all max_iter "
+        "epochs).",
+        min=0,
+        max=100000,
     )
     inner_lr: float = _opt(0.1, "Learning rate of the edge fits.", min=1e-5, max=10.0)
     inner_max_iter: int = _opt(300, "Iterations of each edge fit.", min=1, max=100000)
@@ -438,9 +447,10 @@ def fit_seconds(
 
     Training runs at least ``patience + 1`` epochs (the first sets the best
     loss, then ``patience`` epochs without gain; fewer only when ``max_iter`` is
-    smaller) and at most ``max_iter``; tables whose best ordering stays
-    uncertain run them all (a 5 000 x 80 table of three classes, standardised:
-    277 of 300 epochs; ``simulate_sem`` data at d = 20-50 stopped after 35-267).
+    smaller; all ``max_iter`` with ``patience=0``) and at most ``max_iter``;
+    tables whose best ordering stays uncertain run them all (a 5 000 x 80
+    table of three classes, standardised: 277 of 300 epochs; ``simulate_sem``
+    data at d = 20-50 stopped after 35-267).
     With linear edges an epoch fits up to ``n_orderings`` new orderings
     (:func:`ordering_seconds` each; the rows hardly matter) and the final
     polish at least its last round (:func:`polish_round_size`); with the MLP
@@ -487,7 +497,10 @@ def _orderings(d: int, config: PermutahedronConfig) -> int:
 
 
 def _epochs(config: PermutahedronConfig) -> tuple[int, int]:
-    """The fewest epochs early stopping allows, and ``max_iter``."""
+    """The fewest epochs early stopping allows, and ``max_iter`` (both
+    ``max_iter`` when ``patience=0`` turns early stopping off)."""
+    if not config.patience:
+        return config.max_iter, config.max_iter
     return min(config.patience + 1, config.max_iter), config.max_iter
 
 
@@ -980,7 +993,7 @@ def _train(
             if reporter("train", epoch, metrics=metrics):
                 state.stopped = True
                 break
-        if state.stall >= cfg.patience:
+        if cfg.patience and state.stall >= cfg.patience:  # 0: no early stop
             state.converged = True
             break
     return state

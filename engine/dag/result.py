@@ -86,9 +86,10 @@ class DagResult(ResultMixin):
         True when the fit was stopped on request (partial result).
     converged : bool
         True when early stopping triggered before ``max_iter``. Always False
-        for DAG-DB's default ``patience=0``, which runs ``max_iter`` epochs by
-        design; a fit with early stopping on that reaches ``max_iter`` instead
-        warns (:class:`~engine.ConvergenceWarning`, kept in ``warnings``).
+        with ``patience=0`` (DAG-DB's default; either method), which runs
+        ``max_iter`` epochs by design; a fit with early stopping on that
+        reaches ``max_iter`` instead warns
+        (:class:`~engine.ConvergenceWarning`, kept in ``warnings``).
     n_iter : int
         Epochs run.
     method : str

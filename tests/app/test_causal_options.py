@@ -92,6 +92,19 @@ def test_options_that_do_nothing_are_hidden_and_named():
     assert not at.error and not _button(at, "causal_fit").disabled
 
 
+def test_patience_0_is_taken_by_either_method_and_said_to_turn_stopping_off():
+    # the permutahedron refused patience 0 ("must be in [1, 100000]") with the
+    # buttons off, though DAG-DB takes it as "early stopping off"
+    at = _page()
+    box = at.number_input(key="opt_permutahedron_patience")
+    assert "0 = off" in box.help
+    box.set_value(0).run()
+    assert not at.exception and not at.error
+    assert not _button(at, "causal_fit").disabled
+    _dagdb(at)
+    assert "0 = off" in at.number_input(key="opt_dagdb_patience").help
+
+
 def test_an_old_error_goes_once_the_inputs_change():
     # a bootstrap error (from temperature 0) stayed after the options were
     # corrected and fits succeeded

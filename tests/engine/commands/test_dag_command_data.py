@@ -664,3 +664,14 @@ def test_truth_errors_name_the_flag_and_the_path_as_given(
         "note: dag: '--truth' bad/part.csv: the true graph has no node(s) ['d']; "
         "they are treated as having no edges in the metrics."
     ) in err
+
+
+def test_patience_0_runs_every_epoch_without_a_warning(table, tmp_path, capsys):
+    # '--option patience=0' was refused: "must be in [1, 100000]"
+    out = tmp_path / "out.json"
+    argv = ["dag", str(table), "--option", "patience=0", "--max-iter", "4"]
+    assert main([*argv, "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["options"]["patience"] == 0 and doc["n_iter"] == 4
+    assert not doc["converged"]
+    assert "ConvergenceWarning" not in capsys.readouterr().err

@@ -107,3 +107,15 @@ def test_the_range_is_said_in_the_same_words_as_it_is_computed(n, d):
     low, high = fit_seconds(n, d, PermutahedronConfig())
     text = cost_warning(n, d, PermutahedronConfig())
     assert f"Expect about {duration_words(low)} to {duration_words(high)}." in text
+
+
+def test_without_early_stopping_every_epoch_of_max_iter_is_counted():
+    # patience=0 runs all of max_iter: the range is that one figure, and the
+    # warning says so
+    config = PermutahedronConfig(patience=0)
+    low, high = fit_seconds(5_000, 80, config)
+    assert low == pytest.approx(high)
+    assert high == pytest.approx(fit_seconds(5_000, 80, PermutahedronConfig())[1])
+    text = cost_warning(5_000, 80, config)
+    assert "training runs max_iter=300 epochs" in text
+    assert "patience + 1" not in text

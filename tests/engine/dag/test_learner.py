@@ -1007,3 +1007,23 @@ def test_numbers_stored_as_text_are_told_to_be_converted_not_encoded():
     message = str(info.value)
     assert "['b'] of 'X' hold numbers stored as text" in message
     assert "['t'] of 'X' are not numeric; drop them or encode them" in message
+
+
+def test_permutahedron_patience_0_turns_early_stopping_off_as_for_dagdb():
+    # '--option patience=0' was refused ("must be in [1, 100000]") though the
+    # README says early stopping is on when patience > 0
+    from engine import ConvergenceWarning
+    from engine.dag import PermutahedronConfig
+
+    assert PermutahedronConfig(patience=0).patience == 0
+    sim = simulate_sem(5, 100, seed=0)
+    opts = {"max_iter": 25, "n_orderings": 2, "polish": False}
+    stops = learn_dag(sim.X, seed=0, patience=1, **opts)
+    assert stops.converged and stops.n_iter < 25  # a patience of 1 stops early
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        fixed = learn_dag(sim.X, seed=0, patience=0, **opts)
+    # every epoch of max_iter, by design: not converged, and no warning
+    assert fixed.n_iter == 25 and not fixed.converged and not fixed.stopped
+    assert len(fixed.history["loss"]) == 25
+    assert not any("max_iter" in w for w in fixed.warnings)
