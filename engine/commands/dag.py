@@ -496,10 +496,10 @@ def _file_nodes(data: bytes, columns: tuple[str, ...], path: str) -> set[str]:
     from engine.dag.prior import _read_csv
 
     try:
-        rows = _read_csv(data, columns, path)
+        rows = _read_csv(data, columns, path).rows
     except DataError:
         return set()
-    return {row.get(c, "").strip() for row in rows for c in columns} - {""}
+    return {row.get(c, "").strip() for _, row in rows for c in columns} - {""}
 
 
 def _read_prior(
@@ -510,7 +510,9 @@ def _read_prior(
     Each file is checked on its own first, so that its errors name its option
     and path; a node that is not a learned column is an error saying whether it
     was left out, not selected, or is no column at all. What is left are
-    conflicts between the two files (a required edge against the tiers).
+    conflicts between the two files (a required edge against the tiers). The
+    reader's notes on a file (no kind column, no rows, columns not read) are
+    queued as notes naming its option and path.
     """
     files = {"--forbid": args.forbid, "--tiers": args.tiers}
     given = {flag: path for flag, path in files.items() if path}
@@ -534,11 +536,12 @@ def _prior_file(
     names: list[str],
     report: DataReport,
 ) -> bytes:
-    """The bytes of the prior file of ``flag``, checked on their own."""
+    """The bytes of the prior file of ``flag``, checked on their own; the
+    reader's notes on it are queued."""
     data = _read(path)
     kind = "edges" if flag == "--forbid" else "tiers"
     try:
-        PriorKnowledge.from_csv(names, **{kind: data})
+        notes = PriorKnowledge.read_csv(names, **{kind: data})[1]
     except DataError as err:
         cols = ("source", "target") if kind == "edges" else ("node",)
         unknown = sorted(_file_nodes(data, cols, path) - set(names))
@@ -548,6 +551,8 @@ def _prior_file(
             )
             raise DataError(message) from err
         raise type(err)(f"dag: '{flag}' {path}: {_without_owner(err)}") from err
+    for note in notes:
+        write_note("dag", f"'{flag}' {path}: {note}")
     return data
 
 

@@ -171,10 +171,10 @@ def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
         # rows of one and four names: the header was read as the one column
         # 'src,dst' ("found ['src,dst']"); the header's delimiter is used now
         (b"src,dst\nRaf\nMek,Erk,Akt,Jnk\n", "(found ['src', 'dst'])"),
-        (b"source,target,kind\nRaf,Mek,maybe\n", "Row 2 of the edge file has kind"),
+        (b"source,target,kind\nRaf,Mek,maybe\n", "Line 2 of the edge file has kind"),
         ("source,target\nRaf,\xe9\n".encode("latin-1"), "The edge file is not UTF-8"),
         (bytes(range(256)) * 4, "The edge file is not UTF-8"),
-        (b"source,target\nRaf,Nope\n", "Row 2 of the edge file: unknown node 'Nope'"),
+        (b"source,target\nRaf,Nope\n", "Line 2 of the edge file: unknown node 'Nope'"),
         (
             b"source,target,kind\nRaf,Mek,required\nMek,Raf,required\n",
             "The required edges",
@@ -192,7 +192,7 @@ def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
         assert _uploader(at, "edges").value is None
         assert _prior_state(at)["edges"].equals(kept)  # the editor keeps its rows
     for data, expected in [
-        (b"node,tier\nRaf,1.5\n", "Row 2 of the tier file has tier '1.5'"),
+        (b"node,tier\nRaf,1.5\n", "Line 2 of the tier file has tier '1.5'"),
         (b"node\nRaf\n", "The tier file needs the header columns"),
     ]:
         _uploader(at, "tiers").set_value(("tiers.csv", data, "text/csv")).run()
