@@ -2238,3 +2238,44 @@ def test_the_drawing_highlights_the_chosen_node_of_columns_named_by_numbers():
     nodes = _figure(at, "causal_dag_chart")["data"][0]
     chosen = [k for k, c in enumerate(nodes["marker"]["color"]) if c == "#9467bd"]
     assert [nodes["text"][k] for k in chosen] == ["1"]
+
+
+def test_the_note_on_chosen_columns_a_truth_file_leaves_out_reads_well():
+    # "...chosen under 'Columns (nodes)': them are scored as having no true
+    # edges" for several nodes
+    at = _page()
+    _show_runs(at, [_sachs_run(0, [(0, 1)])])
+    _upload_truth(at, "one.csv", _sachs_edges("Raf"))
+    said = [w for w in _each_warning(at) if "one.csv" in w]
+    assert said, _each_warning(at)
+    for text in said:
+        assert (
+            "'Raf', chosen under 'Columns (nodes)': it is scored as having no true "
+            "edges, so an edge the fit draws at it counts as extra. Add its edges to "
+            "the file, or leave it out of 'Columns (nodes)'."
+        ) in text
+    _upload_truth(at, "two.csv", _sachs_edges("Raf", "Plcg"))
+    said = [w for w in _each_warning(at) if "two.csv" in w]
+    assert said, _each_warning(at)
+    for text in said:
+        assert (
+            "'Raf', 'Plcg', chosen under 'Columns (nodes)': they are scored as "
+            "having no true edges, so an edge the fit draws at them counts as extra. "
+            "Add their edges to the file, or leave them out of 'Columns (nodes)'."
+        ) in text
+
+
+@pytest.mark.parametrize(
+    ("left_out", "said"),
+    [
+        (["Raf"], "runs through it, and it is no common cause"),
+        (["Raf", "PKA"], "runs through them, and they are no common cause"),
+    ],
+)
+def test_the_note_on_a_truth_cut_to_the_chosen_columns_reads_well(left_out, said):
+    # "... runs through them, and them are no common cause of two of them"
+    from app.views.causal import _cut_warning
+
+    cut = {"left_out": left_out, "edges": 17, "dropped": 0, "paths": [], "causes": []}
+    text = _cut_warning(cut, "the sample's known graph")
+    assert f"No path between the chosen columns {said} of two of them" in text
