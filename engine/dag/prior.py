@@ -1024,11 +1024,13 @@ def _edges_from_csv(
         )
     elif not has_kind:
         n = len(read.rows)
+        read_as = (
+            "is read as a forbidden edge" if n == 1 else "are read as forbidden edges"
+        )
         notes.insert(
             0,
             f"{read.label} has no 'kind' column, so its {_counted(n, 'row')} "
-            f"{'is' if n == 1 else 'are'} read as forbidden edge{'' if n == 1 else 's'}"
-            "; to require an edge, add a 'kind' column with 'forbidden' or "
+            f"{read_as}; to require an edge, add a 'kind' column with 'forbidden' or "
             "'required' in each row.",
         )
     return forbidden, required, notes

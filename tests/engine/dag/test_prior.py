@@ -698,6 +698,10 @@ def test_an_edge_file_without_a_kind_column_says_its_edges_are_forbidden():
         "edges; to require an edge, add a 'kind' column with 'forbidden' or "
         "'required' in each row."
     ]
+    one = PriorKnowledge.read_csv(NAMES, edges="source,target\na,b\n")[1]
+    assert one[0].startswith(
+        "the edge file has no 'kind' column, so its 1 row is read as a forbidden edge; "
+    )
     # with a kind column, nothing to say
     text = "source,target,kind\na,b,forbidden\n"
     assert PriorKnowledge.read_csv(NAMES, edges=text)[1] == []
