@@ -780,8 +780,8 @@ def _with_edits(
         if (r.source, r.target) not in kinds:
             keep.append((r.source, r.target, r.kind))
             continue
-        # read as build_prior reads it: a kind other than 'required' forbids
-        was = "required" if str(r.kind) == "required" else "forbidden"
+        # read as build_prior reads it (checked above: both nodes, a kind)
+        was = PriorKnowledge.edge_kind(str(r.kind))
         if was != kinds[r.source, r.target]:
             replaced.append((r.source, r.target, was))
     table = pd.DataFrame(keep + rows, columns=["source", "target", "kind"])

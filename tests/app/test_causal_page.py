@@ -2240,6 +2240,83 @@ def test_the_drawing_highlights_the_chosen_node_of_columns_named_by_numbers():
     assert [nodes["text"][k] for k in chosen] == ["1"]
 
 
+# --- round 18 (D): prior-knowledge input mistakes are said, not silent ---
+
+
+def _off_because(at: AppTest) -> str:
+    """The warning above the disabled Learn DAG button (backslashes dropped)."""
+    main = [w.value.replace("\\", "") for w in at.main.warning]
+    (above,) = [w for w in main if w.startswith("**Learn DAG** and **Run bootstrap**")]
+    return above
+
+
+def test_an_edge_row_without_a_target_turns_learn_dag_off_naming_the_row():
+    # 'Raf | (empty) | required' was dropped without a word: Learn DAG stayed on
+    # and the fit's prior had no such edge
+    at = _page()
+    tables = dict(_prior_state(at))
+    tables["edges"] = pd.DataFrame(
+        {"source": ["Raf"], "target": [None], "kind": ["required"]}
+    )
+    at.session_state[state.CAUSAL_PRIOR_EDITED] = tables
+    at.run()
+    assert not at.exception, at.exception
+    assert at.button(key="causal_fit").disabled
+    assert "Edges: row 1 (Raf | (empty) | required) has no target" in _off_because(at)
+
+
+def _noted(at: AppTest, name: str) -> list[str]:
+    return [i.replace("\\", "") for i in _infos(at) if name in i.replace("\\", "")]
+
+
+def test_prior_files_that_read_quietly_are_noted_or_refused():
+    at = _page()
+    # no kind column: every row forbidden, and the page says so while the file
+    # is in its uploader
+    _upload(at, "edges", b"source,target\nRaf,Mek\nMek,Erk\n", "nokind.csv")
+    assert not at.error, [e.value for e in at.error]
+    assert _prior_rows(at, "edges") == [
+        ["Raf", "Mek", "forbidden"],
+        ["Mek", "Erk", "forbidden"],
+    ]
+    (note,) = _noted(at, "nokind.csv")
+    assert "no 'kind' column, so its 2 rows are read as forbidden edges" in note
+    at.run()
+    assert _noted(at, "nokind.csv") == [note]
+    kept = _prior_rows(at, "edges")
+    # a header without rows emptied the editor unsaid, while a 0-byte file is
+    # refused: refused too, the editor kept
+    for data, said in [
+        (b"source,target,kind\n", "The edge file has a header but no rows"),
+        # an empty kind cell read as forbidden
+        (b"source,target,kind\nRaf,Mek,\n", "Line 2 of the edge file has no kind"),
+        (b"source,target,kind\nRaf,,required\n", "Line 2 of the edge file has no tar"),
+    ]:
+        _upload(at, "edges", data, "bad.csv")
+        (error,) = [e.value.replace("\\", "") for e in at.error]
+        assert error.startswith(f"bad.csv cannot be used: {said}"), error
+        assert "It was not loaded: the editor is unchanged." in error
+        assert _prior_rows(at, "edges") == kept
+        assert not _noted(at, "nokind.csv")  # that file is out of its uploader
+    # the Edges tab's words, in any case, load as the canonical kinds
+    words = b"source,target,kind\nRaf,Mek, Require\nMek,Erk,FORBID\n"
+    _upload(at, "edges", words, "words.csv")
+    assert not at.error and not _noted(at, "words.csv")
+    assert _prior_rows(at, "edges") == [
+        ["Mek", "Erk", "forbidden"],
+        ["Raf", "Mek", "required"],
+    ]
+    # tiers: -1 refused naming the line; a column not read is noted
+    _upload(at, "tiers", b"node,tier\nRaf,0\nMek,-1\n", "neg.csv")
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert "neg.csv cannot be used: Line 3 of the tier file has tier '-1'" in error
+    _upload(at, "tiers", b"node,tier,note\nRaf,0,first\n", "extra.csv")
+    assert not at.error
+    (note,) = _noted(at, "extra.csv")
+    assert "The tier file's column 'note' is not read" in note
+    assert _prior_rows(at, "tiers") == [["Raf", 0]]
+
+
 def test_the_note_on_chosen_columns_a_truth_file_leaves_out_reads_well():
     # "...chosen under 'Columns (nodes)': them are scored as having no true
     # edges" for several nodes
