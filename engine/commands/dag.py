@@ -123,15 +123,17 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--forbid",
         metavar="FILE",
-        help="CSV source,target[,kind] of forbidden (or required) edges",
+        help="CSV source,target[,kind] of forbidden (or required) edges: kind "
+        "forbidden (or forbid) or required (or require), in any case; without a "
+        "kind column every row is forbidden (a note says so)",
     )
     p.add_argument(
         "--tiers",
         metavar="FILE",
-        help="CSV node,tier with whole-number tiers: no node of a later tier is an "
-        "ancestor of a node of an earlier tier. One row per node; a node the file "
-        "does not list has no tier and may sit anywhere in between as long as "
-        "that holds",
+        help="CSV node,tier with whole-number tiers from 0: no node of a later "
+        "tier is an ancestor of a node of an earlier tier. One row per node; a "
+        "node the file does not list has no tier and may sit anywhere in between "
+        "as long as that holds",
     )
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--device", default="auto")

@@ -738,7 +738,7 @@ def _saved_work(media: list) -> tuple[AppTest, bytes]:
     cols.set_value([c for c in cols.value if c != "Jnk"])
     at.number_input(key="opt_permutahedron_n_orderings").set_value(4)
     at.run()
-    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Raf\n")
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Raf,forbidden\n")
     _upload(at, "tiers", b"node,tier\nPKC,0\n", "tiers.csv")
     _fit(at, max_iter=10)
     _wait(at, lambda a: _result(a) is not None)
@@ -1037,7 +1037,7 @@ def test_a_prior_made_for_other_columns_is_named_and_can_be_dropped(media):
 
 def test_a_prior_naming_a_removed_column_can_be_cleared_with_one_button():
     at = _page()
-    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Jnk\n")
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Jnk,forbidden\n")
     cols = at.multiselect(key="causal_cols_sachs")
     cols.set_value([c for c in cols.value if c != "Jnk"]).run()
     warning = _warnings(at)
