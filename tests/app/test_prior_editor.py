@@ -19,7 +19,7 @@ def _rows(table: pd.DataFrame) -> list[list]:
     return table.astype(object).values.tolist()
 
 
-def test_prior_rows_read_the_tables_as_build_prior_does():
+def test_prior_rows_read_the_tables_leniently_for_a_work_file():
     tables = {
         "edges": pd.DataFrame(
             {
@@ -35,7 +35,9 @@ def test_prior_rows_read_the_tables_as_build_prior_does():
             }
         ),
     }
-    # blank node cells and blank tiers are left out; a blank kind is forbidden
+    # what a work file keeps is not refused (build_prior refuses these rows when
+    # they are back in the editor): blank node cells and blank tiers are left
+    # out, a blank kind is forbidden
     assert prior_rows(tables) == {
         "forbidden": [["b", "c"]],
         "required": [["a", "b"]],
