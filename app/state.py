@@ -55,6 +55,10 @@ CAUSAL_PRIOR_START = "causal_prior_start"
 # file_id of the prior CSV each uploader last delivered (dict ``edges``/``tiers``),
 # so that a file is loaded, or refused with an error, once.
 CAUSAL_PRIOR_LOADED = "causal_prior_loaded"
+# The reader's notes (Markdown) on the prior file each uploader holds (dict
+# ``edges``/``tiers`` -> list of str: no kind column, columns not read), shown
+# under the uploaders until another file, or none, is there.
+CAUSAL_PRIOR_NOTES = "causal_prior_notes"
 # How often each prior uploader was emptied after refusing a file (dict
 # ``edges``/``tiers`` -> int): its widget key carries the number, so a refused
 # file's name does not stay in the uploader as if it had been loaded.
@@ -347,6 +351,7 @@ DURABLE_KEYS = (
     CAUSAL_PRIOR,
     CAUSAL_PRIOR_START,
     CAUSAL_PRIOR_LOADED,
+    CAUSAL_PRIOR_NOTES,
     CAUSAL_PRIOR_UPLOADS,
     CAUSAL_PRIOR_EDITED,
     CAUSAL_WORK_MESSAGE,

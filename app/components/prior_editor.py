@@ -88,7 +88,9 @@ def _load_prior_file(
     the editor once, leaving later edits alone. A file is refused, and the editor
     kept, when it is bad on its own or contradicts the other table in the editor
     (a required edge against the tiers); it is taken when that table has a
-    problem of its own, which the editor reports.
+    problem of its own, which the editor reports. The reader's notes on a file
+    taken (no kind column, columns not read) are kept to be shown while the
+    file is in its uploader.
 
     Returns
     -------
@@ -104,12 +106,13 @@ def _load_prior_file(
         return None, None
     loaded[kind] = file_id
     state.put(state.CAUSAL_PRIOR_LOADED, loaded)
+    _put_notes(kind, [])
     if upload is None:
         return None, None
     name = literal(upload.name)
     refused = "It was not loaded: the editor is unchanged."
     try:
-        table = _prior_table(upload.getvalue(), names, kind)
+        table, notes = _prior_table(upload.getvalue(), names, kind)
     except EngineError as err:
         return None, f"{name} cannot be used: {literal(page_error(err))} {refused}"
     other = "tiers" if kind == "edges" else "edges"
@@ -125,7 +128,15 @@ def _load_prior_file(
             f"{name} cannot be used with the {other} in the editor: "
             f"{literal(page_error(err))} {refused}"
         )
+    _put_notes(kind, [f"Loaded {name}. {literal(page_error(n))}" for n in notes])
     return table, None
+
+
+def _put_notes(kind: str, notes: list[str]) -> None:
+    """Keep the notes (Markdown) on the file the kind's uploader holds."""
+    kept = dict(state.get(state.CAUSAL_PRIOR_NOTES) or {})
+    kept[kind] = notes
+    state.put(state.CAUSAL_PRIOR_NOTES, kept)
 
 
 # the prior uploaders' labels
@@ -146,7 +157,8 @@ def _prior_uploads(names: list[str]) -> dict[str, pd.DataFrame | None]:
 
     A file is read before its uploader is drawn: a refused one is dropped from
     it (the uploader gets a new key, so it shows no file name, as if the file
-    had been loaded) and its error is shown under the uploaders.
+    had been loaded) and its error is shown under the uploaders, as are the
+    notes on the files they hold.
     """
     loaded, errors = {}, []
     for kind, column in zip(PRIOR_KINDS, st.columns(2), strict=True):
@@ -162,6 +174,9 @@ def _prior_uploads(names: list[str]) -> dict[str, pd.DataFrame | None]:
         )
     for error in errors:
         st.error(error)
+    for kind in PRIOR_KINDS:
+        for note in (state.get(state.CAUSAL_PRIOR_NOTES) or {}).get(kind, []):
+            st.info(note)
     return loaded
 
 
@@ -178,7 +193,7 @@ def _editor_config(kind: str, options: list[str]) -> dict[str, Any]:
         }
     return {
         "node": st.column_config.SelectboxColumn(options=options),
-        "tier": st.column_config.NumberColumn(step=1),
+        "tier": st.column_config.NumberColumn(step=1, min_value=0),
     }
 
 
@@ -359,9 +374,11 @@ def restore_priors(priors: dict[str, dict[str, pd.DataFrame]]) -> None:
 def prior_rows(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """The constraints of the editors' tables as JSON-ready lists.
 
-    Read as :func:`build_prior` reads them, without checking them against a
-    data set's columns: rows with a blank node cell are left out, an edge whose
-    kind is not ``required`` is forbidden, tier nodes are stripped.
+    Read leniently, as what a work file keeps cannot be refused (the page
+    checks a prior with :func:`build_prior` when it is back in the editors):
+    rows with a blank node cell are left out, an edge whose kind is not one
+    ``PriorKnowledge.edge_kind`` reads as ``required`` is forbidden, tier nodes
+    are stripped.
 
     Parameters
     ----------
@@ -379,14 +396,21 @@ def prior_rows(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     for row in tables["edges"].itertuples(index=False):
         ends = [_node_name(row.source, "source"), _node_name(row.target, "target")]
         if None not in ends:
-            required = str(getattr(row, "kind", "")) == "required"
-            kind = "required" if required else "forbidden"
-            out[kind].append(ends)
+            out[_lenient_kind(getattr(row, "kind", None))].append(ends)
     for row in tables["tiers"].itertuples(index=False):
         node = _node_name(row.node, "node")
         if node is not None and not pd.isna(row.tier):
             out["tiers"][node] = int(row.tier)
     return out
+
+
+def _lenient_kind(value: Any) -> str:
+    """The kind of an editor cell for :func:`prior_rows`: ``required`` when
+    ``PriorKnowledge.edge_kind`` reads it so, else ``forbidden``."""
+    try:
+        return PriorKnowledge.edge_kind(str(value))
+    except DataError:
+        return "forbidden"
 
 
 def prior_tables(prior: dict[str, Any]) -> dict[str, pd.DataFrame]:
@@ -525,17 +549,27 @@ def _prior_message() -> None:
         st.success(message)
 
 
-def _prior_table(data: bytes, names: list[str], key: str) -> pd.DataFrame:
-    """Validate an uploaded edges or tiers CSV; its rows for the editor.
+def _prior_table(
+    data: bytes, names: list[str], key: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """Validate an uploaded edges or tiers CSV; its rows for the editor and the
+    reader's notes on it.
 
-    The file is parsed as UTF-8 CSV by ``PriorKnowledge.from_csv`` (with the
-    delimiter of its header line); missing columns,
-    unknown nodes, bad kinds, non-integer tiers and required cycles raise an
-    ``EngineError``. The editor gets the constraints written back as CSV.
+    The file is read by ``PriorKnowledge.read_csv`` (with the delimiter of its
+    header line); missing columns, empty cells, unknown nodes, bad kinds,
+    tiers that are not whole numbers from 0 and required cycles raise an
+    ``EngineError``, and so does a file with a header but no rows, which would
+    empty the editor. The editor gets the constraints written back as CSV.
     """
-    if key == "edges":
-        return editor_tables(PriorKnowledge.from_csv(names, edges=data))["edges"]
-    return editor_tables(PriorKnowledge.from_csv(names, tiers=data))["tiers"]
+    what = "edge" if key == "edges" else "tier"
+    pk, notes = PriorKnowledge.read_csv(names, **{key: data})
+    table = editor_tables(pk)[key]
+    if table.empty:
+        raise DataError(
+            f"the {what} file has a header but no rows, so loading it would empty "
+            "the editor; to empty it, delete the editor's rows."
+        )
+    return table, notes
 
 
 def editor_tables(pk: PriorKnowledge) -> dict[str, pd.DataFrame]:
@@ -548,26 +582,115 @@ def editor_tables(pk: PriorKnowledge) -> dict[str, pd.DataFrame]:
     }
 
 
-def build_prior(names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame):
-    e = edges.dropna(subset=["source", "target"])
-    forb = [
-        (r.source, r.target)
-        for r in e.itertuples()
-        if str(getattr(r, "kind", "forbidden") or "forbidden") != "required"
-    ]
-    req = [
-        (r.source, r.target)
-        for r in e.itertuples()
-        if str(getattr(r, "kind", "")) == "required"
-    ]
-    t = tiers.dropna()
-    nodes = [str(n).strip() for n in t["node"]]
-    repeated = sorted({n for n in nodes if nodes.count(n) > 1})
+def build_prior(
+    names: list[str], edges: pd.DataFrame, tiers: pd.DataFrame
+) -> PriorKnowledge:
+    """The prior the editors' tables hold, over the nodes ``names``.
+
+    Rows are read as the prior files are (:meth:`PriorKnowledge.read_csv`): a
+    kind is ``forbidden`` or ``required`` (``forbid``, ``require`` too), tiers
+    are whole numbers from 0. A row with a blank cell is refused, naming it
+    (row 1 is the table's first), as is a self-loop; only rows without any
+    node are skipped (a row just added, whose kind has its default).
+
+    Parameters
+    ----------
+    names : list of str
+        The nodes (the chosen columns).
+    edges : DataFrame
+        Columns ``source``, ``target``, ``kind``.
+    tiers : DataFrame
+        Columns ``node``, ``tier``.
+
+    Returns
+    -------
+    PriorKnowledge
+
+    Raises
+    ------
+    EngineError
+        A row that cannot be read, a node listed twice in the tiers, or what
+        :meth:`PriorKnowledge.from_edges` refuses (unknown nodes, conflicts).
+    """
+    forbidden, required = _editor_edges(edges)
+    tier_map = _editor_tiers(tiers)
+    return PriorKnowledge.from_edges(
+        names, forbidden=forbidden, required=required, tiers=tier_map or None
+    )
+
+
+def _blank(value: Any) -> bool:
+    """Whether an editor cell is empty (None, NaN, <NA> or blanks)."""
+    return value is None or bool(pd.isna(value)) or not str(value).strip()
+
+
+def _row_words(values: tuple[Any, ...]) -> str:
+    """An editor row as the table shows it, ``"Raf | (empty) | required"``."""
+    return " | ".join("(empty)" if _blank(v) else str(v) for v in values)
+
+
+def _editor_edges(edges: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
+    """The forbidden and required edges of the edges table (see
+    :func:`build_prior`)."""
+    forbidden, required = [], []
+    table = edges.reindex(columns=["source", "target", "kind"])
+    for k, row in enumerate(table.itertuples(index=False), 1):
+        source, target, kind = row
+        if _blank(source) and _blank(target):
+            continue
+        where = f"Edges: row {k} ({_row_words(tuple(row))})"
+        cells = zip(("source", "target", "kind"), row, strict=True)
+        blank = [c for c, v in cells if _blank(v)]
+        if blank:
+            said = " and ".join(f"no {c}" for c in blank)
+            raise DataError(
+                f"{where} has {said}; pick both nodes and the kind of every row, "
+                "or delete the row."
+            )
+        try:
+            kind = PriorKnowledge.edge_kind(str(kind))
+        except DataError as err:
+            raise DataError(
+                f"{where} has the kind {str(kind).strip()!r}; choose 'forbidden' "
+                "or 'required', or delete the row."
+            ) from err
+        if str(source) == str(target):
+            raise DataError(
+                f"{where} is the self-loop {source!r} -> {target!r}, which a DAG "
+                "cannot have; delete the row."
+            )
+        (forbidden if kind == "forbidden" else required).append((source, target))
+    return forbidden, required
+
+
+def _editor_tiers(tiers: pd.DataFrame) -> dict[str, Any]:
+    """The tier of each node of the tiers table (see :func:`build_prior`)."""
+    tier_map: dict[str, Any] = {}
+    repeated = []
+    for k, (node, tier) in enumerate(
+        tiers.reindex(columns=["node", "tier"]).itertuples(index=False), 1
+    ):
+        if _blank(node) and _blank(tier):
+            continue
+        where = f"Tiers: row {k} ({_row_words((node, tier))})"
+        if _blank(node) or _blank(tier):
+            said = "no node" if _blank(node) else "no tier"
+            raise DataError(
+                f"{where} has {said}; give every row a node and its tier (0, 1, "
+                "2, ...), or delete the row."
+            )
+        if tier < 0:
+            raise DataError(
+                f"{where} has the tier {tier}; number the tiers 0, 1, 2, ... in "
+                "causal order (the lowest first), or delete the row."
+            )
+        node = str(node).strip()
+        if node in tier_map:
+            repeated.append(node)
+        tier_map[node] = tier
     if repeated:
         raise DataError(
-            f"Tiers: node(s) {repeated} are listed more than once; keep one row per "
-            "node."
+            f"Tiers: node(s) {sorted(set(repeated))} are listed more than once; "
+            "keep one row per node."
         )
-    tier_map = dict(zip(nodes, (int(v) for v in t["tier"]), strict=True)) or None
-    pk = PriorKnowledge.from_edges(names, forbidden=forb, required=req, tiers=tier_map)
-    return pk
+    return tier_map

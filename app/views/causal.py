@@ -635,10 +635,13 @@ def _listed(items: list[str]) -> str:
     return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def _cut_effects(cut: dict[str, Any], it: str, be: str) -> list[str]:
+def _cut_effects(cut: dict[str, Any]) -> list[str]:
     """Sentences on what leaving ``cut["left_out"]`` out changes between the
     chosen columns: paths through them, with or without a direct edge kept,
     and left-out common causes; or that it changes none of that."""
+    one = len(cut["left_out"]) == 1
+    # subject, verb and object pronoun for one left-out column or several
+    they, be, it = ("it", "is", "it") if one else ("they", "are", "them")
     hidden = [p for p, direct in cut["paths"] if not direct]
     beside = [p for p, direct in cut["paths"] if direct]
     out = []
@@ -650,12 +653,13 @@ def _cut_effects(cut: dict[str, Any], it: str, be: str) -> list[str]:
             "extra but may be right."
         )
     if beside:
-        one = len(beside) == 1
+        single = len(beside) == 1
         direct = _listed([_arrows((p[0], p[-1])) for p in beside])
         out.append(
             f"{_listed([_arrows(p) for p in beside])} also "
-            f"{'runs' if one else 'run'} through {it}, beside the direct "
-            f"{'edge' if one else 'edges'} {direct}, which {'is' if one else 'are'}"
+            f"{'runs' if single else 'run'} through {it}, beside the direct "
+            f"{'edge' if single else 'edges'} {direct}, which "
+            f"{'is' if single else 'are'}"
             f" kept and scored; only the part of the effect through {it} goes "
             "unscored."
         )
@@ -673,7 +677,7 @@ def _cut_effects(cut: dict[str, Any], it: str, be: str) -> list[str]:
         out.append(f"{count(more, 'more left-out node')} {such}.")
     if not out:
         out.append(
-            f"No path between the chosen columns runs through {it}, and {it} "
+            f"No path between the chosen columns runs through {it}, and {they} "
             f"{be} no common cause of two of them: leaving {it} out changes no "
             "effect between them."
         )
@@ -689,7 +693,7 @@ def _cut_warning(cut: dict[str, Any], words: str) -> str:
     one = len(left) == 1
     be, it = ("is", "it") if one else ("are", "them")
     kept = cut["edges"] - cut["dropped"]
-    effects = " ".join(_cut_effects(cut, it, "is" if one else "are"))
+    effects = " ".join(_cut_effects(cut))
     return (
         f"Scored against {words}: {them} {be} not among 'Columns (nodes)', so "
         f"the {cut['dropped']} of the graph's {cut['edges']} edges that start or "
@@ -776,8 +780,8 @@ def _with_edits(
         if (r.source, r.target) not in kinds:
             keep.append((r.source, r.target, r.kind))
             continue
-        # read as build_prior reads it: a kind other than 'required' forbids
-        was = "required" if str(r.kind) == "required" else "forbidden"
+        # read as build_prior reads it (checked above: both nodes, a kind)
+        was = PriorKnowledge.edge_kind(str(r.kind))
         if was != kinds[r.source, r.target]:
             replaced.append((r.source, r.target, was))
     table = pd.DataFrame(keep + rows, columns=["source", "target", "kind"])
@@ -1709,10 +1713,11 @@ def _uploaded_truth(
     if unnamed:
         them = literal(format_names(unnamed, NOTE_NAMES, brackets=False))
         one = len(unnamed) == 1
-        be, it = ("is", "it") if one else ("are", "them")
+        # subject, verb and object pronoun for one node or several
+        they, be, it = ("it", "is", "it") if one else ("they", "are", "them")
         cautions.append(
             f"The uploaded true graph '{literal(uploaded['name'])}' does not "
-            f"mention {them}, chosen under 'Columns (nodes)': {it} {be} scored "
+            f"mention {them}, chosen under 'Columns (nodes)': {they} {be} scored "
             f"as having no true edges, so an edge the fit draws at {it} counts "
             f"as extra. Add {'its' if one else 'their'} edges to the file, or "
             f"leave {it} out of 'Columns (nodes)'."

@@ -123,15 +123,17 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--forbid",
         metavar="FILE",
-        help="CSV source,target[,kind] of forbidden (or required) edges",
+        help="CSV source,target[,kind] of forbidden (or required) edges: kind "
+        "forbidden (or forbid) or required (or require), in any case; without a "
+        "kind column every row is forbidden (a note says so)",
     )
     p.add_argument(
         "--tiers",
         metavar="FILE",
-        help="CSV node,tier with whole-number tiers: no node of a later tier is an "
-        "ancestor of a node of an earlier tier. One row per node; a node the file "
-        "does not list has no tier and may sit anywhere in between as long as "
-        "that holds",
+        help="CSV node,tier with whole-number tiers from 0: no node of a later "
+        "tier is an ancestor of a node of an earlier tier. One row per node; a "
+        "node the file does not list has no tier and may sit anywhere in between "
+        "as long as that holds",
     )
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--device", default="auto")
@@ -515,10 +517,10 @@ def _file_nodes(data: bytes, columns: tuple[str, ...], path: str) -> set[str]:
     from engine.dag.prior import _read_csv
 
     try:
-        rows = _read_csv(data, columns, path)
+        rows = _read_csv(data, columns, path).rows
     except DataError:
         return set()
-    return {row.get(c, "").strip() for row in rows for c in columns} - {""}
+    return {row.get(c, "").strip() for _, row in rows for c in columns} - {""}
 
 
 def _read_prior(
@@ -529,7 +531,9 @@ def _read_prior(
     Each file is checked on its own first, so that its errors name its option
     and path; a node that is not a learned column is an error saying whether it
     was left out, not selected, or is no column at all. What is left are
-    conflicts between the two files (a required edge against the tiers).
+    conflicts between the two files (a required edge against the tiers). The
+    reader's notes on a file (no kind column, no rows, columns not read) are
+    queued as notes naming its option and path.
     """
     files = {"--forbid": args.forbid, "--tiers": args.tiers}
     given = {flag: path for flag, path in files.items() if path}
@@ -553,11 +557,12 @@ def _prior_file(
     names: list[str],
     report: DataReport,
 ) -> bytes:
-    """The bytes of the prior file of ``flag``, checked on their own."""
+    """The bytes of the prior file of ``flag``, checked on their own; the
+    reader's notes on it are queued."""
     data = _read(path)
     kind = "edges" if flag == "--forbid" else "tiers"
     try:
-        PriorKnowledge.from_csv(names, **{kind: data})
+        notes = PriorKnowledge.read_csv(names, **{kind: data})[1]
     except DataError as err:
         cols = ("source", "target") if kind == "edges" else ("node",)
         unknown = sorted(_file_nodes(data, cols, path) - set(names))
@@ -567,6 +572,8 @@ def _prior_file(
             )
             raise DataError(message) from err
         raise type(err)(f"dag: '{flag}' {path}: {_without_owner(err)}") from err
+    for note in notes:
+        write_note("dag", f"'{flag}' {path}: {note}")
     return data
 
 

@@ -402,27 +402,33 @@ class PriorKnowledge:
     ) -> PriorKnowledge:
         """Read constraints from CSV text or files.
 
+        :meth:`read_csv` without its notes on how the files were read.
+
         Parameters
         ----------
         names : sequence of str
             Node names in data column order.
         edges : path, text, UTF-8 bytes or open file, optional
             CSV with columns ``source,target,kind`` where ``kind`` is ``forbidden``
-            or ``required`` (a missing ``kind`` column means forbidden). A header
+            or ``required`` (``forbid`` and ``require`` too, in any case,
+            surrounding blanks ignored); with no ``kind`` column every row is a
+            forbidden edge, while an empty kind cell under a ``kind`` column is
+            an error, as is an empty source or target. A header
             row is required; a byte-order mark is ignored. A file may be open in
             text or binary mode (``open(path, "rb")``, an upload's bytes); bytes
             are read as UTF-8, as ``bytes`` are. The delimiter is
             detected as :func:`engine.data.read_table` does it (``,``, ``;``,
             tab, ``|`` or an Excel ``sep=`` line); the same holds for ``tiers``.
+            Other named columns are not read (:meth:`read_csv` notes them).
         tiers : path, text, UTF-8 bytes or open file, optional
             CSV with columns ``node,tier`` (header required), one row per node,
-            whole-number tiers within +-2147483647 (a lower tier comes first in the
-            causal order: no node of a later tier is an ancestor of a node of an
-            earlier tier).
+            whole-number tiers from 0 up to 2147483647 (a lower tier comes first
+            in the causal order: no node of a later tier is an ancestor of a
+            node of an earlier tier).
             Nodes the file does not list have no tier and may sit anywhere in
             between as long as that holds. A node listed twice is an error. A
             tier written as a whole number with decimals (``1.0``, as
-            spreadsheets export it) is that number; ``2.5`` is an error.
+            spreadsheets export it) is that number; ``2.5`` and ``-1`` are errors.
 
         Returns
         -------
@@ -431,24 +437,69 @@ class PriorKnowledge:
         Raises
         ------
         DataError
-            On a file that is not UTF-8, a missing column, unknown node, bad
-            ``kind``, a tier that is not a whole number or beyond +-2147483647, a
-            node listed twice, or a row with more fields than the header (a
-            ``kind`` cell under a ``source,target`` header is refused, not
-            dropped);
-            the message names the row, and the file when given by its path.
+            On a file that is not UTF-8, a missing column, unknown node, an
+            empty cell, bad ``kind``, a tier that is not a whole number from 0
+            to 2147483647, a node listed twice, or a row with more fields than
+            the header (a ``kind`` cell under a ``source,target`` header is
+            refused, not dropped) or a cell under a header cell left empty;
+            the message names the line, and the file when given by its path.
         GraphError
             Conflicting constraints, as :meth:`from_edges`.
         """
+        return cls.read_csv(names, edges=edges, tiers=tiers)[0]
+
+    @classmethod
+    def read_csv(
+        cls,
+        names: Sequence[str],
+        edges: CsvSource | None = None,
+        tiers: CsvSource | None = None,
+    ) -> tuple[PriorKnowledge, list[str]]:
+        """:meth:`from_csv`, with notes on what the files say without a mistake
+        a reader could take for one.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Node names in data column order.
+        edges, tiers : path, text, UTF-8 bytes or open file, optional
+            As for :meth:`from_csv`.
+
+        Returns
+        -------
+        prior : PriorKnowledge
+        notes : list of str
+            One sentence each, starting with the file (``"the edge file ..."``,
+            with its path when given one): an edge file without a ``kind``
+            column (every row read as a forbidden edge), a file with a header
+            but no rows (no constraint), columns the file has that are not read.
+            Empty when there is nothing to say.
+
+        Raises
+        ------
+        DataError, GraphError
+            As :meth:`from_csv`.
+
+        Examples
+        --------
+        >>> text = "source,target\\na,b\\n"
+        >>> pk, notes = PriorKnowledge.read_csv(["a", "b"], edges=text)
+        >>> pk.to_dict()["forbidden"], notes[0][:34]
+        ([['a', 'b']], "the edge file has no 'kind' column")
+        """
         names = tuple(str(n) for n in names)
-        _check_unique(names, "PriorKnowledge.from_csv")
+        _check_unique(names, _FROM_CSV)
         forbidden: list[Edge] = []
         required: list[Edge] = []
+        notes: list[str] = []
         if edges is not None:
-            forbidden, required = _edges_from_csv(edges, names)
-        tier_map = None if tiers is None else _tiers_from_csv(tiers, names)
+            forbidden, required, notes = _edges_from_csv(edges, names)
+        tier_map = None
+        if tiers is not None:
+            tier_map, tier_notes = _tiers_from_csv(tiers, names)
+            notes += tier_notes
         try:
-            return cls.from_edges(
+            prior = cls.from_edges(
                 names, forbidden=forbidden, required=required, tiers=tier_map
             )
         except GraphError as err:  # conflicts: name the files that hold them
@@ -461,6 +512,44 @@ class PriorKnowledge:
                 raise
             rest = str(err).partition(": ")[2]
             raise GraphError(f"{_FROM_CSV} ({' and '.join(files)}): {rest}") from err
+        return prior, notes
+
+    @staticmethod
+    def edge_kind(value: str) -> str:
+        """The kind an edge file's (or editor's) kind cell names.
+
+        Parameters
+        ----------
+        value : str
+            ``forbidden``, ``forbid``, ``required`` or ``require``, in any case,
+            surrounding blanks ignored.
+
+        Returns
+        -------
+        str
+            ``"forbidden"`` or ``"required"``, the words the writers use.
+
+        Raises
+        ------
+        DataError
+            ``value`` is not text, is blank, or is another word.
+
+        Examples
+        --------
+        >>> PriorKnowledge.edge_kind(" Require ")
+        'required'
+        """
+        kind = _kind_of(value) if isinstance(value, str) else None
+        if kind is None:
+            got = (
+                "no kind (a blank text)"
+                if isinstance(value, str) and not value.strip()
+                else repr(plain(value))
+            )
+            raise DataError(
+                f"PriorKnowledge.edge_kind: got {got}; use {_KIND_CHOICES}."
+            )
+        return kind
 
     # --- writers ---
 
@@ -856,63 +945,180 @@ _OPEN_FILE = (io.TextIOBase, io.BufferedIOBase, io.RawIOBase)
 _FROM_CSV = "PriorKnowledge.from_csv"
 
 
+@dataclass(frozen=True)
+class _CsvFile:
+    """A prior file as read: its header and its rows, by line.
+
+    Attributes
+    ----------
+    label : str
+        ``"the edge file"`` (with the path when given one), for messages.
+    fields : list of str
+        The header's column names as the file writes them, stripped.
+    rows : list of (int, dict)
+        Each row's line in the file (1 = the first line, blank lines and an
+        Excel ``sep=`` line counted) and its cells by lower-case column name
+        (``""`` for a cell the row leaves out).
+    """
+
+    label: str
+    fields: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+    def unused(self, used: tuple[str, ...]) -> list[str]:
+        """The named columns of the header that are not in ``used``."""
+        return [f for f in self.fields if f and f.lower() not in used]
+
+
+# the words an edge file's kind cell may hold, and the kind each one means
+_KIND_WORDS = {
+    "forbidden": "forbidden",
+    "forbid": "forbidden",
+    "required": "required",
+    "require": "required",
+}
+_KIND_CHOICES = "'forbidden' (or 'forbid') or 'required' (or 'require')"
+# the columns each prior file is read by (the first two are needed)
+_EDGE_COLUMNS = ("source", "target", "kind")
+_TIER_COLUMNS = ("node", "tier")
+
+
+def _kind_of(text: str) -> str | None:
+    """The kind a kind cell names (case and surrounding blanks aside), or None."""
+    return _KIND_WORDS.get(text.strip().lower())
+
+
 def _edges_from_csv(
     source: CsvSource, names: tuple[str, ...]
-) -> tuple[list[Edge], list[Edge]]:
-    """The forbidden and required edges of an edge file, by node name."""
-    label = _file_label(source, "edge")
+) -> tuple[list[Edge], list[Edge], list[str]]:
+    """The forbidden and required edges of an edge file, by node name, and the
+    notes on how it was read (:meth:`PriorKnowledge.read_csv`)."""
+    read = _read_csv(source, _EDGE_COLUMNS[:2], _file_label(source, "edge"))
+    has_kind = "kind" in (f.lower() for f in read.fields)
+    cells = _EDGE_COLUMNS if has_kind else _EDGE_COLUMNS[:2]
     forbidden: list[Edge] = []
     required: list[Edge] = []
-    for k, row in enumerate(_read_csv(source, ("source", "target"), label), 2):
-        where = f"{_FROM_CSV}: row {k} of {label}"
-        kind = (row.get("kind") or "forbidden").strip().lower()
-        if kind not in ("forbidden", "required"):
+    for line, row in read.rows:
+        where = f"{_FROM_CSV}: line {line} of {read.label}"
+        _refuse_empty_cells(row, cells, where)
+        kind = _kind_of(row["kind"]) if has_kind else "forbidden"
+        if kind is None:
             raise DataError(
-                f"{where} has kind {kind!r}; use 'forbidden' or 'required'."
+                f"{where} has kind {row['kind'].strip()!r}; use {_KIND_CHOICES}."
             )
-        edge = (row["source"].strip(), row["target"].strip())
-        if not all(edge):
-            raise DataError(
-                f"{where} has no {'source' if not edge[0] else 'target'}; give "
-                "both nodes of every edge (a graph's CSV edge list also has rows "
-                "of one node, for nodes without edges: delete those rows here)."
-            )
-        # resolved here so that an unknown node names its row and file
-        edge = tuple(names[_index_of(names, node, where)] for node in edge)
+        # resolved here so that an unknown node names its line and file
+        edge = tuple(
+            names[_index_of(names, row[c].strip(), where)] for c in ("source", "target")
+        )
         if edge[0] == edge[1]:
             raise GraphError(
                 f"{where} is the self-loop {edge[0]!r} -> {edge[1]!r}, which a DAG "
-                "cannot have; delete the row."
+                "cannot have; delete the line."
             )
         (forbidden if kind == "forbidden" else required).append(edge)
-    return forbidden, required
+    notes = _unused_note(read, _EDGE_COLUMNS, "edge")
+    if not read.rows:
+        notes.insert(
+            0,
+            f"{read.label} has a header but no rows: it forbids and requires no edge.",
+        )
+    elif not has_kind:
+        n = len(read.rows)
+        read_as = (
+            "is read as a forbidden edge" if n == 1 else "are read as forbidden edges"
+        )
+        notes.insert(
+            0,
+            f"{read.label} has no 'kind' column, so its {_counted(n, 'row')} "
+            f"{read_as}; to require an edge, add a 'kind' column with 'forbidden' or "
+            "'required' in each row.",
+        )
+    return forbidden, required, notes
 
 
-def _tiers_from_csv(source: CsvSource, names: tuple[str, ...]) -> dict[str, int]:
-    """The tier of each node a tier file lists, by node name."""
-    label = _file_label(source, "tier")
+def _refuse_empty_cells(
+    row: dict[str, str], cells: tuple[str, ...], where: str
+) -> None:
+    """Raise when a cell of ``cells`` is blank in an edge file's ``row``, naming
+    every blank one; ``where`` (the line and file) starts the message."""
+    blank = [c for c in cells if not row[c].strip()]
+    if not blank:
+        return
+    if blank == ["kind"]:
+        advice = (
+            "write 'forbidden' or 'required' in the kind cell of every line (a "
+            "file without a kind column forbids every edge)"
+        )
+    elif "kind" in blank:
+        advice = (
+            "give both nodes and the kind ('forbidden' or 'required') of every "
+            "edge, or delete the line"
+        )
+    else:
+        advice = (
+            "give both nodes of every edge (a graph's CSV edge list also has rows "
+            "of one node, for nodes without edges: delete those rows here)"
+        )
+    raise DataError(f"{where} has {_listed([f'no {c}' for c in blank])}; {advice}.")
+
+
+def _tiers_from_csv(
+    source: CsvSource, names: tuple[str, ...]
+) -> tuple[dict[str, int], list[str]]:
+    """The tier of each node a tier file lists, by node name, and the notes on
+    how it was read (:meth:`PriorKnowledge.read_csv`)."""
+    read = _read_csv(source, _TIER_COLUMNS, _file_label(source, "tier"))
     tiers: dict[str, int] = {}
-    rows_of: dict[str, int] = {}
-    for k, row in enumerate(_read_csv(source, ("node", "tier"), label), 2):
-        where = f"{_FROM_CSV}: row {k} of {label}"
+    lines_of: dict[str, int] = {}
+    for line, row in read.rows:
+        where = f"{_FROM_CSV}: line {line} of {read.label}"
         if not row["node"].strip():
-            raise DataError(f"{where} has no node; give a node name in every row.")
+            raise DataError(f"{where} has no node; give a node name in every line.")
         node = names[_index_of(names, row["node"].strip(), where)]
         tier = _csv_tier(row["tier"], where)
         if node in tiers:
             raise DataError(
-                f"{_FROM_CSV}: node {node!r} is listed twice in {label}, with tier "
-                f"{tiers[node]} (row {rows_of[node]}) and tier {tier} (row {k}); "
-                "keep one row per node."
+                f"{_FROM_CSV}: node {node!r} is listed twice in {read.label}, with "
+                f"tier {tiers[node]} (line {lines_of[node]}) and tier {tier} (line "
+                f"{line}); keep one line per node."
             )
         tiers[node] = tier
-        rows_of[node] = k
-    return tiers
+        lines_of[node] = line
+    notes = _unused_note(read, _TIER_COLUMNS, "tier")
+    if not read.rows:
+        notes.insert(
+            0, f"{read.label} has a header but no rows: it gives no node a tier."
+        )
+    return tiers, notes
+
+
+def _unused_note(read: _CsvFile, used: tuple[str, ...], what: str) -> list[str]:
+    """The note on the named columns of a prior file that are not read, if any."""
+    unused = read.unused(used)
+    if not unused:
+        return []
+    one = len(unused) == 1
+    return [
+        f"{read.label}'s column{'' if one else 's'} {_listed(map(repr, unused))} "
+        f"{'is' if one else 'are'} not read: {_article(what)} {what} file is read by "
+        f"its columns {_listed(used)}."
+    ]
+
+
+def _listed(words: Iterable[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _article(word: str) -> str:
+    """``"an"`` before a vowel, else ``"a"``."""
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _csv_tier(text: str, where: str) -> int:
     """A tier cell as an integer: ``2``, or ``2.0`` as spreadsheets write it;
-    ``where`` (the row and file) starts the message of a bad one."""
+    ``where`` (the line and file) starts the message of a bad one."""
     try:
         tier = int(text)
     except ValueError:
@@ -928,9 +1134,14 @@ def _csv_tier(text: str, where: str) -> int:
                 "(0, 1, 2, ...)."
             )
         tier = int(value)
-    if abs(tier) > MAX_TIER:
+    if tier < 0:
         raise DataError(
-            f"{where} has tier {text.strip()!r}, beyond +-{MAX_TIER}; number the "
+            f"{where} has tier {text.strip()!r}; a tier file numbers the tiers "
+            "0, 1, 2, ... in causal order (the lowest first): renumber them from 0."
+        )
+    if tier > MAX_TIER:
+        raise DataError(
+            f"{where} has tier {text.strip()!r}, beyond {MAX_TIER}; number the "
             "tiers 0, 1, 2, ... in causal order."
         )
     return tier
@@ -965,53 +1176,84 @@ def _decode(raw: bytes, label: str) -> str:
     return text
 
 
-def _read_csv(
-    source: CsvSource, needed: tuple[str, ...], label: str
-) -> list[dict[str, str]]:
-    """The rows of a prior CSV, keys lower-case; ``label`` names it in errors."""
+def _source_text(source: CsvSource, label: str) -> str:
+    """The text of a prior file given as a path, text, bytes or open file."""
     if isinstance(source, io.TextIOBase):
-        text = source.read()
-    elif isinstance(source, io.BufferedIOBase | io.RawIOBase):  # open(path, "rb")
-        text = _decode(source.read() or b"", label)
-    elif isinstance(source, bytes):
-        text = _decode(source, label)
-    elif _names_a_file(source):
-        text = _decode(_read_file(Path(source), label), label)
-    else:
-        text = str(source)
-    text = text.removeprefix("\ufeff")  # a byte-order mark from a spreadsheet
+        return source.read()
+    if isinstance(source, io.BufferedIOBase | io.RawIOBase):  # open(path, "rb")
+        return _decode(source.read() or b"", label)
+    if isinstance(source, bytes):
+        return _decode(source, label)
+    if _names_a_file(source):
+        return _decode(_read_file(Path(source), label), label)
+    return str(source)
+
+
+def _read_csv(source: CsvSource, needed: tuple[str, ...], label: str) -> _CsvFile:
+    """The header and rows of a prior CSV; ``label`` names it in errors.
+
+    Rows are numbered by their line in the file, and blank lines are skipped.
+    A row with more cells than the header, or a cell under a header cell left
+    empty, is refused unless the cell is blank: dropping it would change what
+    the row says (``a,b,required`` under ``source,target``).
+    """
+    text = _source_text(source, label).removeprefix("\ufeff")  # a spreadsheet's BOM
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    body = text.lstrip()
+    above = text[: len(text) - len(body)].count("\n")  # blank lines above
+    body = body.rstrip() + "\n"
     # the header's delimiter (',' ';' tab '|'), or the one Excel's "sep=" line
     # names: a prior file needs its header, and rows of uneven length (a row of
     # one name) would make a detection over all lines miss it
-    text = text.strip() + "\n"
-    if not text.startswith("sep="):
-        header = text.split("\n", 1)[0] + "\n"
-        text = f"sep={sniff_delimiter(header)[0]}\n{text}"
-    delimiter, text = sniff_delimiter(text)
-    reader = csv.DictReader(io.StringIO(text.strip()), delimiter=delimiter)
-    written = [f.strip() for f in (reader.fieldnames or [])]  # for messages
-    fields = [f.lower() for f in written]
+    if body.startswith("sep="):
+        above += 1  # the file's own line, which sniff_delimiter empties
+    else:
+        header = body.split("\n", 1)[0] + "\n"
+        body = f"sep={sniff_delimiter(header)[0]}\n{body}"
+    delimiter, body = sniff_delimiter(body)  # the sep= line is an empty one now
+    lines = csv.reader(io.StringIO(body), delimiter=delimiter)
+    written = [f.strip() for f in next((r for r in lines if r), [])]  # for messages
     _refuse_repeated_fields(written, label)
-    missing = [c for c in needed if c not in fields]
+    missing = [c for c in needed if c not in [f.lower() for f in written]]
     if missing:
         raise DataError(
             f"{_FROM_CSV}: {label} needs the header columns {list(needed)}; "
             f"missing {missing} (found {written})."
         )
     rows = []
-    for k, row in enumerate(reader, 2):
-        if None in row:  # more fields than the header names
-            _refuse_extra_fields(row, written, k, label, delimiter)
-        rows.append({str(c).strip().lower(): (v or "") for c, v in row.items()})
-    return rows
+    for cells in lines:
+        if cells:
+            line = lines.line_num + above - 1  # less the emptied sep= line
+            rows.append((line, _row_cells(cells, written, line, label, delimiter)))
+    return _CsvFile(label=label, fields=written, rows=rows)
+
+
+def _row_cells(
+    cells: list[str], fields: list[str], line: int, label: str, delimiter: str
+) -> dict[str, str]:
+    """A row's cells by lower-case column name (``""`` for one it leaves out),
+    refused when a non-blank cell has no column name (see :func:`_read_csv`)."""
+    extra = cells[len(fields) :]
+    if any(cell.strip() for cell in extra):
+        _refuse_extra_fields(extra, fields, line, label, delimiter)
+    row = {}
+    for name, cell in itertools.zip_longest(fields, cells[: len(fields)], fillvalue=""):
+        if name:
+            row[name.lower()] = cell
+        elif cell.strip():
+            raise DataError(
+                f"{_FROM_CSV}: line {line} of {label} has the cell {cell!r} under "
+                f"no header name (header: {fields}); name its column in the header "
+                "or delete the cell."
+            )
+    return row
 
 
 def _refuse_repeated_fields(written: list[str], label: str) -> None:
     """Raise when a prior file's header names a column twice (case aside).
 
-    csv.DictReader keeps the last cell of a repeated name, so ``Source,Source,
-    Target`` over ``c,a,b`` would silently read the edge ``a -> b``.
+    Rows are read by column name, so ``Source,Source,Target`` over ``c,a,b``
+    would silently read the edge ``a -> b`` (the last Source wins).
     ``written`` are the header's names as the file writes them; empty names
     (trailing delimiters) are not columns and are let through.
     """
@@ -1029,15 +1271,14 @@ def _refuse_repeated_fields(written: list[str], label: str) -> None:
 
 
 def _refuse_extra_fields(
-    row: dict[str | None, Any], fields: list[str], k: int, label: str, delimiter: str
+    extra: list[str], fields: list[str], line: int, label: str, delimiter: str
 ) -> None:
-    """Raise for row ``k`` of a prior file, which has more fields than its header.
+    """Raise for ``line`` of a prior file, whose row has the ``extra`` cells
+    beyond the ``fields`` its header names (as the file writes them).
 
-    csv.DictReader keeps the extra cells under the key None; dropping them would
-    read ``a,b,required`` under a ``source,target`` header as a forbidden edge.
-    ``fields`` are the header's names as the file writes them.
+    Dropping them would read ``a,b,required`` under a ``source,target`` header
+    as a forbidden edge.
     """
-    extra = [str(v) for v in row[None]]
     n_fields = len(fields) + len(extra)
     lowered = [f.lower() for f in fields]
     if "source" in lowered and "kind" not in lowered:
@@ -1049,7 +1290,7 @@ def _refuse_extra_fields(
     else:
         advice = "delete the extra cells, or quote a cell that holds the delimiter"
     raise DataError(
-        f"{_FROM_CSV}: row {k} of {label} has {n_fields} fields but its header "
+        f"{_FROM_CSV}: line {line} of {label} has {n_fields} fields but its header "
         f"{fields} names {len(fields)} (extra: {extra}); {advice}."
     )
 

@@ -171,10 +171,10 @@ def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
         # rows of one and four names: the header was read as the one column
         # 'src,dst' ("found ['src,dst']"); the header's delimiter is used now
         (b"src,dst\nRaf\nMek,Erk,Akt,Jnk\n", "(found ['src', 'dst'])"),
-        (b"source,target,kind\nRaf,Mek,maybe\n", "Row 2 of the edge file has kind"),
+        (b"source,target,kind\nRaf,Mek,maybe\n", "Line 2 of the edge file has kind"),
         ("source,target\nRaf,\xe9\n".encode("latin-1"), "The edge file is not UTF-8"),
         (bytes(range(256)) * 4, "The edge file is not UTF-8"),
-        (b"source,target\nRaf,Nope\n", "Row 2 of the edge file: unknown node 'Nope'"),
+        (b"source,target\nRaf,Nope\n", "Line 2 of the edge file: unknown node 'Nope'"),
         (
             b"source,target,kind\nRaf,Mek,required\nMek,Raf,required\n",
             "The required edges",
@@ -192,7 +192,7 @@ def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
         assert _uploader(at, "edges").value is None
         assert _prior_state(at)["edges"].equals(kept)  # the editor keeps its rows
     for data, expected in [
-        (b"node,tier\nRaf,1.5\n", "Row 2 of the tier file has tier '1.5'"),
+        (b"node,tier\nRaf,1.5\n", "Line 2 of the tier file has tier '1.5'"),
         (b"node\nRaf\n", "The tier file needs the header columns"),
     ]:
         _uploader(at, "tiers").set_value(("tiers.csv", data, "text/csv")).run()
@@ -738,7 +738,7 @@ def _saved_work(media: list) -> tuple[AppTest, bytes]:
     cols.set_value([c for c in cols.value if c != "Jnk"])
     at.number_input(key="opt_permutahedron_n_orderings").set_value(4)
     at.run()
-    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Raf\n")
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Raf,forbidden\n")
     _upload(at, "tiers", b"node,tier\nPKC,0\n", "tiers.csv")
     _fit(at, max_iter=10)
     _wait(at, lambda a: _result(a) is not None)
@@ -1037,7 +1037,7 @@ def test_a_prior_made_for_other_columns_is_named_and_can_be_dropped(media):
 
 def test_a_prior_naming_a_removed_column_can_be_cleared_with_one_button():
     at = _page()
-    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Jnk\n")
+    _upload(at, "edges", b"source,target,kind\nRaf,Mek,required\nPKC,Jnk,forbidden\n")
     cols = at.multiselect(key="causal_cols_sachs")
     cols.set_value([c for c in cols.value if c != "Jnk"]).run()
     warning = _warnings(at)
@@ -2247,3 +2247,121 @@ def test_the_drawing_highlights_the_chosen_node_of_columns_named_by_numbers():
     nodes = _figure(at, "causal_dag_chart")["data"][0]
     chosen = [k for k, c in enumerate(nodes["marker"]["color"]) if c == "#9467bd"]
     assert [nodes["text"][k] for k in chosen] == ["1"]
+
+
+# --- round 18 (D): prior-knowledge input mistakes are said, not silent ---
+
+
+def _off_because(at: AppTest) -> str:
+    """The warning above the disabled Learn DAG button (backslashes dropped)."""
+    main = [w.value.replace("\\", "") for w in at.main.warning]
+    (above,) = [w for w in main if w.startswith("**Learn DAG** and **Run bootstrap**")]
+    return above
+
+
+def test_an_edge_row_without_a_target_turns_learn_dag_off_naming_the_row():
+    # 'Raf | (empty) | required' was dropped without a word: Learn DAG stayed on
+    # and the fit's prior had no such edge
+    at = _page()
+    tables = dict(_prior_state(at))
+    tables["edges"] = pd.DataFrame(
+        {"source": ["Raf"], "target": [None], "kind": ["required"]}
+    )
+    at.session_state[state.CAUSAL_PRIOR_EDITED] = tables
+    at.run()
+    assert not at.exception, at.exception
+    assert at.button(key="causal_fit").disabled
+    assert "Edges: row 1 (Raf | (empty) | required) has no target" in _off_because(at)
+
+
+def _noted(at: AppTest, name: str) -> list[str]:
+    return [i.replace("\\", "") for i in _infos(at) if name in i.replace("\\", "")]
+
+
+def test_prior_files_that_read_quietly_are_noted_or_refused():
+    at = _page()
+    # no kind column: every row forbidden, and the page says so while the file
+    # is in its uploader
+    _upload(at, "edges", b"source,target\nRaf,Mek\nMek,Erk\n", "nokind.csv")
+    assert not at.error, [e.value for e in at.error]
+    assert _prior_rows(at, "edges") == [
+        ["Raf", "Mek", "forbidden"],
+        ["Mek", "Erk", "forbidden"],
+    ]
+    (note,) = _noted(at, "nokind.csv")
+    assert "no 'kind' column, so its 2 rows are read as forbidden edges" in note
+    at.run()
+    assert _noted(at, "nokind.csv") == [note]
+    kept = _prior_rows(at, "edges")
+    # a header without rows emptied the editor unsaid, while a 0-byte file is
+    # refused: refused too, the editor kept
+    for data, said in [
+        (b"source,target,kind\n", "The edge file has a header but no rows"),
+        # an empty kind cell read as forbidden
+        (b"source,target,kind\nRaf,Mek,\n", "Line 2 of the edge file has no kind"),
+        (b"source,target,kind\nRaf,,required\n", "Line 2 of the edge file has no tar"),
+    ]:
+        _upload(at, "edges", data, "bad.csv")
+        (error,) = [e.value.replace("\\", "") for e in at.error]
+        assert error.startswith(f"bad.csv cannot be used: {said}"), error
+        assert "It was not loaded: the editor is unchanged." in error
+        assert _prior_rows(at, "edges") == kept
+        assert not _noted(at, "nokind.csv")  # that file is out of its uploader
+    # the Edges tab's words, in any case, load as the canonical kinds
+    words = b"source,target,kind\nRaf,Mek, Require\nMek,Erk,FORBID\n"
+    _upload(at, "edges", words, "words.csv")
+    assert not at.error and not _noted(at, "words.csv")
+    assert _prior_rows(at, "edges") == [
+        ["Mek", "Erk", "forbidden"],
+        ["Raf", "Mek", "required"],
+    ]
+    # tiers: -1 refused naming the line; a column not read is noted
+    _upload(at, "tiers", b"node,tier\nRaf,0\nMek,-1\n", "neg.csv")
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert "neg.csv cannot be used: Line 3 of the tier file has tier '-1'" in error
+    _upload(at, "tiers", b"node,tier,note\nRaf,0,first\n", "extra.csv")
+    assert not at.error
+    (note,) = _noted(at, "extra.csv")
+    assert "The tier file's column 'note' is not read" in note
+    assert _prior_rows(at, "tiers") == [["Raf", 0]]
+
+
+def test_the_note_on_chosen_columns_a_truth_file_leaves_out_reads_well():
+    # "...chosen under 'Columns (nodes)': them are scored as having no true
+    # edges" for several nodes
+    at = _page()
+    _show_runs(at, [_sachs_run(0, [(0, 1)])])
+    _upload_truth(at, "one.csv", _sachs_edges("Raf"))
+    said = [w for w in _each_warning(at) if "one.csv" in w]
+    assert said, _each_warning(at)
+    for text in said:
+        assert (
+            "'Raf', chosen under 'Columns (nodes)': it is scored as having no true "
+            "edges, so an edge the fit draws at it counts as extra. Add its edges to "
+            "the file, or leave it out of 'Columns (nodes)'."
+        ) in text
+    _upload_truth(at, "two.csv", _sachs_edges("Raf", "Plcg"))
+    said = [w for w in _each_warning(at) if "two.csv" in w]
+    assert said, _each_warning(at)
+    for text in said:
+        assert (
+            "'Raf', 'Plcg', chosen under 'Columns (nodes)': they are scored as "
+            "having no true edges, so an edge the fit draws at them counts as extra. "
+            "Add their edges to the file, or leave them out of 'Columns (nodes)'."
+        ) in text
+
+
+@pytest.mark.parametrize(
+    ("left_out", "said"),
+    [
+        (["Raf"], "runs through it, and it is no common cause"),
+        (["Raf", "PKA"], "runs through them, and they are no common cause"),
+    ],
+)
+def test_the_note_on_a_truth_cut_to_the_chosen_columns_reads_well(left_out, said):
+    # "... runs through them, and them are no common cause of two of them"
+    from app.views.causal import _cut_warning
+
+    cut = {"left_out": left_out, "edges": 17, "dropped": 0, "paths": [], "causes": []}
+    text = _cut_warning(cut, "the sample's known graph")
+    assert f"No path between the chosen columns {said} of two of them" in text

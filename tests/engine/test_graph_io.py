@@ -135,7 +135,7 @@ def test_a_graph_csv_given_as_prior_edges_says_to_delete_node_rows():
     from engine.errors import DataError
 
     text = "source,target,weight\na,d,1.5\nd,f,-2\nb,,\nc,,\ne,,\n"
-    with pytest.raises(DataError, match="row 4 of the edge file has no target") as e:
+    with pytest.raises(DataError, match="line 4 of the edge file has no target") as e:
         PriorKnowledge.from_csv(list("abcdef"), edges=text)
     assert "rows of one node, for nodes without edges: delete those rows" in str(
         e.value

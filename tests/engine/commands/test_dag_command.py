@@ -107,7 +107,7 @@ def test_dag_command_bad_input_exits_with_one_line(table, tmp_path, capsys):
     bad_forbid.write_text("source,target\na,b,required\n")
     assert main(["dag", str(data), "--forbid", str(bad_forbid)]) == 2
     err = capsys.readouterr().err
-    assert f"'--forbid' {bad_forbid}: row 2 of the edge file has 3 fields" in err
+    assert f"'--forbid' {bad_forbid}: line 2 of the edge file has 3 fields" in err
     assert "add a 'kind' column to the header ('source,target,kind')" in err
 
 

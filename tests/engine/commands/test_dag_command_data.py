@@ -248,13 +248,13 @@ def test_a_utf16_prior_file_naming_no_column_says_which(table, tmp_path, capsys,
 
 
 def test_prior_file_errors_name_the_option_and_the_file(table, tmp_path, capsys):
-    # "PriorKnowledge.from_csv: row 3 of the tier file ..." said neither which
+    # "PriorKnowledge.from_csv: line 3 of the tier file ..." said neither which
     # option nor which file
     tiers = tmp_path / "tiers.csv"
     tiers.write_text("node,tier\na,0\nc,2.5\n", encoding="utf-8")
     assert main(["dag", str(table), "--tiers", str(tiers), *FIT]) == 2
     assert _error_line(capsys) == (
-        f"error: dag: '--tiers' {tiers}: row 3 of the tier file has tier '2.5'; "
+        f"error: dag: '--tiers' {tiers}: line 3 of the tier file has tier '2.5'; "
         "tiers must be whole numbers (0, 1, 2, ...).\n"
     )
     forbid = tmp_path / "forbid.csv"
@@ -267,6 +267,44 @@ def test_prior_file_errors_name_the_option_and_the_file(table, tmp_path, capsys)
         "'a' is both required and against the tiers ('d' is in tier 1, 'a' in tier "
         "0); remove one of the two constraints.\n"
     )
+
+
+def test_prior_file_mistakes_are_refused_or_noted_as_the_page_does(
+    table, tmp_path, capsys
+):
+    # 'source,target,kind' over 'a,c,' read a -> c as forbidden, and a tier of
+    # -1 was taken, without a word; a file without a kind column forbade its
+    # edges unsaid
+    forbid = tmp_path / "forbid.csv"
+    forbid.write_text("source,target,kind\na,c,\n", encoding="utf-8")
+    argv = ["dag", str(table), "--columns", "a", "c", "d", *FIT]
+    assert main([*argv, "--forbid", str(forbid)]) == 2
+    assert f"'--forbid' {forbid}: line 2 of the edge file has no kind" in (
+        _error_line(capsys)
+    )
+    tiers = tmp_path / "tiers.csv"
+    tiers.write_text("node,tier\na,0\nc,-1\n", encoding="utf-8")
+    assert main([*argv, "--tiers", str(tiers)]) == 2
+    assert f"'--tiers' {tiers}: line 3 of the tier file has tier '-1'" in (
+        _error_line(capsys)
+    )
+    forbid.write_text("source,target\na,c\nd,a\n", encoding="utf-8")
+    tiers.write_text("node,tier,note\na,0,first\n", encoding="utf-8")
+    assert main([*argv, "--forbid", str(forbid), "--tiers", str(tiers)]) == 0
+    notes = [n for n in capsys.readouterr().err.splitlines() if "file" in n]
+    assert notes == [
+        f"note: dag: '--forbid' {forbid}: the edge file has no 'kind' column, so "
+        "its 2 rows are read as forbidden edges; to require an edge, add a 'kind' "
+        "column with 'forbidden' or 'required' in each row.",
+        f"note: dag: '--tiers' {tiers}: the tier file's column 'note' is not read: "
+        "a tier file is read by its columns node and tier.",
+    ]
+    forbid.write_text("source,target,kind\n", encoding="utf-8")
+    assert main([*argv, "--forbid", str(forbid)]) == 0
+    assert (
+        f"note: dag: '--forbid' {forbid}: the edge file has a header but no rows: "
+        "it forbids and requires no edge.\n"
+    ) in capsys.readouterr().err
 
 
 def test_columns_unknown_or_fewer_than_two_are_refused_in_cli_words(table, capsys):

@@ -105,7 +105,7 @@ def test_prior_csv_round_trip():
 
 
 def test_prior_csv_errors_name_the_row():
-    with pytest.raises(DataError, match="row 2"):
+    with pytest.raises(DataError, match="line 2"):
         PriorKnowledge.from_csv(NAMES, edges="source,target,kind\na,b,maybe\n")
     with pytest.raises(DataError, match="missing"):
         PriorKnowledge.from_csv(NAMES, edges="from,to\na,b\n")
@@ -118,10 +118,10 @@ def test_prior_csv_refuses_a_row_longer_than_its_header(tmp_path):
     with pytest.raises(DataError) as err:
         PriorKnowledge.from_csv(NAMES, edges=path)
     msg = str(err.value)
-    assert f"row 2 of the edge file {str(path)!r} has 3 fields" in msg
+    assert f"line 2 of the edge file {str(path)!r} has 3 fields" in msg
     assert "header ['source', 'target'] names 2 (extra: ['required'])" in msg
     assert "add a 'kind' column to the header ('source,target,kind')" in msg
-    with pytest.raises(DataError, match=r"row 3 of the tier file has 3 fields"):
+    with pytest.raises(DataError, match=r"line 3 of the tier file has 3 fields"):
         PriorKnowledge.from_csv(NAMES, tiers="node;tier\na;0\nb;1;2\n")
 
 
@@ -159,12 +159,13 @@ def test_prior_csv_delimiter_comes_from_its_header():
     # the header read as one column "src,dst"; it is two columns, named so
     with pytest.raises(DataError, match=r"\(found \['src', 'dst'\]\)"):
         PriorKnowledge.from_csv(NAMES, edges="src,dst\na\nb,c,d,a\n")
-    # a header split by ';' over rows of uneven length is read by ';'
-    prior = PriorKnowledge.from_csv(
-        NAMES, edges="source;target;kind\na;b\nc;d;required\n"
-    )
-    assert prior.forbidden[0, 1] and prior.forbidden.sum() == 1
-    assert prior.required[2, 3] and prior.required.sum() == 1
+    # a header split by ';' over rows of uneven length is read by ';' (a row
+    # without its kind cell is refused: it was read as forbidden, unsaid)
+    with pytest.raises(DataError, match="line 2 of the edge file has no kind"):
+        PriorKnowledge.from_csv(NAMES, edges="source;target;kind\na;b\nc;d;required\n")
+    prior = PriorKnowledge.from_csv(NAMES, edges="source;target\na;b\nc;d\n")
+    assert prior.forbidden[0, 1] and prior.forbidden[2, 3]
+    assert prior.forbidden.sum() == 2
 
 
 def test_prior_csv_bytes_bom_and_latin1(tmp_path):
@@ -283,9 +284,9 @@ def test_prior_csv_names_a_missing_file_and_an_empty_cell(tmp_path):
             PriorKnowledge.from_csv(NAMES, edges=source)
     with pytest.raises(DataError, match="is a folder"):
         PriorKnowledge.from_csv(NAMES, tiers=tmp_path)
-    with pytest.raises(DataError, match="row 3 of the edge file has no target"):
+    with pytest.raises(DataError, match="line 3 of the edge file has no target"):
         PriorKnowledge.from_csv(NAMES, edges="source,target\na,b\nc,\n")
-    with pytest.raises(DataError, match="row 2 of the tier file has no node"):
+    with pytest.raises(DataError, match="line 2 of the tier file has no node"):
         PriorKnowledge.from_csv(NAMES, tiers="node,tier\n,1\n")
     # one line of CSV text (a header only) is still text, not a file name
     assert not PriorKnowledge.from_csv(NAMES, edges="source,target").forbidden.any()
@@ -367,13 +368,13 @@ def test_prior_file_errors_name_the_file_given_by_path(tmp_path):
     with pytest.raises(DataError) as info:
         PriorKnowledge.from_csv(NAMES, tiers=tiers)
     assert str(info.value) == (
-        f"PriorKnowledge.from_csv: row 3 of the tier file {str(tiers)!r} has tier "
+        f"PriorKnowledge.from_csv: line 3 of the tier file {str(tiers)!r} has tier "
         "'2.5'; tiers must be whole numbers (0, 1, 2, ...)."
     )
     edges = tmp_path / "edges.csv"
     edges.write_text("source,target\na,zz\n")
     with pytest.raises(
-        DataError, match=re.escape(f"row 2 of the edge file {str(edges)!r}: unknown")
+        DataError, match=re.escape(f"line 2 of the edge file {str(edges)!r}: unknown")
     ):
         PriorKnowledge.from_csv(NAMES, edges=str(edges))
     edges.write_text("source,target,kind\nb,a,required\n")
@@ -384,10 +385,10 @@ def test_prior_file_errors_name_the_file_given_by_path(tmp_path):
         f"PriorKnowledge.from_csv (the edge file {str(edges)!r} and the tier file "
         f"{str(tiers)!r}): the edge 'b' -> 'a' is both required and against"
     )
-    with pytest.raises(GraphError, match="row 2 of the edge file is the self-loop"):
+    with pytest.raises(GraphError, match="line 2 of the edge file is the self-loop"):
         PriorKnowledge.from_csv(NAMES, edges="source,target\nc,c\n")
     # text has no file name
-    with pytest.raises(DataError, match=r"row 2 of the tier file has tier '2\.5'"):
+    with pytest.raises(DataError, match=r"line 2 of the tier file has tier '2\.5'"):
         PriorKnowledge.from_csv(NAMES, tiers="node,tier\na,2.5\n")
 
 
@@ -466,8 +467,8 @@ def test_a_tier_out_of_range_in_a_tier_file_names_the_file_and_row(tmp_path):
     with pytest.raises(DataError) as info:
         PriorKnowledge.from_csv(NAMES, tiers=path)
     message = str(info.value)
-    assert f"row 3 of the tier file {str(path)!r} has tier '3000000000'" in message
-    assert "+-2147483647" in message
+    assert f"line 3 of the tier file {str(path)!r} has tier '3000000000'" in message
+    assert "beyond 2147483647" in message
 
 
 def test_a_tier_out_of_range_in_a_mapping_names_the_node():
@@ -497,7 +498,9 @@ def test_a_binary_prior_file_names_itself_in_errors(tmp_path):
     path.write_bytes(b"source,target\na,zz\n")
     with open(path, "rb") as f, pytest.raises(DataError) as info:
         PriorKnowledge.from_csv(NAMES, edges=f)
-    assert f"row 2 of the edge file {str(path)!r}: unknown node 'zz'" in str(info.value)
+    assert f"line 2 of the edge file {str(path)!r}: unknown node 'zz'" in str(
+        info.value
+    )
     with pytest.raises(DataError, match="is not UTF-8 text"):
         PriorKnowledge.from_csv(NAMES, edges=io.BytesIO(b"source,target\n\xff,a\n"))
 
@@ -622,3 +625,138 @@ def test_prior_repr_is_short_and_counts_the_constraints():
     # equality, hashing and to_dict are as before
     again = PriorKnowledge.from_dict(pk.to_dict())
     assert again == pk and hash(again) == hash(pk) and len(repr(pk)) < 200
+
+
+# --- input mistakes in prior files are said, not silently read (round 18, D) ---
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_kind_under_a_kind_column_is_refused_naming_the_line(blank):
+    # 'alpha,beta,' under 'source,target,kind' was read as forbidden, unsaid
+    text = f"source,target,kind\na,b,required\nc,d,{blank}\n"
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, edges=text)
+    message = str(info.value)
+    assert "line 3 of the edge file has no kind" in message
+    assert "'forbidden' or 'required'" in message
+
+
+def test_every_empty_cell_of_an_edge_line_is_named():
+    with pytest.raises(DataError, match="line 2 of the edge file has no target;"):
+        PriorKnowledge.from_csv(NAMES, edges="source,target,kind\na,,required\n")
+    with pytest.raises(
+        DataError, match="line 2 of the edge file has no source, no target and no kind"
+    ):
+        PriorKnowledge.from_csv(NAMES, edges="source,target,kind\n,,\n")
+
+
+def test_lines_are_counted_as_the_file_has_them():
+    # DictReader skips blank lines, and the reader numbered the rows from 2
+    # whatever lay above them: a blank line or Excel's sep= line put it off
+    with pytest.raises(DataError, match="line 4 of the edge file has no target"):
+        PriorKnowledge.from_csv(NAMES, edges="source,target\na,b\n\nc,\n")
+    with pytest.raises(DataError, match="line 4 of the tier file has no node"):
+        PriorKnowledge.from_csv(NAMES, tiers="\nsep=;\nnode;tier\n;1\n")
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("forbid", "forbidden"),
+        (" Forbid ", "forbidden"),
+        ("FORBIDDEN", "forbidden"),
+        ("require", "required"),
+        ("Required ", "required"),
+    ],
+)
+def test_kinds_are_read_in_either_form_and_written_canonically(written, kind):
+    # the page's Edges tab says "require"/"forbid", while files needed
+    # 'required'/'forbidden' and 'forbid' was refused
+    pk = PriorKnowledge.from_csv(NAMES, edges=f"source,target,kind\na,b,{written}\n")
+    assert pk.to_dict()[kind] == [["a", "b"]]
+    assert pk.edges_csv() == f"source,target,kind\na,b,{kind}\n"
+    assert PriorKnowledge.edge_kind(written) == kind
+
+
+def test_an_unknown_kind_is_refused_with_the_words_taken():
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, edges="source,target,kind\na,b,maybe\n")
+    message = str(info.value)
+    assert "line 2 of the edge file has kind 'maybe'" in message
+    assert "'forbidden' (or 'forbid') or 'required' (or 'require')" in message
+    with pytest.raises(DataError, match="got 'maybe'"):
+        PriorKnowledge.edge_kind("maybe")
+    with pytest.raises(DataError, match="no kind"):
+        PriorKnowledge.edge_kind(" ")
+
+
+def test_an_edge_file_without_a_kind_column_says_its_edges_are_forbidden():
+    pk, notes = PriorKnowledge.read_csv(NAMES, edges="source,target\na,b\nc,d\n")
+    assert pk.to_dict()["forbidden"] == [["a", "b"], ["c", "d"]]
+    assert notes == [
+        "the edge file has no 'kind' column, so its 2 rows are read as forbidden "
+        "edges; to require an edge, add a 'kind' column with 'forbidden' or "
+        "'required' in each row."
+    ]
+    one = PriorKnowledge.read_csv(NAMES, edges="source,target\na,b\n")[1]
+    assert one[0].startswith(
+        "the edge file has no 'kind' column, so its 1 row is read as a forbidden edge; "
+    )
+    # with a kind column, nothing to say
+    text = "source,target,kind\na,b,forbidden\n"
+    assert PriorKnowledge.read_csv(NAMES, edges=text)[1] == []
+
+
+def test_a_prior_file_of_a_header_only_says_it_gives_no_constraints():
+    pk, notes = PriorKnowledge.read_csv(
+        NAMES, edges="source,target,kind\n", tiers="node,tier\n"
+    )
+    assert pk.is_empty
+    assert notes == [
+        "the edge file has a header but no rows: it forbids and requires no edge.",
+        "the tier file has a header but no rows: it gives no node a tier.",
+    ]
+    # what the writers give for an empty prior still reads back
+    empty = PriorKnowledge.empty(NAMES)
+    back = PriorKnowledge.from_csv(
+        NAMES, edges=empty.edges_csv(), tiers=empty.tiers_csv()
+    )
+    assert back == empty
+
+
+@pytest.mark.parametrize("tier", ["-1", "-2.0"])
+def test_a_negative_tier_in_a_tier_file_is_refused_naming_the_line(tier):
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, tiers=f"node,tier\na,0\nb,{tier}\n")
+    message = str(info.value)
+    assert f"line 3 of the tier file has tier '{tier}'" in message
+    assert "0, 1, 2, ..." in message
+
+
+def test_columns_a_prior_file_does_not_use_are_noted():
+    pk, notes = PriorKnowledge.read_csv(
+        NAMES,
+        edges="source,target,kind,weight\na,b,required,0.5\n",
+        tiers="node,tier,x,Comment\na,0,1,first\n",
+    )
+    assert pk.to_dict()["required"] == [["a", "b"]] and pk.to_dict()["tiers"] == {
+        "a": 0
+    }
+    assert notes == [
+        "the edge file's column 'weight' is not read: an edge file is read by its "
+        "columns source, target and kind.",
+        "the tier file's columns 'x' and 'Comment' are not read: a tier file is "
+        "read by its columns node and tier.",
+    ]
+
+
+def test_cells_under_a_header_cell_left_empty_are_refused():
+    # 'source,target,' over 'a,b,required': the trailing header cell names no
+    # column, and its cells were dropped, so a -> b read as forbidden
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.from_csv(NAMES, edges="source,target,\na,b,required\n")
+    message = str(info.value)
+    assert "line 2 of the edge file has the cell 'required' under no header" in message
+    # a header and rows that end in a delimiter are fine (spreadsheets write them)
+    pk = PriorKnowledge.from_csv(NAMES, edges="source,target,\na,b,\n")
+    assert pk.to_dict()["forbidden"] == [["a", "b"]]
