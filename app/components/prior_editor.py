@@ -193,7 +193,7 @@ def _editor_config(kind: str, options: list[str]) -> dict[str, Any]:
         }
     return {
         "node": st.column_config.SelectboxColumn(options=options),
-        "tier": st.column_config.NumberColumn(step=1, min_value=0),
+        "tier": st.column_config.NumberColumn(step=1),
     }
 
 
@@ -557,7 +557,7 @@ def _prior_table(
 
     The file is read by ``PriorKnowledge.read_csv`` (with the delimiter of its
     header line); missing columns, empty cells, unknown nodes, bad kinds,
-    tiers that are not whole numbers from 0 and required cycles raise an
+    tiers that are not whole numbers and required cycles raise an
     ``EngineError``, and so does a file with a header but no rows, which would
     empty the editor. The editor gets the constraints written back as CSV.
     """
@@ -678,11 +678,6 @@ def _editor_tiers(tiers: pd.DataFrame) -> dict[str, Any]:
             raise DataError(
                 f"{where} has {said}; give every row a node and its tier (0, 1, "
                 "2, ...), or delete the row."
-            )
-        if tier < 0:
-            raise DataError(
-                f"{where} has the tier {tier}; number the tiers 0, 1, 2, ... in "
-                "causal order (the lowest first), or delete the row."
             )
         node = str(node).strip()
         if node in tier_map:

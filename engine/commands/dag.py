@@ -130,10 +130,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--tiers",
         metavar="FILE",
-        help="CSV node,tier with whole-number tiers from 0: no node of a later "
-        "tier is an ancestor of a node of an earlier tier. One row per node; a "
-        "node the file does not list has no tier and may sit anywhere in between "
-        "as long as that holds",
+        help="CSV node,tier with whole-number tiers (lower first, e.g. 0, 1, 2): "
+        "no node of a later tier is an ancestor of a node of an earlier tier. One "
+        "row per node; a node the file does not list has no tier and may sit "
+        "anywhere in between as long as that holds",
     )
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--device", default="auto")

@@ -1134,14 +1134,9 @@ def _csv_tier(text: str, where: str) -> int:
                 "(0, 1, 2, ...)."
             )
         tier = int(value)
-    if tier < 0:
+    if abs(tier) > MAX_TIER:
         raise DataError(
-            f"{where} has tier {text.strip()!r}; a tier file numbers the tiers "
-            "0, 1, 2, ... in causal order (the lowest first): renumber them from 0."
-        )
-    if tier > MAX_TIER:
-        raise DataError(
-            f"{where} has tier {text.strip()!r}, beyond {MAX_TIER}; number the "
+            f"{where} has tier {text.strip()!r}, beyond +-{MAX_TIER}; number the "
             "tiers 0, 1, 2, ... in causal order."
         )
     return tier

@@ -117,7 +117,6 @@ def test_edge_rows_without_nodes_are_rows_just_added_and_skipped():
     [
         (("b", None), "row 2 (b | (empty)) has no tier"),
         ((None, 1), "row 2 ((empty) | 1) has no node"),
-        (("b", -1), "row 2 (b | -1) has the tier -1"),
     ],
 )
 def test_a_tier_row_the_prior_cannot_read_is_refused_naming_it(row, said):

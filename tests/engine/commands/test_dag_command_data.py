@@ -272,9 +272,8 @@ def test_prior_file_errors_name_the_option_and_the_file(table, tmp_path, capsys)
 def test_prior_file_mistakes_are_refused_or_noted_as_the_page_does(
     table, tmp_path, capsys
 ):
-    # 'source,target,kind' over 'a,c,' read a -> c as forbidden, and a tier of
-    # -1 was taken, without a word; a file without a kind column forbade its
-    # edges unsaid
+    # 'source,target,kind' over 'a,c,' read a -> c as forbidden without a word;
+    # a file without a kind column forbade its edges unsaid
     forbid = tmp_path / "forbid.csv"
     forbid.write_text("source,target,kind\na,c,\n", encoding="utf-8")
     argv = ["dag", str(table), "--columns", "a", "c", "d", *FIT]
@@ -283,11 +282,6 @@ def test_prior_file_mistakes_are_refused_or_noted_as_the_page_does(
         _error_line(capsys)
     )
     tiers = tmp_path / "tiers.csv"
-    tiers.write_text("node,tier\na,0\nc,-1\n", encoding="utf-8")
-    assert main([*argv, "--tiers", str(tiers)]) == 2
-    assert f"'--tiers' {tiers}: line 3 of the tier file has tier '-1'" in (
-        _error_line(capsys)
-    )
     forbid.write_text("source,target\na,c\nd,a\n", encoding="utf-8")
     tiers.write_text("node,tier,note\na,0,first\n", encoding="utf-8")
     assert main([*argv, "--forbid", str(forbid), "--tiers", str(tiers)]) == 0
