@@ -422,13 +422,14 @@ class PriorKnowledge:
             Other named columns are not read (:meth:`read_csv` notes them).
         tiers : path, text, UTF-8 bytes or open file, optional
             CSV with columns ``node,tier`` (header required), one row per node,
-            whole-number tiers from 0 up to 2147483647 (a lower tier comes first
+            whole-number tiers within +-2147483647 (a lower tier comes first
             in the causal order: no node of a later tier is an ancestor of a
             node of an earlier tier).
             Nodes the file does not list have no tier and may sit anywhere in
             between as long as that holds. A node listed twice is an error. A
             tier written as a whole number with decimals (``1.0``, as
-            spreadsheets export it) is that number; ``2.5`` and ``-1`` are errors.
+            spreadsheets export it) is that number; ``2.5`` is an error, ``-1``
+            a tier before 0 as in :meth:`from_edges`.
 
         Returns
         -------
@@ -438,8 +439,8 @@ class PriorKnowledge:
         ------
         DataError
             On a file that is not UTF-8, a missing column, unknown node, an
-            empty cell, bad ``kind``, a tier that is not a whole number from 0
-            to 2147483647, a node listed twice, or a row with more fields than
+            empty cell, bad ``kind``, a tier that is not a whole number within
+            +-2147483647, a node listed twice, or a row with more fields than
             the header (a ``kind`` cell under a ``source,target`` header is
             refused, not dropped) or a cell under a header cell left empty;
             the message names the line, and the file when given by its path.
