@@ -573,11 +573,16 @@ def _prior_table(
 
 
 def editor_tables(pk: PriorKnowledge) -> dict[str, pd.DataFrame]:
-    """The editors' rows (``edges``, ``tiers``) of a prior, written back as CSV."""
+    """The editors' rows (``edges``, ``tiers``) of a prior, written back as CSV.
+
+    Cells are names as written: pandas' missing-value words (``NA``, ``None``,
+    ``null``, ``nan``) are node names here, not gaps.
+    """
+    text = {"keep_default_na": False, "na_filter": False}
     return {
-        "edges": pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str),
+        "edges": pd.read_csv(io.StringIO(pk.edges_csv()), dtype=str, **text),
         "tiers": pd.read_csv(
-            io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}
+            io.StringIO(pk.tiers_csv()), dtype={"node": str, "tier": "Int64"}, **text
         ),
     }
 

@@ -129,3 +129,21 @@ def test_a_tier_row_the_prior_cannot_read_is_refused_naming_it(row, said):
 def test_blank_tier_rows_are_skipped():
     pk = build_prior(NAMES, NO_EDGES, _tiers(("a", 0), (None, None), ("c", 1)))
     assert pk.to_dict()["tiers"] == {"a": 0, "c": 1}
+
+
+@pytest.mark.parametrize("names", [["NA", "b", "c"], ["None", "null", "nan"]])
+def test_node_names_pandas_reads_as_missing_survive_the_editor(names):
+    # the editor read its CSV with pandas' defaults: 'NA', 'None', 'null' and
+    # 'nan' became empty cells, and the prior was refused ("has no source")
+    pk = PriorKnowledge.from_edges(
+        names,
+        forbidden=[(names[0], names[1])],
+        required=[(names[2], names[1])],
+        tiers={names[0]: -1, names[1]: 0},
+    )
+    tables = editor_tables(pk)
+    assert tables["edges"].values.tolist() == [
+        [names[0], names[1], "forbidden"],
+        [names[2], names[1], "required"],
+    ]
+    assert build_prior(names, tables["edges"], tables["tiers"]) == pk
