@@ -41,6 +41,7 @@ __all__ = [
     "ProgressEvent",
     "Reporter",
     "asks_to_stop",
+    "duration_range",
     "duration_words",
     "make_generators",
     "resolve_device",
@@ -265,10 +266,10 @@ ProgressCallback = Callable[[ProgressEvent], Any]
 
 _TRUE_STOPS = (
     "{task}: the progress callback returned True at {stage} step {step}, which asks"
-    " the fit to stop; it stops there. If the callback only shows progress (a"
-    " progress bar's update, tqdm's, returns True when it redraws), make it return"
-    " nothing, e.g. `def on_event(e): bar.update(1)`. Return engine.STOP to stop"
-    " without this note."
+    " the fit to stop (a fit already done returns complete). If the callback only"
+    " shows progress (a progress bar's update, tqdm's, returns True when it"
+    " redraws), make it return nothing, e.g. `def on_event(e): bar.update(1)`."
+    " Return engine.STOP to stop without this note."
 )
 
 
@@ -428,3 +429,16 @@ def duration_words(seconds: float) -> str:
     if seconds < 90 * 60:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f}".removesuffix(".0") + " h"
+
+
+def duration_range(low: float, high: float) -> str:
+    """A range of estimated seconds in words, one figure when both ends read
+    the same (:func:`duration_words`).
+
+    Examples
+    --------
+    >>> duration_range(40, 200), duration_range(1080, 1090)
+    ('40 s to 3 min', '18 min')
+    """
+    low_words, high_words = duration_words(low), duration_words(high)
+    return low_words if low_words == high_words else f"{low_words} to {high_words}"

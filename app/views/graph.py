@@ -71,7 +71,7 @@ from engine.plots import (
     learned_graph_figure,
     training_curves_figure,
 )
-from engine.runtime import duration_words
+from engine.runtime import duration_range, duration_words
 from engine.validation import (
     class_label_warning,
     continuous_label,
@@ -735,12 +735,12 @@ def time_warning(n_nodes: int, config: LdsConfig) -> str | None:
     baselines = f", then the baselines (about {duration_words(extra)})" if extra else ""
     return (
         f"A long fit: {n_nodes} nodes. One outer iteration takes about "
-        f"{duration_words(one_low)} to {duration_words(one_high)} on one CPU core "
+        f"{duration_range(one_low, one_high)} on one CPU core "
         f"({few} to {many} inner steps of about {duration_words(step)} each in "
         f"measured fits; up to 'Max inner steps' = {config.inner_max_steps}, "
         f"{duration_words(config.inner_max_steps * step)}, while the inner "
         f"training keeps improving), and a fit runs {runs} of them{baselines}. "
-        f"Expect about {duration_words(low)} to {duration_words(high)}. The server "
+        f"Expect about {duration_range(low, high)}. The server "
         "runs one fit at a time for every user: lower 'Max outer iterations' for "
         "a first look, or use a table with fewer rows. You can still start it: a "
         "stop request (Cancel) is checked about every "

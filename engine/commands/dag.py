@@ -68,7 +68,7 @@ from engine.errors import (
 from engine.executor import EXECUTORS
 from engine.graph_io import GraphData, align_graph, read_graph
 from engine.results import dumps_strict
-from engine.runtime import duration_words
+from engine.runtime import duration_range
 
 __all__ = ["long_fit_note", "register", "run"]
 
@@ -767,14 +767,17 @@ def long_fit_note(args: argparse.Namespace, n_rows: int, n_columns: int) -> list
         return []
     seconds = fit_seconds(n_rows, n_columns, config)
     assert seconds is not None  # cost_warning warns only with an estimate
-    low, high = map(duration_words, seconds)
     refits = ""
     if args.bootstrap:
         refits = f", and each of the --bootstrap {args.bootstrap} refits as long again"
+    epochs = (
+        f"up to --max-iter {config.max_iter} epochs, fewer when training stops early"
+    )
+    if not config.patience:
+        epochs = f"all --max-iter {config.max_iter} epochs: early stopping is off"
     return [
-        f"a long fit: {n_columns} columns and {n_rows} rows; expect about {low} to "
-        f"{high} on one CPU core (up to --max-iter {config.max_iter} epochs, fewer "
-        f"when training stops early){refits}.",
+        f"a long fit: {n_columns} columns and {n_rows} rows; expect about "
+        f"{duration_range(*seconds)} on one CPU core ({epochs}){refits}.",
         f"to shorten it, {_shorter_fit(config, n_columns)}; Ctrl-C ends the command "
         "without a result.",
     ]

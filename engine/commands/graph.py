@@ -34,7 +34,7 @@ from engine.errors import (
 )
 from engine.graphs.config import BASELINES
 from engine.results import dumps_strict
-from engine.runtime import duration_words
+from engine.runtime import duration_range, duration_words
 
 logger = logging.getLogger(__name__)
 
@@ -750,16 +750,16 @@ def long_fit_note(args: argparse.Namespace, n_nodes: int) -> list[str]:
     low, high = estimate_seconds(n_nodes, config)
     if low <= LONG_FIT_S:
         return []
-    one_low, one_high = map(duration_words, outer_seconds(n_nodes, config))
     few, many = outer_iterations(config)
     runs = f"{few} to {many}" if few < many else f"{many}"
     extra = baseline_seconds(n_nodes, config)
     baselines = f", then the baselines (about {duration_words(extra)})" if extra else ""
     drop = ", drop --baselines" if config.baselines else ""
     return [
-        f"a long fit: {n_nodes} nodes; expect about {duration_words(low)} to "
-        f"{duration_words(high)} on one CPU core ({runs} outer iterations of about "
-        f"{one_low} to {one_high} each, up to --max-outer-iter "
+        f"a long fit: {n_nodes} nodes; expect about {duration_range(low, high)} on "
+        f"one CPU core ({runs} outer iterations of about "
+        f"{duration_range(*outer_seconds(n_nodes, config))} each, up to "
+        "--max-outer-iter "
         f"{config.max_outer_iter}{baselines}).",
         f"to shorten it, lower --max-outer-iter{drop} or use a table with fewer "
         "rows (the time grows with the square of the nodes); Ctrl-C ends the "

@@ -106,6 +106,7 @@ from engine.errors import (
 )
 from engine.runtime import (
     Reporter,
+    duration_range,
     duration_words,
     make_generators,
     resolve_device,
@@ -544,9 +545,7 @@ def cost_warning(n: int, d: int, config: PermutahedronConfig) -> str | None:
         return None
     few, most = _epochs(config)
     k = _orderings(d, config)
-    expect = (
-        f"Expect about {duration_words(seconds[0])} to {duration_words(seconds[1])}."
-    )
+    expect = f"Expect about {duration_range(*seconds)}."
     epochs = (
         f"training runs between patience + 1 = {few} and max_iter={most} epochs "
         "(tables whose best ordering stays uncertain run all of them)"

@@ -400,6 +400,24 @@ def test_dag_command_warns_of_a_long_fit_as_the_causal_page_does(tmp_path):
     assert long_fit_note(_dag_args([str(narrow)]), n, d) == []
 
 
+def test_the_long_fit_note_without_early_stopping_gives_one_figure(tmp_path):
+    # with --option patience=0 it said "expect about 18 min to 18 min ... (up to
+    # --max-iter 20000 epochs, fewer when training stops early)"
+    from engine.commands.dag import long_fit_note
+    from engine.dag import PermutahedronConfig
+    from engine.dag.permutahedron import fit_seconds
+    from engine.runtime import duration_words
+
+    wide, (n, d) = _wide_table(tmp_path, 300, 60)
+    argv = [str(wide), "--max-iter", "2000", "--option", "patience=0"]
+    (line, _) = long_fit_note(_dag_args(argv), n, d)
+    low, high = fit_seconds(n, d, PermutahedronConfig(max_iter=2000, patience=0))
+    assert duration_words(low) == duration_words(high)
+    assert f"expect about {duration_words(low)} on one CPU core" in line, line
+    assert "(all --max-iter 2000 epochs: early stopping is off)" in line
+    assert "stops early" not in line
+
+
 def test_dag_command_says_nothing_of_cost_for_a_small_table(table):
     import os
     import subprocess
