@@ -31,6 +31,28 @@ def _result(at: AppTest):
     return None if entry is None else entry["result"]
 
 
+def _page_on_upload(frame: pd.DataFrame, name: str) -> AppTest:
+    """The Causal page over ``frame`` as if uploaded on the Data page as
+    ``name`` (its real table report), run once without an exception."""
+    from engine.data import describe
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[state.DATASET] = {
+        "source": "upload",
+        "name": name,
+        "id": f"upload:{name}",
+        "frame": frame,
+        "target": None,
+        "truth": None,
+        "description": "",
+        "report": describe(frame, source=name),
+    }
+    at.run()
+    at.switch_page("views/causal.py").run()
+    assert not at.exception
+    return at
+
+
 def _fit(at: AppTest, **options) -> None:
     for name, value in options.items():
         at.number_input(key=f"opt_permutahedron_{name}").set_value(value)
@@ -279,23 +301,8 @@ def test_causal_page_says_what_to_do_when_dropping_rows_leaves_too_few():
     import numpy as np
     import pandas as pd
 
-    at = AppTest.from_file(APP, default_timeout=120)
-    from engine.data import describe
-
     frame = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [np.nan, 2.0, 1.0]})
-    at.session_state[state.DATASET] = {
-        "report": describe(frame),
-        "description": "",
-        "name": "holes.csv",
-        "id": "upload:holes",
-        "source": "upload",
-        "frame": frame,
-        "target": None,
-        "truth": None,
-    }
-    at.run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception
+    at = _page_on_upload(frame, "holes.csv")
     assert any("Set 'Missing values' to 'mean'" in e.value for e in at.error)
     at.selectbox(key="causal_missing").set_value("mean").run()
     assert not at.exception and not at.error
@@ -530,23 +537,10 @@ def test_a_row_index_column_is_not_a_node_by_default():
     import numpy as np
     import pandas as pd
 
-    from engine.data import describe
-
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
     frame.insert(0, "column_1", np.arange(40))  # a saved row index
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[state.DATASET] = {
-        "source": "upload",
-        "name": "indexed.csv",
-        "id": "upload:indexed.csv",
-        "frame": frame,
-        "target": None,
-        "report": describe(frame, source="indexed.csv"),
-    }
-    at.run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception
+    at = _page_on_upload(frame, "indexed.csv")
     nodes = at.multiselect(key="causal_cols_indexed.csv")
     assert nodes.value == ["a", "b", "c"] and "column_1" in nodes.options
     assert any(
@@ -1485,26 +1479,12 @@ def test_the_weight_threshold_starts_at_0_for_a_fit_on_another_data_set():
 
 
 def test_a_wide_table_warns_what_the_fit_will_cost_before_learn_dag():
-    from engine.data import describe
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
         rng.normal(size=(300, 200)), columns=[f"feature_{j:03d}" for j in range(200)]
     )
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[state.DATASET] = {
-        "report": describe(frame),
-        "description": "",
-        "name": "wide200.csv",
-        "id": "upload:wide200",
-        "source": "upload",
-        "frame": frame,
-        "target": None,
-        "truth": None,
-    }
-    at.run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception
+    at = _page_on_upload(frame, "wide200.csv")
     warned = [w.value for w in at.warning if w.value.startswith("A long fit")]
     assert len(warned) == 1
     assert warned[0].startswith(
@@ -2223,22 +2203,10 @@ def test_the_drawing_highlights_the_chosen_node_of_columns_named_by_numbers():
     # the page passed the chosen node's position to dag_figure(selected=), which
     # takes a name: with columns named 2, 0, 1, choosing '1' (position 2) would
     # highlight the node named 2
-    from engine.data import describe
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["2", "0", "1"])
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[state.DATASET] = {
-        "source": "upload",
-        "name": "numbered.csv",
-        "id": "upload:numbered.csv",
-        "frame": frame,
-        "target": None,
-        "report": describe(frame, source="numbered.csv"),
-    }
-    at.run()
-    at.switch_page("views/causal.py").run()
-    assert not at.exception
+    at = _page_on_upload(frame, "numbered.csv")
     _fit(at, max_iter=2)
     _wait(at, lambda a: _result(a) is not None)
     assert list(_result(at).node_names) == ["2", "0", "1"]

@@ -914,8 +914,10 @@ def test_graph_page_preselects_the_label_as_the_explain_page_does():
     assert at.selectbox(key=state.EXPLAIN_W_TARGET).value == "grade"
 
 
-def test_an_uploaded_edge_list_is_parsed_once_for_its_bytes(monkeypatch):
-    # the page parsed the upload again on every rerun (a 1e6-edge list: 14 s)
+@pytest.fixture
+def parses(monkeypatch) -> list[int]:
+    """The byte counts of the edge lists the page parses, in order (the real
+    reader, counted)."""
     import engine.graphs
 
     calls = []
@@ -926,6 +928,11 @@ def test_an_uploaded_edge_list_is_parsed_once_for_its_bytes(monkeypatch):
         return parse(source)
 
     monkeypatch.setattr(engine.graphs, "read_edge_list", counted)
+    return calls
+
+
+def test_an_uploaded_edge_list_is_parsed_once_for_its_bytes(parses):
+    # the page parsed the upload again on every rerun (a 1e6-edge list: 14 s)
     at = _app()
     edges = b"source,target\n0,1\n1,2\n2,3\n3,171\n"  # bytes no other test uploads
     at.file_uploader(key="graph_edges_upload").set_value(
@@ -934,21 +941,11 @@ def test_an_uploaded_edge_list_is_parsed_once_for_its_bytes(monkeypatch):
     _number(at, "Max outer iterations").set_value(4).run()
     _number(at, "Max outer iterations").set_value(5).run()
     assert not at.exception and not at.error
-    assert calls == [len(edges)]
+    assert parses == [len(edges)]
 
 
-def test_a_refused_edge_list_is_parsed_once_and_refused_on_every_rerun(monkeypatch):
+def test_a_refused_edge_list_is_parsed_once_and_refused_on_every_rerun(parses):
     # st.cache_data keeps no exception: a refused file was parsed on each rerun
-    import engine.graphs
-
-    calls = []
-    parse = engine.graphs.read_edge_list
-
-    def counted(source):
-        calls.append(len(source))
-        return parse(source)
-
-    monkeypatch.setattr(engine.graphs, "read_edge_list", counted)
     at = _app()
     edges = b"only\n0\n1\n171\n"  # one column; bytes no other test uploads
     at.file_uploader(key="graph_edges_upload").set_value(
@@ -960,4 +957,4 @@ def test_a_refused_edge_list_is_parsed_once_and_refused_on_every_rerun(monkeypat
     _number(at, "Max outer iterations").set_value(5).run()
     assert not at.exception
     assert [e.value for e in at.error] == first
-    assert calls == [len(edges)]
+    assert parses == [len(edges)]
