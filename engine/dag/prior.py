@@ -1319,11 +1319,13 @@ def _names_a_file(source: str | Path) -> bool:
 
     A Path, an existing file, or one line without a comma (CSV text of these
     files has at least ``source,target`` or ``node,tier``) or ending in .csv/.txt.
+    An empty or blank text is empty text, as ``b""`` is (``Path("")`` would be
+    the working folder).
     """
     if isinstance(source, Path):
         return True
     text = str(source)
-    if "\n" in text:
+    if "\n" in text or not text.strip():
         return False
     if Path(text).is_file():
         return True

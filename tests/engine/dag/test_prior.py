@@ -292,6 +292,21 @@ def test_prior_csv_names_a_missing_file_and_an_empty_cell(tmp_path):
     assert not PriorKnowledge.from_csv(NAMES, edges="source,target").forbidden.any()
 
 
+def test_empty_prior_text_is_read_as_empty_text_not_as_a_path():
+    # "" was Path("") (the working folder): "the edge file '' is a folder", and
+    # blanks "'   ' does not exist"; empty text is said to be empty as b"" is
+    for kind in ("edges", "tiers"):
+        with pytest.raises(DataError) as info:
+            PriorKnowledge.from_csv(NAMES, **{kind: b""})
+        expected = str(info.value)
+        assert "needs the header columns" in expected
+        for text in ("", "   ", "\t"):
+            for read in (PriorKnowledge.from_csv, PriorKnowledge.read_csv):
+                with pytest.raises(DataError) as info:
+                    read(NAMES, **{kind: text})
+                assert str(info.value) == expected, (kind, text)
+
+
 def test_prior_edges_must_be_pairs_and_padded_names_resolve():
     with pytest.raises(DataError, match="pair; got 'ab'"):
         PriorKnowledge.from_edges(NAMES, forbidden=["ab"])
