@@ -42,13 +42,23 @@ def is_dag(adjacency: Any) -> bool:
 
 
 def _arrow(edge: tuple[Any, Any]) -> str:
-    """``a -> b`` of a (source, target) pair."""
-    return f"{edge[0]} -> {edge[1]}"
+    """``'a' -> 'b'`` of a (source, target) pair: names quoted, so that the
+    number ``0`` reads apart from the name ``'0'``."""
+    return f"{plain(edge[0])!r} -> {plain(edge[1])!r}"
+
+
+def _is_number(value: Any) -> bool:
+    """Whether ``value`` is a real number (a bool is not one)."""
+    numeric = isinstance(value, int | float | np.integer | np.floating)
+    return numeric and not isinstance(value, bool | np.bool_)
 
 
 def _number(value: Any) -> str:
-    """A weight or probability as a message shows it; ``none`` when absent."""
-    return "none" if value is None else str(plain(value))
+    """A weight or probability as a message shows it (text quoted); ``none``
+    when absent."""
+    if value is None:
+        return "none"
+    return str(plain(value)) if _is_number(value) else _shown_list(plain(value))
 
 
 def _shown_list(value: Any) -> str:
@@ -435,7 +445,13 @@ class DagResult(ResultMixin):
                 ("probability", "edge_probabilities"),
             ):
                 mine, theirs = own[k].get(key), given[k].get(key)
-                if not values_equal(mine, theirs):
+                if mine is not None and key in given[k] and not _is_number(theirs):
+                    diffs.append(
+                        f"{_arrow(k)} has {key} {_shown_list(plain(theirs))} in "
+                        f"'edges', which must be a number ({_number(mine)} in "
+                        f"{field_!r})"
+                    )
+                elif not values_equal(mine, theirs):
                     diffs.append(
                         f"{_arrow(k)} has {key} {_number(theirs)} in 'edges' but "
                         f"{_number(mine)} in {field_!r}"
