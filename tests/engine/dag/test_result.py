@@ -392,6 +392,38 @@ def test_edge_messages_tell_a_number_from_a_name_and_text_from_a_number() -> Non
         DagResult.from_dict(data)
 
 
+def test_edge_values_are_compared_with_a_tolerance_and_the_matrices_kept() -> None:
+    # a weight changed by 1e-12 (a round trip through another tool's floats)
+    # refused the file; within 1e-9 relative (1e-12 absolute near 0) it loads,
+    # and the matrices, not the list, are the result
+    from engine.errors import DataError
+
+    probabilities = np.array([[0, 0.9, 0.0], [0.1, 0, 0.7], [0.0, 0.2, 0]])
+    r = _result(edge_probabilities=probabilities)  # a -> c has probability 0
+    cases = [  # (edge, key, written value, loads)
+        (0, "weight", 2.0 + 1e-12, True),
+        (0, "weight", 2.0 * (1 + 0.9e-9), True),
+        (0, "weight", 2.0 * (1 + 1.1e-9), False),
+        (1, "probability", 0.9e-12, True),
+        (1, "probability", -0.9e-12, True),
+        (1, "probability", 1.1e-12, False),
+        (2, "probability", 0.7 * (1 - 0.9e-9), True),
+        (2, "probability", 0.7 * (1 - 1.1e-9), False),
+    ]
+    for k, key, value, loads in cases:
+        data = r.to_dict()
+        assert data["edges"][k][key] != value
+        data["edges"][k][key] = value
+        if loads:
+            back = DagResult.from_dict(data)
+            assert back == r
+            assert np.array_equal(back.weights, r.weights)
+            assert np.array_equal(back.edge_probabilities, probabilities)
+        else:
+            with pytest.raises(DataError, match=f"has {key} {value!r} in 'edges'"):
+                DagResult.from_dict(data)
+
+
 def test_nodes_and_edges_are_optional_and_their_order_is_free() -> None:
     r = _result(edge_probabilities=_probabilities())
     data = r.to_dict()
