@@ -57,6 +57,29 @@ def _index_of(names: Sequence[str], node: Any, owner: str) -> int:
     )
 
 
+def _cell_index(
+    names: tuple[str, ...], cell: str, where: str, column: str | None = None
+) -> int:
+    """The position of the node a prior file's ``cell`` names.
+
+    A cell is text, so it names a node by its name only (stripped, as
+    :func:`_index_of` matches it), never by a position: ``0`` in a file over
+    ``a, b, c`` is no node. ``where`` (the line and file) starts the message of
+    an unknown one, and ``column`` (``"source"``) says which cell it is.
+    """
+    cell = cell.strip()
+    if cell in names:
+        return names.index(cell)
+    padded = unpadded_match(cell, list(names))
+    if padded is not None:
+        return padded
+    which = "" if column is None else f" ({column})"
+    raise DataError(
+        f"{where} names node {cell!r}{which}, which is no node name; prior files "
+        f"name nodes by their names: {format_names(names)}."
+    )
+
+
 def _edge_mask(
     edges: Iterable[Edge], names: Sequence[str], owner: str
 ) -> NDArray[np.bool_]:
@@ -1009,7 +1032,7 @@ def _edges_from_csv(
             )
         # resolved here so that an unknown node names its line and file
         edge = tuple(
-            names[_index_of(names, row[c].strip(), where)] for c in ("source", "target")
+            names[_cell_index(names, row[c], where, c)] for c in ("source", "target")
         )
         if edge[0] == edge[1]:
             raise GraphError(
@@ -1075,7 +1098,7 @@ def _tiers_from_csv(
         where = f"{_FROM_CSV}: line {line} of {read.label}"
         if not row["node"].strip():
             raise DataError(f"{where} has no node; give a node name in every line.")
-        node = names[_index_of(names, row["node"].strip(), where)]
+        node = names[_cell_index(names, row["node"], where)]
         tier = _csv_tier(row["tier"], where)
         if node in tiers:
             raise DataError(
@@ -1296,11 +1319,13 @@ def _names_a_file(source: str | Path) -> bool:
 
     A Path, an existing file, or one line without a comma (CSV text of these
     files has at least ``source,target`` or ``node,tier``) or ending in .csv/.txt.
+    An empty or blank text is empty text, as ``b""`` is (``Path("")`` would be
+    the working folder).
     """
     if isinstance(source, Path):
         return True
     text = str(source)
-    if "\n" in text:
+    if "\n" in text or not text.strip():
         return False
     if Path(text).is_file():
         return True

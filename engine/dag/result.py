@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -42,13 +43,45 @@ def is_dag(adjacency: Any) -> bool:
 
 
 def _arrow(edge: tuple[Any, Any]) -> str:
-    """``a -> b`` of a (source, target) pair."""
-    return f"{edge[0]} -> {edge[1]}"
+    """``'a' -> 'b'`` of a (source, target) pair: names quoted, so that the
+    number ``0`` reads apart from the name ``'0'``."""
+    return f"{plain(edge[0])!r} -> {plain(edge[1])!r}"
+
+
+def _is_number(value: Any) -> bool:
+    """Whether ``value`` is a real number (a bool is not one)."""
+    numeric = isinstance(value, int | float | np.integer | np.floating)
+    return numeric and not isinstance(value, bool | np.bool_)
+
+
+# how far a weight or probability listed under "edges" may be from the matrix
+# entry it is written from: another tool's float round trip changes the last
+# digits, an edit changes more
+_REL_TOL = 1e-9
+_ABS_TOL = 1e-12  # for values near 0, where a relative tolerance is none
+
+
+def _close(mine: Any, theirs: Any) -> bool:
+    """Whether a listed weight or probability ``theirs`` agrees with the matrix
+    entry ``mine``: equal (NaN to NaN, both absent), or numbers within
+    ``_REL_TOL`` relative or ``_ABS_TOL`` absolute."""
+    if values_equal(mine, theirs):
+        return True
+    if not (_is_number(mine) and _is_number(theirs)):
+        return False
+    try:
+        a, b = float(mine), float(theirs)
+    except OverflowError:  # an integer beyond float64
+        return False
+    return math.isclose(a, b, rel_tol=_REL_TOL, abs_tol=_ABS_TOL)
 
 
 def _number(value: Any) -> str:
-    """A weight or probability as a message shows it; ``none`` when absent."""
-    return "none" if value is None else str(plain(value))
+    """A weight or probability as a message shows it (text quoted); ``none``
+    when absent."""
+    if value is None:
+        return "none"
+    return str(plain(value)) if _is_number(value) else _shown_list(plain(value))
 
 
 def _shown_list(value: Any) -> str:
@@ -201,7 +234,9 @@ class DagResult(ResultMixin):
     node names) and ``edges`` (:meth:`edge_records`), written from the fields
     for readers without this library; :meth:`from_json` reads the fields and
     refuses a file whose ``nodes`` or ``edges`` disagree with them (files
-    without the two keys load as before).
+    without the two keys load as before); a listed weight or probability
+    agrees within 1e-9 relative (1e-12 absolute near 0), and the fields are
+    the result.
     """
 
     adjacency: NDArray[np.bool_]
@@ -435,7 +470,13 @@ class DagResult(ResultMixin):
                 ("probability", "edge_probabilities"),
             ):
                 mine, theirs = own[k].get(key), given[k].get(key)
-                if not values_equal(mine, theirs):
+                if mine is not None and key in given[k] and not _is_number(theirs):
+                    diffs.append(
+                        f"{_arrow(k)} has {key} {_shown_list(plain(theirs))} in "
+                        f"'edges', which must be a number ({_number(mine)} in "
+                        f"{field_!r})"
+                    )
+                elif not _close(mine, theirs):
                     diffs.append(
                         f"{_arrow(k)} has {key} {_number(theirs)} in 'edges' but "
                         f"{_number(mine)} in {field_!r}"

@@ -196,7 +196,7 @@ def test_causal_page_bad_prior_files_show_errors_and_keep_the_prior():
         (b"source,target,kind\nRaf,Mek,maybe\n", "Line 2 of the edge file has kind"),
         ("source,target\nRaf,\xe9\n".encode("latin-1"), "The edge file is not UTF-8"),
         (bytes(range(256)) * 4, "The edge file is not UTF-8"),
-        (b"source,target\nRaf,Nope\n", "Line 2 of the edge file: unknown node 'Nope'"),
+        (b"source,target\nRaf,Nope\n", "Line 2 of the edge file names node 'Nope'"),
         (
             b"source,target,kind\nRaf,Mek,required\nMek,Raf,required\n",
             "The required edges",

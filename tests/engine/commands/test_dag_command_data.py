@@ -594,6 +594,19 @@ def test_unknown_prior_nodes_are_named_for_any_header_the_reader_takes(
     assert "rename them to match the column names" in line
 
 
+def test_a_forbid_file_naming_nodes_by_position_is_told_to_use_names(tmp_path, capsys):
+    # the library's reader said "neither a node name nor a position in 0..2" of
+    # a cell 0; a file's cell is text and names nodes by name, as the command says
+    path = tmp_path / "forbid.csv"
+    path.write_text("source,target,kind\n0,2,required\n", encoding="utf-8")
+    data = "sample_data/linear_gaussian.csv"
+    assert main(["dag", data, *FIT, "--forbid", str(path)]) == 2
+    line = _error_line(capsys)
+    assert f"node(s) ['0', '2'] are not columns of {data}" in line, line
+    assert "rename them to match the column names" in line
+    assert "position" not in line
+
+
 def _with_ids(tmp_path, name: str = "patient_id", start: int = 1) -> Path:
     """30 rows: an identifier column ``name`` counting from ``start``, then
     numeric alpha, beta."""

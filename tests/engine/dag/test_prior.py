@@ -292,6 +292,21 @@ def test_prior_csv_names_a_missing_file_and_an_empty_cell(tmp_path):
     assert not PriorKnowledge.from_csv(NAMES, edges="source,target").forbidden.any()
 
 
+def test_empty_prior_text_is_read_as_empty_text_not_as_a_path():
+    # "" was Path("") (the working folder): "the edge file '' is a folder", and
+    # blanks "'   ' does not exist"; empty text is said to be empty as b"" is
+    for kind in ("edges", "tiers"):
+        with pytest.raises(DataError) as info:
+            PriorKnowledge.from_csv(NAMES, **{kind: b""})
+        expected = str(info.value)
+        assert "needs the header columns" in expected
+        for text in ("", "   ", "\t"):
+            for read in (PriorKnowledge.from_csv, PriorKnowledge.read_csv):
+                with pytest.raises(DataError) as info:
+                    read(NAMES, **{kind: text})
+                assert str(info.value) == expected, (kind, text)
+
+
 def test_prior_edges_must_be_pairs_and_padded_names_resolve():
     with pytest.raises(DataError, match="pair; got 'ab'"):
         PriorKnowledge.from_edges(NAMES, forbidden=["ab"])
@@ -334,6 +349,34 @@ def test_integers_are_names_when_the_node_names_are_numbers():
     assert PriorKnowledge.from_edges(NAMES, forbidden=[(1, 3)]).forbidden[1, 3]
 
 
+def test_a_prior_file_names_nodes_by_name_and_says_so_for_a_number():
+    # "unknown node '0': it is neither a node name nor a position in 0..2", of
+    # a 0 that is in 0..2: a file's cell is text, which names nodes by name only
+    names = ["a", "b", "c"]
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.read_csv(names, edges="source,target,kind\n0,2,required\n")
+    assert str(info.value) == (
+        "PriorKnowledge.from_csv: line 2 of the edge file names node '0' (source), "
+        "which is no node name; prior files name nodes by their names: "
+        "['a', 'b', 'c']."
+    )
+    with pytest.raises(DataError) as info:
+        PriorKnowledge.read_csv(names, tiers="node,tier\na,0\n2,1\n")
+    assert "line 3 of the tier file names node '2', which is no node name" in str(
+        info.value
+    )
+    # with a numbered node the message is the same; the numbered node is found
+    for text in ("source,target\na,zz\n", "source,target\na,0\n"):
+        with pytest.raises(DataError) as info:
+            PriorKnowledge.read_csv(["a", "b", "1"], edges=text)
+        assert "position" not in str(info.value)
+        assert "(target), which is no node name" in str(info.value)
+    pk = PriorKnowledge.from_csv(["a", "b", "1"], edges="source,target\n1,a\n")
+    assert pk.forbidden[2, 0]
+    # the library still takes an integer as a position where no name is a number
+    assert PriorKnowledge.from_edges(names, required=[(0, 2)]).required[0, 2]
+
+
 def test_every_conflict_is_reported_at_once_with_the_tiers():
     # only the first conflict was named, and "against the tiers" gave no tiers
     with pytest.raises(GraphError) as info:
@@ -374,7 +417,7 @@ def test_prior_file_errors_name_the_file_given_by_path(tmp_path):
     edges = tmp_path / "edges.csv"
     edges.write_text("source,target\na,zz\n")
     with pytest.raises(
-        DataError, match=re.escape(f"line 2 of the edge file {str(edges)!r}: unknown")
+        DataError, match=re.escape(f"line 2 of the edge file {str(edges)!r} names node")
     ):
         PriorKnowledge.from_csv(NAMES, edges=str(edges))
     edges.write_text("source,target,kind\nb,a,required\n")
@@ -498,9 +541,7 @@ def test_a_binary_prior_file_names_itself_in_errors(tmp_path):
     path.write_bytes(b"source,target\na,zz\n")
     with open(path, "rb") as f, pytest.raises(DataError) as info:
         PriorKnowledge.from_csv(NAMES, edges=f)
-    assert f"line 2 of the edge file {str(path)!r}: unknown node 'zz'" in str(
-        info.value
-    )
+    assert f"line 2 of the edge file {str(path)!r} names node 'zz'" in str(info.value)
     with pytest.raises(DataError, match="is not UTF-8 text"):
         PriorKnowledge.from_csv(NAMES, edges=io.BytesIO(b"source,target\n\xff,a\n"))
 

@@ -305,20 +305,23 @@ def _edited(change) -> dict:
     [
         (
             lambda d: d["edges"][0].update(weight=3.0),
-            "a -> b has weight 3.0 in 'edges' but 2.0 in 'weights'",
+            "'a' -> 'b' has weight 3.0 in 'edges' but 2.0 in 'weights'",
         ),
         (
             lambda d: d["edges"][2].update(probability=0.5),
-            "b -> c has probability 0.5 in 'edges' but 0.7 in 'edge_probabilities'",
+            "'b' -> 'c' has probability 0.5 in 'edges' but 0.7 in 'edge_probabilities'",
         ),
-        (lambda d: d["edges"].pop(0), "'edges' lacks a -> b, an edge of 'adjacency'"),
+        (
+            lambda d: d["edges"].pop(0),
+            "'edges' lacks 'a' -> 'b', an edge of 'adjacency'",
+        ),
         (
             lambda d: d["edges"].append({"source": "c", "target": "a", "weight": 1}),
-            "'edges' has c -> a, which 'adjacency' has not",
+            "'edges' has 'c' -> 'a', which 'adjacency' has not",
         ),
         (
             lambda d: d["edges"].append(dict(d["edges"][0])),
-            "'edges' lists a -> b more than once",
+            "'edges' lists 'a' -> 'b' more than once",
         ),
         (
             lambda d: d["edges"].append({"source": "a"}),
@@ -330,7 +333,7 @@ def _edited(change) -> dict:
         ),
         (  # the matrix edited and the list not: the list disagrees
             lambda d: d.update(adjacency=[[0, 1, 0], [0, 0, 1], [0, 0, 0]]),
-            "'edges' has a -> c, which 'adjacency' has not",
+            "'edges' has 'a' -> 'c', which 'adjacency' has not",
         ),
     ],
 )
@@ -345,6 +348,80 @@ def test_nodes_and_edges_that_disagree_with_the_matrices_are_refused(
     assert words in message, message
     assert "DagResult.from_dict: the data is damaged" in message
     assert "delete 'nodes' and 'edges' to load the matrices as they are" in message
+
+
+def _numbered(**changes) -> DagResult:
+    """A DAG over the columns '2', '0', '1', 'x' (a table with numbered columns)
+    with the edges '0' -> '1' (weight 1.04) and '2' -> 'x'."""
+    adjacency = np.zeros((4, 4), bool)
+    adjacency[1, 2] = adjacency[0, 3] = True
+    weights = np.where(adjacency, 1.04, 0.0)
+    names = ("2", "0", "1", "x")
+    return _result(adjacency=adjacency, weights=weights, node_names=names, **changes)
+
+
+def test_edge_messages_tell_a_number_from_a_name_and_text_from_a_number() -> None:
+    # "'edges' lacks 0 -> 1 ...; 'edges' has 0 -> 1, which 'adjacency' has not"
+    # of a source written as the number 0, and "1.04 in 'edges' but 1.04 in
+    # 'weights'" of a weight written as the text "1.04"
+    from engine.errors import DataError
+
+    def refusal(change) -> str:
+        data = _numbered().to_dict()
+        (record,) = [r for r in data["edges"] if r["source"] == "0"]
+        change(record)
+        with pytest.raises(DataError) as info:
+            DagResult.from_dict(data)
+        return str(info.value)
+
+    message = refusal(lambda r: r.update(source=0))
+    assert "'edges' lacks '0' -> '1', an edge of 'adjacency'" in message, message
+    assert "'edges' has 0 -> '1', which 'adjacency' has not" in message, message
+    message = refusal(lambda r: r.update(weight="1.04"))
+    assert (
+        "'0' -> '1' has weight '1.04' in 'edges', which must be a number (1.04 in "
+        "'weights')"
+    ) in message, message
+    for odd, shown in ((True, "True"), (None, "None"), ([1.04], "[1.04]")):
+        message = refusal(lambda r, odd=odd: r.update(weight=odd))
+        assert f"has weight {shown} in 'edges', which must be a number" in message
+    probabilities = np.where(_numbered().adjacency, 0.5, 0.0)
+    data = _numbered(edge_probabilities=probabilities).to_dict()
+    data["edges"][0]["probability"] = "0.5"
+    with pytest.raises(DataError, match=r"probability '0\.5' in 'edges', which must"):
+        DagResult.from_dict(data)
+
+
+def test_edge_values_are_compared_with_a_tolerance_and_the_matrices_kept() -> None:
+    # a weight changed by 1e-12 (a round trip through another tool's floats)
+    # refused the file; within 1e-9 relative (1e-12 absolute near 0) it loads,
+    # and the matrices, not the list, are the result
+    from engine.errors import DataError
+
+    probabilities = np.array([[0, 0.9, 0.0], [0.1, 0, 0.7], [0.0, 0.2, 0]])
+    r = _result(edge_probabilities=probabilities)  # a -> c has probability 0
+    cases = [  # (edge, key, written value, loads)
+        (0, "weight", 2.0 + 1e-12, True),
+        (0, "weight", 2.0 * (1 + 0.9e-9), True),
+        (0, "weight", 2.0 * (1 + 1.1e-9), False),
+        (1, "probability", 0.9e-12, True),
+        (1, "probability", -0.9e-12, True),
+        (1, "probability", 1.1e-12, False),
+        (2, "probability", 0.7 * (1 - 0.9e-9), True),
+        (2, "probability", 0.7 * (1 - 1.1e-9), False),
+    ]
+    for k, key, value, loads in cases:
+        data = r.to_dict()
+        assert data["edges"][k][key] != value
+        data["edges"][k][key] = value
+        if loads:
+            back = DagResult.from_dict(data)
+            assert back == r
+            assert np.array_equal(back.weights, r.weights)
+            assert np.array_equal(back.edge_probabilities, probabilities)
+        else:
+            with pytest.raises(DataError, match=f"has {key} {value!r} in 'edges'"):
+                DagResult.from_dict(data)
 
 
 def test_nodes_and_edges_are_optional_and_their_order_is_free() -> None:
