@@ -1161,10 +1161,11 @@ def graph_separator(text: str) -> str | None:
     names, commas do: ``Smith, J.``). Else, of the comma and the semicolon
     that the first line holds, the one that splits every line into the same
     number of cells (at least two) wins; where neither or both do, the one
-    splitting the most lines into two cells or more, then the one found more
-    often on the first line (a tie goes to the comma). So a first line whose
-    names hold commas (``Smith, J., Jr.;Doe, A.``) does not make a semicolon
-    file one of commas. ``None`` (runs of blanks, as in SNAP and
+    splitting the most lines into two cells or more, and of equals the
+    semicolon: names and decimals hold commas (``Smith, J.``, ``0,5``), hardly
+    ever semicolons. So names with commas (``Smith, J., Jr.;Doe, A.``, or
+    ``Smith, J.;Doe`` on every line) do not make a semicolon file one of
+    commas. ``None`` (runs of blanks, as in SNAP and
     ``numpy.savetxt`` files) when the first line holds none of the three; a
     comma file's names may thus hold blanks (``node a,node b``).
 
@@ -1186,6 +1187,8 @@ def graph_separator(text: str) -> str | None:
     '\\t'
     >>> graph_separator("Smith, J., Jr.;Doe, A.\\nRoe;Poe\\n")
     ';'
+    >>> graph_separator("Smith, J.;Doe\\nRoe, B.;Poe\\n")
+    ';'
     >>> graph_separator("# a,b\\n  35   1033\\n") is None
     True
     """
@@ -1196,9 +1199,7 @@ def graph_separator(text: str) -> str | None:
     held = [sep for sep in GRAPH_SEPARATORS if sep in first]
     if not held:
         return None
-    # max keeps the first of equals: the more frequent on the first line first
-    held.sort(key=first.count, reverse=True)
-    return max(held, key=lambda sep: _splits_alike(sep, lines))
+    return max(held, key=lambda sep: (*_splits_alike(sep, lines), sep == ";"))
 
 
 def _separator_lines(text: str) -> list[str]:

@@ -60,11 +60,25 @@ def run_label(entry: dict[str, Any], index: int) -> str:
     )
 
 
+def polish_stopped(result: Any) -> bool:
+    """Whether a run was stopped on request in the permutahedron's final
+    polish, after its training had ended (by early stopping or at
+    ``max_iter``): its epochs are complete, only the polish was cut short."""
+    max_iter = result.config.get("max_iter")
+    trained = result.converged or (
+        isinstance(max_iter, int) and result.n_iter >= max_iter
+    )
+    return bool(result.stopped and result.method == "permutahedron" and trained)
+
+
 def _stopped(result: Any) -> str:
     """``", stopped early (12 of 300 epochs)"`` for a run stopped on request
-    (a partial result), else ``""``."""
+    (a partial result), ``", polish stopped early (after 55 epochs)"`` for one
+    stopped after its training, else ``""``."""
     if not result.stopped:
         return ""
+    if polish_stopped(result):
+        return f", polish stopped early (after {count(result.n_iter, 'epoch')})"
     max_iter = result.config.get("max_iter")
     if isinstance(max_iter, int) and max_iter >= result.n_iter:
         return f", stopped early ({result.n_iter} of {max_iter} epochs)"

@@ -18,7 +18,7 @@ from app.components import bootstrap_panel, prior_editor
 from app.components.made_on import made_on, result_json, same_inputs, stale_note
 from app.components.metric_table import METRIC_NOTES, metric_text, metric_value
 from app.components.names import short_labels
-from app.components.run_compare import render_run_comparison
+from app.components.run_compare import polish_stopped, render_run_comparison
 from app.components.text import count, literal, page_error
 from app.components.work_file import dump_work, largest_weight, parse_work
 from app.jobs import POLL_WORDS, get_registry, render_job, show_message
@@ -2094,6 +2094,8 @@ def _results(
         if result.stopped
         else ("converged" if result.converged else "reached max_iter")
     )
+    if polish_stopped(result):
+        status = "training ended; the final polish was stopped early on request"
     loaded = entry.get("loaded_from")
     source = f" (loaded from the work file {literal(loaded)})" if loaded else ""
     st.caption(

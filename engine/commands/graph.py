@@ -99,8 +99,8 @@ def register(subparsers: Any) -> None:
         metavar="COLUMN",
         help="column whose values name the rows (nodes), e.g. for a --graph edge "
         "list of names; its values must be distinct, and it is no feature. "
-        "Without it, an edge list of names uses the one column that holds every "
-        "name it uses",
+        "Without it, an edge list of names uses the one column that holds at "
+        "least 90%% of the names it uses (a note says which)",
     )
     parser.add_argument(
         "--k",

@@ -248,3 +248,33 @@ def test_a_stopped_run_is_labelled_as_stopped_early():
     assert run_label({**entry, "result": bare}, 1) == (
         "#2 permutahedron, stopped early (1 epoch), seed 0 on sachs"
     )
+
+
+def test_a_run_stopped_in_the_polish_is_labelled_so_not_as_cut_training():
+    # a fit stopped in the final polish, after early stopping had ended its
+    # training, read "stopped early (55 of 300 epochs)" as if training was cut
+    import engine
+    from app.components.run_compare import polish_stopped, run_label
+    from engine.dag import simulate_sem
+
+    X = simulate_sem(6, 300, seed=0).X
+    result = engine.learn_dag(
+        X,
+        seed=0,
+        device="cpu",
+        progress=lambda e: engine.STOP if e.stage == "polish" else None,
+    )
+    assert result.stopped and polish_stopped(result)
+    assert result.n_iter < 300  # early stopping ended the training
+    assert run_label({"result": result, "label": "sim"}, 0) == (
+        f"#1 permutahedron, polish stopped early (after {result.n_iter} epochs), "
+        "seed 0 on sim"
+    )
+    cut = engine.learn_dag(
+        X,
+        seed=0,
+        device="cpu",
+        progress=lambda e: engine.STOP if e.stage == "train" and e.step == 3 else None,
+    )
+    assert cut.stopped and not polish_stopped(cut)
+    assert "stopped early (3 of 300 epochs)" in run_label({"result": cut}, 0)

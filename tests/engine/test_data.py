@@ -1226,10 +1226,17 @@ def test_the_graph_separator_is_the_one_that_splits_the_first_lines_alike():
     assert graph_separator("a;b;c,d\ne,f\ng,h\n") == ","
     # comment lines, quoted cells and blank lines do not count
     assert graph_separator('# x;y;z\n"a;b;c",d\n\ne,f\n# g;h\n') == ","
-    # when both split every line alike, the first line decides as before: the
-    # more frequent, the comma on a tie
-    assert graph_separator("a,b;c\nd,e;f\n") == ","
+    # when both split every line alike, the semicolon: names and decimals hold
+    # commas, hardly ever semicolons ('Smith, J.;Doe' on every line was split on
+    # commas, its third cell dropped as a weight)
+    assert graph_separator("a,b;c\nd,e;f\n") == ";"
     assert graph_separator("a;b;c,d\ne;f;g,h\n") == ";"
+    names = "Smith, J.;Doe, A.\nRoe, B.;Poe, C.\nPoe, C.;Doe, A.\n"
+    assert graph_cells(names) == [
+        ["Smith, J.", "Doe, A."],
+        ["Roe, B.", "Poe, C."],
+        ["Poe, C.", "Doe, A."],
+    ]
     # a tab on the first line wins; blanks only when it holds no separator
     assert graph_separator("a,b\tc\nd;e\n") == "\t"
     assert graph_separator("a b\nc,d\n") is None
