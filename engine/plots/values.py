@@ -62,7 +62,10 @@ def _reference_column(
 def _check_move(result: DistributionalValues, move: Any) -> tuple[int, int]:
     """``move``, a pair (to, from) of classes, as the positions of the classes in
     ``result.classes`` (by the rule of :mod:`engine.names`)."""
-    pair = tuple(move) if isinstance(move, tuple | list) else ()
+    listed = isinstance(move, tuple | list)
+    if isinstance(move, np.ndarray) and move.ndim == 1:
+        listed = True  # e.g. model.classes_[[1, 0]]
+    pair = tuple(move) if listed else ()
     if len(pair) != 2:
         raise ConfigError(
             "pixel_map: 'move' must be a pair (to, from) of classes, each a class "

@@ -331,6 +331,11 @@ def test_pixel_map_moves_between_classes_given_by_name(integer_classes_result):
     )
     with pytest.raises(ConfigError, match=r"'move' must be a pair \(to, from\)"):
         pixel_map(result, 0, shape=(2, 2), move=2)
+    # an array pair, as model.classes_[[2, 1]] gives it (was: "must be a pair")
+    picked = pixel_map(result, 0, shape=(2, 2), move=np.array([3, 2]))
+    assert picked.layout.annotations[1].text == "P(2 -> 3)"
+    with pytest.raises(ConfigError, match=r"'move' must be a pair \(to, from\)"):
+        pixel_map(result, 0, shape=(2, 2), move=np.array([[3, 2]]))
 
 
 def test_pixel_map_takes_class_positions_when_no_class_is_a_number(
