@@ -594,7 +594,7 @@ def build_prior(
 
     Rows are read as the prior files are (:meth:`PriorKnowledge.read_csv`): a
     kind is ``forbidden`` or ``required`` (``forbid``, ``require`` too), tiers
-    are whole numbers from 0. A row with a blank cell is refused, naming it
+    are whole numbers (lower first). A row with a blank cell is refused, naming it
     (row 1 is the table's first), as is a self-loop; only rows without any
     node are skipped (a row just added, whose kind has its default).
 
