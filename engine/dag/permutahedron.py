@@ -71,6 +71,7 @@ import dataclasses
 import logging
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -133,6 +134,11 @@ MOVES_MAX_D = 60
 
 def _opt(default: Any, help_: str, **meta: Any) -> Any:
     return field(default=default, metadata={"help": help_, **meta})
+
+
+# defaults of the early-stopping options (tol acts only with patience > 0)
+_PATIENCE_DEFAULT = 30
+_TOL_DEFAULT = 1e-4
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -324,15 +330,18 @@ class PermutahedronConfig:
         min=0,
         max=1000,
     )
-    tol: float = _opt(
-        1e-4, "Early-stopping tolerance (used with patience > 0).", min=0.0, max=1.0
-    )
     patience: int = _opt(
-        30,
+        _PATIENCE_DEFAULT,
         "Epochs without improvement before stopping (0 = off: run all max_iter "
         "epochs).",
         min=0,
         max=100000,
+    )
+    tol: float = _opt(
+        _TOL_DEFAULT,
+        "Early-stopping tolerance (used with patience > 0).",
+        min=0.0,
+        max=1.0,
     )
     inner_lr: float = _opt(0.1, "Learning rate of the edge fits.", min=1e-5, max=10.0)
     inner_max_iter: int = _opt(300, "Iterations of each edge fit.", min=1, max=100000)
@@ -373,6 +382,7 @@ class PermutahedronConfig:
                 bounds = {"low": f.metadata["min"], "high": f.metadata["max"]}
                 # kept as a plain int or float: np.int64(3) is stored as 3
                 object.__setattr__(self, f.name, check(owner, f.name, value, **bounds))
+        self._refuse_inert_tol(owner)
         if self.sparsifier == "lars" and (
             self.edge_model != "linear" or self.training != "bilevel"
         ):
@@ -382,6 +392,46 @@ class PermutahedronConfig:
                 "edge_model='linear' and training='bilevel', or choose another "
                 "sparsifier."
             )
+
+    def _refuse_inert_tol(self, owner: str) -> None:
+        """Refuse a ``tol`` set away from its default under ``patience=0``,
+        where no improvement is measured (as DAG-DB refuses it)."""
+        if self.patience or self.tol == _TOL_DEFAULT:
+            return
+        raise ConfigError(
+            f"{owner}: tol={self.tol!r} does nothing with patience=0 (early "
+            "stopping is off, so no improvement is measured); set patience > 0, "
+            f"or leave 'tol' at its default {_TOL_DEFAULT!r}."
+        )
+
+    @staticmethod
+    def inert_because(name: str, settings: Mapping[str, Any]) -> str | None:
+        """Why option ``name`` does nothing under ``settings``, or ``None``.
+
+        Parameters
+        ----------
+        name : str
+            An option (a field of this class).
+        settings : mapping
+            Values of the other options; a missing one counts as its default.
+
+        Returns
+        -------
+        str or None
+            ``"patience=0"`` for ``tol`` when early stopping is off; ``None``
+            when the option acts. The app's form hides such options; the
+            constructor refuses them when set away from their defaults.
+
+        Examples
+        --------
+        >>> PermutahedronConfig.inert_because("tol", {"patience": 0})
+        'patience=0'
+        >>> PermutahedronConfig.inert_because("tol", {}) is None
+        True
+        """
+        if name == "tol" and settings.get("patience", _PATIENCE_DEFAULT) == 0:
+            return "patience=0"
+        return None
 
     def inner(self, factor: int = 1) -> FitSettings:
         """The edge-fit settings, with iterations and patience scaled."""

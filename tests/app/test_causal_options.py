@@ -98,9 +98,17 @@ def test_patience_0_is_taken_by_either_method_and_said_to_turn_stopping_off():
     at = _page()
     box = at.number_input(key="opt_permutahedron_patience")
     assert "0 = off" in box.help
+    assert "opt_permutahedron_tol" in {n.key for n in at.number_input}
     box.set_value(0).run()
     assert not at.exception and not at.error
     assert not _button(at, "causal_fit").disabled
+    # tol does nothing then: hidden and named, as DAG-DB's (it stayed, taken)
+    assert "opt_permutahedron_tol" not in {n.key for n in at.number_input}
+    notes = [c.value for c in at.caption if c.value.startswith("Not shown")]
+    assert notes == [
+        "Not shown, as they do nothing with the settings above: tol (patience=0). "
+        "Their defaults are used."
+    ]
     _dagdb(at)
     assert "0 = off" in at.number_input(key="opt_dagdb_patience").help
 

@@ -1027,3 +1027,22 @@ def test_permutahedron_patience_0_turns_early_stopping_off_as_for_dagdb():
     assert fixed.n_iter == 25 and not fixed.converged and not fixed.stopped
     assert len(fixed.history["loss"]) == 25
     assert not any("max_iter" in w for w in fixed.warnings)
+
+
+def test_permutahedron_tol_under_patience_0_is_refused_as_dagdb_refuses_it():
+    # tol does nothing when early stopping is off; a changed tol was taken
+    # without a word, where DAG-DB refuses it
+    from engine.dag import PermutahedronConfig
+
+    with pytest.raises(ConfigError) as info:
+        PermutahedronConfig(patience=0, tol=0.01)
+    assert str(info.value) == (
+        "PermutahedronConfig: tol=0.01 does nothing with patience=0 (early "
+        "stopping is off, so no improvement is measured); set patience > 0, or "
+        "leave 'tol' at its default 0.0001."
+    )
+    assert PermutahedronConfig(patience=0).tol == 1e-4
+    assert PermutahedronConfig(patience=3, tol=0.01).tol == 0.01
+    assert PermutahedronConfig.inert_because("tol", {"patience": 0}) == "patience=0"
+    assert PermutahedronConfig.inert_because("tol", {"patience": 3}) is None
+    assert PermutahedronConfig.inert_because("patience", {"patience": 0}) is None
