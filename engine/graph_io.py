@@ -57,7 +57,7 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
-from engine.data import decode_text, graph_cells, looks_binary
+from engine.data import decode_text, graph_cells, graph_separator, looks_binary
 from engine.errors import DataError, GraphError, check_choice, format_names
 from engine.validation import unpadded_match
 
@@ -979,7 +979,12 @@ def _dot_statement(stmt: list[str], b: _Builder, name: str) -> None:
 
 def _csv_rows(text: str) -> list[list[str]]:
     """The cells of a CSV graph's lines, split as an edge list's are
-    (:func:`engine.data.graph_cells`: a comma, semicolon, tab or blanks)."""
+    (:func:`engine.data.graph_cells`: a comma, semicolon, tab or blanks).
+
+    In a file not separated by commas, a cell that is a number with a decimal
+    comma (``0,5``, as European spreadsheets write weights) is that number
+    with a point, as :func:`engine.data.read_table` reads such files.
+    """
     try:
         rows = graph_cells(text)
     except csv.Error as err:  # e.g. a carriage return inside an unquoted name
@@ -987,7 +992,17 @@ def _csv_rows(text: str) -> list[list[str]]:
             f"the CSV text cannot be read ({err}); quote names that hold line "
             "breaks, or save the graph as JSON."
         ) from err
-    return rows
+    if graph_separator(text) == ",":
+        return rows
+    return [[_point(cell) for cell in row] for row in rows]
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
+def _point(cell: str) -> str:
+    """``cell`` with its decimal comma made a point when it is such a number."""
+    return cell.replace(",", ".") if _DECIMAL_COMMA.fullmatch(cell) else cell
 
 
 def _sniff_csv_kind(text: str) -> str:

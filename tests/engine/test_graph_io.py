@@ -600,3 +600,24 @@ def test_a_broken_utf16_graph_says_to_save_it_as_utf8():
     raw = "source,target\nRaf,Mek\n".encode("utf-16") + b"\x00\xd8"  # lone surrogate
     with pytest.raises(GraphError, match=r"truth.csv: .*UTF-16.*save it as UTF-8"):
         read_graph(raw, name="truth.csv")
+
+
+def test_decimal_comma_weights_of_a_semicolon_graph_file_are_numbers():
+    # 'a;b;0,5' was refused ("the weight '0,5' (line 2) is not a number") and a
+    # headerless matrix '0;0,5;0' read as a header of names, while read_table
+    # takes decimal commas in such files
+    edges = read_graph(
+        b"source;target;weight\na;b;0,5\nb;c;-1,25\n", format="csv", name="g.csv"
+    )
+    assert edges.nodes == ["a", "b", "c"]
+    assert edges.adjacency[0, 1] == 0.5 and edges.adjacency[1, 2] == -1.25
+    matrix = read_graph(
+        b"0;0,5;0\n0;0;1,5\n0;0;0\n",
+        format="csv",
+        name="m.csv",
+        matrix_names=["x", "y", "z"],
+    )
+    assert matrix.adjacency.tolist() == [[0, 0.5, 0], [0, 0, 1.5], [0, 0, 0]]
+    # a comma file keeps its cells: '1,5' there is two cells, never a number
+    names = read_graph(b'source,target\n"1,5",b\n', format="csv", name="n.csv")
+    assert names.nodes == ["1,5", "b"]
