@@ -47,14 +47,15 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import torch
 from numpy.typing import NDArray
 
+from engine.dag._inert import EARLY_STOP, ActsOnlyWith, inert_reason, refuse_inert
 from engine.dag.fas import break_cycles
 from engine.dag.pmap import (
     ESTIMATORS,
@@ -91,50 +92,34 @@ TRAIN_DAG = ("none", "two_cycles", "fas")
 LAM_MAX = 1e6
 
 
-@dataclass(frozen=True)
-class _ActsOnlyWith:
-    """An option that does something only when another one has certain values."""
-
-    other: str  # the deciding option
-    acts: Callable[[Any], bool]  # whether the option acts at this value of other
-    wanted: str  # the values of other under which it acts, in words
-    why: str  # why it does nothing otherwise
-
-
-_IMLE_ONLY = _ActsOnlyWith(
+_IMLE_ONLY = ActsOnlyWith(
     "estimator",
     lambda v: v == "imle",
     "estimator='imle'",
     "only I-MLE has a fixed lambda; AIMLE adapts its own step and the "
     "straight-through estimator has none",
 )
-_TARGETS = _ActsOnlyWith(
+_TARGETS = ActsOnlyWith(
     "estimator",
     lambda v: v in ("imle", "aimle"),
     "estimator='imle' or 'aimle'",
     "the straight-through estimator samples no target graphs",
 )
-_AIMLE_ONLY = _ActsOnlyWith(
+_AIMLE_ONLY = ActsOnlyWith(
     "estimator",
     lambda v: v == "aimle",
     "estimator='aimle'",
     "it tunes AIMLE's adaptive step",
 )
-_SOG_ONLY = _ActsOnlyWith(
+_SOG_ONLY = ActsOnlyWith(
     "noise",
     lambda v: v == "sum_of_gamma",
     "noise='sum_of_gamma'",
     "it shapes the Sum-of-Gamma noise",
 )
-_EARLY_STOP = _ActsOnlyWith(
-    "patience",
-    lambda v: v > 0,
-    "patience > 0",
-    "early stopping is off, so no improvement is measured",
-)
 # option -> when it acts; an option set to a value other than its default under
 # other settings is refused (see DagdbConfig.inert_because)
-_ACTS_ONLY_WITH: dict[str, _ActsOnlyWith] = {
+_ACTS_ONLY_WITH: dict[str, ActsOnlyWith] = {
     "lam": _IMLE_ONLY,
     "marginal_samples": _TARGETS,
     "aimle_target": _AIMLE_ONLY,
@@ -144,7 +129,7 @@ _ACTS_ONLY_WITH: dict[str, _ActsOnlyWith] = {
     "aimle_momentum": _AIMLE_ONLY,
     "sog_k": _SOG_ONLY,
     "sog_terms": _SOG_ONLY,
-    "tol": _EARLY_STOP,
+    "tol": EARLY_STOP,
 }
 
 
@@ -507,17 +492,7 @@ class DagdbConfig:
 
     def _refuse_inert_options(self) -> None:
         """Refuse an option set away from its default that the others make inert."""
-        values = asdict(self)
-        defaults = {f.name: f.default for f in fields(self)}
-        for name, rule in _ACTS_ONLY_WITH.items():
-            if values[name] == defaults[name] or rule.acts(values[rule.other]):
-                continue
-            raise ConfigError(
-                f"{_OWNER}: {name}={values[name]!r} does nothing with "
-                f"{rule.other}={values[rule.other]!r} ({rule.why}); set "
-                f"{rule.wanted}, or leave '{name}' at its default "
-                f"{defaults[name]!r}."
-            )
+        refuse_inert(_OWNER, self, _ACTS_ONLY_WITH)
 
     @staticmethod
     def inert_because(name: str, settings: Mapping[str, Any]) -> str | None:
@@ -545,12 +520,7 @@ class DagdbConfig:
         >>> DagdbConfig.inert_because("lam", {}) is None
         True
         """
-        rule = _ACTS_ONLY_WITH.get(name)
-        if rule is None:
-            return None
-        default = next(f.default for f in fields(DagdbConfig) if f.name == rule.other)
-        value = settings.get(rule.other, default)
-        return None if rule.acts(value) else f"{rule.other}={value!r}"
+        return inert_reason(DagdbConfig, _ACTS_ONLY_WITH, name, settings)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dictionary of the settings."""

@@ -79,6 +79,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
+from engine.dag._inert import EARLY_STOP, inert_reason, refuse_inert
 from engine.dag._kbest import kbest_rankings
 from engine.dag._orderings import complete_dags, order_of, ranks_of, repair_rankings
 from engine.dag._sparsemap import sparsemap
@@ -136,9 +137,8 @@ def _opt(default: Any, help_: str, **meta: Any) -> Any:
     return field(default=default, metadata={"help": help_, **meta})
 
 
-# defaults of the early-stopping options (tol acts only with patience > 0)
-_PATIENCE_DEFAULT = 30
-_TOL_DEFAULT = 1e-4
+# option -> when it acts; set away from its default otherwise, it is refused
+_ACTS_ONLY_WITH = {"tol": EARLY_STOP}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,14 +331,14 @@ class PermutahedronConfig:
         max=1000,
     )
     patience: int = _opt(
-        _PATIENCE_DEFAULT,
+        30,
         "Epochs without improvement before stopping (0 = off: run all max_iter "
         "epochs).",
         min=0,
         max=100000,
     )
     tol: float = _opt(
-        _TOL_DEFAULT,
+        1e-4,
         "Early-stopping tolerance (used with patience > 0).",
         min=0.0,
         max=1.0,
@@ -382,7 +382,7 @@ class PermutahedronConfig:
                 bounds = {"low": f.metadata["min"], "high": f.metadata["max"]}
                 # kept as a plain int or float: np.int64(3) is stored as 3
                 object.__setattr__(self, f.name, check(owner, f.name, value, **bounds))
-        self._refuse_inert_tol(owner)
+        refuse_inert(owner, self, _ACTS_ONLY_WITH)
         if self.sparsifier == "lars" and (
             self.edge_model != "linear" or self.training != "bilevel"
         ):
@@ -392,17 +392,6 @@ class PermutahedronConfig:
                 "edge_model='linear' and training='bilevel', or choose another "
                 "sparsifier."
             )
-
-    def _refuse_inert_tol(self, owner: str) -> None:
-        """Refuse a ``tol`` set away from its default under ``patience=0``,
-        where no improvement is measured (as DAG-DB refuses it)."""
-        if self.patience or self.tol == _TOL_DEFAULT:
-            return
-        raise ConfigError(
-            f"{owner}: tol={self.tol!r} does nothing with patience=0 (early "
-            "stopping is off, so no improvement is measured); set patience > 0, "
-            f"or leave 'tol' at its default {_TOL_DEFAULT!r}."
-        )
 
     @staticmethod
     def inert_because(name: str, settings: Mapping[str, Any]) -> str | None:
@@ -429,9 +418,7 @@ class PermutahedronConfig:
         >>> PermutahedronConfig.inert_because("tol", {}) is None
         True
         """
-        if name == "tol" and settings.get("patience", _PATIENCE_DEFAULT) == 0:
-            return "patience=0"
-        return None
+        return inert_reason(PermutahedronConfig, _ACTS_ONLY_WITH, name, settings)
 
     def inner(self, factor: int = 1) -> FitSettings:
         """The edge-fit settings, with iterations and patience scaled."""
